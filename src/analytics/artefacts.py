@@ -1,0 +1,42 @@
+"""The processed corpus: every unfiltered table the views are drawn from.
+
+``Artefacts`` is what a store holds and what the dashboard caches. Views filter
+these tables (see ``analytics.filters``) and never mutate them.
+
+Table contracts (column names from ``analytics.schema``):
+
+- ``briefings``: ``BRIEFING_COLUMNS`` plus any extra input columns; ``date`` is
+  tz-aware UTC.
+- ``report``: the load report, one row per input file or row: ``file``, ``row``,
+  ``status`` (loaded / duplicate / near-duplicate / skipped), ``reason``, ``briefing_id``.
+- ``mentions``: ``MENTION_COLUMNS``, one row per country mention (spans relative to
+  the section's text).
+- ``countries``: one row per briefing and country: ``briefing_id``, ``date``, ``iso3``,
+  ``country``, ``count``, ``kinds``, ``evidence``.
+- ``topics``: one row per briefing: ``briefing_id``, ``topic_id``, ``topic_label``,
+  ``weight``, ``date``.
+- ``topic_summary``: one row per topic: ``topic_id``, ``label``, ``top_terms``,
+  ``n_briefings``, ``representative_ids`` (``|``-separated briefing ids).
+- ``interactions``: ``INTERACTION_COLUMNS``, one row per country pair per sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Artefacts:
+    """Every unfiltered table of one processed corpus, plus its provenance."""
+
+    briefings: pd.DataFrame
+    report: pd.DataFrame
+    mentions: pd.DataFrame
+    countries: pd.DataFrame
+    topics: pd.DataFrame
+    topic_summary: pd.DataFrame
+    interactions: pd.DataFrame
+    fingerprint: str
+    versions: dict[str, str] = field(default_factory=dict)

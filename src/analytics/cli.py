@@ -1,0 +1,240 @@
+"""Command-line interface: ``python -m analytics`` or ``briefing-atlas``.
+
+Every analytic the dashboard shows can be produced headless from a store::
+
+    python -m analytics ingest data/sample --store /tmp/atlas
+    python -m analytics export relations --store /tmp/atlas --freq month --out relations.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from analytics import schema as S
+from analytics.errors import AnalyticsError, InputError
+from analytics.store import Store, ensure_store, open_store
+
+
+def _export_briefings(store: Store, args: argparse.Namespace) -> pd.DataFrame:
+    return store.table("briefings")
+
+
+def _export_report(store: Store, args: argparse.Namespace) -> pd.DataFrame:
+    return store.table("report")
+
+
+def _export_mentions(store: Store, args: argparse.Namespace) -> pd.DataFrame:
+    from analytics.mentions import briefing_countries
+
+    if not args.kinds:
+        return store.table("countries")
+    kinds = _parse_kinds(args.kinds)
+    return briefing_countries(store.table("briefings"), store.table("mentions"), kinds=kinds)
+
+
+def _parse_kinds(value: str) -> list[str]:
+    kinds = [k.strip() for k in value.split(",") if k.strip()]
+    unknown = [k for k in kinds if k not in S.MENTION_KINDS]
+    if unknown or not kinds:
+        raise InputError(
+            f"--kinds takes a comma-separated list of {', '.join(S.MENTION_KINDS)}; got {value!r}"
+        )
+    return kinds
+
+
+def _topics_with_override(
+    store: Store, args: argparse.Namespace
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The stored topics, or a refit with ``--topics K`` aligned to the stored ids."""
+    if args.topics is None:
+        return store.table("topics"), store.table("topic_summary")
+    from analytics.pipeline import fit_topics
+
+    if args.topics < 1:
+        raise InputError(f"--topics must be a positive number of topics; got {args.topics!r}")
+    _, topics, summary = fit_topics(
+        store.table("briefings"), n_topics=args.topics, previous=store.topic_model()
+    )
+    return topics, summary
+
+
+def _export_topics(store: Store, args: argparse.Namespace) -> pd.DataFrame:
+    return _topics_with_override(store, args)[0]
+
+
+def _export_topic_summary(store: Store, args: argparse.Namespace) -> pd.DataFrame:
+    return _topics_with_override(store, args)[1]
+
+
+def _export_interactions(store: Store, args: argparse.Namespace) -> pd.DataFrame:
+    return store.table("interactions")
+
+
+def _export_relations(store: Store, args: argparse.Namespace) -> pd.DataFrame:
+    from analytics.relations import relations_over_time
+
+    return relations_over_time(
+        store.table("interactions"),
+        store.table("briefings"),
+        args.freq,
+        include_forward=args.include_forward,
+    )
+
+
+EXPORTS: dict[str, tuple[Callable[[Store, argparse.Namespace], pd.DataFrame], str]] = {
+    "briefings": (_export_briefings, "the briefing table, one row per briefing"),
+    "report": (_export_report, "the load report: every input file and row with its status"),
+    "mentions": (_export_mentions, "one row per briefing and country with count and evidence"),
+    "topics": (_export_topics, "one row per briefing with its topic and weight"),
+    "topic-summary": (_export_topic_summary, "one row per topic: label, top terms, size"),
+    "interactions": (_export_interactions, "one row per country pair per sentence, with cues"),
+    "relations": (_export_relations, "tension and alliance per country pair per period"),
+}
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    columns = dict(args.column or [])
+
+    def show(fraction: float, message: str) -> None:
+        if not args.quiet:
+            print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
+
+    store, summary = ensure_store(
+        args.paths,
+        args.store,
+        manifest=args.manifest,
+        columns=columns,
+        n_topics=args.topics if args.topics is not None else "auto",
+        refit=args.refit or args.rebuild,
+        progress=show,
+    )
+    print(summary.describe())
+    if summary.stage_seconds:
+        stages = ", ".join(f"{k} {v:.1f} s" for k, v in summary.stage_seconds.items())
+        print(f"stages: {stages}")
+    skipped = store.table("report")
+    skipped = skipped[skipped["status"] == "skipped"]
+    for row in skipped.head(20).itertuples(index=False):
+        where = f"{row.file}" + (f" row {row.row}" if pd.notna(row.row) else "")
+        print(f"skipped {where}: {row.reason}")
+    if len(skipped) > 20:
+        print(f"... and {len(skipped) - 20} more skipped; see `export report`")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from analytics.export import write_csv
+
+    store = open_store(args.store)
+    build, _ = EXPORTS[args.what]
+    table = build(store, args)
+    provenance = None
+    if args.provenance:
+        provenance = {
+            "export": args.what,
+            "store": str(Path(args.store).resolve()),
+            "corpus_fingerprint": store.fingerprint,
+            **{f"version_{k}": v for k, v in store.meta.get("versions", {}).items()},
+        }
+        if args.what == "relations":
+            provenance["period"] = args.freq
+    write_csv(table, args.out, provenance=provenance)
+    print(f"wrote {len(table)} rows to {args.out}")
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    store = open_store(args.store)
+    meta = store.meta
+    print(f"store: {store.path}")
+    print(f"generation: {store.generation.name} created {meta.get('created')}")
+    print(f"corpus fingerprint: {store.fingerprint}")
+    for name, table in meta.get("tables", {}).items():
+        print(f"  {name}: {table['rows']} rows")
+    return 0
+
+
+def _column_pair(value: str) -> tuple[str, str]:
+    role, sep, name = value.partition("=")
+    roles = ("id", "text", "date", "title", "source", "url")
+    if not sep or role not in roles or not name:
+        raise argparse.ArgumentTypeError(
+            f"expected ROLE=COLUMN with ROLE one of {', '.join(roles)}; got {value!r}"
+        )
+    return role, name
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m analytics``."""
+    parser = argparse.ArgumentParser(
+        prog="briefing-atlas",
+        description="Briefing Atlas: countries, topics, tensions and alliances in news briefings.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser(
+        "ingest",
+        help="load briefings into a store and compute every artefact",
+        description="Load files or folders of briefings (txt, md, csv, tsv, jsonl, json, parquet) "
+        "into a store. Unchanged inputs do no work; added files are processed alone.",
+    )
+    ingest.add_argument("paths", nargs="+", type=Path, help="briefing files or folders")
+    ingest.add_argument("--store", required=True, type=Path, help="store folder")
+    ingest.add_argument(
+        "--manifest", type=Path, help="CSV/JSON giving date, title, source per file"
+    )
+    ingest.add_argument(
+        "--column",
+        action="append",
+        type=_column_pair,
+        metavar="ROLE=COLUMN",
+        help="name a table column explicitly, e.g. --column text=body (repeatable)",
+    )
+    ingest.add_argument("--topics", type=int, help="fixed number of topics (default: automatic)")
+    ingest.add_argument("--refit", action="store_true", help="refit topics on the whole corpus")
+    ingest.add_argument("--rebuild", action="store_true", help="recompute everything from inputs")
+    ingest.add_argument("--quiet", action="store_true", help="no progress messages")
+    ingest.set_defaults(handler=_cmd_ingest)
+
+    export = commands.add_parser(
+        "export",
+        help="write one table of a store as CSV",
+        description="Tables: "
+        + "; ".join(f"{name}: {text}" for name, (_, text) in EXPORTS.items()),
+    )
+    export.add_argument("what", choices=sorted(EXPORTS), help="which table")
+    export.add_argument("--store", required=True, type=Path, help="store folder")
+    export.add_argument("--out", required=True, type=Path, help="CSV file to write")
+    export.add_argument("--freq", default="month", choices=S.FREQUENCIES, help="period (relations)")
+    export.add_argument(
+        "--include-forward",
+        action="store_true",
+        help="count forward-looking interactions in relations (default: what happened only)",
+    )
+    export.add_argument("--kinds", help="mention kinds that count, e.g. name,alias,demonym")
+    export.add_argument("--topics", type=int, help="refit with this many topics for the export")
+    export.add_argument(
+        "--provenance", action="store_true", help="start the CSV with '# ' provenance lines"
+    )
+    export.set_defaults(handler=_cmd_export)
+
+    info = commands.add_parser("info", help="describe a store")
+    info.add_argument("--store", required=True, type=Path, help="store folder")
+    info.set_defaults(handler=_cmd_info)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except AnalyticsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

@@ -1,0 +1,22 @@
+"""Where the project's reference data and bundled sample corpus live.
+
+``BRIEFING_ATLAS_DATA`` overrides the data folder (for installs outside a checkout).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def data_dir() -> Path:
+    """The folder holding reference tables (gazetteer, cue lexicon) and the sample corpus."""
+    override = os.environ.get("BRIEFING_ATLAS_DATA")
+    return Path(override) if override else PROJECT_ROOT / "data"
+
+
+def sample_corpus_dir() -> Path:
+    """The bundled sample corpus (briefing files plus ``manifest.csv``)."""
+    return data_dir() / "sample"

@@ -1,0 +1,143 @@
+"""From a briefing table to every artefact the views need, in memory.
+
+The store (``analytics.store``) persists what this module computes; uploads in
+the dashboard use it directly so they never touch a shared cache or the disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+import analytics
+from analytics import schema as S
+from analytics.artefacts import Artefacts
+from analytics.paths import data_dir
+
+Progress = Callable[[float, str], None]
+
+STAGES = ("countries", "topics", "relations")
+
+
+def _noop(fraction: float, message: str) -> None:
+    return None
+
+
+def corpus_fingerprint(briefings: pd.DataFrame) -> str:
+    """A short content hash of the corpus: same ids and texts give the same value."""
+    digest = hashlib.sha1()
+    ordered = briefings.sort_values(S.BRIEFING_ID, kind="stable")
+    for briefing_id, text in zip(ordered[S.BRIEFING_ID], ordered[S.TEXT], strict=True):
+        digest.update(str(briefing_id).encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+        digest.update(str(text).encode("utf-8", "surrogatepass"))
+        digest.update(b"\x01")
+    return digest.hexdigest()[:16]
+
+
+def reference_versions() -> dict[str, str]:
+    """Content hashes of the editable reference tables, so exports say what produced them."""
+    versions = {"analytics": analytics.__version__}
+    for name in ("gazetteer.csv", "actors.csv", "cues.csv", "modifiers.csv"):
+        path = data_dir() / name
+        if path.exists():
+            versions[path.stem] = hashlib.sha1(path.read_bytes()).hexdigest()[:12]
+    return versions
+
+
+def compute_mentions(briefings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Country mentions and the per-briefing country table."""
+    from analytics.mentions import briefing_countries, extract_mentions
+
+    mentions = extract_mentions(briefings)
+    return mentions, briefing_countries(briefings, mentions)
+
+
+def compute_interactions(briefings: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """Sentence-level country-pair interactions."""
+    from analytics.relations import score_interactions
+
+    return score_interactions(briefings, mentions)
+
+
+def fit_topics(
+    briefings: pd.DataFrame, *, n_topics: int | str = "auto", previous: Any = None
+) -> tuple[Any, pd.DataFrame, pd.DataFrame]:
+    """Fit the topic model (aligned to ``previous`` when given) and tabulate it.
+
+    Returns:
+        ``(model, topics, topic_summary)``.
+    """
+    from analytics.topics import (
+        TopicModel,
+        align_topics,
+        assign_topics,
+        briefing_text_for_topics,
+        topic_summary,
+    )
+
+    model = TopicModel(n_topics=n_topics, random_state=0)
+    model.fit(briefing_text_for_topics(briefings))
+    if previous is not None:
+        model = align_topics(previous, model)
+    topics = assign_topics(model, briefings)
+    return model, topics, topic_summary(model, briefings, topics)
+
+
+def assign_with_model(model: Any, briefings: pd.DataFrame) -> pd.DataFrame:
+    """Assign briefings to an already fitted topic model, without refitting."""
+    from analytics.topics import assign_topics
+
+    return assign_topics(model, briefings)
+
+
+def summarise_topics(model: Any, briefings: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
+    """Topic summary table for ``topics`` (all briefings assigned so far)."""
+    from analytics.topics import topic_summary
+
+    return topic_summary(model, briefings, topics)
+
+
+def process(
+    briefings: pd.DataFrame,
+    report: pd.DataFrame,
+    *,
+    n_topics: int | str = "auto",
+    progress: Progress | None = None,
+) -> tuple[Artefacts, Any]:
+    """Compute every artefact of a corpus in memory.
+
+    Parameters:
+        briefings: the canonical briefing table (see ``analytics.briefings``).
+        report: its load report.
+        n_topics: ``"auto"`` or a fixed number of topics.
+        progress: called with ``(fraction_done, message)`` between stages.
+
+    Returns:
+        ``(artefacts, topic_model)``.
+    """
+    progress = progress or _noop
+    progress(0.05, "Finding country mentions")
+    mentions, countries = compute_mentions(briefings)
+    progress(0.35, "Clustering topics")
+    model, topics, summary = fit_topics(briefings, n_topics=n_topics)
+    progress(0.65, "Scoring tensions and alliances")
+    interactions = compute_interactions(briefings, mentions)
+    progress(1.0, "Done")
+    versions = reference_versions()
+    versions["topic_model"] = f"k={len(summary)}"
+    artefacts = Artefacts(
+        briefings=briefings,
+        report=report,
+        mentions=mentions,
+        countries=countries,
+        topics=topics,
+        topic_summary=summary,
+        interactions=interactions,
+        fingerprint=corpus_fingerprint(briefings),
+        versions=versions,
+    )
+    return artefacts, model

@@ -1,0 +1,124 @@
+"""Column names of every table the core produces: the single source of truth.
+
+Code elsewhere refers to ``schema.BRIEFING_ID`` and friends rather than string
+literals, so renaming a column is a one-line change here.
+"""
+
+from __future__ import annotations
+
+# -- briefings -------------------------------------------------------------
+BRIEFING_ID = "briefing_id"
+DATE = "date"
+DATE_SOURCE = "date_source"
+TITLE = "title"
+SOURCE = "source"
+URL = "url"
+TEXT = "text"
+HAPPENING = "happening"
+IMPORTANCE = "importance"
+NEXT = "next"
+DUPLICATE_OF = "duplicate_of"
+ORIGIN = "origin"  # file (and row or line) the briefing came from
+
+SECTIONS: tuple[str, ...] = (HAPPENING, IMPORTANCE, NEXT)
+BRIEFING_COLUMNS: tuple[str, ...] = (
+    BRIEFING_ID,
+    DATE,
+    DATE_SOURCE,
+    TITLE,
+    SOURCE,
+    URL,
+    TEXT,
+    HAPPENING,
+    IMPORTANCE,
+    NEXT,
+    DUPLICATE_OF,
+    ORIGIN,
+)
+
+# Where a briefing's date came from, in order of precedence.
+DATE_SOURCES: tuple[str, ...] = ("record", "front matter", "manifest", "file name", "file time")
+
+# -- segments: one row per (briefing, section) of text -----------------------
+SECTION = "section"
+SECTION_TITLE = "title"  # the title is scanned as its own section
+SECTION_BODY = "body"  # whole text of a briefing without the three headings
+SEGMENT_SECTIONS: tuple[str, ...] = (SECTION_TITLE, HAPPENING, IMPORTANCE, NEXT, SECTION_BODY)
+
+# -- sentences ---------------------------------------------------------------
+SENTENCE_INDEX = "sentence_index"
+SENTENCE = "sentence"
+START = "start"
+END = "end"
+
+# -- mentions ----------------------------------------------------------------
+SURFACE = "surface"
+ISO3 = "iso3"
+COUNTRY = "country"
+KIND = "kind"
+CONFIDENCE = "confidence"
+MENTION_KINDS: tuple[str, ...] = ("name", "alias", "demonym", "capital", "leader", "place")
+MENTION_COLUMNS: tuple[str, ...] = (
+    BRIEFING_ID,
+    SECTION,
+    SENTENCE_INDEX,
+    START,
+    END,
+    SURFACE,
+    ISO3,
+    KIND,
+    CONFIDENCE,
+)
+
+# -- topics ------------------------------------------------------------------
+TOPIC_ID = "topic_id"
+TOPIC_LABEL = "topic_label"
+WEIGHT = "weight"
+TOP_TERMS = "top_terms"
+N_BRIEFINGS = "n_briefings"
+
+# -- interactions and relations ---------------------------------------------
+COUNTRY_A = "country_a"
+COUNTRY_B = "country_b"
+SCORE = "score"
+CLASS = "class"
+CUES = "cues"
+FORWARD_LOOKING = "forward_looking"
+INTERACTION_COLUMNS: tuple[str, ...] = (
+    BRIEFING_ID,
+    DATE,
+    SECTION,
+    SENTENCE_INDEX,
+    SENTENCE,
+    COUNTRY_A,
+    COUNTRY_B,
+    SCORE,
+    CLASS,
+    CUES,
+    FORWARD_LOOKING,
+)
+
+PERIOD = "period"
+N_INTERACTIONS = "n_interactions"
+TENSION = "tension"
+ALLIANCE = "alliance"
+NET = "net"
+TENSION_SHARE = "tension_share"
+ALLIANCE_SHARE = "alliance_share"
+BASELINE = "baseline"
+SPIKE = "spike"
+RELATION_COLUMNS: tuple[str, ...] = (
+    PERIOD,
+    COUNTRY_A,
+    COUNTRY_B,
+    N_INTERACTIONS,
+    TENSION,
+    ALLIANCE,
+    NET,
+    TENSION_SHARE,
+    ALLIANCE_SHARE,
+    SPIKE,
+)
+
+# -- time --------------------------------------------------------------------
+FREQUENCIES: tuple[str, ...] = ("day", "week", "month", "quarter")

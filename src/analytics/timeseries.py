@@ -1,0 +1,95 @@
+"""Calendar-aware periods shared by every over-time view.
+
+Periods are labelled by their first day (a naive ``Timestamp``): weeks start on
+Monday, months on the 1st, quarters on 1 January / April / July / October.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics.errors import InputError
+from analytics.schema import FREQUENCIES
+
+_PANDAS_FREQ = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q"}
+
+
+def check_freq(freq: str) -> str:
+    """Return ``freq`` if it is a supported period name.
+
+    Raises:
+        InputError: when ``freq`` is not one of ``day``, ``week``, ``month``, ``quarter``.
+    """
+    if freq not in _PANDAS_FREQ:
+        raise InputError(f"period must be one of {', '.join(FREQUENCIES)}; got {freq!r}")
+    return freq
+
+
+def _naive_utc(dates: pd.Series) -> pd.Series:
+    dates = pd.to_datetime(dates)
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+    return dates
+
+
+def period_start(dates: pd.Series, freq: str) -> pd.Series:
+    """Map each date to the first day of its calendar period.
+
+    Parameters:
+        dates: datetimes, naive or time-zone aware (aware ones are taken in UTC).
+        freq: ``day``, ``week``, ``month`` or ``quarter``.
+
+    Returns:
+        A naive ``datetime64`` series aligned with ``dates``; missing dates stay ``NaT``.
+    """
+    code = _PANDAS_FREQ[check_freq(freq)]
+    naive = _naive_utc(dates)
+    return naive.dt.to_period(code).dt.start_time.astype("datetime64[ns]")
+
+
+def period_range(start: pd.Timestamp, end: pd.Timestamp, freq: str) -> pd.DatetimeIndex:
+    """Every period start from the period holding ``start`` to the one holding ``end``."""
+    code = _PANDAS_FREQ[check_freq(freq)]
+    bounds = _naive_utc(pd.Series([pd.Timestamp(start), pd.Timestamp(end)]))
+    periods = pd.period_range(bounds.iloc[0], bounds.iloc[1], freq=code)
+    return pd.DatetimeIndex(periods.start_time.astype("datetime64[ns]"), name="period")
+
+
+def complete_periods(
+    frame: pd.DataFrame,
+    freq: str,
+    *,
+    keys: list[str] | None = None,
+    period_col: str = "period",
+    fill: float = 0,
+    start: pd.Timestamp | None = None,
+    end: pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Reindex an aggregated frame so every period (and key combination) has a row.
+
+    Empty periods are kept with ``fill`` so charts show gaps as zeros instead of
+    drawing a straight line across them.
+
+    Parameters:
+        frame: one row per ``period_col`` (and ``keys``) value.
+        freq: the period of ``period_col``.
+        keys: further grouping columns whose observed combinations are completed.
+        start, end: widen the range beyond the observed periods.
+    """
+    keys = list(keys or [])
+    if frame.empty and (start is None or end is None):
+        return frame.copy()
+    observed = frame[period_col]
+    lo = start if start is not None else observed.min()
+    hi = end if end is not None else observed.max()
+    periods = period_range(lo, hi, freq)
+    if keys:
+        combos = frame[keys].drop_duplicates()
+        grid = combos.merge(pd.DataFrame({period_col: periods}), how="cross")
+    else:
+        grid = pd.DataFrame({period_col: periods})
+    value_cols = [c for c in frame.columns if c not in keys and c != period_col]
+    merged = grid.merge(frame, on=[*keys, period_col], how="left")
+    numeric = [c for c in value_cols if pd.api.types.is_numeric_dtype(frame[c])]
+    merged[numeric] = merged[numeric].fillna(fill)
+    return merged.sort_values([*keys, period_col], kind="stable").reset_index(drop=True)
