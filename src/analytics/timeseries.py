@@ -91,5 +91,6 @@ def complete_periods(
     value_cols = [c for c in frame.columns if c not in keys and c != period_col]
     merged = grid.merge(frame, on=[*keys, period_col], how="left")
     numeric = [c for c in value_cols if pd.api.types.is_numeric_dtype(frame[c])]
-    merged[numeric] = merged[numeric].fillna(fill)
+    for column in numeric:
+        merged[column] = merged[column].fillna(fill).astype(frame[column].dtype)
     return merged.sort_values([*keys, period_col], kind="stable").reset_index(drop=True)

@@ -1,0 +1,71 @@
+"""Calendar periods: alignment, completion with zeros, and errors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analytics.errors import InputError
+from analytics.timeseries import complete_periods, period_range, period_start
+
+
+@pytest.mark.parametrize(
+    ("freq", "expected"),
+    [
+        ("day", ["2025-11-25", "2025-01-01", "2024-12-31"]),
+        ("week", ["2025-11-24", "2024-12-30", "2024-12-30"]),
+        ("month", ["2025-11-01", "2025-01-01", "2024-12-01"]),
+        ("quarter", ["2025-10-01", "2025-01-01", "2024-10-01"]),
+    ],
+    ids=["day", "week-starts-monday", "month", "quarter"],
+)
+def test_period_start_aligns_to_calendar(freq: str, expected: list[str]) -> None:
+    dates = pd.Series(
+        pd.to_datetime(["2025-11-25T10:00Z", "2025-01-01T00:30Z", "2024-12-31T23:00Z"], utc=True)
+    )
+    assert period_start(dates, freq).tolist() == [pd.Timestamp(d) for d in expected]
+
+
+def test_period_start_converts_other_zones_to_utc() -> None:
+    # 00:30 in Tokyo on 1 March is still February in UTC.
+    tokyo = pd.Series(pd.to_datetime(["2025-03-01T00:30+09:00"], utc=True))
+    assert period_start(tokyo, "month").tolist() == [pd.Timestamp("2025-02-01")]
+
+
+def test_period_start_rejects_unknown_freq() -> None:
+    with pytest.raises(
+        InputError, match="period must be one of day, week, month, quarter; got 'year'"
+    ):
+        period_start(pd.Series(pd.to_datetime(["2025-01-01"])), "year")
+
+
+def test_period_range_covers_both_ends() -> None:
+    periods = period_range(pd.Timestamp("2025-01-15"), pd.Timestamp("2025-03-02"), "month")
+    assert list(periods) == [pd.Timestamp(d) for d in ("2025-01-01", "2025-02-01", "2025-03-01")]
+
+
+def test_complete_periods_fills_missing_periods_with_zero_per_key() -> None:
+    counts = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2025-01-01", "2025-03-01", "2025-02-01"]),
+            "iso3": ["JPN", "JPN", "CHN"],
+            "count": [2, 5, 1],
+        }
+    )
+    full = complete_periods(counts, "month", keys=["iso3"])
+    assert full.values.tolist() == [
+        ["CHN", pd.Timestamp("2025-01-01"), 0],
+        ["CHN", pd.Timestamp("2025-02-01"), 1],
+        ["CHN", pd.Timestamp("2025-03-01"), 0],
+        ["JPN", pd.Timestamp("2025-01-01"), 2],
+        ["JPN", pd.Timestamp("2025-02-01"), 0],
+        ["JPN", pd.Timestamp("2025-03-01"), 5],
+    ]
+
+
+def test_complete_periods_widens_to_requested_range() -> None:
+    counts = pd.DataFrame({"period": pd.to_datetime(["2025-02-01"]), "n": [3]})
+    full = complete_periods(
+        counts, "month", start=pd.Timestamp("2025-01-10"), end=pd.Timestamp("2025-03-31")
+    )
+    assert full["n"].tolist() == [0, 3, 0]
