@@ -1,0 +1,181 @@
+"""Benchmarks: time and peak memory of each stage on real and generated corpora.
+
+Run from the project root (not part of the test run):
+
+    python bench/run.py                       # Reuters-21578 (../shared) and 100,000 synthetic
+    python bench/run.py --corpora reuters     # one corpus
+    python bench/run.py --synthetic-n 20000   # a smaller generated corpus
+
+Each stage runs in a fresh process so its peak memory (max RSS) is its own. Results
+are printed as a Markdown table and written to bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REUTERS = ROOT.parent / "shared" / "corpora" / "reuters21578" / "reuters.jsonl"
+STAGES = ("ingest", "mentions", "topics", "relations", "pipeline", "increment")
+
+
+def _stage(stage: str, corpus: str, work: str) -> dict[str, float]:
+    """Run one stage in this process and return its figures."""
+    from analytics import pipeline
+    from analytics.briefings import load_corpus_with_report
+    from analytics.store import ensure_store
+
+    figures: dict[str, float] = {}
+    if stage == "pipeline":
+        tick = time.perf_counter()
+        store, summary = ensure_store([corpus], Path(work) / "store")
+        figures["seconds"] = time.perf_counter() - tick
+        figures.update({f"{k}_s": v for k, v in summary.stage_seconds.items()})
+        figures["briefings"] = summary.n_briefings
+    elif stage == "increment":
+        base = Path(work) / "increment"
+        source = load_corpus_with_report([corpus]).briefings
+        base.mkdir(parents=True, exist_ok=True)
+        columns = ["briefing_id", "date", "title", "source", "text"]
+        head, tail = source.iloc[:-1000], source.iloc[-1000:]
+        head[columns].rename(columns={"briefing_id": "id"}).to_parquet(base / "part1.parquet")
+        ensure_store([base], Path(work) / "inc-store")
+        tail[columns].rename(columns={"briefing_id": "id"}).to_parquet(base / "part2.parquet")
+        tick = time.perf_counter()
+        _, summary = ensure_store([base], Path(work) / "inc-store")
+        figures["seconds"] = time.perf_counter() - tick
+        figures["mode_incremental"] = float(summary.mode == "incremental")
+        figures["briefings"] = summary.n_briefings
+    elif stage == "ingest":
+        tick = time.perf_counter()
+        loaded = load_corpus_with_report([corpus])
+        figures["seconds"] = time.perf_counter() - tick
+        figures["briefings"] = len(loaded.briefings)
+    else:
+        briefings = load_corpus_with_report([corpus]).briefings
+        tick = time.perf_counter()
+        if stage == "mentions":
+            pipeline.compute_mentions(briefings)
+            figures["seconds"] = time.perf_counter() - tick
+            chars = (
+                briefings["title"].fillna("").str.len().sum() + briefings["text"].str.len().sum()
+            )
+            figures["mb_per_s"] = chars / 1e6 / figures["seconds"]
+        elif stage == "topics":
+            _, _, summary = pipeline.fit_topics(briefings)
+            figures["seconds"] = time.perf_counter() - tick
+            figures["topics"] = len(summary)
+        elif stage == "relations":
+            mentions, _ = pipeline.compute_mentions(briefings)
+            tick = time.perf_counter()
+            interactions = pipeline.compute_interactions(briefings, mentions)
+            figures["seconds"] = time.perf_counter() - tick
+            figures["interactions"] = len(interactions)
+        figures["briefings"] = len(briefings)
+    figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
+
+
+def _run_isolated(stage: str, corpus: str, work: str) -> dict[str, float]:
+    command = [
+        sys.executable,
+        __file__,
+        "--one-stage",
+        stage,
+        "--corpus-path",
+        corpus,
+        "--work",
+        work,
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        return {"error": 1.0, "message": result.stderr[-500:]}  # type: ignore[dict-item]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _synthetic(n: int, work: Path) -> str:
+    out = work / f"synthetic-{n}"
+    if not (out / "briefings.jsonl").exists():
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "analytics.synth",
+                "--n",
+                str(n),
+                "--seed",
+                "0",
+                "--out",
+                str(out),
+            ],
+            check=True,
+        )
+    return str(out / "briefings.jsonl")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpora", default="reuters,synthetic")
+    parser.add_argument("--synthetic-n", type=int, default=100_000)
+    parser.add_argument("--stages", default=",".join(STAGES))
+    parser.add_argument("--one-stage", help=argparse.SUPPRESS)
+    parser.add_argument("--corpus-path", help=argparse.SUPPRESS)
+    parser.add_argument("--work", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one_stage:
+        print(json.dumps(_stage(args.one_stage, args.corpus_path, args.work)))
+        return 0
+
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-") as tmp:
+        work = Path(tmp)
+        corpora: dict[str, str] = {}
+        for name in args.corpora.split(","):
+            if name == "reuters":
+                if not REUTERS.exists():
+                    print("Reuters-21578 not found beside the project; skipped")
+                    continue
+                corpora["reuters (19,043)"] = str(REUTERS)
+            elif name == "synthetic":
+                corpora[f"synthetic ({args.synthetic_n:,})"] = _synthetic(args.synthetic_n, work)
+        for label, path in corpora.items():
+            results[label] = {}
+            for stage in args.stages.split(","):
+                stage_work = work / label.split()[0] / stage
+                stage_work.mkdir(parents=True, exist_ok=True)
+                figures = _run_isolated(stage, path, str(stage_work))
+                results[label][stage] = figures
+                print(f"{label:22s} {stage:10s} {json.dumps(figures)}", flush=True)
+    machine = (
+        f"{platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}"
+    )
+    (ROOT / "bench" / "results.json").write_text(
+        json.dumps({"machine": machine, "results": results}, indent=1), encoding="utf-8"
+    )
+    print()
+    print("| corpus | stage | seconds | peak MB | notes |")
+    print("| --- | --- | ---: | ---: | --- |")
+    for label, stages in results.items():
+        for stage, figures in stages.items():
+            notes = ", ".join(
+                f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}"
+                for k, v in figures.items()
+                if k not in {"seconds", "peak_mb"}
+            )
+            print(
+                f"| {label} | {stage} | {figures.get('seconds', float('nan')):.1f} | "
+                f"{figures.get('peak_mb', float('nan')):.0f} | {notes} |"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
