@@ -1,0 +1,1367 @@
+"""Read briefings (text folders, CSV/TSV/JSON/JSONL/Parquet tables) into one validated table.
+
+A briefing file is plain text in the canonical three-section format::
+
+    Optional title line(s)
+    What's Happening?
+    ...
+    Why It's Important?
+    ...
+    What's Next?
+    ...
+
+with optional front matter (a ``---`` block of ``key: value`` lines) or leading
+``Date:``/``Title:``/``Source:``/``URL:`` lines. Headings tolerate case, curly
+apostrophes, a missing ``?``, a trailing colon and markdown ``#``/``**``
+decoration; sections may be missing or reordered. Hard line breaks inside a
+paragraph are re-joined with a space; blank lines separate paragraphs.
+
+Tables hold one briefing per row; their columns are found by common names or
+named explicitly. A row's text is kept as written (line ends normalised) unless
+it holds the canonical headings, in which case it is split like a file. A
+briefing's date comes from, in order: its record or front matter, a manifest, a
+date in the file name, the file's modification time.
+
+Nothing is dropped silently: the load report has one row per input file (or per
+table row) saying whether it was loaded, collapsed as a duplicate, flagged as a
+near-duplicate, or skipped and why.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.compute as pc
+
+from analytics import dates as D
+from analytics import schema as S
+from analytics.dedup import (
+    EXACT_OF,
+    JACCARD,
+    NEAR_OF,
+    arrow_strings,
+    find_duplicates,
+    normalise_text,
+)
+from analytics.errors import EmptyCorpusError, InputError
+
+# -- load report -------------------------------------------------------------
+FILE = "file"
+ROW = "row"
+STATUS = "status"
+REASON = "reason"
+REPORT_COLUMNS: tuple[str, ...] = (FILE, ROW, STATUS, REASON, S.BRIEFING_ID)
+LOADED = "loaded"
+DUPLICATE = "duplicate"
+NEAR_DUPLICATE = "near-duplicate"
+SKIPPED = "skipped"
+STATUSES: tuple[str, ...] = (LOADED, DUPLICATE, NEAR_DUPLICATE, SKIPPED)
+
+# -- input columns -------------------------------------------------------------
+ROLE_TEXT = "text"
+ROLE_ID = "id"
+ROLE_DATE = "date"
+ROLE_TITLE = "title"
+ROLE_SOURCE = "source"
+ROLE_URL = "url"
+# The names each role goes by in the wild, in order of preference (case-insensitive).
+COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    ROLE_TEXT: ("text", "body", "content", "summary", "article", "description", "story"),
+    ROLE_ID: ("id", "briefing_id", "doc_id", "guid", "uuid"),
+    ROLE_DATE: (
+        "date",
+        "published",
+        "published_at",
+        "publish_date",
+        "pubdate",
+        "timestamp",
+        "datetime",
+        "created_at",
+        "time",
+    ),
+    ROLE_TITLE: ("title", "headline", "heading", "subject"),
+    ROLE_SOURCE: ("source", "outlet", "publisher", "feed", "site"),
+    ROLE_URL: ("url", "link", "href"),
+}
+MANIFEST_KEY_NAMES: tuple[str, ...] = ("file", "filename", "file_name", "name", "path", "filepath")
+MANIFEST_NAMES: tuple[str, ...] = ("manifest.csv", "manifest.json")
+
+DATE_RECORD, DATE_FRONT_MATTER, DATE_MANIFEST, DATE_FILE_NAME, DATE_FILE_TIME = S.DATE_SOURCES
+_STRING_FIELDS = (S.TITLE, S.SOURCE, S.URL)
+_ID_PREFIX = "b-"
+# Working columns while loading; dropped before the table is returned.
+_INTERNAL = "_atlas_"
+_ID = _INTERNAL + "id"
+_DATE_RAW = _INTERNAL + "date_raw"
+_DATE_KIND = _INTERNAL + "date_kind"
+_ROW = _INTERNAL + "row"
+_FILE = _INTERNAL + "file"
+_NEAR_REASON = re.compile(r"^near-duplicate of .*? \(Jaccard [0-9.]+\)(?:; )?")
+
+# -- canonical text format ---------------------------------------------------
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_HEADINGS: dict[str, re.Pattern[str]] = {
+    S.HAPPENING: re.compile(r"what(?:'s|s| is) happening"),
+    S.IMPORTANCE: re.compile(r"why (?:it's|its|it is|is it|this is) important|why it matters"),
+    S.NEXT: re.compile(r"what(?:'s|s| is) next"),
+}
+_HEADING_MAX_CHARS = 60
+# Cheap test for "may hold a heading" run over whole table columns before parsing.
+_HEADING_HINT = r"(?im)^[\s#*_>]*(?:what|why)[^\n]{0,30}(?:happening|important|matters|next)"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_HINT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_BULLET = re.compile(r"(?:[-*+\u2022]\s|\d{1,3}[.)]\s)")
+_META_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z _-]{0,30}?)\s*:\s*(.*?)\s*$")
+_FENCE = "---"
+_FENCE_ENDS = ("---", "...")
+_MAX_FRONT_MATTER_LINES = 200
+# More than this share of control characters means the file is not text.
+_MAX_CONTROL_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """Loaded briefings and the report accounting for every input file and row."""
+
+    briefings: pd.DataFrame
+    report: pd.DataFrame
+
+
+class _Skip(Exception):
+    """A whole file cannot be read; the message is the report's reason."""
+
+
+@dataclass
+class _Batch:
+    """What one file yielded: records (one per briefing) and skipped rows."""
+
+    records: list[dict[str, object]] = field(default_factory=list)
+    table: pd.DataFrame | None = None
+    skipped: list[tuple[int | None, str]] = field(default_factory=list)
+
+
+# =============================================================================
+# parsing one briefing text
+# =============================================================================
+
+
+def parse_briefing(text: str) -> dict[str, str]:
+    """Split a briefing in the canonical format into its parts.
+
+    Args:
+        text: the whole file, any line endings.
+
+    Returns:
+        ``title``, ``happening``, ``importance``, ``next`` ("" when absent), ``body``
+        (the sections joined with blank lines, or the whole text when there are no
+        headings) and every front matter or leading ``Key: value`` field, keyed by
+        its lower-cased name (``date``, ``source``, ``url``, ...).
+    """
+    lines = _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    if lines and lines[0].startswith("\ufeff"):
+        lines[0] = lines[0][1:]
+    fields, start = _read_metadata(lines)
+    preamble: list[str] = []
+    sections: dict[str, list[str]] = {name: [] for name in S.SECTIONS}
+    current: list[str] = preamble
+    found = False
+    for line in lines[start:]:
+        section = _heading_of(line)
+        if section is None:
+            current.append(line)
+        else:
+            found = True
+            current = sections[section]
+            current.append("")  # a repeated heading starts a new paragraph
+    parts = {name: _reflow(sections[name]) for name in S.SECTIONS}
+    title = fields.pop(ROLE_TITLE, "")
+    if found:
+        lead = _strip_markdown(_reflow(preamble).replace("\n", " "))
+        body = "\n\n".join(part for part in parts.values() if part)
+        if not title:
+            title = lead
+        elif lead and lead != title:
+            body = f"{lead}\n\n{body}" if body else lead
+    else:
+        body = _reflow(preamble)
+        first, _, rest = body.partition("\n\n")
+        if not title and first.startswith("#") and "\n" not in first:
+            title, body = _strip_markdown(first), rest  # a markdown "# Title" line
+    return {**fields, ROLE_TITLE: title, **parts, "body": body}
+
+
+def _read_metadata(lines: list[str]) -> tuple[dict[str, str], int]:
+    """Front matter fields and leading ``Key: value`` lines; returns them and where text starts."""
+    fields: dict[str, str] = {}
+    index = 0
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    if index < len(lines) and lines[index].strip() == _FENCE:
+        end = next(
+            (
+                i
+                for i in range(index + 1, min(len(lines), index + _MAX_FRONT_MATTER_LINES))
+                if lines[i].strip() in _FENCE_ENDS
+            ),
+            None,
+        )
+        if end is not None:
+            key = None
+            for line in lines[index + 1 : end]:
+                match = _META_LINE.match(line)
+                if match and not line[:1].isspace():
+                    key = _field_name(match.group(1))
+                    fields[key] = _unquote(match.group(2))
+                elif key is not None and line.strip().startswith("- "):
+                    item = _unquote(line.strip()[2:].strip())  # a YAML list item
+                    fields[key] = f"{fields[key]}, {item}" if fields[key] else item
+            index = end + 1
+    roles = (ROLE_DATE, ROLE_TITLE, ROLE_SOURCE, ROLE_URL)
+    while index < len(lines):
+        match = _META_LINE.match(lines[index]) if len(lines[index]) < 2000 else None
+        role = _role_of(match.group(1)) if match else None
+        if match is None or role not in roles or not match.group(2):
+            break
+        fields.setdefault(role, match.group(2))
+        index += 1
+    return fields, index
+
+
+def _field_name(name: str) -> str:
+    role = _role_of(name)
+    return role if role in (ROLE_DATE, ROLE_TITLE, ROLE_SOURCE, ROLE_URL, ROLE_ID) else _snake(name)
+
+
+def _role_of(name: str) -> str | None:
+    wanted = _snake(name)
+    for role, names in COLUMN_NAMES.items():
+        if wanted in names:
+            return role
+    return None
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"[\s-]+", "_", name.strip().lower())
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def _heading_of(line: str) -> str | None:
+    """The section a line announces, or None when it is not a heading."""
+    if len(line) > _HEADING_MAX_CHARS or not line.strip():
+        return None
+    label = _strip_markdown(line).translate(_APOSTROPHES).casefold()
+    label = re.sub(r"\s+", " ", label).rstrip(" ?:.!").strip()
+    for section, pattern in _HEADINGS.items():
+        if pattern.fullmatch(label):
+            return section
+    return None
+
+
+def _strip_markdown(line: str) -> str:
+    return line.strip().lstrip("#>").strip().strip("*_").strip()
+
+
+def _reflow(lines: Iterable[str]) -> str:
+    """Re-join hard-wrapped lines into paragraphs; blank lines separate paragraphs."""
+    paragraphs: list[str] = []
+    current = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            if current:
+                paragraphs.append(current)
+            current = ""
+        elif not current:
+            current = line
+        else:
+            # List items keep their own line; wrapped prose becomes one line.
+            current += ("\n" if _BULLET.match(line) else " ") + line
+    if current:
+        paragraphs.append(current)
+    return "\n\n".join(paragraphs)
+
+
+# =============================================================================
+# files and bytes
+# =============================================================================
+
+
+def discover_files(paths: Sequence[str | Path]) -> list[Path]:
+    """Every file under ``paths``, recursively, sorted; hidden files and manifests excluded.
+
+    Args:
+        paths: files and folders.
+
+    Returns:
+        Unique file paths, sorted. Files of any extension are listed so that the
+        load report can account for the ones it cannot read.
+
+    Raises:
+        InputError: when a path does not exist.
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    found: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for candidate in path.rglob("*"):
+                relative = candidate.relative_to(path).parts
+                if any(part.startswith(".") for part in relative):
+                    continue
+                if candidate.is_file() and candidate.name.lower() not in MANIFEST_NAMES:
+                    found.add(candidate)
+        elif path.is_file():
+            if path.name.lower() not in MANIFEST_NAMES:
+                found.add(path)
+        else:
+            raise InputError(f"input path does not exist: got {str(raw)!r}")
+    return sorted(found, key=lambda p: p.as_posix())
+
+
+def _decode(data: bytes) -> str:
+    """Bytes to text: BOMs first, then UTF-8, Windows-1252, latin-1; binary is refused."""
+    if not data.strip():
+        raise _Skip("empty file")
+    boms = (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    )
+    for bom, encoding in boms:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise _Skip(f"undecodable {encoding} text ({error.reason})") from None
+            break
+    else:
+        if b"\x00" in data:
+            raise _Skip("binary file (NUL bytes)")
+        for encoding in ("utf-8", "cp1252", "latin-1"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    if "\x00" in text:
+        raise _Skip("binary file (NUL characters)")
+    controls = len(_CONTROL.findall(text[:65536]))
+    if controls > _MAX_CONTROL_SHARE * min(len(text), 65536):
+        raise _Skip("binary file (control characters)")
+    if not text.strip():
+        raise _Skip("empty file")
+    return text
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise _Skip(f"unreadable: {error.strerror or error}") from None
+    return _decode(data)
+
+
+# =============================================================================
+# readers: one per file format
+# =============================================================================
+
+
+def _load_briefing_file(path: Path, columns: Mapping[str, str] | None) -> _Batch:
+    parsed = parse_briefing(_read_text(path))
+    own = {ROLE_DATE, ROLE_ID, "body", S.TITLE, S.SOURCE, S.URL, *S.SECTIONS}
+    reserved = set(S.BRIEFING_COLUMNS)
+    record: dict[str, object] = {
+        f"{key}_input" if key in reserved or key.startswith(_INTERNAL) else key: value
+        for key, value in parsed.items()
+        if key not in own
+    }
+    record.update({key: parsed[key] for key in (S.TITLE, *S.SECTIONS)})
+    record[S.SOURCE] = parsed.get(ROLE_SOURCE, "")
+    record[S.URL] = parsed.get(ROLE_URL, "")
+    record[S.TEXT] = parsed["body"]
+    record[_ID] = parsed.get(ROLE_ID) or None
+    record[_DATE_RAW] = parsed.get(ROLE_DATE)
+    record[_DATE_KIND] = DATE_FRONT_MATTER
+    record[S.ORIGIN] = str(path)
+    record[_ROW] = None
+    return _Batch(records=[record])
+
+
+def _load_csv(path: Path, columns: Mapping[str, str] | None) -> _Batch:
+    return _load_delimited(path, columns, delimiter=None)
+
+
+def _load_tsv(path: Path, columns: Mapping[str, str] | None) -> _Batch:
+    return _load_delimited(path, columns, delimiter="\t")
+
+
+def _load_delimited(path: Path, columns: Mapping[str, str] | None, delimiter: str | None) -> _Batch:
+    text = _read_text(path)
+    if delimiter is None:
+        header_line = text.lstrip("\ufeff").split("\n", 1)[0]
+        counts = {sep: header_line.count(sep) for sep in (",", ";", "\t", "|")}
+        delimiter = max(counts, key=lambda sep: (counts[sep], sep == ","))
+    previous_limit = csv.field_size_limit()
+    csv.field_size_limit(sys.maxsize)  # briefings can be longer than the 128 kB default
+    try:
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise _Skip(f"malformed delimited text: {error}") from None
+    finally:
+        csv.field_size_limit(previous_limit)
+    if not rows:
+        raise _Skip("empty file")
+    header = _unique_names(rows[0])
+    batch = _Batch()
+    good: list[list[str]] = []
+    numbers: list[int] = []
+    for number, row in enumerate(rows[1:], start=1):
+        if not row:
+            continue  # a blank line is not a row
+        if len(row) != len(header):
+            batch.skipped.append((number, f"has {len(row)} fields, header has {len(header)}"))
+            continue
+        good.append(row)
+        numbers.append(number)
+    frame = pd.DataFrame(good, columns=header, dtype="str")
+    return _table_batch(path, frame, numbers, "row", columns, batch)
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    unique = []
+    for position, raw in enumerate(names):
+        name = raw.strip() or f"column_{position + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        seen.setdefault(name, 0)
+        unique.append(name)
+    return unique
+
+
+def _load_jsonl(path: Path, columns: Mapping[str, str] | None) -> _Batch:
+    return _jsonl_batch(path, _read_text(path), columns)
+
+
+def _jsonl_batch(path: Path, text: str, columns: Mapping[str, str] | None) -> _Batch:
+    batch = _Batch()
+    records: list[dict[str, object]] = []
+    numbers: list[int] = []
+    decoder = json.JSONDecoder()
+    for number, line in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = decoder.decode(line)
+        except ValueError as error:
+            batch.skipped.append((number, f"invalid JSON ({_json_problem(error)})"))
+            continue
+        if not isinstance(value, dict):
+            batch.skipped.append((number, f"not a JSON object ({type(value).__name__})"))
+            continue
+        records.append(value)
+        numbers.append(number)
+    if not records and not batch.skipped:
+        raise _Skip("empty file")
+    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    return _table_batch(path, frame, numbers, "line", columns, batch)
+
+
+def _json_problem(error: ValueError) -> str:
+    if isinstance(error, json.JSONDecodeError):
+        return f"{error.msg} at column {error.colno}"
+    return str(error)
+
+
+def _load_json(path: Path, columns: Mapping[str, str] | None) -> _Batch:
+    text = _read_text(path)
+    try:
+        value = json.loads(text.lstrip("\ufeff"))
+    except json.JSONDecodeError as error:
+        if error.msg == "Extra data":
+            return _jsonl_batch(path, text, columns)  # JSON Lines saved as .json
+        raise _Skip(f"invalid JSON ({error.msg} at line {error.lineno})") from None
+    if isinstance(value, dict):
+        lists = [item for item in value.values() if isinstance(item, list)]
+        if len(lists) == 1:
+            value = lists[0]
+        elif not lists and any(_role_of(str(key)) == ROLE_TEXT for key in value):
+            value = [value]  # one record on its own
+        else:
+            raise _Skip(
+                f"a JSON object must hold exactly one list of records, found {len(lists)} lists"
+            )
+    if not isinstance(value, list):
+        raise _Skip(f"JSON must be a list of records, got a {type(value).__name__}")
+    batch = _Batch()
+    records: list[dict[str, object]] = []
+    numbers: list[int] = []
+    for number, item in enumerate(value, start=1):
+        if isinstance(item, dict):
+            records.append(item)
+            numbers.append(number)
+        else:
+            batch.skipped.append((number, f"not a JSON object ({type(item).__name__})"))
+    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    return _table_batch(path, frame, numbers, "row", columns, batch)
+
+
+def _load_parquet(path: Path, columns: Mapping[str, str] | None) -> _Batch:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as error:  # pyarrow raises many types for a damaged file
+        raise _Skip(f"unreadable Parquet ({type(error).__name__}: {error})") from None
+    frame = frame.reset_index(drop=True)
+    return _table_batch(path, frame, list(range(1, len(frame) + 1)), "row", columns, _Batch())
+
+
+_READERS: dict[str, Callable[[Path, Mapping[str, str] | None], _Batch]] = {
+    ".txt": _load_briefing_file,
+    ".text": _load_briefing_file,
+    ".md": _load_briefing_file,
+    ".markdown": _load_briefing_file,
+    ".csv": _load_csv,
+    ".tsv": _load_tsv,
+    ".tab": _load_tsv,
+    ".jsonl": _load_jsonl,
+    ".ndjson": _load_jsonl,
+    ".json": _load_json,
+    ".parquet": _load_parquet,
+    ".pq": _load_parquet,
+}
+SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(_READERS)
+
+
+# =============================================================================
+# tables
+# =============================================================================
+
+
+def _resolve_columns(
+    available: Sequence[object], explicit: Mapping[str, str] | None, where: str
+) -> dict[str, object]:
+    """Map each role to a column of the table (text may be missing: then no entry)."""
+    by_name = {str(name).strip().lower(): name for name in reversed(list(available))}
+    chosen: dict[str, object] = {}
+    for role, name in (explicit or {}).items():
+        if name in available:
+            chosen[role] = name
+        elif str(name).strip().lower() in by_name:
+            chosen[role] = by_name[str(name).strip().lower()]
+        else:
+            existing = ", ".join(str(column) for column in available)
+            raise InputError(
+                f"column {name!r} named for {role!r} is not in {where}; "
+                f"its columns are: {existing}; got {name!r}"
+            )
+    used = set(chosen.values())
+    for role, names in COLUMN_NAMES.items():
+        if role in chosen:
+            continue
+        for name in names:
+            column = by_name.get(name)
+            if column is not None and column not in used:
+                chosen[role] = column
+                used.add(column)
+                break
+    return chosen
+
+
+def _check_roles(columns: Mapping[str, str] | None) -> None:
+    unknown = sorted(set(columns or {}) - set(COLUMN_NAMES))
+    if unknown:
+        raise InputError(
+            f"columns= maps roles {', '.join(COLUMN_NAMES)} to column names; "
+            f"got unknown roles {unknown!r}"
+        )
+
+
+def _table_batch(
+    path: Path,
+    frame: pd.DataFrame,
+    numbers: list[int],
+    unit: str,
+    explicit: Mapping[str, str] | None,
+    batch: _Batch,
+) -> _Batch:
+    """Turn a table into records with canonical columns; extra columns carried along."""
+    if not len(frame):
+        if not batch.skipped:
+            raise _Skip("no rows")
+        return batch  # every row was skipped, each with its reason
+    chosen = _resolve_columns(list(frame.columns), explicit, str(path))
+    if ROLE_TEXT not in chosen:
+        names = ", ".join(str(column) for column in frame.columns)
+        raise _Skip(
+            f"no text column (looked for {', '.join(COLUMN_NAMES[ROLE_TEXT])}; "
+            f"columns are: {names})"
+        )
+    frame = frame.reset_index(drop=True)
+    table = pd.DataFrame(index=frame.index)
+    table[S.TEXT] = _as_text(frame[chosen[ROLE_TEXT]])
+    for role, column in ((ROLE_TITLE, S.TITLE), (ROLE_SOURCE, S.SOURCE), (ROLE_URL, S.URL)):
+        values = frame[chosen[role]] if role in chosen else pd.Series("", index=frame.index)
+        table[column] = _as_text(values).fillna("").str.strip()
+    table[_ID] = _as_ids(frame[chosen[ROLE_ID]]) if ROLE_ID in chosen else pd.NA
+    table[_DATE_RAW] = frame[chosen[ROLE_DATE]] if ROLE_DATE in chosen else None
+    table[_DATE_KIND] = DATE_RECORD
+    table[_ROW] = numbers
+    table[S.ORIGIN] = [f"{path}:{unit} {number}" for number in numbers]
+    table = _split_table_sections(table)
+    reserved = set(S.BRIEFING_COLUMNS) | set(table.columns)
+    used = set(chosen.values())
+    for column in frame.columns:
+        if column in used:
+            continue
+        name = str(column)
+        table[f"{name}_input" if name in reserved else name] = frame[column].to_numpy()
+    batch.table = table
+    return batch
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_float_dtype(values.dtype):
+        values = values.astype("Float64")  # 1.0 -> "1", not "1.0"
+        integral = values.dropna() == values.dropna().round()
+        if bool(integral.all()):
+            values = values.astype("Int64")
+    return values.astype("str")
+
+
+def _as_ids(values: pd.Series) -> pd.Series:
+    ids = _as_text(values).str.strip()
+    return ids.where(ids.str.len() > 0)
+
+
+def _split_table_sections(table: pd.DataFrame) -> pd.DataFrame:
+    """Normalise table text; rows holding the canonical headings are split into sections."""
+    text = table[S.TEXT].fillna("")
+    if text.str.contains("\r", regex=False).any():
+        text = text.str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
+    if _matches(text, _CONTROL_HINT).any():
+        text = text.str.replace(_CONTROL_HINT, " ", regex=True)
+    text = text.str.strip()
+    table = table.assign(**{S.TEXT: text, S.HAPPENING: "", S.IMPORTANCE: "", S.NEXT: ""})
+    hinted = _matches(text, _HEADING_HINT)
+    if not hinted.any():
+        return table
+    updates: dict[str, list[object]] = {
+        name: [] for name in (S.TEXT, S.TITLE, *S.SECTIONS, _DATE_RAW, _DATE_KIND)
+    }
+    positions = np.flatnonzero(hinted.to_numpy())
+    for position in positions:
+        parsed = parse_briefing(table[S.TEXT].iat[position])
+        sections = [parsed[name] for name in S.SECTIONS]
+        title = table[S.TITLE].iat[position]
+        body = parsed["body"] if any(sections) else table[S.TEXT].iat[position]
+        if any(sections) and parsed[ROLE_TITLE]:
+            if not title:
+                title = parsed[ROLE_TITLE]
+            elif parsed[ROLE_TITLE] != title:
+                body = f"{parsed[ROLE_TITLE]}\n\n{body}"
+        date_raw = table[_DATE_RAW].iat[position]
+        date_kind = table[_DATE_KIND].iat[position]
+        if _is_missing(date_raw) and parsed.get(ROLE_DATE):
+            date_raw, date_kind = parsed[ROLE_DATE], DATE_FRONT_MATTER
+        for name, value in zip(updates, (body, title, *sections, date_raw, date_kind), strict=True):
+            updates[name].append(value)
+    table = table.copy()
+    for name, values in updates.items():
+        column = table.columns.get_loc(name)
+        if name == _DATE_RAW:
+            table[name] = table[name].astype(object)
+        table.iloc[positions, column] = pd.Series(values, dtype=object).to_numpy()
+    return table
+
+
+def _matches(values: pd.Series, pattern: str) -> pd.Series:
+    """Whether each string contains ``pattern`` (RE2 syntax), on whole columns at once."""
+    found = pc.match_substring_regex(arrow_strings(values), pattern)
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+
+
+def _is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+# =============================================================================
+# manifests
+# =============================================================================
+
+
+@dataclass
+class _Manifest:
+    """Per-file metadata: entries keyed by a relative path, scoped to a folder (or all)."""
+
+    name: str
+    folder: Path | None
+    entries: pd.DataFrame  # index: key; columns: date, title, source, url, extras, row
+    problems: list[tuple[int | None, str]] = field(default_factory=list)
+    # A manifest found in a folder covers every file under it, loaded now or not.
+    covers_folder: bool = False
+
+
+def _read_manifest(source: str | Path | pd.DataFrame) -> _Manifest:
+    """Read a manifest (CSV, JSON or a DataFrame). Raises _Skip when it cannot be used."""
+    if isinstance(source, pd.DataFrame):
+        frame, name, folder = source.reset_index(drop=True), "<manifest table>", None
+    else:
+        path = Path(source)
+        name, folder = str(path), path.parent
+        text = _read_text(path)
+        if path.suffix.lower() == ".json":
+            try:
+                value = json.loads(text.lstrip("\ufeff"))
+            except json.JSONDecodeError as error:
+                raise _Skip(f"invalid JSON ({error.msg} at line {error.lineno})") from None
+            frame = _manifest_frame_from_json(value)
+        else:
+            try:
+                frame = pd.read_csv(
+                    io.StringIO(text.lstrip("\ufeff")),
+                    dtype="str",
+                    keep_default_na=False,
+                    sep=None,
+                    engine="python",
+                )
+            except (pd.errors.ParserError, csv.Error, ValueError) as error:
+                raise _Skip(f"malformed manifest CSV ({error})") from None
+    lowered = {str(column).strip().lower(): column for column in frame.columns}
+    key_column = next((lowered[key] for key in MANIFEST_KEY_NAMES if key in lowered), None)
+    if key_column is None:
+        raise _Skip(
+            f"manifest has no file name column (looked for {', '.join(MANIFEST_KEY_NAMES)}; "
+            f"columns are: {', '.join(map(str, frame.columns))})"
+        )
+    chosen = _resolve_columns([c for c in frame.columns if c != key_column], None, name)
+    entries = pd.DataFrame(index=frame.index)
+    entries["_key"] = frame[key_column].astype("str").map(_manifest_key)
+    entries[ROLE_DATE] = frame[chosen[ROLE_DATE]] if ROLE_DATE in chosen else None
+    for role in (ROLE_TITLE, ROLE_SOURCE, ROLE_URL):
+        values = frame[chosen[role]] if role in chosen else ""
+        entries[role] = pd.Series(values, index=frame.index).astype("str").fillna("").str.strip()
+    used = set(chosen.values()) | {key_column}
+    for column in frame.columns:
+        if column not in used:
+            entries[str(column)] = frame[column].to_numpy()
+    entries[_ROW] = np.arange(1, len(frame) + 1)
+    problems: list[tuple[int | None, str]] = []
+    blank = entries["_key"] == ""
+    for row in entries.loc[blank, _ROW]:
+        problems.append((int(row), "manifest entry has no file name"))
+    repeated = entries["_key"].duplicated() & ~blank
+    for row, key in zip(entries.loc[repeated, _ROW], entries.loc[repeated, "_key"], strict=True):
+        problems.append((int(row), f"manifest entry {key!r} repeats an earlier entry"))
+    entries = entries[~blank & ~repeated].set_index("_key")
+    return _Manifest(name, folder, entries, problems)
+
+
+def _manifest_frame_from_json(value: object) -> pd.DataFrame:
+    if isinstance(value, dict):
+        lists = [item for item in value.values() if isinstance(item, list)]
+        if len(lists) == 1:
+            value = lists[0]
+        else:
+            # {"a.txt": {"date": ...}} or {"a.txt": "2025-11-25"}
+            rows = [
+                {"file": key, **(item if isinstance(item, dict) else {"date": item})}
+                for key, item in value.items()
+            ]
+            return pd.DataFrame.from_records(rows)
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise _Skip("a JSON manifest must be a list of records or an object keyed by file name")
+    return pd.DataFrame.from_records(value)
+
+
+def _manifest_key(raw: str) -> str:
+    key = raw.strip().replace("\\", "/")
+    while key.startswith("./"):
+        key = key[2:]
+    return key.strip("/")
+
+
+def _path_keys(path: Path, folder: Path | None) -> list[str]:
+    """Keys a manifest may use for ``path``: its path relative to the folder, then suffixes."""
+    parts = path.parts
+    keys = []
+    if folder is not None:
+        try:
+            keys.append(path.relative_to(folder).as_posix())
+        except ValueError:
+            pass
+    keys += ["/".join(parts[-depth:]) for depth in range(len(parts), 0, -1)]
+    return list(dict.fromkeys(keys))
+
+
+def _find_entry(manifest: _Manifest, path: Path) -> pd.Series | None:
+    for key in _path_keys(path, manifest.folder):
+        if key in manifest.entries.index:
+            return manifest.entries.loc[key]
+    return None
+
+
+def _folder_manifests(files: Sequence[Path]) -> dict[Path, list[Path]]:
+    """For each folder holding a manifest, the manifest files (nearest ancestor wins)."""
+    cache: dict[Path, list[Path]] = {}
+    nearest: dict[Path, list[Path]] = {}
+    for file in files:
+        for folder in file.parents:
+            if folder not in cache:
+                cache[folder] = [
+                    folder / name for name in MANIFEST_NAMES if (folder / name).is_file()
+                ]
+            if cache[folder]:
+                nearest[folder] = cache[folder]
+                break
+    return nearest
+
+
+# =============================================================================
+# loading
+# =============================================================================
+
+
+def load_files(
+    files: Sequence[Path],
+    *,
+    manifest: str | Path | pd.DataFrame | None = None,
+    columns: Mapping[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> LoadResult:
+    """Load briefing files without marking duplicates and without failing on no result.
+
+    Args:
+        files: the files to read (see ``discover_files``).
+        manifest: a manifest (CSV/JSON path or DataFrame) giving date, title,
+            source and url per file name; ``manifest.csv``/``manifest.json`` in a
+            file's folder (or the nearest ancestor holding one) are used as well.
+        columns: explicit table column names by role (``text``, ``id``, ``date``,
+            ``title``, ``source``, ``url``).
+        progress: called with (files done, files total) after each file.
+
+    Returns:
+        The briefings (sorted by date then id, possibly empty) and the load report.
+
+    Raises:
+        InputError: when ``columns`` names an unknown role or a column a table
+            lacks, or when an explicit manifest cannot be read.
+    """
+    _check_roles(columns)
+    files = [Path(file) for file in files]
+    report_rows: list[tuple[str, int | None, str, str, str | None]] = []
+    explicit = _explicit_manifest(manifest)
+    folder_manifests = _load_folder_manifests(files, report_rows)
+    text_records: list[dict[str, object]] = []
+    tables: list[pd.DataFrame] = []
+    file_of: list[Path] = []
+    for done, path in enumerate(files, start=1):
+        batch = _load_one(path, columns, report_rows)
+        if batch is not None:
+            for record in batch.records:
+                record[_FILE] = len(file_of)
+                text_records.append(record)
+            if batch.table is not None and len(batch.table):
+                tables.append(batch.table.assign(**{_FILE: len(file_of)}))
+            for row, reason in batch.skipped:
+                report_rows.append((str(path), row, SKIPPED, reason, None))
+        file_of.append(path)
+        if progress is not None:
+            progress(done, len(files))
+    frames = ([pd.DataFrame.from_records(text_records)] if text_records else []) + tables
+    manifests = [explicit] if explicit else []
+    manifests += [found for group in folder_manifests.values() for found in group]
+    _report_unmatched(manifests, files, report_rows)
+    if not frames:
+        return LoadResult(_empty_briefings(), _sort_report(_report_frame(report_rows)))
+    records = pd.concat(frames, ignore_index=True, sort=False)
+    briefings, loaded_rows = _finish(records, file_of, explicit, folder_manifests)
+    report = _report_frame(report_rows + loaded_rows)
+    briefings, report = _resolve_id_collisions(briefings, report)
+    return LoadResult(_sort(briefings), _sort_report(report))
+
+
+def _explicit_manifest(manifest: str | Path | pd.DataFrame | None) -> _Manifest | None:
+    if manifest is None:
+        return None
+    try:
+        return _read_manifest(manifest)
+    except _Skip as problem:
+        shown = "<manifest table>" if isinstance(manifest, pd.DataFrame) else str(manifest)
+        raise InputError(f"manifest cannot be used: {problem}; got {shown!r}") from None
+
+
+def _load_folder_manifests(
+    files: Sequence[Path], report_rows: list[tuple[str, int | None, str, str, str | None]]
+) -> dict[Path, list[_Manifest]]:
+    loaded: dict[Path, list[_Manifest]] = {}
+    for folder, paths in _folder_manifests(files).items():
+        loaded[folder] = []
+        for path in paths:
+            try:
+                found = _read_manifest(path)
+                loaded[folder].append(replace(found, covers_folder=True))
+            except _Skip as problem:
+                report_rows.append((str(path), None, SKIPPED, f"manifest: {problem}", None))
+    return loaded
+
+
+def _load_one(
+    path: Path,
+    columns: Mapping[str, str] | None,
+    report_rows: list[tuple[str, int | None, str, str, str | None]],
+) -> _Batch | None:
+    reader = _READERS.get(path.suffix.lower())
+    if path.name.lower() in MANIFEST_NAMES:
+        report_rows.append((str(path), None, SKIPPED, "manifest, not a briefing", None))
+        return None
+    if reader is None:
+        accepted = ", ".join(SUPPORTED_EXTENSIONS)
+        reason = f"unsupported extension {path.suffix or '(none)'!r} (accepted: {accepted})"
+        report_rows.append((str(path), None, SKIPPED, reason, None))
+        return None
+    try:
+        return reader(path, columns)
+    except _Skip as problem:
+        report_rows.append((str(path), None, SKIPPED, str(problem), None))
+        return None
+
+
+def _report_unmatched(
+    manifests: list[_Manifest],
+    files: Sequence[Path],
+    report_rows: list[tuple[str, int | None, str, str, str | None]],
+) -> None:
+    """Report manifest entries (and manifest problems) that match no file."""
+    for manifest in manifests:
+        for row, reason in manifest.problems:
+            report_rows.append((manifest.name, row, SKIPPED, reason, None))
+        candidates = list(files)
+        if manifest.covers_folder and manifest.folder is not None:
+            candidates += discover_files([manifest.folder])
+        matched: set[str] = set()
+        for path in candidates:
+            for key in _path_keys(path, manifest.folder):
+                if key in manifest.entries.index:
+                    matched.add(key)
+                    break
+        for key, row in zip(manifest.entries.index, manifest.entries[_ROW], strict=True):
+            if key not in matched:
+                reason = f"manifest entry {key!r} matches no input file"
+                report_rows.append((manifest.name, int(row), SKIPPED, reason, None))
+
+
+def _finish(
+    records: pd.DataFrame,
+    file_of: list[Path],
+    explicit: _Manifest | None,
+    folder_manifests: dict[Path, list[_Manifest]],
+) -> tuple[pd.DataFrame, list[tuple[str, int | None, str, str, str | None]]]:
+    """Dates, ids and empty-text checks over all records at once; report rows."""
+    for name in (S.TITLE, S.SOURCE, S.URL, *S.SECTIONS):
+        if name not in records:
+            records[name] = ""
+        records[name] = records[name].fillna("").astype("str")
+    records[S.TEXT] = records[S.TEXT].fillna("").astype("str")
+    notes = pd.Series("", index=records.index, dtype="str")
+    raw = records[_DATE_RAW].astype(object) if _DATE_RAW in records else None
+    if raw is not None:
+        present = raw.map(lambda value: not _is_missing(value))
+        parsed = pd.Series(pd.NaT, index=records.index, dtype=D.DATE_DTYPE)
+        if present.any():
+            parsed[present] = D.parse_dates(_uniform(raw[present]))
+        bad = present & parsed.isna()
+        notes[bad] = "date " + raw[bad].astype(str).str.slice(0, 40).map(repr) + " not understood"
+    else:
+        parsed = pd.Series(pd.NaT, index=records.index, dtype=D.DATE_DTYPE)
+    records[S.DATE] = parsed
+    records[S.DATE_SOURCE] = records[_DATE_KIND].where(parsed.notna())
+    _apply_file_level(records, file_of, explicit, folder_manifests)
+    records[S.DATE_SOURCE] = records[S.DATE_SOURCE].astype("str")
+    no_date = records[S.DATE].isna()
+    notes[no_date] = notes[no_date].where(notes[no_date] == "", notes[no_date] + "; ") + "no date"
+    empty = records[S.TEXT].str.strip() == ""
+    ids = records[_ID] if _ID in records else pd.Series(pd.NA, index=records.index)
+    ids = ids.astype(object).where(ids.notna(), None)
+    missing = ids.isna() & ~empty
+    ids[missing] = [_content_id(text) for text in records.loc[missing, S.TEXT]]
+    records[S.BRIEFING_ID] = ids.astype("str")
+    files = records[_FILE].map(lambda index: str(file_of[index]))
+    rows = records[_ROW] if _ROW in records else pd.Series(None, index=records.index)
+    report = pd.DataFrame(
+        {
+            FILE: files,
+            ROW: pd.array(rows.astype(object).where(rows.notna(), None), dtype="Int64"),
+            STATUS: np.where(empty, SKIPPED, LOADED),
+            REASON: notes.where(~empty, "empty text"),
+            S.BRIEFING_ID: records[S.BRIEFING_ID].where(~empty),
+        }
+    )
+    loaded_rows = list(report.itertuples(index=False, name=None))
+    briefings = records[~empty].reset_index(drop=True)
+    briefings[S.DUPLICATE_OF] = pd.Series(pd.NA, index=briefings.index, dtype="str")
+    internal = [column for column in briefings.columns if str(column).startswith(_INTERNAL)]
+    briefings = briefings.drop(columns=internal)
+    extras = [column for column in briefings.columns if column not in S.BRIEFING_COLUMNS]
+    return briefings[[*S.BRIEFING_COLUMNS, *extras]], loaded_rows
+
+
+def _uniform(values: pd.Series) -> pd.Series:
+    """A column of one kind for vectorised parsing: numbers stay numbers, else strings."""
+    kinds = {type(value) for value in values}
+    if kinds <= {int, float, np.int64, np.float64}:
+        return values.astype("float64")
+    if len(kinds) == 1 and issubclass(next(iter(kinds)), pd.Timestamp):
+        return pd.to_datetime(values, utc=True)
+    return values.map(lambda value: value if isinstance(value, str) else _scalar_text(value))
+
+
+def _scalar_text(value: object) -> str:
+    stamp = D.parse_date(value)
+    return stamp.isoformat() if stamp is not None else str(value)
+
+
+def _apply_file_level(
+    records: pd.DataFrame,
+    file_of: list[Path],
+    explicit: _Manifest | None,
+    folder_manifests: dict[Path, list[_Manifest]],
+) -> None:
+    """Fill dates (and empty title/source/url) from manifest, file name, then file time."""
+    file_index = records[_FILE]
+    entries: dict[int, pd.Series] = {}
+    for index in pd.unique(file_index.to_numpy()):
+        entry = _manifest_entry(file_of[int(index)], explicit, folder_manifests)
+        if entry is not None:
+            entries[int(index)] = entry
+    for role, column in ((ROLE_TITLE, S.TITLE), (ROLE_SOURCE, S.SOURCE), (ROLE_URL, S.URL)):
+        given = {index: str(entry.get(role) or "") for index, entry in entries.items()}
+        values = file_index.map(given).astype("str").fillna("")
+        blank = (records[column] == "") & (values != "")
+        records.loc[blank, column] = values[blank]
+    extras = {
+        name
+        for entry in entries.values()
+        for name in entry.index
+        if name not in (ROLE_DATE, ROLE_TITLE, ROLE_SOURCE, ROLE_URL, _ROW)
+    }
+    for name in sorted(extras):
+        values = file_index.map({index: entry.get(name) for index, entry in entries.items()})
+        if name not in records:
+            records[name] = values
+        else:
+            records[name] = records[name].astype(object).where(records[name].notna(), values)
+    stamps = {
+        DATE_MANIFEST: {i: D.parse_date(e.get(ROLE_DATE)) for i, e in entries.items()},
+        DATE_FILE_NAME: {
+            i: D.date_from_file_name(file_of[i].name) for i in pd.unique(file_index.to_numpy())
+        },
+        DATE_FILE_TIME: {i: D.file_time(file_of[i]) for i in pd.unique(file_index.to_numpy())},
+    }
+    for kind, by_file in stamps.items():
+        undated = records[S.DATE].isna()
+        if not undated.any():
+            break
+        known = {index: stamp for index, stamp in by_file.items() if stamp is not None}
+        if not known:
+            continue
+        fallback = pd.to_datetime(file_index[undated].map(known), utc=True).astype(D.DATE_DTYPE)
+        filled = fallback.notna()
+        records.loc[fallback.index[filled], S.DATE] = fallback[filled]
+        records.loc[fallback.index[filled], S.DATE_SOURCE] = kind
+
+
+def _manifest_entry(
+    path: Path, explicit: _Manifest | None, folder_manifests: dict[Path, list[_Manifest]]
+) -> pd.Series | None:
+    if explicit is not None:
+        entry = _find_entry(explicit, path)
+        if entry is not None:
+            return entry
+    for folder in path.parents:
+        if folder in folder_manifests:
+            for manifest in folder_manifests[folder]:
+                entry = _find_entry(manifest, path)
+                if entry is not None:
+                    return entry
+            return None
+    return None
+
+
+def _content_id(text: str) -> str:
+    digest = hashlib.sha1(normalise_text(text).encode("utf-8"), usedforsecurity=False)
+    return _ID_PREFIX + digest.hexdigest()[:16]
+
+
+def _report_frame(rows: list[tuple[str, int | None, str, str, str | None]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
+    frame[FILE] = frame[FILE].astype("str")
+    frame[ROW] = pd.array(frame[ROW].astype(object).where(frame[ROW].notna(), None), dtype="Int64")
+    for column in (STATUS, REASON, S.BRIEFING_ID):
+        frame[column] = frame[column].astype("str")
+    return frame
+
+
+def _sort_report(report: pd.DataFrame) -> pd.DataFrame:
+    """File by file, the whole-file row first, then table rows in order."""
+    ordered = report.sort_values([FILE, ROW], na_position="first", kind="stable")
+    return ordered.reset_index(drop=True)
+
+
+def _empty_briefings() -> pd.DataFrame:
+    frame = pd.DataFrame({column: pd.Series(dtype="str") for column in S.BRIEFING_COLUMNS})
+    frame[S.DATE] = pd.Series(dtype=D.DATE_DTYPE)
+    return frame
+
+
+def _sort(briefings: pd.DataFrame) -> pd.DataFrame:
+    ordered = briefings.sort_values([S.DATE, S.BRIEFING_ID], na_position="last", kind="stable")
+    return ordered.reset_index(drop=True)
+
+
+def _origin_keys(origins: pd.Series) -> pd.DataFrame:
+    """(file, row) of each origin, matching the load report's columns."""
+    parts = pc.extract_regex(
+        arrow_strings(origins), r"^(?P<file>(?s:.*)):(?:row|line) (?P<row>\d+)$"
+    )
+    # A whole file's origin does not match: its struct is null, its fields are not.
+    matched = parts.is_valid().to_numpy(zero_copy_only=False)
+    files = pd.Series(parts.field("file").to_pandas(), index=origins.index, dtype="str")
+    rows = pd.Series(parts.field("row").to_pandas(), index=origins.index, dtype="str")
+    files = files.where(matched, origins.astype("str"))
+    rows = pd.to_numeric(rows.where(matched)).astype("Int64")
+    return pd.DataFrame({FILE: files, ROW: rows}, index=origins.index)
+
+
+def _row_keys(files: pd.Series, rows: pd.Series) -> pd.Index:
+    """One string per (file, row) pair; a whole file has an empty row part."""
+    row_text = rows.astype("Int64").astype("str").fillna("")
+    return pd.Index(files.astype("str").str.cat(row_text.astype("str"), sep="\x1f"))
+
+
+def _report_positions(report: pd.DataFrame, briefings: pd.DataFrame) -> np.ndarray:
+    """For each briefing, the position of its report row (-1 when it has none)."""
+    keys = _origin_keys(briefings[S.ORIGIN])
+    wanted = _row_keys(keys[FILE], keys[ROW])
+    live = report[STATUS].isin([LOADED, NEAR_DUPLICATE]).to_numpy()
+    lookup = pd.Series(np.arange(len(report)), index=_row_keys(report[FILE], report[ROW]))[live]
+    # A file loaded again (by a store adding files) has its latest row last.
+    lookup = lookup[~lookup.index.duplicated(keep="last")]
+    return lookup.reindex(wanted).fillna(-1).to_numpy(dtype=np.int64)
+
+
+def _resolve_id_collisions(
+    briefings: pd.DataFrame, report: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Give a distinct id to a briefing whose input id is taken by a different text.
+
+    The first in table order keeps the id; later ones become ``id#2``, ``id#3``.
+    Same id with the same text is left alone: that is an exact duplicate.
+    """
+    ids = briefings[S.BRIEFING_ID]
+    if not ids.duplicated().any():
+        return briefings, report
+    normalised = briefings[S.TEXT].map(normalise_text)
+    clash = ids.duplicated(keep=False)
+    seen_text = normalised[clash].groupby(ids[clash], sort=False).transform("first")
+    different = clash.copy()
+    different[clash] = normalised[clash] != seen_text
+    if not different.any():
+        return briefings, report
+    taken = set(ids)
+    new_ids = ids.copy()
+    counters: dict[str, int] = {}
+    for position in np.flatnonzero(different.to_numpy()):
+        old = ids.iat[position]
+        number = counters.get(old, 2)
+        while f"{old}#{number}" in taken:
+            number += 1
+        counters[old] = number + 1
+        new_ids.iat[position] = f"{old}#{number}"
+        taken.add(new_ids.iat[position])
+    briefings = briefings.assign(**{S.BRIEFING_ID: new_ids})
+    positions = _report_positions(report, briefings)
+    renamed = different.to_numpy() & (positions >= 0)
+    report = report.copy()
+    targets = positions[renamed]
+    report.iloc[targets, report.columns.get_loc(S.BRIEFING_ID)] = new_ids[renamed].to_numpy()
+    old_reason = report[REASON].iloc[targets].fillna("")
+    note = "id " + ids[renamed].map(repr) + " is used by another text; renamed"
+    note = note.to_numpy()
+    report.iloc[targets, report.columns.get_loc(REASON)] = np.where(
+        old_reason.to_numpy() == "", note, old_reason.to_numpy() + "; " + note
+    )
+    return briefings, report
+
+
+def mark_duplicates(
+    briefings: pd.DataFrame,
+    report: pd.DataFrame,
+    *,
+    threshold: float = 0.8,
+    random_state: int = 0,
+) -> LoadResult:
+    """Collapse exact duplicates and flag near-duplicates over a whole briefing table.
+
+    Exact duplicates (same words, ignoring case and spacing) collapse to the first
+    by date then id; the others leave the table and their report rows say
+    ``duplicate``. Near-duplicates (Jaccard similarity of word 5-gram shingles at
+    least ``threshold``) stay, with ``duplicate_of`` set to the earliest briefing
+    they resemble and report status ``near-duplicate``. Earlier near-duplicate
+    flags are recomputed, so the table can be old and new briefings combined.
+
+    Args:
+        briefings: a briefing table (``load_files`` output, possibly concatenated).
+        report: its load report.
+        threshold: the near-duplicate Jaccard threshold, in (0, 1].
+        random_state: seed of the similarity hashing.
+
+    Returns:
+        The remaining briefings sorted by date then id, and the updated report.
+
+    Raises:
+        InputError: when ``threshold`` is out of range.
+    """
+    if not 0 < threshold <= 1:
+        raise InputError(f"threshold must be in (0, 1], got {threshold!r}")
+    report = report.copy()
+    reflagged = report[STATUS] == NEAR_DUPLICATE
+    report.loc[reflagged, STATUS] = LOADED
+    report.loc[reflagged, REASON] = report.loc[reflagged, REASON].str.replace(
+        _NEAR_REASON.pattern, "", regex=True
+    )
+    briefings = briefings.assign(**{S.DUPLICATE_OF: pd.Series(pd.NA, index=briefings.index)})
+    briefings[S.DUPLICATE_OF] = briefings[S.DUPLICATE_OF].astype("str")
+    briefings, report = _resolve_id_collisions(briefings.reset_index(drop=True), report)
+    briefings = _sort(briefings)
+    if briefings.empty:
+        return LoadResult(briefings, report)
+    found = find_duplicates(briefings[S.TEXT], threshold=threshold, random_state=random_state)
+    ids = briefings[S.BRIEFING_ID].to_numpy(dtype=object)
+    positions = _report_positions(report, briefings)
+    status = report[STATUS].to_numpy(dtype=object).copy()
+    reason = report[REASON].fillna("").to_numpy(dtype=object).copy()
+    report_ids = report[S.BRIEFING_ID].to_numpy(dtype=object).copy()
+    exact = found[EXACT_OF].notna().to_numpy()
+    kept = ids[found[EXACT_OF].fillna(0).to_numpy(dtype=np.int64)]
+    for own, original, target in zip(ids[exact], kept[exact], positions[exact], strict=True):
+        if target >= 0:
+            note = f"exact duplicate of {original}"
+            note += f" (input id {own})" if own != original else ""
+            status[target] = DUPLICATE
+            reason[target] = f"{note}; {reason[target]}" if reason[target] else note
+            report_ids[target] = original
+    near = found[NEAR_OF].notna().to_numpy()
+    originals = ids[found[NEAR_OF].fillna(0).to_numpy(dtype=np.int64)]
+    similarity = found[JACCARD].to_numpy()
+    for original, jaccard, target in zip(
+        originals[near], similarity[near], positions[near], strict=True
+    ):
+        if target >= 0:
+            note = f"near-duplicate of {original} (Jaccard {jaccard:.2f})"
+            status[target] = NEAR_DUPLICATE
+            reason[target] = f"{note}; {reason[target]}" if reason[target] else note
+    duplicate_of = pd.Series(np.where(near, originals, None), index=briefings.index, dtype="str")
+    # A row still "loaded" that no briefing in the table came from, while the id it
+    # was loaded as is in the table, lost to that briefing: an exact duplicate.
+    matched = np.zeros(len(report), dtype=bool)
+    matched[positions[positions >= 0]] = True
+    present = set(ids)
+    for target in np.flatnonzero(~matched & (status == LOADED)):
+        if report_ids[target] in present:
+            note = f"exact duplicate of {report_ids[target]}"
+            status[target] = DUPLICATE
+            reason[target] = f"{note}; {reason[target]}" if reason[target] else note
+    report[STATUS] = pd.Series(status, index=report.index, dtype="str")
+    report[REASON] = pd.Series(reason, index=report.index, dtype="str")
+    report[S.BRIEFING_ID] = pd.Series(report_ids, index=report.index, dtype="str")
+    briefings = briefings.assign(**{S.DUPLICATE_OF: duplicate_of})
+    briefings = briefings[~exact].reset_index(drop=True)
+    return LoadResult(briefings, report)
+
+
+def load_corpus_with_report(
+    paths: Sequence[str | Path] | str | Path,
+    *,
+    manifest: str | Path | pd.DataFrame | None = None,
+    columns: Mapping[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> LoadResult:
+    """Discover, load and de-duplicate a corpus of briefings.
+
+    Args:
+        paths: files and folders (searched recursively).
+        manifest: see ``load_files``.
+        columns: see ``load_files``.
+        progress: see ``load_files``.
+
+    Returns:
+        The briefings (``schema.BRIEFING_COLUMNS`` then extra input columns, sorted
+        by date then id) and the load report.
+
+    Raises:
+        InputError: when a path does not exist or ``columns``/``manifest`` is unusable.
+        EmptyCorpusError: when no briefing could be loaded; the message says what
+            was tried and why each file was skipped.
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    shown = [str(path) for path in paths]
+    files = discover_files(paths)
+    if not files:
+        raise EmptyCorpusError(f"no briefing could be loaded: no files found; got {shown!r}")
+    loaded = load_files(files, manifest=manifest, columns=columns, progress=progress)
+    if loaded.briefings.empty:
+        problems = loaded.report[loaded.report[STATUS] == SKIPPED]
+        listed = [
+            f"{Path(file).name}{'' if pd.isna(row) else f' row {row}'}: {reason}"
+            for file, row, reason in zip(
+                problems[FILE], problems[ROW], problems[REASON], strict=True
+            )
+        ]
+        more = f" and {len(listed) - 5} more" if len(listed) > 5 else ""
+        raise EmptyCorpusError(
+            f"no briefing could be loaded from {len(files)} file(s) "
+            f"({'; '.join(listed[:5])}{more}); got {shown!r}"
+        )
+    return mark_duplicates(loaded.briefings, loaded.report)
+
+
+def load_corpus(
+    paths: Sequence[str | Path] | str | Path,
+    *,
+    manifest: str | Path | pd.DataFrame | None = None,
+    columns: Mapping[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """The briefings of ``load_corpus_with_report`` (same arguments and errors)."""
+    return load_corpus_with_report(
+        paths, manifest=manifest, columns=columns, progress=progress
+    ).briefings

@@ -1,0 +1,233 @@
+"""Dates of briefings: parse what news sources write, always to tz-aware UTC.
+
+Tables are parsed vectorised: ISO 8601 in one pass, epoch numbers by magnitude,
+and only the *distinct* remaining strings go through the slower free-form parser,
+so a column of 100k dates drawn from a few hundred days costs a few hundred parses.
+Naive times are taken as UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from dateutil import parser as dateutil_parser
+
+DATE_DTYPE = "datetime64[ns, UTC]"
+
+# Abbreviations dateutil does not know by itself; offsets in seconds east of UTC.
+# Ambiguous ones (IST, CST as China time) are left out on purpose: better a date
+# read as UTC than one shifted by the wrong zone.
+_ZONE_OFFSETS = {
+    "EST": -5 * 3600,
+    "EDT": -4 * 3600,
+    "CST": -6 * 3600,
+    "CDT": -5 * 3600,
+    "MST": -7 * 3600,
+    "MDT": -6 * 3600,
+    "PST": -8 * 3600,
+    "PDT": -7 * 3600,
+    "BST": 1 * 3600,
+    "CET": 1 * 3600,
+    "CEST": 2 * 3600,
+    "EET": 2 * 3600,
+    "EEST": 3 * 3600,
+    "MSK": 3 * 3600,
+    "JST": 9 * 3600,
+    "KST": 9 * 3600,
+    "AEST": 10 * 3600,
+    "AEDT": 11 * 3600,
+}
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
+_DIGITS = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_COMPACT_DAY = re.compile(r"(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
+_DASHED_DAY = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)[-_.](0[1-9]|1[0-2])[-_.](0[1-9]|[12]\d|3[01])(?!\d)"
+)
+# Free-form strings longer than this are not dates (and would be slow to try).
+_MAX_DATE_CHARS = 80
+
+
+def parse_date(value: object) -> pd.Timestamp | None:
+    """Parse one date as news sources write it.
+
+    Accepts ISO 8601 ("2025-11-25T14:03:00+09:00"), compact days ("20251125"),
+    RFC 2822 ("Tue, 25 Nov 2025 14:03:00 +0000"), free-form English dates with a
+    four-digit year ("Nov 25, 2025", "25 November 2025 14:03 UTC"), epoch seconds or
+    milliseconds, and ``datetime``/``Timestamp`` objects.
+
+    Args:
+        value: the raw value.
+
+    Returns:
+        A tz-aware UTC timestamp, or None when the value is empty or not a date.
+    """
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, dt.datetime | dt.date | np.datetime64):
+        return _to_utc(pd.Timestamp(value))
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float | np.integer | np.floating):
+        return _epoch(float(value))
+    text = str(value).strip()
+    if not text or len(text) > _MAX_DATE_CHARS:
+        return None
+    if _DIGITS.fullmatch(text):
+        compact = _COMPACT_DAY.fullmatch(text)
+        if compact:
+            return _to_utc(pd.Timestamp(int(text[:4]), int(text[4:6]), int(text[6:8])))
+        return _epoch(float(text))
+    if not _YEAR.search(text):
+        return None  # "Nov 25" or "5" would silently get today's year
+    return _parse_text(text)
+
+
+def _parse_text(text: str) -> pd.Timestamp | None:
+    try:
+        if text[:4].isdigit():
+            return _to_utc(pd.Timestamp(text))
+    except (ValueError, OverflowError):
+        pass
+    try:
+        with warnings.catch_warnings():
+            # An unknown zone name is read as UTC rather than rejecting the date.
+            warnings.simplefilter("ignore")
+            return _to_utc(pd.Timestamp(dateutil_parser.parse(text, tzinfos=_ZONE_OFFSETS)))
+    except (ValueError, OverflowError, TypeError):
+        pass
+    try:
+        # The e-mail parser is lenient (it drops "PM"), so it only gets the leftovers.
+        return _to_utc(pd.Timestamp(parsedate_to_datetime(text)))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _epoch(number: float) -> pd.Timestamp | None:
+    if not np.isfinite(number):
+        return None
+    unit = _epoch_unit(abs(number))
+    try:
+        return _to_utc(pd.Timestamp(number, unit=unit))
+    except (ValueError, OverflowError):
+        return None
+
+
+def _epoch_unit(magnitude: float) -> str:
+    # Seconds until the year 5138, then milliseconds, microseconds, nanoseconds.
+    if magnitude < 1e11:
+        return "s"
+    if magnitude < 1e14:
+        return "ms"
+    if magnitude < 1e17:
+        return "us"
+    return "ns"
+
+
+def _to_utc(stamp: pd.Timestamp) -> pd.Timestamp | None:
+    if stamp is pd.NaT or pd.isna(stamp):
+        return None
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    try:
+        return stamp.as_unit("ns")
+    except (ValueError, OverflowError):
+        return None  # outside the nanosecond range (years 1677-2262)
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Parse a column of dates, vectorised.
+
+    Args:
+        values: datetimes (naive or aware), epoch numbers, or strings in any format
+            ``parse_date`` accepts; mixed types are fine.
+
+    Returns:
+        A ``datetime64[ns, UTC]`` series on the same index; NaT where a value is
+        empty or not a date.
+    """
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        dates = values if values.dt.tz is not None else values.dt.tz_localize("UTC")
+        return _as_date_dtype(dates.dt.tz_convert("UTC"))
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values):
+        return _epochs(values.astype("float64").reset_index(drop=True)).set_axis(values.index)
+    index = values.index
+    values = values.reset_index(drop=True)  # positional labels: the input index may repeat
+    parsed = pd.Series(pd.NaT, index=values.index, dtype=DATE_DTYPE)
+    present = values.notna()
+    if not present.any():
+        return parsed.set_axis(index)
+    strings = values[present].astype(str).str.strip()
+    numeric = strings.str.fullmatch(_DIGITS.pattern)
+    compact = strings.str.fullmatch(_COMPACT_DAY.pattern)
+    epochs = numeric & ~compact
+    if epochs.any():
+        parsed[epochs[epochs].index] = _epochs(pd.to_numeric(strings[epochs]))
+    iso = strings[~numeric]
+    if len(iso):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            iso_dates = pd.to_datetime(iso, format="ISO8601", utc=True, errors="coerce")
+        parsed[iso.index] = _as_date_dtype(iso_dates)
+    remaining = strings[parsed[strings.index].isna() & ~epochs]
+    if len(remaining):
+        distinct = pd.unique(remaining.to_numpy(dtype=object))
+        lookup = {text: parse_date(text) for text in distinct}
+        mapped = remaining.map(lookup)
+        parsed[remaining.index] = pd.to_datetime(mapped, utc=True).astype(DATE_DTYPE)
+    return parsed.set_axis(index)
+
+
+def _epochs(numbers: pd.Series) -> pd.Series:
+    result = pd.Series(pd.NaT, index=numbers.index, dtype=DATE_DTYPE)
+    finite = numbers[np.isfinite(numbers.to_numpy(dtype="float64", na_value=np.nan))]
+    magnitude = finite.abs()
+    bounds = [(0, 1e11, "s"), (1e11, 1e14, "ms"), (1e14, 1e17, "us"), (1e17, np.inf, "ns")]
+    for low, high, unit in bounds:
+        chosen = finite[(magnitude >= low) & (magnitude < high)]
+        if len(chosen):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                stamps = pd.to_datetime(chosen, unit=unit, utc=True, errors="coerce")
+            result[chosen.index] = _as_date_dtype(stamps)
+    return result
+
+
+def _as_date_dtype(dates: pd.Series) -> pd.Series:
+    lowest = pd.Timestamp.min.tz_localize("UTC")
+    highest = pd.Timestamp.max.tz_localize("UTC")
+    in_range = dates.isna() | ((dates >= lowest) & (dates <= highest))
+    return dates.where(in_range).astype(DATE_DTYPE)
+
+
+def date_from_file_name(name: str) -> pd.Timestamp | None:
+    """The day written in a file name ("2025-11-25_x.txt", "briefing_20251125.md").
+
+    Args:
+        name: a file name (or path; only the final part is read).
+
+    Returns:
+        Midnight UTC of that day, or None when the name carries no valid date.
+    """
+    stem = Path(name).name
+    for pattern in (_DASHED_DAY, _COMPACT_DAY):
+        for match in pattern.finditer(stem):
+            year, month, day = (int(part) for part in match.groups())
+            try:
+                return pd.Timestamp(year, month, day, tz="UTC").as_unit("ns")
+            except ValueError:
+                continue  # "2025-02-30" is not a day; try the next candidate
+    return None
+
+
+def file_time(path: Path) -> pd.Timestamp | None:
+    """The modification time of ``path`` in UTC, to the second (None if unreadable)."""
+    try:
+        seconds = int(path.stat().st_mtime)
+    except OSError:
+        return None
+    return pd.Timestamp(seconds, unit="s", tz="UTC").as_unit("ns")
