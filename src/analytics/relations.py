@@ -1,0 +1,849 @@
+"""Sentence-level country pairs scored from tension to alliance, with their evidence.
+
+Co-mention is not a relation. In every sentence the actor mentions (names,
+aliases, demonyms, capitals, leaders; not places) are grouped, and a pair is
+scored only from cues that sit between the two groups that they relate. The
+method needs no model: regular expressions over the sentence and a few rules.
+
+1. **Locations are not actors.** A dateline opening the sentence ("WASHINGTON,
+   March 31 -") and a capital after "in/at/from/to/near" ("talks in London") are
+   dropped.
+2. **Clauses.** A sentence is cut at ``;``, ``--`` and before ", while", ", but",
+   ", whereas", ", although", ", though", ", however", ", saying", ", adding",
+   ", according to"; a relative clause (", which", ", who", ", whose", ", where")
+   runs to the next comma and is a clause of its own. Pairs never cross a clause.
+3. **Actor groups.** Mentions joined only by "and", commas (in a list that ends
+   with "and"), hyphens, slashes, "the" or "both" act together ("Britain and the
+   United States", "Japan-U.S.-South Korea"); so do "X's relations/ties with Y".
+4. **Gaps.** A cue between two consecutive groups (at most 15 words from each)
+   relates every country of the group before to every country of the group after
+   (subject and object: "Britain and the United States condemned Russia's strike
+   on Ukraine" gives condemn to GBR-RUS and RUS-USA, strike to RUS-UKR, nothing to
+   GBR-UKR). Support for "anti-X" forces is hostility to X.
+5. **Mutual cues** (alliance, talks, tensions, agreement...) also relate the
+   countries inside one group: the first cue right after a group ("the U.S.-Japan
+   alliance"), the last one before "between/among/of" a group ("tensions between
+   China and Taiwan"), or one at the end of a clause whose last group did it
+   together ("the U.S. and Japan agreed to strengthen their alliance"; not when a
+   non-country partner follows: "reached agreement with commercial banks").
+6. **Acting together.** Countries that perform a directed cue together ("Britain
+   and the United States condemned ...") get a ``neutral`` row: no cue of their
+   own, the shared cue as evidence, and a small positive score (``coaction_weight``,
+   default 1, CAMEO's weight for consultation) because acting in concert is weak
+   alignment, never conflict.
+7. **Nouns are not acts.** When a gap holds a verb cue, the verbs speak for the
+   gap and its noun cues are their objects ("violated the agreement" is conflict,
+   "trade talks collapsed" is conflict); when verb and nouns disagree in sign the
+   conflicting cues win ("supported sanctions against Iran" is conflict). A verb
+   just before a group also overrules the noun the group modifies ("violating the
+   U.S.-Japan agreement").
+8. **Modifiers.** A negation up to three words before a cue ("did not condemn",
+   "refused to sign", "no sign of cooperation") cancels a conflict cue and turns a
+   cooperation cue into mild conflict (weight -w/2, like CAMEO "reject"); a
+   reversal ("lifted sanctions", "eased tensions", "suspended talks") flips the
+   sign and halves the weight; a negated reversal ("refused to lift sanctions")
+   leaves the cue as it is. A hedge ("could", "plans to", "will") earlier in the
+   cue's gap or anywhere in the gap before, or the ``next`` section, marks the cue
+   forward-looking.
+9. **Combining.** A pair's score in a sentence is the mean of its cue weights;
+   cues that describe what happened win over forward-looking ones, which win over
+   acting together. The class is that of the strongest cue sharing the score's
+   sign; ``neutral`` for acting together or a score of exactly 0.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analytics import schema as S
+from analytics.errors import InputError
+from analytics.lexicon import (
+    CONFLICT_CLASSES,
+    COOPERATION_CLASSES,
+    NEUTRAL_CLASS,
+    CueMatch,
+    Lexicon,
+    cues_path,
+    modifiers_path,
+    word_positions,
+)
+from analytics.text import segment_table, split_sentences
+from analytics.timeseries import check_freq, complete_periods, period_start
+
+ACTOR_KINDS: tuple[str, ...] = ("name", "alias", "demonym", "capital", "leader")
+
+# -- sentence structure (grammar, not vocabulary, so it lives here) ---------------
+_CLAUSE_BREAK = re.compile(
+    r";|\s--\s|\s\u2014\s|,\s*(?=(?:while|whereas|but|although|though|however|saying|"
+    r"adding|according\s+to)\b)"
+)
+_RELATIVE = re.compile(r",\s*(?=(?:which|who|whose|where)\b)")
+_STRONG_LINK = re.compile(
+    r"^\s*(?:(?:,\s*)?(?:and|&)\s+(?:the\s+|both\s+)?|[-\u2013/]\s*|"
+    r"(?:['\u2019]s\s+)?(?:(?:bilateral|diplomatic|trade|economic|security)\s+)?"
+    r"(?:relations|relationship|ties)\s+(?:with|to)\s+(?:the\s+)?)$",
+    re.IGNORECASE,
+)
+_COMMA_LINK = re.compile(r"^\s*,\s*(?:the\s+)?$", re.IGNORECASE)
+_BETWEEN = re.compile(r"\b(?:between|among|amongst|involving|of)\b", re.IGNORECASE)
+_WORDS = re.compile(r"[\w'\u2019-]+")
+_ATTACH_WORDS = 3  # words allowed between a group and the mutual noun it owns
+_REACH_WORDS = 15  # a cue further than this from a group is in another constituent
+_LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|via|outside|inside)\s+$", re.IGNORECASE)
+_DATELINE_AFTER = re.compile(r"^(?:\s*,|\s+[-\u2013]\s|\s*\()")  # not "U.S.-Japan"
+_ANTI = re.compile(r"\banti-$", re.IGNORECASE)
+_OBJECT_AFTER = re.compile(r"^\s+(?:with|against)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Group:
+    start: int
+    end: int
+    countries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Effect:
+    """A cue after modifiers: weight (None for neutral co-action) and evidence."""
+
+    weight: float | None
+    cue_class: str
+    surface: str
+    position: int
+    forward: bool
+
+
+@functools.lru_cache(maxsize=4)
+def _default_lexicon(cues_stamp: tuple[str, float], modifiers_stamp: tuple[str, float]) -> Lexicon:
+    # The stamps (path, modification time) are only the cache key: an edited CSV
+    # gets a new key and is compiled afresh.
+    return Lexicon()
+
+
+def default_lexicon() -> Lexicon:
+    """The bundled lexicon, compiled once and recompiled when its CSV files change."""
+
+    def stamp(path: Path) -> tuple[str, float]:
+        return (str(path), path.stat().st_mtime if path.exists() else 0.0)
+
+    return _default_lexicon(stamp(cues_path()), stamp(modifiers_path()))
+
+
+def _as_lexicon(lexicon: Lexicon | pd.DataFrame | None) -> Lexicon:
+    if lexicon is None:
+        return default_lexicon()
+    if isinstance(lexicon, Lexicon):
+        return lexicon
+    if isinstance(lexicon, pd.DataFrame):
+        return Lexicon(lexicon)
+    raise InputError(
+        "lexicon must be a Lexicon, a cue table (DataFrame) or None; "
+        f"got {type(lexicon).__name__!r}"
+    )
+
+
+# -- one sentence -------------------------------------------------------------
+
+
+def _clause_ids(text: str) -> tuple[list[int], list[int]]:
+    """Clause id per stretch of text: (sorted stretch starts, id of each stretch)."""
+    starts, ids = [0], [0]
+    main, fresh = 0, 0
+    cuts = [(m.start(), "break") for m in _CLAUSE_BREAK.finditer(text)]
+    cuts += [(m.start(), "relative") for m in _RELATIVE.finditer(text)]
+    resume_at: int | None = None
+    for position, kind in sorted(cuts):
+        if resume_at is not None and position >= resume_at:
+            starts.append(resume_at)
+            ids.append(main)
+            resume_at = None
+        fresh += 1
+        starts.append(position)
+        ids.append(fresh)
+        if kind == "break":
+            main = fresh
+            resume_at = None
+        else:
+            comma = text.find(",", position + 1)
+            resume_at = comma if comma != -1 else None
+    if resume_at is not None:
+        starts.append(resume_at)
+        ids.append(main)
+    return starts, ids
+
+
+def _clause_of(starts: list[int], ids: list[int], position: int) -> int:
+    return ids[bisect.bisect_right(starts, position) - 1]
+
+
+def _group_mentions(text: str, mentions: list[tuple[int, int, str]]) -> list[_Group]:
+    """Join neighbouring mentions that act together into groups."""
+    if not mentions:
+        return []
+    links: list[str | None] = []
+    for (_, end, _), (start, _, _) in zip(mentions, mentions[1:], strict=False):
+        between = text[end:start]
+        if _STRONG_LINK.match(between) or not between.strip():
+            links.append("strong")
+        elif _COMMA_LINK.match(between):
+            links.append("comma")
+        else:
+            links.append(None)
+    # A comma joins only inside a list that goes on to an "and" ("A, B and C").
+    joined = [False] * len(links)
+    carry = False
+    for index in range(len(links) - 1, -1, -1):
+        if links[index] == "strong":
+            joined[index], carry = True, True
+        elif links[index] == "comma":
+            joined[index] = carry
+        else:
+            carry = False
+    groups: list[_Group] = []
+    members = [mentions[0]]
+    for index, mention in enumerate(mentions[1:]):
+        if joined[index]:
+            members.append(mention)
+            continue
+        groups.append(_make_group(members))
+        members = [mention]
+    groups.append(_make_group(members))
+    return groups
+
+
+def _make_group(members: list[tuple[int, int, str]]) -> _Group:
+    countries = tuple(dict.fromkeys(iso3 for _, _, iso3 in members))
+    return _Group(members[0][0], members[-1][1], countries)
+
+
+def _is_location(text: str, start: int, end: int, kind: str) -> bool:
+    surface = text[start:end]
+    if not text[:start].strip() and surface.isupper() and _DATELINE_AFTER.match(text[end:]):
+        return True
+    return kind == "capital" and bool(_LOCATIVE.search(text[max(0, start - 12) : start]))
+
+
+def _word_count(text: str) -> int:
+    return len(_WORDS.findall(text))
+
+
+def _modifier_before(
+    text: str, spans: list[tuple[int, int]], floor: int, position: int, window: int
+) -> int | None:
+    """Start of the modifier ending at most ``window`` words before ``position``."""
+    for start, end in reversed(spans):
+        if end > position:
+            continue
+        if start < floor or _word_count(text[end:position]) > window:
+            return None
+        return start
+    return None
+
+
+def _apply_modifiers(
+    text: str,
+    match: CueMatch,
+    floor: int,
+    modifiers: dict[str, list[tuple[int, int]]],
+    window: int,
+) -> tuple[float | None, str, int]:
+    """Weight, class and evidence start of a cue after negation and reversal."""
+    reversal = _modifier_before(text, modifiers["reversal"], floor, match.start, window)
+    # A negation may sit before the reversal ("would not lift the economic sanctions").
+    negated_at = match.start if reversal is None else reversal
+    negation = _modifier_before(text, modifiers["negation"], floor, negated_at, window)
+    weight, cue_class = match.cue.weight, match.cue.cue_class
+    if negation is not None and reversal is not None:
+        return weight, cue_class, negation
+    if reversal is not None:
+        return -weight / 2, _flipped_class(cue_class), reversal
+    if negation is not None:
+        if weight < 0:
+            return None, cue_class, negation
+        return -weight / 2, "verbal_conflict", negation
+    return weight, cue_class, match.start
+
+
+def _flipped_class(cue_class: str) -> str:
+    if cue_class in COOPERATION_CLASSES:
+        return CONFLICT_CLASSES[COOPERATION_CLASSES.index(cue_class)]
+    return COOPERATION_CLASSES[CONFLICT_CLASSES.index(cue_class)]
+
+
+def _govern(effects: list[tuple[CueMatch, _Effect]]) -> list[tuple[CueMatch, _Effect]]:
+    """Verbs speak for their gap; on a sign disagreement the conflicting cues win."""
+    if not any(match.cue.pos == "verb" for match, _ in effects):
+        return effects
+    signs = {_sign(effect.weight) for _, effect in effects}
+    if len(signs) > 1:
+        return [(m, e) for m, e in effects if e.weight is not None and e.weight < 0]
+    return [(m, e) for m, e in effects if m.cue.pos == "verb"]
+
+
+def _sign(weight: float | None) -> int:
+    """-1, 0 or +1; acting together (no weight of its own) counts as 0."""
+    if weight is None or weight == 0:
+        return 0
+    return 1 if weight > 0 else -1
+
+
+def _pairs(left: Sequence[str], right: Sequence[str]) -> list[tuple[str, str]]:
+    return [(min(a, b), max(a, b)) for a in left for b in right if a != b]
+
+
+def _inner_pairs(group: _Group) -> list[tuple[str, str]]:
+    countries = group.countries
+    return [
+        (min(a, b), max(a, b))
+        for i, a in enumerate(countries)
+        for b in countries[i + 1 :]
+        if a != b
+    ]
+
+
+def score_sentence(
+    text: str,
+    mentions: Sequence[tuple[int, int, str] | tuple[int, int, str, str]],
+    lexicon: Lexicon,
+    *,
+    forward_section: bool = False,
+    coaction_weight: float = 1.0,
+) -> list[tuple[str, str, float, str, str, bool]]:
+    """Score every related country pair in one sentence.
+
+    A mention that is only a location is not an actor: a dateline opening the
+    sentence ("WASHINGTON, March 31 -") and a capital after "in/at/from/to/near"
+    ("talks in London").
+
+    Parameters:
+        text: the sentence.
+        mentions: actor mentions as ``(start, end, iso3)`` or ``(start, end, iso3, kind)``
+            relative to ``text``.
+        lexicon: the compiled cue lexicon.
+        forward_section: the sentence is in the ``next`` section (all forward-looking).
+        coaction_weight: score of a pair related only by acting together.
+
+    Returns:
+        One ``(country_a, country_b, score, class, cues, forward_looking)`` tuple
+        per related pair, ``country_a < country_b``, in pair order.
+    """
+    kept: list[tuple[int, int, str]] = []
+    for mention in sorted(mentions):
+        start, end, iso3 = mention[0], mention[1], mention[2]
+        kind = mention[3] if len(mention) > 3 else "name"
+        if kept and start < kept[-1][1]:
+            continue
+        if _is_location(text, start, end, kind):
+            continue
+        kept.append((start, end, iso3))
+    if len({iso3 for _, _, iso3 in kept}) < 2:
+        return []
+    words = word_positions(text)
+    matches = [m for m in lexicon.find_cues(text, words) if not m.cue.is_stop]
+    if not matches:
+        return []
+    mention_starts = [start for start, _, _ in kept]
+    mention_ends = [end for _, end, _ in kept]
+
+    def overlaps_mention(match: CueMatch) -> bool:
+        after = bisect.bisect_right(mention_ends, match.start)
+        return after < len(kept) and mention_starts[after] < match.end
+
+    matches = [m for m in matches if not overlaps_mention(m)]
+    if not matches:
+        return []
+    clause_starts, clause_ids = _clause_ids(text)
+    modifiers = {
+        kind: lexicon.find_modifiers(text, kind, words) for kind in ("negation", "reversal")
+    }
+    hedges = lexicon.find_modifiers(text, "hedge", words)
+    by_clause: dict[int, list[tuple[int, int, str]]] = {}
+    for mention in kept:
+        by_clause.setdefault(_clause_of(clause_starts, clause_ids, mention[0]), []).append(mention)
+    contributions: dict[tuple[str, str], list[_Effect]] = {}
+    for clause, clause_mentions in by_clause.items():
+        if len({iso3 for _, _, iso3 in clause_mentions}) < 2:
+            continue
+        clause_cues = [
+            m for m in matches if _clause_of(clause_starts, clause_ids, m.start) == clause
+        ]
+        if not clause_cues:
+            continue
+        clause_hedges = [h for h in hedges if _clause_of(clause_starts, clause_ids, h[0]) == clause]
+        _score_clause(
+            text,
+            _group_mentions(text, clause_mentions),
+            clause_cues,
+            clause_hedges,
+            modifiers,
+            lexicon.window,
+            forward_section,
+            contributions,
+        )
+    return [
+        _combine(pair, effects, coaction_weight) for pair, effects in sorted(contributions.items())
+    ]
+
+
+def _score_clause(
+    text: str,
+    groups: list[_Group],
+    cues: list[CueMatch],
+    hedges: list[tuple[int, int]],
+    modifiers: dict[str, list[tuple[int, int]]],
+    window: int,
+    forward_section: bool,
+    contributions: dict[tuple[str, str], list[_Effect]],
+) -> None:
+    group_starts = [group.start for group in groups]
+    hedge_gaps = [(bisect.bisect_left(group_starts, start), end) for start, end in hedges]
+    by_gap: dict[int, list[tuple[CueMatch, _Effect]]] = {}
+    for match in cues:
+        gap = bisect.bisect_left(group_starts, match.start)
+        floor = groups[gap - 1].end if gap > 0 else 0
+        weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
+        if weight is None:
+            continue
+        # A hedge governs what follows it: later in its own gap, or the next gap.
+        forward = forward_section or any(
+            (hedge_gap == gap and hedge_end <= match.start) or hedge_gap == gap - 1
+            for hedge_gap, hedge_end in hedge_gaps
+        )
+        effect = _Effect(weight, cue_class, text[evidence_start : match.end], match.start, forward)
+        by_gap.setdefault(gap, []).append((match, effect))
+
+    def add(pairs: list[tuple[str, str]], effect: _Effect) -> None:
+        for pair in pairs:
+            contributions.setdefault(pair, []).append(effect)
+
+    governed = {gap: _govern(effects) for gap, effects in by_gap.items()}
+    for gap, effects in sorted(governed.items()):
+        left = groups[gap - 1] if gap > 0 else None
+        right = groups[gap] if gap < len(groups) else None
+        # "anti-Baghdad guerrillas": support for them is hostility to Baghdad.
+        against_right = right is not None and bool(
+            _ANTI.search(text[max(0, right.start - 5) : right.start])
+        )
+        for match, effect in effects:
+            mutual = match.cue.direction == "mutual"
+            if mutual and match.cue.pos != "verb":
+                owner = _owning_group(text, match, left, right, by_gap[gap])
+                if owner is not None:
+                    # "violating the U.S.-Japan agreement": the verb before the group
+                    # governs the noun the group modifies.
+                    owner_gap = gap - 1 if owner is left else gap
+                    if not _overruled(effect, governed.get(owner_gap, [])):
+                        add(_inner_pairs(owner), effect)
+                    continue
+            if left is None or _word_count(text[left.end : match.start]) > _REACH_WORDS:
+                continue
+            if right is not None and _word_count(text[match.end : right.start]) <= _REACH_WORDS:
+                cross = _reversed(effect) if against_right else effect
+                add(_pairs(left.countries, right.countries), cross)
+                if mutual and effect.weight is not None and effect.weight > 0:
+                    add(_inner_pairs(left), effect)
+                else:
+                    add(_inner_pairs(left), _neutral(effect))
+            elif right is None:
+                # "reached agreement with commercial banks": the partner is not a country.
+                jointly = mutual and not _OBJECT_AFTER.match(text[match.end :])
+                add(_inner_pairs(left), effect if jointly else _neutral(effect))
+
+
+def _overruled(effect: _Effect, before: list[tuple[CueMatch, _Effect]]) -> bool:
+    return any(
+        match.cue.pos == "verb" and _sign(other.weight) != _sign(effect.weight)
+        for match, other in before
+    )
+
+
+def _owning_group(
+    text: str,
+    match: CueMatch,
+    left: _Group | None,
+    right: _Group | None,
+    others: list[tuple[CueMatch, _Effect]],
+) -> _Group | None:
+    """The group a mutual noun belongs to: "U.S.-Japan alliance", "tensions between A and B".
+
+    Only the first cue after a group (or the last before it) can belong to it.
+    """
+    if left is not None and len(left.countries) > 1:
+        closer = any(left.end <= other.start < match.start for other, _ in others)
+        if not closer and _word_count(text[left.end : match.start]) <= _ATTACH_WORDS:
+            return left
+    if right is not None and len(right.countries) > 1:
+        between = text[match.end : right.start]
+        closer = any(match.end <= other.start < right.start for other, _ in others)
+        if not closer and _BETWEEN.search(between) and _word_count(between) <= _ATTACH_WORDS:
+            return right
+    return None
+
+
+def _reversed(effect: _Effect) -> _Effect:
+    if effect.weight is None:
+        return effect
+    return _Effect(
+        -effect.weight / 2,
+        _flipped_class(effect.cue_class),
+        effect.surface,
+        effect.position,
+        effect.forward,
+    )
+
+
+def _neutral(effect: _Effect) -> _Effect:
+    return _Effect(None, NEUTRAL_CLASS, effect.surface, effect.position, effect.forward)
+
+
+def _combine(
+    pair: tuple[str, str], effects: list[_Effect], coaction_weight: float
+) -> tuple[str, str, float, str, str, bool]:
+    scored = [(e, e.weight) for e in effects if e.weight is not None]
+    chosen = [(e, w) for e, w in scored if not e.forward] or scored
+    if not chosen:
+        together = [e for e in effects if not e.forward] or effects
+        forward = all(e.forward for e in together)
+        return (*pair, float(coaction_weight), NEUTRAL_CLASS, _join_cues(together), forward)
+    forward = chosen[0][0].forward
+    score = round(float(np.mean([w for _, w in chosen])), 3)
+    if score == 0:
+        cue_class = NEUTRAL_CLASS
+    else:
+        same_sign = [(e, w) for e, w in chosen if _sign(w) == _sign(score)]
+        strongest = max(same_sign, key=lambda item: (abs(item[1]), -item[0].position))
+        cue_class = strongest[0].cue_class
+    return (*pair, score, cue_class, _join_cues([e for e, _ in chosen]), forward)
+
+
+def _join_cues(effects: list[_Effect]) -> str:
+    ordered = sorted(effects, key=lambda e: e.position)
+    return "|".join(dict.fromkeys(" ".join(e.surface.split()) for e in ordered))
+
+
+# -- the corpus ---------------------------------------------------------------
+
+
+def _check_columns(frame: pd.DataFrame, columns: Iterable[str], name: str) -> None:
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{name} must have columns {', '.join(columns)}; missing {missing!r}; "
+            f"got {list(frame.columns)!r}"
+        )
+
+
+def _empty_interactions() -> pd.DataFrame:
+    frame = pd.DataFrame({column: pd.Series(dtype=object) for column in S.INTERACTION_COLUMNS})
+    frame[S.DATE] = pd.Series(dtype="datetime64[ns, UTC]")
+    frame[S.SENTENCE_INDEX] = pd.Series(dtype="int64")
+    frame[S.SCORE] = pd.Series(dtype="float64")
+    frame[S.FORWARD_LOOKING] = pd.Series(dtype="bool")
+    return frame
+
+
+def score_interactions(
+    briefings: pd.DataFrame,
+    mentions: pd.DataFrame,
+    *,
+    lexicon: Lexicon | pd.DataFrame | None = None,
+    coaction_weight: float = 1.0,
+) -> pd.DataFrame:
+    """Score every related country pair in every sentence of the corpus.
+
+    Parameters:
+        briefings: the briefing table (``briefing_id``, ``date``, title, sections or text).
+        mentions: country mentions with ``schema.MENTION_COLUMNS`` (spans relative to
+            the section text, ``sentence_index`` per ``analytics.text.split_sentences``).
+        lexicon: a compiled ``Lexicon``, a cue table, or ``None`` for ``data/cues.csv``.
+        coaction_weight: score (0 to 10) of a ``neutral`` row, a pair related only by
+            acting together ("Britain and the United States condemned ..."); the
+            default 1 is CAMEO's weight for consultation: weak alignment.
+
+    Returns:
+        One row per related pair per sentence with ``schema.INTERACTION_COLUMNS``,
+        in briefing, section and sentence order.
+
+    Raises:
+        InputError: when a table lacks its columns, the lexicon is invalid or
+            ``coaction_weight`` is outside [0, 10].
+    """
+    if not 0 <= coaction_weight <= 10:
+        raise InputError(f"coaction_weight must be between 0 and 10; got {coaction_weight!r}")
+    _check_columns(briefings, (S.BRIEFING_ID, S.DATE), "briefings")
+    _check_columns(mentions, S.MENTION_COLUMNS, "mentions")
+    lexicon = _as_lexicon(lexicon)
+    actors = mentions[mentions[S.KIND].isin(ACTOR_KINDS)]
+    keys = [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX]
+    countries_per_sentence = actors.groupby(keys, sort=False)[S.ISO3].transform("nunique")
+    actors = actors[countries_per_sentence >= 2]
+    if actors.empty:
+        return _empty_interactions()
+    actors = actors.sort_values([*keys, S.START], kind="stable")
+    wanted = set(actors[S.BRIEFING_ID].unique())
+    segments = segment_table(briefings[briefings[S.BRIEFING_ID].isin(wanted)])
+    section_text = {
+        (bid, section): text
+        for bid, section, text in zip(
+            segments[S.BRIEFING_ID], segments[S.SECTION], segments[S.TEXT], strict=True
+        )
+    }
+    ids = actors[S.BRIEFING_ID].to_numpy()
+    sections = actors[S.SECTION].to_numpy()
+    indexes = actors[S.SENTENCE_INDEX].to_numpy()
+    starts = actors[S.START].to_numpy()
+    ends = actors[S.END].to_numpy()
+    iso3s = actors[S.ISO3].to_numpy()
+    kinds = actors[S.KIND].to_numpy()
+    boundaries = np.flatnonzero(
+        (ids[1:] != ids[:-1]) | (sections[1:] != sections[:-1]) | (indexes[1:] != indexes[:-1])
+    )
+    first_rows = np.concatenate([[0], boundaries + 1])
+    last_rows = np.concatenate([boundaries + 1, [len(ids)]])
+    spans_cache: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    rows: list[tuple] = []
+    for first, last in zip(first_rows, last_rows, strict=True):
+        key = (ids[first], sections[first])
+        text = section_text.get(key)
+        if text is None:
+            continue
+        spans = spans_cache.get(key)
+        if spans is None:
+            spans = spans_cache[key] = split_sentences(text)
+        index = int(indexes[first])
+        if index >= len(spans):
+            continue
+        sent_start, sent_end = spans[index]
+        sentence = text[sent_start:sent_end]
+        local = [
+            (int(starts[i]) - sent_start, int(ends[i]) - sent_start, iso3s[i], kinds[i])
+            for i in range(first, last)
+            if sent_start <= starts[i] and ends[i] <= sent_end
+        ]
+        for pair_row in score_sentence(
+            sentence,
+            local,
+            lexicon,
+            forward_section=key[1] == S.NEXT,
+            coaction_weight=coaction_weight,
+        ):
+            rows.append((key[0], key[1], index, sentence, *pair_row))
+    if not rows:
+        return _empty_interactions()
+    columns = [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX, S.SENTENCE, S.COUNTRY_A, S.COUNTRY_B]
+    columns += [S.SCORE, S.CLASS, S.CUES, S.FORWARD_LOOKING]
+    interactions = pd.DataFrame(rows, columns=columns)
+    dates = briefings.drop_duplicates(S.BRIEFING_ID).set_index(S.BRIEFING_ID)[S.DATE]
+    interactions[S.DATE] = interactions[S.BRIEFING_ID].map(dates)
+    interactions[S.SENTENCE_INDEX] = interactions[S.SENTENCE_INDEX].astype("int64")
+    interactions[S.FORWARD_LOOKING] = interactions[S.FORWARD_LOOKING].astype(bool)
+    order = {bid: rank for rank, bid in enumerate(briefings[S.BRIEFING_ID])}
+    section_rank = {name: rank for rank, name in enumerate(S.SEGMENT_SECTIONS)}
+    interactions = interactions.assign(
+        _b=interactions[S.BRIEFING_ID].map(order),
+        _s=interactions[S.SECTION].map(section_rank),
+    ).sort_values(["_b", "_s", S.SENTENCE_INDEX, S.COUNTRY_A, S.COUNTRY_B], kind="stable")
+    return interactions[list(S.INTERACTION_COLUMNS)].reset_index(drop=True)
+
+
+# -- over time ----------------------------------------------------------------
+
+
+def _normal_pairs(pairs: Iterable[Sequence[str]] | None) -> list[tuple[str, str]] | None:
+    if pairs is None:
+        return None
+    normal = []
+    for pair in pairs:
+        if isinstance(pair, str) or len(pair) != 2:
+            raise InputError(f"pairs must be (iso3, iso3) tuples; got {pair!r}")
+        a, b = pair
+        normal.append((min(a, b), max(a, b)))
+    return list(dict.fromkeys(normal))
+
+
+def _select(
+    interactions: pd.DataFrame,
+    include_forward: bool,
+    pairs: list[tuple[str, str]] | None,
+) -> pd.DataFrame:
+    _check_columns(interactions, S.INTERACTION_COLUMNS, "interactions")
+    chosen = interactions
+    if not include_forward:
+        chosen = chosen[~chosen[S.FORWARD_LOOKING].astype(bool)]
+    if pairs is not None:
+        wanted = pd.MultiIndex.from_tuples(pairs, names=[S.COUNTRY_A, S.COUNTRY_B])
+        index = pd.MultiIndex.from_frame(chosen[[S.COUNTRY_A, S.COUNTRY_B]])
+        chosen = chosen[index.isin(wanted)]
+    return chosen
+
+
+def relations_over_time(
+    interactions: pd.DataFrame,
+    briefings: pd.DataFrame,
+    freq: str,
+    *,
+    pairs: Iterable[Sequence[str]] | None = None,
+    include_forward: bool = False,
+    baseline_periods: int = 6,
+    start: pd.Timestamp | None = None,
+    end: pd.Timestamp | None = None,
+    spike_k: float = 2.0,
+    min_interactions: int = 3,
+) -> pd.DataFrame:
+    """Tension and alliance per country pair per calendar period.
+
+    ``tension`` sums ``|score|`` of conflict interactions and ``alliance`` sums the
+    score of cooperation ones; ``net`` is the mean score (NaN in a period without
+    interactions). ``tension_share`` and ``alliance_share`` divide by the number of
+    briefings in the whole corpus in that period, so a busy month does not look
+    tense; they are NaN in a period with no briefings at all (unobserved, not calm).
+    ``baseline`` is the mean ``tension_share`` of up to ``baseline_periods`` earlier
+    observed periods (at least two). A period is a ``spike`` when it has at least
+    ``min_interactions`` conflict interactions and its ``tension_share`` exceeds
+    ``baseline + spike_k * std`` of those same earlier periods.
+
+    Parameters:
+        interactions: rows from ``score_interactions``.
+        briefings: the briefing table the interactions came from (the denominators).
+        freq: ``day``, ``week``, ``month`` or ``quarter``.
+        pairs: only these ``(iso3, iso3)`` pairs (in any order); listed pairs without
+            interactions still get rows.
+        include_forward: also count forward-looking interactions.
+        start, end: widen or narrow the period range (default: the corpus dates).
+
+    Returns:
+        ``schema.RELATION_COLUMNS`` with ``baseline`` before ``spike``; one row per
+        pair and period, empty periods kept; sorted by pair, then period.
+
+    Raises:
+        InputError: for an unknown ``freq``, malformed pairs or missing columns.
+    """
+    check_freq(freq)
+    if baseline_periods < 2:
+        raise InputError(f"baseline_periods must be at least 2; got {baseline_periods!r}")
+    _check_columns(briefings, (S.DATE,), "briefings")
+    wanted_pairs = _normal_pairs(pairs)
+    chosen = _select(interactions, include_forward, wanted_pairs)
+    columns = [*S.RELATION_COLUMNS[:-1], S.BASELINE, S.SPIKE]
+
+    corpus_periods = period_start(briefings[S.DATE], freq)
+    per_period = corpus_periods.value_counts()
+    lo = start if start is not None else corpus_periods.min()
+    hi = end if end is not None else corpus_periods.max()
+    if pd.isna(lo) or pd.isna(hi):
+        return pd.DataFrame({column: [] for column in columns})
+
+    scores = chosen[S.SCORE].astype(float)
+    frame = pd.DataFrame(
+        {
+            S.PERIOD: period_start(chosen[S.DATE], freq),
+            S.COUNTRY_A: chosen[S.COUNTRY_A],
+            S.COUNTRY_B: chosen[S.COUNTRY_B],
+            S.N_INTERACTIONS: 1,
+            "_conflicts": (scores < 0).astype(int),
+            S.TENSION: scores.where(scores < 0, 0.0).abs(),
+            S.ALLIANCE: scores.where(scores > 0, 0.0),
+            "_score": scores,
+        }
+    )
+    pair_cols = [S.COUNTRY_A, S.COUNTRY_B]
+    grouped = (
+        frame.groupby([*pair_cols, S.PERIOD], sort=True)
+        .agg(
+            **{
+                S.N_INTERACTIONS: (S.N_INTERACTIONS, "sum"),
+                "_conflicts": ("_conflicts", "sum"),
+                S.TENSION: (S.TENSION, "sum"),
+                S.ALLIANCE: (S.ALLIANCE, "sum"),
+                "_score_sum": ("_score", "sum"),
+            }
+        )
+        .reset_index()
+    )
+    if wanted_pairs is not None:
+        seen = set(zip(grouped[S.COUNTRY_A], grouped[S.COUNTRY_B], strict=True))
+        missing = [pair for pair in wanted_pairs if pair not in seen]
+        if missing:
+            filler = pd.DataFrame(missing, columns=pair_cols)
+            filler[S.PERIOD] = pd.Timestamp(period_start(pd.Series([lo]), freq).iloc[0])
+            grouped = pd.concat([grouped, filler], ignore_index=True)
+    if grouped.empty:
+        return pd.DataFrame({column: [] for column in columns})
+    grouped = grouped[
+        (grouped[S.PERIOD] >= period_start(pd.Series([lo]), freq).iloc[0])
+        & (grouped[S.PERIOD] <= period_start(pd.Series([hi]), freq).iloc[0])
+    ]
+    full = complete_periods(grouped, freq, keys=pair_cols, period_col=S.PERIOD, start=lo, end=hi)
+    full[S.N_INTERACTIONS] = full[S.N_INTERACTIONS].astype("int64")
+    full["_conflicts"] = full["_conflicts"].astype("int64")
+    n_briefings = full[S.PERIOD].map(per_period).fillna(0).astype(float)
+    observed = n_briefings > 0
+    full[S.NET] = full["_score_sum"] / full[S.N_INTERACTIONS].where(full[S.N_INTERACTIONS] > 0)
+    full[S.TENSION_SHARE] = (full[S.TENSION] / n_briefings).where(observed)
+    full[S.ALLIANCE_SHARE] = (full[S.ALLIANCE] / n_briefings).where(observed)
+
+    def earlier(series: pd.Series, how: str) -> pd.Series:
+        rolling = series.shift(1).rolling(baseline_periods, min_periods=2)
+        return rolling.mean() if how == "mean" else rolling.std(ddof=1)
+
+    by_pair = full.groupby(pair_cols, sort=False)[S.TENSION_SHARE]
+    full[S.BASELINE] = by_pair.transform(earlier, "mean")
+    spread = by_pair.transform(earlier, "std")
+    full[S.SPIKE] = (
+        full[S.BASELINE].notna()
+        & (full["_conflicts"] >= min_interactions)
+        & (full[S.TENSION_SHARE] > full[S.BASELINE] + spike_k * spread)
+    ).astype(bool)
+    return full[columns].reset_index(drop=True)
+
+
+def pair_summary(interactions: pd.DataFrame, *, include_forward: bool = False) -> pd.DataFrame:
+    """One row per country pair over the whole table: for the pair matrix and network.
+
+    Parameters:
+        interactions: rows from ``score_interactions``.
+        include_forward: also count forward-looking interactions.
+
+    Returns:
+        ``country_a``, ``country_b``, ``n_interactions``, ``tension`` (sum of ``|score|``
+        of conflict rows), ``alliance`` (sum of cooperation scores), ``net`` (mean
+        score); most interactions first, then by pair.
+    """
+    chosen = _select(interactions, include_forward, None)
+    columns = [S.COUNTRY_A, S.COUNTRY_B, S.N_INTERACTIONS, S.TENSION, S.ALLIANCE, S.NET]
+    if chosen.empty:
+        return pd.DataFrame({column: [] for column in columns})
+    scores = chosen[S.SCORE].astype(float)
+    frame = pd.DataFrame(
+        {
+            S.COUNTRY_A: chosen[S.COUNTRY_A],
+            S.COUNTRY_B: chosen[S.COUNTRY_B],
+            S.TENSION: scores.where(scores < 0, 0.0).abs(),
+            S.ALLIANCE: scores.where(scores > 0, 0.0),
+            S.NET: scores,
+        }
+    )
+    summary = (
+        frame.groupby([S.COUNTRY_A, S.COUNTRY_B], sort=True)
+        .agg(
+            **{
+                S.N_INTERACTIONS: (S.NET, "size"),
+                S.TENSION: (S.TENSION, "sum"),
+                S.ALLIANCE: (S.ALLIANCE, "sum"),
+                S.NET: (S.NET, "mean"),
+            }
+        )
+        .reset_index()
+    )
+    summary = summary.sort_values(
+        [S.N_INTERACTIONS, S.COUNTRY_A, S.COUNTRY_B], ascending=[False, True, True], kind="stable"
+    )
+    return summary[columns].reset_index(drop=True)

@@ -1,0 +1,296 @@
+"""The cue lexicon: validation, inflection, matching and modifiers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analytics.errors import InputError
+from analytics.lexicon import (
+    CUE_CLASSES,
+    CUE_COLUMNS,
+    Lexicon,
+    load_cues,
+    load_modifiers,
+    phrase_inflections,
+    validate_cues,
+    validate_modifiers,
+    word_inflections,
+)
+
+
+def cue_table(*rows: tuple) -> pd.DataFrame:
+    """Cue rows as (phrase, pos, direction, weight, class[, inflect[, forms]])."""
+    records = []
+    for row in rows:
+        phrase, pos, direction, weight, cue_class, *rest = row
+        inflect = rest[0] if rest else "yes"
+        forms = rest[1] if len(rest) > 1 else ""
+        records.append(
+            {
+                "phrase": phrase,
+                "pos": pos,
+                "direction": direction,
+                "weight": str(weight),
+                "class": cue_class,
+                "cameo": "",
+                "cameo_label": "",
+                "inflect": inflect,
+                "forms": forms,
+            }
+        )
+    return pd.DataFrame(records)
+
+
+MODIFIERS = pd.DataFrame(
+    {
+        "phrase": ["not", "refused to", "lifted", "could", "may"],
+        "kind": ["negation", "negation", "reversal", "hedge", "hedge"],
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def small_lexicon() -> Lexicon:
+    cues = cue_table(
+        ("condemn", "verb", "directed", -2, "verbal_conflict"),
+        ("tension", "noun", "mutual", -3, "verbal_conflict"),
+        ("dispute", "noun", "mutual", -3, "verbal_conflict"),
+        ("trade dispute", "noun", "mutual", -4, "verbal_conflict"),
+        ("sign * agreement", "verb", "mutual", 8, "verbal_cooperation"),
+        ("action against", "noun", "directed", -4, "material_conflict"),
+        ("world war", "noun", "mutual", 0, "stop"),
+        ("war", "noun", "mutual", -10, "material_conflict"),
+        ("fight", "verb", "mutual", -10, "material_conflict", "yes", "fought"),
+        ("strike", "verb", "directed", -9, "material_conflict", "no", "strikes|struck"),
+    )
+    return Lexicon(cues, MODIFIERS)
+
+
+# -- validation ----------------------------------------------------------------
+
+
+def test_load_cues_bundled_table_is_valid() -> None:
+    cues = load_cues()
+    assert list(cues.columns) == list(CUE_COLUMNS)
+    assert len(cues) >= 200
+    assert set(cues["class"]) == {*CUE_CLASSES, "stop"}
+    assert cues["weight"].between(-10, 10).all()
+
+
+def test_load_modifiers_bundled_table_has_every_kind() -> None:
+    modifiers = load_modifiers()
+    assert set(modifiers["kind"]) == {"negation", "reversal", "hedge"}
+
+
+@pytest.mark.parametrize(
+    ("row", "match"),
+    [
+        (("attack", "verb", "directed", -11, "material_conflict"), r"between -10 and 10; got -11"),
+        (
+            ("aid", "noun", "directed", 10.5, "material_cooperation"),
+            r"between -10 and 10; got 10.5",
+        ),
+        (("attack", "verb", "directed", "heavy", "material_conflict"), r"a number; got 'heavy'"),
+        (("attack", "verb", "directed", -9, "armed_conflict"), r"class .* got 'armed_conflict'"),
+        (("aid", "noun", "directed", -7, "material_cooperation"), r"> 0 for class .*got -7"),
+        (("attack", "verb", "directed", 9, "material_conflict"), r"< 0 for class .*got 9"),
+        (("world war", "noun", "mutual", -1, "stop"), r"0 for class stop; got -1"),
+        (("attack", "adverb", "directed", -9, "material_conflict"), r"pos .* got 'adverb'"),
+        (("attack", "verb", "sideways", -9, "material_conflict"), r"direction .* got 'sideways'"),
+        (("* attack", "verb", "directed", -9, "material_conflict"), r"one '\*'.*got '\* attack'"),
+        (("", "verb", "directed", -9, "material_conflict"), r"must be words .*got ''"),
+    ],
+    ids=[
+        "weight-below-range",
+        "weight-above-range",
+        "weight-not-number",
+        "unknown-class",
+        "cooperation-negative",
+        "conflict-positive",
+        "stop-nonzero",
+        "unknown-pos",
+        "unknown-direction",
+        "leading-gap",
+        "empty-phrase",
+    ],
+)
+def test_validate_cues_rejects_bad_row(row: tuple, match: str) -> None:
+    with pytest.raises(InputError, match=match):
+        validate_cues(cue_table(row))
+
+
+def test_validate_cues_rejects_missing_column() -> None:
+    table = cue_table(("attack", "verb", "directed", -9, "material_conflict")).drop(
+        columns=["weight"]
+    )
+    with pytest.raises(InputError, match=r"needs columns .*weight"):
+        validate_cues(table)
+
+
+def test_validate_cues_rejects_duplicate_phrase_and_pos() -> None:
+    table = cue_table(
+        ("attack", "verb", "directed", -9, "material_conflict"),
+        ("Attack", "verb", "directed", -8, "material_conflict"),
+    )
+    with pytest.raises(InputError, match=r"once; got 'attack/verb' twice"):
+        validate_cues(table)
+
+
+def test_validate_cues_fills_optional_columns() -> None:
+    table = cue_table(("attack", "verb", "directed", -9, "material_conflict"))
+    table = table[["phrase", "pos", "direction", "weight", "class"]]
+    clean = validate_cues(table)
+    assert list(clean.columns) == list(CUE_COLUMNS)
+    assert clean.loc[0, "inflect"] == "yes"
+    assert clean.loc[0, "weight"] == -9.0
+
+
+@pytest.mark.parametrize(
+    ("table", "match"),
+    [
+        (pd.DataFrame({"phrase": ["not"], "kind": ["denial"]}), r"kind .* got 'denial'"),
+        (pd.DataFrame({"phrase": [""], "kind": ["hedge"]}), r"must not be empty; got ''"),
+        (pd.DataFrame({"phrase": ["not"]}), r"needs columns phrase, kind"),
+    ],
+    ids=["unknown-kind", "empty-phrase", "missing-column"],
+)
+def test_validate_modifiers_rejects_bad_table(table: pd.DataFrame, match: str) -> None:
+    with pytest.raises(InputError, match=match):
+        validate_modifiers(table)
+
+
+def test_load_cues_missing_file_raises(tmp_path) -> None:
+    with pytest.raises(InputError, match=r"existing CSV file; got .*nowhere.csv"):
+        load_cues(tmp_path / "nowhere.csv")
+
+
+# -- inflection ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "pos", "expected"),
+    [
+        ("condemn", "verb", {"condemn", "condemns", "condemned", "condemning"}),
+        ("invade", "verb", {"invade", "invades", "invaded", "invading"}),
+        ("ally", "verb", {"ally", "allies", "allied", "allying"}),
+        ("ban", "verb", {"ban", "bans", "banned", "banning"}),
+        ("tension", "noun", {"tension", "tensions"}),
+        ("sanction", "noun", {"sanction", "sanctions"}),
+        ("sanction", "verb", {"sanctioned", "sanctioning"}),
+        ("tense", "adj", {"tense"}),
+    ],
+    ids=[
+        "regular-verb",
+        "e-verb",
+        "y-verb",
+        "doubling-verb",
+        "noun",
+        "noun-plural",
+        "verb-past",
+        "adjective",
+    ],
+)
+def test_word_inflections_cover_regular_forms(word: str, pos: str, expected: set[str]) -> None:
+    assert expected <= set(word_inflections(word, pos))
+
+
+@pytest.mark.parametrize(
+    ("phrase", "pos", "expected"),
+    [
+        ("sign an agreement", "verb", "signed an agreement"),
+        ("trade dispute", "noun", "trade disputes"),
+        ("action against", "noun", "actions against"),
+    ],
+    ids=["verb-first-word", "noun-last-word", "noun-before-preposition"],
+)
+def test_phrase_inflections_inflect_the_head(phrase: str, pos: str, expected: str) -> None:
+    assert expected in phrase_inflections(phrase, pos)
+
+
+# -- matching ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("They condemned it", [("condemned", "condemn")]),
+        ("while condemning it", [("condemning", "condemn")]),
+        ("rising tensions", [("tensions", "tension")]),
+        ("a trade dispute", [("trade dispute", "trade dispute")]),
+        ("a dispute", [("dispute", "dispute")]),
+        ("signed a new trade agreement", [("signed a new trade agreement", "sign * agreement")]),
+        ("signed the agreement", [("signed the agreement", "sign * agreement")]),
+        ("actions against", [("actions against", "action against")]),
+        ("since World War Two", [("World War", "world war")]),
+        ("they fought", [("fought", "fight")]),
+        ("it struck", [("struck", "strike")]),
+        ("it striked", []),
+        ("CONDEMNS ATTACK", [("CONDEMNS", "condemn")]),
+        ("uncondemned", []),
+    ],
+    ids=[
+        "past",
+        "ing",
+        "plural",
+        "longest-phrase",
+        "single-word",
+        "gap-three-words",
+        "gap-one-word",
+        "preposition-phrase",
+        "stop-phrase-shadows-war",
+        "irregular-form",
+        "fixed-form",
+        "no-inflection-when-fixed",
+        "upper-case",
+        "word-boundary",
+    ],
+)
+def test_find_cues_matches_inflections(
+    small_lexicon: Lexicon, text: str, expected: list[tuple[str, str]]
+) -> None:
+    found = [(match.surface, match.cue.phrase) for match in small_lexicon.find_cues(text)]
+    assert found == expected
+
+
+def test_find_cues_gap_does_not_swallow_capitalised_words(small_lexicon: Lexicon) -> None:
+    assert small_lexicon.find_cues("sign Japan agreement") == []
+
+
+def test_find_cues_reports_spans(small_lexicon: Lexicon) -> None:
+    [match] = small_lexicon.find_cues("Japan condemned China")
+    assert (match.start, match.end) == (6, 15)
+    assert match.cue.weight == -2
+    assert match.cue.cue_class == "verbal_conflict"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("Japan did not condemn", "negation", [(10, 13)]),
+        ("Japan refused to sign", "negation", [(6, 16)]),
+        ("the U.S. Could act", "hedge", [(9, 14)]),
+        ("talks may follow", "hedge", [(6, 9)]),
+        ("talks in May ended", "hedge", []),
+        ("May 5 talks", "hedge", []),
+        ("Japan lifted curbs", "reversal", [(6, 12)]),
+    ],
+    ids=[
+        "not",
+        "refused-to",
+        "capitalised-modal",
+        "may",
+        "month-after-in",
+        "month-before-day",
+        "reversal",
+    ],
+)
+def test_find_modifiers_finds_spans(
+    small_lexicon: Lexicon, text: str, kind: str, expected: list[tuple[int, int]]
+) -> None:
+    assert small_lexicon.find_modifiers(text, kind) == expected
+
+
+def test_find_modifiers_rejects_unknown_kind(small_lexicon: Lexicon) -> None:
+    with pytest.raises(InputError, match=r"kind must be one of .* got 'maybe'"):
+        small_lexicon.find_modifiers("text", "maybe")
