@@ -24,6 +24,8 @@ from analytics.text import segment_table, sentence_table, split_sentences
         ("A heading\n\nA paragraph", ["A heading", "A paragraph"]),
         ("  spaced out.  ", ["spaced out."]),
         ("", []),
+        ("He flew to the U.S. The talks began.", ["He flew to the U.S.", "The talks began."]),
+        ("The U.S. Navy sailed.", ["The U.S. Navy sailed."]),
         ("It grew 3.5 pct in 1987. Exports fell.", ["It grew 3.5 pct in 1987.", "Exports fell."]),
     ],
     ids=[
@@ -36,6 +38,8 @@ from analytics.text import segment_table, sentence_table, split_sentences
         "blank-line",
         "trim",
         "empty",
+        "us-then-opener",
+        "us-navy",
         "decimal",
     ],
 )

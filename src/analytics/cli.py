@@ -78,12 +78,15 @@ def _export_interactions(store: Store, args: argparse.Namespace) -> pd.DataFrame
 def _export_relations(store: Store, args: argparse.Namespace) -> pd.DataFrame:
     from analytics.relations import relations_over_time
 
-    return relations_over_time(
+    relations = relations_over_time(
         store.table("interactions"),
         store.table("briefings"),
         args.freq,
         include_forward=args.include_forward,
     )
+    # The column order first; the baseline behind the spike flag explains it.
+    ordered = [*S.RELATION_COLUMNS, S.BASELINE]
+    return relations[ordered + [c for c in relations.columns if c not in ordered]]
 
 
 EXPORTS: dict[str, tuple[Callable[[Store, argparse.Namespace], pd.DataFrame], str]] = {
@@ -128,22 +131,28 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from analytics.export import write_csv
+    from analytics.export import provenance_lines, to_csv
 
     store = open_store(args.store)
-    build, _ = EXPORTS[args.what]
+    build, description = EXPORTS[args.what]
     table = build(store, args)
     provenance = None
     if args.provenance:
-        provenance = {
-            "export": args.what,
-            "store": str(Path(args.store).resolve()),
-            "corpus_fingerprint": store.fingerprint,
-            **{f"version_{k}": v for k, v in store.meta.get("versions", {}).items()},
-        }
+        options = {"store": str(Path(args.store).resolve())}
         if args.what == "relations":
-            provenance["period"] = args.freq
-    write_csv(table, args.out, provenance=provenance)
+            options["period"] = args.freq
+            options["forward-looking included"] = str(args.include_forward).lower()
+        if args.kinds:
+            options["kinds"] = args.kinds
+        if args.topics is not None:
+            options["topics"] = str(args.topics)
+        provenance = provenance_lines(
+            filters=options,
+            fingerprint=store.fingerprint,
+            versions=store.meta.get("versions", {}),
+            title=f"{args.what}: {description}",
+        )
+    Path(args.out).write_bytes(to_csv(table, provenance=provenance))
     print(f"wrote {len(table)} rows to {args.out}")
     return 0
 

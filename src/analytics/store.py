@@ -378,14 +378,16 @@ def _ingest_added(
     tick = time.perf_counter()
     added = load_files(new_files, manifest=manifest, columns=columns)
     known = set(old.briefings[S.BRIEFING_ID])
-    fresh = added.briefings[~added.briefings[S.BRIEFING_ID].isin(known)]
+    # mark_duplicates settles id clashes and duplicates across old and new rows alike.
     combined = mark_duplicates(
-        pd.concat([old.briefings, fresh], ignore_index=True),
+        pd.concat([old.briefings, added.briefings], ignore_index=True),
         pd.concat([old.report, added.report], ignore_index=True),
     )
-    briefings, report = combined.briefings, combined.report
+    briefings = combined.briefings
+    report = combined.report.drop_duplicates(subset=["file", "row", "status", "reason"])
+    report = report.reset_index(drop=True)
     kept = set(briefings[S.BRIEFING_ID])
-    new_briefings = briefings[briefings[S.BRIEFING_ID].isin(set(fresh[S.BRIEFING_ID]))]
+    new_briefings = briefings[~briefings[S.BRIEFING_ID].isin(known)]
     stages["load"] = time.perf_counter() - tick
 
     progress(0.3, f"Processing {len(new_briefings)} new briefings")
@@ -471,9 +473,10 @@ def _write_generation(
     existing = sorted(p.name for p in root.glob("gen-*") if p.is_dir())
     number = int(existing[-1].split("-")[1]) + 1 if existing else 1
     name = f"gen-{number:06d}"
+    for stale in root.glob(".tmp-gen-*"):
+        # Left by an ingest that was killed before it could make its generation current.
+        shutil.rmtree(stale, ignore_errors=True)
     staging = root / f".tmp-{name}-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
     staging.mkdir()
     tables_meta: dict[str, dict[str, int]] = {}
     for table in TABLES:

@@ -23,6 +23,16 @@ _ABBREVIATIONS = frozenset(
     u.s u.k u.n u.s.a e.u p.m a.m d.c n.y
     """.split()
 )
+# Abbreviations that often end a sentence too ("... visit to the U.S. The talks ...").
+_SENTENCE_FINAL_ABBREVIATIONS = frozenset({"u.s", "u.k", "u.n", "e.u", "d.c", "u.s.a"})
+# A capitalised word after such an abbreviation that almost always starts a new sentence.
+_SENTENCE_OPENERS = frozenset(
+    """
+    the this that these those it its he she his her they their we our i in on at but and
+    however meanwhile also a an after before while when officials there both some many
+    """.split()
+)
+_NEXT_WORD = re.compile(r"[\"'\u2018\u201c(\[]?([A-Za-z]+)")
 _BOUNDARY = re.compile(
     r"""[.!?]+["'\u2019\u201d)\]]*(?:\s+)(?=["'\u2018\u201c(\[]?[A-Z0-9])|\n\s*\n"""
 )
@@ -44,7 +54,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             token = _TOKEN_BEFORE.search(text, start, cut + 1)
             word = token.group(1).rstrip(".").lstrip("\"'(\u201c\u2018").lower() if token else ""
             if text[cut] == "." and (word in _ABBREVIATIONS or len(word) == 1):
-                continue
+                following = _NEXT_WORD.match(text, match.end())
+                opener = following is not None and following.group(1).lower() in _SENTENCE_OPENERS
+                if not (word in _SENTENCE_FINAL_ABBREVIATIONS and opener):
+                    continue
         end = match.end() if text[cut] in ".!?" else cut
         _append_span(text, start, end, spans)
         start = match.end()
