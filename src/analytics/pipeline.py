@@ -41,7 +41,15 @@ def corpus_fingerprint(briefings: pd.DataFrame) -> str:
 def reference_versions() -> dict[str, str]:
     """Content hashes of the editable reference tables, so exports say what produced them."""
     versions = {"analytics": analytics.__version__}
-    for name in ("gazetteer.csv", "actors.csv", "cues.csv", "modifiers.csv"):
+    for name in (
+        "countries.csv",
+        "gazetteer.csv",
+        "actors.csv",
+        "places.csv",
+        "cues.csv",
+        "modifiers.csv",
+        "topic_stopwords.csv",
+    ):
         path = data_dir() / name
         if path.exists():
             versions[path.stem] = hashlib.sha1(path.read_bytes()).hexdigest()[:12]

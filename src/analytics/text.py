@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from analytics import schema as S
 
 # Tokens ending in a full stop that do not end a sentence.
-_ABBREVIATIONS = frozenset(
+ABBREVIATIONS = frozenset(
     """
     mr mrs ms dr prof sen rep gov gen lt col maj capt cmdr adm sgt st mt ft
     jan feb mar apr jun jul aug sep sept oct nov dec
@@ -24,15 +25,15 @@ _ABBREVIATIONS = frozenset(
     """.split()
 )
 # Abbreviations that often end a sentence too ("... visit to the U.S. The talks ...").
-_SENTENCE_FINAL_ABBREVIATIONS = frozenset({"u.s", "u.k", "u.n", "e.u", "d.c", "u.s.a"})
+SENTENCE_FINAL_ABBREVIATIONS = frozenset({"u.s", "u.k", "u.n", "e.u", "d.c", "u.s.a"})
 # A capitalised word after such an abbreviation that almost always starts a new sentence.
-_SENTENCE_OPENERS = frozenset(
+SENTENCE_OPENERS = frozenset(
     """
     the this that these those it its he she his her they their we our i in on at but and
     however meanwhile also a an after before while when officials there both some many
     """.split()
 )
-_NEXT_WORD = re.compile(r"[\"'\u2018\u201c(\[]?([A-Za-z]+)")
+NEXT_WORD = re.compile(r"[\"'\u2018\u201c(\[]?([A-Za-z]+)")
 _BOUNDARY = re.compile(
     r"""[.!?]+["'\u2019\u201d)\]]*(?:\s+)(?=["'\u2018\u201c(\[]?[A-Z0-9])|\n\s*\n"""
 )
@@ -53,10 +54,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if text[cut] in ".!?":
             token = _TOKEN_BEFORE.search(text, start, cut + 1)
             word = token.group(1).rstrip(".").lstrip("\"'(\u201c\u2018").lower() if token else ""
-            if text[cut] == "." and (word in _ABBREVIATIONS or len(word) == 1):
-                following = _NEXT_WORD.match(text, match.end())
-                opener = following is not None and following.group(1).lower() in _SENTENCE_OPENERS
-                if not (word in _SENTENCE_FINAL_ABBREVIATIONS and opener):
+            if text[cut] == "." and (word in ABBREVIATIONS or len(word) == 1):
+                following = NEXT_WORD.match(text, match.end())
+                opener = following is not None and following.group(1).lower() in SENTENCE_OPENERS
+                if not (word in SENTENCE_FINAL_ABBREVIATIONS and opener):
                     continue
         end = match.end() if text[cut] in ".!?" else cut
         _append_span(text, start, end, spans)
@@ -82,36 +83,46 @@ def segment_table(briefings: pd.DataFrame) -> pd.DataFrame:
     section ``body``. Empty segments are dropped.
 
     Returns:
-        Columns ``briefing_id``, ``section``, ``text``.
+        Columns ``briefing_id``, ``section``, ``text``, ordered by briefing (input
+        order) then section.
     """
-    parts: list[pd.DataFrame] = []
-    ids = briefings[S.BRIEFING_ID]
-    has_sections = pd.Series(False, index=briefings.index)
+    n_rows = len(briefings)
+    ids = briefings[S.BRIEFING_ID].to_numpy()
+    lengths = {
+        column: briefings[column].fillna("").astype(str).str.len().to_numpy()
+        for column in (S.TITLE, *S.SECTIONS, S.TEXT)
+        if column in briefings
+    }
+    has_sections = np.zeros(n_rows, dtype=bool)
     for section in S.SECTIONS:
-        if section in briefings:
-            has_sections |= briefings[section].fillna("").str.len() > 0
-    columns = [(S.SECTION_TITLE, S.TITLE, None)]
-    columns += [(section, section, has_sections) for section in S.SECTIONS]
-    columns += [(S.SECTION_BODY, S.TEXT, ~has_sections)]
-    for section, column, mask in columns:
-        if column not in briefings:
+        if section in lengths:
+            has_sections |= lengths[section] > 0
+    plan = [(S.SECTION_TITLE, S.TITLE, None)]
+    plan += [(section, section, has_sections) for section in S.SECTIONS]
+    plan += [(S.SECTION_BODY, S.TEXT, ~has_sections)]
+    positions, ranks, sections, texts = [], [], [], []
+    for rank, (section, column, mask) in enumerate(plan):
+        if column not in lengths:
             continue
-        values = briefings[column].fillna("").astype(str)
-        keep = values.str.len() > 0
+        keep = lengths[column] > 0
         if mask is not None:
             keep &= mask
-        parts.append(
-            pd.DataFrame({S.BRIEFING_ID: ids[keep], S.SECTION: section, S.TEXT: values[keep]})
-        )
-    if not parts:
+        rows = np.flatnonzero(keep)
+        positions.append(rows)
+        ranks.append(np.full(len(rows), rank))
+        sections.append(np.full(len(rows), section, dtype=object))
+        texts.append(briefings[column].to_numpy()[rows])
+    if not positions:
         return pd.DataFrame({S.BRIEFING_ID: [], S.SECTION: [], S.TEXT: []})
-    order = {name: rank for rank, name in enumerate(S.SEGMENT_SECTIONS)}
-    segments = pd.concat(parts, ignore_index=True)
-    segments["_rank"] = segments[S.SECTION].map(order)
-    position = {bid: i for i, bid in enumerate(ids)}
-    segments["_pos"] = segments[S.BRIEFING_ID].map(position)
-    segments = segments.sort_values(["_pos", "_rank"], kind="stable")
-    return segments.drop(columns=["_rank", "_pos"]).reset_index(drop=True)
+    position = np.concatenate(positions)
+    order = np.lexsort((np.concatenate(ranks), position))
+    return pd.DataFrame(
+        {
+            S.BRIEFING_ID: ids[position[order]],
+            S.SECTION: np.concatenate(sections)[order],
+            S.TEXT: np.concatenate(texts)[order].astype(str),
+        }
+    )
 
 
 def sentence_table(segments: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,842 @@
+"""Text -> country-mention rows, and sparse briefing x country counts.
+
+Every segment of every briefing (see ``analytics.text.segment_table``) is joined
+into one string and scanned once with the gazetteer's Aho-Corasick automaton
+(leftmost-longest matches, so "Papua New Guinea" wins over "Guinea"). There is no
+per-character Python; the rules that follow are applied to whole arrays of matches:
+
+- word boundaries ("Oman" in "woman", "Chad" in "Chadwick" are no mentions);
+- case: surfaces match as written or in upper case ("US" never matches "us");
+  a small city only counts as the place of a news dateline ("HAUPPAUGE, N.Y., March 2 -");
+- required context (``before``/``after`` in the gazetteer: "Atlanta, Georgia");
+- validity dates: an office holder counts for their country only while in office,
+  judged by the briefing's date;
+- the best remaining candidate wins (required context found, country named
+  unambiguously elsewhere in the briefing, hand-written rows before office holders
+  before cities, confidence); a ``block`` row ("Indo-Pacific") drops the match.
+
+Confidence is lowered for an ambiguous surface at the start of a sentence and
+raised when the same briefing names the country unambiguously elsewhere. Sentence
+indices are those of ``analytics.text.split_sentences``, computed for all segments
+at once with array operations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.feature_extraction import DictVectorizer
+
+from analytics import schema as S
+from analytics import text as text_module
+from analytics.errors import InputError
+from analytics.gazetteer import BLOCK, RUNNING_TEXT_MIN_POPULATION, Gazetteer, load_gazetteer
+from analytics.text import segment_table
+from analytics.timeseries import check_freq, complete_periods, period_start
+
+# Segments are joined with a separator that no match, token or line break can cross.
+_SEPARATOR = " \x00 "
+AMBIGUOUS_BELOW = 0.8
+SENTENCE_START_FACTOR = 0.7
+CORROBORATED_CONFIDENCE = 0.9
+UNDATED_LEADER_FACTOR = 0.6
+CAPITALS_FACTOR = 0.7
+_SHORT_ALIAS = 3  # "US", "UK": also words once a text is written in capitals
+_WORDLIKE_KINDS = ("name", "alias", "demonym")
+# "TOKYO, March 3 -", "GREENWICH, Conn., March 2 -", "LONDON (Reuters) -"
+_DATELINE_PARTS = re.compile(r"\s*([A-Z][A-Z.'&/ -]*[A-Z.])(?=,| \()[^\n]{0,60}? - ")
+_OPENERS = " \t\r\n\"'(\u201c\u2018["
+_EMPTY_COLUMNS = {
+    S.BRIEFING_ID: pd.Series(dtype=object),
+    S.SECTION: pd.Series(dtype=object),
+    S.SENTENCE_INDEX: pd.Series(dtype="int64"),
+    S.START: pd.Series(dtype="int64"),
+    S.END: pd.Series(dtype="int64"),
+    S.SURFACE: pd.Series(dtype=object),
+    S.ISO3: pd.Series(dtype=object),
+    S.KIND: pd.Series(dtype=object),
+    S.CONFIDENCE: pd.Series(dtype="float64"),
+}
+
+
+def _empty_mentions() -> pd.DataFrame:
+    return pd.DataFrame(_EMPTY_COLUMNS)[list(S.MENTION_COLUMNS)]
+
+
+def _check_briefings(briefings: pd.DataFrame) -> None:
+    if not isinstance(briefings, pd.DataFrame):
+        raise InputError(f"briefings must be a pandas DataFrame; got {type(briefings).__name__!r}")
+    if S.BRIEFING_ID not in briefings.columns:
+        raise InputError(
+            f"briefings must have a {S.BRIEFING_ID!r} column; got {list(briefings.columns)!r}"
+        )
+
+
+def _check_kinds(kinds: Iterable[str] | None) -> tuple[str, ...] | None:
+    if kinds is None:
+        return None
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    kinds = tuple(kinds)
+    unknown = [kind for kind in kinds if kind not in S.MENTION_KINDS]
+    if unknown:
+        raise InputError(f"kinds must be among {', '.join(S.MENTION_KINDS)}; got {unknown[0]!r}")
+    return kinds
+
+
+# -- sentences ------------------------------------------------------------------
+def _char_table(test: Callable[[str], bool]) -> np.ndarray:
+    # Indexed by code point; beyond the basic plane every class is taken as empty.
+    table = np.zeros(0x110000, dtype=bool)
+    table[:0x10000] = [test(chr(code)) for code in range(0x10000)]
+    return table
+
+
+# Character classes of analytics.text's sentence boundary, as lookup tables over code points
+
+_IS_SPACE = _char_table(str.isspace)
+_IS_STOP = _char_table(lambda c: c in ".!?")
+_IS_CLOSER = _char_table(lambda c: c in "\"'\u2019\u201d)]")
+_IS_OPENER = _char_table(lambda c: c in "\"'\u2018\u201c([")
+_TOKEN_OPENERS = "\"'(\u201c\u2018"
+_IS_TOKEN_OPENER = _char_table(lambda c: c in _TOKEN_OPENERS)
+_IS_UPPER = _char_table(lambda c: "A" <= c <= "Z")
+_IS_CAPITAL = _char_table(lambda c: "A" <= c <= "Z" or "0" <= c <= "9")
+_IS_ALNUM = _char_table(str.isalnum)
+_NEWLINE = ord("\n")
+
+
+def _advance(points: np.ndarray, pos: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Move every position forward past a run of characters of ``table``'s class."""
+    pos = pos.copy()
+    active = np.flatnonzero(table[points[pos]])
+    while active.size:
+        pos[active] += 1
+        active = active[table[points[pos[active]]]]
+    return pos
+
+
+def _retreat(points: np.ndarray, pos: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Move every position back to the start of the run of ``table``'s class before it."""
+    pos = pos.copy()
+    active = np.flatnonzero((pos > 0) & table[points[pos - 1]])
+    while active.size:
+        pos[active] -= 1
+        active = active[(pos[active] > 0) & table[points[pos[active] - 1]]]
+    return pos
+
+
+def _sorted_member(values: np.ndarray, sorted_array: np.ndarray) -> np.ndarray:
+    """``np.isin`` for a sorted second array, without hashing."""
+    if sorted_array.size == 0:
+        return np.zeros(len(values), dtype=bool)
+    where = np.minimum(np.searchsorted(sorted_array, values), sorted_array.size - 1)
+    return sorted_array[where] == values
+
+
+def _word_hashes(words: Iterable[str]) -> np.ndarray:
+    return np.array(sorted({_hash_word(word) for word in words}), dtype=np.int64)
+
+
+def _hash_word(word: str) -> int:
+    value = 0
+    for char in word:
+        value = (value * _HASH_BASE + ord(char)) % _HASH_MODULUS
+    return value * 16 + len(word)
+
+
+_HASH_BASE, _HASH_MODULUS = 1_000_003, (1 << 40) - 87
+_ABBREVIATION_HASHES = _word_hashes(text_module.ABBREVIATIONS)
+_FINAL_ABBREVIATION_HASHES = _word_hashes(text_module.SENTENCE_FINAL_ABBREVIATIONS)
+_LONGEST_ABBREVIATION = max(len(word) for word in text_module.ABBREVIATIONS)
+
+
+def _abbreviations(
+    points: np.ndarray, token_start: np.ndarray, cut: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each token ``[token_start, cut]`` is, as ``split_sentences`` judges it, a
+    known abbreviation or a single letter (stripped of its final full stops and opening
+    quotes, lower-cased: ASCII letters, the lists are ASCII), and whether it is one of the
+    abbreviations that may also end a sentence ("U.S.").
+    """
+    word_end = _retreat_to(points, cut + 1, token_start, 46)
+    word_start = _advance_to(points, token_start, word_end, _IS_TOKEN_OPENER)
+    length = word_end - word_start
+    single = length == 1
+    short = np.flatnonzero((length > 1) & (length <= _LONGEST_ABBREVIATION))
+    value = np.zeros(short.size, dtype=np.int64)
+    for offset in range(_LONGEST_ABBREVIATION):
+        inside = offset < length[short]
+        code = points[np.minimum(word_start[short] + offset, len(points) - 1)].astype(np.int64)
+        code = np.where((code >= 65) & (code <= 90), code + 32, code)
+        value = np.where(inside, (value * _HASH_BASE + code) % _HASH_MODULUS, value)
+    hashes = value * 16 + length[short]
+    result = single.copy()
+    result[short] |= _sorted_member(hashes, _ABBREVIATION_HASHES)
+    final = np.zeros(len(token_start), dtype=bool)
+    final[short] = _sorted_member(hashes, _FINAL_ABBREVIATION_HASHES)
+    return result, final
+
+
+def _reopen_after_final_abbreviations(
+    text: str, end: np.ndarray, abbreviation: np.ndarray, final: np.ndarray
+) -> None:
+    """Let "U.S." end a sentence when the next word usually opens one ("... the U.S. The
+    talks ..."), as ``split_sentences`` does; updates ``abbreviation`` in place."""
+    openers = text_module.SENTENCE_OPENERS
+    next_word = text_module.NEXT_WORD.match
+    for i in np.flatnonzero(final).tolist():
+        following = next_word(text, int(end[i]))
+        if following is not None and following.group(1).lower() in openers:
+            abbreviation[i] = False
+
+
+def _retreat_to(points: np.ndarray, pos: np.ndarray, floor: np.ndarray, code: int) -> np.ndarray:
+    """Move back over a run of ``code`` characters ending at ``pos``, not below ``floor``."""
+    pos = pos.copy()
+    active = np.flatnonzero((pos > floor) & (points[pos - 1] == code))
+    while active.size:
+        pos[active] -= 1
+        active = active[(pos[active] > floor[active]) & (points[pos[active] - 1] == code)]
+    return pos
+
+
+def _advance_to(
+    points: np.ndarray, pos: np.ndarray, ceiling: np.ndarray, table: np.ndarray
+) -> np.ndarray:
+    """Move forward over characters of ``table``'s class, not beyond ``ceiling``."""
+    pos = pos.copy()
+    active = np.flatnonzero((pos < ceiling) & table[points[pos]])
+    while active.size:
+        pos[active] += 1
+        active = active[(pos[active] < ceiling[active]) & table[points[pos[active]]]]
+    return pos
+
+
+def _sentence_starts(text: str, points: np.ndarray, segment_starts: np.ndarray) -> np.ndarray:
+    """Sorted positions in ``text`` where a sentence other than a segment's first starts.
+
+    ``points`` are ``_code_points(text)``. The boundaries are those of
+    ``analytics.text.split_sentences`` (a run of ``.!?``, closing quotes, space, then an
+    optional opening quote and a capital or digit, except after an abbreviation or a
+    single letter; or a blank line), found for all segments at once with array
+    operations on the few candidate positions instead of a scan per segment.
+    """
+    stops = np.flatnonzero((points == 46) | (points == 33) | (points == 63))
+    if stops.size:
+        follows = np.concatenate(([False], stops[1:] == stops[:-1] + 1))
+        precedes = np.concatenate((stops[1:] == stops[:-1] + 1, [False]))
+        run_start, run_end = stops[~follows], stops[~precedes] + 1
+    else:
+        run_start = run_end = stops
+    after_closers = _advance(points, run_end, _IS_CLOSER)
+    after_space = _advance(points, after_closers, _IS_SPACE)
+    look = after_space + _IS_OPENER[points[after_space]]
+    sentence_end = (after_space > after_closers) & (
+        _IS_CAPITAL[points[after_space]] | _IS_CAPITAL[points[look]]
+    )
+    cut, end = run_start[sentence_end], after_space[sentence_end]
+    # The token before the stop runs back to the previous space; single letters and known
+    # abbreviations followed by a full stop do not end a sentence.
+    token_start = _retreat(points, cut, ~_IS_SPACE)
+    abbreviation, final = _abbreviations(points, token_start, cut)
+    abbreviation &= points[cut] == 46
+    _reopen_after_final_abbreviations(text, end, abbreviation, final & abbreviation)
+    accepted = end[~abbreviation]
+    # Blank lines: whitespace runs holding two line breaks and not consumed by a stop
+    # above (whose space run ends where this one ends); the boundary runs from the run's
+    # first line break to after its last one.
+    newline = np.flatnonzero(points == _NEWLINE)
+    run_of = _retreat(points, newline, _IS_SPACE)
+    change = run_of[1:] != run_of[:-1]
+    first_nl = newline[np.concatenate(([True], change))] if newline.size else newline
+    last_nl = newline[np.concatenate((change, [True]))] if newline.size else newline
+    several = last_nl > first_nl
+    first_nl, last_nl = first_nl[several], last_nl[several]
+    consumed = _sorted_member(_advance(points, last_nl, _IS_SPACE), end)
+    first_nl, last_nl = first_nl[~consumed], last_nl[~consumed]
+    blank_end = last_nl + 1
+    # A blank line that closes an empty span (at a segment start) does not add a sentence.
+    bounds = np.sort(np.concatenate((accepted, blank_end)))
+    previous = np.searchsorted(bounds, first_nl, side="left") - 1
+    prev_end = np.where(previous >= 0, bounds[np.maximum(previous, 0)], 0)
+    seg_start = segment_starts[np.searchsorted(segment_starts, first_nl, side="right") - 1]
+    prev_end = np.maximum(prev_end, seg_start)
+    empty = _advance(points, prev_end, _IS_SPACE) >= first_nl
+    return np.sort(np.concatenate((accepted, blank_end[~empty])))
+
+
+def _code_points(joined: str) -> np.ndarray:
+    """Code points of ``joined`` (read-only), plus two trailing sentinels 0."""
+    points = np.frombuffer((joined + "\x00\x00").encode("utf-32-le"), dtype=np.uint32)
+    return points
+
+
+# -- extraction -------------------------------------------------------------------
+def _scan(joined: str, gazetteer: Gazetteer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start, stop (characters) and code (``key_id * 2 + upper``) of every leftmost-longest
+    match, from one pass of the automaton over the UTF-8 bytes of ``joined``."""
+    raw = joined.encode("utf-8")
+    found = gazetteer.automaton.find_matches_as_indexes(raw, overlapping=False)
+    if not found:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    table = np.asarray(found, dtype=np.int64)
+    starts, stops = table[:, 1], table[:, 2]
+    if len(raw) != len(joined):
+        # Byte offsets to character offsets: subtract the continuation bytes before them.
+        data = np.frombuffer(raw, dtype=np.uint8)
+        continuation = np.flatnonzero((data & 0xC0) == 0x80)
+        starts = starts - np.searchsorted(continuation, starts)
+        stops = stops - np.searchsorted(continuation, stops)
+    return starts, stops, gazetteer.pattern_codes[table[:, 0]]
+
+
+def _word_bounded(
+    points: np.ndarray, starts: np.ndarray, stops: np.ndarray, keys: np.ndarray, gaz: Gazetteer
+) -> np.ndarray:
+    before_alnum = _IS_ALNUM[points[np.maximum(starts - 1, 0)]] & (starts > 0)
+    after_alnum = _IS_ALNUM[points[stops]]
+    ok_start = ~(gaz.key_word_start[keys] & before_alnum)
+    ok_end = ~(gaz.key_word_end[keys] & after_alnum)
+    return ok_start & ok_end
+
+
+def _datelines(
+    texts: list[str], sections: np.ndarray, points: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per segment: dateline length (0 if none), and the dateline place's start and end.
+
+    The place is the dateline up to its first comma or parenthesis ("NEW YORK" in
+    "NEW YORK, March 2 -"). Only a section (not a title) opening with two capitals
+    can carry one; that test is made on all segments at once before any regular
+    expression runs.
+    """
+    length = np.zeros(len(texts), dtype=np.int64)
+    lead = np.zeros(len(texts), dtype=np.int64)
+    place_end = np.zeros(len(texts), dtype=np.int64)
+    first = _advance(points, offsets, _IS_SPACE)
+    opening = _IS_UPPER[points[first]] & _IS_UPPER[points[first + 1]]
+    match = _DATELINE_PARTS.match
+    for i in np.flatnonzero(opening & (sections != S.SECTION_TITLE)).tolist():
+        found = match(texts[i])
+        if found is not None:
+            length[i], lead[i], place_end[i] = found.end(), found.start(1), found.end(1)
+    return length, lead, place_end
+
+
+def _add_dateline_places(
+    texts: list[str],
+    datelines: tuple[np.ndarray, np.ndarray, np.ndarray],
+    offsets: np.ndarray,
+    starts: np.ndarray,
+    stops: np.ndarray,
+    keys: np.ndarray,
+    upper: np.ndarray,
+    gaz: Gazetteer,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Add the dateline place of each segment where the scan did not already find it."""
+    _, lead, place_end = datelines
+    rows = np.flatnonzero(place_end > lead)
+    if rows.size == 0:
+        return starts, stops, keys, upper
+    found = [gaz.dateline_keys.get(texts[i][lead[i] : place_end[i]]) for i in rows]
+    known = np.array([key is not None for key in found], dtype=bool)
+    rows = rows[known]
+    new_starts = offsets[rows] + lead[rows]
+    fresh = ~_sorted_member(new_starts, starts)
+    rows, new_starts = rows[fresh], new_starts[fresh]
+    new_keys = np.array([k for k in found if k is not None], dtype=np.int64)[fresh]
+    order = np.argsort(np.concatenate((starts, new_starts)), kind="stable")
+    return (
+        np.concatenate((starts, new_starts))[order],
+        np.concatenate((stops, offsets[rows] + place_end[rows]))[order],
+        np.concatenate((keys, new_keys))[order],
+        np.concatenate((upper, np.ones(len(rows), dtype=bool)))[order],
+    )
+
+
+def extract_mentions(briefings: pd.DataFrame, gazetteer: Gazetteer | None = None) -> pd.DataFrame:
+    """Find every country mention in the briefings' titles and sections.
+
+    Parameters:
+        briefings: the briefing table (``briefing_id``, ``date``, ``title``, ``text`` and
+            the three sections; missing text columns are treated as empty).
+        gazetteer: the compiled reference data; default ``load_gazetteer()``.
+
+    Returns:
+        ``schema.MENTION_COLUMNS``: one row per mention; ``start``/``end`` are character
+        offsets in the section's text and ``sentence_index`` counts sentences within the
+        section as ``analytics.text.split_sentences`` does. Ordered as the briefings,
+        then by section and position.
+
+    Raises:
+        InputError: when ``briefings`` is not a DataFrame with a ``briefing_id`` column.
+    """
+    _check_briefings(briefings)
+    gaz = gazetteer if gazetteer is not None else load_gazetteer()
+    segments = segment_table(briefings)
+    if segments.empty:
+        return _empty_mentions()
+    texts = segments[S.TEXT].tolist()
+    lengths = segments[S.TEXT].str.len().to_numpy(dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(lengths + len(_SEPARATOR))[:-1]))
+    joined = _SEPARATOR.join(texts)
+    points = _code_points(joined)
+
+    starts, stops, codes = _scan(joined, gaz)
+    keys, upper = codes // 2, (codes % 2).astype(bool)
+    keep = _word_bounded(points, starts, stops, keys, gaz)
+    starts, stops, keys, upper = starts[keep], stops[keep], keys[keep], upper[keep]
+    datelines = _datelines(texts, segments[S.SECTION].to_numpy(), points, offsets)
+    starts, stops, keys, upper = _add_dateline_places(
+        texts, datelines, offsets, starts, stops, keys, upper, gaz
+    )
+    if starts.size == 0:
+        return _empty_mentions()
+    segment = np.searchsorted(offsets, starts, side="right") - 1
+    in_dateline = starts < (offsets + datelines[0])[segment]
+
+    dates = _briefing_dates(segments, briefings)[segment]
+    briefing_codes = pd.factorize(segments[S.BRIEFING_ID])[0][segment]
+    chosen, confidence = _choose_candidates(
+        gaz, joined, starts, stops, keys, upper, in_dateline, dates, briefing_codes
+    )
+    found = chosen >= 0
+    if not found.any():
+        return _empty_mentions()
+    row = chosen[found]
+    position, stop, seg = starts[found], stops[found], segment[found]
+    confidence = confidence[found]
+
+    sentence_starts = _sentence_starts(joined, points, offsets)
+    segment_start = offsets[seg]
+    first = np.searchsorted(sentence_starts, segment_start, side="right")
+    upto = np.searchsorted(sentence_starts, position, side="right")
+    sentence_index = upto - first
+    padded = np.concatenate((sentence_starts, [0]))  # index -1 when no boundary precedes
+    sentence_start = np.where(upto > first, padded[upto - 1], segment_start)
+    starts_sentence = np.zeros(len(row), dtype=bool)
+    unsure = np.flatnonzero(confidence < 1)
+    for i in unsure:
+        starts_sentence[i] = joined[sentence_start[i] : position[i]].strip(_OPENERS) == ""
+
+    surfaces = [joined[a:b] for a, b in zip(position.tolist(), stop.tolist(), strict=True)]
+    kinds = gaz.arrays[S.KIND][row]
+    width = int(gaz.arrays["iso3_code"].max()) + 1
+    confidence = _adjust_confidence(
+        confidence,
+        kinds,
+        surfaces,
+        starts_sentence,
+        texts,
+        seg,
+        briefing_codes[found] * width + gaz.arrays["iso3_code"][row],
+    )
+    mentions = pd.DataFrame(
+        {
+            S.BRIEFING_ID: segments[S.BRIEFING_ID].to_numpy()[seg],
+            S.SECTION: segments[S.SECTION].to_numpy()[seg],
+            S.SENTENCE_INDEX: sentence_index.astype(np.int64),
+            S.START: (position - segment_start).astype(np.int64),
+            S.END: (stop - segment_start).astype(np.int64),
+            S.SURFACE: surfaces,
+            S.ISO3: gaz.arrays[S.ISO3][row],
+            S.KIND: kinds,
+            S.CONFIDENCE: confidence,
+        }
+    )
+    # Matches come out of the scan in text order, which is briefing, section, position.
+    return mentions[list(S.MENTION_COLUMNS)]
+
+
+def _choose_candidates(
+    gaz: Gazetteer,
+    joined: str,
+    starts: np.ndarray,
+    stops: np.ndarray,
+    keys: np.ndarray,
+    upper: np.ndarray,
+    in_dateline: np.ndarray,
+    dates: np.ndarray,
+    briefing_codes: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For every match, the best candidate row its case, context and date allow.
+
+    Among allowed candidates the order is: required context found ("Atlanta, Georgia"),
+    country named unambiguously elsewhere in the briefing ("SAN MATEO, Calif."), source
+    (hand-written, office holder, city list), confidence.
+
+    Returns:
+        ``(row, confidence)`` per match: the row in ``gaz.arrays`` (-1 when no candidate is
+        allowed or the best one is a ``block``) and its confidence.
+    """
+    arrays = gaz.arrays
+    count = gaz.key_count[keys]
+    match = np.repeat(np.arange(len(keys)), count)
+    first = np.repeat(gaz.key_first[keys] - np.cumsum(count) + count, count)
+    row = first + np.arange(len(match))
+    is_city = ~np.isnan(arrays["population"][row])
+    # A city's upper-case form only in a dateline; in running text only large cities.
+    ok = ~(is_city & upper[match] & ~in_dateline[match])
+    ok &= ~(
+        is_city & ~in_dateline[match] & (arrays["population"][row] < RUNNING_TEXT_MIN_POPULATION)
+    )
+
+    before, after = arrays["before"][row], arrays["after"][row]
+    needs_before, needs_after = before != "", after != ""
+    for i in np.flatnonzero(needs_before & ok):
+        position = starts[match[i]]
+        ok[i] = joined[position - len(before[i]) : position] == before[i]
+    for i in np.flatnonzero(needs_after & ok):
+        position = stops[match[i]]
+        ok[i] = joined[position : position + len(after[i])] == after[i]
+
+    when = dates[match]
+    start, end = arrays["start"][row], arrays["end"][row]
+    dated = ~np.isnat(when)
+    limited = ~(np.isnat(start) & np.isnat(end))
+    in_force = (np.isnat(start) | (start <= when)) & (np.isnat(end) | (when < end))
+    ok &= ~dated | in_force
+    confidence = arrays[S.CONFIDENCE][row]
+    # Without a briefing date a dated row still counts, with less confidence.
+    confidence = np.where(~dated & limited, confidence * UNDATED_LEADER_FACTOR, confidence)
+
+    keep = np.flatnonzero(ok)
+    chosen = np.full(len(keys), -1, dtype=np.int64)
+    best_confidence = np.zeros(len(keys), dtype=float)
+    if keep.size == 0:
+        return chosen, best_confidence
+    contextual = (needs_before | needs_after)[keep]
+    supported = _supported(match[keep], row[keep], confidence[keep], arrays, briefing_codes)
+    order = np.lexsort(
+        (-confidence[keep], arrays["rank"][row[keep]], ~supported, ~contextual, match[keep])
+    )
+    ranked = keep[order]
+    best = ranked[np.concatenate(([True], match[ranked][1:] != match[ranked][:-1]))]
+    chosen[match[best]] = row[best]
+    best_confidence[match[best]] = confidence[best]
+    blocked = chosen >= 0
+    blocked[blocked] = arrays[S.KIND][chosen[blocked]] == BLOCK
+    chosen[blocked] = -1
+    return chosen, best_confidence
+
+
+def _supported(
+    match: np.ndarray,
+    row: np.ndarray,
+    confidence: np.ndarray,
+    arrays: dict[str, np.ndarray],
+    briefing_codes: np.ndarray,
+) -> np.ndarray:
+    """Whether each candidate's country is named unambiguously elsewhere in its briefing.
+
+    Unambiguous: the match has one allowed candidate, a country (not a block), held
+    with confidence from ``CORROBORATED_CONFIDENCE`` on.
+    """
+    per_match = np.bincount(match, minlength=int(match.max()) + 1)
+    country = arrays["iso3_code"][row]
+    sure = (
+        (per_match[match] == 1)
+        & (confidence >= CORROBORATED_CONFIDENCE)
+        & (arrays[S.KIND][row] != BLOCK)
+    )
+    width = int(arrays["iso3_code"].max()) + 1
+    pair = briefing_codes[match] * width + country
+    return _sorted_member(pair, np.unique(pair[sure]))
+
+
+def _briefing_dates(segments: pd.DataFrame, briefings: pd.DataFrame) -> np.ndarray:
+    if S.DATE not in briefings.columns:
+        return np.full(len(segments), np.datetime64("NaT"), dtype="datetime64[ns]")
+    dates = pd.to_datetime(briefings[S.DATE], errors="coerce", utc=True)
+    by_id = pd.Series(
+        dates.dt.tz_convert(None).to_numpy(dtype="datetime64[ns]"),
+        index=briefings[S.BRIEFING_ID].to_numpy(),
+    )
+    by_id = by_id[~by_id.index.duplicated()]
+    return by_id.reindex(segments[S.BRIEFING_ID].to_numpy()).to_numpy(dtype="datetime64[ns]")
+
+
+def _adjust_confidence(
+    confidence: np.ndarray,
+    kinds: np.ndarray,
+    surfaces: list[str],
+    first_word: np.ndarray,
+    texts: list[str],
+    segment: np.ndarray,
+    pairs: np.ndarray,
+) -> np.ndarray:
+    """Ambiguous names are less sure at a sentence start ("Turkey said", "Chad said"),
+    short upper-case aliases are less sure in an all-capitals text ("... WARNS US"), and
+    both are sure again when the same briefing (``pairs``: briefing and country) names the
+    country confidently elsewhere.
+    """
+    confidence = confidence.copy()
+    wordlike = np.isin(kinds, _WORDLIKE_KINDS)
+    ambiguous = confidence < AMBIGUOUS_BELOW
+    soft = wordlike & (confidence < 1) & first_word
+    shouting = np.zeros(len(confidence), dtype=bool)
+    lengths = np.fromiter((len(surface) for surface in surfaces), np.int64, len(surfaces))
+    for i in np.flatnonzero(wordlike & (lengths <= _SHORT_ALIAS)).tolist():
+        shouting[i] = surfaces[i].isupper() and texts[segment[i]].isupper()
+    confidence[soft] *= SENTENCE_START_FACTOR
+    confidence[shouting] *= CAPITALS_FACTOR
+    firm = np.unique(pairs[confidence >= CORROBORATED_CONFIDENCE])
+    lift = (ambiguous | soft | shouting) & _sorted_member(pairs, firm)
+    confidence[lift] = np.maximum(confidence[lift], CORROBORATED_CONFIDENCE)
+    return np.round(confidence, 3)
+
+
+# -- counts -----------------------------------------------------------------------
+def _select(mentions: pd.DataFrame, kinds: Iterable[str] | None) -> pd.DataFrame:
+    chosen = _check_kinds(kinds)
+    if chosen is None:
+        return mentions
+    return mentions[mentions[S.KIND].isin(chosen)]
+
+
+def mention_matrix(
+    mentions: pd.DataFrame, briefing_ids: Sequence[str], *, kinds: Iterable[str] | None = None
+) -> tuple[sp.csr_matrix, list[str]]:
+    """Briefing x country mention counts.
+
+    Parameters:
+        mentions: ``MENTION_COLUMNS`` rows.
+        briefing_ids: the rows of the matrix, in this order (briefings without mentions
+            get an empty row; mentions of other briefings are ignored).
+        kinds: mention kinds that count (default: all).
+
+    Returns:
+        ``(X, codes)``: a CSR matrix of counts and its columns, ISO codes sorted.
+
+    Raises:
+        InputError: on an unknown kind.
+    """
+    chosen = _select(mentions, kinds)
+    ids = list(briefing_ids)
+    bags: dict[str, Counter[str]] = {bid: Counter() for bid in ids}
+    grouped = chosen.groupby([S.BRIEFING_ID, S.ISO3], sort=False).size()
+    for (bid, code), count in grouped.items():
+        if bid in bags:
+            bags[bid][code] = int(count)
+    vectorizer = DictVectorizer(sparse=True, sort=True, dtype=np.int64)
+    if not any(bags.values()):
+        return sp.csr_matrix((len(ids), 0), dtype=np.int64), []
+    matrix = vectorizer.fit_transform([bags[bid] for bid in ids])
+    return sp.csr_matrix(matrix), list(vectorizer.get_feature_names_out())
+
+
+def briefing_countries(
+    briefings: pd.DataFrame,
+    mentions: pd.DataFrame,
+    *,
+    kinds: Iterable[str] | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> pd.DataFrame:
+    """One row per briefing and country mentioned.
+
+    Returns:
+        ``briefing_id``, ``date``, ``iso3``, ``country`` (display name), ``count``
+        (mentions), ``kinds`` (sorted, ``|``-joined) and ``evidence`` (the first sentence
+        that mentions the country), ordered as the briefings, then by country code.
+
+    Raises:
+        InputError: on an unknown kind or a table without ``briefing_id``.
+    """
+    _check_briefings(briefings)
+    chosen = _select(mentions, kinds)
+    columns = [S.BRIEFING_ID, S.DATE, S.ISO3, S.COUNTRY, "count", "kinds", "evidence"]
+    ids = briefings[S.BRIEFING_ID].tolist()
+    matrix, codes = mention_matrix(chosen, ids)
+    if not codes:
+        return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
+    coo = matrix.tocoo()
+    table = pd.DataFrame(
+        {
+            S.BRIEFING_ID: np.asarray(ids, dtype=object)[coo.row],
+            S.ISO3: np.asarray(codes, dtype=object)[coo.col],
+            "count": coo.data.astype(np.int64),
+            "_row": coo.row,
+        }
+    ).sort_values(["_row", S.ISO3], kind="stable")
+    gaz = gazetteer if gazetteer is not None else load_gazetteer()
+    kinds_seen = _kinds_seen(chosen)
+    order = {name: rank for rank, name in enumerate(S.SEGMENT_SECTIONS)}
+    first = (
+        chosen.assign(_rank=chosen[S.SECTION].map(order))
+        .sort_values(["_rank", S.START], kind="stable")
+        .drop_duplicates([S.BRIEFING_ID, S.ISO3])
+    )
+    evidence = _evidence(briefings, first).rename("evidence")
+    table = table.join(kinds_seen, on=[S.BRIEFING_ID, S.ISO3]).join(
+        evidence, on=[S.BRIEFING_ID, S.ISO3]
+    )
+    if S.DATE in briefings.columns:
+        dates = briefings.drop_duplicates(S.BRIEFING_ID).set_index(S.BRIEFING_ID)[S.DATE]
+        table[S.DATE] = table[S.BRIEFING_ID].map(dates)
+    else:
+        table[S.DATE] = pd.NaT
+    table[S.COUNTRY] = gaz.country_names(table[S.ISO3])
+    return table[columns].reset_index(drop=True)
+
+
+def _kinds_seen(mentions: pd.DataFrame) -> pd.Series:
+    """Sorted ``|``-joined kinds per briefing and country, through one bit per kind."""
+    bit = {kind: 1 << rank for rank, kind in enumerate(S.MENTION_KINDS)}
+    labels = {
+        mask: "|".join(sorted(kind for kind, b in bit.items() if mask & b))
+        for mask in range(1 << len(S.MENTION_KINDS))
+    }
+    distinct = mentions[[S.BRIEFING_ID, S.ISO3, S.KIND]].drop_duplicates()
+    masks = (
+        distinct.assign(_bit=distinct[S.KIND].map(bit))
+        .groupby([S.BRIEFING_ID, S.ISO3])["_bit"]
+        .sum()
+    )
+    return masks.map(labels).rename("kinds")
+
+
+def _evidence(briefings: pd.DataFrame, first: pd.DataFrame) -> pd.Series:
+    """The sentence holding each of ``first``'s mentions, all segments split in one pass."""
+    segments = segment_table(briefings[briefings[S.BRIEFING_ID].isin(first[S.BRIEFING_ID])])
+    texts = segments[S.TEXT].tolist()
+    lengths = segments[S.TEXT].str.len().to_numpy(dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(lengths + len(_SEPARATOR))[:-1])).astype(np.int64)
+    joined = _SEPARATOR.join(texts)
+    starts = _sentence_starts(joined, _code_points(joined), offsets)
+    where = pd.Series(
+        np.arange(len(segments)),
+        index=pd.MultiIndex.from_arrays([segments[S.BRIEFING_ID], segments[S.SECTION]]),
+    )
+    where = where[~where.index.duplicated()]
+    keys = pd.MultiIndex.from_arrays([first[S.BRIEFING_ID], first[S.SECTION]])
+    segment = where.reindex(keys).to_numpy()
+    known = ~np.isnan(segment)
+    segment = np.where(known, segment, 0).astype(np.int64)
+    index = first[S.SENTENCE_INDEX].to_numpy(dtype=np.int64)
+    seg_start, seg_end = offsets[segment], offsets[segment] + lengths[segment]
+    # Sentence k of a segment starts at its k-th boundary and ends at the next one.
+    base = np.searchsorted(starts, seg_start, side="right")
+    padded = np.concatenate((starts, [len(joined)]))
+    begin = np.where(index > 0, padded[np.minimum(base + index - 1, len(starts))], seg_start)
+    finish = np.minimum(padded[np.minimum(base + index, len(starts))], seg_end)
+    sentences = [
+        joined[a:b].strip() if ok else ""
+        for a, b, ok in zip(begin.tolist(), finish.tolist(), known.tolist(), strict=True)
+    ]
+    return pd.Series(
+        sentences,
+        index=pd.MultiIndex.from_arrays([first[S.BRIEFING_ID], first[S.ISO3]]),
+        dtype=object,
+    )
+
+
+def _fast_sentences(segment: str) -> list[tuple[int, int]]:
+    """Sentence spans of one segment, as ``split_sentences`` finds them (linear time)."""
+    starts = _sentence_starts(segment, _code_points(segment), np.zeros(1, dtype=np.int64))
+    cuts = [0, *starts.tolist(), len(segment)]
+    spans = []
+    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+        piece = segment[a:b]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece.rstrip())
+        if trail > lead:
+            spans.append((a + lead, a + trail))
+    return spans
+
+
+def mentions_over_time(
+    countries: pd.DataFrame,
+    briefings: pd.DataFrame,
+    freq: str,
+    *,
+    iso3: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Mentions and briefings per period and country.
+
+    Parameters:
+        countries: the ``briefing_countries`` table.
+        briefings: the briefing table (its dates define each period's total).
+        freq: ``day``, ``week``, ``month`` or ``quarter``.
+        iso3: restrict to these countries (default: all).
+
+    Returns:
+        ``period``, ``iso3``, ``country``, ``count`` (mentions), ``n_briefings`` (briefings
+        mentioning the country), ``share`` (``n_briefings`` / all briefings of the period);
+        every period from the first to the last briefing is present for every country.
+
+    Raises:
+        InputError: on an unknown period.
+    """
+    check_freq(freq)
+    columns = [S.PERIOD, S.ISO3, S.COUNTRY, "count", S.N_BRIEFINGS, "share"]
+    chosen = countries
+    if iso3 is not None:
+        codes = [iso3] if isinstance(iso3, str) else list(iso3)
+        chosen = chosen[chosen[S.ISO3].isin(codes)]
+    dated = briefings[briefings[S.DATE].notna()] if S.DATE in briefings else briefings.iloc[:0]
+    chosen = chosen[chosen[S.DATE].notna()]
+    if dated.empty or chosen.empty:
+        return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
+    totals = (
+        pd.DataFrame({S.PERIOD: period_start(dated[S.DATE], freq)})
+        .groupby(S.PERIOD)
+        .size()
+        .rename("_total")
+    )
+    per = (
+        chosen.assign(**{S.PERIOD: period_start(chosen[S.DATE], freq)})
+        .groupby([S.PERIOD, S.ISO3])
+        .agg(count=("count", "sum"), n_briefings=(S.BRIEFING_ID, "nunique"))
+        .reset_index()
+    )
+    per = complete_periods(
+        per, freq, keys=[S.ISO3], start=totals.index.min(), end=totals.index.max()
+    )
+    per = per.join(totals, on=S.PERIOD)
+    total = per["_total"].fillna(0).to_numpy(dtype=float)
+    per["share"] = np.divide(
+        per[S.N_BRIEFINGS].to_numpy(dtype=float), total, out=np.zeros(len(per)), where=total > 0
+    )
+    names = countries.drop_duplicates(S.ISO3).set_index(S.ISO3)[S.COUNTRY]
+    per[S.COUNTRY] = per[S.ISO3].map(names)
+    per = per.sort_values([S.PERIOD, S.ISO3], kind="stable")
+    return per[columns].reset_index(drop=True)
+
+
+def comention_pairs(countries: pd.DataFrame) -> pd.DataFrame:
+    """Briefings mentioning both countries of each pair (from ``X.T @ X`` on presence).
+
+    Returns:
+        ``country_a``, ``country_b`` (ISO codes, ``a < b``), ``n_briefings``; most shared
+        first, then by codes.
+    """
+    columns = [S.COUNTRY_A, S.COUNTRY_B, S.N_BRIEFINGS]
+    pairs = countries[[S.BRIEFING_ID, S.ISO3]].drop_duplicates()
+    if pairs.empty:
+        return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
+    rows, ids = pd.factorize(pairs[S.BRIEFING_ID])
+    codes = np.sort(pairs[S.ISO3].unique())
+    cols = np.searchsorted(codes, pairs[S.ISO3].to_numpy())
+    presence = sp.csr_matrix(
+        (np.ones(len(pairs), dtype=np.int64), (rows, cols)), shape=(len(ids), len(codes))
+    )
+    together = sp.triu(presence.T @ presence, k=1).tocoo()
+    table = pd.DataFrame(
+        {
+            S.COUNTRY_A: codes[together.row],
+            S.COUNTRY_B: codes[together.col],
+            S.N_BRIEFINGS: together.data.astype(np.int64),
+        }
+    )
+    table = table[table[S.N_BRIEFINGS] > 0]
+    table = table.sort_values(
+        [S.N_BRIEFINGS, S.COUNTRY_A, S.COUNTRY_B], ascending=[False, True, True], kind="stable"
+    )
+    return table.reset_index(drop=True)
