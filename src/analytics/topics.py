@@ -1,0 +1,933 @@
+"""Topic clustering of briefings as a scikit-learn estimator, with labels and stable ids.
+
+Pipeline: sublinear TF-IDF over a vocabulary without stop words, news boilerplate,
+country names and numbers -> LSA (truncated SVD) -> unit-length vectors -> many
+small spherical k-means clusters (prototypes) -> average-linkage merge of the
+prototypes into topics. Every briefing gets exactly one primary topic and a weight
+on every topic (softmax of its cosine similarity to each topic's closest
+prototype); there is no outlier bucket. Why this design: docs/eval-topics.md.
+
+Reproducibility: documents are sorted by a content hash before fitting and topics
+are numbered by descending size then smallest member hash, so the same texts give
+the same topics, ids and labels in any input order. ``align_topics`` carries ids
+across a refit.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.cluster.hierarchy import cut_tree, linkage
+from scipy.optimize import linear_sum_assignment
+from scipy.spatial.distance import squareform
+from sklearn.base import BaseEstimator
+from sklearn.cluster import kmeans_plusplus
+from sklearn.decomposition import TruncatedSVD
+from sklearn.metrics import adjusted_rand_score
+from sklearn.utils.validation import check_is_fitted
+
+from analytics import schema as S
+from analytics import timeseries
+from analytics.errors import InputError, StoreError
+from analytics.topic_features import (
+    content_hashes,
+    count_vectorizer,
+    inverse_document_frequency,
+    label_stop_words,
+    strip_datelines,
+    tfidf,
+    topic_stop_words,
+)
+
+LABEL_SEPARATOR = " \u00b7 "
+N_TOP_TERMS = 10
+N_LABEL_TERMS = 3
+N_REPRESENTATIVES = 3
+MODEL_FILE = "topic_model.json"
+ARRAYS_FILE = "topic_model.npz"
+_FORMAT = "briefing-atlas-topic-model"
+_FORMAT_VERSION = 1
+
+LABEL = "label"
+REPRESENTATIVE_IDS = "representative_ids"
+TOPIC_COLUMNS: tuple[str, ...] = (S.BRIEFING_ID, S.TOPIC_ID, S.TOPIC_LABEL, S.WEIGHT, S.DATE)
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    S.TOPIC_ID,
+    LABEL,
+    S.TOP_TERMS,
+    S.N_BRIEFINGS,
+    REPRESENTATIVE_IDS,
+)
+SHARE = "share"
+SHARE_COLUMNS: tuple[str, ...] = (S.PERIOD, S.TOPIC_ID, S.TOPIC_LABEL, S.N_BRIEFINGS, SHARE)
+
+
+class TopicModel(BaseEstimator):
+    """Cluster texts into topics; label each topic by its distinctive terms.
+
+    The texts are first split into many small clusters (``n_prototypes``, spherical
+    k-means); average-linkage agglomeration of those prototypes then forms the
+    topics, so a topic may be a union of several tight groups (earnings reports of
+    several kinds) rather than one round ball, and big themes are not cut in equal
+    slices. A text belongs to the topic of its most similar prototype.
+
+    Parameters:
+        n_topics: number of topics; ``None`` or ``"auto"`` chooses the most stable number in
+            ``[min_topics, max_topics]`` (see ``selection_scores_``).
+        min_topics, max_topics: range searched when ``n_topics`` is ``None``.
+        n_components: LSA dimensions.
+        n_prototypes: small clusters merged into topics (fewer on small corpora).
+        ngram_range: word n-grams counted as terms.
+        min_df, max_df: document-frequency bounds of a term (count or fraction).
+        temperature: softness of the topic weights (softmax of cosine / temperature).
+        n_stability_runs: clusterings of random subsamples compared to choose the
+            number of topics.
+        subsample: fraction of the texts each of those clusterings sees.
+        extra_stop_words: further words to drop, on top of the bundled lists.
+        random_state: seed of every random choice.
+
+    Fitted attributes:
+        n_topics_, topic_ids_, topic_labels_, top_terms_ (10 per topic),
+        top_term_weights_, labels_ (topic id of each training text, in input order),
+        representative_docs_ (indices into the training texts, closest to the
+        centroid first), vocabulary_, idf_, components_ (LSA), prototypes_,
+        prototype_topics_ (topic id of each prototype), centroids_, stop_words_,
+        selection_scores_ (number of topics -> mean adjusted Rand index between runs).
+    """
+
+    def __init__(
+        self,
+        n_topics: int | str | None = None,
+        *,
+        min_topics: int = 10,
+        max_topics: int = 80,
+        n_components: int = 200,
+        n_prototypes: int = 200,
+        ngram_range: tuple[int, int] = (1, 1),
+        min_df: int | float = 2,
+        max_df: int | float = 0.5,
+        temperature: float = 0.05,
+        n_stability_runs: int = 3,
+        subsample: float = 0.8,
+        extra_stop_words: tuple[str, ...] = (),
+        random_state: int | None = 0,
+    ) -> None:
+        self.n_topics = n_topics
+        self.min_topics = min_topics
+        self.max_topics = max_topics
+        self.n_components = n_components
+        self.n_prototypes = n_prototypes
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_df = max_df
+        self.temperature = temperature
+        self.n_stability_runs = n_stability_runs
+        self.subsample = subsample
+        self.extra_stop_words = extra_stop_words
+        self.random_state = random_state
+
+    # -- fitting -------------------------------------------------------------
+
+    def fit(self, X: Sequence[str], y: Any = None) -> TopicModel:
+        """Learn the vocabulary, LSA space and topics of the texts ``X``.
+
+        Raises:
+            ValueError (``InputError``): on invalid parameters, texts that are not
+                strings, or fewer distinct texts than topics.
+        """
+        self._check_params()
+        texts = _check_texts(X)
+        hashes = content_hashes(texts)
+        # Canonical order: the fit sees the same sequence whatever the input order.
+        order = np.argsort(hashes, kind="stable")
+        sorted_texts = [strip_datelines(texts[i]) for i in order]
+        sorted_hashes = hashes[order]
+        n_distinct = len(np.unique(sorted_hashes))
+
+        stop_words = topic_stop_words(self.extra_stop_words)
+        counts, vocabulary = self._count_terms(sorted_texts, stop_words)
+        idf = inverse_document_frequency(counts)
+        weights = tfidf(counts, idf)
+        components = self._lsa_components(weights)
+        vectors = _unit_rows(np.asarray(weights @ components.T))
+
+        rng = np.random.RandomState(self.random_state)
+        n_prototypes = min(self.n_prototypes, max(1, n_distinct // 2))
+        if self.n_topics is None or isinstance(self.n_topics, str):
+            low, high = _topic_range(self.min_topics, self.max_topics, n_distinct)
+            n_topics, scores = _choose_n_topics(
+                vectors,
+                range(low, high + 1),
+                n_prototypes=max(n_prototypes, high),
+                n_runs=self.n_stability_runs,
+                fraction=self.subsample,
+                rng=rng,
+            )
+        else:
+            if self.n_topics > n_distinct:
+                raise InputError(
+                    f"n_topics must not exceed the {n_distinct} distinct texts; "
+                    f"got {self.n_topics!r}"
+                )
+            n_topics, scores = int(self.n_topics), {}
+        prototypes, nearest = _spherical_kmeans(
+            vectors, max(n_prototypes, n_topics), seed=rng.randint(2**31 - 1)
+        )
+        prototype_topics = _merge_prototypes(prototypes, [n_topics])[:, 0]
+        prototype_topics, assigned = _canonical_numbering(
+            prototype_topics, prototype_topics[nearest], sorted_hashes, n_topics
+        )
+        centroids = _centroids(vectors, assigned, n_topics)
+
+        term_scores = _class_term_scores(counts, assigned, n_topics)
+        # Words that separate stories but read as noise stay out of labels.
+        hidden = np.isin(vocabulary, sorted(label_stop_words()))
+        term_scores[:, hidden] = -1.0
+        top_index = np.argsort(-term_scores, axis=1, kind="stable")[:, :N_TOP_TERMS]
+        self.vocabulary_ = vocabulary
+        self.stop_words_ = stop_words
+        self.idf_ = idf
+        self.components_ = components
+        self.prototypes_ = prototypes
+        self.prototype_topics_ = prototype_topics
+        self.centroids_ = centroids
+        self.n_topics_ = n_topics
+        self.topic_ids_ = np.arange(n_topics, dtype=np.int64)
+        self.top_terms_ = [[str(vocabulary[j]) for j in row] for row in top_index]
+        self.top_term_weights_ = np.maximum(np.take_along_axis(term_scores, top_index, axis=1), 0)
+        self.topic_labels_ = _unique_labels(term_scores, vocabulary)
+        self.selection_scores_ = scores
+        labels = np.empty(len(texts), dtype=np.int64)
+        labels[order] = assigned
+        self.labels_ = labels
+        self.representative_docs_ = _representatives(vectors, centroids, assigned, order)
+        return self
+
+    def _ngrams(self) -> tuple[int, int]:
+        low, high = self.ngram_range
+        return int(low), int(high)
+
+    def _check_params(self) -> None:
+        automatic = self.n_topics is None or (
+            isinstance(self.n_topics, str) and self.n_topics == "auto"
+        )
+        if not automatic and (
+            isinstance(self.n_topics, bool)
+            or not isinstance(self.n_topics, int | np.integer)
+            or self.n_topics < 1
+        ):
+            raise InputError(
+                f"n_topics must be None, 'auto' or a positive integer; got {self.n_topics!r}"
+            )
+        for name in ("min_topics", "max_topics"):
+            value = getattr(self, name)
+            if not isinstance(value, int | np.integer) or value < 1:
+                raise InputError(f"{name} must be a positive integer; got {value!r}")
+        if self.min_topics > self.max_topics:
+            raise InputError(
+                f"min_topics must not exceed max_topics; got {(self.min_topics, self.max_topics)!r}"
+            )
+        if not isinstance(self.n_components, int | np.integer) or self.n_components < 1:
+            raise InputError(f"n_components must be a positive integer; got {self.n_components!r}")
+        if not self.temperature > 0:
+            raise InputError(f"temperature must be positive; got {self.temperature!r}")
+        for name in ("n_prototypes", "n_stability_runs"):
+            value = getattr(self, name)
+            if not isinstance(value, int | np.integer) or value < 1:
+                raise InputError(f"{name} must be a positive integer; got {value!r}")
+        if not 0 < self.subsample <= 1:
+            raise InputError(f"subsample must be within (0, 1]; got {self.subsample!r}")
+        low, high = tuple(self.ngram_range)
+        if not 1 <= low <= high:
+            raise InputError(
+                f"ngram_range must be (low, high) with 1 <= low <= high; got {(low, high)!r}"
+            )
+
+    def _count_terms(
+        self, texts: list[str], stop_words: list[str]
+    ) -> tuple[sp.csr_matrix, np.ndarray]:
+        vectorizer = count_vectorizer(
+            stop_words, ngram_range=self._ngrams(), min_df=self.min_df, max_df=self.max_df
+        )
+        try:
+            counts = vectorizer.fit_transform(texts)
+        except ValueError:
+            # Too few texts for min_df / max_df: keep every term rather than fail.
+            vectorizer = count_vectorizer(stop_words, ngram_range=self._ngrams())
+            try:
+                counts = vectorizer.fit_transform(texts)
+            except ValueError as error:
+                raise InputError(
+                    f"the texts hold no topic terms once stop words are removed; "
+                    f"got {len(texts)} texts"
+                ) from error
+        return sp.csr_matrix(counts), vectorizer.get_feature_names_out()
+
+    def _lsa_components(self, weights: sp.csr_matrix) -> np.ndarray:
+        n_docs, n_terms = weights.shape
+        n_components = min(self.n_components, n_docs - 1, n_terms - 1)
+        if n_components < 2:
+            # Too small for LSA: keep the term space itself.
+            return np.eye(n_terms)
+        svd = TruncatedSVD(n_components=n_components, n_iter=3, random_state=self.random_state)
+        svd.fit(weights)
+        return svd.components_
+
+    # -- using a fitted model -------------------------------------------------
+
+    def embed(self, X: Sequence[str]) -> np.ndarray:
+        """Unit-length LSA vectors of the texts ``X`` (the space topics live in).
+
+        Raises:
+            sklearn.exceptions.NotFittedError: before ``fit``.
+        """
+        check_is_fitted(self, "prototypes_")
+        texts = _check_texts(X, allow_empty=True)
+        if not texts:
+            return np.zeros((0, self.components_.shape[0]))
+        vectorizer = count_vectorizer(
+            self.stop_words_, ngram_range=self._ngrams(), vocabulary=list(self.vocabulary_)
+        )
+        counts = sp.csr_matrix(vectorizer.transform([strip_datelines(t) for t in texts]))
+        return _unit_rows(np.asarray(tfidf(counts, self.idf_) @ self.components_.T))
+
+    def similarity(self, X: Sequence[str]) -> np.ndarray:
+        """Similarity of each text to each topic, columns in ``topic_ids_`` order.
+
+        A text's similarity to a topic is its cosine similarity to the closest of
+        the topic's prototypes.
+
+        Raises:
+            sklearn.exceptions.NotFittedError: before ``fit``.
+        """
+        to_prototypes = self.embed(X) @ self.prototypes_.T
+        result = np.full((len(to_prototypes), len(self.topic_ids_)), -1.0)
+        for column, topic_id in enumerate(self.topic_ids_):
+            members = self.prototype_topics_ == topic_id
+            if members.any():
+                result[:, column] = to_prototypes[:, members].max(axis=1)
+        return result
+
+    def transform(self, X: Sequence[str]) -> np.ndarray:
+        """Topic weights of each text (rows sum to 1), columns in ``topic_ids_`` order.
+
+        Raises:
+            sklearn.exceptions.NotFittedError: before ``fit``.
+        """
+        return _softmax(self.similarity(X) / self.temperature)
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        """Primary topic id of each text (the most similar centroid)."""
+        similarity = self.similarity(X)
+        return self.topic_ids_[np.argmax(similarity, axis=1)] if len(similarity) else np.array([])
+
+    def fit_predict(self, X: Sequence[str], y: Any = None) -> np.ndarray:
+        """Fit on ``X`` and return the primary topic id of each text."""
+        return self.fit(X).labels_
+
+    def label_of(self, topic_id: int) -> str:
+        """The label of topic ``topic_id``.
+
+        Raises:
+            InputError: when the model has no such topic.
+        """
+        check_is_fitted(self, "prototypes_")
+        matches = np.flatnonzero(self.topic_ids_ == topic_id)
+        if len(matches) == 0:
+            raise InputError(
+                f"topic_id must be one of {self.topic_ids_.tolist()}; got {topic_id!r}"
+            )
+        return self.topic_labels_[int(matches[0])]
+
+    # -- persistence ------------------------------------------------------------
+
+    def save(self, directory: str | Path) -> Path:
+        """Write the fitted model as JSON plus a NumPy ``.npz`` file (no pickle).
+
+        Returns:
+            The directory written to (created if needed).
+        """
+        check_is_fitted(self, "prototypes_")
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        arrays_path = directory / ARRAYS_FILE
+        with arrays_path.open("wb") as handle:
+            np.savez_compressed(
+                handle,
+                idf=self.idf_,
+                components=self.components_,
+                prototypes=self.prototypes_,
+                prototype_topics=self.prototype_topics_,
+                centroids=self.centroids_,
+                top_term_weights=self.top_term_weights_,
+                labels=self.labels_,
+                representative_docs=self.representative_docs_,
+            )
+        params = self.get_params()
+        params["ngram_range"] = list(params["ngram_range"])
+        params["extra_stop_words"] = list(params["extra_stop_words"])
+        document = {
+            "format": _FORMAT,
+            "version": _FORMAT_VERSION,
+            "params": params,
+            "arrays_sha256": _sha256(arrays_path),
+            "n_topics": int(self.n_topics_),
+            "topic_ids": self.topic_ids_.tolist(),
+            "topic_labels": list(self.topic_labels_),
+            "top_terms": self.top_terms_,
+            "selection_scores": {str(k): v for k, v in self.selection_scores_.items()},
+            "stop_words": list(self.stop_words_),
+            "vocabulary": [str(term) for term in self.vocabulary_],
+        }
+        text = json.dumps(document, ensure_ascii=False, indent=1)
+        (directory / MODEL_FILE).write_text(text, encoding="utf-8")
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | Path) -> TopicModel:
+        """Read a model written by ``save``.
+
+        Raises:
+            StoreError: when a file is missing, truncated, corrupted or inconsistent.
+        """
+        directory = Path(directory)
+        model_path, arrays_path = directory / MODEL_FILE, directory / ARRAYS_FILE
+        try:
+            document = json.loads(model_path.read_text(encoding="utf-8"))
+        except FileNotFoundError as error:
+            raise StoreError(f"topic model file is missing; got {str(model_path)!r}") from error
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise StoreError(
+                f"topic model file is corrupted or truncated ({error}); got {str(model_path)!r}"
+            ) from error
+        if not isinstance(document, dict) or document.get("format") != _FORMAT:
+            raise StoreError(f"not a topic model file; got {str(model_path)!r}")
+        if document.get("version") != _FORMAT_VERSION:
+            raise StoreError(
+                f"topic model format version must be {_FORMAT_VERSION}; "
+                f"got {document.get('version')!r}"
+            )
+        if not arrays_path.exists():
+            raise StoreError(f"topic model arrays file is missing; got {str(arrays_path)!r}")
+        if _sha256(arrays_path) != document.get("arrays_sha256"):
+            raise StoreError(
+                "topic model arrays file is corrupted or truncated (checksum mismatch); "
+                f"got {str(arrays_path)!r}"
+            )
+        try:
+            with np.load(arrays_path, allow_pickle=False) as archive:
+                arrays = {name: archive[name] for name in archive.files}
+            params = dict(document["params"])
+            params["ngram_range"] = tuple(params["ngram_range"])
+            params["extra_stop_words"] = tuple(params["extra_stop_words"])
+            model = cls(**params)
+            model.vocabulary_ = np.array(document["vocabulary"], dtype=object)
+            model.stop_words_ = list(document["stop_words"])
+            model.idf_ = arrays["idf"]
+            model.components_ = arrays["components"]
+            model.prototypes_ = arrays["prototypes"]
+            model.prototype_topics_ = arrays["prototype_topics"]
+            model.centroids_ = arrays["centroids"]
+            model.top_term_weights_ = arrays["top_term_weights"]
+            model.labels_ = arrays["labels"]
+            model.representative_docs_ = arrays["representative_docs"]
+            model.n_topics_ = int(document["n_topics"])
+            model.topic_ids_ = np.array(document["topic_ids"], dtype=np.int64)
+            model.topic_labels_ = [str(label) for label in document["topic_labels"]]
+            model.top_terms_ = [[str(term) for term in row] for row in document["top_terms"]]
+            model.selection_scores_ = {
+                int(k): float(v) for k, v in document["selection_scores"].items()
+            }
+        except (KeyError, TypeError, ValueError, OSError, zipfile.BadZipFile) as error:
+            raise StoreError(
+                f"topic model in {str(directory)!r} is incomplete or corrupted; got {error!r}"
+            ) from error
+        _check_shapes(model, directory)
+        return model
+
+
+# -- helpers of fit ---------------------------------------------------------------
+
+
+def _check_texts(X: Sequence[str], *, allow_empty: bool = False) -> list[str]:
+    if isinstance(X, str | bytes):
+        raise InputError(f"X must be a sequence of texts, not one text; got {X[:40]!r}")
+    texts = list(X.tolist() if isinstance(X, pd.Series | np.ndarray) else X)
+    bad = [text for text in texts if not isinstance(text, str)]
+    if bad:
+        raise InputError(f"every text must be a str; got {bad[0]!r}")
+    if not texts and not allow_empty:
+        raise InputError(f"X must hold at least one text; got {texts!r}")
+    return texts
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    if logits.size == 0:
+        return logits
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def _topic_range(min_topics: int, max_topics: int, n_distinct: int) -> tuple[int, int]:
+    """Clamp the searched range so every topic can hold about three distinct texts."""
+    high = max(1, min(max_topics, n_distinct // 3))
+    return min(min_topics, high), high
+
+
+def _choose_n_topics(
+    vectors: np.ndarray,
+    candidates: Sequence[int],
+    *,
+    n_prototypes: int,
+    n_runs: int,
+    fraction: float,
+    rng: np.random.RandomState,
+) -> tuple[int, dict[int, float]]:
+    """Pick the number of topics whose partition is most reproducible.
+
+    Each run clusters a different random subsample with its own seed, then assigns
+    every text; runs are compared pairwise by the adjusted Rand index at each
+    candidate number of topics. A number that reflects structure in the corpus
+    gives nearly the same partition whatever the sample and seed; one that cuts a
+    theme arbitrarily does not. Ties go to more topics. The gold labels of an
+    evaluation set play no part.
+    """
+    candidates = [int(k) for k in candidates]
+    if len(candidates) == 1 or n_runs < 2:
+        return candidates[-1], {}
+    n_docs = len(vectors)
+    size = min(n_docs, max(candidates[-1] + 1, round(fraction * n_docs)))
+    runs = []
+    for _ in range(n_runs):
+        sample = np.sort(rng.choice(n_docs, size=size, replace=False))
+        n_clusters = max(candidates[-1], min(n_prototypes, size // 2))
+        prototypes, _ = _spherical_kmeans(vectors[sample], n_clusters, seed=rng.randint(2**31 - 1))
+        nearest = np.argmax(vectors @ prototypes.T, axis=1)
+        runs.append(_merge_prototypes(prototypes, candidates)[nearest])
+    scores: dict[int, float] = {}
+    for column, k in enumerate(candidates):
+        agreement = [
+            adjusted_rand_score(runs[i][:, column], runs[j][:, column])
+            for i in range(n_runs)
+            for j in range(i + 1, n_runs)
+        ]
+        scores[int(k)] = round(float(np.mean(agreement)), 6)
+    best = max(scores, key=lambda k: (scores[k], k))
+    return best, scores
+
+
+def _merge_prototypes(prototypes: np.ndarray, n_clusters: Sequence[int]) -> np.ndarray:
+    """Average-linkage (cosine) agglomeration of prototypes, cut at each of ``n_clusters``.
+
+    Returns:
+        An int array of shape (prototypes, len(n_clusters)): the cluster of every
+        prototype at each cut.
+    """
+    n = len(prototypes)
+    if n < 2:
+        return np.zeros((n, len(n_clusters)), dtype=np.int64)
+    distances = np.clip(1.0 - prototypes @ prototypes.T, 0.0, 2.0)
+    distances = (distances + distances.T) / 2
+    np.fill_diagonal(distances, 0.0)
+    tree = linkage(squareform(distances, checks=False), method="average")
+    return cut_tree(tree, n_clusters=[min(k, n) for k in n_clusters]).astype(np.int64)
+
+
+def _spherical_kmeans(
+    vectors: np.ndarray, n_clusters: int, *, seed: int, max_iter: int = 20
+) -> tuple[np.ndarray, np.ndarray]:
+    """K-means on the unit sphere (cosine) from a k-means++ start.
+
+    ``max_iter`` is low on purpose: prototypes are merged into topics afterwards,
+    so polishing their borders changes little (measured: same NMI at 20 and 50).
+
+    Returns:
+        Unit-length centres and the index of each vector's most similar centre.
+
+    Written out with NumPy rather than taken from ``sklearn.cluster.KMeans`` because
+    that one adds partial sums across threads in arbitrary order, so its result is
+    not byte-for-byte reproducible; and it measures Euclidean distance to centres
+    that are not unit length rather than cosine similarity.
+    """
+    n_docs = len(vectors)
+    centres, _ = kmeans_plusplus(vectors, n_clusters, random_state=seed)
+    centres = _unit_rows(centres)
+    assigned = np.full(n_docs, -1)
+    for _ in range(max_iter):
+        similarity = vectors @ centres.T
+        new_assigned = np.argmax(similarity, axis=1)
+        if np.array_equal(new_assigned, assigned):
+            break
+        assigned = new_assigned
+        membership = _membership(assigned, n_clusters)
+        sums = np.asarray(membership @ vectors)
+        empty = np.flatnonzero(np.asarray(membership.sum(axis=1)).ravel() == 0)
+        if len(empty):
+            # Re-seed an empty cluster with the text furthest from its own centre.
+            fit = similarity[np.arange(n_docs), assigned]
+            sums[empty] = vectors[np.argsort(fit, kind="stable")[: len(empty)]]
+        centres = _unit_rows(sums)
+    return centres, np.argmax(vectors @ centres.T, axis=1)
+
+
+def _membership(assigned: np.ndarray, n_clusters: int) -> sp.csr_matrix:
+    n_docs = len(assigned)
+    return sp.csr_matrix(
+        (np.ones(n_docs), (assigned, np.arange(n_docs))), shape=(n_clusters, n_docs)
+    )
+
+
+def _centroids(vectors: np.ndarray, assigned: np.ndarray, n_topics: int) -> np.ndarray:
+    return _unit_rows(np.asarray(_membership(assigned, n_topics) @ vectors))
+
+
+def _canonical_numbering(
+    prototype_topics: np.ndarray, assigned: np.ndarray, hashes: np.ndarray, n_topics: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Renumber topics by descending size, ties by their smallest member hash."""
+    sizes = np.bincount(assigned, minlength=n_topics)
+    hash_rank = np.argsort(np.argsort(hashes, kind="stable"), kind="stable")
+    first_hash = np.full(n_topics, len(hashes))
+    np.minimum.at(first_hash, assigned, hash_rank)
+    order = np.lexsort((first_hash, -sizes))
+    new_id = np.empty(n_topics, dtype=np.int64)
+    new_id[order] = np.arange(n_topics)
+    return new_id[prototype_topics], new_id[assigned]
+
+
+def _class_term_scores(counts: sp.csr_matrix, assigned: np.ndarray, n_topics: int) -> np.ndarray:
+    """Class-based TF-IDF of every term in every topic, from document frequencies.
+
+    A term scores high in a topic when many of the topic's texts use it and few
+    texts elsewhere do; counting documents rather than occurrences keeps one long
+    text from steering a label.
+    """
+    present = counts.copy()
+    present.data = np.ones_like(present.data)
+    membership = sp.csr_matrix(
+        (np.ones(len(assigned)), (assigned, np.arange(len(assigned)))),
+        shape=(n_topics, len(assigned)),
+    )
+    in_topic = np.asarray((membership @ present).todense())
+    sizes = np.maximum(np.bincount(assigned, minlength=n_topics), 1)[:, None]
+    frequency = in_topic / sizes
+    overall = np.asarray(present.sum(axis=0)).ravel()
+    average = overall.sum() / n_topics
+    return frequency * np.log1p(average / np.maximum(overall, 1))[None, :]
+
+
+def _label_terms(ranked: Sequence[str], n_terms: int) -> list[str]:
+    """The first ``n_terms`` ranked terms, skipping any that contains or is in a chosen one."""
+    chosen: list[str] = []
+    for term in ranked:
+        if any(term in other or other in term for other in chosen):
+            continue
+        chosen.append(term)
+        if len(chosen) == n_terms:
+            break
+    return chosen
+
+
+def _unique_labels(term_scores: np.ndarray, vocabulary: np.ndarray) -> list[str]:
+    """A label per topic from its top distinct terms, lengthened until no two coincide."""
+    ranked = np.argsort(-term_scores, axis=1, kind="stable")[:, : 4 * N_TOP_TERMS]
+    labels: list[str] = []
+    for row in ranked:
+        terms = [str(vocabulary[j]) for j in row]
+        n_terms = N_LABEL_TERMS
+        label = LABEL_SEPARATOR.join(_label_terms(terms, n_terms))
+        while label in labels and n_terms < N_TOP_TERMS:
+            n_terms += 1
+            label = LABEL_SEPARATOR.join(_label_terms(terms, n_terms))
+        labels.append(label)
+    return labels
+
+
+def _representatives(
+    vectors: np.ndarray, centroids: np.ndarray, assigned: np.ndarray, order: np.ndarray
+) -> np.ndarray:
+    """Indices (input order) of the texts closest to each centroid; -1 pads small topics."""
+    fit = np.einsum("ij,ij->i", vectors, centroids[assigned])
+    result = np.full((len(centroids), N_REPRESENTATIVES), -1, dtype=np.int64)
+    ranking = np.lexsort((order, -fit, assigned))
+    for topic in range(len(centroids)):
+        members = ranking[assigned[ranking] == topic][:N_REPRESENTATIVES]
+        result[topic, : len(members)] = order[members]
+    return result
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _check_shapes(model: TopicModel, directory: Path) -> None:
+    n_topics, n_terms = len(model.topic_ids_), len(model.vocabulary_)
+    expected = {
+        "idf": (model.idf_.shape, (n_terms,)),
+        "components": (model.components_.shape[1:], (n_terms,)),
+        "centroids": (model.centroids_.shape, (n_topics, model.components_.shape[0])),
+        "prototypes": (model.prototypes_.shape[1:], model.components_.shape[:1]),
+        "prototype_topics": (model.prototype_topics_.shape, model.prototypes_.shape[:1]),
+        "top_term_weights": (model.top_term_weights_.shape[:1], (n_topics,)),
+        "topic_labels": ((len(model.topic_labels_),), (n_topics,)),
+        "top_terms": ((len(model.top_terms_),), (n_topics,)),
+    }
+    for name, (got, wanted) in expected.items():
+        if tuple(got) != tuple(wanted):
+            raise StoreError(
+                f"topic model in {str(directory)!r} is inconsistent: {name} has shape "
+                f"{tuple(wanted)!r} expected; got {tuple(got)!r}"
+            )
+
+
+# -- refresh ------------------------------------------------------------------------
+
+
+def topic_similarity(previous: TopicModel, current: TopicModel) -> np.ndarray:
+    """Cosine similarity of every previous topic to every current one in term space.
+
+    Each topic is the vector of its top-term weights over the union of both models'
+    top terms.
+
+    Returns:
+        An array of shape (previous topics, current topics), in ``topic_ids_`` order.
+    """
+    check_is_fitted(previous, "prototypes_")
+    check_is_fitted(current, "prototypes_")
+    terms = sorted({t for row in previous.top_terms_ + current.top_terms_ for t in row})
+    column = {term: j for j, term in enumerate(terms)}
+
+    def signature(model: TopicModel) -> np.ndarray:
+        matrix = np.zeros((len(model.top_terms_), len(terms)))
+        for i, row in enumerate(model.top_terms_):
+            for term, weight in zip(row, model.top_term_weights_[i], strict=False):
+                matrix[i, column[term]] = weight
+        return _unit_rows(matrix)
+
+    return signature(previous) @ signature(current).T
+
+
+def align_topics(
+    previous: TopicModel, current: TopicModel, *, min_similarity: float = 0.3
+) -> TopicModel:
+    """Renumber ``current`` so topics that continue ``previous`` keep their ids.
+
+    Topics are matched one-to-one by the Hungarian algorithm on ``topic_similarity``;
+    a matched pair at or above ``min_similarity`` keeps the previous id, and the
+    previous label too when all of its terms are still among the current top terms.
+    Unmatched current topics get new ids above the previous largest id, in their
+    canonical order.
+
+    Returns:
+        A renumbered copy of ``current`` (``current`` itself is unchanged), topics
+        sorted by id.
+
+    Raises:
+        ValueError (``InputError``): when ``min_similarity`` is outside [0, 1].
+        sklearn.exceptions.NotFittedError: when either model is not fitted.
+    """
+    if not 0 <= min_similarity <= 1:
+        raise InputError(f"min_similarity must be within [0, 1]; got {min_similarity!r}")
+    similarity = topic_similarity(previous, current)
+    rows, cols = linear_sum_assignment(similarity, maximize=True)
+    n_current = len(current.topic_ids_)
+    new_ids = np.full(n_current, -1, dtype=np.int64)
+    new_labels = list(current.topic_labels_)
+    for row, col in zip(rows, cols, strict=True):
+        if similarity[row, col] >= min_similarity:
+            new_ids[col] = previous.topic_ids_[row]
+            previous_terms = previous.topic_labels_[row].split(LABEL_SEPARATOR)
+            if set(previous_terms) <= set(current.top_terms_[col]):
+                new_labels[col] = previous.topic_labels_[row]
+    next_id = int(previous.topic_ids_.max()) + 1 if len(previous.topic_ids_) else 0
+    for col in range(n_current):
+        if new_ids[col] < 0:
+            new_ids[col] = next_id
+            next_id += 1
+    aligned = copy.deepcopy(current)
+    old_to_new = dict(zip(current.topic_ids_.tolist(), new_ids.tolist(), strict=True))
+    order = np.argsort(new_ids, kind="stable")
+    aligned.topic_ids_ = new_ids[order]
+    aligned.topic_labels_ = _dedupe_labels([new_labels[i] for i in order])
+    aligned.top_terms_ = [current.top_terms_[i] for i in order]
+    aligned.top_term_weights_ = current.top_term_weights_[order]
+    aligned.centroids_ = current.centroids_[order]
+    aligned.prototype_topics_ = np.array(
+        [old_to_new[t] for t in current.prototype_topics_.tolist()], dtype=np.int64
+    )
+    aligned.representative_docs_ = current.representative_docs_[order]
+    aligned.labels_ = np.array([old_to_new[t] for t in current.labels_.tolist()], dtype=np.int64)
+    return aligned
+
+
+def _dedupe_labels(labels: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    result = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        result.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return result
+
+
+# -- tables -----------------------------------------------------------------------------
+
+
+def briefing_text_for_topics(briefings: pd.DataFrame) -> list[str]:
+    """The text a briefing is clustered on: its title, a blank line, its body."""
+    titles = briefings[S.TITLE].fillna("").astype(str) if S.TITLE in briefings else ""
+    bodies = briefings[S.TEXT].fillna("").astype(str)
+    return (titles + "\n\n" + bodies).str.strip().tolist()
+
+
+def assign_topics(model: TopicModel, briefings: pd.DataFrame) -> pd.DataFrame:
+    """The primary topic of every briefing.
+
+    Parameters:
+        model: a fitted ``TopicModel``.
+        briefings: the briefing table (``briefing_id``, ``title``, ``text``, ``date``).
+
+    Returns:
+        One row per briefing: ``briefing_id``, ``topic_id``, ``topic_label``, ``weight``
+        (the weight of the primary topic) and ``date``.
+
+    Raises:
+        sklearn.exceptions.NotFittedError: when ``model`` is not fitted.
+    """
+    weights = model.transform(briefing_text_for_topics(briefings))
+    primary = np.argmax(weights, axis=1) if len(weights) else np.zeros(0, dtype=np.int64)
+    labels = np.array(model.topic_labels_, dtype=object)
+    return pd.DataFrame(
+        {
+            S.BRIEFING_ID: briefings[S.BRIEFING_ID].to_numpy(),
+            S.TOPIC_ID: model.topic_ids_[primary].astype(np.int64),
+            S.TOPIC_LABEL: labels[primary] if len(primary) else np.array([], dtype=object),
+            S.WEIGHT: weights[np.arange(len(primary)), primary],
+            S.DATE: briefings[S.DATE].to_numpy() if S.DATE in briefings else pd.NaT,
+        },
+        columns=list(TOPIC_COLUMNS),
+    )
+
+
+def topic_summary(model: TopicModel, briefings: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
+    """One row per topic: label, top terms, size and its most representative briefings.
+
+    Parameters:
+        model: the fitted model ``topics`` was assigned with.
+        briefings: the briefing table (for the texts).
+        topics: the output of ``assign_topics``.
+
+    Returns:
+        ``topic_id``, ``label``, ``top_terms`` (``", "``-joined), ``n_briefings`` and
+        ``representative_ids`` (up to three ids, closest to the centroid first,
+        ``"|"``-joined), ordered by ``topic_id``.
+    """
+    check_is_fitted(model, "prototypes_")
+    assigned = topics[[S.BRIEFING_ID, S.TOPIC_ID]].merge(
+        briefings[[S.BRIEFING_ID, *[c for c in (S.TITLE, S.TEXT) if c in briefings]]],
+        on=S.BRIEFING_ID,
+        how="inner",
+    )
+    column = {topic_id: j for j, topic_id in enumerate(model.topic_ids_.tolist())}
+    fit = np.zeros(len(assigned))
+    if len(assigned):
+        # Closeness to the centroid, as for ``representative_docs_``.
+        similarity = model.embed(briefing_text_for_topics(assigned)) @ model.centroids_.T
+        columns = assigned[S.TOPIC_ID].map(column).fillna(0).astype(int).to_numpy()
+        fit = similarity[np.arange(len(assigned)), columns]
+    ranked = assigned.assign(_fit=fit).sort_values(
+        [S.TOPIC_ID, "_fit", S.BRIEFING_ID], ascending=[True, False, True], kind="stable"
+    )
+    representatives = ranked.groupby(S.TOPIC_ID)[S.BRIEFING_ID].apply(
+        lambda ids: "|".join(ids.astype(str).head(N_REPRESENTATIVES))
+    )
+    sizes = topics.groupby(S.TOPIC_ID).size()
+    order = np.argsort(model.topic_ids_, kind="stable")
+    ids = model.topic_ids_[order]
+    return pd.DataFrame(
+        {
+            S.TOPIC_ID: ids.astype(np.int64),
+            LABEL: [model.topic_labels_[i] for i in order],
+            S.TOP_TERMS: [", ".join(model.top_terms_[i]) for i in order],
+            S.N_BRIEFINGS: sizes.reindex(ids, fill_value=0).to_numpy().astype(np.int64),
+            REPRESENTATIVE_IDS: representatives.reindex(ids, fill_value="").to_numpy(),
+        },
+        columns=list(SUMMARY_COLUMNS),
+    )
+
+
+def topic_shares_over_time(
+    topics: pd.DataFrame,
+    freq: str,
+    *,
+    start: pd.Timestamp | str | None = None,
+    end: pd.Timestamp | str | None = None,
+) -> pd.DataFrame:
+    """Share of each period's briefings that fall in each topic.
+
+    Periods are calendar-aligned (``analytics.timeseries``); a period without
+    briefings is kept with zero counts and shares. Each share uses only the
+    briefings dated in that period, so later briefings never shape earlier periods.
+
+    Parameters:
+        topics: the output of ``assign_topics`` (``topic_id``, ``topic_label``, ``date``).
+        freq: ``day``, ``week``, ``month`` or ``quarter``.
+        start, end: keep briefings dated within ``[start, end]`` and extend the
+            periods to cover that range (default: the observed dates).
+
+    Returns:
+        ``period``, ``topic_id``, ``topic_label``, ``n_briefings``, ``share``; one row
+        per period and topic, sorted by period then topic id.
+
+    Raises:
+        InputError: for an unknown ``freq``.
+    """
+    timeseries.check_freq(freq)
+    catalogue = (
+        topics[[S.TOPIC_ID, S.TOPIC_LABEL]]
+        .drop_duplicates(S.TOPIC_ID)
+        .sort_values(S.TOPIC_ID, kind="stable")
+    )
+    dated = topics.loc[topics[S.DATE].notna(), [S.TOPIC_ID, S.DATE]]
+    dates = _utc(dated[S.DATE])
+    keep = pd.Series(True, index=dated.index)
+    if start is not None:
+        keep &= dates >= _utc(pd.Series([pd.Timestamp(start)])).iloc[0]
+    if end is not None:
+        keep &= dates <= _utc(pd.Series([pd.Timestamp(end)])).iloc[0]
+    dated = dated[keep]
+    if (dated.empty and (start is None or end is None)) or catalogue.empty:
+        return pd.DataFrame({c: [] for c in SHARE_COLUMNS})
+    dated = dated.assign(**{S.PERIOD: timeseries.period_start(dated[S.DATE], freq)})
+    lo = start if start is not None else dated[S.DATE].min()
+    hi = end if end is not None else dated[S.DATE].max()
+    periods = timeseries.period_range(lo, hi, freq)
+    grid = pd.DataFrame({S.PERIOD: periods}).merge(catalogue, how="cross")
+    counts = dated.groupby([S.PERIOD, S.TOPIC_ID]).size().rename(S.N_BRIEFINGS).reset_index()
+    table = grid.merge(counts, on=[S.PERIOD, S.TOPIC_ID], how="left")
+    table[S.N_BRIEFINGS] = table[S.N_BRIEFINGS].fillna(0).astype(np.int64)
+    totals = table.groupby(S.PERIOD)[S.N_BRIEFINGS].transform("sum")
+    table[SHARE] = np.where(totals > 0, table[S.N_BRIEFINGS] / totals.where(totals > 0, 1), 0.0)
+    table = table.sort_values([S.PERIOD, S.TOPIC_ID], kind="stable").reset_index(drop=True)
+    return table[list(SHARE_COLUMNS)]
+
+
+def _utc(dates: pd.Series) -> pd.Series:
+    dates = pd.to_datetime(dates)
+    if getattr(dates.dt, "tz", None) is None:
+        return dates.dt.tz_localize("UTC")
+    return dates.dt.tz_convert("UTC")
