@@ -1,0 +1,56 @@
+"""Briefings: find briefings and read them with countries and cue words highlighted."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics import views
+from analytics.ui import components as ui
+from analytics.ui import state
+
+view = state.current_view()
+
+st.title("Briefings")
+listing = views.restrict_to_briefings(view.listing, view.filtered.briefings)
+st.caption(
+    f"{len(listing):,} briefings match the filters. Use the sidebar search to narrow them; "
+    "select a row to read it."
+)
+picked = ui.table(
+    listing,
+    "Briefings",
+    view,
+    key="briefing-table",
+    select=True,
+    height=360,
+    column_config={
+        "date": st.column_config.DatetimeColumn("Date", format="YYYY-MM-DD"),
+        "title": st.column_config.TextColumn("Title", width="large"),
+    },
+)
+
+if not listing.empty:
+    chosen = views.row_id(listing, list(picked.rows) if picked else [])
+    ids = views.briefing_ids(listing)
+    labels = views.briefing_labels(listing)
+    briefing_id = st.selectbox(
+        "Read briefing",
+        ids,
+        index=ids.index(chosen) if chosen in ids else 0,
+        format_func=labels.get,
+        key="reader_id",
+    )
+    record = views.briefing_record(view.corpus, briefing_id)
+    st.divider()
+    # Titles and metadata are shown as literal text: briefing content is never markup.
+    ui.plain_heading(str(record.get("title") or "(untitled)"))
+    st.text(
+        f"{views.day_text(record.get('date'))} · {record.get('source') or 'unknown source'} · "
+        f"briefing {record.get('briefing_id')}"
+    )
+    if record.get("url"):
+        st.text(f"Link: {record.get('url')}")
+    ui.legend_for_marks()
+    for section, pieces in views.reader_sections(view.filtered, briefing_id):
+        st.markdown(f"**{state.SECTION_NAMES.get(section, section)}**")
+        ui.highlighted_text(pieces)

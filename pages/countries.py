@@ -1,0 +1,63 @@
+"""Countries: who is in the news, where, how attention moves, and who appears together."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics import charts, views
+from analytics.ui import components as ui
+from analytics.ui import state
+
+view = state.current_view()
+period = view.filters.period
+countries = view.filtered.countries
+
+st.title("Countries")
+totals = views.country_totals(countries)
+
+ui.chart_with_data(
+    charts.country_map(totals), totals, "Briefings mentioning each country", view, key="map"
+)
+
+left, right = st.columns([3, 2])
+with right:
+    ui.chart_with_data(
+        charts.top_countries_chart(totals),
+        views.country_totals(countries, limit=15),
+        "Top countries",
+        view,
+        key="top",
+    )
+with left:
+    default = list(view.filters.countries) or views.leading_codes(totals, 5)
+    chosen = st.multiselect(
+        "Countries to compare",
+        list(view.options.countries),
+        default=[c for c in default if c in view.options.countries],
+        format_func=lambda code: view.names.get(code, code),
+        key="compare_countries",
+    )
+    measure = st.segmented_control(
+        "Measure",
+        ["count", "share"],
+        default="count",
+        format_func={"count": "Briefings", "share": "Share of briefings"}.get,
+        key="attention_measure",
+    )
+    attention = views.country_attention(countries, view.filtered.briefings, chosen, period)
+    ui.chart_with_data(
+        charts.attention_chart(attention, measure or "count", period),
+        attention,
+        "Attention over time",
+        view,
+        key="attention",
+    )
+
+edges = views.among_leading_countries(views.comention_edges(countries, limit=200), 20, limit=60)
+ui.chart_with_data(
+    charts.network_chart(edges, view.names, title="Countries named in the same briefings"),
+    views.with_pair_labels(edges, view.names),
+    "Co-mentions",
+    view,
+    key="comentions",
+)

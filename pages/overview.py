@@ -1,0 +1,67 @@
+"""Overview: what the corpus holds, what is moving, and how much was published when."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics import charts, views
+from analytics.ui import components as ui
+from analytics.ui import state
+
+view = state.current_view()
+period = view.filters.period
+
+st.title("Overview")
+figures = views.corpus_figures(view.filtered)
+whole = views.corpus_figures(view.corpus)
+first = figures.first_day.date() if figures.first_day is not None else "–"
+last = figures.last_day.date() if figures.last_day is not None else "–"
+cols = st.columns(5)
+cols[0].metric("Briefings", f"{figures.n_briefings:,}", help=f"{whole.n_briefings:,} in the corpus")
+cols[1].metric("From", str(first))
+cols[2].metric("To", str(last))
+cols[3].metric("Countries", f"{figures.n_countries:,}")
+cols[4].metric("Topics", f"{figures.n_topics:,}", help="Topics with at least one filtered briefing")
+
+skipped = views.skipped_inputs(view.corpus.report)
+with st.expander(
+    f"Inputs not loaded: {whole.n_skipped:,} skipped, {whole.n_duplicates:,} duplicates",
+    icon=":material/report:",
+):
+    ui.table(skipped, "Inputs not loaded", view, key="skipped")
+
+st.subheader("Biggest movers")
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**Tension spikes** (latest {period}s first)")
+    spikes = views.with_pair_labels(
+        views.spike_alerts(view.filtered.interactions, view.filtered.briefings, period), view.names
+    )
+    ui.table(
+        spikes,
+        "Tension spikes",
+        view,
+        key="spikes",
+        column_config={
+            "period": st.column_config.DateColumn("Period", format="MMM YYYY"),
+        },
+    )
+with right:
+    st.markdown(f"**Rising attention** (latest {period} vs. the one before)")
+    rising = views.rising_countries(view.filtered.countries, view.filtered.briefings, period)
+    ui.table(
+        rising,
+        "Rising attention",
+        view,
+        key="rising",
+        column_config={
+            "share": st.column_config.NumberColumn("Share now", format="percent"),
+            "previous": st.column_config.NumberColumn("Before", format="percent"),
+            "change": st.column_config.NumberColumn("Change", format="percent"),
+        },
+    )
+
+volume = views.briefing_volume(view.filtered.briefings, period)
+ui.chart_with_data(
+    charts.volume_chart(volume, period), volume, f"Briefings per {period}", view, key="volume"
+)

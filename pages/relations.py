@@ -1,0 +1,80 @@
+"""Relations: tension and alliance between countries over time, with the sentences behind them."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics import charts, views
+from analytics.ui import components as ui
+from analytics.ui import state
+
+view = state.current_view()
+period = view.filters.period
+interactions = view.filtered.interactions
+
+
+st.title("Relations")
+st.caption(
+    "Each sentence naming two countries is scored by its cue words on the weights of the cue "
+    "lexicon (data/cues.csv): below 0 is tension, above 0 alliance. Expected developments "
+    "(“What's next”, future tense) are shown apart as dotted lines."
+)
+
+choices = views.pair_options(interactions, limit=60)
+pairs = st.multiselect(
+    "Country pairs",
+    choices,
+    default=views.default_pairs(choices, view.filters.countries),
+    format_func=lambda pair: views.pair_label(*pair, view.names),
+    key="relation_pairs",
+)
+timeline = views.relation_timeline(interactions, view.filtered.briefings, pairs, period)
+selected = ui.chart_with_data(
+    charts.relation_chart(timeline, view.names, period),
+    views.with_pair_labels(timeline, view.names),
+    "Tension and alliance over time",
+    view,
+    key="timeline",
+    selectable=True,
+)
+ui.evidence_panel(view, selected, interactions, "point")
+
+st.subheader("Pair matrix")
+periods = views.period_choices(interactions, period)
+matrix_period = st.selectbox(
+    f"{period.capitalize()}",
+    [None, *periods],
+    format_func=lambda p: "All periods" if p is None else p.strftime("%b %Y"),
+    index=len(periods) if periods else 0,
+    key="matrix_period",
+)
+in_period = views.in_period(interactions, matrix_period, period)
+matrix = views.named_matrix(views.pair_matrix(in_period, limit=15), view.names)
+cell = ui.chart_with_data(
+    charts.pair_matrix_chart(matrix), matrix, "Pair matrix", view, key="matrix", selectable=True
+)
+ui.evidence_panel(view, cell, in_period, "cell")
+
+st.subheader("Network")
+edges = views.among_leading_countries(views.top_pairs(interactions, limit=200), 20, limit=60)
+edge = ui.chart_with_data(
+    charts.network_chart(
+        edges,
+        view.names,
+        weight="n_interactions",
+        colour="net",
+        title="Countries linked by what the briefings say (edge colour: mean net score)",
+    ),
+    views.with_pair_labels(edges, view.names),
+    "Relations network",
+    view,
+    key="network",
+    selectable=True,
+)
+ui.evidence_panel(view, edge, interactions, "edge")
+
+st.subheader("Spike alerts")
+spikes = views.with_pair_labels(
+    views.spike_alerts(interactions, view.filtered.briefings, period), view.names
+)
+ui.table(spikes, "Spike alerts", view, key="spike-table")

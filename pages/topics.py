@@ -1,0 +1,70 @@
+"""Topics: what the briefings are about, how that shifts, and which countries each involves."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics import charts, views
+from analytics.ui import components as ui
+from analytics.ui import state
+
+view = state.current_view()
+period = view.filters.period
+filtered = view.filtered
+
+st.title("Topics")
+topic_rows = views.topic_table(filtered.topic_summary)
+ui.table(
+    topic_rows,
+    "Topics",
+    view,
+    key="topics",
+    column_config={
+        "topic_id": st.column_config.NumberColumn("Id", width="small"),
+        "label": st.column_config.TextColumn("Topic"),
+        "top_terms": st.column_config.TextColumn("Top terms", width="large"),
+        "n_briefings": st.column_config.ProgressColumn(
+            "Briefings", format="%d", min_value=0, max_value=max(1, len(filtered.briefings))
+        ),
+    },
+)
+
+shares = views.topic_shares(filtered.topics, period)
+ui.chart_with_data(
+    charts.topic_shares_chart(shares, period),
+    shares,
+    f"Topic shares per {period}",
+    view,
+    key="shares",
+)
+
+matrix = views.topic_country_matrix(filtered.topics, filtered.countries, limit=15)
+ui.chart_with_data(
+    charts.heatmap_chart(
+        matrix,
+        x="country",
+        y="topic_label",
+        z="n_briefings",
+        title="Topics × countries: briefings in each topic naming each country",
+        x_title="Country",
+        y_title="Topic",
+        z_title="Briefings",
+    ),
+    matrix,
+    "Topics by country",
+    view,
+    key="topic-country",
+)
+
+st.subheader("Representative briefings")
+if view.options.topics:
+    topic_id = st.selectbox(
+        "Topic",
+        list(view.options.topics),
+        format_func=view.options.topics.get,
+        key="representative_topic",
+    )
+    examples = views.representative_briefings(filtered.topic_summary, filtered.briefings, topic_id)
+    ui.table(examples, "Representative briefings", view, key="examples")
+else:
+    st.info("This corpus has no topics.")

@@ -1,0 +1,6 @@
+"""The dashboard's Streamlit glue: the only package that imports Streamlit.
+
+- ``cache``: load the unfiltered artefacts once per corpus fingerprint (or from an upload).
+- ``state``: the shared sidebar filters, bound to the URL, and the current view.
+- ``components``: charts, downloads, tables and safe highlighted text.
+"""

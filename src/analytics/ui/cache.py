@@ -1,0 +1,206 @@
+"""Load the unfiltered corpus once and keep it: the data-loading edge of the app.
+
+The store's artefacts are cached process-wide (``st.cache_resource``) by store
+folder and corpus fingerprint, so a filter change never reloads them. A corpus
+uploaded in the browser lives only in that session's ``st.session_state``.
+
+Where the data comes from (first match wins):
+``streamlit run dashboard.py -- --store DIR --corpus PATH`` or the environment
+variables ``BRIEFING_ATLAS_STORE`` / ``BRIEFING_ATLAS_CORPUS``; by default the
+bundled sample corpus processed into ``.atlas-store``. Tests may set
+``BRIEFING_ATLAS_ARTEFACTS_HOOK=module:function`` to serve a hand-built corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from analytics.artefacts import Artefacts
+from analytics.errors import AnalyticsError, StoreError
+from analytics.filters import CorpusIndex, FilterOptions, filter_options, index_corpus
+from analytics.views import briefing_list, country_names
+
+UPLOAD_KEY = "_atlas_upload"
+UPLOAD_NAME_KEY = "_atlas_upload_name"
+UPLOAD_OPTIONS_KEY = "_atlas_upload_options"
+SOURCE_KEY = "corpus_source"
+# Tests and demos: "module:function" returning an Artefacts, used instead of the store.
+HOOK_ENV = "BRIEFING_ATLAS_ARTEFACTS_HOOK"
+SAMPLE = "Bundled corpus"
+UPLOADED = "Your upload"
+
+
+@dataclass(frozen=True)
+class CorpusConfig:
+    """Where the bundled corpus and its store are."""
+
+    corpus_paths: tuple[Path, ...]
+    store_dir: Path
+
+
+def corpus_config(argv: list[str] | None = None) -> CorpusConfig:
+    """Read ``--corpus``/``--store`` from the script arguments, else the environment."""
+    from analytics.paths import sample_corpus_dir
+    from analytics.store import default_store_dir
+
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--corpus", action="append", default=None)
+    parser.add_argument("--store", default=None)
+    known, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    corpus = known.corpus or [
+        p for p in os.environ.get("BRIEFING_ATLAS_CORPUS", "").split(os.pathsep) if p
+    ]
+    paths = tuple(Path(p) for p in corpus) or (sample_corpus_dir(),)
+    store = Path(known.store) if known.store else default_store_dir()
+    return CorpusConfig(corpus_paths=paths, store_dir=store)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _store_artefacts(store_dir: str, fingerprint: str) -> Artefacts:
+    from analytics.store import open_store
+
+    return open_store(store_dir).artefacts()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _hook_artefacts(hook: str) -> Artefacts:
+    module_name, _, function_name = hook.partition(":")
+    factory = getattr(importlib.import_module(module_name), function_name)
+    return factory()
+
+
+@dataclass(frozen=True)
+class CorpusExtras:
+    """What every run needs from the unfiltered corpus, computed once per corpus."""
+
+    options: FilterOptions
+    names: dict[str, str]
+    index: CorpusIndex
+    listing: pd.DataFrame  # views.briefing_list of the whole corpus
+
+
+def _extras(artefacts: Artefacts) -> CorpusExtras:
+    return CorpusExtras(
+        options=filter_options(artefacts),
+        names=country_names(artefacts),
+        index=index_corpus(artefacts),
+        listing=briefing_list(artefacts),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _cached_extras(fingerprint: str, _artefacts: Artefacts) -> CorpusExtras:
+    return _extras(_artefacts)
+
+
+def corpus_extras(artefacts: Artefacts) -> CorpusExtras:
+    """Filter options, names, lookups and listing of a corpus, computed once per corpus."""
+    if artefacts is uploaded_artefacts():
+        # An upload stays private: memoised in its own session, never in a global cache.
+        memo = st.session_state.get(UPLOAD_OPTIONS_KEY)
+        if memo is None:
+            memo = _extras(artefacts)
+            st.session_state[UPLOAD_OPTIONS_KEY] = memo
+        return memo
+    return _cached_extras(artefacts.fingerprint, artefacts)
+
+
+def progress_reporter(bar: st.delta_generator.DeltaGenerator):  # type: ignore[name-defined]
+    """A ``(fraction, message)`` callback that moves a Streamlit progress bar."""
+
+    def report(fraction: float, message: str) -> None:
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
+
+    return report
+
+
+def store_artefacts(config: CorpusConfig | None = None) -> Artefacts:
+    """The bundled corpus' artefacts; builds the store first (with a progress bar) if needed.
+
+    Raises:
+        AnalyticsError: when the store cannot be opened or built.
+    """
+    from analytics.store import ensure_store, open_store
+
+    hook = os.environ.get(HOOK_ENV)
+    if hook:
+        return _hook_artefacts(hook)
+    config = config or corpus_config()
+    try:
+        store = open_store(config.store_dir)
+    except StoreError:
+        bar = st.progress(0.0, text="Processing the corpus for the first time…")
+        store, _ = ensure_store(
+            list(config.corpus_paths), config.store_dir, progress=progress_reporter(bar)
+        )
+        bar.empty()
+    return _store_artefacts(str(config.store_dir), store.fingerprint)
+
+
+def uploaded_artefacts() -> Artefacts | None:
+    """The corpus this browser session uploaded, if any."""
+    return st.session_state.get(UPLOAD_KEY)
+
+
+def process_upload(files: list) -> Artefacts | None:
+    """Stage, load and process uploaded files for this session only; show the load report.
+
+    Returns:
+        The artefacts, also kept in ``st.session_state``; ``None`` when it failed
+        (the reason is shown with ``st.error``).
+    """
+    from analytics.uploads import process_files, stage_upload
+
+    bar = st.progress(0.0, text="Reading your files…")
+    try:
+        with tempfile.TemporaryDirectory(prefix="atlas-upload-") as folder:
+            staged = []
+            for upload in files:
+                staged += stage_upload(upload.name, upload.getvalue(), Path(folder))
+            artefacts = process_files(staged, progress=progress_reporter(bar))
+    except AnalyticsError as error:
+        bar.empty()
+        st.error(f"Your upload could not be used: {error}")
+        return None
+    bar.empty()
+    show_load_report(artefacts)
+    st.session_state[UPLOAD_KEY] = artefacts
+    st.session_state.pop(UPLOAD_OPTIONS_KEY, None)
+    st.session_state[SOURCE_KEY] = UPLOADED
+    st.session_state[UPLOAD_NAME_KEY] = ", ".join(f.name for f in files)
+    return artefacts
+
+
+def show_load_report(artefacts: Artefacts) -> None:
+    """Say how many briefings were loaded and list every input that was not."""
+    from analytics.views import corpus_figures, skipped_inputs
+
+    figures = corpus_figures(artefacts)
+    st.success(
+        f"Loaded {figures.n_briefings:,} briefings "
+        f"({figures.n_skipped:,} inputs skipped, {figures.n_duplicates:,} duplicates)."
+    )
+    skipped = skipped_inputs(artefacts.report)
+    if not skipped.empty:
+        st.dataframe(skipped, hide_index=True, width="stretch")
+
+
+def active_artefacts() -> Artefacts | None:
+    """The corpus the session is looking at: its upload when chosen, else the bundled store."""
+    upload = uploaded_artefacts()
+    if upload is not None and st.session_state.get(SOURCE_KEY, UPLOADED) == UPLOADED:
+        return upload
+    try:
+        return store_artefacts()
+    except AnalyticsError as error:
+        st.error(f"The corpus could not be loaded: {error}")
+        return None

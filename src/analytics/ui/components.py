@@ -1,0 +1,255 @@
+"""Reusable view pieces: charts, tables with CSV downloads, and safe highlighted text.
+
+Briefing text is data, never markup: it is shown with ``st.text`` or inside HTML
+built only from ``html.escape``d pieces and rendered with ``st.html`` (which does
+not interpret Markdown), so ``<script>`` or ``**bold**`` in a briefing stay literal.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analytics.export import export_name, provenance_lines, to_csv
+from analytics.ui.state import View
+
+# plotly.js fetches its world outline from here instead of a CDN; the files are
+# served by Streamlit's static serving from ./static (see .streamlit/config.toml).
+TOPOJSON_URL = "app/static/"
+PLOTLY_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "topojsonURL": TOPOJSON_URL,
+    "modeBarButtonsToRemove": ["lasso2d"],
+}
+PROVENANCE_KEY = "csv_provenance"
+# Above this many rows the CSV is built only when the button is clicked.
+EAGER_ROWS = 5_000
+# Readable headers for the columns views share; a table's own column_config wins.
+COLUMN_LABELS: dict[str, Any] = {
+    "briefing_id": st.column_config.TextColumn("Briefing"),
+    "date": st.column_config.DatetimeColumn("Date", format="YYYY-MM-DD"),
+    "period": st.column_config.DateColumn("Period", format="YYYY-MM-DD"),
+    "title": st.column_config.TextColumn("Title", width="large"),
+    "source": st.column_config.TextColumn("Source"),
+    "iso3": st.column_config.TextColumn("ISO3", width="small"),
+    "country": st.column_config.TextColumn("Country"),
+    "countries": st.column_config.TextColumn("Countries"),
+    "topic": st.column_config.TextColumn("Topic"),
+    "topic_label": st.column_config.TextColumn("Topic"),
+    "pair": st.column_config.TextColumn("Pair"),
+    "country_a": st.column_config.TextColumn("A", width="small"),
+    "country_b": st.column_config.TextColumn("B", width="small"),
+    "n_briefings": st.column_config.NumberColumn("Briefings"),
+    "n_interactions": st.column_config.NumberColumn("Sentences"),
+    "tension": st.column_config.NumberColumn("Tension", format="%.2f"),
+    "alliance": st.column_config.NumberColumn("Alliance", format="%.2f"),
+    "net": st.column_config.NumberColumn("Net score", format="%+.2f"),
+    "baseline": st.column_config.NumberColumn("Usual tension per briefing", format="%.2f"),
+    "tension_share": st.column_config.NumberColumn("Tension per briefing", format="%.2f"),
+    "score": st.column_config.NumberColumn("Score", format="%+.1f"),
+    "class": st.column_config.TextColumn("Class"),
+    "cues": st.column_config.TextColumn("Cues"),
+    "forward_looking": st.column_config.CheckboxColumn("Expected"),
+    "sentence": st.column_config.TextColumn("Sentence", width="large"),
+    "section": st.column_config.TextColumn("Section"),
+    "top_terms": st.column_config.TextColumn("Top terms", width="large"),
+    "label": st.column_config.TextColumn("Topic"),
+    "share": st.column_config.NumberColumn("Share", format="percent"),
+    "file": st.column_config.TextColumn("File"),
+    "row": st.column_config.TextColumn("Row"),
+    "status": st.column_config.TextColumn("Status"),
+    "reason": st.column_config.TextColumn("Reason", width="large"),
+}
+MARK_STYLES = {
+    "country": "background:#dbe9f6;border-radius:3px;padding:0 2px;",
+    "cue": "background:#fde2c8;border-bottom:2px solid #c0392b;border-radius:3px;padding:0 2px;",
+}
+
+
+def chart(fig: go.Figure, *, key: str, selectable: bool = False) -> dict | None:
+    """Draw a figure full width; with ``selectable`` return the user's selection."""
+    if selectable:
+        event = st.plotly_chart(
+            fig,
+            key=key,
+            on_select="rerun",
+            selection_mode=("points", "box"),
+            config=PLOTLY_CONFIG,
+            width="stretch",
+        )
+        return event.get("selection") if event else None
+    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch")
+    return None
+
+
+def provenance_toggle() -> None:
+    """Sidebar switch: add a ``# `` provenance header to every CSV download."""
+    st.sidebar.toggle(
+        "Provenance header in CSV downloads",
+        value=True,
+        key=PROVENANCE_KEY,
+        help="Comment lines before the table: filters, corpus fingerprint, versions, time.",
+    )
+
+
+def download(frame: pd.DataFrame, title: str, view: View, *, key: str) -> None:
+    """A CSV download of exactly ``frame`` (all rows), formula-safe, with provenance."""
+    provenance = (
+        provenance_lines(
+            filters=view.filters.describe(),
+            fingerprint=view.corpus.fingerprint,
+            versions=view.corpus.versions,
+            title=title,
+        )
+        if st.session_state.get(PROVENANCE_KEY, True)
+        else None
+    )
+    exact = frame.copy()
+
+    def build() -> bytes:
+        return to_csv(exact, provenance=provenance)
+
+    st.download_button(
+        f"Download CSV ({len(frame):,} rows)",
+        data=build() if len(frame) <= EAGER_ROWS else build,
+        file_name=export_name(title, view.corpus.fingerprint),
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def chart_with_data(
+    fig: go.Figure,
+    data: pd.DataFrame,
+    title: str,
+    view: View,
+    *,
+    key: str,
+    selectable: bool = False,
+) -> dict | None:
+    """A chart followed by the CSV download of the table behind it."""
+    selection = chart(fig, key=key, selectable=selectable)
+    download(data, title, view, key=f"{key}-csv")
+    return selection
+
+
+def table(
+    frame: pd.DataFrame,
+    title: str,
+    view: View,
+    *,
+    key: str,
+    column_config: dict | None = None,
+    select: bool = False,
+    height: int | Literal["auto"] = "auto",
+) -> Any:
+    """An interactive table with its CSV download; with ``select`` returns the row selection."""
+    if frame.empty:
+        st.info(f"{title}: nothing matches the current filters.")
+        return None
+    labels = {k: v for k, v in COLUMN_LABELS.items() if k in frame.columns}
+    config = labels | (column_config or {})
+    if select:
+        event = st.dataframe(
+            frame,
+            hide_index=True,
+            column_config=config,
+            key=key,
+            on_select="rerun",
+            selection_mode="single-row",
+            height=height,
+            width="stretch",
+        )
+    else:
+        st.dataframe(
+            frame, hide_index=True, column_config=config, key=key, height=height, width="stretch"
+        )
+    download(frame, title, view, key=f"{key}-csv")
+    return event.selection if select else None
+
+
+def marked_html(pieces: Sequence[tuple[str, str | None]]) -> str:
+    """HTML for text runs with highlighted marks; every piece of text is escaped."""
+    parts = []
+    for text, kind in pieces:
+        escaped = html.escape(text, quote=True)
+        if kind is None:
+            parts.append(escaped)
+        else:
+            style = MARK_STYLES.get(kind, MARK_STYLES["cue"])
+            parts.append(f'<mark class="atlas-{kind}" style="{style}">{escaped}</mark>')
+    body = "".join(parts)
+    return (
+        '<div class="atlas-text" style="white-space:pre-wrap;font-size:0.95rem;'
+        f'line-height:1.6;">{body}</div>'
+    )
+
+
+def plain_heading(text: str) -> None:
+    """A heading whose text is shown literally (escaped), e.g. a briefing title."""
+    st.html(f'<h3 style="margin:0.2rem 0 0.4rem 0;">{html.escape(text, quote=True)}</h3>')
+
+
+def highlighted_text(pieces: Sequence[tuple[str, str | None]]) -> None:
+    """Show text with countries and cue words highlighted, never interpreting markup."""
+    st.html(marked_html(pieces))
+
+
+def legend_for_marks() -> None:
+    """A one-line key to the highlight colours."""
+    st.html(
+        marked_html(
+            [("Highlights: ", None), ("country", "country"), ("  ", None), ("cue word", "cue")]
+        )
+    )
+
+
+def plain_caption(text: str) -> None:
+    """A small grey line shown literally (escaped): for captions built from data."""
+    st.html(
+        '<div style="color:#6b6f76;font-size:0.85rem;margin-top:0.4rem;">'
+        f"{html.escape(text, quote=True)}</div>"
+    )
+
+
+def evidence_panel(view: View, selection: dict | None, rows: pd.DataFrame, thing: str) -> None:
+    """The sentences behind a selected chart point, cell or edge, cues highlighted.
+
+    Parameters:
+        selection: the chart's selection (points carry ``[country_a, country_b, period?]``).
+        rows: the interactions the chart was drawn from.
+        thing: what the analyst selects ("point", "cell", "edge"), also the widget key.
+    """
+    from analytics import views
+
+    period = view.filters.period
+    pair, chosen_period = views.selection_target(selection)
+    if pair is None:
+        st.caption(f"Select a {thing} to read the sentences behind it.")
+        return
+    evidence = views.evidence_for(rows, pair=pair, period=chosen_period, freq=period)
+    label = views.pair_label(*pair, view.names)
+    when = f", {period} of {chosen_period.date()}" if chosen_period is not None else ""
+    expected = views.count_expected(evidence)
+    plain_heading(f"Evidence: {label}{when}")
+    plain_caption(
+        f"{len(evidence):,} sentences, {expected:,} of them about what is expected"
+        + (" (the first 25 are shown; the download has all)" if len(evidence) > 25 else "")
+    )
+    legend_for_marks()
+    for caption, pieces in views.evidence_pieces(evidence, view.names, limit=25):
+        plain_caption(caption)
+        highlighted_text(pieces)
+    download(
+        views.evidence_table(evidence, view.names),
+        f"Evidence {label}",
+        view,
+        key=f"evidence-{thing}",
+    )

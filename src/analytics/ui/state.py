@@ -1,0 +1,243 @@
+"""The shared sidebar filters, bound to the URL so every view is a shareable link.
+
+Widgets use ``bind="query-params"``: their key is the URL parameter. Streamlit
+silently drops URL values that match no option; we read the URL first and say
+which values were ignored, so a mistyped link is never a mystery.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from analytics import schema as S
+from analytics.artefacts import Artefacts
+from analytics.filters import PERIODS, FilterOptions, Filters, apply_filters, split_known
+
+# URL parameter names (also the widget keys), declared once with their help text.
+PARAMS: dict[str, str] = {
+    "dates": "First and last day of the briefings shown.",
+    "country": "Keep briefings naming these countries.",
+    "match": "'any': at least one of the chosen countries; 'all': every one of them.",
+    "topic": "Keep briefings in these topics.",
+    "source": "Keep briefings from these sources.",
+    "q": "Words that must all appear in the title or text (case-insensitive).",
+    "section": "Count mentions and relations only in this section of each briefing.",
+    "period": "Time bucket of every over-time chart.",
+}
+SECTION_NAMES: dict[str, str] = {
+    S.SECTION_TITLE: "Title",
+    S.HAPPENING: "What's happening",
+    S.IMPORTANCE: "Why it's important",
+    S.NEXT: "What's next",
+    S.SECTION_BODY: "Body (briefings without sections)",
+}
+ALL_SECTIONS = "All sections"
+VIEW_KEY = "_atlas_view"
+_REROUTED_KEY = "_atlas_rerouted"
+
+
+@dataclass(frozen=True)
+class View:
+    """What a page draws: the unfiltered and filtered corpus and the selection.
+
+    ``listing`` is the whole corpus' briefing list, computed once; pages restrict it.
+    """
+
+    corpus: Artefacts
+    filtered: Artefacts
+    filters: Filters
+    options: FilterOptions
+    names: dict[str, str]
+    listing: pd.DataFrame
+
+
+def _unique_labels(labels: dict, suffix: str) -> dict:
+    counts: dict[str, int] = {}
+    for label in labels.values():
+        counts[label] = counts.get(label, 0) + 1
+    return {
+        key: (label if counts[label] == 1 else f"{label} ({suffix}{key})")
+        for key, label in labels.items()
+    }
+
+
+def _url_values(key: str) -> list[str]:
+    return [v for v in st.query_params.get_all(key) if v != ""]
+
+
+def _check_url(options: FilterOptions, labels: dict[str, list[str]]) -> list[str]:
+    """Describe every URL value that no widget option matches."""
+    notices = []
+    for key, known in labels.items():
+        _, unknown = split_known(_url_values(key), known)
+        if unknown:
+            shown = ", ".join(repr(v) for v in unknown)
+            notices.append(f"Ignored unknown {key} value(s) in the link: {shown}.")
+    for value in _url_values("dates"):
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            notices.append(f"Ignored a date in the link that is not YYYY-MM-DD: {value!r}.")
+            continue
+        if (
+            options.first_day
+            and options.last_day
+            and not (options.first_day <= day <= options.last_day)
+        ):
+            notices.append(
+                f"Ignored a date in the link outside the corpus "
+                f"({options.first_day} to {options.last_day}): {value!r}."
+            )
+    return notices
+
+
+def sidebar_filters(options: FilterOptions, area: Any = None) -> Filters:
+    """Draw the shared filters (in ``area``, by default the sidebar) and return the selection.
+
+    Unknown URL values are reported with ``st.warning`` in the main area and
+    otherwise ignored.
+    """
+    country_labels = _unique_labels(options.countries, "")
+    topic_labels = _unique_labels(options.topics, "#")
+    section_labels = {None: ALL_SECTIONS} | {s: SECTION_NAMES[s] for s in options.sections}
+    notices = _check_url(
+        options,
+        {
+            "country": list(country_labels.values()),
+            "topic": list(topic_labels.values()),
+            "source": list(options.sources),
+            "section": list(section_labels.values()),
+            "period": list(PERIODS),
+            "match": ["any", "all"],
+        },
+    )
+    sidebar = area if area is not None else st.sidebar
+    sidebar.header("Filters")
+    start, end = options.first_day, options.last_day
+    if start is not None and end is not None:
+        picked = sidebar.date_input(
+            "Dates",
+            value=(start, end),
+            min_value=start,
+            max_value=end,
+            key="dates",
+            bind="query-params",
+            help=PARAMS["dates"],
+        )
+        days = list(picked) if isinstance(picked, tuple | list) else [picked]
+        start = days[0] if days else start
+        end = days[1] if len(days) > 1 else end
+    countries = sidebar.multiselect(
+        "Countries",
+        list(country_labels),
+        format_func=lambda code: country_labels.get(code, str(code)),
+        key="country",
+        bind="query-params",
+        help=PARAMS["country"],
+        placeholder="All countries",
+    )
+    match = sidebar.radio(
+        "Match countries",
+        ["any", "all"],
+        horizontal=True,
+        key="match",
+        bind="query-params",
+        help=PARAMS["match"],
+        disabled=len(countries) < 2,
+    )
+    topics = sidebar.multiselect(
+        "Topics",
+        list(topic_labels),
+        format_func=lambda topic: topic_labels.get(topic, str(topic)),
+        key="topic",
+        bind="query-params",
+        help=PARAMS["topic"],
+        placeholder="All topics",
+    )
+    sources: list[str] = []
+    if len(options.sources) > 1:
+        sources = sidebar.multiselect(
+            "Sources",
+            list(options.sources),
+            key="source",
+            bind="query-params",
+            help=PARAMS["source"],
+            placeholder="All sources",
+        )
+    search = sidebar.text_input(
+        "Search text", key="q", bind="query-params", help=PARAMS["q"], placeholder="e.g. tariffs"
+    )
+    section = sidebar.selectbox(
+        "Section",
+        list(section_labels),
+        format_func=lambda section: section_labels.get(section, str(section)),
+        key="section",
+        bind="query-params",
+        help=PARAMS["section"],
+    )
+    period = sidebar.radio(
+        "Period",
+        list(PERIODS),
+        index=PERIODS.index("month"),
+        horizontal=True,
+        key="period",
+        bind="query-params",
+        help=PARAMS["period"],
+    )
+    for notice in notices:
+        st.warning(notice, icon=":material/link_off:")
+    return Filters(
+        start=min(start, end) if start and end else start,
+        end=max(start, end) if start and end else end,
+        countries=tuple(countries),
+        country_match=match or "any",
+        topics=tuple(int(t) for t in topics),
+        sources=tuple(sources),
+        search=search or "",
+        section=section,
+        period=period or "month",
+    )
+
+
+def publish_view(corpus: Artefacts, filters: Filters, extras: Any) -> View:
+    """Filter the corpus once per run and keep the result for the page being drawn.
+
+    Parameters:
+        extras: ``cache.CorpusExtras`` of the corpus (options, names, index, listing).
+    """
+    view = View(
+        corpus=corpus,
+        filtered=apply_filters(corpus, filters, extras.index),
+        filters=filters,
+        options=extras.options,
+        names=extras.names,
+        listing=extras.listing,
+    )
+    st.session_state[VIEW_KEY] = view
+    return view
+
+
+def current_view() -> View:
+    """The view the entrypoint prepared for this run (pages call this first).
+
+    On the first session of a fresh server Streamlit may run a script of ``pages/``
+    on its own, the legacy multipage route, because ``st.navigation`` has not run
+    yet; the page then switches routing to ``st.navigation`` and reruns, so the
+    entrypoint draws the frame and the filters first.
+    """
+    view = st.session_state.get(VIEW_KEY)
+    if view is None:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        if PagesManager.uses_pages_directory and not st.session_state.get(_REROUTED_KEY):
+            st.session_state[_REROUTED_KEY] = True
+            PagesManager.uses_pages_directory = False
+            st.rerun()
+        st.info("Open the dashboard from its main page to load a corpus.")
+        st.stop()
+    return view

@@ -1,0 +1,178 @@
+"""Tests for analytics.filters on the hand-built corpus (ids b00..b19, one every 9 days).
+
+Plan of briefing i (i % 10): 0 USA-JPN trade, 1 CHN-TWN security, 2 RUS-UKR security,
+3 USA-CHN trade, 4 JPN-KOR security, 5 DEU-RUS energy, 6 USA-KOR security,
+7 CHN-JPN security, 8 UKR-DEU energy, 9 USA-CHN trade. Sources alternate by plan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pandas as pd
+import pytest
+from ui_data import build_artefacts
+
+from analytics import schema as S
+from analytics.errors import InputError
+from analytics.filters import (
+    Filters,
+    apply_filters,
+    filter_options,
+    index_corpus,
+    select_briefing_ids,
+    split_known,
+)
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return build_artefacts()
+
+
+def ids(*numbers: int) -> list[str]:
+    return [f"b{n:02d}" for n in numbers]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(), ids(*range(20))),
+        (Filters(countries=("USA",)), ids(0, 3, 6, 9, 10, 13, 16, 19)),
+        (Filters(countries=("USA", "CHN"), country_match="all"), ids(3, 9, 13, 19)),
+        (Filters(countries=("TWN", "KOR")), ids(1, 4, 6, 11, 14, 16)),
+        (Filters(countries=("TWN", "KOR"), country_match="all"), []),
+        (Filters(start=date(2026, 2, 1), end=date(2026, 2, 28)), ids(3, 4, 5, 6)),
+        (Filters(start=date(2026, 2, 1), end=date(2026, 2, 28), sources=("Wire",)), ids(3, 5)),
+        (Filters(end=date(2026, 1, 14)), ids(0, 1)),
+        (Filters(start=date(2026, 6, 25)), ids(19)),
+        (Filters(topics=(2,)), ids(5, 8, 15, 18)),
+        (Filters(topics=(0,), countries=("JPN",)), ids(0, 10)),
+        (Filters(search="sanctions"), ids(9, 19)),
+        (Filters(search="SANCTIONS   china"), ids(9, 19)),
+        (Filters(search="sanctions japan"), []),
+        (Filters(search="<script>"), ids(7)),
+    ],
+    ids=[
+        "default-keeps-all",
+        "one-country",
+        "all-of-two-countries",
+        "any-of-two-countries",
+        "all-of-two-never-together",
+        "date-range-inclusive",
+        "dates-and-source",
+        "end-only",
+        "start-only",
+        "topic",
+        "topic-and-country",
+        "search-word",
+        "search-words-any-case",
+        "search-words-must-all-match",
+        "search-is-literal-not-regex",
+    ],
+)
+def test_select_briefing_ids_keeps_expected(corpus, filters, expected):
+    assert list(select_briefing_ids(corpus, filters)) == expected
+
+
+def test_apply_filters_restricts_every_table_by_id(corpus):
+    view = apply_filters(corpus, Filters(countries=("USA", "CHN"), country_match="all"))
+    expected = set(ids(3, 9, 13, 19))
+    for name in ("briefings", "mentions", "countries", "topics", "interactions"):
+        assert set(getattr(view, name)[S.BRIEFING_ID]) == expected, name
+    assert view.fingerprint == corpus.fingerprint
+    assert view.report.equals(corpus.report)
+
+
+def test_apply_filters_without_selection_returns_the_corpus(corpus):
+    assert apply_filters(corpus, Filters(period="week")) is corpus
+
+
+def test_apply_filters_reuses_a_prepared_index(corpus):
+    index = index_corpus(corpus)
+    chosen = Filters(countries=("KOR",), section=S.HAPPENING, search="alliance")
+    with_index = apply_filters(corpus, chosen, index)
+    without = apply_filters(corpus, chosen)
+    assert list(with_index.briefings[S.BRIEFING_ID]) == ids(6, 16)
+    for name in ("briefings", "mentions", "countries", "topics", "interactions"):
+        pd.testing.assert_frame_equal(getattr(with_index, name), getattr(without, name))
+
+
+def test_apply_filters_recounts_topic_sizes(corpus):
+    view = apply_filters(corpus, Filters(countries=("USA",)))
+    sizes = dict(
+        zip(view.topic_summary[S.TOPIC_ID], view.topic_summary[S.N_BRIEFINGS], strict=True)
+    )
+    assert sizes == {0: 6, 1: 2, 2: 0}
+
+
+def test_apply_filters_section_restricts_mentions_interactions_and_countries(corpus):
+    view = apply_filters(corpus, Filters(section=S.IMPORTANCE))
+    assert set(view.mentions[S.SECTION]) == {S.IMPORTANCE}
+    assert view.interactions.empty  # interactions are only in "happening" and "next"
+    first = view.countries[view.countries[S.BRIEFING_ID] == "b00"]
+    assert list(first[S.ISO3]) == ["USA"]  # "Markets in United States watched closely."
+    assert "b07" not in set(view.countries[S.BRIEFING_ID])  # its importance names no country
+    assert len(view.briefings) == 20
+
+
+def test_apply_filters_section_next_keeps_forward_looking(corpus):
+    view = apply_filters(corpus, Filters(section=S.NEXT))
+    assert len(view.interactions) == 20
+    assert view.interactions[S.FORWARD_LOOKING].all()
+
+
+def test_apply_filters_does_not_mutate_input(corpus):
+    before = {f.name: getattr(corpus, f.name) for f in dataclasses.fields(corpus)}
+    copies = {k: v.copy() for k, v in before.items() if isinstance(v, pd.DataFrame)}
+    apply_filters(corpus, Filters(countries=("JPN",), section=S.NEXT, search="japan"))
+    for name, frame in copies.items():
+        pd.testing.assert_frame_equal(getattr(corpus, name), frame)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"country_match": "most"}, r"country_match must be one of any, all; got 'most'"),
+        ({"period": "year"}, r"period must be one of week, month, quarter; got 'year'"),
+        ({"section": "summary"}, r"section must be one of .*; got 'summary'"),
+        (
+            {"start": date(2026, 3, 1), "end": date(2026, 2, 1)},
+            r"start must not be after end; got start=",
+        ),
+    ],
+    ids=["match", "period", "section", "reversed-dates"],
+)
+def test_filters_rejects_bad_values(kwargs, message):
+    with pytest.raises(InputError, match=message):
+        Filters(**kwargs)
+
+
+def test_filters_describe_lists_only_changed_settings():
+    described = Filters(countries=("USA", "JPN"), period="week").describe()
+    assert described == {"countries": "USA, JPN", "period": "week"}
+    assert Filters().describe() == {}
+
+
+def test_filter_options_lists_corpus_choices(corpus):
+    options = filter_options(corpus)
+    assert options.first_day == date(2026, 1, 5)
+    assert options.last_day == date(2026, 6, 25)
+    assert options.sources == ("Atlas Daily", "Wire")
+    assert list(options.countries) == ["CHN", "USA", "JPN", "DEU", "RUS", "KOR", "UKR", "TWN"]
+    assert options.topics == {0: "trade & tariffs", 1: "security & defence", 2: "energy"}
+    assert options.sections == (S.HAPPENING, S.IMPORTANCE, S.NEXT)
+
+
+@pytest.mark.parametrize(
+    ("values", "known", "expected"),
+    [
+        (["USA", "XXX", "JPN"], ["JPN", "USA"], (["USA", "JPN"], ["XXX"])),
+        ([], ["JPN"], ([], [])),
+        (["a"], [], ([], ["a"])),
+    ],
+    ids=["mixed", "empty", "nothing-known"],
+)
+def test_split_known_separates_unknown(values, known, expected):
+    assert split_known(values, known) == expected

@@ -1,0 +1,245 @@
+"""AppTest of every page on the hand-built corpus (tests/ui_data.py).
+
+The corpus is served through the ``BRIEFING_ATLAS_ARTEFACTS_HOOK`` test hook (or as a
+session upload), so no store or sample corpus is needed.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest, app_test
+from ui_data import build_artefacts
+
+from analytics.ui import cache
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = [
+    "pages/overview.py",
+    "pages/countries.py",
+    "pages/topics.py",
+    "pages/relations.py",
+    "pages/briefings.py",
+]
+
+
+class NavigationPagesManager(PagesManager):
+    """AppTest resets ``uses_pages_directory`` before every run, so with a ``pages/``
+    folder its reruns take the legacy route and run the page script alone, without
+    the entrypoint. The running server clears the flag once ``st.navigation`` runs;
+    this does the same for tests."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+@pytest.fixture(autouse=True)
+def navigation_pages(monkeypatch) -> None:
+    monkeypatch.setattr(app_test, "PagesManager", NavigationPagesManager)
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+
+
+@pytest.fixture
+def app(monkeypatch) -> AppTest:
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts")
+    return new_app()
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """Capture the bytes of every download button, by file name."""
+    captured: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):
+        if filename and isinstance(path_or_data, bytes):
+            captured[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    return captured
+
+
+def run_page(app: AppTest, page: str) -> AppTest:
+    app.run()
+    if page != PAGES[0]:
+        app.switch_page(page).run()
+    return app
+
+
+def assert_clean(app: AppTest) -> None:
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+
+
+def metric(app: AppTest, label: str) -> str:
+    return next(m.value for m in app.metric if m.label == label)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: Path(p).stem)
+def test_page_renders_without_error(app, page):
+    run_page(app, page)
+    assert_clean(app)
+    assert app.title[0].value == Path(page).stem.capitalize()
+
+
+def test_overview_filter_change_changes_figures(app):
+    app.run()
+    assert metric(app, "Briefings") == "20"
+    app.multiselect(key="country").set_value(["JPN"]).run()
+    assert_clean(app)
+    assert metric(app, "Briefings") == "6"  # b00 b04 b07 b10 b14 b17
+    app.multiselect(key="country").set_value(["JPN", "CHN"]).run()
+    assert metric(app, "Briefings") == "12"  # either of the two: 6 + 8 - 2 together
+    app.radio(key="match").set_value("all").run()
+    assert metric(app, "Briefings") == "2"  # b07 b17
+
+
+def test_filters_persist_across_pages(app):
+    app.run()
+    app.multiselect(key="country").set_value(["TWN"]).run()
+    app.switch_page("pages/briefings.py").run()
+    assert_clean(app)
+    assert app.multiselect(key="country").value == ["TWN"]
+    table = app.dataframe[0].value
+    assert sorted(table["briefing_id"]) == ["b01", "b11"]
+
+
+def test_url_parameters_seed_filters(app):
+    app.query_params["country"] = ["Japan"]
+    app.query_params["period"] = "quarter"
+    app.query_params["dates"] = ["2026-01-05", "2026-03-31"]
+    app.run()
+    assert_clean(app)
+    assert app.multiselect(key="country").value == ["JPN"]
+    assert app.radio(key="period").value == "quarter"
+    assert metric(app, "Briefings") == "3"  # b00 b04 b07
+    assert not app.warning
+
+
+def test_unknown_url_values_are_ignored_with_a_notice(app):
+    app.query_params["country"] = ["Atlantis", "Japan"]
+    app.query_params["topic"] = ["astrology"]
+    app.query_params["dates"] = ["2026-13-45"]
+    app.query_params["period"] = "decade"
+    app.run()
+    assert_clean(app)
+    notices = " ".join(w.value for w in app.warning)
+    for word in ("'Atlantis'", "'astrology'", "'2026-13-45'", "'decade'"):
+        assert word in notices
+    assert app.multiselect(key="country").value == ["JPN"]
+    assert app.radio(key="period").value == "month"
+
+
+def test_url_date_outside_the_corpus_is_ignored_with_a_notice(app):
+    app.query_params["dates"] = ["2020-01-01", "2026-03-31"]
+    app.run()
+    assert_clean(app)
+    assert any("outside the corpus" in w.value and "'2020-01-01'" in w.value for w in app.warning)
+    assert metric(app, "Briefings") == "20"
+
+
+def test_download_carries_the_filtered_csv(app, downloads):
+    app.query_params["country"] = ["Japan"]
+    app.run()
+    name = next(n for n in downloads if n.startswith("briefings-per-month"))
+    lines = downloads[name].decode("utf-8").splitlines()
+    assert "# corpus fingerprint: ui-test-0001" in lines
+    assert "# filter countries: JPN" in lines
+    assert "# version topic_model: k=3" in lines
+    body = [line for line in lines if not line.startswith("#")]
+    # Japan: b00 (Jan), b04 (Feb), b07 (Mar), b10 (Apr), b14 (May), b17 (Jun)
+    assert body == [
+        "period,n_briefings",
+        "2026-01-01,1",
+        "2026-02-01,1",
+        "2026-03-01,1",
+        "2026-04-01,1",
+        "2026-05-01,1",
+        "2026-06-01,1",
+    ]
+
+
+def test_download_without_provenance_and_neutralised(app, downloads):
+    app.run()
+    app.toggle(key="csv_provenance").set_value(False).run()
+    app.switch_page("pages/briefings.py").run()
+    data = downloads[next(n for n in downloads if n.startswith("briefings_"))].decode("utf-8")
+    assert not data.startswith("#")
+    assert "'=HYPERLINK" in data and "\n=HYPERLINK" not in data
+    assert len(data.strip().splitlines()) == 21  # header + every briefing
+
+
+def test_reader_shows_markup_as_literal_text(app):
+    run_page(app, "pages/briefings.py")
+    app.selectbox(key="reader_id").set_value("b07").run()
+    assert_clean(app)
+    html_bodies = " ".join(h.proto.body for h in app.get("html"))
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html_bodies
+    assert "<script>" not in html_bodies
+    assert "**not bold** # not a heading" in html_bodies  # st.html: no Markdown
+    assert "=HYPERLINK(&quot;http://x&quot;) &lt;b&gt;bold&lt;/b&gt;" in html_bodies
+
+
+def test_relations_page_follows_section_filter(app):
+    run_page(app, "pages/relations.py")
+    assert_clean(app)
+    app.selectbox(key="section").set_value("importance").run()
+    assert_clean(app)
+    assert app.multiselect(key="relation_pairs").options == []
+
+
+def test_uploaded_corpus_is_used_for_this_session(monkeypatch):
+    monkeypatch.delenv(cache.HOOK_ENV, raising=False)
+    app = new_app()
+    app.session_state[cache.UPLOAD_KEY] = build_artefacts()
+    app.run()
+    assert_clean(app)
+    assert metric(app, "Briefings") == "20"
+    assert app.radio(key=cache.SOURCE_KEY).value == cache.UPLOADED
+
+
+UPLOADS = Path(__file__).resolve().parent / "fixtures" / "ui" / "upload"
+
+
+def zipped(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_upload_zip_is_processed_for_this_session(app):
+    files = {path.name: path.read_bytes() for path in sorted(UPLOADS.glob("*.txt"))}
+    app.run()
+    app.get("file_uploader")[0].set_value(("briefings.zip", zipped(files), "application/zip")).run()
+    app.button[0].click().run()
+    assert_clean(app)
+    assert any("Loaded 6 briefings" in s.value for s in app.success)
+    assert app.radio(key=cache.SOURCE_KEY).value == cache.UPLOADED
+    assert metric(app, "Briefings") == "6"
+    # Another browser session does not see this upload.
+    other = new_app()
+    other.run()
+    assert metric(other, "Briefings") == "20"
+
+
+def test_upload_refuses_a_zip_escaping_its_folder(app):
+    app.run()
+    app.get("file_uploader")[0].set_value(
+        ("evil.zip", zipped({"../evil.txt": b"What's Happening?\nx"}), "application/zip")
+    ).run()
+    app.button[0].click().run()
+    assert not app.exception
+    assert any("must not contain '..'" in e.value for e in app.error)
+    assert metric(app, "Briefings") == "20"  # still the bundled corpus
