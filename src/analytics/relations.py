@@ -782,6 +782,8 @@ def relations_over_time(
         & (grouped[S.PERIOD] <= period_start(pd.Series([hi]), freq).iloc[0])
     ]
     full = complete_periods(grouped, freq, keys=pair_cols, period_col=S.PERIOD, start=lo, end=hi)
+    if full.empty:
+        return pd.DataFrame({column: [] for column in columns})
     full[S.N_INTERACTIONS] = full[S.N_INTERACTIONS].astype("int64")
     full["_conflicts"] = full["_conflicts"].astype("int64")
     n_briefings = full[S.PERIOD].map(per_period).fillna(0).astype(float)
@@ -790,13 +792,14 @@ def relations_over_time(
     full[S.TENSION_SHARE] = (full[S.TENSION] / n_briefings).where(observed)
     full[S.ALLIANCE_SHARE] = (full[S.ALLIANCE] / n_briefings).where(observed)
 
-    def earlier(series: pd.Series, how: str) -> pd.Series:
-        rolling = series.shift(1).rolling(baseline_periods, min_periods=2)
-        return rolling.mean() if how == "mean" else rolling.std(ddof=1)
-
-    by_pair = full.groupby(pair_cols, sort=False)[S.TENSION_SHARE]
-    full[S.BASELINE] = by_pair.transform(earlier, "mean")
-    spread = by_pair.transform(earlier, "std")
+    # complete_periods gives every pair the same contiguous run of periods, sorted by
+    # pair then period, so the per-pair rolling window is one rolling over a
+    # periods x pairs matrix (vectorised across pairs, no Python per pair).
+    n_periods = full[S.PERIOD].nunique()
+    shares = full[S.TENSION_SHARE].to_numpy(dtype=float).reshape(-1, n_periods).T
+    window = pd.DataFrame(shares).shift(1).rolling(baseline_periods, min_periods=2)
+    full[S.BASELINE] = window.mean().to_numpy().T.reshape(-1)
+    spread = pd.Series(window.std(ddof=1).to_numpy().T.reshape(-1), index=full.index)
     full[S.SPIKE] = (
         full[S.BASELINE].notna()
         & (full["_conflicts"] >= min_interactions)
