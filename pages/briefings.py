@@ -9,6 +9,7 @@ from analytics.ui import components as ui
 from analytics.ui import state
 
 view = state.current_view()
+READER_CHOICES = 500  # newest matches offered in the reader; select any row in the table
 
 st.title("Briefings")
 listing = views.restrict_to_briefings(view.listing, view.filtered.briefings)
@@ -31,8 +32,8 @@ picked = ui.table(
 
 if not listing.empty:
     chosen = views.row_id(listing, list(picked.rows) if picked else [])
-    ids = views.briefing_ids(listing)
-    labels = views.briefing_labels(listing)
+    ids = views.briefing_ids(listing, limit=READER_CHOICES, keep=chosen)
+    labels = views.briefing_labels(views.restrict_to_ids(listing, ids))
     briefing_id = st.selectbox(
         "Read briefing",
         ids,

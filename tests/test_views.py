@@ -248,3 +248,17 @@ def test_briefing_list_newest_first_with_countries(corpus):
     assert first[S.BRIEFING_ID] == "b19"
     assert first["countries"] == "China, United States"
     assert first["topic"] == "trade & tariffs"
+
+
+def test_briefing_ids_limit_keeps_the_chosen_row() -> None:
+    table = pd.DataFrame({"briefing_id": ["a", "b", "c", "d"]})
+    assert views.briefing_ids(table) == ["a", "b", "c", "d"]
+    assert views.briefing_ids(table, limit=2) == ["a", "b"]
+    assert views.briefing_ids(table, limit=2, keep="d") == ["a", "b", "d"]
+    assert views.briefing_ids(table, limit=2, keep="zz") == ["a", "b"]
+
+
+def test_restrict_to_ids_keeps_order_and_repeats() -> None:
+    table = pd.DataFrame({"briefing_id": ["a", "b", "a", "c"], "n": [1, 2, 3, 4]})
+    assert views.restrict_to_ids(table, ["c", "a"])["n"].tolist() == [1, 3, 4]
+    assert views.restrict_to_ids(table, []).empty

@@ -6,6 +6,7 @@ and tested, and the page only hands the result to a chart builder or a table.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -359,8 +360,17 @@ def pair_mask(interactions: pd.DataFrame, pairs: list[tuple[str, str]]) -> np.nd
 
 def restrict_to_briefings(table: pd.DataFrame, briefings: pd.DataFrame) -> pd.DataFrame:
     """The rows of ``table`` whose briefing is in ``briefings`` (order kept)."""
-    keep = table[S.BRIEFING_ID].isin(briefings[S.BRIEFING_ID])
-    return table[keep.to_numpy(dtype=bool)].reset_index(drop=True)
+    return restrict_to_ids(table, briefings[S.BRIEFING_ID])
+
+
+def restrict_to_ids(table: pd.DataFrame, ids: Sequence[str] | pd.Series) -> pd.DataFrame:
+    """The rows of ``table`` whose ``briefing_id`` is one of ``ids`` (order kept)."""
+    if len(ids) == 0:
+        return table.iloc[0:0].reset_index(drop=True)
+    # A hash lookup: Series.isin against tens of thousands of strings is ~20x slower.
+    allowed = pd.Index(np.asarray(ids, dtype=object)).unique()
+    keep = allowed.get_indexer(table[S.BRIEFING_ID].to_numpy(dtype=object)) >= 0
+    return table[keep].reset_index(drop=True)
 
 
 def relation_timeline(
@@ -816,9 +826,20 @@ def briefing_labels(table: pd.DataFrame) -> dict[str, str]:
     return dict(zip(table[S.BRIEFING_ID], days + " · " + titles, strict=True))
 
 
-def briefing_ids(table: pd.DataFrame) -> list[str]:
-    """The ``briefing_id`` column of a table as a list."""
-    return [str(v) for v in table[S.BRIEFING_ID]]
+def briefing_ids(
+    table: pd.DataFrame, *, limit: int | None = None, keep: str | None = None
+) -> list[str]:
+    """The ``briefing_id`` column of a table as a list.
+
+    Parameters:
+        limit: at most this many ids (the first rows), so a picker stays fast on a
+            large corpus; the table itself still holds every row.
+        keep: an id always included (e.g. the row the user selected), even past ``limit``.
+    """
+    ids = [str(v) for v in table[S.BRIEFING_ID].iloc[:limit]]
+    if keep is not None and keep not in ids and keep in set(table[S.BRIEFING_ID].astype(str)):
+        ids.append(keep)
+    return ids
 
 
 def row_id(table: pd.DataFrame, rows: list[int]) -> str | None:

@@ -1,0 +1,88 @@
+"""Dashboard rerun benchmark: server time of a filter change on every page.
+
+    python bench/dashboard.py --store DIR [--reruns 15]
+
+Opens the app headless with Streamlit's AppTest on a ready store, then on each page
+changes a shared filter (a country, then back, then the period) and times each
+script rerun: the server time of a filter change, from the script start to the
+last element sent. Prints the median and p95 per page and the first render.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest, app_test
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ("overview", "countries", "topics", "relations", "briefings")
+
+
+class _NavigationPagesManager(PagesManager):
+    # AppTest would otherwise rerun a page script alone, without the entrypoint
+    # (see tests/test_pages.py).
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", required=True)
+    parser.add_argument("--reruns", type=int, default=15)
+    args = parser.parse_args()
+    os.environ["BRIEFING_ATLAS_STORE"] = args.store
+    app_test.PagesManager = _NavigationPagesManager
+    sys.path.insert(0, str(ROOT))
+
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
+    tick = time.perf_counter()
+    app.run()
+    cold = time.perf_counter() - tick
+    if app.exception:
+        print("first render failed:", [e.value for e in app.exception])
+        return 1
+    options = app.multiselect(key="country").options
+    countries = [options[i] for i in (0, 1, 2)] if len(options) >= 3 else options
+    tick = time.perf_counter()
+    app.run()
+    warm = time.perf_counter() - tick
+    print(
+        f"first render (cold: store read and indexes built): {cold:.2f} s; "
+        f"same view again: {warm:.2f} s"
+    )
+    print("| page | median s | p95 s | reruns |")
+    print("| --- | ---: | ---: | ---: |")
+    for page in PAGES:
+        app.switch_page(f"pages/{page}.py").run()
+        timings: list[float] = []
+        for step in range(args.reruns):
+            widget = app.multiselect(key="country")
+            choice = [] if step % 2 else [countries[step % len(countries)]]
+            widget.set_value(choice)
+            tick = time.perf_counter()
+            app.run()
+            timings.append(time.perf_counter() - tick)
+            if app.exception:
+                print(page, "failed:", [e.value for e in app.exception])
+                return 1
+        print(
+            f"| {page} | {statistics.median(timings):.3f} | {_percentile(timings, 0.95):.3f} "
+            f"| {len(timings)} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
