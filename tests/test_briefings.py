@@ -853,3 +853,31 @@ def test_load_files_tolerates_odd_json_value_types(tmp_path):
         "date '[2025]' not understood",
         "",
     ]
+
+
+CANONICAL_ROWS = [
+    # one line per section: taken by the vectorised splitter
+    "What's Happening?\n" + "Japan and the Philippines signed a reciprocal access agreement "
+    "for their forces.\nWhy It's Important?\n" + "The pact lets troops train on each other's "
+    "territory and deepens a growing security partnership.\nWhat's Next?\n" + "Parliaments in "
+    "both countries are expected to ratify the agreement in the coming months.",
+    # wrapped paragraph and a title line: left to parse_briefing
+    "Access pact\nWhat's Happening?\nJapan and the Philippines signed\nan access agreement.\n"
+    "Why It's Important?\nIt deepens ties.\nWhat's Next?\nRatification may follow.",
+    # a short line that reads like a heading must not be taken by the fast path
+    "What's Happening?\nWhat's next\nWhy It's Important?\nShort.\nWhat's Next?\nAlso short.",
+]
+
+
+@pytest.mark.parametrize("text", CANONICAL_ROWS, ids=["one-line", "wrapped-title", "short-lines"])
+def test_load_files_table_sections_match_parse_briefing(tmp_path, text):
+    path = tmp_path / "rows.jsonl"
+    path.write_text(json.dumps({"id": "r1", "text": text}) + "\n", encoding="utf-8")
+    row = load_files([path]).briefings.iloc[0]
+    parsed = parse_briefing(text)
+    assert (row[S.HAPPENING], row[S.IMPORTANCE], row[S.NEXT], row[S.TEXT]) == (
+        parsed["happening"],
+        parsed["importance"],
+        parsed["next"],
+        parsed["body"],
+    )

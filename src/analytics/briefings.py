@@ -669,19 +669,27 @@ def _split_table_sections(table: pd.DataFrame) -> pd.DataFrame:
     updates: dict[str, list[object]] = {
         name: [] for name in (S.TEXT, S.TITLE, *S.SECTIONS, _DATE_RAW, _DATE_KIND)
     }
+    table = _split_canonical_rows(table, hinted)
+    hinted &= table[S.HAPPENING].eq("") & table[S.IMPORTANCE].eq("") & table[S.NEXT].eq("")
     positions = np.flatnonzero(hinted.to_numpy())
-    for position in positions:
-        parsed = parse_briefing(table[S.TEXT].iat[position])
+    if not len(positions):
+        return table
+    texts = table[S.TEXT].to_numpy(dtype=object)[positions]
+    titles = table[S.TITLE].to_numpy(dtype=object)[positions]
+    dates_raw = table[_DATE_RAW].to_numpy(dtype=object)[positions]
+    date_kinds = table[_DATE_KIND].to_numpy(dtype=object)[positions]
+    for index in range(len(positions)):
+        parsed = parse_briefing(texts[index])
         sections = [parsed[name] for name in S.SECTIONS]
-        title = table[S.TITLE].iat[position]
-        body = parsed["body"] if any(sections) else table[S.TEXT].iat[position]
+        title = titles[index]
+        body = parsed["body"] if any(sections) else texts[index]
         if any(sections) and parsed[ROLE_TITLE]:
             if not title:
                 title = parsed[ROLE_TITLE]
             elif parsed[ROLE_TITLE] != title:
                 body = f"{parsed[ROLE_TITLE]}\n\n{body}"
-        date_raw = table[_DATE_RAW].iat[position]
-        date_kind = table[_DATE_KIND].iat[position]
+        date_raw = dates_raw[index]
+        date_kind = date_kinds[index]
         if _is_missing(date_raw) and parsed.get(ROLE_DATE):
             date_raw, date_kind = parsed[ROLE_DATE], DATE_FRONT_MATTER
         for name, value in zip(updates, (body, title, *sections, date_raw, date_kind), strict=True):
@@ -692,6 +700,46 @@ def _split_table_sections(table: pd.DataFrame) -> pd.DataFrame:
         if name == _DATE_RAW:
             table[name] = table[name].astype(object)
         table.iloc[positions, column] = pd.Series(values, dtype=object).to_numpy()
+    return table
+
+
+# The exact layout generated corpora use: the three headings, each followed by one line.
+_CANONICAL_ROW = (
+    r"^What's Happening\?\n(?P<happening>[^\n]*)\n"
+    r"Why It's Important\?\n(?P<importance>[^\n]*)\n"
+    r"What's Next\?\n(?P<next>[^\n]*)$"
+)
+
+
+def _split_canonical_rows(table: pd.DataFrame, hinted: pd.Series) -> pd.DataFrame:
+    """Split rows in the exact canonical layout with one vectorised regex.
+
+    Rows with anything else (a title line, front matter, wrapped paragraphs, markdown)
+    are left for ``parse_briefing``, which this reproduces exactly on the rows it takes.
+    """
+    if not hinted.any():
+        return table
+    extracted = pc.extract_regex(arrow_strings(table[S.TEXT]), _CANONICAL_ROW)
+    parts = {}
+    valid = extracted.is_valid().to_numpy(zero_copy_only=False) & hinted.to_numpy()
+    for name in S.SECTIONS:
+        column = pc.utf8_trim_whitespace(pc.struct_field(extracted, name))
+        values = pd.Series(column.to_numpy(zero_copy_only=False), index=table.index)
+        # A short line could itself read as a heading to parse_briefing: leave such rows.
+        valid &= values.fillna("").str.len().to_numpy() > _HEADING_MAX_CHARS
+        parts[name] = values
+    if not valid.any():
+        return table
+    table = table.copy()
+    for name in S.SECTIONS:
+        table.loc[valid, name] = parts[name][valid]
+    table.loc[valid, S.TEXT] = (
+        parts[S.HAPPENING][valid]
+        + "\n\n"
+        + parts[S.IMPORTANCE][valid]
+        + "\n\n"
+        + parts[S.NEXT][valid]
+    )
     return table
 
 
