@@ -7,6 +7,7 @@ the dashboard use it directly so they never touch a shared cache or the disk.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -91,7 +92,8 @@ def fit_topics(
     model.fit(briefing_text_for_topics(briefings))
     if previous is not None:
         model = align_topics(previous, model)
-    topics = assign_topics(model, briefings)
+    # The fit already embedded every briefing: reuse it rather than read the texts again.
+    topics = assign_topics(model, briefings, embedding=model.embedding_)
     return model, topics, topic_summary(model, briefings, topics)
 
 
@@ -114,7 +116,9 @@ def process(
     report: pd.DataFrame,
     *,
     n_topics: int | str = "auto",
+    previous_model: Any = None,
     progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
 ) -> tuple[Artefacts, Any]:
     """Compute every artefact of a corpus in memory.
 
@@ -122,18 +126,27 @@ def process(
         briefings: the canonical briefing table (see ``analytics.briefings``).
         report: its load report.
         n_topics: ``"auto"`` or a fixed number of topics.
+        previous_model: a fitted topic model whose ids the new topics keep.
         progress: called with ``(fraction_done, message)`` between stages.
+        timings: when given, filled with the seconds each stage took.
 
     Returns:
         ``(artefacts, topic_model)``.
     """
     progress = progress or _noop
-    progress(0.05, "Finding country mentions")
+    timings = timings if timings is not None else {}
+    progress(0.05, f"Finding country mentions in {len(briefings):,} briefings")
+    tick = time.perf_counter()
     mentions, countries = compute_mentions(briefings)
+    timings["mentions"] = time.perf_counter() - tick
     progress(0.35, "Clustering topics")
-    model, topics, summary = fit_topics(briefings, n_topics=n_topics)
+    tick = time.perf_counter()
+    model, topics, summary = fit_topics(briefings, n_topics=n_topics, previous=previous_model)
+    timings["topics"] = time.perf_counter() - tick
     progress(0.65, "Scoring tensions and alliances")
+    tick = time.perf_counter()
     interactions = compute_interactions(briefings, mentions)
+    timings["relations"] = time.perf_counter() - tick
     progress(1.0, "Done")
     versions = reference_versions()
     versions["topic_model"] = f"k={len(summary)}"

@@ -308,53 +308,19 @@ def ensure_store(
             previous_model = previous.topic_model()
         except StoreError:
             previous_model = None
-    artefacts, model, timings = _compute_all(
-        loaded.briefings, loaded.report, n_topics, previous_model, report_progress
+    from analytics.pipeline import process
+
+    artefacts, model = process(
+        loaded.briefings,
+        loaded.report,
+        n_topics=n_topics,
+        previous_model=previous_model,
+        progress=lambda fraction, message: report_progress(0.1 + 0.85 * fraction, message),
+        timings=stages,
     )
-    stages.update(timings)
     store = _write_generation(root, artefacts, model, keys, options)
     report_progress(1.0, "Store ready")
     return store, _summary("full", artefacts, len(files), started, stages)
-
-
-def _compute_all(
-    briefings: pd.DataFrame,
-    report: pd.DataFrame,
-    n_topics: int | str,
-    previous_model: Any,
-    progress: Progress,
-) -> tuple[Artefacts, Any, dict[str, float]]:
-    from analytics import pipeline
-
-    timings: dict[str, float] = {}
-    progress(0.2, f"Finding country mentions in {len(briefings)} briefings")
-    tick = time.perf_counter()
-    mentions, countries = pipeline.compute_mentions(briefings)
-    timings["mentions"] = time.perf_counter() - tick
-    progress(0.45, "Clustering topics")
-    tick = time.perf_counter()
-    model, topics, summary = pipeline.fit_topics(
-        briefings, n_topics=n_topics, previous=previous_model
-    )
-    timings["topics"] = time.perf_counter() - tick
-    progress(0.7, "Scoring tensions and alliances")
-    tick = time.perf_counter()
-    interactions = pipeline.compute_interactions(briefings, mentions)
-    timings["relations"] = time.perf_counter() - tick
-    versions = pipeline.reference_versions()
-    versions["topic_model"] = f"k={len(summary)}"
-    artefacts = Artefacts(
-        briefings=briefings,
-        report=report,
-        mentions=mentions,
-        countries=countries,
-        topics=topics,
-        topic_summary=summary,
-        interactions=interactions,
-        fingerprint=pipeline.corpus_fingerprint(briefings),
-        versions=versions,
-    )
-    return artefacts, model, timings
 
 
 def _ingest_added(
