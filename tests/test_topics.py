@@ -16,12 +16,14 @@ from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analytics import schema as S
-from analytics.errors import InputError, StoreError
+from analytics.errors import AnalyticsError, InputError, StoreError
 from analytics.topic_features import (
+    actor_stop_words,
     label_stop_words,
     news_stop_words,
     strip_datelines,
     tokens,
+    topic_stop_words,
 )
 from analytics.topics import (
     LABEL_SEPARATOR,
@@ -29,6 +31,9 @@ from analytics.topics import (
     SUMMARY_COLUMNS,
     TOPIC_COLUMNS,
     TopicModel,
+    TopicModelNotFittedError,
+    _absorb_small_topics,
+    _topic_range,
     align_topics,
     assign_topics,
     briefing_text_for_topics,
@@ -52,6 +57,32 @@ FIXTURE_COUNTRY_WORDS = {
     "china",
 }
 THEMES = ("oil", "election", "military", "harvest")
+# Every word of the leaders named in leaders.csv: none may reach a label or top terms.
+FIXTURE_LEADER_WORDS = {
+    "vladimir",
+    "putin",
+    "ursula",
+    "von",
+    "der",
+    "leyen",
+    "volodymyr",
+    "zelensky",
+    "kim",
+    "jong",
+    "un",
+    "yoon",
+    "suk",
+    "yeol",
+    "sanae",
+    "takaichi",
+    "lai",
+    "ching",
+    "te",
+    "xi",
+    "jinping",
+    "marco",
+    "rubio",
+}
 
 
 @pytest.fixture(scope="module")
@@ -98,10 +129,26 @@ def test_topic_model_init_stores_params_only() -> None:
     assert not [name for name in vars(model) if name.endswith("_")]
 
 
-@pytest.mark.parametrize("method", ["transform", "predict", "similarity"])
-def test_topic_model_before_fit_raises_not_fitted(method: str) -> None:
-    with pytest.raises(NotFittedError, match="not fitted"):
+@pytest.mark.parametrize("method", ["transform", "predict", "similarity", "embed"])
+@pytest.mark.parametrize(
+    "error",
+    [NotFittedError, AnalyticsError, TopicModelNotFittedError],
+    ids=["sklearn", "app", "own"],
+)
+def test_topic_model_before_fit_raises_not_fitted(method: str, error: type) -> None:
+    with pytest.raises(error, match="not fitted yet: call fit"):
         getattr(TopicModel(), method)(["crude oil output"])
+
+
+@pytest.mark.parametrize("error", [NotFittedError, AnalyticsError], ids=["sklearn", "app"])
+def test_topic_tables_before_fit_raise_not_fitted(error: type, briefings) -> None:
+    with pytest.raises(error, match="call fit"):
+        assign_topics(TopicModel(), briefings)
+    topics = pd.DataFrame({c: [] for c in TOPIC_COLUMNS})
+    with pytest.raises(error, match="call fit"):
+        topic_summary(TopicModel(), briefings, topics)
+    with pytest.raises(error, match="call fit"):
+        TopicModel().save(Path("unused"))
 
 
 def test_topic_model_fit_returns_self(texts: list[str]) -> None:
@@ -120,6 +167,7 @@ def test_topic_model_fit_returns_self(texts: list[str]) -> None:
             r"min_topics must not exceed max_topics; got \(9, 3\)",
         ),
         ({"min_topics": 0}, "min_topics must be a positive integer; got 0"),
+        ({"min_topic_size": 0}, "min_topic_size must be a positive integer; got 0"),
         ({"temperature": 0.0}, "temperature must be positive; got 0.0"),
         ({"n_components": 0}, "n_components must be a positive integer; got 0"),
         ({"ngram_range": (2, 1)}, r"ngram_range must be .*; got \(2, 1\)"),
@@ -130,6 +178,7 @@ def test_topic_model_fit_returns_self(texts: list[str]) -> None:
         "text-topics",
         "min-above-max",
         "zero-min",
+        "zero-size",
         "zero-temp",
         "zero-dims",
         "ngrams",
@@ -187,7 +236,7 @@ def test_news_stop_words_reads_scopes(tmp_path: Path) -> None:
     [
         (None, "features", "topic stop-word file not found"),
         ("word,category\nsaid,x\n", "features", "needs a 'term' column; got columns"),
-        ("term\nsaid\n", "titles", "scope must be one of features, labels; got 'titles'"),
+        ("term\nsaid\n", "titles", "scope must be one of features, labels, keep; got 'titles'"),
     ],
     ids=["missing", "no-term-column", "bad-scope"],
 )
@@ -199,6 +248,14 @@ def test_news_stop_words_invalid_input_raises(
         path.write_text(content)
     with pytest.raises(InputError, match=match):
         news_stop_words(path, scope=scope)
+
+
+def test_actor_stop_words_hold_leader_names() -> None:
+    assert {"putin", "vladimir", "jinping", "takaichi", "yoon", "zelensky"} <= actor_stop_words()
+    stop = set(topic_stop_words())
+    assert {"putin", "leyen", "ursula", "indo", "pacific"} <= stop
+    # Ordinary words that are also part of a name (scope=keep) stay features.
+    assert not {"major", "park", "mark"} & stop
 
 
 # -- clustering ---------------------------------------------------------------------------
@@ -247,6 +304,66 @@ def test_topic_model_fit_shuffled_input_is_identical(
     assert shuffled.topic_labels_ == model.topic_labels_
     assert shuffled.top_terms_ == model.top_terms_
     assert shuffled.centroids_.tobytes() == model.centroids_.tobytes()
+
+
+@pytest.mark.parametrize(
+    ("n", "min_topics", "max_topics", "expected"),
+    [
+        # high = min(max_topics, floor(1.5 * sqrt(n)), n // 3); low = min(min_topics, high)
+        (1, 10, 80, (1, 1)),
+        (10, 10, 80, (3, 3)),  # 1.5 * 3.16 = 4.7 -> 4; 10 // 3 = 3
+        (40, 10, 80, (9, 9)),  # 1.5 * 6.32 = 9.5 -> 9; 40 // 3 = 13
+        (40, 2, 8, (2, 8)),
+        (160, 10, 80, (10, 18)),  # 1.5 * 12.65 = 18.97 -> 18
+        (2844, 10, 80, (10, 79)),  # 1.5 * 53.33 = 79.99 -> 79
+        (2845, 10, 80, (10, 80)),  # 1.5 * 53.34 = 80.01 -> 80
+        (19043, 10, 80, (10, 80)),
+    ],
+    ids=[
+        "one",
+        "ten",
+        "fixtures",
+        "fixtures-narrow",
+        "sample",
+        "below-80",
+        "reaches-80",
+        "reuters",
+    ],
+)
+def test_topic_range_shrinks_for_small_corpora(
+    n: int, min_topics: int, max_topics: int, expected: tuple[int, int]
+) -> None:
+    assert _topic_range(min_topics, max_topics, n) == expected
+
+
+def test_absorb_small_topics_merges_into_most_similar() -> None:
+    # Topic 0: prototypes at 0 and 10 degrees; topic 1: at 90 degrees; topic 2: one
+    # prototype at 30 degrees. Mean cosine of topic 2 to topic 0: (0.866 + 0.940) / 2
+    # = 0.903; to topic 1: 0.5. Texts: 4 in topic 0, 3 in topic 1, 1 in topic 2.
+    angles = np.radians([0.0, 10.0, 90.0, 30.0])
+    prototypes = np.column_stack([np.cos(angles), np.sin(angles)])
+    prototype_topics = np.array([0, 0, 1, 2])
+    nearest = np.array([0, 0, 1, 1, 2, 2, 2, 3])
+    assert np.bincount(prototype_topics[nearest]).tolist() == [4, 3, 1]
+    assert _absorb_small_topics(prototypes, prototype_topics, nearest, 1).tolist() == [0, 0, 1, 2]
+    assert _absorb_small_topics(prototypes, prototype_topics, nearest, 3).tolist() == [0, 0, 1, 0]
+    # Minimum 4: topic 2 joins topic 0 (5 texts), then topic 1 (3 texts) joins it too.
+    assert _absorb_small_topics(prototypes, prototype_topics, nearest, 4).tolist() == [0, 0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("params", "min_size"),
+    [({"n_topics": 8, "min_topic_size": 5}, 5), ({"min_topics": 2, "max_topics": 12}, 3)],
+    ids=["fixed-k", "automatic"],
+)
+def test_topic_model_fit_has_no_topic_below_min_size(
+    params: dict, min_size: int, texts: list[str]
+) -> None:
+    model = TopicModel(**params).fit(texts)
+    sizes = np.bincount(model.labels_, minlength=model.n_topics_)
+    assert sizes.min() >= min_size, sizes
+    assert len(model.topic_labels_) == len(model.top_terms_) == model.n_topics_
+    assert model.predict(texts).tolist() == model.labels_.tolist()
 
 
 def test_topic_model_ids_follow_size_then_hash(texts: list[str]) -> None:
@@ -298,6 +415,27 @@ def test_topic_model_labels_hold_no_stop_or_country_words(model: TopicModel) -> 
         assert not words & FIXTURE_COUNTRY_WORDS, terms
 
 
+@pytest.fixture(scope="module")
+def leader_briefings(fixtures_dir: Path) -> pd.DataFrame:
+    """15 briefings (3 themes) that name leaders in every sentence."""
+    return pd.read_csv(fixtures_dir / "topics" / "leaders.csv", dtype=str)
+
+
+@pytest.mark.parametrize("n_topics", [3, None], ids=["fixed-k", "automatic"])
+def test_topic_model_labels_hold_no_leader_names(n_topics, leader_briefings) -> None:
+    model = TopicModel(n_topics=n_topics, min_topics=2, max_topics=5)
+    model.fit(briefing_text_for_topics(leader_briefings))
+    for label, terms in zip(model.topic_labels_, model.top_terms_, strict=True):
+        words = {word for term in [*terms, label] for word in tokens(term)}
+        assert not words & FIXTURE_LEADER_WORDS, (label, terms)
+    partition = _partition_by(model.labels_, leader_briefings["theme"])
+    assert all(len(ids) == 1 for ids in partition.values()), partition
+
+
+def _partition_by(labels: np.ndarray, themes: pd.Series) -> dict[str, set[int]]:
+    return {t: set(labels[(themes == t).to_numpy()].tolist()) for t in themes.unique()}
+
+
 def test_topic_model_labels_name_the_theme(model: TopicModel, briefings) -> None:
     expected = {"oil": "crude", "election": "ballot", "military": "military", "harvest": "harvest"}
     for theme, word in expected.items():
@@ -343,6 +481,24 @@ def test_topic_summary_lists_every_topic(model: TopicModel, briefings) -> None:
         members = ids.split("|")
         assert len(members) == 3
         assert (by_id[members] == topic_id).all()
+
+
+def test_assign_topics_with_embedding_matches_texts(model: TopicModel, briefings) -> None:
+    from_texts = assign_topics(model, briefings)
+    from_embedding = assign_topics(model, briefings, embedding=model.embedding_)
+    pd.testing.assert_frame_equal(from_embedding, from_texts, rtol=1e-9)
+    np.testing.assert_allclose(
+        model.fit_transform(briefing_text_for_topics(briefings)),
+        model.transform(briefing_text_for_topics(briefings)),
+        rtol=1e-9,
+    )
+
+
+def test_assign_topics_embedding_wrong_rows_raises(model: TopicModel, briefings) -> None:
+    with pytest.raises(InputError, match="one row per briefing \\(40\\); got 39 rows"):
+        assign_topics(model, briefings, embedding=model.embedding_[:39])
+    with pytest.raises(InputError, match=r"vectors must have shape \(texts, \d+\); got shape"):
+        model.transform_embedding(np.ones((2, 1)))
 
 
 def test_topic_summary_representatives_match_model(model: TopicModel, briefings) -> None:

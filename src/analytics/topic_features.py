@@ -2,8 +2,8 @@
 
 Topics should say *what* a briefing is about, not *who* is in it, nor how a newswire
 writes: so the vocabulary drops English stop words, news boilerplate (the editable
-``data/topic_stopwords.csv``), every country name, demonym and capital, numbers and
-tokens holding digits.
+``data/topic_stopwords.csv``), every country name, demonym and capital, every word of
+an office holder's name (``data/actors.csv``), numbers and tokens holding digits.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from analytics.errors import InputError
 from analytics.paths import data_dir
 
 STOPWORDS_FILE = "topic_stopwords.csv"
-SCOPES: tuple[str, ...] = ("features", "labels")
+SCOPES: tuple[str, ...] = ("features", "labels", "keep")
 
 # Letters only, at least two: drops numbers, tokens with digits ("1987", "4th", "q3")
 # and the single letters left over from "U.S." or "What's".
@@ -57,8 +57,10 @@ def news_stop_words(path: Path | None = None, *, scope: str = "features") -> fro
         path: the CSV file; defaults to ``data/topic_stopwords.csv``.
         scope: ``features`` for words dropped from the vocabulary; ``labels`` for words
             kept as features (they tell kinds of story apart, such as the "shr" and
-            "qtr" of earnings tables) but never shown in a label or top terms. Rows
-            without a ``scope`` column count as ``features``.
+            "qtr" of earnings tables) but never shown in a label or top terms; ``keep``
+            for ordinary words that are also part of a name ("major", "park") and so
+            must never be dropped as a name. Rows without a ``scope`` column count as
+            ``features``.
 
     Returns:
         The lower-cased tokens of every term (a multi-word term contributes each word).
@@ -86,6 +88,30 @@ def news_stop_words(path: Path | None = None, *, scope: str = "features") -> fro
 def label_stop_words() -> frozenset[str]:
     """Words kept as features but never shown in topic labels or top terms."""
     return news_stop_words(scope="labels")
+
+
+def keep_words() -> frozenset[str]:
+    """Ordinary words never dropped as part of a name (``scope=keep`` in the CSV)."""
+    return news_stop_words(scope="keep")
+
+
+def actor_stop_words() -> frozenset[str]:
+    """Word tokens of every office holder's name in ``data/actors.csv``.
+
+    "Vladimir Putin" contributes "vladimir" and "putin": a topic is about what
+    happens, and leaders move between topics. Empty when the gazetteer is unavailable.
+    """
+    return _actor_stop_words()
+
+
+@lru_cache(maxsize=1)
+def _actor_stop_words() -> frozenset[str]:
+    try:
+        gazetteer = importlib.import_module("analytics.gazetteer")
+        names: Iterable[str] = gazetteer.load_gazetteer().actors["surface"]
+    except (ImportError, AttributeError, KeyError):
+        names = []
+    return frozenset(_word_tokens(names))
 
 
 def country_stop_words() -> frozenset[str]:
@@ -128,8 +154,13 @@ def _word_tokens(terms: Iterable[str]) -> list[str]:
 
 
 def topic_stop_words(extra: Iterable[str] = ()) -> list[str]:
-    """English, news boilerplate and country stop words, plus ``extra``, sorted."""
-    words = set(ENGLISH_STOP_WORDS) | news_stop_words() | country_stop_words()
+    """English, news boilerplate, country and actor stop words, plus ``extra``, sorted.
+
+    Words marked ``scope=keep`` are removed from the country and actor words only:
+    "major" stays a feature although it is also a name.
+    """
+    names = (country_stop_words() | actor_stop_words()) - keep_words()
+    words = set(ENGLISH_STOP_WORDS) | news_stop_words() | names
     words |= set(_word_tokens(extra))
     # A stop word must survive the tokenizer unchanged to be recognised.
     return sorted(word for word in words if _TOKEN.fullmatch(word))

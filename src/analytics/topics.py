@@ -1,9 +1,10 @@
 """Topic clustering of briefings as a scikit-learn estimator, with labels and stable ids.
 
 Pipeline: sublinear TF-IDF over a vocabulary without stop words, news boilerplate,
-country names and numbers -> LSA (truncated SVD) -> unit-length vectors -> many
+country and leader names and numbers -> LSA (truncated SVD) -> unit-length vectors -> many
 small spherical k-means clusters (prototypes) -> average-linkage merge of the
-prototypes into topics. Every briefing gets exactly one primary topic and a weight
+prototypes into topics -> topics below ``min_topic_size`` texts merged into their
+most similar topic. Every briefing gets exactly one primary topic and a weight
 on every topic (softmax of its cosine similarity to each topic's closest
 prototype); there is no outlier bucket. Why this design: docs/eval-topics.md.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,11 +34,12 @@ from scipy.spatial.distance import squareform
 from sklearn.base import BaseEstimator
 from sklearn.cluster import kmeans_plusplus
 from sklearn.decomposition import TruncatedSVD
+from sklearn.exceptions import NotFittedError as SklearnNotFittedError
 from sklearn.metrics import adjusted_rand_score
 from sklearn.utils.validation import check_is_fitted
 
+from analytics import errors, timeseries
 from analytics import schema as S
-from analytics import timeseries
 from analytics.errors import InputError, StoreError
 from analytics.topic_features import (
     content_hashes,
@@ -69,6 +72,31 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
 )
 SHARE = "share"
 SHARE_COLUMNS: tuple[str, ...] = (S.PERIOD, S.TOPIC_ID, S.TOPIC_LABEL, S.N_BRIEFINGS, SHARE)
+# Automatic number of topics: at most TOPICS_PER_SQRT_TEXT * sqrt(distinct texts).
+TOPICS_PER_SQRT_TEXT = 1.5
+# Below this many distinct texts the stability runs are cheap but their agreement
+# noisy (3 runs on the 160-briefing sample picked anything from 10 to 18 topics
+# depending on the seed): use at least SMALL_CORPUS_RUNS of them.
+SMALL_CORPUS = 2000
+SMALL_CORPUS_RUNS = 10
+
+
+class TopicModelNotFittedError(errors.NotFittedError, SklearnNotFittedError):
+    """A topic model was used before ``fit``.
+
+    Both an ``analytics.errors.AnalyticsError`` (what the app catches) and scikit-learn's
+    ``NotFittedError`` (what estimator tooling expects).
+    """
+
+
+def _check_fitted(model: TopicModel) -> None:
+    try:
+        check_is_fitted(model, "prototypes_")
+    except SklearnNotFittedError as error:
+        raise TopicModelNotFittedError(
+            f"this {type(model).__name__} is not fitted yet: call fit(texts) first; "
+            f"got a model without topics"
+        ) from error
 
 
 class TopicModel(BaseEstimator):
@@ -83,14 +111,21 @@ class TopicModel(BaseEstimator):
     Parameters:
         n_topics: number of topics; ``None`` or ``"auto"`` chooses the most stable number in
             ``[min_topics, max_topics]`` (see ``selection_scores_``).
-        min_topics, max_topics: range searched when ``n_topics`` is ``None``.
-        n_components: LSA dimensions.
+        min_topics, max_topics: range searched when ``n_topics`` is ``None``; on small
+            corpora the upper bound shrinks to ``1.5 * sqrt(n)`` and ``n // 3`` for ``n``
+            distinct texts (``_topic_range``).
+        min_topic_size: a topic with fewer texts is merged into its most similar topic
+            (average prototype similarity), smallest first, so ``n_topics_`` may end
+            below ``n_topics``; capped at ``n // n_topics`` so a requested number of
+            topics stays reachable.
+        n_components: LSA dimensions (at most a quarter of the distinct texts).
         n_prototypes: small clusters merged into topics (fewer on small corpora).
         ngram_range: word n-grams counted as terms.
         min_df, max_df: document-frequency bounds of a term (count or fraction).
         temperature: softness of the topic weights (softmax of cosine / temperature).
         n_stability_runs: clusterings of random subsamples compared to choose the
-            number of topics.
+            number of topics (at least 10 below 2,000 distinct texts, where they are
+            cheap and three are too noisy).
         subsample: fraction of the texts each of those clusterings sees.
         extra_stop_words: further words to drop, on top of the bundled lists.
         random_state: seed of every random choice.
@@ -98,8 +133,9 @@ class TopicModel(BaseEstimator):
     Fitted attributes:
         n_topics_, topic_ids_, topic_labels_, top_terms_ (10 per topic),
         top_term_weights_, labels_ (topic id of each training text, in input order),
-        representative_docs_ (indices into the training texts, closest to the
-        centroid first), vocabulary_, idf_, components_ (LSA), prototypes_,
+        representative_docs_ (indices into the training texts, highest weight on
+        their topic first), embedding_ (unit LSA vectors of the training texts, in
+        input order; not saved), vocabulary_, idf_, components_ (LSA), prototypes_,
         prototype_topics_ (topic id of each prototype), centroids_, stop_words_,
         selection_scores_ (number of topics -> mean adjusted Rand index between runs).
     """
@@ -110,6 +146,7 @@ class TopicModel(BaseEstimator):
         *,
         min_topics: int = 10,
         max_topics: int = 80,
+        min_topic_size: int = 3,
         n_components: int = 200,
         n_prototypes: int = 200,
         ngram_range: tuple[int, int] = (1, 1),
@@ -124,6 +161,7 @@ class TopicModel(BaseEstimator):
         self.n_topics = n_topics
         self.min_topics = min_topics
         self.max_topics = max_topics
+        self.min_topic_size = min_topic_size
         self.n_components = n_components
         self.n_prototypes = n_prototypes
         self.ngram_range = ngram_range
@@ -157,7 +195,7 @@ class TopicModel(BaseEstimator):
         counts, vocabulary = self._count_terms(sorted_texts, stop_words)
         idf = inverse_document_frequency(counts)
         weights = tfidf(counts, idf)
-        components = self._lsa_components(weights)
+        components = self._lsa_components(weights, n_distinct)
         vectors = _unit_rows(np.asarray(weights @ components.T))
 
         rng = np.random.RandomState(self.random_state)
@@ -168,9 +206,14 @@ class TopicModel(BaseEstimator):
                 vectors,
                 range(low, high + 1),
                 n_prototypes=max(n_prototypes, high),
-                n_runs=self.n_stability_runs,
+                n_runs=(
+                    max(self.n_stability_runs, SMALL_CORPUS_RUNS)
+                    if n_distinct < SMALL_CORPUS
+                    else self.n_stability_runs
+                ),
                 fraction=self.subsample,
                 rng=rng,
+                min_size=min(self.min_topic_size, max(1, len(texts) // high)),
             )
         else:
             if self.n_topics > n_distinct:
@@ -183,6 +226,9 @@ class TopicModel(BaseEstimator):
             vectors, max(n_prototypes, n_topics), seed=rng.randint(2**31 - 1)
         )
         prototype_topics = _merge_prototypes(prototypes, [n_topics])[:, 0]
+        min_size = min(self.min_topic_size, max(1, len(texts) // n_topics))
+        prototype_topics = _absorb_small_topics(prototypes, prototype_topics, nearest, min_size)
+        n_topics = int(prototype_topics.max()) + 1
         prototype_topics, assigned = _canonical_numbering(
             prototype_topics, prototype_topics[nearest], sorted_hashes, n_topics
         )
@@ -209,8 +255,16 @@ class TopicModel(BaseEstimator):
         labels = np.empty(len(texts), dtype=np.int64)
         labels[order] = assigned
         self.labels_ = labels
-        self.representative_docs_ = _representatives(vectors, centroids, assigned, order)
+        embedding = np.empty_like(vectors)
+        embedding[order] = vectors
+        self.embedding_ = embedding
+        primary_weight = self.transform_embedding(embedding)[np.arange(len(texts)), labels]
+        self.representative_docs_ = _representatives(primary_weight, labels, n_topics)
         return self
+
+    def fit_transform(self, X: Sequence[str], y: Any = None) -> np.ndarray:
+        """Fit on ``X`` and return its topic weights, without embedding ``X`` twice."""
+        return self.fit(X).transform_embedding(self.embedding_)
 
     def _ngrams(self) -> tuple[int, int]:
         low, high = self.ngram_range
@@ -240,7 +294,7 @@ class TopicModel(BaseEstimator):
             raise InputError(f"n_components must be a positive integer; got {self.n_components!r}")
         if not self.temperature > 0:
             raise InputError(f"temperature must be positive; got {self.temperature!r}")
-        for name in ("n_prototypes", "n_stability_runs"):
+        for name in ("n_prototypes", "n_stability_runs", "min_topic_size"):
             value = getattr(self, name)
             if not isinstance(value, int | np.integer) or value < 1:
                 raise InputError(f"{name} must be a positive integer; got {value!r}")
@@ -272,9 +326,12 @@ class TopicModel(BaseEstimator):
                 ) from error
         return sp.csr_matrix(counts), vectorizer.get_feature_names_out()
 
-    def _lsa_components(self, weights: sp.csr_matrix) -> np.ndarray:
+    def _lsa_components(self, weights: sp.csr_matrix, n_distinct: int) -> np.ndarray:
         n_docs, n_terms = weights.shape
-        n_components = min(self.n_components, n_docs - 1, n_terms - 1)
+        # At most a quarter of the distinct texts: with as many dimensions as texts
+        # LSA reduces nothing and small corpora cluster on word noise (sample corpus:
+        # 11 topics, one of 59 briefings, with 159 dimensions; 17 readable ones with 40).
+        n_components = min(self.n_components, n_docs - 1, n_terms - 1, n_distinct // 4)
         if n_components < 2:
             # Too small for LSA: keep the term space itself.
             return np.eye(n_terms)
@@ -288,9 +345,9 @@ class TopicModel(BaseEstimator):
         """Unit-length LSA vectors of the texts ``X`` (the space topics live in).
 
         Raises:
-            sklearn.exceptions.NotFittedError: before ``fit``.
+            TopicModelNotFittedError: before ``fit``.
         """
-        check_is_fitted(self, "prototypes_")
+        _check_fitted(self)
         texts = _check_texts(X, allow_empty=True)
         if not texts:
             return np.zeros((0, self.components_.shape[0]))
@@ -307,9 +364,12 @@ class TopicModel(BaseEstimator):
         the topic's prototypes.
 
         Raises:
-            sklearn.exceptions.NotFittedError: before ``fit``.
+            TopicModelNotFittedError: before ``fit``.
         """
-        to_prototypes = self.embed(X) @ self.prototypes_.T
+        return self._similarity_of_embedding(self.embed(X))
+
+    def _similarity_of_embedding(self, vectors: np.ndarray) -> np.ndarray:
+        to_prototypes = vectors @ self.prototypes_.T
         result = np.full((len(to_prototypes), len(self.topic_ids_)), -1.0)
         for column, topic_id in enumerate(self.topic_ids_):
             members = self.prototype_topics_ == topic_id
@@ -321,12 +381,32 @@ class TopicModel(BaseEstimator):
         """Topic weights of each text (rows sum to 1), columns in ``topic_ids_`` order.
 
         Raises:
-            sklearn.exceptions.NotFittedError: before ``fit``.
+            TopicModelNotFittedError: before ``fit``.
         """
         return _softmax(self.similarity(X) / self.temperature)
 
+    def transform_embedding(self, vectors: np.ndarray) -> np.ndarray:
+        """Topic weights of texts already embedded by ``embed`` (or ``embedding_``).
+
+        Raises:
+            TopicModelNotFittedError: before ``fit``.
+            InputError: when ``vectors`` is not a 2-D array of LSA vectors.
+        """
+        _check_fitted(self)
+        vectors = np.asarray(vectors, dtype=np.float64)
+        width = self.components_.shape[0]
+        if vectors.ndim != 2 or vectors.shape[1] != width:
+            raise InputError(
+                f"vectors must have shape (texts, {width}); got shape {vectors.shape!r}"
+            )
+        return _softmax(self._similarity_of_embedding(vectors) / self.temperature)
+
     def predict(self, X: Sequence[str]) -> np.ndarray:
-        """Primary topic id of each text (the most similar centroid)."""
+        """Primary topic id of each text (the topic of its most similar prototype).
+
+        Raises:
+            TopicModelNotFittedError: before ``fit``.
+        """
         similarity = self.similarity(X)
         return self.topic_ids_[np.argmax(similarity, axis=1)] if len(similarity) else np.array([])
 
@@ -340,7 +420,7 @@ class TopicModel(BaseEstimator):
         Raises:
             InputError: when the model has no such topic.
         """
-        check_is_fitted(self, "prototypes_")
+        _check_fitted(self)
         matches = np.flatnonzero(self.topic_ids_ == topic_id)
         if len(matches) == 0:
             raise InputError(
@@ -356,7 +436,7 @@ class TopicModel(BaseEstimator):
         Returns:
             The directory written to (created if needed).
         """
-        check_is_fitted(self, "prototypes_")
+        _check_fitted(self)
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         arrays_path = directory / ARRAYS_FILE
@@ -484,9 +564,57 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 
 
 def _topic_range(min_topics: int, max_topics: int, n_distinct: int) -> tuple[int, int]:
-    """Clamp the searched range so every topic can hold about three distinct texts."""
-    high = max(1, min(max_topics, n_distinct // 3))
+    """The searched range of numbers of topics, clamped for small corpora.
+
+    The upper bound is the smallest of ``max_topics``, ``floor(1.5 * sqrt(n))`` and
+    ``n // 3`` (``n`` distinct texts): 160 briefings get at most 18 topics, a dashboard
+    can still read them, while 2,845 texts or more keep the default 80. The lower
+    bound never exceeds the upper one.
+    """
+    by_sqrt = int(TOPICS_PER_SQRT_TEXT * math.sqrt(n_distinct))
+    high = max(1, min(max_topics, by_sqrt, n_distinct // 3))
     return min(min_topics, high), high
+
+
+def _absorb_small_topics(
+    prototypes: np.ndarray,
+    prototype_topics: np.ndarray,
+    nearest: np.ndarray,
+    min_size: int,
+    similarity: np.ndarray | None = None,
+) -> np.ndarray:
+    """Merge every topic with fewer than ``min_size`` texts into its most similar topic.
+
+    The smallest topic goes first (ties: lowest number); its most similar topic is
+    the one with the highest mean cosine between their prototypes, the criterion
+    that built the topics. Sizes are recounted after each merge. ``similarity`` is
+    ``prototypes @ prototypes.T`` when the caller already has it.
+
+    Returns:
+        The topic of every prototype, renumbered 0.. without gaps.
+    """
+    topics = prototype_topics.copy()
+    # Texts per prototype, counted once: topic sizes are then sums over prototypes.
+    prototype_sizes = np.bincount(nearest, minlength=len(prototypes)).astype(np.float64)
+    while True:
+        present = np.unique(topics)
+        if len(present) < 2:
+            break
+        n_ids = int(topics.max()) + 1
+        sizes = np.bincount(topics, weights=prototype_sizes, minlength=n_ids)[present]
+        if sizes.min() >= min_size:
+            break
+        small = present[np.lexsort((present, sizes))[0]]
+        members = topics == small
+        if similarity is None:
+            similarity = prototypes @ prototypes.T
+        affinity = similarity[members].mean(axis=0)
+        # Mean affinity of the small topic to every topic, then the best other one.
+        mean_affinity = np.bincount(topics, weights=affinity, minlength=n_ids)[present]
+        mean_affinity /= np.bincount(topics, minlength=n_ids)[present]
+        mean_affinity[present == small] = -np.inf
+        topics[members] = present[int(np.argmax(mean_affinity))]
+    return np.unique(topics, return_inverse=True)[1].astype(np.int64)
 
 
 def _choose_n_topics(
@@ -497,6 +625,7 @@ def _choose_n_topics(
     n_runs: int,
     fraction: float,
     rng: np.random.RandomState,
+    min_size: int = 1,
 ) -> tuple[int, dict[int, float]]:
     """Pick the number of topics whose partition is most reproducible.
 
@@ -518,7 +647,17 @@ def _choose_n_topics(
         n_clusters = max(candidates[-1], min(n_prototypes, size // 2))
         prototypes, _ = _spherical_kmeans(vectors[sample], n_clusters, seed=rng.randint(2**31 - 1))
         nearest = np.argmax(vectors @ prototypes.T, axis=1)
-        runs.append(_merge_prototypes(prototypes, candidates)[nearest])
+        cuts = _merge_prototypes(prototypes, candidates)
+        if min_size > 1:
+            # Compare the topics a user would see: small clusters absorbed.
+            similarity = prototypes @ prototypes.T
+            cuts = np.column_stack(
+                [
+                    _absorb_small_topics(prototypes, cuts[:, j], nearest, min_size, similarity)
+                    for j in range(cuts.shape[1])
+                ]
+            )
+        runs.append(cuts[nearest])
     scores: dict[int, float] = {}
     for column, k in enumerate(candidates):
         agreement = [
@@ -658,16 +797,20 @@ def _unique_labels(term_scores: np.ndarray, vocabulary: np.ndarray) -> list[str]
     return labels
 
 
-def _representatives(
-    vectors: np.ndarray, centroids: np.ndarray, assigned: np.ndarray, order: np.ndarray
-) -> np.ndarray:
-    """Indices (input order) of the texts closest to each centroid; -1 pads small topics."""
-    fit = np.einsum("ij,ij->i", vectors, centroids[assigned])
-    result = np.full((len(centroids), N_REPRESENTATIVES), -1, dtype=np.int64)
-    ranking = np.lexsort((order, -fit, assigned))
-    for topic in range(len(centroids)):
-        members = ranking[assigned[ranking] == topic][:N_REPRESENTATIVES]
-        result[topic, : len(members)] = order[members]
+def _representatives(weight: np.ndarray, labels: np.ndarray, n_topics: int) -> np.ndarray:
+    """Indices of each topic's texts with the highest weight on it; -1 pads small topics.
+
+    Ties go to the earlier text. ``topic_summary`` ranks briefings the same way from
+    the ``weight`` column of ``assign_topics``.
+    """
+    result = np.full((n_topics, N_REPRESENTATIVES), -1, dtype=np.int64)
+    ranking = np.lexsort((np.arange(len(weight)), -weight, labels))
+    ranked_labels = labels[ranking]
+    starts = np.searchsorted(ranked_labels, np.arange(n_topics))
+    ends = np.searchsorted(ranked_labels, np.arange(n_topics), side="right")
+    for topic in range(n_topics):
+        members = ranking[starts[topic] : min(ends[topic], starts[topic] + N_REPRESENTATIVES)]
+        result[topic, : len(members)] = members
     return result
 
 
@@ -707,8 +850,8 @@ def topic_similarity(previous: TopicModel, current: TopicModel) -> np.ndarray:
     Returns:
         An array of shape (previous topics, current topics), in ``topic_ids_`` order.
     """
-    check_is_fitted(previous, "prototypes_")
-    check_is_fitted(current, "prototypes_")
+    _check_fitted(previous)
+    _check_fitted(current)
     terms = sorted({t for row in previous.top_terms_ + current.top_terms_ for t in row})
     column = {term: j for j, term in enumerate(terms)}
 
@@ -739,7 +882,7 @@ def align_topics(
 
     Raises:
         ValueError (``InputError``): when ``min_similarity`` is outside [0, 1].
-        sklearn.exceptions.NotFittedError: when either model is not fitted.
+        TopicModelNotFittedError: when either model is not fitted.
     """
     if not 0 <= min_similarity <= 1:
         raise InputError(f"min_similarity must be within [0, 1]; got {min_similarity!r}")
@@ -794,21 +937,35 @@ def briefing_text_for_topics(briefings: pd.DataFrame) -> list[str]:
     return (titles + "\n\n" + bodies).str.strip().tolist()
 
 
-def assign_topics(model: TopicModel, briefings: pd.DataFrame) -> pd.DataFrame:
+def assign_topics(
+    model: TopicModel, briefings: pd.DataFrame, *, embedding: np.ndarray | None = None
+) -> pd.DataFrame:
     """The primary topic of every briefing.
 
     Parameters:
         model: a fitted ``TopicModel``.
         briefings: the briefing table (``briefing_id``, ``title``, ``text``, ``date``).
+        embedding: the briefings' LSA vectors when already known, one row per
+            briefing in the same order (``model.embedding_`` right after fitting on
+            ``briefing_text_for_topics(briefings)``); saves reading the texts again.
 
     Returns:
         One row per briefing: ``briefing_id``, ``topic_id``, ``topic_label``, ``weight``
         (the weight of the primary topic) and ``date``.
 
     Raises:
-        sklearn.exceptions.NotFittedError: when ``model`` is not fitted.
+        TopicModelNotFittedError: when ``model`` is not fitted.
+        InputError: when ``embedding`` does not have one row per briefing.
     """
-    weights = model.transform(briefing_text_for_topics(briefings))
+    if embedding is None:
+        weights = model.transform(briefing_text_for_topics(briefings))
+    else:
+        if len(embedding) != len(briefings):
+            raise InputError(
+                f"embedding must have one row per briefing ({len(briefings)}); "
+                f"got {len(embedding)} rows"
+            )
+        weights = model.transform_embedding(embedding)
     primary = np.argmax(weights, axis=1) if len(weights) else np.zeros(0, dtype=np.int64)
     labels = np.array(model.topic_labels_, dtype=object)
     return pd.DataFrame(
@@ -826,35 +983,35 @@ def assign_topics(model: TopicModel, briefings: pd.DataFrame) -> pd.DataFrame:
 def topic_summary(model: TopicModel, briefings: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
     """One row per topic: label, top terms, size and its most representative briefings.
 
+    No text is read again: a topic's representatives are its briefings with the
+    highest ``weight`` on it, as ``assign_topics`` computed them (the same ranking
+    as ``representative_docs_``).
+
     Parameters:
         model: the fitted model ``topics`` was assigned with.
-        briefings: the briefing table (for the texts).
+        briefings: the briefing table; only briefings listed in it can represent a topic.
         topics: the output of ``assign_topics``.
 
     Returns:
         ``topic_id``, ``label``, ``top_terms`` (``", "``-joined), ``n_briefings`` and
-        ``representative_ids`` (up to three ids, closest to the centroid first,
+        ``representative_ids`` (up to three ids, highest weight first, ties by id,
         ``"|"``-joined), ordered by ``topic_id``.
+
+    Raises:
+        TopicModelNotFittedError: when ``model`` is not fitted.
     """
-    check_is_fitted(model, "prototypes_")
-    assigned = topics[[S.BRIEFING_ID, S.TOPIC_ID]].merge(
-        briefings[[S.BRIEFING_ID, *[c for c in (S.TITLE, S.TEXT) if c in briefings]]],
-        on=S.BRIEFING_ID,
-        how="inner",
+    _check_fitted(model)
+    known = topics[S.BRIEFING_ID].isin(briefings[S.BRIEFING_ID])
+    ranked = (
+        topics.loc[known, [S.BRIEFING_ID, S.TOPIC_ID, S.WEIGHT]]
+        .assign(**{S.BRIEFING_ID: lambda t: t[S.BRIEFING_ID].astype(str)})
+        .sort_values(
+            [S.TOPIC_ID, S.WEIGHT, S.BRIEFING_ID], ascending=[True, False, True], kind="stable"
+        )
     )
-    column = {topic_id: j for j, topic_id in enumerate(model.topic_ids_.tolist())}
-    fit = np.zeros(len(assigned))
-    if len(assigned):
-        # Closeness to the centroid, as for ``representative_docs_``.
-        similarity = model.embed(briefing_text_for_topics(assigned)) @ model.centroids_.T
-        columns = assigned[S.TOPIC_ID].map(column).fillna(0).astype(int).to_numpy()
-        fit = similarity[np.arange(len(assigned)), columns]
-    ranked = assigned.assign(_fit=fit).sort_values(
-        [S.TOPIC_ID, "_fit", S.BRIEFING_ID], ascending=[True, False, True], kind="stable"
-    )
-    representatives = ranked.groupby(S.TOPIC_ID)[S.BRIEFING_ID].apply(
-        lambda ids: "|".join(ids.astype(str).head(N_REPRESENTATIVES))
-    )
+    representatives = (
+        ranked.groupby(S.TOPIC_ID).head(N_REPRESENTATIVES).groupby(S.TOPIC_ID)[S.BRIEFING_ID]
+    ).agg("|".join)
     sizes = topics.groupby(S.TOPIC_ID).size()
     order = np.argsort(model.topic_ids_, kind="stable")
     ids = model.topic_ids_[order]
