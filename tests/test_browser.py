@@ -4,7 +4,8 @@ Starts ``streamlit run dashboard.py`` on the bundled sample corpus (its store is
 built in a temporary folder by the app itself, through the first-run progress
 bar), opens each page with Playwright while refusing every request to a host
 other than localhost, fails on any exception or error box and on any chart that
-draws nothing, and saves full-page screenshots (1400 px wide) to docs/screenshots/.
+draws nothing, and saves full-page screenshots (1400 px wide): to docs/screenshots/
+with ATLAS_SCREENSHOTS=1, else to a temporary folder.
 
 Set ``BRIEFING_ATLAS_BROWSER_HOOK=module:function`` to serve a hand-built corpus
 instead (see ``analytics.ui.cache.HOOK_ENV``).
@@ -16,6 +17,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -27,7 +29,13 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "docs" / "screenshots"
+# Screenshots refresh the README's images only when asked (ATLAS_SCREENSHOTS=1), so a
+# test run leaves the working tree clean; otherwise they go to a temporary folder.
+SHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("ATLAS_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "atlas-screenshots"
+)
 PAGES = [
     ("", "overview"),
     ("countries", "countries"),
