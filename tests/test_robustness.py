@@ -114,3 +114,34 @@ def test_load_files_keeps_a_huge_single_line(tmp_path: Path) -> None:
     result = load_files([path])
     assert len(result.briefings) == 1
     assert result.briefings[S.HAPPENING].iloc[0].count("Japan") == 200_000
+
+
+@SETTINGS
+@given(texts=st.lists(hostile_text, min_size=1, max_size=4), title=hostile_text)
+def test_extract_mentions_never_crashes_and_spans_point_at_the_surface(
+    texts: list[str], title: str
+) -> None:
+    import pandas as pd
+
+    from analytics.mentions import extract_mentions
+    from analytics.text import segment_table
+
+    briefings = pd.DataFrame(
+        {
+            S.BRIEFING_ID: [f"b{i}" for i in range(len(texts))],
+            S.DATE: pd.Timestamp("2025-11-25", tz="UTC"),
+            S.TITLE: title,
+            S.TEXT: [f"Japan and China. {text} Talks in Tokyo." for text in texts],
+            S.HAPPENING: "",
+            S.IMPORTANCE: "",
+            S.NEXT: "",
+        }
+    )
+    mentions = extract_mentions(briefings)
+    segments = segment_table(briefings).set_index([S.BRIEFING_ID, S.SECTION])[S.TEXT]
+    for row in mentions.itertuples(index=False):
+        segment = segments.loc[(row.briefing_id, row.section)]
+        assert segment[row.start : row.end] == row.surface
+    bodies = mentions[mentions[S.SECTION] == S.SECTION_BODY]
+    assert set(bodies[S.BRIEFING_ID]) == set(briefings[S.BRIEFING_ID])
+    assert {"JPN", "CHN"} <= set(bodies[S.ISO3])
