@@ -243,3 +243,31 @@ def test_upload_refuses_a_zip_escaping_its_folder(app):
     assert not app.exception
     assert any("must not contain '..'" in e.value for e in app.error)
     assert metric(app, "Briefings") == "20"  # still the bundled corpus
+
+
+def test_two_sessions_uploading_different_corpora_each_see_their_own(app):
+    files = sorted(UPLOADS.glob("*.txt"))
+    first = {path.name: path.read_bytes() for path in files[:2]}
+    second = {path.name: path.read_bytes() for path in files[2:]}
+    other = new_app()
+    for session, entries in ((app, first), (other, second)):
+        session.run()
+        upload = ("briefings.zip", zipped(entries), "application/zip")
+        session.get("file_uploader")[0].set_value(upload).run()
+    # Both uploads are processed before either session looks again.
+    app.button[0].click().run()
+    other.button[0].click().run()
+    assert_clean(app)
+    assert_clean(other)
+    assert metric(app, "Briefings") == "2"
+    assert metric(other, "Briefings") == "4"
+    app.run()
+    other.run()
+    assert metric(app, "Briefings") == "2"
+    assert metric(other, "Briefings") == "4"
+    app.switch_page("pages/briefings.py").run()
+    titles = set(app.dataframe[0].value["title"])
+    assert len(titles) == 2
+    third = new_app()
+    third.run()
+    assert metric(third, "Briefings") == "20"  # a new session sees the bundled corpus
