@@ -16,6 +16,7 @@ from analytics.lexicon import (
     validate_cues,
     validate_modifiers,
     word_inflections,
+    word_positions,
 )
 
 
@@ -294,3 +295,18 @@ def test_find_modifiers_finds_spans(
 def test_find_modifiers_rejects_unknown_kind(small_lexicon: Lexicon) -> None:
     with pytest.raises(InputError, match=r"kind must be one of .* got 'maybe'"):
         small_lexicon.find_modifiers("text", "maybe")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("China and CHINA", {"china": [0, 10], "and": [6]}),
+        ("Don\u2019t go", {"don't": [0], "go": [6]}),
+        ("\u0130stanbul and Ankara", {"i\u0307stanbul": [0], "and": [9], "ankara": [13]}),
+        ("\u039f\u0394\u039f\u03a3 talks", {"\u03bf\u03b4\u03bf\u03c2": [0], "talks": [5]}),
+        ("  -- ", {}),
+    ],
+    ids=["case", "curly-apostrophe", "letter-growing-when-lowered", "final-sigma", "no-words"],
+)
+def test_word_positions_starts_by_lower_case_word(text: str, expected: dict) -> None:
+    assert word_positions(text) == expected

@@ -449,6 +449,12 @@ def test_mention_matrix_counts_per_briefing_and_country(toy_mentions: pd.DataFra
     assert matrix.toarray().tolist() == [[1, 1, 1], [1, 2, 0], [0, 1, 0], [0, 0, 0]]
 
 
+def test_mention_matrix_repeated_id_repeats_its_row(toy_mentions: pd.DataFrame):
+    matrix, codes = mention_matrix(toy_mentions, ["b2", "b3", "b2"])
+    assert codes == ["CHN", "JPN", "USA"]
+    assert matrix.toarray().tolist() == [[0, 1, 0], [1, 1, 1], [0, 1, 0]]
+
+
 def test_mention_matrix_filters_kinds(toy_mentions: pd.DataFrame):
     matrix, codes = mention_matrix(toy_mentions, ["b1", "b2"], kinds=["name", "alias"])
     assert codes == ["CHN", "JPN"]
@@ -600,3 +606,13 @@ def test_extract_mentions_reuters_f1(project_root: Path, reuters_jsonl: Path):
 def test_gazetteer_type_is_exposed():
     assert isinstance(load_gazetteer(), Gazetteer)
     assert np.issubdtype(extract_mentions(_briefings(["Japan."]))[S.START].dtype, np.integer)
+
+
+def test_count_matrix_sums_one_hot_mentions_per_briefing():
+    from analytics.mentions import count_matrix
+
+    # briefing 0 mentions country 2 twice and country 0 once; briefing 2 mentions country 1.
+    counts = count_matrix(np.array([0, 0, 2, 0]), np.array([2, 0, 1, 2]), (3, 3))
+    assert counts.toarray().tolist() == [[1, 0, 2], [0, 0, 0], [0, 1, 0]]
+    assert counts.data.tolist() == [1, 2, 1]  # row-major order of the non-zero cells
+    assert count_matrix(np.array([], dtype=int), np.array([], dtype=int), (2, 4)).nnz == 0

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics import relations as relations_module
 from analytics import schema as S
 from analytics.errors import InputError
 from analytics.lexicon import Lexicon
@@ -312,6 +313,40 @@ def test_score_interactions_rows_hand_worked(lexicon: Lexicon, two_briefings) ->
     assert got == expected
     assert (interactions[S.DATE] == pd.Timestamp("2024-03-05", tz="UTC")).all()
     assert interactions[S.FORWARD_LOOKING].dtype == bool
+
+
+def test_score_interactions_parallel_equals_serial(
+    lexicon: Lexicon, two_briefings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    many = pd.concat(
+        [
+            two_briefings.assign(**{S.BRIEFING_ID: two_briefings[S.BRIEFING_ID] + f"-{n}"})
+            for n in range(30)
+        ],
+        ignore_index=True,
+    )
+    mentions = table_mentions(many, ACTORS)
+    serial = score_interactions(many, mentions, lexicon=lexicon)
+    monkeypatch.setattr(relations_module, "_PARALLEL_FROM", 2)
+    monkeypatch.setattr(relations_module, "_workers", lambda: 2)
+    monkeypatch.setattr(relations_module.threading, "active_count", lambda: 1)
+    parallel = score_interactions(many, mentions, lexicon=lexicon)
+    assert len(serial) == 30 * 4
+    pd.testing.assert_frame_equal(parallel, serial)
+
+
+def test_score_interactions_never_forks_beside_other_threads(
+    lexicon: Lexicon, two_briefings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_pool(*args, **kwargs):
+        raise AssertionError("forked beside other threads")
+
+    mentions = table_mentions(two_briefings, ACTORS)
+    monkeypatch.setattr(relations_module, "_PARALLEL_FROM", 2)
+    monkeypatch.setattr(relations_module, "_workers", lambda: 2)
+    monkeypatch.setattr(relations_module.threading, "active_count", lambda: 3)
+    monkeypatch.setattr(relations_module, "ProcessPoolExecutor", no_pool)
+    assert len(score_interactions(two_briefings, mentions, lexicon=lexicon)) == 4
 
 
 def test_score_interactions_ignores_place_mentions(lexicon: Lexicon) -> None:

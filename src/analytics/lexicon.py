@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 
 import pandas as pd
@@ -352,6 +353,7 @@ def _modifier_pattern(phrases: list[str]) -> str:
 
 
 _TOKEN = re.compile(r"[\w'\u2019]+")
+_TOKEN_SPLIT = re.compile(r"([\w'\u2019]+)")
 
 
 class _PhraseIndex:
@@ -398,9 +400,21 @@ class _PhraseIndex:
 def word_positions(text: str) -> dict[str, list[int]]:
     """Start of every word of ``text``, keyed by the word in lower case."""
     positions: dict[str, list[int]] = {}
-    for token in _TOKEN.finditer(text):
-        word = token.group().lower().replace("\u2019", "'")
-        positions.setdefault(word, []).append(token.start())
+    lowered = text.lower()
+    if len(lowered) != len(text) or "\u03a3" in text:
+        # A few letters grow when lower-cased ("\u0130") and a capital sigma depends on
+        # the next letter: such texts are lower-cased word by word, as written.
+        for token in _TOKEN.finditer(text):
+            word = token.group().lower().replace("\u2019", "'")
+            positions.setdefault(word, []).append(token.start())
+        return positions
+    # Lower-casing the whole text once keeps the word boundaries and saves a call per word;
+    # splitting on the words gives text and words alternately, so a word starts where the
+    # lengths before it add up to (no match object per word).
+    parts = _TOKEN_SPLIT.split(lowered.replace("\u2019", "'"))
+    starts = list(accumulate(map(len, parts)))[::2]
+    for word, start in zip(parts[1::2], starts, strict=False):
+        positions.setdefault(word, []).append(start)
     return positions
 
 
@@ -453,6 +467,8 @@ class Lexicon:
             cut = words.index(GAP)
             self._gapped.append((tuple(words[:cut]), tuple(words[cut + 1 :]), position))
         self._cue_index = _PhraseIndex([*exact, *gapped])
+        # Matched surfaces repeat across a corpus: each one is looked up once.
+        self._seen: dict[str, Cue] = {}
         self._modifier_index = {
             kind: _PhraseIndex(
                 self.modifiers.loc[self.modifiers["kind"] == kind, "phrase"].str.lower().tolist()
@@ -464,6 +480,12 @@ class Lexicon:
         return f"Lexicon({len(self.cues)} cues, {len(self.modifiers)} modifiers)"
 
     def _lookup(self, surface: str) -> Cue:
+        cue = self._seen.get(surface)
+        if cue is None:
+            cue = self._seen[surface] = self._lookup_new(surface)
+        return cue
+
+    def _lookup_new(self, surface: str) -> Cue:
         normal = " ".join(surface.lower().replace("\u2019", "'").split())
         position = self._exact.get(normal)
         if position is None:

@@ -24,13 +24,11 @@ at once with array operations.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction import DictVectorizer
 
 from analytics import schema as S
 from analytics import text as text_module
@@ -129,6 +127,14 @@ def _retreat(points: np.ndarray, pos: np.ndarray, table: np.ndarray) -> np.ndarr
         pos[active] -= 1
         active = active[(pos[active] > 0) & table[points[pos[active] - 1]]]
     return pos
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (``np.unique`` by sorting, faster than its hashing here)."""
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
 
 
 def _sorted_member(values: np.ndarray, sorted_array: np.ndarray) -> np.ndarray:
@@ -440,14 +446,15 @@ def extract_mentions(briefings: pd.DataFrame, gazetteer: Gazetteer | None = None
     )
     mentions = pd.DataFrame(
         {
-            S.BRIEFING_ID: segments[S.BRIEFING_ID].to_numpy()[seg],
-            S.SECTION: segments[S.SECTION].to_numpy()[seg],
+            # Taken from the typed columns: no Python string per row is converted again.
+            S.BRIEFING_ID: segments[S.BRIEFING_ID].array.take(seg),
+            S.SECTION: segments[S.SECTION].array.take(seg),
             S.SENTENCE_INDEX: sentence_index.astype(np.int64),
             S.START: (position - segment_start).astype(np.int64),
             S.END: (stop - segment_start).astype(np.int64),
             S.SURFACE: surfaces,
-            S.ISO3: gaz.arrays[S.ISO3][row],
-            S.KIND: kinds,
+            S.ISO3: pd.Series(gaz.arrays[S.ISO3]).array.take(row),
+            S.KIND: pd.Series(gaz.arrays[S.KIND]).array.take(row),
             S.CONFIDENCE: confidence,
         }
     )
@@ -548,7 +555,7 @@ def _supported(
     )
     width = int(arrays["iso3_code"].max()) + 1
     pair = briefing_codes[match] * width + country
-    return _sorted_member(pair, np.unique(pair[sure]))
+    return _sorted_member(pair, _distinct(pair[sure]))
 
 
 def _briefing_dates(segments: pd.DataFrame, briefings: pd.DataFrame) -> np.ndarray:
@@ -582,12 +589,12 @@ def _adjust_confidence(
     ambiguous = confidence < AMBIGUOUS_BELOW
     soft = wordlike & (confidence < 1) & first_word
     shouting = np.zeros(len(confidence), dtype=bool)
-    lengths = np.fromiter((len(surface) for surface in surfaces), np.int64, len(surfaces))
+    lengths = np.asarray([len(surface) for surface in surfaces], dtype=np.int64)
     for i in np.flatnonzero(wordlike & (lengths <= _SHORT_ALIAS)).tolist():
         shouting[i] = surfaces[i].isupper() and texts[segment[i]].isupper()
     confidence[soft] *= SENTENCE_START_FACTOR
     confidence[shouting] *= CAPITALS_FACTOR
-    firm = np.unique(pairs[confidence >= CORROBORATED_CONFIDENCE])
+    firm = _distinct(pairs[confidence >= CORROBORATED_CONFIDENCE])
     lift = (ambiguous | soft | shouting) & _sorted_member(pairs, firm)
     confidence[lift] = np.maximum(confidence[lift], CORROBORATED_CONFIDENCE)
     return np.round(confidence, 3)
@@ -599,6 +606,39 @@ def _select(mentions: pd.DataFrame, kinds: Iterable[str] | None) -> pd.DataFrame
     if chosen is None:
         return mentions
     return mentions[mentions[S.KIND].isin(chosen)]
+
+
+def _cells(
+    mentions: pd.DataFrame, ids: Sequence[str] | np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each mention's cell in the briefing x country matrix, as integer codes.
+
+    Returns:
+        ``(kept, row, col, codes, inverse)``: ``kept`` marks the mentions of ``ids``, ``row``
+        is their position among the distinct ids, ``col`` their column in ``codes`` (sorted
+        ISO codes) and ``inverse`` the position of each of ``ids`` among the distinct ids.
+    """
+    inverse, distinct = pd.factorize(np.asarray(ids, dtype=object))
+    row = _positions(mentions[S.BRIEFING_ID], pd.Index(distinct))
+    iso3_codes, iso3_values = pd.factorize(mentions[S.ISO3])
+    kept = (row >= 0) & (iso3_codes >= 0)
+    iso3_codes = iso3_codes[kept]
+    # Columns are the ISO codes sorted; the few distinct codes are sorted, not every row.
+    present = np.flatnonzero(np.bincount(iso3_codes, minlength=len(iso3_values)))
+    values = np.asarray(iso3_values, dtype=object)[present]
+    by_code = np.argsort(values, kind="stable")
+    codes = values[by_code]
+    col = np.empty(len(iso3_values), dtype=np.int64)
+    col[present[by_code]] = np.arange(len(codes))
+    return kept, row[kept], col[iso3_codes], codes, inverse
+
+
+def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """``index.get_indexer(values)`` for a long column with few distinct values: each
+    distinct value is looked up once."""
+    codes, uniques = pd.factorize(values)
+    found = index.get_indexer(np.asarray(uniques, dtype=object))
+    return np.where(codes >= 0, found[np.maximum(codes, 0)], -1)
 
 
 def mention_matrix(
@@ -620,16 +660,42 @@ def mention_matrix(
     """
     chosen = _select(mentions, kinds)
     ids = list(briefing_ids)
-    bags: dict[str, Counter[str]] = {bid: Counter() for bid in ids}
-    grouped = chosen.groupby([S.BRIEFING_ID, S.ISO3], sort=False).size()
-    for (bid, code), count in grouped.items():
-        if bid in bags:
-            bags[bid][code] = int(count)
-    vectorizer = DictVectorizer(sparse=True, sort=True, dtype=np.int64)
-    if not any(bags.values()):
+    _, row, col, codes, inverse = _cells(chosen, ids)
+    if codes.size == 0:
         return sp.csr_matrix((len(ids), 0), dtype=np.int64), []
-    matrix = vectorizer.fit_transform([bags[bid] for bid in ids])
-    return sp.csr_matrix(matrix), list(vectorizer.get_feature_names_out())
+    counts = count_matrix(row, col, (int(inverse.max()) + 1, len(codes)))
+    return sp.csr_matrix(counts[inverse]), [str(code) for code in codes]
+
+
+def count_matrix(row: np.ndarray, col: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
+    """Counts of (row, col) cells as a CSR matrix, built with scikit-learn.
+
+    Each mention is one-hot encoded over the country columns by scikit-learn's
+    ``OneHotEncoder``; summing the encodings of each briefing's mentions (a sparse
+    product with the briefing x mention incidence matrix) gives the counts.
+
+    Parameters:
+        row: each mention's briefing row.
+        col: each mention's country column, in ``range(shape[1])``.
+        shape: ``(n_briefings, n_countries)``.
+
+    Returns:
+        A canonical CSR matrix (sorted indices, no explicit zeros) of ``int64`` counts.
+    """
+    from sklearn.preprocessing import OneHotEncoder
+
+    n_rows, n_cols = shape
+    if len(col) == 0:
+        return sp.csr_matrix(shape, dtype=np.int64)
+    encoder = OneHotEncoder(categories=[np.arange(n_cols)], dtype=np.int64)
+    one_hot = encoder.fit_transform(np.asarray(col, dtype=np.int64).reshape(-1, 1))
+    incidence = sp.csr_matrix(
+        (np.ones(len(row), dtype=np.int64), (row, np.arange(len(row)))), shape=(n_rows, len(row))
+    )
+    counts = sp.csr_matrix(incidence @ one_hot)
+    counts.sum_duplicates()
+    counts.sort_indices()
+    return counts
 
 
 def briefing_countries(
@@ -652,73 +718,141 @@ def briefing_countries(
     _check_briefings(briefings)
     chosen = _select(mentions, kinds)
     columns = [S.BRIEFING_ID, S.DATE, S.ISO3, S.COUNTRY, "count", "kinds", "evidence"]
-    ids = briefings[S.BRIEFING_ID].tolist()
-    matrix, codes = mention_matrix(chosen, ids)
-    if not codes:
+    ids = briefings[S.BRIEFING_ID].to_numpy(dtype=object)
+    kept, row, col, codes, inverse = _cells(chosen, ids)
+    if codes.size == 0:
         return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
-    coo = matrix.tocoo()
+    chosen = chosen[kept]
+    # One cell per distinct (briefing, country); every table row is one of them.
+    cell = row * len(codes) + col
+    cells, cell_of = np.unique(cell, return_inverse=True)
+    # The counts come from the scikit-learn matrix; its non-zeros in row-major order are
+    # exactly the sorted cells.
+    counts = count_matrix(row, col, (int(inverse.max()) + 1, len(codes))).data
+    # Table rows: each briefing row (repeated ids repeat their cells), countries sorted.
+    cells_of_row = np.searchsorted(cells // len(codes), inverse, side="left")
+    n_cells = np.searchsorted(cells // len(codes), inverse, side="right") - cells_of_row
+    table_row = np.repeat(np.arange(len(ids)), n_cells)
+    within = np.arange(len(table_row)) - np.repeat(np.cumsum(n_cells) - n_cells, n_cells)
+    table_cell = np.repeat(cells_of_row, n_cells) + within
+    table_col = cells[table_cell] % len(codes)
+    gaz = gazetteer if gazetteer is not None else load_gazetteer()
+    names = gaz.country_names(pd.Series(codes, dtype=object)).to_numpy(dtype=object)
+    evidence = _first_sentences(briefings, chosen, cell_of, len(cells))
     table = pd.DataFrame(
         {
-            S.BRIEFING_ID: np.asarray(ids, dtype=object)[coo.row],
-            S.ISO3: np.asarray(codes, dtype=object)[coo.col],
-            "count": coo.data.astype(np.int64),
-            "_row": coo.row,
+            S.BRIEFING_ID: ids[table_row],
+            S.ISO3: codes[table_col],
+            "count": counts[table_cell].astype(np.int64),
+            "kinds": _kinds_seen(chosen, cell_of, len(cells))[table_cell],
+            "evidence": pd.Series(evidence[table_cell], dtype=object),
         }
-    ).sort_values(["_row", S.ISO3], kind="stable")
-    gaz = gazetteer if gazetteer is not None else load_gazetteer()
-    kinds_seen = _kinds_seen(chosen)
-    order = {name: rank for rank, name in enumerate(S.SEGMENT_SECTIONS)}
-    first = (
-        chosen.assign(_rank=chosen[S.SECTION].map(order))
-        .sort_values(["_rank", S.START], kind="stable")
-        .drop_duplicates([S.BRIEFING_ID, S.ISO3])
-    )
-    evidence = _evidence(briefings, first).rename("evidence")
-    table = table.join(kinds_seen, on=[S.BRIEFING_ID, S.ISO3]).join(
-        evidence, on=[S.BRIEFING_ID, S.ISO3]
     )
     if S.DATE in briefings.columns:
-        dates = briefings.drop_duplicates(S.BRIEFING_ID).set_index(S.BRIEFING_ID)[S.DATE]
-        table[S.DATE] = table[S.BRIEFING_ID].map(dates)
+        # A repeated id takes the date of its first row.
+        first_row = np.unique(inverse, return_index=True)[1]
+        table[S.DATE] = briefings[S.DATE].array[first_row[inverse[table_row]]]
     else:
         table[S.DATE] = pd.NaT
-    table[S.COUNTRY] = gaz.country_names(table[S.ISO3])
+    table[S.COUNTRY] = names[table_col]
     return table[columns].reset_index(drop=True)
 
 
-def _kinds_seen(mentions: pd.DataFrame) -> pd.Series:
-    """Sorted ``|``-joined kinds per briefing and country, through one bit per kind."""
-    bit = {kind: 1 << rank for rank, kind in enumerate(S.MENTION_KINDS)}
-    labels = {
-        mask: "|".join(sorted(kind for kind, b in bit.items() if mask & b))
-        for mask in range(1 << len(S.MENTION_KINDS))
-    }
-    distinct = mentions[[S.BRIEFING_ID, S.ISO3, S.KIND]].drop_duplicates()
-    masks = (
-        distinct.assign(_bit=distinct[S.KIND].map(bit))
-        .groupby([S.BRIEFING_ID, S.ISO3])["_bit"]
-        .sum()
+def _kinds_seen(mentions: pd.DataFrame, cell_of: np.ndarray, n_cells: int) -> np.ndarray:
+    """Sorted ``|``-joined kinds per cell (briefing and country), through one bit per kind."""
+    labels = np.array(
+        [
+            "|".join(sorted(kind for rank, kind in enumerate(S.MENTION_KINDS) if mask >> rank & 1))
+            for mask in range(1 << len(S.MENTION_KINDS))
+        ],
+        dtype=object,
     )
-    return masks.map(labels).rename("kinds")
+    rank = pd.Index(list(S.MENTION_KINDS)).get_indexer(mentions[S.KIND].to_numpy(dtype=object))
+    bits = np.where(rank >= 0, np.left_shift(1, np.maximum(rank, 0)), 0)
+    masks = np.zeros(n_cells, dtype=np.int64)
+    np.bitwise_or.at(masks, cell_of, bits)
+    return labels[masks]
+
+
+def _first_sentences(
+    briefings: pd.DataFrame, mentions: pd.DataFrame, cell_of: np.ndarray, n_cells: int
+) -> np.ndarray:
+    """Per cell, the sentence of its first mention (by section order, then position)."""
+    section_rank = pd.Index(list(S.SEGMENT_SECTIONS)).get_indexer(
+        mentions[S.SECTION].to_numpy(dtype=object)
+    )
+    order = np.lexsort((mentions[S.START].to_numpy(dtype=np.int64), section_rank))
+    _, first_of_cell = np.unique(cell_of[order], return_index=True)
+    first = mentions.iloc[order[first_of_cell]]
+    return _evidence(briefings, first).to_numpy(dtype=object)
+
+
+_SECTION_COLUMNS = {
+    S.SECTION_TITLE: S.TITLE,
+    **{section: section for section in S.SECTIONS},
+    S.SECTION_BODY: S.TEXT,
+}
+
+
+def _segment_texts(
+    briefings: pd.DataFrame, ids: np.ndarray, sections: np.ndarray, *, keep: str = "first"
+) -> tuple[np.ndarray, list[str]]:
+    """The text of each ``(briefing id, section)`` segment, read straight from its column.
+
+    Equal to the ``text`` of that row of ``segment_table(briefings)``, without building
+    the whole table; a repeated briefing id is read from its ``keep`` (first or last) row.
+
+    Returns:
+        ``(exists, texts)``: whether ``segment_table`` has that segment, and its text
+        ("" where it has not).
+    """
+    all_ids = briefings[S.BRIEFING_ID].to_numpy(dtype=object)
+    order = np.arange(len(all_ids)) if keep == "first" else np.arange(len(all_ids))[::-1]
+    index = pd.Index(all_ids[order])
+    unique = ~index.duplicated()
+    found = pd.Index(all_ids[order][unique]).get_indexer(ids)
+    rows = np.where(found >= 0, order[unique][np.maximum(found, 0)], 0)
+    exists = found >= 0
+    texts = np.full(len(ids), "", dtype=object)
+
+    def column(name: str, where: np.ndarray) -> np.ndarray:
+        if name not in briefings.columns:
+            return np.full(len(where), "", dtype=object)
+        # Only the wanted rows are converted, as segment_table converts them.
+        values = briefings[name].iloc[rows[where]].fillna("").astype(str)
+        return values.to_numpy(dtype=object)
+
+    body = sections == S.SECTION_BODY
+    with_sections = np.zeros(len(ids), dtype=bool)
+    where = np.flatnonzero(body)
+    for section in S.SECTIONS:
+        present = np.fromiter((len(v) > 0 for v in column(section, where)), bool, len(where))
+        with_sections[where] |= present
+    for section, name in _SECTION_COLUMNS.items():
+        where = np.flatnonzero(sections == section)
+        texts[where] = column(name, where)
+    exists &= np.fromiter((len(text) > 0 for text in texts), bool, len(texts))
+    exists &= ~(body & with_sections)
+    texts[~exists] = ""
+    return exists, texts.tolist()
 
 
 def _evidence(briefings: pd.DataFrame, first: pd.DataFrame) -> pd.Series:
     """The sentence holding each of ``first``'s mentions, all segments split in one pass."""
-    segments = segment_table(briefings[briefings[S.BRIEFING_ID].isin(first[S.BRIEFING_ID])])
-    texts = segments[S.TEXT].tolist()
-    lengths = segments[S.TEXT].str.len().to_numpy(dtype=np.int64)
+    pairs = pd.MultiIndex.from_arrays(
+        [first[S.BRIEFING_ID].to_numpy(dtype=object), first[S.SECTION].to_numpy(dtype=object)]
+    )
+    segment, distinct = pd.factorize(pairs)
+    known, texts = _segment_texts(
+        briefings,
+        distinct.get_level_values(0).to_numpy(dtype=object),
+        distinct.get_level_values(1).to_numpy(dtype=object),
+    )
+    lengths = np.fromiter((len(text) for text in texts), np.int64, len(texts))
     offsets = np.concatenate(([0], np.cumsum(lengths + len(_SEPARATOR))[:-1])).astype(np.int64)
     joined = _SEPARATOR.join(texts)
     starts = _sentence_starts(joined, _code_points(joined), offsets)
-    where = pd.Series(
-        np.arange(len(segments)),
-        index=pd.MultiIndex.from_arrays([segments[S.BRIEFING_ID], segments[S.SECTION]]),
-    )
-    where = where[~where.index.duplicated()]
-    keys = pd.MultiIndex.from_arrays([first[S.BRIEFING_ID], first[S.SECTION]])
-    segment = where.reindex(keys).to_numpy()
-    known = ~np.isnan(segment)
-    segment = np.where(known, segment, 0).astype(np.int64)
+    known = known[segment]
     index = first[S.SENTENCE_INDEX].to_numpy(dtype=np.int64)
     seg_start, seg_end = offsets[segment], offsets[segment] + lengths[segment]
     # Sentence k of a segment starts at its k-th boundary and ends at the next one.

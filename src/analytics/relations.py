@@ -55,8 +55,13 @@ from __future__ import annotations
 
 import bisect
 import functools
+import multiprocessing
+import os
 import re
+import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,7 +80,16 @@ from analytics.lexicon import (
     modifiers_path,
     word_positions,
 )
-from analytics.text import segment_table, split_sentences
+from analytics.mentions import (
+    _IS_SPACE,
+    _SEPARATOR,
+    _advance,
+    _code_points,
+    _distinct,
+    _retreat,
+    _segment_texts,
+    _sentence_starts,
+)
 from analytics.timeseries import check_freq, complete_periods, period_start
 
 ACTOR_KINDS: tuple[str, ...] = ("name", "alias", "demonym", "capital", "leader")
@@ -514,7 +528,10 @@ def _combine(
         forward = all(e.forward for e in together)
         return (*pair, float(coaction_weight), NEUTRAL_CLASS, _join_cues(together), forward)
     forward = chosen[0][0].forward
-    score = round(float(np.mean([w for _, w in chosen])), 3)
+    weights = [w for _, w in chosen]
+    # Summed as ``np.mean`` sums, without its overhead for the usual single cue.
+    total = weights[0] if len(weights) == 1 else float(np.add.reduce(np.array(weights)))
+    score = round(total / len(weights), 3)
     if score == 0:
         cue_class = NEUTRAL_CLASS
     else:
@@ -581,77 +598,280 @@ def score_interactions(
     _check_columns(briefings, (S.BRIEFING_ID, S.DATE), "briefings")
     _check_columns(mentions, S.MENTION_COLUMNS, "mentions")
     lexicon = _as_lexicon(lexicon)
-    actors = mentions[mentions[S.KIND].isin(ACTOR_KINDS)]
-    keys = [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX]
-    countries_per_sentence = actors.groupby(keys, sort=False)[S.ISO3].transform("nunique")
-    actors = actors[countries_per_sentence >= 2]
-    if actors.empty:
+    # Every column as integer codes plus its few distinct values: sorting and grouping
+    # 1e6 mentions then needs no string comparison and no per-row string conversion.
+    id_code, id_values = _codes(mentions[S.BRIEFING_ID])
+    section_code, section_values = _codes(mentions[S.SECTION])
+    iso3_code, iso3_values = _codes(mentions[S.ISO3])
+    kind_code, kind_values = _codes(mentions[S.KIND])
+    sentence = mentions[S.SENTENCE_INDEX].to_numpy(dtype=np.int64)
+    position = mentions[S.START].to_numpy(dtype=np.int64)
+    actor = pd.Index(ACTOR_KINDS).get_indexer(kind_values) >= 0
+    rows = np.flatnonzero(
+        actor[kind_code] & (kind_code >= 0) & (id_code >= 0) & (section_code >= 0)
+    )
+    rows = rows[iso3_code[rows] >= 0]
+    # Sentence by sentence, mentions in text order (ties in input order).
+    rows = rows[np.lexsort((position[rows], sentence[rows], section_code[rows], id_code[rows]))]
+    new_sentence = np.ones(len(rows), dtype=bool)
+    new_sentence[1:] = (
+        (id_code[rows][1:] != id_code[rows][:-1])
+        | (section_code[rows][1:] != section_code[rows][:-1])
+        | (sentence[rows][1:] != sentence[rows][:-1])
+    )
+    sentence_of = np.cumsum(new_sentence) - 1
+    # Only sentences naming two countries or more can relate a pair.
+    distinct = _distinct(sentence_of * (len(iso3_values) + 1) + iso3_code[rows])
+    n_countries = np.bincount(distinct // (len(iso3_values) + 1), minlength=len(new_sentence))
+    rows = rows[n_countries[sentence_of] >= 2]
+    if rows.size == 0:
         return _empty_interactions()
-    actors = actors.sort_values([*keys, S.START], kind="stable")
-    wanted = set(actors[S.BRIEFING_ID].unique())
-    segments = segment_table(briefings[briefings[S.BRIEFING_ID].isin(wanted)])
-    section_text = {
-        (bid, section): text
-        for bid, section, text in zip(
-            segments[S.BRIEFING_ID], segments[S.SECTION], segments[S.TEXT], strict=True
-        )
-    }
-    ids = actors[S.BRIEFING_ID].to_numpy()
-    sections = actors[S.SECTION].to_numpy()
-    indexes = actors[S.SENTENCE_INDEX].to_numpy()
-    starts = actors[S.START].to_numpy()
-    ends = actors[S.END].to_numpy()
-    iso3s = actors[S.ISO3].to_numpy()
-    kinds = actors[S.KIND].to_numpy()
+    ids = id_values[id_code[rows]]
+    sections = section_values[section_code[rows]]
+    indexes = sentence[rows]
     boundaries = np.flatnonzero(
-        (ids[1:] != ids[:-1]) | (sections[1:] != sections[:-1]) | (indexes[1:] != indexes[:-1])
+        (id_code[rows][1:] != id_code[rows][:-1])
+        | (section_code[rows][1:] != section_code[rows][:-1])
+        | (indexes[1:] != indexes[:-1])
     )
     first_rows = np.concatenate([[0], boundaries + 1])
-    last_rows = np.concatenate([boundaries + 1, [len(ids)]])
-    spans_cache: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    rows: list[tuple] = []
-    for first, last in zip(first_rows, last_rows, strict=True):
-        key = (ids[first], sections[first])
-        text = section_text.get(key)
-        if text is None:
-            continue
-        spans = spans_cache.get(key)
-        if spans is None:
-            spans = spans_cache[key] = split_sentences(text)
-        index = int(indexes[first])
-        if index >= len(spans):
-            continue
-        sent_start, sent_end = spans[index]
-        sentence = text[sent_start:sent_end]
-        local = [
-            (int(starts[i]) - sent_start, int(ends[i]) - sent_start, iso3s[i], kinds[i])
-            for i in range(first, last)
-            if sent_start <= starts[i] and ends[i] <= sent_end
-        ]
-        for pair_row in score_sentence(
-            sentence,
-            local,
-            lexicon,
-            forward_section=key[1] == S.NEXT,
-            coaction_weight=coaction_weight,
-        ):
-            rows.append((key[0], key[1], index, sentence, *pair_row))
-    if not rows:
+    spans = _sentence_spans(briefings, ids[first_rows], sections[first_rows], indexes[first_rows])
+    if spans is None:
         return _empty_interactions()
-    columns = [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX, S.SENTENCE, S.COUNTRY_A, S.COUNTRY_B]
-    columns += [S.SCORE, S.CLASS, S.CUES, S.FORWARD_LOOKING]
-    interactions = pd.DataFrame(rows, columns=columns)
+    joined, segment_start, sent_start, sent_end = spans
+    # Only the mentions inside their sentence's span take part.
+    group = np.repeat(np.arange(len(first_rows)), np.diff(np.append(first_rows, len(ids))))
+    starts = position[rows]
+    ends = mentions[S.END].to_numpy(dtype=np.int64)[rows]
+    inside = (sent_end[group] > sent_start[group]) & (
+        starts >= sent_start[group] - segment_start[group]
+    )
+    inside &= ends <= sent_end[group] - segment_start[group]
+    group, starts, ends = group[inside], starts[inside], ends[inside]
+    local_rows = list(
+        zip(
+            (starts + segment_start[group] - sent_start[group]).tolist(),
+            (ends + segment_start[group] - sent_start[group]).tolist(),
+            iso3_values[iso3_code[rows[inside]]].tolist(),
+            kind_values[kind_code[rows[inside]]].tolist(),
+            strict=True,
+        )
+    )
+    per_group = np.bincount(group, minlength=len(first_rows))
+    # A sentence with fewer than two mentions left relates no pair.
+    scored = np.flatnonzero(per_group >= 2)
+    bounds = np.concatenate(([0], np.cumsum(per_group)))
+    plan = _Plan(
+        joined,
+        local_rows,
+        sent_start[scored].tolist(),
+        sent_end[scored].tolist(),
+        bounds[scored].tolist(),
+        bounds[scored + 1].tolist(),
+        (sections[first_rows[scored]] == S.NEXT).tolist(),
+    )
+    results = _score_all(plan, lexicon, coaction_weight)
+    # Rows come out in briefing (input order), section and sentence order; within a
+    # sentence ``score_sentence`` already orders the pairs.
+    task_rows = first_rows[scored]
+    all_ids = briefings[S.BRIEFING_ID].to_numpy(dtype=object)
+    reverse = pd.Index(all_ids[::-1])
+    # The last row of a repeated briefing id gives its rank, as a dict built in order would.
+    last_rank = len(all_ids) - 1 - np.flatnonzero(~reverse.duplicated())
+    briefing_rank = last_rank[reverse.drop_duplicates().get_indexer(ids[task_rows])]
+    section_rank = pd.Index(list(S.SEGMENT_SECTIONS)).get_indexer(sections[task_rows])
+    order = np.lexsort((indexes[task_rows], section_rank, briefing_rank))
+    task_of_row: list[int] = []
+    pair_rows: list[tuple[str, str, float, str, str, bool]] = []
+    for task in order.tolist():
+        found = results[task]
+        if found:
+            task_of_row += [task] * len(found)
+            pair_rows += found
+    if not pair_rows:
+        return _empty_interactions()
+    tasks = np.asarray(task_of_row, dtype=np.int64)
+    used = np.flatnonzero(np.bincount(tasks, minlength=len(scored)))
+    sentence_of_task = np.empty(len(scored), dtype=object)
+    sentence_of_task[used] = [
+        joined[plan.sentence_start[task] : plan.sentence_end[task]] for task in used.tolist()
+    ]
+    country_a, country_b, score, cue_class, cues, forward = zip(*pair_rows, strict=True)
+    rows = task_rows[tasks]
     dates = briefings.drop_duplicates(S.BRIEFING_ID).set_index(S.BRIEFING_ID)[S.DATE]
-    interactions[S.DATE] = interactions[S.BRIEFING_ID].map(dates)
-    interactions[S.SENTENCE_INDEX] = interactions[S.SENTENCE_INDEX].astype("int64")
-    interactions[S.FORWARD_LOOKING] = interactions[S.FORWARD_LOOKING].astype(bool)
-    order = {bid: rank for rank, bid in enumerate(briefings[S.BRIEFING_ID])}
-    section_rank = {name: rank for rank, name in enumerate(S.SEGMENT_SECTIONS)}
-    interactions = interactions.assign(
-        _b=interactions[S.BRIEFING_ID].map(order),
-        _s=interactions[S.SECTION].map(section_rank),
-    ).sort_values(["_b", "_s", S.SENTENCE_INDEX, S.COUNTRY_A, S.COUNTRY_B], kind="stable")
-    return interactions[list(S.INTERACTION_COLUMNS)].reset_index(drop=True)
+    interactions = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ids[rows],
+            S.SECTION: sections[rows],
+            S.SENTENCE_INDEX: indexes[rows].astype("int64"),
+            S.SENTENCE: sentence_of_task[tasks],
+            S.COUNTRY_A: np.asarray(country_a, dtype=object),
+            S.COUNTRY_B: np.asarray(country_b, dtype=object),
+            S.SCORE: np.asarray(score, dtype=float),
+            S.CLASS: np.asarray(cue_class, dtype=object),
+            S.CUES: np.asarray(cues, dtype=object),
+            S.FORWARD_LOOKING: np.asarray(forward, dtype=bool),
+            S.DATE: dates.array[dates.index.get_indexer(ids[rows])],
+        }
+    )
+    return interactions[list(S.INTERACTION_COLUMNS)]
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer code per row (-1 where missing) and the distinct values, as objects."""
+    codes, values = pd.factorize(column)
+    return codes, np.asarray(values, dtype=object)
+
+
+def _sentence_spans(
+    briefings: pd.DataFrame, ids: np.ndarray, sections: np.ndarray, indexes: np.ndarray
+) -> tuple[str, np.ndarray, np.ndarray, np.ndarray] | None:
+    """Where each wanted sentence (briefing, section, sentence index) lies.
+
+    All segments holding a wanted sentence are joined and split in one pass with the
+    array-based boundaries of ``analytics.mentions``, which are those of
+    ``split_sentences``.
+
+    Returns:
+        ``(joined, segment_start, sentence_start, sentence_end)``: positions in ``joined``
+        per wanted sentence; a sentence that does not exist gets an empty span. ``None``
+        when no segment matches.
+    """
+    pairs = pd.MultiIndex.from_arrays([ids, sections])
+    segment_of, distinct = pd.factorize(pairs)
+    # A repeated briefing id is read from its last row, as a dict built in order would.
+    exists, texts = _segment_texts(
+        briefings,
+        distinct.get_level_values(0).to_numpy(dtype=object),
+        distinct.get_level_values(1).to_numpy(dtype=object),
+        keep="last",
+    )
+    if not exists.any():
+        return None
+    lengths = np.fromiter((len(text) for text in texts), np.int64, len(texts))
+    offsets = np.concatenate(([0], np.cumsum(lengths + len(_SEPARATOR))[:-1])).astype(np.int64)
+    joined = _SEPARATOR.join(texts)
+    points = _code_points(joined)
+    boundaries = _sentence_starts(joined, points, offsets)
+    # Pieces run from a segment start or a boundary to the next one (or the segment end);
+    # stripped of space, the empty ones are no sentence, as in ``split_sentences``.
+    begins = np.concatenate((offsets, boundaries))
+    order = np.argsort(begins, kind="stable")
+    begins = begins[order]
+    piece_segment = np.searchsorted(offsets, begins, side="right") - 1
+    segment_end = offsets + lengths
+    next_begin = np.append(begins[1:], 0)
+    same = np.append(piece_segment[1:] == piece_segment[:-1], False)
+    finish = np.where(
+        same, np.minimum(next_begin, segment_end[piece_segment]), segment_end[piece_segment]
+    )
+    lead = _advance(points, begins, _IS_SPACE)
+    trail = _retreat(points, finish, _IS_SPACE)
+    real = trail > lead
+    lead, trail, piece_segment = lead[real], trail[real], piece_segment[real]
+    if lead.size == 0:
+        return None
+    first_piece = np.searchsorted(piece_segment, segment_of, side="left")
+    n_pieces = np.searchsorted(piece_segment, segment_of, side="right") - first_piece
+    valid = exists[segment_of] & (indexes < n_pieces) & (indexes >= 0)
+    piece = np.where(valid, first_piece + indexes, 0)
+    sentence_start = np.where(valid, lead[np.minimum(piece, len(lead) - 1)], 0)
+    sentence_end = np.where(valid, trail[np.minimum(piece, len(trail) - 1)], 0)
+    return joined, offsets[segment_of], sentence_start, sentence_end
+
+
+_PARALLEL_FROM = 20_000  # sentences; below this a second process costs more than it saves
+# What forked scoring processes read: set before they start, so nothing is pickled to them.
+_FORKED: dict[str, object] = {}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The sentences to score: spans in ``joined`` and slices of ``mentions`` per task."""
+
+    joined: str
+    mentions: list[tuple[int, int, str, str]]
+    sentence_start: list[int]
+    sentence_end: list[int]
+    first_mention: list[int]
+    last_mention: list[int]
+    forward: list[bool]
+
+    def __len__(self) -> int:
+        return len(self.sentence_start)
+
+    def score(
+        self, lo: int, hi: int, lexicon: Lexicon, coaction_weight: float
+    ) -> list[list[tuple[str, str, float, str, str, bool]]]:
+        """``score_sentence`` over tasks ``lo`` to ``hi``, in order."""
+        joined, mentions = self.joined, self.mentions
+        return [
+            score_sentence(
+                joined[a:b],
+                mentions[first:last],
+                lexicon,
+                forward_section=forward,
+                coaction_weight=coaction_weight,
+            )
+            for a, b, first, last, forward in zip(
+                self.sentence_start[lo:hi],
+                self.sentence_end[lo:hi],
+                self.first_mention[lo:hi],
+                self.last_mention[lo:hi],
+                self.forward[lo:hi],
+                strict=True,
+            )
+        ]
+
+
+def _score_forked(lo: int, hi: int) -> list[list[tuple[str, str, float, str, str, bool]]]:
+    plan: _Plan = _FORKED["plan"]  # type: ignore[assignment]
+    return plan.score(lo, hi, _FORKED["lexicon"], _FORKED["coaction_weight"])  # type: ignore[arg-type]
+
+
+def _workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not every platform can tell
+        return os.cpu_count() or 1
+
+
+def _score_all(
+    plan: _Plan, lexicon: Lexicon, coaction_weight: float
+) -> list[list[tuple[str, str, float, str, str, bool]]]:
+    """Score the plan's sentences, on every core for a large corpus; results in task order.
+
+    Forked processes inherit the plan and the compiled lexicon (a spawned one would
+    re-run the caller's script and need everything pickled); where fork is unavailable
+    or a process fails, the sentences are scored here. A process running other threads
+    (the dashboard's server) never forks: a lock held by another thread at the fork
+    would stay held in the child.
+    """
+    n_tasks = len(plan)
+    n_workers = min(_workers(), 4)
+    if (
+        n_tasks < _PARALLEL_FROM
+        or n_workers < 2
+        or threading.active_count() > 1
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return plan.score(0, n_tasks, lexicon, coaction_weight)
+    size = -(-n_tasks // n_workers)
+    cuts = [(lo, min(lo + size, n_tasks)) for lo in range(0, n_tasks, size)]
+    _FORKED.update(plan=plan, lexicon=lexicon, coaction_weight=coaction_weight)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=len(cuts) - 1, mp_context=context) as pool:
+            futures = [pool.submit(_score_forked, lo, hi) for lo, hi in cuts[1:]]
+            # This process scores the first chunk while the others work.
+            results = plan.score(*cuts[0], lexicon, coaction_weight)
+            for future in futures:
+                results.extend(future.result())
+    except (BrokenProcessPool, OSError):
+        results = plan.score(0, n_tasks, lexicon, coaction_weight)
+    finally:
+        _FORKED.clear()
+    return results
 
 
 # -- over time ----------------------------------------------------------------

@@ -120,7 +120,9 @@ def segment_table(briefings: pd.DataFrame) -> pd.DataFrame:
         {
             S.BRIEFING_ID: ids[position[order]],
             S.SECTION: np.concatenate(sections)[order],
-            S.TEXT: np.concatenate(texts)[order].astype(str),
+            # Values are already strings but for odd table inputs; a fixed-width numpy
+            # string array (astype(str)) would be slow and large.
+            S.TEXT: [v if isinstance(v, str) else str(v) for v in np.concatenate(texts)[order]],
         }
     )
 
