@@ -90,7 +90,7 @@ from analytics.mentions import (
     _segment_texts,
     _sentence_starts,
 )
-from analytics.timeseries import check_freq, complete_periods, period_start
+from analytics.timeseries import check_freq, period_range, period_start
 
 ACTOR_KINDS: tuple[str, ...] = ("name", "alias", "demonym", "capital", "leader")
 
@@ -953,79 +953,79 @@ def relations_over_time(
     wanted_pairs = _normal_pairs(pairs)
     chosen = _select(interactions, include_forward, wanted_pairs)
     columns = [*S.RELATION_COLUMNS[:-1], S.BASELINE, S.SPIKE]
+    empty = pd.DataFrame({column: [] for column in columns})
 
     corpus_periods = period_start(briefings[S.DATE], freq)
-    per_period = corpus_periods.value_counts()
     lo = start if start is not None else corpus_periods.min()
     hi = end if end is not None else corpus_periods.max()
     if pd.isna(lo) or pd.isna(hi):
-        return pd.DataFrame({column: [] for column in columns})
+        return empty
+    grid = period_range(lo, hi, freq)
+    n_periods = len(grid)
+    briefing_slot = grid.get_indexer(corpus_periods)
+    n_briefings = np.bincount(briefing_slot[briefing_slot >= 0], minlength=n_periods)
 
-    scores = chosen[S.SCORE].astype(float)
-    frame = pd.DataFrame(
-        {
-            S.PERIOD: period_start(chosen[S.DATE], freq),
-            S.COUNTRY_A: chosen[S.COUNTRY_A],
-            S.COUNTRY_B: chosen[S.COUNTRY_B],
-            S.N_INTERACTIONS: 1,
-            "_conflicts": (scores < 0).astype(int),
-            S.TENSION: scores.where(scores < 0, 0.0).abs(),
-            S.ALLIANCE: scores.where(scores > 0, 0.0),
-            "_score": scores,
-        }
-    )
-    pair_cols = [S.COUNTRY_A, S.COUNTRY_B]
-    grouped = (
-        frame.groupby([*pair_cols, S.PERIOD], sort=True)
-        .agg(
-            **{
-                S.N_INTERACTIONS: (S.N_INTERACTIONS, "sum"),
-                "_conflicts": ("_conflicts", "sum"),
-                S.TENSION: (S.TENSION, "sum"),
-                S.ALLIANCE: (S.ALLIANCE, "sum"),
-                "_score_sum": ("_score", "sum"),
-            }
-        )
-        .reset_index()
-    )
+    # Interactions inside the range, as integer (pair, period) cells.
+    slot = grid.get_indexer(period_start(chosen[S.DATE], freq))
+    inside = slot >= 0
+    side_a = chosen[S.COUNTRY_A].to_numpy(dtype=object)[inside]
+    side_b = chosen[S.COUNTRY_B].to_numpy(dtype=object)[inside]
+    scores = chosen[S.SCORE].to_numpy(dtype=float)[inside]
+    slot = slot[inside]
+    observed_pairs = pd.MultiIndex.from_arrays([side_a, side_b]).unique()
     if wanted_pairs is not None:
-        seen = set(zip(grouped[S.COUNTRY_A], grouped[S.COUNTRY_B], strict=True))
-        missing = [pair for pair in wanted_pairs if pair not in seen]
-        if missing:
-            filler = pd.DataFrame(missing, columns=pair_cols)
-            filler[S.PERIOD] = pd.Timestamp(period_start(pd.Series([lo]), freq).iloc[0])
-            grouped = pd.concat([grouped, filler], ignore_index=True)
-    if grouped.empty:
-        return pd.DataFrame({column: [] for column in columns})
-    grouped = grouped[
-        (grouped[S.PERIOD] >= period_start(pd.Series([lo]), freq).iloc[0])
-        & (grouped[S.PERIOD] <= period_start(pd.Series([hi]), freq).iloc[0])
-    ]
-    full = complete_periods(grouped, freq, keys=pair_cols, period_col=S.PERIOD, start=lo, end=hi)
-    if full.empty:
-        return pd.DataFrame({column: [] for column in columns})
-    full[S.N_INTERACTIONS] = full[S.N_INTERACTIONS].astype("int64")
-    full["_conflicts"] = full["_conflicts"].astype("int64")
-    n_briefings = full[S.PERIOD].map(per_period).fillna(0).astype(float)
-    observed = n_briefings > 0
-    full[S.NET] = full["_score_sum"] / full[S.N_INTERACTIONS].where(full[S.N_INTERACTIONS] > 0)
-    full[S.TENSION_SHARE] = (full[S.TENSION] / n_briefings).where(observed)
-    full[S.ALLIANCE_SHARE] = (full[S.ALLIANCE] / n_briefings).where(observed)
+        all_pairs = observed_pairs.append(pd.MultiIndex.from_tuples(wanted_pairs)).unique()
+    else:
+        all_pairs = observed_pairs
+    if len(all_pairs) == 0:
+        return empty
+    all_pairs = all_pairs.sort_values()
+    pair_code = all_pairs.get_indexer(pd.MultiIndex.from_arrays([side_a, side_b]))
+    cell = pair_code * n_periods + slot
+    n_cells = len(all_pairs) * n_periods
 
-    # complete_periods gives every pair the same contiguous run of periods, sorted by
-    # pair then period, so the per-pair rolling window is one rolling over a
-    # periods x pairs matrix (vectorised across pairs, no Python per pair).
-    n_periods = full[S.PERIOD].nunique()
-    shares = full[S.TENSION_SHARE].to_numpy(dtype=float).reshape(-1, n_periods).T
+    def total(weights: np.ndarray | None) -> np.ndarray:
+        return np.bincount(cell, weights=weights, minlength=n_cells)
+
+    counts = total(None).astype(np.int64)
+    conflicts = total((scores < 0).astype(float))
+    tension = total(np.where(scores < 0, -scores, 0.0))
+    alliance = total(np.where(scores > 0, scores, 0.0))
+    score_sum = total(scores)
+    per_period = np.tile(n_briefings, len(all_pairs)).astype(float)
+    observed = per_period > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        net = np.where(counts > 0, score_sum / np.maximum(counts, 1), np.nan)
+        tension_share = np.where(observed, tension / np.where(observed, per_period, 1), np.nan)
+        alliance_share = np.where(observed, alliance / np.where(observed, per_period, 1), np.nan)
+
+    # Every pair has the same contiguous run of periods, so the rolling baseline over
+    # earlier periods is one rolling over a periods x pairs matrix.
+    shares = tension_share.reshape(-1, n_periods).T
     window = pd.DataFrame(shares).shift(1).rolling(baseline_periods, min_periods=2)
-    full[S.BASELINE] = window.mean().to_numpy().T.reshape(-1)
-    spread = pd.Series(window.std(ddof=1).to_numpy().T.reshape(-1), index=full.index)
-    full[S.SPIKE] = (
-        full[S.BASELINE].notna()
-        & (full["_conflicts"] >= min_interactions)
-        & (full[S.TENSION_SHARE] > full[S.BASELINE] + spike_k * spread)
-    ).astype(bool)
-    return full[columns].reset_index(drop=True)
+    baseline = window.mean().to_numpy().T.reshape(-1)
+    spread = window.std(ddof=1).to_numpy().T.reshape(-1)
+    with np.errstate(invalid="ignore"):
+        spike = (
+            ~np.isnan(baseline)
+            & (conflicts >= min_interactions)
+            & (tension_share > baseline + spike_k * spread)
+        )
+    return pd.DataFrame(
+        {
+            S.PERIOD: np.tile(grid.to_numpy(), len(all_pairs)),
+            S.COUNTRY_A: np.repeat(all_pairs.get_level_values(0).to_numpy(dtype=object), n_periods),
+            S.COUNTRY_B: np.repeat(all_pairs.get_level_values(1).to_numpy(dtype=object), n_periods),
+            S.N_INTERACTIONS: counts,
+            S.TENSION: tension,
+            S.ALLIANCE: alliance,
+            S.NET: net,
+            S.TENSION_SHARE: tension_share,
+            S.ALLIANCE_SHARE: alliance_share,
+            S.BASELINE: baseline,
+            S.SPIKE: spike.astype(bool),
+        }
+    )[columns]
 
 
 def pair_summary(interactions: pd.DataFrame, *, include_forward: bool = False) -> pd.DataFrame:
