@@ -439,13 +439,14 @@ def pair_matrix(interactions: pd.DataFrame, limit: int = 12) -> pd.DataFrame:
 
 
 def spike_alerts(
-    interactions: pd.DataFrame, briefings: pd.DataFrame, freq: str, *, pairs_checked: int = 25
+    interactions: pd.DataFrame, briefings: pd.DataFrame, freq: str, *, min_conflicts: int = 3
 ) -> pd.DataFrame:
     """Periods in which a pair's tension jumped above its own recent level.
 
     Uses the spike rule of ``relations.relations_over_time`` (tension per briefing
     above the mean plus two standard deviations of up to six earlier periods, with
-    at least three conflict sentences) on the ``pairs_checked`` most discussed pairs.
+    at least three conflict sentences) on every pair with at least ``min_conflicts``
+    conflict sentences in ``interactions`` (no other pair can spike).
 
     Returns:
         Columns ``period``, ``country_a``, ``country_b``, ``n_interactions``,
@@ -462,11 +463,13 @@ def spike_alerts(
         S.TENSION_SHARE,
         S.BASELINE,
     ]
-    pairs = pair_options(interactions, pairs_checked)
+    reported = interactions[~interactions[S.FORWARD_LOOKING].astype(bool).to_numpy()]
+    conflict = reported[reported[S.SCORE].to_numpy(dtype=float) < 0]
+    sizes = conflict.groupby([S.COUNTRY_A, S.COUNTRY_B], sort=True).size()
+    pairs = [pair for pair, size in sizes.items() if size >= min_conflicts]
     if not pairs or briefings.empty:
         return pd.DataFrame({c: [] for c in columns})
-    chosen = interactions[pair_mask(interactions, pairs)]
-    timeline = relations_over_time(chosen, briefings, freq, pairs=pairs)
+    timeline = relations_over_time(reported, briefings, freq, pairs=pairs)
     spikes = timeline[timeline[S.SPIKE].astype(bool)]
     spikes = spikes.sort_values([S.PERIOD, S.TENSION], ascending=[False, False], kind="stable")
     return spikes[columns].reset_index(drop=True)
