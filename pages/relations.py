@@ -20,7 +20,8 @@ st.caption(
     "(“What's next”, future tense) are shown apart as dotted lines."
 )
 
-choices = views.pair_options(interactions, limit=60)
+ranked = views.top_pairs(interactions, limit=200)  # ranked once, used by pickers and network
+choices = views.pairs_of(ranked, limit=60)
 pairs = st.multiselect(
     "Country pairs",
     choices,
@@ -56,7 +57,7 @@ cell = ui.chart_with_data(
 ui.evidence_panel(view, cell, in_period, "cell")
 
 st.subheader("Network")
-edges = views.among_leading_countries(views.top_pairs(interactions, limit=200), 20, limit=60)
+edges = views.among_leading_countries(ranked, 20, limit=60)
 edge = ui.chart_with_data(
     charts.network_chart(
         edges,

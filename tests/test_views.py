@@ -262,3 +262,9 @@ def test_restrict_to_ids_keeps_order_and_repeats() -> None:
     table = pd.DataFrame({"briefing_id": ["a", "b", "a", "c"], "n": [1, 2, 3, 4]})
     assert views.restrict_to_ids(table, ["c", "a"])["n"].tolist() == [1, 3, 4]
     assert views.restrict_to_ids(table, []).empty
+
+
+def test_pairs_of_takes_the_first_pairs_in_rank_order() -> None:
+    ranked = pd.DataFrame({"country_a": ["JPN", "CHN", "IND"], "country_b": ["USA", "TWN", "PAK"]})
+    assert views.pairs_of(ranked, limit=2) == [("JPN", "USA"), ("CHN", "TWN")]
+    assert views.pairs_of(ranked) == [("JPN", "USA"), ("CHN", "TWN"), ("IND", "PAK")]

@@ -649,8 +649,13 @@ def leading_codes(totals: pd.DataFrame, limit: int = 5) -> list[str]:
 
 def pair_options(interactions: pd.DataFrame, limit: int = 40) -> list[tuple[str, str]]:
     """The most discussed country pairs, as ``(country_a, country_b)`` tuples."""
-    pairs = top_pairs(interactions, limit)
-    return list(zip(pairs[S.COUNTRY_A], pairs[S.COUNTRY_B], strict=True))
+    return pairs_of(top_pairs(interactions, limit))
+
+
+def pairs_of(ranked: pd.DataFrame, limit: int | None = None) -> list[tuple[str, str]]:
+    """The first ``limit`` pairs of a ``top_pairs`` table as ``(country_a, country_b)`` tuples."""
+    head = ranked.head(limit) if limit is not None else ranked
+    return list(zip(head[S.COUNTRY_A], head[S.COUNTRY_B], strict=True))
 
 
 def default_pairs(
