@@ -163,3 +163,33 @@ def test_ingest_rejects_malformed_column_option(
         main(["ingest", str(tmp_path), "--store", str(tmp_path / "s"), "--column", "body"])
     assert exit_info.value.code == 2
     assert "expected ROLE=COLUMN" in capsys.readouterr().err
+
+
+def test_export_topic_summary_with_topics_override(store_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "summary.csv"
+    code = main(
+        ["export", "topic-summary", "--store", str(store_dir), "--out", str(out), "--topics", "1"]
+    )
+    assert code == 0
+    summary = pd.read_csv(out)
+    assert len(summary) == 1
+    assert summary["n_briefings"].tolist() == [4]
+
+
+def test_export_rejects_zero_topics(
+    store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "export",
+            "topics",
+            "--store",
+            str(store_dir),
+            "--out",
+            str(tmp_path / "t.csv"),
+            "--topics",
+            "0",
+        ]
+    )
+    assert code == 2
+    assert "--topics must be a positive number of topics; got 0" in capsys.readouterr().err
