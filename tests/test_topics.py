@@ -16,6 +16,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analytics import schema as S
+from analytics import topics as topics_module
 from analytics.errors import AnalyticsError, InputError, StoreError
 from analytics.topic_features import (
     actor_stop_words,
@@ -781,3 +782,18 @@ def test_align_topics_reuters_refresh_keeps_surviving_topics(
     # Most spring briefings keep the topic id they had before the refresh.
     kept = np.mean(aligned.labels_[spring] == previous.labels_)
     assert kept >= 0.6
+
+
+def test_topic_model_large_corpus_sampling_stays_deterministic(
+    texts: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pretend the 40 fixture texts are a large corpus: k-means++ seeds from 12 of them and
+    # each stability run sees 15. The fit must still be reproducible and order-free.
+    monkeypatch.setattr(topics_module, "SEEDING_SAMPLE", 12)
+    monkeypatch.setattr(topics_module, "STABILITY_SAMPLE", 15)
+    first = TopicModel(random_state=0).fit(texts)
+    order = np.random.RandomState(7).permutation(len(texts))
+    shuffled = TopicModel(random_state=0).fit([texts[i] for i in order])
+    assert shuffled.labels_.tolist() == first.labels_[order].tolist()
+    assert shuffled.topic_labels_ == first.topic_labels_
+    assert first.n_topics_ >= 2
