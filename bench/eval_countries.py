@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import schema as S
+from analytics.briefings import load_files
 from analytics.gazetteer import load_gazetteer
 from analytics.mentions import extract_mentions
 
@@ -42,19 +43,8 @@ EVAL_MIN_CONFIDENCE = 0.5
 
 
 def load_reuters(path: Path = REUTERS) -> pd.DataFrame:
-    """Reuters JSONL as a briefing table (no sections: the text is the body)."""
-    records = pd.read_json(path, lines=True, dtype={"id": str, "title": str, "text": str})
-    return pd.DataFrame(
-        {
-            S.BRIEFING_ID: records["id"].astype(str),
-            S.DATE: pd.to_datetime(records["date"], utc=True),
-            S.TITLE: records["title"].fillna("").astype(str),
-            S.TEXT: records["text"].fillna("").astype(str),
-            S.HAPPENING: "",
-            S.IMPORTANCE: "",
-            S.NEXT: "",
-        }
-    )
+    """Reuters JSONL as a briefing table, every article kept (no duplicate merging)."""
+    return load_files([path]).briefings
 
 
 def predictions(

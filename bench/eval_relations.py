@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import schema as S
+from analytics.briefings import load_files
 from analytics.mentions import extract_mentions
 from analytics.relations import (
     ACTOR_KINDS,
@@ -35,19 +36,13 @@ REUTERS = PROJECT_ROOT.parent / "shared" / "corpora" / "reuters21578" / "reuters
 
 
 def reuters_briefings(path: Path) -> pd.DataFrame:
-    """The Reuters JSONL as a briefing table (no sections: the text is the body)."""
-    raw = pd.read_json(path, lines=True, dtype={"id": str})
-    briefings = pd.DataFrame(
-        {
-            S.BRIEFING_ID: raw["id"].astype(str),
-            S.DATE: pd.to_datetime(raw["date"], utc=True),
-            S.TITLE: raw["title"].fillna(""),
-            S.TEXT: raw["text"].fillna(""),
-        }
-    )
-    for section in S.SECTIONS:
-        briefings[section] = ""
-    return briefings
+    """The Reuters JSONL as a briefing table, every article kept, in file order.
+
+    File order keeps the seeded sample of interactions read by hand reproducible.
+    """
+    briefings = load_files([path]).briefings
+    line = briefings[S.ORIGIN].str.extract(r":line (\d+)$", expand=False).astype(int)
+    return briefings.iloc[line.argsort(kind="stable").to_numpy()].reset_index(drop=True)
 
 
 def pair_net(interactions: pd.DataFrame, pair: tuple[str, str], start: str, end: str) -> tuple:

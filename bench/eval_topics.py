@@ -26,23 +26,15 @@ import numpy as np
 import pandas as pd
 
 from analytics import schema as S
+from analytics.briefings import load_files
 from analytics.topics import TopicModel, assign_topics, briefing_text_for_topics, topic_summary
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 def load_reuters(shared: Path) -> pd.DataFrame:
-    """The Reuters articles as a minimal briefing table."""
-    path = shared / "corpora" / "reuters21578" / "reuters.jsonl"
-    table = pd.read_json(path, lines=True, dtype={"id": str, "title": str, "text": str})
-    return pd.DataFrame(
-        {
-            S.BRIEFING_ID: table["id"].astype(str),
-            S.DATE: pd.to_datetime(table["date"], utc=True),
-            S.TITLE: table["title"].fillna("").astype(str),
-            S.TEXT: table["text"].fillna("").astype(str),
-        }
-    )
+    """The Reuters articles as a briefing table, every article kept."""
+    return load_files([shared / "corpora" / "reuters21578" / "reuters.jsonl"]).briefings
 
 
 def score(shared: Path, ids: pd.Series, topic_ids: np.ndarray, out: Path) -> dict[str, float]:

@@ -606,15 +606,10 @@ def test_score_interactions_seed_briefing_signs(seed_file: Path) -> None:
 
 @pytest.fixture(scope="module")
 def reuters_interactions(reuters_jsonl: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from analytics.briefings import load_files
     from analytics.mentions import extract_mentions
 
-    raw = pd.read_json(reuters_jsonl, lines=True, dtype={"id": str})
-    briefings = briefing_table(
-        [
-            {S.BRIEFING_ID: i, S.DATE: d, S.TITLE: t or "", S.TEXT: x or ""}
-            for i, d, t, x in zip(raw["id"], raw["date"], raw["title"], raw["text"], strict=True)
-        ]
-    )
+    briefings = load_files([reuters_jsonl]).briefings
     return score_interactions(briefings, extract_mentions(briefings)), briefings
 
 

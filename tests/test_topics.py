@@ -17,6 +17,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from analytics import schema as S
 from analytics import topics as topics_module
+from analytics.briefings import load_files
 from analytics.errors import AnalyticsError, InputError, StoreError
 from analytics.topic_features import (
     actor_stop_words,
@@ -705,15 +706,7 @@ def test_topic_model_load_damaged_store_raises(
 
 
 def _reuters_briefings(path: Path) -> pd.DataFrame:
-    table = pd.read_json(path, lines=True, dtype={"id": str, "title": str, "text": str})
-    return pd.DataFrame(
-        {
-            S.BRIEFING_ID: table["id"].astype(str),
-            S.DATE: pd.to_datetime(table["date"], utc=True),
-            S.TITLE: table["title"].fillna("").astype(str),
-            S.TEXT: table["text"].fillna("").astype(str),
-        }
-    )
+    return load_files([path]).briefings
 
 
 @pytest.fixture(scope="module")
