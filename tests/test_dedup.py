@@ -5,7 +5,19 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics.dedup import EXACT_OF, JACCARD, NEAR_OF, find_duplicates, normalise_text
+from analytics.dedup import (
+    BAND_COLUMNS,
+    EXACT,
+    EXACT_OF,
+    FINGERPRINT,
+    JACCARD,
+    NEAR_OF,
+    NEW_POSITION,
+    OLD_POSITION,
+    find_duplicates,
+    match_added,
+    normalise_text,
+)
 from analytics.errors import InputError
 
 # 24 distinct words: 20 word 5-grams.
@@ -118,3 +130,43 @@ def test_find_duplicates_is_deterministic_for_a_seed():
 def test_find_duplicates_rejects_bad_parameters(options, message):
     with pytest.raises(InputError, match=message):
         find_duplicates(pd.Series([BASE]), **options)
+
+
+def _keys(texts: list[str]) -> pd.DataFrame:
+    return find_duplicates(pd.Series(texts), with_keys=True)[[FINGERPRINT, *BAND_COLUMNS]]
+
+
+def test_find_duplicates_with_keys_gives_fingerprint_and_bands():
+    found = find_duplicates(pd.Series([BASE, BASE.upper(), "a b"]), with_keys=True)
+    assert found[FINGERPRINT].iloc[0] == found[FINGERPRINT].iloc[1] != 0
+    # The exact duplicate and the text without a 5-gram have no bands.
+    assert (found[list(BAND_COLUMNS)].iloc[1:] == 0).all(axis=None)
+    assert (found[list(BAND_COLUMNS)].iloc[0] != 0).all()
+
+
+def test_match_added_finds_exact_and_near_pairs_reading_only_candidates():
+    stored = [BASE, " ".join(f"x{n}" for n in range(30)), "short text"]
+    added = [replaced(23), BASE.upper(), "nothing like the others at all here"]
+    read: list[list[int]] = []
+
+    def texts(positions):
+        read.append(list(positions))
+        return pd.Series(stored).iloc[positions]
+
+    pairs = match_added(pd.Series(added), _keys(added), _keys(stored), texts)
+    assert pairs[[NEW_POSITION, OLD_POSITION, EXACT]].values.tolist() == [
+        [0, 0, False],
+        [1, 0, True],
+    ]
+    assert pairs[JACCARD].tolist() == pytest.approx([19 / 21, 1.0])
+    assert read == [[0]]
+
+
+def test_match_added_without_shared_bands_reads_nothing():
+    def texts(positions):
+        raise AssertionError("no stored text should be read")
+
+    pairs = match_added(
+        pd.Series(["p q r s t u v"]), _keys(["p q r s t u v"]), _keys([BASE]), texts
+    )
+    assert pairs.empty

@@ -47,11 +47,17 @@ import pyarrow.compute as pc
 from analytics import dates as D
 from analytics import schema as S
 from analytics.dedup import (
+    BAND_COLUMNS,
+    EXACT,
     EXACT_OF,
+    FINGERPRINT,
     JACCARD,
     NEAR_OF,
+    NEW_POSITION,
+    OLD_POSITION,
     arrow_strings,
     find_duplicates,
+    match_added,
     normalise_text,
 )
 from analytics.errors import EmptyCorpusError, InputError
@@ -132,10 +138,16 @@ _MAX_CONTROL_SHARE = 0.05
 
 @dataclass(frozen=True)
 class LoadResult:
-    """Loaded briefings and the report accounting for every input file and row."""
+    """Loaded briefings and the report accounting for every input file and row.
+
+    ``keys`` (after de-duplication) holds each briefing's duplicate-detection keys
+    (``briefing_id``, ``fingerprint`` and the LSH band columns), row for row, so
+    briefings added later can be checked against these without reading them again.
+    """
 
     briefings: pd.DataFrame
     report: pd.DataFrame
+    keys: pd.DataFrame | None = None
 
 
 class _Skip(Exception):
@@ -1310,8 +1322,10 @@ def mark_duplicates(
     briefings, report = _resolve_id_collisions(briefings.reset_index(drop=True), report)
     briefings = _sort(briefings)
     if briefings.empty:
-        return LoadResult(briefings, report)
-    found = find_duplicates(briefings[S.TEXT], threshold=threshold, random_state=random_state)
+        return LoadResult(briefings, report, _empty_keys())
+    found = find_duplicates(
+        briefings[S.TEXT], threshold=threshold, random_state=random_state, with_keys=True
+    )
     ids = briefings[S.BRIEFING_ID].to_numpy(dtype=object)
     positions = _report_positions(report, briefings)
     status = report[STATUS].to_numpy(dtype=object).copy()
@@ -1351,8 +1365,161 @@ def mark_duplicates(
     report[REASON] = pd.Series(reason, index=report.index, dtype="str")
     report[S.BRIEFING_ID] = pd.Series(report_ids, index=report.index, dtype="str")
     briefings = briefings.assign(**{S.DUPLICATE_OF: duplicate_of})
+    keys = pd.concat([briefings[[S.BRIEFING_ID]], found[[FINGERPRINT, *BAND_COLUMNS]]], axis=1)[
+        ~exact
+    ].reset_index(drop=True)
     briefings = briefings[~exact].reset_index(drop=True)
-    return LoadResult(briefings, report)
+    return LoadResult(briefings, report, keys)
+
+
+def _empty_keys() -> pd.DataFrame:
+    frame = pd.DataFrame({S.BRIEFING_ID: pd.Series(dtype="str")})
+    for column in (FINGERPRINT, *BAND_COLUMNS):
+        frame[column] = pd.Series(dtype=np.uint64)
+    return frame
+
+
+@dataclass(frozen=True)
+class StoredCorpus:
+    """What de-duplicating added briefings needs to know of the stored ones.
+
+    ``ids``, ``dates`` and ``keys`` are row-aligned (position ``i`` is one briefing);
+    ``texts`` returns the texts at given positions, read only when needed.
+    """
+
+    ids: pd.Series
+    dates: pd.Series
+    keys: pd.DataFrame
+    texts: Callable[[np.ndarray], pd.Series]
+
+
+def _order_keys(dates: pd.Series, ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(nanoseconds, id) per briefing, missing dates last, as the table's sort order."""
+    nanos = dates.array.asi8 if len(dates) else np.empty(0, dtype=np.int64)
+    nanos = np.where(dates.isna().to_numpy(), np.iinfo(np.int64).max, nanos)
+    return nanos, ids.astype("str").to_numpy(dtype=object)
+
+
+def mark_added(
+    stored: StoredCorpus,
+    added: LoadResult,
+    *,
+    threshold: float = 0.8,
+    random_state: int = 0,
+) -> LoadResult | None:
+    """De-duplicate added briefings among themselves and against stored ones.
+
+    The result is what ``mark_duplicates`` over stored and added briefings together
+    would give for the added ones, while the stored briefings stay as they are.
+    When the added briefings would change a stored one (an added briefing dated
+    before a stored one it duplicates, or reusing a stored id for another text),
+    or an added briefing that duplicates a stored one is itself the original of
+    another added briefing, ``None`` is returned: process everything together.
+
+    Args:
+        stored: the stored briefings' ids, dates, duplicate keys and texts.
+        added: ``load_files`` output for the added inputs.
+        threshold: the near-duplicate Jaccard threshold, in (0, 1].
+        random_state: seed of the similarity hashing (as the stored keys used).
+
+    Returns:
+        The added briefings still to store (with ``duplicate_of`` set), their
+        report and keys; or ``None``.
+    """
+    own = mark_duplicates(
+        added.briefings, added.report, threshold=threshold, random_state=random_state
+    )
+    briefings, report, keys = own.briefings, own.report.copy(), own.keys
+    if briefings.empty or stored.ids.empty:
+        return own
+    assert keys is not None
+    pairs = match_added(
+        briefings[S.TEXT],
+        keys,
+        stored.keys,
+        stored.texts,
+        threshold=threshold,
+        random_state=random_state,
+    )
+    clashing = np.flatnonzero(
+        pc.is_in(
+            arrow_strings(briefings[S.BRIEFING_ID]), value_set=arrow_strings(stored.ids)
+        ).to_numpy(zero_copy_only=False)
+    )
+    exact_pairs = pairs[pairs[EXACT]]
+    same_text = set(
+        exact_pairs[NEW_POSITION][
+            stored.ids.to_numpy(dtype=object)[exact_pairs[OLD_POSITION]]
+            == briefings[S.BRIEFING_ID].to_numpy(dtype=object)[exact_pairs[NEW_POSITION]]
+        ]
+    )
+    if any(position not in same_text for position in clashing):
+        return None
+    if pairs.empty:
+        return own
+    new_nanos, new_ids = _order_keys(briefings[S.DATE], briefings[S.BRIEFING_ID])
+    old_nanos, old_ids = _order_keys(stored.dates, stored.ids)
+    new_at, old_at = pairs[NEW_POSITION].to_numpy(), pairs[OLD_POSITION].to_numpy()
+    earlier = (new_nanos[new_at] < old_nanos[old_at]) | (
+        (new_nanos[new_at] == old_nanos[old_at]) & (new_ids[new_at] < old_ids[old_at])
+    )
+    if earlier.any():
+        return None
+    matched_ids = set(new_ids[np.unique(new_at)])
+    referenced = set(briefings[S.DUPLICATE_OF].dropna()) | set(
+        report.loc[report[STATUS] == DUPLICATE, S.BRIEFING_ID]
+    )
+    if matched_ids & referenced:
+        return None
+    positions = _report_positions(report, briefings)
+    status = report[STATUS].to_numpy(dtype=object).copy()
+    reason = report[REASON].fillna("").to_numpy(dtype=object).copy()
+    report_ids = report[S.BRIEFING_ID].to_numpy(dtype=object).copy()
+    duplicate_of = briefings[S.DUPLICATE_OF].to_numpy(dtype=object).copy()
+    dropped = np.zeros(len(briefings), dtype=bool)
+    # The stored original: exact before near, then the earliest in table order.
+    ranked = pairs.assign(
+        _exact=~pairs[EXACT], _nanos=old_nanos[old_at], _id=old_ids[old_at]
+    ).sort_values([NEW_POSITION, "_exact", "_nanos", "_id"], kind="stable")
+    best = ranked.drop_duplicates(NEW_POSITION)
+    lookup = pd.Series(np.arange(len(briefings)), index=briefings[S.BRIEFING_ID].to_numpy())
+    for new, old, is_exact, jaccard in zip(
+        best[NEW_POSITION], best[OLD_POSITION], best[EXACT], best[JACCARD], strict=True
+    ):
+        target = positions[new]
+        original = old_ids[old]
+        if is_exact:
+            dropped[new] = True
+            if target >= 0:
+                note = f"exact duplicate of {original}"
+                note += f" (input id {new_ids[new]})" if new_ids[new] != original else ""
+                status[target] = DUPLICATE
+                reason[target] = _NEAR_REASON.sub("", reason[target])
+                reason[target] = f"{note}; {reason[target]}" if reason[target] else note
+                report_ids[target] = original
+            continue
+        current = duplicate_of[new]
+        if isinstance(current, str):
+            at = lookup[current]
+            if (new_nanos[at], new_ids[at]) < (old_nanos[old], old_ids[old]):
+                continue
+        duplicate_of[new] = original
+        if target >= 0:
+            note = f"near-duplicate of {original} (Jaccard {jaccard:.2f})"
+            status[target] = NEAR_DUPLICATE
+            rest = _NEAR_REASON.sub("", reason[target])
+            reason[target] = f"{note}; {rest}" if rest else note
+    report[STATUS] = pd.Series(status, index=report.index, dtype="str")
+    report[REASON] = pd.Series(reason, index=report.index, dtype="str")
+    report[S.BRIEFING_ID] = pd.Series(report_ids, index=report.index, dtype="str")
+    briefings = briefings.assign(
+        **{S.DUPLICATE_OF: pd.Series(duplicate_of, index=briefings.index, dtype="str")}
+    )
+    return LoadResult(
+        briefings[~dropped].reset_index(drop=True),
+        report,
+        keys[~dropped].reset_index(drop=True),
+    )
 
 
 def load_corpus_with_report(

@@ -18,6 +18,7 @@ arrays: pyarrow splits words, numpy hashes and sorts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,12 @@ from analytics.errors import InputError
 EXACT_OF = "exact_of"
 NEAR_OF = "near_of"
 JACCARD = "jaccard"
+FINGERPRINT = "fingerprint"
+N_BANDS = 16
+BAND_COLUMNS = tuple(f"band_{band:02d}" for band in range(N_BANDS))
+NEW_POSITION = "new_position"
+OLD_POSITION = "old_position"
+EXACT = "exact"
 
 # Odd 64-bit multiplier for polynomial hashing of word sequences (golden ratio).
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -62,8 +69,9 @@ def find_duplicates(
     *,
     threshold: float = 0.8,
     shingle_size: int = 5,
-    n_bands: int = 16,
+    n_bands: int = N_BANDS,
     random_state: int = 0,
+    with_keys: bool = False,
 ) -> pd.DataFrame:
     """Exact and near-duplicates among ``texts``, each pointing at an earlier text.
 
@@ -79,6 +87,10 @@ def find_duplicates(
         n_bands: LSH bands, a divisor of 64; more bands find more pairs below
             the threshold (and cost more exact comparisons).
         random_state: seed salting the shingle hashes.
+        with_keys: also return each text's ``fingerprint`` and LSH band keys
+            (``BAND_COLUMNS``; 0 for an exact duplicate or a text without shingles),
+            so texts added later can be matched against these with ``match_added``
+            without reading them again.
 
     Returns:
         One row per text, on ``texts``' index: ``exact_of`` (position of the first
@@ -105,9 +117,12 @@ def find_duplicates(
     near_of = np.full(len(texts), -1, dtype=np.int64)
     similarity = np.full(len(texts), np.nan)
     keys = _shingle_keys(words, shingle_size, random_state, exclude=is_exact)
+    band_keys = np.zeros((len(texts), n_bands), dtype=np.uint64)
     if len(keys):
         signatures, docs = _signatures(keys)
-        left, right = _candidates(signatures, docs, n_bands)
+        doc_bands = _band_keys(signatures, n_bands)
+        band_keys[docs] = doc_bands
+        left, right = _candidates(doc_bands, docs)
         _earliest_matches(keys, left, right, threshold, near_of, similarity)
     exact_of = np.where(is_exact, first_positions, -1)
     result = pd.DataFrame(
@@ -120,7 +135,107 @@ def find_duplicates(
     )
     result.loc[exact_of < 0, EXACT_OF] = pd.NA
     result.loc[near_of < 0, NEAR_OF] = pd.NA
+    if with_keys:
+        result[FINGERPRINT] = fingerprints
+        for band, column in enumerate(_band_columns(n_bands)):
+            result[column] = band_keys[:, band]
     return result
+
+
+def _band_columns(n_bands: int) -> tuple[str, ...]:
+    return BAND_COLUMNS if n_bands == N_BANDS else tuple(f"band_{b:02d}" for b in range(n_bands))
+
+
+def match_added(
+    added: pd.Series,
+    added_keys: pd.DataFrame,
+    stored_keys: pd.DataFrame,
+    stored_texts: Callable[[np.ndarray], pd.Series],
+    *,
+    threshold: float = 0.8,
+    shingle_size: int = 5,
+    random_state: int = 0,
+) -> pd.DataFrame:
+    """Every stored text that each added text duplicates, exactly or nearly.
+
+    The stored side is known only by its keys (``find_duplicates(..., with_keys=True)``
+    output); the texts of stored candidates sharing a band are fetched through
+    ``stored_texts`` and compared exactly, so nothing else is read again.
+
+    Args:
+        added: the added texts.
+        added_keys: their ``fingerprint`` and band columns (same parameters).
+        stored_keys: the stored texts' ``fingerprint`` and band columns, by position.
+        stored_texts: given stored positions, returns those texts in that order.
+        threshold: the near-duplicate Jaccard threshold, in (0, 1].
+        shingle_size: words per shingle (as the keys were made with).
+        random_state: seed of the shingle hashes (as the keys were made with).
+
+    Returns:
+        One row per matching pair: ``new_position`` (position in ``added``),
+        ``old_position`` (position in ``stored_keys``), ``exact`` (same words) and
+        ``jaccard`` (1.0 for exact pairs), sorted by new then old position.
+    """
+    columns = [column for column in stored_keys.columns if column.startswith("band_")]
+    new_prints = added_keys[FINGERPRINT].to_numpy(dtype=np.uint64)
+    old_prints = stored_keys[FINGERPRINT].to_numpy(dtype=np.uint64)
+    old_lookup = pd.Series(np.arange(len(old_prints)), index=old_prints)
+    old_lookup = old_lookup[~old_lookup.index.duplicated()]
+    exact_old = old_lookup.reindex(new_prints).fillna(-1).to_numpy(dtype=np.int64)
+    # An empty text (fingerprint 0) duplicates nothing.
+    exact_old[new_prints == 0] = -1
+    exact_new = np.flatnonzero(exact_old >= 0)
+    pairs = [
+        pd.DataFrame(
+            {
+                NEW_POSITION: exact_new,
+                OLD_POSITION: exact_old[exact_new],
+                EXACT: True,
+                JACCARD: 1.0,
+            }
+        )
+    ]
+    new_bands = added_keys[columns].to_numpy(dtype=np.uint64)
+    new_bands[exact_new] = 0
+    old_bands = stored_keys[columns].to_numpy(dtype=np.uint64)
+    new_flat, old_flat = new_bands.ravel(), old_bands.ravel()
+    shared = np.isin(old_flat, new_flat[new_flat != 0]) & (old_flat != 0)
+    if shared.any():
+        band_of_old = pd.DataFrame(
+            {"key": old_flat[shared], OLD_POSITION: np.flatnonzero(shared) // len(columns)}
+        )
+        band_of_new = pd.DataFrame(
+            {"key": new_flat, NEW_POSITION: np.arange(len(new_flat)) // len(columns)}
+        )
+        candidates = band_of_new[new_flat != 0].merge(band_of_old, on="key")
+        candidates = candidates[[NEW_POSITION, OLD_POSITION]].drop_duplicates()
+        old_docs = np.unique(candidates[OLD_POSITION].to_numpy())
+        texts = pd.concat(
+            [stored_texts(old_docs).reset_index(drop=True), added.reset_index(drop=True)],
+            ignore_index=True,
+        )
+        words = _split_words(texts)
+        keys = _shingle_keys(words, shingle_size, random_state, exclude=np.zeros(len(texts), bool))
+        key_docs = (keys >> _DOC_SHIFT).astype(np.int64)
+        bounds = np.searchsorted(key_docs, np.arange(len(texts) + 1))
+        left = np.searchsorted(old_docs, candidates[OLD_POSITION].to_numpy())
+        right = len(old_docs) + candidates[NEW_POSITION].to_numpy()
+        jaccard = _jaccard(keys, bounds, left, right)
+        hit = jaccard >= threshold
+        pairs.append(
+            pd.DataFrame(
+                {
+                    NEW_POSITION: candidates[NEW_POSITION].to_numpy()[hit],
+                    OLD_POSITION: candidates[OLD_POSITION].to_numpy()[hit],
+                    EXACT: False,
+                    JACCARD: jaccard[hit],
+                }
+            )
+        )
+    found = pd.concat(pairs, ignore_index=True)
+    found[NEW_POSITION] = found[NEW_POSITION].astype(np.int64)
+    found[OLD_POSITION] = found[OLD_POSITION].astype(np.int64)
+    return found.sort_values([NEW_POSITION, OLD_POSITION], kind="stable").reset_index(drop=True)
 
 
 def normalise_text(text: str) -> str:
@@ -219,19 +334,21 @@ def _signatures(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return signatures, docs
 
 
-def _candidates(
-    signatures: np.ndarray, docs: np.ndarray, n_bands: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Unique pairs of positions sharing a band, ``left < right``, sorted by (right, left)."""
+def _band_keys(signatures: np.ndarray, n_bands: int) -> np.ndarray:
+    """One 64-bit key per LSH band of each signature (never 0 in practice)."""
     n_docs, n_bins = signatures.shape
     rows_per_band = n_bins // n_bands
     bands = signatures.reshape(n_docs, n_bands, rows_per_band)
     band_keys: np.ndarray = np.zeros((n_docs, n_bands), dtype=np.uint64)
     for column in range(rows_per_band):
         band_keys = band_keys * _MIX + bands[:, :, column]
-    band_keys = band_keys * _MIX + np.arange(n_bands, dtype=np.uint64)  # bands never collide
+    return band_keys * _MIX + np.arange(n_bands, dtype=np.uint64)  # bands never collide
+
+
+def _candidates(band_keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unique pairs of positions sharing a band, ``left < right``, sorted by (right, left)."""
     keys = band_keys.ravel()
-    members = np.repeat(docs, n_bands)
+    members = np.repeat(docs, band_keys.shape[1])
     order = np.lexsort((members, keys))
     keys, members = keys[order], members[order]
     starts = np.concatenate([[True], keys[1:] != keys[:-1]])

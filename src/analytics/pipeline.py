@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 import analytics
@@ -27,16 +28,32 @@ def _noop(fraction: float, message: str) -> None:
     return None
 
 
+def fingerprint_state(briefings: pd.DataFrame) -> dict[str, int]:
+    """What the corpus fingerprint is made of: a sum of per-briefing hashes and a count.
+
+    Each briefing's id and text are hashed; the sum (modulo 2**64) does not depend
+    on row order, and the state of a corpus with rows added is the states combined.
+    """
+    hashes = pd.util.hash_pandas_object(
+        briefings[[S.BRIEFING_ID, S.TEXT]].astype("str"), index=False
+    ).to_numpy(dtype=np.uint64)
+    return {"sum": int(hashes.sum(dtype=np.uint64)), "n": len(hashes)}
+
+
+def combine_fingerprint_states(first: dict[str, int], second: dict[str, int]) -> dict[str, int]:
+    """The state of two disjoint sets of briefings together."""
+    return {"sum": (int(first["sum"]) + int(second["sum"])) % 2**64, "n": first["n"] + second["n"]}
+
+
+def fingerprint_from_state(state: dict[str, int]) -> str:
+    """The 16-hex-digit fingerprint of a ``fingerprint_state``."""
+    digest = hashlib.sha1(f"{int(state['sum'])}:{int(state['n'])}".encode())
+    return digest.hexdigest()[:16]
+
+
 def corpus_fingerprint(briefings: pd.DataFrame) -> str:
     """A short content hash of the corpus: same ids and texts give the same value."""
-    digest = hashlib.sha1()
-    ordered = briefings.sort_values(S.BRIEFING_ID, kind="stable")
-    for briefing_id, text in zip(ordered[S.BRIEFING_ID], ordered[S.TEXT], strict=True):
-        digest.update(str(briefing_id).encode("utf-8", "surrogatepass"))
-        digest.update(b"\x00")
-        digest.update(str(text).encode("utf-8", "surrogatepass"))
-        digest.update(b"\x01")
-    return digest.hexdigest()[:16]
+    return fingerprint_from_state(fingerprint_state(briefings))
 
 
 def reference_versions() -> dict[str, str]:

@@ -1,14 +1,18 @@
 """Processed-corpus artefacts on disk, keyed by the inputs they came from.
 
-A store is a folder holding *generations*: each generation is a complete set of
-Parquet tables plus ``meta.json``; the file ``CURRENT`` names the one in force.
-A new generation is written beside the old one and ``CURRENT`` is replaced
-atomically, so an ingest killed half-way leaves the previous store intact.
+A store is a folder holding *generations*: each generation is a ``meta.json``
+naming the Parquet *parts* every table is made of, plus the topic model; the file
+``CURRENT`` names the generation in force. Parts (``parts/``) are written once and
+never changed: a new generation lists the parts it keeps and the ones it adds, and
+``CURRENT`` is replaced atomically, so an ingest killed half-way leaves the
+previous store intact.
 
-Re-ingesting unchanged inputs does no work; adding files processes only the new
-ones (their topics come from the fitted model, their mentions and relations are
-appended); anything else, or ``refit=True``, rebuilds with topic ids aligned to
-the previous model so saved links keep their meaning.
+Re-ingesting unchanged inputs does no work. Adding files processes only the new
+briefings: their topics come from the fitted model, their mentions, relations and
+report rows are appended as new parts, and the stored briefings are not read again
+(their duplicate-detection keys are stored). Anything else, or ``refit=True``,
+rebuilds with topic ids aligned to the previous model so saved links keep their
+meaning.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -31,10 +36,12 @@ from analytics.artefacts import Artefacts
 from analytics.errors import StoreError
 from analytics.paths import PROJECT_ROOT
 
-STORE_FORMAT = 1
+STORE_FORMAT = 2
+READABLE_FORMATS = (1, 2)
 CURRENT = "CURRENT"
 META = "meta.json"
 MODEL_DIR = "topic_model"
+PARTS_DIR = "parts"
 TABLES = (
     "briefings",
     "report",
@@ -44,6 +51,9 @@ TABLES = (
     "topic_summary",
     "interactions",
 )
+# Duplicate-detection keys of the stored briefings (not part of the artefacts).
+KEYS_TABLE = "duplicate_keys"
+STORED_TABLES = (*TABLES, KEYS_TABLE)
 MANIFEST_NAMES = ("manifest.csv", "manifest.json")
 
 Progress = Callable[[float, str], None]
@@ -94,13 +104,25 @@ class Store:
         """Content hash of the corpus in this generation."""
         return str(self.meta["fingerprint"])
 
-    def table(self, name: str) -> pd.DataFrame:
-        """Read one table; raises StoreError when it is missing or damaged."""
-        if name not in TABLES:
+    def has_table(self, name: str) -> bool:
+        """Whether this generation holds ``name`` (older stores lack the duplicate keys)."""
+        return name in self.meta.get("tables", {})
+
+    def table_files(self, name: str) -> list[Path]:
+        """The Parquet files that make up table ``name``, in order."""
+        return [self.path / part["file"] for part in _parts(self.generation, name, self.meta)]
+
+    def table(self, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """Read one table (optionally only some columns).
+
+        Raises:
+            StoreError: when the table is unknown, missing or damaged.
+        """
+        if name not in STORED_TABLES:
             raise StoreError(
-                f"unknown store table; expected one of {', '.join(TABLES)}, got {name!r}"
+                f"unknown store table; expected one of {', '.join(STORED_TABLES)}, got {name!r}"
             )
-        return _read_table(self.generation, name, self.meta)
+        return _read_table(self.path, self.generation, name, self.meta, columns)
 
     def artefacts(self) -> Artefacts:
         """Every table of this generation as an ``Artefacts`` (read once, then reused)."""
@@ -130,32 +152,46 @@ def _damaged(store: Path, reason: str) -> str:
     )
 
 
-def _read_table(generation: Path, name: str, meta: Mapping[str, Any]) -> pd.DataFrame:
-    path = generation / f"{name}.parquet"
-    expected = meta.get("tables", {}).get(name, {})
-    if not path.exists():
-        raise StoreError(_damaged(generation.parent, f"{path.name} is missing"))
-    size = path.stat().st_size
-    if expected and size != expected.get("bytes"):
-        raise StoreError(
-            _damaged(
-                generation.parent,
-                f"{path.name} has {size} bytes, expected {expected.get('bytes')}: truncated",
+def _parts(generation: Path, name: str, meta: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The parts of table ``name``: files relative to the store folder, rows, bytes."""
+    entry = meta.get("tables", {}).get(name)
+    if entry is None:
+        raise StoreError(_damaged(generation.parent, f"meta.json lists no table {name!r}"))
+    if "parts" in entry:
+        return list(entry["parts"])
+    # Format 1: one file per table inside the generation folder.
+    return [{"file": f"{generation.name}/{name}.parquet", **entry}]
+
+
+def _read_table(
+    root: Path,
+    generation: Path,
+    name: str,
+    meta: Mapping[str, Any],
+    columns: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    frames = []
+    for part in _parts(generation, name, meta):
+        path = root / part["file"]
+        if not path.exists():
+            raise StoreError(_damaged(root, f"{path.name} is missing"))
+        size = path.stat().st_size
+        if size != part.get("bytes", size):
+            raise StoreError(
+                _damaged(root, f"{path.name} has {size} bytes, expected {part['bytes']}: truncated")
             )
-        )
-    try:
-        frame = pd.read_parquet(path)
-    except (OSError, pa.ArrowException, ValueError) as error:
-        raise StoreError(
-            _damaged(generation.parent, f"{path.name} cannot be read: {error}")
-        ) from error
-    if expected and len(frame) != expected.get("rows"):
-        raise StoreError(
-            _damaged(
-                generation.parent, f"{path.name} has {len(frame)} rows, expected {expected['rows']}"
+        try:
+            frame = pd.read_parquet(path, columns=list(columns) if columns else None)
+        except (OSError, pa.ArrowException, ValueError, KeyError) as error:
+            raise StoreError(_damaged(root, f"{path.name} cannot be read: {error}")) from error
+        if len(frame) != part.get("rows", len(frame)):
+            raise StoreError(
+                _damaged(root, f"{path.name} has {len(frame)} rows, expected {part['rows']}")
             )
-        )
-    return frame
+        frames.append(frame)
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat(frames, ignore_index=True)
 
 
 def open_store(path: str | Path) -> Store:
@@ -178,10 +214,12 @@ def open_store(path: str | Path) -> Store:
         raise StoreError(
             _damaged(root, f"{generation.name}/{META} cannot be read: {error}")
         ) from error
-    if meta.get("format") != STORE_FORMAT:
+    if meta.get("format") not in READABLE_FORMATS:
         raise StoreError(
             _damaged(
-                root, f"store format {meta.get('format')!r}, this version reads {STORE_FORMAT}"
+                root,
+                f"store format {meta.get('format')!r}, this version reads "
+                f"{', '.join(map(str, READABLE_FORMATS))}",
             )
         )
     return Store(root, generation, meta)
@@ -245,12 +283,7 @@ def ensure_store(
     Raises:
         EmptyCorpusError: when no briefing can be loaded from the inputs.
     """
-    from analytics.briefings import (
-        discover_files,
-        load_corpus_with_report,
-        load_files,
-        mark_duplicates,
-    )
+    from analytics.briefings import discover_files, load_corpus_with_report
 
     started = time.perf_counter()
     report_progress = progress or (lambda fraction, message: None)
@@ -284,18 +317,8 @@ def ensure_store(
         new_manifests = [k for k in keys if k not in old_keys and Path(k).name in MANIFEST_NAMES]
         if only_added and not new_manifests:
             new_files = [f for f in files if str(f.resolve()) not in old_keys]
-            return _ingest_added(
-                previous,
-                new_files,
-                manifest_path,
-                columns,
-                keys,
-                options,
-                report_progress,
-                started,
-                load_files,
-                mark_duplicates,
-            )
+            added = _Added(new_files, manifest_path, columns, keys, options)
+            return _ingest_added(previous, added, report_progress, started)
 
     stages: dict[str, float] = {}
     report_progress(0.0, f"Reading {len(files)} input files")
@@ -318,42 +341,153 @@ def ensure_store(
         progress=lambda fraction, message: report_progress(0.1 + 0.85 * fraction, message),
         timings=stages,
     )
-    store = _write_generation(root, artefacts, model, keys, options)
+    tick = time.perf_counter()
+    tables = _artefact_tables(artefacts, loaded.keys)
+    store = _write_generation(root, None, tables, model, _meta(artefacts, keys, options))
+    stages["write"] = time.perf_counter() - tick
     report_progress(1.0, "Store ready")
-    return store, _summary("full", artefacts, len(files), started, stages)
+    return store, _summary(
+        "full", len(artefacts.briefings), artefacts.report, len(files), started, stages
+    )
+
+
+@dataclass(frozen=True)
+class _Added:
+    """Input files added since the stored generation, and how to read them."""
+
+    files: list[Path]
+    manifest: Path | None
+    columns: Mapping[str, str] | None
+    keys: dict[str, list[int]]
+    options: dict[str, Any]
+
+
+def _artefact_tables(artefacts: Artefacts, keys: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    tables = {name: getattr(artefacts, name) for name in TABLES}
+    if keys is not None:
+        tables[KEYS_TABLE] = keys
+    return tables
+
+
+def _meta(
+    artefacts: Artefacts, inputs: dict[str, list[int]], options: dict[str, Any]
+) -> dict[str, Any]:
+    from analytics.pipeline import fingerprint_state
+
+    return {
+        "fingerprint": artefacts.fingerprint,
+        "fingerprint_state": fingerprint_state(artefacts.briefings),
+        "n_briefings": len(artefacts.briefings),
+        "versions": artefacts.versions,
+        "inputs": inputs,
+        "options": options,
+    }
+
+
+def _stored_corpus(previous: Store) -> Any:
+    """Ids, dates and duplicate keys of the stored briefings; texts read on demand."""
+    from analytics.briefings import StoredCorpus
+
+    head = previous.table("briefings", columns=[S.BRIEFING_ID, S.DATE])
+
+    def texts(positions: np.ndarray) -> pd.Series:
+        return previous.table("briefings", columns=[S.TEXT])[S.TEXT].iloc[positions]
+
+    return StoredCorpus(
+        ids=head[S.BRIEFING_ID], dates=head[S.DATE], keys=previous.table(KEYS_TABLE), texts=texts
+    )
 
 
 def _ingest_added(
-    previous: Store,
-    new_files: list[Path],
-    manifest: Path | None,
-    columns: Mapping[str, str] | None,
-    keys: dict[str, list[int]],
-    options: dict[str, Any],
-    progress: Progress,
-    started: float,
-    load_files: Callable[..., Any],
-    mark_duplicates: Callable[..., Any],
+    previous: Store, added: _Added, progress: Progress, started: float
 ) -> tuple[Store, IngestSummary]:
+    """Process only the added briefings and append them to the stored tables.
+
+    Falls back to ``_merge_added`` (every table read, merged and rewritten) when the
+    store predates duplicate keys or the added briefings would change stored ones.
+    """
     from analytics import pipeline
+    from analytics.briefings import load_files, mark_added
 
     stages: dict[str, float] = {}
+    progress(0.0, f"Reading {len(added.files)} new input files")
+    tick = time.perf_counter()
+    loaded = load_files(added.files, manifest=added.manifest, columns=added.columns)
+    state = previous.meta.get("fingerprint_state")
+    marked = None
+    if previous.has_table(KEYS_TABLE) and state is not None:
+        marked = mark_added(_stored_corpus(previous), loaded)
+    if marked is None:
+        return _merge_added(previous, added, loaded, progress, started)
+    new_briefings = marked.briefings
+    stages["load"] = time.perf_counter() - tick
+
+    progress(0.3, f"Processing {len(new_briefings)} new briefings")
+    tick = time.perf_counter()
+    new_mentions, new_countries = pipeline.compute_mentions(new_briefings)
+    stages["mentions"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    model = previous.topic_model()
+    new_topics = pipeline.assign_with_model(model, new_briefings)
+    topics = pd.concat([previous.table("topics"), new_topics], ignore_index=True)
+    summary = pipeline.summarise_topics(model, topics[[S.BRIEFING_ID]], topics)
+    stages["topics"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    new_interactions = pipeline.compute_interactions(new_briefings, new_mentions)
+    stages["relations"] = time.perf_counter() - tick
+
+    tick = time.perf_counter()
+    state = pipeline.combine_fingerprint_states(state, pipeline.fingerprint_state(new_briefings))
+    n_briefings = int(previous.meta["n_briefings"]) + len(new_briefings)
+    meta = {
+        "fingerprint": pipeline.fingerprint_from_state(state),
+        "fingerprint_state": state,
+        "n_briefings": n_briefings,
+        "versions": dict(previous.meta.get("versions", {})),
+        "inputs": added.keys,
+        "options": added.options,
+    }
+    appended = {
+        "briefings": new_briefings,
+        "report": marked.report,
+        "mentions": new_mentions,
+        "countries": new_countries,
+        "topics": new_topics,
+        "interactions": new_interactions,
+        KEYS_TABLE: marked.keys,
+    }
+    tables: dict[str, pd.DataFrame | None] = {name: appended.get(name) for name in STORED_TABLES}
+    tables["topic_summary"] = summary
+    store = _write_generation(previous.path, previous, tables, model, meta)
+    stages["write"] = time.perf_counter() - tick
+    progress(1.0, "Store ready")
+    return store, _summary(
+        "incremental", n_briefings, marked.report, len(added.files), started, stages
+    )
+
+
+def _merge_added(
+    previous: Store, added: _Added, loaded: Any, progress: Progress, started: float
+) -> tuple[Store, IngestSummary]:
+    """Add briefings by merging every stored table with the new rows and rewriting them."""
+    from analytics import pipeline
+    from analytics.briefings import mark_duplicates
+
+    stages: dict[str, float] = {}
+    tick = time.perf_counter()
     old = previous.artefacts()
     model = previous.topic_model()
-    progress(0.0, f"Reading {len(new_files)} new input files")
-    tick = time.perf_counter()
-    added = load_files(new_files, manifest=manifest, columns=columns)
     known = set(old.briefings[S.BRIEFING_ID])
     # mark_duplicates settles id clashes and duplicates across old and new rows alike.
     combined = mark_duplicates(
-        pd.concat([old.briefings, added.briefings], ignore_index=True),
-        pd.concat([old.report, added.report], ignore_index=True),
+        pd.concat([old.briefings, loaded.briefings], ignore_index=True),
+        pd.concat([old.report, loaded.report], ignore_index=True),
     )
     briefings = combined.briefings
     report = combined.report.drop_duplicates(subset=["file", "row", "status", "reason"])
     report = report.reset_index(drop=True)
-    kept = set(briefings[S.BRIEFING_ID])
-    new_briefings = briefings[~briefings[S.BRIEFING_ID].isin(known)]
+    kept = briefings[S.BRIEFING_ID]
+    new_briefings = briefings[~_isin(briefings[S.BRIEFING_ID], pd.Series(sorted(known)))]
     stages["load"] = time.perf_counter() - tick
 
     progress(0.3, f"Processing {len(new_briefings)} new briefings")
@@ -371,10 +505,9 @@ def _ingest_added(
         table = (
             pd.concat([old_table, new_table], ignore_index=True) if len(new_table) else old_table
         )
-        return table[table[S.BRIEFING_ID].isin(kept)].reset_index(drop=True)
+        return table[_isin(table[S.BRIEFING_ID], kept)].reset_index(drop=True)
 
     topics = merged(old.topics, new_topics)
-    versions = dict(old.versions)
     artefacts = Artefacts(
         briefings=briefings,
         report=report,
@@ -384,28 +517,42 @@ def _ingest_added(
         topic_summary=pipeline.summarise_topics(model, briefings, topics),
         interactions=merged(old.interactions, new_interactions),
         fingerprint=pipeline.corpus_fingerprint(briefings),
-        versions=versions,
+        versions=dict(old.versions),
     )
-    store = _write_generation(previous.path, artefacts, model, keys, options)
+    tick = time.perf_counter()
+    tables = _artefact_tables(artefacts, combined.keys)
+    store = _write_generation(
+        previous.path, None, tables, model, _meta(artefacts, added.keys, added.options)
+    )
+    stages["write"] = time.perf_counter() - tick
     progress(1.0, "Store ready")
     return store, _summary(
-        "incremental", artefacts, len(new_files), started, stages, report_rows=added.report
+        "incremental", len(briefings), loaded.report, len(added.files), started, stages
     )
+
+
+def _isin(values: pd.Series, allowed: pd.Series) -> np.ndarray:
+    """``values.isin(allowed)`` as a boolean array, hashed by Arrow (fast on long string lists)."""
+    import pyarrow.compute as pc
+
+    from analytics.dedup import arrow_strings
+
+    found = pc.is_in(arrow_strings(values), value_set=arrow_strings(allowed))
+    return found.to_numpy(zero_copy_only=False)
 
 
 def _summary(
     mode: str,
-    artefacts: Artefacts,
+    n_briefings: int,
+    rows: pd.DataFrame,
     n_files: int,
     started: float,
     stages: dict[str, float],
-    report_rows: pd.DataFrame | None = None,
 ) -> IngestSummary:
-    rows = artefacts.report if report_rows is None else report_rows
     status = rows["status"] if "status" in rows else pd.Series(dtype=str)
     return IngestSummary(
         mode=mode,
-        n_briefings=len(artefacts.briefings),
+        n_briefings=n_briefings,
         n_new_files=n_files,
         n_loaded=int((status == "loaded").sum()),
         n_duplicates=int(status.isin(["duplicate", "near-duplicate"]).sum()),
@@ -430,11 +577,18 @@ def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _write_generation(
     root: Path,
-    artefacts: Artefacts,
+    previous: Store | None,
+    tables: Mapping[str, pd.DataFrame | None],
     model: Any,
-    keys: dict[str, list[int]],
-    options: dict[str, Any],
+    meta: dict[str, Any],
 ) -> Store:
+    """Write a new generation and make it current.
+
+    ``tables`` maps each table to the rows to add: with ``previous`` given, they are
+    appended to its parts (``None`` or no rows: its parts are kept as they are);
+    without, they are the whole table. Parts no generation uses any more are
+    removed once the new generation is current.
+    """
     root.mkdir(parents=True, exist_ok=True)
     existing = sorted(p.name for p in root.glob("gen-*") if p.is_dir())
     number = int(existing[-1].split("-")[1]) + 1 if existing else 1
@@ -444,25 +598,31 @@ def _write_generation(
         shutil.rmtree(stale, ignore_errors=True)
     staging = root / f".tmp-{name}-{os.getpid()}"
     staging.mkdir()
-    tables_meta: dict[str, dict[str, int]] = {}
-    for table in TABLES:
-        frame = _parquet_safe(getattr(artefacts, table))
-        path = staging / f"{table}.parquet"
-        frame.to_parquet(path, index=False)
-        tables_meta[table] = {"rows": len(frame), "bytes": path.stat().st_size}
+    (root / PARTS_DIR).mkdir(exist_ok=True)
+    written: list[Path] = []
+    tables_meta: dict[str, dict[str, Any]] = {}
+    for table, frame in tables.items():
+        parts: list[dict[str, Any]] = []
+        if previous is not None and previous.has_table(table):
+            parts = _parts(previous.generation, table, previous.meta)
+        if frame is not None and (len(frame) or not parts):
+            file = f"{PARTS_DIR}/{table}-{number:06d}.parquet"
+            target = root / file
+            temporary = target.with_name(f".{target.name}.{os.getpid()}")
+            _parquet_safe(frame).to_parquet(temporary, index=False)
+            os.replace(temporary, target)
+            written.append(target)
+            parts.append({"file": file, "rows": len(frame), "bytes": target.stat().st_size})
+        tables_meta[table] = {"rows": sum(int(p["rows"]) for p in parts), "parts": parts}
     model.save(staging / MODEL_DIR)
-    meta = {
+    full_meta = {
         "format": STORE_FORMAT,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "fingerprint": artefacts.fingerprint,
-        "n_briefings": len(artefacts.briefings),
-        "versions": artefacts.versions,
-        "inputs": keys,
-        "options": options,
+        **meta,
         "tables": tables_meta,
     }
-    (staging / META).write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
-    _fsync_tree(staging)
+    (staging / META).write_text(json.dumps(full_meta, indent=1, default=str), encoding="utf-8")
+    _fsync_files([*written, *staging.rglob("*")])
     final = root / name
     os.replace(staging, final)
     pointer_tmp = root / f".{CURRENT}.{os.getpid()}"
@@ -470,11 +630,19 @@ def _write_generation(
     os.replace(pointer_tmp, root / CURRENT)
     for old in existing:
         shutil.rmtree(root / old, ignore_errors=True)
+    _remove_unused_parts(root, tables_meta)
     return open_store(root)
 
 
-def _fsync_tree(folder: Path) -> None:
-    for path in folder.rglob("*"):
+def _remove_unused_parts(root: Path, tables_meta: Mapping[str, Mapping[str, Any]]) -> None:
+    used = {root / part["file"] for entry in tables_meta.values() for part in entry["parts"]}
+    for path in (root / PARTS_DIR).iterdir():
+        if path not in used:
+            path.unlink(missing_ok=True)
+
+
+def _fsync_files(paths: Sequence[Path]) -> None:
+    for path in paths:
         if path.is_file():
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
