@@ -164,7 +164,8 @@ def _cmd_info(args: argparse.Namespace) -> int:
     print(f"generation: {store.generation.name} created {meta.get('created')}")
     print(f"corpus fingerprint: {store.fingerprint}")
     for name, table in meta.get("tables", {}).items():
-        print(f"  {name}: {table['rows']} rows")
+        parts = len(table.get("parts", [None]))
+        print(f"  {name}: {table['rows']} rows in {parts} part{'s' if parts > 1 else ''}")
     return 0
 
 
