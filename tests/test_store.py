@@ -320,3 +320,31 @@ def test_ensure_store_reprocesses_when_an_added_duplicate_is_itself_duplicated(
     assert briefings.loc["d1", S.DUPLICATE_OF] == "a1"
     assert "d2" not in briefings.index
     _same_as_full_build(folder, updated, tmp_path)
+
+
+def test_ensure_store_refit_is_explicit_and_keeps_topic_ids(
+    tmp_path: Path, project_root: Path
+) -> None:
+    corpus = tmp_path / "sample"
+    shutil.copytree(project_root / "data" / "sample", corpus)
+    later = tmp_path / "later"
+    later.mkdir()
+    for path in sorted(corpus.glob("*.txt"))[-20:]:
+        path.rename(later / path.name)
+    store_dir = tmp_path / "store"
+    store, _ = ensure_store([corpus], store_dir, n_topics=8)
+    before = store.artefacts().topics.set_index(S.BRIEFING_ID)[S.TOPIC_ID]
+    for path in later.iterdir():
+        path.rename(corpus / path.name)
+    added, summary = ensure_store([corpus], store_dir, n_topics=8)
+    assert summary.mode == "incremental"
+    kept = added.artefacts().topics.set_index(S.BRIEFING_ID)[S.TOPIC_ID]
+    assert kept.loc[before.index].tolist() == before.tolist()
+    refitted, summary = ensure_store([corpus], store_dir, n_topics=8, refit=True)
+    assert summary.mode == "full"
+    after = refitted.artefacts().topics.set_index(S.BRIEFING_ID)[S.TOPIC_ID]
+    # A refitted topic that keeps an old id holds mostly that old topic's briefings.
+    overlap = pd.crosstab(before, after.loc[before.index])
+    kept_ids = [topic for topic in overlap.columns if topic in overlap.index]
+    assert len(kept_ids) >= 5
+    assert [overlap[topic].idxmax() for topic in kept_ids] == kept_ids
