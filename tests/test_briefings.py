@@ -393,6 +393,33 @@ def test_load_files_jsonl_splits_canonical_text_and_skips_bad_lines():
     ]
 
 
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # Each line alone is broken; joined with a comma they would read as two objects.
+        (
+            ['{"id": "a", "text": "first"},{"text": "', '"}'],
+            [[1, "skipped"], [2, "skipped"]],
+        ),
+        # Two objects on one line and none on the next: the count must not pair up.
+        (
+            ['{"id": "a", "text": "one"}, {"id": "b", "text": "two"}', "3"],
+            [[1, "skipped"], [2, "skipped"]],
+        ),
+        (
+            ['{"id": "a", "text": "one"}', "", '{"id": "b", "text": "two"}'],
+            [[1, "loaded"], [3, "loaded"]],
+        ),
+    ],
+    ids=["string-across-lines", "two-values-on-a-line", "blank-line-numbering"],
+)
+def test_load_files_jsonl_reads_each_line_on_its_own(tmp_path, lines, expected):
+    path = tmp_path / "feed.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = load_files([path])
+    assert result.report[["row", "status"]].values.tolist() == expected
+
+
 def test_load_files_json_array_and_wrapped_object():
     result = load_files(
         [FIXTURES / "tables" / "briefings.json", FIXTURES / "tables" / "wrapped.json"]

@@ -478,10 +478,19 @@ def _load_jsonl(path: Path, columns: Mapping[str, str] | None) -> _Batch:
 
 def _jsonl_batch(path: Path, text: str, columns: Mapping[str, str] | None) -> _Batch:
     batch = _Batch()
-    records: list[dict[str, object]] = []
-    numbers: list[int] = []
+    lines = text.lstrip("\ufeff").split("\n")
+    numbers = [number for number, line in enumerate(lines, start=1) if line.strip()]
+    records = _decode_all_lines([lines[number - 1] for number in numbers])
+    if records is not None:
+        if not records:
+            raise _Skip("empty file")
+        return _table_batch(
+            path, pd.DataFrame.from_records(records), numbers, "line", columns, batch
+        )
+    records = []
+    numbers = []
     decoder = json.JSONDecoder()
-    for number, line in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
@@ -498,6 +507,21 @@ def _jsonl_batch(path: Path, text: str, columns: Mapping[str, str] | None) -> _B
         raise _Skip("empty file")
     frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
     return _table_batch(path, frame, numbers, "line", columns, batch)
+
+
+def _decode_all_lines(lines: list[str]) -> list[dict[str, object]] | None:
+    """Every line decoded in one call, or None when any line is not a JSON object.
+
+    Lines are joined with a comma and a raw newline, which no JSON string may
+    contain, so a value can never span two lines and the count must match.
+    """
+    try:
+        values = json.loads("[" + ",\n".join(lines) + "]")
+    except (ValueError, RecursionError):
+        return None
+    if len(values) != len(lines) or not all(isinstance(value, dict) for value in values):
+        return None
+    return values
 
 
 def _json_problem(error: ValueError) -> str:
