@@ -1,7 +1,7 @@
 """Evaluate topic clustering on Reuters-21578 against the editors' TOPICS labels.
 
     python bench/eval_topics.py [--shared ../shared] [--out topics.csv] [--n-topics K]
-                                [--random-state N] [--compare]
+                                [--random-state N] [--compare] [--synthetic DIR]
 
 Fits ``TopicModel`` on all 19,043 articles (title + text), writes ``briefing_id,topic_id``
 for every article, scores it with ``shared/eval/score_topics.py`` (8,293 single-label
@@ -9,6 +9,11 @@ ModApte articles) and prints NMI, ARI, homogeneity, completeness, the number of 
 the fit time, the time of the table step (``assign_topics`` + ``topic_summary`` from the
 fit's embedding) and the peak resident memory. ``--compare`` also runs the simpler
 methods listed in docs/eval-topics.md on the same features.
+
+``--synthetic DIR`` evaluates on a corpus written by ``python -m analytics.synth`` instead
+(``DIR/briefings.jsonl`` and its gold themes ``DIR/labels.csv``): NMI and ARI against the
+planted themes, and how many themes are recovered (themes whose largest share of
+briefings falls in a topic of its own).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from analytics import schema as S
 from analytics.briefings import load_files
@@ -49,6 +55,21 @@ def score(shared: Path, ids: pd.Series, topic_ids: np.ndarray, out: Path) -> dic
     for name in ("homogeneity", "completeness", "ARI", "NMI"):
         metrics[name] = float(words[words.index(name) + 1])
     return metrics
+
+
+def score_synthetic(labels_csv: Path, ids: pd.Series, topic_ids: np.ndarray) -> dict[str, float]:
+    """NMI / ARI against the generator's themes, and the number of themes recovered."""
+    themes = pd.read_csv(labels_csv, dtype=str).set_index("id")["theme"]
+    gold = themes.reindex(ids.astype(str)).to_numpy()
+    if pd.isna(gold).any():
+        raise SystemExit(f"{labels_csv} has no theme for {int(pd.isna(gold).sum())} briefings")
+    table = pd.crosstab(gold, topic_ids)
+    return {
+        "NMI": normalized_mutual_info_score(gold, topic_ids),
+        "ARI": adjusted_rand_score(gold, topic_ids),
+        "themes": float(len(table)),
+        "recovered": float(table.idxmax(axis=1).nunique()),
+    }
 
 
 def peak_memory_mb() -> float:
@@ -123,9 +144,15 @@ def main() -> None:
     parser.add_argument("--n-topics", type=int, default=None, help="fix the number of topics")
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--compare", action="store_true", help="also run the simpler methods")
+    parser.add_argument(
+        "--synthetic", type=Path, default=None, help="folder of a generated corpus to score instead"
+    )
     args = parser.parse_args()
 
-    briefings = load_reuters(args.shared)
+    if args.synthetic is not None:
+        briefings = load_files([args.synthetic / "briefings.jsonl"]).briefings
+    else:
+        briefings = load_reuters(args.shared)
     texts = briefing_text_for_topics(briefings)
     out = args.out or Path(tempfile.mkdtemp()) / "topics.csv"
     memory_before = peak_memory_mb()
@@ -133,12 +160,22 @@ def main() -> None:
     model = TopicModel(n_topics=args.n_topics, random_state=args.random_state).fit(texts)
     seconds = time.perf_counter() - started
     cpu_seconds = time.process_time() - cpu_started
-    metrics = score(args.shared, briefings[S.BRIEFING_ID], model.labels_, out)
-    print(f"articles fitted: {len(texts)}  topics: {model.n_topics_}  assignments: {out}")
-    print(
-        f"NMI {metrics['NMI']:.4f}  ARI {metrics['ARI']:.4f}  homogeneity "
-        f"{metrics['homogeneity']:.4f}  completeness {metrics['completeness']:.4f}"
-    )
+    if args.synthetic is not None:
+        metrics = score_synthetic(
+            args.synthetic / "labels.csv", briefings[S.BRIEFING_ID], model.labels_
+        )
+        print(f"briefings fitted: {len(texts)}  topics: {model.n_topics_}")
+        print(
+            f"NMI {metrics['NMI']:.4f}  ARI {metrics['ARI']:.4f}  themes recovered "
+            f"{metrics['recovered']:.0f} of {metrics['themes']:.0f}"
+        )
+    else:
+        metrics = score(args.shared, briefings[S.BRIEFING_ID], model.labels_, out)
+        print(f"articles fitted: {len(texts)}  topics: {model.n_topics_}  assignments: {out}")
+        print(
+            f"NMI {metrics['NMI']:.4f}  ARI {metrics['ARI']:.4f}  homogeneity "
+            f"{metrics['homogeneity']:.4f}  completeness {metrics['completeness']:.4f}"
+        )
     print(
         f"fit {seconds:.1f} s wall, {cpu_seconds:.1f} s CPU (including the choice of the "
         f"number of topics)  peak RSS "
@@ -157,7 +194,7 @@ def main() -> None:
     sizes = np.bincount(model.labels_)
     for position, topic_id in enumerate(model.topic_ids_[:15]):
         print(f"  {topic_id:3d} {sizes[topic_id]:5d}  {model.topic_labels_[position]}")
-    if args.compare:
+    if args.compare and args.synthetic is None:
         print("\nmethod | NMI | ARI | seconds")
         for name, run in baselines(texts, args.random_state).items():
             started = time.perf_counter()

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from sklearn.metrics import adjusted_rand_score
 
 from analytics import schema as S
 from analytics import topics as topics_module
@@ -35,6 +37,7 @@ from analytics.topics import (
     TopicModel,
     TopicModelNotFittedError,
     _absorb_small_topics,
+    _adjusted_rand_index,
     _topic_range,
     align_topics,
     assign_topics,
@@ -777,16 +780,72 @@ def test_align_topics_reuters_refresh_keeps_surviving_topics(
     assert kept >= 0.6
 
 
+@pytest.mark.parametrize(
+    ("kmeans_sample", "stability_sample", "lsa_sample", "reuses_first_run"),
+    [(12, 15, 10**9, False), (15, 15, 10**9, True), (12, 15, 20, False)],
+    ids=["kmeans-sample", "final-reuses-first-run", "lsa-sample"],
+)
 def test_topic_model_large_corpus_sampling_stays_deterministic(
-    texts: list[str], monkeypatch: pytest.MonkeyPatch
+    kmeans_sample: int,
+    stability_sample: int,
+    lsa_sample: int,
+    reuses_first_run: bool,
+    texts: list[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Pretend the 40 fixture texts are a large corpus: k-means++ seeds from 12 of them and
-    # each stability run sees 15. The fit must still be reproducible and order-free.
-    monkeypatch.setattr(topics_module, "SEEDING_SAMPLE", 12)
-    monkeypatch.setattr(topics_module, "STABILITY_SAMPLE", 15)
-    first = TopicModel(random_state=0).fit(texts)
+    # Pretend the 40 fixture texts are a large corpus: k-means runs on samples of
+    # kmeans_sample texts, each stability run sees stability_sample, the SVD lsa_sample.
+    # When the first stability run's sample has the k-means size (and, with 9
+    # prototypes, the same 9 clusters: 2 to 9 topics, 15 // 2 < 9), the final
+    # clustering starts from its centres. The fit must stay reproducible and order-free.
+    monkeypatch.setattr(topics_module, "KMEANS_SAMPLE", kmeans_sample)
+    monkeypatch.setattr(topics_module, "STABILITY_SAMPLE", stability_sample)
+    monkeypatch.setattr(topics_module, "LSA_SAMPLE", lsa_sample)
+    clustered = []
+    kmeans = topics_module._spherical_kmeans
+
+    def spy(vectors: np.ndarray, n_clusters: int, **kwargs: Any) -> tuple[np.ndarray, np.ndarray]:
+        clustered.append(len(vectors))
+        return kmeans(vectors, n_clusters, **kwargs)
+
+    monkeypatch.setattr(topics_module, "_spherical_kmeans", spy)
+    first = TopicModel(min_topics=2, n_prototypes=9, random_state=0).fit(texts)
+    # Reusing the first run's centres, no k-means ever starts from all 40 texts.
+    assert (len(texts) not in clustered) is reuses_first_run
     order = np.random.RandomState(7).permutation(len(texts))
-    shuffled = TopicModel(random_state=0).fit([texts[i] for i in order])
+    shuffled = TopicModel(min_topics=2, n_prototypes=9, random_state=0).fit(
+        [texts[i] for i in order]
+    )
     assert shuffled.labels_.tolist() == first.labels_[order].tolist()
     assert shuffled.topic_labels_ == first.topic_labels_
+    np.testing.assert_array_equal(shuffled.embedding_, first.embedding_[order])
     assert first.n_topics_ >= 2
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ([0, 0, 1, 1], [0, 0, 1, 1], 1.0),
+        ([0, 0, 1, 1], [1, 1, 0, 0], 1.0),
+        ([0, 0, 0, 0], [0, 0, 0, 0], 1.0),
+        # Pairs: tp 1, fp 2, fn 1, tn 2 -> 2 (1*2 - 1*2) / (2*3 + 3*4) = 0.
+        ([0, 0, 1, 1], [0, 0, 0, 1], 0.0),
+        # Pairs: tp 0, fp 2, fn 2, tn 2 -> 2 (0 - 4) / (2*4 + 2*4) = -0.5.
+        ([0, 0, 1, 1], [0, 1, 0, 1], -0.5),
+    ],
+    ids=["same", "renamed", "one-cluster", "one-moved", "crossed"],
+)
+def test_adjusted_rand_index_hand_worked(
+    first: list[int], second: list[int], expected: float
+) -> None:
+    assert _adjusted_rand_index(np.array(first), np.array(second)) == expected
+
+
+def test_adjusted_rand_index_equals_scikit_learn() -> None:
+    # The choice of the number of topics must not move: the same floats, bit for bit.
+    rng = np.random.RandomState(0)
+    for _ in range(200):
+        size = rng.randint(2, 400)
+        first = rng.randint(0, rng.randint(1, 12), size)
+        second = np.where(rng.rand(size) < 0.7, first, rng.randint(0, 9, size))
+        assert _adjusted_rand_index(first, second) == adjusted_rand_score(first, second)

@@ -35,14 +35,15 @@ from sklearn.base import BaseEstimator
 from sklearn.cluster import kmeans_plusplus
 from sklearn.decomposition import TruncatedSVD
 from sklearn.exceptions import NotFittedError as SklearnNotFittedError
-from sklearn.metrics import adjusted_rand_score
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from analytics import errors, timeseries
 from analytics import schema as S
 from analytics.errors import InputError, StoreError
 from analytics.topic_features import (
     content_hashes,
+    count_terms,
     count_vectorizer,
     inverse_document_frequency,
     label_stop_words,
@@ -53,8 +54,9 @@ from analytics.topic_features import (
 
 LABEL_SEPARATOR = " \u00b7 "
 # Large-corpus limits; corpora below them (Reuters-21578 included) are fitted unchanged.
-SEEDING_SAMPLE = 20_000
+KMEANS_SAMPLE = 20_000
 STABILITY_SAMPLE = 20_000
+LSA_SAMPLE = 20_000
 N_TOP_TERMS = 10
 N_LABEL_TERMS = 3
 N_REPRESENTATIVES = 3
@@ -187,6 +189,13 @@ class TopicModel(BaseEstimator):
         """
         self._check_params()
         texts = _check_texts(X)
+        # One BLAS thread: the dense steps (the SVD's QR of a tall matrix, k-means++'s
+        # small products) ran 2-6 times slower with two threads than with one while
+        # other jobs shared the 2-core machine (docs/eval-topics.md).
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._fit(texts)
+
+    def _fit(self, texts: list[str]) -> TopicModel:
         hashes = content_hashes(texts)
         # Canonical order: the fit sees the same sequence whatever the input order.
         order = np.argsort(hashes, kind="stable")
@@ -196,16 +205,19 @@ class TopicModel(BaseEstimator):
 
         stop_words = topic_stop_words(self.extra_stop_words)
         counts, vocabulary = self._count_terms(sorted_texts, stop_words)
+        del sorted_texts  # counted: free the copies before the dense steps
         idf = inverse_document_frequency(counts)
         weights = tfidf(counts, idf)
         components = self._lsa_components(weights, n_distinct)
         vectors = _unit_rows(np.asarray(weights @ components.T))
+        del weights
 
         rng = np.random.RandomState(self.random_state)
         n_prototypes = min(self.n_prototypes, max(1, n_distinct // 2))
+        sampled: tuple[np.ndarray, int] | None = None
         if self.n_topics is None or isinstance(self.n_topics, str):
             low, high = _topic_range(self.min_topics, self.max_topics, n_distinct)
-            n_topics, scores = _choose_n_topics(
+            n_topics, scores, sampled = _choose_n_topics(
                 vectors,
                 range(low, high + 1),
                 n_prototypes=max(n_prototypes, high),
@@ -225,9 +237,20 @@ class TopicModel(BaseEstimator):
                     f"got {self.n_topics!r}"
                 )
             n_topics, scores = int(self.n_topics), {}
-        prototypes, nearest = _spherical_kmeans(
-            vectors, max(n_prototypes, n_topics), seed=rng.randint(2**31 - 1)
-        )
+        n_clusters = max(n_prototypes, n_topics)
+        if (
+            sampled is not None
+            and len(sampled[0]) == n_clusters
+            and sampled[1] == KMEANS_SAMPLE < len(vectors)
+        ):
+            # On a large corpus the final clustering would be one more k-means of a
+            # seeded KMEANS_SAMPLE-text sample plus a pass over every text, which is
+            # what the first stability run already did: take its centres, do the pass.
+            prototypes, nearest = _refine_centres(vectors, sampled[0])
+        else:
+            prototypes, nearest = _spherical_kmeans(
+                vectors, n_clusters, seed=rng.randint(2**31 - 1)
+            )
         prototype_topics = _merge_prototypes(prototypes, [n_topics])[:, 0]
         min_size = min(self.min_topic_size, max(1, len(texts) // n_topics))
         prototype_topics = _absorb_small_topics(prototypes, prototype_topics, nearest, min_size)
@@ -260,6 +283,7 @@ class TopicModel(BaseEstimator):
         self.labels_ = labels
         embedding = np.empty_like(vectors)
         embedding[order] = vectors
+        del vectors, counts  # the input-order copy is kept; peak memory stays lower
         self.embedding_ = embedding
         primary_weight = self.transform_embedding(embedding)[np.arange(len(texts)), labels]
         self.representative_docs_ = _representatives(primary_weight, labels, n_topics)
@@ -312,22 +336,26 @@ class TopicModel(BaseEstimator):
     def _count_terms(
         self, texts: list[str], stop_words: list[str]
     ) -> tuple[sp.csr_matrix, np.ndarray]:
-        vectorizer = count_vectorizer(
-            stop_words, ngram_range=self._ngrams(), min_df=self.min_df, max_df=self.max_df
-        )
-        try:
+        def count(min_df: int | float, max_df: int | float) -> tuple[sp.csr_matrix, np.ndarray]:
+            if self._ngrams() == (1, 1):
+                return count_terms(texts, stop_words, min_df=min_df, max_df=max_df)
+            vectorizer = count_vectorizer(
+                stop_words, ngram_range=self._ngrams(), min_df=min_df, max_df=max_df
+            )
             counts = vectorizer.fit_transform(texts)
+            return sp.csr_matrix(counts), vectorizer.get_feature_names_out()
+
+        try:
+            return count(self.min_df, self.max_df)
         except ValueError:
             # Too few texts for min_df / max_df: keep every term rather than fail.
-            vectorizer = count_vectorizer(stop_words, ngram_range=self._ngrams())
             try:
-                counts = vectorizer.fit_transform(texts)
+                return count(1, 1.0)
             except ValueError as error:
                 raise InputError(
                     f"the texts hold no topic terms once stop words are removed; "
                     f"got {len(texts)} texts"
                 ) from error
-        return sp.csr_matrix(counts), vectorizer.get_feature_names_out()
 
     def _lsa_components(self, weights: sp.csr_matrix, n_distinct: int) -> np.ndarray:
         n_docs, n_terms = weights.shape
@@ -338,6 +366,15 @@ class TopicModel(BaseEstimator):
         if n_components < 2:
             # Too small for LSA: keep the term space itself.
             return np.eye(n_terms)
+        if n_docs > LSA_SAMPLE:
+            # The SVD's cost grows with the texts; the axes of a seeded sample of
+            # LSA_SAMPLE texts serve as well (100,000 synthetic briefings: the same
+            # topics), and every text is still projected on them. Corpora up to
+            # LSA_SAMPLE (Reuters-21578 included) are fitted on every text.
+            chosen = np.random.RandomState(self.random_state).choice(
+                n_docs, size=LSA_SAMPLE, replace=False
+            )
+            weights = weights[np.sort(chosen)]
         svd = TruncatedSVD(n_components=n_components, n_iter=3, random_state=self.random_state)
         svd.fit(weights)
         return svd.components_
@@ -354,10 +391,14 @@ class TopicModel(BaseEstimator):
         texts = _check_texts(X, allow_empty=True)
         if not texts:
             return np.zeros((0, self.components_.shape[0]))
-        vectorizer = count_vectorizer(
-            self.stop_words_, ngram_range=self._ngrams(), vocabulary=list(self.vocabulary_)
-        )
-        counts = sp.csr_matrix(vectorizer.transform([strip_datelines(t) for t in texts]))
+        stripped = [strip_datelines(t) for t in texts]
+        if self._ngrams() == (1, 1):
+            counts, _ = count_terms(stripped, self.stop_words_, vocabulary=list(self.vocabulary_))
+        else:
+            vectorizer = count_vectorizer(
+                self.stop_words_, ngram_range=self._ngrams(), vocabulary=list(self.vocabulary_)
+            )
+            counts = sp.csr_matrix(vectorizer.transform(stripped))
         return _unit_rows(np.asarray(tfidf(counts, self.idf_) @ self.components_.T))
 
     def similarity(self, X: Sequence[str]) -> np.ndarray:
@@ -629,7 +670,7 @@ def _choose_n_topics(
     fraction: float,
     rng: np.random.RandomState,
     min_size: int = 1,
-) -> tuple[int, dict[int, float]]:
+) -> tuple[int, dict[int, float], tuple[np.ndarray, int] | None]:
     """Pick the number of topics whose partition is most reproducible.
 
     Each run clusters a different random subsample with its own seed, then assigns
@@ -638,19 +679,26 @@ def _choose_n_topics(
     gives nearly the same partition whatever the sample and seed; one that cuts a
     theme arbitrarily does not. Ties go to more topics. The gold labels of an
     evaluation set play no part.
+
+    Returns:
+        The chosen number, the score of every candidate, and the prototypes of the
+        first run with the size of its sample (``None`` when no run was needed).
     """
     candidates = [int(k) for k in candidates]
     if len(candidates) == 1 or n_runs < 2:
-        return candidates[-1], {}
+        return candidates[-1], {}, None
     n_docs = len(vectors)
     # Each run sees a fraction of the texts, at most STABILITY_SAMPLE of them: enough to
     # judge reproducibility, and a 100,000-briefing corpus is not clustered three times.
     size = min(n_docs, max(candidates[-1] + 1, min(round(fraction * n_docs), STABILITY_SAMPLE)))
     runs = []
+    first_prototypes = None
     for _ in range(n_runs):
         sample = np.sort(rng.choice(n_docs, size=size, replace=False))
         n_clusters = max(candidates[-1], min(n_prototypes, size // 2))
         prototypes, _ = _spherical_kmeans(vectors[sample], n_clusters, seed=rng.randint(2**31 - 1))
+        if first_prototypes is None:
+            first_prototypes = prototypes
         nearest = np.argmax(vectors @ prototypes.T, axis=1)
         cuts = _merge_prototypes(prototypes, candidates)
         if min_size > 1:
@@ -662,17 +710,50 @@ def _choose_n_topics(
                     for j in range(cuts.shape[1])
                 ]
             )
-        runs.append(cuts[nearest])
+        # int32 halves the memory of the runs (texts x candidates each).
+        runs.append(cuts.astype(np.int32)[nearest])
     scores: dict[int, float] = {}
     for column, k in enumerate(candidates):
         agreement = [
-            adjusted_rand_score(runs[i][:, column], runs[j][:, column])
+            _adjusted_rand_index(runs[i][:, column], runs[j][:, column])
             for i in range(n_runs)
             for j in range(i + 1, n_runs)
         ]
         scores[int(k)] = round(float(np.mean(agreement)), 6)
     best = max(scores, key=lambda k: (scores[k], k))
-    return best, scores
+    return best, scores, None if first_prototypes is None else (first_prototypes, size)
+
+
+def _adjusted_rand_index(first: np.ndarray, second: np.ndarray) -> float:
+    """Adjusted Rand index of two partitions given as small non-negative integer labels.
+
+    The same integer pair counts, hence the same float, as
+    ``sklearn.metrics.adjusted_rand_score``, which spends most of its time checking
+    and re-encoding labels: the stability runs compare hundreds of partitions.
+    """
+    n_samples = len(first)
+    if n_samples == 0:
+        return 1.0
+    n_first, n_second = int(first.max()) + 1, int(second.max()) + 1
+    table = np.bincount(first * n_second + second, minlength=n_first * n_second)
+    table = table.astype(np.int64).reshape(n_first, n_second)
+    sum_squares = int((table**2).sum())
+    rows_squares = int((table.sum(axis=1) ** 2).sum())
+    columns_squares = int((table.sum(axis=0) ** 2).sum())
+    true_positive = sum_squares - n_samples
+    false_positive = columns_squares - sum_squares
+    false_negative = rows_squares - sum_squares
+    true_negative = n_samples**2 - false_positive - false_negative - sum_squares
+    if false_negative == 0 and false_positive == 0:
+        return 1.0
+    return (
+        2.0
+        * (true_positive * true_negative - false_negative * false_positive)
+        / (
+            (true_positive + false_negative) * (false_negative + true_negative)
+            + (true_positive + false_positive) * (false_positive + true_negative)
+        )
+    )
 
 
 def _merge_prototypes(prototypes: np.ndarray, n_clusters: Sequence[int]) -> np.ndarray:
@@ -709,14 +790,18 @@ def _spherical_kmeans(
     that are not unit length rather than cosine similarity.
     """
     n_docs = len(vectors)
-    seeding = vectors
-    sample_size = max(SEEDING_SAMPLE, n_clusters)
+    sample_size = max(KMEANS_SAMPLE, n_clusters)
     if n_docs > sample_size:
-        # k-means++ costs O(texts x clusters); on a large corpus a seeded sample picks
-        # equally good starting centres. Corpora up to SEEDING_SAMPLE are untouched.
+        # Seeding and iterating cost O(texts x clusters) each: on a large corpus the
+        # centres are learnt on a seeded sample, then one pass over every text moves
+        # each centre to the mean of all the texts nearest to it. Corpora up to
+        # KMEANS_SAMPLE are clustered on every text.
         chosen = np.random.RandomState(seed).choice(n_docs, size=sample_size, replace=False)
-        seeding = vectors[np.sort(chosen)]
-    centres, _ = kmeans_plusplus(seeding, n_clusters, random_state=seed)
+        centres, _ = _spherical_kmeans(
+            vectors[np.sort(chosen)], n_clusters, seed=seed, max_iter=max_iter
+        )
+        return _refine_centres(vectors, centres)
+    centres, _ = kmeans_plusplus(vectors, n_clusters, random_state=seed)
     centres = _unit_rows(centres)
     assigned = np.full(n_docs, -1)
     for _ in range(max_iter):
@@ -733,6 +818,23 @@ def _spherical_kmeans(
             fit = similarity[np.arange(n_docs), assigned]
             sums[empty] = vectors[np.argsort(fit, kind="stable")[: len(empty)]]
         centres = _unit_rows(sums)
+    return centres, np.argmax(vectors @ centres.T, axis=1)
+
+
+def _refine_centres(vectors: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One k-means pass over every text: each centre moves to the mean of its nearest texts.
+
+    A centre no text is nearest to stays where it was.
+
+    Returns:
+        Unit-length centres and the index of each vector's most similar centre.
+    """
+    n_clusters = len(centres)
+    nearest = np.argmax(vectors @ centres.T, axis=1)
+    sums = np.asarray(_membership(nearest, n_clusters) @ vectors)
+    empty = np.bincount(nearest, minlength=n_clusters) == 0
+    sums[empty] = centres[empty]
+    centres = _unit_rows(sums)
     return centres, np.argmax(vectors @ centres.T, axis=1)
 
 
@@ -1013,7 +1115,13 @@ def topic_summary(model: TopicModel, briefings: pd.DataFrame, topics: pd.DataFra
         TopicModelNotFittedError: when ``model`` is not fitted.
     """
     _check_fitted(model)
-    known = topics[S.BRIEFING_ID].isin(briefings[S.BRIEFING_ID])
+    # A set lookup: pandas' isin on string columns takes seconds at 100,000 briefings.
+    listed = set(briefings[S.BRIEFING_ID].tolist())
+    known = np.fromiter(
+        (briefing_id in listed for briefing_id in topics[S.BRIEFING_ID].tolist()),
+        dtype=bool,
+        count=len(topics),
+    )
     ranked = (
         topics.loc[known, [S.BRIEFING_ID, S.TOPIC_ID, S.WEIGHT]]
         .assign(**{S.BRIEFING_ID: lambda t: t[S.BRIEFING_ID].astype(str)})
