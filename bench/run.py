@@ -110,6 +110,38 @@ def _stage(stage: str, corpus: str, work: str) -> dict[str, float]:
     return figures
 
 
+def _descendants(root: int) -> list[int]:
+    """``root`` and every process below it (read from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        found += frontier
+    return found
+
+
+def _tree_pss_mb(root: int) -> float:
+    """Proportional set size of a process tree: shared pages counted once in total."""
+    total = 0
+    for pid in _descendants(root):
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1])
+                break
+    return total / 1024
+
+
 def _run_isolated(stage: str, corpus: str, work: str) -> dict[str, float]:
     command = [
         sys.executable,
@@ -121,10 +153,21 @@ def _run_isolated(stage: str, corpus: str, work: str) -> dict[str, float]:
         "--work",
         work,
     ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        return {"error": 1.0, "message": result.stderr[-500:]}  # type: ignore[dict-item]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0.0
+    sampling = Path("/proc/self/smaps_rollup").exists()
+    while process.poll() is None:
+        if sampling:
+            peak = max(peak, _tree_pss_mb(process.pid))
+        time.sleep(0.2)
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        return {"error": 1.0, "message": stderr[-500:]}  # type: ignore[dict-item]
+    figures = json.loads(stdout.strip().splitlines()[-1])
+    if sampling:
+        # Every process of the stage together (forked workers included), sampled 5x/s.
+        figures["tree_peak_mb"] = peak
+    return figures
 
 
 def _synthetic(n: int, work: Path) -> str:
