@@ -10,20 +10,24 @@ from analytics.ui import state
 
 view = state.current_view()
 READER_CHOICES = 500  # newest matches offered in the reader; select any row in the table
+SHOWN_ROWS = 1_000  # newest matches listed in the table; the CSV download has every match
 
 st.title("Briefings")
-listing = views.restrict_to_briefings(view.listing, view.filtered.briefings)
+listing = views.selected_rows(view.listing, view.listing_positions, view.filtered.keep)
 st.caption(
-    f"{len(listing):,} briefings match the filters. Use the sidebar search to narrow them; "
-    "select a row to read it."
+    f"{len(listing):,} briefings match the filters"
+    + (f" (the newest {SHOWN_ROWS:,} are listed)" if len(listing) > SHOWN_ROWS else "")
+    + ". Use the sidebar search to narrow them; select a row to read it."
 )
+shown = listing.head(SHOWN_ROWS)
 picked = ui.table(
-    listing,
+    shown,
     "Briefings",
     view,
     key="briefing-table",
     select=True,
     height=360,
+    all_rows=listing,
     column_config={
         "date": st.column_config.DatetimeColumn("Date", format="YYYY-MM-DD"),
         "title": st.column_config.TextColumn("Title", width="large"),
@@ -31,9 +35,9 @@ picked = ui.table(
 )
 
 if not listing.empty:
-    chosen = views.row_id(listing, list(picked.rows) if picked else [])
-    ids = views.briefing_ids(listing, limit=READER_CHOICES, keep=chosen)
-    labels = views.briefing_labels(views.restrict_to_ids(listing, ids))
+    chosen = views.row_id(shown, list(picked.rows) if picked else [])
+    ids = views.briefing_ids(shown, limit=READER_CHOICES, keep=chosen)
+    labels = views.briefing_labels(views.restrict_to_ids(shown, ids))
     briefing_id = st.selectbox(
         "Read briefing",
         ids,
@@ -52,6 +56,7 @@ if not listing.empty:
     if record.get("url"):
         st.text(f"Link: {record.get('url')}")
     ui.legend_for_marks()
-    for section, pieces in views.reader_sections(view.filtered, briefing_id):
+    one_briefing = view.filtered.only_briefing(briefing_id)
+    for section, pieces in views.reader_sections(one_briefing, briefing_id):
         st.markdown(f"**{state.SECTION_NAMES.get(section, section)}**")
         ui.highlighted_text(pieces)

@@ -5,15 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics import charts, views
+from analytics.ui import cache, state
 from analytics.ui import components as ui
-from analytics.ui import state
 
 view = state.current_view()
 period = view.filters.period
 countries = view.filtered.countries
 
 st.title("Countries")
-totals = views.country_totals(countries)
+codes = view.filtered.codes("countries")
+totals = cache.unfiltered(
+    view, ("country_totals",), lambda: views.country_totals(countries, codes=codes)
+)
 
 ui.chart_with_data(
     charts.country_map(totals), totals, "Briefings mentioning each country", view, key="map"
@@ -23,7 +26,7 @@ left, right = st.columns([3, 2])
 with right:
     ui.chart_with_data(
         charts.top_countries_chart(totals),
-        views.country_totals(countries, limit=15),
+        totals.head(15),
         "Top countries",
         view,
         key="top",
@@ -44,7 +47,9 @@ with left:
         format_func={"count": "Briefings", "share": "Share of briefings"}.get,
         key="attention_measure",
     )
-    attention = views.country_attention(countries, view.filtered.briefings, chosen, period)
+    attention = views.country_attention(
+        countries, view.filtered.headers, chosen, period, codes=codes
+    )
     ui.chart_with_data(
         charts.attention_chart(attention, measure or "count", period),
         attention,
@@ -53,7 +58,15 @@ with left:
         key="attention",
     )
 
-edges = views.among_leading_countries(views.comention_edges(countries, limit=200), 20, limit=60)
+edges = views.among_leading_countries(
+    cache.unfiltered(
+        view,
+        ("comention_edges", 200),
+        lambda: views.comention_edges(countries, limit=200, codes=codes),
+    ),
+    20,
+    limit=60,
+)
 ui.chart_with_data(
     charts.network_chart(edges, view.names, title="Countries named in the same briefings"),
     views.with_pair_labels(edges, view.names),

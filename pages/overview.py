@@ -5,15 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics import charts, views
+from analytics.ui import cache, state
 from analytics.ui import components as ui
-from analytics.ui import state
 
 view = state.current_view()
 period = view.filters.period
 
 st.title("Overview")
 figures = views.corpus_figures(view.filtered)
-whole = views.corpus_figures(view.corpus)
+whole = view.whole
 first = figures.first_day.date() if figures.first_day is not None else "–"
 last = figures.last_day.date() if figures.last_day is not None else "–"
 cols = st.columns(5)
@@ -34,9 +34,17 @@ st.subheader("Biggest movers")
 left, right = st.columns(2)
 with left:
     st.markdown(f"**Tension spikes** (latest {period}s first)")
-    spikes = views.with_pair_labels(
-        views.spike_alerts(view.filtered.interactions, view.filtered.briefings, period), view.names
+    alerts = cache.unfiltered(
+        view,
+        ("spike_alerts", period),
+        lambda: views.spike_alerts(
+            view.filtered.interactions,
+            view.filtered.headers,
+            period,
+            codes=view.filtered.codes("interactions"),
+        ),
     )
+    spikes = views.with_pair_labels(alerts, view.names)
     ui.table(
         spikes,
         "Tension spikes",
@@ -48,7 +56,11 @@ with left:
     )
 with right:
     st.markdown(f"**Rising attention** (latest {period} vs. the one before)")
-    rising = views.rising_countries(view.filtered.countries, view.filtered.briefings, period)
+    rising = cache.unfiltered(
+        view,
+        ("rising_countries", period),
+        lambda: views.rising_countries(view.filtered.countries, view.filtered.headers, period),
+    )
     ui.table(
         rising,
         "Rising attention",
@@ -61,7 +73,7 @@ with right:
         },
     )
 
-volume = views.briefing_volume(view.filtered.briefings, period)
+volume = views.briefing_volume(view.filtered.headers, period)
 ui.chart_with_data(
     charts.volume_chart(volume, period), volume, f"Briefings per {period}", view, key="volume"
 )

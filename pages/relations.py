@@ -5,12 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics import charts, views
+from analytics.ui import cache, state
 from analytics.ui import components as ui
-from analytics.ui import state
 
 view = state.current_view()
 period = view.filters.period
 interactions = view.filtered.interactions
+codes = view.filtered.codes("interactions")
 
 
 st.title("Relations")
@@ -20,7 +21,10 @@ st.caption(
     "(“What's next”, future tense) are shown apart as dotted lines."
 )
 
-ranked = views.top_pairs(interactions, limit=200)  # ranked once, used by pickers and network
+# Ranked once, used by the pair picker and the network.
+ranked = cache.unfiltered(
+    view, ("top_pairs", 200), lambda: views.top_pairs(interactions, limit=200, codes=codes)
+)
 choices = views.pairs_of(ranked, limit=60)
 pairs = st.multiselect(
     "Country pairs",
@@ -29,7 +33,7 @@ pairs = st.multiselect(
     format_func=lambda pair: views.pair_label(*pair, view.names),
     key="relation_pairs",
 )
-timeline = views.relation_timeline(interactions, view.filtered.briefings, pairs, period)
+timeline = views.relation_timeline(interactions, view.filtered.headers, pairs, period, codes=codes)
 selected = ui.chart_with_data(
     charts.relation_chart(timeline, view.names, period),
     views.with_pair_labels(timeline, view.names),
@@ -41,7 +45,8 @@ selected = ui.chart_with_data(
 ui.evidence_panel(view, selected, interactions, "point")
 
 st.subheader("Pair matrix")
-periods = views.period_choices(interactions, period)
+dated = views.row_periods(interactions, period)  # shared by the period picker and the matrix
+periods = views.period_choices(interactions, period, periods=dated)
 matrix_period = st.selectbox(
     f"{period.capitalize()}",
     [None, *periods],
@@ -49,7 +54,7 @@ matrix_period = st.selectbox(
     index=len(periods) if periods else 0,
     key="matrix_period",
 )
-in_period = views.in_period(interactions, matrix_period, period)
+in_period = views.in_period(interactions, matrix_period, period, periods=dated)
 matrix = views.named_matrix(views.pair_matrix(in_period, limit=15), view.names)
 cell = ui.chart_with_data(
     charts.pair_matrix_chart(matrix), matrix, "Pair matrix", view, key="matrix", selectable=True
@@ -75,7 +80,10 @@ edge = ui.chart_with_data(
 ui.evidence_panel(view, edge, interactions, "edge")
 
 st.subheader("Spike alerts")
-spikes = views.with_pair_labels(
-    views.spike_alerts(interactions, view.filtered.briefings, period), view.names
+alerts = cache.unfiltered(
+    view,
+    ("spike_alerts", period),
+    lambda: views.spike_alerts(interactions, view.filtered.headers, period, codes=codes),
 )
+spikes = views.with_pair_labels(alerts, view.names)
 ui.table(spikes, "Spike alerts", view, key="spike-table")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics import charts, views
+from analytics.ui import cache, state
 from analytics.ui import components as ui
-from analytics.ui import state
 
 view = state.current_view()
 period = view.filters.period
@@ -24,12 +24,16 @@ ui.table(
         "label": st.column_config.TextColumn("Topic"),
         "top_terms": st.column_config.TextColumn("Top terms", width="large"),
         "n_briefings": st.column_config.ProgressColumn(
-            "Briefings", format="%d", min_value=0, max_value=max(1, len(filtered.briefings))
+            "Briefings", format="%d", min_value=0, max_value=max(1, len(filtered.headers))
         ),
     },
 )
 
-shares = views.topic_shares(filtered.topics, period)
+shares = cache.unfiltered(
+    view,
+    ("topic_shares", period),
+    lambda: views.topic_shares(filtered.topics, period, codes=filtered.codes("topics")),
+)
 ui.chart_with_data(
     charts.topic_shares_chart(shares, period),
     shares,
@@ -38,7 +42,17 @@ ui.chart_with_data(
     key="shares",
 )
 
-matrix = views.topic_country_matrix(filtered.topics, filtered.countries, limit=15)
+matrix = cache.unfiltered(
+    view,
+    ("topic_country_matrix", 15),
+    lambda: views.topic_country_matrix(
+        filtered.topics,
+        filtered.countries,
+        limit=15,
+        topic_codes=filtered.codes("topics"),
+        country_codes=filtered.codes("countries"),
+    ),
+)
 ui.chart_with_data(
     charts.heatmap_chart(
         matrix,
@@ -64,7 +78,7 @@ if view.options.topics:
         format_func=view.options.topics.get,
         key="representative_topic",
     )
-    examples = views.representative_briefings(filtered.topic_summary, filtered.briefings, topic_id)
+    examples = views.representative_briefings(filtered.topic_summary, filtered.headers, topic_id)
     ui.table(examples, "Representative briefings", view, key="examples")
 else:
     st.info("This corpus has no topics.")

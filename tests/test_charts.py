@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 from ui_data import build_artefacts
 
@@ -169,3 +172,23 @@ def test_network_scale_follows_score_range(names):
     fig = charts.network_chart(edges, names, weight=S.N_INTERACTIONS, colour=S.NET)
     marker = fig.data[-2].marker
     assert (marker.cmin, marker.cmid, marker.cmax) == (-6.0, 0, 6.0)
+
+
+def test_builders_write_only_valid_properties(corpus, names):
+    # Figures are built without plotly's validation; validating them afterwards
+    # must accept every property and give the same figure.
+    for name, fig in build_all(corpus, names).items():
+        checked = go.Figure(fig.to_dict())
+        # NaN is read as text so that equal figures compare equal.
+        assert json.loads(pio.to_json(checked), parse_constant=str) == json.loads(
+            pio.to_json(fig), parse_constant=str
+        ), name
+
+
+def test_net_scale_runs_from_red_tension_to_blue_alliance(corpus, names):
+    network = charts.network_chart(
+        views.top_pairs(corpus.interactions), names, weight=S.N_INTERACTIONS, colour=S.NET
+    )
+    scale = [list(step) for step in network.data[-2].marker.colorscale]
+    assert scale[0] == [0.0, "rgb(103,0,31)"]
+    assert scale[-1] == [1.0, "rgb(5,48,97)"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 from ui_data import build_artefacts
@@ -17,7 +18,9 @@ from ui_data import build_artefacts
 from analytics import schema as S
 from analytics.errors import InputError
 from analytics.filters import (
+    FilteredCorpus,
     Filters,
+    LazyLookups,
     apply_filters,
     filter_options,
     index_corpus,
@@ -176,3 +179,83 @@ def test_filter_options_lists_corpus_choices(corpus):
 )
 def test_split_known_separates_unknown(values, known, expected):
     assert split_known(values, known) == expected
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        Filters(countries=("USA",)),
+        Filters(countries=("USA", "CHN"), country_match="all", section=S.NEXT),
+        Filters(topics=(1,), search="japan"),
+        Filters(section=S.IMPORTANCE),
+    ],
+    ids=["country", "all-countries-and-section", "topic-and-search", "section"],
+)
+def test_filtered_corpus_tables_match_apply_filters(corpus, chosen):
+    lazy = FilteredCorpus(corpus, chosen)
+    eager = apply_filters(corpus, chosen)
+    for name in ("briefings", "mentions", "countries", "topics", "topic_summary", "interactions"):
+        pd.testing.assert_frame_equal(getattr(lazy, name), getattr(eager, name), obj=name)
+    assert list(lazy.headers.columns) == [S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE]
+    assert list(lazy.headers[S.BRIEFING_ID]) == list(eager.briefings[S.BRIEFING_ID])
+
+
+def test_filtered_corpus_codes_point_at_the_rows(corpus):
+    lazy = FilteredCorpus(corpus, Filters(countries=("KOR",)))
+    codes = lazy.codes("countries")
+    ids = corpus.briefings[S.BRIEFING_ID].to_numpy()[codes.briefing]
+    assert list(ids) == list(lazy.countries[S.BRIEFING_ID])
+    assert list(codes.iso3s[codes.country]) == list(lazy.countries[S.ISO3])
+    pairs = lazy.codes("interactions")
+    assert list(pairs.iso3s[pairs.country]) == list(lazy.interactions[S.COUNTRY_A])
+    assert list(pairs.iso3s[pairs.partner]) == list(lazy.interactions[S.COUNTRY_B])
+
+
+@pytest.mark.parametrize(
+    ("chosen", "everything", "untouched"),
+    [
+        (Filters(), True, True),
+        (Filters(start=date(2026, 1, 5), end=date(2026, 6, 25)), True, False),
+        (Filters(start=date(2026, 1, 6)), False, False),
+        (Filters(section=S.NEXT), False, False),
+    ],
+    ids=["no-filter", "dates-span-the-corpus", "first-day-left-out", "section"],
+)
+def test_filtered_corpus_knows_when_it_keeps_everything(corpus, chosen, everything, untouched):
+    lazy = FilteredCorpus(corpus, chosen)
+    assert (lazy.everything, lazy.untouched) == (everything, untouched)
+
+
+def test_filtered_corpus_only_briefing_keeps_the_section(corpus):
+    one = FilteredCorpus(corpus, Filters(section=S.HAPPENING)).only_briefing("b03")
+    assert list(one.briefings[S.BRIEFING_ID]) == ["b03"]
+    assert set(one.mentions[S.BRIEFING_ID]) == {"b03"}
+    assert set(one.mentions[S.SECTION]) == {S.HAPPENING}
+    assert set(one.interactions[S.SECTION]) == {S.HAPPENING}
+    outside = FilteredCorpus(corpus, Filters(countries=("RUS",))).only_briefing("b03")
+    assert outside.briefings.empty and outside.mentions.empty
+
+
+def test_filtered_corpus_never_builds_the_search_text_without_search(corpus):
+    index = index_corpus(corpus)
+    FilteredCorpus(corpus, Filters(countries=("USA",)), index).briefings  # noqa: B018
+    assert "haystack" not in index.__dict__
+    FilteredCorpus(corpus, Filters(search="tariffs"), index).briefings  # noqa: B018
+    assert "haystack" in index.__dict__
+
+
+def test_lazy_lookups_build_each_array_once_on_first_use():
+    calls: list[str] = []
+
+    def build() -> np.ndarray:
+        calls.append("a")
+        return np.arange(3)
+
+    lookups = LazyLookups({"a": build})
+    assert "a" in lookups and "b" not in lookups and not calls
+    assert lookups["a"].tolist() == [0, 1, 2]
+    assert lookups.get("a") is lookups["a"]
+    assert calls == ["a"]
+    assert (list(lookups), len(lookups)) == (["a"], 1)
+    with pytest.raises(KeyError, match="b"):
+        lookups["b"]

@@ -8,12 +8,15 @@ expected "respond" sentence at -0.2).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from ui_data import build_artefacts
 
 from analytics import schema as S
 from analytics import views
+from analytics.filters import FilteredCorpus, Filters
+from analytics.relations import pair_summary, relations_over_time
 from analytics.timeseries import period_start
 
 
@@ -143,7 +146,7 @@ def test_pair_matrix_is_symmetric(corpus):
     assert matrix.loc[("CHN", "DEU"), S.N_INTERACTIONS] == 0
 
 
-def test_spike_alerts_flags_a_jump():
+def _jump_data() -> tuple[pd.DataFrame, pd.DataFrame]:
     # One briefing a month; pair AAA-BBB mildly tense for four months, then 3 sharp sentences.
     months = ["2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10", "2026-05-10"]
     briefings = pd.DataFrame(
@@ -165,6 +168,11 @@ def test_spike_alerts_flags_a_jump():
             S.FORWARD_LOOKING: False,
         }
     )
+    return interactions, briefings
+
+
+def test_spike_alerts_flags_a_jump():
+    interactions, briefings = _jump_data()
     spikes = views.spike_alerts(interactions, briefings, "month")
     assert len(spikes) == 1
     spike = spikes.iloc[0]
@@ -268,3 +276,213 @@ def test_pairs_of_takes_the_first_pairs_in_rank_order() -> None:
     ranked = pd.DataFrame({"country_a": ["JPN", "CHN", "IND"], "country_b": ["USA", "TWN", "PAK"]})
     assert views.pairs_of(ranked, limit=2) == [("JPN", "USA"), ("CHN", "TWN")]
     assert views.pairs_of(ranked) == [("JPN", "USA"), ("CHN", "TWN"), ("IND", "PAK")]
+
+
+# -- integer paths used on large corpora ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("groups", "briefings", "n_groups", "expected"),
+    [
+        ([0, 0, 1, 1, 1, -1], [5, 5, 2, 3, 2, 7], 3, [1, 2, 0]),
+        ([2, 2, 2], [0, 1, -1], 3, [0, 0, 2]),
+        ([], [], 2, [0, 0]),
+    ],
+    ids=["repeats-count-once", "negative-briefing-left-out", "empty"],
+)
+def test_distinct_counts_counts_each_briefing_once(groups, briefings, n_groups, expected):
+    counts = views.distinct_counts(
+        np.array(groups, dtype=int), np.array(briefings, dtype=int), n_groups
+    )
+    assert counts.tolist() == expected
+
+
+def test_trailing_stats_hand_worked():
+    # Window of 3 earlier columns, at least 2 observed: column 2 sees [1, 3],
+    # column 3 sees [1, 3, nan], column 4 sees [3, nan, 5].
+    mean, std = views.trailing_stats(np.array([[1.0, 3.0, np.nan, 5.0, 7.0]]), window=3)
+    assert np.isnan(mean[0, :2]).all() and np.isnan(std[0, :2]).all()
+    assert mean[0, 2:].tolist() == [2.0, 2.0, 4.0]
+    assert std[0, 2:] == pytest.approx([2**0.5, 2**0.5, 2**0.5])
+
+
+def test_trailing_stats_matches_pandas_rolling():
+    values = np.random.default_rng(0).random((4, 30))
+    values[values < 0.2] = np.nan
+    mean, std = views.trailing_stats(values, window=6)
+    window = pd.DataFrame(values.T).shift(1).rolling(6, min_periods=2)
+    np.testing.assert_allclose(mean, window.mean().to_numpy().T, equal_nan=True)
+    np.testing.assert_allclose(std, window.std(ddof=1).to_numpy().T, equal_nan=True)
+
+
+def test_selected_rows_follows_briefing_positions(corpus):
+    table = pd.DataFrame({S.BRIEFING_ID: ["b02", "b00", "zz"], "n": [1, 2, 3]})
+    positions = views.briefing_positions(corpus, table)
+    assert positions.tolist() == [2, 0, -1]
+    keep = np.zeros(len(corpus.briefings), dtype=bool)
+    keep[[0, 2]] = True
+    assert views.selected_rows(table, positions, keep)["n"].tolist() == [1, 2]
+    keep[:] = False
+    assert views.selected_rows(table, positions, keep).empty
+
+
+def test_pair_matrix_mirrors_one_sided_pairs():
+    interactions = pd.DataFrame(
+        {
+            S.COUNTRY_A: ["CHN", "CHN", "JPN"],
+            S.COUNTRY_B: ["USA", "USA", "USA"],
+            S.SCORE: [-1.0, 0.5, 1.0],
+        }
+    )
+    matrix = views.pair_matrix(interactions, limit=3).set_index([S.COUNTRY_A, S.COUNTRY_B])
+    # Involvement: USA 3, CHN 2, JPN 1.
+    assert list(dict.fromkeys(matrix.index.get_level_values(0))) == ["USA", "CHN", "JPN"]
+    assert matrix.loc[("USA", "CHN"), S.N_INTERACTIONS] == 2
+    assert matrix.loc[("USA", "CHN"), S.NET] == pytest.approx(-0.25)
+    assert matrix.loc[("JPN", "USA"), S.NET] == pytest.approx(1.0)
+    assert matrix.loc[("CHN", "JPN"), S.N_INTERACTIONS] == 0
+    assert np.isnan(matrix.loc[("CHN", "JPN"), S.NET])
+
+
+def test_in_period_reuses_given_periods(corpus):
+    periods = views.row_periods(corpus.interactions, "month")
+    choices = views.period_choices(corpus.interactions, "month", periods=periods)
+    assert choices[0] == pd.Timestamp("2026-01-01")
+    march = views.in_period(
+        corpus.interactions, pd.Timestamp("2026-03-01"), "month", periods=periods
+    )
+    assert set(march[S.BRIEFING_ID]) == {"b07", "b08", "b09"}
+
+
+def _views_with_and_without_codes(filtered):
+    """(name, computed with integer codes, computed from strings) for every coded view."""
+    countries, topics, interactions = filtered.countries, filtered.topics, filtered.interactions
+    country_codes = filtered.codes("countries")
+    topic_codes = filtered.codes("topics")
+    interaction_codes = filtered.codes("interactions")
+    pairs = [("CHN", "USA"), ("JPN", "USA"), ("KOR", "ZZZ")]
+    return [
+        (
+            "country_totals",
+            views.country_totals(countries, codes=country_codes),
+            views.country_totals(countries),
+        ),
+        (
+            "comention_edges",
+            views.comention_edges(countries, codes=country_codes),
+            views.comention_edges(countries),
+        ),
+        (
+            "country_attention",
+            views.country_attention(
+                countries, filtered.headers, ["USA", "JPN"], "month", codes=country_codes
+            ),
+            views.country_attention(countries, filtered.headers, ["USA", "JPN"], "month"),
+        ),
+        (
+            "topic_shares",
+            views.topic_shares(topics, "month", codes=topic_codes),
+            views.topic_shares(topics, "month"),
+        ),
+        (
+            "topic_country_matrix",
+            views.topic_country_matrix(
+                topics, countries, topic_codes=topic_codes, country_codes=country_codes
+            ),
+            views.topic_country_matrix(topics, countries),
+        ),
+        (
+            "top_pairs",
+            views.top_pairs(interactions, codes=interaction_codes),
+            views.top_pairs(interactions),
+        ),
+        (
+            "spike_alerts",
+            views.spike_alerts(interactions, filtered.headers, "month", codes=interaction_codes),
+            views.spike_alerts(interactions, filtered.headers, "month"),
+        ),
+        (
+            "relation_timeline",
+            views.relation_timeline(
+                interactions, filtered.headers, pairs, "month", codes=interaction_codes
+            ),
+            views.relation_timeline(interactions, filtered.headers, pairs, "month"),
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [Filters(), Filters(countries=("USA",)), Filters(section=S.HAPPENING)],
+    ids=["everything", "one-country", "one-section"],
+)
+def test_views_give_the_same_tables_with_integer_codes(corpus, chosen):
+    filtered = FilteredCorpus(corpus, chosen)
+    for name, coded, plain in _views_with_and_without_codes(filtered):
+        assert not plain.empty or name == "spike_alerts", name
+        pd.testing.assert_frame_equal(coded, plain, check_dtype=False, obj=name)
+
+
+def test_country_totals_hand_worked(corpus):
+    totals = views.country_totals(corpus.countries).set_index(S.ISO3)[views.N_BRIEFINGS]
+    # Plan (i % 10): USA in 0, 3, 6, 9 -> 8 of 20; CHN in 1, 3, 7, 9 -> 8; JPN in 0, 4, 7 -> 6.
+    assert (totals["USA"], totals["CHN"], totals["JPN"]) == (8, 8, 6)
+    assert list(totals.index[:2]) == ["CHN", "USA"]  # equal counts: by name
+
+
+def test_topic_country_matrix_hand_worked(corpus):
+    matrix = views.topic_country_matrix(corpus.topics, corpus.countries)
+    cells = matrix.set_index([S.TOPIC_LABEL, S.ISO3])[views.N_BRIEFINGS]
+    # Trade briefings (plans 0, 3, 9): USA in all six, CHN in the four of plans 3 and 9.
+    assert cells[("trade & tariffs", "USA")] == 6
+    assert cells[("trade & tariffs", "CHN")] == 4
+    assert cells[("energy", "USA")] == 0
+
+
+def test_pair_mask_with_codes_matches_strings(corpus):
+    filtered = FilteredCorpus(corpus, Filters())
+    pairs = [("CHN", "USA"), ("USA", "CHN"), ("XXX", "USA")]
+    plain = views.pair_mask(corpus.interactions, pairs)
+    coded = views.pair_mask(corpus.interactions, pairs, codes=filtered.codes("interactions"))
+    assert plain.tolist() == coded.tolist()
+    assert plain.sum() == 8  # four briefings, a reported and an expected sentence each
+
+
+def _relations_spikes(interactions, briefings, freq):
+    """Spikes as ``relations.relations_over_time`` flags them (the rule views follow)."""
+    reported = interactions[~interactions[S.FORWARD_LOOKING].astype(bool)]
+    conflicts = reported[reported[S.SCORE] < 0].groupby([S.COUNTRY_A, S.COUNTRY_B]).size()
+    pairs = [pair for pair, size in conflicts.items() if size >= 3]
+    timeline = relations_over_time(reported, briefings, freq, pairs=pairs)
+    flagged = timeline[timeline[S.SPIKE].astype(bool)]
+    return flagged.sort_values([S.PERIOD, S.TENSION], ascending=[False, False], kind="stable")
+
+
+@pytest.mark.parametrize("freq", ["week", "month", "quarter"])
+def test_relation_views_agree_with_the_relations_module(corpus, freq):
+    # views computes these on integer codes; relations is the reference for the rules.
+    pairs = [("CHN", "USA"), ("JPN", "USA")]
+    timeline = views.relation_timeline(corpus.interactions, corpus.briefings, pairs, freq)
+    for outlook in (False, True):
+        rows = corpus.interactions[corpus.interactions[S.FORWARD_LOOKING] == outlook]
+        expected = relations_over_time(
+            rows, corpus.briefings, freq, pairs=pairs, include_forward=outlook
+        )
+        mine = timeline[timeline[S.FORWARD_LOOKING] == outlook].reset_index(drop=True)
+        for column in (S.PERIOD, S.COUNTRY_A, S.COUNTRY_B, S.N_INTERACTIONS, S.TENSION, S.NET):
+            pd.testing.assert_series_equal(
+                mine[column], expected[column], check_dtype=False, check_names=False
+            )
+    pd.testing.assert_frame_equal(
+        views.top_pairs(corpus.interactions, limit=50),
+        pair_summary(corpus.interactions).head(50),
+        check_dtype=False,
+    )
+    interactions, briefings = _jump_data()
+    spikes = views.spike_alerts(interactions, briefings, freq)
+    expected = _relations_spikes(interactions, briefings, freq)
+    assert len(spikes) == len(expected) and (freq != "month" or len(spikes) == 1)
+    assert list(spikes[S.PERIOD]) == list(expected[S.PERIOD])
+    assert list(spikes[S.COUNTRY_A]) == list(expected[S.COUNTRY_A])
+    for column in (S.TENSION, S.TENSION_SHARE, S.BASELINE):
+        assert list(spikes[column]) == pytest.approx(list(expected[column])), column

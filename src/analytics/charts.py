@@ -8,12 +8,14 @@ blue; net scores use a diverging scale centred on zero.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 
 from analytics import schema as S
 
@@ -67,33 +69,95 @@ FONT = {"family": "Inter, Segoe UI, Helvetica, Arial, sans-serif", "size": 13}
 PERIOD_FORMAT = {"week": "week of %d %b %Y", "month": "%b %Y", "quarter": "%b %Y"}
 
 
-def _layout(fig: go.Figure, title: str, *, height: int = 420) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
-        font=FONT,
-        height=height,
-        margin={"l": 60, "r": 30, "t": 70, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
-        hoverlabel={"font_size": 13},
-    )
-    return fig
+TRACE_TYPES = ("bar", "choropleth", "heatmap", "scatter")  # every trace type drawn here
+
+
+@functools.lru_cache(maxsize=1)
+def _template() -> dict:
+    """plotly's default template with trace defaults only for the types drawn here.
+
+    Every figure carries its template, and plotly copies it on each rerun; the
+    defaults of the forty trace types never drawn are dead weight.
+    """
+    import plotly.io as pio
+
+    full = pio.templates[pio.templates.default].to_plotly_json()
+    data = {kind: traces for kind, traces in full.get("data", {}).items() if kind in TRACE_TYPES}
+    return {"data": data, "layout": full.get("layout", {})}
+
+
+def _layout(title: str, *, height: int = 420, **settings: object) -> dict:
+    """The house layout as a plain dict; ``settings`` add top-level keys or update them.
+
+    A dict setting updates the house dict of that key (e.g. ``margin={"t": 90}``
+    keeps the other margins), as ``Figure.update_layout`` would.
+    """
+    layout: dict = {
+        "title": {"text": title, "x": 0, "xanchor": "left"},
+        "font": FONT,
+        "height": height,
+        "margin": {"l": 60, "r": 30, "t": 70, "b": 50},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
+        "hoverlabel": {"font": {"size": 13}},
+        "template": _template(),
+    }
+    for key, value in settings.items():
+        house = layout.get(key)
+        layout[key] = (
+            house | value if isinstance(house, dict) and isinstance(value, dict) else value
+        )
+    return layout
+
+
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain dicts, skipping plotly's per-property validation.
+
+    Validating every property of every trace was the largest cost of a dashboard
+    rerun; the builders only write properties plotly knows, and tests check them.
+    """
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def _values(column: pd.Series | np.ndarray) -> np.ndarray:
+    """A column as a plain numpy array (dates stay ``datetime64``) for a trace."""
+    return column.to_numpy() if isinstance(column, pd.Series) else np.asarray(column)
+
+
+def _scale(name: str) -> list:
+    # Named scales are expanded as plotly.py would: plotly.js reverses some names (RdBu).
+    return [list(step) for step in _named_scale(name)]
+
+
+@functools.lru_cache(maxsize=16)
+def _named_scale(name: str) -> tuple[tuple[float, str], ...]:
+    return tuple((float(at), str(colour)) for at, colour in get_colorscale(name))
+
+
+def _axis_title(text: str | None) -> dict:
+    return {"title": {"text": text}} if text is not None else {}
 
 
 def empty_figure(title: str, message: str = "No data for the current filters.") -> go.Figure:
     """A titled figure that says why there is nothing to draw."""
-    fig = go.Figure()
-    fig.add_annotation(
-        text=message,
-        x=0.5,
-        y=0.5,
-        xref="paper",
-        yref="paper",
-        showarrow=False,
-        font={"size": 16, "color": NEUTRAL_COLOUR},
+    annotation = {
+        "text": message,
+        "x": 0.5,
+        "y": 0.5,
+        "xref": "paper",
+        "yref": "paper",
+        "showarrow": False,
+        "font": {"size": 16, "color": NEUTRAL_COLOUR},
+    }
+    return _figure(
+        [],
+        _layout(
+            title,
+            height=300,
+            annotations=[annotation],
+            xaxis={"visible": False},
+            yaxis={"visible": False},
+        ),
     )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _layout(fig, title, height=300)
 
 
 def _name(code: str, names: Mapping[str, str] | None) -> str:
@@ -105,17 +169,22 @@ def volume_chart(volume: pd.DataFrame, period: str = "month") -> go.Figure:
     title = f"Briefings per {period}"
     if volume.empty or volume[S.N_BRIEFINGS].sum() == 0:
         return empty_figure(title)
-    fig = go.Figure(
-        go.Bar(
-            x=volume[S.PERIOD],
-            y=volume[S.N_BRIEFINGS],
-            marker_color=VOLUME_COLOUR,
-            hovertemplate=f"%{{x|{PERIOD_FORMAT[period]}}}<br>%{{y}} briefings<extra></extra>",
-        )
+    bars = {
+        "type": "bar",
+        "x": _values(volume[S.PERIOD]),
+        "y": _values(volume[S.N_BRIEFINGS]),
+        "marker": {"color": VOLUME_COLOUR},
+        "hovertemplate": f"%{{x|{PERIOD_FORMAT[period]}}}<br>%{{y}} briefings<extra></extra>",
+    }
+    return _figure(
+        [bars],
+        _layout(
+            title,
+            height=360,
+            xaxis=_axis_title(period.capitalize()),
+            yaxis=_axis_title("Briefings (count)") | {"rangemode": "tozero"},
+        ),
     )
-    fig.update_xaxes(title_text=period.capitalize())
-    fig.update_yaxes(title_text="Briefings (count)", rangemode="tozero")
-    return _layout(fig, title, height=360)
 
 
 def attention_chart(
@@ -130,28 +199,34 @@ def attention_chart(
     title = "Briefings mentioning each country" + (" (share)" if measure == "share" else "")
     if attention.empty:
         return empty_figure(title, "Choose one or more countries to compare their attention.")
-    fig = go.Figure()
+    traces = []
     groups = attention.groupby([S.ISO3, S.COUNTRY], sort=False)
     for index, ((iso3, country), rows) in enumerate(groups):
         values = rows["share"] * 100 if measure == "share" else rows[S.N_BRIEFINGS]
         unit = "%{y:.1f}% of briefings" if measure == "share" else "%{y} briefings"
-        fig.add_trace(
-            go.Scatter(
-                x=rows[S.PERIOD],
-                y=values,
-                mode="lines+markers",
-                name=country,
-                line={"color": SERIES_COLOURS[index % len(SERIES_COLOURS)], "width": 2},
-                customdata=np.full(len(rows), iso3),
-                hovertemplate=f"{country}<br>%{{x|{PERIOD_FORMAT[period]}}}<br>{unit}<extra></extra>",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": _values(rows[S.PERIOD]),
+                "y": _values(values),
+                "mode": "lines+markers",
+                "name": country,
+                "line": {"color": SERIES_COLOURS[index % len(SERIES_COLOURS)], "width": 2},
+                "customdata": np.full(len(rows), iso3, dtype=object),
+                "hovertemplate": (
+                    f"{country}<br>%{{x|{PERIOD_FORMAT[period]}}}<br>{unit}<extra></extra>"
+                ),
+            }
         )
-    fig.update_xaxes(title_text=period.capitalize())
-    fig.update_yaxes(
-        title_text="Share of briefings (%)" if measure == "share" else "Briefings (count)",
-        rangemode="tozero",
+    y_title = "Share of briefings (%)" if measure == "share" else "Briefings (count)"
+    return _figure(
+        traces,
+        _layout(
+            title,
+            xaxis=_axis_title(period.capitalize()),
+            yaxis=_axis_title(y_title) | {"rangemode": "tozero"},
+        ),
     )
-    return _layout(fig, title)
 
 
 def country_map(totals: pd.DataFrame) -> go.Figure:
@@ -163,36 +238,34 @@ def country_map(totals: pd.DataFrame) -> go.Figure:
     title = "Where the briefings look: briefings mentioning each country"
     if totals.empty:
         return empty_figure(title)
-    fig = go.Figure(
-        go.Choropleth(
-            locations=totals[S.ISO3],
-            locationmode="ISO-3",
-            z=totals[S.N_BRIEFINGS],
-            text=totals[S.COUNTRY],
-            colorscale=SEQUENTIAL_SCALE,
-            marker_line_color="white",
-            marker_line_width=0.5,
-            colorbar={"title": {"text": "Briefings"}},
-            hovertemplate="%{text}<br>%{z} briefings<extra></extra>",
-        )
+    choropleth = {
+        "type": "choropleth",
+        "locations": _values(totals[S.ISO3]).astype(object),
+        "locationmode": "ISO-3",
+        "z": _values(totals[S.N_BRIEFINGS]),
+        "text": _values(totals[S.COUNTRY]).astype(object),
+        "colorscale": _scale(SEQUENTIAL_SCALE),
+        "marker": {"line": {"color": "white", "width": 0.5}},
+        "colorbar": {"title": {"text": "Briefings"}},
+        "hovertemplate": "%{text}<br>%{z} briefings<extra></extra>",
+    }
+    geo = {
+        "showcountries": True,
+        "countrycolor": "#d0d0d0",
+        "showcoastlines": False,
+        "showland": True,
+        "landcolor": "#f2f2f2",
+        "showframe": False,
+        "projection": {"type": "natural earth", "rotation": {"lon": 0, "lat": 0}},
+        "center": {"lon": 0, "lat": 15},
+        "lonaxis": {"range": [-180, 180]},
+        "lataxis": {"range": [-58, 85]},
+        "resolution": 110,
+    }
+    return _figure(
+        [choropleth],
+        _layout(title, height=460, geo=geo, margin={"l": 10, "r": 10, "t": 60, "b": 10}),
     )
-    fig.update_geos(
-        showcountries=True,
-        countrycolor="#d0d0d0",
-        showcoastlines=False,
-        showland=True,
-        landcolor="#f2f2f2",
-        showframe=False,
-        projection_type="natural earth",
-        projection_rotation={"lon": 0, "lat": 0},
-        center={"lon": 0, "lat": 15},
-        lonaxis_range=[-180, 180],
-        lataxis_range=[-58, 85],
-        resolution=110,
-    )
-    fig = _layout(fig, title, height=460)
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 60, "b": 10})
-    return fig
 
 
 def top_countries_chart(totals: pd.DataFrame, limit: int = 15) -> go.Figure:
@@ -201,19 +274,24 @@ def top_countries_chart(totals: pd.DataFrame, limit: int = 15) -> go.Figure:
     if totals.empty:
         return empty_figure(title)
     top = totals.head(limit).iloc[::-1]
-    fig = go.Figure(
-        go.Bar(
-            x=top[S.N_BRIEFINGS],
-            y=top[S.COUNTRY],
-            orientation="h",
-            marker_color=VOLUME_COLOUR,
-            customdata=top[S.ISO3],
-            hovertemplate="%{y} (%{customdata})<br>%{x} briefings<extra></extra>",
-        )
+    bars = {
+        "type": "bar",
+        "x": _values(top[S.N_BRIEFINGS]),
+        "y": _values(top[S.COUNTRY]).astype(object),
+        "orientation": "h",
+        "marker": {"color": VOLUME_COLOUR},
+        "customdata": _values(top[S.ISO3]).astype(object),
+        "hovertemplate": "%{y} (%{customdata})<br>%{x} briefings<extra></extra>",
+    }
+    return _figure(
+        [bars],
+        _layout(
+            title,
+            height=max(300, 28 * len(top) + 120),
+            xaxis=_axis_title("Briefings mentioning (count)"),
+            yaxis=_axis_title(None) | {"automargin": True},
+        ),
     )
-    fig.update_xaxes(title_text="Briefings mentioning (count)")
-    fig.update_yaxes(title_text=None, automargin=True)
-    return _layout(fig, title, height=max(300, 28 * len(top) + 120))
 
 
 def _label_side(x: float, y: float) -> str:
@@ -249,10 +327,16 @@ def net_limit(values: object) -> float:
 
 def _net_colour(value: float, limit: float = 1.0) -> str:
     # Interpolate the diverging scale by hand: a line trace needs one plain colour.
+    position = (max(-limit, min(limit, float(value))) / limit + 1) / 2
+    return _scale_colour(NET_SCALE, round(position, 12))
+
+
+@functools.lru_cache(maxsize=256)
+def _scale_colour(scale: str, position: float) -> str:
+    # Network edges use a few colour steps; sampling the scale is slow enough to memoise.
     from plotly.colors import sample_colorscale
 
-    position = (max(-limit, min(limit, float(value))) / limit + 1) / 2
-    return sample_colorscale(NET_SCALE, [position])[0]
+    return sample_colorscale(scale, [position])[0]
 
 
 def _net_colorbar(limit: float) -> dict:
@@ -299,17 +383,18 @@ def network_chart(
     ya = np.array([position[a][1] for a in edges[S.COUNTRY_A]])
     xb = np.array([position[b][0] for b in edges[S.COUNTRY_B]])
     yb = np.array([position[b][1] for b in edges[S.COUNTRY_B]])
-    fig = go.Figure()
-    for step_c, step_w in sorted(set(zip(colour_step, width_step, strict=True))):
+    traces = []
+    for step_c, step_w in sorted(set(zip(colour_step.tolist(), width_step.tolist(), strict=True))):
         chosen = np.flatnonzero((colour_step == step_c) & (width_step == step_w))
         xs = np.column_stack([xa[chosen], xb[chosen], np.full(len(chosen), np.nan)]).ravel()
         ys = np.column_stack([ya[chosen], yb[chosen], np.full(len(chosen), np.nan)]).ravel()
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                line={
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": ys,
+                "mode": "lines",
+                "line": {
                     "width": 1 + 7 * step_w / WIDTH_STEPS,
                     "color": (
                         _net_colour((2 * step_c / (NET_STEPS - 1) - 1) * limit, limit)
@@ -317,9 +402,9 @@ def network_chart(
                         else "#9aa9b6"
                     ),
                 },
-                hoverinfo="skip",
-                showlegend=False,
-            )
+                "hoverinfo": "skip",
+                "showlegend": False,
+            }
         )
     label_weight = weight.replace("_", " ")
     mid_text = [
@@ -327,16 +412,17 @@ def network_chart(
         + (f"<br>net score: {net:+.2f}" if colour else "")
         for a, b, size, net in zip(edges[S.COUNTRY_A], edges[S.COUNTRY_B], sizes, nets, strict=True)
     ]
-    fig.add_trace(
-        go.Scatter(
-            x=(xa + xb) / 2,
-            y=(ya + yb) / 2,
-            mode="markers",
-            marker=(
+    traces.append(
+        {
+            "type": "scatter",
+            "x": (xa + xb) / 2,
+            "y": (ya + yb) / 2,
+            "mode": "markers",
+            "marker": (
                 {
                     "size": 10,
                     "color": nets,
-                    "colorscale": NET_SCALE,
+                    "colorscale": _scale(NET_SCALE),
                     "cmin": -limit,
                     "cmax": limit,
                     "cmid": 0,
@@ -346,34 +432,43 @@ def network_chart(
                 if colour
                 else {"size": 8, "color": "#9aa9b6"}
             ),
-            customdata=np.column_stack([edges[S.COUNTRY_A], edges[S.COUNTRY_B]]),
-            hovertext=mid_text,
-            hovertemplate="%{hovertext}<extra></extra>",
-            name="pairs",
-            showlegend=False,
-        )
+            "customdata": np.column_stack(
+                [_values(edges[S.COUNTRY_A]), _values(edges[S.COUNTRY_B])]
+            ).astype(object),
+            "hovertext": mid_text,
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "name": "pairs",
+            "showlegend": False,
+        }
     )
     degree = pd.concat([edges[S.COUNTRY_A], edges[S.COUNTRY_B]]).value_counts()
-    fig.add_trace(
-        go.Scatter(
-            x=[position[n][0] for n in nodes],
-            y=[position[n][1] for n in nodes],
-            mode="markers+text",
-            text=[_name(n, names) for n in nodes],
-            textposition=[_label_side(*position[n]) for n in nodes],
-            marker={
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [position[n][0] for n in nodes],
+            "y": [position[n][1] for n in nodes],
+            "mode": "markers+text",
+            "text": [_name(n, names) for n in nodes],
+            "textposition": [_label_side(*position[n]) for n in nodes],
+            "marker": {
                 "size": [10 + 3 * int(degree.get(n, 0)) for n in nodes],
                 "color": "#34495e",
                 "line": {"width": 1, "color": "white"},
             },
-            customdata=nodes,
-            hovertemplate="%{text} (%{customdata})<extra></extra>",
-            showlegend=False,
-        )
+            "customdata": list(nodes),
+            "hovertemplate": "%{text} (%{customdata})<extra></extra>",
+            "showlegend": False,
+        }
     )
-    fig.update_xaxes(visible=False, range=[-1.7, 1.7])
-    fig.update_yaxes(visible=False, range=[-1.3, 1.3], scaleanchor="x")
-    return _layout(fig, title, height=620)
+    return _figure(
+        traces,
+        _layout(
+            title,
+            height=620,
+            xaxis={"visible": False, "range": [-1.7, 1.7]},
+            yaxis={"visible": False, "range": [-1.3, 1.3], "scaleanchor": "x"},
+        ),
+    )
 
 
 def topic_shares_chart(shares: pd.DataFrame, period: str = "month") -> go.Figure:
@@ -381,34 +476,40 @@ def topic_shares_chart(shares: pd.DataFrame, period: str = "month") -> go.Figure
     title = f"Share of each {period}'s briefings by topic (largest topics)"
     if shares.empty:
         return empty_figure(title)
-    fig = go.Figure()
+    traces = []
     groups = shares.groupby([S.TOPIC_ID, S.TOPIC_LABEL], sort=False)
     for index, ((topic_id, label), rows) in enumerate(groups):
-        fig.add_trace(
-            go.Scatter(
-                x=rows[S.PERIOD],
-                y=rows["share"] * 100,
-                name=str(label),
-                mode="lines",
-                stackgroup="topics",
-                line={
+        traces.append(
+            {
+                "type": "scatter",
+                "x": _values(rows[S.PERIOD]),
+                "y": _values(rows["share"] * 100),
+                "name": str(label),
+                "mode": "lines",
+                "stackgroup": "topics",
+                "line": {
                     "width": 0.5,
                     "color": NEUTRAL_COLOUR
                     if topic_id == -1
                     else TOPIC_COLOURS[index % len(TOPIC_COLOURS)],
                 },
-                customdata=rows[S.N_BRIEFINGS],
-                hovertemplate=(
+                "customdata": _values(rows[S.N_BRIEFINGS]),
+                "hovertemplate": (
                     f"{label}<br>%{{x|{PERIOD_FORMAT[period]}}}<br>"
                     "%{y:.1f}% of briefings (%{customdata})<extra></extra>"
                 ),
-            )
+            }
         )
-    fig.update_xaxes(title_text=period.capitalize())
-    fig.update_yaxes(title_text="Share of briefings (%)", range=[0, 100])
-    fig = _layout(fig, title, height=440)
-    fig.update_layout(legend={"orientation": "v", "y": 1, "x": 1.02, "xanchor": "left"})
-    return fig
+    return _figure(
+        traces,
+        _layout(
+            title,
+            height=440,
+            xaxis=_axis_title(period.capitalize()),
+            yaxis=_axis_title("Share of briefings (%)") | {"range": [0, 100]},
+            legend={"orientation": "v", "y": 1, "x": 1.02, "xanchor": "left"},
+        ),
+    )
 
 
 def heatmap_chart(
@@ -446,27 +547,34 @@ def heatmap_chart(
                 for c in customdata
             ]
         )
-    trace = go.Heatmap(
-        z=grid.to_numpy(dtype=float),
-        x=x_order,
-        y=y_order,
-        customdata=extra,
-        colorscale=NET_SCALE if diverging else SEQUENTIAL_SCALE,
-        zmid=0 if diverging else None,
-        zmin=-net_limit(matrix[z]) if diverging else 0,
-        zmax=net_limit(matrix[z]) if diverging else None,
-        colorbar={"title": {"text": z_title}},
-        hoverongaps=False,
-        hovertemplate=(
+    trace = {
+        "type": "heatmap",
+        "z": grid.to_numpy(dtype=float),
+        "x": list(x_order),
+        "y": list(y_order),
+        "colorscale": _scale(NET_SCALE if diverging else SEQUENTIAL_SCALE),
+        "zmin": -net_limit(matrix[z]) if diverging else 0,
+        "colorbar": {"title": {"text": z_title}},
+        "hoverongaps": False,
+        "hovertemplate": (
             f"{y_title}: %{{y}}<br>{x_title}: %{{x}}<br>{z_title}: %{{z:.2f}}<extra></extra>"
         ),
-        xgap=1,
-        ygap=1,
+        "xgap": 1,
+        "ygap": 1,
+    }
+    if extra is not None:
+        trace["customdata"] = extra
+    if diverging:
+        trace |= {"zmid": 0, "zmax": net_limit(matrix[z])}
+    return _figure(
+        [trace],
+        _layout(
+            title,
+            height=max(380, 30 * len(y_order) + 200),
+            xaxis=_axis_title(x_title) | {"tickangle": -40, "automargin": True},
+            yaxis=_axis_title(y_title) | {"automargin": True, "autorange": "reversed"},
+        ),
     )
-    fig = go.Figure(trace)
-    fig.update_xaxes(title_text=x_title, tickangle=-40, automargin=True)
-    fig.update_yaxes(title_text=y_title, automargin=True, autorange="reversed")
-    return _layout(fig, title, height=max(380, 30 * len(y_order) + 200))
 
 
 def relation_chart(
@@ -487,116 +595,124 @@ def relation_chart(
             title, "Choose pairs of countries that interact in the filtered briefings."
         )
     # Two stacked panels sharing the time axis, laid out by hand (make_subplots is slow).
-    fig = go.Figure()
-    fig.update_layout(
-        xaxis={"anchor": "y2", "domain": [0, 1]},
-        yaxis={"domain": [0.46, 1.0], "anchor": "x"},
-        yaxis2={"domain": [0.0, 0.30], "anchor": "x"},
-        annotations=[
-            {
-                "text": "Net score per sentence (below 0: tension, above 0: alliance)",
-                "x": 0.5,
-                "y": 1.0,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "center",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"size": 13},
-            },
-            {
-                "text": "Tension and alliance strength",
-                "x": 0.5,
-                "y": 0.31,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "center",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"size": 13},
-            },
-        ],
-    )
+    annotations = [
+        {
+            "text": "Net score per sentence (below 0: tension, above 0: alliance)",
+            "x": 0.5,
+            "y": 1.0,
+            "xref": "paper",
+            "yref": "paper",
+            "xanchor": "center",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "font": {"size": 13},
+        },
+        {
+            "text": "Tension and alliance strength",
+            "x": 0.5,
+            "y": 0.31,
+            "xref": "paper",
+            "yref": "paper",
+            "xanchor": "center",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "font": {"size": 13},
+        },
+    ]
     palette = SERIES_COLOURS
-    pair_keys = list(dict.fromkeys(zip(timeline[S.COUNTRY_A], timeline[S.COUNTRY_B], strict=True)))
+    # Columns as plain arrays once: the loop below only indexes them.
+    firsts = timeline[S.COUNTRY_A].to_numpy(dtype=object)
+    seconds = timeline[S.COUNTRY_B].to_numpy(dtype=object)
+    forwards = timeline[S.FORWARD_LOOKING].to_numpy(dtype=bool)
+    drawn = timeline[S.N_INTERACTIONS].to_numpy() > 0
+    periods = timeline[S.PERIOD].to_numpy()
+    nets = timeline[S.NET].to_numpy(dtype=float)
+    counts = timeline[S.N_INTERACTIONS].to_numpy(dtype=object)
+    days = pd.DatetimeIndex(timeline[S.PERIOD]).strftime("%Y-%m-%d").to_numpy(dtype=object)
+    pair_keys = list(dict.fromkeys(zip(firsts, seconds, strict=True)))
     fmt = PERIOD_FORMAT[period]
-    limit = net_limit(timeline[S.NET])
+    limit = net_limit(nets)
+    traces = []
     for index, (a, b) in enumerate(pair_keys):
         label = f"{_name(a, names)} – {_name(b, names)}"
         colour = palette[index % len(palette)]
-        rows = timeline[(timeline[S.COUNTRY_A] == a) & (timeline[S.COUNTRY_B] == b)]
+        of_pair = (firsts == a) & (seconds == b) & drawn
         for forward, dash, suffix in ((False, "solid", ""), (True, "dot", " (expected)")):
-            part = rows[rows[S.FORWARD_LOOKING] == forward]
-            part = part[part[S.N_INTERACTIONS] > 0]
-            if part.empty:
+            rows = np.flatnonzero(of_pair & (forwards == forward))
+            if len(rows) == 0:
                 continue
-            fig.add_trace(
-                go.Scatter(
-                    x=part[S.PERIOD],
-                    y=part[S.NET],
-                    mode="lines+markers",
-                    name=label + suffix,
-                    line={"color": colour, "dash": dash},
-                    marker={"symbol": "diamond-open" if forward else "circle", "size": 8},
-                    customdata=np.column_stack(
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": periods[rows],
+                    "y": nets[rows],
+                    "mode": "lines+markers",
+                    "name": label + suffix,
+                    "line": {"color": colour, "dash": dash},
+                    "marker": {"symbol": "diamond-open" if forward else "circle", "size": 8},
+                    "customdata": np.column_stack(
                         [
-                            np.full(len(part), a),
-                            np.full(len(part), b),
-                            part[S.PERIOD].dt.strftime("%Y-%m-%d"),
-                            part[S.N_INTERACTIONS],
+                            np.full(len(rows), a, dtype=object),
+                            np.full(len(rows), b, dtype=object),
+                            days[rows],
+                            counts[rows],
                         ]
                     ),
-                    hovertemplate=(
+                    "hovertemplate": (
                         f"{label}{suffix}<br>%{{x|{fmt}}}<br>net %{{y:+.2f}} "
                         "over %{customdata[3]} sentences<extra></extra>"
                     ),
-                    yaxis="y",
-                )
+                    "yaxis": "y",
+                }
             )
     reported = timeline[~timeline[S.FORWARD_LOOKING].astype(bool)]
     totals = reported.groupby(S.PERIOD)[[S.TENSION, S.ALLIANCE]].sum().reset_index()
-    fig.add_trace(
-        go.Bar(
-            x=totals[S.PERIOD],
-            y=-totals[S.TENSION],
-            name="tension (all chosen pairs)",
-            marker_color=TENSION_COLOUR,
-            hovertemplate=f"%{{x|{fmt}}}<br>tension %{{y:.2f}}<extra></extra>",
-            yaxis="y2",
-        ),
+    traces.append(
+        {
+            "type": "bar",
+            "x": _values(totals[S.PERIOD]),
+            "y": _values(-totals[S.TENSION]),
+            "name": "tension (all chosen pairs)",
+            "marker": {"color": TENSION_COLOUR},
+            "hovertemplate": f"%{{x|{fmt}}}<br>tension %{{y:.2f}}<extra></extra>",
+            "yaxis": "y2",
+        }
     )
-    fig.add_trace(
-        go.Bar(
-            x=totals[S.PERIOD],
-            y=totals[S.ALLIANCE],
-            name="alliance (all chosen pairs)",
-            marker_color=ALLIANCE_COLOUR,
-            hovertemplate=f"%{{x|{fmt}}}<br>alliance %{{y:.2f}}<extra></extra>",
-            yaxis="y2",
-        ),
+    traces.append(
+        {
+            "type": "bar",
+            "x": _values(totals[S.PERIOD]),
+            "y": _values(totals[S.ALLIANCE]),
+            "name": "alliance (all chosen pairs)",
+            "marker": {"color": ALLIANCE_COLOUR},
+            "hovertemplate": f"%{{x|{fmt}}}<br>alliance %{{y:.2f}}<extra></extra>",
+            "yaxis": "y2",
+        }
     )
-    fig.add_shape(
-        type="line",
-        xref="paper",
-        x0=0,
-        x1=1,
-        yref="y",
-        y0=0,
-        y1=0,
-        line={"color": "#999", "width": 1},
+    zero_line = {
+        "type": "line",
+        "xref": "paper",
+        "x0": 0,
+        "x1": 1,
+        "yref": "y",
+        "y0": 0,
+        "y1": 0,
+        "line": {"color": "#999", "width": 1},
+    }
+    layout = _layout(
+        title,
+        height=640,
+        xaxis={"anchor": "y2", "domain": [0, 1]} | _axis_title(period.capitalize()),
+        yaxis={"domain": [0.46, 1.0], "anchor": "x", "range": [-1.05 * limit, 1.05 * limit]}
+        | _axis_title("Net score"),
+        yaxis2={"domain": [0.0, 0.30], "anchor": "x"} | _axis_title("Strength (sum)"),
+        annotations=annotations,
+        shapes=[zero_line],
+        barmode="relative",
+        legend={"orientation": "v", "y": 1, "x": 1.02, "xanchor": "left"},
+        margin={"t": 90},
     )
-    fig.update_layout(
-        yaxis_title_text="Net score",
-        yaxis_range=[-1.05 * limit, 1.05 * limit],
-        yaxis2_title_text="Strength (sum)",
-        xaxis_title_text=period.capitalize(),
-    )
-    fig.update_layout(barmode="relative")
-    fig = _layout(fig, title, height=640)
-    fig.update_layout(
-        legend={"orientation": "v", "y": 1, "x": 1.02, "xanchor": "left"}, margin={"t": 90}
-    )
-    return fig
+    return _figure(traces, layout)
 
 
 def pair_matrix_chart(
@@ -617,44 +733,41 @@ def pair_matrix_chart(
     order = list(dict.fromkeys(matrix["name_a"]))
     limit = net_limit(cells[S.NET])
     size = max(10, min(40, int(520 / max(len(order), 1))))
-    fig = go.Figure(
-        go.Scatter(
-            x=cells["name_b"],
-            y=cells["name_a"],
-            mode="markers",
-            marker={
-                "symbol": "square",
-                "size": size,
-                "color": cells[S.NET],
-                "colorscale": NET_SCALE,
-                "cmin": -limit,
-                "cmax": limit,
-                "cmid": 0,
-                "colorbar": _net_colorbar(limit),
-                "line": {"width": 1, "color": "#bbbbbb"},
-            },
-            customdata=np.column_stack(
-                [cells[S.COUNTRY_A], cells[S.COUNTRY_B], cells[S.N_INTERACTIONS]]
-            ),
-            hovertemplate=(
-                "%{y} – %{x}<br>net score %{marker.color:+.2f}"
-                "<br>%{customdata[2]} sentences<extra></extra>"
-            ),
-        )
+    squares = {
+        "type": "scatter",
+        "x": _values(cells["name_b"]).astype(object),
+        "y": _values(cells["name_a"]).astype(object),
+        "mode": "markers",
+        "marker": {
+            "symbol": "square",
+            "size": size,
+            "color": _values(cells[S.NET]),
+            "colorscale": _scale(NET_SCALE),
+            "cmin": -limit,
+            "cmax": limit,
+            "cmid": 0,
+            "colorbar": _net_colorbar(limit),
+            "line": {"width": 1, "color": "#bbbbbb"},
+        },
+        "customdata": np.column_stack(
+            [
+                _values(cells[S.COUNTRY_A]).astype(object),
+                _values(cells[S.COUNTRY_B]).astype(object),
+                _values(cells[S.N_INTERACTIONS]).astype(object),
+            ]
+        ),
+        "hovertemplate": (
+            "%{y} – %{x}<br>net score %{marker.color:+.2f}"
+            "<br>%{customdata[2]} sentences<extra></extra>"
+        ),
+    }
+    grid = {"showgrid": True, "gridcolor": "#eeeeee"} | _axis_title(None)
+    return _figure(
+        [squares],
+        _layout(
+            title,
+            height=max(420, size * len(order) + 180),
+            xaxis={"categoryorder": "array", "categoryarray": order, "tickangle": -40} | grid,
+            yaxis={"categoryorder": "array", "categoryarray": order[::-1]} | grid,
+        ),
     )
-    fig.update_xaxes(
-        categoryorder="array",
-        categoryarray=order,
-        tickangle=-40,
-        title_text=None,
-        showgrid=True,
-        gridcolor="#eeeeee",
-    )
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=order[::-1],
-        title_text=None,
-        showgrid=True,
-        gridcolor="#eeeeee",
-    )
-    return _layout(fig, title, height=max(420, size * len(order) + 180))

@@ -10,7 +10,8 @@ what was said in that section.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -115,8 +116,10 @@ def filter_options(artefacts: Artefacts) -> FilterOptions:
         if not summary.empty
         else {}
     )
-    sources = artefacts.briefings[S.SOURCE].dropna().astype(str)
-    present = set(artefacts.mentions[S.SECTION]) | set(artefacts.interactions[S.SECTION])
+    sources = pd.Series(artefacts.briefings[S.SOURCE].dropna().unique()).astype(str)
+    present = set(artefacts.mentions[S.SECTION].unique()) | set(
+        artefacts.interactions[S.SECTION].unique()
+    )
     return FilterOptions(
         first_day=dates.min() if len(dates) else None,
         last_day=dates.max() if len(dates) else None,
@@ -149,40 +152,106 @@ class CorpusIndex:
     Attributes:
         positions: per table, each row's briefing position (-1 when its id is unknown).
         days: each briefing's UTC day (``datetime64[D]``, NaT when undated).
-        haystack: each briefing's lower-cased title and text, for search.
-        codes: per table with an ``iso3`` column, each row's country as an integer.
+        codes: per table with an ``iso3`` column, each row's country as an integer
+            (for ``interactions`` its ``country_a``; ``partners``: its ``country_b``).
+        iso3s: the country codes behind those integers (``iso3s[code]``).
+        titles, texts: the briefings' titles and texts; ``haystack`` is built from
+            them on the first search only, since lower-casing every text is slow.
     """
 
-    positions: dict[str, np.ndarray]
+    positions: Mapping[str, np.ndarray]
     days: np.ndarray
-    haystack: pd.Series
-    codes: dict[str, np.ndarray]
+    codes: Mapping[str, np.ndarray]
+    iso3s: pd.Index
+    titles: pd.Series = dataclasses.field(repr=False)
+    texts: pd.Series = dataclasses.field(repr=False)
+
+    @functools.cached_property
+    def haystack(self) -> pd.Series:
+        """Each briefing's lower-cased title and text, for search."""
+        return (
+            self.titles.fillna("").astype(str) + "\n" + self.texts.fillna("").astype(str)
+        ).str.lower()
 
 
 _ID_TABLES = ("briefings", "mentions", "countries", "topics", "interactions")
+HEADER_COLUMNS: tuple[str, ...] = (S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE)
+
+
+class LazyLookups(Mapping[str, np.ndarray]):
+    """A read-only mapping of per-table arrays, each built on first use and kept.
+
+    The mention table of a large corpus has millions of rows, and its lookups are
+    needed only for a section filter or the reader: building them when the
+    dashboard opens would make the analyst wait for nothing.
+
+    Parameters:
+        builders: name -> function building that array.
+    """
+
+    def __init__(self, builders: Mapping[str, Callable[[], np.ndarray]]) -> None:
+        self._builders = dict(builders)
+        self._built: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._built:
+            self._built[name] = self._builders[name]()
+        return self._built[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._builders
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._builders)
+
+    def __len__(self) -> int:
+        return len(self._builders)
 
 
 def index_corpus(artefacts: Artefacts) -> CorpusIndex:
-    """Build the lookups ``apply_filters`` uses; cache the result with the corpus."""
+    """Build the lookups ``apply_filters`` uses; cache the result with the corpus.
+
+    The lookups of each table are built on first use (see ``LazyLookups``).
+    """
     briefings = artefacts.briefings
     ids = pd.Index(briefings[S.BRIEFING_ID])
-    positions = {
-        name: ids.get_indexer(getattr(artefacts, name)[S.BRIEFING_ID]).astype(np.int64)
-        for name in _ID_TABLES
-    }
+
+    def positions_of(name: str) -> Callable[[], np.ndarray]:
+        return lambda: ids.get_indexer(getattr(artefacts, name)[S.BRIEFING_ID]).astype(np.int64)
+
+    positions = LazyLookups({name: positions_of(name) for name in _ID_TABLES})
     stamps = pd.to_datetime(briefings[S.DATE], utc=True)
     days = stamps.dt.tz_convert(None).to_numpy().astype("datetime64[D]")
-    haystack = (
-        briefings[S.TITLE].fillna("").astype(str) + "\n" + briefings[S.TEXT].fillna("").astype(str)
-    ).str.lower()
+    interactions = artefacts.interactions
+    # Distinct values first: building a set from millions of Arrow strings is slow.
     known = pd.Index(
-        sorted(set(artefacts.countries[S.ISO3].dropna()) | set(artefacts.mentions[S.ISO3].dropna()))
+        sorted(
+            set(artefacts.countries[S.ISO3].dropna().unique())
+            | set(artefacts.mentions[S.ISO3].dropna().unique())
+            | set(interactions[S.COUNTRY_A].dropna().unique())
+            | set(interactions[S.COUNTRY_B].dropna().unique())
+        )
     )
-    codes = {
-        name: known.get_indexer(getattr(artefacts, name)[S.ISO3]).astype(np.int64)
-        for name in ("mentions", "countries")
-    }
-    return CorpusIndex(positions=positions, days=days, haystack=haystack, codes=codes)
+
+    def codes_of(column: pd.Series) -> Callable[[], np.ndarray]:
+        return lambda: known.get_indexer(column).astype(np.int64)
+
+    codes = LazyLookups(
+        {
+            "mentions": codes_of(artefacts.mentions[S.ISO3]),
+            "countries": codes_of(artefacts.countries[S.ISO3]),
+            "interactions": codes_of(interactions[S.COUNTRY_A]),
+            "partners": codes_of(interactions[S.COUNTRY_B]),
+        }
+    )
+    return CorpusIndex(
+        positions=positions,
+        days=days,
+        codes=codes,
+        iso3s=known,
+        titles=briefings[S.TITLE],
+        texts=briefings[S.TEXT],
+    )
 
 
 def _selects_briefings(filters: Filters) -> bool:
@@ -216,14 +285,14 @@ def briefing_mask(artefacts: Artefacts, filters: Filters, index: CorpusIndex) ->
         in_topic[positions[positions >= 0]] = True
         keep &= in_topic
     if filters.countries:
-        wanted = set(filters.countries)
-        rows = artefacts.countries[S.ISO3].isin(wanted).to_numpy(dtype=bool)
-        pairs = pd.DataFrame(
-            {"pos": index.positions["countries"][rows], "iso3": artefacts.countries[S.ISO3][rows]}
-        ).drop_duplicates()
-        pairs = pairs[pairs["pos"] >= 0]
-        hits = np.bincount(pairs["pos"].to_numpy(dtype=np.int64), minlength=count)
-        keep &= hits >= (len(wanted) if filters.country_match == "all" else 1)
+        wanted = index.iso3s.get_indexer(list(dict.fromkeys(filters.countries)))
+        codes = index.codes["countries"]
+        rows = np.isin(codes, wanted[wanted >= 0]) & (index.positions["countries"] >= 0)
+        # Count each (briefing, country) once, however many rows name it.
+        width = np.int64(len(index.iso3s) + 1)
+        cells = np.unique(index.positions["countries"][rows] * width + codes[rows])
+        hits = np.bincount(cells // width, minlength=count)
+        keep &= hits >= (len(set(filters.countries)) if filters.country_match == "all" else 1)
     return keep
 
 
@@ -234,6 +303,212 @@ def select_briefing_ids(
     index = index or index_corpus(artefacts)
     keep = briefing_mask(artefacts, filters, index)
     return pd.Index(artefacts.briefings[S.BRIEFING_ID].to_numpy()[keep], name=S.BRIEFING_ID)
+
+
+@dataclass(frozen=True)
+class TableCodes:
+    """Integer stand-ins for the briefing ids (and countries) of a table, row by row.
+
+    Views count distinct briefings per group on these instead of hashing id
+    strings, which is most of their work on a large corpus.
+
+    Attributes:
+        briefing: each row's briefing as an integer (equal ids, equal integers).
+        country: each row's country (``country_a`` for interactions) as a position
+            in ``iso3s`` (-1 when unknown); ``None`` for a table without countries.
+        partner: each interaction's ``country_b`` the same way; ``None`` elsewhere.
+        iso3s: the sorted country codes ``country`` and ``partner`` point into.
+    """
+
+    briefing: np.ndarray
+    country: np.ndarray | None = None
+    partner: np.ndarray | None = None
+    iso3s: pd.Index | None = None
+
+
+class FilteredCorpus:
+    """The corpus restricted to a selection, each table cut on first use.
+
+    It reads like an ``Artefacts`` (same table attributes, fingerprint, versions)
+    but a page that never looks at, say, the 1.6 million mention rows of a large
+    corpus never pays for filtering them. ``artefacts()`` gives every table at once;
+    ``codes(name)`` gives integer codes aligned with a table's rows.
+
+    Parameters:
+        artefacts: the unfiltered corpus (never modified).
+        filters: the selection.
+        index: ``index_corpus(artefacts)``, computed once and reused across calls.
+    """
+
+    def __init__(
+        self, artefacts: Artefacts, filters: Filters, index: CorpusIndex | None = None
+    ) -> None:
+        self.corpus = artefacts
+        self.filters = filters
+        self.index = index or index_corpus(artefacts)
+        self.fingerprint = artefacts.fingerprint
+        self.versions = artefacts.versions
+        self.report = artefacts.report
+        # No condition at all: every table is the corpus' own, as ``apply_filters`` promises.
+        self.untouched = not _selects_briefings(filters) and filters.section is None
+        self._rows: dict[str, np.ndarray] = {}
+        self._codes: dict[str, TableCodes] = {}
+
+    @functools.cached_property
+    def everything(self) -> bool:
+        """Does the selection keep the whole corpus (e.g. dates spanning all of it)?"""
+        return self.filters.section is None and bool(self.keep.all())
+
+    @functools.cached_property
+    def keep(self) -> np.ndarray:
+        """A boolean per corpus briefing (corpus order): is it selected?"""
+        if not _selects_briefings(self.filters):
+            return np.ones(len(self.corpus.briefings), dtype=bool)
+        return briefing_mask(self.corpus, self.filters, self.index)
+
+    def rows(self, name: str) -> np.ndarray:
+        """A boolean per row of the corpus table ``name``: is the row selected?
+
+        Rows follow their briefing; with a section, mentions and interactions must
+        be in that section and a briefing keeps a country only if it is named there.
+        """
+        if name not in self._rows:
+            self._rows[name] = self._select_rows(name)
+        return self._rows[name]
+
+    def _select_rows(self, name: str) -> np.ndarray:
+        if name == "briefings":
+            return self.keep
+        positions = self.index.positions[name]
+        rows = (positions >= 0) & self.keep[np.maximum(positions, 0)]
+        section = self.filters.section
+        if section is None:
+            return rows
+        if name in ("mentions", "interactions"):
+            return rows & (getattr(self.corpus, name)[S.SECTION] == section).to_numpy(dtype=bool)
+        if name == "countries":
+            index = self.index
+            width = np.int64(len(index.iso3s) + 1)
+            said = self.rows("mentions")
+            named = index.positions["mentions"][said] * width + index.codes["mentions"][said]
+            keys = index.positions["countries"] * width + index.codes["countries"]
+            return rows & np.isin(keys, named)
+        return rows
+
+    def _take(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        table = getattr(self.corpus, name)
+        if columns is not None:
+            table = table[columns]
+        rows = self.rows(name)
+        if self.untouched or rows.all():
+            return table
+        return table[rows].reset_index(drop=True)
+
+    def codes(self, name: str) -> TableCodes:
+        """Integer codes aligned with the rows of the filtered table ``name``."""
+        if name not in self._codes:
+            rows = self.rows(name)
+            country = self.index.codes.get(name)
+            partner = self.index.codes.get("partners") if name == "interactions" else None
+            self._codes[name] = TableCodes(
+                briefing=self.index.positions[name][rows],
+                country=None if country is None else country[rows],
+                partner=None if partner is None else partner[rows],
+                iso3s=self.index.iso3s,
+            )
+        return self._codes[name]
+
+    @functools.cached_property
+    def briefings(self) -> pd.DataFrame:
+        """The selected briefings."""
+        return self._take("briefings")
+
+    @functools.cached_property
+    def headers(self) -> pd.DataFrame:
+        """The selected briefings' id, date, title and source, without the long texts.
+
+        Enough for every count over time and every listing, and several times
+        cheaper to cut from a large corpus than ``briefings``.
+        """
+        columns = [c for c in HEADER_COLUMNS if c in self.corpus.briefings.columns]
+        if "briefings" in self.__dict__:
+            return self.briefings[columns]
+        return self._take("briefings", columns)
+
+    @functools.cached_property
+    def mentions(self) -> pd.DataFrame:
+        """The mentions in the selected briefings (and section)."""
+        return self._take("mentions")
+
+    @functools.cached_property
+    def interactions(self) -> pd.DataFrame:
+        """The interactions in the selected briefings (and section)."""
+        return self._take("interactions")
+
+    @functools.cached_property
+    def countries(self) -> pd.DataFrame:
+        """The briefing-country rows of the selected briefings (and section)."""
+        return self._take("countries")
+
+    @functools.cached_property
+    def topics(self) -> pd.DataFrame:
+        """The topic rows of the selected briefings."""
+        return self._take("topics")
+
+    @functools.cached_property
+    def topic_summary(self) -> pd.DataFrame:
+        """Every topic, ``n_briefings`` recounted on the selection."""
+        summary = self.corpus.topic_summary
+        if self.untouched:
+            return summary
+        summary = summary.copy()
+        if not summary.empty:
+            rows = self.rows("topics")
+            topic_ids = self.corpus.topics[S.TOPIC_ID].to_numpy(dtype=np.int64)[rows]
+            briefings = self.index.positions["topics"][rows]
+            # Distinct (topic, briefing) pairs on integers, then briefings per topic.
+            pairs = pd.DataFrame({"topic": topic_ids, "briefing": briefings}).drop_duplicates()
+            sizes = pairs["topic"].value_counts()
+            summary[S.N_BRIEFINGS] = summary[S.TOPIC_ID].map(sizes).fillna(0).astype(int)
+        return summary
+
+    def artefacts(self) -> Artefacts:
+        """Every table at once, as an ``Artefacts`` (the corpus itself when nothing is filtered)."""
+        if self.untouched:
+            return self.corpus
+        return dataclasses.replace(
+            self.corpus,
+            briefings=self.briefings,
+            mentions=self.mentions,
+            countries=self.countries,
+            topics=self.topics,
+            topic_summary=self.topic_summary,
+            interactions=self.interactions,
+        )
+
+    def only_briefing(self, briefing_id: str) -> Artefacts:
+        """One briefing's selected rows (briefings, mentions, interactions), found by position.
+
+        Cheaper than ``artefacts()`` when a reader shows a single briefing.
+        """
+        chosen = (self.corpus.briefings[S.BRIEFING_ID] == briefing_id).to_numpy(dtype=bool)
+        chosen = chosen & self.keep
+        wanted = np.flatnonzero(chosen)
+
+        def rows(name: str) -> pd.DataFrame:
+            table = getattr(self.corpus, name)
+            found = np.flatnonzero(np.isin(self.index.positions[name], wanted))
+            picked = table.iloc[found]
+            if self.filters.section is not None:
+                picked = picked[(picked[S.SECTION] == self.filters.section).to_numpy(dtype=bool)]
+            return picked.reset_index(drop=True)
+
+        return dataclasses.replace(
+            self.corpus,
+            briefings=self.corpus.briefings[chosen].reset_index(drop=True),
+            mentions=rows("mentions"),
+            interactions=rows("interactions"),
+        )
 
 
 def apply_filters(
@@ -255,44 +530,4 @@ def apply_filters(
     """
     if not _selects_briefings(filters) and filters.section is None:
         return artefacts
-    index = index or index_corpus(artefacts)
-    keep = briefing_mask(artefacts, filters, index)
-
-    def rows_of(name: str) -> np.ndarray:
-        positions = index.positions[name]
-        return (positions >= 0) & keep[np.maximum(positions, 0)]
-
-    def take(name: str, rows: np.ndarray) -> pd.DataFrame:
-        return getattr(artefacts, name)[rows].reset_index(drop=True)
-
-    mention_rows = rows_of("mentions")
-    interaction_rows = rows_of("interactions")
-    country_rows = rows_of("countries")
-    if filters.section is not None:
-        mention_rows &= (artefacts.mentions[S.SECTION] == filters.section).to_numpy(dtype=bool)
-        interaction_rows &= (artefacts.interactions[S.SECTION] == filters.section).to_numpy(
-            dtype=bool
-        )
-        # A briefing keeps a country only if it is named in the chosen section.
-        highest = max((int(c.max()) for c in index.codes.values() if len(c)), default=0)
-        width = np.int64(highest + 2)
-        said = (
-            index.positions["mentions"][mention_rows] * width
-            + index.codes["mentions"][mention_rows]
-        )
-        keys = index.positions["countries"] * width + index.codes["countries"]
-        country_rows &= np.isin(keys, said)
-    topics = take("topics", rows_of("topics"))
-    summary = artefacts.topic_summary.copy()
-    if not summary.empty:
-        sizes = topics.groupby(S.TOPIC_ID)[S.BRIEFING_ID].nunique()
-        summary[S.N_BRIEFINGS] = summary[S.TOPIC_ID].map(sizes).fillna(0).astype(int)
-    return dataclasses.replace(
-        artefacts,
-        briefings=take("briefings", keep),
-        mentions=take("mentions", mention_rows),
-        countries=take("countries", country_rows),
-        topics=topics,
-        topic_summary=summary,
-        interactions=take("interactions", interaction_rows),
-    )
+    return FilteredCorpus(artefacts, filters, index).artefacts()

@@ -15,7 +15,8 @@ import scipy.sparse as sp
 
 from analytics import schema as S
 from analytics.artefacts import Artefacts
-from analytics.timeseries import check_freq, complete_periods
+from analytics.filters import FilteredCorpus, TableCodes
+from analytics.timeseries import check_freq, period_range
 
 N_BRIEFINGS = S.N_BRIEFINGS
 SHARE = "share"
@@ -36,16 +37,23 @@ class CorpusFigures:
     n_duplicates: int
 
 
-def corpus_figures(artefacts: Artefacts) -> CorpusFigures:
+def corpus_figures(artefacts: Artefacts | FilteredCorpus) -> CorpusFigures:
     """Count briefings, countries, topics and skipped or duplicate inputs."""
-    dates = pd.to_datetime(artefacts.briefings[S.DATE], utc=True).dropna()
+    if isinstance(artefacts, FilteredCorpus):
+        briefings = artefacts.headers
+        named = artefacts.codes("countries").country
+        n_countries = len(np.unique(named[named >= 0])) if named is not None else 0
+    else:
+        briefings = artefacts.briefings
+        n_countries = int(artefacts.countries[S.ISO3].nunique())
+    dates = pd.to_datetime(briefings[S.DATE], utc=True).dropna()
     status = artefacts.report.get("status", pd.Series(dtype=str)).astype(str)
     topics = artefacts.topics
     return CorpusFigures(
-        n_briefings=len(artefacts.briefings),
+        n_briefings=len(briefings),
         first_day=dates.min() if len(dates) else None,
         last_day=dates.max() if len(dates) else None,
-        n_countries=int(artefacts.countries[S.ISO3].nunique()),
+        n_countries=n_countries,
         n_topics=int(topics[S.TOPIC_ID].nunique()) if not topics.empty else 0,
         n_skipped=int((status == "skipped").sum()),
         n_duplicates=int(status.isin(["duplicate", "near-duplicate"]).sum()),
@@ -92,70 +100,171 @@ def briefing_volume(briefings: pd.DataFrame, freq: str) -> pd.DataFrame:
     Returns:
         Columns ``period``, ``n_briefings``.
     """
+    empty = pd.DataFrame({S.PERIOD: pd.Series(dtype="datetime64[ns]"), N_BRIEFINGS: []})
     if briefings.empty:
-        return pd.DataFrame({S.PERIOD: pd.Series(dtype="datetime64[ns]"), N_BRIEFINGS: []})
-    counts = (
-        pd.DataFrame({S.PERIOD: period_of(briefings[S.DATE], freq)})
-        .groupby(S.PERIOD)
-        .size()
-        .reset_index(name=N_BRIEFINGS)
+        return empty
+    periods = period_of(briefings[S.DATE], freq)
+    if periods.isna().all():
+        return empty
+    grid = period_range(periods.min(), periods.max(), freq)
+    slot = grid.get_indexer(periods)
+    counts = np.bincount(slot[slot >= 0], minlength=len(grid))
+    return pd.DataFrame({S.PERIOD: grid.to_numpy(), N_BRIEFINGS: counts.astype(int)})
+
+
+def _briefing_codes(frame: pd.DataFrame, codes: TableCodes | None) -> np.ndarray:
+    """Each row's briefing as an integer: the given codes, else the ids factorised."""
+    if codes is not None:
+        return np.asarray(codes.briefing, dtype=np.int64)
+    return pd.factorize(frame[S.BRIEFING_ID])[0].astype(np.int64)
+
+
+def _country_codes(frame: pd.DataFrame, codes: TableCodes | None) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's country as an integer, and the ISO3 codes those integers stand for."""
+    if codes is not None and codes.country is not None and codes.iso3s is not None:
+        return np.asarray(codes.country, dtype=np.int64), codes.iso3s.to_numpy(dtype=object)
+    found, iso3s = pd.factorize(frame[S.ISO3])
+    return found.astype(np.int64), np.asarray(iso3s, dtype=object)
+
+
+def _pair_codes(
+    interactions: pd.DataFrame, codes: TableCodes | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's ``country_a`` and ``country_b`` as integers into sorted ISO3 codes.
+
+    Returns:
+        ``(first_codes, first_iso3s, second_codes, second_iso3s)``; -1 marks a missing code.
+    """
+    if codes is not None and codes.partner is not None and codes.iso3s is not None:
+        iso3s = codes.iso3s.to_numpy(dtype=object)
+        return np.asarray(codes.country), iso3s, np.asarray(codes.partner), iso3s
+    first_codes, first = pd.factorize(interactions[S.COUNTRY_A], sort=True)
+    second_codes, second = pd.factorize(interactions[S.COUNTRY_B], sort=True)
+    return (
+        first_codes.astype(np.int64),
+        np.asarray(first, dtype=object),
+        second_codes.astype(np.int64),
+        np.asarray(second, dtype=object),
     )
-    return complete_periods(counts, freq).astype({N_BRIEFINGS: int})
 
 
-def country_totals(countries: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
-    """Briefings mentioning each country, most mentioned first.
+def distinct_counts(groups: np.ndarray, briefings: np.ndarray, n_groups: int) -> np.ndarray:
+    """How many distinct briefings each group holds.
+
+    Parameters:
+        groups: each row's group, ``0 .. n_groups - 1`` (negative: left out).
+        briefings: each row's briefing as a non-negative integer (negative: left out).
+        n_groups: the number of groups.
+
+    Returns:
+        An integer array of length ``n_groups``.
+    """
+    groups = np.asarray(groups, dtype=np.int64)
+    briefings = np.asarray(briefings, dtype=np.int64)
+    valid = (groups >= 0) & (briefings >= 0)
+    if not valid.any():
+        return np.zeros(n_groups, dtype=np.int64)
+    width = np.int64(briefings[valid].max() + 1)
+    cells = pd.unique(groups[valid] * width + briefings[valid])
+    return np.bincount(cells // width, minlength=n_groups).astype(np.int64)
+
+
+def country_totals(
+    countries: pd.DataFrame, limit: int | None = None, *, codes: TableCodes | None = None
+) -> pd.DataFrame:
+    """Briefings mentioning each country, most mentioned first (ties: by name).
+
+    Parameters:
+        codes: integer codes of the rows (``FilteredCorpus.codes("countries")``),
+            which spare hashing ids and country codes on a large table.
 
     Returns:
         Columns ``iso3``, ``country``, ``n_briefings``.
     """
     if countries.empty:
         return pd.DataFrame({S.ISO3: [], S.COUNTRY: [], N_BRIEFINGS: []})
-    totals = (
-        countries.groupby([S.ISO3, S.COUNTRY], sort=False)[S.BRIEFING_ID]
-        .nunique()
-        .reset_index(name=N_BRIEFINGS)
-        .sort_values([N_BRIEFINGS, S.COUNTRY], ascending=[False, True], kind="stable")
-        .reset_index(drop=True)
+    country, iso3s = _country_codes(countries, codes)
+    counts = distinct_counts(country, _briefing_codes(countries, codes), len(iso3s))
+    # The first row naming each country gives its name and its place among equals.
+    first = np.full(len(iso3s), len(countries), dtype=np.int64)
+    named = country >= 0
+    np.minimum.at(first, country[named], np.flatnonzero(named))
+    present = np.flatnonzero(first < len(countries))
+    names = countries[S.COUNTRY].iloc[first[present]].to_numpy(dtype=object)
+    order = np.lexsort((first[present], names, -counts[present]))
+    chosen = present[order]
+    totals = pd.DataFrame(
+        {
+            S.ISO3: iso3s[chosen],
+            S.COUNTRY: names[order],
+            N_BRIEFINGS: counts[chosen],
+        }
     )
     return totals.head(limit) if limit is not None else totals
 
 
 def country_attention(
-    countries: pd.DataFrame, briefings: pd.DataFrame, iso3s: list[str], freq: str
+    countries: pd.DataFrame,
+    briefings: pd.DataFrame,
+    iso3s: list[str],
+    freq: str,
+    *,
+    codes: TableCodes | None = None,
 ) -> pd.DataFrame:
     """Per period, how many briefings mention each country and what share of all briefings.
 
+    Parameters:
+        codes: integer codes of the rows of ``countries`` (``FilteredCorpus.codes``).
+
     Returns:
-        Columns ``period``, ``iso3``, ``country``, ``n_briefings``, ``share`` (0-1).
+        Columns ``period``, ``iso3``, ``country``, ``n_briefings``, ``share`` (0-1);
+        countries by code, every period of ``briefings`` for each.
     """
     columns = [S.PERIOD, S.ISO3, S.COUNTRY, N_BRIEFINGS, SHARE]
-    chosen = countries[countries[S.ISO3].isin(iso3s)]
-    if chosen.empty or briefings.empty:
-        return pd.DataFrame({c: [] for c in columns})
-    counts = (
-        chosen.assign(**{S.PERIOD: period_of(chosen[S.DATE], freq)})
-        .groupby([S.ISO3, S.COUNTRY, S.PERIOD])[S.BRIEFING_ID]
-        .nunique()
-        .reset_index(name=N_BRIEFINGS)
-    )
+    empty = pd.DataFrame({c: [] for c in columns})
+    if countries.empty or briefings.empty or not iso3s:
+        return empty
+    country, vocabulary = _country_codes(countries, codes)
+    wanted = pd.Index(vocabulary).get_indexer(list(iso3s))
+    rows = np.flatnonzero(np.isin(country, wanted[wanted >= 0]))
     volume = briefing_volume(briefings, freq)
-    counts = complete_periods(
-        counts,
-        freq,
-        keys=[S.ISO3, S.COUNTRY],
-        start=volume[S.PERIOD].min(),
-        end=volume[S.PERIOD].max(),
+    if len(rows) == 0 or volume.empty:
+        return empty
+    grid = pd.DatetimeIndex(volume[S.PERIOD])
+    slot = grid.get_indexer(period_of(countries[S.DATE].iloc[rows], freq))
+    present = np.unique(country[rows])
+    # Countries in code order, each named as on its first row.
+    present = present[np.argsort(vocabulary[present], kind="stable")]
+    first_rows = rows[[int(np.argmax(country[rows] == code)) for code in present]]
+    names = countries[S.COUNTRY].iloc[first_rows].to_numpy(dtype=object)
+    rank = np.full(len(vocabulary), -1, dtype=np.int64)
+    rank[present] = np.arange(len(present))
+    n_periods = len(grid)
+    cell = np.where(slot >= 0, rank[country[rows]] * n_periods + slot, -1)
+    counts = distinct_counts(
+        cell, _briefing_codes(countries, codes)[rows], len(present) * n_periods
     )
-    merged = counts.merge(volume, on=S.PERIOD, how="left", suffixes=("", "_all"))
-    total = merged[f"{N_BRIEFINGS}_all"].replace(0, np.nan)
-    merged[SHARE] = (merged[N_BRIEFINGS] / total).fillna(0.0)
-    merged[N_BRIEFINGS] = merged[N_BRIEFINGS].astype(int)
-    return merged[columns]
+    totals = np.tile(volume[N_BRIEFINGS].to_numpy(dtype=float), len(present))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(totals > 0, counts / np.where(totals > 0, totals, 1), 0.0)
+    return pd.DataFrame(
+        {
+            S.PERIOD: np.tile(grid.to_numpy(), len(present)),
+            S.ISO3: np.repeat(vocabulary[present], n_periods),
+            S.COUNTRY: np.repeat(names, n_periods),
+            N_BRIEFINGS: counts.astype(int),
+            SHARE: share,
+        }
+    )[columns]
 
 
-def comention_edges(countries: pd.DataFrame, limit: int = 40) -> pd.DataFrame:
+def comention_edges(
+    countries: pd.DataFrame, limit: int = 40, *, codes: TableCodes | None = None
+) -> pd.DataFrame:
     """Pairs of countries named in the same briefing, strongest first.
+
+    Parameters:
+        codes: integer codes of the rows (``FilteredCorpus.codes("countries")``).
 
     Returns:
         Columns ``country_a``, ``country_b`` (ISO3, a < b), ``n_briefings``.
@@ -163,11 +272,19 @@ def comention_edges(countries: pd.DataFrame, limit: int = 40) -> pd.DataFrame:
     columns = [S.COUNTRY_A, S.COUNTRY_B, N_BRIEFINGS]
     if countries.empty:
         return pd.DataFrame({c: [] for c in columns})
-    briefing_codes, briefing_ids = pd.factorize(countries[S.BRIEFING_ID])
-    country_codes, country_ids = pd.factorize(countries[S.ISO3], sort=True)
+    briefing_codes = _briefing_codes(countries, codes)
+    if codes is not None and codes.country is not None and codes.iso3s is not None:
+        # The corpus' country codes are sorted, like a sorted factorisation.
+        country_codes, country_ids = np.asarray(codes.country), codes.iso3s.to_numpy(dtype=object)
+    else:
+        country_codes, country_ids = pd.factorize(countries[S.ISO3], sort=True)
+    known = (briefing_codes >= 0) & (country_codes >= 0)
     incidence = sp.csr_matrix(
-        (np.ones(len(countries), dtype=np.int64), (briefing_codes, country_codes)),
-        shape=(len(briefing_ids), len(country_ids)),
+        (
+            np.ones(int(known.sum()), dtype=np.int64),
+            (briefing_codes[known], country_codes[known]),
+        ),
+        shape=(int(briefing_codes.max(initial=-1)) + 1, len(country_ids)),
     )
     incidence.data[:] = 1  # a briefing naming a country twice still counts once
     together = sp.triu(incidence.T @ incidence, k=1).tocoo()
@@ -210,17 +327,27 @@ OTHER_TOPICS = "other topics"
 OTHER_TOPIC_ID = -1
 
 
-def largest_topics(topics: pd.DataFrame, limit: int) -> list[int]:
+def largest_topics(
+    topics: pd.DataFrame, limit: int, *, codes: TableCodes | None = None
+) -> list[int]:
     """Ids of the ``limit`` topics with most briefings (ties: lower id first)."""
-    sizes = topics.groupby(S.TOPIC_ID)[S.BRIEFING_ID].nunique()
-    ranked = sizes.reset_index(name="n").sort_values(["n", S.TOPIC_ID], ascending=[False, True])
-    return [int(t) for t in ranked[S.TOPIC_ID].head(limit)]
+    if topics.empty:
+        return []
+    topic_codes, topic_ids = pd.factorize(topics[S.TOPIC_ID].to_numpy(dtype=np.int64), sort=True)
+    sizes = distinct_counts(topic_codes, _briefing_codes(topics, codes), len(topic_ids))
+    order = np.lexsort((topic_ids, -sizes))
+    return [int(t) for t in topic_ids[order][:limit]]
 
 
-def topic_shares(topics: pd.DataFrame, freq: str, limit: int = 8) -> pd.DataFrame:
+def topic_shares(
+    topics: pd.DataFrame, freq: str, limit: int = 8, *, codes: TableCodes | None = None
+) -> pd.DataFrame:
     """Share of each period's briefings in each of the ``limit`` largest topics.
 
     Smaller topics are summed as ``other topics`` (id -1) so a chart stays readable.
+
+    Parameters:
+        codes: integer codes of the rows (``FilteredCorpus.codes("topics")``).
 
     Returns:
         Columns ``period``, ``topic_id``, ``topic_label``, ``n_briefings``, ``share`` (0-1).
@@ -228,58 +355,100 @@ def topic_shares(topics: pd.DataFrame, freq: str, limit: int = 8) -> pd.DataFram
     columns = [S.PERIOD, S.TOPIC_ID, S.TOPIC_LABEL, N_BRIEFINGS, SHARE]
     if topics.empty:
         return pd.DataFrame({c: [] for c in columns})
-    kept = largest_topics(topics, limit)
-    is_kept = topics[S.TOPIC_ID].isin(kept)
-    grouped = topics.assign(
-        **{
-            S.PERIOD: period_of(topics[S.DATE], freq),
-            S.TOPIC_ID: topics[S.TOPIC_ID].where(is_kept, OTHER_TOPIC_ID),
-            S.TOPIC_LABEL: topics[S.TOPIC_LABEL].where(is_kept, OTHER_TOPICS),
+    kept = largest_topics(topics, limit, codes=codes)
+    topic_ids = topics[S.TOPIC_ID].to_numpy(dtype=np.int64)
+    rank = pd.Index(kept).get_indexer(topic_ids)
+    other = len(kept)
+    rank[rank < 0] = other
+    # Each kept topic's label is the one on its first row, as grouping by label would show.
+    first_rows = [int(np.argmax(rank == r)) for r in range(len(kept))]
+    group_labels = [*topics[S.TOPIC_LABEL].iloc[first_rows].to_numpy(dtype=object), OTHER_TOPICS]
+    periods = period_of(topics[S.DATE], freq)
+    dated = periods.notna().to_numpy()
+    if not dated.any():
+        return pd.DataFrame({c: [] for c in columns})
+    grid = period_range(periods.min(), periods.max(), freq)
+    slot = grid.get_indexer(periods)
+    present = np.bincount(rank[dated], minlength=other + 1) > 0
+    n_periods = len(grid)
+    cell = np.where(dated, rank * n_periods + slot, -1)
+    counts = distinct_counts(cell, _briefing_codes(topics, codes), (other + 1) * n_periods)
+    counts = counts.reshape(other + 1, n_periods)[present]
+    totals = counts.sum(axis=0).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(totals > 0, counts / np.where(totals > 0, totals, 1), 0.0)
+    shown = np.flatnonzero(present)
+    group_ids = np.array([*kept, OTHER_TOPIC_ID], dtype=np.int64)[shown]
+    return pd.DataFrame(
+        {
+            S.PERIOD: np.tile(grid.to_numpy(), len(shown)),
+            S.TOPIC_ID: np.repeat(group_ids, n_periods),
+            S.TOPIC_LABEL: np.repeat(np.array(group_labels, dtype=object)[shown], n_periods),
+            N_BRIEFINGS: counts.reshape(-1).astype(np.int64),
+            SHARE: share.reshape(-1),
         }
-    )
-    counts = (
-        grouped.groupby([S.TOPIC_ID, S.TOPIC_LABEL, S.PERIOD])[S.BRIEFING_ID]
-        .nunique()
-        .reset_index(name=N_BRIEFINGS)
-    )
-    counts = complete_periods(counts, freq, keys=[S.TOPIC_ID, S.TOPIC_LABEL])
-    totals = counts.groupby(S.PERIOD)[N_BRIEFINGS].transform("sum").replace(0, np.nan)
-    counts[SHARE] = (counts[N_BRIEFINGS] / totals).fillna(0.0)
-    counts[N_BRIEFINGS] = counts[N_BRIEFINGS].astype(int)
-    order = {topic: rank for rank, topic in enumerate([*kept, OTHER_TOPIC_ID])}
-    counts = counts.sort_values(
-        [S.TOPIC_ID, S.PERIOD], key=lambda c: c.map(order) if c.name == S.TOPIC_ID else c
-    )
-    return counts[columns].reset_index(drop=True)
+    )[columns]
 
 
 def topic_country_matrix(
-    topics: pd.DataFrame, countries: pd.DataFrame, limit: int = 15, topic_limit: int = 15
+    topics: pd.DataFrame,
+    countries: pd.DataFrame,
+    limit: int = 15,
+    topic_limit: int = 15,
+    *,
+    topic_codes: TableCodes | None = None,
+    country_codes: TableCodes | None = None,
 ) -> pd.DataFrame:
     """Briefings per topic and country: the ``limit`` most mentioned countries and
     the ``topic_limit`` largest topics, largest first.
+
+    Parameters:
+        topic_codes, country_codes: integer codes of the rows of ``topics`` and
+            ``countries`` (``FilteredCorpus.codes``); both or neither.
 
     Returns:
         Long table: ``topic_label``, ``iso3``, ``country``, ``n_briefings`` (zeros included).
     """
     columns = [S.TOPIC_LABEL, S.ISO3, S.COUNTRY, N_BRIEFINGS]
-    top = country_totals(countries, limit)
+    top = country_totals(countries, limit, codes=country_codes)
     if top.empty or topics.empty:
         return pd.DataFrame({c: [] for c in columns})
-    kept = largest_topics(topics, topic_limit)
-    chosen_topics = topics[topics[S.TOPIC_ID].isin(kept)]
-    labels = chosen_topics.drop_duplicates(S.TOPIC_ID).set_index(S.TOPIC_ID)[S.TOPIC_LABEL]
-    joined = countries[countries[S.ISO3].isin(top[S.ISO3])].merge(
-        chosen_topics[[S.BRIEFING_ID, S.TOPIC_LABEL]], on=S.BRIEFING_ID
-    )
-    counts = joined.groupby([S.TOPIC_LABEL, S.ISO3])[S.BRIEFING_ID].nunique()
-    grid = pd.MultiIndex.from_product(
-        [list(dict.fromkeys(labels.reindex(kept))), list(top[S.ISO3])],
-        names=[S.TOPIC_LABEL, S.ISO3],
-    )
-    matrix = counts.reindex(grid, fill_value=0).reset_index(name=N_BRIEFINGS)
-    matrix[S.COUNTRY] = matrix[S.ISO3].map(dict(zip(top[S.ISO3], top[S.COUNTRY], strict=True)))
-    return matrix[columns]
+    kept = largest_topics(topics, topic_limit, codes=topic_codes)
+    if topic_codes is not None and country_codes is not None:
+        topic_briefing = _briefing_codes(topics, topic_codes)
+        country_briefing = _briefing_codes(countries, country_codes)
+    else:
+        # One factorisation of both tables' ids, so equal ids get equal integers.
+        joint = pd.factorize(
+            pd.concat([topics[S.BRIEFING_ID], countries[S.BRIEFING_ID]], ignore_index=True)
+        )[0]
+        topic_briefing, country_briefing = joint[: len(topics)], joint[len(topics) :]
+    topic_ids = topics[S.TOPIC_ID].to_numpy(dtype=np.int64)
+    first_rows = [int(np.argmax(topic_ids == topic_id)) for topic_id in kept]
+    kept_labels = topics[S.TOPIC_LABEL].iloc[first_rows].to_numpy(dtype=object)
+    label_order = list(dict.fromkeys(kept_labels))
+    # Each row's topic label (as a position in label_order), -1 outside kept topics.
+    kept_rank = pd.Index(kept).get_indexer(topic_ids)
+    label_of_kept = pd.Index(label_order).get_indexer(kept_labels)
+    label_rank = np.where(kept_rank >= 0, label_of_kept[np.maximum(kept_rank, 0)], -1)
+    width = int(max(topic_briefing.max(initial=-1), country_briefing.max(initial=-1))) + 1
+    label_of_briefing = np.full(width, -1, dtype=np.int64)
+    label_of_briefing[topic_briefing] = label_rank
+    country, iso3s = _country_codes(countries, country_codes)
+    country_rank = np.full(len(iso3s), -1, dtype=np.int64)
+    country_rank[pd.Index(iso3s).get_indexer(top[S.ISO3])] = np.arange(len(top))
+    row_country = np.where(country >= 0, country_rank[np.maximum(country, 0)], -1)
+    row_label = label_of_briefing[country_briefing]
+    cell = np.where((row_country >= 0) & (row_label >= 0), row_label * len(top) + row_country, -1)
+    counts = distinct_counts(cell, country_briefing, len(label_order) * len(top))
+    return pd.DataFrame(
+        {
+            S.TOPIC_LABEL: np.repeat(np.array(label_order, dtype=object), len(top)),
+            S.ISO3: np.tile(top[S.ISO3].to_numpy(dtype=object), len(label_order)),
+            S.COUNTRY: np.tile(top[S.COUNTRY].to_numpy(dtype=object), len(label_order)),
+            N_BRIEFINGS: counts.astype(np.int64),
+        }
+    )[columns]
 
 
 def representative_briefings(
@@ -300,21 +469,54 @@ def pair_label(a: str, b: str, names: dict[str, str]) -> str:
 def with_pair_labels(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """Add a ``pair`` column with the readable pair name."""
     labels = [
-        pair_label(a, b, names) for a, b in zip(frame[S.COUNTRY_A], frame[S.COUNTRY_B], strict=True)
+        pair_label(a, b, names)
+        for a, b in zip(
+            frame[S.COUNTRY_A].to_numpy(dtype=object),
+            frame[S.COUNTRY_B].to_numpy(dtype=object),
+            strict=True,
+        )
     ]
     labelled = frame.assign(**{PAIR: pd.Series(labels, index=frame.index, dtype=object)})
     return labelled[[PAIR, *frame.columns]]
 
 
-def top_pairs(interactions: pd.DataFrame, limit: int = 30) -> pd.DataFrame:
+def top_pairs(
+    interactions: pd.DataFrame, limit: int = 30, *, codes: TableCodes | None = None
+) -> pd.DataFrame:
     """The ``limit`` most discussed pairs (``relations.pair_summary``, reported sentences).
+
+    Parameters:
+        codes: integer codes of the rows (``FilteredCorpus.codes("interactions")``).
 
     Returns:
         ``country_a``, ``country_b``, ``n_interactions``, ``tension``, ``alliance``, ``net``.
     """
-    from analytics.relations import pair_summary
-
-    return pair_summary(interactions).head(limit).reset_index(drop=True)
+    columns = [S.COUNTRY_A, S.COUNTRY_B, S.N_INTERACTIONS, S.TENSION, S.ALLIANCE, S.NET]
+    reported = ~interactions[S.FORWARD_LOOKING].astype(bool).to_numpy()
+    if not reported.any():
+        return pd.DataFrame({c: [] for c in columns})
+    # relations.pair_summary on integer pair codes: one bincount per measure.
+    first_codes, first, second_codes, second = _pair_codes(interactions, codes)
+    valid = reported & (first_codes >= 0) & (second_codes >= 0)
+    key = first_codes[valid].astype(np.int64) * len(second) + second_codes[valid]
+    scores = interactions[S.SCORE].to_numpy(dtype=float)[valid]
+    size = len(first) * len(second)
+    counts = np.bincount(key, minlength=size)
+    tension = np.bincount(key, weights=np.where(scores < 0, -scores, 0.0), minlength=size)
+    alliance = np.bincount(key, weights=np.where(scores > 0, scores, 0.0), minlength=size)
+    total = np.bincount(key, weights=scores, minlength=size)
+    present = np.flatnonzero(counts)
+    ranked = present[np.lexsort((present, -counts[present]))][:limit]
+    return pd.DataFrame(
+        {
+            S.COUNTRY_A: np.asarray(first, dtype=object)[ranked // len(second)],
+            S.COUNTRY_B: np.asarray(second, dtype=object)[ranked % len(second)],
+            S.N_INTERACTIONS: counts[ranked].astype(np.int64),
+            S.TENSION: tension[ranked],
+            S.ALLIANCE: alliance[ranked],
+            S.NET: total[ranked] / counts[ranked],
+        }
+    )
 
 
 def among_leading_countries(
@@ -348,14 +550,60 @@ def among_leading_countries(
     return kept if limit is None else kept.head(limit)
 
 
-def pair_mask(interactions: pd.DataFrame, pairs: list[tuple[str, str]]) -> np.ndarray:
-    """A boolean per interaction: is its (country_a, country_b) one of ``pairs``?"""
-    first = interactions[S.COUNTRY_A]
-    second = interactions[S.COUNTRY_B]
+def pair_mask(
+    interactions: pd.DataFrame,
+    pairs: list[tuple[str, str]],
+    *,
+    codes: TableCodes | None = None,
+) -> np.ndarray:
+    """A boolean per interaction: is its (country_a, country_b) one of ``pairs``?
+
+    Parameters:
+        codes: integer codes of the rows (``FilteredCorpus.codes("interactions")``).
+    """
     keep = np.zeros(len(interactions), dtype=bool)
+    if not pairs:
+        return keep
+    if codes is not None and codes.partner is not None and codes.iso3s is not None:
+        for a, b in pairs:
+            first, second = codes.iso3s.get_indexer([a, b])
+            if first >= 0 and second >= 0:
+                keep |= (codes.country == first) & (codes.partner == second)
+        return keep
+    # One pass over the whole column, then exact pairs among the few candidate rows.
+    candidates = np.flatnonzero(
+        interactions[S.COUNTRY_A].isin({a for a, _ in pairs}).to_numpy(dtype=bool)
+    )
+    first = interactions[S.COUNTRY_A].iloc[candidates].to_numpy(dtype=object)
+    second = interactions[S.COUNTRY_B].iloc[candidates].to_numpy(dtype=object)
+    found = np.zeros(len(candidates), dtype=bool)
     for a, b in pairs:
-        keep |= ((first == a) & (second == b)).to_numpy(dtype=bool)
+        found |= (first == a) & (second == b)
+    keep[candidates[found]] = True
     return keep
+
+
+def briefing_positions(artefacts: Artefacts, table: pd.DataFrame) -> np.ndarray:
+    """Each row's briefing position in ``artefacts.briefings`` (-1 when unknown).
+
+    Computed once for a per-briefing table such as ``briefing_list``, it lets
+    ``selected_rows`` restrict the table by array indexing on every filter change.
+    """
+    ids = pd.Index(artefacts.briefings[S.BRIEFING_ID])
+    return ids.get_indexer(table[S.BRIEFING_ID]).astype(np.int64)
+
+
+def selected_rows(table: pd.DataFrame, positions: np.ndarray, keep: np.ndarray) -> pd.DataFrame:
+    """The rows of ``table`` whose briefing is selected, order kept.
+
+    Parameters:
+        positions: ``briefing_positions(corpus, table)``.
+        keep: a boolean per corpus briefing, e.g. ``FilteredCorpus.keep``.
+    """
+    rows = (positions >= 0) & np.asarray(keep, dtype=bool)[np.maximum(positions, 0)]
+    if rows.all():
+        return table
+    return table[rows].reset_index(drop=True)
 
 
 def restrict_to_briefings(table: pd.DataFrame, briefings: pd.DataFrame) -> pd.DataFrame:
@@ -378,33 +626,77 @@ def relation_timeline(
     briefings: pd.DataFrame,
     pairs: list[tuple[str, str]],
     freq: str,
+    *,
+    codes: TableCodes | None = None,
 ) -> pd.DataFrame:
     """Tension, alliance and net score per period for chosen pairs, split by outlook.
 
     Built on ``relations.relations_over_time``: ``tension`` sums ``|score|`` of
     conflict sentences, ``alliance`` sums cooperation scores, ``net`` is the mean
     score. Sentences about what is expected (``forward_looking``) are counted
-    apart from those reporting what happened.
+    apart from those reporting what happened. ``codes`` (``FilteredCorpus.codes``)
+    find the pairs' rows without comparing strings.
 
     Returns:
         Columns ``period``, ``country_a``, ``country_b``, ``forward_looking``,
         ``n_interactions``, ``tension``, ``alliance``, ``net``.
     """
-    from analytics.relations import relations_over_time
-
     keys = [S.COUNTRY_A, S.COUNTRY_B, S.FORWARD_LOOKING]
     columns = [S.PERIOD, *keys, S.N_INTERACTIONS, S.TENSION, S.ALLIANCE, S.NET]
     if not pairs or interactions.empty or briefings.empty:
         return pd.DataFrame({c: [] for c in columns})
-    chosen = interactions[pair_mask(interactions, pairs)]
+    briefing_periods = period_of(briefings[S.DATE], freq)
+    lo, hi = briefing_periods.min(), briefing_periods.max()
+    if pd.isna(lo) or pd.isna(hi):
+        return pd.DataFrame({c: [] for c in columns})
+    grid = period_range(lo, hi, freq)
+    n_periods = len(grid)
+    chosen = interactions[pair_mask(interactions, pairs, codes=codes)]
     forward = chosen[S.FORWARD_LOOKING].fillna(False).astype(bool).to_numpy()
+    slots = grid.get_indexer(period_of(chosen[S.DATE], freq))
+    scores = chosen[S.SCORE].to_numpy(dtype=float)
+    # Plain object arrays: iterating an Arrow-backed column element by element is slow.
+    sides = list(
+        zip(
+            chosen[S.COUNTRY_A].to_numpy(dtype=object),
+            chosen[S.COUNTRY_B].to_numpy(dtype=object),
+            strict=True,
+        )
+    )
+    wanted = {(min(a, b), max(a, b)) for a, b in pairs}
     parts = []
-    for outlook, rows in ((False, chosen[~forward]), (True, chosen[forward])):
-        timeline = relations_over_time(rows, briefings, freq, pairs=pairs, include_forward=outlook)
-        parts.append(timeline.assign(**{S.FORWARD_LOOKING: outlook}))
-    combined = pd.concat(parts, ignore_index=True)
-    combined[S.N_INTERACTIONS] = combined[S.N_INTERACTIONS].astype(int)
-    return combined[columns]
+    # As relations.relations_over_time, per outlook: every wanted pair (in a-b order)
+    # and every pair seen, each over the corpus' whole period range.
+    for outlook in (False, True):
+        mine = np.flatnonzero((forward == outlook) & (slots >= 0))
+        seen = sorted(wanted | {sides[i] for i in mine})
+        code = {pair: number for number, pair in enumerate(seen)}
+        cell = np.array([code[sides[i]] for i in mine], dtype=np.int64) * n_periods + slots[mine]
+        size = len(seen) * n_periods
+        part_scores = scores[mine]
+        counts = np.bincount(cell, minlength=size)
+        total = np.bincount(cell, weights=part_scores, minlength=size)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            net = np.where(counts > 0, total / np.maximum(counts, 1), np.nan)
+        parts.append(
+            pd.DataFrame(
+                {
+                    S.PERIOD: np.tile(grid.to_numpy(), len(seen)),
+                    S.COUNTRY_A: np.repeat(np.array([a for a, _ in seen], dtype=object), n_periods),
+                    S.COUNTRY_B: np.repeat(np.array([b for _, b in seen], dtype=object), n_periods),
+                    S.FORWARD_LOOKING: outlook,
+                    S.N_INTERACTIONS: counts.astype(int),
+                    S.TENSION: np.bincount(
+                        cell, weights=np.where(part_scores < 0, -part_scores, 0.0), minlength=size
+                    ),
+                    S.ALLIANCE: np.bincount(
+                        cell, weights=np.where(part_scores > 0, part_scores, 0.0), minlength=size
+                    ),
+                    S.NET: net,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)[columns]
 
 
 def pair_matrix(interactions: pd.DataFrame, limit: int = 12) -> pd.DataFrame:
@@ -417,43 +709,100 @@ def pair_matrix(interactions: pd.DataFrame, limit: int = 12) -> pd.DataFrame:
     columns = [S.COUNTRY_A, S.COUNTRY_B, S.N_INTERACTIONS, S.NET]
     if interactions.empty:
         return pd.DataFrame({c: [] for c in columns})
-    involvement = pd.concat([interactions[S.COUNTRY_A], interactions[S.COUNTRY_B]])
-    top = involvement.value_counts().sort_index().sort_values(ascending=False, kind="stable")
-    keep = list(top.index[:limit])
-    inside = interactions[
-        interactions[S.COUNTRY_A].isin(keep) & interactions[S.COUNTRY_B].isin(keep)
-    ]
-    summary = (
-        inside.groupby([S.COUNTRY_A, S.COUNTRY_B])[S.SCORE]
-        .agg(["size", "mean"])
-        .rename(columns={"size": S.N_INTERACTIONS, "mean": S.NET})
+    # Both sides in one sorted vocabulary, so a country has one integer either side.
+    both_sides = pd.concat(
+        [interactions[S.COUNTRY_A], interactions[S.COUNTRY_B]], ignore_index=True
     )
-    mirrored = summary.copy()
-    mirrored.index = mirrored.index.swaplevel()
-    both = pd.concat([summary, mirrored])
-    both = both[~both.index.duplicated()]
-    grid = pd.MultiIndex.from_product([keep, keep], names=[S.COUNTRY_A, S.COUNTRY_B])
-    matrix = both.reindex(grid).reset_index()
-    matrix[S.N_INTERACTIONS] = matrix[S.N_INTERACTIONS].fillna(0).astype(int)
-    return matrix[columns]
+    side_codes, iso3s = pd.factorize(both_sides, sort=True)
+    first, second = side_codes[: len(interactions)], side_codes[len(interactions) :]
+    involvement = np.bincount(side_codes[side_codes >= 0], minlength=len(iso3s))
+    # Most involved first; ties in code (alphabetical) order.
+    ranked = np.lexsort((np.arange(len(iso3s)), -involvement))
+    keep = ranked[involvement[ranked] > 0][:limit]
+    rank = np.full(len(iso3s) + 1, -1, dtype=np.int64)
+    rank[keep] = np.arange(len(keep))
+    row_a, row_b = rank[first], rank[second]
+    inside = (row_a >= 0) & (row_b >= 0)
+    size = len(keep)
+    cell = row_a[inside] * size + row_b[inside]
+    counts = np.bincount(cell, minlength=size * size).reshape(size, size)
+    scores = interactions[S.SCORE].to_numpy(dtype=float)[inside]
+    totals = np.bincount(cell, weights=scores, minlength=size * size).reshape(size, size)
+    # A pair seen only as (b, a) fills the (a, b) cell too: the matrix is symmetric.
+    mirrored = (counts == 0) & (counts.T > 0)
+    counts = np.where(mirrored, counts.T, counts)
+    totals = np.where(mirrored, totals.T, totals)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        net = np.where(counts > 0, totals / np.maximum(counts, 1), np.nan)
+    codes = np.asarray(iso3s, dtype=object)[keep]
+    return pd.DataFrame(
+        {
+            S.COUNTRY_A: np.repeat(codes, size),
+            S.COUNTRY_B: np.tile(codes, size),
+            S.N_INTERACTIONS: counts.reshape(-1).astype(int),
+            S.NET: net.reshape(-1),
+        }
+    )[columns]
+
+
+def trailing_stats(
+    values: np.ndarray, window: int, min_count: int = 2
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and sample standard deviation of the ``window`` values before each column.
+
+    Row by row over a 2-D array (one series per row, one period per column),
+    ignoring NaN, like ``pandas`` ``shift(1).rolling(window, min_periods=min_count)``
+    along each row, but in one vectorised pass over every row.
+
+    Parameters:
+        values: shape (series, periods); NaN marks an unobserved period.
+        window: how many earlier periods at most.
+        min_count: fewer observed earlier periods than this give NaN.
+
+    Returns:
+        ``(mean, std)``, both shaped like ``values``.
+    """
+    values = np.asarray(values, dtype=float)
+    rows, columns = values.shape
+    padded = np.concatenate([np.full((rows, window), np.nan), values], axis=1)
+    earlier = np.lib.stride_tricks.sliding_window_view(padded, window, axis=1)[:, :columns]
+    observed = ~np.isnan(earlier)
+    count = observed.sum(axis=2)
+    filled = np.where(observed, earlier, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = filled.sum(axis=2) / count
+        deviation = np.where(observed, earlier - mean[..., None], 0.0)
+        std = np.sqrt((deviation**2).sum(axis=2) / (count - 1))
+    enough = count >= min_count
+    return np.where(enough, mean, np.nan), np.where(enough, std, np.nan)
 
 
 def spike_alerts(
-    interactions: pd.DataFrame, briefings: pd.DataFrame, freq: str, *, min_conflicts: int = 3
+    interactions: pd.DataFrame,
+    briefings: pd.DataFrame,
+    freq: str,
+    *,
+    min_conflicts: int = 3,
+    baseline_periods: int = 6,
+    spike_k: float = 2.0,
+    codes: TableCodes | None = None,
 ) -> pd.DataFrame:
     """Periods in which a pair's tension jumped above its own recent level.
 
-    Uses the spike rule of ``relations.relations_over_time`` (tension per briefing
-    above the mean plus two standard deviations of up to six earlier periods, with
-    at least three conflict sentences) on every pair with at least ``min_conflicts``
-    conflict sentences in ``interactions`` (no other pair can spike).
+    The spike rule of ``relations.relations_over_time``: ``tension_share`` (tension
+    per briefing of the period) above ``baseline`` (the mean over up to
+    ``baseline_periods`` earlier periods with briefings, at least two) plus
+    ``spike_k`` standard deviations, with at least three conflict sentences in the
+    period; computed on integer (pair, period) cells for every pair with at least
+    ``min_conflicts`` conflict sentences in ``interactions`` (no other pair can spike).
+
+    Parameters:
+        codes: integer codes of the rows (``FilteredCorpus.codes("interactions")``).
 
     Returns:
         Columns ``period``, ``country_a``, ``country_b``, ``n_interactions``,
         ``tension``, ``tension_share``, ``baseline``; newest first.
     """
-    from analytics.relations import relations_over_time
-
     columns = [
         S.PERIOD,
         S.COUNTRY_A,
@@ -463,16 +812,72 @@ def spike_alerts(
         S.TENSION_SHARE,
         S.BASELINE,
     ]
-    reported = interactions[~interactions[S.FORWARD_LOOKING].astype(bool).to_numpy()]
-    conflict = reported[reported[S.SCORE].to_numpy(dtype=float) < 0]
-    sizes = conflict.groupby([S.COUNTRY_A, S.COUNTRY_B], sort=True).size()
-    pairs = [pair for pair, size in sizes.items() if size >= min_conflicts]
-    if not pairs or briefings.empty:
-        return pd.DataFrame({c: [] for c in columns})
-    timeline = relations_over_time(reported, briefings, freq, pairs=pairs)
-    spikes = timeline[timeline[S.SPIKE].astype(bool)]
-    spikes = spikes.sort_values([S.PERIOD, S.TENSION], ascending=[False, False], kind="stable")
-    return spikes[columns].reset_index(drop=True)
+    empty = pd.DataFrame({c: [] for c in columns})
+    # Whole columns and a mask: cutting the table itself would copy every sentence.
+    reported = ~interactions[S.FORWARD_LOOKING].astype(bool).to_numpy()
+    scores = interactions[S.SCORE].to_numpy(dtype=float)
+    if briefings.empty or not (reported & (scores < 0)).any():
+        return empty
+    first_codes, first, second_codes, second = _pair_codes(interactions, codes)
+    # Sorted codes of each side give pairs in (country_a, country_b) order.
+    pair_key = first_codes.astype(np.int64) * len(second) + second_codes
+    named = (first_codes >= 0) & (second_codes >= 0) & reported
+    pair_key[~named] = -1
+    conflicts_per_pair = np.bincount(
+        pair_key[(scores < 0) & named], minlength=len(first) * len(second)
+    )
+    kept_keys = np.flatnonzero(conflicts_per_pair >= min_conflicts)
+    if len(kept_keys) == 0:
+        return empty
+    briefing_periods = period_of(briefings[S.DATE], freq)
+    lo, hi = briefing_periods.min(), briefing_periods.max()
+    if pd.isna(lo) or pd.isna(hi):
+        return empty
+    grid = period_range(lo, hi, freq)
+    n_periods = len(grid)
+    briefing_slot = grid.get_indexer(briefing_periods)
+    per_period = np.bincount(briefing_slot[briefing_slot >= 0], minlength=n_periods)
+
+    pair_code = np.searchsorted(kept_keys, pair_key)
+    slot = grid.get_indexer(period_of(interactions[S.DATE], freq))
+    inside = (slot >= 0) & named & (pair_code < len(kept_keys))
+    inside[inside] &= kept_keys[pair_code[inside]] == pair_key[inside]
+    cell = pair_code[inside] * n_periods + slot[inside]
+    chosen_scores = scores[inside]
+    n_cells = len(kept_keys) * n_periods
+    counts = np.bincount(cell, minlength=n_cells)
+    conflicts = np.bincount(cell, weights=(chosen_scores < 0).astype(float), minlength=n_cells)
+    tension = np.bincount(
+        cell, weights=np.where(chosen_scores < 0, -chosen_scores, 0.0), minlength=n_cells
+    )
+    observed = np.tile(per_period, len(kept_keys)) > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(
+            observed, tension / np.tile(np.maximum(per_period, 1), len(kept_keys)), np.nan
+        )
+    baseline, spread = trailing_stats(share.reshape(-1, n_periods), baseline_periods)
+    baseline = baseline.reshape(-1)
+    with np.errstate(invalid="ignore"):
+        spike = (
+            ~np.isnan(baseline)
+            & (conflicts >= 3)
+            & (share > baseline + spike_k * spread.reshape(-1))
+        )
+    hits = np.flatnonzero(spike)
+    pair_of = kept_keys[hits // n_periods]
+    alerts = pd.DataFrame(
+        {
+            S.PERIOD: grid.to_numpy()[hits % n_periods],
+            S.COUNTRY_A: np.asarray(first, dtype=object)[pair_of // len(second)],
+            S.COUNTRY_B: np.asarray(second, dtype=object)[pair_of % len(second)],
+            S.N_INTERACTIONS: counts[hits].astype(np.int64),
+            S.TENSION: tension[hits],
+            S.TENSION_SHARE: share[hits],
+            S.BASELINE: baseline[hits],
+        }
+    )
+    alerts = alerts.sort_values([S.PERIOD, S.TENSION], ascending=[False, False], kind="stable")
+    return alerts[columns].reset_index(drop=True)
 
 
 def rising_countries(
@@ -549,7 +954,18 @@ def briefing_list(artefacts: Artefacts) -> pd.DataFrame:
     briefings = artefacts.briefings
     named = artefacts.countries[[S.BRIEFING_ID, S.COUNTRY]].drop_duplicates()
     named = named.sort_values([S.BRIEFING_ID, S.COUNTRY], kind="stable")
-    names = named.groupby(S.BRIEFING_ID, sort=False)[S.COUNTRY].agg(", ".join).rename("countries")
+    # Join each briefing's run of sorted names on plain arrays: a groupby with a
+    # Python join per group walks Arrow strings one by one (seconds on 100k briefings).
+    ids = named[S.BRIEFING_ID].to_numpy(dtype=object)
+    countries = named[S.COUNTRY].to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
+    ends = np.r_[starts[1:], len(ids)]
+    names = pd.Series(
+        [", ".join(countries[start:end]) for start, end in zip(starts, ends, strict=True)],
+        index=pd.Index(ids[starts], name=S.BRIEFING_ID),
+        name="countries",
+        dtype=object,
+    )
     topic = artefacts.topics.set_index(S.BRIEFING_ID)[S.TOPIC_LABEL]
     table = briefings[[S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE]].copy()
     table["countries"] = table[S.BRIEFING_ID].map(names).fillna("")
@@ -669,18 +1085,41 @@ def default_pairs(
     return options[:limit]
 
 
-def period_choices(interactions: pd.DataFrame, freq: str) -> list[pd.Timestamp]:
-    """Every period holding at least one interaction, oldest first."""
+def row_periods(table: pd.DataFrame, freq: str) -> pd.Series:
+    """Each row's period start (from its ``date``), to share between period views."""
+    return period_of(table[S.DATE], freq)
+
+
+def period_choices(
+    interactions: pd.DataFrame, freq: str, *, periods: pd.Series | None = None
+) -> list[pd.Timestamp]:
+    """Every period holding at least one interaction, oldest first.
+
+    Parameters:
+        periods: ``row_periods(interactions, freq)`` when already computed.
+    """
     if interactions.empty:
         return []
-    return sorted(pd.Series(period_of(interactions[S.DATE], freq)).dropna().unique())
+    periods = row_periods(interactions, freq) if periods is None else periods
+    return sorted(pd.Series(periods).dropna().unique())
 
 
-def in_period(interactions: pd.DataFrame, period: pd.Timestamp | None, freq: str) -> pd.DataFrame:
-    """The interactions dated in ``period`` (all of them when ``period`` is ``None``)."""
+def in_period(
+    interactions: pd.DataFrame,
+    period: pd.Timestamp | None,
+    freq: str,
+    *,
+    periods: pd.Series | None = None,
+) -> pd.DataFrame:
+    """The interactions dated in ``period`` (all of them when ``period`` is ``None``).
+
+    Parameters:
+        periods: ``row_periods(interactions, freq)`` when already computed.
+    """
     if period is None or interactions.empty:
         return interactions
-    keep = period_of(interactions[S.DATE], freq) == pd.Timestamp(period)
+    periods = row_periods(interactions, freq) if periods is None else periods
+    keep = (periods == pd.Timestamp(period)).to_numpy(dtype=bool)
     return interactions[keep].reset_index(drop=True)
 
 

@@ -18,17 +18,28 @@ import importlib
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from analytics.artefacts import Artefacts
 from analytics.errors import AnalyticsError, StoreError
 from analytics.filters import CorpusIndex, FilterOptions, filter_options, index_corpus
-from analytics.views import briefing_list, country_names
+from analytics.ui.state import View
+from analytics.views import (
+    CorpusFigures,
+    briefing_list,
+    briefing_positions,
+    corpus_figures,
+    country_names,
+)
 
+T = TypeVar("T")
 UPLOAD_KEY = "_atlas_upload"
 UPLOAD_NAME_KEY = "_atlas_upload_name"
 UPLOAD_OPTIONS_KEY = "_atlas_upload_options"
@@ -86,14 +97,20 @@ class CorpusExtras:
     names: dict[str, str]
     index: CorpusIndex
     listing: pd.DataFrame  # views.briefing_list of the whole corpus
+    listing_positions: np.ndarray  # each listing row's briefing position in the corpus
+    whole: CorpusFigures  # headline figures of the unfiltered corpus
 
 
 def _extras(artefacts: Artefacts) -> CorpusExtras:
+    index = index_corpus(artefacts)
+    listing = briefing_list(artefacts)
     return CorpusExtras(
         options=filter_options(artefacts),
         names=country_names(artefacts),
-        index=index_corpus(artefacts),
-        listing=briefing_list(artefacts),
+        index=index,
+        listing=listing,
+        listing_positions=briefing_positions(artefacts, listing),
+        whole=corpus_figures(artefacts),
     )
 
 
@@ -112,6 +129,25 @@ def corpus_extras(artefacts: Artefacts) -> CorpusExtras:
             st.session_state[UPLOAD_OPTIONS_KEY] = memo
         return memo
     return _cached_extras(artefacts.fingerprint, artefacts)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _unfiltered_result(fingerprint: str, key: tuple, _compute: Callable[[], Any]) -> Any:
+    return _compute()
+
+
+def unfiltered(view: View, key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, kept per corpus while nothing is filtered.
+
+    An unfiltered view draws the same tables on every rerun (and in every
+    session), so they are computed once per corpus fingerprint and ``key`` (what
+    the result depends on besides the corpus, e.g. the period). With any filter
+    set, or on an uploaded corpus (which stays private), ``compute`` just runs.
+    Results are shared: views never modify the tables they are given.
+    """
+    if not view.filtered.everything or view.corpus is uploaded_artefacts():
+        return compute()
+    return _unfiltered_result(view.corpus.fingerprint, key, compute)
 
 
 def progress_reporter(bar: st.delta_generator.DeltaGenerator):  # type: ignore[name-defined]

@@ -27,8 +27,9 @@ PLOTLY_CONFIG: dict[str, Any] = {
     "modeBarButtonsToRemove": ["lasso2d"],
 }
 PROVENANCE_KEY = "csv_provenance"
-# Above this many rows the CSV is built only when the button is clicked.
-EAGER_ROWS = 5_000
+# Above this many rows the CSV is built only when the button is clicked: building it
+# on every rerun would cost more than drawing the page.
+EAGER_ROWS = 200
 # Readable headers for the columns views share; a table's own column_config wins.
 COLUMN_LABELS: dict[str, Any] = {
     "briefing_id": st.column_config.TextColumn("Briefing"),
@@ -109,7 +110,8 @@ def download(frame: pd.DataFrame, title: str, view: View, *, key: str) -> None:
         if st.session_state.get(PROVENANCE_KEY, True)
         else None
     )
-    exact = frame.copy()
+    # pandas copies on write, so a shallow copy is enough to freeze what is downloaded.
+    exact = frame.copy(deep=False)
 
     def build() -> bytes:
         return to_csv(exact, provenance=provenance)
@@ -149,8 +151,14 @@ def table(
     column_config: dict | None = None,
     select: bool = False,
     height: int | Literal["auto"] = "auto",
+    all_rows: pd.DataFrame | None = None,
 ) -> Any:
-    """An interactive table with its CSV download; with ``select`` returns the row selection."""
+    """An interactive table with its CSV download; with ``select`` returns the row selection.
+
+    Parameters:
+        all_rows: the rows the CSV holds when ``frame`` shows only some of them
+            (e.g. the first thousand of a long list); by default ``frame`` itself.
+    """
     if frame.empty:
         st.info(f"{title}: nothing matches the current filters.")
         return None
@@ -171,7 +179,7 @@ def table(
         st.dataframe(
             frame, hide_index=True, column_config=config, key=key, height=height, width="stretch"
         )
-    download(frame, title, view, key=f"{key}-csv")
+    download(frame if all_rows is None else all_rows, title, view, key=f"{key}-csv")
     return event.selection if select else None
 
 

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from analytics import schema as S
 from analytics.artefacts import Artefacts
-from analytics.filters import PERIODS, FilterOptions, Filters, apply_filters, split_known
+from analytics.filters import PERIODS, FilteredCorpus, FilterOptions, Filters, split_known
+from analytics.views import CorpusFigures
 
 # URL parameter names (also the widget keys), declared once with their help text.
 PARAMS: dict[str, str] = {
@@ -45,15 +47,21 @@ _REROUTED_KEY = "_atlas_rerouted"
 class View:
     """What a page draws: the unfiltered and filtered corpus and the selection.
 
-    ``listing`` is the whole corpus' briefing list, computed once; pages restrict it.
+    ``filtered`` cuts each table on first use, so a page pays only for the tables it
+    reads. ``listing`` is the whole corpus' briefing list, computed once, and
+    ``listing_positions`` each listing row's briefing position in the corpus; pages
+    restrict it with ``views.selected_rows``. ``whole`` holds the unfiltered corpus'
+    headline figures.
     """
 
     corpus: Artefacts
-    filtered: Artefacts
+    filtered: FilteredCorpus
     filters: Filters
     options: FilterOptions
     names: dict[str, str]
     listing: pd.DataFrame
+    listing_positions: np.ndarray
+    whole: CorpusFigures
 
 
 def _unique_labels(labels: dict, suffix: str) -> dict:
@@ -212,11 +220,13 @@ def publish_view(corpus: Artefacts, filters: Filters, extras: Any) -> View:
     """
     view = View(
         corpus=corpus,
-        filtered=apply_filters(corpus, filters, extras.index),
+        filtered=FilteredCorpus(corpus, filters, extras.index),
         filters=filters,
         options=extras.options,
         names=extras.names,
         listing=extras.listing,
+        listing_positions=extras.listing_positions,
+        whole=extras.whole,
     )
     st.session_state[VIEW_KEY] = view
     return view
