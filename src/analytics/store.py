@@ -422,19 +422,12 @@ def _ingest_added(
     new_briefings = marked.briefings
     stages["load"] = time.perf_counter() - tick
 
-    progress(0.3, f"Processing {len(new_briefings)} new briefings")
-    tick = time.perf_counter()
-    new_mentions, new_countries = pipeline.compute_mentions(new_briefings)
-    stages["mentions"] = time.perf_counter() - tick
-    tick = time.perf_counter()
     model = previous.topic_model()
-    new_topics = pipeline.assign_with_model(model, new_briefings)
-    topics = pd.concat([previous.table("topics"), new_topics], ignore_index=True)
-    summary = pipeline.summarise_topics(model, topics[[S.BRIEFING_ID]], topics)
-    stages["topics"] = time.perf_counter() - tick
+    new = _process_new(new_briefings, model, progress, stages)
     tick = time.perf_counter()
-    new_interactions = pipeline.compute_interactions(new_briefings, new_mentions)
-    stages["relations"] = time.perf_counter() - tick
+    topics = pd.concat([previous.table("topics"), new.topics], ignore_index=True)
+    summary = pipeline.summarise_topics(model, topics[[S.BRIEFING_ID]], topics)
+    stages["topics"] += time.perf_counter() - tick
 
     tick = time.perf_counter()
     state = pipeline.combine_fingerprint_states(state, pipeline.fingerprint_state(new_briefings))
@@ -450,10 +443,10 @@ def _ingest_added(
     appended = {
         "briefings": new_briefings,
         "report": marked.report,
-        "mentions": new_mentions,
-        "countries": new_countries,
-        "topics": new_topics,
-        "interactions": new_interactions,
+        "mentions": new.mentions,
+        "countries": new.countries,
+        "topics": new.topics,
+        "interactions": new.interactions,
         KEYS_TABLE: marked.keys,
     }
     tables: dict[str, pd.DataFrame | None] = {name: appended.get(name) for name in STORED_TABLES}
@@ -464,6 +457,35 @@ def _ingest_added(
     return store, _summary(
         "incremental", n_briefings, marked.report, len(added.files), started, stages
     )
+
+
+@dataclass(frozen=True)
+class _NewTables:
+    """The per-briefing artefacts of added briefings."""
+
+    mentions: pd.DataFrame
+    countries: pd.DataFrame
+    topics: pd.DataFrame
+    interactions: pd.DataFrame
+
+
+def _process_new(
+    briefings: pd.DataFrame, model: Any, progress: Progress, stages: dict[str, float]
+) -> _NewTables:
+    """Mentions, topics (from the fitted ``model``) and relations of added briefings."""
+    from analytics import pipeline
+
+    progress(0.3, f"Processing {len(briefings)} new briefings")
+    tick = time.perf_counter()
+    mentions, countries = pipeline.compute_mentions(briefings)
+    stages["mentions"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    topics = pipeline.assign_with_model(model, briefings)
+    stages["topics"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    interactions = pipeline.compute_interactions(briefings, mentions)
+    stages["relations"] = time.perf_counter() - tick
+    return _NewTables(mentions, countries, topics, interactions)
 
 
 def _merge_added(
@@ -490,16 +512,7 @@ def _merge_added(
     new_briefings = briefings[~_isin(briefings[S.BRIEFING_ID], pd.Series(sorted(known)))]
     stages["load"] = time.perf_counter() - tick
 
-    progress(0.3, f"Processing {len(new_briefings)} new briefings")
-    tick = time.perf_counter()
-    new_mentions, new_countries = pipeline.compute_mentions(new_briefings)
-    stages["mentions"] = time.perf_counter() - tick
-    tick = time.perf_counter()
-    new_topics = pipeline.assign_with_model(model, new_briefings)
-    stages["topics"] = time.perf_counter() - tick
-    tick = time.perf_counter()
-    new_interactions = pipeline.compute_interactions(new_briefings, new_mentions)
-    stages["relations"] = time.perf_counter() - tick
+    new = _process_new(new_briefings, model, progress, stages)
 
     def merged(old_table: pd.DataFrame, new_table: pd.DataFrame) -> pd.DataFrame:
         table = (
@@ -507,15 +520,15 @@ def _merge_added(
         )
         return table[_isin(table[S.BRIEFING_ID], kept)].reset_index(drop=True)
 
-    topics = merged(old.topics, new_topics)
+    topics = merged(old.topics, new.topics)
     artefacts = Artefacts(
         briefings=briefings,
         report=report,
-        mentions=merged(old.mentions, new_mentions),
-        countries=merged(old.countries, new_countries),
+        mentions=merged(old.mentions, new.mentions),
+        countries=merged(old.countries, new.countries),
         topics=topics,
         topic_summary=pipeline.summarise_topics(model, briefings, topics),
-        interactions=merged(old.interactions, new_interactions),
+        interactions=merged(old.interactions, new.interactions),
         fingerprint=pipeline.corpus_fingerprint(briefings),
         versions=dict(old.versions),
     )
