@@ -577,6 +577,21 @@ def heatmap_chart(
     )
 
 
+def _panel_title(text: str, y: float) -> dict[str, object]:
+    """A centred title above a panel whose top is at ``y`` (paper coordinates)."""
+    return {
+        "text": text,
+        "x": 0.5,
+        "y": y,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "center",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 13},
+    }
+
+
 def relation_chart(
     timeline: pd.DataFrame, names: Mapping[str, str] | None = None, period: str = "month"
 ) -> go.Figure:
@@ -596,28 +611,8 @@ def relation_chart(
         )
     # Two stacked panels sharing the time axis, laid out by hand (make_subplots is slow).
     annotations = [
-        {
-            "text": "Net score per sentence (below 0: tension, above 0: alliance)",
-            "x": 0.5,
-            "y": 1.0,
-            "xref": "paper",
-            "yref": "paper",
-            "xanchor": "center",
-            "yanchor": "bottom",
-            "showarrow": False,
-            "font": {"size": 13},
-        },
-        {
-            "text": "Tension and alliance strength",
-            "x": 0.5,
-            "y": 0.31,
-            "xref": "paper",
-            "yref": "paper",
-            "xanchor": "center",
-            "yanchor": "bottom",
-            "showarrow": False,
-            "font": {"size": 13},
-        },
+        _panel_title("Net score per sentence (below 0: tension, above 0: alliance)", 1.0),
+        _panel_title("Tension and alliance strength", 0.31),
     ]
     palette = SERIES_COLOURS
     # Columns as plain arrays once: the loop below only indexes them.
