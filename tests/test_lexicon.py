@@ -10,6 +10,7 @@ from analytics.lexicon import (
     CUE_CLASSES,
     CUE_COLUMNS,
     Lexicon,
+    TextBatch,
     load_cues,
     load_modifiers,
     phrase_inflections,
@@ -210,6 +211,81 @@ def test_phrase_inflections_inflect_the_head(phrase: str, pos: str, expected: st
 
 
 # -- matching ------------------------------------------------------------------
+
+
+# Texts where a batched search could go wrong: phrases at a text's edges (where the
+# next text begins), inside longer words, in capitals, with curly apostrophes, with
+# letters that change length when lower-cased or lie beyond the basic plane, and a
+# month that is no hedge.
+BATCH_TEXTS = [
+    "Japan condemned China",
+    "condemned",
+    "",
+    "uncondemned trade disputes; a trade dispute and a dispute",
+    "signed a new trade agreement, then signed the agreement",
+    "since World War Two the war went on; they fought and it struck",
+    "CONDEMNS ATTACK",
+    "\u0130stanbul condemned the strike",
+    "\u03a3 condemned",
+    "Japan didn\u2019t condemn it and won't sign; it refused to sign",
+    "talks in May ended; May 5 talks; talks may follow; the U.S. Could act",
+    "Japan lifted curbs and did not lift the tension",
+    "sign",
+    "agreement",
+    "\U0001d400condemned and \U0001d11econdemned",
+]
+
+
+def test_find_cues_batch_matches_find_cues_text_by_text(small_lexicon: Lexicon) -> None:
+    batch = TextBatch(BATCH_TEXTS)
+    expected = [small_lexicon.find_cues(text) for text in BATCH_TEXTS]
+    found = small_lexicon.find_cues_batch(batch)
+    assert found == expected
+    # Hand-checked: the first text and the one with a dotted capital I.
+    assert [(m.start, m.end) for m in found[0]] == [(6, 15)]
+    assert [m.surface for m in found[7]] == ["condemned", "strike"]
+    # A letter beyond the basic plane is part of the word; a musical symbol is not.
+    assert [(m.start, m.end) for m in found[-1]] == [(16, 25)]
+
+
+@pytest.mark.parametrize("kind", ["negation", "reversal", "hedge"])
+def test_find_modifiers_batch_matches_find_modifiers(small_lexicon: Lexicon, kind: str) -> None:
+    batch = TextBatch(BATCH_TEXTS)
+    expected = [small_lexicon.find_modifiers(text, kind) for text in BATCH_TEXTS]
+    assert small_lexicon.find_modifiers_batch(batch, kind) == expected
+
+
+def test_batched_search_with_bundled_lexicon_matches_text_by_text() -> None:
+    bundled = Lexicon()
+    batch = TextBatch(BATCH_TEXTS)
+    assert bundled.find_cues_batch(batch) == [bundled.find_cues(text) for text in BATCH_TEXTS]
+    for kind in ("negation", "reversal", "hedge"):
+        expected = [bundled.find_modifiers(text, kind) for text in BATCH_TEXTS]
+        assert bundled.find_modifiers_batch(batch, kind) == expected
+    # "didn\u2019t" and "won't": the contraction is found inside the word.
+    negations = bundled.find_modifiers_batch(batch, "negation")[9]
+    assert (9, 12) in negations and (30, 33) in negations
+
+
+def test_find_modifiers_batch_skips_the_month(small_lexicon: Lexicon) -> None:
+    [found] = small_lexicon.find_modifiers_batch(TextBatch(["in May they may talk"]), "hedge")
+    assert found == [(12, 15)]
+
+
+def test_find_modifiers_batch_rejects_unknown_kind(small_lexicon: Lexicon) -> None:
+    with pytest.raises(InputError, match=r"kind must be one of .* got 'maybe'"):
+        small_lexicon.find_modifiers_batch(TextBatch(["text"]), "maybe")
+
+
+def test_text_batch_sets_aside_texts_that_grow_when_lower_cased() -> None:
+    batch = TextBatch(["plain", "\u0130zmir", "\u03a3 sigma", "again"])
+    assert batch.odd == [1, 2]
+    assert batch.offsets.tolist() == [0, 6, 12, 20]
+    assert len(batch.lowered) == len(batch.joined)
+
+
+def test_find_cues_batch_of_no_texts(small_lexicon: Lexicon) -> None:
+    assert small_lexicon.find_cues_batch(TextBatch([])) == []
 
 
 @pytest.mark.parametrize(

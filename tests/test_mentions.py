@@ -13,7 +13,6 @@ from analytics import schema as S
 from analytics.errors import InputError
 from analytics.gazetteer import Gazetteer, load_gazetteer
 from analytics.mentions import (
-    _fast_sentences,
     briefing_countries,
     comention_pairs,
     extract_mentions,
@@ -367,11 +366,6 @@ SENTENCE_TEXTS = [
     "Trailing text without stop about Chile\n \n",
     "Talks in the U.S. The deal with Japan. Officials of the U.S. Trade Office met Iran.",
 ]
-
-
-@pytest.mark.parametrize("text", SENTENCE_TEXTS, ids=lambda t: t[:20].replace("\n", " "))
-def test_fast_sentences_matches_split_sentences(text: str):
-    assert _fast_sentences(text) == split_sentences(text)
 
 
 @pytest.mark.parametrize("text", SENTENCE_TEXTS, ids=lambda t: t[:20].replace("\n", " "))

@@ -335,6 +335,40 @@ def test_score_interactions_parallel_equals_serial(
     pd.testing.assert_frame_equal(parallel, serial)
 
 
+def test_score_interactions_scores_each_sentence_as_score_sentence_does(
+    lexicon: Lexicon,
+) -> None:
+    # The corpus path finds every sentence's cues and modifiers in batches; each sentence
+    # must still score exactly as on its own, here for every hand-worked case plus
+    # sentences without cues, with only a stop phrase, with curly apostrophes and with
+    # letters that grow when lower-cased.
+    texts = [case[0] for case in SENTENCE_CASES] + [
+        "Japan and China met.",
+        "Japan didn\u2019t condemn China.",
+        "In May Japan and China may sign a deal.",
+        "\u0130stanbul hosted Japan, which condemned China.",
+        "Trade grew.",
+    ]
+    body = " ".join(texts)
+    briefings = briefing_table([{S.TEXT: body}, {S.HAPPENING: body, S.NEXT: body}])
+    rows = score_interactions(briefings, table_mentions(briefings, ACTORS), lexicon=lexicon)
+    expected = []
+    for briefing_id, section in (("b0", S.SECTION_BODY), ("b1", S.HAPPENING), ("b1", S.NEXT)):
+        for index, (start, end) in enumerate(split_sentences(body)):
+            sentence = body[start:end]
+            pairs = score_sentence(
+                sentence,
+                sentence_mentions(sentence),
+                lexicon,
+                forward_section=section == S.NEXT,
+            )
+            expected += [(briefing_id, section, index, *pair) for pair in pairs]
+    columns = [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX, S.COUNTRY_A, S.COUNTRY_B, S.SCORE]
+    columns += [S.CLASS, S.CUES, S.FORWARD_LOOKING]
+    assert len(expected) > 3 * len(SENTENCE_CASES)
+    assert list(rows[columns].itertuples(index=False, name=None)) == expected
+
+
 def test_score_interactions_never_forks_beside_other_threads(
     lexicon: Lexicon, two_briefings, monkeypatch: pytest.MonkeyPatch
 ) -> None:

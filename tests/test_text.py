@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from analytics import schema as S
-from analytics.text import segment_table, sentence_table, split_sentences
+from analytics.text import (
+    SEGMENT_SEPARATOR,
+    code_points,
+    join_segments,
+    segment_columns,
+    segment_table,
+    segment_texts,
+    sentence_starts,
+    sentence_table,
+    sorted_distinct,
+    sorted_member,
+    split_sentences,
+)
 
 
 @pytest.mark.parametrize(
@@ -82,3 +95,110 @@ def test_sentence_table_indexes_sentences_per_section() -> None:
         [0, 0, 10, "Body only."],
         [1, 11, 15, "Two."],
     ]
+
+
+BOUNDARY_TEXTS = [
+    "Japan spoke. The U.S. replied. Mr. Smith met China.",
+    "First line about Japan\n\nSecond paragraph on China. Then Korea.",
+    "\n\nLeading blank line. Then India.",
+    'He said "Japan is ready." Then China answered! Was Taiwan next? Yes.',
+    "The Inc. said so. J. Smith went to Iran. A . B Peru.",
+    "Trailing text without stop about Chile\n \n",
+    "Talks in the U.S. The deal with Japan. Officials of the U.S. Trade Office met Iran.",
+    "",
+    "   ",
+]
+
+
+def _spans_from_starts(joined: str, starts: list[int], begin: int, end: int) -> list[tuple]:
+    """Sentence spans of ``joined[begin:end]`` from the boundaries inside it."""
+    cuts = [begin, *[s for s in starts if begin < s < end], end]
+    spans = []
+    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+        piece = joined[a:b]
+        lead, trail = len(piece) - len(piece.lstrip()), len(piece.rstrip())
+        if trail > lead:
+            spans.append((a + lead - begin, a + trail - begin))
+    return spans
+
+
+@pytest.mark.parametrize("text", BOUNDARY_TEXTS, ids=lambda t: t[:20].replace("\n", " ") or "-")
+def test_sentence_starts_matches_split_sentences(text: str):
+    starts = sentence_starts(text, code_points(text), np.zeros(1, dtype=np.int64))
+    assert _spans_from_starts(text, starts.tolist(), 0, len(text)) == split_sentences(text)
+
+
+def test_sentence_starts_splits_joined_segments_like_each_alone():
+    joined, offsets, lengths = join_segments(BOUNDARY_TEXTS)
+    starts = sentence_starts(joined, code_points(joined), offsets).tolist()
+    for text, begin, length in zip(BOUNDARY_TEXTS, offsets, lengths, strict=True):
+        spans = _spans_from_starts(joined, starts, int(begin), int(begin + length))
+        assert spans == split_sentences(text)
+
+
+def test_join_segments_offsets_point_at_each_text():
+    joined, offsets, lengths = join_segments(["ab", "", "cde"])
+    assert joined == "ab" + SEGMENT_SEPARATOR + SEGMENT_SEPARATOR + "cde"
+    assert offsets.tolist() == [0, 5, 8]
+    assert lengths.tolist() == [2, 0, 3]
+
+
+def test_code_points_adds_two_sentinels_and_reads_ascii_as_bytes():
+    assert code_points("a\u00e9").tolist() == [97, 233, 0, 0]
+    assert code_points("a\u00e9").dtype == np.uint32
+    assert code_points("ab").tolist() == [97, 98, 0, 0]
+    assert code_points("ab").dtype == np.uint8
+
+
+def test_sorted_distinct_and_member():
+    distinct = sorted_distinct(np.array([5, 1, 5, 3, 1]))
+    assert distinct.tolist() == [1, 3, 5]
+    assert sorted_member(np.array([0, 1, 4, 5, 9]), distinct).tolist() == [
+        False,
+        True,
+        False,
+        True,
+        False,
+    ]
+    assert sorted_member(np.array([1]), np.array([], dtype=np.int64)).tolist() == [False]
+
+
+@pytest.mark.parametrize(
+    ("keep", "expected"),
+    [("first", ["T1", "Body one", ""]), ("last", ["T2", "Body two", ""])],
+    ids=["first", "last"],
+)
+def test_segment_texts_reads_repeated_ids_from_keep_row(keep: str, expected: list[str]):
+    briefings = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["a", "a"],
+            S.TITLE: ["T1", "T2"],
+            S.TEXT: ["Body one", "Body two"],
+        }
+    )
+    exists, texts = segment_texts(
+        briefings,
+        np.array(["a", "a", "a"], dtype=object),
+        np.array([S.SECTION_TITLE, S.SECTION_BODY, S.NEXT], dtype=object),
+        keep=keep,
+    )
+    assert texts == expected
+    assert exists.tolist() == [True, True, False]
+
+
+def test_segment_columns_are_the_columns_of_segment_table():
+    briefings = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["a", "b"],
+            S.TITLE: ["Title A", ""],
+            S.HAPPENING: ["", "It happened."],
+            S.TEXT: ["Body A", "Body B"],
+        }
+    )
+    ids, sections, texts = segment_columns(briefings)
+    assert ids.tolist() == ["a", "a", "b"]
+    assert sections.tolist() == [S.SECTION_TITLE, S.SECTION_BODY, S.HAPPENING]
+    assert texts == ["Title A", "Body A", "It happened."]
+    table = segment_table(briefings)
+    assert table[S.TEXT].tolist() == texts
+    assert table[S.SECTION].tolist() == sections.tolist()

@@ -17,14 +17,18 @@ words ("sign * agreement" matches "signed a new trade agreement").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
+import ahocorasick_rs
+import numpy as np
 import pandas as pd
 
 from analytics.errors import InputError
 from analytics.paths import data_dir
+from analytics.text import char_class, code_points
 
 CUE_COLUMNS: tuple[str, ...] = (
     "phrase",
@@ -354,6 +358,66 @@ def _modifier_pattern(phrases: list[str]) -> str:
 
 _TOKEN = re.compile(r"[\w'\u2019]+")
 _TOKEN_SPLIT = re.compile(r"([\w'\u2019]+)")
+_TOKEN_CHAR = re.compile(r"[\w'\u2019]")
+_IS_TOKEN_CHAR = char_class(lambda c: _TOKEN_CHAR.match(c) is not None)
+# Joins the texts of a batch: neither a word character nor a space, so no phrase
+# (whose words are separated by spaces) can run from one text into the next.
+_BATCH_SEPARATOR = "\x00"
+
+
+class TextBatch:
+    """Many texts prepared once for the lexicon's batched searches.
+
+    The texts are joined into one string (``joined``, each text starting at
+    ``offsets[i]``) and lower-cased once, so every phrase index scans all texts in a
+    single pass of an Aho-Corasick automaton instead of one pass per text.
+
+    Parameters:
+        texts: the texts (e.g. sentences) to search.
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = list(texts)
+        self.joined = _BATCH_SEPARATOR.join(self.texts)
+        lengths = np.fromiter((len(text) for text in self.texts), np.int64, len(self.texts))
+        self.offsets = np.zeros(len(self.texts), dtype=np.int64)
+        np.cumsum(lengths[:-1] + len(_BATCH_SEPARATOR), out=self.offsets[1:])
+        lowered = self.joined.lower()
+        self.odd: list[int] = []
+        if len(lowered) != len(self.joined) or "\u03a3" in self.joined:
+            # As in ``word_positions``, a text whose letters change length when lower-cased
+            # (or holding a capital sigma) is searched on its own; it is blanked here.
+            self.odd = [i for i, text in enumerate(self.texts) if not _lowers_in_place(text)]
+            odd = set(self.odd)
+            lowered = _BATCH_SEPARATOR.join(
+                _BATCH_SEPARATOR * len(text) if i in odd else text.lower()
+                for i, text in enumerate(self.texts)
+            )
+        self.lowered = lowered.replace("\u2019", "'")
+        self._points: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def is_token_char(self, positions: np.ndarray) -> np.ndarray:
+        """Whether the lower-cased character at each position is a word character."""
+        if self._points is None:
+            self._points = code_points(self.lowered)
+        codes = self._points[positions]
+        result = _IS_TOKEN_CHAR[codes]
+        # The table covers the basic plane; the rare characters beyond it are tested here.
+        if codes.dtype == np.uint32:
+            for i in np.flatnonzero(codes >= 0x10000).tolist():
+                result[i] = _TOKEN_CHAR.match(chr(int(codes[i]))) is not None
+        return result
+
+    def text_of(self, positions: np.ndarray) -> np.ndarray:
+        """Index of the text holding each position of ``joined``."""
+        return np.searchsorted(self.offsets, positions, side="right") - 1
+
+
+def _lowers_in_place(text: str) -> bool:
+    return len(text.lower()) == len(text) and "\u03a3" not in text
 
 
 class _PhraseIndex:
@@ -375,6 +439,21 @@ class _PhraseIndex:
             re.IGNORECASE,
         )
         self._inner = re.compile(_modifier_pattern(inner), re.IGNORECASE) if inner else None
+        # The first words (lower case, ASCII apostrophe) for the batched search, and the
+        # phrases each one leads: only those can match where that word starts the text.
+        self._first_list = sorted(self._first_words)
+        self._led_by: dict[str, list[str]] = {}
+        for phrase in word_led:
+            self._led_by.setdefault(_TOKEN.findall(phrase)[0], []).append(phrase)
+        self._word_patterns: dict[int, re.Pattern[str]] = {}
+        self._ascii_words = all(word.isascii() for word in self._first_list)
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick(
+                self._first_list, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+            )
+            if self._first_list
+            else None
+        )
 
     def find(self, text: str, words: dict[str, list[int]] | None = None) -> list[tuple[int, int]]:
         """Spans of the phrases in ``text``; ``words`` (from ``word_positions``) saves a scan."""
@@ -394,6 +473,72 @@ class _PhraseIndex:
                 reached = match.end()
         if self._inner is not None:
             spans = sorted(spans + [m.span() for m in self._inner.finditer(text)])
+        return spans
+
+    def _word_pattern(self, word: int) -> re.Pattern[str]:
+        """The phrase pattern restricted to the phrases led by first word ``word``.
+
+        Where a text's word starts, only the trie's branches for that word can match, and
+        the restricted trie keeps their order: the match is the one of the whole pattern.
+        With a first word beyond ASCII (whose case folding might reach other branches)
+        the whole pattern is kept.
+        """
+        pattern = self._word_patterns.get(word)
+        if pattern is None:
+            first = self._first_list[word]
+            if self._ascii_words:
+                pattern = re.compile(
+                    "(?:" + _trie_pattern(self._led_by[first]) + r")(?![\w'\u2019])",
+                    re.IGNORECASE,
+                )
+            else:
+                pattern = self._pattern
+            self._word_patterns[word] = pattern
+        return pattern
+
+    def find_batch(self, batch: TextBatch) -> list[list[tuple[int, int]]]:
+        """``find`` over every text of ``batch`` (spans relative to each text).
+
+        One automaton pass over the lower-cased texts finds the words that can start a
+        phrase (a first word, whole: no word character on either side); the phrase
+        pattern is then tried at those starts only, leftmost first, as ``find`` does.
+        """
+        spans: list[list[tuple[int, int]]] = [[] for _ in range(len(batch))]
+        joined, offsets = batch.joined, batch.offsets
+        if self._automaton is not None and joined:
+            found = self._automaton.find_matches_as_indexes(batch.lowered)
+            if found:
+                table = np.asarray(found, dtype=np.int64)
+                starts, stops = table[:, 1], table[:, 2]
+                # A match inside a longer word is no word of the text. Position -1 (the
+                # start of the batch) reads the trailing sentinel, which is no word
+                # character, and ``stops`` never passes the sentinels.
+                whole = ~batch.is_token_char(starts - 1) & ~batch.is_token_char(stops)
+                starts = starts[whole]
+                owners = batch.text_of(starts).tolist()
+                words = table[whole, 0].tolist()
+                reached = 0
+                for start, owner, word in zip(starts.tolist(), owners, words, strict=True):
+                    # A match ends inside its text, so ``reached`` never skips a next text.
+                    if start < reached:
+                        continue
+                    found_here = self._word_pattern(word).match(joined, start)
+                    if found_here:
+                        reached = found_here.end()
+                        base = int(offsets[owner])
+                        spans[owner].append((start - base, reached - base))
+        if self._inner is not None and joined:
+            inner = [m.span() for m in self._inner.finditer(joined)]
+            if inner:
+                owners = batch.text_of(np.array([start for start, _ in inner])).tolist()
+                extra: dict[int, list[tuple[int, int]]] = {}
+                for (start, end), owner in zip(inner, owners, strict=True):
+                    base = int(offsets[owner])
+                    extra.setdefault(owner, []).append((start - base, end - base))
+                for owner, more in extra.items():
+                    spans[owner] = sorted(spans[owner] + more)
+        for i in batch.odd:
+            spans[i] = self.find(batch.texts[i])
         return spans
 
 
@@ -531,6 +676,35 @@ class Lexicon:
             for start, end in self._modifier_index[kind].find(text, words)
             if not (text[start:end] == "May" and _is_month(text, start, end))
         ]
+
+    def find_cues_batch(self, batch: TextBatch) -> list[list[CueMatch]]:
+        """``find_cues`` for every text of ``batch``, in one scan of them all."""
+        found = []
+        for text, spans in zip(batch.texts, self._cue_index.find_batch(batch), strict=True):
+            found.append(
+                [
+                    CueMatch(start, end, text[start:end], self._lookup(text[start:end]))
+                    for start, end in spans
+                ]
+            )
+        return found
+
+    def find_modifiers_batch(self, batch: TextBatch, kind: str) -> list[list[tuple[int, int]]]:
+        """``find_modifiers`` for every text of ``batch``, in one scan of them all."""
+        if kind not in MODIFIER_KINDS:
+            raise InputError(
+                f"modifier kind must be one of {', '.join(MODIFIER_KINDS)}; got {kind!r}"
+            )
+        found = self._modifier_index[kind].find_batch(batch)
+        for i, spans in enumerate(found):
+            text = batch.texts[i]
+            if any(text[start:end] == "May" for start, end in spans):
+                found[i] = [
+                    (start, end)
+                    for start, end in spans
+                    if not (text[start:end] == "May" and _is_month(text, start, end))
+                ]
+        return found
 
 
 _MONTH_BEFORE = re.compile(

@@ -24,21 +24,30 @@ at once with array operations.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from analytics import schema as S
-from analytics import text as text_module
 from analytics.errors import InputError
 from analytics.gazetteer import BLOCK, RUNNING_TEXT_MIN_POPULATION, Gazetteer, load_gazetteer
-from analytics.text import segment_table
+from analytics.text import (
+    IS_SPACE,
+    advance,
+    char_class,
+    code_points,
+    factorize_segments,
+    join_segments,
+    segment_columns,
+    segment_texts,
+    sentence_starts,
+    sorted_distinct,
+    sorted_member,
+)
 from analytics.timeseries import check_freq, complete_periods, period_start
 
-# Segments are joined with a separator that no match, token or line break can cross.
-_SEPARATOR = " \x00 "
 AMBIGUOUS_BELOW = 0.8
 SENTENCE_START_FACTOR = 0.7
 CORROBORATED_CONFIDENCE = 0.9
@@ -87,203 +96,12 @@ def _check_kinds(kinds: Iterable[str] | None) -> tuple[str, ...] | None:
     return kinds
 
 
-# -- sentences ------------------------------------------------------------------
-def _char_table(test: Callable[[str], bool]) -> np.ndarray:
-    # Indexed by code point; beyond the basic plane every class is taken as empty.
-    table = np.zeros(0x110000, dtype=bool)
-    table[:0x10000] = [test(chr(code)) for code in range(0x10000)]
-    return table
-
-
-# Character classes of analytics.text's sentence boundary, as lookup tables over code points
-
-_IS_SPACE = _char_table(str.isspace)
-_IS_STOP = _char_table(lambda c: c in ".!?")
-_IS_CLOSER = _char_table(lambda c: c in "\"'\u2019\u201d)]")
-_IS_OPENER = _char_table(lambda c: c in "\"'\u2018\u201c([")
-_TOKEN_OPENERS = "\"'(\u201c\u2018"
-_IS_TOKEN_OPENER = _char_table(lambda c: c in _TOKEN_OPENERS)
-_IS_UPPER = _char_table(lambda c: "A" <= c <= "Z")
-_IS_CAPITAL = _char_table(lambda c: "A" <= c <= "Z" or "0" <= c <= "9")
-_IS_ALNUM = _char_table(str.isalnum)
-_NEWLINE = ord("\n")
-
-
-def _advance(points: np.ndarray, pos: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """Move every position forward past a run of characters of ``table``'s class."""
-    pos = pos.copy()
-    active = np.flatnonzero(table[points[pos]])
-    while active.size:
-        pos[active] += 1
-        active = active[table[points[pos[active]]]]
-    return pos
-
-
-def _retreat(points: np.ndarray, pos: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """Move every position back to the start of the run of ``table``'s class before it."""
-    pos = pos.copy()
-    active = np.flatnonzero((pos > 0) & table[points[pos - 1]])
-    while active.size:
-        pos[active] -= 1
-        active = active[(pos[active] > 0) & table[points[pos[active] - 1]]]
-    return pos
-
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values (``np.unique`` by sorting, faster than its hashing here)."""
-    ordered = np.sort(values)
-    keep = np.ones(len(ordered), dtype=bool)
-    keep[1:] = ordered[1:] != ordered[:-1]
-    return ordered[keep]
-
-
-def _sorted_member(values: np.ndarray, sorted_array: np.ndarray) -> np.ndarray:
-    """``np.isin`` for a sorted second array, without hashing."""
-    if sorted_array.size == 0:
-        return np.zeros(len(values), dtype=bool)
-    where = np.minimum(np.searchsorted(sorted_array, values), sorted_array.size - 1)
-    return sorted_array[where] == values
-
-
-def _word_hashes(words: Iterable[str]) -> np.ndarray:
-    return np.array(sorted({_hash_word(word) for word in words}), dtype=np.int64)
-
-
-def _hash_word(word: str) -> int:
-    value = 0
-    for char in word:
-        value = (value * _HASH_BASE + ord(char)) % _HASH_MODULUS
-    return value * 16 + len(word)
-
-
-_HASH_BASE, _HASH_MODULUS = 1_000_003, (1 << 40) - 87
-_ABBREVIATION_HASHES = _word_hashes(text_module.ABBREVIATIONS)
-_FINAL_ABBREVIATION_HASHES = _word_hashes(text_module.SENTENCE_FINAL_ABBREVIATIONS)
-_LONGEST_ABBREVIATION = max(len(word) for word in text_module.ABBREVIATIONS)
-
-
-def _abbreviations(
-    points: np.ndarray, token_start: np.ndarray, cut: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Whether each token ``[token_start, cut]`` is, as ``split_sentences`` judges it, a
-    known abbreviation or a single letter (stripped of its final full stops and opening
-    quotes, lower-cased: ASCII letters, the lists are ASCII), and whether it is one of the
-    abbreviations that may also end a sentence ("U.S.").
-    """
-    word_end = _retreat_to(points, cut + 1, token_start, 46)
-    word_start = _advance_to(points, token_start, word_end, _IS_TOKEN_OPENER)
-    length = word_end - word_start
-    single = length == 1
-    short = np.flatnonzero((length > 1) & (length <= _LONGEST_ABBREVIATION))
-    value = np.zeros(short.size, dtype=np.int64)
-    for offset in range(_LONGEST_ABBREVIATION):
-        inside = offset < length[short]
-        code = points[np.minimum(word_start[short] + offset, len(points) - 1)].astype(np.int64)
-        code = np.where((code >= 65) & (code <= 90), code + 32, code)
-        value = np.where(inside, (value * _HASH_BASE + code) % _HASH_MODULUS, value)
-    hashes = value * 16 + length[short]
-    result = single.copy()
-    result[short] |= _sorted_member(hashes, _ABBREVIATION_HASHES)
-    final = np.zeros(len(token_start), dtype=bool)
-    final[short] = _sorted_member(hashes, _FINAL_ABBREVIATION_HASHES)
-    return result, final
-
-
-def _reopen_after_final_abbreviations(
-    text: str, end: np.ndarray, abbreviation: np.ndarray, final: np.ndarray
-) -> None:
-    """Let "U.S." end a sentence when the next word usually opens one ("... the U.S. The
-    talks ..."), as ``split_sentences`` does; updates ``abbreviation`` in place."""
-    openers = text_module.SENTENCE_OPENERS
-    next_word = text_module.NEXT_WORD.match
-    for i in np.flatnonzero(final).tolist():
-        following = next_word(text, int(end[i]))
-        if following is not None and following.group(1).lower() in openers:
-            abbreviation[i] = False
-
-
-def _retreat_to(points: np.ndarray, pos: np.ndarray, floor: np.ndarray, code: int) -> np.ndarray:
-    """Move back over a run of ``code`` characters ending at ``pos``, not below ``floor``."""
-    pos = pos.copy()
-    active = np.flatnonzero((pos > floor) & (points[pos - 1] == code))
-    while active.size:
-        pos[active] -= 1
-        active = active[(pos[active] > floor[active]) & (points[pos[active] - 1] == code)]
-    return pos
-
-
-def _advance_to(
-    points: np.ndarray, pos: np.ndarray, ceiling: np.ndarray, table: np.ndarray
-) -> np.ndarray:
-    """Move forward over characters of ``table``'s class, not beyond ``ceiling``."""
-    pos = pos.copy()
-    active = np.flatnonzero((pos < ceiling) & table[points[pos]])
-    while active.size:
-        pos[active] += 1
-        active = active[(pos[active] < ceiling[active]) & table[points[pos[active]]]]
-    return pos
-
-
-def _sentence_starts(text: str, points: np.ndarray, segment_starts: np.ndarray) -> np.ndarray:
-    """Sorted positions in ``text`` where a sentence other than a segment's first starts.
-
-    ``points`` are ``_code_points(text)``. The boundaries are those of
-    ``analytics.text.split_sentences`` (a run of ``.!?``, closing quotes, space, then an
-    optional opening quote and a capital or digit, except after an abbreviation or a
-    single letter; or a blank line), found for all segments at once with array
-    operations on the few candidate positions instead of a scan per segment.
-    """
-    stops = np.flatnonzero((points == 46) | (points == 33) | (points == 63))
-    if stops.size:
-        follows = np.concatenate(([False], stops[1:] == stops[:-1] + 1))
-        precedes = np.concatenate((stops[1:] == stops[:-1] + 1, [False]))
-        run_start, run_end = stops[~follows], stops[~precedes] + 1
-    else:
-        run_start = run_end = stops
-    after_closers = _advance(points, run_end, _IS_CLOSER)
-    after_space = _advance(points, after_closers, _IS_SPACE)
-    look = after_space + _IS_OPENER[points[after_space]]
-    sentence_end = (after_space > after_closers) & (
-        _IS_CAPITAL[points[after_space]] | _IS_CAPITAL[points[look]]
-    )
-    cut, end = run_start[sentence_end], after_space[sentence_end]
-    # The token before the stop runs back to the previous space; single letters and known
-    # abbreviations followed by a full stop do not end a sentence.
-    token_start = _retreat(points, cut, ~_IS_SPACE)
-    abbreviation, final = _abbreviations(points, token_start, cut)
-    abbreviation &= points[cut] == 46
-    _reopen_after_final_abbreviations(text, end, abbreviation, final & abbreviation)
-    accepted = end[~abbreviation]
-    # Blank lines: whitespace runs holding two line breaks and not consumed by a stop
-    # above (whose space run ends where this one ends); the boundary runs from the run's
-    # first line break to after its last one.
-    newline = np.flatnonzero(points == _NEWLINE)
-    run_of = _retreat(points, newline, _IS_SPACE)
-    change = run_of[1:] != run_of[:-1]
-    first_nl = newline[np.concatenate(([True], change))] if newline.size else newline
-    last_nl = newline[np.concatenate((change, [True]))] if newline.size else newline
-    several = last_nl > first_nl
-    first_nl, last_nl = first_nl[several], last_nl[several]
-    consumed = _sorted_member(_advance(points, last_nl, _IS_SPACE), end)
-    first_nl, last_nl = first_nl[~consumed], last_nl[~consumed]
-    blank_end = last_nl + 1
-    # A blank line that closes an empty span (at a segment start) does not add a sentence.
-    bounds = np.sort(np.concatenate((accepted, blank_end)))
-    previous = np.searchsorted(bounds, first_nl, side="left") - 1
-    prev_end = np.where(previous >= 0, bounds[np.maximum(previous, 0)], 0)
-    seg_start = segment_starts[np.searchsorted(segment_starts, first_nl, side="right") - 1]
-    prev_end = np.maximum(prev_end, seg_start)
-    empty = _advance(points, prev_end, _IS_SPACE) >= first_nl
-    return np.sort(np.concatenate((accepted, blank_end[~empty])))
-
-
-def _code_points(joined: str) -> np.ndarray:
-    """Code points of ``joined`` (read-only), plus two trailing sentinels 0."""
-    points = np.frombuffer((joined + "\x00\x00").encode("utf-32-le"), dtype=np.uint32)
-    return points
-
-
 # -- extraction -------------------------------------------------------------------
+_IS_UPPER = char_class(lambda c: "A" <= c <= "Z")
+_IS_OPENING = char_class(lambda c: c in _OPENERS)
+_IS_ALNUM = char_class(str.isalnum)
+
+
 def _scan(joined: str, gazetteer: Gazetteer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Start, stop (characters) and code (``key_id * 2 + upper``) of every leftmost-longest
     match, from one pass of the automaton over the UTF-8 bytes of ``joined``."""
@@ -326,7 +144,7 @@ def _datelines(
     length = np.zeros(len(texts), dtype=np.int64)
     lead = np.zeros(len(texts), dtype=np.int64)
     place_end = np.zeros(len(texts), dtype=np.int64)
-    first = _advance(points, offsets, _IS_SPACE)
+    first = advance(points, offsets, IS_SPACE)
     opening = _IS_UPPER[points[first]] & _IS_UPPER[points[first + 1]]
     match = _DATELINE_PARTS.match
     for i in np.flatnonzero(opening & (sections != S.SECTION_TITLE)).tolist():
@@ -355,7 +173,7 @@ def _add_dateline_places(
     known = np.array([key is not None for key in found], dtype=bool)
     rows = rows[known]
     new_starts = offsets[rows] + lead[rows]
-    fresh = ~_sorted_member(new_starts, starts)
+    fresh = ~sorted_member(new_starts, starts)
     rows, new_starts = rows[fresh], new_starts[fresh]
     new_keys = np.array([k for k in found if k is not None], dtype=np.int64)[fresh]
     order = np.argsort(np.concatenate((starts, new_starts)), kind="stable")
@@ -386,14 +204,13 @@ def extract_mentions(briefings: pd.DataFrame, gazetteer: Gazetteer | None = None
     """
     _check_briefings(briefings)
     gaz = gazetteer if gazetteer is not None else load_gazetteer()
-    segments = segment_table(briefings)
-    if segments.empty:
+    segment_ids, segment_sections, texts = segment_columns(briefings)
+    if not texts:
         return _empty_mentions()
-    texts = segments[S.TEXT].tolist()
-    lengths = segments[S.TEXT].str.len().to_numpy(dtype=np.int64)
-    offsets = np.concatenate(([0], np.cumsum(lengths + len(_SEPARATOR))[:-1]))
-    joined = _SEPARATOR.join(texts)
-    points = _code_points(joined)
+    # The texts stay a list of strings: a string column would copy the whole corpus twice.
+    segments = pd.DataFrame({S.BRIEFING_ID: segment_ids, S.SECTION: segment_sections})
+    joined, offsets, _ = join_segments(texts)
+    points = code_points(joined)
 
     starts, stops, codes = _scan(joined, gaz)
     keys, upper = codes // 2, (codes % 2).astype(bool)
@@ -420,17 +237,18 @@ def extract_mentions(briefings: pd.DataFrame, gazetteer: Gazetteer | None = None
     position, stop, seg = starts[found], stops[found], segment[found]
     confidence = confidence[found]
 
-    sentence_starts = _sentence_starts(joined, points, offsets)
+    boundaries = sentence_starts(joined, points, offsets)
     segment_start = offsets[seg]
-    first = np.searchsorted(sentence_starts, segment_start, side="right")
-    upto = np.searchsorted(sentence_starts, position, side="right")
+    first = np.searchsorted(boundaries, segment_start, side="right")
+    upto = np.searchsorted(boundaries, position, side="right")
     sentence_index = upto - first
-    padded = np.concatenate((sentence_starts, [0]))  # index -1 when no boundary precedes
+    padded = np.concatenate((boundaries, [0]))  # index -1 when no boundary precedes
     sentence_start = np.where(upto > first, padded[upto - 1], segment_start)
+    # A mention opens its sentence when only opening quotes, brackets and space precede it.
     starts_sentence = np.zeros(len(row), dtype=bool)
     unsure = np.flatnonzero(confidence < 1)
-    for i in unsure:
-        starts_sentence[i] = joined[sentence_start[i] : position[i]].strip(_OPENERS) == ""
+    reach = advance(points, sentence_start[unsure], _IS_OPENING)
+    starts_sentence[unsure] = reach >= position[unsure]
 
     surfaces = [joined[a:b] for a, b in zip(position.tolist(), stop.tolist(), strict=True)]
     kinds = gaz.arrays[S.KIND][row]
@@ -439,6 +257,7 @@ def extract_mentions(briefings: pd.DataFrame, gazetteer: Gazetteer | None = None
         confidence,
         kinds,
         surfaces,
+        stop - position,
         starts_sentence,
         texts,
         seg,
@@ -555,7 +374,7 @@ def _supported(
     )
     width = int(arrays["iso3_code"].max()) + 1
     pair = briefing_codes[match] * width + country
-    return _sorted_member(pair, _distinct(pair[sure]))
+    return sorted_member(pair, sorted_distinct(pair[sure]))
 
 
 def _briefing_dates(segments: pd.DataFrame, briefings: pd.DataFrame) -> np.ndarray:
@@ -574,6 +393,7 @@ def _adjust_confidence(
     confidence: np.ndarray,
     kinds: np.ndarray,
     surfaces: list[str],
+    lengths: np.ndarray,
     first_word: np.ndarray,
     texts: list[str],
     segment: np.ndarray,
@@ -589,13 +409,18 @@ def _adjust_confidence(
     ambiguous = confidence < AMBIGUOUS_BELOW
     soft = wordlike & (confidence < 1) & first_word
     shouting = np.zeros(len(confidence), dtype=bool)
-    lengths = np.asarray([len(surface) for surface in surfaces], dtype=np.int64)
-    for i in np.flatnonzero(wordlike & (lengths <= _SHORT_ALIAS)).tolist():
-        shouting[i] = surfaces[i].isupper() and texts[segment[i]].isupper()
+    segment_in_capitals: dict[int, bool] = {}  # each segment is tested once
+    short = np.flatnonzero(wordlike & (lengths <= _SHORT_ALIAS))
+    for i, seg in zip(short.tolist(), segment[short].tolist(), strict=True):
+        if surfaces[i].isupper():
+            capitals = segment_in_capitals.get(seg)
+            if capitals is None:
+                capitals = segment_in_capitals[seg] = texts[seg].isupper()
+            shouting[i] = capitals
     confidence[soft] *= SENTENCE_START_FACTOR
     confidence[shouting] *= CAPITALS_FACTOR
-    firm = _distinct(pairs[confidence >= CORROBORATED_CONFIDENCE])
-    lift = (ambiguous | soft | shouting) & _sorted_member(pairs, firm)
+    firm = sorted_distinct(pairs[confidence >= CORROBORATED_CONFIDENCE])
+    lift = (ambiguous | soft | shouting) & sorted_member(pairs, firm)
     confidence[lift] = np.maximum(confidence[lift], CORROBORATED_CONFIDENCE)
     return np.round(confidence, 3)
 
@@ -778,111 +603,44 @@ def _first_sentences(
     briefings: pd.DataFrame, mentions: pd.DataFrame, cell_of: np.ndarray, n_cells: int
 ) -> np.ndarray:
     """Per cell, the sentence of its first mention (by section order, then position)."""
-    section_rank = pd.Index(list(S.SEGMENT_SECTIONS)).get_indexer(
-        mentions[S.SECTION].to_numpy(dtype=object)
+    # The few distinct section names are ranked once, not every row.
+    section_code, section_names = pd.factorize(mentions[S.SECTION])
+    name_rank = pd.Index(list(S.SEGMENT_SECTIONS)).get_indexer(
+        np.asarray(section_names, dtype=object)
     )
+    section_rank = np.where(section_code >= 0, name_rank[np.maximum(section_code, 0)], -1)
     order = np.lexsort((mentions[S.START].to_numpy(dtype=np.int64), section_rank))
     _, first_of_cell = np.unique(cell_of[order], return_index=True)
-    first = mentions.iloc[order[first_of_cell]]
-    return _evidence(briefings, first).to_numpy(dtype=object)
-
-
-_SECTION_COLUMNS = {
-    S.SECTION_TITLE: S.TITLE,
-    **{section: section for section in S.SECTIONS},
-    S.SECTION_BODY: S.TEXT,
-}
-
-
-def _segment_texts(
-    briefings: pd.DataFrame, ids: np.ndarray, sections: np.ndarray, *, keep: str = "first"
-) -> tuple[np.ndarray, list[str]]:
-    """The text of each ``(briefing id, section)`` segment, read straight from its column.
-
-    Equal to the ``text`` of that row of ``segment_table(briefings)``, without building
-    the whole table; a repeated briefing id is read from its ``keep`` (first or last) row.
-
-    Returns:
-        ``(exists, texts)``: whether ``segment_table`` has that segment, and its text
-        ("" where it has not).
-    """
-    all_ids = briefings[S.BRIEFING_ID].to_numpy(dtype=object)
-    order = np.arange(len(all_ids)) if keep == "first" else np.arange(len(all_ids))[::-1]
-    index = pd.Index(all_ids[order])
-    unique = ~index.duplicated()
-    found = pd.Index(all_ids[order][unique]).get_indexer(ids)
-    rows = np.where(found >= 0, order[unique][np.maximum(found, 0)], 0)
-    exists = found >= 0
-    texts = np.full(len(ids), "", dtype=object)
-
-    def column(name: str, where: np.ndarray) -> np.ndarray:
-        if name not in briefings.columns:
-            return np.full(len(where), "", dtype=object)
-        # Only the wanted rows are converted, as segment_table converts them.
-        values = briefings[name].iloc[rows[where]].fillna("").astype(str)
-        return values.to_numpy(dtype=object)
-
-    body = sections == S.SECTION_BODY
-    with_sections = np.zeros(len(ids), dtype=bool)
-    where = np.flatnonzero(body)
-    for section in S.SECTIONS:
-        present = np.fromiter((len(v) > 0 for v in column(section, where)), bool, len(where))
-        with_sections[where] |= present
-    for section, name in _SECTION_COLUMNS.items():
-        where = np.flatnonzero(sections == section)
-        texts[where] = column(name, where)
-    exists &= np.fromiter((len(text) > 0 for text in texts), bool, len(texts))
-    exists &= ~(body & with_sections)
-    texts[~exists] = ""
-    return exists, texts.tolist()
-
-
-def _evidence(briefings: pd.DataFrame, first: pd.DataFrame) -> pd.Series:
-    """The sentence holding each of ``first``'s mentions, all segments split in one pass."""
-    pairs = pd.MultiIndex.from_arrays(
-        [first[S.BRIEFING_ID].to_numpy(dtype=object), first[S.SECTION].to_numpy(dtype=object)]
-    )
-    segment, distinct = pd.factorize(pairs)
-    known, texts = _segment_texts(
+    first = order[first_of_cell]
+    return _evidence(
         briefings,
-        distinct.get_level_values(0).to_numpy(dtype=object),
-        distinct.get_level_values(1).to_numpy(dtype=object),
+        mentions[S.BRIEFING_ID].array.take(first).to_numpy(dtype=object),
+        mentions[S.SECTION].array.take(first).to_numpy(dtype=object),
+        mentions[S.SENTENCE_INDEX].to_numpy(dtype=np.int64)[first],
     )
-    lengths = np.fromiter((len(text) for text in texts), np.int64, len(texts))
-    offsets = np.concatenate(([0], np.cumsum(lengths + len(_SEPARATOR))[:-1])).astype(np.int64)
-    joined = _SEPARATOR.join(texts)
-    starts = _sentence_starts(joined, _code_points(joined), offsets)
+
+
+def _evidence(
+    briefings: pd.DataFrame, ids: np.ndarray, sections: np.ndarray, index: np.ndarray
+) -> np.ndarray:
+    """The sentence ``index`` of each (briefing, section) segment, all split in one pass."""
+    segment, distinct_ids, distinct_sections = factorize_segments(ids, sections)
+    known, texts = segment_texts(briefings, distinct_ids, distinct_sections)
+    joined, offsets, lengths = join_segments(texts)
+    starts = sentence_starts(joined, code_points(joined), offsets)
     known = known[segment]
-    index = first[S.SENTENCE_INDEX].to_numpy(dtype=np.int64)
     seg_start, seg_end = offsets[segment], offsets[segment] + lengths[segment]
     # Sentence k of a segment starts at its k-th boundary and ends at the next one.
     base = np.searchsorted(starts, seg_start, side="right")
     padded = np.concatenate((starts, [len(joined)]))
     begin = np.where(index > 0, padded[np.minimum(base + index - 1, len(starts))], seg_start)
     finish = np.minimum(padded[np.minimum(base + index, len(starts))], seg_end)
-    sentences = [
+    sentences = np.empty(len(ids), dtype=object)
+    sentences[:] = [
         joined[a:b].strip() if ok else ""
         for a, b, ok in zip(begin.tolist(), finish.tolist(), known.tolist(), strict=True)
     ]
-    return pd.Series(
-        sentences,
-        index=pd.MultiIndex.from_arrays([first[S.BRIEFING_ID], first[S.ISO3]]),
-        dtype=object,
-    )
-
-
-def _fast_sentences(segment: str) -> list[tuple[int, int]]:
-    """Sentence spans of one segment, as ``split_sentences`` finds them (linear time)."""
-    starts = _sentence_starts(segment, _code_points(segment), np.zeros(1, dtype=np.int64))
-    cuts = [0, *starts.tolist(), len(segment)]
-    spans = []
-    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
-        piece = segment[a:b]
-        lead = len(piece) - len(piece.lstrip())
-        trail = len(piece.rstrip())
-        if trail > lead:
-            spans.append((a + lead, a + trail))
-    return spans
+    return sentences
 
 
 def mentions_over_time(

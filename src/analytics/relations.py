@@ -54,16 +54,20 @@ method needs no model: regular expressions over the sentence and a few rules.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
+import gc
+import itertools
 import multiprocessing
 import os
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -76,19 +80,21 @@ from analytics.lexicon import (
     NEUTRAL_CLASS,
     CueMatch,
     Lexicon,
+    TextBatch,
     cues_path,
     modifiers_path,
     word_positions,
 )
-from analytics.mentions import (
-    _IS_SPACE,
-    _SEPARATOR,
-    _advance,
-    _code_points,
-    _distinct,
-    _retreat,
-    _segment_texts,
-    _sentence_starts,
+from analytics.text import (
+    IS_SPACE,
+    advance,
+    code_points,
+    factorize_segments,
+    join_segments,
+    retreat,
+    segment_texts,
+    sentence_starts,
+    sorted_distinct,
 )
 from analytics.timeseries import check_freq, period_range, period_start
 
@@ -117,15 +123,14 @@ _ANTI = re.compile(r"\banti-$", re.IGNORECASE)
 _OBJECT_AFTER = re.compile(r"^\s+(?:with|against)\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class _Group:
+# Named tuples rather than frozen dataclasses: hundreds of thousands are made per corpus.
+class _Group(NamedTuple):
     start: int
     end: int
     countries: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class _Effect:
+class _Effect(NamedTuple):
     """A cue after modifiers: weight (None for neutral co-action) and evidence."""
 
     weight: float | None
@@ -170,6 +175,8 @@ def _as_lexicon(lexicon: Lexicon | pd.DataFrame | None) -> Lexicon:
 def _clause_ids(text: str) -> tuple[list[int], list[int]]:
     """Clause id per stretch of text: (sorted stretch starts, id of each stretch)."""
     starts, ids = [0], [0]
+    if "," not in text and ";" not in text and "--" not in text and "\u2014" not in text:
+        return starts, ids  # nothing can cut the sentence (the usual case)
     main, fresh = 0, 0
     cuts = [(m.start(), "break") for m in _CLAUSE_BREAK.finditer(text)]
     cuts += [(m.start(), "relative") for m in _RELATIVE.finditer(text)]
@@ -349,6 +356,26 @@ def score_sentence(
         One ``(country_a, country_b, score, class, cues, forward_looking)`` tuple
         per related pair, ``country_a < country_b``, in pair order.
     """
+    kept = _actors(text, mentions)
+    if kept is None:
+        return []
+    words = word_positions(text)
+    matches = _cues_between(lexicon.find_cues(text, words), kept)
+    if not matches:
+        return []
+    modifiers = {
+        kind: lexicon.find_modifiers(text, kind, words) for kind in ("negation", "reversal")
+    }
+    hedges = lexicon.find_modifiers(text, "hedge", words)
+    return _score_found(
+        text, kept, matches, modifiers, hedges, lexicon.window, forward_section, coaction_weight
+    )
+
+
+def _actors(
+    text: str, mentions: Sequence[tuple[int, int, str] | tuple[int, int, str, str]]
+) -> list[tuple[int, int, str]] | None:
+    """The mentions that act, in text order; ``None`` unless two countries or more act."""
     kept: list[tuple[int, int, str]] = []
     for mention in sorted(mentions):
         start, end, iso3 = mention[0], mention[1], mention[2]
@@ -359,11 +386,15 @@ def score_sentence(
             continue
         kept.append((start, end, iso3))
     if len({iso3 for _, _, iso3 in kept}) < 2:
-        return []
-    words = word_positions(text)
-    matches = [m for m in lexicon.find_cues(text, words) if not m.cue.is_stop]
+        return None
+    return kept
+
+
+def _cues_between(found: list[CueMatch], kept: list[tuple[int, int, str]]) -> list[CueMatch]:
+    """The cues that count: no stop phrase, none overlapping an actor mention."""
+    matches = [m for m in found if not m.cue.is_stop]
     if not matches:
-        return []
+        return matches
     mention_starts = [start for start, _, _ in kept]
     mention_ends = [end for _, end, _ in kept]
 
@@ -371,18 +402,42 @@ def score_sentence(
         after = bisect.bisect_right(mention_ends, match.start)
         return after < len(kept) and mention_starts[after] < match.end
 
-    matches = [m for m in matches if not overlaps_mention(m)]
-    if not matches:
-        return []
+    return [m for m in matches if not overlaps_mention(m)]
+
+
+def _score_found(
+    text: str,
+    kept: list[tuple[int, int, str]],
+    matches: list[CueMatch],
+    modifiers: dict[str, list[tuple[int, int]]],
+    hedges: list[tuple[int, int]],
+    window: int,
+    forward_section: bool,
+    coaction_weight: float,
+) -> list[tuple[str, str, float, str, str, bool]]:
+    """``score_sentence`` once its actors, cues and modifiers are found."""
     clause_starts, clause_ids = _clause_ids(text)
-    modifiers = {
-        kind: lexicon.find_modifiers(text, kind, words) for kind in ("negation", "reversal")
-    }
-    hedges = lexicon.find_modifiers(text, "hedge", words)
+    contributions: dict[tuple[str, str], list[_Effect]] = {}
+    if len(clause_starts) == 1:
+        # One clause (the usual case): everything is in it, and ``kept`` names two
+        # countries or more.
+        _score_clause(
+            text,
+            _group_mentions(text, kept),
+            matches,
+            hedges,
+            modifiers,
+            window,
+            forward_section,
+            contributions,
+        )
+        return [
+            _combine(pair, effects, coaction_weight)
+            for pair, effects in sorted(contributions.items())
+        ]
     by_clause: dict[int, list[tuple[int, int, str]]] = {}
     for mention in kept:
         by_clause.setdefault(_clause_of(clause_starts, clause_ids, mention[0]), []).append(mention)
-    contributions: dict[tuple[str, str], list[_Effect]] = {}
     for clause, clause_mentions in by_clause.items():
         if len({iso3 for _, _, iso3 in clause_mentions}) < 2:
             continue
@@ -398,7 +453,7 @@ def score_sentence(
             clause_cues,
             clause_hedges,
             modifiers,
-            lexicon.window,
+            window,
             forward_section,
             contributions,
         )
@@ -427,9 +482,13 @@ def _score_clause(
         if weight is None:
             continue
         # A hedge governs what follows it: later in its own gap, or the next gap.
-        forward = forward_section or any(
-            (hedge_gap == gap and hedge_end <= match.start) or hedge_gap == gap - 1
-            for hedge_gap, hedge_end in hedge_gaps
+        forward = (
+            forward_section
+            or bool(hedge_gaps)
+            and any(
+                (hedge_gap == gap and hedge_end <= match.start) or hedge_gap == gap - 1
+                for hedge_gap, hedge_end in hedge_gaps
+            )
         )
         effect = _Effect(weight, cue_class, text[evidence_start : match.end], match.start, forward)
         by_gap.setdefault(gap, []).append((match, effect))
@@ -598,6 +657,27 @@ def score_interactions(
     _check_columns(briefings, (S.BRIEFING_ID, S.DATE), "briefings")
     _check_columns(mentions, S.MENTION_COLUMNS, "mentions")
     lexicon = _as_lexicon(lexicon)
+    with _collection_paused():
+        return _score_corpus(briefings, mentions, lexicon, coaction_weight)
+
+
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: scoring makes millions of small tuples and
+    lists, none in a cycle, and each collection would walk them all again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _score_corpus(
+    briefings: pd.DataFrame, mentions: pd.DataFrame, lexicon: Lexicon, coaction_weight: float
+) -> pd.DataFrame:
+    """``score_interactions`` once its inputs are checked."""
     # Every column as integer codes plus its few distinct values: sorting and grouping
     # 1e6 mentions then needs no string comparison and no per-row string conversion.
     id_code, id_values = _codes(mentions[S.BRIEFING_ID])
@@ -621,7 +701,7 @@ def score_interactions(
     )
     sentence_of = np.cumsum(new_sentence) - 1
     # Only sentences naming two countries or more can relate a pair.
-    distinct = _distinct(sentence_of * (len(iso3_values) + 1) + iso3_code[rows])
+    distinct = sorted_distinct(sentence_of * (len(iso3_values) + 1) + iso3_code[rows])
     n_countries = np.bincount(distinct // (len(iso3_values) + 1), minlength=len(new_sentence))
     rows = rows[n_countries[sentence_of] >= 2]
     if rows.size == 0:
@@ -648,22 +728,16 @@ def score_interactions(
     )
     inside &= ends <= sent_end[group] - segment_start[group]
     group, starts, ends = group[inside], starts[inside], ends[inside]
-    local_rows = list(
-        zip(
-            (starts + segment_start[group] - sent_start[group]).tolist(),
-            (ends + segment_start[group] - sent_start[group]).tolist(),
-            iso3_values[iso3_code[rows[inside]]].tolist(),
-            kind_values[kind_code[rows[inside]]].tolist(),
-            strict=True,
-        )
-    )
     per_group = np.bincount(group, minlength=len(first_rows))
     # A sentence with fewer than two mentions left relates no pair.
     scored = np.flatnonzero(per_group >= 2)
     bounds = np.concatenate(([0], np.cumsum(per_group)))
     plan = _Plan(
         joined,
-        local_rows,
+        starts + segment_start[group] - sent_start[group],
+        ends + segment_start[group] - sent_start[group],
+        iso3_values[iso3_code[rows[inside]]],
+        kind_values[kind_code[rows[inside]]],
         sent_start[scored].tolist(),
         sent_end[scored].tolist(),
         bounds[scored].tolist(),
@@ -681,16 +755,12 @@ def score_interactions(
     briefing_rank = last_rank[reverse.drop_duplicates().get_indexer(ids[task_rows])]
     section_rank = pd.Index(list(S.SEGMENT_SECTIONS)).get_indexer(sections[task_rows])
     order = np.lexsort((indexes[task_rows], section_rank, briefing_rank))
-    task_of_row: list[int] = []
-    pair_rows: list[tuple[str, str, float, str, str, bool]] = []
-    for task in order.tolist():
-        found = results[task]
-        if found:
-            task_of_row += [task] * len(found)
-            pair_rows += found
+    n_found = np.fromiter((len(found) for found in results), np.int64, len(results))
+    order = order[n_found[order] > 0]
+    pair_rows = list(itertools.chain.from_iterable([results[task] for task in order.tolist()]))
     if not pair_rows:
         return _empty_interactions()
-    tasks = np.asarray(task_of_row, dtype=np.int64)
+    tasks = np.repeat(order, n_found[order])
     used = np.flatnonzero(np.bincount(tasks, minlength=len(scored)))
     sentence_of_task = np.empty(len(scored), dtype=object)
     sentence_of_task[used] = [
@@ -698,7 +768,9 @@ def score_interactions(
     ]
     country_a, country_b, score, cue_class, cues, forward = zip(*pair_rows, strict=True)
     rows = task_rows[tasks]
-    dates = briefings.drop_duplicates(S.BRIEFING_ID).set_index(S.BRIEFING_ID)[S.DATE]
+    # Only the two columns are de-duplicated, not the texts beside them.
+    dates = briefings[[S.BRIEFING_ID, S.DATE]].drop_duplicates(S.BRIEFING_ID)
+    dates = dates.set_index(S.BRIEFING_ID)[S.DATE]
     interactions = pd.DataFrame(
         {
             S.BRIEFING_ID: ids[rows],
@@ -729,7 +801,7 @@ def _sentence_spans(
     """Where each wanted sentence (briefing, section, sentence index) lies.
 
     All segments holding a wanted sentence are joined and split in one pass with the
-    array-based boundaries of ``analytics.mentions``, which are those of
+    array-based boundaries of ``analytics.text.sentence_starts``, which are those of
     ``split_sentences``.
 
     Returns:
@@ -737,22 +809,14 @@ def _sentence_spans(
         per wanted sentence; a sentence that does not exist gets an empty span. ``None``
         when no segment matches.
     """
-    pairs = pd.MultiIndex.from_arrays([ids, sections])
-    segment_of, distinct = pd.factorize(pairs)
+    segment_of, distinct_ids, distinct_sections = factorize_segments(ids, sections)
     # A repeated briefing id is read from its last row, as a dict built in order would.
-    exists, texts = _segment_texts(
-        briefings,
-        distinct.get_level_values(0).to_numpy(dtype=object),
-        distinct.get_level_values(1).to_numpy(dtype=object),
-        keep="last",
-    )
+    exists, texts = segment_texts(briefings, distinct_ids, distinct_sections, keep="last")
     if not exists.any():
         return None
-    lengths = np.fromiter((len(text) for text in texts), np.int64, len(texts))
-    offsets = np.concatenate(([0], np.cumsum(lengths + len(_SEPARATOR))[:-1])).astype(np.int64)
-    joined = _SEPARATOR.join(texts)
-    points = _code_points(joined)
-    boundaries = _sentence_starts(joined, points, offsets)
+    joined, offsets, lengths = join_segments(texts)
+    points = code_points(joined)
+    boundaries = sentence_starts(joined, points, offsets)
     # Pieces run from a segment start or a boundary to the next one (or the segment end);
     # stripped of space, the empty ones are no sentence, as in ``split_sentences``.
     begins = np.concatenate((offsets, boundaries))
@@ -765,8 +829,8 @@ def _sentence_spans(
     finish = np.where(
         same, np.minimum(next_begin, segment_end[piece_segment]), segment_end[piece_segment]
     )
-    lead = _advance(points, begins, _IS_SPACE)
-    trail = _retreat(points, finish, _IS_SPACE)
+    lead = advance(points, begins, IS_SPACE)
+    trail = retreat(points, finish, IS_SPACE)
     real = trail > lead
     lead, trail, piece_segment = lead[real], trail[real], piece_segment[real]
     if lead.size == 0:
@@ -781,16 +845,24 @@ def _sentence_spans(
 
 
 _PARALLEL_FROM = 20_000  # sentences; below this a second process costs more than it saves
+_BATCH_SENTENCES = 20_000  # sentences scanned together: large enough to pay, small in memory
 # What forked scoring processes read: set before they start, so nothing is pickled to them.
 _FORKED: dict[str, object] = {}
 
 
 @dataclass(frozen=True)
 class _Plan:
-    """The sentences to score: spans in ``joined`` and slices of ``mentions`` per task."""
+    """The sentences to score: spans in ``joined`` and slices of the mentions per task.
+
+    Mentions are arrays (start and end relative to their sentence, ISO code, kind):
+    each scoring process makes the tuples of its own tasks only.
+    """
 
     joined: str
-    mentions: list[tuple[int, int, str, str]]
+    mention_start: np.ndarray
+    mention_end: np.ndarray
+    mention_iso3: np.ndarray
+    mention_kind: np.ndarray
     sentence_start: list[int]
     sentence_end: list[int]
     first_mention: list[int]
@@ -803,29 +875,71 @@ class _Plan:
     def score(
         self, lo: int, hi: int, lexicon: Lexicon, coaction_weight: float
     ) -> list[list[tuple[str, str, float, str, str, bool]]]:
-        """``score_sentence`` over tasks ``lo`` to ``hi``, in order."""
-        joined, mentions = self.joined, self.mentions
-        return [
-            score_sentence(
-                joined[a:b],
-                mentions[first:last],
-                lexicon,
-                forward_section=forward,
-                coaction_weight=coaction_weight,
+        """``score_sentence`` over tasks ``lo`` to ``hi``, in order.
+
+        Sentences are taken in batches of ``_BATCH_SENTENCES``: the cues of a batch are
+        found in one scan, and the modifiers in another over the sentences that still
+        have a cue; only those are scored. Batches bound the memory the scans take.
+        """
+        results: list[list[tuple[str, str, float, str, str, bool]]] = []
+        for start in range(lo, hi, _BATCH_SENTENCES):
+            results += self._score_batch(
+                start, min(start + _BATCH_SENTENCES, hi), lexicon, coaction_weight
             )
-            for a, b, first, last, forward in zip(
-                self.sentence_start[lo:hi],
-                self.sentence_end[lo:hi],
-                self.first_mention[lo:hi],
-                self.last_mention[lo:hi],
-                self.forward[lo:hi],
+        return results
+
+    def _score_batch(
+        self, lo: int, hi: int, lexicon: Lexicon, coaction_weight: float
+    ) -> list[list[tuple[str, str, float, str, str, bool]]]:
+        joined = self.joined
+        spans = zip(self.sentence_start[lo:hi], self.sentence_end[lo:hi], strict=True)
+        texts = [joined[a:b] for a, b in spans]
+        base = self.first_mention[lo] if hi > lo else 0
+        first_mention = [first - base for first in self.first_mention[lo:hi]]
+        last_mention = [last - base for last in self.last_mention[lo:hi]]
+        top = last_mention[-1] + base if last_mention else base
+        mentions = list(
+            zip(
+                self.mention_start[base:top].tolist(),
+                self.mention_end[base:top].tolist(),
+                self.mention_iso3[base:top].tolist(),
+                self.mention_kind[base:top].tolist(),
                 strict=True,
             )
-        ]
+        )
+        # A sentence without a cue relates no pair: its actors are not even looked at.
+        cued: list[tuple[int, list[tuple[int, int, str]], list[CueMatch]]] = []
+        for i, cues in enumerate(lexicon.find_cues_batch(TextBatch(texts))):
+            if not cues or all(match.cue.is_stop for match in cues):
+                continue
+            kept = _actors(texts[i], mentions[first_mention[i] : last_mention[i]])
+            if kept is not None:
+                matches = _cues_between(cues, kept)
+                if matches:
+                    cued.append((i, kept, matches))
+        batch = TextBatch([texts[i] for i, _, _ in cued])
+        negations = lexicon.find_modifiers_batch(batch, "negation")
+        reversals = lexicon.find_modifiers_batch(batch, "reversal")
+        hedges = lexicon.find_modifiers_batch(batch, "hedge")
+        results: list[list[tuple[str, str, float, str, str, bool]]] = [[] for _ in texts]
+        forward = self.forward[lo:hi]
+        for j, (i, kept, matches) in enumerate(cued):
+            results[i] = _score_found(
+                texts[i],
+                kept,
+                matches,
+                {"negation": negations[j], "reversal": reversals[j]},
+                hedges[j],
+                lexicon.window,
+                forward[i],
+                coaction_weight,
+            )
+        return results
 
 
 def _score_forked(lo: int, hi: int) -> list[list[tuple[str, str, float, str, str, bool]]]:
     plan: _Plan = _FORKED["plan"]  # type: ignore[assignment]
+    gc.disable()  # this process only scores, then ends
     return plan.score(lo, hi, _FORKED["lexicon"], _FORKED["coaction_weight"])  # type: ignore[arg-type]
 
 
