@@ -28,6 +28,39 @@ REUTERS = ROOT.parent / "shared" / "corpora" / "reuters21578" / "reuters.jsonl"
 STAGES = ("ingest", "mentions", "topics", "relations", "pipeline", "increment")
 
 
+_SPLIT_LAST_1000 = """
+import sys
+from pathlib import Path
+from analytics.briefings import load_corpus_with_report
+source = load_corpus_with_report([sys.argv[1]]).briefings
+columns = ["briefing_id", "date", "title", "source", "text"]
+table = source[columns].rename(columns={"briefing_id": "id"})
+table.iloc[:-1000].to_parquet(sys.argv[2])
+table.iloc[-1000:].to_parquet(Path(sys.argv[3]) / "last-1000.parquet")
+"""
+_MOVE_IN = """
+import sys
+from pathlib import Path
+(Path(sys.argv[1]) / "last-1000.parquet").rename(sys.argv[2])
+"""
+# Peak memory from VmHWM: ru_maxrss would carry over the parent's peak at fork.
+_TIMED_INGEST = """
+import json, sys, time
+tick = time.perf_counter()
+from analytics.store import ensure_store
+_, summary = ensure_store([sys.argv[1]], sys.argv[2])
+seconds = time.perf_counter() - tick
+status = open("/proc/self/status").read().split("VmHWM:")[1].split()[0]
+print(json.dumps({
+    "seconds": seconds,
+    "mode_incremental": float(summary.mode == "incremental"),
+    "briefings": summary.n_briefings,
+    "peak_mb": int(status) / 1024,
+    **{f"{k}_s": v for k, v in summary.stage_seconds.items()},
+}))
+"""
+
+
 def _stage(stage: str, corpus: str, work: str) -> dict[str, float]:
     """Run one stage in this process and return its figures."""
     from analytics import pipeline
@@ -42,39 +75,21 @@ def _stage(stage: str, corpus: str, work: str) -> dict[str, float]:
         figures.update({f"{k}_s": v for k, v in summary.stage_seconds.items()})
         figures["briefings"] = summary.n_briefings
     elif stage == "increment":
-        # The 99% store is built by another process, so this one starts cold, as a
-        # command-line `ingest` adding files to an existing store does.
+        # Every step runs in its own process: this one stays small, and the timed one
+        # starts cold, as a command-line `ingest` adding files to an existing store does.
         base = Path(work) / "increment"
-        source = load_corpus_with_report([corpus]).briefings
         base.mkdir(parents=True, exist_ok=True)
-        columns = ["briefing_id", "date", "title", "source", "text"]
-        head, tail = source.iloc[:-1000], source.iloc[-1000:]
-        head[columns].rename(columns={"briefing_id": "id"}).to_parquet(base / "part1.parquet")
         store_dir = Path(work) / "inc-store"
-        subprocess.run(
-            [sys.executable, "-m", "analytics", "ingest", str(base), "--store", str(store_dir)],
-            check=True,
-            capture_output=True,
-        )
-        tail[columns].rename(columns={"briefing_id": "id"}).to_parquet(base / "part2.parquet")
-        del source, head, tail
-        code = (
-            "import json, resource, sys, time\n"
-            "tick = time.perf_counter()\n"
-            "from analytics.store import ensure_store\n"
-            "_, summary = ensure_store([sys.argv[1]], sys.argv[2])\n"
-            "print(json.dumps({'seconds': time.perf_counter() - tick, "
-            "'mode_incremental': float(summary.mode == 'incremental'), "
-            "'briefings': summary.n_briefings, "
-            "'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "
-            "**{f'{k}_s': v for k, v in summary.stage_seconds.items()}}))\n"
-        )
-        result = subprocess.run(
-            [sys.executable, "-c", code, str(base), str(store_dir)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
+        steps = [
+            ["-c", _SPLIT_LAST_1000, corpus, str(base / "part1.parquet"), str(work)],
+            ["-m", "analytics", "ingest", str(base), "--store", str(store_dir), "--quiet"],
+            ["-c", _MOVE_IN, str(work), str(base / "part2.parquet")],
+            ["-c", _TIMED_INGEST, str(base), str(store_dir)],
+        ]
+        for step in steps:
+            result = subprocess.run(
+                [sys.executable, *step], check=True, capture_output=True, text=True
+            )
         return json.loads(result.stdout.strip().splitlines()[-1])
     elif stage == "ingest":
         tick = time.perf_counter()
@@ -164,7 +179,7 @@ def _run_isolated(stage: str, corpus: str, work: str) -> dict[str, float]:
     if process.returncode != 0:
         return {"error": 1.0, "message": stderr[-500:]}  # type: ignore[dict-item]
     figures = json.loads(stdout.strip().splitlines()[-1])
-    if sampling:
+    if sampling and stage != "increment":  # there, the timed process reports its own
         # Every process of the stage together (forked workers included), sampled 5x/s.
         figures["tree_peak_mb"] = peak
     return figures
