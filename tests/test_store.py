@@ -13,7 +13,7 @@ import pytest
 
 from analytics import schema as S
 from analytics.errors import EmptyCorpusError, StoreError
-from analytics.store import ensure_store, open_store
+from analytics.store import STORED_TABLES, ensure_store, open_store
 
 
 @pytest.fixture()
@@ -146,6 +146,8 @@ def test_interrupted_ingest_leaves_previous_store_intact(
     assert summary.mode == "incremental"
     assert len(resumed.artefacts().briefings) == 5
     assert not list(store_dir.glob(".tmp-*"))
+    used = {path for name in STORED_TABLES for path in resumed.table_files(name)}
+    assert set((store_dir / "parts").iterdir()) == used
 
 
 # -- adding briefings: appended parts, duplicates across stored and added ------------------
