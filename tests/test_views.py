@@ -297,24 +297,6 @@ def test_distinct_counts_counts_each_briefing_once(groups, briefings, n_groups, 
     assert counts.tolist() == expected
 
 
-def test_trailing_stats_hand_worked():
-    # Window of 3 earlier columns, at least 2 observed: column 2 sees [1, 3],
-    # column 3 sees [1, 3, nan], column 4 sees [3, nan, 5].
-    mean, std = views.trailing_stats(np.array([[1.0, 3.0, np.nan, 5.0, 7.0]]), window=3)
-    assert np.isnan(mean[0, :2]).all() and np.isnan(std[0, :2]).all()
-    assert mean[0, 2:].tolist() == [2.0, 2.0, 4.0]
-    assert std[0, 2:] == pytest.approx([2**0.5, 2**0.5, 2**0.5])
-
-
-def test_trailing_stats_matches_pandas_rolling():
-    values = np.random.default_rng(0).random((4, 30))
-    values[values < 0.2] = np.nan
-    mean, std = views.trailing_stats(values, window=6)
-    window = pd.DataFrame(values.T).shift(1).rolling(6, min_periods=2)
-    np.testing.assert_allclose(mean, window.mean().to_numpy().T, equal_nan=True)
-    np.testing.assert_allclose(std, window.std(ddof=1).to_numpy().T, equal_nan=True)
-
-
 def test_selected_rows_follows_briefing_positions(corpus):
     table = pd.DataFrame({S.BRIEFING_ID: ["b02", "b00", "zz"], "n": [1, 2, 3]})
     positions = views.briefing_positions(corpus, table)

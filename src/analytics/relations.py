@@ -96,7 +96,7 @@ from analytics.text import (
     sentence_starts,
     sorted_distinct,
 )
-from analytics.timeseries import check_freq, period_range, period_start
+from analytics.timeseries import check_freq, period_range, period_start, trailing_stats
 
 ACTOR_KINDS: tuple[str, ...] = ("name", "alias", "demonym", "capital", "leader")
 
@@ -1019,6 +1019,10 @@ def _select(
     return chosen
 
 
+# Fewest conflict sentences in a period for it to count as a spike.
+SPIKE_MIN_CONFLICTS = 3
+
+
 def relations_over_time(
     interactions: pd.DataFrame,
     briefings: pd.DataFrame,
@@ -1030,7 +1034,7 @@ def relations_over_time(
     start: pd.Timestamp | None = None,
     end: pd.Timestamp | None = None,
     spike_k: float = 2.0,
-    min_interactions: int = 3,
+    min_interactions: int = SPIKE_MIN_CONFLICTS,
 ) -> pd.DataFrame:
     """Tension and alliance per country pair per calendar period.
 
@@ -1113,18 +1117,15 @@ def relations_over_time(
         tension_share = np.where(observed, tension / np.where(observed, per_period, 1), np.nan)
         alliance_share = np.where(observed, alliance / np.where(observed, per_period, 1), np.nan)
 
-    # Every pair has the same contiguous run of periods, so the rolling baseline over
-    # earlier periods is one rolling over a periods x pairs matrix.
-    shares = tension_share.reshape(-1, n_periods).T
-    window = pd.DataFrame(shares).shift(1).rolling(baseline_periods, min_periods=2)
-    baseline = window.mean().to_numpy().T.reshape(-1)
-    spread = window.std(ddof=1).to_numpy().T.reshape(-1)
-    with np.errstate(invalid="ignore"):
-        spike = (
-            ~np.isnan(baseline)
-            & (conflicts >= min_interactions)
-            & (tension_share > baseline + spike_k * spread)
-        )
+    # Every pair has the same contiguous run of periods: one row of cells per pair.
+    baseline, spike = spike_cells(
+        tension_share.reshape(-1, n_periods),
+        conflicts.reshape(-1, n_periods),
+        baseline_periods=baseline_periods,
+        spike_k=spike_k,
+        min_conflicts=min_interactions,
+    )
+    baseline, spike = baseline.reshape(-1), spike.reshape(-1)
     return pd.DataFrame(
         {
             S.PERIOD: np.tile(grid.to_numpy(), len(all_pairs)),
@@ -1140,6 +1141,38 @@ def relations_over_time(
             S.SPIKE: spike.astype(bool),
         }
     )[columns]
+
+
+def spike_cells(
+    tension_share: np.ndarray,
+    conflicts: np.ndarray,
+    *,
+    baseline_periods: int = 6,
+    spike_k: float = 2.0,
+    min_conflicts: int = SPIKE_MIN_CONFLICTS,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The spike rule on a pairs x periods grid of cells.
+
+    A cell's ``baseline`` is the mean ``tension_share`` of up to ``baseline_periods``
+    earlier observed periods of its row (at least two); it is a spike when it has at
+    least ``min_conflicts`` conflict sentences and its share exceeds the baseline by
+    more than ``spike_k`` standard deviations of those same periods.
+
+    Parameters:
+        tension_share: shape (pairs, periods); NaN for a period without briefings.
+        conflicts: conflict sentences per cell, same shape.
+
+    Returns:
+        ``(baseline, spike)``, both shaped like ``tension_share``.
+    """
+    baseline, spread = trailing_stats(tension_share, baseline_periods)
+    with np.errstate(invalid="ignore"):
+        spike = (
+            ~np.isnan(baseline)
+            & (conflicts >= min_conflicts)
+            & (tension_share > baseline + spike_k * spread)
+        )
+    return baseline, spike
 
 
 def pair_summary(interactions: pd.DataFrame, *, include_forward: bool = False) -> pd.DataFrame:

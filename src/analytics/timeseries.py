@@ -6,6 +6,7 @@ Monday, months on the 1st, quarters on 1 January / April / July / October.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analytics.errors import InputError
@@ -94,3 +95,35 @@ def complete_periods(
     for column in numeric:
         merged[column] = merged[column].fillna(fill).astype(frame[column].dtype)
     return merged.sort_values([*keys, period_col], kind="stable").reset_index(drop=True)
+
+
+def trailing_stats(
+    values: np.ndarray, window: int, min_count: int = 2
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and sample standard deviation of the ``window`` values before each column.
+
+    Row by row over a 2-D array (one series per row, one period per column),
+    ignoring NaN, like ``pandas`` ``shift(1).rolling(window, min_periods=min_count)``
+    along each row, but in one vectorised pass over every row.
+
+    Parameters:
+        values: shape (series, periods); NaN marks an unobserved period.
+        window: how many earlier periods at most.
+        min_count: fewer observed earlier periods than this give NaN.
+
+    Returns:
+        ``(mean, std)``, both shaped like ``values``.
+    """
+    values = np.asarray(values, dtype=float)
+    rows, columns = values.shape
+    padded = np.concatenate([np.full((rows, window), np.nan), values], axis=1)
+    earlier = np.lib.stride_tricks.sliding_window_view(padded, window, axis=1)[:, :columns]
+    observed = ~np.isnan(earlier)
+    count = observed.sum(axis=2)
+    filled = np.where(observed, earlier, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = filled.sum(axis=2) / count
+        deviation = np.where(observed, earlier - mean[..., None], 0.0)
+        std = np.sqrt((deviation**2).sum(axis=2) / (count - 1))
+    enough = count >= min_count
+    return np.where(enough, mean, np.nan), np.where(enough, std, np.nan)

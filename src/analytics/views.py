@@ -16,6 +16,7 @@ import scipy.sparse as sp
 from analytics import schema as S
 from analytics.artefacts import Artefacts
 from analytics.filters import FilteredCorpus, TableCodes
+from analytics.relations import spike_cells
 from analytics.timeseries import check_freq, period_range
 
 N_BRIEFINGS = S.N_BRIEFINGS
@@ -745,38 +746,6 @@ def pair_matrix(interactions: pd.DataFrame, limit: int = 12) -> pd.DataFrame:
     )[columns]
 
 
-def trailing_stats(
-    values: np.ndarray, window: int, min_count: int = 2
-) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and sample standard deviation of the ``window`` values before each column.
-
-    Row by row over a 2-D array (one series per row, one period per column),
-    ignoring NaN, like ``pandas`` ``shift(1).rolling(window, min_periods=min_count)``
-    along each row, but in one vectorised pass over every row.
-
-    Parameters:
-        values: shape (series, periods); NaN marks an unobserved period.
-        window: how many earlier periods at most.
-        min_count: fewer observed earlier periods than this give NaN.
-
-    Returns:
-        ``(mean, std)``, both shaped like ``values``.
-    """
-    values = np.asarray(values, dtype=float)
-    rows, columns = values.shape
-    padded = np.concatenate([np.full((rows, window), np.nan), values], axis=1)
-    earlier = np.lib.stride_tricks.sliding_window_view(padded, window, axis=1)[:, :columns]
-    observed = ~np.isnan(earlier)
-    count = observed.sum(axis=2)
-    filled = np.where(observed, earlier, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = filled.sum(axis=2) / count
-        deviation = np.where(observed, earlier - mean[..., None], 0.0)
-        std = np.sqrt((deviation**2).sum(axis=2) / (count - 1))
-    enough = count >= min_count
-    return np.where(enough, mean, np.nan), np.where(enough, std, np.nan)
-
-
 def spike_alerts(
     interactions: pd.DataFrame,
     briefings: pd.DataFrame,
@@ -855,14 +824,13 @@ def spike_alerts(
         share = np.where(
             observed, tension / np.tile(np.maximum(per_period, 1), len(kept_keys)), np.nan
         )
-    baseline, spread = trailing_stats(share.reshape(-1, n_periods), baseline_periods)
-    baseline = baseline.reshape(-1)
-    with np.errstate(invalid="ignore"):
-        spike = (
-            ~np.isnan(baseline)
-            & (conflicts >= 3)
-            & (share > baseline + spike_k * spread.reshape(-1))
-        )
+    baseline, spike = spike_cells(
+        share.reshape(-1, n_periods),
+        conflicts.reshape(-1, n_periods),
+        baseline_periods=baseline_periods,
+        spike_k=spike_k,
+    )
+    baseline, spike = baseline.reshape(-1), spike.reshape(-1)
     hits = np.flatnonzero(spike)
     pair_of = kept_keys[hits // n_periods]
     alerts = pd.DataFrame(
