@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from sentence_cases import SENTENCE_TEXTS
 
 from analytics import schema as S
 from analytics.errors import InputError
@@ -355,17 +356,6 @@ def test_extract_mentions_spans_are_relative_to_sections():
         ("importance", 0, 15, 21, "Taiwan", "TWN"),
         ("next", 0, 0, 5, "Seoul", "KOR"),
     ]
-
-
-SENTENCE_TEXTS = [
-    "Japan spoke. The U.S. replied. Mr. Smith met China.",
-    "First line about Japan\n\nSecond paragraph on China. Then Korea.",
-    "\n\nLeading blank line. Then India.",
-    'He said "Japan is ready." Then China answered! Was Taiwan next? Yes.',
-    "The Inc. said so. J. Smith went to Iran. A . B Peru.",
-    "Trailing text without stop about Chile\n \n",
-    "Talks in the U.S. The deal with Japan. Officials of the U.S. Trade Office met Iran.",
-]
 
 
 @pytest.mark.parametrize("text", SENTENCE_TEXTS, ids=lambda t: t[:20].replace("\n", " "))

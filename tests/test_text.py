@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sentence_cases import BOUNDARY_TEXTS
 
 from analytics import schema as S
 from analytics.text import (
@@ -95,19 +96,6 @@ def test_sentence_table_indexes_sentences_per_section() -> None:
         [0, 0, 10, "Body only."],
         [1, 11, 15, "Two."],
     ]
-
-
-BOUNDARY_TEXTS = [
-    "Japan spoke. The U.S. replied. Mr. Smith met China.",
-    "First line about Japan\n\nSecond paragraph on China. Then Korea.",
-    "\n\nLeading blank line. Then India.",
-    'He said "Japan is ready." Then China answered! Was Taiwan next? Yes.',
-    "The Inc. said so. J. Smith went to Iran. A . B Peru.",
-    "Trailing text without stop about Chile\n \n",
-    "Talks in the U.S. The deal with Japan. Officials of the U.S. Trade Office met Iran.",
-    "",
-    "   ",
-]
 
 
 def _spans_from_starts(joined: str, starts: list[int], begin: int, end: int) -> list[tuple]:
