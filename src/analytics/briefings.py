@@ -479,14 +479,16 @@ def _load_jsonl(path: Path, columns: Mapping[str, str] | None) -> _Batch:
 def _jsonl_batch(path: Path, text: str, columns: Mapping[str, str] | None) -> _Batch:
     batch = _Batch()
     lines = text.lstrip("\ufeff").split("\n")
+    del text  # a large feed is held once as lines, not twice
     numbers = [number for number, line in enumerate(lines, start=1) if line.strip()]
     records = _decode_all_lines([lines[number - 1] for number in numbers])
     if records is not None:
         if not records:
             raise _Skip("empty file")
-        return _table_batch(
-            path, pd.DataFrame.from_records(records), numbers, "line", columns, batch
-        )
+        del lines
+        frame = pd.DataFrame.from_records(records)
+        del records
+        return _table_batch(path, frame, numbers, "line", columns, batch)
     records = []
     numbers = []
     decoder = json.JSONDecoder()
