@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics import parallel
 from analytics import relations as relations_module
 from analytics import schema as S
 from analytics.errors import InputError
@@ -328,8 +329,7 @@ def test_score_interactions_parallel_equals_serial(
     mentions = table_mentions(many, ACTORS)
     serial = score_interactions(many, mentions, lexicon=lexicon)
     monkeypatch.setattr(relations_module, "_PARALLEL_FROM", 2)
-    monkeypatch.setattr(relations_module, "_workers", lambda: 2)
-    monkeypatch.setattr(relations_module.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(relations_module, "fork_workers", lambda: 2)
     parallel = score_interactions(many, mentions, lexicon=lexicon)
     assert len(serial) == 30 * 4
     pd.testing.assert_frame_equal(parallel, serial)
@@ -377,9 +377,9 @@ def test_score_interactions_never_forks_beside_other_threads(
 
     mentions = table_mentions(two_briefings, ACTORS)
     monkeypatch.setattr(relations_module, "_PARALLEL_FROM", 2)
-    monkeypatch.setattr(relations_module, "_workers", lambda: 2)
-    monkeypatch.setattr(relations_module.threading, "active_count", lambda: 3)
-    monkeypatch.setattr(relations_module, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 3)
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
     assert len(score_interactions(two_briefings, mentions, lexicon=lexicon)) == 4
 
 

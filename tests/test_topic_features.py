@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics import topic_features
+from analytics import parallel, topic_features
 from analytics.topic_features import count_terms, count_vectorizer
 
 # Hand-made texts covering what the token pattern must get right: digits inside words,
@@ -138,7 +138,7 @@ def test_count_terms_does_not_fork_beside_other_threads(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(topic_features, "COUNT_BATCH", 2)
     monkeypatch.setattr(topic_features, "PARALLEL_COUNT_FROM", 1)
-    monkeypatch.setattr(topic_features, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
     release = threading.Event()
     server = threading.Thread(target=release.wait)
     server.start()

@@ -58,13 +58,8 @@ import contextlib
 import functools
 import gc
 import itertools
-import multiprocessing
-import os
 import re
-import threading
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -85,6 +80,7 @@ from analytics.lexicon import (
     modifiers_path,
     word_positions,
 )
+from analytics.parallel import fork_workers, map_forked
 from analytics.text import (
     IS_SPACE,
     advance,
@@ -937,17 +933,11 @@ class _Plan:
         return results
 
 
-def _score_forked(lo: int, hi: int) -> list[list[tuple[str, str, float, str, str, bool]]]:
+def _score_forked(cut: tuple[int, int]) -> list[list[tuple[str, str, float, str, str, bool]]]:
     plan: _Plan = _FORKED["plan"]  # type: ignore[assignment]
-    gc.disable()  # this process only scores, then ends
-    return plan.score(lo, hi, _FORKED["lexicon"], _FORKED["coaction_weight"])  # type: ignore[arg-type]
-
-
-def _workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not every platform can tell
-        return os.cpu_count() or 1
+    # A worker only scores, then ends; here the caller has paused collection already.
+    gc.disable()
+    return plan.score(*cut, _FORKED["lexicon"], _FORKED["coaction_weight"])  # type: ignore[arg-type]
 
 
 def _score_all(
@@ -955,37 +945,20 @@ def _score_all(
 ) -> list[list[tuple[str, str, float, str, str, bool]]]:
     """Score the plan's sentences, on every core for a large corpus; results in task order.
 
-    Forked processes inherit the plan and the compiled lexicon (a spawned one would
-    re-run the caller's script and need everything pickled); where fork is unavailable
-    or a process fails, the sentences are scored here. A process running other threads
-    (the dashboard's server) never forks: a lock held by another thread at the fork
-    would stay held in the child.
+    Shared with forked processes (``analytics.parallel``), which inherit the plan and
+    the compiled lexicon.
     """
     n_tasks = len(plan)
-    n_workers = min(_workers(), 4)
-    if (
-        n_tasks < _PARALLEL_FROM
-        or n_workers < 2
-        or threading.active_count() > 1
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    n_workers = fork_workers()
+    if n_tasks < _PARALLEL_FROM or n_workers < 2:
         return plan.score(0, n_tasks, lexicon, coaction_weight)
     size = -(-n_tasks // n_workers)
     cuts = [(lo, min(lo + size, n_tasks)) for lo in range(0, n_tasks, size)]
     _FORKED.update(plan=plan, lexicon=lexicon, coaction_weight=coaction_weight)
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=len(cuts) - 1, mp_context=context) as pool:
-            futures = [pool.submit(_score_forked, lo, hi) for lo, hi in cuts[1:]]
-            # This process scores the first chunk while the others work.
-            results = plan.score(*cuts[0], lexicon, coaction_weight)
-            for future in futures:
-                results.extend(future.result())
-    except (BrokenProcessPool, OSError):
-        results = plan.score(0, n_tasks, lexicon, coaction_weight)
+        return map_forked(_score_forked, cuts)
     finally:
         _FORKED.clear()
-    return results
 
 
 # -- over time ----------------------------------------------------------------

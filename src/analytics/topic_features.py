@@ -11,14 +11,9 @@ from __future__ import annotations
 import hashlib
 import importlib
 import itertools
-import multiprocessing
 import numbers
-import os
 import re
-import threading
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +23,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from analytics.errors import InputError
+from analytics.parallel import fork_workers, map_forked
 from analytics.paths import data_dir
 
 STOPWORDS_FILE = "topic_stopwords.csv"
@@ -278,35 +274,18 @@ def _count_batches(
 ) -> list[tuple[sp.csr_matrix, np.ndarray]]:
     """``_count_batch`` over consecutive batches of ``texts``, on every core for many texts.
 
-    Forked processes inherit the texts (a spawned one would need them pickled); where
-    fork is unavailable or a process fails, the batches are counted here. A process
-    running other threads (the dashboard's server) never forks: a lock held by another
-    thread at the fork would stay held in the child.
+    Shared with forked processes (``analytics.parallel``), which inherit the texts.
     """
     starts = list(range(0, len(texts), COUNT_BATCH))
-    n_workers = min(_workers(), 4, len(starts))
-    if (
-        len(texts) < PARALLEL_COUNT_FROM
-        or n_workers < 2
-        or threading.active_count() > 1
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    n_workers = min(fork_workers(), len(starts))
+    if len(texts) < PARALLEL_COUNT_FROM or n_workers < 2:
         return _count_starts(texts, starts, stop, vocabulary)
     shares = [part.tolist() for part in np.array_split(np.array(starts), n_workers)]
     _FORKED.update(texts=texts, stop=stop, vocabulary=vocabulary)
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=len(shares) - 1, mp_context=context) as pool:
-            futures = [pool.submit(_count_forked, share) for share in shares[1:]]
-            # This process counts the first share while the others work.
-            batches = _count_starts(texts, shares[0], stop, vocabulary)
-            for future in futures:
-                batches.extend(future.result())
-    except (BrokenProcessPool, OSError):
-        batches = _count_starts(texts, starts, stop, vocabulary)
+        return map_forked(_count_forked, shares)
     finally:
         _FORKED.clear()
-    return batches
 
 
 def _count_forked(starts: list[int]) -> list[tuple[sp.csr_matrix, np.ndarray]]:
@@ -322,13 +301,6 @@ def _count_starts(
     texts: Sequence[str], starts: list[int], stop: frozenset[str], vocabulary: pd.Index | None
 ) -> list[tuple[sp.csr_matrix, np.ndarray]]:
     return [_count_batch(texts[start : start + COUNT_BATCH], stop, vocabulary) for start in starts]
-
-
-def _workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not every platform can tell
-        return os.cpu_count() or 1
 
 
 def _count_batch(

@@ -1,0 +1,56 @@
+"""Sharing a job between the machine's cores with forked processes, where that is safe.
+
+Forked processes inherit what the parent prepared (a spawned one would re-run the
+caller's script and need everything pickled). A process running other threads, such
+as the dashboard's server, never forks: a lock held by another thread at the fork
+would stay held in the child.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+Share = TypeVar("Share")
+Result = TypeVar("Result")
+
+
+def fork_workers(limit: int = 4) -> int:
+    """How many processes (this one included) may share a job, at most ``limit``.
+
+    Returns 1 when this process runs other threads or the platform cannot fork.
+    """
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not every platform can tell
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, limit))
+
+
+def map_forked(work: Callable[[Share], list[Result]], shares: Sequence[Share]) -> list[Result]:
+    """``work`` over every share, results concatenated in share order.
+
+    This process does the first share while forked processes do the others; ``work``
+    must be a module-level function reading what it needs from state the caller set
+    before calling (the children inherit it). When a process fails or cannot start,
+    every share is done here instead.
+    """
+    if len(shares) < 2:
+        return [result for share in shares for result in work(share)]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=len(shares) - 1, mp_context=context) as pool:
+            futures = [pool.submit(work, share) for share in shares[1:]]
+            results = list(work(shares[0]))
+            for future in futures:
+                results.extend(future.result())
+        return results
+    except (BrokenProcessPool, OSError):
+        return [result for share in shares for result in work(share)]

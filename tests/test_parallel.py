@@ -1,0 +1,49 @@
+"""Tests of analytics.parallel: when work may fork, and how shares come back."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from analytics import parallel
+from analytics.parallel import fork_workers, map_forked
+
+
+def _tagged(share: list[int]) -> list[tuple[int, int]]:
+    return [(os.getpid(), value * 10) for value in share]
+
+
+def test_fork_workers_is_one_beside_other_threads() -> None:
+    release = threading.Event()
+    server = threading.Thread(target=release.wait)
+    server.start()
+    try:
+        assert fork_workers() == 1
+    finally:
+        release.set()
+        server.join()
+
+
+@pytest.mark.parametrize(("cores", "limit", "expected"), [(8, 4, 4), (2, 4, 2), (1, 4, 1)])
+def test_fork_workers_caps_cores_at_limit(monkeypatch, cores, limit, expected) -> None:
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: set(range(cores)))
+    assert fork_workers(limit) == expected
+
+
+def test_map_forked_concatenates_in_share_order_across_processes() -> None:
+    results = map_forked(_tagged, [[1, 2], [3], [4, 5]])
+    assert [value for _, value in results] == [10, 20, 30, 40, 50]
+    pids = [pid for pid, _ in results]
+    assert pids[0] == pids[1] == os.getpid()  # the first share runs here
+    assert os.getpid() not in pids[2:]
+
+
+def test_map_forked_does_every_share_here_when_processes_fail(monkeypatch) -> None:
+    def broken(*args, **kwargs):
+        raise OSError("no processes")
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", broken)
+    results = map_forked(_tagged, [[1], [2, 3]])
+    assert results == [(os.getpid(), 10), (os.getpid(), 20), (os.getpid(), 30)]
