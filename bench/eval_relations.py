@@ -25,6 +25,7 @@ from analytics.mentions import extract_mentions
 from analytics.relations import (
     ACTOR_KINDS,
     default_lexicon,
+    pair_net,
     pair_summary,
     relations_over_time,
     score_interactions,
@@ -43,20 +44,6 @@ def reuters_briefings(path: Path) -> pd.DataFrame:
     briefings = load_files([path]).briefings
     line = briefings[S.ORIGIN].str.extract(r":line (\d+)$", expand=False).astype(int)
     return briefings.iloc[line.argsort(kind="stable").to_numpy()].reset_index(drop=True)
-
-
-def pair_net(interactions: pd.DataFrame, pair: tuple[str, str], start: str, end: str) -> tuple:
-    """Mean score and count of what happened (not forward-looking) for a pair in [start, end)."""
-    a, b = sorted(pair)
-    dates = interactions[S.DATE]
-    chosen = interactions[
-        (interactions[S.COUNTRY_A] == a)
-        & (interactions[S.COUNTRY_B] == b)
-        & (dates >= pd.Timestamp(start, tz="UTC"))
-        & (dates < pd.Timestamp(end, tz="UTC"))
-        & ~interactions[S.FORWARD_LOOKING]
-    ]
-    return round(float(chosen[S.SCORE].mean()), 3), len(chosen)
 
 
 def bag_of_cues_net(
@@ -130,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for label, pair, start, end in checks:
         net, count = pair_net(interactions, pair, start, end)
+        net = round(net, 3)
         print(f"  {label:22s} net {net:+.3f}  n {count}")
 
     print("\nsame lexicon, no sentence structure (every cue of a sentence naming both)")

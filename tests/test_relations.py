@@ -15,6 +15,7 @@ from analytics import schema as S
 from analytics.errors import InputError
 from analytics.lexicon import Lexicon
 from analytics.relations import (
+    pair_net,
     pair_summary,
     relations_over_time,
     score_interactions,
@@ -647,24 +648,11 @@ def reuters_interactions(reuters_jsonl: Path) -> tuple[pd.DataFrame, pd.DataFram
     return score_interactions(briefings, extract_mentions(briefings)), briefings
 
 
-def _net(interactions: pd.DataFrame, pair: tuple[str, str], start: str, end: str) -> float:
-    a, b = sorted(pair)
-    dates = interactions[S.DATE]
-    chosen = interactions[
-        (interactions[S.COUNTRY_A] == a)
-        & (interactions[S.COUNTRY_B] == b)
-        & (dates >= pd.Timestamp(start, tz="UTC"))
-        & (dates < pd.Timestamp(end, tz="UTC"))
-        & ~interactions[S.FORWARD_LOOKING]
-    ]
-    return float(chosen[S.SCORE].mean())
-
-
 @pytest.mark.eval
 def test_score_interactions_reuters_semiconductor_dispute(reuters_interactions) -> None:
     interactions, _ = reuters_interactions
-    dispute = _net(interactions, ("USA", "JPN"), "1987-03-01", "1987-05-01")
-    june = _net(interactions, ("USA", "JPN"), "1987-06-01", "1987-07-01")
+    dispute = pair_net(interactions, ("USA", "JPN"), "1987-03-01", "1987-05-01")[0]
+    june = pair_net(interactions, ("USA", "JPN"), "1987-06-01", "1987-07-01")[0]
     assert dispute < 0
     assert dispute < june
 
@@ -672,8 +660,8 @@ def test_score_interactions_reuters_semiconductor_dispute(reuters_interactions) 
 @pytest.mark.eval
 def test_score_interactions_reuters_gulf_conflicts(reuters_interactions) -> None:
     interactions, _ = reuters_interactions
-    assert _net(interactions, ("USA", "IRN"), "1987-10-01", "1987-11-01") < 0
-    assert _net(interactions, ("IRN", "IRQ"), "1987-01-01", "1988-01-01") < 0
+    assert pair_net(interactions, ("USA", "IRN"), "1987-10-01", "1987-11-01")[0] < 0
+    assert pair_net(interactions, ("IRN", "IRQ"), "1987-01-01", "1988-01-01")[0] < 0
 
 
 @pytest.mark.eval

@@ -59,6 +59,7 @@ from analytics.dedup import (
     find_duplicates,
     match_added,
     normalise_text,
+    strings_in,
 )
 from analytics.errors import EmptyCorpusError, InputError
 
@@ -1467,11 +1468,7 @@ def mark_added(
         threshold=threshold,
         random_state=random_state,
     )
-    clashing = np.flatnonzero(
-        pc.is_in(
-            arrow_strings(briefings[S.BRIEFING_ID]), value_set=arrow_strings(stored.ids)
-        ).to_numpy(zero_copy_only=False)
-    )
+    clashing = np.flatnonzero(strings_in(briefings[S.BRIEFING_ID], stored.ids))
     exact_pairs = pairs[pairs[EXACT]]
     same_text = set(
         exact_pairs[NEW_POSITION][

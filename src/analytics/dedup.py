@@ -251,6 +251,16 @@ def arrow_strings(texts: pd.Series) -> pa.Array:
     return values
 
 
+def strings_in(values: pd.Series, allowed: pd.Series) -> np.ndarray:
+    """``values.isin(allowed)`` as a boolean array, compared as strings by Arrow's hash set.
+
+    pandas' ``isin`` on string columns walks the allowed values one by one in Python:
+    seconds at 100,000 ids, where this takes milliseconds.
+    """
+    found = pc.is_in(arrow_strings(values), value_set=arrow_strings(allowed))
+    return found.to_numpy(zero_copy_only=False)
+
+
 def _split_words(texts: pd.Series) -> _Words:
     values = arrow_strings(texts)
     if pc.all(pc.string_is_ascii(values)).as_py() in (True, None):

@@ -105,11 +105,7 @@ def load_cues(path: str | Path | None = None) -> pd.DataFrame:
     Raises:
         InputError: when the file is missing or a row breaks a rule of ``validate_cues``.
     """
-    path = Path(path) if path is not None else cues_path()
-    if not path.is_file():
-        raise InputError(f"cue lexicon must be an existing CSV file; got {str(path)!r}")
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return validate_cues(table)
+    return validate_cues(_read_csv(path if path is not None else cues_path(), "cue lexicon"))
 
 
 def load_modifiers(path: str | Path | None = None) -> pd.DataFrame:
@@ -118,11 +114,16 @@ def load_modifiers(path: str | Path | None = None) -> pd.DataFrame:
     Raises:
         InputError: when the file is missing or a row breaks a rule of ``validate_modifiers``.
     """
-    path = Path(path) if path is not None else modifiers_path()
-    if not path.is_file():
-        raise InputError(f"modifier table must be an existing CSV file; got {str(path)!r}")
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = _read_csv(path if path is not None else modifiers_path(), "modifier table")
     return validate_modifiers(table)
+
+
+def _read_csv(path: str | Path, what: str) -> pd.DataFrame:
+    """An editable reference CSV as strings (empty cells stay ""), or a clear error."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{what} must be an existing CSV file; got {str(path)!r}")
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def _row_label(table: pd.DataFrame, position: int) -> str:

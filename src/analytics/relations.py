@@ -1116,6 +1116,31 @@ def relations_over_time(
     )[columns]
 
 
+def pair_net(
+    interactions: pd.DataFrame, pair: Sequence[str], start: str, end: str
+) -> tuple[float, int]:
+    """Mean score and number of reported (not forward-looking) sentences of one pair.
+
+    Parameters:
+        interactions: rows from ``score_interactions``.
+        pair: two ISO3 codes, in any order.
+        start, end: the dates ``[start, end)`` (UTC), e.g. ``"1987-03-01"``.
+
+    Returns:
+        ``(net, count)``; ``net`` is NaN when the pair has no sentence then.
+    """
+    a, b = sorted(pair)
+    dates = interactions[S.DATE]
+    chosen = interactions[
+        (interactions[S.COUNTRY_A] == a)
+        & (interactions[S.COUNTRY_B] == b)
+        & (dates >= pd.Timestamp(start, tz="UTC"))
+        & (dates < pd.Timestamp(end, tz="UTC"))
+        & ~interactions[S.FORWARD_LOOKING].astype(bool)
+    ]
+    return float(chosen[S.SCORE].mean()), len(chosen)
+
+
 def spike_cells(
     tension_share: np.ndarray,
     conflicts: np.ndarray,

@@ -33,6 +33,7 @@ import pyarrow as pa
 
 from analytics import schema as S
 from analytics.artefacts import Artefacts
+from analytics.dedup import strings_in
 from analytics.errors import StoreError
 from analytics.paths import PROJECT_ROOT
 
@@ -499,7 +500,6 @@ def _merge_added(
     tick = time.perf_counter()
     old = previous.artefacts()
     model = previous.topic_model()
-    known = set(old.briefings[S.BRIEFING_ID])
     # mark_duplicates settles id clashes and duplicates across old and new rows alike.
     combined = mark_duplicates(
         pd.concat([old.briefings, loaded.briefings], ignore_index=True),
@@ -509,7 +509,7 @@ def _merge_added(
     report = combined.report.drop_duplicates(subset=["file", "row", "status", "reason"])
     report = report.reset_index(drop=True)
     kept = briefings[S.BRIEFING_ID]
-    new_briefings = briefings[~_isin(briefings[S.BRIEFING_ID], pd.Series(sorted(known)))]
+    new_briefings = briefings[~strings_in(briefings[S.BRIEFING_ID], old.briefings[S.BRIEFING_ID])]
     stages["load"] = time.perf_counter() - tick
 
     new = _process_new(new_briefings, model, progress, stages)
@@ -518,7 +518,7 @@ def _merge_added(
         table = (
             pd.concat([old_table, new_table], ignore_index=True) if len(new_table) else old_table
         )
-        return table[_isin(table[S.BRIEFING_ID], kept)].reset_index(drop=True)
+        return table[strings_in(table[S.BRIEFING_ID], kept)].reset_index(drop=True)
 
     topics = merged(old.topics, new.topics)
     artefacts = Artefacts(
@@ -542,16 +542,6 @@ def _merge_added(
     return store, _summary(
         "incremental", len(briefings), loaded.report, len(added.files), started, stages
     )
-
-
-def _isin(values: pd.Series, allowed: pd.Series) -> np.ndarray:
-    """``values.isin(allowed)`` as a boolean array, hashed by Arrow (fast on long string lists)."""
-    import pyarrow.compute as pc
-
-    from analytics.dedup import arrow_strings
-
-    found = pc.is_in(arrow_strings(values), value_set=arrow_strings(allowed))
-    return found.to_numpy(zero_copy_only=False)
 
 
 def _summary(
