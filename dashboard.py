@@ -66,4 +66,5 @@ with corpus_area:
     st.caption(f"Corpus fingerprint `{corpus.fingerprint}`")
 
 state.publish_view(corpus, filters, extras)
-pages.run()
+with components.one_line_errors(pages.title):
+    pages.run()

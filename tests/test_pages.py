@@ -7,15 +7,20 @@ session upload), so no store or sample corpus is needed.
 from __future__ import annotations
 
 import io
+import tomllib
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit import config
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest, app_test
 from ui_data import build_artefacts
 
+from analytics import views
+from analytics.errors import InputError
 from analytics.ui import cache
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -271,3 +276,71 @@ def test_two_sessions_uploading_different_corpora_each_see_their_own(app):
     third = new_app()
     third.run()
     assert metric(third, "Briefings") == "20"  # a new session sees the bundled corpus
+
+
+def fail_with(error: Exception):
+    """A stand-in for a core function that raises ``error``."""
+
+    def core_function(*args, **kwargs):
+        raise error
+
+    return core_function
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (
+            PermissionError(13, "Permission denied", "/srv/atlas/store/gen-7/meta.json"),
+            "The Overview page stopped on an unexpected error (PermissionError)",
+        ),
+        (
+            InputError("period must be one of day, week, month; got 'decade'"),
+            "Overview: period must be one of day, week, month; got 'decade'",
+        ),
+    ],
+    ids=["unexpected", "analytics-error"],
+)
+def test_page_error_shows_one_line_without_traceback(app, monkeypatch, error, shown):
+    monkeypatch.setattr(views, "briefing_volume", fail_with(error))
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert len(app.error) == 1
+    message = app.error[0].value
+    assert message.startswith(shown)
+    assert "/srv" not in message and "Traceback" not in message
+    assert metric(app, "Briefings") == "20"  # what the page drew before the error stays
+
+
+def project_client_config() -> dict:
+    with (ROOT / ".streamlit" / "config.toml").open("rb") as handle:
+        return dict(tomllib.load(handle)["client"])
+
+
+@pytest.fixture
+def project_config() -> Iterator[None]:
+    """Apply the project's ``[client]`` settings, as ``streamlit run`` does, then restore."""
+    settings = project_client_config()
+    previous = {name: config.get_option(f"client.{name}") for name in settings}
+    for name, value in settings.items():
+        config.set_option(f"client.{name}", value)
+    yield
+    for name, value in previous.items():
+        config.set_option(f"client.{name}", value)
+
+
+def test_config_hides_error_details_and_table_toolbar_downloads():
+    client = project_client_config()
+    # "type": an uncaught error shows its type only (no message, traceback or path).
+    assert client["showErrorDetails"] == "type"
+    # The toolbar's own "Download as CSV" writes =HYPERLINK(...) cells unneutralised.
+    assert client["disableDataExport"] is True
+
+
+def test_uncaught_error_outside_a_page_shows_no_traceback(app, monkeypatch, project_config):
+    monkeypatch.setattr(cache, "corpus_extras", fail_with(OSError("disk error at /srv/atlas")))
+    app.run()
+    assert len(app.exception) == 1
+    shown = app.exception[0]
+    assert shown.stack_trace == []
+    assert "/srv" not in shown.message
