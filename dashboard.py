@@ -60,6 +60,11 @@ if corpus is None:
     st.stop()
 
 extras = cache.corpus_extras(corpus)
+state.follow_corpus(
+    corpus.fingerprint,
+    extras.options,
+    "your upload" if corpus is cache.uploaded_artefacts() else "the bundled corpus",
+)
 filters = state.sidebar_filters(extras.options, filter_area)
 with corpus_area:
     components.provenance_toggle()

@@ -10,6 +10,7 @@ import io
 import tomllib
 import zipfile
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -344,3 +345,51 @@ def test_uncaught_error_outside_a_page_shows_no_traceback(app, monkeypatch, proj
     shown = app.exception[0]
     assert shown.stack_trace == []
     assert "/srv" not in shown.message
+
+
+def test_upload_with_a_wider_range_resets_the_date_filter(app, downloads):
+    # The bundled test corpus runs from 2026-01-05 to 2026-06-25; the upload reaches
+    # beyond it on both sides, and only two of its six briefings fall inside it.
+    texts = sorted(UPLOADS.glob("*.txt"))
+    days = ["2025-06-01", "2025-11-15", "2026-02-01", "2026-04-10", "2026-08-30", "2026-09-09"]
+    files = {
+        f"{day}_{path.name[11:]}": path.read_bytes() for day, path in zip(days, texts, strict=True)
+    }
+    app.run()
+    assert app.date_input(key="dates").value == (date(2026, 1, 5), date(2026, 6, 25))
+    upload = ("briefings.zip", zipped(files), "application/zip")
+    app.get("file_uploader")[0].set_value(upload).run()
+    downloads.clear()
+    app.button[0].click().run()
+    assert not app.exception
+    assert any("Loaded 6 briefings" in s.value for s in app.success)
+    assert metric(app, "Briefings") == "6"
+    assert app.date_input(key="dates").value == (date(2025, 6, 1), date(2026, 9, 9))
+    assert any("2025-06-01 to 2026-09-09" in i.value for i in app.info)
+    provenance = downloads[next(n for n in downloads if n.startswith("briefings-per-month"))]
+    header = [line for line in provenance.decode("utf-8").splitlines() if line.startswith("#")]
+    # The upload's own range, not the stale one of the bundled corpus.
+    assert [line for line in header if line.startswith("# filter")] == [
+        "# filter end: 2026-09-09",
+        "# filter start: 2025-06-01",
+    ]
+    # Back to the bundled corpus: its own whole range again.
+    app.radio(key=cache.SOURCE_KEY).set_value(cache.SAMPLE).run()
+    assert not app.exception
+    assert metric(app, "Briefings") == "20"
+    assert app.date_input(key="dates").value == (date(2026, 1, 5), date(2026, 6, 25))
+
+
+def test_upload_drops_filter_values_it_does_not_have_with_a_notice(app):
+    app.run()
+    app.multiselect(key="country").set_value(["TWN", "JPN"]).run()
+    app.multiselect(key="topic").set_value([0]).run()
+    files = {path.name: path.read_bytes() for path in sorted(UPLOADS.glob("*.txt"))}
+    app.get("file_uploader")[0].set_value(("b.zip", zipped(files), "application/zip")).run()
+    app.button[0].click().run()
+    assert not app.exception
+    assert app.multiselect(key="country").value == ["JPN"]  # Taiwan is not in the upload
+    assert app.multiselect(key="topic").value == []
+    notice = " ".join(i.value for i in app.info)
+    assert "Dropped filter values it does not have: countries 'TWN'; topics (1 chosen" in notice
+    assert metric(app, "Briefings") == "1"  # the upload's one briefing naming Japan
