@@ -60,10 +60,16 @@ if corpus is None:
     st.stop()
 
 extras = cache.corpus_extras(corpus)
+state.follow_corpus(
+    corpus.fingerprint,
+    extras.options,
+    "your upload" if corpus is cache.uploaded_artefacts() else "the bundled corpus",
+)
 filters = state.sidebar_filters(extras.options, filter_area)
 with corpus_area:
     components.provenance_toggle()
     st.caption(f"Corpus fingerprint `{corpus.fingerprint}`")
 
 state.publish_view(corpus, filters, extras)
-pages.run()
+with components.one_line_errors(pages.title):
+    pages.run()

@@ -261,3 +261,27 @@ def test_selecting_a_network_edge_shows_its_evidence(server, browser):
         assert not blocked
     finally:
         page.close()
+
+
+def test_table_toolbar_offers_no_unneutralised_csv_download(server, browser):
+    # The toolbar's own CSV export writes =HYPERLINK(...) cells as they are; the app's
+    # formula-safe download button under each table is the way to export.
+    blocked: list[str] = []
+    page = offline_page(browser, blocked)
+    try:
+        page.goto(f"{server}/briefings")
+        settle(page)
+        table = page.locator('[data-testid="stDataFrame"]').first
+        table.scroll_into_view_if_needed()
+        table.hover()
+        toolbar = page.locator('[data-testid="stElementToolbar"]').first
+        toolbar.wait_for(state="visible", timeout=30_000)
+        labels = [
+            button.get_attribute("aria-label") or button.inner_text()
+            for button in toolbar.locator("button").all()
+        ]
+        assert any("Search" in label for label in labels), labels  # the toolbar is there
+        assert not any("Download" in label for label in labels), labels
+        assert page.get_by_role("button", name="Download CSV").count() >= 1
+    finally:
+        page.close()

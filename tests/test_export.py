@@ -20,8 +20,20 @@ from analytics.export import export_name, neutralise_formulas, provenance_lines,
         ("@cmd", "'@cmd"),
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
+        ("\nx", "'\nx"),
+        ("\uff1d1+1", "'\uff1d1+1"),
+        ("\uff0bcmd", "'\uff0bcmd"),
+        ("\uff0d2", "'\uff0d2"),
+        ("\uff20cmd", "'\uff20cmd"),
+        (" =1+1", "' =1+1"),
+        ("  +cmd", "'  +cmd"),
+        ("\u3000\uff1d1", "'\u3000\uff1d1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("\n\n@x", "'\n\n@x"),
+        (" plain", " plain"),
         ("plain", "plain"),
         ("a=b", "a=b"),
+        ("Desk\r=1+1", "Desk\r=1+1"),
         ("", ""),
     ],
     ids=[
@@ -31,8 +43,20 @@ from analytics.export import export_name, neutralise_formulas, provenance_lines,
         "at",
         "tab",
         "carriage-return",
+        "line-feed",
+        "fullwidth-equals",
+        "fullwidth-plus",
+        "fullwidth-minus",
+        "fullwidth-at",
+        "space-then-equals",
+        "spaces-then-plus",
+        "ideographic-space-then-fullwidth-equals",
+        "carriage-return-then-equals",
+        "line-feeds-then-at",
+        "space-then-text",
         "plain",
         "inner-equals",
+        "inner-carriage-return",
         "empty",
     ],
 )
@@ -55,6 +79,66 @@ def test_neutralise_formulas_covers_string_dtype_and_headers():
     safe = neutralise_formulas(frame)
     assert list(safe.columns) == ["'=bad"]
     assert list(safe["'=bad"]) == ["'=1", "ok"]
+
+
+def test_neutralise_formulas_covers_categorical_text():
+    frame = pd.DataFrame({"label": pd.Categorical(["=1+1", "ok", "=1+1"])})
+    safe = neutralise_formulas(frame)
+    assert list(safe["label"]) == ["'=1+1", "ok", "'=1+1"]
+
+
+# Each case: one text cell, then the exact bytes to_csv writes (header "cell").
+CSV_CASES = [
+    ("Desk\r=1+1", b'cell\n"Desk\r=1+1"\n'),
+    ("Desk\n=1+1", b'cell\n"Desk\n=1+1"\n'),
+    ("Desk\r\n=1+1", b'cell\n"Desk\r\n=1+1"\n'),
+    ("\r=1+1", b'cell\n"\'\r=1+1"\n'),
+    ("\n=1+1", b'cell\n"\'\n=1+1"\n'),
+    ("\t=1+1", b"cell\n'\t=1+1\n"),
+    ('=HYPERLINK("http://x")', b'cell\n"\'=HYPERLINK(""http://x"")"\n'),
+    ("+cmd|' /C calc'!A0", b"cell\n'+cmd|' /C calc'!A0\n"),
+    ("\uff1d1+1", "cell\n'\uff1d1+1\n".encode()),
+    ("\uff0b1", "cell\n'\uff0b1\n".encode()),
+    ("\uff0d1", "cell\n'\uff0d1\n".encode()),
+    ("\uff20SUM(A1)", "cell\n'\uff20SUM(A1)\n".encode()),
+    (" =1+1", b"cell\n' =1+1\n"),
+    ('a,"b"\r', b'cell\n"a,""b""\r"\n'),
+    ("plain", b"cell\nplain\n"),
+]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    CSV_CASES,
+    ids=[
+        "carriage-return-inside",
+        "line-feed-inside",
+        "crlf-inside",
+        "leading-carriage-return-formula",
+        "leading-line-feed-formula",
+        "leading-tab-formula",
+        "hyperlink-with-quotes",
+        "plus-cmd",
+        "fullwidth-equals",
+        "fullwidth-plus",
+        "fullwidth-minus",
+        "fullwidth-at",
+        "space-then-equals",
+        "comma-quotes-and-trailing-carriage-return",
+        "plain",
+    ],
+)
+def test_to_csv_bytes_are_safe_for_spreadsheets(cell, expected):
+    assert to_csv(pd.DataFrame({"cell": [cell]})) == expected
+
+
+def test_to_csv_keeps_rows_apart_when_cells_hold_line_breaks():
+    frame = pd.DataFrame({"desk": ["Desk\r=1+1", "Asia"], "n": [1, 2]})
+    data = to_csv(frame, provenance=["# Briefing Atlas export"])
+    assert data == b'# Briefing Atlas export\ndesk,n\n"Desk\r=1+1",1\nAsia,2\n'
+    back = pd.read_csv(io.BytesIO(data), comment="#")
+    assert list(back["desk"]) == ["Desk\r=1+1", "Asia"]
+    assert list(back["n"]) == [1, 2]
 
 
 def test_to_csv_writes_every_row_without_cap():

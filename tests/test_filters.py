@@ -19,9 +19,11 @@ from analytics import schema as S
 from analytics.errors import InputError
 from analytics.filters import (
     FilteredCorpus,
+    FilterOptions,
     Filters,
     LazyLookups,
     apply_filters,
+    carry_selection,
     filter_options,
     index_corpus,
     select_briefing_ids,
@@ -259,3 +261,40 @@ def test_lazy_lookups_build_each_array_once_on_first_use():
     assert (list(lookups), len(lookups)) == (["a"], 1)
     with pytest.raises(KeyError, match="b"):
         lookups["b"]
+
+
+NEW_CORPUS = FilterOptions(
+    first_day=date(2025, 6, 1),
+    last_day=date(2026, 9, 9),
+    countries={"JPN": "Japan", "KOR": "South Korea"},
+    topics={0: "ports", 1: "trade"},
+    sources=("Wire",),
+    sections=(S.HAPPENING,),
+)
+
+
+@pytest.mark.parametrize(
+    ("chosen", "countries", "sources", "section", "dropped"),
+    [
+        ({}, (), (), None, ()),
+        ({"countries": ["KOR", "TWN", "JPN"]}, ("KOR", "JPN"), (), None, ("countries 'TWN'",)),
+        (
+            {"topics": [0, 3], "sources": ["Atlas Daily", "Wire"]},
+            (),
+            ("Wire",),
+            None,
+            ("topics (2 chosen; each corpus has its own)", "sources 'Atlas Daily'"),
+        ),
+        ({"section": S.HAPPENING}, (), (), S.HAPPENING, ()),
+        ({"section": S.NEXT}, (), (), None, (f"section {S.NEXT!r}",)),
+    ],
+    ids=["nothing-chosen", "unknown-country", "topics-and-source", "section-kept", "section-lost"],
+)
+def test_carry_selection_keeps_what_the_new_corpus_has(
+    chosen, countries, sources, section, dropped
+):
+    carried = carry_selection(NEW_CORPUS, **chosen)
+    assert carried.countries == countries
+    assert carried.sources == sources
+    assert carried.section == section
+    assert carried.dropped == dropped

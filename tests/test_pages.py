@@ -7,15 +7,21 @@ session upload), so no store or sample corpus is needed.
 from __future__ import annotations
 
 import io
+import tomllib
 import zipfile
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
+from streamlit import config
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest, app_test
 from ui_data import build_artefacts
 
+from analytics import views
+from analytics.errors import InputError
 from analytics.ui import cache
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -271,3 +277,119 @@ def test_two_sessions_uploading_different_corpora_each_see_their_own(app):
     third = new_app()
     third.run()
     assert metric(third, "Briefings") == "20"  # a new session sees the bundled corpus
+
+
+def fail_with(error: Exception):
+    """A stand-in for a core function that raises ``error``."""
+
+    def core_function(*args, **kwargs):
+        raise error
+
+    return core_function
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (
+            PermissionError(13, "Permission denied", "/srv/atlas/store/gen-7/meta.json"),
+            "The Overview page stopped on an unexpected error (PermissionError)",
+        ),
+        (
+            InputError("period must be one of day, week, month; got 'decade'"),
+            "Overview: period must be one of day, week, month; got 'decade'",
+        ),
+    ],
+    ids=["unexpected", "analytics-error"],
+)
+def test_page_error_shows_one_line_without_traceback(app, monkeypatch, error, shown):
+    monkeypatch.setattr(views, "briefing_volume", fail_with(error))
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert len(app.error) == 1
+    message = app.error[0].value
+    assert message.startswith(shown)
+    assert "/srv" not in message and "Traceback" not in message
+    assert metric(app, "Briefings") == "20"  # what the page drew before the error stays
+
+
+def project_client_config() -> dict:
+    with (ROOT / ".streamlit" / "config.toml").open("rb") as handle:
+        return dict(tomllib.load(handle)["client"])
+
+
+@pytest.fixture
+def project_config() -> Iterator[None]:
+    """Apply the project's ``[client]`` settings, as ``streamlit run`` does, then restore."""
+    settings = project_client_config()
+    previous = {name: config.get_option(f"client.{name}") for name in settings}
+    for name, value in settings.items():
+        config.set_option(f"client.{name}", value)
+    yield
+    for name, value in previous.items():
+        config.set_option(f"client.{name}", value)
+
+
+def test_config_hides_error_details_and_table_toolbar_downloads():
+    client = project_client_config()
+    # "type": an uncaught error shows its type only (no message, traceback or path).
+    assert client["showErrorDetails"] == "type"
+    # The toolbar's own "Download as CSV" writes =HYPERLINK(...) cells unneutralised.
+    assert client["disableDataExport"] is True
+
+
+def test_uncaught_error_outside_a_page_shows_no_traceback(app, monkeypatch, project_config):
+    monkeypatch.setattr(cache, "corpus_extras", fail_with(OSError("disk error at /srv/atlas")))
+    app.run()
+    assert len(app.exception) == 1
+    shown = app.exception[0]
+    assert shown.stack_trace == []
+    assert "/srv" not in shown.message
+
+
+def test_upload_with_a_wider_range_resets_the_date_filter(app, downloads):
+    # The bundled test corpus runs from 2026-01-05 to 2026-06-25; the upload reaches
+    # beyond it on both sides, and only two of its six briefings fall inside it.
+    texts = sorted(UPLOADS.glob("*.txt"))
+    days = ["2025-06-01", "2025-11-15", "2026-02-01", "2026-04-10", "2026-08-30", "2026-09-09"]
+    files = {
+        f"{day}_{path.name[11:]}": path.read_bytes() for day, path in zip(days, texts, strict=True)
+    }
+    app.run()
+    assert app.date_input(key="dates").value == (date(2026, 1, 5), date(2026, 6, 25))
+    upload = ("briefings.zip", zipped(files), "application/zip")
+    app.get("file_uploader")[0].set_value(upload).run()
+    downloads.clear()
+    app.button[0].click().run()
+    assert not app.exception
+    assert any("Loaded 6 briefings" in s.value for s in app.success)
+    assert metric(app, "Briefings") == "6"
+    assert app.date_input(key="dates").value == (date(2025, 6, 1), date(2026, 9, 9))
+    assert any("2025-06-01 to 2026-09-09" in i.value for i in app.info)
+    provenance = downloads[next(n for n in downloads if n.startswith("briefings-per-month"))]
+    header = [line for line in provenance.decode("utf-8").splitlines() if line.startswith("#")]
+    # The upload's own range, not the stale one of the bundled corpus.
+    assert [line for line in header if line.startswith("# filter")] == [
+        "# filter end: 2026-09-09",
+        "# filter start: 2025-06-01",
+    ]
+    # Back to the bundled corpus: its own whole range again.
+    app.radio(key=cache.SOURCE_KEY).set_value(cache.SAMPLE).run()
+    assert not app.exception
+    assert metric(app, "Briefings") == "20"
+    assert app.date_input(key="dates").value == (date(2026, 1, 5), date(2026, 6, 25))
+
+
+def test_upload_drops_filter_values_it_does_not_have_with_a_notice(app):
+    app.run()
+    app.multiselect(key="country").set_value(["TWN", "JPN"]).run()
+    app.multiselect(key="topic").set_value([0]).run()
+    files = {path.name: path.read_bytes() for path in sorted(UPLOADS.glob("*.txt"))}
+    app.get("file_uploader")[0].set_value(("b.zip", zipped(files), "application/zip")).run()
+    app.button[0].click().run()
+    assert not app.exception
+    assert app.multiselect(key="country").value == ["JPN"]  # Taiwan is not in the upload
+    assert app.multiselect(key="topic").value == []
+    notice = " ".join(i.value for i in app.info)
+    assert "Dropped filter values it does not have: countries 'TWN'; topics (1 chosen" in notice
+    assert metric(app, "Briefings") == "1"  # the upload's one briefing naming Japan

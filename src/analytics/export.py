@@ -1,10 +1,13 @@
 """Tables to CSV an analyst can open safely, with where the numbers came from.
 
 Every export holds exactly the rows given (no cap). Text cells that a
-spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a
-tab or a carriage return) are prefixed with a single quote. An optional header
-of ``# `` comment lines records the filters, the corpus fingerprint, the
-reference-table and model versions, and the time of export.
+spreadsheet would run as a formula are prefixed with a single quote: those
+starting with ``=``, ``+``, ``-``, ``@`` or their fullwidth forms (``＝ ＋ － ＠``),
+also after leading spaces or line breaks, and those starting with a tab, a
+carriage return or a line feed. Any field holding a carriage return or a line
+feed is quoted, so a spreadsheet never starts a new row inside a cell. An
+optional header of ``# `` comment lines records the filters, the corpus
+fingerprint, the reference-table and model versions, and the time of export.
 """
 
 from __future__ import annotations
@@ -14,25 +17,39 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+# Characters that start a formula in Excel, LibreOffice or Google Sheets; spreadsheets
+# with East Asian input read the fullwidth forms as their ASCII twins.
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# A cell starting with one of these is prefixed whatever follows: spreadsheets trim or
+# split on them, and what comes after may be a formula start.
+CONTROL_STARTS: tuple[str, ...] = ("\t", "\r", "\n")
 
 
 def _neutralise_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    # lstrip: spreadsheets trim leading blanks before deciding a cell is a formula.
+    if isinstance(value, str) and (
+        value.startswith(CONTROL_STARTS) or value.lstrip().startswith(FORMULA_STARTS)
+    ):
         return "'" + value
     return value
+
+
+def _is_text(series: pd.Series) -> bool:
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return _is_text(pd.Series(dtype.categories))
+    return pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells cannot start a spreadsheet formula.
 
-    Only text (object or string) columns change; numbers keep their sign. Column
-    names are neutralised too, since they become the header row.
+    Only text (object, string or categorical text) columns change; numbers keep
+    their sign. Column names are neutralised too, since they become the header row.
     """
     safe = frame.copy()
     for column in safe.columns:
-        dtype = safe[column].dtype
-        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+        if _is_text(safe[column]):
             safe[column] = safe[column].map(_neutralise_cell, na_action="ignore")
     safe.columns = [_neutralise_cell(str(c)) for c in safe.columns]
     return safe
@@ -77,6 +94,22 @@ def provenance_lines(
     return lines
 
 
+def _quote_line_breaks(frame: pd.DataFrame) -> str:
+    """``frame`` as CSV text: ``\\n`` row ends, fields holding ``\\r`` or ``\\n`` quoted.
+
+    Python's csv writer (3.11) quotes only the characters of its own line terminator, so
+    with ``\\n`` row ends a lone ``\\r`` stayed bare and a spreadsheet started a new row
+    there. Written with ``\\r\\n`` row ends, both characters force quotes; the row ends are
+    then turned back into ``\\n``. They are the ``\\r\\n`` outside quotes: with minimal
+    quoting only quoted fields contain ``"``, so splitting on ``"`` leaves the text
+    outside quotes at the even positions.
+    """
+    text = frame.to_csv(index=False, lineterminator="\r\n")
+    pieces = text.split('"')
+    pieces[::2] = [piece.replace("\r\n", "\n") for piece in pieces[::2]]
+    return '"'.join(pieces)
+
+
 def to_csv(frame: pd.DataFrame, *, provenance: list[str] | None = None) -> bytes:
     """Encode ``frame`` as UTF-8 CSV with formulas neutralised and an optional header.
 
@@ -85,9 +118,9 @@ def to_csv(frame: pd.DataFrame, *, provenance: list[str] | None = None) -> bytes
         provenance: comment lines from ``provenance_lines`` written before the header.
 
     Returns:
-        The CSV bytes (``\\n`` line endings).
+        The CSV bytes (``\\n`` row ends; fields holding a line break are quoted).
     """
-    body = neutralise_formulas(frame).to_csv(index=False, lineterminator="\n")
+    body = _quote_line_breaks(neutralise_formulas(frame))
     header = "".join(f"{line}\n" for line in provenance or [])
     return (header + body).encode("utf-8")
 

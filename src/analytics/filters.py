@@ -140,6 +140,57 @@ def split_known(values: Iterable[Any], known: Iterable[Any]) -> tuple[list[Any],
     return kept, unknown
 
 
+@dataclass(frozen=True)
+class CarriedSelection:
+    """A selection moved onto another corpus: what still applies there, what was dropped.
+
+    Attributes:
+        countries, sources: the chosen values the new corpus has, in their order.
+        section: the chosen section, or ``None`` when the new corpus lacks it.
+        dropped: one phrase per kind of dropped value, e.g. ``"countries 'ATA'"``.
+    """
+
+    countries: tuple[str, ...]
+    sources: tuple[str, ...]
+    section: str | None
+    dropped: tuple[str, ...]
+
+
+def carry_selection(
+    options: FilterOptions,
+    *,
+    countries: Iterable[str] = (),
+    topics: Iterable[int] = (),
+    sources: Iterable[str] = (),
+    section: str | None = None,
+) -> CarriedSelection:
+    """Keep the chosen values that exist in a corpus with ``options``; name the rest.
+
+    Topics are always dropped: topic ids number one corpus' fitted topics, so the
+    same id means another topic in another corpus. Dates are not carried: a new
+    corpus is shown over its whole range.
+    """
+    kept_countries, lost_countries = split_known(countries, options.countries)
+    kept_sources, lost_sources = split_known(sources, options.sources)
+    lost_topics = list(topics)
+    dropped = []
+    if lost_countries:
+        dropped.append("countries " + ", ".join(repr(c) for c in lost_countries))
+    if lost_topics:
+        dropped.append(f"topics ({len(lost_topics)} chosen; each corpus has its own)")
+    if lost_sources:
+        dropped.append("sources " + ", ".join(repr(s) for s in lost_sources))
+    kept_section = section if section in options.sections else None
+    if section is not None and kept_section is None:
+        dropped.append(f"section {section!r}")
+    return CarriedSelection(
+        countries=tuple(kept_countries),
+        sources=tuple(kept_sources),
+        section=kept_section,
+        dropped=tuple(dropped),
+    )
+
+
 def _utc_days(dates: pd.Series) -> pd.Series:
     stamps = pd.to_datetime(dates, utc=True)
     return stamps.dt.date

@@ -8,15 +8,20 @@ not interpret Markdown), so ``<script>`` or ``**bold**`` in a briefing stay lite
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Literal
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analytics.errors import AnalyticsError
 from analytics.export import export_name, provenance_lines, to_csv
 from analytics.ui.state import View
+
+_LOG = logging.getLogger(__name__)
 
 # plotly.js fetches its world outline from here instead of a CDN; the files are
 # served by Streamlit's static serving from ./static (see .streamlit/config.toml).
@@ -70,6 +75,29 @@ MARK_STYLES = {
     "country": "background:#dbe9f6;border-radius:3px;padding:0 2px;",
     "cue": "background:#fde2c8;border-bottom:2px solid #c0392b;border-radius:3px;padding:0 2px;",
 }
+
+
+@contextmanager
+def one_line_errors(page_title: str) -> Iterator[None]:
+    """Show an error escaping a page as one ``st.error`` line, never a traceback.
+
+    Our own errors (``AnalyticsError``) are written for the analyst and shown as they
+    are. Any other error is named by its type only: its message may hold server paths
+    or file contents. Its traceback goes to the server log. What the page drew
+    before the error stays on screen.
+    """
+    try:
+        yield
+    except AnalyticsError as error:
+        st.error(f"{page_title}: {error}", icon=":material/error:")
+    except Exception as error:
+        _LOG.exception("The %s page failed", page_title)
+        st.error(
+            f"The {page_title} page stopped on an unexpected error "
+            f"({type(error).__name__}); the details are in the server log. "
+            "Try other filters or reload the page.",
+            icon=":material/error:",
+        )
 
 
 def chart(fig: go.Figure, *, key: str, selectable: bool = False) -> dict | None:

@@ -17,7 +17,14 @@ import streamlit as st
 
 from analytics import schema as S
 from analytics.artefacts import Artefacts
-from analytics.filters import PERIODS, FilteredCorpus, FilterOptions, Filters, split_known
+from analytics.filters import (
+    PERIODS,
+    FilteredCorpus,
+    FilterOptions,
+    Filters,
+    carry_selection,
+    split_known,
+)
 from analytics.views import CorpusFigures
 
 # URL parameter names (also the widget keys), declared once with their help text.
@@ -40,6 +47,8 @@ SECTION_NAMES: dict[str, str] = {
 }
 ALL_SECTIONS = "All sections"
 VIEW_KEY = "_atlas_view"
+# Fingerprint of the corpus the sidebar filters were last drawn for.
+FILTERS_CORPUS_KEY = "_atlas_filters_corpus"
 _REROUTED_KEY = "_atlas_rerouted"
 
 
@@ -102,6 +111,51 @@ def _check_url(options: FilterOptions, labels: dict[str, list[str]]) -> list[str
                 f"({options.first_day} to {options.last_day}): {value!r}."
             )
     return notices
+
+
+def follow_corpus(fingerprint: str, options: FilterOptions, corpus_name: str) -> None:
+    """Fit the filters to the session's corpus when it changed since the last run.
+
+    Without this, an upload (or the switch back to the bundled corpus) kept the
+    previous corpus' date range and silently hid briefings. On a change the dates
+    cover the new corpus' whole range, chosen countries, sources and section it
+    lacks are dropped, topics are cleared (their ids belong to one corpus), and an
+    ``st.info`` in the main area says so. Call it before ``sidebar_filters``.
+
+    Parameters:
+        fingerprint: the content hash of the corpus about to be shown.
+        options: that corpus' filter options.
+        corpus_name: how the notice names the corpus, e.g. "your upload".
+    """
+    previous = st.session_state.get(FILTERS_CORPUS_KEY)
+    st.session_state[FILTERS_CORPUS_KEY] = fingerprint
+    if previous is None or previous == fingerprint:
+        return
+    carried = carry_selection(
+        options,
+        countries=st.session_state.get("country") or (),
+        topics=st.session_state.get("topic") or (),
+        sources=st.session_state.get("source") or (),
+        section=st.session_state.get("section"),
+    )
+    # Assigned before the widgets are drawn, these win over the values the browser
+    # sends back and update the URL.
+    if options.first_day is not None and options.last_day is not None:
+        st.session_state["dates"] = (options.first_day, options.last_day)
+        notice = (
+            f"Showing {corpus_name}: the date filter now covers its whole range, "
+            f"{options.first_day} to {options.last_day}."
+        )
+    else:
+        st.session_state.pop("dates", None)
+        notice = f"Showing {corpus_name}: it has no dated briefings, so no date filter."
+    st.session_state["country"] = list(carried.countries)
+    st.session_state["topic"] = []
+    st.session_state["source"] = list(carried.sources)
+    st.session_state["section"] = carried.section
+    if carried.dropped:
+        notice += " Dropped filter values it does not have: " + "; ".join(carried.dropped) + "."
+    st.info(notice, icon=":material/filter_alt:")
 
 
 def sidebar_filters(options: FilterOptions, area: Any = None) -> Filters:
