@@ -1,0 +1,116 @@
+"""Draw the texts of the relations development set (seeded, reproducible).
+
+    python bench/relations_dev/draw.py [--shared ../shared] [--texts-out DIR]
+
+Writes ``bench/relations_dev/selection.csv`` (id, corpus, date, countries found, split)
+and, with ``--texts-out``, the drawn texts as JSONL batches to read while labelling (kept
+outside the repository: the shared corpora's text is never copied into the project).
+
+The draw: 400 Wikipedia current-events summaries spread over every year of
+``wce-dev.jsonl`` (three quarters among texts naming two or more countries, so most can
+hold a relation or show two countries that are not related; a quarter from all texts),
+70 Reuters-21578 articles of at most 150 words naming two or more countries, and 40
+briefings of the bundled sample corpus. Each text goes to ``tune`` or ``test`` by one
+seeded draw, half each within every corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analytics.briefings import load_corpus_with_report
+from analytics.mentions import extract_mentions
+from analytics.paths import sample_corpus_dir
+
+HERE = Path(__file__).resolve().parent
+SEED = 20261204
+N_WCE, N_REUTERS, N_SAMPLE = 400, 70, 40
+
+
+def _countries(briefings: pd.DataFrame) -> pd.Series:
+    mentions = extract_mentions(briefings)
+    counts = mentions.groupby("briefing_id")["iso3"].nunique()
+    return briefings["briefing_id"].map(counts).fillna(0).astype(int)
+
+
+def _spread_over_years(table: pd.DataFrame, n: int, rng: np.random.Generator) -> pd.DataFrame:
+    """``n`` rows, as even across years as the years' sizes allow."""
+    years = table["date"].astype(str).str[:4]
+    groups = {year: rows.index.to_numpy() for year, rows in table.groupby(years)}
+    share = {year: n // len(groups) for year in groups}
+    for year in sorted(groups, key=lambda y: -len(groups[y]))[: n - sum(share.values())]:
+        share[year] += 1
+    picked: list[int] = []
+    spare = 0
+    for year in sorted(groups, key=lambda y: len(groups[y])):
+        want = share[year] + spare
+        take = min(want, len(groups[year]))
+        spare = want - take
+        picked += list(rng.choice(groups[year], size=take, replace=False))
+    return table.loc[picked]
+
+
+def select(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(SEED)
+    wce = pd.read_json(shared / "corpora/wikipedia-current-events/wce-dev.jsonl", lines=True)
+    wce = wce.rename(columns={"id": "briefing_id"})
+    wce["n_countries"] = _countries(wce[["briefing_id", "text"]].assign(date=pd.NaT))
+    multi = wce[wce["n_countries"] >= 2]
+    n_multi = N_WCE * 3 // 4
+    chosen_multi = _spread_over_years(multi, n_multi, rng)
+    rest = wce.drop(index=chosen_multi.index)
+    chosen_any = _spread_over_years(rest, N_WCE - n_multi, rng)
+    wce_rows = pd.concat([chosen_multi, chosen_any]).assign(corpus="wce")
+
+    reuters = load_corpus_with_report([shared / "corpora/reuters21578/reuters.jsonl"]).briefings
+    reuters = reuters[reuters["text"].str.split().str.len() <= 150].reset_index(drop=True)
+    reuters["n_countries"] = _countries(reuters)
+    candidates = reuters[reuters["n_countries"] >= 2]
+    reuters_rows = candidates.loc[rng.choice(candidates.index, N_REUTERS, replace=False)]
+    reuters_rows = reuters_rows.assign(corpus="reuters")
+
+    sample = load_corpus_with_report([sample_corpus_dir()]).briefings
+    sample["n_countries"] = _countries(sample)
+    sample_rows = sample.loc[rng.choice(sample.index, N_SAMPLE, replace=False)]
+    sample_rows = sample_rows.assign(corpus="sample")
+
+    rows = pd.concat([wce_rows, reuters_rows, sample_rows], ignore_index=True)
+    rows["date"] = pd.to_datetime(rows["date"], utc=True).dt.strftime("%Y-%m-%d")
+    split = np.empty(len(rows), dtype=object)
+    for _, members in rows.groupby("corpus").groups.items():
+        order = rng.permutation(np.asarray(members))
+        split[order[: len(order) // 2]] = "tune"
+        split[order[len(order) // 2 :]] = "test"
+    rows["split"] = split
+    columns = ["briefing_id", "corpus", "date", "n_countries", "split"]
+    return rows[columns].rename(columns={"briefing_id": "id"}), rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=HERE.parents[2] / "shared")
+    parser.add_argument("--texts-out", type=Path)
+    args = parser.parse_args()
+    selection, rows = select(args.shared)
+    selection.to_csv(HERE / "selection.csv", index=False)
+    print(selection.groupby(["corpus", "split"]).size().to_string())
+    if args.texts_out:
+        args.texts_out.mkdir(parents=True, exist_ok=True)
+        with open(args.texts_out / "texts.jsonl", "w", encoding="utf-8") as handle:
+            for row in rows.itertuples(index=False):
+                record = {
+                    "id": row.briefing_id,
+                    "corpus": row.corpus,
+                    "date": row.date,
+                    "text": row.text,
+                }
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
