@@ -20,7 +20,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+from sklearn.feature_extraction.text import (
+    ENGLISH_STOP_WORDS,
+    CountVectorizer,
+    TfidfTransformer,
+)
 
 from analytics.errors import InputError
 from analytics.parallel import fork_workers, map_forked
@@ -356,25 +360,35 @@ def _limit_terms(
     return sp.csr_matrix(counts[:, kept]), terms[kept]
 
 
+def _tfidf_transformer() -> TfidfTransformer:
+    """The TF-IDF weighting of every topic model.
+
+    Sublinear tf (``1 + ln tf``) keeps a word repeated in one long article from
+    dominating it; smoothed idf ``ln((1 + n) / (1 + df)) + 1``; rows of unit L2 norm.
+    """
+    return TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True)
+
+
 def inverse_document_frequency(counts: sp.csr_matrix) -> np.ndarray:
     """Smoothed IDF ``ln((1 + n) / (1 + df)) + 1`` of every column of ``counts``."""
-    n_docs = counts.shape[0]
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    return np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+    return _tfidf_transformer().fit(counts).idf_
 
 
 def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     """Sublinear TF-IDF rows with unit L2 norm (an empty row stays zero).
 
-    Sublinear tf (``1 + ln tf``) keeps a word repeated in one long article from
-    dominating it.
+    Parameters:
+        counts: texts x terms counts.
+        idf: one weight per term, from ``inverse_document_frequency`` on the fitted
+            corpus (a fitted topic model keeps it, so new texts are weighted alike).
+
+    Returns:
+        A float64 CSR matrix with the non-zero cells of ``counts``.
     """
-    weights = counts.astype(np.float64, copy=True).tocsr()
-    weights.data = 1.0 + np.log(weights.data)
-    weights = weights @ sp.diags(idf)
-    norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ weights)
+    transformer = _tfidf_transformer()
+    # The weights learnt at fit time, given back to scikit-learn's transformer.
+    transformer.idf_ = np.asarray(idf, dtype=np.float64)
+    return sp.csr_matrix(transformer.transform(sp.csr_matrix(counts, dtype=np.float64)))
 
 
 def content_hashes(texts: Sequence[str]) -> np.ndarray:
