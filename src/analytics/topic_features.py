@@ -9,7 +9,6 @@ an office holder's name (``data/actors.csv``), numbers and tokens holding digits
 from __future__ import annotations
 
 import hashlib
-import importlib
 import itertools
 import numbers
 import re
@@ -26,7 +25,10 @@ from sklearn.feature_extraction.text import (
     TfidfTransformer,
 )
 
+from analytics import schema as S
 from analytics.errors import InputError
+from analytics.gazetteer import country_stop_words as gazetteer_country_stop_words
+from analytics.gazetteer import load_gazetteer
 from analytics.parallel import fork_workers, map_forked
 from analytics.paths import data_dir
 
@@ -122,54 +124,24 @@ def actor_stop_words() -> frozenset[str]:
     """Word tokens of every office holder's name in ``data/actors.csv``.
 
     "Vladimir Putin" contributes "vladimir" and "putin": a topic is about what
-    happens, and leaders move between topics. Empty when the gazetteer is unavailable.
+    happens, and leaders move between topics.
     """
     return _actor_stop_words()
 
 
 @lru_cache(maxsize=1)
 def _actor_stop_words() -> frozenset[str]:
-    try:
-        gazetteer = importlib.import_module("analytics.gazetteer")
-        names: Iterable[str] = gazetteer.load_gazetteer().actors["surface"]
-    except (ImportError, AttributeError, KeyError):
-        names = []
-    return frozenset(_word_tokens(names))
+    return frozenset(_word_tokens(load_gazetteer().actors[S.SURFACE]))
 
 
 def country_stop_words() -> frozenset[str]:
-    """Word tokens of every country name, demonym and capital.
-
-    Uses ``analytics.gazetteer.country_stop_words()`` when the gazetteer is available,
-    else a rougher list built from ``pycountry`` names plus regular demonym endings.
-    """
+    """Word tokens of every country name, alias, demonym and capital in the gazetteer."""
     return _country_stop_words()
 
 
 @lru_cache(maxsize=1)
 def _country_stop_words() -> frozenset[str]:
-    try:
-        gazetteer = importlib.import_module("analytics.gazetteer")
-        names: Iterable[str] = gazetteer.country_stop_words()
-    except (ImportError, AttributeError):
-        names = _pycountry_names()
-    return frozenset(_word_tokens(names))
-
-
-def _pycountry_names() -> list[str]:
-    import pycountry
-
-    names: list[str] = []
-    for country in pycountry.countries:
-        for name in (country.name, getattr(country, "common_name", None)):
-            if name:
-                # "Korea, Republic of" -> "Korea": the qualifier is not a name.
-                names.append(name.split(",")[0])
-    words = {word for name in names for word in tokens(name) if len(word) > 3}
-    # Regular demonym endings; the odd invented word is harmless as a stop word.
-    demonyms = {word + ending for word in words for ending in ("n", "an", "ian", "ese", "i")}
-    demonyms |= {word[:-1] + ending for word in words for ending in ("an", "ian", "ese")}
-    return names + sorted(demonyms)
+    return frozenset(_word_tokens(gazetteer_country_stop_words()))
 
 
 def _word_tokens(terms: Iterable[str]) -> list[str]:
