@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -195,3 +198,43 @@ def test_country_stop_words_has_single_lowercase_tokens(gazetteer: Gazetteer):
 
 def test_country_stop_words_default_gazetteer():
     assert "china" in country_stop_words()
+
+
+def test_gazetteer_and_topic_stop_words_need_no_pycountry(project_root: Path):
+    # A fresh interpreter where ``import pycountry`` fails: the gazetteer and the topic
+    # vocabulary's country and leader words come from the CSVs in data/ alone.
+    core = project_root / "src" / "analytics"
+    names = sorted(f"analytics.{p.stem}" for p in core.glob("*.py") if p.stem != "__main__")
+    code = (
+        "import importlib, sys\n"
+        "sys.modules['pycountry'] = None\n"
+        f"for name in {names!r}:\n"
+        "    importlib.import_module(name)\n"
+        "from analytics.gazetteer import load_gazetteer\n"
+        "from analytics.topic_features import topic_stop_words\n"
+        "gazetteer = load_gazetteer()\n"
+        "words = set(topic_stop_words())\n"
+        "print(len(gazetteer.countries), gazetteer.country_name('KOR'))\n"
+        "print(sorted(words & {'japan', 'japanese', 'tokyo', 'putin', 'oil'}))\n"
+        "print('pycountry' in sys.modules and sys.modules['pycountry'] is not None)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=project_root
+    )
+    assert result.returncode == 0, result.stderr
+    n_countries = len(pd.read_csv(project_root / "data" / "countries.csv"))
+    assert result.stdout.splitlines() == [
+        f"{n_countries} South Korea",
+        "['japan', 'japanese', 'putin', 'tokyo']",
+        "False",
+    ]
+
+
+def test_pycountry_is_no_dependency(project_root: Path):
+    project = tomllib.loads((project_root / "pyproject.toml").read_text(encoding="utf-8"))
+    requirements = project["project"]["dependencies"] + [
+        requirement
+        for extra in project["project"]["optional-dependencies"].values()
+        for requirement in extra
+    ]
+    assert not [r for r in requirements if r.lower().startswith("pycountry")]

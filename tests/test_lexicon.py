@@ -178,6 +178,8 @@ def test_load_cues_missing_file_raises(tmp_path) -> None:
         ("ally", "verb", {"ally", "allies", "allied", "allying"}),
         ("ban", "verb", {"ban", "bans", "banned", "banning"}),
         ("tension", "noun", {"tension", "tensions"}),
+        ("embargo", "noun", {"embargo", "embargoes"}),
+        ("memo", "noun", {"memo", "memos"}),
         ("sanction", "noun", {"sanction", "sanctions"}),
         ("sanction", "verb", {"sanctioned", "sanctioning"}),
         ("tense", "adj", {"tense"}),
@@ -188,6 +190,8 @@ def test_load_cues_missing_file_raises(tmp_path) -> None:
         "y-verb",
         "doubling-verb",
         "noun",
+        "noun-plural-oes",
+        "noun-plural-os",
         "noun-plural",
         "verb-past",
         "adjective",
@@ -195,6 +199,60 @@ def test_load_cues_missing_file_raises(tmp_path) -> None:
 )
 def test_word_inflections_cover_regular_forms(word: str, pos: str, expected: set[str]) -> None:
     assert expected <= set(word_inflections(word, pos))
+
+
+# Hand-written English forms. ``absent`` lists the misspellings a naive rule makes.
+VERB_FORMS = [
+    ("agree", ["agree", "agrees", "agreed", "agreeing"], ["agreing"]),
+    ("see", ["see", "sees", "seeing"], ["seing"]),
+    ("free", ["free", "frees", "freed", "freeing"], ["freing"]),
+    ("dye", ["dye", "dyes", "dyed", "dyeing"], ["dying"]),
+    ("eye", ["eye", "eyes", "eyed", "eyeing"], ["eying"]),
+    ("hoe", ["hoe", "hoes", "hoed", "hoeing"], ["hoing"]),
+    ("canoe", ["canoe", "canoes", "canoed", "canoeing"], ["canoing"]),
+    ("invade", ["invade", "invades", "invaded", "invading"], ["invadeing"]),
+    ("cease", ["cease", "ceases", "ceased", "ceasing"], ["ceaseing"]),
+    ("pledge", ["pledge", "pledges", "pledged", "pledging"], ["pledgeing"]),
+    ("be", ["be", "being"], ["bing"]),
+    ("die", ["die", "dies", "died", "dying"], ["diing", "dieing"]),
+    ("tie", ["tie", "ties", "tied", "tying"], ["tiing", "tieing"]),
+    ("ally", ["ally", "allies", "allied", "allying"], ["allyed"]),
+    ("deny", ["deny", "denies", "denied", "denying"], ["denyed"]),
+    ("obey", ["obey", "obeys", "obeyed", "obeying"], ["obeies", "obeied"]),
+    ("ban", ["ban", "bans", "banned", "banning"], []),
+    ("commit", ["commit", "commits", "committed", "committing"], []),
+    ("visit", ["visit", "visits", "visited", "visiting"], []),
+    ("condemn", ["condemn", "condemns", "condemned", "condemning"], ["condemnned"]),
+    ("push", ["push", "pushes", "pushed", "pushing"], ["pushs"]),
+    ("fix", ["fix", "fixes", "fixed", "fixing"], ["fixxed", "fixxing"]),
+    ("veto", ["veto", "vetoes", "vetoed", "vetoing"], []),
+]
+
+
+@pytest.mark.parametrize(
+    ("word", "expected", "absent"), VERB_FORMS, ids=[word for word, _, _ in VERB_FORMS]
+)
+def test_word_inflections_follow_english_spelling(
+    word: str, expected: list[str], absent: list[str]
+) -> None:
+    forms = word_inflections(word, "verb")
+    assert forms[0] == word
+    assert set(expected) <= set(forms)
+    assert not set(absent) & set(forms)
+
+
+def test_bundled_lexicon_matches_agreeing_to_meet() -> None:
+    from analytics.relations import score_sentence
+
+    text = "Japan and China are agreeing to meet next week."
+    # Without the -ee rule only "meet" (weight 1) was found.
+    rows = score_sentence(text, [(0, 5, "JPN"), (10, 15, "CHN")], Lexicon())
+    assert rows == [("CHN", "JPN", 4.0, "verbal_cooperation", "agreeing to meet", False)]
+
+
+def test_bundled_lexicon_matches_plural_embargoes() -> None:
+    found = [(m.surface, m.cue.phrase) for m in Lexicon().find_cues("oil embargoes on Iran")]
+    assert found == [("embargoes", "embargo")]
 
 
 @pytest.mark.parametrize(

@@ -600,3 +600,46 @@ def test_count_matrix_sums_one_hot_mentions_per_briefing():
     assert counts.toarray().tolist() == [[1, 0, 2], [0, 0, 0], [0, 1, 0]]
     assert counts.data.tolist() == [1, 2, 1]  # row-major order of the non-zero cells
     assert count_matrix(np.array([], dtype=int), np.array([], dtype=int), (2, 4)).nnz == 0
+
+
+def _one_hot_count_matrix(row: np.ndarray, col: np.ndarray, shape: tuple[int, int]):
+    """The former construction, kept as the reference: one-hot encode each mention's
+    country with scikit-learn and sum the encodings per briefing (incidence product)."""
+    import scipy.sparse as sp
+    from sklearn.preprocessing import OneHotEncoder
+
+    n_rows, n_cols = shape
+    if len(col) == 0:
+        return sp.csr_matrix(shape, dtype=np.int64)
+    encoder = OneHotEncoder(categories=[np.arange(n_cols)], dtype=np.int64)
+    one_hot = encoder.fit_transform(np.asarray(col, dtype=np.int64).reshape(-1, 1))
+    incidence = sp.csr_matrix(
+        (np.ones(len(row), dtype=np.int64), (row, np.arange(len(row)))), shape=(n_rows, len(row))
+    )
+    counts = sp.csr_matrix(incidence @ one_hot)
+    counts.sum_duplicates()
+    counts.sort_indices()
+    return counts
+
+
+@pytest.mark.parametrize(
+    ("n_mentions", "shape", "seed"),
+    [(0, (3, 5), 0), (1, (1, 1), 1), (50, (4, 3), 2), (2_000, (300, 40), 3), (500, (1000, 250), 4)],
+    ids=["empty", "one-cell", "dense-duplicates", "many-duplicates", "sparse-empty-rows"],
+)
+def test_count_matrix_equals_one_hot_reference(n_mentions: int, shape: tuple[int, int], seed: int):
+    from analytics.mentions import count_matrix
+
+    rng = np.random.default_rng(seed)
+    row = rng.integers(0, shape[0], n_mentions)
+    col = rng.integers(0, shape[1], n_mentions)
+    counts = count_matrix(row, col, shape)
+    expected = _one_hot_count_matrix(row, col, shape)
+    assert counts.format == "csr" and counts.dtype == np.int64
+    assert counts.shape == expected.shape == shape
+    assert counts.has_canonical_format and counts.has_sorted_indices
+    # Identical storage, not only equal values: callers read ``.data`` in row-major order.
+    np.testing.assert_array_equal(counts.indptr, expected.indptr)
+    np.testing.assert_array_equal(counts.indices, expected.indices)
+    np.testing.assert_array_equal(counts.data, expected.data)
+    assert int(counts.sum()) == n_mentions

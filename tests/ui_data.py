@@ -211,11 +211,11 @@ def build_scaled_artefacts(copies: int = 950) -> Artefacts:
     Each copy gets new ids, dates shifted by a day per copy (so ~2.6 years for 950
     copies) and its countries rotated through 40 codes, so groupings have realistic sizes.
     """
-    import pycountry
+    from analytics.gazetteer import load_gazetteer
 
     base = build_artefacts()
     rotation = {code: i for i, code in enumerate(_CODES)}
-    names = {code: getattr(pycountry.countries.get(alpha_3=code), "name", code) for code in _CODES}
+    names = {code: load_gazetteer().country_name(code) for code in _CODES}
 
     def shifted(frame: pd.DataFrame, copy: int) -> pd.DataFrame:
         out = frame.copy()

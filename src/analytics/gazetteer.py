@@ -61,7 +61,12 @@ _STOP_KINDS = ("name", "alias", "demonym", "capital")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
-def _read_csv(directory: Path, name: str, required: tuple[str, ...]) -> pd.DataFrame:
+def read_table(directory: Path, name: str, required: tuple[str, ...]) -> pd.DataFrame:
+    """One reference CSV of ``directory`` as strings (empty cells stay "").
+
+    Raises:
+        InputError: when the file or one of the ``required`` columns is missing.
+    """
     path = directory / name
     if not path.exists():
         raise InputError(f"gazetteer file {name} is missing from {directory}; got {str(path)!r}")
@@ -287,18 +292,18 @@ def _empty_places() -> pd.DataFrame:
 
 @lru_cache(maxsize=4)
 def _load(directory: Path) -> Gazetteer:
-    countries = _read_csv(directory, COUNTRIES_FILE, (S.ISO3, "iso2", "name"))
-    entries = _read_csv(
+    countries = read_table(directory, COUNTRIES_FILE, (S.ISO3, "iso2", "name"))
+    entries = read_table(
         directory,
         GAZETTEER_FILE,
         (S.SURFACE, S.ISO3, S.KIND, S.CONFIDENCE, "before", "after", "start", "end"),
     )
-    actors = _read_csv(
+    actors = read_table(
         directory, ACTORS_FILE, (S.SURFACE, S.ISO3, "role", "start", "end", S.CONFIDENCE)
     )
     places_path = directory / PLACES_FILE
     places = (
-        _read_csv(directory, PLACES_FILE, (S.SURFACE, S.ISO3, "population", S.CONFIDENCE))
+        read_table(directory, PLACES_FILE, (S.SURFACE, S.ISO3, "population", S.CONFIDENCE))
         if places_path.exists()
         else None
     )

@@ -248,12 +248,16 @@ def _ends_cvc(word: str) -> bool:
     )
 
 
-def _plural(word: str) -> str:
+def _plurals(word: str) -> list[str]:
+    """The plural of a noun, or third person of a verb (both spellings where English
+    has both for a consonant + "o": embargoes and vetoes, but memos and euros)."""
     if word.endswith(("s", "x", "z", "ch", "sh")):
-        return word + "es"
+        return [word + "es"]
     if len(word) > 1 and word.endswith("y") and word[-2] not in _VOWELS:
-        return word[:-1] + "ies"
-    return word + "s"
+        return [word[:-1] + "ies"]
+    if len(word) > 1 and word.endswith("o") and word[-2] not in _VOWELS:
+        return [word + "es", word + "s"]
+    return [word + "s"]
 
 
 def word_inflections(word: str, pos: str) -> list[str]:
@@ -267,19 +271,32 @@ def word_inflections(word: str, pos: str) -> list[str]:
     if pos == "adj" or not word[-1:].isalpha():
         return [word]
     if pos == "noun":
-        return [word, _plural(word)]
-    forms = [word, _plural(word)]
+        return [word, *_plurals(word)]
+    forms = [word, *_plurals(word)]
     if word.endswith("e"):
-        forms += [word + "d", word[:-1] + "ing"]
+        forms += [word + "d", _present_participle_of_e_verb(word)]
     elif len(word) > 1 and word.endswith("y") and word[-2] not in _VOWELS:
         forms += [word[:-1] + "ied", word + "ing"]
     else:
         forms += [word + "ed", word + "ing"]
         if _ends_cvc(word):
             forms += [word + word[-1] + "ed", word + word[-1] + "ing"]
-    if word.endswith("ie"):
-        forms.append(word[:-2] + "ying")
     return list(dict.fromkeys(forms))
+
+
+def _present_participle_of_e_verb(word: str) -> str:
+    """The -ing form of a verb ending in "e".
+
+    A silent final e is dropped (invade -> invading), but "-ie" becomes "-ying"
+    (die -> dying) and an e that is sounded or needed to keep the vowel of a short
+    word stays: "-ee", "-ye", "-oe" (agree -> agreeing, dye -> dyeing, hoe -> hoeing)
+    and "be" -> "being".
+    """
+    if word.endswith("ie"):
+        return word[:-2] + "ying"
+    if word.endswith(("ee", "ye", "oe")) or len(word) <= 2:
+        return word + "ing"
+    return word[:-1] + "ing"
 
 
 def phrase_inflections(phrase: str, pos: str) -> list[str]:

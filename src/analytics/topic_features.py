@@ -9,7 +9,6 @@ an office holder's name (``data/actors.csv``), numbers and tokens holding digits
 from __future__ import annotations
 
 import hashlib
-import importlib
 import itertools
 import numbers
 import re
@@ -20,9 +19,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+from sklearn.feature_extraction.text import (
+    ENGLISH_STOP_WORDS,
+    CountVectorizer,
+    TfidfTransformer,
+)
 
+from analytics import schema as S
 from analytics.errors import InputError
+from analytics.gazetteer import country_stop_words as gazetteer_country_stop_words
+from analytics.gazetteer import load_gazetteer
 from analytics.parallel import fork_workers, map_forked
 from analytics.paths import data_dir
 
@@ -118,54 +124,24 @@ def actor_stop_words() -> frozenset[str]:
     """Word tokens of every office holder's name in ``data/actors.csv``.
 
     "Vladimir Putin" contributes "vladimir" and "putin": a topic is about what
-    happens, and leaders move between topics. Empty when the gazetteer is unavailable.
+    happens, and leaders move between topics.
     """
     return _actor_stop_words()
 
 
 @lru_cache(maxsize=1)
 def _actor_stop_words() -> frozenset[str]:
-    try:
-        gazetteer = importlib.import_module("analytics.gazetteer")
-        names: Iterable[str] = gazetteer.load_gazetteer().actors["surface"]
-    except (ImportError, AttributeError, KeyError):
-        names = []
-    return frozenset(_word_tokens(names))
+    return frozenset(_word_tokens(load_gazetteer().actors[S.SURFACE]))
 
 
 def country_stop_words() -> frozenset[str]:
-    """Word tokens of every country name, demonym and capital.
-
-    Uses ``analytics.gazetteer.country_stop_words()`` when the gazetteer is available,
-    else a rougher list built from ``pycountry`` names plus regular demonym endings.
-    """
+    """Word tokens of every country name, alias, demonym and capital in the gazetteer."""
     return _country_stop_words()
 
 
 @lru_cache(maxsize=1)
 def _country_stop_words() -> frozenset[str]:
-    try:
-        gazetteer = importlib.import_module("analytics.gazetteer")
-        names: Iterable[str] = gazetteer.country_stop_words()
-    except (ImportError, AttributeError):
-        names = _pycountry_names()
-    return frozenset(_word_tokens(names))
-
-
-def _pycountry_names() -> list[str]:
-    import pycountry
-
-    names: list[str] = []
-    for country in pycountry.countries:
-        for name in (country.name, getattr(country, "common_name", None)):
-            if name:
-                # "Korea, Republic of" -> "Korea": the qualifier is not a name.
-                names.append(name.split(",")[0])
-    words = {word for name in names for word in tokens(name) if len(word) > 3}
-    # Regular demonym endings; the odd invented word is harmless as a stop word.
-    demonyms = {word + ending for word in words for ending in ("n", "an", "ian", "ese", "i")}
-    demonyms |= {word[:-1] + ending for word in words for ending in ("an", "ian", "ese")}
-    return names + sorted(demonyms)
+    return frozenset(_word_tokens(gazetteer_country_stop_words()))
 
 
 def _word_tokens(terms: Iterable[str]) -> list[str]:
@@ -356,25 +332,35 @@ def _limit_terms(
     return sp.csr_matrix(counts[:, kept]), terms[kept]
 
 
+def _tfidf_transformer() -> TfidfTransformer:
+    """The TF-IDF weighting of every topic model.
+
+    Sublinear tf (``1 + ln tf``) keeps a word repeated in one long article from
+    dominating it; smoothed idf ``ln((1 + n) / (1 + df)) + 1``; rows of unit L2 norm.
+    """
+    return TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True)
+
+
 def inverse_document_frequency(counts: sp.csr_matrix) -> np.ndarray:
     """Smoothed IDF ``ln((1 + n) / (1 + df)) + 1`` of every column of ``counts``."""
-    n_docs = counts.shape[0]
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    return np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+    return _tfidf_transformer().fit(counts).idf_
 
 
 def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     """Sublinear TF-IDF rows with unit L2 norm (an empty row stays zero).
 
-    Sublinear tf (``1 + ln tf``) keeps a word repeated in one long article from
-    dominating it.
+    Parameters:
+        counts: texts x terms counts.
+        idf: one weight per term, from ``inverse_document_frequency`` on the fitted
+            corpus (a fitted topic model keeps it, so new texts are weighted alike).
+
+    Returns:
+        A float64 CSR matrix with the non-zero cells of ``counts``.
     """
-    weights = counts.astype(np.float64, copy=True).tocsr()
-    weights.data = 1.0 + np.log(weights.data)
-    weights = weights @ sp.diags(idf)
-    norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ weights)
+    transformer = _tfidf_transformer()
+    # The weights learnt at fit time, given back to scikit-learn's transformer.
+    transformer.idf_ = np.asarray(idf, dtype=np.float64)
+    return sp.csr_matrix(transformer.transform(sp.csr_matrix(counts, dtype=np.float64)))
 
 
 def content_hashes(texts: Sequence[str]) -> np.ndarray:
