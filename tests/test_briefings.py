@@ -25,6 +25,9 @@ from analytics.errors import EmptyCorpusError, InputError
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "briefings"
 # 2024-01-02 03:04:05 UTC, stamped on files whose date must come from their mtime.
 FILE_TIME = 1704164645
+FILE_TIME_TEXT = "2024-01-02 03:04:05"
+# The last accepted date: a year from today.
+NEXT_YEAR = f"{pd.Timestamp.now(tz='UTC').normalize() + pd.DateOffset(years=1):%Y-%m-%d}"
 
 
 def utc(text: str) -> pd.Timestamp:
@@ -252,7 +255,7 @@ def test_load_corpus_seedlike_fixture_splits_sections_with_manifest_date():
         "",
     )
     assert pd.isna(briefing[S.DUPLICATE_OF])
-    assert briefing[S.ORIGIN] == str(FIXTURES / "seedlike" / "017_5c1e9a4b7d2f3e60.txt")
+    assert briefing[S.ORIGIN] == "017_5c1e9a4b7d2f3e60.txt"  # relative to the input folder
 
 
 def test_load_corpus_reports_manifest_entry_matching_no_file():
@@ -350,7 +353,7 @@ def test_load_files_reads_csv_with_synonym_columns():
     )
     assert (first[S.DATE], first[S.DATE_SOURCE]) == (utc("2025-11-25"), "record")
     assert briefings.loc["c-4", S.DATE] == utc("2025-11-25 14:03")
-    assert first[S.ORIGIN] == f"{FIXTURES / 'tables' / 'briefings.csv'}:row 1"
+    assert first[S.ORIGIN] == "briefings.csv:row 1"
     report = result.report.fillna({S.BRIEFING_ID: "-"})
     assert report[["row", "status", "reason", S.BRIEFING_ID]].values.tolist() == [
         [1, "loaded", "", "c-1"],
@@ -385,7 +388,7 @@ def test_load_files_jsonl_splits_canonical_text_and_skips_bad_lines():
     assert briefings.loc["b-2e4bdc1da963b627", S.DATE] == utc("2025-11-25 14:03")
     assert result.report[["row", "status", "reason"]].values.tolist() == [
         [1, "loaded", ""],
-        [2, "loaded", ""],
+        [2, "loaded", "date '1764079380000' read as epoch milliseconds"],
         [3, "skipped", "invalid JSON (Expecting value at column 46)"],
         [4, "skipped", "not a JSON object (list)"],
         [6, "skipped", "empty text"],
@@ -463,7 +466,7 @@ def test_load_files_reads_parquet_keeping_extra_column_types(tmp_path):
         [utc("2025-02-04"), "record", "Talks stall"],
     ]
     assert briefings["score"].tolist() == [0.5, 1.25]
-    assert briefings.loc["7", S.ORIGIN] == f"{path}:row 1"
+    assert briefings.loc["7", S.ORIGIN] == "feed.parquet:row 1"
 
 
 def test_load_files_explicit_columns_override_detection(tmp_path):
@@ -485,7 +488,7 @@ def test_load_files_missing_explicit_column_raises_naming_columns(tmp_path):
     path = write(tmp_path / "t.csv", "ref,body\nr-1,Words.\n")
     with pytest.raises(
         InputError,
-        match=r"column 'story' named for 'text' is not in .*t\.csv; its columns are: ref, body; "
+        match=r"column 'story' named for 'text' is not in 't\.csv'; its columns are: ref, body; "
         r"got 'story'",
     ):
         load_files([path], columns={"text": "story"})
@@ -505,7 +508,10 @@ def test_load_files_table_date_falls_back_to_file_name_with_note(tmp_path):
         [utc("2025-01-31"), "file name"],
         [utc("2025-01-31"), "file name"],
     ]
-    assert result.report["reason"].tolist() == ["date 'soon' not understood", ""]
+    assert result.report["reason"].tolist() == [
+        "date 'soon' not understood; dated by the file name",
+        "no date; dated by the file name",
+    ]
 
 
 # -- manifests and date precedence ---------------------------------------------
@@ -596,9 +602,10 @@ ENCODED_TEXT = "What\u2019s Happening?\nCaf\u00e9 owners in Qu\u00e9bec\nprotest
             ENCODED_TEXT.replace("\n", "\r\n").encode("utf-8"),
             "Caf\u00e9 owners in Qu\u00e9bec protested.",
         ),
-        (b"What's Happening?\nCaf\xe9 \x81 closed.\n", "Caf\u00e9 \x81 closed."),
+        # 0x81 has no Windows-1252 meaning: the detector reads it, as Windows-1256.
+        (b"What's Happening?\nCaf\xe9 \x81 closed.\n", "Caf\u00e9 \u067e closed."),
     ],
-    ids=["utf-8-bom", "utf-16-bom", "cp1252", "crlf", "latin-1-fallback"],
+    ids=["utf-8-bom", "utf-16-bom", "cp1252", "crlf", "undefined-cp1252-byte"],
 )
 def test_load_files_decodes_encodings(tmp_path, payload, expected):
     briefing = load_files([write(tmp_path / "enc.txt", payload)]).briefings.iloc[0]
@@ -661,7 +668,8 @@ def test_load_files_report_accounts_for_every_file_and_row():
     result = load_files(files)
     whole_files = result.report[result.report["row"].isna()]["file"]
     table_files = result.report[result.report["row"].notna()]["file"]
-    assert set(whole_files) | set(table_files) >= {str(file) for file in files}
+    shown = {file.relative_to(FIXTURES).as_posix() for file in files}
+    assert set(whole_files) | set(table_files) >= shown
     loaded = result.report[result.report["status"] == "loaded"]
     assert sorted(loaded[S.BRIEFING_ID]) == sorted(result.briefings[S.BRIEFING_ID])
 
@@ -843,13 +851,13 @@ def test_load_corpus_collapses_identical_text_files(tmp_path):
     first = write(tmp_path / "a_2025-01-01.txt", "What's Happening?\nSame words.\n")
     second = write(tmp_path / "b_2025-01-02.txt", "what's happening?\n\nSAME   words.\n")
     result = load_corpus_with_report([tmp_path])
-    assert result.briefings[S.ORIGIN].tolist() == [str(first)]
+    assert result.briefings[S.ORIGIN].tolist() == [first.name]
     # sha1("same words.") starts 5ea203e3ffbf2623.
     assert result.report[["status", "reason", S.BRIEFING_ID]].values.tolist() == [
         ["loaded", "", "b-5ea203e3ffbf2623"],
         ["duplicate", "exact duplicate of b-5ea203e3ffbf2623", "b-5ea203e3ffbf2623"],
     ]
-    assert Path(result.report["file"].iloc[1]) == second
+    assert result.report["file"].iloc[1] == second.name
 
 
 def test_mark_duplicates_marks_loaded_row_whose_briefing_was_dropped(tmp_path):
@@ -874,11 +882,13 @@ def test_load_files_tolerates_odd_json_value_types(tmp_path):
         "{'a': 1}",
         "file time",
     ]
-    assert briefings.loc["3", [S.DATE, S.HAPPENING]].tolist() == [utc("1969-12-31 23:59:55"), "ok"]
+    # -5 is no plausible epoch time: refused, said so, and the file's time used instead.
+    assert briefings.loc["3", [S.DATE, S.HAPPENING]].tolist() == [utc(FILE_TIME_TEXT), "ok"]
+    fallback = "dated by the file's modification time"
     assert result.report["reason"].tolist() == [
-        "date 'True' not understood",
-        "date '[2025]' not understood",
-        "",
+        f"date 'True' not understood; {fallback}",
+        f"date '[2025]' not understood; {fallback}",
+        f"date '-5' is not a plausible epoch time (accepted: 1980-01-01..{NEXT_YEAR}); {fallback}",
     ]
 
 
