@@ -918,3 +918,74 @@ def test_load_files_table_sections_match_parse_briefing(tmp_path, text):
         parsed["next"],
         parsed["body"],
     )
+
+
+# -- #12: encodings, YAML front matter, dates out of range ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "encoding"),
+    [
+        ("Президент России встретился с министром иностранных дел в Москве.", "cp1251"),
+        ("Ο πρωθυπουργός της Ελλάδας συναντήθηκε με τον υπουργό στην Αθήνα.", "cp1253"),
+        ("日本の首相は東京で外務大臣と会談した。協議は二日間続く予定だ。", "shift_jis"),
+    ],
+    ids=["russian-cp1251", "greek-cp1253", "japanese-shift-jis"],
+)
+def test_load_files_decodes_national_encodings_and_names_them(tmp_path, sentence, encoding):
+    path = write(tmp_path / "news_2025-03-04.txt", sentence.encode(encoding))
+    result = load_files([path])
+    assert result.briefings[S.TEXT].tolist() == [sentence]
+    detected = {"cp1251": "cp1251", "cp1253": "cp1253", "shift_jis": "cp932"}[encoding]
+    assert result.report["reason"].tolist() == [f"decoded as {detected}"]
+
+
+def test_parse_briefing_reads_a_folded_yaml_title():
+    parsed = parse_briefing(
+        "---\ntitle: >\n  Ministers meet\n  in Oslo\ntags:\n  - fish\n  - quotas\n---\nWords.\n"
+    )
+    assert (parsed["title"], parsed["tags"], parsed["body"]) == (
+        "Ministers meet in Oslo",
+        "fish, quotas",
+        "Words.",
+    )
+
+
+def test_parse_briefing_front_matter_that_is_not_yaml_falls_back_to_lines():
+    parsed = parse_briefing("---\ntitle: [unclosed\ndate: 2021-07-08\n---\nWords.\n")
+    assert (parsed["title"], parsed["date"]) == ("[unclosed", "2021-07-08")
+
+
+@pytest.mark.parametrize(
+    ("date", "reason"),
+    [
+        ("1066-01-01", "date 1066-01-01 is outside 1900-01-01..{next_year}"),
+        ("2999-05-05", "date 2999-05-05 is outside 1900-01-01..{next_year}"),
+        ("9999-12-31", "date 9999-12-31 is outside 1900-01-01..{next_year}"),
+        ("", "no date"),
+        ("-1", "date '-1' is a number among dates; not read as an epoch time"),
+        ("1700000000", "date '1700000000' is a number among dates; not read as an epoch time"),
+    ],
+    ids=["1066", "2999", "9999", "empty", "minus-one", "epoch-among-dates"],
+)
+def test_load_files_reports_refused_dates_and_the_file_time_used(tmp_path, date, reason):
+    path = write(tmp_path / "feed.csv", f"id,date,text\nok,2025-01-01,Fine.\nbad,{date},Words.\n")
+    result = load_files([path])
+    briefing = by_id(result).loc["bad"]
+    assert (briefing[S.DATE], briefing[S.DATE_SOURCE]) == (utc(FILE_TIME_TEXT), "file time")
+    expected = reason.format(next_year=NEXT_YEAR) + "; dated by the file's modification time"
+    assert result.report["reason"].tolist() == ["", expected]
+
+
+def test_load_files_reads_a_column_of_epoch_numbers_with_a_note(tmp_path):
+    path = write(tmp_path / "feed.csv", "id,date,text\na,1700000000,Words.\nb,-1,More.\n")
+    result = load_files([path])
+    assert by_id(result).loc["a", [S.DATE, S.DATE_SOURCE]].tolist() == [
+        utc("2023-11-14 22:13:20"),
+        "record",
+    ]
+    assert result.report["reason"].tolist() == [
+        "date '1700000000' read as epoch seconds",
+        f"date '-1' is not a plausible epoch time (accepted: 1980-01-01..{NEXT_YEAR}); "
+        "dated by the file's modification time",
+    ]

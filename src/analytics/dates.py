@@ -381,15 +381,15 @@ def calendar_day(value: object) -> str | None:
     if not text or len(text) > _MAX_DATE_CHARS or not re.search(r"(?<!\d)\d{4}(?!\d)", text):
         return None
     try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).strftime("%Y-%m-%d")
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        pass
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            parsed = dateutil_parser.parse(text, tzinfos=_ZONE_OFFSETS, default=_NO_DEFAULT)
-    except (ValueError, OverflowError, TypeError):
-        return None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                parsed = dateutil_parser.parse(text, tzinfos=_ZONE_OFFSETS, default=_NO_DEFAULT)
+        except (ValueError, OverflowError, TypeError):
+            return None
+    # Formatted by hand: strftime drops the leading zeros of years before 1000.
     return f"{parsed.year:04d}-{parsed.month:02d}-{parsed.day:02d}"
 
 
