@@ -25,6 +25,9 @@ from analytics.errors import EmptyCorpusError, InputError
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "briefings"
 # 2024-01-02 03:04:05 UTC, stamped on files whose date must come from their mtime.
 FILE_TIME = 1704164645
+FILE_TIME_TEXT = "2024-01-02 03:04:05"
+# The last accepted date: a year from today.
+NEXT_YEAR = f"{pd.Timestamp.now(tz='UTC').normalize() + pd.DateOffset(years=1):%Y-%m-%d}"
 
 
 def utc(text: str) -> pd.Timestamp:
@@ -252,7 +255,7 @@ def test_load_corpus_seedlike_fixture_splits_sections_with_manifest_date():
         "",
     )
     assert pd.isna(briefing[S.DUPLICATE_OF])
-    assert briefing[S.ORIGIN] == str(FIXTURES / "seedlike" / "017_5c1e9a4b7d2f3e60.txt")
+    assert briefing[S.ORIGIN] == "017_5c1e9a4b7d2f3e60.txt"  # relative to the input folder
 
 
 def test_load_corpus_reports_manifest_entry_matching_no_file():
@@ -350,7 +353,7 @@ def test_load_files_reads_csv_with_synonym_columns():
     )
     assert (first[S.DATE], first[S.DATE_SOURCE]) == (utc("2025-11-25"), "record")
     assert briefings.loc["c-4", S.DATE] == utc("2025-11-25 14:03")
-    assert first[S.ORIGIN] == f"{FIXTURES / 'tables' / 'briefings.csv'}:row 1"
+    assert first[S.ORIGIN] == "briefings.csv:row 1"
     report = result.report.fillna({S.BRIEFING_ID: "-"})
     assert report[["row", "status", "reason", S.BRIEFING_ID]].values.tolist() == [
         [1, "loaded", "", "c-1"],
@@ -385,7 +388,7 @@ def test_load_files_jsonl_splits_canonical_text_and_skips_bad_lines():
     assert briefings.loc["b-2e4bdc1da963b627", S.DATE] == utc("2025-11-25 14:03")
     assert result.report[["row", "status", "reason"]].values.tolist() == [
         [1, "loaded", ""],
-        [2, "loaded", ""],
+        [2, "loaded", "date '1764079380000' read as epoch milliseconds"],
         [3, "skipped", "invalid JSON (Expecting value at column 46)"],
         [4, "skipped", "not a JSON object (list)"],
         [6, "skipped", "empty text"],
@@ -463,7 +466,7 @@ def test_load_files_reads_parquet_keeping_extra_column_types(tmp_path):
         [utc("2025-02-04"), "record", "Talks stall"],
     ]
     assert briefings["score"].tolist() == [0.5, 1.25]
-    assert briefings.loc["7", S.ORIGIN] == f"{path}:row 1"
+    assert briefings.loc["7", S.ORIGIN] == "feed.parquet:row 1"
 
 
 def test_load_files_explicit_columns_override_detection(tmp_path):
@@ -485,7 +488,7 @@ def test_load_files_missing_explicit_column_raises_naming_columns(tmp_path):
     path = write(tmp_path / "t.csv", "ref,body\nr-1,Words.\n")
     with pytest.raises(
         InputError,
-        match=r"column 'story' named for 'text' is not in .*t\.csv; its columns are: ref, body; "
+        match=r"column 'story' named for 'text' is not in 't\.csv'; its columns are: ref, body; "
         r"got 'story'",
     ):
         load_files([path], columns={"text": "story"})
@@ -505,7 +508,10 @@ def test_load_files_table_date_falls_back_to_file_name_with_note(tmp_path):
         [utc("2025-01-31"), "file name"],
         [utc("2025-01-31"), "file name"],
     ]
-    assert result.report["reason"].tolist() == ["date 'soon' not understood", ""]
+    assert result.report["reason"].tolist() == [
+        "date 'soon' not understood; dated by the file name",
+        "no date; dated by the file name",
+    ]
 
 
 # -- manifests and date precedence ---------------------------------------------
@@ -596,9 +602,10 @@ ENCODED_TEXT = "What\u2019s Happening?\nCaf\u00e9 owners in Qu\u00e9bec\nprotest
             ENCODED_TEXT.replace("\n", "\r\n").encode("utf-8"),
             "Caf\u00e9 owners in Qu\u00e9bec protested.",
         ),
-        (b"What's Happening?\nCaf\xe9 \x81 closed.\n", "Caf\u00e9 \x81 closed."),
+        # 0x81 has no Windows-1252 meaning: the detector reads it, as Windows-1256.
+        (b"What's Happening?\nCaf\xe9 \x81 closed.\n", "Caf\u00e9 \u067e closed."),
     ],
-    ids=["utf-8-bom", "utf-16-bom", "cp1252", "crlf", "latin-1-fallback"],
+    ids=["utf-8-bom", "utf-16-bom", "cp1252", "crlf", "undefined-cp1252-byte"],
 )
 def test_load_files_decodes_encodings(tmp_path, payload, expected):
     briefing = load_files([write(tmp_path / "enc.txt", payload)]).briefings.iloc[0]
@@ -661,7 +668,8 @@ def test_load_files_report_accounts_for_every_file_and_row():
     result = load_files(files)
     whole_files = result.report[result.report["row"].isna()]["file"]
     table_files = result.report[result.report["row"].notna()]["file"]
-    assert set(whole_files) | set(table_files) >= {str(file) for file in files}
+    shown = {file.relative_to(FIXTURES).as_posix() for file in files}
+    assert set(whole_files) | set(table_files) >= shown
     loaded = result.report[result.report["status"] == "loaded"]
     assert sorted(loaded[S.BRIEFING_ID]) == sorted(result.briefings[S.BRIEFING_ID])
 
@@ -843,13 +851,13 @@ def test_load_corpus_collapses_identical_text_files(tmp_path):
     first = write(tmp_path / "a_2025-01-01.txt", "What's Happening?\nSame words.\n")
     second = write(tmp_path / "b_2025-01-02.txt", "what's happening?\n\nSAME   words.\n")
     result = load_corpus_with_report([tmp_path])
-    assert result.briefings[S.ORIGIN].tolist() == [str(first)]
+    assert result.briefings[S.ORIGIN].tolist() == [first.name]
     # sha1("same words.") starts 5ea203e3ffbf2623.
     assert result.report[["status", "reason", S.BRIEFING_ID]].values.tolist() == [
         ["loaded", "", "b-5ea203e3ffbf2623"],
         ["duplicate", "exact duplicate of b-5ea203e3ffbf2623", "b-5ea203e3ffbf2623"],
     ]
-    assert Path(result.report["file"].iloc[1]) == second
+    assert result.report["file"].iloc[1] == second.name
 
 
 def test_mark_duplicates_marks_loaded_row_whose_briefing_was_dropped(tmp_path):
@@ -874,11 +882,13 @@ def test_load_files_tolerates_odd_json_value_types(tmp_path):
         "{'a': 1}",
         "file time",
     ]
-    assert briefings.loc["3", [S.DATE, S.HAPPENING]].tolist() == [utc("1969-12-31 23:59:55"), "ok"]
+    # -5 is no plausible epoch time: refused, said so, and the file's time used instead.
+    assert briefings.loc["3", [S.DATE, S.HAPPENING]].tolist() == [utc(FILE_TIME_TEXT), "ok"]
+    fallback = "dated by the file's modification time"
     assert result.report["reason"].tolist() == [
-        "date 'True' not understood",
-        "date '[2025]' not understood",
-        "",
+        f"date 'True' not understood; {fallback}",
+        f"date '[2025]' not understood; {fallback}",
+        f"date '-5' is not a plausible epoch time (accepted: 1980-01-01..{NEXT_YEAR}); {fallback}",
     ]
 
 
@@ -908,3 +918,74 @@ def test_load_files_table_sections_match_parse_briefing(tmp_path, text):
         parsed["next"],
         parsed["body"],
     )
+
+
+# -- #12: encodings, YAML front matter, dates out of range ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "encoding"),
+    [
+        ("Президент России встретился с министром иностранных дел в Москве.", "cp1251"),
+        ("Ο πρωθυπουργός της Ελλάδας συναντήθηκε με τον υπουργό στην Αθήνα.", "cp1253"),
+        ("日本の首相は東京で外務大臣と会談した。協議は二日間続く予定だ。", "shift_jis"),
+    ],
+    ids=["russian-cp1251", "greek-cp1253", "japanese-shift-jis"],
+)
+def test_load_files_decodes_national_encodings_and_names_them(tmp_path, sentence, encoding):
+    path = write(tmp_path / "news_2025-03-04.txt", sentence.encode(encoding))
+    result = load_files([path])
+    assert result.briefings[S.TEXT].tolist() == [sentence]
+    detected = {"cp1251": "cp1251", "cp1253": "cp1253", "shift_jis": "cp932"}[encoding]
+    assert result.report["reason"].tolist() == [f"decoded as {detected}"]
+
+
+def test_parse_briefing_reads_a_folded_yaml_title():
+    parsed = parse_briefing(
+        "---\ntitle: >\n  Ministers meet\n  in Oslo\ntags:\n  - fish\n  - quotas\n---\nWords.\n"
+    )
+    assert (parsed["title"], parsed["tags"], parsed["body"]) == (
+        "Ministers meet in Oslo",
+        "fish, quotas",
+        "Words.",
+    )
+
+
+def test_parse_briefing_front_matter_that_is_not_yaml_falls_back_to_lines():
+    parsed = parse_briefing("---\ntitle: [unclosed\ndate: 2021-07-08\n---\nWords.\n")
+    assert (parsed["title"], parsed["date"]) == ("[unclosed", "2021-07-08")
+
+
+@pytest.mark.parametrize(
+    ("date", "reason"),
+    [
+        ("1066-01-01", "date 1066-01-01 is outside 1900-01-01..{next_year}"),
+        ("2999-05-05", "date 2999-05-05 is outside 1900-01-01..{next_year}"),
+        ("9999-12-31", "date 9999-12-31 is outside 1900-01-01..{next_year}"),
+        ("", "no date"),
+        ("-1", "date '-1' is a number among dates; not read as an epoch time"),
+        ("1700000000", "date '1700000000' is a number among dates; not read as an epoch time"),
+    ],
+    ids=["1066", "2999", "9999", "empty", "minus-one", "epoch-among-dates"],
+)
+def test_load_files_reports_refused_dates_and_the_file_time_used(tmp_path, date, reason):
+    path = write(tmp_path / "feed.csv", f"id,date,text\nok,2025-01-01,Fine.\nbad,{date},Words.\n")
+    result = load_files([path])
+    briefing = by_id(result).loc["bad"]
+    assert (briefing[S.DATE], briefing[S.DATE_SOURCE]) == (utc(FILE_TIME_TEXT), "file time")
+    expected = reason.format(next_year=NEXT_YEAR) + "; dated by the file's modification time"
+    assert result.report["reason"].tolist() == ["", expected]
+
+
+def test_load_files_reads_a_column_of_epoch_numbers_with_a_note(tmp_path):
+    path = write(tmp_path / "feed.csv", "id,date,text\na,1700000000,Words.\nb,-1,More.\n")
+    result = load_files([path])
+    assert by_id(result).loc["a", [S.DATE, S.DATE_SOURCE]].tolist() == [
+        utc("2023-11-14 22:13:20"),
+        "record",
+    ]
+    assert result.report["reason"].tolist() == [
+        "date '1700000000' read as epoch seconds",
+        f"date '-1' is not a plausible epoch time (accepted: 1980-01-01..{NEXT_YEAR}); "
+        "dated by the file's modification time",
+    ]

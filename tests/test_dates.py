@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.dates import date_from_file_name, file_time, parse_date, parse_dates
+from analytics.dates import check_dates, date_from_file_name, file_time, parse_date, parse_dates
 
 
 def utc(text: str) -> pd.Timestamp:
@@ -152,3 +152,49 @@ def test_file_time_is_modification_time_in_utc(tmp_path):
     os.utime(path, (1704164645, 1704164645))
     assert file_time(path) == utc("2024-01-02 03:04:05")
     assert file_time(tmp_path / "missing.txt") is None
+
+
+@pytest.mark.parametrize(
+    ("values", "expected_dates", "expected_notes"),
+    [
+        (
+            ["2025-01-01", "1899-12-31"],
+            ["2025-01-01", None],
+            ["", "date 1899-12-31 is outside 1900-01-01..2026-06-01"],
+        ),
+        (
+            ["2026-06-01", "2026-06-02"],
+            ["2026-06-01", None],
+            ["", "date 2026-06-02 is outside 1900-01-01..2026-06-01"],
+        ),
+        (["0001-01-01"], [None], ["date 0001-01-01 is outside 1900-01-01..2026-06-01"]),
+        (
+            [1700000000, 0],
+            ["2023-11-14 22:13:20", None],
+            [
+                "date '1700000000' read as epoch seconds",
+                "date '0' is not a plausible epoch time (accepted: 1980-01-01..2026-06-01)",
+            ],
+        ),
+        (
+            ["2025-01-01", "1700000000"],
+            ["2025-01-01", None],
+            ["", "date '1700000000' is a number among dates; not read as an epoch time"],
+        ),
+        (["soon"], [None], ["date 'soon' not understood"]),
+    ],
+    ids=[
+        "before-1900",
+        "after-a-year",
+        "year-one",
+        "epoch-column",
+        "epoch-among-dates",
+        "nonsense",
+    ],
+)
+def test_check_dates_refuses_implausible_dates_saying_why(values, expected_dates, expected_notes):
+    checked = check_dates(pd.Series(values, dtype=object), today=utc("2025-06-01 13:00"))
+    assert [None if pd.isna(d) else d for d in checked.dates] == [
+        None if e is None else utc(e) for e in expected_dates
+    ]
+    assert checked.notes.tolist() == expected_notes

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analytics import schema as S
-from analytics.briefings import load_files, parse_briefing
+from analytics.briefings import LoadResult, load_corpus_with_report, load_files, parse_briefing
+from analytics.errors import EmptyCorpusError, InputError
 from analytics.text import split_sentences
 
 # Text with control characters, surrogate-free unicode, odd line ends and long runs.
@@ -145,3 +147,147 @@ def test_extract_mentions_never_crashes_and_spans_point_at_the_surface(
     bodies = mentions[mentions[S.SECTION] == S.SECTION_BODY]
     assert set(bodies[S.BRIEFING_ID]) == set(briefings[S.BRIEFING_ID])
     assert {"JPN", "CHN"} <= set(bodies[S.ISO3])
+
+
+# -- #12: bad input never stops a load -------------------------------------------------
+
+
+def _reasons(result: LoadResult) -> dict[tuple[str, object], str]:
+    """Reason by (file, row) of a load report; a whole file's row is None."""
+    report = result.report
+    rows = report["row"].astype(object).where(report["row"].notna(), None)
+    return dict(zip(zip(report["file"], rows, strict=True), report["reason"], strict=True))
+
+
+def test_load_files_skips_a_deeply_nested_jsonl_record_and_keeps_the_rest(tmp_path: Path) -> None:
+    deep = '{"text": "x", "extra": ' + "[" * 5000 + "]" * 5000 + "}"
+    lines = ['{"id": "a", "text": "Alpha words."}', deep, '{"id": "b", "text": "Beta words."}']
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    (tmp_path / "other.txt").write_text("Other words.\n", encoding="utf-8")
+    result = load_files([tmp_path / "feed.jsonl", tmp_path / "other.txt"])
+    assert sorted(result.briefings[S.TEXT]) == ["Alpha words.", "Beta words.", "Other words."]
+    assert _reasons(result)[("feed.jsonl", 2)] == "JSON nested deeper than 100 levels"
+
+
+def test_load_files_skips_a_deeply_nested_json_array_item_and_keeps_the_rest(
+    tmp_path: Path,
+) -> None:
+    deep = '{"text": "x", "extra": ' + "[" * 5000 + '"]"' + "]" * 5000 + "}"
+    shallow = '{"text": "y", "extra": ' + "[" * 150 + "]" * 150 + "}"
+    payload = f'[{{"id": "a", "text": "Alpha words."}}, {deep}, {shallow}, {{"text": "Beta."}}]'
+    (tmp_path / "feed.json").write_text(payload, encoding="utf-8")
+    result = load_files([tmp_path / "feed.json"])
+    assert sorted(result.briefings[S.TEXT]) == ["Alpha words.", "Beta."]
+    reasons = _reasons(result)
+    assert reasons[("feed.json", 2)] == "JSON nested deeper than 100 levels"
+    assert reasons[("feed.json", 3)] == "JSON nested deeper than 100 levels"
+
+
+def test_load_files_nul_byte_skips_its_row_not_the_file(tmp_path: Path) -> None:
+    rows = [f"r-{n},Row number {n} of the feed." for n in range(1, 1001)]
+    rows[499] = "r-500,Row number\x00 500 of the feed."
+    (tmp_path / "feed.csv").write_text("id,text\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = load_files([tmp_path / "feed.csv"])
+    assert len(result.briefings) == 999
+    assert "r-500" not in set(result.briefings[S.BRIEFING_ID])
+    assert _reasons(result)[("feed.csv", 500)] == "a cell holds a NUL byte (damaged data)"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"], ids=["little", "big"])
+def test_load_files_reads_utf16_without_bom(tmp_path: Path, encoding: str) -> None:
+    text = "What's Happening?\nTalks in Tokyo resumed on Monday.\n"
+    (tmp_path / "memo.txt").write_bytes(text.encode(encoding))
+    result = load_files([tmp_path / "memo.txt"])
+    assert result.briefings[S.HAPPENING].tolist() == ["Talks in Tokyo resumed on Monday."]
+    assert result.report["reason"].tolist() == [
+        f"dated by the file's modification time; decoded as {encoding}"
+    ]
+
+
+def test_load_files_rejects_random_high_bytes_as_binary(tmp_path: Path) -> None:
+    noise = np.random.default_rng(0).integers(128, 256, size=100_000, dtype=np.uint8)
+    (tmp_path / "noise.txt").write_bytes(noise.tobytes())
+    result = load_files([tmp_path / "noise.txt"])
+    assert result.briefings.empty
+    assert result.report["reason"].tolist() == ["binary file (control characters)"]
+
+
+# -- #12: security: symbolic links, paths and content in messages --------------------
+
+
+def test_load_corpus_does_not_follow_a_link_out_of_the_input_folder(tmp_path: Path) -> None:
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:secret words\n", encoding="utf-8")
+    folder = tmp_path / "inputs"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "real.txt").write_text("Real words.\n", encoding="utf-8")
+    (folder / "passwd.txt").symlink_to(secret)
+    (folder / "elsewhere").symlink_to(secret.parent, target_is_directory=True)
+    (folder / "sub" / "inside.txt").symlink_to(folder / "real.txt")
+    result = load_corpus_with_report([folder])
+    assert result.briefings[S.TEXT].tolist() == ["Real words."]
+    report = result.report.set_index("file")
+    link_out = "symbolic link leading outside the input folder; not followed"
+    assert report.loc["passwd.txt", "reason"] == link_out
+    assert report.loc["elsewhere", "reason"] == link_out
+    assert report.loc["sub/inside.txt", "status"] == "duplicate"  # a link inside is read
+    assert not result.report["file"].str.contains(str(tmp_path), regex=False).any()
+    assert not result.report["reason"].str.contains("root:x", regex=False).any()
+
+
+def test_load_files_reasons_never_quote_file_content(tmp_path: Path) -> None:
+    (tmp_path / "passwd.csv").write_text("root:x:0:0:root:/root:/bin/bash\nx\n", encoding="utf-8")
+    result = load_files([tmp_path / "passwd.csv"])
+    assert result.report["reason"].tolist() == [
+        "no text column (looked for text, body, content, summary, article, description, "
+        "story; found 1 other columns)"
+    ]
+
+
+def test_load_corpus_of_an_upload_never_names_its_server_folder(tmp_path: Path) -> None:
+    staged = tmp_path / "upload-3f9c"
+    staged.mkdir()
+    (staged / "empty.txt").write_bytes(b"")
+    with pytest.raises(
+        EmptyCorpusError, match=r"empty\.txt: empty file\); got \['empty\.txt'\]$"
+    ) as caught:
+        load_corpus_with_report([staged / "empty.txt"])
+    assert str(tmp_path) not in str(caught.value)
+
+
+# -- #12: the per-briefing size cap ---------------------------------------------------
+
+
+def test_load_files_skips_a_briefing_over_the_size_cap_saying_how_to_raise_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = "Japan " * 200_000  # 1.2 MB
+    (tmp_path / "big.txt").write_text(big, encoding="utf-8")
+    (tmp_path / "feed.csv").write_text(f"id,text\nsmall,Small words.\nlarge,{big}\n", "utf-8")
+    files = [tmp_path / "big.txt", tmp_path / "feed.csv"]
+    result = load_files(files, max_briefing_mb=1)
+    assert result.briefings[S.BRIEFING_ID].tolist() == ["small"]
+    reasons = _reasons(result)
+    expected = (
+        "briefing is 1.1 MB, over the limit of 1 MB "
+        "(set BRIEFING_ATLAS_MAX_BRIEFING_MB to raise it)"
+    )
+    assert reasons[("big.txt", None)] == expected
+    assert reasons[("feed.csv", 2)] == expected
+    monkeypatch.setenv("BRIEFING_ATLAS_MAX_BRIEFING_MB", "2")
+    assert len(load_files(files).briefings) == 3
+    monkeypatch.setenv("BRIEFING_ATLAS_MAX_BRIEFING_MB", "1")
+    assert len(load_files(files).briefings) == 1
+    assert len(load_files(files, max_briefing_mb=2).briefings) == 3  # the keyword wins
+
+
+@pytest.mark.parametrize(
+    "value", ["0", "-3", "lots", "inf"], ids=["zero", "negative", "word", "inf"]
+)
+def test_load_files_refuses_a_bad_size_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("BRIEFING_ATLAS_MAX_BRIEFING_MB", value)
+    with pytest.raises(InputError, match=rf"must be a positive number of MB; got '{value}'"):
+        load_files([])

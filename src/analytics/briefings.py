@@ -34,15 +34,19 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
+import charset_normalizer
 import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
+import yaml
 
 from analytics import dates as D
 from analytics import schema as S
@@ -74,6 +78,43 @@ DUPLICATE = "duplicate"
 NEAR_DUPLICATE = "near-duplicate"
 SKIPPED = "skipped"
 STATUSES: tuple[str, ...] = (LOADED, DUPLICATE, NEAR_DUPLICATE, SKIPPED)
+
+# -- limits ---------------------------------------------------------------------
+# One briefing (a text file, or one row's text) above this size is skipped: later
+# stages cost time per MB and a single huge text would stall everyone's work.
+MAX_BRIEFING_MB_ENV = "BRIEFING_ATLAS_MAX_BRIEFING_MB"
+DEFAULT_MAX_BRIEFING_MB = 10.0
+
+
+def _cap_mb(value: float | None = None) -> float:
+    """The per-briefing size cap in MB: ``value``, else the environment's, else the default.
+
+    Raises:
+        InputError: when the cap is not a positive number.
+    """
+    raw: object = value
+    if raw is None:
+        raw = os.environ.get(MAX_BRIEFING_MB_ENV) or DEFAULT_MAX_BRIEFING_MB
+    try:
+        limit = float(str(raw))
+    except ValueError:
+        limit = float("nan")
+    if not limit > 0 or limit == float("inf"):
+        raise InputError(
+            f"the per-briefing size cap ({MAX_BRIEFING_MB_ENV} or max_briefing_mb) "
+            f"must be a positive number of MB; got {raw!r}"
+        )
+    return limit
+
+
+def _over_cap(size: float, limit_mb: float) -> str:
+    return (
+        f"briefing is {size / _MB:.1f} MB, over the limit of {limit_mb:g} MB "
+        f"(set {MAX_BRIEFING_MB_ENV} to raise it)"
+    )
+
+
+_MB = 1024 * 1024
 
 # -- input columns -------------------------------------------------------------
 ROLE_TEXT = "text"
@@ -128,11 +169,20 @@ _HEADING_MAX_CHARS = 60
 _HEADING_HINT = r"(?im)^[\s#*_>]*(?:what|why)[^\n]{0,30}(?:happening|important|matters|next)"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_HINT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+# Controls counted when telling binary from text: C1 codes too, which text never holds
+# but high-byte noise read as latin-1 is full of.
+_BINARY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _BULLET = re.compile(r"(?:[-*+\u2022]\s|\d{1,3}[.)]\s)")
 _META_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z _-]{0,30}?)\s*:\s*(.*?)\s*$")
 _FENCE = "---"
 _FENCE_ENDS = ("---", "...")
 _MAX_FRONT_MATTER_LINES = 200
+# yaml.safe_load's loader, in C when PyYAML has it (the same safe constructors, faster).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Records nested deeper than this are refused: decoding and flattening them recurse
+# once per level, and no briefing feed needs more than a few.
+MAX_JSON_DEPTH = 100
+_TOO_DEEP = f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
 # More than this share of control characters means the file is not text.
 _MAX_CONTROL_SHARE = 0.05
 
@@ -162,6 +212,7 @@ class _Batch:
     records: list[dict[str, object]] = field(default_factory=list)
     table: pd.DataFrame | None = None
     skipped: list[tuple[int | None, str]] = field(default_factory=list)
+    encoding: str = "utf-8"
 
 
 # =============================================================================
@@ -239,6 +290,7 @@ def _read_metadata(lines: list[str]) -> tuple[dict[str, str], int]:
                 elif key is not None and line.strip().startswith("- "):
                     item = _unquote(line.strip()[2:].strip())  # a YAML list item
                     fields[key] = f"{fields[key]}, {item}" if fields[key] else item
+            fields.update(_yaml_fields("\n".join(lines[index + 1 : end]), fields))
             index = end + 1
     roles = (ROLE_DATE, ROLE_TITLE, ROLE_SOURCE, ROLE_URL)
     while index < len(lines):
@@ -249,6 +301,35 @@ def _read_metadata(lines: list[str]) -> tuple[dict[str, str], int]:
         fields.setdefault(role, match.group(2))
         index += 1
     return fields, index
+
+
+def _yaml_fields(block: str, read: Mapping[str, str]) -> dict[str, str]:
+    """Front matter fields as YAML reads them (folded and quoted values, lists).
+
+    Scalars YAML would retype (dates, numbers, yes/no) keep the text as written
+    (``read``, from the line reader); nested mappings are left to that reader too.
+    Nothing is returned when the block is not valid YAML or not a mapping.
+    """
+    try:
+        value = yaml.load(block, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    fields: dict[str, str] = {}
+    for raw_key, item in value.items():
+        if not isinstance(raw_key, str) or not _META_LINE.match(f"{raw_key}:"):
+            continue
+        key = _field_name(raw_key)
+        if isinstance(item, str):
+            fields[key] = item.strip()
+        elif isinstance(item, list) and all(isinstance(part, str) for part in item):
+            fields[key] = ", ".join(part.strip() for part in item)
+        elif item is None:
+            fields[key] = ""
+        elif key in read:
+            fields[key] = read[key]
+    return fields
 
 
 def _field_name(name: str) -> str:
@@ -324,7 +405,8 @@ def discover_files(paths: Sequence[str | Path]) -> list[Path]:
 
     Returns:
         Unique file paths, sorted. Files of any extension are listed so that the
-        load report can account for the ones it cannot read.
+        load report can account for the ones it cannot read; so are symbolic links
+        to folders outside ``path``, which loading reports as not followed.
 
     Raises:
         InputError: when a path does not exist.
@@ -341,6 +423,8 @@ def discover_files(paths: Sequence[str | Path]) -> list[Path]:
                     continue
                 if candidate.is_file() and candidate.name.lower() not in MANIFEST_NAMES:
                     found.add(candidate)
+                elif candidate.is_symlink() and _leaves_folder(candidate, path):
+                    found.add(candidate)  # a link out of the folder: reported, not followed
         elif path.is_file():
             if path.name.lower() not in MANIFEST_NAMES:
                 found.add(path)
@@ -349,48 +433,134 @@ def discover_files(paths: Sequence[str | Path]) -> list[Path]:
     return sorted(found, key=lambda p: p.as_posix())
 
 
-def _decode(data: bytes) -> str:
-    """Bytes to text: BOMs first, then UTF-8, Windows-1252, latin-1; binary is refused."""
+class Decoded(NamedTuple):
+    """A file's text and the encoding it was read with (Python codec name)."""
+
+    text: str
+    encoding: str
+
+
+# Encodings whose text needs no mention in the load report.
+_PLAIN_ENCODINGS = ("utf-8", "utf-8-sig", "ascii")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Bytes looked at to tell UTF-16 without a BOM and binary data from text.
+_SNIFF_BYTES = 65536
+
+
+def _leaves_folder(path: Path, folder: Path) -> bool:
+    """Whether ``path`` resolves (through symbolic links) to outside ``folder``."""
+    try:
+        return not path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a link loop or an unreadable link
+        return True
+
+
+_LINK_OUT = "symbolic link leading outside the input folder; not followed"
+
+
+def _common_folder(paths: Sequence[Path]) -> Path | None:
+    """The deepest folder holding every path (a folder counts as holding itself)."""
+    folders = [
+        str(path if path.is_dir() and not path.is_symlink() else path.parent) for path in paths
+    ]
+    if not folders:
+        return None
+    try:
+        return Path(os.path.commonpath(folders))
+    except ValueError:  # absolute and relative paths mixed
+        return None
+
+
+def _shown_name(path: Path, base: Path | None) -> str:
+    """A file as users see it: relative to the input folder, never a server path."""
+    if base is not None:
+        try:
+            return path.relative_to(base).as_posix()
+        except ValueError:
+            pass
+    return path.name
+
+
+def _decode(data: bytes) -> Decoded:
+    """Bytes to text: a BOM, then UTF-8 (or BOM-less UTF-16), then charset-normalizer's
+    best guess, then Windows-1252 and latin-1; binary data is refused."""
     if not data.strip():
         raise _Skip("empty file")
-    boms = (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    )
-    for bom, encoding in boms:
-        if data.startswith(bom):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError as error:
-                raise _Skip(f"undecodable {encoding} text ({error.reason})") from None
-            break
-    else:
-        if b"\x00" in data:
-            raise _Skip("binary file (NUL bytes)")
-        for encoding in ("utf-8", "cp1252", "latin-1"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-    if "\x00" in text:
-        raise _Skip("binary file (NUL characters)")
-    controls = len(_CONTROL.findall(text[:65536]))
-    if controls > _MAX_CONTROL_SHARE * min(len(text), 65536):
-        raise _Skip("binary file (control characters)")
+    decoded = _decode_by_bom(data) or _decode_utf16_without_bom(data)
+    if decoded is None:
+        try:
+            decoded = Decoded(data.decode("utf-8"), "utf-8")
+        except UnicodeDecodeError:
+            decoded = _decode_detected(data) or _decode_fallback(data)
+    text = decoded.text
+    sample = text[:_SNIFF_BYTES]
+    if len(_BINARY_CONTROL.findall(sample)) > _MAX_CONTROL_SHARE * len(sample):
+        kind = "NUL bytes" if "\x00" in sample else "control characters"
+        raise _Skip(f"binary file ({kind})")
     if not text.strip():
         raise _Skip("empty file")
-    return text
+    return decoded
 
 
-def _read_text(path: Path) -> str:
+def _decode_by_bom(data: bytes) -> Decoded | None:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data.decode(encoding), encoding)
+            except UnicodeDecodeError as error:
+                raise _Skip(f"undecodable {encoding} text ({error.reason})") from None
+    return None
+
+
+def _decode_utf16_without_bom(data: bytes) -> Decoded | None:
+    """UTF-16 text without a BOM: NUL bytes on one side of most characters only."""
+    sample = data[:_SNIFF_BYTES]
+    half = len(sample) // 2
+    if half < 2 or b"\x00" not in sample:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    for encoding, mostly, rarely in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        # Mostly-ASCII UTF-16 has a NUL in every other byte; binary data has them anywhere.
+        if mostly > 0.3 * half and rarely < 0.02 * half:
+            try:
+                return Decoded(data.decode(encoding), encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _decode_detected(data: bytes) -> Decoded | None:
+    """charset-normalizer's guess; Windows-1252 when that reads the bytes the same way."""
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        return None
+    text = str(best)
+    try:
+        if data.decode("cp1252") == text:
+            return Decoded(text, "cp1252")  # the Western default, named as such
+    except UnicodeDecodeError:
+        pass
+    return Decoded(text, codecs.lookup(best.encoding).name)
+
+
+def _decode_fallback(data: bytes) -> Decoded:
+    try:
+        return Decoded(data.decode("cp1252"), "cp1252")
+    except UnicodeDecodeError:
+        return Decoded(data.decode("latin-1"), "latin-1")
+
+
+def _read_text(path: Path) -> Decoded:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise _Skip(f"unreadable: {error.strerror or error}") from None
+        raise _Skip(f"unreadable: {error.strerror or type(error).__name__}") from None
     return _decode(data)
 
 
@@ -400,7 +570,8 @@ def _read_text(path: Path) -> str:
 
 
 def _load_briefing_file(path: Path, columns: Mapping[str, str] | None) -> _Batch:
-    parsed = parse_briefing(_read_text(path))
+    decoded = _read_text(path)
+    parsed = parse_briefing(decoded.text)
     own = {ROLE_DATE, ROLE_ID, "body", S.TITLE, S.SOURCE, S.URL, *S.SECTIONS}
     reserved = set(S.BRIEFING_COLUMNS)
     record: dict[str, object] = {
@@ -415,9 +586,9 @@ def _load_briefing_file(path: Path, columns: Mapping[str, str] | None) -> _Batch
     record[_ID] = parsed.get(ROLE_ID) or None
     record[_DATE_RAW] = parsed.get(ROLE_DATE)
     record[_DATE_KIND] = DATE_FRONT_MATTER
-    record[S.ORIGIN] = str(path)
+    record[S.ORIGIN] = ""  # the file's shown name is put in front when loading ends
     record[_ROW] = None
-    return _Batch(records=[record])
+    return _Batch(records=[record], encoding=decoded.encoding)
 
 
 def _load_csv(path: Path, columns: Mapping[str, str] | None) -> _Batch:
@@ -429,7 +600,8 @@ def _load_tsv(path: Path, columns: Mapping[str, str] | None) -> _Batch:
 
 
 def _load_delimited(path: Path, columns: Mapping[str, str] | None, delimiter: str | None) -> _Batch:
-    text = _read_text(path)
+    decoded = _read_text(path)
+    text = decoded.text
     if delimiter is None:
         header_line = text.lstrip("\ufeff").split("\n", 1)[0]
         counts = {sep: header_line.count(sep) for sep in (",", ";", "\t", "|")}
@@ -445,7 +617,8 @@ def _load_delimited(path: Path, columns: Mapping[str, str] | None, delimiter: st
     if not rows:
         raise _Skip("empty file")
     header = _unique_names(rows[0])
-    batch = _Batch()
+    batch = _Batch(encoding=decoded.encoding)
+    has_nul = "\x00" in text
     good: list[list[str]] = []
     numbers: list[int] = []
     for number, row in enumerate(rows[1:], start=1):
@@ -453,6 +626,9 @@ def _load_delimited(path: Path, columns: Mapping[str, str] | None, delimiter: st
             continue  # a blank line is not a row
         if len(row) != len(header):
             batch.skipped.append((number, f"has {len(row)} fields, header has {len(header)}"))
+            continue
+        if has_nul and any("\x00" in cell for cell in row):
+            batch.skipped.append((number, "a cell holds a NUL byte (damaged data)"))
             continue
         good.append(row)
         numbers.append(number)
@@ -474,11 +650,11 @@ def _unique_names(names: list[str]) -> list[str]:
 
 
 def _load_jsonl(path: Path, columns: Mapping[str, str] | None) -> _Batch:
-    return _jsonl_batch(path, _read_text(path), columns)
+    decoded = _read_text(path)
+    return _jsonl_batch(path, decoded.text, columns, _Batch(encoding=decoded.encoding))
 
 
-def _jsonl_batch(path: Path, text: str, columns: Mapping[str, str] | None) -> _Batch:
-    batch = _Batch()
+def _jsonl_batch(path: Path, text: str, columns: Mapping[str, str] | None, batch: _Batch) -> _Batch:
     lines = text.lstrip("\ufeff").split("\n")
     del text  # a large feed is held once as lines, not twice
     numbers = [number for number, line in enumerate(lines, start=1) if line.strip()]
@@ -500,6 +676,12 @@ def _jsonl_batch(path: Path, text: str, columns: Mapping[str, str] | None) -> _B
             value = decoder.decode(line)
         except ValueError as error:
             batch.skipped.append((number, f"invalid JSON ({_json_problem(error)})"))
+            continue
+        except RecursionError:
+            batch.skipped.append((number, _TOO_DEEP))
+            continue
+        if isinstance(value, dict) and _too_deep(value):
+            batch.skipped.append((number, _TOO_DEEP))
             continue
         if not isinstance(value, dict):
             batch.skipped.append((number, f"not a JSON object ({type(value).__name__})"))
@@ -524,7 +706,82 @@ def _decode_all_lines(lines: list[str]) -> list[dict[str, object]] | None:
         return None
     if len(values) != len(lines) or not all(isinstance(value, dict) for value in values):
         return None
+    if any(_too_deep(value) for value in values):
+        return None  # read line by line, so each deep record gets its own reason
     return values
+
+
+def _too_deep(value: object, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether a decoded JSON value nests containers deeper than ``limit`` levels."""
+    if isinstance(value, dict) and not any(isinstance(v, dict | list) for v in value.values()):
+        return False  # the usual flat record, decided without walking
+    pending: list[tuple[object, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        assert isinstance(children, Iterable)
+        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def _json_items_one_by_one(text: str, batch: _Batch) -> list[object]:
+    """The items of a top-level JSON array decoded one at a time.
+
+    Used when the whole document is nested too deeply to decode at once: an item
+    that is too deep is skipped (``None`` in its place, its reason in ``batch``) and
+    the others are kept.
+    """
+    decoder = json.JSONDecoder()
+    position = _skip_json_space(text, 0)
+    if not text.startswith("[", position):
+        raise _Skip(_TOO_DEEP)
+    items: list[object] = []
+    position = _skip_json_space(text, position + 1)
+    if text.startswith("]", position):
+        return items
+    while True:
+        try:
+            value, position = decoder.raw_decode(text, position)
+        except RecursionError:
+            value, position = None, _end_of_json_value(text, position)
+            batch.skipped.append((len(items) + 1, _TOO_DEEP))
+        except json.JSONDecodeError as error:
+            raise _Skip(f"invalid JSON ({error.msg} at line {error.lineno})") from None
+        items.append(None if value is not None and _too_deep(value) else value)
+        if value is not None and items[-1] is None:
+            batch.skipped.append((len(items), _TOO_DEEP))
+        position = _skip_json_space(text, position)
+        if text.startswith(",", position):
+            position = _skip_json_space(text, position + 1)
+        elif text.startswith("]", position):
+            return items
+        else:
+            raise _Skip("invalid JSON (expected ',' or ']' between records)")
+
+
+def _skip_json_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _end_of_json_value(text: str, position: int) -> int:
+    """Where the array or object starting at ``position`` ends, strings skipped whole."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text, position):
+        mark = token.group()
+        if mark in "[{":
+            depth += 1
+        elif mark in "]}":
+            depth -= 1
+            if depth == 0:
+                return token.end()
+    raise _Skip("invalid JSON (a record is not closed)")
 
 
 def _json_problem(error: ValueError) -> str:
@@ -534,13 +791,17 @@ def _json_problem(error: ValueError) -> str:
 
 
 def _load_json(path: Path, columns: Mapping[str, str] | None) -> _Batch:
-    text = _read_text(path)
+    decoded = _read_text(path)
+    text = decoded.text.lstrip("\ufeff")
+    batch = _Batch(encoding=decoded.encoding)
     try:
-        value = json.loads(text.lstrip("\ufeff"))
+        value: object = json.loads(text)
     except json.JSONDecodeError as error:
         if error.msg == "Extra data":
-            return _jsonl_batch(path, text, columns)  # JSON Lines saved as .json
+            return _jsonl_batch(path, text, columns, batch)  # JSON Lines saved as .json
         raise _Skip(f"invalid JSON ({error.msg} at line {error.lineno})") from None
+    except RecursionError:
+        value = _json_items_one_by_one(text, batch)
     if isinstance(value, dict):
         lists = [item for item in value.values() if isinstance(item, list)]
         if len(lists) == 1:
@@ -553,11 +814,15 @@ def _load_json(path: Path, columns: Mapping[str, str] | None) -> _Batch:
             )
     if not isinstance(value, list):
         raise _Skip(f"JSON must be a list of records, got a {type(value).__name__}")
-    batch = _Batch()
     records: list[dict[str, object]] = []
     numbers: list[int] = []
+    already = {number for number, _reason in batch.skipped}
     for number, item in enumerate(value, start=1):
-        if isinstance(item, dict):
+        if number in already:
+            continue
+        if isinstance(item, dict) and _too_deep(item):
+            batch.skipped.append((number, _TOO_DEEP))
+        elif isinstance(item, dict):
             records.append(item)
             numbers.append(number)
         else:
@@ -570,7 +835,8 @@ def _load_parquet(path: Path, columns: Mapping[str, str] | None) -> _Batch:
     try:
         frame = pd.read_parquet(path)
     except Exception as error:  # pyarrow raises many types for a damaged file
-        raise _Skip(f"unreadable Parquet ({type(error).__name__}: {error})") from None
+        problem = str(error).replace(str(path), path.name)  # no server path in the reason
+        raise _Skip(f"unreadable Parquet ({type(error).__name__}: {problem})") from None
     frame = frame.reset_index(drop=True)
     return _table_batch(path, frame, list(range(1, len(frame) + 1)), "row", columns, _Batch())
 
@@ -649,12 +915,12 @@ def _table_batch(
         if not batch.skipped:
             raise _Skip("no rows")
         return batch  # every row was skipped, each with its reason
-    chosen = _resolve_columns(list(frame.columns), explicit, str(path))
+    chosen = _resolve_columns(list(frame.columns), explicit, repr(path.name))
     if ROLE_TEXT not in chosen:
-        names = ", ".join(str(column) for column in frame.columns)
+        # Column names are the file's own content: counted, never quoted.
         raise _Skip(
             f"no text column (looked for {', '.join(COLUMN_NAMES[ROLE_TEXT])}; "
-            f"columns are: {names})"
+            f"found {len(frame.columns)} other columns)"
         )
     frame = frame.reset_index(drop=True)
     table = pd.DataFrame(index=frame.index)
@@ -666,7 +932,7 @@ def _table_batch(
     table[_DATE_RAW] = frame[chosen[ROLE_DATE]] if ROLE_DATE in chosen else None
     table[_DATE_KIND] = DATE_RECORD
     table[_ROW] = numbers
-    table[S.ORIGIN] = [f"{path}:{unit} {number}" for number in numbers]
+    table[S.ORIGIN] = [f":{unit} {number}" for number in numbers]
     table = _split_table_sections(table)
     reserved = set(S.BRIEFING_COLUMNS) | set(table.columns)
     used = set(chosen.values())
@@ -822,13 +1088,15 @@ def _read_manifest(source: str | Path | pd.DataFrame) -> _Manifest:
         frame, name, folder = source.reset_index(drop=True), "<manifest table>", None
     else:
         path = Path(source)
-        name, folder = str(path), path.parent
-        text = _read_text(path)
+        name, folder = path.name, path.parent
+        text = _read_text(path).text
         if path.suffix.lower() == ".json":
             try:
                 value = json.loads(text.lstrip("\ufeff"))
             except json.JSONDecodeError as error:
                 raise _Skip(f"invalid JSON ({error.msg} at line {error.lineno})") from None
+            except RecursionError:
+                raise _Skip(_TOO_DEEP) from None
             frame = _manifest_frame_from_json(value)
         else:
             try:
@@ -846,7 +1114,7 @@ def _read_manifest(source: str | Path | pd.DataFrame) -> _Manifest:
     if key_column is None:
         raise _Skip(
             f"manifest has no file name column (looked for {', '.join(MANIFEST_KEY_NAMES)}; "
-            f"columns are: {', '.join(map(str, frame.columns))})"
+            f"found {len(frame.columns)} other columns)"
         )
     chosen = _resolve_columns([c for c in frame.columns if c != key_column], None, name)
     entries = pd.DataFrame(index=frame.index)
@@ -942,6 +1210,8 @@ def load_files(
     manifest: str | Path | pd.DataFrame | None = None,
     columns: Mapping[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    relative_to: str | Path | None = None,
+    max_briefing_mb: float | None = None,
 ) -> LoadResult:
     """Load briefing files without marking duplicates and without failing on no result.
 
@@ -953,24 +1223,35 @@ def load_files(
         columns: explicit table column names by role (``text``, ``id``, ``date``,
             ``title``, ``source``, ``url``).
         progress: called with (files done, files total) after each file.
+        relative_to: the input folder. The load report and ``origin`` name files
+            relative to it, and symbolic links leading out of it are not followed;
+            default the deepest folder holding every file.
+        max_briefing_mb: the per-briefing size cap; default the environment's
+            ``BRIEFING_ATLAS_MAX_BRIEFING_MB``, else 10. A larger briefing is skipped
+            with its size and the limit in the report.
 
     Returns:
         The briefings (sorted by date then id, possibly empty) and the load report.
 
     Raises:
         InputError: when ``columns`` names an unknown role or a column a table
-            lacks, or when an explicit manifest cannot be read.
+            lacks, when an explicit manifest cannot be read, or when the size cap
+            is not a positive number.
     """
     _check_roles(columns)
+    limit_mb = _cap_mb(max_briefing_mb)
     files = [Path(file) for file in files]
+    base = Path(relative_to) if relative_to is not None else _common_folder(files)
+    shown = {path: _shown_name(path, base) for path in files}
     report_rows: list[tuple[str, int | None, str, str, str | None]] = []
     explicit = _explicit_manifest(manifest)
-    folder_manifests = _load_folder_manifests(files, report_rows)
+    folder_manifests = _load_folder_manifests(files, report_rows, base)
     text_records: list[dict[str, object]] = []
     tables: list[pd.DataFrame] = []
     file_of: list[Path] = []
+    encodings: list[str] = []
     for done, path in enumerate(files, start=1):
-        batch = _load_one(path, columns, report_rows)
+        batch = _load_one(path, columns, report_rows, shown[path], base, limit_mb)
         if batch is not None:
             for record in batch.records:
                 record[_FILE] = len(file_of)
@@ -978,8 +1259,9 @@ def load_files(
             if batch.table is not None and len(batch.table):
                 tables.append(batch.table.assign(**{_FILE: len(file_of)}))
             for row, reason in batch.skipped:
-                report_rows.append((str(path), row, SKIPPED, reason, None))
+                report_rows.append((shown[path], row, SKIPPED, reason, None))
         file_of.append(path)
+        encodings.append(batch.encoding if batch is not None else "utf-8")
         if progress is not None:
             progress(done, len(files))
     frames = ([pd.DataFrame.from_records(text_records)] if text_records else []) + tables
@@ -989,10 +1271,21 @@ def load_files(
     if not frames:
         return LoadResult(_empty_briefings(), _sort_report(_report_frame(report_rows)))
     records = pd.concat(frames, ignore_index=True, sort=False)
-    briefings, loaded_rows = _finish(records, file_of, explicit, folder_manifests)
+    names = [shown[path] for path in file_of]
+    briefings, loaded_rows = _finish(
+        records, _Files(file_of, names, encodings), explicit, folder_manifests, limit_mb
+    )
     report = _report_frame(report_rows + loaded_rows)
     briefings, report = _resolve_id_collisions(briefings, report)
     return LoadResult(_sort(briefings), _sort_report(report))
+
+
+class _Files(NamedTuple):
+    """The loaded files by index: their paths, shown names and text encodings."""
+
+    paths: list[Path]
+    names: list[str]
+    encodings: list[str]
 
 
 def _explicit_manifest(manifest: str | Path | pd.DataFrame | None) -> _Manifest | None:
@@ -1006,17 +1299,22 @@ def _explicit_manifest(manifest: str | Path | pd.DataFrame | None) -> _Manifest 
 
 
 def _load_folder_manifests(
-    files: Sequence[Path], report_rows: list[tuple[str, int | None, str, str, str | None]]
+    files: Sequence[Path],
+    report_rows: list[tuple[str, int | None, str, str, str | None]],
+    base: Path | None,
 ) -> dict[Path, list[_Manifest]]:
     loaded: dict[Path, list[_Manifest]] = {}
     for folder, paths in _folder_manifests(files).items():
         loaded[folder] = []
         for path in paths:
+            shown = _shown_name(path, base)
             try:
+                if _leaves_folder(path, folder):
+                    raise _Skip(_LINK_OUT)
                 found = _read_manifest(path)
-                loaded[folder].append(replace(found, covers_folder=True))
+                loaded[folder].append(replace(found, name=shown, covers_folder=True))
             except _Skip as problem:
-                report_rows.append((str(path), None, SKIPPED, f"manifest: {problem}", None))
+                report_rows.append((shown, None, SKIPPED, f"manifest: {problem}", None))
     return loaded
 
 
@@ -1024,20 +1322,30 @@ def _load_one(
     path: Path,
     columns: Mapping[str, str] | None,
     report_rows: list[tuple[str, int | None, str, str, str | None]],
+    shown: str,
+    base: Path | None,
+    limit_mb: float,
 ) -> _Batch | None:
     reader = _READERS.get(path.suffix.lower())
-    if path.name.lower() in MANIFEST_NAMES:
-        report_rows.append((str(path), None, SKIPPED, "manifest, not a briefing", None))
-        return None
-    if reader is None:
-        accepted = ", ".join(SUPPORTED_EXTENSIONS)
-        reason = f"unsupported extension {path.suffix or '(none)'!r} (accepted: {accepted})"
-        report_rows.append((str(path), None, SKIPPED, reason, None))
-        return None
     try:
+        if _leaves_folder(path, base if base is not None else path.parent):
+            raise _Skip(_LINK_OUT)
+        if path.name.lower() in MANIFEST_NAMES:
+            raise _Skip("manifest, not a briefing")
+        if reader is None:
+            accepted = ", ".join(SUPPORTED_EXTENSIONS)
+            raise _Skip(f"unsupported extension {path.suffix or '(none)'!r} (accepted: {accepted})")
+        if reader is _load_briefing_file:
+            size = path.stat().st_size
+            if size > limit_mb * _MB:
+                raise _Skip(_over_cap(size, limit_mb))  # never read at all
         return reader(path, columns)
     except _Skip as problem:
-        report_rows.append((str(path), None, SKIPPED, str(problem), None))
+        report_rows.append((shown, None, SKIPPED, str(problem), None))
+        return None
+    except OSError as error:
+        reason = f"unreadable: {error.strerror or type(error).__name__}"
+        report_rows.append((shown, None, SKIPPED, reason, None))
         return None
 
 
@@ -1067,57 +1375,100 @@ def _report_unmatched(
 
 def _finish(
     records: pd.DataFrame,
-    file_of: list[Path],
+    files: _Files,
     explicit: _Manifest | None,
     folder_manifests: dict[Path, list[_Manifest]],
+    limit_mb: float,
 ) -> tuple[pd.DataFrame, list[tuple[str, int | None, str, str, str | None]]]:
-    """Dates, ids and empty-text checks over all records at once; report rows."""
+    """Dates, ids, size and empty-text checks over all records at once; report rows."""
+    file_of = files.paths
     for name in (S.TITLE, S.SOURCE, S.URL, *S.SECTIONS):
         if name not in records:
             records[name] = ""
         records[name] = records[name].fillna("").astype("str")
     records[S.TEXT] = records[S.TEXT].fillna("").astype("str")
+    records[S.ORIGIN] = records[_FILE].map(dict(enumerate(files.names))).astype("str") + records[
+        S.ORIGIN
+    ].fillna("").astype("str")
     notes = pd.Series("", index=records.index, dtype="str")
+    parsed = pd.Series(pd.NaT, index=records.index, dtype=D.DATE_DTYPE)
     raw = records[_DATE_RAW].astype(object) if _DATE_RAW in records else None
+    # A date field given but blank, or refused, is said so: never filled in silently.
+    problem = pd.Series(False, index=records.index)
     if raw is not None:
         present = raw.map(lambda value: not _is_missing(value))
-        parsed = pd.Series(pd.NaT, index=records.index, dtype=D.DATE_DTYPE)
         if present.any():
-            parsed[present] = D.parse_dates(_uniform(raw[present]))
-        bad = present & parsed.isna()
-        notes[bad] = "date " + raw[bad].astype(str).str.slice(0, 40).map(repr) + " not understood"
-    else:
-        parsed = pd.Series(pd.NaT, index=records.index, dtype=D.DATE_DTYPE)
+            checked = D.check_dates(_uniform(raw[present]), records.loc[present, _FILE])
+            parsed[present] = checked.dates
+            notes[present] = checked.notes
+            problem[present] = checked.dates.isna()
+        blank = ~present & raw.map(lambda value: value is not None)
+        notes[blank] = "no date"
+        problem |= blank
     records[S.DATE] = parsed
     records[S.DATE_SOURCE] = records[_DATE_KIND].where(parsed.notna())
     _apply_file_level(records, file_of, explicit, folder_manifests)
     records[S.DATE_SOURCE] = records[S.DATE_SOURCE].astype("str")
     no_date = records[S.DATE].isna()
     notes[no_date] = notes[no_date].where(notes[no_date] == "", notes[no_date] + "; ") + "no date"
+    notes = _note_fallback_dates(notes, records[S.DATE_SOURCE], problem & ~no_date)
+    encoding_notes = {
+        index: f"decoded as {encoding}"
+        for index, encoding in enumerate(files.encodings)
+        if encoding not in _PLAIN_ENCODINGS
+    }
+    if encoding_notes:
+        noted = records[_FILE].map(encoding_notes).fillna("").astype("str")
+        notes = _join_notes(notes, noted)
     empty = records[S.TEXT].str.strip() == ""
+    sizes = pc.binary_length(pc.cast(arrow_strings(records[S.TEXT]), "binary"))
+    sizes = pd.Series(sizes.to_numpy(zero_copy_only=False), index=records.index)
+    over = sizes > limit_mb * _MB
+    if over.any():
+        notes[over] = sizes[over].map(lambda size: _over_cap(size, limit_mb))
     ids = records[_ID] if _ID in records else pd.Series(pd.NA, index=records.index)
     ids = ids.astype(object).where(ids.notna(), None)
     missing = ids.isna() & ~empty
     ids[missing] = [_content_id(text) for text in records.loc[missing, S.TEXT]]
     records[S.BRIEFING_ID] = ids.astype("str")
-    files = records[_FILE].map(lambda index: str(file_of[index]))
+    shown = records[_FILE].map(dict(enumerate(files.names)))
     rows = records[_ROW] if _ROW in records else pd.Series(None, index=records.index)
     report = pd.DataFrame(
         {
-            FILE: files,
+            FILE: shown,
             ROW: pd.array(rows.astype(object).where(rows.notna(), None), dtype="Int64"),
-            STATUS: np.where(empty, SKIPPED, LOADED),
+            STATUS: np.where(empty | over, SKIPPED, LOADED),
             REASON: notes.where(~empty, "empty text"),
-            S.BRIEFING_ID: records[S.BRIEFING_ID].where(~empty),
+            S.BRIEFING_ID: records[S.BRIEFING_ID].where(~empty & ~over),
         }
     )
     loaded_rows = list(report.itertuples(index=False, name=None))
-    briefings = records[~empty].reset_index(drop=True)
+    briefings = records[~empty & ~over].reset_index(drop=True)
     briefings[S.DUPLICATE_OF] = pd.Series(pd.NA, index=briefings.index, dtype="str")
     internal = [column for column in briefings.columns if str(column).startswith(_INTERNAL)]
     briefings = briefings.drop(columns=internal)
     extras = [column for column in briefings.columns if column not in S.BRIEFING_COLUMNS]
     return briefings[[*S.BRIEFING_COLUMNS, *extras]], loaded_rows
+
+
+_FALLBACK_PHRASES = {
+    DATE_MANIFEST: "dated by the manifest",
+    DATE_FILE_NAME: "dated by the file name",
+    DATE_FILE_TIME: "dated by the file's modification time",
+}
+
+
+def _note_fallback_dates(notes: pd.Series, sources: pd.Series, problem: pd.Series) -> pd.Series:
+    """Say where a date came from when the record's own was refused, or from the file's time."""
+    phrases = sources.map(_FALLBACK_PHRASES).fillna("").astype("str")
+    said = (problem | (sources == DATE_FILE_TIME)) & (phrases != "")
+    return notes.where(~said, _join_notes(notes, phrases)[said])
+
+
+def _join_notes(first: pd.Series, second: pd.Series) -> pd.Series:
+    """Two notes per row joined with "; ", either possibly empty."""
+    both = (first != "") & (second != "")
+    return first.where(second == "", first + np.where(both, "; ", "") + second)
 
 
 def _uniform(values: pd.Series) -> pd.Series:
@@ -1127,7 +1478,14 @@ def _uniform(values: pd.Series) -> pd.Series:
         return values.astype("float64")
     if len(kinds) == 1 and issubclass(next(iter(kinds)), pd.Timestamp):
         return pd.to_datetime(values, utc=True)
-    return values.map(lambda value: value if isinstance(value, str) else _scalar_text(value))
+    # A number among strings stays a number: typed data says it is an epoch time.
+    return values.map(lambda value: value if _is_text_or_number(value) else _scalar_text(value))
+
+
+def _is_text_or_number(value: object) -> bool:
+    return isinstance(value, str | int | float | np.integer | np.floating) and not isinstance(
+        value, bool
+    )
 
 
 def _scalar_text(value: object) -> str:
@@ -1551,6 +1909,7 @@ def load_corpus_with_report(
     manifest: str | Path | pd.DataFrame | None = None,
     columns: Mapping[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    max_briefing_mb: float | None = None,
 ) -> LoadResult:
     """Discover, load and de-duplicate a corpus of briefings.
 
@@ -1559,10 +1918,12 @@ def load_corpus_with_report(
         manifest: see ``load_files``.
         columns: see ``load_files``.
         progress: see ``load_files``.
+        max_briefing_mb: see ``load_files``.
 
     Returns:
         The briefings (``schema.BRIEFING_COLUMNS`` then extra input columns, sorted
-        by date then id) and the load report.
+        by date then id) and the load report, which names files relative to the
+        deepest folder holding every input.
 
     Raises:
         InputError: when a path does not exist or ``columns``/``manifest`` is unusable.
@@ -1571,15 +1932,23 @@ def load_corpus_with_report(
     """
     if isinstance(paths, str | Path):
         paths = [paths]
-    shown = [str(path) for path in paths]
+    # Input names only: an upload's inputs sit in a server folder users must not see.
+    shown = [Path(path).name or str(path) for path in paths]
     files = discover_files(paths)
     if not files:
         raise EmptyCorpusError(f"no briefing could be loaded: no files found; got {shown!r}")
-    loaded = load_files(files, manifest=manifest, columns=columns, progress=progress)
+    loaded = load_files(
+        files,
+        manifest=manifest,
+        columns=columns,
+        progress=progress,
+        relative_to=_common_folder([Path(path) for path in paths]),
+        max_briefing_mb=max_briefing_mb,
+    )
     if loaded.briefings.empty:
         problems = loaded.report[loaded.report[STATUS] == SKIPPED]
         listed = [
-            f"{Path(file).name}{'' if pd.isna(row) else f' row {row}'}: {reason}"
+            f"{file}{'' if pd.isna(row) else f' row {row}'}: {reason}"
             for file, row, reason in zip(
                 problems[FILE], problems[ROW], problems[REASON], strict=True
             )
@@ -1598,8 +1967,13 @@ def load_corpus(
     manifest: str | Path | pd.DataFrame | None = None,
     columns: Mapping[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    max_briefing_mb: float | None = None,
 ) -> pd.DataFrame:
     """The briefings of ``load_corpus_with_report`` (same arguments and errors)."""
     return load_corpus_with_report(
-        paths, manifest=manifest, columns=columns, progress=progress
+        paths,
+        manifest=manifest,
+        columns=columns,
+        progress=progress,
+        max_briefing_mb=max_briefing_mb,
     ).briefings

@@ -13,6 +13,7 @@ import re
 import warnings
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -231,3 +232,165 @@ def file_time(path: Path) -> pd.Timestamp | None:
     except OSError:
         return None
     return pd.Timestamp(seconds, unit="s", tz="UTC").as_unit("ns")
+
+
+# -- which dates a briefing may carry ------------------------------------------
+# News briefings are dated from 1900 to a year ahead (embargoed or scheduled items);
+# anything outside is a typo, a placeholder (0001-01-01, 9999-12-31) or a misread
+# field, and is reported rather than stored.
+EARLIEST_DATE = pd.Timestamp("1900-01-01", tz="UTC")
+LATEST_AHEAD = pd.DateOffset(years=1)
+# A number read as an epoch time must land after this: 0, -1 and small counts are
+# sentinels or years, not timestamps.
+EARLIEST_EPOCH = pd.Timestamp("1980-01-01", tz="UTC")
+
+
+class DateRange(NamedTuple):
+    """The dates accepted, both ends included."""
+
+    earliest: pd.Timestamp
+    latest: pd.Timestamp
+
+    def describe(self) -> str:
+        """The range as ``1900-01-01..2027-05-01``."""
+        return f"{self.earliest:%Y-%m-%d}..{self.latest:%Y-%m-%d}"
+
+
+def accepted_range(today: pd.Timestamp | None = None) -> DateRange:
+    """The accepted briefing dates: ``EARLIEST_DATE`` to a year after ``today`` (default now)."""
+    now = pd.Timestamp.now(tz="UTC") if today is None else today
+    return DateRange(EARLIEST_DATE, (now.normalize() + LATEST_AHEAD).as_unit("ns"))
+
+
+class CheckedDates(NamedTuple):
+    """Parsed dates (NaT where refused) and, row for row, what was noted about each."""
+
+    dates: pd.Series
+    notes: pd.Series
+
+
+def check_dates(
+    values: pd.Series, groups: pd.Series | None = None, *, today: pd.Timestamp | None = None
+) -> CheckedDates:
+    """Parse present date values and refuse the implausible ones, saying why.
+
+    A value outside ``accepted_range`` is refused ("date 1066-01-01 is outside
+    1900-01-01..2027-05-01"), also when it is too far out for a timestamp. A number
+    (or a string of digits that is not a compact day) is read as epoch seconds,
+    milliseconds, ... only when every value of its group (one table column) is such
+    a number and it lands between ``EARLIEST_EPOCH`` and the accepted end; each one
+    read so is noted. A value typed as a number (JSON, Parquet) is a number on its
+    own account. Anything else that does not parse is "not understood".
+
+    Args:
+        values: raw date values, none missing (check for blanks before).
+        groups: a group key per value (the column it came from); default one group.
+        today: the day the accepted range ends a year after (default now).
+
+    Returns:
+        The dates (``DATE_DTYPE``) and a note per value ("" when nothing to say).
+    """
+    accepted = accepted_range(today)
+    numbers = _is_number(values)
+    group_keys = pd.Series(0, index=values.index) if groups is None else groups
+    all_numbers = numbers.groupby(group_keys, sort=False).transform("all").astype(bool)
+    dates = parse_dates(values)
+    notes = pd.Series("", index=values.index, dtype=object)
+
+    def shown(mask: pd.Series) -> pd.Series:
+        return values[mask].map(_shown)
+
+    epochs = numbers & (all_numbers | _is_typed_number(values))
+    plausible = (dates >= EARLIEST_EPOCH) & (dates <= accepted.latest)
+    refused_epochs = epochs & ~plausible
+    if refused_epochs.any():
+        notes[refused_epochs] = (
+            "date "
+            + shown(refused_epochs)
+            + " is not a plausible epoch time (accepted: "
+            + DateRange(EARLIEST_EPOCH, accepted.latest).describe()
+            + ")"
+        )
+    read_epochs = epochs & plausible
+    if read_epochs.any():
+        magnitudes = pd.to_numeric(values[read_epochs].astype(str).str.strip()).abs()
+        units = magnitudes.map(lambda magnitude: _EPOCH_UNIT_NAMES[_epoch_unit(magnitude)])
+        notes[read_epochs] = "date " + shown(read_epochs) + " read as epoch " + units
+    lone = numbers & ~epochs
+    if lone.any():
+        notes[lone] = "date " + shown(lone) + " is a number among dates; not read as an epoch time"
+    others = ~numbers
+    outside = others & dates.notna() & ((dates < accepted.earliest) | (dates > accepted.latest))
+    if outside.any():
+        notes[outside] = (
+            "date " + dates[outside].dt.strftime("%Y-%m-%d") + " is outside " + accepted.describe()
+        )
+    failed = others & dates.isna()
+    for index in failed[failed].index:
+        day = calendar_day(values[index])
+        notes[index] = (
+            f"date {day} is outside {accepted.describe()}"
+            if day is not None
+            else f"date {_shown(values[index])} not understood"
+        )
+    refused = refused_epochs | lone | outside
+    return CheckedDates(dates.where(~refused).astype(DATE_DTYPE), notes.astype("str"))
+
+
+_EPOCH_UNIT_NAMES = {
+    "s": "seconds",
+    "ms": "milliseconds",
+    "us": "microseconds",
+    "ns": "nanoseconds",
+}
+
+
+def _is_typed_number(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return pd.Series(not pd.api.types.is_bool_dtype(values.dtype), index=values.index)
+    return values.map(
+        lambda value: (
+            isinstance(value, int | float | np.integer | np.floating)
+            and not isinstance(value, bool)
+        )
+    ).astype(bool)
+
+
+def _is_number(values: pd.Series) -> pd.Series:
+    """Whether each value is a number or a string of digits (a compact day is not)."""
+
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return pd.Series(False, index=values.index)
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return pd.Series(True, index=values.index)
+    # str() of a number is digits too; True/False and datetimes are not.
+    strings = values.astype(str).str.strip()
+    digits = strings.str.fullmatch(_DIGITS.pattern) & ~strings.str.fullmatch(_COMPACT_DAY.pattern)
+    return digits.fillna(False).astype(bool)
+
+
+def _shown(value: object) -> str:
+    """A raw value as a report quotes it: short, one line."""
+    return repr(str(value).strip()[:40])
+
+
+def calendar_day(value: object) -> str | None:
+    """The day a string names as ``YYYY-MM-DD`` when it is a valid calendar date in any
+    year 1-9999 (beyond what timestamps hold), else None."""
+    text = str(value).strip()
+    if not text or len(text) > _MAX_DATE_CHARS or not re.search(r"(?<!\d)\d{4}(?!\d)", text):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                parsed = dateutil_parser.parse(text, tzinfos=_ZONE_OFFSETS, default=_NO_DEFAULT)
+        except (ValueError, OverflowError, TypeError):
+            return None
+    # Formatted by hand: strftime drops the leading zeros of years before 1000.
+    return f"{parsed.year:04d}-{parsed.month:02d}-{parsed.day:02d}"
+
+
+_NO_DEFAULT = dt.datetime(2000, 1, 1)
