@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from filelock import FileLock
 
-from analytics.cli import main
+from analytics.cli import build_parser, main
+from analytics.store import LOCK, open_store
 
 EXPECTED_COLUMNS = {
     "mentions": ["briefing_id", "date", "iso3", "country", "count", "kinds", "evidence"],
@@ -193,3 +198,221 @@ def test_export_rejects_zero_topics(
     )
     assert code == 2
     assert "--topics must be a positive number of topics; got 0" in capsys.readouterr().err
+
+
+# -- one clear line, never a traceback ---------------------------------------------------
+# Permission cases: the tests run as root, which ignores file modes, so a read-only folder
+# is simulated by making os.open refuse writes under it (what the kernel does for a user).
+
+READ_ONLY = """
+import errno, os, sys
+real_open = os.open
+def refusing_open(path, flags, *args, **kwargs):
+    writing = flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
+    if writing and os.path.abspath(path).startswith({folder!r}):
+        raise PermissionError(errno.EACCES, "Permission denied", path)
+    return real_open(path, flags, *args, **kwargs)
+os.open = refusing_open
+"""
+
+
+def _run(args: list[str], prelude: str = "") -> subprocess.CompletedProcess[str]:
+    """``python -m analytics ARGS`` in a fresh process, optionally after ``prelude``."""
+    script = (
+        prelude + "\nimport sys\nfrom analytics.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+    )
+    command = (
+        [sys.executable, "-c", script, *args]
+        if prelude
+        else [sys.executable, "-m", "analytics", *args]
+    )
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+def _one_clear_line(done: subprocess.CompletedProcess[str], code: int, pattern: str) -> None:
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines() if not line.startswith("[")]
+    assert len(errors) == 1, errors
+    assert re.search(pattern, errors[0]), errors[0]
+
+
+@pytest.fixture()
+def own_store(tmp_path: Path, fixtures_dir: Path) -> Path:
+    shutil.copytree(fixtures_dir / "store", tmp_path / "corpus")
+    store = tmp_path / "store"
+    code = main(
+        ["ingest", str(tmp_path / "corpus"), "--store", str(store), "--topics", "2", "--quiet"]
+    )
+    assert code == 0
+    return store
+
+
+def test_ingest_into_a_read_only_store_fails_in_one_line(
+    own_store: Path, fixtures_dir: Path
+) -> None:
+    before = (own_store / "CURRENT").read_text()
+    done = _run(
+        ["ingest", str(fixtures_dir / "store_added"), "--store", str(own_store), "--add"],
+        READ_ONLY.format(folder=str(own_store)),
+    )
+    _one_clear_line(done, 2, r"^error: cannot write to the store at .*: permission denied")
+    assert (own_store / "CURRENT").read_text() == before
+
+
+def test_ingest_into_a_new_read_only_folder_fails_in_one_line(tmp_path: Path, fixtures_dir: Path):
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    done = _run(
+        ["ingest", str(fixtures_dir / "store"), "--store", str(folder)],
+        READ_ONLY.format(folder=str(folder)),
+    )
+    _one_clear_line(done, 2, r"cannot write to the store at .*empty: permission denied")
+    assert list(folder.iterdir()) == []
+
+
+def test_ctrl_c_during_ingest_says_the_store_is_unchanged(own_store: Path, fixtures_dir: Path):
+    before = open_store(own_store).fingerprint
+    interrupt = (
+        "import analytics.store as st\n"
+        "def stop(paths):\n    raise KeyboardInterrupt\n"
+        "st._fsync_files = stop\n"
+    )
+    done = _run(
+        ["ingest", str(fixtures_dir / "store_added"), "--store", str(own_store), "--add"], interrupt
+    )
+    _one_clear_line(done, 130, r"^interrupted: the store at .* is unchanged$")
+    assert open_store(own_store).fingerprint == before
+    assert not list(own_store.glob(".tmp-*"))
+
+
+@pytest.mark.parametrize(
+    ("where", "pattern"),
+    [
+        ("missing/out.csv", r"--out cannot be written \(no such file or folder\); got '.*out.csv'"),
+        ("read-only/out.csv", r"--out cannot be written \(permission denied\); got '.*out.csv'"),
+        ("a-folder", r"--out cannot be written \(it is a folder\); got '.*a-folder'"),
+    ],
+    ids=["missing-folder", "read-only-folder", "folder"],
+)
+def test_export_to_an_unwritable_out_fails_in_one_line(
+    own_store: Path, tmp_path: Path, where: str, pattern: str
+) -> None:
+    (tmp_path / "read-only").mkdir()
+    (tmp_path / "a-folder").mkdir()
+    prelude = ""
+    if where.startswith("read-only"):
+        # Root may write anywhere: refuse the write where the kernel would refuse a user.
+        prelude = (
+            "import errno, pathlib\nreal = pathlib.Path.write_bytes\n"
+            "def refusing(self, data):\n"
+            f"    if str(self).startswith({str(tmp_path / 'read-only')!r}):\n"
+            "        raise PermissionError(errno.EACCES, 'Permission denied', str(self))\n"
+            "    return real(self, data)\n"
+            "pathlib.Path.write_bytes = refusing\n"
+        )
+    done = _run(
+        ["export", "briefings", "--store", str(own_store), "--out", str(tmp_path / where)], prelude
+    )
+    _one_clear_line(done, 2, pattern)
+
+
+@pytest.mark.parametrize("command", ["ingest", "export", "info"])
+def test_a_store_path_that_is_a_file_fails_in_one_line(
+    tmp_path: Path, fixtures_dir: Path, command: str
+) -> None:
+    path = tmp_path / "store.txt"
+    path.write_text("not a store", encoding="utf-8")
+    args = {
+        "ingest": ["ingest", str(fixtures_dir / "store"), "--store", str(path)],
+        "export": ["export", "briefings", "--store", str(path), "--out", str(tmp_path / "x.csv")],
+        "info": ["info", "--store", str(path)],
+    }[command]
+    _one_clear_line(_run(args), 2, r"^error: the store path .*store.txt is a file")
+    assert path.read_text(encoding="utf-8") == "not a store"
+
+
+def test_ingest_refuses_to_drop_stored_briefings_without_add_or_replace(
+    own_store: Path, fixtures_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    added = str(fixtures_dir / "store_added")
+    assert main(["ingest", added, "--store", str(own_store), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "would drop stored briefings from the store (4 briefings)" in err
+    assert "pass --add to keep the stored briefings" in err
+    assert main(["ingest", added, "--store", str(own_store), "--quiet", "--add"]) == 0
+    assert "incremental ingest: 5 briefings in store" in capsys.readouterr().out
+    assert main(["ingest", added, "--store", str(own_store), "--quiet", "--replace"]) == 0
+    assert "full ingest: 1 briefings in store" in capsys.readouterr().out
+
+
+def test_ingest_refuses_a_foreign_folder(
+    tmp_path: Path, fixtures_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "thesis.docx").write_bytes(b"PK")
+    assert main(["ingest", str(fixtures_dir / "store"), "--store", str(folder)]) == 2
+    assert "is not a Briefing Atlas store and not empty (it holds thesis.docx)" in (
+        capsys.readouterr().err
+    )
+    assert [p.name for p in folder.iterdir()] == ["thesis.docx"]
+
+
+def test_ingest_wait_times_out_with_one_clear_error(own_store: Path, fixtures_dir: Path) -> None:
+    before = (own_store / "CURRENT").read_text()
+    with FileLock(own_store / LOCK):
+        started = time.perf_counter()
+        done = _run(
+            [
+                "ingest",
+                str(fixtures_dir / "store_added"),
+                "--store",
+                str(own_store),
+                "--add",
+                "--wait",
+                "1.5",
+                "--quiet",
+            ]
+        )
+        waited = time.perf_counter() - started
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[0] == f"waiting for another ingest into {own_store} to finish…"
+    assert re.fullmatch(
+        r"error: another ingest into .* is still running after 1.5 s; the store "
+        r"was not changed: .*--wait SECONDS",
+        lines[1],
+    )
+    assert len(lines) == 2 and waited >= 1.5
+    assert (own_store / "CURRENT").read_text() == before
+
+
+def test_ingest_help_documents_add_replace_and_wait() -> None:
+    text = build_parser()._subparsers._group_actions[0].choices["ingest"].format_help()  # type: ignore[union-attr]
+    text = " ".join(text.split())
+    assert "--add " in text and "--replace " in text
+    assert (
+        "--wait SECONDS how long to wait for another ingest into the same store to finish "
+        "(default: 600)" in text
+    )
+
+
+def test_info_names_the_generation_and_verifies_checksums(
+    own_store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["info", "--store", str(own_store)]) == 0
+    out = capsys.readouterr().out
+    assert "generation: gen-000001 created " in out
+    assert re.search(r"checksums: verified \(10 files: every part and the topic model\)", out)
+    meta_path = own_store / "gen-000001" / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    for entry in meta["tables"].values():
+        for part in entry["parts"]:
+            del part["sha256"]
+    del meta["model_files"]
+    meta_path.write_text(json.dumps(meta))
+    assert main(["info", "--store", str(own_store)]) == 0
+    assert "checksums: not recorded (store written before checksums; 8 files checked" in (
+        capsys.readouterr().out
+    )

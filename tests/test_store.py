@@ -1,4 +1,5 @@
-"""The store: build, no-op re-ingest, incremental additions, damage and interrupted writes."""
+"""The store: build, no-op re-ingest, incremental additions, damage and interrupted writes,
+adding and replacing inputs, foreign folders, and content checksums."""
 
 from __future__ import annotations
 
@@ -12,8 +13,20 @@ import pandas as pd
 import pytest
 
 from analytics import schema as S
-from analytics.errors import EmptyCorpusError, StoreError
-from analytics.store import STORED_TABLES, ensure_store, open_store
+from analytics import store as store_module
+from analytics.errors import EmptyCorpusError, InputError, StoreError
+from analytics.store import (
+    DAMAGED,
+    FOREIGN,
+    MARKER,
+    NEW,
+    READY,
+    STORED_TABLES,
+    ensure_store,
+    inspect_store,
+    open_store,
+    rebuild_plan,
+)
 
 
 @pytest.fixture()
@@ -97,21 +110,48 @@ def test_open_store_detects_truncated_table(built) -> None:
         open_store(store_dir).artefacts()
 
 
-def test_open_store_detects_corrupted_table(built) -> None:
+def test_open_store_detects_corrupted_table_by_its_checksum(built) -> None:
     store, _, store_dir = built
     table = store.table_files("topics")[0]
     size = table.stat().st_size
     table.write_bytes(b"\0" * size)
+    with pytest.raises(StoreError, match=r"topics-\d+.parquet does not match its checksum"):
+        open_store(store_dir).artefacts()
+
+
+def _drop_checksums(store) -> None:
+    """Make ``store`` look like one written before checksums existed."""
+    meta = json.loads((store.generation / "meta.json").read_text())
+    for entry in meta["tables"].values():
+        for part in entry["parts"]:
+            del part["sha256"]
+    del meta["model_files"]
+    (store.generation / "meta.json").write_text(json.dumps(meta))
+
+
+def test_open_store_without_checksums_still_detects_an_unreadable_table(built) -> None:
+    store, _, store_dir = built
+    _drop_checksums(store)
+    assert not open_store(store_dir).checksummed
+    table = store.table_files("topics")[0]
+    table.write_bytes(b"\0" * table.stat().st_size)
     with pytest.raises(StoreError, match=r"topics-\d+.parquet cannot be read"):
         open_store(store_dir).artefacts()
 
 
-def test_ensure_store_rebuilds_a_damaged_store(built, corpus: Path) -> None:
+def test_ensure_store_refuses_a_damaged_store_until_told_to_replace(built, corpus: Path) -> None:
     store, _, store_dir = built
+    parts_before = {p.name: p.read_bytes() for p in (store_dir / "parts").iterdir()}
     (store.generation / "meta.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(StoreError, match="meta.json cannot be read"):
         open_store(store_dir)
-    rebuilt, summary = ensure_store([corpus], store_dir, n_topics=2)
+    assert inspect_store(store_dir).kind == DAMAGED
+    with pytest.raises(
+        StoreError, match=r"damaged \(gen-000001/meta.json cannot be read.*--rebuild"
+    ):
+        ensure_store([corpus], store_dir, n_topics=2)
+    assert {p.name: p.read_bytes() for p in (store_dir / "parts").iterdir()} == parts_before
+    rebuilt, summary = ensure_store([corpus], store_dir, n_topics=2, replace=True)
     assert summary.mode == "full"
     assert len(rebuilt.artefacts().briefings) == 4
 
@@ -146,7 +186,14 @@ def test_interrupted_ingest_leaves_previous_store_intact(
     assert summary.mode == "incremental"
     assert len(resumed.artefacts().briefings) == 5
     assert not list(store_dir.glob(".tmp-*"))
-    used = {path for name in STORED_TABLES for path in resumed.table_files(name)}
+    # Parts of the generation in force and of the one before it (kept for its readers).
+    assert sorted(p.name for p in store_dir.glob("gen-*")) == ["gen-000001", "gen-000002"]
+    previous = store_module.Store(
+        store_dir,
+        store_dir / "gen-000001",
+        json.loads((store_dir / "gen-000001" / "meta.json").read_text()),
+    )
+    used = {path for s in (resumed, previous) for n in STORED_TABLES for path in s.table_files(n)}
     assert set((store_dir / "parts").iterdir()) == used
 
 
@@ -350,3 +397,239 @@ def test_ensure_store_refit_is_explicit_and_keeps_topic_ids(
     kept_ids = [topic for topic in overlap.columns if topic in overlap.index]
     assert len(kept_ids) >= 5
     assert [overlap[topic].idxmax() for topic in kept_ids] == kept_ids
+
+
+# -- adding, replacing, and folders that are not ours --------------------------------------
+
+
+@pytest.fixture()
+def added(tmp_path: Path, fixtures_dir: Path) -> Path:
+    folder = tmp_path / "added"
+    shutil.copytree(fixtures_dir / "store_added", folder)
+    return folder
+
+
+def _ids(store) -> list[str]:
+    return sorted(store.table("briefings", columns=[S.BRIEFING_ID])[S.BRIEFING_ID])
+
+
+def test_ensure_store_refuses_to_drop_inputs_not_named_again(built, added: Path) -> None:
+    store, _, store_dir = built
+    with pytest.raises(
+        InputError,
+        match=r"would drop stored briefings from the store \(4 briefings\): 5 stored inputs are "
+        r"not named this time \(a1.txt, a2.txt, a3.txt and 2 more; 4 stored briefings\); "
+        r"nothing was changed: name them again, pass --add .* or pass --replace",
+    ):
+        ensure_store([added], store_dir, n_topics=2)
+    assert open_store(store_dir).generation == store.generation
+
+
+def test_ensure_store_add_keeps_stored_briefings_and_records_the_union(
+    built, added: Path, corpus: Path
+) -> None:
+    store, _, store_dir = built
+    before = _ids(store)
+    updated, summary = ensure_store([added], store_dir, add=True)
+    assert summary.mode == "incremental"
+    assert len(_ids(updated)) == 5 and set(before) < set(_ids(updated))
+    recorded = updated.meta["inputs"]
+    assert set(recorded) == set(store.meta["inputs"]) | {str((added / "b1.txt").resolve())}
+    assert updated.meta["paths"] == [str(corpus.resolve()), str(added.resolve())]
+    again, summary = ensure_store([added], store_dir, add=True)
+    assert summary.mode == "unchanged" and again.generation == updated.generation
+    both, summary = ensure_store([corpus, added], store_dir, n_topics=2)
+    assert summary.mode == "unchanged" and both.generation == updated.generation
+
+
+def test_ensure_store_add_refuses_a_changed_stored_input(built, corpus: Path) -> None:
+    _, _, store_dir = built
+    (corpus / "a1.txt").write_text("Japan and China talk trade.\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"1 named input changed since it was stored \(a1.txt\)"):
+        ensure_store([corpus / "a1.txt"], store_dir, add=True)
+
+
+def test_ensure_store_replace_rebuilds_from_exactly_these_inputs(built, added: Path) -> None:
+    _, _, store_dir = built
+    replaced, summary = ensure_store([added], store_dir, n_topics=1, replace=True)
+    assert summary.mode == "full"
+    assert len(_ids(replaced)) == 1
+    assert list(replaced.meta["inputs"]) == [str((added / "b1.txt").resolve())]
+
+
+def test_ensure_store_refuses_when_a_stored_input_was_deleted(built, corpus: Path) -> None:
+    store, _, store_dir = built
+    (corpus / "a2.txt").unlink()
+    with pytest.raises(
+        InputError,
+        match=r"1 stored input no longer exist \(a2.txt; 1 stored briefings\); nothing was "
+        r"changed: pass --replace to rebuild",
+    ):
+        ensure_store([corpus], store_dir, n_topics=2)
+    assert open_store(store_dir).generation == store.generation
+    replaced, _ = ensure_store([corpus], store_dir, n_topics=2, replace=True)
+    assert len(_ids(replaced)) == 3
+
+
+def test_ensure_store_refuses_a_folder_that_is_not_a_store(tmp_path: Path, corpus: Path) -> None:
+    folder = tmp_path / "documents"
+    (folder / "parts").mkdir(parents=True)
+    (folder / "parts" / "notes.txt").write_text("my notes", encoding="utf-8")
+    (folder / "gen-old-drafts").mkdir()
+    assert inspect_store(folder).kind == FOREIGN
+    with pytest.raises(
+        StoreError, match=r"is not a Briefing Atlas store and not empty \(it holds gen-old-drafts"
+    ):
+        ensure_store([corpus], folder, n_topics=2)
+    assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) == [
+        "gen-old-drafts",
+        "parts",
+        "parts/notes.txt",
+    ]
+
+
+def test_ensure_store_refuses_a_store_path_that_is_a_file(tmp_path: Path, corpus: Path) -> None:
+    path = tmp_path / "store.txt"
+    path.write_text("hello", encoding="utf-8")
+    with pytest.raises(StoreError, match=r"store.txt is a file; a store is a folder"):
+        ensure_store([corpus], path, n_topics=2)
+    with pytest.raises(StoreError, match=r"store.txt is a file"):
+        open_store(path)
+    assert path.read_text(encoding="utf-8") == "hello"
+
+
+def test_ensure_store_keeps_foreign_files_inside_a_store(built, added: Path) -> None:
+    _, _, store_dir = built
+    (store_dir / "parts" / "notes.txt").write_text("my notes", encoding="utf-8")
+    (store_dir / "gen-old-drafts").mkdir()
+    (store_dir / "gen-old-drafts" / "draft.txt").write_text("draft", encoding="utf-8")
+    assert inspect_store(store_dir).kind == READY
+    updated, _ = ensure_store([added], store_dir, add=True)
+    ensure_store([added], store_dir, n_topics=1, replace=True)
+    assert (store_dir / "parts" / "notes.txt").read_text(encoding="utf-8") == "my notes"
+    assert (store_dir / "gen-old-drafts" / "draft.txt").exists()
+    assert len(_ids(open_store(store_dir))) == 1
+
+
+def test_inspect_store_recognises_an_unmarked_store_of_the_current_format(built) -> None:
+    _, _, store_dir = built
+    (store_dir / MARKER).unlink()
+    assert inspect_store(store_dir).kind == READY
+    assert inspect_store(store_dir / "missing").kind == NEW
+
+
+@pytest.mark.parametrize("damage", ["missing", "bit flip"], ids=["missing", "flipped"])
+def test_ensure_store_add_on_a_damaged_part_fails_and_carries_nothing_forward(
+    built, added: Path, corpus: Path, damage: str
+) -> None:
+    store, _, store_dir = built
+    part = store.table_files("mentions")[0]
+    if damage == "missing":
+        part.unlink()
+    else:
+        data = bytearray(part.read_bytes())
+        data[len(data) // 2] ^= 0x10
+        part.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match=r"mentions-000001.parquet (is missing|does not match)"):
+        ensure_store([added], store_dir, add=True)
+    assert open_store(store_dir).generation == store.generation
+    rebuilt, summary = ensure_store([corpus, added], store_dir, n_topics=2, replace=True)
+    assert summary.mode == "full"
+    assert len(_ids(rebuilt)) == 5
+    rebuilt.verify()
+
+
+def test_rebuild_plan_uses_recorded_inputs_while_they_exist(built, corpus: Path, tmp_path: Path):
+    _, _, store_dir = built
+    fallback = (tmp_path / "configured",)
+    plan = rebuild_plan(store_dir, fallback)
+    assert (plan.recorded, plan.paths, plan.n_topics) == (True, (corpus.resolve(),), 2)
+    assert plan.describe() == "its recorded inputs (corpus)"
+    shutil.rmtree(corpus)
+    plan = rebuild_plan(store_dir, fallback)
+    assert (plan.recorded, plan.paths) == (False, fallback)
+    assert plan.describe() == "the configured corpus (configured)"
+
+
+def test_reader_of_the_previous_generation_survives_a_rebuild(built, added: Path) -> None:
+    store, _, store_dir = built
+    reader = open_store(store_dir)  # opened before the writer finishes
+    ensure_store([added], store_dir, n_topics=1, replace=True)
+    assert len(reader.artefacts().briefings) == 4
+    assert reader.topic_model() is not None
+
+
+# -- topic summary on adds ---------------------------------------------------------------
+
+
+def test_topic_summary_is_rewritten_not_appended_on_adds(
+    built, added: Path, corpus: Path, tmp_path: Path
+) -> None:
+    store, _, store_dir = built
+    topic_ids = sorted(store.table("topic_summary")[S.TOPIC_ID])
+    assert len(topic_ids) == 2
+    first, summary = ensure_store([added], store_dir, add=True)
+    assert summary.n_loaded == 1
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(added / "b1.txt", copy / "b1-again.txt")  # an exact duplicate: nothing loaded
+    second, summary = ensure_store([copy], store_dir, add=True)
+    assert (summary.mode, summary.n_loaded, summary.n_duplicates) == ("incremental", 0, 1)
+    for updated in (first, second):
+        table = updated.table("topic_summary")
+        assert sorted(table[S.TOPIC_ID]) == topic_ids
+        assert table["n_briefings"].sum() == 5
+
+
+# -- checksums ---------------------------------------------------------------------------
+
+
+def test_every_single_bit_flip_in_a_briefings_part_is_caught(built) -> None:
+    store, _, store_dir = built
+    part = store.table_files("briefings")[0]
+    original = part.read_bytes()
+    offsets = sorted({0, 3, 4, 100, len(original) // 3, len(original) // 2, len(original) - 9})
+    offsets += [len(original) - 1]
+    for offset in offsets:
+        for bit in (0, 7):
+            flipped = bytearray(original)
+            flipped[offset] ^= 1 << bit
+            part.write_bytes(bytes(flipped))
+            with pytest.raises(
+                StoreError, match=r"briefings-000001.parquet does not match its checksum"
+            ):
+                open_store(store_dir).table("briefings")
+    part.write_bytes(original)
+    assert len(open_store(store_dir).table("briefings")) == 4
+
+
+def test_checksums_are_computed_once_per_part_per_process(built, monkeypatch) -> None:
+    _, _, store_dir = built
+    hashed: list[str] = []
+    real = store_module._file_sha256
+
+    def counting(path: Path) -> str:
+        hashed.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(store_module, "_file_sha256", counting)
+    monkeypatch.setattr(store_module, "_VERIFIED", {})
+    for _ in range(3):
+        open_store(store_dir).artefacts()
+    assert sorted(hashed) == sorted(
+        path.name
+        for name in store_module.TABLES
+        for path in open_store(store_dir).table_files(name)
+    )
+
+
+def test_topic_model_files_are_checksummed(built) -> None:
+    store, _, store_dir = built
+    assert store.checksummed
+    model_file = next(name for name in store.meta["model_files"] if name.endswith(".json"))
+    path = store.generation / model_file
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"', "'", 1).replace("'", '"', 1), encoding="utf-8")
+    path.write_text(text[:-2] + text[-1] + text[-2], encoding="utf-8")
+    with pytest.raises(StoreError, match=rf"{Path(model_file).name} does not match its checksum"):
+        open_store(store_dir).topic_model()

@@ -3,12 +3,14 @@
 Every analytic the dashboard shows can be produced headless from a store::
 
     python -m analytics ingest data/sample --store /tmp/atlas
+    python -m analytics ingest new/ --store /tmp/atlas --add
     python -m analytics export relations --store /tmp/atlas --freq month --out relations.csv
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,7 +19,16 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.errors import AnalyticsError, InputError
-from analytics.store import Store, ensure_store, open_store
+from analytics.store import (
+    DEFAULT_WAIT_SECONDS,
+    Store,
+    current_generation,
+    ensure_store,
+    open_store,
+)
+
+# Exit code of a command stopped with Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
 
 
 def _export_briefings(store: Store, args: argparse.Namespace) -> pd.DataFrame:
@@ -107,15 +118,35 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
 
-    store, summary = ensure_store(
-        args.paths,
-        args.store,
-        manifest=args.manifest,
-        columns=columns,
-        n_topics=args.topics if args.topics is not None else "auto",
-        refit=args.refit or args.rebuild,
-        progress=show,
-    )
+    def waiting(message: str) -> None:
+        # Said even with --quiet: it explains why nothing seems to happen.
+        print(message, file=sys.stderr, flush=True)
+
+    before = current_generation(args.store)
+    try:
+        store, summary = ensure_store(
+            args.paths,
+            args.store,
+            manifest=args.manifest,
+            columns=columns,
+            n_topics=args.topics if args.topics is not None else "auto",
+            refit=args.refit or args.rebuild,
+            add=args.add,
+            replace=args.replace or args.rebuild,
+            wait=args.wait,
+            on_wait=waiting,
+            progress=show,
+        )
+    except KeyboardInterrupt:
+        if current_generation(args.store) == before:
+            print(f"interrupted: the store at {args.store} is unchanged", file=sys.stderr)
+        else:
+            print(
+                f"interrupted after the new generation of {args.store} was made current: "
+                "the store holds this ingest's result",
+                file=sys.stderr,
+            )
+        return EXIT_INTERRUPTED
     print(summary.describe())
     if summary.stage_seconds:
         stages = ", ".join(f"{k} {v:.1f} s" for k, v in summary.stage_seconds.items())
@@ -152,7 +183,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
             versions=store.meta.get("versions", {}),
             title=f"{args.what}: {description}",
         )
-    Path(args.out).write_bytes(to_csv(table, provenance=provenance))
+    data = to_csv(table, provenance=provenance)
+    try:
+        Path(args.out).write_bytes(data)
+    except OSError as error:
+        reason = _os_reason(error, with_file=False)
+        raise InputError(f"--out cannot be written ({reason}); got {str(args.out)!r}") from error
     print(f"wrote {len(table)} rows to {args.out}")
     return 0
 
@@ -163,10 +199,41 @@ def _cmd_info(args: argparse.Namespace) -> int:
     print(f"store: {store.path}")
     print(f"generation: {store.generation.name} created {meta.get('created')}")
     print(f"corpus fingerprint: {store.fingerprint}")
+    n_files = store.verify()
+    if store.checksummed:
+        print(f"checksums: verified ({n_files} files: every part and the topic model)")
+    else:
+        print(
+            f"checksums: not recorded (store written before checksums; {n_files} files "
+            "checked for presence and size only)"
+        )
     for name, table in meta.get("tables", {}).items():
         parts = len(table.get("parts", [None]))
         print(f"  {name}: {table['rows']} rows in {parts} part{'s' if parts > 1 else ''}")
     return 0
+
+
+def _os_reason(error: OSError, *, with_file: bool = True) -> str:
+    """An operating-system error in words, without a traceback."""
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason = "permission denied"
+    elif error.errno == errno.ENOENT:
+        reason = "no such file or folder"
+    elif error.errno == errno.EISDIR:
+        reason = "it is a folder"
+    else:
+        reason = (error.strerror or type(error).__name__).lower()
+    return f"{reason}: {error.filename}" if error.filename and with_file else reason
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0; got {value!r}")
+    return seconds
 
 
 def _column_pair(value: str) -> tuple[str, str]:
@@ -207,7 +274,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("--topics", type=int, help="fixed number of topics (default: automatic)")
     ingest.add_argument("--refit", action="store_true", help="refit topics on the whole corpus")
-    ingest.add_argument("--rebuild", action="store_true", help="recompute everything from inputs")
+    mode = ingest.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--add",
+        action="store_true",
+        help="keep the stored briefings and add these inputs (earlier inputs need not be named)",
+    )
+    mode.add_argument(
+        "--replace",
+        action="store_true",
+        help="rebuild the store from exactly these inputs, dropping briefings of inputs not "
+        "named; also rebuilds a damaged store. Without --add or --replace, an ingest that "
+        "would drop stored briefings is refused",
+    )
+    mode.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="recompute everything from exactly these inputs (--replace with --refit)",
+    )
+    ingest.add_argument(
+        "--wait",
+        type=_seconds,
+        default=DEFAULT_WAIT_SECONDS,
+        metavar="SECONDS",
+        help="how long to wait for another ingest into the same store to finish "
+        f"(default: {DEFAULT_WAIT_SECONDS:g}); on timeout the store is unchanged and the exit "
+        "code is 2",
+    )
     ingest.add_argument("--quiet", action="store_true", help="no progress messages")
     ingest.set_defaults(handler=_cmd_ingest)
 
@@ -233,7 +326,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.set_defaults(handler=_cmd_export)
 
-    info = commands.add_parser("info", help="describe a store")
+    info = commands.add_parser(
+        "info", help="describe a store: generation, tables, and a check of every checksum"
+    )
     info.add_argument("--store", required=True, type=Path, help="store folder")
     info.set_defaults(handler=_cmd_info)
     return parser
@@ -248,3 +343,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AnalyticsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except OSError as error:
+        print(f"error: {_os_reason(error)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -181,7 +181,7 @@ def match_added(
     old_prints = stored_keys[FINGERPRINT].to_numpy(dtype=np.uint64)
     old_lookup = pd.Series(np.arange(len(old_prints)), index=old_prints)
     old_lookup = old_lookup[~old_lookup.index.duplicated()]
-    exact_old = old_lookup.reindex(new_prints).fillna(-1).to_numpy(dtype=np.int64)
+    exact_old = old_lookup.reindex(new_prints).fillna(-1).to_numpy(dtype=np.int64, copy=True)
     # An empty text (fingerprint 0) duplicates nothing.
     exact_old[new_prints == 0] = -1
     exact_new = np.flatnonzero(exact_old >= 0)

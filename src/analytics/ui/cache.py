@@ -162,24 +162,60 @@ def progress_reporter(bar: st.delta_generator.DeltaGenerator):  # type: ignore[n
 def store_artefacts(config: CorpusConfig | None = None) -> Artefacts:
     """The bundled corpus' artefacts; builds the store first (with a progress bar) if needed.
 
+    Only a missing or empty folder (or one of ours with nothing committed) is built
+    into; a damaged store, or a folder of other files, is never written here.
+
     Raises:
         AnalyticsError: when the store cannot be opened or built.
     """
-    from analytics.store import ensure_store, open_store
+    from analytics.store import NEW, ensure_store, inspect_store
 
     hook = os.environ.get(HOOK_ENV)
     if hook:
         return _hook_artefacts(hook)
     config = config or corpus_config()
-    try:
-        store = open_store(config.store_dir)
-    except StoreError:
+    status = inspect_store(config.store_dir)
+    if status.kind == NEW:
         bar = st.progress(0.0, text="Processing the corpus for the first time…")
-        store, _ = ensure_store(
-            list(config.corpus_paths), config.store_dir, progress=progress_reporter(bar)
-        )
-        bar.empty()
+        try:
+            store, _ = ensure_store(
+                list(config.corpus_paths), config.store_dir, progress=progress_reporter(bar)
+            )
+        finally:
+            bar.empty()
+    elif status.store is None:
+        raise StoreError(status.problem)
+    else:
+        store = status.store
     return _store_artefacts(str(config.store_dir), store.fingerprint)
+
+
+def offer_rebuild(config: CorpusConfig) -> None:
+    """A button that rebuilds a damaged store; nothing is written until it is clicked."""
+    from analytics.store import DAMAGED, ensure_store, inspect_store, rebuild_plan
+
+    if inspect_store(config.store_dir).kind != DAMAGED:
+        return
+    plan = rebuild_plan(config.store_dir, config.corpus_paths)
+    if not st.button(f"Rebuild the store from {plan.describe()}", icon=":material/build:"):
+        return
+    bar = st.progress(0.0, text="Rebuilding the store…")
+    try:
+        ensure_store(
+            list(plan.paths),
+            config.store_dir,
+            manifest=plan.manifest,
+            columns=plan.columns,
+            n_topics=plan.n_topics,
+            replace=True,
+            progress=progress_reporter(bar),
+        )
+    except AnalyticsError as error:
+        st.error(f"The store could not be rebuilt: {error}")
+        return
+    finally:
+        bar.empty()
+    st.rerun()
 
 
 def uploaded_artefacts() -> Artefacts | None:
@@ -235,8 +271,10 @@ def active_artefacts() -> Artefacts | None:
     upload = uploaded_artefacts()
     if upload is not None and st.session_state.get(SOURCE_KEY, UPLOADED) == UPLOADED:
         return upload
+    config = corpus_config()
     try:
-        return store_artefacts()
+        return store_artefacts(config)
     except AnalyticsError as error:
         st.error(f"The corpus could not be loaded: {error}")
+        offer_rebuild(config)
         return None
