@@ -633,3 +633,14 @@ def test_topic_model_files_are_checksummed(built) -> None:
     path.write_text(text[:-2] + text[-1] + text[-2], encoding="utf-8")
     with pytest.raises(StoreError, match=rf"{Path(model_file).name} does not match its checksum"):
         open_store(store_dir).topic_model()
+
+
+def test_ensure_store_add_names_added_files_relative_to_every_input(
+    built, added: Path, corpus: Path
+) -> None:
+    # Two inputs "a/x.txt" and "b/x.txt" must stay apart in the load report.
+    _, _, store_dir = built
+    updated, _ = ensure_store([added], store_dir, add=True)
+    report = updated.table("report")
+    assert "added/b1.txt" in set(report["file"])
+    assert not any(str(corpus.parent) in name for name in report["file"])

@@ -464,7 +464,7 @@ def _leaves_folder(path: Path, folder: Path) -> bool:
 _LINK_OUT = "symbolic link leading outside the input folder; not followed"
 
 
-def _common_folder(paths: Sequence[Path]) -> Path | None:
+def input_folder(paths: Sequence[Path]) -> Path | None:
     """The deepest folder holding every path (a folder counts as holding itself)."""
     folders = [
         str(path if path.is_dir() and not path.is_symlink() else path.parent) for path in paths
@@ -480,10 +480,11 @@ def _common_folder(paths: Sequence[Path]) -> Path | None:
 def _shown_name(path: Path, base: Path | None) -> str:
     """A file as users see it: relative to the input folder, never a server path."""
     if base is not None:
-        try:
-            return path.relative_to(base).as_posix()
-        except ValueError:
-            pass
+        for shown, folder in ((path, base), (path.resolve(), base.resolve())):
+            try:
+                return shown.relative_to(folder).as_posix()
+            except ValueError:
+                continue
     return path.name
 
 
@@ -1241,7 +1242,7 @@ def load_files(
     _check_roles(columns)
     limit_mb = _cap_mb(max_briefing_mb)
     files = [Path(file) for file in files]
-    base = Path(relative_to) if relative_to is not None else _common_folder(files)
+    base = Path(relative_to) if relative_to is not None else input_folder(files)
     shown = {path: _shown_name(path, base) for path in files}
     report_rows: list[tuple[str, int | None, str, str, str | None]] = []
     explicit = _explicit_manifest(manifest)
@@ -1942,7 +1943,7 @@ def load_corpus_with_report(
         manifest=manifest,
         columns=columns,
         progress=progress,
-        relative_to=_common_folder([Path(path) for path in paths]),
+        relative_to=input_folder([Path(path) for path in paths]),
         max_briefing_mb=max_briefing_mb,
     )
     if loaded.briefings.empty:

@@ -843,12 +843,18 @@ def _ingest_added(
     store predates duplicate keys or the added briefings would change stored ones.
     """
     from analytics import pipeline
-    from analytics.briefings import load_files, mark_added
+    from analytics.briefings import input_folder, load_files, mark_added
 
     stages: dict[str, float] = {}
     progress(0.0, f"Reading {len(added.files)} new input files")
     tick = time.perf_counter()
-    loaded = load_files(added.files, manifest=added.manifest, columns=added.columns)
+    # Files are named relative to every input of the store, as a full ingest names them.
+    loaded = load_files(
+        added.files,
+        manifest=added.manifest,
+        columns=added.columns,
+        relative_to=input_folder([Path(path) for path in added.paths]),
+    )
     stored_state: dict[str, int] | None = previous.meta.get("fingerprint_state")
     marked = None
     if previous.has_table(KEYS_TABLE) and stored_state is not None:
