@@ -280,6 +280,18 @@ def test_upload_refuses_a_zip_escaping_its_folder(app):
     assert metric(app, "Briefings") == "20"  # still the bundled corpus
 
 
+def test_upload_error_raised_in_the_worker_is_one_message(app):
+    app.run()
+    app.get("file_uploader")[0].set_value(("blank.txt", b"   \n", "text/plain")).run()
+    app.button[0].click().run()
+    assert not app.exception
+    (error,) = app.error
+    # Loading runs in the worker process: its EmptyCorpusError arrives as its message.
+    assert error.value.startswith("Your upload could not be used: no briefing could be loaded")
+    assert "Traceback" not in error.value and 'File "' not in error.value
+    assert metric(app, "Briefings") == "20"  # still the bundled corpus
+
+
 def test_two_sessions_uploading_different_corpora_each_see_their_own(app):
     files = sorted(UPLOADS.glob("*.txt"))
     first = {path.name: path.read_bytes() for path in files[:2]}

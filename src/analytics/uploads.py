@@ -9,12 +9,19 @@ read, not on what the archive claims) so a zip bomb stops early.
 from __future__ import annotations
 
 import io
+import logging
+import multiprocessing
+import os
+import queue
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from analytics.artefacts import Artefacts
-from analytics.errors import InputError
+from analytics.errors import AnalyticsError, InputError
 
 Progress = Callable[[float, str], None]
 
@@ -144,19 +151,30 @@ def stage_upload(name: str, data: bytes, destination: Path) -> list[Path]:
     return [target]
 
 
-def process_files(paths: list[Path], *, progress: Progress | None = None) -> Artefacts:
+def process_files(
+    paths: list[Path], *, progress: Progress | None = None, separate_process: bool = True
+) -> Artefacts:
     """Load staged briefing files and compute every artefact in memory.
+
+    By default the work runs in a separate, lower-priority process
+    (``process_in_worker``): a server handling other sessions' pages keeps its own
+    interpreter (and its lock on it) free while a large upload is processed.
 
     Parameters:
         paths: files written by ``stage_upload``.
         progress: called with ``(fraction_done, message)``.
+        separate_process: ``False`` processes in this process, as the worker itself does.
 
     Returns:
         The artefacts of the uploaded corpus (its load report included).
 
     Raises:
         EmptyCorpusError: when no briefing could be loaded from the files.
+        AnalyticsError: whatever the processing raised, with its message (no traceback),
+            or when the worker process ended without a result.
     """
+    if separate_process:
+        return process_in_worker(paths, progress=progress)
     from analytics.briefings import load_corpus_with_report
     from analytics.pipeline import process
 
@@ -169,3 +187,83 @@ def process_files(paths: list[Path], *, progress: Progress | None = None) -> Art
         progress=lambda fraction, message: report(0.1 + 0.9 * fraction, message),
     )
     return artefacts
+
+
+_LOG = logging.getLogger(__name__)
+# How much the worker lowers its scheduling priority (nice value added): the server
+# answering other sessions' pages comes first when the cores are busy.
+WORKER_NICENESS = 10
+_POLL_SECONDS = 0.1
+# The worker's end of the progress queue, set when the worker process starts.
+_WORKER_PROGRESS: list[Any] = []
+
+
+def _start_worker(progress_queue: Any) -> None:
+    """Initialise the worker process: lower its priority, keep the progress queue."""
+    try:
+        os.nice(WORKER_NICENESS)
+    except (AttributeError, OSError):  # not every platform lets a process lower itself
+        pass
+    _WORKER_PROGRESS[:] = [progress_queue]
+
+
+def _report_from_worker(fraction: float, message: str) -> None:
+    _WORKER_PROGRESS[0].put((fraction, message))
+
+
+def _process_in_worker(paths: list[Path]) -> Artefacts:
+    return process_files(paths, progress=_report_from_worker, separate_process=False)
+
+
+def process_in_worker(paths: list[Path], *, progress: Progress | None = None) -> Artefacts:
+    """``process_files`` in a fresh, lower-priority process; progress is streamed back.
+
+    The worker is spawned (a server running other threads must not fork), so it shares
+    nothing with this process but the files and the returned tables; the results are those
+    of processing here. An ``AnalyticsError`` raised there is raised here again with the
+    same type and message, without the worker's traceback.
+
+    Raises:
+        AnalyticsError: as ``process_files``; or when the worker ended without a result
+            (for instance, stopped by the system for lack of memory).
+    """
+    report = progress or (lambda fraction, message: None)
+    context = multiprocessing.get_context("spawn")
+    progress_queue = context.Queue()
+    try:
+        with ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(progress_queue,),
+        ) as pool:
+            future = pool.submit(_process_in_worker, list(paths))
+            while True:
+                try:
+                    fraction, message = progress_queue.get(timeout=_POLL_SECONDS)
+                except queue.Empty:
+                    if future.done():
+                        break
+                    continue
+                report(fraction, message)
+            try:
+                return future.result()
+            except AnalyticsError as error:
+                # The same error, without the worker's traceback chained to it.
+                raise type(error)(*error.args) from None
+            except BrokenProcessPool:
+                raise AnalyticsError(
+                    "processing your files stopped: the worker process ended without a "
+                    "result (it may have run out of memory); try fewer or smaller files"
+                ) from None
+            except Exception as error:
+                # A fault, not a judgement on the files: the server's log keeps the
+                # worker's traceback, the analyst gets one line without server paths.
+                _LOG.error("processing an upload failed", exc_info=error)
+                raise AnalyticsError(
+                    f"processing your files failed unexpectedly ({type(error).__name__}); "
+                    "the server's log has the details"
+                ) from None
+    finally:
+        progress_queue.close()
+        progress_queue.join_thread()
