@@ -600,3 +600,20 @@ def test_count_matrix_sums_one_hot_mentions_per_briefing():
     assert counts.toarray().tolist() == [[1, 0, 2], [0, 0, 0], [0, 1, 0]]
     assert counts.data.tolist() == [1, 2, 1]  # row-major order of the non-zero cells
     assert count_matrix(np.array([], dtype=int), np.array([], dtype=int), (2, 4)).nnz == 0
+
+
+def test_extract_mentions_of_copies_shifts_spans_and_sentences():
+    paragraph = "Japan condemned China's strike. Talks went on. Britain and France agreed."
+    copies = 60
+    one = extract_mentions(_briefings([paragraph]))
+    many = extract_mentions(_briefings(["\n\n".join([paragraph] * copies)]))
+    # Japan, China (sentence 0), Britain, France (sentence 2) in each copy.
+    assert one[S.SURFACE].tolist() == ["Japan", "China", "Britain", "France"]
+    assert one[S.SENTENCE_INDEX].tolist() == [0, 0, 2, 2]
+    assert len(many) == copies * len(one)
+    step = len(paragraph) + 2  # the paragraph and its blank line
+    expected_start = [k * step + start for k in range(copies) for start in one[S.START]]
+    expected_index = [3 * k + i for k in range(copies) for i in one[S.SENTENCE_INDEX]]
+    assert many[S.START].tolist() == expected_start
+    assert many[S.SENTENCE_INDEX].tolist() == expected_index
+    assert many[S.ISO3].tolist() == one[S.ISO3].tolist() * copies
