@@ -57,6 +57,19 @@ if not listing.empty:
         st.text(f"Link: {record.get('url')}")
     ui.legend_for_marks()
     one_briefing = view.filtered.only_briefing(briefing_id)
-    for section, pieces in views.reader_sections(one_briefing, briefing_id):
-        st.markdown(f"**{state.SECTION_NAMES.get(section, section)}**")
-        ui.highlighted_text(pieces)
+    layout = views.reader_pages(one_briefing, briefing_id)
+    page = 1
+    if len(layout.pages) > 1:
+        # A long briefing is read a page at a time; each briefing opens on its first page.
+        page = st.number_input(
+            f"Page (of {len(layout.pages):,})",
+            min_value=1,
+            max_value=len(layout.pages),
+            value=1,
+            step=1,
+            key=f"reader_page-{briefing_id}",
+        )
+    for part in views.reader_page(one_briefing, briefing_id, layout, int(page)):
+        name = state.SECTION_NAMES.get(part.section, part.section)
+        st.markdown(f"**{name}**" + (" (continued)" if part.continued else ""))
+        ui.highlighted_text(part.pieces)

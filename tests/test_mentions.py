@@ -643,3 +643,20 @@ def test_count_matrix_equals_one_hot_reference(n_mentions: int, shape: tuple[int
     np.testing.assert_array_equal(counts.indices, expected.indices)
     np.testing.assert_array_equal(counts.data, expected.data)
     assert int(counts.sum()) == n_mentions
+
+
+def test_extract_mentions_of_copies_shifts_spans_and_sentences():
+    paragraph = "Japan condemned China's strike. Talks went on. Britain and France agreed."
+    copies = 60
+    one = extract_mentions(_briefings([paragraph]))
+    many = extract_mentions(_briefings(["\n\n".join([paragraph] * copies)]))
+    # Japan, China (sentence 0), Britain, France (sentence 2) in each copy.
+    assert one[S.SURFACE].tolist() == ["Japan", "China", "Britain", "France"]
+    assert one[S.SENTENCE_INDEX].tolist() == [0, 0, 2, 2]
+    assert len(many) == copies * len(one)
+    step = len(paragraph) + 2  # the paragraph and its blank line
+    expected_start = [k * step + start for k in range(copies) for start in one[S.START]]
+    expected_index = [3 * k + i for k in range(copies) for i in one[S.SENTENCE_INDEX]]
+    assert many[S.START].tolist() == expected_start
+    assert many[S.SENTENCE_INDEX].tolist() == expected_index
+    assert many[S.ISO3].tolist() == one[S.ISO3].tolist() * copies

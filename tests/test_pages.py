@@ -7,6 +7,7 @@ session upload), so no store or sample corpus is needed.
 from __future__ import annotations
 
 import io
+import re
 import tomllib
 import zipfile
 from collections.abc import Iterator
@@ -196,6 +197,40 @@ def test_reader_shows_markup_as_literal_text(app):
     assert "=HYPERLINK(&quot;http://x&quot;) &lt;b&gt;bold&lt;/b&gt;" in html_bodies
 
 
+def test_reader_pages_a_long_briefing(monkeypatch):
+    from ui_data import LONG_PARAGRAPHS
+
+    from analytics.views import READER_PAGE_CHARS
+
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_long_artefacts")
+    app = run_page(new_app(), "pages/briefings.py")
+    assert_clean(app)
+    assert app.selectbox(key="reader_id").value == "b20"
+
+    def shown_text() -> str:
+        return " ".join(h.proto.body for h in app.get("html"))
+
+    def paragraphs(html: str) -> list[int]:
+        return [int(n) for n in re.findall(r"Paragraph (\d+):", html)]
+
+    first = shown_text()
+    # One page of the ~700 kB text (with its highlight markup), never the whole text:
+    # paragraphs are 34 to 38 characters long with the break between them.
+    assert len(first) < 5 * READER_PAGE_CHARS
+    assert paragraphs(first) == list(range(len(paragraphs(first))))
+    assert READER_PAGE_CHARS // 40 < len(paragraphs(first)) <= READER_PAGE_CHARS // 34
+    assert "Paragraph 0: " in first and "Paragraph 1000: " not in first
+    picker = app.number_input(key="reader_page-b20")
+    assert picker.value == 1 and picker.max > 20
+    picker.increment().run()
+    assert_clean(app)
+    second = paragraphs(shown_text())
+    assert len(shown_text()) < 5 * READER_PAGE_CHARS
+    # The second page goes on where the first stopped.
+    assert second[0] == paragraphs(first)[-1] + 1 < LONG_PARAGRAPHS
+    assert second == list(range(second[0], second[0] + len(second)))
+
+
 def test_relations_page_follows_section_filter(app):
     run_page(app, "pages/relations.py")
     assert_clean(app)
@@ -248,6 +283,18 @@ def test_upload_refuses_a_zip_escaping_its_folder(app):
     app.button[0].click().run()
     assert not app.exception
     assert any("must not contain '..'" in e.value for e in app.error)
+    assert metric(app, "Briefings") == "20"  # still the bundled corpus
+
+
+def test_upload_error_raised_in_the_worker_is_one_message(app):
+    app.run()
+    app.get("file_uploader")[0].set_value(("blank.txt", b"   \n", "text/plain")).run()
+    app.button[0].click().run()
+    assert not app.exception
+    (error,) = app.error
+    # Loading runs in the worker process: its EmptyCorpusError arrives as its message.
+    assert error.value.startswith("Your upload could not be used: no briefing could be loaded")
+    assert "Traceback" not in error.value and 'File "' not in error.value
     assert metric(app, "Briefings") == "20"  # still the bundled corpus
 
 

@@ -685,3 +685,62 @@ def test_score_interactions_sample_corpus_allies_positive(project_root: Path) ->
     net = summary.set_index([S.COUNTRY_A, S.COUNTRY_B])[S.NET]
     for pair in [("GBR", "USA"), ("DEU", "FRA"), ("JPN", "USA")]:
         assert net[tuple(sorted(pair))] > 0, pair
+
+
+# -- cost linear in a briefing's length ------------------------------------------------
+REFERENCE_STEPS = ("_is_location", "_modifier_before", "_score_found", "_score_clause")
+
+
+@pytest.fixture(scope="module")
+def sample_briefings(project_root: Path) -> pd.DataFrame:
+    from analytics.briefings import load_corpus_with_report
+
+    return load_corpus_with_report([project_root / "data" / "sample"]).briefings
+
+
+def _as_one_sentence(briefings: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The first ``n`` sample texts as one briefing of one long sentence of many clauses."""
+    text = " ".join(briefings[S.TEXT].head(n)).replace(". ", ", ").replace("\n", " ")
+    return briefing_table([{S.BRIEFING_ID: "long", S.DATE: "2024-01-01", S.TEXT: text}])
+
+
+@pytest.mark.parametrize("shape", ["sample", "one-long-sentence"])
+def test_score_interactions_equals_the_reference_steps(
+    sample_briefings: pd.DataFrame, shape: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import relations_reference
+
+    from analytics.mentions import extract_mentions
+
+    briefings = sample_briefings if shape == "sample" else _as_one_sentence(sample_briefings, 40)
+    mentions = extract_mentions(briefings)
+    current = score_interactions(briefings, mentions)
+    for name in REFERENCE_STEPS:
+        monkeypatch.setattr(relations_module, name, getattr(relations_reference, name))
+    reference = score_interactions(briefings, mentions)
+    assert len(current) > (400 if shape == "sample" else 100)
+    pd.testing.assert_frame_equal(current, reference)
+
+
+PARAGRAPH = (
+    "Japan condemned China's strike on Taiwan. Britain and France signed a trade "
+    "agreement. Talks continue."
+)
+
+
+def test_score_interactions_of_copies_repeats_the_paragraphs_rows(lexicon: Lexicon) -> None:
+    copies = 40
+    one = briefing_table([{S.BRIEFING_ID: "b", S.DATE: "2024-01-01", S.TEXT: PARAGRAPH}])
+    many = one.assign(**{S.TEXT: "\n\n".join([PARAGRAPH] * copies)})
+    actors = {**ACTORS, "France": ("FRA", "name")}
+    single = score_interactions(one, table_mentions(one, actors), lexicon=lexicon)
+    repeated = score_interactions(many, table_mentions(many, actors), lexicon=lexicon)
+    # Japan-China and China-Taiwan in sentence 0, Britain-France in sentence 1.
+    assert single[S.SENTENCE_INDEX].tolist() == [0, 0, 1]
+    assert len(repeated) == copies * len(single)
+    # Copy k holds sentences 3k, 3k + 1 and 3k + 2 of the section.
+    expected_index = [3 * k + i for k in range(copies) for i in single[S.SENTENCE_INDEX]]
+    assert repeated[S.SENTENCE_INDEX].tolist() == expected_index
+    tiled = pd.concat([single] * copies, ignore_index=True)
+    columns = [S.SENTENCE, S.COUNTRY_A, S.COUNTRY_B, S.SCORE, S.CLASS, S.CUES]
+    pd.testing.assert_frame_equal(repeated[columns], tiled[columns])

@@ -9,7 +9,9 @@ from sentence_cases import BOUNDARY_TEXTS
 
 from analytics import schema as S
 from analytics.text import (
+    IS_SPACE,
     SEGMENT_SEPARATOR,
+    advance,
     code_points,
     join_segments,
     segment_columns,
@@ -19,6 +21,7 @@ from analytics.text import (
     sentence_table,
     sorted_distinct,
     sorted_member,
+    space_run_starts,
     split_sentences,
 )
 
@@ -114,6 +117,45 @@ def _spans_from_starts(joined: str, starts: list[int], begin: int, end: int) -> 
 def test_sentence_starts_matches_split_sentences(text: str):
     starts = sentence_starts(text, code_points(text), np.zeros(1, dtype=np.int64))
     assert _spans_from_starts(text, starts.tolist(), 0, len(text)) == split_sentences(text)
+
+
+# Long runs of space and line breaks: followed in windows past the first characters, and
+# each line break of a run of blank lines finds the run's start through the one before it.
+LONG_RUN_TEXTS = [
+    "Talks ended. " + "\n" * 5_000 + "China replied.",
+    "Talks ended. " + " \n" * 3_000 + "China replied. " + " " * 9_000 + "Japan waited.",
+    "Talks ended." + "\n\n" + "\t" * 7_000 + "\n" + "Then more.",
+    "x" * 20_000 + ". The end.\n\n" + "\u2003\n" * 2_000 + "Done.",
+]
+
+
+@pytest.mark.parametrize(
+    "text", LONG_RUN_TEXTS, ids=["blank-lines", "space-newline", "tabs", "long-token"]
+)
+def test_sentence_starts_matches_split_sentences_on_long_runs(text: str):
+    starts = sentence_starts(text, code_points(text), np.zeros(1, dtype=np.int64))
+    assert _spans_from_starts(text, starts.tolist(), 0, len(text)) == split_sentences(text)
+
+
+def test_space_run_starts_is_the_start_of_each_line_breaks_space_run():
+    text = "a \n \n\nb\n  c" + "\n" * 100 + "d"
+    points = code_points(text)
+    newlines = np.flatnonzero(points == ord("\n"))
+    expected = [len(text[:at]) - len(text[:at].rstrip()) for at in newlines.tolist()]
+    expected = [at - back for at, back in zip(newlines.tolist(), expected, strict=True)]
+    assert space_run_starts(points, newlines).tolist() == expected
+    assert expected[:4] == [1, 1, 1, 7] and expected[-1] == 11
+
+
+def test_advance_and_retreat_cross_runs_longer_than_their_windows():
+    from analytics.text import retreat
+
+    text = "a" + " " * 10_000 + "b" + " " * 40 + "c"
+    points = code_points(text)
+    starts = np.array([1, 5_000, 10_002, 10_030], dtype=np.int64)
+    assert advance(points, starts, IS_SPACE).tolist() == [10_001, 10_001, 10_042, 10_042]
+    ends = np.array([10_001, 6_000, 10_042, 10_020], dtype=np.int64)
+    assert retreat(points, ends, IS_SPACE).tolist() == [1, 1, 10_002, 10_002]
 
 
 def test_sentence_starts_splits_joined_segments_like_each_alone():

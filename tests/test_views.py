@@ -15,6 +15,8 @@ from ui_data import build_artefacts
 
 from analytics import schema as S
 from analytics import views
+from analytics.artefacts import Artefacts
+from analytics.errors import InputError
 from analytics.filters import FilteredCorpus, Filters
 from analytics.relations import pair_summary, relations_over_time
 from analytics.timeseries import period_start
@@ -237,9 +239,13 @@ def test_split_marked_covers_text_and_drops_overlaps():
     assert "".join(p for p, _ in pieces) == text
 
 
-def test_reader_sections_mark_countries_and_cues(corpus):
-    sections = dict(views.reader_sections(corpus, "b19"))
+def test_reader_page_marks_countries_and_cues(corpus):
+    layout = views.reader_pages(corpus, "b19")
+    assert len(layout.pages) == 1
+    shown = views.reader_page(corpus, "b19", layout, 1)
+    sections = {part.section: part.pieces for part in shown}
     assert list(sections) == [S.HAPPENING, S.IMPORTANCE, S.NEXT]
+    assert not any(part.continued for part in shown)
     assert sections[S.HAPPENING] == [
         ("United States", "country"),
         (" imposed ", None),
@@ -468,3 +474,87 @@ def test_relation_views_agree_with_the_relations_module(corpus, freq):
     assert list(spikes[S.COUNTRY_A]) == list(expected[S.COUNTRY_A])
     for column in (S.TENSION, S.TENSION_SHARE, S.BASELINE):
         assert list(spikes[column]) == pytest.approx(list(expected[column])), column
+
+
+def _long_briefing(copies: int) -> Artefacts:
+    """One briefing whose body is ``copies`` paragraphs "Japan warned China. Talks went on."."""
+    paragraph = "Japan warned China. Talks went on."
+    text = "\n\n".join([paragraph] * copies)
+    step = len(paragraph) + 2
+    briefings = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["long"],
+            S.DATE: [pd.Timestamp("2026-01-01", tz="UTC")],
+            S.TITLE: ["Long"],
+            S.TEXT: [text],
+        }
+    )
+    mentions = pd.DataFrame(
+        [
+            {
+                S.BRIEFING_ID: "long",
+                S.SECTION: S.SECTION_BODY,
+                S.SENTENCE_INDEX: 2 * k,
+                S.START: k * step + at,
+                S.END: k * step + at + 5,
+                S.SURFACE: name,
+                S.ISO3: code,
+                S.KIND: "name",
+                S.CONFIDENCE: 1.0,
+            }
+            for k in range(copies)
+            for at, name, code in ((0, "Japan", "JPN"), (13, "China", "CHN"))
+        ]
+    )
+    interactions = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["long"] * copies,
+            S.SECTION: [S.SECTION_BODY] * copies,
+            S.CUES: ["warned"] * copies,
+        }
+    )
+    empty = pd.DataFrame({S.BRIEFING_ID: pd.Series(dtype=object)})
+    return Artefacts(briefings, empty, mentions, empty, empty, empty, interactions, "f")
+
+
+def test_reader_pages_cut_a_long_briefing_on_paragraphs():
+    artefacts = _long_briefing(1_000)  # 36,000 characters: paragraphs of 34 plus a break
+    layout = views.reader_pages(artefacts, "long", page_chars=1_000)
+    # 27 whole paragraphs (27 x 36 = 972 characters) fit a page of 1,000.
+    assert layout.pages[0] == [views.PagePart(S.SECTION_BODY, 0, 972)]
+    assert layout.pages[1][0].start == 972
+    assert len(layout.pages) == -(-1_000 // 27)
+    ends = [part.end for page in layout.pages for part in page]
+    assert ends[-1] == len(layout.sections[S.SECTION_BODY])
+
+
+def test_reader_page_marks_only_its_own_text():
+    artefacts = _long_briefing(1_000)
+    layout = views.reader_pages(artefacts, "long", page_chars=1_000)
+    (part,) = views.reader_page(artefacts, "long", layout, 2)
+    assert part.continued
+    text = "".join(piece for piece, _ in part.pieces)
+    assert text == layout.sections[S.SECTION_BODY][972:1944]
+    assert part.pieces[:4] == [
+        ("Japan", "country"),
+        (" ", None),
+        ("warned", "cue"),
+        (" ", None),
+    ]
+    assert sum(kind == "country" for _, kind in part.pieces) == 2 * 27
+
+
+@pytest.mark.parametrize(
+    ("page", "page_chars", "match"),
+    [
+        (0, 1_000, r"page must be between 1 and 38; got 0"),
+        (39, 1_000, r"page must be between 1 and 38; got 39"),
+        (1, 99, r"page_chars must be at least 100; got 99"),
+    ],
+    ids=["before-first", "after-last", "tiny-pages"],
+)
+def test_reader_page_rejects_pages_outside_the_briefing(page, page_chars, match):
+    artefacts = _long_briefing(1_000)
+    with pytest.raises(InputError, match=match):
+        layout = views.reader_pages(artefacts, "long", page_chars=page_chars)
+        views.reader_page(artefacts, "long", layout, page)

@@ -8,6 +8,9 @@ work expected results out by hand.
 
 from __future__ import annotations
 
+import dataclasses
+
+import numpy as np
 import pandas as pd
 
 from analytics import schema as S
@@ -245,3 +248,46 @@ def build_scaled_artefacts(copies: int = 950) -> Artefacts:
 def build_scaled_default() -> Artefacts:
     """19,000 briefings: the size of the Reuters-21578 corpus."""
     return build_scaled_artefacts(950)
+
+
+LONG_PARAGRAPHS = 20_000
+
+
+def build_long_artefacts() -> Artefacts:
+    """The hand-built corpus plus ``b20``, the newest briefing: 20,000 numbered paragraphs
+    ("Paragraph 17: Japan warned China.", about 700 kB) with a mention of Japan in each."""
+    base = build_artefacts()
+    paragraphs = [f"Paragraph {k}: Japan warned China." for k in range(LONG_PARAGRAPHS)]
+    text = "\n\n".join(paragraphs)
+    starts = np.cumsum([0] + [len(p) + 2 for p in paragraphs[:-1]])
+    at = len("Paragraph ") + np.array([len(str(k)) for k in range(LONG_PARAGRAPHS)]) + 2
+    row = base.briefings.iloc[[-1]].assign(
+        **{
+            S.BRIEFING_ID: "b20",
+            S.DATE: base.briefings[S.DATE].max() + pd.Timedelta(days=1),
+            S.TITLE: "A very long briefing",
+            S.TEXT: text,
+            S.HAPPENING: "",
+            S.IMPORTANCE: "",
+            S.NEXT: "",
+        }
+    )
+    mentions = pd.DataFrame(
+        {
+            S.BRIEFING_ID: "b20",
+            S.SECTION: S.SECTION_BODY,
+            S.SENTENCE_INDEX: np.arange(LONG_PARAGRAPHS),
+            S.START: starts + at,
+            S.END: starts + at + len("Japan"),
+            S.SURFACE: "Japan",
+            S.ISO3: "JPN",
+            S.KIND: "name",
+            S.CONFIDENCE: 1.0,
+        }
+    )
+    return dataclasses.replace(
+        base,
+        briefings=pd.concat([base.briefings, row], ignore_index=True),
+        mentions=pd.concat([base.mentions, mentions], ignore_index=True),
+        fingerprint="ui-long-0001",
+    )

@@ -114,9 +114,12 @@ _WORDS = re.compile(r"[\w'\u2019-]+")
 _ATTACH_WORDS = 3  # words allowed between a group and the mutual noun it owns
 _REACH_WORDS = 15  # a cue further than this from a group is in another constituent
 _LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|via|outside|inside)\s+$", re.IGNORECASE)
-_DATELINE_AFTER = re.compile(r"^(?:\s*,|\s+[-\u2013]\s|\s*\()")  # not "U.S.-Japan"
+# The patterns read after a position are matched there (``match(text, pos)``), never on
+# a slice: a slice per cue or mention would copy the rest of a long sentence each time.
+_DATELINE_AFTER_AT = re.compile(r"\s*,|\s+[-\u2013]\s|\s*\(")  # not "U.S.-Japan"
 _ANTI = re.compile(r"\banti-$", re.IGNORECASE)
-_OBJECT_AFTER = re.compile(r"^\s+(?:with|against)\b", re.IGNORECASE)
+_OBJECT_AFTER_AT = re.compile(r"\s+(?:with|against)\b", re.IGNORECASE)
+_NON_SPACE = re.compile(r"\S")
 
 
 # Named tuples rather than frozen dataclasses: hundreds of thousands are made per corpus.
@@ -243,7 +246,9 @@ def _make_group(members: list[tuple[int, int, str]]) -> _Group:
 
 def _is_location(text: str, start: int, end: int, kind: str) -> bool:
     surface = text[start:end]
-    if not text[:start].strip() and surface.isupper() and _DATELINE_AFTER.match(text[end:]):
+    # Only space before the mention: it opens the sentence (found without a slice).
+    opens = _NON_SPACE.search(text, 0, start) is None
+    if opens and surface.isupper() and _DATELINE_AFTER_AT.match(text, end):
         return True
     return kind == "capital" and bool(_LOCATIVE.search(text[max(0, start - 12) : start]))
 
@@ -252,17 +257,33 @@ def _word_count(text: str) -> int:
     return len(_WORDS.findall(text))
 
 
+def _more_words_than(text: str, start: int, end: int, limit: int) -> bool:
+    """Whether ``text[start:end]`` holds more than ``limit`` words (``_word_count``).
+
+    Counting stops at ``limit + 1`` words, so a cue far from a group in a long sentence
+    costs no more than a near one.
+    """
+    words = _WORDS.finditer(text, start, end)
+    return next(itertools.islice(words, limit, None), None) is not None
+
+
 def _modifier_before(
     text: str, spans: list[tuple[int, int]], floor: int, position: int, window: int
 ) -> int | None:
-    """Start of the modifier ending at most ``window`` words before ``position``."""
-    for start, end in reversed(spans):
-        if end > position:
-            continue
-        if start < floor or _word_count(text[end:position]) > window:
-            return None
-        return start
-    return None
+    """Start of the modifier ending at most ``window`` words before ``position``.
+
+    ``spans`` are sorted: those starting after ``position`` cannot end before it, so the
+    search starts at the last one starting at or before it (not at the sentence's end).
+    """
+    index = bisect.bisect_right(spans, (position, position)) - 1
+    while index >= 0 and spans[index][1] > position:
+        index -= 1
+    if index < 0:
+        return None
+    start, end = spans[index]
+    if start < floor or _more_words_than(text, end, position, window):
+        return None
+    return start
 
 
 def _apply_modifiers(
@@ -434,15 +455,21 @@ def _score_found(
     by_clause: dict[int, list[tuple[int, int, str]]] = {}
     for mention in kept:
         by_clause.setdefault(_clause_of(clause_starts, clause_ids, mention[0]), []).append(mention)
+    # Cues and hedges are sorted into their clauses once, in order, rather than the
+    # whole sentence's cues being tested again for every clause.
+    cues_in: dict[int, list[CueMatch]] = {}
+    for match in matches:
+        cues_in.setdefault(_clause_of(clause_starts, clause_ids, match.start), []).append(match)
+    hedges_in: dict[int, list[tuple[int, int]]] = {}
+    for hedge in hedges:
+        hedges_in.setdefault(_clause_of(clause_starts, clause_ids, hedge[0]), []).append(hedge)
     for clause, clause_mentions in by_clause.items():
         if len({iso3 for _, _, iso3 in clause_mentions}) < 2:
             continue
-        clause_cues = [
-            m for m in matches if _clause_of(clause_starts, clause_ids, m.start) == clause
-        ]
+        clause_cues = cues_in.get(clause, [])
         if not clause_cues:
             continue
-        clause_hedges = [h for h in hedges if _clause_of(clause_starts, clause_ids, h[0]) == clause]
+        clause_hedges = hedges_in.get(clause, [])
         _score_clause(
             text,
             _group_mentions(text, clause_mentions),
@@ -469,7 +496,12 @@ def _score_clause(
     contributions: dict[tuple[str, str], list[_Effect]],
 ) -> None:
     group_starts = [group.start for group in groups]
-    hedge_gaps = [(bisect.bisect_left(group_starts, start), end) for start, end in hedges]
+    # Per gap: the earliest end of a hedge in it; a hedge governs what follows it, later
+    # in its own gap or anywhere in the next gap.
+    first_hedge_end: dict[int, int] = {}
+    for start, end in hedges:
+        hedge_gap = bisect.bisect_left(group_starts, start)
+        first_hedge_end[hedge_gap] = min(end, first_hedge_end.get(hedge_gap, end))
     by_gap: dict[int, list[tuple[CueMatch, _Effect]]] = {}
     for match in cues:
         gap = bisect.bisect_left(group_starts, match.start)
@@ -477,14 +509,10 @@ def _score_clause(
         weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
         if weight is None:
             continue
-        # A hedge governs what follows it: later in its own gap, or the next gap.
         forward = (
             forward_section
-            or bool(hedge_gaps)
-            and any(
-                (hedge_gap == gap and hedge_end <= match.start) or hedge_gap == gap - 1
-                for hedge_gap, hedge_end in hedge_gaps
-            )
+            or first_hedge_end.get(gap, match.start + 1) <= match.start
+            or gap - 1 in first_hedge_end
         )
         effect = _Effect(weight, cue_class, text[evidence_start : match.end], match.start, forward)
         by_gap.setdefault(gap, []).append((match, effect))
@@ -494,6 +522,12 @@ def _score_clause(
             contributions.setdefault(pair, []).append(effect)
 
     governed = {gap: _govern(effects) for gap, effects in by_gap.items()}
+    # What the per-cue tests below ask of a whole gap, worked out once per gap.
+    cue_starts = {gap: [match.start for match, _ in effects] for gap, effects in by_gap.items()}
+    verb_signs = {
+        gap: {_sign(other.weight) for match, other in effects if match.cue.pos == "verb"}
+        for gap, effects in governed.items()
+    }
     for gap, effects in sorted(governed.items()):
         left = groups[gap - 1] if gap > 0 else None
         right = groups[gap] if gap < len(groups) else None
@@ -504,17 +538,19 @@ def _score_clause(
         for match, effect in effects:
             mutual = match.cue.direction == "mutual"
             if mutual and match.cue.pos != "verb":
-                owner = _owning_group(text, match, left, right, by_gap[gap])
+                owner = _owning_group(text, match, left, right, cue_starts[gap])
                 if owner is not None:
                     # "violating the U.S.-Japan agreement": the verb before the group
                     # governs the noun the group modifies.
                     owner_gap = gap - 1 if owner is left else gap
-                    if not _overruled(effect, governed.get(owner_gap, [])):
+                    if not verb_signs.get(owner_gap, set()) - {_sign(effect.weight)}:
                         add(_inner_pairs(owner), effect)
                     continue
-            if left is None or _word_count(text[left.end : match.start]) > _REACH_WORDS:
+            if left is None or _more_words_than(text, left.end, match.start, _REACH_WORDS):
                 continue
-            if right is not None and _word_count(text[match.end : right.start]) <= _REACH_WORDS:
+            if right is not None and not _more_words_than(
+                text, match.end, right.start, _REACH_WORDS
+            ):
                 cross = _reversed(effect) if against_right else effect
                 add(_pairs(left.countries, right.countries), cross)
                 if mutual and effect.weight is not None and effect.weight > 0:
@@ -523,15 +559,8 @@ def _score_clause(
                     add(_inner_pairs(left), _neutral(effect))
             elif right is None:
                 # "reached agreement with commercial banks": the partner is not a country.
-                jointly = mutual and not _OBJECT_AFTER.match(text[match.end :])
+                jointly = mutual and not _OBJECT_AFTER_AT.match(text, match.end)
                 add(_inner_pairs(left), effect if jointly else _neutral(effect))
-
-
-def _overruled(effect: _Effect, before: list[tuple[CueMatch, _Effect]]) -> bool:
-    return any(
-        match.cue.pos == "verb" and _sign(other.weight) != _sign(effect.weight)
-        for match, other in before
-    )
 
 
 def _owning_group(
@@ -539,22 +568,32 @@ def _owning_group(
     match: CueMatch,
     left: _Group | None,
     right: _Group | None,
-    others: list[tuple[CueMatch, _Effect]],
+    cue_starts: list[int],
 ) -> _Group | None:
     """The group a mutual noun belongs to: "U.S.-Japan alliance", "tensions between A and B".
 
     Only the first cue after a group (or the last before it) can belong to it.
+    ``cue_starts`` are the sorted starts of the cues in the noun's gap.
     """
     if left is not None and len(left.countries) > 1:
-        closer = any(left.end <= other.start < match.start for other, _ in others)
-        if not closer and _word_count(text[left.end : match.start]) <= _ATTACH_WORDS:
+        closer = _any_start_in(cue_starts, left.end, match.start)
+        if not closer and not _more_words_than(text, left.end, match.start, _ATTACH_WORDS):
             return left
     if right is not None and len(right.countries) > 1:
-        between = text[match.end : right.start]
-        closer = any(match.end <= other.start < right.start for other, _ in others)
-        if not closer and _BETWEEN.search(between) and _word_count(between) <= _ATTACH_WORDS:
+        closer = _any_start_in(cue_starts, match.end, right.start)
+        if (
+            not closer
+            and not _more_words_than(text, match.end, right.start, _ATTACH_WORDS)
+            and _BETWEEN.search(text, match.end, right.start)
+        ):
             return right
     return None
+
+
+def _any_start_in(starts: list[int], low: int, high: int) -> bool:
+    """Whether a sorted list of positions holds one in ``[low, high)``."""
+    index = bisect.bisect_left(starts, low)
+    return index < len(starts) and starts[index] < high
 
 
 def _reversed(effect: _Effect) -> _Effect:

@@ -545,7 +545,16 @@ def _briefings_from(previous: Store, inputs: Collection[str]) -> int:
     report = previous.table("report", columns=["file", "status"])
     kept = report[report["status"].isin(["loaded", "near-duplicate"])]
     wanted = set(inputs)
-    files = {name: str(Path(name).resolve()) in wanted for name in kept["file"].unique()}
+    # The report names files relative to the stored inputs' folder (older stores: as given).
+    from analytics.briefings import input_folder
+
+    base = input_folder([Path(path) for path in previous.meta.get("paths", [])])
+    folders = [base, Path.cwd()] if base is not None else [Path.cwd()]
+
+    def attributed(name: str) -> bool:
+        return any(str((folder / name).resolve()) in wanted for folder in folders)
+
+    files = {name: attributed(name) for name in kept["file"].unique()}
     return int(kept["file"].map(files).sum())
 
 

@@ -190,6 +190,7 @@ def char_class(test: Callable[[str], bool]) -> np.ndarray:
 
 # Character classes of the sentence boundary of ``split_sentences``.
 IS_SPACE = char_class(str.isspace)
+_IS_INLINE_SPACE = char_class(lambda c: c.isspace() and c != "\n")
 _IS_STOP = char_class(lambda c: c in ".!?")
 _IS_CLOSER = char_class(lambda c: c in "\"'\u2019\u201d)]")
 _IS_OPENER = char_class(lambda c: c in "\"'\u2018\u201c([")
@@ -197,6 +198,14 @@ _TOKEN_OPENERS = "\"'(\u201c\u2018"
 _IS_TOKEN_OPENER = char_class(lambda c: c in _TOKEN_OPENERS)
 _IS_CAPITAL = char_class(lambda c: "A" <= c <= "Z" or "0" <= c <= "9")
 _NEWLINE = ord("\n")
+
+
+# Runs are followed a character at a time for all positions together for this many
+# steps; a position still inside its run then finds the run's end by scanning windows
+# (``_run_end``), so one long run (a megabyte of spaces) costs a few array operations
+# instead of one per character.
+_LOCKSTEP = 32
+_WINDOW = 4096
 
 
 def advance(points: np.ndarray, pos: np.ndarray, table: np.ndarray) -> np.ndarray:
@@ -212,9 +221,13 @@ def advance(points: np.ndarray, pos: np.ndarray, table: np.ndarray) -> np.ndarra
     """
     pos = pos.copy()
     active = np.flatnonzero(table[points[pos]])
-    while active.size:
+    for _ in range(_LOCKSTEP):
+        if not active.size:
+            return pos
         pos[active] += 1
         active = active[table[points[pos[active]]]]
+    for i in active.tolist():
+        pos[i] = _run_end(points, int(pos[i]), table, forward=True)
     return pos
 
 
@@ -231,10 +244,55 @@ def retreat(points: np.ndarray, pos: np.ndarray, table: np.ndarray) -> np.ndarra
     """
     pos = pos.copy()
     active = np.flatnonzero((pos > 0) & table[points[pos - 1]])
-    while active.size:
+    for _ in range(_LOCKSTEP):
+        if not active.size:
+            return pos
         pos[active] -= 1
         active = active[(pos[active] > 0) & table[points[pos[active] - 1]]]
+    for i in active.tolist():
+        pos[i] = _run_end(points, int(pos[i]), table, forward=False)
     return pos
+
+
+def _run_end(points: np.ndarray, at: int, table: np.ndarray, *, forward: bool) -> int:
+    """Where the run of ``table``'s class through ``at`` ends (forward: the first position
+    after it, at most ``len(points)``) or starts (backward: its first position, at least 0),
+    scanning windows that double in size."""
+    size = _WINDOW
+    while True:
+        if forward:
+            window = table[points[at : at + size]]
+        else:
+            window = table[points[max(0, at - size) : at]][::-1]
+        outside = np.flatnonzero(~window)
+        if outside.size:
+            return at + int(outside[0]) if forward else at - int(outside[0])
+        if forward:
+            at += window.size
+            if at >= len(points):
+                return len(points)
+        else:
+            at -= window.size
+            if at <= 0:
+                return 0
+        size *= 2
+
+
+def space_run_starts(points: np.ndarray, newlines: np.ndarray) -> np.ndarray:
+    """``retreat(points, newlines, IS_SPACE)`` for the positions of *every* line break.
+
+    Many line breaks in one run of space (a thousand blank lines) would each walk back
+    over the whole run; instead each walks back over the other space before it only, and
+    one that then meets the previous line break shares that one's run start.
+
+    Parameters:
+        points: ``code_points`` of the text.
+        newlines: sorted positions of all line breaks in it.
+    """
+    before = retreat(points, newlines, _IS_INLINE_SPACE)
+    linked = (before > 0) & (points[np.maximum(before - 1, 0)] == _NEWLINE)
+    head = np.maximum.accumulate(np.where(linked, 0, np.arange(len(newlines))))
+    return before[head]
 
 
 def sorted_distinct(values: np.ndarray) -> np.ndarray:
@@ -376,7 +434,7 @@ def sentence_starts(text: str, points: np.ndarray, segment_starts: np.ndarray) -
     # above (whose space run ends where this one ends); the boundary runs from the run's
     # first line break to after its last one.
     newline = np.flatnonzero(points == _NEWLINE)
-    run_of = retreat(points, newline, IS_SPACE)
+    run_of = space_run_starts(points, newline)
     change = run_of[1:] != run_of[:-1]
     first_nl = newline[np.concatenate(([True], change))] if newline.size else newline
     last_nl = newline[np.concatenate((change, [True]))] if newline.size else newline

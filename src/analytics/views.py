@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ import scipy.sparse as sp
 
 from analytics import schema as S
 from analytics.artefacts import Artefacts
+from analytics.errors import InputError
 from analytics.filters import FilteredCorpus, TableCodes
 from analytics.relations import spike_cells
 from analytics.timeseries import check_freq, period_range
@@ -957,22 +959,45 @@ def briefing_sections(artefacts: Artefacts, briefing_id: str) -> pd.DataFrame:
 
 
 def section_marks(
-    artefacts: Artefacts, briefing_id: str, section: str, text: str
+    artefacts: Artefacts,
+    briefing_id: str,
+    section: str,
+    text: str,
+    start: int = 0,
+    end: int | None = None,
 ) -> list[tuple[int, int, str]]:
-    """Character spans to highlight in one section: countries and cue words.
+    """Character spans to highlight in one section, or in its part ``text[start:end]``.
+
+    Countries are the mentions lying wholly in the part; cue words are found in the part
+    only, so a page of a long briefing costs its own length, not the briefing's.
 
     Returns:
-        Sorted, non-overlapping ``(start, end, kind)`` with kind ``country`` or ``cue``.
+        Sorted, non-overlapping ``(start, end, kind)`` with kind ``country`` or ``cue``,
+        relative to ``start``.
     """
+    end = len(text) if end is None else end
     mentions = artefacts.mentions
     rows = mentions[(mentions[S.BRIEFING_ID] == briefing_id) & (mentions[S.SECTION] == section)]
-    marks = [(int(s), int(e), "country") for s, e in zip(rows[S.START], rows[S.END], strict=True)]
+    starts = rows[S.START].to_numpy(dtype=np.int64)
+    ends = rows[S.END].to_numpy(dtype=np.int64)
+    inside = (starts >= start) & (ends <= end)
+    marks = [
+        (a - start, b - start, "country")
+        for a, b in zip(starts[inside].tolist(), ends[inside].tolist(), strict=True)
+    ]
     interactions = artefacts.interactions
     said = interactions[
         (interactions[S.BRIEFING_ID] == briefing_id) & (interactions[S.SECTION] == section)
     ]
+    part = text[start:end] if (start, end) != (0, len(text)) else text
+    seen: set[str] = set()
     for cues in said[S.CUES]:
-        marks += cue_spans(text, cues)
+        if isinstance(cues, str):
+            # A repeated cue list finds the same spans again, which merging drops anyway.
+            if cues in seen:
+                continue
+            seen.add(cues)
+        marks += cue_spans(part, cues)
     return merge_marks(marks)
 
 
@@ -1195,20 +1220,109 @@ def briefing_record(artefacts: Artefacts, briefing_id: str) -> dict[str, object]
     }
 
 
-def reader_sections(
-    artefacts: Artefacts, briefing_id: str
-) -> list[tuple[str, list[tuple[str, str | None]]]]:
-    """Each body section of a briefing as ``(section, marked pieces)``, countries and cues marked.
+# Characters of briefing text the reader shows at once: a long briefing is read page by
+# page, so the browser never receives more than about this much of it.
+READER_PAGE_CHARS = 20_000
 
-    The title is left out: the reader shows it as the heading.
+
+class PagePart(NamedTuple):
+    """The characters ``start`` to ``end`` of one section, shown on one page."""
+
+    section: str
+    start: int
+    end: int
+
+
+class ReaderPages(NamedTuple):
+    """A briefing's body sections and how they fall into pages."""
+
+    sections: dict[str, str]
+    pages: list[list[PagePart]]
+
+
+class ReaderSection(NamedTuple):
+    """One section's part on the shown page, countries and cues marked."""
+
+    section: str
+    pieces: list[tuple[str, str | None]]
+    continued: bool  # the part starts inside the section (it began on an earlier page)
+
+
+def page_cut(text: str, start: int, limit: int) -> int:
+    """Where a page that starts at ``start`` and may reach ``limit`` ends.
+
+    The last paragraph break before ``limit``, else the last sentence end, else the last
+    space, each only in the page's second half (so pages stay near their size); else
+    ``limit`` itself. Only the page's own characters are searched.
     """
-    artefacts = only_briefing(artefacts, briefing_id)
-    sections = briefing_sections(artefacts, briefing_id)
-    return [
-        (section, split_marked(text, section_marks(artefacts, briefing_id, section, text)))
-        for section, text in zip(sections[S.SECTION], sections[S.TEXT], strict=True)
+    if limit >= len(text):
+        return len(text)
+    half = start + (limit - start) // 2
+    for boundary in ("\n\n", ". ", "? ", "! ", "\n", " "):
+        at = text.rfind(boundary, half, limit)
+        if at >= 0:
+            return at + len(boundary)
+    return limit
+
+
+def reader_pages(
+    artefacts: Artefacts, briefing_id: str, page_chars: int = READER_PAGE_CHARS
+) -> ReaderPages:
+    """Lay a briefing's body sections (not the title) out on pages of ``page_chars``.
+
+    Sections follow each other on a page while they fit; a longer one is cut on a
+    paragraph or sentence boundary (``page_cut``). A briefing shorter than a page is one
+    page holding every section whole.
+
+    Raises:
+        InputError: when ``page_chars`` is below 100.
+    """
+    if page_chars < 100:
+        raise InputError(f"page_chars must be at least 100; got {page_chars!r}")
+    table = briefing_sections(artefacts, briefing_id)
+    sections = {
+        section: text
+        for section, text in zip(table[S.SECTION], table[S.TEXT], strict=True)
         if section != S.SECTION_TITLE
-    ]
+    }
+    pages: list[list[PagePart]] = [[]]
+    room = page_chars
+    for section, text in sections.items():
+        at = 0
+        while at < len(text):
+            # A section that does not fit in the little room left starts a new page.
+            if room <= 0 or (len(text) - at > room and room < page_chars // 4 and pages[-1]):
+                pages.append([])
+                room = page_chars
+            end = page_cut(text, at, at + room)
+            pages[-1].append(PagePart(section, at, end))
+            room -= end - at
+            at = end
+            if at < len(text):
+                room = 0  # the section goes on: the rest starts a new page
+    return ReaderPages(sections, pages)
+
+
+def reader_page(
+    artefacts: Artefacts, briefing_id: str, layout: ReaderPages, page: int
+) -> list[ReaderSection]:
+    """The sections' parts on page ``page`` (1-based) of ``layout``, countries and cues marked.
+
+    Highlights are found for this page only.
+
+    Raises:
+        InputError: when ``page`` is not between 1 and the number of pages.
+    """
+    if not 1 <= page <= len(layout.pages):
+        raise InputError(f"page must be between 1 and {len(layout.pages)}; got {page!r}")
+    artefacts = only_briefing(artefacts, briefing_id)
+    shown = []
+    for part in layout.pages[page - 1]:
+        text = layout.sections[part.section]
+        marks = section_marks(artefacts, briefing_id, part.section, text, part.start, part.end)
+        piece = text[part.start : part.end]
+        shown.append(ReaderSection(part.section, split_marked(piece, marks), part.start > 0))
+    return shown
 
 
 def only_briefing(artefacts: Artefacts, briefing_id: str) -> Artefacts:

@@ -226,6 +226,10 @@ def uploaded_artefacts() -> Artefacts | None:
 def process_upload(files: list) -> Artefacts | None:
     """Stage, load and process uploaded files for this session only; show the load report.
 
+    The processing runs in a separate, lower-priority worker process
+    (``analytics.uploads.process_files``), so other sessions' pages stay responsive; its
+    progress moves this session's bar and its errors arrive as one message.
+
     Returns:
         The artefacts, also kept in ``st.session_state``; ``None`` when it failed
         (the reason is shown with ``st.error``).
