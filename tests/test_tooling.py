@@ -24,6 +24,11 @@ def test_ruff_finds_nothing():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_ruff_format_leaves_every_file_as_it_is():
+    result = _run("ruff", "format", "--check", "--no-cache", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_mypy_finds_nothing():
     # The files checked are configured in pyproject.toml ([tool.mypy] files).
     result = _run("mypy", "--no-incremental")

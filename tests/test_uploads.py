@@ -153,7 +153,7 @@ def test_worker_fault_names_its_type_only(tmp_path: Path):
     from analytics.errors import AnalyticsError
     from analytics.uploads import _worker_result
 
-    log = "Traceback (most recent call last):\n  File \"/srv/x.py\"\nMemoryError: big"
+    log = 'Traceback (most recent call last):\n  File "/srv/x.py"\nMemoryError: big'
     with pytest.raises(AnalyticsError, match=r"failed unexpectedly \(MemoryError\)") as caught:
         _worker_result(1, tmp_path / "missing.pickle", log)
     assert "/srv" not in str(caught.value)
