@@ -255,6 +255,73 @@ def test_bundled_lexicon_matches_plural_embargoes() -> None:
     assert found == [("embargoes", "embargo")]
 
 
+@pytest.fixture(scope="module")
+def bundled() -> Lexicon:
+    return Lexicon()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # families of relation phrases, in their inflections (#14 item 4)
+        ("the two armies exchanged heavy fire", [("exchanged heavy fire", -8.0)]),
+        ("border guards opened fire on a patrol", [("opened fire", -9.0)]),
+        ("the ministers agreed to restore diplomatic ties", [("restore diplomatic ties", 4.5)]),
+        ("normalisation of bilateral relations", [("normalisation of bilateral relations", 4.5)]),
+        ("the government severed all ties", [("severed all ties", -4.0)]),
+        ("it broke off diplomatic relations", [("broke off diplomatic relations", -4.0)]),
+        ("the capital withdrew its envoy", [("withdrew its envoy", -4.0)]),
+        ("the ministry summoned the ambassador", [("summoned", -3.0)]),
+        ("the authorities reopened the border crossing", [("reopened the border crossing", 4.0)]),
+        ("the cabinet closes its borders", [("closes its borders", -4.0)]),
+        ("the decision to ban beef imports", [("ban beef imports", -4.0)]),
+        ("the utility halts gas deliveries", [("halts gas deliveries", -4.0)]),
+        ("new arms deliveries arrived", [("arms deliveries", 7.4)]),
+        ("the court ordered his extradition", [("extradition", 5.0)]),
+        ("parliament voted to ratify", [("ratify", 6.0)]),
+        ("a vote in defiance of the warning", [("in defiance of", -4.0), ("warning", -3.0)]),
+        ("the threat of the use of force", [("threat", -6.0), ("use of force", -8.0)]),
+        ("repeated ceasefire violations", [("ceasefire violations", -5.0)]),
+        ("the diplomats voiced deep concern", [("voiced deep concern", -2.0)]),
+    ],
+)
+def test_bundled_lexicon_matches_relation_phrases(
+    bundled: Lexicon, text: str, expected: list[tuple[str, float]]
+) -> None:
+    found = [(m.surface, m.cue.weight) for m in bundled.find_cues(text) if not m.cue.is_stop]
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a village close to the border",  # "close" as an adjective is no closure
+        "leaders called for an immediate ceasefire",  # a call is not a ceasefire agreed
+        "a proposal for a lasting truce",
+        "combat troops left the country",  # a kind of soldier, not fighting
+    ],
+)
+def test_bundled_lexicon_scores_no_act_in_non_acts(bundled: Lexicon, text: str) -> None:
+    assert [m.surface for m in bundled.find_cues(text) if not m.cue.is_stop] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("he suspends the pact", "reversal", ["suspends"]),
+        ("it withdraws from the treaty", "reversal", ["withdraws from"]),
+        ("she breaks the truce", "reversal", ["breaks"]),
+        ("they tore up the accord", "reversal", ["tore up"]),
+        ("the army denies the attack", "negation", ["denies"]),
+        ("she encourages both sides to talk", "hedge", ["encourages"]),
+    ],
+)
+def test_bundled_modifiers_cover_third_person_and_phrasal_forms(
+    bundled: Lexicon, text: str, kind: str, expected: list[str]
+) -> None:
+    assert [text[a:b] for a, b in bundled.find_modifiers(text, kind)] == expected
+
+
 @pytest.mark.parametrize(
     ("phrase", "pos", "expected"),
     [

@@ -626,6 +626,146 @@ def test_pair_summary_rejects_table_without_columns() -> None:
         pair_summary(pd.DataFrame({S.COUNTRY_A: ["CHN"]}))
 
 
+# -- the bundled lexicon on relation phrases (#14 item 4; invented sentences) -------------
+
+BUNDLED_ACTORS = {
+    "Thai": ("THA", "demonym"),
+    "Cambodian": ("KHM", "demonym"),
+    "Chile": ("CHL", "name"),
+    "Norway": ("NOR", "name"),
+    "Georgia": ("GEO", "name"),
+    "Russia": ("RUS", "name"),
+    "Russian": ("RUS", "demonym"),
+    "Moldova": ("MDA", "name"),
+    "Romania": ("ROU", "name"),
+    "Peru": ("PER", "name"),
+    "Kenya": ("KEN", "name"),
+    "Somalia": ("SOM", "name"),
+    "Egypt": ("EGY", "name"),
+    "Israel": ("ISR", "name"),
+    "Armenia": ("ARM", "name"),
+    "Azerbaijan": ("AZE", "name"),
+    "Dutch": ("NLD", "demonym"),
+    "Afghanistan": ("AFG", "name"),
+    "Japan": ("JPN", "name"),
+    "China": ("CHN", "name"),
+    "Poland": ("POL", "name"),
+    "Germany": ("DEU", "name"),
+    "Kazakhstan": ("KAZ", "name"),
+    "Serbia": ("SRB", "name"),
+    "Croatia": ("HRV", "name"),
+    "Brazil": ("BRA", "name"),
+    "Argentina": ("ARG", "name"),
+    "Iceland": ("ISL", "name"),
+    "Portugal": ("PRT", "name"),
+    "Canada": ("CAN", "name"),
+    "Estonia": ("EST", "name"),
+}
+_BUNDLED_PATTERN = re.compile(
+    r"(?<![\w.])("
+    + "|".join(re.escape(s) for s in sorted(BUNDLED_ACTORS, key=len, reverse=True))
+    + r")(?!\w)"
+)
+
+
+@pytest.fixture(scope="module")
+def bundled_lexicon() -> Lexicon:
+    return Lexicon()
+
+
+def bundled_mentions(text: str) -> list[tuple[int, int, str, str]]:
+    return [
+        (m.start(), m.end(), *BUNDLED_ACTORS[m.group()]) for m in _BUNDLED_PATTERN.finditer(text)
+    ]
+
+
+BUNDLED_CASES = [
+    # symmetric verbs: "A and B <verb>" relates A and B
+    (
+        "Thai and Cambodian troops exchanged fire along the disputed frontier.",
+        [("KHM", "THA", -8.0, "material_conflict", "exchanged fire", False)],
+    ),
+    (
+        "Chile and Norway agreed to re-establish diplomatic ties.",
+        [("CHL", "NOR", 4.5, "verbal_cooperation", "re-establish diplomatic ties", False)],
+    ),
+    (
+        "Armenia and Azerbaijan agreed to a ceasefire.",
+        [("ARM", "AZE", 8.0, "material_cooperation", "ceasefire", False)],
+    ),
+    # an agreement signed in defiance of a third country is conflict with it
+    (
+        "Georgia signed a free trade pact with the European Union in defiance of Russia.",
+        [("GEO", "RUS", -4.0, "verbal_conflict", "in defiance of", False)],
+    ),
+    # reversals of agreements: suspending or withdrawing from a pact is conflict
+    (
+        "Moldova suspends a defence pact with Romania.",
+        [("MDA", "ROU", -3.0, "material_conflict", "suspends a defence pact", False)],
+    ),
+    (
+        "Norway withdraws from its fishing treaty with Iceland.",
+        [("ISL", "NOR", -0.5, "verbal_conflict", "withdraws from its fishing treaty", False)],
+    ),
+    # diplomatic measures
+    (
+        "Chile withdrew its ambassador from Peru.",
+        [("CHL", "PER", -4.0, "material_conflict", "withdrew its ambassador", False)],
+    ),
+    (
+        "Japan summoned China's ambassador.",
+        [("CHN", "JPN", -3.0, "verbal_conflict", "summoned", False)],
+    ),
+    (
+        "Portugal reopened its embassy in Canada.",
+        [("CAN", "PRT", 4.5, "verbal_cooperation", "reopened its embassy", False)],
+    ),
+    (
+        "The president of Brazil spoke by telephone with the president of Argentina.",
+        [("ARG", "BRA", 1.0, "verbal_cooperation", "spoke by telephone", False)],
+    ),
+    # borders, trade and supplies
+    (
+        "Kenya closed its border with Somalia.",
+        [("KEN", "SOM", -4.0, "material_conflict", "closed its border", False)],
+    ),
+    (
+        "Poland reintroduced border controls with Germany.",
+        [("DEU", "POL", -3.0, "material_conflict", "border controls", False)],
+    ),
+    (
+        "Russia halted gas supplies to Moldova.",
+        [("MDA", "RUS", -4.0, "material_conflict", "halted gas supplies", False)],
+    ),
+    (
+        "Kazakhstan banned imports of Russian poultry.",
+        [("KAZ", "RUS", -4.0, "material_conflict", "banned imports", False)],
+    ),
+    (
+        "Russia cut off trade with Estonia.",
+        [("EST", "RUS", -4.0, "material_conflict", "cut off trade", False)],
+    ),
+    (
+        "Canada lifted its import ban on Brazil.",
+        [("BRA", "CAN", 2.0, "material_cooperation", "lifted its import ban", False)],
+    ),
+    # not acts: a place near a border, a call for a ceasefire, troops as a noun, a denial
+    ("Kenya built a new airport close to the border with Somalia.", []),
+    ("Egypt called for a ceasefire between Israel and the militants.", []),
+    ("The last Dutch combat troops left Afghanistan.", []),
+    ("Serbia denies attacking Croatia.", []),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), BUNDLED_CASES, ids=[text[:40] for text, _ in BUNDLED_CASES]
+)
+def test_score_sentence_bundled_lexicon_relation_phrases(
+    bundled_lexicon: Lexicon, text: str, expected: list[tuple]
+) -> None:
+    assert score_sentence(text, bundled_mentions(text), bundled_lexicon) == expected
+
+
 # -- real data (skipped without ../shared) -----------------------------------------
 
 
