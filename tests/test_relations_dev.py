@@ -85,12 +85,12 @@ def dev_scores(shared_dir: Path) -> dict:
 # (half, measure, floor): measured 2026-12-04 less about 0.02.
 FLOORS = [
     ("tune", "country_f1", 0.90),
-    ("tune", "pair_precision", 0.61),
-    ("tune", "pair_recall", 0.47),
-    ("tune", "sign_accuracy", 0.88),
+    ("tune", "pair_precision", 0.63),
+    ("tune", "pair_recall", 0.49),
+    ("tune", "sign_accuracy", 0.89),
     ("test", "country_f1", 0.89),
-    ("test", "pair_precision", 0.57),
-    ("test", "pair_recall", 0.41),
+    ("test", "pair_precision", 0.58),
+    ("test", "pair_recall", 0.43),
     ("test", "sign_accuracy", 0.87),
 ]
 
@@ -105,4 +105,4 @@ def test_dev_set_scores_do_not_fall(dev_scores: dict, split: str, measure: str, 
 def test_dev_corpus_shows_the_known_events(shared_dir: Path):
     shown, total, printed = _evaluation().check_events(shared_dir)
     assert total == 10
-    assert shown >= 7, printed
+    assert shown >= 9, printed
