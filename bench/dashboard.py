@@ -28,7 +28,7 @@ PAGES = ("overview", "countries", "topics", "relations", "briefings")
 
 class _NavigationPagesManager(PagesManager):
     # AppTest would otherwise rerun a page script alone, without the entrypoint
-    # (see tests/test_pages.py).
+    # (see tests/ui/test_pages.py).
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         PagesManager.uses_pages_directory = False

@@ -20,9 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import schema as S
-from analytics.briefings import load_files
-from analytics.mentions import extract_mentions
-from analytics.relations import (
+from analytics.countries.mentions import extract_mentions
+from analytics.ingest.load import load_files
+from analytics.relations.scoring import (
     ACTOR_KINDS,
     default_lexicon,
     pair_net,
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sample_dir = PROJECT_ROOT / "data" / "sample"
     if (sample_dir / "manifest.csv").exists():
-        from analytics.briefings import load_corpus
+        from analytics.ingest.load import load_corpus
 
         sample = load_corpus(sample_dir)
         sample_summary = pair_summary(score_interactions(sample, extract_mentions(sample)))

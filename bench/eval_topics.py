@@ -32,8 +32,13 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from analytics import schema as S
-from analytics.briefings import load_files
-from analytics.topics import TopicModel, assign_topics, briefing_text_for_topics, topic_summary
+from analytics.ingest.load import load_files
+from analytics.topics.model import (
+    TopicModel,
+    assign_topics,
+    briefing_text_for_topics,
+    topic_summary,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,14 +88,14 @@ def baselines(texts: list[str], random_state: int) -> dict[str, Callable[[], np.
     from sklearn.decomposition import NMF, TruncatedSVD
     from sklearn.preprocessing import normalize
 
-    from analytics.topic_features import (
+    from analytics.topics.features import (
         count_vectorizer,
         inverse_document_frequency,
         strip_datelines,
         tfidf,
         topic_stop_words,
     )
-    from analytics.topics import _merge_prototypes, _spherical_kmeans
+    from analytics.topics.model import _merge_prototypes, _spherical_kmeans
 
     cache: dict[str, object] = {}
 

@@ -31,7 +31,7 @@ STAGES = ("ingest", "mentions", "topics", "relations", "pipeline", "increment")
 _SPLIT_LAST_1000 = """
 import sys
 from pathlib import Path
-from analytics.briefings import load_corpus_with_report
+from analytics.ingest.load import load_corpus_with_report
 source = load_corpus_with_report([sys.argv[1]]).briefings
 columns = ["briefing_id", "date", "title", "source", "text"]
 table = source[columns].rename(columns={"briefing_id": "id"})
@@ -47,7 +47,7 @@ from pathlib import Path
 _TIMED_INGEST = """
 import json, sys, time
 tick = time.perf_counter()
-from analytics.store import ensure_store
+from analytics.pipeline.store import ensure_store
 _, summary = ensure_store([sys.argv[1]], sys.argv[2])
 seconds = time.perf_counter() - tick
 status = open("/proc/self/status").read().split("VmHWM:")[1].split()[0]
@@ -63,9 +63,9 @@ print(json.dumps({
 
 def _stage(stage: str, corpus: str, work: str) -> dict[str, float]:
     """Run one stage in this process and return its figures."""
-    from analytics import pipeline
-    from analytics.briefings import load_corpus_with_report
-    from analytics.store import ensure_store
+    from analytics.ingest.load import load_corpus_with_report
+    from analytics.pipeline import process as pipeline
+    from analytics.pipeline.store import ensure_store
 
     figures: dict[str, float] = {}
     if stage == "pipeline":
@@ -192,7 +192,7 @@ def _synthetic(n: int, work: Path) -> str:
             [
                 sys.executable,
                 "-m",
-                "analytics.synth",
+                "analytics.synth.generate",
                 "--n",
                 str(n),
                 "--seed",

@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analytics.briefings import load_corpus_with_report
-from analytics.mentions import extract_mentions
+from analytics.countries.mentions import extract_mentions
+from analytics.ingest.load import load_corpus_with_report
 from analytics.paths import sample_corpus_dir
 
 HERE = Path(__file__).resolve().parent

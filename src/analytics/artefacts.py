@@ -1,7 +1,7 @@
 """The processed corpus: every unfiltered table the views are drawn from.
 
 ``Artefacts`` is what a store holds and what the dashboard caches. Views filter
-these tables (see ``analytics.filters``) and never mutate them.
+these tables (see ``analytics.views.filters``) and never mutate them.
 
 Table contracts (column names from ``analytics.schema``):
 

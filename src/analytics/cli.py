@@ -19,7 +19,7 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.errors import AnalyticsError, InputError
-from analytics.store import (
+from analytics.pipeline.store import (
     DEFAULT_WAIT_SECONDS,
     Store,
     current_generation,
@@ -40,7 +40,7 @@ def _export_report(store: Store, args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _export_mentions(store: Store, args: argparse.Namespace) -> pd.DataFrame:
-    from analytics.mentions import briefing_countries
+    from analytics.countries.mentions import briefing_countries
 
     if not args.kinds:
         return store.table("countries")
@@ -64,7 +64,7 @@ def _topics_with_override(
     """The stored topics, or a refit with ``--topics K`` aligned to the stored ids."""
     if args.topics is None:
         return store.table("topics"), store.table("topic_summary")
-    from analytics.pipeline import fit_topics
+    from analytics.pipeline.process import fit_topics
 
     if args.topics < 1:
         raise InputError(f"--topics must be a positive number of topics; got {args.topics!r}")
@@ -87,7 +87,7 @@ def _export_interactions(store: Store, args: argparse.Namespace) -> pd.DataFrame
 
 
 def _export_relations(store: Store, args: argparse.Namespace) -> pd.DataFrame:
-    from analytics.relations import relations_over_time
+    from analytics.relations.scoring import relations_over_time
 
     relations = relations_over_time(
         store.table("interactions"),
@@ -162,7 +162,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from analytics.export import provenance_lines, to_csv
+    from analytics.views.export import provenance_lines, to_csv
 
     store = open_store(args.store)
     build, description = EXPORTS[args.what]

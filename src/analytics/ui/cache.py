@@ -29,15 +29,15 @@ import streamlit as st
 
 from analytics.artefacts import Artefacts
 from analytics.errors import AnalyticsError, StoreError
-from analytics.filters import CorpusIndex, FilterOptions, filter_options, index_corpus
 from analytics.ui.state import View
-from analytics.views import (
+from analytics.views.core import (
     CorpusFigures,
     briefing_list,
     briefing_positions,
     corpus_figures,
     country_names,
 )
+from analytics.views.filters import CorpusIndex, FilterOptions, filter_options, index_corpus
 
 T = TypeVar("T")
 UPLOAD_KEY = "_atlas_upload"
@@ -61,7 +61,7 @@ class CorpusConfig:
 def corpus_config(argv: list[str] | None = None) -> CorpusConfig:
     """Read ``--corpus``/``--store`` from the script arguments, else the environment."""
     from analytics.paths import sample_corpus_dir
-    from analytics.store import default_store_dir
+    from analytics.pipeline.store import default_store_dir
 
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--corpus", action="append", default=None)
@@ -77,7 +77,7 @@ def corpus_config(argv: list[str] | None = None) -> CorpusConfig:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _store_artefacts(store_dir: str, fingerprint: str) -> Artefacts:
-    from analytics.store import open_store
+    from analytics.pipeline.store import open_store
 
     return open_store(store_dir).artefacts()
 
@@ -168,7 +168,7 @@ def store_artefacts(config: CorpusConfig | None = None) -> Artefacts:
     Raises:
         AnalyticsError: when the store cannot be opened or built.
     """
-    from analytics.store import NEW, ensure_store, inspect_store
+    from analytics.pipeline.store import NEW, ensure_store, inspect_store
 
     hook = os.environ.get(HOOK_ENV)
     if hook:
@@ -192,7 +192,7 @@ def store_artefacts(config: CorpusConfig | None = None) -> Artefacts:
 
 def offer_rebuild(config: CorpusConfig) -> None:
     """A button that rebuilds a damaged store; nothing is written until it is clicked."""
-    from analytics.store import DAMAGED, ensure_store, inspect_store, rebuild_plan
+    from analytics.pipeline.store import DAMAGED, ensure_store, inspect_store, rebuild_plan
 
     if inspect_store(config.store_dir).kind != DAMAGED:
         return
@@ -227,14 +227,14 @@ def process_upload(files: list) -> Artefacts | None:
     """Stage, load and process uploaded files for this session only; show the load report.
 
     The processing runs in a separate, lower-priority worker process
-    (``analytics.uploads.process_files``), so other sessions' pages stay responsive; its
+    (``analytics.ingest.uploads.process_files``), so other sessions' pages stay responsive; its
     progress moves this session's bar and its errors arrive as one message.
 
     Returns:
         The artefacts, also kept in ``st.session_state``; ``None`` when it failed
         (the reason is shown with ``st.error``).
     """
-    from analytics.uploads import process_files, stage_upload
+    from analytics.ingest.uploads import process_files, stage_upload
 
     bar = st.progress(0.0, text="Reading your files…")
     try:
@@ -258,7 +258,7 @@ def process_upload(files: list) -> Artefacts | None:
 
 def show_load_report(artefacts: Artefacts) -> None:
     """Say how many briefings were loaded and list every input that was not."""
-    from analytics.views import corpus_figures, skipped_inputs
+    from analytics.views.core import corpus_figures, skipped_inputs
 
     figures = corpus_figures(artefacts)
     st.success(

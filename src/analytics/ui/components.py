@@ -18,8 +18,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.errors import AnalyticsError
-from analytics.export import export_name, provenance_lines, to_csv
 from analytics.ui.state import View
+from analytics.views.export import export_name, provenance_lines, to_csv
 
 _LOG = logging.getLogger(__name__)
 
@@ -263,7 +263,7 @@ def evidence_panel(view: View, selection: dict | None, rows: pd.DataFrame, thing
         rows: the interactions the chart was drawn from.
         thing: what the analyst selects ("point", "cell", "edge"), also the widget key.
     """
-    from analytics import views
+    from analytics.views import core as views
 
     period = view.filters.period
     pair, chosen_period = views.selection_target(selection)

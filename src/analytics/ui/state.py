@@ -17,7 +17,8 @@ import streamlit as st
 
 from analytics import schema as S
 from analytics.artefacts import Artefacts
-from analytics.filters import (
+from analytics.views.core import CorpusFigures
+from analytics.views.filters import (
     PERIODS,
     FilteredCorpus,
     FilterOptions,
@@ -25,7 +26,6 @@ from analytics.filters import (
     carry_selection,
     split_known,
 )
-from analytics.views import CorpusFigures
 
 # URL parameter names (also the widget keys), declared once with their help text.
 PARAMS: dict[str, str] = {

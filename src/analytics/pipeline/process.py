@@ -1,0 +1,181 @@
+"""From a briefing table to every artefact the views need, in memory.
+
+The store (``analytics.pipeline.store``) persists what this module computes; uploads in
+the dashboard use it directly so they never touch a shared cache or the disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import analytics
+from analytics import schema as S
+from analytics.artefacts import Artefacts
+from analytics.paths import data_dir
+
+Progress = Callable[[float, str], None]
+
+STAGES = ("countries", "topics", "relations")
+
+
+def _noop(fraction: float, message: str) -> None:
+    return None
+
+
+def fingerprint_state(briefings: pd.DataFrame) -> dict[str, int]:
+    """What the corpus fingerprint is made of: a sum of per-briefing hashes and a count.
+
+    Each briefing's id and text are hashed; the sum (modulo 2**64) does not depend
+    on row order, and the state of a corpus with rows added is the states combined.
+    """
+    hashes = pd.util.hash_pandas_object(
+        briefings[[S.BRIEFING_ID, S.TEXT]].astype("str"), index=False
+    ).to_numpy(dtype=np.uint64)
+    return {"sum": int(hashes.sum(dtype=np.uint64)), "n": len(hashes)}
+
+
+def combine_fingerprint_states(first: dict[str, int], second: dict[str, int]) -> dict[str, int]:
+    """The state of two disjoint sets of briefings together."""
+    return {"sum": (int(first["sum"]) + int(second["sum"])) % 2**64, "n": first["n"] + second["n"]}
+
+
+def fingerprint_from_state(state: dict[str, int]) -> str:
+    """The 16-hex-digit fingerprint of a ``fingerprint_state``."""
+    digest = hashlib.sha1(f"{int(state['sum'])}:{int(state['n'])}".encode())
+    return digest.hexdigest()[:16]
+
+
+def corpus_fingerprint(briefings: pd.DataFrame) -> str:
+    """A short content hash of the corpus: same ids and texts give the same value."""
+    return fingerprint_from_state(fingerprint_state(briefings))
+
+
+def reference_versions() -> dict[str, str]:
+    """Content hashes of the editable reference tables, so exports say what produced them."""
+    versions = {"analytics": analytics.__version__}
+    for name in (
+        "countries.csv",
+        "gazetteer.csv",
+        "actors.csv",
+        "places.csv",
+        "cues.csv",
+        "modifiers.csv",
+        "topic_stopwords.csv",
+    ):
+        path = data_dir() / name
+        if path.exists():
+            versions[path.stem] = hashlib.sha1(path.read_bytes()).hexdigest()[:12]
+    return versions
+
+
+def compute_mentions(briefings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Country mentions and the per-briefing country table."""
+    from analytics.countries.mentions import briefing_countries, extract_mentions
+
+    mentions = extract_mentions(briefings)
+    return mentions, briefing_countries(briefings, mentions)
+
+
+def compute_interactions(briefings: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """Sentence-level country-pair interactions."""
+    from analytics.relations.scoring import score_interactions
+
+    return score_interactions(briefings, mentions)
+
+
+def fit_topics(
+    briefings: pd.DataFrame, *, n_topics: int | str = "auto", previous: Any = None
+) -> tuple[Any, pd.DataFrame, pd.DataFrame]:
+    """Fit the topic model (aligned to ``previous`` when given) and tabulate it.
+
+    Returns:
+        ``(model, topics, topic_summary)``.
+    """
+    from analytics.topics.model import (
+        TopicModel,
+        align_topics,
+        assign_topics,
+        briefing_text_for_topics,
+        topic_summary,
+    )
+
+    model = TopicModel(n_topics=n_topics, random_state=0)
+    model.fit(briefing_text_for_topics(briefings))
+    if previous is not None:
+        model = align_topics(previous, model)
+    # The fit already embedded every briefing: reuse it rather than read the texts again.
+    topics = assign_topics(model, briefings, embedding=model.embedding_)
+    return model, topics, topic_summary(model, briefings, topics)
+
+
+def assign_with_model(model: Any, briefings: pd.DataFrame) -> pd.DataFrame:
+    """Assign briefings to an already fitted topic model, without refitting."""
+    from analytics.topics.model import assign_topics
+
+    return assign_topics(model, briefings)
+
+
+def summarise_topics(model: Any, briefings: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
+    """Topic summary table for ``topics`` (all briefings assigned so far)."""
+    from analytics.topics.model import topic_summary
+
+    return topic_summary(model, briefings, topics)
+
+
+def process(
+    briefings: pd.DataFrame,
+    report: pd.DataFrame,
+    *,
+    n_topics: int | str = "auto",
+    previous_model: Any = None,
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+) -> tuple[Artefacts, Any]:
+    """Compute every artefact of a corpus in memory.
+
+    Parameters:
+        briefings: the canonical briefing table (see ``analytics.ingest.load``).
+        report: its load report.
+        n_topics: ``"auto"`` or a fixed number of topics.
+        previous_model: a fitted topic model whose ids the new topics keep.
+        progress: called with ``(fraction_done, message)`` between stages.
+        timings: when given, filled with the seconds each stage took.
+
+    Returns:
+        ``(artefacts, topic_model)``.
+    """
+    progress = progress or _noop
+    timings = timings if timings is not None else {}
+    progress(0.05, f"Finding country mentions in {len(briefings):,} briefings")
+    tick = time.perf_counter()
+    mentions, countries = compute_mentions(briefings)
+    timings["mentions"] = time.perf_counter() - tick
+    progress(0.35, "Clustering topics")
+    tick = time.perf_counter()
+    model, topics, summary = fit_topics(briefings, n_topics=n_topics, previous=previous_model)
+    timings["topics"] = time.perf_counter() - tick
+    progress(0.65, "Scoring tensions and alliances")
+    tick = time.perf_counter()
+    interactions = compute_interactions(briefings, mentions)
+    timings["relations"] = time.perf_counter() - tick
+    progress(1.0, "Done")
+    versions = reference_versions()
+    versions["topic_model"] = f"k={len(summary)}"
+    artefacts = Artefacts(
+        briefings=briefings,
+        report=report,
+        mentions=mentions,
+        countries=countries,
+        topics=topics,
+        topic_summary=summary,
+        interactions=interactions,
+        fingerprint=corpus_fingerprint(briefings),
+        versions=versions,
+    )
+    return artefacts, model

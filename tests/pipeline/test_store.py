@@ -1,0 +1,646 @@
+"""The store: build, no-op re-ingest, incremental additions, damage and interrupted writes,
+adding and replacing inputs, foreign folders, and content checksums."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics import schema as S
+from analytics.errors import EmptyCorpusError, InputError, StoreError
+from analytics.pipeline import store as store_module
+from analytics.pipeline.store import (
+    DAMAGED,
+    FOREIGN,
+    MARKER,
+    NEW,
+    READY,
+    STORED_TABLES,
+    ensure_store,
+    inspect_store,
+    open_store,
+    rebuild_plan,
+)
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path, fixtures_dir: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(fixtures_dir / "store", folder)
+    return folder
+
+
+@pytest.fixture()
+def built(corpus: Path, tmp_path: Path):
+    store_dir = tmp_path / "store"
+    store, summary = ensure_store([corpus], store_dir, n_topics=2)
+    return store, summary, store_dir
+
+
+def test_ensure_store_builds_every_table(built) -> None:
+    store, summary, _ = built
+    artefacts = store.artefacts()
+    assert summary.mode == "full"
+    assert sorted(artefacts.briefings[S.TITLE]) == [
+        "France and Germany plan battery factories",
+        "India and Pakistan exchange fire",
+        "Japan and US sign defence agreement",
+        "Russia strikes Ukrainian power stations",
+    ]
+    assert set(artefacts.briefings[S.DATE_SOURCE]) == {"manifest"}
+    assert len(artefacts.topics) == 4
+    assert set(artefacts.countries[S.ISO3]) >= {
+        "JPN",
+        "USA",
+        "RUS",
+        "UKR",
+        "IND",
+        "PAK",
+        "FRA",
+        "DEU",
+    }
+    pairs = set(
+        zip(artefacts.interactions[S.COUNTRY_A], artefacts.interactions[S.COUNTRY_B], strict=True)
+    )
+    assert ("JPN", "USA") in pairs and ("RUS", "UKR") in pairs
+
+
+def test_ensure_store_second_run_does_no_work(built, corpus: Path) -> None:
+    store, _, store_dir = built
+    again, summary = ensure_store([corpus], store_dir, n_topics=2)
+    assert summary.mode == "unchanged"
+    assert again.generation == store.generation
+
+
+def test_ensure_store_adds_new_files_incrementally(built, corpus: Path, fixtures_dir: Path) -> None:
+    store, _, store_dir = built
+    before = store.artefacts().topics.set_index(S.BRIEFING_ID)[S.TOPIC_ID]
+    shutil.copy(fixtures_dir / "store_added" / "b1.txt", corpus / "b1.txt")
+    updated, summary = ensure_store([corpus], store_dir, n_topics=2)
+    assert summary.mode == "incremental"
+    assert summary.n_new_files == 1
+    artefacts = updated.artefacts()
+    assert len(artefacts.briefings) == 5
+    added = artefacts.briefings[artefacts.briefings[S.TITLE] == "China and Japan hold trade talks"]
+    assert added[S.DATE_SOURCE].tolist() == ["manifest"]
+    after = artefacts.topics.set_index(S.BRIEFING_ID)[S.TOPIC_ID]
+    assert after.loc[before.index].tolist() == before.tolist()
+    assert added[S.BRIEFING_ID].iloc[0] in set(artefacts.topics[S.BRIEFING_ID])
+    assert updated.fingerprint != store.fingerprint
+
+
+def test_open_store_reports_missing_store(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store at .* create one with"):
+        open_store(tmp_path / "nowhere")
+
+
+def test_open_store_detects_truncated_table(built) -> None:
+    store, _, store_dir = built
+    table = store.table_files("mentions")[0]
+    table.write_bytes(table.read_bytes()[: table.stat().st_size // 2])
+    with pytest.raises(
+        StoreError, match=r"mentions-\d+.parquet has \d+ bytes, expected \d+: truncated.*--rebuild"
+    ):
+        open_store(store_dir).artefacts()
+
+
+def test_open_store_detects_corrupted_table_by_its_checksum(built) -> None:
+    store, _, store_dir = built
+    table = store.table_files("topics")[0]
+    size = table.stat().st_size
+    table.write_bytes(b"\0" * size)
+    with pytest.raises(StoreError, match=r"topics-\d+.parquet does not match its checksum"):
+        open_store(store_dir).artefacts()
+
+
+def _drop_checksums(store) -> None:
+    """Make ``store`` look like one written before checksums existed."""
+    meta = json.loads((store.generation / "meta.json").read_text())
+    for entry in meta["tables"].values():
+        for part in entry["parts"]:
+            del part["sha256"]
+    del meta["model_files"]
+    (store.generation / "meta.json").write_text(json.dumps(meta))
+
+
+def test_open_store_without_checksums_still_detects_an_unreadable_table(built) -> None:
+    store, _, store_dir = built
+    _drop_checksums(store)
+    assert not open_store(store_dir).checksummed
+    table = store.table_files("topics")[0]
+    table.write_bytes(b"\0" * table.stat().st_size)
+    with pytest.raises(StoreError, match=r"topics-\d+.parquet cannot be read"):
+        open_store(store_dir).artefacts()
+
+
+def test_ensure_store_refuses_a_damaged_store_until_told_to_replace(built, corpus: Path) -> None:
+    store, _, store_dir = built
+    parts_before = {p.name: p.read_bytes() for p in (store_dir / "parts").iterdir()}
+    (store.generation / "meta.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(StoreError, match="meta.json cannot be read"):
+        open_store(store_dir)
+    assert inspect_store(store_dir).kind == DAMAGED
+    with pytest.raises(
+        StoreError, match=r"damaged \(gen-000001/meta.json cannot be read.*--rebuild"
+    ):
+        ensure_store([corpus], store_dir, n_topics=2)
+    assert {p.name: p.read_bytes() for p in (store_dir / "parts").iterdir()} == parts_before
+    rebuilt, summary = ensure_store([corpus], store_dir, n_topics=2, replace=True)
+    assert summary.mode == "full"
+    assert len(rebuilt.artefacts().briefings) == 4
+
+
+def test_ensure_store_rejects_a_corpus_with_nothing_to_load(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "blank.txt").write_text("   \n", encoding="utf-8")
+    with pytest.raises(EmptyCorpusError, match="blank.txt"):
+        ensure_store([empty], tmp_path / "store")
+
+
+def test_interrupted_ingest_leaves_previous_store_intact(
+    built, corpus: Path, fixtures_dir: Path
+) -> None:
+    store, _, store_dir = built
+    fingerprint = store.fingerprint
+    shutil.copy(fixtures_dir / "store_added" / "b1.txt", corpus / "b1.txt")
+    # Kill the process (no cleanup, no exception handling) after the new tables are written
+    # but before the new generation is made current.
+    script = (
+        "import os, analytics.pipeline.store as st\n"
+        "st._fsync_files = lambda paths: os._exit(9)\n"
+        f"st.ensure_store([{str(corpus)!r}], {str(store_dir)!r}, n_topics=2)\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=300)
+    assert killed.returncode == 9
+    survivor = open_store(store_dir)
+    assert survivor.fingerprint == fingerprint
+    assert len(survivor.artefacts().briefings) == 4
+    resumed, summary = ensure_store([corpus], store_dir, n_topics=2)
+    assert summary.mode == "incremental"
+    assert len(resumed.artefacts().briefings) == 5
+    assert not list(store_dir.glob(".tmp-*"))
+    # Parts of the generation in force and of the one before it (kept for its readers).
+    assert sorted(p.name for p in store_dir.glob("gen-*")) == ["gen-000001", "gen-000002"]
+    previous = store_module.Store(
+        store_dir,
+        store_dir / "gen-000001",
+        json.loads((store_dir / "gen-000001" / "meta.json").read_text()),
+    )
+    used = {path for s in (resumed, previous) for n in STORED_TABLES for path in s.table_files(n)}
+    assert set((store_dir / "parts").iterdir()) == used
+
+
+# -- adding briefings: appended parts, duplicates across stored and added ------------------
+
+
+def _fixture_text(fixtures_dir: Path, name: str) -> str:
+    return (fixtures_dir / "store" / name).read_text(encoding="utf-8")
+
+
+def _write_jsonl(path: Path, rows: list[dict[str, str]]) -> None:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+
+
+@pytest.fixture()
+def jsonl_store(tmp_path: Path, fixtures_dir: Path):
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    base = [
+        {"id": f"a{n}", "date": f"2025-0{n}-10", "text": _fixture_text(fixtures_dir, f"a{n}.txt")}
+        for n in (1, 2, 3, 4)
+    ]
+    _write_jsonl(folder / "part1.jsonl", base)
+    store_dir = tmp_path / "store"
+    store, _ = ensure_store([folder], store_dir, n_topics=2)
+    return folder, store_dir, store, base
+
+
+def _last_word_changed(text: str) -> str:
+    return text.rstrip().rsplit(" ", 1)[0] + " soon."
+
+
+def _dedup_view(store) -> tuple[list, list]:
+    """Briefing ids with their duplicate_of, and the load report, in a stable order."""
+    briefings = store.artefacts().briefings
+    flagged = sorted(
+        zip(briefings[S.BRIEFING_ID], briefings[S.DUPLICATE_OF].fillna("-"), strict=True)
+    )
+    report = store.artefacts().report
+    rows = sorted(
+        zip(
+            report["file"].map(lambda f: Path(f).name),
+            report["row"].astype("Int64").astype(str),
+            report["status"],
+            report["reason"].fillna(""),
+            report[S.BRIEFING_ID].fillna(""),
+            strict=True,
+        )
+    )
+    return flagged, rows
+
+
+def _same_as_full_build(folder: Path, store, tmp_path: Path) -> None:
+    full, _ = ensure_store([folder], tmp_path / "full-store", n_topics=2)
+    assert _dedup_view(store) == _dedup_view(full)
+    for table in ("mentions", "interactions"):
+        ours = store.table(table).sort_values(list(store.table(table).columns)[:4])
+        theirs = full.table(table).sort_values(list(full.table(table).columns)[:4])
+        pd.testing.assert_frame_equal(
+            ours.reset_index(drop=True), theirs.reset_index(drop=True), check_dtype=False
+        )
+    assert store.fingerprint == full.fingerprint
+
+
+def test_ensure_store_appends_added_briefings_without_rewriting_stored_parts(
+    jsonl_store, tmp_path: Path, fixtures_dir: Path
+) -> None:
+    folder, store_dir, store, base = jsonl_store
+    old_parts = {name: store.table_files(name) for name in ("briefings", "mentions", "report")}
+    old_bytes = old_parts["briefings"][0].read_bytes()
+    added = [
+        {
+            "id": "b1",
+            "date": "2025-06-01",
+            "text": (fixtures_dir / "store_added" / "b1.txt").read_text(),
+        },
+        {"id": "b2", "date": "2025-06-02", "text": _last_word_changed(base[0]["text"])},
+        {"id": "b3", "date": "2025-06-03", "text": base[1]["text"].upper()},
+    ]
+    _write_jsonl(folder / "part2.jsonl", added)
+    updated, summary = ensure_store([folder], store_dir, n_topics=2)
+    assert summary.mode == "incremental"
+    assert (summary.n_loaded, summary.n_duplicates) == (1, 2)
+    for name, files in old_parts.items():
+        assert updated.table_files(name)[: len(files)] == files
+        assert len(updated.table_files(name)) == len(files) + 1
+    assert updated.table_files("briefings")[0].read_bytes() == old_bytes
+    briefings = updated.artefacts().briefings.set_index(S.BRIEFING_ID)
+    assert sorted(briefings.index) == ["a1", "a2", "a3", "a4", "b1", "b2"]
+    assert briefings.loc["b2", S.DUPLICATE_OF] == "a1"
+    report = updated.artefacts().report.set_index(S.BRIEFING_ID)
+    assert report.loc["a2", "reason"].tolist() == ["", "exact duplicate of a2 (input id b3)"]
+    assert report.loc["b2", "status"] == "near-duplicate"
+    assert len(updated.artefacts().topics) == 6
+    _same_as_full_build(folder, updated, tmp_path)
+
+
+def test_ensure_store_reprocesses_when_an_added_briefing_predates_its_stored_duplicate(
+    jsonl_store, tmp_path: Path
+) -> None:
+    folder, store_dir, store, base = jsonl_store
+    earlier = {"id": "c1", "date": "2025-01-01", "text": _last_word_changed(base[2]["text"])}
+    _write_jsonl(folder / "part2.jsonl", [earlier])
+    updated, summary = ensure_store([folder], store_dir, n_topics=2)
+    assert summary.mode == "incremental"
+    assert len(updated.table_files("briefings")) == 1  # merged and rewritten
+    briefings = updated.artefacts().briefings.set_index(S.BRIEFING_ID)
+    assert briefings.loc["a3", S.DUPLICATE_OF] == "c1"
+    assert pd.isna(briefings.loc["c1", S.DUPLICATE_OF])
+    _same_as_full_build(folder, updated, tmp_path)
+
+
+def test_ensure_store_renames_an_added_briefing_reusing_a_stored_id(
+    jsonl_store, tmp_path: Path, fixtures_dir: Path
+) -> None:
+    folder, store_dir, _, _ = jsonl_store
+    text = (fixtures_dir / "store_added" / "b1.txt").read_text()
+    _write_jsonl(folder / "part2.jsonl", [{"id": "a1", "date": "2025-07-01", "text": text}])
+    updated, _ = ensure_store([folder], store_dir, n_topics=2)
+    ids = set(updated.artefacts().briefings[S.BRIEFING_ID])
+    assert ids == {"a1", "a1#2", "a2", "a3", "a4"}
+    _same_as_full_build(folder, updated, tmp_path)
+
+
+def test_open_store_reads_a_format_1_store(jsonl_store) -> None:
+    _, store_dir, store, _ = jsonl_store
+    generation = store.generation
+    expected = store.artefacts().briefings
+    meta = json.loads((generation / "meta.json").read_text())
+    for name, entry in meta["tables"].items():
+        (store_dir / entry["parts"][0]["file"]).rename(generation / f"{name}.parquet")
+        meta["tables"][name] = {k: entry["parts"][0][k] for k in ("rows", "bytes")}
+    meta["format"] = 1
+    (generation / "meta.json").write_text(json.dumps(meta))
+    old = open_store(store_dir)
+    assert old.table_files("topics") == [generation / "topics.parquet"]
+    pd.testing.assert_frame_equal(old.artefacts().briefings, expected)
+
+
+def test_corpus_fingerprint_ignores_row_order_and_combines_added_rows() -> None:
+    from analytics.pipeline.process import (
+        combine_fingerprint_states,
+        corpus_fingerprint,
+        fingerprint_from_state,
+        fingerprint_state,
+    )
+
+    frame = pd.DataFrame({S.BRIEFING_ID: ["x", "y", "z"], S.TEXT: ["one", "two", "three"]})
+    assert corpus_fingerprint(frame) == corpus_fingerprint(frame.iloc[::-1])
+    combined = combine_fingerprint_states(
+        fingerprint_state(frame.iloc[:1]), fingerprint_state(frame.iloc[1:])
+    )
+    assert combined == fingerprint_state(frame)
+    assert fingerprint_from_state(combined) == corpus_fingerprint(frame)
+    edited = frame.assign(**{S.TEXT: ["one", "two", "three!"]})
+    swapped = frame.assign(**{S.BRIEFING_ID: ["y", "x", "z"]})
+    assert len({corpus_fingerprint(f) for f in (frame, edited, swapped)}) == 3
+
+
+def test_ensure_store_reprocesses_when_an_added_duplicate_is_itself_duplicated(
+    jsonl_store, tmp_path: Path
+) -> None:
+    folder, store_dir, _, base = jsonl_store
+    near = _last_word_changed(base[0]["text"])
+    added = [
+        {"id": "d1", "date": "2025-08-01", "text": near},
+        {"id": "d2", "date": "2025-08-02", "text": near.lower()},
+    ]
+    _write_jsonl(folder / "part2.jsonl", added)
+    updated, _ = ensure_store([folder], store_dir, n_topics=2)
+    assert len(updated.table_files("briefings")) == 1
+    briefings = updated.artefacts().briefings.set_index(S.BRIEFING_ID)
+    assert briefings.loc["d1", S.DUPLICATE_OF] == "a1"
+    assert "d2" not in briefings.index
+    _same_as_full_build(folder, updated, tmp_path)
+
+
+def test_ensure_store_refit_is_explicit_and_keeps_topic_ids(
+    tmp_path: Path, project_root: Path
+) -> None:
+    corpus = tmp_path / "sample"
+    shutil.copytree(project_root / "data" / "sample", corpus)
+    later = tmp_path / "later"
+    later.mkdir()
+    for path in sorted(corpus.glob("*.txt"))[-20:]:
+        path.rename(later / path.name)
+    store_dir = tmp_path / "store"
+    store, _ = ensure_store([corpus], store_dir, n_topics=8)
+    before = store.artefacts().topics.set_index(S.BRIEFING_ID)[S.TOPIC_ID]
+    for path in later.iterdir():
+        path.rename(corpus / path.name)
+    added, summary = ensure_store([corpus], store_dir, n_topics=8)
+    assert summary.mode == "incremental"
+    kept = added.artefacts().topics.set_index(S.BRIEFING_ID)[S.TOPIC_ID]
+    assert kept.loc[before.index].tolist() == before.tolist()
+    refitted, summary = ensure_store([corpus], store_dir, n_topics=8, refit=True)
+    assert summary.mode == "full"
+    after = refitted.artefacts().topics.set_index(S.BRIEFING_ID)[S.TOPIC_ID]
+    # A refitted topic that keeps an old id holds mostly that old topic's briefings.
+    overlap = pd.crosstab(before, after.loc[before.index])
+    kept_ids = [topic for topic in overlap.columns if topic in overlap.index]
+    assert len(kept_ids) >= 5
+    assert [overlap[topic].idxmax() for topic in kept_ids] == kept_ids
+
+
+# -- adding, replacing, and folders that are not ours --------------------------------------
+
+
+@pytest.fixture()
+def added(tmp_path: Path, fixtures_dir: Path) -> Path:
+    folder = tmp_path / "added"
+    shutil.copytree(fixtures_dir / "store_added", folder)
+    return folder
+
+
+def _ids(store) -> list[str]:
+    return sorted(store.table("briefings", columns=[S.BRIEFING_ID])[S.BRIEFING_ID])
+
+
+def test_ensure_store_refuses_to_drop_inputs_not_named_again(built, added: Path) -> None:
+    store, _, store_dir = built
+    with pytest.raises(
+        InputError,
+        match=r"would drop stored briefings from the store \(4 briefings\): 5 stored inputs are "
+        r"not named this time \(a1.txt, a2.txt, a3.txt and 2 more; 4 stored briefings\); "
+        r"nothing was changed: name them again, pass --add .* or pass --replace",
+    ):
+        ensure_store([added], store_dir, n_topics=2)
+    assert open_store(store_dir).generation == store.generation
+
+
+def test_ensure_store_add_keeps_stored_briefings_and_records_the_union(
+    built, added: Path, corpus: Path
+) -> None:
+    store, _, store_dir = built
+    before = _ids(store)
+    updated, summary = ensure_store([added], store_dir, add=True)
+    assert summary.mode == "incremental"
+    assert len(_ids(updated)) == 5 and set(before) < set(_ids(updated))
+    recorded = updated.meta["inputs"]
+    assert set(recorded) == set(store.meta["inputs"]) | {str((added / "b1.txt").resolve())}
+    assert updated.meta["paths"] == [str(corpus.resolve()), str(added.resolve())]
+    again, summary = ensure_store([added], store_dir, add=True)
+    assert summary.mode == "unchanged" and again.generation == updated.generation
+    both, summary = ensure_store([corpus, added], store_dir, n_topics=2)
+    assert summary.mode == "unchanged" and both.generation == updated.generation
+
+
+def test_ensure_store_add_refuses_a_changed_stored_input(built, corpus: Path) -> None:
+    _, _, store_dir = built
+    (corpus / "a1.txt").write_text("Japan and China talk trade.\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"1 named input changed since it was stored \(a1.txt\)"):
+        ensure_store([corpus / "a1.txt"], store_dir, add=True)
+
+
+def test_ensure_store_replace_rebuilds_from_exactly_these_inputs(built, added: Path) -> None:
+    _, _, store_dir = built
+    replaced, summary = ensure_store([added], store_dir, n_topics=1, replace=True)
+    assert summary.mode == "full"
+    assert len(_ids(replaced)) == 1
+    assert list(replaced.meta["inputs"]) == [str((added / "b1.txt").resolve())]
+
+
+def test_ensure_store_refuses_when_a_stored_input_was_deleted(built, corpus: Path) -> None:
+    store, _, store_dir = built
+    (corpus / "a2.txt").unlink()
+    with pytest.raises(
+        InputError,
+        match=r"1 stored input no longer exist \(a2.txt; 1 stored briefings\); nothing was "
+        r"changed: pass --replace to rebuild",
+    ):
+        ensure_store([corpus], store_dir, n_topics=2)
+    assert open_store(store_dir).generation == store.generation
+    replaced, _ = ensure_store([corpus], store_dir, n_topics=2, replace=True)
+    assert len(_ids(replaced)) == 3
+
+
+def test_ensure_store_refuses_a_folder_that_is_not_a_store(tmp_path: Path, corpus: Path) -> None:
+    folder = tmp_path / "documents"
+    (folder / "parts").mkdir(parents=True)
+    (folder / "parts" / "notes.txt").write_text("my notes", encoding="utf-8")
+    (folder / "gen-old-drafts").mkdir()
+    assert inspect_store(folder).kind == FOREIGN
+    with pytest.raises(
+        StoreError, match=r"is not a Briefing Atlas store and not empty \(it holds gen-old-drafts"
+    ):
+        ensure_store([corpus], folder, n_topics=2)
+    assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) == [
+        "gen-old-drafts",
+        "parts",
+        "parts/notes.txt",
+    ]
+
+
+def test_ensure_store_refuses_a_store_path_that_is_a_file(tmp_path: Path, corpus: Path) -> None:
+    path = tmp_path / "store.txt"
+    path.write_text("hello", encoding="utf-8")
+    with pytest.raises(StoreError, match=r"store.txt is a file; a store is a folder"):
+        ensure_store([corpus], path, n_topics=2)
+    with pytest.raises(StoreError, match=r"store.txt is a file"):
+        open_store(path)
+    assert path.read_text(encoding="utf-8") == "hello"
+
+
+def test_ensure_store_keeps_foreign_files_inside_a_store(built, added: Path) -> None:
+    _, _, store_dir = built
+    (store_dir / "parts" / "notes.txt").write_text("my notes", encoding="utf-8")
+    (store_dir / "gen-old-drafts").mkdir()
+    (store_dir / "gen-old-drafts" / "draft.txt").write_text("draft", encoding="utf-8")
+    assert inspect_store(store_dir).kind == READY
+    updated, _ = ensure_store([added], store_dir, add=True)
+    ensure_store([added], store_dir, n_topics=1, replace=True)
+    assert (store_dir / "parts" / "notes.txt").read_text(encoding="utf-8") == "my notes"
+    assert (store_dir / "gen-old-drafts" / "draft.txt").exists()
+    assert len(_ids(open_store(store_dir))) == 1
+
+
+def test_inspect_store_recognises_an_unmarked_store_of_the_current_format(built) -> None:
+    _, _, store_dir = built
+    (store_dir / MARKER).unlink()
+    assert inspect_store(store_dir).kind == READY
+    assert inspect_store(store_dir / "missing").kind == NEW
+
+
+@pytest.mark.parametrize("damage", ["missing", "bit flip"], ids=["missing", "flipped"])
+def test_ensure_store_add_on_a_damaged_part_fails_and_carries_nothing_forward(
+    built, added: Path, corpus: Path, damage: str
+) -> None:
+    store, _, store_dir = built
+    part = store.table_files("mentions")[0]
+    if damage == "missing":
+        part.unlink()
+    else:
+        data = bytearray(part.read_bytes())
+        data[len(data) // 2] ^= 0x10
+        part.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match=r"mentions-000001.parquet (is missing|does not match)"):
+        ensure_store([added], store_dir, add=True)
+    assert open_store(store_dir).generation == store.generation
+    rebuilt, summary = ensure_store([corpus, added], store_dir, n_topics=2, replace=True)
+    assert summary.mode == "full"
+    assert len(_ids(rebuilt)) == 5
+    rebuilt.verify()
+
+
+def test_rebuild_plan_uses_recorded_inputs_while_they_exist(built, corpus: Path, tmp_path: Path):
+    _, _, store_dir = built
+    fallback = (tmp_path / "configured",)
+    plan = rebuild_plan(store_dir, fallback)
+    assert (plan.recorded, plan.paths, plan.n_topics) == (True, (corpus.resolve(),), 2)
+    assert plan.describe() == "its recorded inputs (corpus)"
+    shutil.rmtree(corpus)
+    plan = rebuild_plan(store_dir, fallback)
+    assert (plan.recorded, plan.paths) == (False, fallback)
+    assert plan.describe() == "the configured corpus (configured)"
+
+
+def test_reader_of_the_previous_generation_survives_a_rebuild(built, added: Path) -> None:
+    store, _, store_dir = built
+    reader = open_store(store_dir)  # opened before the writer finishes
+    ensure_store([added], store_dir, n_topics=1, replace=True)
+    assert len(reader.artefacts().briefings) == 4
+    assert reader.topic_model() is not None
+
+
+# -- topic summary on adds ---------------------------------------------------------------
+
+
+def test_topic_summary_is_rewritten_not_appended_on_adds(
+    built, added: Path, corpus: Path, tmp_path: Path
+) -> None:
+    store, _, store_dir = built
+    topic_ids = sorted(store.table("topic_summary")[S.TOPIC_ID])
+    assert len(topic_ids) == 2
+    first, summary = ensure_store([added], store_dir, add=True)
+    assert summary.n_loaded == 1
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(added / "b1.txt", copy / "b1-again.txt")  # an exact duplicate: nothing loaded
+    second, summary = ensure_store([copy], store_dir, add=True)
+    assert (summary.mode, summary.n_loaded, summary.n_duplicates) == ("incremental", 0, 1)
+    for updated in (first, second):
+        table = updated.table("topic_summary")
+        assert sorted(table[S.TOPIC_ID]) == topic_ids
+        assert table["n_briefings"].sum() == 5
+
+
+# -- checksums ---------------------------------------------------------------------------
+
+
+def test_every_single_bit_flip_in_a_briefings_part_is_caught(built) -> None:
+    store, _, store_dir = built
+    part = store.table_files("briefings")[0]
+    original = part.read_bytes()
+    offsets = sorted({0, 3, 4, 100, len(original) // 3, len(original) // 2, len(original) - 9})
+    offsets += [len(original) - 1]
+    for offset in offsets:
+        for bit in (0, 7):
+            flipped = bytearray(original)
+            flipped[offset] ^= 1 << bit
+            part.write_bytes(bytes(flipped))
+            with pytest.raises(
+                StoreError, match=r"briefings-000001.parquet does not match its checksum"
+            ):
+                open_store(store_dir).table("briefings")
+    part.write_bytes(original)
+    assert len(open_store(store_dir).table("briefings")) == 4
+
+
+def test_checksums_are_computed_once_per_part_per_process(built, monkeypatch) -> None:
+    _, _, store_dir = built
+    hashed: list[str] = []
+    real = store_module._file_sha256
+
+    def counting(path: Path) -> str:
+        hashed.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(store_module, "_file_sha256", counting)
+    monkeypatch.setattr(store_module, "_VERIFIED", {})
+    for _ in range(3):
+        open_store(store_dir).artefacts()
+    assert sorted(hashed) == sorted(
+        path.name
+        for name in store_module.TABLES
+        for path in open_store(store_dir).table_files(name)
+    )
+
+
+def test_topic_model_files_are_checksummed(built) -> None:
+    store, _, store_dir = built
+    assert store.checksummed
+    model_file = next(name for name in store.meta["model_files"] if name.endswith(".json"))
+    path = store.generation / model_file
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"', "'", 1).replace("'", '"', 1), encoding="utf-8")
+    path.write_text(text[:-2] + text[-1] + text[-2], encoding="utf-8")
+    with pytest.raises(StoreError, match=rf"{Path(model_file).name} does not match its checksum"):
+        open_store(store_dir).topic_model()
+
+
+def test_ensure_store_add_names_added_files_relative_to_every_input(
+    built, added: Path, corpus: Path
+) -> None:
+    # Two inputs "a/x.txt" and "b/x.txt" must stay apart in the load report.
+    _, _, store_dir = built
+    updated, _ = ensure_store([added], store_dir, add=True)
+    report = updated.table("report")
+    assert "added/b1.txt" in set(report["file"])
+    assert not any(str(corpus.parent) in name for name in report["file"])

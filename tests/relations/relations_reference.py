@@ -1,0 +1,213 @@
+"""The relation scorer's per-sentence steps as they were before linear-cost scoring.
+
+Kept only as a reference: ``test_relations`` swaps them into ``analytics.relations.scoring`` and
+checks that the current steps give identical interactions. Each step here slices or scans
+the whole sentence per cue or mention, so a sentence of length L costs O(L) per cue.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from analytics.relations.lexicon import CueMatch
+from analytics.relations.scoring import (
+    _ANTI,
+    _ATTACH_WORDS,
+    _BETWEEN,
+    _LOCATIVE,
+    _REACH_WORDS,
+    _apply_modifiers,
+    _clause_ids,
+    _clause_of,
+    _combine,
+    _Effect,
+    _govern,
+    _Group,
+    _group_mentions,
+    _inner_pairs,
+    _neutral,
+    _pairs,
+    _reversed,
+    _sign,
+    _word_count,
+)
+
+_DATELINE_AFTER = re.compile(r"^(?:\s*,|\s+[-\u2013]\s|\s*\()")
+_OBJECT_AFTER = re.compile(r"^\s+(?:with|against)\b", re.IGNORECASE)
+
+
+def _overruled(effect: _Effect, before: list[tuple[CueMatch, _Effect]]) -> bool:
+    return any(
+        match.cue.pos == "verb" and _sign(other.weight) != _sign(effect.weight)
+        for match, other in before
+    )
+
+
+def _is_location(text: str, start: int, end: int, kind: str) -> bool:
+    surface = text[start:end]
+    if not text[:start].strip() and surface.isupper() and _DATELINE_AFTER.match(text[end:]):
+        return True
+    return kind == "capital" and bool(_LOCATIVE.search(text[max(0, start - 12) : start]))
+
+
+def _modifier_before(
+    text: str, spans: list[tuple[int, int]], floor: int, position: int, window: int
+) -> int | None:
+    """Start of the modifier ending at most ``window`` words before ``position``."""
+    for start, end in reversed(spans):
+        if end > position:
+            continue
+        if start < floor or _word_count(text[end:position]) > window:
+            return None
+        return start
+    return None
+
+
+def _score_found(
+    text: str,
+    kept: list[tuple[int, int, str]],
+    matches: list[CueMatch],
+    modifiers: dict[str, list[tuple[int, int]]],
+    hedges: list[tuple[int, int]],
+    window: int,
+    forward_section: bool,
+    coaction_weight: float,
+) -> list[tuple[str, str, float, str, str, bool]]:
+    """``score_sentence`` once its actors, cues and modifiers are found."""
+    clause_starts, clause_ids = _clause_ids(text)
+    contributions: dict[tuple[str, str], list[_Effect]] = {}
+    if len(clause_starts) == 1:
+        # One clause (the usual case): everything is in it, and ``kept`` names two
+        # countries or more.
+        _score_clause(
+            text,
+            _group_mentions(text, kept),
+            matches,
+            hedges,
+            modifiers,
+            window,
+            forward_section,
+            contributions,
+        )
+        return [
+            _combine(pair, effects, coaction_weight)
+            for pair, effects in sorted(contributions.items())
+        ]
+    by_clause: dict[int, list[tuple[int, int, str]]] = {}
+    for mention in kept:
+        by_clause.setdefault(_clause_of(clause_starts, clause_ids, mention[0]), []).append(mention)
+    for clause, clause_mentions in by_clause.items():
+        if len({iso3 for _, _, iso3 in clause_mentions}) < 2:
+            continue
+        clause_cues = [
+            m for m in matches if _clause_of(clause_starts, clause_ids, m.start) == clause
+        ]
+        if not clause_cues:
+            continue
+        clause_hedges = [h for h in hedges if _clause_of(clause_starts, clause_ids, h[0]) == clause]
+        _score_clause(
+            text,
+            _group_mentions(text, clause_mentions),
+            clause_cues,
+            clause_hedges,
+            modifiers,
+            window,
+            forward_section,
+            contributions,
+        )
+    return [
+        _combine(pair, effects, coaction_weight) for pair, effects in sorted(contributions.items())
+    ]
+
+
+def _score_clause(
+    text: str,
+    groups: list[_Group],
+    cues: list[CueMatch],
+    hedges: list[tuple[int, int]],
+    modifiers: dict[str, list[tuple[int, int]]],
+    window: int,
+    forward_section: bool,
+    contributions: dict[tuple[str, str], list[_Effect]],
+) -> None:
+    group_starts = [group.start for group in groups]
+    hedge_gaps = [(bisect.bisect_left(group_starts, start), end) for start, end in hedges]
+    by_gap: dict[int, list[tuple[CueMatch, _Effect]]] = {}
+    for match in cues:
+        gap = bisect.bisect_left(group_starts, match.start)
+        floor = groups[gap - 1].end if gap > 0 else 0
+        weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
+        if weight is None:
+            continue
+        # A hedge governs what follows it: later in its own gap, or the next gap.
+        forward = (
+            forward_section
+            or bool(hedge_gaps)
+            and any(
+                (hedge_gap == gap and hedge_end <= match.start) or hedge_gap == gap - 1
+                for hedge_gap, hedge_end in hedge_gaps
+            )
+        )
+        effect = _Effect(weight, cue_class, text[evidence_start : match.end], match.start, forward)
+        by_gap.setdefault(gap, []).append((match, effect))
+
+    def add(pairs: list[tuple[str, str]], effect: _Effect) -> None:
+        for pair in pairs:
+            contributions.setdefault(pair, []).append(effect)
+
+    governed = {gap: _govern(effects) for gap, effects in by_gap.items()}
+    for gap, effects in sorted(governed.items()):
+        left = groups[gap - 1] if gap > 0 else None
+        right = groups[gap] if gap < len(groups) else None
+        # "anti-Baghdad guerrillas": support for them is hostility to Baghdad.
+        against_right = right is not None and bool(
+            _ANTI.search(text[max(0, right.start - 5) : right.start])
+        )
+        for match, effect in effects:
+            mutual = match.cue.direction == "mutual"
+            if mutual and match.cue.pos != "verb":
+                owner = _owning_group(text, match, left, right, by_gap[gap])
+                if owner is not None:
+                    # "violating the U.S.-Japan agreement": the verb before the group
+                    # governs the noun the group modifies.
+                    owner_gap = gap - 1 if owner is left else gap
+                    if not _overruled(effect, governed.get(owner_gap, [])):
+                        add(_inner_pairs(owner), effect)
+                    continue
+            if left is None or _word_count(text[left.end : match.start]) > _REACH_WORDS:
+                continue
+            if right is not None and _word_count(text[match.end : right.start]) <= _REACH_WORDS:
+                cross = _reversed(effect) if against_right else effect
+                add(_pairs(left.countries, right.countries), cross)
+                if mutual and effect.weight is not None and effect.weight > 0:
+                    add(_inner_pairs(left), effect)
+                else:
+                    add(_inner_pairs(left), _neutral(effect))
+            elif right is None:
+                # "reached agreement with commercial banks": the partner is not a country.
+                jointly = mutual and not _OBJECT_AFTER.match(text[match.end :])
+                add(_inner_pairs(left), effect if jointly else _neutral(effect))
+
+
+def _owning_group(
+    text: str,
+    match: CueMatch,
+    left: _Group | None,
+    right: _Group | None,
+    others: list[tuple[CueMatch, _Effect]],
+) -> _Group | None:
+    """The group a mutual noun belongs to: "U.S.-Japan alliance", "tensions between A and B".
+
+    Only the first cue after a group (or the last before it) can belong to it.
+    """
+    if left is not None and len(left.countries) > 1:
+        closer = any(left.end <= other.start < match.start for other, _ in others)
+        if not closer and _word_count(text[left.end : match.start]) <= _ATTACH_WORDS:
+            return left
+    if right is not None and len(right.countries) > 1:
+        between = text[match.end : right.start]
+        closer = any(match.end <= other.start < right.start for other, _ in others)
+        if not closer and _BETWEEN.search(between) and _word_count(between) <= _ATTACH_WORDS:
+            return right
+    return None

@@ -1,0 +1,886 @@
+"""Country-pair interactions: who did what to whom, with evidence, and over time."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import parallel
+from analytics import schema as S
+from analytics.errors import InputError
+from analytics.relations import scoring as relations_module
+from analytics.relations.lexicon import Lexicon
+from analytics.relations.scoring import (
+    pair_net,
+    pair_summary,
+    relations_over_time,
+    score_interactions,
+    score_sentence,
+)
+from analytics.text import segment_table, split_sentences
+
+# Surfaces of the unit-test sentences: (iso3, kind).
+ACTORS = {
+    "Britain": ("GBR", "name"),
+    "United States": ("USA", "name"),
+    "U.S.": ("USA", "alias"),
+    "Russia": ("RUS", "name"),
+    "Ukraine": ("UKR", "name"),
+    "Japan": ("JPN", "name"),
+    "Japanese": ("JPN", "demonym"),
+    "China": ("CHN", "name"),
+    "Chinese": ("CHN", "demonym"),
+    "Taiwan": ("TWN", "name"),
+    "South Korea": ("KOR", "name"),
+    "Iran": ("IRN", "name"),
+    "London": ("GBR", "capital"),
+    "LONDON": ("GBR", "capital"),
+    "Pacific": ("", "place"),
+}
+_ACTOR_PATTERN = re.compile(
+    r"(?<![\w.])(" + "|".join(re.escape(s) for s in sorted(ACTORS, key=len, reverse=True)) + ")"
+)
+
+
+@pytest.fixture(scope="module")
+def lexicon(fixtures_dir: Path) -> Lexicon:
+    folder = fixtures_dir / "relations"
+    return Lexicon(
+        pd.read_csv(folder / "cues.csv", dtype=str, keep_default_na=False),
+        pd.read_csv(folder / "modifiers.csv", dtype=str, keep_default_na=False),
+    )
+
+
+def sentence_mentions(text: str) -> list[tuple[int, int, str, str]]:
+    return [
+        (m.start(), m.end(), *ACTORS[m.group()])
+        for m in _ACTOR_PATTERN.finditer(text)
+        if ACTORS[m.group()][1] != "place"
+    ]
+
+
+def table_mentions(briefings: pd.DataFrame, actors: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """Mention rows for every surface in ``actors``, spans relative to the section text."""
+    pattern = re.compile(
+        r"(?<![\w.])(" + "|".join(re.escape(s) for s in sorted(actors, key=len, reverse=True)) + ")"
+    )
+    rows = []
+    segments = segment_table(briefings)
+    for briefing_id, section, text in zip(
+        segments[S.BRIEFING_ID], segments[S.SECTION], segments[S.TEXT], strict=True
+    ):
+        for index, (start, end) in enumerate(split_sentences(text)):
+            for match in pattern.finditer(text, start, end):
+                iso3, kind = actors[match.group()]
+                rows.append(
+                    (briefing_id, section, index, match.start(), match.end(), match.group())
+                    + (iso3, kind, 1.0)
+                )
+    return pd.DataFrame(rows, columns=list(S.MENTION_COLUMNS))
+
+
+def briefing_table(rows: list[dict]) -> pd.DataFrame:
+    records = []
+    for number, row in enumerate(rows):
+        record = dict.fromkeys(S.BRIEFING_COLUMNS, "")
+        record[S.BRIEFING_ID] = row.get(S.BRIEFING_ID, f"b{number}")
+        record[S.DATE] = pd.Timestamp(row.get(S.DATE, "2024-01-01"), tz="UTC")
+        record[S.DUPLICATE_OF] = pd.NA
+        record.update({k: v for k, v in row.items() if k not in (S.BRIEFING_ID, S.DATE)})
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+# -- one sentence: structure, modifiers, evidence --------------------------------
+
+SENTENCE_CASES = [
+    (
+        "Britain and the United States condemned Russia's strike on Ukraine.",
+        [
+            ("GBR", "RUS", -2.0, "verbal_conflict", "condemned", False),
+            ("GBR", "USA", 1.0, "neutral", "condemned", False),
+            ("RUS", "UKR", -9.0, "material_conflict", "strike", False),
+            ("RUS", "USA", -2.0, "verbal_conflict", "condemned", False),
+        ],
+    ),
+    (
+        "Japan violated the semiconductor agreement with the United States.",
+        [("JPN", "USA", -4.0, "material_conflict", "violated", False)],
+    ),
+    ("Japan violated the semiconductor agreement.", []),
+    (
+        "U.S.-Japan trade talks collapsed.",
+        [("JPN", "USA", -4.0, "verbal_conflict", "collapsed", False)],
+    ),
+    (
+        "Leaders praised the Japan-U.S.-South Korea partnership.",
+        [
+            ("JPN", "KOR", 4.0, "verbal_cooperation", "partnership", False),
+            ("JPN", "USA", 4.0, "verbal_cooperation", "partnership", False),
+            ("KOR", "USA", 4.0, "verbal_cooperation", "partnership", False),
+        ],
+    ),
+    (
+        "The importance of the U.S.-Japan alliance grew amid tensions with China.",
+        [
+            ("CHN", "JPN", -3.0, "verbal_conflict", "tensions", False),
+            ("CHN", "USA", -3.0, "verbal_conflict", "tensions", False),
+            ("JPN", "USA", 4.0, "verbal_cooperation", "alliance", False),
+        ],
+    ),
+    (
+        "Tensions between China and Taiwan rose.",
+        [("CHN", "TWN", -3.0, "verbal_conflict", "Tensions", False)],
+    ),
+    (
+        "Japan condemns China.",
+        [("CHN", "JPN", -2.0, "verbal_conflict", "condemns", False)],
+    ),
+    (
+        "Japan is condemning China.",
+        [("CHN", "JPN", -2.0, "verbal_conflict", "condemning", False)],
+    ),
+    ("Japan did not condemn China.", []),
+    ("Japan didn't condemn China.", []),
+    (
+        "Japan refused to sign an agreement with China.",
+        [("CHN", "JPN", -4.0, "verbal_conflict", "refused to sign an agreement", False)],
+    ),
+    (
+        "There was no sign of cooperation between Japan and China.",
+        [("CHN", "JPN", -1.75, "verbal_conflict", "no sign of cooperation", False)],
+    ),
+    (
+        "Japan lifted sanctions on China.",
+        [("CHN", "JPN", 2.0, "material_cooperation", "lifted sanctions", False)],
+    ),
+    (
+        "Japan refused to lift sanctions on China.",
+        [("CHN", "JPN", -4.0, "material_conflict", "refused to lift sanctions", False)],
+    ),
+    (
+        "Japan could impose tariffs on China.",
+        [("CHN", "JPN", -4.0, "material_conflict", "tariffs", True)],
+    ),
+    (
+        "Japan plans to sign an agreement with China.",
+        [("CHN", "JPN", 8.0, "verbal_cooperation", "sign an agreement", True)],
+    ),
+    (
+        "Japan condemned China and may act later.",
+        [("CHN", "JPN", -2.0, "verbal_conflict", "condemned", False)],
+    ),
+    (
+        "Japan condemned China; Japan could support China.",
+        [("CHN", "JPN", -2.0, "verbal_conflict", "condemned", False)],
+    ),
+    (
+        "Japan condemned and violated its agreement with China.",
+        [("CHN", "JPN", -3.0, "material_conflict", "condemned|violated", False)],
+    ),
+    (
+        "Britain supported sanctions against Iran.",
+        [("GBR", "IRN", -4.0, "material_conflict", "sanctions", False)],
+    ),
+    (
+        "China and Taiwan signed an agreement, while Japan condemned Russia.",
+        [
+            ("CHN", "TWN", 8.0, "verbal_cooperation", "signed an agreement", False),
+            ("JPN", "RUS", -2.0, "verbal_conflict", "condemned", False),
+        ],
+    ),
+    (
+        "Japan, which signed an agreement with China, condemned Russia.",
+        [("JPN", "RUS", -2.0, "verbal_conflict", "condemned", False)],
+    ),
+    ("Japan condemned the strike.", []),
+    ("Japan and China reported higher exports.", []),
+    ("Japan and China marked the end of World War Two.", []),
+    (
+        "LONDON, March 3 - Japan condemned China.",
+        [("CHN", "JPN", -2.0, "verbal_conflict", "condemned", False)],
+    ),
+    (
+        "Japan and China held talks in London.",
+        [("CHN", "JPN", 1.0, "verbal_cooperation", "talks", False)],
+    ),
+    (
+        "Japan condemned the Pacific strike on China.",
+        [("CHN", "JPN", -2.0, "verbal_conflict", "condemned", False)],
+    ),
+]
+SENTENCE_IDS = [
+    "subject-object-structure",
+    "noun-object-of-conflict-verb",
+    "one-country",
+    "noun-before-conflict-verb",
+    "hyphen-compound-three",
+    "compound-and-cross-pairs",
+    "between-group",
+    "inflection-s",
+    "inflection-ing",
+    "negation-cancels-conflict",
+    "contraction-cancels-conflict",
+    "negation-flips-cooperation",
+    "negation-no-sign-of",
+    "reversal-flips-conflict",
+    "negated-reversal-keeps-cue",
+    "hedge-could",
+    "hedge-plans-to",
+    "hedge-after-cue-ignored",
+    "factual-wins-over-forward",
+    "verbs-govern-mean",
+    "conflict-wins-sign-disagreement",
+    "clause-split-while",
+    "relative-clause",
+    "one-country-with-cue",
+    "co-mention-no-cue",
+    "stop-phrase",
+    "dateline-not-actor",
+    "capital-as-location",
+    "place-kind-ignored",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SENTENCE_CASES, ids=SENTENCE_IDS)
+def test_score_sentence_relates_the_right_pairs(
+    lexicon: Lexicon, text: str, expected: list[tuple]
+) -> None:
+    assert score_sentence(text, sentence_mentions(text), lexicon) == expected
+
+
+def test_score_sentence_forward_section_marks_every_pair(lexicon: Lexicon) -> None:
+    text = "Japan condemned China."
+    [row] = score_sentence(text, sentence_mentions(text), lexicon, forward_section=True)
+    assert row[-1] is True
+
+
+def test_score_sentence_coaction_weight_zero_gives_neutral_zero(lexicon: Lexicon) -> None:
+    text = "Britain and the United States condemned Russia."
+    rows = score_sentence(text, sentence_mentions(text), lexicon, coaction_weight=0.0)
+    assert ("GBR", "USA", 0.0, "neutral", "condemned", False) in rows
+
+
+def test_score_sentence_accepts_mentions_without_kind(lexicon: Lexicon) -> None:
+    text = "Japan condemned China."
+    mentions = [(start, end, iso3) for start, end, iso3, _ in sentence_mentions(text)]
+    assert score_sentence(text, mentions, lexicon)[0][:3] == ("CHN", "JPN", -2.0)
+
+
+# -- the corpus table ----------------------------------------------------------------
+
+
+@pytest.fixture
+def two_briefings() -> pd.DataFrame:
+    return briefing_table(
+        [
+            {
+                S.BRIEFING_ID: "b1",
+                S.DATE: "2024-03-05",
+                S.TITLE: "Japan condemns China",
+                S.HAPPENING: "Trade grew. Japan condemned China's strike on Taiwan.",
+                S.NEXT: "Japan condemned China.",
+            },
+            {
+                S.BRIEFING_ID: "b2",
+                S.DATE: "2024-03-06",
+                S.TEXT: "Exports to Japan rose. The Pacific was calm.",
+            },
+        ]
+    )
+
+
+def test_score_interactions_rows_hand_worked(lexicon: Lexicon, two_briefings) -> None:
+    mentions = table_mentions(two_briefings, ACTORS)
+    interactions = score_interactions(two_briefings, mentions, lexicon=lexicon)
+    assert list(interactions.columns) == list(S.INTERACTION_COLUMNS)
+    expected = [
+        ("b1", "title", 0, "Japan condemns China", "CHN", "JPN", -2.0, "condemns", False),
+        ("b1", "happening", 1, "Japan condemned China's strike on Taiwan.", "CHN", "JPN")
+        + (-2.0, "condemned", False),
+        ("b1", "happening", 1, "Japan condemned China's strike on Taiwan.", "CHN", "TWN")
+        + (-9.0, "strike", False),
+        ("b1", "next", 0, "Japan condemned China.", "CHN", "JPN", -2.0, "condemned", True),
+    ]
+    got = list(
+        interactions[
+            [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX, S.SENTENCE, S.COUNTRY_A, S.COUNTRY_B]
+            + [S.SCORE, S.CUES, S.FORWARD_LOOKING]
+        ].itertuples(index=False, name=None)
+    )
+    assert got == expected
+    assert (interactions[S.DATE] == pd.Timestamp("2024-03-05", tz="UTC")).all()
+    assert interactions[S.FORWARD_LOOKING].dtype == bool
+
+
+def test_score_interactions_parallel_equals_serial(
+    lexicon: Lexicon, two_briefings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    many = pd.concat(
+        [
+            two_briefings.assign(**{S.BRIEFING_ID: two_briefings[S.BRIEFING_ID] + f"-{n}"})
+            for n in range(30)
+        ],
+        ignore_index=True,
+    )
+    mentions = table_mentions(many, ACTORS)
+    serial = score_interactions(many, mentions, lexicon=lexicon)
+    monkeypatch.setattr(relations_module, "_PARALLEL_FROM", 2)
+    monkeypatch.setattr(relations_module, "fork_workers", lambda: 2)
+    parallel = score_interactions(many, mentions, lexicon=lexicon)
+    assert len(serial) == 30 * 4
+    pd.testing.assert_frame_equal(parallel, serial)
+
+
+def test_score_interactions_scores_each_sentence_as_score_sentence_does(
+    lexicon: Lexicon,
+) -> None:
+    # The corpus path finds every sentence's cues and modifiers in batches; each sentence
+    # must still score exactly as on its own, here for every hand-worked case plus
+    # sentences without cues, with only a stop phrase, with curly apostrophes and with
+    # letters that grow when lower-cased.
+    texts = [case[0] for case in SENTENCE_CASES] + [
+        "Japan and China met.",
+        "Japan didn\u2019t condemn China.",
+        "In May Japan and China may sign a deal.",
+        "\u0130stanbul hosted Japan, which condemned China.",
+        "Trade grew.",
+    ]
+    body = " ".join(texts)
+    briefings = briefing_table([{S.TEXT: body}, {S.HAPPENING: body, S.NEXT: body}])
+    rows = score_interactions(briefings, table_mentions(briefings, ACTORS), lexicon=lexicon)
+    expected = []
+    for briefing_id, section in (("b0", S.SECTION_BODY), ("b1", S.HAPPENING), ("b1", S.NEXT)):
+        for index, (start, end) in enumerate(split_sentences(body)):
+            sentence = body[start:end]
+            pairs = score_sentence(
+                sentence,
+                sentence_mentions(sentence),
+                lexicon,
+                forward_section=section == S.NEXT,
+            )
+            expected += [(briefing_id, section, index, *pair) for pair in pairs]
+    columns = [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX, S.COUNTRY_A, S.COUNTRY_B, S.SCORE]
+    columns += [S.CLASS, S.CUES, S.FORWARD_LOOKING]
+    assert len(expected) > 3 * len(SENTENCE_CASES)
+    assert list(rows[columns].itertuples(index=False, name=None)) == expected
+
+
+def test_score_interactions_never_forks_beside_other_threads(
+    lexicon: Lexicon, two_briefings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_pool(*args, **kwargs):
+        raise AssertionError("forked beside other threads")
+
+    mentions = table_mentions(two_briefings, ACTORS)
+    monkeypatch.setattr(relations_module, "_PARALLEL_FROM", 2)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 3)
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
+    assert len(score_interactions(two_briefings, mentions, lexicon=lexicon)) == 4
+
+
+def test_score_interactions_ignores_place_mentions(lexicon: Lexicon) -> None:
+    briefings = briefing_table([{S.TEXT: "Japan condemned the Pacific strike."}])
+    actors = {"Japan": ("JPN", "name"), "Pacific": ("CHN", "place")}
+    mentions = table_mentions(briefings, actors)
+    assert score_interactions(briefings, mentions, lexicon=lexicon).empty
+
+
+def test_score_interactions_empty_mentions_keep_columns(lexicon: Lexicon, two_briefings) -> None:
+    empty = pd.DataFrame({column: [] for column in S.MENTION_COLUMNS})
+    interactions = score_interactions(two_briefings, empty, lexicon=lexicon)
+    assert interactions.empty
+    assert list(interactions.columns) == list(S.INTERACTION_COLUMNS)
+
+
+def test_score_interactions_accepts_cue_table(fixtures_dir: Path, two_briefings) -> None:
+    cues = pd.read_csv(fixtures_dir / "relations" / "cues.csv", dtype=str, keep_default_na=False)
+    mentions = table_mentions(two_briefings, ACTORS)
+    interactions = score_interactions(two_briefings, mentions, lexicon=cues)
+    assert set(interactions[S.COUNTRY_B]) == {"JPN", "TWN"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"lexicon": "cues.csv"}, r"lexicon must be .* got 'str'"),
+        ({"coaction_weight": -1.0}, r"coaction_weight must be between 0 and 10; got -1.0"),
+    ],
+    ids=["lexicon-type", "coaction-weight"],
+)
+def test_score_interactions_rejects_bad_arguments(two_briefings, kwargs: dict, match: str) -> None:
+    mentions = table_mentions(two_briefings, ACTORS)
+    with pytest.raises(InputError, match=match):
+        score_interactions(two_briefings, mentions, **kwargs)
+
+
+def test_score_interactions_rejects_mentions_without_columns(lexicon, two_briefings) -> None:
+    mentions = table_mentions(two_briefings, ACTORS).drop(columns=[S.KIND])
+    with pytest.raises(InputError, match=r"mentions must have columns .*missing \['kind'\]"):
+        score_interactions(two_briefings, mentions, lexicon=lexicon)
+
+
+# -- paraphrased seed: same structure as the user's example, our own words ------------
+
+HEADINGS = {
+    "What's Happening?": S.HAPPENING,
+    "Why It's Important?": S.IMPORTANCE,
+    "What's Next?": S.NEXT,
+}
+
+
+def read_sections(path: Path) -> pd.DataFrame:
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() in HEADINGS:
+            current = HEADINGS[line.strip()]
+            sections[current] = []
+        elif current is not None and line.strip():
+            sections[current].append(line.strip())
+    row = {section: " ".join(lines) for section, lines in sections.items()}
+    return briefing_table([{S.BRIEFING_ID: path.stem, S.DATE: "2026-01-15", **row}])
+
+
+def assert_seed_relations(summary: pd.DataFrame) -> None:
+    net = {
+        (a, b): value
+        for a, b, value in zip(
+            summary[S.COUNTRY_A], summary[S.COUNTRY_B], summary[S.NET], strict=True
+        )
+    }
+    assert net[("JPN", "USA")] > 0
+    assert net[("JPN", "KOR")] > 0
+    assert net[("KOR", "USA")] > 0
+    assert net[("CHN", "JPN")] < 0
+    assert net[("CHN", "TWN")] < 0
+    # No pair with the wrong sign: China's pairs are tense, the three partners' are not.
+    for (a, b), value in net.items():
+        if "CHN" in (a, b):
+            assert value < 0, (a, b)
+        else:
+            assert value > 0, (a, b)
+
+
+def test_score_interactions_paraphrased_seed_signs(fixtures_dir: Path) -> None:
+    folder = fixtures_dir / "relations"
+    briefings = read_sections(folder / "alliance_briefing.txt")
+    actor_table = pd.read_csv(folder / "alliance_mentions.csv")
+    actors = {s: (i, k) for s, i, k in actor_table.itertuples(index=False, name=None)}
+    interactions = score_interactions(briefings, table_mentions(briefings, actors))
+    assert_seed_relations(pair_summary(interactions, include_forward=True))
+    # The alliance also stands on what already happened, not only on plans.
+    factual = pair_summary(interactions)
+    assert factual.set_index([S.COUNTRY_A, S.COUNTRY_B]).loc[("JPN", "USA"), S.NET] > 0
+
+
+# -- over time -------------------------------------------------------------------
+
+
+@pytest.fixture
+def monthly_case() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Jan 2 briefings, Feb 1, Mar 4, Apr none, May 1; one pair's interactions."""
+    dates = ["2024-01-03", "2024-01-10", "2024-02-05"]
+    dates += ["2024-03-01", "2024-03-08", "2024-03-15", "2024-03-22", "2024-05-02"]
+    briefings = briefing_table([{S.DATE: date} for date in dates])
+    rows = [
+        ("2024-01-03", "CHN", "JPN", -2.0, "verbal_conflict", False),
+        ("2024-01-10", "CHN", "JPN", 4.0, "verbal_cooperation", False),
+        ("2024-03-01", "CHN", "JPN", -3.0, "verbal_conflict", False),
+        ("2024-03-08", "CHN", "JPN", -3.0, "verbal_conflict", False),
+        ("2024-03-15", "CHN", "JPN", -6.0, "material_conflict", False),
+        ("2024-03-22", "CHN", "JPN", -9.0, "material_conflict", True),
+        ("2024-03-22", "KOR", "USA", 4.0, "verbal_cooperation", False),
+    ]
+    interactions = pd.DataFrame(
+        {
+            S.BRIEFING_ID: [f"i{n}" for n in range(len(rows))],
+            S.DATE: [pd.Timestamp(r[0], tz="UTC") for r in rows],
+            S.SECTION: "body",
+            S.SENTENCE_INDEX: 0,
+            S.SENTENCE: "",
+            S.COUNTRY_A: [r[1] for r in rows],
+            S.COUNTRY_B: [r[2] for r in rows],
+            S.SCORE: [r[3] for r in rows],
+            S.CLASS: [r[4] for r in rows],
+            S.CUES: "",
+            S.FORWARD_LOOKING: [r[5] for r in rows],
+        }
+    )
+    return interactions, briefings
+
+
+def test_relations_over_time_monthly_hand_worked(monthly_case) -> None:
+    interactions, briefings = monthly_case
+    table = relations_over_time(interactions, briefings, "month", pairs=[("JPN", "CHN")])
+    assert list(table.columns) == [*S.RELATION_COLUMNS[:-1], S.BASELINE, S.SPIKE]
+    assert list(table[S.PERIOD].dt.month) == [1, 2, 3, 4, 5]
+    assert list(table[S.N_INTERACTIONS]) == [2, 0, 3, 0, 0]
+    assert list(table[S.TENSION]) == [2.0, 0.0, 12.0, 0.0, 0.0]
+    assert list(table[S.ALLIANCE]) == [4.0, 0.0, 0.0, 0.0, 0.0]
+    np.testing.assert_allclose(table[S.NET], [1.0, np.nan, -4.0, np.nan, np.nan])
+    # Shares per briefing of the whole corpus: 2, 1, 4, 0 (unobserved) and 1 briefings.
+    np.testing.assert_allclose(table[S.TENSION_SHARE], [1.0, 0.0, 3.0, np.nan, 0.0])
+    np.testing.assert_allclose(table[S.ALLIANCE_SHARE], [2.0, 0.0, 0.0, np.nan, 0.0])
+    # Baseline: mean share of earlier observed periods, at least two of them.
+    np.testing.assert_allclose(table[S.BASELINE], [np.nan, np.nan, 0.5, 4 / 3, 4 / 3])
+    # March: 3.0 > 0.5 + 2 * std(1, 0) = 1.914, with 3 conflict interactions.
+    assert list(table[S.SPIKE]) == [False, False, True, False, False]
+
+
+def test_relations_over_time_spike_needs_enough_conflicts(monthly_case) -> None:
+    interactions, briefings = monthly_case
+    table = relations_over_time(
+        interactions, briefings, "month", pairs=[("CHN", "JPN")], min_interactions=4
+    )
+    assert not table[S.SPIKE].any()
+
+
+def test_relations_over_time_include_forward_counts_plans(monthly_case) -> None:
+    interactions, briefings = monthly_case
+    table = relations_over_time(
+        interactions, briefings, "month", pairs=[("CHN", "JPN")], include_forward=True
+    )
+    march = table[table[S.PERIOD] == pd.Timestamp("2024-03-01")].iloc[0]
+    assert march[S.N_INTERACTIONS] == 4
+    assert march[S.TENSION] == 21.0
+
+
+def test_relations_over_time_all_pairs_share_the_calendar(monthly_case) -> None:
+    interactions, briefings = monthly_case
+    table = relations_over_time(interactions, briefings, "quarter")
+    assert list(
+        zip(table[S.COUNTRY_A], table[S.COUNTRY_B], table[S.PERIOD].dt.month, strict=True)
+    ) == [
+        ("CHN", "JPN", 1),
+        ("CHN", "JPN", 4),
+        ("KOR", "USA", 1),
+        ("KOR", "USA", 4),
+    ]
+    assert list(table[S.ALLIANCE_SHARE]) == [4.0 / 7, 0.0, 4.0 / 7, 0.0]
+
+
+def test_relations_over_time_listed_pair_without_interactions_gets_zeros(monthly_case) -> None:
+    interactions, briefings = monthly_case
+    table = relations_over_time(interactions, briefings, "month", pairs=[("USA", "GBR")])
+    assert list(table[S.COUNTRY_A].unique()) == ["GBR"]
+    assert len(table) == 5
+    assert table[S.N_INTERACTIONS].sum() == 0
+
+
+def test_relations_over_time_week_periods_start_monday(monthly_case) -> None:
+    interactions, briefings = monthly_case
+    table = relations_over_time(
+        interactions,
+        briefings,
+        "week",
+        pairs=[("CHN", "JPN")],
+        start=pd.Timestamp("2024-01-01"),
+        end=pd.Timestamp("2024-01-14"),
+    )
+    assert list(table[S.PERIOD]) == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-08")]
+    assert list(table[S.N_INTERACTIONS]) == [1, 1]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"freq": "year"}, r"period must be one of day, week, month, quarter; got 'year'"),
+        ({"freq": "month", "pairs": ["CHN"]}, r"pairs must be \(iso3, iso3\) tuples; got 'CHN'"),
+        ({"freq": "month", "baseline_periods": 1}, r"baseline_periods must be at least 2; got 1"),
+    ],
+    ids=["unknown-freq", "malformed-pair", "short-baseline"],
+)
+def test_relations_over_time_rejects_bad_arguments(monthly_case, kwargs, match) -> None:
+    interactions, briefings = monthly_case
+    with pytest.raises(InputError, match=match):
+        relations_over_time(interactions, briefings, **kwargs)
+
+
+def test_pair_summary_hand_worked(monthly_case) -> None:
+    interactions, _ = monthly_case
+    summary = pair_summary(interactions)
+    assert list(summary.columns) == [
+        S.COUNTRY_A,
+        S.COUNTRY_B,
+        S.N_INTERACTIONS,
+        S.TENSION,
+        S.ALLIANCE,
+        S.NET,
+    ]
+    assert list(summary.itertuples(index=False, name=None)) == [
+        ("CHN", "JPN", 5, 14.0, 4.0, -2.0),
+        ("KOR", "USA", 1, 0.0, 4.0, 4.0),
+    ]
+    with_plans = pair_summary(interactions, include_forward=True)
+    assert with_plans.iloc[0][S.N_INTERACTIONS] == 6
+
+
+def test_pair_summary_rejects_table_without_columns() -> None:
+    with pytest.raises(InputError, match=r"interactions must have columns"):
+        pair_summary(pd.DataFrame({S.COUNTRY_A: ["CHN"]}))
+
+
+# -- the bundled lexicon on relation phrases (#14 item 4; invented sentences) -------------
+
+BUNDLED_ACTORS = {
+    "Thai": ("THA", "demonym"),
+    "Cambodian": ("KHM", "demonym"),
+    "Chile": ("CHL", "name"),
+    "Norway": ("NOR", "name"),
+    "Georgia": ("GEO", "name"),
+    "Russia": ("RUS", "name"),
+    "Russian": ("RUS", "demonym"),
+    "Moldova": ("MDA", "name"),
+    "Romania": ("ROU", "name"),
+    "Peru": ("PER", "name"),
+    "Kenya": ("KEN", "name"),
+    "Somalia": ("SOM", "name"),
+    "Egypt": ("EGY", "name"),
+    "Israel": ("ISR", "name"),
+    "Armenia": ("ARM", "name"),
+    "Azerbaijan": ("AZE", "name"),
+    "Dutch": ("NLD", "demonym"),
+    "Afghanistan": ("AFG", "name"),
+    "Japan": ("JPN", "name"),
+    "China": ("CHN", "name"),
+    "Poland": ("POL", "name"),
+    "Germany": ("DEU", "name"),
+    "Kazakhstan": ("KAZ", "name"),
+    "Serbia": ("SRB", "name"),
+    "Croatia": ("HRV", "name"),
+    "Brazil": ("BRA", "name"),
+    "Argentina": ("ARG", "name"),
+    "Iceland": ("ISL", "name"),
+    "Portugal": ("PRT", "name"),
+    "Canada": ("CAN", "name"),
+    "Estonia": ("EST", "name"),
+}
+_BUNDLED_PATTERN = re.compile(
+    r"(?<![\w.])("
+    + "|".join(re.escape(s) for s in sorted(BUNDLED_ACTORS, key=len, reverse=True))
+    + r")(?!\w)"
+)
+
+
+@pytest.fixture(scope="module")
+def bundled_lexicon() -> Lexicon:
+    return Lexicon()
+
+
+def bundled_mentions(text: str) -> list[tuple[int, int, str, str]]:
+    return [
+        (m.start(), m.end(), *BUNDLED_ACTORS[m.group()]) for m in _BUNDLED_PATTERN.finditer(text)
+    ]
+
+
+BUNDLED_CASES = [
+    # symmetric verbs: "A and B <verb>" relates A and B
+    (
+        "Thai and Cambodian troops exchanged fire along the disputed frontier.",
+        [("KHM", "THA", -8.0, "material_conflict", "exchanged fire", False)],
+    ),
+    (
+        "Chile and Norway agreed to re-establish diplomatic ties.",
+        [("CHL", "NOR", 4.5, "verbal_cooperation", "re-establish diplomatic ties", False)],
+    ),
+    (
+        "Armenia and Azerbaijan agreed to a ceasefire.",
+        [("ARM", "AZE", 8.0, "material_cooperation", "ceasefire", False)],
+    ),
+    # an agreement signed in defiance of a third country is conflict with it
+    (
+        "Georgia signed a free trade pact with the European Union in defiance of Russia.",
+        [("GEO", "RUS", -4.0, "verbal_conflict", "in defiance of", False)],
+    ),
+    # reversals of agreements: suspending or withdrawing from a pact is conflict
+    (
+        "Moldova suspends a defence pact with Romania.",
+        [("MDA", "ROU", -3.0, "material_conflict", "suspends a defence pact", False)],
+    ),
+    (
+        "Norway withdraws from its fishing treaty with Iceland.",
+        [("ISL", "NOR", -0.5, "verbal_conflict", "withdraws from its fishing treaty", False)],
+    ),
+    # diplomatic measures
+    (
+        "Chile withdrew its ambassador from Peru.",
+        [("CHL", "PER", -4.0, "material_conflict", "withdrew its ambassador", False)],
+    ),
+    (
+        "Japan summoned China's ambassador.",
+        [("CHN", "JPN", -3.0, "verbal_conflict", "summoned", False)],
+    ),
+    (
+        "Portugal reopened its embassy in Canada.",
+        [("CAN", "PRT", 4.5, "verbal_cooperation", "reopened its embassy", False)],
+    ),
+    (
+        "The president of Brazil spoke by telephone with the president of Argentina.",
+        [("ARG", "BRA", 1.0, "verbal_cooperation", "spoke by telephone", False)],
+    ),
+    # borders, trade and supplies
+    (
+        "Kenya closed its border with Somalia.",
+        [("KEN", "SOM", -4.0, "material_conflict", "closed its border", False)],
+    ),
+    (
+        "Poland reintroduced border controls with Germany.",
+        [("DEU", "POL", -3.0, "material_conflict", "border controls", False)],
+    ),
+    (
+        "Russia halted gas supplies to Moldova.",
+        [("MDA", "RUS", -4.0, "material_conflict", "halted gas supplies", False)],
+    ),
+    (
+        "Kazakhstan banned imports of Russian poultry.",
+        [("KAZ", "RUS", -4.0, "material_conflict", "banned imports", False)],
+    ),
+    (
+        "Russia cut off trade with Estonia.",
+        [("EST", "RUS", -4.0, "material_conflict", "cut off trade", False)],
+    ),
+    (
+        "Canada lifted its import ban on Brazil.",
+        [("BRA", "CAN", 2.0, "material_cooperation", "lifted its import ban", False)],
+    ),
+    # not acts: a place near a border, a call for a ceasefire, troops as a noun, a denial
+    ("Kenya built a new airport close to the border with Somalia.", []),
+    ("Egypt called for a ceasefire between Israel and the militants.", []),
+    ("The last Dutch combat troops left Afghanistan.", []),
+    ("Serbia denies attacking Croatia.", []),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), BUNDLED_CASES, ids=[text[:40] for text, _ in BUNDLED_CASES]
+)
+def test_score_sentence_bundled_lexicon_relation_phrases(
+    bundled_lexicon: Lexicon, text: str, expected: list[tuple]
+) -> None:
+    assert score_sentence(text, bundled_mentions(text), bundled_lexicon) == expected
+
+
+# -- real data (skipped without ../shared) -----------------------------------------
+
+
+@pytest.mark.eval
+def test_score_interactions_seed_briefing_signs(seed_file: Path) -> None:
+    from analytics.countries.mentions import extract_mentions
+    from analytics.ingest.load import load_corpus
+
+    briefings = load_corpus(seed_file)
+    interactions = score_interactions(briefings, extract_mentions(briefings))
+    assert_seed_relations(pair_summary(interactions, include_forward=True))
+
+
+@pytest.fixture(scope="module")
+def reuters_interactions(reuters_jsonl: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from analytics.countries.mentions import extract_mentions
+    from analytics.ingest.load import load_files
+
+    briefings = load_files([reuters_jsonl]).briefings
+    return score_interactions(briefings, extract_mentions(briefings)), briefings
+
+
+@pytest.mark.eval
+def test_score_interactions_reuters_semiconductor_dispute(reuters_interactions) -> None:
+    interactions, _ = reuters_interactions
+    dispute = pair_net(interactions, ("USA", "JPN"), "1987-03-01", "1987-05-01")[0]
+    june = pair_net(interactions, ("USA", "JPN"), "1987-06-01", "1987-07-01")[0]
+    assert dispute < 0
+    assert dispute < june
+
+
+@pytest.mark.eval
+def test_score_interactions_reuters_gulf_conflicts(reuters_interactions) -> None:
+    interactions, _ = reuters_interactions
+    assert pair_net(interactions, ("USA", "IRN"), "1987-10-01", "1987-11-01")[0] < 0
+    assert pair_net(interactions, ("IRN", "IRQ"), "1987-01-01", "1988-01-01")[0] < 0
+
+
+@pytest.mark.eval
+def test_relations_over_time_reuters_october_gulf_spike(reuters_interactions) -> None:
+    interactions, briefings = reuters_interactions
+    table = relations_over_time(interactions, briefings, "month", pairs=[("USA", "IRN")])
+    october = table[table[S.PERIOD] == pd.Timestamp("1987-10-01")].iloc[0]
+    assert october[S.SPIKE]
+
+
+@pytest.mark.eval
+def test_score_interactions_sample_corpus_allies_positive(project_root: Path) -> None:
+    sample = project_root / "data" / "sample"
+    if not (sample / "manifest.csv").exists():
+        pytest.skip("the bundled sample corpus is not present")
+    from analytics.countries.mentions import extract_mentions
+    from analytics.ingest.load import load_corpus
+
+    briefings = load_corpus(sample)
+    summary = pair_summary(score_interactions(briefings, extract_mentions(briefings)))
+    net = summary.set_index([S.COUNTRY_A, S.COUNTRY_B])[S.NET]
+    for pair in [("GBR", "USA"), ("DEU", "FRA"), ("JPN", "USA")]:
+        assert net[tuple(sorted(pair))] > 0, pair
+
+
+# -- cost linear in a briefing's length ------------------------------------------------
+REFERENCE_STEPS = ("_is_location", "_modifier_before", "_score_found", "_score_clause")
+
+
+@pytest.fixture(scope="module")
+def sample_briefings(project_root: Path) -> pd.DataFrame:
+    from analytics.ingest.load import load_corpus_with_report
+
+    return load_corpus_with_report([project_root / "data" / "sample"]).briefings
+
+
+def _as_one_sentence(briefings: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The first ``n`` sample texts as one briefing of one long sentence of many clauses."""
+    text = " ".join(briefings[S.TEXT].head(n)).replace(". ", ", ").replace("\n", " ")
+    return briefing_table([{S.BRIEFING_ID: "long", S.DATE: "2024-01-01", S.TEXT: text}])
+
+
+@pytest.mark.parametrize("shape", ["sample", "one-long-sentence"])
+def test_score_interactions_equals_the_reference_steps(
+    sample_briefings: pd.DataFrame, shape: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import relations_reference
+
+    from analytics.countries.mentions import extract_mentions
+
+    briefings = sample_briefings if shape == "sample" else _as_one_sentence(sample_briefings, 40)
+    mentions = extract_mentions(briefings)
+    current = score_interactions(briefings, mentions)
+    for name in REFERENCE_STEPS:
+        monkeypatch.setattr(relations_module, name, getattr(relations_reference, name))
+    reference = score_interactions(briefings, mentions)
+    assert len(current) > (400 if shape == "sample" else 100)
+    pd.testing.assert_frame_equal(current, reference)
+
+
+PARAGRAPH = (
+    "Japan condemned China's strike on Taiwan. Britain and France signed a trade "
+    "agreement. Talks continue."
+)
+
+
+def test_score_interactions_of_copies_repeats_the_paragraphs_rows(lexicon: Lexicon) -> None:
+    copies = 40
+    one = briefing_table([{S.BRIEFING_ID: "b", S.DATE: "2024-01-01", S.TEXT: PARAGRAPH}])
+    many = one.assign(**{S.TEXT: "\n\n".join([PARAGRAPH] * copies)})
+    actors = {**ACTORS, "France": ("FRA", "name")}
+    single = score_interactions(one, table_mentions(one, actors), lexicon=lexicon)
+    repeated = score_interactions(many, table_mentions(many, actors), lexicon=lexicon)
+    # Japan-China and China-Taiwan in sentence 0, Britain-France in sentence 1.
+    assert single[S.SENTENCE_INDEX].tolist() == [0, 0, 1]
+    assert len(repeated) == copies * len(single)
+    # Copy k holds sentences 3k, 3k + 1 and 3k + 2 of the section.
+    expected_index = [3 * k + i for k in range(copies) for i in single[S.SENTENCE_INDEX]]
+    assert repeated[S.SENTENCE_INDEX].tolist() == expected_index
+    tiled = pd.concat([single] * copies, ignore_index=True)
+    columns = [S.SENTENCE, S.COUNTRY_A, S.COUNTRY_B, S.SCORE, S.CLASS, S.CUES]
+    pd.testing.assert_frame_equal(repeated[columns], tiled[columns])

@@ -1,0 +1,250 @@
+"""Tests of the term counter of the topic model (``analytics.topics.features.count_terms``)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analytics import parallel
+from analytics.topics import features as topic_features
+from analytics.topics.features import (
+    count_terms,
+    count_vectorizer,
+    inverse_document_frequency,
+    tfidf,
+)
+
+# Hand-made texts covering what the token pattern must get right: digits inside words,
+# underscores, abbreviations, apostrophes, accents, non-Latin scripts, a dotted capital I
+# whose lower case grows a combining dot, and texts without any term.
+TRICKY_TEXTS = [
+    "Oil prices rose; OIL fell. Oil-rich 4th-quarter q3 results_2024",
+    "The U.S. and what's next: naïve café Zürich ÉLAN élan",
+    "Σίσυφος ΟΔΟΣ Москва москва 東京 İstanbul x y",
+    "",
+    "12 345 6.7 -- !!",
+    "foo_bar foo bar foo",
+]
+
+
+def _expected(
+    texts: Sequence[str], stop_words: Sequence[str], **bounds: int | float
+) -> tuple[np.ndarray, list[str]]:
+    vectorizer = count_vectorizer(stop_words, **bounds)
+    counts = vectorizer.fit_transform(texts)
+    return counts.toarray(), vectorizer.get_feature_names_out().tolist()
+
+
+def test_count_terms_hand_worked_counts() -> None:
+    texts = ["Oil prices rose; oil fell.", "Prices of gas", "4th gas-oil x"]
+    counts, terms = count_terms(texts, ["of"])
+    assert terms.tolist() == ["fell", "gas", "oil", "prices", "rose"]
+    assert counts.toarray().tolist() == [
+        [1, 0, 2, 1, 1],
+        [0, 1, 0, 1, 0],
+        [0, 1, 1, 0, 0],
+    ]
+    assert counts.has_sorted_indices
+
+
+@pytest.mark.parametrize(
+    ("stop_words", "bounds"),
+    [
+        ([], {}),
+        (["the", "and", "what"], {}),
+        ([], {"min_df": 2}),
+        ([], {"max_df": 0.5}),
+        (["foo"], {"min_df": 2, "max_df": 3}),
+    ],
+    ids=["plain", "stop-words", "min-df-count", "max-df-fraction", "both-bounds"],
+)
+def test_count_terms_matches_count_vectorizer(
+    stop_words: list[str], bounds: dict[str, int | float]
+) -> None:
+    # The first three texts twice: terms in 1, 2 and 4 of the 9 texts.
+    texts = TRICKY_TEXTS + TRICKY_TEXTS[:3]
+    counts, terms = count_terms(texts, stop_words, **bounds)
+    expected_counts, expected_terms = _expected(texts, stop_words, **bounds)
+    assert 0 < len(terms)
+    assert terms.tolist() == expected_terms
+    np.testing.assert_array_equal(counts.toarray(), expected_counts)
+    assert counts.dtype == np.float64
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(list("abAB zéÉ1_.'-\nΣσς東İ\u0301")), max_size=40),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_count_terms_matches_count_vectorizer_on_any_text(texts: list[str]) -> None:
+    try:
+        expected_counts, expected_terms = _expected(texts, [])
+    except ValueError:
+        with pytest.raises(ValueError, match="empty vocabulary"):
+            count_terms(texts, [])
+        return
+    counts, terms = count_terms(texts, [])
+    assert terms.tolist() == expected_terms
+    np.testing.assert_array_equal(counts.toarray(), expected_counts)
+
+
+def test_count_terms_fixed_vocabulary_keeps_column_order() -> None:
+    counts, terms = count_terms(["gas oil oil coal", "wind"], [], vocabulary=["oil", "gas", "sun"])
+    assert terms.tolist() == ["oil", "gas", "sun"]
+    assert counts.toarray().tolist() == [[2, 1, 0], [0, 0, 0]]
+
+
+@pytest.mark.parametrize(
+    ("texts", "bounds", "match"),
+    [
+        (["the and", "of"], {}, "empty vocabulary"),
+        ([], {}, "empty vocabulary"),
+        (["oil gas", "coal"], {"min_df": 2}, "no terms remain"),
+        (["oil gas", "coal"], {"min_df": 2, "max_df": 1}, "max_df corresponds to < documents"),
+    ],
+    ids=["only-stop-words", "no-texts", "min-df-too-high", "max-below-min"],
+)
+def test_count_terms_without_terms_raises(
+    texts: list[str], bounds: dict[str, int], match: str
+) -> None:
+    with pytest.raises(ValueError, match=match):
+        count_terms(texts, ["the", "and", "of"], **bounds)
+
+
+@pytest.mark.parametrize(
+    ("batch", "parallel_from"),
+    [(2, 10**9), (2, 1), (4, 1), (100, 1)],
+    ids=["small-batches", "forked-small-batches", "forked-uneven-batches", "one-batch"],
+)
+def test_count_terms_batches_and_processes_give_the_same_counts(
+    batch: int, parallel_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = TRICKY_TEXTS * 3
+    expected_counts, expected_terms = _expected(texts, ["the"], min_df=2)
+    monkeypatch.setattr(topic_features, "COUNT_BATCH", batch)
+    monkeypatch.setattr(topic_features, "PARALLEL_COUNT_FROM", parallel_from)
+    counts, terms = count_terms(texts, ["the"], min_df=2)
+    assert terms.tolist() == expected_terms
+    np.testing.assert_array_equal(counts.toarray(), expected_counts)
+    assert counts.has_sorted_indices
+
+
+def test_count_terms_does_not_fork_beside_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A server thread is running: forking could copy a lock it holds, so no process starts.
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a process pool was started beside another thread")
+
+    monkeypatch.setattr(topic_features, "COUNT_BATCH", 2)
+    monkeypatch.setattr(topic_features, "PARALLEL_COUNT_FROM", 1)
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
+    release = threading.Event()
+    server = threading.Thread(target=release.wait)
+    server.start()
+    try:
+        counts, terms = count_terms(TRICKY_TEXTS, [])
+    finally:
+        release.set()
+        server.join()
+    expected_counts, expected_terms = _expected(TRICKY_TEXTS, [])
+    assert terms.tolist() == expected_terms
+    np.testing.assert_array_equal(counts.toarray(), expected_counts)
+
+
+# -- TF-IDF weights ------------------------------------------------------------------
+
+
+def _reference_idf(counts: sp.csr_matrix) -> np.ndarray:
+    """The former hand-written smoothed IDF, kept as the reference."""
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    return np.log((1.0 + counts.shape[0]) / (1.0 + df)) + 1.0
+
+
+def _reference_tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """The former hand copy of ``TfidfTransformer(sublinear_tf=True)``, kept as the reference."""
+    weights = counts.astype(np.float64, copy=True).tocsr()
+    weights.data = 1.0 + np.log(weights.data)
+    weights = weights @ sp.diags(idf)
+    norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ weights)
+
+
+def _random_counts(seed: int) -> sp.csr_matrix:
+    """200 texts x 300 terms, 5% filled with counts 1-9, and some empty texts."""
+    rng = np.random.default_rng(seed)
+    dense = np.where(rng.random((200, 300)) < 0.05, rng.integers(1, 10, (200, 300)), 0)
+    dense[rng.choice(200, 20, replace=False)] = 0
+    return sp.csr_matrix(dense.astype(np.float64))
+
+
+def _assert_same_weights(weights: sp.csr_matrix, expected: sp.csr_matrix) -> None:
+    assert isinstance(weights, sp.csr_matrix) and weights.dtype == np.float64
+    weights, expected = weights.copy(), expected.copy()
+    weights.sort_indices()
+    expected.sort_indices()
+    np.testing.assert_array_equal(weights.indptr, expected.indptr)
+    np.testing.assert_array_equal(weights.indices, expected.indices)
+    assert np.allclose(weights.data, expected.data, rtol=1e-12, atol=0)
+
+
+def test_tfidf_hand_worked() -> None:
+    # 3 texts; "a" in 2 of them, "b" in 1. idf(a) = ln(4/3) + 1, idf(b) = ln(4/2) + 1.
+    counts = sp.csr_matrix(np.array([[1.0, 1.0], [0.0, 0.0], [2.0, 0.0]]))
+    idf = inverse_document_frequency(counts)
+    np.testing.assert_allclose(idf, [np.log(4 / 3) + 1, np.log(2) + 1])
+    weights = tfidf(counts, idf).toarray()
+    row0 = np.array([idf[0], idf[1]])  # tf 1 -> 1 + ln 1 = 1
+    np.testing.assert_allclose(weights[0], row0 / np.linalg.norm(row0))
+    np.testing.assert_array_equal(weights[1], [0.0, 0.0])  # an empty text stays zero
+    np.testing.assert_allclose(weights[2], [1.0, 0.0])  # one term: unit weight
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_tfidf_equals_former_hand_copy(seed: int) -> None:
+    counts = _random_counts(seed)
+    before = counts.copy()
+    idf = inverse_document_frequency(counts)
+    np.testing.assert_array_equal(idf, _reference_idf(counts))
+    _assert_same_weights(tfidf(counts, idf), _reference_tfidf(counts, idf))
+    # The counts are not changed in place.
+    np.testing.assert_array_equal(counts.data, before.data)
+
+
+def test_tfidf_with_idf_of_another_corpus_equals_former_hand_copy() -> None:
+    # A fitted topic model weights new texts with the idf of the texts it was fitted on.
+    idf = inverse_document_frequency(_random_counts(3))
+    new_counts = _random_counts(4)
+    _assert_same_weights(tfidf(new_counts, idf), _reference_tfidf(new_counts, idf))
+
+
+def test_tfidf_of_integer_counts_is_float() -> None:
+    counts = sp.csr_matrix(np.array([[1, 3], [0, 2]], dtype=np.int64))
+    idf = inverse_document_frequency(counts)
+    _assert_same_weights(tfidf(counts, idf), _reference_tfidf(counts, idf))
+
+
+def test_sample_topics_unchanged_by_the_library_tfidf(monkeypatch: pytest.MonkeyPatch) -> None:
+    from analytics.ingest.load import load_corpus_with_report
+    from analytics.paths import sample_corpus_dir
+    from analytics.topics import model as topics
+
+    texts = topics.briefing_text_for_topics(
+        load_corpus_with_report([sample_corpus_dir()]).briefings
+    )
+    model = topics.TopicModel().fit(texts)
+    monkeypatch.setattr(topics, "tfidf", _reference_tfidf)
+    monkeypatch.setattr(topics, "inverse_document_frequency", _reference_idf)
+    reference = topics.TopicModel().fit(texts)
+    assert model.n_topics_ == reference.n_topics_ > 1
+    np.testing.assert_array_equal(model.labels_, reference.labels_)
+    assert model.topic_labels_ == reference.topic_labels_
+    assert model.top_terms_ == reference.top_terms_

@@ -1,0 +1,82 @@
+"""The app and its store: a damaged store is named and never replaced; write failures are
+one clear message. Pages are run with AppTest as in test_pages."""
+
+from __future__ import annotations
+
+import errno
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from test_pages import navigation_pages, new_app  # noqa: F401  (autouse fixture)
+
+from analytics.pipeline import store as store_module
+from analytics.pipeline.store import ensure_store, open_store
+from analytics.ui import cache
+
+
+@pytest.fixture()
+def configured(tmp_path: Path, fixtures_dir: Path, monkeypatch) -> tuple[Path, Path]:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(fixtures_dir / "store", corpus)
+    store_dir = tmp_path / "store"
+    monkeypatch.delenv(cache.HOOK_ENV, raising=False)
+    monkeypatch.setenv("BRIEFING_ATLAS_STORE", str(store_dir))
+    monkeypatch.setenv("BRIEFING_ATLAS_CORPUS", str(corpus))
+    return corpus, store_dir
+
+
+def test_app_names_a_damaged_store_keeps_its_parts_and_rebuilds_on_request(configured) -> None:
+    corpus, store_dir = configured
+    store, _ = ensure_store([corpus], store_dir, n_topics=2)
+    meta = store.generation / "meta.json"
+    meta.write_text("{not json", encoding="utf-8")
+    parts = {p.name: p.read_bytes() for p in (store_dir / "parts").iterdir()}
+
+    app = new_app()
+    app.run()
+    assert not app.exception
+    assert [e.value for e in app.error] == [
+        f"The corpus could not be loaded: the store at {store_dir} is damaged "
+        "(gen-000001/meta.json cannot be read: Expecting property name enclosed in double "
+        "quotes: line 1 column 2 (char 1)); rebuild it with "
+        f"`python -m analytics ingest PATH... --store {store_dir} --rebuild`"
+    ]
+    assert {p.name: p.read_bytes() for p in (store_dir / "parts").iterdir()} == parts
+    assert meta.read_text(encoding="utf-8") == "{not json"
+    rebuild = [b for b in app.button if b.label.startswith("Rebuild")]
+    assert [b.label for b in rebuild] == ["Rebuild the store from the configured corpus (corpus)"]
+
+    rebuild[0].click().run()
+    assert not app.exception and not app.error
+    rebuilt = open_store(store_dir)
+    assert rebuilt.meta["n_briefings"] == 4
+    assert json.loads((rebuilt.generation / "meta.json").read_text())["paths"] == [
+        str(corpus.resolve())
+    ]
+
+
+def test_app_on_a_read_only_empty_store_folder_shows_one_error(configured, monkeypatch) -> None:
+    _, store_dir = configured
+    store_dir.mkdir()
+
+    class ReadOnlyLock:
+        """What acquiring the lock does in a folder the app may not write (root ignores modes)."""
+
+        def __init__(self, path: Path, **kwargs: object) -> None:
+            self.path = path
+
+        def acquire(self, timeout: float) -> None:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self.path))
+
+    monkeypatch.setattr(store_module, "FileLock", ReadOnlyLock)
+    app = new_app()
+    app.run()
+    assert not app.exception
+    assert [e.value for e in app.error] == [
+        f"The corpus could not be loaded: cannot write to the store at {store_dir}: "
+        "permission denied (the folder is read-only); the store was not changed"
+    ]
+    assert not [b for b in app.button if b.label.startswith("Rebuild")]
+    assert list(store_dir.iterdir()) == []

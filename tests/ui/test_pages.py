@@ -1,0 +1,442 @@
+"""AppTest of every page on the hand-built corpus (tests/ui_data.py).
+
+The corpus is served through the ``BRIEFING_ATLAS_ARTEFACTS_HOOK`` test hook (or as a
+session upload), so no store or sample corpus is needed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tomllib
+import zipfile
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit import config
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest, app_test
+from ui_data import build_artefacts
+
+from analytics.errors import InputError
+from analytics.ui import cache
+from analytics.views import core as views
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = [
+    "pages/overview.py",
+    "pages/countries.py",
+    "pages/topics.py",
+    "pages/relations.py",
+    "pages/briefings.py",
+]
+
+
+class NavigationPagesManager(PagesManager):
+    """AppTest resets ``uses_pages_directory`` before every run, so with a ``pages/``
+    folder its reruns take the legacy route and run the page script alone, without
+    the entrypoint. The running server clears the flag once ``st.navigation`` runs;
+    this does the same for tests."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+@pytest.fixture(autouse=True)
+def navigation_pages(monkeypatch) -> None:
+    monkeypatch.setattr(app_test, "PagesManager", NavigationPagesManager)
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+
+
+@pytest.fixture
+def app(monkeypatch) -> AppTest:
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts")
+    return new_app()
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """Capture the bytes of every download button, by file name."""
+    captured: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):
+        if filename and isinstance(path_or_data, bytes):
+            captured[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    return captured
+
+
+def run_page(app: AppTest, page: str) -> AppTest:
+    app.run()
+    if page != PAGES[0]:
+        app.switch_page(page).run()
+    return app
+
+
+def assert_clean(app: AppTest) -> None:
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+
+
+def metric(app: AppTest, label: str) -> str:
+    return next(m.value for m in app.metric if m.label == label)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: Path(p).stem)
+def test_page_renders_without_error(app, page):
+    run_page(app, page)
+    assert_clean(app)
+    assert app.title[0].value == Path(page).stem.capitalize()
+
+
+def test_overview_filter_change_changes_figures(app):
+    app.run()
+    assert metric(app, "Briefings") == "20"
+    app.multiselect(key="country").set_value(["JPN"]).run()
+    assert_clean(app)
+    assert metric(app, "Briefings") == "6"  # b00 b04 b07 b10 b14 b17
+    app.multiselect(key="country").set_value(["JPN", "CHN"]).run()
+    assert metric(app, "Briefings") == "12"  # either of the two: 6 + 8 - 2 together
+    app.radio(key="match").set_value("all").run()
+    assert metric(app, "Briefings") == "2"  # b07 b17
+
+
+def test_filters_persist_across_pages(app):
+    app.run()
+    app.multiselect(key="country").set_value(["TWN"]).run()
+    app.switch_page("pages/briefings.py").run()
+    assert_clean(app)
+    assert app.multiselect(key="country").value == ["TWN"]
+    table = app.dataframe[0].value
+    assert sorted(table["briefing_id"]) == ["b01", "b11"]
+
+
+def test_url_parameters_seed_filters(app):
+    app.query_params["country"] = ["Japan"]
+    app.query_params["period"] = "quarter"
+    app.query_params["dates"] = ["2026-01-05", "2026-03-31"]
+    app.run()
+    assert_clean(app)
+    assert app.multiselect(key="country").value == ["JPN"]
+    assert app.radio(key="period").value == "quarter"
+    assert metric(app, "Briefings") == "3"  # b00 b04 b07
+    assert not app.warning
+
+
+def test_unknown_url_values_are_ignored_with_a_notice(app):
+    app.query_params["country"] = ["Atlantis", "Japan"]
+    app.query_params["topic"] = ["astrology"]
+    app.query_params["dates"] = ["2026-13-45"]
+    app.query_params["period"] = "decade"
+    app.run()
+    assert_clean(app)
+    notices = " ".join(w.value for w in app.warning)
+    for word in ("'Atlantis'", "'astrology'", "'2026-13-45'", "'decade'"):
+        assert word in notices
+    assert app.multiselect(key="country").value == ["JPN"]
+    assert app.radio(key="period").value == "month"
+
+
+def test_url_date_outside_the_corpus_is_ignored_with_a_notice(app):
+    app.query_params["dates"] = ["2020-01-01", "2026-03-31"]
+    app.run()
+    assert_clean(app)
+    assert any("outside the corpus" in w.value and "'2020-01-01'" in w.value for w in app.warning)
+    assert metric(app, "Briefings") == "20"
+
+
+def test_download_carries_the_filtered_csv(app, downloads):
+    app.query_params["country"] = ["Japan"]
+    app.run()
+    name = next(n for n in downloads if n.startswith("briefings-per-month"))
+    lines = downloads[name].decode("utf-8").splitlines()
+    assert "# corpus fingerprint: ui-test-0001" in lines
+    assert "# filter countries: JPN" in lines
+    assert "# version topic_model: k=3" in lines
+    body = [line for line in lines if not line.startswith("#")]
+    # Japan: b00 (Jan), b04 (Feb), b07 (Mar), b10 (Apr), b14 (May), b17 (Jun)
+    assert body == [
+        "period,n_briefings",
+        "2026-01-01,1",
+        "2026-02-01,1",
+        "2026-03-01,1",
+        "2026-04-01,1",
+        "2026-05-01,1",
+        "2026-06-01,1",
+    ]
+
+
+def test_download_without_provenance_and_neutralised(app, downloads):
+    app.run()
+    app.toggle(key="csv_provenance").set_value(False).run()
+    app.switch_page("pages/briefings.py").run()
+    data = downloads[next(n for n in downloads if n.startswith("briefings_"))].decode("utf-8")
+    assert not data.startswith("#")
+    assert "'=HYPERLINK" in data and "\n=HYPERLINK" not in data
+    assert len(data.strip().splitlines()) == 21  # header + every briefing
+
+
+def test_reader_shows_markup_as_literal_text(app):
+    run_page(app, "pages/briefings.py")
+    app.selectbox(key="reader_id").set_value("b07").run()
+    assert_clean(app)
+    html_bodies = " ".join(h.proto.body for h in app.get("html"))
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html_bodies
+    assert "<script>" not in html_bodies
+    assert "**not bold** # not a heading" in html_bodies  # st.html: no Markdown
+    assert "=HYPERLINK(&quot;http://x&quot;) &lt;b&gt;bold&lt;/b&gt;" in html_bodies
+
+
+def test_reader_pages_a_long_briefing(monkeypatch):
+    from ui_data import LONG_PARAGRAPHS
+
+    from analytics.views.core import READER_PAGE_CHARS
+
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_long_artefacts")
+    app = run_page(new_app(), "pages/briefings.py")
+    assert_clean(app)
+    assert app.selectbox(key="reader_id").value == "b20"
+
+    def shown_text() -> str:
+        return " ".join(h.proto.body for h in app.get("html"))
+
+    def paragraphs(html: str) -> list[int]:
+        return [int(n) for n in re.findall(r"Paragraph (\d+):", html)]
+
+    first = shown_text()
+    # One page of the ~700 kB text (with its highlight markup), never the whole text:
+    # paragraphs are 34 to 38 characters long with the break between them.
+    assert len(first) < 5 * READER_PAGE_CHARS
+    assert paragraphs(first) == list(range(len(paragraphs(first))))
+    assert READER_PAGE_CHARS // 40 < len(paragraphs(first)) <= READER_PAGE_CHARS // 34
+    assert "Paragraph 0: " in first and "Paragraph 1000: " not in first
+    picker = app.number_input(key="reader_page-b20")
+    assert picker.value == 1 and picker.max > 20
+    picker.increment().run()
+    assert_clean(app)
+    second = paragraphs(shown_text())
+    assert len(shown_text()) < 5 * READER_PAGE_CHARS
+    # The second page goes on where the first stopped.
+    assert second[0] == paragraphs(first)[-1] + 1 < LONG_PARAGRAPHS
+    assert second == list(range(second[0], second[0] + len(second)))
+
+
+def test_relations_page_follows_section_filter(app):
+    run_page(app, "pages/relations.py")
+    assert_clean(app)
+    app.selectbox(key="section").set_value("importance").run()
+    assert_clean(app)
+    assert app.multiselect(key="relation_pairs").options == []
+
+
+def test_uploaded_corpus_is_used_for_this_session(monkeypatch):
+    monkeypatch.delenv(cache.HOOK_ENV, raising=False)
+    app = new_app()
+    app.session_state[cache.UPLOAD_KEY] = build_artefacts()
+    app.run()
+    assert_clean(app)
+    assert metric(app, "Briefings") == "20"
+    assert app.radio(key=cache.SOURCE_KEY).value == cache.UPLOADED
+
+
+UPLOADS = Path(__file__).resolve().parents[1] / "fixtures" / "ui" / "upload"
+
+
+def zipped(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_upload_zip_is_processed_for_this_session(app):
+    files = {path.name: path.read_bytes() for path in sorted(UPLOADS.glob("*.txt"))}
+    app.run()
+    app.get("file_uploader")[0].set_value(("briefings.zip", zipped(files), "application/zip")).run()
+    app.button[0].click().run()
+    assert_clean(app)
+    assert any("Loaded 6 briefings" in s.value for s in app.success)
+    assert app.radio(key=cache.SOURCE_KEY).value == cache.UPLOADED
+    assert metric(app, "Briefings") == "6"
+    # Another browser session does not see this upload.
+    other = new_app()
+    other.run()
+    assert metric(other, "Briefings") == "20"
+
+
+def test_upload_refuses_a_zip_escaping_its_folder(app):
+    app.run()
+    app.get("file_uploader")[0].set_value(
+        ("evil.zip", zipped({"../evil.txt": b"What's Happening?\nx"}), "application/zip")
+    ).run()
+    app.button[0].click().run()
+    assert not app.exception
+    assert any("must not contain '..'" in e.value for e in app.error)
+    assert metric(app, "Briefings") == "20"  # still the bundled corpus
+
+
+def test_upload_error_raised_in_the_worker_is_one_message(app):
+    app.run()
+    app.get("file_uploader")[0].set_value(("blank.txt", b"   \n", "text/plain")).run()
+    app.button[0].click().run()
+    assert not app.exception
+    (error,) = app.error
+    # Loading runs in the worker process: its EmptyCorpusError arrives as its message.
+    assert error.value.startswith("Your upload could not be used: no briefing could be loaded")
+    assert "Traceback" not in error.value and 'File "' not in error.value
+    assert metric(app, "Briefings") == "20"  # still the bundled corpus
+
+
+def test_two_sessions_uploading_different_corpora_each_see_their_own(app):
+    files = sorted(UPLOADS.glob("*.txt"))
+    first = {path.name: path.read_bytes() for path in files[:2]}
+    second = {path.name: path.read_bytes() for path in files[2:]}
+    other = new_app()
+    for session, entries in ((app, first), (other, second)):
+        session.run()
+        upload = ("briefings.zip", zipped(entries), "application/zip")
+        session.get("file_uploader")[0].set_value(upload).run()
+    # Both uploads are processed before either session looks again.
+    app.button[0].click().run()
+    other.button[0].click().run()
+    assert_clean(app)
+    assert_clean(other)
+    assert metric(app, "Briefings") == "2"
+    assert metric(other, "Briefings") == "4"
+    app.run()
+    other.run()
+    assert metric(app, "Briefings") == "2"
+    assert metric(other, "Briefings") == "4"
+    app.switch_page("pages/briefings.py").run()
+    titles = set(app.dataframe[0].value["title"])
+    assert len(titles) == 2
+    third = new_app()
+    third.run()
+    assert metric(third, "Briefings") == "20"  # a new session sees the bundled corpus
+
+
+def fail_with(error: Exception):
+    """A stand-in for a core function that raises ``error``."""
+
+    def core_function(*args, **kwargs):
+        raise error
+
+    return core_function
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (
+            PermissionError(13, "Permission denied", "/srv/atlas/store/gen-7/meta.json"),
+            "The Overview page stopped on an unexpected error (PermissionError)",
+        ),
+        (
+            InputError("period must be one of day, week, month; got 'decade'"),
+            "Overview: period must be one of day, week, month; got 'decade'",
+        ),
+    ],
+    ids=["unexpected", "analytics-error"],
+)
+def test_page_error_shows_one_line_without_traceback(app, monkeypatch, error, shown):
+    monkeypatch.setattr(views, "briefing_volume", fail_with(error))
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert len(app.error) == 1
+    message = app.error[0].value
+    assert message.startswith(shown)
+    assert "/srv" not in message and "Traceback" not in message
+    assert metric(app, "Briefings") == "20"  # what the page drew before the error stays
+
+
+def project_client_config() -> dict:
+    with (ROOT / ".streamlit" / "config.toml").open("rb") as handle:
+        return dict(tomllib.load(handle)["client"])
+
+
+@pytest.fixture
+def project_config() -> Iterator[None]:
+    """Apply the project's ``[client]`` settings, as ``streamlit run`` does, then restore."""
+    settings = project_client_config()
+    previous = {name: config.get_option(f"client.{name}") for name in settings}
+    for name, value in settings.items():
+        config.set_option(f"client.{name}", value)
+    yield
+    for name, value in previous.items():
+        config.set_option(f"client.{name}", value)
+
+
+def test_config_hides_error_details_and_table_toolbar_downloads():
+    client = project_client_config()
+    # "type": an uncaught error shows its type only (no message, traceback or path).
+    assert client["showErrorDetails"] == "type"
+    # The toolbar's own "Download as CSV" writes =HYPERLINK(...) cells unneutralised.
+    assert client["disableDataExport"] is True
+
+
+def test_uncaught_error_outside_a_page_shows_no_traceback(app, monkeypatch, project_config):
+    monkeypatch.setattr(cache, "corpus_extras", fail_with(OSError("disk error at /srv/atlas")))
+    app.run()
+    assert len(app.exception) == 1
+    shown = app.exception[0]
+    assert shown.stack_trace == []
+    assert "/srv" not in shown.message
+
+
+def test_upload_with_a_wider_range_resets_the_date_filter(app, downloads):
+    # The bundled test corpus runs from 2026-01-05 to 2026-06-25; the upload reaches
+    # beyond it on both sides, and only two of its six briefings fall inside it.
+    texts = sorted(UPLOADS.glob("*.txt"))
+    days = ["2025-06-01", "2025-11-15", "2026-02-01", "2026-04-10", "2026-08-30", "2026-09-09"]
+    files = {
+        f"{day}_{path.name[11:]}": path.read_bytes() for day, path in zip(days, texts, strict=True)
+    }
+    app.run()
+    assert app.date_input(key="dates").value == (date(2026, 1, 5), date(2026, 6, 25))
+    upload = ("briefings.zip", zipped(files), "application/zip")
+    app.get("file_uploader")[0].set_value(upload).run()
+    downloads.clear()
+    app.button[0].click().run()
+    assert not app.exception
+    assert any("Loaded 6 briefings" in s.value for s in app.success)
+    assert metric(app, "Briefings") == "6"
+    assert app.date_input(key="dates").value == (date(2025, 6, 1), date(2026, 9, 9))
+    assert any("2025-06-01 to 2026-09-09" in i.value for i in app.info)
+    provenance = downloads[next(n for n in downloads if n.startswith("briefings-per-month"))]
+    header = [line for line in provenance.decode("utf-8").splitlines() if line.startswith("#")]
+    # The upload's own range, not the stale one of the bundled corpus.
+    assert [line for line in header if line.startswith("# filter")] == [
+        "# filter end: 2026-09-09",
+        "# filter start: 2025-06-01",
+    ]
+    # Back to the bundled corpus: its own whole range again.
+    app.radio(key=cache.SOURCE_KEY).set_value(cache.SAMPLE).run()
+    assert not app.exception
+    assert metric(app, "Briefings") == "20"
+    assert app.date_input(key="dates").value == (date(2026, 1, 5), date(2026, 6, 25))
+
+
+def test_upload_drops_filter_values_it_does_not_have_with_a_notice(app):
+    app.run()
+    app.multiselect(key="country").set_value(["TWN", "JPN"]).run()
+    app.multiselect(key="topic").set_value([0]).run()
+    files = {path.name: path.read_bytes() for path in sorted(UPLOADS.glob("*.txt"))}
+    app.get("file_uploader")[0].set_value(("b.zip", zipped(files), "application/zip")).run()
+    app.button[0].click().run()
+    assert not app.exception
+    assert app.multiselect(key="country").value == ["JPN"]  # Taiwan is not in the upload
+    assert app.multiselect(key="topic").value == []
+    notice = " ".join(i.value for i in app.info)
+    assert "Dropped filter values it does not have: countries 'TWN'; topics (1 chosen" in notice
+    assert metric(app, "Briefings") == "1"  # the upload's one briefing naming Japan

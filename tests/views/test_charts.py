@@ -1,0 +1,195 @@
+"""Tests for analytics.views.charts: titles, labels, names in hover text, empty states."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+from ui_data import build_artefacts
+
+from analytics import schema as S
+from analytics.views import charts as charts
+from analytics.views import core as views
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return build_artefacts()
+
+
+@pytest.fixture(scope="module")
+def names(corpus):
+    return views.country_names(corpus)
+
+
+def build_all(corpus, names) -> dict[str, go.Figure]:
+    totals = views.country_totals(corpus.countries)
+    return {
+        "volume": charts.volume_chart(views.briefing_volume(corpus.briefings, "month")),
+        "attention": charts.attention_chart(
+            views.country_attention(corpus.countries, corpus.briefings, ["USA", "JPN"], "month")
+        ),
+        "map": charts.country_map(totals),
+        "top": charts.top_countries_chart(totals),
+        "comention": charts.network_chart(views.comention_edges(corpus.countries), names),
+        "shares": charts.topic_shares_chart(views.topic_shares(corpus.topics, "month")),
+        "heatmap": charts.heatmap_chart(
+            views.topic_country_matrix(corpus.topics, corpus.countries),
+            x=S.COUNTRY,
+            y=S.TOPIC_LABEL,
+            z=S.N_BRIEFINGS,
+            title="Topics by country",
+            x_title="Country",
+            y_title="Topic",
+            z_title="Briefings",
+        ),
+        "relations": charts.relation_chart(
+            views.relation_timeline(
+                corpus.interactions, corpus.briefings, [("CHN", "USA")], "month"
+            ),
+            names,
+        ),
+        "matrix": charts.pair_matrix_chart(
+            views.named_matrix(views.pair_matrix(corpus.interactions), names)
+        ),
+        "network": charts.network_chart(
+            views.top_pairs(corpus.interactions), names, weight=S.N_INTERACTIONS, colour=S.NET
+        ),
+    }
+
+
+def test_every_builder_titles_and_draws_data(corpus, names):
+    for name, fig in build_all(corpus, names).items():
+        assert isinstance(fig, go.Figure), name
+        assert fig.layout.title.text, name
+        assert len(fig.data) > 0, name
+        assert not fig.layout.annotations or name == "relations", name
+
+
+@pytest.mark.parametrize(
+    "builder",
+    [
+        lambda: charts.volume_chart(pd.DataFrame({S.PERIOD: [], S.N_BRIEFINGS: []})),
+        lambda: charts.attention_chart(pd.DataFrame()),
+        lambda: charts.country_map(pd.DataFrame()),
+        lambda: charts.top_countries_chart(pd.DataFrame()),
+        lambda: charts.network_chart(pd.DataFrame()),
+        lambda: charts.topic_shares_chart(pd.DataFrame()),
+        lambda: charts.heatmap_chart(
+            pd.DataFrame(), x="a", y="b", z="c", title="t", x_title="a", y_title="b", z_title="c"
+        ),
+        lambda: charts.relation_chart(pd.DataFrame()),
+        lambda: charts.pair_matrix_chart(pd.DataFrame()),
+    ],
+    ids=[
+        "volume",
+        "attention",
+        "map",
+        "top",
+        "network",
+        "shares",
+        "heatmap",
+        "relations",
+        "matrix",
+    ],
+)
+def test_builders_show_a_message_when_empty(builder):
+    fig = builder()
+    assert fig.layout.title.text
+    assert len(fig.data) == 0
+    assert fig.layout.annotations[0].text  # says why nothing is drawn
+
+
+def test_attention_chart_names_countries_and_units(corpus):
+    attention = views.country_attention(corpus.countries, corpus.briefings, ["USA"], "month")
+    count = charts.attention_chart(attention, "count")
+    share = charts.attention_chart(attention, "share")
+    assert count.data[0].name == "United States"
+    assert count.layout.yaxis.title.text == "Briefings (count)"
+    assert share.layout.yaxis.title.text == "Share of briefings (%)"
+    # Jan 2026: 1 of 3 briefings names the United States -> 33.3 %
+    assert share.data[0].y[0] == pytest.approx(100 / 3)
+
+
+def test_country_map_uses_iso3_and_names_in_hover(corpus):
+    fig = charts.country_map(views.country_totals(corpus.countries))
+    trace = fig.data[0]
+    assert trace.locationmode == "ISO-3"
+    assert "United States" in list(trace.text)
+    assert "%{text}" in trace.hovertemplate
+
+
+def test_net_colours_diverge_around_zero(corpus, names):
+    network = charts.network_chart(
+        views.top_pairs(corpus.interactions), names, weight=S.N_INTERACTIONS, colour=S.NET
+    )
+    pairs = network.data[-2]
+    assert pairs.marker.cmid == 0 and pairs.marker.cmin == -1 and pairs.marker.cmax == 1
+    assert pairs.marker.colorscale[0][1] != pairs.marker.colorscale[-1][1]
+    assert ["CHN", "USA"] in [list(c) for c in pairs.customdata]
+    assert any("China – United States" in text for text in pairs.hovertext)
+
+
+def test_relation_chart_separates_expected_sentences(corpus, names):
+    timeline = views.relation_timeline(
+        corpus.interactions, corpus.briefings, [("CHN", "USA")], "month"
+    )
+    fig = charts.relation_chart(timeline, names)
+    lines = [t for t in fig.data if isinstance(t, go.Scatter)]
+    assert [t.name for t in lines] == ["China – United States", "China – United States (expected)"]
+    assert lines[1].line.dash == "dot"
+    assert list(lines[0].customdata[0][:2]) == ["CHN", "USA"]
+
+
+def test_pair_matrix_chart_cells_carry_pairs(corpus, names):
+    matrix = views.named_matrix(views.pair_matrix(corpus.interactions), names)
+    fig = charts.pair_matrix_chart(matrix)
+    cells = fig.data[0]
+    assert "China" in list(cells.y)
+    assert {tuple(c[:2]) for c in cells.customdata} >= {("CHN", "USA"), ("USA", "CHN")}
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [([-0.4, 0.2], 1.0), ([-6.5, 3.0], 7.0), ([float("nan"), 2.0], 2.0), ([], 1.0)],
+    ids=["within-one", "lexicon-weights", "ignores-nan", "empty"],
+)
+def test_net_limit_is_symmetric_and_at_least_one(values, expected):
+    assert charts.net_limit(values) == expected
+
+
+def test_network_scale_follows_score_range(names):
+    edges = pd.DataFrame(
+        {
+            S.COUNTRY_A: ["CHN", "JPN"],
+            S.COUNTRY_B: ["USA", "USA"],
+            S.N_INTERACTIONS: [5, 2],
+            S.NET: [-6.0, 2.5],
+        }
+    )
+    fig = charts.network_chart(edges, names, weight=S.N_INTERACTIONS, colour=S.NET)
+    marker = fig.data[-2].marker
+    assert (marker.cmin, marker.cmid, marker.cmax) == (-6.0, 0, 6.0)
+
+
+def test_builders_write_only_valid_properties(corpus, names):
+    # Figures are built without plotly's validation; validating them afterwards
+    # must accept every property and give the same figure.
+    for name, fig in build_all(corpus, names).items():
+        checked = go.Figure(fig.to_dict())
+        # NaN is read as text so that equal figures compare equal.
+        assert json.loads(pio.to_json(checked), parse_constant=str) == json.loads(
+            pio.to_json(fig), parse_constant=str
+        ), name
+
+
+def test_net_scale_runs_from_red_tension_to_blue_alliance(corpus, names):
+    network = charts.network_chart(
+        views.top_pairs(corpus.interactions), names, weight=S.N_INTERACTIONS, colour=S.NET
+    )
+    scale = [list(step) for step in network.data[-2].marker.colorscale]
+    assert scale[0] == [0.0, "rgb(103,0,31)"]
+    assert scale[-1] == [1.0, "rgb(5,48,97)"]

@@ -1,0 +1,300 @@
+"""Tests for analytics.views.filters on the hand-built corpus (ids b00..b19, one every 9 days).
+
+Plan of briefing i (i % 10): 0 USA-JPN trade, 1 CHN-TWN security, 2 RUS-UKR security,
+3 USA-CHN trade, 4 JPN-KOR security, 5 DEU-RUS energy, 6 USA-KOR security,
+7 CHN-JPN security, 8 UKR-DEU energy, 9 USA-CHN trade. Sources alternate by plan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from ui_data import build_artefacts
+
+from analytics import schema as S
+from analytics.errors import InputError
+from analytics.views.filters import (
+    FilteredCorpus,
+    FilterOptions,
+    Filters,
+    LazyLookups,
+    apply_filters,
+    carry_selection,
+    filter_options,
+    index_corpus,
+    select_briefing_ids,
+    split_known,
+)
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return build_artefacts()
+
+
+def ids(*numbers: int) -> list[str]:
+    return [f"b{n:02d}" for n in numbers]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(), ids(*range(20))),
+        (Filters(countries=("USA",)), ids(0, 3, 6, 9, 10, 13, 16, 19)),
+        (Filters(countries=("USA", "CHN"), country_match="all"), ids(3, 9, 13, 19)),
+        (Filters(countries=("TWN", "KOR")), ids(1, 4, 6, 11, 14, 16)),
+        (Filters(countries=("TWN", "KOR"), country_match="all"), []),
+        (Filters(start=date(2026, 2, 1), end=date(2026, 2, 28)), ids(3, 4, 5, 6)),
+        (Filters(start=date(2026, 2, 1), end=date(2026, 2, 28), sources=("Wire",)), ids(3, 5)),
+        (Filters(end=date(2026, 1, 14)), ids(0, 1)),
+        (Filters(start=date(2026, 6, 25)), ids(19)),
+        (Filters(topics=(2,)), ids(5, 8, 15, 18)),
+        (Filters(topics=(0,), countries=("JPN",)), ids(0, 10)),
+        (Filters(search="sanctions"), ids(9, 19)),
+        (Filters(search="SANCTIONS   china"), ids(9, 19)),
+        (Filters(search="sanctions japan"), []),
+        (Filters(search="<script>"), ids(7)),
+    ],
+    ids=[
+        "default-keeps-all",
+        "one-country",
+        "all-of-two-countries",
+        "any-of-two-countries",
+        "all-of-two-never-together",
+        "date-range-inclusive",
+        "dates-and-source",
+        "end-only",
+        "start-only",
+        "topic",
+        "topic-and-country",
+        "search-word",
+        "search-words-any-case",
+        "search-words-must-all-match",
+        "search-is-literal-not-regex",
+    ],
+)
+def test_select_briefing_ids_keeps_expected(corpus, filters, expected):
+    assert list(select_briefing_ids(corpus, filters)) == expected
+
+
+def test_apply_filters_restricts_every_table_by_id(corpus):
+    view = apply_filters(corpus, Filters(countries=("USA", "CHN"), country_match="all"))
+    expected = set(ids(3, 9, 13, 19))
+    for name in ("briefings", "mentions", "countries", "topics", "interactions"):
+        assert set(getattr(view, name)[S.BRIEFING_ID]) == expected, name
+    assert view.fingerprint == corpus.fingerprint
+    assert view.report.equals(corpus.report)
+
+
+def test_apply_filters_without_selection_returns_the_corpus(corpus):
+    assert apply_filters(corpus, Filters(period="week")) is corpus
+
+
+def test_apply_filters_reuses_a_prepared_index(corpus):
+    index = index_corpus(corpus)
+    chosen = Filters(countries=("KOR",), section=S.HAPPENING, search="alliance")
+    with_index = apply_filters(corpus, chosen, index)
+    without = apply_filters(corpus, chosen)
+    assert list(with_index.briefings[S.BRIEFING_ID]) == ids(6, 16)
+    for name in ("briefings", "mentions", "countries", "topics", "interactions"):
+        pd.testing.assert_frame_equal(getattr(with_index, name), getattr(without, name))
+
+
+def test_apply_filters_recounts_topic_sizes(corpus):
+    view = apply_filters(corpus, Filters(countries=("USA",)))
+    sizes = dict(
+        zip(view.topic_summary[S.TOPIC_ID], view.topic_summary[S.N_BRIEFINGS], strict=True)
+    )
+    assert sizes == {0: 6, 1: 2, 2: 0}
+
+
+def test_apply_filters_section_restricts_mentions_interactions_and_countries(corpus):
+    view = apply_filters(corpus, Filters(section=S.IMPORTANCE))
+    assert set(view.mentions[S.SECTION]) == {S.IMPORTANCE}
+    assert view.interactions.empty  # interactions are only in "happening" and "next"
+    first = view.countries[view.countries[S.BRIEFING_ID] == "b00"]
+    assert list(first[S.ISO3]) == ["USA"]  # "Markets in United States watched closely."
+    assert "b07" not in set(view.countries[S.BRIEFING_ID])  # its importance names no country
+    assert len(view.briefings) == 20
+
+
+def test_apply_filters_section_next_keeps_forward_looking(corpus):
+    view = apply_filters(corpus, Filters(section=S.NEXT))
+    assert len(view.interactions) == 20
+    assert view.interactions[S.FORWARD_LOOKING].all()
+
+
+def test_apply_filters_does_not_mutate_input(corpus):
+    before = {f.name: getattr(corpus, f.name) for f in dataclasses.fields(corpus)}
+    copies = {k: v.copy() for k, v in before.items() if isinstance(v, pd.DataFrame)}
+    apply_filters(corpus, Filters(countries=("JPN",), section=S.NEXT, search="japan"))
+    for name, frame in copies.items():
+        pd.testing.assert_frame_equal(getattr(corpus, name), frame)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"country_match": "most"}, r"country_match must be one of any, all; got 'most'"),
+        ({"period": "year"}, r"period must be one of week, month, quarter; got 'year'"),
+        ({"section": "summary"}, r"section must be one of .*; got 'summary'"),
+        (
+            {"start": date(2026, 3, 1), "end": date(2026, 2, 1)},
+            r"start must not be after end; got start=",
+        ),
+    ],
+    ids=["match", "period", "section", "reversed-dates"],
+)
+def test_filters_rejects_bad_values(kwargs, message):
+    with pytest.raises(InputError, match=message):
+        Filters(**kwargs)
+
+
+def test_filters_describe_lists_only_changed_settings():
+    described = Filters(countries=("USA", "JPN"), period="week").describe()
+    assert described == {"countries": "USA, JPN", "period": "week"}
+    assert Filters().describe() == {}
+
+
+def test_filter_options_lists_corpus_choices(corpus):
+    options = filter_options(corpus)
+    assert options.first_day == date(2026, 1, 5)
+    assert options.last_day == date(2026, 6, 25)
+    assert options.sources == ("Atlas Daily", "Wire")
+    assert list(options.countries) == ["CHN", "USA", "JPN", "DEU", "RUS", "KOR", "UKR", "TWN"]
+    assert options.topics == {0: "trade & tariffs", 1: "security & defence", 2: "energy"}
+    assert options.sections == (S.HAPPENING, S.IMPORTANCE, S.NEXT)
+
+
+@pytest.mark.parametrize(
+    ("values", "known", "expected"),
+    [
+        (["USA", "XXX", "JPN"], ["JPN", "USA"], (["USA", "JPN"], ["XXX"])),
+        ([], ["JPN"], ([], [])),
+        (["a"], [], ([], ["a"])),
+    ],
+    ids=["mixed", "empty", "nothing-known"],
+)
+def test_split_known_separates_unknown(values, known, expected):
+    assert split_known(values, known) == expected
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        Filters(countries=("USA",)),
+        Filters(countries=("USA", "CHN"), country_match="all", section=S.NEXT),
+        Filters(topics=(1,), search="japan"),
+        Filters(section=S.IMPORTANCE),
+    ],
+    ids=["country", "all-countries-and-section", "topic-and-search", "section"],
+)
+def test_filtered_corpus_tables_match_apply_filters(corpus, chosen):
+    lazy = FilteredCorpus(corpus, chosen)
+    eager = apply_filters(corpus, chosen)
+    for name in ("briefings", "mentions", "countries", "topics", "topic_summary", "interactions"):
+        pd.testing.assert_frame_equal(getattr(lazy, name), getattr(eager, name), obj=name)
+    assert list(lazy.headers.columns) == [S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE]
+    assert list(lazy.headers[S.BRIEFING_ID]) == list(eager.briefings[S.BRIEFING_ID])
+
+
+def test_filtered_corpus_codes_point_at_the_rows(corpus):
+    lazy = FilteredCorpus(corpus, Filters(countries=("KOR",)))
+    codes = lazy.codes("countries")
+    ids = corpus.briefings[S.BRIEFING_ID].to_numpy()[codes.briefing]
+    assert list(ids) == list(lazy.countries[S.BRIEFING_ID])
+    assert list(codes.iso3s[codes.country]) == list(lazy.countries[S.ISO3])
+    pairs = lazy.codes("interactions")
+    assert list(pairs.iso3s[pairs.country]) == list(lazy.interactions[S.COUNTRY_A])
+    assert list(pairs.iso3s[pairs.partner]) == list(lazy.interactions[S.COUNTRY_B])
+
+
+@pytest.mark.parametrize(
+    ("chosen", "everything", "untouched"),
+    [
+        (Filters(), True, True),
+        (Filters(start=date(2026, 1, 5), end=date(2026, 6, 25)), True, False),
+        (Filters(start=date(2026, 1, 6)), False, False),
+        (Filters(section=S.NEXT), False, False),
+    ],
+    ids=["no-filter", "dates-span-the-corpus", "first-day-left-out", "section"],
+)
+def test_filtered_corpus_knows_when_it_keeps_everything(corpus, chosen, everything, untouched):
+    lazy = FilteredCorpus(corpus, chosen)
+    assert (lazy.everything, lazy.untouched) == (everything, untouched)
+
+
+def test_filtered_corpus_only_briefing_keeps_the_section(corpus):
+    one = FilteredCorpus(corpus, Filters(section=S.HAPPENING)).only_briefing("b03")
+    assert list(one.briefings[S.BRIEFING_ID]) == ["b03"]
+    assert set(one.mentions[S.BRIEFING_ID]) == {"b03"}
+    assert set(one.mentions[S.SECTION]) == {S.HAPPENING}
+    assert set(one.interactions[S.SECTION]) == {S.HAPPENING}
+    outside = FilteredCorpus(corpus, Filters(countries=("RUS",))).only_briefing("b03")
+    assert outside.briefings.empty and outside.mentions.empty
+
+
+def test_filtered_corpus_never_builds_the_search_text_without_search(corpus):
+    index = index_corpus(corpus)
+    FilteredCorpus(corpus, Filters(countries=("USA",)), index).briefings  # noqa: B018
+    assert "haystack" not in index.__dict__
+    FilteredCorpus(corpus, Filters(search="tariffs"), index).briefings  # noqa: B018
+    assert "haystack" in index.__dict__
+
+
+def test_lazy_lookups_build_each_array_once_on_first_use():
+    calls: list[str] = []
+
+    def build() -> np.ndarray:
+        calls.append("a")
+        return np.arange(3)
+
+    lookups = LazyLookups({"a": build})
+    assert "a" in lookups and "b" not in lookups and not calls
+    assert lookups["a"].tolist() == [0, 1, 2]
+    assert lookups.get("a") is lookups["a"]
+    assert calls == ["a"]
+    assert (list(lookups), len(lookups)) == (["a"], 1)
+    with pytest.raises(KeyError, match="b"):
+        lookups["b"]
+
+
+NEW_CORPUS = FilterOptions(
+    first_day=date(2025, 6, 1),
+    last_day=date(2026, 9, 9),
+    countries={"JPN": "Japan", "KOR": "South Korea"},
+    topics={0: "ports", 1: "trade"},
+    sources=("Wire",),
+    sections=(S.HAPPENING,),
+)
+
+
+@pytest.mark.parametrize(
+    ("chosen", "countries", "sources", "section", "dropped"),
+    [
+        ({}, (), (), None, ()),
+        ({"countries": ["KOR", "TWN", "JPN"]}, ("KOR", "JPN"), (), None, ("countries 'TWN'",)),
+        (
+            {"topics": [0, 3], "sources": ["Atlas Daily", "Wire"]},
+            (),
+            ("Wire",),
+            None,
+            ("topics (2 chosen; each corpus has its own)", "sources 'Atlas Daily'"),
+        ),
+        ({"section": S.HAPPENING}, (), (), S.HAPPENING, ()),
+        ({"section": S.NEXT}, (), (), None, (f"section {S.NEXT!r}",)),
+    ],
+    ids=["nothing-chosen", "unknown-country", "topics-and-source", "section-kept", "section-lost"],
+)
+def test_carry_selection_keeps_what_the_new_corpus_has(
+    chosen, countries, sources, section, dropped
+):
+    carried = carry_selection(NEW_CORPUS, **chosen)
+    assert carried.countries == countries
+    assert carried.sources == sources
+    assert carried.section == section
+    assert carried.dropped == dropped

@@ -1,0 +1,560 @@
+"""Tests for analytics.views.core on the hand-built corpus (see tests/ui_data.py).
+
+Months: Jan b00-b02, Feb b03-b06, Mar b07-b09, Apr b10-b12, May b13-b16, Jun b17-b19.
+The United States is in b00, b03, b06, b09, b10, b13, b16, b19; China and the United
+States meet in b03, b09, b13, b19 (scores -0.6, -0.8, -0.6, -0.8, each with an
+expected "respond" sentence at -0.2).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from ui_data import build_artefacts
+
+from analytics import schema as S
+from analytics.artefacts import Artefacts
+from analytics.errors import InputError
+from analytics.relations.scoring import pair_summary, relations_over_time
+from analytics.timeseries import period_start
+from analytics.views import core as views
+from analytics.views.filters import FilteredCorpus, Filters
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return build_artefacts()
+
+
+@pytest.mark.parametrize("freq", ["day", "week", "month", "quarter"])
+def test_period_of_matches_period_start(freq):
+    dates = pd.Series(
+        pd.to_datetime(
+            [
+                "2026-01-01T23:30:00Z",
+                "2025-12-29T00:00:00Z",
+                "2026-03-31T12:00:00Z",
+                None,
+                "1969-12-31T10:00:00Z",
+                "2024-02-29T05:00:00Z",
+                "2026-11-29T08:00:00Z",
+            ],
+            utc=True,
+        ),
+        index=[10, 11, 12, 13, 14, 15, 16],
+    )
+    expected = period_start(dates, freq)
+    got = views.period_of(dates, freq)
+    assert list(got.index) == list(dates.index)
+    pd.testing.assert_series_equal(got, expected, check_names=False)
+
+
+def test_briefing_volume_counts_each_month(corpus):
+    volume = views.briefing_volume(corpus.briefings, "month")
+    assert list(volume[S.N_BRIEFINGS]) == [3, 4, 3, 3, 4, 3]
+    assert volume[S.PERIOD].iloc[0] == pd.Timestamp("2026-01-01")
+
+
+def test_corpus_figures_and_skipped_inputs(corpus):
+    figures = views.corpus_figures(corpus)
+    assert (figures.n_briefings, figures.n_countries, figures.n_topics) == (20, 8, 3)
+    assert (figures.n_skipped, figures.n_duplicates) == (1, 0)
+    skipped = views.skipped_inputs(corpus.report)
+    assert list(skipped["file"]) == ["sample/notes.pdf"]
+    assert "unsupported" in skipped["reason"].iloc[0]
+
+
+def test_country_attention_counts_and_shares(corpus):
+    attention = views.country_attention(corpus.countries, corpus.briefings, ["USA"], "month")
+    assert list(attention[S.N_BRIEFINGS]) == [1, 2, 1, 1, 2, 1]
+    assert list(attention["share"]) == pytest.approx([1 / 3, 2 / 4, 1 / 3, 1 / 3, 2 / 4, 1 / 3])
+    assert set(attention[S.COUNTRY]) == {"United States"}
+
+
+def test_country_totals_ranks_by_briefings(corpus):
+    totals = views.country_totals(corpus.countries, limit=3)
+    assert list(totals[S.ISO3]) == ["CHN", "USA", "JPN"]
+    assert list(totals[S.N_BRIEFINGS]) == [8, 8, 6]
+
+
+def test_comention_edges_strongest_first(corpus):
+    edges = views.comention_edges(corpus.countries, limit=2)
+    assert edges.iloc[0].to_dict() == {S.COUNTRY_A: "CHN", S.COUNTRY_B: "USA", S.N_BRIEFINGS: 4}
+
+
+def test_among_leading_countries_drops_peripheral_edges():
+    edges = pd.DataFrame(
+        {
+            S.COUNTRY_A: ["AAA", "AAA", "BBB", "CCC"],
+            S.COUNTRY_B: ["BBB", "CCC", "CCC", "DDD"],
+            S.N_BRIEFINGS: [5, 4, 3, 1],
+        }
+    )
+    # involvement: AAA 9, BBB 8, CCC 8, DDD 1 -> the top three keep three edges
+    kept = views.among_leading_countries(edges, countries=3)
+    assert list(zip(kept[S.COUNTRY_A], kept[S.COUNTRY_B], strict=True)) == [
+        ("AAA", "BBB"),
+        ("AAA", "CCC"),
+        ("BBB", "CCC"),
+    ]
+    assert len(views.among_leading_countries(edges, countries=3, limit=2)) == 2
+
+
+def test_topic_shares_sum_to_one_per_period(corpus):
+    shares = views.topic_shares(corpus.topics, "quarter")
+    totals = shares.groupby(S.PERIOD)["share"].sum()
+    assert list(totals) == pytest.approx([1.0, 1.0])
+    first = shares[(shares[S.TOPIC_ID] == 1) & (shares[S.PERIOD] == pd.Timestamp("2026-01-01"))]
+    assert first["share"].iloc[0] == pytest.approx(5 / 10)  # b01 b02 b04 b06 b07
+
+
+def test_topic_shares_groups_small_topics_as_other(corpus):
+    shares = views.topic_shares(corpus.topics, "quarter", limit=2)
+    assert list(dict.fromkeys(shares[S.TOPIC_LABEL])) == [
+        "security & defence",  # 10 briefings
+        "trade & tariffs",  # 6
+        views.OTHER_TOPICS,  # energy, 4
+    ]
+    other = shares[shares[S.TOPIC_ID] == views.OTHER_TOPIC_ID]
+    assert list(other[S.N_BRIEFINGS]) == [2, 2]  # b05 b08 | b15 b18
+
+
+def test_topic_country_matrix_keeps_largest_topics_first(corpus):
+    matrix = views.topic_country_matrix(corpus.topics, corpus.countries, limit=2, topic_limit=2)
+    assert list(dict.fromkeys(matrix[S.TOPIC_LABEL])) == ["security & defence", "trade & tariffs"]
+    assert list(dict.fromkeys(matrix[S.ISO3])) == ["CHN", "USA"]
+    cell = matrix[(matrix[S.TOPIC_LABEL] == "trade & tariffs") & (matrix[S.ISO3] == "USA")]
+    assert cell[S.N_BRIEFINGS].iloc[0] == 6
+
+
+def test_relation_timeline_hand_worked(corpus):
+    timeline = views.relation_timeline(
+        corpus.interactions, corpus.briefings, [("CHN", "USA")], "month"
+    )
+    reported = timeline[~timeline[S.FORWARD_LOOKING]]
+    assert list(reported[S.PERIOD].dt.month) == [1, 2, 3, 4, 5, 6]  # the corpus' months
+    assert list(reported[S.N_INTERACTIONS]) == [0, 1, 1, 0, 1, 1]
+    assert list(reported[S.TENSION]) == pytest.approx([0, 0.6, 0.8, 0, 0.6, 0.8])
+    assert list(reported[S.ALLIANCE]) == pytest.approx([0] * 6)
+    expected = timeline[timeline[S.FORWARD_LOOKING] & (timeline[S.N_INTERACTIONS] > 0)]
+    assert list(expected[S.NET]) == pytest.approx([-0.2] * 4)
+
+
+def test_pair_matrix_is_symmetric(corpus):
+    matrix = views.pair_matrix(corpus.interactions).set_index([S.COUNTRY_A, S.COUNTRY_B])
+    assert matrix.loc[("CHN", "USA"), S.NET] == pytest.approx((-0.6 - 0.8 - 0.6 - 0.8 - 0.8) / 8)
+    assert matrix.loc[("USA", "CHN"), S.N_INTERACTIONS] == 8
+    assert matrix.loc[("CHN", "DEU"), S.N_INTERACTIONS] == 0
+
+
+def _jump_data() -> tuple[pd.DataFrame, pd.DataFrame]:
+    # One briefing a month; pair AAA-BBB mildly tense for four months, then 3 sharp sentences.
+    months = ["2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10", "2026-05-10"]
+    briefings = pd.DataFrame(
+        {S.BRIEFING_ID: [f"x{i}" for i in range(5)], S.DATE: pd.to_datetime(months, utc=True)}
+    )
+    rows = [(0, -0.1), (1, -0.2), (2, -0.1), (3, -0.2), (4, -0.9), (4, -0.9), (4, -0.9)]
+    interactions = pd.DataFrame(
+        {
+            S.BRIEFING_ID: [f"x{i}" for i, _ in rows],
+            S.DATE: pd.to_datetime([months[i] for i, _ in rows], utc=True),
+            S.SECTION: S.HAPPENING,
+            S.SENTENCE_INDEX: 0,
+            S.SENTENCE: "",
+            S.COUNTRY_A: "AAA",
+            S.COUNTRY_B: "BBB",
+            S.SCORE: [score for _, score in rows],
+            S.CLASS: "verbal_conflict",
+            S.CUES: "",
+            S.FORWARD_LOOKING: False,
+        }
+    )
+    return interactions, briefings
+
+
+def test_spike_alerts_flags_a_jump():
+    interactions, briefings = _jump_data()
+    spikes = views.spike_alerts(interactions, briefings, "month")
+    assert len(spikes) == 1
+    spike = spikes.iloc[0]
+    assert spike[S.PERIOD] == pd.Timestamp("2026-05-01")
+    assert spike[S.TENSION] == pytest.approx(2.7)
+    assert spike[S.BASELINE] == pytest.approx(0.15)  # mean of 0.1, 0.2, 0.1, 0.2
+
+
+def test_rising_countries_compares_last_two_periods(corpus):
+    rising = views.rising_countries(corpus.countries, corpus.briefings, "month")
+    top = rising.iloc[0]
+    assert top[S.ISO3] == "CHN"  # May 1 of 4, June 2 of 3
+    assert top["change"] == pytest.approx(2 / 3 - 1 / 4)
+
+
+@pytest.mark.parametrize(
+    ("selection", "expected"),
+    [
+        (
+            {"points": [{"customdata": ["CHN", "USA", "2026-03-01", 2]}]},
+            (("CHN", "USA"), pd.Timestamp("2026-03-01")),
+        ),
+        ({"points": [{"customdata": ["JPN", "KOR"]}]}, (("JPN", "KOR"), None)),
+        (
+            {"points": [{"customdata": "USA"}, {"customdata": ["DEU", "RUS"]}]},
+            (("DEU", "RUS"), None),
+        ),
+        ({"points": []}, (None, None)),
+        (None, (None, None)),
+    ],
+    ids=["point-with-period", "edge", "skips-node", "nothing", "none"],
+)
+def test_selection_target_reads_customdata(selection, expected):
+    assert views.selection_target(selection) == expected
+
+
+def test_evidence_for_pair_either_order_and_period(corpus):
+    rows = views.evidence_for(
+        corpus.interactions, pair=("USA", "CHN"), period=pd.Timestamp("2026-03-01"), freq="month"
+    )
+    assert list(rows[S.BRIEFING_ID]) == ["b09", "b09"]
+
+
+@pytest.mark.parametrize(
+    ("cues", "expected"),
+    [
+        ("sanctions|warned", ["sanctions", "warned"]),
+        (["drills", " navy "], ["drills", "navy"]),
+        ("['agreed', 'pact']", ["agreed", "pact"]),
+        (None, []),
+    ],
+    ids=["pipe-text", "list", "list-written-as-text", "missing"],
+)
+def test_cue_words_accepts_stored_forms(cues, expected):
+    assert views.cue_words(cues) == expected
+
+
+def test_split_marked_covers_text_and_drops_overlaps():
+    text = "Japan warned China."
+    pieces = views.split_marked(text, [(0, 5, "country"), (13, 18, "country"), (3, 10, "cue")])
+    assert pieces == [("Japan", "country"), (" warned ", None), ("China", "country"), (".", None)]
+    assert "".join(p for p, _ in pieces) == text
+
+
+def test_reader_page_marks_countries_and_cues(corpus):
+    layout = views.reader_pages(corpus, "b19")
+    assert len(layout.pages) == 1
+    shown = views.reader_page(corpus, "b19", layout, 1)
+    sections = {part.section: part.pieces for part in shown}
+    assert list(sections) == [S.HAPPENING, S.IMPORTANCE, S.NEXT]
+    assert not any(part.continued for part in shown)
+    assert sections[S.HAPPENING] == [
+        ("United States", "country"),
+        (" imposed ", None),
+        ("sanctions", "cue"),
+        (" on ", None),
+        ("China", "country"),
+        (".", None),
+    ]
+
+
+def test_briefing_list_newest_first_with_countries(corpus):
+    listing = views.briefing_list(corpus)
+    first = listing.iloc[0]
+    assert first[S.BRIEFING_ID] == "b19"
+    assert first["countries"] == "China, United States"
+    assert first["topic"] == "trade & tariffs"
+
+
+def test_briefing_ids_limit_keeps_the_chosen_row() -> None:
+    table = pd.DataFrame({"briefing_id": ["a", "b", "c", "d"]})
+    assert views.briefing_ids(table) == ["a", "b", "c", "d"]
+    assert views.briefing_ids(table, limit=2) == ["a", "b"]
+    assert views.briefing_ids(table, limit=2, keep="d") == ["a", "b", "d"]
+    assert views.briefing_ids(table, limit=2, keep="zz") == ["a", "b"]
+
+
+def test_restrict_to_ids_keeps_order_and_repeats() -> None:
+    table = pd.DataFrame({"briefing_id": ["a", "b", "a", "c"], "n": [1, 2, 3, 4]})
+    assert views.restrict_to_ids(table, ["c", "a"])["n"].tolist() == [1, 3, 4]
+    assert views.restrict_to_ids(table, []).empty
+
+
+def test_pairs_of_takes_the_first_pairs_in_rank_order() -> None:
+    ranked = pd.DataFrame({"country_a": ["JPN", "CHN", "IND"], "country_b": ["USA", "TWN", "PAK"]})
+    assert views.pairs_of(ranked, limit=2) == [("JPN", "USA"), ("CHN", "TWN")]
+    assert views.pairs_of(ranked) == [("JPN", "USA"), ("CHN", "TWN"), ("IND", "PAK")]
+
+
+# -- integer paths used on large corpora ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("groups", "briefings", "n_groups", "expected"),
+    [
+        ([0, 0, 1, 1, 1, -1], [5, 5, 2, 3, 2, 7], 3, [1, 2, 0]),
+        ([2, 2, 2], [0, 1, -1], 3, [0, 0, 2]),
+        ([], [], 2, [0, 0]),
+    ],
+    ids=["repeats-count-once", "negative-briefing-left-out", "empty"],
+)
+def test_distinct_counts_counts_each_briefing_once(groups, briefings, n_groups, expected):
+    counts = views.distinct_counts(
+        np.array(groups, dtype=int), np.array(briefings, dtype=int), n_groups
+    )
+    assert counts.tolist() == expected
+
+
+def test_selected_rows_follows_briefing_positions(corpus):
+    table = pd.DataFrame({S.BRIEFING_ID: ["b02", "b00", "zz"], "n": [1, 2, 3]})
+    positions = views.briefing_positions(corpus, table)
+    assert positions.tolist() == [2, 0, -1]
+    keep = np.zeros(len(corpus.briefings), dtype=bool)
+    keep[[0, 2]] = True
+    assert views.selected_rows(table, positions, keep)["n"].tolist() == [1, 2]
+    keep[:] = False
+    assert views.selected_rows(table, positions, keep).empty
+
+
+def test_pair_matrix_mirrors_one_sided_pairs():
+    interactions = pd.DataFrame(
+        {
+            S.COUNTRY_A: ["CHN", "CHN", "JPN"],
+            S.COUNTRY_B: ["USA", "USA", "USA"],
+            S.SCORE: [-1.0, 0.5, 1.0],
+        }
+    )
+    matrix = views.pair_matrix(interactions, limit=3).set_index([S.COUNTRY_A, S.COUNTRY_B])
+    # Involvement: USA 3, CHN 2, JPN 1.
+    assert list(dict.fromkeys(matrix.index.get_level_values(0))) == ["USA", "CHN", "JPN"]
+    assert matrix.loc[("USA", "CHN"), S.N_INTERACTIONS] == 2
+    assert matrix.loc[("USA", "CHN"), S.NET] == pytest.approx(-0.25)
+    assert matrix.loc[("JPN", "USA"), S.NET] == pytest.approx(1.0)
+    assert matrix.loc[("CHN", "JPN"), S.N_INTERACTIONS] == 0
+    assert np.isnan(matrix.loc[("CHN", "JPN"), S.NET])
+
+
+def test_in_period_reuses_given_periods(corpus):
+    periods = views.row_periods(corpus.interactions, "month")
+    choices = views.period_choices(corpus.interactions, "month", periods=periods)
+    assert choices[0] == pd.Timestamp("2026-01-01")
+    march = views.in_period(
+        corpus.interactions, pd.Timestamp("2026-03-01"), "month", periods=periods
+    )
+    assert set(march[S.BRIEFING_ID]) == {"b07", "b08", "b09"}
+
+
+def _views_with_and_without_codes(filtered):
+    """(name, computed with integer codes, computed from strings) for every coded view."""
+    countries, topics, interactions = filtered.countries, filtered.topics, filtered.interactions
+    country_codes = filtered.codes("countries")
+    topic_codes = filtered.codes("topics")
+    interaction_codes = filtered.codes("interactions")
+    pairs = [("CHN", "USA"), ("JPN", "USA"), ("KOR", "ZZZ")]
+    return [
+        (
+            "country_totals",
+            views.country_totals(countries, codes=country_codes),
+            views.country_totals(countries),
+        ),
+        (
+            "comention_edges",
+            views.comention_edges(countries, codes=country_codes),
+            views.comention_edges(countries),
+        ),
+        (
+            "country_attention",
+            views.country_attention(
+                countries, filtered.headers, ["USA", "JPN"], "month", codes=country_codes
+            ),
+            views.country_attention(countries, filtered.headers, ["USA", "JPN"], "month"),
+        ),
+        (
+            "topic_shares",
+            views.topic_shares(topics, "month", codes=topic_codes),
+            views.topic_shares(topics, "month"),
+        ),
+        (
+            "topic_country_matrix",
+            views.topic_country_matrix(
+                topics, countries, topic_codes=topic_codes, country_codes=country_codes
+            ),
+            views.topic_country_matrix(topics, countries),
+        ),
+        (
+            "top_pairs",
+            views.top_pairs(interactions, codes=interaction_codes),
+            views.top_pairs(interactions),
+        ),
+        (
+            "spike_alerts",
+            views.spike_alerts(interactions, filtered.headers, "month", codes=interaction_codes),
+            views.spike_alerts(interactions, filtered.headers, "month"),
+        ),
+        (
+            "relation_timeline",
+            views.relation_timeline(
+                interactions, filtered.headers, pairs, "month", codes=interaction_codes
+            ),
+            views.relation_timeline(interactions, filtered.headers, pairs, "month"),
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [Filters(), Filters(countries=("USA",)), Filters(section=S.HAPPENING)],
+    ids=["everything", "one-country", "one-section"],
+)
+def test_views_give_the_same_tables_with_integer_codes(corpus, chosen):
+    filtered = FilteredCorpus(corpus, chosen)
+    for name, coded, plain in _views_with_and_without_codes(filtered):
+        assert not plain.empty or name == "spike_alerts", name
+        pd.testing.assert_frame_equal(coded, plain, check_dtype=False, obj=name)
+
+
+def test_country_totals_hand_worked(corpus):
+    totals = views.country_totals(corpus.countries).set_index(S.ISO3)[views.N_BRIEFINGS]
+    # Plan (i % 10): USA in 0, 3, 6, 9 -> 8 of 20; CHN in 1, 3, 7, 9 -> 8; JPN in 0, 4, 7 -> 6.
+    assert (totals["USA"], totals["CHN"], totals["JPN"]) == (8, 8, 6)
+    assert list(totals.index[:2]) == ["CHN", "USA"]  # equal counts: by name
+
+
+def test_topic_country_matrix_hand_worked(corpus):
+    matrix = views.topic_country_matrix(corpus.topics, corpus.countries)
+    cells = matrix.set_index([S.TOPIC_LABEL, S.ISO3])[views.N_BRIEFINGS]
+    # Trade briefings (plans 0, 3, 9): USA in all six, CHN in the four of plans 3 and 9.
+    assert cells[("trade & tariffs", "USA")] == 6
+    assert cells[("trade & tariffs", "CHN")] == 4
+    assert cells[("energy", "USA")] == 0
+
+
+def test_pair_mask_with_codes_matches_strings(corpus):
+    filtered = FilteredCorpus(corpus, Filters())
+    pairs = [("CHN", "USA"), ("USA", "CHN"), ("XXX", "USA")]
+    plain = views.pair_mask(corpus.interactions, pairs)
+    coded = views.pair_mask(corpus.interactions, pairs, codes=filtered.codes("interactions"))
+    assert plain.tolist() == coded.tolist()
+    assert plain.sum() == 8  # four briefings, a reported and an expected sentence each
+
+
+def _relations_spikes(interactions, briefings, freq):
+    """Spikes as ``relations.relations_over_time`` flags them (the rule views follow)."""
+    reported = interactions[~interactions[S.FORWARD_LOOKING].astype(bool)]
+    conflicts = reported[reported[S.SCORE] < 0].groupby([S.COUNTRY_A, S.COUNTRY_B]).size()
+    pairs = [pair for pair, size in conflicts.items() if size >= 3]
+    timeline = relations_over_time(reported, briefings, freq, pairs=pairs)
+    flagged = timeline[timeline[S.SPIKE].astype(bool)]
+    return flagged.sort_values([S.PERIOD, S.TENSION], ascending=[False, False], kind="stable")
+
+
+@pytest.mark.parametrize("freq", ["week", "month", "quarter"])
+def test_relation_views_agree_with_the_relations_module(corpus, freq):
+    # views computes these on integer codes; relations is the reference for the rules.
+    pairs = [("CHN", "USA"), ("JPN", "USA")]
+    timeline = views.relation_timeline(corpus.interactions, corpus.briefings, pairs, freq)
+    for outlook in (False, True):
+        rows = corpus.interactions[corpus.interactions[S.FORWARD_LOOKING] == outlook]
+        expected = relations_over_time(
+            rows, corpus.briefings, freq, pairs=pairs, include_forward=outlook
+        )
+        mine = timeline[timeline[S.FORWARD_LOOKING] == outlook].reset_index(drop=True)
+        for column in (S.PERIOD, S.COUNTRY_A, S.COUNTRY_B, S.N_INTERACTIONS, S.TENSION, S.NET):
+            pd.testing.assert_series_equal(
+                mine[column], expected[column], check_dtype=False, check_names=False
+            )
+    pd.testing.assert_frame_equal(
+        views.top_pairs(corpus.interactions, limit=50),
+        pair_summary(corpus.interactions).head(50),
+        check_dtype=False,
+    )
+    interactions, briefings = _jump_data()
+    spikes = views.spike_alerts(interactions, briefings, freq)
+    expected = _relations_spikes(interactions, briefings, freq)
+    assert len(spikes) == len(expected) and (freq != "month" or len(spikes) == 1)
+    assert list(spikes[S.PERIOD]) == list(expected[S.PERIOD])
+    assert list(spikes[S.COUNTRY_A]) == list(expected[S.COUNTRY_A])
+    for column in (S.TENSION, S.TENSION_SHARE, S.BASELINE):
+        assert list(spikes[column]) == pytest.approx(list(expected[column])), column
+
+
+def _long_briefing(copies: int) -> Artefacts:
+    """One briefing whose body is ``copies`` paragraphs "Japan warned China. Talks went on."."""
+    paragraph = "Japan warned China. Talks went on."
+    text = "\n\n".join([paragraph] * copies)
+    step = len(paragraph) + 2
+    briefings = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["long"],
+            S.DATE: [pd.Timestamp("2026-01-01", tz="UTC")],
+            S.TITLE: ["Long"],
+            S.TEXT: [text],
+        }
+    )
+    mentions = pd.DataFrame(
+        [
+            {
+                S.BRIEFING_ID: "long",
+                S.SECTION: S.SECTION_BODY,
+                S.SENTENCE_INDEX: 2 * k,
+                S.START: k * step + at,
+                S.END: k * step + at + 5,
+                S.SURFACE: name,
+                S.ISO3: code,
+                S.KIND: "name",
+                S.CONFIDENCE: 1.0,
+            }
+            for k in range(copies)
+            for at, name, code in ((0, "Japan", "JPN"), (13, "China", "CHN"))
+        ]
+    )
+    interactions = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["long"] * copies,
+            S.SECTION: [S.SECTION_BODY] * copies,
+            S.CUES: ["warned"] * copies,
+        }
+    )
+    empty = pd.DataFrame({S.BRIEFING_ID: pd.Series(dtype=object)})
+    return Artefacts(briefings, empty, mentions, empty, empty, empty, interactions, "f")
+
+
+def test_reader_pages_cut_a_long_briefing_on_paragraphs():
+    artefacts = _long_briefing(1_000)  # 36,000 characters: paragraphs of 34 plus a break
+    layout = views.reader_pages(artefacts, "long", page_chars=1_000)
+    # 27 whole paragraphs (27 x 36 = 972 characters) fit a page of 1,000.
+    assert layout.pages[0] == [views.PagePart(S.SECTION_BODY, 0, 972)]
+    assert layout.pages[1][0].start == 972
+    assert len(layout.pages) == -(-1_000 // 27)
+    ends = [part.end for page in layout.pages for part in page]
+    assert ends[-1] == len(layout.sections[S.SECTION_BODY])
+
+
+def test_reader_page_marks_only_its_own_text():
+    artefacts = _long_briefing(1_000)
+    layout = views.reader_pages(artefacts, "long", page_chars=1_000)
+    (part,) = views.reader_page(artefacts, "long", layout, 2)
+    assert part.continued
+    text = "".join(piece for piece, _ in part.pieces)
+    assert text == layout.sections[S.SECTION_BODY][972:1944]
+    assert part.pieces[:4] == [
+        ("Japan", "country"),
+        (" ", None),
+        ("warned", "cue"),
+        (" ", None),
+    ]
+    assert sum(kind == "country" for _, kind in part.pieces) == 2 * 27
+
+
+@pytest.mark.parametrize(
+    ("page", "page_chars", "match"),
+    [
+        (0, 1_000, r"page must be between 1 and 38; got 0"),
+        (39, 1_000, r"page must be between 1 and 38; got 39"),
+        (1, 99, r"page_chars must be at least 100; got 99"),
+    ],
+    ids=["before-first", "after-last", "tiny-pages"],
+)
+def test_reader_page_rejects_pages_outside_the_briefing(page, page_chars, match):
+    artefacts = _long_briefing(1_000)
+    with pytest.raises(InputError, match=match):
+        layout = views.reader_pages(artefacts, "long", page_chars=page_chars)
+        views.reader_page(artefacts, "long", layout, page)
