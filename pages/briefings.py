@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analytics import views
 from analytics.ui import components as ui
 from analytics.ui import state
-from analytics.views import core as views
 
 view = state.current_view()
 READER_CHOICES = 500  # newest matches offered in the reader; select any row in the table

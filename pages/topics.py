@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analytics import views
 from analytics.ui import cache, state
 from analytics.ui import components as ui
 from analytics.views import charts as charts
-from analytics.views import core as views
 
 view = state.current_view()
 period = view.filters.period

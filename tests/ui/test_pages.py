@@ -21,9 +21,9 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest, app_test
 from ui_data import build_artefacts
 
+from analytics import views
 from analytics.errors import InputError
 from analytics.ui import cache
-from analytics.views import core as views
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [
@@ -200,7 +200,7 @@ def test_reader_shows_markup_as_literal_text(app):
 def test_reader_pages_a_long_briefing(monkeypatch):
     from ui_data import LONG_PARAGRAPHS
 
-    from analytics.views.core import READER_PAGE_CHARS
+    from analytics.views import READER_PAGE_CHARS
 
     monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_long_artefacts")
     app = run_page(new_app(), "pages/briefings.py")

@@ -11,8 +11,8 @@ import pytest
 from ui_data import build_artefacts
 
 from analytics import schema as S
+from analytics import views
 from analytics.views import charts as charts
-from analytics.views import core as views
 
 
 @pytest.fixture(scope="module")

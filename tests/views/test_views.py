@@ -1,4 +1,4 @@
-"""Tests for analytics.views.core on the hand-built corpus (see tests/ui_data.py).
+"""Tests for analytics.views on the hand-built corpus (see tests/ui_data.py).
 
 Months: Jan b00-b02, Feb b03-b06, Mar b07-b09, Apr b10-b12, May b13-b16, Jun b17-b19.
 The United States is in b00, b03, b06, b09, b10, b13, b16, b19; China and the United
@@ -14,11 +14,11 @@ import pytest
 from ui_data import build_artefacts
 
 from analytics import schema as S
+from analytics import views
 from analytics.artefacts import Artefacts
 from analytics.errors import InputError
 from analytics.relations.scoring import pair_summary, relations_over_time
 from analytics.timeseries import period_start
-from analytics.views import core as views
 from analytics.views.filters import FilteredCorpus, Filters
 
 

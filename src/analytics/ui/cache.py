@@ -30,7 +30,7 @@ import streamlit as st
 from analytics.artefacts import Artefacts
 from analytics.errors import AnalyticsError, StoreError
 from analytics.ui.state import View
-from analytics.views.core import (
+from analytics.views import (
     CorpusFigures,
     briefing_list,
     briefing_positions,
@@ -258,7 +258,7 @@ def process_upload(files: list) -> Artefacts | None:
 
 def show_load_report(artefacts: Artefacts) -> None:
     """Say how many briefings were loaded and list every input that was not."""
-    from analytics.views.core import corpus_figures, skipped_inputs
+    from analytics.views import corpus_figures, skipped_inputs
 
     figures = corpus_figures(artefacts)
     st.success(

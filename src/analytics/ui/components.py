@@ -263,7 +263,7 @@ def evidence_panel(view: View, selection: dict | None, rows: pd.DataFrame, thing
         rows: the interactions the chart was drawn from.
         thing: what the analyst selects ("point", "cell", "edge"), also the widget key.
     """
-    from analytics.views import core as views
+    from analytics import views
 
     period = view.filters.period
     pair, chosen_period = views.selection_target(selection)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from analytics import schema as S
 from analytics.artefacts import Artefacts
-from analytics.views.core import CorpusFigures
+from analytics.views import CorpusFigures
 from analytics.views.filters import (
     PERIODS,
     FilteredCorpus,

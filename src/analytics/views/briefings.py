@@ -1,0 +1,264 @@
+"""What the Briefings page shows: the listing, and the reader with its pages and marked text."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from analytics import schema as S
+from analytics.artefacts import Artefacts
+from analytics.errors import InputError
+from analytics.views.common import cue_spans, merge_marks, split_marked
+
+
+def briefing_list(artefacts: Artefacts) -> pd.DataFrame:
+    """One row per briefing for the searchable table: date, title, source, countries, topic."""
+    briefings = artefacts.briefings
+    named = artefacts.countries[[S.BRIEFING_ID, S.COUNTRY]].drop_duplicates()
+    named = named.sort_values([S.BRIEFING_ID, S.COUNTRY], kind="stable")
+    # Join each briefing's run of sorted names on plain arrays: a groupby with a
+    # Python join per group walks Arrow strings one by one (seconds on 100k briefings).
+    ids = named[S.BRIEFING_ID].to_numpy(dtype=object)
+    countries = named[S.COUNTRY].to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
+    ends = np.r_[starts[1:], len(ids)]
+    names = pd.Series(
+        [", ".join(countries[start:end]) for start, end in zip(starts, ends, strict=True)],
+        index=pd.Index(ids[starts], name=S.BRIEFING_ID),
+        name="countries",
+        dtype=object,
+    )
+    topic = artefacts.topics.set_index(S.BRIEFING_ID)[S.TOPIC_LABEL]
+    table = briefings[[S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE]].copy()
+    table["countries"] = table[S.BRIEFING_ID].map(names).fillna("")
+    table["topic"] = table[S.BRIEFING_ID].map(topic).fillna("")
+    return table.sort_values([S.DATE, S.BRIEFING_ID], ascending=[False, True]).reset_index(
+        drop=True
+    )
+
+
+def briefing_sections(artefacts: Artefacts, briefing_id: str) -> pd.DataFrame:
+    """The sections of one briefing with their text, in reading order.
+
+    Returns:
+        Columns ``section``, ``text`` (title first, then the three sections, or ``body``).
+    """
+    from analytics.text import segment_table
+
+    row = artefacts.briefings[artefacts.briefings[S.BRIEFING_ID] == briefing_id]
+    segments = segment_table(row)
+    return segments[[S.SECTION, S.TEXT]].reset_index(drop=True)
+
+
+def section_marks(
+    artefacts: Artefacts,
+    briefing_id: str,
+    section: str,
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+) -> list[tuple[int, int, str]]:
+    """Character spans to highlight in one section, or in its part ``text[start:end]``.
+
+    Countries are the mentions lying wholly in the part; cue words are found in the part
+    only, so a page of a long briefing costs its own length, not the briefing's.
+
+    Returns:
+        Sorted, non-overlapping ``(start, end, kind)`` with kind ``country`` or ``cue``,
+        relative to ``start``.
+    """
+    end = len(text) if end is None else end
+    mentions = artefacts.mentions
+    rows = mentions[(mentions[S.BRIEFING_ID] == briefing_id) & (mentions[S.SECTION] == section)]
+    starts = rows[S.START].to_numpy(dtype=np.int64)
+    ends = rows[S.END].to_numpy(dtype=np.int64)
+    inside = (starts >= start) & (ends <= end)
+    marks = [
+        (a - start, b - start, "country")
+        for a, b in zip(starts[inside].tolist(), ends[inside].tolist(), strict=True)
+    ]
+    interactions = artefacts.interactions
+    said = interactions[
+        (interactions[S.BRIEFING_ID] == briefing_id) & (interactions[S.SECTION] == section)
+    ]
+    part = text[start:end] if (start, end) != (0, len(text)) else text
+    seen: set[str] = set()
+    for cues in said[S.CUES]:
+        if isinstance(cues, str):
+            # A repeated cue list finds the same spans again, which merging drops anyway.
+            if cues in seen:
+                continue
+            seen.add(cues)
+        marks += cue_spans(part, cues)
+    return merge_marks(marks)
+
+
+def briefing_record(artefacts: Artefacts, briefing_id: str) -> dict[str, object]:
+    """Date, title, source, url and origin of one briefing (empty dict when absent)."""
+    rows = artefacts.briefings[artefacts.briefings[S.BRIEFING_ID] == briefing_id]
+    if rows.empty:
+        return {}
+    row = rows.iloc[0]
+    return {
+        c: row[c] for c in (S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE, S.URL, S.ORIGIN) if c in row
+    }
+
+
+# Characters of briefing text the reader shows at once: a long briefing is read page by
+# page, so the browser never receives more than about this much of it.
+READER_PAGE_CHARS = 20_000
+
+
+class PagePart(NamedTuple):
+    """The characters ``start`` to ``end`` of one section, shown on one page."""
+
+    section: str
+    start: int
+    end: int
+
+
+class ReaderPages(NamedTuple):
+    """A briefing's body sections and how they fall into pages."""
+
+    sections: dict[str, str]
+    pages: list[list[PagePart]]
+
+
+class ReaderSection(NamedTuple):
+    """One section's part on the shown page, countries and cues marked."""
+
+    section: str
+    pieces: list[tuple[str, str | None]]
+    continued: bool  # the part starts inside the section (it began on an earlier page)
+
+
+def page_cut(text: str, start: int, limit: int) -> int:
+    """Where a page that starts at ``start`` and may reach ``limit`` ends.
+
+    The last paragraph break before ``limit``, else the last sentence end, else the last
+    space, each only in the page's second half (so pages stay near their size); else
+    ``limit`` itself. Only the page's own characters are searched.
+    """
+    if limit >= len(text):
+        return len(text)
+    half = start + (limit - start) // 2
+    for boundary in ("\n\n", ". ", "? ", "! ", "\n", " "):
+        at = text.rfind(boundary, half, limit)
+        if at >= 0:
+            return at + len(boundary)
+    return limit
+
+
+def reader_pages(
+    artefacts: Artefacts, briefing_id: str, page_chars: int = READER_PAGE_CHARS
+) -> ReaderPages:
+    """Lay a briefing's body sections (not the title) out on pages of ``page_chars``.
+
+    Sections follow each other on a page while they fit; a longer one is cut on a
+    paragraph or sentence boundary (``page_cut``). A briefing shorter than a page is one
+    page holding every section whole.
+
+    Raises:
+        InputError: when ``page_chars`` is below 100.
+    """
+    if page_chars < 100:
+        raise InputError(f"page_chars must be at least 100; got {page_chars!r}")
+    table = briefing_sections(artefacts, briefing_id)
+    sections = {
+        section: text
+        for section, text in zip(table[S.SECTION], table[S.TEXT], strict=True)
+        if section != S.SECTION_TITLE
+    }
+    pages: list[list[PagePart]] = [[]]
+    room = page_chars
+    for section, text in sections.items():
+        at = 0
+        while at < len(text):
+            # A section that does not fit in the little room left starts a new page.
+            if room <= 0 or (len(text) - at > room and room < page_chars // 4 and pages[-1]):
+                pages.append([])
+                room = page_chars
+            end = page_cut(text, at, at + room)
+            pages[-1].append(PagePart(section, at, end))
+            room -= end - at
+            at = end
+            if at < len(text):
+                room = 0  # the section goes on: the rest starts a new page
+    return ReaderPages(sections, pages)
+
+
+def reader_page(
+    artefacts: Artefacts, briefing_id: str, layout: ReaderPages, page: int
+) -> list[ReaderSection]:
+    """The sections' parts on page ``page`` (1-based) of ``layout``, countries and cues marked.
+
+    Highlights are found for this page only.
+
+    Raises:
+        InputError: when ``page`` is not between 1 and the number of pages.
+    """
+    if not 1 <= page <= len(layout.pages):
+        raise InputError(f"page must be between 1 and {len(layout.pages)}; got {page!r}")
+    artefacts = only_briefing(artefacts, briefing_id)
+    shown = []
+    for part in layout.pages[page - 1]:
+        text = layout.sections[part.section]
+        marks = section_marks(artefacts, briefing_id, part.section, text, part.start, part.end)
+        piece = text[part.start : part.end]
+        shown.append(ReaderSection(part.section, split_marked(piece, marks), part.start > 0))
+    return shown
+
+
+def only_briefing(artefacts: Artefacts, briefing_id: str) -> Artefacts:
+    """The corpus cut down to one briefing's rows (briefings, mentions, interactions)."""
+    import dataclasses
+
+    def rows(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame[S.BRIEFING_ID] == briefing_id]
+
+    return dataclasses.replace(
+        artefacts,
+        briefings=rows(artefacts.briefings),
+        mentions=rows(artefacts.mentions),
+        interactions=rows(artefacts.interactions),
+    )
+
+
+def day_text(value: object) -> str:
+    """``YYYY-MM-DD`` for a timestamp, ``unknown date`` when missing."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return "unknown date"
+    stamp = pd.Timestamp(value)
+    return "unknown date" if pd.isna(stamp) else stamp.strftime("%Y-%m-%d")
+
+
+def briefing_labels(table: pd.DataFrame) -> dict[str, str]:
+    """Briefing id -> ``"YYYY-MM-DD · title"`` for pickers (first 90 characters of the title)."""
+    days = pd.to_datetime(table[S.DATE], utc=True).dt.strftime("%Y-%m-%d").fillna("undated")
+    titles = table[S.TITLE].fillna("").astype(str).str.slice(0, 90)
+    return dict(zip(table[S.BRIEFING_ID], days + " · " + titles, strict=True))
+
+
+def briefing_ids(
+    table: pd.DataFrame, *, limit: int | None = None, keep: str | None = None
+) -> list[str]:
+    """The ``briefing_id`` column of a table as a list.
+
+    Parameters:
+        limit: at most this many ids (the first rows), so a picker stays fast on a
+            large corpus; the table itself still holds every row.
+        keep: an id always included (e.g. the row the user selected), even past ``limit``.
+    """
+    ids = [str(v) for v in table[S.BRIEFING_ID].iloc[:limit]]
+    if keep is not None and keep not in ids and keep in set(table[S.BRIEFING_ID].astype(str)):
+        ids.append(keep)
+    return ids
+
+
+def row_id(table: pd.DataFrame, rows: list[int]) -> str | None:
+    """The briefing id of the first selected row position, if any."""
+    if not rows or table.empty or rows[0] >= len(table):
+        return None
+    return str(table[S.BRIEFING_ID].iloc[rows[0]])

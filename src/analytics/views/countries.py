@@ -1,0 +1,151 @@
+"""What the Countries page shows: mention totals, attention over time and the co-mention network."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from analytics import schema as S
+from analytics.views.common import (
+    N_BRIEFINGS,
+    SHARE,
+    briefing_codes,
+    briefing_volume,
+    distinct_counts,
+    iso3_codes,
+    period_of,
+)
+from analytics.views.filters import TableCodes
+
+
+def country_totals(
+    countries: pd.DataFrame, limit: int | None = None, *, codes: TableCodes | None = None
+) -> pd.DataFrame:
+    """Briefings mentioning each country, most mentioned first (ties: by name).
+
+    Parameters:
+        codes: integer codes of the rows (``FilteredCorpus.codes("countries")``),
+            which spare hashing ids and country codes on a large table.
+
+    Returns:
+        Columns ``iso3``, ``country``, ``n_briefings``.
+    """
+    if countries.empty:
+        return pd.DataFrame({S.ISO3: [], S.COUNTRY: [], N_BRIEFINGS: []})
+    country, iso3s = iso3_codes(countries, codes)
+    counts = distinct_counts(country, briefing_codes(countries, codes), len(iso3s))
+    # The first row naming each country gives its name and its place among equals.
+    first = np.full(len(iso3s), len(countries), dtype=np.int64)
+    named = country >= 0
+    np.minimum.at(first, country[named], np.flatnonzero(named))
+    present = np.flatnonzero(first < len(countries))
+    names = countries[S.COUNTRY].iloc[first[present]].to_numpy(dtype=object)
+    order = np.lexsort((first[present], names, -counts[present]))
+    chosen = present[order]
+    totals = pd.DataFrame(
+        {
+            S.ISO3: iso3s[chosen],
+            S.COUNTRY: names[order],
+            N_BRIEFINGS: counts[chosen],
+        }
+    )
+    return totals.head(limit) if limit is not None else totals
+
+
+def country_attention(
+    countries: pd.DataFrame,
+    briefings: pd.DataFrame,
+    iso3s: list[str],
+    freq: str,
+    *,
+    codes: TableCodes | None = None,
+) -> pd.DataFrame:
+    """Per period, how many briefings mention each country and what share of all briefings.
+
+    Parameters:
+        codes: integer codes of the rows of ``countries`` (``FilteredCorpus.codes``).
+
+    Returns:
+        Columns ``period``, ``iso3``, ``country``, ``n_briefings``, ``share`` (0-1);
+        countries by code, every period of ``briefings`` for each.
+    """
+    columns = [S.PERIOD, S.ISO3, S.COUNTRY, N_BRIEFINGS, SHARE]
+    empty = pd.DataFrame({c: [] for c in columns})
+    if countries.empty or briefings.empty or not iso3s:
+        return empty
+    country, vocabulary = iso3_codes(countries, codes)
+    wanted = pd.Index(vocabulary).get_indexer(list(iso3s))
+    rows = np.flatnonzero(np.isin(country, wanted[wanted >= 0]))
+    volume = briefing_volume(briefings, freq)
+    if len(rows) == 0 or volume.empty:
+        return empty
+    grid = pd.DatetimeIndex(volume[S.PERIOD])
+    slot = grid.get_indexer(period_of(countries[S.DATE].iloc[rows], freq))
+    present = np.unique(country[rows])
+    # Countries in code order, each named as on its first row.
+    present = present[np.argsort(vocabulary[present], kind="stable")]
+    first_rows = rows[[int(np.argmax(country[rows] == code)) for code in present]]
+    names = countries[S.COUNTRY].iloc[first_rows].to_numpy(dtype=object)
+    rank = np.full(len(vocabulary), -1, dtype=np.int64)
+    rank[present] = np.arange(len(present))
+    n_periods = len(grid)
+    cell = np.where(slot >= 0, rank[country[rows]] * n_periods + slot, -1)
+    counts = distinct_counts(cell, briefing_codes(countries, codes)[rows], len(present) * n_periods)
+    totals = np.tile(volume[N_BRIEFINGS].to_numpy(dtype=float), len(present))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(totals > 0, counts / np.where(totals > 0, totals, 1), 0.0)
+    return pd.DataFrame(
+        {
+            S.PERIOD: np.tile(grid.to_numpy(), len(present)),
+            S.ISO3: np.repeat(vocabulary[present], n_periods),
+            S.COUNTRY: np.repeat(names, n_periods),
+            N_BRIEFINGS: counts.astype(int),
+            SHARE: share,
+        }
+    )[columns]
+
+
+def comention_edges(
+    countries: pd.DataFrame, limit: int = 40, *, codes: TableCodes | None = None
+) -> pd.DataFrame:
+    """Pairs of countries named in the same briefing, strongest first.
+
+    Parameters:
+        codes: integer codes of the rows (``FilteredCorpus.codes("countries")``).
+
+    Returns:
+        Columns ``country_a``, ``country_b`` (ISO3, a < b), ``n_briefings``.
+    """
+    columns = [S.COUNTRY_A, S.COUNTRY_B, N_BRIEFINGS]
+    if countries.empty:
+        return pd.DataFrame({c: [] for c in columns})
+    briefing_of_row = briefing_codes(countries, codes)
+    if codes is not None and codes.country is not None and codes.iso3s is not None:
+        # The corpus' country codes are sorted, like a sorted factorisation.
+        country_codes, country_ids = np.asarray(codes.country), codes.iso3s.to_numpy(dtype=object)
+    else:
+        country_codes, country_ids = pd.factorize(countries[S.ISO3], sort=True)
+    known = (briefing_of_row >= 0) & (country_codes >= 0)
+    incidence = sp.csr_matrix(
+        (
+            np.ones(int(known.sum()), dtype=np.int64),
+            (briefing_of_row[known], country_codes[known]),
+        ),
+        shape=(int(briefing_of_row.max(initial=-1)) + 1, len(country_ids)),
+    )
+    incidence.data[:] = 1  # a briefing naming a country twice still counts once
+    together = sp.triu(incidence.T @ incidence, k=1).tocoo()
+    edges = pd.DataFrame(
+        {
+            S.COUNTRY_A: np.asarray(country_ids)[together.row],
+            S.COUNTRY_B: np.asarray(country_ids)[together.col],
+            N_BRIEFINGS: together.data.astype(int),
+        }
+    ).sort_values([N_BRIEFINGS, S.COUNTRY_A, S.COUNTRY_B], ascending=[False, True, True])
+    return edges.head(limit).reset_index(drop=True)[columns]
+
+
+def leading_codes(totals: pd.DataFrame, limit: int = 5) -> list[str]:
+    """The ISO3 codes of the first ``limit`` rows of ``country_totals``."""
+    return [str(code) for code in totals[S.ISO3].head(limit)]

@@ -1,0 +1,53 @@
+"""What the Overview page shows beyond the shared figures: the countries rising fastest."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics import schema as S
+from analytics.timeseries import check_freq
+from analytics.views.common import SHARE, period_of
+
+
+def rising_countries(
+    countries: pd.DataFrame, briefings: pd.DataFrame, freq: str, limit: int = 5
+) -> pd.DataFrame:
+    """Countries whose share of briefings rose most in the latest period vs. the one before.
+
+    Returns:
+        Columns ``iso3``, ``country``, ``share`` (latest), ``previous``, ``change``.
+    """
+    columns = [S.ISO3, S.COUNTRY, SHARE, "previous", "change"]
+    if briefings.empty or countries.empty:
+        return pd.DataFrame({c: [] for c in columns})
+    briefing_periods = period_of(briefings[S.DATE], freq)
+    last = briefing_periods.max()
+    if pd.isna(last):
+        return pd.DataFrame({c: [] for c in columns})
+    previous = pd.Timestamp(period_before(last, freq))
+    country_periods = period_of(countries[S.DATE], freq)
+
+    def shares(period: pd.Timestamp) -> pd.Series:
+        total = int((briefing_periods == period).sum())
+        rows = countries[(country_periods == period).to_numpy()]
+        counts = rows.groupby([S.ISO3, S.COUNTRY])[S.BRIEFING_ID].nunique()
+        return counts / total if total else counts * 0.0
+
+    latest = shares(last)
+    before = shares(previous)
+    table = pd.DataFrame({SHARE: latest, "previous": before.reindex(latest.index).fillna(0)})
+    table["change"] = table[SHARE] - table["previous"]
+    table = table[table["change"] > 0].reset_index()
+    table = table.sort_values(["change", S.ISO3], ascending=[False, True], kind="stable")
+    return table.head(limit).reset_index(drop=True)[columns]
+
+
+def period_before(period: pd.Timestamp, freq: str) -> pd.Timestamp:
+    """The start of the period before ``period``."""
+    step = {
+        "day": pd.DateOffset(days=1),
+        "week": pd.DateOffset(weeks=1),
+        "month": pd.DateOffset(months=1),
+        "quarter": pd.DateOffset(months=3),
+    }[check_freq(freq)]
+    return pd.Timestamp(period) - step

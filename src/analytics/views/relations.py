@@ -1,0 +1,548 @@
+"""What the Relations page shows: ranked pairs, the timeline of tension and alliance, the pair
+matrix, spike alerts and the evidence sentences behind a point.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analytics import schema as S
+from analytics.relations.scoring import spike_cells
+from analytics.timeseries import period_range
+from analytics.views.common import (
+    PAIR,
+    cue_spans,
+    cue_words,
+    merge_marks,
+    pair_codes,
+    period_of,
+    split_marked,
+)
+from analytics.views.filters import TableCodes
+
+
+def pair_label(a: str, b: str, names: dict[str, str]) -> str:
+    """``"China – Japan"``: a readable name for a country pair."""
+    return f"{names.get(a, a)} – {names.get(b, b)}"
+
+
+def with_pair_labels(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Add a ``pair`` column with the readable pair name."""
+    labels = [
+        pair_label(a, b, names)
+        for a, b in zip(
+            frame[S.COUNTRY_A].to_numpy(dtype=object),
+            frame[S.COUNTRY_B].to_numpy(dtype=object),
+            strict=True,
+        )
+    ]
+    labelled = frame.assign(**{PAIR: pd.Series(labels, index=frame.index, dtype=object)})
+    return labelled[[PAIR, *frame.columns]]
+
+
+def top_pairs(
+    interactions: pd.DataFrame, limit: int = 30, *, codes: TableCodes | None = None
+) -> pd.DataFrame:
+    """The ``limit`` most discussed pairs (``relations.pair_summary``, reported sentences).
+
+    Parameters:
+        codes: integer codes of the rows (``FilteredCorpus.codes("interactions")``).
+
+    Returns:
+        ``country_a``, ``country_b``, ``n_interactions``, ``tension``, ``alliance``, ``net``.
+    """
+    columns = [S.COUNTRY_A, S.COUNTRY_B, S.N_INTERACTIONS, S.TENSION, S.ALLIANCE, S.NET]
+    reported = ~interactions[S.FORWARD_LOOKING].astype(bool).to_numpy()
+    if not reported.any():
+        return pd.DataFrame({c: [] for c in columns})
+    # relations.pair_summary on integer pair codes: one bincount per measure.
+    first_codes, first, second_codes, second = pair_codes(interactions, codes)
+    valid = reported & (first_codes >= 0) & (second_codes >= 0)
+    key = first_codes[valid].astype(np.int64) * len(second) + second_codes[valid]
+    scores = interactions[S.SCORE].to_numpy(dtype=float)[valid]
+    size = len(first) * len(second)
+    counts = np.bincount(key, minlength=size)
+    tension = np.bincount(key, weights=np.where(scores < 0, -scores, 0.0), minlength=size)
+    alliance = np.bincount(key, weights=np.where(scores > 0, scores, 0.0), minlength=size)
+    total = np.bincount(key, weights=scores, minlength=size)
+    present = np.flatnonzero(counts)
+    ranked = present[np.lexsort((present, -counts[present]))][:limit]
+    return pd.DataFrame(
+        {
+            S.COUNTRY_A: np.asarray(first, dtype=object)[ranked // len(second)],
+            S.COUNTRY_B: np.asarray(second, dtype=object)[ranked % len(second)],
+            S.N_INTERACTIONS: counts[ranked].astype(np.int64),
+            S.TENSION: tension[ranked],
+            S.ALLIANCE: alliance[ranked],
+            S.NET: total[ranked] / counts[ranked],
+        }
+    )
+
+
+def among_leading_countries(
+    edges: pd.DataFrame, countries: int = 20, limit: int | None = None
+) -> pd.DataFrame:
+    """Keep edges whose two countries are both among the ``countries`` best connected
+    (then the first ``limit`` of them, in the given order).
+
+    Which countries are best connected is judged on the edges themselves (sum of
+    the first numeric column after the pair, e.g. ``n_briefings`` or
+    ``n_interactions``), so a network stays legible on a large corpus.
+    """
+    if edges.empty:
+        return edges
+    weight = edges.columns[2]
+    involvement = (
+        pd.concat(
+            [
+                edges[[S.COUNTRY_A, weight]].rename(columns={S.COUNTRY_A: S.ISO3}),
+                edges[[S.COUNTRY_B, weight]].rename(columns={S.COUNTRY_B: S.ISO3}),
+            ]
+        )
+        .groupby(S.ISO3)[weight]
+        .sum()
+        .reset_index()
+        .sort_values([weight, S.ISO3], ascending=[False, True], kind="stable")
+    )
+    leading = set(involvement[S.ISO3].head(countries))
+    keep = edges[S.COUNTRY_A].isin(leading) & edges[S.COUNTRY_B].isin(leading)
+    kept = edges[keep.to_numpy(dtype=bool)].reset_index(drop=True)
+    return kept if limit is None else kept.head(limit)
+
+
+def pair_mask(
+    interactions: pd.DataFrame,
+    pairs: list[tuple[str, str]],
+    *,
+    codes: TableCodes | None = None,
+) -> np.ndarray:
+    """A boolean per interaction: is its (country_a, country_b) one of ``pairs``?
+
+    Parameters:
+        codes: integer codes of the rows (``FilteredCorpus.codes("interactions")``).
+    """
+    keep = np.zeros(len(interactions), dtype=bool)
+    if not pairs:
+        return keep
+    if codes is not None and codes.partner is not None and codes.iso3s is not None:
+        for a, b in pairs:
+            first, second = codes.iso3s.get_indexer([a, b])
+            if first >= 0 and second >= 0:
+                keep |= (codes.country == first) & (codes.partner == second)
+        return keep
+    # One pass over the whole column, then exact pairs among the few candidate rows.
+    candidates = np.flatnonzero(
+        interactions[S.COUNTRY_A].isin({a for a, _ in pairs}).to_numpy(dtype=bool)
+    )
+    first = interactions[S.COUNTRY_A].iloc[candidates].to_numpy(dtype=object)
+    second = interactions[S.COUNTRY_B].iloc[candidates].to_numpy(dtype=object)
+    found = np.zeros(len(candidates), dtype=bool)
+    for a, b in pairs:
+        found |= (first == a) & (second == b)
+    keep[candidates[found]] = True
+    return keep
+
+
+def relation_timeline(
+    interactions: pd.DataFrame,
+    briefings: pd.DataFrame,
+    pairs: list[tuple[str, str]],
+    freq: str,
+    *,
+    codes: TableCodes | None = None,
+) -> pd.DataFrame:
+    """Tension, alliance and net score per period for chosen pairs, split by outlook.
+
+    Built on ``relations.relations_over_time``: ``tension`` sums ``|score|`` of
+    conflict sentences, ``alliance`` sums cooperation scores, ``net`` is the mean
+    score. Sentences about what is expected (``forward_looking``) are counted
+    apart from those reporting what happened. ``codes`` (``FilteredCorpus.codes``)
+    find the pairs' rows without comparing strings.
+
+    Returns:
+        Columns ``period``, ``country_a``, ``country_b``, ``forward_looking``,
+        ``n_interactions``, ``tension``, ``alliance``, ``net``.
+    """
+    keys = [S.COUNTRY_A, S.COUNTRY_B, S.FORWARD_LOOKING]
+    columns = [S.PERIOD, *keys, S.N_INTERACTIONS, S.TENSION, S.ALLIANCE, S.NET]
+    if not pairs or interactions.empty or briefings.empty:
+        return pd.DataFrame({c: [] for c in columns})
+    briefing_periods = period_of(briefings[S.DATE], freq)
+    lo, hi = briefing_periods.min(), briefing_periods.max()
+    if pd.isna(lo) or pd.isna(hi):
+        return pd.DataFrame({c: [] for c in columns})
+    grid = period_range(lo, hi, freq)
+    n_periods = len(grid)
+    chosen = interactions[pair_mask(interactions, pairs, codes=codes)]
+    forward = chosen[S.FORWARD_LOOKING].fillna(False).astype(bool).to_numpy()
+    slots = grid.get_indexer(period_of(chosen[S.DATE], freq))
+    scores = chosen[S.SCORE].to_numpy(dtype=float)
+    # Plain object arrays: iterating an Arrow-backed column element by element is slow.
+    sides = list(
+        zip(
+            chosen[S.COUNTRY_A].to_numpy(dtype=object),
+            chosen[S.COUNTRY_B].to_numpy(dtype=object),
+            strict=True,
+        )
+    )
+    wanted = {(min(a, b), max(a, b)) for a, b in pairs}
+    parts = []
+    # As relations.relations_over_time, per outlook: every wanted pair (in a-b order)
+    # and every pair seen, each over the corpus' whole period range.
+    for outlook in (False, True):
+        mine = np.flatnonzero((forward == outlook) & (slots >= 0))
+        seen = sorted(wanted | {sides[i] for i in mine})
+        code = {pair: number for number, pair in enumerate(seen)}
+        cell = np.array([code[sides[i]] for i in mine], dtype=np.int64) * n_periods + slots[mine]
+        size = len(seen) * n_periods
+        part_scores = scores[mine]
+        counts = np.bincount(cell, minlength=size)
+        total = np.bincount(cell, weights=part_scores, minlength=size)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            net = np.where(counts > 0, total / np.maximum(counts, 1), np.nan)
+        parts.append(
+            pd.DataFrame(
+                {
+                    S.PERIOD: np.tile(grid.to_numpy(), len(seen)),
+                    S.COUNTRY_A: np.repeat(np.array([a for a, _ in seen], dtype=object), n_periods),
+                    S.COUNTRY_B: np.repeat(np.array([b for _, b in seen], dtype=object), n_periods),
+                    S.FORWARD_LOOKING: outlook,
+                    S.N_INTERACTIONS: counts.astype(int),
+                    S.TENSION: np.bincount(
+                        cell, weights=np.where(part_scores < 0, -part_scores, 0.0), minlength=size
+                    ),
+                    S.ALLIANCE: np.bincount(
+                        cell, weights=np.where(part_scores > 0, part_scores, 0.0), minlength=size
+                    ),
+                    S.NET: net,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def pair_matrix(interactions: pd.DataFrame, limit: int = 12) -> pd.DataFrame:
+    """Mean net score for every pair among the ``limit`` most interacting countries.
+
+    Returns:
+        Long table ``country_a``, ``country_b``, ``n_interactions``, ``net``, both
+        orientations present so the matrix is symmetric (NaN net where no interaction).
+    """
+    columns = [S.COUNTRY_A, S.COUNTRY_B, S.N_INTERACTIONS, S.NET]
+    if interactions.empty:
+        return pd.DataFrame({c: [] for c in columns})
+    # Both sides in one sorted vocabulary, so a country has one integer either side.
+    both_sides = pd.concat(
+        [interactions[S.COUNTRY_A], interactions[S.COUNTRY_B]], ignore_index=True
+    )
+    side_codes, iso3s = pd.factorize(both_sides, sort=True)
+    first, second = side_codes[: len(interactions)], side_codes[len(interactions) :]
+    involvement = np.bincount(side_codes[side_codes >= 0], minlength=len(iso3s))
+    # Most involved first; ties in code (alphabetical) order.
+    ranked = np.lexsort((np.arange(len(iso3s)), -involvement))
+    keep = ranked[involvement[ranked] > 0][:limit]
+    rank = np.full(len(iso3s) + 1, -1, dtype=np.int64)
+    rank[keep] = np.arange(len(keep))
+    row_a, row_b = rank[first], rank[second]
+    inside = (row_a >= 0) & (row_b >= 0)
+    size = len(keep)
+    cell = row_a[inside] * size + row_b[inside]
+    counts = np.bincount(cell, minlength=size * size).reshape(size, size)
+    scores = interactions[S.SCORE].to_numpy(dtype=float)[inside]
+    totals = np.bincount(cell, weights=scores, minlength=size * size).reshape(size, size)
+    # A pair seen only as (b, a) fills the (a, b) cell too: the matrix is symmetric.
+    mirrored = (counts == 0) & (counts.T > 0)
+    counts = np.where(mirrored, counts.T, counts)
+    totals = np.where(mirrored, totals.T, totals)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        net = np.where(counts > 0, totals / np.maximum(counts, 1), np.nan)
+    codes = np.asarray(iso3s, dtype=object)[keep]
+    return pd.DataFrame(
+        {
+            S.COUNTRY_A: np.repeat(codes, size),
+            S.COUNTRY_B: np.tile(codes, size),
+            S.N_INTERACTIONS: counts.reshape(-1).astype(int),
+            S.NET: net.reshape(-1),
+        }
+    )[columns]
+
+
+def spike_alerts(
+    interactions: pd.DataFrame,
+    briefings: pd.DataFrame,
+    freq: str,
+    *,
+    min_conflicts: int = 3,
+    baseline_periods: int = 6,
+    spike_k: float = 2.0,
+    codes: TableCodes | None = None,
+) -> pd.DataFrame:
+    """Periods in which a pair's tension jumped above its own recent level.
+
+    The spike rule of ``relations.relations_over_time``: ``tension_share`` (tension
+    per briefing of the period) above ``baseline`` (the mean over up to
+    ``baseline_periods`` earlier periods with briefings, at least two) plus
+    ``spike_k`` standard deviations, with at least three conflict sentences in the
+    period; computed on integer (pair, period) cells for every pair with at least
+    ``min_conflicts`` conflict sentences in ``interactions`` (no other pair can spike).
+
+    Parameters:
+        codes: integer codes of the rows (``FilteredCorpus.codes("interactions")``).
+
+    Returns:
+        Columns ``period``, ``country_a``, ``country_b``, ``n_interactions``,
+        ``tension``, ``tension_share``, ``baseline``; newest first.
+    """
+    columns = [
+        S.PERIOD,
+        S.COUNTRY_A,
+        S.COUNTRY_B,
+        S.N_INTERACTIONS,
+        S.TENSION,
+        S.TENSION_SHARE,
+        S.BASELINE,
+    ]
+    empty = pd.DataFrame({c: [] for c in columns})
+    # Whole columns and a mask: cutting the table itself would copy every sentence.
+    reported = ~interactions[S.FORWARD_LOOKING].astype(bool).to_numpy()
+    scores = interactions[S.SCORE].to_numpy(dtype=float)
+    if briefings.empty or not (reported & (scores < 0)).any():
+        return empty
+    first_codes, first, second_codes, second = pair_codes(interactions, codes)
+    # Sorted codes of each side give pairs in (country_a, country_b) order.
+    pair_key = first_codes.astype(np.int64) * len(second) + second_codes
+    named = (first_codes >= 0) & (second_codes >= 0) & reported
+    pair_key[~named] = -1
+    conflicts_per_pair = np.bincount(
+        pair_key[(scores < 0) & named], minlength=len(first) * len(second)
+    )
+    kept_keys = np.flatnonzero(conflicts_per_pair >= min_conflicts)
+    if len(kept_keys) == 0:
+        return empty
+    briefing_periods = period_of(briefings[S.DATE], freq)
+    lo, hi = briefing_periods.min(), briefing_periods.max()
+    if pd.isna(lo) or pd.isna(hi):
+        return empty
+    grid = period_range(lo, hi, freq)
+    n_periods = len(grid)
+    briefing_slot = grid.get_indexer(briefing_periods)
+    per_period = np.bincount(briefing_slot[briefing_slot >= 0], minlength=n_periods)
+
+    pair_code = np.searchsorted(kept_keys, pair_key)
+    slot = grid.get_indexer(period_of(interactions[S.DATE], freq))
+    inside = (slot >= 0) & named & (pair_code < len(kept_keys))
+    inside[inside] &= kept_keys[pair_code[inside]] == pair_key[inside]
+    cell = pair_code[inside] * n_periods + slot[inside]
+    chosen_scores = scores[inside]
+    n_cells = len(kept_keys) * n_periods
+    counts = np.bincount(cell, minlength=n_cells)
+    conflicts = np.bincount(cell, weights=(chosen_scores < 0).astype(float), minlength=n_cells)
+    tension = np.bincount(
+        cell, weights=np.where(chosen_scores < 0, -chosen_scores, 0.0), minlength=n_cells
+    )
+    observed = np.tile(per_period, len(kept_keys)) > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(
+            observed, tension / np.tile(np.maximum(per_period, 1), len(kept_keys)), np.nan
+        )
+    baseline, spike = spike_cells(
+        share.reshape(-1, n_periods),
+        conflicts.reshape(-1, n_periods),
+        baseline_periods=baseline_periods,
+        spike_k=spike_k,
+    )
+    baseline, spike = baseline.reshape(-1), spike.reshape(-1)
+    hits = np.flatnonzero(spike)
+    pair_of = kept_keys[hits // n_periods]
+    alerts = pd.DataFrame(
+        {
+            S.PERIOD: grid.to_numpy()[hits % n_periods],
+            S.COUNTRY_A: np.asarray(first, dtype=object)[pair_of // len(second)],
+            S.COUNTRY_B: np.asarray(second, dtype=object)[pair_of % len(second)],
+            S.N_INTERACTIONS: counts[hits].astype(np.int64),
+            S.TENSION: tension[hits],
+            S.TENSION_SHARE: share[hits],
+            S.BASELINE: baseline[hits],
+        }
+    )
+    alerts = alerts.sort_values([S.PERIOD, S.TENSION], ascending=[False, False], kind="stable")
+    return alerts[columns].reset_index(drop=True)
+
+
+def evidence_for(
+    interactions: pd.DataFrame,
+    *,
+    pair: tuple[str, str] | None = None,
+    period: pd.Timestamp | None = None,
+    freq: str = "month",
+) -> pd.DataFrame:
+    """The interaction sentences behind a chart point, cell or edge.
+
+    Parameters:
+        pair: keep this (country_a, country_b) pair in either order; ``None`` keeps all.
+        period: keep sentences dated in this period of ``freq``; ``None`` keeps all.
+    """
+    chosen = interactions
+    if pair is not None:
+        a, b = pair
+        chosen = chosen[
+            ((chosen[S.COUNTRY_A] == a) & (chosen[S.COUNTRY_B] == b))
+            | ((chosen[S.COUNTRY_A] == b) & (chosen[S.COUNTRY_B] == a))
+        ]
+    if period is not None and not chosen.empty:
+        chosen = chosen[period_of(chosen[S.DATE], freq) == pd.Timestamp(period)]
+    return chosen.sort_values([S.DATE, S.BRIEFING_ID], kind="stable").reset_index(drop=True)
+
+
+def pair_options(interactions: pd.DataFrame, limit: int = 40) -> list[tuple[str, str]]:
+    """The most discussed country pairs, as ``(country_a, country_b)`` tuples."""
+    return pairs_of(top_pairs(interactions, limit))
+
+
+def pairs_of(ranked: pd.DataFrame, limit: int | None = None) -> list[tuple[str, str]]:
+    """The first ``limit`` pairs of a ``top_pairs`` table as ``(country_a, country_b)`` tuples."""
+    head = ranked.head(limit) if limit is not None else ranked
+    return list(zip(head[S.COUNTRY_A], head[S.COUNTRY_B], strict=True))
+
+
+def default_pairs(
+    options: list[tuple[str, str]], countries: tuple[str, ...], limit: int = 3
+) -> list[tuple[str, str]]:
+    """Pairs to show first: those among the filtered countries, else the most discussed."""
+    if countries:
+        among = [p for p in options if p[0] in countries or p[1] in countries]
+        if among:
+            return among[:limit]
+    return options[:limit]
+
+
+def row_periods(table: pd.DataFrame, freq: str) -> pd.Series:
+    """Each row's period start (from its ``date``), to share between period views."""
+    return period_of(table[S.DATE], freq)
+
+
+def period_choices(
+    interactions: pd.DataFrame, freq: str, *, periods: pd.Series | None = None
+) -> list[pd.Timestamp]:
+    """Every period holding at least one interaction, oldest first.
+
+    Parameters:
+        periods: ``row_periods(interactions, freq)`` when already computed.
+    """
+    if interactions.empty:
+        return []
+    periods = row_periods(interactions, freq) if periods is None else periods
+    return sorted(pd.Series(periods).dropna().unique())
+
+
+def in_period(
+    interactions: pd.DataFrame,
+    period: pd.Timestamp | None,
+    freq: str,
+    *,
+    periods: pd.Series | None = None,
+) -> pd.DataFrame:
+    """The interactions dated in ``period`` (all of them when ``period`` is ``None``).
+
+    Parameters:
+        periods: ``row_periods(interactions, freq)`` when already computed.
+    """
+    if period is None or interactions.empty:
+        return interactions
+    periods = row_periods(interactions, freq) if periods is None else periods
+    keep = (periods == pd.Timestamp(period)).to_numpy(dtype=bool)
+    return interactions[keep].reset_index(drop=True)
+
+
+def named_matrix(matrix: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Add readable ``name_a`` / ``name_b`` columns to a ``pair_matrix``."""
+    return matrix.assign(
+        name_a=matrix[S.COUNTRY_A].map(lambda c: names.get(c, c)),
+        name_b=matrix[S.COUNTRY_B].map(lambda c: names.get(c, c)),
+    )
+
+
+def selection_target(selection: dict | None) -> tuple[tuple[str, str] | None, pd.Timestamp | None]:
+    """The pair (and period) a chart selection points at, from the points' ``customdata``.
+
+    Points carry ``[country_a, country_b]`` or ``[country_a, country_b, period, ...]``;
+    the first point that does wins. Returns ``(None, None)`` when nothing usable is selected.
+    """
+    for point in (selection or {}).get("points", []):
+        data = point.get("customdata")
+        if not isinstance(data, list | tuple) or len(data) < 2:
+            continue
+        a, b = str(data[0]), str(data[1])
+        if len(a) != 3 or len(b) != 3:
+            continue
+        period = None
+        if len(data) >= 3:
+            try:
+                period = pd.Timestamp(str(data[2]))
+            except ValueError:
+                period = None
+        return (a, b), period
+    return None, None
+
+
+def count_expected(interactions: pd.DataFrame) -> int:
+    """How many interaction sentences are forward-looking."""
+    return int(interactions[S.FORWARD_LOOKING].fillna(False).astype(bool).sum())
+
+
+def evidence_table(interactions: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Interaction rows for display: date, pair, section, score, class, cues, sentence."""
+    columns = [
+        S.DATE,
+        PAIR,
+        S.BRIEFING_ID,
+        S.SECTION,
+        S.SCORE,
+        S.CLASS,
+        S.FORWARD_LOOKING,
+        S.CUES,
+        S.SENTENCE,
+    ]
+    if interactions.empty:
+        return pd.DataFrame({c: [] for c in columns})
+    table = with_pair_labels(interactions, names)
+    table[S.CUES] = table[S.CUES].map(lambda v: ", ".join(cue_words(v)))
+    return table[columns].reset_index(drop=True)
+
+
+def sentence_marks(
+    sentence: str, cues: object, country_labels: list[str]
+) -> list[tuple[int, int, str]]:
+    """Spans to highlight in an interaction sentence: the pair's country names and the cues."""
+    marks: list[tuple[int, int, str]] = []
+    lowered = sentence.lower()
+    for label in country_labels:
+        needle = label.lower()
+        at = lowered.find(needle) if needle else -1
+        while at >= 0:
+            marks.append((at, at + len(needle), "country"))
+            at = lowered.find(needle, at + len(needle))
+    return merge_marks(marks + cue_spans(sentence, cues))
+
+
+def evidence_pieces(
+    interactions: pd.DataFrame, names: dict[str, str], limit: int = 25
+) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """Up to ``limit`` evidence sentences as ``(caption, marked pieces)`` for the reader."""
+    shown = []
+    for row in interactions.head(limit).itertuples(index=False):
+        record = row._asdict()
+        a, b = record[S.COUNTRY_A], record[S.COUNTRY_B]
+        labels = [names.get(a, a), names.get(b, b)]
+        sentence = str(record[S.SENTENCE])
+        outlook = " · expected" if bool(record[S.FORWARD_LOOKING]) else ""
+        caption = (
+            f"{pd.Timestamp(record[S.DATE]).date()} · {pair_label(a, b, names)} · "
+            f"{record[S.SECTION]} · score {float(record[S.SCORE]):+.2f}{outlook} · "
+            f"briefing {record[S.BRIEFING_ID]}"
+        )
+        shown.append(
+            (caption, split_marked(sentence, sentence_marks(sentence, record[S.CUES], labels)))
+        )
+    return shown

@@ -1,0 +1,178 @@
+"""What the Topics page shows: the topic table, shares over time, topic by country, examples."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analytics import schema as S
+from analytics.timeseries import period_range
+from analytics.views.common import (
+    N_BRIEFINGS,
+    SHARE,
+    briefing_codes,
+    distinct_counts,
+    iso3_codes,
+    period_of,
+)
+from analytics.views.countries import country_totals
+from analytics.views.filters import TableCodes
+
+
+def topic_table(topic_summary: pd.DataFrame) -> pd.DataFrame:
+    """Topics with their label, top terms (comma-separated) and size, biggest first."""
+    if topic_summary.empty:
+        return pd.DataFrame({S.TOPIC_ID: [], "label": [], S.TOP_TERMS: [], N_BRIEFINGS: []})
+    table = topic_summary[[S.TOPIC_ID, "label", S.TOP_TERMS, N_BRIEFINGS]].copy()
+    table[S.TOP_TERMS] = table[S.TOP_TERMS].map(_as_text)
+    return table.sort_values([N_BRIEFINGS, S.TOPIC_ID], ascending=[False, True]).reset_index(
+        drop=True
+    )
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, str):
+        return value.replace("|", ", ")
+    if isinstance(value, list | tuple | np.ndarray):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None or value is pd.NA else str(value)
+
+
+OTHER_TOPICS = "other topics"
+
+
+OTHER_TOPIC_ID = -1
+
+
+def largest_topics(
+    topics: pd.DataFrame, limit: int, *, codes: TableCodes | None = None
+) -> list[int]:
+    """Ids of the ``limit`` topics with most briefings (ties: lower id first)."""
+    if topics.empty:
+        return []
+    topic_codes, topic_ids = pd.factorize(topics[S.TOPIC_ID].to_numpy(dtype=np.int64), sort=True)
+    sizes = distinct_counts(topic_codes, briefing_codes(topics, codes), len(topic_ids))
+    order = np.lexsort((topic_ids, -sizes))
+    return [int(t) for t in topic_ids[order][:limit]]
+
+
+def topic_shares(
+    topics: pd.DataFrame, freq: str, limit: int = 8, *, codes: TableCodes | None = None
+) -> pd.DataFrame:
+    """Share of each period's briefings in each of the ``limit`` largest topics.
+
+    Smaller topics are summed as ``other topics`` (id -1) so a chart stays readable.
+
+    Parameters:
+        codes: integer codes of the rows (``FilteredCorpus.codes("topics")``).
+
+    Returns:
+        Columns ``period``, ``topic_id``, ``topic_label``, ``n_briefings``, ``share`` (0-1).
+    """
+    columns = [S.PERIOD, S.TOPIC_ID, S.TOPIC_LABEL, N_BRIEFINGS, SHARE]
+    if topics.empty:
+        return pd.DataFrame({c: [] for c in columns})
+    kept = largest_topics(topics, limit, codes=codes)
+    topic_ids = topics[S.TOPIC_ID].to_numpy(dtype=np.int64)
+    rank = pd.Index(kept).get_indexer(topic_ids)
+    other = len(kept)
+    rank[rank < 0] = other
+    # Each kept topic's label is the one on its first row, as grouping by label would show.
+    first_rows = [int(np.argmax(rank == r)) for r in range(len(kept))]
+    group_labels = [*topics[S.TOPIC_LABEL].iloc[first_rows].to_numpy(dtype=object), OTHER_TOPICS]
+    periods = period_of(topics[S.DATE], freq)
+    dated = periods.notna().to_numpy()
+    if not dated.any():
+        return pd.DataFrame({c: [] for c in columns})
+    grid = period_range(periods.min(), periods.max(), freq)
+    slot = grid.get_indexer(periods)
+    present = np.bincount(rank[dated], minlength=other + 1) > 0
+    n_periods = len(grid)
+    cell = np.where(dated, rank * n_periods + slot, -1)
+    counts = distinct_counts(cell, briefing_codes(topics, codes), (other + 1) * n_periods)
+    counts = counts.reshape(other + 1, n_periods)[present]
+    totals = counts.sum(axis=0).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(totals > 0, counts / np.where(totals > 0, totals, 1), 0.0)
+    shown = np.flatnonzero(present)
+    group_ids = np.array([*kept, OTHER_TOPIC_ID], dtype=np.int64)[shown]
+    return pd.DataFrame(
+        {
+            S.PERIOD: np.tile(grid.to_numpy(), len(shown)),
+            S.TOPIC_ID: np.repeat(group_ids, n_periods),
+            S.TOPIC_LABEL: np.repeat(np.array(group_labels, dtype=object)[shown], n_periods),
+            N_BRIEFINGS: counts.reshape(-1).astype(np.int64),
+            SHARE: share.reshape(-1),
+        }
+    )[columns]
+
+
+def topic_country_matrix(
+    topics: pd.DataFrame,
+    countries: pd.DataFrame,
+    limit: int = 15,
+    topic_limit: int = 15,
+    *,
+    topic_codes: TableCodes | None = None,
+    country_codes: TableCodes | None = None,
+) -> pd.DataFrame:
+    """Briefings per topic and country: the ``limit`` most mentioned countries and
+    the ``topic_limit`` largest topics, largest first.
+
+    Parameters:
+        topic_codes, country_codes: integer codes of the rows of ``topics`` and
+            ``countries`` (``FilteredCorpus.codes``); both or neither.
+
+    Returns:
+        Long table: ``topic_label``, ``iso3``, ``country``, ``n_briefings`` (zeros included).
+    """
+    columns = [S.TOPIC_LABEL, S.ISO3, S.COUNTRY, N_BRIEFINGS]
+    top = country_totals(countries, limit, codes=country_codes)
+    if top.empty or topics.empty:
+        return pd.DataFrame({c: [] for c in columns})
+    kept = largest_topics(topics, topic_limit, codes=topic_codes)
+    if topic_codes is not None and country_codes is not None:
+        topic_briefing = briefing_codes(topics, topic_codes)
+        country_briefing = briefing_codes(countries, country_codes)
+    else:
+        # One factorisation of both tables' ids, so equal ids get equal integers.
+        joint = pd.factorize(
+            pd.concat([topics[S.BRIEFING_ID], countries[S.BRIEFING_ID]], ignore_index=True)
+        )[0]
+        topic_briefing, country_briefing = joint[: len(topics)], joint[len(topics) :]
+    topic_ids = topics[S.TOPIC_ID].to_numpy(dtype=np.int64)
+    first_rows = [int(np.argmax(topic_ids == topic_id)) for topic_id in kept]
+    kept_labels = topics[S.TOPIC_LABEL].iloc[first_rows].to_numpy(dtype=object)
+    label_order = list(dict.fromkeys(kept_labels))
+    # Each row's topic label (as a position in label_order), -1 outside kept topics.
+    kept_rank = pd.Index(kept).get_indexer(topic_ids)
+    label_of_kept = pd.Index(label_order).get_indexer(kept_labels)
+    label_rank = np.where(kept_rank >= 0, label_of_kept[np.maximum(kept_rank, 0)], -1)
+    width = int(max(topic_briefing.max(initial=-1), country_briefing.max(initial=-1))) + 1
+    label_of_briefing = np.full(width, -1, dtype=np.int64)
+    label_of_briefing[topic_briefing] = label_rank
+    country, iso3s = iso3_codes(countries, country_codes)
+    country_rank = np.full(len(iso3s), -1, dtype=np.int64)
+    country_rank[pd.Index(iso3s).get_indexer(top[S.ISO3])] = np.arange(len(top))
+    row_country = np.where(country >= 0, country_rank[np.maximum(country, 0)], -1)
+    row_label = label_of_briefing[country_briefing]
+    cell = np.where((row_country >= 0) & (row_label >= 0), row_label * len(top) + row_country, -1)
+    counts = distinct_counts(cell, country_briefing, len(label_order) * len(top))
+    return pd.DataFrame(
+        {
+            S.TOPIC_LABEL: np.repeat(np.array(label_order, dtype=object), len(top)),
+            S.ISO3: np.tile(top[S.ISO3].to_numpy(dtype=object), len(label_order)),
+            S.COUNTRY: np.tile(top[S.COUNTRY].to_numpy(dtype=object), len(label_order)),
+            N_BRIEFINGS: counts.astype(np.int64),
+        }
+    )[columns]
+
+
+def representative_briefings(
+    topic_summary: pd.DataFrame, briefings: pd.DataFrame, topic_id: int
+) -> pd.DataFrame:
+    """The topic's representative briefings still in ``briefings``: id, date, title, source."""
+    row = topic_summary[topic_summary[S.TOPIC_ID] == topic_id]
+    ids = str(row["representative_ids"].iloc[0]).split("|") if not row.empty else []
+    chosen = briefings[briefings[S.BRIEFING_ID].isin(ids)]
+    return chosen[[S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE]].reset_index(drop=True)
