@@ -236,6 +236,14 @@ def _seconds(value: str) -> float:
     return seconds
 
 
+def _cmd_settings(args: argparse.Namespace) -> int:
+    from analytics.settings import describe
+
+    for line in describe():
+        print(line)
+    return 0
+
+
 def _column_pair(value: str) -> tuple[str, str]:
     role, sep, name = value.partition("=")
     roles = ("id", "text", "date", "title", "source", "url")
@@ -331,6 +339,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     info.add_argument("--store", required=True, type=Path, help="store folder")
     info.set_defaults(handler=_cmd_info)
+
+    listing = commands.add_parser(
+        "settings", help="list every setting with its environment variable and default"
+    )
+    listing.set_defaults(handler=_cmd_settings)
     return parser
 
 

@@ -5,15 +5,16 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from analytics import settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def data_dir() -> Path:
     """The folder holding reference tables (gazetteer, cue lexicon) and the sample corpus."""
-    override = os.environ.get("BRIEFING_ATLAS_DATA")
+    override = settings.value("data_dir")
     return Path(override) if override else PROJECT_ROOT / "data"
 
 

@@ -49,6 +49,7 @@ import pyarrow.compute as pc
 import yaml
 
 from analytics import schema as S
+from analytics import settings
 from analytics.errors import EmptyCorpusError, InputError
 from analytics.ingest import dates as D
 from analytics.ingest.duplicates import (
@@ -82,29 +83,24 @@ STATUSES: tuple[str, ...] = (LOADED, DUPLICATE, NEAR_DUPLICATE, SKIPPED)
 # -- limits ---------------------------------------------------------------------
 # One briefing (a text file, or one row's text) above this size is skipped: later
 # stages cost time per MB and a single huge text would stall everyone's work.
-MAX_BRIEFING_MB_ENV = "BRIEFING_ATLAS_MAX_BRIEFING_MB"
-DEFAULT_MAX_BRIEFING_MB = 10.0
+MAX_BRIEFING_MB_ENV = settings.setting("max_briefing_mb").env
 
 
 def _cap_mb(value: float | None = None) -> float:
-    """The per-briefing size cap in MB: ``value``, else the environment's, else the default.
+    """The per-briefing size cap in MB: ``value``, else the setting ``max_briefing_mb``.
 
     Raises:
         InputError: when the cap is not a positive number.
     """
-    raw: object = value
-    if raw is None:
-        raw = os.environ.get(MAX_BRIEFING_MB_ENV) or DEFAULT_MAX_BRIEFING_MB
+    if value is None:
+        return float(settings.value("max_briefing_mb"))
     try:
-        limit = float(str(raw))
+        return settings.positive_mb(value)
     except ValueError:
-        limit = float("nan")
-    if not limit > 0 or limit == float("inf"):
         raise InputError(
-            f"the per-briefing size cap ({MAX_BRIEFING_MB_ENV} or max_briefing_mb) "
-            f"must be a positive number of MB; got {raw!r}"
-        )
-    return limit
+            f"the per-briefing size cap (max_briefing_mb) must be a positive number of MB; "
+            f"got {value!r}"
+        ) from None
 
 
 def _over_cap(size: float, limit_mb: float) -> str:

@@ -46,6 +46,7 @@ import pyarrow as pa
 from filelock import FileLock, Timeout
 
 from analytics import schema as S
+from analytics import settings
 from analytics.artefacts import Artefacts
 from analytics.errors import InputError, StoreError
 from analytics.ingest.duplicates import strings_in
@@ -94,7 +95,7 @@ Progress = Callable[[float, str], None]
 
 def default_store_dir() -> Path:
     """Where the dashboard keeps its store when none is configured."""
-    override = os.environ.get("BRIEFING_ATLAS_STORE")
+    override = settings.value("store_dir")
     return Path(override) if override else PROJECT_ROOT / ".atlas-store"
 
 

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from analytics import settings
 from analytics.artefacts import Artefacts
 from analytics.errors import AnalyticsError, StoreError
 from analytics.ui.state import View
@@ -45,7 +46,7 @@ UPLOAD_NAME_KEY = "_atlas_upload_name"
 UPLOAD_OPTIONS_KEY = "_atlas_upload_options"
 SOURCE_KEY = "corpus_source"
 # Tests and demos: "module:function" returning an Artefacts, used instead of the store.
-HOOK_ENV = "BRIEFING_ATLAS_ARTEFACTS_HOOK"
+HOOK_ENV = settings.setting("artefacts_hook").env
 SAMPLE = "Bundled corpus"
 UPLOADED = "Your upload"
 
@@ -67,9 +68,7 @@ def corpus_config(argv: list[str] | None = None) -> CorpusConfig:
     parser.add_argument("--corpus", action="append", default=None)
     parser.add_argument("--store", default=None)
     known, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
-    corpus = known.corpus or [
-        p for p in os.environ.get("BRIEFING_ATLAS_CORPUS", "").split(os.pathsep) if p
-    ]
+    corpus = known.corpus or [p for p in str(settings.value("corpus")).split(os.pathsep) if p]
     paths = tuple(Path(p) for p in corpus) or (sample_corpus_dir(),)
     store = Path(known.store) if known.store else default_store_dir()
     return CorpusConfig(corpus_paths=paths, store_dir=store)
@@ -170,7 +169,7 @@ def store_artefacts(config: CorpusConfig | None = None) -> Artefacts:
     """
     from analytics.pipeline.store import NEW, ensure_store, inspect_store
 
-    hook = os.environ.get(HOOK_ENV)
+    hook = settings.value("artefacts_hook")
     if hook:
         return _hook_artefacts(hook)
     config = config or corpus_config()
