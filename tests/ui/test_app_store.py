@@ -38,10 +38,10 @@ def test_app_names_a_damaged_store_keeps_its_parts_and_rebuilds_on_request(confi
     app.run()
     assert not app.exception
     assert [e.value for e in app.error] == [
-        f"The corpus could not be loaded: the store at {store_dir} is damaged "
+        "The corpus could not be loaded: the store at store is damaged "
         "(gen-000001/meta.json cannot be read: Expecting property name enclosed in double "
         "quotes: line 1 column 2 (char 1)); rebuild it with "
-        f"`python -m analytics ingest PATH... --store {store_dir} --rebuild`"
+        "`python -m analytics ingest PATH... --store store --rebuild`"
     ]
     assert {p.name: p.read_bytes() for p in (store_dir / "parts").iterdir()} == parts
     assert meta.read_text(encoding="utf-8") == "{not json"
@@ -75,8 +75,18 @@ def test_app_on_a_read_only_empty_store_folder_shows_one_error(configured, monke
     app.run()
     assert not app.exception
     assert [e.value for e in app.error] == [
-        f"The corpus could not be loaded: cannot write to the store at {store_dir}: "
+        "The corpus could not be loaded: cannot write to the store at store: "
         "permission denied (the folder is read-only); the store was not changed"
     ]
     assert not [b for b in app.button if b.label.startswith("Rebuild")]
     assert list(store_dir.iterdir()) == []
+
+
+def test_store_messages_name_folders_not_server_paths(tmp_path: Path) -> None:
+    config = cache.CorpusConfig(
+        corpus_paths=(tmp_path / "feeds" / "news",), store_dir=tmp_path / "atlas"
+    )
+    message = f"the store at {tmp_path / 'atlas'} is damaged; inputs {tmp_path}/feeds/news/a.txt"
+    shown = cache.without_server_paths(message, config)
+    assert shown == "the store at atlas is damaged; inputs news/a.txt"
+    assert str(tmp_path) not in shown

@@ -189,6 +189,19 @@ def store_artefacts(config: CorpusConfig | None = None) -> Artefacts:
     return _store_artefacts(str(config.store_dir), store.fingerprint)
 
 
+def without_server_paths(message: str, config: CorpusConfig) -> str:
+    """``message`` with the store's and the corpus' folders named, not their server paths.
+
+    A remote viewer of the dashboard has no business knowing where the server keeps
+    its files; the folder's own name still says which one is meant.
+    """
+    folders = [config.store_dir, *config.corpus_paths]
+    spelled = {str(f): f.name for f in folders} | {str(f.resolve()): f.name for f in folders}
+    for path in sorted(spelled, key=len, reverse=True):  # the longest first: parents last
+        message = message.replace(path, spelled[path] or path)
+    return message
+
+
 def offer_rebuild(config: CorpusConfig) -> None:
     """A button that rebuilds a damaged store; nothing is written until it is clicked."""
     from analytics.pipeline.store import DAMAGED, ensure_store, inspect_store, rebuild_plan
@@ -210,7 +223,7 @@ def offer_rebuild(config: CorpusConfig) -> None:
             progress=progress_reporter(bar),
         )
     except AnalyticsError as error:
-        st.error(f"The store could not be rebuilt: {error}")
+        st.error(f"The store could not be rebuilt: {without_server_paths(str(error), config)}")
         return
     finally:
         bar.empty()
@@ -278,6 +291,6 @@ def active_artefacts() -> Artefacts | None:
     try:
         return store_artefacts(config)
     except AnalyticsError as error:
-        st.error(f"The corpus could not be loaded: {error}")
+        st.error(f"The corpus could not be loaded: {without_server_paths(str(error), config)}")
         offer_rebuild(config)
         return None
