@@ -22,7 +22,7 @@ import pandas as pd
 from analytics import schema as S
 from analytics.countries.mentions import extract_mentions
 from analytics.ingest.load import load_files
-from analytics.relations.scoring import (
+from analytics.relations import (
     ACTOR_KINDS,
     default_lexicon,
     pair_net,

@@ -87,7 +87,7 @@ def _export_interactions(store: Store, args: argparse.Namespace) -> pd.DataFrame
 
 
 def _export_relations(store: Store, args: argparse.Namespace) -> pd.DataFrame:
-    from analytics.relations.scoring import relations_over_time
+    from analytics.relations import relations_over_time
 
     relations = relations_over_time(
         store.table("interactions"),

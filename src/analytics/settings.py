@@ -77,6 +77,32 @@ SETTINGS: tuple[Setting, ...] = (
     # -- countries ---------------------------------------------------------------------------------
     # -- topics ------------------------------------------------------------------------------------
     # -- relations ---------------------------------------------------------------------------------
+    Setting(
+        "spike_min_conflicts",
+        3,
+        "fewest conflict sentences of a pair in a period for the period to count as a spike",
+    ),
+    Setting(
+        "spike_baseline_periods",
+        6,
+        "how many earlier periods (at most; two at least observed) a spike is measured against",
+    ),
+    Setting(
+        "spike_k",
+        2.0,
+        "a spike's tension share exceeds its baseline by more than this many standard deviations",
+    ),
+    Setting(
+        "relations_parallel_from",
+        20_000,
+        "sentences to score from which the relation scorer forks a process per core; "
+        "below it a second process costs more than it saves",
+    ),
+    Setting(
+        "relations_batch_sentences",
+        20_000,
+        "sentences the relation scorer scans together: large enough to pay, small in memory",
+    ),
     # -- pipeline and store ------------------------------------------------------------------------
     # -- presentation ------------------------------------------------------------------------------
 )

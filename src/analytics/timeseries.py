@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analytics import schema as S
 from analytics.errors import InputError
 from analytics.schema import FREQUENCIES
 
@@ -36,16 +37,38 @@ def _naive_utc(dates: pd.Series) -> pd.Series:
 def period_start(dates: pd.Series, freq: str) -> pd.Series:
     """Map each date to the first day of its calendar period.
 
+    Worked out on numpy datetime units rather than pandas periods: the same result,
+    several times faster, which matters on every filter change of the dashboard.
+
     Parameters:
         dates: datetimes, naive or time-zone aware (aware ones are taken in UTC).
         freq: ``day``, ``week``, ``month`` or ``quarter``.
 
     Returns:
-        A naive ``datetime64`` series aligned with ``dates``; missing dates stay ``NaT``.
+        A naive ``datetime64[ns]`` series named ``period``, aligned with ``dates``;
+        missing dates stay ``NaT``.
+
+    Raises:
+        InputError: when ``freq`` is not a supported period name.
     """
-    code = _PANDAS_FREQ[check_freq(freq)]
-    naive = _naive_utc(dates)
-    return naive.dt.to_period(code).dt.start_time.astype("datetime64[ns]")
+    check_freq(freq)
+    naive = pd.to_datetime(dates, utc=True).dt.tz_convert(None).to_numpy()
+    missing = np.isnat(naive)
+    if freq == "day":
+        starts = naive.astype("datetime64[D]")
+    elif freq == "week":
+        days = naive.astype("datetime64[D]")
+        # 1970-01-01 was a Thursday: (days + 3) % 7 counts days since Monday.
+        since_monday = (days.astype(np.int64) + 3) % 7
+        starts = days - since_monday.astype("timedelta64[D]")
+    else:
+        months = naive.astype("datetime64[M]").astype(np.int64)
+        if freq == "quarter":
+            months = months - months % 3
+        starts = months.astype("datetime64[M]")
+    starts = starts.astype("datetime64[ns]")
+    starts[missing] = np.datetime64("NaT")
+    return pd.Series(starts, index=dates.index, name=S.PERIOD)
 
 
 def period_range(start: pd.Timestamp, end: pd.Timestamp, freq: str) -> pd.DatetimeIndex:

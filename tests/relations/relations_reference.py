@@ -1,6 +1,6 @@
 """The relation scorer's per-sentence steps as they were before linear-cost scoring.
 
-Kept only as a reference: ``test_relations`` swaps them into ``analytics.relations.scoring`` and
+Kept only as a reference: ``test_relations`` swaps them into ``analytics.relations`` modules and
 checks that the current steps give identical interactions. Each step here slices or scans
 the whole sentence per cue or mention, so a sentence of length L costs O(L) per cue.
 """
@@ -10,27 +10,29 @@ from __future__ import annotations
 import bisect
 import re
 
-from analytics.relations.lexicon import CueMatch
-from analytics.relations.scoring import (
+from analytics.relations import CueMatch
+from analytics.relations.grammar import (
     _ANTI,
     _ATTACH_WORDS,
     _BETWEEN,
     _LOCATIVE,
     _REACH_WORDS,
-    _apply_modifiers,
     _clause_ids,
     _clause_of,
-    _combine,
-    _Effect,
-    _govern,
     _Group,
     _group_mentions,
     _inner_pairs,
-    _neutral,
     _pairs,
+    _word_count,
+)
+from analytics.relations.scoring import (
+    _apply_modifiers,
+    _combine,
+    _Effect,
+    _govern,
+    _neutral,
     _reversed,
     _sign,
-    _word_count,
 )
 
 _DATELINE_AFTER = re.compile(r"^(?:\s*,|\s+[-\u2013]\s|\s*\()")

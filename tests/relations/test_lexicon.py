@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analytics.errors import InputError
-from analytics.relations.lexicon import (
+from analytics.relations import (
     CUE_CLASSES,
     CUE_COLUMNS,
     Lexicon,
@@ -242,7 +242,7 @@ def test_word_inflections_follow_english_spelling(
 
 
 def test_bundled_lexicon_matches_agreeing_to_meet() -> None:
-    from analytics.relations.scoring import score_sentence
+    from analytics.relations import score_sentence
 
     text = "Japan and China are agreeing to meet next week."
     # Without the -ee rule only "meet" (weight 1) was found.

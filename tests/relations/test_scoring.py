@@ -9,18 +9,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import parallel
+from analytics import parallel, settings
 from analytics import schema as S
 from analytics.errors import InputError
-from analytics.relations import scoring as relations_module
-from analytics.relations.lexicon import Lexicon
-from analytics.relations.scoring import (
+from analytics.relations import (
+    Lexicon,
     pair_net,
     pair_summary,
     relations_over_time,
     score_interactions,
     score_sentence,
 )
+from analytics.relations import corpus as corpus_module
+from analytics.relations import grammar as grammar_module
+from analytics.relations import scoring as scoring_module
 from analytics.text import segment_table, split_sentences
 
 # Surfaces of the unit-test sentences: (iso3, kind).
@@ -329,9 +331,9 @@ def test_score_interactions_parallel_equals_serial(
     )
     mentions = table_mentions(many, ACTORS)
     serial = score_interactions(many, mentions, lexicon=lexicon)
-    monkeypatch.setattr(relations_module, "_PARALLEL_FROM", 2)
-    monkeypatch.setattr(relations_module, "fork_workers", lambda: 2)
-    parallel = score_interactions(many, mentions, lexicon=lexicon)
+    monkeypatch.setattr(corpus_module, "fork_workers", lambda: 2)
+    with settings.override(relations_parallel_from=2):
+        parallel = score_interactions(many, mentions, lexicon=lexicon)
     assert len(serial) == 30 * 4
     pd.testing.assert_frame_equal(parallel, serial)
 
@@ -377,11 +379,11 @@ def test_score_interactions_never_forks_beside_other_threads(
         raise AssertionError("forked beside other threads")
 
     mentions = table_mentions(two_briefings, ACTORS)
-    monkeypatch.setattr(relations_module, "_PARALLEL_FROM", 2)
     monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     monkeypatch.setattr(parallel.threading, "active_count", lambda: 3)
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
-    assert len(score_interactions(two_briefings, mentions, lexicon=lexicon)) == 4
+    with settings.override(relations_parallel_from=2):
+        assert len(score_interactions(two_briefings, mentions, lexicon=lexicon)) == 4
 
 
 def test_score_interactions_ignores_place_mentions(lexicon: Lexicon) -> None:
@@ -536,7 +538,7 @@ def test_relations_over_time_monthly_hand_worked(monthly_case) -> None:
 def test_relations_over_time_spike_needs_enough_conflicts(monthly_case) -> None:
     interactions, briefings = monthly_case
     table = relations_over_time(
-        interactions, briefings, "month", pairs=[("CHN", "JPN")], min_interactions=4
+        interactions, briefings, "month", pairs=[("CHN", "JPN")], min_conflicts=4
     )
     assert not table[S.SPIKE].any()
 
@@ -828,7 +830,14 @@ def test_score_interactions_sample_corpus_allies_positive(project_root: Path) ->
 
 
 # -- cost linear in a briefing's length ------------------------------------------------
-REFERENCE_STEPS = ("_is_location", "_modifier_before", "_score_found", "_score_clause")
+# Each step, patched in every module that calls it.
+REFERENCE_STEPS = (
+    (grammar_module, "_is_location"),
+    (scoring_module, "_modifier_before"),
+    (scoring_module, "_score_found"),
+    (corpus_module, "_score_found"),
+    (scoring_module, "_score_clause"),
+)
 
 
 @pytest.fixture(scope="module")
@@ -855,8 +864,8 @@ def test_score_interactions_equals_the_reference_steps(
     briefings = sample_briefings if shape == "sample" else _as_one_sentence(sample_briefings, 40)
     mentions = extract_mentions(briefings)
     current = score_interactions(briefings, mentions)
-    for name in REFERENCE_STEPS:
-        monkeypatch.setattr(relations_module, name, getattr(relations_reference, name))
+    for module, name in REFERENCE_STEPS:
+        monkeypatch.setattr(module, name, getattr(relations_reference, name))
     reference = score_interactions(briefings, mentions)
     assert len(current) > (400 if shape == "sample" else 100)
     pd.testing.assert_frame_equal(current, reference)

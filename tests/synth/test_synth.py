@@ -15,7 +15,7 @@ import pytest
 
 from analytics.errors import InputError
 from analytics.paths import data_dir
-from analytics.relations.lexicon import Lexicon
+from analytics.relations import Lexicon
 from analytics.synth import generate as synth
 from analytics.synth.generate import EmergingTopic, PlantedSpike
 

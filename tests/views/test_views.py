@@ -17,37 +17,13 @@ from analytics import schema as S
 from analytics import views
 from analytics.artefacts import Artefacts
 from analytics.errors import InputError
-from analytics.relations.scoring import pair_summary, relations_over_time
-from analytics.timeseries import period_start
+from analytics.relations import pair_summary, relations_over_time
 from analytics.views.filters import FilteredCorpus, Filters
 
 
 @pytest.fixture(scope="module")
 def corpus():
     return build_artefacts()
-
-
-@pytest.mark.parametrize("freq", ["day", "week", "month", "quarter"])
-def test_period_of_matches_period_start(freq):
-    dates = pd.Series(
-        pd.to_datetime(
-            [
-                "2026-01-01T23:30:00Z",
-                "2025-12-29T00:00:00Z",
-                "2026-03-31T12:00:00Z",
-                None,
-                "1969-12-31T10:00:00Z",
-                "2024-02-29T05:00:00Z",
-                "2026-11-29T08:00:00Z",
-            ],
-            utc=True,
-        ),
-        index=[10, 11, 12, 13, 14, 15, 16],
-    )
-    expected = period_start(dates, freq)
-    got = views.period_of(dates, freq)
-    assert list(got.index) == list(dates.index)
-    pd.testing.assert_series_equal(got, expected, check_names=False)
 
 
 def test_briefing_volume_counts_each_month(corpus):

@@ -84,7 +84,7 @@ def compute_mentions(briefings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFram
 
 def compute_interactions(briefings: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
     """Sentence-level country-pair interactions."""
-    from analytics.relations.scoring import score_interactions
+    from analytics.relations import score_interactions
 
     return score_interactions(briefings, mentions)
 

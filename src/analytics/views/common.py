@@ -12,7 +12,9 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.artefacts import Artefacts
-from analytics.timeseries import check_freq, period_range
+from analytics.relations import PairCodes
+from analytics.relations import pair_codes as relations_pair_codes
+from analytics.timeseries import period_range, period_start
 from analytics.views.filters import FilteredCorpus, TableCodes
 
 N_BRIEFINGS = S.N_BRIEFINGS
@@ -72,31 +74,6 @@ def skipped_inputs(report: pd.DataFrame) -> pd.DataFrame:
     return report.loc[keep, columns].reset_index(drop=True)
 
 
-def period_of(dates: pd.Series, freq: str) -> pd.Series:
-    """The start of each date's period: ``timeseries.period_start`` on numpy datetime units.
-
-    Same result, several times faster, which matters on every filter change.
-    """
-    check_freq(freq)
-    naive = pd.to_datetime(dates, utc=True).dt.tz_convert(None).to_numpy()
-    missing = np.isnat(naive)
-    if freq == "day":
-        starts = naive.astype("datetime64[D]")
-    elif freq == "week":
-        days = naive.astype("datetime64[D]")
-        # 1970-01-01 was a Thursday: (days + 3) % 7 counts days since Monday.
-        since_monday = (days.astype(np.int64) + 3) % 7
-        starts = days - since_monday.astype("timedelta64[D]")
-    else:
-        months = naive.astype("datetime64[M]").astype(np.int64)
-        if freq == "quarter":
-            months = months - months % 3
-        starts = months.astype("datetime64[M]")
-    starts = starts.astype("datetime64[ns]")
-    starts[missing] = np.datetime64("NaT")
-    return pd.Series(starts, index=dates.index, name=S.PERIOD)
-
-
 def briefing_volume(briefings: pd.DataFrame, freq: str) -> pd.DataFrame:
     """Number of briefings per period, empty periods kept as zero.
 
@@ -106,7 +83,7 @@ def briefing_volume(briefings: pd.DataFrame, freq: str) -> pd.DataFrame:
     empty = pd.DataFrame({S.PERIOD: pd.Series(dtype="datetime64[ns]"), N_BRIEFINGS: []})
     if briefings.empty:
         return empty
-    periods = period_of(briefings[S.DATE], freq)
+    periods = period_start(briefings[S.DATE], freq)
     if periods.isna().all():
         return empty
     grid = period_range(periods.min(), periods.max(), freq)
@@ -130,25 +107,13 @@ def iso3_codes(frame: pd.DataFrame, codes: TableCodes | None) -> tuple[np.ndarra
     return found.astype(np.int64), np.asarray(iso3s, dtype=object)
 
 
-def pair_codes(
-    interactions: pd.DataFrame, codes: TableCodes | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Each row's ``country_a`` and ``country_b`` as integers into sorted ISO3 codes.
-
-    Returns:
-        ``(first_codes, first_iso3s, second_codes, second_iso3s)``; -1 marks a missing code.
-    """
+def pair_codes(interactions: pd.DataFrame, codes: TableCodes | None) -> PairCodes:
+    """Each row's ``country_a`` and ``country_b`` as integers into sorted ISO3 codes: the
+    given codes, else ``relations.pair_codes`` (-1 marks a missing code)."""
     if codes is not None and codes.partner is not None and codes.iso3s is not None:
         iso3s = codes.iso3s.to_numpy(dtype=object)
-        return np.asarray(codes.country), iso3s, np.asarray(codes.partner), iso3s
-    first_codes, first = pd.factorize(interactions[S.COUNTRY_A], sort=True)
-    second_codes, second = pd.factorize(interactions[S.COUNTRY_B], sort=True)
-    return (
-        first_codes.astype(np.int64),
-        np.asarray(first, dtype=object),
-        second_codes.astype(np.int64),
-        np.asarray(second, dtype=object),
-    )
+        return PairCodes(np.asarray(codes.country), iso3s, np.asarray(codes.partner), iso3s)
+    return relations_pair_codes(interactions)
 
 
 def distinct_counts(groups: np.ndarray, briefings: np.ndarray, n_groups: int) -> np.ndarray:

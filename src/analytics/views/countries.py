@@ -7,6 +7,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analytics import schema as S
+from analytics.timeseries import period_start as period_of
 from analytics.views.common import (
     N_BRIEFINGS,
     SHARE,
@@ -14,7 +15,6 @@ from analytics.views.common import (
     briefing_volume,
     distinct_counts,
     iso3_codes,
-    period_of,
 )
 from analytics.views.filters import TableCodes
 

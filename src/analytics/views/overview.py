@@ -6,7 +6,8 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.timeseries import check_freq
-from analytics.views.common import SHARE, period_of
+from analytics.timeseries import period_start as period_of
+from analytics.views.common import SHARE
 
 
 def rising_countries(

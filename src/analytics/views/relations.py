@@ -7,16 +7,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analytics import relations
 from analytics import schema as S
-from analytics.relations.scoring import spike_cells
-from analytics.timeseries import period_range
+from analytics.relations import pair_periods, pair_summary
+from analytics.timeseries import period_start
 from analytics.views.common import (
     PAIR,
     cue_spans,
     cue_words,
     merge_marks,
     pair_codes,
-    period_of,
     split_marked,
 )
 from analytics.views.filters import TableCodes
@@ -52,32 +52,7 @@ def top_pairs(
     Returns:
         ``country_a``, ``country_b``, ``n_interactions``, ``tension``, ``alliance``, ``net``.
     """
-    columns = [S.COUNTRY_A, S.COUNTRY_B, S.N_INTERACTIONS, S.TENSION, S.ALLIANCE, S.NET]
-    reported = ~interactions[S.FORWARD_LOOKING].astype(bool).to_numpy()
-    if not reported.any():
-        return pd.DataFrame({c: [] for c in columns})
-    # relations.pair_summary on integer pair codes: one bincount per measure.
-    first_codes, first, second_codes, second = pair_codes(interactions, codes)
-    valid = reported & (first_codes >= 0) & (second_codes >= 0)
-    key = first_codes[valid].astype(np.int64) * len(second) + second_codes[valid]
-    scores = interactions[S.SCORE].to_numpy(dtype=float)[valid]
-    size = len(first) * len(second)
-    counts = np.bincount(key, minlength=size)
-    tension = np.bincount(key, weights=np.where(scores < 0, -scores, 0.0), minlength=size)
-    alliance = np.bincount(key, weights=np.where(scores > 0, scores, 0.0), minlength=size)
-    total = np.bincount(key, weights=scores, minlength=size)
-    present = np.flatnonzero(counts)
-    ranked = present[np.lexsort((present, -counts[present]))][:limit]
-    return pd.DataFrame(
-        {
-            S.COUNTRY_A: np.asarray(first, dtype=object)[ranked // len(second)],
-            S.COUNTRY_B: np.asarray(second, dtype=object)[ranked % len(second)],
-            S.N_INTERACTIONS: counts[ranked].astype(np.int64),
-            S.TENSION: tension[ranked],
-            S.ALLIANCE: alliance[ranked],
-            S.NET: total[ranked] / counts[ranked],
-        }
-    )
+    return pair_summary(interactions, limit=limit, codes=pair_codes(interactions, codes))
 
 
 def among_leading_countries(
@@ -154,68 +129,50 @@ def relation_timeline(
 ) -> pd.DataFrame:
     """Tension, alliance and net score per period for chosen pairs, split by outlook.
 
-    Built on ``relations.relations_over_time``: ``tension`` sums ``|score|`` of
+    ``relations.pair_periods`` once per outlook: ``tension`` sums ``|score|`` of
     conflict sentences, ``alliance`` sums cooperation scores, ``net`` is the mean
-    score. Sentences about what is expected (``forward_looking``) are counted
-    apart from those reporting what happened. ``codes`` (``FilteredCorpus.codes``)
-    find the pairs' rows without comparing strings.
+    score; sentences about what is expected (``forward_looking``) are counted apart
+    from those reporting what happened. Every chosen pair and every pair seen gets a
+    row per period of the briefings' range. ``codes`` (``FilteredCorpus.codes``) find
+    the pairs' rows without comparing strings.
 
     Returns:
         Columns ``period``, ``country_a``, ``country_b``, ``forward_looking``,
         ``n_interactions``, ``tension``, ``alliance``, ``net``.
     """
-    keys = [S.COUNTRY_A, S.COUNTRY_B, S.FORWARD_LOOKING]
-    columns = [S.PERIOD, *keys, S.N_INTERACTIONS, S.TENSION, S.ALLIANCE, S.NET]
+    columns = [
+        S.PERIOD,
+        S.COUNTRY_A,
+        S.COUNTRY_B,
+        S.FORWARD_LOOKING,
+        S.N_INTERACTIONS,
+        S.TENSION,
+        S.ALLIANCE,
+        S.NET,
+    ]
     if not pairs or interactions.empty or briefings.empty:
         return pd.DataFrame({c: [] for c in columns})
-    briefing_periods = period_of(briefings[S.DATE], freq)
-    lo, hi = briefing_periods.min(), briefing_periods.max()
-    if pd.isna(lo) or pd.isna(hi):
-        return pd.DataFrame({c: [] for c in columns})
-    grid = period_range(lo, hi, freq)
-    n_periods = len(grid)
     chosen = interactions[pair_mask(interactions, pairs, codes=codes)]
     forward = chosen[S.FORWARD_LOOKING].fillna(False).astype(bool).to_numpy()
-    slots = grid.get_indexer(period_of(chosen[S.DATE], freq))
-    scores = chosen[S.SCORE].to_numpy(dtype=float)
-    # Plain object arrays: iterating an Arrow-backed column element by element is slow.
-    sides = list(
-        zip(
-            chosen[S.COUNTRY_A].to_numpy(dtype=object),
-            chosen[S.COUNTRY_B].to_numpy(dtype=object),
-            strict=True,
-        )
-    )
-    wanted = {(min(a, b), max(a, b)) for a, b in pairs}
     parts = []
-    # As relations.relations_over_time, per outlook: every wanted pair (in a-b order)
-    # and every pair seen, each over the corpus' whole period range.
     for outlook in (False, True):
-        mine = np.flatnonzero((forward == outlook) & (slots >= 0))
-        seen = sorted(wanted | {sides[i] for i in mine})
-        code = {pair: number for number, pair in enumerate(seen)}
-        cell = np.array([code[sides[i]] for i in mine], dtype=np.int64) * n_periods + slots[mine]
-        size = len(seen) * n_periods
-        part_scores = scores[mine]
-        counts = np.bincount(cell, minlength=size)
-        total = np.bincount(cell, weights=part_scores, minlength=size)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            net = np.where(counts > 0, total / np.maximum(counts, 1), np.nan)
+        cells = pair_periods(
+            chosen[forward == outlook], briefings, freq, pairs=pairs, include_forward=True
+        )
+        if cells is None:
+            return pd.DataFrame({c: [] for c in columns})
+        n_periods, n_pairs = len(cells.periods), len(cells.country_a)
         parts.append(
             pd.DataFrame(
                 {
-                    S.PERIOD: np.tile(grid.to_numpy(), len(seen)),
-                    S.COUNTRY_A: np.repeat(np.array([a for a, _ in seen], dtype=object), n_periods),
-                    S.COUNTRY_B: np.repeat(np.array([b for _, b in seen], dtype=object), n_periods),
+                    S.PERIOD: np.tile(cells.periods.to_numpy(), n_pairs),
+                    S.COUNTRY_A: np.repeat(cells.country_a, n_periods),
+                    S.COUNTRY_B: np.repeat(cells.country_b, n_periods),
                     S.FORWARD_LOOKING: outlook,
-                    S.N_INTERACTIONS: counts.astype(int),
-                    S.TENSION: np.bincount(
-                        cell, weights=np.where(part_scores < 0, -part_scores, 0.0), minlength=size
-                    ),
-                    S.ALLIANCE: np.bincount(
-                        cell, weights=np.where(part_scores > 0, part_scores, 0.0), minlength=size
-                    ),
-                    S.NET: net,
+                    S.N_INTERACTIONS: cells.n_interactions.reshape(-1),
+                    S.TENSION: cells.tension.reshape(-1),
+                    S.ALLIANCE: cells.alliance.reshape(-1),
+                    S.NET: cells.net().reshape(-1),
                 }
             )
         )
@@ -273,19 +230,10 @@ def spike_alerts(
     briefings: pd.DataFrame,
     freq: str,
     *,
-    min_conflicts: int = 3,
-    baseline_periods: int = 6,
-    spike_k: float = 2.0,
     codes: TableCodes | None = None,
 ) -> pd.DataFrame:
-    """Periods in which a pair's tension jumped above its own recent level.
-
-    The spike rule of ``relations.relations_over_time``: ``tension_share`` (tension
-    per briefing of the period) above ``baseline`` (the mean over up to
-    ``baseline_periods`` earlier periods with briefings, at least two) plus
-    ``spike_k`` standard deviations, with at least three conflict sentences in the
-    period; computed on integer (pair, period) cells for every pair with at least
-    ``min_conflicts`` conflict sentences in ``interactions`` (no other pair can spike).
+    """Periods in which a pair's tension jumped above its own recent level
+    (``relations.spike_alerts``, the spike rule of ``relations.relations_over_time``).
 
     Parameters:
         codes: integer codes of the rows (``FilteredCorpus.codes("interactions")``).
@@ -294,80 +242,9 @@ def spike_alerts(
         Columns ``period``, ``country_a``, ``country_b``, ``n_interactions``,
         ``tension``, ``tension_share``, ``baseline``; newest first.
     """
-    columns = [
-        S.PERIOD,
-        S.COUNTRY_A,
-        S.COUNTRY_B,
-        S.N_INTERACTIONS,
-        S.TENSION,
-        S.TENSION_SHARE,
-        S.BASELINE,
-    ]
-    empty = pd.DataFrame({c: [] for c in columns})
-    # Whole columns and a mask: cutting the table itself would copy every sentence.
-    reported = ~interactions[S.FORWARD_LOOKING].astype(bool).to_numpy()
-    scores = interactions[S.SCORE].to_numpy(dtype=float)
-    if briefings.empty or not (reported & (scores < 0)).any():
-        return empty
-    first_codes, first, second_codes, second = pair_codes(interactions, codes)
-    # Sorted codes of each side give pairs in (country_a, country_b) order.
-    pair_key = first_codes.astype(np.int64) * len(second) + second_codes
-    named = (first_codes >= 0) & (second_codes >= 0) & reported
-    pair_key[~named] = -1
-    conflicts_per_pair = np.bincount(
-        pair_key[(scores < 0) & named], minlength=len(first) * len(second)
+    return relations.spike_alerts(
+        interactions, briefings, freq, codes=pair_codes(interactions, codes)
     )
-    kept_keys = np.flatnonzero(conflicts_per_pair >= min_conflicts)
-    if len(kept_keys) == 0:
-        return empty
-    briefing_periods = period_of(briefings[S.DATE], freq)
-    lo, hi = briefing_periods.min(), briefing_periods.max()
-    if pd.isna(lo) or pd.isna(hi):
-        return empty
-    grid = period_range(lo, hi, freq)
-    n_periods = len(grid)
-    briefing_slot = grid.get_indexer(briefing_periods)
-    per_period = np.bincount(briefing_slot[briefing_slot >= 0], minlength=n_periods)
-
-    pair_code = np.searchsorted(kept_keys, pair_key)
-    slot = grid.get_indexer(period_of(interactions[S.DATE], freq))
-    inside = (slot >= 0) & named & (pair_code < len(kept_keys))
-    inside[inside] &= kept_keys[pair_code[inside]] == pair_key[inside]
-    cell = pair_code[inside] * n_periods + slot[inside]
-    chosen_scores = scores[inside]
-    n_cells = len(kept_keys) * n_periods
-    counts = np.bincount(cell, minlength=n_cells)
-    conflicts = np.bincount(cell, weights=(chosen_scores < 0).astype(float), minlength=n_cells)
-    tension = np.bincount(
-        cell, weights=np.where(chosen_scores < 0, -chosen_scores, 0.0), minlength=n_cells
-    )
-    observed = np.tile(per_period, len(kept_keys)) > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(
-            observed, tension / np.tile(np.maximum(per_period, 1), len(kept_keys)), np.nan
-        )
-    baseline, spike = spike_cells(
-        share.reshape(-1, n_periods),
-        conflicts.reshape(-1, n_periods),
-        baseline_periods=baseline_periods,
-        spike_k=spike_k,
-    )
-    baseline, spike = baseline.reshape(-1), spike.reshape(-1)
-    hits = np.flatnonzero(spike)
-    pair_of = kept_keys[hits // n_periods]
-    alerts = pd.DataFrame(
-        {
-            S.PERIOD: grid.to_numpy()[hits % n_periods],
-            S.COUNTRY_A: np.asarray(first, dtype=object)[pair_of // len(second)],
-            S.COUNTRY_B: np.asarray(second, dtype=object)[pair_of % len(second)],
-            S.N_INTERACTIONS: counts[hits].astype(np.int64),
-            S.TENSION: tension[hits],
-            S.TENSION_SHARE: share[hits],
-            S.BASELINE: baseline[hits],
-        }
-    )
-    alerts = alerts.sort_values([S.PERIOD, S.TENSION], ascending=[False, False], kind="stable")
-    return alerts[columns].reset_index(drop=True)
 
 
 def evidence_for(
@@ -391,7 +268,7 @@ def evidence_for(
             | ((chosen[S.COUNTRY_A] == b) & (chosen[S.COUNTRY_B] == a))
         ]
     if period is not None and not chosen.empty:
-        chosen = chosen[period_of(chosen[S.DATE], freq) == pd.Timestamp(period)]
+        chosen = chosen[period_start(chosen[S.DATE], freq) == pd.Timestamp(period)]
     return chosen.sort_values([S.DATE, S.BRIEFING_ID], kind="stable").reset_index(drop=True)
 
 
@@ -419,7 +296,7 @@ def default_pairs(
 
 def row_periods(table: pd.DataFrame, freq: str) -> pd.Series:
     """Each row's period start (from its ``date``), to share between period views."""
-    return period_of(table[S.DATE], freq)
+    return period_start(table[S.DATE], freq)
 
 
 def period_choices(

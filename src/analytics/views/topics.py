@@ -7,13 +7,13 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.timeseries import period_range
+from analytics.timeseries import period_start as period_of
 from analytics.views.common import (
     N_BRIEFINGS,
     SHARE,
     briefing_codes,
     distinct_counts,
     iso3_codes,
-    period_of,
 )
 from analytics.views.countries import country_totals
 from analytics.views.filters import TableCodes

@@ -1,0 +1,227 @@
+"""Sentence grammar for the relation scorer: who in a sentence can relate to whom.
+
+Which mentions are actors (not datelines or places), where clauses begin and end, which
+neighbouring mentions act together as one group, how far a cue may reach from a group,
+and which group a mutual noun belongs to ("the U.S.-Japan alliance"). Grammar, not
+vocabulary: the cue words themselves are in the lexicon.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from analytics.relations.lexicon import CueMatch
+
+ACTOR_KINDS: tuple[str, ...] = ("name", "alias", "demonym", "capital", "leader")
+
+# -- sentence structure (grammar, not vocabulary, so it lives here) ---------------
+_CLAUSE_BREAK = re.compile(
+    r";|\s--\s|\s\u2014\s|,\s*(?=(?:while|whereas|but|although|though|however|saying|"
+    r"adding|according\s+to)\b)"
+)
+_RELATIVE = re.compile(r",\s*(?=(?:which|who|whose|where)\b)")
+_STRONG_LINK = re.compile(
+    r"^\s*(?:(?:,\s*)?(?:and|&)\s+(?:the\s+|both\s+)?|[-\u2013/]\s*|"
+    r"(?:['\u2019]s\s+)?(?:(?:bilateral|diplomatic|trade|economic|security)\s+)?"
+    r"(?:relations|relationship|ties)\s+(?:with|to)\s+(?:the\s+)?)$",
+    re.IGNORECASE,
+)
+_COMMA_LINK = re.compile(r"^\s*,\s*(?:the\s+)?$", re.IGNORECASE)
+_BETWEEN = re.compile(r"\b(?:between|among|amongst|involving|of)\b", re.IGNORECASE)
+_WORDS = re.compile(r"[\w'\u2019-]+")
+_ATTACH_WORDS = 3  # words allowed between a group and the mutual noun it owns
+_REACH_WORDS = 15  # a cue further than this from a group is in another constituent
+_LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|via|outside|inside)\s+$", re.IGNORECASE)
+# The patterns read after a position are matched there (``match(text, pos)``), never on
+# a slice: a slice per cue or mention would copy the rest of a long sentence each time.
+_DATELINE_AFTER_AT = re.compile(r"\s*,|\s+[-\u2013]\s|\s*\(")  # not "U.S.-Japan"
+_ANTI = re.compile(r"\banti-$", re.IGNORECASE)
+_OBJECT_AFTER_AT = re.compile(r"\s+(?:with|against)\b", re.IGNORECASE)
+_NON_SPACE = re.compile(r"\S")
+
+
+# Named tuples rather than frozen dataclasses: hundreds of thousands are made per corpus.
+class _Group(NamedTuple):
+    start: int
+    end: int
+    countries: tuple[str, ...]
+
+
+def _clause_ids(text: str) -> tuple[list[int], list[int]]:
+    """Clause id per stretch of text: (sorted stretch starts, id of each stretch)."""
+    starts, ids = [0], [0]
+    if "," not in text and ";" not in text and "--" not in text and "\u2014" not in text:
+        return starts, ids  # nothing can cut the sentence (the usual case)
+    main, fresh = 0, 0
+    cuts = [(m.start(), "break") for m in _CLAUSE_BREAK.finditer(text)]
+    cuts += [(m.start(), "relative") for m in _RELATIVE.finditer(text)]
+    resume_at: int | None = None
+    for position, kind in sorted(cuts):
+        if resume_at is not None and position >= resume_at:
+            starts.append(resume_at)
+            ids.append(main)
+            resume_at = None
+        fresh += 1
+        starts.append(position)
+        ids.append(fresh)
+        if kind == "break":
+            main = fresh
+            resume_at = None
+        else:
+            comma = text.find(",", position + 1)
+            resume_at = comma if comma != -1 else None
+    if resume_at is not None:
+        starts.append(resume_at)
+        ids.append(main)
+    return starts, ids
+
+
+def _clause_of(starts: list[int], ids: list[int], position: int) -> int:
+    return ids[bisect.bisect_right(starts, position) - 1]
+
+
+def _group_mentions(text: str, mentions: list[tuple[int, int, str]]) -> list[_Group]:
+    """Join neighbouring mentions that act together into groups."""
+    if not mentions:
+        return []
+    links: list[str | None] = []
+    for (_, end, _), (start, _, _) in zip(mentions, mentions[1:], strict=False):
+        between = text[end:start]
+        if _STRONG_LINK.match(between) or not between.strip():
+            links.append("strong")
+        elif _COMMA_LINK.match(between):
+            links.append("comma")
+        else:
+            links.append(None)
+    # A comma joins only inside a list that goes on to an "and" ("A, B and C").
+    joined = [False] * len(links)
+    carry = False
+    for index in range(len(links) - 1, -1, -1):
+        if links[index] == "strong":
+            joined[index], carry = True, True
+        elif links[index] == "comma":
+            joined[index] = carry
+        else:
+            carry = False
+    groups: list[_Group] = []
+    members = [mentions[0]]
+    for index, mention in enumerate(mentions[1:]):
+        if joined[index]:
+            members.append(mention)
+            continue
+        groups.append(_make_group(members))
+        members = [mention]
+    groups.append(_make_group(members))
+    return groups
+
+
+def _make_group(members: list[tuple[int, int, str]]) -> _Group:
+    countries = tuple(dict.fromkeys(iso3 for _, _, iso3 in members))
+    return _Group(members[0][0], members[-1][1], countries)
+
+
+def _is_location(text: str, start: int, end: int, kind: str) -> bool:
+    surface = text[start:end]
+    # Only space before the mention: it opens the sentence (found without a slice).
+    opens = _NON_SPACE.search(text, 0, start) is None
+    if opens and surface.isupper() and _DATELINE_AFTER_AT.match(text, end):
+        return True
+    return kind == "capital" and bool(_LOCATIVE.search(text[max(0, start - 12) : start]))
+
+
+def _word_count(text: str) -> int:
+    return len(_WORDS.findall(text))
+
+
+def _more_words_than(text: str, start: int, end: int, limit: int) -> bool:
+    """Whether ``text[start:end]`` holds more than ``limit`` words (``_word_count``).
+
+    Counting stops at ``limit + 1`` words, so a cue far from a group in a long sentence
+    costs no more than a near one.
+    """
+    words = _WORDS.finditer(text, start, end)
+    return next(itertools.islice(words, limit, None), None) is not None
+
+
+def _pairs(left: Sequence[str], right: Sequence[str]) -> list[tuple[str, str]]:
+    return [(min(a, b), max(a, b)) for a in left for b in right if a != b]
+
+
+def _inner_pairs(group: _Group) -> list[tuple[str, str]]:
+    countries = group.countries
+    return [
+        (min(a, b), max(a, b))
+        for i, a in enumerate(countries)
+        for b in countries[i + 1 :]
+        if a != b
+    ]
+
+
+def _actors(
+    text: str, mentions: Sequence[tuple[int, int, str] | tuple[int, int, str, str]]
+) -> list[tuple[int, int, str]] | None:
+    """The mentions that act, in text order; ``None`` unless two countries or more act."""
+    kept: list[tuple[int, int, str]] = []
+    for mention in sorted(mentions):
+        start, end, iso3 = mention[0], mention[1], mention[2]
+        kind = mention[3] if len(mention) > 3 else "name"
+        if kept and start < kept[-1][1]:
+            continue
+        if _is_location(text, start, end, kind):
+            continue
+        kept.append((start, end, iso3))
+    if len({iso3 for _, _, iso3 in kept}) < 2:
+        return None
+    return kept
+
+
+def _cues_between(found: list[CueMatch], kept: list[tuple[int, int, str]]) -> list[CueMatch]:
+    """The cues that count: no stop phrase, none overlapping an actor mention."""
+    matches = [m for m in found if not m.cue.is_stop]
+    if not matches:
+        return matches
+    mention_starts = [start for start, _, _ in kept]
+    mention_ends = [end for _, end, _ in kept]
+
+    def overlaps_mention(match: CueMatch) -> bool:
+        after = bisect.bisect_right(mention_ends, match.start)
+        return after < len(kept) and mention_starts[after] < match.end
+
+    return [m for m in matches if not overlaps_mention(m)]
+
+
+def _owning_group(
+    text: str,
+    match: CueMatch,
+    left: _Group | None,
+    right: _Group | None,
+    cue_starts: list[int],
+) -> _Group | None:
+    """The group a mutual noun belongs to: "U.S.-Japan alliance", "tensions between A and B".
+
+    Only the first cue after a group (or the last before it) can belong to it.
+    ``cue_starts`` are the sorted starts of the cues in the noun's gap.
+    """
+    if left is not None and len(left.countries) > 1:
+        closer = _any_start_in(cue_starts, left.end, match.start)
+        if not closer and not _more_words_than(text, left.end, match.start, _ATTACH_WORDS):
+            return left
+    if right is not None and len(right.countries) > 1:
+        closer = _any_start_in(cue_starts, match.end, right.start)
+        if (
+            not closer
+            and not _more_words_than(text, match.end, right.start, _ATTACH_WORDS)
+            and _BETWEEN.search(text, match.end, right.start)
+        ):
+            return right
+    return None
+
+
+def _any_start_in(starts: list[int], low: int, high: int) -> bool:
+    """Whether a sorted list of positions holds one in ``[low, high)``."""
+    index = bisect.bisect_left(starts, low)
+    return index < len(starts) and starts[index] < high
