@@ -3,8 +3,8 @@
 Enters: Artefacts and Filters. Leaves: filtered tables, plotly figures and formula-safe CSV.
 The page views live one module per page (``overview``, ``countries``, ``topics``,
 ``relations``, ``briefings``) over the shared ``common`` blocks; ``filters`` is the
-selection, ``charts`` the figures and ``export`` the CSV. The names below are what pages and
-the UI call.
+selection, ``charts`` the figures and ``export`` the CSV. The names below are what pages,
+the UI and the CLI call; ``charts`` is used as a module (``from analytics.views import charts``).
 """
 
 from analytics.views.briefings import (
@@ -31,7 +31,6 @@ from analytics.views.common import (
     PAIR,
     SHARE,
     CorpusFigures,
-    briefing_codes,
     briefing_positions,
     briefing_volume,
     corpus_figures,
@@ -39,7 +38,6 @@ from analytics.views.common import (
     cue_spans,
     cue_words,
     distinct_counts,
-    iso3_codes,
     merge_marks,
     pair_codes,
     period_of,
@@ -54,6 +52,21 @@ from analytics.views.countries import (
     country_attention,
     country_totals,
     leading_codes,
+)
+from analytics.views.export import export_name, provenance_lines, to_csv
+from analytics.views.filters import (
+    PERIODS,
+    CorpusIndex,
+    FilteredCorpus,
+    FilterOptions,
+    Filters,
+    TableCodes,
+    apply_filters,
+    carry_selection,
+    filter_options,
+    index_corpus,
+    split_known,
+    table_codes,
 )
 from analytics.views.overview import (
     period_before,
@@ -95,17 +108,23 @@ from analytics.views.topics import (
 __all__ = [
     "COUNT",
     "CorpusFigures",
+    "CorpusIndex",
+    "FilterOptions",
+    "FilteredCorpus",
+    "Filters",
     "N_BRIEFINGS",
     "OTHER_TOPICS",
     "OTHER_TOPIC_ID",
     "PAIR",
+    "PERIODS",
     "PagePart",
     "READER_PAGE_CHARS",
     "ReaderPages",
     "ReaderSection",
     "SHARE",
+    "TableCodes",
     "among_leading_countries",
-    "briefing_codes",
+    "apply_filters",
     "briefing_ids",
     "briefing_labels",
     "briefing_list",
@@ -113,11 +132,11 @@ __all__ = [
     "briefing_record",
     "briefing_sections",
     "briefing_volume",
+    "carry_selection",
     "comention_edges",
     "corpus_figures",
     "count_expected",
     "country_attention",
-    "iso3_codes",
     "country_names",
     "country_totals",
     "cue_spans",
@@ -128,7 +147,10 @@ __all__ = [
     "evidence_for",
     "evidence_pieces",
     "evidence_table",
+    "export_name",
+    "filter_options",
     "in_period",
+    "index_corpus",
     "largest_topics",
     "leading_codes",
     "merge_marks",
@@ -144,6 +166,7 @@ __all__ = [
     "period_before",
     "period_choices",
     "period_of",
+    "provenance_lines",
     "reader_page",
     "reader_pages",
     "relation_timeline",
@@ -159,7 +182,10 @@ __all__ = [
     "sentence_marks",
     "skipped_inputs",
     "spike_alerts",
+    "split_known",
     "split_marked",
+    "table_codes",
+    "to_csv",
     "top_pairs",
     "topic_country_matrix",
     "topic_shares",

@@ -377,6 +377,46 @@ class TableCodes:
     iso3s: pd.Index | None = None
 
 
+def table_codes(*tables: pd.DataFrame) -> tuple[TableCodes, ...]:
+    """Integer codes for tables that do not come from a ``FilteredCorpus``, one per table.
+
+    The views count on integer codes only; a caller without ``FilteredCorpus.codes``
+    gets the same kind of codes here. The briefing ids of all ``tables`` are numbered
+    together (equal ids, equal integers across the tables; a missing id is -1), and
+    each table's countries (``iso3``, or ``country_a`` and ``country_b``) point into
+    the sorted codes found in any of them, as the corpus index does.
+
+    Returns:
+        One ``TableCodes`` per table, in the order given.
+    """
+    ids = pd.concat([table[S.BRIEFING_ID] for table in tables], ignore_index=True)
+    briefing = pd.factorize(ids)[0].astype(np.int64)
+    ends = np.cumsum([len(table) for table in tables])
+
+    def country_column(table: pd.DataFrame) -> str | None:
+        return S.ISO3 if S.ISO3 in table else S.COUNTRY_A if S.COUNTRY_A in table else None
+
+    found: set[Any] = set()
+    for table in tables:
+        for column in (country_column(table), S.COUNTRY_B if S.COUNTRY_B in table else None):
+            if column is not None:
+                found |= set(table[column].dropna().unique())
+    iso3s = pd.Index(sorted(found))
+
+    def codes_of(table: pd.DataFrame, column: str | None) -> np.ndarray | None:
+        return None if column is None else iso3s.get_indexer(table[column]).astype(np.int64)
+
+    return tuple(
+        TableCodes(
+            briefing=briefing[end - len(table) : end],
+            country=codes_of(table, country_column(table)),
+            partner=codes_of(table, S.COUNTRY_B if S.COUNTRY_B in table else None),
+            iso3s=iso3s,
+        )
+        for table, end in zip(tables, ends, strict=True)
+    )
+
+
 class FilteredCorpus:
     """The corpus restricted to a selection, each table cut on first use.
 
