@@ -8,7 +8,6 @@ the UI and the CLI call; ``charts`` is used as a module (``from analytics.views 
 """
 
 from analytics.views.briefings import (
-    READER_PAGE_CHARS,
     PagePart,
     ReaderPages,
     ReaderSection,
@@ -118,7 +117,6 @@ __all__ = [
     "PAIR",
     "PERIODS",
     "PagePart",
-    "READER_PAGE_CHARS",
     "ReaderPages",
     "ReaderSection",
     "SHARE",

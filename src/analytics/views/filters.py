@@ -226,6 +226,8 @@ class CorpusIndex:
 
 
 _ID_TABLES = ("briefings", "mentions", "countries", "topics", "interactions")
+# The tables a FilteredCorpus offers as attributes.
+VIEW_TABLES: tuple[str, ...] = (*_ID_TABLES, "headers", "topic_summary")
 HEADER_COLUMNS: tuple[str, ...] = (S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE)
 
 
@@ -494,6 +496,27 @@ class FilteredCorpus:
         if self.untouched or rows.all():
             return table
         return table[rows].reset_index(drop=True)
+
+    def name_of(self, value: object) -> str | None:
+        """Which table (or table codes) of this view ``value`` is, e.g. ``"countries"``.
+
+        A cache keys results on these names: for one corpus fingerprint and an unfiltered
+        view, the table of a name always holds the same rows.
+
+        Returns:
+            The table's name (``"codes:<table>"`` for ``codes(<table>)``; ``"corpus:<table>"``
+            for an unfiltered corpus table); ``None`` when ``value`` is none of them.
+        """
+        for name in VIEW_TABLES:
+            if name in self.__dict__ and self.__dict__[name] is value:
+                return name
+        for name, codes in self._codes.items():
+            if codes is value:
+                return f"codes:{name}"
+        for name in VIEW_TABLES:
+            if getattr(self.corpus, name, None) is value:
+                return f"corpus:{name}"
+        return None
 
     def codes(self, name: str) -> TableCodes:
         """Integer codes aligned with the rows of the filtered table ``name``."""
