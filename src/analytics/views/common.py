@@ -201,11 +201,6 @@ def selected_rows(table: pd.DataFrame, positions: np.ndarray, keep: np.ndarray) 
     return table[rows].reset_index(drop=True)
 
 
-def restrict_to_briefings(table: pd.DataFrame, briefings: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``table`` whose briefing is in ``briefings`` (order kept)."""
-    return restrict_to_ids(table, briefings[S.BRIEFING_ID])
-
-
 def restrict_to_ids(table: pd.DataFrame, ids: Sequence[str] | pd.Series) -> pd.DataFrame:
     """The rows of ``table`` whose ``briefing_id`` is one of ``ids`` (order kept)."""
     if len(ids) == 0:

@@ -349,15 +349,6 @@ def briefing_mask(artefacts: Artefacts, filters: Filters, index: CorpusIndex) ->
     return keep
 
 
-def select_briefing_ids(
-    artefacts: Artefacts, filters: Filters, index: CorpusIndex | None = None
-) -> pd.Index:
-    """The ids of the briefings the filters keep, in corpus order."""
-    index = index or index_corpus(artefacts)
-    keep = briefing_mask(artefacts, filters, index)
-    return pd.Index(artefacts.briefings[S.BRIEFING_ID].to_numpy()[keep], name=S.BRIEFING_ID)
-
-
 @dataclass(frozen=True)
 class TableCodes:
     """Integer stand-ins for the briefing ids (and countries) of a table, row by row.
