@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import views
+from analytics import settings, views
 from analytics.ui import components as ui
 from analytics.ui import state
 
 view = state.current_view()
-READER_CHOICES = 500  # newest matches offered in the reader; select any row in the table
-SHOWN_ROWS = 1_000  # newest matches listed in the table; the CSV download has every match
+listed = settings.value("listed_briefings")  # the CSV download has every match
 
 st.title("Briefings")
 listing = views.selected_rows(view.listing, view.listing_positions, view.filtered.keep)
 st.caption(
     f"{len(listing):,} briefings match the filters"
-    + (f" (the newest {SHOWN_ROWS:,} are listed)" if len(listing) > SHOWN_ROWS else "")
+    + (f" (the newest {listed:,} are listed)" if len(listing) > listed else "")
     + ". Use the sidebar search to narrow them; select a row to read it."
 )
-shown = listing.head(SHOWN_ROWS)
+shown = listing.head(listed)
 picked = ui.table(
     shown,
     "Briefings",
@@ -36,7 +35,7 @@ picked = ui.table(
 
 if not listing.empty:
     chosen = views.row_id(shown, list(picked.rows) if picked else [])
-    ids = views.briefing_ids(shown, limit=READER_CHOICES, keep=chosen)
+    ids = views.briefing_ids(shown, limit=settings.value("reader_choices"), keep=chosen)
     labels = views.briefing_labels(views.restrict_to_ids(shown, ids))
     briefing_id = st.selectbox(
         "Read briefing",

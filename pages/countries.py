@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import views
+from analytics import settings, views
 from analytics.ui import cache, state
 from analytics.ui import components as ui
 from analytics.views import charts as charts
@@ -15,9 +15,7 @@ countries = view.filtered.countries
 
 st.title("Countries")
 codes = view.filtered.codes("countries")
-totals = cache.unfiltered(
-    view, ("country_totals",), lambda: views.country_totals(countries, codes=codes)
-)
+totals = cache.unfiltered(view, views.country_totals, countries, codes=codes)
 
 ui.chart_with_data(
     charts.country_map(totals), totals, "Briefings mentioning each country", view, key="map"
@@ -27,13 +25,15 @@ left, right = st.columns([3, 2])
 with right:
     ui.chart_with_data(
         charts.top_countries_chart(totals),
-        totals.head(15),
+        totals.head(settings.value("top_countries")),
         "Top countries",
         view,
         key="top",
     )
 with left:
-    default = list(view.filters.countries) or views.leading_codes(totals, 5)
+    default = list(view.filters.countries) or views.leading_codes(
+        totals, settings.value("compared_countries")
+    )
     chosen = st.multiselect(
         "Countries to compare",
         list(view.options.countries),
@@ -59,14 +59,11 @@ with left:
         key="attention",
     )
 
+comentions = cache.unfiltered(
+    view, views.comention_edges, countries, limit=settings.value("ranked_pairs"), codes=codes
+)
 edges = views.among_leading_countries(
-    cache.unfiltered(
-        view,
-        ("comention_edges", 200),
-        lambda: views.comention_edges(countries, limit=200, codes=codes),
-    ),
-    20,
-    limit=60,
+    comentions, settings.value("network_countries"), limit=settings.value("network_edges")
 )
 ui.chart_with_data(
     charts.network_chart(edges, view.names, title="Countries named in the same briefings"),

@@ -37,13 +37,11 @@ with left:
     st.markdown(f"**Tension spikes** (latest {period}s first)")
     alerts = cache.unfiltered(
         view,
-        ("spike_alerts", period),
-        lambda: views.spike_alerts(
-            view.filtered.interactions,
-            view.filtered.headers,
-            period,
-            codes=view.filtered.codes("interactions"),
-        ),
+        views.spike_alerts,
+        view.filtered.interactions,
+        view.filtered.headers,
+        period,
+        codes=view.filtered.codes("interactions"),
     )
     spikes = views.with_pair_labels(alerts, view.names)
     ui.table(
@@ -58,9 +56,7 @@ with left:
 with right:
     st.markdown(f"**Rising attention** (latest {period} vs. the one before)")
     rising = cache.unfiltered(
-        view,
-        ("rising_countries", period),
-        lambda: views.rising_countries(view.filtered.countries, view.filtered.headers, period),
+        view, views.rising_countries, view.filtered.countries, view.filtered.headers, period
     )
     ui.table(
         rising,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import views
+from analytics import settings, views
 from analytics.ui import cache, state
 from analytics.ui import components as ui
 from analytics.views import charts as charts
@@ -24,9 +24,9 @@ st.caption(
 
 # Ranked once, used by the pair picker and the network.
 ranked = cache.unfiltered(
-    view, ("top_pairs", 200), lambda: views.top_pairs(interactions, limit=200, codes=codes)
+    view, views.top_pairs, interactions, limit=settings.value("ranked_pairs"), codes=codes
 )
-choices = views.pairs_of(ranked, limit=60)
+choices = views.pairs_of(ranked, limit=settings.value("pair_choices"))
 pairs = st.multiselect(
     "Country pairs",
     choices,
@@ -56,14 +56,18 @@ matrix_period = st.selectbox(
     key="matrix_period",
 )
 in_period = views.in_period(interactions, matrix_period, period, periods=dated)
-matrix = views.named_matrix(views.pair_matrix(in_period, limit=15), view.names)
+matrix = views.named_matrix(
+    views.pair_matrix(in_period, limit=settings.value("matrix_countries")), view.names
+)
 cell = ui.chart_with_data(
     charts.pair_matrix_chart(matrix), matrix, "Pair matrix", view, key="matrix", selectable=True
 )
 ui.evidence_panel(view, cell, in_period, "cell")
 
 st.subheader("Network")
-edges = views.among_leading_countries(ranked, 20, limit=60)
+edges = views.among_leading_countries(
+    ranked, settings.value("network_countries"), limit=settings.value("network_edges")
+)
 edge = ui.chart_with_data(
     charts.network_chart(
         edges,
@@ -82,9 +86,7 @@ ui.evidence_panel(view, edge, interactions, "edge")
 
 st.subheader("Spike alerts")
 alerts = cache.unfiltered(
-    view,
-    ("spike_alerts", period),
-    lambda: views.spike_alerts(interactions, view.filtered.headers, period, codes=codes),
+    view, views.spike_alerts, interactions, view.filtered.headers, period, codes=codes
 )
 spikes = views.with_pair_labels(alerts, view.names)
 ui.table(spikes, "Spike alerts", view, key="spike-table")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import views
+from analytics import settings, views
 from analytics.ui import cache, state
 from analytics.ui import components as ui
 from analytics.views import charts as charts
@@ -31,9 +31,7 @@ ui.table(
 )
 
 shares = cache.unfiltered(
-    view,
-    ("topic_shares", period),
-    lambda: views.topic_shares(filtered.topics, period, codes=filtered.codes("topics")),
+    view, views.topic_shares, filtered.topics, period, codes=filtered.codes("topics")
 )
 ui.chart_with_data(
     charts.topic_shares_chart(shares, period),
@@ -45,14 +43,12 @@ ui.chart_with_data(
 
 matrix = cache.unfiltered(
     view,
-    ("topic_country_matrix", 15),
-    lambda: views.topic_country_matrix(
-        filtered.topics,
-        filtered.countries,
-        limit=15,
-        topic_codes=filtered.codes("topics"),
-        country_codes=filtered.codes("countries"),
-    ),
+    views.topic_country_matrix,
+    filtered.topics,
+    filtered.countries,
+    limit=settings.value("matrix_countries"),
+    topic_codes=filtered.codes("topics"),
+    country_codes=filtered.codes("countries"),
 )
 ui.chart_with_data(
     charts.heatmap_chart(

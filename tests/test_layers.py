@@ -1,4 +1,5 @@
-"""Layer rules: the core never imports Streamlit; pages/ holds only thin page scripts."""
+"""Layer rules: imports point down the pipeline; the core never imports Streamlit; pages/ holds
+only thin page scripts."""
 
 from __future__ import annotations
 
@@ -53,6 +54,163 @@ def test_importing_the_core_loads_no_streamlit():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+# The import direction, bottom to top: a part may import its own modules, the parts of its
+# layer and those of every layer below it, never one above.
+BUILDING_BLOCKS = frozenset(
+    {"errors", "schema", "text", "timeseries", "parallel", "paths", "artefacts", "settings"}
+)
+LAYERS: tuple[frozenset[str], ...] = (
+    BUILDING_BLOCKS,
+    frozenset({"ingest"}),  # loading
+    frozenset({"countries", "topics", "relations"}),
+    frozenset({"pipeline"}),  # the pipeline and the store
+    frozenset({"views"}),  # presentation
+    frozenset({"ui"}),
+)
+# Parts beside the layers, and what each may import besides itself.
+BELOW_UI = frozenset().union(*LAYERS[:-1])
+SIDE_PARTS: dict[str, frozenset[str]] = {
+    "cli": BELOW_UI,  # the command line: pipeline and views, and what they stand on
+    "__main__": BELOW_UI | {"cli"},
+    "synth": BUILDING_BLOCKS,  # the synthetic corpus generator stands on its own
+    "analytics": BELOW_UI,  # the package's public API (``analytics/__init__.py``)
+}
+APP = frozenset().union(*LAYERS)  # pages/ and dashboard.py: the Streamlit app
+
+
+def allowed_parts(part: str) -> frozenset[str]:
+    """The parts of ``analytics`` that modules of ``part`` may import (itself included)."""
+    if part in SIDE_PARTS:
+        return SIDE_PARTS[part] | {part}
+    for rank, layer in enumerate(LAYERS):
+        if part in layer:
+            return frozenset().union(*LAYERS[: rank + 1])
+    raise AssertionError(f"{part!r} is in no layer: add it to LAYERS or SIDE_PARTS")
+
+
+def module_name(path: Path) -> str:
+    """``src/analytics/views/common.py`` -> ``analytics.views.common``."""
+    parts = path.relative_to(CORE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def part_of(module: str) -> str:
+    """The part of the package a module belongs to: ``analytics.views.common`` -> ``views``.
+
+    The package itself (``analytics``, its ``__init__``) is the part ``analytics``.
+    """
+    pieces = module.split(".")
+    return pieces[1] if len(pieces) > 1 else "analytics"
+
+
+def analytics_imports(path: Path) -> list[tuple[int, str]]:
+    """Every ``analytics`` module a file imports, with its line, inside functions too.
+
+    ``from analytics import views`` imports ``analytics.views``; a name that is not a
+    module or package (``from analytics import __version__``) imports the package itself.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = module_name(path).split(".") if path.is_relative_to(CORE) else []
+    if path.name != "__init__.py":
+        package = package[:-1]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package[: len(package) - node.level + 1] + ([base] if base else []))
+            for alias in node.names:
+                candidate = f"{base}.{alias.name}"
+                is_module = (CORE.parent / Path(*candidate.split("."))).with_suffix(".py").exists()
+                is_package = (CORE.parent / Path(*candidate.split("."))).is_dir()
+                found.append((node.lineno, candidate if is_module or is_package else base))
+    return [(line, name) for line, name in found if name.split(".")[0] == "analytics"]
+
+
+def layer_violations(path: Path, part: str) -> list[str]:
+    """One readable line per import of ``path`` (of ``part``) that points up the layers."""
+    allowed = APP if part == "app" else allowed_parts(part)
+    where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name
+    return [
+        f"{where}:{line} imports {name} ({part} may not import {part_of(name)})"
+        for line, name in analytics_imports(path)
+        if part_of(name) not in allowed
+    ]
+
+
+ALL_CORE_MODULES = sorted(CORE.rglob("*.py"))
+# Imports against the direction that are being moved (issue #13); strict, so an entry must
+# go as soon as its module is fixed.
+KNOWN_VIOLATIONS: dict[str, str] = {
+    "ingest/uploads.py": "the upload worker runs the pipeline; it moves to pipeline/worker.py",
+    "pipeline/process.py": "reads analytics.__version__ from the package API above it",
+}
+
+
+def _core_module_param(path: Path) -> object:
+    name = path.relative_to(CORE).as_posix()
+    known = KNOWN_VIOLATIONS.get(name)
+    marks = [pytest.mark.xfail(reason=known, strict=True)] if known else []
+    return pytest.param(path, id=name, marks=marks)
+
+
+@pytest.mark.parametrize("path", [_core_module_param(p) for p in ALL_CORE_MODULES])
+def test_core_module_imports_only_down_the_layers(path: Path):
+    violations = layer_violations(path, part_of(module_name(path)))
+    assert not violations, "imports against the layer direction:\n" + "\n".join(violations)
+
+
+def test_app_imports_only_the_layers():
+    scripts = [ROOT / "dashboard.py", *sorted(PAGES.glob("*.py"))]
+    violations = [line for path in scripts for line in layer_violations(path, "app")]
+    assert not violations, "\n".join(violations)
+
+
+def test_every_part_of_the_package_has_a_place_in_the_layers():
+    parts = {part_of(module_name(path)) for path in ALL_CORE_MODULES}
+    for part in parts:
+        allowed_parts(part)
+
+
+@pytest.mark.parametrize(
+    ("part", "source", "expected"),
+    [
+        ("ingest", "from analytics import schema as S", []),
+        (
+            "ingest",
+            "from analytics.pipeline.process import process",
+            ["analytics.pipeline.process"],
+        ),
+        ("countries", "def f():\n    from analytics.views import pair_label", ["analytics.views"]),
+        ("relations", "from analytics.countries.gazetteer import load_gazetteer", []),
+        ("synth", "from analytics import settings, ui", ["analytics.ui"]),
+        ("synth", "import analytics.ingest.load", ["analytics.ingest.load"]),
+        ("cli", "from analytics.views import to_csv", []),
+        ("views", "from analytics import __version__", ["analytics"]),
+    ],
+    ids=[
+        "block",
+        "loading-imports-pipeline",
+        "inside-a-function",
+        "same-layer",
+        "one-of-several-names",
+        "plain-import",
+        "cli-imports-views",
+        "package-api",
+    ],
+)
+def test_layer_violations_name_the_offending_import(
+    tmp_path: Path, part: str, source: str, expected: list[str]
+):
+    path = tmp_path / "probe.py"
+    path.write_text(source + "\n", encoding="utf-8")
+    found = layer_violations(path, part)
+    assert [line.split(" imports ")[1].split(" ")[0] for line in found] == expected
+    assert all(f"{part} may not import" in line for line in found)
 
 
 def page_scripts() -> list[Path]:

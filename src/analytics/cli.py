@@ -162,7 +162,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from analytics.views.export import provenance_lines, to_csv
+    from analytics.views import provenance_lines, to_csv
 
     store = open_store(args.store)
     build, description = EXPORTS[args.what]

@@ -105,6 +105,50 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     # -- pipeline and store ------------------------------------------------------------------------
     # -- presentation ------------------------------------------------------------------------------
+    Setting(
+        "reader_page_chars",
+        20_000,
+        "characters of briefing text the reader shows at once (a long briefing is paged)",
+    ),
+    Setting(
+        "reader_choices",
+        500,
+        "newest matching briefings offered in the reader's picker (any table row can be read)",
+    ),
+    Setting(
+        "listed_briefings",
+        1_000,
+        "newest matching briefings listed in the Briefings table (the CSV has every match)",
+    ),
+    Setting(
+        "eager_csv_rows",
+        200,
+        "tables up to this many rows have their CSV built with the page; longer ones on click",
+    ),
+    Setting(
+        "evidence_sentences",
+        25,
+        "sentences shown under a selected relation (the evidence CSV has all of them)",
+    ),
+    Setting(
+        "compared_countries",
+        5,
+        "countries the attention chart compares when none is chosen (the most mentioned)",
+    ),
+    Setting("top_countries", 15, "countries in the Countries page's top-countries chart"),
+    Setting(
+        "ranked_pairs",
+        200,
+        "country pairs ranked (by tension) or co-mentioned that the networks are drawn from",
+    ),
+    Setting("pair_choices", 60, "country pairs offered in the relations pair picker"),
+    Setting("network_countries", 20, "most involved countries a network shows"),
+    Setting("network_edges", 60, "strongest links a network shows among those countries"),
+    Setting(
+        "matrix_countries",
+        15,
+        "countries (most mentioned or most involved) in the pair and topic-by-country matrices",
+    ),
 )
 
 _BY_NAME = {setting.name: setting for setting in SETTINGS}

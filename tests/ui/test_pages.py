@@ -200,7 +200,9 @@ def test_reader_shows_markup_as_literal_text(app):
 def test_reader_pages_a_long_briefing(monkeypatch):
     from ui_data import LONG_PARAGRAPHS
 
-    from analytics.views import READER_PAGE_CHARS
+    from analytics import settings
+
+    page_chars = settings.value("reader_page_chars")
 
     monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_long_artefacts")
     app = run_page(new_app(), "pages/briefings.py")
@@ -216,16 +218,16 @@ def test_reader_pages_a_long_briefing(monkeypatch):
     first = shown_text()
     # One page of the ~700 kB text (with its highlight markup), never the whole text:
     # paragraphs are 34 to 38 characters long with the break between them.
-    assert len(first) < 5 * READER_PAGE_CHARS
+    assert len(first) < 5 * page_chars
     assert paragraphs(first) == list(range(len(paragraphs(first))))
-    assert READER_PAGE_CHARS // 40 < len(paragraphs(first)) <= READER_PAGE_CHARS // 34
+    assert page_chars // 40 < len(paragraphs(first)) <= page_chars // 34
     assert "Paragraph 0: " in first and "Paragraph 1000: " not in first
     picker = app.number_input(key="reader_page-b20")
     assert picker.value == 1 and picker.max > 20
     picker.increment().run()
     assert_clean(app)
     second = paragraphs(shown_text())
-    assert len(shown_text()) < 5 * READER_PAGE_CHARS
+    assert len(shown_text()) < 5 * page_chars
     # The second page goes on where the first stopped.
     assert second[0] == paragraphs(first)[-1] + 1 < LONG_PARAGRAPHS
     assert second == list(range(second[0], second[0] + len(second)))

@@ -26,7 +26,6 @@ from analytics.views.filters import (
     carry_selection,
     filter_options,
     index_corpus,
-    select_briefing_ids,
     split_known,
 )
 
@@ -77,8 +76,8 @@ def ids(*numbers: int) -> list[str]:
         "search-is-literal-not-regex",
     ],
 )
-def test_select_briefing_ids_keeps_expected(corpus, filters, expected):
-    assert list(select_briefing_ids(corpus, filters)) == expected
+def test_filters_keep_the_expected_briefings(corpus, filters, expected):
+    assert list(FilteredCorpus(corpus, filters).briefings[S.BRIEFING_ID]) == expected
 
 
 def test_apply_filters_restricts_every_table_by_id(corpus):

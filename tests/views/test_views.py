@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import views_reference
 from ui_data import build_artefacts
 
 from analytics import schema as S
@@ -18,7 +19,7 @@ from analytics import views
 from analytics.artefacts import Artefacts
 from analytics.errors import InputError
 from analytics.relations import pair_summary, relations_over_time
-from analytics.views.filters import FilteredCorpus, Filters
+from analytics.views.filters import FilteredCorpus, Filters, table_codes
 
 
 @pytest.fixture(scope="module")
@@ -320,41 +321,10 @@ def test_in_period_reuses_given_periods(corpus):
 
 def _views_with_and_without_codes(filtered):
     """(name, computed with integer codes, computed from strings) for every coded view."""
-    countries, topics, interactions = filtered.countries, filtered.topics, filtered.interactions
-    country_codes = filtered.codes("countries")
-    topic_codes = filtered.codes("topics")
+    interactions = filtered.interactions
     interaction_codes = filtered.codes("interactions")
     pairs = [("CHN", "USA"), ("JPN", "USA"), ("KOR", "ZZZ")]
     return [
-        (
-            "country_totals",
-            views.country_totals(countries, codes=country_codes),
-            views.country_totals(countries),
-        ),
-        (
-            "comention_edges",
-            views.comention_edges(countries, codes=country_codes),
-            views.comention_edges(countries),
-        ),
-        (
-            "country_attention",
-            views.country_attention(
-                countries, filtered.headers, ["USA", "JPN"], "month", codes=country_codes
-            ),
-            views.country_attention(countries, filtered.headers, ["USA", "JPN"], "month"),
-        ),
-        (
-            "topic_shares",
-            views.topic_shares(topics, "month", codes=topic_codes),
-            views.topic_shares(topics, "month"),
-        ),
-        (
-            "topic_country_matrix",
-            views.topic_country_matrix(
-                topics, countries, topic_codes=topic_codes, country_codes=country_codes
-            ),
-            views.topic_country_matrix(topics, countries),
-        ),
         (
             "top_pairs",
             views.top_pairs(interactions, codes=interaction_codes),
@@ -385,6 +355,72 @@ def test_views_give_the_same_tables_with_integer_codes(corpus, chosen):
     for name, coded, plain in _views_with_and_without_codes(filtered):
         assert not plain.empty or name == "spike_alerts", name
         pd.testing.assert_frame_equal(coded, plain, check_dtype=False, obj=name)
+
+
+def _views_and_references(filtered):
+    """(name, the view on the filtered corpus' codes, the view on computed codes, reference)."""
+    countries, topics, headers = filtered.countries, filtered.topics, filtered.headers
+    country_codes = filtered.codes("countries")
+    topic_codes = filtered.codes("topics")
+    chosen = ["USA", "JPN"]
+    return [
+        (
+            "country_totals",
+            views.country_totals(countries, codes=country_codes),
+            views.country_totals(countries),
+            views_reference.country_totals(countries),
+        ),
+        (
+            "comention_edges",
+            views.comention_edges(countries, codes=country_codes),
+            views.comention_edges(countries),
+            views_reference.comention_edges(countries),
+        ),
+        (
+            "country_attention",
+            views.country_attention(countries, headers, chosen, "month", codes=country_codes),
+            views.country_attention(countries, headers, chosen, "month"),
+            views_reference.country_attention(countries, headers, chosen, "month"),
+        ),
+        (
+            "topic_shares",
+            views.topic_shares(topics, "month", limit=2, codes=topic_codes),
+            views.topic_shares(topics, "month", limit=2),
+            views_reference.topic_shares(topics, "month", limit=2),
+        ),
+        (
+            "topic_country_matrix",
+            views.topic_country_matrix(
+                topics, countries, limit=4, topic_codes=topic_codes, country_codes=country_codes
+            ),
+            views.topic_country_matrix(topics, countries, limit=4),
+            views_reference.topic_country_matrix(topics, countries, limit=4),
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [Filters(), Filters(countries=("USA",)), Filters(section=S.HAPPENING)],
+    ids=["everything", "one-country", "one-section"],
+)
+def test_views_count_as_the_pandas_reference(corpus, chosen):
+    filtered = FilteredCorpus(corpus, chosen)
+    for name, coded, computed, reference in _views_and_references(filtered):
+        assert not reference.empty, name
+        pd.testing.assert_frame_equal(coded, reference, check_dtype=False, obj=name)
+        pd.testing.assert_frame_equal(computed, reference, check_dtype=False, obj=name)
+
+
+def test_table_codes_number_briefings_together_and_countries_sorted():
+    topics = pd.DataFrame({S.BRIEFING_ID: ["b2", "b1"]})
+    countries = pd.DataFrame({S.BRIEFING_ID: ["b1", "b3", None], S.ISO3: ["USA", None, "CHN"]})
+    topic_codes, country_codes = table_codes(topics, countries)
+    assert topic_codes.briefing.tolist() == [0, 1]
+    assert country_codes.briefing.tolist() == [1, 2, -1]
+    assert topic_codes.country is None
+    assert list(country_codes.iso3s) == ["CHN", "USA"]
+    assert country_codes.country.tolist() == [1, -1, 0]
 
 
 def test_country_totals_hand_worked(corpus):

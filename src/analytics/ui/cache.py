@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -29,16 +30,20 @@ import streamlit as st
 
 from analytics import settings
 from analytics.artefacts import Artefacts
-from analytics.errors import AnalyticsError, StoreError
+from analytics.errors import AnalyticsError, InputError, StoreError
 from analytics.ui.state import View
 from analytics.views import (
     CorpusFigures,
+    CorpusIndex,
+    FilterOptions,
+    TableCodes,
     briefing_list,
     briefing_positions,
     corpus_figures,
     country_names,
+    filter_options,
+    index_corpus,
 )
-from analytics.views.filters import CorpusIndex, FilterOptions, filter_options, index_corpus
 
 T = TypeVar("T")
 UPLOAD_KEY = "_atlas_upload"
@@ -130,23 +135,90 @@ def corpus_extras(artefacts: Artefacts) -> CorpusExtras:
     return _cached_extras(artefacts.fingerprint, artefacts)
 
 
+class CallKey(NamedTuple):
+    """What a cached view result depends on besides the corpus: the function and its arguments.
+
+    Attributes:
+        function: the function's module and qualified name.
+        arguments: ``(parameter, value)`` for every parameter, defaults filled in; a table
+            of the view (or its codes) stands as its name, e.g. ``"table:countries"``.
+    """
+
+    function: str
+    arguments: tuple[tuple[str, Hashable], ...]
+
+
+def call_key(view: View, function: Callable[..., Any], *args: Any, **kwargs: Any) -> CallKey:
+    """The cache key of ``function(*args, **kwargs)`` on ``view``'s corpus.
+
+    The key is derived, never typed: the function's qualified name and every argument
+    bound to its parameter (so ``limit=200`` and a positional ``200`` are one entry, and
+    two limits two entries). Tables and table codes are named by what they are in the
+    view (``FilteredCorpus.name_of``): unfiltered, a name holds the same rows for a given
+    corpus fingerprint, which the cache keys on as well.
+
+    Raises:
+        InputError: for a lambda or local function (its name does not identify it), a
+            table or array that is not one of the view's, or an unhashable argument.
+    """
+    name = f"{function.__module__}.{function.__qualname__}"
+    if "<" in function.__qualname__:
+        raise InputError(f"cached views need a module-level function; got {name!r}")
+    bound = inspect.signature(function).bind(*args, **kwargs)
+    bound.apply_defaults()
+    return CallKey(
+        name,
+        tuple(
+            (parameter, _key_part(view, parameter, value))
+            for parameter, value in bound.arguments.items()
+        ),
+    )
+
+
+def _key_part(view: View, parameter: str, value: Any) -> Hashable:
+    if isinstance(value, pd.DataFrame | pd.Series | np.ndarray | TableCodes):
+        table = view.filtered.name_of(value)
+        if table is None:
+            raise InputError(
+                f"a cached view's tables must be the view's own (view.filtered.<table> or "
+                f"view.filtered.codes(<table>)); got another {type(value).__name__} "
+                f"for {parameter!r}"
+            )
+        return f"table:{table}"
+    if isinstance(value, list | tuple):
+        return tuple(_key_part(view, parameter, item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _key_part(view, parameter, v)) for k, v in value.items()))
+    try:
+        hash(value)
+    except TypeError:
+        raise InputError(
+            f"a cached view's arguments must be tables of the view or hashable values; "
+            f"got {type(value).__name__} for {parameter!r}"
+        ) from None
+    return value
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _unfiltered_result(fingerprint: str, key: tuple, _compute: Callable[[], Any]) -> Any:
+def _unfiltered_result(fingerprint: str, key: CallKey, _compute: Callable[[], Any]) -> Any:
     return _compute()
 
 
-def unfiltered(view: View, key: tuple, compute: Callable[[], T]) -> T:
-    """``compute()``, kept per corpus while nothing is filtered.
+def unfiltered(view: View, function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """``function(*args, **kwargs)``, kept per corpus while nothing is filtered.
 
-    An unfiltered view draws the same tables on every rerun (and in every
-    session), so they are computed once per corpus fingerprint and ``key`` (what
-    the result depends on besides the corpus, e.g. the period). With any filter
-    set, or on an uploaded corpus (which stays private), ``compute`` just runs.
-    Results are shared: views never modify the tables they are given.
+    An unfiltered view draws the same tables on every rerun (and in every session), so
+    they are computed once per corpus fingerprint and ``call_key`` (the function and its
+    arguments). With any filter set, or on an uploaded corpus (which stays private), the
+    function just runs. Results are shared: views never modify the tables they are given.
+
+    Raises:
+        InputError: when the call cannot be keyed (see ``call_key``), filtered or not.
     """
+    key = call_key(view, function, *args, **kwargs)
     if not view.filtered.everything or view.corpus is uploaded_artefacts():
-        return compute()
-    return _unfiltered_result(view.corpus.fingerprint, key, compute)
+        return function(*args, **kwargs)
+    return _unfiltered_result(view.corpus.fingerprint, key, lambda: function(*args, **kwargs))
 
 
 def progress_reporter(bar: st.delta_generator.DeltaGenerator):  # type: ignore[name-defined]
@@ -270,7 +342,7 @@ def process_upload(files: list) -> Artefacts | None:
 
 def show_load_report(artefacts: Artefacts) -> None:
     """Say how many briefings were loaded and list every input that was not."""
-    from analytics.views import corpus_figures, skipped_inputs
+    from analytics.views import skipped_inputs
 
     figures = corpus_figures(artefacts)
     st.success(

@@ -17,9 +17,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analytics import settings
 from analytics.errors import AnalyticsError
 from analytics.ui.state import View
-from analytics.views.export import export_name, provenance_lines, to_csv
+from analytics.views import export_name, provenance_lines, to_csv
 
 _LOG = logging.getLogger(__name__)
 
@@ -32,9 +33,6 @@ PLOTLY_CONFIG: dict[str, Any] = {
     "modeBarButtonsToRemove": ["lasso2d"],
 }
 PROVENANCE_KEY = "csv_provenance"
-# Above this many rows the CSV is built only when the button is clicked: building it
-# on every rerun would cost more than drawing the page.
-EAGER_ROWS = 200
 # Readable headers for the columns views share; a table's own column_config wins.
 COLUMN_LABELS: dict[str, Any] = {
     "briefing_id": st.column_config.TextColumn("Briefing"),
@@ -144,9 +142,12 @@ def download(frame: pd.DataFrame, title: str, view: View, *, key: str) -> None:
     def build() -> bytes:
         return to_csv(exact, provenance=provenance)
 
+    # A long table's CSV is built only when the button is clicked: building it on every
+    # rerun would cost more than drawing the page.
+    eager = len(frame) <= settings.value("eager_csv_rows")
     st.download_button(
         f"Download CSV ({len(frame):,} rows)",
-        data=build() if len(frame) <= EAGER_ROWS else build,
+        data=build() if eager else build,
         file_name=export_name(title, view.corpus.fingerprint),
         mime="text/csv",
         key=key,
@@ -274,13 +275,18 @@ def evidence_panel(view: View, selection: dict | None, rows: pd.DataFrame, thing
     label = views.pair_label(*pair, view.names)
     when = f", {period} of {chosen_period.date()}" if chosen_period is not None else ""
     expected = views.count_expected(evidence)
+    shown = int(settings.value("evidence_sentences"))
     plain_heading(f"Evidence: {label}{when}")
     plain_caption(
         f"{len(evidence):,} sentences, {expected:,} of them about what is expected"
-        + (" (the first 25 are shown; the download has all)" if len(evidence) > 25 else "")
+        + (
+            f" (the first {shown:,} are shown; the download has all)"
+            if len(evidence) > shown
+            else ""
+        )
     )
     legend_for_marks()
-    for caption, pieces in views.evidence_pieces(evidence, view.names, limit=25):
+    for caption, pieces in views.evidence_pieces(evidence, view.names, limit=shown):
         plain_caption(caption)
         highlighted_text(pieces)
     download(

@@ -17,9 +17,9 @@ import streamlit as st
 
 from analytics import schema as S
 from analytics.artefacts import Artefacts
-from analytics.views import CorpusFigures
-from analytics.views.filters import (
+from analytics.views import (
     PERIODS,
+    CorpusFigures,
     FilteredCorpus,
     FilterOptions,
     Filters,

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import schema as S
+from analytics import settings
 from analytics.artefacts import Artefacts
 from analytics.errors import InputError
 from analytics.views.common import cue_spans, merge_marks, split_marked
@@ -106,11 +107,6 @@ def briefing_record(artefacts: Artefacts, briefing_id: str) -> dict[str, object]
     }
 
 
-# Characters of briefing text the reader shows at once: a long briefing is read page by
-# page, so the browser never receives more than about this much of it.
-READER_PAGE_CHARS = 20_000
-
-
 class PagePart(NamedTuple):
     """The characters ``start`` to ``end`` of one section, shown on one page."""
 
@@ -152,9 +148,12 @@ def page_cut(text: str, start: int, limit: int) -> int:
 
 
 def reader_pages(
-    artefacts: Artefacts, briefing_id: str, page_chars: int = READER_PAGE_CHARS
+    artefacts: Artefacts, briefing_id: str, page_chars: int | None = None
 ) -> ReaderPages:
     """Lay a briefing's body sections (not the title) out on pages of ``page_chars``.
+
+    A long briefing is read page by page, so the browser never receives much more than
+    ``page_chars`` of it (default: the ``reader_page_chars`` setting).
 
     Sections follow each other on a page while they fit; a longer one is cut on a
     paragraph or sentence boundary (``page_cut``). A briefing shorter than a page is one
@@ -163,6 +162,8 @@ def reader_pages(
     Raises:
         InputError: when ``page_chars`` is below 100.
     """
+    if page_chars is None:
+        page_chars = int(settings.value("reader_page_chars"))
     if page_chars < 100:
         raise InputError(f"page_chars must be at least 100; got {page_chars!r}")
     table = briefing_sections(artefacts, briefing_id)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.artefacts import Artefacts
+from analytics.errors import InputError
 from analytics.relations import PairCodes
 from analytics.relations import pair_codes as relations_pair_codes
 from analytics.timeseries import period_range, period_start
@@ -92,19 +93,18 @@ def briefing_volume(briefings: pd.DataFrame, freq: str) -> pd.DataFrame:
     return pd.DataFrame({S.PERIOD: grid.to_numpy(), N_BRIEFINGS: counts.astype(int)})
 
 
-def briefing_codes(frame: pd.DataFrame, codes: TableCodes | None) -> np.ndarray:
-    """Each row's briefing as an integer: the given codes, else the ids factorised."""
-    if codes is not None:
-        return np.asarray(codes.briefing, dtype=np.int64)
-    return pd.factorize(frame[S.BRIEFING_ID])[0].astype(np.int64)
+def coded_countries(codes: TableCodes) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's country as an integer (-1: unknown), and the ISO3 codes they stand for.
 
-
-def iso3_codes(frame: pd.DataFrame, codes: TableCodes | None) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's country as an integer, and the ISO3 codes those integers stand for."""
-    if codes is not None and codes.country is not None and codes.iso3s is not None:
-        return np.asarray(codes.country, dtype=np.int64), codes.iso3s.to_numpy(dtype=object)
-    found, iso3s = pd.factorize(frame[S.ISO3])
-    return found.astype(np.int64), np.asarray(iso3s, dtype=object)
+    Raises:
+        InputError: when ``codes`` belong to a table without countries.
+    """
+    if codes.country is None or codes.iso3s is None:
+        raise InputError(
+            "country codes are needed (codes of a table with an iso3 or country_a column); "
+            f"got codes without countries for {len(codes.briefing)} rows"
+        )
+    return np.asarray(codes.country, dtype=np.int64), codes.iso3s.to_numpy(dtype=object)
 
 
 def pair_codes(interactions: pd.DataFrame, codes: TableCodes | None) -> PairCodes:
@@ -164,11 +164,6 @@ def selected_rows(table: pd.DataFrame, positions: np.ndarray, keep: np.ndarray) 
     if rows.all():
         return table
     return table[rows].reset_index(drop=True)
-
-
-def restrict_to_briefings(table: pd.DataFrame, briefings: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``table`` whose briefing is in ``briefings`` (order kept)."""
-    return restrict_to_ids(table, briefings[S.BRIEFING_ID])
 
 
 def restrict_to_ids(table: pd.DataFrame, ids: Sequence[str] | pd.Series) -> pd.DataFrame:

@@ -7,16 +7,15 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analytics import schema as S
-from analytics.timeseries import period_start as period_of
+from analytics.timeseries import period_start
 from analytics.views.common import (
     N_BRIEFINGS,
     SHARE,
-    briefing_codes,
     briefing_volume,
+    coded_countries,
     distinct_counts,
-    iso3_codes,
 )
-from analytics.views.filters import TableCodes
+from analytics.views.filters import TableCodes, table_codes
 
 
 def country_totals(
@@ -26,15 +25,17 @@ def country_totals(
 
     Parameters:
         codes: integer codes of the rows (``FilteredCorpus.codes("countries")``),
-            which spare hashing ids and country codes on a large table.
+            which spare hashing ids and country codes on a large table; computed
+            (``table_codes``) when not given.
 
     Returns:
         Columns ``iso3``, ``country``, ``n_briefings``.
     """
     if countries.empty:
         return pd.DataFrame({S.ISO3: [], S.COUNTRY: [], N_BRIEFINGS: []})
-    country, iso3s = iso3_codes(countries, codes)
-    counts = distinct_counts(country, briefing_codes(countries, codes), len(iso3s))
+    codes = codes if codes is not None else table_codes(countries)[0]
+    country, iso3s = coded_countries(codes)
+    counts = distinct_counts(country, codes.briefing, len(iso3s))
     # The first row naming each country gives its name and its place among equals.
     first = np.full(len(iso3s), len(countries), dtype=np.int64)
     named = country >= 0
@@ -64,7 +65,8 @@ def country_attention(
     """Per period, how many briefings mention each country and what share of all briefings.
 
     Parameters:
-        codes: integer codes of the rows of ``countries`` (``FilteredCorpus.codes``).
+        codes: integer codes of the rows of ``countries`` (``FilteredCorpus.codes``);
+            computed when not given.
 
     Returns:
         Columns ``period``, ``iso3``, ``country``, ``n_briefings``, ``share`` (0-1);
@@ -74,14 +76,15 @@ def country_attention(
     empty = pd.DataFrame({c: [] for c in columns})
     if countries.empty or briefings.empty or not iso3s:
         return empty
-    country, vocabulary = iso3_codes(countries, codes)
+    codes = codes if codes is not None else table_codes(countries)[0]
+    country, vocabulary = coded_countries(codes)
     wanted = pd.Index(vocabulary).get_indexer(list(iso3s))
     rows = np.flatnonzero(np.isin(country, wanted[wanted >= 0]))
     volume = briefing_volume(briefings, freq)
     if len(rows) == 0 or volume.empty:
         return empty
     grid = pd.DatetimeIndex(volume[S.PERIOD])
-    slot = grid.get_indexer(period_of(countries[S.DATE].iloc[rows], freq))
+    slot = grid.get_indexer(period_start(countries[S.DATE].iloc[rows], freq))
     present = np.unique(country[rows])
     # Countries in code order, each named as on its first row.
     present = present[np.argsort(vocabulary[present], kind="stable")]
@@ -91,7 +94,7 @@ def country_attention(
     rank[present] = np.arange(len(present))
     n_periods = len(grid)
     cell = np.where(slot >= 0, rank[country[rows]] * n_periods + slot, -1)
-    counts = distinct_counts(cell, briefing_codes(countries, codes)[rows], len(present) * n_periods)
+    counts = distinct_counts(cell, codes.briefing[rows], len(present) * n_periods)
     totals = np.tile(volume[N_BRIEFINGS].to_numpy(dtype=float), len(present))
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(totals > 0, counts / np.where(totals > 0, totals, 1), 0.0)
@@ -112,7 +115,8 @@ def comention_edges(
     """Pairs of countries named in the same briefing, strongest first.
 
     Parameters:
-        codes: integer codes of the rows (``FilteredCorpus.codes("countries")``).
+        codes: integer codes of the rows (``FilteredCorpus.codes("countries")``);
+            computed when not given.
 
     Returns:
         Columns ``country_a``, ``country_b`` (ISO3, a < b), ``n_briefings``.
@@ -120,17 +124,15 @@ def comention_edges(
     columns = [S.COUNTRY_A, S.COUNTRY_B, N_BRIEFINGS]
     if countries.empty:
         return pd.DataFrame({c: [] for c in columns})
-    briefing_of_row = briefing_codes(countries, codes)
-    if codes is not None and codes.country is not None and codes.iso3s is not None:
-        # The corpus' country codes are sorted, like a sorted factorisation.
-        country_codes, country_ids = np.asarray(codes.country), codes.iso3s.to_numpy(dtype=object)
-    else:
-        country_codes, country_ids = pd.factorize(countries[S.ISO3], sort=True)
-    known = (briefing_of_row >= 0) & (country_codes >= 0)
+    codes = codes if codes is not None else table_codes(countries)[0]
+    briefing_of_row = np.asarray(codes.briefing, dtype=np.int64)
+    # Country codes point into sorted ISO3 codes, so a < b holds for the upper triangle.
+    country, country_ids = coded_countries(codes)
+    known = (briefing_of_row >= 0) & (country >= 0)
     incidence = sp.csr_matrix(
         (
             np.ones(int(known.sum()), dtype=np.int64),
-            (briefing_of_row[known], country_codes[known]),
+            (briefing_of_row[known], country[known]),
         ),
         shape=(int(briefing_of_row.max(initial=-1)) + 1, len(country_ids)),
     )
@@ -138,8 +140,8 @@ def comention_edges(
     together = sp.triu(incidence.T @ incidence, k=1).tocoo()
     edges = pd.DataFrame(
         {
-            S.COUNTRY_A: np.asarray(country_ids)[together.row],
-            S.COUNTRY_B: np.asarray(country_ids)[together.col],
+            S.COUNTRY_A: country_ids[together.row],
+            S.COUNTRY_B: country_ids[together.col],
             N_BRIEFINGS: together.data.astype(int),
         }
     ).sort_values([N_BRIEFINGS, S.COUNTRY_A, S.COUNTRY_B], ascending=[False, True, True])

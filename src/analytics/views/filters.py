@@ -226,6 +226,8 @@ class CorpusIndex:
 
 
 _ID_TABLES = ("briefings", "mentions", "countries", "topics", "interactions")
+# The tables a FilteredCorpus offers as attributes.
+VIEW_TABLES: tuple[str, ...] = (*_ID_TABLES, "headers", "topic_summary")
 HEADER_COLUMNS: tuple[str, ...] = (S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE)
 
 
@@ -347,15 +349,6 @@ def briefing_mask(artefacts: Artefacts, filters: Filters, index: CorpusIndex) ->
     return keep
 
 
-def select_briefing_ids(
-    artefacts: Artefacts, filters: Filters, index: CorpusIndex | None = None
-) -> pd.Index:
-    """The ids of the briefings the filters keep, in corpus order."""
-    index = index or index_corpus(artefacts)
-    keep = briefing_mask(artefacts, filters, index)
-    return pd.Index(artefacts.briefings[S.BRIEFING_ID].to_numpy()[keep], name=S.BRIEFING_ID)
-
-
 @dataclass(frozen=True)
 class TableCodes:
     """Integer stand-ins for the briefing ids (and countries) of a table, row by row.
@@ -375,6 +368,46 @@ class TableCodes:
     country: np.ndarray | None = None
     partner: np.ndarray | None = None
     iso3s: pd.Index | None = None
+
+
+def table_codes(*tables: pd.DataFrame) -> tuple[TableCodes, ...]:
+    """Integer codes for tables that do not come from a ``FilteredCorpus``, one per table.
+
+    The views count on integer codes only; a caller without ``FilteredCorpus.codes``
+    gets the same kind of codes here. The briefing ids of all ``tables`` are numbered
+    together (equal ids, equal integers across the tables; a missing id is -1), and
+    each table's countries (``iso3``, or ``country_a`` and ``country_b``) point into
+    the sorted codes found in any of them, as the corpus index does.
+
+    Returns:
+        One ``TableCodes`` per table, in the order given.
+    """
+    ids = pd.concat([table[S.BRIEFING_ID] for table in tables], ignore_index=True)
+    briefing = pd.factorize(ids)[0].astype(np.int64)
+    ends = np.cumsum([len(table) for table in tables])
+
+    def country_column(table: pd.DataFrame) -> str | None:
+        return S.ISO3 if S.ISO3 in table else S.COUNTRY_A if S.COUNTRY_A in table else None
+
+    found: set[Any] = set()
+    for table in tables:
+        for column in (country_column(table), S.COUNTRY_B if S.COUNTRY_B in table else None):
+            if column is not None:
+                found |= set(table[column].dropna().unique())
+    iso3s = pd.Index(sorted(found))
+
+    def codes_of(table: pd.DataFrame, column: str | None) -> np.ndarray | None:
+        return None if column is None else iso3s.get_indexer(table[column]).astype(np.int64)
+
+    return tuple(
+        TableCodes(
+            briefing=briefing[end - len(table) : end],
+            country=codes_of(table, country_column(table)),
+            partner=codes_of(table, S.COUNTRY_B if S.COUNTRY_B in table else None),
+            iso3s=iso3s,
+        )
+        for table, end in zip(tables, ends, strict=True)
+    )
 
 
 class FilteredCorpus:
@@ -454,6 +487,27 @@ class FilteredCorpus:
         if self.untouched or rows.all():
             return table
         return table[rows].reset_index(drop=True)
+
+    def name_of(self, value: object) -> str | None:
+        """Which table (or table codes) of this view ``value`` is, e.g. ``"countries"``.
+
+        A cache keys results on these names: for one corpus fingerprint and an unfiltered
+        view, the table of a name always holds the same rows.
+
+        Returns:
+            The table's name (``"codes:<table>"`` for ``codes(<table>)``; ``"corpus:<table>"``
+            for an unfiltered corpus table); ``None`` when ``value`` is none of them.
+        """
+        for name in VIEW_TABLES:
+            if name in self.__dict__ and self.__dict__[name] is value:
+                return name
+        for name, codes in self._codes.items():
+            if codes is value:
+                return f"codes:{name}"
+        for name in VIEW_TABLES:
+            if getattr(self.corpus, name, None) is value:
+                return f"corpus:{name}"
+        return None
 
     def codes(self, name: str) -> TableCodes:
         """Integer codes aligned with the rows of the filtered table ``name``."""

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics import schema as S
-from analytics.timeseries import check_freq
-from analytics.timeseries import period_start as period_of
+from analytics.timeseries import check_freq, period_start
 from analytics.views.common import SHARE
 
 
@@ -21,12 +20,12 @@ def rising_countries(
     columns = [S.ISO3, S.COUNTRY, SHARE, "previous", "change"]
     if briefings.empty or countries.empty:
         return pd.DataFrame({c: [] for c in columns})
-    briefing_periods = period_of(briefings[S.DATE], freq)
+    briefing_periods = period_start(briefings[S.DATE], freq)
     last = briefing_periods.max()
     if pd.isna(last):
         return pd.DataFrame({c: [] for c in columns})
     previous = pd.Timestamp(period_before(last, freq))
-    country_periods = period_of(countries[S.DATE], freq)
+    country_periods = period_start(countries[S.DATE], freq)
 
     def shares(period: pd.Timestamp) -> pd.Series:
         total = int((briefing_periods == period).sum())

@@ -6,17 +6,15 @@ import numpy as np
 import pandas as pd
 
 from analytics import schema as S
-from analytics.timeseries import period_range
-from analytics.timeseries import period_start as period_of
+from analytics.timeseries import period_range, period_start
 from analytics.views.common import (
     N_BRIEFINGS,
     SHARE,
-    briefing_codes,
+    coded_countries,
     distinct_counts,
-    iso3_codes,
 )
 from analytics.views.countries import country_totals
-from analytics.views.filters import TableCodes
+from analytics.views.filters import TableCodes, table_codes
 
 
 def topic_table(topic_summary: pd.DataFrame) -> pd.DataFrame:
@@ -47,11 +45,17 @@ OTHER_TOPIC_ID = -1
 def largest_topics(
     topics: pd.DataFrame, limit: int, *, codes: TableCodes | None = None
 ) -> list[int]:
-    """Ids of the ``limit`` topics with most briefings (ties: lower id first)."""
+    """Ids of the ``limit`` topics with most briefings (ties: lower id first).
+
+    Parameters:
+        codes: integer codes of the rows (``FilteredCorpus.codes("topics")``);
+            computed when not given.
+    """
     if topics.empty:
         return []
+    codes = codes if codes is not None else table_codes(topics)[0]
     topic_codes, topic_ids = pd.factorize(topics[S.TOPIC_ID].to_numpy(dtype=np.int64), sort=True)
-    sizes = distinct_counts(topic_codes, briefing_codes(topics, codes), len(topic_ids))
+    sizes = distinct_counts(topic_codes, codes.briefing, len(topic_ids))
     order = np.lexsort((topic_ids, -sizes))
     return [int(t) for t in topic_ids[order][:limit]]
 
@@ -64,7 +68,8 @@ def topic_shares(
     Smaller topics are summed as ``other topics`` (id -1) so a chart stays readable.
 
     Parameters:
-        codes: integer codes of the rows (``FilteredCorpus.codes("topics")``).
+        codes: integer codes of the rows (``FilteredCorpus.codes("topics")``);
+            computed when not given.
 
     Returns:
         Columns ``period``, ``topic_id``, ``topic_label``, ``n_briefings``, ``share`` (0-1).
@@ -72,6 +77,7 @@ def topic_shares(
     columns = [S.PERIOD, S.TOPIC_ID, S.TOPIC_LABEL, N_BRIEFINGS, SHARE]
     if topics.empty:
         return pd.DataFrame({c: [] for c in columns})
+    codes = codes if codes is not None else table_codes(topics)[0]
     kept = largest_topics(topics, limit, codes=codes)
     topic_ids = topics[S.TOPIC_ID].to_numpy(dtype=np.int64)
     rank = pd.Index(kept).get_indexer(topic_ids)
@@ -80,7 +86,7 @@ def topic_shares(
     # Each kept topic's label is the one on its first row, as grouping by label would show.
     first_rows = [int(np.argmax(rank == r)) for r in range(len(kept))]
     group_labels = [*topics[S.TOPIC_LABEL].iloc[first_rows].to_numpy(dtype=object), OTHER_TOPICS]
-    periods = period_of(topics[S.DATE], freq)
+    periods = period_start(topics[S.DATE], freq)
     dated = periods.notna().to_numpy()
     if not dated.any():
         return pd.DataFrame({c: [] for c in columns})
@@ -89,7 +95,7 @@ def topic_shares(
     present = np.bincount(rank[dated], minlength=other + 1) > 0
     n_periods = len(grid)
     cell = np.where(dated, rank * n_periods + slot, -1)
-    counts = distinct_counts(cell, briefing_codes(topics, codes), (other + 1) * n_periods)
+    counts = distinct_counts(cell, codes.briefing, (other + 1) * n_periods)
     counts = counts.reshape(other + 1, n_periods)[present]
     totals = counts.sum(axis=0).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -121,25 +127,21 @@ def topic_country_matrix(
 
     Parameters:
         topic_codes, country_codes: integer codes of the rows of ``topics`` and
-            ``countries`` (``FilteredCorpus.codes``); both or neither.
+            ``countries`` (``FilteredCorpus.codes``) whose briefing integers agree; both
+            or neither (computed together when either is missing).
 
     Returns:
         Long table: ``topic_label``, ``iso3``, ``country``, ``n_briefings`` (zeros included).
     """
     columns = [S.TOPIC_LABEL, S.ISO3, S.COUNTRY, N_BRIEFINGS]
+    if topic_codes is None or country_codes is None:
+        topic_codes, country_codes = table_codes(topics, countries)
     top = country_totals(countries, limit, codes=country_codes)
     if top.empty or topics.empty:
         return pd.DataFrame({c: [] for c in columns})
     kept = largest_topics(topics, topic_limit, codes=topic_codes)
-    if topic_codes is not None and country_codes is not None:
-        topic_briefing = briefing_codes(topics, topic_codes)
-        country_briefing = briefing_codes(countries, country_codes)
-    else:
-        # One factorisation of both tables' ids, so equal ids get equal integers.
-        joint = pd.factorize(
-            pd.concat([topics[S.BRIEFING_ID], countries[S.BRIEFING_ID]], ignore_index=True)
-        )[0]
-        topic_briefing, country_briefing = joint[: len(topics)], joint[len(topics) :]
+    topic_briefing = np.asarray(topic_codes.briefing, dtype=np.int64)
+    country_briefing = np.asarray(country_codes.briefing, dtype=np.int64)
     topic_ids = topics[S.TOPIC_ID].to_numpy(dtype=np.int64)
     first_rows = [int(np.argmax(topic_ids == topic_id)) for topic_id in kept]
     kept_labels = topics[S.TOPIC_LABEL].iloc[first_rows].to_numpy(dtype=object)
@@ -151,7 +153,7 @@ def topic_country_matrix(
     width = int(max(topic_briefing.max(initial=-1), country_briefing.max(initial=-1))) + 1
     label_of_briefing = np.full(width, -1, dtype=np.int64)
     label_of_briefing[topic_briefing] = label_rank
-    country, iso3s = iso3_codes(countries, country_codes)
+    country, iso3s = coded_countries(country_codes)
     country_rank = np.full(len(iso3s), -1, dtype=np.int64)
     country_rank[pd.Index(iso3s).get_indexer(top[S.ISO3])] = np.arange(len(top))
     row_country = np.where(country >= 0, country_rank[np.maximum(country, 0)], -1)

@@ -1,0 +1,130 @@
+"""Tests for analytics.ui.cache keys: derived from the function and its arguments, never typed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from ui_data import build_artefacts
+
+from analytics import views
+from analytics.errors import InputError
+from analytics.ui import cache
+from analytics.ui.state import View
+from analytics.views import FilteredCorpus, Filters
+
+CALLS: list[tuple[str, int]] = []
+
+
+def counted_rows(table: pd.DataFrame, limit: int = 3) -> int:
+    """A view that records each time it really runs."""
+    CALLS.append(("counted_rows", limit))
+    return min(len(table), limit)
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return build_artefacts()
+
+
+def make_view(corpus, filters: Filters | None = None) -> View:
+    filters = filters or Filters()
+    extras = cache._extras(corpus)
+    return View(
+        corpus=corpus,
+        filtered=FilteredCorpus(corpus, filters, extras.index),
+        filters=filters,
+        options=extras.options,
+        names=extras.names,
+        listing=extras.listing,
+        listing_positions=extras.listing_positions,
+        whole=extras.whole,
+    )
+
+
+def test_call_key_binds_arguments_to_their_parameters(corpus):
+    view = make_view(corpus)
+    countries = view.filtered.countries
+    by_name = cache.call_key(view, views.comention_edges, countries, limit=200)
+    by_position = cache.call_key(view, views.comention_edges, countries, 200)
+    assert by_name == by_position
+    assert by_name.function == "analytics.views.countries.comention_edges"
+    assert dict(by_name.arguments) == {"countries": "table:countries", "limit": 200, "codes": None}
+    # Defaults are part of the key: leaving limit out is the same call as limit=40.
+    assert cache.call_key(view, views.comention_edges, countries) == cache.call_key(
+        view, views.comention_edges, countries, limit=40
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({"limit": 200}, {"limit": 100}),
+        ({"freq": "month"}, {"freq": "week"}),
+    ],
+    ids=["limit", "period"],
+)
+def test_different_argument_values_get_different_keys(corpus, first, second):
+    view = make_view(corpus)
+    topics = view.filtered.topics
+    function = views.comention_edges if "limit" in first else views.topic_shares
+    table = view.filtered.countries if "limit" in first else topics
+    assert cache.call_key(view, function, table, **first) != cache.call_key(
+        view, function, table, **second
+    )
+
+
+def test_tables_and_codes_are_named_by_what_they_are_in_the_view(corpus):
+    view = make_view(corpus)
+    filtered = view.filtered
+    key = cache.call_key(
+        view,
+        views.topic_country_matrix,
+        filtered.topics,
+        filtered.countries,
+        topic_codes=filtered.codes("topics"),
+        country_codes=filtered.codes("countries"),
+    )
+    named = dict(key.arguments)
+    assert named["topics"] == "table:topics" and named["countries"] == "table:countries"
+    assert named["topic_codes"] == "table:codes:topics"
+    assert named["country_codes"] == "table:codes:countries"
+    # The same function on other tables is another entry.
+    swapped = cache.call_key(view, views.country_totals, filtered.countries)
+    assert swapped != cache.call_key(view, views.country_totals, filtered.mentions)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda view: (lambda table: len(table), view.filtered.countries), "module-level function"),
+        (
+            lambda view: (views.country_totals, view.filtered.countries.head(3)),
+            "tables must be the view's own.*got another DataFrame for 'countries'",
+        ),
+        (
+            lambda view: (views.leading_codes, view.filtered.countries, set()),
+            "hashable values; got set for 'limit'",
+        ),
+    ],
+    ids=["lambda", "foreign-table", "unhashable"],
+)
+def test_call_key_refuses_what_cannot_key_a_call(corpus, call, match):
+    view = make_view(corpus)
+    function, *arguments = call(view)
+    with pytest.raises(InputError, match=match):
+        cache.call_key(view, function, *arguments)
+
+
+def test_unfiltered_keeps_one_entry_per_call_and_recomputes_when_filtered(corpus):
+    cache._unfiltered_result.clear()
+    CALLS.clear()
+    view = make_view(corpus)
+    table = view.filtered.countries
+    assert cache.unfiltered(view, counted_rows, table, limit=2) == 2
+    assert cache.unfiltered(view, counted_rows, table, 2) == 2  # same call, same entry
+    assert cache.unfiltered(view, counted_rows, table, limit=5) == 5  # another value
+    assert CALLS == [("counted_rows", 2), ("counted_rows", 5)]
+    filtered = make_view(corpus, Filters(countries=("USA",)))
+    cache.unfiltered(filtered, counted_rows, filtered.filtered.countries, limit=2)
+    cache.unfiltered(filtered, counted_rows, filtered.filtered.countries, limit=2)
+    assert CALLS[2:] == [("counted_rows", 2), ("counted_rows", 2)]
