@@ -81,18 +81,21 @@ def parse_topic(text: str) -> EmergingTopic:
 
 
 def check_count(n: object) -> int:
+    """The number of briefings ``n`` as an int; ``InputError`` unless a positive whole number."""
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise InputError(f"n must be a positive whole number of briefings, got {n!r}")
     return int(n)
 
 
 def check_seed(seed: object) -> int:
+    """The ``seed`` as an int; ``InputError`` unless a non-negative whole number."""
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise InputError(f"seed must be a non-negative whole number, got {seed!r}")
     return int(seed)
 
 
 def check_day(value: object, name: str) -> np.datetime64:
+    """``value`` as a day; ``InputError`` naming ``name`` unless it is a date."""
     try:
         day = pd.Timestamp(value)
     except (TypeError, ValueError):
@@ -118,16 +121,19 @@ def _check_month(month: str, first: np.datetime64, last: np.datetime64, what: st
 
 
 def as_spikes(spikes: Iterable[PlantedSpike | str]) -> list[PlantedSpike]:
+    """Each spike as a ``PlantedSpike`` (its text form parsed)."""
     return [spike if isinstance(spike, PlantedSpike) else parse_spike(spike) for spike in spikes]
 
 
 def as_topics(topics: Iterable[EmergingTopic | str]) -> list[EmergingTopic]:
+    """Each topic as an ``EmergingTopic`` (its text form parsed)."""
     return [topic if isinstance(topic, EmergingTopic) else parse_topic(topic) for topic in topics]
 
 
 def check_spike(
     spike: PlantedSpike, iso3_index: dict[str, int], first: np.datetime64, last: np.datetime64
 ) -> np.datetime64:
+    """The month of a valid ``spike``; ``InputError`` for unknown or equal countries."""
     for code in (spike.country_a, spike.country_b):
         if code not in iso3_index:
             raise InputError(
@@ -148,6 +154,7 @@ def check_spike(
 def check_topics(
     topics: list[EmergingTopic], vocab: Vocabulary, first: np.datetime64, last: np.datetime64
 ) -> tuple[list[int], list[np.datetime64]]:
+    """Column in topics.csv and month of each planted topic; ``InputError`` otherwise."""
     names = vocab.themes["theme"].tolist()
     lowered = [name.lower() for name in names]
     columns: list[int] = []
