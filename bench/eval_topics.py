@@ -33,7 +33,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from analytics import schema as S
 from analytics.ingest.load import load_files
-from analytics.topics.model import (
+from analytics.topics import (
     TopicModel,
     assign_topics,
     briefing_text_for_topics,
@@ -88,14 +88,15 @@ def baselines(texts: list[str], random_state: int) -> dict[str, Callable[[], np.
     from sklearn.decomposition import NMF, TruncatedSVD
     from sklearn.preprocessing import normalize
 
-    from analytics.topics.features import (
+    from analytics.topics import (
         count_vectorizer,
         inverse_document_frequency,
+        merge_prototypes,
+        spherical_kmeans,
         strip_datelines,
         tfidf,
         topic_stop_words,
     )
-    from analytics.topics.model import _merge_prototypes, _spherical_kmeans
 
     cache: dict[str, object] = {}
 
@@ -120,12 +121,12 @@ def baselines(texts: list[str], random_state: int) -> dict[str, Callable[[], np.
         return np.argmax(model.fit_transform(weights()), axis=1)
 
     def spherical(k):
-        return _spherical_kmeans(normalize(lsa()), k, seed=random_state)[1]
+        return spherical_kmeans(normalize(lsa()), k, seed=random_state)[1]
 
     def merged(k0, k):
         vectors = normalize(lsa())
-        prototypes, nearest = _spherical_kmeans(vectors, k0, seed=random_state)
-        return _merge_prototypes(prototypes, [k])[:, 0][nearest]
+        prototypes, nearest = spherical_kmeans(vectors, k0, seed=random_state)
+        return merge_prototypes(prototypes, [k])[:, 0][nearest]
 
     return {
         "tfidf+kmeans k=20": lambda: kmeans(weights(), 20),

@@ -11,7 +11,7 @@ briefing (and the long one) is a single sentence of many clauses: the hardest ca
 for relation scoring. ``PYTHONPATH`` set by the caller chooses the code measured (for
 instance an exported older version); by default it is this checkout's ``src``.
 
-For each size the text of generated briefings (``analytics.synth.generate``) is written twice:
+For each size the text of generated briefings (``analytics.synth``) is written twice:
 as those briefings (one JSONL row each, "split") and joined into one briefing ("long").
 Each shape is processed in a fresh process; every stage's seconds per MB are printed as a
 Markdown table with the long/split ratio (the target is at most 2). The per-briefing
@@ -74,7 +74,7 @@ def write_corpora(size_mb: float, work: Path, shape: str = "prose") -> tuple[Pat
     n = int(size_mb * 1e6 / 1_200) + 100  # generated briefings hold about 1.3 kB of text
     if not (generated / "briefings.jsonl").exists():  # a corpus generated before is reused
         subprocess.run(
-            [sys.executable, "-m", "analytics.synth.generate", "--n", str(n), "--seed", "0"]
+            [sys.executable, "-m", "analytics.synth", "--n", str(n), "--seed", "0"]
             + ["--out", str(generated)],
             check=True,
             capture_output=True,

@@ -192,7 +192,7 @@ def _synthetic(n: int, work: Path) -> str:
             [
                 sys.executable,
                 "-m",
-                "analytics.synth.generate",
+                "analytics.synth",
                 "--n",
                 str(n),
                 "--seed",

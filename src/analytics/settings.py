@@ -76,6 +76,86 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     # -- countries ---------------------------------------------------------------------------------
     # -- topics ------------------------------------------------------------------------------------
+    # Large-corpus limits: corpora below them (Reuters-21578 included) are fitted unchanged.
+    Setting(
+        "topic_kmeans_sample",
+        20_000,
+        "topic k-means learns its centres on a seeded sample of this many texts, then one pass "
+        "over every text moves them",
+        parse=int,
+        accepts="a positive whole number",
+    ),
+    Setting(
+        "topic_stability_sample",
+        20_000,
+        "most texts one stability run (choosing the number of topics) clusters",
+        parse=int,
+        accepts="a positive whole number",
+    ),
+    Setting(
+        "topic_lsa_sample",
+        20_000,
+        "the LSA axes are learnt on a seeded sample of this many texts; every text is projected",
+        parse=int,
+        accepts="a positive whole number",
+    ),
+    Setting(
+        "topic_count_batch",
+        5_000,
+        "texts tokenised per batch when counting topic terms (bounds the memory of tokens)",
+        parse=int,
+        accepts="a positive whole number",
+    ),
+    Setting(
+        "topic_parallel_count_from",
+        20_000,
+        "from this many texts the term-counting batches are shared between the cores",
+        parse=int,
+        accepts="a positive whole number",
+    ),
+    Setting(
+        "topic_small_corpus",
+        2000,
+        "below this many distinct texts the number of topics is chosen from at least "
+        "topic_small_corpus_runs stability runs (cheap there, and three are too noisy)",
+        parse=int,
+        accepts="a positive whole number",
+    ),
+    Setting(
+        "topic_small_corpus_runs",
+        10,
+        "fewest stability runs on a small corpus (see topic_small_corpus)",
+        parse=int,
+        accepts="a positive whole number",
+    ),
+    Setting(
+        "topics_per_sqrt_text",
+        1.5,
+        "automatic number of topics: at most this times the square root of the distinct texts",
+        parse=float,
+        accepts="a positive number",
+    ),
+    Setting(
+        "topic_top_terms",
+        10,
+        "top terms kept per topic (and the longest a label may grow to stay unique)",
+        parse=int,
+        accepts="a positive whole number",
+    ),
+    Setting(
+        "topic_label_terms",
+        3,
+        "terms in a topic label (more only when two labels would coincide)",
+        parse=int,
+        accepts="a positive whole number",
+    ),
+    Setting(
+        "topic_representatives",
+        3,
+        "representative briefings listed per topic",
+        parse=int,
+        accepts="a positive whole number",
+    ),
     # -- relations ---------------------------------------------------------------------------------
     Setting(
         "spike_min_conflicts",

@@ -211,7 +211,7 @@ def test_gazetteer_and_topic_stop_words_need_no_pycountry(project_root: Path):
         f"for name in {names!r}:\n"
         "    importlib.import_module(name)\n"
         "from analytics.countries.gazetteer import load_gazetteer\n"
-        "from analytics.topics.features import topic_stop_words\n"
+        "from analytics.topics import topic_stop_words\n"
         "gazetteer = load_gazetteer()\n"
         "words = set(topic_stop_words())\n"
         "print(len(gazetteer.countries), gazetteer.country_name('KOR'))\n"

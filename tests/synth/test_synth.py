@@ -1,4 +1,4 @@
-"""Tests of the synthetic corpus generator (analytics.synth.generate)."""
+"""Tests of the synthetic corpus generator (analytics.synth)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics import schema as S
+from analytics import synth
 from analytics.errors import InputError
 from analytics.paths import data_dir
 from analytics.relations import Lexicon
-from analytics.synth import generate as synth
-from analytics.synth.generate import EmergingTopic, PlantedSpike
+from analytics.synth import EmergingTopic, PlantedSpike
 
 SECTIONS = re.compile(
     r"What's Happening\?\n(?P<happening>[^\n]+)\n"
@@ -105,8 +106,8 @@ def test_write_corpus_same_seed_same_bytes(tmp_path: Path, fmt: str) -> None:
 def test_generate_corpus_different_seed_differs() -> None:
     first = synth.generate_corpus(500, seed=1)
     second = synth.generate_corpus(500, seed=2)
-    assert not first[synth.S.TEXT].equals(second[synth.S.TEXT])
-    assert (first[synth.S.TEXT] != second[synth.S.TEXT]).mean() > 0.99
+    assert not first[S.TEXT].equals(second[S.TEXT])
+    assert (first[S.TEXT] != second[S.TEXT]).mean() > 0.99
 
 
 # -- structure ---------------------------------------------------------------------
@@ -464,7 +465,7 @@ def test_write_corpus_writes_records_truth_and_readme(tmp_path: Path) -> None:
 # -- command line --------------------------------------------------------------------
 def _run_cli(*arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "analytics.synth.generate", *arguments],
+        [sys.executable, "-m", "analytics.synth", *arguments],
         capture_output=True,
         text=True,
         timeout=120,

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from analytics import parallel
-from analytics.topics import features as topic_features
-from analytics.topics.features import (
+from analytics import parallel, settings
+from analytics.topics import (
     count_terms,
     count_vectorizer,
     inverse_document_frequency,
@@ -77,7 +77,7 @@ def test_count_terms_matches_count_vectorizer(
     assert counts.dtype == np.float64
 
 
-@settings(max_examples=60, deadline=None)
+@hypothesis_settings(max_examples=60, deadline=None)
 @given(
     st.lists(
         st.text(alphabet=st.sampled_from(list("abAB zéÉ1_.'-\nΣσς東İ\u0301")), max_size=40),
@@ -126,13 +126,12 @@ def test_count_terms_without_terms_raises(
     ids=["small-batches", "forked-small-batches", "forked-uneven-batches", "one-batch"],
 )
 def test_count_terms_batches_and_processes_give_the_same_counts(
-    batch: int, parallel_from: int, monkeypatch: pytest.MonkeyPatch
+    batch: int, parallel_from: int
 ) -> None:
     texts = TRICKY_TEXTS * 3
     expected_counts, expected_terms = _expected(texts, ["the"], min_df=2)
-    monkeypatch.setattr(topic_features, "COUNT_BATCH", batch)
-    monkeypatch.setattr(topic_features, "PARALLEL_COUNT_FROM", parallel_from)
-    counts, terms = count_terms(texts, ["the"], min_df=2)
+    with settings.override(topic_count_batch=batch, topic_parallel_count_from=parallel_from):
+        counts, terms = count_terms(texts, ["the"], min_df=2)
     assert terms.tolist() == expected_terms
     np.testing.assert_array_equal(counts.toarray(), expected_counts)
     assert counts.has_sorted_indices
@@ -143,14 +142,13 @@ def test_count_terms_does_not_fork_beside_other_threads(monkeypatch: pytest.Monk
     def no_pool(*args: object, **kwargs: object) -> None:
         raise AssertionError("a process pool was started beside another thread")
 
-    monkeypatch.setattr(topic_features, "COUNT_BATCH", 2)
-    monkeypatch.setattr(topic_features, "PARALLEL_COUNT_FROM", 1)
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
     release = threading.Event()
     server = threading.Thread(target=release.wait)
     server.start()
     try:
-        counts, terms = count_terms(TRICKY_TEXTS, [])
+        with settings.override(topic_count_batch=2, topic_parallel_count_from=1):
+            counts, terms = count_terms(TRICKY_TEXTS, [])
     finally:
         release.set()
         server.join()
@@ -235,11 +233,10 @@ def test_tfidf_of_integer_counts_is_float() -> None:
 def test_sample_topics_unchanged_by_the_library_tfidf(monkeypatch: pytest.MonkeyPatch) -> None:
     from analytics.ingest.load import load_corpus_with_report
     from analytics.paths import sample_corpus_dir
+    from analytics.topics import briefing_text_for_topics
     from analytics.topics import model as topics
 
-    texts = topics.briefing_text_for_topics(
-        load_corpus_with_report([sample_corpus_dir()]).briefings
-    )
+    texts = briefing_text_for_topics(load_corpus_with_report([sample_corpus_dir()]).briefings)
     model = topics.TopicModel().fit(texts)
     monkeypatch.setattr(topics, "tfidf", _reference_tfidf)
     monkeypatch.setattr(topics, "inverse_document_frequency", _reference_idf)

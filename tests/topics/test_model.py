@@ -18,34 +18,30 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.metrics import adjusted_rand_score
 
 from analytics import schema as S
+from analytics import settings
 from analytics.errors import AnalyticsError, InputError, StoreError
 from analytics.ingest.load import load_files
-from analytics.topics import model as topics_module
-from analytics.topics.features import (
-    actor_stop_words,
-    label_stop_words,
-    news_stop_words,
-    strip_datelines,
-    tokens,
-    topic_stop_words,
-)
-from analytics.topics.model import (
+from analytics.topics import (
     LABEL_SEPARATOR,
-    SHARE_COLUMNS,
     SUMMARY_COLUMNS,
     TOPIC_COLUMNS,
     TopicModel,
     TopicModelNotFittedError,
-    _absorb_small_topics,
-    _adjusted_rand_index,
-    _topic_range,
+    actor_stop_words,
     align_topics,
     assign_topics,
     briefing_text_for_topics,
-    topic_shares_over_time,
+    clustering,
+    label_stop_words,
+    news_stop_words,
+    strip_datelines,
+    tokens,
     topic_similarity,
+    topic_stop_words,
     topic_summary,
 )
+from analytics.topics import model as model_module
+from analytics.topics.clustering import absorb_small_topics, adjusted_rand_index, topic_range
 
 # Every country word the fixtures use (names, demonyms, capitals): none may reach a label.
 FIXTURE_COUNTRY_WORDS = {
@@ -338,7 +334,7 @@ def test_topic_model_fit_shuffled_input_is_identical(
 def test_topic_range_shrinks_for_small_corpora(
     n: int, min_topics: int, max_topics: int, expected: tuple[int, int]
 ) -> None:
-    assert _topic_range(min_topics, max_topics, n) == expected
+    assert topic_range(min_topics, max_topics, n) == expected
 
 
 def test_absorb_small_topics_merges_into_most_similar() -> None:
@@ -350,10 +346,10 @@ def test_absorb_small_topics_merges_into_most_similar() -> None:
     prototype_topics = np.array([0, 0, 1, 2])
     nearest = np.array([0, 0, 1, 1, 2, 2, 2, 3])
     assert np.bincount(prototype_topics[nearest]).tolist() == [4, 3, 1]
-    assert _absorb_small_topics(prototypes, prototype_topics, nearest, 1).tolist() == [0, 0, 1, 2]
-    assert _absorb_small_topics(prototypes, prototype_topics, nearest, 3).tolist() == [0, 0, 1, 0]
+    assert absorb_small_topics(prototypes, prototype_topics, nearest, 1).tolist() == [0, 0, 1, 2]
+    assert absorb_small_topics(prototypes, prototype_topics, nearest, 3).tolist() == [0, 0, 1, 0]
     # Minimum 4: topic 2 joins topic 0 (5 texts), then topic 1 (3 texts) joins it too.
-    assert _absorb_small_topics(prototypes, prototype_topics, nearest, 4).tolist() == [0, 0, 0, 0]
+    assert absorb_small_topics(prototypes, prototype_topics, nearest, 4).tolist() == [0, 0, 0, 0]
 
 
 @pytest.mark.parametrize(
@@ -513,74 +509,6 @@ def test_topic_summary_representatives_match_model(model: TopicModel, briefings)
         "|".join(briefings[S.BRIEFING_ID].iloc[row].tolist()) for row in model.representative_docs_
     ]
     assert summary["representative_ids"].tolist() == expected
-
-
-# -- topics over time ----------------------------------------------------------------------
-
-
-def _dated_topics(rows: list[tuple[str, int, str]]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            S.BRIEFING_ID: [f"b{i}" for i in range(len(rows))],
-            S.TOPIC_ID: [topic for _, topic, _ in rows],
-            S.TOPIC_LABEL: [label for _, _, label in rows],
-            S.WEIGHT: 0.9,
-            S.DATE: pd.to_datetime([date for date, _, _ in rows], utc=True, format="ISO8601"),
-        }
-    )
-
-
-def test_topic_shares_over_time_hand_worked_months() -> None:
-    # January: 3 briefings (2 oil, 1 vote); February: none; March: 1 vote.
-    topics = _dated_topics(
-        [
-            ("2024-01-02", 0, "oil"),
-            ("2024-01-31T23:00", 0, "oil"),
-            ("2024-01-15", 1, "vote"),
-            ("2024-03-01", 1, "vote"),
-        ]
-    )
-    shares = topic_shares_over_time(topics, "month")
-    assert list(shares.columns) == list(SHARE_COLUMNS)
-    expected = pd.DataFrame(
-        {
-            S.PERIOD: pd.to_datetime(["2024-01-01"] * 2 + ["2024-02-01"] * 2 + ["2024-03-01"] * 2),
-            S.TOPIC_ID: [0, 1, 0, 1, 0, 1],
-            S.TOPIC_LABEL: ["oil", "vote"] * 3,
-            S.N_BRIEFINGS: [2, 1, 0, 0, 0, 1],
-            "share": [2 / 3, 1 / 3, 0.0, 0.0, 0.0, 1.0],
-        }
-    )
-    pd.testing.assert_frame_equal(shares, expected, check_dtype=False)
-
-
-def test_topic_shares_over_time_later_briefings_do_not_leak() -> None:
-    early = _dated_topics([("2024-01-08", 0, "oil"), ("2024-01-09", 1, "vote")])
-    late = _dated_topics(
-        [("2024-01-08", 0, "oil"), ("2024-01-09", 1, "vote")] + [("2024-01-22", 1, "vote")] * 5
-    )
-    first_week = topic_shares_over_time(early, "week")
-    with_later = topic_shares_over_time(late, "week")
-    week = pd.Timestamp("2024-01-08")
-    pd.testing.assert_frame_equal(
-        first_week[first_week[S.PERIOD] == week].reset_index(drop=True),
-        with_later[with_later[S.PERIOD] == week].reset_index(drop=True),
-    )
-    assert with_later.groupby(S.PERIOD)["share"].sum().tolist() == [1.0, 0.0, 1.0]
-
-
-def test_topic_shares_over_time_start_end_filter_and_extend() -> None:
-    topics = _dated_topics([("2024-01-10", 0, "oil"), ("2024-02-10", 1, "vote")])
-    shares = topic_shares_over_time(topics, "month", start="2024-02-01", end="2024-03-31")
-    assert shares[S.PERIOD].dt.month.tolist() == [2, 2, 3, 3]
-    assert shares[S.N_BRIEFINGS].tolist() == [0, 1, 0, 0]
-    assert shares["share"].tolist() == [0.0, 1.0, 0.0, 0.0]
-
-
-def test_topic_shares_over_time_unknown_freq_raises() -> None:
-    topics = _dated_topics([("2024-01-10", 0, "oil")])
-    with pytest.raises(InputError, match="period must be one of .*; got 'year'"):
-        topic_shares_over_time(topics, "year")
 
 
 # -- alignment across refits ----------------------------------------------------------------
@@ -798,24 +726,29 @@ def test_topic_model_large_corpus_sampling_stays_deterministic(
     # When the first stability run's sample has the k-means size (and, with 9
     # prototypes, the same 9 clusters: 2 to 9 topics, 15 // 2 < 9), the final
     # clustering starts from its centres. The fit must stay reproducible and order-free.
-    monkeypatch.setattr(topics_module, "KMEANS_SAMPLE", kmeans_sample)
-    monkeypatch.setattr(topics_module, "STABILITY_SAMPLE", stability_sample)
-    monkeypatch.setattr(topics_module, "LSA_SAMPLE", lsa_sample)
     clustered = []
-    kmeans = topics_module._spherical_kmeans
+    kmeans = clustering.spherical_kmeans
 
     def spy(vectors: np.ndarray, n_clusters: int, **kwargs: Any) -> tuple[np.ndarray, np.ndarray]:
         clustered.append(len(vectors))
         return kmeans(vectors, n_clusters, **kwargs)
 
-    monkeypatch.setattr(topics_module, "_spherical_kmeans", spy)
-    first = TopicModel(min_topics=2, n_prototypes=9, random_state=0).fit(texts)
-    # Reusing the first run's centres, no k-means ever starts from all 40 texts.
-    assert (len(texts) not in clustered) is reuses_first_run
-    order = np.random.RandomState(7).permutation(len(texts))
-    shuffled = TopicModel(min_topics=2, n_prototypes=9, random_state=0).fit(
-        [texts[i] for i in order]
-    )
+    # The final clustering (model) and the stability runs (clustering) both go through the spy.
+    monkeypatch.setattr(clustering, "spherical_kmeans", spy)
+    monkeypatch.setattr(model_module, "spherical_kmeans", spy)
+    samples = {
+        "topic_kmeans_sample": kmeans_sample,
+        "topic_stability_sample": stability_sample,
+        "topic_lsa_sample": lsa_sample,
+    }
+    with settings.override(**samples):
+        first = TopicModel(min_topics=2, n_prototypes=9, random_state=0).fit(texts)
+        # Reusing the first run's centres, no k-means ever starts from all 40 texts.
+        assert (len(texts) not in clustered) is reuses_first_run
+        order = np.random.RandomState(7).permutation(len(texts))
+        shuffled = TopicModel(min_topics=2, n_prototypes=9, random_state=0).fit(
+            [texts[i] for i in order]
+        )
     assert shuffled.labels_.tolist() == first.labels_[order].tolist()
     assert shuffled.topic_labels_ == first.topic_labels_
     np.testing.assert_array_equal(shuffled.embedding_, first.embedding_[order])
@@ -838,7 +771,7 @@ def test_topic_model_large_corpus_sampling_stays_deterministic(
 def test_adjusted_rand_index_hand_worked(
     first: list[int], second: list[int], expected: float
 ) -> None:
-    assert _adjusted_rand_index(np.array(first), np.array(second)) == expected
+    assert adjusted_rand_index(np.array(first), np.array(second)) == expected
 
 
 def test_adjusted_rand_index_equals_scikit_learn() -> None:
@@ -848,4 +781,4 @@ def test_adjusted_rand_index_equals_scikit_learn() -> None:
         size = rng.randint(2, 400)
         first = rng.randint(0, rng.randint(1, 12), size)
         second = np.where(rng.rand(size) < 0.7, first, rng.randint(0, 9, size))
-        assert _adjusted_rand_index(first, second) == adjusted_rand_score(first, second)
+        assert adjusted_rand_index(first, second) == adjusted_rand_score(first, second)

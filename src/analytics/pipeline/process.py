@@ -97,7 +97,7 @@ def fit_topics(
     Returns:
         ``(model, topics, topic_summary)``.
     """
-    from analytics.topics.model import (
+    from analytics.topics import (
         TopicModel,
         align_topics,
         assign_topics,
@@ -116,14 +116,14 @@ def fit_topics(
 
 def assign_with_model(model: Any, briefings: pd.DataFrame) -> pd.DataFrame:
     """Assign briefings to an already fitted topic model, without refitting."""
-    from analytics.topics.model import assign_topics
+    from analytics.topics import assign_topics
 
     return assign_topics(model, briefings)
 
 
 def summarise_topics(model: Any, briefings: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
     """Topic summary table for ``topics`` (all briefings assigned so far)."""
-    from analytics.topics.model import topic_summary
+    from analytics.topics import topic_summary
 
     return topic_summary(model, briefings, topics)
 

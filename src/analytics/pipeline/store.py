@@ -199,7 +199,7 @@ class Store:
 
     def topic_model(self) -> Any:
         """The fitted topic model of this generation."""
-        from analytics.topics.model import TopicModel
+        from analytics.topics import TopicModel
 
         model_dir = self.generation / MODEL_DIR
         if not model_dir.is_dir():

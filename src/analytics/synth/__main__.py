@@ -1,5 +1,5 @@
 """``python -m analytics.synth``: write a synthetic corpus."""
 
-from analytics.synth.generate import main
+from analytics.synth.cli import main
 
 raise SystemExit(main())

@@ -26,6 +26,7 @@ from sklearn.feature_extraction.text import (
 )
 
 from analytics import schema as S
+from analytics import settings
 from analytics.countries.gazetteer import country_stop_words as gazetteer_country_stop_words
 from analytics.countries.gazetteer import load_gazetteer
 from analytics.errors import InputError
@@ -49,10 +50,6 @@ _WORD_RUN = re.compile(r"\w+")
 _ASCII_NON_WORD = str.maketrans(
     {chr(code): " " for code in range(128) if not (chr(code).isalnum() or chr(code) == "_")}
 )
-# Texts tokenised per batch: bounds the memory of the token strings held at once.
-COUNT_BATCH = 5_000
-# From this many texts the batches are shared between the cores (forked processes).
-PARALLEL_COUNT_FROM = 20_000
 # What forked counting processes read: set before they start, so no text is pickled.
 _FORKED: dict[str, object] = {}
 
@@ -252,9 +249,10 @@ def _count_batches(
 
     Shared with forked processes (``analytics.parallel``), which inherit the texts.
     """
-    starts = list(range(0, len(texts), COUNT_BATCH))
+    # Batches bound the memory of the token strings held at once.
+    starts = list(range(0, len(texts), settings.value("topic_count_batch")))
     n_workers = min(fork_workers(), len(starts))
-    if len(texts) < PARALLEL_COUNT_FROM or n_workers < 2:
+    if len(texts) < settings.value("topic_parallel_count_from") or n_workers < 2:
         return _count_starts(texts, starts, stop, vocabulary)
     shares = [part.tolist() for part in np.array_split(np.array(starts), n_workers)]
     _FORKED.update(texts=texts, stop=stop, vocabulary=vocabulary)
@@ -276,7 +274,8 @@ def _count_forked(starts: list[int]) -> list[tuple[sp.csr_matrix, np.ndarray]]:
 def _count_starts(
     texts: Sequence[str], starts: list[int], stop: frozenset[str], vocabulary: pd.Index | None
 ) -> list[tuple[sp.csr_matrix, np.ndarray]]:
-    return [_count_batch(texts[start : start + COUNT_BATCH], stop, vocabulary) for start in starts]
+    batch = settings.value("topic_count_batch")
+    return [_count_batch(texts[start : start + batch], stop, vocabulary) for start in starts]
 
 
 def _count_batch(
