@@ -59,7 +59,17 @@ def test_importing_the_core_loads_no_streamlit():
 # The import direction, bottom to top: a part may import its own modules, the parts of its
 # layer and those of every layer below it, never one above.
 BUILDING_BLOCKS = frozenset(
-    {"errors", "schema", "text", "timeseries", "parallel", "paths", "artefacts", "settings"}
+    {
+        "errors",
+        "schema",
+        "text",
+        "timeseries",
+        "parallel",
+        "paths",
+        "artefacts",
+        "settings",
+        "version",
+    }
 )
 LAYERS: tuple[frozenset[str], ...] = (
     BUILDING_BLOCKS,
@@ -147,7 +157,6 @@ ALL_CORE_MODULES = sorted(CORE.rglob("*.py"))
 # go as soon as its module is fixed.
 KNOWN_VIOLATIONS: dict[str, str] = {
     "ingest/uploads.py": "the upload worker runs the pipeline; it moves to pipeline/worker.py",
-    "pipeline/process.py": "reads analytics.__version__ from the package API above it",
 }
 
 

@@ -5,4 +5,4 @@ This package never imports Streamlit; the dashboard glue lives in ``analytics.ui
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from analytics.version import VERSION as __version__

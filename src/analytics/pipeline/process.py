@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-import analytics
 from analytics import schema as S
 from analytics.artefacts import Artefacts
 from analytics.paths import data_dir
+from analytics.version import VERSION
 
 Progress = Callable[[float, str], None]
 
@@ -58,7 +58,7 @@ def corpus_fingerprint(briefings: pd.DataFrame) -> str:
 
 def reference_versions() -> dict[str, str]:
     """Content hashes of the editable reference tables, so exports say what produced them."""
-    versions = {"analytics": analytics.__version__}
+    versions = {"analytics": VERSION}
     for name in (
         "countries.csv",
         "gazetteer.csv",
