@@ -6,3 +6,5 @@ This package never imports Streamlit; the dashboard glue lives in ``analytics.ui
 from __future__ import annotations
 
 from analytics.version import VERSION as __version__
+
+__all__ = ["__version__"]
