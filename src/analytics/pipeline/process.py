@@ -1,7 +1,7 @@
 """From a briefing table to every artefact the views need, in memory.
 
-The store (``analytics.pipeline.store``) persists what this module computes; uploads in
-the dashboard use it directly so they never touch a shared cache or the disk.
+The store (``analytics.pipeline.ingest`` writes it) persists what this module computes;
+uploads in the dashboard use it directly so they never touch a shared cache or the disk.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from analytics.artefacts import Artefacts
 from analytics.paths import data_dir
 
 Progress = Callable[[float, str], None]
-
-STAGES = ("countries", "topics", "relations")
 
 
 def _noop(fraction: float, message: str) -> None:
