@@ -35,7 +35,7 @@ def _export_report(store: Store, args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _export_mentions(store: Store, args: argparse.Namespace) -> pd.DataFrame:
-    from analytics.countries.mentions import briefing_countries
+    from analytics.countries import briefing_countries
 
     if not args.kinds:
         return store.table("countries")

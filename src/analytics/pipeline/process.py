@@ -74,7 +74,7 @@ def reference_versions() -> dict[str, str]:
 
 def compute_mentions(briefings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Country mentions and the per-briefing country table."""
-    from analytics.countries.mentions import briefing_countries, extract_mentions
+    from analytics.countries import briefing_countries, extract_mentions
 
     mentions = extract_mentions(briefings)
     return mentions, briefing_countries(briefings, mentions)
