@@ -27,8 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import schema as S
-from analytics.countries.gazetteer import load_gazetteer
-from analytics.countries.mentions import extract_mentions
+from analytics.countries import extract_mentions, load_gazetteer
 from analytics.ingest.load import load_files
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import schema as S
-from analytics.countries.mentions import extract_mentions
+from analytics.countries import extract_mentions
 from analytics.ingest.load import load_files
 from analytics.relations import (
     ACTOR_KINDS,

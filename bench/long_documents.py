@@ -36,7 +36,7 @@ _CHILD = """
 import json, sys, tempfile, time
 from pathlib import Path
 from analytics.ingest.load import discover_files, load_files, mark_duplicates
-from analytics.pipeline.store import ensure_store
+from analytics.pipeline import ensure_store
 
 path = sys.argv[1]
 tick = time.perf_counter()

@@ -47,7 +47,7 @@ from pathlib import Path
 _TIMED_INGEST = """
 import json, sys, time
 tick = time.perf_counter()
-from analytics.pipeline.store import ensure_store
+from analytics.pipeline import ensure_store
 _, summary = ensure_store([sys.argv[1]], sys.argv[2])
 seconds = time.perf_counter() - tick
 status = open("/proc/self/status").read().split("VmHWM:")[1].split()[0]
@@ -64,8 +64,12 @@ print(json.dumps({
 def _stage(stage: str, corpus: str, work: str) -> dict[str, float]:
     """Run one stage in this process and return its figures."""
     from analytics.ingest.load import load_corpus_with_report
-    from analytics.pipeline import process as pipeline
-    from analytics.pipeline.store import ensure_store
+    from analytics.pipeline import (
+        compute_interactions,
+        compute_mentions,
+        ensure_store,
+        fit_topics,
+    )
 
     figures: dict[str, float] = {}
     if stage == "pipeline":
@@ -100,20 +104,20 @@ def _stage(stage: str, corpus: str, work: str) -> dict[str, float]:
         briefings = load_corpus_with_report([corpus]).briefings
         tick = time.perf_counter()
         if stage == "mentions":
-            pipeline.compute_mentions(briefings)
+            compute_mentions(briefings)
             figures["seconds"] = time.perf_counter() - tick
             chars = (
                 briefings["title"].fillna("").str.len().sum() + briefings["text"].str.len().sum()
             )
             figures["mb_per_s"] = chars / 1e6 / figures["seconds"]
         elif stage == "topics":
-            _, _, summary = pipeline.fit_topics(briefings)
+            _, _, summary = fit_topics(briefings)
             figures["seconds"] = time.perf_counter() - tick
             figures["topics"] = len(summary)
         elif stage == "relations":
-            mentions, _ = pipeline.compute_mentions(briefings)
+            mentions, _ = compute_mentions(briefings)
             tick = time.perf_counter()
-            interactions = pipeline.compute_interactions(briefings, mentions)
+            interactions = compute_interactions(briefings, mentions)
             figures["seconds"] = time.perf_counter() - tick
             figures["interactions"] = len(interactions)
         figures["briefings"] = len(briefings)

@@ -15,7 +15,7 @@ import pytest
 from filelock import FileLock
 
 from analytics.cli import build_parser, main
-from analytics.pipeline.store import LOCK, open_store
+from analytics.pipeline import LOCK, open_store
 
 EXPECTED_COLUMNS = {
     "mentions": ["briefing_id", "date", "iso3", "country", "count", "kinds", "evidence"],
@@ -274,9 +274,9 @@ def test_ingest_into_a_new_read_only_folder_fails_in_one_line(tmp_path: Path, fi
 def test_ctrl_c_during_ingest_says_the_store_is_unchanged(own_store: Path, fixtures_dir: Path):
     before = open_store(own_store).fingerprint
     interrupt = (
-        "import analytics.pipeline.store as st\n"
+        "import analytics.pipeline.generation as generation\n"
         "def stop(paths):\n    raise KeyboardInterrupt\n"
-        "st._fsync_files = stop\n"
+        "generation._fsync_files = stop\n"
     )
     done = _run(
         ["ingest", str(fixtures_dir / "store_added"), "--store", str(own_store), "--add"], interrupt

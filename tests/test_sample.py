@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analytics import schema as S
-from analytics.countries.mentions import briefing_countries, extract_mentions
+from analytics.countries import briefing_countries, extract_mentions
 from analytics.ingest.load import load_corpus_with_report
 from analytics.paths import sample_corpus_dir
 

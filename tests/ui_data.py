@@ -214,7 +214,7 @@ def build_scaled_artefacts(copies: int = 950) -> Artefacts:
     Each copy gets new ids, dates shifted by a day per copy (so ~2.6 years for 950
     copies) and its countries rotated through 40 codes, so groupings have realistic sizes.
     """
-    from analytics.countries.gazetteer import load_gazetteer
+    from analytics.countries import load_gazetteer
 
     base = build_artefacts()
     rotation = {code: i for i, code in enumerate(_CODES)}

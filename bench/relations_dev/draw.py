@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analytics.countries.mentions import extract_mentions
+from analytics.countries import extract_mentions
 from analytics.ingest.load import load_corpus_with_report
 from analytics.paths import sample_corpus_dir
 

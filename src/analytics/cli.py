@@ -18,14 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import schema as S
+from analytics import settings
 from analytics.errors import AnalyticsError, InputError
-from analytics.pipeline.store import (
-    DEFAULT_WAIT_SECONDS,
-    Store,
-    current_generation,
-    ensure_store,
-    open_store,
-)
+from analytics.pipeline import Store, current_generation, ensure_store, open_store
 
 # Exit code of a command stopped with Ctrl-C (128 + SIGINT), as shells report it.
 EXIT_INTERRUPTED = 130
@@ -40,7 +35,7 @@ def _export_report(store: Store, args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _export_mentions(store: Store, args: argparse.Namespace) -> pd.DataFrame:
-    from analytics.countries.mentions import briefing_countries
+    from analytics.countries import briefing_countries
 
     if not args.kinds:
         return store.table("countries")
@@ -64,7 +59,7 @@ def _topics_with_override(
     """The stored topics, or a refit with ``--topics K`` aligned to the stored ids."""
     if args.topics is None:
         return store.table("topics"), store.table("topic_summary")
-    from analytics.pipeline.process import fit_topics
+    from analytics.pipeline import fit_topics
 
     if args.topics < 1:
         raise InputError(f"--topics must be a positive number of topics; got {args.topics!r}")
@@ -303,11 +298,11 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--wait",
         type=_seconds,
-        default=DEFAULT_WAIT_SECONDS,
+        default=settings.value("store_wait_seconds"),
         metavar="SECONDS",
         help="how long to wait for another ingest into the same store to finish "
-        f"(default: {DEFAULT_WAIT_SECONDS:g}); on timeout the store is unchanged and the exit "
-        "code is 2",
+        f"(default: {settings.value('store_wait_seconds'):g}); on timeout the store is "
+        "unchanged and the exit code is 2",
     )
     ingest.add_argument("--quiet", action="store_true", help="no progress messages")
     ingest.set_defaults(handler=_cmd_ingest)

@@ -75,6 +75,50 @@ SETTINGS: tuple[Setting, ...] = (
         accepts="a positive number of MB",
     ),
     # -- countries ---------------------------------------------------------------------------------
+    Setting(
+        "running_text_min_population",
+        1_000_000,
+        "a listed city counts in running text from this population on; smaller ones only in "
+        "datelines (read when the gazetteer is compiled)",
+    ),
+    Setting(
+        "mention_ambiguous_below",
+        0.8,
+        "a surface whose gazetteer confidence is below this is ambiguous: lifted to "
+        "mention_corroborated_confidence when the briefing names its country firmly elsewhere",
+    ),
+    Setting(
+        "mention_sentence_start_factor",
+        0.7,
+        "confidence factor of a name, alias or demonym not fully sure at a sentence start "
+        "('Turkey said')",
+    ),
+    Setting(
+        "mention_capitals_factor",
+        0.7,
+        "confidence factor of a short upper-case alias in an all-capitals text ('... WARNS US')",
+    ),
+    Setting(
+        "mention_corroborated_confidence",
+        0.9,
+        "a mention this sure confirms its country for the briefing; doubtful mentions of a "
+        "confirmed country are raised to it",
+    ),
+    Setting(
+        "mention_undated_leader_factor",
+        0.6,
+        "confidence factor of an office holder in a briefing without a date",
+    ),
+    Setting(
+        "places_min_name_length",
+        3,
+        "GeoNames places (python -m analytics.countries.geonames): shortest place name kept",
+    ),
+    Setting(
+        "places_countries_per_name",
+        3,
+        "GeoNames places: most countries a place name is kept for (the most populous ones)",
+    ),
     # -- topics ------------------------------------------------------------------------------------
     # Large-corpus limits: corpora below them (Reuters-21578 included) are fitted unchanged.
     Setting(
@@ -184,6 +228,11 @@ SETTINGS: tuple[Setting, ...] = (
         "sentences the relation scorer scans together: large enough to pay, small in memory",
     ),
     # -- pipeline and store ------------------------------------------------------------------------
+    Setting(
+        "store_wait_seconds",
+        600.0,
+        "seconds an ingest waits for another ingest into the same store (CLI --wait)",
+    ),
     # -- presentation ------------------------------------------------------------------------------
     Setting(
         "reader_page_chars",

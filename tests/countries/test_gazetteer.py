@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from analytics import schema as S
-from analytics.countries.gazetteer import Gazetteer, country_stop_words, load_gazetteer
+from analytics.countries import Gazetteer, country_stop_words, load_gazetteer
 from analytics.errors import InputError
 
 
@@ -210,7 +210,7 @@ def test_gazetteer_and_topic_stop_words_need_no_pycountry(project_root: Path):
         "sys.modules['pycountry'] = None\n"
         f"for name in {names!r}:\n"
         "    importlib.import_module(name)\n"
-        "from analytics.countries.gazetteer import load_gazetteer\n"
+        "from analytics.countries import load_gazetteer\n"
         "from analytics.topics import topic_stop_words\n"
         "gazetteer = load_gazetteer()\n"
         "words = set(topic_stop_words())\n"

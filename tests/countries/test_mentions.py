@@ -1,4 +1,5 @@
-"""Tests for analytics.countries.mentions: extraction rules, sentence indices and counts."""
+"""Tests for analytics.countries.mentions and counts: extraction rules, sentence indices and
+counts."""
 
 from __future__ import annotations
 
@@ -11,13 +12,12 @@ import pytest
 from sentence_cases import SENTENCE_TEXTS
 
 from analytics import schema as S
-from analytics.countries.gazetteer import Gazetteer, load_gazetteer
-from analytics.countries.mentions import (
+from analytics.countries import (
+    Gazetteer,
     briefing_countries,
-    comention_pairs,
     extract_mentions,
+    load_gazetteer,
     mention_matrix,
-    mentions_over_time,
 )
 from analytics.errors import InputError
 from analytics.text import split_sentences
@@ -491,57 +491,6 @@ def test_briefing_countries_excludes_kinds():
     assert countries["evidence"].tolist() == ["Tokyo and China met later."]
 
 
-@pytest.fixture()
-def toy_countries() -> pd.DataFrame:
-    rows = [
-        ("b1", "2025-11-03", "JPN", "Japan", 2),
-        ("b1", "2025-11-03", "CHN", "China", 1),
-        ("b2", "2025-11-05", "JPN", "Japan", 1),
-        ("b4", "2025-11-20", "JPN", "Japan", 3),
-        ("b4", "2025-11-20", "CHN", "China", 1),
-        ("b4", "2025-11-20", "USA", "United States", 1),
-    ]
-    frame = pd.DataFrame(rows, columns=["briefing_id", "date", "iso3", "country", "count"])
-    frame["date"] = pd.to_datetime(frame["date"], utc=True)
-    return frame
-
-
-def test_mentions_over_time_keeps_empty_weeks(toy_countries: pd.DataFrame):
-    briefings = _briefings(
-        ["", "", "", ""], ["2025-11-03", "2025-11-05", "2025-11-06", "2025-11-20"]
-    )
-    weekly = mentions_over_time(toy_countries, briefings, "week", iso3=["JPN"])
-    rows = [
-        (str(row.period.date()), row.iso3, row.country, row.count, row.n_briefings, row.share)
-        for row in weekly.itertuples()
-    ]
-    # Weeks start on Monday: 3 Nov holds three briefings, 10 Nov none, 17 Nov one.
-    assert rows == [
-        ("2025-11-03", "JPN", "Japan", 3, 2, pytest.approx(2 / 3)),
-        ("2025-11-10", "JPN", "Japan", 0, 0, 0.0),
-        ("2025-11-17", "JPN", "Japan", 3, 1, 1.0),
-    ]
-
-
-def test_mentions_over_time_rejects_unknown_period(toy_countries: pd.DataFrame):
-    with pytest.raises(InputError, match=r"period must be one of .*got 'year'"):
-        mentions_over_time(toy_countries, _briefings([""]), "year")
-
-
-def test_comention_pairs_counts_shared_briefings(toy_countries: pd.DataFrame):
-    pairs = comention_pairs(toy_countries)
-    assert list(pairs.columns) == ["country_a", "country_b", "n_briefings"]
-    assert list(pairs.itertuples(index=False, name=None)) == [
-        ("CHN", "JPN", 2),
-        ("CHN", "USA", 1),
-        ("JPN", "USA", 1),
-    ]
-
-
-def test_comention_pairs_empty(toy_countries: pd.DataFrame):
-    assert comention_pairs(toy_countries.iloc[:0]).empty
-
-
 # -- evaluation on real text -----------------------------------------------------------
 def _bench(project_root: Path):
     spec = importlib.util.spec_from_file_location(
@@ -593,7 +542,7 @@ def test_gazetteer_type_is_exposed():
 
 
 def test_count_matrix_sums_one_hot_mentions_per_briefing():
-    from analytics.countries.mentions import count_matrix
+    from analytics.countries.counts import count_matrix
 
     # briefing 0 mentions country 2 twice and country 0 once; briefing 2 mentions country 1.
     counts = count_matrix(np.array([0, 0, 2, 0]), np.array([2, 0, 1, 2]), (3, 3))
@@ -628,7 +577,7 @@ def _one_hot_count_matrix(row: np.ndarray, col: np.ndarray, shape: tuple[int, in
     ids=["empty", "one-cell", "dense-duplicates", "many-duplicates", "sparse-empty-rows"],
 )
 def test_count_matrix_equals_one_hot_reference(n_mentions: int, shape: tuple[int, int], seed: int):
-    from analytics.countries.mentions import count_matrix
+    from analytics.countries.counts import count_matrix
 
     rng = np.random.default_rng(seed)
     row = rng.integers(0, shape[0], n_mentions)

@@ -125,7 +125,7 @@ def test_extract_mentions_never_crashes_and_spans_point_at_the_surface(
 ) -> None:
     import pandas as pd
 
-    from analytics.countries.mentions import extract_mentions
+    from analytics.countries import extract_mentions
     from analytics.text import segment_table
 
     briefings = pd.DataFrame(

@@ -14,19 +14,21 @@ import pytest
 
 from analytics import schema as S
 from analytics.errors import EmptyCorpusError, InputError, StoreError
-from analytics.pipeline import store as store_module
-from analytics.pipeline.store import (
+from analytics.pipeline import (
     DAMAGED,
     FOREIGN,
     MARKER,
     NEW,
     READY,
     STORED_TABLES,
+    TABLES,
+    Store,
     ensure_store,
     inspect_store,
     open_store,
     rebuild_plan,
 )
+from analytics.pipeline import integrity as integrity_module
 
 
 @pytest.fixture()
@@ -173,9 +175,10 @@ def test_interrupted_ingest_leaves_previous_store_intact(
     # Kill the process (no cleanup, no exception handling) after the new tables are written
     # but before the new generation is made current.
     script = (
-        "import os, analytics.pipeline.store as st\n"
-        "st._fsync_files = lambda paths: os._exit(9)\n"
-        f"st.ensure_store([{str(corpus)!r}], {str(store_dir)!r}, n_topics=2)\n"
+        "import os, analytics.pipeline.generation as generation\n"
+        "generation._fsync_files = lambda paths: os._exit(9)\n"
+        "from analytics.pipeline import ensure_store\n"
+        f"ensure_store([{str(corpus)!r}], {str(store_dir)!r}, n_topics=2)\n"
     )
     killed = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=300)
     assert killed.returncode == 9
@@ -188,7 +191,7 @@ def test_interrupted_ingest_leaves_previous_store_intact(
     assert not list(store_dir.glob(".tmp-*"))
     # Parts of the generation in force and of the one before it (kept for its readers).
     assert sorted(p.name for p in store_dir.glob("gen-*")) == ["gen-000001", "gen-000002"]
-    previous = store_module.Store(
+    previous = Store(
         store_dir,
         store_dir / "gen-000001",
         json.loads((store_dir / "gen-000001" / "meta.json").read_text()),
@@ -334,7 +337,7 @@ def test_open_store_reads_a_format_1_store(jsonl_store) -> None:
 
 
 def test_corpus_fingerprint_ignores_row_order_and_combines_added_rows() -> None:
-    from analytics.pipeline.process import (
+    from analytics.pipeline import (
         combine_fingerprint_states,
         corpus_fingerprint,
         fingerprint_from_state,
@@ -606,20 +609,18 @@ def test_every_single_bit_flip_in_a_briefings_part_is_caught(built) -> None:
 def test_checksums_are_computed_once_per_part_per_process(built, monkeypatch) -> None:
     _, _, store_dir = built
     hashed: list[str] = []
-    real = store_module._file_sha256
+    real = integrity_module._file_sha256
 
     def counting(path: Path) -> str:
         hashed.append(path.name)
         return real(path)
 
-    monkeypatch.setattr(store_module, "_file_sha256", counting)
-    monkeypatch.setattr(store_module, "_VERIFIED", {})
+    monkeypatch.setattr(integrity_module, "_file_sha256", counting)
+    monkeypatch.setattr(integrity_module, "_VERIFIED", {})
     for _ in range(3):
         open_store(store_dir).artefacts()
     assert sorted(hashed) == sorted(
-        path.name
-        for name in store_module.TABLES
-        for path in open_store(store_dir).table_files(name)
+        path.name for name in TABLES for path in open_store(store_dir).table_files(name)
     )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from analytics import schema as S
-from analytics.pipeline.store import ensure_store, open_store
+from analytics.pipeline import ensure_store, open_store
 
 # The suite runs a few repeats; set ATLAS_CONCURRENCY_REPEATS=20 for the full check.
 REPEATS = int(os.environ.get("ATLAS_CONCURRENCY_REPEATS", "3"))

@@ -773,7 +773,7 @@ def test_score_sentence_bundled_lexicon_relation_phrases(
 
 @pytest.mark.eval
 def test_score_interactions_seed_briefing_signs(seed_file: Path) -> None:
-    from analytics.countries.mentions import extract_mentions
+    from analytics.countries import extract_mentions
     from analytics.ingest.load import load_corpus
 
     briefings = load_corpus(seed_file)
@@ -783,7 +783,7 @@ def test_score_interactions_seed_briefing_signs(seed_file: Path) -> None:
 
 @pytest.fixture(scope="module")
 def reuters_interactions(reuters_jsonl: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from analytics.countries.mentions import extract_mentions
+    from analytics.countries import extract_mentions
     from analytics.ingest.load import load_files
 
     briefings = load_files([reuters_jsonl]).briefings
@@ -819,7 +819,7 @@ def test_score_interactions_sample_corpus_allies_positive(project_root: Path) ->
     sample = project_root / "data" / "sample"
     if not (sample / "manifest.csv").exists():
         pytest.skip("the bundled sample corpus is not present")
-    from analytics.countries.mentions import extract_mentions
+    from analytics.countries import extract_mentions
     from analytics.ingest.load import load_corpus
 
     briefings = load_corpus(sample)
@@ -859,7 +859,7 @@ def test_score_interactions_equals_the_reference_steps(
 ) -> None:
     import relations_reference
 
-    from analytics.countries.mentions import extract_mentions
+    from analytics.countries import extract_mentions
 
     briefings = sample_briefings if shape == "sample" else _as_one_sentence(sample_briefings, 40)
     mentions = extract_mentions(briefings)

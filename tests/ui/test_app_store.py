@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from test_pages import navigation_pages, new_app  # noqa: F401  (autouse fixture)
 
-from analytics.pipeline import store as store_module
-from analytics.pipeline.store import ensure_store, open_store
+from analytics.pipeline import ensure_store, open_store
+from analytics.pipeline import lock as lock_module
 from analytics.ui import cache
 
 
@@ -70,7 +70,7 @@ def test_app_on_a_read_only_empty_store_folder_shows_one_error(configured, monke
         def acquire(self, timeout: float) -> None:
             raise PermissionError(errno.EACCES, "Permission denied", str(self.path))
 
-    monkeypatch.setattr(store_module, "FileLock", ReadOnlyLock)
+    monkeypatch.setattr(lock_module, "FileLock", ReadOnlyLock)
     app = new_app()
     app.run()
     assert not app.exception

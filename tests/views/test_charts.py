@@ -1,4 +1,5 @@
-"""Tests for analytics.views.charts: titles, labels, names in hover text, empty states."""
+"""Tests for analytics.views.charts (every builder module): titles, labels, names in hover
+text, empty states."""
 
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ import ahocorasick_rs
 import numpy as np
 import pandas as pd
 
-from analytics import paths
+from analytics import paths, settings
 from analytics import schema as S
 from analytics.errors import InputError
 
@@ -55,8 +55,6 @@ _CANDIDATE_COLUMNS = (
     "population",
     "rank",
 )
-RUNNING_TEXT_MIN_POPULATION = 1_000_000
-"""A listed city counts in running text from this population on; smaller ones only in datelines."""
 _STOP_KINDS = ("name", "alias", "demonym", "capital")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -230,7 +228,7 @@ class Gazetteer:
         self.keys = keys
         self.key_ids = keys.get_indexer(self.candidates["key"])
         population = self.candidates.groupby("key")["population"].max().reindex(keys)
-        small_city = (population < RUNNING_TEXT_MIN_POPULATION).to_numpy()
+        small_city = (population < settings.value("running_text_min_population")).to_numpy()
         curated = ~population.notna().to_numpy()
         # Each key is searched as written (code ``2 * key_id``) and, for hand-written rows,
         # in upper case too (``2 * key_id + 1``: "CHINA" in an all-capitals title).

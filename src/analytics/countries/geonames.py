@@ -39,6 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import schema as S
+from analytics import settings
 from analytics.countries.gazetteer import (
     COUNTRIES_FILE,
     GAZETTEER_FILE,
@@ -50,8 +51,6 @@ from analytics.paths import data_dir
 
 EXCLUDED_FILE = "places-excluded.csv"
 PLACE_COLUMNS: tuple[str, ...] = (S.SURFACE, S.ISO3, "population", S.CONFIDENCE)
-MIN_NAME_LENGTH = 3
-COUNTRIES_PER_NAME = 3
 # Columns of a GeoNames dump (readme of download.geonames.org/export/dump) that are used.
 GEONAMES_COLUMNS = {0: "geonameid", 1: "name", 8: "countrycode", 14: "population"}
 GEONAMES_WIDTH = 19
@@ -189,7 +188,7 @@ def build_places(
 
     surfaces = pd.Series(named[S.SURFACE].unique())
     rules = {
-        "short": surfaces.str.len() < MIN_NAME_LENGTH,
+        "short": surfaces.str.len() < settings.value("places_min_name_length"),
         "not capitalised": ~surfaces.map(lambda surface: surface[:1].isupper()),
         "gazetteer": surfaces.isin(entries.loc[entries[S.KIND] != "place", S.SURFACE]),
         "excluded": surfaces.isin(excluded[S.SURFACE]),
@@ -205,7 +204,7 @@ def build_places(
     largest = largest.sort_values(
         [S.SURFACE, "population", S.ISO3], ascending=[True, False, True], kind="stable"
     )
-    top = largest.groupby(S.SURFACE).head(COUNTRIES_PER_NAME).copy()
+    top = largest.groupby(S.SURFACE).head(settings.value("places_countries_per_name")).copy()
     by_name = top.groupby(S.SURFACE)["population"]
     total, n_countries = by_name.transform("sum"), by_name.transform("size")
     share = (top["population"] / total.where(total > 0)).fillna(1 / n_countries)

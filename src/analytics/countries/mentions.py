@@ -1,4 +1,4 @@
-"""Text -> country-mention rows, and sparse briefing x country counts.
+"""Text -> country-mention rows: the extraction of every country mention from the briefings.
 
 Every segment of every briefing (see ``analytics.text.segment_table``) is joined
 into one string and scanned once with the gazetteer's Aho-Corasick automaton
@@ -18,22 +18,21 @@ per-character Python; the rules that follow are applied to whole arrays of match
 Confidence is lowered for an ambiguous surface at the start of a sentence and
 raised when the same briefing names the country unambiguously elsewhere. Sentence
 indices are those of ``analytics.text.split_sentences``, computed for all segments
-at once with array operations.
+at once with array operations. Counting the mentions (per briefing, per period,
+per pair of countries) is ``analytics.countries.counts``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from analytics import schema as S
+from analytics import settings
 from analytics.countries.gazetteer import (
     BLOCK,
-    RUNNING_TEXT_MIN_POPULATION,
     Gazetteer,
     load_gazetteer,
 )
@@ -43,21 +42,13 @@ from analytics.text import (
     advance,
     char_class,
     code_points,
-    factorize_segments,
     join_segments,
     segment_columns,
-    segment_texts,
     sentence_starts,
     sorted_distinct,
     sorted_member,
 )
-from analytics.timeseries import check_freq, complete_periods, period_start
 
-AMBIGUOUS_BELOW = 0.8
-SENTENCE_START_FACTOR = 0.7
-CORROBORATED_CONFIDENCE = 0.9
-UNDATED_LEADER_FACTOR = 0.6
-CAPITALS_FACTOR = 0.7
 _SHORT_ALIAS = 3  # "US", "UK": also words once a text is written in capitals
 _WORDLIKE_KINDS = ("name", "alias", "demonym")
 # "TOKYO, March 3 -", "GREENWICH, Conn., March 2 -", "LONDON (Reuters) -"
@@ -80,7 +71,8 @@ def _empty_mentions() -> pd.DataFrame:
     return pd.DataFrame(_EMPTY_COLUMNS)[list(S.MENTION_COLUMNS)]
 
 
-def _check_briefings(briefings: pd.DataFrame) -> None:
+def check_briefings(briefings: pd.DataFrame) -> None:
+    """Raise ``InputError`` unless ``briefings`` is a DataFrame with a ``briefing_id`` column."""
     if not isinstance(briefings, pd.DataFrame):
         raise InputError(f"briefings must be a pandas DataFrame; got {type(briefings).__name__!r}")
     if S.BRIEFING_ID not in briefings.columns:
@@ -89,19 +81,6 @@ def _check_briefings(briefings: pd.DataFrame) -> None:
         )
 
 
-def _check_kinds(kinds: Iterable[str] | None) -> tuple[str, ...] | None:
-    if kinds is None:
-        return None
-    if isinstance(kinds, str):
-        kinds = [kinds]
-    kinds = tuple(kinds)
-    unknown = [kind for kind in kinds if kind not in S.MENTION_KINDS]
-    if unknown:
-        raise InputError(f"kinds must be among {', '.join(S.MENTION_KINDS)}; got {unknown[0]!r}")
-    return kinds
-
-
-# -- extraction -------------------------------------------------------------------
 _IS_UPPER = char_class(lambda c: "A" <= c <= "Z")
 _IS_OPENING = char_class(lambda c: c in _OPENERS)
 _IS_ALNUM = char_class(str.isalnum)
@@ -207,7 +186,7 @@ def extract_mentions(briefings: pd.DataFrame, gazetteer: Gazetteer | None = None
     Raises:
         InputError: when ``briefings`` is not a DataFrame with a ``briefing_id`` column.
     """
-    _check_briefings(briefings)
+    check_briefings(briefings)
     gaz = gazetteer if gazetteer is not None else load_gazetteer()
     segment_ids, segment_sections, texts = segment_columns(briefings)
     if not texts:
@@ -316,7 +295,9 @@ def _choose_candidates(
     # A city's upper-case form only in a dateline; in running text only large cities.
     ok = ~(is_city & upper[match] & ~in_dateline[match])
     ok &= ~(
-        is_city & ~in_dateline[match] & (arrays["population"][row] < RUNNING_TEXT_MIN_POPULATION)
+        is_city
+        & ~in_dateline[match]
+        & (arrays["population"][row] < settings.value("running_text_min_population"))
     )
 
     before, after = arrays["before"][row], arrays["after"][row]
@@ -336,7 +317,9 @@ def _choose_candidates(
     ok &= ~dated | in_force
     confidence = arrays[S.CONFIDENCE][row]
     # Without a briefing date a dated row still counts, with less confidence.
-    confidence = np.where(~dated & limited, confidence * UNDATED_LEADER_FACTOR, confidence)
+    confidence = np.where(
+        ~dated & limited, confidence * settings.value("mention_undated_leader_factor"), confidence
+    )
 
     keep = np.flatnonzero(ok)
     chosen = np.full(len(keys), -1, dtype=np.int64)
@@ -368,13 +351,13 @@ def _supported(
     """Whether each candidate's country is named unambiguously elsewhere in its briefing.
 
     Unambiguous: the match has one allowed candidate, a country (not a block), held
-    with confidence from ``CORROBORATED_CONFIDENCE`` on.
+    with confidence from the ``mention_corroborated_confidence`` setting on.
     """
     per_match = np.bincount(match, minlength=int(match.max()) + 1)
     country = arrays["iso3_code"][row]
     sure = (
         (per_match[match] == 1)
-        & (confidence >= CORROBORATED_CONFIDENCE)
+        & (confidence >= settings.value("mention_corroborated_confidence"))
         & (arrays[S.KIND][row] != BLOCK)
     )
     width = int(arrays["iso3_code"].max()) + 1
@@ -409,9 +392,10 @@ def _adjust_confidence(
     both are sure again when the same briefing (``pairs``: briefing and country) names the
     country confidently elsewhere.
     """
+    corroborated = settings.value("mention_corroborated_confidence")
     confidence = confidence.copy()
     wordlike = np.isin(kinds, _WORDLIKE_KINDS)
-    ambiguous = confidence < AMBIGUOUS_BELOW
+    ambiguous = confidence < settings.value("mention_ambiguous_below")
     soft = wordlike & (confidence < 1) & first_word
     shouting = np.zeros(len(confidence), dtype=bool)
     segment_in_capitals: dict[int, bool] = {}  # each segment is tested once
@@ -422,315 +406,9 @@ def _adjust_confidence(
             if capitals is None:
                 capitals = segment_in_capitals[seg] = texts[seg].isupper()
             shouting[i] = capitals
-    confidence[soft] *= SENTENCE_START_FACTOR
-    confidence[shouting] *= CAPITALS_FACTOR
-    firm = sorted_distinct(pairs[confidence >= CORROBORATED_CONFIDENCE])
+    confidence[soft] *= settings.value("mention_sentence_start_factor")
+    confidence[shouting] *= settings.value("mention_capitals_factor")
+    firm = sorted_distinct(pairs[confidence >= corroborated])
     lift = (ambiguous | soft | shouting) & sorted_member(pairs, firm)
-    confidence[lift] = np.maximum(confidence[lift], CORROBORATED_CONFIDENCE)
+    confidence[lift] = np.maximum(confidence[lift], corroborated)
     return np.round(confidence, 3)
-
-
-# -- counts -----------------------------------------------------------------------
-def _select(mentions: pd.DataFrame, kinds: Iterable[str] | None) -> pd.DataFrame:
-    chosen = _check_kinds(kinds)
-    if chosen is None:
-        return mentions
-    return mentions[mentions[S.KIND].isin(chosen)]
-
-
-def _cells(
-    mentions: pd.DataFrame, ids: Sequence[str] | np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Each mention's cell in the briefing x country matrix, as integer codes.
-
-    Returns:
-        ``(kept, row, col, codes, inverse)``: ``kept`` marks the mentions of ``ids``, ``row``
-        is their position among the distinct ids, ``col`` their column in ``codes`` (sorted
-        ISO codes) and ``inverse`` the position of each of ``ids`` among the distinct ids.
-    """
-    inverse, distinct = pd.factorize(np.asarray(ids, dtype=object))
-    row = _positions(mentions[S.BRIEFING_ID], pd.Index(distinct))
-    iso3_codes, iso3_values = pd.factorize(mentions[S.ISO3])
-    kept = (row >= 0) & (iso3_codes >= 0)
-    iso3_codes = iso3_codes[kept]
-    # Columns are the ISO codes sorted; the few distinct codes are sorted, not every row.
-    present = np.flatnonzero(np.bincount(iso3_codes, minlength=len(iso3_values)))
-    values = np.asarray(iso3_values, dtype=object)[present]
-    by_code = np.argsort(values, kind="stable")
-    codes = values[by_code]
-    col = np.empty(len(iso3_values), dtype=np.int64)
-    col[present[by_code]] = np.arange(len(codes))
-    return kept, row[kept], col[iso3_codes], codes, inverse
-
-
-def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
-    """``index.get_indexer(values)`` for a long column with few distinct values: each
-    distinct value is looked up once."""
-    codes, uniques = pd.factorize(values)
-    found = index.get_indexer(np.asarray(uniques, dtype=object))
-    return np.where(codes >= 0, found[np.maximum(codes, 0)], -1)
-
-
-def mention_matrix(
-    mentions: pd.DataFrame, briefing_ids: Sequence[str], *, kinds: Iterable[str] | None = None
-) -> tuple[sp.csr_matrix, list[str]]:
-    """Briefing x country mention counts.
-
-    Parameters:
-        mentions: ``MENTION_COLUMNS`` rows.
-        briefing_ids: the rows of the matrix, in this order (briefings without mentions
-            get an empty row; mentions of other briefings are ignored).
-        kinds: mention kinds that count (default: all).
-
-    Returns:
-        ``(X, codes)``: a CSR matrix of counts and its columns, ISO codes sorted.
-
-    Raises:
-        InputError: on an unknown kind.
-    """
-    chosen = _select(mentions, kinds)
-    ids = list(briefing_ids)
-    _, row, col, codes, inverse = _cells(chosen, ids)
-    if codes.size == 0:
-        return sp.csr_matrix((len(ids), 0), dtype=np.int64), []
-    counts = count_matrix(row, col, (int(inverse.max()) + 1, len(codes)))
-    return sp.csr_matrix(counts[inverse]), [str(code) for code in codes]
-
-
-def count_matrix(row: np.ndarray, col: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
-    """Counts of (row, col) cells as a CSR matrix.
-
-    Each mention is a 1 at its (briefing, country) cell; converting to CSR sums the
-    repeated cells (the same matrix as one-hot encoding the countries and summing the
-    rows of each briefing, about 25 times faster).
-
-    Parameters:
-        row: each mention's briefing row.
-        col: each mention's country column, in ``range(shape[1])``.
-        shape: ``(n_briefings, n_countries)``.
-
-    Returns:
-        A canonical CSR matrix (sorted indices, no explicit zeros) of ``int64`` counts.
-    """
-    counts = sp.csr_matrix(
-        (
-            np.ones(len(row), dtype=np.int64),
-            (np.asarray(row, dtype=np.int64), np.asarray(col, dtype=np.int64)),
-        ),
-        shape=shape,
-    )
-    # The COO -> CSR conversion sums duplicates but leaves the indices unsorted.
-    counts.sum_duplicates()
-    counts.sort_indices()
-    return counts
-
-
-def briefing_countries(
-    briefings: pd.DataFrame,
-    mentions: pd.DataFrame,
-    *,
-    kinds: Iterable[str] | None = None,
-    gazetteer: Gazetteer | None = None,
-) -> pd.DataFrame:
-    """One row per briefing and country mentioned.
-
-    Returns:
-        ``briefing_id``, ``date``, ``iso3``, ``country`` (display name), ``count``
-        (mentions), ``kinds`` (sorted, ``|``-joined) and ``evidence`` (the first sentence
-        that mentions the country), ordered as the briefings, then by country code.
-
-    Raises:
-        InputError: on an unknown kind or a table without ``briefing_id``.
-    """
-    _check_briefings(briefings)
-    chosen = _select(mentions, kinds)
-    columns = [S.BRIEFING_ID, S.DATE, S.ISO3, S.COUNTRY, "count", "kinds", "evidence"]
-    ids = briefings[S.BRIEFING_ID].to_numpy(dtype=object)
-    kept, row, col, codes, inverse = _cells(chosen, ids)
-    if codes.size == 0:
-        return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
-    chosen = chosen[kept]
-    # One cell per distinct (briefing, country); every table row is one of them.
-    cell = row * len(codes) + col
-    cells, cell_of = np.unique(cell, return_inverse=True)
-    # The counts come from the scikit-learn matrix; its non-zeros in row-major order are
-    # exactly the sorted cells.
-    counts = count_matrix(row, col, (int(inverse.max()) + 1, len(codes))).data
-    # Table rows: each briefing row (repeated ids repeat their cells), countries sorted.
-    cells_of_row = np.searchsorted(cells // len(codes), inverse, side="left")
-    n_cells = np.searchsorted(cells // len(codes), inverse, side="right") - cells_of_row
-    table_row = np.repeat(np.arange(len(ids)), n_cells)
-    within = np.arange(len(table_row)) - np.repeat(np.cumsum(n_cells) - n_cells, n_cells)
-    table_cell = np.repeat(cells_of_row, n_cells) + within
-    table_col = cells[table_cell] % len(codes)
-    gaz = gazetteer if gazetteer is not None else load_gazetteer()
-    names = gaz.country_names(pd.Series(codes, dtype=object)).to_numpy(dtype=object)
-    evidence = _first_sentences(briefings, chosen, cell_of, len(cells))
-    table = pd.DataFrame(
-        {
-            S.BRIEFING_ID: ids[table_row],
-            S.ISO3: codes[table_col],
-            "count": counts[table_cell].astype(np.int64),
-            "kinds": _kinds_seen(chosen, cell_of, len(cells))[table_cell],
-            "evidence": pd.Series(evidence[table_cell], dtype=object),
-        }
-    )
-    if S.DATE in briefings.columns:
-        # A repeated id takes the date of its first row.
-        first_row = np.unique(inverse, return_index=True)[1]
-        table[S.DATE] = briefings[S.DATE].array[first_row[inverse[table_row]]]
-    else:
-        table[S.DATE] = pd.NaT
-    table[S.COUNTRY] = names[table_col]
-    return table[columns].reset_index(drop=True)
-
-
-def _kinds_seen(mentions: pd.DataFrame, cell_of: np.ndarray, n_cells: int) -> np.ndarray:
-    """Sorted ``|``-joined kinds per cell (briefing and country), through one bit per kind."""
-    labels = np.array(
-        [
-            "|".join(sorted(kind for rank, kind in enumerate(S.MENTION_KINDS) if mask >> rank & 1))
-            for mask in range(1 << len(S.MENTION_KINDS))
-        ],
-        dtype=object,
-    )
-    rank = pd.Index(list(S.MENTION_KINDS)).get_indexer(mentions[S.KIND].to_numpy(dtype=object))
-    bits = np.where(rank >= 0, np.left_shift(1, np.maximum(rank, 0)), 0)
-    masks = np.zeros(n_cells, dtype=np.int64)
-    np.bitwise_or.at(masks, cell_of, bits)
-    return labels[masks]
-
-
-def _first_sentences(
-    briefings: pd.DataFrame, mentions: pd.DataFrame, cell_of: np.ndarray, n_cells: int
-) -> np.ndarray:
-    """Per cell, the sentence of its first mention (by section order, then position)."""
-    # The few distinct section names are ranked once, not every row.
-    section_code, section_names = pd.factorize(mentions[S.SECTION])
-    name_rank = pd.Index(list(S.SEGMENT_SECTIONS)).get_indexer(
-        np.asarray(section_names, dtype=object)
-    )
-    section_rank = np.where(section_code >= 0, name_rank[np.maximum(section_code, 0)], -1)
-    order = np.lexsort((mentions[S.START].to_numpy(dtype=np.int64), section_rank))
-    _, first_of_cell = np.unique(cell_of[order], return_index=True)
-    first = order[first_of_cell]
-    return _evidence(
-        briefings,
-        mentions[S.BRIEFING_ID].array.take(first).to_numpy(dtype=object),
-        mentions[S.SECTION].array.take(first).to_numpy(dtype=object),
-        mentions[S.SENTENCE_INDEX].to_numpy(dtype=np.int64)[first],
-    )
-
-
-def _evidence(
-    briefings: pd.DataFrame, ids: np.ndarray, sections: np.ndarray, index: np.ndarray
-) -> np.ndarray:
-    """The sentence ``index`` of each (briefing, section) segment, all split in one pass."""
-    segment, distinct_ids, distinct_sections = factorize_segments(ids, sections)
-    known, texts = segment_texts(briefings, distinct_ids, distinct_sections)
-    joined, offsets, lengths = join_segments(texts)
-    starts = sentence_starts(joined, code_points(joined), offsets)
-    known = known[segment]
-    seg_start, seg_end = offsets[segment], offsets[segment] + lengths[segment]
-    # Sentence k of a segment starts at its k-th boundary and ends at the next one.
-    base = np.searchsorted(starts, seg_start, side="right")
-    padded = np.concatenate((starts, [len(joined)]))
-    begin = np.where(index > 0, padded[np.minimum(base + index - 1, len(starts))], seg_start)
-    finish = np.minimum(padded[np.minimum(base + index, len(starts))], seg_end)
-    sentences = np.empty(len(ids), dtype=object)
-    sentences[:] = [
-        joined[a:b].strip() if ok else ""
-        for a, b, ok in zip(begin.tolist(), finish.tolist(), known.tolist(), strict=True)
-    ]
-    return sentences
-
-
-def mentions_over_time(
-    countries: pd.DataFrame,
-    briefings: pd.DataFrame,
-    freq: str,
-    *,
-    iso3: Iterable[str] | None = None,
-) -> pd.DataFrame:
-    """Mentions and briefings per period and country.
-
-    Parameters:
-        countries: the ``briefing_countries`` table.
-        briefings: the briefing table (its dates define each period's total).
-        freq: ``day``, ``week``, ``month`` or ``quarter``.
-        iso3: restrict to these countries (default: all).
-
-    Returns:
-        ``period``, ``iso3``, ``country``, ``count`` (mentions), ``n_briefings`` (briefings
-        mentioning the country), ``share`` (``n_briefings`` / all briefings of the period);
-        every period from the first to the last briefing is present for every country.
-
-    Raises:
-        InputError: on an unknown period.
-    """
-    check_freq(freq)
-    columns = [S.PERIOD, S.ISO3, S.COUNTRY, "count", S.N_BRIEFINGS, "share"]
-    chosen = countries
-    if iso3 is not None:
-        codes = [iso3] if isinstance(iso3, str) else list(iso3)
-        chosen = chosen[chosen[S.ISO3].isin(codes)]
-    dated = briefings[briefings[S.DATE].notna()] if S.DATE in briefings else briefings.iloc[:0]
-    chosen = chosen[chosen[S.DATE].notna()]
-    if dated.empty or chosen.empty:
-        return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
-    totals = (
-        pd.DataFrame({S.PERIOD: period_start(dated[S.DATE], freq)})
-        .groupby(S.PERIOD)
-        .size()
-        .rename("_total")
-    )
-    per = (
-        chosen.assign(**{S.PERIOD: period_start(chosen[S.DATE], freq)})
-        .groupby([S.PERIOD, S.ISO3])
-        .agg(count=("count", "sum"), n_briefings=(S.BRIEFING_ID, "nunique"))
-        .reset_index()
-    )
-    per = complete_periods(
-        per, freq, keys=[S.ISO3], start=totals.index.min(), end=totals.index.max()
-    )
-    per = per.join(totals, on=S.PERIOD)
-    total = per["_total"].fillna(0).to_numpy(dtype=float)
-    per["share"] = np.divide(
-        per[S.N_BRIEFINGS].to_numpy(dtype=float), total, out=np.zeros(len(per)), where=total > 0
-    )
-    names = countries.drop_duplicates(S.ISO3).set_index(S.ISO3)[S.COUNTRY]
-    per[S.COUNTRY] = per[S.ISO3].map(names)
-    per = per.sort_values([S.PERIOD, S.ISO3], kind="stable")
-    return per[columns].reset_index(drop=True)
-
-
-def comention_pairs(countries: pd.DataFrame) -> pd.DataFrame:
-    """Briefings mentioning both countries of each pair (from ``X.T @ X`` on presence).
-
-    Returns:
-        ``country_a``, ``country_b`` (ISO codes, ``a < b``), ``n_briefings``; most shared
-        first, then by codes.
-    """
-    columns = [S.COUNTRY_A, S.COUNTRY_B, S.N_BRIEFINGS]
-    pairs = countries[[S.BRIEFING_ID, S.ISO3]].drop_duplicates()
-    if pairs.empty:
-        return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
-    rows, ids = pd.factorize(pairs[S.BRIEFING_ID])
-    codes = np.sort(pairs[S.ISO3].unique())
-    cols = np.searchsorted(codes, pairs[S.ISO3].to_numpy())
-    presence = sp.csr_matrix(
-        (np.ones(len(pairs), dtype=np.int64), (rows, cols)), shape=(len(ids), len(codes))
-    )
-    together = sp.triu(presence.T @ presence, k=1).tocoo()
-    table = pd.DataFrame(
-        {
-            S.COUNTRY_A: codes[together.row],
-            S.COUNTRY_B: codes[together.col],
-            S.N_BRIEFINGS: together.data.astype(np.int64),
-        }
-    )
-    table = table[table[S.N_BRIEFINGS] > 0]
-    table = table.sort_values(
-        [S.N_BRIEFINGS, S.COUNTRY_A, S.COUNTRY_B], ascending=[False, True, True], kind="stable"
-    )
-    return table.reset_index(drop=True)

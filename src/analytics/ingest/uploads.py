@@ -177,7 +177,7 @@ def process_files(
     if separate_process:
         return process_in_worker(paths, progress=progress)
     from analytics.ingest.load import load_corpus_with_report
-    from analytics.pipeline.process import process
+    from analytics.pipeline import process
 
     report = progress or (lambda fraction, message: None)
     report(0.02, f"Reading {len(paths)} files")

@@ -2,4 +2,75 @@
 
 Enters: corpus paths (or a briefing table). Leaves: Artefacts in memory and a store of
 atomic, checksummed generations that later runs add to.
+
+Modules: ``process`` (a briefing table to artefacts in memory), ``store`` (opening and
+reading a store), ``ingest`` (``ensure_store``: building and updating one), ``generation``
+(writing a generation), ``lock`` (the writer lock), ``integrity`` (checksums) and
+``layout`` (the names of a store's files and folder states).
 """
+
+from analytics.pipeline.ingest import IngestSummary, ensure_store
+from analytics.pipeline.layout import (
+    DAMAGED,
+    FOREIGN,
+    LOCK,
+    MARKER,
+    NEW,
+    NOT_A_FOLDER,
+    READY,
+    STORED_TABLES,
+    TABLES,
+    current_generation,
+)
+from analytics.pipeline.process import (
+    combine_fingerprint_states,
+    compute_interactions,
+    compute_mentions,
+    corpus_fingerprint,
+    fingerprint_from_state,
+    fingerprint_state,
+    fit_topics,
+    process,
+)
+from analytics.pipeline.store import (
+    RebuildPlan,
+    Store,
+    StoreStatus,
+    default_store_dir,
+    inspect_store,
+    open_store,
+    rebuild_plan,
+)
+
+__all__ = [
+    # in memory
+    "process",
+    "compute_mentions",
+    "fit_topics",
+    "compute_interactions",
+    "corpus_fingerprint",
+    "fingerprint_state",
+    "combine_fingerprint_states",
+    "fingerprint_from_state",
+    # the store
+    "Store",
+    "open_store",
+    "current_generation",
+    "default_store_dir",
+    "inspect_store",
+    "StoreStatus",
+    "rebuild_plan",
+    "RebuildPlan",
+    "ensure_store",
+    "IngestSummary",
+    # store folder states, tables and files
+    "NEW",
+    "READY",
+    "DAMAGED",
+    "FOREIGN",
+    "NOT_A_FOLDER",
+    "TABLES",
+    "STORED_TABLES",
+    "MARKER",
+    "LOCK",
+]

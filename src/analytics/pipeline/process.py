@@ -1,7 +1,7 @@
 """From a briefing table to every artefact the views need, in memory.
 
-The store (``analytics.pipeline.store``) persists what this module computes; uploads in
-the dashboard use it directly so they never touch a shared cache or the disk.
+The store (``analytics.pipeline.ingest`` writes it) persists what this module computes;
+uploads in the dashboard use it directly so they never touch a shared cache or the disk.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from analytics.paths import data_dir
 from analytics.version import VERSION
 
 Progress = Callable[[float, str], None]
-
-STAGES = ("countries", "topics", "relations")
 
 
 def _noop(fraction: float, message: str) -> None:
@@ -76,7 +74,7 @@ def reference_versions() -> dict[str, str]:
 
 def compute_mentions(briefings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Country mentions and the per-briefing country table."""
-    from analytics.countries.mentions import briefing_countries, extract_mentions
+    from analytics.countries import briefing_countries, extract_mentions
 
     mentions = extract_mentions(briefings)
     return mentions, briefing_countries(briefings, mentions)

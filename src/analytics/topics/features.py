@@ -27,8 +27,8 @@ from sklearn.feature_extraction.text import (
 
 from analytics import schema as S
 from analytics import settings
-from analytics.countries.gazetteer import country_stop_words as gazetteer_country_stop_words
-from analytics.countries.gazetteer import load_gazetteer
+from analytics.countries import country_stop_words as gazetteer_country_stop_words
+from analytics.countries import load_gazetteer
 from analytics.errors import InputError
 from analytics.parallel import fork_workers, map_forked
 from analytics.paths import data_dir

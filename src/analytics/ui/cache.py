@@ -67,7 +67,7 @@ class CorpusConfig:
 def corpus_config(argv: list[str] | None = None) -> CorpusConfig:
     """Read ``--corpus``/``--store`` from the script arguments, else the environment."""
     from analytics.paths import sample_corpus_dir
-    from analytics.pipeline.store import default_store_dir
+    from analytics.pipeline import default_store_dir
 
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--corpus", action="append", default=None)
@@ -81,7 +81,7 @@ def corpus_config(argv: list[str] | None = None) -> CorpusConfig:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _store_artefacts(store_dir: str, fingerprint: str) -> Artefacts:
-    from analytics.pipeline.store import open_store
+    from analytics.pipeline import open_store
 
     return open_store(store_dir).artefacts()
 
@@ -239,7 +239,7 @@ def store_artefacts(config: CorpusConfig | None = None) -> Artefacts:
     Raises:
         AnalyticsError: when the store cannot be opened or built.
     """
-    from analytics.pipeline.store import NEW, ensure_store, inspect_store
+    from analytics.pipeline import NEW, ensure_store, inspect_store
 
     hook = settings.value("artefacts_hook")
     if hook:
@@ -276,7 +276,7 @@ def without_server_paths(message: str, config: CorpusConfig) -> str:
 
 def offer_rebuild(config: CorpusConfig) -> None:
     """A button that rebuilds a damaged store; nothing is written until it is clicked."""
-    from analytics.pipeline.store import DAMAGED, ensure_store, inspect_store, rebuild_plan
+    from analytics.pipeline import DAMAGED, ensure_store, inspect_store, rebuild_plan
 
     if inspect_store(config.store_dir).kind != DAMAGED:
         return

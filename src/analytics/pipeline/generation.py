@@ -1,0 +1,190 @@
+"""Writing a generation: new parts, the topic model and meta.json, then ``CURRENT`` switched.
+
+Parts are written once and never changed; a generation is filled in a staging folder,
+synced to disk and renamed into place before ``CURRENT`` is replaced atomically, so an
+ingest killed half-way leaves the previous store intact. Generations and parts that
+neither the current generation nor the one before it use are removed afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Collection, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analytics.pipeline.integrity import checksum_entry
+from analytics.pipeline.layout import (
+    CURRENT,
+    META,
+    MODEL_DIR,
+    PART_NAME,
+    PARTS_DIR,
+    STAGING_NAME,
+    STORE_FORMAT,
+    current_generation,
+    generation_names,
+    read_meta,
+    table_parts,
+)
+from analytics.pipeline.store import Store, open_store
+
+
+def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns holding mixed Python types become strings so Parquet accepts them."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object:
+            values = safe[column].dropna()
+            if len({type(v) for v in values}) > 1 or (
+                len(values) and not isinstance(values.iloc[0], str)
+            ):
+                safe[column] = safe[column].map(lambda v: v if v is None or v is pd.NA else str(v))
+    return safe
+
+
+def write_generation(
+    root: Path,
+    previous: Store | None,
+    tables: Mapping[str, pd.DataFrame | None],
+    model: Any,
+    meta: dict[str, Any],
+    replace_tables: Collection[str] = (),
+) -> Store:
+    """Write a new generation and make it current (the caller holds the writer lock).
+
+    ``tables`` maps each table to the rows to add: with ``previous`` given, they are
+    appended to its parts (``None`` or no rows: its parts are kept as they are),
+    except for ``replace_tables``, which are rewritten whole; without, they are the
+    whole table. Once the new generation is current, generations and parts that
+    neither it nor the generation before it use are removed: a reader that opened
+    the previous generation can finish reading it.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(root)
+    existing = generation_names(root)
+    number = int(existing[-1].split("-")[1]) + 1 if existing else 1
+    name = f"gen-{number:06d}"
+    staging = root / f".tmp-{name}-{os.getpid()}-{secrets.token_hex(4)}"
+    staging.mkdir()
+    try:
+        before = _fill_generation(
+            root, staging, number, previous, tables, model, meta, replace_tables
+        )
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _remove_unused(root, keep=[name, *([before] if before else [])])
+    return open_store(root)
+
+
+def _fill_generation(
+    root: Path,
+    staging: Path,
+    number: int,
+    previous: Store | None,
+    tables: Mapping[str, pd.DataFrame | None],
+    model: Any,
+    meta: dict[str, Any],
+    replace_tables: Collection[str],
+) -> str | None:
+    """Write parts, model and meta into ``staging``, then switch ``CURRENT`` to it.
+
+    Returns:
+        The name of the generation that was current before, if any.
+    """
+    name = f"gen-{number:06d}"
+    (root / PARTS_DIR).mkdir(exist_ok=True)
+    written: list[Path] = []
+    tables_meta: dict[str, dict[str, Any]] = {}
+    for table, frame in tables.items():
+        parts: list[dict[str, Any]] = []
+        if previous is not None and previous.has_table(table) and table not in replace_tables:
+            parts = table_parts(previous.generation, table, previous.meta)
+        if frame is not None and (len(frame) or not parts):
+            file = f"{PARTS_DIR}/{table}-{number:06d}.parquet"
+            target = root / file
+            temporary = target.with_name(f".{target.name}.{os.getpid()}")
+            _parquet_safe(frame).to_parquet(temporary, index=False)
+            os.replace(temporary, target)
+            written.append(target)
+            parts.append({"file": file, "rows": len(frame), **checksum_entry(target)})
+        tables_meta[table] = {"rows": sum(int(p["rows"]) for p in parts), "parts": parts}
+    model.save(staging / MODEL_DIR)
+    model_files = {
+        path.relative_to(staging).as_posix(): checksum_entry(path)
+        for path in sorted((staging / MODEL_DIR).rglob("*"))
+        if path.is_file()
+    }
+    full_meta = {
+        "format": STORE_FORMAT,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        **meta,
+        "tables": tables_meta,
+        "model_files": model_files,
+    }
+    (staging / META).write_text(json.dumps(full_meta, indent=1, default=str), encoding="utf-8")
+    _fsync_files([*written, *staging.rglob("*")])
+    before = current_generation(root)
+    os.replace(staging, root / name)
+    pointer_tmp = root / f".{CURRENT}.{os.getpid()}"
+    pointer_tmp.write_text(name, encoding="utf-8")
+    os.replace(pointer_tmp, root / CURRENT)
+    return before if before != name else None
+
+
+def _remove_stale_staging(root: Path) -> None:
+    """Remove staging folders of ingests that died before making their generation current."""
+    for path in root.iterdir():
+        match = STAGING_NAME.fullmatch(path.name)
+        if match and path.is_dir() and not _process_alive(int(match.group(1))):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # our own earlier attempt, which failed
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, owned by another user
+    return True
+
+
+def _remove_unused(root: Path, keep: Sequence[str]) -> None:
+    """Remove our generations not in ``keep`` and our part files none of them uses.
+
+    Only names of our exact patterns are touched; a kept generation whose meta
+    cannot be read is removed (it is damaged and no reader can use it).
+    """
+    used: set[str] = set()
+    kept: set[str] = set()
+    for name in keep:
+        meta = read_meta(root / name)
+        if meta is None:
+            continue
+        kept.add(name)
+        generation = root / name
+        for table in meta.get("tables", {}):
+            used.update(part["file"] for part in table_parts(generation, table, meta))
+    for name in generation_names(root):
+        if name not in kept:
+            shutil.rmtree(root / name, ignore_errors=True)
+    for path in (root / PARTS_DIR).iterdir():
+        if PART_NAME.fullmatch(path.name) and f"{PARTS_DIR}/{path.name}" not in used:
+            path.unlink(missing_ok=True)
+
+
+def _fsync_files(paths: Sequence[Path]) -> None:
+    for path in paths:
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())

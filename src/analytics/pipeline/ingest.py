@@ -1,0 +1,576 @@
+"""Building and updating a store from inputs: ``ensure_store`` and its ingest flows.
+
+An ingest decides under the writer lock what the inputs ask for: nothing (unchanged
+inputs), an incremental ingest (files only added: the new briefings are processed
+with the fitted topic model and appended as new parts; when they would change stored
+briefings, every table is merged and rewritten), or a full rebuild (anything else,
+``refit`` or ``replace``), with topic ids aligned to the previous model. An ingest that
+would drop stored briefings refuses unless told to ``add`` or ``replace``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analytics import schema as S
+from analytics import settings
+from analytics.artefacts import Artefacts
+from analytics.errors import InputError, StoreError
+from analytics.ingest.duplicates import strings_in
+from analytics.ingest.load import (
+    DUPLICATE,
+    LOADED,
+    MANIFEST_NAMES,
+    NEAR_DUPLICATE,
+    SKIPPED,
+    StoredCorpus,
+    discover_files,
+    input_folder,
+    load_corpus_with_report,
+    load_files,
+    mark_added,
+    mark_duplicates,
+)
+from analytics.pipeline.generation import write_generation
+from analytics.pipeline.layout import (
+    DAMAGED,
+    FOREIGN,
+    KEYS_TABLE,
+    NOT_A_FOLDER,
+    STORED_TABLES,
+    TABLES,
+)
+from analytics.pipeline.lock import mark_store, write_errors, writer_lock
+from analytics.pipeline.process import (
+    Progress,
+    assign_with_model,
+    combine_fingerprint_states,
+    compute_interactions,
+    compute_mentions,
+    corpus_fingerprint,
+    fingerprint_from_state,
+    fingerprint_state,
+    process,
+    summarise_topics,
+)
+from analytics.pipeline.store import Store, inspect_store
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    """What one ingest did: ``mode`` is unchanged, incremental or full."""
+
+    mode: str
+    n_briefings: int
+    n_new_files: int
+    n_loaded: int
+    n_duplicates: int
+    n_skipped: int
+    seconds: float
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """One line for the terminal."""
+        if self.mode == "unchanged":
+            return f"store is up to date: {self.n_briefings} briefings, nothing to do"
+        return (
+            f"{self.mode} ingest: {self.n_briefings} briefings in store "
+            f"({self.n_new_files} input files read, {self.n_loaded} loaded, "
+            f"{self.n_duplicates} duplicates, {self.n_skipped} skipped) "
+            f"in {self.seconds:.1f} s"
+        )
+
+
+def _input_keys(
+    paths: Sequence[Path], files: Sequence[Path], manifest: Path | None
+) -> dict[str, list[int]]:
+    """Size and modification time of every input and manifest file."""
+    tracked = list(files)
+    for path in paths:
+        if path.is_dir():
+            tracked += [p for p in path.rglob("*") if p.name in MANIFEST_NAMES]
+    if manifest is not None:
+        tracked.append(manifest)
+    keys: dict[str, list[int]] = {}
+    for file in tracked:
+        stat = file.stat()
+        keys[str(file.resolve())] = [stat.st_size, stat.st_mtime_ns]
+    return keys
+
+
+def _options(
+    manifest: Path | None, columns: Mapping[str, str] | None, n_topics: int | str
+) -> dict[str, Any]:
+    return {
+        "manifest": str(manifest.resolve()) if manifest else None,
+        "columns": dict(sorted((columns or {}).items())),
+        "n_topics": n_topics,
+    }
+
+
+def _named(keys: Sequence[str], limit: int = 3) -> str:
+    shown = ", ".join(Path(key).name for key in keys[:limit])
+    return shown + (f" and {len(keys) - limit} more" if len(keys) > limit else "")
+
+
+def _briefings_from(previous: Store, inputs: Collection[str]) -> int:
+    """How many stored briefings the load report attributes to ``inputs`` (resolved paths)."""
+    report = previous.table("report", columns=["file", "status"])
+    kept = report[report["status"].isin([LOADED, NEAR_DUPLICATE])]
+    wanted = set(inputs)
+    # The report names files relative to the stored inputs' folder (older stores: as given).
+    base = input_folder([Path(path) for path in previous.meta.get("paths", [])])
+    folders = [base, Path.cwd()] if base is not None else [Path.cwd()]
+
+    def attributed(name: str) -> bool:
+        return any(str((folder / name).resolve()) in wanted for folder in folders)
+
+    files = {name: attributed(name) for name in kept["file"].unique()}
+    return int(kept["file"].map(files).sum())
+
+
+def _refuse_drops(previous: Store, keys: Mapping[str, list[int]]) -> None:
+    """Raise ``InputError`` when stored inputs are neither named again nor kept on purpose."""
+    old_keys: dict[str, list[int]] = previous.meta.get("inputs", {})
+    missing = [name for name in old_keys if name not in keys]
+    if not missing:
+        return
+    gone = [name for name in missing if not Path(name).exists()]
+    unnamed = [name for name in missing if Path(name).exists()]
+    n_stored = int(previous.meta.get("n_briefings", 0))
+    problems = []
+    if gone:
+        problems.append(
+            f"{len(gone)} stored input{'s' if len(gone) > 1 else ''} no longer exist "
+            f"({_named(gone)}; {_briefings_from(previous, gone)} stored briefings)"
+        )
+    if unnamed:
+        problems.append(
+            f"{len(unnamed)} stored input{'s' if len(unnamed) > 1 else ''} are not named this time "
+            f"({_named(unnamed)}; {_briefings_from(previous, unnamed)} stored briefings)"
+        )
+    remedy = "pass --replace to rebuild the store from exactly these inputs"
+    if unnamed and not gone:
+        remedy = (
+            "name them again, pass --add to keep the stored briefings and add these inputs, "
+            "or " + remedy
+        )
+    raise InputError(
+        f"this ingest would drop stored briefings from the store ({n_stored} briefings): "
+        f"{'; '.join(problems)}; nothing was changed: {remedy}"
+    )
+
+
+def ensure_store(
+    corpus_paths: Sequence[str | Path],
+    store_dir: str | Path,
+    *,
+    manifest: str | Path | None = None,
+    columns: Mapping[str, str] | None = None,
+    n_topics: int | str = "auto",
+    refit: bool = False,
+    add: bool = False,
+    replace: bool = False,
+    wait: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
+) -> tuple[Store, IngestSummary]:
+    """Build or update the store at ``store_dir`` from ``corpus_paths``.
+
+    Parameters:
+        corpus_paths: files or folders of briefings (any supported format).
+        store_dir: the store folder: missing, empty, or a store (created when missing).
+        manifest: a manifest file giving date / title / source per file name.
+        columns: explicit column names for table inputs (``{"text": "body", ...}``).
+        n_topics: ``"auto"`` or a fixed number of topics.
+        refit: refit topics on the whole corpus (ids stay aligned) even when only
+            files were added or nothing changed.
+        add: keep the stored briefings and add these inputs (the recorded inputs
+            become the union); inputs not named this time are kept.
+        replace: rebuild from exactly these inputs, dropping stored briefings whose
+            inputs are not named; also the explicit way to rebuild a damaged store.
+        wait: seconds to wait for another ingest into the same store to finish
+            (default: the ``store_wait_seconds`` setting).
+        on_wait: called with one message when this ingest has to wait.
+        progress: called with ``(fraction_done, message)``.
+
+    Returns:
+        ``(store, summary)``.
+
+    Raises:
+        EmptyCorpusError: when no briefing can be loaded from the inputs.
+        InputError: when the ingest would drop stored briefings (inputs not named
+            again or deleted) without ``add`` or ``replace``, or ``add`` meets a
+            changed stored input.
+        StoreError: when the folder is not a store, the store is damaged (without
+            ``replace``), it cannot be written, or the wait for the lock times out.
+    """
+    if add and (replace or refit):
+        raise InputError(
+            "adding keeps the stored briefings and their topics; it cannot be combined "
+            f"with replace or refit; got add=True, replace={replace}, refit={refit}"
+        )
+    started = time.perf_counter()
+    report_progress = progress or (lambda fraction, message: None)
+    root = Path(store_dir)
+    status = inspect_store(root)
+    if status.kind in (FOREIGN, NOT_A_FOLDER):
+        raise StoreError(status.problem)
+    paths = [Path(p) for p in corpus_paths]
+    manifest_path = Path(manifest) if manifest else None
+    files = discover_files(paths)
+    keys = _input_keys(paths, files, manifest_path)
+    request = _Request(
+        paths, files, manifest_path, columns, n_topics, keys, refit, add, replace, started
+    )
+    if wait is None:
+        wait = float(settings.value("store_wait_seconds"))
+    with writer_lock(root, wait, on_wait or (lambda message: None)):
+        with write_errors(root):
+            mark_store(root)
+        # Read again under the lock: another writer may have finished meanwhile.
+        status = inspect_store(root)
+        if status.kind == DAMAGED and not replace:
+            raise StoreError(status.problem)
+        return _ingest_locked(root, status.store, request, report_progress)
+
+
+@dataclass(frozen=True)
+class _Request:
+    """One ingest's inputs and choices, as ``ensure_store`` received them."""
+
+    paths: list[Path]
+    files: list[Path]
+    manifest: Path | None
+    columns: Mapping[str, str] | None
+    n_topics: int | str
+    keys: dict[str, list[int]]
+    refit: bool
+    add: bool
+    replace: bool
+    started: float
+
+    def recorded_paths(self, previous: Store | None) -> list[str]:
+        """Resolved input paths to record: with ``add``, the stored ones come first."""
+        named = [str(path.resolve()) for path in self.paths]
+        earlier = list(previous.meta.get("paths", [])) if previous is not None and self.add else []
+        return list(dict.fromkeys(earlier + named))
+
+    def added_since(
+        self, previous: Store, keys: dict[str, list[int]], options: dict[str, Any]
+    ) -> _Added:
+        """The input files ``previous`` does not hold yet, to be recorded with ``keys``."""
+        stored: dict[str, list[int]] = previous.meta.get("inputs", {})
+        files = [file for file in self.files if str(file.resolve()) not in stored]
+        return _Added(
+            files, self.manifest, self.columns, keys, options, self.recorded_paths(previous)
+        )
+
+
+def _ingest_locked(
+    root: Path, previous: Store | None, request: _Request, report_progress: Progress
+) -> tuple[Store, IngestSummary]:
+    """The part of ``ensure_store`` that runs under the writer lock."""
+    options = _options(request.manifest, request.columns, request.n_topics)
+    keys = request.keys
+    if previous is not None and not request.replace:
+        # Never build on, or carry forward, a missing or damaged part.
+        previous.verify()
+        old_keys: dict[str, list[int]] = previous.meta.get("inputs", {})
+        if request.add:
+            return _add_inputs(previous, request, report_progress)
+        _refuse_drops(previous, keys)
+        if not request.refit and previous.meta.get("options") == options:
+            if old_keys == keys:
+                return previous, _unchanged(previous, request.started)
+            only_added = all(keys.get(name) == key for name, key in old_keys.items())
+            new_manifests = [
+                k for k in keys if k not in old_keys and Path(k).name in MANIFEST_NAMES
+            ]
+            if only_added and not new_manifests:
+                added = request.added_since(previous, keys, options)
+                return _ingest_added(previous, added, report_progress, request.started)
+
+    stages: dict[str, float] = {}
+    report_progress(0.0, f"Reading {len(request.files)} input files")
+    tick = time.perf_counter()
+    loaded = load_corpus_with_report(
+        request.paths, manifest=request.manifest, columns=request.columns
+    )
+    stages["load"] = time.perf_counter() - tick
+    previous_model = None
+    if previous is not None:
+        try:
+            previous_model = previous.topic_model()
+        except StoreError:
+            previous_model = None
+    artefacts, model = process(
+        loaded.briefings,
+        loaded.report,
+        n_topics=request.n_topics,
+        previous_model=previous_model,
+        progress=lambda fraction, message: report_progress(0.1 + 0.85 * fraction, message),
+        timings=stages,
+    )
+    tick = time.perf_counter()
+    tables = _artefact_tables(artefacts, loaded.keys)
+    meta = _meta(artefacts, keys, options, request.recorded_paths(previous))
+    store = write_generation(root, None, tables, model, meta)
+    stages["write"] = time.perf_counter() - tick
+    report_progress(1.0, "Store ready")
+    return store, _summary(
+        "full",
+        len(artefacts.briefings),
+        artefacts.report,
+        len(request.files),
+        request.started,
+        stages,
+    )
+
+
+def _unchanged(previous: Store, started: float) -> IngestSummary:
+    return IngestSummary(
+        "unchanged", int(previous.meta["n_briefings"]), 0, 0, 0, 0, time.perf_counter() - started
+    )
+
+
+def _add_inputs(
+    previous: Store, request: _Request, report_progress: Progress
+) -> tuple[Store, IngestSummary]:
+    """``add``: keep every stored briefing and process the inputs not stored yet."""
+    old_keys: dict[str, list[int]] = previous.meta.get("inputs", {})
+    changed = [name for name, key in request.keys.items() if old_keys.get(name, key) != key]
+    if changed:
+        raise InputError(
+            f"{len(changed)} named input{'s' if len(changed) > 1 else ''} changed since "
+            f"{'they were' if len(changed) > 1 else 'it was'} stored ({_named(changed)}); "
+            "adding only reads new inputs, so nothing was changed: ingest without --add naming "
+            "every input to reprocess them, or pass --replace"
+        )
+    if all(name in old_keys for name in request.keys):
+        return previous, _unchanged(previous, request.started)
+    options = dict(previous.meta.get("options", {}))
+    added = request.added_since(previous, {**old_keys, **request.keys}, options)
+    return _ingest_added(previous, added, report_progress, request.started)
+
+
+@dataclass(frozen=True)
+class _Added:
+    """Input files added since the stored generation, and how to read them."""
+
+    files: list[Path]
+    manifest: Path | None
+    columns: Mapping[str, str] | None
+    keys: dict[str, list[int]]
+    options: dict[str, Any]
+    paths: list[str]
+
+
+def _artefact_tables(artefacts: Artefacts, keys: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    tables = {name: getattr(artefacts, name) for name in TABLES}
+    if keys is not None:
+        tables[KEYS_TABLE] = keys
+    return tables
+
+
+def _meta(
+    artefacts: Artefacts,
+    inputs: dict[str, list[int]],
+    options: dict[str, Any],
+    paths: list[str],
+) -> dict[str, Any]:
+    return {
+        "fingerprint": artefacts.fingerprint,
+        "fingerprint_state": fingerprint_state(artefacts.briefings),
+        "n_briefings": len(artefacts.briefings),
+        "versions": artefacts.versions,
+        "inputs": inputs,
+        "options": options,
+        "paths": paths,
+    }
+
+
+def _stored_corpus(previous: Store) -> StoredCorpus:
+    """Ids, dates and duplicate keys of the stored briefings; texts read on demand."""
+    head = previous.table("briefings", columns=[S.BRIEFING_ID, S.DATE])
+
+    def texts(positions: np.ndarray) -> pd.Series:
+        return previous.table("briefings", columns=[S.TEXT])[S.TEXT].iloc[positions]
+
+    return StoredCorpus(
+        ids=head[S.BRIEFING_ID], dates=head[S.DATE], keys=previous.table(KEYS_TABLE), texts=texts
+    )
+
+
+def _ingest_added(
+    previous: Store, added: _Added, progress: Progress, started: float
+) -> tuple[Store, IngestSummary]:
+    """Process only the added briefings and append them to the stored tables.
+
+    Falls back to ``_merge_added`` (every table read, merged and rewritten) when the
+    store predates duplicate keys or the added briefings would change stored ones.
+    """
+    stages: dict[str, float] = {}
+    progress(0.0, f"Reading {len(added.files)} new input files")
+    tick = time.perf_counter()
+    # Files are named relative to every input of the store, as a full ingest names them.
+    loaded = load_files(
+        added.files,
+        manifest=added.manifest,
+        columns=added.columns,
+        relative_to=input_folder([Path(path) for path in added.paths]),
+    )
+    stored_state: dict[str, int] | None = previous.meta.get("fingerprint_state")
+    marked = None
+    if previous.has_table(KEYS_TABLE) and stored_state is not None:
+        marked = mark_added(_stored_corpus(previous), loaded)
+    if marked is None or stored_state is None:
+        return _merge_added(previous, added, loaded, progress, started)
+    new_briefings = marked.briefings
+    stages["load"] = time.perf_counter() - tick
+
+    model = previous.topic_model()
+    new = _process_new(new_briefings, model, progress, stages)
+    tick = time.perf_counter()
+    topics = pd.concat([previous.table("topics"), new.topics], ignore_index=True)
+    summary = summarise_topics(model, topics[[S.BRIEFING_ID]], topics)
+    stages["topics"] += time.perf_counter() - tick
+
+    tick = time.perf_counter()
+    state = combine_fingerprint_states(stored_state, fingerprint_state(new_briefings))
+    n_briefings = int(previous.meta["n_briefings"]) + len(new_briefings)
+    meta = {
+        "fingerprint": fingerprint_from_state(state),
+        "fingerprint_state": state,
+        "n_briefings": n_briefings,
+        "versions": dict(previous.meta.get("versions", {})),
+        "inputs": added.keys,
+        "options": added.options,
+        "paths": added.paths,
+    }
+    appended = {
+        "briefings": new_briefings,
+        "report": marked.report,
+        "mentions": new.mentions,
+        "countries": new.countries,
+        "topics": new.topics,
+        "interactions": new.interactions,
+        KEYS_TABLE: marked.keys,
+    }
+    tables: dict[str, pd.DataFrame | None] = {name: appended.get(name) for name in STORED_TABLES}
+    # The summary describes every briefing: it replaces the stored one, never adds to it.
+    tables["topic_summary"] = summary
+    store = write_generation(
+        previous.path, previous, tables, model, meta, replace_tables=("topic_summary",)
+    )
+    stages["write"] = time.perf_counter() - tick
+    progress(1.0, "Store ready")
+    return store, _summary(
+        "incremental", n_briefings, marked.report, len(added.files), started, stages
+    )
+
+
+@dataclass(frozen=True)
+class _NewTables:
+    """The per-briefing artefacts of added briefings."""
+
+    mentions: pd.DataFrame
+    countries: pd.DataFrame
+    topics: pd.DataFrame
+    interactions: pd.DataFrame
+
+
+def _process_new(
+    briefings: pd.DataFrame, model: Any, progress: Progress, stages: dict[str, float]
+) -> _NewTables:
+    """Mentions, topics (from the fitted ``model``) and relations of added briefings."""
+    progress(0.3, f"Processing {len(briefings)} new briefings")
+    tick = time.perf_counter()
+    mentions, countries = compute_mentions(briefings)
+    stages["mentions"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    topics = assign_with_model(model, briefings)
+    stages["topics"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    interactions = compute_interactions(briefings, mentions)
+    stages["relations"] = time.perf_counter() - tick
+    return _NewTables(mentions, countries, topics, interactions)
+
+
+def _merge_added(
+    previous: Store, added: _Added, loaded: Any, progress: Progress, started: float
+) -> tuple[Store, IngestSummary]:
+    """Add briefings by merging every stored table with the new rows and rewriting them."""
+    stages: dict[str, float] = {}
+    tick = time.perf_counter()
+    old = previous.artefacts()
+    model = previous.topic_model()
+    # mark_duplicates settles id clashes and duplicates across old and new rows alike.
+    combined = mark_duplicates(
+        pd.concat([old.briefings, loaded.briefings], ignore_index=True),
+        pd.concat([old.report, loaded.report], ignore_index=True),
+    )
+    briefings = combined.briefings
+    report = combined.report.drop_duplicates(subset=["file", "row", "status", "reason"])
+    report = report.reset_index(drop=True)
+    kept = briefings[S.BRIEFING_ID]
+    new_briefings = briefings[~strings_in(briefings[S.BRIEFING_ID], old.briefings[S.BRIEFING_ID])]
+    stages["load"] = time.perf_counter() - tick
+
+    new = _process_new(new_briefings, model, progress, stages)
+
+    def merged(old_table: pd.DataFrame, new_table: pd.DataFrame) -> pd.DataFrame:
+        table = (
+            pd.concat([old_table, new_table], ignore_index=True) if len(new_table) else old_table
+        )
+        return table[strings_in(table[S.BRIEFING_ID], kept)].reset_index(drop=True)
+
+    topics = merged(old.topics, new.topics)
+    artefacts = Artefacts(
+        briefings=briefings,
+        report=report,
+        mentions=merged(old.mentions, new.mentions),
+        countries=merged(old.countries, new.countries),
+        topics=topics,
+        topic_summary=summarise_topics(model, briefings, topics),
+        interactions=merged(old.interactions, new.interactions),
+        fingerprint=corpus_fingerprint(briefings),
+        versions=dict(old.versions),
+    )
+    tick = time.perf_counter()
+    tables = _artefact_tables(artefacts, combined.keys)
+    meta = _meta(artefacts, added.keys, added.options, added.paths)
+    store = write_generation(previous.path, None, tables, model, meta)
+    stages["write"] = time.perf_counter() - tick
+    progress(1.0, "Store ready")
+    return store, _summary(
+        "incremental", len(briefings), loaded.report, len(added.files), started, stages
+    )
+
+
+def _summary(
+    mode: str,
+    n_briefings: int,
+    rows: pd.DataFrame,
+    n_files: int,
+    started: float,
+    stages: dict[str, float],
+) -> IngestSummary:
+    status = rows["status"] if "status" in rows else pd.Series(dtype=str)
+    return IngestSummary(
+        mode=mode,
+        n_briefings=n_briefings,
+        n_new_files=n_files,
+        n_loaded=int((status == LOADED).sum()),
+        n_duplicates=int(status.isin([DUPLICATE, NEAR_DUPLICATE]).sum()),
+        n_skipped=int((status == SKIPPED).sum()),
+        seconds=time.perf_counter() - started,
+        stage_seconds=stages,
+    )

@@ -1,0 +1,101 @@
+"""The on-disk layout of a store: its file names, folder states, generations and parts.
+
+A store folder holds generations (``gen-NNNNNN/meta.json`` plus the topic model), the
+Parquet parts they list (``parts/``), the ``CURRENT`` pointer, the ``ATLAS-STORE``
+marker and the writer lock. This module names them and reads the small pieces of
+metadata every other store module needs; it writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from analytics.errors import StoreError
+
+STORE_FORMAT = 2
+READABLE_FORMATS = (1, 2)
+CURRENT = "CURRENT"
+META = "meta.json"
+MODEL_DIR = "topic_model"
+PARTS_DIR = "parts"
+TABLES = (
+    "briefings",
+    "report",
+    "mentions",
+    "countries",
+    "topics",
+    "topic_summary",
+    "interactions",
+)
+# Duplicate-detection keys of the stored briefings (not part of the artefacts).
+KEYS_TABLE = "duplicate_keys"
+STORED_TABLES = (*TABLES, KEYS_TABLE)
+# Written when a store is created: only folders that are empty, marked, or an older
+# store (CURRENT plus a readable generation) are ever written to.
+MARKER = "ATLAS-STORE"
+MARKER_TEXT = "This folder is a Briefing Atlas store; its files are managed by `analytics`.\n"
+LOCK = ".atlas-lock"
+# Only names of exactly these patterns are ours to number, keep or delete.
+GENERATION_NAME = re.compile(r"gen-(\d{6,})")
+STAGING_NAME = re.compile(r"\.tmp-gen-\d{6,}-(\d+)(?:-[0-9a-f]+)?")
+PART_NAME = re.compile(rf"\.?(?:{'|'.join(STORED_TABLES)})-\d{{6,}}\.parquet(?:\.\d+)?")
+
+# Store folder states (``inspect_store``).
+NEW = "new"  # missing, empty, or ours with nothing committed yet: may be built
+READY = "ready"
+DAMAGED = "damaged"  # ours, but it fails to open: never written implicitly
+FOREIGN = "foreign"  # holds files that are not a store: never written
+NOT_A_FOLDER = "not a folder"
+
+
+def damaged_message(store: Path, reason: str) -> str:
+    """The message of a ``StoreError`` for a damaged store: ``reason`` and how to rebuild."""
+    return (
+        f"the store at {store} is damaged ({reason}); rebuild it with "
+        f"`python -m analytics ingest PATH... --store {store} --rebuild`"
+    )
+
+
+def table_parts(generation: Path, name: str, meta: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The parts of table ``name``: files relative to the store folder, rows, bytes."""
+    entry = meta.get("tables", {}).get(name)
+    if entry is None:
+        raise StoreError(damaged_message(generation.parent, f"meta.json lists no table {name!r}"))
+    if "parts" in entry:
+        return list(entry["parts"])
+    # Format 1: one file per table inside the generation folder.
+    return [{"file": f"{generation.name}/{name}.parquet", **entry}]
+
+
+def not_a_folder_message(root: Path) -> str:
+    """The message of a ``StoreError`` for a store path that is a file."""
+    return f"the store path {root} is a file; a store is a folder (new, empty, or a store)"
+
+
+def current_generation(path: str | Path) -> str | None:
+    """The name of the generation in force, or ``None`` when there is none (cheap, no checks)."""
+    try:
+        return (Path(path) / CURRENT).read_text(encoding="utf-8").strip() or None
+    except (OSError, ValueError):
+        return None
+
+
+def generation_names(root: Path) -> list[str]:
+    """Our generation folders, oldest first (``gen-old-drafts`` and the like are not ours)."""
+    names = [p.name for p in root.iterdir() if p.is_dir() and GENERATION_NAME.fullmatch(p.name)]
+    return sorted(names, key=lambda name: int(name.split("-")[1]))
+
+
+def read_meta(generation: Path) -> dict[str, Any] | None:
+    """A generation's meta.json when it is readable and of a format we read, else ``None``."""
+    try:
+        meta = json.loads((generation / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict) or meta.get("format") not in READABLE_FORMATS:
+        return None
+    return meta

@@ -1,0 +1,309 @@
+"""Charts of the overview and countries pages: briefing volume, attention over time, the
+world map, the most-mentioned countries and the network of countries named together.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics import schema as S
+from analytics.views.charts.style import (
+    NET_SCALE,
+    NET_STEPS,
+    PERIOD_FORMAT,
+    SEQUENTIAL_SCALE,
+    SERIES_COLOURS,
+    VOLUME_COLOUR,
+    WIDTH_STEPS,
+    as_values,
+    axis_title,
+    colour_scale,
+    display_name,
+    empty_figure,
+    house_layout,
+    net_colorbar,
+    net_colour,
+    net_limit,
+    new_figure,
+)
+
+
+def volume_chart(volume: pd.DataFrame, period: str = "month") -> go.Figure:
+    """Bars of briefings per period (columns ``period``, ``n_briefings``)."""
+    title = f"Briefings per {period}"
+    if volume.empty or volume[S.N_BRIEFINGS].sum() == 0:
+        return empty_figure(title)
+    bars = {
+        "type": "bar",
+        "x": as_values(volume[S.PERIOD]),
+        "y": as_values(volume[S.N_BRIEFINGS]),
+        "marker": {"color": VOLUME_COLOUR},
+        "hovertemplate": f"%{{x|{PERIOD_FORMAT[period]}}}<br>%{{y}} briefings<extra></extra>",
+    }
+    return new_figure(
+        [bars],
+        house_layout(
+            title,
+            height=360,
+            xaxis=axis_title(period.capitalize()),
+            yaxis=axis_title("Briefings (count)") | {"rangemode": "tozero"},
+        ),
+    )
+
+
+def attention_chart(
+    attention: pd.DataFrame, measure: str = "count", period: str = "month"
+) -> go.Figure:
+    """Lines of country attention over time.
+
+    Parameters:
+        attention: columns ``period``, ``iso3``, ``country``, ``n_briefings``, ``share``.
+        measure: ``count`` (briefings mentioning) or ``share`` (percent of all briefings).
+    """
+    title = "Briefings mentioning each country" + (" (share)" if measure == "share" else "")
+    if attention.empty:
+        return empty_figure(title, "Choose one or more countries to compare their attention.")
+    traces = []
+    groups = attention.groupby([S.ISO3, S.COUNTRY], sort=False)
+    for index, ((iso3, country), rows) in enumerate(groups):
+        values = rows["share"] * 100 if measure == "share" else rows[S.N_BRIEFINGS]
+        unit = "%{y:.1f}% of briefings" if measure == "share" else "%{y} briefings"
+        traces.append(
+            {
+                "type": "scatter",
+                "x": as_values(rows[S.PERIOD]),
+                "y": as_values(values),
+                "mode": "lines+markers",
+                "name": country,
+                "line": {"color": SERIES_COLOURS[index % len(SERIES_COLOURS)], "width": 2},
+                "customdata": np.full(len(rows), iso3, dtype=object),
+                "hovertemplate": (
+                    f"{country}<br>%{{x|{PERIOD_FORMAT[period]}}}<br>{unit}<extra></extra>"
+                ),
+            }
+        )
+    y_title = "Share of briefings (%)" if measure == "share" else "Briefings (count)"
+    return new_figure(
+        traces,
+        house_layout(
+            title,
+            xaxis=axis_title(period.capitalize()),
+            yaxis=axis_title(y_title) | {"rangemode": "tozero"},
+        ),
+    )
+
+
+def country_map(totals: pd.DataFrame) -> go.Figure:
+    """World choropleth of briefings per country (columns ``iso3``, ``country``, ``n_briefings``).
+
+    The outline is plotly's ``world_110m`` topojson; the dashboard serves it
+    locally (``topojsonURL``) so the map needs no network.
+    """
+    title = "Where the briefings look: briefings mentioning each country"
+    if totals.empty:
+        return empty_figure(title)
+    choropleth = {
+        "type": "choropleth",
+        "locations": as_values(totals[S.ISO3]).astype(object),
+        "locationmode": "ISO-3",
+        "z": as_values(totals[S.N_BRIEFINGS]),
+        "text": as_values(totals[S.COUNTRY]).astype(object),
+        "colorscale": colour_scale(SEQUENTIAL_SCALE),
+        "marker": {"line": {"color": "white", "width": 0.5}},
+        "colorbar": {"title": {"text": "Briefings"}},
+        "hovertemplate": "%{text}<br>%{z} briefings<extra></extra>",
+    }
+    geo = {
+        "showcountries": True,
+        "countrycolor": "#d0d0d0",
+        "showcoastlines": False,
+        "showland": True,
+        "landcolor": "#f2f2f2",
+        "showframe": False,
+        "projection": {"type": "natural earth", "rotation": {"lon": 0, "lat": 0}},
+        "center": {"lon": 0, "lat": 15},
+        "lonaxis": {"range": [-180, 180]},
+        "lataxis": {"range": [-58, 85]},
+        "resolution": 110,
+    }
+    return new_figure(
+        [choropleth],
+        house_layout(title, height=460, geo=geo, margin={"l": 10, "r": 10, "t": 60, "b": 10}),
+    )
+
+
+def top_countries_chart(totals: pd.DataFrame, limit: int = 15) -> go.Figure:
+    """Horizontal bars of the most mentioned countries."""
+    title = f"Top {limit} countries"
+    if totals.empty:
+        return empty_figure(title)
+    top = totals.head(limit).iloc[::-1]
+    bars = {
+        "type": "bar",
+        "x": as_values(top[S.N_BRIEFINGS]),
+        "y": as_values(top[S.COUNTRY]).astype(object),
+        "orientation": "h",
+        "marker": {"color": VOLUME_COLOUR},
+        "customdata": as_values(top[S.ISO3]).astype(object),
+        "hovertemplate": "%{y} (%{customdata})<br>%{x} briefings<extra></extra>",
+    }
+    return new_figure(
+        [bars],
+        house_layout(
+            title,
+            height=max(300, 28 * len(top) + 120),
+            xaxis=axis_title("Briefings mentioning (count)"),
+            yaxis=axis_title(None) | {"automargin": True},
+        ),
+    )
+
+
+def _label_side(x: float, y: float) -> str:
+    """Put a node's label outside the circle, on the side it faces."""
+    vertical = "top" if y > 0.5 else "bottom" if y < -0.5 else "middle"
+    horizontal = "right" if x > 0.25 else "left" if x < -0.25 else "center"
+    if vertical == "middle" and horizontal == "center":
+        horizontal = "right"
+    return f"{vertical} {horizontal}"
+
+
+def _circle_layout(nodes: list[str]) -> dict[str, tuple[float, float]]:
+    count = max(len(nodes), 1)
+    return {
+        node: (
+            math.cos(2 * math.pi * i / count + math.pi / 2),
+            math.sin(2 * math.pi * i / count + math.pi / 2),
+        )
+        for i, node in enumerate(nodes)
+    }
+
+
+def network_chart(
+    edges: pd.DataFrame,
+    names: Mapping[str, str] | None = None,
+    *,
+    weight: str = S.N_BRIEFINGS,
+    colour: str | None = None,
+    title: str = "Countries named together",
+) -> go.Figure:
+    """Countries on a circle joined by edges whose width is ``weight``.
+
+    Parameters:
+        edges: columns ``country_a``, ``country_b``, ``weight`` and optionally ``colour``.
+        names: ISO3 -> name for labels and hover text.
+        colour: a column between -1 and 1 (net score) colouring edges red (tension)
+            to blue (alliance); ``None`` draws grey edges.
+
+    Edge midpoints carry ``customdata = [country_a, country_b]`` so a click on an
+    edge can be resolved to its pair.
+    """
+    if edges.empty:
+        return empty_figure(title)
+    nodes = sorted(
+        set(edges[S.COUNTRY_A]) | set(edges[S.COUNTRY_B]), key=lambda c: display_name(c, names)
+    )
+    position = _circle_layout(nodes)
+    top_weight = float(edges[weight].max()) or 1.0
+    nets = edges[colour].astype(float).to_numpy() if colour else np.zeros(len(edges))
+    limit = net_limit(nets)
+    sizes = edges[weight].astype(float).to_numpy()
+    # Edges share a trace per (colour step, width step): one trace per edge is slow to build.
+    colour_step = np.clip(
+        np.round((nets / limit + 1) / 2 * (NET_STEPS - 1)), 0, NET_STEPS - 1
+    ).astype(int)
+    width_step = np.clip(np.ceil(sizes / top_weight * WIDTH_STEPS), 1, WIDTH_STEPS).astype(int)
+    xa = np.array([position[a][0] for a in edges[S.COUNTRY_A]])
+    ya = np.array([position[a][1] for a in edges[S.COUNTRY_A]])
+    xb = np.array([position[b][0] for b in edges[S.COUNTRY_B]])
+    yb = np.array([position[b][1] for b in edges[S.COUNTRY_B]])
+    traces = []
+    for step_c, step_w in sorted(set(zip(colour_step.tolist(), width_step.tolist(), strict=True))):
+        chosen = np.flatnonzero((colour_step == step_c) & (width_step == step_w))
+        xs = np.column_stack([xa[chosen], xb[chosen], np.full(len(chosen), np.nan)]).ravel()
+        ys = np.column_stack([ya[chosen], yb[chosen], np.full(len(chosen), np.nan)]).ravel()
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": ys,
+                "mode": "lines",
+                "line": {
+                    "width": 1 + 7 * step_w / WIDTH_STEPS,
+                    "color": (
+                        net_colour((2 * step_c / (NET_STEPS - 1) - 1) * limit, limit)
+                        if colour
+                        else "#9aa9b6"
+                    ),
+                },
+                "hoverinfo": "skip",
+                "showlegend": False,
+            }
+        )
+    label_weight = weight.replace("_", " ")
+    mid_text = [
+        f"{display_name(a, names)} – {display_name(b, names)}<br>{label_weight}: {size:g}"
+        + (f"<br>net score: {net:+.2f}" if colour else "")
+        for a, b, size, net in zip(edges[S.COUNTRY_A], edges[S.COUNTRY_B], sizes, nets, strict=True)
+    ]
+    traces.append(
+        {
+            "type": "scatter",
+            "x": (xa + xb) / 2,
+            "y": (ya + yb) / 2,
+            "mode": "markers",
+            "marker": (
+                {
+                    "size": 10,
+                    "color": nets,
+                    "colorscale": colour_scale(NET_SCALE),
+                    "cmin": -limit,
+                    "cmax": limit,
+                    "cmid": 0,
+                    "colorbar": net_colorbar(limit),
+                    "line": {"width": 1, "color": "white"},
+                }
+                if colour
+                else {"size": 8, "color": "#9aa9b6"}
+            ),
+            "customdata": np.column_stack(
+                [as_values(edges[S.COUNTRY_A]), as_values(edges[S.COUNTRY_B])]
+            ).astype(object),
+            "hovertext": mid_text,
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "name": "pairs",
+            "showlegend": False,
+        }
+    )
+    degree = pd.concat([edges[S.COUNTRY_A], edges[S.COUNTRY_B]]).value_counts()
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [position[n][0] for n in nodes],
+            "y": [position[n][1] for n in nodes],
+            "mode": "markers+text",
+            "text": [display_name(n, names) for n in nodes],
+            "textposition": [_label_side(*position[n]) for n in nodes],
+            "marker": {
+                "size": [10 + 3 * int(degree.get(n, 0)) for n in nodes],
+                "color": "#34495e",
+                "line": {"width": 1, "color": "white"},
+            },
+            "customdata": list(nodes),
+            "hovertemplate": "%{text} (%{customdata})<extra></extra>",
+            "showlegend": False,
+        }
+    )
+    return new_figure(
+        traces,
+        house_layout(
+            title,
+            height=620,
+            xaxis={"visible": False, "range": [-1.7, 1.7]},
+            yaxis={"visible": False, "range": [-1.3, 1.3], "scaleanchor": "x"},
+        ),
+    )

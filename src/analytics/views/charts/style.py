@@ -1,0 +1,193 @@
+"""The charts' house style and shared building blocks: colours, scales, layout, empty states.
+
+Every builder uses ``house_layout`` and ``new_figure`` so all figures share one font,
+title placement, margins and a trimmed plotly template; net scores use one diverging
+scale centred on zero (``net_limit``, ``net_colour``).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import get_colorscale
+
+TENSION_COLOUR = "#c0392b"
+ALLIANCE_COLOUR = "#2166ac"
+NEUTRAL_COLOUR = "#7f7f7f"
+VOLUME_COLOUR = "#3b6e8f"
+NET_SCALE = "RdBu"  # red = tension (negative), blue = alliance (positive)
+# Distinct, colour-blind-safe series colours (Okabe-Ito order, black last).
+SERIES_COLOURS = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+]
+# Many topics: a long qualitative palette (plotly's Alphabet + Dark24 are too loud).
+TOPIC_COLOURS = [
+    "#4E79A7",
+    "#F28E2B",
+    "#E15759",
+    "#76B7B2",
+    "#59A14F",
+    "#EDC948",
+    "#B07AA1",
+    "#FF9DA7",
+    "#9C755F",
+    "#BAB0AC",
+    "#1F77B4",
+    "#AEC7E8",
+    "#FF7F0E",
+    "#FFBB78",
+    "#2CA02C",
+    "#98DF8A",
+    "#D62728",
+    "#FF9896",
+    "#9467BD",
+    "#C5B0D5",
+    "#8C564B",
+    "#C49C94",
+    "#E377C2",
+    "#F7B6D2",
+]
+NET_STEPS = 11  # colour steps of network edges between -1 and +1
+WIDTH_STEPS = 4  # width steps of network edges
+SEQUENTIAL_SCALE = "Blues"
+FONT = {"family": "Inter, Segoe UI, Helvetica, Arial, sans-serif", "size": 13}
+PERIOD_FORMAT = {"week": "week of %d %b %Y", "month": "%b %Y", "quarter": "%b %Y"}
+
+
+TRACE_TYPES = ("bar", "choropleth", "heatmap", "scatter")  # every trace type drawn here
+
+
+@functools.lru_cache(maxsize=1)
+def _template() -> dict:
+    """plotly's default template with trace defaults only for the types drawn here.
+
+    Every figure carries its template, and plotly copies it on each rerun; the
+    defaults of the forty trace types never drawn are dead weight.
+    """
+    import plotly.io as pio
+
+    full = pio.templates[pio.templates.default].to_plotly_json()
+    data = {kind: traces for kind, traces in full.get("data", {}).items() if kind in TRACE_TYPES}
+    return {"data": data, "layout": full.get("layout", {})}
+
+
+def house_layout(title: str, *, height: int = 420, **settings: object) -> dict:
+    """The house layout as a plain dict; ``settings`` add top-level keys or update them.
+
+    A dict setting updates the house dict of that key (e.g. ``margin={"t": 90}``
+    keeps the other margins), as ``Figure.update_layout`` would.
+    """
+    layout: dict = {
+        "title": {"text": title, "x": 0, "xanchor": "left"},
+        "font": FONT,
+        "height": height,
+        "margin": {"l": 60, "r": 30, "t": 70, "b": 50},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
+        "hoverlabel": {"font": {"size": 13}},
+        "template": _template(),
+    }
+    for key, value in settings.items():
+        house = layout.get(key)
+        layout[key] = (
+            house | value if isinstance(house, dict) and isinstance(value, dict) else value
+        )
+    return layout
+
+
+def new_figure(data: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain dicts, skipping plotly's per-property validation.
+
+    Validating every property of every trace was the largest cost of a dashboard
+    rerun; the builders only write properties plotly knows, and tests check them.
+    """
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def as_values(column: pd.Series | np.ndarray) -> np.ndarray:
+    """A column as a plain numpy array (dates stay ``datetime64``) for a trace."""
+    return column.to_numpy() if isinstance(column, pd.Series) else np.asarray(column)
+
+
+def colour_scale(name: str) -> list:
+    # Named scales are expanded as plotly.py would: plotly.js reverses some names (RdBu).
+    return [list(step) for step in _named_scale(name)]
+
+
+@functools.lru_cache(maxsize=16)
+def _named_scale(name: str) -> tuple[tuple[float, str], ...]:
+    return tuple((float(at), str(colour)) for at, colour in get_colorscale(name))
+
+
+def axis_title(text: str | None) -> dict:
+    return {"title": {"text": text}} if text is not None else {}
+
+
+def empty_figure(title: str, message: str = "No data for the current filters.") -> go.Figure:
+    """A titled figure that says why there is nothing to draw."""
+    annotation = {
+        "text": message,
+        "x": 0.5,
+        "y": 0.5,
+        "xref": "paper",
+        "yref": "paper",
+        "showarrow": False,
+        "font": {"size": 16, "color": NEUTRAL_COLOUR},
+    }
+    return new_figure(
+        [],
+        house_layout(
+            title,
+            height=300,
+            annotations=[annotation],
+            xaxis={"visible": False},
+            yaxis={"visible": False},
+        ),
+    )
+
+
+def display_name(code: str, names: Mapping[str, str] | None) -> str:
+    return (names or {}).get(code, code)
+
+
+def net_limit(values: object) -> float:
+    """Half-width of a net-score scale centred on 0: the largest |value|, at least 1.
+
+    Scores follow the cue lexicon's weights (e.g. -10 .. +10), so the scale is
+    fitted to the data but always symmetric, keeping white at zero.
+    """
+    finite = np.abs(np.asarray(values, dtype=float))
+    finite = finite[np.isfinite(finite)]
+    return float(max(1.0, np.ceil(finite.max()))) if finite.size else 1.0
+
+
+def net_colour(value: float, limit: float = 1.0) -> str:
+    # Interpolate the diverging scale by hand: a line trace needs one plain colour.
+    position = (max(-limit, min(limit, float(value))) / limit + 1) / 2
+    return _scale_colour(NET_SCALE, round(position, 12))
+
+
+@functools.lru_cache(maxsize=256)
+def _scale_colour(scale: str, position: float) -> str:
+    # Network edges use a few colour steps; sampling the scale is slow enough to memoise.
+    from plotly.colors import sample_colorscale
+
+    return sample_colorscale(scale, [position])[0]
+
+
+def net_colorbar(limit: float) -> dict:
+    return {
+        "title": {"text": "Net score"},
+        "tickvals": [-limit, 0, limit],
+        "ticktext": [f"{-limit:g} tension", "0", f"+{limit:g} alliance"],
+    }

@@ -1,0 +1,129 @@
+"""Charts of the topics page: topic shares over time and heatmaps from long tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics import schema as S
+from analytics.views.charts.style import (
+    NET_SCALE,
+    NEUTRAL_COLOUR,
+    PERIOD_FORMAT,
+    SEQUENTIAL_SCALE,
+    TOPIC_COLOURS,
+    as_values,
+    axis_title,
+    colour_scale,
+    empty_figure,
+    house_layout,
+    net_limit,
+    new_figure,
+)
+
+
+def topic_shares_chart(shares: pd.DataFrame, period: str = "month") -> go.Figure:
+    """Stacked areas of each topic's share of briefings per period."""
+    title = f"Share of each {period}'s briefings by topic (largest topics)"
+    if shares.empty:
+        return empty_figure(title)
+    traces = []
+    groups = shares.groupby([S.TOPIC_ID, S.TOPIC_LABEL], sort=False)
+    for index, ((topic_id, label), rows) in enumerate(groups):
+        traces.append(
+            {
+                "type": "scatter",
+                "x": as_values(rows[S.PERIOD]),
+                "y": as_values(rows["share"] * 100),
+                "name": str(label),
+                "mode": "lines",
+                "stackgroup": "topics",
+                "line": {
+                    "width": 0.5,
+                    "color": NEUTRAL_COLOUR
+                    if topic_id == -1
+                    else TOPIC_COLOURS[index % len(TOPIC_COLOURS)],
+                },
+                "customdata": as_values(rows[S.N_BRIEFINGS]),
+                "hovertemplate": (
+                    f"{label}<br>%{{x|{PERIOD_FORMAT[period]}}}<br>"
+                    "%{y:.1f}% of briefings (%{customdata})<extra></extra>"
+                ),
+            }
+        )
+    return new_figure(
+        traces,
+        house_layout(
+            title,
+            height=440,
+            xaxis=axis_title(period.capitalize()),
+            yaxis=axis_title("Share of briefings (%)") | {"range": [0, 100]},
+            legend={"orientation": "v", "y": 1, "x": 1.02, "xanchor": "left"},
+        ),
+    )
+
+
+def heatmap_chart(
+    matrix: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    z: str,
+    title: str,
+    x_title: str,
+    y_title: str,
+    z_title: str,
+    diverging: bool = False,
+    customdata: list[str] | None = None,
+) -> go.Figure:
+    """A heatmap from a long table (one row per cell).
+
+    With ``diverging`` the scale runs red (-1) to blue (+1) centred on zero, for
+    net scores; otherwise a sequential scale starting at zero.
+    ``customdata`` names columns attached to every cell for selection.
+    """
+    if matrix.empty:
+        return empty_figure(title)
+    x_order = list(dict.fromkeys(matrix[x]))
+    y_order = list(dict.fromkeys(matrix[y]))
+    grid = matrix.pivot(index=y, columns=x, values=z).reindex(index=y_order, columns=x_order)
+    extra = None
+    if customdata:
+        extra = np.dstack(
+            [
+                matrix.pivot(index=y, columns=x, values=c)
+                .reindex(index=y_order, columns=x_order)
+                .astype(object)
+                .to_numpy()
+                for c in customdata
+            ]
+        )
+    trace = {
+        "type": "heatmap",
+        "z": grid.to_numpy(dtype=float),
+        "x": list(x_order),
+        "y": list(y_order),
+        "colorscale": colour_scale(NET_SCALE if diverging else SEQUENTIAL_SCALE),
+        "zmin": -net_limit(matrix[z]) if diverging else 0,
+        "colorbar": {"title": {"text": z_title}},
+        "hoverongaps": False,
+        "hovertemplate": (
+            f"{y_title}: %{{y}}<br>{x_title}: %{{x}}<br>{z_title}: %{{z:.2f}}<extra></extra>"
+        ),
+        "xgap": 1,
+        "ygap": 1,
+    }
+    if extra is not None:
+        trace["customdata"] = extra
+    if diverging:
+        trace |= {"zmid": 0, "zmax": net_limit(matrix[z])}
+    return new_figure(
+        [trace],
+        house_layout(
+            title,
+            height=max(380, 30 * len(y_order) + 200),
+            xaxis=axis_title(x_title) | {"tickangle": -40, "automargin": True},
+            yaxis=axis_title(y_title) | {"automargin": True, "autorange": "reversed"},
+        ),
+    )
