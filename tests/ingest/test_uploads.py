@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from analytics.errors import InputError
-from analytics.ingest.uploads import check_upload, safe_member_path, safe_unzip, stage_upload
+from analytics.ingest import check_upload, safe_unzip, stage_upload
+from analytics.ingest.uploads import safe_member_path
 
 
 def make_zip(entries: dict[str, bytes], *, compression: int = zipfile.ZIP_DEFLATED) -> bytes:

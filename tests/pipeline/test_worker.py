@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics.ingest.uploads import stage_upload
+from analytics.ingest import stage_upload
 
 # -- processing in a separate process ---------------------------------------------------
 UPLOADS = Path(__file__).resolve().parents[1] / "fixtures" / "ui" / "upload"

@@ -19,7 +19,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from analytics import schema as S
 from analytics.errors import AnalyticsError, InputError, StoreError
-from analytics.ingest.load import load_files
+from analytics.ingest import load_files
 from analytics.topics import model as topics_module
 from analytics.topics.features import (
     actor_stop_words,

@@ -49,7 +49,7 @@ from analytics import schema as S
 from analytics import settings
 from analytics.artefacts import Artefacts
 from analytics.errors import InputError, StoreError
-from analytics.ingest.duplicates import strings_in
+from analytics.ingest import strings_in
 from analytics.paths import PROJECT_ROOT
 
 STORE_FORMAT = 2
@@ -547,7 +547,7 @@ def _briefings_from(previous: Store, inputs: Collection[str]) -> int:
     kept = report[report["status"].isin(["loaded", "near-duplicate"])]
     wanted = set(inputs)
     # The report names files relative to the stored inputs' folder (older stores: as given).
-    from analytics.ingest.load import input_folder
+    from analytics.ingest import input_folder
 
     base = input_folder([Path(path) for path in previous.meta.get("paths", [])])
     folders = [base, Path.cwd()] if base is not None else [Path.cwd()]
@@ -634,7 +634,7 @@ def ensure_store(
         StoreError: when the folder is not a store, the store is damaged (without
             ``replace``), it cannot be written, or the wait for the lock times out.
     """
-    from analytics.ingest.load import discover_files
+    from analytics.ingest import discover_files
 
     if add and (replace or refit):
         raise InputError(
@@ -690,7 +690,7 @@ def _ingest_locked(
     root: Path, previous: Store | None, request: _Request, report_progress: Progress
 ) -> tuple[Store, IngestSummary]:
     """The part of ``ensure_store`` that runs under the writer lock."""
-    from analytics.ingest.load import load_corpus_with_report
+    from analytics.ingest import load_corpus_with_report
 
     options = _options(request.manifest, request.columns, request.n_topics)
     keys = request.keys
@@ -832,7 +832,7 @@ def _meta(
 
 def _stored_corpus(previous: Store) -> Any:
     """Ids, dates and duplicate keys of the stored briefings; texts read on demand."""
-    from analytics.ingest.load import StoredCorpus
+    from analytics.ingest import StoredCorpus
 
     head = previous.table("briefings", columns=[S.BRIEFING_ID, S.DATE])
 
@@ -852,7 +852,7 @@ def _ingest_added(
     Falls back to ``_merge_added`` (every table read, merged and rewritten) when the
     store predates duplicate keys or the added briefings would change stored ones.
     """
-    from analytics.ingest.load import input_folder, load_files, mark_added
+    from analytics.ingest import input_folder, load_files, mark_added
     from analytics.pipeline import process as pipeline
 
     stages: dict[str, float] = {}
@@ -950,7 +950,7 @@ def _merge_added(
     previous: Store, added: _Added, loaded: Any, progress: Progress, started: float
 ) -> tuple[Store, IngestSummary]:
     """Add briefings by merging every stored table with the new rows and rewriting them."""
-    from analytics.ingest.load import mark_duplicates
+    from analytics.ingest import mark_duplicates
     from analytics.pipeline import process as pipeline
 
     stages: dict[str, float] = {}

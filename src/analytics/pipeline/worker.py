@@ -20,7 +20,7 @@ from pathlib import Path
 from analytics import errors as error_types
 from analytics.artefacts import Artefacts
 from analytics.errors import AnalyticsError
-from analytics.ingest.load import load_corpus_with_report
+from analytics.ingest import load_corpus_with_report
 from analytics.pipeline.process import Progress, process
 
 

@@ -41,7 +41,7 @@ from threadpoolctl import threadpool_limits
 from analytics import errors, timeseries
 from analytics import schema as S
 from analytics.errors import InputError, StoreError
-from analytics.ingest.duplicates import strings_in
+from analytics.ingest import strings_in
 from analytics.topics.features import (
     content_hashes,
     count_terms,

@@ -233,7 +233,7 @@ def process_upload(files: list) -> Artefacts | None:
         The artefacts, also kept in ``st.session_state``; ``None`` when it failed
         (the reason is shown with ``st.error``).
     """
-    from analytics.ingest.uploads import stage_upload
+    from analytics.ingest import stage_upload
     from analytics.pipeline.worker import process_files
 
     bar = st.progress(0.0, text="Reading your files…")
