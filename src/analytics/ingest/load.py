@@ -67,18 +67,7 @@ from analytics.ingest.manifests import (
 )
 from analytics.ingest.marking import mark_duplicates, resolve_id_collisions, sort_briefings
 from analytics.ingest.readers import READERS, SUPPORTED_EXTENSIONS, Batch, load_briefing_file
-from analytics.ingest.report import (
-    FILE,
-    LOADED,
-    REASON,
-    ROW,
-    SKIPPED,
-    STATUS,
-    LoadResult,
-    SkippedFile,
-    report_frame,
-    sort_report,
-)
+from analytics.ingest.report import LoadResult, ReportRow, SkippedFile, report_frame, sort_report
 
 # -- limits ---------------------------------------------------------------------
 # One briefing (a text file, or one row's text) above this size is skipped: later
@@ -152,7 +141,7 @@ def load_files(
     files = [Path(file) for file in files]
     base = Path(relative_to) if relative_to is not None else input_folder(files)
     shown = {path: shown_name(path, base) for path in files}
-    report_rows: list[tuple[str, int | None, str, str, str | None]] = []
+    report_rows: list[ReportRow] = []
     explicit = explicit_manifest(manifest)
     folder_manifests = load_folder_manifests(files, report_rows, base)
     text_records: list[dict[str, object]] = []
@@ -168,7 +157,7 @@ def load_files(
             if batch.table is not None and len(batch.table):
                 tables.append(batch.table.assign(**{WORK_FILE: len(file_of)}))
             for row, reason in batch.skipped:
-                report_rows.append((shown[path], row, SKIPPED, reason, None))
+                report_rows.append(ReportRow(shown[path], row, S.SKIPPED, reason, None))
         file_of.append(path)
         encodings.append(batch.encoding if batch is not None else "utf-8")
         if progress is not None:
@@ -200,7 +189,7 @@ class _Files(NamedTuple):
 def _load_one(
     path: Path,
     columns: Mapping[str, str] | None,
-    report_rows: list[tuple[str, int | None, str, str, str | None]],
+    report_rows: list[ReportRow],
     shown: str,
     base: Path | None,
     limit_mb: float,
@@ -222,11 +211,11 @@ def _load_one(
                 raise SkippedFile(_over_cap(size, limit_mb))  # never read at all
         return reader(path, columns)
     except SkippedFile as problem:
-        report_rows.append((shown, None, SKIPPED, str(problem), None))
+        report_rows.append(ReportRow(shown, None, S.SKIPPED, str(problem), None))
         return None
     except OSError as error:
         reason = f"unreadable: {error.strerror or type(error).__name__}"
-        report_rows.append((shown, None, SKIPPED, reason, None))
+        report_rows.append(ReportRow(shown, None, S.SKIPPED, reason, None))
         return None
 
 
@@ -236,7 +225,7 @@ def _finish(
     explicit: Manifest | None,
     folder_manifests: dict[Path, list[Manifest]],
     limit_mb: float,
-) -> tuple[pd.DataFrame, list[tuple[str, int | None, str, str, str | None]]]:
+) -> tuple[pd.DataFrame, list[ReportRow]]:
     """Dates, ids, size and empty-text checks over all records at once; report rows."""
     file_of = files.paths
     for name in (S.TITLE, S.SOURCE, S.URL, *S.SECTIONS):
@@ -291,14 +280,14 @@ def _finish(
     rows = records[WORK_ROW] if WORK_ROW in records else pd.Series(None, index=records.index)
     report = pd.DataFrame(
         {
-            FILE: shown,
-            ROW: pd.array(rows.astype(object).where(rows.notna(), None), dtype="Int64"),
-            STATUS: np.where(empty | over, SKIPPED, LOADED),
-            REASON: notes.where(~empty, "empty text"),
+            S.FILE: shown,
+            S.ROW: pd.array(rows.astype(object).where(rows.notna(), None), dtype="Int64"),
+            S.STATUS: np.where(empty | over, S.SKIPPED, S.LOADED),
+            S.REASON: notes.where(~empty, "empty text"),
             S.BRIEFING_ID: records[S.BRIEFING_ID].where(~empty & ~over),
         }
     )
-    loaded_rows = list(report.itertuples(index=False, name=None))
+    loaded_rows = list(map(ReportRow._make, report.itertuples(index=False, name=None)))
     briefings = records[~empty & ~over].reset_index(drop=True)
     briefings[S.DUPLICATE_OF] = pd.Series(pd.NA, index=briefings.index, dtype="str")
     internal = [column for column in briefings.columns if str(column).startswith(INTERNAL_PREFIX)]
@@ -456,11 +445,11 @@ def load_corpus_with_report(
         max_briefing_mb=max_briefing_mb,
     )
     if loaded.briefings.empty:
-        problems = loaded.report[loaded.report[STATUS] == SKIPPED]
+        problems = loaded.report[loaded.report[S.STATUS] == S.SKIPPED]
         listed = [
             f"{file}{'' if pd.isna(row) else f' row {row}'}: {reason}"
             for file, row, reason in zip(
-                problems[FILE], problems[ROW], problems[REASON], strict=True
+                problems[S.FILE], problems[S.ROW], problems[S.REASON], strict=True
             )
         ]
         more = f" and {len(listed) - 5} more" if len(listed) > 5 else ""

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analytics import schema as S
 from analytics.errors import InputError
 from analytics.ingest.columns import (
     ROLE_DATE,
@@ -35,7 +36,7 @@ from analytics.ingest.files import (
     shown_name,
 )
 from analytics.ingest.readers import TOO_DEEP
-from analytics.ingest.report import SKIPPED, SkippedFile
+from analytics.ingest.report import ReportRow, SkippedFile
 
 MANIFEST_KEY_NAMES: tuple[str, ...] = ("file", "filename", "file_name", "name", "path", "filepath")
 
@@ -186,7 +187,7 @@ def explicit_manifest(manifest: str | Path | pd.DataFrame | None) -> Manifest | 
 
 def load_folder_manifests(
     files: Sequence[Path],
-    report_rows: list[tuple[str, int | None, str, str, str | None]],
+    report_rows: list[ReportRow],
     base: Path | None,
 ) -> dict[Path, list[Manifest]]:
     """The manifests found in the inputs' folders; unusable ones are reported."""
@@ -201,19 +202,19 @@ def load_folder_manifests(
                 found = read_manifest(path)
                 loaded[folder].append(replace(found, name=shown, covers_folder=True))
             except SkippedFile as problem:
-                report_rows.append((shown, None, SKIPPED, f"manifest: {problem}", None))
+                report_rows.append(ReportRow(shown, None, S.SKIPPED, f"manifest: {problem}", None))
     return loaded
 
 
 def report_unmatched(
     manifests: list[Manifest],
     files: Sequence[Path],
-    report_rows: list[tuple[str, int | None, str, str, str | None]],
+    report_rows: list[ReportRow],
 ) -> None:
     """Report manifest entries (and manifest problems) that match no file."""
     for manifest in manifests:
         for row, reason in manifest.problems:
-            report_rows.append((manifest.name, row, SKIPPED, reason, None))
+            report_rows.append(ReportRow(manifest.name, row, S.SKIPPED, reason, None))
         candidates = list(files)
         if manifest.covers_folder and manifest.folder is not None:
             candidates += discover_files([manifest.folder])
@@ -226,7 +227,7 @@ def report_unmatched(
         for key, row in zip(manifest.entries.index, manifest.entries[WORK_ROW], strict=True):
             if key not in matched:
                 reason = f"manifest entry {key!r} matches no input file"
-                report_rows.append((manifest.name, int(row), SKIPPED, reason, None))
+                report_rows.append(ReportRow(manifest.name, int(row), S.SKIPPED, reason, None))
 
 
 def manifest_entry(

@@ -29,16 +29,7 @@ from analytics.ingest.duplicates import (
     normalise_text,
     strings_in,
 )
-from analytics.ingest.report import (
-    DUPLICATE,
-    LOADED,
-    NEAR_DUPLICATE,
-    NEAR_REASON,
-    REASON,
-    STATUS,
-    LoadResult,
-    report_positions,
-)
+from analytics.ingest.report import NEAR_REASON, LoadResult, report_positions
 
 
 def sort_briefings(briefings: pd.DataFrame) -> pd.DataFrame:
@@ -82,10 +73,10 @@ def resolve_id_collisions(
     report = report.copy()
     targets = positions[renamed]
     report.iloc[targets, report.columns.get_loc(S.BRIEFING_ID)] = new_ids[renamed].to_numpy()
-    old_reason = report[REASON].iloc[targets].fillna("")
+    old_reason = report[S.REASON].iloc[targets].fillna("")
     note = "id " + ids[renamed].map(repr) + " is used by another text; renamed"
     note = note.to_numpy()
-    report.iloc[targets, report.columns.get_loc(REASON)] = np.where(
+    report.iloc[targets, report.columns.get_loc(S.REASON)] = np.where(
         old_reason.to_numpy() == "", note, old_reason.to_numpy() + "; " + note
     )
     return briefings, report
@@ -122,9 +113,9 @@ def mark_duplicates(
     if not 0 < threshold <= 1:
         raise InputError(f"threshold must be in (0, 1], got {threshold!r}")
     report = report.copy()
-    reflagged = report[STATUS] == NEAR_DUPLICATE
-    report.loc[reflagged, STATUS] = LOADED
-    report.loc[reflagged, REASON] = report.loc[reflagged, REASON].str.replace(
+    reflagged = report[S.STATUS] == S.NEAR_DUPLICATE
+    report.loc[reflagged, S.STATUS] = S.LOADED
+    report.loc[reflagged, S.REASON] = report.loc[reflagged, S.REASON].str.replace(
         NEAR_REASON.pattern, "", regex=True
     )
     briefings = briefings.assign(**{S.DUPLICATE_OF: pd.Series(pd.NA, index=briefings.index)})
@@ -138,8 +129,8 @@ def mark_duplicates(
     )
     ids = briefings[S.BRIEFING_ID].to_numpy(dtype=object)
     positions = report_positions(report, briefings)
-    status = report[STATUS].to_numpy(dtype=object).copy()
-    reason = report[REASON].fillna("").to_numpy(dtype=object).copy()
+    status = report[S.STATUS].to_numpy(dtype=object).copy()
+    reason = report[S.REASON].fillna("").to_numpy(dtype=object).copy()
     report_ids = report[S.BRIEFING_ID].to_numpy(dtype=object).copy()
     exact = found[EXACT_OF].notna().to_numpy()
     kept = ids[found[EXACT_OF].fillna(0).to_numpy(dtype=np.int64)]
@@ -147,7 +138,7 @@ def mark_duplicates(
         if target >= 0:
             note = f"exact duplicate of {original}"
             note += f" (input id {own})" if own != original else ""
-            status[target] = DUPLICATE
+            status[target] = S.DUPLICATE
             reason[target] = f"{note}; {reason[target]}" if reason[target] else note
             report_ids[target] = original
     near = found[NEAR_OF].notna().to_numpy()
@@ -158,7 +149,7 @@ def mark_duplicates(
     ):
         if target >= 0:
             note = f"near-duplicate of {original} (Jaccard {jaccard:.2f})"
-            status[target] = NEAR_DUPLICATE
+            status[target] = S.NEAR_DUPLICATE
             reason[target] = f"{note}; {reason[target]}" if reason[target] else note
     duplicate_of = pd.Series(np.where(near, originals, None), index=briefings.index, dtype="str")
     # A row still "loaded" that no briefing in the table came from, while the id it
@@ -166,13 +157,13 @@ def mark_duplicates(
     matched = np.zeros(len(report), dtype=bool)
     matched[positions[positions >= 0]] = True
     present = set(ids)
-    for target in np.flatnonzero(~matched & (status == LOADED)):
+    for target in np.flatnonzero(~matched & (status == S.LOADED)):
         if report_ids[target] in present:
             note = f"exact duplicate of {report_ids[target]}"
-            status[target] = DUPLICATE
+            status[target] = S.DUPLICATE
             reason[target] = f"{note}; {reason[target]}" if reason[target] else note
-    report[STATUS] = pd.Series(status, index=report.index, dtype="str")
-    report[REASON] = pd.Series(reason, index=report.index, dtype="str")
+    report[S.STATUS] = pd.Series(status, index=report.index, dtype="str")
+    report[S.REASON] = pd.Series(reason, index=report.index, dtype="str")
     report[S.BRIEFING_ID] = pd.Series(report_ids, index=report.index, dtype="str")
     briefings = briefings.assign(**{S.DUPLICATE_OF: duplicate_of})
     keys = pd.concat([briefings[[S.BRIEFING_ID]], found[[FINGERPRINT, *BAND_COLUMNS]]], axis=1)[
@@ -273,13 +264,13 @@ def mark_added(
         return None
     matched_ids = set(new_ids[np.unique(new_at)])
     referenced = set(briefings[S.DUPLICATE_OF].dropna()) | set(
-        report.loc[report[STATUS] == DUPLICATE, S.BRIEFING_ID]
+        report.loc[report[S.STATUS] == S.DUPLICATE, S.BRIEFING_ID]
     )
     if matched_ids & referenced:
         return None
     positions = report_positions(report, briefings)
-    status = report[STATUS].to_numpy(dtype=object).copy()
-    reason = report[REASON].fillna("").to_numpy(dtype=object).copy()
+    status = report[S.STATUS].to_numpy(dtype=object).copy()
+    reason = report[S.REASON].fillna("").to_numpy(dtype=object).copy()
     report_ids = report[S.BRIEFING_ID].to_numpy(dtype=object).copy()
     duplicate_of = briefings[S.DUPLICATE_OF].to_numpy(dtype=object).copy()
     dropped = np.zeros(len(briefings), dtype=bool)
@@ -299,7 +290,7 @@ def mark_added(
             if target >= 0:
                 note = f"exact duplicate of {original}"
                 note += f" (input id {new_ids[new]})" if new_ids[new] != original else ""
-                status[target] = DUPLICATE
+                status[target] = S.DUPLICATE
                 reason[target] = NEAR_REASON.sub("", reason[target])
                 reason[target] = f"{note}; {reason[target]}" if reason[target] else note
                 report_ids[target] = original
@@ -312,11 +303,11 @@ def mark_added(
         duplicate_of[new] = original
         if target >= 0:
             note = f"near-duplicate of {original} (Jaccard {jaccard:.2f})"
-            status[target] = NEAR_DUPLICATE
+            status[target] = S.NEAR_DUPLICATE
             rest = NEAR_REASON.sub("", reason[target])
             reason[target] = f"{note}; {rest}" if rest else note
-    report[STATUS] = pd.Series(status, index=report.index, dtype="str")
-    report[REASON] = pd.Series(reason, index=report.index, dtype="str")
+    report[S.STATUS] = pd.Series(status, index=report.index, dtype="str")
+    report[S.REASON] = pd.Series(reason, index=report.index, dtype="str")
     report[S.BRIEFING_ID] = pd.Series(report_ids, index=report.index, dtype="str")
     briefings = briefings.assign(
         **{S.DUPLICATE_OF: pd.Series(duplicate_of, index=briefings.index, dtype="str")}

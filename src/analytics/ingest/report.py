@@ -19,18 +19,6 @@ import pyarrow.compute as pc
 from analytics import schema as S
 from analytics.ingest.duplicates import arrow_strings
 
-# -- load report -------------------------------------------------------------
-FILE = "file"
-ROW = "row"
-STATUS = "status"
-REASON = "reason"
-REPORT_COLUMNS: tuple[str, ...] = (FILE, ROW, STATUS, REASON, S.BRIEFING_ID)
-LOADED = "loaded"
-DUPLICATE = "duplicate"
-NEAR_DUPLICATE = "near-duplicate"
-SKIPPED = "skipped"
-STATUSES: tuple[str, ...] = (LOADED, DUPLICATE, NEAR_DUPLICATE, SKIPPED)
-
 
 class ReportRow(NamedTuple):
     """One row of the load report: an input file (and table row), what became of it, why."""
@@ -63,19 +51,21 @@ class SkippedFile(Exception):
 NEAR_REASON = re.compile(r"^near-duplicate of .*? \(Jaccard [0-9.]+\)(?:; )?")
 
 
-def report_frame(rows: list[tuple[str, int | None, str, str, str | None]]) -> pd.DataFrame:
+def report_frame(rows: list[ReportRow]) -> pd.DataFrame:
     """The load report table of ``rows``, with its column types."""
-    frame = pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
-    frame[FILE] = frame[FILE].astype("str")
-    frame[ROW] = pd.array(frame[ROW].astype(object).where(frame[ROW].notna(), None), dtype="Int64")
-    for column in (STATUS, REASON, S.BRIEFING_ID):
+    frame = pd.DataFrame(rows, columns=list(S.REPORT_COLUMNS))
+    frame[S.FILE] = frame[S.FILE].astype("str")
+    frame[S.ROW] = pd.array(
+        frame[S.ROW].astype(object).where(frame[S.ROW].notna(), None), dtype="Int64"
+    )
+    for column in (S.STATUS, S.REASON, S.BRIEFING_ID):
         frame[column] = frame[column].astype("str")
     return frame
 
 
 def sort_report(report: pd.DataFrame) -> pd.DataFrame:
     """File by file, the whole-file row first, then table rows in order."""
-    ordered = report.sort_values([FILE, ROW], na_position="first", kind="stable")
+    ordered = report.sort_values([S.FILE, S.ROW], na_position="first", kind="stable")
     return ordered.reset_index(drop=True)
 
 
@@ -90,7 +80,7 @@ def _origin_keys(origins: pd.Series) -> pd.DataFrame:
     rows = pd.Series(parts.field("row").to_pandas(), index=origins.index, dtype="str")
     files = files.where(matched, origins.astype("str"))
     rows = pd.to_numeric(rows.where(matched)).astype("Int64")
-    return pd.DataFrame({FILE: files, ROW: rows}, index=origins.index)
+    return pd.DataFrame({S.FILE: files, S.ROW: rows}, index=origins.index)
 
 
 def _row_keys(files: pd.Series, rows: pd.Series) -> pd.Index:
@@ -102,9 +92,9 @@ def _row_keys(files: pd.Series, rows: pd.Series) -> pd.Index:
 def report_positions(report: pd.DataFrame, briefings: pd.DataFrame) -> np.ndarray:
     """For each briefing, the position of its report row (-1 when it has none)."""
     keys = _origin_keys(briefings[S.ORIGIN])
-    wanted = _row_keys(keys[FILE], keys[ROW])
-    live = report[STATUS].isin([LOADED, NEAR_DUPLICATE]).to_numpy()
-    lookup = pd.Series(np.arange(len(report)), index=_row_keys(report[FILE], report[ROW]))[live]
+    wanted = _row_keys(keys[S.FILE], keys[S.ROW])
+    live = report[S.STATUS].isin([S.LOADED, S.NEAR_DUPLICATE]).to_numpy()
+    lookup = pd.Series(np.arange(len(report)), index=_row_keys(report[S.FILE], report[S.ROW]))[live]
     # A file loaded again (by a store adding files) has its latest row last.
     lookup = lookup[~lookup.index.duplicated(keep="last")]
     return lookup.reindex(wanted).fillna(-1).to_numpy(dtype=np.int64)

@@ -49,7 +49,7 @@ from analytics import schema as S
 from analytics import settings
 from analytics.artefacts import Artefacts
 from analytics.errors import InputError, StoreError
-from analytics.ingest import strings_in
+from analytics.ingest import MANIFEST_NAMES, strings_in
 from analytics.paths import PROJECT_ROOT
 
 STORE_FORMAT = 2
@@ -70,7 +70,6 @@ TABLES = (
 # Duplicate-detection keys of the stored briefings (not part of the artefacts).
 KEYS_TABLE = "duplicate_keys"
 STORED_TABLES = (*TABLES, KEYS_TABLE)
-MANIFEST_NAMES = ("manifest.csv", "manifest.json")
 # Written when a store is created: only folders that are empty, marked, or an older
 # store (CURRENT plus a readable generation) are ever written to.
 MARKER = "ATLAS-STORE"
@@ -543,8 +542,8 @@ def _named(keys: Sequence[str], limit: int = 3) -> str:
 
 def _briefings_from(previous: Store, inputs: Collection[str]) -> int:
     """How many stored briefings the load report attributes to ``inputs`` (resolved paths)."""
-    report = previous.table("report", columns=["file", "status"])
-    kept = report[report["status"].isin(["loaded", "near-duplicate"])]
+    report = previous.table("report", columns=[S.FILE, S.STATUS])
+    kept = report[report[S.STATUS].isin([S.LOADED, S.NEAR_DUPLICATE])]
     wanted = set(inputs)
     # The report names files relative to the stored inputs' folder (older stores: as given).
     from analytics.ingest import input_folder
@@ -555,8 +554,8 @@ def _briefings_from(previous: Store, inputs: Collection[str]) -> int:
     def attributed(name: str) -> bool:
         return any(str((folder / name).resolve()) in wanted for folder in folders)
 
-    files = {name: attributed(name) for name in kept["file"].unique()}
-    return int(kept["file"].map(files).sum())
+    files = {name: attributed(name) for name in kept[S.FILE].unique()}
+    return int(kept[S.FILE].map(files).sum())
 
 
 def _refuse_drops(previous: Store, keys: Mapping[str, list[int]]) -> None:
@@ -963,7 +962,7 @@ def _merge_added(
         pd.concat([old.report, loaded.report], ignore_index=True),
     )
     briefings = combined.briefings
-    report = combined.report.drop_duplicates(subset=["file", "row", "status", "reason"])
+    report = combined.report.drop_duplicates(subset=[S.FILE, S.ROW, S.STATUS, S.REASON])
     report = report.reset_index(drop=True)
     kept = briefings[S.BRIEFING_ID]
     new_briefings = briefings[~strings_in(briefings[S.BRIEFING_ID], old.briefings[S.BRIEFING_ID])]
@@ -1008,14 +1007,14 @@ def _summary(
     started: float,
     stages: dict[str, float],
 ) -> IngestSummary:
-    status = rows["status"] if "status" in rows else pd.Series(dtype=str)
+    status = rows[S.STATUS] if S.STATUS in rows else pd.Series(dtype=str)
     return IngestSummary(
         mode=mode,
         n_briefings=n_briefings,
         n_new_files=n_files,
-        n_loaded=int((status == "loaded").sum()),
-        n_duplicates=int(status.isin(["duplicate", "near-duplicate"]).sum()),
-        n_skipped=int((status == "skipped").sum()),
+        n_loaded=int((status == S.LOADED).sum()),
+        n_duplicates=int(status.isin([S.DUPLICATE, S.NEAR_DUPLICATE]).sum()),
+        n_skipped=int((status == S.SKIPPED).sum()),
         seconds=time.perf_counter() - started,
         stage_seconds=stages,
     )

@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analytics import schema as S
 from analytics.errors import AnalyticsError
 from analytics.ui.state import View
 from analytics.views.export import export_name, provenance_lines, to_csv
@@ -66,10 +67,10 @@ COLUMN_LABELS: dict[str, Any] = {
     "top_terms": st.column_config.TextColumn("Top terms", width="large"),
     "label": st.column_config.TextColumn("Topic"),
     "share": st.column_config.NumberColumn("Share", format="percent"),
-    "file": st.column_config.TextColumn("File"),
-    "row": st.column_config.TextColumn("Row"),
-    "status": st.column_config.TextColumn("Status"),
-    "reason": st.column_config.TextColumn("Reason", width="large"),
+    S.FILE: st.column_config.TextColumn("File"),
+    S.ROW: st.column_config.TextColumn("Row"),
+    S.STATUS: st.column_config.TextColumn("Status"),
+    S.REASON: st.column_config.TextColumn("Reason", width="large"),
 }
 MARK_STYLES = {
     "country": "background:#dbe9f6;border-radius:3px;padding:0 2px;",
