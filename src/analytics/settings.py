@@ -74,6 +74,24 @@ SETTINGS: tuple[Setting, ...] = (
         parse=positive_mb,
         accepts="a positive number of MB",
     ),
+    Setting(
+        "near_duplicate_threshold",
+        0.8,
+        "smallest Jaccard similarity of word shingles that makes two briefings "
+        "near-duplicates, in (0, 1]",
+    ),
+    Setting(
+        "duplicate_shingle_size",
+        5,
+        "words per shingle when comparing briefings for near-duplicates "
+        "(stored duplicate keys are made with it)",
+    ),
+    Setting(
+        "duplicate_random_state",
+        0,
+        "seed of the shingle hashing that finds near-duplicates "
+        "(stored duplicate keys are made with it)",
+    ),
     # -- countries ---------------------------------------------------------------------------------
     # -- topics ------------------------------------------------------------------------------------
     # -- relations ---------------------------------------------------------------------------------

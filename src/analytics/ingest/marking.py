@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from analytics import schema as S
-from analytics.errors import InputError
 from analytics.ingest.duplicates import (
     BAND_COLUMNS,
     EXACT,
@@ -26,6 +25,7 @@ from analytics.ingest.duplicates import (
     OLD_POSITION,
     find_duplicates,
     match_added,
+    near_threshold,
     normalise_text,
     strings_in,
 )
@@ -86,8 +86,8 @@ def mark_duplicates(
     briefings: pd.DataFrame,
     report: pd.DataFrame,
     *,
-    threshold: float = 0.8,
-    random_state: int = 0,
+    threshold: float | None = None,
+    random_state: int | None = None,
 ) -> LoadResult:
     """Collapse exact duplicates and flag near-duplicates over a whole briefing table.
 
@@ -101,8 +101,10 @@ def mark_duplicates(
     Args:
         briefings: a briefing table (``load_files`` output, possibly concatenated).
         report: its load report.
-        threshold: the near-duplicate Jaccard threshold, in (0, 1].
-        random_state: seed of the similarity hashing.
+        threshold: the near-duplicate Jaccard threshold, in (0, 1]; default the
+            setting ``near_duplicate_threshold``.
+        random_state: seed of the similarity hashing; default the setting
+            ``duplicate_random_state``.
 
     Returns:
         The remaining briefings sorted by date then id, and the updated report.
@@ -110,8 +112,7 @@ def mark_duplicates(
     Raises:
         InputError: when ``threshold`` is out of range.
     """
-    if not 0 < threshold <= 1:
-        raise InputError(f"threshold must be in (0, 1], got {threshold!r}")
+    threshold = near_threshold(threshold)
     report = report.copy()
     reflagged = report[S.STATUS] == S.NEAR_DUPLICATE
     report.loc[reflagged, S.STATUS] = S.LOADED
@@ -136,10 +137,8 @@ def mark_duplicates(
     kept = ids[found[EXACT_OF].fillna(0).to_numpy(dtype=np.int64)]
     for own, original, target in zip(ids[exact], kept[exact], positions[exact], strict=True):
         if target >= 0:
-            note = f"exact duplicate of {original}"
-            note += f" (input id {own})" if own != original else ""
             status[target] = S.DUPLICATE
-            reason[target] = f"{note}; {reason[target]}" if reason[target] else note
+            reason[target] = _noted(_exact_note(original, own), reason[target])
             report_ids[target] = original
     near = found[NEAR_OF].notna().to_numpy()
     originals = ids[found[NEAR_OF].fillna(0).to_numpy(dtype=np.int64)]
@@ -148,9 +147,8 @@ def mark_duplicates(
         originals[near], similarity[near], positions[near], strict=True
     ):
         if target >= 0:
-            note = f"near-duplicate of {original} (Jaccard {jaccard:.2f})"
             status[target] = S.NEAR_DUPLICATE
-            reason[target] = f"{note}; {reason[target]}" if reason[target] else note
+            reason[target] = _noted(_near_note(original, jaccard), reason[target])
     duplicate_of = pd.Series(np.where(near, originals, None), index=briefings.index, dtype="str")
     # A row still "loaded" that no briefing in the table came from, while the id it
     # was loaded as is in the table, lost to that briefing: an exact duplicate.
@@ -159,9 +157,8 @@ def mark_duplicates(
     present = set(ids)
     for target in np.flatnonzero(~matched & (status == S.LOADED)):
         if report_ids[target] in present:
-            note = f"exact duplicate of {report_ids[target]}"
             status[target] = S.DUPLICATE
-            reason[target] = f"{note}; {reason[target]}" if reason[target] else note
+            reason[target] = _noted(_exact_note(report_ids[target]), reason[target])
     report[S.STATUS] = pd.Series(status, index=report.index, dtype="str")
     report[S.REASON] = pd.Series(reason, index=report.index, dtype="str")
     report[S.BRIEFING_ID] = pd.Series(report_ids, index=report.index, dtype="str")
@@ -171,6 +168,22 @@ def mark_duplicates(
     ].reset_index(drop=True)
     briefings = briefings[~exact].reset_index(drop=True)
     return LoadResult(briefings, report, keys)
+
+
+def _exact_note(original: str, own: str | None = None) -> str:
+    """The report's reason for an exact duplicate (and the id it was loaded as)."""
+    note = f"exact duplicate of {original}"
+    return note + (f" (input id {own})" if own is not None and own != original else "")
+
+
+def _near_note(original: str, jaccard: float) -> str:
+    """The report's reason for a near-duplicate; ``report.NEAR_REASON`` matches it."""
+    return f"near-duplicate of {original} (Jaccard {jaccard:.2f})"
+
+
+def _noted(note: str, reason: str) -> str:
+    """``note`` put before an existing reason."""
+    return f"{note}; {reason}" if reason else note
 
 
 def _empty_keys() -> pd.DataFrame:
@@ -205,8 +218,8 @@ def mark_added(
     stored: StoredCorpus,
     added: LoadResult,
     *,
-    threshold: float = 0.8,
-    random_state: int = 0,
+    threshold: float | None = None,
+    random_state: int | None = None,
 ) -> LoadResult | None:
     """De-duplicate added briefings among themselves and against stored ones.
 
@@ -220,8 +233,9 @@ def mark_added(
     Args:
         stored: the stored briefings' ids, dates, duplicate keys and texts.
         added: ``load_files`` output for the added inputs.
-        threshold: the near-duplicate Jaccard threshold, in (0, 1].
-        random_state: seed of the similarity hashing (as the stored keys used).
+        threshold: the near-duplicate Jaccard threshold, in (0, 1]; default the setting.
+        random_state: seed of the similarity hashing (as the stored keys used); default
+            the setting.
 
     Returns:
         The added briefings still to store (with ``duplicate_of`` set), their
@@ -288,11 +302,9 @@ def mark_added(
         if is_exact:
             dropped[new] = True
             if target >= 0:
-                note = f"exact duplicate of {original}"
-                note += f" (input id {new_ids[new]})" if new_ids[new] != original else ""
                 status[target] = S.DUPLICATE
-                reason[target] = NEAR_REASON.sub("", reason[target])
-                reason[target] = f"{note}; {reason[target]}" if reason[target] else note
+                rest = NEAR_REASON.sub("", reason[target])
+                reason[target] = _noted(_exact_note(original, new_ids[new]), rest)
                 report_ids[target] = original
             continue
         current = duplicate_of[new]
@@ -302,10 +314,9 @@ def mark_added(
                 continue
         duplicate_of[new] = original
         if target >= 0:
-            note = f"near-duplicate of {original} (Jaccard {jaccard:.2f})"
             status[target] = S.NEAR_DUPLICATE
             rest = NEAR_REASON.sub("", reason[target])
-            reason[target] = f"{note}; {rest}" if rest else note
+            reason[target] = _noted(_near_note(original, jaccard), rest)
     report[S.STATUS] = pd.Series(status, index=report.index, dtype="str")
     report[S.REASON] = pd.Series(reason, index=report.index, dtype="str")
     report[S.BRIEFING_ID] = pd.Series(report_ids, index=report.index, dtype="str")
