@@ -92,6 +92,18 @@ SETTINGS: tuple[Setting, ...] = (
         "seed of the shingle hashing that finds near-duplicates "
         "(stored duplicate keys are made with it)",
     ),
+    Setting("max_upload_bytes", 200 * 1024 * 1024, "largest file an analyst may upload, in bytes"),
+    Setting(
+        "max_unzipped_bytes",
+        500 * 1024 * 1024,
+        "most bytes an uploaded zip archive may expand to",
+    ),
+    Setting(
+        "max_zip_ratio",
+        100.0,
+        "most an uploaded zip archive may expand, as a multiple of its size",
+    ),
+    Setting("max_zip_entries", 50_000, "most entries an uploaded zip archive may hold"),
     # -- countries ---------------------------------------------------------------------------------
     # -- topics ------------------------------------------------------------------------------------
     # -- relations ---------------------------------------------------------------------------------

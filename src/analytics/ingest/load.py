@@ -72,7 +72,7 @@ from analytics.ingest.report import LoadResult, ReportRow, SkippedFile, report_f
 # -- limits ---------------------------------------------------------------------
 # One briefing (a text file, or one row's text) above this size is skipped: later
 # stages cost time per MB and a single huge text would stall everyone's work.
-MAX_BRIEFING_MB_ENV = settings.setting("max_briefing_mb").env
+_MAX_BRIEFING_MB_ENV = settings.setting("max_briefing_mb").env
 
 
 def _cap_mb(value: float | None = None) -> float:
@@ -95,7 +95,7 @@ def _cap_mb(value: float | None = None) -> float:
 def _over_cap(size: float, limit_mb: float) -> str:
     return (
         f"briefing is {size / _MB:.1f} MB, over the limit of {limit_mb:g} MB "
-        f"(set {MAX_BRIEFING_MB_ENV} to raise it)"
+        f"(set {_MAX_BRIEFING_MB_ENV} to raise it)"
     )
 
 

@@ -13,19 +13,18 @@ import io
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from analytics import settings
 from analytics.errors import InputError
 
 BRIEFING_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".csv", ".jsonl", ".json", ".parquet")
 UPLOAD_SUFFIXES: tuple[str, ...] = (*BRIEFING_SUFFIXES, ".zip")
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
-MAX_RATIO = 100.0
-MAX_ENTRIES = 50_000
 _CHUNK = 1 << 16
 
 
-def check_upload(name: str, size: int, *, max_bytes: int = MAX_UPLOAD_BYTES) -> str:
+def check_upload(name: str, size: int, *, max_bytes: int | None = None) -> str:
     """Validate an uploaded file's name and size; return its lower-case suffix.
+
+    ``max_bytes`` defaults to the setting ``max_upload_bytes``.
 
     Raises:
         InputError: for an unsupported type or a file above ``max_bytes``.
@@ -33,6 +32,8 @@ def check_upload(name: str, size: int, *, max_bytes: int = MAX_UPLOAD_BYTES) -> 
     suffix = PurePosixPath(name).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
         raise InputError(f"upload must be one of {', '.join(UPLOAD_SUFFIXES)}; got {name!r}")
+    if max_bytes is None:
+        max_bytes = int(settings.value("max_upload_bytes"))
     if size > max_bytes:
         raise InputError(
             f"upload must be at most {max_bytes // (1024 * 1024)} MB; "
@@ -64,9 +65,9 @@ def safe_unzip(
     data: bytes,
     destination: Path,
     *,
-    max_total_bytes: int = MAX_UNZIPPED_BYTES,
-    max_ratio: float = MAX_RATIO,
-    max_entries: int = MAX_ENTRIES,
+    max_total_bytes: int | None = None,
+    max_ratio: float | None = None,
+    max_entries: int | None = None,
 ) -> list[Path]:
     """Unpack a zip archive's briefing files into ``destination``.
 
@@ -76,9 +77,11 @@ def safe_unzip(
     Parameters:
         data: the archive's bytes.
         destination: an existing folder; nothing is written outside it.
-        max_total_bytes: cap on the uncompressed bytes written.
-        max_ratio: cap on uncompressed / compressed size of the whole archive.
-        max_entries: cap on the number of entries.
+        max_total_bytes: cap on the uncompressed bytes written; default the setting
+            ``max_unzipped_bytes``.
+        max_ratio: cap on uncompressed / compressed size of the whole archive; default
+            the setting ``max_zip_ratio``.
+        max_entries: cap on the number of entries; default the setting ``max_zip_entries``.
 
     Returns:
         The written files, in archive order.
@@ -86,6 +89,12 @@ def safe_unzip(
     Raises:
         InputError: for a damaged archive, an unsafe entry name or a breached cap.
     """
+    if max_total_bytes is None:
+        max_total_bytes = int(settings.value("max_unzipped_bytes"))
+    if max_ratio is None:
+        max_ratio = float(settings.value("max_zip_ratio"))
+    if max_entries is None:
+        max_entries = int(settings.value("max_zip_entries"))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as error:
