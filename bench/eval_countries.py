@@ -28,7 +28,7 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.countries import extract_mentions, load_gazetteer
-from analytics.ingest.load import load_files
+from analytics.ingest import load_files
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REUTERS = SHARED / "corpora" / "reuters21578" / "reuters.jsonl"

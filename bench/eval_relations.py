@@ -21,7 +21,7 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.countries import extract_mentions
-from analytics.ingest.load import load_files
+from analytics.ingest import load_files
 from analytics.relations import (
     ACTOR_KINDS,
     default_lexicon,
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sample_dir = PROJECT_ROOT / "data" / "sample"
     if (sample_dir / "manifest.csv").exists():
-        from analytics.ingest.load import load_corpus
+        from analytics.ingest import load_corpus
 
         sample = load_corpus(sample_dir)
         sample_summary = pair_summary(score_interactions(sample, extract_mentions(sample)))

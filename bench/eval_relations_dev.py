@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import schema as S
-from analytics.ingest.load import load_corpus_with_report, load_files
+from analytics.ingest import load_corpus_with_report, load_files
 from analytics.paths import sample_corpus_dir
 from analytics.pipeline import compute_interactions, compute_mentions
 from analytics.relations import relations_over_time

@@ -32,7 +32,7 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from analytics import schema as S
-from analytics.ingest.load import load_files
+from analytics.ingest import load_files
 from analytics.topics import (
     TopicModel,
     assign_topics,

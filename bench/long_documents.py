@@ -35,7 +35,7 @@ SIZE_CAP_ENV = "BRIEFING_ATLAS_MAX_BRIEFING_MB"
 _CHILD = """
 import json, sys, tempfile, time
 from pathlib import Path
-from analytics.ingest.load import discover_files, load_files, mark_duplicates
+from analytics.ingest import discover_files, load_files, mark_duplicates
 from analytics.pipeline import ensure_store
 
 path = sys.argv[1]

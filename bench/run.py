@@ -31,7 +31,7 @@ STAGES = ("ingest", "mentions", "topics", "relations", "pipeline", "increment")
 _SPLIT_LAST_1000 = """
 import sys
 from pathlib import Path
-from analytics.ingest.load import load_corpus_with_report
+from analytics.ingest import load_corpus_with_report
 source = load_corpus_with_report([sys.argv[1]]).briefings
 columns = ["briefing_id", "date", "title", "source", "text"]
 table = source[columns].rename(columns={"briefing_id": "id"})
@@ -63,7 +63,7 @@ print(json.dumps({
 
 def _stage(stage: str, corpus: str, work: str) -> dict[str, float]:
     """Run one stage in this process and return its figures."""
-    from analytics.ingest.load import load_corpus_with_report
+    from analytics.ingest import load_corpus_with_report
     from analytics.pipeline import (
         compute_interactions,
         compute_mentions,

@@ -10,7 +10,7 @@ import pytest
 
 from analytics import schema as S
 from analytics.countries import briefing_countries, extract_mentions
-from analytics.ingest.load import load_corpus_with_report
+from analytics.ingest import load_corpus_with_report
 from analytics.paths import sample_corpus_dir
 
 HEADINGS = ["What's Happening?", "Why It's Important?", "What's Next?"]

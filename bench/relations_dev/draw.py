@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.countries import extract_mentions
-from analytics.ingest.load import load_corpus_with_report
+from analytics.ingest import load_corpus_with_report
 from analytics.paths import sample_corpus_dir
 
 HERE = Path(__file__).resolve().parent

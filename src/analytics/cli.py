@@ -147,7 +147,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         stages = ", ".join(f"{k} {v:.1f} s" for k, v in summary.stage_seconds.items())
         print(f"stages: {stages}")
     skipped = store.table("report")
-    skipped = skipped[skipped["status"] == "skipped"]
+    skipped = skipped[skipped[S.STATUS] == S.SKIPPED]
     for row in skipped.head(20).itertuples(index=False):
         where = f"{row.file}" + (f" row {row.row}" if pd.notna(row.row) else "")
         print(f"skipped {where}: {row.reason}")

@@ -39,6 +39,19 @@ BRIEFING_COLUMNS: tuple[str, ...] = (
 # Where a briefing's date came from, in order of precedence.
 DATE_SOURCES: tuple[str, ...] = ("record", "front matter", "manifest", "file name", "file time")
 
+# -- load report: one row per input file (or table row) -----------------------
+FILE = "file"  # the input file, relative to the input folder
+ROW = "row"  # the table row or line (NA for a whole file)
+STATUS = "status"
+REASON = "reason"
+REPORT_COLUMNS: tuple[str, ...] = (FILE, ROW, STATUS, REASON, BRIEFING_ID)
+# What became of an input (its ``status``).
+LOADED = "loaded"
+DUPLICATE = "duplicate"  # collapsed into the earlier briefing with the same words
+NEAR_DUPLICATE = "near-duplicate"  # kept, ``duplicate_of`` names the briefing it resembles
+SKIPPED = "skipped"
+REPORT_STATUSES: tuple[str, ...] = (LOADED, DUPLICATE, NEAR_DUPLICATE, SKIPPED)
+
 # -- segments: one row per (briefing, section) of text -----------------------
 SECTION = "section"
 SECTION_TITLE = "title"  # the title is scanned as its own section

@@ -74,6 +74,36 @@ SETTINGS: tuple[Setting, ...] = (
         parse=positive_mb,
         accepts="a positive number of MB",
     ),
+    Setting(
+        "near_duplicate_threshold",
+        0.8,
+        "smallest Jaccard similarity of word shingles that makes two briefings "
+        "near-duplicates, in (0, 1]",
+    ),
+    Setting(
+        "duplicate_shingle_size",
+        5,
+        "words per shingle when comparing briefings for near-duplicates "
+        "(stored duplicate keys are made with it)",
+    ),
+    Setting(
+        "duplicate_random_state",
+        0,
+        "seed of the shingle hashing that finds near-duplicates "
+        "(stored duplicate keys are made with it)",
+    ),
+    Setting("max_upload_bytes", 200 * 1024 * 1024, "largest file an analyst may upload, in bytes"),
+    Setting(
+        "max_unzipped_bytes",
+        500 * 1024 * 1024,
+        "most bytes an uploaded zip archive may expand to",
+    ),
+    Setting(
+        "max_zip_ratio",
+        100.0,
+        "most an uploaded zip archive may expand, as a multiple of its size",
+    ),
+    Setting("max_zip_entries", 50_000, "most entries an uploaded zip archive may hold"),
     # -- countries ---------------------------------------------------------------------------------
     Setting(
         "running_text_min_population",

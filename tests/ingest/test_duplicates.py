@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analytics import settings
 from analytics.errors import InputError
 from analytics.ingest.duplicates import (
     BAND_COLUMNS,
@@ -76,6 +77,17 @@ def test_find_duplicates_threshold_is_respected():
     texts = pd.Series([BASE, replaced(2)])  # Jaccard 17 / 23 = 0.739
     assert pd.isna(find_duplicates(texts)[NEAR_OF].iloc[1])
     assert find_duplicates(texts, threshold=0.7)[NEAR_OF].iloc[1] == 0
+
+
+def test_find_duplicates_defaults_come_from_the_settings():
+    texts = pd.Series([BASE, replaced(2)])  # Jaccard 17 / 23 = 0.739
+    with settings.override(near_duplicate_threshold=0.7):
+        assert find_duplicates(texts)[NEAR_OF].iloc[1] == 0
+    with settings.override(duplicate_shingle_size=len(BASE.split()) + 1):
+        assert pd.isna(find_duplicates(texts, threshold=0.1)[NEAR_OF].iloc[1])
+    with settings.override(near_duplicate_threshold=1.5):
+        with pytest.raises(InputError, match=r"threshold must be in \(0, 1\], got 1\.5"):
+            find_duplicates(texts)
 
 
 def test_find_duplicates_points_at_earliest_match():

@@ -12,7 +12,7 @@ import pytest
 
 from analytics import schema as S
 from analytics.errors import EmptyCorpusError, InputError
-from analytics.ingest.load import (
+from analytics.ingest import (
     LoadResult,
     discover_files,
     load_corpus,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from analytics import schema as S
 from analytics.errors import EmptyCorpusError, InputError
-from analytics.ingest.load import LoadResult, load_corpus_with_report, load_files, parse_briefing
+from analytics.ingest import LoadResult, load_corpus_with_report, load_files, parse_briefing
 from analytics.text import split_sentences
 
 # Text with control characters, surrogate-free unicode, odd line ends and long runs.

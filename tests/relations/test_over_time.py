@@ -20,7 +20,7 @@ from analytics.relations import (
 @pytest.fixture(scope="module")
 def sample(project_root: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     from analytics.countries.mentions import extract_mentions
-    from analytics.ingest.load import load_corpus_with_report
+    from analytics.ingest import load_corpus_with_report
 
     briefings = load_corpus_with_report([project_root / "data" / "sample"]).briefings
     return score_interactions(briefings, extract_mentions(briefings)), briefings

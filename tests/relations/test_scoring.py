@@ -774,7 +774,7 @@ def test_score_sentence_bundled_lexicon_relation_phrases(
 @pytest.mark.eval
 def test_score_interactions_seed_briefing_signs(seed_file: Path) -> None:
     from analytics.countries import extract_mentions
-    from analytics.ingest.load import load_corpus
+    from analytics.ingest import load_corpus
 
     briefings = load_corpus(seed_file)
     interactions = score_interactions(briefings, extract_mentions(briefings))
@@ -784,7 +784,7 @@ def test_score_interactions_seed_briefing_signs(seed_file: Path) -> None:
 @pytest.fixture(scope="module")
 def reuters_interactions(reuters_jsonl: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     from analytics.countries import extract_mentions
-    from analytics.ingest.load import load_files
+    from analytics.ingest import load_files
 
     briefings = load_files([reuters_jsonl]).briefings
     return score_interactions(briefings, extract_mentions(briefings)), briefings
@@ -820,7 +820,7 @@ def test_score_interactions_sample_corpus_allies_positive(project_root: Path) ->
     if not (sample / "manifest.csv").exists():
         pytest.skip("the bundled sample corpus is not present")
     from analytics.countries import extract_mentions
-    from analytics.ingest.load import load_corpus
+    from analytics.ingest import load_corpus
 
     briefings = load_corpus(sample)
     summary = pair_summary(score_interactions(briefings, extract_mentions(briefings)))
@@ -842,7 +842,7 @@ REFERENCE_STEPS = (
 
 @pytest.fixture(scope="module")
 def sample_briefings(project_root: Path) -> pd.DataFrame:
-    from analytics.ingest.load import load_corpus_with_report
+    from analytics.ingest import load_corpus_with_report
 
     return load_corpus_with_report([project_root / "data" / "sample"]).briefings
 

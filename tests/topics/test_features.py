@@ -231,7 +231,7 @@ def test_tfidf_of_integer_counts_is_float() -> None:
 
 
 def test_sample_topics_unchanged_by_the_library_tfidf(monkeypatch: pytest.MonkeyPatch) -> None:
-    from analytics.ingest.load import load_corpus_with_report
+    from analytics.ingest import load_corpus_with_report
     from analytics.paths import sample_corpus_dir
     from analytics.topics import briefing_text_for_topics
     from analytics.topics import model as topics

@@ -20,7 +20,7 @@ from sklearn.metrics import adjusted_rand_score
 from analytics import schema as S
 from analytics import settings
 from analytics.errors import AnalyticsError, InputError, StoreError
-from analytics.ingest.load import load_files
+from analytics.ingest import load_files
 from analytics.topics import (
     LABEL_SEPARATOR,
     SUMMARY_COLUMNS,

@@ -4,8 +4,8 @@ Texts are compared as words: lower-cased and split on whitespace. Exact
 duplicates have the same word sequence (so case and spacing do not matter).
 Near-duplicates, such as one wire story run by two outlets with a changed
 sentence, share most of their word 5-gram *shingles*: a pair is a near-duplicate
-when the Jaccard similarity of the two shingle sets reaches a threshold (0.8 by
-default).
+when the Jaccard similarity of the two shingle sets reaches a threshold (the
+setting ``near_duplicate_threshold``, 0.8; shingle size and seed are settings too).
 
 Comparing every pair is quadratic, so candidates come from MinHash signatures cut
 into LSH bands, and only candidates are compared exactly. The signature is a
@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analytics import settings
 from analytics.errors import InputError
 
 EXACT_OF = "exact_of"
@@ -64,13 +65,35 @@ class _Words:
     counts: np.ndarray
 
 
+def near_threshold(threshold: float | None = None) -> float:
+    """The near-duplicate Jaccard threshold: ``threshold``, else the setting.
+
+    Raises:
+        InputError: when the threshold is not in (0, 1].
+    """
+    if threshold is None:
+        threshold = float(settings.value("near_duplicate_threshold"))
+    if not 0 < threshold <= 1:
+        raise InputError(f"threshold must be in (0, 1], got {threshold!r}")
+    return threshold
+
+
+def _shingling(shingle_size: int | None, random_state: int | None) -> tuple[int, int]:
+    """Shingle size and seed as given, else their settings."""
+    if shingle_size is None:
+        shingle_size = int(settings.value("duplicate_shingle_size"))
+    if random_state is None:
+        random_state = int(settings.value("duplicate_random_state"))
+    return shingle_size, random_state
+
+
 def find_duplicates(
     texts: pd.Series,
     *,
-    threshold: float = 0.8,
-    shingle_size: int = 5,
+    threshold: float | None = None,
+    shingle_size: int | None = None,
     n_bands: int = N_BANDS,
-    random_state: int = 0,
+    random_state: int | None = None,
     with_keys: bool = False,
 ) -> pd.DataFrame:
     """Exact and near-duplicates among ``texts``, each pointing at an earlier text.
@@ -82,11 +105,12 @@ def find_duplicates(
     Args:
         texts: the texts (missing values count as "").
         threshold: the smallest Jaccard similarity of shingle sets that makes a
-            near-duplicate, in (0, 1].
-        shingle_size: words per shingle.
+            near-duplicate, in (0, 1]; default the setting ``near_duplicate_threshold``.
+        shingle_size: words per shingle; default the setting ``duplicate_shingle_size``.
         n_bands: LSH bands, a divisor of 64; more bands find more pairs below
             the threshold (and cost more exact comparisons).
-        random_state: seed salting the shingle hashes.
+        random_state: seed salting the shingle hashes; default the setting
+            ``duplicate_random_state``.
         with_keys: also return each text's ``fingerprint`` and LSH band keys
             (``BAND_COLUMNS``; 0 for an exact duplicate or a text without shingles),
             so texts added later can be matched against these with ``match_added``
@@ -101,8 +125,8 @@ def find_duplicates(
     Raises:
         InputError: when a parameter is out of range or there are too many texts.
     """
-    if not 0 < threshold <= 1:
-        raise InputError(f"threshold must be in (0, 1], got {threshold!r}")
+    threshold = near_threshold(threshold)
+    shingle_size, random_state = _shingling(shingle_size, random_state)
     if shingle_size < 1:
         raise InputError(f"shingle_size must be at least 1, got {shingle_size!r}")
     if n_bands < 1 or _N_BINS % n_bands:
@@ -152,9 +176,9 @@ def match_added(
     stored_keys: pd.DataFrame,
     stored_texts: Callable[[np.ndarray], pd.Series],
     *,
-    threshold: float = 0.8,
-    shingle_size: int = 5,
-    random_state: int = 0,
+    threshold: float | None = None,
+    shingle_size: int | None = None,
+    random_state: int | None = None,
 ) -> pd.DataFrame:
     """Every stored text that each added text duplicates, exactly or nearly.
 
@@ -167,15 +191,21 @@ def match_added(
         added_keys: their ``fingerprint`` and band columns (same parameters).
         stored_keys: the stored texts' ``fingerprint`` and band columns, by position.
         stored_texts: given stored positions, returns those texts in that order.
-        threshold: the near-duplicate Jaccard threshold, in (0, 1].
-        shingle_size: words per shingle (as the keys were made with).
-        random_state: seed of the shingle hashes (as the keys were made with).
+        threshold: the near-duplicate Jaccard threshold, in (0, 1]; default the setting.
+        shingle_size: words per shingle (as the keys were made with); default the setting.
+        random_state: seed of the shingle hashes (as the keys were made with); default
+            the setting.
 
     Returns:
         One row per matching pair: ``new_position`` (position in ``added``),
         ``old_position`` (position in ``stored_keys``), ``exact`` (same words) and
         ``jaccard`` (1.0 for exact pairs), sorted by new then old position.
+
+    Raises:
+        InputError: when ``threshold`` is out of range.
     """
+    threshold = near_threshold(threshold)
+    shingle_size, random_state = _shingling(shingle_size, random_state)
     columns = [column for column in stored_keys.columns if column.startswith("band_")]
     new_prints = added_keys[FINGERPRINT].to_numpy(dtype=np.uint64)
     old_prints = stored_keys[FINGERPRINT].to_numpy(dtype=np.uint64)

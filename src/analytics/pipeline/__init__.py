@@ -6,7 +6,8 @@ atomic, checksummed generations that later runs add to.
 Modules: ``process`` (a briefing table to artefacts in memory), ``store`` (opening and
 reading a store), ``ingest`` (``ensure_store``: building and updating one), ``generation``
 (writing a generation), ``lock`` (the writer lock), ``integrity`` (checksums) and
-``layout`` (the names of a store's files and folder states).
+``layout`` (the names of a store's files and folder states); ``worker`` processes uploads in
+a separate process (``python -m analytics.pipeline.worker``, imported on its own).
 """
 
 from analytics.pipeline.ingest import IngestSummary, ensure_store

@@ -23,13 +23,8 @@ from analytics import schema as S
 from analytics import settings
 from analytics.artefacts import Artefacts
 from analytics.errors import InputError, StoreError
-from analytics.ingest.duplicates import strings_in
-from analytics.ingest.load import (
-    DUPLICATE,
-    LOADED,
+from analytics.ingest import (
     MANIFEST_NAMES,
-    NEAR_DUPLICATE,
-    SKIPPED,
     StoredCorpus,
     discover_files,
     input_folder,
@@ -37,6 +32,7 @@ from analytics.ingest.load import (
     load_files,
     mark_added,
     mark_duplicates,
+    strings_in,
 )
 from analytics.pipeline.generation import write_generation
 from analytics.pipeline.layout import (
@@ -123,7 +119,7 @@ def _named(keys: Sequence[str], limit: int = 3) -> str:
 def _briefings_from(previous: Store, inputs: Collection[str]) -> int:
     """How many stored briefings the load report attributes to ``inputs`` (resolved paths)."""
     report = previous.table("report", columns=["file", "status"])
-    kept = report[report["status"].isin([LOADED, NEAR_DUPLICATE])]
+    kept = report[report[S.STATUS].isin([S.LOADED, S.NEAR_DUPLICATE])]
     wanted = set(inputs)
     # The report names files relative to the stored inputs' folder (older stores: as given).
     base = input_folder([Path(path) for path in previous.meta.get("paths", [])])
@@ -568,9 +564,9 @@ def _summary(
         mode=mode,
         n_briefings=n_briefings,
         n_new_files=n_files,
-        n_loaded=int((status == LOADED).sum()),
-        n_duplicates=int(status.isin([DUPLICATE, NEAR_DUPLICATE]).sum()),
-        n_skipped=int((status == SKIPPED).sum()),
+        n_loaded=int((status == S.LOADED).sum()),
+        n_duplicates=int(status.isin([S.DUPLICATE, S.NEAR_DUPLICATE]).sum()),
+        n_skipped=int((status == S.SKIPPED).sum()),
         seconds=time.perf_counter() - started,
         stage_seconds=stages,
     )

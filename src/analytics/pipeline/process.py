@@ -138,7 +138,7 @@ def process(
     """Compute every artefact of a corpus in memory.
 
     Parameters:
-        briefings: the canonical briefing table (see ``analytics.ingest.load``).
+        briefings: the canonical briefing table (see ``analytics.ingest.load_files``).
         report: its load report.
         n_topics: ``"auto"`` or a fixed number of topics.
         previous_model: a fitted topic model whose ids the new topics keep.

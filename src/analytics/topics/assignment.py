@@ -12,7 +12,7 @@ import pandas as pd
 from analytics import schema as S
 from analytics import settings
 from analytics.errors import InputError
-from analytics.ingest.duplicates import strings_in
+from analytics.ingest import strings_in
 from analytics.topics.model import TopicModel, check_fitted
 
 LABEL = "label"

@@ -311,14 +311,15 @@ def process_upload(files: list) -> Artefacts | None:
     """Stage, load and process uploaded files for this session only; show the load report.
 
     The processing runs in a separate, lower-priority worker process
-    (``analytics.ingest.uploads.process_files``), so other sessions' pages stay responsive; its
+    (``analytics.pipeline.worker.process_files``), so other sessions' pages stay responsive; its
     progress moves this session's bar and its errors arrive as one message.
 
     Returns:
         The artefacts, also kept in ``st.session_state``; ``None`` when it failed
         (the reason is shown with ``st.error``).
     """
-    from analytics.ingest.uploads import process_files, stage_upload
+    from analytics.ingest import stage_upload
+    from analytics.pipeline.worker import process_files
 
     bar = st.progress(0.0, text="Reading your files…")
     try:

@@ -53,7 +53,7 @@ def corpus_figures(artefacts: Artefacts | FilteredCorpus) -> CorpusFigures:
         briefings = artefacts.briefings
         n_countries = int(artefacts.countries[S.ISO3].nunique())
     dates = pd.to_datetime(briefings[S.DATE], utc=True).dropna()
-    status = artefacts.report.get("status", pd.Series(dtype=str)).astype(str)
+    status = artefacts.report.get(S.STATUS, pd.Series(dtype=str)).astype(str)
     topics = artefacts.topics
     return CorpusFigures(
         n_briefings=len(briefings),
@@ -61,17 +61,18 @@ def corpus_figures(artefacts: Artefacts | FilteredCorpus) -> CorpusFigures:
         last_day=dates.max() if len(dates) else None,
         n_countries=n_countries,
         n_topics=int(topics[S.TOPIC_ID].nunique()) if not topics.empty else 0,
-        n_skipped=int((status == "skipped").sum()),
-        n_duplicates=int(status.isin(["duplicate", "near-duplicate"]).sum()),
+        n_skipped=int((status == S.SKIPPED).sum()),
+        n_duplicates=int(status.isin([S.DUPLICATE, S.NEAR_DUPLICATE]).sum()),
     )
 
 
 def skipped_inputs(report: pd.DataFrame) -> pd.DataFrame:
     """The report rows of inputs that were skipped or dropped as duplicates, with reasons."""
-    if report.empty or "status" not in report:
-        return pd.DataFrame(columns=["file", "row", "status", "reason"])
-    keep = report["status"].astype(str) != "loaded"
-    columns = [c for c in ("file", "row", "status", "reason") if c in report]
+    shown = (S.FILE, S.ROW, S.STATUS, S.REASON)
+    if report.empty or S.STATUS not in report:
+        return pd.DataFrame(columns=list(shown))
+    keep = report[S.STATUS].astype(str) != S.LOADED
+    columns = [c for c in shown if c in report]
     return report.loc[keep, columns].reset_index(drop=True)
 
 

@@ -1,0 +1,83 @@
+"""Finding input files: folders walked, hidden files and manifests left out, links checked."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from analytics.errors import InputError
+
+# The file names of a folder's manifest (case-insensitive): metadata, never a briefing.
+MANIFEST_NAMES: tuple[str, ...] = ("manifest.csv", "manifest.json")
+
+
+def discover_files(paths: Sequence[str | Path]) -> list[Path]:
+    """Every file under ``paths``, recursively, sorted; hidden files and manifests excluded.
+
+    Args:
+        paths: files and folders.
+
+    Returns:
+        Unique file paths, sorted. Files of any extension are listed so that the
+        load report can account for the ones it cannot read; so are symbolic links
+        to folders outside ``path``, which loading reports as not followed.
+
+    Raises:
+        InputError: when a path does not exist.
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    found: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for candidate in path.rglob("*"):
+                relative = candidate.relative_to(path).parts
+                if any(part.startswith(".") for part in relative):
+                    continue
+                if candidate.is_file() and candidate.name.lower() not in MANIFEST_NAMES:
+                    found.add(candidate)
+                elif candidate.is_symlink() and leaves_folder(candidate, path):
+                    found.add(candidate)  # a link out of the folder: reported, not followed
+        elif path.is_file():
+            if path.name.lower() not in MANIFEST_NAMES:
+                found.add(path)
+        else:
+            raise InputError(f"input path does not exist: got {str(raw)!r}")
+    return sorted(found, key=lambda p: p.as_posix())
+
+
+def leaves_folder(path: Path, folder: Path) -> bool:
+    """Whether ``path`` resolves (through symbolic links) to outside ``folder``."""
+    try:
+        return not path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a link loop or an unreadable link
+        return True
+
+
+LINK_OUT = "symbolic link leading outside the input folder; not followed"
+
+
+def input_folder(paths: Sequence[Path]) -> Path | None:
+    """The deepest folder holding every path (a folder counts as holding itself)."""
+    folders = [
+        str(path if path.is_dir() and not path.is_symlink() else path.parent) for path in paths
+    ]
+    if not folders:
+        return None
+    try:
+        return Path(os.path.commonpath(folders))
+    except ValueError:  # absolute and relative paths mixed
+        return None
+
+
+def shown_name(path: Path, base: Path | None) -> str:
+    """A file as users see it: relative to the input folder, never a server path."""
+    if base is not None:
+        for shown, folder in ((path, base), (path.resolve(), base.resolve())):
+            try:
+                return shown.relative_to(folder).as_posix()
+            except ValueError:
+                continue
+    return path.name

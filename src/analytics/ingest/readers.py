@@ -1,0 +1,403 @@
+"""One reader per file format: briefing text files, CSV/TSV, JSON Lines, JSON, Parquet.
+
+Each reader turns one file into a ``Batch``: records with the canonical columns (text
+files) or a table of them (tables), plus the rows it had to skip and why.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analytics import schema as S
+from analytics.ingest.columns import (
+    COLUMN_NAMES,
+    DATE_FRONT_MATTER,
+    DATE_RECORD,
+    INTERNAL_PREFIX,
+    ROLE_DATE,
+    ROLE_ID,
+    ROLE_SOURCE,
+    ROLE_TEXT,
+    ROLE_TITLE,
+    ROLE_URL,
+    WORK_DATE_KIND,
+    WORK_DATE_RAW,
+    WORK_ID,
+    WORK_ROW,
+    resolve_columns,
+    role_of,
+)
+from analytics.ingest.decoding import read_text
+from analytics.ingest.report import SkippedFile
+from analytics.ingest.textformat import parse_briefing, split_table_sections
+
+# Records nested deeper than this are refused: decoding and flattening them recurse
+# once per level, and no briefing feed needs more than a few.
+MAX_JSON_DEPTH = 100
+TOO_DEEP = f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
+
+
+@dataclass
+class Batch:
+    """What one file yielded: records (one per briefing) and skipped rows."""
+
+    records: list[dict[str, object]] = field(default_factory=list)
+    table: pd.DataFrame | None = None
+    skipped: list[tuple[int | None, str]] = field(default_factory=list)
+    encoding: str = "utf-8"
+
+
+def load_briefing_file(path: Path, columns: Mapping[str, str] | None) -> Batch:
+    """One briefing text file as one record (front matter and headings parsed)."""
+    decoded = read_text(path)
+    parsed = parse_briefing(decoded.text)
+    own = {ROLE_DATE, ROLE_ID, "body", S.TITLE, S.SOURCE, S.URL, *S.SECTIONS}
+    reserved = set(S.BRIEFING_COLUMNS)
+    record: dict[str, object] = {
+        f"{key}_input" if key in reserved or key.startswith(INTERNAL_PREFIX) else key: value
+        for key, value in parsed.items()
+        if key not in own
+    }
+    record.update({key: parsed[key] for key in (S.TITLE, *S.SECTIONS)})
+    record[S.SOURCE] = parsed.get(ROLE_SOURCE, "")
+    record[S.URL] = parsed.get(ROLE_URL, "")
+    record[S.TEXT] = parsed["body"]
+    record[WORK_ID] = parsed.get(ROLE_ID) or None
+    record[WORK_DATE_RAW] = parsed.get(ROLE_DATE)
+    record[WORK_DATE_KIND] = DATE_FRONT_MATTER
+    record[S.ORIGIN] = ""  # the file's shown name is put in front when loading ends
+    record[WORK_ROW] = None
+    return Batch(records=[record], encoding=decoded.encoding)
+
+
+def _load_csv(path: Path, columns: Mapping[str, str] | None) -> Batch:
+    return _load_delimited(path, columns, delimiter=None)
+
+
+def _load_tsv(path: Path, columns: Mapping[str, str] | None) -> Batch:
+    return _load_delimited(path, columns, delimiter="\t")
+
+
+def _load_delimited(path: Path, columns: Mapping[str, str] | None, delimiter: str | None) -> Batch:
+    decoded = read_text(path)
+    text = decoded.text
+    if delimiter is None:
+        header_line = text.lstrip("\ufeff").split("\n", 1)[0]
+        counts = {sep: header_line.count(sep) for sep in (",", ";", "\t", "|")}
+        delimiter = max(counts, key=lambda sep: (counts[sep], sep == ","))
+    previous_limit = csv.field_size_limit()
+    csv.field_size_limit(sys.maxsize)  # briefings can be longer than the 128 kB default
+    try:
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise SkippedFile(f"malformed delimited text: {error}") from None
+    finally:
+        csv.field_size_limit(previous_limit)
+    if not rows:
+        raise SkippedFile("empty file")
+    header = _unique_names(rows[0])
+    batch = Batch(encoding=decoded.encoding)
+    has_nul = "\x00" in text
+    good: list[list[str]] = []
+    numbers: list[int] = []
+    for number, row in enumerate(rows[1:], start=1):
+        if not row:
+            continue  # a blank line is not a row
+        if len(row) != len(header):
+            batch.skipped.append((number, f"has {len(row)} fields, header has {len(header)}"))
+            continue
+        if has_nul and any("\x00" in cell for cell in row):
+            batch.skipped.append((number, "a cell holds a NUL byte (damaged data)"))
+            continue
+        good.append(row)
+        numbers.append(number)
+    frame = pd.DataFrame(good, columns=header, dtype="str")
+    return _table_batch(path, frame, numbers, "row", columns, batch)
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    unique = []
+    for position, raw in enumerate(names):
+        name = raw.strip() or f"column_{position + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        seen.setdefault(name, 0)
+        unique.append(name)
+    return unique
+
+
+def _load_jsonl(path: Path, columns: Mapping[str, str] | None) -> Batch:
+    decoded = read_text(path)
+    return _jsonl_batch(path, decoded.text, columns, Batch(encoding=decoded.encoding))
+
+
+def _jsonl_batch(path: Path, text: str, columns: Mapping[str, str] | None, batch: Batch) -> Batch:
+    lines = text.lstrip("\ufeff").split("\n")
+    del text  # a large feed is held once as lines, not twice
+    numbers = [number for number, line in enumerate(lines, start=1) if line.strip()]
+    records = _decode_all_lines([lines[number - 1] for number in numbers])
+    if records is not None:
+        if not records:
+            raise SkippedFile("empty file")
+        del lines
+        frame = pd.DataFrame.from_records(records)
+        del records
+        return _table_batch(path, frame, numbers, "line", columns, batch)
+    records = []
+    numbers = []
+    decoder = json.JSONDecoder()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            value = decoder.decode(line)
+        except ValueError as error:
+            batch.skipped.append((number, f"invalid JSON ({_json_problem(error)})"))
+            continue
+        except RecursionError:
+            batch.skipped.append((number, TOO_DEEP))
+            continue
+        if isinstance(value, dict) and _too_deep(value):
+            batch.skipped.append((number, TOO_DEEP))
+            continue
+        if not isinstance(value, dict):
+            batch.skipped.append((number, f"not a JSON object ({type(value).__name__})"))
+            continue
+        records.append(value)
+        numbers.append(number)
+    if not records and not batch.skipped:
+        raise SkippedFile("empty file")
+    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    return _table_batch(path, frame, numbers, "line", columns, batch)
+
+
+def _decode_all_lines(lines: list[str]) -> list[dict[str, object]] | None:
+    """Every line decoded in one call, or None when any line is not a JSON object.
+
+    Lines are joined with a comma and a raw newline, which no JSON string may
+    contain, so a value can never span two lines and the count must match.
+    """
+    try:
+        values = json.loads("[" + ",\n".join(lines) + "]")
+    except (ValueError, RecursionError):
+        return None
+    if len(values) != len(lines) or not all(isinstance(value, dict) for value in values):
+        return None
+    if any(_too_deep(value) for value in values):
+        return None  # read line by line, so each deep record gets its own reason
+    return values
+
+
+def _too_deep(value: object, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether a decoded JSON value nests containers deeper than ``limit`` levels."""
+    if isinstance(value, dict) and not any(isinstance(v, dict | list) for v in value.values()):
+        return False  # the usual flat record, decided without walking
+    pending: list[tuple[object, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        assert isinstance(children, Iterable)
+        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def _json_items_one_by_one(text: str, batch: Batch) -> list[object]:
+    """The items of a top-level JSON array decoded one at a time.
+
+    Used when the whole document is nested too deeply to decode at once: an item
+    that is too deep is skipped (``None`` in its place, its reason in ``batch``) and
+    the others are kept.
+    """
+    decoder = json.JSONDecoder()
+    position = _skip_json_space(text, 0)
+    if not text.startswith("[", position):
+        raise SkippedFile(TOO_DEEP)
+    items: list[object] = []
+    position = _skip_json_space(text, position + 1)
+    if text.startswith("]", position):
+        return items
+    while True:
+        try:
+            value, position = decoder.raw_decode(text, position)
+        except RecursionError:
+            value, position = None, _end_of_json_value(text, position)
+            batch.skipped.append((len(items) + 1, TOO_DEEP))
+        except json.JSONDecodeError as error:
+            raise SkippedFile(f"invalid JSON ({error.msg} at line {error.lineno})") from None
+        items.append(None if value is not None and _too_deep(value) else value)
+        if value is not None and items[-1] is None:
+            batch.skipped.append((len(items), TOO_DEEP))
+        position = _skip_json_space(text, position)
+        if text.startswith(",", position):
+            position = _skip_json_space(text, position + 1)
+        elif text.startswith("]", position):
+            return items
+        else:
+            raise SkippedFile("invalid JSON (expected ',' or ']' between records)")
+
+
+def _skip_json_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _end_of_json_value(text: str, position: int) -> int:
+    """Where the array or object starting at ``position`` ends, strings skipped whole."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text, position):
+        mark = token.group()
+        if mark in "[{":
+            depth += 1
+        elif mark in "]}":
+            depth -= 1
+            if depth == 0:
+                return token.end()
+    raise SkippedFile("invalid JSON (a record is not closed)")
+
+
+def _json_problem(error: ValueError) -> str:
+    if isinstance(error, json.JSONDecodeError):
+        return f"{error.msg} at column {error.colno}"
+    return str(error)
+
+
+def _load_json(path: Path, columns: Mapping[str, str] | None) -> Batch:
+    decoded = read_text(path)
+    text = decoded.text.lstrip("\ufeff")
+    batch = Batch(encoding=decoded.encoding)
+    try:
+        value: object = json.loads(text)
+    except json.JSONDecodeError as error:
+        if error.msg == "Extra data":
+            return _jsonl_batch(path, text, columns, batch)  # JSON Lines saved as .json
+        raise SkippedFile(f"invalid JSON ({error.msg} at line {error.lineno})") from None
+    except RecursionError:
+        value = _json_items_one_by_one(text, batch)
+    if isinstance(value, dict):
+        lists = [item for item in value.values() if isinstance(item, list)]
+        if len(lists) == 1:
+            value = lists[0]
+        elif not lists and any(role_of(str(key)) == ROLE_TEXT for key in value):
+            value = [value]  # one record on its own
+        else:
+            raise SkippedFile(
+                f"a JSON object must hold exactly one list of records, found {len(lists)} lists"
+            )
+    if not isinstance(value, list):
+        raise SkippedFile(f"JSON must be a list of records, got a {type(value).__name__}")
+    records: list[dict[str, object]] = []
+    numbers: list[int] = []
+    already = {number for number, _reason in batch.skipped}
+    for number, item in enumerate(value, start=1):
+        if number in already:
+            continue
+        if isinstance(item, dict) and _too_deep(item):
+            batch.skipped.append((number, TOO_DEEP))
+        elif isinstance(item, dict):
+            records.append(item)
+            numbers.append(number)
+        else:
+            batch.skipped.append((number, f"not a JSON object ({type(item).__name__})"))
+    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    return _table_batch(path, frame, numbers, "row", columns, batch)
+
+
+def _load_parquet(path: Path, columns: Mapping[str, str] | None) -> Batch:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as error:  # pyarrow raises many types for a damaged file
+        problem = str(error).replace(str(path), path.name)  # no server path in the reason
+        raise SkippedFile(f"unreadable Parquet ({type(error).__name__}: {problem})") from None
+    frame = frame.reset_index(drop=True)
+    return _table_batch(path, frame, list(range(1, len(frame) + 1)), "row", columns, Batch())
+
+
+READERS: dict[str, Callable[[Path, Mapping[str, str] | None], Batch]] = {
+    ".txt": load_briefing_file,
+    ".text": load_briefing_file,
+    ".md": load_briefing_file,
+    ".markdown": load_briefing_file,
+    ".csv": _load_csv,
+    ".tsv": _load_tsv,
+    ".tab": _load_tsv,
+    ".jsonl": _load_jsonl,
+    ".ndjson": _load_jsonl,
+    ".json": _load_json,
+    ".parquet": _load_parquet,
+    ".pq": _load_parquet,
+}
+SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(READERS)
+
+
+def _table_batch(
+    path: Path,
+    frame: pd.DataFrame,
+    numbers: list[int],
+    unit: str,
+    explicit: Mapping[str, str] | None,
+    batch: Batch,
+) -> Batch:
+    """Turn a table into records with canonical columns; extra columns carried along."""
+    if not len(frame):
+        if not batch.skipped:
+            raise SkippedFile("no rows")
+        return batch  # every row was skipped, each with its reason
+    chosen = resolve_columns(list(frame.columns), explicit, repr(path.name))
+    if ROLE_TEXT not in chosen:
+        # Column names are the file's own content: counted, never quoted.
+        raise SkippedFile(
+            f"no text column (looked for {', '.join(COLUMN_NAMES[ROLE_TEXT])}; "
+            f"found {len(frame.columns)} other columns)"
+        )
+    frame = frame.reset_index(drop=True)
+    table = pd.DataFrame(index=frame.index)
+    table[S.TEXT] = _as_text(frame[chosen[ROLE_TEXT]])
+    for role, column in ((ROLE_TITLE, S.TITLE), (ROLE_SOURCE, S.SOURCE), (ROLE_URL, S.URL)):
+        values = frame[chosen[role]] if role in chosen else pd.Series("", index=frame.index)
+        table[column] = _as_text(values).fillna("").str.strip()
+    table[WORK_ID] = _as_ids(frame[chosen[ROLE_ID]]) if ROLE_ID in chosen else pd.NA
+    table[WORK_DATE_RAW] = frame[chosen[ROLE_DATE]] if ROLE_DATE in chosen else None
+    table[WORK_DATE_KIND] = DATE_RECORD
+    table[WORK_ROW] = numbers
+    table[S.ORIGIN] = [f":{unit} {number}" for number in numbers]
+    table = split_table_sections(table)
+    reserved = set(S.BRIEFING_COLUMNS) | set(table.columns)
+    used = set(chosen.values())
+    for column in frame.columns:
+        if column in used:
+            continue
+        name = str(column)
+        table[f"{name}_input" if name in reserved else name] = frame[column].to_numpy()
+    batch.table = table
+    return batch
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_float_dtype(values.dtype):
+        values = values.astype("Float64")  # 1.0 -> "1", not "1.0"
+        integral = values.dropna() == values.dropna().round()
+        if bool(integral.all()):
+            values = values.astype("Int64")
+    return values.astype("str")
+
+
+def _as_ids(values: pd.Series) -> pd.Series:
+    ids = _as_text(values).str.strip()
+    return ids.where(ids.str.len() > 0)
