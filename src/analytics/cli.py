@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import errno
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -20,90 +20,11 @@ import pandas as pd
 from analytics import schema as S
 from analytics import settings
 from analytics.errors import AnalyticsError, InputError
-from analytics.pipeline import Store, current_generation, ensure_store, open_store
+from analytics.pipeline import current_generation, ensure_store, open_store
+from analytics.pipeline.exports import EXPORTS, ExportOptions, export_table, parse_kinds
 
 # Exit code of a command stopped with Ctrl-C (128 + SIGINT), as shells report it.
 EXIT_INTERRUPTED = 130
-
-
-def _export_briefings(store: Store, args: argparse.Namespace) -> pd.DataFrame:
-    return store.table("briefings")
-
-
-def _export_report(store: Store, args: argparse.Namespace) -> pd.DataFrame:
-    return store.table("report")
-
-
-def _export_mentions(store: Store, args: argparse.Namespace) -> pd.DataFrame:
-    from analytics.countries import briefing_countries
-
-    if not args.kinds:
-        return store.table("countries")
-    kinds = _parse_kinds(args.kinds)
-    return briefing_countries(store.table("briefings"), store.table("mentions"), kinds=kinds)
-
-
-def _parse_kinds(value: str) -> list[str]:
-    kinds = [k.strip() for k in value.split(",") if k.strip()]
-    unknown = [k for k in kinds if k not in S.MENTION_KINDS]
-    if unknown or not kinds:
-        raise InputError(
-            f"--kinds takes a comma-separated list of {', '.join(S.MENTION_KINDS)}; got {value!r}"
-        )
-    return kinds
-
-
-def _topics_with_override(
-    store: Store, args: argparse.Namespace
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The stored topics, or a refit with ``--topics K`` aligned to the stored ids."""
-    if args.topics is None:
-        return store.table("topics"), store.table("topic_summary")
-    from analytics.pipeline import fit_topics
-
-    if args.topics < 1:
-        raise InputError(f"--topics must be a positive number of topics; got {args.topics!r}")
-    _, topics, summary = fit_topics(
-        store.table("briefings"), n_topics=args.topics, previous=store.topic_model()
-    )
-    return topics, summary
-
-
-def _export_topics(store: Store, args: argparse.Namespace) -> pd.DataFrame:
-    return _topics_with_override(store, args)[0]
-
-
-def _export_topic_summary(store: Store, args: argparse.Namespace) -> pd.DataFrame:
-    return _topics_with_override(store, args)[1]
-
-
-def _export_interactions(store: Store, args: argparse.Namespace) -> pd.DataFrame:
-    return store.table("interactions")
-
-
-def _export_relations(store: Store, args: argparse.Namespace) -> pd.DataFrame:
-    from analytics.relations import relations_over_time
-
-    relations = relations_over_time(
-        store.table("interactions"),
-        store.table("briefings"),
-        args.freq,
-        include_forward=args.include_forward,
-    )
-    # The issue's column order first; the baseline behind the spike flag explains it.
-    ordered = [*S.RELATION_COLUMNS, S.BASELINE]
-    return relations[ordered + [c for c in relations.columns if c not in ordered]]
-
-
-EXPORTS: dict[str, tuple[Callable[[Store, argparse.Namespace], pd.DataFrame], str]] = {
-    "briefings": (_export_briefings, "the briefing table, one row per briefing"),
-    "report": (_export_report, "the load report: every input file and row with its status"),
-    "mentions": (_export_mentions, "one row per briefing and country with count and evidence"),
-    "topics": (_export_topics, "one row per briefing with its topic and weight"),
-    "topic-summary": (_export_topic_summary, "one row per topic: label, top terms, size"),
-    "interactions": (_export_interactions, "one row per country pair per sentence, with cues"),
-    "relations": (_export_relations, "tension and alliance per country pair per period"),
-}
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -160,20 +81,26 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from analytics.views import provenance_lines, to_csv
 
     store = open_store(args.store)
-    build, description = EXPORTS[args.what]
-    table = build(store, args)
+    options = ExportOptions(
+        freq=args.freq,
+        include_forward=args.include_forward,
+        kinds=parse_kinds(args.kinds) if args.kinds else None,
+        topics=args.topics,
+    )
+    table = export_table(store, args.what, options)
+    description = EXPORTS[args.what][1]
     provenance = None
     if args.provenance:
-        options = {"store": str(Path(args.store).resolve())}
+        asked = {"store": str(Path(args.store).resolve())}
         if args.what == "relations":
-            options["period"] = args.freq
-            options["forward-looking included"] = str(args.include_forward).lower()
+            asked["period"] = args.freq
+            asked["forward-looking included"] = str(args.include_forward).lower()
         if args.kinds:
-            options["kinds"] = args.kinds
+            asked["kinds"] = args.kinds
         if args.topics is not None:
-            options["topics"] = str(args.topics)
+            asked["topics"] = str(args.topics)
         provenance = provenance_lines(
-            filters=options,
+            filters=asked,
             fingerprint=store.fingerprint,
             versions=store.meta.get("versions", {}),
             title=f"{args.what}: {description}",
