@@ -17,12 +17,11 @@ from ui_data import build_artefacts
 
 from analytics import schema as S
 from analytics.errors import InputError
+from analytics.views.filtered import FilteredCorpus, apply_filters
 from analytics.views.filters import (
-    FilteredCorpus,
     FilterOptions,
     Filters,
     LazyLookups,
-    apply_filters,
     carry_selection,
     filter_options,
     index_corpus,

@@ -19,7 +19,7 @@ from analytics import views
 from analytics.artefacts import Artefacts
 from analytics.errors import InputError
 from analytics.relations import pair_summary, relations_over_time
-from analytics.views.filters import FilteredCorpus, Filters, table_codes
+from analytics.views import FilteredCorpus, Filters, table_codes
 
 
 @pytest.fixture(scope="module")

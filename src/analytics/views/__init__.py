@@ -51,19 +51,21 @@ from analytics.views.countries import (
     leading_codes,
 )
 from analytics.views.export import export_name, provenance_lines, to_csv
+from analytics.views.filtered import (
+    FilteredCorpus,
+    TableCodes,
+    apply_filters,
+    table_codes,
+)
 from analytics.views.filters import (
     PERIODS,
     CorpusIndex,
-    FilteredCorpus,
     FilterOptions,
     Filters,
-    TableCodes,
-    apply_filters,
     carry_selection,
     filter_options,
     index_corpus,
     split_known,
-    table_codes,
 )
 from analytics.views.overview import (
     period_before,

@@ -16,7 +16,7 @@ from analytics.errors import InputError
 from analytics.relations import PairCodes
 from analytics.relations import pair_codes as relations_pair_codes
 from analytics.timeseries import period_range, period_start
-from analytics.views.filters import FilteredCorpus, TableCodes
+from analytics.views.filtered import FilteredCorpus, TableCodes
 
 N_BRIEFINGS = S.N_BRIEFINGS
 

@@ -15,7 +15,7 @@ from analytics.views.common import (
     coded_countries,
     distinct_counts,
 )
-from analytics.views.filters import TableCodes, table_codes
+from analytics.views.filtered import TableCodes, table_codes
 
 
 def country_totals(

@@ -19,7 +19,7 @@ from analytics.views.common import (
     pair_codes,
     split_marked,
 )
-from analytics.views.filters import TableCodes
+from analytics.views.filtered import TableCodes
 
 
 def pair_label(a: str, b: str, names: dict[str, str]) -> str:

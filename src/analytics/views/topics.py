@@ -14,7 +14,7 @@ from analytics.views.common import (
     distinct_counts,
 )
 from analytics.views.countries import country_totals
-from analytics.views.filters import TableCodes, table_codes
+from analytics.views.filtered import TableCodes, table_codes
 
 
 def topic_table(topic_summary: pd.DataFrame) -> pd.DataFrame:

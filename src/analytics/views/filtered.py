@@ -1,0 +1,316 @@
+"""The selection applied: the rows of each table that the filters keep, and their integer codes.
+
+``FilteredCorpus`` cuts each table only when a view reads it; ``TableCodes`` are the integer
+codes (briefing, country, partner) the views count on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analytics import schema as S
+from analytics.artefacts import Artefacts
+from analytics.views.filters import (
+    HEADER_COLUMNS,
+    VIEW_TABLES,
+    CorpusIndex,
+    Filters,
+    briefing_mask,
+    index_corpus,
+    selects_briefings,
+)
+
+
+@dataclass(frozen=True)
+class TableCodes:
+    """Integer stand-ins for the briefing ids (and countries) of a table, row by row.
+
+    Views count distinct briefings per group on these instead of hashing id
+    strings, which is most of their work on a large corpus.
+
+    Attributes:
+        briefing: each row's briefing as an integer (equal ids, equal integers).
+        country: each row's country (``country_a`` for interactions) as a position
+            in ``iso3s`` (-1 when unknown); ``None`` for a table without countries.
+        partner: each interaction's ``country_b`` the same way; ``None`` elsewhere.
+        iso3s: the sorted country codes ``country`` and ``partner`` point into.
+    """
+
+    briefing: np.ndarray
+    country: np.ndarray | None = None
+    partner: np.ndarray | None = None
+    iso3s: pd.Index | None = None
+
+
+def table_codes(*tables: pd.DataFrame) -> tuple[TableCodes, ...]:
+    """Integer codes for tables that do not come from a ``FilteredCorpus``, one per table.
+
+    The views count on integer codes only; a caller without ``FilteredCorpus.codes``
+    gets the same kind of codes here. The briefing ids of all ``tables`` are numbered
+    together (equal ids, equal integers across the tables; a missing id is -1), and
+    each table's countries (``iso3``, or ``country_a`` and ``country_b``) point into
+    the sorted codes found in any of them, as the corpus index does.
+
+    Returns:
+        One ``TableCodes`` per table, in the order given.
+    """
+    ids = pd.concat([table[S.BRIEFING_ID] for table in tables], ignore_index=True)
+    briefing = pd.factorize(ids)[0].astype(np.int64)
+    ends = np.cumsum([len(table) for table in tables])
+
+    def country_column(table: pd.DataFrame) -> str | None:
+        return S.ISO3 if S.ISO3 in table else S.COUNTRY_A if S.COUNTRY_A in table else None
+
+    found: set[Any] = set()
+    for table in tables:
+        for column in (country_column(table), S.COUNTRY_B if S.COUNTRY_B in table else None):
+            if column is not None:
+                found |= set(table[column].dropna().unique())
+    iso3s = pd.Index(sorted(found))
+
+    def codes_of(table: pd.DataFrame, column: str | None) -> np.ndarray | None:
+        return None if column is None else iso3s.get_indexer(table[column]).astype(np.int64)
+
+    return tuple(
+        TableCodes(
+            briefing=briefing[end - len(table) : end],
+            country=codes_of(table, country_column(table)),
+            partner=codes_of(table, S.COUNTRY_B if S.COUNTRY_B in table else None),
+            iso3s=iso3s,
+        )
+        for table, end in zip(tables, ends, strict=True)
+    )
+
+
+class FilteredCorpus:
+    """The corpus restricted to a selection, each table cut on first use.
+
+    It reads like an ``Artefacts`` (same table attributes, fingerprint, versions)
+    but a page that never looks at, say, the 1.6 million mention rows of a large
+    corpus never pays for filtering them. ``artefacts()`` gives every table at once;
+    ``codes(name)`` gives integer codes aligned with a table's rows.
+
+    Parameters:
+        artefacts: the unfiltered corpus (never modified).
+        filters: the selection.
+        index: ``index_corpus(artefacts)``, computed once and reused across calls.
+    """
+
+    def __init__(
+        self, artefacts: Artefacts, filters: Filters, index: CorpusIndex | None = None
+    ) -> None:
+        self.corpus = artefacts
+        self.filters = filters
+        self.index = index or index_corpus(artefacts)
+        self.fingerprint = artefacts.fingerprint
+        self.versions = artefacts.versions
+        self.report = artefacts.report
+        # No condition at all: every table is the corpus' own, as ``apply_filters`` promises.
+        self.untouched = not selects_briefings(filters) and filters.section is None
+        self._rows: dict[str, np.ndarray] = {}
+        self._codes: dict[str, TableCodes] = {}
+
+    @functools.cached_property
+    def everything(self) -> bool:
+        """Does the selection keep the whole corpus (e.g. dates spanning all of it)?"""
+        return self.filters.section is None and bool(self.keep.all())
+
+    @functools.cached_property
+    def keep(self) -> np.ndarray:
+        """A boolean per corpus briefing (corpus order): is it selected?"""
+        if not selects_briefings(self.filters):
+            return np.ones(len(self.corpus.briefings), dtype=bool)
+        return briefing_mask(self.corpus, self.filters, self.index)
+
+    def rows(self, name: str) -> np.ndarray:
+        """A boolean per row of the corpus table ``name``: is the row selected?
+
+        Rows follow their briefing; with a section, mentions and interactions must
+        be in that section and a briefing keeps a country only if it is named there.
+        """
+        if name not in self._rows:
+            self._rows[name] = self._select_rows(name)
+        return self._rows[name]
+
+    def _select_rows(self, name: str) -> np.ndarray:
+        if name == "briefings":
+            return self.keep
+        positions = self.index.positions[name]
+        rows = (positions >= 0) & self.keep[np.maximum(positions, 0)]
+        section = self.filters.section
+        if section is None:
+            return rows
+        if name in ("mentions", "interactions"):
+            return rows & (getattr(self.corpus, name)[S.SECTION] == section).to_numpy(dtype=bool)
+        if name == "countries":
+            index = self.index
+            width = np.int64(len(index.iso3s) + 1)
+            said = self.rows("mentions")
+            named = index.positions["mentions"][said] * width + index.codes["mentions"][said]
+            keys = index.positions["countries"] * width + index.codes["countries"]
+            return rows & np.isin(keys, named)
+        return rows
+
+    def _take(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        table = getattr(self.corpus, name)
+        if columns is not None:
+            table = table[columns]
+        rows = self.rows(name)
+        if self.untouched or rows.all():
+            return table
+        return table[rows].reset_index(drop=True)
+
+    def name_of(self, value: object) -> str | None:
+        """Which table (or table codes) of this view ``value`` is, e.g. ``"countries"``.
+
+        A cache keys results on these names: for one corpus fingerprint and an unfiltered
+        view, the table of a name always holds the same rows.
+
+        Returns:
+            The table's name (``"codes:<table>"`` for ``codes(<table>)``; ``"corpus:<table>"``
+            for an unfiltered corpus table); ``None`` when ``value`` is none of them.
+        """
+        for name in VIEW_TABLES:
+            if name in self.__dict__ and self.__dict__[name] is value:
+                return name
+        for name, codes in self._codes.items():
+            if codes is value:
+                return f"codes:{name}"
+        for name in VIEW_TABLES:
+            if getattr(self.corpus, name, None) is value:
+                return f"corpus:{name}"
+        return None
+
+    def codes(self, name: str) -> TableCodes:
+        """Integer codes aligned with the rows of the filtered table ``name``."""
+        if name not in self._codes:
+            rows = self.rows(name)
+            country = self.index.codes.get(name)
+            partner = self.index.codes.get("partners") if name == "interactions" else None
+            self._codes[name] = TableCodes(
+                briefing=self.index.positions[name][rows],
+                country=None if country is None else country[rows],
+                partner=None if partner is None else partner[rows],
+                iso3s=self.index.iso3s,
+            )
+        return self._codes[name]
+
+    @functools.cached_property
+    def briefings(self) -> pd.DataFrame:
+        """The selected briefings."""
+        return self._take("briefings")
+
+    @functools.cached_property
+    def headers(self) -> pd.DataFrame:
+        """The selected briefings' id, date, title and source, without the long texts.
+
+        Enough for every count over time and every listing, and several times
+        cheaper to cut from a large corpus than ``briefings``.
+        """
+        columns = [c for c in HEADER_COLUMNS if c in self.corpus.briefings.columns]
+        if "briefings" in self.__dict__:
+            return self.briefings[columns]
+        return self._take("briefings", columns)
+
+    @functools.cached_property
+    def mentions(self) -> pd.DataFrame:
+        """The mentions in the selected briefings (and section)."""
+        return self._take("mentions")
+
+    @functools.cached_property
+    def interactions(self) -> pd.DataFrame:
+        """The interactions in the selected briefings (and section)."""
+        return self._take("interactions")
+
+    @functools.cached_property
+    def countries(self) -> pd.DataFrame:
+        """The briefing-country rows of the selected briefings (and section)."""
+        return self._take("countries")
+
+    @functools.cached_property
+    def topics(self) -> pd.DataFrame:
+        """The topic rows of the selected briefings."""
+        return self._take("topics")
+
+    @functools.cached_property
+    def topic_summary(self) -> pd.DataFrame:
+        """Every topic, ``n_briefings`` recounted on the selection."""
+        summary = self.corpus.topic_summary
+        if self.untouched:
+            return summary
+        summary = summary.copy()
+        if not summary.empty:
+            rows = self.rows("topics")
+            topic_ids = self.corpus.topics[S.TOPIC_ID].to_numpy(dtype=np.int64)[rows]
+            briefings = self.index.positions["topics"][rows]
+            # Distinct (topic, briefing) pairs on integers, then briefings per topic.
+            pairs = pd.DataFrame({"topic": topic_ids, "briefing": briefings}).drop_duplicates()
+            sizes = pairs["topic"].value_counts()
+            summary[S.N_BRIEFINGS] = summary[S.TOPIC_ID].map(sizes).fillna(0).astype(int)
+        return summary
+
+    def artefacts(self) -> Artefacts:
+        """Every table at once, as an ``Artefacts`` (the corpus itself when nothing is filtered)."""
+        if self.untouched:
+            return self.corpus
+        return dataclasses.replace(
+            self.corpus,
+            briefings=self.briefings,
+            mentions=self.mentions,
+            countries=self.countries,
+            topics=self.topics,
+            topic_summary=self.topic_summary,
+            interactions=self.interactions,
+        )
+
+    def only_briefing(self, briefing_id: str) -> Artefacts:
+        """One briefing's selected rows (briefings, mentions, interactions), found by position.
+
+        Cheaper than ``artefacts()`` when a reader shows a single briefing.
+        """
+        chosen = (self.corpus.briefings[S.BRIEFING_ID] == briefing_id).to_numpy(dtype=bool)
+        chosen = chosen & self.keep
+        wanted = np.flatnonzero(chosen)
+
+        def rows(name: str) -> pd.DataFrame:
+            table = getattr(self.corpus, name)
+            found = np.flatnonzero(np.isin(self.index.positions[name], wanted))
+            picked = table.iloc[found]
+            if self.filters.section is not None:
+                picked = picked[(picked[S.SECTION] == self.filters.section).to_numpy(dtype=bool)]
+            return picked.reset_index(drop=True)
+
+        return dataclasses.replace(
+            self.corpus,
+            briefings=self.corpus.briefings[chosen].reset_index(drop=True),
+            mentions=rows("mentions"),
+            interactions=rows("interactions"),
+        )
+
+
+def apply_filters(
+    artefacts: Artefacts, filters: Filters, index: CorpusIndex | None = None
+) -> Artefacts:
+    """Restrict every table of ``artefacts`` to what ``filters`` select.
+
+    Parameters:
+        artefacts: the unfiltered corpus (left untouched).
+        filters: the selection.
+        index: ``index_corpus(artefacts)``, computed once and reused across calls.
+
+    Returns:
+        A new ``Artefacts`` with the same fingerprint and versions whose tables hold
+        only the selected briefings (and, with a section, only that section's
+        mentions, interactions and briefing-country rows). ``topic_summary`` keeps
+        every topic with ``n_briefings`` recounted on the selection. When nothing
+        is filtered the tables are the corpus' own (views never modify them).
+    """
+    if not selects_briefings(filters) and filters.section is None:
+        return artefacts
+    return FilteredCorpus(artefacts, filters, index).artefacts()
