@@ -4,6 +4,7 @@ only thin page scripts."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -277,3 +278,19 @@ def is_frame_indexing(node: ast.AST) -> bool:
 )
 def test_is_frame_indexing_detects_pandas_indexing(source: str, expected: bool):
     assert is_frame_indexing(ast.parse(source, mode="eval").body) is expected
+
+
+def test_readme_layout_names_every_package_and_module():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Layout", 1)[1].split("```")[1]
+    words = set(re.findall(r"[\w]+", layout))
+    missing = [
+        path.relative_to(CORE).as_posix()
+        for path in CORE.rglob("*.py")
+        if path.stem not in {"__init__", "__main__"}
+        and (
+            path.stem not in words
+            or any(part not in words for part in path.relative_to(CORE).parts[:-1])
+        )
+    ]
+    assert not missing, f"README's layout does not name: {missing}"
