@@ -1,0 +1,168 @@
+"""Roles of country mentions before pairing: actor, location, nationality."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics.errors import InputError
+from analytics.relations.roles import (
+    ACTOR,
+    LOCATION,
+    NATIONALITY,
+    Role,
+    compile_roles,
+    describe_roles,
+    load_roles,
+    sentence_roles,
+    validate_roles,
+)
+
+# Surface -> (iso3, kind) of the toy gazetteer the sentences below use.
+GAZETTEER = {
+    "United States": ("USA", "name"),
+    "U.S.": ("USA", "alias"),
+    "American": ("USA", "demonym"),
+    "Syria": ("SYR", "name"),
+    "Syrian": ("SYR", "demonym"),
+    "Iraq": ("IRQ", "name"),
+    "Russia": ("RUS", "name"),
+    "Russian": ("RUS", "demonym"),
+    "Moscow": ("RUS", "capital"),
+    "Ukraine": ("UKR", "name"),
+    "France": ("FRA", "name"),
+    "French": ("FRA", "demonym"),
+    "Iran": ("IRN", "name"),
+    "Israel": ("ISR", "name"),
+    "Israeli": ("ISR", "demonym"),
+    "Palestinians": ("PSE", "demonym"),
+    "British": ("GBR", "demonym"),
+    "Britain": ("GBR", "name"),
+    "German": ("DEU", "demonym"),
+    "Qatar": ("QAT", "name"),
+    "Serbs": ("SRB", "demonym"),
+    "Albanians": ("ALB", "demonym"),
+    "Spain": ("ESP", "name"),
+    "Netherlands": ("NLD", "name"),
+    "WASHINGTON": ("USA", "capital"),
+    "Liberian": ("LBR", "demonym"),
+    "Turkish": ("TUR", "demonym"),
+    "UK": ("GBR", "alias"),
+    "Obama": ("USA", "leader"),
+}
+_PATTERN = re.compile(
+    "|".join(rf"\b{re.escape(s)}(?![\w])" for s in sorted(GAZETTEER, key=len, reverse=True))
+)
+
+
+def mentions_of(text: str) -> list[tuple[int, int, str, str]]:
+    """Toy mentions: every gazetteer surface in ``text``."""
+    return [(m.start(), m.end(), *GAZETTEER[m.group(0)]) for m in _PATTERN.finditer(text)]
+
+
+def roles_by_country(text: str) -> dict[str, str]:
+    """The role of each country's first mention."""
+    found: dict[str, str] = {}
+    for role in sentence_roles(text, mentions_of(text)):
+        found.setdefault(role.iso3, role.role)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia said it would respond.", {"RUS": ACTOR}),
+        ("Moscow warned Kyiv.", {"RUS": ACTOR}),
+        ("U.S. forces struck a convoy.", {"USA": ACTOR}),
+        ("The Israeli army entered the town.", {"ISR": ACTOR}),
+        ("Syria's government rejected the plan.", {"SYR": ACTOR}),
+        ("Shells fell on Syria's capital.", {"SYR": LOCATION}),
+        ("Talks were held in Syria.", {"SYR": LOCATION}),
+        ("Fighting goes on in northern Iraq.", {"IRQ": LOCATION}),
+        ("A U.S. drone strike kills a commander in Syria.", {"USA": ACTOR, "SYR": LOCATION}),
+        ("Russia's war in Ukraine goes on.", {"RUS": ACTOR, "UKR": ACTOR}),
+        ("A British tourist dies in a crash.", {"GBR": NATIONALITY}),
+        ("A German firm rejects a bid from an American company.", {"DEU": NATIONALITY}),
+        ("British and French tourists were freed.", {"GBR": NATIONALITY, "FRA": NATIONALITY}),
+        ("A Qatar-based firm bought the port.", {"QAT": NATIONALITY}),
+        ("Clashes between Serbs and Albanians go on.", {"SRB": NATIONALITY}),
+        ("Israel and Palestinians agreed to a ceasefire.", {"ISR": ACTOR, "PSE": ACTOR}),
+        ("The president of Iran visited.", {"IRN": ACTOR}),
+        ("Journalists from Britain and France met.", {"GBR": NATIONALITY, "FRA": NATIONALITY}),
+        ("Arrests in Serbs, Spain and the Netherlands.", {"ESP": LOCATION, "NLD": LOCATION}),
+        ("WASHINGTON, March 4 - Iran protested.", {"USA": LOCATION, "IRN": ACTOR}),
+        ("Former Liberian President Charles Taylor was held.", {"LBR": NATIONALITY}),
+        ("The Turkish National Intelligence Organization arrests a man.", {"TUR": ACTOR}),
+        ("Obama spoke.", {"USA": ACTOR}),
+        ("Troops deploy along the border (Reuters UK).", {"GBR": NATIONALITY}),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_sentence_roles_follow_the_annotation_rules(text: str, expected: dict[str, str]) -> None:
+    found = roles_by_country(text)
+    assert {iso3: found[iso3] for iso3 in expected} == expected
+
+
+def test_sentence_roles_keep_the_acting_state_for_its_nationals() -> None:
+    text = "France demands Iran release a French citizen."
+    roles = sentence_roles(text, mentions_of(text))
+    assert [(role.iso3, role.role) for role in roles] == [
+        ("FRA", ACTOR),
+        ("IRN", ACTOR),
+        ("FRA", NATIONALITY),
+    ]
+
+
+def test_sentence_roles_drop_overlapping_mentions() -> None:
+    text = "Syria acts."
+    roles = sentence_roles(text, [(0, 5, "SYR", "name"), (0, 3, "SYR", "name")])
+    assert [(role.start, role.end) for role in roles] == [(0, 3)]  # sorted order, as before
+
+
+def test_describe_roles_puts_the_pair_first_with_its_words() -> None:
+    roles = [
+        Role("SYR", LOCATION, "in Syria", 20, 25),
+        Role("USA", ACTOR, "U.S. forces", 0, 4),
+        Role("USA", ACTOR, "U.S.", 30, 34),
+    ]
+    assert describe_roles(roles, ("USA",)) == "USA actor (U.S. forces); SYR location (in Syria)"
+
+
+def test_load_roles_reads_the_bundled_table() -> None:
+    table = load_roles()
+    assert set(table["kind"]) == {"state", "non_state", "place", "relation"}
+    compiled = compile_roles(table)
+    assert compiled.heads["central bank"] == ACTOR
+    assert compiled.heads["bank"] == NATIONALITY
+    assert compiled.suffixes["based"] == NATIONALITY
+    assert "war" in compiled.relations
+
+
+def test_a_custom_table_changes_the_role() -> None:
+    table = compile_roles(validate_roles(pd.DataFrame({"word": ["tourist"], "kind": ["state"]})))
+    text = "A British tourist spoke."
+    [role] = sentence_roles(text, mentions_of(text), table=table)
+    assert role.role == ACTOR
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (pd.DataFrame({"word": ["army"]}), "must have columns word, kind"),
+        (pd.DataFrame({"word": ["army"], "kind": ["organ"]}), "kind must be one of .*got 'organ'"),
+        (pd.DataFrame({"word": [" "], "kind": ["state"]}), "word must not be empty"),
+        (pd.DataFrame({"word": ["army", "Army"], "kind": ["state"] * 2}), "got 'army' twice"),
+    ],
+    ids=["missing-column", "unknown-kind", "empty-word", "repeated-word"],
+)
+def test_validate_roles_rejects_bad_tables(table: pd.DataFrame, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        validate_roles(table)
+
+
+def test_load_roles_rejects_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="must be an existing CSV file"):
+        load_roles(tmp_path / "none.csv")
