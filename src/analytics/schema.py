@@ -97,6 +97,7 @@ SCORE = "score"
 CLASS = "class"
 CUES = "cues"
 FORWARD_LOOKING = "forward_looking"
+ROLES = "roles"  # each country's role in the sentence and the words that decided it
 INTERACTION_COLUMNS: tuple[str, ...] = (
     BRIEFING_ID,
     DATE,
@@ -109,6 +110,7 @@ INTERACTION_COLUMNS: tuple[str, ...] = (
     CLASS,
     CUES,
     FORWARD_LOOKING,
+    ROLES,
 )
 
 PERIOD = "period"

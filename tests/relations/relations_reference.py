@@ -15,7 +15,6 @@ from analytics.relations.grammar import (
     _ANTI,
     _ATTACH_WORDS,
     _BETWEEN,
-    _LOCATIVE,
     _REACH_WORDS,
     _clause_ids,
     _clause_of,
@@ -25,6 +24,7 @@ from analytics.relations.grammar import (
     _pairs,
     _word_count,
 )
+from analytics.relations.roles import _LOCATIVE
 from analytics.relations.scoring import (
     _apply_modifiers,
     _combine,
@@ -46,7 +46,7 @@ def _overruled(effect: _Effect, before: list[tuple[CueMatch, _Effect]]) -> bool:
     )
 
 
-def _is_location(text: str, start: int, end: int, kind: str) -> bool:
+def is_location(text: str, start: int, end: int, kind: str) -> bool:
     surface = text[start:end]
     if not text[:start].strip() and surface.isupper() and _DATELINE_AFTER.match(text[end:]):
         return True

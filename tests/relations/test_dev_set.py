@@ -82,15 +82,16 @@ def dev_scores(shared_dir: Path) -> dict:
     return {split: evaluation.score(shared_dir, labels[split], briefings) for split in labels}
 
 
-# (half, measure, floor): measured 2026-12-04 less about 0.02.
+# (half, measure, floor): measured 2026-12-04 (roles before pairing, nationality only) less
+# about 0.02.
 FLOORS = [
     ("tune", "country_f1", 0.90),
-    ("tune", "pair_precision", 0.63),
+    ("tune", "pair_precision", 0.69),
     ("tune", "pair_recall", 0.49),
-    ("tune", "sign_accuracy", 0.89),
+    ("tune", "sign_accuracy", 0.90),
     ("test", "country_f1", 0.89),
-    ("test", "pair_precision", 0.58),
-    ("test", "pair_recall", 0.43),
+    ("test", "pair_precision", 0.61),
+    ("test", "pair_recall", 0.44),
     ("test", "sign_accuracy", 0.87),
 ]
 

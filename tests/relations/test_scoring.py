@@ -21,7 +21,7 @@ from analytics.relations import (
     score_sentence,
 )
 from analytics.relations import corpus as corpus_module
-from analytics.relations import grammar as grammar_module
+from analytics.relations import roles as roles_module
 from analytics.relations import scoring as scoring_module
 from analytics.text import segment_table, split_sentences
 
@@ -832,7 +832,7 @@ def test_score_interactions_sample_corpus_allies_positive(project_root: Path) ->
 # -- cost linear in a briefing's length ------------------------------------------------
 # Each step, patched in every module that calls it.
 REFERENCE_STEPS = (
-    (grammar_module, "_is_location"),
+    (roles_module, "is_location"),
     (scoring_module, "_modifier_before"),
     (scoring_module, "_score_found"),
     (corpus_module, "_score_found"),

@@ -23,6 +23,7 @@ from analytics.errors import InputError
 from analytics.parallel import fork_workers, map_forked
 from analytics.relations.grammar import ACTOR_KINDS, _actors, _cues_between
 from analytics.relations.lexicon import CueMatch, Lexicon, TextBatch
+from analytics.relations.roles import Role, describe_roles, sentence_roles
 from analytics.relations.scoring import PairScore, _as_lexicon, _score_found
 from analytics.text import (
     IS_SPACE,
@@ -196,6 +197,13 @@ def _score_corpus(
         joined[plan.sentence_start[task] : plan.sentence_end[task]] for task in used.tolist()
     ]
     country_a, country_b, score, cue_class, cues, forward = zip(*pair_rows, strict=True)
+    # Roles evidence (issue #14), worked out again only for the sentences that relate a
+    # pair: the pair's countries first, then the others.
+    roles_of_task = {task: plan.roles(task) for task in used.tolist()}
+    roles = [
+        describe_roles(roles_of_task[task], pair)
+        for task, *pair in zip(tasks.tolist(), country_a, country_b, strict=True)
+    ]
     rows = task_rows[tasks]
     # Only the two columns are de-duplicated, not the texts beside them.
     dates = briefings[[S.BRIEFING_ID, S.DATE]].drop_duplicates(S.BRIEFING_ID)
@@ -213,6 +221,7 @@ def _score_corpus(
             S.CUES: np.asarray(cues, dtype=object),
             S.FORWARD_LOOKING: np.asarray(forward, dtype=bool),
             S.DATE: dates.array[dates.index.get_indexer(ids[rows])],
+            S.ROLES: np.asarray(roles, dtype=object),
         }
     )
     return interactions[list(S.INTERACTION_COLUMNS)]
@@ -298,6 +307,15 @@ class _Plan:
 
     def __len__(self) -> int:
         return len(self.sentence_start)
+
+    def roles(self, task: int) -> list[Role]:
+        """The roles of one task's mentions (``analytics.relations.roles``)."""
+        lo, hi = self.first_mention[task], self.last_mention[task]
+        text = self.joined[self.sentence_start[task] : self.sentence_end[task]]
+        columns = (self.mention_start, self.mention_end, self.mention_iso3, self.mention_kind)
+        return sentence_roles(
+            text, list(zip(*(column[lo:hi].tolist() for column in columns), strict=True))
+        )
 
     def score(
         self, lo: int, hi: int, lexicon: Lexicon, coaction_weight: float

@@ -1,9 +1,10 @@
 """Sentence grammar for the relation scorer: who in a sentence can relate to whom.
 
-Which mentions are actors (not datelines or places), where clauses begin and end, which
-neighbouring mentions act together as one group, how far a cue may reach from a group,
-and which group a mutual noun belongs to ("the U.S.-Japan alliance"). Grammar, not
-vocabulary: the cue words themselves are in the lexicon.
+Which mentions are actors (by their roles: not datelines, places or nationalities),
+where clauses begin and end, which neighbouring mentions act together as one group, how
+far a cue may reach from a group, and which group a mutual noun belongs to ("the
+U.S.-Japan alliance"). Grammar, not vocabulary: the cue words themselves are in the
+lexicon and the role words in ``data/roles.csv``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from analytics.relations.lexicon import CueMatch
+from analytics.relations.roles import ACTOR, sentence_roles
 
 ACTOR_KINDS: tuple[str, ...] = ("name", "alias", "demonym", "capital", "leader")
 
@@ -35,13 +37,10 @@ _BETWEEN = re.compile(r"\b(?:between|among|amongst|involving|of)\b", re.IGNORECA
 _WORDS = re.compile(r"[\w'\u2019-]+")
 _ATTACH_WORDS = 3  # words allowed between a group and the mutual noun it owns
 _REACH_WORDS = 15  # a cue further than this from a group is in another constituent
-_LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|via|outside|inside)\s+$", re.IGNORECASE)
 # The patterns read after a position are matched there (``match(text, pos)``), never on
 # a slice: a slice per cue or mention would copy the rest of a long sentence each time.
-_DATELINE_AFTER_AT = re.compile(r"\s*,|\s+[-\u2013]\s|\s*\(")  # not "U.S.-Japan"
 _ANTI = re.compile(r"\banti-$", re.IGNORECASE)
 _OBJECT_AFTER_AT = re.compile(r"\s+(?:with|against)\b", re.IGNORECASE)
-_NON_SPACE = re.compile(r"\S")
 
 
 # Named tuples rather than frozen dataclasses: hundreds of thousands are made per corpus.
@@ -124,15 +123,6 @@ def _make_group(members: list[tuple[int, int, str]]) -> _Group:
     return _Group(members[0][0], members[-1][1], countries)
 
 
-def _is_location(text: str, start: int, end: int, kind: str) -> bool:
-    surface = text[start:end]
-    # Only space before the mention: it opens the sentence (found without a slice).
-    opens = _NON_SPACE.search(text, 0, start) is None
-    if opens and surface.isupper() and _DATELINE_AFTER_AT.match(text, end):
-        return True
-    return kind == "capital" and bool(_LOCATIVE.search(text[max(0, start - 12) : start]))
-
-
 def _word_count(text: str) -> int:
     return len(_WORDS.findall(text))
 
@@ -164,16 +154,13 @@ def _inner_pairs(group: _Group) -> list[tuple[str, str]]:
 def _actors(
     text: str, mentions: Sequence[tuple[int, int, str] | tuple[int, int, str, str]]
 ) -> list[tuple[int, int, str]] | None:
-    """The mentions that act, in text order; ``None`` unless two countries or more act."""
-    kept: list[tuple[int, int, str]] = []
-    for mention in sorted(mentions):
-        start, end, iso3 = mention[0], mention[1], mention[2]
-        kind = mention[3] if len(mention) > 3 else "name"
-        if kept and start < kept[-1][1]:
-            continue
-        if _is_location(text, start, end, kind):
-            continue
-        kept.append((start, end, iso3))
+    """The mentions that act, in text order; ``None`` unless two countries or more act.
+
+    Roles before pairing (``analytics.relations.roles``): locations and the nationalities
+    of non-state entities relate to no one.
+    """
+    roles = sentence_roles(text, mentions)
+    kept = [(role.start, role.end, role.iso3) for role in roles if role.role == ACTOR]
     if len({iso3 for _, _, iso3 in kept}) < 2:
         return None
     return kept

@@ -1,0 +1,457 @@
+"""The role of each country mention in a sentence, decided before countries are paired.
+
+Only an acting state relates to another country (``RELATIONS-ANNOTATION.md`` rules 2-4):
+
+- ``location``: the mention is a dateline opening the sentence ("WASHINGTON, March 31 -")
+  or a capital after "in/at/from/to/near/via/outside/inside" ("talks in Moscow"): the
+  one location rule (``is_location``), the same as before roles existed;
+- ``nationality``: the country of a non-state entity ("a British tourist", "American
+  company", "Palestinian youths", "a Qatar-based firm", "Serbs and Albanians"): rule 4,
+  companies, people, teams and victims are not state actors;
+- ``actor``: every other mention: the state acts (its government, leader, ministry or
+  forces, the country named as agent), and pairs with the others.
+
+Only ``nationality`` is new in pairing. Deciding locations from the words around a
+country name too ("in northern Iraq", "Syria's capital") was measured on the relations
+development set and lost recall on its ``test`` half, so a country named as a place still
+pairs unless ``is_location`` says otherwise.
+
+A mention is a nationality, in this order:
+
+1. a source cited in parentheses at the end of the sentence ("(Reuters UK)");
+2. a former leader ("former President X"): a leader otherwise always acts;
+3. a hyphen suffix of the table ("Qatar-based", "U.S.-owned");
+4. the head noun the mention modifies, as possessive or adjective ("British and French
+   tourists", "Israel's national airline"), up to ``HEAD_WORDS`` words on (the next word
+   only after a plain name: "U.S. company") and across a coordinated list of countries,
+   when the table says ``non_state``; a ``state`` head ("U.S. forces") or a ``place``
+   head ("Syria's capital") ends the search and the country acts. A capitalised word
+   that is not a state organ's title ends it too (a proper name: "National Intelligence
+   Organization"), and "former" before a state title makes a person ("Former Liberian
+   President Charles Taylor");
+5. a ``non_state`` noun governing the mention through "of" or "from" ("journalists from
+   France"); a list shares the frame of its first member ("journalists from Britain and
+   France");
+6. a plural demonym used as a noun ("Serbs and Albanians clash"), unless it is listed
+   with a country or follows "the" ("Israel and Palestinians agreed", "the Soviets").
+
+The table ``data/roles.csv`` (``word``, ``kind``) holds the vocabulary an analyst may edit:
+``non_state`` heads make a nationality; ``state`` and ``place`` heads end the search for
+the head noun, and the country acts.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from analytics.errors import InputError
+from analytics.paths import data_dir
+
+ACTOR = "actor"
+LOCATION = "location"
+NATIONALITY = "nationality"
+ROLES: tuple[str, ...] = (ACTOR, LOCATION, NATIONALITY)
+
+ROLE_COLUMNS: tuple[str, ...] = ("word", "kind")
+STATE, NON_STATE, PLACE = "state", "non_state", "place"
+ROLE_KINDS: tuple[str, ...] = (STATE, NON_STATE, PLACE)  # kinds of head word in the table
+
+HEAD_WORDS = 3  # words looked at after a mention for the noun it modifies
+
+# -- grammar (the vocabulary is in data/roles.csv) --------------------------------
+# The location rule (``is_location``): a capital after one of these words, a dateline.
+_LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|via|outside|inside)\s+$", re.IGNORECASE)
+# The patterns read after a position are matched there (``match(text, pos)``), never on
+# a slice: a slice per mention would copy the rest of a long sentence each time.
+_DATELINE_AFTER_AT = re.compile(r"\s*,|\s+[-\u2013]\s|\s*\(")  # not "U.S.-Japan"
+_NON_SPACE = re.compile(r"\S")
+_POSSESSIVE = re.compile(r"['\u2019]s?\b")
+_SUFFIX = re.compile(r"-([a-z]+)\b")
+_TOKEN = re.compile(r"\s*(?:([A-Za-z][\w'\u2019.]*)|(,)|(-|\u2013|/)|(\S))")
+_FUNCTION_WORDS = frozenset(
+    "the a an of to in on at with by for from that which who whom whose is are was were be "
+    "been has have had will would could may might should can said says say as than after "
+    "before over under into onto against between among during about since until while "
+    "its his her their our this these those".split()
+)
+_CONJUNCTIONS = frozenset({"and", "or", "&"})
+_GOVERNOR = re.compile(r"\b([a-z]+)(?:\s+([a-z]+))?\s+(?:of|from)\s+(?:the\s+)?$", re.IGNORECASE)
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+$")
+_PLAIN_BEFORE = 40  # characters looked at before a mention for its frame
+_FORMER = re.compile(r"\b(?:former|ex-)\s*$", re.IGNORECASE)
+_LIST_MEMBER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:the\s+)?", re.IGNORECASE)
+_LIST_JOIN = re.compile(r"\s*(?:,\s*)?(?:and|&|,)\s*", re.IGNORECASE)
+# A source cited in parentheses at the end ("... (Reuters UK)", "(BBC), (AP)").
+_CITATION_OPEN = re.compile(r"\([^()]*$")
+_CITATION_CLOSE = re.compile(r"[^()]*\)(?:[\s.,;]*\([^()]*\))*[\s.,;]*$")
+
+
+class Role(NamedTuple):
+    """One mention's role and the words that decided it."""
+
+    iso3: str
+    role: str
+    evidence: str
+    start: int
+    end: int
+
+
+class RoleTable(NamedTuple):
+    """The head words of ``data/roles.csv``, one lookup per kind."""
+
+    heads: Mapping[str, str]  # word or two-word phrase -> kind (``ROLE_KINDS``)
+    suffixes: Mapping[str, str]  # "based" (from "-based") -> kind
+    longest: int  # most words in a head phrase
+
+
+def roles_path() -> Path:
+    """The default role table, ``data/roles.csv``."""
+    return data_dir() / "roles.csv"
+
+
+def validate_roles(table: pd.DataFrame) -> pd.DataFrame:
+    """Check a role table: columns ``word`` and ``kind``, known kinds, no repeated word.
+
+    Returns:
+        The table with words stripped and lower-cased.
+
+    Raises:
+        InputError: on a missing column, an empty word, an unknown kind or a repeat.
+    """
+    missing = [column for column in ROLE_COLUMNS if column not in table.columns]
+    if missing:
+        raise InputError(
+            f"role table must have columns {', '.join(ROLE_COLUMNS)}; missing {missing!r}; "
+            f"got {list(table.columns)!r}"
+        )
+    words = table["word"].astype(str).str.strip().str.lower()
+    kinds = table["kind"].astype(str).str.strip()
+    for position, (word, kind) in enumerate(zip(words, kinds, strict=True)):
+        if not word or word == "-":
+            raise InputError(f"role table row {position + 2}: word must not be empty; got {word!r}")
+        if kind not in ROLE_KINDS:
+            raise InputError(
+                f"role table row {position + 2} ({word!r}): kind must be one of "
+                f"{', '.join(ROLE_KINDS)}; got {kind!r}"
+            )
+    repeated = words[words.duplicated().to_numpy()]
+    if not repeated.empty:
+        raise InputError(f"role table words must be unique; got {repeated.iloc[0]!r} twice")
+    return pd.DataFrame({"word": words, "kind": kinds})
+
+
+def load_roles(path: str | Path | None = None) -> pd.DataFrame:
+    """Read and validate a role table CSV (default ``data/roles.csv``).
+
+    Raises:
+        InputError: when the file is missing or breaks a rule of ``validate_roles``.
+    """
+    path = Path(path) if path is not None else roles_path()
+    if not path.is_file():
+        raise InputError(f"role table must be an existing CSV file; got {str(path)!r}")
+    return validate_roles(pd.read_csv(path, dtype=str, keep_default_na=False))
+
+
+def compile_roles(table: pd.DataFrame) -> RoleTable:
+    """The lookups of a validated role table (``validate_roles``)."""
+    heads: dict[str, str] = {}
+    suffixes: dict[str, str] = {}
+    for word, kind in zip(table["word"], table["kind"], strict=True):
+        if word.startswith("-"):
+            suffixes[word[1:]] = kind
+        else:
+            heads[" ".join(word.split())] = kind
+    longest = max((len(head.split()) for head in heads), default=1)
+    return RoleTable(heads, suffixes, longest)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_roles(stamp: tuple[str, float]) -> RoleTable:
+    return compile_roles(load_roles(stamp[0]))
+
+
+_STAMP_SECONDS = 1.0  # how long a look at the table file's time stands
+_last_stamp: list[tuple[float, tuple[str, float]]] = []
+
+
+def default_roles() -> RoleTable:
+    """The bundled role table, compiled once and again when ``data/roles.csv`` changes.
+
+    The file's modification time is looked at once a second at most: scoring asks for
+    the table once per sentence.
+    """
+    now = time.monotonic()
+    if not _last_stamp or now - _last_stamp[0][0] > _STAMP_SECONDS:
+        path = roles_path()
+        stamp = (str(path), path.stat().st_mtime if path.exists() else 0.0)
+        _last_stamp[:] = [(now, stamp)]
+    return _cached_roles(_last_stamp[0][1])
+
+
+# -- one mention ----------------------------------------------------------------
+
+
+def is_location(text: str, start: int, end: int, kind: str) -> bool:
+    """Whether the mention ``text[start:end]`` names where, not who: the one location rule.
+
+    A dateline opening the sentence in capitals ("WASHINGTON, March 31 -"), or a capital
+    after "in/at/from/to/near/via/outside/inside" ("talks in Moscow").
+    """
+    surface = text[start:end]
+    # Only space before the mention: it opens the sentence (found without a slice).
+    opens = _NON_SPACE.search(text, 0, start) is None
+    if opens and surface.isupper() and _DATELINE_AFTER_AT.match(text, end):
+        return True
+    return kind == "capital" and bool(_LOCATIVE.search(text[max(0, start - 12) : start]))
+
+
+def _location_words(text: str, start: int, end: int) -> str:
+    """The words that made a mention a location (``is_location``)."""
+    before = text[max(0, start - 12) : start]
+    locative = _LOCATIVE.search(before)
+    if locative is None:
+        return f"{text[start:end]} dateline"
+    return _excerpt(text, start - len(before) + locative.start(), end)
+
+
+def assign_role(
+    text: str,
+    start: int,
+    end: int,
+    kind: str,
+    *,
+    others: Sequence[tuple[int, int]] = (),
+    table: RoleTable | None = None,
+) -> tuple[str, str]:
+    """The role of the mention ``text[start:end]`` and the words that decided it.
+
+    Parameters:
+        text: the sentence.
+        start, end: the mention's span in ``text``.
+        kind: the mention kind (``name``, ``alias``, ``demonym``, ``capital``, ``leader``...).
+        others: spans of the sentence's other country mentions, sorted; a list of them
+            joined by "and", commas or hyphens shares the head noun after it.
+        table: the compiled role table (default: ``data/roles.csv``).
+
+    Returns:
+        ``(role, evidence)``: one of ``ROLES`` and a short excerpt of the sentence.
+    """
+    if is_location(text, start, end, kind):
+        return LOCATION, _location_words(text, start, end)
+    table = table if table is not None else default_roles()
+    found = _nationality(text, start, end, kind, others, table)
+    return found if found is not None else (ACTOR, text[start:end])
+
+
+def _nationality(
+    text: str,
+    start: int,
+    end: int,
+    kind: str,
+    others: Sequence[tuple[int, int]],
+    table: RoleTable,
+) -> tuple[str, str] | None:
+    """``(NATIONALITY, words)`` for a non-state entity's country; ``(ACTOR, words)`` when
+    a state head decided it ("U.S. forces"); ``None`` when nothing did (the country acts).
+    """
+    surface = text[start:end]
+    window_start = max(0, start - _PLAIN_BEFORE)
+    before_text = text[window_start:start].lower()  # short: cheap tests before the patterns
+    citation = _citation(text, start, end) if "(" in before_text else None
+    if citation is not None:
+        return NATIONALITY, citation
+    former = (
+        _FORMER.search(text, max(0, start - 12), start)
+        if "former" in before_text or "ex-" in before_text
+        else None
+    )
+    if kind == "leader":
+        return (NATIONALITY, _excerpt(text, former.start(), end)) if former else None
+    suffix = _SUFFIX.match(text, end)
+    if suffix is not None and suffix.group(1).lower() in table.suffixes:
+        return _role_of(table.suffixes[suffix.group(1).lower()], text[start : suffix.end()])
+    # A name modifies at most the next word ("U.S. forces"); a demonym or a possessive
+    # reaches over a few ("Israeli riot police", "Syria's new government").
+    modifier = kind == "demonym" or _POSSESSIVE.match(text, end) is not None
+    head = _head_after(text, end, others, table, HEAD_WORDS if modifier else 1)
+    if head is not None:
+        head_kind, head_end = head
+        if head_kind == STATE and former is not None:
+            # "Former Liberian President Charles Taylor": a person, no longer the state.
+            return NATIONALITY, _excerpt(text, former.start(), head_end)
+        return _role_of(head_kind, _excerpt(text, start, head_end))
+    governed = " of " in before_text or " from " in before_text
+    governor = _GOVERNOR.search(text, window_start, start) if governed else None
+    if governor is not None:
+        first, second = (word.lower() if word else None for word in governor.group(1, 2))
+        for phrase in filter(None, (_joined((first, second)), second)):
+            if phrase in table.heads:
+                return _role_of(table.heads[phrase], _excerpt(text, governor.start(), end))
+    if kind == "demonym" and surface.endswith("s") and not surface.endswith("ss"):
+        # "Serbs and Albanians clash" are people; "the Soviets", "Israel and
+        # Palestinians agreed" speak for a side.
+        before = _WORD_BEFORE.search(text, max(0, start - 12), start)
+        listed = any(
+            other_end <= start and _LIST_JOIN.fullmatch(text, other_end, start)
+            for _, other_end in others
+        )
+        if not listed and (before is None or before.group(1).lower() != "the"):
+            return NATIONALITY, surface
+    return None
+
+
+def _role_of(head_kind: str, evidence: str) -> tuple[str, str] | None:
+    """What a head word of the table makes of its country: a ``place`` head says no more
+    than that the country is named as a place, and the country acts (``is_location``
+    alone decides locations)."""
+    if head_kind == NON_STATE:
+        return NATIONALITY, evidence
+    if head_kind == STATE:
+        return ACTOR, evidence
+    return None
+
+
+def _citation(text: str, start: int, end: int) -> str | None:
+    """The parenthesised source the mention is in, when it closes the sentence."""
+    opened = _CITATION_OPEN.search(text, max(0, start - _PLAIN_BEFORE), start)
+    if opened is None:
+        return None
+    closed = _CITATION_CLOSE.match(text, end)
+    if closed is None:
+        return None
+    close = text.index(")", end)
+    return _excerpt(text, opened.start(), close + 1)
+
+
+def _joined(words: Iterable[str | None]) -> str:
+    return " ".join(word for word in words if word)
+
+
+def _excerpt(text: str, start: int, end: int) -> str:
+    return " ".join(text[start:end].split())
+
+
+def _head_after(
+    text: str, end: int, others: Sequence[tuple[int, int]], table: RoleTable, reach: int
+) -> tuple[str, int] | None:
+    """The kind of the table's noun a mention modifies, and where that noun ends."""
+    position = end
+    possessive = _POSSESSIVE.match(text, position)
+    if possessive is not None:
+        position = possessive.end()
+    other_starts = dict(others)
+    words_seen = 0
+    joined = False  # the last token joins a list: a country may follow
+    while words_seen < reach:
+        following = text[position:]
+        stripped = len(following) - len(following.lstrip())
+        if position + stripped in other_starts:
+            if not joined:
+                return None
+            position = other_starts[position + stripped]
+            possessive = _POSSESSIVE.match(text, position)
+            if possessive is not None:
+                position = possessive.end()
+            joined = False
+            continue
+        token = _TOKEN.match(text, position)
+        if token is None:
+            return None
+        word, comma, hyphen, other = token.groups()
+        if other is not None:
+            return None
+        if comma is not None or hyphen is not None:
+            joined = True
+            position = token.end()
+            continue
+        assert word is not None
+        lower = word.lower().rstrip(".")
+        if lower in _CONJUNCTIONS:
+            joined = True
+            position = token.end()
+            continue
+        if lower in _FUNCTION_WORDS:
+            return None
+        if len(word) > 1 and word.isupper():
+            return None  # a headline in capitals ("BRITAIN WANTS BANK ...") has no head
+        found = _lookup(text, token.start(1), table)
+        if found is not None:
+            return found
+        if word[0].isupper():
+            return None  # a proper name begins: "Israel strikes Hamas fighters"
+        joined = False
+        words_seen += 1
+        position = token.end()
+    return None
+
+
+def _lookup(text: str, position: int, table: RoleTable) -> tuple[str, int] | None:
+    """The kind of the longest head phrase of the table at ``position``, with its end."""
+    words = list(re.finditer(r"[A-Za-z][\w'\u2019]*", text[position : position + 60]))
+    for n_words in range(min(table.longest, len(words)), 0, -1):
+        phrase = " ".join(match.group(0).lower() for match in words[:n_words])
+        kind = table.heads.get(phrase)
+        # A capitalised word other than a state organ's title is part of a proper name:
+        # "Turkish National Intelligence Organization" is no "Turkish national".
+        if kind is not None and (kind == STATE or words[0].group(0).islower()):
+            return kind, position + words[n_words - 1].end()
+    return None
+
+
+# -- one sentence ---------------------------------------------------------------
+
+
+def sentence_roles(
+    text: str,
+    mentions: Sequence[tuple[int, int, str] | tuple[int, int, str, str]],
+    *,
+    table: RoleTable | None = None,
+) -> list[Role]:
+    """The role of every mention of a sentence, in text order (overlaps dropped).
+
+    Parameters:
+        text: the sentence.
+        mentions: ``(start, end, iso3)`` or ``(start, end, iso3, kind)``, relative to ``text``.
+        table: the compiled role table (default: ``data/roles.csv``).
+    """
+    table = table if table is not None else default_roles()
+    chosen: list[tuple[int, int, str, str]] = []
+    for mention in sorted(mentions):
+        if chosen and mention[0] < chosen[-1][1]:
+            continue
+        kind = mention[3] if len(mention) > 3 else "name"  # type: ignore[misc]
+        chosen.append((mention[0], mention[1], mention[2], kind))
+    spans = [(start, end) for start, end, _, _ in chosen]
+    roles: list[Role] = []
+    for start, end, iso3, kind in chosen:
+        role, evidence = assign_role(text, start, end, kind, others=spans, table=table)
+        if role == ACTOR and kind != "leader" and roles and roles[-1].role == NATIONALITY:
+            # "journalists from South Africa and the United Kingdom": a list shares the
+            # frame of its first member.
+            previous = roles[-1]
+            framed_before = not previous.evidence.startswith(text[previous.start : previous.end])
+            if framed_before and _LIST_MEMBER.fullmatch(text, previous.end, start):
+                role, evidence = previous.role, previous.evidence
+        roles.append(Role(iso3, role, evidence, start, end))
+    return roles
+
+
+def describe_roles(roles: Sequence[Role], first: Sequence[str] = ()) -> str:
+    """The roles as evidence text: "USA actor (U.S. forces); GBR nationality (British tourist)".
+
+    One entry per country and role (its first mention), the countries in ``first``
+    (a pair) before the others, then in text order.
+    """
+    entries: dict[tuple[str, str], str] = {}
+    for role in roles:
+        entries.setdefault((role.iso3, role.role), role.evidence)
+    rank = {iso3: position for position, iso3 in enumerate(first)}
+    ordered = sorted(entries.items(), key=lambda item: rank.get(item[0][0], len(rank)))
+    return "; ".join(f"{iso3} {role} ({evidence})" for (iso3, role), evidence in ordered)

@@ -1,0 +1,209 @@
+"""Roles of country mentions before pairing: actor, location, nationality."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics.errors import InputError
+from analytics.relations.grammar import _actors
+from analytics.relations.roles import (
+    ACTOR,
+    LOCATION,
+    NATIONALITY,
+    Role,
+    compile_roles,
+    describe_roles,
+    is_location,
+    load_roles,
+    sentence_roles,
+    validate_roles,
+)
+
+# Surface -> (iso3, kind) of the toy gazetteer the sentences below use.
+GAZETTEER = {
+    "United States": ("USA", "name"),
+    "U.S.": ("USA", "alias"),
+    "American": ("USA", "demonym"),
+    "Syria": ("SYR", "name"),
+    "Syrian": ("SYR", "demonym"),
+    "Iraq": ("IRQ", "name"),
+    "Russia": ("RUS", "name"),
+    "Russian": ("RUS", "demonym"),
+    "Moscow": ("RUS", "capital"),
+    "Ukraine": ("UKR", "name"),
+    "France": ("FRA", "name"),
+    "French": ("FRA", "demonym"),
+    "Iran": ("IRN", "name"),
+    "Israel": ("ISR", "name"),
+    "Israeli": ("ISR", "demonym"),
+    "Palestinians": ("PSE", "demonym"),
+    "British": ("GBR", "demonym"),
+    "Britain": ("GBR", "name"),
+    "German": ("DEU", "demonym"),
+    "Qatar": ("QAT", "name"),
+    "Serbs": ("SRB", "demonym"),
+    "Albanians": ("ALB", "demonym"),
+    "Spain": ("ESP", "name"),
+    "Netherlands": ("NLD", "name"),
+    "WASHINGTON": ("USA", "capital"),
+    "Liberian": ("LBR", "demonym"),
+    "Turkish": ("TUR", "demonym"),
+    "UK": ("GBR", "alias"),
+    "Obama": ("USA", "leader"),
+}
+_PATTERN = re.compile(
+    "|".join(rf"\b{re.escape(s)}(?![\w])" for s in sorted(GAZETTEER, key=len, reverse=True))
+)
+
+
+def mentions_of(text: str) -> list[tuple[int, int, str, str]]:
+    """Toy mentions: every gazetteer surface in ``text``."""
+    return [(m.start(), m.end(), *GAZETTEER[m.group(0)]) for m in _PATTERN.finditer(text)]
+
+
+def roles_by_country(text: str) -> dict[str, str]:
+    """The role of each country's first mention."""
+    found: dict[str, str] = {}
+    for role in sentence_roles(text, mentions_of(text)):
+        found.setdefault(role.iso3, role.role)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Acting states.
+        ("Russia said it would respond.", {"RUS": ACTOR}),
+        ("Moscow warned Kyiv.", {"RUS": ACTOR}),
+        ("U.S. forces struck a convoy.", {"USA": ACTOR}),
+        ("The Israeli army entered the town.", {"ISR": ACTOR}),
+        ("Syria's government rejected the plan.", {"SYR": ACTOR}),
+        ("Russia's war in Ukraine goes on.", {"RUS": ACTOR, "UKR": ACTOR}),
+        ("Israel and Palestinians agreed to a ceasefire.", {"ISR": ACTOR, "PSE": ACTOR}),
+        ("The president of Iran visited.", {"IRN": ACTOR}),
+        ("The Turkish National Intelligence Organization arrests a man.", {"TUR": ACTOR}),
+        ("Obama spoke.", {"USA": ACTOR}),
+        # Locations: the dateline and a capital after a locative word, nothing else.
+        ("WASHINGTON, March 4 - Iran protested.", {"USA": LOCATION, "IRN": ACTOR}),
+        ("Ministers met in Moscow.", {"RUS": LOCATION}),
+        ("Envoys flew to Moscow.", {"RUS": LOCATION}),
+        # A country named as a place still acts: measured, this keeps recall.
+        ("Talks were held in Syria.", {"SYR": ACTOR}),
+        ("Fighting goes on in northern Iraq.", {"IRQ": ACTOR}),
+        ("Shells fell on Syria's capital.", {"SYR": ACTOR}),
+        ("A U.S. drone strike kills a commander in Syria.", {"USA": ACTOR, "SYR": ACTOR}),
+        ("Arrests in Spain and the Netherlands.", {"ESP": ACTOR, "NLD": ACTOR}),
+        # Nationalities of non-state entities.
+        ("A British tourist dies in a crash.", {"GBR": NATIONALITY}),
+        ("A German firm rejects a bid from an American company.", {"DEU": NATIONALITY}),
+        ("British and French tourists were freed.", {"GBR": NATIONALITY, "FRA": NATIONALITY}),
+        ("A Qatar-based firm bought the port.", {"QAT": NATIONALITY}),
+        ("Clashes between Serbs and Albanians go on.", {"SRB": NATIONALITY}),
+        ("Journalists from Britain and France met.", {"GBR": NATIONALITY, "FRA": NATIONALITY}),
+        ("Former Liberian President Charles Taylor was held.", {"LBR": NATIONALITY}),
+        ("Troops deploy along the border (Reuters UK).", {"GBR": NATIONALITY}),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_sentence_roles_follow_the_annotation_rules(text: str, expected: dict[str, str]) -> None:
+    found = roles_by_country(text)
+    assert {iso3: found[iso3] for iso3 in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WASHINGTON, May 2 - Iran and Iraq traded fire near Moscow.",
+        "Rebels in Syria and a British tourist near Moscow; talks in Moscow, Kyiv (UK).",
+        "In Moscow, Russian firms and Syrian forces met from Moscow to Qatar.",
+        "WASHINGTON (Reuters) - U.S. and Israeli officials met via Moscow.",
+    ],
+)
+def test_a_mention_is_a_location_exactly_when_is_location_says_so(text: str) -> None:
+    for role in sentence_roles(text, mentions_of(text)):
+        kind = GAZETTEER[text[role.start : role.end]][1]
+        assert (role.role == LOCATION) == is_location(text, role.start, role.end, kind), role
+
+
+def test_only_actors_pair() -> None:
+    text = "A British tourist was hurt as U.S. forces struck Syria."
+    kept = _actors(text, mentions_of(text))
+    assert kept is not None
+    assert [iso3 for _, _, iso3 in kept] == ["USA", "SYR"]
+    lone = "An American company sued a German firm."
+    assert _actors(lone, mentions_of(lone)) is None
+
+
+def test_the_roles_evidence_names_the_words_that_decided() -> None:
+    text = "WASHINGTON, May 2 - U.S. forces and a British tourist were in Moscow."
+    roles = sentence_roles(text, mentions_of(text))
+    assert describe_roles(roles, ("GBR", "USA")) == (
+        "GBR nationality (British tourist); USA location (WASHINGTON dateline); "
+        "USA actor (U.S. forces); RUS location (in Moscow)"
+    )
+
+
+def test_sentence_roles_keep_the_acting_state_for_its_nationals() -> None:
+    text = "France demands Iran release a French citizen."
+    roles = sentence_roles(text, mentions_of(text))
+    assert [(role.iso3, role.role) for role in roles] == [
+        ("FRA", ACTOR),
+        ("IRN", ACTOR),
+        ("FRA", NATIONALITY),
+    ]
+
+
+def test_sentence_roles_drop_overlapping_mentions() -> None:
+    text = "Syria acts."
+    roles = sentence_roles(text, [(0, 5, "SYR", "name"), (0, 3, "SYR", "name")])
+    assert [(role.start, role.end) for role in roles] == [(0, 3)]  # sorted order, as before
+
+
+def test_describe_roles_puts_the_pair_first_with_its_words() -> None:
+    roles = [
+        Role("SYR", LOCATION, "in Syria", 20, 25),
+        Role("USA", ACTOR, "U.S. forces", 0, 4),
+        Role("USA", ACTOR, "U.S.", 30, 34),
+    ]
+    assert describe_roles(roles, ("USA",)) == "USA actor (U.S. forces); SYR location (in Syria)"
+
+
+def test_load_roles_reads_the_bundled_table() -> None:
+    table = load_roles()
+    assert set(table["kind"]) == {"state", "non_state", "place"}
+    compiled = compile_roles(table)
+    assert compiled.heads["central bank"] == "state"
+    assert compiled.heads["bank"] == "non_state"
+    assert compiled.heads["capital"] == "place"
+    assert compiled.suffixes["based"] == "non_state"
+
+
+def test_a_custom_table_changes_the_role() -> None:
+    table = compile_roles(validate_roles(pd.DataFrame({"word": ["tourist"], "kind": ["place"]})))
+    text = "A British tourist spoke."
+    [role] = sentence_roles(text, mentions_of(text), table=table)
+    assert role.role == ACTOR
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (pd.DataFrame({"word": ["army"]}), "must have columns word, kind"),
+        (pd.DataFrame({"word": ["army"], "kind": ["organ"]}), "kind must be one of .*got 'organ'"),
+        (pd.DataFrame({"word": [" "], "kind": ["state"]}), "word must not be empty"),
+        (pd.DataFrame({"word": ["army", "Army"], "kind": ["state"] * 2}), "got 'army' twice"),
+    ],
+    ids=["missing-column", "unknown-kind", "empty-word", "repeated-word"],
+)
+def test_validate_roles_rejects_bad_tables(table: pd.DataFrame, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        validate_roles(table)
+
+
+def test_load_roles_rejects_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="must be an existing CSV file"):
+        load_roles(tmp_path / "none.csv")
