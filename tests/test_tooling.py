@@ -33,3 +33,17 @@ def test_mypy_finds_nothing():
     # The files checked are configured in pyproject.toml ([tool.mypy] files).
     result = _run("mypy", "--no-incremental")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_docstrings_use_one_dialect():
+    # Summary line, then "Parameters:", "Returns:", "Raises:" sections (never "Args:" or
+    # numpy-style underlined headings).
+    offenders = []
+    for path in (ROOT / "src" / "analytics").rglob("*.py"):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            stripped = line.strip()
+            if stripped in {"Args:", "Arguments:", "Keyword Args:"} or (
+                stripped and set(stripped) == {"-"} and len(stripped) >= 3 and '"""' not in line
+            ):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}")
+    assert not offenders

@@ -62,7 +62,7 @@ def parse_date(value: object) -> pd.Timestamp | None:
     four-digit year ("Nov 25, 2025", "25 November 2025 14:03 UTC"), epoch seconds or
     milliseconds, and ``datetime``/``Timestamp`` objects.
 
-    Args:
+    Parameters:
         value: the raw value.
 
     Returns:
@@ -143,7 +143,7 @@ def _to_utc(stamp: pd.Timestamp) -> pd.Timestamp | None:
 def parse_dates(values: pd.Series) -> pd.Series:
     """Parse a column of dates, vectorised.
 
-    Args:
+    Parameters:
         values: datetimes (naive or aware), epoch numbers, or strings in any format
             ``parse_date`` accepts; mixed types are fine.
 
@@ -208,7 +208,7 @@ def _as_date_dtype(dates: pd.Series) -> pd.Series:
 def date_from_file_name(name: str) -> pd.Timestamp | None:
     """The day written in a file name ("2025-11-25_x.txt", "briefing_20251125.md").
 
-    Args:
+    Parameters:
         name: a file name (or path; only the final part is read).
 
     Returns:
@@ -282,7 +282,7 @@ def check_dates(
     read so is noted. A value typed as a number (JSON, Parquet) is a number on its
     own account. Anything else that does not parse is "not understood".
 
-    Args:
+    Parameters:
         values: raw date values, none missing (check for blanks before).
         groups: a group key per value (the column it came from); default one group.
         today: the day the accepted range ends a year after (default now).

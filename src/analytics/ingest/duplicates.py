@@ -102,7 +102,7 @@ def find_duplicates(
     position, so sort the texts (e.g. by date) before calling. Texts shorter than
     ``shingle_size`` words have no shingles and are never near-duplicates.
 
-    Args:
+    Parameters:
         texts: the texts (missing values count as "").
         threshold: the smallest Jaccard similarity of shingle sets that makes a
             near-duplicate, in (0, 1]; default the setting ``near_duplicate_threshold``.
@@ -186,7 +186,7 @@ def match_added(
     output); the texts of stored candidates sharing a band are fetched through
     ``stored_texts`` and compared exactly, so nothing else is read again.
 
-    Args:
+    Parameters:
         added: the added texts.
         added_keys: their ``fingerprint`` and band columns (same parameters).
         stored_keys: the stored texts' ``fingerprint`` and band columns, by position.

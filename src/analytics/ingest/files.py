@@ -15,7 +15,7 @@ MANIFEST_NAMES: tuple[str, ...] = ("manifest.csv", "manifest.json")
 def discover_files(paths: Sequence[str | Path]) -> list[Path]:
     """Every file under ``paths``, recursively, sorted; hidden files and manifests excluded.
 
-    Args:
+    Parameters:
         paths: files and folders.
 
     Returns:

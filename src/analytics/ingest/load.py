@@ -113,7 +113,7 @@ def load_files(
 ) -> LoadResult:
     """Load briefing files without marking duplicates and without failing on no result.
 
-    Args:
+    Parameters:
         files: the files to read (see ``discover_files``).
         manifest: a manifest (CSV/JSON path or DataFrame) giving date, title,
             source and url per file name; ``manifest.csv``/``manifest.json`` in a
@@ -412,7 +412,7 @@ def load_corpus_with_report(
 ) -> LoadResult:
     """Discover, load and de-duplicate a corpus of briefings.
 
-    Args:
+    Parameters:
         paths: files and folders (searched recursively).
         manifest: see ``load_files``.
         columns: see ``load_files``.

@@ -98,7 +98,7 @@ def mark_duplicates(
     they resemble and report status ``near-duplicate``. Earlier near-duplicate
     flags are recomputed, so the table can be old and new briefings combined.
 
-    Args:
+    Parameters:
         briefings: a briefing table (``load_files`` output, possibly concatenated).
         report: its load report.
         threshold: the near-duplicate Jaccard threshold, in (0, 1]; default the
@@ -230,7 +230,7 @@ def mark_added(
     or an added briefing that duplicates a stored one is itself the original of
     another added briefing, ``None`` is returned: process everything together.
 
-    Args:
+    Parameters:
         stored: the stored briefings' ids, dates, duplicate keys and texts.
         added: ``load_files`` output for the added inputs.
         threshold: the near-duplicate Jaccard threshold, in (0, 1]; default the setting.

@@ -72,7 +72,7 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def parse_briefing(text: str) -> dict[str, str]:
     """Split a briefing in the canonical format into its parts.
 
-    Args:
+    Parameters:
         text: the whole file, any line endings.
 
     Returns:
