@@ -570,3 +570,25 @@ def test_reader_page_rejects_pages_outside_the_briefing(page, page_chars, match)
     with pytest.raises(InputError, match=match):
         layout = views.reader_pages(artefacts, "long", page_chars=page_chars)
         views.reader_page(artefacts, "long", layout, page)
+
+
+def test_evidence_table_shows_the_roles_that_decided_the_pair():
+    interactions = pd.DataFrame(
+        {
+            S.DATE: pd.to_datetime(["2024-01-05"], utc=True),
+            S.COUNTRY_A: ["FRA"],
+            S.COUNTRY_B: ["IRN"],
+            S.BRIEFING_ID: ["b1"],
+            S.SECTION: ["happening"],
+            S.SCORE: [-4.0],
+            S.CLASS: ["verbal_conflict"],
+            S.FORWARD_LOOKING: [False],
+            S.CUES: ["demand"],
+            S.ROLES: ["FRA actor (France demands); IRN actor (Iran)"],
+            S.SENTENCE: ["France demands that Iran release a French citizen."],
+        }
+    )
+    table = views.evidence_table(interactions, {"FRA": "France", "IRN": "Iran"})
+    assert list(table.columns)[-2:] == [S.ROLES, S.SENTENCE]
+    assert table[S.ROLES].tolist() == ["FRA actor (France demands); IRN actor (Iran)"]
+    assert S.ROLES not in views.evidence_table(interactions.drop(columns=[S.ROLES]), {}).columns

@@ -369,7 +369,8 @@ def count_expected(interactions: pd.DataFrame) -> int:
 
 
 def evidence_table(interactions: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Interaction rows for display: date, pair, section, score, class, cues, sentence."""
+    """Interaction rows for display: date, pair, section, score, class, cues, the countries'
+    roles (stores written before roles have none), sentence."""
     columns = [
         S.DATE,
         PAIR,
@@ -379,6 +380,7 @@ def evidence_table(interactions: pd.DataFrame, names: dict[str, str]) -> pd.Data
         S.CLASS,
         S.FORWARD_LOOKING,
         S.CUES,
+        *([S.ROLES] if S.ROLES in interactions.columns else []),
         S.SENTENCE,
     ]
     if interactions.empty:
