@@ -338,7 +338,7 @@ def test_ingest_refuses_to_drop_stored_briefings_without_add_or_replace(
     added = str(fixtures_dir / "store_added")
     assert main(["ingest", added, "--store", str(own_store), "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert "would drop stored briefings from the store (4 briefings)" in err
+    assert "would drop 4 of the store's 4 briefings" in err
     assert "pass --add to keep the stored briefings" in err
     assert main(["ingest", added, "--store", str(own_store), "--quiet", "--add"]) == 0
     assert "incremental ingest: 5 briefings in store" in capsys.readouterr().out

@@ -420,9 +420,9 @@ def test_ensure_store_refuses_to_drop_inputs_not_named_again(built, added: Path)
     store, _, store_dir = built
     with pytest.raises(
         InputError,
-        match=r"would drop stored briefings from the store \(4 briefings\): 5 stored inputs are "
-        r"not named this time \(a1.txt, a2.txt, a3.txt and 2 more; 4 stored briefings\); "
-        r"nothing was changed: name them again, pass --add .* or pass --replace",
+        match=r"would drop 4 of the store's 4 briefings: 5 stored inputs are not named this "
+        r"time \(a1.txt, a2.txt, a3.txt and 2 more\); nothing was changed: name them again, "
+        r"pass --add .* or pass --replace",
     ):
         ensure_store([added], store_dir, n_topics=2)
     assert open_store(store_dir).generation == store.generation
@@ -465,8 +465,8 @@ def test_ensure_store_refuses_when_a_stored_input_was_deleted(built, corpus: Pat
     (corpus / "a2.txt").unlink()
     with pytest.raises(
         InputError,
-        match=r"1 stored input no longer exist \(a2.txt; 1 stored briefings\); nothing was "
-        r"changed: pass --replace to rebuild",
+        match=r"would drop 1 of the store's 4 briefings: 1 stored input no longer exists "
+        r"\(a2.txt\); nothing was changed: pass --replace to rebuild",
     ):
         ensure_store([corpus], store_dir, n_topics=2)
     assert open_store(store_dir).generation == store.generation

@@ -142,15 +142,19 @@ def _refuse_drops(previous: Store, keys: Mapping[str, list[int]]) -> None:
     unnamed = [name for name in missing if Path(name).exists()]
     n_stored = int(previous.meta.get("n_briefings", 0))
     problems = []
+    dropped = 0
     if gone:
+        dropped += _briefings_from(previous, gone)
+        verb = "no longer exist" if len(gone) > 1 else "no longer exists"
         problems.append(
-            f"{len(gone)} stored input{'s' if len(gone) > 1 else ''} no longer exist "
-            f"({_named(gone)}; {_briefings_from(previous, gone)} stored briefings)"
+            f"{len(gone)} stored input{'s' if len(gone) > 1 else ''} {verb} ({_named(gone)})"
         )
     if unnamed:
+        dropped += _briefings_from(previous, unnamed)
+        verb = "are" if len(unnamed) > 1 else "is"
         problems.append(
-            f"{len(unnamed)} stored input{'s' if len(unnamed) > 1 else ''} are not named this time "
-            f"({_named(unnamed)}; {_briefings_from(previous, unnamed)} stored briefings)"
+            f"{len(unnamed)} stored input{'s' if len(unnamed) > 1 else ''} {verb} not named "
+            f"this time ({_named(unnamed)})"
         )
     remedy = "pass --replace to rebuild the store from exactly these inputs"
     if unnamed and not gone:
@@ -159,7 +163,7 @@ def _refuse_drops(previous: Store, keys: Mapping[str, list[int]]) -> None:
             "or " + remedy
         )
     raise InputError(
-        f"this ingest would drop stored briefings from the store ({n_stored} briefings): "
+        f"this ingest would drop {dropped} of the store's {n_stored} briefings: "
         f"{'; '.join(problems)}; nothing was changed: {remedy}"
     )
 
