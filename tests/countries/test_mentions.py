@@ -148,6 +148,30 @@ def test_extract_mentions_splits_compounds_and_possessives(text: str, expected: 
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Floods hit Peru. (AFP via The Australian)", [("Peru", "PER", "name")]),
+        (
+            "Peru holds a vote. (Reuters UK),(Voice of America) (The Times of India)",
+            [("Peru", "PER", "name")],
+        ),
+        ("A judge speaks. (in Spanish) Chile then replies.", [("Chile", "CHL", "name")]),
+        (
+            "Bolivia (with help from Peru) signs.",
+            [("Bolivia", "BOL", "name"), ("Peru", "PER", "name")],
+        ),
+        (
+            "Rain falls. (Later the storm reaches Brazil.)",
+            [("Brazil", "BRA", "name")],
+        ),
+    ],
+    ids=["outlet", "chained-outlets", "language-note", "inside-a-sentence", "own-sentence"],
+)
+def test_extract_mentions_skips_source_citations(text: str, expected: list[tuple]):
+    assert _found(text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "A free and open Indo-Pacific.",
