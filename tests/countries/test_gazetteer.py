@@ -70,9 +70,10 @@ def _candidates(gazetteer: Gazetteer, surface: str) -> pd.DataFrame:
         ("Kosovo", "XKX", "name"),
         ("Hong Kong", "HKG", "name"),
         ("Macau", "MAC", "name"),
-        ("Puerto Rico", "PRI", "name"),
-        ("Greenland", "GRL", "name"),
-        ("Gibraltar", "GIB", "name"),
+        ("Hong Kong", "CHN", "place"),
+        ("Puerto Rico", "USA", "place"),
+        ("Greenland", "DNK", "place"),
+        ("Gibraltar", "GBR", "place"),
         ("Western Sahara", "ESH", "name"),
         ("Taiwan", "TWN", "name"),
         ("Takaichi", "JPN", "leader"),
@@ -126,7 +127,9 @@ def test_load_gazetteer_covers_every_un_member(gazetteer: Gazetteer):
     codes = set(gazetteer.countries[S.ISO3])
     assert expected_extra <= codes
     named = set(gazetteer.entries.loc[gazetteer.entries[S.KIND] == "name", S.ISO3])
-    assert expected_extra <= named
+    # Dependent territories are found as places of their state (RELATIONS-ANNOTATION.md);
+    # their codes stay for maps.
+    assert expected_extra - {"PRI", "GRL", "GIB"} <= named
     assert len(codes) >= 195
 
 

@@ -148,6 +148,93 @@ def test_extract_mentions_splits_compounds_and_possessives(text: str, expected: 
 
 
 @pytest.mark.parametrize(
+    ("text", "date", "expected"),
+    [
+        (
+            "A storm hits Guam and Puerto Rico.",
+            "2010-05-01",
+            [("Guam", "USA"), ("Puerto Rico", "USA")],
+        ),
+        (
+            "Nuuk votes on Greenland's future.",
+            "2010-05-01",
+            [("Nuuk", "DNK"), ("Greenland", "DNK")],
+        ),
+        (
+            "Bermuda and the Falklands vote.",
+            "2010-05-01",
+            [("Bermuda", "GBR"), ("Falklands", "GBR")],
+        ),
+        ("Hong Kong shares fall.", "1987-03-02", [("Hong Kong", "HKG")]),
+        ("Hong Kong shares fall.", "2005-03-02", [("Hong Kong", "CHN")]),
+        (
+            "Talks open in Belgrade and Zagreb.",
+            "1987-03-02",
+            [("Belgrade", "YUG"), ("Zagreb", "YUG")],
+        ),
+        (
+            "Talks open in Belgrade and Zagreb.",
+            "2008-03-02",
+            [("Belgrade", "SRB"), ("Zagreb", "HRV")],
+        ),
+    ],
+    ids=[
+        "us-territories",
+        "danish-territory",
+        "british-territories",
+        "hong-kong-1987",
+        "hong-kong-2005",
+        "yugoslav-capitals",
+        "successor-capitals",
+    ],
+)
+def test_extract_mentions_codes_territories_and_capitals_to_their_state(
+    text: str, date: str, expected: list[tuple]
+):
+    assert [(surface, iso3) for surface, iso3, _ in _found(text, date)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It cost US$5 million and U.S.$2 million.", []),
+        ("A deal between the U.S and Japan.", [("U.S", "USA", "alias"), ("Japan", "JPN", "name")]),
+        ("Peru backs the Kyoto Protocol and the Doha round.", [("Peru", "PER", "name")]),
+        ("Bank of America buys a firm; Voice of America reports.", []),
+    ],
+    ids=["currency", "us-without-stop", "treaty-and-round", "company-and-broadcaster"],
+)
+def test_extract_mentions_reads_currencies_abbreviations_and_names(
+    text: str, expected: list[tuple]
+):
+    assert _found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Floods hit Peru. (AFP via The Australian)", [("Peru", "PER", "name")]),
+        (
+            "Peru holds a vote. (Reuters UK),(Voice of America) (The Times of India)",
+            [("Peru", "PER", "name")],
+        ),
+        ("A judge speaks. (in Spanish) Chile then replies.", [("Chile", "CHL", "name")]),
+        (
+            "Bolivia (with help from Peru) signs.",
+            [("Bolivia", "BOL", "name"), ("Peru", "PER", "name")],
+        ),
+        (
+            "Rain falls. (Later the storm reaches Brazil.)",
+            [("Brazil", "BRA", "name")],
+        ),
+    ],
+    ids=["outlet", "chained-outlets", "language-note", "inside-a-sentence", "own-sentence"],
+)
+def test_extract_mentions_skips_source_citations(text: str, expected: list[tuple]):
+    assert _found(text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "A free and open Indo-Pacific.",

@@ -83,13 +83,14 @@ def dev_scores(shared_dir: Path) -> dict:
 
 
 # (half, measure, floor): measured 2026-12-04 (roles before pairing, nationality only) less
-# about 0.02.
+# about 0.02; country F1 measured after source citations and territories (tune 0.984,
+# test 0.960) less about 0.02.
 FLOORS = [
-    ("tune", "country_f1", 0.90),
+    ("tune", "country_f1", 0.96),
     ("tune", "pair_precision", 0.69),
     ("tune", "pair_recall", 0.49),
     ("tune", "sign_accuracy", 0.90),
-    ("test", "country_f1", 0.89),
+    ("test", "country_f1", 0.94),
     ("test", "pair_precision", 0.61),
     ("test", "pair_recall", 0.44),
     ("test", "sign_accuracy", 0.87),

@@ -13,7 +13,10 @@ per-character Python; the rules that follow are applied to whole arrays of match
   judged by the briefing's date;
 - the best remaining candidate wins (required context found, country named
   unambiguously elsewhere in the briefing, hand-written rows before office holders
-  before cities, confidence); a ``block`` row ("Indo-Pacific") drops the match.
+  before cities, confidence); a ``block`` row ("Indo-Pacific") drops the match;
+- source citations: a short bracketed group right after a sentence's end, such as the
+  outlets that close a news summary ("... a coup. (The Australian) (AP via New York
+  Times)"), names where the news came from, not a country in it: nothing in it counts.
 
 Confidence is lowered for an ambiguous surface at the start of a sentence and
 raised when the same briefing names the country unambiguously elsewhere. Sentence
@@ -53,6 +56,14 @@ _SHORT_ALIAS = 3  # "US", "UK": also words once a text is written in capitals
 _WORDLIKE_KINDS = ("name", "alias", "demonym")
 # "TOKYO, March 3 -", "GREENWICH, Conn., March 2 -", "LONDON (Reuters) -"
 _DATELINE_PARTS = re.compile(r"\s*([A-Z][A-Z.'&/ -]*[A-Z.])(?=,| \()[^\n]{0,60}? - ")
+# A citation group: up to eight words in brackets, not ending a sentence of its own.
+_GROUP = r"\((?=[^()\x00]{1,100}\))(?:[^()\x00.!?\s]++[.!?]?\s*){1,8}(?<![a-z]{2}[.!?])\)"
+# Groups after a sentence end ("." "!" "?", maybe a closing quote), chained by spaces or
+# commas, that end the text or are followed by a new sentence.
+_CITATIONS = re.compile(
+    r"(?<=[.!?\"\u201d'])[ \t]*(" + _GROUP + r"(?:[ \t]*,?[ \t]*" + _GROUP + r")*)"
+    r"(?=\s*(?:$|\x00|[A-Z\"\u201c]))"
+)
 _OPENERS = " \t\r\n\"'(\u201c\u2018["
 _EMPTY_COLUMNS = {
     S.BRIEFING_ID: pd.Series(dtype=object),
@@ -113,6 +124,18 @@ def _word_bounded(
     ok_start = ~(gaz.key_word_start[keys] & before_alnum)
     ok_end = ~(gaz.key_word_end[keys] & after_alnum)
     return ok_start & ok_end
+
+
+def _in_citation(joined: str, starts: np.ndarray) -> np.ndarray:
+    """Which matches start inside a source citation ("(Reuters via The Sydney Morning
+    Herald)" after a sentence's end)."""
+    spans = np.array(
+        [match.span(1) for match in _CITATIONS.finditer(joined)], dtype=np.int64
+    ).reshape(-1, 2)
+    if spans.size == 0:
+        return np.zeros(len(starts), dtype=bool)
+    index = np.searchsorted(spans[:, 0], starts, side="right") - 1
+    return (index >= 0) & (starts < spans[np.maximum(index, 0), 1])
 
 
 def _datelines(
@@ -199,6 +222,7 @@ def extract_mentions(briefings: pd.DataFrame, gazetteer: Gazetteer | None = None
     starts, stops, codes = _scan(joined, gaz)
     keys, upper = codes // 2, (codes % 2).astype(bool)
     keep = _word_bounded(points, starts, stops, keys, gaz)
+    keep &= ~_in_citation(joined, starts)
     starts, stops, keys, upper = starts[keep], stops[keep], keys[keep], upper[keep]
     datelines = _datelines(texts, segments[S.SECTION].to_numpy(), points, offsets)
     starts, stops, keys, upper = _add_dateline_places(
