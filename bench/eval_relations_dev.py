@@ -15,6 +15,7 @@ Skips cleanly (exit 0) when ``../shared`` is absent.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import subprocess
@@ -66,11 +67,17 @@ def read_labels(split: str) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
+@functools.cache
+def _briefings_of(path: Path) -> pd.DataFrame:
+    """A shared corpus as a briefing table, read once per run (the tables are not changed)."""
+    return load_files([path]).briefings
+
+
 def labelled_briefings(shared: Path, ids: set[str]) -> pd.DataFrame:
     """The briefing table of the labelled texts, read from where each text lives."""
     sources = [
-        load_files([shared / WCE]).briefings,
-        load_files([shared / REUTERS]).briefings,
+        _briefings_of(shared / WCE),
+        _briefings_of(shared / REUTERS),
         load_corpus_with_report([sample_corpus_dir()]).briefings,
     ]
     found = pd.concat(
@@ -122,7 +129,7 @@ def score(
 
 def check_events(shared: Path) -> tuple[int, int, str]:
     """Monthly relations of the whole development corpus checked against its known events."""
-    briefings = load_files([shared / WCE]).briefings
+    briefings = _briefings_of(shared / WCE)
     mentions, _ = compute_mentions(briefings)
     interactions = compute_interactions(briefings, mentions)
     relations = relations_over_time(interactions, briefings, "month")

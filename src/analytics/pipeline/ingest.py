@@ -142,15 +142,12 @@ def _refuse_drops(previous: Store, keys: Mapping[str, list[int]]) -> None:
     unnamed = [name for name in missing if Path(name).exists()]
     n_stored = int(previous.meta.get("n_briefings", 0))
     problems = []
-    dropped = 0
     if gone:
-        dropped += _briefings_from(previous, gone)
         verb = "no longer exist" if len(gone) > 1 else "no longer exists"
         problems.append(
             f"{len(gone)} stored input{'s' if len(gone) > 1 else ''} {verb} ({_named(gone)})"
         )
     if unnamed:
-        dropped += _briefings_from(previous, unnamed)
         verb = "are" if len(unnamed) > 1 else "is"
         problems.append(
             f"{len(unnamed)} stored input{'s' if len(unnamed) > 1 else ''} {verb} not named "
@@ -163,7 +160,8 @@ def _refuse_drops(previous: Store, keys: Mapping[str, list[int]]) -> None:
             "or " + remedy
         )
     raise InputError(
-        f"this ingest would drop {dropped} of the store's {n_stored} briefings: "
+        f"this ingest would drop {_briefings_from(previous, missing)} of the store's "
+        f"{n_stored} briefings: "
         f"{'; '.join(problems)}; nothing was changed: {remedy}"
     )
 

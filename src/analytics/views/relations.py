@@ -272,11 +272,6 @@ def evidence_for(
     return chosen.sort_values([S.DATE, S.BRIEFING_ID], kind="stable").reset_index(drop=True)
 
 
-def pair_options(interactions: pd.DataFrame, limit: int = 40) -> list[tuple[str, str]]:
-    """The most discussed country pairs, as ``(country_a, country_b)`` tuples."""
-    return pairs_of(top_pairs(interactions, limit))
-
-
 def pairs_of(ranked: pd.DataFrame, limit: int | None = None) -> list[tuple[str, str]]:
     """The first ``limit`` pairs of a ``top_pairs`` table as ``(country_a, country_b)`` tuples."""
     head = ranked.head(limit) if limit is not None else ranked
