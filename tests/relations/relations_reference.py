@@ -24,7 +24,7 @@ from analytics.relations.grammar import (
     _pairs,
     _word_count,
 )
-from analytics.relations.roles import _LOCATIVE
+from analytics.relations.roles import _LOCATIVE, _POST
 from analytics.relations.scoring import (
     _apply_modifiers,
     _combine,
@@ -50,7 +50,8 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
     surface = text[start:end]
     if not text[:start].strip() and surface.isupper() and _DATELINE_AFTER.match(text[end:]):
         return True
-    return kind == "capital" and bool(_LOCATIVE.search(text[max(0, start - 12) : start]))
+    located = kind == "capital" and bool(_LOCATIVE.search(text[max(0, start - 12) : start]))
+    return located and not _POST.search(text[max(0, start - 24) : start])
 
 
 def _modifier_before(

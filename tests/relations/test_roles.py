@@ -91,6 +91,9 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("WASHINGTON, March 4 - Iran protested.", {"USA": LOCATION, "IRN": ACTOR}),
         ("Ministers met in Moscow.", {"RUS": LOCATION}),
         ("Envoys flew to Moscow.", {"RUS": LOCATION}),
+        # A diplomatic post names the state it is accredited to.
+        ("France closed its embassy in Moscow.", {"FRA": ACTOR, "RUS": ACTOR}),
+        ("The ambassador to Moscow was recalled.", {"RUS": ACTOR}),
         # A country named as a place still acts: measured, this keeps recall.
         ("Talks were held in Syria.", {"SYR": ACTOR}),
         ("Fighting goes on in northern Iraq.", {"IRQ": ACTOR}),

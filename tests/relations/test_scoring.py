@@ -631,6 +631,8 @@ def test_pair_summary_rejects_table_without_columns() -> None:
 # -- the bundled lexicon on relation phrases (#14 item 4; invented sentences) -------------
 
 BUNDLED_ACTORS = {
+    "Xi Jinping": ("CHN", "leader"),
+    "United States": ("USA", "name"),
     "Thai": ("THA", "demonym"),
     "Cambodian": ("KHM", "demonym"),
     "Chile": ("CHL", "name"),
@@ -694,6 +696,20 @@ BUNDLED_CASES = [
     (
         "Armenia and Azerbaijan agreed to a ceasefire.",
         [("ARM", "AZE", 8.0, "material_cooperation", "ceasefire", False)],
+    ),
+    # "and <title> of <country>" joins the office holder to the list
+    (
+        "Xi Jinping and President of the United States Barack Obama reach a deal on emissions.",
+        [("CHN", "USA", 8.0, "verbal_cooperation", "reach a deal", False)],
+    ),
+    # a list that agrees to act together
+    (
+        "Armenia, Kazakhstan and Russia agree to form a rapid reaction force.",
+        [
+            ("ARM", "KAZ", 4.0, "verbal_cooperation", "agree to form", False),
+            ("ARM", "RUS", 4.0, "verbal_cooperation", "agree to form", False),
+            ("KAZ", "RUS", 4.0, "verbal_cooperation", "agree to form", False),
+        ],
     ),
     # an agreement signed in defiance of a third country is conflict with it
     (

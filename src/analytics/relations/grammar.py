@@ -28,6 +28,8 @@ _CLAUSE_BREAK = re.compile(
 _RELATIVE = re.compile(r",\s*(?=(?:which|who|whose|where)\b)")
 _STRONG_LINK = re.compile(
     r"^\s*(?:(?:,\s*)?(?:and|&)\s+(?:the\s+|both\s+)?|[-\u2013/]\s*|"
+    # "Xi Jinping and President of the United States Barack Obama": a title of the state.
+    r"(?:,\s*)?and\s+(?:the\s+)?(?:(?-i:[A-Z])[\w-]*\s+){1,3}of\s+(?:the\s+)?|"
     r"(?:['\u2019]s\s+)?(?:(?:bilateral|diplomatic|trade|economic|security)\s+)?"
     r"(?:relations|relationship|ties)\s+(?:with|to)\s+(?:the\s+)?)$",
     re.IGNORECASE,

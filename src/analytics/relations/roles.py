@@ -68,6 +68,12 @@ HEAD_WORDS = 3  # words looked at after a mention for the noun it modifies
 # -- grammar (the vocabulary is in data/roles.csv) --------------------------------
 # The location rule (``is_location``): a capital after one of these words, a dateline.
 _LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|via|outside|inside)\s+$", re.IGNORECASE)
+# A diplomatic post names the state it is accredited to ("closes its embassy in Damascus").
+_POST = re.compile(
+    r"\b(?:embassy|embassies|consulate|consulates|ambassador|ambassadors|envoy|envoys)"
+    r"\s+(?:in|to)\s+$",
+    re.IGNORECASE,
+)
 # The patterns read after a position are matched there (``match(text, pos)``), never on
 # a slice: a slice per mention would copy the rest of a long sentence each time.
 _DATELINE_AFTER_AT = re.compile(r"\s*,|\s+[-\u2013]\s|\s*\(")  # not "U.S.-Japan"
@@ -202,14 +208,17 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
     """Whether the mention ``text[start:end]`` names where, not who: the one location rule.
 
     A dateline opening the sentence in capitals ("WASHINGTON, March 31 -"), or a capital
-    after "in/at/from/to/near/via/outside/inside" ("talks in Moscow").
+    after "in/at/from/to/near/via/outside/inside" ("talks in Moscow") but not after a
+    diplomatic post ("its embassy in Damascus" names Syria's state).
     """
     surface = text[start:end]
     # Only space before the mention: it opens the sentence (found without a slice).
     opens = _NON_SPACE.search(text, 0, start) is None
     if opens and surface.isupper() and _DATELINE_AFTER_AT.match(text, end):
         return True
-    return kind == "capital" and bool(_LOCATIVE.search(text[max(0, start - 12) : start]))
+    if kind != "capital" or not _LOCATIVE.search(text[max(0, start - 12) : start]):
+        return False
+    return not _POST.search(text[max(0, start - 24) : start])
 
 
 def _location_words(text: str, start: int, end: int) -> str:
