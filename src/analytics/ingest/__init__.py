@@ -23,7 +23,7 @@ from analytics.ingest.feeds import (
 from analytics.ingest.files import MANIFEST_NAMES, discover_files, input_folder
 from analytics.ingest.load import load_corpus, load_corpus_with_report, load_files
 from analytics.ingest.marking import StoredCorpus, mark_added, mark_duplicates
-from analytics.ingest.report import LoadResult, ReportRow
+from analytics.ingest.report import LoadResult, ReportRow, SkippedFile
 from analytics.ingest.textformat import parse_briefing
 from analytics.ingest.uploads import check_upload, safe_unzip, stage_upload
 
@@ -36,6 +36,7 @@ __all__ = [
     "MANIFEST_NAMES",
     "LoadResult",
     "ReportRow",
+    "SkippedFile",
     "StoredCorpus",
     "check_upload",
     "discover_files",
