@@ -5,7 +5,10 @@ No test reaches the internet: every feed is served by ``feed_server`` on 127.0.0
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -412,3 +415,25 @@ def test_cli_ingest_of_an_unreachable_feed_exits_2_and_writes_nothing(tmp_path, 
         f"error: the feed could not be fetched: cannot connect (Connection refused); got {url!r}"
     )
     assert not store.exists()
+
+
+def test_cli_watch_stops_cleanly_on_ctrl_c(server: FeedServer, store_dir, tmp_path, capsys):
+    server.routes["/world.rss"] = Route(rss("World Desk", [item(13)]), etag='"c"')
+    listing = tmp_path / "feeds.txt"
+    listing.write_text(server.url("/world.rss") + "\n", encoding="utf-8")
+    # Ctrl-C arrives during the first poll or the wait after it: either way the poll
+    # finishes, the loop ends, and the exit is clean.
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        code = main(["watch", str(listing), "--store", str(store_dir), "--every", "1h"])
+    finally:
+        timer.cancel()
+    assert code == 0
+    captured = capsys.readouterr()
+    assert "stopping after this poll (Ctrl-C again to stop at once)" in captured.err
+    assert captured.err.strip().endswith(
+        "watch stopped after 1 poll (1 item added); the store holds every completed poll"
+    )
+    assert "item-013" in stored(store_dir)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
