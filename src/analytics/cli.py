@@ -124,7 +124,8 @@ def _cmd_watch(args: argparse.Namespace) -> int:
         added = sum(result.n_new for result in results)
         print(
             f"watch stopped after {len(results)} poll{'s' if len(results) != 1 else ''} "
-            f"({added} item{'s' if added != 1 else ''} added); the store holds every completed poll",
+            f"({added} item{'s' if added != 1 else ''} added); "
+            "the store holds every completed poll",
             file=sys.stderr,
         )
     return 0
