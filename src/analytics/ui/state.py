@@ -215,7 +215,9 @@ def keep_filters(
     st.session_state["country"] = list(carried.countries)
     st.session_state["topic"] = list(topics)
     st.session_state["source"] = list(carried.sources)
-    st.session_state["section"] = carried.section
+    if st.session_state.get("section") != carried.section:
+        # Only a lost section is reset; assigning None would leave the box without a choice.
+        st.session_state.pop("section", None)
     notice = f"Data updated: {corpus_name} has new briefings"
     if n_briefings is not None and span.n_briefings is not None:
         added = n_briefings - span.n_briefings
