@@ -54,10 +54,17 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
     before = current_generation(args.store)
     # A feed URL is fetched once and kept in the store folder, then read as a saved feed.
-    paths = [
-        save_feed(path, args.store, wait=args.wait) if is_feed_url(path) else Path(path)
-        for path in args.paths
-    ]
+    paths: list[Path] = []
+    saved: list[Path] = []
+    try:
+        for path in args.paths:
+            if is_feed_url(path):
+                saved.append(save_feed(path, args.store, wait=args.wait))
+            paths.append(saved[-1] if is_feed_url(path) else Path(path))
+    except AnalyticsError:
+        for kept in saved:  # a later feed failed: the ingest does not happen, keep nothing
+            kept.unlink(missing_ok=True)
+        raise
     try:
         store, summary = ensure_store(
             paths,

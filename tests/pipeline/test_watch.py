@@ -423,6 +423,7 @@ def test_cli_watch_stops_cleanly_on_ctrl_c(server: FeedServer, store_dir, tmp_pa
     listing.write_text(server.url("/world.rss") + "\n", encoding="utf-8")
     # Ctrl-C arrives during the first poll or the wait after it: either way the poll
     # finishes, the loop ends, and the exit is clean.
+    before = signal.getsignal(signal.SIGINT)
     timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()
     try:
@@ -436,4 +437,16 @@ def test_cli_watch_stops_cleanly_on_ctrl_c(server: FeedServer, store_dir, tmp_pa
         "watch stopped after 1 poll (1 item added); the store holds every completed poll"
     )
     assert "item-013" in stored(store_dir)
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGINT) == before  # the handler in force is put back
+
+
+def test_cli_ingest_keeps_no_feed_when_a_later_one_fails(server: FeedServer, tmp_path, capsys):
+    server.routes["/world.rss"] = Route((FEEDS / "world.rss").read_bytes())
+    store = tmp_path / "store"
+    gone = server.url("/gone.rss")
+    assert main(["ingest", server.url("/world.rss"), gone, "--store", str(store)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"error: the feed could not be fetched: HTTP 404 Not Found; got {gone!r}"
+    )
+    assert not list(store.rglob("*.xml"))
+    assert current_generation(store) is None
