@@ -5,11 +5,22 @@ atomic, checksummed generations that later runs add to.
 
 Modules: ``process`` (a briefing table to artefacts in memory), ``store`` (opening and
 reading a store), ``ingest`` (``ensure_store``: building and updating one), ``generation``
-(writing a generation), ``lock`` (the writer lock), ``integrity`` (checksums) and
-``layout`` (the names of a store's files and folder states); ``worker`` processes uploads in
+(writing a generation), ``lock`` (the writer lock), ``integrity`` (checksums),
+``layout`` (the names of a store's files and folder states), ``feeds`` (fetching feeds
+with conditional requests, and their state in the store) and ``watch`` (polling feeds
+into a store); ``worker`` processes uploads in
 a separate process (``python -m analytics.pipeline.worker``, imported on its own).
 """
 
+from analytics.pipeline.feeds import (
+    FEEDS_DIR,
+    FeedState,
+    Fetched,
+    fetch_feed,
+    is_feed_url,
+    read_states,
+    save_feed,
+)
 from analytics.pipeline.ingest import IngestSummary, ensure_store
 from analytics.pipeline.layout import (
     DAMAGED,
@@ -42,6 +53,15 @@ from analytics.pipeline.store import (
     open_store,
     rebuild_plan,
 )
+from analytics.pipeline.watch import (
+    FeedPoll,
+    PollResult,
+    Stopper,
+    parse_interval,
+    poll_feeds,
+    read_feed_list,
+    watch,
+)
 
 __all__ = [
     # in memory
@@ -64,6 +84,21 @@ __all__ = [
     "RebuildPlan",
     "ensure_store",
     "IngestSummary",
+    # feeds kept current
+    "is_feed_url",
+    "fetch_feed",
+    "Fetched",
+    "save_feed",
+    "FeedState",
+    "read_states",
+    "FEEDS_DIR",
+    "read_feed_list",
+    "parse_interval",
+    "poll_feeds",
+    "watch",
+    "Stopper",
+    "FeedPoll",
+    "PollResult",
     # store folder states, tables and files
     "NEW",
     "READY",
