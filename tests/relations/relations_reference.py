@@ -37,6 +37,10 @@ from analytics.relations.scoring import (
 
 _DATELINE_AFTER = re.compile(r"^(?:\s*,|\s+[-\u2013]\s|\s*\()")
 _OBJECT_AFTER = re.compile(r"^\s+(?:with|against)\b", re.IGNORECASE)
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:on|against|to|into|over|upon|toward|towards)\s+(?:the\s+)?$", re.IGNORECASE
+)
+_RECIPROCAL_AFTER = re.compile(r"^\s+(?:each\s+other|one\s+another)\b", re.IGNORECASE)
 
 
 def _overruled(effect: _Effect, before: list[tuple[CueMatch, _Effect]]) -> bool:
@@ -180,17 +184,20 @@ def _score_clause(
                     continue
             if left is None or _word_count(text[left.end : match.start]) > _REACH_WORDS:
                 continue
+            object_list = _OBJECT_BEFORE.search(text[max(0, left.start - 14) : left.start])
+            inner = [] if object_list else _inner_pairs(left)
+            reciprocal = _RECIPROCAL_AFTER.match(text[match.end :]) is not None
             if right is not None and _word_count(text[match.end : right.start]) <= _REACH_WORDS:
                 cross = _reversed(effect) if against_right else effect
                 add(_pairs(left.countries, right.countries), cross)
-                if mutual and effect.weight is not None and effect.weight > 0:
-                    add(_inner_pairs(left), effect)
+                if (mutual and effect.weight is not None and effect.weight > 0) or reciprocal:
+                    add(inner, effect)
                 else:
-                    add(_inner_pairs(left), _neutral(effect))
+                    add(inner, _neutral(effect))
             elif right is None:
                 # "reached agreement with commercial banks": the partner is not a country.
-                jointly = mutual and not _OBJECT_AFTER.match(text[match.end :])
-                add(_inner_pairs(left), effect if jointly else _neutral(effect))
+                jointly = (mutual and not _OBJECT_AFTER.match(text[match.end :])) or reciprocal
+                add(inner, effect if jointly else _neutral(effect))
 
 
 def _owning_group(

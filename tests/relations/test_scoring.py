@@ -663,6 +663,10 @@ BUNDLED_ACTORS = {
     "Iceland": ("ISL", "name"),
     "Portugal": ("PRT", "name"),
     "Canada": ("CAN", "name"),
+    "Denmark": ("DNK", "name"),
+    "Finland": ("FIN", "name"),
+    "Uzbekistan": ("UZB", "name"),
+    "Ukraine": ("UKR", "name"),
     "Estonia": ("EST", "name"),
 }
 _BUNDLED_PATTERN = re.compile(
@@ -702,6 +706,27 @@ BUNDLED_CASES = [
         "Xi Jinping and President of the United States Barack Obama reach a deal on emissions.",
         [("CHN", "USA", 8.0, "verbal_cooperation", "reach a deal", False)],
     ),
+    # a list acted on does nothing together: no pairs among the countries on the list
+    (
+        "Canada cancels the tariffs on Denmark, Finland and Norway after reaching an agreement.",
+        [
+            ("CAN", "DNK", 2.0, "material_cooperation", "cancels the tariffs", False),
+            ("CAN", "FIN", 2.0, "material_cooperation", "cancels the tariffs", False),
+            ("CAN", "NOR", 2.0, "material_cooperation", "cancels the tariffs", False),
+        ],
+    ),
+    # "each other": a directed cue done by each to the other
+    (
+        "Russia and Ukraine accuse each other of espionage.",
+        [("RUS", "UKR", -2.0, "verbal_conflict", "accuse", False)],
+    ),
+    # withholding aid reverses it
+    (
+        "Canada may withhold aid to Uzbekistan.",
+        [("CAN", "UZB", -3.5, "material_conflict", "withhold aid", True)],
+    ),
+    # a topic label opening a summary relates no one
+    ("Russia-Ukraine conflict: the talks in Geneva continue.", []),
     # a list that agrees to act together
     (
         "Armenia, Kazakhstan and Russia agree to form a rapid reaction force.",
