@@ -40,6 +40,7 @@ _OBJECT_AFTER = re.compile(r"^\s+(?:with|against)\b", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(
     r"\b(?:on|against|to|into|over|upon|toward|towards)\s+(?:the\s+)?$", re.IGNORECASE
 )
+_AGENT_BY = re.compile(r"\s+(?:jointly\s+)?by\s+(?:the\s+)?", re.IGNORECASE)
 _RECIPROCAL_AFTER = re.compile(r"^\s+(?:each\s+other|one\s+another)\b", re.IGNORECASE)
 
 
@@ -182,6 +183,9 @@ def _score_clause(
                     if not _overruled(effect, governed.get(owner_gap, [])):
                         add(_inner_pairs(owner), effect)
                     continue
+            if right is not None and _AGENT_BY.fullmatch(text[match.end : right.start]):
+                positive = effect.weight is not None and effect.weight > 0
+                add(_inner_pairs(right), effect if mutual and positive else _neutral(effect))
             if left is None or _word_count(text[left.end : match.start]) > _REACH_WORDS:
                 continue
             object_list = _OBJECT_BEFORE.search(text[max(0, left.start - 14) : left.start])

@@ -725,6 +725,15 @@ BUNDLED_CASES = [
         "Canada may withhold aid to Uzbekistan.",
         [("CAN", "UZB", -3.5, "material_conflict", "withhold aid", True)],
     ),
+    # the agents of a passive act together ("mediated by A, B and C")
+    (
+        "The truce was mediated by Egypt, Kenya and Somalia.",
+        [
+            ("EGY", "KEN", 1.0, "neutral", "mediated", False),
+            ("EGY", "SOM", 1.0, "neutral", "mediated", False),
+            ("KEN", "SOM", 1.0, "neutral", "mediated", False),
+        ],
+    ),
     # a topic label opening a summary relates no one
     ("Russia-Ukraine conflict: the talks in Geneva continue.", []),
     # a list that agrees to act together

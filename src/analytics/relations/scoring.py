@@ -34,7 +34,8 @@ method needs no model: regular expressions over the sentence and a few rules.
    default 1, CAMEO's weight for consultation) because acting in concert is weak
    alignment, never conflict. A list after "on/against/to/into/over" is acted on and
    does nothing together ("tariffs on A, B and C"); "A and B accuse each other" is the
-   cue done by each to the other.
+   cue done by each to the other; the agents of a passive act together ("a truce
+   mediated by A, B and C").
 8. **Nouns are not acts.** When a gap holds a verb cue, the verbs speak for the
    gap and its noun cues are their objects ("violated the agreement" is conflict,
    "trade talks collapsed" is conflict); when verb and nouns disagree in sign the
@@ -75,6 +76,7 @@ from analytics.relations.cue_tables import (
     modifiers_path,
 )
 from analytics.relations.grammar import (
+    _AGENT_BETWEEN,
     _ANTI,
     _OBJECT_AFTER_AT,
     _REACH_WORDS,
@@ -384,6 +386,10 @@ def _score_clause(
                     if not verb_signs.get(owner_gap, set()) - {_sign(effect.weight)}:
                         add(_inner_pairs(owner), effect)
                     continue
+            if right is not None and _AGENT_BETWEEN.fullmatch(text, match.end, right.start):
+                # "a truce mediated by Qatar, Egypt and the U.S.": the agents act together.
+                positive = effect.weight is not None and effect.weight > 0
+                add(_inner_pairs(right), effect if mutual and positive else _neutral(effect))
             if left is None or _more_words_than(text, left.end, match.start, _REACH_WORDS):
                 continue
             # A list acted on ("tariffs on A, B and C") does nothing together.
