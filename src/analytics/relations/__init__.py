@@ -10,7 +10,7 @@ sentence, ``corpus`` scores a whole corpus (forked on every core), and ``over_ti
 one engine that aggregates interactions per pair and period, with spikes.
 """
 
-from analytics.relations.corpus import score_interactions
+from analytics.relations.corpus import score_interactions, sentence_spans
 from analytics.relations.cue_tables import (
     CONFLICT_CLASSES,
     COOPERATION_CLASSES,
@@ -41,9 +41,11 @@ from analytics.relations.over_time import (
     spike_alerts,
     spike_cells,
 )
+from analytics.relations.roles import ACTOR, sentence_roles
 from analytics.relations.scoring import PairScore, default_lexicon, score_sentence
 
 __all__ = [
+    "ACTOR",
     "ACTOR_KINDS",
     "CONFLICT_CLASSES",
     "COOPERATION_CLASSES",
@@ -72,6 +74,8 @@ __all__ = [
     "relations_over_time",
     "score_interactions",
     "score_sentence",
+    "sentence_roles",
+    "sentence_spans",
     "spike_alerts",
     "spike_cells",
     "validate_cues",

@@ -1,0 +1,104 @@
+"""How sure a forward-looking sentence sounds: the certainty words of ``data/certainty.csv``.
+
+``will``, ``is to``, ``plans to`` are firm; ``expected to``, ``likely`` are likely; ``could``,
+``may``, ``might`` are possible. The first certainty word of a sentence governs it (it is
+the one on the main verb far more often than not); a sentence that looks forward only by
+its section or its date is firm ("The summit opens on March 3").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from analytics import schema as S
+from analytics.errors import InputError
+from analytics.paths import data_dir
+
+CERTAINTY_COLUMNS: tuple[str, ...] = ("phrase", "certainty")
+
+
+def certainty_path() -> Path:
+    """The default certainty table, ``data/certainty.csv``."""
+    return data_dir() / "certainty.csv"
+
+
+def load_certainty(path: str | Path | None = None) -> pd.DataFrame:
+    """Read and check a certainty table (``phrase``, ``certainty``).
+
+    Raises:
+        InputError: when the file is missing, a column is missing, a phrase is empty or
+            repeated, or a certainty is not one of ``schema.CERTAINTIES``.
+    """
+    path = Path(path) if path is not None else certainty_path()
+    if not path.is_file():
+        raise InputError(f"certainty table must be an existing CSV file; got {str(path)!r}")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [column for column in CERTAINTY_COLUMNS if column not in table.columns]
+    if missing:
+        raise InputError(
+            f"certainty table needs columns {', '.join(CERTAINTY_COLUMNS)}; "
+            f"got {list(table.columns)!r}"
+        )
+    table = table[list(CERTAINTY_COLUMNS)].apply(lambda column: column.str.strip())
+    table["phrase"] = table["phrase"].str.lower()
+    for position, (phrase, certainty) in enumerate(zip(table["phrase"], table["certainty"])):
+        if not phrase:
+            raise InputError(f"certainty table row {position + 2}: phrase is empty; got {phrase!r}")
+        if certainty not in S.CERTAINTIES:
+            raise InputError(
+                f"certainty table row {position + 2} ({phrase!r}): certainty must be one of "
+                f"{', '.join(S.CERTAINTIES)}; got {certainty!r}"
+            )
+    repeated = table["phrase"][table["phrase"].duplicated()].tolist()
+    if repeated:
+        raise InputError(f"certainty table lists a phrase twice; got {repeated[0]!r}")
+    return table.reset_index(drop=True)
+
+
+class CertaintyWords:
+    """The certainty table compiled into one pattern.
+
+    Parameters:
+        table: a certainty table (``load_certainty``); ``None`` reads ``data/certainty.csv``.
+    """
+
+    def __init__(self, table: pd.DataFrame | None = None) -> None:
+        self.table = load_certainty() if table is None else table
+        # Longest phrases first, so "is expected to" wins over "expected to".
+        phrases = sorted(self.table["phrase"], key=len, reverse=True)
+        self.of_phrase = dict(zip(self.table["phrase"], self.table["certainty"], strict=True))
+        self.pattern = re.compile(
+            r"\b(?:" + "|".join(_phrase_pattern(phrase) for phrase in phrases) + r")\b",
+            re.IGNORECASE,
+        )
+
+    def certainty(self, sentence: str) -> tuple[str, str] | None:
+        """``(certainty, phrase as written)`` of the first certainty word, or ``None``."""
+        match = self.pattern.search(sentence)
+        if match is None:
+            return None
+        phrase = " ".join(match.group().lower().replace("\u2019", "'").split())
+        return self.of_phrase[phrase], match.group()
+
+
+def _phrase_pattern(phrase: str) -> str:
+    words = [re.escape(word).replace("'", "['\u2019]") for word in phrase.split()]
+    pattern = r"\s+".join(words)
+    # "May" is the month; only the lower-case word is the modal.
+    return "(?-i:may)" if phrase == "may" else pattern
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_words(stamp: tuple[str, float]) -> CertaintyWords:
+    return CertaintyWords(load_certainty(stamp[0]))
+
+
+def default_certainty_words() -> CertaintyWords:
+    """``data/certainty.csv`` compiled, once per version of the file."""
+    path = certainty_path()
+    stamp = (str(path), path.stat().st_mtime if path.exists() else 0.0)
+    return _cached_words(stamp)
