@@ -17,7 +17,8 @@ from analytics.watchlist.certainty import (
     default_certainty_words,
     load_certainty,
 )
-from analytics.watchlist.extract import empty_watchlist, expected_events, forward_sentences
+from analytics.watchlist.extract import expected_events, forward_sentences
+from analytics.watchlist.follow_up import follow_up
 from analytics.watchlist.families import (
     cue_families_path,
     cue_family,
@@ -35,10 +36,10 @@ __all__ = [
     "cue_family",
     "default_certainty_words",
     "default_cue_families",
-    "empty_watchlist",
     "expected_events",
     "expected_window",
     "find_windows",
+    "follow_up",
     "forward_sentences",
     "load_certainty",
     "load_cue_families",

@@ -19,6 +19,7 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics import settings
+from analytics.artefacts import empty_watchlist
 from analytics.errors import InputError
 from analytics.relations import (
     ACTOR,
@@ -39,16 +40,6 @@ _COMING = re.compile(
     r"the\s+weeks\s+ahead|scheduled|due\s+to)\b",
     re.IGNORECASE,
 )
-
-
-def empty_watchlist() -> pd.DataFrame:
-    """A watchlist with no rows and the columns and types of ``schema.WATCHLIST_COLUMNS``."""
-    frame = pd.DataFrame({column: pd.Series(dtype=object) for column in S.WATCHLIST_COLUMNS})
-    frame[S.DATE] = pd.Series(dtype="datetime64[ns, UTC]")
-    frame[S.SENTENCE_INDEX] = pd.Series(dtype="int64")
-    frame[S.WINDOW_START] = pd.Series(dtype="datetime64[ns]")
-    frame[S.WINDOW_END] = pd.Series(dtype="datetime64[ns]")
-    return frame
 
 
 def _sentences_with_countries(
