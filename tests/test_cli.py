@@ -404,7 +404,7 @@ def test_info_names_the_generation_and_verifies_checksums(
     assert main(["info", "--store", str(own_store)]) == 0
     out = capsys.readouterr().out
     assert "generation: gen-000001 created " in out
-    assert re.search(r"checksums: verified \(10 files: every part and the topic model\)", out)
+    assert re.search(r"checksums: verified \(11 files: every part and the topic model\)", out)
     meta_path = own_store / "gen-000001" / "meta.json"
     meta = json.loads(meta_path.read_text())
     for entry in meta["tables"].values():

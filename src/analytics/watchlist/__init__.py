@@ -18,13 +18,13 @@ from analytics.watchlist.certainty import (
     load_certainty,
 )
 from analytics.watchlist.extract import expected_events, forward_sentences
-from analytics.watchlist.follow_up import follow_up
 from analytics.watchlist.families import (
     cue_families_path,
     cue_family,
     default_cue_families,
     load_cue_families,
 )
+from analytics.watchlist.follow_up import follow_up
 from analytics.watchlist.timing import Window, expected_window, find_windows
 
 __all__ = [

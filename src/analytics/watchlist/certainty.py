@@ -45,7 +45,8 @@ def load_certainty(path: str | Path | None = None) -> pd.DataFrame:
         )
     table = table[list(CERTAINTY_COLUMNS)].apply(lambda column: column.str.strip())
     table["phrase"] = table["phrase"].str.lower()
-    for position, (phrase, certainty) in enumerate(zip(table["phrase"], table["certainty"])):
+    pairs = zip(table["phrase"], table["certainty"], strict=True)
+    for position, (phrase, certainty) in enumerate(pairs):
         if not phrase:
             raise InputError(f"certainty table row {position + 2}: phrase is empty; got {phrase!r}")
         if certainty not in S.CERTAINTIES:

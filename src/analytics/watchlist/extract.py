@@ -65,7 +65,8 @@ def _sentences_with_countries(
     if spans is None:
         return None
     joined, segment_start, sentence_start, sentence_end = spans
-    texts = [joined[a:b] for a, b in zip(sentence_start.tolist(), sentence_end.tolist())]
+    bounds_of = zip(sentence_start.tolist(), sentence_end.tolist(), strict=True)
+    texts = [joined[a:b] for a, b in bounds_of]
     group = np.cumsum(first) - 1
     shift = (segment_start - sentence_start)[group]
     starts = usable[S.START].to_numpy(dtype=np.int64) + shift
@@ -172,7 +173,8 @@ def forward_sentences(
         return empty_watchlist()
     cue_columns = _cue_columns([texts[i] for i in picked], lexicon or default_lexicon())
     chosen_keys = keys.iloc[picked].reset_index(drop=True)
-    countries, certainty, when, kind, start, end = (list(column) for column in zip(*rows))
+    transposed = (list(column) for column in zip(*rows, strict=True))
+    countries, certainty, when, kind, start, end = transposed
     table = pd.DataFrame(
         {
             S.BRIEFING_ID: chosen_keys[S.BRIEFING_ID].to_numpy(dtype=object),
@@ -254,4 +256,3 @@ def expected_events(
         briefings, mentions, lexicon=lexicon, certainty_words=certainty_words
     )
     return sentences[sentences[S.CUE_FAMILY] != ""].reset_index(drop=True)
-

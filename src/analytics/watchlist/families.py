@@ -39,7 +39,9 @@ def load_cue_families(path: str | Path | None = None) -> dict[str, str]:
         raise InputError(f"cue family table must be an existing CSV file; got {str(path)!r}")
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     if not {"family", "label"} <= set(table.columns):
-        raise InputError(f"cue family table needs columns family, label; got {list(table.columns)!r}")
+        raise InputError(
+            f"cue family table needs columns family, label; got {list(table.columns)!r}"
+        )
     bad = [family for family in table["family"] if not (len(family) == 2 and family.isdigit())]
     if bad:
         raise InputError(f"cue family table: a family is two digits; got {bad[0]!r}")

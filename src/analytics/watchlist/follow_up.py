@@ -106,8 +106,9 @@ def follow_up(
     """
     missing = [column for column in S.WATCHLIST_COLUMNS if column not in watchlist.columns]
     if missing:
-        raise InputError(f"watchlist must have columns {', '.join(S.WATCHLIST_COLUMNS)}; "
-                         f"missing {missing!r}")
+        raise InputError(
+            f"watchlist must have columns {', '.join(S.WATCHLIST_COLUMNS)}; missing {missing!r}"
+        )
     table = watchlist.reset_index(drop=True).copy()
     table[S.FOLLOW_UP] = pd.Series(dtype=object)
     table[S.EVIDENCE_IDS] = ""
@@ -117,9 +118,11 @@ def follow_up(
     grace = pd.Timedelta(days=int(settings.value("watchlist_grace_days")))
     if as_of is None:
         as_of = briefings[S.DATE].max()
-    as_of_day = pd.Timestamp(as_of).tz_localize(None).normalize() if pd.Timestamp(
-        as_of
-    ).tzinfo else pd.Timestamp(as_of).normalize()
+    as_of_day = (
+        pd.Timestamp(as_of).tz_localize(None).normalize()
+        if pd.Timestamp(as_of).tzinfo
+        else pd.Timestamp(as_of).normalize()
+    )
     events = table[[S.BRIEFING_ID, S.DATE, S.COUNTRIES, S.CUE_FAMILY, S.WINDOW_START, S.WINDOW_END]]
     events = events.assign(**{_EVENT: np.arange(len(table))})
     events = events[events[S.CUE_FAMILY] != ""]
@@ -136,8 +139,9 @@ def follow_up(
         evidence = _matches(events, reports, grace)
     limit = int(settings.value("watchlist_evidence"))
     if not evidence.empty:
-        evidence = evidence.sort_values([_EVENT, S.DATE, S.BRIEFING_ID, S.SECTION,
-                                         S.SENTENCE_INDEX], kind="stable")
+        evidence = evidence.sort_values(
+            [_EVENT, S.DATE, S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX], kind="stable"
+        )
         evidence = evidence.drop_duplicates([_EVENT, S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX])
         shown = evidence.groupby(_EVENT, sort=True).head(limit)
         ids = evidence.drop_duplicates([_EVENT, S.BRIEFING_ID]).groupby(_EVENT)[S.BRIEFING_ID]
@@ -159,8 +163,9 @@ def _matches(events: pd.DataFrame, reports: pd.DataFrame, grace: pd.Timedelta) -
         return pd.DataFrame()
     per_country = events.assign(**{S.ISO3: events[S.COUNTRIES].str.split("|")}).explode(S.ISO3)
     needed = per_country.groupby(_EVENT).size()
-    candidates = per_country[[_EVENT, S.ISO3, S.CUE_FAMILY, S.BRIEFING_ID, S.DATE,
-                              S.WINDOW_START, S.WINDOW_END]].merge(
+    candidates = per_country[
+        [_EVENT, S.ISO3, S.CUE_FAMILY, S.BRIEFING_ID, S.DATE, S.WINDOW_START, S.WINDOW_END]
+    ].merge(
         reports.rename(columns={S.BRIEFING_ID: "report_id", S.DATE: "report_date"}),
         on=[S.ISO3, S.CUE_FAMILY],
     )
@@ -178,9 +183,7 @@ def _matches(events: pd.DataFrame, reports: pd.DataFrame, grace: pd.Timedelta) -
     counts = found.groupby([_EVENT, *sentence]).size().rename("n").reset_index()
     counts = counts[counts["n"].to_numpy() == needed.reindex(counts[_EVENT]).to_numpy()]
     kept = counts.merge(
-        found.drop_duplicates([_EVENT, *sentence])[
-            [_EVENT, *sentence, S.SENTENCE, "report_date"]
-        ],
+        found.drop_duplicates([_EVENT, *sentence])[[_EVENT, *sentence, S.SENTENCE, "report_date"]],
         on=[_EVENT, *sentence],
     )
     return kept.rename(columns={"report_id": S.BRIEFING_ID, "report_date": S.DATE})

@@ -62,8 +62,10 @@ _MONTH = (
 _WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b"
 _YEAR = r"(?:1[89]\d\d|20\d\d)\b"
-_COUNT = r"(?:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|" \
+_COUNT = (
+    r"(?:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"fifteen|twenty|thirty|few|several|couple\s+of)"
+)
 _DASH = r"\s*(?:-|\u2013|\u2014|to|through|and|until)\s*"
 _PART = (
     r"(?P<part>early|mid|late|the\s+end\s+of|end\s+of|the\s+start\s+of|the\s+beginning\s+of|"
@@ -103,7 +105,10 @@ _RULES: tuple[tuple[str, str], ...] = (
         rf"(?:\s+of\s+(?:(?P<which>next|this|the\s+coming|the)\s+year|(?P<year>{_YEAR})))?",
     ),
     ("quarter_code", rf"\bQ(?P<number>[1-4])\s+(?P<year>{_YEAR})"),
-    ("day_word", r"\b(?P<word>the\s+day\s+after\s+tomorrow|tomorrow|later\s+today|today|tonight)\b"),
+    (
+        "day_word",
+        r"\b(?P<word>the\s+day\s+after\s+tomorrow|tomorrow|later\s+today|today|tonight)\b",
+    ),
     (
         "coming",
         r"\b(?:in|over|during|within)\s+the\s+(?:coming|next|following)\s+(?:(?:few|several|"
@@ -265,8 +270,8 @@ def _part_of(start: date, end: date, part: str | None) -> tuple[date, date]:
 
 def _dates(groups: dict[str, str], reference: date) -> tuple[date, date] | None:
     """A calendar date or range of days; a missing year is the next such day."""
-    month = _month_number(groups["month"]) if not groups["month"].isdigit() else int(
-        groups["month"]
+    month = (
+        _month_number(groups["month"]) if not groups["month"].isdigit() else int(groups["month"])
     )
     day = int(re.sub(r"\D", "", groups["day"]))
     day2 = int(re.sub(r"\D", "", groups["day2"])) if groups.get("day2") else day
@@ -334,14 +339,18 @@ def _resolve(rule: str, groups: dict[str, str], reference: date) -> tuple[date, 
     if rule == "half":
         year = _year_of(groups, reference)
         first = groups["ordinal"].lower() == "first"
-        return (date(year, 1, 1), date(year, 6, 30)) if first else (
-            date(year, 7, 1),
-            date(year, 12, 31),
+        return (
+            (date(year, 1, 1), date(year, 6, 30))
+            if first
+            else (
+                date(year, 7, 1),
+                date(year, 12, 31),
+            )
         )
     if rule in ("quarter", "quarter_code"):
-        number = int(groups["number"]) if groups.get("number") else _ORDINALS[
-            groups["ordinal"].lower()
-        ]
+        number = (
+            int(groups["number"]) if groups.get("number") else _ORDINALS[groups["ordinal"].lower()]
+        )
         if groups.get("year") or groups.get("which"):
             year = _year_of(groups, reference)
         else:
@@ -469,4 +478,3 @@ def expected_window(sentence: str, reference: date) -> Window | None:
         if window.end >= reference:
             return window
     return None
-
