@@ -73,7 +73,7 @@ def selected_events(
         acting = events[S.COUNTRIES].str.split("|")
         wanted = set(countries)
         test = wanted.issubset if country_match == "all" else wanted.intersection
-        keep &= np.fromiter((bool(test(set(c))) for c in acting), bool, len(events))
+        keep = keep & np.fromiter((bool(test(set(c))) for c in acting), bool, len(events))
     return events[keep].reset_index(drop=True)
 
 

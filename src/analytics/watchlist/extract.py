@@ -108,13 +108,13 @@ def forward_sentences(
     Raises:
         InputError: when a table lacks its columns.
     """
-    for name, frame, columns in (
+    for what, frame, needed in (
         ("briefings", briefings, (S.BRIEFING_ID, S.DATE)),
         ("mentions", mentions, S.MENTION_COLUMNS),
     ):
-        missing = [column for column in columns if column not in frame.columns]
+        missing = [column for column in needed if column not in frame.columns]
         if missing:
-            raise InputError(f"{name} must have columns {', '.join(columns)}; missing {missing!r}")
+            raise InputError(f"{what} must have columns {', '.join(needed)}; missing {missing!r}")
     found = _sentences_with_countries(briefings, mentions)
     if found is None:
         return empty_watchlist()
@@ -134,7 +134,8 @@ def forward_sentences(
     dates = dates.set_index(S.BRIEFING_ID)[S.DATE]
     briefing_dates = dates.reindex(keys[S.BRIEFING_ID].iloc[chosen]).to_numpy()
     undated_days = int(settings.value("watchlist_undated_days"))
-    rows: list[tuple] = []
+    names = (S.COUNTRIES, S.CERTAINTY, S.WHEN, S.WHEN_KIND, S.WINDOW_START, S.WINDOW_END)
+    columns: dict[str, list[object]] = {name: [] for name in names}
     picked: list[int] = []
     for position, stamp in zip(chosen.tolist(), briefing_dates, strict=True):
         if pd.isna(stamp):
@@ -158,23 +159,14 @@ def forward_sentences(
             )
         else:
             start, end, kind, when = window
-        rows.append(
-            (
-                "|".join(acting),
-                S.FIRM if sure is None else sure[0],
-                when,
-                kind,
-                start,
-                end,
-            )
-        )
+        values = ("|".join(acting), S.FIRM if sure is None else sure[0], when, kind, start, end)
+        for name, value in zip(names, values, strict=True):
+            columns[name].append(value)
         picked.append(position)
     if not picked:
         return empty_watchlist()
     cue_columns = _cue_columns([texts[i] for i in picked], lexicon or default_lexicon())
     chosen_keys = keys.iloc[picked].reset_index(drop=True)
-    transposed = (list(column) for column in zip(*rows, strict=True))
-    countries, certainty, when, kind, start, end = transposed
     table = pd.DataFrame(
         {
             S.BRIEFING_ID: chosen_keys[S.BRIEFING_ID].to_numpy(dtype=object),
@@ -182,13 +174,15 @@ def forward_sentences(
             S.SECTION: chosen_keys[S.SECTION].to_numpy(dtype=object),
             S.SENTENCE_INDEX: chosen_keys[S.SENTENCE_INDEX].to_numpy(dtype=np.int64),
             S.SENTENCE: np.asarray([texts[i] for i in picked], dtype=object),
-            S.COUNTRIES: np.asarray(countries, dtype=object),
+            **{
+                name: np.asarray(columns[name], dtype=object)
+                for name in (S.COUNTRIES, S.CERTAINTY, S.WHEN, S.WHEN_KIND)
+            },
             **cue_columns,
-            S.CERTAINTY: np.asarray(certainty, dtype=object),
-            S.WHEN: np.asarray(when, dtype=object),
-            S.WHEN_KIND: np.asarray(kind, dtype=object),
-            S.WINDOW_START: pd.to_datetime(pd.Series(start, dtype=object)).to_numpy(),
-            S.WINDOW_END: pd.to_datetime(pd.Series(end, dtype=object)).to_numpy(),
+            **{
+                name: pd.to_datetime(pd.Series(columns[name], dtype=object)).to_numpy()
+                for name in (S.WINDOW_START, S.WINDOW_END)
+            },
         }
     )
     return _in_corpus_order(table[list(S.WATCHLIST_COLUMNS)], briefings)
