@@ -271,6 +271,11 @@ SETTINGS: tuple[Setting, ...] = (
         "lags), and before which the event stays open",
     ),
     Setting(
+        "watchlist_parallel_from",
+        50_000,
+        "sentences naming a country from which the watchlist is read on every core",
+    ),
+    Setting(
         "watchlist_evidence",
         5,
         "reporting sentences kept as evidence of each followed-up event (earliest first)",

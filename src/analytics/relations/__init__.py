@@ -29,7 +29,14 @@ from analytics.relations.cue_tables import (
     word_inflections,
 )
 from analytics.relations.grammar import ACTOR_KINDS
-from analytics.relations.lexicon import Cue, CueMatch, Lexicon, TextBatch, word_positions
+from analytics.relations.lexicon import (
+    Cue,
+    CueMatch,
+    Lexicon,
+    PhraseIndex,
+    TextBatch,
+    word_positions,
+)
 from analytics.relations.over_time import (
     PairCodes,
     PairPeriods,
@@ -60,6 +67,7 @@ __all__ = [
     "PairCodes",
     "PairPeriods",
     "PairScore",
+    "PhraseIndex",
     "TextBatch",
     "cues_path",
     "default_lexicon",

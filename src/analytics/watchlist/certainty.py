@@ -9,7 +9,6 @@ its section or its date is firm ("The summit opens on March 3").
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +16,7 @@ import pandas as pd
 from analytics import schema as S
 from analytics.errors import InputError
 from analytics.paths import data_dir
+from analytics.relations import PhraseIndex, TextBatch
 
 CERTAINTY_COLUMNS: tuple[str, ...] = ("phrase", "certainty")
 
@@ -61,7 +61,7 @@ def load_certainty(path: str | Path | None = None) -> pd.DataFrame:
 
 
 class CertaintyWords:
-    """The certainty table compiled into one pattern.
+    """The certainty table compiled for matching (one phrase index, as the cue lexicon's).
 
     Parameters:
         table: a certainty table (``load_certainty``); ``None`` reads ``data/certainty.csv``.
@@ -69,28 +69,31 @@ class CertaintyWords:
 
     def __init__(self, table: pd.DataFrame | None = None) -> None:
         self.table = load_certainty() if table is None else table
-        # Longest phrases first, so "is expected to" wins over "expected to".
-        phrases = sorted(self.table["phrase"], key=len, reverse=True)
         self.of_phrase = dict(zip(self.table["phrase"], self.table["certainty"], strict=True))
-        self.pattern = re.compile(
-            r"\b(?:" + "|".join(_phrase_pattern(phrase) for phrase in phrases) + r")\b",
-            re.IGNORECASE,
-        )
+        self.index = PhraseIndex(self.table["phrase"].tolist())
+
+    def first_certainty(self, text: str, spans: list[tuple[int, int]]) -> tuple[str, str] | None:
+        """``(certainty, phrase as written)`` of the first span of ``text`` that is a
+        certainty phrase (spans of other phrases, and the month "May", are passed over)."""
+        for start, end in spans:
+            written = text[start:end]
+            if written == "May":  # the month; only the lower-case word is the modal
+                continue
+            phrase = " ".join(written.lower().replace("\u2019", "'").split())
+            if phrase in self.of_phrase:
+                return self.of_phrase[phrase], written
+        return None
 
     def certainty(self, sentence: str) -> tuple[str, str] | None:
         """``(certainty, phrase as written)`` of the first certainty word, or ``None``."""
-        match = self.pattern.search(sentence)
-        if match is None:
-            return None
-        phrase = " ".join(match.group().lower().replace("\u2019", "'").split())
-        return self.of_phrase[phrase], match.group()
+        return self.first_certainty(sentence, self.index.find(sentence))
 
-
-def _phrase_pattern(phrase: str) -> str:
-    words = [re.escape(word).replace("'", "['\u2019]") for word in phrase.split()]
-    pattern = r"\s+".join(words)
-    # "May" is the month; only the lower-case word is the modal.
-    return "(?-i:may)" if phrase == "may" else pattern
+    def certainty_batch(self, batch: TextBatch) -> list[tuple[str, str] | None]:
+        """``certainty`` of every text of ``batch``, in one scan of them all."""
+        return [
+            self.first_certainty(text, spans)
+            for text, spans in zip(batch.texts, self.index.find_batch(batch), strict=True)
+        ]
 
 
 @functools.lru_cache(maxsize=4)

@@ -11,8 +11,11 @@ ones of a corpus are cut out of the joined texts in one pass.
 
 from __future__ import annotations
 
+import calendar
+import functools
 import re
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -21,10 +24,12 @@ from analytics import schema as S
 from analytics import settings
 from analytics.artefacts import empty_watchlist
 from analytics.errors import InputError
+from analytics.parallel import fork_workers, map_forked
 from analytics.relations import (
     ACTOR,
     ACTOR_KINDS,
     Lexicon,
+    PhraseIndex,
     TextBatch,
     default_lexicon,
     sentence_roles,
@@ -32,14 +37,37 @@ from analytics.relations import (
 )
 from analytics.watchlist.certainty import CertaintyWords, default_certainty_words
 from analytics.watchlist.families import cue_family, default_cue_families
-from analytics.watchlist.timing import expected_window
+from analytics.watchlist.timing import Window, expected_window
 
 # Coming times that make a sentence forward-looking without a certainty word.
-_COMING = re.compile(
-    r"\b(?:next|coming|upcoming|later\s+this|tomorrow|ahead\s+of|the\s+months\s+ahead|"
-    r"the\s+weeks\s+ahead|scheduled|due\s+to)\b",
-    re.IGNORECASE,
+_COMING_WORDS = (
+    "next",
+    "coming",
+    "upcoming",
+    "later this",
+    "tomorrow",
+    "ahead of",
+    "the months ahead",
+    "the weeks ahead",
+    "scheduled",
 )
+# Words without which no time expression of ``timing`` can be found (digits aside).
+_TIME_WORDS = (
+    *(name.lower() for name in calendar.month_name[1:]),
+    *(name.lower() for name in calendar.month_abbr[1:]),
+    "sept",
+    *(name.lower() for name in calendar.day_name),
+    *"day days week weeks weekend month months year years quarter tomorrow today".split(),
+    *"tonight spring summer autumn fall winter year-end end-year".split(),
+)
+_DIGIT = re.compile(r"\d")
+
+
+@functools.lru_cache(maxsize=4)
+def _indexes(words: CertaintyWords) -> tuple[PhraseIndex, PhraseIndex]:
+    """The phrase index of certainty and coming words, and that of time words."""
+    forward = PhraseIndex([*words.of_phrase, *_COMING_WORDS])
+    return forward, PhraseIndex(list(_TIME_WORDS))
 
 
 def _sentences_with_countries(
@@ -91,6 +119,7 @@ def forward_sentences(
     *,
     lexicon: Lexicon | None = None,
     certainty_words: CertaintyWords | None = None,
+    require_cue: bool = False,
 ) -> pd.DataFrame:
     """Every forward-looking sentence in which a country acts, with or without a cue.
 
@@ -99,6 +128,7 @@ def forward_sentences(
         mentions: country mentions with ``schema.MENTION_COLUMNS``.
         lexicon: the cue lexicon (default ``data/cues.csv``).
         certainty_words: the certainty table compiled (default ``data/certainty.csv``).
+        require_cue: keep only sentences in which the lexicon finds a cue (the events).
 
     Returns:
         ``schema.WATCHLIST_COLUMNS``, in briefing, section and sentence order; ``cues``
@@ -119,53 +149,26 @@ def forward_sentences(
     if found is None:
         return empty_watchlist()
     keys, texts, sentence_mentions = found
-    words = certainty_words or default_certainty_words()
-    series = pd.Series(texts, dtype=object)
-    # Cheap tests over every sentence in C first; the rules below read only the candidates.
-    candidate = (
-        (keys[S.SECTION] == S.NEXT).to_numpy()
-        | series.str.contains(words.pattern).to_numpy(dtype=bool)
-        | series.str.contains(_COMING).to_numpy(dtype=bool)
-    )
-    chosen = np.flatnonzero(candidate)
-    if chosen.size == 0:
-        return empty_watchlist()
     dates = briefings[[S.BRIEFING_ID, S.DATE]].drop_duplicates(S.BRIEFING_ID, keep="last")
     dates = dates.set_index(S.BRIEFING_ID)[S.DATE]
-    briefing_dates = dates.reindex(keys[S.BRIEFING_ID].iloc[chosen]).to_numpy()
-    undated_days = int(settings.value("watchlist_undated_days"))
-    names = (S.COUNTRIES, S.CERTAINTY, S.WHEN, S.WHEN_KIND, S.WINDOW_START, S.WINDOW_END)
-    columns: dict[str, list[object]] = {name: [] for name in names}
-    picked: list[int] = []
-    for position, stamp in zip(chosen.tolist(), briefing_dates, strict=True):
-        if pd.isna(stamp):
-            continue
-        text = texts[position]
-        reference = pd.Timestamp(stamp).date()
-        sure = words.certainty(text)
-        window = expected_window(text, reference)
-        in_next = keys[S.SECTION].iat[position] == S.NEXT
-        if sure is None and not in_next and window is None:
-            continue
-        acting = _acting_countries(text, sentence_mentions[position])
-        if not acting:
-            continue
-        if window is None:
-            start, end, kind, when = (
-                reference,
-                reference + timedelta(days=undated_days),
-                S.UNDATED,
-                "",
-            )
-        else:
-            start, end, kind, when = window
-        values = ("|".join(acting), S.FIRM if sure is None else sure[0], when, kind, start, end)
-        for name, value in zip(names, values, strict=True):
-            columns[name].append(value)
-        picked.append(position)
-    if not picked:
+    stamps = pd.to_datetime(dates.reindex(keys[S.BRIEFING_ID]), utc=True)
+    plan = _Plan(
+        texts=texts,
+        mentions=sentence_mentions,
+        in_next=(keys[S.SECTION] == S.NEXT).tolist(),
+        references=[None if pd.isna(day) else day.date() for day in stamps],
+        words=certainty_words or default_certainty_words(),
+        lexicon=lexicon or default_lexicon(),
+        require_cue=require_cue,
+        undated_days=int(settings.value("watchlist_undated_days")),
+    )
+    rows = _read_all(plan)
+    if not rows:
         return empty_watchlist()
-    cue_columns = _cue_columns([texts[i] for i in picked], lexicon or default_lexicon())
+    columns = dict(
+        zip(_ROW_FIELDS, (list(column) for column in zip(*rows, strict=True)), strict=True)
+    )
+    picked = columns.pop("position")
     chosen_keys = keys.iloc[picked].reset_index(drop=True)
     table = pd.DataFrame(
         {
@@ -176,9 +179,9 @@ def forward_sentences(
             S.SENTENCE: np.asarray([texts[i] for i in picked], dtype=object),
             **{
                 name: np.asarray(columns[name], dtype=object)
-                for name in (S.COUNTRIES, S.CERTAINTY, S.WHEN, S.WHEN_KIND)
+                for name in _ROW_FIELDS[1:]
+                if name not in (S.WINDOW_START, S.WINDOW_END)
             },
-            **cue_columns,
             **{
                 name: pd.to_datetime(pd.Series(columns[name], dtype=object)).to_numpy()
                 for name in (S.WINDOW_START, S.WINDOW_END)
@@ -188,13 +191,118 @@ def forward_sentences(
     return _in_corpus_order(table[list(S.WATCHLIST_COLUMNS)], briefings)
 
 
+# One found sentence: its position in the plan, then its watchlist fields.
+_ROW_FIELDS = (
+    "position",
+    S.COUNTRIES,
+    S.CERTAINTY,
+    S.WHEN,
+    S.WHEN_KIND,
+    S.WINDOW_START,
+    S.WINDOW_END,
+    S.CUES,
+    S.CUE_FAMILY,
+    S.EVENT_TYPE,
+)
+# What forked processes read: set before they start, so nothing is pickled to them.
+_FORKED: dict[str, _Plan] = {}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The sentences naming a country, with what reading them needs."""
+
+    texts: list[str]
+    mentions: list[list[tuple[int, int, str, str]]]
+    in_next: list[bool]
+    references: list[date | None]
+    words: CertaintyWords
+    lexicon: Lexicon
+    require_cue: bool
+    undated_days: int
+
+    def read(self, lo: int, hi: int) -> list[tuple]:
+        """The forward-looking sentences among ``lo`` to ``hi``, as ``_ROW_FIELDS`` rows.
+
+        Phrase scans over all of them at once first (certainty and coming words in one
+        index); cues, time expressions and roles are read on the candidates only.
+        """
+        texts = self.texts[lo:hi]
+        forward_index, time_index = _indexes(self.words)
+        spans = forward_index.find_batch(TextBatch(texts))
+        sure = [
+            self.words.first_certainty(text, found)
+            for text, found in zip(texts, spans, strict=True)
+        ]
+        chosen = [i for i, found in enumerate(spans) if found or self.in_next[lo + i]]
+        chosen_texts = [texts[i] for i in chosen]
+        cues = _cue_columns(chosen_texts, self.lexicon)
+        if self.require_cue:
+            cued = [j for j, family in enumerate(cues[1]) if family]
+            chosen = [chosen[j] for j in cued]
+            chosen_texts = [chosen_texts[j] for j in cued]
+            cues = tuple([column[j] for j in cued] for column in cues)  # type: ignore[assignment]
+        timed = time_index.find_batch(TextBatch(chosen_texts))
+        rows: list[tuple] = []
+        for j, i in enumerate(chosen):
+            position, text = lo + i, chosen_texts[j]
+            reference = self.references[position]
+            if reference is None:
+                continue
+            has_time = bool(timed[j]) or _DIGIT.search(text) is not None
+            window = expected_window(text, reference) if has_time else None
+            if sure[i] is None and not self.in_next[position] and window is None:
+                continue
+            acting = _acting_countries(text, self.mentions[position])
+            if not acting:
+                continue
+            if window is None:
+                end = reference + timedelta(days=self.undated_days)
+                window = Window(reference, end, S.UNDATED, "")
+            certainty = S.FIRM if sure[i] is None else sure[i][0]  # type: ignore[index]
+            rows.append(
+                (
+                    position,
+                    "|".join(acting),
+                    certainty,
+                    window.text,
+                    window.kind,
+                    window.start,
+                    window.end,
+                    cues[0][j],
+                    cues[1][j],
+                    cues[2][j],
+                )
+            )
+        return rows
+
+
+def _read_forked(cut: tuple[int, int]) -> list[tuple]:
+    return _FORKED["plan"].read(*cut)
+
+
+def _read_all(plan: _Plan) -> list[tuple]:
+    """``plan.read`` over every sentence, on every core for a large corpus."""
+    n_sentences = len(plan.texts)
+    n_workers = fork_workers()
+    if n_sentences < settings.value("watchlist_parallel_from") or n_workers < 2:
+        return plan.read(0, n_sentences)
+    size = -(-n_sentences // n_workers)
+    cuts = [(lo, min(lo + size, n_sentences)) for lo in range(0, n_sentences, size)]
+    _FORKED["plan"] = plan
+    try:
+        return map_forked(_read_forked, cuts)
+    finally:
+        _FORKED.clear()
+
+
 def _acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> list[str]:
     """The countries that act in a sentence, in text order, each once."""
     roles = sentence_roles(text, mentions)
     return list(dict.fromkeys(role.iso3 for role in roles if role.role == ACTOR))
 
 
-def _cue_columns(texts: list[str], lexicon: Lexicon) -> dict[str, np.ndarray]:
+def _cue_columns(texts: list[str], lexicon: Lexicon) -> tuple[list[str], list[str], list[str]]:
     """``cues``, ``cue_family`` and ``event_type`` of each sentence (first cue's family)."""
     names = default_cue_families()
     cues, families, types = [], [], []
@@ -204,11 +312,7 @@ def _cue_columns(texts: list[str], lexicon: Lexicon) -> dict[str, np.ndarray]:
         cues.append("|".join(dict.fromkeys(" ".join(m.surface.lower().split()) for m in kept)))
         families.append(family)
         types.append(names.get(family, ""))
-    return {
-        S.CUES: np.asarray(cues, dtype=object),
-        S.CUE_FAMILY: np.asarray(families, dtype=object),
-        S.EVENT_TYPE: np.asarray(types, dtype=object),
-    }
+    return cues, families, types
 
 
 def _in_corpus_order(table: pd.DataFrame, briefings: pd.DataFrame) -> pd.DataFrame:
@@ -246,7 +350,6 @@ def expected_events(
     Raises:
         InputError: when a table lacks its columns.
     """
-    sentences = forward_sentences(
-        briefings, mentions, lexicon=lexicon, certainty_words=certainty_words
+    return forward_sentences(
+        briefings, mentions, lexicon=lexicon, certainty_words=certainty_words, require_cue=True
     )
-    return sentences[sentences[S.CUE_FAMILY] != ""].reset_index(drop=True)

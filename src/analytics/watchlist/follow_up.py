@@ -57,9 +57,10 @@ def _reports(
         return pd.DataFrame(columns=[*keys, S.DATE, S.SENTENCE, S.ISO3, S.CUE_FAMILY])
     joined, _, starts, ends = spans
     texts = [joined[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
-    looks_forward = pd.Series(texts, dtype=object).str.contains(words.pattern).to_numpy(bool)
+    batch = TextBatch(texts)
+    looks_forward = np.fromiter((sure is not None for sure in words.certainty_batch(batch)), bool)
     families: list[list[str]] = []
-    for found in lexicon.find_cues_batch(TextBatch(texts)):
+    for found in lexicon.find_cues_batch(batch):
         families.append(
             list(
                 dict.fromkeys(
