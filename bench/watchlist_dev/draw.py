@@ -7,10 +7,13 @@ half) and, with ``--texts-out``, the drawn sentences as JSONL to read while labe
 outside the repository: the shared corpora's text is never copied into the project).
 
 The draw: sentences that look forward by a word any reader would take as such ("will",
-"expected to", "could", "next", "plans to"...; a broad pattern, not the product's rules),
+"expected to", "could" but not "could have", "next", "plans to", "due to be"...; a broad
+pattern, not the product's rules),
 three quarters among those that also carry a time word (a month, a weekday, a year,
 "week", "tomorrow"...) and a quarter among the rest: 80 from Wikipedia current events
-(``wce-dev.jsonl``), 50 from Reuters-21578 articles, 40 from the bundled sample corpus.
+(``wce-dev.jsonl``), 50 from Reuters-21578 articles, 40 from the bundled sample corpus; then,
+with the next seed, 20 more Wikipedia and 10 more Reuters sentences among those that also
+name a calendar day, so explicit dates are measured on more than a handful.
 Sentences are those of ``analytics.text.split_sentences`` in each section, as the product
 numbers them. Each corpus is split in half into ``tune`` and ``test`` by one seeded draw.
 """
@@ -33,10 +36,19 @@ from analytics.text import segment_table, split_sentences
 HERE = Path(__file__).resolve().parent
 SEED = 20261205
 DRAWN = {"wce": 80, "reuters": 50, "sample": 40}
+# A second, smaller draw among sentences naming a calendar day ("on 3 May", "March 12"),
+# so explicit dates are measured on more than a handful: its own seed, after the first.
+DATED = {"wce": 20, "reuters": 10}
+DAY = re.compile(
+    r"\b(?:(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\s+\d{1,2}\b|\d{1,2}\s+(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\b)"
+)
 FORWARD = re.compile(
-    r"\b(?:will|shall|won't|expected|expects|plans?\s+to|planned|scheduled|due\s+to|set\s+to|"
-    r"is\s+to|are\s+to|could|may|might|likely|next|coming|upcoming|later\s+this|tomorrow|"
-    r"ahead|intends?\s+to|aims?\s+to)\b"
+    r"\b(?:will|shall|won't|expected\s+to|expects|plans?\s+to|planned|scheduled|set\s+to|"
+    r"is\s+to|are\s+to|(?:could|may|might)(?!\s+have\b)|likely\s+to|next|coming|upcoming|"
+    r"later\s+this|tomorrow|ahead\s+of|intends?\s+to|aims?\s+to|due\s+to\s+(?:be|begin|"
+    r"start|take|hold|meet|vote|open|visit|return|arrive|end|expire|sign|resume|close))\b"
 )
 TIME = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -82,8 +94,8 @@ def corpora(shared: Path) -> dict[str, pd.DataFrame]:
 def draw(shared: Path) -> pd.DataFrame:
     rng = np.random.default_rng(SEED)
     chosen = []
-    for corpus, briefings in corpora(shared).items():
-        table = sentences(briefings)
+    tables = {corpus: sentences(briefings) for corpus, briefings in corpora(shared).items()}
+    for corpus, table in tables.items():
         table = table[table["sentence"].str.split().str.len().between(6, 70)]
         forward = table[table["sentence"].str.contains(FORWARD)]
         timed = forward["sentence"].str.contains(TIME)
@@ -96,6 +108,22 @@ def draw(shared: Path) -> pd.DataFrame:
         rows = pd.concat(picked).assign(corpus=corpus)
         halves = np.array(["tune"] * (n // 2) + ["test"] * (n - n // 2))
         rows["split"] = rng.permutation(halves)
+        chosen.append(rows)
+    dated_rng = np.random.default_rng(SEED + 1)
+    for corpus, n in DATED.items():
+        table = tables[corpus]
+        table = table[table["sentence"].str.split().str.len().between(6, 70)]
+        taken = pd.MultiIndex.from_frame(pd.concat(chosen)[["id", "section", "sentence_index"]])
+        keys = pd.MultiIndex.from_frame(table[["id", "section", "sentence_index"]])
+        pool = table[
+            table["sentence"].str.contains(FORWARD)
+            & table["sentence"].str.contains(DAY)
+            & ~keys.isin(taken)
+        ]
+        rows = pool.loc[dated_rng.choice(pool.index, n, replace=False)].assign(corpus=corpus)
+        rows["split"] = dated_rng.permutation(
+            np.array(["tune"] * (n // 2) + ["test"] * (n - n // 2))
+        )
         chosen.append(rows)
     selection = pd.concat(chosen, ignore_index=True)
     return selection[["corpus", "id", "date", "section", "sentence_index", "split", "sentence"]]

@@ -47,8 +47,7 @@ BRIEFINGS = _briefings(
             "2024-02-14",
             "Japan and South Korea held talks in Seoul. "
             "France will host a summit with Germany on March 3.",
-            "China could impose sanctions on Australia next month. "
-            "Observers in Brazil watched the markets.",
+            "China could impose sanctions on Australia next month. Brazil watched the markets.",
         ),
         (
             "w2",
@@ -91,8 +90,9 @@ def test_expected_events_carry_countries_cue_certainty_and_window(events):
 
 def test_forward_sentences_keep_next_section_sentences_without_a_cue(events):
     sentences = forward_sentences(BRIEFINGS, extract_mentions(BRIEFINGS))
-    # In "What's Next?" a sentence looks forward by its place; it names no cue, so it is
-    # no expected event. The past "held talks" sentence and w2 are not forward at all.
+    # In "What's Next?" a sentence looks forward by its place; "Brazil watched the
+    # markets" names no cue, so it is no expected event. The past "held talks"
+    # sentence and w2 are not forward at all.
     found = sentences[[S.SECTION, S.SENTENCE_INDEX, S.CUES]]
     assert list(found.itertuples(index=False, name=None)) == [
         (S.HAPPENING, 1, "summit"),

@@ -17,7 +17,7 @@ from analytics.watchlist.certainty import (
     default_certainty_words,
     load_certainty,
 )
-from analytics.watchlist.extract import expected_events, forward_sentences
+from analytics.watchlist.extract import acting_countries, expected_events, forward_sentences
 from analytics.watchlist.families import (
     cue_families_path,
     cue_family,
@@ -31,6 +31,7 @@ __all__ = [
     "CERTAINTY_COLUMNS",
     "CertaintyWords",
     "Window",
+    "acting_countries",
     "certainty_path",
     "cue_families_path",
     "cue_family",

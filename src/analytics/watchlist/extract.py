@@ -253,7 +253,7 @@ class _Plan:
             window = expected_window(text, reference) if has_time else None
             if sure[i] is None and not self.in_next[position] and window is None:
                 continue
-            acting = _acting_countries(text, self.mentions[position])
+            acting = acting_countries(text, self.mentions[position])
             if not acting:
                 continue
             if window is None:
@@ -296,10 +296,55 @@ def _read_all(plan: _Plan) -> list[tuple]:
         _FORKED.clear()
 
 
-def _acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> list[str]:
-    """The countries that act in a sentence, in text order, each once."""
-    roles = sentence_roles(text, mentions)
-    return list(dict.fromkeys(role.iso3 for role in roles if role.role == ACTOR))
+# A country right after a place preposition is where something happens ("talks in
+# France", "a cyclone near Myanmar"), as is the rest of a list it heads ("in Iraq and
+# Syria"); one after "former" or "then <title>" names an office no longer held.
+_PLACE_BEFORE = re.compile(
+    r"\b(?:in|near|across|throughout|inside|around|outside|at)\s+(?:the\s+)?$", re.IGNORECASE
+)
+_LOWER_NOUN_AFTER = re.compile(r"\s+[a-z]")
+_LIST_LINK = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)(?:the\s+)?")
+_FORMER_BEFORE = re.compile(
+    r"(?:\b(?i:former|ex-)\s+(?:[\w'\u2019-]+\s+){0,3}|\bthen[\s-]+(?:[A-Z][\w'-]*\s+){1,4}"
+    r"(?:of\s+(?:the\s+)?)?)$"
+)
+
+
+def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> list[str]:
+    """The countries that act in a sentence, in text order, each once.
+
+    Parameters:
+        text: the sentence.
+        mentions: ``(start, end, iso3, kind)`` of its country mentions, relative to ``text``.
+
+    Returns:
+        The actors of ``analytics.relations`` roles, less the places ("in France"), the
+        offices no longer held ("former Bosnian Serb leader") and the demonyms no state
+        word follows ("Argentine farmers"; "Argentine government" acts).
+    """
+    kinds = {start: kind for start, _, _, kind in mentions}
+    kept: list[str] = []
+    place_until = -1
+    for role in sentence_roles(text, mentions):
+        kind = kinds.get(role.start, "name")
+        before = text[max(0, role.start - 60) : role.start]
+        if kind != "demonym" and (
+            _PLACE_BEFORE.search(before)
+            or (place_until >= 0 and _LIST_LINK.fullmatch(text, place_until, role.start))
+        ):
+            place_until = role.end
+            continue
+        place_until = -1
+        if role.role != ACTOR or _FORMER_BEFORE.search(before):
+            continue
+        if (
+            kind == "demonym"
+            and role.evidence == text[role.start : role.end]
+            and _LOWER_NOUN_AFTER.match(text, role.end)
+        ):
+            continue  # "Argentine farmers": no state word decided it, a nationality
+        kept.append(role.iso3)
+    return list(dict.fromkeys(kept))
 
 
 def _cue_columns(texts: list[str], lexicon: Lexicon) -> tuple[list[str], list[str], list[str]]:

@@ -46,6 +46,9 @@ _NUMBER_WORDS = {
     "fifteen": 15,
     "twenty": 20,
     "thirty": 30,
+    "forty": 40,
+    "sixty": 60,
+    "ninety": 90,
     "few": 3,
     "several": 4,
     "couple of": 2,
@@ -61,21 +64,35 @@ _MONTH = (
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"
 )
 _WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b"
+# Wire copy writes small days as words ("the meeting on May Five").
+_DAY_WORDS = r"(?-i:One|Two|Three|Four|Five|Six|Seven|Eight|Nine)"
+_DAY = rf"(?:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|{_DAY_WORDS})\b"
 _YEAR = r"(?:1[89]\d\d|20\d\d)\b"
-_COUNT = (
+_NUMBER = (
     r"(?:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"fifteen|twenty|thirty|few|several|couple\s+of)"
+    r"fifteen|twenty|thirty|forty|sixty|ninety|few|several|couple\s+of)"
 )
+# "two to five years" counts to its far end.
+_COUNT = rf"(?:{_NUMBER}\s*(?:-|\u2013|to|or)\s*)?(?P<count>{_NUMBER})"
 _DASH = r"\s*(?:-|\u2013|\u2014|to|through|and|until)\s*"
 _PART = (
     r"(?P<part>early|mid|late|the\s+end\s+of|end\s+of|the\s+start\s+of|the\s+beginning\s+of|"
-    r"the\s+middle\s+of|the\s+turn\s+of|later|end)[\s-]*"
+    r"the\s+middle\s+of|the\s+turn\s+of|later\s+in|later|end)[\s-]*"
 )
 
 # Each rule: a name and its pattern; one alternation of them all is scanned once per sentence.
 _RULES: tuple[tuple[str, str], ...] = (
     ("iso", rf"(?P<year>{_YEAR[:-2]})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),
+    (
+        "month_day_to_month_day",
+        rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY}){_DASH}(?P<month2>{_MONTH})\s+(?P<day2>{_DAY})"
+        rf"(?:,?\s+(?P<year>{_YEAR}))?",
+    ),
+    (
+        "day_month_to_day_month",
+        rf"(?P<day>{_DAY})\s+(?P<month>{_MONTH}){_DASH}(?P<day2>{_DAY})\s+(?P<month2>{_MONTH})"
+        rf"(?:,?\s+(?P<year>{_YEAR}))?",
+    ),
     (
         "month_day_range",
         rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY}){_DASH}(?P<day2>{_DAY})(?!\s*{_MONTH})"
@@ -114,12 +131,14 @@ _RULES: tuple[tuple[str, str], ...] = (
         "coming",
         r"\b(?:in|over|during|within)\s+the\s+(?:coming|next|following)\s+(?:(?:few|several|"
         r"couple\s+of)\s+)?(?P<unit>day|week|month|year)(?P<plural>s)?\b|\b(?:in|over)\s+"
-        r"the\s+(?P<unit2>day|week|month|year)(?P<plural2>s)\s+(?:ahead|to\s+come)\b",
+        r"the\s+(?P<unit2>day|week|month|year)(?P<plural2>s)\s+(?:ahead|to\s+come)\b|"
+        r"\bwithin\s+(?:a\s+few\s+)?(?P<unit3>day|week|month|year)(?P<plural3>s)\b",
     ),
     (
         "span",
-        rf"\b(?P<lead>within|in|over\s+the\s+next|in\s+the\s+next|inside)\s+(?P<count>{_COUNT})"
-        r"\s+(?P<unit>day|week|month|year)s?\b(?!\s+(?:ago|earlier|before))",
+        r"\b(?P<lead>within|in|over\s+the\s+next|in\s+the\s+next|inside|over|"
+        rf"for(?:\s+about|\s+around)?)\s+{_COUNT}"
+        r"\s+(?P<unit>day|week|month|year)s?\b(?!\s+(?:ago|earlier|before|after|since))",
     ),
     (
         "weekend",
@@ -132,6 +151,11 @@ _RULES: tuple[tuple[str, str], ...] = (
     ),
     ("year_end", r"\b(?:year[\s-]end|end[\s-]year|end\s+of\s+year)\b"),
     (
+        "season",
+        r"\b(?:in|by|until|before|during|expected|ahead\s+of|the)\s+(?:the\s+)?"
+        r"(?P<season>spring|summer|autumn|winter)\b",
+    ),
+    (
         "weekday",
         rf"\b(?:(?P<which>next|this|coming)\s+)?(?P<weekday>{_WEEKDAY})"
         rf"(?!,?\s+(?:the\s+)?(?:\d|{_MONTH}))",
@@ -139,13 +163,13 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "month",
         rf"\b(?:{_PART}|(?P<prep>in|by|until|till|before|after|from|since|of|during|through|"
-        rf"next|this|last|on)\s+)(?P<month>{_MONTH})(?!\s*\d{{1,2}}\b)"
+        rf"next|this|last|on)\s+)(?P<month>{_MONTH})(?!\s*(?:\d{{1,2}}|{_DAY_WORDS})\b)"
         rf"(?:,?\s+(?P<year>{_YEAR}))?",
     ),
     ("month_year", rf"(?P<month>{_MONTH})\s+(?P<year>{_YEAR})"),
     (
         "year",
-        rf"\b(?:{_PART}|(?P<prep>in|by|until|till|before|after|from|during|through|for|of)"
+        rf"\b(?:{_PART}|(?P<prep>in|by|until|till|before|after|from|during|through|for)"
         rf"\s+)(?P<year>{_YEAR})(?![-/]\d)",
     ),
 )
@@ -214,6 +238,24 @@ _AFTER_BEFORE = re.compile(
 
 
 _DEADLINE_WORDS = frozenset(("by", "before", "until", "till"))
+_DEFERRED = re.compile(
+    r"\b(?:deferred|postponed|delayed|adjourned|put\s+off|pushed\s+back)\s*$", re.IGNORECASE
+)
+_SAID = re.compile(
+    r"\b(?:said|says|told|announced|reported|added|stated|confirmed)\s+(?:on\s+)?$",
+    re.IGNORECASE,
+)
+# A wire dateline ("LOS ANGELES, March 2 - "): the report's own date, never an expectation.
+_DATELINE_BEFORE = re.compile(r"^\s*(?:[A-Z][\w.'()]*[\s,]+)+$")
+_DATELINE_AFTER = re.compile(r"\s+-\s")
+
+
+def _in_dateline(sentence: str, match: re.Match[str]) -> bool:
+    return (
+        match.start() < 60
+        and _DATELINE_AFTER.match(sentence, match.end()) is not None
+        and _DATELINE_BEFORE.match(sentence[: match.start()]) is not None
+    )
 
 
 class Window(NamedTuple):
@@ -238,6 +280,11 @@ def _add_months(day: date, months: int) -> date:
 def _number(text: str) -> int:
     text = " ".join(text.lower().split())
     return int(text) if text.isdigit() else _NUMBER_WORDS[text]
+
+
+def _day_number(text: str) -> int:
+    digits = re.sub(r"\D", "", text)
+    return int(digits) if digits else _NUMBER_WORDS[text.lower()]
 
 
 def _month_number(text: str) -> int:
@@ -316,8 +363,8 @@ def _dates(groups: dict[str, str], reference: date) -> tuple[date, date] | None:
     month = (
         _month_number(groups["month"]) if not groups["month"].isdigit() else int(groups["month"])
     )
-    day = int(re.sub(r"\D", "", groups["day"]))
-    day2 = int(re.sub(r"\D", "", groups["day2"])) if groups.get("day2") else day
+    day = _day_number(groups["day"])
+    day2 = _day_number(groups["day2"]) if groups.get("day2") else day
     if groups.get("year"):
         year = int(groups["year"])
     else:
@@ -330,7 +377,9 @@ def _dates(groups: dict[str, str], reference: date) -> tuple[date, date] | None:
         if not candidates:
             return None
         year = min(candidates)[1]
-    start, end = _safe_date(year, month, day), _safe_date(year, month, day2)
+    month2 = _month_number(groups["month2"]) if groups.get("month2") else month
+    year2 = year + (1 if month2 < month else 0)  # "28 December to 2 January"
+    start, end = _safe_date(year, month, day), _safe_date(year2, month2, day2)
     if start is None or end is None or end < start:
         return None
     return start, end
@@ -370,14 +419,20 @@ def _unit(groups: dict[str, str], reference: date) -> tuple[date, date] | None:
         if which in ("next", "the coming", "the following") and start <= reference:
             start = date(year + 1, month, 1)
         end = _add_months(start, 3) - timedelta(days=1)
-    if part and " ".join(part.lower().split()) == "later":
+    return _later_or_part(start, end, part, reference)
+
+
+def _later_or_part(start: date, end: date, part: str | None, reference: date) -> tuple[date, date]:
+    """ "later (in) this month" runs from the day after the briefing's to the span's end;
+    other parts cut the span (``_part_of``)."""
+    if part and " ".join(part.lower().split()) in ("later", "later in"):
         return max(start, reference + timedelta(days=1)), end
     return _part_of(start, end, part)
 
 
 def _resolve(rule: str, groups: dict[str, str], reference: date) -> tuple[date, date] | None:
     """The days one matched expression names, before "by" / "after" widen them."""
-    if rule in ("iso", "month_day_range", "day_month_range", "month_day", "day_month"):
+    if rule in _EXPLICIT_RULES:
         return _dates(groups, reference)
     if rule == "half":
         year = _year_of(groups, reference)
@@ -405,8 +460,8 @@ def _resolve(rule: str, groups: dict[str, str], reference: date) -> tuple[date, 
         day = reference + timedelta(days=offset)
         return day, day
     if rule == "coming":
-        unit = (groups.get("unit") or groups["unit2"]).lower()
-        if not (groups.get("plural") or groups.get("plural2")):
+        unit = (groups.get("unit") or groups.get("unit2") or groups["unit3"]).lower()
+        if not (groups.get("plural") or groups.get("plural2") or groups.get("plural3")):
             # "over the coming year": one of them, not a vague few.
             return reference, _add_months(reference, {"year": 12, "month": 1}.get(unit, 0)) + (
                 timedelta(days={"week": 7, "day": 1}.get(unit, 0))
@@ -436,10 +491,22 @@ def _resolve(rule: str, groups: dict[str, str], reference: date) -> tuple[date, 
         return _unit(groups, reference)
     if rule == "year_end":
         return date(reference.year, 10, 1), date(reference.year, 12, 31)
+    if rule == "season":
+        # The season under way, or the next one.
+        month = _SEASON_MONTHS[groups["season"].lower()]
+        start = date(reference.year - (1 if month == 12 and reference.month < 3 else 0), month, 1)
+        end = _add_months(start, 3) - timedelta(days=1)
+        if end < reference:
+            start, end = (
+                date(start.year + 1, month, 1),
+                _add_months(date(start.year + 1, month, 1), 3) - timedelta(days=1),
+            )
+        return start, end
     if rule == "weekday":
+        weekday = _WEEKDAYS[groups["weekday"].lower()]
         # The next such day after the briefing's ("next Monday" included: news means the
         # coming one, not the one a week later).
-        ahead = (_WEEKDAYS[groups["weekday"].lower()] - reference.weekday()) % 7 or 7
+        ahead = (weekday - reference.weekday()) % 7 or 7
         day = reference + timedelta(days=ahead)
         return day, day
     if rule in ("month", "month_year"):
@@ -453,14 +520,26 @@ def _resolve(rule: str, groups: dict[str, str], reference: date) -> tuple[date, 
             year = reference.year if month <= reference.month else reference.year - 1
         else:
             year = _month_year(reference, month)
-        return _part_of(date(year, month, 1), _month_end(year, month), groups.get("part"))
+        return _later_or_part(
+            date(year, month, 1), _month_end(year, month), groups.get("part"), reference
+        )
     if rule == "year":
         year = int(groups["year"])
-        return _part_of(date(year, 1, 1), date(year, 12, 31), groups.get("part"))
+        return _later_or_part(date(year, 1, 1), date(year, 12, 31), groups.get("part"), reference)
     return None
 
 
-_EXPLICIT_RULES = frozenset(("iso", "month_day_range", "day_month_range", "month_day", "day_month"))
+_EXPLICIT_RULES = frozenset(
+    (
+        "iso",
+        "month_day_to_month_day",
+        "day_month_to_day_month",
+        "month_day_range",
+        "day_month_range",
+        "month_day",
+        "day_month",
+    )
+)
 
 
 def find_windows(sentence: str, reference: date) -> list[Window]:
@@ -476,6 +555,8 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
     """
     windows = []
     for match in _matches(sentence):
+        if _in_dateline(sentence, match):
+            continue
         index = int(match.lastgroup.rsplit("_", 1)[1])  # type: ignore[union-attr]
         rule = _RULES[index][0]
         suffix = f"_{index}"
@@ -484,6 +565,8 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
             for name, value in match.groupdict().items()
             if value is not None and name.endswith(suffix) and not name.startswith("rule_")
         }
+        if rule == "weekday" and _SAID.search(sentence, max(0, match.start() - 20), match.start()):
+            continue  # "said Friday": the day it was said, not one to come
         days = _resolve(rule, groups, reference)
         if days is None:
             continue
@@ -492,6 +575,8 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
         before = sentence[max(0, match.start() - 60) : match.start()]
         prep = " ".join((groups.get("prep") or "").lower().split())
         deadline = _BY_BEFORE.search(before + prep + " " if prep in _DEADLINE_WORDS else before)
+        if deadline is not None and _DEFERRED.search(before, 0, max(0, deadline.start())):
+            deadline = None  # "deferred until Saturday a vote": the vote is on Saturday
         after = _AFTER_BEFORE.search(before) if deadline is None else None
         text = match.group().strip().rstrip(".,")
         if deadline is not None:
