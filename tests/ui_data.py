@@ -206,8 +206,9 @@ def build_artefacts() -> Artefacts:
 # Expected events of the "What's Next?" sentences: (briefing, countries, family, event type,
 # certainty, when, window start, window end). The latest briefing (b19) is Thursday
 # 2026-06-25. b00's event is reported by b10 ("United States signed a trade pact with
-# Japan": "pact", family 05, inside the window); b10's window ends 2026-05-31 with no
-# briefing naming both countries after it (not seen); b18's and b19's windows are still open.
+# Japan": both countries, "pact", family 05, the same words, inside the window); b10's
+# window ends 2026-05-31 with no briefing naming both countries after it (not seen);
+# b18's and b19's windows are still open.
 _WATCHES = [
     (
         "b00",
@@ -239,13 +240,15 @@ def build_watchlist(briefings: pd.DataFrame) -> pd.DataFrame:
     by_id = briefings.set_index(S.BRIEFING_ID)
     rows = []
     for bid, countries, family, event_type, certainty, when, start, end in _WATCHES:
+        # b00's event is its "What's Happening?" sentence, which b10 repeats word for word.
+        section = S.HAPPENING if bid == "b00" else S.NEXT
         rows.append(
             {
                 S.BRIEFING_ID: bid,
                 S.DATE: by_id.loc[bid, S.DATE],
-                S.SECTION: S.NEXT,
+                S.SECTION: section,
                 S.SENTENCE_INDEX: 0,
-                S.SENTENCE: by_id.loc[bid, S.NEXT],
+                S.SENTENCE: by_id.loc[bid, section],
                 S.COUNTRIES: countries,
                 S.CUES: "respond",
                 S.CUE_FAMILY: family,

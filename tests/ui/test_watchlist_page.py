@@ -76,7 +76,7 @@ def test_watchlist_selected_row_opens_its_sentence_and_evidence(app):
     app.run()
     assert not app.exception and not app.error
     texts = " ".join(t.value for t in app.text)
-    assert "Japan will respond to United States next month." in texts
+    assert "United States signed a trade pact with Japan." in texts
     assert "by April 10" in texts
     assert [s.value for s in app.success] == ["Reported in 1 later briefing(s)."]
     evidence = app.dataframe[-1].value

@@ -1,14 +1,18 @@
 """Follow-up: did later briefings report what an expected event announced?
 
 For each expected event, the sentences of other briefings dated inside its window (plus
-``watchlist_grace_days`` for news that lags) that name every one of its countries and
-carry a cue of the same family, and do not themselves look forward, are its evidence.
+``watchlist_grace_days`` for news that lags) that name every one of its countries, carry a
+cue of the same family, share what the event is about (a content word, two for an event of
+one country) and do not themselves look forward, are its evidence.
 An event with evidence is ``reported``; one without is ``open`` while its window (plus the
 grace) has not ended by the corpus' latest date, else ``not seen``. A heuristic: the
 evidence is always kept beside the verdict.
 """
 
 from __future__ import annotations
+
+import functools
+import re
 
 import numpy as np
 import pandas as pd
@@ -124,7 +128,18 @@ def follow_up(
         if pd.Timestamp(as_of).tzinfo
         else pd.Timestamp(as_of).normalize()
     )
-    events = table[[S.BRIEFING_ID, S.DATE, S.COUNTRIES, S.CUE_FAMILY, S.WINDOW_START, S.WINDOW_END]]
+    events = table[
+        [
+            S.BRIEFING_ID,
+            S.DATE,
+            S.SENTENCE,
+            S.COUNTRIES,
+            S.CUES,
+            S.CUE_FAMILY,
+            S.WINDOW_START,
+            S.WINDOW_END,
+        ]
+    ]
     events = events.assign(**{_EVENT: np.arange(len(table))})
     events = events[events[S.CUE_FAMILY] != ""]
     evidence = pd.DataFrame()
@@ -187,4 +202,54 @@ def _matches(events: pd.DataFrame, reports: pd.DataFrame, grace: pd.Timedelta) -
         found.drop_duplicates([_EVENT, *sentence])[[_EVENT, *sentence, S.SENTENCE, "report_date"]],
         on=[_EVENT, *sentence],
     )
+    kept = kept[_share_what(events, kept, needed)]
     return kept.rename(columns={"report_id": S.BRIEFING_ID, "report_date": S.DATE})
+
+
+def _share_what(events: pd.DataFrame, kept: pd.DataFrame, needed: pd.Series) -> np.ndarray:
+    """Whether each report sentence says what its event is about: one content word in
+    common ("summit", "six-party", "referendum"); for an event of a single country two,
+    besides its cue words (one country and a kind of event match far too much).
+    Words are compared on their stems ("hosted", "host")."""
+    if kept.empty:
+        return np.zeros(0, dtype=bool)
+    stop = _stop_words()
+    sentences = events.set_index(_EVENT)[S.SENTENCE]
+    cues = events.set_index(_EVENT)[S.CUES]
+    alone = needed.reindex(kept[_EVENT]).to_numpy() == 1
+    event_words: dict[int, set[str]] = {}
+    for event, single in zip(kept[_EVENT].tolist(), alone.tolist(), strict=True):
+        if event not in event_words:
+            words = _stems(str(sentences.get(event, "")), stop)
+            if single:
+                words -= _stems(str(cues.get(event, "")), stop)
+            event_words[event] = words
+    shared = np.fromiter(
+        (
+            len(event_words[event] & _stems(text, stop))
+            for event, text in zip(kept[_EVENT].tolist(), kept[S.SENTENCE].tolist(), strict=True)
+        ),
+        dtype=np.int64,
+        count=len(kept),
+    )
+    return shared >= np.where(alone, 2, 1)
+
+
+def _stems(text: str, stop: frozenset[str]) -> set[str]:
+    """The content words of ``text`` (stop words out), each cut to a rough stem."""
+    return {
+        _SUFFIX.sub("", word) for word in _CONTENT_WORD.findall(text.lower()) if word not in stop
+    }
+
+
+# Words of four letters or more; stop words are those of the topic model (English, news
+# boilerplate, country and leader names), so what is left says what happens.
+_CONTENT_WORD = re.compile(r"[a-z][a-z'-]{3,}")
+_SUFFIX = re.compile(r"(?<=...)(?:ing|ed|es|s)$")
+
+
+@functools.lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from analytics.topics import topic_stop_words
+
+    return frozenset(topic_stop_words())
