@@ -48,7 +48,7 @@ from analytics.relations.over_time import (
     spike_alerts,
     spike_cells,
 )
-from analytics.relations.roles import ACTOR, sentence_roles
+from analytics.relations.roles import ACTOR, load_roles, sentence_roles
 from analytics.relations.scoring import PairScore, default_lexicon, score_sentence
 
 __all__ = [
@@ -73,6 +73,7 @@ __all__ = [
     "default_lexicon",
     "load_cues",
     "load_modifiers",
+    "load_roles",
     "modifiers_path",
     "pair_codes",
     "pair_net",

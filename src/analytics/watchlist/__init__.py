@@ -13,6 +13,7 @@ sentence sounds, ``families`` names the event types, ``extract`` finds the expec
 from analytics.watchlist.certainty import (
     CERTAINTY_COLUMNS,
     CertaintyWords,
+    Sure,
     certainty_path,
     default_certainty_words,
     load_certainty,
@@ -30,6 +31,7 @@ from analytics.watchlist.timing import Window, expected_window, find_windows
 __all__ = [
     "CERTAINTY_COLUMNS",
     "CertaintyWords",
+    "Sure",
     "Window",
     "acting_countries",
     "certainty_path",

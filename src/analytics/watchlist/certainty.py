@@ -3,13 +3,16 @@
 ``will``, ``is to``, ``plans to`` are firm; ``expected to``, ``likely`` are likely; ``could``,
 ``may``, ``might`` are possible. The first certainty word of a sentence governs it (it is
 the one on the main verb far more often than not); a sentence that looks forward only by
-its section or its date is firm ("The summit opens on March 3").
+its section or its date is firm ("The summit opens on March 3"). A modal before "have"
+("may have been killed") guesses at the past and looks forward to nothing.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -19,6 +22,7 @@ from analytics.paths import data_dir
 from analytics.relations import PhraseIndex, TextBatch
 
 CERTAINTY_COLUMNS: tuple[str, ...] = ("phrase", "certainty")
+_PERFECT_AFTER = re.compile(r"\s+(?:not\s+)?have\b", re.IGNORECASE)
 
 
 def certainty_path() -> Path:
@@ -60,6 +64,14 @@ def load_certainty(path: str | Path | None = None) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+class Sure(NamedTuple):
+    """The certainty word that governs a sentence: how sure, as written, and where it ends."""
+
+    certainty: str
+    phrase: str
+    end: int
+
+
 class CertaintyWords:
     """The certainty table compiled for matching (one phrase index, as the cue lexicon's).
 
@@ -72,23 +84,25 @@ class CertaintyWords:
         self.of_phrase = dict(zip(self.table["phrase"], self.table["certainty"], strict=True))
         self.index = PhraseIndex(self.table["phrase"].tolist())
 
-    def first_certainty(self, text: str, spans: list[tuple[int, int]]) -> tuple[str, str] | None:
-        """``(certainty, phrase as written)`` of the first span of ``text`` that is a
-        certainty phrase (spans of other phrases, and the month "May", are passed over)."""
+    def first_certainty(self, text: str, spans: list[tuple[int, int]]) -> Sure | None:
+        """The first span of ``text`` that is a certainty phrase (spans of other phrases,
+        the month "May" and a modal before "have" are passed over), or ``None``."""
         for start, end in spans:
             written = text[start:end]
             if written == "May":  # the month; only the lower-case word is the modal
                 continue
+            if _PERFECT_AFTER.match(text, end):
+                continue  # "may have been killed", "could have": a guess about the past
             phrase = " ".join(written.lower().replace("\u2019", "'").split())
             if phrase in self.of_phrase:
-                return self.of_phrase[phrase], written
+                return Sure(self.of_phrase[phrase], written, end)
         return None
 
-    def certainty(self, sentence: str) -> tuple[str, str] | None:
-        """``(certainty, phrase as written)`` of the first certainty word, or ``None``."""
+    def certainty(self, sentence: str) -> Sure | None:
+        """The certainty word that governs ``sentence`` (``first_certainty``), or ``None``."""
         return self.first_certainty(sentence, self.index.find(sentence))
 
-    def certainty_batch(self, batch: TextBatch) -> list[tuple[str, str] | None]:
+    def certainty_batch(self, batch: TextBatch) -> list[Sure | None]:
         """``certainty`` of every text of ``batch``, in one scan of them all."""
         return [
             self.first_certainty(text, spans)

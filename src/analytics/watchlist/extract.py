@@ -236,7 +236,13 @@ class _Plan:
         ]
         chosen = [i for i, found in enumerate(spans) if found or self.in_next[lo + i]]
         chosen_texts = [texts[i] for i in chosen]
-        cues = _cue_columns(chosen_texts, self.lexicon)
+        # What is expected follows the word that says so ("X will meet Y"): cues before it
+        # belong to what has happened. In "What's Next?" every cue looks forward.
+        after = [
+            0 if self.in_next[lo + i] or sure[i] is None else sure[i].end  # type: ignore[union-attr]
+            for i in chosen
+        ]
+        cues = _cue_columns(chosen_texts, after, self.lexicon)
         if self.require_cue:
             cued = [j for j, family in enumerate(cues[1]) if family]
             chosen = [chosen[j] for j in cued]
@@ -259,7 +265,8 @@ class _Plan:
             if window is None:
                 end = reference + timedelta(days=self.undated_days)
                 window = Window(reference, end, S.UNDATED, "")
-            certainty = S.FIRM if sure[i] is None else sure[i][0]  # type: ignore[index]
+            found_sure = sure[i]
+            certainty = S.FIRM if found_sure is None else found_sure.certainty
             rows.append(
                 (
                     position,
@@ -347,12 +354,15 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
     return list(dict.fromkeys(kept))
 
 
-def _cue_columns(texts: list[str], lexicon: Lexicon) -> tuple[list[str], list[str], list[str]]:
-    """``cues``, ``cue_family`` and ``event_type`` of each sentence (first cue's family)."""
+def _cue_columns(
+    texts: list[str], after: list[int], lexicon: Lexicon
+) -> tuple[list[str], list[str], list[str]]:
+    """``cues``, ``cue_family`` and ``event_type`` of each sentence (first cue's family),
+    from the cues that start at or after ``after`` in each."""
     names = default_cue_families()
     cues, families, types = [], [], []
-    for found in lexicon.find_cues_batch(TextBatch(texts)):
-        kept = [match for match in found if not match.cue.is_stop]
+    for found, start in zip(lexicon.find_cues_batch(TextBatch(texts)), after, strict=True):
+        kept = [match for match in found if not match.cue.is_stop and match.start >= start]
         family = next((cue_family(m.cue.cameo) for m in kept if cue_family(m.cue.cameo)), "")
         cues.append("|".join(dict.fromkeys(" ".join(m.surface.lower().split()) for m in kept)))
         families.append(family)

@@ -243,13 +243,18 @@ def _stems(text: str, stop: frozenset[str]) -> set[str]:
 
 
 # Words of four letters or more; stop words are those of the topic model (English, news
-# boilerplate, country and leader names), so what is left says what happens.
+# boilerplate, country and leader names) and the state and place words of the role table
+# ("president", "government", "capital"), so what is left says what happens.
 _CONTENT_WORD = re.compile(r"[a-z][a-z'-]{3,}")
 _SUFFIX = re.compile(r"(?<=...)(?:ing|ed|es|s)$")
 
 
 @functools.lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
+    from analytics.relations import load_roles
     from analytics.topics import topic_stop_words
 
-    return frozenset(topic_stop_words())
+    roles = load_roles()
+    titles = roles.loc[roles["kind"].isin(("state", "place")), "word"]
+    words = {word for phrase in titles for word in _CONTENT_WORD.findall(phrase.lower())}
+    return frozenset(topic_stop_words()) | frozenset(words)
