@@ -16,6 +16,7 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -70,47 +71,85 @@ def _indexes(words: CertaintyWords) -> tuple[PhraseIndex, PhraseIndex]:
     return forward, PhraseIndex(list(_TIME_WORDS))
 
 
+class _SentenceMentions(NamedTuple):
+    """The mentions of every sentence as arrays; ``of`` makes one sentence's tuples."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    iso3: np.ndarray
+    kinds: np.ndarray
+    bounds: np.ndarray  # sentence i holds mentions bounds[i] to bounds[i + 1]
+
+    def of(self, sentence: int) -> list[tuple[int, int, str, str]]:
+        lo, hi = int(self.bounds[sentence]), int(self.bounds[sentence + 1])
+        return list(
+            zip(
+                self.starts[lo:hi].tolist(),
+                self.ends[lo:hi].tolist(),
+                self.iso3[lo:hi].tolist(),
+                self.kinds[lo:hi].tolist(),
+                strict=True,
+            )
+        )
+
+
 def _sentences_with_countries(
     briefings: pd.DataFrame, mentions: pd.DataFrame
-) -> tuple[pd.DataFrame, list[str], list[list[tuple[int, int, str, str]]]] | None:
-    """Every sentence naming a country (actor kinds): its keys, text and mentions."""
+) -> tuple[pd.DataFrame, list[str], _SentenceMentions] | None:
+    """Every sentence naming a country (actor kinds): its keys, text and mentions.
+
+    Sorted and grouped on integer codes, as the relation scorer does: no string is
+    compared for the million mentions of a large corpus.
+    """
     kinds = mentions[S.KIND].to_numpy(dtype=object)
-    usable = mentions[np.isin(kinds, ACTOR_KINDS) & mentions[S.ISO3].notna().to_numpy()]
-    if usable.empty:
+    usable = np.flatnonzero(np.isin(kinds, ACTOR_KINDS) & mentions[S.ISO3].notna().to_numpy())
+    if usable.size == 0:
         return None
-    usable = usable.sort_values(
-        [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX, S.START], kind="stable"
+    id_code, id_values = pd.factorize(mentions[S.BRIEFING_ID].to_numpy(dtype=object)[usable])
+    section_code, section_values = pd.factorize(mentions[S.SECTION].to_numpy(dtype=object)[usable])
+    index = mentions[S.SENTENCE_INDEX].to_numpy(dtype=np.int64)[usable]
+    position = mentions[S.START].to_numpy(dtype=np.int64)[usable]
+    order = np.lexsort((position, index, section_code, id_code))
+    usable, id_code, section_code, index = (
+        usable[order],
+        id_code[order],
+        section_code[order],
+        index[order],
     )
-    keys = [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX]
-    first = ~usable.duplicated(keys).to_numpy()
-    heads = usable[first]
+    first = np.ones(len(usable), dtype=bool)
+    first[1:] = (
+        (id_code[1:] != id_code[:-1])
+        | (section_code[1:] != section_code[:-1])
+        | (index[1:] != index[:-1])
+    )
+    heads = np.flatnonzero(first)
+    keys = pd.DataFrame(
+        {
+            S.BRIEFING_ID: np.asarray(id_values, dtype=object)[id_code[heads]],
+            S.SECTION: np.asarray(section_values, dtype=object)[section_code[heads]],
+            S.SENTENCE_INDEX: index[heads],
+        }
+    )
     spans = sentence_spans(
         briefings,
-        heads[S.BRIEFING_ID].to_numpy(dtype=object),
-        heads[S.SECTION].to_numpy(dtype=object),
-        heads[S.SENTENCE_INDEX].to_numpy(dtype=np.int64),
+        keys[S.BRIEFING_ID].to_numpy(dtype=object),
+        keys[S.SECTION].to_numpy(dtype=object),
+        keys[S.SENTENCE_INDEX].to_numpy(dtype=np.int64),
     )
     if spans is None:
         return None
     joined, segment_start, sentence_start, sentence_end = spans
     bounds_of = zip(sentence_start.tolist(), sentence_end.tolist(), strict=True)
     texts = [joined[a:b] for a, b in bounds_of]
-    group = np.cumsum(first) - 1
-    shift = (segment_start - sentence_start)[group]
-    starts = usable[S.START].to_numpy(dtype=np.int64) + shift
-    ends = usable[S.END].to_numpy(dtype=np.int64) + shift
-    bounds = np.flatnonzero(first).tolist() + [len(usable)]
-    rows = list(
-        zip(
-            starts.tolist(),
-            ends.tolist(),
-            usable[S.ISO3].tolist(),
-            usable[S.KIND].tolist(),
-            strict=True,
-        )
+    shift = (segment_start - sentence_start)[np.cumsum(first) - 1]
+    found = _SentenceMentions(
+        starts=mentions[S.START].to_numpy(dtype=np.int64)[usable] + shift,
+        ends=mentions[S.END].to_numpy(dtype=np.int64)[usable] + shift,
+        iso3=mentions[S.ISO3].to_numpy(dtype=object)[usable],
+        kinds=kinds[usable],
+        bounds=np.append(heads, len(usable)),
     )
-    per_sentence = [rows[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
-    return heads[keys].reset_index(drop=True), texts, per_sentence
+    return keys, texts, found
 
 
 def forward_sentences(
@@ -213,7 +252,7 @@ class _Plan:
     """The sentences naming a country, with what reading them needs."""
 
     texts: list[str]
-    mentions: list[list[tuple[int, int, str, str]]]
+    mentions: _SentenceMentions
     in_next: list[bool]
     references: list[date | None]
     words: CertaintyWords
@@ -259,7 +298,7 @@ class _Plan:
             window = expected_window(text, reference) if has_time else None
             if sure[i] is None and not self.in_next[position] and window is None:
                 continue
-            acting = acting_countries(text, self.mentions[position])
+            acting = acting_countries(text, self.mentions.of(position))
             if not acting:
                 continue
             if window is None:
