@@ -26,7 +26,9 @@ from analytics.watchlist import expected_events, follow_up
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 WCE = Path("corpora/wikipedia-current-events/wce-dev.jsonl")
-SEED = 20261206
+# The first draw (seed 20261206) was read to choose the evidence rules; precision is
+# measured on this one, drawn after the rules were fixed.
+SEED = 20261207
 
 
 def followed(shared: Path) -> pd.DataFrame:

@@ -2,8 +2,8 @@
 
 For each expected event, the sentences of other briefings dated inside its window (plus
 ``watchlist_grace_days`` for news that lags) that name every one of its countries, carry a
-cue of the same family, share what the event is about (a content word, two for an event of
-one country) and do not themselves look forward, are its evidence.
+cue of the same family, share what the event is about (content words: more for an event of
+one country or without a date) and do not themselves look forward, are its evidence.
 An event with evidence is ``reported``; one without is ``open`` while its window (plus the
 grace) has not ended by the corpus' latest date, else ``not seen``. A heuristic: the
 evidence is always kept beside the verdict.
@@ -136,6 +136,7 @@ def follow_up(
             S.COUNTRIES,
             S.CUES,
             S.CUE_FAMILY,
+            S.WHEN_KIND,
             S.WINDOW_START,
             S.WINDOW_END,
         ]
@@ -207,22 +208,26 @@ def _matches(events: pd.DataFrame, reports: pd.DataFrame, grace: pd.Timedelta) -
 
 
 def _share_what(events: pd.DataFrame, kept: pd.DataFrame, needed: pd.Series) -> np.ndarray:
-    """Whether each report sentence says what its event is about: one content word in
-    common ("summit", "six-party", "referendum"); for an event of a single country two,
-    besides its cue words (one country and a kind of event match far too much).
-    Words are compared on their stems ("hosted", "host")."""
+    """Whether each report sentence says what its event is about, on content words in
+    common (compared on their stems: "hosted", "host").
+
+    A dated event of several countries needs one ("summit", "six-party"); one of a
+    single country two besides its cue words (one country and a kind of event match far
+    too much). An undated event's window is only the default horizon, so it needs two
+    more: three (four for a single country) besides its cue words.
+    """
     if kept.empty:
         return np.zeros(0, dtype=bool)
     stop = _stop_words()
-    sentences = events.set_index(_EVENT)[S.SENTENCE]
-    cues = events.set_index(_EVENT)[S.CUES]
+    by_event = events.set_index(_EVENT)
     alone = needed.reindex(kept[_EVENT]).to_numpy() == 1
+    undated = (by_event[S.WHEN_KIND] == S.UNDATED).reindex(kept[_EVENT]).to_numpy(dtype=bool)
     event_words: dict[int, set[str]] = {}
-    for event, single in zip(kept[_EVENT].tolist(), alone.tolist(), strict=True):
+    for event, beyond_cue in zip(kept[_EVENT].tolist(), (alone | undated).tolist(), strict=True):
         if event not in event_words:
-            words = _stems(str(sentences.get(event, "")), stop)
-            if single:
-                words -= _stems(str(cues.get(event, "")), stop)
+            words = _stems(str(by_event[S.SENTENCE].get(event, "")), stop)
+            if beyond_cue:
+                words -= _stems(str(by_event[S.CUES].get(event, "")), stop)
             event_words[event] = words
     shared = np.fromiter(
         (
@@ -232,7 +237,7 @@ def _share_what(events: pd.DataFrame, kept: pd.DataFrame, needed: pd.Series) -> 
         dtype=np.int64,
         count=len(kept),
     )
-    return shared >= np.where(alone, 2, 1)
+    return shared >= np.where(alone, 2, 1) + np.where(undated, 2, 0)
 
 
 def _stems(text: str, stop: frozenset[str]) -> set[str]:
