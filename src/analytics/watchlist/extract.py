@@ -190,11 +190,14 @@ def forward_sentences(
     keys, texts, sentence_mentions = found
     dates = briefings[[S.BRIEFING_ID, S.DATE]].drop_duplicates(S.BRIEFING_ID, keep="last")
     dates = dates.set_index(S.BRIEFING_ID)[S.DATE]
-    stamps = pd.to_datetime(dates.reindex(keys[S.BRIEFING_ID]), utc=True)
+    # One date per briefing, looked up per sentence by code: no per-sentence conversion.
+    briefing_code, briefing_ids = pd.factorize(keys[S.BRIEFING_ID])
+    stamps = pd.to_datetime(dates.reindex(briefing_ids), utc=True)
     plan = _Plan(
         texts=texts,
         mentions=sentence_mentions,
         in_next=(keys[S.SECTION] == S.NEXT).tolist(),
+        briefing_of=briefing_code,
         references=[None if pd.isna(day) else day.date() for day in stamps],
         words=certainty_words or default_certainty_words(),
         lexicon=lexicon or default_lexicon(),
@@ -254,6 +257,7 @@ class _Plan:
     texts: list[str]
     mentions: _SentenceMentions
     in_next: list[bool]
+    briefing_of: np.ndarray  # each sentence's briefing, a position in ``references``
     references: list[date | None]
     words: CertaintyWords
     lexicon: Lexicon
@@ -291,7 +295,7 @@ class _Plan:
         rows: list[tuple] = []
         for j, i in enumerate(chosen):
             position, text = lo + i, chosen_texts[j]
-            reference = self.references[position]
+            reference = self.references[self.briefing_of[position]]
             if reference is None:
                 continue
             has_time = bool(timed[j]) or _DIGIT.search(text) is not None
@@ -400,8 +404,10 @@ def _cue_columns(
     from the cues that start at or after ``after`` in each."""
     names = default_cue_families()
     cues, families, types = [], [], []
-    for found, start in zip(lexicon.find_cues_batch(TextBatch(texts)), after, strict=True):
-        kept = [match for match in found if not match.cue.is_stop and match.start >= start]
+    # Only what follows ``after`` is read: the cues before it are not wanted.
+    tails = [text[start:] for text, start in zip(texts, after, strict=True)]
+    for found in lexicon.find_cues_batch(TextBatch(tails)):
+        kept = [match for match in found if not match.cue.is_stop]
         family = next((cue_family(m.cue.cameo) for m in kept if cue_family(m.cue.cameo)), "")
         cues.append("|".join(dict.fromkeys(" ".join(m.surface.lower().split()) for m in kept)))
         families.append(family)
