@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -28,25 +29,48 @@ _EVENT = "_event"
 _SEPARATOR = " || "
 
 
+class _Reports(NamedTuple):
+    """Sentences that report something: one row per sentence, country and cue family.
+
+    ``table`` has ``report`` (a sentence: a position in ``keys`` and ``texts``),
+    ``iso3``, ``cue_family``, ``briefing`` (an integer code of the briefing id) and
+    ``day`` (the briefing's day); ``keys`` gives each report sentence's briefing id,
+    section, sentence index and date.
+    """
+
+    table: pd.DataFrame
+    keys: pd.DataFrame
+    texts: list[str]
+
+
+def _covered(days: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Whether each day falls inside one of the windows ``[starts, ends]``."""
+    order = np.argsort(starts, kind="stable")
+    starts, ends = starts[order], np.maximum.accumulate(ends[order])
+    last = np.searchsorted(starts, days, side="right") - 1
+    return (last >= 0) & (days <= ends[np.maximum(last, 0)])
+
+
 def _reports(
     briefings: pd.DataFrame,
     mentions: pd.DataFrame,
-    since: pd.Timestamp,
+    windows: tuple[np.ndarray, np.ndarray],
     lexicon: Lexicon,
     words: CertaintyWords,
-) -> pd.DataFrame:
-    """Sentences from ``since`` on that report something: one row per country and family.
+) -> _Reports:
+    """The report sentences of the briefings dated inside some event's window.
 
-    Columns: briefing id, date, section, sentence index, sentence, ``iso3``, ``cue_family``.
-    Forward-looking sentences ("What's Next?", a certainty word) report nothing.
+    Forward-looking sentences ("What's Next?", a certainty word) report nothing; only
+    the others are scanned for cues.
     """
     dates = briefings[[S.BRIEFING_ID, S.DATE]].drop_duplicates(S.BRIEFING_ID, keep="last")
-    recent = dates.loc[dates[S.DATE] >= since, S.BRIEFING_ID]
+    days = dates[S.DATE].dt.tz_localize(None).dt.normalize().to_numpy()
+    inside = dates.loc[_covered(days, *windows), S.BRIEFING_ID]
     usable = mentions[
         mentions[S.KIND].isin(ACTOR_KINDS)
         & mentions[S.ISO3].notna()
         & (mentions[S.SECTION] != S.NEXT)
-        & mentions[S.BRIEFING_ID].isin(recent)
+        & mentions[S.BRIEFING_ID].isin(inside)
     ]
     keys = [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX]
     countries = usable[[*keys, S.ISO3]].drop_duplicates()
@@ -57,28 +81,33 @@ def _reports(
         heads[S.SECTION].to_numpy(dtype=object),
         heads[S.SENTENCE_INDEX].to_numpy(dtype=np.int64),
     )
+    columns = ["report", S.ISO3, S.CUE_FAMILY, "briefing", "day"]
     if heads.empty or spans is None:
-        return pd.DataFrame(columns=[*keys, S.DATE, S.SENTENCE, S.ISO3, S.CUE_FAMILY])
+        return _Reports(pd.DataFrame(columns=columns), heads.assign(**{S.DATE: []}), [])
     joined, _, starts, ends = spans
     texts = [joined[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
-    batch = TextBatch(texts)
-    looks_forward = np.fromiter((sure is not None for sure in words.certainty_batch(batch)), bool)
-    families: list[list[str]] = []
-    for found in lexicon.find_cues_batch(batch):
-        families.append(
-            list(
-                dict.fromkeys(
-                    family
-                    for match in found
-                    if not match.cue.is_stop and (family := cue_family(match.cue.cameo))
-                )
-            )
-        )
-    heads[S.SENTENCE] = texts
-    heads[S.CUE_FAMILY] = families
-    heads = heads[~looks_forward].explode(S.CUE_FAMILY).dropna(subset=[S.CUE_FAMILY])
-    reports = heads.merge(countries, on=keys).merge(dates, on=S.BRIEFING_ID)
-    return reports
+    sure = words.certainty_batch(TextBatch(texts))
+    plain = [i for i, found in enumerate(sure) if found is None]
+    report_of, families = [], []
+    for i, found in zip(
+        plain, lexicon.find_cues_batch(TextBatch([texts[i] for i in plain])), strict=True
+    ):
+        for family in dict.fromkeys(
+            cue_family(match.cue.cameo) for match in found if not match.cue.is_stop
+        ):
+            if family:
+                report_of.append(i)
+                families.append(family)
+    found_families = pd.DataFrame({"report": report_of, S.CUE_FAMILY: families})
+    heads["report"] = np.arange(len(heads))
+    heads = heads.merge(dates, on=S.BRIEFING_ID, how="left")
+    located = countries.merge(heads[[*keys, "report"]], on=keys)[["report", S.ISO3]]
+    table = found_families.merge(located, on="report")
+    table["briefing"] = pd.factorize(heads[S.BRIEFING_ID])[0][table["report"].to_numpy()]
+    table["day"] = (
+        heads[S.DATE].dt.tz_localize(None).dt.normalize().to_numpy()[table["report"].to_numpy()]
+    )
+    return _Reports(table[columns], heads[[*keys, S.DATE]], texts)
 
 
 def follow_up(
@@ -145,11 +174,14 @@ def follow_up(
     events = events[events[S.CUE_FAMILY] != ""]
     evidence = pd.DataFrame()
     if not events.empty:
-        since = pd.Timestamp(events[S.WINDOW_START].min()).tz_localize("UTC")
+        windows = (
+            events[S.WINDOW_START].to_numpy(dtype="datetime64[ns]"),
+            (events[S.WINDOW_END] + grace).to_numpy(dtype="datetime64[ns]"),
+        )
         reports = _reports(
             briefings,
             mentions,
-            since,
+            windows,
             lexicon or default_lexicon(),
             certainty_words or default_certainty_words(),
         )
@@ -174,56 +206,63 @@ def follow_up(
     return table[list(S.FOLLOW_UP_COLUMNS)]
 
 
-def _matches(events: pd.DataFrame, reports: pd.DataFrame, grace: pd.Timedelta) -> pd.DataFrame:
-    """Report sentences of each event: inside its window, every country, same family."""
-    if reports.empty:
+def _matches(events: pd.DataFrame, reports: _Reports, grace: pd.Timedelta) -> pd.DataFrame:
+    """Report sentences of each event: inside its window, every country, same family, and
+    saying what it is about (``_share_what``).
+
+    Returns:
+        One row per event and report sentence: ``_EVENT``, briefing id, section, sentence
+        index, sentence and date of the report.
+    """
+    if reports.table.empty:
         return pd.DataFrame()
     per_country = events.assign(**{S.ISO3: events[S.COUNTRIES].str.split("|")}).explode(S.ISO3)
     needed = per_country.groupby(_EVENT).size()
+    report_ids = pd.Index(pd.unique(reports.keys[S.BRIEFING_ID]))
+    per_country = per_country.assign(
+        own=report_ids.get_indexer(per_country[S.BRIEFING_ID]),
+        event_day=per_country[S.DATE].dt.tz_localize(None).dt.normalize(),
+    )
     candidates = per_country[
-        [_EVENT, S.ISO3, S.CUE_FAMILY, S.BRIEFING_ID, S.DATE, S.WINDOW_START, S.WINDOW_END]
-    ].merge(
-        reports.rename(columns={S.BRIEFING_ID: "report_id", S.DATE: "report_date"}),
-        on=[S.ISO3, S.CUE_FAMILY],
-    )
-    report_day = candidates["report_date"].dt.tz_localize(None).dt.normalize()
-    event_day = candidates[S.DATE].dt.tz_localize(None).dt.normalize()
+        [_EVENT, S.ISO3, S.CUE_FAMILY, "own", "event_day", S.WINDOW_START, S.WINDOW_END]
+    ].merge(reports.table, on=[S.ISO3, S.CUE_FAMILY])
+    day = candidates["day"]
     inside = (
-        (candidates["report_id"] != candidates[S.BRIEFING_ID])
-        & (report_day >= candidates[S.WINDOW_START])
-        & (report_day >= event_day)
-        & (report_day <= candidates[S.WINDOW_END] + grace)
+        (candidates["briefing"] != candidates["own"])
+        & (day >= candidates[S.WINDOW_START])
+        & (day >= candidates["event_day"])
+        & (day <= candidates[S.WINDOW_END] + grace)
     )
-    candidates = candidates[inside]
-    sentence = ["report_id", S.SECTION, S.SENTENCE_INDEX]
-    found = candidates.drop_duplicates([_EVENT, *sentence, S.ISO3])
-    counts = found.groupby([_EVENT, *sentence]).size().rename("n").reset_index()
-    counts = counts[counts["n"].to_numpy() == needed.reindex(counts[_EVENT]).to_numpy()]
-    kept = counts.merge(
-        found.drop_duplicates([_EVENT, *sentence])[[_EVENT, *sentence, S.SENTENCE, "report_date"]],
-        on=[_EVENT, *sentence],
-    )
-    kept = kept[_share_what(events, kept, needed)]
-    return kept.rename(columns={"report_id": S.BRIEFING_ID, "report_date": S.DATE})
+    found = candidates.loc[inside, [_EVENT, "report", S.ISO3]].drop_duplicates()
+    counts = found.groupby([_EVENT, "report"]).size().rename("n").reset_index()
+    kept = counts[counts["n"].to_numpy() == needed.reindex(counts[_EVENT]).to_numpy()]
+    texts = [reports.texts[i] for i in kept["report"].tolist()]
+    kept = kept[_share_what(events, kept[_EVENT].to_numpy(), texts, needed)]
+    rows = reports.keys.iloc[kept["report"].to_numpy()].reset_index(drop=True)
+    rows[_EVENT] = kept[_EVENT].to_numpy()
+    rows[S.SENTENCE] = [reports.texts[i] for i in kept["report"].tolist()]
+    return rows
 
 
-def _share_what(events: pd.DataFrame, kept: pd.DataFrame, needed: pd.Series) -> np.ndarray:
-    """Whether each report sentence says what its event is about, on content words in
-    common (compared on their stems: "hosted", "host").
+def _share_what(
+    events: pd.DataFrame, event_of: np.ndarray, texts: list[str], needed: pd.Series
+) -> np.ndarray:
+    """Whether each report sentence (``texts``, of the events ``event_of``) says what its
+    event is about, on content words in common (compared on their stems: "hosted", "host").
 
     A dated event of several countries needs one ("summit", "six-party"); one of a
     single country two besides its cue words (one country and a kind of event match far
     too much). An undated event's window is only the default horizon, so it needs two
     more: three (four for a single country) besides its cue words.
     """
-    if kept.empty:
+    if len(texts) == 0:
         return np.zeros(0, dtype=bool)
     stop = _stop_words()
     by_event = events.set_index(_EVENT)
-    alone = needed.reindex(kept[_EVENT]).to_numpy() == 1
-    undated = (by_event[S.WHEN_KIND] == S.UNDATED).reindex(kept[_EVENT]).to_numpy(dtype=bool)
+    alone = needed.reindex(event_of).to_numpy() == 1
+    undated = (by_event[S.WHEN_KIND] == S.UNDATED).reindex(event_of).to_numpy(dtype=bool)
     event_words: dict[int, set[str]] = {}
-    for event, beyond_cue in zip(kept[_EVENT].tolist(), (alone | undated).tolist(), strict=True):
+    for event, beyond_cue in zip(event_of.tolist(), (alone | undated).tolist(), strict=True):
         if event not in event_words:
             words = _stems(str(by_event[S.SENTENCE].get(event, "")), stop)
             if beyond_cue:
@@ -232,10 +271,10 @@ def _share_what(events: pd.DataFrame, kept: pd.DataFrame, needed: pd.Series) -> 
     shared = np.fromiter(
         (
             len(event_words[event] & _stems(text, stop))
-            for event, text in zip(kept[_EVENT].tolist(), kept[S.SENTENCE].tolist(), strict=True)
+            for event, text in zip(event_of.tolist(), texts, strict=True)
         ),
         dtype=np.int64,
-        count=len(kept),
+        count=len(texts),
     )
     return shared >= np.where(alone, 2, 1) + np.where(undated, 2, 0)
 
