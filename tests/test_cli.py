@@ -414,7 +414,7 @@ def test_info_names_the_generation_and_verifies_checksums(
     del meta["model_files"]
     meta_path.write_text(json.dumps(meta))
     assert main(["info", "--store", str(own_store)]) == 0
-    assert "checksums: not recorded (store written before checksums; 8 files checked" in (
+    assert "checksums: not recorded (store written before checksums; 9 files checked" in (
         capsys.readouterr().out
     )
 
