@@ -26,6 +26,7 @@ pages = st.navigation(
         st.Page("pages/countries.py", title="Countries", icon=":material/public:"),
         st.Page("pages/topics.py", title="Topics", icon=":material/category:"),
         st.Page("pages/relations.py", title="Relations", icon=":material/hub:"),
+        st.Page("pages/watchlist.py", title="Watchlist", icon=":material/event_upcoming:"),
         st.Page("pages/briefings.py", title="Briefings", icon=":material/article:"),
     ]
 )

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from filelock import FileLock
 
+from analytics import schema as S
 from analytics.cli import build_parser, main
 from analytics.pipeline import LOCK, open_store
 
@@ -404,7 +405,7 @@ def test_info_names_the_generation_and_verifies_checksums(
     assert main(["info", "--store", str(own_store)]) == 0
     out = capsys.readouterr().out
     assert "generation: gen-000001 created " in out
-    assert re.search(r"checksums: verified \(10 files: every part and the topic model\)", out)
+    assert re.search(r"checksums: verified \(11 files: every part and the topic model\)", out)
     meta_path = own_store / "gen-000001" / "meta.json"
     meta = json.loads(meta_path.read_text())
     for entry in meta["tables"].values():
@@ -413,6 +414,36 @@ def test_info_names_the_generation_and_verifies_checksums(
     del meta["model_files"]
     meta_path.write_text(json.dumps(meta))
     assert main(["info", "--store", str(own_store)]) == 0
-    assert "checksums: not recorded (store written before checksums; 8 files checked" in (
+    assert "checksums: not recorded (store written before checksums; 9 files checked" in (
         capsys.readouterr().out
     )
+
+
+def test_export_watchlist_writes_each_expected_event_with_its_follow_up(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = [
+        {
+            "id": "c1",
+            "date": "2025-02-20",
+            "text": "What's Happening?\nFrance and Germany met in Paris.\n"
+            "What's Next?\nFrance will host a summit with Germany on March 3.",
+        },
+        {
+            "id": "c2",
+            "date": "2025-03-04",
+            "text": "What's Happening?\nFrance hosted a summit with Germany in Paris.",
+        },
+    ]
+    (corpus / "briefings.jsonl").write_text(
+        "\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8"
+    )
+    store, out = tmp_path / "store", tmp_path / "watchlist.csv"
+    assert main(["ingest", str(corpus), "--store", str(store), "--topics", "1", "--quiet"]) == 0
+    assert main(["export", "watchlist", "--store", str(store), "--out", str(out)]) == 0
+    table = pd.read_csv(out, keep_default_na=False)
+    assert list(table.columns) == list(S.FOLLOW_UP_COLUMNS)
+    assert table[
+        [S.BRIEFING_ID, S.COUNTRIES, S.WINDOW_START, S.WINDOW_END, S.FOLLOW_UP, S.EVIDENCE_IDS]
+    ].values.tolist() == [["c1", "FRA|DEU", "2025-03-03", "2025-03-03", "reported", "c2"]]
+    assert table[S.EVIDENCE].iloc[0] == "2025-03-04: France hosted a summit with Germany in Paris."

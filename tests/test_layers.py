@@ -76,6 +76,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     BUILDING_BLOCKS,
     frozenset({"ingest"}),  # loading
     frozenset({"countries", "topics", "relations"}),
+    frozenset({"watchlist"}),  # expected events, from mentions and the relation lexicon
     frozenset({"pipeline"}),  # the pipeline and the store
     frozenset({"views"}),  # presentation
     frozenset({"ui"}),

@@ -199,7 +199,68 @@ def build_artefacts() -> Artefacts:
         interactions=pd.DataFrame(interactions),
         fingerprint="ui-test-0001",
         versions={"analytics": "0.1.0", "cues": "abc123", "topic_model": "k=3"},
+        watchlist=build_watchlist(briefing_table),
     )
+
+
+# Expected events of the "What's Next?" sentences: (briefing, countries, family, event type,
+# certainty, when, window start, window end). The latest briefing (b19) is Thursday
+# 2026-06-25. b00's event is reported by b10 ("United States signed a trade pact with
+# Japan": both countries, "pact", family 05, the same words, inside the window); b10's
+# window ends 2026-05-31 with no briefing naming both countries after it (not seen);
+# b18's and b19's windows are still open.
+_WATCHES = [
+    (
+        "b00",
+        "JPN|USA",
+        "05",
+        "engage in diplomatic cooperation",
+        "firm",
+        "by April 10",
+        "2026-01-05",
+        "2026-04-10",
+    ),
+    (
+        "b10",
+        "JPN|USA",
+        "05",
+        "engage in diplomatic cooperation",
+        "likely",
+        "next month",
+        "2026-05-01",
+        "2026-05-31",
+    ),
+    ("b18", "CHN|JPN", "04", "consult", "possible", "June 25-26", "2026-06-25", "2026-06-26"),
+    ("b19", "CHN|USA", "13", "threaten", "firm", "next month", "2026-07-01", "2026-07-31"),
+]
+
+
+def build_watchlist(briefings: pd.DataFrame) -> pd.DataFrame:
+    """The corpus' watchlist (``schema.WATCHLIST_COLUMNS``): four events, see ``_WATCHES``."""
+    by_id = briefings.set_index(S.BRIEFING_ID)
+    rows = []
+    for bid, countries, family, event_type, certainty, when, start, end in _WATCHES:
+        # b00's event is its "What's Happening?" sentence, which b10 repeats word for word.
+        section = S.HAPPENING if bid == "b00" else S.NEXT
+        rows.append(
+            {
+                S.BRIEFING_ID: bid,
+                S.DATE: by_id.loc[bid, S.DATE],
+                S.SECTION: section,
+                S.SENTENCE_INDEX: 0,
+                S.SENTENCE: by_id.loc[bid, section],
+                S.COUNTRIES: countries,
+                S.CUES: "respond",
+                S.CUE_FAMILY: family,
+                S.EVENT_TYPE: event_type,
+                S.CERTAINTY: certainty,
+                S.WHEN: when,
+                S.WHEN_KIND: S.EXPLICIT if when[0].isupper() else S.RELATIVE,
+                S.WINDOW_START: pd.Timestamp(start),
+                S.WINDOW_END: pd.Timestamp(end),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(S.WATCHLIST_COLUMNS))
 
 
 _CODES = (

@@ -18,6 +18,8 @@ Table contracts (column names from ``analytics.schema``):
 - ``topic_summary``: one row per topic: ``topic_id``, ``label``, ``top_terms``,
   ``n_briefings``, ``representative_ids`` (``|``-separated briefing ids).
 - ``interactions``: ``INTERACTION_COLUMNS``, one row per country pair per sentence.
+- ``watchlist``: ``WATCHLIST_COLUMNS``, one row per expected event (a forward-looking
+  sentence in which a country acts); ``window_start`` / ``window_end`` are naive days.
 """
 
 from __future__ import annotations
@@ -25,6 +27,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from analytics import schema as S
+
+
+def empty_watchlist() -> pd.DataFrame:
+    """A watchlist with no rows and the columns and types of ``schema.WATCHLIST_COLUMNS``."""
+    frame = pd.DataFrame({column: pd.Series(dtype=object) for column in S.WATCHLIST_COLUMNS})
+    frame[S.DATE] = pd.Series(dtype="datetime64[ns, UTC]")
+    frame[S.SENTENCE_INDEX] = pd.Series(dtype="int64")
+    frame[S.WINDOW_START] = pd.Series(dtype="datetime64[ns]")
+    frame[S.WINDOW_END] = pd.Series(dtype="datetime64[ns]")
+    return frame
 
 
 @dataclass(frozen=True)
@@ -40,3 +54,4 @@ class Artefacts:
     interactions: pd.DataFrame
     fingerprint: str
     versions: dict[str, str] = field(default_factory=dict)
+    watchlist: pd.DataFrame = field(default_factory=empty_watchlist)

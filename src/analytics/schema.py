@@ -135,5 +135,51 @@ RELATION_COLUMNS: tuple[str, ...] = (
     SPIKE,
 )
 
+# -- watchlist: expected events and their follow-up ------------------------------
+COUNTRIES = "countries"  # the acting countries, ``|``-separated ISO codes in text order
+CUE_FAMILY = "cue_family"  # the CAMEO root (two digits) of the event's first cue
+EVENT_TYPE = "event_type"  # the family's name ("consult", "threaten"...)
+CERTAINTY = "certainty"
+WHEN = "when"  # the time expression as written ("" when the text names none)
+WHEN_KIND = "when_kind"
+WINDOW_START = "window_start"
+WINDOW_END = "window_end"
+WATCHLIST_COLUMNS: tuple[str, ...] = (
+    BRIEFING_ID,
+    DATE,
+    SECTION,
+    SENTENCE_INDEX,
+    SENTENCE,
+    COUNTRIES,
+    CUES,
+    CUE_FAMILY,
+    EVENT_TYPE,
+    CERTAINTY,
+    WHEN,
+    WHEN_KIND,
+    WINDOW_START,
+    WINDOW_END,
+)
+# How sure the text sounds (``data/certainty.csv``), surest first.
+FIRM = "firm"
+LIKELY = "likely"
+POSSIBLE = "possible"
+CERTAINTIES: tuple[str, ...] = (FIRM, LIKELY, POSSIBLE)
+# What fixed the window: a calendar date, an expression relative to the briefing's date,
+# or nothing (the default horizon from the briefing's date).
+EXPLICIT = "explicit"
+RELATIVE = "relative"
+UNDATED = "undated"
+WHEN_KINDS: tuple[str, ...] = (EXPLICIT, RELATIVE, UNDATED)
+# The follow-up of an expected event.
+FOLLOW_UP = "follow_up"
+EVIDENCE_IDS = "evidence_ids"  # ``|``-separated ids of the briefings that report it
+EVIDENCE = "evidence"  # their sentences, `` || ``-separated, each after its date
+REPORTED = "reported"
+NOT_SEEN = "not seen"
+OPEN = "open"
+FOLLOW_UPS: tuple[str, ...] = (REPORTED, NOT_SEEN, OPEN)
+FOLLOW_UP_COLUMNS: tuple[str, ...] = (*WATCHLIST_COLUMNS, FOLLOW_UP, EVIDENCE_IDS, EVIDENCE)
+
 # -- time --------------------------------------------------------------------
 FREQUENCIES: tuple[str, ...] = ("day", "week", "month", "quarter")

@@ -257,6 +257,29 @@ SETTINGS: tuple[Setting, ...] = (
         20_000,
         "sentences the relation scorer scans together: large enough to pay, small in memory",
     ),
+    # -- watchlist ---------------------------------------------------------------------------------
+    Setting(
+        "watchlist_undated_days",
+        30,
+        "an expected event whose sentence names no time is watched this many days from its "
+        "briefing's date",
+    ),
+    Setting(
+        "watchlist_grace_days",
+        7,
+        "days after an expected event's window in which a report of it still counts (news "
+        "lags), and before which the event stays open",
+    ),
+    Setting(
+        "watchlist_parallel_from",
+        50_000,
+        "sentences naming a country from which the watchlist is read on every core",
+    ),
+    Setting(
+        "watchlist_evidence",
+        5,
+        "reporting sentences kept as evidence of each followed-up event (earliest first)",
+    ),
     # -- pipeline and store ------------------------------------------------------------------------
     Setting(
         "store_wait_seconds",

@@ -97,6 +97,29 @@ def test_ensure_store_adds_new_files_incrementally(built, corpus: Path, fixtures
     assert updated.fingerprint != store.fingerprint
 
 
+def test_a_store_written_before_the_watchlist_lists_it_from_what_it_holds(
+    corpus: Path, tmp_path: Path
+) -> None:
+    (corpus / "c1.txt").write_text(
+        "What's Happening?\nFrance and Germany met in Paris.\n"
+        "What's Next?\nFrance will host a summit with Germany on March 3.\n",
+        encoding="utf-8",
+    )
+    store, _ = ensure_store([corpus], tmp_path / "store", n_topics=2)
+    stored = store.table("watchlist")
+    added = stored[stored[S.SENTENCE].str.startswith("France will host")]
+    assert added[[S.COUNTRIES, S.CUES, S.WHEN]].values.tolist() == [
+        ["FRA|DEU", "summit", "March 3"]
+    ]
+    meta_path = store.generation / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    del meta["tables"]["watchlist"]
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    older = open_store(tmp_path / "store")
+    assert not older.has_table("watchlist")
+    pd.testing.assert_frame_equal(older.artefacts().watchlist, stored, check_dtype=False)
+
+
 def test_open_store_reports_missing_store(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no store at .* create one with"):
         open_store(tmp_path / "nowhere")
@@ -252,7 +275,7 @@ def _dedup_view(store) -> tuple[list, list]:
 def _same_as_full_build(folder: Path, store, tmp_path: Path) -> None:
     full, _ = ensure_store([folder], tmp_path / "full-store", n_topics=2)
     assert _dedup_view(store) == _dedup_view(full)
-    for table in ("mentions", "interactions"):
+    for table in ("mentions", "interactions", "watchlist"):
         ours = store.table(table).sort_values(list(store.table(table).columns)[:4])
         theirs = full.table(table).sort_values(list(full.table(table).columns)[:4])
         pd.testing.assert_frame_equal(

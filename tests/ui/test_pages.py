@@ -31,6 +31,7 @@ PAGES = [
     "pages/countries.py",
     "pages/topics.py",
     "pages/relations.py",
+    "pages/watchlist.py",
     "pages/briefings.py",
 ]
 

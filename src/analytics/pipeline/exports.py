@@ -109,6 +109,13 @@ def _relations(store: Store, options: ExportOptions) -> pd.DataFrame:
     return relations[ordered + [c for c in relations.columns if c not in ordered]]
 
 
+def _watchlist(store: Store, options: ExportOptions) -> pd.DataFrame:
+    from analytics.watchlist import follow_up
+
+    artefacts = store.artefacts()
+    return follow_up(artefacts.watchlist, artefacts.briefings, artefacts.mentions)
+
+
 EXPORTS: dict[str, tuple[Callable[[Store, ExportOptions], pd.DataFrame], str]] = {
     "briefings": (_briefings, "the briefing table, one row per briefing"),
     "report": (_report, "the load report: every input file and row with its status"),
@@ -117,6 +124,10 @@ EXPORTS: dict[str, tuple[Callable[[Store, ExportOptions], pd.DataFrame], str]] =
     "topic-summary": (_topic_summary, "one row per topic: label, top terms, size"),
     "interactions": (_interactions, "one row per country pair per sentence, with cues"),
     "relations": (_relations, "tension and alliance per country pair per period"),
+    "watchlist": (
+        _watchlist,
+        "one row per expected event: countries, cue, certainty, window, follow-up and evidence",
+    ),
 }
 
 

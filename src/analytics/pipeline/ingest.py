@@ -50,6 +50,7 @@ from analytics.pipeline.process import (
     combine_fingerprint_states,
     compute_interactions,
     compute_mentions,
+    compute_watchlist,
     corpus_fingerprint,
     fingerprint_from_state,
     fingerprint_state,
@@ -429,7 +430,7 @@ def _ingest_added(
     marked = None
     if previous.has_table(KEYS_TABLE) and stored_state is not None:
         marked = mark_added(_stored_corpus(previous), loaded)
-    if marked is None or stored_state is None:
+    if marked is None or stored_state is None or not previous.has_table("watchlist"):
         return _merge_added(previous, added, loaded, progress, started)
     new_briefings = marked.briefings
     stages["load"] = time.perf_counter() - tick
@@ -460,6 +461,7 @@ def _ingest_added(
         "countries": new.countries,
         "topics": new.topics,
         "interactions": new.interactions,
+        "watchlist": new.watchlist,
         KEYS_TABLE: marked.keys,
     }
     tables: dict[str, pd.DataFrame | None] = {name: appended.get(name) for name in STORED_TABLES}
@@ -483,6 +485,7 @@ class _NewTables:
     countries: pd.DataFrame
     topics: pd.DataFrame
     interactions: pd.DataFrame
+    watchlist: pd.DataFrame
 
 
 def _process_new(
@@ -499,7 +502,10 @@ def _process_new(
     tick = time.perf_counter()
     interactions = compute_interactions(briefings, mentions)
     stages["relations"] = time.perf_counter() - tick
-    return _NewTables(mentions, countries, topics, interactions)
+    tick = time.perf_counter()
+    watchlist = compute_watchlist(briefings, mentions)
+    stages["watchlist"] = time.perf_counter() - tick
+    return _NewTables(mentions, countries, topics, interactions, watchlist)
 
 
 def _merge_added(
@@ -541,6 +547,7 @@ def _merge_added(
         interactions=merged(old.interactions, new.interactions),
         fingerprint=corpus_fingerprint(briefings),
         versions=dict(old.versions),
+        watchlist=merged(old.watchlist, new.watchlist),
     )
     tick = time.perf_counter()
     tables = _artefact_tables(artefacts, combined.keys)

@@ -30,6 +30,7 @@ TABLES = (
     "topics",
     "topic_summary",
     "interactions",
+    "watchlist",
 )
 # Duplicate-detection keys of the stored briefings (not part of the artefacts).
 KEYS_TABLE = "duplicate_keys"

@@ -64,6 +64,8 @@ def reference_versions() -> dict[str, str]:
         "places.csv",
         "cues.csv",
         "modifiers.csv",
+        "certainty.csv",
+        "cue_families.csv",
         "topic_stopwords.csv",
     ):
         path = data_dir() / name
@@ -85,6 +87,13 @@ def compute_interactions(briefings: pd.DataFrame, mentions: pd.DataFrame) -> pd.
     from analytics.relations import score_interactions
 
     return score_interactions(briefings, mentions)
+
+
+def compute_watchlist(briefings: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """Expected events: forward-looking sentences with acting countries, cue and window."""
+    from analytics.watchlist import expected_events
+
+    return expected_events(briefings, mentions)
 
 
 def fit_topics(
@@ -162,6 +171,10 @@ def process(
     tick = time.perf_counter()
     interactions = compute_interactions(briefings, mentions)
     timings["relations"] = time.perf_counter() - tick
+    progress(0.9, "Listing expected events")
+    tick = time.perf_counter()
+    watchlist = compute_watchlist(briefings, mentions)
+    timings["watchlist"] = time.perf_counter() - tick
     progress(1.0, "Done")
     versions = reference_versions()
     versions["topic_model"] = f"k={len(summary)}"
@@ -175,5 +188,6 @@ def process(
         interactions=interactions,
         fingerprint=corpus_fingerprint(briefings),
         versions=versions,
+        watchlist=watchlist,
     )
     return artefacts, model

@@ -139,7 +139,12 @@ class Store:
     def artefacts(self) -> Artefacts:
         """Every table of this generation as an ``Artefacts`` (read once, then reused)."""
         if self._artefacts is None:
-            tables = {name: self.table(name) for name in TABLES}
+            tables = {name: self.table(name) for name in TABLES if self.has_table(name)}
+            if "watchlist" not in tables:
+                # Stores written before the watchlist: listed from what they hold.
+                from analytics.pipeline.process import compute_watchlist
+
+                tables["watchlist"] = compute_watchlist(tables["briefings"], tables["mentions"])
             self._artefacts = Artefacts(
                 **tables,
                 fingerprint=self.fingerprint,

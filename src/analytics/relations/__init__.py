@@ -10,7 +10,7 @@ sentence, ``corpus`` scores a whole corpus (forked on every core), and ``over_ti
 one engine that aggregates interactions per pair and period, with spikes.
 """
 
-from analytics.relations.corpus import score_interactions
+from analytics.relations.corpus import score_interactions, sentence_spans
 from analytics.relations.cue_tables import (
     CONFLICT_CLASSES,
     COOPERATION_CLASSES,
@@ -29,7 +29,14 @@ from analytics.relations.cue_tables import (
     word_inflections,
 )
 from analytics.relations.grammar import ACTOR_KINDS
-from analytics.relations.lexicon import Cue, CueMatch, Lexicon, TextBatch, word_positions
+from analytics.relations.lexicon import (
+    Cue,
+    CueMatch,
+    Lexicon,
+    PhraseIndex,
+    TextBatch,
+    word_positions,
+)
 from analytics.relations.over_time import (
     PairCodes,
     PairPeriods,
@@ -41,9 +48,11 @@ from analytics.relations.over_time import (
     spike_alerts,
     spike_cells,
 )
+from analytics.relations.roles import ACTOR, load_roles, sentence_roles
 from analytics.relations.scoring import PairScore, default_lexicon, score_sentence
 
 __all__ = [
+    "ACTOR",
     "ACTOR_KINDS",
     "CONFLICT_CLASSES",
     "COOPERATION_CLASSES",
@@ -58,11 +67,13 @@ __all__ = [
     "PairCodes",
     "PairPeriods",
     "PairScore",
+    "PhraseIndex",
     "TextBatch",
     "cues_path",
     "default_lexicon",
     "load_cues",
     "load_modifiers",
+    "load_roles",
     "modifiers_path",
     "pair_codes",
     "pair_net",
@@ -72,6 +83,8 @@ __all__ = [
     "relations_over_time",
     "score_interactions",
     "score_sentence",
+    "sentence_roles",
+    "sentence_spans",
     "spike_alerts",
     "spike_cells",
     "validate_cues",

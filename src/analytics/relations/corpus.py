@@ -145,7 +145,7 @@ def _score_corpus(
         | (indexes[1:] != indexes[:-1])
     )
     first_rows = np.concatenate([[0], boundaries + 1])
-    spans = _sentence_spans(briefings, ids[first_rows], sections[first_rows], indexes[first_rows])
+    spans = sentence_spans(briefings, ids[first_rows], sections[first_rows], indexes[first_rows])
     if spans is None:
         return _empty_interactions()
     joined, segment_start, sent_start, sent_end = spans
@@ -233,7 +233,7 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(values, dtype=object)
 
 
-def _sentence_spans(
+def sentence_spans(
     briefings: pd.DataFrame, ids: np.ndarray, sections: np.ndarray, indexes: np.ndarray
 ) -> tuple[str, np.ndarray, np.ndarray, np.ndarray] | None:
     """Where each wanted sentence (briefing, section, sentence index) lies.

@@ -176,7 +176,7 @@ def _lowers_in_place(text: str) -> bool:
     return len(text.lower()) == len(text) and "\u03a3" not in text
 
 
-class _PhraseIndex:
+class PhraseIndex:
     """Leftmost-longest, non-overlapping phrase search.
 
     The phrases' first words go into a set; the trie-shaped pattern is only tried
@@ -367,11 +367,11 @@ class Lexicon:
             words = form.split()
             cut = words.index(GAP)
             self._gapped.append((tuple(words[:cut]), tuple(words[cut + 1 :]), position))
-        self._cue_index = _PhraseIndex([*exact, *gapped])
+        self._cue_index = PhraseIndex([*exact, *gapped])
         # Matched surfaces repeat across a corpus: each one is looked up once.
         self._seen: dict[str, Cue] = {}
         self._modifier_index = {
-            kind: _PhraseIndex(
+            kind: PhraseIndex(
                 self.modifiers.loc[self.modifiers["kind"] == kind, "phrase"].str.lower().tolist()
             )
             for kind in MODIFIER_KINDS

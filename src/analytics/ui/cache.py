@@ -42,6 +42,7 @@ from analytics.views import (
     corpus_figures,
     country_names,
     filter_options,
+    followed_events,
     index_corpus,
 )
 
@@ -49,6 +50,7 @@ T = TypeVar("T")
 UPLOAD_KEY = "_atlas_upload"
 UPLOAD_NAME_KEY = "_atlas_upload_name"
 UPLOAD_OPTIONS_KEY = "_atlas_upload_options"
+UPLOAD_FOLLOWED_KEY = "_atlas_upload_followed"
 SOURCE_KEY = "corpus_source"
 # Tests and demos: "module:function" returning an Artefacts, used instead of the store.
 HOOK_ENV = settings.setting("artefacts_hook").env
@@ -135,6 +137,26 @@ def corpus_extras(artefacts: Artefacts) -> CorpusExtras:
             st.session_state[UPLOAD_OPTIONS_KEY] = memo
         return memo
     return _cached_extras(artefacts.fingerprint, artefacts)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _cached_followed(fingerprint: str, _artefacts: Artefacts) -> pd.DataFrame:
+    return followed_events(_artefacts)
+
+
+def watchlist_followed(artefacts: Artefacts) -> pd.DataFrame:
+    """Every expected event of a corpus with its follow-up, worked out once per corpus.
+
+    The follow-up reads the whole corpus whatever the filters, so it is kept per corpus
+    fingerprint; an upload's stays in its own session.
+    """
+    if artefacts is uploaded_artefacts():
+        memo = st.session_state.get(UPLOAD_FOLLOWED_KEY)
+        if memo is None or memo[0] != artefacts.fingerprint:
+            memo = (artefacts.fingerprint, followed_events(artefacts))
+            st.session_state[UPLOAD_FOLLOWED_KEY] = memo
+        return memo[1]
+    return _cached_followed(artefacts.fingerprint, artefacts)
 
 
 class CallKey(NamedTuple):

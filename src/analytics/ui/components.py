@@ -19,8 +19,8 @@ import streamlit as st
 
 from analytics import settings
 from analytics.errors import AnalyticsError
-from analytics.ui.state import View
-from analytics.views import export_name, provenance_lines, to_csv
+from analytics.ui.state import SECTION_NAMES, View
+from analytics.views import day_text, event_evidence, export_name, provenance_lines, to_csv
 
 _LOG = logging.getLogger(__name__)
 
@@ -60,6 +60,12 @@ COLUMN_LABELS: dict[str, Any] = {
     "cues": st.column_config.TextColumn("Cues"),
     "forward_looking": st.column_config.CheckboxColumn("Expected"),
     "sentence": st.column_config.TextColumn("Sentence", width="large"),
+    "window_start": st.column_config.DatetimeColumn("From", format="YYYY-MM-DD"),
+    "window_end": st.column_config.DatetimeColumn("To", format="YYYY-MM-DD"),
+    "event_type": st.column_config.TextColumn("Event"),
+    "certainty": st.column_config.TextColumn("Certainty", width="small"),
+    "when": st.column_config.TextColumn("When (as written)"),
+    "follow_up": st.column_config.TextColumn("Follow-up", width="small"),
     "section": st.column_config.TextColumn("Section"),
     "top_terms": st.column_config.TextColumn("Top terms", width="large"),
     "label": st.column_config.TextColumn("Topic"),
@@ -295,3 +301,36 @@ def evidence_panel(view: View, selection: dict | None, rows: pd.DataFrame, thing
         view,
         key=f"evidence-{thing}",
     )
+
+
+def selected_row(selection: Any) -> int | None:
+    """The row chosen in a ``table(..., select=True)``, or ``None``."""
+    rows = list(selection.rows) if selection else []
+    return int(rows[0]) if rows else None
+
+
+def watchlist_event(event: dict[str, object], view: View) -> None:
+    """One expected event: its sentence, window and follow-up, then the evidence sentences."""
+    plain_caption(
+        f"{day_text(event.get('date'))} · briefing {event.get('briefing_id')} · "
+        f"{SECTION_NAMES.get(str(event.get('section')), event.get('section'))}"
+    )
+    st.text(str(event.get("sentence") or ""))
+    start, end = day_text(event.get("window_start")), day_text(event.get("window_end"))
+    window = start if start == end else f"{start} to {end}"
+    written = event.get("when") or "no time named: the default horizon"
+    st.text(
+        f"Expected: {window} ({written}) · {event.get('certainty')} · "
+        f"{event.get('event_type')} ({event.get('cues')})"
+    )
+    status = str(event.get("follow_up") or "")
+    evidence = event_evidence(event)
+    if status == "reported":
+        n_reports = len(str(event.get("evidence_ids")).split("|"))
+        st.success(f"Reported in {n_reports} later briefing(s).")
+        table(evidence, "Follow-up evidence", view, key="watch-evidence")
+        st.text(f"Briefings: {str(event.get('evidence_ids')).replace('|', ', ')}")
+    elif status == "not seen":
+        st.warning("Not seen: no later briefing inside the window reports it.")
+    else:
+        st.info("Open: the window has not ended yet, and no report so far.")

@@ -2,7 +2,7 @@
 
 Enters: Artefacts and Filters. Leaves: filtered tables, plotly figures and formula-safe CSV.
 The page views live one module per page (``overview``, ``countries``, ``topics``,
-``relations``, ``briefings``) over the shared ``common`` blocks; ``filters`` is the
+``relations``, ``briefings``, ``watchlist``) over the shared ``common`` blocks; ``filters`` is the
 selection, ``charts`` the figures and ``export`` the CSV. The names below are what pages,
 the UI and the CLI call; ``charts`` is used as a module (``from analytics.views import charts``).
 """
@@ -103,8 +103,40 @@ from analytics.views.topics import (
     topic_shares,
     topic_table,
 )
+from analytics.views.watchlist import (
+    ALL_UPCOMING,
+    HORIZONS,
+    THIS_MONTH,
+    THIS_WEEK,
+    event_evidence,
+    event_record,
+    event_table,
+    follow_up_counts,
+    followed_events,
+    horizon_end,
+    latest_day,
+    overdue_events,
+    selected_events,
+    timeline_rows,
+    upcoming_events,
+)
 
 __all__ = [
+    "ALL_UPCOMING",
+    "HORIZONS",
+    "THIS_MONTH",
+    "THIS_WEEK",
+    "event_evidence",
+    "event_record",
+    "event_table",
+    "follow_up_counts",
+    "followed_events",
+    "horizon_end",
+    "latest_day",
+    "overdue_events",
+    "selected_events",
+    "timeline_rows",
+    "upcoming_events",
     "COUNT",
     "CorpusFigures",
     "CorpusIndex",

@@ -6,7 +6,7 @@ nothing to draw, so a view never shows a blank frame. Tension is red, alliance
 blue; net scores use a diverging scale centred on zero.
 
 Builders are grouped by the page that draws them (``countries``, ``topics``,
-``relations``) over the house style in ``style``; pages get every chart from here.
+``relations``, ``watchlist``) over the house style in ``style``; pages get every chart from here.
 """
 
 from analytics.views.charts.countries import (
@@ -19,6 +19,7 @@ from analytics.views.charts.countries import (
 from analytics.views.charts.relations import pair_matrix_chart, relation_chart
 from analytics.views.charts.style import empty_figure, net_limit
 from analytics.views.charts.topics import heatmap_chart, topic_shares_chart
+from analytics.views.charts.watchlist import watchlist_timeline_chart
 
 __all__ = [
     "volume_chart",
@@ -32,4 +33,5 @@ __all__ = [
     "pair_matrix_chart",
     "empty_figure",
     "net_limit",
+    "watchlist_timeline_chart",
 ]

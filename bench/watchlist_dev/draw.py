@@ -1,0 +1,147 @@
+"""Draw the sentences of the watchlist development set (seeded, reproducible).
+
+    python bench/watchlist_dev/draw.py [--shared ../shared] [--texts-out FILE]
+
+Writes ``bench/watchlist_dev/selection.csv`` (corpus, id, date, section, sentence index,
+half) and, with ``--texts-out``, the drawn sentences as JSONL to read while labelling (kept
+outside the repository: the shared corpora's text is never copied into the project).
+
+The draw: sentences that look forward by a word any reader would take as such ("will",
+"expected to", "could" but not "could have", "next", "plans to", "due to be"...; a broad
+pattern, not the product's rules),
+three quarters among those that also carry a time word (a month, a weekday, a year,
+"week", "tomorrow"...) and a quarter among the rest: 80 from Wikipedia current events
+(``wce-dev.jsonl``), 50 from Reuters-21578 articles, 40 from the bundled sample corpus; then,
+with the next seed, 20 more Wikipedia and 10 more Reuters sentences among those that also
+name a calendar day, so explicit dates are measured on more than a handful.
+Sentences are those of ``analytics.text.split_sentences`` in each section, as the product
+numbers them. Each corpus is split in half into ``tune`` and ``test`` by one seeded draw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analytics import schema as S
+from analytics.ingest import load_corpus_with_report
+from analytics.paths import sample_corpus_dir
+from analytics.text import segment_table, split_sentences
+
+HERE = Path(__file__).resolve().parent
+SEED = 20261205
+DRAWN = {"wce": 80, "reuters": 50, "sample": 40}
+# A second, smaller draw among sentences naming a calendar day ("on 3 May", "March 12"),
+# so explicit dates are measured on more than a handful: its own seed, after the first.
+DATED = {"wce": 20, "reuters": 10}
+DAY = re.compile(
+    r"\b(?:(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\s+\d{1,2}\b|\d{1,2}\s+(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\b)"
+)
+FORWARD = re.compile(
+    r"\b(?:will|shall|won't|expected\s+to|expects|plans?\s+to|planned|scheduled|set\s+to|"
+    r"is\s+to|are\s+to|(?:could|may|might)(?!\s+have\b)|likely\s+to|next|coming|upcoming|"
+    r"later\s+this|tomorrow|ahead\s+of|intends?\s+to|aims?\s+to|due\s+to\s+(?:be|begin|"
+    r"start|take|hold|meet|vote|open|visit|return|arrive|end|expire|sign|resume|close))\b"
+)
+TIME = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday|(?:19|20)\d\d|week|weeks|weekend|month|months|year|"
+    r"years|tomorrow|today|days|quarter|spring|summer|autumn|fall|winter)\b"
+)
+
+
+def sentences(briefings: pd.DataFrame) -> pd.DataFrame:
+    """Every sentence of every section: id, date, section, sentence index, text."""
+    segments = segment_table(briefings)
+    dates = briefings.drop_duplicates(S.BRIEFING_ID).set_index(S.BRIEFING_ID)[S.DATE]
+    rows = []
+    for bid, section, text in zip(
+        segments[S.BRIEFING_ID], segments[S.SECTION], segments[S.TEXT], strict=True
+    ):
+        if section == S.SECTION_TITLE:
+            continue
+        for index, (start, end) in enumerate(split_sentences(text)):
+            rows.append((bid, section, index, " ".join(text[start:end].split())))
+    table = pd.DataFrame(rows, columns=["id", "section", "sentence_index", "sentence"])
+    table["date"] = pd.to_datetime(table["id"].map(dates), utc=True).dt.strftime("%Y-%m-%d")
+    return table
+
+
+def corpora(shared: Path) -> dict[str, pd.DataFrame]:
+    """The three corpora as briefing tables."""
+    wce = pd.read_json(shared / "corpora/wikipedia-current-events/wce-dev.jsonl", lines=True)
+    wce = pd.DataFrame(
+        {
+            S.BRIEFING_ID: wce["id"].astype(str),
+            S.DATE: pd.to_datetime(wce["date"], utc=True),
+            S.TITLE: "",
+            S.TEXT: wce["text"].astype(str),
+        }
+    )
+    reuters = load_corpus_with_report([shared / "corpora/reuters21578/reuters.jsonl"]).briefings
+    sample = load_corpus_with_report([sample_corpus_dir()]).briefings
+    return {"wce": wce, "reuters": reuters, "sample": sample}
+
+
+def draw(shared: Path) -> pd.DataFrame:
+    rng = np.random.default_rng(SEED)
+    chosen = []
+    tables = {corpus: sentences(briefings) for corpus, briefings in corpora(shared).items()}
+    for corpus, table in tables.items():
+        table = table[table["sentence"].str.split().str.len().between(6, 70)]
+        forward = table[table["sentence"].str.contains(FORWARD)]
+        timed = forward["sentence"].str.contains(TIME)
+        n = DRAWN[corpus]
+        n_timed = n * 3 // 4
+        picked = [
+            forward[timed].loc[rng.choice(forward[timed].index, n_timed, replace=False)],
+            forward[~timed].loc[rng.choice(forward[~timed].index, n - n_timed, replace=False)],
+        ]
+        rows = pd.concat(picked).assign(corpus=corpus)
+        halves = np.array(["tune"] * (n // 2) + ["test"] * (n - n // 2))
+        rows["split"] = rng.permutation(halves)
+        chosen.append(rows)
+    dated_rng = np.random.default_rng(SEED + 1)
+    for corpus, n in DATED.items():
+        table = tables[corpus]
+        table = table[table["sentence"].str.split().str.len().between(6, 70)]
+        taken = pd.MultiIndex.from_frame(pd.concat(chosen)[["id", "section", "sentence_index"]])
+        keys = pd.MultiIndex.from_frame(table[["id", "section", "sentence_index"]])
+        pool = table[
+            table["sentence"].str.contains(FORWARD)
+            & table["sentence"].str.contains(DAY)
+            & ~keys.isin(taken)
+        ]
+        rows = pool.loc[dated_rng.choice(pool.index, n, replace=False)].assign(corpus=corpus)
+        rows["split"] = dated_rng.permutation(
+            np.array(["tune"] * (n // 2) + ["test"] * (n - n // 2))
+        )
+        chosen.append(rows)
+    selection = pd.concat(chosen, ignore_index=True)
+    return selection[["corpus", "id", "date", "section", "sentence_index", "split", "sentence"]]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=HERE.parents[2] / "shared")
+    parser.add_argument("--texts-out", type=Path)
+    args = parser.parse_args()
+    selection = draw(args.shared)
+    selection.drop(columns="sentence").to_csv(HERE / "selection.csv", index=False)
+    if args.texts_out:
+        with open(args.texts_out, "w", encoding="utf-8") as handle:
+            for row in selection.to_dict("records"):
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(selection.groupby(["corpus", "split"]).size().to_string())
+
+
+if __name__ == "__main__":
+    main()

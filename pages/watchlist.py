@@ -1,0 +1,79 @@
+"""Watchlist: what the briefings expect to happen, what is coming, and whether it was reported."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics import views
+from analytics.ui import cache, state
+from analytics.ui import components as ui
+from analytics.views import charts as charts
+
+view = state.current_view()
+filters = view.filters
+
+st.title("Watchlist")
+followed = cache.watchlist_followed(view.corpus)
+events = views.selected_events(
+    followed, view.filtered.headers, filters.countries, filters.country_match
+)
+as_of = views.latest_day(view.corpus.briefings)
+if as_of is None:
+    st.info("This corpus has no briefings.")
+    st.stop()
+st.caption(
+    f"{len(events):,} expected events in the selected briefings: sentences that look ahead "
+    "(in “What's Next?”, or with “will”, “expected to”, “could”, a coming date) in which a "
+    f"country acts. Today is the corpus' latest briefing day, {as_of:%d %B %Y}. The follow-up "
+    "is a heuristic: later briefings inside the window naming the same countries with the "
+    "same kind of event; read the evidence."
+)
+counts = views.follow_up_counts(events)
+for column, (status, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
+    column.metric(status.capitalize(), f"{count:,}")
+
+st.subheader("Coming up")
+horizon = st.radio(
+    "Window begins", list(views.HORIZONS), horizontal=True, key="watch_horizon", index=1
+)
+upcoming = views.upcoming_events(events, as_of, horizon)
+timeline = views.timeline_rows(upcoming, view.names)
+ui.chart_with_data(
+    charts.watchlist_timeline_chart(timeline, f"Expected events by country ({horizon})"),
+    timeline,
+    f"Expected events {horizon}",
+    view,
+    key="watch-timeline",
+)
+upcoming_rows = views.event_table(upcoming, view.names)
+picked_upcoming = ui.table(
+    upcoming_rows,
+    "Upcoming events",
+    view,
+    key="watch-upcoming",
+    select=True,
+    height=300,
+    all_rows=upcoming,
+)
+
+st.subheader("Overdue: did it happen?")
+overdue = views.overdue_events(events, as_of)
+overdue_rows = views.event_table(overdue, view.names)
+picked_overdue = ui.table(
+    overdue_rows,
+    "Overdue events",
+    view,
+    key="watch-overdue",
+    select=True,
+    height=300,
+    all_rows=overdue,
+)
+
+chosen = views.event_record(overdue, ui.selected_row(picked_overdue))
+if chosen is None:
+    chosen = views.event_record(upcoming, ui.selected_row(picked_upcoming))
+st.subheader("Event")
+if chosen is None:
+    st.info("Select a row of either table to read its sentence and the follow-up evidence.")
+else:
+    ui.watchlist_event(chosen, view)

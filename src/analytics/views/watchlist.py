@@ -1,0 +1,180 @@
+"""The Watchlist page's tables: expected events of the selection, what is coming this week or
+month (from the corpus' latest date), what is overdue with its follow-up, and the evidence.
+
+The follow-up is worked out once on the whole corpus (``followed_events``); the selection
+then keeps the events of the selected briefings in which the chosen countries act.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from analytics import schema as S
+from analytics.artefacts import Artefacts
+from analytics.errors import InputError
+
+THIS_WEEK = "this week"
+THIS_MONTH = "this month"
+ALL_UPCOMING = "all upcoming"
+HORIZONS: tuple[str, ...] = (THIS_WEEK, THIS_MONTH, ALL_UPCOMING)
+# What the event tables show, in order (the CSV downloads carry every column).
+EVENT_COLUMNS: tuple[str, ...] = (
+    S.WINDOW_START,
+    S.WINDOW_END,
+    S.COUNTRIES,
+    S.EVENT_TYPE,
+    S.CERTAINTY,
+    S.WHEN,
+    S.SENTENCE,
+    S.DATE,
+    S.BRIEFING_ID,
+)
+
+
+def followed_events(artefacts: Artefacts) -> pd.DataFrame:
+    """Every expected event of the corpus with its follow-up (``schema.FOLLOW_UP_COLUMNS``)."""
+    from analytics.watchlist import follow_up
+
+    return follow_up(artefacts.watchlist, artefacts.briefings, artefacts.mentions)
+
+
+def latest_day(briefings: pd.DataFrame) -> pd.Timestamp | None:
+    """The corpus' latest briefing day (naive midnight), or ``None`` for no briefings."""
+    if briefings.empty:
+        return None
+    return pd.Timestamp(briefings[S.DATE].max()).tz_localize(None).normalize()
+
+
+def selected_events(
+    events: pd.DataFrame,
+    briefings: pd.DataFrame,
+    countries: Sequence[str] = (),
+    country_match: str = "any",
+) -> pd.DataFrame:
+    """The events of the selected briefings in which the chosen countries act.
+
+    Parameters:
+        events: followed events (``followed_events``).
+        briefings: the selected briefings (their ``briefing_id``).
+        countries: ISO codes; empty keeps every event.
+        country_match: ``any`` keeps events where one of ``countries`` acts, ``all`` those
+            where every one does.
+
+    Raises:
+        InputError: when ``country_match`` is neither ``any`` nor ``all``.
+    """
+    if country_match not in ("any", "all"):
+        raise InputError(f"country_match must be 'any' or 'all'; got {country_match!r}")
+    keep = events[S.BRIEFING_ID].isin(pd.Index(briefings[S.BRIEFING_ID])).to_numpy(dtype=bool)
+    if countries:
+        acting = events[S.COUNTRIES].str.split("|")
+        wanted = set(countries)
+        test = wanted.issubset if country_match == "all" else wanted.intersection
+        keep = keep & np.fromiter((bool(test(set(c))) for c in acting), bool, len(events))
+    return events[keep].reset_index(drop=True)
+
+
+def horizon_end(as_of: pd.Timestamp, horizon: str) -> pd.Timestamp | None:
+    """The last day ``horizon`` reaches from ``as_of`` (``None``: no end).
+
+    "this week" ends on the Sunday of ``as_of``'s week, "this month" on its last day.
+
+    Raises:
+        InputError: when ``horizon`` is not one of ``HORIZONS``.
+    """
+    if horizon not in HORIZONS:
+        raise InputError(f"horizon must be one of {', '.join(HORIZONS)}; got {horizon!r}")
+    if horizon == THIS_WEEK:
+        return as_of + pd.Timedelta(days=6 - as_of.weekday())
+    if horizon == THIS_MONTH:
+        return as_of + pd.offsets.MonthEnd(0)
+    return None
+
+
+def upcoming_events(events: pd.DataFrame, as_of: pd.Timestamp, horizon: str) -> pd.DataFrame:
+    """Events whose window has not ended by ``as_of`` and begins within ``horizon``.
+
+    Sorted by window start, then end; an undated event counts from its briefing's day.
+    """
+    last = horizon_end(as_of, horizon)
+    keep = events[S.WINDOW_END] >= as_of
+    if last is not None:
+        keep &= events[S.WINDOW_START] <= last
+    return (
+        events[keep]
+        .sort_values([S.WINDOW_START, S.WINDOW_END], kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+def overdue_events(events: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Events whose window ended before ``as_of``, latest window first, with follow-up."""
+    past = events[events[S.WINDOW_END] < as_of]
+    return past.sort_values(
+        [S.WINDOW_END, S.WINDOW_START], ascending=False, kind="stable"
+    ).reset_index(drop=True)
+
+
+def event_record(events: pd.DataFrame, row: int | None) -> dict[str, object] | None:
+    """Row ``row`` of ``events`` as a dict (``None`` when no row is chosen or it is gone)."""
+    if row is None or not 0 <= row < len(events):
+        return None
+    return dict(events.iloc[row])
+
+
+def follow_up_counts(events: pd.DataFrame) -> dict[str, int]:
+    """How many events have each follow-up status (every status, zeros included)."""
+    counts = events[S.FOLLOW_UP].value_counts()
+    return {status: int(counts.get(status, 0)) for status in S.FOLLOW_UPS}
+
+
+def event_evidence(event: Mapping[str, object]) -> pd.DataFrame:
+    """The reporting sentences of one followed event (``event_record``): ``date``,
+    ``sentence`` per row, in date order (the briefing ids are in its ``evidence_ids``)."""
+    text = str(event.get(S.EVIDENCE) or "")
+    rows = []
+    for line in text.split(" || ") if text else []:
+        day, _, sentence = line.partition(": ")
+        rows.append({S.DATE: day, S.SENTENCE: sentence})
+    return pd.DataFrame(rows, columns=[S.DATE, S.SENTENCE])
+
+
+def timeline_rows(events: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """One row per event and acting country for the timeline: country name, window, what.
+
+    Columns: ``country`` (name), ``iso3``, ``window_start``, ``window_end`` (a one-day
+    window drawn a day wide), ``event_type``, ``certainty``, ``when``, ``sentence``,
+    ``briefing_id``.
+    """
+    columns = [
+        S.COUNTRY,
+        S.ISO3,
+        S.WINDOW_START,
+        S.WINDOW_END,
+        S.EVENT_TYPE,
+        S.CERTAINTY,
+        S.WHEN,
+        S.SENTENCE,
+        S.BRIEFING_ID,
+    ]
+    if events.empty:
+        return pd.DataFrame(columns=columns)
+    rows = events.assign(**{S.ISO3: events[S.COUNTRIES].str.split("|")}).explode(S.ISO3)
+    rows[S.COUNTRY] = rows[S.ISO3].map(lambda code: names.get(code, code))
+    return rows[columns].reset_index(drop=True)
+
+
+def event_table(events: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """The columns the page lists (``EVENT_COLUMNS``, plus follow-up when present), with
+    country names instead of codes."""
+    columns = [*EVENT_COLUMNS]
+    if S.FOLLOW_UP in events.columns:
+        columns.insert(5, S.FOLLOW_UP)
+    table = events[columns].copy()
+    table[S.COUNTRIES] = table[S.COUNTRIES].map(
+        lambda codes: ", ".join(names.get(code, code) for code in str(codes).split("|"))
+    )
+    return table

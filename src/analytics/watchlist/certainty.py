@@ -1,0 +1,122 @@
+"""How sure a forward-looking sentence sounds: the certainty words of ``data/certainty.csv``.
+
+``will``, ``is to``, ``plans to`` are firm; ``expected to``, ``likely`` are likely; ``could``,
+``may``, ``might`` are possible. The first certainty word of a sentence governs it (it is
+the one on the main verb far more often than not); a sentence that looks forward only by
+its section or its date is firm ("The summit opens on March 3"). A modal before "have"
+("may have been killed") guesses at the past and looks forward to nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from analytics import schema as S
+from analytics.errors import InputError
+from analytics.paths import data_dir
+from analytics.relations import PhraseIndex, TextBatch
+
+CERTAINTY_COLUMNS: tuple[str, ...] = ("phrase", "certainty")
+_PERFECT_AFTER = re.compile(r"\s+(?:not\s+)?have\b", re.IGNORECASE)
+
+
+def certainty_path() -> Path:
+    """The default certainty table, ``data/certainty.csv``."""
+    return data_dir() / "certainty.csv"
+
+
+def load_certainty(path: str | Path | None = None) -> pd.DataFrame:
+    """Read and check a certainty table (``phrase``, ``certainty``).
+
+    Raises:
+        InputError: when the file is missing, a column is missing, a phrase is empty or
+            repeated, or a certainty is not one of ``schema.CERTAINTIES``.
+    """
+    path = Path(path) if path is not None else certainty_path()
+    if not path.is_file():
+        raise InputError(f"certainty table must be an existing CSV file; got {str(path)!r}")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [column for column in CERTAINTY_COLUMNS if column not in table.columns]
+    if missing:
+        raise InputError(
+            f"certainty table needs columns {', '.join(CERTAINTY_COLUMNS)}; "
+            f"got {list(table.columns)!r}"
+        )
+    table = table[list(CERTAINTY_COLUMNS)].apply(lambda column: column.str.strip())
+    table["phrase"] = table["phrase"].str.lower()
+    pairs = zip(table["phrase"], table["certainty"], strict=True)
+    for position, (phrase, certainty) in enumerate(pairs):
+        if not phrase:
+            raise InputError(f"certainty table row {position + 2}: phrase is empty; got {phrase!r}")
+        if certainty not in S.CERTAINTIES:
+            raise InputError(
+                f"certainty table row {position + 2} ({phrase!r}): certainty must be one of "
+                f"{', '.join(S.CERTAINTIES)}; got {certainty!r}"
+            )
+    repeated = table["phrase"][table["phrase"].duplicated()].tolist()
+    if repeated:
+        raise InputError(f"certainty table lists a phrase twice; got {repeated[0]!r}")
+    return table.reset_index(drop=True)
+
+
+class Sure(NamedTuple):
+    """The certainty word that governs a sentence: how sure, as written, and where it ends."""
+
+    certainty: str
+    phrase: str
+    end: int
+
+
+class CertaintyWords:
+    """The certainty table compiled for matching (one phrase index, as the cue lexicon's).
+
+    Parameters:
+        table: a certainty table (``load_certainty``); ``None`` reads ``data/certainty.csv``.
+    """
+
+    def __init__(self, table: pd.DataFrame | None = None) -> None:
+        self.table = load_certainty() if table is None else table
+        self.of_phrase = dict(zip(self.table["phrase"], self.table["certainty"], strict=True))
+        self.index = PhraseIndex(self.table["phrase"].tolist())
+
+    def first_certainty(self, text: str, spans: list[tuple[int, int]]) -> Sure | None:
+        """The first span of ``text`` that is a certainty phrase (spans of other phrases,
+        the month "May" and a modal before "have" are passed over), or ``None``."""
+        for start, end in spans:
+            written = text[start:end]
+            if written == "May":  # the month; only the lower-case word is the modal
+                continue
+            if _PERFECT_AFTER.match(text, end):
+                continue  # "may have been killed", "could have": a guess about the past
+            phrase = " ".join(written.lower().replace("\u2019", "'").split())
+            if phrase in self.of_phrase:
+                return Sure(self.of_phrase[phrase], written, end)
+        return None
+
+    def certainty(self, sentence: str) -> Sure | None:
+        """The certainty word that governs ``sentence`` (``first_certainty``), or ``None``."""
+        return self.first_certainty(sentence, self.index.find(sentence))
+
+    def certainty_batch(self, batch: TextBatch) -> list[Sure | None]:
+        """``certainty`` of every text of ``batch``, in one scan of them all."""
+        return [
+            self.first_certainty(text, spans)
+            for text, spans in zip(batch.texts, self.index.find_batch(batch), strict=True)
+        ]
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_words(stamp: tuple[str, float]) -> CertaintyWords:
+    return CertaintyWords(load_certainty(stamp[0]))
+
+
+def default_certainty_words() -> CertaintyWords:
+    """``data/certainty.csv`` compiled, once per version of the file."""
+    path = certainty_path()
+    stamp = (str(path), path.stat().st_mtime if path.exists() else 0.0)
+    return _cached_words(stamp)

@@ -1,0 +1,455 @@
+"""Expected events: the forward-looking sentences of a corpus with their acting countries,
+cue, certainty and expected window.
+
+A sentence looks forward when it is in "What's Next?", carries a certainty word ("will",
+"expected to", "could": ``data/certainty.csv``) or names a coming time ("next week",
+"upcoming"). It is an expected event when a country acts in it (roles from
+``analytics.relations``: datelines, places and nationalities do not act) and the cue
+lexicon finds what is to happen. Only sentences that name a country are read, and the
+ones of a corpus are cut out of the joined texts in one pass.
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from analytics import schema as S
+from analytics import settings
+from analytics.artefacts import empty_watchlist
+from analytics.errors import InputError
+from analytics.parallel import fork_workers, map_forked
+from analytics.relations import (
+    ACTOR,
+    ACTOR_KINDS,
+    Lexicon,
+    PhraseIndex,
+    TextBatch,
+    default_lexicon,
+    sentence_roles,
+    sentence_spans,
+)
+from analytics.watchlist.certainty import CertaintyWords, default_certainty_words
+from analytics.watchlist.families import cue_family, default_cue_families
+from analytics.watchlist.timing import Window, expected_window
+
+# Coming times that make a sentence forward-looking without a certainty word.
+_COMING_WORDS = (
+    "next",
+    "coming",
+    "upcoming",
+    "later this",
+    "tomorrow",
+    "ahead of",
+    "the months ahead",
+    "the weeks ahead",
+    "scheduled",
+)
+# Words without which no time expression of ``timing`` can be found (digits aside).
+_TIME_WORDS = (
+    *(name.lower() for name in calendar.month_name[1:]),
+    *(name.lower() for name in calendar.month_abbr[1:]),
+    "sept",
+    *(name.lower() for name in calendar.day_name),
+    *"day days week weeks weekend month months year years quarter tomorrow today".split(),
+    *"tonight spring summer autumn fall winter year-end end-year".split(),
+)
+_DIGIT = re.compile(r"\d")
+
+
+@functools.lru_cache(maxsize=4)
+def _indexes(words: CertaintyWords) -> tuple[PhraseIndex, PhraseIndex]:
+    """The phrase index of certainty and coming words, and that of time words."""
+    forward = PhraseIndex([*words.of_phrase, *_COMING_WORDS])
+    return forward, PhraseIndex(list(_TIME_WORDS))
+
+
+class _SentenceMentions(NamedTuple):
+    """The mentions of every sentence as arrays; ``of`` makes one sentence's tuples."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    iso3: np.ndarray
+    kinds: np.ndarray
+    bounds: np.ndarray  # sentence i holds mentions bounds[i] to bounds[i + 1]
+
+    def of(self, sentence: int) -> list[tuple[int, int, str, str]]:
+        lo, hi = int(self.bounds[sentence]), int(self.bounds[sentence + 1])
+        return list(
+            zip(
+                self.starts[lo:hi].tolist(),
+                self.ends[lo:hi].tolist(),
+                self.iso3[lo:hi].tolist(),
+                self.kinds[lo:hi].tolist(),
+                strict=True,
+            )
+        )
+
+
+def _sentences_with_countries(
+    briefings: pd.DataFrame, mentions: pd.DataFrame
+) -> tuple[pd.DataFrame, list[str], _SentenceMentions] | None:
+    """Every sentence naming a country (actor kinds): its keys, text and mentions.
+
+    Sorted and grouped on integer codes, as the relation scorer does: no string is
+    compared for the million mentions of a large corpus.
+    """
+    kinds = mentions[S.KIND].to_numpy(dtype=object)
+    usable = np.flatnonzero(np.isin(kinds, ACTOR_KINDS) & mentions[S.ISO3].notna().to_numpy())
+    if usable.size == 0:
+        return None
+    id_code, id_values = pd.factorize(mentions[S.BRIEFING_ID].to_numpy(dtype=object)[usable])
+    section_code, section_values = pd.factorize(mentions[S.SECTION].to_numpy(dtype=object)[usable])
+    index = mentions[S.SENTENCE_INDEX].to_numpy(dtype=np.int64)[usable]
+    position = mentions[S.START].to_numpy(dtype=np.int64)[usable]
+    order = np.lexsort((position, index, section_code, id_code))
+    usable, id_code, section_code, index = (
+        usable[order],
+        id_code[order],
+        section_code[order],
+        index[order],
+    )
+    first = np.ones(len(usable), dtype=bool)
+    first[1:] = (
+        (id_code[1:] != id_code[:-1])
+        | (section_code[1:] != section_code[:-1])
+        | (index[1:] != index[:-1])
+    )
+    heads = np.flatnonzero(first)
+    keys = pd.DataFrame(
+        {
+            S.BRIEFING_ID: np.asarray(id_values, dtype=object)[id_code[heads]],
+            S.SECTION: np.asarray(section_values, dtype=object)[section_code[heads]],
+            S.SENTENCE_INDEX: index[heads],
+        }
+    )
+    spans = sentence_spans(
+        briefings,
+        keys[S.BRIEFING_ID].to_numpy(dtype=object),
+        keys[S.SECTION].to_numpy(dtype=object),
+        keys[S.SENTENCE_INDEX].to_numpy(dtype=np.int64),
+    )
+    if spans is None:
+        return None
+    joined, segment_start, sentence_start, sentence_end = spans
+    bounds_of = zip(sentence_start.tolist(), sentence_end.tolist(), strict=True)
+    texts = [joined[a:b] for a, b in bounds_of]
+    shift = (segment_start - sentence_start)[np.cumsum(first) - 1]
+    found = _SentenceMentions(
+        starts=mentions[S.START].to_numpy(dtype=np.int64)[usable] + shift,
+        ends=mentions[S.END].to_numpy(dtype=np.int64)[usable] + shift,
+        iso3=mentions[S.ISO3].to_numpy(dtype=object)[usable],
+        kinds=kinds[usable],
+        bounds=np.append(heads, len(usable)),
+    )
+    return keys, texts, found
+
+
+def forward_sentences(
+    briefings: pd.DataFrame,
+    mentions: pd.DataFrame,
+    *,
+    lexicon: Lexicon | None = None,
+    certainty_words: CertaintyWords | None = None,
+    require_cue: bool = False,
+) -> pd.DataFrame:
+    """Every forward-looking sentence in which a country acts, with or without a cue.
+
+    Parameters:
+        briefings: the briefing table (``briefing_id``, ``date``, sections or text).
+        mentions: country mentions with ``schema.MENTION_COLUMNS``.
+        lexicon: the cue lexicon (default ``data/cues.csv``).
+        certainty_words: the certainty table compiled (default ``data/certainty.csv``).
+        require_cue: keep only sentences in which the lexicon finds a cue (the events).
+
+    Returns:
+        ``schema.WATCHLIST_COLUMNS``, in briefing, section and sentence order; ``cues``
+        and ``cue_family`` are "" where the lexicon finds no cue. An undated sentence's
+        window runs ``watchlist_undated_days`` from its briefing's date.
+
+    Raises:
+        InputError: when a table lacks its columns.
+    """
+    for what, frame, needed in (
+        ("briefings", briefings, (S.BRIEFING_ID, S.DATE)),
+        ("mentions", mentions, S.MENTION_COLUMNS),
+    ):
+        missing = [column for column in needed if column not in frame.columns]
+        if missing:
+            raise InputError(f"{what} must have columns {', '.join(needed)}; missing {missing!r}")
+    found = _sentences_with_countries(briefings, mentions)
+    if found is None:
+        return empty_watchlist()
+    keys, texts, sentence_mentions = found
+    dates = briefings[[S.BRIEFING_ID, S.DATE]].drop_duplicates(S.BRIEFING_ID, keep="last")
+    dates = dates.set_index(S.BRIEFING_ID)[S.DATE]
+    # One date per briefing, looked up per sentence by code: no per-sentence conversion.
+    briefing_code, briefing_ids = pd.factorize(keys[S.BRIEFING_ID])
+    stamps = pd.to_datetime(dates.reindex(briefing_ids), utc=True)
+    plan = _Plan(
+        texts=texts,
+        mentions=sentence_mentions,
+        in_next=(keys[S.SECTION] == S.NEXT).tolist(),
+        briefing_of=briefing_code,
+        references=[None if pd.isna(day) else day.date() for day in stamps],
+        words=certainty_words or default_certainty_words(),
+        lexicon=lexicon or default_lexicon(),
+        require_cue=require_cue,
+        undated_days=int(settings.value("watchlist_undated_days")),
+    )
+    rows = _read_all(plan)
+    if not rows:
+        return empty_watchlist()
+    columns = dict(
+        zip(_ROW_FIELDS, (list(column) for column in zip(*rows, strict=True)), strict=True)
+    )
+    picked = columns.pop("position")
+    chosen_keys = keys.iloc[picked].reset_index(drop=True)
+    table = pd.DataFrame(
+        {
+            S.BRIEFING_ID: chosen_keys[S.BRIEFING_ID].to_numpy(dtype=object),
+            S.DATE: dates.reindex(chosen_keys[S.BRIEFING_ID]).array,
+            S.SECTION: chosen_keys[S.SECTION].to_numpy(dtype=object),
+            S.SENTENCE_INDEX: chosen_keys[S.SENTENCE_INDEX].to_numpy(dtype=np.int64),
+            S.SENTENCE: np.asarray([texts[i] for i in picked], dtype=object),
+            **{
+                name: np.asarray(columns[name], dtype=object)
+                for name in _ROW_FIELDS[1:]
+                if name not in (S.WINDOW_START, S.WINDOW_END)
+            },
+            **{
+                name: pd.to_datetime(pd.Series(columns[name], dtype=object)).to_numpy()
+                for name in (S.WINDOW_START, S.WINDOW_END)
+            },
+        }
+    )
+    return _in_corpus_order(table[list(S.WATCHLIST_COLUMNS)], briefings)
+
+
+# One found sentence: its position in the plan, then its watchlist fields.
+_ROW_FIELDS = (
+    "position",
+    S.COUNTRIES,
+    S.CERTAINTY,
+    S.WHEN,
+    S.WHEN_KIND,
+    S.WINDOW_START,
+    S.WINDOW_END,
+    S.CUES,
+    S.CUE_FAMILY,
+    S.EVENT_TYPE,
+)
+# What forked processes read: set before they start, so nothing is pickled to them.
+_FORKED: dict[str, _Plan] = {}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The sentences naming a country, with what reading them needs."""
+
+    texts: list[str]
+    mentions: _SentenceMentions
+    in_next: list[bool]
+    briefing_of: np.ndarray  # each sentence's briefing, a position in ``references``
+    references: list[date | None]
+    words: CertaintyWords
+    lexicon: Lexicon
+    require_cue: bool
+    undated_days: int
+
+    def read(self, lo: int, hi: int) -> list[tuple]:
+        """The forward-looking sentences among ``lo`` to ``hi``, as ``_ROW_FIELDS`` rows.
+
+        Phrase scans over all of them at once first (certainty and coming words in one
+        index); cues, time expressions and roles are read on the candidates only.
+        """
+        texts = self.texts[lo:hi]
+        forward_index, time_index = _indexes(self.words)
+        spans = forward_index.find_batch(TextBatch(texts))
+        sure = [
+            self.words.first_certainty(text, found)
+            for text, found in zip(texts, spans, strict=True)
+        ]
+        chosen = [i for i, found in enumerate(spans) if found or self.in_next[lo + i]]
+        chosen_texts = [texts[i] for i in chosen]
+        # What is expected follows the word that says so ("X will meet Y"): cues before it
+        # belong to what has happened. In "What's Next?" every cue looks forward.
+        after = [
+            0 if self.in_next[lo + i] or sure[i] is None else sure[i].end  # type: ignore[union-attr]
+            for i in chosen
+        ]
+        cues = _cue_columns(chosen_texts, after, self.lexicon)
+        if self.require_cue:
+            cued = [j for j, family in enumerate(cues[1]) if family]
+            chosen = [chosen[j] for j in cued]
+            chosen_texts = [chosen_texts[j] for j in cued]
+            cues = tuple([column[j] for j in cued] for column in cues)  # type: ignore[assignment]
+        timed = time_index.find_batch(TextBatch(chosen_texts))
+        rows: list[tuple] = []
+        for j, i in enumerate(chosen):
+            position, text = lo + i, chosen_texts[j]
+            reference = self.references[self.briefing_of[position]]
+            if reference is None:
+                continue
+            has_time = bool(timed[j]) or _DIGIT.search(text) is not None
+            window = expected_window(text, reference) if has_time else None
+            if sure[i] is None and not self.in_next[position] and window is None:
+                continue
+            acting = acting_countries(text, self.mentions.of(position))
+            if not acting:
+                continue
+            if window is None:
+                end = reference + timedelta(days=self.undated_days)
+                window = Window(reference, end, S.UNDATED, "")
+            found_sure = sure[i]
+            certainty = S.FIRM if found_sure is None else found_sure.certainty
+            rows.append(
+                (
+                    position,
+                    "|".join(acting),
+                    certainty,
+                    window.text,
+                    window.kind,
+                    window.start,
+                    window.end,
+                    cues[0][j],
+                    cues[1][j],
+                    cues[2][j],
+                )
+            )
+        return rows
+
+
+def _read_forked(cut: tuple[int, int]) -> list[tuple]:
+    return _FORKED["plan"].read(*cut)
+
+
+def _read_all(plan: _Plan) -> list[tuple]:
+    """``plan.read`` over every sentence, on every core for a large corpus."""
+    n_sentences = len(plan.texts)
+    n_workers = fork_workers()
+    if n_sentences < settings.value("watchlist_parallel_from") or n_workers < 2:
+        return plan.read(0, n_sentences)
+    size = -(-n_sentences // n_workers)
+    cuts = [(lo, min(lo + size, n_sentences)) for lo in range(0, n_sentences, size)]
+    _FORKED["plan"] = plan
+    try:
+        return map_forked(_read_forked, cuts)
+    finally:
+        _FORKED.clear()
+
+
+# A country right after a place preposition is where something happens ("talks in
+# France", "a cyclone near Myanmar"), as is the rest of a list it heads ("in Iraq and
+# Syria"); one after "former" or "then <title>" names an office no longer held.
+_PLACE_BEFORE = re.compile(
+    r"\b(?:in|near|across|throughout|inside|around|outside|at)\s+(?:the\s+)?$", re.IGNORECASE
+)
+_LOWER_NOUN_AFTER = re.compile(r"\s+[a-z]")
+_LIST_LINK = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)(?:the\s+)?")
+_FORMER_BEFORE = re.compile(
+    r"(?:\b(?i:former|ex-)\s+(?:[\w'\u2019-]+\s+){0,3}|\bthen[\s-]+(?:[A-Z][\w'-]*\s+){1,4}"
+    r"(?:of\s+(?:the\s+)?)?)$"
+)
+
+
+def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> list[str]:
+    """The countries that act in a sentence, in text order, each once.
+
+    Parameters:
+        text: the sentence.
+        mentions: ``(start, end, iso3, kind)`` of its country mentions, relative to ``text``.
+
+    Returns:
+        The actors of ``analytics.relations`` roles, less the places ("in France"), the
+        offices no longer held ("former Bosnian Serb leader") and the demonyms no state
+        word follows ("Argentine farmers"; "Argentine government" acts).
+    """
+    kinds = {start: kind for start, _, _, kind in mentions}
+    kept: list[str] = []
+    place_until = -1
+    for role in sentence_roles(text, mentions):
+        kind = kinds.get(role.start, "name")
+        before = text[max(0, role.start - 60) : role.start]
+        if kind != "demonym" and (
+            _PLACE_BEFORE.search(before)
+            or (place_until >= 0 and _LIST_LINK.fullmatch(text, place_until, role.start))
+        ):
+            place_until = role.end
+            continue
+        place_until = -1
+        if role.role != ACTOR or _FORMER_BEFORE.search(before):
+            continue
+        if (
+            kind == "demonym"
+            and role.evidence == text[role.start : role.end]
+            and _LOWER_NOUN_AFTER.match(text, role.end)
+        ):
+            continue  # "Argentine farmers": no state word decided it, a nationality
+        kept.append(role.iso3)
+    return list(dict.fromkeys(kept))
+
+
+def _cue_columns(
+    texts: list[str], after: list[int], lexicon: Lexicon
+) -> tuple[list[str], list[str], list[str]]:
+    """``cues``, ``cue_family`` and ``event_type`` of each sentence (first cue's family),
+    from the cues that start at or after ``after`` in each."""
+    names = default_cue_families()
+    cues, families, types = [], [], []
+    # Only what follows ``after`` is read: the cues before it are not wanted.
+    tails = [text[start:] for text, start in zip(texts, after, strict=True)]
+    for found in lexicon.find_cues_batch(TextBatch(tails)):
+        kept = [match for match in found if not match.cue.is_stop]
+        family = next((cue_family(m.cue.cameo) for m in kept if cue_family(m.cue.cameo)), "")
+        cues.append("|".join(dict.fromkeys(" ".join(m.surface.lower().split()) for m in kept)))
+        families.append(family)
+        types.append(names.get(family, ""))
+    return cues, families, types
+
+
+def _in_corpus_order(table: pd.DataFrame, briefings: pd.DataFrame) -> pd.DataFrame:
+    """Rows in briefing (input) order, then section and sentence order."""
+    rank = pd.Index(briefings[S.BRIEFING_ID].drop_duplicates(keep="last"))
+    section_rank = pd.Index(list(S.SEGMENT_SECTIONS)).get_indexer(table[S.SECTION])
+    order = np.lexsort(
+        (
+            table[S.SENTENCE_INDEX].to_numpy(),
+            section_rank,
+            rank.get_indexer(table[S.BRIEFING_ID]),
+        )
+    )
+    return table.iloc[order].reset_index(drop=True)
+
+
+def expected_events(
+    briefings: pd.DataFrame,
+    mentions: pd.DataFrame,
+    *,
+    lexicon: Lexicon | None = None,
+    certainty_words: CertaintyWords | None = None,
+) -> pd.DataFrame:
+    """The watchlist: forward-looking sentences in which a country acts and a cue says what.
+
+    Parameters:
+        briefings: the briefing table.
+        mentions: country mentions with ``schema.MENTION_COLUMNS``.
+        lexicon: the cue lexicon (default ``data/cues.csv``).
+        certainty_words: the certainty table compiled (default ``data/certainty.csv``).
+
+    Returns:
+        ``schema.WATCHLIST_COLUMNS``, one row per expected event (sentence).
+
+    Raises:
+        InputError: when a table lacks its columns.
+    """
+    return forward_sentences(
+        briefings, mentions, lexicon=lexicon, certainty_words=certainty_words, require_cue=True
+    )

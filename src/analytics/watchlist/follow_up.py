@@ -1,0 +1,304 @@
+"""Follow-up: did later briefings report what an expected event announced?
+
+For each expected event, the sentences of other briefings dated inside its window (plus
+``watchlist_grace_days`` for news that lags) that name every one of its countries, carry a
+cue of the same family, share what the event is about (content words: more for an event of
+one country or without a date) and do not themselves look forward, are its evidence.
+An event with evidence is ``reported``; one without is ``open`` while its window (plus the
+grace) has not ended by the corpus' latest date, else ``not seen``. A heuristic: the
+evidence is always kept beside the verdict.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from analytics import schema as S
+from analytics import settings
+from analytics.errors import InputError
+from analytics.relations import ACTOR_KINDS, Lexicon, TextBatch, default_lexicon, sentence_spans
+from analytics.watchlist.certainty import CertaintyWords, default_certainty_words
+from analytics.watchlist.families import cue_family
+
+_EVENT = "_event"
+_SEPARATOR = " || "
+
+
+class _Reports(NamedTuple):
+    """Sentences that report something: one row per sentence, country and cue family.
+
+    ``table`` has ``report`` (a sentence: a position in ``keys`` and ``texts``),
+    ``iso3``, ``cue_family``, ``briefing`` (an integer code of the briefing id) and
+    ``day`` (the briefing's day); ``keys`` gives each report sentence's briefing id,
+    section, sentence index and date.
+    """
+
+    table: pd.DataFrame
+    keys: pd.DataFrame
+    texts: list[str]
+
+
+def _covered(days: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Whether each day falls inside one of the windows ``[starts, ends]``."""
+    order = np.argsort(starts, kind="stable")
+    starts, ends = starts[order], np.maximum.accumulate(ends[order])
+    last = np.searchsorted(starts, days, side="right") - 1
+    return (last >= 0) & (days <= ends[np.maximum(last, 0)])
+
+
+def _reports(
+    briefings: pd.DataFrame,
+    mentions: pd.DataFrame,
+    windows: tuple[np.ndarray, np.ndarray],
+    lexicon: Lexicon,
+    words: CertaintyWords,
+) -> _Reports:
+    """The report sentences of the briefings dated inside some event's window.
+
+    Forward-looking sentences ("What's Next?", a certainty word) report nothing; only
+    the others are scanned for cues.
+    """
+    dates = briefings[[S.BRIEFING_ID, S.DATE]].drop_duplicates(S.BRIEFING_ID, keep="last")
+    days = dates[S.DATE].dt.tz_localize(None).dt.normalize().to_numpy()
+    inside = dates.loc[_covered(days, *windows), S.BRIEFING_ID]
+    usable = mentions[
+        mentions[S.KIND].isin(ACTOR_KINDS)
+        & mentions[S.ISO3].notna()
+        & (mentions[S.SECTION] != S.NEXT)
+        & mentions[S.BRIEFING_ID].isin(inside)
+    ]
+    keys = [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX]
+    countries = usable[[*keys, S.ISO3]].drop_duplicates()
+    heads = countries[keys].drop_duplicates().reset_index(drop=True)
+    spans = sentence_spans(
+        briefings,
+        heads[S.BRIEFING_ID].to_numpy(dtype=object),
+        heads[S.SECTION].to_numpy(dtype=object),
+        heads[S.SENTENCE_INDEX].to_numpy(dtype=np.int64),
+    )
+    columns = ["report", S.ISO3, S.CUE_FAMILY, "briefing", "day"]
+    if heads.empty or spans is None:
+        return _Reports(pd.DataFrame(columns=columns), heads.assign(**{S.DATE: []}), [])
+    joined, _, starts, ends = spans
+    texts = [joined[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    sure = words.certainty_batch(TextBatch(texts))
+    plain = [i for i, found in enumerate(sure) if found is None]
+    report_of, families = [], []
+    for i, found in zip(
+        plain, lexicon.find_cues_batch(TextBatch([texts[i] for i in plain])), strict=True
+    ):
+        for family in dict.fromkeys(
+            cue_family(match.cue.cameo) for match in found if not match.cue.is_stop
+        ):
+            if family:
+                report_of.append(i)
+                families.append(family)
+    found_families = pd.DataFrame({"report": report_of, S.CUE_FAMILY: families})
+    heads["report"] = np.arange(len(heads))
+    heads = heads.merge(dates, on=S.BRIEFING_ID, how="left")
+    located = countries.merge(heads[[*keys, "report"]], on=keys)[["report", S.ISO3]]
+    table = found_families.merge(located, on="report")
+    table["briefing"] = pd.factorize(heads[S.BRIEFING_ID])[0][table["report"].to_numpy()]
+    table["day"] = (
+        heads[S.DATE].dt.tz_localize(None).dt.normalize().to_numpy()[table["report"].to_numpy()]
+    )
+    return _Reports(table[columns], heads[[*keys, S.DATE]], texts)
+
+
+def follow_up(
+    watchlist: pd.DataFrame,
+    briefings: pd.DataFrame,
+    mentions: pd.DataFrame,
+    *,
+    as_of: pd.Timestamp | None = None,
+    lexicon: Lexicon | None = None,
+    certainty_words: CertaintyWords | None = None,
+) -> pd.DataFrame:
+    """Each expected event with its follow-up status and the evidence behind it.
+
+    Parameters:
+        watchlist: expected events (``schema.WATCHLIST_COLUMNS``).
+        briefings: the briefing table the events and their reports come from.
+        mentions: its country mentions (``schema.MENTION_COLUMNS``).
+        as_of: the day the follow-up is made on; default the corpus' latest date.
+        lexicon: the cue lexicon (default ``data/cues.csv``).
+        certainty_words: the certainty table compiled (default ``data/certainty.csv``).
+
+    Returns:
+        ``schema.FOLLOW_UP_COLUMNS``, the watchlist's rows in its order: ``follow_up`` is
+        reported / not seen / open, ``evidence_ids`` the reporting briefings
+        (``|``-separated, earliest first) and ``evidence`` their sentences, each after its
+        date (at most ``watchlist_evidence``, `` || ``-separated).
+
+    Raises:
+        InputError: when a table lacks its columns.
+    """
+    missing = [column for column in S.WATCHLIST_COLUMNS if column not in watchlist.columns]
+    if missing:
+        raise InputError(
+            f"watchlist must have columns {', '.join(S.WATCHLIST_COLUMNS)}; missing {missing!r}"
+        )
+    table = watchlist.reset_index(drop=True).copy()
+    table[S.FOLLOW_UP] = pd.Series(dtype=object)
+    table[S.EVIDENCE_IDS] = ""
+    table[S.EVIDENCE] = ""
+    if table.empty:
+        return table[list(S.FOLLOW_UP_COLUMNS)]
+    grace = pd.Timedelta(days=int(settings.value("watchlist_grace_days")))
+    if as_of is None:
+        as_of = briefings[S.DATE].max()
+    as_of_day = (
+        pd.Timestamp(as_of).tz_localize(None).normalize()
+        if pd.Timestamp(as_of).tzinfo
+        else pd.Timestamp(as_of).normalize()
+    )
+    events = table[
+        [
+            S.BRIEFING_ID,
+            S.DATE,
+            S.SENTENCE,
+            S.COUNTRIES,
+            S.CUES,
+            S.CUE_FAMILY,
+            S.WHEN_KIND,
+            S.WINDOW_START,
+            S.WINDOW_END,
+        ]
+    ]
+    events = events.assign(**{_EVENT: np.arange(len(table))})
+    events = events[events[S.CUE_FAMILY] != ""]
+    evidence = pd.DataFrame()
+    if not events.empty:
+        windows = (
+            events[S.WINDOW_START].to_numpy(dtype="datetime64[ns]"),
+            (events[S.WINDOW_END] + grace).to_numpy(dtype="datetime64[ns]"),
+        )
+        reports = _reports(
+            briefings,
+            mentions,
+            windows,
+            lexicon or default_lexicon(),
+            certainty_words or default_certainty_words(),
+        )
+        evidence = _matches(events, reports, grace)
+    limit = int(settings.value("watchlist_evidence"))
+    if not evidence.empty:
+        evidence = evidence.sort_values(
+            [_EVENT, S.DATE, S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX], kind="stable"
+        )
+        evidence = evidence.drop_duplicates([_EVENT, S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX])
+        shown = evidence.groupby(_EVENT, sort=True).head(limit)
+        ids = evidence.drop_duplicates([_EVENT, S.BRIEFING_ID]).groupby(_EVENT)[S.BRIEFING_ID]
+        days = shown[S.DATE].dt.strftime("%Y-%m-%d")
+        lines = (days + ": " + shown[S.SENTENCE]).groupby(shown[_EVENT]).agg(_SEPARATOR.join)
+        joined_ids = ids.agg("|".join)
+        table.loc[joined_ids.index, S.EVIDENCE_IDS] = joined_ids.to_numpy()
+        table.loc[lines.index, S.EVIDENCE] = lines.to_numpy()
+    over = (table[S.WINDOW_END] + grace) < as_of_day
+    table[S.FOLLOW_UP] = np.where(
+        table[S.EVIDENCE_IDS] != "", S.REPORTED, np.where(over, S.NOT_SEEN, S.OPEN)
+    )
+    return table[list(S.FOLLOW_UP_COLUMNS)]
+
+
+def _matches(events: pd.DataFrame, reports: _Reports, grace: pd.Timedelta) -> pd.DataFrame:
+    """Report sentences of each event: inside its window, every country, same family, and
+    saying what it is about (``_share_what``).
+
+    Returns:
+        One row per event and report sentence: ``_EVENT``, briefing id, section, sentence
+        index, sentence and date of the report.
+    """
+    if reports.table.empty:
+        return pd.DataFrame()
+    per_country = events.assign(**{S.ISO3: events[S.COUNTRIES].str.split("|")}).explode(S.ISO3)
+    needed = per_country.groupby(_EVENT).size()
+    report_ids = pd.Index(pd.unique(reports.keys[S.BRIEFING_ID]))
+    per_country = per_country.assign(
+        own=report_ids.get_indexer(per_country[S.BRIEFING_ID]),
+        event_day=per_country[S.DATE].dt.tz_localize(None).dt.normalize(),
+    )
+    candidates = per_country[
+        [_EVENT, S.ISO3, S.CUE_FAMILY, "own", "event_day", S.WINDOW_START, S.WINDOW_END]
+    ].merge(reports.table, on=[S.ISO3, S.CUE_FAMILY])
+    day = candidates["day"]
+    inside = (
+        (candidates["briefing"] != candidates["own"])
+        & (day >= candidates[S.WINDOW_START])
+        & (day >= candidates["event_day"])
+        & (day <= candidates[S.WINDOW_END] + grace)
+    )
+    found = candidates.loc[inside, [_EVENT, "report", S.ISO3]].drop_duplicates()
+    counts = found.groupby([_EVENT, "report"]).size().rename("n").reset_index()
+    kept = counts[counts["n"].to_numpy() == needed.reindex(counts[_EVENT]).to_numpy()]
+    texts = [reports.texts[i] for i in kept["report"].tolist()]
+    kept = kept[_share_what(events, kept[_EVENT].to_numpy(), texts, needed)]
+    rows = reports.keys.iloc[kept["report"].to_numpy()].reset_index(drop=True)
+    rows[_EVENT] = kept[_EVENT].to_numpy()
+    rows[S.SENTENCE] = [reports.texts[i] for i in kept["report"].tolist()]
+    return rows
+
+
+def _share_what(
+    events: pd.DataFrame, event_of: np.ndarray, texts: list[str], needed: pd.Series
+) -> np.ndarray:
+    """Whether each report sentence (``texts``, of the events ``event_of``) says what its
+    event is about, on content words in common (compared on their stems: "hosted", "host").
+
+    A dated event of several countries needs one ("summit", "six-party"); one of a
+    single country two besides its cue words (one country and a kind of event match far
+    too much). An undated event's window is only the default horizon, so it needs two
+    more: three (four for a single country) besides its cue words.
+    """
+    if len(texts) == 0:
+        return np.zeros(0, dtype=bool)
+    stop = _stop_words()
+    by_event = events.set_index(_EVENT)
+    alone = needed.reindex(event_of).to_numpy() == 1
+    undated = (by_event[S.WHEN_KIND] == S.UNDATED).reindex(event_of).to_numpy(dtype=bool)
+    event_words: dict[int, set[str]] = {}
+    for event, beyond_cue in zip(event_of.tolist(), (alone | undated).tolist(), strict=True):
+        if event not in event_words:
+            words = _stems(str(by_event[S.SENTENCE].get(event, "")), stop)
+            if beyond_cue:
+                words -= _stems(str(by_event[S.CUES].get(event, "")), stop)
+            event_words[event] = words
+    shared = np.fromiter(
+        (
+            len(event_words[event] & _stems(text, stop))
+            for event, text in zip(event_of.tolist(), texts, strict=True)
+        ),
+        dtype=np.int64,
+        count=len(texts),
+    )
+    return shared >= np.where(alone, 2, 1) + np.where(undated, 2, 0)
+
+
+def _stems(text: str, stop: frozenset[str]) -> set[str]:
+    """The content words of ``text`` (stop words out), each cut to a rough stem."""
+    return {
+        _SUFFIX.sub("", word) for word in _CONTENT_WORD.findall(text.lower()) if word not in stop
+    }
+
+
+# Words of four letters or more; stop words are those of the topic model (English, news
+# boilerplate, country and leader names) and the state and place words of the role table
+# ("president", "government", "capital"), so what is left says what happens.
+_CONTENT_WORD = re.compile(r"[a-z][a-z'-]{3,}")
+_SUFFIX = re.compile(r"(?<=...)(?:ing|ed|es|s)$")
+
+
+@functools.lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from analytics.relations import load_roles
+    from analytics.topics import topic_stop_words
+
+    roles = load_roles()
+    titles = roles.loc[roles["kind"].isin(("state", "place")), "word"]
+    words = {word for phrase in titles for word in _CONTENT_WORD.findall(phrase.lower())}
+    return frozenset(topic_stop_words()) | frozenset(words)

@@ -1,0 +1,608 @@
+"""When an expected event should happen: time expressions found in a sentence and resolved
+against the briefing's date into a window ``[start, end]`` of days.
+
+Rules about English, not about particular sentences: a calendar date ("on March 3", "3 May
+2024", "March 3-5") is the day (or days) it names; a month, a season, a quarter or a year is
+its span ("in March", "early next year", "mid-2015", "the second half of 2025"); relative
+expressions count from the briefing's date ("next week", "later this month", "in the coming
+months", "within 30 days", "on Thursday"); "by ..."/"before ..."/"ahead of ..." run from the
+briefing's date to what they name, and "after ..." from what they name for a month. A month
+or a day without a year is the next one on or after the briefing's date (a forward-looking
+sentence looks forward), and the first expression whose window has not ended before the
+briefing's date is the one that counts.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import re
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from analytics import schema as S
+
+_MONTH_NAMES = {
+    **{name.lower(): number for number, name in enumerate(calendar.month_name) if name},
+    **{name.lower(): number for number, name in enumerate(calendar.month_abbr) if name},
+    "sept": 9,
+}
+_WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "sixty": 60,
+    "ninety": 90,
+    "few": 3,
+    "several": 4,
+    "couple of": 2,
+}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+_SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+# How far the vague spans reach from the briefing's date, in days.
+_COMING_DAYS = {"day": 10, "week": 42, "month": 183, "year": 3 * 365}
+
+# Capitalised names only: "may", "march" and "sun" are ordinary words in lower case.
+_MONTH = (
+    r"(?-i:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"
+)
+_WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+# Wire copy writes small days as words ("the meeting on May Five").
+_DAY_WORDS = r"(?-i:One|Two|Three|Four|Five|Six|Seven|Eight|Nine)"
+_DAY = rf"(?:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|{_DAY_WORDS})\b"
+_YEAR = r"(?:1[89]\d\d|20\d\d)\b"
+_NUMBER = (
+    r"(?:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|sixty|ninety|few|several|couple\s+of)"
+)
+# "two to five years" counts to its far end.
+_COUNT = rf"(?:{_NUMBER}\s*(?:-|\u2013|to|or)\s*)?(?P<count>{_NUMBER})"
+_DASH = r"\s*(?:-|\u2013|\u2014|to|through|and|until)\s*"
+_PART = (
+    r"(?P<part>early|mid|late|the\s+end\s+of|end\s+of|the\s+start\s+of|the\s+beginning\s+of|"
+    r"the\s+middle\s+of|the\s+turn\s+of|later\s+in|later|end)[\s-]*"
+)
+
+# Each rule: a name and its pattern; one alternation of them all is scanned once per sentence.
+_RULES: tuple[tuple[str, str], ...] = (
+    ("iso", rf"(?P<year>{_YEAR[:-2]})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),
+    (
+        "month_day_to_month_day",
+        rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY}){_DASH}(?P<month2>{_MONTH})\s+(?P<day2>{_DAY})"
+        rf"(?:,?\s+(?P<year>{_YEAR}))?",
+    ),
+    (
+        "day_month_to_day_month",
+        rf"(?P<day>{_DAY})\s+(?P<month>{_MONTH}){_DASH}(?P<day2>{_DAY})\s+(?P<month2>{_MONTH})"
+        rf"(?:,?\s+(?P<year>{_YEAR}))?",
+    ),
+    (
+        "month_day_range",
+        rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY}){_DASH}(?P<day2>{_DAY})(?!\s*{_MONTH})"
+        rf"(?:,?\s+(?P<year>{_YEAR}))?",
+    ),
+    (
+        "day_month_range",
+        rf"(?P<day>{_DAY}){_DASH}(?P<day2>{_DAY})\s+(?:of\s+)?(?P<month>{_MONTH})"
+        rf"(?:,?\s+(?P<year>{_YEAR}))?",
+    ),
+    (
+        "month_day",
+        rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY})(?!\s*[-\u2013:]?\s*\d{{3}})"
+        rf"(?:,?\s+(?P<year>{_YEAR}))?",
+    ),
+    (
+        "day_month",
+        rf"(?P<day>{_DAY})\s+(?:of\s+)?(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?",
+    ),
+    (
+        "half",
+        r"(?:the\s+)?(?P<ordinal>first|second)\s+half\s+of\s+"
+        rf"(?:(?P<which>next|this|the\s+coming|the)\s+year|(?P<year>{_YEAR}))",
+    ),
+    (
+        "quarter",
+        r"(?:the\s+)?(?P<ordinal>first|second|third|fourth)\s+quarter"
+        rf"(?:\s+of\s+(?:(?P<which>next|this|the\s+coming|the)\s+year|(?P<year>{_YEAR})))?",
+    ),
+    ("quarter_code", rf"\bQ(?P<number>[1-4])\s+(?P<year>{_YEAR})"),
+    (
+        "day_word",
+        r"\b(?P<word>the\s+day\s+after\s+tomorrow|tomorrow|later\s+today|today|tonight)\b",
+    ),
+    (
+        "coming",
+        r"\b(?:in|over|during|within)\s+the\s+(?:coming|next|following)\s+(?:(?:few|several|"
+        r"couple\s+of)\s+)?(?P<unit>day|week|month|year)(?P<plural>s)?\b|\b(?:in|over)\s+"
+        r"the\s+(?P<unit2>day|week|month|year)(?P<plural2>s)\s+(?:ahead|to\s+come)\b|"
+        r"\bwithin\s+(?:a\s+few\s+)?(?P<unit3>day|week|month|year)(?P<plural3>s)\b",
+    ),
+    (
+        "span",
+        r"\b(?P<lead>within|in|over\s+the\s+next|in\s+the\s+next|inside|over|"
+        rf"for(?:\s+about|\s+around)?)\s+{_COUNT}"
+        r"\s+(?P<unit>day|week|month|year)s?\b(?!\s+(?:ago|earlier|before|after|since))",
+    ),
+    (
+        "weekend",
+        r"\b(?:(?P<which>this|next|the\s+coming)\s+)weekend\b",
+    ),
+    (
+        "unit",
+        rf"\b(?:{_PART})?(?P<which>next|this|the\s+coming|the\s+following|the\s+current|the)"
+        r"\s+(?P<unit>week|month|year|spring|summer|autumn|fall|winter)\b",
+    ),
+    ("year_end", r"\b(?:year[\s-]end|end[\s-]year|end\s+of\s+year)\b"),
+    (
+        "season",
+        r"\b(?:in|by|until|before|during|expected|ahead\s+of|the)\s+(?:the\s+)?"
+        r"(?P<season>spring|summer|autumn|winter)\b",
+    ),
+    (
+        "weekday",
+        rf"\b(?:(?P<which>next|this|coming)\s+)?(?P<weekday>{_WEEKDAY})"
+        rf"(?!,?\s+(?:the\s+)?(?:\d|{_MONTH}))",
+    ),
+    (
+        "month",
+        rf"\b(?:{_PART}|(?P<prep>in|by|until|till|before|after|from|since|of|during|through|"
+        rf"next|this|last|on)\s+)(?P<month>{_MONTH})(?!\s*(?:\d{{1,2}}|{_DAY_WORDS})\b)"
+        rf"(?:,?\s+(?P<year>{_YEAR}))?",
+    ),
+    ("month_year", rf"(?P<month>{_MONTH})\s+(?P<year>{_YEAR})"),
+    (
+        "year",
+        rf"\b(?:{_PART}|(?P<prep>in|by|until|till|before|after|from|during|through|for)"
+        rf"\s+)(?P<year>{_YEAR})(?![-/]\d)",
+    ),
+)
+
+
+def _suffixed(pattern: str, index: int) -> str:
+    return re.sub(r"\(\?P<(\w+)>", lambda m: f"(?P<{m.group(1)}_{index}>", pattern)
+
+
+# Every expression starts a word: the leading test turns away the other positions before
+# the twenty rules are tried there.
+_SCANNER = re.compile(
+    r"\b(?=\w)(?:"
+    + "|".join(f"(?P<rule_{i}>{_suffixed(pattern, i)})" for i, (_, pattern) in enumerate(_RULES))
+    + ")",
+    re.IGNORECASE,
+)
+# Every expression holds one of these (a digit, a month, a weekday, a unit of time), and
+# starts at most ``_LEAD`` characters before it ("the second half of next year").
+_TRIGGER = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
+    r"week|month|year|day|quarter|tomorrow|today|tonight|spring|summer|autumn|fall|winter)",
+    re.IGNORECASE,
+)
+_WORD_START = re.compile(r"\b\w")
+_LEAD = 50
+
+
+def _matches(sentence: str) -> list[re.Match[str]]:
+    """``_SCANNER.finditer(sentence)``, tried only at the word starts near a trigger word.
+
+    The scanner is leftmost-first: tried at the candidate starts in order, skipping those
+    inside a match already found, it finds what ``finditer`` finds, many times faster.
+    """
+    triggers = [found.start() for found in _TRIGGER.finditer(sentence)]
+    if not triggers:
+        return []
+    starts = [found.start() for found in _WORD_START.finditer(sentence)]
+    candidates: set[int] = set()
+    for trigger in triggers:
+        low = bisect.bisect_left(starts, trigger - _LEAD)
+        high = bisect.bisect_right(starts, trigger)
+        candidates.update(starts[low:high])
+    found: list[re.Match[str]] = []
+    reached = 0
+    for start in sorted(candidates):
+        if start < reached:
+            continue
+        match = _SCANNER.match(sentence, start)
+        if match:
+            found.append(match)
+            reached = max(match.end(), start + 1)
+    return found
+
+
+_BY_BEFORE = re.compile(
+    r"\b(?P<word>by|before|until|till|ahead\s+of|no\s+later\s+than|prior\s+to|in\s+time\s+for)"
+    r"\s+(?:the\s+)?(?:end\s+of\s+)?$",
+    re.IGNORECASE,
+)
+_AFTER_BEFORE = re.compile(
+    r"\b(?P<word>after|following|ahead\s+of|before|in\s+the\s+wake\s+of|once)\b"
+    r"(?:\s+[\w'\u2019-]+){0,6}\s+(?:on|in)\s+$",
+    re.IGNORECASE,
+)
+
+
+_DEADLINE_WORDS = frozenset(("by", "before", "until", "till"))
+_DEFERRED = re.compile(
+    r"\b(?:deferred|postponed|delayed|adjourned|put\s+off|pushed\s+back)\s*$", re.IGNORECASE
+)
+_SAID = re.compile(
+    r"\b(?:said|says|told|announced|reported|added|stated|confirmed)\s+(?:on\s+)?$",
+    re.IGNORECASE,
+)
+# A wire dateline ("LOS ANGELES, March 2 - "): the report's own date, never an expectation.
+_DATELINE_BEFORE = re.compile(r"^\s*(?:[A-Z][\w.'()]*[\s,]+)+$")
+_DATELINE_AFTER = re.compile(r"\s+-\s")
+
+
+def _in_dateline(sentence: str, match: re.Match[str]) -> bool:
+    return (
+        match.start() < 60
+        and _DATELINE_AFTER.match(sentence, match.end()) is not None
+        and _DATELINE_BEFORE.match(sentence[: match.start()]) is not None
+    )
+
+
+class Window(NamedTuple):
+    """An expected date or window resolved from a sentence."""
+
+    start: date
+    end: date
+    kind: str  # ``schema.EXPLICIT`` or ``schema.RELATIVE``
+    text: str  # the expression as written
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _number(text: str) -> int:
+    text = " ".join(text.lower().split())
+    return int(text) if text.isdigit() else _NUMBER_WORDS[text]
+
+
+def _day_number(text: str) -> int:
+    digits = re.sub(r"\D", "", text)
+    return int(digits) if digits else _NUMBER_WORDS[text.lower()]
+
+
+def _month_number(text: str) -> int:
+    return _MONTH_NAMES[text.rstrip(".").lower()]
+
+
+def _upcoming_year(reference: date, month: int) -> int:
+    """The year of the next ``month`` from ``reference``'s month on."""
+    return reference.year if month >= reference.month else reference.year + 1
+
+
+def _month_year(reference: date, month: int) -> int:
+    """The year of a month named without one: the coming one unless the last one is
+    less than half as far ("in February" said in May is the February just past)."""
+    ahead = (month - reference.month) % 12
+    behind = (reference.month - month) % 12
+    if ahead == 0 or ahead <= 2 * behind:
+        return _upcoming_year(reference, month)
+    return reference.year - (1 if month > reference.month else 0)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _part_of(start: date, end: date, part: str | None) -> tuple[date, date]:
+    """The early / mid / late / end part of a span.
+
+    A span of whole months (a season, a quarter, a year) is cut in thirds of months, and
+    its "end" is the last quarter of them (the end of a year is October to December); a
+    month is cut at the 10th and the 20th; a shorter span in thirds of days.
+    """
+    if not part:
+        return start, end
+    part = " ".join(part.lower().split())
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    whole_months = start.day == 1 and end == _month_end(end.year, end.month) and months >= 3
+    if whole_months:
+        third = months // 3
+        cuts = {
+            "early": (0, third),
+            "mid": (third, months - third),
+            "late": (months - third, months),
+            "end": (months - max(1, months // 4), months),
+        }
+    else:
+        length = (end - start).days + 1
+        third = 10 if months == 1 and start.day == 1 else max(1, length // 3)
+        cuts = {
+            "early": (0, third),
+            "mid": (third, 2 * third),
+            "late": (2 * third, length),
+            "end": (2 * third, length),
+        }
+    group = {
+        "the start of": "early",
+        "the beginning of": "early",
+        "the middle of": "mid",
+        "later": "late",
+        "the end of": "end",
+        "end of": "end",
+    }.get(part, part)
+    if group == "the turn of":
+        return start - timedelta(days=15), start + timedelta(days=15)
+    first, last = cuts[group]
+    if whole_months:
+        return _add_months(start, first), _add_months(start, last) - timedelta(days=1)
+    return start + timedelta(days=first), start + timedelta(days=last - 1)
+
+
+def _dates(groups: dict[str, str], reference: date) -> tuple[date, date] | None:
+    """A calendar date or range of days; a missing year is the next such day."""
+    month = (
+        _month_number(groups["month"]) if not groups["month"].isdigit() else int(groups["month"])
+    )
+    day = _day_number(groups["day"])
+    day2 = _day_number(groups["day2"]) if groups.get("day2") else day
+    if groups.get("year"):
+        year = int(groups["year"])
+    else:
+        # The nearest such day: "on January 3" said in December is next month's.
+        candidates = [
+            (abs((found - reference).days), found.year)
+            for offset in (-1, 0, 1)
+            if (found := _safe_date(reference.year + offset, month, day)) is not None
+        ]
+        if not candidates:
+            return None
+        year = min(candidates)[1]
+    month2 = _month_number(groups["month2"]) if groups.get("month2") else month
+    year2 = year + (1 if month2 < month else 0)  # "28 December to 2 January"
+    start, end = _safe_date(year, month, day), _safe_date(year2, month2, day2)
+    if start is None or end is None or end < start:
+        return None
+    return start, end
+
+
+def _year_of(groups: dict[str, str], reference: date) -> int:
+    if groups.get("year"):
+        return int(groups["year"])
+    which = " ".join((groups.get("which") or "this").lower().split())
+    return reference.year + (1 if which == "next" else 0)
+
+
+def _unit(groups: dict[str, str], reference: date) -> tuple[date, date] | None:
+    unit = groups["unit"].lower()
+    which = " ".join(groups["which"].lower().split())
+    part = groups.get("part")
+    if which == "the" and not part:
+        return None  # "the week" alone names no particular week
+    following = which in ("next", "the following") or (which == "the coming" and unit != "year")
+    if unit == "week":
+        monday = reference - timedelta(days=reference.weekday())
+        if following:
+            monday += timedelta(days=7)
+        start, end = monday, monday + timedelta(days=6)
+    elif unit == "month":
+        first = date(reference.year, reference.month, 1)
+        if following:
+            first = _add_months(first, 1)
+        start, end = first, _month_end(first.year, first.month)
+    elif unit == "year":
+        year = reference.year + (1 if following else 0)
+        start, end = date(year, 1, 1), date(year, 12, 31)
+    else:
+        month = _SEASON_MONTHS[unit]
+        year = reference.year
+        start = date(year, month, 1)
+        if which in ("next", "the coming", "the following") and start <= reference:
+            start = date(year + 1, month, 1)
+        end = _add_months(start, 3) - timedelta(days=1)
+    return _later_or_part(start, end, part, reference)
+
+
+def _later_or_part(start: date, end: date, part: str | None, reference: date) -> tuple[date, date]:
+    """ "later (in) this month" runs from the day after the briefing's to the span's end;
+    other parts cut the span (``_part_of``)."""
+    if part and " ".join(part.lower().split()) in ("later", "later in"):
+        return max(start, reference + timedelta(days=1)), end
+    return _part_of(start, end, part)
+
+
+def _resolve(rule: str, groups: dict[str, str], reference: date) -> tuple[date, date] | None:
+    """The days one matched expression names, before "by" / "after" widen them."""
+    if rule in _EXPLICIT_RULES:
+        return _dates(groups, reference)
+    if rule == "half":
+        year = _year_of(groups, reference)
+        first = groups["ordinal"].lower() == "first"
+        return (
+            (date(year, 1, 1), date(year, 6, 30))
+            if first
+            else (
+                date(year, 7, 1),
+                date(year, 12, 31),
+            )
+        )
+    if rule in ("quarter", "quarter_code"):
+        number = (
+            int(groups["number"]) if groups.get("number") else _ORDINALS[groups["ordinal"].lower()]
+        )
+        if groups.get("year") or groups.get("which"):
+            year = _year_of(groups, reference)
+        else:
+            year = _upcoming_year(reference, 3 * number)
+        return date(year, 3 * number - 2, 1), _month_end(year, 3 * number)
+    if rule == "day_word":
+        word = " ".join(groups["word"].lower().split())
+        offset = {"tomorrow": 1, "the day after tomorrow": 2}.get(word, 0)
+        day = reference + timedelta(days=offset)
+        return day, day
+    if rule == "coming":
+        unit = (groups.get("unit") or groups.get("unit2") or groups["unit3"]).lower()
+        if not (groups.get("plural") or groups.get("plural2") or groups.get("plural3")):
+            # "over the coming year": one of them, not a vague few.
+            return reference, _add_months(reference, {"year": 12, "month": 1}.get(unit, 0)) + (
+                timedelta(days={"week": 7, "day": 1}.get(unit, 0))
+            )
+        return reference, reference + timedelta(days=_COMING_DAYS[unit])
+    if rule == "span":
+        count = _number(groups["count"])
+        unit = groups["unit"].lower()
+        if unit in ("month", "year"):
+            far = _add_months(reference, count * (12 if unit == "year" else 1))
+            near = _add_months(reference, (count - 1) * (12 if unit == "year" else 1))
+        else:
+            days = count * (7 if unit == "week" else 1)
+            far = reference + timedelta(days=days)
+            near = reference + timedelta(days=days - (7 if unit == "week" else 1))
+        lead = " ".join(groups["lead"].lower().split())
+        if lead == "in":
+            return near + timedelta(days=1), far
+        return reference, far
+    if rule == "weekend":
+        which = " ".join(groups["which"].lower().split())
+        saturday = reference + timedelta(days=(5 - reference.weekday()) % 7)
+        if which == "next" and reference.weekday() < 5:
+            saturday += timedelta(days=7)
+        return saturday, saturday + timedelta(days=1)
+    if rule == "unit":
+        return _unit(groups, reference)
+    if rule == "year_end":
+        return date(reference.year, 10, 1), date(reference.year, 12, 31)
+    if rule == "season":
+        # The season under way, or the next one.
+        month = _SEASON_MONTHS[groups["season"].lower()]
+        start = date(reference.year - (1 if month == 12 and reference.month < 3 else 0), month, 1)
+        end = _add_months(start, 3) - timedelta(days=1)
+        if end < reference:
+            start, end = (
+                date(start.year + 1, month, 1),
+                _add_months(date(start.year + 1, month, 1), 3) - timedelta(days=1),
+            )
+        return start, end
+    if rule == "weekday":
+        weekday = _WEEKDAYS[groups["weekday"].lower()]
+        # The next such day after the briefing's ("next Monday" included: news means the
+        # coming one, not the one a week later).
+        ahead = (weekday - reference.weekday()) % 7 or 7
+        day = reference + timedelta(days=ahead)
+        return day, day
+    if rule in ("month", "month_year"):
+        month = _month_number(groups["month"])
+        prep = (groups.get("prep") or "").lower()
+        if groups.get("year"):
+            year = int(groups["year"])
+        elif prep == "last":
+            year = reference.year - (0 if month < reference.month else 1)
+        elif prep == "since":
+            year = reference.year if month <= reference.month else reference.year - 1
+        else:
+            year = _month_year(reference, month)
+        return _later_or_part(
+            date(year, month, 1), _month_end(year, month), groups.get("part"), reference
+        )
+    if rule == "year":
+        year = int(groups["year"])
+        return _later_or_part(date(year, 1, 1), date(year, 12, 31), groups.get("part"), reference)
+    return None
+
+
+_EXPLICIT_RULES = frozenset(
+    (
+        "iso",
+        "month_day_to_month_day",
+        "day_month_to_day_month",
+        "month_day_range",
+        "day_month_range",
+        "month_day",
+        "day_month",
+    )
+)
+
+
+def find_windows(sentence: str, reference: date) -> list[Window]:
+    """Every time expression of ``sentence`` resolved against ``reference``, in text order.
+
+    Parameters:
+        sentence: one sentence.
+        reference: the briefing's date.
+
+    Returns:
+        One ``Window`` per expression; "by"/"before"/"ahead of" run from ``reference``,
+        "after" starts at the day named and lasts a month.
+    """
+    windows = []
+    for match in _matches(sentence):
+        if _in_dateline(sentence, match):
+            continue
+        index = int(match.lastgroup.rsplit("_", 1)[1])  # type: ignore[union-attr]
+        rule = _RULES[index][0]
+        suffix = f"_{index}"
+        groups = {
+            name[: -len(suffix)]: value
+            for name, value in match.groupdict().items()
+            if value is not None and name.endswith(suffix) and not name.startswith("rule_")
+        }
+        if rule == "weekday" and _SAID.search(sentence, max(0, match.start() - 20), match.start()):
+            continue  # "said Friday": the day it was said, not one to come
+        days = _resolve(rule, groups, reference)
+        if days is None:
+            continue
+        start, end = days
+        kind = S.EXPLICIT if rule in _EXPLICIT_RULES else S.RELATIVE
+        before = sentence[max(0, match.start() - 60) : match.start()]
+        prep = " ".join((groups.get("prep") or "").lower().split())
+        deadline = _BY_BEFORE.search(before + prep + " " if prep in _DEADLINE_WORDS else before)
+        if deadline is not None and _DEFERRED.search(before, 0, max(0, deadline.start())):
+            deadline = None  # "deferred until Saturday a vote": the vote is on Saturday
+        after = _AFTER_BEFORE.search(before) if deadline is None else None
+        text = match.group().strip().rstrip(".,")
+        if deadline is not None:
+            start, kind = reference, S.RELATIVE
+            if not prep:
+                text = deadline.group().strip() + " " + text
+        elif after is not None:
+            word = " ".join(after.group("word").lower().split())
+            if word in ("ahead of", "before"):
+                start, end = reference, start
+            else:
+                start, end = start, _add_months(start, 1)
+            kind = S.RELATIVE
+        if rule in ("unit", "weekend", "coming", "span", "day_word", "year_end"):
+            start = max(start, reference) if end >= reference else start
+        windows.append(Window(start, end, kind, text))
+    return windows
+
+
+def expected_window(sentence: str, reference: date) -> Window | None:
+    """The window of the event a forward-looking sentence expects, or ``None``.
+
+    The first expression whose window ends on or after ``reference`` counts: dates of
+    the past in the sentence are background, not the expected event.
+    """
+    for window in find_windows(sentence, reference):
+        if window.end >= reference:
+            return window
+    return None

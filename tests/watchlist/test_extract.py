@@ -1,0 +1,166 @@
+"""Expected events of invented briefings: which sentences, which countries act, the cue
+family, the certainty and the window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics import schema as S
+from analytics.countries import extract_mentions
+from analytics.errors import InputError
+from analytics.watchlist import (
+    CertaintyWords,
+    cue_family,
+    expected_events,
+    forward_sentences,
+    load_certainty,
+    load_cue_families,
+)
+
+
+def _briefings(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
+    """(id, date, happening, next) -> a briefing table."""
+    table = pd.DataFrame(
+        [
+            {
+                S.BRIEFING_ID: bid,
+                S.DATE: pd.Timestamp(day, tz="UTC"),
+                S.TITLE: "",
+                S.HAPPENING: happening,
+                S.IMPORTANCE: "",
+                S.NEXT: nxt,
+                S.TEXT: f"{happening}\n\n{nxt}",
+            }
+            for bid, day, happening, nxt in rows
+        ]
+    )
+    return table
+
+
+BRIEFINGS = _briefings(
+    [
+        (
+            "w1",
+            "2024-02-14",
+            "Japan and South Korea held talks in Seoul. "
+            "France will host a summit with Germany on March 3.",
+            "China could impose sanctions on Australia next month. Brazil watched the markets.",
+        ),
+        (
+            "w2",
+            "2024-03-04",
+            "France hosted a summit with Germany in Paris.",
+            "",
+        ),
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return expected_events(BRIEFINGS, extract_mentions(BRIEFINGS))
+
+
+def test_expected_events_lists_forward_sentences_with_an_acting_country_and_a_cue(events):
+    keys = events[[S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX]]
+    assert list(keys.itertuples(index=False, name=None)) == [
+        ("w1", S.HAPPENING, 1),
+        ("w1", S.NEXT, 0),
+    ]
+
+
+def test_expected_events_carry_countries_cue_certainty_and_window(events):
+    summit, sanctions = events.to_dict("records")
+    assert summit[S.COUNTRIES] == "FRA|DEU"
+    assert (summit[S.CUE_FAMILY], summit[S.EVENT_TYPE]) == ("04", "consult")
+    assert summit[S.CERTAINTY] == S.FIRM
+    assert (summit[S.WHEN], summit[S.WHEN_KIND]) == ("March 3", S.EXPLICIT)
+    assert summit[S.WINDOW_START] == summit[S.WINDOW_END] == pd.Timestamp("2024-03-03")
+    assert sanctions[S.COUNTRIES] == "CHN|AUS"
+    assert sanctions[S.CUE_FAMILY] == "16"
+    assert sanctions[S.CERTAINTY] == S.POSSIBLE
+    assert (sanctions[S.WINDOW_START], sanctions[S.WINDOW_END]) == (
+        pd.Timestamp("2024-03-01"),
+        pd.Timestamp("2024-03-31"),
+    )
+
+
+def test_forward_sentences_keep_next_section_sentences_without_a_cue(events):
+    sentences = forward_sentences(BRIEFINGS, extract_mentions(BRIEFINGS))
+    # In "What's Next?" a sentence looks forward by its place; "Brazil watched the
+    # markets" names no cue, so it is no expected event. The past "held talks"
+    # sentence and w2 are not forward at all.
+    found = sentences[[S.SECTION, S.SENTENCE_INDEX, S.CUES]]
+    assert list(found.itertuples(index=False, name=None)) == [
+        (S.HAPPENING, 1, "summit"),
+        (S.NEXT, 0, "impose sanctions"),
+        (S.NEXT, 1, ""),
+    ]
+    assert len(events) == 2
+
+
+def test_an_undated_event_runs_the_default_horizon():
+    briefings = _briefings([("u1", "2024-01-10", "", "India may sign a deal with Japan.")])
+    events = expected_events(briefings, extract_mentions(briefings))
+    row = events.iloc[0]
+    assert (row[S.WHEN], row[S.WHEN_KIND]) == ("", S.UNDATED)
+    assert (row[S.WINDOW_START], row[S.WINDOW_END]) == (
+        pd.Timestamp("2024-01-10"),
+        pd.Timestamp("2024-02-09"),  # 30 days, watchlist_undated_days
+    )
+
+
+def test_expected_events_refuse_tables_without_their_columns():
+    with pytest.raises(InputError, match=r"mentions must have columns .*missing \['section'"):
+        expected_events(BRIEFINGS, pd.DataFrame({S.BRIEFING_ID: []}))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Ministers will meet.", ("firm", "will")),
+        ("Ministers are expected to meet.", ("likely", "are expected to")),
+        ("Ministers could meet.", ("possible", "could")),
+        ("Ministers may meet in May.", ("possible", "may")),
+        ("In May ministers met.", None),
+        ("Dozens may have been killed.", None),
+    ],
+    ids=["will", "expected", "could", "may", "month", "may-have"],
+)
+def test_certainty_of_the_first_certainty_word(sentence, expected):
+    found = CertaintyWords().certainty(sentence)
+    assert (found.certainty, found.phrase) == expected if expected else found is None
+
+
+def test_load_certainty_refuses_an_unknown_certainty(tmp_path: Path):
+    path = tmp_path / "certainty.csv"
+    path.write_text("phrase,certainty\nwill,firm\nperhaps,maybe\n", encoding="utf-8")
+    with pytest.raises(
+        InputError, match=r"row 3 \('perhaps'\): certainty must be one of .*got 'maybe'"
+    ):
+        load_certainty(path)
+
+
+def test_load_certainty_refuses_a_missing_file(tmp_path: Path):
+    with pytest.raises(InputError, match=r"certainty table must be an existing CSV file"):
+        load_certainty(tmp_path / "none.csv")
+
+
+def test_cue_family_is_the_cameo_root():
+    assert [cue_family(code) for code in ("036", "04", "1721", "", "x1")] == [
+        "03",
+        "04",
+        "17",
+        "",
+        "",
+    ]
+
+
+def test_load_cue_families_refuses_a_family_that_is_not_two_digits(tmp_path: Path):
+    path = tmp_path / "families.csv"
+    path.write_text("family,label\n4,consult\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"a family is two digits; got '4'"):
+        load_cue_families(path)

@@ -1,0 +1,78 @@
+"""Follow-up of expected events on an invented corpus: which later sentences count as reports."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from test_extract import _briefings
+
+from analytics import schema as S
+from analytics import settings
+from analytics.countries import extract_mentions
+from analytics.errors import InputError
+from analytics.watchlist import expected_events, follow_up
+
+BRIEFINGS = _briefings(
+    [
+        (
+            "e1",
+            "2024-02-14",
+            "",
+            "China could impose sanctions on Australia next month. "
+            "France will host a summit with Germany on March 3.",
+        ),
+        ("r1", "2024-03-04", "France hosted a summit with Germany in Paris.", ""),
+        ("r2", "2024-03-02", "France criticised Germany over the budget.", ""),  # other family
+        ("r3", "2024-03-03", "France held talks with Italy.", ""),  # Germany missing
+        ("r4", "2024-03-05", "France will meet Germany again.", ""),  # looks forward
+        ("r5", "2024-04-20", "France hosted a summit with Germany.", ""),  # after the grace
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    mentions = extract_mentions(BRIEFINGS)
+    return expected_events(BRIEFINGS, mentions), mentions
+
+
+def test_follow_up_reports_with_the_evidence_inside_the_window(tables):
+    events, mentions = tables
+    followed = follow_up(events, BRIEFINGS, mentions)
+    sanctions, summit, meeting = followed.to_dict("records")
+    assert summit[S.FOLLOW_UP] == S.REPORTED
+    assert summit[S.EVIDENCE_IDS] == "r1"
+    assert summit[S.EVIDENCE] == "2024-03-04: France hosted a summit with Germany in Paris."
+    # The window (March) plus 7 days of grace ended before the latest briefing (20 April).
+    assert (sanctions[S.FOLLOW_UP], sanctions[S.EVIDENCE_IDS]) == (S.NOT_SEEN, "")
+    # r4 looks forward itself: undated, 5 March to 4 April, and nothing later reports it.
+    assert (meeting[S.BRIEFING_ID], meeting[S.FOLLOW_UP]) == ("r4", S.NOT_SEEN)
+
+
+def test_follow_up_is_open_until_the_window_and_grace_end(tables):
+    events, mentions = tables
+    followed = follow_up(events, BRIEFINGS, mentions, as_of=pd.Timestamp("2024-04-07"))
+    assert list(followed[S.FOLLOW_UP]) == [S.OPEN, S.REPORTED, S.OPEN]
+    followed = follow_up(events, BRIEFINGS, mentions, as_of=pd.Timestamp("2024-04-08"))
+    assert list(followed[S.FOLLOW_UP]) == [S.NOT_SEEN, S.REPORTED, S.OPEN]
+
+
+def test_follow_up_grace_is_a_setting(tables):
+    events, mentions = tables
+    with settings.override(watchlist_grace_days=60):
+        followed = follow_up(events, BRIEFINGS, mentions)
+    # r5 (20 April) is now inside March 3 + 60 days; it shares no word with r4's "meet
+    # Germany again", so r4 stays unreported.
+    assert list(followed[S.EVIDENCE_IDS]) == ["", "r1|r5", ""]
+
+
+def test_follow_up_of_no_events_is_an_empty_table(tables):
+    events, mentions = tables
+    followed = follow_up(events.iloc[:0], BRIEFINGS, mentions)
+    assert followed.empty and list(followed.columns) == list(S.FOLLOW_UP_COLUMNS)
+
+
+def test_follow_up_refuses_a_table_that_is_not_a_watchlist(tables):
+    _, mentions = tables
+    with pytest.raises(InputError, match=r"watchlist must have columns .*missing \["):
+        follow_up(pd.DataFrame({S.BRIEFING_ID: ["e1"]}), BRIEFINGS, mentions)

@@ -1,0 +1,228 @@
+"""Time expressions resolved against a briefing's date: the rules of English, worked by hand.
+
+The reference day is Wednesday 14 February 2024 unless a case says otherwise.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from analytics import schema as S
+from analytics.watchlist import expected_window, find_windows
+
+WEDNESDAY = date(2024, 2, 14)
+
+CASES = [
+    # (sentence, reference, start, end, kind, text)
+    (
+        "The leaders will meet on March 3.",
+        WEDNESDAY,
+        "2024-03-03",
+        "2024-03-03",
+        S.EXPLICIT,
+        "March 3",
+    ),
+    (
+        "They meet on 3 March 2025.",
+        WEDNESDAY,
+        "2025-03-03",
+        "2025-03-03",
+        S.EXPLICIT,
+        "3 March 2025",
+    ),
+    (
+        "The summit on March 3-5, 2024 will decide.",
+        WEDNESDAY,
+        "2024-03-03",
+        "2024-03-05",
+        S.EXPLICIT,
+        "March 3-5, 2024",
+    ),
+    (
+        "A vote is set for 2024-06-01.",
+        WEDNESDAY,
+        "2024-06-01",
+        "2024-06-01",
+        S.EXPLICIT,
+        "2024-06-01",
+    ),
+    (
+        "Talks resume on January 9.",
+        date(2023, 12, 20),
+        "2024-01-09",
+        "2024-01-09",
+        S.EXPLICIT,
+        "January 9",
+    ),
+    ("Talks are due next week.", WEDNESDAY, "2024-02-19", "2024-02-25", S.RELATIVE, "next week"),
+    (
+        "A vote is expected later this month.",
+        WEDNESDAY,
+        "2024-02-15",
+        "2024-02-29",
+        S.RELATIVE,
+        "later this month",
+    ),
+    (
+        "It will be signed by the end of the year.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-12-31",
+        S.RELATIVE,
+        "by the end of the year",
+    ),
+    (
+        "Ties could improve in the coming months.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-08-15",
+        S.RELATIVE,
+        "in the coming months",
+    ),
+    (
+        "He will visit after the election on 12 May.",
+        WEDNESDAY,
+        "2024-05-12",
+        "2024-06-12",
+        S.RELATIVE,
+        "12 May",
+    ),
+    ("They will meet on Thursday.", WEDNESDAY, "2024-02-15", "2024-02-15", S.RELATIVE, "Thursday"),
+    (
+        "They will meet on Wednesday.",
+        WEDNESDAY,
+        "2024-02-21",
+        "2024-02-21",
+        S.RELATIVE,
+        "Wednesday",
+    ),
+    (
+        "Elections are planned in 2025.",
+        WEDNESDAY,
+        "2025-01-01",
+        "2025-12-31",
+        S.RELATIVE,
+        "in 2025",
+    ),
+    (
+        "Growth may pick up early next year.",
+        WEDNESDAY,
+        "2025-01-01",
+        "2025-04-30",
+        S.RELATIVE,
+        "early next year",
+    ),
+    ("Troops leave by mid-2025.", WEDNESDAY, "2024-02-14", "2025-08-31", S.RELATIVE, "by mid-2025"),
+    (
+        "Results come in the second half of next year.",
+        WEDNESDAY,
+        "2025-07-01",
+        "2025-12-31",
+        S.RELATIVE,
+        "the second half of next year",
+    ),
+    ("Ministers meet tomorrow.", WEDNESDAY, "2024-02-15", "2024-02-15", S.RELATIVE, "tomorrow"),
+    (
+        "He will visit within two weeks.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-02-28",
+        S.RELATIVE,
+        "within two weeks",
+    ),
+    (
+        "He will visit in two weeks.",
+        WEDNESDAY,
+        "2024-02-22",
+        "2024-02-28",
+        S.RELATIVE,
+        "in two weeks",
+    ),
+    (
+        "A deal could come in late March.",
+        WEDNESDAY,
+        "2024-03-21",
+        "2024-03-31",
+        S.RELATIVE,
+        "late March",
+    ),
+    ("Voting ends in July.", WEDNESDAY, "2024-07-01", "2024-07-31", S.RELATIVE, "in July"),
+    (
+        "A decision is due next summer.",
+        WEDNESDAY,
+        "2024-06-01",
+        "2024-08-31",
+        S.RELATIVE,
+        "next summer",
+    ),
+    (
+        "Fighting may pause this weekend.",
+        WEDNESDAY,
+        "2024-02-17",
+        "2024-02-18",
+        S.RELATIVE,
+        "this weekend",
+    ),
+    ("They will answer by Friday.", WEDNESDAY, "2024-02-14", "2024-02-16", S.RELATIVE, "by Friday"),
+    (
+        "Aid is pledged over the following year.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2025-02-14",
+        S.RELATIVE,
+        "over the following year",
+    ),
+    ("Results are due in Q3 2024.", WEDNESDAY, "2024-07-01", "2024-09-30", S.RELATIVE, "Q3 2024"),
+    ("Budgets close at year-end.", WEDNESDAY, "2024-10-01", "2024-12-31", S.RELATIVE, "year-end"),
+    (
+        "Polls open on Sunday, March 10.",
+        WEDNESDAY,
+        "2024-03-10",
+        "2024-03-10",
+        S.EXPLICIT,
+        "March 10",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reference", "start", "end", "kind", "text"),
+    CASES,
+    ids=[case[0] for case in CASES],
+)
+def test_expected_window_resolves_the_expression(sentence, reference, start, end, kind, text):
+    window = expected_window(sentence, reference)
+    assert window is not None
+    assert (window.start.isoformat(), window.end.isoformat()) == (start, end)
+    assert (window.kind, window.text) == (kind, text)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "May could bring relief.",  # the modal, not the month
+        "Prices have risen since March.",
+        "Talks collapsed in January.",
+        "Fighting began on February 2.",
+        "The 2015 budget was cut.",  # a bare year names no window
+        "The talks, which began last week, continue.",
+    ],
+)
+def test_expected_window_is_none_without_a_coming_time(sentence):
+    assert expected_window(sentence, WEDNESDAY) is None
+
+
+def test_expected_window_skips_past_dates_for_the_coming_one():
+    sentence = "The talks, which began on January 3, will resume in April."
+    windows = find_windows(sentence, WEDNESDAY)
+    assert [w.text for w in windows] == ["January 3", "in April"]
+    window = expected_window(sentence, WEDNESDAY)
+    assert window is not None and window.text == "in April"
+    assert (window.start, window.end) == (date(2024, 4, 1), date(2024, 4, 30))
+
+
+def test_a_month_just_past_is_not_pushed_to_next_year():
+    # "in February" said at the end of April is the February just past, not next year's.
+    assert expected_window("A signing collapsed in February.", date(2025, 4, 30)) is None
