@@ -70,6 +70,7 @@ BUILDING_BLOCKS = frozenset(
         "artefacts",
         "settings",
         "version",
+        "search",
     }
 )
 LAYERS: tuple[frozenset[str], ...] = (

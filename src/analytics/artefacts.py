@@ -18,6 +18,9 @@ Table contracts (column names from ``analytics.schema``):
 - ``topic_summary``: one row per topic: ``topic_id``, ``label``, ``top_terms``,
   ``n_briefings``, ``representative_ids`` (``|``-separated briefing ids).
 - ``interactions``: ``INTERACTION_COLUMNS``, one row per country pair per sentence.
+
+A corpus read from a store also carries the store's text index (``text_index``), which
+search uses instead of scanning every text; a corpus processed in memory has none.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from analytics.search import TextSearch
 
 
 @dataclass(frozen=True)
@@ -40,3 +45,4 @@ class Artefacts:
     interactions: pd.DataFrame
     fingerprint: str
     versions: dict[str, str] = field(default_factory=dict)
+    text_index: TextSearch | None = field(default=None, compare=False, repr=False)

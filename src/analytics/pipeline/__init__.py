@@ -6,7 +6,8 @@ atomic, checksummed generations that later runs add to.
 Modules: ``process`` (a briefing table to artefacts in memory), ``store`` (opening and
 reading a store), ``ingest`` (``ensure_store``: building and updating one), ``generation``
 (writing a generation), ``lock`` (the writer lock), ``integrity`` (checksums) and
-``layout`` (the names of a store's files and folder states); ``worker`` processes uploads in
+``layout`` (the names of a store's files and folder states), ``text_index`` (the store's
+SQLite FTS5 index of the briefings' texts, which search uses); ``worker`` processes uploads in
 a separate process (``python -m analytics.pipeline.worker``, imported on its own).
 """
 
@@ -42,6 +43,7 @@ from analytics.pipeline.store import (
     open_store,
     rebuild_plan,
 )
+from analytics.pipeline.text_index import TEXT_INDEX, TextIndex, open_text_index
 
 __all__ = [
     # in memory
@@ -64,6 +66,10 @@ __all__ = [
     "RebuildPlan",
     "ensure_store",
     "IngestSummary",
+    # the text index
+    "TextIndex",
+    "open_text_index",
+    "TEXT_INDEX",
     # store folder states, tables and files
     "NEW",
     "READY",

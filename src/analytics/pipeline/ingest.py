@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,7 @@ from analytics.pipeline.process import (
     summarise_topics,
 )
 from analytics.pipeline.store import Store, inspect_store
+from analytics.pipeline.text_index import ensure_text_index, extend_text_index, write_text_index
 
 
 @dataclass(frozen=True)
@@ -71,16 +72,18 @@ class IngestSummary:
     n_skipped: int
     seconds: float
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    notices: tuple[str, ...] = ()  # e.g. that the text index was rebuilt, and why
 
     def describe(self) -> str:
         """One line for the terminal."""
+        notes = "".join(f"; {notice}" for notice in self.notices)
         if self.mode == "unchanged":
-            return f"store is up to date: {self.n_briefings} briefings, nothing to do"
+            return f"store is up to date: {self.n_briefings} briefings, nothing to do{notes}"
         return (
             f"{self.mode} ingest: {self.n_briefings} briefings in store "
             f"({self.n_new_files} input files read, {self.n_loaded} loaded, "
             f"{self.n_duplicates} duplicates, {self.n_skipped} skipped) "
-            f"in {self.seconds:.1f} s"
+            f"in {self.seconds:.1f} s{notes}"
         )
 
 
@@ -320,8 +323,13 @@ def _ingest_locked(
     tick = time.perf_counter()
     tables = _artefact_tables(artefacts, loaded.keys)
     meta = _meta(artefacts, keys, options, request.recorded_paths(previous))
-    store = write_generation(root, None, tables, model, meta)
     stages["write"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    write_text_index(root, artefacts.briefings, artefacts.fingerprint)
+    stages["text index"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    store = write_generation(root, None, tables, model, meta)
+    stages["write"] += time.perf_counter() - tick
     report_progress(1.0, "Store ready")
     return store, _summary(
         "full",
@@ -334,8 +342,17 @@ def _ingest_locked(
 
 
 def _unchanged(previous: Store, started: float) -> IngestSummary:
+    """Nothing to process; a text index that does not hold the store is rebuilt."""
+    notice = ensure_text_index(previous)
     return IngestSummary(
-        "unchanged", int(previous.meta["n_briefings"]), 0, 0, 0, 0, time.perf_counter() - started
+        "unchanged",
+        int(previous.meta["n_briefings"]),
+        0,
+        0,
+        0,
+        0,
+        time.perf_counter() - started,
+        notices=(notice,) if notice else (),
     )
 
 
@@ -444,8 +461,9 @@ def _ingest_added(
     tick = time.perf_counter()
     state = combine_fingerprint_states(stored_state, fingerprint_state(new_briefings))
     n_briefings = int(previous.meta["n_briefings"]) + len(new_briefings)
+    fingerprint = fingerprint_from_state(state)
     meta = {
-        "fingerprint": fingerprint_from_state(state),
+        "fingerprint": fingerprint,
         "fingerprint_state": state,
         "n_briefings": n_briefings,
         "versions": dict(previous.meta.get("versions", {})),
@@ -465,14 +483,20 @@ def _ingest_added(
     tables: dict[str, pd.DataFrame | None] = {name: appended.get(name) for name in STORED_TABLES}
     # The summary describes every briefing: it replaces the stored one, never adds to it.
     tables["topic_summary"] = summary
+    stages["write"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    notice = extend_text_index(previous, new_briefings, fingerprint)
+    stages["text index"] = time.perf_counter() - tick
+    tick = time.perf_counter()
     store = write_generation(
         previous.path, previous, tables, model, meta, replace_tables=("topic_summary",)
     )
-    stages["write"] = time.perf_counter() - tick
+    stages["write"] += time.perf_counter() - tick
     progress(1.0, "Store ready")
-    return store, _summary(
+    summary_of_ingest = _summary(
         "incremental", n_briefings, marked.report, len(added.files), started, stages
     )
+    return store, replace(summary_of_ingest, notices=(notice,) if notice else ())
 
 
 @dataclass(frozen=True)
@@ -545,8 +569,13 @@ def _merge_added(
     tick = time.perf_counter()
     tables = _artefact_tables(artefacts, combined.keys)
     meta = _meta(artefacts, added.keys, added.options, added.paths)
-    store = write_generation(previous.path, None, tables, model, meta)
     stages["write"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    write_text_index(previous.path, artefacts.briefings, artefacts.fingerprint)
+    stages["text index"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    store = write_generation(previous.path, None, tables, model, meta)
+    stages["write"] += time.perf_counter() - tick
     progress(1.0, "Store ready")
     return store, _summary(
         "incremental", len(briefings), loaded.report, len(added.files), started, stages

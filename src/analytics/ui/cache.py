@@ -14,6 +14,7 @@ bundled sample corpus processed into ``.atlas-store``. Tests may set
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import inspect
 import os
@@ -81,9 +82,11 @@ def corpus_config(argv: list[str] | None = None) -> CorpusConfig:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _store_artefacts(store_dir: str, fingerprint: str) -> Artefacts:
-    from analytics.pipeline import open_store
+    from analytics.pipeline import open_store, open_text_index
 
-    return open_store(store_dir).artefacts()
+    store = open_store(store_dir)
+    # Search reads the store's text index when it holds this generation, else scans.
+    return dataclasses.replace(store.artefacts(), text_index=open_text_index(store))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
