@@ -24,8 +24,12 @@ UNINDEXABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def search_words(query: str) -> list[str]:
-    """The lower-cased words of a search query, each of which a briefing must contain."""
-    return query.lower().split()
+    """The lower-cased words of a search query, each of which a briefing must contain.
+
+    The query is lower-cased exactly as the texts are (``_lower``): Python's and the
+    string column's lower-casing differ on a few letters (e.g. 'İ').
+    """
+    return str(_lower(pd.Series([query])).iloc[0]).split()
 
 
 def searchable_texts(titles: pd.Series, texts: pd.Series) -> pd.Series:
@@ -38,7 +42,12 @@ def searchable_texts(titles: pd.Series, texts: pd.Series) -> pd.Series:
         ``title + "\\n" + text``, lower-cased; a word never spans the line break, since
         search words hold no whitespace.
     """
-    return (titles.fillna("").astype(str) + "\n" + texts.fillna("").astype(str)).str.lower()
+    return _lower(titles.fillna("").astype(str) + "\n" + texts.fillna("").astype(str))
+
+
+def _lower(values: pd.Series) -> pd.Series:
+    """Lower-case strings the one way search does, for texts and queries alike."""
+    return values.astype(str).str.lower()
 
 
 def indexable_text(text: str) -> str:

@@ -61,8 +61,8 @@ class TextIndex:
     """Search one generation's briefings through the store's text index.
 
     Parameters:
-        connection: a read-only connection to the index file (kept open: a rebuild that
-            renames a new file into place leaves this one readable).
+        connection: a connection to the index file, only ever read (kept open: a rebuild
+            that renames a new file into place leaves this one readable).
         rows: the generation's checkpoint; rows after it belong to later generations.
         path: the index file, named in errors.
     """
@@ -116,9 +116,9 @@ def open_text_index(store: Store) -> TextIndex | None:
     if not path.is_file():
         return None
     try:
-        connection = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, timeout=30
-        )
+        # Not read-only: an ingest killed mid-append leaves a journal that the first
+        # connection rolls back (this one only ever reads).
+        connection = sqlite3.connect(path, check_same_thread=False, timeout=30)
     except sqlite3.Error:
         return None
     try:
