@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 
 from analytics import schema as S
 from analytics.errors import StoreError
+from analytics.parallel import fork_workers
 from analytics.pipeline import TEXT_INDEX, Store, ensure_store, open_store, open_text_index
 from analytics.pipeline import ingest as ingest_module
 from analytics.pipeline import text_index as text_index_module
-from analytics.pipeline.text_index import write_text_index
 from analytics.views import Filters, apply_filters
 
 # Invented briefings: what each one says is worked out by hand in the tests below.
@@ -286,6 +286,50 @@ def test_an_index_that_cannot_be_written_is_a_store_error(feed, tmp_path, monkey
     assert not list((tmp_path / "store").glob(f".{TEXT_INDEX}*"))
 
 
+# -- a full build beside the pipeline ------------------------------------------------------
+
+needs_fork = pytest.mark.skipif(
+    fork_workers() < 2, reason="builds beside the pipeline only where the process may fork"
+)
+
+
+def _briefing_table(rows: list[dict[str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            S.BRIEFING_ID: [row["id"] for row in rows],
+            S.TITLE: [row["title"] for row in rows],
+            S.TEXT: [row["text"] for row in rows],
+        }
+    )
+
+
+@needs_fork
+def test_a_full_build_runs_in_a_forked_process_and_lands_on_finish(tmp_path: Path) -> None:
+    build = text_index_module.TextIndexBuild(tmp_path, _briefing_table(BASE))
+    assert build._process is not None
+    assert not (tmp_path / TEXT_INDEX).exists()
+    build.finish("f" * 16)
+    assert [p.name for p in tmp_path.iterdir()] == [TEXT_INDEX]
+    store = Store(tmp_path, tmp_path / "gen-000001", {"fingerprint": "f" * 16, "n_briefings": 3})
+    assert _search(store, "tariff") == ["a2", "a3"]
+
+
+def test_a_build_left_unfinished_leaves_no_file(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="the pipeline failed"):
+        with text_index_module.TextIndexBuild(tmp_path, _briefing_table(BASE)):
+            raise RuntimeError("the pipeline failed")
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_fork
+def test_a_forked_build_that_fails_is_a_store_error(tmp_path: Path) -> None:
+    no_titles = _briefing_table(BASE).drop(columns=[S.TITLE])
+    with pytest.raises(StoreError, match=r"cannot be written \('title'\); nothing else"):
+        with text_index_module.TextIndexBuild(tmp_path, no_titles) as build:
+            build.finish("f" * 16)
+    assert list(tmp_path.iterdir()) == []
+
+
 # -- the index answers exactly as the scan, on any text ------------------------------------
 
 # Cases, quotes, FTS5 query syntax, letters whose lower case differs in length ('İ'), NUL
@@ -335,7 +379,7 @@ def test_indexed_search_equals_the_scan_on_any_text(case) -> None:
     briefings, query = case
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        write_text_index(root, briefings, "f" * 16)
+        text_index_module.write_text_index(root, briefings, "f" * 16)
         store = Store(
             root, root / "gen-000001", {"fingerprint": "f" * 16, "n_briefings": len(briefings)}
         )

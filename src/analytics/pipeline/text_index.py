@@ -11,29 +11,36 @@ One file in the store folder, ``text-index.sqlite``, holds three tables:
 - ``checkpoint``: ``(rows, fingerprint)`` for every generation the index holds: rows 1 to
   ``rows`` are exactly the briefings of the generation with that corpus fingerprint.
 
-A full ingest rebuilds the file (filled beside it, then renamed into place); an
-incremental one appends only the new briefings in one SQLite transaction, so an ingest
-killed half-way leaves the file as it was. A reader uses the index only when it lists
-the reader's generation, and only its rows up to that generation's checkpoint: it never
-gets a hit for a briefing its generation does not hold. The file changes in place, so it
-carries no SHA-256 entry; SQLite's own ``quick_check`` and the checkpoints are its check,
-and an index that fails them is rebuilt from the store with a notice.
+A full ingest rebuilds the file (filled beside it, then renamed into place), in a forked
+process while the pipeline works on the same briefings where the process may fork
+(``TextIndexBuild``); an incremental one appends only the new briefings in one SQLite
+transaction, so an ingest killed half-way leaves the file as it was. A reader uses the
+index only when it lists the reader's generation, and only its rows up to that
+generation's checkpoint: it never gets a hit for a briefing its generation does not hold.
+The file changes in place, so it carries no SHA-256 entry; SQLite's own ``quick_check`` and
+the checkpoints are its check, and an index that fails them is rebuilt from the store with
+a notice.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
+from multiprocessing.connection import Connection
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from analytics import schema as S
 from analytics.errors import StoreError
+from analytics.parallel import fork_workers
 from analytics.pipeline.store import Store
 from analytics.search import indexable_text, indexable_word, searchable_texts
 
@@ -173,27 +180,122 @@ def write_text_index(root: Path, briefings: pd.DataFrame, fingerprint: str) -> N
     Raises:
         StoreError: when the file cannot be written (e.g. the disk is full).
     """
-    for path in root.iterdir():
-        if _TEMPORARY.fullmatch(path.name):
-            path.unlink(missing_ok=True)  # ingests hold the writer lock: it is a dead one's
-    temporary = root / f".{TEXT_INDEX}.{os.getpid()}.tmp"
-    try:
-        connection = sqlite3.connect(temporary)
+    with TextIndexBuild(root, briefings, beside=False) as build:
+        build.finish(fingerprint)
+
+
+class TextIndexBuild:
+    """A full build of the text index, started before the pipeline needs it.
+
+    Where this process may fork (``analytics.parallel.fork_workers``: one thread, and a
+    second core), a forked process fills the new file while this one goes on with the
+    other stages; else, or with ``beside=False``, ``finish`` fills it. ``finish`` adds the
+    generation's checkpoint and renames the file into place; leaving the ``with`` block
+    without it stops the forked process and removes the unfinished file.
+
+    Parameters:
+        root: the store folder (the caller holds the writer lock).
+        briefings: every briefing of the new generation, in their stored order.
+        beside: whether to build in a forked process when one may be used.
+    """
+
+    def __init__(self, root: Path, briefings: pd.DataFrame, *, beside: bool = True) -> None:
+        self.root = root
+        self._briefings = briefings
+        for path in root.iterdir():
+            if _TEMPORARY.fullmatch(path.name):
+                path.unlink(missing_ok=True)  # ingests hold the writer lock: a dead one's
+        self._temporary = root / f".{TEXT_INDEX}.{os.getpid()}.tmp"
+        self._process: Any = None
+        self._receiver: Connection | None = None
+        if beside and fork_workers() > 1:
+            context = multiprocessing.get_context("fork")
+            receiver, sender = context.Pipe(duplex=False)
+            self._process = context.Process(
+                target=_fill_in_child, args=(self._temporary, briefings, sender), daemon=True
+            )
+            self._process.start()
+            sender.close()
+            self._receiver = receiver
+
+    def finish(self, fingerprint: str) -> None:
+        """Wait for the rows, record the generation ``fingerprint`` and put the file in place.
+
+        Raises:
+            StoreError: when the file cannot be written.
+        """
         try:
-            with connection:
-                for statement in _SCHEMA:
-                    connection.execute(statement)
-                connection.execute("INSERT INTO info VALUES ('format', ?)", (_FORMAT,))
-                _insert(connection, briefings, 0, fingerprint)
+            if self._process is None:
+                _fill(self._temporary, self._briefings)
+            else:
+                self._process.join()
+                problem = self._receiver.recv() if self._receiver and self._receiver.poll() else ""
+                if problem or self._process.exitcode != 0:
+                    raise StoreError(
+                        _write_failed(self.root, problem or f"exit code {self._process.exitcode}")
+                    )
+            connection = sqlite3.connect(self._temporary)
+            try:
+                with connection:
+                    connection.execute(
+                        "INSERT INTO checkpoint VALUES (?, ?)", (len(self._briefings), fingerprint)
+                    )
+            finally:
+                connection.close()
+            with open(self._temporary, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(self._temporary, self.root / TEXT_INDEX)
+        except sqlite3.Error as error:
+            raise StoreError(_write_failed(self.root, error)) from error
         finally:
-            connection.close()
-        with open(temporary, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, root / TEXT_INDEX)
-    except sqlite3.Error as error:
-        raise StoreError(_write_failed(root, error)) from error
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Stop a forked build still running and remove the unfinished file (if any)."""
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            self._process = None
+        if self._receiver is not None:
+            self._receiver.close()
+            self._receiver = None
+        self._temporary.unlink(missing_ok=True)
+
+    def __enter__(self) -> TextIndexBuild:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.cancel()
+
+
+def _fill(temporary: Path, briefings: pd.DataFrame) -> None:
+    """Create a new index file holding every row of ``briefings`` (no checkpoint yet)."""
+    connection = sqlite3.connect(temporary)
+    try:
+        with connection:
+            for statement in _SCHEMA:
+                connection.execute(statement)
+            connection.execute("INSERT INTO info VALUES ('format', ?)", (_FORMAT,))
+            _insert(connection, briefings, 0)
     finally:
-        temporary.unlink(missing_ok=True)
+        connection.close()
+
+
+def _fill_in_child(temporary: Path, briefings: pd.DataFrame, sender: Connection) -> None:
+    """``_fill`` in the forked process; what went wrong is sent back as one line."""
+    problem = ""
+    try:
+        _fill(temporary, briefings)
+    except BaseException as error:  # reported to the parent, which raises it
+        problem = str(error) or type(error).__name__
+    sender.send(problem)
+    sender.close()
 
 
 def append_text_index(
@@ -209,7 +311,10 @@ def append_text_index(
         connection = sqlite3.connect(root / TEXT_INDEX, timeout=30)
         try:
             with connection:
-                _insert(connection, briefings, after_rows, fingerprint)
+                rows = _insert(connection, briefings, after_rows)
+                connection.execute(
+                    "INSERT OR IGNORE INTO checkpoint VALUES (?, ?)", (rows, fingerprint)
+                )
         finally:
             connection.close()
     except sqlite3.Error as error:
@@ -254,9 +359,9 @@ def _holds(connection: sqlite3.Connection, rows: int, fingerprint: str) -> bool:
     return found is not None
 
 
-def _insert(
-    connection: sqlite3.Connection, briefings: pd.DataFrame, after_rows: int, fingerprint: str
-) -> None:
+def _insert(connection: sqlite3.Connection, briefings: pd.DataFrame, after_rows: int) -> int:
+    """Index ``briefings`` as rows ``after_rows + 1`` on; returns the last row's number."""
+
     def batches() -> Iterator[tuple[pd.Series, pd.Series]]:
         for start in range(0, len(briefings), _BATCH):
             chunk = briefings.iloc[start : start + _BATCH]
@@ -273,7 +378,7 @@ def _insert(
             zip(numbers, map(indexable_text, texts), strict=True),
         )
         row += len(ids)
-    connection.execute("INSERT OR IGNORE INTO checkpoint VALUES (?, ?)", (row, fingerprint))
+    return row
 
 
 def _stored_texts(store: Store) -> pd.DataFrame:
@@ -284,5 +389,5 @@ def _rebuilt(problem: str, rows: int) -> str:
     return f"the text index did not match the store ({problem}); rebuilt it from {rows:,} briefings"
 
 
-def _write_failed(root: Path, error: sqlite3.Error) -> str:
+def _write_failed(root: Path, error: object) -> str:
     return f"the text index in {root} cannot be written ({error}); nothing else was changed"
