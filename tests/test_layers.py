@@ -71,6 +71,7 @@ BUILDING_BLOCKS = frozenset(
         "settings",
         "version",
         "search",
+        "tallies",
     }
 )
 LAYERS: tuple[frozenset[str], ...] = (
