@@ -31,6 +31,7 @@ from analytics.relations.cue_tables import (
 from analytics.relations.grammar import ACTOR_KINDS
 from analytics.relations.lexicon import Cue, CueMatch, Lexicon, TextBatch, word_positions
 from analytics.relations.over_time import (
+    ALERT_COLUMNS,
     PairCodes,
     PairPeriods,
     pair_codes,
@@ -40,6 +41,7 @@ from analytics.relations.over_time import (
     relations_over_time,
     spike_alerts,
     spike_cells,
+    spike_rows,
 )
 from analytics.relations.scoring import PairScore, default_lexicon, score_sentence
 
@@ -74,6 +76,8 @@ __all__ = [
     "score_sentence",
     "spike_alerts",
     "spike_cells",
+    "spike_rows",
+    "ALERT_COLUMNS",
     "validate_cues",
     "validate_modifiers",
     "word_inflections",
