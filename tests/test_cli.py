@@ -404,7 +404,8 @@ def test_info_names_the_generation_and_verifies_checksums(
     assert main(["info", "--store", str(own_store)]) == 0
     out = capsys.readouterr().out
     assert "generation: gen-000001 created " in out
-    assert re.search(r"checksums: verified \(10 files: every part and the topic model\)", out)
+    # 12 parts (7 tables, the duplicate keys, 4 rollups) and the topic model's 2 files.
+    assert re.search(r"checksums: verified \(14 files: every part and the topic model\)", out)
     meta_path = own_store / "gen-000001" / "meta.json"
     meta = json.loads(meta_path.read_text())
     for entry in meta["tables"].values():
@@ -413,6 +414,6 @@ def test_info_names_the_generation_and_verifies_checksums(
     del meta["model_files"]
     meta_path.write_text(json.dumps(meta))
     assert main(["info", "--store", str(own_store)]) == 0
-    assert "checksums: not recorded (store written before checksums; 8 files checked" in (
+    assert "checksums: not recorded (store written before checksums; 12 files checked" in (
         capsys.readouterr().out
     )

@@ -20,11 +20,14 @@ Table contracts (column names from ``analytics.schema``):
 - ``interactions``: ``INTERACTION_COLUMNS``, one row per country pair per sentence.
 
 A corpus read from a store also carries the store's text index (``text_index``), which
-search uses instead of scanning every text; a corpus processed in memory has none.
+search uses instead of scanning every text, and its rollups (``rollups``: kind -> period
+kind -> table, see ``analytics.pipeline.rollups``), which the unfiltered views read instead
+of counting; a corpus processed in memory has neither.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -46,3 +49,6 @@ class Artefacts:
     fingerprint: str
     versions: dict[str, str] = field(default_factory=dict)
     text_index: TextSearch | None = field(default=None, compare=False, repr=False)
+    rollups: Mapping[str, Mapping[str, pd.DataFrame]] | None = field(
+        default=None, compare=False, repr=False
+    )

@@ -6,7 +6,8 @@ atomic, checksummed generations that later runs add to.
 Modules: ``process`` (a briefing table to artefacts in memory), ``store`` (opening and
 reading a store), ``ingest`` (``ensure_store``: building and updating one), ``generation``
 (writing a generation), ``lock`` (the writer lock), ``integrity`` (checksums) and
-``layout`` (the names of a store's files and folder states), ``text_index`` (the store's
+``layout`` (the names of a store's files and folder states), ``rollups`` (per-period counts
+of the whole corpus written at ingest, which the unfiltered views read), ``text_index`` (the store's
 SQLite FTS5 index of the briefings' texts, which search uses); ``worker`` processes uploads in
 a separate process (``python -m analytics.pipeline.worker``, imported on its own).
 """
@@ -33,6 +34,13 @@ from analytics.pipeline.process import (
     fingerprint_state,
     fit_topics,
     process,
+)
+from analytics.pipeline.rollups import (
+    ROLLUP_FREQS,
+    ROLLUPS,
+    RollupInputs,
+    read_rollups,
+    rollup_tables,
 )
 from analytics.pipeline.store import (
     RebuildPlan,
@@ -66,6 +74,12 @@ __all__ = [
     "RebuildPlan",
     "ensure_store",
     "IngestSummary",
+    # rollups
+    "ROLLUPS",
+    "ROLLUP_FREQS",
+    "RollupInputs",
+    "rollup_tables",
+    "read_rollups",
     # the text index
     "TextIndex",
     "open_text_index",

@@ -40,6 +40,7 @@ from analytics.pipeline.layout import (
     FOREIGN,
     KEYS_TABLE,
     NOT_A_FOLDER,
+    ROLLUP_TABLES,
     STORED_TABLES,
     TABLES,
 )
@@ -56,6 +57,7 @@ from analytics.pipeline.process import (
     process,
     summarise_topics,
 )
+from analytics.pipeline.rollups import RollupInputs, rollup_meta, rollup_tables
 from analytics.pipeline.store import Store, inspect_store
 from analytics.pipeline.text_index import (
     TextIndexBuild,
@@ -399,7 +401,10 @@ def _artefact_tables(artefacts: Artefacts, keys: pd.DataFrame | None) -> dict[st
     tables = {name: getattr(artefacts, name) for name in TABLES}
     if keys is not None:
         tables[KEYS_TABLE] = keys
-    return tables
+    inputs = RollupInputs(
+        artefacts.briefings, artefacts.countries, artefacts.topics, artefacts.interactions
+    )
+    return {**tables, **rollup_tables(inputs)}
 
 
 def _meta(
@@ -416,6 +421,7 @@ def _meta(
         "inputs": inputs,
         "options": options,
         "paths": paths,
+        "rollups": rollup_meta(),
     }
 
 
@@ -477,6 +483,7 @@ def _ingest_added(
         "inputs": added.keys,
         "options": added.options,
         "paths": added.paths,
+        "rollups": rollup_meta(),
     }
     appended = {
         "briefings": new_briefings,
@@ -488,15 +495,21 @@ def _ingest_added(
         KEYS_TABLE: marked.keys,
     }
     tables: dict[str, pd.DataFrame | None] = {name: appended.get(name) for name in STORED_TABLES}
-    # The summary describes every briefing: it replaces the stored one, never adds to it.
+    # The summary and the rollups describe every briefing: they replace the stored ones.
     tables["topic_summary"] = summary
+    tables.update(rollup_tables(_added_rollup_inputs(previous, new_briefings, new, topics)))
     stages["write"] = time.perf_counter() - tick
     tick = time.perf_counter()
     notice = extend_text_index(previous, new_briefings, fingerprint)
     stages["text index"] = time.perf_counter() - tick
     tick = time.perf_counter()
     store = write_generation(
-        previous.path, previous, tables, model, meta, replace_tables=("topic_summary",)
+        previous.path,
+        previous,
+        tables,
+        model,
+        meta,
+        replace_tables=("topic_summary", *ROLLUP_TABLES),
     )
     stages["write"] += time.perf_counter() - tick
     progress(1.0, "Store ready")
@@ -504,6 +517,24 @@ def _ingest_added(
         "incremental", n_briefings, marked.report, len(added.files), started, stages
     )
     return store, replace(summary_of_ingest, notices=(notice,) if notice else ())
+
+
+def _added_rollup_inputs(
+    previous: Store, new_briefings: pd.DataFrame, new: _NewTables, topics: pd.DataFrame
+) -> RollupInputs:
+    """The whole corpus after an incremental ingest, as the rollups count it."""
+
+    def whole(name: str, added: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+        stored = previous.table(name, columns=columns)
+        rows = added[columns] if columns else added
+        return pd.concat([stored, rows], ignore_index=True) if len(rows) else stored
+
+    return RollupInputs(
+        briefings=whole("briefings", new_briefings, [S.BRIEFING_ID, S.DATE]),
+        countries=whole("countries", new.countries),
+        topics=topics,
+        interactions=whole("interactions", new.interactions),
+    )
 
 
 @dataclass(frozen=True)

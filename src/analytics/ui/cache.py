@@ -44,6 +44,7 @@ from analytics.views import (
     country_names,
     filter_options,
     index_corpus,
+    rolled_up,
 )
 
 T = TypeVar("T")
@@ -82,11 +83,14 @@ def corpus_config(argv: list[str] | None = None) -> CorpusConfig:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _store_artefacts(store_dir: str, fingerprint: str) -> Artefacts:
-    from analytics.pipeline import open_store, open_text_index
+    from analytics.pipeline import open_store, open_text_index, read_rollups
 
     store = open_store(store_dir)
-    # Search reads the store's text index when it holds this generation, else scans.
-    return dataclasses.replace(store.artefacts(), text_index=open_text_index(store))
+    # Search reads the store's text index when it holds this generation, else scans; the
+    # unfiltered views read its rollups when it has them, else count.
+    return dataclasses.replace(
+        store.artefacts(), text_index=open_text_index(store), rollups=read_rollups(store)
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -211,7 +215,8 @@ def unfiltered(view: View, function: Callable[..., T], /, *args: Any, **kwargs: 
     """``function(*args, **kwargs)``, kept per corpus while nothing is filtered.
 
     An unfiltered view draws the same tables on every rerun (and in every session), so
-    they are computed once per corpus fingerprint and ``call_key`` (the function and its
+    they are read from the store's rollups when these hold the call (``views.rolled_up``),
+    else computed once per corpus fingerprint and ``call_key`` (the function and its
     arguments). With any filter set, or on an uploaded corpus (which stays private), the
     function just runs. Results are shared: views never modify the tables they are given.
 
@@ -221,6 +226,9 @@ def unfiltered(view: View, function: Callable[..., T], /, *args: Any, **kwargs: 
     key = call_key(view, function, *args, **kwargs)
     if not view.filtered.everything or view.corpus is uploaded_artefacts():
         return function(*args, **kwargs)
+    stored = rolled_up(view.filtered, function, *args, **kwargs)
+    if stored is not None:
+        return stored
     return _unfiltered_result(view.corpus.fingerprint, key, lambda: function(*args, **kwargs))
 
 

@@ -96,6 +96,7 @@ from analytics.views.relations import (
     top_pairs,
     with_pair_labels,
 )
+from analytics.views.rollups import ROLLUP_VIEWS, rolled_up
 from analytics.views.topics import (
     representative_briefings,
     topic_country_matrix,
@@ -103,6 +104,8 @@ from analytics.views.topics import (
 )
 
 __all__ = [
+    "ROLLUP_VIEWS",
+    "rolled_up",
     "COUNT",
     "CorpusFigures",
     "CorpusIndex",
