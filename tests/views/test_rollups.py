@@ -15,8 +15,10 @@ from analytics.views import (
     ROLLUP_VIEWS,
     FilteredCorpus,
     Filters,
+    apply_filters,
     briefing_volume,
     country_attention,
+    only_briefing,
     rolled_up,
     spike_alerts,
     topic_shares,
@@ -117,3 +119,17 @@ def test_a_call_the_rollups_do_not_hold_is_computed(corpus, call) -> None:
 def test_a_corpus_without_rollups_is_computed(corpus) -> None:
     view = FilteredCorpus(dataclasses.replace(corpus, rollups=None), Filters())
     assert rolled_up(view, briefing_volume, view.headers, "month") is None
+
+
+def test_a_cut_of_the_corpus_carries_no_rollups(corpus) -> None:
+    cut = apply_filters(corpus, Filters(countries=("USA",)))
+    assert cut.rollups is None
+    view = FilteredCorpus(cut, Filters())
+    assert view.everything
+    assert rolled_up(view, briefing_volume, view.headers, "month") is None
+    first = str(corpus.briefings["briefing_id"].iloc[0])
+    assert only_briefing(corpus, first).rollups is None
+    whole = FilteredCorpus(corpus, Filters())
+    assert whole.only_briefing(first).rollups is None
+    # Nothing selected away: the corpus itself, rollups and all.
+    assert apply_filters(corpus, Filters()).rollups is corpus.rollups

@@ -205,6 +205,7 @@ class FilteredCorpus:
             topics=self.topics,
             topic_summary=self.topic_summary,
             interactions=self.interactions,
+            rollups=None,  # they count the whole corpus, not this selection
         )
 
     def only_briefing(self, briefing_id: str) -> Artefacts:
@@ -229,6 +230,7 @@ class FilteredCorpus:
             briefings=self.corpus.briefings[chosen].reset_index(drop=True),
             mentions=rows("mentions"),
             interactions=rows("interactions"),
+            rollups=None,  # they count the whole corpus, not this briefing
         )
 
 
