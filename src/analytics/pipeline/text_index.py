@@ -260,7 +260,9 @@ class TextIndexBuild:
         if self._receiver is not None:
             self._receiver.close()
             self._receiver = None
-        self._temporary.unlink(missing_ok=True)
+        # A build stopped mid-transaction also leaves its journal; the file is never reopened.
+        for path in (self._temporary, self._temporary.with_name(self._temporary.name + "-journal")):
+            path.unlink(missing_ok=True)
 
     def __enter__(self) -> TextIndexBuild:
         return self
