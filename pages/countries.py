@@ -48,8 +48,8 @@ with left:
         format_func={"count": "Briefings", "share": "Share of briefings"}.get,
         key="attention_measure",
     )
-    attention = views.country_attention(
-        countries, view.filtered.headers, chosen, period, codes=codes
+    attention = cache.unfiltered(
+        view, views.country_attention, countries, view.filtered.headers, chosen, period, codes=codes
     )
     ui.chart_with_data(
         charts.attention_chart(attention, measure or "count", period),

@@ -70,7 +70,7 @@ with right:
         },
     )
 
-volume = views.briefing_volume(view.filtered.headers, period)
+volume = cache.unfiltered(view, views.briefing_volume, view.filtered.headers, period)
 ui.chart_with_data(
     charts.volume_chart(volume, period), volume, f"Briefings per {period}", view, key="volume"
 )

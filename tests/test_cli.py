@@ -405,7 +405,8 @@ def test_info_names_the_generation_and_verifies_checksums(
     assert main(["info", "--store", str(own_store)]) == 0
     out = capsys.readouterr().out
     assert "generation: gen-000001 created " in out
-    assert re.search(r"checksums: verified \(11 files: every part and the topic model\)", out)
+    # 13 parts (7 tables, watchlist, duplicate keys, 4 rollups), the topic model's 2 files.
+    assert re.search(r"checksums: verified \(15 files: every part and the topic model\)", out)
     meta_path = own_store / "gen-000001" / "meta.json"
     meta = json.loads(meta_path.read_text())
     for entry in meta["tables"].values():
@@ -414,7 +415,7 @@ def test_info_names_the_generation_and_verifies_checksums(
     del meta["model_files"]
     meta_path.write_text(json.dumps(meta))
     assert main(["info", "--store", str(own_store)]) == 0
-    assert "checksums: not recorded (store written before checksums; 9 files checked" in (
+    assert "checksums: not recorded (store written before checksums; 13 files checked" in (
         capsys.readouterr().out
     )
 

@@ -70,6 +70,8 @@ BUILDING_BLOCKS = frozenset(
         "artefacts",
         "settings",
         "version",
+        "search",
+        "tallies",
     }
 )
 LAYERS: tuple[frozenset[str], ...] = (

@@ -20,15 +20,22 @@ Table contracts (column names from ``analytics.schema``):
 - ``interactions``: ``INTERACTION_COLUMNS``, one row per country pair per sentence.
 - ``watchlist``: ``WATCHLIST_COLUMNS``, one row per expected event (a forward-looking
   sentence in which a country acts); ``window_start`` / ``window_end`` are naive days.
+
+A corpus read from a store also carries the store's text index (``text_index``), which
+search uses instead of scanning every text, and its rollups (``rollups``: kind -> period
+kind -> table, see ``analytics.pipeline.rollups``), which the unfiltered views read instead
+of counting; a corpus processed in memory has neither.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from analytics import schema as S
+from analytics.search import TextSearch
 
 
 def empty_watchlist() -> pd.DataFrame:
@@ -55,3 +62,7 @@ class Artefacts:
     fingerprint: str
     versions: dict[str, str] = field(default_factory=dict)
     watchlist: pd.DataFrame = field(default_factory=empty_watchlist)
+    text_index: TextSearch | None = field(default=None, compare=False, repr=False)
+    rollups: Mapping[str, Mapping[str, pd.DataFrame]] | None = field(
+        default=None, compare=False, repr=False
+    )

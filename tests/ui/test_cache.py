@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 from ui_data import build_artefacts
 
+from analytics import schema as S
 from analytics import views
 from analytics.errors import InputError
 from analytics.ui import cache
@@ -128,3 +131,18 @@ def test_unfiltered_keeps_one_entry_per_call_and_recomputes_when_filtered(corpus
     cache.unfiltered(filtered, counted_rows, filtered.filtered.countries, limit=2)
     cache.unfiltered(filtered, counted_rows, filtered.filtered.countries, limit=2)
     assert CALLS[2:] == [("counted_rows", 2), ("counted_rows", 2)]
+
+
+def test_unfiltered_reads_a_stored_rollup_instead_of_computing(corpus):
+    cache._unfiltered_result.clear()
+    stored = pd.DataFrame({"period": [pd.Timestamp("2024-01-01")], "n_briefings": [99]})
+    with_rollups = dataclasses.replace(corpus, rollups={"volume": {"month": stored}})
+    view = make_view(with_rollups)
+    assert cache.unfiltered(view, views.briefing_volume, view.filtered.headers, "month") is stored
+    # A period kind the rollups lack, or any filter, is computed from the tables.
+    weekly = cache.unfiltered(view, views.briefing_volume, view.filtered.headers, "week")
+    assert weekly[S.N_BRIEFINGS].sum() == len(corpus.briefings)
+    filtered = make_view(with_rollups, Filters(countries=("USA",)))
+    counted = cache.unfiltered(filtered, views.briefing_volume, filtered.filtered.headers, "month")
+    assert counted is not stored
+    assert counted[S.N_BRIEFINGS].sum() == len(filtered.filtered.headers)

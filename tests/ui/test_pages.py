@@ -353,7 +353,7 @@ def fail_with(error: Exception):
     ids=["unexpected", "analytics-error"],
 )
 def test_page_error_shows_one_line_without_traceback(app, monkeypatch, error, shown):
-    monkeypatch.setattr(views, "briefing_volume", fail_with(error))
+    monkeypatch.setattr(views, "skipped_inputs", fail_with(error))
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     assert len(app.error) == 1

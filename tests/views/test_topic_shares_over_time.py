@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics import schema as S
-from analytics.views.topics import topic_shares
+from analytics.views import topic_shares
 
 
 def _dated_topics(rows: list[tuple[str, int, str]]) -> pd.DataFrame:

@@ -6,8 +6,10 @@ atomic, checksummed generations that later runs add to.
 Modules: ``process`` (a briefing table to artefacts in memory), ``store`` (opening and
 reading a store), ``ingest`` (``ensure_store``: building and updating one), ``generation``
 (writing a generation), ``lock`` (the writer lock), ``integrity`` (checksums),
-``layout`` (the names of a store's files and folder states), ``feeds`` (fetching feeds
-with conditional requests, and their state in the store) and ``watch`` (polling feeds
+``layout`` (the names of a store's files and folder states), ``rollups`` (per-period counts
+of the whole corpus written at ingest, which the unfiltered views read), ``text_index`` (the
+store's SQLite FTS5 index of the briefings' texts, which search uses), ``feeds`` (fetching
+feeds with conditional requests, and their state in the store) and ``watch`` (polling feeds
 into a store); ``worker`` processes uploads in
 a separate process (``python -m analytics.pipeline.worker``, imported on its own).
 """
@@ -45,6 +47,13 @@ from analytics.pipeline.process import (
     fit_topics,
     process,
 )
+from analytics.pipeline.rollups import (
+    ROLLUP_FREQS,
+    ROLLUPS,
+    RollupInputs,
+    read_rollups,
+    rollup_tables,
+)
 from analytics.pipeline.store import (
     RebuildPlan,
     Store,
@@ -54,6 +63,7 @@ from analytics.pipeline.store import (
     open_store,
     rebuild_plan,
 )
+from analytics.pipeline.text_index import TEXT_INDEX, TextIndex, open_text_index
 from analytics.pipeline.watch import (
     FeedPoll,
     PollResult,
@@ -101,6 +111,16 @@ __all__ = [
     "Stopper",
     "FeedPoll",
     "PollResult",
+    # rollups
+    "ROLLUPS",
+    "ROLLUP_FREQS",
+    "RollupInputs",
+    "rollup_tables",
+    "read_rollups",
+    # the text index
+    "TextIndex",
+    "open_text_index",
+    "TEXT_INDEX",
     # store folder states, tables and files
     "NEW",
     "READY",

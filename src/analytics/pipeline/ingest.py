@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ from analytics.pipeline.layout import (
     FOREIGN,
     KEYS_TABLE,
     NOT_A_FOLDER,
+    ROLLUP_TABLES,
     STORED_TABLES,
     TABLES,
 )
@@ -57,7 +58,14 @@ from analytics.pipeline.process import (
     process,
     summarise_topics,
 )
+from analytics.pipeline.rollups import RollupInputs, rollup_meta, rollup_tables
 from analytics.pipeline.store import Store, inspect_store
+from analytics.pipeline.text_index import (
+    TextIndexBuild,
+    ensure_text_index,
+    extend_text_index,
+    write_text_index,
+)
 
 
 @dataclass(frozen=True)
@@ -72,16 +80,18 @@ class IngestSummary:
     n_skipped: int
     seconds: float
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    notices: tuple[str, ...] = ()  # e.g. that the text index was rebuilt, and why
 
     def describe(self) -> str:
         """One line for the terminal."""
+        notes = "".join(f"; {notice}" for notice in self.notices)
         if self.mode == "unchanged":
-            return f"store is up to date: {self.n_briefings} briefings, nothing to do"
+            return f"store is up to date: {self.n_briefings} briefings, nothing to do{notes}"
         return (
             f"{self.mode} ingest: {self.n_briefings} briefings in store "
             f"({self.n_new_files} input files read, {self.n_loaded} loaded, "
             f"{self.n_duplicates} duplicates, {self.n_skipped} skipped) "
-            f"in {self.seconds:.1f} s"
+            f"in {self.seconds:.1f} s{notes}"
         )
 
 
@@ -310,19 +320,26 @@ def _ingest_locked(
             previous_model = previous.topic_model()
         except StoreError:
             previous_model = None
-    artefacts, model = process(
-        loaded.briefings,
-        loaded.report,
-        n_topics=request.n_topics,
-        previous_model=previous_model,
-        progress=lambda fraction, message: report_progress(0.1 + 0.85 * fraction, message),
-        timings=stages,
-    )
-    tick = time.perf_counter()
-    tables = _artefact_tables(artefacts, loaded.keys)
-    meta = _meta(artefacts, keys, options, request.recorded_paths(previous))
-    store = write_generation(root, None, tables, model, meta)
-    stages["write"] = time.perf_counter() - tick
+    # The text index is built beside the other stages (``TextIndexBuild``).
+    with TextIndexBuild(root, loaded.briefings) as index_build:
+        artefacts, model = process(
+            loaded.briefings,
+            loaded.report,
+            n_topics=request.n_topics,
+            previous_model=previous_model,
+            progress=lambda fraction, message: report_progress(0.1 + 0.85 * fraction, message),
+            timings=stages,
+        )
+        tick = time.perf_counter()
+        tables = _artefact_tables(artefacts, loaded.keys)
+        meta = _meta(artefacts, keys, options, request.recorded_paths(previous))
+        stages["write"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        index_build.finish(artefacts.fingerprint)
+        stages["text index"] = time.perf_counter() - tick  # the wait for it, when beside
+        tick = time.perf_counter()
+        store = write_generation(root, None, tables, model, meta)
+        stages["write"] += time.perf_counter() - tick
     report_progress(1.0, "Store ready")
     return store, _summary(
         "full",
@@ -335,8 +352,17 @@ def _ingest_locked(
 
 
 def _unchanged(previous: Store, started: float) -> IngestSummary:
+    """Nothing to process; a text index that does not hold the store is rebuilt."""
+    notice = ensure_text_index(previous)
     return IngestSummary(
-        "unchanged", int(previous.meta["n_briefings"]), 0, 0, 0, 0, time.perf_counter() - started
+        "unchanged",
+        int(previous.meta["n_briefings"]),
+        0,
+        0,
+        0,
+        0,
+        time.perf_counter() - started,
+        notices=(notice,) if notice else (),
     )
 
 
@@ -376,7 +402,10 @@ def _artefact_tables(artefacts: Artefacts, keys: pd.DataFrame | None) -> dict[st
     tables = {name: getattr(artefacts, name) for name in TABLES}
     if keys is not None:
         tables[KEYS_TABLE] = keys
-    return tables
+    inputs = RollupInputs(
+        artefacts.briefings, artefacts.countries, artefacts.topics, artefacts.interactions
+    )
+    return {**tables, **rollup_tables(inputs)}
 
 
 def _meta(
@@ -393,6 +422,7 @@ def _meta(
         "inputs": inputs,
         "options": options,
         "paths": paths,
+        "rollups": rollup_meta(),
     }
 
 
@@ -445,14 +475,16 @@ def _ingest_added(
     tick = time.perf_counter()
     state = combine_fingerprint_states(stored_state, fingerprint_state(new_briefings))
     n_briefings = int(previous.meta["n_briefings"]) + len(new_briefings)
+    fingerprint = fingerprint_from_state(state)
     meta = {
-        "fingerprint": fingerprint_from_state(state),
+        "fingerprint": fingerprint,
         "fingerprint_state": state,
         "n_briefings": n_briefings,
         "versions": dict(previous.meta.get("versions", {})),
         "inputs": added.keys,
         "options": added.options,
         "paths": added.paths,
+        "rollups": rollup_meta(),
     }
     appended = {
         "briefings": new_briefings,
@@ -465,15 +497,45 @@ def _ingest_added(
         KEYS_TABLE: marked.keys,
     }
     tables: dict[str, pd.DataFrame | None] = {name: appended.get(name) for name in STORED_TABLES}
-    # The summary describes every briefing: it replaces the stored one, never adds to it.
+    # The summary and the rollups describe every briefing: they replace the stored ones.
     tables["topic_summary"] = summary
-    store = write_generation(
-        previous.path, previous, tables, model, meta, replace_tables=("topic_summary",)
-    )
+    tables.update(rollup_tables(_added_rollup_inputs(previous, new_briefings, new, topics)))
     stages["write"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    notice = extend_text_index(previous, new_briefings, fingerprint)
+    stages["text index"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    store = write_generation(
+        previous.path,
+        previous,
+        tables,
+        model,
+        meta,
+        replace_tables=("topic_summary", *ROLLUP_TABLES),
+    )
+    stages["write"] += time.perf_counter() - tick
     progress(1.0, "Store ready")
-    return store, _summary(
+    summary_of_ingest = _summary(
         "incremental", n_briefings, marked.report, len(added.files), started, stages
+    )
+    return store, replace(summary_of_ingest, notices=(notice,) if notice else ())
+
+
+def _added_rollup_inputs(
+    previous: Store, new_briefings: pd.DataFrame, new: _NewTables, topics: pd.DataFrame
+) -> RollupInputs:
+    """The whole corpus after an incremental ingest, as the rollups count it."""
+
+    def whole(name: str, added: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+        stored = previous.table(name, columns=columns)
+        rows = added[columns] if columns else added
+        return pd.concat([stored, rows], ignore_index=True) if len(rows) else stored
+
+    return RollupInputs(
+        briefings=whole("briefings", new_briefings, [S.BRIEFING_ID, S.DATE]),
+        countries=whole("countries", new.countries),
+        topics=topics,
+        interactions=whole("interactions", new.interactions),
     )
 
 
@@ -552,8 +614,13 @@ def _merge_added(
     tick = time.perf_counter()
     tables = _artefact_tables(artefacts, combined.keys)
     meta = _meta(artefacts, added.keys, added.options, added.paths)
-    store = write_generation(previous.path, None, tables, model, meta)
     stages["write"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    write_text_index(previous.path, artefacts.briefings, artefacts.fingerprint)
+    stages["text index"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    store = write_generation(previous.path, None, tables, model, meta)
+    stages["write"] += time.perf_counter() - tick
     progress(1.0, "Store ready")
     return store, _summary(
         "incremental", len(briefings), loaded.report, len(added.files), started, stages

@@ -34,7 +34,9 @@ TABLES = (
 )
 # Duplicate-detection keys of the stored briefings (not part of the artefacts).
 KEYS_TABLE = "duplicate_keys"
-STORED_TABLES = (*TABLES, KEYS_TABLE)
+# Per-period counts of the whole corpus, rewritten by every ingest (``rollups``).
+ROLLUP_TABLES = ("rollup_volume", "rollup_countries", "rollup_topics", "rollup_pairs")
+STORED_TABLES = (*TABLES, KEYS_TABLE, *ROLLUP_TABLES)
 # Written when a store is created: only folders that are empty, marked, or an older
 # store (CURRENT plus a readable generation) are ever written to.
 MARKER = "ATLAS-STORE"

@@ -38,6 +38,7 @@ from analytics.relations.lexicon import (
     word_positions,
 )
 from analytics.relations.over_time import (
+    ALERT_COLUMNS,
     PairCodes,
     PairPeriods,
     pair_codes,
@@ -47,6 +48,7 @@ from analytics.relations.over_time import (
     relations_over_time,
     spike_alerts,
     spike_cells,
+    spike_rows,
 )
 from analytics.relations.roles import ACTOR, load_roles, sentence_roles
 from analytics.relations.scoring import PairScore, default_lexicon, score_sentence
@@ -87,6 +89,8 @@ __all__ = [
     "sentence_spans",
     "spike_alerts",
     "spike_cells",
+    "spike_rows",
+    "ALERT_COLUMNS",
     "validate_cues",
     "validate_modifiers",
     "word_inflections",

@@ -239,6 +239,7 @@ def relations_over_time(
     min_conflicts: int | None = None,
     baseline_periods: int | None = None,
     spike_k: float | None = None,
+    min_pair_conflicts: int = 0,
     codes: PairCodes | None = None,
 ) -> pd.DataFrame:
     """Tension and alliance per country pair per calendar period.
@@ -259,6 +260,8 @@ def relations_over_time(
         include_forward: also count forward-looking interactions.
         start, end: widen or narrow the period range (default: the corpus dates).
         min_conflicts, baseline_periods, spike_k: the spike rule (default: the settings).
+        min_pair_conflicts: keep only pairs with at least this many conflict interactions
+            in the range (``pair_periods``).
         codes: ``pair_codes(interactions)`` when already known.
 
     Returns:
@@ -279,6 +282,7 @@ def relations_over_time(
         include_forward=include_forward,
         start=start,
         end=end,
+        min_pair_conflicts=min_pair_conflicts,
         codes=codes,
     )
     if cells is None:
@@ -373,38 +377,44 @@ def spike_alerts(
         Columns ``period``, ``country_a``, ``country_b``, ``n_interactions``,
         ``tension``, ``tension_share``, ``baseline``; newest first, then most tension.
     """
-    _check_baseline(baseline_periods)
-    columns = [
-        S.PERIOD,
-        S.COUNTRY_A,
-        S.COUNTRY_B,
-        S.N_INTERACTIONS,
-        S.TENSION,
-        S.TENSION_SHARE,
-        S.BASELINE,
-    ]
     if min_conflicts is None:
         min_conflicts = settings.value("spike_min_conflicts")
-    cells = pair_periods(
-        interactions, briefings, freq, min_pair_conflicts=max(min_conflicts, 1), codes=codes
+    return spike_rows(
+        relations_over_time(
+            interactions,
+            briefings,
+            freq,
+            min_conflicts=min_conflicts,
+            baseline_periods=baseline_periods,
+            spike_k=spike_k,
+            min_pair_conflicts=max(min_conflicts, 1),
+            codes=codes,
+        )
     )
-    if cells is None:
+
+
+# The columns of a spike alert.
+ALERT_COLUMNS: tuple[str, ...] = (
+    S.PERIOD,
+    S.COUNTRY_A,
+    S.COUNTRY_B,
+    S.N_INTERACTIONS,
+    S.TENSION,
+    S.TENSION_SHARE,
+    S.BASELINE,
+)
+
+
+def spike_rows(relations: pd.DataFrame) -> pd.DataFrame:
+    """The spikes of a ``relations_over_time`` table as alerts, newest first, then most tension.
+
+    Returns:
+        ``ALERT_COLUMNS`` of the rows whose ``spike`` is set.
+    """
+    columns = list(ALERT_COLUMNS)
+    if relations.empty:
         return pd.DataFrame({c: [] for c in columns})
-    baseline, spike = cells.spikes(
-        min_conflicts=min_conflicts, baseline_periods=baseline_periods, spike_k=spike_k
-    )
-    pair, slot = np.nonzero(spike)
-    alerts = pd.DataFrame(
-        {
-            S.PERIOD: cells.periods.to_numpy()[slot],
-            S.COUNTRY_A: cells.country_a[pair],
-            S.COUNTRY_B: cells.country_b[pair],
-            S.N_INTERACTIONS: cells.n_interactions[pair, slot],
-            S.TENSION: cells.tension[pair, slot],
-            S.TENSION_SHARE: cells.share(cells.tension)[pair, slot],
-            S.BASELINE: baseline[pair, slot],
-        }
-    )
+    alerts = relations[relations[S.SPIKE].to_numpy(dtype=bool)]
     alerts = alerts.sort_values([S.PERIOD, S.TENSION], ascending=[False, False], kind="stable")
     return alerts[columns].reset_index(drop=True)
 

@@ -14,6 +14,7 @@ bundled sample corpus processed into ``.atlas-store``. Tests may set
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import inspect
 import os
@@ -44,6 +45,7 @@ from analytics.views import (
     filter_options,
     followed_events,
     index_corpus,
+    rolled_up,
 )
 
 T = TypeVar("T")
@@ -85,9 +87,14 @@ def corpus_config(argv: list[str] | None = None) -> CorpusConfig:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _store_artefacts(store_dir: str, fingerprint: str) -> Artefacts:
-    from analytics.pipeline import open_store
+    from analytics.pipeline import open_store, open_text_index, read_rollups
 
-    return open_store(store_dir).artefacts()
+    store = open_store(store_dir)
+    # Search reads the store's text index when it holds this generation, else scans; the
+    # unfiltered views read its rollups when it has them, else count.
+    return dataclasses.replace(
+        store.artefacts(), text_index=open_text_index(store), rollups=read_rollups(store)
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -232,7 +239,8 @@ def unfiltered(view: View, function: Callable[..., T], /, *args: Any, **kwargs: 
     """``function(*args, **kwargs)``, kept per corpus while nothing is filtered.
 
     An unfiltered view draws the same tables on every rerun (and in every session), so
-    they are computed once per corpus fingerprint and ``call_key`` (the function and its
+    they are read from the store's rollups when these hold the call (``views.rolled_up``),
+    else computed once per corpus fingerprint and ``call_key`` (the function and its
     arguments). With any filter set, or on an uploaded corpus (which stays private), the
     function just runs. Results are shared: views never modify the tables they are given.
 
@@ -242,6 +250,9 @@ def unfiltered(view: View, function: Callable[..., T], /, *args: Any, **kwargs: 
     key = call_key(view, function, *args, **kwargs)
     if not view.filtered.everything or view.corpus is uploaded_artefacts():
         return function(*args, **kwargs)
+    stored = rolled_up(view.filtered, function, *args, **kwargs)
+    if stored is not None:
+        return stored
     return _unfiltered_result(view.corpus.fingerprint, key, lambda: function(*args, **kwargs))
 
 

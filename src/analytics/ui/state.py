@@ -35,7 +35,12 @@ PARAMS: dict[str, str] = {
     "match": "'any': at least one of the chosen countries; 'all': every one of them.",
     "topic": "Keep briefings in these topics.",
     "source": "Keep briefings from these sources.",
-    "q": "Words that must all appear in the title or text (case-insensitive).",
+    "q": (
+        "Words that must all appear in the title or text, in any case and anywhere, also "
+        "inside longer words ('sanction' finds 'sanctions'). On a stored corpus, words of 3 or "
+        "more characters are looked up in the store's text index; shorter words are searched "
+        "for by reading every text, which takes longer on a large corpus."
+    ),
     "section": "Count mentions and relations only in this section of each briefing.",
     "period": "Time bucket of every over-time chart.",
 }

@@ -7,6 +7,19 @@ selection, ``charts`` the figures and ``export`` the CSV. The names below are wh
 the UI and the CLI call; ``charts`` is used as a module (``from analytics.views import charts``).
 """
 
+from analytics.tallies import (
+    N_BRIEFINGS,
+    OTHER_TOPIC_ID,
+    OTHER_TOPICS,
+    SHARE,
+    TableCodes,
+    briefing_volume,
+    country_attention,
+    distinct_counts,
+    largest_topics,
+    table_codes,
+    topic_shares,
+)
 from analytics.views.briefings import (
     PagePart,
     ReaderPages,
@@ -26,17 +39,13 @@ from analytics.views.briefings import (
 )
 from analytics.views.common import (
     COUNT,
-    N_BRIEFINGS,
     PAIR,
-    SHARE,
     CorpusFigures,
     briefing_positions,
-    briefing_volume,
     corpus_figures,
     country_names,
     cue_spans,
     cue_words,
-    distinct_counts,
     merge_marks,
     pair_codes,
     restrict_to_ids,
@@ -46,17 +55,11 @@ from analytics.views.common import (
 )
 from analytics.views.countries import (
     comention_edges,
-    country_attention,
     country_totals,
     leading_codes,
 )
 from analytics.views.export import export_name, provenance_lines, to_csv
-from analytics.views.filtered import (
-    FilteredCorpus,
-    TableCodes,
-    apply_filters,
-    table_codes,
-)
+from analytics.views.filtered import FilteredCorpus, apply_filters
 from analytics.views.filters import (
     PERIODS,
     CorpusIndex,
@@ -94,13 +97,10 @@ from analytics.views.relations import (
     top_pairs,
     with_pair_labels,
 )
+from analytics.views.rollups import ROLLUP_VIEWS, rolled_up
 from analytics.views.topics import (
-    OTHER_TOPIC_ID,
-    OTHER_TOPICS,
-    largest_topics,
     representative_briefings,
     topic_country_matrix,
-    topic_shares,
     topic_table,
 )
 from analytics.views.watchlist import (
@@ -137,6 +137,8 @@ __all__ = [
     "selected_events",
     "timeline_rows",
     "upcoming_events",
+    "ROLLUP_VIEWS",
+    "rolled_up",
     "COUNT",
     "CorpusFigures",
     "CorpusIndex",

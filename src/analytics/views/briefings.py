@@ -224,6 +224,7 @@ def only_briefing(artefacts: Artefacts, briefing_id: str) -> Artefacts:
         briefings=rows(artefacts.briefings),
         mentions=rows(artefacts.mentions),
         interactions=rows(artefacts.interactions),
+        rollups=None,  # they count the whole corpus, not this cut
     )
 
 

@@ -1,5 +1,5 @@
-"""Building blocks the page views share: headline figures, periods, integer codes of the
-filtered tables, distinct counts, and marking cue words in text.
+"""Building blocks the page views share: headline figures, pair codes of the filtered
+tables, and marking cue words in text (the counting rules are in ``analytics.tallies``).
 """
 
 from __future__ import annotations
@@ -12,17 +12,12 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.artefacts import Artefacts
-from analytics.errors import InputError
 from analytics.relations import PairCodes
 from analytics.relations import pair_codes as relations_pair_codes
-from analytics.timeseries import period_range, period_start
-from analytics.views.filtered import FilteredCorpus, TableCodes
-
-N_BRIEFINGS = S.N_BRIEFINGS
-
-
-SHARE = "share"
-
+from analytics.tallies import (
+    TableCodes,
+)
+from analytics.views.filtered import FilteredCorpus
 
 PAIR = "pair"
 
@@ -76,38 +71,6 @@ def skipped_inputs(report: pd.DataFrame) -> pd.DataFrame:
     return report.loc[keep, columns].reset_index(drop=True)
 
 
-def briefing_volume(briefings: pd.DataFrame, freq: str) -> pd.DataFrame:
-    """Number of briefings per period, empty periods kept as zero.
-
-    Returns:
-        Columns ``period``, ``n_briefings``.
-    """
-    empty = pd.DataFrame({S.PERIOD: pd.Series(dtype="datetime64[ns]"), N_BRIEFINGS: []})
-    if briefings.empty:
-        return empty
-    periods = period_start(briefings[S.DATE], freq)
-    if periods.isna().all():
-        return empty
-    grid = period_range(periods.min(), periods.max(), freq)
-    slot = grid.get_indexer(periods)
-    counts = np.bincount(slot[slot >= 0], minlength=len(grid))
-    return pd.DataFrame({S.PERIOD: grid.to_numpy(), N_BRIEFINGS: counts.astype(int)})
-
-
-def coded_countries(codes: TableCodes) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's country as an integer (-1: unknown), and the ISO3 codes they stand for.
-
-    Raises:
-        InputError: when ``codes`` belong to a table without countries.
-    """
-    if codes.country is None or codes.iso3s is None:
-        raise InputError(
-            "country codes are needed (codes of a table with an iso3 or country_a column); "
-            f"got codes without countries for {len(codes.briefing)} rows"
-        )
-    return np.asarray(codes.country, dtype=np.int64), codes.iso3s.to_numpy(dtype=object)
-
-
 def pair_codes(interactions: pd.DataFrame, codes: TableCodes | None) -> PairCodes:
     """Each row's ``country_a`` and ``country_b`` as integers into sorted ISO3 codes: the
     given codes, else ``relations.pair_codes`` (-1 marks a missing code)."""
@@ -115,27 +78,6 @@ def pair_codes(interactions: pd.DataFrame, codes: TableCodes | None) -> PairCode
         iso3s = codes.iso3s.to_numpy(dtype=object)
         return PairCodes(np.asarray(codes.country), iso3s, np.asarray(codes.partner), iso3s)
     return relations_pair_codes(interactions)
-
-
-def distinct_counts(groups: np.ndarray, briefings: np.ndarray, n_groups: int) -> np.ndarray:
-    """How many distinct briefings each group holds.
-
-    Parameters:
-        groups: each row's group, ``0 .. n_groups - 1`` (negative: left out).
-        briefings: each row's briefing as a non-negative integer (negative: left out).
-        n_groups: the number of groups.
-
-    Returns:
-        An integer array of length ``n_groups``.
-    """
-    groups = np.asarray(groups, dtype=np.int64)
-    briefings = np.asarray(briefings, dtype=np.int64)
-    valid = (groups >= 0) & (briefings >= 0)
-    if not valid.any():
-        return np.zeros(n_groups, dtype=np.int64)
-    width = np.int64(briefings[valid].max() + 1)
-    cells = pd.unique(groups[valid] * width + briefings[valid])
-    return np.bincount(cells // width, minlength=n_groups).astype(np.int64)
 
 
 def country_names(artefacts: Artefacts) -> dict[str, str]:

@@ -7,15 +7,13 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analytics import schema as S
-from analytics.timeseries import period_start
-from analytics.views.common import (
+from analytics.tallies import (
     N_BRIEFINGS,
-    SHARE,
-    briefing_volume,
+    TableCodes,
     coded_countries,
     distinct_counts,
+    table_codes,
 )
-from analytics.views.filtered import TableCodes, table_codes
 
 
 def country_totals(
@@ -52,61 +50,6 @@ def country_totals(
         }
     )
     return totals.head(limit) if limit is not None else totals
-
-
-def country_attention(
-    countries: pd.DataFrame,
-    briefings: pd.DataFrame,
-    iso3s: list[str],
-    freq: str,
-    *,
-    codes: TableCodes | None = None,
-) -> pd.DataFrame:
-    """Per period, how many briefings mention each country and what share of all briefings.
-
-    Parameters:
-        codes: integer codes of the rows of ``countries`` (``FilteredCorpus.codes``);
-            computed when not given.
-
-    Returns:
-        Columns ``period``, ``iso3``, ``country``, ``n_briefings``, ``share`` (0-1);
-        countries by code, every period of ``briefings`` for each.
-    """
-    columns = [S.PERIOD, S.ISO3, S.COUNTRY, N_BRIEFINGS, SHARE]
-    empty = pd.DataFrame({c: [] for c in columns})
-    if countries.empty or briefings.empty or not iso3s:
-        return empty
-    codes = codes if codes is not None else table_codes(countries)[0]
-    country, vocabulary = coded_countries(codes)
-    wanted = pd.Index(vocabulary).get_indexer(list(iso3s))
-    rows = np.flatnonzero(np.isin(country, wanted[wanted >= 0]))
-    volume = briefing_volume(briefings, freq)
-    if len(rows) == 0 or volume.empty:
-        return empty
-    grid = pd.DatetimeIndex(volume[S.PERIOD])
-    slot = grid.get_indexer(period_start(countries[S.DATE].iloc[rows], freq))
-    present = np.unique(country[rows])
-    # Countries in code order, each named as on its first row.
-    present = present[np.argsort(vocabulary[present], kind="stable")]
-    first_rows = rows[[int(np.argmax(country[rows] == code)) for code in present]]
-    names = countries[S.COUNTRY].iloc[first_rows].to_numpy(dtype=object)
-    rank = np.full(len(vocabulary), -1, dtype=np.int64)
-    rank[present] = np.arange(len(present))
-    n_periods = len(grid)
-    cell = np.where(slot >= 0, rank[country[rows]] * n_periods + slot, -1)
-    counts = distinct_counts(cell, codes.briefing[rows], len(present) * n_periods)
-    totals = np.tile(volume[N_BRIEFINGS].to_numpy(dtype=float), len(present))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(totals > 0, counts / np.where(totals > 0, totals, 1), 0.0)
-    return pd.DataFrame(
-        {
-            S.PERIOD: np.tile(grid.to_numpy(), len(present)),
-            S.ISO3: np.repeat(vocabulary[present], n_periods),
-            S.COUNTRY: np.repeat(names, n_periods),
-            N_BRIEFINGS: counts.astype(int),
-            SHARE: share,
-        }
-    )[columns]
 
 
 def comention_edges(

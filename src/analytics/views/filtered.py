@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from analytics import schema as S
 from analytics.artefacts import Artefacts
+from analytics.tallies import TableCodes
 from analytics.views.filters import (
     HEADER_COLUMNS,
     VIEW_TABLES,
@@ -25,67 +24,6 @@ from analytics.views.filters import (
     index_corpus,
     selects_briefings,
 )
-
-
-@dataclass(frozen=True)
-class TableCodes:
-    """Integer stand-ins for the briefing ids (and countries) of a table, row by row.
-
-    Views count distinct briefings per group on these instead of hashing id
-    strings, which is most of their work on a large corpus.
-
-    Attributes:
-        briefing: each row's briefing as an integer (equal ids, equal integers).
-        country: each row's country (``country_a`` for interactions) as a position
-            in ``iso3s`` (-1 when unknown); ``None`` for a table without countries.
-        partner: each interaction's ``country_b`` the same way; ``None`` elsewhere.
-        iso3s: the sorted country codes ``country`` and ``partner`` point into.
-    """
-
-    briefing: np.ndarray
-    country: np.ndarray | None = None
-    partner: np.ndarray | None = None
-    iso3s: pd.Index | None = None
-
-
-def table_codes(*tables: pd.DataFrame) -> tuple[TableCodes, ...]:
-    """Integer codes for tables that do not come from a ``FilteredCorpus``, one per table.
-
-    The views count on integer codes only; a caller without ``FilteredCorpus.codes``
-    gets the same kind of codes here. The briefing ids of all ``tables`` are numbered
-    together (equal ids, equal integers across the tables; a missing id is -1), and
-    each table's countries (``iso3``, or ``country_a`` and ``country_b``) point into
-    the sorted codes found in any of them, as the corpus index does.
-
-    Returns:
-        One ``TableCodes`` per table, in the order given.
-    """
-    ids = pd.concat([table[S.BRIEFING_ID] for table in tables], ignore_index=True)
-    briefing = pd.factorize(ids)[0].astype(np.int64)
-    ends = np.cumsum([len(table) for table in tables])
-
-    def country_column(table: pd.DataFrame) -> str | None:
-        return S.ISO3 if S.ISO3 in table else S.COUNTRY_A if S.COUNTRY_A in table else None
-
-    found: set[Any] = set()
-    for table in tables:
-        for column in (country_column(table), S.COUNTRY_B if S.COUNTRY_B in table else None):
-            if column is not None:
-                found |= set(table[column].dropna().unique())
-    iso3s = pd.Index(sorted(found))
-
-    def codes_of(table: pd.DataFrame, column: str | None) -> np.ndarray | None:
-        return None if column is None else iso3s.get_indexer(table[column]).astype(np.int64)
-
-    return tuple(
-        TableCodes(
-            briefing=briefing[end - len(table) : end],
-            country=codes_of(table, country_column(table)),
-            partner=codes_of(table, S.COUNTRY_B if S.COUNTRY_B in table else None),
-            iso3s=iso3s,
-        )
-        for table, end in zip(tables, ends, strict=True)
-    )
 
 
 class FilteredCorpus:
@@ -267,6 +205,7 @@ class FilteredCorpus:
             topics=self.topics,
             topic_summary=self.topic_summary,
             interactions=self.interactions,
+            rollups=None,  # they count the whole corpus, not this selection
         )
 
     def only_briefing(self, briefing_id: str) -> Artefacts:
@@ -291,6 +230,7 @@ class FilteredCorpus:
             briefings=self.corpus.briefings[chosen].reset_index(drop=True),
             mentions=rows("mentions"),
             interactions=rows("interactions"),
+            rollups=None,  # they count the whole corpus, not this briefing
         )
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 from analytics import schema as S
 from analytics.artefacts import Artefacts
 from analytics.errors import InputError
+from analytics.search import TextSearch, indexable_word, search_words, searchable_texts
 
 MATCH_MODES: tuple[str, ...] = ("any", "all")
 PERIODS: tuple[str, ...] = ("week", "month", "quarter")
@@ -39,7 +40,8 @@ class Filters:
             ``all`` those mentioning every one.
         topics: topic ids; empty means every topic.
         sources: briefing sources; empty means every source.
-        search: words that must all occur in the title or text (case-insensitive).
+        search: words that must all occur in the title or text (case-insensitive
+            substrings; see ``analytics.search``).
         section: restrict mentions and interactions to one section; ``None`` for all.
         period: the time bucket of over-time views: week, month or quarter.
     """
@@ -240,7 +242,10 @@ class CorpusIndex:
             (for ``interactions`` its ``country_a``; ``partners``: its ``country_b``).
         iso3s: the country codes behind those integers (``iso3s[code]``).
         titles, texts: the briefings' titles and texts; ``haystack`` is built from
-            them on the first search only, since lower-casing every text is slow.
+            them on the first scan only, since lower-casing every text is slow.
+        ids: the briefing ids (corpus order), to place the text index's hits.
+        text_index: the store's text index, which answers the search words it can
+            without a scan; ``None`` for a corpus without a store.
     """
 
     positions: Mapping[str, np.ndarray]
@@ -249,13 +254,32 @@ class CorpusIndex:
     iso3s: pd.Index
     titles: pd.Series = dataclasses.field(repr=False)
     texts: pd.Series = dataclasses.field(repr=False)
+    ids: pd.Index = dataclasses.field(repr=False)
+    text_index: TextSearch | None = dataclasses.field(repr=False)
 
     @functools.cached_property
     def haystack(self) -> pd.Series:
-        """Each briefing's lower-cased title and text, for search."""
-        return (
-            self.titles.fillna("").astype(str) + "\n" + self.texts.fillna("").astype(str)
-        ).str.lower()
+        """Each briefing's searchable text (``analytics.search.searchable_texts``), for a scan."""
+        return searchable_texts(self.titles, self.texts)
+
+    def search_mask(self, query: str) -> np.ndarray:
+        """A boolean per briefing (corpus order): does its title or text hold every word?
+
+        Words the text index can answer (three characters or more) are looked up there;
+        the others, and every word of a corpus without an index, are scanned for.
+        """
+        words = search_words(query)
+        keep = np.ones(len(self.titles), dtype=bool)
+        indexed = [w for w in words if indexable_word(w)] if self.text_index is not None else []
+        if indexed and self.text_index is not None:
+            positions = self.ids.get_indexer(self.text_index.briefing_ids(indexed))
+            found = np.zeros(len(keep), dtype=bool)
+            found[positions[positions >= 0]] = True
+            keep &= found
+        for word in words:
+            if word not in indexed:
+                keep &= self.haystack.str.contains(word, regex=False).to_numpy(dtype=bool)
+        return keep
 
 
 _ID_TABLES = ("briefings", "mentions", "countries", "topics", "interactions")
@@ -337,6 +361,8 @@ def index_corpus(artefacts: Artefacts) -> CorpusIndex:
         iso3s=known,
         titles=briefings[S.TITLE],
         texts=briefings[S.TEXT],
+        ids=ids,
+        text_index=artefacts.text_index,
     )
 
 
@@ -362,8 +388,8 @@ def briefing_mask(artefacts: Artefacts, filters: Filters, index: CorpusIndex) ->
         keep &= index.days <= np.datetime64(filters.end, "D")
     if filters.sources:
         keep &= briefings[S.SOURCE].isin(filters.sources).to_numpy(dtype=bool)
-    for word in filters.search.lower().split():
-        keep &= index.haystack.str.contains(word, regex=False).to_numpy(dtype=bool)
+    if filters.search.strip():
+        keep &= index.search_mask(filters.search)
     if filters.topics:
         rows = artefacts.topics[S.TOPIC_ID].isin(filters.topics).to_numpy(dtype=bool)
         in_topic = np.zeros(count, dtype=bool)

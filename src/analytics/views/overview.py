@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics import schema as S
+from analytics.tallies import SHARE
 from analytics.timeseries import check_freq, period_start
-from analytics.views.common import SHARE
 
 
 def rising_countries(

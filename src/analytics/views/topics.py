@@ -6,15 +6,15 @@ import numpy as np
 import pandas as pd
 
 from analytics import schema as S
-from analytics.timeseries import period_range, period_start
-from analytics.views.common import (
+from analytics.tallies import (
     N_BRIEFINGS,
-    SHARE,
+    TableCodes,
     coded_countries,
     distinct_counts,
+    largest_topics,
+    table_codes,
 )
 from analytics.views.countries import country_totals
-from analytics.views.filtered import TableCodes, table_codes
 
 
 def topic_table(topic_summary: pd.DataFrame) -> pd.DataFrame:
@@ -34,83 +34,6 @@ def _as_text(value: object) -> str:
     if isinstance(value, list | tuple | np.ndarray):
         return ", ".join(str(v) for v in value)
     return "" if value is None or value is pd.NA else str(value)
-
-
-OTHER_TOPICS = "other topics"
-
-
-OTHER_TOPIC_ID = -1
-
-
-def largest_topics(
-    topics: pd.DataFrame, limit: int, *, codes: TableCodes | None = None
-) -> list[int]:
-    """Ids of the ``limit`` topics with most briefings (ties: lower id first).
-
-    Parameters:
-        codes: integer codes of the rows (``FilteredCorpus.codes("topics")``);
-            computed when not given.
-    """
-    if topics.empty:
-        return []
-    codes = codes if codes is not None else table_codes(topics)[0]
-    topic_codes, topic_ids = pd.factorize(topics[S.TOPIC_ID].to_numpy(dtype=np.int64), sort=True)
-    sizes = distinct_counts(topic_codes, codes.briefing, len(topic_ids))
-    order = np.lexsort((topic_ids, -sizes))
-    return [int(t) for t in topic_ids[order][:limit]]
-
-
-def topic_shares(
-    topics: pd.DataFrame, freq: str, limit: int = 8, *, codes: TableCodes | None = None
-) -> pd.DataFrame:
-    """Share of each period's briefings in each of the ``limit`` largest topics.
-
-    Smaller topics are summed as ``other topics`` (id -1) so a chart stays readable.
-
-    Parameters:
-        codes: integer codes of the rows (``FilteredCorpus.codes("topics")``);
-            computed when not given.
-
-    Returns:
-        Columns ``period``, ``topic_id``, ``topic_label``, ``n_briefings``, ``share`` (0-1).
-    """
-    columns = [S.PERIOD, S.TOPIC_ID, S.TOPIC_LABEL, N_BRIEFINGS, SHARE]
-    if topics.empty:
-        return pd.DataFrame({c: [] for c in columns})
-    codes = codes if codes is not None else table_codes(topics)[0]
-    kept = largest_topics(topics, limit, codes=codes)
-    topic_ids = topics[S.TOPIC_ID].to_numpy(dtype=np.int64)
-    rank = pd.Index(kept).get_indexer(topic_ids)
-    other = len(kept)
-    rank[rank < 0] = other
-    # Each kept topic's label is the one on its first row, as grouping by label would show.
-    first_rows = [int(np.argmax(rank == r)) for r in range(len(kept))]
-    group_labels = [*topics[S.TOPIC_LABEL].iloc[first_rows].to_numpy(dtype=object), OTHER_TOPICS]
-    periods = period_start(topics[S.DATE], freq)
-    dated = periods.notna().to_numpy()
-    if not dated.any():
-        return pd.DataFrame({c: [] for c in columns})
-    grid = period_range(periods.min(), periods.max(), freq)
-    slot = grid.get_indexer(periods)
-    present = np.bincount(rank[dated], minlength=other + 1) > 0
-    n_periods = len(grid)
-    cell = np.where(dated, rank * n_periods + slot, -1)
-    counts = distinct_counts(cell, codes.briefing, (other + 1) * n_periods)
-    counts = counts.reshape(other + 1, n_periods)[present]
-    totals = counts.sum(axis=0).astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(totals > 0, counts / np.where(totals > 0, totals, 1), 0.0)
-    shown = np.flatnonzero(present)
-    group_ids = np.array([*kept, OTHER_TOPIC_ID], dtype=np.int64)[shown]
-    return pd.DataFrame(
-        {
-            S.PERIOD: np.tile(grid.to_numpy(), len(shown)),
-            S.TOPIC_ID: np.repeat(group_ids, n_periods),
-            S.TOPIC_LABEL: np.repeat(np.array(group_labels, dtype=object)[shown], n_periods),
-            N_BRIEFINGS: counts.reshape(-1).astype(np.int64),
-            SHARE: share.reshape(-1),
-        }
-    )[columns]
 
 
 def topic_country_matrix(

@@ -1,0 +1,395 @@
+"""The store's text index: SQLite FTS5 trigrams over every briefing's searchable text.
+
+One file in the store folder, ``text-index.sqlite``, holds three tables:
+
+- ``text_index``: a contentless FTS5 table with the ``trigram`` tokenizer over
+  ``analytics.search.searchable_texts`` (already lower-cased, so the tokenizer is told to
+  keep case): a quoted word of three or more characters matches exactly the texts that
+  hold it as a substring, the scan's own rule;
+- ``briefing``: the briefing id of each indexed row; rows are numbered 1, 2, ... in the
+  order they were indexed;
+- ``checkpoint``: ``(rows, fingerprint)`` for every generation the index holds: rows 1 to
+  ``rows`` are exactly the briefings of the generation with that corpus fingerprint.
+
+A full ingest rebuilds the file (filled beside it, then renamed into place), in a forked
+process while the pipeline works on the same briefings where the process may fork
+(``TextIndexBuild``); an incremental one appends only the new briefings in one SQLite
+transaction, so an ingest killed half-way leaves the file as it was. A reader uses the
+index only when it lists the reader's generation, and only its rows up to that
+generation's checkpoint: it never gets a hit for a briefing its generation does not hold.
+The file changes in place, so it carries no SHA-256 entry; SQLite's own ``quick_check`` and
+the checkpoints are its check, and an index that fails them is rebuilt from the store with
+a notice.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from multiprocessing.connection import Connection
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analytics import schema as S
+from analytics.errors import StoreError
+from analytics.parallel import fork_workers
+from analytics.pipeline.store import Store
+from analytics.search import indexable_text, indexable_word, searchable_texts
+
+TEXT_INDEX = "text-index.sqlite"
+_FORMAT = "1"
+# Files an ingest fills before renaming them into place; any left over is of a dead ingest.
+_TEMPORARY = re.compile(rf"\.{re.escape(TEXT_INDEX)}\.\d+\.tmp(?:-journal)?")
+# Briefings lower-cased and inserted per batch: bounds the memory of the copies.
+_BATCH = 5_000
+_SCHEMA = (
+    "CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE briefing (row INTEGER PRIMARY KEY, briefing_id TEXT NOT NULL)",
+    "CREATE TABLE checkpoint (rows INTEGER NOT NULL, fingerprint TEXT NOT NULL, "
+    "PRIMARY KEY (rows, fingerprint))",
+    "CREATE VIRTUAL TABLE text_index USING fts5("
+    "body, content='', tokenize='trigram case_sensitive 1')",
+)
+_SEARCH = (
+    "SELECT briefing.briefing_id FROM text_index JOIN briefing ON briefing.row = text_index.rowid "
+    "WHERE text_index MATCH ? AND text_index.rowid <= ? ORDER BY text_index.rowid"
+)
+
+
+class TextIndex:
+    """Search one generation's briefings through the store's text index.
+
+    Parameters:
+        connection: a connection to the index file, only ever read (kept open: a rebuild
+            that renames a new file into place leaves this one readable).
+        rows: the generation's checkpoint; rows after it belong to later generations.
+        path: the index file, named in errors.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, rows: int, path: Path) -> None:
+        self.rows = rows
+        self.path = path
+        self._connection = connection
+        self._lock = threading.Lock()
+
+    def briefing_ids(self, words: Sequence[str]) -> np.ndarray:
+        """Ids of this generation's briefings whose searchable text holds every word.
+
+        Parameters:
+            words: lower-cased search words, each accepted by ``indexable_word``.
+
+        Returns:
+            The ids, in the order the briefings were indexed.
+
+        Raises:
+            ValueError: when ``words`` is empty or holds a word the index cannot answer.
+            StoreError: when the index file cannot be read.
+        """
+        if not words or not all(indexable_word(word) for word in words):
+            raise ValueError(
+                "a text index answers one or more words of at least 3 characters without "
+                f"NUL or lone surrogates; got {list(words)!r}"
+            )
+        query = " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+        try:
+            with self._lock:
+                found = self._connection.execute(_SEARCH, (query, self.rows)).fetchall()
+        except sqlite3.Error as error:
+            raise StoreError(
+                f"the store's text index {self.path.name} cannot be read ({error}); the next "
+                "ingest into the store rebuilds it"
+            ) from error
+        return np.array([row[0] for row in found], dtype=object)
+
+
+def open_text_index(store: Store) -> TextIndex | None:
+    """The text index of ``store``'s generation, or ``None`` when the index cannot serve it.
+
+    ``None`` (search then scans the texts, as for a corpus without a store) when the file
+    is missing, unreadable, or does not hold this generation: a store built before the
+    index existed, or a generation whose ingest was interrupted before the index was
+    brought up to it. The next ingest rebuilds it.
+    """
+    path = store.path / TEXT_INDEX
+    rows = int(store.meta.get("n_briefings", -1))
+    if not path.is_file():
+        return None
+    try:
+        # Not read-only: an ingest killed mid-append leaves a journal that the first
+        # connection rolls back (this one only ever reads).
+        connection = sqlite3.connect(path, check_same_thread=False, timeout=30)
+    except sqlite3.Error:
+        return None
+    try:
+        if _holds(connection, rows, store.fingerprint):
+            return TextIndex(connection, rows, path)
+    except sqlite3.Error:
+        pass
+    connection.close()
+    return None
+
+
+def index_problem(root: Path, rows: int, fingerprint: str, *, ends_there: bool) -> str | None:
+    """Why the index at ``root`` cannot serve the generation ``(rows, fingerprint)``.
+
+    Parameters:
+        root: the store folder.
+        rows, fingerprint: the generation's number of briefings and corpus fingerprint.
+        ends_there: also require that the index holds nothing after that generation (as
+            an append to it does).
+
+    Returns:
+        The reason in a few words, or ``None`` when the index passes SQLite's
+        ``quick_check`` and holds the generation.
+    """
+    path = root / TEXT_INDEX
+    if not path.is_file():
+        return "there is none"
+    try:
+        connection = sqlite3.connect(path, timeout=30)
+        try:
+            verdict = [row[0] for row in connection.execute("PRAGMA quick_check")]
+            if verdict != ["ok"]:
+                return f"SQLite's check found: {'; '.join(verdict[:3])}"
+            version = connection.execute("SELECT value FROM info WHERE key = 'format'").fetchone()
+            if version is None or version[0] != _FORMAT:
+                return f"its format is {version[0] if version else None!r}, not {_FORMAT!r}"
+            if not _holds(connection, rows, fingerprint):
+                return "it does not hold the stored briefings"
+            last = connection.execute("SELECT max(row) FROM briefing").fetchone()[0] or 0
+            if ends_there and last != rows:
+                return f"it holds {last} rows where the store holds {rows} briefings"
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        return f"it cannot be read: {error}"
+    return None
+
+
+def write_text_index(root: Path, briefings: pd.DataFrame, fingerprint: str) -> None:
+    """Build the index of ``briefings`` (one generation) afresh and rename it into place.
+
+    Raises:
+        StoreError: when the file cannot be written (e.g. the disk is full).
+    """
+    with TextIndexBuild(root, briefings, beside=False) as build:
+        build.finish(fingerprint)
+
+
+class TextIndexBuild:
+    """A full build of the text index, started before the pipeline needs it.
+
+    Where this process may fork (``analytics.parallel.fork_workers``: one thread, and a
+    second core), a forked process fills the new file while this one goes on with the
+    other stages; else, or with ``beside=False``, ``finish`` fills it. ``finish`` adds the
+    generation's checkpoint and renames the file into place; leaving the ``with`` block
+    without it stops the forked process and removes the unfinished file.
+
+    Parameters:
+        root: the store folder (the caller holds the writer lock).
+        briefings: every briefing of the new generation, in their stored order.
+        beside: whether to build in a forked process when one may be used.
+    """
+
+    def __init__(self, root: Path, briefings: pd.DataFrame, *, beside: bool = True) -> None:
+        self.root = root
+        self._briefings = briefings
+        for path in root.iterdir():
+            if _TEMPORARY.fullmatch(path.name):
+                path.unlink(missing_ok=True)  # ingests hold the writer lock: a dead one's
+        self._temporary = root / f".{TEXT_INDEX}.{os.getpid()}.tmp"
+        self._process: Any = None
+        self._receiver: Connection | None = None
+        if beside and fork_workers() > 1:
+            context = multiprocessing.get_context("fork")
+            receiver, sender = context.Pipe(duplex=False)
+            self._process = context.Process(
+                target=_fill_in_child, args=(self._temporary, briefings, sender), daemon=True
+            )
+            self._process.start()
+            sender.close()
+            self._receiver = receiver
+
+    def finish(self, fingerprint: str) -> None:
+        """Wait for the rows, record the generation ``fingerprint`` and put the file in place.
+
+        Raises:
+            StoreError: when the file cannot be written.
+        """
+        try:
+            if self._process is None:
+                _fill(self._temporary, self._briefings)
+            else:
+                self._process.join()
+                problem = self._receiver.recv() if self._receiver and self._receiver.poll() else ""
+                if problem or self._process.exitcode != 0:
+                    raise StoreError(
+                        _write_failed(self.root, problem or f"exit code {self._process.exitcode}")
+                    )
+            connection = sqlite3.connect(self._temporary)
+            try:
+                with connection:
+                    connection.execute(
+                        "INSERT INTO checkpoint VALUES (?, ?)", (len(self._briefings), fingerprint)
+                    )
+            finally:
+                connection.close()
+            with open(self._temporary, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(self._temporary, self.root / TEXT_INDEX)
+        except sqlite3.Error as error:
+            raise StoreError(_write_failed(self.root, error)) from error
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Stop a forked build still running and remove the unfinished file (if any)."""
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            self._process = None
+        if self._receiver is not None:
+            self._receiver.close()
+            self._receiver = None
+        # A build stopped mid-transaction also leaves its journal; the file is never reopened.
+        for path in (self._temporary, self._temporary.with_name(self._temporary.name + "-journal")):
+            path.unlink(missing_ok=True)
+
+    def __enter__(self) -> TextIndexBuild:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.cancel()
+
+
+def _fill(temporary: Path, briefings: pd.DataFrame) -> None:
+    """Create a new index file holding every row of ``briefings`` (no checkpoint yet)."""
+    connection = sqlite3.connect(temporary)
+    try:
+        with connection:
+            for statement in _SCHEMA:
+                connection.execute(statement)
+            connection.execute("INSERT INTO info VALUES ('format', ?)", (_FORMAT,))
+            _insert(connection, briefings, 0)
+    finally:
+        connection.close()
+
+
+def _fill_in_child(temporary: Path, briefings: pd.DataFrame, sender: Connection) -> None:
+    """``_fill`` in the forked process; what went wrong is sent back as one line."""
+    problem = ""
+    try:
+        _fill(temporary, briefings)
+    except BaseException as error:  # reported to the parent, which raises it
+        problem = str(error) or type(error).__name__
+    sender.send(problem)
+    sender.close()
+
+
+def append_text_index(
+    root: Path, briefings: pd.DataFrame, after_rows: int, fingerprint: str
+) -> None:
+    """Append ``briefings`` after row ``after_rows`` in one transaction, as generation
+    ``fingerprint`` (the caller checked with ``index_problem`` that the index ends there).
+
+    Raises:
+        StoreError: when the file cannot be written.
+    """
+    try:
+        connection = sqlite3.connect(root / TEXT_INDEX, timeout=30)
+        try:
+            with connection:
+                rows = _insert(connection, briefings, after_rows)
+                connection.execute(
+                    "INSERT OR IGNORE INTO checkpoint VALUES (?, ?)", (rows, fingerprint)
+                )
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        raise StoreError(_write_failed(root, error)) from error
+
+
+def extend_text_index(previous: Store, added: pd.DataFrame, fingerprint: str) -> str | None:
+    """Bring the index from ``previous``'s generation to the next one, which adds ``added``.
+
+    Only ``added`` is indexed when the index ends at ``previous``; otherwise it is
+    rebuilt from the store first.
+
+    Returns:
+        A notice saying the index was rebuilt and why, or ``None``.
+    """
+    rows = int(previous.meta["n_briefings"])
+    problem = index_problem(previous.path, rows, previous.fingerprint, ends_there=True)
+    if problem is not None:
+        write_text_index(previous.path, _stored_texts(previous), previous.fingerprint)
+    append_text_index(previous.path, added, rows, fingerprint)
+    return None if problem is None else _rebuilt(problem, rows)
+
+
+def ensure_text_index(store: Store) -> str | None:
+    """Rebuild the index from ``store`` when it does not hold the store's generation.
+
+    Returns:
+        A notice saying the index was rebuilt and why, or ``None`` when it was sound.
+    """
+    rows = int(store.meta["n_briefings"])
+    problem = index_problem(store.path, rows, store.fingerprint, ends_there=False)
+    if problem is None:
+        return None
+    write_text_index(store.path, _stored_texts(store), store.fingerprint)
+    return _rebuilt(problem, rows)
+
+
+def _holds(connection: sqlite3.Connection, rows: int, fingerprint: str) -> bool:
+    found = connection.execute(
+        "SELECT 1 FROM checkpoint WHERE rows = ? AND fingerprint = ?", (rows, fingerprint)
+    ).fetchone()
+    return found is not None
+
+
+def _insert(connection: sqlite3.Connection, briefings: pd.DataFrame, after_rows: int) -> int:
+    """Index ``briefings`` as rows ``after_rows + 1`` on; returns the last row's number."""
+
+    def batches() -> Iterator[tuple[pd.Series, pd.Series]]:
+        for start in range(0, len(briefings), _BATCH):
+            chunk = briefings.iloc[start : start + _BATCH]
+            yield chunk[S.BRIEFING_ID].astype(str), searchable_texts(chunk[S.TITLE], chunk[S.TEXT])
+
+    row = after_rows
+    for ids, texts in batches():
+        numbers = range(row + 1, row + 1 + len(ids))
+        connection.executemany(
+            "INSERT INTO briefing (row, briefing_id) VALUES (?, ?)", zip(numbers, ids, strict=True)
+        )
+        connection.executemany(
+            "INSERT INTO text_index (rowid, body) VALUES (?, ?)",
+            zip(numbers, map(indexable_text, texts), strict=True),
+        )
+        row += len(ids)
+    return row
+
+
+def _stored_texts(store: Store) -> pd.DataFrame:
+    return store.table("briefings", columns=[S.BRIEFING_ID, S.TITLE, S.TEXT])
+
+
+def _rebuilt(problem: str, rows: int) -> str:
+    return f"the text index did not match the store ({problem}); rebuilt it from {rows:,} briefings"
+
+
+def _write_failed(root: Path, error: object) -> str:
+    return f"the text index in {root} cannot be written ({error}); nothing else was changed"

@@ -1,0 +1,436 @@
+"""The store's text index: built at ingest, appended on adds, never ahead of a reader's
+generation, rebuilt when it fails its check, and answering exactly as the scan does."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analytics import schema as S
+from analytics.errors import StoreError
+from analytics.parallel import fork_workers
+from analytics.pipeline import TEXT_INDEX, Store, ensure_store, open_store, open_text_index
+from analytics.pipeline import ingest as ingest_module
+from analytics.pipeline import text_index as text_index_module
+from analytics.views import Filters, apply_filters
+
+# Invented briefings: what each one says is worked out by hand in the tests below.
+BASE = [
+    {
+        "id": "a1",
+        "date": "2025-01-06",
+        "title": "Ports reopen",
+        "text": "Harbour workers in Rotterdam ended their strike on Monday.",
+    },
+    {
+        "id": "a2",
+        "date": "2025-01-13",
+        "title": "Grain talks stall",
+        "text": "Negotiators failed to agree on grain corridor tariffs.",
+    },
+    {
+        "id": "a3",
+        "date": "2025-01-20",
+        "title": "Tariff truce",
+        "text": "Both sides suspended TARIFFS for ninety days.",
+    },
+]
+ADDED = {
+    "id": "a4",
+    "date": "2025-02-03",
+    "title": "Steel levy",
+    "text": "A new tariff on steel worries carmakers.",
+}
+
+
+def _write_jsonl(path: Path, rows: list[dict[str, str]]) -> None:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+
+
+@pytest.fixture()
+def feed(tmp_path: Path) -> Path:
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    _write_jsonl(folder / "part1.jsonl", BASE)
+    return folder
+
+
+@pytest.fixture()
+def stored(feed: Path, tmp_path: Path) -> tuple[Path, Store]:
+    store_dir = tmp_path / "store"
+    store, _ = ensure_store([feed], store_dir, n_topics=2)
+    return store_dir, store
+
+
+def _search(store: Store, *words: str) -> list[str]:
+    index = open_text_index(store)
+    assert index is not None
+    return sorted(index.briefing_ids(list(words)))
+
+
+def _indexed_ids(store_dir: Path) -> list[str]:
+    connection = sqlite3.connect(store_dir / TEXT_INDEX)
+    try:
+        return [
+            row[0] for row in connection.execute("SELECT briefing_id FROM briefing ORDER BY row")
+        ]
+    finally:
+        connection.close()
+
+
+def _add(feed: Path, store_dir: Path) -> tuple[Store, object]:
+    _write_jsonl(feed / "part2.jsonl", [ADDED])
+    return ensure_store([feed], store_dir, n_topics=2)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (["tariff"], ["a2", "a3"]),  # 'tariffs' in a2's text, 'Tariff' title and 'TARIFFS' in a3
+        (["ports"], ["a1"]),  # a title only
+        (["rotterdam", "strike"], ["a1"]),
+        (["tariff", "grain"], ["a2"]),
+        (["ninety days"], ["a3"]),  # the index holds spaces too (search words never do)
+        (['"quoted"'], []),
+        (["ike on mon"], ["a1"]),
+        (["rike"], ["a1"]),  # inside a word
+    ],
+    ids=[
+        "in-text-and-title",
+        "title-only",
+        "two-words",
+        "all-words",
+        "no-spaces",
+        "quotes",
+        "spaces-never-match",
+        "inside-a-word",
+    ],
+)
+def test_ingest_builds_an_index_answering_like_the_scan(stored, words, expected) -> None:
+    _, store = stored
+    assert _search(store, *words) == expected
+
+
+def test_search_box_results_are_the_same_with_and_without_the_index(stored) -> None:
+    _, store = stored
+    indexed = dataclasses.replace(store.artefacts(), text_index=open_text_index(store))
+    for query in ("tariff", "TARIFF grain", "on", "on tariff", "zz", "d.", "days."):
+        with_index = apply_filters(indexed, Filters(search=query)).briefings[S.BRIEFING_ID]
+        scanned = apply_filters(store.artefacts(), Filters(search=query)).briefings[S.BRIEFING_ID]
+        assert list(with_index) == list(scanned), query
+    # Hand-worked: 'on' (short, scanned) is in a1 ('on Monday') and a2 ('on grain') only.
+    on = apply_filters(indexed, Filters(search="on tariff")).briefings[S.BRIEFING_ID]
+    assert list(on) == ["a2"]
+
+
+def test_adding_briefings_appends_them_and_older_readers_never_see_them(stored, feed) -> None:
+    store_dir, store = stored
+    old_index = open_text_index(store)
+    assert old_index is not None
+    inode = (store_dir / TEXT_INDEX).stat().st_ino
+    updated, summary = _add(feed, store_dir)
+    assert summary.mode == "incremental" and summary.notices == ()
+    # Appended in place, the stored rows untouched: the same file, one row more.
+    assert (store_dir / TEXT_INDEX).stat().st_ino == inode
+    assert _indexed_ids(store_dir) == ["a1", "a2", "a3", "a4"]
+    assert _search(updated, "tariff") == ["a2", "a3", "a4"]
+    # A reader of the previous generation, open before or after the add, sees only its three.
+    assert sorted(old_index.briefing_ids(["tariff"])) == ["a2", "a3"]
+    assert _search(store, "tariff") == ["a2", "a3"]
+    assert _search(store, "steel") == []
+
+
+def test_a_rebuild_replaces_the_file_and_open_readers_keep_theirs(stored, feed, tmp_path) -> None:
+    store_dir, store = stored
+    old_index = open_text_index(store)
+    assert old_index is not None
+    other = tmp_path / "other"
+    other.mkdir()
+    _write_jsonl(other / "only.jsonl", [ADDED])
+    replaced, _ = ensure_store([other], store_dir, n_topics=1, replace=True)
+    assert _indexed_ids(store_dir) == ["a4"]
+    assert _search(replaced, "tariff") == ["a4"]
+    assert sorted(old_index.briefing_ids(["tariff"])) == ["a2", "a3"]
+    # Opened now, the old generation is not in the new file: search scans instead.
+    assert open_text_index(store) is None
+
+
+def test_an_add_that_fails_before_its_generation_leaves_rows_readers_ignore(
+    stored, feed, monkeypatch
+) -> None:
+    store_dir, _ = stored
+
+    def fail(*args, **kwargs):
+        raise StoreError("disk full")
+
+    monkeypatch.setattr(ingest_module, "write_generation", fail)
+    with pytest.raises(StoreError, match="disk full"):
+        _add(feed, store_dir)
+    monkeypatch.undo()
+    current = open_store(store_dir)
+    assert _indexed_ids(store_dir) == ["a1", "a2", "a3", "a4"]
+    assert _search(current, "tariff") == ["a2", "a3"]
+    resumed, summary = ensure_store([feed], store_dir, n_topics=2)
+    assert summary.mode == "incremental"
+    assert summary.notices == (
+        "the text index did not match the store (it holds 4 rows where the store holds 3 "
+        "briefings); rebuilt it from 3 briefings",
+    )
+    assert _indexed_ids(store_dir) == ["a1", "a2", "a3", "a4"]
+    assert _search(resumed, "tariff") == ["a2", "a3", "a4"]
+
+
+def test_an_ingest_killed_while_appending_leaves_the_index_as_it_was(stored, feed) -> None:
+    store_dir, store = stored
+    _write_jsonl(feed / "part2.jsonl", [ADDED])
+    # Killed (no cleanup, no exception handling) inside the append's transaction, after the
+    # new briefing's id row was written and before its text.
+    script = (
+        "import os\n"
+        "import analytics.pipeline.text_index as text_index\n"
+        "text_index.indexable_text = lambda text: os._exit(9)\n"
+        "from analytics.pipeline import ensure_store\n"
+        f"ensure_store([{str(feed)!r}], {str(store_dir)!r}, n_topics=2)\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=300)
+    assert killed.returncode == 9, killed.stderr.decode()[-2000:]
+    assert _search(open_store(store_dir), "tariff") == ["a2", "a3"]
+    assert _indexed_ids(store_dir) == ["a1", "a2", "a3"]
+    resumed, summary = ensure_store([feed], store_dir, n_topics=2)
+    assert summary.notices == ()
+    assert _search(resumed, "tariff") == ["a2", "a3", "a4"]
+
+
+def test_a_damaged_index_is_not_used_and_the_next_ingest_rebuilds_it(stored, feed) -> None:
+    store_dir, store = stored
+    (store_dir / TEXT_INDEX).write_bytes(b"not a database " * 500)
+    assert open_text_index(store) is None
+    # The search box still answers, by scanning.
+    scanned = apply_filters(store.artefacts(), Filters(search="tariff")).briefings
+    assert sorted(scanned[S.BRIEFING_ID]) == ["a2", "a3"]
+    again, summary = ensure_store([feed], store_dir, n_topics=2)
+    assert summary.mode == "unchanged"
+    assert summary.notices == (
+        "the text index did not match the store (it cannot be read: file is not a database); "
+        "rebuilt it from 3 briefings",
+    )
+    assert "rebuilt it from 3 briefings" in summary.describe()
+    assert _search(again, "tariff") == ["a2", "a3"]
+
+
+def test_a_store_without_an_index_gets_one_on_the_next_ingest(stored, feed) -> None:
+    store_dir, store = stored
+    (store_dir / TEXT_INDEX).unlink()
+    assert open_text_index(store) is None
+    _, summary = ensure_store([feed], store_dir, n_topics=2)
+    assert summary.notices == (
+        "the text index did not match the store (there is none); rebuilt it from 3 briefings",
+    )
+    assert _search(store, "tariff") == ["a2", "a3"]
+
+
+def test_an_index_failing_sqlites_check_is_rebuilt(stored, feed) -> None:
+    store_dir, _ = stored
+    connection = sqlite3.connect(store_dir / TEXT_INDEX)
+    page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    connection.close()
+    # Scribble over the second page (a table's b-tree), keeping the file header sound.
+    with open(store_dir / TEXT_INDEX, "r+b") as handle:
+        handle.seek(page_size)
+        handle.write(b"\xff" * 64)
+    _, summary = ensure_store([feed], store_dir, n_topics=2)
+    assert len(summary.notices) == 1
+    assert summary.notices[0].startswith("the text index did not match the store (")
+    assert summary.notices[0].endswith("); rebuilt it from 3 briefings")
+    assert _indexed_ids(store_dir) == ["a1", "a2", "a3"]
+
+
+@pytest.mark.parametrize(
+    "words", [[], ["ab"], ["tariff", "on"], ["ta\x00riff"]], ids=["none", "short", "mixed", "nul"]
+)
+def test_briefing_ids_refuses_words_the_index_cannot_answer(stored, words) -> None:
+    _, store = stored
+    index = open_text_index(store)
+    assert index is not None
+    with pytest.raises(ValueError, match="at least 3 characters"):
+        index.briefing_ids(words)
+
+
+def test_an_index_that_cannot_be_read_while_searching_is_a_store_error(stored) -> None:
+    _, store = stored
+    index = open_text_index(store)
+    assert index is not None
+    index._connection.close()
+    with pytest.raises(StoreError, match="text index text-index.sqlite cannot be read"):
+        index.briefing_ids(["tariff"])
+
+
+def test_an_index_that_cannot_be_written_is_a_store_error(feed, tmp_path, monkeypatch) -> None:
+    def full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(text_index_module.sqlite3, "connect", full)
+    with pytest.raises(StoreError, match=r"cannot be written \(database or disk is full\)"):
+        ensure_store([feed], tmp_path / "store", n_topics=2)
+    assert not list((tmp_path / "store").glob(f".{TEXT_INDEX}*"))
+
+
+# -- a full build beside the pipeline ------------------------------------------------------
+
+needs_fork = pytest.mark.skipif(
+    fork_workers() < 2, reason="builds beside the pipeline only where the process may fork"
+)
+
+
+def _briefing_table(rows: list[dict[str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            S.BRIEFING_ID: [row["id"] for row in rows],
+            S.TITLE: [row["title"] for row in rows],
+            S.TEXT: [row["text"] for row in rows],
+        }
+    )
+
+
+@needs_fork
+def test_a_full_build_runs_in_a_forked_process_and_lands_on_finish(tmp_path: Path) -> None:
+    build = text_index_module.TextIndexBuild(tmp_path, _briefing_table(BASE))
+    assert build._process is not None
+    assert not (tmp_path / TEXT_INDEX).exists()
+    build.finish("f" * 16)
+    assert [p.name for p in tmp_path.iterdir()] == [TEXT_INDEX]
+    store = Store(tmp_path, tmp_path / "gen-000001", {"fingerprint": "f" * 16, "n_briefings": 3})
+    assert _search(store, "tariff") == ["a2", "a3"]
+
+
+def test_a_build_left_unfinished_leaves_no_file(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="the pipeline failed"):
+        with text_index_module.TextIndexBuild(tmp_path, _briefing_table(BASE)):
+            raise RuntimeError("the pipeline failed")
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_fork
+def test_a_forked_build_that_fails_is_a_store_error(tmp_path: Path) -> None:
+    no_titles = _briefing_table(BASE).drop(columns=[S.TITLE])
+    with pytest.raises(StoreError, match=r"cannot be written \('title'\); nothing else"):
+        with text_index_module.TextIndexBuild(tmp_path, no_titles) as build:
+            build.finish("f" * 16)
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- the index answers exactly as the scan, on any text ------------------------------------
+
+# Cases, quotes, FTS5 query syntax, letters whose lower case differs in length ('İ'), NUL
+# and line breaks: everything a search must treat as plain characters.
+ALPHABET = list("abcAB xyz\n\t\"'*^():-.") + ["\x00", "İ", "i", "ß", "ẞ", "Σ", "σ", "ς", "ǅ", "é"]
+texts = st.text(alphabet=st.sampled_from(ALPHABET), max_size=40)
+
+
+@st.composite
+def corpora_and_queries(draw) -> tuple[pd.DataFrame, str]:
+    titles = draw(st.lists(st.one_of(st.none(), texts), min_size=1, max_size=8))
+    bodies = draw(st.lists(texts, min_size=len(titles), max_size=len(titles)))
+    briefings = pd.DataFrame(
+        {S.BRIEFING_ID: [f"b{n}" for n in range(len(titles))], S.TITLE: titles, S.TEXT: bodies}
+    )
+    # Words cut from the texts (so that some match) and words made up.
+    pieces = []
+    for _ in range(draw(st.integers(1, 3))):
+        source = draw(st.sampled_from(bodies + [t or "" for t in titles]))
+        start = draw(st.integers(0, max(len(source) - 1, 0)))
+        pieces.append(source[start : start + draw(st.integers(1, 6))])
+    made_up = draw(st.lists(texts, max_size=2))
+    return briefings, " ".join(pieces + made_up)
+
+
+def _or_empty(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _scan(briefings: pd.DataFrame, query: str) -> list[str]:
+    """Today's search, written out: every word in the title + line break + text, both
+    lower-cased as a pandas string column lower-cases them."""
+    words = pd.Series([query], dtype=str).str.lower().iloc[0].split()
+    pairs = zip(briefings[S.TITLE], briefings[S.TEXT], strict=True)
+    haystacks = [_or_empty(title) + "\n" + text for title, text in pairs]
+    lowered = pd.Series(haystacks, dtype=str).str.lower()
+    return [
+        briefing_id
+        for briefing_id, haystack in zip(briefings[S.BRIEFING_ID], lowered, strict=True)
+        if all(word in haystack for word in words)
+    ]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corpora_and_queries())
+def test_indexed_search_equals_the_scan_on_any_text(case) -> None:
+    briefings, query = case
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        text_index_module.write_text_index(root, briefings, "f" * 16)
+        store = Store(
+            root, root / "gen-000001", {"fingerprint": "f" * 16, "n_briefings": len(briefings)}
+        )
+        index = open_text_index(store)
+        assert index is not None
+        try:
+            corpus = _artefacts(briefings)
+            indexed = dataclasses.replace(corpus, text_index=index)
+            found = apply_filters(indexed, Filters(search=query)).briefings[S.BRIEFING_ID]
+            assert list(found) == _scan(briefings, query)
+        finally:
+            index._connection.close()
+
+
+def _artefacts(briefings: pd.DataFrame):
+    from analytics.artefacts import Artefacts
+
+    table = briefings.assign(**{S.DATE: pd.Timestamp("2025-01-01", tz="UTC"), S.SOURCE: "desk"})
+    empty = pd.DataFrame({S.BRIEFING_ID: pd.Series([], dtype=object)})
+    mentions = empty.assign(**{S.ISO3: [], S.SECTION: []})
+    interactions = empty.assign(**{S.COUNTRY_A: [], S.COUNTRY_B: [], S.SECTION: []})
+    return Artefacts(
+        briefings=table,
+        report=pd.DataFrame(),
+        mentions=mentions,
+        countries=empty.assign(**{S.ISO3: []}),
+        topics=empty.assign(**{S.TOPIC_ID: np.array([], dtype=np.int64)}),
+        topic_summary=pd.DataFrame(),
+        interactions=interactions,
+        fingerprint="f" * 16,
+    )
+
+
+def test_words_reach_the_index_only_when_it_can_answer_them() -> None:
+    asked: list[list[str]] = []
+
+    class Recording:
+        def briefing_ids(self, words):
+            asked.append(list(words))
+            return np.array(["b1"], dtype=object)
+
+    briefings = pd.DataFrame(
+        {S.BRIEFING_ID: ["b0", "b1"], S.TITLE: ["ab one", "ab two"], S.TEXT: ["", ""]}
+    )
+    corpus = dataclasses.replace(_artefacts(briefings), text_index=Recording())
+    # 'ab' is short: scanned (both match); 'one' is looked up, and the index's answer counts.
+    found = apply_filters(corpus, Filters(search="AB one"))
+    assert asked == [["one"]]
+    assert list(found.briefings[S.BRIEFING_ID]) == ["b1"]
+    # A word holding a NUL is scanned as well: nothing holds it.
+    asked.clear()
+    nothing = apply_filters(corpus, Filters(search="on\x00e"))
+    assert asked == []
+    assert list(nothing.briefings[S.BRIEFING_ID]) == []
