@@ -1,9 +1,12 @@
-"""The on-disk layout of a store: its file names, folder states, generations and parts.
+"""The on-disk layout of a store: its file names, folder states, generations and tables.
 
-A store folder holds generations (``gen-NNNNNN/meta.json`` plus the topic model), the
-Parquet parts they list (``parts/``), the ``CURRENT`` pointer, the ``ATLAS-STORE``
-marker and the writer lock. This module names them and reads the small pieces of
-metadata every other store module needs; it writes nothing.
+A store folder holds generations (``gen-NNNNNN/meta.json``, the generation manifest,
+plus the topic model), the tables they name, the ``CURRENT`` pointer, the
+``ATLAS-STORE`` marker and the writer lock. In format 3 every table is a Delta table
+(``tables/<name>/``) and a manifest records the Delta version of each table that
+belongs to the generation; formats 1 and 2 (read, and migrated on the first write)
+list immutable Parquet parts (``parts/``) instead. This module names them and reads
+the small pieces of metadata every other store module needs; it writes nothing.
 """
 
 from __future__ import annotations
@@ -16,12 +19,15 @@ from typing import Any
 
 from analytics.errors import StoreError
 
-STORE_FORMAT = 2
-READABLE_FORMATS = (1, 2)
+STORE_FORMAT = 3
+READABLE_FORMATS = (1, 2, 3)
+# Formats whose tables are Parquet parts: read as they are, migrated on the first write.
+PARTS_FORMATS = (1, 2)
 CURRENT = "CURRENT"
 META = "meta.json"
 MODEL_DIR = "topic_model"
 PARTS_DIR = "parts"
+TABLES_DIR = "tables"
 TABLES = (
     "briefings",
     "report",
@@ -34,6 +40,11 @@ TABLES = (
 # Duplicate-detection keys of the stored briefings (not part of the artefacts).
 KEYS_TABLE = "duplicate_keys"
 STORED_TABLES = (*TABLES, KEYS_TABLE)
+# Tables with rows per briefing (or per mention of one), partitioned by the briefing's month.
+PARTITIONED_TABLES = ("briefings", "mentions", "countries", "topics", "interactions")
+MONTH_COLUMN = "month"
+# Each row's position in its table: Delta keeps no row order of its own.
+ROW_ORDER_COLUMN = "row_order"
 # Written when a store is created: only folders that are empty, marked, or an older
 # store (CURRENT plus a readable generation) are ever written to.
 MARKER = "ATLAS-STORE"
@@ -60,8 +71,21 @@ def damaged_message(store: Path, reason: str) -> str:
     )
 
 
+def table_entry(generation: Path, name: str, meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The manifest entry of table ``name``.
+
+    Raises:
+        StoreError: when the generation does not list the table.
+    """
+    entry = meta.get("tables", {}).get(name)
+    if entry is None:
+        raise StoreError(damaged_message(generation.parent, f"meta.json lists no table {name!r}"))
+    return dict(entry)
+
+
 def table_parts(generation: Path, name: str, meta: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The parts of table ``name``: files relative to the store folder, rows, bytes."""
+    """The parts of table ``name`` (formats 1 and 2): files relative to the store folder,
+    rows, bytes."""
     entry = meta.get("tables", {}).get(name)
     if entry is None:
         raise StoreError(damaged_message(generation.parent, f"meta.json lists no table {name!r}"))

@@ -43,6 +43,7 @@ from analytics import settings
 from analytics.artefacts import Artefacts
 from analytics.errors import StoreError
 from analytics.paths import PROJECT_ROOT
+from analytics.pipeline.deltatables import DataFile, data_files, decode_schema, read_files
 from analytics.pipeline.integrity import verify_file
 from analytics.pipeline.layout import (
     CURRENT,
@@ -55,8 +56,10 @@ from analytics.pipeline.layout import (
     MODEL_DIR,
     NEW,
     NOT_A_FOLDER,
+    PARTS_FORMATS,
     READABLE_FORMATS,
     READY,
+    STORE_FORMAT,
     STORED_TABLES,
     TABLES,
     current_generation,
@@ -64,6 +67,7 @@ from analytics.pipeline.layout import (
     generation_names,
     not_a_folder_message,
     read_meta,
+    table_entry,
     table_parts,
 )
 
@@ -75,13 +79,19 @@ def default_store_dir() -> Path:
 
 
 class Store:
-    """Read access to the current generation of a store folder."""
+    """Read access to one generation of a store folder (the current one, unless asked)."""
 
     def __init__(self, path: Path, generation: Path, meta: dict[str, Any]) -> None:
         self.path = path
         self.generation = generation
         self.meta = meta
         self._artefacts: Artefacts | None = None
+        self._files: dict[str, list[DataFile]] = {}
+
+    @property
+    def format(self) -> int:
+        """The store format of this generation: 3 for Delta tables, 1 or 2 for Parquet parts."""
+        return int(self.meta.get("format", STORE_FORMAT))
 
     @property
     def fingerprint(self) -> str:
@@ -90,15 +100,23 @@ class Store:
 
     @property
     def checksummed(self) -> bool:
-        """Whether this generation records a checksum for every part (older stores do not)."""
+        """Whether this generation records a checksum for every data file (older stores do not)."""
+        if not self.meta.get("model_files"):
+            return False
+        if self.format not in PARTS_FORMATS:
+            return all("files" in entry for entry in self.meta.get("tables", {}).values())
         return all(
             "sha256" in part
             for name in self.meta.get("tables", {})
             for part in table_parts(self.generation, name, self.meta)
-        ) and bool(self.meta.get("model_files"))
+        )
 
     def verify(self) -> int:
-        """Check every part and topic-model file: present, its size, and its checksum if recorded.
+        """Check every data file and topic-model file: present, its size and its checksum.
+
+        In format 3 the data files of each table are those the Delta log lists at the
+        version the generation names; each must be one the generation recorded, with
+        its size and SHA-256, and they must hold the recorded number of rows.
 
         Returns:
             The number of files checked.
@@ -108,9 +126,12 @@ class Store:
         """
         checked = 0
         for name in self.meta.get("tables", {}):
-            for part in table_parts(self.generation, name, self.meta):
-                verify_file(self.path, self.path / part["file"], part)
-                checked += 1
+            if self.format in PARTS_FORMATS:
+                for part in table_parts(self.generation, name, self.meta):
+                    verify_file(self.path, self.path / part["file"], part)
+                    checked += 1
+            else:
+                checked += len(self._verified_files(name))
         for relative, entry in self.meta.get("model_files", {}).items():
             verify_file(self.path, self.generation / relative, entry)
             checked += 1
@@ -122,6 +143,8 @@ class Store:
 
     def table_files(self, name: str) -> list[Path]:
         """The Parquet files that make up table ``name``, in order."""
+        if self.format not in PARTS_FORMATS:
+            return [self.path / data.file for data in self._data_files(name)]
         return [self.path / part["file"] for part in table_parts(self.generation, name, self.meta)]
 
     def table(self, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
@@ -134,7 +157,49 @@ class Store:
             raise StoreError(
                 f"unknown store table; expected one of {', '.join(STORED_TABLES)}, got {name!r}"
             )
-        return _read_table(self.path, self.generation, name, self.meta, columns)
+        if self.format in PARTS_FORMATS:
+            return _read_table(self.path, self.generation, name, self.meta, columns)
+        entry = table_entry(self.generation, name, self.meta)
+        files = self._verified_files(name)
+        frame = read_files(self.path, files, decode_schema(entry["schema"]), columns)
+        if len(frame) != int(entry["rows"]):
+            raise StoreError(
+                damaged_message(
+                    self.path, f"table {name} has {len(frame)} rows, expected {entry['rows']}"
+                )
+            )
+        return frame
+
+    def _data_files(self, name: str) -> list[DataFile]:
+        if name not in self._files:
+            entry = table_entry(self.generation, name, self.meta)
+            self._files[name] = data_files(self.path, name, int(entry["version"]))
+        return self._files[name]
+
+    def _verified_files(self, name: str) -> list[DataFile]:
+        """The data files of table ``name``, each checked against the manifest."""
+        entry = table_entry(self.generation, name, self.meta)
+        recorded: dict[str, Any] = entry.get("files", {})
+        files = self._data_files(name)
+        for data in files:
+            if data.file not in recorded:
+                raise StoreError(
+                    damaged_message(
+                        self.path,
+                        f"{data.file} is not one of the files {self.generation.name} "
+                        f"recorded for table {name}",
+                    )
+                )
+            verify_file(self.path, self.path / data.file, recorded[data.file])
+        if sum(data.rows for data in files) != int(entry["rows"]):
+            raise StoreError(
+                damaged_message(
+                    self.path,
+                    f"table {name} version {entry['version']} holds "
+                    f"{sum(data.rows for data in files)} rows, expected {entry['rows']}",
+                )
+            )
+        return files
 
     def artefacts(self) -> Artefacts:
         """Every table of this generation as an ``Artefacts`` (read once, then reused)."""
@@ -168,6 +233,7 @@ def _read_table(
     meta: Mapping[str, Any],
     columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
+    """Read a table of Parquet parts (formats 1 and 2)."""
     frames = []
     for part in table_parts(generation, name, meta):
         path = root / part["file"]

@@ -1,0 +1,249 @@
+"""The tables of a format-3 store as Delta Lake tables (delta-rs): writing, listing and reading.
+
+Each stored table is a Delta table in ``tables/<name>/``. The per-briefing tables are
+partitioned by ``month`` (``2014-03``, from the briefing date; mentions take their
+briefing's month). Every row carries ``row_order``, its position in the table, so a
+table reads back in the order it was written whatever order its files come in. Delta
+has no unsigned integers: ``uint64`` columns (the duplicate keys) are stored as
+``int64`` holding the same 64 bits and turned back on reading. The Arrow schema the
+rows had (with pandas' metadata) is recorded by the caller and restored on reading,
+so a table reads back with the columns, dtypes and row order it was written with.
+
+Files are listed through the Delta log at a given version (``DeltaTable(path,
+version=v)``) and read with pyarrow's Parquet reader: listing the files ourselves
+keeps our own checksums on them and avoids delta-rs' scan threads.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from deltalake import DeltaTable, write_deltalake
+from deltalake.exceptions import DeltaError
+
+from analytics import schema as S
+from analytics.errors import StoreError
+from analytics.pipeline.layout import (
+    MONTH_COLUMN,
+    PARTITIONED_TABLES,
+    ROW_ORDER_COLUMN,
+    TABLES_DIR,
+    damaged_message,
+)
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One Parquet file of a Delta table at some version: path relative to the store, size, rows."""
+
+    file: str
+    bytes: int
+    rows: int
+
+
+def table_dir(root: Path, name: str) -> Path:
+    """The folder of the Delta table ``name`` in the store at ``root``."""
+    return root / TABLES_DIR / name
+
+
+def encode_schema(schema: pa.Schema) -> str:
+    """An Arrow schema (with its pandas metadata) as text for the generation manifest."""
+    return base64.b64encode(schema.serialize().to_pybytes()).decode("ascii")
+
+
+def decode_schema(text: str) -> pa.Schema:
+    """The Arrow schema ``encode_schema`` wrote."""
+    return pa.ipc.read_schema(pa.py_buffer(base64.b64decode(text)))
+
+
+def frame_schema(frame: pd.DataFrame) -> pa.Schema:
+    """The Arrow schema pandas gives ``frame`` (what Parquet stores of it), with its metadata."""
+    return pa.Schema.from_pandas(frame, preserve_index=False)
+
+
+def months_of(dates: pd.Series) -> pd.Series:
+    """``YYYY-MM`` of each date (``None`` where there is no date)."""
+    values = pd.to_datetime(dates, utc=True)
+    return values.dt.strftime("%Y-%m").astype(object).where(values.notna(), None)
+
+
+def _delta_type(field: pa.Field) -> pa.DataType:
+    """The type a column is stored with in Delta (which lacks unsigned, null and ns types)."""
+    kind = field.type
+    if pa.types.is_unsigned_integer(kind):
+        return pa.int64()
+    if pa.types.is_null(kind) or pa.types.is_large_string(kind):
+        return pa.string()
+    if pa.types.is_timestamp(kind):
+        return pa.timestamp("us", tz=kind.tz)
+    return kind
+
+
+def _to_delta(table: pa.Table) -> pa.Table:
+    columns = []
+    for field, column in zip(table.schema, table.columns, strict=True):
+        target = _delta_type(field)
+        if pa.types.is_unsigned_integer(field.type):
+            values = column.to_numpy().astype(np.uint64, copy=False).view(np.int64)
+            columns.append(pa.array(values, pa.int64()))
+        else:
+            columns.append(column.cast(target))
+    fields = [pa.field(f.name, c.type) for f, c in zip(table.schema, columns, strict=True)]
+    return pa.Table.from_arrays(columns, schema=pa.schema(fields))
+
+
+def _from_delta(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    columns = []
+    fields = []
+    for name in table.column_names:
+        column = table.column(name)
+        field = schema.field(name)
+        if pa.types.is_unsigned_integer(field.type):
+            values = column.to_numpy().astype(np.int64, copy=False).view(np.uint64)
+            column = pa.chunked_array([pa.array(values, field.type)])
+        else:
+            column = column.cast(field.type)
+        columns.append(column)
+        fields.append(field)
+    return pa.Table.from_arrays(columns, schema=pa.schema(fields, metadata=schema.metadata))
+
+
+def write_table(
+    root: Path,
+    name: str,
+    frame: pd.DataFrame,
+    *,
+    append: bool,
+    first_row: int,
+    months: Mapping[str, str | None] | None = None,
+) -> int:
+    """Write ``frame`` to the Delta table ``name`` (appended, or replacing what it holds).
+
+    Parameters:
+        root: the store folder.
+        name: the table.
+        frame: the rows, in order.
+        append: add the rows to the table's latest version; else overwrite it.
+        first_row: the ``row_order`` of the first row (the rows the table keeps).
+        months: briefing id -> month, for partitioned tables without a date column.
+
+    Returns:
+        The Delta version written.
+    """
+    table = _to_delta(pa.Table.from_pandas(frame, preserve_index=False))
+    table = table.replace_schema_metadata(None)
+    order = np.arange(first_row, first_row + len(frame), dtype=np.int64)
+    table = table.append_column(ROW_ORDER_COLUMN, pa.array(order, pa.int64()))
+    partition_by = None
+    if name in PARTITIONED_TABLES:
+        if S.DATE in frame.columns:
+            month = months_of(frame[S.DATE])
+        else:
+            lookup = months or {}
+            month = frame[S.BRIEFING_ID].map(lambda bid: lookup.get(bid))
+        table = table.append_column(MONTH_COLUMN, pa.array(list(month), pa.string()))
+        partition_by = [MONTH_COLUMN]
+    location = table_dir(root, name)
+    location.parent.mkdir(parents=True, exist_ok=True)
+    if append and DeltaTable.is_deltatable(str(location)):
+        existing = DeltaTable(str(location)).schema().to_arrow()
+        target = pa.schema([existing.field(field.name) for field in table.schema])
+        write_deltalake(str(location), table.cast(target), mode="append")
+    else:
+        write_deltalake(
+            str(location),
+            table,
+            mode="overwrite",
+            schema_mode="overwrite",
+            partition_by=partition_by,
+        )
+    return int(DeltaTable(str(location)).version())
+
+
+def latest_version(root: Path, name: str) -> int | None:
+    """The newest version of table ``name``, or ``None`` when there is no such Delta table."""
+    location = str(table_dir(root, name))
+    if not DeltaTable.is_deltatable(location):
+        return None
+    return int(DeltaTable(location).version())
+
+
+def roll_back(root: Path, name: str, version: int) -> None:
+    """Make ``version`` the newest state of table ``name`` again (a write that never became
+    part of a generation left newer versions behind)."""
+    location = str(table_dir(root, name))
+    table = DeltaTable(location)
+    if table.version() != version:
+        table.restore(version)
+
+
+def data_files(root: Path, name: str, version: int) -> list[DataFile]:
+    """The Parquet files of table ``name`` at ``version``, from the Delta log.
+
+    Raises:
+        StoreError: when the table or that version cannot be opened.
+    """
+    location = table_dir(root, name)
+    try:
+        actions = pa.table(DeltaTable(str(location), version=version).get_add_actions(flatten=True))
+    except (DeltaError, OSError, ValueError) as error:
+        raise StoreError(
+            damaged_message(root, f"table {name} version {version} cannot be opened: {error}")
+        ) from error
+    prefix = f"{TABLES_DIR}/{name}/"
+    paths = actions.column("path").to_pylist()
+    sizes = actions.column("size_bytes").to_pylist()
+    rows = actions.column("num_records").to_pylist()
+    files = [
+        DataFile(prefix + unquote(str(path)), int(size), int(count if count is not None else -1))
+        for path, size, count in zip(paths, sizes, rows, strict=True)
+    ]
+    return sorted(files, key=lambda data: data.file)
+
+
+def read_files(
+    root: Path,
+    files: Sequence[DataFile],
+    schema: pa.Schema,
+    columns: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Read a table from its files in row order, with the dtypes of ``schema``.
+
+    Raises:
+        StoreError: naming a file that cannot be read.
+    """
+    wanted = list(columns) if columns else list(schema.names)
+    pieces = []
+    for data in files:
+        path = root / data.file
+        try:
+            piece = pq.read_table(path, columns=[*wanted, ROW_ORDER_COLUMN])
+        except (OSError, pa.ArrowException, ValueError, KeyError) as error:
+            raise StoreError(
+                damaged_message(root, f"{path.name} cannot be read: {error}")
+            ) from error
+        pieces.append(piece)
+    if pieces:
+        table = pa.concat_tables(pieces, promote_options="permissive")
+    else:
+        empty = pa.schema([_delta_field(schema.field(c)) for c in wanted])
+        table = empty.empty_table().append_column(ROW_ORDER_COLUMN, pa.array([], pa.int64()))
+    if len(pieces) > 1:
+        table = table.take(pc.sort_indices(table.column(ROW_ORDER_COLUMN)))
+    table = table.drop_columns([ROW_ORDER_COLUMN]).select(wanted)
+    restored = _from_delta(table, schema)
+    frame: pd.DataFrame = restored.to_pandas()
+    return frame
+
+
+def _delta_field(field: pa.Field) -> pa.Field:
+    return pa.field(field.name, _delta_type(field))
