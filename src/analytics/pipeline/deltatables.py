@@ -155,7 +155,7 @@ def write_table(
     location = table_dir(root, name)
     location.parent.mkdir(parents=True, exist_ok=True)
     if append and DeltaTable.is_deltatable(str(location)):
-        existing = DeltaTable(str(location)).schema().to_arrow()
+        existing = pa.schema(DeltaTable(str(location)).schema().to_arrow())
         target = pa.schema([existing.field(field.name) for field in table.schema])
         write_deltalake(str(location), table.cast(target), mode="append")
     else:
@@ -229,7 +229,7 @@ def read_files(
             piece = pq.read_table(path, columns=[*wanted, ROW_ORDER_COLUMN])
         except (OSError, pa.ArrowException, ValueError, KeyError) as error:
             raise StoreError(
-                damaged_message(root, f"{path.name} cannot be read: {error}")
+                damaged_message(root, f"{data.file} cannot be read: {error}")
             ) from error
         pieces.append(piece)
     if pieces:
