@@ -5,11 +5,19 @@ atomic, checksummed generations that later runs add to.
 
 Modules: ``process`` (a briefing table to artefacts in memory), ``store`` (opening and
 reading a store), ``ingest`` (``ensure_store``: building and updating one), ``generation``
-(writing a generation), ``lock`` (the writer lock), ``integrity`` (checksums) and
-``layout`` (the names of a store's files and folder states); ``worker`` processes uploads in
-a separate process (``python -m analytics.pipeline.worker``, imported on its own).
+(writing a generation), ``deltatables`` (the tables as Delta Lake tables), ``migration``
+(older stores of Parquet parts to Delta tables, once), ``history`` (listing generations,
+vacuuming old ones), ``lock`` (the writer lock), ``integrity`` (checksums) and ``layout``
+(the names of a store's files and folder states); ``worker`` processes uploads in a separate
+process (``python -m analytics.pipeline.worker``, imported on its own).
 """
 
+from analytics.pipeline.history import (
+    GenerationInfo,
+    VacuumResult,
+    list_generations,
+    vacuum_store,
+)
 from analytics.pipeline.ingest import IngestSummary, ensure_store
 from analytics.pipeline.layout import (
     DAMAGED,
@@ -19,10 +27,13 @@ from analytics.pipeline.layout import (
     NEW,
     NOT_A_FOLDER,
     READY,
+    STORE_FORMAT,
     STORED_TABLES,
     TABLES,
     current_generation,
+    store_location,
 )
+from analytics.pipeline.migration import migrate_store
 from analytics.pipeline.process import (
     combine_fingerprint_states,
     compute_interactions,
@@ -64,6 +75,12 @@ __all__ = [
     "RebuildPlan",
     "ensure_store",
     "IngestSummary",
+    "store_location",
+    "migrate_store",
+    "list_generations",
+    "GenerationInfo",
+    "vacuum_store",
+    "VacuumResult",
     # store folder states, tables and files
     "NEW",
     "READY",
@@ -72,6 +89,7 @@ __all__ = [
     "NOT_A_FOLDER",
     "TABLES",
     "STORED_TABLES",
+    "STORE_FORMAT",
     "MARKER",
     "LOCK",
 ]

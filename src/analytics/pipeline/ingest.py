@@ -43,6 +43,7 @@ from analytics.pipeline.layout import (
     PARTS_FORMATS,
     STORED_TABLES,
     TABLES,
+    store_location,
 )
 from analytics.pipeline.lock import mark_store, write_errors, writer_lock
 from analytics.pipeline.migration import migrate_locked
@@ -187,7 +188,8 @@ def ensure_store(
 
     Parameters:
         corpus_paths: files or folders of briefings (any supported format).
-        store_dir: the store folder: missing, empty, or a store (created when missing).
+        store_dir: the store folder (or a ``file://`` URL): missing, empty, or a store
+            (created when missing).
         manifest: a manifest file giving date / title / source per file name.
         columns: explicit column names for table inputs (``{"text": "body", ...}``).
         n_topics: ``"auto"`` or a fixed number of topics.
@@ -222,7 +224,7 @@ def ensure_store(
         )
     started = time.perf_counter()
     report_progress = progress or (lambda fraction, message: None)
-    root = Path(store_dir)
+    root = store_location(store_dir)
     status = inspect_store(root)
     if status.kind in (FOREIGN, NOT_A_FOLDER):
         raise StoreError(status.problem)

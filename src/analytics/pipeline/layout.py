@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from analytics.errors import StoreError
 
@@ -63,6 +64,42 @@ FOREIGN = "foreign"  # holds files that are not a store: never written
 NOT_A_FOLDER = "not a folder"
 
 
+# ``scheme://``: a store given as a URL.
+URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def store_location(value: str | Path) -> Path:
+    """The local folder of a store given as a path or a ``file://`` URL.
+
+    Raises:
+        StoreError: for other URLs (``s3://``, ``gs://``, ``az://``...): the generation
+            manifests, the ``CURRENT`` pointer and the writer lock need a local file
+            system's atomic rename and file locks, which object stores do not offer.
+    """
+    if isinstance(value, Path):
+        return value
+    if not URL.match(value):
+        return Path(value)
+    url = urlparse(value)
+    if url.scheme.lower() == "file":
+        if url.netloc not in ("", "localhost"):
+            raise StoreError(
+                "a file:// store URL names a folder on this machine: expected "
+                f"file:///absolute/path; got {value!r}"
+            )
+        return Path(unquote(url.path))
+    raise StoreError(
+        f"stores on object stores are not supported: a store keeps its generation manifests, "
+        "CURRENT pointer and writer lock in a local folder (they need atomic renames and file "
+        f"locks); expected a folder or a file:// URL; got {value!r}"
+    )
+
+
+def generation_number(name: str) -> int:
+    """The number of generation ``name`` (``gen-000012`` -> 12)."""
+    return int(name.split("-")[1])
+
+
 def damaged_message(store: Path, reason: str) -> str:
     """The message of a ``StoreError`` for a damaged store: ``reason`` and how to rebuild."""
     return (
@@ -103,8 +140,8 @@ def not_a_folder_message(root: Path) -> str:
 def current_generation(path: str | Path) -> str | None:
     """The name of the generation in force, or ``None`` when there is none (cheap, no checks)."""
     try:
-        return (Path(path) / CURRENT).read_text(encoding="utf-8").strip() or None
-    except (OSError, ValueError):
+        return (store_location(path) / CURRENT).read_text(encoding="utf-8").strip() or None
+    except (OSError, ValueError, StoreError):
         return None
 
 

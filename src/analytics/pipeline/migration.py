@@ -16,7 +16,14 @@ from pathlib import Path
 from analytics import settings
 from analytics.errors import StoreError
 from analytics.pipeline.generation import write_generation
-from analytics.pipeline.layout import DAMAGED, NEW, PARTS_FORMATS, STORE_FORMAT, STORED_TABLES
+from analytics.pipeline.layout import (
+    DAMAGED,
+    NEW,
+    PARTS_FORMATS,
+    STORE_FORMAT,
+    STORED_TABLES,
+    store_location,
+)
 from analytics.pipeline.lock import write_errors, writer_lock
 from analytics.pipeline.store import Store, inspect_store
 
@@ -86,7 +93,7 @@ def migrate_store(
         StoreError: when there is no store at ``path``, it is damaged, or the wait for
             the writer lock times out.
     """
-    root = Path(path)
+    root = store_location(path)
     status = inspect_store(root)
     if status.kind == NEW:
         raise StoreError(

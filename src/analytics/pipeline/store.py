@@ -65,8 +65,10 @@ from analytics.pipeline.layout import (
     current_generation,
     damaged_message,
     generation_names,
+    generation_number,
     not_a_folder_message,
     read_meta,
+    store_location,
     table_entry,
     table_parts,
 )
@@ -75,7 +77,7 @@ from analytics.pipeline.layout import (
 def default_store_dir() -> Path:
     """Where the dashboard keeps its store when none is configured."""
     override = settings.value("store_dir")
-    return Path(override) if override else PROJECT_ROOT / ".atlas-store"
+    return store_location(str(override)) if override else PROJECT_ROOT / ".atlas-store"
 
 
 class Store:
@@ -254,13 +256,18 @@ def _read_table(
     return pd.concat(frames, ignore_index=True)
 
 
-def open_store(path: str | Path) -> Store:
-    """Open the current generation of the store at ``path``.
+def open_store(path: str | Path, as_of: int | None = None) -> Store:
+    """Open the current generation of the store at ``path``, or generation ``as_of``.
+
+    Parameters:
+        path: the store folder (or a ``file://`` URL).
+        as_of: the number of an older generation to open (``info`` lists them).
 
     Raises:
-        StoreError: when there is no store there, or its files are missing or damaged.
+        StoreError: when there is no store there, no such generation, or its files are
+            missing or damaged.
     """
-    root = Path(path)
+    root = store_location(path)
     if root.exists() and not root.is_dir():
         raise StoreError(not_a_folder_message(root))
     pointer = root / CURRENT
@@ -275,6 +282,14 @@ def open_store(path: str | Path) -> Store:
         raise StoreError(damaged_message(root, f"{CURRENT} cannot be read: {error}")) from error
     if not GENERATION_NAME.fullmatch(name):
         raise StoreError(damaged_message(root, f"{CURRENT} names {name[:40]!r}, not a generation"))
+    if as_of is not None:
+        held = [generation_number(n) for n in generation_names(root) if read_meta(root / n)]
+        if as_of not in held:
+            raise StoreError(
+                f"the store at {root} holds no generation {as_of}; it holds generations "
+                f"{', '.join(map(str, held))} (see `python -m analytics info --store {root}`)"
+            )
+        name = f"gen-{as_of:06d}"
     generation = root / name
     try:
         meta = json.loads((generation / META).read_text(encoding="utf-8"))
@@ -311,7 +326,7 @@ class StoreStatus:
 def inspect_store(path: str | Path) -> StoreStatus:
     """Say whether ``path`` may be built (NEW), opens (READY), is a damaged store,
     holds foreign files, or is not a folder. Nothing is created or changed."""
-    root = Path(path)
+    root = store_location(path)
     if not root.exists():
         return StoreStatus(NEW)
     if not root.is_dir():
@@ -359,7 +374,7 @@ class RebuildPlan:
 def rebuild_plan(path: str | Path, configured: Sequence[Path]) -> RebuildPlan:
     """How to rebuild the store at ``path``: from the inputs its newest readable
     generation recorded when they all still exist, else from ``configured``."""
-    root = Path(path)
+    root = store_location(path)
     candidates = []
     if root.is_dir():
         current = current_generation(root)
