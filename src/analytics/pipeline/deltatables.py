@@ -182,8 +182,15 @@ def roll_back(root: Path, name: str, version: int) -> None:
     part of a generation left newer versions behind)."""
     location = str(table_dir(root, name))
     table = DeltaTable(location)
-    if table.version() != version:
+    if table.version() == version:
+        return
+    # Commits that change no data (a vacuum's) need no undoing.
+    if _paths(table) != _paths(DeltaTable(location, version=version)):
         table.restore(version)
+
+
+def _paths(table: DeltaTable) -> set[str]:
+    return set(pa.table(table.get_add_actions()).column("path").to_pylist())
 
 
 def data_files(root: Path, name: str, version: int) -> list[DataFile]:

@@ -161,16 +161,21 @@ def vacuum_store(
         removed_files = 0
         for table, table_versions in versions.items():
             roll_back(root, table, int(store.meta["tables"][table]["version"]))
-            removed_files += len(
-                DeltaTable(str(table_dir(root, table))).vacuum(
-                    retention_hours=0,
-                    dry_run=False,
-                    enforce_retention_duration=False,
-                    keep_versions=sorted(set(table_versions)),
-                    full=True,
-                )
+            before = _count_data_files(table_dir(root, table))
+            # Delta lists removed files again on later vacuums: count what is gone instead.
+            DeltaTable(str(table_dir(root, table))).vacuum(
+                retention_hours=0,
+                dry_run=False,
+                enforce_retention_duration=False,
+                keep_versions=sorted(set(table_versions)),
+                full=True,
             )
+            removed_files += before - _count_data_files(table_dir(root, table))
     return VacuumResult(removed, removed_files, tuple(generation_number(n) for n in kept))
+
+
+def _count_data_files(folder: Path) -> int:
+    return sum(1 for path in folder.rglob("*.parquet") if "_delta_log" not in path.parts)
 
 
 def _remove_parts(root: Path) -> None:
