@@ -32,7 +32,8 @@ def test_app_names_a_damaged_store_keeps_its_parts_and_rebuilds_on_request(confi
     store, _ = ensure_store([corpus], store_dir, n_topics=2)
     meta = store.generation / "meta.json"
     meta.write_text("{not json", encoding="utf-8")
-    parts = {p.name: p.read_bytes() for p in (store_dir / "parts").iterdir()}
+    tables = store_dir / "tables"
+    parts = {p: p.read_bytes() for p in tables.rglob("*") if p.is_file()}
 
     app = new_app()
     app.run()
@@ -43,7 +44,7 @@ def test_app_names_a_damaged_store_keeps_its_parts_and_rebuilds_on_request(confi
         "quotes: line 1 column 2 (char 1)); rebuild it with "
         "`python -m analytics ingest PATH... --store store --rebuild`"
     ]
-    assert {p.name: p.read_bytes() for p in (store_dir / "parts").iterdir()} == parts
+    assert {p: p.read_bytes() for p in tables.rglob("*") if p.is_file()} == parts
     assert meta.read_text(encoding="utf-8") == "{not json"
     rebuild = [b for b in app.button if b.label.startswith("Rebuild")]
     assert [b.label for b in rebuild] == ["Rebuild the store from the configured corpus (corpus)"]
