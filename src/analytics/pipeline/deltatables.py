@@ -17,7 +17,9 @@ keeps our own checksums on them and avoids delta-rs' scan threads.
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping, Sequence
+import json
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -27,8 +29,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from deltalake import DeltaTable, write_deltalake
+from deltalake import DeltaTable, Schema
 from deltalake.exceptions import DeltaError
+from deltalake.transaction import AddAction, create_table_with_add_actions
 
 from analytics import schema as S
 from analytics.errors import StoreError
@@ -39,6 +42,9 @@ from analytics.pipeline.layout import (
     TABLES_DIR,
     damaged_message,
 )
+
+# The folder name Delta gives rows whose partition value is null.
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,9 @@ def frame_schema(frame: pd.DataFrame) -> pa.Schema:
 def months_of(dates: pd.Series) -> pd.Series:
     """``YYYY-MM`` of each date (``None`` where there is no date)."""
     values = pd.to_datetime(dates, utc=True)
-    return values.dt.strftime("%Y-%m").astype(object).where(values.notna(), None)
+    keys = values.dt.year * 100 + values.dt.month
+    labels = {key: f"{int(key) // 100:04d}-{int(key) % 100:02d}" for key in keys.dropna().unique()}
+    return keys.map(labels).astype(object).where(values.notna(), None)
 
 
 def _delta_type(field: pa.Field) -> pa.DataType:
@@ -81,7 +89,7 @@ def _delta_type(field: pa.Field) -> pa.DataType:
     kind = field.type
     if pa.types.is_unsigned_integer(kind):
         return pa.int64()
-    if pa.types.is_null(kind) or pa.types.is_large_string(kind):
+    if pa.types.is_null(kind):
         return pa.string()
     if pa.types.is_timestamp(kind):
         return pa.timestamp("us", tz=kind.tz)
@@ -124,9 +132,14 @@ def write_table(
     *,
     append: bool,
     first_row: int,
-    months: Mapping[str, str | None] | None = None,
+    months: pd.Series | None = None,
 ) -> int:
     """Write ``frame`` to the Delta table ``name`` (appended, or replacing what it holds).
+
+    The Parquet files are written with pyarrow, one per month (partitioned tables) or
+    one in all, and committed to the table's Delta log as one new version with
+    delta-rs: writing them with delta-rs' own writer needs several times the table's
+    size in memory.
 
     Parameters:
         root: the store folder.
@@ -134,7 +147,8 @@ def write_table(
         frame: the rows, in order.
         append: add the rows to the table's latest version; else overwrite it.
         first_row: the ``row_order`` of the first row (the rows the table keeps).
-        months: briefing id -> month, for partitioned tables without a date column.
+        months: the month of each briefing, indexed by briefing id, for partitioned
+            tables without a date column.
 
     Returns:
         The Delta version written.
@@ -143,30 +157,70 @@ def write_table(
     table = table.replace_schema_metadata(None)
     order = np.arange(first_row, first_row + len(frame), dtype=np.int64)
     table = table.append_column(ROW_ORDER_COLUMN, pa.array(order, pa.int64()))
-    partition_by = None
-    if name in PARTITIONED_TABLES:
-        if S.DATE in frame.columns:
-            month = months_of(frame[S.DATE])
-        else:
-            lookup = months or {}
-            month = frame[S.BRIEFING_ID].map(lambda bid: lookup.get(bid))
-        table = table.append_column(MONTH_COLUMN, pa.array(list(month), pa.string()))
-        partition_by = [MONTH_COLUMN]
     location = table_dir(root, name)
-    location.parent.mkdir(parents=True, exist_ok=True)
-    if append and DeltaTable.is_deltatable(str(location)):
-        existing = pa.schema(DeltaTable(str(location)).schema().to_arrow())
-        target = pa.schema([existing.field(field.name) for field in table.schema])
-        write_deltalake(str(location), table.cast(target), mode="append")
+    exists = DeltaTable.is_deltatable(str(location))
+    schema = table.schema
+    if append and exists:
+        # Appended rows take the table's column types (a column empty so far stays a string).
+        stored = pa.schema(DeltaTable(str(location)).schema().to_arrow())
+        schema = pa.schema([stored.field(field.name) for field in table.schema])
+        table = table.cast(schema)
+    partition_by = None
+    actions = []
+    if name in PARTITIONED_TABLES:
+        partition_by = [MONTH_COLUMN]
+        schema = schema.append(pa.field(MONTH_COLUMN, pa.string()))
+        codes, values = pd.factorize(_months_column(frame, months), sort=True)
+        for code, value in [*enumerate(values), (-1, None)]:
+            rows = np.flatnonzero(codes == code)
+            if len(rows):
+                actions.append(_write_file(location, table.take(rows), value))
     else:
-        write_deltalake(
-            str(location),
-            table,
-            mode="overwrite",
-            schema_mode="overwrite",
+        actions.append(_write_file(location, table, ""))
+    delta_schema = Schema.from_arrow(schema)
+    if not exists:
+        create_table_with_add_actions(
+            str(location), delta_schema, actions, mode="error", partition_by=partition_by
+        )
+    else:
+        DeltaTable(str(location)).create_write_transaction(
+            actions,
+            mode="append" if append else "overwrite",
+            schema=delta_schema,
             partition_by=partition_by,
         )
     return int(DeltaTable(str(location)).version())
+
+
+def _months_column(frame: pd.DataFrame, months: pd.Series | None) -> pd.Series:
+    """The month of each row: from its date, else from its briefing's."""
+    if S.DATE in frame.columns:
+        return months_of(frame[S.DATE]).reset_index(drop=True)
+    if months is not None:
+        return frame[S.BRIEFING_ID].map(months).reset_index(drop=True)
+    return pd.Series(None, index=range(len(frame)), dtype=object)
+
+
+def _write_file(location: Path, rows: pa.Table, month: str | None) -> AddAction:
+    """Write one Parquet file of the table at ``location``; its add action for the log."""
+    if month == "":
+        folder, values = "", {}
+    else:
+        folder = f"{MONTH_COLUMN}={month if month is not None else NULL_PARTITION}/"
+        values = {MONTH_COLUMN: month}
+    relative = f"{folder}part-00000-{uuid.uuid4()}-c000.snappy.parquet"
+    target = location / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(rows, target, compression="snappy")
+    stat = target.stat()
+    return AddAction(
+        relative,
+        stat.st_size,
+        values,
+        stat.st_mtime_ns // 1_000_000,
+        True,
+        json.dumps({"numRecords": rows.num_rows}),
+    )
 
 
 def latest_version(root: Path, name: str) -> int | None:

@@ -122,7 +122,9 @@ def _fill_generation(
     briefings = tables.get("briefings")
     months = None
     if briefings is not None:
-        months = dict(zip(briefings[S.BRIEFING_ID], months_of(briefings[S.DATE]), strict=True))
+        months = pd.Series(
+            months_of(briefings[S.DATE]).to_numpy(), index=briefings[S.BRIEFING_ID].to_numpy()
+        )
     written: list[Path] = []
     tables_meta: dict[str, dict[str, Any]] = {}
     for table, frame in tables.items():
