@@ -23,7 +23,14 @@ from analytics.pipeline import (
     vacuum_store,
 )
 from analytics.pipeline import generation as generation_module
-from analytics.pipeline.deltatables import latest_version, roll_back
+from analytics.pipeline.deltatables import (
+    data_files,
+    frame_schema,
+    latest_version,
+    read_files,
+    roll_back,
+    write_table,
+)
 
 
 @pytest.fixture()
@@ -272,3 +279,32 @@ def test_ingest_and_read_through_a_file_url(corpus: Path, tmp_path: Path) -> Non
     store, _ = ensure_store([corpus], url, n_topics=2)
     assert store.path == tmp_path / "url-store"
     assert len(open_store(url).table("briefings")) == 4
+
+
+def test_a_table_whose_months_interleave_reads_back_in_its_own_order(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["m1", "a1", "m2", "nodate"],
+            S.DATE: pd.to_datetime(["2014-03-02", "2014-04-01", "2014-03-09", None], utc=True),
+            "key": np.array([1, 2**64 - 1, 2**63, 0], dtype=np.uint64),
+        }
+    )
+    schema = frame_schema(frame)
+    first = write_table(tmp_path, "briefings", frame, append=False, first_row=0)
+    later = frame.iloc[:2].assign(**{S.BRIEFING_ID: ["m3", "a2"]})
+    version = write_table(tmp_path, "briefings", later, append=True, first_row=4)
+    assert (first, version) == (0, 1)
+    files = data_files(tmp_path, "briefings", version)
+    # March, April and no date in the first write; March and April again in the second.
+    assert sorted(Path(data.file).parent.name for data in files) == [
+        "month=2014-03",
+        "month=2014-03",
+        "month=2014-04",
+        "month=2014-04",
+        "month=__HIVE_DEFAULT_PARTITION__",
+    ]
+    expected = pd.concat([frame, later], ignore_index=True)
+    pd.testing.assert_frame_equal(read_files(tmp_path, files, schema), expected)
+    pd.testing.assert_frame_equal(
+        read_files(tmp_path, data_files(tmp_path, "briefings", first), schema), frame
+    )
