@@ -1,15 +1,17 @@
 """Processed-corpus artefacts on disk, keyed by the inputs they came from: reading a store.
 
-A store is a folder holding *generations*: each generation is a ``meta.json``
-naming the Parquet *parts* every table is made of, plus the topic model; the file
-``CURRENT`` names the generation in force. Parts (``parts/``) are written once and
-never changed: a new generation lists the parts it keeps and the ones it adds, and
-``CURRENT`` is replaced atomically, so an ingest killed half-way leaves the
-previous store intact.
+A store is a folder holding *generations*: each generation is a manifest
+(``gen-NNNNNN/meta.json``) plus the topic model; the file ``CURRENT`` names the
+generation in force. In format 3 every table is a Delta Lake table (``tables/<name>/``)
+and the manifest names the Delta version of each table that belongs to the generation,
+so a reader opens every table at that version and never sees half an ingest; older
+generations stay readable (``open_store(path, as_of=N)``) until vacuumed. Formats 1
+and 2 list immutable Parquet *parts* instead; they are read as they are and migrated
+to format 3 by the first write.
 
 Re-ingesting unchanged inputs does no work. Adding files processes only the new
 briefings: their topics come from the fitted model, their mentions, relations and
-report rows are appended as new parts, and the stored briefings are not read again
+report rows are appended to the tables, and the stored briefings are not read again
 (their duplicate-detection keys are stored). Anything else, or ``refit=True``,
 rebuilds with topic ids aligned to the previous model so saved links keep their
 meaning.
@@ -17,15 +19,17 @@ meaning.
 Safety: a folder is only written when it is missing, empty or already a store
 (``ATLAS-STORE`` marks ours); an ingest that would drop stored briefings refuses
 unless told to ``add`` or ``replace``; writers take an inter-process lock
-(``.atlas-lock``) for the whole read-previous to write-generation section; every
-part and topic-model file carries a SHA-256 checksum, verified once per process;
-the generation before the current one is kept until the next write, so a reader
-that opened it never loses its files mid-read.
+(``.atlas-lock``) for the whole read-previous to write-generation section. What is
+verified, once per process: every data file the Delta log lists for a table at the
+generation's version must be one the manifest recorded, with its size and SHA-256, and
+the files must hold the recorded rows; every topic-model file has its SHA-256 checked
+too. Formats 1 and 2: each part's size and checksum.
 
 This module opens and reads a store (``Store``, ``open_store``, ``inspect_store``,
-``rebuild_plan``). The layout lives in ``layout``, checksums in ``integrity``, the
-writer lock in ``lock``, writing a generation in ``generation`` and the ingest flows
-(``ensure_store``) in ``ingest``.
+``rebuild_plan``). The layout lives in ``layout``, the Delta tables in ``deltatables``,
+checksums in ``integrity``, the writer lock in ``lock``, writing a generation in
+``generation``, the ingest flows (``ensure_store``) in ``ingest``, migration in
+``migration`` and history in ``history``.
 """
 
 from __future__ import annotations
