@@ -64,7 +64,10 @@ state.follow_corpus(
     corpus.fingerprint,
     extras.options,
     "your upload" if corpus is cache.uploaded_artefacts() else "the bundled corpus",
+    source=cache.corpus_source(corpus),
+    n_briefings=extras.whole.n_briefings,
 )
+cache.follow_store(corpus)
 filters = state.sidebar_filters(extras.options, filter_area)
 with corpus_area:
     components.provenance_toggle()

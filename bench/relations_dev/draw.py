@@ -91,13 +91,39 @@ def select(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return rows[columns].rename(columns={"briefing_id": "id"}), rows
 
 
+def select_extra(shared: Path, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``n`` more current-events texts naming two countries or more, all for ``tune``.
+
+    Drawn (seeded) across years from the texts not in ``selection.csv``: more rows to
+    tune on, while ``test`` stays as it was drawn.
+    """
+    rng = np.random.default_rng(SEED + 1)
+    taken = set(pd.read_csv(HERE / "selection.csv", dtype=str)["id"])
+    wce = pd.read_json(shared / "corpora/wikipedia-current-events/wce-dev.jsonl", lines=True)
+    wce = wce.rename(columns={"id": "briefing_id"})
+    wce = wce[~wce["briefing_id"].isin(taken)].reset_index(drop=True)
+    wce["n_countries"] = _countries(wce[["briefing_id", "text"]].assign(date=pd.NaT))
+    rows = _spread_over_years(wce[wce["n_countries"] >= 2], n, rng).assign(corpus="wce")
+    rows["date"] = pd.to_datetime(rows["date"], utc=True).dt.strftime("%Y-%m-%d")
+    rows["split"] = "tune"
+    columns = ["briefing_id", "corpus", "date", "n_countries", "split"]
+    return rows[columns].rename(columns={"briefing_id": "id"}), rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=HERE.parents[2] / "shared")
     parser.add_argument("--texts-out", type=Path)
+    parser.add_argument(
+        "--extra", type=int, help="draw this many more texts for tune (selection-extra.csv)"
+    )
     args = parser.parse_args()
-    selection, rows = select(args.shared)
-    selection.to_csv(HERE / "selection.csv", index=False)
+    if args.extra:
+        selection, rows = select_extra(args.shared, args.extra)
+        selection.to_csv(HERE / "selection-extra.csv", index=False)
+    else:
+        selection, rows = select(args.shared)
+        selection.to_csv(HERE / "selection.csv", index=False)
     print(selection.groupby(["corpus", "split"]).size().to_string())
     if args.texts_out:
         args.texts_out.mkdir(parents=True, exist_ok=True)

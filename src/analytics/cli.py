@@ -4,6 +4,8 @@ Every analytic the dashboard shows can be produced headless from a store::
 
     python -m analytics ingest data/sample --store /tmp/atlas
     python -m analytics ingest new/ --store /tmp/atlas --add
+    python -m analytics ingest https://example.org/feed.xml --store /tmp/atlas --add
+    python -m analytics watch feeds.txt --store /tmp/atlas --every 15m
     python -m analytics export relations --store /tmp/atlas --freq month --out relations.csv
     python -m analytics info --store /tmp/atlas
     python -m analytics vacuum --store /tmp/atlas --keep 3
@@ -13,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import errno
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,12 +27,19 @@ from analytics import schema as S
 from analytics import settings
 from analytics.errors import AnalyticsError, InputError
 from analytics.pipeline import (
+    Stopper,
     current_generation,
     ensure_store,
+    is_feed_url,
     list_generations,
     migrate_store,
     open_store,
+    parse_interval,
+    read_feed_list,
+    save_feed,
+    store_location,
     vacuum_store,
+    watch,
 )
 from analytics.pipeline.exports import EXPORTS, ExportOptions, export_table, parse_kinds
 
@@ -43,10 +54,23 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
 
-    before = current_generation(args.store)
+    store_dir = store_location(args.store)
+    before = current_generation(store_dir)
+    # A feed URL is fetched once and kept in the store folder, then read as a saved feed.
+    paths: list[Path] = []
+    saved: list[Path] = []
+    try:
+        for path in args.paths:
+            if is_feed_url(path):
+                saved.append(save_feed(path, store_dir, wait=args.wait))
+            paths.append(saved[-1] if is_feed_url(path) else Path(path))
+    except AnalyticsError:
+        for kept in saved:  # a later feed failed: the ingest does not happen, keep nothing
+            kept.unlink(missing_ok=True)
+        raise
     try:
         store, summary = ensure_store(
-            args.paths,
+            paths,
             args.store,
             manifest=args.manifest,
             columns=columns,
@@ -86,6 +110,47 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 def _say(message: str) -> None:
     """A message said even with --quiet: waiting on the lock, migrating the store."""
     print(message, file=sys.stderr, flush=True)
+
+
+def _cmd_watch(args: argparse.Namespace) -> int:
+    urls = read_feed_list(args.feeds)
+    every = parse_interval(args.every)
+    stopper = Stopper()
+
+    def log(line: str) -> None:
+        stamp = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
+        print(f"{stamp} {line}", flush=True)
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        if stopper.stopped:
+            raise KeyboardInterrupt  # a second Ctrl-C: stop now (an ingest stays atomic)
+        stopper.stop()
+        print("stopping after this poll (Ctrl-C again to stop at once)", file=sys.stderr)
+
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, on_interrupt) if in_main else None
+    try:
+        results = watch(
+            urls,
+            store_location(args.store),
+            every=every,
+            once=args.once,
+            log=log,
+            stopper=stopper,
+            wait=args.wait,
+        )
+    finally:
+        if in_main:
+            signal.signal(signal.SIGINT, previous)
+    if not args.once:
+        added = sum(result.n_new for result in results)
+        print(
+            f"watch stopped after {len(results)} poll{'s' if len(results) != 1 else ''} "
+            f"({added} item{'s' if added != 1 else ''} added); "
+            "the store holds every completed poll",
+            file=sys.stderr,
+        )
+    return 0
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -246,10 +311,16 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser(
         "ingest",
         help="load briefings into a store and compute every artefact",
-        description="Load files or folders of briefings (txt, md, csv, tsv, jsonl, json, parquet) "
-        "into a store. Unchanged inputs do no work; added files are processed alone.",
+        description="Load files or folders of briefings (txt, md, csv, tsv, jsonl, json, parquet, "
+        "rss, atom, xml feeds) or feed URLs into a store. Unchanged inputs do no work; added "
+        "files are processed alone.",
     )
-    ingest.add_argument("paths", nargs="+", type=Path, help="briefing files or folders")
+    ingest.add_argument(
+        "paths",
+        nargs="+",
+        help="briefing files or folders, or feed URLs (http:// or https://: fetched once and "
+        "kept in the store folder under feeds/)",
+    )
     ingest.add_argument("--store", required=True, help=_STORE_HELP)
     ingest.add_argument(
         "--manifest", type=Path, help="CSV/JSON giving date, title, source per file"
@@ -284,6 +355,29 @@ def build_parser() -> argparse.ArgumentParser:
     _wait_argument(ingest)
     ingest.add_argument("--quiet", action="store_true", help="no progress messages")
     ingest.set_defaults(handler=_cmd_ingest)
+
+    watcher = commands.add_parser(
+        "watch",
+        help="keep a store current from RSS/Atom feeds: poll them and append new items",
+        description="Poll every feed of FEEDS (one http(s) URL per line, # comments) with "
+        "conditional requests, append the items not stored yet (by id) and log one line per "
+        "feed per poll. A failing feed is retried next poll, then backs off; Ctrl-C stops "
+        "between polls.",
+    )
+    watcher.add_argument("feeds", type=Path, help="text file of feed URLs, one per line")
+    watcher.add_argument("--store", required=True, help=_STORE_HELP)
+    watcher.add_argument(
+        "--every", default="15m", help="time between polls, e.g. 90s, 15m, 1h (default: 15m)"
+    )
+    watcher.add_argument("--once", action="store_true", help="poll once and exit (for cron)")
+    watcher.add_argument(
+        "--wait",
+        type=_seconds,
+        default=settings.value("store_wait_seconds"),
+        metavar="SECONDS",
+        help="how long a poll waits for an ingest into the same store to finish",
+    )
+    watcher.set_defaults(handler=_cmd_watch)
 
     export = commands.add_parser(
         "export",

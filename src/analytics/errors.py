@@ -23,5 +23,9 @@ class StoreError(AnalyticsError):
     """A processed-corpus store is missing, truncated or corrupted."""
 
 
+class FeedError(AnalyticsError):
+    """A feed could not be fetched: refused, timed out, an HTTP error, too large."""
+
+
 class NotFittedError(AnalyticsError):
     """A model was used before it was fitted."""

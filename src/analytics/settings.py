@@ -263,7 +263,28 @@ SETTINGS: tuple[Setting, ...] = (
         600.0,
         "seconds an ingest waits for another ingest into the same store (CLI --wait)",
     ),
+    Setting(
+        "feed_timeout_seconds",
+        20.0,
+        "seconds one feed request may take (ingest of a feed URL, each feed of a watch poll)",
+        env="BRIEFING_ATLAS_FEED_TIMEOUT",
+        parse=float,
+        accepts="a number of seconds",
+    ),
+    Setting("feed_max_mb", 20.0, "largest feed document fetched, in MB"),
+    Setting(
+        "feed_max_backoff_polls",
+        32,
+        "a feed failing again and again skips 1, 3, 7, ... polls before its next try, "
+        "never more than this many",
+    ),
     # -- presentation ------------------------------------------------------------------------------
+    Setting(
+        "store_check_seconds",
+        30.0,
+        "how often an open dashboard checks its store for a new generation (written by "
+        "ingest or watch) and reloads with a notice",
+    ),
     Setting(
         "reader_page_chars",
         20_000,

@@ -24,7 +24,7 @@ from analytics.relations.grammar import (
     _pairs,
     _word_count,
 )
-from analytics.relations.roles import _LOCATIVE
+from analytics.relations.roles import _LOCATIVE, _POST
 from analytics.relations.scoring import (
     _apply_modifiers,
     _combine,
@@ -37,6 +37,11 @@ from analytics.relations.scoring import (
 
 _DATELINE_AFTER = re.compile(r"^(?:\s*,|\s+[-\u2013]\s|\s*\()")
 _OBJECT_AFTER = re.compile(r"^\s+(?:with|against)\b", re.IGNORECASE)
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:on|against|to|into|over|upon|toward|towards)\s+(?:the\s+)?$", re.IGNORECASE
+)
+_AGENT_BY = re.compile(r"\s+(?:jointly\s+)?by\s+(?:the\s+)?", re.IGNORECASE)
+_RECIPROCAL_AFTER = re.compile(r"^\s+(?:each\s+other|one\s+another)\b", re.IGNORECASE)
 
 
 def _overruled(effect: _Effect, before: list[tuple[CueMatch, _Effect]]) -> bool:
@@ -50,7 +55,8 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
     surface = text[start:end]
     if not text[:start].strip() and surface.isupper() and _DATELINE_AFTER.match(text[end:]):
         return True
-    return kind == "capital" and bool(_LOCATIVE.search(text[max(0, start - 12) : start]))
+    located = kind == "capital" and bool(_LOCATIVE.search(text[max(0, start - 12) : start]))
+    return located and not _POST.search(text[max(0, start - 24) : start])
 
 
 def _modifier_before(
@@ -177,19 +183,25 @@ def _score_clause(
                     if not _overruled(effect, governed.get(owner_gap, [])):
                         add(_inner_pairs(owner), effect)
                     continue
+            if right is not None and _AGENT_BY.fullmatch(text[match.end : right.start]):
+                positive = effect.weight is not None and effect.weight > 0
+                add(_inner_pairs(right), effect if mutual and positive else _neutral(effect))
             if left is None or _word_count(text[left.end : match.start]) > _REACH_WORDS:
                 continue
+            object_list = _OBJECT_BEFORE.search(text[max(0, left.start - 14) : left.start])
+            inner = [] if object_list else _inner_pairs(left)
+            reciprocal = _RECIPROCAL_AFTER.match(text[match.end :]) is not None
             if right is not None and _word_count(text[match.end : right.start]) <= _REACH_WORDS:
                 cross = _reversed(effect) if against_right else effect
                 add(_pairs(left.countries, right.countries), cross)
-                if mutual and effect.weight is not None and effect.weight > 0:
-                    add(_inner_pairs(left), effect)
+                if (mutual and effect.weight is not None and effect.weight > 0) or reciprocal:
+                    add(inner, effect)
                 else:
-                    add(_inner_pairs(left), _neutral(effect))
+                    add(inner, _neutral(effect))
             elif right is None:
                 # "reached agreement with commercial banks": the partner is not a country.
-                jointly = mutual and not _OBJECT_AFTER.match(text[match.end :])
-                add(_inner_pairs(left), effect if jointly else _neutral(effect))
+                jointly = (mutual and not _OBJECT_AFTER.match(text[match.end :])) or reciprocal
+                add(inner, effect if jointly else _neutral(effect))
 
 
 def _owning_group(

@@ -26,8 +26,8 @@ def _labels(split: str) -> list[dict]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-def _selection() -> dict[str, dict[str, str]]:
-    with open(DEV_SET / "selection.csv", encoding="utf-8", newline="") as handle:
+def _selection(name: str = "selection.csv") -> dict[str, dict[str, str]]:
+    with open(DEV_SET / name, encoding="utf-8", newline="") as handle:
         return {row["id"]: row for row in csv.DictReader(handle)}
 
 
@@ -42,7 +42,15 @@ def test_dev_set_has_the_drawn_texts_in_their_halves():
         }
 
 
-@pytest.mark.parametrize("split", ["tune", "test"])
+def test_extra_tune_texts_are_new_current_events_texts_labelled_in_draw_order():
+    extra = _selection("selection-extra.csv")
+    labels = _labels("tune-extra")
+    assert [row["id"] for row in labels] == list(extra) and len(extra) >= 300
+    assert all(row["corpus"] == "wce" and row["split"] == "tune" for row in extra.values())
+    assert not set(extra) & set(_selection())
+
+
+@pytest.mark.parametrize("split", ["tune", "tune-extra", "test"])
 def test_dev_set_labels_follow_the_annotation_format(split: str):
     for row in _labels(split):
         assert set(row) == {"id", "date", "countries", "pairs"}, row["id"]
@@ -82,18 +90,23 @@ def dev_scores(shared_dir: Path) -> dict:
     return {split: evaluation.score(shared_dir, labels[split], briefings) for split in labels}
 
 
-# (half, measure, floor): measured 2026-12-04 (roles before pairing, nationality only) less
-# about 0.02; country F1 measured after source citations and territories (tune 0.984,
-# test 0.960) less about 0.02.
+# (half, measure, floor): measured 2026-12-05 after the cues, object lists, reciprocal
+# verbs and topic labels from the extra tune texts (tune P 0.710 R 0.514 sign 0.921;
+# tune-extra 0.738 / 0.492 / 0.924; test 0.651 / 0.497 / 0.901) less about 0.02; country F1
+# as measured (tune 0.984, tune-extra 0.976, test 0.960) less about 0.02.
 FLOORS = [
     ("tune", "country_f1", 0.96),
     ("tune", "pair_precision", 0.69),
     ("tune", "pair_recall", 0.49),
     ("tune", "sign_accuracy", 0.90),
+    ("tune-extra", "country_f1", 0.95),
+    ("tune-extra", "pair_precision", 0.71),
+    ("tune-extra", "pair_recall", 0.47),
+    ("tune-extra", "sign_accuracy", 0.90),
     ("test", "country_f1", 0.94),
-    ("test", "pair_precision", 0.61),
-    ("test", "pair_recall", 0.44),
-    ("test", "sign_accuracy", 0.87),
+    ("test", "pair_precision", 0.63),
+    ("test", "pair_recall", 0.47),
+    ("test", "sign_accuracy", 0.88),
 ]
 
 

@@ -91,6 +91,13 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("WASHINGTON, March 4 - Iran protested.", {"USA": LOCATION, "IRN": ACTOR}),
         ("Ministers met in Moscow.", {"RUS": LOCATION}),
         ("Envoys flew to Moscow.", {"RUS": LOCATION}),
+        # An act on an armed group makes the country after "in" the place (rule 3) ...
+        ("U.S. strikes kill militants in northern Syria.", {"USA": ACTOR, "SYR": LOCATION}),
+        # ... not an act on people or a state.
+        ("U.S. strikes kill civilians in Syria.", {"USA": ACTOR, "SYR": ACTOR}),
+        # A diplomatic post names the state it is accredited to.
+        ("France closed its embassy in Moscow.", {"FRA": ACTOR, "RUS": ACTOR}),
+        ("The ambassador to Moscow was recalled.", {"RUS": ACTOR}),
         # A country named as a place still acts: measured, this keeps recall.
         ("Talks were held in Syria.", {"SYR": ACTOR}),
         ("Fighting goes on in northern Iraq.", {"IRQ": ACTOR}),
@@ -174,7 +181,7 @@ def test_describe_roles_puts_the_pair_first_with_its_words() -> None:
 
 def test_load_roles_reads_the_bundled_table() -> None:
     table = load_roles()
-    assert set(table["kind"]) == {"state", "non_state", "place"}
+    assert set(table["kind"]) == {"state", "non_state", "armed_group", "place"}
     compiled = compile_roles(table)
     assert compiled.heads["central bank"] == "state"
     assert compiled.heads["bank"] == "non_state"

@@ -631,6 +631,8 @@ def test_pair_summary_rejects_table_without_columns() -> None:
 # -- the bundled lexicon on relation phrases (#14 item 4; invented sentences) -------------
 
 BUNDLED_ACTORS = {
+    "Xi Jinping": ("CHN", "leader"),
+    "United States": ("USA", "name"),
     "Thai": ("THA", "demonym"),
     "Cambodian": ("KHM", "demonym"),
     "Chile": ("CHL", "name"),
@@ -661,6 +663,10 @@ BUNDLED_ACTORS = {
     "Iceland": ("ISL", "name"),
     "Portugal": ("PRT", "name"),
     "Canada": ("CAN", "name"),
+    "Denmark": ("DNK", "name"),
+    "Finland": ("FIN", "name"),
+    "Uzbekistan": ("UZB", "name"),
+    "Ukraine": ("UKR", "name"),
     "Estonia": ("EST", "name"),
 }
 _BUNDLED_PATTERN = re.compile(
@@ -694,6 +700,50 @@ BUNDLED_CASES = [
     (
         "Armenia and Azerbaijan agreed to a ceasefire.",
         [("ARM", "AZE", 8.0, "material_cooperation", "ceasefire", False)],
+    ),
+    # "and <title> of <country>" joins the office holder to the list
+    (
+        "Xi Jinping and President of the United States Barack Obama reach a deal on emissions.",
+        [("CHN", "USA", 8.0, "verbal_cooperation", "reach a deal", False)],
+    ),
+    # a list acted on does nothing together: no pairs among the countries on the list
+    (
+        "Canada cancels the tariffs on Denmark, Finland and Norway after reaching an agreement.",
+        [
+            ("CAN", "DNK", 2.0, "material_cooperation", "cancels the tariffs", False),
+            ("CAN", "FIN", 2.0, "material_cooperation", "cancels the tariffs", False),
+            ("CAN", "NOR", 2.0, "material_cooperation", "cancels the tariffs", False),
+        ],
+    ),
+    # "each other": a directed cue done by each to the other
+    (
+        "Russia and Ukraine accuse each other of espionage.",
+        [("RUS", "UKR", -2.0, "verbal_conflict", "accuse", False)],
+    ),
+    # withholding aid reverses it
+    (
+        "Canada may withhold aid to Uzbekistan.",
+        [("CAN", "UZB", -3.5, "material_conflict", "withhold aid", True)],
+    ),
+    # the agents of a passive act together ("mediated by A, B and C")
+    (
+        "The truce was mediated by Egypt, Kenya and Somalia.",
+        [
+            ("EGY", "KEN", 1.0, "neutral", "mediated", False),
+            ("EGY", "SOM", 1.0, "neutral", "mediated", False),
+            ("KEN", "SOM", 1.0, "neutral", "mediated", False),
+        ],
+    ),
+    # a topic label opening a summary relates no one
+    ("Russia-Ukraine conflict: the talks in Geneva continue.", []),
+    # a list that agrees to act together
+    (
+        "Armenia, Kazakhstan and Russia agree to form a rapid reaction force.",
+        [
+            ("ARM", "KAZ", 4.0, "verbal_cooperation", "agree to form", False),
+            ("ARM", "RUS", 4.0, "verbal_cooperation", "agree to form", False),
+            ("KAZ", "RUS", 4.0, "verbal_cooperation", "agree to form", False),
+        ],
     ),
     # an agreement signed in defiance of a third country is conflict with it
     (

@@ -114,3 +114,65 @@ def test_app_reads_a_store_given_as_a_file_url(configured, monkeypatch) -> None:
     app.run()
     assert not app.exception and not app.error
     assert cache.corpus_config([]).store_dir == store_dir.resolve()
+
+
+ADDED = """Date: 2025-03-03
+Title: China and Japan hold trade talks
+Source: Asia desk
+
+What's Happening?
+China and Japan held trade talks in Beijing and agreed to resume seafood imports.
+Why It's Important?
+The talks eased trade tensions that had built up between the two neighbours over the past year.
+What's Next?
+Ministers could meet again to discuss further steps on trade cooperation.
+"""
+
+
+def updates(app) -> list[str]:
+    return [i.value for i in app.info if i.value.startswith("Data updated")]
+
+
+def test_app_notices_a_new_store_generation_and_keeps_the_filters(configured, tmp_path) -> None:
+    from datetime import date
+
+    corpus, store_dir = configured
+    ensure_store([corpus], store_dir, n_topics=2)
+    app = new_app()
+    app.run()
+    assert not app.exception
+    assert app.date_input(key="dates").value == (date(2025, 1, 6), date(2025, 2, 17))
+    app.multiselect(key="country").set_value(["JPN"]).run()
+    assert not updates(app)
+
+    added = tmp_path / "added"
+    added.mkdir()
+    (added / "b1.txt").write_text(ADDED, encoding="utf-8")
+    ensure_store([added], store_dir, add=True)  # as `ingest --add` or a `watch` poll does
+    app.run()
+    assert not app.exception and not app.error
+    assert updates(app) == [
+        "Data updated: the bundled corpus now holds 5 briefings (+1 since this page last "
+        "loaded); your filters are kept. The dates now run to 2025-03-03."
+    ]
+    assert app.multiselect(key="country").value == ["JPN"]
+    assert app.date_input(key="dates").value == (date(2025, 1, 6), date(2025, 3, 3))
+    # Japan: the defence agreement (a1) and the new trade talks.
+    assert [m.value for m in app.metric if m.label == "Briefings"] == ["2"]
+
+    app.run()  # the notice is said once
+    assert not updates(app)
+
+
+def test_store_check_reruns_the_app_only_for_another_generation(configured, monkeypatch):
+    corpus, store_dir = configured
+    store, _ = ensure_store([corpus], store_dir, n_topics=2)
+    reruns: list[str] = []
+    monkeypatch.setattr(cache.st, "rerun", lambda scope="app": reruns.append(scope))
+    shown = {cache.GENERATION_KEY: store.generation.name}
+    monkeypatch.setattr(cache.st, "session_state", shown)
+    cache._reload_when_store_changes(str(store_dir))
+    assert reruns == []
+    shown[cache.GENERATION_KEY] = "gen-000000"
+    cache._reload_when_store_changes(str(store_dir))
+    assert reruns == ["app"]

@@ -24,6 +24,7 @@ from analytics.views.filters import (
     LazyLookups,
     carry_selection,
     filter_options,
+    follow_dates,
     index_corpus,
     split_known,
 )
@@ -296,3 +297,35 @@ def test_carry_selection_keeps_what_the_new_corpus_has(
     assert carried.sources == sources
     assert carried.section == section
     assert carried.dropped == dropped
+
+
+# The store before an update held 2025-01-06 .. 2025-02-17; added briefings moved its
+# range to 2025-01-01 .. 2025-03-03 (NEW_CORPUS's other options do not matter here).
+UPDATED = dataclasses.replace(NEW_CORPUS, first_day=date(2025, 1, 1), last_day=date(2025, 3, 3))
+BEFORE = (date(2025, 1, 6), date(2025, 2, 17))
+
+
+@pytest.mark.parametrize(
+    ("selected", "expected"),
+    [
+        ((date(2025, 1, 6), date(2025, 2, 17)), (date(2025, 1, 1), date(2025, 3, 3))),
+        ((date(2025, 1, 20), date(2025, 2, 17)), (date(2025, 1, 20), date(2025, 3, 3))),
+        ((date(2025, 1, 6), date(2025, 2, 3)), (date(2025, 1, 1), date(2025, 2, 3))),
+        ((date(2025, 1, 20), date(2025, 2, 3)), (date(2025, 1, 20), date(2025, 2, 3))),
+        ((date(2025, 2, 3),), (date(2025, 2, 3), date(2025, 2, 3))),
+        (None, (date(2025, 1, 1), date(2025, 3, 3))),
+    ],
+    ids=["whole-range-follows", "end-follows", "start-follows", "inner-kept", "one-day", "none"],
+)
+def test_follow_dates_moves_only_the_ends_that_reached_the_old_range(selected, expected):
+    assert follow_dates(selected, BEFORE, UPDATED) == expected
+
+
+def test_follow_dates_keeps_days_inside_a_shrunken_range():
+    shrunk = dataclasses.replace(NEW_CORPUS, first_day=date(2025, 2, 1), last_day=date(2025, 2, 10))
+    assert follow_dates((date(2025, 1, 20), date(2025, 2, 5)), BEFORE, shrunk) == (
+        date(2025, 2, 1),
+        date(2025, 2, 5),
+    )
+    undated = dataclasses.replace(NEW_CORPUS, first_day=None, last_day=None)
+    assert follow_dates((date(2025, 1, 20), date(2025, 2, 5)), BEFORE, undated) is None

@@ -1,28 +1,42 @@
 """Loading: files and tables of briefings in, one validated briefing table and a load report out.
 
-Enters: paths (text, CSV/TSV, JSON/JSONL, Parquet, zip uploads) and manifests. Leaves: the
-briefings table, the load report (every file and row: loaded, duplicate or skipped, and why)
-and the duplicate-detection keys.
+Enters: paths (text, CSV/TSV, JSON/JSONL, Parquet, RSS/Atom feeds, zip uploads) and
+manifests. Leaves: the briefings table, the load report (every file and row: loaded,
+duplicate or skipped, and why) and the duplicate-detection keys.
 
 Modules, in the order a file goes through them: ``files`` (finding inputs), ``decoding``
 (bytes to text), ``readers`` (one per format) over ``textformat`` (the canonical briefing
-text) and ``columns`` (column roles), ``manifests``, ``dates``, ``load`` (the whole run),
+text), ``columns`` (column roles) and ``feeds`` (RSS/Atom items, HTML removed),
+``manifests``, ``dates``, ``load`` (the whole run),
 ``report`` (the load report), ``marking`` over ``duplicates`` (exact and near-duplicates),
 and ``uploads`` (staging an analyst's upload safely).
 """
 
 from analytics.ingest.duplicates import find_duplicates, match_added, normalise_text, strings_in
+from analytics.ingest.feeds import (
+    FEED_EXTENSIONS,
+    ITEM_COLUMNS,
+    FeedItems,
+    html_to_text,
+    parse_feed,
+)
 from analytics.ingest.files import MANIFEST_NAMES, discover_files, input_folder
 from analytics.ingest.load import load_corpus, load_corpus_with_report, load_files
 from analytics.ingest.marking import StoredCorpus, mark_added, mark_duplicates
-from analytics.ingest.report import LoadResult, ReportRow
+from analytics.ingest.report import LoadResult, ReportRow, SkippedFile
 from analytics.ingest.textformat import parse_briefing
 from analytics.ingest.uploads import check_upload, safe_unzip, stage_upload
 
 __all__ = [
+    "FEED_EXTENSIONS",
+    "ITEM_COLUMNS",
+    "FeedItems",
+    "html_to_text",
+    "parse_feed",
     "MANIFEST_NAMES",
     "LoadResult",
     "ReportRow",
+    "SkippedFile",
     "StoredCorpus",
     "check_upload",
     "discover_files",

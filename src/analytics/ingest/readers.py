@@ -1,4 +1,4 @@
-"""One reader per file format: briefing text files, CSV/TSV, JSON Lines, JSON, Parquet.
+"""One reader per file format: briefing text files, CSV/TSV, JSON Lines, JSON, Parquet, feeds.
 
 Each reader turns one file into a ``Batch``: records with the canonical columns (text
 files) or a table of them (tables), plus the rows it had to skip and why.
@@ -37,6 +37,7 @@ from analytics.ingest.columns import (
     role_of,
 )
 from analytics.ingest.decoding import read_text
+from analytics.ingest.feeds import FEED_EXTENSIONS, FeedItems, parse_feed
 from analytics.ingest.report import SkippedFile
 from analytics.ingest.textformat import parse_briefing, split_table_sections
 
@@ -329,6 +330,34 @@ def _load_parquet(path: Path, columns: Mapping[str, str] | None) -> Batch:
     return _table_batch(path, frame, list(range(1, len(frame) + 1)), "row", columns, Batch())
 
 
+def load_feed_file(path: Path, columns: Mapping[str, str] | None) -> Batch:
+    """A saved RSS/Atom feed: one briefing per item (``columns`` does not apply to feeds)."""
+    return feed_batch(parse_feed(path.read_bytes()))
+
+
+def feed_batch(items: FeedItems) -> Batch:
+    """A feed's items as a ``Batch``: canonical columns, sections split, skipped items kept."""
+    batch = Batch(skipped=list(items.skipped), encoding=items.encoding)
+    if items.table.empty:
+        return batch  # every item was skipped, each with its reason
+    source = items.table
+    table = pd.DataFrame(
+        {
+            S.TEXT: source["text"].astype("str"),
+            S.TITLE: source["title"].astype("str"),
+            S.SOURCE: source["source"].astype("str"),
+            S.URL: source["url"].astype("str"),
+            WORK_ID: source["id"].astype("str"),
+            WORK_DATE_RAW: source["date"].astype(object),
+            WORK_DATE_KIND: DATE_RECORD,
+            WORK_ROW: source["row"].astype("int64"),
+            S.ORIGIN: [f":row {number}" for number in source["row"]],
+        }
+    )
+    batch.table = split_table_sections(table)
+    return batch
+
+
 READERS: dict[str, Callable[[Path, Mapping[str, str] | None], Batch]] = {
     ".txt": load_briefing_file,
     ".text": load_briefing_file,
@@ -342,6 +371,7 @@ READERS: dict[str, Callable[[Path, Mapping[str, str] | None], Batch]] = {
     ".json": _load_json,
     ".parquet": _load_parquet,
     ".pq": _load_parquet,
+    **dict.fromkeys(FEED_EXTENSIONS, load_feed_file),
 }
 SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(READERS)
 

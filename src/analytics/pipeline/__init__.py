@@ -7,11 +7,22 @@ Modules: ``process`` (a briefing table to artefacts in memory), ``store`` (openi
 reading a store), ``ingest`` (``ensure_store``: building and updating one), ``generation``
 (writing a generation), ``deltatables`` (the tables as Delta Lake tables), ``migration``
 (older stores of Parquet parts to Delta tables, once), ``history`` (listing generations,
-vacuuming old ones), ``lock`` (the writer lock), ``integrity`` (checksums) and ``layout``
-(the names of a store's files and folder states); ``worker`` processes uploads in a separate
-process (``python -m analytics.pipeline.worker``, imported on its own).
+vacuuming old ones), ``lock`` (the writer lock), ``integrity`` (checksums), ``layout`` (the
+names of a store's files and folder states), ``feeds`` (fetching feeds with conditional
+requests, and their state in the store) and ``watch`` (polling feeds into a store);
+``worker`` processes uploads in a separate process (``python -m analytics.pipeline.worker``,
+imported on its own).
 """
 
+from analytics.pipeline.feeds import (
+    FEEDS_DIR,
+    FeedState,
+    Fetched,
+    fetch_feed,
+    is_feed_url,
+    read_states,
+    save_feed,
+)
 from analytics.pipeline.history import (
     GenerationInfo,
     VacuumResult,
@@ -53,6 +64,15 @@ from analytics.pipeline.store import (
     open_store,
     rebuild_plan,
 )
+from analytics.pipeline.watch import (
+    FeedPoll,
+    PollResult,
+    Stopper,
+    parse_interval,
+    poll_feeds,
+    read_feed_list,
+    watch,
+)
 
 __all__ = [
     # in memory
@@ -81,6 +101,21 @@ __all__ = [
     "GenerationInfo",
     "vacuum_store",
     "VacuumResult",
+    # feeds kept current
+    "is_feed_url",
+    "fetch_feed",
+    "Fetched",
+    "save_feed",
+    "FeedState",
+    "read_states",
+    "FEEDS_DIR",
+    "read_feed_list",
+    "parse_interval",
+    "poll_feeds",
+    "watch",
+    "Stopper",
+    "FeedPoll",
+    "PollResult",
     # store folder states, tables and files
     "NEW",
     "READY",

@@ -21,7 +21,7 @@ from analytics import schema as S
 from analytics import settings
 from analytics.errors import InputError
 from analytics.parallel import fork_workers, map_forked
-from analytics.relations.grammar import ACTOR_KINDS, _actors, _cues_between
+from analytics.relations.grammar import ACTOR_KINDS, _actors, _cues_between, topic_label_end
 from analytics.relations.lexicon import CueMatch, Lexicon, TextBatch
 from analytics.relations.roles import Role, describe_roles, sentence_roles
 from analytics.relations.scoring import PairScore, _as_lexicon, _score_found
@@ -357,7 +357,12 @@ class _Plan:
         for i, cues in enumerate(lexicon.find_cues_batch(TextBatch(texts))):
             if not cues or all(match.cue.is_stop for match in cues):
                 continue
-            kept = _actors(texts[i], mentions[first_mention[i] : last_mention[i]])
+            label_end = topic_label_end(texts[i])
+            sentence_mentions = mentions[first_mention[i] : last_mention[i]]
+            if label_end:
+                sentence_mentions = [m for m in sentence_mentions if m[0] >= label_end]
+                cues = [m for m in cues if m.start >= label_end]
+            kept = _actors(texts[i], sentence_mentions)
             if kept is not None:
                 matches = _cues_between(cues, kept)
                 if matches:

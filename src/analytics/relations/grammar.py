@@ -28,6 +28,8 @@ _CLAUSE_BREAK = re.compile(
 _RELATIVE = re.compile(r",\s*(?=(?:which|who|whose|where)\b)")
 _STRONG_LINK = re.compile(
     r"^\s*(?:(?:,\s*)?(?:and|&)\s+(?:the\s+|both\s+)?|[-\u2013/]\s*|"
+    # "Xi Jinping and President of the United States Barack Obama": a title of the state.
+    r"(?:,\s*)?and\s+(?:the\s+)?(?:(?-i:[A-Z])[\w-]*\s+){1,3}of\s+(?:the\s+)?|"
     r"(?:['\u2019]s\s+)?(?:(?:bilateral|diplomatic|trade|economic|security)\s+)?"
     r"(?:relations|relationship|ties)\s+(?:with|to)\s+(?:the\s+)?)$",
     re.IGNORECASE,
@@ -41,6 +43,23 @@ _REACH_WORDS = 15  # a cue further than this from a group is in another constitu
 # a slice: a slice per cue or mention would copy the rest of a long sentence each time.
 _ANTI = re.compile(r"\banti-$", re.IGNORECASE)
 _OBJECT_AFTER_AT = re.compile(r"\s+(?:with|against)\b", re.IGNORECASE)
+# A group right after one of these is what is acted on, not who acts ("tariffs on A, B and C").
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:on|against|to|into|over|upon|toward|towards)\s+(?:the\s+)?$", re.IGNORECASE
+)
+# The words between a cue and the list that did it, in the passive ("mediated by A and B").
+_AGENT_BETWEEN = re.compile(r"\s+(?:jointly\s+)?by\s+(?:the\s+)?", re.IGNORECASE)
+# "A and B accuse each other": a directed cue done by each to the other.
+_RECIPROCAL = re.compile(r"\s+(?:each\s+other|one\s+another)\b", re.IGNORECASE)
+# A topic label opening a summary ("Israeli-Palestinian Conflict: ...", "War in Afghanistan:"):
+# a few words, none a verb of saying or being, then a colon.
+_TOPIC_LABEL = re.compile(r"\s*(?-i:[A-Z])[^:;.!?]{0,60}?:\s")
+_LABEL_WORDS = 6
+_NOT_LABEL = re.compile(
+    r"\b(?:says?|said|tells?|told|states?|stated|adds?|added|announces?|announced|warns?|"
+    r"warned|writes?|wrote|is|are|was|were|has|have|had)\b",
+    re.IGNORECASE,
+)
 
 
 # Named tuples rather than frozen dataclasses: hundreds of thousands are made per corpus.
@@ -149,6 +168,26 @@ def _inner_pairs(group: _Group) -> list[tuple[str, str]]:
         for b in countries[i + 1 :]
         if a != b
     ]
+
+
+def is_object_group(text: str, group: _Group) -> bool:
+    """Whether a group follows a preposition that makes it acted on ("sanctions on A and B")."""
+    return bool(_OBJECT_BEFORE.search(text, max(0, group.start - 14), group.start))
+
+
+def topic_label_end(text: str) -> int:
+    """Where a topic label opening the sentence ends, or 0 (see ``_TOPIC_LABEL``).
+
+    A label names what the text is about; its words relate no one, so the mentions and
+    cues before this position are left out of pairing.
+    """
+    label = _TOPIC_LABEL.match(text)
+    if label is None:
+        return 0
+    words = label.group().rstrip()[:-1]
+    if len(_WORDS.findall(words)) > _LABEL_WORDS or _NOT_LABEL.search(words):
+        return 0
+    return label.end()
 
 
 def _actors(

@@ -3,18 +3,19 @@
 Only an acting state relates to another country (``RELATIONS-ANNOTATION.md`` rules 2-4):
 
 - ``location``: the mention is a dateline opening the sentence ("WASHINGTON, March 31 -")
-  or a capital after "in/at/from/to/near/via/outside/inside" ("talks in Moscow"): the
-  one location rule (``is_location``), the same as before roles existed;
+  or a capital after "in/at/from/to/near/via/outside/inside" ("talks in Moscow")
+  (``is_location``), or a country after "in" where an act on an armed group happened
+  ("strikes kill militants in northern Syria", rule 3);
 - ``nationality``: the country of a non-state entity ("a British tourist", "American
   company", "Palestinian youths", "a Qatar-based firm", "Serbs and Albanians"): rule 4,
   companies, people, teams and victims are not state actors;
 - ``actor``: every other mention: the state acts (its government, leader, ministry or
   forces, the country named as agent), and pairs with the others.
 
-Only ``nationality`` is new in pairing. Deciding locations from the words around a
-country name too ("in northern Iraq", "Syria's capital") was measured on the relations
-development set and lost recall on its ``test`` half, so a country named as a place still
-pairs unless ``is_location`` says otherwise.
+Deciding locations from the words around any country name ("in northern Iraq", "Syria's
+capital") was measured on the relations development set and lost recall on its ``test``
+half, so a country named as a place still pairs unless one of the two location rules
+says otherwise.
 
 A mention is a nationality, in this order:
 
@@ -35,9 +36,13 @@ A mention is a nationality, in this order:
 6. a plural demonym used as a noun ("Serbs and Albanians clash"), unless it is listed
    with a country or follows "the" ("Israel and Palestinians agreed", "the Soviets").
 
+A country after "in" is a ``location`` when an ``armed_group`` word is named between the
+last acting mention and it ("missile attacks kill 57 militants in northwest Pakistan",
+rule 3: an act on a non-state group makes the country the place).
+
 The table ``data/roles.csv`` (``word``, ``kind``) holds the vocabulary an analyst may edit:
-``non_state`` heads make a nationality; ``state`` and ``place`` heads end the search for
-the head noun, and the country acts.
+``non_state`` and ``armed_group`` heads make a nationality; ``state`` and ``place`` heads
+end the search for the head noun, and the country acts.
 """
 
 from __future__ import annotations
@@ -60,14 +65,21 @@ NATIONALITY = "nationality"
 ROLES: tuple[str, ...] = (ACTOR, LOCATION, NATIONALITY)
 
 ROLE_COLUMNS: tuple[str, ...] = ("word", "kind")
-STATE, NON_STATE, PLACE = "state", "non_state", "place"
-ROLE_KINDS: tuple[str, ...] = (STATE, NON_STATE, PLACE)  # kinds of head word in the table
+STATE, NON_STATE, ARMED_GROUP, PLACE = "state", "non_state", "armed_group", "place"
+# Kinds of head word in the table; an ``armed_group`` is a non-state entity too.
+ROLE_KINDS: tuple[str, ...] = (STATE, NON_STATE, ARMED_GROUP, PLACE)
 
 HEAD_WORDS = 3  # words looked at after a mention for the noun it modifies
 
 # -- grammar (the vocabulary is in data/roles.csv) --------------------------------
 # The location rule (``is_location``): a capital after one of these words, a dateline.
 _LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|via|outside|inside)\s+$", re.IGNORECASE)
+# A diplomatic post names the state it is accredited to ("closes its embassy in Damascus").
+_POST = re.compile(
+    r"\b(?:embassy|embassies|consulate|consulates|ambassador|ambassadors|envoy|envoys)"
+    r"\s+(?:in|to)\s+$",
+    re.IGNORECASE,
+)
 # The patterns read after a position are matched there (``match(text, pos)``), never on
 # a slice: a slice per mention would copy the rest of a long sentence each time.
 _DATELINE_AFTER_AT = re.compile(r"\s*,|\s+[-\u2013]\s|\s*\(")  # not "U.S.-Japan"
@@ -202,14 +214,17 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
     """Whether the mention ``text[start:end]`` names where, not who: the one location rule.
 
     A dateline opening the sentence in capitals ("WASHINGTON, March 31 -"), or a capital
-    after "in/at/from/to/near/via/outside/inside" ("talks in Moscow").
+    after "in/at/from/to/near/via/outside/inside" ("talks in Moscow") but not after a
+    diplomatic post ("its embassy in Damascus" names Syria's state).
     """
     surface = text[start:end]
     # Only space before the mention: it opens the sentence (found without a slice).
     opens = _NON_SPACE.search(text, 0, start) is None
     if opens and surface.isupper() and _DATELINE_AFTER_AT.match(text, end):
         return True
-    return kind == "capital" and bool(_LOCATIVE.search(text[max(0, start - 12) : start]))
+    if kind != "capital" or not _LOCATIVE.search(text[max(0, start - 12) : start]):
+        return False
+    return not _POST.search(text[max(0, start - 24) : start])
 
 
 def _location_words(text: str, start: int, end: int) -> str:
@@ -311,7 +326,7 @@ def _role_of(head_kind: str, evidence: str) -> tuple[str, str] | None:
     """What a head word of the table makes of its country: a ``place`` head says no more
     than that the country is named as a place, and the country acts (``is_location``
     alone decides locations)."""
-    if head_kind == NON_STATE:
+    if head_kind in (NON_STATE, ARMED_GROUP):
         return NATIONALITY, evidence
     if head_kind == STATE:
         return ACTOR, evidence
@@ -408,6 +423,31 @@ def _lookup(text: str, position: int, table: RoleTable) -> tuple[str, int] | Non
 # -- one sentence ---------------------------------------------------------------
 
 
+_IN_PLACE = re.compile(
+    r"\bin\s+(?:the\s+)?(?:(?:north|south|east|west|central)\w*\s+)?$", re.IGNORECASE
+)
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+
+
+def _acted_on_before(
+    text: str, start: int, end: int, roles: Sequence[Role], table: RoleTable
+) -> str | None:
+    """The words making a country after "in" a place: an armed group named before it.
+
+    Only between the last acting mention before it and it, so the group is what that
+    act landed on; ``None`` when the country is not after "in" or no such group is named.
+    """
+    if not _IN_PLACE.search(text, max(0, start - 24), start):
+        return None
+    actors = [role for role in roles if role.role == ACTOR]
+    if not actors:
+        return None
+    for word in _WORD.finditer(text, actors[-1].end, start):
+        if table.heads.get(word.group().lower()) == ARMED_GROUP:
+            return _excerpt(text, word.start(), end)
+    return None
+
+
 def sentence_roles(
     text: str,
     mentions: Sequence[tuple[int, int, str] | tuple[int, int, str, str]],
@@ -439,6 +479,12 @@ def sentence_roles(
             framed_before = not previous.evidence.startswith(text[previous.start : previous.end])
             if framed_before and _LIST_MEMBER.fullmatch(text, previous.end, start):
                 role, evidence = previous.role, previous.evidence
+        if role == ACTOR and kind != "leader":
+            # "missile attacks kill 57 militants in northwest Pakistan": an act on a
+            # non-state group makes the country after "in" where it happened (rule 3).
+            acted_on = _acted_on_before(text, start, end, roles, table)
+            if acted_on is not None:
+                role, evidence = LOCATION, acted_on
         roles.append(Role(iso3, role, evidence, start, end))
     return roles
 

@@ -8,36 +8,41 @@ method needs no model: regular expressions over the sentence and a few rules.
 1. **Locations are not actors.** A dateline opening the sentence ("WASHINGTON,
    March 31 -") and a capital after "in/at/from/to/near" ("talks in London") are
    dropped.
-2. **Clauses.** A sentence is cut at ``;``, ``--`` and before ", while", ", but",
+2. **Topic labels.** A label opening a summary ("Israeli-Palestinian Conflict: ...")
+   relates no one: its mentions and cues are left out.
+3. **Clauses.** A sentence is cut at ``;``, ``--`` and before ", while", ", but",
    ", whereas", ", although", ", though", ", however", ", saying", ", adding",
    ", according to"; a relative clause (", which", ", who", ", whose", ", where")
    runs to the next comma and is a clause of its own. Pairs never cross a clause.
-3. **Actor groups.** Mentions joined only by "and", commas (in a list that ends
+4. **Actor groups.** Mentions joined only by "and", commas (in a list that ends
    with "and"), hyphens, slashes, "the" or "both" act together ("Britain and the
    United States", "Japan-U.S.-South Korea"); so do "X's relations/ties with Y".
-4. **Gaps.** A cue between two consecutive groups (at most 15 words from each)
+5. **Gaps.** A cue between two consecutive groups (at most 15 words from each)
    relates every country of the group before to every country of the group after
    (subject and object: "Britain and the United States condemned Russia's strike
    on Ukraine" gives condemn to GBR-RUS and RUS-USA, strike to RUS-UKR, nothing to
    GBR-UKR). Support for "anti-X" forces is hostility to X.
-5. **Mutual cues** (alliance, talks, tensions, agreement...) also relate the
+6. **Mutual cues** (alliance, talks, tensions, agreement...) also relate the
    countries inside one group: the first cue right after a group ("the U.S.-Japan
    alliance"), the last one before "between/among/of" a group ("tensions between
    China and Taiwan"), or one at the end of a clause whose last group did it
    together ("the U.S. and Japan agreed to strengthen their alliance"; not when a
    non-country partner follows: "reached agreement with commercial banks").
-6. **Acting together.** Countries that perform a directed cue together ("Britain
+7. **Acting together.** Countries that perform a directed cue together ("Britain
    and the United States condemned ...") get a ``neutral`` row: no cue of their
    own, the shared cue as evidence, and a small positive score (``coaction_weight``,
    default 1, CAMEO's weight for consultation) because acting in concert is weak
-   alignment, never conflict.
-7. **Nouns are not acts.** When a gap holds a verb cue, the verbs speak for the
+   alignment, never conflict. A list after "on/against/to/into/over" is acted on and
+   does nothing together ("tariffs on A, B and C"); "A and B accuse each other" is the
+   cue done by each to the other; the agents of a passive act together ("a truce
+   mediated by A, B and C").
+8. **Nouns are not acts.** When a gap holds a verb cue, the verbs speak for the
    gap and its noun cues are their objects ("violated the agreement" is conflict,
    "trade talks collapsed" is conflict); when verb and nouns disagree in sign the
    conflicting cues win ("supported sanctions against Iran" is conflict). A verb
    just before a group also overrules the noun the group modifies ("violating the
    U.S.-Japan agreement").
-8. **Modifiers.** A negation up to three words before a cue ("did not condemn",
+9. **Modifiers.** A negation up to three words before a cue ("did not condemn",
    "refused to sign", "no sign of cooperation") cancels a conflict cue and turns a
    cooperation cue into mild conflict (weight -w/2, like CAMEO "reject"); a
    reversal ("lifted sanctions", "eased tensions", "suspended talks") flips the
@@ -45,7 +50,7 @@ method needs no model: regular expressions over the sentence and a few rules.
    leaves the cue as it is. A hedge ("could", "plans to", "will") earlier in the
    cue's gap or anywhere in the gap before, or the ``next`` section, marks the cue
    forward-looking.
-9. **Combining.** A pair's score in a sentence is the mean of its cue weights;
+10. **Combining.** A pair's score in a sentence is the mean of its cue weights;
    cues that describe what happened win over forward-looking ones, which win over
    acting together. The class is that of the strongest cue sharing the score's
    sign; ``neutral`` for acting together or a score of exactly 0.
@@ -71,9 +76,11 @@ from analytics.relations.cue_tables import (
     modifiers_path,
 )
 from analytics.relations.grammar import (
+    _AGENT_BETWEEN,
     _ANTI,
     _OBJECT_AFTER_AT,
     _REACH_WORDS,
+    _RECIPROCAL,
     _actors,
     _clause_ids,
     _clause_of,
@@ -84,6 +91,8 @@ from analytics.relations.grammar import (
     _more_words_than,
     _owning_group,
     _pairs,
+    is_object_group,
+    topic_label_end,
 )
 from analytics.relations.lexicon import CueMatch, Lexicon, word_positions
 
@@ -235,11 +244,13 @@ def score_sentence(
         One ``PairScore`` (country_a, country_b, score, class, cues, forward_looking)
         per related pair, ``country_a < country_b``, in pair order.
     """
-    kept = _actors(text, mentions)
+    label_end = topic_label_end(text)
+    kept = _actors(text, [m for m in mentions if m[0] >= label_end])
     if kept is None:
         return []
     words = word_positions(text)
-    matches = _cues_between(lexicon.find_cues(text, words), kept)
+    found = [m for m in lexicon.find_cues(text, words) if m.start >= label_end]
+    matches = _cues_between(found, kept)
     if not matches:
         return []
     modifiers = {
@@ -375,21 +386,28 @@ def _score_clause(
                     if not verb_signs.get(owner_gap, set()) - {_sign(effect.weight)}:
                         add(_inner_pairs(owner), effect)
                     continue
+            if right is not None and _AGENT_BETWEEN.fullmatch(text, match.end, right.start):
+                # "a truce mediated by Qatar, Egypt and the U.S.": the agents act together.
+                positive = effect.weight is not None and effect.weight > 0
+                add(_inner_pairs(right), effect if mutual and positive else _neutral(effect))
             if left is None or _more_words_than(text, left.end, match.start, _REACH_WORDS):
                 continue
+            # A list acted on ("tariffs on A, B and C") does nothing together.
+            inner = [] if is_object_group(text, left) else _inner_pairs(left)
+            reciprocal = _RECIPROCAL.match(text, match.end) is not None
             if right is not None and not _more_words_than(
                 text, match.end, right.start, _REACH_WORDS
             ):
                 cross = _reversed(effect) if against_right else effect
                 add(_pairs(left.countries, right.countries), cross)
-                if mutual and effect.weight is not None and effect.weight > 0:
-                    add(_inner_pairs(left), effect)
+                if (mutual and effect.weight is not None and effect.weight > 0) or reciprocal:
+                    add(inner, effect)
                 else:
-                    add(_inner_pairs(left), _neutral(effect))
+                    add(inner, _neutral(effect))
             elif right is None:
                 # "reached agreement with commercial banks": the partner is not a country.
-                jointly = mutual and not _OBJECT_AFTER_AT.match(text, match.end)
-                add(_inner_pairs(left), effect if jointly else _neutral(effect))
+                jointly = (mutual and not _OBJECT_AFTER_AT.match(text, match.end)) or reciprocal
+                add(inner, effect if jointly else _neutral(effect))
 
 
 def _reversed(effect: _Effect) -> _Effect:

@@ -52,6 +52,8 @@ UPLOAD_OPTIONS_KEY = "_atlas_upload_options"
 SOURCE_KEY = "corpus_source"
 # Tests and demos: "module:function" returning an Artefacts, used instead of the store.
 HOOK_ENV = settings.setting("artefacts_hook").env
+# The store generation this session's data comes from (compared with the store's own).
+GENERATION_KEY = "_atlas_store_generation"
 SAMPLE = "Bundled corpus"
 UPLOADED = "Your upload"
 
@@ -262,7 +264,46 @@ def store_artefacts(config: CorpusConfig | None = None) -> Artefacts:
         raise StoreError(status.problem)
     else:
         store = status.store
+    st.session_state[GENERATION_KEY] = store.generation.name
     return _store_artefacts(str(config.store_dir), store.fingerprint)
+
+
+def corpus_source(artefacts: Artefacts) -> str | None:
+    """Where the shown corpus comes from: its store folder, or None for an upload or a hook.
+
+    ``state.follow_corpus`` keeps the filters when a corpus of the same source changes
+    (the store has a new generation) instead of fitting them to a new corpus.
+    """
+    if artefacts is uploaded_artefacts() or settings.value("artefacts_hook"):
+        return None
+    return f"store:{corpus_config().store_dir.resolve()}"
+
+
+def _reload_when_store_changes(store_dir: str) -> None:
+    """Rerun the whole app when the store's current generation is not the one shown.
+
+    Reading the store's ``CURRENT`` pointer is the whole check: a few bytes, no tables.
+    """
+    from analytics.pipeline import current_generation
+
+    shown = st.session_state.get(GENERATION_KEY)
+    if shown is not None and current_generation(store_dir) not in (None, shown):
+        st.rerun(scope="app")
+
+
+def follow_store(artefacts: Artefacts) -> None:
+    """Check the store for a new generation every ``store_check_seconds`` while the page is open.
+
+    ``ingest`` or ``watch`` may add briefings to the store while an analyst looks at it;
+    the check reruns the app, which loads the new generation (every rerun opens the
+    store's current one) and keeps the filters with a "data updated" notice. Nothing is
+    checked for an upload, which never changes.
+    """
+    source = corpus_source(artefacts)
+    if source is None:
+        return
+    seconds = float(settings.value("store_check_seconds"))
+    st.fragment(run_every=seconds)(_reload_when_store_changes)(source.removeprefix("store:"))
 
 
 def without_server_paths(message: str, config: CorpusConfig) -> str:

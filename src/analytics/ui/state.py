@@ -24,6 +24,7 @@ from analytics.views import (
     FilterOptions,
     Filters,
     carry_selection,
+    follow_dates,
     split_known,
 )
 
@@ -49,6 +50,8 @@ ALL_SECTIONS = "All sections"
 VIEW_KEY = "_atlas_view"
 # Fingerprint of the corpus the sidebar filters were last drawn for.
 FILTERS_CORPUS_KEY = "_atlas_filters_corpus"
+# Where that corpus came from and its range, to tell an update in place from a switch.
+FILTERS_SPAN_KEY = "_atlas_filters_span"
 _REROUTED_KEY = "_atlas_rerouted"
 
 
@@ -113,23 +116,53 @@ def _check_url(options: FilterOptions, labels: dict[str, list[str]]) -> list[str
     return notices
 
 
-def follow_corpus(fingerprint: str, options: FilterOptions, corpus_name: str) -> None:
+@dataclass(frozen=True)
+class _Span:
+    """The corpus the filters were last drawn for: its source, range and size."""
+
+    source: str | None
+    first_day: date | None
+    last_day: date | None
+    n_briefings: int | None
+
+
+def follow_corpus(
+    fingerprint: str,
+    options: FilterOptions,
+    corpus_name: str,
+    *,
+    source: str | None = None,
+    n_briefings: int | None = None,
+) -> None:
     """Fit the filters to the session's corpus when it changed since the last run.
 
     Without this, an upload (or the switch back to the bundled corpus) kept the
     previous corpus' date range and silently hid briefings. On a change the dates
     cover the new corpus' whole range, chosen countries, sources and section it
     lacks are dropped, topics are cleared (their ids belong to one corpus), and an
-    ``st.info`` in the main area says so. Call it before ``sidebar_filters``.
+    ``st.info`` in the main area says so. When the corpus comes from the same
+    ``source`` as before (its store has a new generation: ``ingest`` or ``watch``
+    added briefings), the filters are kept instead (``keep_filters``). Call it
+    before ``sidebar_filters``.
 
     Parameters:
         fingerprint: the content hash of the corpus about to be shown.
         options: that corpus' filter options.
         corpus_name: how the notice names the corpus, e.g. "your upload".
+        source: where the corpus comes from (e.g. its store folder); None for a corpus
+            that is new each time (an upload).
+        n_briefings: the corpus' size, for the notice of an update.
     """
     previous = st.session_state.get(FILTERS_CORPUS_KEY)
+    span = st.session_state.get(FILTERS_SPAN_KEY)
     st.session_state[FILTERS_CORPUS_KEY] = fingerprint
+    st.session_state[FILTERS_SPAN_KEY] = _Span(
+        source, options.first_day, options.last_day, n_briefings
+    )
     if previous is None or previous == fingerprint:
+        return
+    if source is not None and isinstance(span, _Span) and span.source == source:
+        keep_filters(options, span, corpus_name, n_briefings)
         return
     carried = carry_selection(
         options,
@@ -156,6 +189,51 @@ def follow_corpus(fingerprint: str, options: FilterOptions, corpus_name: str) ->
     if carried.dropped:
         notice += " Dropped filter values it does not have: " + "; ".join(carried.dropped) + "."
     st.info(notice, icon=":material/filter_alt:")
+
+
+def keep_filters(
+    options: FilterOptions, span: _Span, corpus_name: str, n_briefings: int | None
+) -> None:
+    """Keep the filters over a corpus updated in place, and say that the data was updated.
+
+    Countries, topics (their ids survive an added batch), sources and section are kept
+    while the corpus has them; a date range that reached the old first or last day
+    follows the corpus to its new one (``views.follow_dates``).
+    """
+    carried = carry_selection(
+        options,
+        countries=st.session_state.get("country") or (),
+        sources=st.session_state.get("source") or (),
+        section=st.session_state.get("section"),
+    )
+    topics, lost_topics = split_known(st.session_state.get("topic") or (), options.topics)
+    days = follow_dates(st.session_state.get("dates"), (span.first_day, span.last_day), options)
+    if days is None:
+        st.session_state.pop("dates", None)
+    else:
+        st.session_state["dates"] = days
+    st.session_state["country"] = list(carried.countries)
+    st.session_state["topic"] = list(topics)
+    st.session_state["source"] = list(carried.sources)
+    if st.session_state.get("section") != carried.section:
+        # Only a lost section is reset; assigning None would leave the box without a choice.
+        st.session_state.pop("section", None)
+    notice = f"Data updated: {corpus_name} has new briefings"
+    if n_briefings is not None and span.n_briefings is not None:
+        added = n_briefings - span.n_briefings
+        notice = (
+            f"Data updated: {corpus_name} now holds {n_briefings:,} briefings "
+            f"({added:+,} since this page last loaded)"
+        )
+    notice += "; your filters are kept."
+    if days is not None and span.last_day is not None and days[1] > span.last_day:
+        notice += f" The dates now run to {days[1]}."
+    dropped = list(carried.dropped)
+    if lost_topics:
+        dropped.append("topics " + ", ".join(repr(t) for t in lost_topics))
+    if dropped:
+        notice += " Dropped filter values it no longer has: " + "; ".join(dropped) + "."
+    st.info(notice, icon=":material/update:")
 
 
 def sidebar_filters(options: FilterOptions, area: Any = None) -> Filters:

@@ -64,6 +64,7 @@ from analytics.views.filters import (
     Filters,
     carry_selection,
     filter_options,
+    follow_dates,
     index_corpus,
     split_known,
 )
@@ -130,6 +131,7 @@ __all__ = [
     "briefing_sections",
     "briefing_volume",
     "carry_selection",
+    "follow_dates",
     "comention_edges",
     "corpus_figures",
     "count_expected",

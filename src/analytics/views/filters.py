@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -189,6 +189,39 @@ def carry_selection(
         section=kept_section,
         dropped=tuple(dropped),
     )
+
+
+def follow_dates(
+    selected: Sequence[date] | None,
+    before: tuple[date | None, date | None],
+    after: FilterOptions,
+) -> tuple[date, date] | None:
+    """The date selection to keep when a corpus is updated in place (briefings added).
+
+    An end (start) that was at the old corpus' last (first) day follows the corpus to
+    its new last (first) day, so newly added briefings are shown; any other chosen day
+    is kept, moved inside the new range when it fell outside.
+
+    Parameters:
+        selected: the chosen first and last day (one day: that day for both), or None.
+        before: the old corpus' first and last day.
+        after: the updated corpus' options.
+
+    Returns:
+        The days to select, or None when the updated corpus has no dated briefing.
+    """
+    first, last = after.first_day, after.last_day
+    if first is None or last is None:
+        return None
+    days = list(selected or [])
+    if not days:
+        return (first, last)
+    start, end = min(days[0], days[-1]), max(days[0], days[-1])
+    old_first, old_last = before
+    start = first if old_first is None or start <= old_first else start
+    end = last if old_last is None or end >= old_last else end
+    start, end = min(max(start, first), last), max(min(end, last), first)
+    return (start, end) if start <= end else (first, last)
 
 
 def _utc_days(dates: pd.Series) -> pd.Series:
