@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from filelock import FileLock
+from legacy_stores import write_legacy_store
 
 from analytics import schema as S
 from analytics.cli import build_parser, main
@@ -404,19 +405,85 @@ def test_info_names_the_generation_and_verifies_checksums(
 ) -> None:
     assert main(["info", "--store", str(own_store)]) == 0
     out = capsys.readouterr().out
+    assert "(format 3)" in out
     assert "generation: gen-000001 created " in out
-    # 13 parts (7 tables, watchlist, duplicate keys, 4 rollups), the topic model's 2 files.
-    assert re.search(r"checksums: verified \(15 files: every part and the topic model\)", out)
-    meta_path = own_store / "gen-000001" / "meta.json"
+    # Briefings dated 2025-01 and 2025-02: five month-partitioned tables of two files each;
+    # report, topic summary, watchlist, duplicate keys and 4 rollups of one file each; and two
+    # topic-model files.
+    assert re.search(r"checksums: verified \(20 files: every data file and the topic model\)", out)
+    assert "  briefings: 4 rows, Delta version 0, 2 files" in out
+    assert re.search(r"\n  \* 1  \S+  4 briefings  full  inputs: corpus\n", out)
+
+
+def test_info_on_a_store_written_before_checksums(
+    own_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    legacy = write_legacy_store(open_store(own_store), tmp_path / "legacy")
+    meta_path = legacy / "gen-000001" / "meta.json"
     meta = json.loads(meta_path.read_text())
     for entry in meta["tables"].values():
         for part in entry["parts"]:
             del part["sha256"]
     del meta["model_files"]
     meta_path.write_text(json.dumps(meta))
+    assert main(["info", "--store", str(legacy)]) == 0
+    out = capsys.readouterr().out
+    assert "(format 2)" in out
+    assert "checksums: not recorded (store written before checksums; 13 files checked" in out
+    assert "  briefings: 4 rows in 1 part\n" in out
+
+
+def test_info_lists_generations_and_export_reads_an_older_one(
+    own_store: Path, fixtures_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    added = ["ingest", str(fixtures_dir / "store_added"), "--store", str(own_store)]
+    assert main([*added, "--add", "--quiet"]) == 0
+    capsys.readouterr()
     assert main(["info", "--store", str(own_store)]) == 0
-    assert "checksums: not recorded (store written before checksums; 13 files checked" in (
-        capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert re.search(r"\n    1  \S+  4 briefings  full  inputs: corpus\n", out)
+    assert re.search(r"\n  \* 2  \S+  5 briefings  incremental  inputs: corpus, store_added\n", out)
+    old, new = tmp_path / "old.csv", tmp_path / "new.csv"
+    store = ["--store", str(own_store)]
+    assert main(["export", "briefings", *store, "--as-of", "1", "--out", str(old)]) == 0
+    assert main(["export", "briefings", *store, "--out", str(new)]) == 0
+    assert len(pd.read_csv(old)) == 4 and len(pd.read_csv(new)) == 5
+    done = _run(["export", "briefings", *store, "--as-of", "7", "--out", str(old)])
+    _one_clear_line(done, 2, r"holds no generation 7; it holds generations 1, 2 \(see `python")
+
+
+def test_migrate_rewrites_an_older_store_once(
+    own_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    legacy = write_legacy_store(open_store(own_store), tmp_path / "legacy")
+    assert main(["migrate", "--store", str(legacy)]) == 0
+    captured = capsys.readouterr()
+    assert re.fullmatch(
+        r"migrating the store at .*legacy from format 2 \(Parquet parts\) to format 3 "
+        r"\(Delta tables\), once: all 4 briefings and every table are kept\n",
+        captured.err,
+    )
+    assert captured.out == "migrated: generation gen-000002 holds every table as Delta tables\n"
+    assert main(["migrate", "--store", str(legacy)]) == 0
+    assert capsys.readouterr().out.endswith("is already of format 3: nothing to do\n")
+
+
+def test_vacuum_keeps_at_least_two_generations(own_store: Path) -> None:
+    done = _run(["vacuum", "--store", str(own_store), "--keep", "1"])
+    _one_clear_line(done, 2, r"expected --keep 2 or more; got 1$")
+    done = _run(["vacuum", "--store", str(own_store)])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "nothing to remove: the store keeps generations 1\n"
+
+
+def test_store_given_as_a_file_url(own_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "topics.csv"
+    url = own_store.resolve().as_uri()
+    assert main(["export", "topics", "--store", url, "--out", str(out)]) == 0
+    assert len(pd.read_csv(out)) == 4
+    done = _run(["info", "--store", "s3://bucket/atlas"])
+    _one_clear_line(
+        done, 2, r"stores on object stores are not supported: .*got 's3://bucket/atlas'$"
     )
 
 

@@ -7,6 +7,8 @@ Every analytic the dashboard shows can be produced headless from a store::
     python -m analytics ingest https://example.org/feed.xml --store /tmp/atlas --add
     python -m analytics watch feeds.txt --store /tmp/atlas --every 15m
     python -m analytics export relations --store /tmp/atlas --freq month --out relations.csv
+    python -m analytics info --store /tmp/atlas
+    python -m analytics vacuum --store /tmp/atlas --keep 3
 """
 
 from __future__ import annotations
@@ -29,10 +31,14 @@ from analytics.pipeline import (
     current_generation,
     ensure_store,
     is_feed_url,
+    list_generations,
+    migrate_store,
     open_store,
     parse_interval,
     read_feed_list,
     save_feed,
+    store_location,
+    vacuum_store,
     watch,
 )
 from analytics.pipeline.exports import EXPORTS, ExportOptions, export_table, parse_kinds
@@ -48,18 +54,15 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
 
-    def waiting(message: str) -> None:
-        # Said even with --quiet: it explains why nothing seems to happen.
-        print(message, file=sys.stderr, flush=True)
-
-    before = current_generation(args.store)
+    store_dir = store_location(args.store)
+    before = current_generation(store_dir)
     # A feed URL is fetched once and kept in the store folder, then read as a saved feed.
     paths: list[Path] = []
     saved: list[Path] = []
     try:
         for path in args.paths:
             if is_feed_url(path):
-                saved.append(save_feed(path, args.store, wait=args.wait))
+                saved.append(save_feed(path, store_dir, wait=args.wait))
             paths.append(saved[-1] if is_feed_url(path) else Path(path))
     except AnalyticsError:
         for kept in saved:  # a later feed failed: the ingest does not happen, keep nothing
@@ -76,7 +79,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             add=args.add,
             replace=args.replace or args.rebuild,
             wait=args.wait,
-            on_wait=waiting,
+            on_wait=_say,
+            on_notice=_say,
             progress=show,
         )
     except KeyboardInterrupt:
@@ -103,6 +107,11 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _say(message: str) -> None:
+    """A message said even with --quiet: waiting on the lock, migrating the store."""
+    print(message, file=sys.stderr, flush=True)
+
+
 def _cmd_watch(args: argparse.Namespace) -> int:
     urls = read_feed_list(args.feeds)
     every = parse_interval(args.every)
@@ -122,7 +131,13 @@ def _cmd_watch(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGINT, on_interrupt) if in_main else None
     try:
         results = watch(
-            urls, args.store, every=every, once=args.once, log=log, stopper=stopper, wait=args.wait
+            urls,
+            store_location(args.store),
+            every=every,
+            once=args.once,
+            log=log,
+            stopper=stopper,
+            wait=args.wait,
         )
     finally:
         if in_main:
@@ -141,7 +156,7 @@ def _cmd_watch(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from analytics.views import provenance_lines, to_csv
 
-    store = open_store(args.store)
+    store = open_store(args.store, as_of=args.as_of)
     options = ExportOptions(
         freq=args.freq,
         include_forward=args.include_forward,
@@ -152,7 +167,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     description = EXPORTS[args.what][1]
     provenance = None
     if args.provenance:
-        asked = {"store": str(Path(args.store).resolve())}
+        asked = {"store": str(store.path.resolve())}
+        if args.as_of is not None:
+            asked["generation"] = str(args.as_of)
         if args.what == "relations":
             asked["period"] = args.freq
             asked["forward-looking included"] = str(args.include_forward).lower()
@@ -179,20 +196,51 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_info(args: argparse.Namespace) -> int:
     store = open_store(args.store)
     meta = store.meta
-    print(f"store: {store.path}")
+    print(f"store: {store.path} (format {store.format})")
     print(f"generation: {store.generation.name} created {meta.get('created')}")
     print(f"corpus fingerprint: {store.fingerprint}")
     n_files = store.verify()
     if store.checksummed:
-        print(f"checksums: verified ({n_files} files: every part and the topic model)")
+        print(f"checksums: verified ({n_files} files: every data file and the topic model)")
     else:
         print(
             f"checksums: not recorded (store written before checksums; {n_files} files "
             "checked for presence and size only)"
         )
     for name, table in meta.get("tables", {}).items():
-        parts = len(table.get("parts", [None]))
-        print(f"  {name}: {table['rows']} rows in {parts} part{'s' if parts > 1 else ''}")
+        if "version" in table:
+            files = len(table.get("files", {}))
+            print(
+                f"  {name}: {table['rows']} rows, Delta version {table['version']}, "
+                f"{files} file{'s' if files != 1 else ''}"
+            )
+        else:
+            parts = len(table.get("parts", [None]))
+            print(f"  {name}: {table['rows']} rows in {parts} part{'s' if parts > 1 else ''}")
+    print("generations (export an older one with --as-of NUMBER):")
+    for generation in list_generations(store.path):
+        inputs = ", ".join(Path(path).name for path in generation.paths[:3])
+        if len(generation.paths) > 3:
+            inputs += f" and {len(generation.paths) - 3} more"
+        print(
+            f"  {'*' if generation.current else ' '} {generation.number}  {generation.created}  "
+            f"{generation.n_briefings} briefings  {generation.mode or 'ingest'}  inputs: {inputs}"
+        )
+    return 0
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    store, migrated = migrate_store(args.store, wait=args.wait, on_wait=_say, notify=_say)
+    if not migrated:
+        print(f"the store at {store.path} is already of format {store.format}: nothing to do")
+    else:
+        print(f"migrated: generation {store.generation.name} holds every table as Delta tables")
+    return 0
+
+
+def _cmd_vacuum(args: argparse.Namespace) -> int:
+    result = vacuum_store(args.store, keep=args.keep, wait=args.wait, on_wait=_say)
+    print(result.describe())
     return 0
 
 
@@ -237,6 +285,21 @@ def _column_pair(value: str) -> tuple[str, str]:
     return role, name
 
 
+_STORE_HELP = "store folder (or a file:///absolute/path URL)"
+
+
+def _wait_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--wait",
+        type=_seconds,
+        default=settings.value("store_wait_seconds"),
+        metavar="SECONDS",
+        help="how long to wait for another ingest into the same store to finish "
+        f"(default: {settings.value('store_wait_seconds'):g}); on timeout the store is "
+        "unchanged and the exit code is 2",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m analytics``."""
     parser = argparse.ArgumentParser(
@@ -258,7 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="briefing files or folders, or feed URLs (http:// or https://: fetched once and "
         "kept in the store folder under feeds/)",
     )
-    ingest.add_argument("--store", required=True, type=Path, help="store folder")
+    ingest.add_argument("--store", required=True, help=_STORE_HELP)
     ingest.add_argument(
         "--manifest", type=Path, help="CSV/JSON giving date, title, source per file"
     )
@@ -289,15 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="recompute everything from exactly these inputs (--replace with --refit)",
     )
-    ingest.add_argument(
-        "--wait",
-        type=_seconds,
-        default=settings.value("store_wait_seconds"),
-        metavar="SECONDS",
-        help="how long to wait for another ingest into the same store to finish "
-        f"(default: {settings.value('store_wait_seconds'):g}); on timeout the store is "
-        "unchanged and the exit code is 2",
-    )
+    _wait_argument(ingest)
     ingest.add_argument("--quiet", action="store_true", help="no progress messages")
     ingest.set_defaults(handler=_cmd_ingest)
 
@@ -310,7 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
         "between polls.",
     )
     watcher.add_argument("feeds", type=Path, help="text file of feed URLs, one per line")
-    watcher.add_argument("--store", required=True, type=Path, help="store folder")
+    watcher.add_argument("--store", required=True, help=_STORE_HELP)
     watcher.add_argument(
         "--every", default="15m", help="time between polls, e.g. 90s, 15m, 1h (default: 15m)"
     )
@@ -331,7 +386,13 @@ def build_parser() -> argparse.ArgumentParser:
         + "; ".join(f"{name}: {text}" for name, (_, text) in EXPORTS.items()),
     )
     export.add_argument("what", choices=sorted(EXPORTS), help="which table")
-    export.add_argument("--store", required=True, type=Path, help="store folder")
+    export.add_argument("--store", required=True, help=_STORE_HELP)
+    export.add_argument(
+        "--as-of",
+        type=int,
+        metavar="GENERATION",
+        help="export from this older generation (numbers as `info` lists them)",
+    )
     export.add_argument("--out", required=True, type=Path, help="CSV file to write")
     export.add_argument("--freq", default="month", choices=S.FREQUENCIES, help="period (relations)")
     export.add_argument(
@@ -347,10 +408,38 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(handler=_cmd_export)
 
     info = commands.add_parser(
-        "info", help="describe a store: generation, tables, and a check of every checksum"
+        "info",
+        help="describe a store: generation, tables, a check of every checksum, and its history",
     )
-    info.add_argument("--store", required=True, type=Path, help="store folder")
+    info.add_argument("--store", required=True, help=_STORE_HELP)
     info.set_defaults(handler=_cmd_info)
+
+    migrate = commands.add_parser(
+        "migrate",
+        help="rewrite a store of an older format (Parquet parts) as Delta tables, once",
+        description="The first ingest into an older store migrates it anyway; this does it "
+        "alone. Every table and row is kept.",
+    )
+    migrate.add_argument("--store", required=True, help=_STORE_HELP)
+    _wait_argument(migrate)
+    migrate.set_defaults(handler=_cmd_migrate)
+
+    vacuum = commands.add_parser(
+        "vacuum",
+        help="remove old generations and the data files only they need",
+        description="Keeps the newest --keep generations (the current one and those just "
+        "before it) and every file they need; removes older generations and files.",
+    )
+    vacuum.add_argument("--store", required=True, help=_STORE_HELP)
+    vacuum.add_argument(
+        "--keep",
+        type=int,
+        default=2,
+        metavar="N",
+        help="generations to keep, at least 2: the current one and the previous (default: 2)",
+    )
+    _wait_argument(vacuum)
+    vacuum.set_defaults(handler=_cmd_vacuum)
 
     listing = commands.add_parser(
         "settings", help="list every setting with its environment variable and default"

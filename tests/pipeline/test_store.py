@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from legacy_stores import write_legacy_store
 
 from analytics import schema as S
 from analytics.errors import EmptyCorpusError, InputError, StoreError
@@ -29,6 +30,7 @@ from analytics.pipeline import (
     rebuild_plan,
 )
 from analytics.pipeline import integrity as integrity_module
+from analytics.pipeline.deltatables import latest_version
 
 
 @pytest.fixture()
@@ -130,7 +132,9 @@ def test_open_store_detects_truncated_table(built) -> None:
     table = store.table_files("mentions")[0]
     table.write_bytes(table.read_bytes()[: table.stat().st_size // 2])
     with pytest.raises(
-        StoreError, match=r"mentions-\d+.parquet has \d+ bytes, expected \d+: truncated.*--rebuild"
+        StoreError,
+        match=r"tables/mentions/month=2025-\d\d/part-\S+\.parquet has \d+ bytes, expected \d+: "
+        r"truncated.*--rebuild",
     ):
         open_store(store_dir).artefacts()
 
@@ -140,12 +144,12 @@ def test_open_store_detects_corrupted_table_by_its_checksum(built) -> None:
     table = store.table_files("topics")[0]
     size = table.stat().st_size
     table.write_bytes(b"\0" * size)
-    with pytest.raises(StoreError, match=r"topics-\d+.parquet does not match its checksum"):
+    with pytest.raises(StoreError, match=r"tables/topics/\S+\.parquet does not match its checksum"):
         open_store(store_dir).artefacts()
 
 
 def _drop_checksums(store) -> None:
-    """Make ``store`` look like one written before checksums existed."""
+    """Make ``store`` (format 2) look like one written before checksums existed."""
     meta = json.loads((store.generation / "meta.json").read_text())
     for entry in meta["tables"].values():
         for part in entry["parts"]:
@@ -154,8 +158,11 @@ def _drop_checksums(store) -> None:
     (store.generation / "meta.json").write_text(json.dumps(meta))
 
 
-def test_open_store_without_checksums_still_detects_an_unreadable_table(built) -> None:
-    store, _, store_dir = built
+def test_open_store_without_checksums_still_detects_an_unreadable_table(
+    built, tmp_path: Path
+) -> None:
+    store_dir = write_legacy_store(built[0], tmp_path / "legacy")
+    store = open_store(store_dir)
     _drop_checksums(store)
     assert not open_store(store_dir).checksummed
     table = store.table_files("topics")[0]
@@ -166,7 +173,11 @@ def test_open_store_without_checksums_still_detects_an_unreadable_table(built) -
 
 def test_ensure_store_refuses_a_damaged_store_until_told_to_replace(built, corpus: Path) -> None:
     store, _, store_dir = built
-    parts_before = {p.name: p.read_bytes() for p in (store_dir / "parts").iterdir()}
+
+    def data_files() -> dict[Path, bytes]:
+        return {p: p.read_bytes() for p in (store_dir / "tables").rglob("*") if p.is_file()}
+
+    files_before = data_files()
     (store.generation / "meta.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(StoreError, match="meta.json cannot be read"):
         open_store(store_dir)
@@ -175,7 +186,7 @@ def test_ensure_store_refuses_a_damaged_store_until_told_to_replace(built, corpu
         StoreError, match=r"damaged \(gen-000001/meta.json cannot be read.*--rebuild"
     ):
         ensure_store([corpus], store_dir, n_topics=2)
-    assert {p.name: p.read_bytes() for p in (store_dir / "parts").iterdir()} == parts_before
+    assert data_files() == files_before
     rebuilt, summary = ensure_store([corpus], store_dir, n_topics=2, replace=True)
     assert summary.mode == "full"
     assert len(rebuilt.artefacts().briefings) == 4
@@ -212,15 +223,21 @@ def test_interrupted_ingest_leaves_previous_store_intact(
     assert summary.mode == "incremental"
     assert len(resumed.artefacts().briefings) == 5
     assert not list(store_dir.glob(".tmp-*"))
-    # Parts of the generation in force and of the one before it (kept for its readers).
+    # The killed ingest's table versions were rolled back: the resumed one appended to the
+    # versions of the generation in force, which reads as it did.
     assert sorted(p.name for p in store_dir.glob("gen-*")) == ["gen-000001", "gen-000002"]
     previous = Store(
         store_dir,
         store_dir / "gen-000001",
         json.loads((store_dir / "gen-000001" / "meta.json").read_text()),
     )
-    used = {path for s in (resumed, previous) for n in STORED_TABLES for path in s.table_files(n)}
-    assert set((store_dir / "parts").iterdir()) == used
+    for name in STORED_TABLES:
+        pd.testing.assert_frame_equal(previous.table(name), survivor.table(name))
+    assert set(survivor.table("briefings")[S.BRIEFING_ID]) < set(
+        resumed.table("briefings")[S.BRIEFING_ID]
+    )
+    for name in STORED_TABLES:
+        assert latest_version(store_dir, name) == resumed.meta["tables"][name]["version"]
 
 
 # -- adding briefings: appended parts, duplicates across stored and added ------------------
@@ -304,9 +321,9 @@ def test_ensure_store_appends_added_briefings_without_rewriting_stored_parts(
     assert summary.mode == "incremental"
     assert (summary.n_loaded, summary.n_duplicates) == (1, 2)
     for name, files in old_parts.items():
-        assert updated.table_files(name)[: len(files)] == files
-        assert len(updated.table_files(name)) == len(files) + 1
-    assert updated.table_files("briefings")[0].read_bytes() == old_bytes
+        # Appended: every stored file is kept as it is, and new ones hold the added rows.
+        assert set(files) < set(updated.table_files(name))
+    assert old_parts["briefings"][0].read_bytes() == old_bytes
     briefings = updated.artefacts().briefings.set_index(S.BRIEFING_ID)
     assert sorted(briefings.index) == ["a1", "a2", "a3", "a4", "b1", "b2"]
     assert briefings.loc["b2", S.DUPLICATE_OF] == "a1"
@@ -325,7 +342,8 @@ def test_ensure_store_reprocesses_when_an_added_briefing_predates_its_stored_dup
     _write_jsonl(folder / "part2.jsonl", [earlier])
     updated, summary = ensure_store([folder], store_dir, n_topics=2)
     assert summary.mode == "incremental"
-    assert len(updated.table_files("briefings")) == 1  # merged and rewritten
+    # Merged and rewritten: no stored file is part of the new version.
+    assert not set(updated.table_files("briefings")) & set(store.table_files("briefings"))
     briefings = updated.artefacts().briefings.set_index(S.BRIEFING_ID)
     assert briefings.loc["a3", S.DUPLICATE_OF] == "c1"
     assert pd.isna(briefings.loc["c1", S.DUPLICATE_OF])
@@ -344,19 +362,13 @@ def test_ensure_store_renames_an_added_briefing_reusing_a_stored_id(
     _same_as_full_build(folder, updated, tmp_path)
 
 
-def test_open_store_reads_a_format_1_store(jsonl_store) -> None:
-    _, store_dir, store, _ = jsonl_store
-    generation = store.generation
-    expected = store.artefacts().briefings
-    meta = json.loads((generation / "meta.json").read_text())
-    for name, entry in meta["tables"].items():
-        (store_dir / entry["parts"][0]["file"]).rename(generation / f"{name}.parquet")
-        meta["tables"][name] = {k: entry["parts"][0][k] for k in ("rows", "bytes")}
-    meta["format"] = 1
-    (generation / "meta.json").write_text(json.dumps(meta))
+def test_open_store_reads_a_format_1_store(jsonl_store, tmp_path: Path) -> None:
+    _, _, store, _ = jsonl_store
+    store_dir = write_legacy_store(store, tmp_path / "format-1", store_format=1)
     old = open_store(store_dir)
-    assert old.table_files("topics") == [generation / "topics.parquet"]
-    pd.testing.assert_frame_equal(old.artefacts().briefings, expected)
+    assert old.format == 1
+    assert old.table_files("topics") == [store_dir / "gen-000001" / "topics.parquet"]
+    pd.testing.assert_frame_equal(old.artefacts().briefings, store.artefacts().briefings)
 
 
 def test_corpus_fingerprint_ignores_row_order_and_combines_added_rows() -> None:
@@ -382,7 +394,7 @@ def test_corpus_fingerprint_ignores_row_order_and_combines_added_rows() -> None:
 def test_ensure_store_reprocesses_when_an_added_duplicate_is_itself_duplicated(
     jsonl_store, tmp_path: Path
 ) -> None:
-    folder, store_dir, _, base = jsonl_store
+    folder, store_dir, store, base = jsonl_store
     near = _last_word_changed(base[0]["text"])
     added = [
         {"id": "d1", "date": "2025-08-01", "text": near},
@@ -390,7 +402,7 @@ def test_ensure_store_reprocesses_when_an_added_duplicate_is_itself_duplicated(
     ]
     _write_jsonl(folder / "part2.jsonl", added)
     updated, _ = ensure_store([folder], store_dir, n_topics=2)
-    assert len(updated.table_files("briefings")) == 1
+    assert not set(updated.table_files("briefings")) & set(store.table_files("briefings"))
     briefings = updated.artefacts().briefings.set_index(S.BRIEFING_ID)
     assert briefings.loc["d1", S.DUPLICATE_OF] == "a1"
     assert "d2" not in briefings.index
@@ -526,6 +538,7 @@ def test_ensure_store_refuses_a_store_path_that_is_a_file(tmp_path: Path, corpus
 
 def test_ensure_store_keeps_foreign_files_inside_a_store(built, added: Path) -> None:
     _, _, store_dir = built
+    (store_dir / "parts").mkdir()
     (store_dir / "parts" / "notes.txt").write_text("my notes", encoding="utf-8")
     (store_dir / "gen-old-drafts").mkdir()
     (store_dir / "gen-old-drafts" / "draft.txt").write_text("draft", encoding="utf-8")
@@ -556,7 +569,9 @@ def test_ensure_store_add_on_a_damaged_part_fails_and_carries_nothing_forward(
         data = bytearray(part.read_bytes())
         data[len(data) // 2] ^= 0x10
         part.write_bytes(bytes(data))
-    with pytest.raises(StoreError, match=r"mentions-000001.parquet (is missing|does not match)"):
+    with pytest.raises(
+        StoreError, match=r"tables/mentions/\S+\.parquet (is missing|does not match)"
+    ):
         ensure_store([added], store_dir, add=True)
     assert open_store(store_dir).generation == store.generation
     rebuilt, summary = ensure_store([corpus, added], store_dir, n_topics=2, replace=True)
@@ -622,7 +637,7 @@ def test_every_single_bit_flip_in_a_briefings_part_is_caught(built) -> None:
             flipped[offset] ^= 1 << bit
             part.write_bytes(bytes(flipped))
             with pytest.raises(
-                StoreError, match=r"briefings-000001.parquet does not match its checksum"
+                StoreError, match=r"tables/briefings/\S+\.parquet does not match its checksum"
             ):
                 open_store(store_dir).table("briefings")
     part.write_bytes(original)

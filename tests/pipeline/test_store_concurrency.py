@@ -1,4 +1,4 @@
-"""Two real ingest processes on one store at once give what running them in turn gives."""
+"""Several real ingest processes on one store at once give what running them in turn gives."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from analytics import schema as S
-from analytics.pipeline import ensure_store, open_store
+from analytics.pipeline import ensure_store, list_generations, open_store
 
 # The suite runs a few repeats; set ATLAS_CONCURRENCY_REPEATS=20 for the full check.
 REPEATS = int(os.environ.get("ATLAS_CONCURRENCY_REPEATS", "3"))
@@ -27,7 +27,7 @@ def _corpus(folder: Path, prefix: str, texts: list[str]) -> Path:
 
 
 @pytest.fixture()
-def inputs(tmp_path: Path, fixtures_dir: Path) -> tuple[Path, Path, Path]:
+def inputs(tmp_path: Path, fixtures_dir: Path) -> tuple[Path, Path, Path, Path]:
     base = tmp_path / "base"
     shutil.copytree(fixtures_dir / "store", base)
     left = _corpus(
@@ -40,14 +40,19 @@ def inputs(tmp_path: Path, fixtures_dir: Path) -> tuple[Path, Path, Path]:
         "right",
         [f"Kenya and Ethiopia dispute border post number {n} near Moyale." for n in range(2)],
     )
-    return base, left, right
+    middle = _corpus(
+        tmp_path / "middle",
+        "middle",
+        [f"Chile and Peru open fishing talks round {n} in Lima." for n in range(2)],
+    )
+    return base, left, right, middle
 
 
 @pytest.mark.parametrize("repeat", range(REPEATS))
-def test_two_concurrent_ingests_equal_running_them_in_turn(
-    inputs: tuple[Path, Path, Path], tmp_path: Path, repeat: int
+def test_concurrent_ingests_equal_running_them_in_turn(
+    inputs: tuple[Path, Path, Path, Path], tmp_path: Path, repeat: int
 ) -> None:
-    base, left, right = inputs
+    base, left, right, middle = inputs
     store_dir = tmp_path / f"store-{repeat}"
     ensure_store([base], store_dir, n_topics=2)
     runs = [
@@ -67,7 +72,7 @@ def test_two_concurrent_ingests_equal_running_them_in_turn(
             stderr=subprocess.PIPE,
             text=True,
         )
-        for added in (left, right)
+        for added in (left, right, middle)
     ]
     for run in runs:
         _, err = run.communicate(timeout=300)
@@ -79,11 +84,16 @@ def test_two_concurrent_ingests_equal_running_them_in_turn(
     in_turn, _ = ensure_store([base], tmp_path / f"in-turn-{repeat}", n_topics=2)
     in_turn, _ = ensure_store([left], in_turn.path, add=True)
     in_turn, _ = ensure_store([right], in_turn.path, add=True)
+    in_turn, _ = ensure_store([middle], in_turn.path, add=True)
     expected = in_turn.artefacts()
     assert sorted(artefacts.briefings[S.TITLE]) == sorted(expected.briefings[S.TITLE])
-    assert len(artefacts.briefings) == 4 + 3 + 2
+    assert len(artefacts.briefings) == 4 + 3 + 2 + 2
     files = {Path(name).name for name in artefacts.report["file"]}
-    assert files == {p.name for folder in (base, left, right) for p in folder.iterdir()}
+    assert files == {p.name for folder in (base, left, right, middle) for p in folder.iterdir()}
+    # Every ingest made one generation on top of the one before it: none was lost.
+    assert [g.n_briefings for g in list_generations(store_dir)][0] == 4
+    assert sorted(g.n_briefings for g in list_generations(store_dir))[-1] == 11
+    assert len(list_generations(store_dir)) == 4
     assert sorted(artefacts.report["status"]) == sorted(expected.report["status"])
     assert len(artefacts.topic_summary) == len(expected.topic_summary)
     assert store.fingerprint == in_turn.fingerprint

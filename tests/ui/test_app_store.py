@@ -32,7 +32,8 @@ def test_app_names_a_damaged_store_keeps_its_parts_and_rebuilds_on_request(confi
     store, _ = ensure_store([corpus], store_dir, n_topics=2)
     meta = store.generation / "meta.json"
     meta.write_text("{not json", encoding="utf-8")
-    parts = {p.name: p.read_bytes() for p in (store_dir / "parts").iterdir()}
+    tables = store_dir / "tables"
+    parts = {p: p.read_bytes() for p in tables.rglob("*") if p.is_file()}
 
     app = new_app()
     app.run()
@@ -43,7 +44,7 @@ def test_app_names_a_damaged_store_keeps_its_parts_and_rebuilds_on_request(confi
         "quotes: line 1 column 2 (char 1)); rebuild it with "
         "`python -m analytics ingest PATH... --store store --rebuild`"
     ]
-    assert {p.name: p.read_bytes() for p in (store_dir / "parts").iterdir()} == parts
+    assert {p: p.read_bytes() for p in tables.rglob("*") if p.is_file()} == parts
     assert meta.read_text(encoding="utf-8") == "{not json"
     rebuild = [b for b in app.button if b.label.startswith("Rebuild")]
     assert [b.label for b in rebuild] == ["Rebuild the store from the configured corpus (corpus)"]
@@ -90,6 +91,29 @@ def test_store_messages_name_folders_not_server_paths(tmp_path: Path) -> None:
     shown = cache.without_server_paths(message, config)
     assert shown == "the store at atlas is damaged; inputs news/a.txt"
     assert str(tmp_path) not in shown
+
+
+def test_app_names_a_store_url_it_cannot_use(configured, monkeypatch) -> None:
+    monkeypatch.setenv("BRIEFING_ATLAS_STORE", "s3://bucket/atlas")
+    app = new_app()
+    app.run()
+    assert not app.exception
+    assert [e.value for e in app.error] == [
+        "The corpus could not be loaded: stores on object stores are not supported: a store "
+        "keeps its generation manifests, CURRENT pointer and writer lock in a local folder "
+        "(they need atomic renames and file locks); expected a folder or a file:// URL; "
+        "got 's3://bucket/atlas'"
+    ]
+
+
+def test_app_reads_a_store_given_as_a_file_url(configured, monkeypatch) -> None:
+    corpus, store_dir = configured
+    ensure_store([corpus], store_dir, n_topics=2)
+    monkeypatch.setenv("BRIEFING_ATLAS_STORE", store_dir.resolve().as_uri())
+    app = new_app()
+    app.run()
+    assert not app.exception and not app.error
+    assert cache.corpus_config([]).store_dir == store_dir.resolve()
 
 
 ADDED = """Date: 2025-03-03

@@ -5,13 +5,16 @@ atomic, checksummed generations that later runs add to.
 
 Modules: ``process`` (a briefing table to artefacts in memory), ``store`` (opening and
 reading a store), ``ingest`` (``ensure_store``: building and updating one), ``generation``
-(writing a generation), ``lock`` (the writer lock), ``integrity`` (checksums),
-``layout`` (the names of a store's files and folder states), ``rollups`` (per-period counts
-of the whole corpus written at ingest, which the unfiltered views read), ``text_index`` (the
-store's SQLite FTS5 index of the briefings' texts, which search uses), ``feeds`` (fetching
-feeds with conditional requests, and their state in the store) and ``watch`` (polling feeds
-into a store); ``worker`` processes uploads in
-a separate process (``python -m analytics.pipeline.worker``, imported on its own).
+(writing a generation), ``deltatables`` (the tables as Delta Lake tables), ``migration``
+(older stores of Parquet parts to Delta tables, once), ``history`` (listing generations,
+vacuuming old ones), ``lock`` (the writer lock), ``integrity`` (checksums), ``layout`` (the
+names of a store's files and folder states), ``rollups`` (per-period counts of the whole
+corpus written at ingest, which the unfiltered views read), ``text_index`` (the store's
+SQLite FTS5 index of the briefings' texts, which search uses), ``feeds`` (fetching feeds
+with conditional requests, and their state in the store) and ``watch`` (polling feeds into
+a store);
+``worker`` processes uploads in a separate process (``python -m analytics.pipeline.worker``,
+imported on its own).
 """
 
 from analytics.pipeline.feeds import (
@@ -23,6 +26,12 @@ from analytics.pipeline.feeds import (
     read_states,
     save_feed,
 )
+from analytics.pipeline.history import (
+    GenerationInfo,
+    VacuumResult,
+    list_generations,
+    vacuum_store,
+)
 from analytics.pipeline.ingest import IngestSummary, ensure_store
 from analytics.pipeline.layout import (
     DAMAGED,
@@ -32,10 +41,13 @@ from analytics.pipeline.layout import (
     NEW,
     NOT_A_FOLDER,
     READY,
+    STORE_FORMAT,
     STORED_TABLES,
     TABLES,
     current_generation,
+    store_location,
 )
+from analytics.pipeline.migration import migrate_store
 from analytics.pipeline.process import (
     combine_fingerprint_states,
     compute_interactions,
@@ -96,6 +108,12 @@ __all__ = [
     "RebuildPlan",
     "ensure_store",
     "IngestSummary",
+    "store_location",
+    "migrate_store",
+    "list_generations",
+    "GenerationInfo",
+    "vacuum_store",
+    "VacuumResult",
     # feeds kept current
     "is_feed_url",
     "fetch_feed",
@@ -129,6 +147,7 @@ __all__ = [
     "NOT_A_FOLDER",
     "TABLES",
     "STORED_TABLES",
+    "STORE_FORMAT",
     "MARKER",
     "LOCK",
 ]

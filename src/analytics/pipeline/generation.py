@@ -1,9 +1,15 @@
-"""Writing a generation: new parts, the topic model and meta.json, then ``CURRENT`` switched.
+"""Writing a generation: new Delta versions, the topic model and meta.json, then ``CURRENT``.
 
-Parts are written once and never changed; a generation is filled in a staging folder,
-synced to disk and renamed into place before ``CURRENT`` is replaced atomically, so an
-ingest killed half-way leaves the previous store intact. Generations and parts that
-neither the current generation nor the one before it use are removed afterwards.
+Each table gets a new Delta version (rows appended, or the table overwritten); the
+manifest ``meta.json`` records that version of every table, the topic model, the
+inputs and what the ingest did. The generation is filled in a staging folder, synced
+to disk and renamed into place before ``CURRENT`` is replaced atomically, so an
+ingest killed half-way leaves the previous generation intact: readers open each table
+at the version their generation names, and the next writer rolls back table versions
+no generation names. Every data file and topic-model file written gets a SHA-256
+checksum in the manifest. Older generations stay (the store's history) until
+``vacuum``; a store of Parquet parts (formats 1 and 2) keeps its previous generation
+and the parts it uses, as before.
 """
 
 from __future__ import annotations
@@ -19,6 +25,15 @@ from typing import Any
 
 import pandas as pd
 
+from analytics import schema as S
+from analytics.pipeline.deltatables import (
+    data_files,
+    encode_schema,
+    frame_schema,
+    months_of,
+    roll_back,
+    write_table,
+)
 from analytics.pipeline.integrity import checksum_entry
 from analytics.pipeline.layout import (
     CURRENT,
@@ -26,6 +41,7 @@ from analytics.pipeline.layout import (
     MODEL_DIR,
     PART_NAME,
     PARTS_DIR,
+    PARTS_FORMATS,
     STAGING_NAME,
     STORE_FORMAT,
     current_generation,
@@ -60,11 +76,11 @@ def write_generation(
     """Write a new generation and make it current (the caller holds the writer lock).
 
     ``tables`` maps each table to the rows to add: with ``previous`` given, they are
-    appended to its parts (``None`` or no rows: its parts are kept as they are),
+    appended to its tables (``None`` or no rows: the table stays at its version),
     except for ``replace_tables``, which are rewritten whole; without, they are the
-    whole table. Once the new generation is current, generations and parts that
-    neither it nor the generation before it use are removed: a reader that opened
-    the previous generation can finish reading it.
+    whole table. Once the new generation is current, generations of Parquet parts and
+    parts that neither it nor the generation before it use are removed: a reader that
+    opened the previous generation can finish reading it.
     """
     root.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(root)
@@ -94,28 +110,52 @@ def _fill_generation(
     meta: dict[str, Any],
     replace_tables: Collection[str],
 ) -> str | None:
-    """Write parts, model and meta into ``staging``, then switch ``CURRENT`` to it.
+    """Write the tables, then model and manifest into ``staging``, then switch ``CURRENT``.
 
     Returns:
         The name of the generation that was current before, if any.
     """
     name = f"gen-{number:06d}"
-    (root / PARTS_DIR).mkdir(exist_ok=True)
+    kept = previous.meta.get("tables", {}) if previous is not None else {}
+    if previous is not None and previous.format in PARTS_FORMATS:
+        kept = {}  # a store of Parquet parts is migrated before anything is added to it
+    briefings = tables.get("briefings")
+    months = None
+    if briefings is not None:
+        months = pd.Series(
+            months_of(briefings[S.DATE]).to_numpy(), index=briefings[S.BRIEFING_ID].to_numpy()
+        )
     written: list[Path] = []
     tables_meta: dict[str, dict[str, Any]] = {}
     for table, frame in tables.items():
-        parts: list[dict[str, Any]] = []
-        if previous is not None and previous.has_table(table) and table not in replace_tables:
-            parts = table_parts(previous.generation, table, previous.meta)
-        if frame is not None and (len(frame) or not parts):
-            file = f"{PARTS_DIR}/{table}-{number:06d}.parquet"
-            target = root / file
-            temporary = target.with_name(f".{target.name}.{os.getpid()}")
-            _parquet_safe(frame).to_parquet(temporary, index=False)
-            os.replace(temporary, target)
-            written.append(target)
-            parts.append({"file": file, "rows": len(frame), **checksum_entry(target)})
-        tables_meta[table] = {"rows": sum(int(p["rows"]) for p in parts), "parts": parts}
+        entry = kept.get(table) if table not in replace_tables else None
+        if entry is not None:
+            # Versions written by an ingest that never made its generation current go.
+            roll_back(root, table, int(entry["version"]))
+            if frame is None or not len(frame):
+                tables_meta[table] = entry
+                continue
+        if frame is None:
+            continue
+        safe = _parquet_safe(frame)
+        first_row = int(entry["rows"]) if entry is not None else 0
+        version = write_table(
+            root, table, safe, append=entry is not None, first_row=first_row, months=months
+        )
+        recorded: dict[str, Any] = dict(entry["files"]) if entry is not None else {}
+        files: dict[str, Any] = {}
+        for data in data_files(root, table, version):
+            if data.file not in recorded:
+                target = root / data.file
+                written.append(target)
+                recorded[data.file] = checksum_entry(target)
+            files[data.file] = recorded[data.file]
+        tables_meta[table] = {
+            "version": version,
+            "rows": first_row + len(safe),
+            "schema": entry["schema"] if entry is not None else encode_schema(frame_schema(safe)),
+            "files": files,
+        }
     model.save(staging / MODEL_DIR)
     model_files = {
         path.relative_to(staging).as_posix(): checksum_entry(path)
@@ -160,24 +200,28 @@ def _process_alive(pid: int) -> bool:
 
 
 def _remove_unused(root: Path, keep: Sequence[str]) -> None:
-    """Remove our generations not in ``keep`` and our part files none of them uses.
+    """Remove generations of Parquet parts not in ``keep``, and our part files none uses.
 
-    Only names of our exact patterns are touched; a kept generation whose meta
-    cannot be read is removed (it is damaged and no reader can use it).
+    Generations of Delta tables stay until ``vacuum`` removes them (they are the
+    store's history). Only names of our exact patterns are touched; a kept generation
+    whose meta cannot be read is removed (it is damaged and no reader can use it).
     """
     used: set[str] = set()
     kept: set[str] = set()
-    for name in keep:
+    for name in generation_names(root):
         meta = read_meta(root / name)
-        if meta is None:
+        if meta is None or (name not in keep and meta.get("format") in PARTS_FORMATS):
             continue
         kept.add(name)
-        generation = root / name
-        for table in meta.get("tables", {}):
-            used.update(part["file"] for part in table_parts(generation, table, meta))
+        if meta.get("format") in PARTS_FORMATS:
+            generation = root / name
+            for table in meta.get("tables", {}):
+                used.update(part["file"] for part in table_parts(generation, table, meta))
     for name in generation_names(root):
         if name not in kept:
             shutil.rmtree(root / name, ignore_errors=True)
+    if not (root / PARTS_DIR).is_dir():
+        return
     for path in (root / PARTS_DIR).iterdir():
         if PART_NAME.fullmatch(path.name) and f"{PARTS_DIR}/{path.name}" not in used:
             path.unlink(missing_ok=True)

@@ -40,11 +40,14 @@ from analytics.pipeline.layout import (
     FOREIGN,
     KEYS_TABLE,
     NOT_A_FOLDER,
+    PARTS_FORMATS,
     ROLLUP_TABLES,
     STORED_TABLES,
     TABLES,
+    store_location,
 )
 from analytics.pipeline.lock import mark_store, write_errors, writer_lock
+from analytics.pipeline.migration import migrate_locked
 from analytics.pipeline.process import (
     Progress,
     assign_with_model,
@@ -189,13 +192,15 @@ def ensure_store(
     replace: bool = False,
     wait: float | None = None,
     on_wait: Callable[[str], None] | None = None,
+    on_notice: Callable[[str], None] | None = None,
     progress: Progress | None = None,
 ) -> tuple[Store, IngestSummary]:
     """Build or update the store at ``store_dir`` from ``corpus_paths``.
 
     Parameters:
         corpus_paths: files or folders of briefings (any supported format).
-        store_dir: the store folder: missing, empty, or a store (created when missing).
+        store_dir: the store folder (or a ``file://`` URL): missing, empty, or a store
+            (created when missing).
         manifest: a manifest file giving date / title / source per file name.
         columns: explicit column names for table inputs (``{"text": "body", ...}``).
         n_topics: ``"auto"`` or a fixed number of topics.
@@ -208,6 +213,8 @@ def ensure_store(
         wait: seconds to wait for another ingest into the same store to finish
             (default: the ``store_wait_seconds`` setting).
         on_wait: called with one message when this ingest has to wait.
+        on_notice: called with one message when the store is migrated to the
+            current format (once, by the first write into a store of an older one).
         progress: called with ``(fraction_done, message)``.
 
     Returns:
@@ -228,7 +235,7 @@ def ensure_store(
         )
     started = time.perf_counter()
     report_progress = progress or (lambda fraction, message: None)
-    root = Path(store_dir)
+    root = store_location(store_dir)
     status = inspect_store(root)
     if status.kind in (FOREIGN, NOT_A_FOLDER):
         raise StoreError(status.problem)
@@ -248,7 +255,10 @@ def ensure_store(
         status = inspect_store(root)
         if status.kind == DAMAGED and not replace:
             raise StoreError(status.problem)
-        return _ingest_locked(root, status.store, request, report_progress)
+        previous = status.store
+        if previous is not None and previous.format in PARTS_FORMATS and not replace:
+            previous = migrate_locked(previous, on_notice or (lambda message: None))
+        return _ingest_locked(root, previous, request, report_progress)
 
 
 @dataclass(frozen=True)
@@ -333,6 +343,7 @@ def _ingest_locked(
         tick = time.perf_counter()
         tables = _artefact_tables(artefacts, loaded.keys)
         meta = _meta(artefacts, keys, options, request.recorded_paths(previous))
+        meta["ingest"] = _ingest_record("full", artefacts.report, len(request.files))
         stages["write"] = time.perf_counter() - tick
         tick = time.perf_counter()
         index_build.finish(artefacts.fingerprint)
@@ -485,6 +496,7 @@ def _ingest_added(
         "options": added.options,
         "paths": added.paths,
         "rollups": rollup_meta(),
+        "ingest": _ingest_record("incremental", marked.report, len(added.files)),
     }
     appended = {
         "briefings": new_briefings,
@@ -614,6 +626,7 @@ def _merge_added(
     tick = time.perf_counter()
     tables = _artefact_tables(artefacts, combined.keys)
     meta = _meta(artefacts, added.keys, added.options, added.paths)
+    meta["ingest"] = _ingest_record("incremental", loaded.report, len(added.files))
     stages["write"] = time.perf_counter() - tick
     tick = time.perf_counter()
     write_text_index(previous.path, artefacts.briefings, artefacts.fingerprint)
@@ -627,6 +640,18 @@ def _merge_added(
     )
 
 
+def _ingest_record(mode: str, rows: pd.DataFrame, n_files: int) -> dict[str, Any]:
+    """What an ingest did, as its generation records it."""
+    status = rows["status"] if "status" in rows else pd.Series(dtype=str)
+    return {
+        "mode": mode,
+        "files_read": n_files,
+        "loaded": int((status == S.LOADED).sum()),
+        "duplicates": int(status.isin([S.DUPLICATE, S.NEAR_DUPLICATE]).sum()),
+        "skipped": int((status == S.SKIPPED).sum()),
+    }
+
+
 def _summary(
     mode: str,
     n_briefings: int,
@@ -635,14 +660,14 @@ def _summary(
     started: float,
     stages: dict[str, float],
 ) -> IngestSummary:
-    status = rows["status"] if "status" in rows else pd.Series(dtype=str)
+    done = _ingest_record(mode, rows, n_files)
     return IngestSummary(
         mode=mode,
         n_briefings=n_briefings,
         n_new_files=n_files,
-        n_loaded=int((status == S.LOADED).sum()),
-        n_duplicates=int(status.isin([S.DUPLICATE, S.NEAR_DUPLICATE]).sum()),
-        n_skipped=int((status == S.SKIPPED).sum()),
+        n_loaded=done["loaded"],
+        n_duplicates=done["duplicates"],
+        n_skipped=done["skipped"],
         seconds=time.perf_counter() - started,
         stage_seconds=stages,
     )

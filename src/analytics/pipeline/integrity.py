@@ -37,6 +37,15 @@ def checksum_entry(path: Path) -> dict[str, Any]:
     return {"bytes": key[1], "sha256": digest}
 
 
+def _shown(root: Path, path: Path) -> str:
+    """``path`` as a message names it: relative to the store folder (a table's file names alone
+    do not say which table they belong to)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
 def verify_file(root: Path, path: Path, entry: Mapping[str, Any]) -> None:
     """Raise ``StoreError`` unless ``path`` exists with the recorded size and checksum.
 
@@ -44,13 +53,14 @@ def verify_file(root: Path, path: Path, entry: Mapping[str, Any]) -> None:
     (path, size, modification and change times).
     """
     if not path.exists():
-        raise StoreError(damaged_message(root, f"{path.name} is missing"))
+        raise StoreError(damaged_message(root, f"{_shown(root, path)} is missing"))
     key = _stat_key(path)
     size = key[1]
     if size != entry.get("bytes", size):
         raise StoreError(
             damaged_message(
-                root, f"{path.name} has {size} bytes, expected {entry['bytes']}: truncated"
+                root,
+                f"{_shown(root, path)} has {size} bytes, expected {entry['bytes']}: truncated",
             )
         )
     expected = entry.get("sha256")
@@ -59,6 +69,8 @@ def verify_file(root: Path, path: Path, entry: Mapping[str, Any]) -> None:
     digest = _file_sha256(path)
     if digest != expected:
         raise StoreError(
-            damaged_message(root, f"{path.name} does not match its checksum: changed since written")
+            damaged_message(
+                root, f"{_shown(root, path)} does not match its checksum: changed since written"
+            )
         )
     _VERIFIED[key] = digest

@@ -1,9 +1,12 @@
-"""The on-disk layout of a store: its file names, folder states, generations and parts.
+"""The on-disk layout of a store: its file names, folder states, generations and tables.
 
-A store folder holds generations (``gen-NNNNNN/meta.json`` plus the topic model), the
-Parquet parts they list (``parts/``), the ``CURRENT`` pointer, the ``ATLAS-STORE``
-marker and the writer lock. This module names them and reads the small pieces of
-metadata every other store module needs; it writes nothing.
+A store folder holds generations (``gen-NNNNNN/meta.json``, the generation manifest,
+plus the topic model), the tables they name, the ``CURRENT`` pointer, the
+``ATLAS-STORE`` marker and the writer lock. In format 3 every table is a Delta table
+(``tables/<name>/``) and a manifest records the Delta version of each table that
+belongs to the generation; formats 1 and 2 (read, and migrated on the first write)
+list immutable Parquet parts (``parts/``) instead. This module names them and reads
+the small pieces of metadata every other store module needs; it writes nothing.
 """
 
 from __future__ import annotations
@@ -13,15 +16,19 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from analytics.errors import StoreError
 
-STORE_FORMAT = 2
-READABLE_FORMATS = (1, 2)
+STORE_FORMAT = 3
+READABLE_FORMATS = (1, 2, 3)
+# Formats whose tables are Parquet parts: read as they are, migrated on the first write.
+PARTS_FORMATS = (1, 2)
 CURRENT = "CURRENT"
 META = "meta.json"
 MODEL_DIR = "topic_model"
 PARTS_DIR = "parts"
+TABLES_DIR = "tables"
 TABLES = (
     "briefings",
     "report",
@@ -37,6 +44,11 @@ KEYS_TABLE = "duplicate_keys"
 # Per-period counts of the whole corpus, rewritten by every ingest (``rollups``).
 ROLLUP_TABLES = ("rollup_volume", "rollup_countries", "rollup_topics", "rollup_pairs")
 STORED_TABLES = (*TABLES, KEYS_TABLE, *ROLLUP_TABLES)
+# Tables with rows per briefing (or per mention of one), partitioned by the briefing's month.
+PARTITIONED_TABLES = ("briefings", "mentions", "countries", "topics", "interactions")
+MONTH_COLUMN = "month"
+# Each row's position in its table: Delta keeps no row order of its own.
+ROW_ORDER_COLUMN = "row_order"
 # Written when a store is created: only folders that are empty, marked, or an older
 # store (CURRENT plus a readable generation) are ever written to.
 MARKER = "ATLAS-STORE"
@@ -55,6 +67,42 @@ FOREIGN = "foreign"  # holds files that are not a store: never written
 NOT_A_FOLDER = "not a folder"
 
 
+# ``scheme://``: a store given as a URL.
+URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def store_location(value: str | Path) -> Path:
+    """The local folder of a store given as a path or a ``file://`` URL.
+
+    Raises:
+        StoreError: for other URLs (``s3://``, ``gs://``, ``az://``...): the generation
+            manifests, the ``CURRENT`` pointer and the writer lock need a local file
+            system's atomic rename and file locks, which object stores do not offer.
+    """
+    if isinstance(value, Path):
+        return value
+    if not URL.match(value):
+        return Path(value)
+    url = urlparse(value)
+    if url.scheme.lower() == "file":
+        if url.netloc not in ("", "localhost"):
+            raise StoreError(
+                "a file:// store URL names a folder on this machine: expected "
+                f"file:///absolute/path; got {value!r}"
+            )
+        return Path(unquote(url.path))
+    raise StoreError(
+        f"stores on object stores are not supported: a store keeps its generation manifests, "
+        "CURRENT pointer and writer lock in a local folder (they need atomic renames and file "
+        f"locks); expected a folder or a file:// URL; got {value!r}"
+    )
+
+
+def generation_number(name: str) -> int:
+    """The number of generation ``name`` (``gen-000012`` -> 12)."""
+    return int(name.split("-")[1])
+
+
 def damaged_message(store: Path, reason: str) -> str:
     """The message of a ``StoreError`` for a damaged store: ``reason`` and how to rebuild."""
     return (
@@ -63,8 +111,21 @@ def damaged_message(store: Path, reason: str) -> str:
     )
 
 
+def table_entry(generation: Path, name: str, meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The manifest entry of table ``name``.
+
+    Raises:
+        StoreError: when the generation does not list the table.
+    """
+    entry = meta.get("tables", {}).get(name)
+    if entry is None:
+        raise StoreError(damaged_message(generation.parent, f"meta.json lists no table {name!r}"))
+    return dict(entry)
+
+
 def table_parts(generation: Path, name: str, meta: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The parts of table ``name``: files relative to the store folder, rows, bytes."""
+    """The parts of table ``name`` (formats 1 and 2): files relative to the store folder,
+    rows, bytes."""
     entry = meta.get("tables", {}).get(name)
     if entry is None:
         raise StoreError(damaged_message(generation.parent, f"meta.json lists no table {name!r}"))
@@ -82,8 +143,8 @@ def not_a_folder_message(root: Path) -> str:
 def current_generation(path: str | Path) -> str | None:
     """The name of the generation in force, or ``None`` when there is none (cheap, no checks)."""
     try:
-        return (Path(path) / CURRENT).read_text(encoding="utf-8").strip() or None
-    except (OSError, ValueError):
+        return (store_location(path) / CURRENT).read_text(encoding="utf-8").strip() or None
+    except (OSError, ValueError, StoreError):
         return None
 
 

@@ -1,15 +1,17 @@
 """Processed-corpus artefacts on disk, keyed by the inputs they came from: reading a store.
 
-A store is a folder holding *generations*: each generation is a ``meta.json``
-naming the Parquet *parts* every table is made of, plus the topic model; the file
-``CURRENT`` names the generation in force. Parts (``parts/``) are written once and
-never changed: a new generation lists the parts it keeps and the ones it adds, and
-``CURRENT`` is replaced atomically, so an ingest killed half-way leaves the
-previous store intact.
+A store is a folder holding *generations*: each generation is a manifest
+(``gen-NNNNNN/meta.json``) plus the topic model; the file ``CURRENT`` names the
+generation in force. In format 3 every table is a Delta Lake table (``tables/<name>/``)
+and the manifest names the Delta version of each table that belongs to the generation,
+so a reader opens every table at that version and never sees half an ingest; older
+generations stay readable (``open_store(path, as_of=N)``) until vacuumed. Formats 1
+and 2 list immutable Parquet *parts* instead; they are read as they are and migrated
+to format 3 by the first write.
 
 Re-ingesting unchanged inputs does no work. Adding files processes only the new
 briefings: their topics come from the fitted model, their mentions, relations and
-report rows are appended as new parts, and the stored briefings are not read again
+report rows are appended to the tables, and the stored briefings are not read again
 (their duplicate-detection keys are stored). Anything else, or ``refit=True``,
 rebuilds with topic ids aligned to the previous model so saved links keep their
 meaning.
@@ -17,15 +19,17 @@ meaning.
 Safety: a folder is only written when it is missing, empty or already a store
 (``ATLAS-STORE`` marks ours); an ingest that would drop stored briefings refuses
 unless told to ``add`` or ``replace``; writers take an inter-process lock
-(``.atlas-lock``) for the whole read-previous to write-generation section; every
-part and topic-model file carries a SHA-256 checksum, verified once per process;
-the generation before the current one is kept until the next write, so a reader
-that opened it never loses its files mid-read.
+(``.atlas-lock``) for the whole read-previous to write-generation section. What is
+verified, once per process: every data file the Delta log lists for a table at the
+generation's version must be one the manifest recorded, with its size and SHA-256, and
+the files must hold the recorded rows; every topic-model file has its SHA-256 checked
+too. Formats 1 and 2: each part's size and checksum.
 
 This module opens and reads a store (``Store``, ``open_store``, ``inspect_store``,
-``rebuild_plan``). The layout lives in ``layout``, checksums in ``integrity``, the
-writer lock in ``lock``, writing a generation in ``generation`` and the ingest flows
-(``ensure_store``) in ``ingest``.
+``rebuild_plan``). The layout lives in ``layout``, the Delta tables in ``deltatables``,
+checksums in ``integrity``, the writer lock in ``lock``, writing a generation in
+``generation``, the ingest flows (``ensure_store``) in ``ingest``, migration in
+``migration`` and history in ``history``.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from analytics import settings
 from analytics.artefacts import Artefacts
 from analytics.errors import StoreError
 from analytics.paths import PROJECT_ROOT
+from analytics.pipeline.deltatables import DataFile, data_files, decode_schema, read_files
 from analytics.pipeline.integrity import verify_file
 from analytics.pipeline.layout import (
     CURRENT,
@@ -55,15 +60,20 @@ from analytics.pipeline.layout import (
     MODEL_DIR,
     NEW,
     NOT_A_FOLDER,
+    PARTS_FORMATS,
     READABLE_FORMATS,
     READY,
+    STORE_FORMAT,
     STORED_TABLES,
     TABLES,
     current_generation,
     damaged_message,
     generation_names,
+    generation_number,
     not_a_folder_message,
     read_meta,
+    store_location,
+    table_entry,
     table_parts,
 )
 
@@ -71,17 +81,23 @@ from analytics.pipeline.layout import (
 def default_store_dir() -> Path:
     """Where the dashboard keeps its store when none is configured."""
     override = settings.value("store_dir")
-    return Path(override) if override else PROJECT_ROOT / ".atlas-store"
+    return store_location(str(override)) if override else PROJECT_ROOT / ".atlas-store"
 
 
 class Store:
-    """Read access to the current generation of a store folder."""
+    """Read access to one generation of a store folder (the current one, unless asked)."""
 
     def __init__(self, path: Path, generation: Path, meta: dict[str, Any]) -> None:
         self.path = path
         self.generation = generation
         self.meta = meta
         self._artefacts: Artefacts | None = None
+        self._files: dict[str, list[DataFile]] = {}
+
+    @property
+    def format(self) -> int:
+        """The store format of this generation: 3 for Delta tables, 1 or 2 for Parquet parts."""
+        return int(self.meta.get("format", STORE_FORMAT))
 
     @property
     def fingerprint(self) -> str:
@@ -90,15 +106,23 @@ class Store:
 
     @property
     def checksummed(self) -> bool:
-        """Whether this generation records a checksum for every part (older stores do not)."""
+        """Whether this generation records a checksum for every data file (older stores do not)."""
+        if not self.meta.get("model_files"):
+            return False
+        if self.format not in PARTS_FORMATS:
+            return all("files" in entry for entry in self.meta.get("tables", {}).values())
         return all(
             "sha256" in part
             for name in self.meta.get("tables", {})
             for part in table_parts(self.generation, name, self.meta)
-        ) and bool(self.meta.get("model_files"))
+        )
 
     def verify(self) -> int:
-        """Check every part and topic-model file: present, its size, and its checksum if recorded.
+        """Check every data file and topic-model file: present, its size and its checksum.
+
+        In format 3 the data files of each table are those the Delta log lists at the
+        version the generation names; each must be one the generation recorded, with
+        its size and SHA-256, and they must hold the recorded number of rows.
 
         Returns:
             The number of files checked.
@@ -108,9 +132,12 @@ class Store:
         """
         checked = 0
         for name in self.meta.get("tables", {}):
-            for part in table_parts(self.generation, name, self.meta):
-                verify_file(self.path, self.path / part["file"], part)
-                checked += 1
+            if self.format in PARTS_FORMATS:
+                for part in table_parts(self.generation, name, self.meta):
+                    verify_file(self.path, self.path / part["file"], part)
+                    checked += 1
+            else:
+                checked += len(self._verified_files(name))
         for relative, entry in self.meta.get("model_files", {}).items():
             verify_file(self.path, self.generation / relative, entry)
             checked += 1
@@ -122,6 +149,8 @@ class Store:
 
     def table_files(self, name: str) -> list[Path]:
         """The Parquet files that make up table ``name``, in order."""
+        if self.format not in PARTS_FORMATS:
+            return [self.path / data.file for data in self._data_files(name)]
         return [self.path / part["file"] for part in table_parts(self.generation, name, self.meta)]
 
     def table(self, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
@@ -134,7 +163,49 @@ class Store:
             raise StoreError(
                 f"unknown store table; expected one of {', '.join(STORED_TABLES)}, got {name!r}"
             )
-        return _read_table(self.path, self.generation, name, self.meta, columns)
+        if self.format in PARTS_FORMATS:
+            return _read_table(self.path, self.generation, name, self.meta, columns)
+        entry = table_entry(self.generation, name, self.meta)
+        files = self._verified_files(name)
+        frame = read_files(self.path, files, decode_schema(entry["schema"]), columns)
+        if len(frame) != int(entry["rows"]):
+            raise StoreError(
+                damaged_message(
+                    self.path, f"table {name} has {len(frame)} rows, expected {entry['rows']}"
+                )
+            )
+        return frame
+
+    def _data_files(self, name: str) -> list[DataFile]:
+        if name not in self._files:
+            entry = table_entry(self.generation, name, self.meta)
+            self._files[name] = data_files(self.path, name, int(entry["version"]))
+        return self._files[name]
+
+    def _verified_files(self, name: str) -> list[DataFile]:
+        """The data files of table ``name``, each checked against the manifest."""
+        entry = table_entry(self.generation, name, self.meta)
+        recorded: dict[str, Any] = entry.get("files", {})
+        files = self._data_files(name)
+        for data in files:
+            if data.file not in recorded:
+                raise StoreError(
+                    damaged_message(
+                        self.path,
+                        f"{data.file} is not one of the files {self.generation.name} "
+                        f"recorded for table {name}",
+                    )
+                )
+            verify_file(self.path, self.path / data.file, recorded[data.file])
+        if sum(data.rows for data in files) != int(entry["rows"]):
+            raise StoreError(
+                damaged_message(
+                    self.path,
+                    f"table {name} version {entry['version']} holds "
+                    f"{sum(data.rows for data in files)} rows, expected {entry['rows']}",
+                )
+            )
+        return files
 
     def artefacts(self) -> Artefacts:
         """Every table of this generation as an ``Artefacts`` (read once, then reused)."""
@@ -173,6 +244,7 @@ def _read_table(
     meta: Mapping[str, Any],
     columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
+    """Read a table of Parquet parts (formats 1 and 2)."""
     frames = []
     for part in table_parts(generation, name, meta):
         path = root / part["file"]
@@ -193,13 +265,18 @@ def _read_table(
     return pd.concat(frames, ignore_index=True)
 
 
-def open_store(path: str | Path) -> Store:
-    """Open the current generation of the store at ``path``.
+def open_store(path: str | Path, as_of: int | None = None) -> Store:
+    """Open the current generation of the store at ``path``, or generation ``as_of``.
+
+    Parameters:
+        path: the store folder (or a ``file://`` URL).
+        as_of: the number of an older generation to open (``info`` lists them).
 
     Raises:
-        StoreError: when there is no store there, or its files are missing or damaged.
+        StoreError: when there is no store there, no such generation, or its files are
+            missing or damaged.
     """
-    root = Path(path)
+    root = store_location(path)
     if root.exists() and not root.is_dir():
         raise StoreError(not_a_folder_message(root))
     pointer = root / CURRENT
@@ -214,6 +291,14 @@ def open_store(path: str | Path) -> Store:
         raise StoreError(damaged_message(root, f"{CURRENT} cannot be read: {error}")) from error
     if not GENERATION_NAME.fullmatch(name):
         raise StoreError(damaged_message(root, f"{CURRENT} names {name[:40]!r}, not a generation"))
+    if as_of is not None:
+        held = [generation_number(n) for n in generation_names(root) if read_meta(root / n)]
+        if as_of not in held:
+            raise StoreError(
+                f"the store at {root} holds no generation {as_of}; it holds generations "
+                f"{', '.join(map(str, held))} (see `python -m analytics info --store {root}`)"
+            )
+        name = f"gen-{as_of:06d}"
     generation = root / name
     try:
         meta = json.loads((generation / META).read_text(encoding="utf-8"))
@@ -250,7 +335,7 @@ class StoreStatus:
 def inspect_store(path: str | Path) -> StoreStatus:
     """Say whether ``path`` may be built (NEW), opens (READY), is a damaged store,
     holds foreign files, or is not a folder. Nothing is created or changed."""
-    root = Path(path)
+    root = store_location(path)
     if not root.exists():
         return StoreStatus(NEW)
     if not root.is_dir():
@@ -298,7 +383,7 @@ class RebuildPlan:
 def rebuild_plan(path: str | Path, configured: Sequence[Path]) -> RebuildPlan:
     """How to rebuild the store at ``path``: from the inputs its newest readable
     generation recorded when they all still exist, else from ``configured``."""
-    root = Path(path)
+    root = store_location(path)
     candidates = []
     if root.is_dir():
         current = current_generation(root)

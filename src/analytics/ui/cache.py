@@ -71,9 +71,13 @@ class CorpusConfig:
 
 
 def corpus_config(argv: list[str] | None = None) -> CorpusConfig:
-    """Read ``--corpus``/``--store`` from the script arguments, else the environment."""
+    """Read ``--corpus``/``--store`` from the script arguments, else the environment.
+
+    Raises:
+        StoreError: when the store is given as a URL of an object store.
+    """
     from analytics.paths import sample_corpus_dir
-    from analytics.pipeline import default_store_dir
+    from analytics.pipeline import default_store_dir, store_location
 
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--corpus", action="append", default=None)
@@ -81,7 +85,7 @@ def corpus_config(argv: list[str] | None = None) -> CorpusConfig:
     known, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     corpus = known.corpus or [p for p in str(settings.value("corpus")).split(os.pathsep) if p]
     paths = tuple(Path(p) for p in corpus) or (sample_corpus_dir(),)
-    store = Path(known.store) if known.store else default_store_dir()
+    store = store_location(known.store) if known.store else default_store_dir()
     return CorpusConfig(corpus_paths=paths, store_dir=store)
 
 
@@ -434,7 +438,11 @@ def active_artefacts() -> Artefacts | None:
     upload = uploaded_artefacts()
     if upload is not None and st.session_state.get(SOURCE_KEY, UPLOADED) == UPLOADED:
         return upload
-    config = corpus_config()
+    try:
+        config = corpus_config()
+    except AnalyticsError as error:
+        st.error(f"The corpus could not be loaded: {error}")
+        return None
     try:
         return store_artefacts(config)
     except AnalyticsError as error:
