@@ -298,6 +298,11 @@ SETTINGS: tuple[Setting, ...] = (
         accepts="a whole number of workers",
     ),
     Setting(
+        "dask_connect_seconds",
+        10.0,
+        "seconds an ingest tries to reach the Dask scheduler given with --scheduler",
+    ),
+    Setting(
         "dask_partitions_per_worker",
         2,
         "partitions per Dask worker when --partitions is not given",

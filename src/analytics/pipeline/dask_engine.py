@@ -2,7 +2,7 @@
 
 Imported only when an ingest asks for ``--engine dask`` (``engines.open_engine``); needs
 the ``dask`` extra. The briefings are split into partitions; for each, mentions, topic
-assignment (with the model fitted on the driver and broadcast to the workers), relation
+assignment (with the model fitted on the driver, sent once to the cluster), relation
 scoring and the watchlist run as tasks over the same pure functions the local engine
 calls. The driver gathers the partitions in order and writes the generation, so the
 artefacts are those of the local engine, byte for byte, and a failed run leaves the
@@ -58,6 +58,10 @@ CLUSTER_FAILURES: tuple[type[BaseException], ...] = (
     OSError,
     TimeoutError,
 )
+# Progress lines a run prints at most while its tasks complete.
+PROGRESS_STEPS = 20
+# Starting a local cluster also raises RuntimeError, when a worker process cannot start.
+STARTUP_FAILURES: tuple[type[BaseException], ...] = (*CLUSTER_FAILURES, RuntimeError)
 
 
 def _mentions(part: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -74,6 +78,10 @@ def _relations(part: pd.DataFrame, mentioned: tuple[pd.DataFrame, pd.DataFrame])
 
 def _watchlist(part: pd.DataFrame, mentioned: tuple[pd.DataFrame, pd.DataFrame]) -> pd.DataFrame:
     return compute_watchlist(part, mentioned[0])
+
+
+def _model(model: Any) -> Any:
+    return model
 
 
 def _shipped(model: Any) -> Any:
@@ -161,7 +169,9 @@ class DaskEngine:
     ) -> BriefingTables:
         tick = time.perf_counter()
         try:
-            [shipped] = self.client.scatter([_shipped(model)], broadcast=True)
+            # The model enters as a task, not scattered data: when the worker holding it
+            # dies, the scheduler can make it again for the tasks that still need it.
+            shipped = self._submit(_model, _shipped(model))
             topics = [self._submit(_topics, shipped, part) for part in parts]
             relations = [
                 self._submit(_relations, part, m) for part, m in zip(parts, mentioned, strict=True)
@@ -170,11 +180,15 @@ class DaskEngine:
                 self._submit(_watchlist, part, m) for part, m in zip(parts, mentioned, strict=True)
             ]
             every = [*mentioned, *topics, *relations, *watchlists]
+            shown = -1
             for done, _ in enumerate(as_completed(every), start=1):
-                progress(
-                    0.1 + 0.8 * done / len(every),
-                    f"{done}/{len(every)} partition tasks done ({len(parts)} partitions)",
-                )
+                step = PROGRESS_STEPS * done // len(every)  # a line per step, not per task
+                if step != shown:
+                    shown = step
+                    progress(
+                        0.1 + 0.8 * done / len(every),
+                        f"{done}/{len(every)} partition tasks done ({len(parts)} partitions)",
+                    )
             gathered = self.client.gather([mentioned, topics, relations, watchlists])
         except CLUSTER_FAILURES as error:
             self.client.cancel(mentioned)
@@ -234,8 +248,8 @@ def dask_engine(
             )
             client = Client(cluster)
         else:
-            client = Client(scheduler, timeout="10s")
-    except (*CLUSTER_FAILURES, RuntimeError) as error:  # a nanny that failed to start
+            client = Client(scheduler, timeout=float(settings.value("dask_connect_seconds")))
+    except STARTUP_FAILURES as error:
         if cluster is not None:
             cluster.close()
         where = f"the scheduler at {scheduler!r}" if scheduler else "a local Dask cluster"

@@ -492,7 +492,7 @@ def _ingest_added(
     tick = time.perf_counter()
     topics = pd.concat([previous.table("topics"), new.topics], ignore_index=True)
     summary = summarise_topics(model, topics[[S.BRIEFING_ID]], topics)
-    stages["topics"] += time.perf_counter() - tick
+    stages["topics"] = stages.get("topics", 0.0) + time.perf_counter() - tick
 
     tick = time.perf_counter()
     state = combine_fingerprint_states(stored_state, fingerprint_state(new_briefings))
