@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
-import dask
 import pandas as pd
 import pytest
-from distributed import Client, LocalCluster
 
 from analytics import settings
-from analytics.errors import EngineError, InputError
+from analytics.errors import InputError
 from analytics.pipeline import (
     LocalEngine,
-    current_generation,
-    ensure_store,
     open_engine,
-    open_store,
     split_partitions,
 )
-from analytics.pipeline.dask_engine import DaskEngine, _mentions, dask_engine
-from analytics.pipeline.exports import EXPORTS, ExportOptions, export_table
-from analytics.synth import generate_corpus, write_corpus
-from analytics.views import to_csv
+from analytics.pipeline.dask_engine import dask_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,14 +76,6 @@ def test_dask_engine_refuses_workers_and_scheduler_together():
             pass
 
 
-def test_dask_engine_says_when_the_scheduler_cannot_be_reached():
-    # Port 9 (discard) on loopback: nothing listens there on this machine or CI's.
-    with settings.override(dask_connect_seconds=1.0):
-        with pytest.raises(EngineError, match=r"cannot use the scheduler at 'tcp://127.0.0.1:9'"):
-            with dask_engine(scheduler="tcp://127.0.0.1:9"):
-                pass
-
-
 def test_the_local_path_does_not_import_dask():
     code = (
         "import sys, analytics.cli, analytics.pipeline\n"
@@ -108,135 +94,30 @@ def test_the_local_path_does_not_import_dask():
     assert result.stdout.strip() == "[]"
 
 
-# -- on a cluster -----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Path:
-    """An invented (synthetic) corpus of 48 briefings in several months, countries and themes."""
-    folder = tmp_path_factory.mktemp("engine-corpus")
-    frame = generate_corpus(48, seed=7, start="2024-01-01", end="2024-06-30")
-    return write_corpus(frame, folder)  # the briefings file (beside it: the planted truth)
-
-
-@pytest.fixture(scope="module")
-def client():
-    # Workers are separate processes: they import analytics as any remote worker would.
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
+def test_the_engine_on_a_local_cluster(tmp_path):
+    # tests/pipeline/cluster_checks.py in its own pytest process (see its docstring).
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(Path(__file__).with_name("cluster_checks.py")),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--basetemp",
+            str(tmp_path / "basetemp"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "tests")])},
+        timeout=300,
     )
-    with (
-        LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
-        Client(cluster) as dask_client,
-    ):
-        yield dask_client
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert re.search(r"\b6 passed\b", result.stdout), result.stdout[-2000:]
 
 
-def _exports(store_dir: Path) -> dict[str, bytes]:
-    store = open_store(store_dir)
-    return {name: to_csv(export_table(store, name, ExportOptions())) for name in sorted(EXPORTS)}
-
-
-@pytest.fixture(scope="module")
-def local_exports(corpus: Path, tmp_path_factory) -> dict[str, bytes]:
-    store_dir = tmp_path_factory.mktemp("local") / "store"
-    ensure_store([corpus], store_dir)
-    return _exports(store_dir)
-
-
-@pytest.mark.parametrize("n_partitions", [2, 4], ids=["2-partitions", "4-partitions"])
-def test_dask_engine_exports_are_byte_identical_to_the_local_engine(
-    corpus, client, local_exports, tmp_path, n_partitions
-):
-    lines: list[str] = []
-    store, summary = ensure_store(
-        [corpus],
-        tmp_path / "store",
-        engine=DaskEngine(client, n_partitions),
-        progress=lambda fraction, message: lines.append(message),
-    )
-    assert summary.n_briefings == 48
-    assert "partitions" in summary.stage_seconds
-    n_tasks = 4 * n_partitions  # mentions, topics, relations, watchlist per partition
-    assert f"{n_tasks}/{n_tasks} partition tasks done ({n_partitions} partitions)" in lines
-    dask_exports = _exports(tmp_path / "store")
-    assert sorted(dask_exports) == sorted(local_exports)
-    for name, data in local_exports.items():
-        assert dask_exports[name] == data, f"export {name} differs"
-
-
-def test_dask_engine_adds_briefings_as_the_local_engine_does(client, tmp_path):
-    first, added = tmp_path / "first", tmp_path / "added"
-    frame = generate_corpus(60, seed=7, start="2024-01-01", end="2024-06-30")
-    first_file = write_corpus(frame.iloc[:48], first)
-    added_file = write_corpus(frame.iloc[48:], added)
-    stores = {}
-    for name, engine in (("local", LocalEngine()), ("dask", DaskEngine(client, 3))):
-        store_dir = tmp_path / name
-        ensure_store([first_file], store_dir)
-        _, summary = ensure_store([first_file, added_file], store_dir, engine=engine)
-        assert summary.mode == "incremental"
-        stores[name] = _exports(store_dir)
-    assert stores["dask"] == stores["local"]
-
-
-class _KillingEngine(DaskEngine):
-    """Runs the mentions of every partition with a task that kills its worker first.
-
-    With ``once``, only the first attempt dies (a marker file remembers it): Dask runs
-    the task again on a worker that is alive.
-    """
-
-    def __init__(self, client: Client, partitions: int, marker: Path, *, once: bool) -> None:
-        super().__init__(client, partitions)
-        self.marker = str(marker)
-        self.once = once
-
-    def _submit(self, function, *arguments):
-        if function is not _mentions:
-            return super()._submit(function, *arguments)
-        marker, once = self.marker, self.once
-
-        def dying_mentions(part):
-            import os
-            import pathlib
-
-            if not (once and pathlib.Path(marker).exists()):
-                pathlib.Path(marker).touch()
-                os._exit(1)
-            return _mentions(part)
-
-        return super()._submit(dying_mentions, *arguments)
-
-
-def test_dask_engine_completes_when_a_worker_dies_once(corpus, client, local_exports, tmp_path):
-    marker = tmp_path / "killed"
-    engine = _KillingEngine(client, 2, marker, once=True)
-    store, summary = ensure_store([corpus], tmp_path / "store", engine=engine)
-    assert marker.exists()  # a worker did die
-    assert _exports(tmp_path / "store") == local_exports
-
-
-def test_dask_engine_failing_workers_leave_the_store_as_it_was(corpus, tmp_path):
-    store_dir = tmp_path / "store"
-    ensure_store([corpus], store_dir, n_topics=3)
-    before = current_generation(store_dir)
-    # No retry: the first worker lost fails the task at once.
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-        with (
-            LocalCluster(
-                n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
-            ) as cluster,
-            Client(cluster) as failing_client,
-        ):
-            engine = _KillingEngine(failing_client, 2, tmp_path / "killed", once=False)
-            with pytest.raises(
-                EngineError,
-                match=r"the Dask cluster failed during the ingest and the store was not changed: "
-                r"KilledWorker",
-            ):
-                ensure_store([corpus], store_dir, engine=engine, refit=True)
-    assert current_generation(store_dir) == before
-    assert len(open_store(store_dir).table("briefings")) == 48
+def test_this_process_stays_single_threaded():
+    # Runs after the tests above (file order): forking code later in the run depends on it.
+    assert threading.active_count() == 1
