@@ -117,6 +117,7 @@ from analytics.views.watchlist import (
     latest_day,
     overdue_events,
     selected_events,
+    timeline_focus,
     timeline_rows,
     upcoming_events,
 )
@@ -135,6 +136,7 @@ __all__ = [
     "latest_day",
     "overdue_events",
     "selected_events",
+    "timeline_focus",
     "timeline_rows",
     "upcoming_events",
     "ROLLUP_VIEWS",
