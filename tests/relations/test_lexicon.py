@@ -280,6 +280,8 @@ def bundled() -> Lexicon:
         ("flights were coordinated with the neighbours", [("coordinated with", 3.5)]),
         ("the government offered emergency funds", [("offered", 4.0)]),
         ("a claim disputed by its neighbours", [("disputed", -2.0)]),
+        ("the government considers suing its neighbour", [("suing", -2.0)]),
+        ("the republic closes its airspace to their flights", [("closes its airspace to", -4.0)]),
         ("normalisation of bilateral relations", [("normalisation of bilateral relations", 4.5)]),
         ("the government severed all ties", [("severed all ties", -4.0)]),
         ("it broke off diplomatic relations", [("broke off diplomatic relations", -4.0)]),
