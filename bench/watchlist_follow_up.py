@@ -26,9 +26,9 @@ from analytics.watchlist import expected_events, follow_up
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 WCE = Path("corpora/wikipedia-current-events/wce-dev.jsonl")
-# The first draw (seed 20261206) was read to choose the evidence rules; precision is
-# measured on this one, drawn after the rules were fixed.
-SEED = 20261207
+# The draws of seeds 20261206 and 20261207 were read to choose the evidence rules;
+# precision is measured on this one, drawn after the current rules were fixed.
+SEED = 20261208
 
 
 def followed(shared: Path) -> pd.DataFrame:

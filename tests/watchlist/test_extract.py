@@ -18,6 +18,7 @@ from analytics.watchlist import (
     forward_sentences,
     load_certainty,
     load_cue_families,
+    without_conditions,
 )
 
 
@@ -164,3 +165,35 @@ def test_load_cue_families_refuses_a_family_that_is_not_two_digits(tmp_path: Pat
     path.write_text("family,label\n4,consult\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"a family is two digits; got '4'"):
         load_cue_families(path)
+
+
+def test_expected_events_a_cue_inside_a_condition_is_not_expected():
+    briefings = _briefings(
+        [
+            ("c1", "2024-02-14", "", "Japan will act next month if China imposes sanctions."),
+            (
+                "c2",
+                "2024-02-14",
+                "",
+                "If China imposes sanctions, Japan will hold talks next month.",
+            ),
+        ]
+    )
+    events = expected_events(briefings, extract_mentions(briefings))
+    # c1 expects only "act" (no cue): the sanctions are its condition; c2's condition ends
+    # at the comma and the talks are what it expects.
+    assert list(zip(events[S.BRIEFING_ID], events[S.CUES], strict=True)) == [("c2", "hold talks")]
+
+
+@pytest.mark.parametrize(
+    ("text", "blanked"),
+    [
+        ("will meet if talks resume.", "will meet                 "),
+        ("unless a deal is reached, it will leave", "                        , it will leave"),
+        ("provided that aid flows; then", "                       ; then"),
+        ("no condition here", "no condition here"),
+    ],
+    ids=["if-to-end", "unless-to-comma", "provided-to-semicolon", "none"],
+)
+def test_without_conditions_blanks_condition_clauses(text, blanked):
+    assert without_conditions(text) == blanked

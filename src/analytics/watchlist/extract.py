@@ -397,6 +397,29 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
     return list(dict.fromkeys(kept))
 
 
+# A condition clause runs from its conjunction to the next comma, semicolon, colon or
+# dash, or to the end of the sentence ("if his party is elected later this year").
+_CONDITION = re.compile(
+    r"\b(?:if|unless|provided(?:\s+that)?|in\s+the\s+event\s+(?:that|of)|in\s+case)\b"
+    r"[^,;:\u2013\u2014]*",
+    re.IGNORECASE,
+)
+
+
+def without_conditions(text: str) -> str:
+    """``text`` with its condition clauses blanked, its length and offsets kept.
+
+    Parameters:
+        text: a sentence or part of one.
+
+    Returns:
+        ``text`` with each clause from "if", "unless", "provided (that)", "in case" or
+        "in the event that/of" to the next comma, semicolon, colon, dash or the end
+        replaced by spaces: what must happen first, not what is expected.
+    """
+    return _CONDITION.sub(lambda found: " " * len(found.group()), text)
+
+
 def _cue_columns(
     texts: list[str], after: list[int], lexicon: Lexicon
 ) -> tuple[list[str], list[str], list[str]]:
@@ -404,8 +427,10 @@ def _cue_columns(
     from the cues that start at or after ``after`` in each."""
     names = default_cue_families()
     cues, families, types = [], [], []
-    # Only what follows ``after`` is read: the cues before it are not wanted.
-    tails = [text[start:] for text, start in zip(texts, after, strict=True)]
+    # Only what follows ``after`` is read: the cues before it are not wanted; a
+    # condition says what must happen first, not what is expected ("will retaliate if
+    # the Council imposes sanctions"), so its words are blanked.
+    tails = [without_conditions(text[start:]) for text, start in zip(texts, after, strict=True)]
     for found in lexicon.find_cues_batch(TextBatch(tails)):
         kept = [match for match in found if not match.cue.is_stop]
         family = next((cue_family(m.cue.cameo) for m in kept if cue_family(m.cue.cameo)), "")
