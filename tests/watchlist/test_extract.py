@@ -191,9 +191,10 @@ def test_expected_events_a_cue_inside_a_condition_is_not_expected():
         ("will meet if talks resume.", "will meet                 "),
         ("unless a deal is reached, it will leave", "                        , it will leave"),
         ("provided that aid flows; then", "                       ; then"),
+        ("aid provided by Japan on May 3", "aid provided by Japan on May 3"),
         ("no condition here", "no condition here"),
     ],
-    ids=["if-to-end", "unless-to-comma", "provided-to-semicolon", "none"],
+    ids=["if-to-end", "unless-to-comma", "provided-to-semicolon", "provided-verb", "none"],
 )
 def test_without_conditions_blanks_condition_clauses(text, blanked):
     assert without_conditions(text) == blanked

@@ -17,12 +17,12 @@ from analytics.watchlist.certainty import (
     certainty_path,
     default_certainty_words,
     load_certainty,
+    without_conditions,
 )
 from analytics.watchlist.extract import (
     acting_countries,
     expected_events,
     forward_sentences,
-    without_conditions,
 )
 from analytics.watchlist.families import (
     cue_families_path,

@@ -36,7 +36,11 @@ from analytics.relations import (
     sentence_roles,
     sentence_spans,
 )
-from analytics.watchlist.certainty import CertaintyWords, default_certainty_words
+from analytics.watchlist.certainty import (
+    CertaintyWords,
+    default_certainty_words,
+    without_conditions,
+)
 from analytics.watchlist.families import cue_family, default_cue_families
 from analytics.watchlist.timing import Window, expected_window
 
@@ -395,29 +399,6 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             continue  # "Argentine farmers": no state word decided it, a nationality
         kept.append(role.iso3)
     return list(dict.fromkeys(kept))
-
-
-# A condition clause runs from its conjunction to the next comma, semicolon, colon or
-# dash, or to the end of the sentence ("if his party is elected later this year").
-_CONDITION = re.compile(
-    r"\b(?:if|unless|provided(?:\s+that)?|in\s+the\s+event\s+(?:that|of)|in\s+case)\b"
-    r"[^,;:\u2013\u2014]*",
-    re.IGNORECASE,
-)
-
-
-def without_conditions(text: str) -> str:
-    """``text`` with its condition clauses blanked, its length and offsets kept.
-
-    Parameters:
-        text: a sentence or part of one.
-
-    Returns:
-        ``text`` with each clause from "if", "unless", "provided (that)", "in case" or
-        "in the event that/of" to the next comma, semicolon, colon, dash or the end
-        replaced by spaces: what must happen first, not what is expected.
-    """
-    return _CONDITION.sub(lambda found: " " * len(found.group()), text)
 
 
 def _cue_columns(

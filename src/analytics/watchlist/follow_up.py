@@ -29,11 +29,15 @@ from analytics.relations import (
     default_lexicon,
     sentence_spans,
 )
-from analytics.watchlist.certainty import CertaintyWords, default_certainty_words
-from analytics.watchlist.extract import without_conditions
+from analytics.watchlist.certainty import (
+    CertaintyWords,
+    default_certainty_words,
+    without_conditions,
+)
 from analytics.watchlist.families import cue_family
 
 _EVENT = "_event"
+_WHAT = "_what"  # the part of an event's sentence that says what is expected
 _SEPARATOR = " || "
 
 
@@ -138,6 +142,9 @@ _NOT_YET = re.compile(
 )
 
 
+_TO_BEFORE = re.compile(r"\bto\s+$", re.IGNORECASE)
+
+
 def _words_between(text: str, start: int, end: int) -> int:
     return len(text[start:end].split())
 
@@ -149,7 +156,8 @@ def _reported_cues(texts: list[str], lexicon: Lexicon) -> list[list[CueMatch]]:
     a reversal ("lifted sanctions", "cancels the summit") or a hedge ("called for
     sanctions", "urged talks", "if ... meets") or a word saying it is still to come
     ("ahead of the summit", "before a visit") stands up to the lexicon's window of
-    words before it, nor when the sentence calls it off ("postponed the talks", "the
+    words before it, nor when a verb cue is an infinitive ("flies to Paris to hold
+    talks": an intention), nor when the sentence calls it off ("postponed the talks", "the
     meeting ... is cancelled"). Stop phrases are left out.
     """
     batch = TextBatch(texts)
@@ -168,6 +176,8 @@ def _reported_cues(texts: list[str], lexicon: Lexicon) -> list[list[CueMatch]]:
                 continue
             if any(start >= match.end for start, _ in called_off):
                 continue
+            if match.cue.pos == "verb" and _TO_BEFORE.search(text, 0, match.start):
+                continue  # "travels to Paris to hold talks": an intention, not a report
             if any(
                 end <= match.start and _words_between(text, end, match.start) <= lexicon.window
                 for _, end in before
@@ -229,6 +239,7 @@ def follow_up(
         [
             S.BRIEFING_ID,
             S.DATE,
+            S.SECTION,
             S.SENTENCE,
             S.COUNTRIES,
             S.CUES,
@@ -240,6 +251,15 @@ def follow_up(
     ]
     events = events.assign(**{_EVENT: np.arange(len(table))})
     events = events[events[S.CUE_FAMILY] != ""]
+    certainty_words = certainty_words or default_certainty_words()
+    expected = [
+        _expected_part(sentence, section == S.NEXT, certainty_words)
+        for sentence, section in zip(events[S.SENTENCE], events[S.SECTION], strict=True)
+    ]
+    # An expectation that something will not happen is not followed up: no report can
+    # say it happened.
+    events = events.assign(**{_WHAT: [part or "" for part in expected]})
+    events = events[[part is not None for part in expected]]
     evidence = pd.DataFrame()
     if not events.empty:
         windows = (
@@ -251,7 +271,7 @@ def follow_up(
             mentions,
             windows,
             lexicon or default_lexicon(),
-            certainty_words or default_certainty_words(),
+            certainty_words,
         )
         evidence = _matches(events, reports, grace)
     limit = int(settings.value("watchlist_evidence"))
@@ -272,6 +292,31 @@ def follow_up(
         table[S.EVIDENCE_IDS] != "", S.REPORTED, np.where(over, S.NOT_SEEN, S.OPEN)
     )
     return table[list(S.FOLLOW_UP_COLUMNS)]
+
+
+# Where a clause ends: the clauses before the one holding the certainty word tell what
+# has happened ("Israel has imprisoned 487 people, while 48 will be expelled").
+_CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014]\s|\s(?:while|whereas)\s", re.IGNORECASE)
+# A certainty word followed by a negation expects that something will not happen.
+_NEGATED_AFTER = re.compile(r"\s+(?:not|never)\b|n[o']t\b", re.IGNORECASE)
+
+
+def _expected_part(sentence: str, in_next: bool, words: CertaintyWords) -> str | None:
+    """What a sentence expects: the clause of the certainty word that governs it, from its
+    start to the sentence's end (earlier clauses tell what has happened), its condition
+    clauses out; the whole sentence in "What's Next?" or without a certainty word.
+    ``None`` when the certainty word is negated ("will not attend", "won't sign"): it
+    expects that nothing happens.
+    """
+    sure = None if in_next else words.certainty(sentence)
+    if sure is None:
+        return without_conditions(sentence)
+    if _NEGATED_AFTER.match(sentence, sure.end) or sure.phrase.lower().endswith(
+        ("n't", "n\u2019t")
+    ):
+        return None
+    breaks = list(_CLAUSE_BREAK.finditer(sentence, 0, sure.end - len(sure.phrase)))
+    return without_conditions(sentence[breaks[-1].end() if breaks else 0 :])
 
 
 def _matches(events: pd.DataFrame, reports: _Reports, grace: pd.Timedelta) -> pd.DataFrame:
@@ -332,8 +377,7 @@ def _share_what(
     event_words: dict[int, set[str]] = {}
     for event, beyond_cue in zip(event_of.tolist(), (alone | undated).tolist(), strict=True):
         if event not in event_words:
-            sentence = without_conditions(str(by_event[S.SENTENCE].get(event, "")))
-            words = _stems(sentence, stop)
+            words = _stems(str(by_event[_WHAT].get(event, "")), stop)
             if beyond_cue:
                 words -= _stems(str(by_event[S.CUES].get(event, "")), stop)
             event_words[event] = words
