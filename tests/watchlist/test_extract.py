@@ -13,6 +13,7 @@ from analytics.countries import extract_mentions
 from analytics.errors import InputError
 from analytics.watchlist import (
     CertaintyWords,
+    acting_countries,
     cue_family,
     expected_events,
     forward_sentences,
@@ -198,3 +199,35 @@ def test_expected_events_a_cue_inside_a_condition_is_not_expected():
 )
 def test_without_conditions_blanks_condition_clauses(text, blanked):
     assert without_conditions(text) == blanked
+
+
+def _acting(text: str) -> list[str]:
+    """The acting countries of ``text`` read as one forward-looking sentence."""
+    briefings = _briefings([("a1", "2024-02-14", "", text)])
+    mentions = extract_mentions(briefings)
+    rows = mentions[mentions[S.ISO3].notna()]
+    found = list(
+        zip(
+            rows[S.START].astype(int),
+            rows[S.END].astype(int),
+            rows[S.ISO3],
+            rows[S.KIND],
+            strict=True,
+        )
+    )
+    return acting_countries(text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "acting"),
+    [
+        ("China will pay a visit to Japan next week.", ["CHN", "JPN"]),
+        ("Ford will close its plant in Genk, Belgium, while France will hold talks.", ["FRA"]),
+        ("The Australian state of Westmarch will hold a vote, and France will meet.", ["FRA"]),
+        ("The Organization of American States will meet France next week.", ["FRA"]),
+        ("France will meet Germany next week.", ["FRA", "DEU"]),
+    ],
+    ids=["visit-to-a-party", "named-place", "state-of", "name-of-demonym", "actors"],
+)
+def test_acting_countries_leaves_out_places_parts_and_names(text, acting):
+    assert _acting(text) == acting
