@@ -1,9 +1,13 @@
 """Follow-up: did later briefings report what an expected event announced?
 
-For each expected event, the sentences of other briefings dated inside its window (plus
-``watchlist_grace_days`` for news that lags) that name every one of its countries, carry a
-cue of the same family, share what the event is about (content words: more for an event of
-one country or without a date) and do not themselves look forward, are its evidence.
+For each expected event, the sentences of other briefings dated after it and inside its
+window (plus ``watchlist_grace_days`` for news that lags) that name every one of its
+countries, carry a cue of the same family that they report as having happened (no
+negation, reversal, hedge or "still to come" word before it, not called off, not an
+infinitive), share what the event is about (content words of the clause that expects it,
+conditions out: more for an event of one country, without a date or with a condition) and
+do not themselves look forward, are its evidence. An expectation that something will not
+happen ("will not attend") has none.
 An event with evidence is ``reported``; one without is ``open`` while its window (plus the
 grace) has not ended by the corpus' latest date, else ``not seen``. A heuristic: the
 evidence is always kept beside the verdict.
