@@ -98,6 +98,7 @@ from analytics.views.relations import (
     with_pair_labels,
 )
 from analytics.views.rollups import ROLLUP_VIEWS, rolled_up
+from analytics.views.store_rows import StoreRows, TableFiles
 from analytics.views.topics import (
     representative_briefings,
     topic_country_matrix,
@@ -122,6 +123,8 @@ from analytics.views.watchlist import (
 )
 
 __all__ = [
+    "StoreRows",
+    "TableFiles",
     "ALL_UPCOMING",
     "HORIZONS",
     "THIS_MONTH",
