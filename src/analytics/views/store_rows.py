@@ -146,7 +146,13 @@ class StoreRows:
         last = filters.end.strftime("%Y-%m") if filters.end is not None else None
         files = self.tables[name].in_months(first, last)
         if not files:
-            return f"(SELECT NULL::VARCHAR AS {S.BRIEFING_ID} WHERE false)"
+            # No file in range: an empty relation with every column a predicate reads.
+            return (
+                f"(SELECT NULL::VARCHAR AS {S.BRIEFING_ID}, NULL::BIGINT AS {ROW_ORDER_COLUMN}, "
+                f"NULL::TIMESTAMPTZ AS {S.DATE}, NULL::VARCHAR AS {S.SOURCE}, "
+                f"NULL::BIGINT AS {S.TOPIC_ID}, NULL::VARCHAR AS {S.ISO3}, "
+                f"NULL::VARCHAR AS {S.SECTION} WHERE false)"
+            )
         listed = ", ".join("'" + file.replace("'", "''") + "'" for file in files)
         return f"read_parquet([{listed}], hive_partitioning = false, union_by_name = true)"
 
