@@ -156,13 +156,21 @@ def test_sql_reads_only_the_months_of_the_date_range(selections: tuple) -> None:
 
 def test_search_hits_are_a_predicate(selections: tuple) -> None:
     artefacts, _, store_rows = selections
-    keep = store_rows.keep(Filters(search="anything"), np.array([3, 7], dtype=np.int64))
-    assert np.flatnonzero(keep).tolist() == [3, 7]
+    selection = store_rows.select(Filters(search="anything"), np.array([3, 7], dtype=np.int64))
+    assert np.flatnonzero(selection.keep).tolist() == [3, 7]
+    assert selection.ids.to_pylist() == artefacts.briefings[S.BRIEFING_ID].iloc[[3, 7]].tolist()
+
+
+def test_a_view_selecting_in_memory_has_no_sql_selection(selections: tuple) -> None:
+    artefacts, index, _ = selections
+    with pytest.raises(InputError, match="a selection in SQL needs store rows"):
+        _ = FilteredCorpus(artefacts, Filters(), index).store_selection
 
 
 def test_only_stored_tables_are_selected(selections: tuple) -> None:
     with pytest.raises(StoreError, match=r"rows are selected in briefings, .*got 'report'"):
-        selections[2].rows("report", Filters())
+        store_rows = selections[2]
+        store_rows.rows("report", Filters(), store_rows.select(Filters()))
 
 
 def test_store_rows_of_another_corpus_are_refused(selections: tuple) -> None:

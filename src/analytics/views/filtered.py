@@ -27,7 +27,7 @@ from analytics.views.filters import (
     index_corpus,
     selects_briefings,
 )
-from analytics.views.store_rows import StoreRows
+from analytics.views.store_rows import Selection, StoreRows
 
 
 class FilteredCorpus:
@@ -84,8 +84,15 @@ class FilteredCorpus:
         if not selects_briefings(self.filters):
             return np.ones(len(self.corpus.briefings), dtype=bool)
         if self.store_rows is not None:
-            return self.store_rows.keep(self.filters, self.search_hits)
+            return self.store_selection.keep
         return briefing_mask(self.corpus, self.filters, self.index)
+
+    @functools.cached_property
+    def store_selection(self) -> Selection:
+        """The briefings ``store_rows`` selects (worked out once per view)."""
+        if self.store_rows is None:
+            raise InputError("a selection in SQL needs store rows; this view selects in memory")
+        return self.store_rows.select(self.filters, self.search_hits)
 
     @functools.cached_property
     def search_hits(self) -> np.ndarray | None:
@@ -109,7 +116,7 @@ class FilteredCorpus:
             return self.keep
         selecting = selects_briefings(self.filters) or self.filters.section is not None
         if self.store_rows is not None and selecting:
-            return self.store_rows.rows(name, self.filters, self.search_hits)
+            return self.store_rows.rows(name, self.filters, self.store_selection)
         positions = self.index.positions[name]
         rows = (positions >= 0) & self.keep[np.maximum(positions, 0)]
         section = self.filters.section

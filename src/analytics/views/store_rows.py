@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -34,6 +34,14 @@ from analytics.pipeline import (
 from analytics.views.filters import Filters
 
 _MONTH_FOLDER = re.compile(rf"{MONTH_COLUMN}=(\d{{4}}-\d{{2}})")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The briefings a filter keeps: a mask over the briefings table and their ids."""
+
+    keep: np.ndarray
+    ids: pa.Array
 
 
 @dataclass(frozen=True)
@@ -97,48 +105,57 @@ class StoreRows:
         self._connection = duckdb.connect(":memory:", config={"threads": 1})
         self._lock = threading.Lock()
 
-    def keep(self, filters: Filters, search_hits: np.ndarray | None = None) -> np.ndarray:
-        """A boolean per briefing (table order): does the briefing pass the filters?
+    def select(self, filters: Filters, search_hits: np.ndarray | None = None) -> Selection:
+        """The briefings that pass the filters (a section plays no part here).
 
         Parameters:
-            filters: the selection (its section plays no part here).
+            filters: the selection.
             search_hits: the positions of the briefings the search box found, or
                 ``None`` when nothing is searched for.
         """
         query, parameters = self._briefing_query(filters, search_hits is not None)
-        return self._mask("briefings", query, parameters, search_hits)
+        found = self._run("briefings", query, parameters, {"search_hits": _positions(search_hits)})
+        return Selection(
+            keep=self._marked("briefings", found),
+            ids=found.column(S.BRIEFING_ID).combine_chunks(),
+        )
 
-    def rows(
-        self, name: str, filters: Filters, search_hits: np.ndarray | None = None
-    ) -> np.ndarray:
+    def keep(self, filters: Filters, search_hits: np.ndarray | None = None) -> np.ndarray:
+        """A boolean per briefing (table order): does the briefing pass the filters?"""
+        return self.select(filters, search_hits).keep
+
+    def rows(self, name: str, filters: Filters, selection: Selection) -> np.ndarray:
         """A boolean per row of table ``name`` (table order): is the row selected?
 
-        Rows follow their briefing; with a section, mentions and interactions must be
-        in it and a briefing-country row is kept only if a kept mention names that
-        country in that briefing and section.
+        Rows follow their briefing (``selection``, from ``select(filters)``); with a
+        section, mentions and interactions must be in it and a briefing-country row is
+        kept only if a selected mention names that country in that briefing and section.
+
+        Raises:
+            StoreError: for a table that is not partitioned by briefing, or unreadable.
         """
         if name == "briefings":
-            return self.keep(filters, search_hits)
+            return selection.keep
         if name not in self.tables:
             raise StoreError(f"rows are selected in {', '.join(PARTITIONED_TABLES)}; got {name!r}")
-        kept, kept_parameters = self._briefing_query(
-            filters, search_hits is not None, S.BRIEFING_ID
-        )
-        parameters = list(kept_parameters)
-        source = self._source(name, filters)
-        predicates = [f"{S.BRIEFING_ID} IN ({kept})"]
+        parameters: list[object] = []
+        kept = f"{S.BRIEFING_ID} IN (SELECT {S.BRIEFING_ID} FROM kept)"
+        query = f"SELECT {ROW_ORDER_COLUMN} FROM {self._source(name, filters)} WHERE {kept}"
         if filters.section is not None and name in ("mentions", "interactions"):
-            predicates.append(f"{S.SECTION} = ?")
+            query += f" AND {S.SECTION} = ?"
             parameters.append(filters.section)
         if filters.section is not None and name == "countries":
-            said = self._source("mentions", filters)
-            predicates.append(
-                f"({S.BRIEFING_ID}, {S.ISO3}) IN (SELECT ({S.BRIEFING_ID}, {S.ISO3}) FROM {said} "
-                f"WHERE {S.SECTION} = ? AND {S.BRIEFING_ID} IN ({kept}))"
+            # Countries named in the section: a semi join on (briefing, country).
+            query = (
+                f"SELECT {ROW_ORDER_COLUMN} FROM {self._source(name, filters)} AS rows "
+                f"SEMI JOIN (SELECT DISTINCT {S.BRIEFING_ID}, {S.ISO3} "
+                f"FROM {self._source('mentions', filters)} WHERE {S.SECTION} = ? AND {kept}) "
+                f"AS said ON rows.{S.BRIEFING_ID} = said.{S.BRIEFING_ID} "
+                f"AND rows.{S.ISO3} = said.{S.ISO3}"
             )
-            parameters += [filters.section, *kept_parameters]
-        query = f"SELECT {ROW_ORDER_COLUMN} FROM {source} WHERE {' AND '.join(predicates)}"
-        return self._mask(name, query, parameters, search_hits)
+            parameters.append(filters.section)
+        kept_ids = pa.table({S.BRIEFING_ID: selection.ids})
+        return self._marked(name, self._run(name, query, parameters, {"kept": kept_ids}))
 
     def _source(self, name: str, filters: Filters) -> str:
         """``read_parquet([...])`` of the table's files within the filters' months."""
@@ -156,10 +173,8 @@ class StoreRows:
         listed = ", ".join("'" + file.replace("'", "''") + "'" for file in files)
         return f"read_parquet([{listed}], hive_partitioning = false, union_by_name = true)"
 
-    def _briefing_query(
-        self, filters: Filters, searched: bool, column: str = ROW_ORDER_COLUMN
-    ) -> tuple[str, list[object]]:
-        """The SQL selecting ``column`` of every briefing that passes, with its parameters."""
+    def _briefing_query(self, filters: Filters, searched: bool) -> tuple[str, list[object]]:
+        """The SQL selecting every briefing that passes (row order and id), with its parameters."""
         predicates: list[str] = ["true"]
         parameters: list[object] = []
         if filters.start is not None:
@@ -190,36 +205,44 @@ class StoreRows:
             )
             parameters += [*wanted, needed]
         query = (
-            f"SELECT {column} FROM {self._source('briefings', filters)} "
+            f"SELECT {ROW_ORDER_COLUMN}, {S.BRIEFING_ID} FROM {self._source('briefings', filters)} "
             f"WHERE {' AND '.join(predicates)}"
         )
         return query, parameters
 
-    def _mask(
+    def _run(
         self,
         name: str,
         query: str,
         parameters: Sequence[object],
-        search_hits: np.ndarray | None,
-    ) -> np.ndarray:
-        """Run ``query`` (selecting row orders) and mark them in a mask over the table."""
+        tables: Mapping[str, pa.Table | None],
+    ) -> pa.Table:
+        """Run ``query`` with ``tables`` registered under their names."""
         with self._lock:
-            # One cursor per query: sessions run in threads, and the search hits are
-            # registered under one name.
+            # One cursor per query: sessions run in threads and register the same names.
             cursor = self._connection.cursor()
             try:
-                if search_hits is not None:
-                    hits = pa.table({"position": pa.array(search_hits, pa.int64())})
-                    cursor.register("search_hits", hits)
-                found = cursor.execute(query, list(parameters)).fetchnumpy()
+                for table_name, table in tables.items():
+                    if table is not None:
+                        cursor.register(table_name, table)
+                return cursor.sql(query, params=list(parameters)).to_arrow_table()
             except duckdb.Error as error:
                 raise StoreError(f"the store's table {name} cannot be read: {error}") from error
             finally:
                 cursor.close()
+
+    def _marked(self, name: str, found: pa.Table) -> np.ndarray:
+        """A mask over table ``name`` with the row orders ``found`` set."""
         selected = np.zeros(self.tables[name].rows, dtype=bool)
-        orders = np.asarray(found[ROW_ORDER_COLUMN], dtype=np.int64)
-        selected[orders] = True
+        orders = found.column(ROW_ORDER_COLUMN).to_numpy()
+        selected[orders.astype(np.int64, copy=False)] = True
         return selected
+
+
+def _positions(hits: np.ndarray | None) -> pa.Table | None:
+    if hits is None:
+        return None
+    return pa.table({"position": pa.array(hits, pa.int64())})
 
 
 def _marks(values: Sequence[object]) -> str:
