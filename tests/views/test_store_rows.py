@@ -184,3 +184,12 @@ def test_a_store_of_parquet_parts_is_refused(store: Store, tmp_path: Path) -> No
     legacy = open_store(write_legacy_store(store, tmp_path / "legacy", store_format=2))
     with pytest.raises(StoreError, match="needs a store of format 3.*got format 2"):
         StoreRows(legacy)
+
+
+def test_row_orders_outside_the_table_are_refused(store: Store) -> None:
+    store_rows = StoreRows(store)
+    briefings = store_rows.tables["briefings"]
+    # As if the files held more rows than the generation records.
+    store_rows.tables["briefings"] = TableFiles(files=briefings.files, rows=10)
+    with pytest.raises(StoreError, match=r"row orders outside 0\.\.9; got 0\.\.159"):
+        store_rows.keep(Filters())

@@ -234,8 +234,14 @@ class StoreRows:
     def _marked(self, name: str, found: pa.Table) -> np.ndarray:
         """A mask over table ``name`` with the row orders ``found`` set."""
         selected = np.zeros(self.tables[name].rows, dtype=bool)
-        orders = found.column(ROW_ORDER_COLUMN).to_numpy()
-        selected[orders.astype(np.int64, copy=False)] = True
+        orders = found.column(ROW_ORDER_COLUMN).to_numpy().astype(np.int64, copy=False)
+        if len(orders) and not 0 <= orders.min() <= orders.max() < len(selected):
+            # Row orders number a table's rows from 0; anything else is not this generation.
+            raise StoreError(
+                f"the store's table {name} holds row orders outside 0..{len(selected) - 1}; "
+                f"got {orders.min()}..{orders.max()}"
+            )
+        selected[orders] = True
         return selected
 
 
