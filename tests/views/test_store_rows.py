@@ -193,3 +193,24 @@ def test_row_orders_outside_the_table_are_refused(store: Store) -> None:
     store_rows.tables["briefings"] = TableFiles(files=briefings.files, rows=10)
     with pytest.raises(StoreError, match=r"row orders outside 0\.\.9; got 0\.\.159"):
         store_rows.keep(Filters())
+
+
+class NoQueries(StoreRows):
+    """Store rows that fail on any query: proves a view needed none."""
+
+    def select(self, filters: Filters, search_hits: np.ndarray | None = None):
+        raise AssertionError(f"queried for {filters}")
+
+
+def test_dates_spanning_the_corpus_need_no_query(store: Store, selections: tuple) -> None:
+    artefacts, index, _ = selections
+    spanning = Filters(
+        start=date(2023, 1, 8), end=date(2025, 11, 25)
+    )  # the sample's first, last day
+    view = FilteredCorpus(artefacts, spanning, index, NoQueries(store))
+    assert view.everything and view.dates_span_corpus
+    assert len(view.mentions) == len(artefacts.mentions)
+    one_day_short = Filters(start=date(2023, 1, 9), end=date(2025, 11, 25))
+    assert not FilteredCorpus(artefacts, one_day_short, index).dates_span_corpus
+    with pytest.raises(AssertionError, match="queried for"):
+        _ = FilteredCorpus(artefacts, one_day_short, index, NoQueries(store)).keep

@@ -84,8 +84,28 @@ class FilteredCorpus:
         if not selects_briefings(self.filters):
             return np.ones(len(self.corpus.briefings), dtype=bool)
         if self.store_rows is not None:
+            if self.dates_span_corpus:
+                return np.ones(len(self.corpus.briefings), dtype=bool)
             return self.store_selection.keep
         return briefing_mask(self.corpus, self.filters, self.index)
+
+    @functools.cached_property
+    def dates_span_corpus(self) -> bool:
+        """Do the filters select by dates alone, with every briefing dated inside them?
+
+        The sidebar's first view is such a range: it keeps everything, which needs no query.
+        """
+        filters = self.filters
+        if filters.countries or filters.topics or filters.sources or filters.search.strip():
+            return False
+        days = self.index.days
+        if np.isnat(days).any():
+            return False
+        start = np.datetime64(filters.start, "D") if filters.start is not None else None
+        end = np.datetime64(filters.end, "D") if filters.end is not None else None
+        return bool(
+            (start is None or (days >= start).all()) and (end is None or (days <= end).all())
+        )
 
     @functools.cached_property
     def store_selection(self) -> Selection:
@@ -114,7 +134,9 @@ class FilteredCorpus:
     def _select_rows(self, name: str) -> np.ndarray:
         if name == "briefings":
             return self.keep
-        selecting = selects_briefings(self.filters) or self.filters.section is not None
+        selecting = self.filters.section is not None or (
+            selects_briefings(self.filters) and not self.dates_span_corpus
+        )
         if self.store_rows is not None and selecting:
             return self.store_rows.rows(name, self.filters, self.store_selection)
         positions = self.index.positions[name]
