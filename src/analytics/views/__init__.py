@@ -98,6 +98,7 @@ from analytics.views.relations import (
     with_pair_labels,
 )
 from analytics.views.rollups import ROLLUP_VIEWS, rolled_up
+from analytics.views.store_rows import Selection, StoreRows, TableFiles
 from analytics.views.topics import (
     representative_briefings,
     topic_country_matrix,
@@ -123,6 +124,9 @@ from analytics.views.watchlist import (
 )
 
 __all__ = [
+    "Selection",
+    "StoreRows",
+    "TableFiles",
     "ALL_UPCOMING",
     "HORIZONS",
     "THIS_MONTH",
