@@ -74,6 +74,6 @@ with corpus_area:
     components.provenance_toggle()
     st.caption(f"Corpus fingerprint `{corpus.fingerprint}`")
 
-state.publish_view(corpus, filters, extras)
+state.publish_view(corpus, filters, extras, cache.row_selection(corpus))
 with components.one_line_errors(pages.title):
     pages.run()

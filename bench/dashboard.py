@@ -1,19 +1,23 @@
 """Dashboard rerun benchmark: server time of a filter change on every page.
 
-    python bench/dashboard.py --store DIR [--reruns 15]
+    python bench/dashboard.py --store DIR [--reruns 15] [--duckdb-from N]
 
 Opens the app headless with Streamlit's AppTest on a ready store, then on each page
 changes a shared filter (a country, then back, then the period) and times each
 script rerun: the server time of a filter change, from the script start to the
 last element sent. Prints the median and p95 per page and the first render, and
 the median CPU time of the process per rerun: on a shared machine wall time
-depends on the other jobs, CPU time much less.
+depends on the other jobs, CPU time much less. ``--duckdb-from`` sets the setting
+``duckdb_from_briefings`` (0: rows selected by DuckDB over the store; a number above
+the store's briefings: in memory). Ends with the process' memory (resident now and
+its peak): AppTest runs the app in this process, as the server would.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import time
@@ -43,8 +47,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", required=True)
     parser.add_argument("--reruns", type=int, default=15)
+    parser.add_argument("--duckdb-from", type=int, default=None)
     args = parser.parse_args()
     os.environ["BRIEFING_ATLAS_STORE"] = args.store
+    if args.duckdb_from is not None:
+        os.environ["BRIEFING_ATLAS_DUCKDB_FROM_BRIEFINGS"] = str(args.duckdb_from)
     app_test.PagesManager = _NavigationPagesManager
     sys.path.insert(0, str(ROOT))
 
@@ -85,7 +92,21 @@ def main() -> int:
             f"| {page} | {statistics.median(timings):.3f} | {_percentile(timings, 0.95):.3f} "
             f"| {statistics.median(cpu):.3f} | {len(timings)} |"
         )
+    selection = app.session_state["_atlas_view"].filtered.store_rows
+    print(f"rows selected {'in memory' if selection is None else 'by DuckDB over the store'}")
+    print(f"process memory: {_resident_mb():.0f} MB resident, {_peak_mb():.0f} MB peak")
     return 0
+
+
+def _resident_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":

@@ -39,7 +39,11 @@ horizon = st.radio(
 upcoming = views.upcoming_events(events, as_of, horizon)
 timeline = views.timeline_rows(upcoming, view.names)
 ui.chart_with_data(
-    charts.watchlist_timeline_chart(timeline, f"Expected events by country ({horizon})"),
+    charts.watchlist_timeline_chart(
+        timeline,
+        f"Expected events by country ({horizon})",
+        views.timeline_focus(as_of, horizon, upcoming),
+    ),
     timeline,
     f"Expected events {horizon}",
     view,

@@ -329,6 +329,16 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     # -- presentation ------------------------------------------------------------------------------
     Setting(
+        "duckdb_from_briefings",
+        10_000_000,
+        "a store of at least this many briefings has the dashboard's filtered rows selected "
+        "by DuckDB over its Parquet files (only the filtered months are read); smaller ones "
+        "select in memory, which measured faster at every size tried (docs/benchmarks.md)",
+        env="BRIEFING_ATLAS_DUCKDB_FROM_BRIEFINGS",
+        parse=int,
+        accepts="a whole number of briefings",
+    ),
+    Setting(
         "store_check_seconds",
         30.0,
         "how often an open dashboard checks its store for a new generation (written by "

@@ -40,7 +40,7 @@ _OBJECT_AFTER = re.compile(r"^\s+(?:with|against)\b", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(
     r"\b(?:on|against|to|into|over|upon|toward|towards)\s+(?:the\s+)?$", re.IGNORECASE
 )
-_AGENT_BY = re.compile(r"\s+(?:jointly\s+)?by\s+(?:the\s+)?", re.IGNORECASE)
+_AGENT_BY = re.compile(r"\s+(?:[\w'\u2019-]+\s+){0,4}?by\s+(?:the\s+)?", re.IGNORECASE)
 _RECIPROCAL_AFTER = re.compile(r"^\s+(?:each\s+other|one\s+another)\b", re.IGNORECASE)
 
 

@@ -10,6 +10,7 @@ from analytics.relations import (
     CUE_CLASSES,
     CUE_COLUMNS,
     Lexicon,
+    PhraseIndex,
     TextBatch,
     load_cues,
     load_modifiers,
@@ -280,6 +281,8 @@ def bundled() -> Lexicon:
         ("flights were coordinated with the neighbours", [("coordinated with", 3.5)]),
         ("the government offered emergency funds", [("offered", 4.0)]),
         ("a claim disputed by its neighbours", [("disputed", -2.0)]),
+        ("the government considers suing its neighbour", [("suing", -2.0)]),
+        ("the republic closes its airspace to their flights", [("closes its airspace to", -4.0)]),
         ("normalisation of bilateral relations", [("normalisation of bilateral relations", 4.5)]),
         ("the government severed all ties", [("severed all ties", -4.0)]),
         ("it broke off diplomatic relations", [("broke off diplomatic relations", -4.0)]),
@@ -524,3 +527,36 @@ def test_find_modifiers_rejects_unknown_kind(small_lexicon: Lexicon) -> None:
 )
 def test_word_positions_starts_by_lower_case_word(text: str, expected: dict) -> None:
     assert word_positions(text) == expected
+
+
+PHRASE_TEXTS = [
+    "the months ahead, the weeks ahead and the vote",
+    "The  months\tahead; the-months ahead; the month's ahead",
+    "talks on strike, on strikes, on\u00a0strike and on the table",
+    "a d\u00e9tente deal, D\u00c9TENTE talks and the d\u00e9tentes",
+    "the\u017fe months ahead and \u212aey talks",
+    "the",
+    "the months",
+]
+
+
+@pytest.mark.parametrize(
+    "phrases",
+    [
+        ["the months ahead", "the weeks ahead", "on strike", "on strikes", "talks"],
+        ["d\u00e9tente", "d\u00e9tente deal", "the months ahead", "the", "on * table"],
+        ["\u017fe months", "the months ahead", "talks"],
+    ],
+    ids=["led-by-common-words", "beyond-ascii-and-gaps", "case-ambiguous-letter"],
+)
+def test_phrase_index_batch_matches_text_by_text(phrases: list[str]) -> None:
+    index = PhraseIndex(phrases)
+    found = index.find_batch(TextBatch(PHRASE_TEXTS))
+    assert found == [index.find(text) for text in PHRASE_TEXTS]
+
+
+def test_phrase_index_batch_finds_a_phrase_after_its_common_first_word_elsewhere() -> None:
+    index = PhraseIndex(["the months ahead", "the weeks ahead", "talks"])
+    [found] = index.find_batch(TextBatch(["the vote, the months ahead and talks"]))
+    # "the vote" is passed over without a pattern; the phrase and the word are found.
+    assert found == [(10, 26), (31, 36)]

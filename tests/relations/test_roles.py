@@ -98,6 +98,10 @@ def roles_by_country(text: str) -> dict[str, str]:
         # A diplomatic post names the state it is accredited to.
         ("France closed its embassy in Moscow.", {"FRA": ACTOR, "RUS": ACTOR}),
         ("The ambassador to Moscow was recalled.", {"RUS": ACTOR}),
+        (
+            "France accepted an invitation for an official visit to Moscow.",
+            {"FRA": ACTOR, "RUS": ACTOR},
+        ),
         # A country named as a place still acts: measured, this keeps recall.
         ("Talks were held in Syria.", {"SYR": ACTOR}),
         ("Fighting goes on in northern Iraq.", {"IRQ": ACTOR}),

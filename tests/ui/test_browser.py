@@ -41,6 +41,7 @@ PAGES = [
     ("countries", "countries"),
     ("topics", "topics"),
     ("relations", "relations"),
+    ("watchlist", "watchlist"),
     ("briefings", "briefings"),
 ]
 LAUNCH_ARGS = [

@@ -13,11 +13,13 @@ from analytics.countries import extract_mentions
 from analytics.errors import InputError
 from analytics.watchlist import (
     CertaintyWords,
+    acting_countries,
     cue_family,
     expected_events,
     forward_sentences,
     load_certainty,
     load_cue_families,
+    without_conditions,
 )
 
 
@@ -164,3 +166,68 @@ def test_load_cue_families_refuses_a_family_that_is_not_two_digits(tmp_path: Pat
     path.write_text("family,label\n4,consult\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"a family is two digits; got '4'"):
         load_cue_families(path)
+
+
+def test_expected_events_a_cue_inside_a_condition_is_not_expected():
+    briefings = _briefings(
+        [
+            ("c1", "2024-02-14", "", "Japan will act next month if China imposes sanctions."),
+            (
+                "c2",
+                "2024-02-14",
+                "",
+                "If China imposes sanctions, Japan will hold talks next month.",
+            ),
+        ]
+    )
+    events = expected_events(briefings, extract_mentions(briefings))
+    # c1 expects only "act" (no cue): the sanctions are its condition; c2's condition ends
+    # at the comma and the talks are what it expects.
+    assert list(zip(events[S.BRIEFING_ID], events[S.CUES], strict=True)) == [("c2", "hold talks")]
+
+
+@pytest.mark.parametrize(
+    ("text", "blanked"),
+    [
+        ("will meet if talks resume.", "will meet                 "),
+        ("unless a deal is reached, it will leave", "                        , it will leave"),
+        ("provided that aid flows; then", "                       ; then"),
+        ("aid provided by Japan on May 3", "aid provided by Japan on May 3"),
+        ("no condition here", "no condition here"),
+    ],
+    ids=["if-to-end", "unless-to-comma", "provided-to-semicolon", "provided-verb", "none"],
+)
+def test_without_conditions_blanks_condition_clauses(text, blanked):
+    assert without_conditions(text) == blanked
+
+
+def _acting(text: str) -> list[str]:
+    """The acting countries of ``text`` read as one forward-looking sentence."""
+    briefings = _briefings([("a1", "2024-02-14", "", text)])
+    mentions = extract_mentions(briefings)
+    rows = mentions[mentions[S.ISO3].notna()]
+    found = list(
+        zip(
+            rows[S.START].astype(int),
+            rows[S.END].astype(int),
+            rows[S.ISO3],
+            rows[S.KIND],
+            strict=True,
+        )
+    )
+    return acting_countries(text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "acting"),
+    [
+        ("China will pay a visit to Japan next week.", ["CHN", "JPN"]),
+        ("Ford will close its plant in Genk, Belgium, while France will hold talks.", ["FRA"]),
+        ("The Australian state of Westmarch will hold a vote, and France will meet.", ["FRA"]),
+        ("The Organization of American States will meet France next week.", ["FRA"]),
+        ("France will meet Germany next week.", ["FRA", "DEU"]),
+    ],
+    ids=["visit-to-a-party", "named-place", "state-of", "name-of-demonym", "actors"],
+)
+def test_acting_countries_leaves_out_places_parts_and_names(text, acting):
+    assert _acting(text) == acting

@@ -76,3 +76,75 @@ def test_follow_up_refuses_a_table_that_is_not_a_watchlist(tables):
     _, mentions = tables
     with pytest.raises(InputError, match=r"watchlist must have columns .*missing \["):
         follow_up(pd.DataFrame({S.BRIEFING_ID: ["e1"]}), BRIEFINGS, mentions)
+
+
+def _summit_evidence(report: str) -> str:
+    """The evidence ids of "France will host a summit with Germany on March 3" when one
+    later briefing (4 March) says ``report``."""
+    briefings = _briefings(
+        [
+            ("e1", "2024-02-14", "", "France will host a summit with Germany on March 3."),
+            ("r1", "2024-03-04", report, ""),
+        ]
+    )
+    mentions = extract_mentions(briefings)
+    followed = follow_up(expected_events(briefings, mentions), briefings, mentions)
+    return str(followed.loc[followed[S.BRIEFING_ID] == "e1", S.EVIDENCE_IDS].item())
+
+
+@pytest.mark.parametrize(
+    ("report", "evidence_ids"),
+    [
+        ("France hosted a summit with Germany in Paris.", "r1"),
+        ("France did not host the summit with Germany in Paris.", ""),
+        ("France refused to host a summit with Germany.", ""),
+        ("The summit of France and Germany in Paris was postponed.", ""),
+        ("France postponed the summit with Germany in Paris.", ""),
+        ("France called for a summit with Germany in Paris.", ""),
+        ("Police closed roads in Paris ahead of the summit of France and Germany.", ""),
+    ],
+    ids=[
+        "hosted",
+        "negated",
+        "refused",
+        "called-off-after",
+        "called-off-before",
+        "hedged",
+        "not-yet",
+    ],
+)
+def test_follow_up_evidence_must_say_the_event_happened(report, evidence_ids):
+    assert _summit_evidence(report) == evidence_ids
+
+
+def test_follow_up_evidence_is_later_than_the_expectation():
+    briefings = _briefings(
+        [
+            ("e1", "2024-03-03", "France hosted a summit with Germany in Paris.", ""),
+            ("e2", "2024-03-03", "", "France will host a summit with Germany today."),
+        ]
+    )
+    mentions = extract_mentions(briefings)
+    followed = follow_up(expected_events(briefings, mentions), briefings, mentions)
+    # A report written the day the expectation is does not follow it up.
+    assert list(followed[S.EVIDENCE_IDS]) == [""]
+
+
+def test_follow_up_condition_words_are_not_what_is_expected():
+    briefings = _briefings(
+        [
+            (
+                "e1",
+                "2024-02-14",
+                "",
+                "France will host a summit with Germany on March 3 if parliament signs the treaty.",
+            ),
+            # Shares only "treaty" and "signs", words of the condition.
+            ("r1", "2024-03-04", "France and Germany signed the treaty at a summit.", ""),
+            ("r2", "2024-03-05", "France hosted a summit with Germany on March 3.", ""),
+        ]
+    )
+    mentions = extract_mentions(briefings)
+    followed = follow_up(expected_events(briefings, mentions), briefings, mentions)
+    event = followed[followed[S.BRIEFING_ID] == "e1"].iloc[0]
+    assert event[S.EVIDENCE_IDS] == "r2"

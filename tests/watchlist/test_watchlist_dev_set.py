@@ -72,15 +72,15 @@ def dev_scores(shared_dir: Path) -> dict:
     return {split: scores for split, (scores, _, _) in _evaluation().evaluate(shared_dir).items()}
 
 
-# (half, measure, floor): measured 2026-12-05 (tune 1.00 / 0.91 / 0.790, test 0.93 / 0.85
-# / 0.942) less about 0.02.
+# (half, measure, floor): measured 2026-12-05 after the second round of rules (tune 1.00 /
+# 0.91 / 0.817, test 0.87 / 0.85 / 0.950) less about 0.02.
 FLOORS = [
     ("tune", "explicit_accuracy", 0.98),
     ("tune", "relative_accuracy", 0.89),
-    ("tune", "country_f1", 0.77),
-    ("test", "explicit_accuracy", 0.91),
+    ("tune", "country_f1", 0.80),
+    ("test", "explicit_accuracy", 0.85),
     ("test", "relative_accuracy", 0.83),
-    ("test", "country_f1", 0.92),
+    ("test", "country_f1", 0.93),
 ]
 
 

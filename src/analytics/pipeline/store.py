@@ -147,6 +147,10 @@ class Store:
         """Whether this generation holds ``name`` (older stores lack the duplicate keys)."""
         return name in self.meta.get("tables", {})
 
+    def table_rows(self, name: str) -> int:
+        """The number of rows this generation records for table ``name``."""
+        return int(table_entry(self.generation, name, self.meta)["rows"])
+
     def table_files(self, name: str) -> list[Path]:
         """The Parquet files that make up table ``name``, in order."""
         if self.format not in PARTS_FORMATS:

@@ -47,8 +47,9 @@ _OBJECT_AFTER_AT = re.compile(r"\s+(?:with|against)\b", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(
     r"\b(?:on|against|to|into|over|upon|toward|towards)\s+(?:the\s+)?$", re.IGNORECASE
 )
-# The words between a cue and the list that did it, in the passive ("mediated by A and B").
-_AGENT_BETWEEN = re.compile(r"\s+(?:jointly\s+)?by\s+(?:the\s+)?", re.IGNORECASE)
+# The words between a cue and the list that did it, in the passive ("mediated by A and B",
+# "an attack yesterday in Tehran by A and B").
+_AGENT_BETWEEN = re.compile(r"\s+(?:[\w'\u2019-]+\s+){0,4}?by\s+(?:the\s+)?", re.IGNORECASE)
 # "A and B accuse each other": a directed cue done by each to the other.
 _RECIPROCAL = re.compile(r"\s+(?:each\s+other|one\s+another)\b", re.IGNORECASE)
 # A topic label opening a summary ("Israeli-Palestinian Conflict: ...", "War in Afghanistan:"):

@@ -112,6 +112,12 @@ def _modifier_pattern(phrases: list[str]) -> str:
     return "(?:" + "|".join(alternatives) + ")"
 
 
+# Letters that match another letter when case is ignored beyond lower-casing.
+_CASE_AMBIGUOUS = frozenset(
+    "\u0130\u0131\u017f\u212a\u212b\u00df\u1e9e\u00b5\u03bc\u03c2\u03c3\u03a3"
+)
+# The ASCII characters ``\s`` matches (tab to carriage return, the separators, space).
+_ASCII_SPACES = frozenset((*range(9, 14), *range(28, 33)))
 _TOKEN = re.compile(r"[\w'\u2019]+")
 _TOKEN_SPLIT = re.compile(r"([\w'\u2019]+)")
 _TOKEN_CHAR = re.compile(r"[\w'\u2019]")
@@ -167,6 +173,15 @@ class TextBatch:
                 result[i] = _TOKEN_CHAR.match(chr(int(codes[i]))) is not None
         return result
 
+    def code_points_at(self, positions: np.ndarray) -> np.ndarray:
+        """The code point of the lower-cased character at each position (0 past the end)."""
+        if self._points is None:
+            self._points = code_points(self.lowered)
+        inside = positions < len(self._points)
+        codes = np.zeros(len(positions), dtype=np.int64)
+        codes[inside] = self._points[positions[inside]]
+        return codes
+
     def text_of(self, positions: np.ndarray) -> np.ndarray:
         """Index of the text holding each position of ``joined``."""
         return np.searchsorted(self.offsets, positions, side="right") - 1
@@ -202,7 +217,28 @@ class PhraseIndex:
         for phrase in word_led:
             self._led_by.setdefault(_TOKEN.findall(phrase)[0], []).append(phrase)
         self._word_patterns: dict[int, re.Pattern[str]] = {}
-        self._ascii_words = all(word.isascii() for word in self._first_list)
+        self._restrictable = not any(
+            char in _CASE_AMBIGUOUS for word in self._first_list for char in word
+        )
+        # Where a first word stands whole, its phrases can only go on after a space and
+        # a word starting with one of their second words' letters ("the" leads "the
+        # months ahead" only: "the" before "vote" is tried no further). ``_after[i]`` holds
+        # those letters (``None``: always try the pattern) and ``_itself[i]`` whether the
+        # word is a phrase on its own (then it is its own match where nothing goes on).
+        self._after: list[frozenset[int] | None] = []
+        self._itself: list[bool] = []
+        for word in self._first_list:
+            led = self._led_by[word]
+            seconds = [phrase.split()[1] for phrase in led if len(phrase.split()) > 1]
+            plain = (
+                self._restrictable
+                and all(phrase.split()[0] == word for phrase in led)
+                and all(second[:1].isascii() and second[:1].isalnum() for second in seconds)
+            )
+            self._after.append(
+                frozenset(ord(second[0].lower()) for second in seconds) if plain else None
+            )
+            self._itself.append(word in led)
         self._automaton = (
             ahocorasick_rs.AhoCorasick(
                 self._first_list, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
@@ -236,13 +272,14 @@ class PhraseIndex:
 
         Where a text's word starts, only the trie's branches for that word can match, and
         the restricted trie keeps their order: the match is the one of the whole pattern.
-        With a first word beyond ASCII (whose case folding might reach other branches)
-        the whole pattern is kept.
+        With a first word holding a letter that ignoring case matches another one ("ſ"
+        and "s", the Kelvin sign and "k"), which might reach other branches, the whole
+        pattern is kept; other letters beyond ASCII ("détente") are safe.
         """
         pattern = self._word_patterns.get(word)
         if pattern is None:
             first = self._first_list[word]
-            if self._ascii_words:
+            if self._restrictable:
                 pattern = re.compile(
                     "(?:" + _trie_pattern(self._led_by[first]) + r")(?![\w'\u2019])",
                     re.IGNORECASE,
@@ -270,19 +307,47 @@ class PhraseIndex:
                 # start of the batch) reads the trailing sentinel, which is no word
                 # character, and ``stops`` never passes the sentinels.
                 whole = ~batch.is_token_char(starts - 1) & ~batch.is_token_char(stops)
-                starts = starts[whole]
+                starts, stops = starts[whole], stops[whole]
                 owners = batch.text_of(starts).tolist()
                 words = table[whole, 0].tolist()
+                # The two characters after each word: a phrase goes on only through a
+                # space (ASCII punctuation ends it) and a word of the right letter.
+                following = batch.code_points_at(stops).tolist()
+                next_word = batch.code_points_at(stops + 1).tolist()
+                after, itself = self._after, self._itself
                 reached = 0
-                for start, owner, word in zip(starts.tolist(), owners, words, strict=True):
+                for start, stop, owner, word, first, second in zip(
+                    starts.tolist(),
+                    stops.tolist(),
+                    owners,
+                    words,
+                    following,
+                    next_word,
+                    strict=True,
+                ):
                     # A match ends inside its text, so ``reached`` never skips a next text.
                     if start < reached:
                         continue
-                    found_here = self._word_pattern(word).match(joined, start)
-                    if found_here:
+                    letters = after[word]
+                    if letters is not None and (
+                        (first < 128 and first not in _ASCII_SPACES)
+                        or (
+                            first == 32
+                            and second < 128
+                            and chr(second).isalnum()
+                            and second not in letters
+                        )
+                    ):
+                        if not itself[word]:
+                            continue
+                        reached = stop
+                    else:
+                        found_here = self._word_pattern(word).match(joined, start)
+                        if not found_here:
+                            continue
                         reached = found_here.end()
-                        base = int(offsets[owner])
-                        spans[owner].append((start - base, reached - base))
+                    base = int(offsets[owner])
+                    spans[owner].append((start - base, reached - base))
         if self._inner is not None and joined:
             inner = [m.span() for m in self._inner.finditer(joined)]
             if inner:

@@ -74,10 +74,11 @@ HEAD_WORDS = 3  # words looked at after a mention for the noun it modifies
 # -- grammar (the vocabulary is in data/roles.csv) --------------------------------
 # The location rule (``is_location``): a capital after one of these words, a dateline.
 _LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|via|outside|inside)\s+$", re.IGNORECASE)
-# A diplomatic post names the state it is accredited to ("closes its embassy in Damascus").
+# A diplomatic post names the state it is accredited to ("closes its embassy in Damascus"),
+# and a visit the state it is paid to ("an official visit to Tehran").
 _POST = re.compile(
-    r"\b(?:embassy|embassies|consulate|consulates|ambassador|ambassadors|envoy|envoys)"
-    r"\s+(?:in|to)\s+$",
+    r"\b(?:embassy|embassies|consulate|consulates|ambassador|ambassadors|envoy|envoys|"
+    r"visit|visits|trip|trips)\s+(?:in|to)\s+$",
     re.IGNORECASE,
 )
 # The patterns read after a position are matched there (``match(text, pos)``), never on
@@ -215,7 +216,8 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
 
     A dateline opening the sentence in capitals ("WASHINGTON, March 31 -"), or a capital
     after "in/at/from/to/near/via/outside/inside" ("talks in Moscow") but not after a
-    diplomatic post ("its embassy in Damascus" names Syria's state).
+    diplomatic post or a visit ("its embassy in Damascus", "a visit to Tehran" name the
+    state).
     """
     surface = text[start:end]
     # Only space before the mention: it opens the sentence (found without a slice).

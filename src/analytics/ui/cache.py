@@ -37,6 +37,7 @@ from analytics.views import (
     CorpusFigures,
     CorpusIndex,
     FilterOptions,
+    StoreRows,
     TableCodes,
     briefing_list,
     briefing_positions,
@@ -99,6 +100,30 @@ def _store_artefacts(store_dir: str, fingerprint: str) -> Artefacts:
     return dataclasses.replace(
         store.artefacts(), text_index=open_text_index(store), rollups=read_rollups(store)
     )
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _store_rows(store_dir: str, fingerprint: str) -> StoreRows | None:
+    from analytics.pipeline import PARTS_FORMATS, open_store
+
+    store = open_store(store_dir)
+    # A newer generation landed meanwhile, or an older format: select in memory this run.
+    if store.fingerprint != fingerprint or store.format in PARTS_FORMATS:
+        return None
+    return StoreRows(store)
+
+
+def row_selection(artefacts: Artefacts) -> StoreRows | None:
+    """How this run selects filtered rows: ``StoreRows`` (DuckDB over the store) or ``None``.
+
+    Stores of at least ``duckdb_from_briefings`` briefings are selected with SQL over
+    their Parquet files; smaller ones, uploads and hook corpora in memory.
+    """
+    if artefacts is uploaded_artefacts() or settings.value("artefacts_hook"):
+        return None
+    if len(artefacts.briefings) < int(settings.value("duckdb_from_briefings")):
+        return None
+    return _store_rows(str(corpus_config().store_dir), artefacts.fingerprint)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -23,6 +23,7 @@ from analytics.views import (
     FilteredCorpus,
     FilterOptions,
     Filters,
+    StoreRows,
     carry_selection,
     follow_dates,
     split_known,
@@ -349,15 +350,19 @@ def sidebar_filters(options: FilterOptions, area: Any = None) -> Filters:
     )
 
 
-def publish_view(corpus: Artefacts, filters: Filters, extras: Any) -> View:
+def publish_view(
+    corpus: Artefacts, filters: Filters, extras: Any, store_rows: StoreRows | None = None
+) -> View:
     """Filter the corpus once per run and keep the result for the page being drawn.
 
     Parameters:
         extras: ``cache.CorpusExtras`` of the corpus (options, names, index, listing).
+        store_rows: select the rows with DuckDB over the store (``cache.row_selection``);
+            ``None`` selects them in memory.
     """
     view = View(
         corpus=corpus,
-        filtered=FilteredCorpus(corpus, filters, extras.index),
+        filtered=FilteredCorpus(corpus, filters, extras.index, store_rows),
         filters=filters,
         options=extras.options,
         names=extras.names,

@@ -98,6 +98,7 @@ from analytics.views.relations import (
     with_pair_labels,
 )
 from analytics.views.rollups import ROLLUP_VIEWS, rolled_up
+from analytics.views.store_rows import Selection, StoreRows, TableFiles
 from analytics.views.topics import (
     representative_briefings,
     topic_country_matrix,
@@ -117,11 +118,15 @@ from analytics.views.watchlist import (
     latest_day,
     overdue_events,
     selected_events,
+    timeline_focus,
     timeline_rows,
     upcoming_events,
 )
 
 __all__ = [
+    "Selection",
+    "StoreRows",
+    "TableFiles",
     "ALL_UPCOMING",
     "HORIZONS",
     "THIS_MONTH",
@@ -135,6 +140,7 @@ __all__ = [
     "latest_day",
     "overdue_events",
     "selected_events",
+    "timeline_focus",
     "timeline_rows",
     "upcoming_events",
     "ROLLUP_VIEWS",

@@ -1,7 +1,9 @@
 """The selection applied: the rows of each table that the filters keep, and their integer codes.
 
 ``FilteredCorpus`` cuts each table only when a view reads it; ``TableCodes`` are the integer
-codes (briefing, country, partner) the views count on.
+codes (briefing, country, partner) the views count on. The selected rows are worked out in
+memory (numpy over the corpus' lookups) or, given ``StoreRows``, by DuckDB over the store's
+Parquet files: the same rows either way, and the same views drawn from them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.artefacts import Artefacts
+from analytics.errors import InputError
 from analytics.tallies import TableCodes
 from analytics.views.filters import (
     HEADER_COLUMNS,
@@ -24,6 +27,7 @@ from analytics.views.filters import (
     index_corpus,
     selects_briefings,
 )
+from analytics.views.store_rows import Selection, StoreRows
 
 
 class FilteredCorpus:
@@ -38,14 +42,29 @@ class FilteredCorpus:
         artefacts: the unfiltered corpus (never modified).
         filters: the selection.
         index: ``index_corpus(artefacts)``, computed once and reused across calls.
+        store_rows: select the rows with SQL over the store the corpus was read from
+            (``StoreRows`` of the same generation); ``None`` selects them in memory.
+
+    Raises:
+        InputError: when ``store_rows`` belongs to another corpus than ``artefacts``.
     """
 
     def __init__(
-        self, artefacts: Artefacts, filters: Filters, index: CorpusIndex | None = None
+        self,
+        artefacts: Artefacts,
+        filters: Filters,
+        index: CorpusIndex | None = None,
+        store_rows: StoreRows | None = None,
     ) -> None:
+        if store_rows is not None and store_rows.fingerprint != artefacts.fingerprint:
+            raise InputError(
+                f"the store rows must be those of the corpus shown (fingerprint "
+                f"{artefacts.fingerprint!r}); got those of {store_rows.fingerprint!r}"
+            )
         self.corpus = artefacts
         self.filters = filters
         self.index = index or index_corpus(artefacts)
+        self.store_rows = store_rows
         self.fingerprint = artefacts.fingerprint
         self.versions = artefacts.versions
         self.report = artefacts.report
@@ -64,7 +83,43 @@ class FilteredCorpus:
         """A boolean per corpus briefing (corpus order): is it selected?"""
         if not selects_briefings(self.filters):
             return np.ones(len(self.corpus.briefings), dtype=bool)
+        if self.store_rows is not None:
+            if self.dates_span_corpus:
+                return np.ones(len(self.corpus.briefings), dtype=bool)
+            return self.store_selection.keep
         return briefing_mask(self.corpus, self.filters, self.index)
+
+    @functools.cached_property
+    def dates_span_corpus(self) -> bool:
+        """Do the filters select by dates alone, with every briefing dated inside them?
+
+        The sidebar's first view is such a range: it keeps everything, which needs no query.
+        """
+        filters = self.filters
+        if filters.countries or filters.topics or filters.sources or filters.search.strip():
+            return False
+        days = self.index.days
+        if np.isnat(days).any():
+            return False
+        start = np.datetime64(filters.start, "D") if filters.start is not None else None
+        end = np.datetime64(filters.end, "D") if filters.end is not None else None
+        return bool(
+            (start is None or (days >= start).all()) and (end is None or (days <= end).all())
+        )
+
+    @functools.cached_property
+    def store_selection(self) -> Selection:
+        """The briefings ``store_rows`` selects (worked out once per view)."""
+        if self.store_rows is None:
+            raise InputError("a selection in SQL needs store rows; this view selects in memory")
+        return self.store_rows.select(self.filters, self.search_hits)
+
+    @functools.cached_property
+    def search_hits(self) -> np.ndarray | None:
+        """Positions of the briefings the search box finds; ``None`` when nothing is searched."""
+        if not self.filters.search.strip():
+            return None
+        return np.flatnonzero(self.index.search_mask(self.filters.search))
 
     def rows(self, name: str) -> np.ndarray:
         """A boolean per row of the corpus table ``name``: is the row selected?
@@ -79,6 +134,11 @@ class FilteredCorpus:
     def _select_rows(self, name: str) -> np.ndarray:
         if name == "briefings":
             return self.keep
+        selecting = self.filters.section is not None or (
+            selects_briefings(self.filters) and not self.dates_span_corpus
+        )
+        if self.store_rows is not None and selecting:
+            return self.store_rows.rows(name, self.filters, self.store_selection)
         positions = self.index.positions[name]
         rows = (positions >= 0) & self.keep[np.maximum(positions, 0)]
         section = self.filters.section

@@ -20,6 +20,8 @@ THIS_WEEK = "this week"
 THIS_MONTH = "this month"
 ALL_UPCOMING = "all upcoming"
 HORIZONS: tuple[str, ...] = (THIS_WEEK, THIS_MONTH, ALL_UPCOMING)
+# How far ahead the timeline of all upcoming events reaches; longer windows run off its edge.
+TIMELINE_YEARS = 2
 # What the event tables show, in order (the CSV downloads carry every column).
 EVENT_COLUMNS: tuple[str, ...] = (
     S.WINDOW_START,
@@ -140,6 +142,19 @@ def event_evidence(event: Mapping[str, object]) -> pd.DataFrame:
         day, _, sentence = line.partition(": ")
         rows.append({S.DATE: day, S.SENTENCE: sentence})
     return pd.DataFrame(rows, columns=[S.DATE, S.SENTENCE])
+
+
+def timeline_focus(
+    as_of: pd.Timestamp, horizon: str, events: pd.DataFrame
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The days the timeline shows: from ``as_of`` to the horizon's last day, or, for all
+    upcoming events, to the latest window end but at most ``TIMELINE_YEARS`` years on."""
+    end = horizon_end(as_of, horizon)
+    if end is None:
+        cap = as_of + pd.DateOffset(years=TIMELINE_YEARS)
+        latest = pd.to_datetime(events[S.WINDOW_END]).max() if len(events) else as_of
+        end = min(pd.Timestamp(latest), cap) if pd.notna(latest) else as_of
+    return as_of, max(end, as_of)
 
 
 def timeline_rows(events: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:

@@ -17,8 +17,13 @@ from analytics.watchlist.certainty import (
     certainty_path,
     default_certainty_words,
     load_certainty,
+    without_conditions,
 )
-from analytics.watchlist.extract import acting_countries, expected_events, forward_sentences
+from analytics.watchlist.extract import (
+    acting_countries,
+    expected_events,
+    forward_sentences,
+)
 from analytics.watchlist.families import (
     cue_families_path,
     cue_family,
@@ -46,4 +51,5 @@ __all__ = [
     "forward_sentences",
     "load_certainty",
     "load_cue_families",
+    "without_conditions",
 ]

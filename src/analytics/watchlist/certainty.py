@@ -4,7 +4,11 @@
 ``may``, ``might`` are possible. The first certainty word of a sentence governs it (it is
 the one on the main verb far more often than not); a sentence that looks forward only by
 its section or its date is firm ("The summit opens on March 3"). A modal before "have"
-("may have been killed") guesses at the past and looks forward to nothing.
+("may have been killed") guesses at the past and looks forward to nothing; one after a
+determiner or number ("the likely winner", "the upcoming vote") qualifies a noun and says
+nothing of the sentence. A condition
+("if the Council imposes sanctions") says what must happen first: its words and dates are
+not those of the expected event (``without_conditions``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,37 @@ from analytics.relations import PhraseIndex, TextBatch
 
 CERTAINTY_COLUMNS: tuple[str, ...] = ("phrase", "certainty")
 _PERFECT_AFTER = re.compile(r"\s+(?:not\s+)?have\b", re.IGNORECASE)
+# A determiner or number before a certainty word and no "to" after it make it an
+# adjective of a noun ("the likely successor", "two likely outcomes").
+_ATTRIBUTE_BEFORE = re.compile(
+    r"\b(?:a|an|the|this|that|these|those|its|their|his|her|our|one|two|three|four|five|"
+    r"several|many|\d+)\s+$",
+    re.IGNORECASE,
+)
+_TO_AFTER = re.compile(r"\s+to\b", re.IGNORECASE)
+
+
+# A condition clause runs from its conjunction to the next comma, semicolon, colon or
+# dash, or to the end of the sentence ("if his party is elected later this year").
+_CONDITION = re.compile(
+    r"\b(?:if|unless|(?:provided|providing)\s+that|in\s+the\s+event\s+(?:that|of)|in\s+case)\b"
+    r"[^,;:\u2013\u2014]*",
+    re.IGNORECASE,
+)
+
+
+def without_conditions(text: str) -> str:
+    """``text`` with its condition clauses blanked, its length and offsets kept.
+
+    Parameters:
+        text: a sentence or part of one.
+
+    Returns:
+        ``text`` with each clause from "if", "unless", "provided that", "in case" or
+        "in the event that/of" to the next comma, semicolon, colon, dash or the end
+        replaced by spaces: what must happen first, not what is expected.
+    """
+    return _CONDITION.sub(lambda found: " " * len(found.group()), text)
 
 
 def certainty_path() -> Path:
@@ -93,6 +128,8 @@ class CertaintyWords:
                 continue
             if _PERFECT_AFTER.match(text, end):
                 continue  # "may have been killed", "could have": a guess about the past
+            if _ATTRIBUTE_BEFORE.search(text, 0, start) and not _TO_AFTER.match(text, end):
+                continue  # "three likely outcomes", "a plan to": it qualifies a noun
             phrase = " ".join(written.lower().replace("\u2019", "'").split())
             if phrase in self.of_phrase:
                 return Sure(self.of_phrase[phrase], written, end)

@@ -36,7 +36,11 @@ from analytics.relations import (
     sentence_roles,
     sentence_spans,
 )
-from analytics.watchlist.certainty import CertaintyWords, default_certainty_words
+from analytics.watchlist.certainty import (
+    CertaintyWords,
+    default_certainty_words,
+    without_conditions,
+)
 from analytics.watchlist.families import cue_family, default_cue_families
 from analytics.watchlist.timing import Window, expected_window
 
@@ -348,11 +352,22 @@ def _read_all(plan: _Plan) -> list[tuple]:
 
 # A country right after a place preposition is where something happens ("talks in
 # France", "a cyclone near Myanmar"), as is the rest of a list it heads ("in Iraq and
-# Syria"); one after "former" or "then <title>" names an office no longer held.
+# Syria") and the country of a named place ("a plant in Genk, Belgium"); after "to" or
+# "from" it is often a party ("a visit to Japan", "aid to Ukraine") and is kept. One
+# after "former" or "then <title>" names an office no longer held; one before "state of"
+# or "province of" names a part of it ("the Australian state of Queensland").
 _PLACE_BEFORE = re.compile(
-    r"\b(?:in|near|across|throughout|inside|around|outside|at)\s+(?:the\s+)?$", re.IGNORECASE
+    r"\b(?i:in|near|across|throughout|inside|around|outside|at)\s+"
+    r"(?i:the\s+)?(?:(?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019.-]*,\s+)?$"
+)
+_PART_AFTER = re.compile(
+    r"\s+(?:state|province|region|territory|prefecture|county|district)\s+of\s+[A-Z]"
 )
 _LOWER_NOUN_AFTER = re.compile(r"\s+[a-z]")
+# A demonym no state word follows, after "of" and before a capitalised word, is inside a
+# name ("the Organization of American States", "a meeting of the Korean Workers' Party").
+_NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
+_OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$")
 _LIST_LINK = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)(?:the\s+)?")
 _FORMER_BEFORE = re.compile(
     r"(?:\b(?i:former|ex-)\s+(?:[\w'\u2019-]+\s+){0,3}|\bthen[\s-]+(?:[A-Z][\w'-]*\s+){1,4}"
@@ -385,12 +400,15 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             place_until = role.end
             continue
         place_until = -1
-        if role.role != ACTOR or _FORMER_BEFORE.search(before):
+        if role.role != ACTOR or _FORMER_BEFORE.search(before) or _PART_AFTER.match(text, role.end):
             continue
         if (
             kind == "demonym"
             and role.evidence == text[role.start : role.end]
-            and _LOWER_NOUN_AFTER.match(text, role.end)
+            and (
+                _LOWER_NOUN_AFTER.match(text, role.end)
+                or (_OF_BEFORE.search(before) and _NAME_AFTER.match(text, role.end))
+            )
         ):
             continue  # "Argentine farmers": no state word decided it, a nationality
         kept.append(role.iso3)
@@ -404,8 +422,10 @@ def _cue_columns(
     from the cues that start at or after ``after`` in each."""
     names = default_cue_families()
     cues, families, types = [], [], []
-    # Only what follows ``after`` is read: the cues before it are not wanted.
-    tails = [text[start:] for text, start in zip(texts, after, strict=True)]
+    # Only what follows ``after`` is read: the cues before it are not wanted; a
+    # condition says what must happen first, not what is expected ("will retaliate if
+    # the Council imposes sanctions"), so its words are blanked.
+    tails = [without_conditions(text[start:]) for text, start in zip(texts, after, strict=True)]
     for found in lexicon.find_cues_batch(TextBatch(tails)):
         kept = [match for match in found if not match.cue.is_stop]
         family = next((cue_family(m.cue.cameo) for m in kept if cue_family(m.cue.cameo)), "")

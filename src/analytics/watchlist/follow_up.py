@@ -1,9 +1,13 @@
 """Follow-up: did later briefings report what an expected event announced?
 
-For each expected event, the sentences of other briefings dated inside its window (plus
-``watchlist_grace_days`` for news that lags) that name every one of its countries, carry a
-cue of the same family, share what the event is about (content words: more for an event of
-one country or without a date) and do not themselves look forward, are its evidence.
+For each expected event, the sentences of other briefings dated after it and inside its
+window (plus ``watchlist_grace_days`` for news that lags) that name every one of its
+countries, carry a cue of the same family that they report as having happened (no
+negation, reversal, hedge or "still to come" word before it, not called off, not an
+infinitive), share what the event is about (content words of the clause that expects it,
+conditions out: more for an event of one country, without a date or with a condition) and
+do not themselves look forward, are its evidence. An expectation that something will not
+happen ("will not attend") has none.
 An event with evidence is ``reported``; one without is ``open`` while its window (plus the
 grace) has not ended by the corpus' latest date, else ``not seen``. A heuristic: the
 evidence is always kept beside the verdict.
@@ -21,11 +25,23 @@ import pandas as pd
 from analytics import schema as S
 from analytics import settings
 from analytics.errors import InputError
-from analytics.relations import ACTOR_KINDS, Lexicon, TextBatch, default_lexicon, sentence_spans
-from analytics.watchlist.certainty import CertaintyWords, default_certainty_words
+from analytics.relations import (
+    ACTOR_KINDS,
+    CueMatch,
+    Lexicon,
+    TextBatch,
+    default_lexicon,
+    sentence_spans,
+)
+from analytics.watchlist.certainty import (
+    CertaintyWords,
+    default_certainty_words,
+    without_conditions,
+)
 from analytics.watchlist.families import cue_family
 
 _EVENT = "_event"
+_WHAT = "_what"  # the part of an event's sentence that says what is expected
 _SEPARATOR = " || "
 
 
@@ -89,16 +105,14 @@ def _reports(
     sure = words.certainty_batch(TextBatch(texts))
     plain = [i for i, found in enumerate(sure) if found is None]
     report_of, families = [], []
-    for i, found in zip(
-        plain, lexicon.find_cues_batch(TextBatch([texts[i] for i in plain])), strict=True
-    ):
-        for family in dict.fromkeys(
-            cue_family(match.cue.cameo) for match in found if not match.cue.is_stop
-        ):
+    for i, found in zip(plain, _reported_cues([texts[i] for i in plain], lexicon), strict=True):
+        for family in dict.fromkeys(cue_family(match.cue.cameo) for match in found):
             if family:
                 report_of.append(i)
                 families.append(family)
-    found_families = pd.DataFrame({"report": report_of, S.CUE_FAMILY: families})
+    found_families = pd.DataFrame(
+        {"report": np.asarray(report_of, dtype=np.int64), S.CUE_FAMILY: families}
+    )
     heads["report"] = np.arange(len(heads))
     heads = heads.merge(dates, on=S.BRIEFING_ID, how="left")
     located = countries.merge(heads[[*keys, "report"]], on=keys)[["report", S.ISO3]]
@@ -108,6 +122,74 @@ def _reports(
         heads[S.DATE].dt.tz_localize(None).dt.normalize().to_numpy()[table["report"].to_numpy()]
     )
     return _Reports(table[columns], heads[[*keys, S.DATE]], texts)
+
+
+# A cue the sentence then calls off reports nothing: "the meeting ... is cancelled",
+# "talks were postponed", "the vote has been put off". Active forms before the cue
+# ("cancels the summit") are reversals of the cue lexicon.
+_CALLED_OFF = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|get|got)\s+(?:\w+ly\s+)?"
+    r"(?:cancell?ed|postponed|delayed|deferred|called\s+off|put\s+off|suspended|scrapped|"
+    r"shelved|abandoned|halted|blocked|rejected|vetoed)\b"
+    r"|\b(?:postpone[sd]?|postponing|delay(?:s|ed|ing)?|defer(?:s|red|ring)?|"
+    r"call(?:s|ed|ing)?\s+off|put(?:s|ting)?\s+off)\b",
+    re.IGNORECASE,
+)
+
+
+# A cue these stand before has not happened yet: "ahead of an expected launch", "before
+# a visit by", "prior to the talks".
+_NOT_YET = re.compile(
+    r"\b(?:ahead\s+of|before|prior\s+to|in\s+preparation\s+for|(?:an?\s+)?expected|"
+    r"awaited|forthcoming|planned|proposed|possible)\b",
+    re.IGNORECASE,
+)
+
+
+_TO_BEFORE = re.compile(r"\bto\s+$", re.IGNORECASE)
+
+
+def _words_between(text: str, start: int, end: int) -> int:
+    return len(text[start:end].split())
+
+
+def _reported_cues(texts: list[str], lexicon: Lexicon) -> list[list[CueMatch]]:
+    """The cues each sentence reports as having happened.
+
+    A cue does not report its event when a negation ("did not meet", "refused to sign"),
+    a reversal ("lifted sanctions", "cancels the summit") or a hedge ("called for
+    sanctions", "urged talks", "if ... meets") or a word saying it is still to come
+    ("ahead of the summit", "before a visit") stands up to the lexicon's window of
+    words before it, nor when a verb cue is an infinitive ("flies to Paris to hold
+    talks": an intention), nor when the sentence calls it off ("postponed the talks", "the
+    meeting ... is cancelled"). Stop phrases are left out.
+    """
+    batch = TextBatch(texts)
+    modifiers = [
+        lexicon.find_modifiers_batch(batch, kind) for kind in ("negation", "reversal", "hedge")
+    ]
+    reported = []
+    for i, found in enumerate(lexicon.find_cues_batch(batch)):
+        text = texts[i]
+        called_off = [found.span() for found in _CALLED_OFF.finditer(text)]
+        not_yet = [found.span() for found in _NOT_YET.finditer(text)]
+        before = [*called_off, *not_yet, *(span for spans in modifiers for span in spans[i])]
+        kept = []
+        for match in found:
+            if match.cue.is_stop:
+                continue
+            if any(start >= match.end for start, _ in called_off):
+                continue
+            if match.cue.pos == "verb" and _TO_BEFORE.search(text, 0, match.start):
+                continue  # "travels to Paris to hold talks": an intention, not a report
+            if any(
+                end <= match.start and _words_between(text, end, match.start) <= lexicon.window
+                for _, end in before
+            ):
+                continue
+            kept.append(match)
+        reported.append(kept)
+    return reported
 
 
 def follow_up(
@@ -161,6 +243,7 @@ def follow_up(
         [
             S.BRIEFING_ID,
             S.DATE,
+            S.SECTION,
             S.SENTENCE,
             S.COUNTRIES,
             S.CUES,
@@ -172,6 +255,15 @@ def follow_up(
     ]
     events = events.assign(**{_EVENT: np.arange(len(table))})
     events = events[events[S.CUE_FAMILY] != ""]
+    certainty_words = certainty_words or default_certainty_words()
+    expected = [
+        _expected_part(sentence, section == S.NEXT, certainty_words)
+        for sentence, section in zip(events[S.SENTENCE], events[S.SECTION], strict=True)
+    ]
+    # An expectation that something will not happen is not followed up: no report can
+    # say it happened.
+    events = events.assign(**{_WHAT: [part or "" for part in expected]})
+    events = events[[part is not None for part in expected]]
     evidence = pd.DataFrame()
     if not events.empty:
         windows = (
@@ -183,7 +275,7 @@ def follow_up(
             mentions,
             windows,
             lexicon or default_lexicon(),
-            certainty_words or default_certainty_words(),
+            certainty_words,
         )
         evidence = _matches(events, reports, grace)
     limit = int(settings.value("watchlist_evidence"))
@@ -204,6 +296,31 @@ def follow_up(
         table[S.EVIDENCE_IDS] != "", S.REPORTED, np.where(over, S.NOT_SEEN, S.OPEN)
     )
     return table[list(S.FOLLOW_UP_COLUMNS)]
+
+
+# Where a clause ends: the clauses before the one holding the certainty word tell what
+# has happened ("Israel has imprisoned 487 people, while 48 will be expelled").
+_CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014]\s|\s(?:while|whereas)\s", re.IGNORECASE)
+# A certainty word followed by a negation expects that something will not happen.
+_NEGATED_AFTER = re.compile(r"\s+(?:not|never)\b|n[o']t\b", re.IGNORECASE)
+
+
+def _expected_part(sentence: str, in_next: bool, words: CertaintyWords) -> str | None:
+    """What a sentence expects: the clause of the certainty word that governs it, from its
+    start to the sentence's end (earlier clauses tell what has happened), its condition
+    clauses out; the whole sentence in "What's Next?" or without a certainty word.
+    ``None`` when the certainty word is negated ("will not attend", "won't sign"): it
+    expects that nothing happens.
+    """
+    sure = None if in_next else words.certainty(sentence)
+    if sure is None:
+        return without_conditions(sentence)
+    if _NEGATED_AFTER.match(sentence, sure.end) or sure.phrase.lower().endswith(
+        ("n't", "n\u2019t")
+    ):
+        return None
+    breaks = list(_CLAUSE_BREAK.finditer(sentence, 0, sure.end - len(sure.phrase)))
+    return without_conditions(sentence[breaks[-1].end() if breaks else 0 :])
 
 
 def _matches(events: pd.DataFrame, reports: _Reports, grace: pd.Timedelta) -> pd.DataFrame:
@@ -230,7 +347,7 @@ def _matches(events: pd.DataFrame, reports: _Reports, grace: pd.Timedelta) -> pd
     inside = (
         (candidates["briefing"] != candidates["own"])
         & (day >= candidates[S.WINDOW_START])
-        & (day >= candidates["event_day"])
+        & (day > candidates["event_day"])
         & (day <= candidates[S.WINDOW_END] + grace)
     )
     found = candidates.loc[inside, [_EVENT, "report", S.ISO3]].drop_duplicates()
@@ -264,7 +381,7 @@ def _share_what(
     event_words: dict[int, set[str]] = {}
     for event, beyond_cue in zip(event_of.tolist(), (alone | undated).tolist(), strict=True):
         if event not in event_words:
-            words = _stems(str(by_event[S.SENTENCE].get(event, "")), stop)
+            words = _stems(str(by_event[_WHAT].get(event, "")), stop)
             if beyond_cue:
                 words -= _stems(str(by_event[S.CUES].get(event, "")), stop)
             event_words[event] = words
@@ -276,7 +393,16 @@ def _share_what(
         dtype=np.int64,
         count=len(texts),
     )
-    return shared >= np.where(alone, 2, 1) + np.where(undated, 2, 0)
+    conditional = np.fromiter(
+        (
+            without_conditions(sentence) != sentence
+            for sentence in (str(by_event[S.SENTENCE].get(event, "")) for event in event_of)
+        ),
+        dtype=bool,
+        count=len(texts),
+    )
+    needed_words = np.where(alone, 2, 1) + np.where(undated, 2, 0) + np.where(conditional, 1, 0)
+    return shared >= needed_words
 
 
 def _stems(text: str, stop: frozenset[str]) -> set[str]:

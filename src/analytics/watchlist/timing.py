@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from analytics import schema as S
+from analytics.watchlist.certainty import without_conditions
 
 _MONTH_NAMES = {
     **{name.lower(): number for number, name in enumerate(calendar.month_name) if name},
@@ -241,6 +242,8 @@ _DEADLINE_WORDS = frozenset(("by", "before", "until", "till"))
 _DEFERRED = re.compile(
     r"\b(?:deferred|postponed|delayed|adjourned|put\s+off|pushed\s+back)\s*$", re.IGNORECASE
 )
+# "earlier this year", "earlier in the month": the part of the period already past.
+_EARLIER_BEFORE = re.compile(r"\b(?:earlier|previously)\s+(?:in\s+)?$", re.IGNORECASE)
 _SAID = re.compile(
     r"\b(?:said|says|told|announced|reported|added|stated|confirmed)\s+(?:on\s+)?$",
     re.IGNORECASE,
@@ -590,7 +593,9 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
             else:
                 start, end = start, _add_months(start, 1)
             kind = S.RELATIVE
-        if rule in ("unit", "weekend", "coming", "span", "day_word", "year_end"):
+        if _EARLIER_BEFORE.search(before) and start < reference:
+            end = reference - timedelta(days=1)  # only what has passed of the period
+        elif rule in ("unit", "weekend", "coming", "span", "day_word", "year_end"):
             start = max(start, reference) if end >= reference else start
         windows.append(Window(start, end, kind, text))
     return windows
@@ -600,9 +605,10 @@ def expected_window(sentence: str, reference: date) -> Window | None:
     """The window of the event a forward-looking sentence expects, or ``None``.
 
     The first expression whose window ends on or after ``reference`` counts: dates of
-    the past in the sentence are background, not the expected event.
+    the past in the sentence are background, not the expected event, and the dates of a
+    condition ("if his party is elected later this year") are the condition's.
     """
-    for window in find_windows(sentence, reference):
+    for window in find_windows(without_conditions(sentence), reference):
         if window.end >= reference:
             return window
     return None

@@ -12,13 +12,20 @@ _CERTAINTY_COLOURS = dict(zip(S.CERTAINTIES, SERIES_COLOURS, strict=False))
 _DAY_MS = 24 * 3600 * 1000
 
 
-def watchlist_timeline_chart(rows: pd.DataFrame, title: str) -> go.Figure:
+def watchlist_timeline_chart(
+    rows: pd.DataFrame,
+    title: str,
+    focus: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+) -> go.Figure:
     """Each expected event as a bar over its window on its countries' rows, coloured by
     certainty (firm, likely, possible).
 
     Parameters:
         rows: ``views.timeline_rows`` (one row per event and acting country).
         title: the figure's title.
+        focus: the days the x axis shows (first, last), so a window of years does not
+            squeeze this week's events into a sliver; bars run off its edges. ``None``:
+            every window whole.
     """
     if rows.empty:
         return empty_figure(title, "No expected events for the current filters.")
@@ -47,11 +54,19 @@ def watchlist_timeline_chart(rows: pd.DataFrame, title: str) -> go.Figure:
             }
         )
     height = max(300, 120 + 28 * len(countries))
+    xaxis: dict[str, object] = {"type": "date", "title": {"text": "Expected date or window"}}
+    if focus is not None:
+        # Half a day either side: the first and last days are drawn whole.
+        first, last = (pd.Timestamp(day) for day in focus)
+        xaxis["range"] = [
+            (first - pd.Timedelta(hours=12)).isoformat(),
+            (last + pd.Timedelta(hours=36)).isoformat(),
+        ]
     layout = house_layout(
         title,
         height=height,
         barmode="overlay",
-        xaxis={"type": "date", "title": {"text": "Expected date or window"}},
+        xaxis=xaxis,
         yaxis={
             "title": {"text": "Country"},
             "categoryorder": "array",
