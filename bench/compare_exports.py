@@ -9,9 +9,13 @@ test run)::
     python bench/compare_exports.py snapshot ../shared/corpora/reuters21578/reuters.jsonl \
         --out /tmp/before/reuters
     python bench/compare_exports.py diff /tmp/before/sample /tmp/after/sample
+    python bench/compare_exports.py snapshot data/sample --out /tmp/dask2/sample \
+        --engine dask --workers 2 --partitions 2
 
 ``snapshot`` ingests the corpus into a fresh store with ``python -m analytics`` and
-writes each export (every table, relations per week, month and quarter) as CSV.
+writes each export (every table, relations per week, month and quarter) as CSV; ``--engine``,
+``--workers`` and ``--partitions`` are handed to the ingest (the local and Dask engines must
+give identical snapshots) and its summary and stage times are printed.
 ``diff`` says, per export, whether the bytes are identical; when they are not, whether
 they are identical after a stable sort of the rows, and how many rows differ.
 """
@@ -40,22 +44,27 @@ EXPORTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("relations-month.csv", ("relations", "--freq", "month")),
     ("relations-quarter.csv", ("relations", "--freq", "quarter")),
     ("relations-month-forward.csv", ("relations", "--freq", "month", "--include-forward")),
+    ("watchlist.csv", ("watchlist",)),
 )
 
 
-def _analytics(*arguments: str) -> None:
+def _analytics(*arguments: str) -> str:
     command = [sys.executable, "-m", "analytics", *arguments]
     result = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ))
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr.strip()}")
+    return result.stdout
 
 
-def snapshot(corpus: list[Path], out: Path) -> None:
+def snapshot(corpus: list[Path], out: Path, ingest_options: tuple[str, ...] = ()) -> None:
     """Ingest ``corpus`` into a fresh store and write every export into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="atlas-compare-") as folder:
         store = Path(folder) / "store"
-        _analytics("ingest", *map(str, corpus), "--store", str(store), "--quiet")
+        summary = _analytics(
+            "ingest", *map(str, corpus), "--store", str(store), "--quiet", *ingest_options
+        )
+        print(summary.strip())
         for name, arguments in EXPORTS:
             _analytics("export", *arguments, "--store", str(store), "--out", str(out / name))
             print(f"wrote {out / name}")
@@ -103,12 +112,19 @@ def main(argv: list[str] | None = None) -> int:
     take = commands.add_parser("snapshot", help="write every export of a corpus")
     take.add_argument("corpus", nargs="+", type=Path)
     take.add_argument("--out", required=True, type=Path)
+    take.add_argument("--engine", choices=("local", "dask"), default="local")
+    take.add_argument("--workers", help="dask: worker processes of a local cluster")
+    take.add_argument("--partitions", help="dask: partitions of the briefings")
     compare = commands.add_parser("diff", help="compare two snapshots")
     compare.add_argument("before", type=Path)
     compare.add_argument("after", type=Path)
     args = parser.parse_args(argv)
     if args.command == "snapshot":
-        snapshot(args.corpus, args.out)
+        options = ["--engine", args.engine]
+        for name in ("workers", "partitions"):
+            if getattr(args, name) is not None:
+                options += [f"--{name}", getattr(args, name)]
+        snapshot(args.corpus, args.out, tuple(options))
         return 0
     return 1 if diff(args.before, args.after) else 0
 

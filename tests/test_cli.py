@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -515,3 +516,50 @@ def test_export_watchlist_writes_each_expected_event_with_its_follow_up(tmp_path
         [S.BRIEFING_ID, S.COUNTRIES, S.WINDOW_START, S.WINDOW_END, S.FOLLOW_UP, S.EVIDENCE_IDS]
     ].values.tolist() == [["c1", "FRA|DEU", "2025-03-03", "2025-03-03", "reported", "c2"]]
     assert table[S.EVIDENCE].iloc[0] == "2025-03-04: France hosted a summit with Germany in Paris."
+
+
+def test_ingest_refuses_dask_options_with_the_local_engine(
+    tmp_path: Path, fixtures_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        ["ingest", str(fixtures_dir / "store"), "--store", str(tmp_path / "s"), "--workers", "2"]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err == "error: workers only apply to the dask engine; got engine 'local'\n"
+    assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize("bad", ["0", "two"], ids=["zero", "word"])
+def test_ingest_rejects_a_worker_count_that_is_not_positive(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["ingest", str(tmp_path), "--store", str(tmp_path / "s"), "--workers", bad])
+    assert exit_info.value.code == 2
+    assert f"must be a positive whole number; got {bad!r}" in capsys.readouterr().err
+
+
+def test_ingest_on_the_dask_engine_prints_the_cluster_and_progress(
+    tmp_path: Path, fixtures_dir: Path
+) -> None:
+    # Its own process: a process that used a Dask client keeps threads and then never forks.
+    root = Path(__file__).resolve().parents[1]
+    args = ["ingest", str(fixtures_dir / "store"), "--store", str(tmp_path / "s")]
+    args += ["--topics", "2", "--engine", "dask", "--workers", "1", "--partitions", "2"]
+    result = subprocess.run(
+        [sys.executable, "-m", "analytics", *args],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root / "src")},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.search(
+        r"engine: dask at tcp://127\.0\.0\.1:\d+ \(1 workers, 2 partitions\); "
+        r"dashboard: http://127\.0\.0\.1:\d+/status",
+        result.stderr,
+    )
+    assert "8/8 partition tasks done (2 partitions)" in result.stderr
+    assert "full ingest: 4 briefings in store" in result.stdout

@@ -4,6 +4,7 @@ Every analytic the dashboard shows can be produced headless from a store::
 
     python -m analytics ingest data/sample --store /tmp/atlas
     python -m analytics ingest new/ --store /tmp/atlas --add
+    python -m analytics ingest big/ --store /tmp/atlas --engine dask --workers 4
     python -m analytics ingest https://example.org/feed.xml --store /tmp/atlas --add
     python -m analytics watch feeds.txt --store /tmp/atlas --every 15m
     python -m analytics export relations --store /tmp/atlas --freq month --out relations.csv
@@ -27,12 +28,14 @@ from analytics import schema as S
 from analytics import settings
 from analytics.errors import AnalyticsError, InputError
 from analytics.pipeline import (
+    ENGINE_NAMES,
     Stopper,
     current_generation,
     ensure_store,
     is_feed_url,
     list_generations,
     migrate_store,
+    open_engine,
     open_store,
     parse_interval,
     read_feed_list,
@@ -69,20 +72,28 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             kept.unlink(missing_ok=True)
         raise
     try:
-        store, summary = ensure_store(
-            paths,
-            args.store,
-            manifest=args.manifest,
-            columns=columns,
-            n_topics=args.topics if args.topics is not None else "auto",
-            refit=args.refit or args.rebuild,
-            add=args.add,
-            replace=args.replace or args.rebuild,
-            wait=args.wait,
-            on_wait=_say,
-            on_notice=_say,
-            progress=show,
-        )
+        with open_engine(
+            args.engine,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            partitions=args.partitions,
+            on_notice=None if args.quiet else _say,
+        ) as engine:
+            store, summary = ensure_store(
+                paths,
+                args.store,
+                manifest=args.manifest,
+                columns=columns,
+                n_topics=args.topics if args.topics is not None else "auto",
+                refit=args.refit or args.rebuild,
+                add=args.add,
+                replace=args.replace or args.rebuild,
+                wait=args.wait,
+                on_wait=_say,
+                on_notice=_say,
+                progress=show,
+                engine=engine,
+            )
     except KeyboardInterrupt:
         if current_generation(args.store) == before:
             print(f"interrupted: the store at {args.store} is unchanged", file=sys.stderr)
@@ -275,6 +286,16 @@ def _cmd_settings(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number; got {value!r}")
+    return number
+
+
 def _column_pair(value: str) -> tuple[str, str]:
     role, sep, name = value.partition("=")
     roles = ("id", "text", "date", "title", "source", "url")
@@ -354,6 +375,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _wait_argument(ingest)
     ingest.add_argument("--quiet", action="store_true", help="no progress messages")
+    ingest.add_argument(
+        "--engine",
+        choices=ENGINE_NAMES,
+        help="where the stages run: local (this process) or dask (a Dask cluster; needs the "
+        "dask extra); default: the ingest_engine setting",
+    )
+    cluster = ingest.add_mutually_exclusive_group()
+    cluster.add_argument(
+        "--workers",
+        type=_positive_int,
+        help="dask: worker processes of a local cluster started for this ingest "
+        "(default: the dask_workers setting)",
+    )
+    cluster.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="dask: address of a running scheduler, e.g. tcp://10.0.0.5:8786",
+    )
+    ingest.add_argument(
+        "--partitions",
+        type=_positive_int,
+        help="dask: partitions the briefings are split into "
+        "(default: dask_partitions_per_worker per worker)",
+    )
     ingest.set_defaults(handler=_cmd_ingest)
 
     watcher = commands.add_parser(

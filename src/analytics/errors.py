@@ -23,6 +23,10 @@ class StoreError(AnalyticsError):
     """A processed-corpus store is missing, truncated or corrupted."""
 
 
+class EngineError(AnalyticsError):
+    """The engine an ingest runs on (a Dask cluster) cannot be used or failed."""
+
+
 class FeedError(AnalyticsError):
     """A feed could not be fetched: refused, timed out, an HTTP error, too large."""
 

@@ -282,6 +282,32 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     # -- pipeline and store ------------------------------------------------------------------------
     Setting(
+        "ingest_engine",
+        "local",
+        "engine an ingest runs on when --engine is not given: local (this process) or dask",
+        env="BRIEFING_ATLAS_ENGINE",
+        accepts="local or dask",
+    ),
+    Setting(
+        "dask_workers",
+        2,
+        "worker processes of the local Dask cluster an ingest starts when neither --workers "
+        "nor --scheduler is given",
+        env="BRIEFING_ATLAS_DASK_WORKERS",
+        parse=int,
+        accepts="a whole number of workers",
+    ),
+    Setting(
+        "dask_connect_seconds",
+        10.0,
+        "seconds an ingest tries to reach the Dask scheduler given with --scheduler",
+    ),
+    Setting(
+        "dask_partitions_per_worker",
+        2,
+        "partitions per Dask worker when --partitions is not given",
+    ),
+    Setting(
         "store_wait_seconds",
         600.0,
         "seconds an ingest waits for another ingest into the same store (CLI --wait)",

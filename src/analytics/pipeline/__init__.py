@@ -17,6 +17,15 @@ a store);
 imported on its own).
 """
 
+from analytics.pipeline.engines import (
+    DASK,
+    ENGINE_NAMES,
+    LOCAL,
+    Engine,
+    LocalEngine,
+    open_engine,
+    split_partitions,
+)
 from analytics.pipeline.feeds import (
     FEEDS_DIR,
     FeedState,
@@ -53,6 +62,8 @@ from analytics.pipeline.layout import (
 )
 from analytics.pipeline.migration import migrate_store
 from analytics.pipeline.process import (
+    BriefingTables,
+    assemble_artefacts,
     combine_fingerprint_states,
     compute_interactions,
     compute_mentions,
@@ -60,6 +71,7 @@ from analytics.pipeline.process import (
     corpus_fingerprint,
     fingerprint_from_state,
     fingerprint_state,
+    fit_topic_model,
     fit_topics,
     process,
 )
@@ -101,6 +113,17 @@ __all__ = [
     "fingerprint_state",
     "combine_fingerprint_states",
     "fingerprint_from_state",
+    "fit_topic_model",
+    "BriefingTables",
+    "assemble_artefacts",
+    # where the stages run (the Dask engine, analytics.pipeline.dask_engine, is imported lazily)
+    "Engine",
+    "LocalEngine",
+    "open_engine",
+    "split_partitions",
+    "ENGINE_NAMES",
+    "LOCAL",
+    "DASK",
     # the store
     "Store",
     "open_store",

@@ -34,6 +34,7 @@ from analytics.ingest import (
     mark_duplicates,
     strings_in,
 )
+from analytics.pipeline.engines import Engine, LocalEngine
 from analytics.pipeline.generation import write_generation
 from analytics.pipeline.layout import (
     DAMAGED,
@@ -49,16 +50,12 @@ from analytics.pipeline.layout import (
 from analytics.pipeline.lock import mark_store, write_errors, writer_lock
 from analytics.pipeline.migration import migrate_locked
 from analytics.pipeline.process import (
+    BriefingTables,
     Progress,
-    assign_with_model,
     combine_fingerprint_states,
-    compute_interactions,
-    compute_mentions,
-    compute_watchlist,
     corpus_fingerprint,
     fingerprint_from_state,
     fingerprint_state,
-    process,
     summarise_topics,
 )
 from analytics.pipeline.rollups import RollupInputs, rollup_meta, rollup_tables
@@ -194,6 +191,7 @@ def ensure_store(
     on_wait: Callable[[str], None] | None = None,
     on_notice: Callable[[str], None] | None = None,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> tuple[Store, IngestSummary]:
     """Build or update the store at ``store_dir`` from ``corpus_paths``.
 
@@ -216,6 +214,8 @@ def ensure_store(
         on_notice: called with one message when the store is migrated to the
             current format (once, by the first write into a store of an older one).
         progress: called with ``(fraction_done, message)``.
+        engine: where the stages run (``analytics.pipeline.engines.open_engine``);
+            default: this process.
 
     Returns:
         ``(store, summary)``.
@@ -244,7 +244,17 @@ def ensure_store(
     files = discover_files(paths)
     keys = _input_keys(paths, files, manifest_path)
     request = _Request(
-        paths, files, manifest_path, columns, n_topics, keys, refit, add, replace, started
+        paths,
+        files,
+        manifest_path,
+        columns,
+        n_topics,
+        keys,
+        refit,
+        add,
+        replace,
+        started,
+        engine or LocalEngine(),
     )
     if wait is None:
         wait = float(settings.value("store_wait_seconds"))
@@ -275,6 +285,7 @@ class _Request:
     add: bool
     replace: bool
     started: float
+    engine: Engine
 
     def recorded_paths(self, previous: Store | None) -> list[str]:
         """Resolved input paths to record: with ``add``, the stored ones come first."""
@@ -315,7 +326,7 @@ def _ingest_locked(
             ]
             if only_added and not new_manifests:
                 added = request.added_since(previous, keys, options)
-                return _ingest_added(previous, added, report_progress, request.started)
+                return _ingest_added(previous, added, report_progress, request)
 
     stages: dict[str, float] = {}
     report_progress(0.0, f"Reading {len(request.files)} input files")
@@ -332,7 +343,7 @@ def _ingest_locked(
             previous_model = None
     # The text index is built beside the other stages (``TextIndexBuild``).
     with TextIndexBuild(root, loaded.briefings) as index_build:
-        artefacts, model = process(
+        artefacts, model = request.engine.process(
             loaded.briefings,
             loaded.report,
             n_topics=request.n_topics,
@@ -394,7 +405,7 @@ def _add_inputs(
         return previous, _unchanged(previous, request.started)
     options = dict(previous.meta.get("options", {}))
     added = request.added_since(previous, {**old_keys, **request.keys}, options)
-    return _ingest_added(previous, added, report_progress, request.started)
+    return _ingest_added(previous, added, report_progress, request)
 
 
 @dataclass(frozen=True)
@@ -450,7 +461,7 @@ def _stored_corpus(previous: Store) -> StoredCorpus:
 
 
 def _ingest_added(
-    previous: Store, added: _Added, progress: Progress, started: float
+    previous: Store, added: _Added, progress: Progress, request: _Request
 ) -> tuple[Store, IngestSummary]:
     """Process only the added briefings and append them to the stored tables.
 
@@ -472,16 +483,16 @@ def _ingest_added(
     if previous.has_table(KEYS_TABLE) and stored_state is not None:
         marked = mark_added(_stored_corpus(previous), loaded)
     if marked is None or stored_state is None or not previous.has_table("watchlist"):
-        return _merge_added(previous, added, loaded, progress, started)
+        return _merge_added(previous, added, loaded, progress, request)
     new_briefings = marked.briefings
     stages["load"] = time.perf_counter() - tick
 
     model = previous.topic_model()
-    new = _process_new(new_briefings, model, progress, stages)
+    new = request.engine.process_added(new_briefings, model, progress, stages)
     tick = time.perf_counter()
     topics = pd.concat([previous.table("topics"), new.topics], ignore_index=True)
     summary = summarise_topics(model, topics[[S.BRIEFING_ID]], topics)
-    stages["topics"] += time.perf_counter() - tick
+    stages["topics"] = stages.get("topics", 0.0) + time.perf_counter() - tick
 
     tick = time.perf_counter()
     state = combine_fingerprint_states(stored_state, fingerprint_state(new_briefings))
@@ -528,13 +539,13 @@ def _ingest_added(
     stages["write"] += time.perf_counter() - tick
     progress(1.0, "Store ready")
     summary_of_ingest = _summary(
-        "incremental", n_briefings, marked.report, len(added.files), started, stages
+        "incremental", n_briefings, marked.report, len(added.files), request.started, stages
     )
     return store, replace(summary_of_ingest, notices=(notice,) if notice else ())
 
 
 def _added_rollup_inputs(
-    previous: Store, new_briefings: pd.DataFrame, new: _NewTables, topics: pd.DataFrame
+    previous: Store, new_briefings: pd.DataFrame, new: BriefingTables, topics: pd.DataFrame
 ) -> RollupInputs:
     """The whole corpus after an incremental ingest, as the rollups count it."""
 
@@ -551,39 +562,8 @@ def _added_rollup_inputs(
     )
 
 
-@dataclass(frozen=True)
-class _NewTables:
-    """The per-briefing artefacts of added briefings."""
-
-    mentions: pd.DataFrame
-    countries: pd.DataFrame
-    topics: pd.DataFrame
-    interactions: pd.DataFrame
-    watchlist: pd.DataFrame
-
-
-def _process_new(
-    briefings: pd.DataFrame, model: Any, progress: Progress, stages: dict[str, float]
-) -> _NewTables:
-    """Mentions, topics (from the fitted ``model``) and relations of added briefings."""
-    progress(0.3, f"Processing {len(briefings)} new briefings")
-    tick = time.perf_counter()
-    mentions, countries = compute_mentions(briefings)
-    stages["mentions"] = time.perf_counter() - tick
-    tick = time.perf_counter()
-    topics = assign_with_model(model, briefings)
-    stages["topics"] = time.perf_counter() - tick
-    tick = time.perf_counter()
-    interactions = compute_interactions(briefings, mentions)
-    stages["relations"] = time.perf_counter() - tick
-    tick = time.perf_counter()
-    watchlist = compute_watchlist(briefings, mentions)
-    stages["watchlist"] = time.perf_counter() - tick
-    return _NewTables(mentions, countries, topics, interactions, watchlist)
-
-
 def _merge_added(
-    previous: Store, added: _Added, loaded: Any, progress: Progress, started: float
+    previous: Store, added: _Added, loaded: Any, progress: Progress, request: _Request
 ) -> tuple[Store, IngestSummary]:
     """Add briefings by merging every stored table with the new rows and rewriting them."""
     stages: dict[str, float] = {}
@@ -602,7 +582,7 @@ def _merge_added(
     new_briefings = briefings[~strings_in(briefings[S.BRIEFING_ID], old.briefings[S.BRIEFING_ID])]
     stages["load"] = time.perf_counter() - tick
 
-    new = _process_new(new_briefings, model, progress, stages)
+    new = request.engine.process_added(new_briefings, model, progress, stages)
 
     def merged(old_table: pd.DataFrame, new_table: pd.DataFrame) -> pd.DataFrame:
         table = (
@@ -636,7 +616,7 @@ def _merge_added(
     stages["write"] += time.perf_counter() - tick
     progress(1.0, "Store ready")
     return store, _summary(
-        "incremental", len(briefings), loaded.report, len(added.files), started, stages
+        "incremental", len(briefings), loaded.report, len(added.files), request.started, stages
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -96,6 +97,22 @@ def compute_watchlist(briefings: pd.DataFrame, mentions: pd.DataFrame) -> pd.Dat
     return expected_events(briefings, mentions)
 
 
+def fit_topic_model(
+    briefings: pd.DataFrame, *, n_topics: int | str = "auto", previous: Any = None
+) -> Any:
+    """Fit the topic model on every briefing (aligned to ``previous`` when given).
+
+    The fitted model keeps ``embedding_``, the briefings' vectors in their order.
+    """
+    from analytics.topics import TopicModel, align_topics, briefing_text_for_topics
+
+    model = TopicModel(n_topics=n_topics, random_state=0)
+    model.fit(briefing_text_for_topics(briefings))
+    if previous is not None:
+        model = align_topics(previous, model)
+    return model
+
+
 def fit_topics(
     briefings: pd.DataFrame, *, n_topics: int | str = "auto", previous: Any = None
 ) -> tuple[Any, pd.DataFrame, pd.DataFrame]:
@@ -104,18 +121,9 @@ def fit_topics(
     Returns:
         ``(model, topics, topic_summary)``.
     """
-    from analytics.topics import (
-        TopicModel,
-        align_topics,
-        assign_topics,
-        briefing_text_for_topics,
-        topic_summary,
-    )
+    from analytics.topics import assign_topics, topic_summary
 
-    model = TopicModel(n_topics=n_topics, random_state=0)
-    model.fit(briefing_text_for_topics(briefings))
-    if previous is not None:
-        model = align_topics(previous, model)
+    model = fit_topic_model(briefings, n_topics=n_topics, previous=previous)
     # The fit already embedded every briefing: reuse it rather than read the texts again.
     topics = assign_topics(model, briefings, embedding=model.embedding_)
     return model, topics, topic_summary(model, briefings, topics)
@@ -176,18 +184,36 @@ def process(
     watchlist = compute_watchlist(briefings, mentions)
     timings["watchlist"] = time.perf_counter() - tick
     progress(1.0, "Done")
+    tables = BriefingTables(mentions, countries, topics, interactions, watchlist)
+    return assemble_artefacts(briefings, report, tables, summary), model
+
+
+@dataclass(frozen=True)
+class BriefingTables:
+    """The per-briefing artefacts of a set of briefings (a corpus or one partition)."""
+
+    mentions: pd.DataFrame
+    countries: pd.DataFrame
+    topics: pd.DataFrame
+    interactions: pd.DataFrame
+    watchlist: pd.DataFrame
+
+
+def assemble_artefacts(
+    briefings: pd.DataFrame, report: pd.DataFrame, tables: BriefingTables, summary: pd.DataFrame
+) -> Artefacts:
+    """Every artefact of a corpus from its per-briefing tables and topic summary."""
     versions = reference_versions()
     versions["topic_model"] = f"k={len(summary)}"
-    artefacts = Artefacts(
+    return Artefacts(
         briefings=briefings,
         report=report,
-        mentions=mentions,
-        countries=countries,
-        topics=topics,
+        mentions=tables.mentions,
+        countries=tables.countries,
+        topics=tables.topics,
         topic_summary=summary,
-        interactions=interactions,
+        interactions=tables.interactions,
         fingerprint=corpus_fingerprint(briefings),
         versions=versions,
-        watchlist=watchlist,
+        watchlist=tables.watchlist,
     )
-    return artefacts, model

@@ -1,0 +1,182 @@
+"""Where an ingest's stages run: the embedded local engine, or a Dask cluster.
+
+``open_engine`` gives the engine an ingest asks for (``--engine``, else the
+``ingest_engine`` setting). Both compute the same artefacts, byte for byte: the local
+engine runs the stages in this process; the Dask engine (``analytics.pipeline.dask_engine``)
+splits the briefings into partitions (``split_partitions``) and runs the per-briefing
+stages as tasks. That module is imported only when the Dask engine is asked for, so the
+local path never imports Dask.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from analytics import settings
+from analytics.artefacts import Artefacts
+from analytics.errors import InputError
+from analytics.pipeline.process import (
+    BriefingTables,
+    Progress,
+    assign_with_model,
+    compute_interactions,
+    compute_mentions,
+    compute_watchlist,
+    process,
+)
+
+LOCAL = "local"
+DASK = "dask"
+ENGINE_NAMES: tuple[str, ...] = (LOCAL, DASK)
+
+
+class Engine(Protocol):
+    """What an ingest asks of an engine."""
+
+    name: str
+
+    def describe(self) -> str:
+        """One line saying where the stages run."""
+        ...
+
+    def process(
+        self,
+        briefings: pd.DataFrame,
+        report: pd.DataFrame,
+        *,
+        n_topics: int | str,
+        previous_model: Any,
+        progress: Progress,
+        timings: dict[str, float],
+    ) -> tuple[Artefacts, Any]:
+        """Every artefact of a corpus and its fitted topic model (as ``process``)."""
+        ...
+
+    def process_added(
+        self, briefings: pd.DataFrame, model: Any, progress: Progress, timings: dict[str, float]
+    ) -> BriefingTables:
+        """The per-briefing tables of added briefings, with an already fitted ``model``."""
+        ...
+
+
+class LocalEngine:
+    """The embedded engine: every stage in this process."""
+
+    name = LOCAL
+
+    def describe(self) -> str:
+        """One line saying where the stages run."""
+        return "engine: local (this process)"
+
+    def process(
+        self,
+        briefings: pd.DataFrame,
+        report: pd.DataFrame,
+        *,
+        n_topics: int | str,
+        previous_model: Any,
+        progress: Progress,
+        timings: dict[str, float],
+    ) -> tuple[Artefacts, Any]:
+        """Every artefact of a corpus and its fitted topic model (``process``)."""
+        return process(
+            briefings,
+            report,
+            n_topics=n_topics,
+            previous_model=previous_model,
+            progress=progress,
+            timings=timings,
+        )
+
+    def process_added(
+        self, briefings: pd.DataFrame, model: Any, progress: Progress, timings: dict[str, float]
+    ) -> BriefingTables:
+        """Mentions, topics (from the fitted ``model``), relations and watchlist of briefings."""
+        progress(0.3, f"Processing {len(briefings)} new briefings")
+        tick = time.perf_counter()
+        mentions, countries = compute_mentions(briefings)
+        timings["mentions"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        topics = assign_with_model(model, briefings)
+        timings["topics"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        interactions = compute_interactions(briefings, mentions)
+        timings["relations"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        watchlist = compute_watchlist(briefings, mentions)
+        timings["watchlist"] = time.perf_counter() - tick
+        return BriefingTables(mentions, countries, topics, interactions, watchlist)
+
+
+def split_partitions(briefings: pd.DataFrame, n_partitions: int) -> list[pd.DataFrame]:
+    """``briefings`` cut into at most ``n_partitions`` consecutive, non-empty row ranges.
+
+    Concatenated in order, the partitions are the table again (index reset).
+
+    Raises:
+        InputError: when ``n_partitions`` is not a positive whole number.
+    """
+    if isinstance(n_partitions, bool) or not isinstance(n_partitions, int) or n_partitions < 1:
+        raise InputError(f"partitions must be a positive whole number; got {n_partitions!r}")
+    n_parts = max(1, min(n_partitions, len(briefings)))
+    bounds = np.linspace(0, len(briefings), n_parts + 1).round().astype(int)
+    return [
+        briefings.iloc[start:stop].reset_index(drop=True)
+        for start, stop in zip(bounds[:-1], bounds[1:], strict=True)
+    ]
+
+
+@contextmanager
+def open_engine(
+    name: str | None = None,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    partitions: int | None = None,
+    on_notice: Any = None,
+) -> Iterator[Engine]:
+    """The engine ``name`` (default: the ``ingest_engine`` setting), closed on exit.
+
+    Parameters:
+        name: ``"local"`` or ``"dask"``.
+        workers: worker processes of a local Dask cluster started for this ingest.
+        scheduler: address of a running Dask scheduler (``tcp://host:8786``) to use instead.
+        partitions: partitions the briefings are split into (default: the
+            ``dask_partitions_per_worker`` setting times the workers).
+        on_notice: called with one line when the engine is ready (the dashboard link).
+
+    Raises:
+        InputError: on an unknown engine, or Dask options given to the local engine.
+        EngineError: when Dask is not installed or the cluster cannot be reached.
+    """
+    chosen = name or str(settings.value("ingest_engine"))
+    if chosen not in ENGINE_NAMES:
+        raise InputError(f"engine must be one of {', '.join(ENGINE_NAMES)}; got {chosen!r}")
+    if chosen == LOCAL:
+        given = [
+            option
+            for option, value in (
+                ("workers", workers),
+                ("scheduler", scheduler),
+                ("partitions", partitions),
+            )
+            if value is not None
+        ]
+        if given:
+            raise InputError(
+                f"{', '.join(given)} only apply to the dask engine; got engine {chosen!r}"
+            )
+        yield LocalEngine()
+        return
+    from analytics.pipeline.dask_engine import dask_engine
+
+    with dask_engine(
+        workers=workers, scheduler=scheduler, partitions=partitions, on_notice=on_notice
+    ) as engine:
+        yield engine

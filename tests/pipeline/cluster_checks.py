@@ -1,0 +1,169 @@
+"""The Dask engine on a real local cluster: identical exports, added briefings, dead workers.
+
+Not collected by the test run itself (the name does not start with ``test_``):
+``tests/pipeline/test_engines.py`` runs this file in a separate pytest process, because a
+process that used a Dask client keeps threads, and a process with threads never forks
+(``analytics.parallel.fork_workers``), which later tests rely on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dask
+import pytest
+from distributed import Client, LocalCluster
+
+from analytics import settings
+from analytics.errors import EngineError
+from analytics.pipeline import LocalEngine, current_generation, ensure_store, open_store
+from analytics.pipeline.dask_engine import DaskEngine, _mentions, dask_engine
+from analytics.pipeline.exports import EXPORTS, ExportOptions, export_table
+from analytics.synth import generate_corpus, write_corpus
+from analytics.views import to_csv
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_dask_engine_says_when_the_scheduler_cannot_be_reached():
+    # Port 9 (discard) on loopback: nothing listens there on this machine or CI's.
+    with settings.override(dask_connect_seconds=1.0):
+        with pytest.raises(EngineError, match=r"cannot use the scheduler at 'tcp://127.0.0.1:9'"):
+            with dask_engine(scheduler="tcp://127.0.0.1:9"):
+                pass
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """An invented (synthetic) corpus of 48 briefings in several months, countries and themes."""
+    folder = tmp_path_factory.mktemp("engine-corpus")
+    frame = generate_corpus(48, seed=7, start="2024-01-01", end="2024-06-30")
+    return write_corpus(frame, folder)  # the briefings file (beside it: the planted truth)
+
+
+@contextmanager
+def cluster(n_workers: int = 2, **config: object) -> Iterator[Client]:
+    """A client of a local cluster of ``n_workers`` worker processes (``config``: Dask's)."""
+    # Workers are separate processes: they import analytics as any remote worker would.
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    with (
+        dask.config.set(config),
+        LocalCluster(
+            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as local_cluster,
+        Client(local_cluster) as client,
+    ):
+        yield client
+
+
+def _exports(store_dir: Path) -> dict[str, bytes]:
+    store = open_store(store_dir)
+    return {name: to_csv(export_table(store, name, ExportOptions())) for name in sorted(EXPORTS)}
+
+
+@pytest.fixture(scope="module")
+def local_exports(corpus: Path, tmp_path_factory) -> dict[str, bytes]:
+    store_dir = tmp_path_factory.mktemp("local") / "store"
+    ensure_store([corpus], store_dir)
+    return _exports(store_dir)
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Client]:
+    with cluster() as module_client:
+        yield module_client
+
+
+@pytest.mark.parametrize("n_partitions", [2, 4], ids=["2-partitions", "4-partitions"])
+def test_dask_engine_exports_are_byte_identical_to_the_local_engine(
+    corpus, client, local_exports, tmp_path, n_partitions
+):
+    lines: list[str] = []
+    _, summary = ensure_store(
+        [corpus],
+        tmp_path / "store",
+        engine=DaskEngine(client, n_partitions),
+        progress=lambda fraction, message: lines.append(message),
+    )
+    assert summary.n_briefings == 48
+    assert "partitions" in summary.stage_seconds
+    n_tasks = 4 * n_partitions  # mentions, topics, relations, watchlist per partition
+    assert f"{n_tasks}/{n_tasks} partition tasks done ({n_partitions} partitions)" in lines
+    dask_exports = _exports(tmp_path / "store")
+    assert sorted(dask_exports) == sorted(local_exports)
+    for name, data in local_exports.items():
+        assert dask_exports[name] == data, f"export {name} differs"
+
+
+def test_dask_engine_adds_briefings_as_the_local_engine_does(client, tmp_path):
+    first, added = tmp_path / "first", tmp_path / "added"
+    frame = generate_corpus(60, seed=7, start="2024-01-01", end="2024-06-30")
+    first_file = write_corpus(frame.iloc[:48], first)
+    added_file = write_corpus(frame.iloc[48:], added)
+    stores = {}
+    for name, engine in (("local", LocalEngine()), ("dask", DaskEngine(client, 3))):
+        store_dir = tmp_path / name
+        ensure_store([first_file], store_dir)
+        _, summary = ensure_store([first_file, added_file], store_dir, engine=engine)
+        assert summary.mode == "incremental"
+        stores[name] = _exports(store_dir)
+    assert stores["dask"] == stores["local"]
+
+
+class _KillingEngine(DaskEngine):
+    """Runs the mentions of every partition with a task that kills its worker first.
+
+    With ``once``, only the first attempt dies (a marker file remembers it): Dask runs
+    the task again on a worker that is alive.
+    """
+
+    def __init__(self, client: Client, partitions: int, marker: Path, *, once: bool) -> None:
+        super().__init__(client, partitions)
+        self.marker = str(marker)
+        self.once = once
+
+    def _submit(self, function, *arguments):
+        if function is not _mentions:
+            return super()._submit(function, *arguments)
+        marker, once = self.marker, self.once
+
+        def dying_mentions(part):
+            import os
+            import pathlib
+
+            if not (once and pathlib.Path(marker).exists()):
+                pathlib.Path(marker).touch()
+                os._exit(1)
+            return _mentions(part)
+
+        return super()._submit(dying_mentions, *arguments)
+
+
+def test_dask_engine_completes_when_a_worker_dies_once(corpus, client, local_exports, tmp_path):
+    marker = tmp_path / "killed"
+    engine = _KillingEngine(client, 2, marker, once=True)
+    ensure_store([corpus], tmp_path / "store", engine=engine)
+    assert marker.exists()  # a worker did die
+    assert _exports(tmp_path / "store") == local_exports
+
+
+def test_dask_engine_failing_workers_leave_the_store_as_it_was(corpus, tmp_path):
+    store_dir = tmp_path / "store"
+    ensure_store([corpus], store_dir, n_topics=3)
+    before = current_generation(store_dir)
+    # No retry: the first worker lost fails the task at once.
+    with cluster(1, **{"distributed.scheduler.allowed-failures": 0}) as failing_client:
+        engine = _KillingEngine(failing_client, 2, tmp_path / "killed", once=False)
+        with pytest.raises(
+            EngineError,
+            match=r"the Dask cluster failed during the ingest and the store was not changed: "
+            r"KilledWorker",
+        ):
+            ensure_store([corpus], store_dir, engine=engine, refit=True)
+    assert current_generation(store_dir) == before
+    assert len(open_store(store_dir).table("briefings")) == 48
