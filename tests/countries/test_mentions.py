@@ -3,12 +3,12 @@ counts."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from bench_modules import load_bench
 from sentence_cases import SENTENCE_TEXTS
 
 from analytics import schema as S
@@ -580,12 +580,7 @@ def test_briefing_countries_excludes_kinds():
 
 # -- evaluation on real text -----------------------------------------------------------
 def _bench(project_root: Path):
-    spec = importlib.util.spec_from_file_location(
-        "eval_countries", project_root / "bench" / "eval_countries.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
+    return load_bench("eval_countries")
 
 
 def _seed_briefing(seed_file: Path) -> pd.DataFrame:

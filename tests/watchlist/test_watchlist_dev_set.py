@@ -8,13 +8,12 @@ unnoticed.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
+from bench_modules import load_bench
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_SET = ROOT / "bench" / "watchlist_dev"
@@ -56,15 +55,7 @@ def test_dev_set_labels_follow_the_format(split: str):
 
 
 def _evaluation():
-    spec = importlib.util.spec_from_file_location(
-        "eval_watchlist", ROOT / "bench" / "eval_watchlist.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # Registered first: its dataclasses look their module up while being defined.
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_bench("eval_watchlist")
 
 
 @pytest.fixture(scope="module")
