@@ -26,6 +26,7 @@ from analytics.relations.grammar import (
 )
 from analytics.relations.roles import _LOCATIVE, _POST
 from analytics.relations.scoring import (
+    _JOINT_WORDS,
     _apply_modifiers,
     _combine,
     _Effect,
@@ -145,9 +146,6 @@ def _score_clause(
     for match in cues:
         gap = bisect.bisect_left(group_starts, match.start)
         floor = groups[gap - 1].end if gap > 0 else 0
-        weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
-        if weight is None:
-            continue
         # A hedge governs what follows it: later in its own gap, or the next gap.
         forward = (
             forward_section
@@ -157,6 +155,25 @@ def _score_clause(
                 for hedge_gap, hedge_end in hedge_gaps
             )
         )
+        if match.cue.is_joint:
+            left = groups[gap - 1] if gap > 0 else None
+            acting = (
+                left is not None
+                and len(left.countries) > 1
+                and not _OBJECT_BEFORE.search(text[max(0, left.start - 14) : left.start])
+                and _word_count(text[left.end : match.start]) <= _JOINT_WORDS
+                and _modifier_before(text, modifiers["negation"], floor, match.start, window)
+                is None
+            )
+            if acting:
+                surface = text[match.start : match.end]
+                joint = _Effect(None, "neutral", surface, match.start, forward)
+                for pair in _inner_pairs(left):
+                    contributions.setdefault(pair, []).append(joint)
+            continue
+        weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
+        if weight is None:
+            continue
         effect = _Effect(weight, cue_class, text[evidence_start : match.end], match.start, forward)
         by_gap.setdefault(gap, []).append((match, effect))
 

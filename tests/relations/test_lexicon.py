@@ -9,6 +9,7 @@ from analytics.errors import InputError
 from analytics.relations import (
     CUE_CLASSES,
     CUE_COLUMNS,
+    CueMatch,
     Lexicon,
     PhraseIndex,
     TextBatch,
@@ -77,7 +78,7 @@ def test_load_cues_bundled_table_is_valid() -> None:
     cues = load_cues()
     assert list(cues.columns) == list(CUE_COLUMNS)
     assert len(cues) >= 200
-    assert set(cues["class"]) == {*CUE_CLASSES, "stop"}
+    assert set(cues["class"]) == {*CUE_CLASSES, "stop", "joint"}
     assert cues["weight"].between(-10, 10).all()
 
 
@@ -99,6 +100,7 @@ def test_load_modifiers_bundled_table_has_every_kind() -> None:
         (("aid", "noun", "directed", -7, "material_cooperation"), r"> 0 for class .*got -7"),
         (("attack", "verb", "directed", 9, "material_conflict"), r"< 0 for class .*got 9"),
         (("world war", "noun", "mutual", -1, "stop"), r"0 for class stop; got -1"),
+        (("announce", "verb", "mutual", 2, "joint"), r"0 for class joint; got 2"),
         (("attack", "adverb", "directed", -9, "material_conflict"), r"pos .* got 'adverb'"),
         (("attack", "verb", "sideways", -9, "material_conflict"), r"direction .* got 'sideways'"),
         (("* attack", "verb", "directed", -9, "material_conflict"), r"one '\*'.*got '\* attack'"),
@@ -112,6 +114,7 @@ def test_load_modifiers_bundled_table_has_every_kind() -> None:
         "cooperation-negative",
         "conflict-positive",
         "stop-nonzero",
+        "joint-nonzero",
         "unknown-pos",
         "unknown-direction",
         "leading-gap",
@@ -304,8 +307,13 @@ def bundled() -> Lexicon:
 def test_bundled_lexicon_matches_relation_phrases(
     bundled: Lexicon, text: str, expected: list[tuple[str, float]]
 ) -> None:
-    found = [(m.surface, m.cue.weight) for m in bundled.find_cues(text) if not m.cue.is_stop]
+    found = [(m.surface, m.cue.weight) for m in bundled.find_cues(text) if _is_act(m)]
     assert found == expected
+
+
+def _is_act(match: CueMatch) -> bool:
+    """A cue that relates countries: not a stop phrase, not a joint act of one list."""
+    return not match.cue.is_stop and not match.cue.is_joint
 
 
 @pytest.mark.parametrize(
@@ -313,12 +321,25 @@ def test_bundled_lexicon_matches_relation_phrases(
     [
         "a village close to the border",  # "close" as an adjective is no closure
         "leaders called for an immediate ceasefire",  # a call is not a ceasefire agreed
+        "the two states said they had new quotas",  # "states" is no verb; "said" a joint act
         "a proposal for a lasting truce",
         "combat troops left the country",  # a kind of soldier, not fighting
     ],
 )
 def test_bundled_lexicon_scores_no_act_in_non_acts(bundled: Lexicon, text: str) -> None:
-    assert [m.surface for m in bundled.find_cues(text) if not m.cue.is_stop] == []
+    assert [m.surface for m in bundled.find_cues(text) if _is_act(m)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("leaders called for an immediate ceasefire", ["called for an immediate ceasefire"]),
+        ("the ministers announced new quotas and said more would follow", ["announced", "said"]),
+        ("the navies conducted drills and joined the patrol", ["conducted", "joined"]),
+    ],
+)
+def test_bundled_lexicon_finds_joint_acts(bundled: Lexicon, text: str, expected: list[str]) -> None:
+    assert [m.surface for m in bundled.find_cues(text) if m.cue.is_joint] == expected
 
 
 @pytest.mark.parametrize(

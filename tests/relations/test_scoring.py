@@ -668,6 +668,11 @@ BUNDLED_ACTORS = {
     "Uzbekistan": ("UZB", "name"),
     "Ukraine": ("UKR", "name"),
     "Estonia": ("EST", "name"),
+    "Venezuelan": ("VEN", "demonym"),
+    "Guyanese": ("GUY", "demonym"),
+    "Kenyan": ("KEN", "demonym"),
+    "Somali": ("SOM", "demonym"),
+    "Ukrainian": ("UKR", "demonym"),
 }
 _BUNDLED_PATTERN = re.compile(
     r"(?<![\w.])("
@@ -800,6 +805,47 @@ BUNDLED_CASES = [
     (
         "Canada lifted its import ban on Brazil.",
         [("BRA", "CAN", 2.0, "material_cooperation", "lifted its import ban", False)],
+    ),
+    # a joint act: a list that announces, says or calls for something acts together
+    (
+        "Chile, Peru and Argentina announced new fishing quotas.",
+        [
+            ("ARG", "CHL", 1.0, "neutral", "announced", False),
+            ("ARG", "PER", 1.0, "neutral", "announced", False),
+            ("CHL", "PER", 1.0, "neutral", "announced", False),
+        ],
+    ),
+    (
+        "Kenya, Somalia and Egypt all call for a ceasefire.",
+        [
+            ("EGY", "KEN", 1.0, "neutral", "call for a ceasefire", False),
+            ("EGY", "SOM", 1.0, "neutral", "call for a ceasefire", False),
+            ("KEN", "SOM", 1.0, "neutral", "call for a ceasefire", False),
+        ],
+    ),
+    # ... but not a list acted on, a list too far from the act, or a negated act
+    ("New quotas on Chile and Peru were announced.", []),
+    ("Chile and Peru, two of the largest fishing nations, announced new quotas.", []),
+    ("Chile and Peru did not join the initiative.", []),
+    # a joint act relates no one outside the list
+    (
+        "Chile and Peru said Argentina had new quotas.",
+        [
+            ("CHL", "PER", 1.0, "neutral", "said", False),
+        ],
+    ),
+    # the office and name of one leader between two countries of a list
+    (
+        "Venezuelan President Nicolas Maduro and Guyanese President Irfaan Ali met on Tuesday.",
+        [("GUY", "VEN", 1.0, "verbal_cooperation", "met", False)],
+    ),
+    (
+        "The Kenyan president and the Somali prime minister met on Tuesday.",
+        [("KEN", "SOM", 1.0, "verbal_cooperation", "met", False)],
+    ),
+    (
+        "Russian troops and Ukrainian soldiers clashed near the border.",
+        [("RUS", "UKR", -10.0, "material_conflict", "clashed", False)],
     ),
     # not acts: a place near a border, a call for a ceasefire, troops as a noun, a denial
     ("Kenya built a new airport close to the border with Somalia.", []),

@@ -35,6 +35,9 @@ COOPERATION_CLASSES: tuple[str, ...] = ("verbal_cooperation", "material_cooperat
 CONFLICT_CLASSES: tuple[str, ...] = ("verbal_conflict", "material_conflict")
 CUE_CLASSES: tuple[str, ...] = COOPERATION_CLASSES + CONFLICT_CLASSES
 STOP_CLASS = "stop"  # a phrase matched only to shadow the cues inside it ("world war")
+# An act a list of countries does together ("A, B and C announce ..."): it relates the
+# list's members to each other (acting together), never them to anyone else.
+JOINT_CLASS = "joint"
 NEUTRAL_CLASS = "neutral"
 PARTS_OF_SPEECH: tuple[str, ...] = ("verb", "noun", "adj")
 DIRECTIONS: tuple[str, ...] = ("directed", "mutual")
@@ -97,7 +100,7 @@ def validate_cues(cues: pd.DataFrame) -> pd.DataFrame:
     Rules: the columns ``phrase, pos, direction, weight, class`` are present; every
     phrase is non-empty; ``pos`` is verb/noun/adj; ``direction`` is directed/mutual;
     ``weight`` is a number in [-10, 10]; ``class`` is one of the four cue classes
-    (weight > 0 for cooperation, < 0 for conflict) or ``stop`` with weight 0;
+    (weight > 0 for cooperation, < 0 for conflict), or ``stop`` or ``joint`` with weight 0;
     ``inflect`` is yes/no; no (phrase, pos) pair appears twice.
 
     Raises:
@@ -130,7 +133,7 @@ def validate_cues(cues: pd.DataFrame) -> pd.DataFrame:
             )
     _check_choice(table, "pos", PARTS_OF_SPEECH)
     _check_choice(table, "direction", DIRECTIONS)
-    _check_choice(table, "class", (*CUE_CLASSES, STOP_CLASS))
+    _check_choice(table, "class", (*CUE_CLASSES, STOP_CLASS, JOINT_CLASS))
     _check_choice(table, "inflect", ("yes", "no"))
 
     weights = pd.to_numeric(table["weight"], errors="coerce")
@@ -150,8 +153,10 @@ def validate_cues(cues: pd.DataFrame) -> pd.DataFrame:
             raise InputError(
                 f"cue weight in {label} must be < 0 for class {cue_class}; got {weight!r}"
             )
-        if cue_class == STOP_CLASS and weight != 0:
-            raise InputError(f"cue weight in {label} must be 0 for class stop; got {weight!r}")
+        if cue_class in (STOP_CLASS, JOINT_CLASS) and weight != 0:
+            raise InputError(
+                f"cue weight in {label} must be 0 for class {cue_class}; got {weight!r}"
+            )
     table["weight"] = weights.astype(float)
 
     keys = table["phrase"].str.lower() + "/" + table["pos"]

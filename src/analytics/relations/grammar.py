@@ -26,10 +26,21 @@ _CLAUSE_BREAK = re.compile(
     r"adding|according\s+to)\b)"
 )
 _RELATIVE = re.compile(r",\s*(?=(?:which|who|whose|where)\b)")
+# Offices written in lower case between a demonym and the next country ("the French
+# president and the German chancellor").
+_OFFICES = (
+    r"(?:president|prime|minister|premier|chancellor|foreign|defen[cs]e|secretary|king|"
+    r"queen|emir|crown|prince|leader|envoy|ambassador|counterpart|delegation|official|"
+    r"diplomat|negotiator|troop|force|soldier|army|navy|military|police|border\s+guard)s?"
+)
 _STRONG_LINK = re.compile(
     r"^\s*(?:(?:,\s*)?(?:and|&)\s+(?:the\s+|both\s+)?|[-\u2013/]\s*|"
     # "Xi Jinping and President of the United States Barack Obama": a title of the state.
     r"(?:,\s*)?and\s+(?:the\s+)?(?:(?-i:[A-Z])[\w-]*\s+){1,3}of\s+(?:the\s+)?|"
+    # "Venezuelan President Nicolas Maduro and Guyanese President ...", "the French
+    # president and the German chancellor": the office and name of the first country's
+    # leader, then the next country.
+    r"\s+(?:(?:(?-i:[A-Z])[\w.'\u2019-]*|" + _OFFICES + r")\s+){1,5}(?:and|&)\s+(?:the\s+)?|"
     r"(?:['\u2019]s\s+)?(?:(?:bilateral|diplomatic|trade|economic|security)\s+)?"
     r"(?:relations|relationship|ties)\s+(?:with|to)\s+(?:the\s+)?)$",
     re.IGNORECASE,

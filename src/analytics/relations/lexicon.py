@@ -22,6 +22,7 @@ import pandas as pd
 from analytics.errors import InputError
 from analytics.relations.cue_tables import (
     GAP,
+    JOINT_CLASS,
     MODIFIER_KINDS,
     STOP_CLASS,
     cue_surface_forms,
@@ -51,6 +52,10 @@ class Cue:
     @property
     def is_stop(self) -> bool:
         return self.cue_class == STOP_CLASS
+
+    @property
+    def is_joint(self) -> bool:
+        return self.cue_class == JOINT_CLASS
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,10 @@ method needs no model: regular expressions over the sentence and a few rules.
    runs to the next comma and is a clause of its own. Pairs never cross a clause.
 4. **Actor groups.** Mentions joined only by "and", commas (in a list that ends
    with "and"), hyphens, slashes, "the" or "both" act together ("Britain and the
-   United States", "Japan-U.S.-South Korea"); so do "X's relations/ties with Y".
+   United States", "Japan-U.S.-South Korea"); so do "X's relations/ties with Y" and
+   a demonym whose office, name or forces come before the "and" ("Venezuelan
+   President Nicolas Maduro and Guyanese President ...", "Russian troops and
+   Ukrainian soldiers").
 5. **Gaps.** A cue between two consecutive groups (at most 15 words from each)
    relates every country of the group before to every country of the group after
    (subject and object: "Britain and the United States condemned Russia's strike
@@ -35,7 +38,9 @@ method needs no model: regular expressions over the sentence and a few rules.
    alignment, never conflict. A list after "on/against/to/into/over" is acted on and
    does nothing together ("tariffs on A, B and C"); "A and B accuse each other" is the
    cue done by each to the other; the agents of a passive act together ("a truce
-   mediated by A, B and C").
+   mediated by A, B and C"); a list right before a joint act (class ``joint``:
+   "A, B and C announced ...", "... all call for a ceasefire") acts together and
+   relates no one else by it.
 8. **Nouns are not acts.** When a gap holds a verb cue, the verbs speak for the
    gap and its noun cues are their objects ("violated the agreement" is conflict,
    "trade talks collapsed" is conflict); when verb and nouns disagree in sign the
@@ -95,6 +100,9 @@ from analytics.relations.grammar import (
     topic_label_end,
 )
 from analytics.relations.lexicon import CueMatch, Lexicon, word_positions
+
+# Words allowed between a list and the act it does together ("A and B all/jointly call").
+_JOINT_WORDS = 3
 
 
 # Named tuples rather than frozen dataclasses: hundreds of thousands are made per corpus,
@@ -346,14 +354,26 @@ def _score_clause(
     for match in cues:
         gap = bisect.bisect_left(group_starts, match.start)
         floor = groups[gap - 1].end if gap > 0 else 0
-        weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
-        if weight is None:
-            continue
         forward = (
             forward_section
             or first_hedge_end.get(gap, match.start + 1) <= match.start
             or gap - 1 in first_hedge_end
         )
+        if match.cue.is_joint:
+            _add_joint(
+                text,
+                groups[gap - 1] if gap > 0 else None,
+                match,
+                floor,
+                modifiers,
+                window,
+                forward,
+                contributions,
+            )
+            continue
+        weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
+        if weight is None:
+            continue
         effect = _Effect(weight, cue_class, text[evidence_start : match.end], match.start, forward)
         by_gap.setdefault(gap, []).append((match, effect))
 
@@ -408,6 +428,33 @@ def _score_clause(
                 # "reached agreement with commercial banks": the partner is not a country.
                 jointly = (mutual and not _OBJECT_AFTER_AT.match(text, match.end)) or reciprocal
                 add(inner, effect if jointly else _neutral(effect))
+
+
+def _add_joint(
+    text: str,
+    left: _Group | None,
+    match: CueMatch,
+    floor: int,
+    modifiers: dict[str, list[tuple[int, int]]],
+    window: int,
+    forward: bool,
+    contributions: dict[tuple[str, str], list[_Effect]],
+) -> None:
+    """A joint act ("A, B and C announce ..."): the list just before it acts together.
+
+    Only a list that does the act counts: one right before the cue (a few words such as
+    "all" or "jointly" between), not acted on ("sanctions on A and B ... announce"), and
+    not negated ("A and B did not join").
+    """
+    if left is None or len(left.countries) < 2 or is_object_group(text, left):
+        return
+    if _more_words_than(text, left.end, match.start, _JOINT_WORDS):
+        return
+    if _modifier_before(text, modifiers["negation"], floor, match.start, window) is not None:
+        return
+    effect = _Effect(None, NEUTRAL_CLASS, text[match.start : match.end], match.start, forward)
+    for pair in _inner_pairs(left):
+        contributions.setdefault(pair, []).append(effect)
 
 
 def _reversed(effect: _Effect) -> _Effect:
