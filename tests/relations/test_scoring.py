@@ -823,6 +823,22 @@ BUNDLED_CASES = [
             ("KEN", "SOM", 1.0, "neutral", "call for a ceasefire", False),
         ],
     ),
+    # a member that is no country inside a list, or after its last country
+    (
+        "Chile, the European Union, Peru and Argentina announced new quotas.",
+        [
+            ("ARG", "CHL", 1.0, "neutral", "announced", False),
+            ("ARG", "PER", 1.0, "neutral", "announced", False),
+            ("CHL", "PER", 1.0, "neutral", "announced", False),
+        ],
+    ),
+    (
+        "Canada praised Chile, Peru and other Pacific states.",
+        [
+            ("CAN", "CHL", 3.4, "verbal_cooperation", "praised", False),
+            ("CAN", "PER", 3.4, "verbal_cooperation", "praised", False),
+        ],
+    ),
     # ... but not a list acted on, a list too far from the act, or a negated act
     ("New quotas on Chile and Peru were announced.", []),
     ("Chile and Peru, two of the largest fishing nations, announced new quotas.", []),

@@ -45,7 +45,16 @@ _STRONG_LINK = re.compile(
     r"(?:relations|relationship|ties)\s+(?:with|to)\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
-_COMMA_LINK = re.compile(r"^\s*,\s*(?:the\s+)?$", re.IGNORECASE)
+# A list comma, with perhaps a member that is no country between ("the United States,
+# the European Union, Russia and China").
+_COMMA_LINK = re.compile(
+    r"^\s*,\s*(?:the\s+)?(?:(?:(?-i:[A-Z])[\w.'\u2019-]*\s+){0,4}(?-i:[A-Z])[\w.'\u2019-]*"
+    r"\s*,\s*(?:the\s+)?)?$",
+    re.IGNORECASE,
+)
+# After a list's last country, the list goes on to an "and" ("the U.S., Brazil and
+# Caribbean states").
+_LIST_GOES_ON = re.compile(r"\s*,?\s+(?:and|&)\s", re.IGNORECASE)
 _BETWEEN = re.compile(r"\b(?:between|among|amongst|involving|of)\b", re.IGNORECASE)
 _WORDS = re.compile(r"[\w'\u2019-]+")
 _ATTACH_WORDS = 3  # words allowed between a group and the mutual noun it owns
@@ -127,16 +136,17 @@ def _group_mentions(text: str, mentions: list[tuple[int, int, str]]) -> list[_Gr
             links.append("comma")
         else:
             links.append(None)
-    # A comma joins only inside a list that goes on to an "and" ("A, B and C").
+    # A comma joins only inside a list that goes on to an "and" ("A, B and C"), perhaps
+    # after its last country ("A, B and other states").
     joined = [False] * len(links)
-    carry = False
+    carry = _LIST_GOES_ON.match(text, mentions[-1][1]) is not None
     for index in range(len(links) - 1, -1, -1):
         if links[index] == "strong":
             joined[index], carry = True, True
         elif links[index] == "comma":
             joined[index] = carry
         else:
-            carry = False
+            carry = _LIST_GOES_ON.match(text, mentions[index][1]) is not None
     groups: list[_Group] = []
     members = [mentions[0]]
     for index, mention in enumerate(mentions[1:]):
