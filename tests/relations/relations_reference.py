@@ -26,7 +26,10 @@ from analytics.relations.grammar import (
 )
 from analytics.relations.roles import _LOCATIVE, _POST
 from analytics.relations.scoring import (
+    _INTRODUCED,
     _JOINT_WORDS,
+    _MEDIATOR_WORDS,
+    MEDIATE_CAMEO,
     _apply_modifiers,
     _combine,
     _Effect,
@@ -191,6 +194,24 @@ def _score_clause(
         )
         for match, effect in effects:
             mutual = match.cue.direction == "mutual"
+            if match.cue.cameo == MEDIATE_CAMEO:
+                between = text[match.end : right.start] if right is not None else ""
+                mediators = None
+                if right is not None and (
+                    _AGENT_BY.fullmatch(between) or _INTRODUCED.fullmatch(between)
+                ):
+                    mediators = right
+                elif left is not None and (
+                    _word_count(text[left.end : match.start]) <= _MEDIATOR_WORDS
+                ):
+                    mediators = left
+                if mediators is not None:
+                    skip = set(mediators.countries)
+                    if mediators is left and right is not None:
+                        skip |= set(right.countries)
+                    parties = [c for g in groups for c in g.countries if c not in skip]
+                    for pair in _pairs(mediators.countries, list(dict.fromkeys(parties))):
+                        contributions.setdefault(pair, []).append(effect)
             if mutual and match.cue.pos != "verb":
                 owner = _owning_group(text, match, left, right, by_gap[gap])
                 if owner is not None:

@@ -739,6 +739,23 @@ BUNDLED_CASES = [
             ("KEN", "SOM", 1.0, "neutral", "mediated", False),
         ],
     ),
+    # mediators relate to each party of the clause, wherever it stands (rule 9)
+    (
+        "Under the deal mediated by Egypt and Kenya, Somalia is to free the prisoners.",
+        [
+            ("EGY", "KEN", 1.0, "neutral", "mediated", False),
+            ("EGY", "SOM", 5.0, "verbal_cooperation", "mediated", False),
+            ("KEN", "SOM", 5.0, "verbal_cooperation", "mediated", False),
+        ],
+    ),
+    (
+        "Somalia freed the prisoners, with Egypt and Kenya acting as mediators.",
+        [
+            ("EGY", "KEN", 1.0, "neutral", "mediators", False),
+            ("EGY", "SOM", 5.0, "verbal_cooperation", "mediators", False),
+            ("KEN", "SOM", 5.0, "verbal_cooperation", "mediators", False),
+        ],
+    ),
     # a topic label opening a summary relates no one
     ("Russia-Ukraine conflict: the talks in Geneva continue.", []),
     # a list that agrees to act together

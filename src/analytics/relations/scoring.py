@@ -40,7 +40,10 @@ method needs no model: regular expressions over the sentence and a few rules.
    cue done by each to the other; the agents of a passive act together ("a truce
    mediated by A, B and C"); a list right before a joint act (class ``joint``:
    "A, B and C announced ...", "... all call for a ceasefire") acts together and
-   relates no one else by it.
+   relates no one else by it. Mediators (the agents of a mediation cue, CAMEO 045:
+   "a deal mediated by A and B", "A and B acting as mediators", "mediators including
+   A and B") relate to every other acting country of the clause, the parties (rule 9
+   of the annotation), as cooperation.
 8. **Nouns are not acts.** When a gap holds a verb cue, the verbs speak for the
    gap and its noun cues are their objects ("violated the agreement" is conflict,
    "trade talks collapsed" is conflict); when verb and nouns disagree in sign the
@@ -65,6 +68,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -103,6 +107,12 @@ from analytics.relations.lexicon import CueMatch, Lexicon, word_positions
 
 # Words allowed between a list and the act it does together ("A and B all/jointly call").
 _JOINT_WORDS = 3
+# The CAMEO category of mediation, whose cues relate the mediators to every party.
+MEDIATE_CAMEO = "045"
+# Words allowed between mediators and the mediation cue ("Qatar and Egypt acting as mediators").
+_MEDIATOR_WORDS = 4
+# A mediator noun introducing the mediators ("mediators including Qatar and Egypt").
+_INTRODUCED = re.compile(r"\s*,?\s+(?:including|such\s+as|like|led\s+by)\s+(?:the\s+)?", re.I)
 
 
 # Named tuples rather than frozen dataclasses: hundreds of thousands are made per corpus,
@@ -397,6 +407,8 @@ def _score_clause(
         )
         for match, effect in effects:
             mutual = match.cue.direction == "mutual"
+            if match.cue.cameo == MEDIATE_CAMEO:
+                _add_mediation(text, groups, left, right, match, effect, contributions)
             if mutual and match.cue.pos != "verb":
                 owner = _owning_group(text, match, left, right, cue_starts[gap])
                 if owner is not None:
@@ -428,6 +440,47 @@ def _score_clause(
                 # "reached agreement with commercial banks": the partner is not a country.
                 jointly = (mutual and not _OBJECT_AFTER_AT.match(text, match.end)) or reciprocal
                 add(inner, effect if jointly else _neutral(effect))
+
+
+def _add_mediation(
+    text: str,
+    groups: list[_Group],
+    left: _Group | None,
+    right: _Group | None,
+    match: CueMatch,
+    effect: _Effect,
+    contributions: dict[tuple[str, str], list[_Effect]],
+) -> None:
+    """Mediators relate to each party (annotation rule 9), wherever the parties stand.
+
+    The mediators are the group that does the mediating: the agents of a passive ("a deal
+    mediated by Qatar and Egypt, ... Israeli ..."), a group a few words before the cue
+    ("Qatar and Egypt acting as mediators"), or the group a mediator noun introduces
+    ("mediators including Qatar and Egypt"). Every other acting country of the clause
+    is a party; the ones the cue already reaches are not counted twice.
+    """
+    mediators: _Group | None = None
+    if right is not None and (
+        _AGENT_BETWEEN.fullmatch(text, match.end, right.start)
+        or _INTRODUCED.fullmatch(text, match.end, right.start)
+    ):
+        mediators = right
+    elif left is not None and not _more_words_than(text, left.end, match.start, _MEDIATOR_WORDS):
+        mediators = left
+    if mediators is None:
+        return
+    reached = set()
+    if left is not None and right is not None and mediators is left:
+        reached = set(right.countries)
+    parties = [
+        iso3
+        for group in groups
+        if group is not mediators
+        for iso3 in group.countries
+        if iso3 not in reached and iso3 not in mediators.countries
+    ]
+    for pair in _pairs(mediators.countries, list(dict.fromkeys(parties))):
+        contributions.setdefault(pair, []).append(effect)
 
 
 def _add_joint(
