@@ -54,6 +54,7 @@ GAZETTEER = {
     "Turkish": ("TUR", "demonym"),
     "UK": ("GBR", "alias"),
     "Obama": ("USA", "leader"),
+    "Afghanistan": ("AFG", "name"),
 }
 _PATTERN = re.compile(
     "|".join(rf"\b{re.escape(s)}(?![\w])" for s in sorted(GAZETTEER, key=len, reverse=True))
@@ -93,6 +94,13 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("Envoys flew to Moscow.", {"RUS": LOCATION}),
         # An act on an armed group makes the country after "in" the place (rule 3) ...
         ("U.S. strikes kill militants in northern Syria.", {"USA": ACTOR, "SYR": LOCATION}),
+        # ... also named ("the Taliban") and with a place of the country first ...
+        (
+            "U.S. forces launch an offensive against the Taliban in Helmand, Afghanistan.",
+            {"USA": ACTOR, "AFG": LOCATION},
+        ),
+        # ... but a demonym there is the state's ("in Israeli prisons") ...
+        ("Hamas is to free hostages held in Israeli prisons.", {"ISR": ACTOR}),
         # ... not an act on people or a state.
         ("U.S. strikes kill civilians in Syria.", {"USA": ACTOR, "SYR": ACTOR}),
         # A diplomatic post names the state it is accredited to.

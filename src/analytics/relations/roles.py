@@ -425,8 +425,13 @@ def _lookup(text: str, position: int, table: RoleTable) -> tuple[str, int] | Non
 # -- one sentence ---------------------------------------------------------------
 
 
+# "in northwest Pakistan", and "in Helmand, Afghanistan": a place of the country first.
+# Only a country's name is a place there; a demonym is the state's ("in Israeli prisons").
+_PLACE_KINDS = frozenset({"name", "alias"})
 _IN_PLACE = re.compile(
-    r"\bin\s+(?:the\s+)?(?:(?:north|south|east|west|central)\w*\s+)?$", re.IGNORECASE
+    r"\bin\s+(?:the\s+)?(?:(?:north|south|east|west|central)\w*\s+)?"
+    r"(?:(?-i:[A-Z])[\w'.\u2019-]*(?:\s+(?-i:[A-Z])[\w'.\u2019-]*){0,3},\s*)?$",
+    re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
@@ -439,7 +444,7 @@ def _acted_on_before(
     Only between the last acting mention before it and it, so the group is what that
     act landed on; ``None`` when the country is not after "in" or no such group is named.
     """
-    if not _IN_PLACE.search(text, max(0, start - 24), start):
+    if not _IN_PLACE.search(text, max(0, start - 60), start):
         return None
     actors = [role for role in roles if role.role == ACTOR]
     if not actors:
@@ -481,7 +486,7 @@ def sentence_roles(
             framed_before = not previous.evidence.startswith(text[previous.start : previous.end])
             if framed_before and _LIST_MEMBER.fullmatch(text, previous.end, start):
                 role, evidence = previous.role, previous.evidence
-        if role == ACTOR and kind != "leader":
+        if role == ACTOR and kind in _PLACE_KINDS:
             # "missile attacks kill 57 militants in northwest Pakistan": an act on a
             # non-state group makes the country after "in" where it happened (rule 3).
             acted_on = _acted_on_before(text, start, end, roles, table)
