@@ -39,6 +39,11 @@ from analytics.relations.scoring import (
     _sign,
 )
 
+_VENUE = re.compile(
+    r"\s+(?:summit|talks|conference|meeting|accords?|agreements?|process|declaration|"
+    r"format|protocol|negotiations|forum)\b",
+    re.IGNORECASE,
+)
 _DATELINE_AFTER = re.compile(r"^(?:\s*,|\s+[-\u2013]\s|\s*\()")
 _OBJECT_AFTER = re.compile(r"^\s+(?:with|against)\b", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(
@@ -58,6 +63,8 @@ def _overruled(effect: _Effect, before: list[tuple[CueMatch, _Effect]]) -> bool:
 def is_location(text: str, start: int, end: int, kind: str) -> bool:
     surface = text[start:end]
     if not text[:start].strip() and surface.isupper() and _DATELINE_AFTER.match(text[end:]):
+        return True
+    if kind == "capital" and _VENUE.match(text[end:]):
         return True
     located = kind == "capital" and bool(_LOCATIVE.search(text[max(0, start - 12) : start]))
     return located and not _POST.search(text[max(0, start - 24) : start])

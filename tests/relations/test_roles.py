@@ -92,6 +92,11 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("WASHINGTON, March 4 - Iran protested.", {"USA": LOCATION, "IRN": ACTOR}),
         ("Ministers met in Moscow.", {"RUS": LOCATION}),
         ("Envoys flew to Moscow.", {"RUS": LOCATION}),
+        # A capital naming an event's venue ...
+        ("The Moscow talks backed Ukraine.", {"RUS": LOCATION, "UKR": ACTOR}),
+        ("France left the Moscow agreements.", {"FRA": ACTOR, "RUS": LOCATION}),
+        # ... not one that acts.
+        ("Moscow talked to Ukraine.", {"RUS": ACTOR, "UKR": ACTOR}),
         # An act on an armed group makes the country after "in" the place (rule 3) ...
         ("U.S. strikes kill militants in northern Syria.", {"USA": ACTOR, "SYR": LOCATION}),
         # ... also named ("the Taliban") and with a place of the country first ...

@@ -81,6 +81,12 @@ _POST = re.compile(
     r"visit|visits|trip|trips)\s+(?:in|to)\s+$",
     re.IGNORECASE,
 )
+# A capital naming where an event was held ("the Vilnius summit", "the Minsk agreements").
+_VENUE_AFTER = re.compile(
+    r"\s+(?:summit|talks|conference|meeting|accords?|agreements?|process|declaration|"
+    r"format|protocol|negotiations|forum)\b",
+    re.IGNORECASE,
+)
 # The patterns read after a position are matched there (``match(text, pos)``), never on
 # a slice: a slice per mention would copy the rest of a long sentence each time.
 _DATELINE_AFTER_AT = re.compile(r"\s*,|\s+[-\u2013]\s|\s*\(")  # not "U.S.-Japan"
@@ -214,7 +220,8 @@ def default_roles() -> RoleTable:
 def is_location(text: str, start: int, end: int, kind: str) -> bool:
     """Whether the mention ``text[start:end]`` names where, not who: the one location rule.
 
-    A dateline opening the sentence in capitals ("WASHINGTON, March 31 -"), or a capital
+    A dateline opening the sentence in capitals ("WASHINGTON, March 31 -"), a capital
+    naming an event's venue ("the Vilnius summit", "the Minsk agreements"), or a capital
     after "in/at/from/to/near/via/outside/inside" ("talks in Moscow") but not after a
     diplomatic post or a visit ("its embassy in Damascus", "a visit to Tehran" name the
     state).
@@ -224,6 +231,8 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
     opens = _NON_SPACE.search(text, 0, start) is None
     if opens and surface.isupper() and _DATELINE_AFTER_AT.match(text, end):
         return True
+    if kind == "capital" and _VENUE_AFTER.match(text, end):
+        return True
     if kind != "capital" or not _LOCATIVE.search(text[max(0, start - 12) : start]):
         return False
     return not _POST.search(text[max(0, start - 24) : start])
@@ -231,6 +240,9 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
 
 def _location_words(text: str, start: int, end: int) -> str:
     """The words that made a mention a location (``is_location``)."""
+    venue = _VENUE_AFTER.match(text, end)
+    if venue is not None:
+        return text[start : venue.end()]
     before = text[max(0, start - 12) : start]
     locative = _LOCATIVE.search(before)
     if locative is None:
