@@ -55,6 +55,9 @@ GAZETTEER = {
     "UK": ("GBR", "alias"),
     "Obama": ("USA", "leader"),
     "Afghanistan": ("AFG", "name"),
+    "Somali": ("SOM", "demonym"),
+    "Pakistani": ("PAK", "demonym"),
+    "Sudanese": ("SDN", "demonym"),
 }
 _PATTERN = re.compile(
     "|".join(rf"\b{re.escape(s)}(?![\w])" for s in sorted(GAZETTEER, key=len, reverse=True))
@@ -130,6 +133,12 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("Journalists from Britain and France met.", {"GBR": NATIONALITY, "FRA": NATIONALITY}),
         ("Former Liberian President Charles Taylor was held.", {"LBR": NATIONALITY}),
         ("Troops deploy along the border (Reuters UK).", {"GBR": NATIONALITY}),
+        # Named armed groups, capitalised or hyphenated, and more non-state people.
+        ("A strike killed Somali al-Shabab militants.", {"SOM": NATIONALITY}),
+        ("The Pakistani Haqqani network attacked a hotel.", {"PAK": NATIONALITY}),
+        ("Suspected Sudanese ivory poachers shot elephants.", {"SDN": NATIONALITY}),
+        # ... but not a new subject after a comma.
+        ("Under a deal mediated by the U.S., Hamas frees hostages.", {"USA": ACTOR}),
     ],
     ids=lambda value: value if isinstance(value, str) else "",
 )

@@ -186,7 +186,8 @@ def compile_roles(table: pd.DataFrame) -> RoleTable:
         if word.startswith("-"):
             suffixes[word[1:]] = kind
         else:
-            heads[" ".join(word.split())] = kind
+            # "al-Qaeda" is looked up as the words the text splits it into.
+            heads[" ".join(word.replace("-", " ").split())] = kind
     longest = max((len(head.split()) for head in heads), default=1)
     return RoleTable(heads, suffixes, longest)
 
@@ -411,6 +412,8 @@ def _head_after(
         if len(word) > 1 and word.isupper():
             return None  # a headline in capitals ("BRITAIN WANTS BANK ...") has no head
         found = _lookup(text, token.start(1), table)
+        if found is not None and joined and word[0].isupper() and found[0] == ARMED_GROUP:
+            return None  # "mediated by Qatar and the U.S., Hamas is to ...": a new subject
         if found is not None:
             return found
         if word[0].isupper():
@@ -427,9 +430,10 @@ def _lookup(text: str, position: int, table: RoleTable) -> tuple[str, int] | Non
     for n_words in range(min(table.longest, len(words)), 0, -1):
         phrase = " ".join(match.group(0).lower() for match in words[:n_words])
         kind = table.heads.get(phrase)
-        # A capitalised word other than a state organ's title is part of a proper name:
-        # "Turkish National Intelligence Organization" is no "Turkish national".
-        if kind is not None and (kind == STATE or words[0].group(0).islower()):
+        # A capitalised word other than a state organ's title or an armed group's name
+        # is part of a proper name: "Turkish National Intelligence Organization" is no
+        # "Turkish national"; "the Pakistani Haqqani network" is an armed group's.
+        if kind is not None and (kind in _NAMED_KINDS or words[0].group(0).islower()):
             return kind, position + words[n_words - 1].end()
     return None
 
@@ -440,6 +444,8 @@ def _lookup(text: str, position: int, table: RoleTable) -> tuple[str, int] | Non
 # "in northwest Pakistan", and "in Helmand, Afghanistan": a place of the country first.
 # Only a country's name is a place there; a demonym is the state's ("in Israeli prisons").
 _PLACE_KINDS = frozenset({"name", "alias"})
+# Head kinds that may be written capitalised: a state organ's title, an armed group's name.
+_NAMED_KINDS = frozenset({STATE, ARMED_GROUP})
 _IN_PLACE = re.compile(
     r"\bin\s+(?:the\s+)?(?:(?:north|south|east|west|central)\w*\s+)?"
     r"(?:(?-i:[A-Z])[\w'.\u2019-]*(?:\s+(?-i:[A-Z])[\w'.\u2019-]*){0,3},\s*)?$",
@@ -462,7 +468,7 @@ def _acted_on_before(
     if not actors:
         return None
     for word in _WORD.finditer(text, actors[-1].end, start):
-        if table.heads.get(word.group().lower()) == ARMED_GROUP:
+        if table.heads.get(word.group().lower().replace("-", " ")) == ARMED_GROUP:
             return _excerpt(text, word.start(), end)
     return None
 
