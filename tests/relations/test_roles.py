@@ -137,6 +137,9 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("A strike killed Somali al-Shabab militants.", {"SOM": NATIONALITY}),
         ("The Pakistani Haqqani network attacked a hotel.", {"PAK": NATIONALITY}),
         ("Suspected Sudanese ivory poachers shot elephants.", {"SDN": NATIONALITY}),
+        # A demonym inside an organisation's name.
+        ("The Organization of American States condemned Syria.", {"USA": NATIONALITY}),
+        ("Members of the American Bar Association met.", {"USA": NATIONALITY}),
         # ... but not a new subject after a comma.
         ("Under a deal mediated by the U.S., Hamas frees hostages.", {"USA": ACTOR}),
     ],

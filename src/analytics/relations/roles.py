@@ -444,6 +444,9 @@ def _lookup(text: str, position: int, table: RoleTable) -> tuple[str, int] | Non
 # "in northwest Pakistan", and "in Helmand, Afghanistan": a place of the country first.
 # Only a country's name is a place there; a demonym is the state's ("in Israeli prisons").
 _PLACE_KINDS = frozenset({"name", "alias"})
+# A demonym inside an organisation's name ("the Organization of American States").
+_OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$", re.IGNORECASE)
+_NAME_AFTER = re.compile(r"\s+(?-i:[A-Z])[a-z][\w'\u2019-]*")
 # Head kinds that may be written capitalised: a state organ's title, an armed group's name.
 _NAMED_KINDS = frozenset({STATE, ARMED_GROUP})
 _IN_PLACE = re.compile(
@@ -504,6 +507,13 @@ def sentence_roles(
             framed_before = not previous.evidence.startswith(text[previous.start : previous.end])
             if framed_before and _LIST_MEMBER.fullmatch(text, previous.end, start):
                 role, evidence = previous.role, previous.evidence
+        if role == ACTOR and kind == "demonym" and evidence == text[start:end]:
+            # "the Organization of American States": a demonym after "of" and before a
+            # capitalised word that no state word decided is inside a name.
+            of = _OF_BEFORE.search(text, max(0, start - 8), start)
+            name = _NAME_AFTER.match(text, end) if of is not None else None
+            if of is not None and name is not None:
+                role, evidence = NATIONALITY, _excerpt(text, of.start(), name.end())
         if role == ACTOR and kind in _PLACE_KINDS:
             # "missile attacks kill 57 militants in northwest Pakistan": an act on a
             # non-state group makes the country after "in" where it happened (rule 3).
