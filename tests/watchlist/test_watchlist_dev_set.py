@@ -18,6 +18,7 @@ from bench_modules import load_bench
 ROOT = Path(__file__).resolve().parents[2]
 DEV_SET = ROOT / "bench" / "watchlist_dev"
 WHEN = ("explicit", "relative", "undated")
+SPLITS = ("tune", "test", "tune-extra", "test-extra")
 
 
 def _labels(split: str) -> list[dict]:
@@ -29,15 +30,18 @@ def test_dev_set_holds_the_drawn_sentences_in_their_halves():
     with open(DEV_SET / "selection.csv", encoding="utf-8", newline="") as handle:
         selection = list(csv.DictReader(handle))
     key = ("corpus", "id", "section", "sentence_index")
-    for split in ("tune", "test"):
+    for split in SPLITS:
         drawn = {tuple(str(row[k]) for k in key) for row in selection if row["split"] == split}
         labelled = {tuple(str(row[k]) for k in key) for row in _labels(split)}
         assert drawn == labelled
-    forward = [row for split in ("tune", "test") for row in _labels(split) if row["forward"]]
+    forward = [row for split in SPLITS for row in _labels(split) if row["forward"]]
     assert len(forward) >= 150
+    for split in ("tune-extra", "test-extra"):
+        explicit = [row for row in _labels(split) if row["forward"] and row["when"] == "explicit"]
+        assert len(explicit) >= 40, split
 
 
-@pytest.mark.parametrize("split", ["tune", "test"])
+@pytest.mark.parametrize("split", SPLITS)
 def test_dev_set_labels_follow_the_format(split: str):
     for row in _labels(split):
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["date"]), row["id"]
