@@ -277,8 +277,9 @@ class _Plan:
         texts = self.texts[lo:hi]
         forward_index, time_index = _indexes(self.words)
         spans = forward_index.find_batch(TextBatch(texts))
+        # Most sentences hold no certainty or coming word: only those that do are read.
         sure = [
-            self.words.first_certainty(text, found)
+            self.words.first_certainty(text, found) if found else None
             for text, found in zip(texts, spans, strict=True)
         ]
         chosen = [i for i, found in enumerate(spans) if found or self.in_next[lo + i]]
