@@ -2,7 +2,8 @@
 
     python bench/eval_watchlist.py [--shared ../shared] [--errors]
 
-The set (``bench/watchlist_dev/``: ``tune.jsonl`` and ``test.jsonl``) names forward-looking
+The set (``bench/watchlist_dev/``: ``tune.jsonl``, ``test.jsonl`` and the later
+``tune-extra.jsonl`` and ``test-extra.jsonl``) names forward-looking
 sentences by corpus, id, section and sentence index; their text is read from the shared
 corpora (Wikipedia current events, Reuters-21578) and the bundled sample, and each is read
 as the product reads it: its expected window from ``analytics.watchlist.expected_window``
@@ -39,7 +40,7 @@ from analytics.watchlist import acting_countries, expected_window
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEV_SET = PROJECT_ROOT / "bench" / "watchlist_dev"
-SPLITS = ("tune", "test")
+SPLITS = ("tune", "test", "tune-extra", "test-extra")
 WCE = Path("corpora/wikipedia-current-events/wce-dev.jsonl")
 REUTERS = Path("corpora/reuters21578/reuters.jsonl")
 

@@ -226,8 +226,22 @@ def _acting(text: str) -> list[str]:
         ("The Australian state of Westmarch will hold a vote, and France will meet.", ["FRA"]),
         ("The Organization of American States will meet France next week.", ["FRA"]),
         ("France will meet Germany next week.", ["FRA", "DEU"]),
+        ("Indonesia's ambassador to Malaysia says Indonesia will act.", ["IDN"]),
+        ("The mayor of Berlin will resign, and France will meet.", ["FRA"]),
+        ("The Brazilian Democratic Movement Party will meet France.", ["FRA"]),
+        ("Mitsui and Co USA Inc will own half, and France will sign.", ["FRA"]),
     ],
-    ids=["visit-to-a-party", "named-place", "state-of", "name-of-demonym", "actors"],
+    ids=[
+        "visit-to-a-party",
+        "named-place",
+        "state-of",
+        "name-of-demonym",
+        "actors",
+        "ambassador-to",
+        "mayor-of-a-capital",
+        "demonym-heading-a-name",
+        "country-in-a-firm-name",
+    ],
 )
 def test_acting_countries_leaves_out_places_parts_and_names(text, acting):
     assert _acting(text) == acting

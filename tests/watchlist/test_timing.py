@@ -184,6 +184,112 @@ CASES = [
         S.EXPLICIT,
         "March 10",
     ),
+    # A day without a year is the coming one unless the last is less than half as far.
+    (
+        "The election will be held on September 14.",
+        date(2024, 1, 30),
+        "2024-09-14",
+        "2024-09-14",
+        S.EXPLICIT,
+        "September 14",
+    ),
+    # A negated deadline names the day itself.
+    (
+        "Trading won't resume until September 19.",
+        WEDNESDAY,
+        "2024-09-19",
+        "2024-09-19",
+        S.EXPLICIT,
+        "September 19",
+    ),
+    (
+        "The work will not be completed before the end of April.",
+        WEDNESDAY,
+        "2024-04-21",
+        "2024-04-30",
+        S.RELATIVE,
+        "the end of April",
+    ),
+    (
+        "The bonds will not mature until the year 2030.",
+        WEDNESDAY,
+        "2030-01-01",
+        "2030-12-31",
+        S.RELATIVE,
+        "until the year 2030",
+    ),
+    (
+        "The plan is extended until the year 2030.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2030-12-31",
+        S.RELATIVE,
+        "until the year 2030",
+    ),
+    (
+        "Final terms will be set on, or before, June 5.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-06-05",
+        S.RELATIVE,
+        "on, or before, June 5",
+    ),
+    (
+        "Forces are to withdraw to an October 10 deadline.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-10-10",
+        S.RELATIVE,
+        "October 10",
+    ),
+    (
+        "The tax will apply to drilling on or after April 1.",
+        WEDNESDAY,
+        "2024-04-01",
+        "2024-05-01",
+        S.RELATIVE,
+        "April 1",
+    ),
+    (
+        "It will be announced following a meeting of the council on Tuesday, May 14.",
+        WEDNESDAY,
+        "2024-05-14",
+        "2024-06-14",
+        S.RELATIVE,
+        "May 14",
+    ),
+    (
+        "The gain will be booked in the third quarter ending June 30.",
+        WEDNESDAY,
+        "2024-04-01",
+        "2024-06-30",
+        S.RELATIVE,
+        "the third quarter ending June 30",
+    ),
+    (
+        "It expects the fiscal year that began Feb 1 to improve.",
+        date(2024, 4, 3),
+        "2024-02-01",
+        "2025-01-31",
+        S.RELATIVE,
+        "the fiscal year that began Feb 1",
+    ),
+    (
+        "It will send two missions between June and July this year.",
+        WEDNESDAY,
+        "2024-06-01",
+        "2024-07-31",
+        S.RELATIVE,
+        "between June and July this year",
+    ),
+    (
+        "The firm will release news within the hour.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-02-14",
+        S.RELATIVE,
+        "within the hour",
+    ),
 ]
 
 
@@ -208,6 +314,12 @@ def test_expected_window_resolves_the_expression(sentence, reference, start, end
         "Fighting began on February 2.",
         "The 2015 budget was cut.",  # a bare year names no window
         "The talks, which began last week, continue.",
+        # a date given up, a date in a name, a month of the year already past
+        "The vote, originally planned for 22 March, can be cancelled.",
+        "The March 23 Movement says talks will only begin later.",
+        "The forum will weigh the events of January this year.",
+        # a period that ended
+        "It will match the profit of the year ended February 2.",
     ],
 )
 def test_expected_window_is_none_without_a_coming_time(sentence):

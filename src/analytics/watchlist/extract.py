@@ -277,8 +277,9 @@ class _Plan:
         texts = self.texts[lo:hi]
         forward_index, time_index = _indexes(self.words)
         spans = forward_index.find_batch(TextBatch(texts))
+        # Most sentences hold no certainty or coming word: only those that do are read.
         sure = [
-            self.words.first_certainty(text, found)
+            self.words.first_certainty(text, found) if found else None
             for text, found in zip(texts, spans, strict=True)
         ]
         chosen = [i for i, found in enumerate(spans) if found or self.in_next[lo + i]]
@@ -368,6 +369,22 @@ _LOWER_NOUN_AFTER = re.compile(r"\s+[a-z]")
 # name ("the Organization of American States", "a meeting of the Korean Workers' Party").
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
 _OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$")
+# A country in a firm's name ("Mitsui and Co USA Inc"); a demonym heading a name that ends
+# in a word for a party, firm or body ("the Brazilian Democratic Movement Party", "the
+# American Athletic Conference", "American President Lines").
+_FIRM_AFTER = re.compile(
+    r"\s+(?:Inc|Corp|Corporation|Co|Cos|Ltd|Plc|PLC|LLC|AG|SA|NV|BV|GmbH|Holdings)\b"
+)
+_BODY_NAME_AFTER = re.compile(
+    r"(?:\s+(?:[A-Z][\w'\u2019-]*|and|of|&)){0,4}\s+(?:Party|Conference|Movement|Union|"
+    r"Association|League|Front|Lines|Airlines|Airways|Company|Corporation|Institute|Society|"
+    r"Church|Foundation)\b"
+)
+# The country an envoy is sent to ("Indonesia's ambassador to Malaysia") or the capital a
+# mayor governs ("the mayor of Berlin") is in a title, not a party.
+_TITLE_BEFORE = re.compile(
+    r"\b(?i:ambassador|envoy|embassy|consul|mayor|governor)\s+(?:to|in|of)\s+(?:the\s+)?$"
+)
 _LIST_LINK = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)(?:the\s+)?")
 _FORMER_BEFORE = re.compile(
     r"(?:\b(?i:former|ex-)\s+(?:[\w'\u2019-]+\s+){0,3}|\bthen[\s-]+(?:[A-Z][\w'-]*\s+){1,4}"
@@ -384,8 +401,10 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
 
     Returns:
         The actors of ``analytics.relations`` roles, less the places ("in France"), the
-        offices no longer held ("former Bosnian Serb leader") and the demonyms no state
-        word follows ("Argentine farmers"; "Argentine government" acts).
+        offices no longer held ("former Bosnian Serb leader"), the countries of titles
+        ("ambassador to Malaysia", "mayor of Berlin") and of firms' names ("Co USA Inc"),
+        and the demonyms no state word follows ("Argentine farmers"; "Argentine government"
+        acts) or that head a name ("the Brazilian Democratic Movement Party").
     """
     kinds = {start: kind for start, _, _, kind in mentions}
     kept: list[str] = []
@@ -400,7 +419,13 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             place_until = role.end
             continue
         place_until = -1
-        if role.role != ACTOR or _FORMER_BEFORE.search(before) or _PART_AFTER.match(text, role.end):
+        if (
+            role.role != ACTOR
+            or _FORMER_BEFORE.search(before)
+            or _PART_AFTER.match(text, role.end)
+            or _TITLE_BEFORE.search(before)
+            or _FIRM_AFTER.match(text, role.end)
+        ):
             continue
         if (
             kind == "demonym"
@@ -408,6 +433,7 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             and (
                 _LOWER_NOUN_AFTER.match(text, role.end)
                 or (_OF_BEFORE.search(before) and _NAME_AFTER.match(text, role.end))
+                or _BODY_NAME_AFTER.match(text, role.end)
             )
         ):
             continue  # "Argentine farmers": no state word decided it, a nationality

@@ -85,6 +85,14 @@ _PART = (
 _RULES: tuple[tuple[str, str], ...] = (
     ("iso", rf"(?P<year>{_YEAR[:-2]})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),
     (
+        # "the third quarter ending June 30", "the fiscal year that began Feb 1, 1987"
+        "period_bound",
+        r"(?:the\s+)?(?:(?P<ordinal>first|second|third|fourth)\s+)?(?:(?:fiscal|financial)\s+)?"
+        r"(?P<period>year|quarter)\s*,?\s+(?:that\s+)?(?P<bound>ending|ends|ended|to|"
+        r"beginning|begins|began|starting|starts|started)\s+(?:on\s+)?"
+        rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY})(?:,?\s+(?P<year>{_YEAR}))?",
+    ),
+    (
         "month_day_to_month_day",
         rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY}){_DASH}(?P<month2>{_MONTH})\s+(?P<day2>{_DAY})"
         rf"(?:,?\s+(?P<year>{_YEAR}))?",
@@ -126,7 +134,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("quarter_code", rf"\bQ(?P<number>[1-4])\s+(?P<year>{_YEAR})"),
     (
         "day_word",
-        r"\b(?P<word>the\s+day\s+after\s+tomorrow|tomorrow|later\s+today|today|tonight)\b",
+        r"\b(?P<word>the\s+day\s+after\s+tomorrow|tomorrow|later\s+today|today|tonight|"
+        r"within\s+(?:the|an)\s+hour)\b",
     ),
     (
         "coming",
@@ -162,16 +171,23 @@ _RULES: tuple[tuple[str, str], ...] = (
         rf"(?!,?\s+(?:the\s+)?(?:\d|{_MONTH}))",
     ),
     (
+        # "between June and July this year", "from March to May 2025"
+        "month_range",
+        rf"\b(?:between|from)\s+(?P<month>{_MONTH})\s+(?:and|to|until|till|through)\s+"
+        rf"(?P<month2>{_MONTH})(?!\s*(?:\d{{1,2}}|{_DAY_WORDS})\b)"
+        rf"(?:,?\s+(?P<year>{_YEAR})|\s+(?P<which>this|next)\s+year)?",
+    ),
+    (
         "month",
         rf"\b(?:{_PART}|(?P<prep>in|by|until|till|before|after|from|since|of|during|through|"
         rf"next|this|last|on)\s+)(?P<month>{_MONTH})(?!\s*(?:\d{{1,2}}|{_DAY_WORDS})\b)"
-        rf"(?:,?\s+(?P<year>{_YEAR}))?",
+        rf"(?:,?\s+(?P<year>{_YEAR})|\s+(?P<which>this|next|last)\s+year\b)?",
     ),
     ("month_year", rf"(?P<month>{_MONTH})\s+(?P<year>{_YEAR})"),
     (
         "year",
         rf"\b(?:{_PART}|(?P<prep>in|by|until|till|before|after|from|during|through|for)"
-        rf"\s+)(?P<year>{_YEAR})(?![-/]\d)",
+        rf"\s+(?:the\s+year\s+)?)(?P<year>{_YEAR})(?![-/]\d)",
     ),
 )
 
@@ -192,7 +208,7 @@ _SCANNER = re.compile(
 # starts at most ``_LEAD`` characters before it ("the second half of next year").
 _TRIGGER = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
-    r"week|month|year|day|quarter|tomorrow|today|tonight|spring|summer|autumn|fall|winter)",
+    r"week|month|year|day|quarter|tomorrow|today|tonight|hour|spring|summer|autumn|fall|winter)",
     re.IGNORECASE,
 )
 _WORD_START = re.compile(r"\b\w")
@@ -226,16 +242,35 @@ def _matches(sentence: str) -> list[re.Match[str]]:
     return found
 
 
+# A weekday may stand before the date it names ("on Tuesday, May 14").
+_WEEKDAY_FIRST = rf"(?:{_WEEKDAY},?\s+)?"
 _BY_BEFORE = re.compile(
-    r"\b(?P<word>by|before|until|till|ahead\s+of|no\s+later\s+than|prior\s+to|in\s+time\s+for)"
-    r"\s+(?:the\s+)?(?:end\s+of\s+)?$",
+    r"\b(?P<word>by|before|until|till|ahead\s+of|no\s+later\s+than|prior\s+to|in\s+time\s+for|"
+    r"on\s*,?\s+or\s+before)\s*,?"
+    rf"\s+(?:the\s+)?(?:end\s+of\s+)?{_WEEKDAY_FIRST}$",
     re.IGNORECASE,
 )
 _AFTER_BEFORE = re.compile(
     r"\b(?P<word>after|following|ahead\s+of|before|in\s+the\s+wake\s+of|once)\b"
-    r"(?:\s+[\w'\u2019-]+){0,6}\s+(?:on|in)\s+$",
+    rf"(?:(?:\s+[\w'\u2019-]+){{0,8}}\s+(?:on|in))?\s+{_WEEKDAY_FIRST}$",
     re.IGNORECASE,
 )
+# "won't resume until September 19", "will not be completed before the end of April": the
+# event is not before the day named, so it is that day, not the days up to it.
+_NOT_BEFORE = re.compile(
+    r"(?:\bnot\b|n['\u2019]t\b|\bnever\b)(?:\s+[\w'\u2019-]+){0,8}\s*$", re.IGNORECASE
+)
+# "an October 10 deadline": a deadline, the days up to it.
+_DEADLINE_AFTER = re.compile(r"\s+deadline\b", re.IGNORECASE)
+# "originally planned for 22 March 2015": a date given up, not the one expected.
+_SUPERSEDED_BEFORE = re.compile(
+    r"\b(?:originally|initially|previously|first)\s+(?:planned|scheduled|set|due|slated|"
+    r"expected)(?:\s+to\s+[\w-]+)?\s+(?:for|on|in|to)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "the March 23 Movement": a date in a name.
+_NAME_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
 
 
 _DEADLINE_WORDS = frozenset(("by", "before", "until", "till"))
@@ -371,21 +406,56 @@ def _dates(groups: dict[str, str], reference: date) -> tuple[date, date] | None:
     if groups.get("year"):
         year = int(groups["year"])
     else:
-        # The nearest such day: "on January 3" said in December is next month's.
-        candidates = [
-            (abs((found - reference).days), found.year)
-            for offset in (-1, 0, 1)
-            if (found := _safe_date(reference.year + offset, month, day)) is not None
-        ]
-        if not candidates:
+        found_year = _day_year(reference, month, day)
+        if found_year is None:
             return None
-        year = min(candidates)[1]
+        year = found_year
     month2 = _month_number(groups["month2"]) if groups.get("month2") else month
     year2 = year + (1 if month2 < month else 0)  # "28 December to 2 January"
     start, end = _safe_date(year, month, day), _safe_date(year2, month2, day2)
     if start is None or end is None or end < start:
         return None
     return start, end
+
+
+def _day_year(reference: date, month: int, day: int, *, coming: bool = False) -> int | None:
+    """The year of a day named without one: the coming one unless the last one is less than
+    half as far ("on January 3" said in December is next month's; "on September 14" said
+    in January is this year's, not last September's); with ``coming``, always the coming one.
+    """
+    ahead = behind = None
+    for offset in (-1, 0, 1):
+        found = _safe_date(reference.year + offset, month, day)
+        if found is None:
+            continue
+        distance = (found - reference).days
+        if distance >= 0 and (ahead is None or distance < ahead[0]):
+            ahead = (distance, found.year)
+        if distance < 0 and (behind is None or -distance < behind[0]):
+            behind = (-distance, found.year)
+    if ahead is not None and (coming or behind is None or ahead[0] <= 2 * behind[0]):
+        return ahead[1]
+    return behind[1] if behind is not None else None
+
+
+def _period_bound(groups: dict[str, str], reference: date) -> tuple[date, date] | None:
+    """A year or quarter named by the day it ends or begins on: "the quarter ending June 30"
+    is the three months to June 30 (the coming June 30: a period "ending" is under way);
+    "the year that began Feb 1" the twelve months from it."""
+    month, day = _month_number(groups["month"]), _day_number(groups["day"])
+    bound = groups["bound"].lower()
+    ends = bound in ("ending", "ends", "ended", "to")
+    if groups.get("year"):
+        year: int | None = int(groups["year"])
+    else:
+        year = _day_year(reference, month, day, coming=bound in ("ending", "ends", "to"))
+    day_named = _safe_date(year, month, day) if year is not None else None
+    if day_named is None:
+        return None
+    months = 12 if groups["period"].lower() == "year" else 3
+    if ends:
+        return _add_months(day_named + timedelta(days=1), -months), day_named
+    return day_named, _add_months(day_named, months) - timedelta(days=1)
 
 
 def _year_of(groups: dict[str, str], reference: date) -> int:
@@ -437,6 +507,16 @@ def _resolve(rule: str, groups: dict[str, str], reference: date) -> tuple[date, 
     """The days one matched expression names, before "by" / "after" widen them."""
     if rule in _EXPLICIT_RULES:
         return _dates(groups, reference)
+    if rule == "period_bound":
+        return _period_bound(groups, reference)
+    if rule == "month_range":
+        month, month2 = _month_number(groups["month"]), _month_number(groups["month2"])
+        if groups.get("year") or groups.get("which"):
+            year = _year_of(groups, reference)
+        else:
+            year = _month_year(reference, month)
+        year2 = year + (1 if month2 < month else 0)
+        return date(year, month, 1), _month_end(year2, month2)
     if rule == "half":
         year = _year_of(groups, reference)
         first = groups["ordinal"].lower() == "first"
@@ -515,8 +595,11 @@ def _resolve(rule: str, groups: dict[str, str], reference: date) -> tuple[date, 
     if rule in ("month", "month_year"):
         month = _month_number(groups["month"])
         prep = (groups.get("prep") or "").lower()
+        which = (groups.get("which") or "").lower()
         if groups.get("year"):
             year = int(groups["year"])
+        elif which:
+            year = reference.year + {"this": 0, "next": 1, "last": -1}[which]
         elif prep == "last":
             year = reference.year - (0 if month < reference.month else 1)
         elif prep == "since":
@@ -570,24 +653,41 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
         }
         if rule == "weekday" and _SAID.search(sentence, max(0, match.start() - 20), match.start()):
             continue  # "said Friday": the day it was said, not one to come
+        before = sentence[max(0, match.start() - 80) : match.start()]
+        if _SUPERSEDED_BEFORE.search(before):
+            continue  # "originally planned for 22 March": given up
+        if (
+            rule in _EXPLICIT_RULES
+            and _NAME_BEFORE.search(before)
+            and _NAME_AFTER.match(sentence, match.end())
+        ):
+            continue  # "the March 23 Movement": a name
         days = _resolve(rule, groups, reference)
         if days is None:
             continue
         start, end = days
         kind = S.EXPLICIT if rule in _EXPLICIT_RULES else S.RELATIVE
-        before = sentence[max(0, match.start() - 60) : match.start()]
         prep = " ".join((groups.get("prep") or "").lower().split())
         deadline = _BY_BEFORE.search(before + prep + " " if prep in _DEADLINE_WORDS else before)
-        if deadline is not None and _DEFERRED.search(before, 0, max(0, deadline.start())):
-            deadline = None  # "deferred until Saturday a vote": the vote is on Saturday
-        after = _AFTER_BEFORE.search(before) if deadline is None else None
+        on_the_day = False
+        if deadline is not None and (
+            _DEFERRED.search(before, 0, max(0, deadline.start()))
+            or _NOT_BEFORE.search(before, 0, max(0, deadline.start()))
+        ):
+            # "deferred until Saturday a vote", "won't resume until Friday": on that day
+            deadline, on_the_day = None, True
+            if prep in _DEADLINE_WORDS:
+                prep = ""
+        elif deadline is None and _DEADLINE_AFTER.match(sentence, match.end()):
+            deadline = _DEADLINE_AFTER.match(sentence, match.end())
+        after = _AFTER_BEFORE.search(before) if deadline is None and not on_the_day else None
         text = match.group().strip().rstrip(".,")
         if deadline is not None:
             start, kind = reference, S.RELATIVE
-            if not prep:
+            if not prep and deadline.start() < match.start():
                 text = deadline.group().strip() + " " + text
-        elif after is not None:
-            word = " ".join(after.group("word").lower().split())
+        elif after is not None or prep == "after":
+            word = "after" if after is None else " ".join(after.group("word").lower().split())
             if word in ("ahead of", "before"):
                 start, end = reference, start
             else:
