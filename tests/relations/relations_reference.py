@@ -37,6 +37,7 @@ from analytics.relations.scoring import (
     _neutral,
     _reversed,
     _sign,
+    _suffered_in,
 )
 
 _VENUE = re.compile(
@@ -232,6 +233,8 @@ def _score_clause(
                 positive = effect.weight is not None and effect.weight > 0
                 add(_inner_pairs(right), effect if mutual and positive else _neutral(effect))
             if left is None or _word_count(text[left.end : match.start]) > _REACH_WORDS:
+                continue
+            if right is not None and _suffered_in(text, left, match, right):
                 continue
             object_list = _OBJECT_BEFORE.search(text[max(0, left.start - 14) : left.start])
             inner = [] if object_list else _inner_pairs(left)

@@ -756,6 +756,14 @@ BUNDLED_CASES = [
             ("KEN", "SOM", 5.0, "verbal_cooperation", "mediators", False),
         ],
     ),
+    # an act suffered somewhere: the sufferer's state and the place are not parties
+    ("A Somali soldier was killed in Kenya.", []),
+    ("The Kenyan soldier killed in Somalia was buried.", []),
+    # ... unlike the act done there
+    (
+        "Kenyan forces killed civilians in Somalia.",
+        [("KEN", "SOM", -9.0, "material_conflict", "killed", False)],
+    ),
     # a topic label opening a summary relates no one
     ("Russia-Ukraine conflict: the talks in Geneva continue.", []),
     # a list that agrees to act together

@@ -43,7 +43,10 @@ method needs no model: regular expressions over the sentence and a few rules.
    relates no one else by it. Mediators (the agents of a mediation cue, CAMEO 045:
    "a deal mediated by A and B", "A and B acting as mediators", "mediators including
    A and B") relate to every other acting country of the clause, the parties (rule 9
-   of the annotation), as cooperation.
+   of the annotation), as cooperation. An act suffered somewhere ("a British soldier
+   was killed in Iraq", "the Israeli soldier killed in the West Bank": a participle
+   after a form of "be" or right after the group, then "in/near/at") does not relate
+   the sufferer's state to the place.
 8. **Nouns are not acts.** When a gap holds a verb cue, the verbs speak for the
    gap and its noun cues are their objects ("violated the agreement" is conflict,
    "trade talks collapsed" is conflict); when verb and nouns disagree in sign the
@@ -107,6 +110,14 @@ from analytics.relations.lexicon import CueMatch, Lexicon, word_positions
 
 # Words allowed between a list and the act it does together ("A and B all/jointly call").
 _JOINT_WORDS = 3
+# The passive of an act suffered somewhere ("was killed in Iraq"): a participle, "in/near/
+# at" and the place, and a form of "be" before it or the sufferer right before it.
+_PARTICIPLE = re.compile(r"(?:ed|shot|hit|struck|taken|held|beaten|seized)$", re.IGNORECASE)
+_PLACE_AFTER = re.compile(r"\s+(?:in|near|at|inside)\s+(?:the\s+)?", re.IGNORECASE)
+_PASSIVE_BEFORE = re.compile(
+    r"\b(?:is|are|was|were|been|being|be|get|gets|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE
+)
+_ADJACENT = re.compile(r"\s+(?:[\w'\u2019-]+\s+)?", re.IGNORECASE)
 # The CAMEO category of mediation, whose cues relate the mediators to every party.
 MEDIATE_CAMEO = "045"
 # Words allowed between mediators and the mediation cue ("Qatar and Egypt acting as mediators").
@@ -427,6 +438,8 @@ def _score_clause(
             # A list acted on ("tariffs on A, B and C") does nothing together.
             inner = [] if is_object_group(text, left) else _inner_pairs(left)
             reciprocal = _RECIPROCAL.match(text, match.end) is not None
+            if right is not None and _suffered_in(text, left, match, right):
+                continue
             if right is not None and not _more_words_than(
                 text, match.end, right.start, _REACH_WORDS
             ):
@@ -440,6 +453,24 @@ def _score_clause(
                 # "reached agreement with commercial banks": the partner is not a country.
                 jointly = (mutual and not _OBJECT_AFTER_AT.match(text, match.end)) or reciprocal
                 add(inner, effect if jointly else _neutral(effect))
+
+
+def _suffered_in(text: str, left: _Group, match: CueMatch, right: _Group) -> bool:
+    """Whether the left group suffered the act where the right group is: "a British
+    soldier was killed in Iraq", "the Israeli soldier killed in the West Bank".
+
+    A verb cue in the passive (a participle right after the group or after a form of
+    "be") followed by "in/near/at" and the right group makes the right group the place
+    of what happened to the left one, not a party to it.
+    """
+    if match.cue.pos != "verb" or not _PARTICIPLE.search(match.surface):
+        return False
+    if not _PLACE_AFTER.fullmatch(text, match.end, right.start):
+        return False
+    return bool(
+        _PASSIVE_BEFORE.search(text, max(left.end, match.start - 24), match.start)
+        or _ADJACENT.fullmatch(text, left.end, match.start)
+    )
 
 
 def _add_mediation(
