@@ -335,7 +335,7 @@ def test_bundled_lexicon_scores_no_act_in_non_acts(bundled: Lexicon, text: str) 
     [
         ("leaders called for an immediate ceasefire", ["called for an immediate ceasefire"]),
         ("the ministers announced new quotas and said more would follow", ["announced", "said"]),
-        ("the navies conducted drills and joined the patrol", ["conducted", "joined"]),
+        ("the navies conducted drills and joined the patrol", ["navies", "conducted", "joined"]),
     ],
 )
 def test_bundled_lexicon_finds_joint_acts(bundled: Lexicon, text: str, expected: list[str]) -> None:

@@ -848,6 +848,24 @@ BUNDLED_CASES = [
             ("KEN", "SOM", 1.0, "neutral", "call for a ceasefire", False),
         ],
     ),
+    # the forces of a list act together, unless they act on each other
+    (
+        "Kenyan and Somali troops secured the town.",
+        [("KEN", "SOM", 1.0, "neutral", "troops", False)],
+    ),
+    (
+        "Kenyan and Somali troops clashed near the border.",
+        [("KEN", "SOM", -10.0, "material_conflict", "clashed", False)],
+    ),
+    # talks by another name, and concern voiced
+    (
+        "Chile resumed discussions with Peru.",
+        [("CHL", "PER", 1.0, "verbal_cooperation", "discussions", False)],
+    ),
+    (
+        "Chile is concerned about Peru's new quotas.",
+        [("CHL", "PER", -2.0, "verbal_conflict", "concerned about", False)],
+    ),
     # a member that is no country inside a list, or after its last country
     (
         "Chile, the European Union, Peru and Argentina announced new quotas.",

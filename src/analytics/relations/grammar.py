@@ -31,7 +31,8 @@ _RELATIVE = re.compile(r",\s*(?=(?:which|who|whose|where)\b)")
 _OFFICES = (
     r"(?:president|prime|minister|premier|chancellor|foreign|defen[cs]e|secretary|king|"
     r"queen|emir|crown|prince|leader|envoy|ambassador|counterpart|delegation|official|"
-    r"diplomat|negotiator|troop|force|soldier|army|navy|military|police|border\s+guard)s?"
+    r"diplomat|negotiator|troop|force|soldier|army|navy|military|police|border\s+guard|"
+    r"plane|warplane|warship|jet)s?"
 )
 _STRONG_LINK = re.compile(
     r"^\s*(?:(?:,\s*)?(?:and|&)\s+(?:the\s+|both\s+)?|[-\u2013/]\s*|"
