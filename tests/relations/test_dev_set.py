@@ -81,19 +81,20 @@ def dev_scores(shared_dir: Path) -> dict:
     return {split: evaluation.score(shared_dir, labels[split], briefings) for split in labels}
 
 
-# (half, measure, floor): measured 2026-12-05 after the rules and cues from the extra tune
-# texts (tune P 0.737 R 0.541 sign 0.925; tune-extra 0.743 / 0.504 / 0.925; test 0.651 /
+# (half, measure, floor): measured 2026-12-05 after joint acts, mediators, named armed groups
+# and the other rules of that day chosen on the tune halves
+# (tune P 0.759 R 0.591 sign 0.930; tune-extra 0.799 / 0.598 / 0.936; test 0.656 /
 # 0.497 / 0.901) less about 0.02; country F1 as measured (tune 0.984, tune-extra 0.976, test
 # 0.960) less about 0.02.
 FLOORS = [
     ("tune", "country_f1", 0.96),
-    ("tune", "pair_precision", 0.71),
-    ("tune", "pair_recall", 0.52),
-    ("tune", "sign_accuracy", 0.90),
+    ("tune", "pair_precision", 0.74),
+    ("tune", "pair_recall", 0.57),
+    ("tune", "sign_accuracy", 0.91),
     ("tune-extra", "country_f1", 0.95),
-    ("tune-extra", "pair_precision", 0.72),
-    ("tune-extra", "pair_recall", 0.48),
-    ("tune-extra", "sign_accuracy", 0.90),
+    ("tune-extra", "pair_precision", 0.78),
+    ("tune-extra", "pair_recall", 0.58),
+    ("tune-extra", "sign_accuracy", 0.91),
     ("test", "country_f1", 0.94),
     ("test", "pair_precision", 0.63),
     ("test", "pair_recall", 0.47),
