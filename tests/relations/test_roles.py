@@ -107,6 +107,11 @@ def roles_by_country(text: str) -> dict[str, str]:
             "U.S. forces launch an offensive against the Taliban in Helmand, Afghanistan.",
             {"USA": ACTOR, "AFG": LOCATION},
         ),
+        # ... or named in two words ("the Islamic State") ...
+        (
+            "British aircraft strike a site held by the Islamic State in central Syria.",
+            {"GBR": ACTOR, "SYR": LOCATION},
+        ),
         # ... but a demonym there is the state's ("in Israeli prisons") ...
         ("Hamas is to free hostages held in Israeli prisons.", {"ISR": ACTOR}),
         # ... not an act on people or a state.

@@ -759,6 +759,7 @@ BUNDLED_CASES = [
     # an act suffered somewhere: the sufferer's state and the place are not parties
     ("A Somali soldier was killed in Kenya.", []),
     ("The Kenyan soldier killed in Somalia was buried.", []),
+    ("Two Kenyan soldiers are killed by gunfire in the Gedo region of Somalia.", []),
     # ... unlike the act done there
     (
         "Kenyan forces killed civilians in Somalia.",

@@ -470,9 +470,12 @@ def _acted_on_before(
     actors = [role for role in roles if role.role == ACTOR]
     if not actors:
         return None
+    previous = ""
     for word in _WORD.finditer(text, actors[-1].end, start):
-        if table.heads.get(word.group().lower().replace("-", " ")) == ARMED_GROUP:
+        lower = word.group().lower().replace("-", " ")
+        if ARMED_GROUP in (table.heads.get(lower), table.heads.get(f"{previous} {lower}")):
             return _excerpt(text, word.start(), end)
+        previous = lower
     return None
 
 

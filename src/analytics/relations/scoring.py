@@ -113,6 +113,13 @@ _JOINT_WORDS = 3
 # The passive of an act suffered somewhere ("was killed in Iraq"): a participle, "in/near/
 # at" and the place, and a form of "be" before it or the sufferer right before it.
 _PARTICIPLE = re.compile(r"(?:ed|shot|hit|struck|taken|held|beaten|seized)$", re.IGNORECASE)
+# The place may be named as a part of the country ("in the northern Salahuddin province
+# of Iraq") and a few words after the act ("killed by small arms fire in ...").
+_PLACE_BEFORE = re.compile(
+    r"\b(?:in|near|at|inside)\s+(?:the\s+)?(?:[\w'\u2019-]+\s+){0,4}?(?:of\s+(?:the\s+)?)?$",
+    re.IGNORECASE,
+)
+_SUFFERED_WORDS = 16
 _PLACE_AFTER = re.compile(r"\s+(?:in|near|at|inside)\s+(?:the\s+)?", re.IGNORECASE)
 _PASSIVE_BEFORE = re.compile(
     r"\b(?:is|are|was|were|been|being|be|get|gets|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE
@@ -459,17 +466,23 @@ def _suffered_in(text: str, left: _Group, match: CueMatch, right: _Group) -> boo
     """Whether the left group suffered the act where the right group is: "a British
     soldier was killed in Iraq", "the Israeli soldier killed in the West Bank".
 
-    A verb cue in the passive (a participle right after the group or after a form of
-    "be") followed by "in/near/at" and the right group makes the right group the place
-    of what happened to the left one, not a party to it.
+    A verb cue in the passive after a form of "be" and, at most 16 words on, the right
+    group after "in/near/at" (or "in the ... province of"), or a participle right after
+    the group and "in/near/at" the right group right after it, make the right group the
+    place of what happened to the left one, not a party to it.
     """
     if match.cue.pos != "verb" or not _PARTICIPLE.search(match.surface):
         return False
-    if not _PLACE_AFTER.fullmatch(text, match.end, right.start):
-        return False
+    if _PASSIVE_BEFORE.search(text, max(left.end, match.start - 24), match.start):
+        # "soldiers are killed ... in the northern Salahuddin province of Iraq"
+        return not _more_words_than(text, match.end, right.start, _SUFFERED_WORDS) and bool(
+            _PLACE_BEFORE.search(text, max(match.end, right.start - 60), right.start)
+        )
+    # "the Israeli soldier killed in the West Bank": the place right after the participle
+    # ("Russian forces killed civilians in Ukraine" is active).
     return bool(
-        _PASSIVE_BEFORE.search(text, max(left.end, match.start - 24), match.start)
-        or _ADJACENT.fullmatch(text, left.end, match.start)
+        _ADJACENT.fullmatch(text, left.end, match.start)
+        and _PLACE_AFTER.fullmatch(text, match.end, right.start)
     )
 
 
