@@ -673,6 +673,7 @@ BUNDLED_ACTORS = {
     "Kenyan": ("KEN", "demonym"),
     "Somali": ("SOM", "demonym"),
     "Ukrainian": ("UKR", "demonym"),
+    "Argentine": ("ARG", "demonym"),
 }
 _BUNDLED_PATTERN = re.compile(
     r"(?<![\w.])("
@@ -857,6 +858,15 @@ BUNDLED_CASES = [
     (
         "Kenyan and Somali troops clashed near the border.",
         [("KEN", "SOM", -10.0, "material_conflict", "clashed", False)],
+    ),
+    # accepting, and sending a delegation
+    (
+        "Chile accepts an Argentine invitation to talks.",
+        [("ARG", "CHL", 3.0, "verbal_cooperation", "accepts", False)],
+    ),
+    (
+        "Chile sends a trade delegation to Peru.",
+        [("CHL", "PER", 1.9, "verbal_cooperation", "sends a trade delegation", False)],
     ),
     # talks by another name, and concern voiced
     (
