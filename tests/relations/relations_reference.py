@@ -229,6 +229,9 @@ def _score_clause(
                     if not _overruled(effect, governed.get(owner_gap, [])):
                         add(_inner_pairs(owner), effect)
                     continue
+            elif mutual and right is not None:
+                if _owning_group(text, match, None, right, by_gap[gap]) is right:
+                    add(_inner_pairs(right), effect)
             if right is not None and _AGENT_BY.fullmatch(text[match.end : right.start]):
                 positive = effect.weight is not None and effect.weight > 0
                 add(_inner_pairs(right), effect if mutual and positive else _neutral(effect))

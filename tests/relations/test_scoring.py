@@ -859,6 +859,15 @@ BUNDLED_CASES = [
         "Kenyan and Somali troops clashed near the border.",
         [("KEN", "SOM", -10.0, "material_conflict", "clashed", False)],
     ),
+    # a mutual verb's "between" list does it too
+    (
+        "Chile backed efforts to restore ties between Peru and Argentina.",
+        [
+            ("ARG", "CHL", 4.0, "verbal_cooperation", "backed|restore ties", False),
+            ("ARG", "PER", 4.5, "verbal_cooperation", "restore ties", False),
+            ("CHL", "PER", 4.0, "verbal_cooperation", "backed|restore ties", False),
+        ],
+    ),
     # accepting, and sending a delegation
     (
         "Chile accepts an Argentine invitation to talks.",

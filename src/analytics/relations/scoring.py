@@ -436,6 +436,14 @@ def _score_clause(
                     if not verb_signs.get(owner_gap, set()) - {_sign(effect.weight)}:
                         add(_inner_pairs(owner), effect)
                     continue
+            elif (
+                mutual
+                and right is not None
+                and _owning_group(text, match, None, right, cue_starts[gap]) is right
+            ):
+                # "efforts to normalise relations between Israel and Saudi Arabia": the
+                # list after "between" does the mutual act too.
+                add(_inner_pairs(right), effect)
             if right is not None and _AGENT_BETWEEN.fullmatch(text, match.end, right.start):
                 # "a truce mediated by Qatar, Egypt and the U.S.": the agents act together.
                 positive = effect.weight is not None and effect.weight > 0
