@@ -9,6 +9,7 @@ process that used a Dask client keeps threads, and a process with threads never 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +21,12 @@ from distributed import Client, LocalCluster
 from analytics import settings
 from analytics.errors import EngineError
 from analytics.pipeline import LocalEngine, current_generation, ensure_store, open_store
-from analytics.pipeline.dask_engine import DaskEngine, _mentions, dask_engine
+from analytics.pipeline.dask_engine import (
+    DaskEngine,
+    _mentions,
+    check_reference_tables,
+    dask_engine,
+)
 from analytics.pipeline.exports import EXPORTS, ExportOptions, export_table
 from analytics.synth import generate_corpus, write_corpus
 from analytics.views import to_csv
@@ -167,3 +173,33 @@ def test_dask_engine_failing_workers_leave_the_store_as_it_was(corpus, tmp_path)
             ensure_store([corpus], store_dir, engine=engine, refit=True)
     assert current_generation(store_dir) == before
     assert len(open_store(store_dir).table("briefings")) == 48
+
+
+def _set_data_dir(folder: str | None) -> None:
+    if folder is None:
+        os.environ.pop("BRIEFING_ATLAS_DATA", None)
+    else:
+        os.environ["BRIEFING_ATLAS_DATA"] = folder
+
+
+def test_dask_engine_refuses_a_worker_with_other_reference_tables(client, tmp_path):
+    edited = tmp_path / "data"
+    shutil.copytree(ROOT / "data", edited, ignore=shutil.ignore_patterns("sample"))
+    check_reference_tables(client)  # an exact copy elsewhere is the same tables
+    one, other = sorted(client.scheduler_info(n_workers=-1)["workers"])
+    client.run(_set_data_dir, str(edited), workers=[other])
+    try:
+        check_reference_tables(client)  # still the same content
+        with (edited / "cues.csv").open("a", encoding="utf-8") as cues:
+            cues.write("invented cue,1,conflict\n")
+        with pytest.raises(
+            EngineError,
+            match=rf"^worker {other} reads other reference tables than this process .*"
+            r"BRIEFING_ATLAS_DATA; got fingerprint [0-9a-f]{12}, expected [0-9a-f]{12}$",
+        ):
+            with dask_engine(scheduler=client.scheduler.address):
+                pass
+    finally:
+        client.run(_set_data_dir, None, workers=[other])
+    check_reference_tables(client)
+    assert one != other

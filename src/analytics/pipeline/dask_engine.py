@@ -26,6 +26,7 @@ import pandas as pd
 from analytics import settings
 from analytics.artefacts import Artefacts
 from analytics.errors import EngineError, InputError
+from analytics.paths import data_dir, reference_fingerprint
 from analytics.pipeline.engines import DASK, split_partitions
 from analytics.pipeline.process import (
     BriefingTables,
@@ -95,6 +96,34 @@ def _shipped(model: Any) -> Any:
 
 def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+
+
+def check_reference_tables(client: Client) -> None:
+    """Make sure every worker of ``client`` reads the reference tables this process reads.
+
+    Each worker hashes the tables of its own ``data_dir()`` (``reference_fingerprint``,
+    run on every worker with ``client.run``); mentions, relations and the watchlist
+    depend on them, so a worker with other tables would give other results.
+
+    Raises:
+        EngineError: naming the first worker whose tables differ (or that cannot hash them).
+    """
+    expected = reference_fingerprint()
+    try:
+        found = client.run(reference_fingerprint)
+    except CLUSTER_FAILURES as error:
+        raise EngineError(
+            f"cannot compare the workers' reference tables: {type(error).__name__}: {error}"
+        ) from error
+    differing = sorted(worker for worker, digest in found.items() if digest != expected)
+    if differing:
+        others = f" (and {len(differing) - 1} more)" if len(differing) > 1 else ""
+        raise EngineError(
+            f"worker {differing[0]}{others} reads other reference tables than this process "
+            f"({data_dir()}); point the driver and every worker at the same tables with "
+            f"BRIEFING_ATLAS_DATA; got fingerprint {found[differing[0]][:12]}, "
+            f"expected {expected[:12]}"
+        )
 
 
 class DaskEngine:
@@ -225,7 +254,8 @@ def dask_engine(
 
     Raises:
         InputError: when both ``workers`` and ``scheduler`` are given, or a count is not positive.
-        EngineError: when the scheduler cannot be reached or the cluster cannot start.
+        EngineError: when the scheduler cannot be reached, the cluster cannot start, or a
+            worker reads other reference tables than this process.
     """
     if workers is not None and scheduler is not None:
         raise InputError(
@@ -258,6 +288,7 @@ def dask_engine(
         if partitions is None:
             n_running = len(client.scheduler_info(n_workers=-1).get("workers", {})) or n_workers
             partitions = int(settings.value("dask_partitions_per_worker")) * n_running
+        check_reference_tables(client)
         engine = DaskEngine(client, partitions)
         if on_notice is not None:
             on_notice(engine.describe())
