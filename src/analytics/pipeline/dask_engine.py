@@ -1,7 +1,8 @@
 """The Dask engine: an ingest's per-briefing stages as tasks on a ``dask.distributed`` cluster.
 
 Imported only when an ingest asks for ``--engine dask`` (``engines.open_engine``); needs
-the ``dask`` extra. The briefings are split into partitions; for each, mentions, topic
+the ``dask`` extra. Duplicate detection runs as tasks over partitions of the sorted
+texts (``dask_duplicates``). The briefings are split into partitions; for each, mentions, topic
 assignment (with the model fitted on the driver, sent once to the cluster), relation
 scoring and the watchlist run as tasks over the same pure functions the local engine
 calls. The driver gathers the partitions in order and writes the generation, so the
@@ -27,6 +28,7 @@ from analytics import settings
 from analytics.artefacts import Artefacts
 from analytics.errors import EngineError, InputError
 from analytics.paths import data_dir, reference_fingerprint
+from analytics.pipeline.dask_duplicates import find_duplicates_as_tasks
 from analytics.pipeline.engines import DASK, split_partitions
 from analytics.pipeline.process import (
     BriefingTables,
@@ -142,6 +144,39 @@ class DaskEngine:
             f"engine: dask at {self.client.scheduler.address} ({n_workers} workers, "
             f"{self.partitions} partitions); dashboard: {self.client.dashboard_link}"
         )
+
+    def find_duplicates(
+        self,
+        texts: pd.Series,
+        *,
+        threshold: float | None = None,
+        random_state: int | None = None,
+        with_keys: bool = False,
+    ) -> pd.DataFrame:
+        """Exact and near-duplicates among sorted texts, found by tasks on the cluster.
+
+        The table ``analytics.ingest.find_duplicates`` gives, from the same steps run in
+        partitions (``analytics.pipeline.dask_duplicates``).
+
+        Raises:
+            InputError: when a parameter is out of range.
+            EngineError: when the cluster fails.
+        """
+        try:
+            return find_duplicates_as_tasks(
+                self.client.gather,
+                self._submit,
+                texts,
+                self.partitions,
+                threshold=threshold,
+                random_state=random_state,
+                with_keys=with_keys,
+            )
+        except CLUSTER_FAILURES as error:
+            raise EngineError(
+                f"the Dask cluster failed while finding duplicates and the store was not "
+                f"changed: {type(error).__name__}: {error}"
+            ) from error
 
     def process(
         self,
