@@ -115,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         peaks = client.run(_peak_mb)
         for address, peak in sorted(peaks.items()):
             print(f"  worker {address}: peak {peak:.0f} MB")
-    print(f"driver: peak {_peak_mb():.0f} MB (the local engine's run included)")
+    included = "" if args.skip_local else " (the local engine's run included)"
+    print(f"driver: peak {_peak_mb():.0f} MB{included}")
     return 0
 
 
