@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analytics.ingest.duplicates import (
+from analytics.ingest import (
     N_BANDS,
     BandMembers,
     CandidatePairs,
