@@ -1,9 +1,11 @@
 """Cost of the Dask engine per partition: time of each task kind and peak memory per worker.
 
-Loads a corpus, runs the Dask engine's ``process`` on a local cluster and the local engine's,
-and prints per task kind (mentions, topics, relations, watchlist) the median seconds per
-partition and briefings per second per worker, the driver's topic fit, and the peak
-resident memory of each worker process and of the driver. The numbers feed
+Loads a corpus (its duplicates found by each engine's ``find_duplicates``: in this process,
+or as tasks), runs the Dask engine's ``process`` on a local cluster and the local engine's,
+and prints the load, per task kind (mentions, topics, relations, watchlist) the median
+seconds per partition and briefings per second per worker, the driver's topic fit, and the
+peak resident memory of each worker process and of the driver (``--skip-local`` or
+``--skip-dask`` for one engine's driver alone). The numbers feed
 ``docs/scale.md``. Run from the project root (not part of the test run)::
 
     PYTHONPATH=src python bench/dask_scale.py /tmp/syn20k/briefings.jsonl --workers 2 \\
@@ -39,18 +41,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--partitions", type=int, default=4)
     parser.add_argument("--skip-local", action="store_true", help="do not time the local engine")
+    parser.add_argument("--skip-dask", action="store_true", help="do not time the Dask engine")
     args = parser.parse_args(argv)
 
     # The cluster starts first: a worker process's peak memory counts from its start, and
     # Linux carries the high-water mark of the process it was forked from into it.
-    cluster = LocalCluster(
-        n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
-    )
-    tick = time.perf_counter()
-    loaded = load_corpus_with_report(args.corpus)
-    n = len(loaded.briefings)
-    print(f"{n} briefings loaded in {time.perf_counter() - tick:.1f} s")
+    # Without it (--skip-dask) the driver has no threads and forks its helpers as an ingest does.
+    cluster = None
+    if not args.skip_dask:
+        cluster = LocalCluster(
+            n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+        )
+    n = 0
     if not args.skip_local:
+        tick = time.perf_counter()
+        loaded = load_corpus_with_report(args.corpus)
+        n = len(loaded.briefings)
+        print(f"local engine: {n} briefings loaded in {time.perf_counter() - tick:.1f} s")
         timings: dict[str, float] = {}
         tick = time.perf_counter()
         LocalEngine().process(
@@ -63,9 +70,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         stages = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
         print(f"local engine: {time.perf_counter() - tick:.1f} s ({stages})")
+        print(f"driver so far: peak {_peak_mb():.0f} MB")
+    if cluster is None:
+        return 0
 
     with cluster, Client(cluster) as client:
         engine = DaskEngine(client, args.partitions)
+        tick = time.perf_counter()
+        loaded = load_corpus_with_report(args.corpus, finder=engine.find_duplicates)
+        n = len(loaded.briefings)
+        print(f"dask engine: {n} briefings loaded in {time.perf_counter() - tick:.1f} s")
         timings = {}
         tick = time.perf_counter()
         with get_task_stream(client) as stream:
@@ -101,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         peaks = client.run(_peak_mb)
         for address, peak in sorted(peaks.items()):
             print(f"  worker {address}: peak {peak:.0f} MB")
-    print(f"driver: peak {_peak_mb():.0f} MB (the local engine's run included)")
+    included = "" if args.skip_local else " (the local engine's run included)"
+    print(f"driver: peak {_peak_mb():.0f} MB{included}")
     return 0
 
 

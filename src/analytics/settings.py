@@ -44,7 +44,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "data_dir",
         None,
-        "folder of the reference tables and the sample corpus (default: the project's data/)",
+        "folder of the reference tables and the sample corpus "
+        "(default: the checkout's data/, else the copy inside the installed package)",
         env="BRIEFING_ATLAS_DATA",
     ),
     Setting(

@@ -9,18 +9,32 @@ process that used a Dask client keeps threads, and a process with threads never 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import dask
+import pandas as pd
 import pytest
 from distributed import Client, LocalCluster
+from planted_duplicates import (
+    EXPECTED_EXACT,
+    planted_briefings,
+    planted_texts,
+    write_planted_corpus,
+)
 
 from analytics import settings
 from analytics.errors import EngineError
+from analytics.ingest import find_duplicates, mark_duplicates
 from analytics.pipeline import LocalEngine, current_generation, ensure_store, open_store
-from analytics.pipeline.dask_engine import DaskEngine, _mentions, dask_engine
+from analytics.pipeline.dask_engine import (
+    DaskEngine,
+    _mentions,
+    check_reference_tables,
+    dask_engine,
+)
 from analytics.pipeline.exports import EXPORTS, ExportOptions, export_table
 from analytics.synth import generate_corpus, write_corpus
 from analytics.views import to_csv
@@ -38,10 +52,15 @@ def test_dask_engine_says_when_the_scheduler_cannot_be_reached():
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    """An invented (synthetic) corpus of 48 briefings in several months, countries and themes."""
+    """A folder of invented briefings: 48 synthetic ones in several months, countries and
+    themes, and 14 with exact and near-duplicates planted (12 stay)."""
     folder = tmp_path_factory.mktemp("engine-corpus")
     frame = generate_corpus(48, seed=7, start="2024-01-01", end="2024-06-30")
-    return write_corpus(frame, folder)  # the briefings file (beside it: the planted truth)
+    # The briefings file only (write_corpus puts the planted truth beside it).
+    written = write_corpus(frame, tmp_path_factory.mktemp("synthetic"))
+    shutil.move(written, folder / written.name)
+    write_planted_corpus(folder)
+    return folder
 
 
 @contextmanager
@@ -90,7 +109,7 @@ def test_dask_engine_exports_are_byte_identical_to_the_local_engine(
         engine=DaskEngine(client, n_partitions),
         progress=lambda fraction, message: lines.append(message),
     )
-    assert summary.n_briefings == 48
+    assert summary.n_briefings == 60
     assert "partitions" in summary.stage_seconds
     n_tasks = 4 * n_partitions  # mentions, topics, relations, watchlist per partition
     assert f"{n_tasks}/{n_tasks} partition tasks done ({n_partitions} partitions)" in lines
@@ -166,4 +185,49 @@ def test_dask_engine_failing_workers_leave_the_store_as_it_was(corpus, tmp_path)
         ):
             ensure_store([corpus], store_dir, engine=engine, refit=True)
     assert current_generation(store_dir) == before
-    assert len(open_store(store_dir).table("briefings")) == 48
+    assert len(open_store(store_dir).table("briefings")) == 60
+
+
+def _set_data_dir(folder: str | None) -> None:
+    if folder is None:
+        os.environ.pop("BRIEFING_ATLAS_DATA", None)
+    else:
+        os.environ["BRIEFING_ATLAS_DATA"] = folder
+
+
+def test_dask_engine_refuses_a_worker_with_other_reference_tables(client, tmp_path):
+    edited = tmp_path / "data"
+    shutil.copytree(ROOT / "data", edited, ignore=shutil.ignore_patterns("sample"))
+    check_reference_tables(client)  # an exact copy elsewhere is the same tables
+    one, other = sorted(client.scheduler_info(n_workers=-1)["workers"])
+    client.run(_set_data_dir, str(edited), workers=[other])
+    try:
+        check_reference_tables(client)  # still the same content
+        with (edited / "cues.csv").open("a", encoding="utf-8") as cues:
+            cues.write("invented cue,1,conflict\n")
+        with pytest.raises(
+            EngineError,
+            match=rf"^worker {other} reads other reference tables than this process .*"
+            r"BRIEFING_ATLAS_DATA; got fingerprint [0-9a-f]{12}, expected [0-9a-f]{12}$",
+        ):
+            with dask_engine(scheduler=client.scheduler.address):
+                pass
+    finally:
+        client.run(_set_data_dir, None, workers=[other])
+    check_reference_tables(client)
+    assert one != other
+
+
+@pytest.mark.parametrize("n_partitions", [2, 4], ids=["2-partitions", "4-partitions"])
+def test_dask_engine_finds_planted_duplicates_as_one_process(client, tmp_path, n_partitions):
+    engine = DaskEngine(client, n_partitions)
+    texts = planted_texts()
+    found = engine.find_duplicates(texts, with_keys=True)
+    pd.testing.assert_frame_equal(found, find_duplicates(texts, with_keys=True), check_exact=True)
+    assert found["exact_of"].tolist() == EXPECTED_EXACT
+    briefings, report = planted_briefings(tmp_path)
+    local = mark_duplicates(briefings, report)
+    marked = mark_duplicates(briefings, report, finder=engine.find_duplicates)
+    for name in ("briefings", "report", "keys"):
+        pd.testing.assert_frame_equal(getattr(marked, name), getattr(local, name))
+    assert sorted(marked.briefings["duplicate_of"].dropna()) == ["a-1", "a-1", "t-1"]

@@ -13,13 +13,13 @@ import pandas as pd
 import pytest
 
 from analytics import settings
-from analytics.errors import InputError
+from analytics.errors import EngineError, InputError
 from analytics.pipeline import (
     LocalEngine,
     open_engine,
     split_partitions,
 )
-from analytics.pipeline.dask_engine import dask_engine
+from analytics.pipeline.dask_engine import DaskEngine, check_reference_tables, dask_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,6 +76,37 @@ def test_dask_engine_refuses_workers_and_scheduler_together():
             pass
 
 
+class _GoneClient:
+    """A Dask client whose cluster went away: tasks are accepted, results never come."""
+
+    def submit(self, function, *arguments, pure=True):
+        return None
+
+    def gather(self, futures):
+        raise OSError("the scheduler went away")
+
+    def run(self, function):
+        raise OSError("the scheduler went away")
+
+
+def test_dask_engine_says_when_the_cluster_fails_while_finding_duplicates():
+    engine = DaskEngine(_GoneClient(), 2)  # type: ignore[arg-type]
+    with pytest.raises(
+        EngineError,
+        match=r"^the Dask cluster failed while finding duplicates and the store was not "
+        r"changed: OSError: the scheduler went away$",
+    ):
+        engine.find_duplicates(pd.Series(["one two three", "four five six"]))
+
+
+def test_reference_check_says_when_the_workers_cannot_be_asked():
+    with pytest.raises(
+        EngineError,
+        match=r"^cannot compare the workers' reference tables: OSError: the scheduler went away$",
+    ):
+        check_reference_tables(_GoneClient())  # type: ignore[arg-type]
+
+
 def test_the_local_path_does_not_import_dask():
     code = (
         "import sys, analytics.cli, analytics.pipeline\n"
@@ -115,7 +146,7 @@ def test_the_engine_on_a_local_cluster(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    assert re.search(r"\b6 passed\b", result.stdout), result.stdout[-2000:]
+    assert re.search(r"\b9 passed\b", result.stdout), result.stdout[-2000:]
 
 
 def test_this_process_stays_single_threaded():

@@ -14,12 +14,23 @@ minimum kept per bin, empty bins filled from their right neighbour), so a single
 sort does the work of 64 hash functions. With 16 bands of 4 bins a pair at Jaccard
 0.8 becomes a candidate with probability about 0.9997. Everything runs on whole
 arrays: pyarrow splits words, numpy hashes and sorts.
+
+The work is cut into pure steps so that a cluster can run them where the data is and
+still give the single-process result, by construction (``find_duplicates`` is those steps
+over one run of texts; ``analytics.pipeline.dask_duplicates`` runs them as tasks):
+``text_keys`` (fingerprints, band keys and shingles of consecutive texts, which need no
+other text), ``exact_matches`` (texts grouped by fingerprint: any subset holding every
+text of each fingerprint it holds), ``band_members`` and ``candidate_pairs`` (the same
+for band keys), ``shingle_sets`` and ``earliest_near`` (exact Jaccard of the candidates,
+the earliest match kept), and ``duplicate_table`` (the result). ``split_by_bucket`` cuts
+keys into hash buckets, so that equal keys meet in one bucket.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple, Protocol
 
 import numpy as np
 import pandas as pd
@@ -87,6 +98,103 @@ def _shingling(shingle_size: int | None, random_state: int | None) -> tuple[int,
     return shingle_size, random_state
 
 
+class DuplicateParameters(NamedTuple):
+    """The checked parameters of a duplicate search."""
+
+    threshold: float
+    shingle_size: int
+    n_bands: int
+    random_state: int
+
+
+def duplicate_parameters(
+    threshold: float | None = None,
+    shingle_size: int | None = None,
+    n_bands: int = N_BANDS,
+    random_state: int | None = None,
+) -> DuplicateParameters:
+    """The parameters as given, else their settings, checked (see ``find_duplicates``).
+
+    Raises:
+        InputError: when a parameter is out of range.
+    """
+    threshold = near_threshold(threshold)
+    shingle_size, random_state = _shingling(shingle_size, random_state)
+    if shingle_size < 1:
+        raise InputError(f"shingle_size must be at least 1, got {shingle_size!r}")
+    if n_bands < 1 or _N_BINS % n_bands:
+        raise InputError(f"n_bands must divide {_N_BINS}, got {n_bands!r}")
+    return DuplicateParameters(threshold, shingle_size, n_bands, random_state)
+
+
+class TextKeys(NamedTuple):
+    """The duplicate keys of consecutive texts, the first at position ``offset``.
+
+    ``fingerprints`` (one 64-bit hash of the word sequence per text), ``band_keys``
+    (one row of LSH band keys per text, 0 for a text without shingles),
+    ``has_shingles`` (whether it has any) and ``shingles`` (sorted unique keys
+    text | bin | value, the text counted from ``offset``).
+    """
+
+    offset: int
+    fingerprints: np.ndarray
+    band_keys: np.ndarray
+    has_shingles: np.ndarray
+    shingles: np.ndarray
+
+
+class ExactMatches(NamedTuple):
+    """Exact duplicates (positions, ascending) and the first text with the same words."""
+
+    duplicates: np.ndarray
+    originals: np.ndarray
+
+
+class BandMembers(NamedTuple):
+    """One row per band of each text that can be a near-duplicate: key and position."""
+
+    keys: np.ndarray
+    positions: np.ndarray
+
+
+class CandidatePairs(NamedTuple):
+    """Unique pairs of positions sharing a band, ``left < right``, sorted by (right, left)."""
+
+    left: np.ndarray
+    right: np.ndarray
+
+
+class ShingleSets(NamedTuple):
+    """The shingle sets of some texts: ``positions`` ascending, ``shingles`` sorted keys
+    whose text field is the index into ``positions``."""
+
+    positions: np.ndarray
+    shingles: np.ndarray
+
+
+class NearMatches(NamedTuple):
+    """Near-duplicates (positions, ascending), each one's earliest original and their Jaccard."""
+
+    duplicates: np.ndarray
+    originals: np.ndarray
+    jaccard: np.ndarray
+
+
+class DuplicateFinder(Protocol):
+    """What finds duplicates in a table's texts: ``find_duplicates`` or a cluster's version."""
+
+    def __call__(
+        self,
+        texts: pd.Series,
+        *,
+        threshold: float | None = None,
+        random_state: int | None = None,
+        with_keys: bool = False,
+    ) -> pd.DataFrame:
+        """Exact and near-duplicates among ``texts`` (the ``find_duplicates`` table)."""
+        ...
+
+
 def find_duplicates(
     texts: pd.Series,
     *,
@@ -125,43 +233,266 @@ def find_duplicates(
     Raises:
         InputError: when a parameter is out of range or there are too many texts.
     """
-    threshold = near_threshold(threshold)
-    shingle_size, random_state = _shingling(shingle_size, random_state)
-    if shingle_size < 1:
-        raise InputError(f"shingle_size must be at least 1, got {shingle_size!r}")
-    if n_bands < 1 or _N_BINS % n_bands:
-        raise InputError(f"n_bands must divide {_N_BINS}, got {n_bands!r}")
+    parameters = duplicate_parameters(threshold, shingle_size, n_bands, random_state)
+    keys = text_keys(texts, 0, parameters)
+    exact = exact_matches(np.arange(len(texts), dtype=np.int64), keys.fingerprints)
+    pairs = candidate_pairs(band_members(keys, exact.duplicates))
+    involved = np.union1d(pairs.left, pairs.right)
+    near = earliest_near([shingle_sets(keys, involved)], pairs, parameters.threshold)
+    return duplicate_table(texts.index, keys, exact, near, with_keys=with_keys)
+
+
+def text_keys(texts: pd.Series, offset: int, parameters: DuplicateParameters) -> TextKeys:
+    """Fingerprints, band keys and shingles of consecutive texts (no other text needed).
+
+    Parameters:
+        texts: the texts (missing values count as ""), in position order.
+        offset: the position of the first of them among all texts compared.
+        parameters: ``duplicate_parameters`` output.
+
+    Returns:
+        Their ``TextKeys``.
+
+    Raises:
+        InputError: when there are too many texts for one run.
+    """
     if len(texts) >= _MAX_DOCS:
         raise InputError(f"at most {_MAX_DOCS - 1} texts can be compared, got {len(texts)!r}")
     words = _split_words(texts)
     fingerprints = _fingerprints(words)
-    first = pd.Series(fingerprints).groupby(fingerprints, sort=False).transform("idxmin")
-    first_positions = first.to_numpy(dtype=np.int64)
-    is_exact = first_positions != np.arange(len(texts))
-    near_of = np.full(len(texts), -1, dtype=np.int64)
-    similarity = np.full(len(texts), np.nan)
-    keys = _shingle_keys(words, shingle_size, random_state, exclude=is_exact)
-    band_keys = np.zeros((len(texts), n_bands), dtype=np.uint64)
-    if len(keys):
-        signatures, docs = _signatures(keys)
-        doc_bands = _band_keys(signatures, n_bands)
-        band_keys[docs] = doc_bands
-        left, right = _candidates(doc_bands, docs)
-        _earliest_matches(keys, left, right, threshold, near_of, similarity)
-    exact_of = np.where(is_exact, first_positions, -1)
+    shingles = _shingle_keys(
+        words,
+        parameters.shingle_size,
+        parameters.random_state,
+        exclude=np.zeros(len(texts), dtype=bool),
+    )
+    band_keys = np.zeros((len(texts), parameters.n_bands), dtype=np.uint64)
+    has_shingles = np.zeros(len(texts), dtype=bool)
+    if len(shingles):
+        signatures, docs = _signatures(shingles)
+        band_keys[docs] = _band_keys(signatures, parameters.n_bands)
+        has_shingles[docs] = True
+    return TextKeys(offset, fingerprints, band_keys, has_shingles, shingles)
+
+
+def exact_matches(positions: np.ndarray, fingerprints: np.ndarray) -> ExactMatches:
+    """Each text whose fingerprint an earlier text has, and the first text that has it.
+
+    Parameters:
+        positions: positions of texts; every text sharing a fingerprint with one of
+            them must be among them (e.g. all texts of one hash bucket).
+        fingerprints: their fingerprints (``TextKeys.fingerprints``).
+
+    Returns:
+        The ``ExactMatches``, by ascending duplicate position.
+    """
+    if not len(positions):
+        return ExactMatches(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+    order = np.lexsort((positions, fingerprints))
+    ordered_prints, ordered_positions = fingerprints[order], positions[order]
+    starts = np.concatenate([[True], ordered_prints[1:] != ordered_prints[:-1]])
+    first = ordered_positions[np.flatnonzero(starts)][np.cumsum(starts) - 1]
+    later = ~starts
+    duplicates, originals = ordered_positions[later], first[later]
+    by_position = np.argsort(duplicates, kind="stable")
+    return ExactMatches(
+        duplicates[by_position].astype(np.int64), originals[by_position].astype(np.int64)
+    )
+
+
+def band_members(keys: TextKeys, exact_duplicates: np.ndarray) -> BandMembers:
+    """The band keys of the texts of ``keys`` that can be near-duplicates, with positions.
+
+    Parameters:
+        keys: ``text_keys`` output.
+        exact_duplicates: positions of exact duplicates (any, also of other texts);
+            those texts are left out, as are texts without shingles.
+    """
+    n_texts = len(keys.fingerprints)
+    local = exact_duplicates[
+        (exact_duplicates >= keys.offset) & (exact_duplicates < keys.offset + n_texts)
+    ]
+    compared = keys.has_shingles.copy()
+    compared[local - keys.offset] = False
+    docs = np.flatnonzero(compared)
+    n_bands = keys.band_keys.shape[1]
+    return BandMembers(
+        keys.band_keys[docs].ravel(),
+        np.repeat(docs.astype(np.int64) + keys.offset, n_bands),
+    )
+
+
+def split_by_bucket(
+    values: np.ndarray, positions: np.ndarray, n_buckets: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``(values, positions)`` cut into ``n_buckets`` by ``value % n_buckets``.
+
+    Equal values always land in the same bucket, so grouping by value within each
+    bucket gives the groups of the whole.
+    """
+    bucket = (values % np.uint64(n_buckets)).astype(np.int64)
+    order = np.argsort(bucket, kind="stable")
+    bounds = np.searchsorted(bucket[order], np.arange(n_buckets + 1))
+    return [
+        (values[order[start:stop]], positions[order[start:stop]])
+        for start, stop in zip(bounds[:-1], bounds[1:], strict=True)
+    ]
+
+
+def candidate_pairs(members: BandMembers) -> CandidatePairs:
+    """Pairs of texts sharing a band key (a bucket of many pairs each with its first few).
+
+    Parameters:
+        members: band keys and positions holding every member of each key they hold
+            (``band_members`` of all texts, or one hash bucket of them).
+    """
+    keys, positions = members
+    order = np.lexsort((positions, keys))
+    keys, positions = keys[order], positions[order]
+    starts = np.concatenate([[True], keys[1:] != keys[:-1]])
+    group_start = np.flatnonzero(starts)
+    group_of = np.cumsum(starts) - 1
+    rank = np.arange(len(keys)) - group_start[group_of]
+    partners = np.minimum(rank, _MAX_BUCKET_PARTNERS)
+    if not partners.any():
+        return CandidatePairs(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+    right = np.repeat(positions, partners)
+    offsets = np.arange(int(partners.sum())) - np.repeat(np.cumsum(partners) - partners, partners)
+    left = positions[np.repeat(group_start[group_of], partners) + offsets]
+    width = np.int64(positions.max()) + 1
+    pairs = np.unique(right.astype(np.int64) * width + left)  # sorted by (right, left)
+    return CandidatePairs(pairs % width, pairs // width)
+
+
+def merge_pairs(parts: Sequence[CandidatePairs]) -> CandidatePairs:
+    """The union of candidate pairs (of hash buckets), unique and sorted by (right, left)."""
+    left = np.concatenate([np.empty(0, dtype=np.int64), *(part.left for part in parts)])
+    right = np.concatenate([np.empty(0, dtype=np.int64), *(part.right for part in parts)])
+    if not len(left):
+        return CandidatePairs(left, right)
+    width = np.int64(max(int(left.max()), int(right.max()))) + 1
+    pairs = np.unique(right * width + left)
+    return CandidatePairs(pairs % width, pairs // width)
+
+
+def shingle_sets(keys: TextKeys, positions: np.ndarray) -> ShingleSets:
+    """The shingle sets of the texts of ``keys`` at ``positions`` (others are ignored).
+
+    Parameters:
+        keys: ``text_keys`` output.
+        positions: positions to take (ascending; those outside ``keys`` are skipped).
+    """
+    n_texts = len(keys.fingerprints)
+    inside = positions[(positions >= keys.offset) & (positions < keys.offset + n_texts)]
+    local = (inside - keys.offset).astype(np.int64)
+    key_docs = (keys.shingles >> _DOC_SHIFT).astype(np.int64)
+    if len(local) == n_texts:  # every text: the keys as they are
+        return ShingleSets(inside.astype(np.int64), keys.shingles)
+    starts = np.searchsorted(key_docs, local)
+    stops = np.searchsorted(key_docs, local + 1)
+    lengths = stops - starts
+    taken = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+    renumbered = np.repeat(np.arange(len(local), dtype=np.uint64), lengths) << _DOC_SHIFT
+    return ShingleSets(inside.astype(np.int64), renumbered | (keys.shingles[taken] & _SET_MASK))
+
+
+def earliest_near(
+    sets: Sequence[ShingleSets], pairs: CandidatePairs, threshold: float
+) -> NearMatches:
+    """For each right of ``pairs``, the earliest left whose Jaccard reaches ``threshold``.
+
+    Parameters:
+        sets: shingle sets holding every text of ``pairs`` (from one or more runs).
+        pairs: candidate pairs, sorted by (right, left), every pair of a right included.
+        threshold: the near-duplicate Jaccard threshold.
+
+    Returns:
+        The ``NearMatches`` found.
+    """
+    empty = NearMatches(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
+    if not len(pairs.right):
+        return empty
+    positions = np.concatenate([part.positions for part in sets])
+    order = np.argsort(positions, kind="stable")
+    rank = np.empty(len(order), dtype=np.uint64)
+    rank[order] = np.arange(len(order), dtype=np.uint64)
+    # Each set's texts take their rank among all positions: keys stay sorted when
+    # concatenated in position order.
+    starts = np.cumsum([0, *(len(part.positions) for part in sets)])[:-1]
+    retagged = [
+        (rank[start + (part.shingles >> _DOC_SHIFT).astype(np.int64)] << _DOC_SHIFT)
+        | (part.shingles & _SET_MASK)
+        for part, start in zip(sets, starts, strict=True)
+    ]
+    keys = np.sort(np.concatenate(retagged)) if len(sets) > 1 else retagged[0]
+    ordered = positions[order]
+    near_of = np.full(len(ordered), -1, dtype=np.int64)
+    similarity = np.full(len(ordered), np.nan)
+    left = np.searchsorted(ordered, pairs.left)
+    right = np.searchsorted(ordered, pairs.right)
+    _earliest_matches(keys, left, right, threshold, near_of, similarity)
+    found = np.flatnonzero(near_of >= 0)
+    if not len(found):
+        return empty
+    return NearMatches(ordered[found], ordered[near_of[found]], similarity[found])
+
+
+def merge_near(parts: Sequence[NearMatches]) -> NearMatches:
+    """Near matches of disjoint sets of texts as one, by ascending position."""
+    duplicates = np.concatenate([np.empty(0, np.int64), *(part.duplicates for part in parts)])
+    order = np.argsort(duplicates, kind="stable")
+    originals = np.concatenate([np.empty(0, np.int64), *(part.originals for part in parts)])
+    jaccard = np.concatenate([np.empty(0), *(part.jaccard for part in parts)])
+    return NearMatches(duplicates[order], originals[order], jaccard[order])
+
+
+def merge_exact(parts: Sequence[ExactMatches]) -> ExactMatches:
+    """Exact matches of disjoint sets of texts as one, by ascending position."""
+    duplicates = np.concatenate([np.empty(0, np.int64), *(part.duplicates for part in parts)])
+    order = np.argsort(duplicates, kind="stable")
+    originals = np.concatenate([np.empty(0, np.int64), *(part.originals for part in parts)])
+    return ExactMatches(duplicates[order], originals[order])
+
+
+def duplicate_table(
+    index: pd.Index,
+    keys: TextKeys,
+    exact: ExactMatches,
+    near: NearMatches,
+    *,
+    with_keys: bool = False,
+) -> pd.DataFrame:
+    """The ``find_duplicates`` table from the steps' results.
+
+    Parameters:
+        index: the texts' index.
+        keys: the keys of every text (``shingles`` are not needed: may be empty).
+        exact: exact matches of every text.
+        near: near matches of every text.
+        with_keys: add the fingerprint and band key columns.
+    """
+    n_texts = len(index)
+    exact_of = np.full(n_texts, -1, dtype=np.int64)
+    exact_of[exact.duplicates] = exact.originals
+    near_of = np.full(n_texts, -1, dtype=np.int64)
+    near_of[near.duplicates] = near.originals
+    similarity = np.full(n_texts, np.nan)
+    similarity[near.duplicates] = near.jaccard
     result = pd.DataFrame(
         {
             EXACT_OF: pd.array(np.where(exact_of >= 0, exact_of, 0), dtype="Int64"),
             NEAR_OF: pd.array(np.where(near_of >= 0, near_of, 0), dtype="Int64"),
             JACCARD: similarity,
         },
-        index=texts.index,
+        index=index,
     )
     result.loc[exact_of < 0, EXACT_OF] = pd.NA
     result.loc[near_of < 0, NEAR_OF] = pd.NA
     if with_keys:
-        result[FINGERPRINT] = fingerprints
-        for band, column in enumerate(_band_columns(n_bands)):
+        band_keys = keys.band_keys.copy()
+        band_keys[exact.duplicates] = 0  # an exact duplicate is matched by its fingerprint
+        result[FINGERPRINT] = keys.fingerprints
+        for band, column in enumerate(_band_columns(band_keys.shape[1])):
             result[column] = band_keys[:, band]
     return result
 
@@ -383,27 +714,6 @@ def _band_keys(signatures: np.ndarray, n_bands: int) -> np.ndarray:
     for column in range(rows_per_band):
         band_keys = band_keys * _MIX + bands[:, :, column]
     return band_keys * _MIX + np.arange(n_bands, dtype=np.uint64)  # bands never collide
-
-
-def _candidates(band_keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Unique pairs of positions sharing a band, ``left < right``, sorted by (right, left)."""
-    keys = band_keys.ravel()
-    members = np.repeat(docs, band_keys.shape[1])
-    order = np.lexsort((members, keys))
-    keys, members = keys[order], members[order]
-    starts = np.concatenate([[True], keys[1:] != keys[:-1]])
-    group_start = np.flatnonzero(starts)
-    group_of = np.cumsum(starts) - 1
-    rank = np.arange(len(keys)) - group_start[group_of]
-    partners = np.minimum(rank, _MAX_BUCKET_PARTNERS)
-    if not partners.any():
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    right = np.repeat(members, partners)
-    offsets = np.arange(int(partners.sum())) - np.repeat(np.cumsum(partners) - partners, partners)
-    left = members[np.repeat(group_start[group_of], partners) + offsets]
-    width = np.int64(docs.max()) + 1
-    pairs = np.unique(right.astype(np.int64) * width + left)  # sorted by (right, left)
-    return pairs % width, pairs // width
 
 
 def _earliest_matches(

@@ -49,7 +49,12 @@ from analytics.ingest.columns import (
     is_missing,
 )
 from analytics.ingest.decoding import PLAIN_ENCODINGS
-from analytics.ingest.duplicates import arrow_strings, normalise_text
+from analytics.ingest.duplicates import (
+    DuplicateFinder,
+    arrow_strings,
+    find_duplicates,
+    normalise_text,
+)
 from analytics.ingest.files import (
     LINK_OUT,
     MANIFEST_NAMES,
@@ -409,6 +414,7 @@ def load_corpus_with_report(
     columns: Mapping[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     max_briefing_mb: float | None = None,
+    finder: DuplicateFinder = find_duplicates,
 ) -> LoadResult:
     """Discover, load and de-duplicate a corpus of briefings.
 
@@ -418,6 +424,8 @@ def load_corpus_with_report(
         columns: see ``load_files``.
         progress: see ``load_files``.
         max_briefing_mb: see ``load_files``.
+        finder: what finds duplicates (see ``mark_duplicates``); an ingest's engine
+            passes its own.
 
     Returns:
         The briefings (``schema.BRIEFING_COLUMNS`` then extra input columns, sorted
@@ -457,7 +465,7 @@ def load_corpus_with_report(
             f"no briefing could be loaded from {len(files)} file(s) "
             f"({'; '.join(listed[:5])}{more}); got {shown!r}"
         )
-    return mark_duplicates(loaded.briefings, loaded.report)
+    return mark_duplicates(loaded.briefings, loaded.report, finder=finder)
 
 
 def load_corpus(

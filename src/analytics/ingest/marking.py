@@ -23,6 +23,7 @@ from analytics.ingest.duplicates import (
     NEAR_OF,
     NEW_POSITION,
     OLD_POSITION,
+    DuplicateFinder,
     find_duplicates,
     match_added,
     near_threshold,
@@ -88,6 +89,7 @@ def mark_duplicates(
     *,
     threshold: float | None = None,
     random_state: int | None = None,
+    finder: DuplicateFinder = find_duplicates,
 ) -> LoadResult:
     """Collapse exact duplicates and flag near-duplicates over a whole briefing table.
 
@@ -105,6 +107,8 @@ def mark_duplicates(
             setting ``near_duplicate_threshold``.
         random_state: seed of the similarity hashing; default the setting
             ``duplicate_random_state``.
+        finder: what finds the duplicates among the sorted texts: ``find_duplicates``
+            (this process), or an engine's version that gives the same table.
 
     Returns:
         The remaining briefings sorted by date then id, and the updated report.
@@ -125,7 +129,7 @@ def mark_duplicates(
     briefings = sort_briefings(briefings)
     if briefings.empty:
         return LoadResult(briefings, report, _empty_keys())
-    found = find_duplicates(
+    found = finder(
         briefings[S.TEXT], threshold=threshold, random_state=random_state, with_keys=True
     )
     ids = briefings[S.BRIEFING_ID].to_numpy(dtype=object)
@@ -220,6 +224,7 @@ def mark_added(
     *,
     threshold: float | None = None,
     random_state: int | None = None,
+    finder: DuplicateFinder = find_duplicates,
 ) -> LoadResult | None:
     """De-duplicate added briefings among themselves and against stored ones.
 
@@ -236,13 +241,18 @@ def mark_added(
         threshold: the near-duplicate Jaccard threshold, in (0, 1]; default the setting.
         random_state: seed of the similarity hashing (as the stored keys used); default
             the setting.
+        finder: what finds duplicates among the added briefings (see ``mark_duplicates``).
 
     Returns:
         The added briefings still to store (with ``duplicate_of`` set), their
         report and keys; or ``None``.
     """
     own = mark_duplicates(
-        added.briefings, added.report, threshold=threshold, random_state=random_state
+        added.briefings,
+        added.report,
+        threshold=threshold,
+        random_state=random_state,
+        finder=finder,
     )
     briefings, report, keys = own.briefings, own.report.copy(), own.keys
     if briefings.empty or stored.ids.empty:

@@ -24,6 +24,7 @@ from analytics.pipeline.engines import (
     Engine,
     LocalEngine,
     open_engine,
+    partition_bounds,
     split_partitions,
 )
 from analytics.pipeline.feeds import (
@@ -120,6 +121,7 @@ __all__ = [
     "Engine",
     "LocalEngine",
     "open_engine",
+    "partition_bounds",
     "split_partitions",
     "ENGINE_NAMES",
     "LOCAL",

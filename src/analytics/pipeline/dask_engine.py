@@ -1,7 +1,8 @@
 """The Dask engine: an ingest's per-briefing stages as tasks on a ``dask.distributed`` cluster.
 
 Imported only when an ingest asks for ``--engine dask`` (``engines.open_engine``); needs
-the ``dask`` extra. The briefings are split into partitions; for each, mentions, topic
+the ``dask`` extra. Duplicate detection runs as tasks over partitions of the sorted
+texts (``dask_duplicates``). The briefings are split into partitions; for each, mentions, topic
 assignment (with the model fitted on the driver, sent once to the cluster), relation
 scoring and the watchlist run as tasks over the same pure functions the local engine
 calls. The driver gathers the partitions in order and writes the generation, so the
@@ -26,6 +27,8 @@ import pandas as pd
 from analytics import settings
 from analytics.artefacts import Artefacts
 from analytics.errors import EngineError, InputError
+from analytics.paths import data_dir, reference_fingerprint
+from analytics.pipeline.dask_duplicates import find_duplicates_as_tasks
 from analytics.pipeline.engines import DASK, split_partitions
 from analytics.pipeline.process import (
     BriefingTables,
@@ -97,6 +100,34 @@ def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
 
 
+def check_reference_tables(client: Client) -> None:
+    """Make sure every worker of ``client`` reads the reference tables this process reads.
+
+    Each worker hashes the tables of its own ``data_dir()`` (``reference_fingerprint``,
+    run on every worker with ``client.run``); mentions, relations and the watchlist
+    depend on them, so a worker with other tables would give other results.
+
+    Raises:
+        EngineError: naming the first worker whose tables differ (or that cannot hash them).
+    """
+    expected = reference_fingerprint()
+    try:
+        found = client.run(reference_fingerprint)
+    except CLUSTER_FAILURES as error:
+        raise EngineError(
+            f"cannot compare the workers' reference tables: {type(error).__name__}: {error}"
+        ) from error
+    differing = sorted(worker for worker, digest in found.items() if digest != expected)
+    if differing:
+        others = f" (and {len(differing) - 1} more)" if len(differing) > 1 else ""
+        raise EngineError(
+            f"worker {differing[0]}{others} reads other reference tables than this process "
+            f"({data_dir()}); point the driver and every worker at the same tables with "
+            f"BRIEFING_ATLAS_DATA; got fingerprint {found[differing[0]][:12]}, "
+            f"expected {expected[:12]}"
+        )
+
+
 class DaskEngine:
     """Per-briefing stages as tasks on the cluster of ``client``, ``partitions`` at a time."""
 
@@ -113,6 +144,39 @@ class DaskEngine:
             f"engine: dask at {self.client.scheduler.address} ({n_workers} workers, "
             f"{self.partitions} partitions); dashboard: {self.client.dashboard_link}"
         )
+
+    def find_duplicates(
+        self,
+        texts: pd.Series,
+        *,
+        threshold: float | None = None,
+        random_state: int | None = None,
+        with_keys: bool = False,
+    ) -> pd.DataFrame:
+        """Exact and near-duplicates among sorted texts, found by tasks on the cluster.
+
+        The table ``analytics.ingest.find_duplicates`` gives, from the same steps run in
+        partitions (``analytics.pipeline.dask_duplicates``).
+
+        Raises:
+            InputError: when a parameter is out of range.
+            EngineError: when the cluster fails.
+        """
+        try:
+            return find_duplicates_as_tasks(
+                self.client.gather,
+                self._submit,
+                texts,
+                self.partitions,
+                threshold=threshold,
+                random_state=random_state,
+                with_keys=with_keys,
+            )
+        except CLUSTER_FAILURES as error:
+            raise EngineError(
+                f"the Dask cluster failed while finding duplicates and the store was not "
+                f"changed: {type(error).__name__}: {error}"
+            ) from error
 
     def process(
         self,
@@ -225,7 +289,8 @@ def dask_engine(
 
     Raises:
         InputError: when both ``workers`` and ``scheduler`` are given, or a count is not positive.
-        EngineError: when the scheduler cannot be reached or the cluster cannot start.
+        EngineError: when the scheduler cannot be reached, the cluster cannot start, or a
+            worker reads other reference tables than this process.
     """
     if workers is not None and scheduler is not None:
         raise InputError(
@@ -258,6 +323,7 @@ def dask_engine(
         if partitions is None:
             n_running = len(client.scheduler_info(n_workers=-1).get("workers", {})) or n_workers
             partitions = int(settings.value("dask_partitions_per_worker")) * n_running
+        check_reference_tables(client)
         engine = DaskEngine(client, partitions)
         if on_notice is not None:
             on_notice(engine.describe())

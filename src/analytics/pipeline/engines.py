@@ -4,8 +4,8 @@
 ``ingest_engine`` setting). Both compute the same artefacts, byte for byte: the local
 engine runs the stages in this process; the Dask engine (``analytics.pipeline.dask_engine``)
 splits the briefings into partitions (``split_partitions``) and runs the per-briefing
-stages as tasks. That module is imported only when the Dask engine is asked for, so the
-local path never imports Dask.
+stages, and the steps of duplicate detection, as tasks. That module is imported only
+when the Dask engine is asked for, so the local path never imports Dask.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import pandas as pd
 from analytics import settings
 from analytics.artefacts import Artefacts
 from analytics.errors import InputError
+from analytics.ingest import find_duplicates
 from analytics.pipeline.process import (
     BriefingTables,
     Progress,
@@ -43,6 +44,17 @@ class Engine(Protocol):
 
     def describe(self) -> str:
         """One line saying where the stages run."""
+        ...
+
+    def find_duplicates(
+        self,
+        texts: pd.Series,
+        *,
+        threshold: float | None = None,
+        random_state: int | None = None,
+        with_keys: bool = False,
+    ) -> pd.DataFrame:
+        """Exact and near-duplicates among sorted texts (the ``find_duplicates`` table)."""
         ...
 
     def process(
@@ -73,6 +85,19 @@ class LocalEngine:
     def describe(self) -> str:
         """One line saying where the stages run."""
         return "engine: local (this process)"
+
+    def find_duplicates(
+        self,
+        texts: pd.Series,
+        *,
+        threshold: float | None = None,
+        random_state: int | None = None,
+        with_keys: bool = False,
+    ) -> pd.DataFrame:
+        """Exact and near-duplicates among sorted texts: ``find_duplicates`` in this process."""
+        return find_duplicates(
+            texts, threshold=threshold, random_state=random_state, with_keys=with_keys
+        )
 
     def process(
         self,
@@ -114,6 +139,15 @@ class LocalEngine:
         return BriefingTables(mentions, countries, topics, interactions, watchlist)
 
 
+def partition_bounds(n_rows: int, n_partitions: int) -> np.ndarray:
+    """Where ``split_partitions`` cuts ``n_rows`` rows: each run's start, then the end.
+
+    At most ``n_partitions`` runs of consecutive rows, none empty (one empty run for no rows).
+    """
+    n_parts = max(1, min(n_partitions, n_rows))
+    return np.linspace(0, n_rows, n_parts + 1).round().astype(np.int64)
+
+
 def split_partitions(briefings: pd.DataFrame, n_partitions: int) -> list[pd.DataFrame]:
     """``briefings`` cut into at most ``n_partitions`` consecutive, non-empty row ranges.
 
@@ -124,8 +158,7 @@ def split_partitions(briefings: pd.DataFrame, n_partitions: int) -> list[pd.Data
     """
     if isinstance(n_partitions, bool) or not isinstance(n_partitions, int) or n_partitions < 1:
         raise InputError(f"partitions must be a positive whole number; got {n_partitions!r}")
-    n_parts = max(1, min(n_partitions, len(briefings)))
-    bounds = np.linspace(0, len(briefings), n_parts + 1).round().astype(int)
+    bounds = partition_bounds(len(briefings), n_partitions)
     return [
         briefings.iloc[start:stop].reset_index(drop=True)
         for start, stop in zip(bounds[:-1], bounds[1:], strict=True)

@@ -332,7 +332,10 @@ def _ingest_locked(
     report_progress(0.0, f"Reading {len(request.files)} input files")
     tick = time.perf_counter()
     loaded = load_corpus_with_report(
-        request.paths, manifest=request.manifest, columns=request.columns
+        request.paths,
+        manifest=request.manifest,
+        columns=request.columns,
+        finder=request.engine.find_duplicates,
     )
     stages["load"] = time.perf_counter() - tick
     previous_model = None
@@ -481,7 +484,7 @@ def _ingest_added(
     stored_state: dict[str, int] | None = previous.meta.get("fingerprint_state")
     marked = None
     if previous.has_table(KEYS_TABLE) and stored_state is not None:
-        marked = mark_added(_stored_corpus(previous), loaded)
+        marked = mark_added(_stored_corpus(previous), loaded, finder=request.engine.find_duplicates)
     if marked is None or stored_state is None or not previous.has_table("watchlist"):
         return _merge_added(previous, added, loaded, progress, request)
     new_briefings = marked.briefings
@@ -574,6 +577,7 @@ def _merge_added(
     combined = mark_duplicates(
         pd.concat([old.briefings, loaded.briefings], ignore_index=True),
         pd.concat([old.report, loaded.report], ignore_index=True),
+        finder=request.engine.find_duplicates,
     )
     briefings = combined.briefings
     report = combined.report.drop_duplicates(subset=["file", "row", "status", "reason"])
