@@ -38,6 +38,7 @@ from analytics.relations.scoring import (
     _reversed,
     _sign,
     _suffered_in,
+    _topic_of,
 )
 
 _VENUE = re.compile(
@@ -238,6 +239,8 @@ def _score_clause(
             if left is None or _word_count(text[left.end : match.start]) > _REACH_WORDS:
                 continue
             if right is not None and _suffered_in(text, left, match, right):
+                continue
+            if right is not None and _topic_of(text, left, match, right):
                 continue
             object_list = _OBJECT_BEFORE.search(text[max(0, left.start - 14) : left.start])
             inner = [] if object_list else _inner_pairs(left)

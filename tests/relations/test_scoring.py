@@ -868,6 +868,13 @@ BUNDLED_CASES = [
             ("CHL", "PER", 4.0, "verbal_cooperation", "backed|restore ties", False),
         ],
     ),
+    # a mutual noun right after one country names its topic ...
+    ("The council demands a Somalia ceasefire as Kenya abstains.", []),
+    # ... unless the next country is tied to it
+    (
+        "Chile trade talks resume with Peru on Monday.",
+        [("CHL", "PER", 1.0, "verbal_cooperation", "talks", False)],
+    ),
     # accepting, and sending a delegation
     (
         "Chile accepts an Argentine invitation to talks.",

@@ -46,7 +46,9 @@ method needs no model: regular expressions over the sentence and a few rules.
    of the annotation), as cooperation. An act suffered somewhere ("a British soldier
    was killed in Iraq", "the Israeli soldier killed in the West Bank": a participle
    after a form of "be" or right after the group, then "in/near/at") does not relate
-   the sufferer's state to the place.
+   the sufferer's state to the place. A mutual noun right after one country ("a Gaza
+   ceasefire", "the Ukraine peace talks") names its topic and relates no one across,
+   unless "with/against/between/and/to" ties the next country to it.
 8. **Nouns are not acts.** When a gap holds a verb cue, the verbs speak for the
    gap and its noun cues are their objects ("violated the agreement" is conflict,
    "trade talks collapsed" is conflict); when verb and nouns disagree in sign the
@@ -125,6 +127,8 @@ _PASSIVE_BEFORE = re.compile(
     r"\b(?:is|are|was|were|been|being|be|get|gets|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE
 )
 _ADJACENT = re.compile(r"\s+(?:[\w'\u2019-]+\s+)?", re.IGNORECASE)
+# Words that tie a country to a mutual noun before it ("talks resume with the U.S.").
+_PARTNER = re.compile(r"\b(?:with|against|between|among|and|to)\b", re.IGNORECASE)
 # The CAMEO category of mediation, whose cues relate the mediators to every party.
 MEDIATE_CAMEO = "045"
 # Words allowed between mediators and the mediation cue ("Qatar and Egypt acting as mediators").
@@ -455,6 +459,8 @@ def _score_clause(
             reciprocal = _RECIPROCAL.match(text, match.end) is not None
             if right is not None and _suffered_in(text, left, match, right):
                 continue
+            if right is not None and _topic_of(text, left, match, right):
+                continue
             if right is not None and not _more_words_than(
                 text, match.end, right.start, _REACH_WORDS
             ):
@@ -468,6 +474,21 @@ def _score_clause(
                 # "reached agreement with commercial banks": the partner is not a country.
                 jointly = (mutual and not _OBJECT_AFTER_AT.match(text, match.end)) or reciprocal
                 add(inner, effect if jointly else _neutral(effect))
+
+
+def _topic_of(text: str, left: _Group, match: CueMatch, right: _Group) -> bool:
+    """Whether a mutual noun names its one country as the topic: "demands a Gaza
+    ceasefire as the U.S. abstains", "the Ukraine peace talks".
+
+    The country sits right before the noun (a word such as "peace" or "trade" between
+    at most), and nothing ties the next country to the noun ("with", "against",
+    "between", "and"): then the noun relates no pair across.
+    """
+    if match.cue.direction != "mutual" or match.cue.pos == "verb" or len(left.countries) > 1:
+        return False
+    if not _ADJACENT.fullmatch(text, left.end, match.start):
+        return False
+    return _PARTNER.search(text, match.end, right.start) is None
 
 
 def _suffered_in(text: str, left: _Group, match: CueMatch, right: _Group) -> bool:
