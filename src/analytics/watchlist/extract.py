@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import functools
+import gc
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,7 +26,7 @@ from analytics import schema as S
 from analytics import settings
 from analytics.artefacts import empty_watchlist
 from analytics.errors import InputError
-from analytics.parallel import fork_workers, map_forked
+from analytics.parallel import collection_paused, fork_workers, map_forked
 from analytics.relations import (
     ACTOR,
     ACTOR_KINDS,
@@ -188,6 +189,18 @@ def forward_sentences(
         missing = [column for column in needed if column not in frame.columns]
         if missing:
             raise InputError(f"{what} must have columns {', '.join(needed)}; missing {missing!r}")
+    with collection_paused():
+        return _forward_sentences(briefings, mentions, lexicon, certainty_words, require_cue)
+
+
+def _forward_sentences(
+    briefings: pd.DataFrame,
+    mentions: pd.DataFrame,
+    lexicon: Lexicon | None,
+    certainty_words: CertaintyWords | None,
+    require_cue: bool,
+) -> pd.DataFrame:
+    """``forward_sentences`` once its inputs are checked."""
     found = _sentences_with_countries(briefings, mentions)
     if found is None:
         return empty_watchlist()
@@ -333,6 +346,8 @@ class _Plan:
 
 
 def _read_forked(cut: tuple[int, int]) -> list[tuple]:
+    # A worker only reads, then ends; here the caller has paused collection already.
+    gc.disable()
     return _FORKED["plan"].read(*cut)
 
 

@@ -204,11 +204,22 @@ _SCANNER = re.compile(
     + ")",
     re.IGNORECASE,
 )
+# Each rule's named groups: the rule's name for it and its place in ``Match.groups()``.
+_RULE_GROUPS = [
+    tuple(
+        (name, _SCANNER.groupindex[f"{name}_{index}"] - 1)
+        for name in re.findall(r"\(\?P<(\w+)>", pattern)
+    )
+    for index, (_, pattern) in enumerate(_RULES)
+]
 # Every expression holds one of these (a digit, a month, a weekday, a unit of time), and
-# starts at most ``_LEAD`` characters before it ("the second half of next year").
+# starts at most ``_LEAD`` characters before it ("the second half of next year"). The
+# leading class holds the first character of every alternative: it turns away the other
+# positions before the alternatives are tried there.
 _TRIGGER = re.compile(
-    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
-    r"week|month|year|day|quarter|tomorrow|today|tonight|hour|spring|summer|autumn|fall|winter)",
+    r"(?=[\dadfhjmnoqstwy])(?:\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|"
+    r"tue|wed|thu|fri|sat|sun|week|month|year|day|quarter|tomorrow|today|tonight|hour|spring|"
+    r"summer|autumn|fall|winter))",
     re.IGNORECASE,
 )
 _WORD_START = re.compile(r"\b\w")
@@ -645,11 +656,11 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
             continue
         index = int(match.lastgroup.rsplit("_", 1)[1])  # type: ignore[union-attr]
         rule = _RULES[index][0]
-        suffix = f"_{index}"
+        values = match.groups()
         groups = {
-            name[: -len(suffix)]: value
-            for name, value in match.groupdict().items()
-            if value is not None and name.endswith(suffix) and not name.startswith("rule_")
+            name: values[number]
+            for name, number in _RULE_GROUPS[index]
+            if values[number] is not None
         }
         if rule == "weekday" and _SAID.search(sentence, max(0, match.start() - 20), match.start()):
             continue  # "said Friday": the day it was said, not one to come
