@@ -17,11 +17,12 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import NamedTuple
 
 from analytics import schema as S
-from analytics.watchlist.certainty import without_conditions
+from analytics.watchlist.certainty import without_conditions, without_conditions_batch
 
 _MONTH_NAMES = {
     **{name.lower(): number for number, name in enumerate(calendar.month_name) if name},
@@ -719,7 +720,30 @@ def expected_window(sentence: str, reference: date) -> Window | None:
     the past in the sentence are background, not the expected event, and the dates of a
     condition ("if his party is elected later this year") are the condition's.
     """
-    for window in find_windows(without_conditions(sentence), reference):
+    return _first_coming(find_windows(without_conditions(sentence), reference), reference)
+
+
+def expected_windows(sentences: Sequence[str], references: Sequence[date]) -> list[Window | None]:
+    """``expected_window`` of every sentence against its own reference date.
+
+    Parameters:
+        sentences: forward-looking sentences.
+        references: each sentence's briefing date.
+
+    Returns:
+        One window or ``None`` per sentence, in order; the conditions of all of them are
+        blanked in one pass.
+    """
+    blanked = without_conditions_batch(sentences)
+    return [
+        _first_coming(find_windows(sentence, reference), reference)
+        for sentence, reference in zip(blanked, references, strict=True)
+    ]
+
+
+def _first_coming(windows: list[Window], reference: date) -> Window | None:
+    """The first window that ends on or after ``reference``: the expected event's."""
+    for window in windows:
         if window.end >= reference:
             return window
     return None
