@@ -36,6 +36,10 @@ _ATTRIBUTE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _TO_AFTER = re.compile(r"\s+to\b", re.IGNORECASE)
+# Where such a determiner may start: within this many characters before the certainty
+# word, unless all of them are one word and spaces ("1000000000 ... likely").
+_ATTRIBUTE_REACH = 40
+_ONE_WORD = re.compile(r"\w*\s*")
 
 
 # A condition clause runs from its conjunction to the next comma, semicolon, colon or
@@ -151,7 +155,7 @@ class CertaintyWords:
                 continue
             if _PERFECT_AFTER.match(text, end):
                 continue  # "may have been killed", "could have": a guess about the past
-            if _ATTRIBUTE_BEFORE.search(text, 0, start) and not _TO_AFTER.match(text, end):
+            if _attribute_before(text, start) and not _TO_AFTER.match(text, end):
                 continue  # "three likely outcomes", "a plan to": it qualifies a noun
             phrase = " ".join(written.lower().replace("\u2019", "'").split())
             if phrase in self.of_phrase:
@@ -168,6 +172,21 @@ class CertaintyWords:
             self.first_certainty(text, spans)
             for text, spans in zip(batch.texts, self.index.find_batch(batch), strict=True)
         ]
+
+
+def _attribute_before(text: str, start: int) -> bool:
+    """Whether a determiner or number and spaces end at ``start`` in ``text``.
+
+    The search looks back ``_ATTRIBUTE_REACH`` characters, not to the sentence's start:
+    a match starting further back would make those characters one word and spaces, and
+    only then is the whole beginning searched.
+    """
+    low = max(0, start - _ATTRIBUTE_REACH)
+    if _ATTRIBUTE_BEFORE.search(text, low, start):
+        return True
+    return low > 0 and bool(
+        _ONE_WORD.fullmatch(text, low, start) and _ATTRIBUTE_BEFORE.search(text, 0, start)
+    )
 
 
 @functools.lru_cache(maxsize=4)

@@ -640,6 +640,14 @@ _EXPLICIT_RULES = frozenset(
 )
 
 
+def _rule_groups(match: re.Match[str], index: int) -> dict[str, str]:
+    """The groups the scanner's rule ``index`` matched, by the rule's names for them."""
+    values = match.groups()
+    return {
+        name: values[number] for name, number in _RULE_GROUPS[index] if values[number] is not None
+    }
+
+
 def find_windows(sentence: str, reference: date) -> list[Window]:
     """Every time expression of ``sentence`` resolved against ``reference``, in text order.
 
@@ -657,12 +665,7 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
             continue
         index = int(match.lastgroup.rsplit("_", 1)[1])  # type: ignore[union-attr]
         rule = _RULES[index][0]
-        values = match.groups()
-        groups = {
-            name: values[number]
-            for name, number in _RULE_GROUPS[index]
-            if values[number] is not None
-        }
+        groups = _rule_groups(match, index)
         if rule == "weekday" and _SAID.search(sentence, max(0, match.start() - 20), match.start()):
             continue  # "said Friday": the day it was said, not one to come
         before = sentence[max(0, match.start() - 80) : match.start()]
