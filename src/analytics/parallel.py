@@ -8,10 +8,12 @@ would stay held in the child.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
@@ -32,6 +34,22 @@ def fork_workers(limit: int = 4) -> int:
     except AttributeError:  # not every platform can tell
         cores = os.cpu_count() or 1
     return max(1, min(cores, limit))
+
+
+@contextlib.contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a corpus-wide stage.
+
+    A stage that makes millions of small tuples and lists, none in a cycle, would have
+    each collection walk them all again; collection resumes (if it was on) on leaving.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def map_forked(work: Callable[[Share], list[Result]], shares: Sequence[Share]) -> list[Result]:

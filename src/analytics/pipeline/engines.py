@@ -26,9 +26,8 @@ from analytics.pipeline.process import (
     BriefingTables,
     Progress,
     assign_with_model,
-    compute_interactions,
     compute_mentions,
-    compute_watchlist,
+    compute_sentence_tables,
     process,
 )
 
@@ -130,12 +129,7 @@ class LocalEngine:
         tick = time.perf_counter()
         topics = assign_with_model(model, briefings)
         timings["topics"] = time.perf_counter() - tick
-        tick = time.perf_counter()
-        interactions = compute_interactions(briefings, mentions)
-        timings["relations"] = time.perf_counter() - tick
-        tick = time.perf_counter()
-        watchlist = compute_watchlist(briefings, mentions)
-        timings["watchlist"] = time.perf_counter() - tick
+        interactions, watchlist = compute_sentence_tables(briefings, mentions, timings=timings)
         return BriefingTables(mentions, countries, topics, interactions, watchlist)
 
 

@@ -97,6 +97,39 @@ def compute_watchlist(briefings: pd.DataFrame, mentions: pd.DataFrame) -> pd.Dat
     return expected_events(briefings, mentions)
 
 
+def compute_sentence_tables(
+    briefings: pd.DataFrame,
+    mentions: pd.DataFrame,
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Interactions and the watchlist, the roles of a sentence both read worked out once.
+
+    Parameters:
+        briefings: the briefing table.
+        mentions: its country mentions.
+        progress: called with ``(fraction_done, message)`` before each table.
+        timings: when given, filled with the seconds of ``relations`` and ``watchlist``.
+
+    Returns:
+        ``(interactions, watchlist)``.
+    """
+    from analytics.relations import shared_roles
+
+    progress = progress or _noop
+    timings = timings if timings is not None else {}
+    with shared_roles():
+        progress(0.65, "Scoring tensions and alliances")
+        tick = time.perf_counter()
+        interactions = compute_interactions(briefings, mentions)
+        timings["relations"] = time.perf_counter() - tick
+        progress(0.9, "Listing expected events")
+        tick = time.perf_counter()
+        watchlist = compute_watchlist(briefings, mentions)
+        timings["watchlist"] = time.perf_counter() - tick
+    return interactions, watchlist
+
+
 def fit_topic_model(
     briefings: pd.DataFrame, *, n_topics: int | str = "auto", previous: Any = None
 ) -> Any:
@@ -175,14 +208,7 @@ def process(
     tick = time.perf_counter()
     model, topics, summary = fit_topics(briefings, n_topics=n_topics, previous=previous_model)
     timings["topics"] = time.perf_counter() - tick
-    progress(0.65, "Scoring tensions and alliances")
-    tick = time.perf_counter()
-    interactions = compute_interactions(briefings, mentions)
-    timings["relations"] = time.perf_counter() - tick
-    progress(0.9, "Listing expected events")
-    tick = time.perf_counter()
-    watchlist = compute_watchlist(briefings, mentions)
-    timings["watchlist"] = time.perf_counter() - tick
+    interactions, watchlist = compute_sentence_tables(briefings, mentions, progress, timings)
     progress(1.0, "Done")
     tables = BriefingTables(mentions, countries, topics, interactions, watchlist)
     return assemble_artefacts(briefings, report, tables, summary), model

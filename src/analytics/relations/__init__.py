@@ -50,7 +50,7 @@ from analytics.relations.over_time import (
     spike_cells,
     spike_rows,
 )
-from analytics.relations.roles import ACTOR, load_roles, sentence_roles
+from analytics.relations.roles import ACTOR, load_roles, sentence_roles, shared_roles
 from analytics.relations.scoring import PairScore, default_lexicon, score_sentence
 
 __all__ = [
@@ -86,6 +86,7 @@ __all__ = [
     "score_interactions",
     "score_sentence",
     "sentence_roles",
+    "shared_roles",
     "sentence_spans",
     "spike_alerts",
     "spike_cells",

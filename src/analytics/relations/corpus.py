@@ -8,10 +8,9 @@ processes rather than pickled to them.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +19,7 @@ import pandas as pd
 from analytics import schema as S
 from analytics import settings
 from analytics.errors import InputError
-from analytics.parallel import fork_workers, map_forked
+from analytics.parallel import collection_paused, fork_workers, map_forked
 from analytics.relations.grammar import ACTOR_KINDS, _actors, _cues_between, topic_label_end
 from analytics.relations.lexicon import CueMatch, Lexicon, TextBatch
 from analytics.relations.roles import Role, describe_roles, sentence_roles
@@ -87,21 +86,8 @@ def score_interactions(
     _check_columns(briefings, (S.BRIEFING_ID, S.DATE), "briefings")
     _check_columns(mentions, S.MENTION_COLUMNS, "mentions")
     lexicon = _as_lexicon(lexicon)
-    with _collection_paused():
+    with collection_paused():
         return _score_corpus(briefings, mentions, lexicon, coaction_weight)
-
-
-@contextlib.contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: scoring makes millions of small tuples and
-    lists, none in a cycle, and each collection would walk them all again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _score_corpus(

@@ -123,6 +123,8 @@ _CASE_AMBIGUOUS = frozenset(
 )
 # The ASCII characters ``\s`` matches (tab to carriage return, the separators, space).
 _ASCII_SPACES = frozenset((*range(9, 14), *range(28, 33)))
+_IS_ASCII_SPACE = np.array([code in _ASCII_SPACES for code in range(128)], dtype=bool)
+_IS_ASCII_ALNUM = np.array([chr(code).isalnum() for code in range(128)], dtype=bool)
 _TOKEN = re.compile(r"[\w'\u2019]+")
 _TOKEN_SPLIT = re.compile(r"([\w'\u2019]+)")
 _TOKEN_CHAR = re.compile(r"[\w'\u2019]")
@@ -244,6 +246,13 @@ class PhraseIndex:
                 frozenset(ord(second[0].lower()) for second in seconds) if plain else None
             )
             self._itself.append(word in led)
+        # The same two tests as arrays, so that ``find_batch`` settles most words without
+        # a Python step: whether a word has letters, and which ASCII codes they are.
+        self._has_after = np.array([letters is not None for letters in self._after], dtype=bool)
+        self._is_itself = np.array(self._itself, dtype=bool)
+        self._follows = np.zeros((max(len(self._after), 1), 128), dtype=bool)
+        for row, letters in enumerate(self._after):
+            self._follows[row, sorted(letters or ())] = True
         self._automaton = (
             ahocorasick_rs.AhoCorasick(
                 self._first_list, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
@@ -313,38 +322,41 @@ class PhraseIndex:
                 # character, and ``stops`` never passes the sentinels.
                 whole = ~batch.is_token_char(starts - 1) & ~batch.is_token_char(stops)
                 starts, stops = starts[whole], stops[whole]
-                owners = batch.text_of(starts).tolist()
-                words = table[whole, 0].tolist()
                 # The two characters after each word: a phrase goes on only through a
-                # space (ASCII punctuation ends it) and a word of the right letter.
-                following = batch.code_points_at(stops).tolist()
-                next_word = batch.code_points_at(stops + 1).tolist()
-                after, itself = self._after, self._itself
+                # space (ASCII punctuation ends it) and a word of the right letter. Where
+                # it cannot go on, the word is its own match or no match at all; that is
+                # settled here for all words at once, before the leftmost pass.
+                following = batch.code_points_at(stops)
+                next_word = batch.code_points_at(stops + 1)
+                words_found = table[whole, 0]
+                ascii_first = np.minimum(following, 127)
+                ascii_second = np.minimum(next_word, 127)
+                alone = self._has_after[words_found] & (
+                    ((following < 128) & ~_IS_ASCII_SPACE[ascii_first])
+                    | (
+                        (following == 32)
+                        & (next_word < 128)
+                        & _IS_ASCII_ALNUM[ascii_second]
+                        & ~self._follows[words_found, ascii_second]
+                    )
+                )
+                kept = ~alone | self._is_itself[words_found]
+                starts, stops, alone = starts[kept], stops[kept], alone[kept]
+                owners = batch.text_of(starts).tolist()
+                words = words_found[kept].tolist()
                 reached = 0
-                for start, stop, owner, word, first, second in zip(
+                for start, stop, owner, word, by_itself in zip(
                     starts.tolist(),
                     stops.tolist(),
                     owners,
                     words,
-                    following,
-                    next_word,
+                    alone.tolist(),
                     strict=True,
                 ):
                     # A match ends inside its text, so ``reached`` never skips a next text.
                     if start < reached:
                         continue
-                    letters = after[word]
-                    if letters is not None and (
-                        (first < 128 and first not in _ASCII_SPACES)
-                        or (
-                            first == 32
-                            and second < 128
-                            and chr(second).isalnum()
-                            and second not in letters
-                        )
-                    ):
-                        if not itself[word]:
-                            continue
+                    if by_itself:
                         reached = stop
                     else:
                         found_here = self._word_pattern(word).match(joined, start)

@@ -47,10 +47,11 @@ end the search for the head noun, and the country acts.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -479,6 +480,27 @@ def _acted_on_before(
     return None
 
 
+# While ``shared_roles`` is open: the roles worked out, by sentence, mentions and table.
+_SHARED: list[dict[tuple[str, tuple, int], list[Role]]] = []
+
+
+@contextlib.contextmanager
+def shared_roles() -> Iterator[None]:
+    """Work out the roles of a sentence once for all the stages that read it in the block.
+
+    The relation scorer and the watchlist read many of the same sentences with the same
+    mentions: inside the block, ``sentence_roles`` with the default role table keeps
+    what it works out and hands it out again for the same sentence and mentions
+    (processes forked inside the block inherit what was kept before they started).
+    Leaving the block lets it go.
+    """
+    _SHARED.append({})
+    try:
+        yield
+    finally:
+        _SHARED.pop()
+
+
 def sentence_roles(
     text: str,
     mentions: Sequence[tuple[int, int, str] | tuple[int, int, str, str]],
@@ -491,8 +513,30 @@ def sentence_roles(
         text: the sentence.
         mentions: ``(start, end, iso3)`` or ``(start, end, iso3, kind)``, relative to ``text``.
         table: the compiled role table (default: ``data/roles.csv``).
+
+    Returns:
+        One ``Role`` per mention kept, in text order; inside ``shared_roles`` the roles
+        of a sentence and mentions already read are those worked out then.
     """
-    table = table if table is not None else default_roles()
+    if table is not None or not _SHARED:
+        return _sentence_roles(text, mentions, table if table is not None else default_roles())
+    table = default_roles()
+    try:
+        key = (text, tuple(mentions), id(table))
+        kept = _SHARED[-1].get(key)
+    except TypeError:  # mentions given as lists: nothing to key them by
+        return _sentence_roles(text, mentions, table)
+    if kept is None:
+        kept = _SHARED[-1][key] = _sentence_roles(text, mentions, table)
+    return list(kept)
+
+
+def _sentence_roles(
+    text: str,
+    mentions: Sequence[tuple[int, int, str] | tuple[int, int, str, str]],
+    table: RoleTable,
+) -> list[Role]:
+    """``sentence_roles`` with its table."""
     chosen: list[tuple[int, int, str, str]] = []
     for mention in sorted(mentions):
         if chosen and mention[0] < chosen[-1][1]:

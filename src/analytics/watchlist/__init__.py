@@ -18,6 +18,7 @@ from analytics.watchlist.certainty import (
     default_certainty_words,
     load_certainty,
     without_conditions,
+    without_conditions_batch,
 )
 from analytics.watchlist.extract import (
     acting_countries,
@@ -31,7 +32,7 @@ from analytics.watchlist.families import (
     load_cue_families,
 )
 from analytics.watchlist.follow_up import follow_up
-from analytics.watchlist.timing import Window, expected_window, find_windows
+from analytics.watchlist.timing import Window, expected_window, expected_windows, find_windows
 
 __all__ = [
     "CERTAINTY_COLUMNS",
@@ -46,10 +47,12 @@ __all__ = [
     "default_cue_families",
     "expected_events",
     "expected_window",
+    "expected_windows",
     "find_windows",
     "follow_up",
     "forward_sentences",
     "load_certainty",
     "load_cue_families",
     "without_conditions",
+    "without_conditions_batch",
 ]

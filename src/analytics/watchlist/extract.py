@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import functools
+import gc
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,7 +26,7 @@ from analytics import schema as S
 from analytics import settings
 from analytics.artefacts import empty_watchlist
 from analytics.errors import InputError
-from analytics.parallel import fork_workers, map_forked
+from analytics.parallel import collection_paused, fork_workers, map_forked
 from analytics.relations import (
     ACTOR,
     ACTOR_KINDS,
@@ -39,10 +40,10 @@ from analytics.relations import (
 from analytics.watchlist.certainty import (
     CertaintyWords,
     default_certainty_words,
-    without_conditions,
+    without_conditions_batch,
 )
 from analytics.watchlist.families import cue_family, default_cue_families
-from analytics.watchlist.timing import Window, expected_window
+from analytics.watchlist.timing import Window, expected_windows
 
 # Coming times that make a sentence forward-looking without a certainty word.
 _COMING_WORDS = (
@@ -188,6 +189,18 @@ def forward_sentences(
         missing = [column for column in needed if column not in frame.columns]
         if missing:
             raise InputError(f"{what} must have columns {', '.join(needed)}; missing {missing!r}")
+    with collection_paused():
+        return _forward_sentences(briefings, mentions, lexicon, certainty_words, require_cue)
+
+
+def _forward_sentences(
+    briefings: pd.DataFrame,
+    mentions: pd.DataFrame,
+    lexicon: Lexicon | None,
+    certainty_words: CertaintyWords | None,
+    require_cue: bool,
+) -> pd.DataFrame:
+    """``forward_sentences`` once its inputs are checked."""
     found = _sentences_with_countries(briefings, mentions)
     if found is None:
         return empty_watchlist()
@@ -297,14 +310,26 @@ class _Plan:
             chosen_texts = [chosen_texts[j] for j in cued]
             cues = tuple([column[j] for j in cued] for column in cues)  # type: ignore[assignment]
         timed = time_index.find_batch(TextBatch(chosen_texts))
+        references = [self.references[self.briefing_of[lo + i]] for i in chosen]
+        # Only a sentence with a time word or a digit can name a time.
+        with_time = [
+            j
+            for j, reference in enumerate(references)
+            if reference is not None and (timed[j] or _DIGIT.search(chosen_texts[j]) is not None)
+        ]
+        windows: list[Window | None] = [None] * len(chosen)
+        found_windows = expected_windows(
+            [chosen_texts[j] for j in with_time], [references[j] for j in with_time]
+        )
+        for j, found_window in zip(with_time, found_windows, strict=True):
+            windows[j] = found_window
         rows: list[tuple] = []
         for j, i in enumerate(chosen):
             position, text = lo + i, chosen_texts[j]
-            reference = self.references[self.briefing_of[position]]
+            reference = references[j]
             if reference is None:
                 continue
-            has_time = bool(timed[j]) or _DIGIT.search(text) is not None
-            window = expected_window(text, reference) if has_time else None
+            window = windows[j]
             if sure[i] is None and not self.in_next[position] and window is None:
                 continue
             acting = acting_countries(text, self.mentions.of(position))
@@ -333,6 +358,8 @@ class _Plan:
 
 
 def _read_forked(cut: tuple[int, int]) -> list[tuple]:
+    # A worker only reads, then ends; here the caller has paused collection already.
+    gc.disable()
     return _FORKED["plan"].read(*cut)
 
 
@@ -451,7 +478,9 @@ def _cue_columns(
     # Only what follows ``after`` is read: the cues before it are not wanted; a
     # condition says what must happen first, not what is expected ("will retaliate if
     # the Council imposes sanctions"), so its words are blanked.
-    tails = [without_conditions(text[start:]) for text, start in zip(texts, after, strict=True)]
+    tails = without_conditions_batch(
+        [text[start:] for text, start in zip(texts, after, strict=True)]
+    )
     for found in lexicon.find_cues_batch(TextBatch(tails)):
         kept = [match for match in found if not match.cue.is_stop]
         family = next((cue_family(m.cue.cameo) for m in kept if cue_family(m.cue.cameo)), "")

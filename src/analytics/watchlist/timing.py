@@ -17,11 +17,12 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import NamedTuple
 
 from analytics import schema as S
-from analytics.watchlist.certainty import without_conditions
+from analytics.watchlist.certainty import without_conditions, without_conditions_batch
 
 _MONTH_NAMES = {
     **{name.lower(): number for number, name in enumerate(calendar.month_name) if name},
@@ -204,11 +205,22 @@ _SCANNER = re.compile(
     + ")",
     re.IGNORECASE,
 )
+# Each rule's named groups: the rule's name for it and its place in ``Match.groups()``.
+_RULE_GROUPS = [
+    tuple(
+        (name, _SCANNER.groupindex[f"{name}_{index}"] - 1)
+        for name in re.findall(r"\(\?P<(\w+)>", pattern)
+    )
+    for index, (_, pattern) in enumerate(_RULES)
+]
 # Every expression holds one of these (a digit, a month, a weekday, a unit of time), and
-# starts at most ``_LEAD`` characters before it ("the second half of next year").
+# starts at most ``_LEAD`` characters before it ("the second half of next year"). The
+# leading class holds the first character of every alternative: it turns away the other
+# positions before the alternatives are tried there.
 _TRIGGER = re.compile(
-    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
-    r"week|month|year|day|quarter|tomorrow|today|tonight|hour|spring|summer|autumn|fall|winter)",
+    r"(?=[\dadfhjmnoqstwy])(?:\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|"
+    r"tue|wed|thu|fri|sat|sun|week|month|year|day|quarter|tomorrow|today|tonight|hour|spring|"
+    r"summer|autumn|fall|winter))",
     re.IGNORECASE,
 )
 _WORD_START = re.compile(r"\b\w")
@@ -628,6 +640,14 @@ _EXPLICIT_RULES = frozenset(
 )
 
 
+def _rule_groups(match: re.Match[str], index: int) -> dict[str, str]:
+    """The groups the scanner's rule ``index`` matched, by the rule's names for them."""
+    values = match.groups()
+    return {
+        name: values[number] for name, number in _RULE_GROUPS[index] if values[number] is not None
+    }
+
+
 def find_windows(sentence: str, reference: date) -> list[Window]:
     """Every time expression of ``sentence`` resolved against ``reference``, in text order.
 
@@ -645,12 +665,7 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
             continue
         index = int(match.lastgroup.rsplit("_", 1)[1])  # type: ignore[union-attr]
         rule = _RULES[index][0]
-        suffix = f"_{index}"
-        groups = {
-            name[: -len(suffix)]: value
-            for name, value in match.groupdict().items()
-            if value is not None and name.endswith(suffix) and not name.startswith("rule_")
-        }
+        groups = _rule_groups(match, index)
         if rule == "weekday" and _SAID.search(sentence, max(0, match.start() - 20), match.start()):
             continue  # "said Friday": the day it was said, not one to come
         before = sentence[max(0, match.start() - 80) : match.start()]
@@ -708,7 +723,30 @@ def expected_window(sentence: str, reference: date) -> Window | None:
     the past in the sentence are background, not the expected event, and the dates of a
     condition ("if his party is elected later this year") are the condition's.
     """
-    for window in find_windows(without_conditions(sentence), reference):
+    return _first_coming(find_windows(without_conditions(sentence), reference), reference)
+
+
+def expected_windows(sentences: Sequence[str], references: Sequence[date]) -> list[Window | None]:
+    """``expected_window`` of every sentence against its own reference date.
+
+    Parameters:
+        sentences: forward-looking sentences.
+        references: each sentence's briefing date.
+
+    Returns:
+        One window or ``None`` per sentence, in order; the conditions of all of them are
+        blanked in one pass.
+    """
+    blanked = without_conditions_batch(sentences)
+    return [
+        _first_coming(find_windows(sentence, reference), reference)
+        for sentence, reference in zip(blanked, references, strict=True)
+    ]
+
+
+def _first_coming(windows: list[Window], reference: date) -> Window | None:
+    """The first window that ends on or after ``reference``: the expected event's."""
+    for window in windows:
         if window.end >= reference:
             return window
     return None
