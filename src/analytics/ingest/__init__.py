@@ -12,7 +12,13 @@ text), ``columns`` (column roles) and ``feeds`` (RSS/Atom items, HTML removed),
 and ``uploads`` (staging an analyst's upload safely).
 """
 
-from analytics.ingest.duplicates import find_duplicates, match_added, normalise_text, strings_in
+from analytics.ingest.duplicates import (
+    find_duplicates,
+    match_added,
+    normalise_text,
+    strings_in,
+    text_fingerprints,
+)
 from analytics.ingest.feeds import (
     FEED_EXTENSIONS,
     ITEM_COLUMNS,
@@ -53,4 +59,5 @@ __all__ = [
     "safe_unzip",
     "stage_upload",
     "strings_in",
+    "text_fingerprints",
 ]

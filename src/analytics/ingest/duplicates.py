@@ -166,6 +166,14 @@ def find_duplicates(
     return result
 
 
+def text_fingerprints(texts: pd.Series) -> np.ndarray:
+    """The exact-duplicate key of each text (``find_duplicates``' ``fingerprint``).
+
+    Two texts get the same key when they hold the same words, ignoring case and spacing.
+    """
+    return _fingerprints(_split_words(texts))
+
+
 def _band_columns(n_bands: int) -> tuple[str, ...]:
     return BAND_COLUMNS if n_bands == N_BANDS else tuple(f"band_{b:02d}" for b in range(n_bands))
 
