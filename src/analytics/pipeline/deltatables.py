@@ -284,10 +284,13 @@ def data_files(root: Path, name: str, version: int) -> list[DataFile]:
     rows = actions.column("num_records").to_pylist()
     first = f"min.{ROW_ORDER_COLUMN}"
     last = f"max.{ROW_ORDER_COLUMN}"
-    firsts = (
-        actions.column(first).to_pylist() if first in actions.column_names else [None] * len(paths)
-    )
-    lasts = actions.column(last).to_pylist() if last in actions.column_names else [None] * len(paths)
+
+    def bounds(column: str) -> list[Any]:
+        if column in actions.column_names:
+            return list(actions.column(column).to_pylist())
+        return [None] * len(paths)
+
+    firsts, lasts = bounds(first), bounds(last)
     files = [
         DataFile(
             prefix + unquote(str(path)),
@@ -362,10 +365,7 @@ def read_rows_at(
         for data in files
         if data.first_row < 0
         or data.last_row < 0
-        or np.any(
-            (ordered >= data.first_row)
-            & (ordered <= data.last_row)
-        )
+        or np.any((ordered >= data.first_row) & (ordered <= data.last_row))
     ]
     names = list(columns) if columns else list(schema.names)
     pieces = []

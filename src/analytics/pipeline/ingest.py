@@ -61,7 +61,7 @@ from analytics.pipeline.process import (
     fit_topic_model_on_texts,
     summarise_topics,
 )
-from analytics.pipeline.rollups import RollupInputs, rollup_meta, rollup_tables
+from analytics.pipeline.rollups import ROLLUP_COLUMNS, RollupInputs, rollup_meta, rollup_tables
 from analytics.pipeline.store import Store, inspect_store
 from analytics.pipeline.text_index import (
     TextIndexBuild,
@@ -581,11 +581,12 @@ def _added_rollup_inputs(
         rows = added[columns] if columns else added
         return pd.concat([stored, rows], ignore_index=True) if len(rows) else stored
 
+    # Only the columns the rules read: the whole tables would not fit a large store's budget.
     return RollupInputs(
-        briefings=whole("briefings", new_briefings, [S.BRIEFING_ID, S.DATE]),
-        countries=whole("countries", new.countries),
+        briefings=whole("briefings", new_briefings, ROLLUP_COLUMNS["briefings"]),
+        countries=whole("countries", new.countries, ROLLUP_COLUMNS["countries"]),
         topics=topics,
-        interactions=whole("interactions", new.interactions),
+        interactions=whole("interactions", new.interactions, ROLLUP_COLUMNS["interactions"]),
     )
 
 
@@ -789,8 +790,9 @@ def _first_batch(
     store = write_generation(root, None, tables, model, meta)
     stages["write"] += time.perf_counter() - tick
     progress(1.0, "Stored")
+    n_briefings = len(artefacts.briefings)
     return store, _summary(
-        "full", len(artefacts.briefings), artefacts.report, len(batch.files), request.started, stages
+        "full", n_briefings, artefacts.report, len(batch.files), request.started, stages
     )
 
 
