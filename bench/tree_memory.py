@@ -1,9 +1,12 @@
 """Wall time and peak memory of a command's whole process tree (Linux ``/proc``).
 
-``/usr/bin/time -v`` reports the largest single process; an ingest may fork a process
-that builds the text index beside it, so this samples the resident memory of the
-command and every descendant together (every 0.2 s) and prints the peak of the sum,
-the peak of the largest process and the wall time. Run from the project root (not part
+``/usr/bin/time -v`` reports the largest single process; an ingest forks processes (the
+text index built beside the stages, stages shared between the cores), so this samples
+the memory of the command and every descendant together (every 0.2 s) and prints the
+peak of the sum, the peak of the largest process and the wall time. Memory is the
+proportional set size (PSS, ``/proc/PID/smaps_rollup``): a forked process shares its
+parent's pages until either writes them, and summing resident sizes would count those
+pages once per process. Run from the project root (not part
 of the test run)::
 
     python bench/tree_memory.py -- env PYTHONPATH=src python -m analytics ingest \\
@@ -13,13 +16,10 @@ of the test run)::
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
-
-_PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 def _children() -> dict[int, list[int]]:
@@ -39,14 +39,18 @@ def _children() -> dict[int, list[int]]:
 
 
 def _resident_bytes(pid: int) -> int:
+    """The process' proportional set size (its shared pages divided among their sharers)."""
     try:
-        return int((Path("/proc") / str(pid) / "statm").read_text().split()[1]) * _PAGE
+        for line in (Path("/proc") / str(pid) / "smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
     except (OSError, IndexError, ValueError):
         return 0
+    return 0
 
 
 def tree_resident(root: int) -> tuple[int, int]:
-    """(sum, largest) resident bytes of ``root`` and its descendants."""
+    """(sum, largest) proportional set size in bytes of ``root`` and its descendants."""
     tree = _children()
     pending = [root]
     total = largest = 0

@@ -488,9 +488,17 @@ def _stored_corpus(previous: Store) -> StoredCorpus:
 
 
 def _ingest_added(
-    previous: Store, added: _Added, progress: Progress, request: _Request
+    previous: Store,
+    added: _Added,
+    progress: Progress,
+    request: _Request,
+    *,
+    index_checked: bool = False,
 ) -> tuple[Store, IngestSummary]:
     """Process only the added briefings and append them to the stored tables.
+
+    ``index_checked``: an earlier batch of this ingest wrote the text index up to
+    ``previous`` (``extend_text_index``'s ``checked``).
 
     Falls back to ``_merge_added`` (every table read, merged and rewritten) when the
     store predates duplicate keys or the added briefings would change stored ones.
@@ -552,7 +560,7 @@ def _ingest_added(
     tables.update(rollup_tables(_added_rollup_inputs(previous, new_briefings, new, topics)))
     stages["write"] = time.perf_counter() - tick
     tick = time.perf_counter()
-    notice = extend_text_index(previous, new_briefings, fingerprint)
+    notice = extend_text_index(previous, new_briefings, fingerprint, checked=index_checked)
     stages["text index"] = time.perf_counter() - tick
     tick = time.perf_counter()
     store = write_generation(
@@ -677,6 +685,7 @@ def _ingest_added_in_batches(
             batch,
             _batch_progress(progress, number / len(batches), 1 / len(batches), label),
             request,
+            index_checked=number > 0,
         )
         summaries.append(summary)
     return store, _batched_summary("incremental", store, summaries, request, ())
@@ -730,8 +739,10 @@ def _ingest_full_in_batches(
             previous_model = previous.topic_model()
         except StoreError:
             previous_model = None
-    progress(0.2, f"Fitting topics on {min(sample.n_seen, sample.size):,} briefings")
+    n_sampled, n_kept = min(sample.n_seen, sample.size), sample.n_seen
+    progress(0.2, f"Fitting topics on {n_sampled:,} briefings")
     texts = sample.texts()
+    del sample  # the sampled texts and every fingerprint: not needed by the batches
     model = fit_topic_model_on_texts(texts, n_topics=request.n_topics, previous=previous_model)
     del texts
     first_stages = {"sample": time.perf_counter() - tick}
@@ -750,13 +761,14 @@ def _ingest_full_in_batches(
             summary = replace(summary, stage_seconds={**first_stages, **summary.stage_seconds})
         else:
             batch = _Added(files, request.manifest, request.columns, keys, options, paths)
-            store, summary = _ingest_added(store, batch, batch_progress, request)
+            store, summary = _ingest_added(
+                store, batch, batch_progress, request, index_checked=True
+            )
         summaries.append(summary)
     assert store is not None
     notice = (
         f"built in {len(merged)} batches of at most {request.batch_mb:g} MB of input (one "
-        f"generation each), topics fitted on {min(sample.n_seen, sample.size):,} of "
-        f"{sample.n_seen:,} briefings"
+        f"generation each), topics fitted on {n_sampled:,} of {n_kept:,} briefings"
     )
     return store, _batched_summary("full", store, summaries, request, (notice,))
 
