@@ -67,6 +67,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--every", type=float, default=0.2, help="seconds between samples")
     parser.add_argument(
+        "--kill-above",
+        type=float,
+        metavar="MB",
+        help="end the command when its tree holds more than this (a shared machine's guard)",
+    )
+    parser.add_argument(
         "--log", type=Path, help="also write every sample (seconds, tree MB, largest MB) here"
     )
     parser.add_argument("command", nargs=argparse.REMAINDER, help="the command, after --")
@@ -82,6 +88,15 @@ def main() -> int:
         total, largest = tree_resident(process.pid)
         peak_total = max(peak_total, total)
         peak_largest = max(peak_largest, largest)
+        if args.kill_above and total > args.kill_above * 2**20:
+            process.kill()
+            process.wait()
+            print(
+                f"tree-memory: killed after {time.perf_counter() - started:.1f} s holding "
+                f"{total / 2**20:,.0f} MB (above --kill-above {args.kill_above:,.0f} MB)",
+                file=sys.stderr,
+            )
+            break
         if log is not None:
             elapsed = time.perf_counter() - started
             log.write(f"{elapsed:.1f} {total / 2**20:.0f} {largest / 2**20:.0f}\n")
