@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tree_memory import tree_resident  # bench/ is the script's folder, first on sys.path
+
 ROOT = Path(__file__).resolve().parents[1]
 REUTERS = ROOT.parent / "shared" / "corpora" / "reuters21578" / "reuters.jsonl"
 STAGES = ("ingest", "mentions", "topics", "relations", "pipeline", "increment")
@@ -129,38 +131,6 @@ def _stage(stage: str, corpus: str, work: str) -> dict[str, float]:
     return figures
 
 
-def _descendants(root: int) -> list[int]:
-    """``root`` and every process below it (read from /proc)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = [root], [root]
-    while frontier:
-        frontier = [pid for pid, parent in parents.items() if parent in frontier]
-        found += frontier
-    return found
-
-
-def _tree_pss_mb(root: int) -> float:
-    """Proportional set size of a process tree: shared pages counted once in total."""
-    total = 0
-    for pid in _descendants(root):
-        try:
-            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-        except OSError:
-            continue
-        for line in rollup.splitlines():
-            if line.startswith("Pss:"):
-                total += int(line.split()[1])
-                break
-    return total / 1024
-
-
 def _run_isolated(stage: str, corpus: str, work: str) -> dict[str, float]:
     command = [
         sys.executable,
@@ -177,7 +147,7 @@ def _run_isolated(stage: str, corpus: str, work: str) -> dict[str, float]:
     sampling = Path("/proc/self/smaps_rollup").exists()
     while process.poll() is None:
         if sampling:
-            peak = max(peak, _tree_pss_mb(process.pid))
+            peak = max(peak, tree_resident(process.pid)[0] / 2**20)
         time.sleep(0.2)
     stdout, stderr = process.communicate()
     if process.returncode != 0:

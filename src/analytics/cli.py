@@ -93,6 +93,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
                 on_notice=_say,
                 progress=show,
                 engine=engine,
+                batch_mb=args.batch_mb,
             )
     except KeyboardInterrupt:
         if current_generation(args.store) == before:
@@ -296,6 +297,16 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _non_negative_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of 0 or more; got {value!r}")
+    return number
+
+
 def _column_pair(value: str) -> tuple[str, str]:
     role, sep, name = value.partition("=")
     roles = ("id", "text", "date", "title", "source", "url")
@@ -374,6 +385,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="recompute everything from exactly these inputs (--replace with --refit)",
     )
     _wait_argument(ingest)
+    ingest.add_argument(
+        "--batch-mb",
+        type=_non_negative_float,
+        metavar="MB",
+        help="read and process inputs above this many MB in batches of whole files of about "
+        "this size, one generation each, so memory stays bounded (0: in one go; default: the "
+        "ingest_batch_mb setting)",
+    )
     ingest.add_argument("--quiet", action="store_true", help="no progress messages")
     ingest.add_argument(
         "--engine",

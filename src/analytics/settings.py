@@ -309,6 +309,24 @@ SETTINGS: tuple[Setting, ...] = (
         "partitions per Dask worker when --partitions is not given",
     ),
     Setting(
+        "ingest_batch_mb",
+        0.0,
+        "an ingest with more input than this many MB reads and processes it in batches of "
+        "whole files of about this size, one generation each, so memory stays bounded "
+        "(CLI --batch-mb); 0: in one go",
+        env="BRIEFING_ATLAS_INGEST_BATCH_MB",
+        parse=float,
+        accepts="a number of MB (0: no batches)",
+    ),
+    Setting(
+        "topic_fit_sample",
+        100_000,
+        "a batched ingest fits the topic model on a seeded sample of this many briefings "
+        "of the whole input (all of them when there are no more)",
+        parse=int,
+        accepts="a positive whole number",
+    ),
+    Setting(
         "store_wait_seconds",
         600.0,
         "seconds an ingest waits for another ingest into the same store (CLI --wait)",

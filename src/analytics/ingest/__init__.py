@@ -38,6 +38,11 @@ from analytics.ingest.duplicates import (
     split_by_bucket,
     strings_in,
     text_keys,
+    find_duplicates,
+    match_added,
+    normalise_text,
+    strings_in,
+    text_fingerprints,
 )
 from analytics.ingest.feeds import (
     FEED_EXTENSIONS,
@@ -100,4 +105,5 @@ __all__ = [
     "shingle_sets",
     "split_by_bucket",
     "text_keys",
+    "text_fingerprints",
 ]

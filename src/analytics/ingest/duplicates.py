@@ -65,6 +65,9 @@ _MAX_BUCKET_PARTNERS = 50
 # Candidates verified per text per round, and shingles compared per chunk (memory bound).
 _PAIRS_PER_ROUND = 4
 _CHUNK_SHINGLES = 4_000_000
+# Stored candidate texts read back and shingled at a time when added texts are matched
+# against a store: their memory stays bounded however many candidates a large store has.
+_STORED_CHUNK = 20_000
 
 
 @dataclass(frozen=True)
@@ -497,6 +500,14 @@ def duplicate_table(
     return result
 
 
+def text_fingerprints(texts: pd.Series) -> np.ndarray:
+    """The exact-duplicate key of each text (``find_duplicates``' ``fingerprint``).
+
+    Two texts get the same key when they hold the same words, ignoring case and spacing.
+    """
+    return _fingerprints(_split_words(texts))
+
+
 def _band_columns(n_bands: int) -> tuple[str, ...]:
     return BAND_COLUMNS if n_bands == N_BANDS else tuple(f"band_{b:02d}" for b in range(n_bands))
 
@@ -570,29 +581,46 @@ def match_added(
         )
         candidates = band_of_new[new_flat != 0].merge(band_of_old, on="key")
         candidates = candidates[[NEW_POSITION, OLD_POSITION]].drop_duplicates()
+        del band_of_old, band_of_new, shared
+        # The added texts' shingles are docs 0..n-1; each chunk of stored candidates follows
+        # as docs n.. (keys stay sorted by doc), so only one chunk's texts are held at once.
+        n_added = len(added)
+        added_keys_sorted = _shingle_keys(
+            _split_words(added.reset_index(drop=True)),
+            shingle_size,
+            random_state,
+            exclude=np.zeros(n_added, bool),
+        )
         old_docs = np.unique(candidates[OLD_POSITION].to_numpy())
-        texts = pd.concat(
-            [stored_texts(old_docs).reset_index(drop=True), added.reset_index(drop=True)],
-            ignore_index=True,
-        )
-        words = _split_words(texts)
-        keys = _shingle_keys(words, shingle_size, random_state, exclude=np.zeros(len(texts), bool))
-        key_docs = (keys >> _DOC_SHIFT).astype(np.int64)
-        bounds = np.searchsorted(key_docs, np.arange(len(texts) + 1))
-        left = np.searchsorted(old_docs, candidates[OLD_POSITION].to_numpy())
-        right = len(old_docs) + candidates[NEW_POSITION].to_numpy()
-        jaccard = _jaccard(keys, bounds, left, right)
-        hit = jaccard >= threshold
-        pairs.append(
-            pd.DataFrame(
-                {
-                    NEW_POSITION: candidates[NEW_POSITION].to_numpy()[hit],
-                    OLD_POSITION: candidates[OLD_POSITION].to_numpy()[hit],
-                    EXACT: False,
-                    JACCARD: jaccard[hit],
-                }
+        candidate_old = candidates[OLD_POSITION].to_numpy()
+        candidate_new = candidates[NEW_POSITION].to_numpy()
+        for start in range(0, len(old_docs), _STORED_CHUNK):
+            chunk = old_docs[start : start + _STORED_CHUNK]
+            inside = (candidate_old >= chunk[0]) & (candidate_old <= chunk[-1])
+            stored = stored_texts(chunk).reset_index(drop=True)
+            stored_keys_sorted = _shingle_keys(
+                _split_words(stored), shingle_size, random_state, exclude=np.zeros(len(chunk), bool)
             )
-        )
+            keys = np.concatenate(
+                [added_keys_sorted, stored_keys_sorted + (np.uint64(n_added) << _DOC_SHIFT)]
+            )
+            del stored, stored_keys_sorted
+            key_docs = (keys >> _DOC_SHIFT).astype(np.int64)
+            bounds = np.searchsorted(key_docs, np.arange(n_added + len(chunk) + 1))
+            left = n_added + np.searchsorted(chunk, candidate_old[inside])
+            right = candidate_new[inside]
+            jaccard = _jaccard(keys, bounds, left, right)
+            hit = jaccard >= threshold
+            pairs.append(
+                pd.DataFrame(
+                    {
+                        NEW_POSITION: right[hit],
+                        OLD_POSITION: candidate_old[inside][hit],
+                        EXACT: False,
+                        JACCARD: jaccard[hit],
+                    }
+                )
+            )
     found = pd.concat(pairs, ignore_index=True)
     found[NEW_POSITION] = found[NEW_POSITION].astype(np.int64)
     found[OLD_POSITION] = found[OLD_POSITION].astype(np.int64)

@@ -9,7 +9,8 @@ reading a store), ``ingest`` (``ensure_store``: building and updating one), ``ge
 (older stores of Parquet parts to Delta tables, once), ``history`` (listing generations,
 vacuuming old ones), ``lock`` (the writer lock), ``integrity`` (checksums), ``layout`` (the
 names of a store's files and folder states), ``rollups`` (per-period counts of the whole
-corpus written at ingest, which the unfiltered views read), ``text_index`` (the store's
+corpus written at ingest, which the unfiltered views read), ``batches`` (a batched
+ingest's batches of whole files and its topic sample), ``text_index`` (the store's
 SQLite FTS5 index of the briefings' texts, which search uses), ``feeds`` (fetching feeds
 with conditional requests, and their state in the store) and ``watch`` (polling feeds into
 a store);
@@ -17,6 +18,7 @@ a store);
 imported on its own).
 """
 
+from analytics.pipeline.batches import TopicSample, file_batches, input_mb
 from analytics.pipeline.engines import (
     DASK,
     ENGINE_NAMES,
@@ -74,10 +76,12 @@ from analytics.pipeline.process import (
     fingerprint_from_state,
     fingerprint_state,
     fit_topic_model,
+    fit_topic_model_on_texts,
     fit_topics,
     process,
 )
 from analytics.pipeline.rollups import (
+    ROLLUP_COLUMNS,
     ROLLUP_FREQS,
     ROLLUPS,
     RollupInputs,
@@ -117,6 +121,7 @@ __all__ = [
     "combine_fingerprint_states",
     "fingerprint_from_state",
     "fit_topic_model",
+    "fit_topic_model_on_texts",
     "BriefingTables",
     "assemble_artefacts",
     # where the stages run (the Dask engine, analytics.pipeline.dask_engine, is imported lazily)
@@ -139,6 +144,10 @@ __all__ = [
     "RebuildPlan",
     "ensure_store",
     "IngestSummary",
+    # batched ingests
+    "file_batches",
+    "input_mb",
+    "TopicSample",
     "store_location",
     "migrate_store",
     "list_generations",
@@ -163,6 +172,7 @@ __all__ = [
     # rollups
     "ROLLUPS",
     "ROLLUP_FREQS",
+    "ROLLUP_COLUMNS",
     "RollupInputs",
     "rollup_tables",
     "read_rollups",

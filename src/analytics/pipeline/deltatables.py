@@ -56,6 +56,7 @@ class DataFile:
     bytes: int
     rows: int
     first_row: int  # the smallest row_order in the file (-1: not recorded)
+    last_row: int = -1  # the largest row_order in the file (-1: not recorded)
 
 
 def table_dir(root: Path, name: str) -> Path:
@@ -282,17 +283,23 @@ def data_files(root: Path, name: str, version: int) -> list[DataFile]:
     sizes = actions.column("size_bytes").to_pylist()
     rows = actions.column("num_records").to_pylist()
     first = f"min.{ROW_ORDER_COLUMN}"
-    firsts = (
-        actions.column(first).to_pylist() if first in actions.column_names else [None] * len(paths)
-    )
+    last = f"max.{ROW_ORDER_COLUMN}"
+
+    def bounds(column: str) -> list[Any]:
+        if column in actions.column_names:
+            return list(actions.column(column).to_pylist())
+        return [None] * len(paths)
+
+    firsts, lasts = bounds(first), bounds(last)
     files = [
         DataFile(
             prefix + unquote(str(path)),
             int(size),
             int(count if count is not None else -1),
             int(start if start is not None else -1),
+            int(end if end is not None else -1),
         )
-        for path, size, count, start in zip(paths, sizes, rows, firsts, strict=True)
+        for path, size, count, start, end in zip(paths, sizes, rows, firsts, lasts, strict=True)
     ]
     # In row order as far as the files tell: reading them so often needs no sort at all.
     return sorted(files, key=lambda data: (data.first_row, data.file))
@@ -331,6 +338,59 @@ def read_files(
     table = table.drop_columns([ROW_ORDER_COLUMN]).select(wanted)
     restored = _from_delta(table, schema)
     frame: pd.DataFrame = restored.to_pandas()
+    return frame
+
+
+def read_rows_at(
+    root: Path,
+    files: Sequence[DataFile],
+    schema: pa.Schema,
+    positions: np.ndarray,
+    columns: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The rows at ``positions`` (row orders) of a table, in the order of ``positions``.
+
+    Only files whose recorded row-order range holds a wanted position are read (files
+    without a recorded range are read too), so a few rows of a large table cost a few
+    files, not the table.
+
+    Raises:
+        StoreError: naming a file that cannot be read, or when a position is not in the
+            table.
+    """
+    wanted = np.asarray(positions, dtype=np.int64)
+    ordered = np.unique(wanted)
+    chosen = [
+        data
+        for data in files
+        if data.first_row < 0
+        or data.last_row < 0
+        or np.any((ordered >= data.first_row) & (ordered <= data.last_row))
+    ]
+    names = list(columns) if columns else list(schema.names)
+    pieces = []
+    for data in chosen:
+        path = root / data.file
+        try:
+            piece = pq.ParquetFile(path).read(columns=[*names, ROW_ORDER_COLUMN])
+        except (OSError, pa.ArrowException, ValueError, KeyError) as error:
+            raise StoreError(
+                damaged_message(root, f"{data.file} cannot be read: {error}")
+            ) from error
+        keep = pc.is_in(piece.column(ROW_ORDER_COLUMN), pa.array(ordered, pa.int64()))
+        pieces.append(piece.filter(keep))
+    if pieces:
+        table = pa.concat_tables(pieces, promote_options="permissive")
+    else:
+        empty = pa.schema([_delta_field(schema.field(c)) for c in names])
+        table = empty.empty_table().append_column(ROW_ORDER_COLUMN, pa.array([], pa.int64()))
+    order = table.column(ROW_ORDER_COLUMN).to_numpy()
+    at = pd.Index(order).get_indexer(wanted)
+    if len(at) and (at < 0).any():
+        missing = wanted[at < 0][:3].tolist()
+        raise StoreError(damaged_message(root, f"rows {missing} are not in the table"))
+    table = table.take(pa.array(at, pa.int64())).drop_columns([ROW_ORDER_COLUMN]).select(names)
+    frame: pd.DataFrame = _from_delta(table, schema).to_pandas()
     return frame
 
 

@@ -34,6 +34,7 @@ from analytics.ingest import (
     mark_duplicates,
     strings_in,
 )
+from analytics.pipeline.batches import TopicSample, file_batches, input_mb
 from analytics.pipeline.engines import Engine, LocalEngine
 from analytics.pipeline.generation import write_generation
 from analytics.pipeline.layout import (
@@ -52,13 +53,15 @@ from analytics.pipeline.migration import migrate_locked
 from analytics.pipeline.process import (
     BriefingTables,
     Progress,
+    assemble_artefacts,
     combine_fingerprint_states,
     corpus_fingerprint,
     fingerprint_from_state,
     fingerprint_state,
+    fit_topic_model_on_texts,
     summarise_topics,
 )
-from analytics.pipeline.rollups import RollupInputs, rollup_meta, rollup_tables
+from analytics.pipeline.rollups import ROLLUP_COLUMNS, RollupInputs, rollup_meta, rollup_tables
 from analytics.pipeline.store import Store, inspect_store
 from analytics.pipeline.text_index import (
     TextIndexBuild,
@@ -192,6 +195,7 @@ def ensure_store(
     on_notice: Callable[[str], None] | None = None,
     progress: Progress | None = None,
     engine: Engine | None = None,
+    batch_mb: float | None = None,
 ) -> tuple[Store, IngestSummary]:
     """Build or update the store at ``store_dir`` from ``corpus_paths``.
 
@@ -216,6 +220,9 @@ def ensure_store(
         progress: called with ``(fraction_done, message)``.
         engine: where the stages run (``analytics.pipeline.engines.open_engine``);
             default: this process.
+        batch_mb: inputs to process above this many MB are read and processed in
+            batches of whole files of about this size, one generation each (default:
+            the ``ingest_batch_mb`` setting; 0: in one go).
 
     Returns:
         ``(store, summary)``.
@@ -233,6 +240,10 @@ def ensure_store(
             "adding keeps the stored briefings and their topics; it cannot be combined "
             f"with replace or refit; got add=True, replace={replace}, refit={refit}"
         )
+    if batch_mb is None:
+        batch_mb = float(settings.value("ingest_batch_mb"))
+    if isinstance(batch_mb, bool) or not isinstance(batch_mb, int | float) or batch_mb < 0:
+        raise InputError(f"batch size must be a number of MB, 0 for none; got {batch_mb!r}")
     started = time.perf_counter()
     report_progress = progress or (lambda fraction, message: None)
     root = store_location(store_dir)
@@ -255,6 +266,7 @@ def ensure_store(
         replace,
         started,
         engine or LocalEngine(),
+        float(batch_mb),
     )
     if wait is None:
         wait = float(settings.value("store_wait_seconds"))
@@ -286,6 +298,13 @@ class _Request:
     replace: bool
     started: float
     engine: Engine
+    batch_mb: float  # 0: no batches
+
+    def batches(self, files: Sequence[Path]) -> list[list[Path]]:
+        """``files`` in batches of about ``batch_mb``; one batch when they fit or no size is set."""
+        if not self.batch_mb or not files or input_mb(files) <= self.batch_mb:
+            return [list(files)]
+        return file_batches(files, self.batch_mb)
 
     def recorded_paths(self, previous: Store | None) -> list[str]:
         """Resolved input paths to record: with ``add``, the stored ones come first."""
@@ -326,7 +345,13 @@ def _ingest_locked(
             ]
             if only_added and not new_manifests:
                 added = request.added_since(previous, keys, options)
-                return _ingest_added(previous, added, report_progress, request)
+                return _ingest_added_in_batches(previous, added, report_progress, request)
+
+    batches = request.batches(request.files)
+    if len(batches) > 1:
+        built = _ingest_full_in_batches(root, previous, request, batches, options, report_progress)
+        if built is not None:
+            return built
 
     stages: dict[str, float] = {}
     report_progress(0.0, f"Reading {len(request.files)} input files")
@@ -408,7 +433,7 @@ def _add_inputs(
         return previous, _unchanged(previous, request.started)
     options = dict(previous.meta.get("options", {}))
     added = request.added_since(previous, {**old_keys, **request.keys}, options)
-    return _ingest_added(previous, added, report_progress, request)
+    return _ingest_added_in_batches(previous, added, report_progress, request)
 
 
 @dataclass(frozen=True)
@@ -456,7 +481,9 @@ def _stored_corpus(previous: Store) -> StoredCorpus:
     head = previous.table("briefings", columns=[S.BRIEFING_ID, S.DATE])
 
     def texts(positions: np.ndarray) -> pd.Series:
-        return previous.table("briefings", columns=[S.TEXT])[S.TEXT].iloc[positions]
+        # Only the files holding these rows are read: never the whole text column.
+        rows = previous.rows_at("briefings", np.asarray(positions), columns=[S.TEXT])
+        return pd.Series(rows[S.TEXT].to_numpy(), index=np.asarray(positions), name=S.TEXT)
 
     return StoredCorpus(
         ids=head[S.BRIEFING_ID], dates=head[S.DATE], keys=previous.table(KEYS_TABLE), texts=texts
@@ -464,9 +491,17 @@ def _stored_corpus(previous: Store) -> StoredCorpus:
 
 
 def _ingest_added(
-    previous: Store, added: _Added, progress: Progress, request: _Request
+    previous: Store,
+    added: _Added,
+    progress: Progress,
+    request: _Request,
+    *,
+    index_checked: bool = False,
 ) -> tuple[Store, IngestSummary]:
     """Process only the added briefings and append them to the stored tables.
+
+    ``index_checked``: an earlier batch of this ingest wrote the text index up to
+    ``previous`` (``extend_text_index``'s ``checked``).
 
     Falls back to ``_merge_added`` (every table read, merged and rewritten) when the
     store predates duplicate keys or the added briefings would change stored ones.
@@ -528,7 +563,7 @@ def _ingest_added(
     tables.update(rollup_tables(_added_rollup_inputs(previous, new_briefings, new, topics)))
     stages["write"] = time.perf_counter() - tick
     tick = time.perf_counter()
-    notice = extend_text_index(previous, new_briefings, fingerprint)
+    notice = extend_text_index(previous, new_briefings, fingerprint, checked=index_checked)
     stages["text index"] = time.perf_counter() - tick
     tick = time.perf_counter()
     store = write_generation(
@@ -557,11 +592,12 @@ def _added_rollup_inputs(
         rows = added[columns] if columns else added
         return pd.concat([stored, rows], ignore_index=True) if len(rows) else stored
 
+    # Only the columns the rules read: the whole tables would not fit a large store's budget.
     return RollupInputs(
-        briefings=whole("briefings", new_briefings, [S.BRIEFING_ID, S.DATE]),
-        countries=whole("countries", new.countries),
+        briefings=whole("briefings", new_briefings, ROLLUP_COLUMNS["briefings"]),
+        countries=whole("countries", new.countries, ROLLUP_COLUMNS["countries"]),
         topics=topics,
-        interactions=whole("interactions", new.interactions),
+        interactions=whole("interactions", new.interactions, ROLLUP_COLUMNS["interactions"]),
     )
 
 
@@ -621,6 +657,183 @@ def _merge_added(
     progress(1.0, "Store ready")
     return store, _summary(
         "incremental", len(briefings), loaded.report, len(added.files), request.started, stages
+    )
+
+
+def _keys_up_to(keys: Mapping[str, list[int]], later: Sequence[Path]) -> dict[str, list[int]]:
+    """``keys`` without the files of later batches: what a batch's generation records."""
+    pending = {str(file.resolve()) for file in later}
+    return {name: key for name, key in keys.items() if name not in pending}
+
+
+def _batch_progress(progress: Progress, start: float, span: float, label: str) -> Progress:
+    """``progress`` of one batch: its fractions mapped into ``[start, start + span]``."""
+    return lambda fraction, message: progress(start + span * fraction, f"{label}: {message}")
+
+
+def _ingest_added_in_batches(
+    previous: Store, added: _Added, progress: Progress, request: _Request
+) -> tuple[Store, IngestSummary]:
+    """``_ingest_added``, one batch of the added files at a time (one generation each)."""
+    batches = request.batches(added.files)
+    if len(batches) == 1:
+        return _ingest_added(previous, added, progress, request)
+    store = previous
+    summaries = []
+    for number, files in enumerate(batches):
+        later = [file for batch in batches[number + 1 :] for file in batch]
+        batch = replace(added, files=files, keys=_keys_up_to(added.keys, later))
+        label = f"batch {number + 1} of {len(batches)}"
+        store, summary = _ingest_added(
+            store,
+            batch,
+            _batch_progress(progress, number / len(batches), 1 / len(batches), label),
+            request,
+            index_checked=number > 0,
+        )
+        summaries.append(summary)
+    return store, _batched_summary("incremental", store, summaries, request, ())
+
+
+def _ingest_full_in_batches(
+    root: Path,
+    previous: Store | None,
+    request: _Request,
+    batches: list[list[Path]],
+    options: dict[str, Any],
+    progress: Progress,
+) -> tuple[Store, IngestSummary] | None:
+    """A full build in batches of whole files, one generation per batch.
+
+    A first pass reads every batch for the topic sample (``TopicSample``) and the model
+    is fitted on it; then the first batch makes a new generation and each later one is
+    appended to it as an incremental ingest would. Only one batch's tables are in memory.
+
+    Returns:
+        ``None`` when the inputs hold no briefing (the one-shot path then says why).
+    """
+    relative_to = input_folder(request.paths)
+    sample = TopicSample(int(settings.value("topic_fit_sample")))
+    kept: list[int] = []
+    tick = time.perf_counter()
+    for number, files in enumerate(batches):
+        progress(
+            0.2 * number / len(batches),
+            f"Sampling batch {number + 1} of {len(batches)} for the topic model",
+        )
+        loaded = load_files(
+            files, manifest=request.manifest, columns=request.columns, relative_to=relative_to
+        )
+        kept.append(sample.add(loaded.briefings))
+        del loaded
+    if sample.n_seen == 0:
+        return None
+    # A batch without briefings joins the next one (the last such joins the one before).
+    merged: list[list[Path]] = []
+    pending: list[Path] = []
+    for files, count in zip(batches, kept, strict=True):
+        pending += files
+        if count:
+            merged.append(pending)
+            pending = []
+    merged[-1] += pending
+    previous_model = None
+    if previous is not None:
+        try:
+            previous_model = previous.topic_model()
+        except StoreError:
+            previous_model = None
+    n_sampled, n_kept = min(sample.n_seen, sample.size), sample.n_seen
+    progress(0.2, f"Fitting topics on {n_sampled:,} briefings")
+    texts = sample.texts()
+    del sample  # the sampled texts and every fingerprint: not needed by the batches
+    model = fit_topic_model_on_texts(texts, n_topics=request.n_topics, previous=previous_model)
+    del texts
+    first_stages = {"sample": time.perf_counter() - tick}
+    span = 0.8 / len(merged)
+    paths = request.recorded_paths(previous)
+    summaries = []
+    store: Store | None = None
+    for number, files in enumerate(merged):
+        later = [file for batch in merged[number + 1 :] for file in batch]
+        keys = _keys_up_to(request.keys, later)
+        label = f"batch {number + 1} of {len(merged)}"
+        batch_progress = _batch_progress(progress, 0.2 + number * span, span, label)
+        if store is None:
+            batch = _Added(files, request.manifest, request.columns, keys, options, paths)
+            store, summary = _first_batch(root, batch, model, batch_progress, request)
+            summary = replace(summary, stage_seconds={**first_stages, **summary.stage_seconds})
+        else:
+            batch = _Added(files, request.manifest, request.columns, keys, options, paths)
+            store, summary = _ingest_added(
+                store, batch, batch_progress, request, index_checked=True
+            )
+        summaries.append(summary)
+    assert store is not None
+    notice = (
+        f"built in {len(merged)} batches of at most {request.batch_mb:g} MB of input (one "
+        f"generation each), topics fitted on {n_sampled:,} of {n_kept:,} briefings"
+    )
+    return store, _batched_summary("full", store, summaries, request, (notice,))
+
+
+def _first_batch(
+    root: Path, batch: _Added, model: Any, progress: Progress, request: _Request
+) -> tuple[Store, IngestSummary]:
+    """The first batch of a batched build: a new generation holding only its briefings."""
+    stages: dict[str, float] = {}
+    tick = time.perf_counter()
+    loaded = load_files(
+        batch.files,
+        manifest=batch.manifest,
+        columns=batch.columns,
+        relative_to=input_folder([Path(path) for path in batch.paths]),
+    )
+    marked = mark_duplicates(loaded.briefings, loaded.report)
+    stages["load"] = time.perf_counter() - tick
+    new = request.engine.process_added(marked.briefings, model, progress, stages)
+    tick = time.perf_counter()
+    summary = summarise_topics(model, marked.briefings, new.topics)
+    artefacts = assemble_artefacts(marked.briefings, marked.report, new, summary)
+    tables = _artefact_tables(artefacts, marked.keys)
+    meta = _meta(artefacts, batch.keys, batch.options, batch.paths)
+    meta["ingest"] = _ingest_record("full", artefacts.report, len(batch.files))
+    stages["write"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    write_text_index(root, artefacts.briefings, artefacts.fingerprint)
+    stages["text index"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    store = write_generation(root, None, tables, model, meta)
+    stages["write"] += time.perf_counter() - tick
+    progress(1.0, "Stored")
+    n_briefings = len(artefacts.briefings)
+    return store, _summary(
+        "full", n_briefings, artefacts.report, len(batch.files), request.started, stages
+    )
+
+
+def _batched_summary(
+    mode: str,
+    store: Store,
+    summaries: Sequence[IngestSummary],
+    request: _Request,
+    notices: tuple[str, ...],
+) -> IngestSummary:
+    """One summary for the batches of an ingest."""
+    stages: dict[str, float] = {}
+    for summary in summaries:
+        for stage, seconds in summary.stage_seconds.items():
+            stages[stage] = stages.get(stage, 0.0) + seconds
+    return IngestSummary(
+        mode=mode,
+        n_briefings=int(store.meta["n_briefings"]),
+        n_new_files=sum(summary.n_new_files for summary in summaries),
+        n_loaded=sum(summary.n_loaded for summary in summaries),
+        n_duplicates=sum(summary.n_duplicates for summary in summaries),
+        n_skipped=sum(summary.n_skipped for summary in summaries),
+        seconds=time.perf_counter() - request.started,
+        stage_seconds=stages,
+        notices=notices + tuple(note for summary in summaries for note in summary.notices),
     )
 
 

@@ -137,10 +137,24 @@ def fit_topic_model(
 
     The fitted model keeps ``embedding_``, the briefings' vectors in their order.
     """
-    from analytics.topics import TopicModel, align_topics, briefing_text_for_topics
+    from analytics.topics import briefing_text_for_topics
+
+    return fit_topic_model_on_texts(
+        briefing_text_for_topics(briefings), n_topics=n_topics, previous=previous
+    )
+
+
+def fit_topic_model_on_texts(
+    texts: list[str], *, n_topics: int | str = "auto", previous: Any = None
+) -> Any:
+    """Fit the topic model on topic texts (``briefing_text_for_topics``), as ``fit_topic_model``.
+
+    A batched ingest fits on a sample of the corpus' texts this way.
+    """
+    from analytics.topics import TopicModel, align_topics
 
     model = TopicModel(n_topics=n_topics, random_state=0)
-    model.fit(briefing_text_for_topics(briefings))
+    model.fit(texts)
     if previous is not None:
         model = align_topics(previous, model)
     return model

@@ -35,6 +35,22 @@ FREQ = "freq"
 _SETTINGS = ("spike_min_conflicts", "spike_baseline_periods", "spike_k")
 
 
+# The columns of each whole-corpus table the rules read: an ingest that reads stored
+# tables back for the rollups reads only these.
+ROLLUP_COLUMNS: dict[str, list[str]] = {
+    "briefings": [S.BRIEFING_ID, S.DATE],
+    "countries": [S.BRIEFING_ID, S.DATE, S.ISO3, S.COUNTRY],
+    "interactions": [
+        S.BRIEFING_ID,
+        S.DATE,
+        S.COUNTRY_A,
+        S.COUNTRY_B,
+        S.SCORE,
+        S.FORWARD_LOOKING,
+    ],
+}
+
+
 class RollupInputs(NamedTuple):
     """The whole-corpus tables rollups are counted from."""
 

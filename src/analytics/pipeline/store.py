@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -47,7 +48,13 @@ from analytics import settings
 from analytics.artefacts import Artefacts
 from analytics.errors import StoreError
 from analytics.paths import PROJECT_ROOT
-from analytics.pipeline.deltatables import DataFile, data_files, decode_schema, read_files
+from analytics.pipeline.deltatables import (
+    DataFile,
+    data_files,
+    decode_schema,
+    read_files,
+    read_rows_at,
+)
 from analytics.pipeline.integrity import verify_file
 from analytics.pipeline.layout import (
     CURRENT,
@@ -179,6 +186,27 @@ class Store:
                 )
             )
         return frame
+
+    def rows_at(
+        self, name: str, positions: np.ndarray, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """The rows of table ``name`` at ``positions`` (0-based, in the table's order).
+
+        A Delta table reads only the files holding them; a store of Parquet parts reads
+        the table.
+
+        Returns:
+            One row per position, in the order of ``positions``, on a fresh index.
+
+        Raises:
+            StoreError: when the table is unknown, missing or damaged, or a position is
+                not in it.
+        """
+        if self.format in PARTS_FORMATS or name not in STORED_TABLES:
+            return self.table(name, columns).iloc[positions].reset_index(drop=True)
+        entry = table_entry(self.generation, name, self.meta)
+        files = self._verified_files(name)
+        return read_rows_at(self.path, files, decode_schema(entry["schema"]), positions, columns)
 
     def _data_files(self, name: str) -> list[DataFile]:
         if name not in self._files:

@@ -137,7 +137,9 @@ def open_text_index(store: Store) -> TextIndex | None:
     return None
 
 
-def index_problem(root: Path, rows: int, fingerprint: str, *, ends_there: bool) -> str | None:
+def index_problem(
+    root: Path, rows: int, fingerprint: str, *, ends_there: bool, quick_check: bool = True
+) -> str | None:
     """Why the index at ``root`` cannot serve the generation ``(rows, fingerprint)``.
 
     Parameters:
@@ -145,6 +147,8 @@ def index_problem(root: Path, rows: int, fingerprint: str, *, ends_there: bool) 
         rows, fingerprint: the generation's number of briefings and corpus fingerprint.
         ends_there: also require that the index holds nothing after that generation (as
             an append to it does).
+        quick_check: run SQLite's ``quick_check`` over the whole file (its cost grows with
+            the index: skipped where this process checked and wrote the file itself).
 
     Returns:
         The reason in a few words, or ``None`` when the index passes SQLite's
@@ -156,7 +160,11 @@ def index_problem(root: Path, rows: int, fingerprint: str, *, ends_there: bool) 
     try:
         connection = sqlite3.connect(path, timeout=30)
         try:
-            verdict = [row[0] for row in connection.execute("PRAGMA quick_check")]
+            verdict = (
+                [row[0] for row in connection.execute("PRAGMA quick_check")]
+                if quick_check
+                else ["ok"]
+            )
             if verdict != ["ok"]:
                 return f"SQLite's check found: {'; '.join(verdict[:3])}"
             version = connection.execute("SELECT value FROM info WHERE key = 'format'").fetchone()
@@ -323,17 +331,23 @@ def append_text_index(
         raise StoreError(_write_failed(root, error)) from error
 
 
-def extend_text_index(previous: Store, added: pd.DataFrame, fingerprint: str) -> str | None:
+def extend_text_index(
+    previous: Store, added: pd.DataFrame, fingerprint: str, *, checked: bool = False
+) -> str | None:
     """Bring the index from ``previous``'s generation to the next one, which adds ``added``.
 
     Only ``added`` is indexed when the index ends at ``previous``; otherwise it is
-    rebuilt from the store first.
+    rebuilt from the store first. ``checked``: this process checked and wrote the file
+    to ``previous`` itself (the batches of one ingest), so SQLite's ``quick_check`` of
+    the whole file is not run again; its checkpoints still are.
 
     Returns:
         A notice saying the index was rebuilt and why, or ``None``.
     """
     rows = int(previous.meta["n_briefings"])
-    problem = index_problem(previous.path, rows, previous.fingerprint, ends_there=True)
+    problem = index_problem(
+        previous.path, rows, previous.fingerprint, ends_there=True, quick_check=not checked
+    )
     if problem is not None:
         write_text_index(previous.path, _stored_texts(previous), previous.fingerprint)
     append_text_index(previous.path, added, rows, fingerprint)
