@@ -245,3 +245,24 @@ def _acting(text: str) -> list[str]:
 )
 def test_acting_countries_leaves_out_places_parts_and_names(text, acting):
     assert _acting(text) == acting
+
+
+def test_expected_events_words_that_only_tie_a_list_together_are_not_the_event():
+    # "say", "announce", "call for" and "forces" tie the actors of a list to one act for
+    # the relations; alone they say nothing about what is expected.
+    briefings = _briefings(
+        [
+            ("j1", "2024-02-14", "", "Japan and Australia will announce plans next week."),
+            ("j2", "2024-02-14", "", "Japan may call for restraint and reinforce its forces."),
+            (
+                "j3",
+                "2024-02-14",
+                "",
+                "Japan and Australia will announce a trade agreement next week.",
+            ),
+        ]
+    )
+    events = expected_events(briefings, extract_mentions(briefings))
+    assert list(zip(events[S.BRIEFING_ID], events[S.CUES], strict=True)) == [
+        ("j3", "trade agreement")
+    ]

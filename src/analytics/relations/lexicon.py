@@ -57,6 +57,12 @@ class Cue:
     def is_joint(self) -> bool:
         return self.cue_class == JOINT_CLASS
 
+    @property
+    def names_an_event(self) -> bool:
+        """Whether the cue says what happened: stop phrases only shadow other cues and
+        joint ones ('said', 'forces') only tie a list of actors together."""
+        return not (self.is_stop or self.is_joint)
+
 
 @dataclass(frozen=True)
 class CueMatch:

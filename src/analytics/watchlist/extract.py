@@ -482,7 +482,7 @@ def _cue_columns(
         [text[start:] for text, start in zip(texts, after, strict=True)]
     )
     for found in lexicon.find_cues_batch(TextBatch(tails)):
-        kept = [match for match in found if not match.cue.is_stop]
+        kept = [match for match in found if match.cue.names_an_event]
         family = next((cue_family(m.cue.cameo) for m in kept if cue_family(m.cue.cameo)), "")
         cues.append("|".join(dict.fromkeys(" ".join(m.surface.lower().split()) for m in kept)))
         families.append(family)

@@ -162,7 +162,8 @@ def _reported_cues(texts: list[str], lexicon: Lexicon) -> list[list[CueMatch]]:
     ("ahead of the summit", "before a visit") stands up to the lexicon's window of
     words before it, nor when a verb cue is an infinitive ("flies to Paris to hold
     talks": an intention), nor when the sentence calls it off ("postponed the talks", "the
-    meeting ... is cancelled"). Stop phrases are left out.
+    meeting ... is cancelled"). Stop phrases and the joint words that only tie a list
+    together ("said", "forces") are left out.
     """
     batch = TextBatch(texts)
     modifiers = [
@@ -176,7 +177,7 @@ def _reported_cues(texts: list[str], lexicon: Lexicon) -> list[list[CueMatch]]:
         before = [*called_off, *not_yet, *(span for spans in modifiers for span in spans[i])]
         kept = []
         for match in found:
-            if match.cue.is_stop:
+            if not match.cue.names_an_event:
                 continue
             if any(start >= match.end for start, _ in called_off):
                 continue
