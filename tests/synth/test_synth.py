@@ -306,7 +306,12 @@ def test_load_vocabulary_cues_agree_with_project_lexicon(vocabulary: synth.Vocab
         *(term for terms in vocabulary.themes["terms"] for term in terms),
         *(text for section, texts in vocabulary.templates.items() for text in texts),
     ]
-    assert [text for text in neutral if lexicon.find_cues(text.replace("{V}", ""))] == []
+    # Words that only tie a list of actors together ("said", "warships") are not events.
+    assert [
+        text
+        for text in neutral
+        if any(match.cue.names_an_event for match in lexicon.find_cues(text.replace("{V}", "")))
+    ] == []
 
 
 @pytest.fixture
