@@ -169,19 +169,29 @@ def _score_clause(
         )
         if match.cue.is_joint:
             left = groups[gap - 1] if gap > 0 else None
+            right = groups[gap] if gap < len(groups) else None
             acting = (
                 left is not None
-                and len(left.countries) > 1
                 and not _OBJECT_BEFORE.search(text[max(0, left.start - 14) : left.start])
                 and _word_count(text[left.end : match.start]) <= _JOINT_WORDS
                 and _modifier_before(text, modifiers["negation"], floor, match.start, window)
                 is None
             )
             if acting:
+                together = list(left.countries)
+                # "A joins B in doing ...": the joined act with the joiners.
+                if (
+                    right is not None
+                    and match.surface.lower().startswith("join")
+                    and _word_count(text[match.end : right.start]) <= _JOINT_WORDS
+                    and re.match(r"\s+in\s+[a-z]+ing\b", text[right.end :], re.IGNORECASE)
+                ):
+                    together += [c for c in right.countries if c not in together]
                 surface = text[match.start : match.end]
                 joint = _Effect(None, "neutral", surface, match.start, forward)
-                for pair in _inner_pairs(left):
-                    contributions.setdefault(pair, []).append(joint)
+                for i, a in enumerate(together):
+                    for b in together[i + 1 :]:
+                        contributions.setdefault((min(a, b), max(a, b)), []).append(joint)
             continue
         weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
         if weight is None:

@@ -913,6 +913,19 @@ BUNDLED_CASES = [
     ("New quotas on Chile and Peru were announced.", []),
     ("Chile and Peru, two of the largest fishing nations, announced new quotas.", []),
     ("Chile and Peru did not join the initiative.", []),
+    # joining someone in doing something: the joined act with the joiners ...
+    (
+        "Chile and Peru join Argentina in banning the new nets.",
+        [
+            ("ARG", "CHL", 1.0, "neutral", "join", False),
+            ("ARG", "PER", 1.0, "neutral", "join", False),
+            ("CHL", "PER", 1.0, "neutral", "join", False),
+        ],
+    ),
+    ("Chile joins Peru in backing the quotas.", [("CHL", "PER", 1.0, "neutral", "joins", False)]),
+    # ... but joining an organisation a country is in is no act with that country
+    ("Chile joins Peru's fishing council.", []),
+    ("Chile joins Peru, which backed the quotas.", []),
     # a joint act relates no one outside the list
     (
         "Chile and Peru said Argentina had new quotas.",

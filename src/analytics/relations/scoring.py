@@ -112,6 +112,9 @@ from analytics.relations.lexicon import CueMatch, Lexicon, word_positions
 
 # Words allowed between a list and the act it does together ("A and B all/jointly call").
 _JOINT_WORDS = 3
+# "A joins B in condemning ...": whoever is joined does the act with the joiner.
+_JOIN = re.compile(r"join", re.IGNORECASE)
+_IN_DOING = re.compile(r"\s+in\s+[a-z]+ing\b", re.IGNORECASE)
 # The passive of an act suffered somewhere ("was killed in Iraq"): a participle, "in/near/
 # at" and the place, and a form of "be" before it or the sufferer right before it.
 _PARTICIPLE = re.compile(r"(?:ed|shot|hit|struck|taken|held|beaten|seized)$", re.IGNORECASE)
@@ -395,6 +398,7 @@ def _score_clause(
             _add_joint(
                 text,
                 groups[gap - 1] if gap > 0 else None,
+                groups[gap] if gap < len(groups) else None,
                 match,
                 floor,
                 modifiers,
@@ -559,6 +563,7 @@ def _add_mediation(
 def _add_joint(
     text: str,
     left: _Group | None,
+    right: _Group | None,
     match: CueMatch,
     floor: int,
     modifiers: dict[str, list[tuple[int, int]]],
@@ -570,16 +575,29 @@ def _add_joint(
 
     Only a list that does the act counts: one right before the cue (a few words such as
     "all" or "jointly" between), not acted on ("sanctions on A and B ... announce"), and
-    not negated ("A and B did not join").
+    not negated ("A and B did not join"). Joining someone in doing something ("A and B
+    join C and D in allowing ...") makes the joined act with the joiners: every pair of
+    both lists acts together.
     """
-    if left is None or len(left.countries) < 2 or is_object_group(text, left):
+    if left is None or is_object_group(text, left):
         return
     if _more_words_than(text, left.end, match.start, _JOINT_WORDS):
         return
     if _modifier_before(text, modifiers["negation"], floor, match.start, window) is not None:
         return
+    together = left
+    if (
+        right is not None
+        and _JOIN.match(match.surface)
+        and not _more_words_than(text, match.end, right.start, _JOINT_WORDS)
+        and _IN_DOING.match(text, right.end)
+    ):
+        countries = tuple(dict.fromkeys(left.countries + right.countries))
+        together = _Group(left.start, right.end, countries)
+    if len(together.countries) < 2:
+        return
     effect = _Effect(None, NEUTRAL_CLASS, text[match.start : match.end], match.start, forward)
-    for pair in _inner_pairs(left):
+    for pair in _inner_pairs(together):
         contributions.setdefault(pair, []).append(effect)
 
 
