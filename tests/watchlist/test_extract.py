@@ -230,6 +230,9 @@ def _acting(text: str) -> list[str]:
         ("The mayor of Berlin will resign, and France will meet.", ["FRA"]),
         ("The Brazilian Democratic Movement Party will meet France.", ["FRA"]),
         ("Mitsui and Co USA Inc will own half, and France will sign.", ["FRA"]),
+        ("France will withdraw some of its troops from Mali next year.", ["FRA"]),
+        ("The French president will fly to Brazil for the summit.", ["FRA"]),
+        ("France will send tanks to Ukraine next year.", ["FRA", "UKR"]),
     ],
     ids=[
         "visit-to-a-party",
@@ -241,6 +244,9 @@ def _acting(text: str) -> list[str]:
         "mayor-of-a-capital",
         "demonym-heading-a-name",
         "country-in-a-firm-name",
+        "withdrawn-from",
+        "flown-to",
+        "sent-to-a-party",
     ],
 )
 def test_acting_countries_leaves_out_places_parts_and_names(text, acting):

@@ -388,6 +388,13 @@ _PLACE_BEFORE = re.compile(
     r"\b(?i:in|near|across|throughout|inside|around|outside|at)\s+"
     r"(?i:the\s+)?(?:(?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019.-]*,\s+)?$"
 )
+# Where forces withdraw from, or someone flies or returns to, is a place too ("withdraw
+# some of its troops from Afghanistan"); a state visited, or sent or delivered something, is
+# a party ("a visit to Japan", "send tanks to Ukraine", "send buying missions to America").
+_MOVED_BEFORE = re.compile(
+    r"\b(?i:withdr[ae]w\w*|fl(?:y|ies|ew|own|ying)|return\w*)"
+    r"\s+(?:[\w'\u2019,-]+\s+){0,5}?(?i:to|from|into)\s+(?:the\s+)?$"
+)
 _PART_AFTER = re.compile(
     r"\s+(?:state|province|region|territory|prefecture|county|district)\s+of\s+[A-Z]"
 )
@@ -441,6 +448,7 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
         before = text[max(0, role.start - 60) : role.start]
         if kind != "demonym" and (
             _PLACE_BEFORE.search(before)
+            or _MOVED_BEFORE.search(before)
             or (place_until >= 0 and _LIST_LINK.fullmatch(text, place_until, role.start))
         ):
             place_until = role.end
