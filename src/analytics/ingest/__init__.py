@@ -37,12 +37,8 @@ from analytics.ingest.duplicates import (
     shingle_sets,
     split_by_bucket,
     strings_in,
-    text_keys,
-    find_duplicates,
-    match_added,
-    normalise_text,
-    strings_in,
     text_fingerprints,
+    text_keys,
 )
 from analytics.ingest.feeds import (
     FEED_EXTENSIONS,
