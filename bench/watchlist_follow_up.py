@@ -1,16 +1,19 @@
 """Draw expected events marked ``reported`` on a news corpus, for judging.
 
     python bench/watchlist_follow_up.py [--corpus PATH] [--n 50] [--seed N] [--out FILE]
+                                        [--exclude CSV]
 
 Reads a corpus the product reads (default: Wikipedia current events, ``wce-dev.jsonl``
 under ``../shared``; ``--corpus`` names any file or folder ``analytics.ingest`` loads,
 e.g. Reuters-21578's ``reuters.jsonl``), lists its expected events and their follow-up as
 the pipeline makes them, and draws ``n`` of those marked ``reported`` with a fixed seed
-(all of them when fewer are). Each is printed (or written as JSONL to ``--out``, kept
-outside the repository: the shared text is never copied into the project) with its
-sentence, window and evidence, to be judged by reading: was the expected event really
-reported by the evidence? The judgements are kept by id in ``bench/watchlist_dev/``
-(``follow_up_*.csv``) and the precision is in ``docs/eval-watchlist.md``.
+(all of them when fewer are), leaving out the events an ``--exclude`` CSV of earlier
+judgements lists (its ``briefing_id``, ``section``, ``sentence_index`` columns). Each
+is printed (or written as JSONL to ``--out``, kept outside the repository: the shared
+text is never copied into the project) with its sentence, window and evidence, to be
+judged by reading: was the expected event really reported by the evidence? The
+judgements are kept by id in ``bench/watchlist_dev/`` (``follow_up_*.csv``) and the
+precision is in ``docs/eval-watchlist.md``.
 
 Skips cleanly (exit 0) when the corpus is not present.
 """
@@ -27,6 +30,7 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.countries import extract_mentions
+from analytics.errors import InputError
 from analytics.ingest import load_corpus_with_report
 from analytics.watchlist import expected_events, follow_up
 
@@ -36,6 +40,7 @@ WCE = PROJECT_ROOT.parent / "shared" / "corpora" / "wikipedia-current-events" / 
 # evidence rules; precision is measured on draws of this one, made after the rules were
 # fixed (the census of wce-dev, then the Reuters-21578 sample).
 SEED = 20261209
+KEY = ("briefing_id", "section", "sentence_index")
 
 
 def followed(corpus: Path) -> pd.DataFrame:
@@ -43,6 +48,25 @@ def followed(corpus: Path) -> pd.DataFrame:
     briefings = load_corpus_with_report([corpus]).briefings
     mentions = extract_mentions(briefings)
     return follow_up(expected_events(briefings, mentions), briefings, mentions)
+
+
+def judged_keys(path: Path) -> set[tuple[str, str, int]]:
+    """The events a judged CSV lists, as (briefing id, section, sentence index).
+
+    Raises:
+        InputError: when the file lacks one of those columns.
+    """
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [column for column in KEY if column not in table.columns]
+    if missing:
+        raise InputError(f"{path}: a judged CSV needs columns {', '.join(KEY)}; missing {missing}")
+    return {(b, s, int(i)) for b, s, i in table[list(KEY)].itertuples(index=False)}
+
+
+def without(events: pd.DataFrame, keys: set[tuple[str, str, int]]) -> pd.DataFrame:
+    """``events`` less those whose (briefing id, section, sentence index) is in ``keys``."""
+    own = zip(events[S.BRIEFING_ID], events[S.SECTION], events[S.SENTENCE_INDEX], strict=True)
+    return events[[(b, s, int(i)) not in keys for b, s, i in own]]
 
 
 def draw(events: pd.DataFrame, n: int, seed: int = SEED) -> pd.DataFrame:
@@ -68,14 +92,20 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=50)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--exclude", type=Path, action="append", default=[])
     args = parser.parse_args()
     if not args.corpus.exists():
         print(f"skipped: {args.corpus} is not present")
         return 0
+    try:
+        excluded = set().union(*(judged_keys(path) for path in args.exclude))
+    except (OSError, InputError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     events = followed(args.corpus)
     counts = events[S.FOLLOW_UP].value_counts().to_dict()
     print(f"{len(events):,} expected events: {counts}")
-    drawn = draw(events, args.n, args.seed)
+    drawn = draw(without(events, excluded), args.n, args.seed)
     rows = [
         {
             "number": number,

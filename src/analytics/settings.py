@@ -277,6 +277,19 @@ SETTINGS: tuple[Setting, ...] = (
         "sentences naming a country from which the watchlist is read on every core",
     ),
     Setting(
+        "watchlist_common_share",
+        0.03,
+        "a word in more than this share of the sentences a follow-up reads (and in "
+        "watchlist_common_min of them at least) is common: it does not tell which act a "
+        "report is of",
+    ),
+    Setting(
+        "watchlist_common_min",
+        30,
+        "fewest sentences holding a word for it to count as common in a follow-up (a small "
+        "corpus has no common words)",
+    ),
+    Setting(
         "watchlist_evidence",
         5,
         "reporting sentences kept as evidence of each followed-up event (earliest first)",

@@ -148,3 +148,62 @@ def test_follow_up_condition_words_are_not_what_is_expected():
     followed = follow_up(expected_events(briefings, mentions), briefings, mentions)
     event = followed[followed[S.BRIEFING_ID] == "e1"].iloc[0]
     assert event[S.EVIDENCE_IDS] == "r2"
+
+
+@pytest.mark.parametrize(
+    ("report", "evidence_ids"),
+    [
+        ("France hosted a summit with Germany in Paris.", "r1"),
+        ("FRANCE HOSTED A SUMMIT WITH GERMANY IN PARIS.", ""),
+        ("France said Germany would attend if France hosted a summit in Paris.", ""),
+        ("France hosts a summit with Germany in Paris next week.", ""),
+        ("France hosted a summit with Germany in Paris last year.", ""),
+        ("France hosted a summit with Germany in Paris in 2019.", ""),
+        ("France hosted a summit with Germany in Paris two years ago.", ""),
+        ("France hosted the 2023-2024 summit with Germany in Paris.", "r1"),
+    ],
+    ids=[
+        "reported",
+        "headline-in-capitals",
+        "inside-a-condition",
+        "time-still-to-come",
+        "last-year",
+        "a-past-year",
+        "years-ago",
+        "a-span-of-years-is-a-name",
+    ],
+)
+def test_follow_up_evidence_reports_this_event_not_a_plan_or_an_older_one(report, evidence_ids):
+    assert _summit_evidence(report) == evidence_ids
+
+
+def _evidence(event: str, report: str, fillers: int = 0) -> str:
+    """The evidence ids of ``event`` (said on 14 February 2024) when a briefing of 4 March
+    says ``report``, beside ``fillers`` other briefings of that day about markets."""
+    rows = [("e1", "2024-02-14", "", event), ("r1", "2024-03-04", report, "")]
+    rows += [
+        (f"f{i}", "2024-03-04", f"Italy said markets were calm on day {i}.", "")
+        for i in range(fillers)
+    ]
+    briefings = _briefings(rows)
+    mentions = extract_mentions(briefings)
+    followed = follow_up(expected_events(briefings, mentions), briefings, mentions)
+    return str(followed.loc[followed[S.BRIEFING_ID] == "e1", S.EVIDENCE_IDS].item())
+
+
+def test_follow_up_evidence_names_the_expected_act_not_only_its_kind():
+    event = "France will meet Germany on March 3 in Paris."
+    assert _evidence(event, "France and Germany held a meeting in Paris.") == "r1"
+    # "held talks" is a cue of the same family (consult), but not a meeting.
+    assert _evidence(event, "France and Germany held talks in Paris.") == ""
+
+
+def test_follow_up_words_most_sentences_hold_do_not_tell_the_act():
+    event = "France will hold talks on farm markets and fishing quotas on March 3."
+    report = "France held talks on markets and quotas in Paris."
+    # Alone, "markets" and "quotas" are the two words a single country's event needs.
+    assert _evidence(event, report) == "r1"
+    # In a corpus where most sentences speak of markets, only "quotas" is left.
+    assert _evidence(event, report, fillers=40) == ""
+    with settings.override(watchlist_common_min=50):
+        assert _evidence(event, report, fillers=40) == "r1"

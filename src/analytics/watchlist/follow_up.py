@@ -21,6 +21,8 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer
 
 from analytics import schema as S
 from analytics import settings
@@ -37,6 +39,7 @@ from analytics.watchlist.certainty import (
     CertaintyWords,
     default_certainty_words,
     without_conditions,
+    without_conditions_batch,
 )
 from analytics.watchlist.families import cue_family
 
@@ -51,12 +54,14 @@ class _Reports(NamedTuple):
     ``table`` has ``report`` (a sentence: a position in ``keys`` and ``texts``),
     ``iso3``, ``cue_family``, ``briefing`` (an integer code of the briefing id) and
     ``day`` (the briefing's day); ``keys`` gives each report sentence's briefing id,
-    section, sentence index and date.
+    section, sentence index and date; ``common`` the stems of the words in a large share
+    of the sentences read (``_common_stems``).
     """
 
     table: pd.DataFrame
     keys: pd.DataFrame
     texts: list[str]
+    common: frozenset[str]
 
 
 def _covered(days: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -76,8 +81,10 @@ def _reports(
 ) -> _Reports:
     """The report sentences of the briefings dated inside some event's window.
 
-    Forward-looking sentences ("What's Next?", a certainty word) report nothing; only
-    the others are scanned for cues.
+    Forward-looking sentences ("What's Next?", a certainty word, a time still to come such
+    as "tomorrow" or "next month") and headlines in capitals report nothing; only the
+    others are scanned for cues, their condition clauses blanked ("if Washington imposes
+    the tariffs" reports no tariffs).
     """
     dates = briefings[[S.BRIEFING_ID, S.DATE]].drop_duplicates(S.BRIEFING_ID, keep="last")
     days = dates[S.DATE].dt.tz_localize(None).dt.normalize().to_numpy()
@@ -99,13 +106,20 @@ def _reports(
     )
     columns = ["report", S.ISO3, S.CUE_FAMILY, "briefing", "day"]
     if heads.empty or spans is None:
-        return _Reports(pd.DataFrame(columns=columns), heads.assign(**{S.DATE: []}), [])
+        return _Reports(
+            pd.DataFrame(columns=columns), heads.assign(**{S.DATE: []}), [], frozenset()
+        )
     joined, _, starts, ends = spans
     texts = [joined[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
     sure = words.certainty_batch(TextBatch(texts))
-    plain = [i for i, found in enumerate(sure) if found is None]
+    plain = [
+        i
+        for i, found in enumerate(sure)
+        if found is None and not _headline(texts[i]) and not _TO_COME.search(texts[i])
+    ]
+    read = without_conditions_batch([texts[i] for i in plain])
     report_of, families = [], []
-    for i, found in zip(plain, _reported_cues([texts[i] for i in plain], lexicon), strict=True):
+    for i, found in zip(plain, _reported_cues(read, lexicon), strict=True):
         for family in dict.fromkeys(cue_family(match.cue.cameo) for match in found):
             if family:
                 report_of.append(i)
@@ -121,7 +135,56 @@ def _reports(
     table["day"] = (
         heads[S.DATE].dt.tz_localize(None).dt.normalize().to_numpy()[table["report"].to_numpy()]
     )
-    return _Reports(table[columns], heads[[*keys, S.DATE]], texts)
+    return _Reports(table[columns], heads[[*keys, S.DATE]], texts, _common_stems(texts))
+
+
+# A sentence naming a time still to come tells a plan, not a report: "Shultz would go to
+# Moscow next month for talks", "the talks open tomorrow".
+_TO_COME = re.compile(
+    r"\b(?:tomorrow|next\s+(?:week|month|year|spring|summer|autumn|fall|winter|monday|"
+    r"tuesday|wednesday|thursday|friday|saturday|sunday)|later\s+(?:this|in\s+the)\s+"
+    r"(?:week|month|year)|(?:in|over|during)\s+the\s+(?:coming|next)\s+(?:\w+\s+)?"
+    r"(?:days|weeks|months|years))\b",
+    re.IGNORECASE,
+)
+
+
+def _headline(text: str) -> bool:
+    """Whether a sentence is a headline written in capitals ("LYNG SAYS NO DECISION ON
+    SOVIET OFFER"): its tense and negation are cut, so it cannot say an act happened."""
+    letters = [char for char in text if char.isalpha()]
+    return len(letters) >= 12 and sum(char.isupper() for char in letters) >= 0.9 * len(letters)
+
+
+def _common_stems(texts: list[str]) -> frozenset[str]:
+    """Stems of the content words found in more than ``watchlist_common_share`` of
+    ``texts`` (and in ``watchlist_common_min`` of them at least).
+
+    A word most sentences of a corpus hold ("trade", "market", "prices" on an economic
+    wire; "killed" in a war's news) says nothing about which act a sentence reports.
+    Document frequencies are counted once over all the texts (a sparse word matrix, words
+    folded onto their stems by a second sparse product).
+    """
+    share = float(settings.value("watchlist_common_share"))
+    least = int(settings.value("watchlist_common_min"))
+    if len(texts) < least:
+        return frozenset()
+    vectorizer = CountVectorizer(
+        token_pattern=_CONTENT_WORD.pattern, lowercase=True, binary=True, dtype=np.int32
+    )
+    try:
+        counts = vectorizer.fit_transform(texts)
+    except ValueError:  # no content word in any text
+        return frozenset()
+    words = vectorizer.get_feature_names_out()
+    stems, stem_of = np.unique([_SUFFIX.sub("", word) for word in words], return_inverse=True)
+    fold = sparse.csr_matrix(
+        (np.ones(len(words), dtype=np.int32), (np.arange(len(words)), stem_of)),
+        shape=(len(words), len(stems)),
+    )
+    frequency = np.asarray(((counts @ fold) > 0).sum(axis=0)).ravel()
+    common = (frequency > share * len(texts)) & (frequency >= least)
+    return frozenset(stems[common].tolist())
 
 
 # A cue the sentence then calls off reports nothing: "the meeting ... is cancelled",
@@ -325,8 +388,8 @@ def _expected_part(sentence: str, in_next: bool, words: CertaintyWords) -> str |
 
 
 def _matches(events: pd.DataFrame, reports: _Reports, grace: pd.Timedelta) -> pd.DataFrame:
-    """Report sentences of each event: inside its window, every country, same family, and
-    saying what it is about (``_share_what``).
+    """Report sentences of each event: inside its window, every country, same family, naming
+    its act and saying what it is about (``_share_what``).
 
     Returns:
         One row per event and report sentence: ``_EVENT``, briefing id, section, sentence
@@ -354,24 +417,101 @@ def _matches(events: pd.DataFrame, reports: _Reports, grace: pd.Timedelta) -> pd
     found = candidates.loc[inside, [_EVENT, "report", S.ISO3]].drop_duplicates()
     counts = found.groupby([_EVENT, "report"]).size().rename("n").reset_index()
     kept = counts[counts["n"].to_numpy() == needed.reindex(counts[_EVENT]).to_numpy()]
+    kept = kept[~_older(reports, kept, events)]
     texts = [reports.texts[i] for i in kept["report"].tolist()]
-    kept = kept[_share_what(events, kept[_EVENT].to_numpy(), texts, needed)]
+    kept = kept[_share_what(events, kept[_EVENT].to_numpy(), texts, needed, reports.common)]
     rows = reports.keys.iloc[kept["report"].to_numpy()].reset_index(drop=True)
     rows[_EVENT] = kept[_EVENT].to_numpy()
     rows[S.SENTENCE] = [reports.texts[i] for i in kept["report"].tolist()]
     return rows
 
 
-def _share_what(
-    events: pd.DataFrame, event_of: np.ndarray, texts: list[str], needed: pd.Series
-) -> np.ndarray:
-    """Whether each report sentence (``texts``, of the events ``event_of``) says what its
-    event is about, on content words in common (compared on their stems: "hosted", "host").
+# A time a report names that ended before the expectation was written: "last year",
+# "last summer", "in 1978", "a July 1986 agreement", "two years ago".
+_PAST = re.compile(
+    r"\blast\s+(?P<last>year|month|week|spring|summer|autumn|fall|winter)\b"
+    r"|\b(?:(?P<month>january|february|march|april|may|june|july|august|september|october|"
+    r"november|december)\s+)?(?<![\d/\u2013-])(?P<year>(?:19|20)\d\d)\b(?![\u2013/.,-]?\d)"
+    r"|\b(?P<ago>a|one|two|three|four|five|\d+)\s+(?P<unit>years?|months?)\s+ago\b",
+    re.IGNORECASE,
+)
+_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_SEASON_END = {"spring": 5, "summer": 8, "autumn": 11, "fall": 11, "winter": 2}
 
-    A dated event of several countries needs one ("summit", "six-party"); one of a
-    single country two besides its cue words (one country and a kind of event match far
-    too much). An undated event's window is only the default horizon, so it needs two
-    more: three (four for a single country) besides its cue words.
+
+def _past_end(text: str, day: pd.Timestamp) -> pd.Timestamp | None:
+    """The earliest end of the past periods ``text`` names, resolved against its ``day``
+    (``None`` when it names none): "last year" said in 1987 ends on 31 December 1986,
+    "last summer" with the last August that is over, "in 1978" on 31 December 1978, "two
+    years ago" two years before ``day``. A span of years ("2012-2013") is a name's."""
+    ends = []
+    for found in _PAST.finditer(text):
+        last, month, year = found.group("last"), found.group("month"), found.group("year")
+        if found.group("ago"):
+            count = found.group("ago").lower()
+            number = int(count) if count.isdigit() else _NUMBERS.get(count, 1)
+            months = number * (12 if found.group("unit").lower().startswith("year") else 1)
+            ends.append(day - pd.DateOffset(months=months))
+        elif last:
+            unit = last.lower()
+            if unit == "year":
+                ends.append(pd.Timestamp(day.year - 1, 12, 31))
+            elif unit == "month":
+                ends.append(day.replace(day=1) - pd.Timedelta(days=1))
+            elif unit == "week":
+                ends.append(day - pd.Timedelta(days=day.weekday() + 1))
+            else:
+                end_month = _SEASON_END[unit]
+                end_year = day.year if day.month > end_month else day.year - 1
+                ends.append(pd.Timestamp(end_year, end_month, 1) + pd.offsets.MonthEnd(0))
+        elif year:
+            named = _MONTHS.index(month.lower()) + 1 if month else 12
+            ends.append(pd.Timestamp(int(year), named, 1) + pd.offsets.MonthEnd(0))
+    return min(ends) if ends else None
+
+
+_MONTHS = [
+    "january", "february", "march", "april", "may", "june", "july",
+    "august", "september", "october", "november", "december",
+]  # fmt: skip
+
+
+def _older(reports: _Reports, kept: pd.DataFrame, events: pd.DataFrame) -> np.ndarray:
+    """Whether each kept pair's report names a time that ended before its event was
+    expected ("Last summer the administration offered the Soviets subsidized wheat"): it
+    recalls an older act of the same kind, not the one expected."""
+    if kept.empty:
+        return np.zeros(0, dtype=bool)
+    report_days = reports.keys[S.DATE].dt.tz_localize(None).dt.normalize()
+    ends = {
+        report: _past_end(reports.texts[report], report_days.iloc[report])
+        for report in pd.unique(kept["report"]).tolist()
+    }
+    end = pd.to_datetime(pd.Series([ends[report] for report in kept["report"].tolist()]))
+    event_days = events.set_index(_EVENT)[S.DATE].dt.tz_localize(None).dt.normalize()
+    expected_on = event_days.reindex(kept[_EVENT]).reset_index(drop=True)
+    return (end < expected_on).fillna(False).to_numpy(dtype=bool)
+
+
+def _share_what(
+    events: pd.DataFrame,
+    event_of: np.ndarray,
+    texts: list[str],
+    needed: pd.Series,
+    common: frozenset[str] = frozenset(),
+) -> np.ndarray:
+    """Whether each report sentence (``texts``, of the events ``event_of``) names its event's
+    act and says what the event is about, on content words in common (compared on their
+    stems: "hosted", "host").
+
+    The act: a word of the report begins as one of the event's cue words does ("offer",
+    "offered", "offering"; "meet", "meeting"); a cue of the same family alone ("held talks"
+    for "will meet") is another act of its kind. The words in common leave out the
+    corpus' ``common`` ones ("trade", "market" on an economic wire). A dated event of
+    several countries needs one ("summit", "six-party"); one of a single country two
+    besides its cue words (one country and a kind of event match far too much). An undated
+    event's window is only the default horizon, so it needs two more: three (four for a
+    single country) besides its cue words.
     """
     if len(texts) == 0:
         return np.zeros(0, dtype=bool)
@@ -380,20 +520,22 @@ def _share_what(
     alone = needed.reindex(event_of).to_numpy() == 1
     undated = (by_event[S.WHEN_KIND] == S.UNDATED).reindex(event_of).to_numpy(dtype=bool)
     event_words: dict[int, set[str]] = {}
+    event_acts: dict[int, tuple[str, ...]] = {}
     for event, beyond_cue in zip(event_of.tolist(), (alone | undated).tolist(), strict=True):
         if event not in event_words:
-            words = _stems(str(by_event[_WHAT].get(event, "")), stop)
+            cues = _stems(str(by_event[S.CUES].get(event, "")), stop)
+            words = _stems(str(by_event[_WHAT].get(event, "")), stop) - common
             if beyond_cue:
-                words -= _stems(str(by_event[S.CUES].get(event, "")), stop)
+                words -= cues
             event_words[event] = words
-    shared = np.fromiter(
-        (
-            len(event_words[event] & _stems(text, stop))
-            for event, text in zip(event_of.tolist(), texts, strict=True)
-        ),
-        dtype=np.int64,
-        count=len(texts),
-    )
+            event_acts[event] = tuple(sorted({cue[:_ACT_PREFIX] for cue in cues}))
+    shared = np.zeros(len(texts), dtype=np.int64)
+    acted = np.zeros(len(texts), dtype=bool)
+    for row, (event, text) in enumerate(zip(event_of.tolist(), texts, strict=True)):
+        found = _CONTENT_WORD.findall(text.lower())
+        shared[row] = len(event_words[event] & {_SUFFIX.sub("", word) for word in found})
+        acts = event_acts[event]
+        acted[row] = not acts or any(word.startswith(acts) for word in found)
     conditional = np.fromiter(
         (
             without_conditions(sentence) != sentence
@@ -403,7 +545,12 @@ def _share_what(
         count=len(texts),
     )
     needed_words = np.where(alone, 2, 1) + np.where(undated, 2, 0) + np.where(conditional, 1, 0)
-    return shared >= needed_words
+    return acted & (shared >= needed_words)
+
+
+# How much of a cue word's stem a report's word must begin with to name the same act:
+# "investigat" is "investigation", "agre" is "agreement".
+_ACT_PREFIX = 7
 
 
 def _stems(text: str, stop: frozenset[str]) -> set[str]:
