@@ -324,10 +324,34 @@ def _is_act(match: CueMatch) -> bool:
         "the two states said they had new quotas",  # "states" is no verb; "said" a joint act
         "a proposal for a lasting truce",
         "combat troops left the country",  # a kind of soldier, not fighting
+        # a capitalised cue between capitalised words is inside a name
+        "the loan pays half a point over the London Interbank Offered Rate",
+        "the ministers of the Shanghai Cooperation Organisation Secretariat arrived",
     ],
 )
 def test_bundled_lexicon_scores_no_act_in_non_acts(bundled: Lexicon, text: str) -> None:
     assert [m.surface for m in bundled.find_cues(text) if _is_act(m)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # at a name's edge, or after a sentence's first word, a capitalised cue is an act
+        ("the Camp David Accords were signed", ["Accords"]),
+        ("Talks Resume between the two states", ["Talks"]),
+        # a headline in title case capitalises every word and keeps its cues
+        ("Japan Imposes Sanctions On Russia", ["Imposes Sanctions"]),
+    ],
+)
+def test_bundled_lexicon_capitalised_cues_outside_names(
+    bundled: Lexicon, text: str, expected: list[str]
+) -> None:
+    assert [m.surface for m in bundled.find_cues(text) if _is_act(m)] == expected
+    batch = TextBatch([text, "the loan pays over the London Interbank Offered Rate"])
+    assert [[m.surface for m in found] for found in bundled.find_cues_batch(batch)] == [
+        [m.surface for m in bundled.find_cues(text)],
+        [],
+    ]
 
 
 @pytest.mark.parametrize(

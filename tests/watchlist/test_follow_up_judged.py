@@ -45,18 +45,19 @@ TUNING = Judged(
     dated=(35, 9),
     first_five=10,
     still_reported=(4, 5, 9, 10, 12, 13, 17, 18, 21, 23, 24, 25)
-    + (28, 29, 30, 31, 33, 35, 38, 39, 44, 45, 48, 49),
+    + (28, 29, 30, 31, 33, 35, 38, 39, 44, 45, 48),
     same_evidence=False,
-    precision=(9, 24),
+    precision=(9, 23),
 )
 HELD_OUT = Judged(
     "follow_up_reuters_2.csv",
     confirmed=21,
     dated=(30, 16),
     first_five=20,
-    still_reported=tuple(range(1, 51)),
+    # 2, 3 and 46 (judged not reported) left when cues inside names stopped counting.
+    still_reported=tuple(n for n in range(1, 51) if n not in (2, 3, 46)),
     same_evidence=True,
-    precision=(21, 50),
+    precision=(21, 47),
 )
 FILES = [pytest.param(TUNING, id="tuning"), pytest.param(HELD_OUT, id="held-out")]
 
@@ -129,7 +130,17 @@ def test_judged_events_still_reported_are_the_documented_ones(reuters_followed, 
     still = [row for row in rows if found.get(_key(row), ("", ""))[0] == S.REPORTED]
     assert tuple(int(row["number"]) for row in still) == judged.still_reported
     if judged.same_evidence:
-        changed = [row["number"] for row in still if found[_key(row)][1] != row["evidence_ids"]]
+        # A confirmed event must keep the evidence that was read; one judged not reported
+        # stays so on part of its evidence (less evidence cannot confirm more).
+        changed = [
+            row["number"]
+            for row in still
+            if (found[_key(row)][1] != row["evidence_ids"])
+            and (
+                row["reported"] == "yes"
+                or not set(found[_key(row)][1].split("|")) <= set(row["evidence_ids"].split("|"))
+            )
+        ]
         assert changed == [], f"judged events reported on other evidence: {changed}"
     confirmed = sum(row["reported"] == "yes" for row in still)
     floor, of = judged.precision

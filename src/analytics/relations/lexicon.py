@@ -501,6 +501,7 @@ class Lexicon:
         return [
             CueMatch(start, end, text[start:end], self._lookup(text[start:end]))
             for start, end in self._cue_index.find(text, words)
+            if not (text[start].isupper() and _inside_name(text, start, end))
         ]
 
     def find_modifiers(
@@ -529,6 +530,7 @@ class Lexicon:
                 [
                     CueMatch(start, end, text[start:end], self._lookup(text[start:end]))
                     for start, end in spans
+                    if not (text[start].isupper() and _inside_name(text, start, end))
                 ]
             )
         return found
@@ -549,6 +551,25 @@ class Lexicon:
                     if not (text[start:end] == "May" and _is_month(text, start, end))
                 ]
         return found
+
+
+# A capitalised cue between two capitalised words is part of a name ("the Shanghai
+# Cooperation Organisation", "the London Interbank Offered Rate", "the Federal Open Market
+# Committee"), not an act; unless the sentence is a headline in title case ("Japan Imposes
+# Sanctions On Russia"), which has no lower-case word of four letters or more.
+_CAPITALISED_BEFORE = re.compile(r"\b[A-Z][\w'\u2019.&-]*[ \t]+$")
+_CAPITALISED_AFTER = re.compile(r"[ \t]+[A-Z]")
+_LOWER_CASE_WORD = re.compile(r"\b[a-z]{4,}")
+
+
+def _inside_name(text: str, start: int, end: int) -> bool:
+    """Whether the capitalised cue ``text[start:end]`` is inside a name: capitalised words
+    right before and after it, in a sentence that is not written in title case."""
+    return bool(
+        _CAPITALISED_BEFORE.search(text, max(0, start - 40), start)
+        and _CAPITALISED_AFTER.match(text, end)
+        and _LOWER_CASE_WORD.search(text)
+    )
 
 
 _MONTH_BEFORE = re.compile(
