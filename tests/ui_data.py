@@ -237,6 +237,9 @@ _WATCHES = [
 
 def build_watchlist(briefings: pd.DataFrame) -> pd.DataFrame:
     """The corpus' watchlist (``schema.WATCHLIST_COLUMNS``): four events, see ``_WATCHES``."""
+    from analytics.relations import default_lexicon
+
+    lexicon = default_lexicon()
     by_id = briefings.set_index(S.BRIEFING_ID)
     rows = []
     for bid, countries, family, event_type, certainty, when, start, end in _WATCHES:
@@ -250,7 +253,12 @@ def build_watchlist(briefings: pd.DataFrame) -> pd.DataFrame:
                 S.SENTENCE_INDEX: 0,
                 S.SENTENCE: by_id.loc[bid, section],
                 S.COUNTRIES: countries,
-                S.CUES: "respond",
+                # The sentence's own cues, as the watchlist lists them ("pact").
+                S.CUES: "|".join(
+                    match.surface.lower()
+                    for match in lexicon.find_cues(by_id.loc[bid, section])
+                    if match.cue.names_an_event
+                ),
                 S.CUE_FAMILY: family,
                 S.EVENT_TYPE: event_type,
                 S.CERTAINTY: certainty,
