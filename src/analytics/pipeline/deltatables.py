@@ -317,21 +317,7 @@ def read_files(
         StoreError: naming a file that cannot be read.
     """
     wanted = list(columns) if columns else list(schema.names)
-    pieces = []
-    for data in files:
-        path = root / data.file
-        try:
-            piece = pq.ParquetFile(path).read(columns=[*wanted, ROW_ORDER_COLUMN])
-        except (OSError, pa.ArrowException, ValueError, KeyError) as error:
-            raise StoreError(
-                damaged_message(root, f"{data.file} cannot be read: {error}")
-            ) from error
-        pieces.append(piece)
-    if pieces:
-        table = pa.concat_tables(pieces, promote_options="permissive")
-    else:
-        empty = pa.schema([_delta_field(schema.field(c)) for c in wanted])
-        table = empty.empty_table().append_column(ROW_ORDER_COLUMN, pa.array([], pa.int64()))
+    table = _concat_ordered([_read_part(root, data, wanted) for data in files], schema, wanted)
     order = table.column(ROW_ORDER_COLUMN)
     if len(order) > 1 and not pc.all(pc.less(order[:-1], order[1:])).as_py():
         table = table.take(pc.sort_indices(order))
@@ -368,22 +354,12 @@ def read_rows_at(
         or np.any((ordered >= data.first_row) & (ordered <= data.last_row))
     ]
     names = list(columns) if columns else list(schema.names)
+    wanted_rows = pa.array(ordered, pa.int64())
     pieces = []
     for data in chosen:
-        path = root / data.file
-        try:
-            piece = pq.ParquetFile(path).read(columns=[*names, ROW_ORDER_COLUMN])
-        except (OSError, pa.ArrowException, ValueError, KeyError) as error:
-            raise StoreError(
-                damaged_message(root, f"{data.file} cannot be read: {error}")
-            ) from error
-        keep = pc.is_in(piece.column(ROW_ORDER_COLUMN), pa.array(ordered, pa.int64()))
-        pieces.append(piece.filter(keep))
-    if pieces:
-        table = pa.concat_tables(pieces, promote_options="permissive")
-    else:
-        empty = pa.schema([_delta_field(schema.field(c)) for c in names])
-        table = empty.empty_table().append_column(ROW_ORDER_COLUMN, pa.array([], pa.int64()))
+        piece = _read_part(root, data, names)
+        pieces.append(piece.filter(pc.is_in(piece.column(ROW_ORDER_COLUMN), wanted_rows)))
+    table = _concat_ordered(pieces, schema, names)
     order = table.column(ROW_ORDER_COLUMN).to_numpy()
     at = pd.Index(order).get_indexer(wanted)
     if len(at) and (at < 0).any():
@@ -392,6 +368,26 @@ def read_rows_at(
     table = table.take(pa.array(at, pa.int64())).drop_columns([ROW_ORDER_COLUMN]).select(names)
     frame: pd.DataFrame = _from_delta(table, schema).to_pandas()
     return frame
+
+
+def _read_part(root: Path, data: DataFile, names: Sequence[str]) -> pa.Table:
+    """The columns ``names`` and the row order of one data file of a table.
+
+    Raises:
+        StoreError: naming the file when it cannot be read.
+    """
+    try:
+        return pq.ParquetFile(root / data.file).read(columns=[*names, ROW_ORDER_COLUMN])
+    except (OSError, pa.ArrowException, ValueError, KeyError) as error:
+        raise StoreError(damaged_message(root, f"{data.file} cannot be read: {error}")) from error
+
+
+def _concat_ordered(pieces: list[pa.Table], schema: pa.Schema, names: Sequence[str]) -> pa.Table:
+    """The parts as one table; with none, an empty one of the columns and the row order."""
+    if pieces:
+        return pa.concat_tables(pieces, promote_options="permissive")
+    empty = pa.schema([_delta_field(schema.field(c)) for c in names])
+    return empty.empty_table().append_column(ROW_ORDER_COLUMN, pa.array([], pa.int64()))
 
 
 def _delta_field(field: pa.Field) -> pa.Field:

@@ -363,12 +363,7 @@ def _ingest_locked(
         finder=request.engine.find_duplicates,
     )
     stages["load"] = time.perf_counter() - tick
-    previous_model = None
-    if previous is not None:
-        try:
-            previous_model = previous.topic_model()
-        except StoreError:
-            previous_model = None
+    previous_model = _stored_model(previous)
     # The text index is built beside the other stages (``TextIndexBuild``).
     with TextIndexBuild(root, loaded.briefings) as index_build:
         artefacts, model = request.engine.process(
@@ -660,6 +655,17 @@ def _merge_added(
     )
 
 
+def _stored_model(previous: Store | None) -> Any:
+    """The topic model of the store's current generation, or ``None`` (no store, or its
+    model cannot be read: the new fit then starts afresh)."""
+    if previous is None:
+        return None
+    try:
+        return previous.topic_model()
+    except StoreError:
+        return None
+
+
 def _keys_up_to(keys: Mapping[str, list[int]], later: Sequence[Path]) -> dict[str, list[int]]:
     """``keys`` without the files of later batches: what a batch's generation records."""
     pending = {str(file.resolve()) for file in later}
@@ -737,12 +743,7 @@ def _ingest_full_in_batches(
             merged.append(pending)
             pending = []
     merged[-1] += pending
-    previous_model = None
-    if previous is not None:
-        try:
-            previous_model = previous.topic_model()
-        except StoreError:
-            previous_model = None
+    previous_model = _stored_model(previous)
     n_sampled, n_kept = min(sample.n_seen, sample.size), sample.n_seen
     progress(0.2, f"Fitting topics on {n_sampled:,} briefings")
     texts = sample.texts()
@@ -759,12 +760,11 @@ def _ingest_full_in_batches(
         keys = _keys_up_to(request.keys, later)
         label = f"batch {number + 1} of {len(merged)}"
         batch_progress = _batch_progress(progress, 0.2 + number * span, span, label)
+        batch = _Added(files, request.manifest, request.columns, keys, options, paths)
         if store is None:
-            batch = _Added(files, request.manifest, request.columns, keys, options, paths)
             store, summary = _first_batch(root, batch, model, batch_progress, request)
             summary = replace(summary, stage_seconds={**first_stages, **summary.stage_seconds})
         else:
-            batch = _Added(files, request.manifest, request.columns, keys, options, paths)
             store, summary = _ingest_added(
                 store, batch, batch_progress, request, index_checked=True
             )
@@ -789,7 +789,7 @@ def _first_batch(
         columns=batch.columns,
         relative_to=input_folder([Path(path) for path in batch.paths]),
     )
-    marked = mark_duplicates(loaded.briefings, loaded.report)
+    marked = mark_duplicates(loaded.briefings, loaded.report, finder=request.engine.find_duplicates)
     stages["load"] = time.perf_counter() - tick
     new = request.engine.process_added(marked.briefings, model, progress, stages)
     tick = time.perf_counter()

@@ -498,11 +498,7 @@ class Lexicon:
 
         ``words`` is ``word_positions(text)`` when the caller already has it.
         """
-        return [
-            CueMatch(start, end, text[start:end], self._lookup(text[start:end]))
-            for start, end in self._cue_index.find(text, words)
-            if not (text[start].isupper() and _inside_name(text, start, end))
-        ]
+        return self._cue_matches(text, self._cue_index.find(text, words))
 
     def find_modifiers(
         self, text: str, kind: str, words: dict[str, list[int]] | None = None
@@ -524,16 +520,18 @@ class Lexicon:
 
     def find_cues_batch(self, batch: TextBatch) -> list[list[CueMatch]]:
         """``find_cues`` for every text of ``batch``, in one scan of them all."""
-        found = []
-        for text, spans in zip(batch.texts, self._cue_index.find_batch(batch), strict=True):
-            found.append(
-                [
-                    CueMatch(start, end, text[start:end], self._lookup(text[start:end]))
-                    for start, end in spans
-                    if not (text[start].isupper() and _inside_name(text, start, end))
-                ]
-            )
-        return found
+        return [
+            self._cue_matches(text, spans)
+            for text, spans in zip(batch.texts, self._cue_index.find_batch(batch), strict=True)
+        ]
+
+    def _cue_matches(self, text: str, spans: Sequence[tuple[int, int]]) -> list[CueMatch]:
+        """The cues at ``spans`` of ``text``, less those inside a name (``_inside_name``)."""
+        return [
+            CueMatch(start, end, text[start:end], self._lookup(text[start:end]))
+            for start, end in spans
+            if not (text[start].isupper() and _inside_name(text, start, end))
+        ]
 
     def find_modifiers_batch(self, batch: TextBatch, kind: str) -> list[list[tuple[int, int]]]:
         """``find_modifiers`` for every text of ``batch``, in one scan of them all."""
