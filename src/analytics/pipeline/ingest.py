@@ -771,8 +771,9 @@ def _ingest_full_in_batches(
         summaries.append(summary)
     assert store is not None
     notice = (
-        f"built in {len(merged)} batches of at most {request.batch_mb:g} MB of input (one "
-        f"generation each), topics fitted on {n_sampled:,} of {n_kept:,} briefings"
+        f"built in {len(merged)} {'batch' if len(merged) == 1 else 'batches'} of at most "
+        f"{request.batch_mb:g} MB of input (one generation each), topics fitted on "
+        f"{n_sampled:,} of {n_kept:,} briefings"
     )
     return store, _batched_summary("full", store, summaries, request, (notice,))
 
