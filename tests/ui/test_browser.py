@@ -175,6 +175,20 @@ CHART_CONTENT = """
 """
 
 
+def drawn_charts(page, timeout_s: float = 90.0) -> list[dict]:
+    """The charts' content once every one has drawn its marks, or as it stands at the timeout.
+
+    Plotly draws after Streamlit's run is over (a map also fetches its outline), so on a
+    loaded machine the marks can lag the page settling; poll rather than trust one look.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        charts = page.evaluate(CHART_CONTENT)
+        if all(chart["marks"] > 0 for chart in charts) or time.monotonic() > deadline:
+            return charts
+        time.sleep(0.5)
+
+
 def full_page_screenshot(page, path: Path) -> None:
     """Streamlit scrolls inside its main container, so grow the viewport to fit it."""
     height = page.evaluate(
@@ -214,7 +228,7 @@ def test_page_renders_offline_in_chromium(server, browser, path, name):
         errors = page.locator('[data-testid="stException"]').all_inner_texts()
         errors += page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
         assert not errors, errors
-        charts = page.evaluate(CHART_CONTENT)
+        charts = drawn_charts(page)
         assert name == "briefings" or charts, "expected at least one chart"
         for index, chart in enumerate(charts):
             assert chart["marks"] > 0, f"chart {index} on {name} is empty: {chart['message']!r}"
