@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
+import weakref
 
 import pytest
 
@@ -47,3 +49,43 @@ def test_map_forked_does_every_share_here_when_processes_fail(monkeypatch) -> No
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", broken)
     results = map_forked(_tagged, [[1], [2, 3]])
     assert results == [(os.getpid(), 10), (os.getpid(), 20), (os.getpid(), 30)]
+
+
+class _Cycle:
+    """An object that only the garbage collector frees (it refers to itself)."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def _cycle_freed_by(release) -> bool:
+    gc.disable()
+    try:
+        cycle = _Cycle()
+        alive = weakref.ref(cycle)
+        del cycle
+        release()
+        return alive() is None
+    finally:
+        gc.enable()
+
+
+def test_release_freed_memory_collects_garbage_and_trims_the_c_heap(monkeypatch):
+    calls: list[int] = []
+
+    class FakeLibc:
+        def malloc_trim(self, pad: int) -> int:
+            calls.append(pad)
+            return 1
+
+    monkeypatch.setattr(parallel.ctypes, "CDLL", lambda name: FakeLibc())
+    assert _cycle_freed_by(parallel.release_freed_memory)
+    assert calls == [0]
+
+
+def test_release_freed_memory_still_collects_without_glibc(monkeypatch):
+    def no_libc(name: str) -> None:
+        raise OSError(f"{name}: cannot open shared object file")
+
+    monkeypatch.setattr(parallel.ctypes, "CDLL", no_libc)
+    assert _cycle_freed_by(parallel.release_freed_memory)

@@ -34,6 +34,7 @@ from analytics.ingest import (
     mark_duplicates,
     strings_in,
 )
+from analytics.parallel import release_freed_memory
 from analytics.pipeline.batches import TopicSample, file_batches, input_mb
 from analytics.pipeline.engines import Engine, LocalEngine
 from analytics.pipeline.generation import write_generation
@@ -698,6 +699,7 @@ def _ingest_added_in_batches(
             index_checked=number > 0,
         )
         summaries.append(summary)
+        release_freed_memory()
     return store, _batched_summary("incremental", store, summaries, request, ())
 
 
@@ -764,11 +766,14 @@ def _ingest_full_in_batches(
         if store is None:
             store, summary = _first_batch(root, batch, model, batch_progress, request)
             summary = replace(summary, stage_seconds={**first_stages, **summary.stage_seconds})
+            # Later batches read the stored model, which leaves out the fit's vectors.
+            model = None
         else:
             store, summary = _ingest_added(
                 store, batch, batch_progress, request, index_checked=True
             )
         summaries.append(summary)
+        release_freed_memory()
     assert store is not None
     notice = (
         f"built in {len(merged)} {'batch' if len(merged) == 1 else 'batches'} of at most "
