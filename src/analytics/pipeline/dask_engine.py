@@ -145,6 +145,7 @@ class PartitionInfo(NamedTuple):
 
     n_rows: int
     sample: pd.DataFrame  # at most one row: each column's first value, a non-null one if any
+    # (texts blanked: only their type matters)
     kept: pd.DataFrame  # the columns ``KEPT_COLUMNS`` names, every row
 
 
@@ -153,7 +154,8 @@ def _describe(table: pd.DataFrame, kept: list[str] | None) -> PartitionInfo:
 
     The sample keeps each column's dtype and, after ``parquet_safe``, the Python type
     of its values: the samples of every partition concatenated and made
-    ``parquet_safe`` have the Arrow schema the whole table would have.
+    ``parquet_safe`` have the Arrow schema the whole table would have. Its texts are
+    blanked, so no sentence or evidence reaches the driver.
     """
     safe = parquet_safe(table)
     if len(safe):
@@ -164,9 +166,18 @@ def _describe(table: pd.DataFrame, kept: list[str] | None) -> PartitionInfo:
             for column in safe.columns
         ]
         sample = pd.concat(first, axis=1) if first else safe.iloc[:1]
+        for column in sample.columns:
+            values = sample[column]
+            if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+                is_text = values.map(_is_str).astype(bool)
+                sample[column] = values.where(~is_text, "")
     else:
         sample = safe.iloc[:0]
     return PartitionInfo(len(table), sample, table if kept is None else table[kept])
+
+
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
 
 
 def _write_partition(
