@@ -62,7 +62,6 @@ def main(argv: list[str] | None = None) -> int:
         tick = time.perf_counter()
         LocalEngine().process(
             loaded.briefings,
-            loaded.report,
             n_topics="auto",
             previous_model=None,
             progress=_quiet,
@@ -85,7 +84,6 @@ def main(argv: list[str] | None = None) -> int:
         with get_task_stream(client) as stream:
             engine.process(
                 loaded.briefings,
-                loaded.report,
                 n_topics="auto",
                 previous_model=None,
                 progress=_quiet,

@@ -25,16 +25,25 @@ from planted_duplicates import (
     write_planted_corpus,
 )
 
+from analytics import schema as S
 from analytics import settings
 from analytics.errors import EngineError
 from analytics.ingest import find_duplicates, mark_duplicates
-from analytics.pipeline import LocalEngine, current_generation, ensure_store, open_store
+from analytics.pipeline import (
+    LocalEngine,
+    current_generation,
+    ensure_store,
+    open_store,
+    split_partitions,
+    vacuum_store,
+)
 from analytics.pipeline.dask_engine import (
     DaskEngine,
     _mentions,
     check_reference_tables,
     dask_engine,
 )
+from analytics.pipeline.deltatables import data_files, months_of
 from analytics.pipeline.exports import EXPORTS, ExportOptions, export_table
 from analytics.synth import generate_corpus, write_corpus
 from analytics.views import to_csv
@@ -86,10 +95,15 @@ def _exports(store_dir: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def local_exports(corpus: Path, tmp_path_factory) -> dict[str, bytes]:
+def local_store(corpus: Path, tmp_path_factory) -> Path:
     store_dir = tmp_path_factory.mktemp("local") / "store"
     ensure_store([corpus], store_dir)
-    return _exports(store_dir)
+    return store_dir
+
+
+@pytest.fixture(scope="module")
+def local_exports(local_store: Path) -> dict[str, bytes]:
+    return _exports(local_store)
 
 
 @pytest.fixture(scope="module")
@@ -231,3 +245,161 @@ def test_dask_engine_finds_planted_duplicates_as_one_process(client, tmp_path, n
     for name in ("briefings", "report", "keys"):
         pd.testing.assert_frame_equal(getattr(marked, name), getattr(local, name))
     assert sorted(marked.briefings["duplicate_of"].dropna()) == ["a-1", "a-1", "t-1"]
+
+
+# Columns that hold the sentences, evidence and surface forms: the heavy part of the tables.
+HEAVY_COLUMNS = {S.SENTENCE, S.EVIDENCE, S.SURFACE, S.CUES}
+
+
+class _SpyingEngine(DaskEngine):
+    """Records everything the driver gathers from the workers; ``shared=False`` acts as
+    if the workers could not see the store."""
+
+    def __init__(self, client: Client, partitions: int, *, shared: bool = True) -> None:
+        super().__init__(client, partitions)
+        self.gathered: list[object] = []
+        self.shared = shared
+
+    def _gather(self, futures):
+        result = super()._gather(futures)
+        self.gathered.append(result)
+        return result
+
+    def workers_see(self, folder: Path) -> bool:
+        return self.shared and super().workers_see(folder)
+
+
+def _frames(value: object) -> Iterator[pd.DataFrame]:
+    if isinstance(value, pd.DataFrame):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _frames(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _frames(item)
+
+
+def _files_per_partition_and_month(store_dir: Path, table: str, n_partitions: int) -> int:
+    """How many (partition, month) pairs the rows of ``table`` fall in."""
+    store = open_store(store_dir)
+    briefings = store.table("briefings", columns=[S.BRIEFING_ID, S.DATE])
+    partition = {}
+    for number, part in enumerate(split_partitions(briefings, n_partitions)):
+        partition.update(dict.fromkeys(part[S.BRIEFING_ID], number))
+    month = dict(zip(briefings[S.BRIEFING_ID], months_of(briefings[S.DATE]), strict=True))
+    ids = store.table(table, columns=[S.BRIEFING_ID])[S.BRIEFING_ID]
+    return len({(partition[i], month[i]) for i in ids})
+
+
+def _month_files(store_dir: Path, table: str) -> dict[str, int]:
+    version = int(open_store(store_dir).meta["tables"][table]["version"])
+    counts: dict[str, int] = {}
+    for data in data_files(store_dir, table, version):
+        folder = Path(data.file).parent.name
+        counts[folder] = counts.get(folder, 0) + 1
+    return counts
+
+
+def test_dask_engine_workers_write_the_heavy_tables_and_the_driver_only_commits(
+    corpus, client, local_store, local_exports, tmp_path
+):
+    engine = _SpyingEngine(client, 4)
+    ensure_store([corpus], tmp_path / "store", engine=engine)
+    frames = [frame for result in engine.gathered for frame in _frames(result)]
+    # No sentence, evidence or surface form came back: at most a blank sample of its type.
+    heavy = {
+        value
+        for frame in frames
+        for column in HEAVY_COLUMNS.intersection(frame.columns)
+        for value in frame[column].dropna()
+    }
+    assert heavy <= {""}
+    kept = {column for frame in frames if len(frame) > 1 for column in frame.columns}
+    assert {S.BRIEFING_ID, S.ISO3, S.COUNTRY_A, S.TOPIC_ID} <= kept
+    assert HEAVY_COLUMNS.isdisjoint(kept)
+    for table in ("mentions", "interactions"):
+        # One part per partition and month, written by the workers; the local engine
+        # writes one per month.
+        per_month = _month_files(tmp_path / "store", table)
+        expected = _files_per_partition_and_month(tmp_path / "store", table, 4)
+        assert sum(per_month.values()) == expected
+        assert max(per_month.values()) > 1
+        assert set(_month_files(local_store, table).values()) == {1}
+    assert _exports(tmp_path / "store") == local_exports
+    # The generation records what the local engine's records: types, pandas' metadata, rows.
+    local_meta = open_store(local_store).meta["tables"]
+    dask_meta = open_store(tmp_path / "store").meta["tables"]
+    for table in ("mentions", "countries", "topics", "interactions", "watchlist"):
+        assert dask_meta[table]["schema"] == local_meta[table]["schema"], table
+        assert dask_meta[table]["rows"] == local_meta[table]["rows"], table
+
+
+def test_dask_engine_writes_on_the_driver_when_the_workers_cannot_see_the_store(
+    corpus, client, local_exports, tmp_path
+):
+    engine = _SpyingEngine(client, 2, shared=False)
+    ensure_store([corpus], tmp_path / "store", engine=engine)
+    assert _exports(tmp_path / "store") == local_exports
+
+
+def _failing_part_writer() -> None:
+    """On a worker: the part writer fails for every partition but the first."""
+    from analytics.pipeline import deltatables
+
+    real = deltatables.write_part
+
+    def failing(location, rows, month):
+        if rows.column("row_order")[0].as_py() > 0:
+            raise OSError("disk full")
+        return real(location, rows, month)
+
+    failing.real = real  # type: ignore[attr-defined]
+    deltatables.write_part = failing
+
+
+def _real_part_writer() -> None:
+    from analytics.pipeline import deltatables
+
+    deltatables.write_part = getattr(deltatables.write_part, "real", deltatables.write_part)
+
+
+def _parquet_files(folder: Path) -> set[str]:
+    return {
+        path.relative_to(folder).as_posix()
+        for path in folder.rglob("*.parquet")
+        if "_delta_log" not in path.parts
+    }
+
+
+def test_dask_engine_a_failing_part_write_leaves_the_previous_generation(
+    corpus, client, local_exports, tmp_path
+):
+    store_dir = tmp_path / "store"
+    ensure_store([corpus], store_dir)
+    before = current_generation(store_dir)
+    client.run(_failing_part_writer)
+    try:
+        with pytest.raises(
+            EngineError,
+            match=r"^writing table mentions on the Dask cluster failed and the store stays at "
+            r"its current generation: OSError: disk full$",
+        ):
+            ensure_store([corpus], store_dir, engine=DaskEngine(client, 4), refit=True)
+    finally:
+        client.run(_real_part_writer)
+    assert current_generation(store_dir) == before
+    store = open_store(store_dir)
+    store.verify()
+    assert _exports(store_dir) == local_exports
+    # The first partition's parts were written, but no Delta version names them: the
+    # vacuum removes them, and every file the generation names stays.
+    folder = store_dir / "tables" / "mentions"
+    named = {
+        Path(name).relative_to("tables/mentions").as_posix()
+        for name in store.meta["tables"]["mentions"]["files"]
+    }
+    assert _parquet_files(folder) > named
+    vacuum_store(store_dir)
+    assert _parquet_files(folder) == named
+    assert _exports(store_dir) == local_exports

@@ -290,9 +290,9 @@ def test_a_table_whose_months_interleave_reads_back_in_its_own_order(tmp_path: P
         }
     )
     schema = frame_schema(frame)
-    first = write_table(tmp_path, "briefings", frame, append=False, first_row=0)
+    first = write_table(tmp_path, "briefings", frame, append=False, first_row=0).version
     later = frame.iloc[:2].assign(**{S.BRIEFING_ID: ["m3", "a2"]})
-    version = write_table(tmp_path, "briefings", later, append=True, first_row=4)
+    version = write_table(tmp_path, "briefings", later, append=True, first_row=4).version
     assert (first, version) == (0, 1)
     files = data_files(tmp_path, "briefings", version)
     # March, April and no date in the first write; March and April again in the second.

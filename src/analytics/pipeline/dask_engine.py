@@ -5,9 +5,24 @@ the ``dask`` extra. Duplicate detection runs as tasks over partitions of the sor
 texts (``dask_duplicates``). The briefings are split into partitions; for each, mentions, topic
 assignment (with the model fitted on the driver, sent once to the cluster), relation
 scoring and the watchlist run as tasks over the same pure functions the local engine
-calls. The driver gathers the partitions in order and writes the generation, so the
-artefacts are those of the local engine, byte for byte, and a failed run leaves the
-store as it was. A task whose worker dies is run again elsewhere (Dask allows
+calls.
+
+The per-briefing tables stay on the workers, in two phases. Phase 1 computes each
+partition's tables and keeps them there (futures); the driver gathers only each
+partition's length, a one-row sample of its types and the columns the driver needs
+(``KEPT_COLUMNS``: the rollups' and the topic summary's). When the generation is
+written (``generation.write_generation``), phase 2 (``WorkerTable.write``) gives each
+partition its first ``row_order`` (the rows before it) and the table's schema (the one
+the whole table would have), and a task per partition writes its Parquet parts into the
+store's table folder with the writer the driver uses (``deltatables.write_rows``),
+returning only their add actions and checksums: the driver commits them as one Delta
+version per table. So the artefacts are those of the local engine, byte for byte, the
+heavy columns never pass through the driver, and a failed run leaves the store at its
+previous generation (parts no version names are removed by ``vacuum``). Workers must
+see the store at the same path (a shared file system); when they do not, the driver
+gathers the partitions one at a time and writes them itself.
+
+A task whose worker dies is run again elsewhere (Dask allows
 ``distributed.scheduler.allowed-failures`` such losses per task); past that, or when the
 cluster goes away, the ingest stops with one ``EngineError``.
 """
@@ -16,31 +31,46 @@ from __future__ import annotations
 
 import copy
 import logging
+import operator
+import secrets
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from analytics import schema as S
 from analytics import settings
-from analytics.artefacts import Artefacts
 from analytics.errors import EngineError, InputError
 from analytics.paths import data_dir, reference_fingerprint
 from analytics.pipeline.dask_duplicates import find_duplicates_as_tasks
+from analytics.pipeline.deltatables import (
+    PartFile,
+    PartLayout,
+    conform,
+    frame_schema,
+    months_of,
+    parquet_safe,
+    write_rows,
+)
 from analytics.pipeline.engines import DASK, split_partitions
 from analytics.pipeline.process import (
     BriefingTables,
     Progress,
-    assemble_artefacts,
     assign_with_model,
     compute_interactions,
     compute_mentions,
     compute_watchlist,
     fit_topic_model,
+    rows_here,
     summarise_topics,
 )
+from analytics.pipeline.rollups import ROLLUP_COLUMNS
 
 try:
     from distributed import Client, Future, LocalCluster, as_completed
@@ -65,6 +95,16 @@ CLUSTER_FAILURES: tuple[type[BaseException], ...] = (
 PROGRESS_STEPS = 20
 # Starting a local cluster also raises RuntimeError, when a worker process cannot start.
 STARTUP_FAILURES: tuple[type[BaseException], ...] = (*CLUSTER_FAILURES, RuntimeError)
+# The columns of each per-briefing table the driver keeps (``None``: every column); the
+# rest stays on the workers, which write it. The rollups read countries and interactions,
+# the topic summary and the rollups read topics (a few small columns a briefing).
+KEPT_COLUMNS: dict[str, list[str] | None] = {
+    "mentions": [],
+    "countries": ROLLUP_COLUMNS["countries"],
+    "topics": None,
+    "interactions": ROLLUP_COLUMNS["interactions"],
+    "watchlist": [],
+}
 
 
 def _mentions(part: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -98,6 +138,146 @@ def _shipped(model: Any) -> Any:
 
 def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+
+
+class PartitionInfo(NamedTuple):
+    """What the driver gathers of one partition's table in phase 1."""
+
+    n_rows: int
+    sample: pd.DataFrame  # at most one row: each column's first value, a non-null one if any
+    # (texts blanked: only their type matters)
+    kept: pd.DataFrame  # the columns ``KEPT_COLUMNS`` names, every row
+
+
+def _describe(table: pd.DataFrame, kept: list[str] | None) -> PartitionInfo:
+    """A partition's table, described for the driver without its heavy columns.
+
+    The sample keeps each column's dtype and, after ``parquet_safe``, the Python type
+    of its values: the samples of every partition concatenated and made
+    ``parquet_safe`` have the Arrow schema the whole table would have. Its texts are
+    blanked, so no sentence or evidence reaches the driver.
+    """
+    safe = parquet_safe(table)
+    if len(safe):
+        first = [
+            safe[column]
+            .iloc[[int(np.argmax(safe[column].notna().to_numpy()))]]
+            .reset_index(drop=True)
+            for column in safe.columns
+        ]
+        sample = pd.concat(first, axis=1) if first else safe.iloc[:1]
+        for column in sample.columns:
+            values = sample[column]
+            if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+                is_text = values.map(_is_str).astype(bool)
+                sample[column] = values.where(~is_text, "")
+    else:
+        sample = safe.iloc[:0]
+    return PartitionInfo(len(table), sample, table if kept is None else table[kept])
+
+
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _write_partition(
+    table: pd.DataFrame,
+    location: Path,
+    layout: PartLayout,
+    schema: pa.Schema,
+    first_row: int,
+    months: pd.Series | None,
+) -> list[PartFile]:
+    """Phase 2 on a worker: a partition's table as uncommitted parts of the Delta table."""
+    return write_rows(location, conform(table, schema), layout, first_row=first_row, months=months)
+
+
+def _months(part: pd.DataFrame) -> pd.Series:
+    """The month of each briefing of a partition, by briefing id (as the generation has it)."""
+    return pd.Series(months_of(part[S.DATE]).to_numpy(), index=part[S.BRIEFING_ID].to_numpy())
+
+
+class WorkerTable:
+    """A per-briefing table whose partitions stay on the workers (a ``DeferredTable``).
+
+    Holds the futures of the partitions' tables and what phase 1 gathered of them;
+    ``write`` is phase 2.
+    """
+
+    def __init__(
+        self,
+        engine: DaskEngine,
+        name: str,
+        futures: list[Future],
+        infos: Sequence[PartitionInfo],
+        months: list[pd.Series],
+    ) -> None:
+        self.engine = engine
+        self.name = name
+        self.futures = futures
+        self.sizes = [info.n_rows for info in infos]
+        self.months = months
+        # What parquet_safe makes of the whole table, from the partitions' samples.
+        self.schema: pa.Schema = frame_schema(parquet_safe(_concat([i.sample for i in infos])))
+        self.light: pd.DataFrame = _concat([info.kept for info in infos])
+
+    @property
+    def n_rows(self) -> int:
+        """The rows of the table, every partition."""
+        return sum(self.sizes)
+
+    def write(self, location: Path, layout: PartLayout, first_row: int) -> list[PartFile]:
+        """Phase 2: each partition written as parts of the table at ``location``.
+
+        Partition ``i`` takes ``row_order`` from ``first_row`` plus the rows before it.
+        Written by a task per partition on the workers when every worker sees the store
+        at ``location``; else gathered here one partition at a time and written here.
+
+        Returns:
+            The parts of every partition, in order, for the driver to commit.
+
+        Raises:
+            EngineError: when a write fails, or the driver cannot see a part a worker
+                wrote; nothing is committed then.
+        """
+        starts = first_row + np.concatenate([[0], np.cumsum(self.sizes)[:-1]]).astype(np.int64)
+        needs_months = S.DATE not in self.schema.names
+        arguments = [
+            (location, layout, self.schema, int(start), months if needs_months else None)
+            for start, months in zip(starts, self.months, strict=True)
+        ]
+        try:
+            if self.engine.workers_see(location.parent):
+                tasks = [
+                    self.engine._submit(_write_partition, future, *args)
+                    for future, args in zip(self.futures, arguments, strict=True)
+                ]
+                written = self.engine._gather(tasks)
+            else:
+                written = [
+                    _write_partition(self.engine._gather(future), *args)
+                    for future, args in zip(self.futures, arguments, strict=True)
+                ]
+        except Exception as error:
+            raise EngineError(
+                f"writing table {self.name} on the Dask cluster failed and the store stays "
+                f"at its current generation: {type(error).__name__}: {error}"
+            ) from error
+        parts = [part for partition in written for part in partition]
+        unseen = [
+            part.action.path
+            for part in parts
+            if not (location / part.action.path).is_file()
+            or (location / part.action.path).stat().st_size != part.action.size
+        ]
+        if unseen:
+            raise EngineError(
+                f"the workers wrote {len(unseen)} parts of table {self.name} this process "
+                f"cannot see (the store must be at the same path on every worker); "
+                f"got {unseen[0]!r} missing from {location}"
+            )
+        self.futures = []  # the rows are written: the workers may let them go
+        return parts
 
 
 def check_reference_tables(client: Client) -> None:
@@ -181,14 +361,13 @@ class DaskEngine:
     def process(
         self,
         briefings: pd.DataFrame,
-        report: pd.DataFrame,
         *,
         n_topics: int | str,
         previous_model: Any,
         progress: Progress,
         timings: dict[str, float],
-    ) -> tuple[Artefacts, Any]:
-        """Every artefact of a corpus and its topic model, the stages run on the cluster."""
+    ) -> tuple[BriefingTables, pd.DataFrame, Any]:
+        """The per-briefing tables (kept on the workers), topic summary and topic model."""
         parts = split_partitions(briefings, self.partitions)
         progress(0.05, f"Finding country mentions in {len(parts)} partitions on the cluster")
         tick = time.perf_counter()
@@ -201,20 +380,44 @@ class DaskEngine:
             self.client.cancel(mentioned)
             raise
         timings["topics"] = time.perf_counter() - tick
-        tables = self._per_briefing(parts, mentioned, model, progress, timings)
+        tables = self._per_briefing(parts, mentioned, model, progress, timings, whole=False)
         tick = time.perf_counter()
-        summary = summarise_topics(model, briefings, tables.topics)
+        summary = summarise_topics(model, briefings, rows_here(tables.topics))
         timings["topics"] += time.perf_counter() - tick
-        return assemble_artefacts(briefings, report, tables, summary), model
+        return tables, summary, model
 
     def process_added(
-        self, briefings: pd.DataFrame, model: Any, progress: Progress, timings: dict[str, float]
+        self,
+        briefings: pd.DataFrame,
+        model: Any,
+        progress: Progress,
+        timings: dict[str, float],
+        *,
+        whole: bool = False,
     ) -> BriefingTables:
-        """The per-briefing tables of added briefings, with the stored ``model``."""
+        """The per-briefing tables of added briefings, with the stored ``model``.
+
+        Kept on the workers (``WorkerTable``) unless ``whole``: then gathered here.
+        """
         parts = split_partitions(briefings, self.partitions)
         progress(0.3, f"Processing {len(briefings)} new briefings in {len(parts)} partitions")
         mentioned = [self._submit(_mentions, part) for part in parts]
-        return self._per_briefing(parts, mentioned, model, progress, timings)
+        return self._per_briefing(parts, mentioned, model, progress, timings, whole=whole)
+
+    def workers_see(self, folder: Path) -> bool:
+        """Whether every worker sees ``folder`` as this process does (a file made here).
+
+        Raises:
+            OSError: when the folder cannot be written here, or the workers cannot be asked.
+        """
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".workers-probe-{secrets.token_hex(8)}"
+        probe.touch()
+        try:
+            found = self.client.run(Path.is_file, probe)
+        finally:
+            probe.unlink(missing_ok=True)
+        return bool(found) and all(found.values())
 
     def _submit(self, function: Any, *arguments: Any) -> Future:
         # The partitions travel inside the tasks, so a task whose worker died can run
@@ -223,6 +426,10 @@ class DaskEngine:
             warnings.filterwarnings("ignore", message=".*large graph.*")
             return self.client.submit(function, *arguments, pure=False)
 
+    def _gather(self, futures: Any) -> Any:
+        """Results of ``futures`` here: everything that comes back from the workers."""
+        return self.client.gather(futures)
+
     def _per_briefing(
         self,
         parts: list[pd.DataFrame],
@@ -230,6 +437,8 @@ class DaskEngine:
         model: Any,
         progress: Progress,
         timings: dict[str, float],
+        *,
+        whole: bool,
     ) -> BriefingTables:
         tick = time.perf_counter()
         try:
@@ -253,21 +462,36 @@ class DaskEngine:
                         0.1 + 0.8 * done / len(every),
                         f"{done}/{len(every)} partition tasks done ({len(parts)} partitions)",
                     )
-            gathered = self.client.gather([mentioned, topics, relations, watchlists])
+            by_table = {
+                "mentions": [self._submit(operator.getitem, m, 0) for m in mentioned],
+                "countries": [self._submit(operator.getitem, m, 1) for m in mentioned],
+                "topics": topics,
+                "interactions": relations,
+                "watchlist": watchlists,
+            }
+            if whole:
+                gathered = self._gather(by_table)
+            else:
+                described = {
+                    name: [self._submit(_describe, f, KEPT_COLUMNS[name]) for f in futures]
+                    for name, futures in by_table.items()
+                }
+                infos = self._gather(described)
         except CLUSTER_FAILURES as error:
             self.client.cancel(mentioned)
             raise EngineError(
                 f"the Dask cluster failed during the ingest and the store was not changed: "
                 f"{type(error).__name__}: {error}"
             ) from error
-        mention_parts, topic_parts, relation_parts, watch_parts = gathered
         timings["partitions"] = time.perf_counter() - tick
+        if whole:
+            return BriefingTables(**{name: _concat(tables) for name, tables in gathered.items()})
+        months = [_months(part) for part in parts]
         return BriefingTables(
-            mentions=_concat([pair[0] for pair in mention_parts]),
-            countries=_concat([pair[1] for pair in mention_parts]),
-            topics=_concat(topic_parts),
-            interactions=_concat(relation_parts),
-            watchlist=_concat(watch_parts),
+            **{
+                name: WorkerTable(self, name, futures, infos[name], months)
+                for name, futures in by_table.items()
+            }
         )
 
 

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 from urllib.parse import unquote
 
 import numpy as np
@@ -36,6 +37,7 @@ from deltalake.transaction import AddAction, RemoveAction, create_table_with_add
 
 from analytics import schema as S
 from analytics.errors import StoreError
+from analytics.pipeline.integrity import checksum_entry
 from analytics.pipeline.layout import (
     MONTH_COLUMN,
     PARTITIONED_TABLES,
@@ -131,60 +133,173 @@ def _from_delta(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=pa.schema(fields, metadata=schema.metadata))
 
 
-def write_table(
-    root: Path,
-    name: str,
+class PartFile(NamedTuple):
+    """One Parquet file written into a Delta table folder, not yet committed."""
+
+    action: AddAction  # what the Delta log records of it
+    checksum: dict[str, Any]  # its size and SHA-256 (``integrity.checksum_entry``)
+
+
+class PartLayout(NamedTuple):
+    """What every part of one write into a table shares."""
+
+    schema: pa.Schema  # the Delta schema of the rows: the columns, then ``row_order``
+    partitioned: bool  # one part per month (``PARTITIONED_TABLES``), else one in all
+
+
+class WrittenTable(NamedTuple):
+    """A write committed to a Delta table: its version and the new files' checksums."""
+
+    version: int
+    checksums: dict[str, dict[str, Any]]  # path relative to the store -> checksum entry
+
+
+@runtime_checkable
+class DeferredTable(Protocol):
+    """A table whose rows stay where they were computed (a cluster's workers) until a
+    generation writes them there, as Parquet parts of its Delta table (``write_rows``).
+
+    ``schema`` is the Arrow schema the whole table would have (``frame_schema`` of it
+    made ``parquet_safe``); ``light`` holds the columns the driver keeps of every row.
+    """
+
+    @property
+    def n_rows(self) -> int:
+        """The rows of the table."""
+        ...
+
+    @property
+    def schema(self) -> pa.Schema:
+        """The Arrow schema (with pandas' metadata) of the whole table."""
+        ...
+
+    @property
+    def light(self) -> pd.DataFrame:
+        """The columns the driver keeps, every row in order."""
+        ...
+
+    def write(self, location: Path, layout: PartLayout, first_row: int) -> list[PartFile]:
+        """Write the rows as parts of the table at ``location``, ``row_order`` from
+        ``first_row``; the parts, for the driver to commit."""
+        ...
+
+
+def parquet_safe(frame: pd.DataFrame, strings: Sequence[str] = ()) -> pd.DataFrame:
+    """Object columns holding mixed Python types, and the columns ``strings``, as strings.
+
+    Parquet takes one type a column; a table computed in pieces passes the columns
+    another piece holds as strings in ``strings``, so its rows match the whole table's.
+    """
+    safe = frame.copy()
+    for column in safe.columns:
+        if column in strings:
+            safe[column] = safe[column].astype(object).map(_as_text)
+        elif safe[column].dtype == object:
+            values = safe[column].dropna()
+            if len({type(v) for v in values}) > 1 or (
+                len(values) and not isinstance(values.iloc[0], str)
+            ):
+                safe[column] = safe[column].map(_as_text)
+    return safe
+
+
+def _as_text(value: Any) -> Any:
+    return value if value is None or value is pd.NA else str(value)
+
+
+def conform(frame: pd.DataFrame, schema: pa.Schema) -> pd.DataFrame:
+    """A piece of a table made ``parquet_safe`` as the whole table, of Arrow ``schema``, is.
+
+    Columns the whole table holds as strings become strings in the piece too (where
+    the piece holds numbers, say), as ``parquet_safe`` of the whole table makes them.
+    """
+    safe = parquet_safe(frame)
+    own = frame_schema(safe)
+    strings = [
+        field.name
+        for field in schema
+        if _is_text(field.type)
+        and not _is_text(kind := own.field(field.name).type)
+        and not pa.types.is_null(kind)
+    ]
+    return parquet_safe(safe, strings) if strings else safe
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def table_schema(root: Path, name: str, schema: pa.Schema, *, append: bool) -> pa.Schema:
+    """The Delta schema of rows of Arrow ``schema`` written to table ``name``.
+
+    Appended rows take the table's stored column types (a column empty so far stays a
+    string); otherwise the types Delta stores ``schema``'s with, then ``row_order``.
+    """
+    fields = [_delta_field(field) for field in schema]
+    fields.append(pa.field(ROW_ORDER_COLUMN, pa.int64()))
+    location = str(table_dir(root, name))
+    if append and DeltaTable.is_deltatable(location):
+        stored = pa.schema(DeltaTable(location).schema().to_arrow())
+        return pa.schema([stored.field(field.name) for field in fields])
+    return pa.schema(fields)
+
+
+def write_rows(
+    location: Path,
     frame: pd.DataFrame,
+    layout: PartLayout,
     *,
-    append: bool,
     first_row: int,
     months: pd.Series | None = None,
-) -> int:
-    """Write ``frame`` to the Delta table ``name`` (appended, or replacing what it holds).
+) -> list[PartFile]:
+    """Write ``frame`` (``parquet_safe``) as parts of the table at ``location``, uncommitted.
 
-    The Parquet files are written with pyarrow, one per month (partitioned tables) or
-    one in all, and committed to the table's Delta log as one new version with
-    delta-rs: writing them with delta-rs' own writer needs several times the table's
-    size in memory.
+    The rows take ``row_order`` from ``first_row`` and the types of ``layout.schema``;
+    a partitioned table gets one part per month, others one part. Until committed
+    (``commit_parts``) the parts are in no version of the table: readers never see
+    them, and the store's vacuum removes them.
 
     Parameters:
-        root: the store folder.
-        name: the table.
+        location: the table's folder.
         frame: the rows, in order.
-        append: add the rows to the table's latest version; else overwrite it.
-        first_row: the ``row_order`` of the first row (the rows the table keeps).
+        layout: the Delta schema and partitioning shared by every part of the write.
+        first_row: the ``row_order`` of the first row.
         months: the month of each briefing, indexed by briefing id, for partitioned
             tables without a date column.
-
-    Returns:
-        The Delta version written.
     """
     table = _to_delta(pa.Table.from_pandas(frame, preserve_index=False))
-    table = table.replace_schema_metadata(None)
     order = np.arange(first_row, first_row + len(frame), dtype=np.int64)
     table = table.append_column(ROW_ORDER_COLUMN, pa.array(order, pa.int64()))
+    table = table.replace_schema_metadata(None).cast(layout.schema)
+    if not layout.partitioned:
+        return [write_part(location, table, "")]
+    codes, values = pd.factorize(_months_column(frame, months), sort=True)
+    parts = []
+    for code, value in [*enumerate(values), (-1, None)]:
+        rows = np.flatnonzero(codes == code)
+        if len(rows):
+            parts.append(write_part(location, table.take(rows), value))
+    return parts
+
+
+def commit_parts(
+    root: Path, name: str, parts: Sequence[PartFile], layout: PartLayout, *, append: bool
+) -> WrittenTable:
+    """Commit ``parts`` to table ``name`` as one new Delta version (appended, or
+    replacing what it holds), with delta-rs.
+
+    Returns:
+        The version written and the parts' checksums by path relative to the store.
+    """
     location = table_dir(root, name)
-    exists = DeltaTable.is_deltatable(str(location))
-    schema = table.schema
-    if append and exists:
-        # Appended rows take the table's column types (a column empty so far stays a string).
-        stored = pa.schema(DeltaTable(str(location)).schema().to_arrow())
-        schema = pa.schema([stored.field(field.name) for field in table.schema])
-        table = table.cast(schema)
+    schema = layout.schema
     partition_by = None
-    actions = []
-    if name in PARTITIONED_TABLES:
+    if layout.partitioned:
         partition_by = [MONTH_COLUMN]
         schema = schema.append(pa.field(MONTH_COLUMN, pa.string()))
-        codes, values = pd.factorize(_months_column(frame, months), sort=True)
-        for code, value in [*enumerate(values), (-1, None)]:
-            rows = np.flatnonzero(codes == code)
-            if len(rows):
-                actions.append(_write_file(location, table.take(rows), value))
-    else:
-        actions.append(_write_file(location, table, ""))
     delta_schema = Schema.from_arrow(schema)
-    if not exists:
+    actions = [part.action for part in parts]
+    if not DeltaTable.is_deltatable(str(location)):
         create_table_with_add_actions(
             str(location), delta_schema, actions, mode="error", partition_by=partition_by
         )
@@ -196,7 +311,45 @@ def write_table(
             schema=delta_schema,
             partition_by=partition_by,
         )
-    return int(DeltaTable(str(location)).version())
+    prefix = f"{TABLES_DIR}/{name}/"
+    return WrittenTable(
+        int(DeltaTable(str(location)).version()),
+        {prefix + part.action.path: part.checksum for part in parts},
+    )
+
+
+def write_table(
+    root: Path,
+    name: str,
+    frame: pd.DataFrame,
+    *,
+    append: bool,
+    first_row: int,
+    months: pd.Series | None = None,
+) -> WrittenTable:
+    """Write ``frame`` to the Delta table ``name`` (appended, or replacing what it holds).
+
+    The Parquet files are written with pyarrow (``write_rows``), one per month
+    (partitioned tables) or one in all, and committed to the table's Delta log as one
+    new version with delta-rs: writing them with delta-rs' own writer needs several
+    times the table's size in memory.
+
+    Parameters:
+        root: the store folder.
+        name: the table.
+        frame: the rows, in order (``parquet_safe``).
+        append: add the rows to the table's latest version; else overwrite it.
+        first_row: the ``row_order`` of the first row (the rows the table keeps).
+        months: the month of each briefing, indexed by briefing id, for partitioned
+            tables without a date column.
+
+    Returns:
+        The Delta version written and the new files' checksums.
+    """
+    schema = table_schema(root, name, frame_schema(frame), append=append)
+    layout = PartLayout(schema, name in PARTITIONED_TABLES)
+    parts = write_rows(table_dir(root, name), frame, layout, first_row=first_row, months=months)
+    return commit_parts(root, name, parts, layout, append=append)
 
 
 def _months_column(frame: pd.DataFrame, months: pd.Series | None) -> pd.Series:
@@ -219,8 +372,20 @@ def _stats(rows: pa.Table) -> dict[str, Any]:
     return stats
 
 
-def _write_file(location: Path, rows: pa.Table, month: str | None) -> AddAction:
-    """Write one Parquet file of the table at ``location``; its add action for the log."""
+def write_part(location: Path, rows: pa.Table, month: str | None) -> PartFile:
+    """Write one Parquet file of the table at ``location``, synced to disk.
+
+    The one writer of a table's data file, on the driver or a worker alike.
+
+    Parameters:
+        location: the table's folder.
+        rows: the rows in their Delta types, ``row_order`` last.
+        month: the partition value (``None``: rows without a month); ``""`` for a table
+            without partitions.
+
+    Returns:
+        Its add action for the Delta log and its checksum.
+    """
     if month == "":
         folder, values = "", {}
     else:
@@ -230,8 +395,10 @@ def _write_file(location: Path, rows: pa.Table, month: str | None) -> AddAction:
     target = location / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(rows, target, compression="snappy")
+    with open(target, "rb") as handle:
+        os.fsync(handle.fileno())
     stat = target.stat()
-    return AddAction(
+    action = AddAction(
         relative,
         stat.st_size,
         values,
@@ -239,6 +406,7 @@ def _write_file(location: Path, rows: pa.Table, month: str | None) -> AddAction:
         True,
         json.dumps(_stats(rows)),
     )
+    return PartFile(action, checksum_entry(target))
 
 
 def latest_version(root: Path, name: str) -> int | None:

@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from analytics import settings
-from analytics.artefacts import Artefacts
 from analytics.errors import InputError
 from analytics.ingest import find_duplicates
 from analytics.pipeline.process import (
@@ -28,7 +27,7 @@ from analytics.pipeline.process import (
     assign_with_model,
     compute_mentions,
     compute_sentence_tables,
-    process,
+    process_tables,
 )
 
 LOCAL = "local"
@@ -59,20 +58,29 @@ class Engine(Protocol):
     def process(
         self,
         briefings: pd.DataFrame,
-        report: pd.DataFrame,
         *,
         n_topics: int | str,
         previous_model: Any,
         progress: Progress,
         timings: dict[str, float],
-    ) -> tuple[Artefacts, Any]:
-        """Every artefact of a corpus and its fitted topic model (as ``process``)."""
+    ) -> tuple[BriefingTables, pd.DataFrame, Any]:
+        """The per-briefing tables, topic summary and fitted topic model of a corpus (as
+        ``process_tables``); tables may stay on the engine's workers (``DeferredTable``)."""
         ...
 
     def process_added(
-        self, briefings: pd.DataFrame, model: Any, progress: Progress, timings: dict[str, float]
+        self,
+        briefings: pd.DataFrame,
+        model: Any,
+        progress: Progress,
+        timings: dict[str, float],
+        *,
+        whole: bool = False,
     ) -> BriefingTables:
-        """The per-briefing tables of added briefings, with an already fitted ``model``."""
+        """The per-briefing tables of added briefings, with an already fitted ``model``.
+
+        With ``whole``, every table is brought here whole (none stays on workers).
+        """
         ...
 
 
@@ -101,17 +109,15 @@ class LocalEngine:
     def process(
         self,
         briefings: pd.DataFrame,
-        report: pd.DataFrame,
         *,
         n_topics: int | str,
         previous_model: Any,
         progress: Progress,
         timings: dict[str, float],
-    ) -> tuple[Artefacts, Any]:
-        """Every artefact of a corpus and its fitted topic model (``process``)."""
-        return process(
+    ) -> tuple[BriefingTables, pd.DataFrame, Any]:
+        """The per-briefing tables, topic summary and fitted topic model (``process_tables``)."""
+        return process_tables(
             briefings,
-            report,
             n_topics=n_topics,
             previous_model=previous_model,
             progress=progress,
@@ -119,9 +125,16 @@ class LocalEngine:
         )
 
     def process_added(
-        self, briefings: pd.DataFrame, model: Any, progress: Progress, timings: dict[str, float]
+        self,
+        briefings: pd.DataFrame,
+        model: Any,
+        progress: Progress,
+        timings: dict[str, float],
+        *,
+        whole: bool = False,
     ) -> BriefingTables:
-        """Mentions, topics (from the fitted ``model``), relations and watchlist of briefings."""
+        """Mentions, topics (from the fitted ``model``), relations and watchlist of briefings
+        (always whole: this engine holds every table here)."""
         progress(0.3, f"Processing {len(briefings)} new briefings")
         tick = time.perf_counter()
         mentions, countries = compute_mentions(briefings)

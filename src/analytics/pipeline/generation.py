@@ -27,11 +27,18 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.pipeline.deltatables import (
+    DeferredTable,
+    PartLayout,
+    WrittenTable,
+    commit_parts,
     data_files,
     encode_schema,
     frame_schema,
     months_of,
+    parquet_safe,
     roll_back,
+    table_dir,
+    table_schema,
     write_table,
 )
 from analytics.pipeline.integrity import checksum_entry
@@ -40,6 +47,7 @@ from analytics.pipeline.layout import (
     META,
     MODEL_DIR,
     PART_NAME,
+    PARTITIONED_TABLES,
     PARTS_DIR,
     PARTS_FORMATS,
     STAGING_NAME,
@@ -52,23 +60,10 @@ from analytics.pipeline.layout import (
 from analytics.pipeline.store import Store, open_store
 
 
-def _parquet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Object columns holding mixed Python types become strings so Parquet accepts them."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object:
-            values = safe[column].dropna()
-            if len({type(v) for v in values}) > 1 or (
-                len(values) and not isinstance(values.iloc[0], str)
-            ):
-                safe[column] = safe[column].map(lambda v: v if v is None or v is pd.NA else str(v))
-    return safe
-
-
 def write_generation(
     root: Path,
     previous: Store | None,
-    tables: Mapping[str, pd.DataFrame | None],
+    tables: Mapping[str, pd.DataFrame | DeferredTable | None],
     model: Any,
     meta: dict[str, Any],
     replace_tables: Collection[str] = (),
@@ -78,9 +73,12 @@ def write_generation(
     ``tables`` maps each table to the rows to add: with ``previous`` given, they are
     appended to its tables (``None`` or no rows: the table stays at its version),
     except for ``replace_tables``, which are rewritten whole; without, they are the
-    whole table. Once the new generation is current, generations of Parquet parts and
-    parts that neither it nor the generation before it use are removed: a reader that
-    opened the previous generation can finish reading it.
+    whole table. A ``DeferredTable`` (rows on a cluster's workers) is written where its
+    rows are and committed here, as one Delta version like a frame written here; when
+    its write fails, nothing of this generation becomes current. Once the new
+    generation is current, generations of Parquet parts and parts that neither it nor
+    the generation before it use are removed: a reader that opened the previous
+    generation can finish reading it.
     """
     root.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(root)
@@ -105,7 +103,7 @@ def _fill_generation(
     staging: Path,
     number: int,
     previous: Store | None,
-    tables: Mapping[str, pd.DataFrame | None],
+    tables: Mapping[str, pd.DataFrame | DeferredTable | None],
     model: Any,
     meta: dict[str, Any],
     replace_tables: Collection[str],
@@ -121,39 +119,44 @@ def _fill_generation(
         kept = {}  # a store of Parquet parts is migrated before anything is added to it
     briefings = tables.get("briefings")
     months = None
-    if briefings is not None:
+    if isinstance(briefings, pd.DataFrame):
         months = pd.Series(
             months_of(briefings[S.DATE]).to_numpy(), index=briefings[S.BRIEFING_ID].to_numpy()
         )
-    written: list[Path] = []
     tables_meta: dict[str, dict[str, Any]] = {}
     for table, frame in tables.items():
         entry = kept.get(table) if table not in replace_tables else None
+        n_rows = 0 if frame is None else _n_rows(frame)
         if entry is not None:
             # Versions written by an ingest that never made its generation current go.
             roll_back(root, table, int(entry["version"]))
-            if frame is None or not len(frame):
+            if not n_rows:
                 tables_meta[table] = entry
                 continue
         if frame is None:
             continue
-        safe = _parquet_safe(frame)
         first_row = int(entry["rows"]) if entry is not None else 0
-        version = write_table(
-            root, table, safe, append=entry is not None, first_row=first_row, months=months
-        )
+        append = entry is not None
+        if isinstance(frame, pd.DataFrame):
+            safe = parquet_safe(frame)
+            schema = frame_schema(safe)
+            written = write_table(
+                root, table, safe, append=append, first_row=first_row, months=months
+            )
+        else:
+            schema = frame.schema
+            written = _write_deferred(root, table, frame, append=append, first_row=first_row)
         recorded: dict[str, Any] = dict(entry["files"]) if entry is not None else {}
         files: dict[str, Any] = {}
-        for data in data_files(root, table, version):
+        for data in data_files(root, table, written.version):
             if data.file not in recorded:
-                target = root / data.file
-                written.append(target)
-                recorded[data.file] = checksum_entry(target)
+                known = written.checksums.get(data.file)
+                recorded[data.file] = known or checksum_entry(root / data.file)
             files[data.file] = recorded[data.file]
         tables_meta[table] = {
-            "version": version,
-            "rows": first_row + len(safe),
-            "schema": entry["schema"] if entry is not None else encode_schema(frame_schema(safe)),
+            "version": written.version,
+            "rows": first_row + n_rows,
+            "schema": entry["schema"] if entry is not None else encode_schema(schema),
             "files": files,
         }
     model.save(staging / MODEL_DIR)
@@ -170,13 +173,29 @@ def _fill_generation(
         "model_files": model_files,
     }
     (staging / META).write_text(json.dumps(full_meta, indent=1, default=str), encoding="utf-8")
-    _fsync_files([*written, *staging.rglob("*")])
+    # The tables' data files were synced as they were written (``write_part``).
+    _fsync_files(list(staging.rglob("*")))
     before = current_generation(root)
     os.replace(staging, root / name)
     pointer_tmp = root / f".{CURRENT}.{os.getpid()}"
     pointer_tmp.write_text(name, encoding="utf-8")
     os.replace(pointer_tmp, root / CURRENT)
     return before if before != name else None
+
+
+def _n_rows(frame: pd.DataFrame | DeferredTable) -> int:
+    return len(frame) if isinstance(frame, pd.DataFrame) else frame.n_rows
+
+
+def _write_deferred(
+    root: Path, name: str, table: DeferredTable, *, append: bool, first_row: int
+) -> WrittenTable:
+    """Have ``table``'s rows written where they are, then commit them as one version."""
+    layout = PartLayout(
+        table_schema(root, name, table.schema, append=append), name in PARTITIONED_TABLES
+    )
+    parts = table.write(table_dir(root, name), layout, first_row)
+    return commit_parts(root, name, parts, layout, append=append)
 
 
 def _remove_stale_staging(root: Path) -> None:

@@ -21,7 +21,6 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics import settings
-from analytics.artefacts import Artefacts
 from analytics.errors import InputError, StoreError
 from analytics.ingest import (
     MANIFEST_NAMES,
@@ -54,13 +53,16 @@ from analytics.pipeline.migration import migrate_locked
 from analytics.pipeline.process import (
     BriefingTables,
     Progress,
-    assemble_artefacts,
+    Table,
     combine_fingerprint_states,
     corpus_fingerprint,
+    corpus_versions,
     fingerprint_from_state,
     fingerprint_state,
     fit_topic_model_on_texts,
+    rows_here,
     summarise_topics,
+    whole_table,
 )
 from analytics.pipeline.rollups import ROLLUP_COLUMNS, RollupInputs, rollup_meta, rollup_tables
 from analytics.pipeline.store import Store, inspect_store
@@ -367,21 +369,30 @@ def _ingest_locked(
     previous_model = _stored_model(previous)
     # The text index is built beside the other stages (``TextIndexBuild``).
     with TextIndexBuild(root, loaded.briefings) as index_build:
-        artefacts, model = request.engine.process(
+        per_briefing, summary, model = request.engine.process(
             loaded.briefings,
-            loaded.report,
             n_topics=request.n_topics,
             previous_model=previous_model,
             progress=lambda fraction, message: report_progress(0.1 + 0.85 * fraction, message),
             timings=stages,
         )
         tick = time.perf_counter()
-        tables = _artefact_tables(artefacts, loaded.keys)
-        meta = _meta(artefacts, keys, options, request.recorded_paths(previous))
-        meta["ingest"] = _ingest_record("full", artefacts.report, len(request.files))
+        fingerprint = corpus_fingerprint(loaded.briefings)
+        tables = _generation_tables(
+            loaded.briefings, loaded.report, per_briefing, summary, loaded.keys
+        )
+        meta = _meta(
+            loaded.briefings,
+            fingerprint,
+            corpus_versions(summary),
+            keys,
+            options,
+            request.recorded_paths(previous),
+        )
+        meta["ingest"] = _ingest_record("full", loaded.report, len(request.files))
         stages["write"] = time.perf_counter() - tick
         tick = time.perf_counter()
-        index_build.finish(artefacts.fingerprint)
+        index_build.finish(fingerprint)
         stages["text index"] = time.perf_counter() - tick  # the wait for it, when beside
         tick = time.perf_counter()
         store = write_generation(root, None, tables, model, meta)
@@ -389,8 +400,8 @@ def _ingest_locked(
     report_progress(1.0, "Store ready")
     return store, _summary(
         "full",
-        len(artefacts.briefings),
-        artefacts.report,
+        len(loaded.briefings),
+        loaded.report,
         len(request.files),
         request.started,
         stages,
@@ -444,27 +455,53 @@ class _Added:
     paths: list[str]
 
 
-def _artefact_tables(artefacts: Artefacts, keys: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
-    tables = {name: getattr(artefacts, name) for name in TABLES}
+def _generation_tables(
+    briefings: pd.DataFrame,
+    report: pd.DataFrame,
+    per_briefing: BriefingTables,
+    summary: pd.DataFrame,
+    keys: pd.DataFrame | None,
+) -> dict[str, Table | None]:
+    """Every table of a generation holding exactly these briefings, rollups included.
+
+    Tables the engine kept on its workers stay there (the generation writes them
+    there); the rollups need only the columns this process holds of them.
+    """
+    by_name: dict[str, Table] = {
+        "briefings": briefings,
+        "report": report,
+        "mentions": per_briefing.mentions,
+        "countries": per_briefing.countries,
+        "topics": per_briefing.topics,
+        "topic_summary": summary,
+        "interactions": per_briefing.interactions,
+        "watchlist": per_briefing.watchlist,
+    }
+    tables: dict[str, Table | None] = {name: by_name[name] for name in TABLES}
     if keys is not None:
         tables[KEYS_TABLE] = keys
     inputs = RollupInputs(
-        artefacts.briefings, artefacts.countries, artefacts.topics, artefacts.interactions
+        briefings,
+        rows_here(per_briefing.countries),
+        rows_here(per_briefing.topics),
+        rows_here(per_briefing.interactions),
     )
     return {**tables, **rollup_tables(inputs)}
 
 
 def _meta(
-    artefacts: Artefacts,
+    briefings: pd.DataFrame,
+    fingerprint: str,
+    versions: dict[str, str],
     inputs: dict[str, list[int]],
     options: dict[str, Any],
     paths: list[str],
 ) -> dict[str, Any]:
     return {
-        "fingerprint": artefacts.fingerprint,
-        "fingerprint_state": fingerprint_state(artefacts.briefings),
-        "n_briefings": len(artefacts.briefings),
-        "versions": artefacts.versions,
+        "fingerprint": fingerprint,
+        "fingerprint_state": fingerprint_state(briefings),
+        "n_briefings": len(briefings),
+        "versions": versions,
         "inputs": inputs,
         "options": options,
         "paths": paths,
@@ -524,7 +561,7 @@ def _ingest_added(
     model = previous.topic_model()
     new = request.engine.process_added(new_briefings, model, progress, stages)
     tick = time.perf_counter()
-    topics = pd.concat([previous.table("topics"), new.topics], ignore_index=True)
+    topics = pd.concat([previous.table("topics"), rows_here(new.topics)], ignore_index=True)
     summary = summarise_topics(model, topics[[S.BRIEFING_ID]], topics)
     stages["topics"] = stages.get("topics", 0.0) + time.perf_counter() - tick
 
@@ -543,7 +580,7 @@ def _ingest_added(
         "rollups": rollup_meta(),
         "ingest": _ingest_record("incremental", marked.report, len(added.files)),
     }
-    appended = {
+    appended: dict[str, Table] = {
         "briefings": new_briefings,
         "report": marked.report,
         "mentions": new.mentions,
@@ -553,7 +590,7 @@ def _ingest_added(
         "watchlist": new.watchlist,
         KEYS_TABLE: marked.keys,
     }
-    tables: dict[str, pd.DataFrame | None] = {name: appended.get(name) for name in STORED_TABLES}
+    tables: dict[str, Table | None] = {name: appended.get(name) for name in STORED_TABLES}
     # The summary and the rollups describe every briefing: they replace the stored ones.
     tables["topic_summary"] = summary
     tables.update(rollup_tables(_added_rollup_inputs(previous, new_briefings, new, topics)))
@@ -583,9 +620,9 @@ def _added_rollup_inputs(
 ) -> RollupInputs:
     """The whole corpus after an incremental ingest, as the rollups count it."""
 
-    def whole(name: str, added: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    def whole(name: str, added: Table, columns: list[str]) -> pd.DataFrame:
         stored = previous.table(name, columns=columns)
-        rows = added[columns] if columns else added
+        rows = rows_here(added)[columns]
         return pd.concat([stored, rows], ignore_index=True) if len(rows) else stored
 
     # Only the columns the rules read: the whole tables would not fit a large store's budget.
@@ -600,7 +637,12 @@ def _added_rollup_inputs(
 def _merge_added(
     previous: Store, added: _Added, loaded: Any, progress: Progress, request: _Request
 ) -> tuple[Store, IngestSummary]:
-    """Add briefings by merging every stored table with the new rows and rewriting them."""
+    """Add briefings by merging every stored table with the new rows and rewriting them.
+
+    Every table is read and merged here whole, so the engine brings the added
+    briefings' tables here whole too (``whole=True``): with the Dask engine, this path
+    gathers them from the workers rather than having the workers write them.
+    """
     stages: dict[str, float] = {}
     tick = time.perf_counter()
     old = previous.artefacts()
@@ -618,34 +660,31 @@ def _merge_added(
     new_briefings = briefings[~strings_in(briefings[S.BRIEFING_ID], old.briefings[S.BRIEFING_ID])]
     stages["load"] = time.perf_counter() - tick
 
-    new = request.engine.process_added(new_briefings, model, progress, stages)
+    new = request.engine.process_added(new_briefings, model, progress, stages, whole=True)
 
-    def merged(old_table: pd.DataFrame, new_table: pd.DataFrame) -> pd.DataFrame:
+    def merged(old_table: pd.DataFrame, new_table: Table) -> pd.DataFrame:
+        added_rows = whole_table(new_table)
         table = (
-            pd.concat([old_table, new_table], ignore_index=True) if len(new_table) else old_table
+            pd.concat([old_table, added_rows], ignore_index=True) if len(added_rows) else old_table
         )
         return table[strings_in(table[S.BRIEFING_ID], kept)].reset_index(drop=True)
 
-    topics = merged(old.topics, new.topics)
-    artefacts = Artefacts(
-        briefings=briefings,
-        report=report,
+    merged_tables = BriefingTables(
         mentions=merged(old.mentions, new.mentions),
         countries=merged(old.countries, new.countries),
-        topics=topics,
-        topic_summary=summarise_topics(model, briefings, topics),
+        topics=merged(old.topics, new.topics),
         interactions=merged(old.interactions, new.interactions),
-        fingerprint=corpus_fingerprint(briefings),
-        versions=dict(old.versions),
         watchlist=merged(old.watchlist, new.watchlist),
     )
+    summary = summarise_topics(model, briefings, rows_here(merged_tables.topics))
+    fingerprint = corpus_fingerprint(briefings)
     tick = time.perf_counter()
-    tables = _artefact_tables(artefacts, combined.keys)
-    meta = _meta(artefacts, added.keys, added.options, added.paths)
+    tables = _generation_tables(briefings, report, merged_tables, summary, combined.keys)
+    meta = _meta(briefings, fingerprint, dict(old.versions), added.keys, added.options, added.paths)
     meta["ingest"] = _ingest_record("incremental", loaded.report, len(added.files))
     stages["write"] = time.perf_counter() - tick
     tick = time.perf_counter()
-    write_text_index(previous.path, artefacts.briefings, artefacts.fingerprint)
+    write_text_index(previous.path, briefings, fingerprint)
     stages["text index"] = time.perf_counter() - tick
     tick = time.perf_counter()
     store = write_generation(previous.path, None, tables, model, meta)
@@ -799,22 +838,28 @@ def _first_batch(
     stages["load"] = time.perf_counter() - tick
     new = request.engine.process_added(marked.briefings, model, progress, stages)
     tick = time.perf_counter()
-    summary = summarise_topics(model, marked.briefings, new.topics)
-    artefacts = assemble_artefacts(marked.briefings, marked.report, new, summary)
-    tables = _artefact_tables(artefacts, marked.keys)
-    meta = _meta(artefacts, batch.keys, batch.options, batch.paths)
-    meta["ingest"] = _ingest_record("full", artefacts.report, len(batch.files))
+    summary = summarise_topics(model, marked.briefings, rows_here(new.topics))
+    fingerprint = corpus_fingerprint(marked.briefings)
+    tables = _generation_tables(marked.briefings, marked.report, new, summary, marked.keys)
+    meta = _meta(
+        marked.briefings,
+        fingerprint,
+        corpus_versions(summary),
+        batch.keys,
+        batch.options,
+        batch.paths,
+    )
+    meta["ingest"] = _ingest_record("full", marked.report, len(batch.files))
     stages["write"] = time.perf_counter() - tick
     tick = time.perf_counter()
-    write_text_index(root, artefacts.briefings, artefacts.fingerprint)
+    write_text_index(root, marked.briefings, fingerprint)
     stages["text index"] = time.perf_counter() - tick
     tick = time.perf_counter()
     store = write_generation(root, None, tables, model, meta)
     stages["write"] += time.perf_counter() - tick
     progress(1.0, "Stored")
-    n_briefings = len(artefacts.briefings)
     return store, _summary(
-        "full", n_briefings, artefacts.report, len(batch.files), request.started, stages
+        "full", len(marked.briefings), marked.report, len(batch.files), request.started, stages
     )
 
 

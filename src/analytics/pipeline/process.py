@@ -10,14 +10,16 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from analytics import schema as S
 from analytics.artefacts import Artefacts
+from analytics.errors import EngineError
 from analytics.paths import data_dir
+from analytics.pipeline.deltatables import DeferredTable
 from analytics.version import VERSION
 
 Progress = Callable[[float, str], None]
@@ -190,6 +192,36 @@ def summarise_topics(model: Any, briefings: pd.DataFrame, topics: pd.DataFrame) 
     return topic_summary(model, briefings, topics)
 
 
+def process_tables(
+    briefings: pd.DataFrame,
+    *,
+    n_topics: int | str = "auto",
+    previous_model: Any = None,
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+) -> tuple[BriefingTables, pd.DataFrame, Any]:
+    """The per-briefing tables of a corpus, its topic summary and its fitted topic model.
+
+    Parameters are those of ``process``.
+
+    Returns:
+        ``(tables, topic_summary, topic_model)``.
+    """
+    progress = progress or _noop
+    timings = timings if timings is not None else {}
+    progress(0.05, f"Finding country mentions in {len(briefings):,} briefings")
+    tick = time.perf_counter()
+    mentions, countries = compute_mentions(briefings)
+    timings["mentions"] = time.perf_counter() - tick
+    progress(0.35, "Clustering topics")
+    tick = time.perf_counter()
+    model, topics, summary = fit_topics(briefings, n_topics=n_topics, previous=previous_model)
+    timings["topics"] = time.perf_counter() - tick
+    interactions, watchlist = compute_sentence_tables(briefings, mentions, progress, timings)
+    progress(1.0, "Done")
+    return BriefingTables(mentions, countries, topics, interactions, watchlist), summary, model
+
+
 def process(
     briefings: pd.DataFrame,
     report: pd.DataFrame,
@@ -212,48 +244,79 @@ def process(
     Returns:
         ``(artefacts, topic_model)``.
     """
-    progress = progress or _noop
-    timings = timings if timings is not None else {}
-    progress(0.05, f"Finding country mentions in {len(briefings):,} briefings")
-    tick = time.perf_counter()
-    mentions, countries = compute_mentions(briefings)
-    timings["mentions"] = time.perf_counter() - tick
-    progress(0.35, "Clustering topics")
-    tick = time.perf_counter()
-    model, topics, summary = fit_topics(briefings, n_topics=n_topics, previous=previous_model)
-    timings["topics"] = time.perf_counter() - tick
-    interactions, watchlist = compute_sentence_tables(briefings, mentions, progress, timings)
-    progress(1.0, "Done")
-    tables = BriefingTables(mentions, countries, topics, interactions, watchlist)
+    tables, summary, model = process_tables(
+        briefings,
+        n_topics=n_topics,
+        previous_model=previous_model,
+        progress=progress,
+        timings=timings,
+    )
     return assemble_artefacts(briefings, report, tables, summary), model
+
+
+# A per-briefing table: its rows here, or kept on a cluster's workers until a generation
+# writes them there (``DeferredTable``).
+Table: TypeAlias = pd.DataFrame | DeferredTable
+
+
+def rows_here(table: Table) -> pd.DataFrame:
+    """What this process holds of ``table``: every column, or a deferred table's light ones."""
+    return table if isinstance(table, pd.DataFrame) else table.light
+
+
+def whole_table(table: Table) -> pd.DataFrame:
+    """``table`` with every column.
+
+    Raises:
+        EngineError: when its rows are on a cluster's workers (a deferred table).
+    """
+    if isinstance(table, pd.DataFrame):
+        return table
+    raise EngineError(
+        "this step needs whole tables, but the engine kept the rows on its workers; "
+        f"got a deferred table of {table.n_rows} rows"
+    )
 
 
 @dataclass(frozen=True)
 class BriefingTables:
-    """The per-briefing artefacts of a set of briefings (a corpus or one partition)."""
+    """The per-briefing artefacts of a set of briefings (a corpus or one partition).
 
-    mentions: pd.DataFrame
-    countries: pd.DataFrame
-    topics: pd.DataFrame
-    interactions: pd.DataFrame
-    watchlist: pd.DataFrame
+    The local engine holds every table here; the Dask engine keeps their rows on its
+    workers (``DeferredTable``) for the generation to write there.
+    """
+
+    mentions: Table
+    countries: Table
+    topics: Table
+    interactions: Table
+    watchlist: Table
+
+
+def corpus_versions(summary: pd.DataFrame) -> dict[str, str]:
+    """What produced a corpus' artefacts: ``reference_versions`` and the topic count."""
+    versions = reference_versions()
+    versions["topic_model"] = f"k={len(summary)}"
+    return versions
 
 
 def assemble_artefacts(
     briefings: pd.DataFrame, report: pd.DataFrame, tables: BriefingTables, summary: pd.DataFrame
 ) -> Artefacts:
-    """Every artefact of a corpus from its per-briefing tables and topic summary."""
-    versions = reference_versions()
-    versions["topic_model"] = f"k={len(summary)}"
+    """Every artefact of a corpus from its per-briefing tables and topic summary.
+
+    Raises:
+        EngineError: when a table's rows are on a cluster's workers.
+    """
     return Artefacts(
         briefings=briefings,
         report=report,
-        mentions=tables.mentions,
-        countries=tables.countries,
-        topics=tables.topics,
+        mentions=whole_table(tables.mentions),
+        countries=whole_table(tables.countries),
+        topics=whole_table(tables.topics),
         topic_summary=summary,
-        interactions=tables.interactions,
+        interactions=whole_table(tables.interactions),
         fingerprint=corpus_fingerprint(briefings),
-        versions=versions,
-        watchlist=tables.watchlist,
+        versions=corpus_versions(summary),
+        watchlist=whole_table(tables.watchlist),
     )
