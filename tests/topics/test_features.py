@@ -1,4 +1,4 @@
-"""Tests of the term counter of the topic model (``analytics.topics.features.count_terms``)."""
+"""Tests of the topic model's term counter (``count_terms``), document frequencies and TF-IDF."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import threading
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 from hypothesis import given
@@ -14,11 +15,17 @@ from hypothesis import strategies as st
 
 from analytics import parallel, settings
 from analytics.topics import (
+    DocumentFrequencies,
+    combine_document_frequencies,
     count_terms,
     count_vectorizer,
+    document_frequencies,
     inverse_document_frequency,
+    strip_datelines,
     tfidf,
+    topic_stop_words,
 )
+from analytics.topics.features import smoothed_idf
 
 # Hand-made texts covering what the token pattern must get right: digits inside words,
 # underscores, abbreviations, apostrophes, accents, non-Latin scripts, a dotted capital I
@@ -118,6 +125,99 @@ def test_count_terms_without_terms_raises(
 ) -> None:
     with pytest.raises(ValueError, match=match):
         count_terms(texts, ["the", "and", "of"], **bounds)
+
+
+# -- document frequencies ------------------------------------------------------------------------
+
+# Terms per text (stop words such as "of", "and", "the" dropped):
+#   1: fell, oil, prices, rose   (the dateline "HOUSTON, Mar 3 - " is not counted; "oil" twice)
+#   2: gas, prices               ("gas" twice)
+#   3: gas, oil, wheat           ("4th" holds a digit, "x" is one letter)
+THREE_TEXTS = [
+    "HOUSTON, Mar 3 - Oil prices rose; oil fell.",
+    "Prices of gas and the gas",
+    "4th gas-oil x wheat",
+]
+
+
+def test_document_frequencies_hand_counted() -> None:
+    counts, n_documents = document_frequencies(THREE_TEXTS)
+    assert n_documents == 3
+    assert counts.to_dict() == {"fell": 1, "gas": 2, "oil": 2, "prices": 2, "rose": 1, "wheat": 1}
+    assert counts.index.tolist() == sorted(counts.index)
+    assert counts.dtype == np.int64
+
+
+def test_document_frequencies_drop_extra_stop_words() -> None:
+    counts, _ = document_frequencies(THREE_TEXTS, extra_stop_words=("Wheat", "rose"))
+    assert counts.index.tolist() == ["fell", "gas", "oil", "prices"]
+
+
+def test_document_frequencies_of_no_texts_are_empty() -> None:
+    counts, n_documents = document_frequencies([])
+    assert (len(counts), n_documents) == (0, 0)
+    assert combine_document_frequencies([]).n_documents == 0
+
+
+def test_document_frequencies_are_the_fit_counter_s() -> None:
+    # The frequencies a fit's own counter sees on the same texts, term for term.
+    texts = TRICKY_TEXTS * 2 + THREE_TEXTS
+    counts, terms = count_terms([strip_datelines(t) for t in texts], topic_stop_words())
+    frequencies = document_frequencies(texts)
+    expected = np.bincount(counts.indices, minlength=len(terms))
+    assert frequencies.counts.index.tolist() == terms.tolist()
+    assert frequencies.counts.tolist() == expected.tolist()
+    assert frequencies.n_documents == len(texts)
+
+
+def _split(texts: list[str], cuts: list[int]) -> list[list[str]]:
+    bounds = [0, *cuts, len(texts)]
+    return [texts[start:stop] for start, stop in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+CORPUS = TRICKY_TEXTS + THREE_TEXTS + ["Wheat harvest", "oil, wheat and gas", "rose rose rose"]
+
+
+@pytest.mark.parametrize(
+    ("cuts", "batch"),
+    [([], 100), ([6], 100), ([1, 2, 9], 2), ([0, 5, 5, 12], 3), (list(range(1, 12)), 100)],
+    ids=["whole", "halves", "uneven-in-small-batches", "with-empty-parts", "one-text-each"],
+)
+def test_combined_document_frequencies_equal_the_whole_corpus_s(
+    cuts: list[int], batch: int
+) -> None:
+    whole = document_frequencies(CORPUS)
+    with settings.override(topic_count_batch=batch):
+        parts = [document_frequencies(part) for part in _split(CORPUS, cuts)]
+    for ordered in (parts, parts[::-1]):
+        combined = combine_document_frequencies(ordered)
+        pd.testing.assert_series_equal(combined.counts, whole.counts)
+        assert combined.n_documents == whole.n_documents == 12
+
+
+@hypothesis_settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(0, len(CORPUS)), max_size=5), st.integers(0, 2**16))
+def test_combining_is_associative_over_any_split(cuts: list[int], seed: int) -> None:
+    parts = [document_frequencies(part) for part in _split(CORPUS, sorted(cuts))]
+    # Sum in a random grouping: pairs of neighbours merged in a random order.
+    rng = np.random.RandomState(seed)
+    while len(parts) > 1:
+        at = int(rng.randint(len(parts) - 1))
+        parts[at : at + 2] = [combine_document_frequencies(parts[at : at + 2])]
+    whole = document_frequencies(CORPUS)
+    pd.testing.assert_series_equal(parts[0].counts, whole.counts)
+    assert parts[0].n_documents == whole.n_documents
+
+
+def test_smoothed_idf_hand_worked() -> None:
+    # n = 3: df 1 -> ln(4/2) + 1, df 3 -> ln(4/4) + 1 = 1.
+    np.testing.assert_allclose(smoothed_idf(np.array([1, 3]), 3), [np.log(2) + 1, 1.0])
+
+
+def test_document_frequencies_are_a_named_record() -> None:
+    frequencies = document_frequencies(THREE_TEXTS)
+    assert isinstance(frequencies, DocumentFrequencies)
+    assert frequencies.counts["gas"] == 2
 
 
 @pytest.mark.parametrize(

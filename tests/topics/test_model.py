@@ -25,6 +25,7 @@ from analytics.topics import (
     LABEL_SEPARATOR,
     SUMMARY_COLUMNS,
     TOPIC_COLUMNS,
+    DocumentFrequencies,
     TopicModel,
     TopicModelNotFittedError,
     actor_stop_words,
@@ -32,6 +33,7 @@ from analytics.topics import (
     assign_topics,
     briefing_text_for_topics,
     clustering,
+    document_frequencies,
     label_stop_words,
     news_stop_words,
     strip_datelines,
@@ -207,6 +209,121 @@ def test_topic_model_fit_invalid_texts_raise(X: object, match: str) -> None:
 def test_topic_model_fit_more_topics_than_texts_raises() -> None:
     with pytest.raises(InputError, match="must not exceed the 2 distinct texts; got 3"):
         TopicModel(n_topics=3).fit(["crude oil output", "wheat harvest drought"])
+
+
+# -- a corpus' document frequencies ---------------------------------------------------------
+
+# Four texts beside the 40 fixture ones: "zeppelin" in three of them, "quokka" in one.
+CORPUS_EXTRAS = [
+    "Zeppelin tours resume over the lake",
+    "A zeppelin museum opens a new hall",
+    "Zeppelin makers report strong orders",
+    "A quokka photo wins a wildlife prize",
+]
+
+
+def _assert_same_fit(fitted: TopicModel, reference: TopicModel) -> None:
+    assert fitted.vocabulary_.tolist() == reference.vocabulary_.tolist()
+    np.testing.assert_array_equal(fitted.idf_, reference.idf_)
+    np.testing.assert_array_equal(fitted.components_, reference.components_)
+    np.testing.assert_array_equal(fitted.labels_, reference.labels_)
+    assert fitted.topic_labels_ == reference.topic_labels_
+    assert fitted.top_terms_ == reference.top_terms_
+
+
+@pytest.mark.parametrize(
+    ("n_topics", "corpus"),
+    [(4, "fixture"), ("auto", "fixture"), (1, "below-min-df")],
+    ids=["four-topics", "auto", "every-term-below-min-df"],
+)
+def test_topic_model_fit_with_the_texts_own_frequencies_is_the_plain_fit(
+    n_topics: int | str, corpus: str, texts: list[str]
+) -> None:
+    # Below min_df everywhere, both fits fall back to keeping every term.
+    chosen = texts if corpus == "fixture" else ["crude oil", "wheat harvest", "naval drill"]
+    plain = TopicModel(n_topics=n_topics, min_topics=2, random_state=0).fit(chosen)
+    with_frequencies = TopicModel(n_topics=n_topics, min_topics=2, random_state=0).fit(
+        chosen, document_frequencies=document_frequencies(chosen)
+    )
+    _assert_same_fit(with_frequencies, plain)
+
+
+def test_topic_model_fit_on_a_sample_takes_the_corpus_vocabulary_and_idf(
+    texts: list[str],
+) -> None:
+    corpus = texts + CORPUS_EXTRAS
+    sample = texts[::2]  # 20 texts, 5 per theme, none of the extras
+    frequencies = document_frequencies(corpus)
+    model = TopicModel(n_topics=4, random_state=0).fit(sample, document_frequencies=frequencies)
+    vocabulary = model.vocabulary_.tolist()
+    # In 3 of 44 corpus texts, none sampled: kept; in 1 only: below min_df = 2.
+    assert "zeppelin" in vocabulary
+    assert "quokka" not in vocabulary
+    # Smoothed IDF over the corpus: ln((1 + 44) / (1 + 3)) + 1.
+    assert model.idf_[vocabulary.index("zeppelin")] == pytest.approx(np.log(45 / 4) + 1)
+    # The vocabulary and IDF a fit of the whole corpus learns, term for term.
+    whole = TopicModel(n_topics=4, random_state=0).fit(corpus)
+    assert vocabulary == whole.vocabulary_.tolist()
+    np.testing.assert_array_equal(model.idf_, whole.idf_)
+    # Unlike the sample's own: terms it holds once are in, a plain fit of it drops them.
+    own = TopicModel(n_topics=4, random_state=0).fit(sample)
+    assert set(own.vocabulary_) < set(vocabulary)
+    assert len(model.labels_) == len(sample)
+    assert model.predict(CORPUS_EXTRAS[:1]).shape == (1,)
+
+
+def _frequencies(counts: dict[str, object], n_documents: object) -> DocumentFrequencies:
+    return DocumentFrequencies(pd.Series(counts), n_documents)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "params", "match"),
+    [
+        ({"oil": 2}, {}, r"must be a DocumentFrequencies .*; got dict"),
+        (_frequencies({"oil": 2}, 0), {}, r"n_documents must be a positive whole number; got 0"),
+        (_frequencies({"oil": 2}, 2.0), {}, r"n_documents must be a positive whole .*; got 2.0"),
+        (_frequencies({"oil": 1.5}, 9), {}, r"counts must be a Series of whole counts .*float64"),
+        (_frequencies({"oil": 7}, 5), {}, r"within \[1, n_documents=5\]; got 'oil': 7"),
+        (_frequencies({"oil": 0}, 5), {}, r"within \[1, n_documents=5\]; got 'oil': 0"),
+        (
+            DocumentFrequencies(pd.Series([1, 2], index=["oil", "oil"]), 5),
+            {},
+            r"must name each term once; got 'oil' twice",
+        ),
+        (_frequencies({"oil": 2}, 2), {}, r"holding the 3 texts; got n_documents=2"),
+        (
+            _frequencies({"oil": 2}, 5),
+            {"ngram_range": (1, 2)},
+            r"need ngram_range \(1, 1\); got \(1, 2\)",
+        ),
+        (
+            _frequencies({"the": 2, "and": 3}, 5),
+            {},
+            r"the corpus holds no topic terms once stop words are removed; "
+            r"got document frequencies of 5 texts",
+        ),
+    ],
+    ids=[
+        "not-a-record",
+        "no-documents",
+        "float-documents",
+        "float-counts",
+        "count-above-documents",
+        "zero-count",
+        "repeated-term",
+        "fewer-documents-than-texts",
+        "ngrams",
+        "only-stop-words",
+    ],
+)
+def test_topic_model_fit_invalid_document_frequencies_raise(
+    value: object, params: dict, match: str
+) -> None:
+    with pytest.raises(InputError, match=match):
+        TopicModel(n_topics=1, **params).fit(
+            ["crude oil", "oil output", "wheat harvest"],
+            document_frequencies=value,  # type: ignore[arg-type]
+        )
 
 
 # -- features ---------------------------------------------------------------------------

@@ -3,9 +3,9 @@
 Enters: briefings. Leaves: the TopicModel estimator (TF-IDF, LSA, k-means; ids aligned across
 refits), each briefing's topic and weight, and the topic summary (labels, terms, sizes).
 
-Modules: ``features`` (stop words, tokens, term counts, TF-IDF), ``clustering`` (spherical
-k-means, prototype merging, the number of topics), ``labels`` (terms, labels,
-representatives), ``model`` (the estimator), ``persistence`` (save and load),
+Modules: ``features`` (stop words, tokens, term counts, document frequencies, TF-IDF),
+``clustering`` (spherical k-means, prototype merging, the number of topics), ``labels``
+(terms, labels, representatives), ``model`` (the estimator), ``persistence`` (save and load),
 ``alignment`` (ids across refits) and ``assignment`` (the per-briefing tables).
 """
 
@@ -19,9 +19,12 @@ from analytics.topics.assignment import (
 )
 from analytics.topics.clustering import merge_prototypes, spherical_kmeans
 from analytics.topics.features import (
+    DocumentFrequencies,
     actor_stop_words,
+    combine_document_frequencies,
     count_terms,
     count_vectorizer,
+    document_frequencies,
     inverse_document_frequency,
     label_stop_words,
     news_stop_words,
@@ -34,6 +37,7 @@ from analytics.topics.labels import LABEL_SEPARATOR
 from analytics.topics.model import TopicModel, TopicModelNotFittedError
 
 __all__ = [
+    "DocumentFrequencies",
     "LABEL_SEPARATOR",
     "SUMMARY_COLUMNS",
     "TOPIC_COLUMNS",
@@ -43,8 +47,10 @@ __all__ = [
     "align_topics",
     "assign_topics",
     "briefing_text_for_topics",
+    "combine_document_frequencies",
     "count_terms",
     "count_vectorizer",
+    "document_frequencies",
     "inverse_document_frequency",
     "label_stop_words",
     "merge_prototypes",

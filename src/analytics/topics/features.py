@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -319,16 +320,174 @@ def _limit_terms(
     counts: sp.csr_matrix, terms: np.ndarray, min_df: int | float, max_df: int | float
 ) -> tuple[sp.csr_matrix, np.ndarray]:
     """Keep the terms within the document-frequency bounds (CountVectorizer's rules)."""
-    n_docs = counts.shape[0]
-    high = max_df if isinstance(max_df, numbers.Integral) else max_df * n_docs
-    low = min_df if isinstance(min_df, numbers.Integral) else min_df * n_docs
+    frequency = np.bincount(counts.indices, minlength=counts.shape[1])
+    kept = _terms_within(frequency, counts.shape[0], min_df, max_df)
+    return sp.csr_matrix(counts[:, kept]), terms[kept]
+
+
+class DocumentFrequencies(NamedTuple):
+    """How many texts of a corpus hold each topic term: what a fit's vocabulary and IDF need.
+
+    ``counts``: term -> number of texts holding it (int64, only terms held by some text,
+    index sorted); ``n_documents``: the number of texts counted. Counts of disjoint parts
+    of a corpus add up (``combine_document_frequencies``) to the whole corpus' counts.
+    """
+
+    counts: pd.Series
+    n_documents: int
+
+
+def document_frequencies(
+    texts: Sequence[str], extra_stop_words: Iterable[str] = ()
+) -> DocumentFrequencies:
+    """The document frequency of every topic term of ``texts``, as a topic model counts it.
+
+    Same datelines stripped (``strip_datelines``), stop words (``topic_stop_words``) and
+    tokens as ``TopicModel.fit`` (``count_terms``), so the counts of a whole corpus give
+    the vocabulary and IDF its fit would learn from those texts.
+
+    Parameters:
+        texts: topic texts (``briefing_text_for_topics``).
+        extra_stop_words: the model's ``extra_stop_words``.
+
+    Returns:
+        The ``DocumentFrequencies`` of ``texts`` (no terms for no texts).
+    """
+    stripped = [strip_datelines(text) for text in texts]
+    stop = frozenset(topic_stop_words(extra_stop_words))
+    # Each batch's counts hold a row per text and no zero cell: its column's entries are
+    # the texts holding that term.
+    parts = [
+        _frequencies(
+            np.bincount(counts.indices, minlength=len(terms)).astype(np.int64),
+            terms,
+            counts.shape[0],
+        )
+        for counts, terms in _count_batches(stripped, stop, None)
+    ]
+    return combine_document_frequencies(parts)
+
+
+def combine_document_frequencies(parts: Iterable[DocumentFrequencies]) -> DocumentFrequencies:
+    """The document frequencies of the union of disjoint corpora: counts summed per term.
+
+    Integer sums: the result is the same whatever the grouping or order of ``parts``.
+    """
+    parts = list(parts)
+    counts = [part.counts for part in parts if len(part.counts)]
+    n_documents = sum(int(part.n_documents) for part in parts)
+    if not counts:
+        return _no_frequencies(n_documents)
+    summed = pd.concat(counts).groupby(level=0, sort=True).sum().astype(np.int64)
+    return DocumentFrequencies(summed.rename_axis(None).rename(None), n_documents)
+
+
+def _frequencies(frequency: np.ndarray, terms: np.ndarray, n_documents: int) -> DocumentFrequencies:
+    held = frequency > 0
+    counts = pd.Series(frequency[held], index=pd.Index(terms[held], dtype=object))
+    return DocumentFrequencies(counts.sort_index(), n_documents)
+
+
+def _no_frequencies(n_documents: int = 0) -> DocumentFrequencies:
+    return DocumentFrequencies(
+        pd.Series(np.array([], dtype=np.int64), index=pd.Index([], dtype=object)), n_documents
+    )
+
+
+def check_document_frequencies(value: object) -> DocumentFrequencies:
+    """``value`` when it is a valid ``DocumentFrequencies``.
+
+    Raises:
+        InputError: when it is not one, ``n_documents`` is not a positive whole number,
+            or ``counts`` is not whole counts within ``[1, n_documents]`` of distinct terms.
+    """
+    if not isinstance(value, DocumentFrequencies):
+        raise InputError(
+            f"document_frequencies must be a DocumentFrequencies (document_frequencies(texts)); "
+            f"got {type(value).__name__}"
+        )
+    counts, n_documents = value
+    if (
+        isinstance(n_documents, bool)
+        or not isinstance(n_documents, numbers.Integral)
+        or n_documents < 1
+    ):
+        raise InputError(
+            f"document_frequencies.n_documents must be a positive whole number; got {n_documents!r}"
+        )
+    if not isinstance(counts, pd.Series) or not pd.api.types.is_integer_dtype(counts.dtype):
+        raise InputError(
+            f"document_frequencies.counts must be a Series of whole counts per term; "
+            f"got {getattr(counts, 'dtype', type(counts).__name__)!s}"
+        )
+    if not counts.index.is_unique:
+        repeated = counts.index[counts.index.duplicated()][0]
+        raise InputError(
+            f"document_frequencies.counts must name each term once; got {repeated!r} twice"
+        )
+    outside = counts[(counts < 1) | (counts > n_documents)]
+    if len(outside):
+        raise InputError(
+            f"document frequencies must be within [1, n_documents={n_documents}]; "
+            f"got {outside.index[0]!r}: {outside.iloc[0].item()!r}"
+        )
+    return value
+
+
+def corpus_vocabulary(
+    frequencies: DocumentFrequencies,
+    stop_words: Iterable[str],
+    *,
+    min_df: int | float = 1,
+    max_df: int | float = 1.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The vocabulary and IDF a fit learns from a corpus, given the corpus' frequencies.
+
+    The terms (not stop words) whose document frequency is within ``[min_df, max_df]``
+    by ``count_terms``'s rules over ``n_documents`` texts, sorted, and their smoothed IDF.
+
+    Returns:
+        ``(terms, idf)``: an object array of terms and a float64 array.
+
+    Raises:
+        ValueError: as ``count_terms``, when no term remains or the bounds cross.
+    """
+    counts, n_documents = frequencies
+    counts = counts[~counts.index.isin(list(stop_words))]
+    if not len(counts):
+        raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+    frequency = counts.to_numpy(dtype=np.int64)
+    kept = _terms_within(frequency, n_documents, min_df, max_df)
+    terms = counts.index.to_numpy(dtype=object)[kept]
+    return terms, smoothed_idf(frequency[kept], n_documents)
+
+
+def _terms_within(
+    frequency: np.ndarray, n_documents: int, min_df: int | float, max_df: int | float
+) -> np.ndarray:
+    """Positions of the document frequencies within the bounds (CountVectorizer's rules)."""
+    high = max_df if isinstance(max_df, numbers.Integral) else max_df * n_documents
+    low = min_df if isinstance(min_df, numbers.Integral) else min_df * n_documents
     if high < low:
         raise ValueError("max_df corresponds to < documents than min_df")
-    frequency = np.bincount(counts.indices, minlength=counts.shape[1])
     kept = np.flatnonzero((frequency <= high) & (frequency >= low))
     if len(kept) == 0:
         raise ValueError("After pruning, no terms remain. Try a lower min_df or a higher max_df.")
-    return sp.csr_matrix(counts[:, kept]), terms[kept]
+    return kept
+
+
+def smoothed_idf(frequency: np.ndarray, n_documents: int) -> np.ndarray:
+    """Smoothed IDF ``ln((1 + n) / (1 + df)) + 1`` of terms in ``df`` of ``n`` texts.
+
+    The operations of scikit-learn's ``TfidfTransformer`` (``smooth_idf=True``), in its
+    order, so the weights are the same to the last bit.
+    """
+    smoothed = np.asarray(frequency, dtype=np.float64) + 1.0
+    idf = np.full_like(smoothed, fill_value=n_documents + 1, dtype=np.float64)
+    idf /= smoothed
+    np.log(idf, out=idf)
+    idf += 1.0
+    return idf
 
 
 def _tfidf_transformer() -> TfidfTransformer:
@@ -342,7 +501,8 @@ def _tfidf_transformer() -> TfidfTransformer:
 
 def inverse_document_frequency(counts: sp.csr_matrix) -> np.ndarray:
     """Smoothed IDF ``ln((1 + n) / (1 + df)) + 1`` of every column of ``counts``."""
-    return _tfidf_transformer().fit(counts).idf_
+    counts = sp.csr_matrix(counts)
+    return smoothed_idf(np.bincount(counts.indices, minlength=counts.shape[1]), counts.shape[0])
 
 
 def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:

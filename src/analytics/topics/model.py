@@ -47,7 +47,10 @@ from analytics.topics.clustering import (
     unit_rows,
 )
 from analytics.topics.features import (
+    DocumentFrequencies,
+    check_document_frequencies,
     content_hashes,
+    corpus_vocabulary,
     count_terms,
     count_vectorizer,
     inverse_document_frequency,
@@ -159,22 +162,51 @@ class TopicModel(BaseEstimator):
 
     # -- fitting -------------------------------------------------------------
 
-    def fit(self, X: Sequence[str], y: Any = None) -> TopicModel:
+    def fit(
+        self,
+        X: Sequence[str],
+        y: Any = None,
+        *,
+        document_frequencies: DocumentFrequencies | None = None,
+    ) -> TopicModel:
         """Learn the vocabulary, LSA space and topics of the texts ``X``.
+
+        Parameters:
+            X: the texts.
+            y: ignored (scikit-learn's signature).
+            document_frequencies: the document frequencies of a corpus ``X`` was drawn
+                from (``features.document_frequencies``, summed over its parts with
+                ``combine_document_frequencies``). The vocabulary is then that corpus'
+                terms within ``[min_df, max_df]`` of its ``n_documents`` and ``idf_`` its
+                IDF, rather than those of ``X``; the rest of the fit is unchanged. A
+                corpus' own frequencies give the fit without them. Unigrams only.
 
         Raises:
             ValueError (``InputError``): on invalid parameters, texts that are not
-                strings, or fewer distinct texts than topics.
+                strings, fewer distinct texts than topics, or ``document_frequencies``
+                that are not valid, of fewer texts than ``X``, or given with n-grams.
         """
         self._check_params()
         texts = _check_texts(X)
+        if document_frequencies is not None:
+            document_frequencies = check_document_frequencies(document_frequencies)
+            if self._ngrams() != (1, 1):
+                raise InputError(
+                    f"document_frequencies count single words: they need ngram_range (1, 1); "
+                    f"got {tuple(self.ngram_range)!r}"
+                )
+            if document_frequencies.n_documents < len(texts):
+                raise InputError(
+                    f"document_frequencies must count a corpus holding the {len(texts)} texts; "
+                    f"got n_documents={document_frequencies.n_documents!r}"
+                )
         # One BLAS thread: the dense steps (the SVD's QR of a tall matrix, k-means++'s
         # small products) ran 2-6 times slower with two threads than with one while
         # other jobs shared the 2-core machine (docs/eval-topics.md).
         with threadpool_limits(limits=1, user_api="blas"):
-            return self._fit(texts)
+            return self._fit(texts, document_frequencies)
 
-    def _fit(self, texts: list[str]) -> TopicModel:
+    def _fit(self, texts: list[str], frequencies: DocumentFrequencies | None) -> TopicModel:
         hashes = content_hashes(texts)
         # Canonical order: the fit sees the same sequence whatever the input order.
         order = np.argsort(hashes, kind="stable")
@@ -183,9 +215,13 @@ class TopicModel(BaseEstimator):
         n_distinct = len(np.unique(sorted_hashes))
 
         stop_words = topic_stop_words(self.extra_stop_words)
-        counts, vocabulary = self._count_terms(sorted_texts, stop_words)
+        if frequencies is None:
+            counts, vocabulary = self._count_terms(sorted_texts, stop_words)
+            idf = inverse_document_frequency(counts)
+        else:
+            vocabulary, idf = self._corpus_vocabulary(frequencies, stop_words)
+            counts, _ = count_terms(sorted_texts, stop_words, vocabulary=list(vocabulary))
         del sorted_texts  # counted: free the copies before the dense steps
-        idf = inverse_document_frequency(counts)
         weights = tfidf(counts, idf)
         components = self._lsa_components(weights, n_distinct)
         vectors = unit_rows(np.asarray(weights @ components.T))
@@ -268,9 +304,16 @@ class TopicModel(BaseEstimator):
         self.representative_docs_ = representatives(primary_weight, labels, n_topics)
         return self
 
-    def fit_transform(self, X: Sequence[str], y: Any = None) -> np.ndarray:
-        """Fit on ``X`` and return its topic weights, without embedding ``X`` twice."""
-        return self.fit(X).transform_embedding(self.embedding_)
+    def fit_transform(
+        self,
+        X: Sequence[str],
+        y: Any = None,
+        *,
+        document_frequencies: DocumentFrequencies | None = None,
+    ) -> np.ndarray:
+        """Fit on ``X`` (as ``fit``) and return its topic weights, without embedding ``X`` twice."""
+        fitted = self.fit(X, document_frequencies=document_frequencies)
+        return fitted.transform_embedding(self.embedding_)
 
     def _ngrams(self) -> tuple[int, int]:
         low, high = self.ngram_range
@@ -334,6 +377,24 @@ class TopicModel(BaseEstimator):
                 raise InputError(
                     f"the texts hold no topic terms once stop words are removed; "
                     f"got {len(texts)} texts"
+                ) from error
+
+    def _corpus_vocabulary(
+        self, frequencies: DocumentFrequencies, stop_words: list[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``corpus_vocabulary`` with the model's bounds, falling back as ``_count_terms`` does."""
+        try:
+            return corpus_vocabulary(
+                frequencies, stop_words, min_df=self.min_df, max_df=self.max_df
+            )
+        except ValueError:
+            # Too few texts for min_df / max_df: keep every term rather than fail.
+            try:
+                return corpus_vocabulary(frequencies, stop_words)
+            except ValueError as error:
+                raise InputError(
+                    f"the corpus holds no topic terms once stop words are removed; "
+                    f"got document frequencies of {frequencies.n_documents} texts"
                 ) from error
 
     def _lsa_components(self, weights: sp.csr_matrix, n_distinct: int) -> np.ndarray:
