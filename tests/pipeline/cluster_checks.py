@@ -1,4 +1,5 @@
-"""The Dask engine on a real local cluster: identical exports, added briefings, dead workers.
+"""The Dask engine on a real local cluster: identical exports, added briefings, batched builds,
+topic-term counts, dead workers.
 
 Not collected by the test run itself (the name does not start with ``test_``):
 ``tests/pipeline/test_engines.py`` runs this file in a separate pytest process, because a
@@ -28,7 +29,7 @@ from planted_duplicates import (
 from analytics import schema as S
 from analytics import settings
 from analytics.errors import EngineError
-from analytics.ingest import find_duplicates, mark_duplicates
+from analytics.ingest import find_duplicates, load_corpus_with_report, mark_duplicates
 from analytics.pipeline import (
     LocalEngine,
     current_generation,
@@ -39,6 +40,7 @@ from analytics.pipeline import (
 )
 from analytics.pipeline.dask_engine import (
     DaskEngine,
+    _document_frequencies,
     _mentions,
     check_reference_tables,
     dask_engine,
@@ -149,32 +151,36 @@ def test_dask_engine_adds_briefings_as_the_local_engine_does(client, tmp_path):
 
 
 class _KillingEngine(DaskEngine):
-    """Runs the mentions of every partition with a task that kills its worker first.
+    """Runs the ``target`` task (mentions) of every partition with a task that kills its
+    worker first.
 
     With ``once``, only the first attempt dies (a marker file remembers it): Dask runs
     the task again on a worker that is alive.
     """
 
-    def __init__(self, client: Client, partitions: int, marker: Path, *, once: bool) -> None:
+    def __init__(
+        self, client: Client, partitions: int, marker: Path, *, once: bool, target=_mentions
+    ) -> None:
         super().__init__(client, partitions)
         self.marker = str(marker)
         self.once = once
+        self.target = target
 
     def _submit(self, function, *arguments):
-        if function is not _mentions:
+        if function is not self.target:
             return super()._submit(function, *arguments)
-        marker, once = self.marker, self.once
+        marker, once, target = self.marker, self.once, self.target
 
-        def dying_mentions(part):
+        def dying_task(*task_arguments):
             import os
             import pathlib
 
             if not (once and pathlib.Path(marker).exists()):
                 pathlib.Path(marker).touch()
                 os._exit(1)
-            return _mentions(part)
+            return target(*task_arguments)
 
-        return super()._submit(dying_mentions, *arguments)
+        return super()._submit(dying_task, *arguments)
 
 
 def test_dask_engine_completes_when_a_worker_dies_once(corpus, client, local_exports, tmp_path):
@@ -200,6 +206,46 @@ def test_dask_engine_failing_workers_leave_the_store_as_it_was(corpus, tmp_path)
             ensure_store([corpus], store_dir, engine=engine, refit=True)
     assert current_generation(store_dir) == before
     assert len(open_store(store_dir).table("briefings")) == 60
+
+
+@pytest.mark.parametrize("n_partitions", [2, 5], ids=["2-partitions", "5-partitions"])
+def test_dask_engine_counts_document_frequencies_as_one_process(client, corpus, n_partitions):
+    briefings = load_corpus_with_report([corpus]).briefings
+    counted = DaskEngine(client, n_partitions).document_frequencies(briefings)
+    expected = LocalEngine().document_frequencies(briefings)
+    pd.testing.assert_series_equal(counted.counts, expected.counts)
+    assert counted.n_documents == expected.n_documents == 60
+    assert counted.counts.index.is_monotonic_increasing
+
+
+def test_dask_engine_batched_build_equals_the_local_engine(corpus, client, tmp_path):
+    # Two batches (one file each), the topics fitted on 30 of the 60 briefings with the
+    # document frequencies of all 60 counted by each batch's partitions.
+    exports = {}
+    with settings.override(topic_fit_sample=30):
+        for name, engine in (("local", LocalEngine()), ("dask", DaskEngine(client, 3))):
+            _, summary = ensure_store([corpus], tmp_path / name, engine=engine, batch_mb=0.001)
+            assert summary.notices[0].startswith("built in 2 batches")
+            assert (
+                "topics fitted on 30 of 60 briefings with the vocabulary and document "
+                "frequencies of all 60" in summary.notices[0]
+            )
+            exports[name] = _exports(tmp_path / name)
+    assert exports["dask"] == exports["local"]
+
+
+def test_dask_engine_failing_workers_stop_the_count_of_document_frequencies(corpus, tmp_path):
+    briefings = load_corpus_with_report([corpus]).briefings
+    with cluster(1, **{"distributed.scheduler.allowed-failures": 0}) as failing_client:
+        engine = _KillingEngine(
+            failing_client, 2, tmp_path / "killed", once=False, target=_document_frequencies
+        )
+        with pytest.raises(
+            EngineError,
+            match=r"the Dask cluster failed while counting topic terms and the store was not "
+            r"changed: KilledWorker",
+        ):
+            engine.document_frequencies(briefings)
 
 
 def _set_data_dir(folder: str | None) -> None:

@@ -14,11 +14,11 @@ import pytest
 from analytics import schema as S
 from analytics import settings
 from analytics.errors import InputError, StoreError
-from analytics.pipeline import TopicSample, ensure_store, file_batches, open_store
+from analytics.pipeline import LocalEngine, TopicSample, ensure_store, file_batches, open_store
 from analytics.pipeline.exports import EXPORTS, export_table
 from analytics.pipeline.layout import ROLLUP_TABLES
 from analytics.synth import generate_corpus
-from analytics.topics import briefing_text_for_topics
+from analytics.topics import DocumentFrequencies, briefing_text_for_topics
 
 ROOT = Path(__file__).resolve().parents[2]
 # Each input file of the corpus below is 30-60 KB: at this size every file is a batch.
@@ -131,16 +131,16 @@ def _briefings(texts: list[str]) -> pd.DataFrame:
 
 def test_topic_sample_keeps_every_briefing_below_its_size_in_order() -> None:
     sample = TopicSample(10)
-    assert sample.add(_briefings(["one two", "three four"])) == 2
-    assert sample.add(_briefings(["five six"])) == 1
+    assert sample.add(_briefings(["one two", "three four"])).tolist() == [0, 1]
+    assert sample.add(_briefings(["five six"])).tolist() == [0]
     assert sample.texts() == ["T0\n\none two", "T1\n\nthree four", "T0\n\nfive six"]
 
 
 def test_topic_sample_leaves_out_exact_duplicates_as_a_store_does() -> None:
     sample = TopicSample(10)
     # Same words ignoring case and spacing: the second is a duplicate of the first.
-    assert sample.add(_briefings(["Alpha beta", "alpha  BETA", "gamma"])) == 2
-    assert sample.add(_briefings(["gamma", "delta"])) == 1
+    assert sample.add(_briefings(["Alpha beta", "alpha  BETA", "gamma"])).tolist() == [0, 2]
+    assert sample.add(_briefings(["gamma", "delta"])).tolist() == [1]
     assert sample.texts() == ["T0\n\nAlpha beta", "T2\n\ngamma", "T1\n\ndelta"]
     assert sample.n_seen == 3
 
@@ -224,6 +224,35 @@ def test_a_topic_sample_smaller_than_the_corpus_fits_on_the_sample(
         store, summary = ensure_store([corpus], tmp_path / "store", batch_mb=ONE_FILE_A_BATCH)
     assert "topics fitted on 60 of 117 briefings" in summary.notices[0]
     assert len(store.table("topics")) == 117  # every briefing assigned by the sample's model
+
+
+def test_a_sampled_fit_has_the_vocabulary_and_idf_of_every_briefing(
+    corpus: Path, one_shot, tmp_path: Path
+) -> None:
+    counted: list[list[str]] = []
+
+    class CountingEngine(LocalEngine):
+        def document_frequencies(self, briefings: pd.DataFrame) -> DocumentFrequencies:
+            counted.append(briefings[S.BRIEFING_ID].tolist())
+            return super().document_frequencies(briefings)
+
+    with settings.override(topic_fit_sample=60):
+        store, summary = ensure_store(
+            [corpus], tmp_path / "store", batch_mb=ONE_FILE_A_BATCH, engine=CountingEngine()
+        )
+    assert summary.notices[0].endswith(
+        "topics fitted on 60 of 117 briefings with the vocabulary and document frequencies "
+        "of all 117"
+    )
+    # One count per batch, of the briefings the store keeps: the two exact copies are left
+    # out (the near-duplicate stays), so 30 + 30 + 29 + 28 = 117.
+    assert [len(ids) for ids in counted] == [30, 30, 29, 28]
+    stored = sorted(store.table("briefings")[S.BRIEFING_ID])
+    assert sorted(id_ for ids in counted for id_ in ids) == stored
+    assert "copy-exact" not in stored and "copy-near" in stored
+    model, whole = store.topic_model(), one_shot.topic_model()
+    assert model.vocabulary_.tolist() == whole.vocabulary_.tolist()
+    np.testing.assert_array_equal(model.idf_, whole.idf_)
 
 
 def test_an_interrupted_batched_build_leaves_the_last_batch_and_resumes(

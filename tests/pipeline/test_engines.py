@@ -146,7 +146,7 @@ def test_the_engine_on_a_local_cluster(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    assert re.search(r"\b12 passed\b", result.stdout), result.stdout[-2000:]
+    assert re.search(r"\b16 passed\b", result.stdout), result.stdout[-2000:]
 
 
 def test_this_process_stays_single_threaded():

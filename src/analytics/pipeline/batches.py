@@ -10,7 +10,9 @@ memory (``analytics.pipeline.ingest`` runs the batches). Two things here:
   briefings that stay once exact duplicates are collapsed (the first by date then id,
   the rule of ``mark_duplicates``), for the topic model fitted before any batch is
   processed. With no more briefings than the sample's size it holds every one of them,
-  in input order: the model is then the one a one-shot ingest fits.
+  in input order: the model is then the one a one-shot ingest fits. ``add`` tells which
+  briefings of a batch are kept, whose document frequencies the ingest counts meanwhile so
+  that the fit on the sample has the vocabulary and IDF of every kept briefing.
 """
 
 from __future__ import annotations
@@ -84,11 +86,12 @@ class TopicSample:
         self._positions = np.full(size, -1, dtype=np.int64)
         self._texts = np.empty(size, dtype=object)
 
-    def add(self, briefings: pd.DataFrame) -> int:
+    def add(self, briefings: pd.DataFrame) -> np.ndarray:
         """Offer one batch of briefings (``load_files`` output: sorted by date then id).
 
         Returns:
-            How many of them are kept in the store's sense (not exact duplicates).
+            The row positions in ``briefings`` of those kept in the store's sense (not
+            exact duplicates of a briefing seen before or earlier in the batch), ascending.
         """
         prints = text_fingerprints(briefings[S.TEXT])
         first_here = ~pd.Series(prints).duplicated().to_numpy()
@@ -113,7 +116,7 @@ class TopicSample:
             texts = briefing_text_for_topics(briefings.iloc[kept[winners]])
             self._positions[slots[winners]] = positions[winners]
             self._texts[slots[winners]] = np.array(texts, dtype=object)
-        return len(kept)
+        return kept
 
     def texts(self) -> list[str]:
         """The sampled topic texts, in the order the briefings came."""

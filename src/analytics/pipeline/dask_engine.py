@@ -63,6 +63,7 @@ from analytics.pipeline.process import (
     BriefingTables,
     Progress,
     assign_with_model,
+    compute_document_frequencies,
     compute_interactions,
     compute_mentions,
     compute_watchlist,
@@ -71,6 +72,7 @@ from analytics.pipeline.process import (
     summarise_topics,
 )
 from analytics.pipeline.rollups import ROLLUP_COLUMNS
+from analytics.topics import combine_document_frequencies
 
 try:
     from distributed import Client, Future, LocalCluster, as_completed
@@ -121,6 +123,10 @@ def _relations(part: pd.DataFrame, mentioned: tuple[pd.DataFrame, pd.DataFrame])
 
 def _watchlist(part: pd.DataFrame, mentioned: tuple[pd.DataFrame, pd.DataFrame]) -> pd.DataFrame:
     return compute_watchlist(part, mentioned[0])
+
+
+def _document_frequencies(part: pd.DataFrame) -> Any:
+    return compute_document_frequencies(part)
 
 
 def _model(model: Any) -> Any:
@@ -418,6 +424,29 @@ class DaskEngine:
         finally:
             probe.unlink(missing_ok=True)
         return bool(found) and all(found.values())
+
+    def document_frequencies(self, briefings: pd.DataFrame) -> Any:
+        """How many briefings hold each topic term, counted by tasks on the cluster.
+
+        A task per partition counts its briefings (``compute_document_frequencies``, the
+        map); the driver sums the counts (``combine_document_frequencies``, the reduce):
+        whole numbers, so the sum is the one-process count whatever the partitions.
+
+        Raises:
+            EngineError: when the cluster fails.
+        """
+        # Only the columns of the topic text travel to the workers.
+        columns = [name for name in (S.TITLE, S.TEXT) if name in briefings.columns]
+        parts = split_partitions(briefings[columns], self.partitions)
+        counted = [self._submit(_document_frequencies, part) for part in parts]
+        try:
+            return combine_document_frequencies(self.client.gather(counted))
+        except CLUSTER_FAILURES as error:
+            self.client.cancel(counted)
+            raise EngineError(
+                f"the Dask cluster failed while counting topic terms and the store was not "
+                f"changed: {type(error).__name__}: {error}"
+            ) from error
 
     def _submit(self, function: Any, *arguments: Any) -> Future:
         # The partitions travel inside the tasks, so a task whose worker died can run

@@ -25,6 +25,7 @@ from analytics.pipeline.process import (
     BriefingTables,
     Progress,
     assign_with_model,
+    compute_document_frequencies,
     compute_mentions,
     compute_sentence_tables,
     process_tables,
@@ -66,6 +67,10 @@ class Engine(Protocol):
     ) -> tuple[BriefingTables, pd.DataFrame, Any]:
         """The per-briefing tables, topic summary and fitted topic model of a corpus (as
         ``process_tables``); tables may stay on the engine's workers (``DeferredTable``)."""
+        ...
+
+    def document_frequencies(self, briefings: pd.DataFrame) -> Any:
+        """How many briefings hold each topic term (``compute_document_frequencies``)."""
         ...
 
     def process_added(
@@ -123,6 +128,10 @@ class LocalEngine:
             progress=progress,
             timings=timings,
         )
+
+    def document_frequencies(self, briefings: pd.DataFrame) -> Any:
+        """How many briefings hold each topic term: ``compute_document_frequencies`` here."""
+        return compute_document_frequencies(briefings)
 
     def process_added(
         self,

@@ -72,6 +72,7 @@ from analytics.pipeline.text_index import (
     extend_text_index,
     write_text_index,
 )
+from analytics.topics import combine_document_frequencies
 
 
 @dataclass(frozen=True)
@@ -752,9 +753,11 @@ def _ingest_full_in_batches(
 ) -> tuple[Store, IngestSummary] | None:
     """A full build in batches of whole files, one generation per batch.
 
-    A first pass reads every batch for the topic sample (``TopicSample``) and the model
-    is fitted on it; then the first batch makes a new generation and each later one is
-    appended to it as an incremental ingest would. Only one batch's tables are in memory.
+    A first pass reads every batch for the topic sample (``TopicSample``) while the
+    engine counts the document frequencies of each batch's kept briefings; the model is
+    fitted on the sample with the vocabulary and IDF of their sum. Then the first batch
+    makes a new generation and each later one is appended to it as an incremental ingest
+    would. Only one batch's tables are in memory.
 
     Returns:
         ``None`` when the inputs hold no briefing (the one-shot path then says why).
@@ -762,6 +765,7 @@ def _ingest_full_in_batches(
     relative_to = input_folder(request.paths)
     sample = TopicSample(int(settings.value("topic_fit_sample")))
     kept: list[int] = []
+    frequencies = []
     tick = time.perf_counter()
     for number, files in enumerate(batches):
         progress(
@@ -771,7 +775,12 @@ def _ingest_full_in_batches(
         loaded = load_files(
             files, manifest=request.manifest, columns=request.columns, relative_to=relative_to
         )
-        kept.append(sample.add(loaded.briefings))
+        rows = sample.add(loaded.briefings)
+        kept.append(len(rows))
+        if len(rows):
+            # The vocabulary and IDF are those of every briefing the store keeps, not
+            # only of the sample the model is fitted on.
+            frequencies.append(request.engine.document_frequencies(loaded.briefings.iloc[rows]))
         del loaded
     if sample.n_seen == 0:
         return None
@@ -789,8 +798,13 @@ def _ingest_full_in_batches(
     progress(0.2, f"Fitting topics on {n_sampled:,} briefings")
     texts = sample.texts()
     del sample  # the sampled texts and every fingerprint: not needed by the batches
-    model = fit_topic_model_on_texts(texts, n_topics=request.n_topics, previous=previous_model)
-    del texts
+    model = fit_topic_model_on_texts(
+        texts,
+        n_topics=request.n_topics,
+        previous=previous_model,
+        document_frequencies=combine_document_frequencies(frequencies),
+    )
+    del texts, frequencies
     first_stages = {"sample": time.perf_counter() - tick}
     span = 0.8 / len(merged)
     paths = request.recorded_paths(previous)
@@ -817,7 +831,8 @@ def _ingest_full_in_batches(
     notice = (
         f"built in {len(merged)} {'batch' if len(merged) == 1 else 'batches'} of at most "
         f"{request.batch_mb:g} MB of input (one generation each), topics fitted on "
-        f"{n_sampled:,} of {n_kept:,} briefings"
+        f"{n_sampled:,} of {n_kept:,} briefings with the vocabulary and document "
+        f"frequencies of all {n_kept:,}"
     )
     return store, _batched_summary("full", store, summaries, request, (notice,))
 

@@ -147,19 +147,37 @@ def fit_topic_model(
 
 
 def fit_topic_model_on_texts(
-    texts: list[str], *, n_topics: int | str = "auto", previous: Any = None
+    texts: list[str],
+    *,
+    n_topics: int | str = "auto",
+    previous: Any = None,
+    document_frequencies: Any = None,
 ) -> Any:
     """Fit the topic model on topic texts (``briefing_text_for_topics``), as ``fit_topic_model``.
 
-    A batched ingest fits on a sample of the corpus' texts this way.
+    A batched ingest fits on a sample of the corpus' texts this way, with the
+    ``document_frequencies`` of the whole corpus (``compute_document_frequencies`` of its
+    parts, summed) giving the vocabulary and IDF.
     """
     from analytics.topics import TopicModel, align_topics
 
     model = TopicModel(n_topics=n_topics, random_state=0)
-    model.fit(texts)
+    model.fit(texts, document_frequencies=document_frequencies)
     if previous is not None:
         model = align_topics(previous, model)
     return model
+
+
+def compute_document_frequencies(briefings: pd.DataFrame) -> Any:
+    """How many of ``briefings`` hold each topic term (``topics.document_frequencies``).
+
+    Returns:
+        A ``DocumentFrequencies``; those of disjoint parts add up with
+        ``topics.combine_document_frequencies``.
+    """
+    from analytics.topics import briefing_text_for_topics, document_frequencies
+
+    return document_frequencies(briefing_text_for_topics(briefings))
 
 
 def fit_topics(
