@@ -48,6 +48,7 @@ from analytics.pipeline.dask_engine import (
 from analytics.pipeline.deltatables import data_files, months_of
 from analytics.pipeline.exports import EXPORTS, ExportOptions, export_table
 from analytics.synth import generate_corpus, write_corpus
+from analytics.topics import briefing_text_for_topics, document_frequencies
 from analytics.views import to_csv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -208,11 +209,16 @@ def test_dask_engine_failing_workers_leave_the_store_as_it_was(corpus, tmp_path)
     assert len(open_store(store_dir).table("briefings")) == 60
 
 
-@pytest.mark.parametrize("n_partitions", [2, 5], ids=["2-partitions", "5-partitions"])
-def test_dask_engine_counts_document_frequencies_as_one_process(client, corpus, n_partitions):
+@pytest.mark.parametrize(
+    ("n_partitions", "cuts"),
+    [(2, [60]), (5, [7, 30, 60])],
+    ids=["2-partitions-one-table", "5-partitions-three-tables"],
+)
+def test_dask_engine_counts_document_frequencies_as_one_process(client, corpus, n_partitions, cuts):
     briefings = load_corpus_with_report([corpus]).briefings
-    counted = DaskEngine(client, n_partitions).document_frequencies(briefings)
-    expected = LocalEngine().document_frequencies(briefings)
+    tables = [briefings.iloc[start:stop] for start, stop in zip([0, *cuts[:-1]], cuts, strict=True)]
+    counted = DaskEngine(client, n_partitions).document_frequencies(iter(tables))
+    expected = document_frequencies(briefing_text_for_topics(briefings))
     pd.testing.assert_series_equal(counted.counts, expected.counts)
     assert counted.n_documents == expected.n_documents == 60
     assert counted.counts.index.is_monotonic_increasing
@@ -245,7 +251,7 @@ def test_dask_engine_failing_workers_stop_the_count_of_document_frequencies(corp
             match=r"the Dask cluster failed while counting topic terms and the store was not "
             r"changed: KilledWorker",
         ):
-            engine.document_frequencies(briefings)
+            engine.document_frequencies([briefings.iloc[:30], briefings.iloc[30:]])
 
 
 def _set_data_dir(folder: str | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -232,9 +233,13 @@ def test_a_sampled_fit_has_the_vocabulary_and_idf_of_every_briefing(
     counted: list[list[str]] = []
 
     class CountingEngine(LocalEngine):
-        def document_frequencies(self, briefings: pd.DataFrame) -> DocumentFrequencies:
-            counted.append(briefings[S.BRIEFING_ID].tolist())
-            return super().document_frequencies(briefings)
+        def document_frequencies(self, batches: Iterable[pd.DataFrame]) -> DocumentFrequencies:
+            def recorded() -> Iterator[pd.DataFrame]:
+                for briefings in batches:
+                    counted.append(briefings[S.BRIEFING_ID].tolist())
+                    yield briefings
+
+            return super().document_frequencies(recorded())
 
     with settings.override(topic_fit_sample=60):
         store, summary = ensure_store(

@@ -35,7 +35,7 @@ import operator
 import secrets
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -425,28 +425,39 @@ class DaskEngine:
             probe.unlink(missing_ok=True)
         return bool(found) and all(found.values())
 
-    def document_frequencies(self, briefings: pd.DataFrame) -> Any:
-        """How many briefings hold each topic term, counted by tasks on the cluster.
+    def document_frequencies(self, batches: Iterable[pd.DataFrame]) -> Any:
+        """How many briefings of all ``batches`` hold each topic term, counted by tasks.
 
-        A task per partition counts its briefings (``compute_document_frequencies``, the
-        map); the driver sums the counts (``combine_document_frequencies``, the reduce):
-        whole numbers, so the sum is the one-process count whatever the partitions.
+        A task per partition of each table counts its briefings
+        (``compute_document_frequencies``, the map); the driver sums the counts
+        (``combine_document_frequencies``, the reduce): whole numbers, so the sum is the
+        one-process count whatever the partitions. While the workers count one table the
+        driver reads the next; at most two tables are on the cluster at once.
 
         Raises:
             EngineError: when the cluster fails.
         """
-        # Only the columns of the topic text travel to the workers.
-        columns = [name for name in (S.TITLE, S.TEXT) if name in briefings.columns]
-        parts = split_partitions(briefings[columns], self.partitions)
-        counted = [self._submit(_document_frequencies, part) for part in parts]
+        total = combine_document_frequencies([])
+        counting: list[Future] = []  # the previous table's tasks
+        submitted: list[Future] = []
         try:
-            return combine_document_frequencies(self.client.gather(counted))
+            for briefings in batches:
+                # Only the columns of the topic text travel to the workers.
+                columns = [name for name in (S.TITLE, S.TEXT) if name in briefings.columns]
+                parts = split_partitions(briefings[columns], self.partitions)
+                submitted = [self._submit(_document_frequencies, part) for part in parts]
+                total = combine_document_frequencies([total, *self.client.gather(counting)])
+                counting, submitted = submitted, []
+            return combine_document_frequencies([total, *self.client.gather(counting)])
         except CLUSTER_FAILURES as error:
-            self.client.cancel(counted)
+            self.client.cancel(counting + submitted)
             raise EngineError(
                 f"the Dask cluster failed while counting topic terms and the store was not "
                 f"changed: {type(error).__name__}: {error}"
             ) from error
+        except BaseException:
+            self.client.cancel(counting + submitted)
+            raise
 
     def _submit(self, function: Any, *arguments: Any) -> Future:
         # The partitions travel inside the tasks, so a task whose worker died can run

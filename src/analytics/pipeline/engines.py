@@ -11,7 +11,7 @@ when the Dask engine is asked for, so the local path never imports Dask.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
@@ -30,6 +30,7 @@ from analytics.pipeline.process import (
     compute_sentence_tables,
     process_tables,
 )
+from analytics.topics import combine_document_frequencies
 
 LOCAL = "local"
 DASK = "dask"
@@ -69,8 +70,12 @@ class Engine(Protocol):
         ``process_tables``); tables may stay on the engine's workers (``DeferredTable``)."""
         ...
 
-    def document_frequencies(self, briefings: pd.DataFrame) -> Any:
-        """How many briefings hold each topic term (``compute_document_frequencies``)."""
+    def document_frequencies(self, batches: Iterable[pd.DataFrame]) -> Any:
+        """How many briefings of all ``batches`` hold each topic term.
+
+        ``compute_document_frequencies`` of each table, summed; the tables may be read one
+        at a time as the engine asks for them.
+        """
         ...
 
     def process_added(
@@ -129,9 +134,15 @@ class LocalEngine:
             timings=timings,
         )
 
-    def document_frequencies(self, briefings: pd.DataFrame) -> Any:
-        """How many briefings hold each topic term: ``compute_document_frequencies`` here."""
-        return compute_document_frequencies(briefings)
+    def document_frequencies(self, batches: Iterable[pd.DataFrame]) -> Any:
+        """How many briefings of all ``batches`` hold each topic term, counted here.
+
+        ``compute_document_frequencies`` of each table in turn, summed as they come.
+        """
+        total = combine_document_frequencies([])
+        for briefings in batches:
+            total = combine_document_frequencies([total, compute_document_frequencies(briefings)])
+        return total
 
     def process_added(
         self,

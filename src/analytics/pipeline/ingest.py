@@ -11,7 +11,7 @@ would drop stored briefings refuses unless told to ``add`` or ``replace``.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -72,7 +72,6 @@ from analytics.pipeline.text_index import (
     extend_text_index,
     write_text_index,
 )
-from analytics.topics import combine_document_frequencies
 
 
 @dataclass(frozen=True)
@@ -762,26 +761,14 @@ def _ingest_full_in_batches(
     Returns:
         ``None`` when the inputs hold no briefing (the one-shot path then says why).
     """
-    relative_to = input_folder(request.paths)
     sample = TopicSample(int(settings.value("topic_fit_sample")))
     kept: list[int] = []
-    frequencies = []
     tick = time.perf_counter()
-    for number, files in enumerate(batches):
-        progress(
-            0.2 * number / len(batches),
-            f"Sampling batch {number + 1} of {len(batches)} for the topic model",
-        )
-        loaded = load_files(
-            files, manifest=request.manifest, columns=request.columns, relative_to=relative_to
-        )
-        rows = sample.add(loaded.briefings)
-        kept.append(len(rows))
-        if len(rows):
-            # The vocabulary and IDF are those of every briefing the store keeps, not
-            # only of the sample the model is fitted on.
-            frequencies.append(request.engine.document_frequencies(loaded.briefings.iloc[rows]))
-        del loaded
+    # The engine counts each batch as it is read: the vocabulary and IDF are those of
+    # every briefing the store keeps, not only of the sample the model is fitted on.
+    frequencies = request.engine.document_frequencies(
+        _sampled_batches(batches, request, sample, kept, progress)
+    )
     if sample.n_seen == 0:
         return None
     # A batch without briefings joins the next one (the last such joins the one before).
@@ -802,7 +789,7 @@ def _ingest_full_in_batches(
         texts,
         n_topics=request.n_topics,
         previous=previous_model,
-        document_frequencies=combine_document_frequencies(frequencies),
+        document_frequencies=frequencies,
     )
     del texts, frequencies
     first_stages = {"sample": time.perf_counter() - tick}
@@ -835,6 +822,33 @@ def _ingest_full_in_batches(
         f"frequencies of all {n_kept:,}"
     )
     return store, _batched_summary("full", store, summaries, request, (notice,))
+
+
+def _sampled_batches(
+    batches: list[list[Path]],
+    request: _Request,
+    sample: TopicSample,
+    kept: list[int],
+    progress: Progress,
+) -> Iterator[pd.DataFrame]:
+    """Each batch read and offered to ``sample``; yields its briefings the store keeps.
+
+    Appends to ``kept`` how many briefings of each batch are kept (none: nothing yielded).
+    """
+    relative_to = input_folder(request.paths)
+    for number, files in enumerate(batches):
+        progress(
+            0.2 * number / len(batches),
+            f"Sampling batch {number + 1} of {len(batches)} for the topic model",
+        )
+        loaded = load_files(
+            files, manifest=request.manifest, columns=request.columns, relative_to=relative_to
+        )
+        rows = sample.add(loaded.briefings)
+        kept.append(len(rows))
+        if len(rows):
+            yield loaded.briefings.iloc[rows]
+        del loaded
 
 
 def _first_batch(
