@@ -5,7 +5,9 @@ the ``dask`` extra. Duplicate detection runs as tasks over partitions of the sor
 texts (``dask_duplicates``). The briefings are split into partitions; for each, mentions, topic
 assignment (with the model fitted on the driver, sent once to the cluster), relation
 scoring and the watchlist run as tasks over the same pure functions the local engine
-calls. The driver gathers the partitions in order and writes the generation, so the
+calls, and so does counting each partition for the rollups (``rollups.count_rollups``,
+the Dask group-bys; the driver merges the partitions' counts in order). The driver
+gathers the partitions in order and writes the generation, so the
 artefacts are those of the local engine, byte for byte, and a failed run leaves the
 store as it was. A task whose worker dies is run again elsewhere (Dask allows
 ``distributed.scheduler.allowed-failures`` such losses per task); past that, or when the
@@ -24,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from analytics import schema as S
 from analytics import settings
 from analytics.artefacts import Artefacts
 from analytics.errors import EngineError, InputError
@@ -40,6 +43,12 @@ from analytics.pipeline.process import (
     compute_watchlist,
     fit_topic_model,
     summarise_topics,
+)
+from analytics.pipeline.rollups import (
+    RollupCounts,
+    RollupInputs,
+    count_rollups,
+    merge_rollup_counts,
 )
 
 try:
@@ -81,6 +90,15 @@ def _relations(part: pd.DataFrame, mentioned: tuple[pd.DataFrame, pd.DataFrame])
 
 def _watchlist(part: pd.DataFrame, mentioned: tuple[pd.DataFrame, pd.DataFrame]) -> pd.DataFrame:
     return compute_watchlist(part, mentioned[0])
+
+
+def _rollup_counts(
+    heads: pd.DataFrame,
+    mentioned: tuple[pd.DataFrame, pd.DataFrame],
+    topics: pd.DataFrame,
+    interactions: pd.DataFrame,
+) -> RollupCounts:
+    return count_rollups(RollupInputs(heads, mentioned[1], topics, interactions))
 
 
 def _model(model: Any) -> Any:
@@ -243,7 +261,12 @@ class DaskEngine:
             watchlists = [
                 self._submit(_watchlist, part, m) for part, m in zip(parts, mentioned, strict=True)
             ]
-            every = [*mentioned, *topics, *relations, *watchlists]
+            # Each partition's rollup counts, where its tables are; only ids and dates travel.
+            counted = [
+                self._submit(_rollup_counts, part[[S.BRIEFING_ID, S.DATE]], m, t, r)
+                for part, m, t, r in zip(parts, mentioned, topics, relations, strict=True)
+            ]
+            every = [*mentioned, *topics, *relations, *watchlists, *counted]
             shown = -1
             for done, _ in enumerate(as_completed(every), start=1):
                 step = PROGRESS_STEPS * done // len(every)  # a line per step, not per task
@@ -253,21 +276,25 @@ class DaskEngine:
                         0.1 + 0.8 * done / len(every),
                         f"{done}/{len(every)} partition tasks done ({len(parts)} partitions)",
                     )
-            gathered = self.client.gather([mentioned, topics, relations, watchlists])
+            gathered = self.client.gather([mentioned, topics, relations, watchlists, counted])
         except CLUSTER_FAILURES as error:
             self.client.cancel(mentioned)
             raise EngineError(
                 f"the Dask cluster failed during the ingest and the store was not changed: "
                 f"{type(error).__name__}: {error}"
             ) from error
-        mention_parts, topic_parts, relation_parts, watch_parts = gathered
+        mention_parts, topic_parts, relation_parts, watch_parts, count_parts = gathered
         timings["partitions"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        counts = merge_rollup_counts(count_parts)
+        timings["counts"] = time.perf_counter() - tick
         return BriefingTables(
             mentions=_concat([pair[0] for pair in mention_parts]),
             countries=_concat([pair[1] for pair in mention_parts]),
             topics=_concat(topic_parts),
             interactions=_concat(relation_parts),
             watchlist=_concat(watch_parts),
+            rollup_counts=counts,
         )
 
 

@@ -44,6 +44,7 @@ from analytics.pipeline.layout import (
     KEYS_TABLE,
     NOT_A_FOLDER,
     PARTS_FORMATS,
+    ROLLUP_COUNT_TABLES,
     ROLLUP_TABLES,
     STORED_TABLES,
     TABLES,
@@ -62,7 +63,16 @@ from analytics.pipeline.process import (
     fit_topic_model_on_texts,
     summarise_topics,
 )
-from analytics.pipeline.rollups import ROLLUP_COLUMNS, RollupInputs, rollup_meta, rollup_tables
+from analytics.pipeline.rollups import (
+    ROLLUP_COLUMNS,
+    RollupCounts,
+    RollupInputs,
+    count_rollups,
+    merge_rollup_counts,
+    read_rollup_counts,
+    rollup_meta,
+    stored_rollups,
+)
 from analytics.pipeline.store import Store, inspect_store
 from analytics.pipeline.text_index import (
     TextIndexBuild,
@@ -444,14 +454,21 @@ class _Added:
     paths: list[str]
 
 
-def _artefact_tables(artefacts: Artefacts, keys: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+def _artefact_tables(
+    artefacts: Artefacts, keys: pd.DataFrame | None, counts: RollupCounts | None = None
+) -> dict[str, pd.DataFrame]:
+    """Every table of a new generation; its rollups from ``counts`` (the artefacts' rollup
+    counts, when the engine counted them) or counted here from the artefacts."""
     tables = {name: getattr(artefacts, name) for name in TABLES}
     if keys is not None:
         tables[KEYS_TABLE] = keys
-    inputs = RollupInputs(
-        artefacts.briefings, artefacts.countries, artefacts.topics, artefacts.interactions
-    )
-    return {**tables, **rollup_tables(inputs)}
+    if counts is None:
+        counts = count_rollups(
+            RollupInputs(
+                artefacts.briefings, artefacts.countries, artefacts.topics, artefacts.interactions
+            )
+        )
+    return {**tables, **stored_rollups(counts)}
 
 
 def _meta(
@@ -524,8 +541,13 @@ def _ingest_added(
     model = previous.topic_model()
     new = request.engine.process_added(new_briefings, model, progress, stages)
     tick = time.perf_counter()
-    topics = pd.concat([previous.table("topics"), new.topics], ignore_index=True)
+    # The summary describes every briefing: only the columns it reads of the stored topics.
+    read = [S.BRIEFING_ID, S.TOPIC_ID, S.WEIGHT]
+    topics = pd.concat(
+        [previous.table("topics", columns=read), new.topics[read]], ignore_index=True
+    )
     summary = summarise_topics(model, topics[[S.BRIEFING_ID]], topics)
+    del topics
     stages["topics"] = stages.get("topics", 0.0) + time.perf_counter() - tick
 
     tick = time.perf_counter()
@@ -556,8 +578,10 @@ def _ingest_added(
     tables: dict[str, pd.DataFrame | None] = {name: appended.get(name) for name in STORED_TABLES}
     # The summary and the rollups describe every briefing: they replace the stored ones.
     tables["topic_summary"] = summary
-    tables.update(rollup_tables(_added_rollup_inputs(previous, new_briefings, new, topics)))
     stages["write"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    tables.update(stored_rollups(_counts_after_adding(previous, new_briefings, new)))
+    stages["rollups"] = time.perf_counter() - tick
     tick = time.perf_counter()
     notice = extend_text_index(previous, new_briefings, fingerprint, checked=index_checked)
     stages["text index"] = time.perf_counter() - tick
@@ -568,7 +592,7 @@ def _ingest_added(
         tables,
         model,
         meta,
-        replace_tables=("topic_summary", *ROLLUP_TABLES),
+        replace_tables=("topic_summary", *ROLLUP_TABLES, *ROLLUP_COUNT_TABLES),
     )
     stages["write"] += time.perf_counter() - tick
     progress(1.0, "Store ready")
@@ -578,23 +602,31 @@ def _ingest_added(
     return store, replace(summary_of_ingest, notices=(notice,) if notice else ())
 
 
-def _added_rollup_inputs(
-    previous: Store, new_briefings: pd.DataFrame, new: BriefingTables, topics: pd.DataFrame
-) -> RollupInputs:
-    """The whole corpus after an incremental ingest, as the rollups count it."""
+def _counts_after_adding(
+    previous: Store, new_briefings: pd.DataFrame, new: BriefingTables
+) -> RollupCounts:
+    """The rollup counts of every briefing after an incremental ingest: the stored counts
+    merged with those of the added briefings (stored first, as the tables hold them).
 
-    def whole(name: str, added: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
-        stored = previous.table(name, columns=columns)
-        rows = added[columns] if columns else added
-        return pd.concat([stored, rows], ignore_index=True) if len(rows) else stored
-
-    # Only the columns the rules read: the whole tables would not fit a large store's budget.
-    return RollupInputs(
-        briefings=whole("briefings", new_briefings, ROLLUP_COLUMNS["briefings"]),
-        countries=whole("countries", new.countries, ROLLUP_COLUMNS["countries"]),
-        topics=topics,
-        interactions=whole("interactions", new.interactions, ROLLUP_COLUMNS["interactions"]),
-    )
+    A store written before the counts has its counts worked out from its tables, once
+    (only the columns the rules read); the generation written next holds them.
+    """
+    added = new.rollup_counts
+    if added is None:
+        added = count_rollups(
+            RollupInputs(new_briefings, new.countries, new.topics, new.interactions)
+        )
+    stored = read_rollup_counts(previous)
+    if stored is None:
+        stored = count_rollups(
+            RollupInputs(
+                *(
+                    previous.table(name, columns=ROLLUP_COLUMNS[name])
+                    for name in ("briefings", "countries", "topics", "interactions")
+                )
+            )
+        )
+    return merge_rollup_counts([stored, added])
 
 
 def _merge_added(
@@ -801,7 +833,7 @@ def _first_batch(
     tick = time.perf_counter()
     summary = summarise_topics(model, marked.briefings, new.topics)
     artefacts = assemble_artefacts(marked.briefings, marked.report, new, summary)
-    tables = _artefact_tables(artefacts, marked.keys)
+    tables = _artefact_tables(artefacts, marked.keys, new.rollup_counts)
     meta = _meta(artefacts, batch.keys, batch.options, batch.paths)
     meta["ingest"] = _ingest_record("full", artefacts.report, len(batch.files))
     stages["write"] = time.perf_counter() - tick

@@ -230,13 +230,19 @@ def process(
 
 @dataclass(frozen=True)
 class BriefingTables:
-    """The per-briefing artefacts of a set of briefings (a corpus or one partition)."""
+    """The per-briefing artefacts of a set of briefings (a corpus or one partition).
+
+    ``rollup_counts``: the rollups' counts of these briefings
+    (``analytics.pipeline.rollups.count_rollups``, kind -> table), when the engine
+    counted them; ``None`` when not.
+    """
 
     mentions: pd.DataFrame
     countries: pd.DataFrame
     topics: pd.DataFrame
     interactions: pd.DataFrame
     watchlist: pd.DataFrame
+    rollup_counts: dict[str, pd.DataFrame] | None = None
 
 
 def assemble_artefacts(
