@@ -122,6 +122,12 @@ TENSION_SHARE = "tension_share"
 ALLIANCE_SHARE = "alliance_share"
 BASELINE = "baseline"
 SPIKE = "spike"
+# The partial counts of relation cells (``relations.over_time.pair_counts``): score sums
+# in whole millionths.
+N_CONFLICTS = "n_conflicts"
+TENSION_UNITS = "tension_units"
+ALLIANCE_UNITS = "alliance_units"
+SCORE_UNITS = "score_units"
 RELATION_COLUMNS: tuple[str, ...] = (
     PERIOD,
     COUNTRY_A,

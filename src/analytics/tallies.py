@@ -8,10 +8,19 @@ per group. Over time: ``briefing_volume`` (briefings per period), ``country_atte
 period's briefings per topic, the largest topics apart). The views call these on the
 filtered tables; the store's rollups (``analytics.pipeline.rollups``) are their output on
 the whole corpus, written at ingest.
+
+Each rule over time is split in three, so the rollups can be counted in pieces:
+``*_counts`` (partial counts of some rows: only the periods and groups present, keyed by
+period start), ``merge_*_counts`` (the counts of disjoint sets of rows, in table order, as
+one) and ``*_from_counts`` (the rule's output from counts). The rule itself is its
+``*_from_counts`` of the counts of its tables, so a view and a rollup cannot drift apart.
+Distinct-briefing counts add up across pieces because partitions and batches hold
+disjoint briefings (each with one date).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,22 +100,115 @@ def table_codes(*tables: pd.DataFrame) -> tuple[TableCodes, ...]:
     )
 
 
+def period_codes(periods: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's period as a position in the sorted distinct periods (-1: no date).
+
+    Returns:
+        ``(codes, periods)``: one code per row, and the distinct periods (``datetime64[ns]``).
+    """
+    values = periods.to_numpy(dtype="datetime64[ns]")
+    codes, distinct = pd.factorize(values, sort=True)
+    return codes.astype(np.int64), np.asarray(distinct, dtype="datetime64[ns]")
+
+
+def _with_undated(codes: np.ndarray, periods: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``period_codes`` with rows without a date in a last period ``NaT`` of their own."""
+    codes = np.where(codes < 0, len(periods), codes)
+    return codes, np.append(periods, np.datetime64("NaT", "ns"))
+
+
+def whole_sums(index: np.ndarray, values: np.ndarray | pd.Series, size: int) -> np.ndarray:
+    """Whole-number ``values`` summed per ``index`` (``0 .. size - 1``), as int64.
+
+    Summed as float64 by ``np.bincount``: exact while every total stays below 2**53.
+    """
+    weights = np.asarray(values, dtype=float)
+    return np.bincount(index, weights=weights, minlength=size).astype(np.int64)
+
+
+def merge_partial_counts(
+    parts: Sequence[pd.DataFrame],
+    keys: Sequence[str],
+    sums: Sequence[str],
+    names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Partial counts of disjoint sets of rows as the counts of all of them.
+
+    The merge the rules over time share (``merge_volume_counts`` and its siblings):
+    ``sums`` are added per combination of ``keys``, which come out sorted (a missing
+    period last). Adding is exact (whole numbers) and associative, so any split of the
+    rows merges to the counts of the whole.
+
+    Parameters:
+        parts: partial counts with the same columns, in table order (the rows of the
+            first part came first).
+        keys: the columns a count is kept per (e.g. ``iso3``, ``period``).
+        sums: the count columns, added.
+        names: name column -> the key column it names (``country`` -> ``iso3``): each key
+            keeps the name of the first part that holds it, which is its name on its
+            first row in the tables concatenated in that order.
+
+    Returns:
+        The merged counts, with the columns of ``parts[0]``.
+    """
+    if not parts:
+        raise InputError("merging counts needs at least one part; got none")
+    columns = list(parts[0].columns)
+    frames = [part for part in parts if len(part)]
+    if not frames:
+        return parts[0].iloc[:0].reset_index(drop=True)
+    stacked = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    merged = stacked.groupby(list(keys), sort=True, dropna=False)[list(sums)].sum()
+    merged = merged.reset_index()
+    for name, key in (names or {}).items():
+        first = stacked.drop_duplicates(key)
+        named = pd.Series(first[name].to_numpy(), index=first[key].to_numpy())
+        merged[name] = named.reindex(merged[key].to_numpy()).to_numpy()
+    return merged[columns]
+
+
+def volume_counts(briefings: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """The partial counts of ``briefing_volume``: briefings per period that has any.
+
+    Returns:
+        Columns ``period``, ``n_briefings``; periods sorted, undated briefings left out.
+    """
+    periods = period_start(briefings[S.DATE], freq) if len(briefings) else None
+    if periods is None:
+        return pd.DataFrame(
+            {S.PERIOD: pd.Series(dtype="datetime64[ns]"), N_BRIEFINGS: np.zeros(0, np.int64)}
+        )
+    codes, distinct = period_codes(periods)
+    counts = np.bincount(codes[codes >= 0], minlength=len(distinct))
+    return pd.DataFrame({S.PERIOD: distinct, N_BRIEFINGS: counts.astype(np.int64)})
+
+
+def merge_volume_counts(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """``volume_counts`` of disjoint sets of briefings, merged (``merge_partial_counts``)."""
+    return merge_partial_counts(parts, [S.PERIOD], [N_BRIEFINGS])
+
+
+def volume_from_counts(counts: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """``briefing_volume`` from its counts (``volume_counts``, merged or not).
+
+    Returns:
+        Columns ``period``, ``n_briefings``: every period from the first to the last
+        counted, empty ones as zero.
+    """
+    if counts.empty:
+        return pd.DataFrame({S.PERIOD: pd.Series(dtype="datetime64[ns]"), N_BRIEFINGS: []})
+    grid = period_range(counts[S.PERIOD].min(), counts[S.PERIOD].max(), freq)
+    totals = whole_sums(grid.get_indexer(counts[S.PERIOD]), counts[N_BRIEFINGS], len(grid))
+    return pd.DataFrame({S.PERIOD: grid.to_numpy(), N_BRIEFINGS: totals.astype(int)})
+
+
 def briefing_volume(briefings: pd.DataFrame, freq: str) -> pd.DataFrame:
     """Number of briefings per period, empty periods kept as zero.
 
     Returns:
         Columns ``period``, ``n_briefings``.
     """
-    empty = pd.DataFrame({S.PERIOD: pd.Series(dtype="datetime64[ns]"), N_BRIEFINGS: []})
-    if briefings.empty:
-        return empty
-    periods = period_start(briefings[S.DATE], freq)
-    if periods.isna().all():
-        return empty
-    grid = period_range(periods.min(), periods.max(), freq)
-    slot = grid.get_indexer(periods)
-    counts = np.bincount(slot[slot >= 0], minlength=len(grid))
-    return pd.DataFrame({S.PERIOD: grid.to_numpy(), N_BRIEFINGS: counts.astype(int)})
+    return volume_from_counts(volume_counts(briefings, freq), freq)
 
 
 def coded_countries(codes: TableCodes) -> tuple[np.ndarray, np.ndarray]:
@@ -144,6 +246,130 @@ def distinct_counts(groups: np.ndarray, briefings: np.ndarray, n_groups: int) ->
     return np.bincount(cells // width, minlength=n_groups).astype(np.int64)
 
 
+# What ``country_attention`` gives.
+ATTENTION_COLUMNS: tuple[str, ...] = (S.PERIOD, S.ISO3, S.COUNTRY, N_BRIEFINGS, SHARE)
+_ATTENTION_COUNT_COLUMNS = [S.ISO3, S.COUNTRY, S.PERIOD, N_BRIEFINGS]
+
+
+def attention_counts(
+    countries: pd.DataFrame,
+    freq: str,
+    *,
+    iso3s: Sequence[str] | None = None,
+    codes: TableCodes | None = None,
+) -> pd.DataFrame:
+    """The partial counts of ``country_attention``: distinct briefings per country and period.
+
+    Only the (country, period) cells that hold rows are listed; rows without a date
+    count in a period ``NaT`` (the country is named, in no period). Partitions and
+    batches hold disjoint briefings, so the distinct counts of two sets of rows add up
+    (``merge_attention_counts``).
+
+    Parameters:
+        iso3s: only these countries (default: every country of the table).
+        codes: integer codes of the rows (``FilteredCorpus.codes``); computed when not given.
+
+    Returns:
+        Columns ``iso3``, ``country`` (as on the country's first row), ``period``,
+        ``n_briefings``; by code, then period (``NaT`` last).
+    """
+    empty = pd.DataFrame(
+        {
+            S.ISO3: pd.Series(dtype=object),
+            S.COUNTRY: pd.Series(dtype=object),
+            S.PERIOD: pd.Series(dtype="datetime64[ns]"),
+            N_BRIEFINGS: pd.Series(dtype=np.int64),
+        }
+    )
+    if countries.empty:
+        return empty
+    codes = codes if codes is not None else table_codes(countries)[0]
+    country, vocabulary = coded_countries(codes)
+    chosen = country >= 0
+    if iso3s is not None:
+        wanted = pd.Index(vocabulary).get_indexer(list(iso3s))
+        chosen &= np.isin(country, wanted[wanted >= 0])
+    rows = np.flatnonzero(chosen)
+    if len(rows) == 0:
+        return empty
+    slots, periods = _with_undated(*period_codes(period_start(countries[S.DATE].iloc[rows], freq)))
+    present = np.unique(country[rows])
+    present = present[np.argsort(vocabulary[present], kind="stable")]
+    rank = np.full(len(vocabulary), -1, dtype=np.int64)
+    rank[present] = np.arange(len(present))
+    row_rank = rank[country[rows]]
+    # Each country named as on its first row.
+    first_rows = rows[np.unique(row_rank, return_index=True)[1]]
+    names = countries[S.COUNTRY].iloc[first_rows].to_numpy(dtype=object)
+    n_periods = len(periods)
+    cell = row_rank * n_periods + slots
+    n_cells = len(present) * n_periods
+    seen = np.flatnonzero(np.bincount(cell, minlength=n_cells))
+    counts = distinct_counts(cell, codes.briefing[rows], n_cells)
+    return pd.DataFrame(
+        {
+            S.ISO3: vocabulary[present][seen // n_periods],
+            S.COUNTRY: names[seen // n_periods],
+            S.PERIOD: periods[seen % n_periods],
+            N_BRIEFINGS: counts[seen],
+        }
+    )[_ATTENTION_COUNT_COLUMNS]
+
+
+def merge_attention_counts(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """``attention_counts`` of disjoint sets of briefings, merged (``merge_partial_counts``)."""
+    return merge_partial_counts(parts, [S.ISO3, S.PERIOD], [N_BRIEFINGS], names={S.COUNTRY: S.ISO3})
+
+
+def attention_from_counts(
+    counts: pd.DataFrame, volume: pd.DataFrame, iso3s: Sequence[str], freq: str
+) -> pd.DataFrame:
+    """``country_attention`` from its counts and those of the briefings.
+
+    Parameters:
+        counts: ``attention_counts`` (merged or not).
+        volume: ``volume_counts`` of the briefings (the shares' denominators).
+        iso3s: the countries to show.
+
+    Returns:
+        As ``country_attention``.
+    """
+    columns = list(ATTENTION_COLUMNS)
+    empty = pd.DataFrame({c: [] for c in columns})
+    if counts.empty or volume.empty or not iso3s:
+        return empty
+    chosen = counts[counts[S.ISO3].isin(list(iso3s)).to_numpy(dtype=bool)]
+    per_period = volume_from_counts(volume, freq)
+    if chosen.empty or per_period.empty:
+        return empty
+    grid = pd.DatetimeIndex(per_period[S.PERIOD])
+    n_periods = len(grid)
+    listed = chosen[S.ISO3].to_numpy(dtype=object)
+    present = np.unique(listed)
+    rank = np.searchsorted(present, listed)
+    first = np.unique(rank, return_index=True)[1]
+    names = chosen[S.COUNTRY].to_numpy(dtype=object)[first]
+    slot = grid.get_indexer(chosen[S.PERIOD])
+    dated = slot >= 0
+    n_briefings = whole_sums(
+        rank[dated] * n_periods + slot[dated],
+        chosen[N_BRIEFINGS].to_numpy()[dated],
+        len(present) * n_periods,
+    )
+    totals = np.tile(per_period[N_BRIEFINGS].to_numpy(dtype=float), len(present))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(totals > 0, n_briefings / np.where(totals > 0, totals, 1), 0.0)
+    return pd.DataFrame(
+        {
+            S.PERIOD: np.tile(grid.to_numpy(), len(present)),
+            S.ISO3: np.repeat(present, n_periods),
+            S.COUNTRY: np.repeat(names, n_periods),
+            N_BRIEFINGS: n_briefings.astype(int),
+            SHARE: share,
+        }
+    )[columns]
+
+
 def country_attention(
     countries: pd.DataFrame,
     briefings: pd.DataFrame,
@@ -154,6 +380,9 @@ def country_attention(
 ) -> pd.DataFrame:
     """Per period, how many briefings mention each country and what share of all briefings.
 
+    Worked out as ``attention_from_counts`` of the tables' counts, as the store's
+    rollups are.
+
     Parameters:
         codes: integer codes of the rows of ``countries`` (``FilteredCorpus.codes``);
             computed when not given.
@@ -162,41 +391,20 @@ def country_attention(
         Columns ``period``, ``iso3``, ``country``, ``n_briefings``, ``share`` (0-1);
         countries by code, every period of ``briefings`` for each.
     """
-    columns = [S.PERIOD, S.ISO3, S.COUNTRY, N_BRIEFINGS, SHARE]
-    empty = pd.DataFrame({c: [] for c in columns})
     if countries.empty or briefings.empty or not iso3s:
-        return empty
-    codes = codes if codes is not None else table_codes(countries)[0]
-    country, vocabulary = coded_countries(codes)
-    wanted = pd.Index(vocabulary).get_indexer(list(iso3s))
-    rows = np.flatnonzero(np.isin(country, wanted[wanted >= 0]))
-    volume = briefing_volume(briefings, freq)
-    if len(rows) == 0 or volume.empty:
-        return empty
-    grid = pd.DatetimeIndex(volume[S.PERIOD])
-    slot = grid.get_indexer(period_start(countries[S.DATE].iloc[rows], freq))
-    present = np.unique(country[rows])
-    # Countries in code order, each named as on its first row.
-    present = present[np.argsort(vocabulary[present], kind="stable")]
-    first_rows = rows[[int(np.argmax(country[rows] == code)) for code in present]]
-    names = countries[S.COUNTRY].iloc[first_rows].to_numpy(dtype=object)
-    rank = np.full(len(vocabulary), -1, dtype=np.int64)
-    rank[present] = np.arange(len(present))
-    n_periods = len(grid)
-    cell = np.where(slot >= 0, rank[country[rows]] * n_periods + slot, -1)
-    counts = distinct_counts(cell, codes.briefing[rows], len(present) * n_periods)
-    totals = np.tile(volume[N_BRIEFINGS].to_numpy(dtype=float), len(present))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(totals > 0, counts / np.where(totals > 0, totals, 1), 0.0)
-    return pd.DataFrame(
-        {
-            S.PERIOD: np.tile(grid.to_numpy(), len(present)),
-            S.ISO3: np.repeat(vocabulary[present], n_periods),
-            S.COUNTRY: np.repeat(names, n_periods),
-            N_BRIEFINGS: counts.astype(int),
-            SHARE: share,
-        }
-    )[columns]
+        return pd.DataFrame({c: [] for c in ATTENTION_COLUMNS})
+    return attention_from_counts(
+        attention_counts(countries, freq, iso3s=iso3s, codes=codes),
+        volume_counts(briefings, freq),
+        iso3s,
+        freq,
+    )
+
+
+def _largest(topic_ids: np.ndarray, sizes: np.ndarray, limit: int) -> list[int]:
+    """The ``limit`` ids with the largest ``sizes`` (ties: lower id first)."""
+    order = np.lexsort((topic_ids, -sizes))
+    return [int(t) for t in topic_ids[order][:limit]]
 
 
 def largest_topics(
@@ -213,8 +421,115 @@ def largest_topics(
     codes = codes if codes is not None else table_codes(topics)[0]
     topic_codes, topic_ids = pd.factorize(topics[S.TOPIC_ID].to_numpy(dtype=np.int64), sort=True)
     sizes = distinct_counts(topic_codes, codes.briefing, len(topic_ids))
-    order = np.lexsort((topic_ids, -sizes))
-    return [int(t) for t in topic_ids[order][:limit]]
+    return _largest(np.asarray(topic_ids), sizes, limit)
+
+
+_TOPIC_COUNT_COLUMNS = [S.TOPIC_ID, S.TOPIC_LABEL, S.PERIOD, N_BRIEFINGS]
+
+
+def topic_counts(
+    topics: pd.DataFrame, freq: str, *, codes: TableCodes | None = None
+) -> pd.DataFrame:
+    """The partial counts of ``topic_shares``: distinct briefings per topic and period.
+
+    Only the (topic, period) cells that hold rows are listed; rows without a date count
+    in a period ``NaT`` (they still make a topic large). Partitions and batches hold
+    disjoint briefings, so the counts of two sets of rows add up (``merge_topic_counts``).
+
+    Parameters:
+        codes: integer codes of the rows (``FilteredCorpus.codes("topics")``);
+            computed when not given.
+
+    Returns:
+        Columns ``topic_id``, ``topic_label`` (as on the topic's first row), ``period``,
+        ``n_briefings``; by topic, then period (``NaT`` last).
+    """
+    if topics.empty:
+        return pd.DataFrame(
+            {
+                S.TOPIC_ID: pd.Series(dtype=np.int64),
+                S.TOPIC_LABEL: pd.Series(dtype=object),
+                S.PERIOD: pd.Series(dtype="datetime64[ns]"),
+                N_BRIEFINGS: pd.Series(dtype=np.int64),
+            }
+        )
+    codes = codes if codes is not None else table_codes(topics)[0]
+    topic_codes, topic_ids = pd.factorize(topics[S.TOPIC_ID].to_numpy(dtype=np.int64), sort=True)
+    slots, periods = _with_undated(*period_codes(period_start(topics[S.DATE], freq)))
+    first_rows = np.unique(topic_codes, return_index=True)[1]
+    labels = topics[S.TOPIC_LABEL].to_numpy(dtype=object)[first_rows]
+    n_periods = len(periods)
+    cell = topic_codes * n_periods + slots
+    n_cells = len(topic_ids) * n_periods
+    seen = np.flatnonzero(np.bincount(cell, minlength=n_cells))
+    counts = distinct_counts(cell, codes.briefing, n_cells)
+    return pd.DataFrame(
+        {
+            S.TOPIC_ID: np.asarray(topic_ids, dtype=np.int64)[seen // n_periods],
+            S.TOPIC_LABEL: labels[seen // n_periods],
+            S.PERIOD: periods[seen % n_periods],
+            N_BRIEFINGS: counts[seen],
+        }
+    )[_TOPIC_COUNT_COLUMNS]
+
+
+def merge_topic_counts(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """``topic_counts`` of disjoint sets of briefings, merged (``merge_partial_counts``)."""
+    return merge_partial_counts(
+        parts, [S.TOPIC_ID, S.PERIOD], [N_BRIEFINGS], names={S.TOPIC_LABEL: S.TOPIC_ID}
+    )
+
+
+def topic_shares_from_counts(counts: pd.DataFrame, freq: str, limit: int = 8) -> pd.DataFrame:
+    """``topic_shares`` from its counts (``topic_counts``, merged or not).
+
+    A topic's size is its briefings in every period, undated ones included; the
+    ``other topics`` of a period are the sum of the other topics' briefings, which
+    counts each briefing once because the topics table gives every briefing one topic.
+
+    Returns:
+        As ``topic_shares``.
+    """
+    columns = [S.PERIOD, S.TOPIC_ID, S.TOPIC_LABEL, N_BRIEFINGS, SHARE]
+    if counts.empty:
+        return pd.DataFrame({c: [] for c in columns})
+    topic_codes, topic_ids = pd.factorize(counts[S.TOPIC_ID].to_numpy(dtype=np.int64), sort=True)
+    topic_ids = np.asarray(topic_ids, dtype=np.int64)
+    n_briefings = counts[N_BRIEFINGS].to_numpy(dtype=np.int64)
+    kept = _largest(topic_ids, whole_sums(topic_codes, n_briefings, len(topic_ids)), limit)
+    rank = pd.Index(kept).get_indexer(topic_ids)[topic_codes]
+    other = len(kept)
+    rank[rank < 0] = other
+    # Each kept topic's label is the one on its first row, as grouping by label would show.
+    first = np.unique(topic_codes, return_index=True)[1]
+    labels = counts[S.TOPIC_LABEL].to_numpy(dtype=object)[first]
+    group_labels = [*labels[np.searchsorted(topic_ids, kept)], OTHER_TOPICS]
+    periods = counts[S.PERIOD]
+    dated = periods.notna().to_numpy()
+    if not dated.any():
+        return pd.DataFrame({c: [] for c in columns})
+    grid = period_range(periods.min(), periods.max(), freq)
+    slot = grid.get_indexer(periods)
+    present = np.bincount(rank[dated], minlength=other + 1) > 0
+    n_periods = len(grid)
+    cells = whole_sums(
+        rank[dated] * n_periods + slot[dated], n_briefings[dated], (other + 1) * n_periods
+    )
+    cells = cells.reshape(other + 1, n_periods)[present]
+    totals = cells.sum(axis=0).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(totals > 0, cells / np.where(totals > 0, totals, 1), 0.0)
+    shown = np.flatnonzero(present)
+    group_ids = np.array([*kept, OTHER_TOPIC_ID], dtype=np.int64)[shown]
+    return pd.DataFrame(
+        {
+            S.PERIOD: np.tile(grid.to_numpy(), len(shown)),
+            S.TOPIC_ID: np.repeat(group_ids, n_periods),
+            S.TOPIC_LABEL: np.repeat(np.array(group_labels, dtype=object)[shown], n_periods),
+            N_BRIEFINGS: cells.reshape(-1).astype(np.int64),
+            SHARE: share.reshape(-1),
+        }
+    )[columns]
 
 
 def topic_shares(
@@ -223,6 +538,8 @@ def topic_shares(
     """Share of each period's briefings in each of the ``limit`` largest topics.
 
     Smaller topics are summed as ``other topics`` (id -1) so a chart stays readable.
+    Worked out as ``topic_shares_from_counts`` of the table's counts, as the store's
+    rollups are.
 
     Parameters:
         codes: integer codes of the rows (``FilteredCorpus.codes("topics")``);
@@ -231,40 +548,4 @@ def topic_shares(
     Returns:
         Columns ``period``, ``topic_id``, ``topic_label``, ``n_briefings``, ``share`` (0-1).
     """
-    columns = [S.PERIOD, S.TOPIC_ID, S.TOPIC_LABEL, N_BRIEFINGS, SHARE]
-    if topics.empty:
-        return pd.DataFrame({c: [] for c in columns})
-    codes = codes if codes is not None else table_codes(topics)[0]
-    kept = largest_topics(topics, limit, codes=codes)
-    topic_ids = topics[S.TOPIC_ID].to_numpy(dtype=np.int64)
-    rank = pd.Index(kept).get_indexer(topic_ids)
-    other = len(kept)
-    rank[rank < 0] = other
-    # Each kept topic's label is the one on its first row, as grouping by label would show.
-    first_rows = [int(np.argmax(rank == r)) for r in range(len(kept))]
-    group_labels = [*topics[S.TOPIC_LABEL].iloc[first_rows].to_numpy(dtype=object), OTHER_TOPICS]
-    periods = period_start(topics[S.DATE], freq)
-    dated = periods.notna().to_numpy()
-    if not dated.any():
-        return pd.DataFrame({c: [] for c in columns})
-    grid = period_range(periods.min(), periods.max(), freq)
-    slot = grid.get_indexer(periods)
-    present = np.bincount(rank[dated], minlength=other + 1) > 0
-    n_periods = len(grid)
-    cell = np.where(dated, rank * n_periods + slot, -1)
-    counts = distinct_counts(cell, codes.briefing, (other + 1) * n_periods)
-    counts = counts.reshape(other + 1, n_periods)[present]
-    totals = counts.sum(axis=0).astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(totals > 0, counts / np.where(totals > 0, totals, 1), 0.0)
-    shown = np.flatnonzero(present)
-    group_ids = np.array([*kept, OTHER_TOPIC_ID], dtype=np.int64)[shown]
-    return pd.DataFrame(
-        {
-            S.PERIOD: np.tile(grid.to_numpy(), len(shown)),
-            S.TOPIC_ID: np.repeat(group_ids, n_periods),
-            S.TOPIC_LABEL: np.repeat(np.array(group_labels, dtype=object)[shown], n_periods),
-            N_BRIEFINGS: counts.reshape(-1).astype(np.int64),
-            SHARE: share.reshape(-1),
-        }
-    )[columns]
+    return topic_shares_from_counts(topic_counts(topics, freq, codes=codes), freq, limit)

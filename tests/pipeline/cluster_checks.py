@@ -47,6 +47,7 @@ from analytics.pipeline.dask_engine import (
 )
 from analytics.pipeline.deltatables import data_files, months_of
 from analytics.pipeline.exports import EXPORTS, ExportOptions, export_table
+from analytics.pipeline.layout import ROLLUP_COUNT_TABLES, ROLLUP_TABLES
 from analytics.synth import generate_corpus, write_corpus
 from analytics.topics import briefing_text_for_topics, document_frequencies
 from analytics.views import to_csv
@@ -128,7 +129,8 @@ def test_dask_engine_exports_are_byte_identical_to_the_local_engine(
     )
     assert summary.n_briefings == 60
     assert "partitions" in summary.stage_seconds
-    n_tasks = 4 * n_partitions  # mentions, topics, relations, watchlist per partition
+    # Mentions, topics, relations, watchlist and rollup counts per partition.
+    n_tasks = 5 * n_partitions
     assert f"{n_tasks}/{n_tasks} partition tasks done ({n_partitions} partitions)" in lines
     dask_exports = _exports(tmp_path / "store")
     assert sorted(dask_exports) == sorted(local_exports)
@@ -141,14 +143,19 @@ def test_dask_engine_adds_briefings_as_the_local_engine_does(client, tmp_path):
     frame = generate_corpus(60, seed=7, start="2024-01-01", end="2024-06-30")
     first_file = write_corpus(frame.iloc[:48], first)
     added_file = write_corpus(frame.iloc[48:], added)
-    stores = {}
+    stores, rollups = {}, {}
     for name, engine in (("local", LocalEngine()), ("dask", DaskEngine(client, 3))):
         store_dir = tmp_path / name
         ensure_store([first_file], store_dir)
         _, summary = ensure_store([first_file, added_file], store_dir, engine=engine)
         assert summary.mode == "incremental"
         stores[name] = _exports(store_dir)
+        store = open_store(store_dir)
+        rollups[name] = {t: store.table(t) for t in (*ROLLUP_TABLES, *ROLLUP_COUNT_TABLES)}
     assert stores["dask"] == stores["local"]
+    # The partitions' counts, counted on the workers and merged in order, are the local ones.
+    for table, local in rollups["local"].items():
+        pd.testing.assert_frame_equal(rollups["dask"][table], local, check_exact=True, obj=table)
 
 
 class _KillingEngine(DaskEngine):

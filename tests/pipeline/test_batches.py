@@ -17,7 +17,7 @@ from analytics import settings
 from analytics.errors import InputError, StoreError
 from analytics.pipeline import LocalEngine, TopicSample, ensure_store, file_batches, open_store
 from analytics.pipeline.exports import EXPORTS, export_table
-from analytics.pipeline.layout import ROLLUP_TABLES
+from analytics.pipeline.layout import ROLLUP_COUNT_TABLES, ROLLUP_TABLES
 from analytics.synth import generate_corpus
 from analytics.topics import DocumentFrequencies, briefing_text_for_topics
 
@@ -86,6 +86,9 @@ def _same_store(ours, theirs) -> None:
     assert _exports(ours) == _exports(theirs)
     for name in ("briefings", "report", "topics", "duplicate_keys", *ROLLUP_TABLES):
         pd.testing.assert_frame_equal(ours.table(name), theirs.table(name))
+    # Counts merged batch by batch are those of the whole corpus, exactly.
+    for name in (*ROLLUP_TABLES, *ROLLUP_COUNT_TABLES):
+        pd.testing.assert_frame_equal(ours.table(name), theirs.table(name), check_exact=True)
     assert ours.fingerprint == theirs.fingerprint
     assert ours.meta["fingerprint_state"] == theirs.meta["fingerprint_state"]
     for relative in ours.meta["model_files"]:

@@ -1,5 +1,7 @@
 """Rollups written at ingest: each equals its rule on the store's full tables, for every period
-kind, after a full and an incremental ingest; served only while the settings they used hold."""
+kind, after a full, an incremental and a batched ingest; served only while the settings they
+used hold. The stored counts they are finished from equal the counts of the full tables, and
+an ingest that adds briefings merges them with the counts of the added ones only."""
 
 from __future__ import annotations
 
@@ -13,13 +15,21 @@ import pytest
 from analytics import schema as S
 from analytics import settings
 from analytics.pipeline import (
+    ROLLUP_COLUMNS,
     ROLLUP_FREQS,
     ROLLUPS,
+    RollupCounts,
+    RollupInputs,
     Store,
+    count_rollups,
     ensure_store,
+    open_store,
+    read_rollup_counts,
     read_rollups,
 )
+from analytics.pipeline.layout import ROLLUP_COUNT_TABLES
 from analytics.relations import relations_over_time
+from analytics.synth import generate_corpus, write_corpus
 from analytics.tallies import briefing_volume, country_attention, topic_shares
 
 
@@ -128,3 +138,114 @@ def test_a_store_written_before_rollups_has_none(built) -> None:
     meta_path.write_text(json.dumps(meta))
     older = Store(store_dir, store.generation, meta)
     assert read_rollups(older) is None
+
+
+def _whole_counts(store: Store) -> RollupCounts:
+    """The rollup counts of the store's full tables, counted in one go."""
+    names = ("briefings", "countries", "topics", "interactions")
+    return count_rollups(RollupInputs(*(store.table(n, columns=ROLLUP_COLUMNS[n]) for n in names)))
+
+
+def _assert_rollups_of_the_whole_corpus(store: Store) -> None:
+    """Every rollup equals its rule on the full tables, and the stored counts their counts."""
+    rollups = read_rollups(store)
+    assert rollups is not None
+    for kind, freq in CASES:
+        pd.testing.assert_frame_equal(
+            rollups[kind][freq], _computed(store, kind, freq), check_exact=True, obj=kind
+        )
+    stored = read_rollup_counts(store)
+    assert stored is not None
+    for kind, counts in _whole_counts(store).items():
+        assert len(counts) > 0
+        pd.testing.assert_frame_equal(stored[kind], counts, check_exact=True, obj=kind)
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[str, ...] | None]]:
+    """Every ``Store.table`` call from now on, as (table, columns)."""
+    calls: list[tuple[str, tuple[str, ...] | None]] = []
+    read = Store.table
+
+    def recording(self: Store, name: str, columns=None) -> pd.DataFrame:
+        calls.append((name, None if columns is None else tuple(columns)))
+        return read(self, name, columns)
+
+    monkeypatch.setattr(Store, "table", recording)
+    return calls
+
+
+def test_an_incremental_ingest_counts_only_the_added_briefings(
+    built, corpus: Path, fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store_dir, _ = built
+    shutil.copy(fixtures_dir / "store_added" / "b1.txt", corpus / "b1.txt")
+    calls = _reads(monkeypatch)
+    updated, summary = ensure_store([corpus], store_dir, n_topics=2)
+    assert summary.mode == "incremental"
+    read = dict(calls)
+    # No stored rows of these are read for the rollups; the topic summary reads three columns.
+    assert "countries" not in read and "interactions" not in read
+    assert read["topics"] == (S.BRIEFING_ID, S.TOPIC_ID, S.WEIGHT)
+    assert {name for name, _ in calls} >= {f"rollup_counts_{kind}" for kind in ROLLUPS}
+    monkeypatch.undo()
+    _assert_rollups_of_the_whole_corpus(updated)
+
+
+def test_a_full_ingest_stores_the_counts_of_its_tables(built) -> None:
+    _, store = built
+    _assert_rollups_of_the_whole_corpus(store)
+    assert store.meta["rollups"]["counts"] == 1
+
+
+def _forget_counts(store: Store) -> Store:
+    """``store`` as a version before the counts wrote it: rollups, but no counts."""
+    meta_path = store.generation / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    del meta["rollups"]["counts"]
+    for name in ROLLUP_COUNT_TABLES:
+        del meta["tables"][name]
+    meta_path.write_text(json.dumps(meta))
+    return open_store(store.path)
+
+
+def test_a_store_written_before_the_counts_is_served_and_gets_them_at_its_next_ingest(
+    built, corpus: Path, fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store_dir, store = built
+    older = _forget_counts(store)
+    assert read_rollup_counts(older) is None
+    assert read_rollups(older) is not None  # its rollups are still served
+    shutil.copy(fixtures_dir / "store_added" / "b1.txt", corpus / "b1.txt")
+    calls = _reads(monkeypatch)
+    updated, summary = ensure_store([corpus], store_dir, n_topics=2)
+    assert summary.mode == "incremental"
+    # Counted once from the stored tables, only the columns the rules read.
+    assert ("countries", tuple(ROLLUP_COLUMNS["countries"])) in calls
+    assert ("interactions", tuple(ROLLUP_COLUMNS["interactions"])) in calls
+    monkeypatch.undo()
+    _assert_rollups_of_the_whole_corpus(updated)
+    assert updated.meta["rollups"]["counts"] == 1
+
+
+# Each input file below is about 10-20 KB: at this size every file is a batch.
+ONE_FILE_A_BATCH = 0.001
+
+
+def test_a_batched_build_and_a_batched_add_keep_rollups_of_the_whole_corpus(
+    tmp_path: Path,
+) -> None:
+    frame = generate_corpus(50, seed=11, start="2024-01-01", end="2024-08-31")
+    frame = frame.sort_values("date", kind="stable").reset_index(drop=True)
+    files = [
+        write_corpus(frame.iloc[start : start + 10], tmp_path / f"in-{start:02d}")
+        for start in range(0, 50, 10)
+    ]
+    store_dir = tmp_path / "store"
+    store, summary = ensure_store(files[:3], store_dir, batch_mb=ONE_FILE_A_BATCH)
+    assert summary.notices[0].startswith("built in 3 batches")
+    _assert_rollups_of_the_whole_corpus(store)
+    store, summary = ensure_store(files, store_dir, batch_mb=ONE_FILE_A_BATCH)
+    assert summary.mode == "incremental"
+    assert summary.n_new_files == 2
+    assert len(store.table("briefings")) == 50
+    _assert_rollups_of_the_whole_corpus(store)

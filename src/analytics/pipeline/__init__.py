@@ -9,7 +9,8 @@ reading a store), ``ingest`` (``ensure_store``: building and updating one), ``ge
 (older stores of Parquet parts to Delta tables, once), ``history`` (listing generations,
 vacuuming old ones), ``lock`` (the writer lock), ``integrity`` (checksums), ``layout`` (the
 names of a store's files and folder states), ``rollups`` (per-period counts of the whole
-corpus written at ingest, which the unfiltered views read), ``batches`` (a batched
+corpus written at ingest, which the unfiltered views read, and the mergeable counts they
+are finished from), ``batches`` (a batched
 ingest's batches of whole files and its topic sample), ``text_index`` (the store's
 SQLite FTS5 index of the briefings' texts, which search uses), ``feeds`` (fetching feeds
 with conditional requests, and their state in the store) and ``watch`` (polling feeds into
@@ -84,9 +85,15 @@ from analytics.pipeline.rollups import (
     ROLLUP_COLUMNS,
     ROLLUP_FREQS,
     ROLLUPS,
+    RollupCounts,
     RollupInputs,
+    RollupRule,
+    count_rollups,
+    merge_rollup_counts,
+    read_rollup_counts,
     read_rollups,
     rollup_tables,
+    stored_rollups,
 )
 from analytics.pipeline.store import (
     RebuildPlan,
@@ -174,8 +181,14 @@ __all__ = [
     "ROLLUP_FREQS",
     "ROLLUP_COLUMNS",
     "RollupInputs",
+    "RollupCounts",
+    "RollupRule",
+    "count_rollups",
+    "merge_rollup_counts",
+    "stored_rollups",
     "rollup_tables",
     "read_rollups",
+    "read_rollup_counts",
     # the text index
     "TextIndex",
     "open_text_index",

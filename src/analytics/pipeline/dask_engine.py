@@ -5,12 +5,13 @@ the ``dask`` extra. Duplicate detection runs as tasks over partitions of the sor
 texts (``dask_duplicates``). The briefings are split into partitions; for each, mentions, topic
 assignment (with the model fitted on the driver, sent once to the cluster), relation
 scoring and the watchlist run as tasks over the same pure functions the local engine
-calls.
+calls, and so does counting each partition for the rollups (``rollups.count_rollups``,
+the Dask group-bys; the driver merges the partitions' counts in order).
 
 The per-briefing tables stay on the workers, in two phases. Phase 1 computes each
 partition's tables and keeps them there (futures); the driver gathers only each
 partition's length, a one-row sample of its types and the columns the driver needs
-(``KEPT_COLUMNS``: the rollups' and the topic summary's). When the generation is
+(``KEPT_COLUMNS``: what the topic summary reads). When the generation is
 written (``generation.write_generation``), phase 2 (``WorkerTable.write``) gives each
 partition its first ``row_order`` (the rows before it) and the table's schema (the one
 the whole table would have), and a task per partition writes its Parquet parts into the
@@ -71,7 +72,12 @@ from analytics.pipeline.process import (
     rows_here,
     summarise_topics,
 )
-from analytics.pipeline.rollups import ROLLUP_COLUMNS
+from analytics.pipeline.rollups import (
+    RollupCounts,
+    RollupInputs,
+    count_rollups,
+    merge_rollup_counts,
+)
 from analytics.topics import combine_document_frequencies
 
 try:
@@ -98,13 +104,13 @@ PROGRESS_STEPS = 20
 # Starting a local cluster also raises RuntimeError, when a worker process cannot start.
 STARTUP_FAILURES: tuple[type[BaseException], ...] = (*CLUSTER_FAILURES, RuntimeError)
 # The columns of each per-briefing table the driver keeps (``None``: every column); the
-# rest stays on the workers, which write it. The rollups read countries and interactions,
-# the topic summary and the rollups read topics (a few small columns a briefing).
+# rest stays on the workers, which write it. The rollups come from the partitions' counts
+# (``_rollup_counts``), so the driver keeps only what the topic summary reads of topics.
 KEPT_COLUMNS: dict[str, list[str] | None] = {
     "mentions": [],
-    "countries": ROLLUP_COLUMNS["countries"],
-    "topics": None,
-    "interactions": ROLLUP_COLUMNS["interactions"],
+    "countries": [],
+    "topics": [S.BRIEFING_ID, S.TOPIC_ID, S.WEIGHT],
+    "interactions": [],
     "watchlist": [],
 }
 
@@ -127,6 +133,15 @@ def _watchlist(part: pd.DataFrame, mentioned: tuple[pd.DataFrame, pd.DataFrame])
 
 def _document_frequencies(part: pd.DataFrame) -> Any:
     return compute_document_frequencies(part)
+
+
+def _rollup_counts(
+    heads: pd.DataFrame,
+    mentioned: tuple[pd.DataFrame, pd.DataFrame],
+    topics: pd.DataFrame,
+    interactions: pd.DataFrame,
+) -> RollupCounts:
+    return count_rollups(RollupInputs(heads, mentioned[1], topics, interactions))
 
 
 def _model(model: Any) -> Any:
@@ -492,7 +507,12 @@ class DaskEngine:
             watchlists = [
                 self._submit(_watchlist, part, m) for part, m in zip(parts, mentioned, strict=True)
             ]
-            every = [*mentioned, *topics, *relations, *watchlists]
+            # Each partition's rollup counts, where its tables are; only ids and dates travel.
+            counted = [
+                self._submit(_rollup_counts, part[[S.BRIEFING_ID, S.DATE]], m, t, r)
+                for part, m, t, r in zip(parts, mentioned, topics, relations, strict=True)
+            ]
+            every = [*mentioned, *topics, *relations, *watchlists, *counted]
             shown = -1
             for done, _ in enumerate(as_completed(every), start=1):
                 step = PROGRESS_STEPS * done // len(every)  # a line per step, not per task
@@ -509,6 +529,7 @@ class DaskEngine:
                 "interactions": relations,
                 "watchlist": watchlists,
             }
+            count_parts = self._gather(counted)
             if whole:
                 gathered = self._gather(by_table)
             else:
@@ -524,14 +545,21 @@ class DaskEngine:
                 f"{type(error).__name__}: {error}"
             ) from error
         timings["partitions"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        counts = merge_rollup_counts(count_parts)
+        timings["counts"] = time.perf_counter() - tick
         if whole:
-            return BriefingTables(**{name: _concat(tables) for name, tables in gathered.items()})
+            return BriefingTables(
+                **{name: _concat(tables) for name, tables in gathered.items()},
+                rollup_counts=counts,
+            )
         months = [_months(part) for part in parts]
         return BriefingTables(
             **{
                 name: WorkerTable(self, name, futures, infos[name], months)
                 for name, futures in by_table.items()
-            }
+            },
+            rollup_counts=counts,
         )
 
 

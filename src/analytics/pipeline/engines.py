@@ -4,8 +4,9 @@
 ``ingest_engine`` setting). Both compute the same artefacts, byte for byte: the local
 engine runs the stages in this process; the Dask engine (``analytics.pipeline.dask_engine``)
 splits the briefings into partitions (``split_partitions``) and runs the per-briefing
-stages, and the steps of duplicate detection, as tasks. That module is imported only
-when the Dask engine is asked for, so the local path never imports Dask.
+stages, the rollup counts of each partition and the steps of duplicate detection as tasks.
+That module is imported only when the Dask engine is asked for, so the local path never
+imports Dask.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from analytics.pipeline.process import (
     compute_sentence_tables,
     process_tables,
 )
+from analytics.pipeline.rollups import RollupInputs, count_rollups
 from analytics.topics import combine_document_frequencies
 
 LOCAL = "local"
@@ -87,7 +89,8 @@ class Engine(Protocol):
         *,
         whole: bool = False,
     ) -> BriefingTables:
-        """The per-briefing tables of added briefings, with an already fitted ``model``.
+        """The per-briefing tables of added briefings, with an already fitted ``model``,
+        and their rollup counts (``BriefingTables.rollup_counts``).
 
         With ``whole``, every table is brought here whole (none stays on workers).
         """
@@ -153,8 +156,8 @@ class LocalEngine:
         *,
         whole: bool = False,
     ) -> BriefingTables:
-        """Mentions, topics (from the fitted ``model``), relations and watchlist of briefings
-        (always whole: this engine holds every table here)."""
+        """Mentions, topics (from the fitted ``model``), relations and watchlist of briefings,
+        and their rollup counts (always whole: this engine holds every table here)."""
         progress(0.3, f"Processing {len(briefings)} new briefings")
         tick = time.perf_counter()
         mentions, countries = compute_mentions(briefings)
@@ -163,7 +166,10 @@ class LocalEngine:
         topics = assign_with_model(model, briefings)
         timings["topics"] = time.perf_counter() - tick
         interactions, watchlist = compute_sentence_tables(briefings, mentions, timings=timings)
-        return BriefingTables(mentions, countries, topics, interactions, watchlist)
+        tick = time.perf_counter()
+        counts = count_rollups(RollupInputs(briefings, countries, topics, interactions))
+        timings["counts"] = time.perf_counter() - tick
+        return BriefingTables(mentions, countries, topics, interactions, watchlist, counts)
 
 
 def partition_bounds(n_rows: int, n_partitions: int) -> np.ndarray:

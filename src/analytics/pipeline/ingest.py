@@ -43,6 +43,7 @@ from analytics.pipeline.layout import (
     KEYS_TABLE,
     NOT_A_FOLDER,
     PARTS_FORMATS,
+    ROLLUP_COUNT_TABLES,
     ROLLUP_TABLES,
     STORED_TABLES,
     TABLES,
@@ -64,7 +65,16 @@ from analytics.pipeline.process import (
     summarise_topics,
     whole_table,
 )
-from analytics.pipeline.rollups import ROLLUP_COLUMNS, RollupInputs, rollup_meta, rollup_tables
+from analytics.pipeline.rollups import (
+    ROLLUP_COLUMNS,
+    RollupCounts,
+    RollupInputs,
+    count_rollups,
+    merge_rollup_counts,
+    read_rollup_counts,
+    rollup_meta,
+    stored_rollups,
+)
 from analytics.pipeline.store import Store, inspect_store
 from analytics.pipeline.text_index import (
     TextIndexBuild,
@@ -465,7 +475,8 @@ def _generation_tables(
     """Every table of a generation holding exactly these briefings, rollups included.
 
     Tables the engine kept on its workers stay there (the generation writes them
-    there); the rollups need only the columns this process holds of them.
+    there). The rollups are finished from the engine's counts of these briefings; an
+    engine that did not count them holds every table here, and they are counted here.
     """
     by_name: dict[str, Table] = {
         "briefings": briefings,
@@ -480,13 +491,17 @@ def _generation_tables(
     tables: dict[str, Table | None] = {name: by_name[name] for name in TABLES}
     if keys is not None:
         tables[KEYS_TABLE] = keys
-    inputs = RollupInputs(
-        briefings,
-        rows_here(per_briefing.countries),
-        rows_here(per_briefing.topics),
-        rows_here(per_briefing.interactions),
-    )
-    return {**tables, **rollup_tables(inputs)}
+    counts = per_briefing.rollup_counts
+    if counts is None:
+        counts = count_rollups(
+            RollupInputs(
+                briefings,
+                whole_table(per_briefing.countries),
+                whole_table(per_briefing.topics),
+                whole_table(per_briefing.interactions),
+            )
+        )
+    return {**tables, **stored_rollups(counts)}
 
 
 def _meta(
@@ -561,8 +576,13 @@ def _ingest_added(
     model = previous.topic_model()
     new = request.engine.process_added(new_briefings, model, progress, stages)
     tick = time.perf_counter()
-    topics = pd.concat([previous.table("topics"), rows_here(new.topics)], ignore_index=True)
+    # The summary describes every briefing: only the columns it reads of the stored topics.
+    read = [S.BRIEFING_ID, S.TOPIC_ID, S.WEIGHT]
+    topics = pd.concat(
+        [previous.table("topics", columns=read), rows_here(new.topics)[read]], ignore_index=True
+    )
     summary = summarise_topics(model, topics[[S.BRIEFING_ID]], topics)
+    del topics
     stages["topics"] = stages.get("topics", 0.0) + time.perf_counter() - tick
 
     tick = time.perf_counter()
@@ -593,8 +613,10 @@ def _ingest_added(
     tables: dict[str, Table | None] = {name: appended.get(name) for name in STORED_TABLES}
     # The summary and the rollups describe every briefing: they replace the stored ones.
     tables["topic_summary"] = summary
-    tables.update(rollup_tables(_added_rollup_inputs(previous, new_briefings, new, topics)))
     stages["write"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    tables.update(stored_rollups(_counts_after_adding(previous, new_briefings, new)))
+    stages["rollups"] = time.perf_counter() - tick
     tick = time.perf_counter()
     notice = extend_text_index(previous, new_briefings, fingerprint, checked=index_checked)
     stages["text index"] = time.perf_counter() - tick
@@ -605,7 +627,7 @@ def _ingest_added(
         tables,
         model,
         meta,
-        replace_tables=("topic_summary", *ROLLUP_TABLES),
+        replace_tables=("topic_summary", *ROLLUP_TABLES, *ROLLUP_COUNT_TABLES),
     )
     stages["write"] += time.perf_counter() - tick
     progress(1.0, "Store ready")
@@ -615,23 +637,36 @@ def _ingest_added(
     return store, replace(summary_of_ingest, notices=(notice,) if notice else ())
 
 
-def _added_rollup_inputs(
-    previous: Store, new_briefings: pd.DataFrame, new: BriefingTables, topics: pd.DataFrame
-) -> RollupInputs:
-    """The whole corpus after an incremental ingest, as the rollups count it."""
+def _counts_after_adding(
+    previous: Store, new_briefings: pd.DataFrame, new: BriefingTables
+) -> RollupCounts:
+    """The rollup counts of every briefing after an incremental ingest: the stored counts
+    merged with those of the added briefings (stored first, as the tables hold them).
 
-    def whole(name: str, added: Table, columns: list[str]) -> pd.DataFrame:
-        stored = previous.table(name, columns=columns)
-        rows = rows_here(added)[columns]
-        return pd.concat([stored, rows], ignore_index=True) if len(rows) else stored
-
-    # Only the columns the rules read: the whole tables would not fit a large store's budget.
-    return RollupInputs(
-        briefings=whole("briefings", new_briefings, ROLLUP_COLUMNS["briefings"]),
-        countries=whole("countries", new.countries, ROLLUP_COLUMNS["countries"]),
-        topics=topics,
-        interactions=whole("interactions", new.interactions, ROLLUP_COLUMNS["interactions"]),
-    )
+    A store written before the counts has its counts worked out from its tables, once
+    (only the columns the rules read); the generation written next holds them.
+    """
+    added = new.rollup_counts
+    if added is None:
+        added = count_rollups(
+            RollupInputs(
+                new_briefings,
+                whole_table(new.countries),
+                whole_table(new.topics),
+                whole_table(new.interactions),
+            )
+        )
+    stored = read_rollup_counts(previous)
+    if stored is None:
+        stored = count_rollups(
+            RollupInputs(
+                *(
+                    previous.table(name, columns=ROLLUP_COLUMNS[name])
+                    for name in ("briefings", "countries", "topics", "interactions")
+                )
+            )
+        )
+    return merge_rollup_counts([stored, added])
 
 
 def _merge_added(

@@ -43,7 +43,15 @@ TABLES = (
 KEYS_TABLE = "duplicate_keys"
 # Per-period counts of the whole corpus, rewritten by every ingest (``rollups``).
 ROLLUP_TABLES = ("rollup_volume", "rollup_countries", "rollup_topics", "rollup_pairs")
-STORED_TABLES = (*TABLES, KEYS_TABLE, *ROLLUP_TABLES)
+# The mergeable counts the rollups are finished from, rewritten with them: an ingest that
+# adds briefings merges these with the counts of the added ones.
+ROLLUP_COUNT_TABLES = (
+    "rollup_counts_volume",
+    "rollup_counts_countries",
+    "rollup_counts_topics",
+    "rollup_counts_pairs",
+)
+STORED_TABLES = (*TABLES, KEYS_TABLE, *ROLLUP_TABLES, *ROLLUP_COUNT_TABLES)
 # Tables with rows per briefing (or per mention of one), partitioned by the briefing's month.
 PARTITIONED_TABLES = ("briefings", "mentions", "countries", "topics", "interactions")
 MONTH_COLUMN = "month"

@@ -301,7 +301,9 @@ class BriefingTables:
     """The per-briefing artefacts of a set of briefings (a corpus or one partition).
 
     The local engine holds every table here; the Dask engine keeps their rows on its
-    workers (``DeferredTable``) for the generation to write there.
+    workers (``DeferredTable``) for the generation to write there. ``rollup_counts``:
+    the rollups' counts of these briefings (``analytics.pipeline.rollups.count_rollups``,
+    kind -> table), when the engine counted them; ``None`` when not.
     """
 
     mentions: Table
@@ -309,6 +311,7 @@ class BriefingTables:
     topics: Table
     interactions: Table
     watchlist: Table
+    rollup_counts: dict[str, pd.DataFrame] | None = None
 
 
 def corpus_versions(summary: pd.DataFrame) -> dict[str, str]:

@@ -10,29 +10,56 @@ draws, computed on every briefing of the generation:
 - ``pairs``: ``relations.relations_over_time`` of reported interactions (tension, alliance,
   net, their shares, baseline and spike per pair and period).
 
-Each is stored as one table of the generation (``rollup_<kind>``, with a ``freq`` column),
-rewritten whole by every ingest. The spike settings they were computed with are recorded in
-the generation's meta; ``read_rollups`` serves them only while the same settings are in force.
+Each rule is split in three (``RollupRule``): partial counts of some briefings' rows, a
+merge of the counts of disjoint sets of briefings, and the rule's output from counts, the
+same finishing code the rule itself runs. ``count_rollups`` counts a set of briefings
+(a whole corpus, a batch, or one partition on a Dask worker), ``merge_rollup_counts``
+merges counts in table order, and ``stored_rollups`` finishes the rollups from counts.
+
+Each rollup is stored as one table of the generation (``rollup_<kind>``, with a ``freq``
+column) and so are the merged counts of the whole corpus (``rollup_counts_<kind>``), both
+rewritten whole by every ingest: an ingest that adds briefings counts only those and
+merges them with the stored counts. The spike settings the rollups were finished with are
+recorded in the generation's meta; ``read_rollups`` serves them only while the same
+settings are in force. The counts do not depend on any setting.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import pandas as pd
 
 from analytics import schema as S
 from analytics import settings
-from analytics.pipeline.layout import ROLLUP_TABLES
+from analytics.pipeline.layout import ROLLUP_COUNT_TABLES, ROLLUP_TABLES
 from analytics.pipeline.store import Store
-from analytics.relations import relations_over_time
-from analytics.tallies import briefing_volume, country_attention, topic_shares
+from analytics.relations import (
+    merge_pair_counts,
+    pair_counts,
+    pair_periods_from_counts,
+    relations_from_cells,
+)
+from analytics.tallies import (
+    attention_counts,
+    attention_from_counts,
+    merge_attention_counts,
+    merge_topic_counts,
+    merge_volume_counts,
+    topic_counts,
+    topic_shares_from_counts,
+    volume_counts,
+    volume_from_counts,
+)
 
 ROLLUP_FREQS: tuple[str, ...] = ("week", "month", "quarter")
 FREQ = "freq"
 # What a rollup depends on besides the tables: recorded with it, compared when it is read.
 _SETTINGS = ("spike_min_conflicts", "spike_baseline_periods", "spike_k")
+# The layout of the stored counts: a store whose meta records another (or none) has its
+# counts worked out again from its tables, once.
+COUNTS_FORMAT = 1
 
 
 # The columns of each whole-corpus table the rules read: an ingest that reads stored
@@ -40,6 +67,7 @@ _SETTINGS = ("spike_min_conflicts", "spike_baseline_periods", "spike_k")
 ROLLUP_COLUMNS: dict[str, list[str]] = {
     "briefings": [S.BRIEFING_ID, S.DATE],
     "countries": [S.BRIEFING_ID, S.DATE, S.ISO3, S.COUNTRY],
+    "topics": [S.BRIEFING_ID, S.DATE, S.TOPIC_ID, S.TOPIC_LABEL],
     "interactions": [
         S.BRIEFING_ID,
         S.DATE,
@@ -52,7 +80,7 @@ ROLLUP_COLUMNS: dict[str, list[str]] = {
 
 
 class RollupInputs(NamedTuple):
-    """The whole-corpus tables rollups are counted from."""
+    """The tables of a set of briefings rollups are counted from."""
 
     briefings: pd.DataFrame  # at least briefing_id and date
     countries: pd.DataFrame
@@ -60,17 +88,55 @@ class RollupInputs(NamedTuple):
     interactions: pd.DataFrame
 
 
-def _countries(tables: RollupInputs, freq: str) -> pd.DataFrame:
-    named = sorted(tables.countries[S.ISO3].dropna().unique())
-    return country_attention(tables.countries, tables.briefings, named, freq)
+# Rollup kind -> its counts (a table with a ``freq`` column, every period kind stacked).
+RollupCounts = dict[str, pd.DataFrame]
+
+
+class RollupRule(NamedTuple):
+    """One rollup's rule in three steps, for one period kind.
+
+    ``partial`` counts the tables of a set of briefings; ``merge`` takes the counts of
+    disjoint sets of briefings in table order; ``finish`` gives the rule's output from
+    the merged counts of every kind (``pairs`` and ``countries`` divide by ``volume``).
+    """
+
+    partial: Callable[[RollupInputs, str], pd.DataFrame]
+    merge: Callable[[Sequence[pd.DataFrame]], pd.DataFrame]
+    finish: Callable[[Mapping[str, pd.DataFrame], str], pd.DataFrame]
+
+
+def _attention(counts: Mapping[str, pd.DataFrame], freq: str) -> pd.DataFrame:
+    named = sorted(counts["countries"][S.ISO3].dropna().unique())
+    return attention_from_counts(counts["countries"], counts["volume"], named, freq)
+
+
+def _pairs(counts: Mapping[str, pd.DataFrame], freq: str) -> pd.DataFrame:
+    cells = pair_periods_from_counts(counts["pairs"], counts["volume"], freq)
+    return relations_from_cells(cells)
 
 
 # Rollup kind -> the rule it holds, on the whole corpus for one period kind.
-ROLLUPS: dict[str, Callable[[RollupInputs, str], pd.DataFrame]] = {
-    "volume": lambda tables, freq: briefing_volume(tables.briefings, freq),
-    "countries": _countries,
-    "topics": lambda tables, freq: topic_shares(tables.topics, freq),
-    "pairs": lambda tables, freq: relations_over_time(tables.interactions, tables.briefings, freq),
+ROLLUPS: dict[str, RollupRule] = {
+    "volume": RollupRule(
+        lambda tables, freq: volume_counts(tables.briefings, freq),
+        merge_volume_counts,
+        lambda counts, freq: volume_from_counts(counts["volume"], freq),
+    ),
+    "countries": RollupRule(
+        lambda tables, freq: attention_counts(tables.countries, freq),
+        merge_attention_counts,
+        _attention,
+    ),
+    "topics": RollupRule(
+        lambda tables, freq: topic_counts(tables.topics, freq),
+        merge_topic_counts,
+        lambda counts, freq: topic_shares_from_counts(counts["topics"], freq),
+    ),
+    "pairs": RollupRule(
+        lambda tables, freq: pair_counts(tables.interactions, freq),
+        merge_pair_counts,
+        _pairs,
+    ),
 }
 
 
@@ -79,24 +145,84 @@ def rollup_table_name(kind: str) -> str:
     return f"rollup_{kind}"
 
 
-def rollup_tables(tables: RollupInputs) -> dict[str, pd.DataFrame]:
-    """Every rollup of ``tables``, one store table per kind with every period kind stacked.
+def counts_table_name(kind: str) -> str:
+    """The store table holding the counts of rollup ``kind``: ``rollup_counts_<kind>``."""
+    return f"rollup_counts_{kind}"
+
+
+def _of_freq(table: pd.DataFrame, freq: str) -> pd.DataFrame:
+    chosen = table[table[FREQ].to_numpy(dtype=object) == freq]
+    return chosen.drop(columns=[FREQ]).reset_index(drop=True)
+
+
+def _stacked(by_freq: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    return pd.concat(
+        [table.assign(**{FREQ: freq}) for freq, table in by_freq.items()], ignore_index=True
+    )
+
+
+def merge_rollup_counts(parts: Sequence[RollupCounts]) -> RollupCounts:
+    """The counts of disjoint sets of briefings as the counts of them all.
+
+    Parameters:
+        parts: counts (``count_rollups`` or merged ones) in table order: the briefings
+            of the first part came first (a store's counts before those of briefings
+            added to it, partitions in order). A name ("as on its first row") is taken
+            from the first part that holds it.
 
     Returns:
-        ``rollup_<kind>`` -> the rule's output for each period kind, with a ``freq`` column.
+        The merged counts, the same whatever the split (sums of whole numbers).
     """
     return {
-        rollup_table_name(kind): pd.concat(
-            [rule(tables, freq).assign(**{FREQ: freq}) for freq in ROLLUP_FREQS],
-            ignore_index=True,
+        kind: _stacked(
+            {
+                freq: rule.merge([_of_freq(part[kind], freq) for part in parts])
+                for freq in ROLLUP_FREQS
+            }
         )
         for kind, rule in ROLLUPS.items()
     }
 
 
+def count_rollups(tables: RollupInputs) -> RollupCounts:
+    """The counts of every rollup of ``tables`` (a corpus, a batch or a partition).
+
+    Returns:
+        Kind -> counts with a ``freq`` column, in the form ``merge_rollup_counts`` gives.
+    """
+    return {
+        kind: _stacked({freq: rule.merge([rule.partial(tables, freq)]) for freq in ROLLUP_FREQS})
+        for kind, rule in ROLLUPS.items()
+    }
+
+
+def stored_rollups(counts: RollupCounts) -> dict[str, pd.DataFrame]:
+    """The tables a generation stores for its rollups: each rollup finished from the merged
+    ``counts`` of the whole corpus, and the counts themselves.
+
+    Returns:
+        ``rollup_<kind>`` -> the rule's output for each period kind, with a ``freq``
+        column; ``rollup_counts_<kind>`` -> the counts.
+    """
+    finished: dict[str, pd.DataFrame] = {}
+    by_freq = {
+        freq: {kind: _of_freq(counts[kind], freq) for kind in ROLLUPS} for freq in ROLLUP_FREQS
+    }
+    for kind, rule in ROLLUPS.items():
+        finished[rollup_table_name(kind)] = _stacked(
+            {freq: rule.finish(by_freq[freq], freq) for freq in ROLLUP_FREQS}
+        )
+    return {**finished, **{counts_table_name(kind): counts[kind] for kind in ROLLUPS}}
+
+
+def rollup_tables(tables: RollupInputs) -> dict[str, pd.DataFrame]:
+    """Every rollup of ``tables`` and its counts (``stored_rollups`` of ``count_rollups``)."""
+    return stored_rollups(count_rollups(tables))
+
+
 def rollup_meta() -> dict[str, Any]:
     """What the generation's meta records about its rollups (the settings in force)."""
-    return {"freqs": list(ROLLUP_FREQS), "settings": _settings_in_force()}
+    return {"freqs": list(ROLLUP_FREQS), "settings": _settings_in_force(), "counts": COUNTS_FORMAT}
 
 
 def read_rollups(store: Store) -> dict[str, dict[str, pd.DataFrame]] | None:
@@ -114,12 +240,23 @@ def read_rollups(store: Store) -> dict[str, dict[str, pd.DataFrame]] | None:
     rollups: dict[str, dict[str, pd.DataFrame]] = {}
     for kind in ROLLUPS:
         table = store.table(rollup_table_name(kind))
-        by_freq = table[FREQ].to_numpy(dtype=object)
-        rollups[kind] = {
-            freq: table[by_freq == freq].drop(columns=[FREQ]).reset_index(drop=True)
-            for freq in recorded.get("freqs", [])
-        }
+        rollups[kind] = {freq: _of_freq(table, freq) for freq in recorded.get("freqs", [])}
     return rollups
+
+
+def read_rollup_counts(store: Store) -> RollupCounts | None:
+    """The merged counts of every briefing of ``store``'s generation.
+
+    Returns:
+        ``None`` for a store written before the counts (or with counts of another
+        layout or other period kinds): its counts are then worked out from its tables.
+    """
+    recorded: Mapping[str, Any] = store.meta.get("rollups") or {}
+    if recorded.get("counts") != COUNTS_FORMAT or recorded.get("freqs") != list(ROLLUP_FREQS):
+        return None
+    if not all(store.has_table(name) for name in ROLLUP_COUNT_TABLES):
+        return None
+    return {kind: store.table(counts_table_name(kind)) for kind in ROLLUPS}
 
 
 def _settings_in_force() -> dict[str, Any]:

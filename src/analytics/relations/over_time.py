@@ -6,6 +6,12 @@ pipeline and the dashboard's Relations page all call it. Interactions become int
 (pair, period) cells and every measure is one ``np.bincount`` over them, so a filter change
 on a large corpus costs milliseconds. The spike defaults are settings (``spike_min_conflicts``,
 ``spike_baseline_periods``, ``spike_k``).
+
+The cells are counted in pieces as the rules of ``analytics.tallies`` are: ``pair_counts``
+(partial counts of some interactions, only the cells present), ``merge_pair_counts`` and
+``pair_periods_from_counts``; ``pair_periods`` is the last of the first. Scores are summed
+as whole numbers of millionths (``score_units``), so a sum does not depend on the order
+of addition and merged pieces give the one-go sums exactly.
 """
 
 from __future__ import annotations
@@ -20,10 +26,41 @@ from analytics import schema as S
 from analytics import settings
 from analytics.errors import InputError
 from analytics.relations.corpus import _check_columns
+from analytics.tallies import (
+    merge_partial_counts,
+    period_codes,
+    volume_counts,
+    whole_sums,
+)
 from analytics.timeseries import check_freq, period_range, period_start, trailing_stats
 
 # What the engine reads of an interaction table.
 _NEEDED = (S.COUNTRY_A, S.COUNTRY_B, S.DATE, S.SCORE, S.FORWARD_LOOKING)
+# Scores are summed in millionths: whole numbers, exact in float64 below 2**53, i.e. for
+# far more than 100 million interactions of |score| <= 10.
+SCORE_UNIT = 1_000_000
+# The partial counts of relation cells (``pair_counts``).
+PAIR_COUNT_COLUMNS: tuple[str, ...] = (
+    S.COUNTRY_A,
+    S.COUNTRY_B,
+    S.PERIOD,
+    S.N_INTERACTIONS,
+    S.N_CONFLICTS,
+    S.TENSION_UNITS,
+    S.ALLIANCE_UNITS,
+    S.SCORE_UNITS,
+)
+_PAIR_SUMS = list(PAIR_COUNT_COLUMNS[3:])
+
+
+def score_units(scores: np.ndarray) -> np.ndarray:
+    """Scores as whole numbers of millionths (``SCORE_UNIT``), the unit every sum is taken in.
+
+    Whole numbers add up exactly in any order, so a sum over cells, partitions or
+    batches is the same however it is split; each score moves by at most half a
+    millionth.
+    """
+    return np.rint(np.asarray(scores, dtype=float) * SCORE_UNIT)
 
 
 class PairCodes(NamedTuple):
@@ -55,7 +92,8 @@ class PairPeriods(NamedTuple):
     """Interactions summed per country pair (rows, in pair order) and period (columns).
 
     ``n_briefings`` counts the corpus' briefings per period (the denominators of the
-    shares); the measures are arrays shaped (pairs, periods).
+    shares); the measures are arrays shaped (pairs, periods). ``tension``, ``alliance``
+    and ``score_sum`` are exact sums of ``score_units`` divided once by ``SCORE_UNIT``.
     """
 
     periods: pd.DatetimeIndex
@@ -137,6 +175,166 @@ def _row_pairs(
     return row_keys, iso3s, wanted_keys
 
 
+def pair_counts(
+    interactions: pd.DataFrame,
+    freq: str,
+    *,
+    pairs: Iterable[Sequence[str]] | None = None,
+    include_forward: bool = False,
+    codes: PairCodes | None = None,
+) -> pd.DataFrame:
+    """The partial counts of relation cells: interactions summed per pair and period.
+
+    Only the (pair, period) cells holding interactions are listed, keyed by period start
+    so the counts of interactions of other dates merge (``merge_pair_counts``); undated
+    interactions are left out. Scores are summed in whole millionths (``score_units``):
+    the sums are integers, the same in whatever order rows, partitions or batches are
+    added.
+
+    Parameters:
+        interactions: rows from ``score_interactions`` (or a selection of them).
+        freq: ``day``, ``week``, ``month`` or ``quarter``.
+        pairs: only these ``(iso3, iso3)`` pairs (in any order).
+        include_forward: also count forward-looking interactions.
+        codes: ``pair_codes(interactions)`` when already known.
+
+    Returns:
+        ``PAIR_COUNT_COLUMNS``: the pair, the period, ``n_interactions``,
+        ``n_conflicts`` (negative scores) and the sums of ``|score|`` of conflict rows,
+        of cooperation scores and of every score, in millionths (int64); by pair, then
+        period.
+
+    Raises:
+        InputError: for an unknown ``freq`` or malformed pairs.
+    """
+    check_freq(freq)
+    wanted = _normal_pairs(pairs)
+    row_keys, iso3s, wanted_keys = _row_pairs(
+        codes if codes is not None else pair_codes(interactions), wanted
+    )
+    chosen = row_keys >= 0
+    if not include_forward:
+        chosen &= ~interactions[S.FORWARD_LOOKING].astype(bool).to_numpy()
+    if wanted_keys is not None:
+        chosen &= np.isin(row_keys, wanted_keys)
+    rows = np.flatnonzero(chosen)
+    slots, periods = period_codes(period_start(interactions[S.DATE].iloc[rows], freq))
+    dated = slots >= 0
+    rows, slots = rows[dated], slots[dated]
+    scores = interactions[S.SCORE].to_numpy(dtype=float)[rows]
+    units = score_units(scores)
+    conflict = scores < 0
+    n_periods = np.int64(max(len(periods), 1))
+    cells, cell_index = np.unique(row_keys[rows] * n_periods + slots, return_inverse=True)
+
+    def total(weights: np.ndarray) -> np.ndarray:
+        return whole_sums(cell_index, weights, len(cells))
+
+    pair_keys = cells // n_periods
+    return pd.DataFrame(
+        {
+            S.COUNTRY_A: iso3s[pair_keys // len(iso3s)],
+            S.COUNTRY_B: iso3s[pair_keys % len(iso3s)],
+            S.PERIOD: periods[cells % n_periods],
+            S.N_INTERACTIONS: np.bincount(cell_index, minlength=len(cells)).astype(np.int64),
+            S.N_CONFLICTS: total(conflict),
+            S.TENSION_UNITS: total(np.where(conflict, -units, 0.0)),
+            S.ALLIANCE_UNITS: total(np.where(scores > 0, units, 0.0)),
+            S.SCORE_UNITS: total(units),
+        }
+    )[list(PAIR_COUNT_COLUMNS)]
+
+
+def merge_pair_counts(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """``pair_counts`` of disjoint sets of interactions, merged: whole numbers added, so the
+    merge of any split equals the counts of the whole."""
+    return merge_partial_counts(parts, [S.COUNTRY_A, S.COUNTRY_B, S.PERIOD], _PAIR_SUMS)
+
+
+def pair_periods_from_counts(
+    counts: pd.DataFrame,
+    volume: pd.DataFrame,
+    freq: str,
+    *,
+    pairs: Iterable[Sequence[str]] | None = None,
+    start: pd.Timestamp | None = None,
+    end: pd.Timestamp | None = None,
+    min_pair_conflicts: int = 0,
+) -> PairPeriods | None:
+    """The relation cells of ``pair_periods`` from counts.
+
+    Parameters:
+        counts: ``pair_counts`` of the interactions (merged or not).
+        volume: ``tallies.volume_counts`` of the briefings (the denominators).
+        freq, pairs, start, end, min_pair_conflicts: as ``pair_periods``.
+
+    Returns:
+        As ``pair_periods``: the sums in millionths are divided by ``SCORE_UNIT`` here,
+        once.
+
+    Raises:
+        InputError: for an unknown ``freq`` or malformed pairs.
+    """
+    check_freq(freq)
+    wanted = _normal_pairs(pairs)
+    counted = volume[S.PERIOD]
+    lo = start if start is not None else (counted.min() if len(counted) else pd.NaT)
+    hi = end if end is not None else (counted.max() if len(counted) else pd.NaT)
+    if pd.isna(lo) or pd.isna(hi):
+        return None
+    grid = period_range(lo, hi, freq)
+    n_periods = len(grid)
+    briefing_slot = grid.get_indexer(counted)
+    in_range = briefing_slot >= 0
+    n_briefings = whole_sums(
+        briefing_slot[in_range], volume[S.N_BRIEFINGS].to_numpy()[in_range], n_periods
+    )
+
+    first = counts[S.COUNTRY_A].to_numpy(dtype=object)
+    second = counts[S.COUNTRY_B].to_numpy(dtype=object)
+    named = [first, second]
+    if wanted:
+        named.append(np.asarray([iso3 for pair in wanted for iso3 in pair], dtype=object))
+    iso3s = np.unique(np.concatenate(named).astype(object))
+    size = np.int64(len(iso3s))
+    keys = np.searchsorted(iso3s, first).astype(np.int64) * size + np.searchsorted(iso3s, second)
+    slot = grid.get_indexer(counts[S.PERIOD])
+    chosen = slot >= 0
+    wanted_keys = None
+    if wanted is not None:
+        sides = np.searchsorted(iso3s, np.asarray(wanted, dtype=object).reshape(-1))
+        wanted_keys = np.unique(sides[0::2].astype(np.int64) * size + sides[1::2])
+        chosen &= np.isin(keys, wanted_keys)
+    if min_pair_conflicts > 0:
+        conflict_keys, per_pair = np.unique(keys[chosen], return_inverse=True)
+        in_pair = np.bincount(per_pair, weights=counts[S.N_CONFLICTS].to_numpy(dtype=float)[chosen])
+        chosen &= np.isin(keys, conflict_keys[in_pair >= min_pair_conflicts])
+    pair_keys = np.unique(keys[chosen])
+    if wanted_keys is not None:
+        pair_keys = np.union1d(pair_keys, wanted_keys)
+    if len(pair_keys) == 0:
+        return None
+    n_pairs = len(pair_keys)
+    cell = np.searchsorted(pair_keys, keys[chosen]) * n_periods + slot[chosen]
+    n_cells = n_pairs * n_periods
+
+    def total(column: str) -> np.ndarray:
+        values = counts[column].to_numpy(dtype=float)[chosen]
+        return np.bincount(cell, weights=values, minlength=n_cells).reshape(n_pairs, n_periods)
+
+    return PairPeriods(
+        periods=grid,
+        country_a=iso3s[pair_keys // size],
+        country_b=iso3s[pair_keys % size],
+        n_briefings=n_briefings,
+        n_interactions=total(S.N_INTERACTIONS).astype(np.int64),
+        conflicts=total(S.N_CONFLICTS),
+        tension=total(S.TENSION_UNITS) / SCORE_UNIT,
+        alliance=total(S.ALLIANCE_UNITS) / SCORE_UNIT,
+        score_sum=total(S.SCORE_UNITS) / SCORE_UNIT,
+    )
+
+
 def pair_periods(
     interactions: pd.DataFrame,
     briefings: pd.DataFrame,
@@ -150,6 +348,10 @@ def pair_periods(
     codes: PairCodes | None = None,
 ) -> PairPeriods | None:
     """Sum interactions into integer (pair, period) cells: the engine of every relation view.
+
+    ``pair_periods_from_counts`` of ``pair_counts`` of the interactions and
+    ``volume_counts`` of the briefings, as the store's rollups are worked out. The sums
+    of scores are exact (whole millionths, ``score_units``), whatever the order of the rows.
 
     Parameters:
         interactions: rows from ``score_interactions`` (or a selection of them).
@@ -173,57 +375,14 @@ def pair_periods(
     check_freq(freq)
     _check_columns(briefings, (S.DATE,), "briefings")
     _check_columns(interactions, _NEEDED, "interactions")
-    wanted = _normal_pairs(pairs)
-    corpus_periods = period_start(briefings[S.DATE], freq)
-    lo = start if start is not None else corpus_periods.min()
-    hi = end if end is not None else corpus_periods.max()
-    if pd.isna(lo) or pd.isna(hi):
-        return None
-    grid = period_range(lo, hi, freq)
-    n_periods = len(grid)
-    briefing_slot = grid.get_indexer(corpus_periods)
-    n_briefings = np.bincount(briefing_slot[briefing_slot >= 0], minlength=n_periods)
-
-    row_keys, iso3s, wanted_keys = _row_pairs(
-        codes if codes is not None else pair_codes(interactions), wanted
-    )
-    chosen = row_keys >= 0
-    if not include_forward:
-        chosen &= ~interactions[S.FORWARD_LOOKING].astype(bool).to_numpy()
-    if wanted_keys is not None:
-        chosen &= np.isin(row_keys, wanted_keys)
-    slot = np.full(len(row_keys), -1, dtype=np.int64)
-    rows = np.flatnonzero(chosen)
-    slot[rows] = grid.get_indexer(period_start(interactions[S.DATE].iloc[rows], freq))
-    rows = rows[slot[rows] >= 0]
-    scores = interactions[S.SCORE].to_numpy(dtype=float)[rows]
-    keys = row_keys[rows]
-    if min_pair_conflicts > 0:
-        conflict_keys, per_pair = np.unique(keys[scores < 0], return_counts=True)
-        enough = np.isin(keys, conflict_keys[per_pair >= min_pair_conflicts])
-        rows, keys, scores = rows[enough], keys[enough], scores[enough]
-    pair_keys = np.unique(keys)
-    if wanted_keys is not None:
-        pair_keys = np.union1d(pair_keys, wanted_keys)
-    if len(pair_keys) == 0:
-        return None
-    n_pairs = len(pair_keys)
-    cell = np.searchsorted(pair_keys, keys) * n_periods + slot[rows]
-    n_cells = n_pairs * n_periods
-
-    def total(weights: np.ndarray | None) -> np.ndarray:
-        return np.bincount(cell, weights=weights, minlength=n_cells).reshape(n_pairs, n_periods)
-
-    return PairPeriods(
-        periods=grid,
-        country_a=iso3s[pair_keys // len(iso3s)],
-        country_b=iso3s[pair_keys % len(iso3s)],
-        n_briefings=n_briefings,
-        n_interactions=total(None).astype(np.int64),
-        conflicts=total((scores < 0).astype(float)),
-        tension=total(np.where(scores < 0, -scores, 0.0)),
-        alliance=total(np.where(scores > 0, scores, 0.0)),
-        score_sum=total(scores),
+    return pair_periods_from_counts(
+        pair_counts(interactions, freq, pairs=pairs, include_forward=include_forward, codes=codes),
+        volume_counts(briefings, freq),
+        freq,
+        pairs=pairs,
+        start=start,
+        end=end,
+        min_pair_conflicts=min_pair_conflicts,
     )
 
 
@@ -273,7 +432,6 @@ def relations_over_time(
             baseline shorter than two periods.
     """
     _check_baseline(baseline_periods)
-    columns = [*S.RELATION_COLUMNS[:-1], S.BASELINE, S.SPIKE]
     cells = pair_periods(
         interactions,
         briefings,
@@ -285,6 +443,32 @@ def relations_over_time(
         min_pair_conflicts=min_pair_conflicts,
         codes=codes,
     )
+    return relations_from_cells(
+        cells, min_conflicts=min_conflicts, baseline_periods=baseline_periods, spike_k=spike_k
+    )
+
+
+def relations_from_cells(
+    cells: PairPeriods | None,
+    *,
+    min_conflicts: int | None = None,
+    baseline_periods: int | None = None,
+    spike_k: float | None = None,
+) -> pd.DataFrame:
+    """The table of ``relations_over_time`` from its cells (``pair_periods``, or
+    ``pair_periods_from_counts`` for the store's rollups).
+
+    Parameters:
+        min_conflicts, baseline_periods, spike_k: the spike rule (default: the settings).
+
+    Returns:
+        As ``relations_over_time``; no rows for no cells.
+
+    Raises:
+        InputError: for a baseline shorter than two periods.
+    """
+    _check_baseline(baseline_periods)
+    columns = [*S.RELATION_COLUMNS[:-1], S.BASELINE, S.SPIKE]
     if cells is None:
         return pd.DataFrame({column: [] for column in columns})
     n_periods = len(cells.periods)
@@ -437,7 +621,8 @@ def pair_summary(
     Returns:
         ``country_a``, ``country_b``, ``n_interactions``, ``tension`` (sum of ``|score|``
         of conflict rows), ``alliance`` (sum of cooperation scores), ``net`` (mean
-        score); most interactions first, then by pair.
+        score), summed exactly in millionths as the cells over time are (``score_units``);
+        most interactions first, then by pair.
 
     Raises:
         InputError: when the table lacks the columns it needs.
@@ -454,11 +639,16 @@ def pair_summary(
     valid = chosen & (first_codes >= 0) & (second_codes >= 0)
     key = first_codes[valid].astype(np.int64) * len(second) + second_codes[valid]
     scores = interactions[S.SCORE].to_numpy(dtype=float)[valid]
+    units = score_units(scores)
     size = len(first) * len(second)
+
+    def summed(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(key, weights=weights, minlength=size) / SCORE_UNIT
+
     counts = np.bincount(key, minlength=size)
-    tension = np.bincount(key, weights=np.where(scores < 0, -scores, 0.0), minlength=size)
-    alliance = np.bincount(key, weights=np.where(scores > 0, scores, 0.0), minlength=size)
-    total = np.bincount(key, weights=scores, minlength=size)
+    tension = summed(np.where(scores < 0, -units, 0.0))
+    alliance = summed(np.where(scores > 0, units, 0.0))
+    total = summed(units)
     present = np.flatnonzero(counts)
     ranked = present[np.lexsort((present, -counts[present]))][:limit]
     return pd.DataFrame(

@@ -1,0 +1,201 @@
+"""The rules over time counted in pieces: for any split of the briefings, finishing the merged
+partial counts gives exactly what the rule gives on the whole tables (``analytics.tallies``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analytics import schema as S
+from analytics.errors import InputError
+from analytics.tallies import (
+    attention_counts,
+    attention_from_counts,
+    briefing_volume,
+    country_attention,
+    merge_attention_counts,
+    merge_partial_counts,
+    merge_topic_counts,
+    merge_volume_counts,
+    topic_counts,
+    topic_shares,
+    topic_shares_from_counts,
+    volume_counts,
+    volume_from_counts,
+)
+
+# Nine briefings from January to April 2025 (b5 undated); b3 names the United States twice,
+# and the first row naming it spells it "United States", later ones "USA".
+BRIEFINGS = pd.DataFrame(
+    {
+        S.BRIEFING_ID: [f"b{n}" for n in range(1, 10)],
+        S.DATE: pd.to_datetime(
+            [
+                "2025-01-02",
+                "2025-01-20",
+                "2025-01-21",
+                "2025-02-10",
+                None,
+                "2025-03-03",
+                "2025-03-31",
+                "2025-04-14",
+                "2025-04-15",
+            ],
+            utc=True,
+        ),
+    }
+)
+_DATE_OF = dict(zip(BRIEFINGS[S.BRIEFING_ID], BRIEFINGS[S.DATE], strict=True))
+
+
+def _rows(columns: list[str], rows: list[tuple]) -> pd.DataFrame:
+    """A per-briefing table: each row its briefing, then ``columns``, dated as its briefing."""
+    table = pd.DataFrame(rows, columns=[S.BRIEFING_ID, *columns])
+    table.insert(1, S.DATE, table[S.BRIEFING_ID].map(_DATE_OF))
+    return table
+
+
+COUNTRIES = _rows(
+    [S.ISO3, S.COUNTRY],
+    [
+        ("b1", "USA", "United States"),
+        ("b1", "CHN", "China"),
+        ("b2", "CHN", "China"),
+        ("b3", "USA", "USA"),
+        ("b3", "USA", "USA"),
+        ("b4", "FRA", "France"),
+        ("b5", "DEU", "Germany"),  # undated: named, in no period
+        ("b6", "USA", "USA"),
+        ("b7", "CHN", "PRC"),
+        ("b9", "USA", "USA"),
+        ("b9", None, None),
+    ],
+)
+
+# Topic 2 is labelled "trade" on its first row, "tariffs" later; 5 and 6 are small.
+TOPICS = _rows(
+    [S.TOPIC_ID, S.TOPIC_LABEL, S.WEIGHT],
+    [
+        ("b1", 2, "trade", 0.9),
+        ("b2", 1, "war", 0.8),
+        ("b3", 2, "tariffs", 0.7),
+        ("b4", 5, "climate", 0.6),
+        ("b5", 1, "war", 0.5),
+        ("b6", 6, "health", 0.4),
+        ("b7", 2, "tariffs", 0.9),
+        ("b8", 1, "war", 0.8),
+        ("b9", 5, "climate", 0.7),
+    ],
+)
+
+# Groups of briefings, in table order: each split's parts hold disjoint briefings.
+SPLITS = {
+    "two": [["b1", "b2", "b3", "b4"], ["b5", "b6", "b7", "b8", "b9"]],
+    "three-uneven": [["b1"], ["b2", "b3", "b4", "b5", "b6", "b7"], ["b8", "b9"]],
+    "empty-part": [["b1", "b2", "b3"], [], ["b4", "b5", "b6", "b7", "b8", "b9"]],
+    "one": [[f"b{n}" for n in range(1, 10)]],
+}
+FREQS = ("week", "month", "quarter")
+CASES = [(split, freq) for split in SPLITS for freq in FREQS]
+IDS = [f"{split}-{freq}" for split, freq in CASES]
+
+
+def parts_of(table: pd.DataFrame, split: str) -> list[pd.DataFrame]:
+    """``table`` cut into the split's parts (a part's rows: those of its briefings)."""
+    return [
+        table[table[S.BRIEFING_ID].isin(group)].reset_index(drop=True) for group in SPLITS[split]
+    ]
+
+
+def test_the_splits_hold_each_table_in_order() -> None:
+    for split in SPLITS:
+        for table in (BRIEFINGS, COUNTRIES, TOPICS):
+            joined = pd.concat(parts_of(table, split), ignore_index=True)
+            pd.testing.assert_frame_equal(joined, table)
+
+
+@pytest.mark.parametrize(("split", "freq"), CASES, ids=IDS)
+def test_briefing_volume_is_its_merged_counts_finished(split: str, freq: str) -> None:
+    merged = merge_volume_counts([volume_counts(p, freq) for p in parts_of(BRIEFINGS, split)])
+    pd.testing.assert_frame_equal(
+        volume_from_counts(merged, freq), briefing_volume(BRIEFINGS, freq), check_exact=True
+    )
+
+
+def test_briefing_volume_counts_per_month_by_hand() -> None:
+    volume = briefing_volume(BRIEFINGS, "month")
+    assert volume[S.N_BRIEFINGS].tolist() == [3, 1, 2, 2]  # b5 is undated
+    counts = volume_counts(BRIEFINGS.iloc[[0, 7]], "month")  # January and April only
+    assert counts[S.N_BRIEFINGS].tolist() == [1, 1]  # sparse: no row for February, March
+
+
+@pytest.mark.parametrize("iso3s", [None, ["USA", "DEU", "ATA"]], ids=["all", "some"])
+@pytest.mark.parametrize(("split", "freq"), CASES, ids=IDS)
+def test_country_attention_is_its_merged_counts_finished(split, freq, iso3s) -> None:
+    named = iso3s or sorted(COUNTRIES[S.ISO3].dropna().unique())
+    counts = merge_attention_counts(
+        [attention_counts(p, freq, iso3s=iso3s) for p in parts_of(COUNTRIES, split)]
+    )
+    volume = merge_volume_counts([volume_counts(p, freq) for p in parts_of(BRIEFINGS, split)])
+    pd.testing.assert_frame_equal(
+        attention_from_counts(counts, volume, named, freq),
+        country_attention(COUNTRIES, BRIEFINGS, named, freq),
+        check_exact=True,
+    )
+
+
+def test_country_attention_by_hand() -> None:
+    table = country_attention(COUNTRIES, BRIEFINGS, ["USA", "DEU"], "month")
+    usa = table[table[S.ISO3] == "USA"]
+    # b3 names it twice: one briefing; the name is that of its first row.
+    assert usa["n_briefings"].tolist() == [2, 0, 1, 1]
+    assert set(usa[S.COUNTRY]) == {"United States"}
+    # Germany is named only in an undated briefing: listed, never counted.
+    assert table[table[S.ISO3] == "DEU"]["n_briefings"].tolist() == [0, 0, 0, 0]
+
+
+@pytest.mark.parametrize("limit", [2, 8], ids=["limit-2", "limit-8"])
+@pytest.mark.parametrize(("split", "freq"), CASES, ids=IDS)
+def test_topic_shares_is_its_merged_counts_finished(split, freq, limit) -> None:
+    counts = merge_topic_counts([topic_counts(p, freq) for p in parts_of(TOPICS, split)])
+    pd.testing.assert_frame_equal(
+        topic_shares_from_counts(counts, freq, limit),
+        topic_shares(TOPICS, freq, limit),
+        check_exact=True,
+    )
+
+
+def test_topic_shares_by_hand() -> None:
+    table = topic_shares(TOPICS, "quarter", limit=2)
+    # Sizes: topic 1 three briefings (one undated), topic 2 three: both kept, lower id first.
+    # Each group's first quarter, then its second; b5 (topic 1) is undated.
+    assert table[S.TOPIC_ID].tolist() == [1, 1, 2, 2, -1, -1]
+    assert table[S.TOPIC_LABEL].tolist()[::2] == ["war", "trade", "other topics"]
+    assert table["n_briefings"].tolist() == [1, 1, 3, 0, 2, 1]
+
+
+def test_merging_is_associative_and_keeps_the_first_name() -> None:
+    first, second, third = (
+        attention_counts(p, "month") for p in parts_of(COUNTRIES, "three-uneven")
+    )
+    # A later part that names the United States otherwise.
+    later = attention_counts(
+        COUNTRIES.iloc[[0]].assign(**{S.BRIEFING_ID: "b10", S.COUNTRY: "U.S."}), "month"
+    )
+    together = merge_attention_counts([first, second, third, later])
+    for grouped in (
+        [merge_attention_counts([first, second]), merge_attention_counts([third, later])],
+        [first, merge_attention_counts([second, third, later])],
+        [merge_attention_counts([first, second, third]), later],
+    ):
+        pd.testing.assert_frame_equal(merge_attention_counts(grouped), together, check_exact=True)
+    names = together.drop_duplicates(S.ISO3).set_index(S.ISO3)[S.COUNTRY]
+    assert names["USA"] == "United States"  # the first part's, not the later "U.S."
+    assert names["CHN"] == "China"
+    usa_january = together[(together[S.ISO3] == "USA") & (together[S.PERIOD] == "2025-01-01")]
+    assert usa_january["n_briefings"].tolist() == [3]  # b1, b3 and b10
+
+
+def test_merging_no_counts_is_refused() -> None:
+    with pytest.raises(InputError, match="merging counts needs at least one part; got none"):
+        merge_partial_counts([], [S.PERIOD], [S.N_BRIEFINGS])
