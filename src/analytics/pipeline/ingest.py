@@ -475,8 +475,7 @@ def _generation_tables(
     """Every table of a generation holding exactly these briefings, rollups included.
 
     Tables the engine kept on its workers stay there (the generation writes them
-    there). The rollups are finished from the engine's counts of these briefings; an
-    engine that did not count them holds every table here, and they are counted here.
+    there). The rollups are finished from the engine's counts of these briefings.
     """
     by_name: dict[str, Table] = {
         "briefings": briefings,
@@ -491,17 +490,22 @@ def _generation_tables(
     tables: dict[str, Table | None] = {name: by_name[name] for name in TABLES}
     if keys is not None:
         tables[KEYS_TABLE] = keys
-    counts = per_briefing.rollup_counts
-    if counts is None:
-        counts = count_rollups(
-            RollupInputs(
-                briefings,
-                whole_table(per_briefing.countries),
-                whole_table(per_briefing.topics),
-                whole_table(per_briefing.interactions),
-            )
+    return {**tables, **stored_rollups(_engine_counts(briefings, per_briefing))}
+
+
+def _engine_counts(briefings: pd.DataFrame, per_briefing: BriefingTables) -> RollupCounts:
+    """The rollup counts of ``briefings``: the engine's, or counted here when it did not
+    count them (it then holds every table here)."""
+    if per_briefing.rollup_counts is not None:
+        return per_briefing.rollup_counts
+    return count_rollups(
+        RollupInputs(
+            briefings,
+            whole_table(per_briefing.countries),
+            whole_table(per_briefing.topics),
+            whole_table(per_briefing.interactions),
         )
-    return {**tables, **stored_rollups(counts)}
+    )
 
 
 def _meta(
@@ -646,16 +650,7 @@ def _counts_after_adding(
     A store written before the counts has its counts worked out from its tables, once
     (only the columns the rules read); the generation written next holds them.
     """
-    added = new.rollup_counts
-    if added is None:
-        added = count_rollups(
-            RollupInputs(
-                new_briefings,
-                whole_table(new.countries),
-                whole_table(new.topics),
-                whole_table(new.interactions),
-            )
-        )
+    added = _engine_counts(new_briefings, new)
     stored = read_rollup_counts(previous)
     if stored is None:
         stored = count_rollups(
