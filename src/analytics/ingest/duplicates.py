@@ -569,19 +569,16 @@ def match_added(
     ]
     new_bands = added_keys[columns].to_numpy(dtype=np.uint64)
     new_bands[exact_new] = 0
-    old_bands = stored_keys[columns].to_numpy(dtype=np.uint64)
-    new_flat, old_flat = new_bands.ravel(), old_bands.ravel()
-    shared = np.isin(old_flat, new_flat[new_flat != 0]) & (old_flat != 0)
-    if shared.any():
-        band_of_old = pd.DataFrame(
-            {"key": old_flat[shared], OLD_POSITION: np.flatnonzero(shared) // len(columns)}
-        )
+    new_flat = new_bands.ravel()
+    old_keys, old_at = _stored_band_hits(stored_keys, columns, new_flat[new_flat != 0])
+    if len(old_keys):
+        band_of_old = pd.DataFrame({"key": old_keys, OLD_POSITION: old_at})
         band_of_new = pd.DataFrame(
             {"key": new_flat, NEW_POSITION: np.arange(len(new_flat)) // len(columns)}
         )
         candidates = band_of_new[new_flat != 0].merge(band_of_old, on="key")
         candidates = candidates[[NEW_POSITION, OLD_POSITION]].drop_duplicates()
-        del band_of_old, band_of_new, shared
+        del band_of_old, band_of_new, old_keys, old_at
         # The added texts' shingles are docs 0..n-1; each chunk of stored candidates follows
         # as docs n.. (keys stay sorted by doc), so only one chunk's texts are held at once.
         n_added = len(added)
@@ -625,6 +622,31 @@ def match_added(
     found[NEW_POSITION] = found[NEW_POSITION].astype(np.int64)
     found[OLD_POSITION] = found[OLD_POSITION].astype(np.int64)
     return found.sort_values([NEW_POSITION, OLD_POSITION], kind="stable").reset_index(drop=True)
+
+
+def _stored_band_hits(
+    stored_keys: pd.DataFrame, columns: list[str], wanted: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The stored band keys that are among ``wanted`` (non-zero), and their stored positions.
+
+    In the order of the stored keys read row by row (position, then band), as scanning
+    the whole key matrix would give them; but one band column at a time, looked up in a
+    hash table of the added side's keys, so memory stays that of one column of the
+    store, not of its whole key matrix and a sort of it.
+    """
+    lookup = pd.Index(np.unique(wanted))
+    flat_at: list[np.ndarray] = []
+    found: list[np.ndarray] = []
+    for band, column in enumerate(columns):
+        values = stored_keys[column].to_numpy(dtype=np.uint64)
+        rows = np.flatnonzero((lookup.get_indexer(values) >= 0) & (values != 0))
+        flat_at.append(rows * len(columns) + band)
+        found.append(values[rows])
+    if not flat_at:
+        return np.array([], dtype=np.uint64), np.array([], dtype=np.int64)
+    flat = np.concatenate(flat_at)
+    order = np.argsort(flat, kind="stable")
+    return np.concatenate(found)[order], flat[order] // len(columns)
 
 
 def normalise_text(text: str) -> str:
