@@ -529,15 +529,15 @@ class DaskEngine:
                 "interactions": relations,
                 "watchlist": watchlists,
             }
-            count_parts = self._gather(counted)
+            # One round trip: the partitions' counts with their tables or descriptions.
             if whole:
-                gathered = self._gather(by_table)
+                count_parts, gathered = self._gather([counted, by_table])
             else:
                 described = {
                     name: [self._submit(_describe, f, KEPT_COLUMNS[name]) for f in futures]
                     for name, futures in by_table.items()
                 }
-                infos = self._gather(described)
+                count_parts, infos = self._gather([counted, described])
         except CLUSTER_FAILURES as error:
             self.client.cancel(mentioned)
             raise EngineError(
