@@ -1,6 +1,7 @@
 """Search benchmark: the search box's scan against the store's text index, on a ready store.
 
     python bench/search.py --store DIR [--repeats 7]
+    python bench/search.py --index FILE --ids PARQUET... [--repeats 7]
 
 Opens the store's current generation, then for each query times the briefing selection
 the search box makes (``CorpusIndex.search_mask``) twice: scanning every text, as a
@@ -8,20 +9,31 @@ corpus without a store does, and through the text index. The scan's first query 
 lower-cases every text once (kept for the next queries); that first time is printed
 apart. Checks that both give the same briefings. Then rebuilds the index from the store
 into a scratch folder to time a full build and report its size.
+
+With ``--index`` (a text index file, e.g. one ``write_text_index`` built from a million
+synthetic briefings without a store) and ``--ids`` (the Parquet files of the briefings it
+indexed, read for their ``id`` column only), times the indexed search alone against the
+lookup it replaced (every hit's id fetched and looked up), and checks both agree.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import sqlite3
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from analytics import schema as S
 from analytics.pipeline import TEXT_INDEX, open_store, open_text_index, text_index
+from analytics.search import indexable_word, search_words
 from analytics.views import index_corpus
+from analytics.views.filters import CorpusIndex
 
 QUERIES = (
     "sanction",  # a word in about a tenth of the briefings
@@ -44,9 +56,15 @@ def _median_seconds(run, repeats: int) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--store", required=True)
+    parser.add_argument("--store")
+    parser.add_argument("--index", type=Path)
+    parser.add_argument("--ids", nargs="+", type=Path)
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
+    if args.index is not None:
+        return _index_alone(args.index, args.ids or [], args.repeats)
+    if args.store is None:
+        parser.error("give --store DIR, or --index FILE with --ids PARQUET...")
     store = open_store(args.store)
     opened = open_text_index(store)
     if opened is None:
@@ -59,6 +77,9 @@ def main() -> int:
         f"{len(corpus.briefings):,} briefings; index {TEXT_INDEX}: "
         f"{(store.path / TEXT_INDEX).stat().st_size / 1e6:,.0f} MB"
     )
+    tick = time.perf_counter()
+    indexed.search_mask(QUERIES[0])
+    print(f"first indexed search (places the index rows once): {time.perf_counter() - tick:.2f} s")
     tick = time.perf_counter()
     scan.search_mask(QUERIES[0])
     print(f"first scan (lower-cases every text once): {time.perf_counter() - tick:.2f} s")
@@ -78,6 +99,58 @@ def main() -> int:
         built = time.perf_counter() - tick
         size = (Path(folder) / TEXT_INDEX).stat().st_size
     print(f"full build from the loaded briefings: {built:.1f} s, {size / 1e6:,.0f} MB")
+    return 0
+
+
+# The lookup the row numbers replaced: every hit's id fetched, then looked up in the corpus.
+_BY_ID = (
+    "SELECT briefing.briefing_id FROM text_index JOIN briefing ON briefing.row = text_index.rowid "
+    "WHERE text_index MATCH ? AND text_index.rowid <= ? ORDER BY text_index.rowid"
+)
+
+
+def _index_alone(path: Path, id_files: list[Path], repeats: int) -> int:
+    ids = pd.Index(
+        pd.concat([pd.read_parquet(file, columns=["id"]) for file in id_files])["id"].to_numpy()
+    )
+    connection = sqlite3.connect(path, check_same_thread=False)
+    index = text_index.TextIndex(connection, len(ids), path)
+    nothing = pd.Series([""] * len(ids))
+    corpus = CorpusIndex(
+        positions={},
+        days=np.zeros(len(ids), dtype="datetime64[D]"),
+        codes={},
+        iso3s=pd.Index([]),
+        titles=nothing,
+        texts=nothing,
+        ids=ids,
+        text_index=index,
+    )
+    print(f"{len(ids):,} briefings; index {path}: {path.stat().st_size / 1e6:,.0f} MB")
+    tick = time.perf_counter()
+    corpus.search_mask(QUERIES[0])
+    print(f"first search (places the index rows once): {time.perf_counter() - tick:.2f} s")
+
+    def by_id(words: list[str]) -> np.ndarray:
+        query = " AND ".join('"' + word + '"' for word in words)
+        found = connection.execute(_BY_ID, (query, len(ids))).fetchall()
+        positions = ids.get_indexer(np.array([row[0] for row in found], dtype=object))
+        mask = np.zeros(len(ids), dtype=bool)
+        mask[positions[positions >= 0]] = True
+        return mask
+
+    print(f"{'query':<18} {'hits':>9} {'by id s':>8} {'rows s':>8}")
+    for query in QUERIES:
+        words = [word for word in search_words(query) if indexable_word(word)]
+        if len(words) != len(search_words(query)):
+            continue  # a scanned word: this mode has no texts
+        rows = corpus.search_mask(query)
+        if not (rows == by_id(words)).all():
+            print(f"{query!r}: the two lookups disagree")
+            return 1
+        before = _median_seconds(lambda w=words: by_id(w), repeats)
+        after = _median_seconds(lambda q=query: corpus.search_mask(q), repeats)
+        print(f"{query!r:<18} {int(rows.sum()):>9,} {before:>8.3f} {after:>8.3f}")
     return 0
 
 

@@ -61,8 +61,18 @@ def indexable_word(word: str) -> bool:
 
 
 class TextSearch(Protocol):
-    """A text index over a corpus: the briefings whose searchable text holds every word."""
+    """A text index over a corpus: the briefings whose searchable text holds every word.
 
-    def briefing_ids(self, words: Sequence[str]) -> np.ndarray:
-        """Ids of the briefings containing every word of ``words`` (all ``indexable_word``)."""
+    The index numbers its briefings ``0 .. n-1`` (``row_ids`` gives their ids in that
+    order); a search answers row numbers, which a caller turns into positions of its own
+    table once (one lookup of every id) instead of looking up every hit's id.
+    """
+
+    def rows(self, words: Sequence[str]) -> np.ndarray:
+        """Row numbers (ascending ``int64``) of the briefings containing every word of
+        ``words`` (all ``indexable_word``)."""
+        ...
+
+    def row_ids(self) -> np.ndarray:
+        """The briefing id of every row number, in order."""
         ...

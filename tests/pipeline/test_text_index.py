@@ -417,8 +417,11 @@ def test_words_reach_the_index_only_when_it_can_answer_them() -> None:
     asked: list[list[str]] = []
 
     class Recording:
-        def briefing_ids(self, words):
+        def rows(self, words):
             asked.append(list(words))
+            return np.array([0], dtype=np.int64)
+
+        def row_ids(self):
             return np.array(["b1"], dtype=object)
 
     briefings = pd.DataFrame(
@@ -434,3 +437,42 @@ def test_words_reach_the_index_only_when_it_can_answer_them() -> None:
     nothing = apply_filters(corpus, Filters(search="on\x00e"))
     assert asked == []
     assert list(nothing.briefings[S.BRIEFING_ID]) == []
+
+
+def test_index_rows_are_placed_by_id_whatever_the_corpus_order() -> None:
+    # The index numbers its briefings as they were indexed; a corpus holding them in another
+    # order (and one briefing the index does not know) still gets each hit at its own row.
+    indexed = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["x", "y", "z"],
+            S.TITLE: ["tariff talks", "a visit", "new tariff"],
+            S.TEXT: ["", "", ""],
+        }
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        text_index_module.write_text_index(root, indexed, "f" * 16)
+        store = Store(root, root / "gen-000001", {"fingerprint": "f" * 16, "n_briefings": 3})
+        index = open_text_index(store)
+        assert index is not None
+        try:
+            assert index.rows(["tariff"]).tolist() == [0, 2]
+            assert index.row_ids().tolist() == ["x", "y", "z"]
+            assert index.briefing_ids(["tariff"]).tolist() == ["x", "z"]
+            assert index.rows(["zzqx"]).dtype == np.int64
+            assert index.rows(["zzqx"]).tolist() == []
+            shuffled = pd.DataFrame(
+                {
+                    S.BRIEFING_ID: ["z", "w", "y", "x"],
+                    S.TITLE: ["new tariff", "tariff", "a visit", "tariff talks"],
+                    S.TEXT: ["", "", "", ""],
+                }
+            )
+            corpus = dataclasses.replace(_artefacts(shuffled), text_index=index)
+            found = apply_filters(corpus, Filters(search="tariff"))
+            # "w" holds the word but is not in the index: the index answers for the corpus.
+            assert list(found.briefings[S.BRIEFING_ID]) == ["z", "x"]
+            with pytest.raises(ValueError, match="at least 3 characters"):
+                index.rows(["ab"])
+        finally:
+            index._connection.close()

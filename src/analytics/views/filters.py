@@ -262,6 +262,14 @@ class CorpusIndex:
         """Each briefing's searchable text (``analytics.search.searchable_texts``), for a scan."""
         return searchable_texts(self.titles, self.texts)
 
+    @functools.cached_property
+    def _index_positions(self) -> np.ndarray:
+        """Each text index row's position in the corpus (-1 for an id it does not hold),
+        looked up once: a search then places its hits by array indexing."""
+        if self.text_index is None:
+            return np.zeros(0, dtype=np.int64)
+        return self.ids.get_indexer(self.text_index.row_ids()).astype(np.int64)
+
     def search_mask(self, query: str) -> np.ndarray:
         """A boolean per briefing (corpus order): does its title or text hold every word?
 
@@ -272,7 +280,7 @@ class CorpusIndex:
         keep = np.ones(len(self.titles), dtype=bool)
         indexed = [w for w in words if indexable_word(w)] if self.text_index is not None else []
         if indexed and self.text_index is not None:
-            positions = self.ids.get_indexer(self.text_index.briefing_ids(indexed))
+            positions = self._index_positions[self.text_index.rows(indexed)]
             found = np.zeros(len(keep), dtype=bool)
             found[positions[positions >= 0]] = True
             keep &= found
