@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import functools
 import math
 import re
 import sys
@@ -62,7 +63,7 @@ from analytics.relations.grammar import (
     topic_label_end,
 )
 from analytics.relations.lexicon import CueMatch, Lexicon, word_positions
-from analytics.relations.roles import ACTOR, Role, sentence_roles
+from analytics.relations.roles import ACTOR, Role, describe_roles, sentence_roles
 from analytics.relations.scoring import MEDIATE_CAMEO, PairScore, _score_found, default_lexicon
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -530,46 +531,79 @@ def training_data(shared: Path) -> tuple[pd.DataFrame, dict, set[str]]:
 
 
 # The candidates measured on ``test`` (one measurement each): ``--method NAME`` of
-# ``bench/eval_relations_dev.py``. Chosen by the cross-validation printed by ``main``.
-FINAL: dict[str, tuple[str, str, float]] = {}
+# ``bench/eval_relations_dev.py``. Each is the best of its kind by the cross-validation
+# printed by ``main`` (F1 of the pooled held-out verdicts): the best filter (logistic
+# regression, level with the other families to three places, and the one a JSON of
+# coefficients can carry), the best re-scorer, and the best re-scorer a JSON of
+# coefficients can carry.
+FINAL: dict[str, tuple[str, str, float]] = {
+    "filter-logistic": ("logistic C=0.03", "filter", 0.25),
+    "rescore-forest": ("forest leaf=3", "rescore", 0.5),
+    "rescore-logistic": ("logistic C=0.01", "rescore", 0.45),
+}
+
+
+@functools.cache
+def final_model(method: str, shared: Path) -> Any:
+    """A ``FINAL`` model fitted on every tuning candidate (once per run)."""
+    name, variant, _ = FINAL[method]
+    table, _, _ = training_data(shared)
+    return fit_model(table, name, variant)
 
 
 def interactions_by(
     method: str, briefings: pd.DataFrame, mentions: pd.DataFrame, rules: pd.DataFrame, shared: Path
 ) -> pd.DataFrame:
-    """The rules' interactions after a ``FINAL`` model (fitted on the tuning texts)."""
-    name, variant, threshold = FINAL[method]
-    table, _, _ = training_data(shared)
-    model = fit_model(table, name, variant)
+    """The interactions after a ``FINAL`` model's verdict on every candidate.
+
+    A kept row the rules made with the same sign is the rules' row as it is; a row the
+    model adds or re-signs takes the ``decide`` score, class ``verbal_conflict`` or
+    ``verbal_cooperation`` and "(pair model)" as its cues.
+    """
+    _, variant, threshold = FINAL[method]
+    model = final_model(method, shared)
     sentences = cued_sentences(briefings, mentions)
     candidates = candidate_table(sentences)
+    if candidates.empty:
+        return rules.iloc[:0]
     x = candidates[list(FEATURES)].to_numpy()
     values = decide(candidates, _scores(model, x, variant), variant, threshold)
     wanted = candidates.assign(value=values)
     wanted = wanted[wanted["value"] != 0]
-    keys = [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX, S.COUNTRY_A, S.COUNTRY_B]
-    located = [
-        (sentences[n].briefing_id, sentences[n].section, sentences[n].sentence_index)
-        for n in wanted["sentence_number"]
-    ]
+    numbers = wanted["sentence_number"].tolist()
+    pairs = list(zip(wanted[S.COUNTRY_A], wanted[S.COUNTRY_B], strict=True))
     chosen = pd.DataFrame(
         {
-            S.BRIEFING_ID: [k[0] for k in located],
-            S.SECTION: [k[1] for k in located],
-            S.SENTENCE_INDEX: np.array([k[2] for k in located], dtype=np.int64),
-            S.COUNTRY_A: wanted[S.COUNTRY_A].to_numpy(),
-            S.COUNTRY_B: wanted[S.COUNTRY_B].to_numpy(),
+            S.BRIEFING_ID: [sentences[n].briefing_id for n in numbers],
+            S.SECTION: [sentences[n].section for n in numbers],
+            S.SENTENCE_INDEX: np.array([sentences[n].sentence_index for n in numbers], np.int64),
+            S.COUNTRY_A: [a for a, _ in pairs],
+            S.COUNTRY_B: [b for _, b in pairs],
             "value": wanted["value"].to_numpy(),
+            "new_sentence": [sentences[n].text for n in numbers],
+            "new_roles": [describe_roles(sentences[n].roles, p) for n, p in zip(numbers, pairs)],
+            "new_forward": [
+                sentences[n].section == S.NEXT or bool(sentences[n].hedges) for n in numbers
+            ],
         }
     )
+    keys = [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX, S.COUNTRY_A, S.COUNTRY_B]
     merged = chosen.merge(rules, on=keys, how="left")
-    same = merged[S.SCORE].notna() & (np.sign(merged[S.SCORE]) == np.sign(merged["value"]))
-    merged.loc[~same, S.CLASS] = np.where(merged.loc[~same, "value"] < 0, "verbal_conflict", "verbal_cooperation")
-    merged.loc[~same, S.CUES] = "(pair model)"
-    merged[S.SCORE] = np.where(same, merged[S.SCORE], merged["value"])
+    same = (merged[S.SCORE].notna() & (np.sign(merged[S.SCORE]) == np.sign(merged["value"])))
+    same = same.to_numpy()
+    value = merged["value"].to_numpy()
+    merged[S.SCORE] = np.where(same, merged[S.SCORE].to_numpy(), value)
+    merged[S.CLASS] = np.where(
+        same, merged[S.CLASS], np.where(value < 0, "verbal_conflict", "verbal_cooperation")
+    )
+    merged[S.CUES] = np.where(same, merged[S.CUES], "(pair model)")
+    merged[S.SENTENCE] = merged["new_sentence"]
+    merged[S.ROLES] = np.where(merged[S.ROLES].notna(), merged[S.ROLES], merged["new_roles"])
+    merged[S.FORWARD_LOOKING] = np.where(
+        merged[S.FORWARD_LOOKING].notna(), merged[S.FORWARD_LOOKING], merged["new_forward"]
+    ).astype(bool)
     dates = briefings.drop_duplicates(S.BRIEFING_ID).set_index(S.BRIEFING_ID)[S.DATE]
     merged[S.DATE] = dates.reindex(merged[S.BRIEFING_ID]).to_numpy()
-    merged[S.FORWARD_LOOKING] = merged[S.FORWARD_LOOKING].fillna(False).astype(bool)
     return merged[list(S.INTERACTION_COLUMNS)]
 
 
