@@ -153,7 +153,7 @@ def cued_sentences(
     if spans is None:
         return []
     joined, segment_start, sent_start, sent_end = spans
-    grouped = {key: frame for key, frame in actor_rows.groupby(keys)}
+    grouped = dict(list(actor_rows.groupby(keys)))
     found: list[Sentence] = []
     for n, key in enumerate(wanted):
         lo, hi = int(sent_start[n]), int(sent_end[n])
@@ -316,7 +316,9 @@ def pair_features(sentence: Sentence) -> tuple[list[tuple[str, str]], np.ndarray
             row[_INDEX[f"before_first_{before.group(1).lower()}"]] = 1.0
         nearest = n_words
         for match in sentence.matches:
-            place = "between" if lo <= match.start < hi else "before" if match.start < lo else "after"
+            place = (
+                "between" if lo <= match.start < hi else "before" if match.start < lo else "after"
+            )
             key = f"{match.cue.cue_class}_{place}"
             if key in _INDEX:
                 row[_INDEX[key]] += abs(match.cue.weight) / 10 if match.cue.weight else 1.0
@@ -431,11 +433,7 @@ def _forest(leaf: int) -> Callable[[], Any]:
 
 MODELS: dict[str, Callable[[], Any]] = {
     **{f"logistic C={c}": _logistic(c) for c in (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)},
-    **{
-        f"boosting depth={d} rate={r}": _boosting(d, r)
-        for d in (2, 3, 5)
-        for r in (0.03, 0.1)
-    },
+    **{f"boosting depth={d} rate={r}": _boosting(d, r) for d in (2, 3, 5) for r in (0.03, 0.1)},
     **{f"forest leaf={leaf}": _forest(leaf) for leaf in (1, 3, 10)},
 }
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.2, 0.81, 0.05))
@@ -472,7 +470,9 @@ def _evidence_weight(table: pd.DataFrame, sign: np.ndarray) -> np.ndarray:
     if sign.size == 0:
         return np.zeros(0)
     conflict = sum(
-        table[f"{c}_{p}"].to_numpy() for c in ("verbal_conflict", "material_conflict") for p in PLACES
+        table[f"{c}_{p}"].to_numpy()
+        for c in ("verbal_conflict", "material_conflict")
+        for p in PLACES
     )
     cooperation = sum(
         table[f"{c}_{p}"].to_numpy()
@@ -581,7 +581,9 @@ def interactions_by(
             S.COUNTRY_B: [b for _, b in pairs],
             "value": wanted["value"].to_numpy(),
             "new_sentence": [sentences[n].text for n in numbers],
-            "new_roles": [describe_roles(sentences[n].roles, p) for n, p in zip(numbers, pairs)],
+            "new_roles": [
+                describe_roles(sentences[n].roles, p) for n, p in zip(numbers, pairs, strict=True)
+            ],
             "new_forward": [
                 sentences[n].section == S.NEXT or bool(sentences[n].hedges) for n in numbers
             ],
@@ -589,7 +591,7 @@ def interactions_by(
     )
     keys = [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX, S.COUNTRY_A, S.COUNTRY_B]
     merged = chosen.merge(rules, on=keys, how="left")
-    same = (merged[S.SCORE].notna() & (np.sign(merged[S.SCORE]) == np.sign(merged["value"])))
+    same = merged[S.SCORE].notna() & (np.sign(merged[S.SCORE]) == np.sign(merged["value"]))
     same = same.to_numpy()
     value = merged["value"].to_numpy()
     merged[S.SCORE] = np.where(same, merged[S.SCORE].to_numpy(), value)
@@ -644,8 +646,10 @@ def main() -> int:
             if f1 > best.get(family, (-1.0,))[0]:
                 best[family] = (f1, name, threshold, (p, r, s))
     print("\nbest per variant and family (F1 of pooled held-out verdicts):")
-    for (variant, family), (f1, name, threshold, (p, r, s)) in sorted(best.items()):
-        print(f"  {variant:8} {name:28} t={threshold}: P {p:.3f} R {r:.3f} sign {s:.3f} F1 {f1:.3f}")
+    for (variant, _), (f1, name, threshold, (p, r, s)) in sorted(best.items()):
+        print(
+            f"  {variant:8} {name:28} t={threshold}: P {p:.3f} R {r:.3f} sign {s:.3f} F1 {f1:.3f}"
+        )
     print(f"({time.perf_counter() - tick:.0f} s)")
     return 0
 
