@@ -1,13 +1,16 @@
 """Score relations on the labelled development set, and check known events on real news.
 
     python bench/eval_relations_dev.py [--shared ../shared] [--errors DIR] [--no-events]
+                                       [--method rules|NAME]
 
 The development set (``bench/relations_dev/``: ``tune.jsonl`` and ``test.jsonl``, labelled
 by ``../shared/eval/RELATIONS-ANNOTATION.md``) names texts by id; their text is read from
 the shared corpora (Wikipedia current events, Reuters-21578) and the bundled sample. The
 country mentions and interactions of exactly those texts are scored with the shared
 scorer, for each half. The events check computes monthly relations over the whole
-``wce-dev.jsonl`` and runs the shared ``check_events.py`` on them.
+``wce-dev.jsonl`` and runs the shared ``check_events.py`` on them. ``--method`` names a
+pair model of ``bench/train_pair_model.py`` (its ``FINAL`` candidates, fitted on the tuning
+texts) applied to the rules' interactions instead of the rules alone.
 
 Skips cleanly (exit 0) when ``../shared`` is absent.
 """
@@ -90,14 +93,30 @@ def labelled_briefings(shared: Path, ids: set[str]) -> pd.DataFrame:
     return found.drop_duplicates(S.BRIEFING_ID).reset_index(drop=True)
 
 
+def relation_rows(
+    briefings: pd.DataFrame, mentions: pd.DataFrame, shared: Path, method: str = "rules"
+) -> pd.DataFrame:
+    """The interactions of ``briefings`` by the rules, or after a pair model (``--method``)."""
+    interactions = compute_interactions(briefings, mentions)
+    if method == "rules":
+        return interactions
+    from train_pair_model import interactions_by
+
+    return interactions_by(method, briefings, mentions, interactions, shared)
+
+
 def score(
-    shared: Path, labels: list[dict], briefings: pd.DataFrame, errors: Path | None = None
+    shared: Path,
+    labels: list[dict],
+    briefings: pd.DataFrame,
+    errors: Path | None = None,
+    method: str = "rules",
 ) -> Scores:
     """Mentions and interactions of ``briefings`` scored against ``labels``."""
     ids = {label["id"] for label in labels}
     chosen = briefings[briefings[S.BRIEFING_ID].isin(ids)].reset_index(drop=True)
     mentions, countries = compute_mentions(chosen)
-    interactions = compute_interactions(chosen, mentions)
+    interactions = relation_rows(chosen, mentions, shared, method)
     with tempfile.TemporaryDirectory(prefix="atlas-dev-") as folder:
         work = Path(folder)
         (work / "labels.jsonl").write_text(
@@ -128,7 +147,7 @@ def score(
     )
 
 
-def check_events(shared: Path) -> tuple[int, int, str]:
+def check_events(shared: Path, method: str = "rules") -> tuple[int, int, str]:
     """Monthly relations of the whole development corpus checked against its known events.
 
     The printed result ends with the relation stage's speed on that corpus.
@@ -136,7 +155,7 @@ def check_events(shared: Path) -> tuple[int, int, str]:
     briefings = _briefings_of(shared / WCE)
     mentions, _ = compute_mentions(briefings)
     tick = time.perf_counter()
-    interactions = compute_interactions(briefings, mentions)
+    interactions = relation_rows(briefings, mentions, shared, method)
     seconds = time.perf_counter() - tick
     keys = [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX]
     per_sentence = mentions.groupby(keys)[S.ISO3].nunique()
@@ -170,27 +189,38 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=PROJECT_ROOT.parent / "shared")
     parser.add_argument("--errors", type=Path, help="write each half's errors here")
     parser.add_argument("--no-events", action="store_true", help="skip the events check")
+    parser.add_argument(
+        "--method",
+        default="rules",
+        help="rules (the product) or a FINAL pair model of bench/train_pair_model.py",
+    )
+    parser.add_argument("--splits", default=",".join(SPLITS), help="halves to score")
     args = parser.parse_args()
     if not (args.shared / "corpora").is_dir():
         print(f"no shared corpora at {args.shared}; skipped")
         return 0
+    if args.method != "rules":
+        from train_pair_model import FINAL
+
+        if args.method not in FINAL:
+            parser.error(f"--method must be rules or one of {sorted(FINAL)}; got {args.method!r}")
     labels = {split: read_labels(split) for split in SPLITS}
     ids = {label["id"] for rows in labels.values() for label in rows}
     briefings = labelled_briefings(args.shared, ids)
     print("| half | texts | country F1 | pair precision | pair recall | sign accuracy |")
     print("| --- | --- | --- | --- | --- | --- |")
-    for split in SPLITS:
+    for split in args.splits.split(","):
         errors = None
         if args.errors:
             args.errors.mkdir(parents=True, exist_ok=True)
             errors = args.errors / f"errors-{split}.csv"
-        result = score(args.shared, labels[split], briefings, errors)
+        result = score(args.shared, labels[split], briefings, errors, args.method)
         print(
             f"| {split} | {result.texts} | {result.country_f1:.3f} | {result.pair_precision:.3f} "
             f"| {result.pair_recall:.3f} | {result.sign_accuracy:.3f} |"
         )
     if not args.no_events:
-        shown, total, printed = check_events(args.shared)
+        shown, total, printed = check_events(args.shared, args.method)
         print(printed)
     return 0
 
