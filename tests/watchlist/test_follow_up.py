@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from test_extract import _briefings
 
 from analytics import schema as S
@@ -207,3 +210,123 @@ def test_follow_up_words_most_sentences_hold_do_not_tell_the_act():
     assert _evidence(event, report, fillers=40) == ""
     with settings.override(watchlist_common_min=50):
         assert _evidence(event, report, fillers=40) == "r1"
+
+
+def _in_window_reference(per_country: pd.DataFrame, table: pd.DataFrame, grace) -> set:
+    """Every event row against every report of its country and family, then filtered."""
+    candidates = per_country.merge(table, on=[S.ISO3, S.CUE_FAMILY])
+    day = candidates["day"]
+    inside = (
+        (candidates["briefing"] != candidates["own"])
+        & (day >= candidates[S.WINDOW_START])
+        & (day > candidates["event_day"])
+        & (day <= candidates[S.WINDOW_END] + grace)
+    )
+    kept = candidates.loc[inside, ["_event", "report", S.ISO3]]
+    return set(map(tuple, kept.to_numpy().tolist()))
+
+
+def test_the_window_join_keeps_exactly_the_reports_inside_each_window() -> None:
+    from analytics.watchlist.follow_up import _in_window
+
+    day = pd.Timestamp
+    grace = pd.Timedelta(days=2)
+    # Three events of France; reports of France (two families) and Germany.
+    per_country = pd.DataFrame(
+        {
+            "_event": [0, 1, 2, 3],
+            S.ISO3: ["FRA", "FRA", "DEU", "FRA"],
+            S.CUE_FAMILY: ["meet", "meet", "meet", "meet"],
+            "own": [0, 5, 0, 0],
+            "event_day": [day("2024-03-01"), day("2024-03-10"), day("2024-03-01"), pd.NaT],
+            S.WINDOW_START: [
+                day("2024-03-01"),
+                day("2024-03-12"),
+                day("2024-03-01"),
+                day("2024-03-01"),
+            ],
+            S.WINDOW_END: [
+                day("2024-03-05"),
+                day("2024-03-12"),
+                day("2024-03-31"),
+                day("2024-03-31"),
+            ],
+        }
+    )
+    table = pd.DataFrame(
+        {
+            "report": [0, 1, 2, 3, 4, 5, 6],
+            S.ISO3: ["FRA", "FRA", "FRA", "FRA", "FRA", "DEU", "FRA"],
+            S.CUE_FAMILY: ["meet", "meet", "meet", "meet", "meet", "meet", "fight"],
+            "briefing": [0, 1, 2, 3, 5, 4, 1],
+            "day": [
+                day("2024-03-01"),  # the event's own day: not after it
+                day("2024-03-02"),
+                day("2024-03-07"),  # the window's last day plus the grace
+                day("2024-03-08"),  # one day past the grace
+                day("2024-03-13"),  # inside event 1's window, but event 1's own briefing
+                day("2024-03-02"),
+                day("2024-03-02"),  # another family
+            ],
+        }
+    )
+    found = _in_window(per_country, table, grace)
+    assert set(map(tuple, found[["_event", "report", S.ISO3]].to_numpy().tolist())) == {
+        (0, 1, "FRA"),
+        (0, 2, "FRA"),
+        (2, 5, "DEU"),
+    }
+    assert set(map(tuple, found.to_numpy().tolist())) == _in_window_reference(
+        per_country, table, grace
+    )
+
+
+@given(st.data())
+@hypothesis_settings(max_examples=60, deadline=None)
+def test_the_window_join_equals_every_pair_filtered(data) -> None:
+    from analytics.watchlist.follow_up import _in_window
+
+    start = pd.Timestamp("2024-01-01")
+    days = st.integers(min_value=0, max_value=40)
+    n_events = data.draw(st.integers(min_value=0, max_value=12))
+    n_reports = data.draw(st.integers(min_value=0, max_value=15))
+    countries, families = st.sampled_from(["FRA", "DEU"]), st.sampled_from(["meet", "fight"])
+    rows = []
+    for event in range(n_events):
+        first, length = data.draw(days), data.draw(st.integers(min_value=-2, max_value=20))
+        rows.append(
+            {
+                "_event": event,
+                S.ISO3: data.draw(countries),
+                S.CUE_FAMILY: data.draw(families),
+                "own": data.draw(st.integers(min_value=0, max_value=4)),
+                "event_day": start + pd.Timedelta(days=data.draw(days)),
+                S.WINDOW_START: start + pd.Timedelta(days=first),
+                S.WINDOW_END: start + pd.Timedelta(days=first + length),
+            }
+        )
+    per_country = pd.DataFrame(
+        rows,
+        columns=["_event", S.ISO3, S.CUE_FAMILY, "own", "event_day", S.WINDOW_START, S.WINDOW_END],
+    )
+    table = pd.DataFrame(
+        [
+            {
+                "report": report,
+                S.ISO3: data.draw(countries),
+                S.CUE_FAMILY: data.draw(families),
+                "briefing": data.draw(st.integers(min_value=0, max_value=4)),
+                "day": start + pd.Timedelta(days=data.draw(days)),
+            }
+            for report in range(n_reports)
+        ],
+        columns=["report", S.ISO3, S.CUE_FAMILY, "briefing", "day"],
+    )
+    grace = pd.Timedelta(days=data.draw(st.integers(min_value=0, max_value=5)))
+    found = _in_window(per_country, table, grace)
+    pairs = set(map(tuple, found[["_event", "report", S.ISO3]].to_numpy().tolist()))
+    assert len(pairs) == len(found)
+    if per_country.empty or table.empty:
+        assert pairs == set()
+    else:
+        assert pairs == _in_window_reference(per_country, table, grace)

@@ -240,16 +240,23 @@ def _reported_cues(texts: list[str], lexicon: Lexicon) -> list[list[CueMatch]]:
     meeting ... is cancelled"). Stop phrases and the joint words that only tie a list
     together ("said", "forces") are left out.
     """
-    batch = TextBatch(texts)
+    reported: list[list[CueMatch]] = [[] for _ in texts]
+    # Only sentences with a cue that names an event can report one: the modifiers and the
+    # other words before a cue are looked for in those alone.
+    eventful = [
+        (i, found)
+        for i, found in enumerate(lexicon.find_cues_batch(TextBatch(texts)))
+        if any(match.cue.names_an_event for match in found)
+    ]
+    batch = TextBatch([texts[i] for i, _ in eventful])
     modifiers = [
         lexicon.find_modifiers_batch(batch, kind) for kind in ("negation", "reversal", "hedge")
     ]
-    reported = []
-    for i, found in enumerate(lexicon.find_cues_batch(batch)):
+    for row, (i, found) in enumerate(eventful):
         text = texts[i]
         called_off = [found.span() for found in _CALLED_OFF.finditer(text)]
         not_yet = [found.span() for found in _NOT_YET.finditer(text)]
-        before = [*called_off, *not_yet, *(span for spans in modifiers for span in spans[i])]
+        before = [*called_off, *not_yet, *(span for spans in modifiers for span in spans[row])]
         kept = []
         for match in found:
             if not match.cue.names_an_event:
@@ -264,7 +271,7 @@ def _reported_cues(texts: list[str], lexicon: Lexicon) -> list[list[CueMatch]]:
             ):
                 continue
             kept.append(match)
-        reported.append(kept)
+        reported[i] = kept
     return reported
 
 
@@ -416,17 +423,7 @@ def _matches(events: pd.DataFrame, reports: _Reports, grace: pd.Timedelta) -> pd
         own=report_ids.get_indexer(per_country[S.BRIEFING_ID]),
         event_day=per_country[S.DATE].dt.tz_localize(None).dt.normalize(),
     )
-    candidates = per_country[
-        [_EVENT, S.ISO3, S.CUE_FAMILY, "own", "event_day", S.WINDOW_START, S.WINDOW_END]
-    ].merge(reports.table, on=[S.ISO3, S.CUE_FAMILY])
-    day = candidates["day"]
-    inside = (
-        (candidates["briefing"] != candidates["own"])
-        & (day >= candidates[S.WINDOW_START])
-        & (day > candidates["event_day"])
-        & (day <= candidates[S.WINDOW_END] + grace)
-    )
-    found = candidates.loc[inside, [_EVENT, "report", S.ISO3]].drop_duplicates()
+    found = _in_window(per_country, reports.table, grace).drop_duplicates()
     counts = found.groupby([_EVENT, "report"]).size().rename("n").reset_index()
     kept = counts[counts["n"].to_numpy() == needed.reindex(counts[_EVENT]).to_numpy()]
     kept = kept[~_older(reports, kept, events)]
@@ -436,6 +433,67 @@ def _matches(events: pd.DataFrame, reports: _Reports, grace: pd.Timedelta) -> pd
     rows[_EVENT] = kept[_EVENT].to_numpy()
     rows[S.SENTENCE] = [reports.texts[i] for i in kept["report"].tolist()]
     return rows
+
+
+_NS_PER_DAY = 86_400_000_000_000
+
+
+def _day_numbers(values: pd.Series, *, up: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Whole days since 1970 of timestamps (rounded up with ``up``, else down), and
+    whether each is a time at all (not NaT)."""
+    stamps = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
+    ns = stamps.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    known = ~np.isnat(stamps.to_numpy(dtype="datetime64[ns]"))
+    days = -(-ns // _NS_PER_DAY) if up else ns // _NS_PER_DAY
+    return np.where(known, days, 0), known
+
+
+def _in_window(per_country: pd.DataFrame, table: pd.DataFrame, grace: pd.Timedelta) -> pd.DataFrame:
+    """Each (event, report sentence, country) where the report names the country with a
+    cue of the event's family, comes from another briefing, and is dated after the event
+    and inside its window (plus ``grace``).
+
+    A range join: the reports are sorted by (country and family, day), and each event row
+    takes the run of its group whose days fall in its window (two binary searches), so
+    the work is that of the pairs kept, not of every event against every report of its
+    country and family.
+    """
+    columns = [_EVENT, "report", S.ISO3]
+    if per_country.empty or table.empty:
+        return pd.DataFrame(columns=columns)
+    groups = pd.Index(pd.unique(table[S.ISO3] + "\x1f" + table[S.CUE_FAMILY]))
+    report_group = groups.get_indexer(table[S.ISO3] + "\x1f" + table[S.CUE_FAMILY])
+    event_group = groups.get_indexer(per_country[S.ISO3] + "\x1f" + per_country[S.CUE_FAMILY])
+    report_day, _ = _day_numbers(table["day"], up=False)
+    first_day, starts_known = _day_numbers(per_country[S.WINDOW_START], up=True)
+    event_day, events_known = _day_numbers(per_country["event_day"], up=False)
+    last_day, ends_known = _day_numbers(per_country[S.WINDOW_END] + grace, up=False)
+    # The report's day is on or after the window's start, after the event's own day, and
+    # on or before the window's end (plus the grace).
+    low = np.maximum(first_day, event_day + 1)
+    usable = (event_group >= 0) & starts_known & events_known & ends_known & (low <= last_day)
+    base = min(int(report_day.min()), int(low[usable].min()) if usable.any() else 0)
+    # One sortable key per (group, day): the group in the high bits, the day below.
+    key = (report_group.astype(np.int64) << 32) | (report_day - base)
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    rows = np.flatnonzero(usable)
+    group = event_group[rows].astype(np.int64) << 32
+    begin = np.searchsorted(sorted_key, group | (low[rows] - base), side="left")
+    end = np.searchsorted(sorted_key, group | (last_day[rows] - base), side="right")
+    counts = end - begin
+    taken = np.repeat(rows, counts)
+    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    picked = order[np.repeat(begin, counts) + offsets]
+    own = per_country["own"].to_numpy()[taken]
+    other = table["briefing"].to_numpy()[picked] != own
+    return pd.DataFrame(
+        {
+            _EVENT: per_country[_EVENT].to_numpy()[taken][other],
+            "report": table["report"].to_numpy()[picked][other],
+            S.ISO3: per_country[S.ISO3].to_numpy()[taken][other],
+        }
+    )
 
 
 # A time a report names that ended before the expectation was written: "last year",
@@ -533,10 +591,16 @@ def _share_what(
     undated = (by_event[S.WHEN_KIND] == S.UNDATED).reindex(event_of).to_numpy(dtype=bool)
     event_words: dict[int, set[str]] = {}
     event_acts: dict[int, tuple[str, ...]] = {}
+    # Each column read once as a dict: a pandas lookup per report sentence costs more than
+    # the words it compares.
+    wanted = by_event.loc[by_event.index.intersection(pd.unique(event_of))]
+    cue_text = dict(zip(wanted.index.tolist(), wanted[S.CUES].tolist(), strict=True))
+    what_text = dict(zip(wanted.index.tolist(), wanted[_WHAT].tolist(), strict=True))
+    sentences = dict(zip(wanted.index.tolist(), wanted[S.SENTENCE].tolist(), strict=True))
     for event, beyond_cue in zip(event_of.tolist(), (alone | undated).tolist(), strict=True):
         if event not in event_words:
-            cues = _stems(str(by_event[S.CUES].get(event, "")), stop)
-            words = _stems(str(by_event[_WHAT].get(event, "")), stop) - common
+            cues = _stems(str(cue_text.get(event, "")), stop)
+            words = _stems(str(what_text.get(event, "")), stop) - common
             if beyond_cue:
                 words -= cues
             event_words[event] = words
@@ -548,11 +612,13 @@ def _share_what(
         shared[row] = len(event_words[event] & {_SUFFIX.sub("", word) for word in found})
         acts = event_acts[event]
         acted[row] = not acts or any(word.startswith(acts) for word in found)
+    # Whether each event's sentence holds a condition, worked out once per event.
+    holds_condition = {
+        event: without_conditions(str(sentence)) != str(sentence)
+        for event, sentence in sentences.items()
+    }
     conditional = np.fromiter(
-        (
-            without_conditions(sentence) != sentence
-            for sentence in (str(by_event[S.SENTENCE].get(event, "")) for event in event_of)
-        ),
+        (holds_condition.get(event, False) for event in event_of.tolist()),
         dtype=bool,
         count=len(texts),
     )
