@@ -233,6 +233,8 @@ def _acting(text: str) -> list[str]:
         ("France will withdraw some of its troops from Mali next year.", ["FRA"]),
         ("The French president will fly to Brazil for the summit.", ["FRA"]),
         ("France will send tanks to Ukraine next year.", ["FRA", "UKR"]),
+        ("He will seek the nomination for President of France, and Spain will meet.", ["ESP"]),
+        ("She quits to campaign to be president of Mexico; Peru will vote in May.", ["PER"]),
     ],
     ids=[
         "visit-to-a-party",
@@ -247,6 +249,8 @@ def _acting(text: str) -> list[str]:
         "withdrawn-from",
         "flown-to",
         "sent-to-a-party",
+        "office-sought-for",
+        "office-sought-to-be",
     ],
 )
 def test_acting_countries_leaves_out_places_parts_and_names(text, acting):

@@ -419,6 +419,13 @@ _BODY_NAME_AFTER = re.compile(
 _TITLE_BEFORE = re.compile(
     r"\b(?i:ambassador|envoy|embassy|consul|mayor|governor)\s+(?:to|in|of)\s+(?:the\s+)?$"
 )
+# The country of an office sought is in its title: no one holds it yet ("seeking the
+# nomination for President of the United States", "his campaign to be president of Mexico").
+_SOUGHT_BEFORE = re.compile(
+    r"\b(?i:for|be|become|becoming)\s+(?:the\s+)?(?i:next\s+)?"
+    r"(?i:president|prime\s+minister|premier|chancellor|leader|head\s+of\s+state)"
+    r"\s+of\s+(?:the\s+)?$"
+)
 _LIST_LINK = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)(?:the\s+)?")
 _FORMER_BEFORE = re.compile(
     r"(?:\b(?i:former|ex-)\s+(?:[\w'\u2019-]+\s+){0,3}|\bthen[\s-]+(?:[A-Z][\w'-]*\s+){1,4}"
@@ -435,7 +442,8 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
 
     Returns:
         The actors of ``analytics.relations`` roles, less the places ("in France"), the
-        offices no longer held ("former Bosnian Serb leader"), the countries of titles
+        offices no longer held ("former Bosnian Serb leader") or not yet held ("the
+        nomination for President of the United States"), the countries of titles
         ("ambassador to Malaysia", "mayor of Berlin") and of firms' names ("Co USA Inc"),
         and the demonyms no state word follows ("Argentine farmers"; "Argentine government"
         acts) or that head a name ("the Brazilian Democratic Movement Party").
@@ -459,6 +467,7 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             or _FORMER_BEFORE.search(before)
             or _PART_AFTER.match(text, role.end)
             or _TITLE_BEFORE.search(before)
+            or _SOUGHT_BEFORE.search(before)
             or _FIRM_AFTER.match(text, role.end)
         ):
             continue
