@@ -235,6 +235,9 @@ def _acting(text: str) -> list[str]:
         ("France will send tanks to Ukraine next year.", ["FRA", "UKR"]),
         ("He will seek the nomination for President of France, and Spain will meet.", ["ESP"]),
         ("She quits to campaign to be president of Mexico; Peru will vote in May.", ["PER"]),
+        ("American President Lines will add ships, and France will sign.", ["FRA"]),
+        ("The United Kingdom's Public and Commercial Services Union will strike.", []),
+        ("Sudan and Sudan People's Liberation Movement will sign a deal.", ["SDN"]),
     ],
     ids=[
         "visit-to-a-party",
@@ -251,6 +254,9 @@ def _acting(text: str) -> list[str]:
         "sent-to-a-party",
         "office-sought-for",
         "office-sought-to-be",
+        "demonym-heading-a-name-with-a-title-word",
+        "possessive-heading-a-name",
+        "list-before-a-name",
     ],
 )
 def test_acting_countries_leaves_out_places_parts_and_names(text, acting):

@@ -403,16 +403,19 @@ _LOWER_NOUN_AFTER = re.compile(r"\s+[a-z]")
 # name ("the Organization of American States", "a meeting of the Korean Workers' Party").
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
 _OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$")
-# A country in a firm's name ("Mitsui and Co USA Inc"); a demonym heading a name that ends
-# in a word for a party, firm or body ("the Brazilian Democratic Movement Party", "the
-# American Athletic Conference", "American President Lines").
+# A country in a firm's name ("Mitsui and Co USA Inc"); a demonym or a country's possessive
+# heading a name that ends in a word for a party, firm or body ("the Brazilian Democratic
+# Movement Party", "American President Lines", "the United Kingdom's Public and Commercial
+# Services Union"), whatever title word the name holds; a name begins with a capitalised
+# word ("Sudan and Sudan People's Liberation Movement" names two parties).
 _FIRM_AFTER = re.compile(
     r"\s+(?:Inc|Corp|Corporation|Co|Cos|Ltd|Plc|PLC|LLC|AG|SA|NV|BV|GmbH|Holdings)\b"
 )
 _BODY_NAME_AFTER = re.compile(
-    r"(?:\s+(?:[A-Z][\w'\u2019-]*|and|of|&)){0,4}\s+(?:Party|Conference|Movement|Union|"
-    r"Association|League|Front|Lines|Airlines|Airways|Company|Corporation|Institute|Society|"
-    r"Church|Foundation)\b"
+    r"(?:['\u2019]s)?(?:\s+[A-Z][\w'\u2019-]*(?:\s+(?:[A-Z][\w'\u2019-]*|and|of|&)){0,3})?"
+    r"\s+(?:Party|Conference|"
+    r"Movement|Union|Association|League|Front|Lines|Airlines|Airways|Company|Corporation|"
+    r"Institute|Society|Church|Foundation)\b"
 )
 # The country an envoy is sent to ("Indonesia's ambassador to Malaysia") or the capital a
 # mayor governs ("the mayor of Berlin") is in a title, not a party.
@@ -469,6 +472,7 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             or _TITLE_BEFORE.search(before)
             or _SOUGHT_BEFORE.search(before)
             or _FIRM_AFTER.match(text, role.end)
+            or _BODY_NAME_AFTER.match(text, role.end)
         ):
             continue
         if (
@@ -477,7 +481,6 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             and (
                 _LOWER_NOUN_AFTER.match(text, role.end)
                 or (_OF_BEFORE.search(before) and _NAME_AFTER.match(text, role.end))
-                or _BODY_NAME_AFTER.match(text, role.end)
             )
         ):
             continue  # "Argentine farmers": no state word decided it, a nationality
