@@ -238,6 +238,9 @@ def _acting(text: str) -> list[str]:
         ("American President Lines will add ships, and France will sign.", ["FRA"]),
         ("The United Kingdom's Public and Commercial Services Union will strike.", []),
         ("Sudan and Sudan People's Liberation Movement will sign a deal.", ["SDN"]),
+        ("The current U.S. rig count could double by 1990.", []),
+        ("The U.S. will answer attacks on U.S. cities, and U.S. forces may move.", ["USA"]),
+        ("Rebels will attack U.S. cities, and UK officials will meet.", ["GBR"]),
     ],
     ids=[
         "visit-to-a-party",
@@ -257,6 +260,9 @@ def _acting(text: str) -> list[str]:
         "demonym-heading-a-name-with-a-title-word",
         "possessive-heading-a-name",
         "list-before-a-name",
+        "initialism-as-adjective",
+        "initialism-as-noun",
+        "initialism-before-a-state-word",
     ],
 )
 def test_acting_countries_leaves_out_places_parts_and_names(text, acting):
