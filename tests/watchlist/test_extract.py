@@ -241,6 +241,7 @@ def _acting(text: str) -> list[str]:
         ("The current U.S. rig count could double by 1990.", []),
         ("The U.S. will answer attacks on U.S. cities, and U.S. forces may move.", ["USA"]),
         ("Rebels will attack U.S. cities, and UK officials will meet.", ["GBR"]),
+        ("Sudan's vote next month will be like a vote in Stalin's Russia.", ["SDN"]),
     ],
     ids=[
         "visit-to-a-party",
@@ -263,6 +264,7 @@ def _acting(text: str) -> list[str]:
         "initialism-as-adjective",
         "initialism-as-noun",
         "initialism-before-a-state-word",
+        "in-a-possessive-place",
     ],
 )
 def test_acting_countries_leaves_out_places_parts_and_names(text, acting):

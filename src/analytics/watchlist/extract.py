@@ -380,13 +380,15 @@ def _read_all(plan: _Plan) -> list[tuple]:
 
 # A country right after a place preposition is where something happens ("talks in
 # France", "a cyclone near Myanmar"), as is the rest of a list it heads ("in Iraq and
-# Syria") and the country of a named place ("a plant in Genk, Belgium"); after "to" or
+# Syria"), the country of a named place ("a plant in Genk, Belgium") and one a person's
+# possessive marks as of a time ("a vote in Hitler's Germany"); after "to" or
 # "from" it is often a party ("a visit to Japan", "aid to Ukraine") and is kept. One
 # after "former" or "then <title>" names an office no longer held; one before "state of"
 # or "province of" names a part of it ("the Australian state of Queensland").
 _PLACE_BEFORE = re.compile(
     r"\b(?i:in|near|across|throughout|inside|around|outside|at)\s+"
-    r"(?i:the\s+)?(?:(?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019.-]*,\s+)?$"
+    r"(?i:the\s+)?(?:[A-Z][\w.-]*['\u2019]s\s+)?"
+    r"(?:(?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019.-]*,\s+)?$"
 )
 # Where forces withdraw from, or someone flies or returns to, is a place too ("withdraw
 # some of its troops from Afghanistan"); a state visited, or sent or delivered something, is
