@@ -242,6 +242,8 @@ def _acting(text: str) -> list[str]:
         ("The U.S. will answer attacks on U.S. cities, and U.S. forces may move.", ["USA"]),
         ("Rebels will attack U.S. cities, and UK officials will meet.", ["GBR"]),
         ("Sudan's vote next month will be like a vote in Stalin's Russia.", ["SDN"]),
+        ("He must stay in the continental United States; France will decide.", ["FRA"]),
+        ("France will patrol northern Mali; South Sudan will vote.", ["FRA", "SSD"]),
     ],
     ids=[
         "visit-to-a-party",
@@ -265,6 +267,8 @@ def _acting(text: str) -> list[str]:
         "initialism-as-noun",
         "initialism-before-a-state-word",
         "in-a-possessive-place",
+        "continental-region",
+        "northern-region",
     ],
 )
 def test_acting_countries_leaves_out_places_parts_and_names(text, acting):

@@ -397,6 +397,12 @@ _MOVED_BEFORE = re.compile(
     r"\b(?i:withdr[ae]w\w*|fl(?:y|ies|ew|own|ying)|return\w*)"
     r"\s+(?:[\w'\u2019,-]+\s+){0,5}?(?i:to|from|into)\s+(?:the\s+)?$"
 )
+# A region of a country, named by a lowercase word of direction or land before it, is a
+# place ("restricted to the continental United States", "strikes on northern Syria").
+_REGION_BEFORE = re.compile(
+    r"\b(?:(?:north|south|east|west)(?:east|west)?(?:ern)?|central|continental|coastal|rural)"
+    r"\s+$"
+)
 _PART_AFTER = re.compile(
     r"\s+(?:state|province|region|territory|prefecture|county|district)\s+of\s+[A-Z]"
 )
@@ -471,6 +477,7 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
         if kind != "demonym" and (
             _PLACE_BEFORE.search(before)
             or _MOVED_BEFORE.search(before)
+            or _REGION_BEFORE.search(before)
             or (place_until >= 0 and _LIST_LINK.fullmatch(text, place_until, role.start))
         ):
             place_until = role.end
