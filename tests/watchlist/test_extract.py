@@ -244,6 +244,7 @@ def _acting(text: str) -> list[str]:
         ("Sudan's vote next month will be like a vote in Stalin's Russia.", ["SDN"]),
         ("He must stay in the continental United States; France will decide.", ["FRA"]),
         ("France will patrol northern Mali; South Sudan will vote.", ["FRA", "SSD"]),
+        ("The Serbian minister for Kosovo says the vote will be held.", ["SRB"]),
     ],
     ids=[
         "visit-to-a-party",
@@ -269,6 +270,7 @@ def _acting(text: str) -> list[str]:
         "in-a-possessive-place",
         "continental-region",
         "northern-region",
+        "minister-for",
     ],
 )
 def test_acting_countries_leaves_out_places_parts_and_names(text, acting):

@@ -433,10 +433,12 @@ _BODY_NAME_AFTER = re.compile(
     r"Movement|Union|Association|League|Front|Lines|Airlines|Airways|Company|Corporation|"
     r"Institute|Society|Church|Foundation)\b"
 )
-# The country an envoy is sent to ("Indonesia's ambassador to Malaysia") or the capital a
-# mayor governs ("the mayor of Berlin") is in a title, not a party.
+# The country an envoy is sent to ("Indonesia's ambassador to Malaysia"), the capital a
+# mayor governs ("the mayor of Berlin") or a minister's charge ("the Serbian minister for
+# Kosovo") is in a title, not a party.
 _TITLE_BEFORE = re.compile(
-    r"\b(?i:ambassador|envoy|embassy|consul|mayor|governor)\s+(?:to|in|of)\s+(?:the\s+)?$"
+    r"\b(?:(?i:ambassador|envoy|embassy|consul|mayor|governor)\s+(?:to|in|of)|"
+    r"(?i:minister|secretary|commissioner|envoy)\s+for)\s+(?:the\s+)?$"
 )
 # The country of an office sought is in its title: no one holds it yet ("seeking the
 # nomination for President of the United States", "his campaign to be president of Mexico").
