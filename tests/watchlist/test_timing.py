@@ -290,6 +290,32 @@ CASES = [
         S.RELATIVE,
         "within the hour",
     ),
+    # "ahead of X" after a present act: X is the event expected, on its own time; after a
+    # future, the days up to X.
+    (
+        "The party begins its campaign ahead of the April 14 election.",
+        WEDNESDAY,
+        "2024-04-14",
+        "2024-04-14",
+        S.EXPLICIT,
+        "April 14",
+    ),
+    (
+        "The aim is to train crews ahead of expected spring fighting.",
+        WEDNESDAY,
+        "2024-03-01",
+        "2024-05-31",
+        S.RELATIVE,
+        "expected spring",
+    ),
+    (
+        "The talks will end ahead of the April 14 election.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-04-14",
+        S.RELATIVE,
+        "ahead of the April 14",
+    ),
 ]
 
 

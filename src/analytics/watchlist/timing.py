@@ -6,7 +6,9 @@ Rules about English, not about particular sentences: a calendar date ("on March 
 its span ("in March", "early next year", "mid-2015", "the second half of 2025"); relative
 expressions count from the briefing's date ("next week", "later this month", "in the coming
 months", "within 30 days", "on Thursday"); "by ..."/"before ..."/"ahead of ..." run from the
-briefing's date to what they name, and "after ..." from what they name for a month. A month
+briefing's date to what they name ("ahead of ..." after a present act, "begins its campaign
+ahead of the April 14 election", names the event expected: that day), and "after ..." from
+what they name for a month. A month
 or a day without a year is the next one on or after the briefing's date (a forward-looking
 sentence looks forward), and the first expression whose window has not ended before the
 briefing's date is the one that counts.
@@ -271,6 +273,15 @@ _AFTER_BEFORE = re.compile(
 # event is not before the day named, so it is that day, not the days up to it.
 _NOT_BEFORE = re.compile(
     r"(?:\bnot\b|n['\u2019]t\b|\bnever\b)(?:\s+[\w'\u2019-]+){0,8}\s*$", re.IGNORECASE
+)
+# "begins his campaign ahead of the April 14 election", "the aim is to help ahead of
+# expected spring fighting": a present act before the event, so the event named after
+# "ahead of" is the one expected, on its own time; after a future ("will be finished ahead
+# of the summit") the act comes first, in the days up to it.
+_FUTURE_BEFORE = re.compile(
+    r"\b(?:will|would|shall|could|can|may|might|must|should|wo|going\s+to|due\s+to|set\s+to|"
+    r"expected\s+to|plans?\s+to|planned|scheduled|intends?\s+to)\b|['\u2019]ll\b",
+    re.IGNORECASE,
 )
 # "an October 10 deadline": a deadline, the days up to it.
 _DEADLINE_AFTER = re.compile(r"\s+deadline\b", re.IGNORECASE)
@@ -688,6 +699,12 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
         if deadline is not None and (
             _DEFERRED.search(before, 0, max(0, deadline.start()))
             or _NOT_BEFORE.search(before, 0, max(0, deadline.start()))
+            or (
+                " ".join(deadline.group("word").lower().split()) == "ahead of"
+                and not _FUTURE_BEFORE.search(
+                    sentence, 0, match.start() - len(before) + deadline.start()
+                )
+            )
         ):
             # "deferred until Saturday a vote", "won't resume until Friday": on that day
             deadline, on_the_day = None, True
