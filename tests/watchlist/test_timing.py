@@ -316,6 +316,15 @@ CASES = [
         S.RELATIVE,
         "ahead of the April 14",
     ),
+    # a change takes effect on the day named, also when it is backdated
+    (
+        "The unit will be dissolved, effective February 2.",
+        WEDNESDAY,
+        "2024-02-02",
+        "2024-02-02",
+        S.EXPLICIT,
+        "February 2",
+    ),
 ]
 
 

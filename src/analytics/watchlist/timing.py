@@ -283,6 +283,11 @@ _FUTURE_BEFORE = re.compile(
     r"expected\s+to|plans?\s+to|planned|scheduled|intends?\s+to)\b|['\u2019]ll\b",
     re.IGNORECASE,
 )
+# "will be dissolved, effective February 24": the day a change takes effect, which may be
+# backdated; a day just past is still the event's.
+_EFFECTIVE_BEFORE = re.compile(
+    r"\beffective\s+(?:from\s+|as\s+of\s+|on\s+)?(?:the\s+)?$", re.IGNORECASE
+)
 # "an October 10 deadline": a deadline, the days up to it.
 _DEADLINE_AFTER = re.compile(r"\s+deadline\b", re.IGNORECASE)
 # "originally planned for 22 March 2015": a date given up, not the one expected.
@@ -326,6 +331,7 @@ class Window(NamedTuple):
     end: date
     kind: str  # ``schema.EXPLICIT`` or ``schema.RELATIVE``
     text: str  # the expression as written
+    backdated: bool = False  # "effective February 24" said in March: counts though past
 
 
 def _month_end(year: int, month: int) -> date:
@@ -729,7 +735,13 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
             end = reference - timedelta(days=1)  # only what has passed of the period
         elif rule in ("unit", "weekend", "coming", "span", "day_word", "year_end"):
             start = max(start, reference) if end >= reference else start
-        windows.append(Window(start, end, kind, text))
+        backdated = (
+            rule in _EXPLICIT_RULES
+            and deadline is None
+            and after is None
+            and _EFFECTIVE_BEFORE.search(before) is not None
+        )
+        windows.append(Window(start, end, kind, text, backdated))
     return windows
 
 
@@ -737,7 +749,8 @@ def expected_window(sentence: str, reference: date) -> Window | None:
     """The window of the event a forward-looking sentence expects, or ``None``.
 
     The first expression whose window ends on or after ``reference`` counts: dates of
-    the past in the sentence are background, not the expected event, and the dates of a
+    the past in the sentence are background, not the expected event (except a change
+    backdated, "effective February 24" said in March), and the dates of a
     condition ("if his party is elected later this year") are the condition's.
     """
     return _first_coming(find_windows(without_conditions(sentence), reference), reference)
@@ -762,8 +775,9 @@ def expected_windows(sentences: Sequence[str], references: Sequence[date]) -> li
 
 
 def _first_coming(windows: list[Window], reference: date) -> Window | None:
-    """The first window that ends on or after ``reference``: the expected event's."""
+    """The first window that ends on or after ``reference``, or takes effect backdated
+    ("effective February 24" said in March): the expected event's."""
     for window in windows:
-        if window.end >= reference:
+        if window.end >= reference or window.backdated:
             return window
     return None
