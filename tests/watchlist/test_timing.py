@@ -325,6 +325,23 @@ CASES = [
         S.EXPLICIT,
         "February 2",
     ),
+    # a span bounded by the day that follows it runs to that day
+    (
+        "The credit line will be in place for four years to March 31, 2027.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2027-03-31",
+        S.RELATIVE,
+        "for four years to March 31, 2027",
+    ),
+    (
+        "The envoy will stay for two years to help.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2026-02-14",
+        S.RELATIVE,
+        "for two years",
+    ),
 ]
 
 

@@ -288,6 +288,14 @@ _FUTURE_BEFORE = re.compile(
 _EFFECTIVE_BEFORE = re.compile(
     r"\beffective\s+(?:from\s+|as\s+of\s+|on\s+)?(?:the\s+)?$", re.IGNORECASE
 )
+# "in place for four years to March 31, 1991": a span bounded by the day that follows it runs
+# from the briefing's date to that day, not for the span's own length.
+_SPAN_TO_AFTER = re.compile(r"\s+(?:to|until|till|through)\s+", re.IGNORECASE)
+_SPAN_TO_BEFORE = re.compile(
+    r"\b(?:for|over)\s+(?:about\s+|around\s+)?[\w-]+\s+(?:day|week|month|year)s?\s+"
+    r"(?P<word>to|until|till|through)\s+$",
+    re.IGNORECASE,
+)
 # "an October 10 deadline": a deadline, the days up to it.
 _DEADLINE_AFTER = re.compile(r"\s+deadline\b", re.IGNORECASE)
 # "originally planned for 22 March 2015": a date given up, not the one expected.
@@ -677,12 +685,18 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
         "after" starts at the day named and lasts a month.
     """
     windows = []
-    for match in _matches(sentence):
+    matches = _matches(sentence)
+    starts = {match.start() for match in matches}
+    for match in matches:
         if _in_dateline(sentence, match):
             continue
         index = int(match.lastgroup.rsplit("_", 1)[1])  # type: ignore[union-attr]
         rule = _RULES[index][0]
         groups = _rule_groups(match, index)
+        if rule == "span":
+            bound = _SPAN_TO_AFTER.match(sentence, match.end())
+            if bound is not None and bound.end() in starts:
+                continue  # "for four years to March 31": the day that follows bounds it
         if rule == "weekday" and _SAID.search(sentence, max(0, match.start() - 20), match.start()):
             continue  # "said Friday": the day it was said, not one to come
         before = sentence[max(0, match.start() - 80) : match.start()]
@@ -700,7 +714,9 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
         start, end = days
         kind = S.EXPLICIT if rule in _EXPLICIT_RULES else S.RELATIVE
         prep = " ".join((groups.get("prep") or "").lower().split())
-        deadline = _BY_BEFORE.search(before + prep + " " if prep in _DEADLINE_WORDS else before)
+        deadline = _BY_BEFORE.search(
+            before + prep + " " if prep in _DEADLINE_WORDS else before
+        ) or _SPAN_TO_BEFORE.search(before)
         on_the_day = False
         if deadline is not None and (
             _DEFERRED.search(before, 0, max(0, deadline.start()))
