@@ -342,6 +342,14 @@ CASES = [
         S.RELATIVE,
         "for two years",
     ),
+    (
+        "Interest payable March 31 will be paid to holders of record.",
+        WEDNESDAY,
+        "2024-03-31",
+        "2024-03-31",
+        S.EXPLICIT,
+        "March 31",
+    ),
 ]
 
 
@@ -372,6 +380,8 @@ def test_expected_window_resolves_the_expression(sentence, reference, start, end
         "The forum will weigh the events of January this year.",
         # a period that ended
         "It will match the profit of the year ended February 2.",
+        # a date set off after a thing describes it
+        "The notes will yield 9 pct on the first coupon, payable April 1, 2025, at par.",
     ],
 )
 def test_expected_window_is_none_without_a_coming_time(sentence):

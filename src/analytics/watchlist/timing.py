@@ -304,6 +304,11 @@ _SUPERSEDED_BEFORE = re.compile(
     r"expected)(?:\s+to\s+[\w-]+)?\s+(?:for|on|in|to)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# "the first coupon, payable April 1, 1988, of 9.85 pct": a date set off after a thing
+# describes it, not the event expected.
+_APPOSITIVE_BEFORE = re.compile(
+    r"[A-Za-z]\s*,\s+(?:payable|due|maturing|expiring)\s+(?:on\s+)?$", re.IGNORECASE
+)
 # "the March 23 Movement": a date in a name.
 _NAME_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
@@ -702,6 +707,8 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
         before = sentence[max(0, match.start() - 80) : match.start()]
         if _SUPERSEDED_BEFORE.search(before):
             continue  # "originally planned for 22 March": given up
+        if rule in _EXPLICIT_RULES and _APPOSITIVE_BEFORE.search(before):
+            continue  # "the first coupon, payable April 1": the coupon's date
         if (
             rule in _EXPLICIT_RULES
             and _NAME_BEFORE.search(before)
