@@ -423,12 +423,13 @@ _OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$")
 # heading a name that ends in a word for a party, firm or body ("the Brazilian Democratic
 # Movement Party", "American President Lines", "the United Kingdom's Public and Commercial
 # Services Union"), whatever title word the name holds; a name begins with a capitalised
-# word ("Sudan and Sudan People's Liberation Movement" names two parties).
+# word of its own ("Sudan and Sudan People's Liberation Movement" names two parties, "the
+# Soviet Union" a state).
 _FIRM_AFTER = re.compile(
     r"\s+(?:Inc|Corp|Corporation|Co|Cos|Ltd|Plc|PLC|LLC|AG|SA|NV|BV|GmbH|Holdings)\b"
 )
 _BODY_NAME_AFTER = re.compile(
-    r"(?:['\u2019]s)?(?:\s+[A-Z][\w'\u2019-]*(?:\s+(?:[A-Z][\w'\u2019-]*|and|of|&)){0,3})?"
+    r"(?:['\u2019]s)?\s+[A-Z][\w'\u2019-]*(?:\s+(?:[A-Z][\w'\u2019-]*|and|of|&)){0,3}"
     r"\s+(?:Party|Conference|"
     r"Movement|Union|Association|League|Front|Lines|Airlines|Airways|Company|Corporation|"
     r"Institute|Society|Church|Foundation)\b"
