@@ -407,14 +407,6 @@ _PART_AFTER = re.compile(
     r"\s+(?:state|province|region|territory|prefecture|county|district)\s+of\s+[A-Z]"
 )
 _LOWER_NOUN_AFTER = re.compile(r"\s+[a-z]")
-# An initialism without "the" before a common noun is an adjective, like a demonym: "the
-# current U.S. rig count", "attacks on U.S. cities" (but "the U.S. will", "U.S. forces").
-_INITIALISM = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]{2,3}")
-_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
-_COMMON_NOUN_AFTER = re.compile(
-    r"\s+(?!(?:is|are|was|were|will|would|could|may|might|must|shall|should|can|has|have|had|"
-    r"does|did|do|and|or|to|of|in|on|at|for|with|by|as|from|said|says|but)\b)[a-z]"
-)
 # A demonym no state word follows, after "of" and before a capitalised word, is inside a
 # name ("the Organization of American States", "a meeting of the Korean Workers' Party").
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
@@ -467,9 +459,8 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
         offices no longer held ("former Bosnian Serb leader") or not yet held ("the
         nomination for President of the United States"), the countries of titles
         ("ambassador to Malaysia", "mayor of Berlin") and of firms' names ("Co USA Inc"),
-        and the demonyms and initialisms used as adjectives that no state word follows
-        ("Argentine farmers", "U.S. cities"; "Argentine government" acts) or that head a
-        name ("the Brazilian Democratic Movement Party").
+        and the demonyms no state word follows ("Argentine farmers"; "Argentine government"
+        acts) or that head a name ("the Brazilian Democratic Movement Party").
     """
     kinds = {start: kind for start, _, _, kind in mentions}
     kept: list[str] = []
@@ -496,22 +487,15 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             or _BODY_NAME_AFTER.match(text, role.end)
         ):
             continue
-        surface = text[role.start : role.end]
-        if role.evidence == surface and (
-            (
-                kind == "demonym"
-                and (
-                    _LOWER_NOUN_AFTER.match(text, role.end)
-                    or (_OF_BEFORE.search(before) and _NAME_AFTER.match(text, role.end))
-                )
-            )
-            or (
-                _INITIALISM.fullmatch(surface)
-                and not _THE_BEFORE.search(before)
-                and _COMMON_NOUN_AFTER.match(text, role.end)
+        if (
+            kind == "demonym"
+            and role.evidence == text[role.start : role.end]
+            and (
+                _LOWER_NOUN_AFTER.match(text, role.end)
+                or (_OF_BEFORE.search(before) and _NAME_AFTER.match(text, role.end))
             )
         ):
-            continue  # "Argentine farmers", "U.S. cities": no state word decided it
+            continue  # "Argentine farmers": no state word decided it, a nationality
         kept.append(role.iso3)
     return list(dict.fromkeys(kept))
 
