@@ -290,6 +290,66 @@ CASES = [
         S.RELATIVE,
         "within the hour",
     ),
+    # "ahead of X" after a present act: X is the event expected, on its own time; after a
+    # future, the days up to X.
+    (
+        "The party begins its campaign ahead of the April 14 election.",
+        WEDNESDAY,
+        "2024-04-14",
+        "2024-04-14",
+        S.EXPLICIT,
+        "April 14",
+    ),
+    (
+        "The aim is to train crews ahead of expected spring fighting.",
+        WEDNESDAY,
+        "2024-03-01",
+        "2024-05-31",
+        S.RELATIVE,
+        "expected spring",
+    ),
+    (
+        "The talks will end ahead of the April 14 election.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-04-14",
+        S.RELATIVE,
+        "ahead of the April 14",
+    ),
+    # a change takes effect on the day named, also when it is backdated
+    (
+        "The unit will be dissolved, effective February 2.",
+        WEDNESDAY,
+        "2024-02-02",
+        "2024-02-02",
+        S.EXPLICIT,
+        "February 2",
+    ),
+    # a span bounded by the day that follows it runs to that day
+    (
+        "The credit line will be in place for four years to March 31, 2027.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2027-03-31",
+        S.RELATIVE,
+        "for four years to March 31, 2027",
+    ),
+    (
+        "The envoy will stay for two years to help.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2026-02-14",
+        S.RELATIVE,
+        "for two years",
+    ),
+    (
+        "Interest payable March 31 will be paid to holders of record.",
+        WEDNESDAY,
+        "2024-03-31",
+        "2024-03-31",
+        S.EXPLICIT,
+        "March 31",
+    ),
 ]
 
 
@@ -320,6 +380,8 @@ def test_expected_window_resolves_the_expression(sentence, reference, start, end
         "The forum will weigh the events of January this year.",
         # a period that ended
         "It will match the profit of the year ended February 2.",
+        # a date set off after a thing describes it
+        "The notes will yield 9 pct on the first coupon, payable April 1, 2025, at par.",
     ],
 )
 def test_expected_window_is_none_without_a_coming_time(sentence):

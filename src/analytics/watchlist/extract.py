@@ -380,13 +380,15 @@ def _read_all(plan: _Plan) -> list[tuple]:
 
 # A country right after a place preposition is where something happens ("talks in
 # France", "a cyclone near Myanmar"), as is the rest of a list it heads ("in Iraq and
-# Syria") and the country of a named place ("a plant in Genk, Belgium"); after "to" or
+# Syria"), the country of a named place ("a plant in Genk, Belgium") and one a person's
+# possessive marks as of a time ("a vote in Hitler's Germany"); after "to" or
 # "from" it is often a party ("a visit to Japan", "aid to Ukraine") and is kept. One
 # after "former" or "then <title>" names an office no longer held; one before "state of"
 # or "province of" names a part of it ("the Australian state of Queensland").
 _PLACE_BEFORE = re.compile(
     r"\b(?i:in|near|across|throughout|inside|around|outside|at)\s+"
-    r"(?i:the\s+)?(?:(?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019.-]*,\s+)?$"
+    r"(?i:the\s+)?(?:[A-Z][\w.-]*['\u2019]s\s+)?"
+    r"(?:(?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019.-]*,\s+)?$"
 )
 # Where forces withdraw from, or someone flies or returns to, is a place too ("withdraw
 # some of its troops from Afghanistan"); a state visited, or sent or delivered something, is
@@ -394,6 +396,12 @@ _PLACE_BEFORE = re.compile(
 _MOVED_BEFORE = re.compile(
     r"\b(?i:withdr[ae]w\w*|fl(?:y|ies|ew|own|ying)|return\w*)"
     r"\s+(?:[\w'\u2019,-]+\s+){0,5}?(?i:to|from|into)\s+(?:the\s+)?$"
+)
+# A region of a country, named by a lowercase word of direction or land before it, is a
+# place ("restricted to the continental United States", "strikes on northern Syria").
+_REGION_BEFORE = re.compile(
+    r"\b(?:(?:north|south|east|west)(?:east|west)?(?:ern)?|central|continental|coastal|rural)"
+    r"\s+$"
 )
 _PART_AFTER = re.compile(
     r"\s+(?:state|province|region|territory|prefecture|county|district)\s+of\s+[A-Z]"
@@ -403,21 +411,34 @@ _LOWER_NOUN_AFTER = re.compile(r"\s+[a-z]")
 # name ("the Organization of American States", "a meeting of the Korean Workers' Party").
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
 _OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$")
-# A country in a firm's name ("Mitsui and Co USA Inc"); a demonym heading a name that ends
-# in a word for a party, firm or body ("the Brazilian Democratic Movement Party", "the
-# American Athletic Conference", "American President Lines").
+# A country in a firm's name ("Mitsui and Co USA Inc"); a demonym or a country's possessive
+# heading a name that ends in a word for a party, firm or body ("the Brazilian Democratic
+# Movement Party", "American President Lines", "the United Kingdom's Public and Commercial
+# Services Union"), whatever title word the name holds; a name begins with a capitalised
+# word of its own ("Sudan and Sudan People's Liberation Movement" names two parties, "the
+# Soviet Union" a state).
 _FIRM_AFTER = re.compile(
     r"\s+(?:Inc|Corp|Corporation|Co|Cos|Ltd|Plc|PLC|LLC|AG|SA|NV|BV|GmbH|Holdings)\b"
 )
 _BODY_NAME_AFTER = re.compile(
-    r"(?:\s+(?:[A-Z][\w'\u2019-]*|and|of|&)){0,4}\s+(?:Party|Conference|Movement|Union|"
-    r"Association|League|Front|Lines|Airlines|Airways|Company|Corporation|Institute|Society|"
-    r"Church|Foundation)\b"
+    r"(?:['\u2019]s)?\s+[A-Z][\w'\u2019-]*(?:\s+(?:[A-Z][\w'\u2019-]*|and|of|&)){0,3}"
+    r"\s+(?:Party|Conference|"
+    r"Movement|Union|Association|League|Front|Lines|Airlines|Airways|Company|Corporation|"
+    r"Institute|Society|Church|Foundation)\b"
 )
-# The country an envoy is sent to ("Indonesia's ambassador to Malaysia") or the capital a
-# mayor governs ("the mayor of Berlin") is in a title, not a party.
+# The country an envoy is sent to ("Indonesia's ambassador to Malaysia"), the capital a
+# mayor governs ("the mayor of Berlin") or a minister's charge ("the Serbian minister for
+# Kosovo") is in a title, not a party.
 _TITLE_BEFORE = re.compile(
-    r"\b(?i:ambassador|envoy|embassy|consul|mayor|governor)\s+(?:to|in|of)\s+(?:the\s+)?$"
+    r"\b(?:(?i:ambassador|envoy|embassy|consul|mayor|governor)\s+(?:to|in|of)|"
+    r"(?i:minister|secretary|commissioner|envoy)\s+for)\s+(?:the\s+)?$"
+)
+# The country of an office sought is in its title: no one holds it yet ("seeking the
+# nomination for President of the United States", "his campaign to be president of Mexico").
+_SOUGHT_BEFORE = re.compile(
+    r"\b(?i:for|be|become|becoming)\s+(?:the\s+)?(?i:next\s+)?"
+    r"(?i:president|prime\s+minister|premier|chancellor|leader|head\s+of\s+state)"
+    r"\s+of\s+(?:the\s+)?$"
 )
 _LIST_LINK = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)(?:the\s+)?")
 _FORMER_BEFORE = re.compile(
@@ -435,7 +456,8 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
 
     Returns:
         The actors of ``analytics.relations`` roles, less the places ("in France"), the
-        offices no longer held ("former Bosnian Serb leader"), the countries of titles
+        offices no longer held ("former Bosnian Serb leader") or not yet held ("the
+        nomination for President of the United States"), the countries of titles
         ("ambassador to Malaysia", "mayor of Berlin") and of firms' names ("Co USA Inc"),
         and the demonyms no state word follows ("Argentine farmers"; "Argentine government"
         acts) or that head a name ("the Brazilian Democratic Movement Party").
@@ -449,6 +471,7 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
         if kind != "demonym" and (
             _PLACE_BEFORE.search(before)
             or _MOVED_BEFORE.search(before)
+            or _REGION_BEFORE.search(before)
             or (place_until >= 0 and _LIST_LINK.fullmatch(text, place_until, role.start))
         ):
             place_until = role.end
@@ -459,7 +482,9 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             or _FORMER_BEFORE.search(before)
             or _PART_AFTER.match(text, role.end)
             or _TITLE_BEFORE.search(before)
+            or _SOUGHT_BEFORE.search(before)
             or _FIRM_AFTER.match(text, role.end)
+            or _BODY_NAME_AFTER.match(text, role.end)
         ):
             continue
         if (
@@ -468,7 +493,6 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             and (
                 _LOWER_NOUN_AFTER.match(text, role.end)
                 or (_OF_BEFORE.search(before) and _NAME_AFTER.match(text, role.end))
-                or _BODY_NAME_AFTER.match(text, role.end)
             )
         ):
             continue  # "Argentine farmers": no state word decided it, a nationality

@@ -6,7 +6,9 @@ Rules about English, not about particular sentences: a calendar date ("on March 
 its span ("in March", "early next year", "mid-2015", "the second half of 2025"); relative
 expressions count from the briefing's date ("next week", "later this month", "in the coming
 months", "within 30 days", "on Thursday"); "by ..."/"before ..."/"ahead of ..." run from the
-briefing's date to what they name, and "after ..." from what they name for a month. A month
+briefing's date to what they name ("ahead of ..." after a present act, "begins its campaign
+ahead of the April 14 election", names the event expected: that day), and "after ..." from
+what they name for a month. A month
 or a day without a year is the next one on or after the briefing's date (a forward-looking
 sentence looks forward), and the first expression whose window has not ended before the
 briefing's date is the one that counts.
@@ -272,6 +274,28 @@ _AFTER_BEFORE = re.compile(
 _NOT_BEFORE = re.compile(
     r"(?:\bnot\b|n['\u2019]t\b|\bnever\b)(?:\s+[\w'\u2019-]+){0,8}\s*$", re.IGNORECASE
 )
+# "begins his campaign ahead of the April 14 election", "the aim is to help ahead of
+# expected spring fighting": a present act before the event, so the event named after
+# "ahead of" is the one expected, on its own time; after a future ("will be finished ahead
+# of the summit") the act comes first, in the days up to it.
+_FUTURE_BEFORE = re.compile(
+    r"\b(?:will|would|shall|could|can|may|might|must|should|wo|going\s+to|due\s+to|set\s+to|"
+    r"expected\s+to|plans?\s+to|planned|scheduled|intends?\s+to)\b|['\u2019]ll\b",
+    re.IGNORECASE,
+)
+# "will be dissolved, effective February 24": the day a change takes effect, which may be
+# backdated; a day just past is still the event's.
+_EFFECTIVE_BEFORE = re.compile(
+    r"\beffective\s+(?:from\s+|as\s+of\s+|on\s+)?(?:the\s+)?$", re.IGNORECASE
+)
+# "in place for four years to March 31, 1991": a span bounded by the day that follows it runs
+# from the briefing's date to that day, not for the span's own length.
+_SPAN_TO_AFTER = re.compile(r"\s+(?:to|until|till|through)\s+", re.IGNORECASE)
+_SPAN_TO_BEFORE = re.compile(
+    r"\b(?:for|over)\s+(?:about\s+|around\s+)?[\w-]+\s+(?:day|week|month|year)s?\s+"
+    r"(?P<word>to|until|till|through)\s+$",
+    re.IGNORECASE,
+)
 # "an October 10 deadline": a deadline, the days up to it.
 _DEADLINE_AFTER = re.compile(r"\s+deadline\b", re.IGNORECASE)
 # "originally planned for 22 March 2015": a date given up, not the one expected.
@@ -279,6 +303,11 @@ _SUPERSEDED_BEFORE = re.compile(
     r"\b(?:originally|initially|previously|first)\s+(?:planned|scheduled|set|due|slated|"
     r"expected)(?:\s+to\s+[\w-]+)?\s+(?:for|on|in|to)\s+(?:the\s+)?$",
     re.IGNORECASE,
+)
+# "the first coupon, payable April 1, 1988, of 9.85 pct": a date set off after a thing
+# describes it, not the event expected.
+_APPOSITIVE_BEFORE = re.compile(
+    r"[A-Za-z]\s*,\s+(?:payable|due|maturing|expiring)\s+(?:on\s+)?$", re.IGNORECASE
 )
 # "the March 23 Movement": a date in a name.
 _NAME_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
@@ -315,6 +344,7 @@ class Window(NamedTuple):
     end: date
     kind: str  # ``schema.EXPLICIT`` or ``schema.RELATIVE``
     text: str  # the expression as written
+    backdated: bool = False  # "effective February 24" said in March: counts though past
 
 
 def _month_end(year: int, month: int) -> date:
@@ -660,17 +690,25 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
         "after" starts at the day named and lasts a month.
     """
     windows = []
-    for match in _matches(sentence):
+    matches = _matches(sentence)
+    starts = {match.start() for match in matches}
+    for match in matches:
         if _in_dateline(sentence, match):
             continue
         index = int(match.lastgroup.rsplit("_", 1)[1])  # type: ignore[union-attr]
         rule = _RULES[index][0]
         groups = _rule_groups(match, index)
+        if rule == "span":
+            bound = _SPAN_TO_AFTER.match(sentence, match.end())
+            if bound is not None and bound.end() in starts:
+                continue  # "for four years to March 31": the day that follows bounds it
         if rule == "weekday" and _SAID.search(sentence, max(0, match.start() - 20), match.start()):
             continue  # "said Friday": the day it was said, not one to come
         before = sentence[max(0, match.start() - 80) : match.start()]
         if _SUPERSEDED_BEFORE.search(before):
             continue  # "originally planned for 22 March": given up
+        if rule in _EXPLICIT_RULES and _APPOSITIVE_BEFORE.search(before):
+            continue  # "the first coupon, payable April 1": the coupon's date
         if (
             rule in _EXPLICIT_RULES
             and _NAME_BEFORE.search(before)
@@ -683,11 +721,19 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
         start, end = days
         kind = S.EXPLICIT if rule in _EXPLICIT_RULES else S.RELATIVE
         prep = " ".join((groups.get("prep") or "").lower().split())
-        deadline = _BY_BEFORE.search(before + prep + " " if prep in _DEADLINE_WORDS else before)
+        deadline = _BY_BEFORE.search(
+            before + prep + " " if prep in _DEADLINE_WORDS else before
+        ) or _SPAN_TO_BEFORE.search(before)
         on_the_day = False
         if deadline is not None and (
             _DEFERRED.search(before, 0, max(0, deadline.start()))
             or _NOT_BEFORE.search(before, 0, max(0, deadline.start()))
+            or (
+                " ".join(deadline.group("word").lower().split()) == "ahead of"
+                and not _FUTURE_BEFORE.search(
+                    sentence, 0, match.start() - len(before) + deadline.start()
+                )
+            )
         ):
             # "deferred until Saturday a vote", "won't resume until Friday": on that day
             deadline, on_the_day = None, True
@@ -712,7 +758,13 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
             end = reference - timedelta(days=1)  # only what has passed of the period
         elif rule in ("unit", "weekend", "coming", "span", "day_word", "year_end"):
             start = max(start, reference) if end >= reference else start
-        windows.append(Window(start, end, kind, text))
+        backdated = (
+            rule in _EXPLICIT_RULES
+            and deadline is None
+            and after is None
+            and _EFFECTIVE_BEFORE.search(before) is not None
+        )
+        windows.append(Window(start, end, kind, text, backdated))
     return windows
 
 
@@ -720,7 +772,8 @@ def expected_window(sentence: str, reference: date) -> Window | None:
     """The window of the event a forward-looking sentence expects, or ``None``.
 
     The first expression whose window ends on or after ``reference`` counts: dates of
-    the past in the sentence are background, not the expected event, and the dates of a
+    the past in the sentence are background, not the expected event (except a change
+    backdated, "effective February 24" said in March), and the dates of a
     condition ("if his party is elected later this year") are the condition's.
     """
     return _first_coming(find_windows(without_conditions(sentence), reference), reference)
@@ -745,8 +798,9 @@ def expected_windows(sentences: Sequence[str], references: Sequence[date]) -> li
 
 
 def _first_coming(windows: list[Window], reference: date) -> Window | None:
-    """The first window that ends on or after ``reference``: the expected event's."""
+    """The first window that ends on or after ``reference``, or takes effect backdated
+    ("effective February 24" said in March): the expected event's."""
     for window in windows:
-        if window.end >= reference:
+        if window.end >= reference or window.backdated:
             return window
     return None
