@@ -330,3 +330,23 @@ def test_the_window_join_equals_every_pair_filtered(data) -> None:
         assert pairs == set()
     else:
         assert pairs == _in_window_reference(per_country, table, grace)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("LYNG SAYS NO DECISION ON SOVIET OFFER", True),
+        ("ÉTATS-UNIS ET JAPON SIGNENT", True),  # accented capitals are capitals
+        ("Lyng says no decision on the Soviet offer", False),
+        ("US AND UK TALK", False),  # eleven letters: too short to tell
+        ("ABCDEFGHIJKLMNOPQRst", True),  # 20 letters, 2 lower-case: one in ten
+        ("ABCDEFGHIJKLMNOPQrst", False),  # 3 lower-case of 20
+        ("ABCDEFGHIJKLMNOPQRSß 1987-2026 ÷×", True),  # digits and signs are no letters
+        ("ABCDEFGHIJKLMNOPQRßß", True),
+        ("ABCDEFGHIJKLMNOPQßßß", False),  # ß is lower-case
+    ],
+)
+def test_a_headline_is_twelve_latin_letters_nine_in_ten_capitals(text, expected) -> None:
+    from analytics.watchlist.follow_up import _headline
+
+    assert _headline(text) is expected

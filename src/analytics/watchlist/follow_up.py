@@ -149,21 +149,25 @@ _TO_COME = re.compile(
 )
 
 
-# Latin letters, and a table deleting the lower-case ones: counted by C loops (``findall``,
-# ``translate``), not a Python loop over every character of every report sentence.
-_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]")
-_DROP_LOWER = str.maketrans(
-    "",
-    "",
-    "abcdefghijklmnopqrstuvwxyz" + "".join(map(chr, range(0xDF, 0x100))).replace("\u00f7", ""),
+# Tables deleting the Latin letters, and the lower-case ones: letters are counted by C
+# loops (``str.translate``), not a Python loop over every character of every sentence.
+_LOWER_LETTERS = "abcdefghijklmnopqrstuvwxyz" + "".join(
+    map(chr, [*range(0xDF, 0xF7), *range(0xF8, 0x100)])
 )
+_LATIN_LETTERS = (
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    + "".join(map(chr, [*range(0xC0, 0xD7), *range(0xD8, 0xDF)]))
+    + _LOWER_LETTERS
+)
+_DROP_LATIN = str.maketrans("", "", _LATIN_LETTERS)
+_DROP_LOWER = str.maketrans("", "", _LOWER_LETTERS)
 
 
 def _headline(text: str) -> bool:
     """Whether a sentence is a headline written in capitals ("LYNG SAYS NO DECISION ON
     SOVIET OFFER"): its tense and negation are cut, so it cannot say an act happened.
     Twelve Latin letters at least, nine in ten of them capitals."""
-    letters = len(_LATIN_LETTER.findall(text))
+    letters = len(text) - len(text.translate(_DROP_LATIN))
     lower = len(text) - len(text.translate(_DROP_LOWER))
     return letters >= 12 and lower <= 0.1 * letters
 
