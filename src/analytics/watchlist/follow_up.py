@@ -427,12 +427,20 @@ def _matches(events: pd.DataFrame, reports: _Reports, grace: pd.Timedelta) -> pd
         own=report_ids.get_indexer(per_country[S.BRIEFING_ID]),
         event_day=per_country[S.DATE].dt.tz_localize(None).dt.normalize(),
     )
-    found = _in_window(per_country, reports.table, grace).drop_duplicates()
-    counts = found.groupby([_EVENT, "report"]).size().rename("n").reset_index()
-    kept = counts[counts["n"].to_numpy() == needed.reindex(counts[_EVENT]).to_numpy()]
+    # A country named twice by an event meets the same reports twice: joined once.
+    once = per_country.drop_duplicates([_EVENT, S.ISO3])
+    kept = _naming_all(_in_window(once, reports.table, grace), needed)
     kept = kept[~_older(reports, kept, events)]
-    texts = [reports.texts[i] for i in kept["report"].tolist()]
-    kept = kept[_share_what(events, kept[_EVENT].to_numpy(), texts, needed, reports.common)]
+    kept = kept[
+        _share_what(
+            events,
+            kept[_EVENT].to_numpy(),
+            kept["report"].to_numpy(),
+            reports.texts,
+            needed,
+            reports.common,
+        )
+    ]
     rows = reports.keys.iloc[kept["report"].to_numpy()].reset_index(drop=True)
     rows[_EVENT] = kept[_EVENT].to_numpy()
     rows[S.SENTENCE] = [reports.texts[i] for i in kept["report"].tolist()]
@@ -496,6 +504,32 @@ def _in_window(per_country: pd.DataFrame, table: pd.DataFrame, grace: pd.Timedel
             _EVENT: per_country[_EVENT].to_numpy()[taken][other],
             "report": table["report"].to_numpy()[picked][other],
             S.ISO3: per_country[S.ISO3].to_numpy()[taken][other],
+        }
+    )
+
+
+def _naming_all(found: pd.DataFrame, needed: pd.Series) -> pd.DataFrame:
+    """The (event, report) pairs of ``found`` (distinct event, report and country rows) in
+    which the report names as many of the event's countries as it has (``needed``), in no
+    particular order.
+
+    An event of one country keeps each of its rows; the others are counted as whole
+    numbers (one key per pair), not grouped in a table.
+    """
+    columns = [_EVENT, "report"]
+    if found.empty:
+        return pd.DataFrame(columns=columns)
+    event = found[_EVENT].to_numpy(dtype=np.int64)
+    report = found["report"].to_numpy(dtype=np.int64)
+    wanted = needed.reindex(event).to_numpy()
+    single = wanted == 1
+    span = int(report.max()) + 1
+    keys, counts = np.unique(event[~single] * span + report[~single], return_counts=True)
+    full = keys[counts == needed.reindex(keys // span).to_numpy()]
+    return pd.DataFrame(
+        {
+            _EVENT: np.concatenate([event[single], full // span]),
+            "report": np.concatenate([report[single], full % span]),
         }
     )
 
@@ -570,13 +604,15 @@ def _older(reports: _Reports, kept: pd.DataFrame, events: pd.DataFrame) -> np.nd
 def _share_what(
     events: pd.DataFrame,
     event_of: np.ndarray,
+    report_of: np.ndarray,
     texts: list[str],
     needed: pd.Series,
     common: frozenset[str] = frozenset(),
 ) -> np.ndarray:
-    """Whether each report sentence (``texts``, of the events ``event_of``) names its event's
-    act and says what the event is about, on content words in common (compared on their
-    stems: "hosted", "host").
+    """Whether each report sentence (``texts[report_of]``, of the events ``event_of``) names
+    its event's act and says what the event is about, on content words in common (compared
+    on their stems: "hosted", "host"). Each report sentence's words are read once, however
+    many events it is compared with.
 
     The act: a word of the report begins as one of the event's cue words does ("offer",
     "offered", "offering"; "meet", "meeting"); a cue of the same family alone ("held talks"
@@ -587,7 +623,7 @@ def _share_what(
     event's window is only the default horizon, so it needs two more: three (four for a
     single country) besides its cue words.
     """
-    if len(texts) == 0:
+    if len(event_of) == 0:
         return np.zeros(0, dtype=bool)
     stop = _stop_words()
     by_event = events.set_index(_EVENT)
@@ -609,11 +645,19 @@ def _share_what(
                 words -= cues
             event_words[event] = words
             event_acts[event] = tuple(sorted({cue[:_ACT_PREFIX] for cue in cues}))
-    shared = np.zeros(len(texts), dtype=np.int64)
-    acted = np.zeros(len(texts), dtype=bool)
-    for row, (event, text) in enumerate(zip(event_of.tolist(), texts, strict=True)):
-        found = _CONTENT_WORD.findall(text.lower())
-        shared[row] = len(event_words[event] & {_SUFFIX.sub("", word) for word in found})
+    shared = np.zeros(len(event_of), dtype=np.int64)
+    acted = np.zeros(len(event_of), dtype=bool)
+    # In the order of the reports, so that each one's words are read once and dropped.
+    order = np.argsort(report_of, kind="stable")
+    last, found, stems = -1, [], set()
+    for row, event, report in zip(
+        order.tolist(), event_of[order].tolist(), report_of[order].tolist(), strict=True
+    ):
+        if report != last:
+            last = report
+            found = _CONTENT_WORD.findall(texts[report].lower())
+            stems = {_SUFFIX.sub("", word) for word in found}
+        shared[row] = len(event_words[event] & stems)
         acts = event_acts[event]
         acted[row] = not acts or any(word.startswith(acts) for word in found)
     # Whether each event's sentence holds a condition, worked out once per event.
@@ -624,7 +668,7 @@ def _share_what(
     conditional = np.fromiter(
         (holds_condition.get(event, False) for event in event_of.tolist()),
         dtype=bool,
-        count=len(texts),
+        count=len(event_of),
     )
     needed_words = np.where(alone, 2, 1) + np.where(undated, 2, 0) + np.where(conditional, 1, 0)
     return acted & (shared >= needed_words)
