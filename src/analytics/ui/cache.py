@@ -175,7 +175,12 @@ def corpus_extras(artefacts: Artefacts) -> CorpusExtras:
     return _cached_extras(artefacts.fingerprint, artefacts)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+# The follow-up reads every report sentence of the corpus: seconds per ten thousand
+# briefings, so the first view of a corpus says what it waits for.
+FOLLOWING_UP = "Following up every expected event in the later briefings (once per corpus)…"
+
+
+@st.cache_resource(show_spinner=FOLLOWING_UP, max_entries=8)
 def _cached_followed(fingerprint: str, _artefacts: Artefacts) -> pd.DataFrame:
     return followed_events(_artefacts)
 
@@ -189,7 +194,8 @@ def watchlist_followed(artefacts: Artefacts) -> pd.DataFrame:
     if artefacts is uploaded_artefacts():
         memo = st.session_state.get(UPLOAD_FOLLOWED_KEY)
         if memo is None or memo[0] != artefacts.fingerprint:
-            memo = (artefacts.fingerprint, followed_events(artefacts))
+            with st.spinner(FOLLOWING_UP):
+                memo = (artefacts.fingerprint, followed_events(artefacts))
             st.session_state[UPLOAD_FOLLOWED_KEY] = memo
         return memo[1]
     return _cached_followed(artefacts.fingerprint, artefacts)
