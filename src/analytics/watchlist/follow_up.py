@@ -111,19 +111,23 @@ def _reports(
         )
     joined, _, starts, ends = spans
     texts = [joined[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
-    sure = words.certainty_batch(TextBatch(texts))
-    plain = [
-        i
-        for i, found in enumerate(sure)
-        if found is None and not _headline(texts[i]) and not _TO_COME.search(texts[i])
-    ]
-    read = without_conditions_batch([texts[i] for i in plain])
     report_of, families = [], []
-    for i, found in zip(plain, _reported_cues(read, lexicon), strict=True):
-        for family in dict.fromkeys(cue_family(match.cue.cameo) for match in found):
-            if family:
-                report_of.append(i)
-                families.append(family)
+    # Read in slices: the certainty words, conditions and cue matches of a slice are
+    # dropped once its families are listed, so memory holds one slice's, not the corpus'.
+    for first in range(0, len(texts), _SLICE):
+        part = texts[first : first + _SLICE]
+        sure = words.certainty_batch(TextBatch(part))
+        plain = [
+            first + i
+            for i, found in enumerate(sure)
+            if found is None and not _headline(part[i]) and not _TO_COME.search(part[i])
+        ]
+        read = without_conditions_batch([texts[i] for i in plain])
+        for i, found in zip(plain, _reported_cues(read, lexicon), strict=True):
+            for family in dict.fromkeys(cue_family(match.cue.cameo) for match in found):
+                if family:
+                    report_of.append(i)
+                    families.append(family)
     found_families = pd.DataFrame(
         {"report": np.asarray(report_of, dtype=np.int64), S.CUE_FAMILY: families}
     )
@@ -136,6 +140,10 @@ def _reports(
         heads[S.DATE].dt.tz_localize(None).dt.normalize().to_numpy()[table["report"].to_numpy()]
     )
     return _Reports(table[columns], heads[[*keys, S.DATE]], texts, _common_stems(texts))
+
+
+# Report sentences read at a time (certainty, conditions, cues).
+_SLICE = 20_000
 
 
 # A sentence naming a time still to come tells a plan, not a report: "Shultz would go to
