@@ -350,6 +350,16 @@ CASES = [
         S.EXPLICIT,
         "March 31",
     ),
+    # What is scheduled for a day is still to come: the next 3 December, although the last
+    # one (106 days back) is less than half as far as the next (259 days ahead).
+    (
+        "The party has scheduled the vote for a new leader for December 3.",
+        date(2006, 3, 19),
+        "2006-12-03",
+        "2006-12-03",
+        S.EXPLICIT,
+        "December 3",
+    ),
 ]
 
 

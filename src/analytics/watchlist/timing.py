@@ -309,6 +309,12 @@ _SUPERSEDED_BEFORE = re.compile(
 _APPOSITIVE_BEFORE = re.compile(
     r"[A-Za-z]\s*,\s+(?:payable|due|maturing|expiring)\s+(?:on\s+)?$", re.IGNORECASE
 )
+# "has scheduled the vote for a new leader for December 3": what is scheduled for a day is
+# still to come, however long ago the last such day was.
+_SCHEDULED_BEFORE = re.compile(
+    r"\b(?:scheduled|rescheduled|slated|set|fixed)\b(?:\s+[\w'\u2019-]+){0,6}?\s+for\s+$",
+    re.IGNORECASE,
+)
 # "the March 23 Movement": a date in a name.
 _NAME_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
@@ -438,8 +444,11 @@ def _part_of(start: date, end: date, part: str | None) -> tuple[date, date]:
     return start + timedelta(days=first), start + timedelta(days=last - 1)
 
 
-def _dates(groups: dict[str, str], reference: date) -> tuple[date, date] | None:
-    """A calendar date or range of days; a missing year is the next such day."""
+def _dates(
+    groups: dict[str, str], reference: date, *, coming: bool = False
+) -> tuple[date, date] | None:
+    """A calendar date or range of days; a missing year is the next such day (with
+    ``coming``, always the coming one)."""
     month = (
         _month_number(groups["month"]) if not groups["month"].isdigit() else int(groups["month"])
     )
@@ -448,7 +457,7 @@ def _dates(groups: dict[str, str], reference: date) -> tuple[date, date] | None:
     if groups.get("year"):
         year = int(groups["year"])
     else:
-        found_year = _day_year(reference, month, day)
+        found_year = _day_year(reference, month, day, coming=coming)
         if found_year is None:
             return None
         year = found_year
@@ -545,10 +554,13 @@ def _later_or_part(start: date, end: date, part: str | None, reference: date) ->
     return _part_of(start, end, part)
 
 
-def _resolve(rule: str, groups: dict[str, str], reference: date) -> tuple[date, date] | None:
-    """The days one matched expression names, before "by" / "after" widen them."""
+def _resolve(
+    rule: str, groups: dict[str, str], reference: date, *, coming: bool = False
+) -> tuple[date, date] | None:
+    """The days one matched expression names, before "by" / "after" widen them; with
+    ``coming``, a day without a year is the coming one."""
     if rule in _EXPLICIT_RULES:
-        return _dates(groups, reference)
+        return _dates(groups, reference, coming=coming)
     if rule == "period_bound":
         return _period_bound(groups, reference)
     if rule == "month_range":
@@ -715,7 +727,9 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
             and _NAME_AFTER.match(sentence, match.end())
         ):
             continue  # "the March 23 Movement": a name
-        days = _resolve(rule, groups, reference)
+        days = _resolve(
+            rule, groups, reference, coming=_SCHEDULED_BEFORE.search(before) is not None
+        )
         if days is None:
             continue
         start, end = days
