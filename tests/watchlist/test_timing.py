@@ -360,6 +360,24 @@ CASES = [
         S.EXPLICIT,
         "December 3",
     ),
+    # A time in parentheses is an aside's; the one outside them is the event's, though later.
+    (
+        "The asteroid (to be named in July) will pass Earth on April 13, 2029.",
+        WEDNESDAY,
+        "2029-04-13",
+        "2029-04-13",
+        S.EXPLICIT,
+        "April 13, 2029",
+    ),
+    # With no time outside them, the one inside parentheses still counts.
+    (
+        "The vote will be held (on March 3) as planned.",
+        WEDNESDAY,
+        "2024-03-03",
+        "2024-03-03",
+        S.EXPLICIT,
+        "March 3",
+    ),
 ]
 
 

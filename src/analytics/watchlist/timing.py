@@ -351,6 +351,7 @@ class Window(NamedTuple):
     kind: str  # ``schema.EXPLICIT`` or ``schema.RELATIVE``
     text: str  # the expression as written
     backdated: bool = False  # "effective February 24" said in March: counts though past
+    aside: bool = False  # inside parentheses: "(later named ... in July 2005)"
 
 
 def _month_end(year: int, month: int) -> date:
@@ -778,7 +779,8 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
             and after is None
             and _EFFECTIVE_BEFORE.search(before) is not None
         )
-        windows.append(Window(start, end, kind, text, backdated))
+        aside = sentence.count("(", 0, match.start()) > sentence.count(")", 0, match.start())
+        windows.append(Window(start, end, kind, text, backdated, aside))
     return windows
 
 
@@ -813,8 +815,11 @@ def expected_windows(sentences: Sequence[str], references: Sequence[date]) -> li
 
 def _first_coming(windows: list[Window], reference: date) -> Window | None:
     """The first window that ends on or after ``reference``, or takes effect backdated
-    ("effective February 24" said in March): the expected event's."""
-    for window in windows:
-        if window.end >= reference or window.backdated:
-            return window
+    ("effective February 24" said in March): the expected event's. A time inside
+    parentheses is an aside's ("asteroid 2004 MN4 (later named Apophis in July 2005) will
+    pass Earth on April 13, 2029"): it counts only when no time outside them does."""
+    for asides in (False, True):
+        for window in windows:
+            if window.aside == asides and (window.end >= reference or window.backdated):
+                return window
     return None
