@@ -378,6 +378,23 @@ CASES = [
         S.EXPLICIT,
         "March 3",
     ),
+    # "after" an hour on a day bounds the hour: the day itself, not the month after it.
+    (
+        "Orders will be accepted only after 1530 EST on March 20.",
+        WEDNESDAY,
+        "2024-03-20",
+        "2024-03-20",
+        S.EXPLICIT,
+        "March 20",
+    ),
+    (
+        "The polls will close after 8 pm on Sunday, March 3.",
+        WEDNESDAY,
+        "2024-03-03",
+        "2024-03-03",
+        S.EXPLICIT,
+        "March 3",
+    ),
 ]
 
 

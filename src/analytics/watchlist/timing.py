@@ -315,6 +315,13 @@ _SCHEDULED_BEFORE = re.compile(
     r"\b(?:scheduled|rescheduled|slated|set|fixed)\b(?:\s+[\w'\u2019-]+){0,6}?\s+for\s+$",
     re.IGNORECASE,
 )
+# "orders placed after 1530 EST on March 20": "after" bounds the hour, on the day named.
+_AFTER_HOUR_BEFORE = re.compile(
+    r"\bafter\s+(?:\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?m\.?|\d{3,4}(?:\s*(?:hrs|hours))?|noon|midday|"
+    r"midnight)(?:\s+(?:GMT|EST|EDT|BST|UTC|local\s+time))?\s+on\s+"
+    rf"{_WEEKDAY_FIRST}$",
+    re.IGNORECASE,
+)
 # "the March 23 Movement": a date in a name.
 _NAME_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
@@ -757,6 +764,8 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
         elif deadline is None and _DEADLINE_AFTER.match(sentence, match.end()):
             deadline = _DEADLINE_AFTER.match(sentence, match.end())
         after = _AFTER_BEFORE.search(before) if deadline is None and not on_the_day else None
+        if after is not None and _AFTER_HOUR_BEFORE.search(before):
+            after = None  # "after 1530 EST on March 20": that day
         text = match.group().strip().rstrip(".,")
         if deadline is not None:
             start, kind = reference, S.RELATIVE
