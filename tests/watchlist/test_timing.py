@@ -395,6 +395,15 @@ CASES = [
         S.EXPLICIT,
         "March 3",
     ),
+    # A range of weekdays: the coming Friday (16 February) to the Monday after it.
+    (
+        "It will suspend operations from Friday to Monday.",
+        WEDNESDAY,
+        "2024-02-16",
+        "2024-02-19",
+        S.RELATIVE,
+        "from Friday to Monday",
+    ),
 ]
 
 

@@ -169,6 +169,12 @@ _RULES: tuple[tuple[str, str], ...] = (
         r"(?P<season>spring|summer|autumn|winter)\b",
     ),
     (
+        # "from Friday to Monday": the days from the coming Friday to the Monday after it
+        "weekday_range",
+        rf"\b(?:from\s+)?(?P<weekday>{_WEEKDAY})\s*(?:-|\u2013|to|through|until|till)\s*"
+        rf"(?P<weekday2>{_WEEKDAY})",
+    ),
+    (
         "weekday",
         rf"\b(?:(?P<which>next|this|coming)\s+)?(?P<weekday>{_WEEKDAY})"
         rf"(?!,?\s+(?:the\s+)?(?:\d|{_MONTH}))",
@@ -654,6 +660,11 @@ def _resolve(
         ahead = (weekday - reference.weekday()) % 7 or 7
         day = reference + timedelta(days=ahead)
         return day, day
+    if rule == "weekday_range":
+        first = _WEEKDAYS[groups["weekday"].lower()]
+        last = _WEEKDAYS[groups["weekday2"].lower()]
+        start = reference + timedelta(days=(first - reference.weekday()) % 7 or 7)
+        return start, start + timedelta(days=(last - first) % 7 or 7)
     if rule in ("month", "month_year"):
         month = _month_number(groups["month"])
         prep = (groups.get("prep") or "").lower()
