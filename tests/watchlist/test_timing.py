@@ -451,6 +451,22 @@ def test_expected_window_skips_past_dates_for_the_coming_one():
     assert (window.start, window.end) == (date(2024, 4, 1), date(2024, 4, 30))
 
 
+def test_a_period_that_ended_is_over():
+    # "ended January 31" said on 18 June 1987: the year to 31 January 1987, over; the next
+    # January 31 (227 days ahead) is not half as far again as the last (138 days back)
+    sentence = "Auditors will qualify their report on the year ended January 31."
+    assert expected_window(sentence, date(1987, 6, 18)) is None
+
+
+def test_a_period_that_began_is_the_one_under_way():
+    # "began February 1" said on 18 June 1987: the twelve months from 1 February 1987
+    window = expected_window(
+        "Sales in the year that began February 1 will improve.", date(1987, 6, 18)
+    )
+    assert window is not None
+    assert (window.start, window.end) == (date(1987, 2, 1), date(1988, 1, 31))
+
+
 def test_a_month_just_past_is_not_pushed_to_next_year():
     # "in February" said at the end of April is the February just past, not next year's.
     assert expected_window("A signing collapsed in February.", date(2025, 4, 30)) is None

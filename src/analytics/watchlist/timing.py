@@ -506,12 +506,16 @@ def _day_year(reference: date, month: int, day: int, *, coming: bool = False) ->
 def _period_bound(groups: dict[str, str], reference: date) -> tuple[date, date] | None:
     """A year or quarter named by the day it ends or begins on: "the quarter ending June 30"
     is the three months to June 30 (the coming June 30: a period "ending" is under way);
-    "the year that began Feb 1" the twelve months from it."""
+    "the year that began Feb 1" the twelve months from it; "ended", "began" and "started"
+    name the last such day (a year "ended January 31" said in June is over)."""
     month, day = _month_number(groups["month"]), _day_number(groups["day"])
     bound = groups["bound"].lower()
     ends = bound in ("ending", "ends", "ended", "to")
     if groups.get("year"):
         year: int | None = int(groups["year"])
+    elif bound in ("ended", "began", "started"):
+        # "the year ended January 31" said in June: the last January 31, in the past tense
+        year = reference.year - (1 if (month, day) > (reference.month, reference.day) else 0)
     else:
         year = _day_year(reference, month, day, coming=bound in ("ending", "ends", "to"))
     day_named = _safe_date(year, month, day) if year is not None else None
