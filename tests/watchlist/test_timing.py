@@ -404,6 +404,15 @@ CASES = [
         S.RELATIVE,
         "from Friday to Monday",
     ),
+    # A month before a common noun is the thing's month.
+    (
+        "The allies will push for a statement at the June economic summit in Venice.",
+        WEDNESDAY,
+        "2024-06-01",
+        "2024-06-30",
+        S.RELATIVE,
+        "the June",
+    ),
 ]
 
 
@@ -431,6 +440,8 @@ def test_expected_window_resolves_the_expression(sentence, reference, start, end
         # a date given up, a date in a name, a month of the year already past
         "The vote, originally planned for 22 March, can be cancelled.",
         "The March 23 Movement says talks will only begin later.",
+        "The May Day rally will be large.",  # a month before a name is not the month
+        "The June quarter borrowing requirement will be announced.",  # a period's name
         "The forum will weigh the events of January this year.",
         # a period that ended
         "It will match the profit of the year ended February 2.",

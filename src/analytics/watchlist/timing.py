@@ -193,6 +193,13 @@ _RULES: tuple[tuple[str, str], ...] = (
         rf"(?:,?\s+(?P<year>{_YEAR})|\s+(?P<which>this|next|last)\s+year\b)?",
     ),
     ("month_year", rf"(?P<month>{_MONTH})\s+(?P<year>{_YEAR})"),
+    # "the June economic summit": a month before a common noun is the thing's month; "the
+    # June quarter" names a period that ends in it, not the month.
+    (
+        "month_noun",
+        rf"\bthe\s+(?P<month>{_MONTH})(?=\s+(?-i:[a-z]))"
+        r"(?!\s+(?:quarter|half|year|term|period|fiscal)\b)",
+    ),
     (
         "year",
         rf"\b(?:{_PART}|(?P<prep>in|by|until|till|before|after|from|during|through|for)"
@@ -669,7 +676,7 @@ def _resolve(
         last = _WEEKDAYS[groups["weekday2"].lower()]
         start = reference + timedelta(days=(first - reference.weekday()) % 7 or 7)
         return start, start + timedelta(days=(last - first) % 7 or 7)
-    if rule in ("month", "month_year"):
+    if rule in ("month", "month_year", "month_noun"):
         month = _month_number(groups["month"])
         prep = (groups.get("prep") or "").lower()
         which = (groups.get("which") or "").lower()
