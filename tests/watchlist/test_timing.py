@@ -413,6 +413,15 @@ CASES = [
         S.RELATIVE,
         "the June",
     ),
+    # "before" a thing held in a month: from the briefing's date to the end of that month.
+    (
+        "Allies will press for approval before the summit in Vilnius in July.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-07-31",
+        S.RELATIVE,
+        "in July",
+    ),
 ]
 
 

@@ -785,7 +785,10 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
                 prep = ""
         elif deadline is None and _DEADLINE_AFTER.match(sentence, match.end()):
             deadline = _DEADLINE_AFTER.match(sentence, match.end())
-        after = _AFTER_BEFORE.search(before) if deadline is None and not on_the_day else None
+        after = None
+        if deadline is None and not on_the_day:
+            # "before the alliance's summit in Vilnius in July": the time of the thing named
+            after = _AFTER_BEFORE.search(before + prep + " " if prep in ("in", "on") else before)
         if after is not None and _AFTER_HOUR_BEFORE.search(before):
             after = None  # "after 1530 EST on March 20": that day
         text = match.group().strip().rstrip(".,")
@@ -796,7 +799,7 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
         elif after is not None or prep == "after":
             word = "after" if after is None else " ".join(after.group("word").lower().split())
             if word in ("ahead of", "before"):
-                start, end = reference, start
+                start, end = reference, end
             else:
                 start, end = start, _add_months(start, 1)
             kind = S.RELATIVE
