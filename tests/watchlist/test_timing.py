@@ -422,6 +422,15 @@ CASES = [
         S.RELATIVE,
         "in July",
     ),
+    # A half of a fiscal year named by its last day: its last six months.
+    (
+        "It expects a profit in the second half of the fiscal year ending September 30, 2024.",
+        WEDNESDAY,
+        "2024-04-01",
+        "2024-09-30",
+        S.RELATIVE,
+        "the second half of the fiscal year ending September 30, 2024",
+    ),
 ]
 
 

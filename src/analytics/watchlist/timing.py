@@ -90,7 +90,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         # "the third quarter ending June 30", "the fiscal year that began Feb 1, 1987"
         "period_bound",
-        r"(?:the\s+)?(?:(?P<ordinal>first|second|third|fourth)\s+)?(?:(?:fiscal|financial)\s+)?"
+        r"(?:the\s+)?(?:(?P<half>first|second)\s+half\s+of\s+(?:the\s+|its\s+)?)?"
+        r"(?:(?P<ordinal>first|second|third|fourth)\s+)?(?:(?:fiscal|financial)\s+)?"
         r"(?P<period>year|quarter)\s*,?\s+(?:that\s+)?(?P<bound>ending|ends|ended|to|"
         r"beginning|begins|began|starting|starts|started)\s+(?:on\s+)?"
         rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY})(?:,?\s+(?P<year>{_YEAR}))?",
@@ -513,7 +514,8 @@ def _day_year(reference: date, month: int, day: int, *, coming: bool = False) ->
 def _period_bound(groups: dict[str, str], reference: date) -> tuple[date, date] | None:
     """A year or quarter named by the day it ends or begins on: "the quarter ending June 30"
     is the three months to June 30 (the coming June 30: a period "ending" is under way);
-    "the year that began Feb 1" the twelve months from it; "ended", "began" and "started"
+    "the year that began Feb 1" the twelve months from it, and "the second half of" it its
+    last six months; "ended", "began" and "started"
     name the last such day (a year "ended January 31" said in June is over)."""
     month, day = _month_number(groups["month"]), _day_number(groups["day"])
     bound = groups["bound"].lower()
@@ -530,8 +532,21 @@ def _period_bound(groups: dict[str, str], reference: date) -> tuple[date, date] 
         return None
     months = 12 if groups["period"].lower() == "year" else 3
     if ends:
-        return _add_months(day_named + timedelta(days=1), -months), day_named
-    return day_named, _add_months(day_named, months) - timedelta(days=1)
+        start, end = _add_months(day_named + timedelta(days=1), -months), day_named
+    else:
+        start, end = day_named, _add_months(day_named, months) - timedelta(days=1)
+    if groups.get("half"):
+        # "the second half of the fiscal year ending September 30": its last six months
+        middle = _add_months(start, months // 2)
+        return (
+            (start, middle - timedelta(days=1))
+            if groups["half"].lower() == "first"
+            else (
+                middle,
+                end,
+            )
+        )
+    return start, end
 
 
 def _year_of(groups: dict[str, str], reference: date) -> int:
