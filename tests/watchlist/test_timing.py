@@ -431,6 +431,15 @@ CASES = [
         S.RELATIVE,
         "the second half of the fiscal year ending September 30, 2024",
     ),
+    # A day before a period's name is the day it ends: the three months to 12 July.
+    (
+        "The company expects a record July 12 second quarter.",
+        WEDNESDAY,
+        "2024-04-13",
+        "2024-07-12",
+        S.RELATIVE,
+        "July 12 second quarter",
+    ),
 ]
 
 

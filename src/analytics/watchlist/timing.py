@@ -97,6 +97,13 @@ _RULES: tuple[tuple[str, str], ...] = (
         rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY})(?:,?\s+(?P<year>{_YEAR}))?",
     ),
     (
+        # "a record July 12 second quarter": the period that ends on the day before it
+        "dated_period",
+        rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY})(?:,?\s+(?P<year>{_YEAR}))?\s+"
+        r"(?:(?P<ordinal>first|second|third|fourth)\s+)?(?:(?:fiscal|financial)\s+)?"
+        r"(?P<period>year|quarter)\b",
+    ),
+    (
         "month_day_to_month_day",
         rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY}){_DASH}(?P<month2>{_MONTH})\s+(?P<day2>{_DAY})"
         rf"(?:,?\s+(?P<year>{_YEAR}))?",
@@ -603,6 +610,8 @@ def _resolve(
         return _dates(groups, reference, coming=coming)
     if rule == "period_bound":
         return _period_bound(groups, reference)
+    if rule == "dated_period":
+        return _period_bound({**groups, "bound": "ending"}, reference)
     if rule == "month_range":
         month, month2 = _month_number(groups["month"]), _month_number(groups["month2"])
         if groups.get("year") or groups.get("which"):
