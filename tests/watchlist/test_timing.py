@@ -440,6 +440,17 @@ CASES = [
         S.RELATIVE,
         "July 12 second quarter",
     ),
+    # The day that bounds the period figures cover is theirs: the event is after the
+    # carnival that ends on 27 February, for a month.
+    (
+        "Figures for the period to February 28 will be published after the carnival which "
+        "ends on February 27.",
+        WEDNESDAY,
+        "2024-02-27",
+        "2024-03-27",
+        S.RELATIVE,
+        "February 27",
+    ),
 ]
 
 

@@ -343,6 +343,11 @@ _AFTER_HOUR_BEFORE = re.compile(
     rf"{_WEEKDAY_FIRST}$",
     re.IGNORECASE,
 )
+# "final figures for the period to February 28": a period of no stated length, bounded by a
+# day, is what a thing covers, not a time of the event.
+_PERIOD_BOUND_BEFORE = re.compile(
+    r"\bperiod\s+(?:to|ending|ended|through|until|till)\s+(?:on\s+)?$", re.IGNORECASE
+)
 # "the March 23 Movement": a date in a name.
 _NAME_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
@@ -775,6 +780,8 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
             continue  # "originally planned for 22 March": given up
         if rule in _EXPLICIT_RULES and _APPOSITIVE_BEFORE.search(before):
             continue  # "the first coupon, payable April 1": the coupon's date
+        if rule in _EXPLICIT_RULES and _PERIOD_BOUND_BEFORE.search(before):
+            continue  # "figures for the period to February 28": what they cover
         if (
             rule in _EXPLICIT_RULES
             and _NAME_BEFORE.search(before)
