@@ -243,6 +243,7 @@ def _acting(text: str) -> list[str]:
         ("He must stay in the continental United States; France will decide.", ["FRA"]),
         ("France will patrol northern Mali; South Sudan will vote.", ["FRA", "SSD"]),
         ("The Serbian minister for Kosovo says the vote will be held.", ["SRB"]),
+        ("A council will vote on a republic within Ukraine; Peru will meet.", ["PER"]),
     ],
     ids=[
         "visit-to-a-party",
@@ -267,6 +268,7 @@ def _acting(text: str) -> list[str]:
         "continental-region",
         "northern-region",
         "minister-for",
+        "within-a-country",
     ],
 )
 def test_acting_countries_leaves_out_places_parts_and_names(text, acting):

@@ -379,14 +379,14 @@ def _read_all(plan: _Plan) -> list[tuple]:
 
 
 # A country right after a place preposition is where something happens ("talks in
-# France", "a cyclone near Myanmar"), as is the rest of a list it heads ("in Iraq and
+# France", "a cyclone near Myanmar", "a republic within Ukraine"), as is the rest of a list it heads ("in Iraq and
 # Syria"), the country of a named place ("a plant in Genk, Belgium") and one a person's
 # possessive marks as of a time ("a vote in Hitler's Germany"); after "to" or
 # "from" it is often a party ("a visit to Japan", "aid to Ukraine") and is kept. One
 # after "former" or "then <title>" names an office no longer held; one before "state of"
 # or "province of" names a part of it ("the Australian state of Queensland").
 _PLACE_BEFORE = re.compile(
-    r"\b(?i:in|near|across|throughout|inside|around|outside|at)\s+"
+    r"\b(?i:in|near|across|throughout|inside|within|around|outside|at)\s+"
     r"(?i:the\s+)?(?:[A-Z][\w.-]*['\u2019]s\s+)?"
     r"(?:(?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019.-]*,\s+)?$"
 )
