@@ -244,6 +244,10 @@ def _acting(text: str) -> list[str]:
         ("France will patrol northern Mali; South Sudan will vote.", ["FRA", "SSD"]),
         ("The Serbian minister for Kosovo says the vote will be held.", ["SRB"]),
         ("A council will vote on a republic within Ukraine; Peru will meet.", ["PER"]),
+        (
+            "Russian troops will pull out from Georgia; Dutch troops will pull out of Mali.",
+            ["RUS", "NLD"],
+        ),
     ],
     ids=[
         "visit-to-a-party",
@@ -269,6 +273,7 @@ def _acting(text: str) -> list[str]:
         "northern-region",
         "minister-for",
         "within-a-country",
+        "pulled-out-from",
     ],
 )
 def test_acting_countries_leaves_out_places_parts_and_names(text, acting):

@@ -390,12 +390,13 @@ _PLACE_BEFORE = re.compile(
     r"(?i:the\s+)?(?:[A-Z][\w.-]*['\u2019]s\s+)?"
     r"(?:(?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019.-]*,\s+)?$"
 )
-# Where forces withdraw from, or someone flies or returns to, is a place too ("withdraw
-# some of its troops from Afghanistan"); a state visited, or sent or delivered something, is
+# Where forces withdraw or pull out from, or someone flies or returns to, is a place too
+# ("withdraw some of its troops from Afghanistan", "begin pulling out of Afghanistan"); a state visited, or sent or delivered something, is
 # a party ("a visit to Japan", "send tanks to Ukraine", "send buying missions to America").
 _MOVED_BEFORE = re.compile(
-    r"\b(?i:withdr[ae]w\w*|fl(?:y|ies|ew|own|ying)|return\w*)"
-    r"\s+(?:[\w'\u2019,-]+\s+){0,5}?(?i:to|from|into)\s+(?:the\s+)?$"
+    r"\b(?:(?i:withdr[ae]w\w*|fl(?:y|ies|ew|own|ying)|return\w*)"
+    r"\s+(?:[\w'\u2019,-]+\s+){0,5}?(?i:to|from|into)|(?i:pull\w*\s+out\s+(?:of|from)))"
+    r"\s+(?:the\s+)?$"
 )
 # A region of a country, named by a lowercase word of direction or land before it, is a
 # place ("restricted to the continental United States", "strikes on northern Syria").
