@@ -248,6 +248,8 @@ def _acting(text: str) -> list[str]:
             "Russian troops will pull out from Georgia; Dutch troops will pull out of Mali.",
             ["RUS", "NLD"],
         ),
+        ("The president of Poland will sign the Lisbon treaty on Sunday.", ["POL"]),
+        ("Ireland will hold a referendum on the Treaty of Lisbon.", ["IRL"]),
     ],
     ids=[
         "visit-to-a-party",
@@ -274,6 +276,8 @@ def _acting(text: str) -> list[str]:
         "minister-for",
         "within-a-country",
         "pulled-out-from",
+        "treaty-named-for-a-city",
+        "treaty-of-a-city",
     ],
 )
 def test_acting_countries_leaves_out_places_parts_and_names(text, acting):

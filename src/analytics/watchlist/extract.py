@@ -441,6 +441,11 @@ _SOUGHT_BEFORE = re.compile(
     r"(?i:president|prime\s+minister|premier|chancellor|leader|head\s+of\s+state)"
     r"\s+of\s+(?:the\s+)?$"
 )
+# A city that names a treaty or an accord is in its name, not a party ("sign the Lisbon
+# treaty", "a referendum on the Treaty of Lisbon", "the Kyoto Protocol").
+_DOCUMENT_WORDS = r"(?i:treaty|treaties|protocol|accords?|convention|charter|declaration)\b"
+_DOCUMENT_BEFORE = re.compile(rf"\b{_DOCUMENT_WORDS}\s+of\s+$")
+_DOCUMENT_AFTER = re.compile(rf"\s+{_DOCUMENT_WORDS}")
 _LIST_LINK = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)(?:the\s+)?")
 _FORMER_BEFORE = re.compile(
     r"(?:\b(?i:former|ex-)\s+(?:[\w'\u2019-]+\s+){0,3}|\bthen[\s-]+(?:[A-Z][\w'-]*\s+){1,4}"
@@ -486,6 +491,10 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             or _SOUGHT_BEFORE.search(before)
             or _FIRM_AFTER.match(text, role.end)
             or _BODY_NAME_AFTER.match(text, role.end)
+            or (
+                kind == "capital"
+                and (_DOCUMENT_BEFORE.search(before) or _DOCUMENT_AFTER.match(text, role.end))
+            )
         ):
             continue
         if (
