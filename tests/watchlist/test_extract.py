@@ -250,6 +250,7 @@ def _acting(text: str) -> list[str]:
         ),
         ("The president of Poland will sign the Lisbon treaty on Sunday.", ["POL"]),
         ("Ireland will hold a referendum on the Treaty of Lisbon.", ["IRL"]),
+        ("The Liberal Party of Canada will choose a leader; Peru will vote.", ["PER"]),
     ],
     ids=[
         "visit-to-a-party",
@@ -278,6 +279,7 @@ def _acting(text: str) -> list[str]:
         "pulled-out-from",
         "treaty-named-for-a-city",
         "treaty-of-a-city",
+        "party-of-a-country",
     ],
 )
 def test_acting_countries_leaves_out_places_parts_and_names(text, acting):

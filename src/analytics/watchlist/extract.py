@@ -446,6 +446,10 @@ _SOUGHT_BEFORE = re.compile(
 _DOCUMENT_WORDS = r"(?i:treaty|treaties|protocol|accords?|convention|charter|declaration)\b"
 _DOCUMENT_BEFORE = re.compile(rf"\b{_DOCUMENT_WORDS}\s+of\s+$")
 _DOCUMENT_AFTER = re.compile(rf"\s+{_DOCUMENT_WORDS}")
+# A country after "<Name> Party of" is in the party's name ("the Liberal Party of Canada").
+_PARTY_OF_BEFORE = re.compile(
+    r"\b[A-Z][\w'\u2019-]*\s+(?:Party|Front|Movement|Congress|League)\s+of\s+(?:the\s+)?$"
+)
 _LIST_LINK = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)(?:the\s+)?")
 _FORMER_BEFORE = re.compile(
     r"(?:\b(?i:former|ex-)\s+(?:[\w'\u2019-]+\s+){0,3}|\bthen[\s-]+(?:[A-Z][\w'-]*\s+){1,4}"
@@ -491,6 +495,7 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             or _SOUGHT_BEFORE.search(before)
             or _FIRM_AFTER.match(text, role.end)
             or _BODY_NAME_AFTER.match(text, role.end)
+            or _PARTY_OF_BEFORE.search(before)
             or (
                 kind == "capital"
                 and (_DOCUMENT_BEFORE.search(before) or _DOCUMENT_AFTER.match(text, role.end))
