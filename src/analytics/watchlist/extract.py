@@ -379,9 +379,10 @@ def _read_all(plan: _Plan) -> list[tuple]:
 
 
 # A country right after a place preposition is where something happens ("talks in
-# France", "a cyclone near Myanmar", "a republic within Ukraine"), as is the rest of a list it heads ("in Iraq and
-# Syria"), the country of a named place ("a plant in Genk, Belgium") and one a person's
-# possessive marks as of a time ("a vote in Hitler's Germany"); after "to" or
+# France", "a cyclone near Myanmar", "a republic within Ukraine"), as is the rest of a list
+# it heads ("in Iraq and Syria"), the country of a named place ("a plant in Genk, Belgium")
+# and one a person's possessive marks as of a time ("a vote in Hitler's Germany"); after
+# "to" or
 # "from" it is often a party ("a visit to Japan", "aid to Ukraine") and is kept. One
 # after "former" or "then <title>" names an office no longer held; one before "state of"
 # or "province of" names a part of it ("the Australian state of Queensland").
@@ -391,8 +392,9 @@ _PLACE_BEFORE = re.compile(
     r"(?:(?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019.-]*,\s+)?$"
 )
 # Where forces withdraw or pull out from, or someone flies or returns to, is a place too
-# ("withdraw some of its troops from Afghanistan", "begin pulling out of Afghanistan"); a state visited, or sent or delivered something, is
-# a party ("a visit to Japan", "send tanks to Ukraine", "send buying missions to America").
+# ("withdraw some of its troops from Afghanistan", "begin pulling out of Afghanistan"); a
+# state visited, or sent or delivered something, is a party ("a visit to Japan", "send
+# tanks to Ukraine", "send buying missions to America").
 _MOVED_BEFORE = re.compile(
     r"\b(?:(?i:withdr[ae]w\w*|fl(?:y|ies|ew|own|ying)|return\w*)"
     r"\s+(?:[\w'\u2019,-]+\s+){0,5}?(?i:to|from|into)|(?i:pull\w*\s+out\s+(?:of|from)))"

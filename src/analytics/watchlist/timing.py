@@ -701,10 +701,10 @@ def _resolve(
         day = reference + timedelta(days=ahead)
         return day, day
     if rule == "weekday_range":
-        first = _WEEKDAYS[groups["weekday"].lower()]
-        last = _WEEKDAYS[groups["weekday2"].lower()]
-        start = reference + timedelta(days=(first - reference.weekday()) % 7 or 7)
-        return start, start + timedelta(days=(last - first) % 7 or 7)
+        opening = _WEEKDAYS[groups["weekday"].lower()]
+        closing = _WEEKDAYS[groups["weekday2"].lower()]
+        start = reference + timedelta(days=(opening - reference.weekday()) % 7 or 7)
+        return start, start + timedelta(days=(closing - opening) % 7 or 7)
     if rule in ("month", "month_year", "month_noun"):
         month = _month_number(groups["month"])
         prep = (groups.get("prep") or "").lower()
