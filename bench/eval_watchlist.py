@@ -1,9 +1,10 @@
 """Score the watchlist's dates and countries on the labelled development set.
 
-    python bench/eval_watchlist.py [--shared ../shared] [--errors]
+    python bench/eval_watchlist.py [--shared ../shared] [--errors] [--halves HALF ...]
 
-The set (``bench/watchlist_dev/``: ``tune.jsonl``, ``test.jsonl`` and the later
-``tune-extra.jsonl`` and ``test-extra.jsonl``) names forward-looking
+The set (``bench/watchlist_dev/``: ``tune.jsonl``, ``test.jsonl``, the later
+``tune-extra.jsonl`` and ``test-extra.jsonl``, and the fifth draw's ``tune-extra2.jsonl`` and
+``test-extra2.jsonl``) names forward-looking
 sentences by corpus, id, section and sentence index; their text is read from the shared
 corpora (Wikipedia current events, Reuters-21578) and the bundled sample, and each is read
 as the product reads it: its expected window from ``analytics.watchlist.expected_window``
@@ -15,6 +16,9 @@ against the text's date, its acting countries from the country mentions and the 
   exactly the labelled one (by the conventions of ``bench/watchlist_dev/README.md``);
 - undated sentences: no window is found;
 - countries: micro precision, recall and F1 of the acting countries over every sentence.
+
+``--errors`` prints the wrong sentences of the tuning halves only: the held-out halves are
+measured, never read. ``--halves`` scores only the halves named.
 
 Skips cleanly (exit 0) when ``../shared`` is absent.
 """
@@ -40,7 +44,9 @@ from analytics.watchlist import acting_countries, expected_window
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEV_SET = PROJECT_ROOT / "bench" / "watchlist_dev"
-SPLITS = ("tune", "test", "tune-extra", "test-extra")
+SPLITS = ("tune", "test", "tune-extra", "test-extra", "tune-extra2", "test-extra2")
+TUNING = ("tune", "tune-extra", "tune-extra2")
+HELD_OUT = ("test", "test-extra", "test-extra2")
 WCE = Path("corpora/wikipedia-current-events/wce-dev.jsonl")
 REUTERS = Path("corpora/reuters21578/reuters.jsonl")
 
@@ -164,10 +170,12 @@ def score(rows: list[dict], found: list) -> Scores:
     )
 
 
-def evaluate(shared: Path) -> dict[str, tuple[Scores, list[dict], list]]:
-    """Scores, labels and predictions of each half."""
+def evaluate(
+    shared: Path, halves: tuple[str, ...] = SPLITS
+) -> dict[str, tuple[Scores, list[dict], list]]:
+    """Scores, labels and predictions of each half named."""
     results = {}
-    for split in SPLITS:
+    for split in halves:
         rows = labels(split)
         found = predictions(shared, rows)
         results[split] = (score(rows, found), rows, found)
@@ -177,33 +185,45 @@ def evaluate(shared: Path) -> dict[str, tuple[Scores, list[dict], list]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=PROJECT_ROOT.parent / "shared")
-    parser.add_argument("--errors", action="store_true", help="print every wrong sentence")
+    parser.add_argument(
+        "--errors", action="store_true", help="print the wrong sentences of the tuning halves"
+    )
+    parser.add_argument("--halves", nargs="+", choices=SPLITS, default=list(SPLITS))
     args = parser.parse_args()
     if not (args.shared / WCE).exists():
         print(f"skipped: {args.shared / WCE} is not present")
         return 0
-    results = evaluate(args.shared)
+    results = evaluate(args.shared, tuple(args.halves))
     print(
         "| half | sentences | explicit dates exact | relative windows exact | undated "
         "| countries P / R / F1 |"
     )
     print("| --- | --- | --- | --- | --- | --- |")
     for split, (scores, rows, found) in results.items():
-        print(
-            f"| {split} | {scores.sentences} | {scores.explicit_right}/{scores.explicit} "
-            f"({scores.explicit_accuracy:.2f}) | {scores.relative_right}/{scores.relative} "
-            f"({scores.relative_accuracy:.2f}) | {scores.undated_right}/{scores.undated} | "
-            f"{scores.country_precision:.3f} / {scores.country_recall:.3f} / "
-            f"{scores.country_f1:.3f} |"
-        )
-        if args.errors:
+        print(_table_row(split, scores))
+        if args.errors and split in TUNING:
             for row, (text, when, span, acting) in zip(rows, found, strict=True):
                 want = () if row["when"] == "undated" else (row["start"], row["end"])
                 if span != want or set(acting) != set(row["countries"]):
                     print(f"  [{split}] {row['id']} {row['date']}: {text}")
                     print(f"      window {span} ({when!r}), want {want} ({row['when']})")
                     print(f"      countries {acting}, want {row['countries']}")
+    for name, halves in (("pooled tuning", TUNING), ("pooled held-out", HELD_OUT)):
+        if all(split in results for split in halves):
+            rows = [row for split in halves for row in results[split][1]]
+            found = [one for split in halves for one in results[split][2]]
+            print(_table_row(name, score(rows, found)))
     return 0
+
+
+def _table_row(name: str, scores: Scores) -> str:
+    return (
+        f"| {name} | {scores.sentences} | {scores.explicit_right}/{scores.explicit} "
+        f"({scores.explicit_accuracy:.3f}) | {scores.relative_right}/{scores.relative} "
+        f"({scores.relative_accuracy:.3f}) | {scores.undated_right}/{scores.undated} | "
+        f"{scores.country_precision:.3f} / {scores.country_recall:.3f} / "
+        f"{scores.country_f1:.3f} |"
+    )
 
 
 if __name__ == "__main__":

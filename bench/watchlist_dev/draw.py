@@ -1,6 +1,6 @@
 """Draw the sentences of the watchlist development set (seeded, reproducible).
 
-    python bench/watchlist_dev/draw.py [--shared ../shared] [--texts-out FILE]
+    python bench/watchlist_dev/draw.py [--shared ../shared] [--texts-out FILE] [--extra2]
 
 Writes ``bench/watchlist_dev/selection.csv`` (corpus, id, date, section, sentence index,
 half) and, with ``--texts-out``, the drawn sentences as JSONL to read while labelling (kept
@@ -20,7 +20,14 @@ calendar day outside a wire dateline (or a numeric date) and the rest among thos
 month or a weekday, so that explicit dates are measured on some forty per half. The bundled
 sample has too few such sentences (four) to add. A fourth draw (the next seed) adds 16
 Wikipedia and 14 Reuters sentences naming a calendar day to the same two halves, as the
-third's first labels held some thirty explicit dates per half.
+third's first labels held some thirty explicit dates per half. A fifth draw (``--extra2``,
+its own seed, none of the sentences already drawn) makes the ``tune-extra2`` and
+``test-extra2`` halves: 140 sentences, 117 naming a calendar day outside a wire dateline and
+23 naming a month or a weekday only. The sample gives what it has (one and five); Wikipedia
+gives 60 and 10, Reuters 56 and 8. Wikipedia's are taken across its years: each year's pool
+is shuffled and the years are taken in turn, so every year gives as many as it can. One
+seeded permutation splits the 140 into two halves of 70. Without ``--extra2`` the draw is
+the first four only, as it was written.
 Sentences are those of ``analytics.text.split_sentences`` in each section, as the product
 numbers them. Each corpus is split in half into ``tune`` and ``test`` by one seeded draw.
 """
@@ -75,6 +82,11 @@ TIME = re.compile(
 )
 
 
+# The fifth draw: (sentences naming a calendar day, sentences naming a month or weekday only).
+EXTRA2 = {"wce": (60, 10), "reuters": (56, 8), "sample": (1, 5)}
+EXTRA2_HALVES = ("tune-extra2", "test-extra2")
+
+
 def sentences(briefings: pd.DataFrame) -> pd.DataFrame:
     """Every sentence of every section: id, date, section, sentence index, text."""
     segments = segment_table(briefings)
@@ -108,7 +120,47 @@ def corpora(shared: Path) -> dict[str, pd.DataFrame]:
     return {"wce": wce, "reuters": reuters, "sample": sample}
 
 
-def draw(shared: Path) -> pd.DataFrame:
+def _across_years(pool: pd.DataFrame, n: int, rng: np.random.Generator) -> pd.DataFrame:
+    """``n`` rows of ``pool``, taken in turn from each year (each year's rows shuffled)."""
+    by_year = [
+        list(rng.permutation(group.index.to_numpy()))
+        for _, group in pool.groupby(pool["date"].str[:4], sort=True)
+    ]
+    picked: list = []
+    while len(picked) < n:
+        before = len(picked)
+        for queue in by_year:
+            if queue and len(picked) < n:
+                picked.append(queue.pop(0))
+        if len(picked) == before:
+            raise ValueError(f"the pool holds {len(picked)} rows, fewer than {n}")
+    return pool.loc[picked]
+
+
+def draw_extra2(tables: dict[str, pd.DataFrame], taken_rows: pd.DataFrame) -> pd.DataFrame:
+    """The fifth draw (see the module docstring), none of ``taken_rows``."""
+    rng = np.random.default_rng(SEED + 4)
+    taken = pd.MultiIndex.from_frame(taken_rows[["id", "section", "sentence_index"]])
+    picked = []
+    for corpus, (n_dated, n_named) in EXTRA2.items():
+        table = tables[corpus]
+        table = table[table["sentence"].str.split().str.len().between(6, 70)]
+        keys = pd.MultiIndex.from_frame(table[["id", "section", "sentence_index"]])
+        body = table["sentence"].str.replace(DATELINE, "", regex=True)
+        forward = table["sentence"].str.contains(FORWARD) & ~keys.isin(taken)
+        dated = body.str.contains(DAY) | body.str.contains(NUMERIC_DATE)
+        named = ~dated & body.str.contains(MONTH_OR_WEEKDAY)
+        for mask, n in ((forward & dated, n_dated), (forward & named, n_named)):
+            picked.append(_across_years(table[mask], n, rng).assign(corpus=corpus))
+    rows = pd.concat(picked)
+    n = len(rows)
+    rows["split"] = rng.permutation(
+        np.array([EXTRA2_HALVES[0]] * (n // 2) + [EXTRA2_HALVES[1]] * (n - n // 2))
+    )
+    return rows
+
+
+def draw(shared: Path, extra2: bool = False) -> pd.DataFrame:
     rng = np.random.default_rng(SEED)
     chosen = []
     tables = {corpus: sentences(briefings) for corpus, briefings in corpora(shared).items()}
@@ -183,6 +235,8 @@ def draw(shared: Path) -> pd.DataFrame:
             np.array(["tune-extra"] * (n // 2) + ["test-extra"] * (n - n // 2))
         )
         chosen.append(rows)
+    if extra2:
+        chosen.append(draw_extra2(tables, pd.concat(chosen)))
     selection = pd.concat(chosen, ignore_index=True)
     return selection[["corpus", "id", "date", "section", "sentence_index", "split", "sentence"]]
 
@@ -191,8 +245,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=HERE.parents[2] / "shared")
     parser.add_argument("--texts-out", type=Path)
+    parser.add_argument(
+        "--extra2", action="store_true", help="add the fifth draw (tune-extra2, test-extra2)"
+    )
     args = parser.parse_args()
-    selection = draw(args.shared)
+    selection = draw(args.shared, extra2=args.extra2)
     selection.drop(columns="sentence").to_csv(HERE / "selection.csv", index=False)
     if args.texts_out:
         with open(args.texts_out, "w", encoding="utf-8") as handle:

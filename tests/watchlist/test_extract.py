@@ -243,6 +243,14 @@ def _acting(text: str) -> list[str]:
         ("He must stay in the continental United States; France will decide.", ["FRA"]),
         ("France will patrol northern Mali; South Sudan will vote.", ["FRA", "SSD"]),
         ("The Serbian minister for Kosovo says the vote will be held.", ["SRB"]),
+        ("A council will vote on a republic within Ukraine; Peru will meet.", ["PER"]),
+        (
+            "Russian troops will pull out from Georgia; Dutch troops will pull out of Mali.",
+            ["RUS", "NLD"],
+        ),
+        ("The president of Poland will sign the Lisbon treaty on Sunday.", ["POL"]),
+        ("Ireland will hold a referendum on the Treaty of Lisbon.", ["IRL"]),
+        ("The Liberal Party of Canada will choose a leader; Peru will vote.", ["PER"]),
     ],
     ids=[
         "visit-to-a-party",
@@ -267,6 +275,11 @@ def _acting(text: str) -> list[str]:
         "continental-region",
         "northern-region",
         "minister-for",
+        "within-a-country",
+        "pulled-out-from",
+        "treaty-named-for-a-city",
+        "treaty-of-a-city",
+        "party-of-a-country",
     ],
 )
 def test_acting_countries_leaves_out_places_parts_and_names(text, acting):

@@ -350,6 +350,107 @@ CASES = [
         S.EXPLICIT,
         "March 31",
     ),
+    # What is scheduled for a day is still to come: the next 3 December, although the last
+    # one (106 days back) is less than half as far as the next (259 days ahead).
+    (
+        "The party has scheduled the vote for a new leader for December 3.",
+        date(2006, 3, 19),
+        "2006-12-03",
+        "2006-12-03",
+        S.EXPLICIT,
+        "December 3",
+    ),
+    # A time in parentheses is an aside's; the one outside them is the event's, though later.
+    (
+        "The asteroid (to be named in July) will pass Earth on April 13, 2029.",
+        WEDNESDAY,
+        "2029-04-13",
+        "2029-04-13",
+        S.EXPLICIT,
+        "April 13, 2029",
+    ),
+    # With no time outside them, the one inside parentheses still counts.
+    (
+        "The vote will be held (on March 3) as planned.",
+        WEDNESDAY,
+        "2024-03-03",
+        "2024-03-03",
+        S.EXPLICIT,
+        "March 3",
+    ),
+    # "after" an hour on a day bounds the hour: the day itself, not the month after it.
+    (
+        "Orders will be accepted only after 1530 EST on March 20.",
+        WEDNESDAY,
+        "2024-03-20",
+        "2024-03-20",
+        S.EXPLICIT,
+        "March 20",
+    ),
+    (
+        "The polls will close after 8 pm on Sunday, March 3.",
+        WEDNESDAY,
+        "2024-03-03",
+        "2024-03-03",
+        S.EXPLICIT,
+        "March 3",
+    ),
+    # A range of weekdays: the coming Friday (16 February) to the Monday after it.
+    (
+        "It will suspend operations from Friday to Monday.",
+        WEDNESDAY,
+        "2024-02-16",
+        "2024-02-19",
+        S.RELATIVE,
+        "from Friday to Monday",
+    ),
+    # A month before a common noun is the thing's month.
+    (
+        "The allies will push for a statement at the June economic summit in Venice.",
+        WEDNESDAY,
+        "2024-06-01",
+        "2024-06-30",
+        S.RELATIVE,
+        "the June",
+    ),
+    # "before" a thing held in a month: from the briefing's date to the end of that month.
+    (
+        "Allies will press for approval before the summit in Vilnius in July.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-07-31",
+        S.RELATIVE,
+        "in July",
+    ),
+    # A half of a fiscal year named by its last day: its last six months.
+    (
+        "It expects a profit in the second half of the fiscal year ending September 30, 2024.",
+        WEDNESDAY,
+        "2024-04-01",
+        "2024-09-30",
+        S.RELATIVE,
+        "the second half of the fiscal year ending September 30, 2024",
+    ),
+    # A day before a period's name is the day it ends: the three months to 12 July.
+    (
+        "The company expects a record July 12 second quarter.",
+        WEDNESDAY,
+        "2024-04-13",
+        "2024-07-12",
+        S.RELATIVE,
+        "July 12 second quarter",
+    ),
+    # The day that bounds the period figures cover is theirs: the event is after the
+    # carnival that ends on 27 February, for a month.
+    (
+        "Figures for the period to February 28 will be published after the carnival which "
+        "ends on February 27.",
+        WEDNESDAY,
+        "2024-02-27",
+        "2024-03-27",
+        S.RELATIVE,
+        "February 27",
+    ),
 ]
 
 
@@ -377,6 +478,8 @@ def test_expected_window_resolves_the_expression(sentence, reference, start, end
         # a date given up, a date in a name, a month of the year already past
         "The vote, originally planned for 22 March, can be cancelled.",
         "The March 23 Movement says talks will only begin later.",
+        "The May Day rally will be large.",  # a month before a name is not the month
+        "The June quarter borrowing requirement will be announced.",  # a period's name
         "The forum will weigh the events of January this year.",
         # a period that ended
         "It will match the profit of the year ended February 2.",
@@ -395,6 +498,22 @@ def test_expected_window_skips_past_dates_for_the_coming_one():
     window = expected_window(sentence, WEDNESDAY)
     assert window is not None and window.text == "in April"
     assert (window.start, window.end) == (date(2024, 4, 1), date(2024, 4, 30))
+
+
+def test_a_period_that_ended_is_over():
+    # "ended January 31" said on 18 June 1987: the year to 31 January 1987, over; the next
+    # January 31 (227 days ahead) is not half as far again as the last (138 days back)
+    sentence = "Auditors will qualify their report on the year ended January 31."
+    assert expected_window(sentence, date(1987, 6, 18)) is None
+
+
+def test_a_period_that_began_is_the_one_under_way():
+    # "began February 1" said on 18 June 1987: the twelve months from 1 February 1987
+    window = expected_window(
+        "Sales in the year that began February 1 will improve.", date(1987, 6, 18)
+    )
+    assert window is not None
+    assert (window.start, window.end) == (date(1987, 2, 1), date(1988, 1, 31))
 
 
 def test_a_month_just_past_is_not_pushed_to_next_year():

@@ -18,7 +18,7 @@ from bench_modules import load_bench
 ROOT = Path(__file__).resolve().parents[2]
 DEV_SET = ROOT / "bench" / "watchlist_dev"
 WHEN = ("explicit", "relative", "undated")
-SPLITS = ("tune", "test", "tune-extra", "test-extra")
+SPLITS = ("tune", "test", "tune-extra", "test-extra", "tune-extra2", "test-extra2")
 
 
 def _labels(split: str) -> list[dict]:
@@ -36,9 +36,14 @@ def test_dev_set_holds_the_drawn_sentences_in_their_halves():
         assert drawn == labelled
     forward = [row for split in SPLITS for row in _labels(split) if row["forward"]]
     assert len(forward) >= 150
-    for split in ("tune-extra", "test-extra"):
+    for split, least in (
+        ("tune-extra", 40),
+        ("test-extra", 40),
+        ("tune-extra2", 30),
+        ("test-extra2", 30),
+    ):
         explicit = [row for row in _labels(split) if row["forward"] and row["when"] == "explicit"]
-        assert len(explicit) >= 40, split
+        assert len(explicit) >= least, split
 
 
 @pytest.mark.parametrize("split", SPLITS)
@@ -67,9 +72,10 @@ def dev_scores(shared_dir: Path) -> dict:
     return {split: scores for split, (scores, _, _) in _evaluation().evaluate(shared_dir).items()}
 
 
-# (half, measure, floor): measured 2026-12-06 after the fifth round of rules (tune 1.00 /
+# (half, measure, floor): measured 2026-12-06 after the sixth round of rules (tune 1.00 /
 # 0.94 / 0.862, test 0.93 / 0.90 / 0.974, tune-extra 1.00 / 1.00 / 0.885, test-extra 0.93 /
-# 0.82 / 0.815) less about 0.02.
+# 0.82 / 0.815, tune-extra2 0.98 / 0.95 / 0.731, test-extra2 0.94 / 0.67 / 0.760) less
+# about 0.02.
 FLOORS = [
     ("tune", "explicit_accuracy", 0.98),
     ("tune", "relative_accuracy", 0.92),
@@ -83,6 +89,12 @@ FLOORS = [
     ("test-extra", "explicit_accuracy", 0.90),
     ("test-extra", "relative_accuracy", 0.80),
     ("test-extra", "country_f1", 0.79),
+    ("tune-extra2", "explicit_accuracy", 0.95),
+    ("tune-extra2", "relative_accuracy", 0.92),
+    ("tune-extra2", "country_f1", 0.71),
+    ("test-extra2", "explicit_accuracy", 0.92),
+    ("test-extra2", "relative_accuracy", 0.64),
+    ("test-extra2", "country_f1", 0.74),
 ]
 
 

@@ -379,23 +379,26 @@ def _read_all(plan: _Plan) -> list[tuple]:
 
 
 # A country right after a place preposition is where something happens ("talks in
-# France", "a cyclone near Myanmar"), as is the rest of a list it heads ("in Iraq and
-# Syria"), the country of a named place ("a plant in Genk, Belgium") and one a person's
-# possessive marks as of a time ("a vote in Hitler's Germany"); after "to" or
+# France", "a cyclone near Myanmar", "a republic within Ukraine"), as is the rest of a list
+# it heads ("in Iraq and Syria"), the country of a named place ("a plant in Genk, Belgium")
+# and one a person's possessive marks as of a time ("a vote in Hitler's Germany"); after
+# "to" or
 # "from" it is often a party ("a visit to Japan", "aid to Ukraine") and is kept. One
 # after "former" or "then <title>" names an office no longer held; one before "state of"
 # or "province of" names a part of it ("the Australian state of Queensland").
 _PLACE_BEFORE = re.compile(
-    r"\b(?i:in|near|across|throughout|inside|around|outside|at)\s+"
+    r"\b(?i:in|near|across|throughout|inside|within|around|outside|at)\s+"
     r"(?i:the\s+)?(?:[A-Z][\w.-]*['\u2019]s\s+)?"
     r"(?:(?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019.-]*,\s+)?$"
 )
-# Where forces withdraw from, or someone flies or returns to, is a place too ("withdraw
-# some of its troops from Afghanistan"); a state visited, or sent or delivered something, is
-# a party ("a visit to Japan", "send tanks to Ukraine", "send buying missions to America").
+# Where forces withdraw or pull out from, or someone flies or returns to, is a place too
+# ("withdraw some of its troops from Afghanistan", "begin pulling out of Afghanistan"); a
+# state visited, or sent or delivered something, is a party ("a visit to Japan", "send
+# tanks to Ukraine", "send buying missions to America").
 _MOVED_BEFORE = re.compile(
-    r"\b(?i:withdr[ae]w\w*|fl(?:y|ies|ew|own|ying)|return\w*)"
-    r"\s+(?:[\w'\u2019,-]+\s+){0,5}?(?i:to|from|into)\s+(?:the\s+)?$"
+    r"\b(?:(?i:withdr[ae]w\w*|fl(?:y|ies|ew|own|ying)|return\w*)"
+    r"\s+(?:[\w'\u2019,-]+\s+){0,5}?(?i:to|from|into)|(?i:pull\w*\s+out\s+(?:of|from)))"
+    r"\s+(?:the\s+)?$"
 )
 # A region of a country, named by a lowercase word of direction or land before it, is a
 # place ("restricted to the continental United States", "strikes on northern Syria").
@@ -439,6 +442,15 @@ _SOUGHT_BEFORE = re.compile(
     r"\b(?i:for|be|become|becoming)\s+(?:the\s+)?(?i:next\s+)?"
     r"(?i:president|prime\s+minister|premier|chancellor|leader|head\s+of\s+state)"
     r"\s+of\s+(?:the\s+)?$"
+)
+# A city that names a treaty or an accord is in its name, not a party ("sign the Lisbon
+# treaty", "a referendum on the Treaty of Lisbon", "the Kyoto Protocol").
+_DOCUMENT_WORDS = r"(?i:treaty|treaties|protocol|accords?|convention|charter|declaration)\b"
+_DOCUMENT_BEFORE = re.compile(rf"\b{_DOCUMENT_WORDS}\s+of\s+$")
+_DOCUMENT_AFTER = re.compile(rf"\s+{_DOCUMENT_WORDS}")
+# A country after "<Name> Party of" is in the party's name ("the Liberal Party of Canada").
+_PARTY_OF_BEFORE = re.compile(
+    r"\b[A-Z][\w'\u2019-]*\s+(?:Party|Front|Movement|Congress|League)\s+of\s+(?:the\s+)?$"
 )
 _LIST_LINK = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)(?:the\s+)?")
 _FORMER_BEFORE = re.compile(
@@ -485,6 +497,11 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             or _SOUGHT_BEFORE.search(before)
             or _FIRM_AFTER.match(text, role.end)
             or _BODY_NAME_AFTER.match(text, role.end)
+            or _PARTY_OF_BEFORE.search(before)
+            or (
+                kind == "capital"
+                and (_DOCUMENT_BEFORE.search(before) or _DOCUMENT_AFTER.match(text, role.end))
+            )
         ):
             continue
         if (

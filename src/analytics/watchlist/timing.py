@@ -90,10 +90,18 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         # "the third quarter ending June 30", "the fiscal year that began Feb 1, 1987"
         "period_bound",
-        r"(?:the\s+)?(?:(?P<ordinal>first|second|third|fourth)\s+)?(?:(?:fiscal|financial)\s+)?"
+        r"(?:the\s+)?(?:(?P<half>first|second)\s+half\s+of\s+(?:the\s+|its\s+)?)?"
+        r"(?:(?P<ordinal>first|second|third|fourth)\s+)?(?:(?:fiscal|financial)\s+)?"
         r"(?P<period>year|quarter)\s*,?\s+(?:that\s+)?(?P<bound>ending|ends|ended|to|"
         r"beginning|begins|began|starting|starts|started)\s+(?:on\s+)?"
         rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY})(?:,?\s+(?P<year>{_YEAR}))?",
+    ),
+    (
+        # "a record July 12 second quarter": the period that ends on the day before it
+        "dated_period",
+        rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY})(?:,?\s+(?P<year>{_YEAR}))?\s+"
+        r"(?:(?P<ordinal>first|second|third|fourth)\s+)?(?:(?:fiscal|financial)\s+)?"
+        r"(?P<period>year|quarter)\b",
     ),
     (
         "month_day_to_month_day",
@@ -169,6 +177,12 @@ _RULES: tuple[tuple[str, str], ...] = (
         r"(?P<season>spring|summer|autumn|winter)\b",
     ),
     (
+        # "from Friday to Monday": the days from the coming Friday to the Monday after it
+        "weekday_range",
+        rf"\b(?:from\s+)?(?P<weekday>{_WEEKDAY})\s*(?:-|\u2013|to|through|until|till)\s*"
+        rf"(?P<weekday2>{_WEEKDAY})",
+    ),
+    (
         "weekday",
         rf"\b(?:(?P<which>next|this|coming)\s+)?(?P<weekday>{_WEEKDAY})"
         rf"(?!,?\s+(?:the\s+)?(?:\d|{_MONTH}))",
@@ -187,6 +201,13 @@ _RULES: tuple[tuple[str, str], ...] = (
         rf"(?:,?\s+(?P<year>{_YEAR})|\s+(?P<which>this|next|last)\s+year\b)?",
     ),
     ("month_year", rf"(?P<month>{_MONTH})\s+(?P<year>{_YEAR})"),
+    # "the June economic summit": a month before a common noun is the thing's month; "the
+    # June quarter" names a period that ends in it, not the month.
+    (
+        "month_noun",
+        rf"\bthe\s+(?P<month>{_MONTH})(?=\s+(?-i:[a-z]))"
+        r"(?!\s+(?:quarter|half|year|term|period|fiscal)\b)",
+    ),
     (
         "year",
         rf"\b(?:{_PART}|(?P<prep>in|by|until|till|before|after|from|during|through|for)"
@@ -309,6 +330,24 @@ _SUPERSEDED_BEFORE = re.compile(
 _APPOSITIVE_BEFORE = re.compile(
     r"[A-Za-z]\s*,\s+(?:payable|due|maturing|expiring)\s+(?:on\s+)?$", re.IGNORECASE
 )
+# "has scheduled the vote for a new leader for December 3": what is scheduled for a day is
+# still to come, however long ago the last such day was.
+_SCHEDULED_BEFORE = re.compile(
+    r"\b(?:scheduled|rescheduled|slated|set|fixed)\b(?:\s+[\w'\u2019-]+){0,6}?\s+for\s+$",
+    re.IGNORECASE,
+)
+# "orders placed after 1530 EST on March 20": "after" bounds the hour, on the day named.
+_AFTER_HOUR_BEFORE = re.compile(
+    r"\bafter\s+(?:\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?m\.?|\d{3,4}(?:\s*(?:hrs|hours))?|noon|midday|"
+    r"midnight)(?:\s+(?:GMT|EST|EDT|BST|UTC|local\s+time))?\s+on\s+"
+    rf"{_WEEKDAY_FIRST}$",
+    re.IGNORECASE,
+)
+# "final figures for the period to February 28": a period of no stated length, bounded by a
+# day, is what a thing covers, not a time of the event.
+_PERIOD_BOUND_BEFORE = re.compile(
+    r"\bperiod\s+(?:to|ending|ended|through|until|till)\s+(?:on\s+)?$", re.IGNORECASE
+)
 # "the March 23 Movement": a date in a name.
 _NAME_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
@@ -345,6 +384,7 @@ class Window(NamedTuple):
     kind: str  # ``schema.EXPLICIT`` or ``schema.RELATIVE``
     text: str  # the expression as written
     backdated: bool = False  # "effective February 24" said in March: counts though past
+    aside: bool = False  # inside parentheses: "(later named ... in July 2005)"
 
 
 def _month_end(year: int, month: int) -> date:
@@ -438,8 +478,11 @@ def _part_of(start: date, end: date, part: str | None) -> tuple[date, date]:
     return start + timedelta(days=first), start + timedelta(days=last - 1)
 
 
-def _dates(groups: dict[str, str], reference: date) -> tuple[date, date] | None:
-    """A calendar date or range of days; a missing year is the next such day."""
+def _dates(
+    groups: dict[str, str], reference: date, *, coming: bool = False
+) -> tuple[date, date] | None:
+    """A calendar date or range of days; a missing year is the next such day (with
+    ``coming``, always the coming one)."""
     month = (
         _month_number(groups["month"]) if not groups["month"].isdigit() else int(groups["month"])
     )
@@ -448,7 +491,7 @@ def _dates(groups: dict[str, str], reference: date) -> tuple[date, date] | None:
     if groups.get("year"):
         year = int(groups["year"])
     else:
-        found_year = _day_year(reference, month, day)
+        found_year = _day_year(reference, month, day, coming=coming)
         if found_year is None:
             return None
         year = found_year
@@ -483,12 +526,17 @@ def _day_year(reference: date, month: int, day: int, *, coming: bool = False) ->
 def _period_bound(groups: dict[str, str], reference: date) -> tuple[date, date] | None:
     """A year or quarter named by the day it ends or begins on: "the quarter ending June 30"
     is the three months to June 30 (the coming June 30: a period "ending" is under way);
-    "the year that began Feb 1" the twelve months from it."""
+    "the year that began Feb 1" the twelve months from it, and "the second half of" it its
+    last six months; "ended", "began" and "started"
+    name the last such day (a year "ended January 31" said in June is over)."""
     month, day = _month_number(groups["month"]), _day_number(groups["day"])
     bound = groups["bound"].lower()
     ends = bound in ("ending", "ends", "ended", "to")
     if groups.get("year"):
         year: int | None = int(groups["year"])
+    elif bound in ("ended", "began", "started"):
+        # "the year ended January 31" said in June: the last January 31, in the past tense
+        year = reference.year - (1 if (month, day) > (reference.month, reference.day) else 0)
     else:
         year = _day_year(reference, month, day, coming=bound in ("ending", "ends", "to"))
     day_named = _safe_date(year, month, day) if year is not None else None
@@ -496,8 +544,21 @@ def _period_bound(groups: dict[str, str], reference: date) -> tuple[date, date] 
         return None
     months = 12 if groups["period"].lower() == "year" else 3
     if ends:
-        return _add_months(day_named + timedelta(days=1), -months), day_named
-    return day_named, _add_months(day_named, months) - timedelta(days=1)
+        start, end = _add_months(day_named + timedelta(days=1), -months), day_named
+    else:
+        start, end = day_named, _add_months(day_named, months) - timedelta(days=1)
+    if groups.get("half"):
+        # "the second half of the fiscal year ending September 30": its last six months
+        middle = _add_months(start, months // 2)
+        return (
+            (start, middle - timedelta(days=1))
+            if groups["half"].lower() == "first"
+            else (
+                middle,
+                end,
+            )
+        )
+    return start, end
 
 
 def _year_of(groups: dict[str, str], reference: date) -> int:
@@ -545,12 +606,17 @@ def _later_or_part(start: date, end: date, part: str | None, reference: date) ->
     return _part_of(start, end, part)
 
 
-def _resolve(rule: str, groups: dict[str, str], reference: date) -> tuple[date, date] | None:
-    """The days one matched expression names, before "by" / "after" widen them."""
+def _resolve(
+    rule: str, groups: dict[str, str], reference: date, *, coming: bool = False
+) -> tuple[date, date] | None:
+    """The days one matched expression names, before "by" / "after" widen them; with
+    ``coming``, a day without a year is the coming one."""
     if rule in _EXPLICIT_RULES:
-        return _dates(groups, reference)
+        return _dates(groups, reference, coming=coming)
     if rule == "period_bound":
         return _period_bound(groups, reference)
+    if rule == "dated_period":
+        return _period_bound({**groups, "bound": "ending"}, reference)
     if rule == "month_range":
         month, month2 = _month_number(groups["month"]), _month_number(groups["month2"])
         if groups.get("year") or groups.get("which"):
@@ -634,7 +700,12 @@ def _resolve(rule: str, groups: dict[str, str], reference: date) -> tuple[date, 
         ahead = (weekday - reference.weekday()) % 7 or 7
         day = reference + timedelta(days=ahead)
         return day, day
-    if rule in ("month", "month_year"):
+    if rule == "weekday_range":
+        opening = _WEEKDAYS[groups["weekday"].lower()]
+        closing = _WEEKDAYS[groups["weekday2"].lower()]
+        start = reference + timedelta(days=(opening - reference.weekday()) % 7 or 7)
+        return start, start + timedelta(days=(closing - opening) % 7 or 7)
+    if rule in ("month", "month_year", "month_noun"):
         month = _month_number(groups["month"])
         prep = (groups.get("prep") or "").lower()
         which = (groups.get("which") or "").lower()
@@ -709,13 +780,17 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
             continue  # "originally planned for 22 March": given up
         if rule in _EXPLICIT_RULES and _APPOSITIVE_BEFORE.search(before):
             continue  # "the first coupon, payable April 1": the coupon's date
+        if rule in _EXPLICIT_RULES and _PERIOD_BOUND_BEFORE.search(before):
+            continue  # "figures for the period to February 28": what they cover
         if (
             rule in _EXPLICIT_RULES
             and _NAME_BEFORE.search(before)
             and _NAME_AFTER.match(sentence, match.end())
         ):
             continue  # "the March 23 Movement": a name
-        days = _resolve(rule, groups, reference)
+        days = _resolve(
+            rule, groups, reference, coming=_SCHEDULED_BEFORE.search(before) is not None
+        )
         if days is None:
             continue
         start, end = days
@@ -741,7 +816,12 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
                 prep = ""
         elif deadline is None and _DEADLINE_AFTER.match(sentence, match.end()):
             deadline = _DEADLINE_AFTER.match(sentence, match.end())
-        after = _AFTER_BEFORE.search(before) if deadline is None and not on_the_day else None
+        after = None
+        if deadline is None and not on_the_day:
+            # "before the alliance's summit in Vilnius in July": the time of the thing named
+            after = _AFTER_BEFORE.search(before + prep + " " if prep in ("in", "on") else before)
+        if after is not None and _AFTER_HOUR_BEFORE.search(before):
+            after = None  # "after 1530 EST on March 20": that day
         text = match.group().strip().rstrip(".,")
         if deadline is not None:
             start, kind = reference, S.RELATIVE
@@ -750,7 +830,7 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
         elif after is not None or prep == "after":
             word = "after" if after is None else " ".join(after.group("word").lower().split())
             if word in ("ahead of", "before"):
-                start, end = reference, start
+                start, end = reference, end
             else:
                 start, end = start, _add_months(start, 1)
             kind = S.RELATIVE
@@ -764,7 +844,8 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
             and after is None
             and _EFFECTIVE_BEFORE.search(before) is not None
         )
-        windows.append(Window(start, end, kind, text, backdated))
+        aside = sentence.count("(", 0, match.start()) > sentence.count(")", 0, match.start())
+        windows.append(Window(start, end, kind, text, backdated, aside))
     return windows
 
 
@@ -799,8 +880,11 @@ def expected_windows(sentences: Sequence[str], references: Sequence[date]) -> li
 
 def _first_coming(windows: list[Window], reference: date) -> Window | None:
     """The first window that ends on or after ``reference``, or takes effect backdated
-    ("effective February 24" said in March): the expected event's."""
-    for window in windows:
-        if window.end >= reference or window.backdated:
-            return window
+    ("effective February 24" said in March): the expected event's. A time inside
+    parentheses is an aside's ("asteroid 2004 MN4 (later named Apophis in July 2005) will
+    pass Earth on April 13, 2029"): it counts only when no time outside them does."""
+    for asides in (False, True):
+        for window in windows:
+            if window.aside == asides and (window.end >= reference or window.backdated):
+                return window
     return None
