@@ -350,3 +350,59 @@ def test_a_headline_is_twelve_latin_letters_nine_in_ten_capitals(text, expected)
     from analytics.watchlist.follow_up import _headline
 
     assert _headline(text) is expected
+
+
+@given(st.data())
+@hypothesis_settings(max_examples=60, deadline=None)
+def test_pairs_naming_every_country_equal_counting_every_country(data) -> None:
+    # The lookup of the rarest country, then of the others, keeps exactly the pairs in
+    # which every listed country meets the report inside the window; an event listing a
+    # country twice needs more countries than it has and keeps none.
+    from analytics.watchlist.follow_up import _in_window, _naming_all
+
+    start = pd.Timestamp("2024-01-01")
+    days = st.integers(min_value=0, max_value=30)
+    codes, families = st.sampled_from(["FRA", "DEU", "ITA"]), st.sampled_from(["meet", "fight"])
+    rows = []
+    for event in range(data.draw(st.integers(min_value=0, max_value=8))):
+        first = data.draw(days)
+        shared = {
+            "own": data.draw(st.integers(min_value=0, max_value=4)),
+            "event_day": start + pd.Timedelta(days=data.draw(days)),
+            S.CUE_FAMILY: data.draw(families),
+            S.WINDOW_START: start + pd.Timedelta(days=first),
+            S.WINDOW_END: start + pd.Timedelta(days=first + data.draw(days)),
+        }
+        for iso3 in data.draw(st.lists(codes, min_size=1, max_size=3)):
+            rows.append({"_event": event, S.ISO3: iso3, **shared})
+    per_country = pd.DataFrame(
+        rows,
+        columns=["_event", S.ISO3, S.CUE_FAMILY, "own", "event_day", S.WINDOW_START, S.WINDOW_END],
+    )
+    table_rows = []
+    for report in range(data.draw(st.integers(min_value=0, max_value=10))):
+        briefing = data.draw(st.integers(min_value=0, max_value=4))
+        day = start + pd.Timedelta(days=data.draw(days))
+        for family in data.draw(st.sets(families, min_size=1)):
+            for iso3 in data.draw(st.sets(codes, min_size=1)):
+                table_rows.append(
+                    {
+                        "report": report,
+                        S.ISO3: iso3,
+                        S.CUE_FAMILY: family,
+                        "briefing": briefing,
+                        "day": day,
+                    }
+                )
+    table = pd.DataFrame(table_rows, columns=["report", S.ISO3, S.CUE_FAMILY, "briefing", "day"])
+    grace = pd.Timedelta(days=2)
+    needed = per_country.groupby("_event").size()
+    kept = _naming_all(per_country, table, grace, needed)
+    pairs = set(zip(kept["_event"].tolist(), kept["report"].tolist(), strict=True))
+    assert len(pairs) == len(kept)
+    expected: set = set()
+    if not per_country.empty and not table.empty:
+        found = _in_window(per_country.drop_duplicates(["_event", S.ISO3]), table, grace)
+        counted = found.drop_duplicates().groupby(["_event", "report"]).size()
+        expected = {(event, report) for (event, report), n in counted.items() if n == needed[event]}
+    assert pairs == expected

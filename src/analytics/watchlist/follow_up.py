@@ -435,9 +435,7 @@ def _matches(events: pd.DataFrame, reports: _Reports, grace: pd.Timedelta) -> pd
         own=report_ids.get_indexer(per_country[S.BRIEFING_ID]),
         event_day=per_country[S.DATE].dt.tz_localize(None).dt.normalize(),
     )
-    # A country named twice by an event meets the same reports twice: joined once.
-    once = per_country.drop_duplicates([_EVENT, S.ISO3])
-    kept = _naming_all(_in_window(once, reports.table, grace), needed)
+    kept = _naming_all(per_country, reports.table, grace, needed)
     kept = kept[~_older(reports, kept, events)]
     kept = kept[
         _share_what(
@@ -516,30 +514,72 @@ def _in_window(per_country: pd.DataFrame, table: pd.DataFrame, grace: pd.Timedel
     )
 
 
-def _naming_all(found: pd.DataFrame, needed: pd.Series) -> pd.DataFrame:
-    """The (event, report) pairs of ``found`` (distinct event, report and country rows) in
-    which the report names as many of the event's countries as it has (``needed``), in no
+def _naming_all(
+    per_country: pd.DataFrame, table: pd.DataFrame, grace: pd.Timedelta, needed: pd.Series
+) -> pd.DataFrame:
+    """The (event, report) pairs in which the report is inside the event's window (see
+    ``_in_window``) and names every country of the event with a cue of its family, in no
     particular order.
 
-    An event of one country keeps each of its rows; the others are counted as whole
-    numbers (one key per pair), not grouped in a table.
+    The window is the event's, whichever of its countries is looked up: each event is
+    joined on the country of its family with the fewest reports, and the pairs found keep
+    those whose report names the event's other countries too (looked up as whole-number
+    keys). An event naming a country twice asks for more countries than it has and is
+    never reported (``needed`` counts its countries as listed).
     """
     columns = [_EVENT, "report"]
-    if found.empty:
+    distinct = per_country.drop_duplicates([_EVENT, S.ISO3])
+    listed = distinct.groupby(_EVENT).size()
+    complete = listed.index[listed.to_numpy() == needed.reindex(listed.index).to_numpy()]
+    distinct = distinct[distinct[_EVENT].isin(complete)]
+    if distinct.empty or table.empty:
         return pd.DataFrame(columns=columns)
+    sizes = table.groupby([S.ISO3, S.CUE_FAMILY]).size()
+    distinct = distinct.assign(
+        _reports=sizes.reindex(pd.MultiIndex.from_frame(distinct[[S.ISO3, S.CUE_FAMILY]]))
+        .fillna(0)
+        .to_numpy()
+    )
+    rarest = distinct.sort_values([_EVENT, "_reports", S.ISO3], kind="stable")
+    rarest = rarest.drop_duplicates(_EVENT)
+    found = _in_window(rarest, table, grace)
     event = found[_EVENT].to_numpy(dtype=np.int64)
     report = found["report"].to_numpy(dtype=np.int64)
-    wanted = needed.reindex(event).to_numpy()
-    single = wanted == 1
-    span = int(report.max()) + 1
-    keys, counts = np.unique(event[~single] * span + report[~single], return_counts=True)
-    full = keys[counts == needed.reindex(keys // span).to_numpy()]
-    return pd.DataFrame(
-        {
-            _EVENT: np.concatenate([event[single], full // span]),
-            "report": np.concatenate([report[single], full % span]),
-        }
+    others = distinct.merge(rarest[[_EVENT, S.ISO3]], on=_EVENT, suffixes=("", "_looked_up"))
+    others = others[others[S.ISO3] != others[f"{S.ISO3}_looked_up"]]
+    if others.empty or found.empty:
+        return pd.DataFrame({_EVENT: event, "report": report})
+    # Every (report, country, family) the reports hold, as one whole number each.
+    countries = pd.Index(pd.unique(table[S.ISO3]))
+    families = pd.Index(pd.unique(table[S.CUE_FAMILY]))
+    width = len(countries) * len(families)
+
+    def keys(reports: np.ndarray, iso3: pd.Series, family: pd.Series) -> np.ndarray:
+        code = countries.get_indexer(iso3) * len(families) + families.get_indexer(family)
+        known = (countries.get_indexer(iso3) >= 0) & (families.get_indexer(family) >= 0)
+        return np.where(known, reports * width + code, -1)
+
+    held = np.sort(
+        keys(table["report"].to_numpy(dtype=np.int64), table[S.ISO3], table[S.CUE_FAMILY])
     )
+    # Each pair found, once per other country of its event.
+    others = others.sort_values(_EVENT, kind="stable")
+    first = np.searchsorted(others[_EVENT].to_numpy(), event, side="left")
+    count = np.searchsorted(others[_EVENT].to_numpy(), event, side="right") - first
+    pair = np.repeat(np.arange(len(event)), count)
+    row = np.repeat(first, count) + (
+        np.arange(len(pair)) - np.repeat(np.cumsum(count) - count, count)
+    )
+    wanted = keys(
+        report[pair],
+        others[S.ISO3].iloc[row].reset_index(drop=True),
+        others[S.CUE_FAMILY].iloc[row].reset_index(drop=True),
+    )
+    at = np.minimum(np.searchsorted(held, wanted), len(held) - 1)
+    present = (wanted >= 0) & (held[at] == wanted)
+    missing = np.zeros(len(event), dtype=bool)
+    np.logical_or.at(missing, pair[~present], True)
+    return pd.DataFrame({_EVENT: event[~missing], "report": report[~missing]})
 
 
 # A time a report names that ended before the expectation was written: "last year",
