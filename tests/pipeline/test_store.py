@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from legacy_stores import write_legacy_store
 
@@ -683,3 +684,66 @@ def test_ensure_store_add_names_added_files_relative_to_every_input(
     report = updated.table("report")
     assert "added/b1.txt" in set(report["file"])
     assert not any(str(corpus.parent) in name for name in report["file"])
+
+
+def _event_columns(store_dir: Path) -> list[list]:
+    watchlist = open_store(store_dir).table("watchlist")
+    columns = [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX, S.SENTENCE, S.COUNTRIES, S.CUES]
+    return watchlist[columns].values.tolist()
+
+
+def test_rows_appended_to_a_table_that_was_empty_keep_their_values(
+    tmp_path: Path, fixtures_dir: Path
+) -> None:
+    # The first briefing expects nothing, so the store's first watchlist is empty (its text
+    # columns have no type yet); the second briefing's expected event is appended to it and
+    # must read back whole, as a store built from both at once holds it.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    one_go = tmp_path / "one-go"
+    for name in ("a1.txt", "a2.txt"):
+        (corpus / name).write_bytes((fixtures_dir / "store" / name).read_bytes())
+    ensure_store([corpus], one_go, n_topics=1)
+    expected = _event_columns(one_go)
+    assert len(expected) == 1 and expected[0][3].startswith("The strike added to pressure")
+
+    (corpus / "a2.txt").rename(tmp_path / "a2.txt")
+    store_dir = tmp_path / "store"
+    ensure_store([corpus], store_dir, n_topics=1)
+    assert len(open_store(store_dir).table("watchlist")) == 0
+    (tmp_path / "a2.txt").rename(corpus / "a2.txt")
+    _, summary = ensure_store([corpus], store_dir, n_topics=1, add=True)
+    assert summary.mode == "incremental"
+    assert _event_columns(store_dir) == expected
+    # The generation records the type the appended values gave the columns.
+    from analytics.pipeline.deltatables import decode_schema
+    from analytics.pipeline.layout import META
+
+    meta = json.loads((open_store(store_dir).generation / META).read_text(encoding="utf-8"))
+    recorded = decode_schema(meta["tables"]["watchlist"]["schema"])
+    assert pa.types.is_null(recorded.field(S.SENTENCE).type) is False
+
+
+def test_a_store_that_recorded_no_type_for_appended_values_still_reads_them(
+    tmp_path: Path, fixtures_dir: Path
+) -> None:
+    # Stores written before appends recorded their types kept the first generation's null
+    # types; the values appended were stored, and are read as stored.
+    from analytics.pipeline.deltatables import decode_schema, encode_schema
+    from analytics.pipeline.layout import META
+
+    store_dir = tmp_path / "store"
+    ensure_store([fixtures_dir / "store"], store_dir, n_topics=2)
+    expected = _event_columns(store_dir)
+    generation = open_store(store_dir).generation
+    meta = json.loads((generation / META).read_text(encoding="utf-8"))
+    recorded = decode_schema(meta["tables"]["watchlist"]["schema"])
+    untyped = [S.SENTENCE, S.COUNTRIES, S.CUES]
+    meta["tables"]["watchlist"]["schema"] = encode_schema(
+        pa.schema(
+            [f.with_type(pa.null()) if f.name in untyped else f for f in recorded],
+            metadata=recorded.metadata,
+        )
+    )
+    (generation / META).write_text(json.dumps(meta), encoding="utf-8")
+    assert _event_columns(store_dir) == expected

@@ -81,6 +81,19 @@ def frame_schema(frame: pd.DataFrame) -> pa.Schema:
     return pa.Schema.from_pandas(frame, preserve_index=False)
 
 
+def appended_schema(recorded: pa.Schema, rows: pa.Schema) -> pa.Schema:
+    """The schema a table records after ``rows`` are appended to it: its own, except that
+    a column with no value so far (null type: an empty table, or one of missing values
+    only) takes the type the appended rows give it."""
+    fields = []
+    for field in recorded:
+        index = rows.get_field_index(field.name)
+        if pa.types.is_null(field.type) and index >= 0:
+            field = field.with_type(rows.field(index).type)
+        fields.append(field)
+    return pa.schema(fields, metadata=recorded.metadata)
+
+
 def months_of(dates: pd.Series) -> pd.Series:
     """``YYYY-MM`` of each date (``None`` where there is no date)."""
     values = pd.to_datetime(dates, utc=True)
@@ -124,8 +137,13 @@ def _from_delta(table: pa.Table, schema: pa.Schema) -> pa.Table:
             values = column.to_numpy().astype(np.int64, copy=False).view(np.uint64)
             column = pa.chunked_array([pa.array(values, field.type)])
         elif pa.types.is_null(field.type):
-            # A column with no value (stored as strings): Arrow casts nothing to null.
-            column = pa.chunked_array([pa.nulls(len(column))], pa.null())
+            if column.null_count == len(column):
+                # A column with no value (stored as strings): Arrow casts nothing to null.
+                column = pa.chunked_array([pa.nulls(len(column))], pa.null())
+            else:
+                # Values appended to a column that had none when the table was made: a
+                # store written before appends recorded their type keeps them as stored.
+                field = pa.field(name, column.type)
         else:
             column = column.cast(field.type)
         columns.append(column)

@@ -30,8 +30,10 @@ from analytics.pipeline.deltatables import (
     DeferredTable,
     PartLayout,
     WrittenTable,
+    appended_schema,
     commit_parts,
     data_files,
+    decode_schema,
     encode_schema,
     frame_schema,
     months_of,
@@ -156,7 +158,11 @@ def _fill_generation(
         tables_meta[table] = {
             "version": written.version,
             "rows": first_row + n_rows,
-            "schema": entry["schema"] if entry is not None else encode_schema(schema),
+            "schema": encode_schema(
+                appended_schema(decode_schema(entry["schema"]), schema)
+                if entry is not None
+                else schema
+            ),
             "files": files,
         }
     model.save(staging / MODEL_DIR)
