@@ -518,6 +518,43 @@ def test_export_watchlist_writes_each_expected_event_with_its_follow_up(tmp_path
     assert table[S.EVIDENCE].iloc[0] == "2025-03-04: France hosted a summit with Germany in Paris."
 
 
+def test_ingest_follow_up_keeps_it_and_exports_read_it_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = [
+        {
+            "id": "k1",
+            "date": "2025-02-20",
+            "text": "Chile will sign a trade pact with Peru on March 3.",
+        },
+        {"id": "k2", "date": "2025-03-04", "text": "Chile signed a trade pact with Peru in Lima."},
+    ]
+    (corpus / "briefings.jsonl").write_text(
+        "\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8"
+    )
+    store = tmp_path / "store"
+    args = ["ingest", str(corpus), "--store", str(store), "--topics", "1", "--quiet"]
+    assert main([*args, "--follow-up"]) == 0
+    printed = capsys.readouterr().out
+    assert re.search(
+        r"^follow-up: 1 expected events, 1 reported; kept for the dashboard and exports "
+        r"\(\d+\.\d s\)$",
+        printed,
+        re.MULTILINE,
+    )
+    assert len(list((store / "follow-up").glob("*.parquet"))) == 1
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    assert main(["export", "watchlist", "--store", str(store), "--out", str(first)]) == 0
+    shutil.rmtree(store / "follow-up")
+    assert main(["export", "watchlist", "--store", str(store), "--out", str(second)]) == 0
+    # Read from the store, then worked out again (and kept again): the same bytes.
+    assert first.read_bytes() == second.read_bytes()
+    assert "reported" in first.read_text(encoding="utf-8")
+    assert len(list((store / "follow-up").glob("*.parquet"))) == 1
+
+
 def test_ingest_refuses_dask_options_with_the_local_engine(
     tmp_path: Path, fixtures_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

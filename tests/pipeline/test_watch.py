@@ -6,6 +6,7 @@ No test reaches the internet: every feed is served by ``feed_server`` on 127.0.0
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import threading
@@ -281,6 +282,25 @@ def test_watch_loops_until_stopped_and_logs_each_feed(server: FeedServer, store_
         f"{url}: not modified",
     ]
     assert logged[1].startswith("store: incremental ingest: 5 briefings in store")
+
+
+def test_watch_follow_up_keeps_the_new_generations_follow_up(server: FeedServer, store_dir) -> None:
+    server.routes["/world.rss"] = Route(rss("World Desk", [item(11)]))
+    url = server.url("/world.rss")
+    logged: list[str] = []
+    watch([url], store_dir, every=60, once=True, log=logged.append, follow_up=True)
+    assert logged[0] == f"{url}: 1 new item (1 in the feed)"
+    assert logged[1].startswith("store: incremental ingest: 5 briefings in store")
+    assert re.fullmatch(
+        r"follow-up: \d+ expected events, \d+ reported; kept for the dashboard and exports "
+        r"\(\d+\.\d s\)",
+        logged[2],
+    )
+    assert len(list((store_dir / "follow-up").glob("*.parquet"))) == 1
+    # A poll with nothing new writes no generation and works nothing out.
+    logged.clear()
+    watch([url], store_dir, every=60, once=True, log=logged.append, follow_up=True)
+    assert logged == [f"{url}: nothing new (1 in the feed)"]
 
 
 def test_only_one_watch_per_store(server: FeedServer, store_dir) -> None:

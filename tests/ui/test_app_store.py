@@ -176,3 +176,30 @@ def test_store_check_reruns_the_app_only_for_another_generation(configured, monk
     shown[cache.GENERATION_KEY] = "gen-000000"
     cache._reload_when_store_changes(str(store_dir))
     assert reruns == ["app"]
+
+
+def test_watchlist_page_keeps_the_follow_up_in_the_store_and_reads_it_next_time(
+    configured, monkeypatch
+) -> None:
+    corpus, store_dir = configured
+    ensure_store([corpus], store_dir, n_topics=2)
+    app = new_app()
+    app.run()
+    app.switch_page("pages/watchlist.py").run()
+    assert not app.exception and not app.error
+    kept = list((store_dir / "follow-up").glob("*.parquet"))
+    assert len(kept) == 1
+    shown = [m.value for m in app.metric]
+
+    # Another server process (the cache cleared) reads the kept follow-up: none is worked out.
+    def refuse(*args, **kwargs):
+        raise AssertionError("the follow-up was worked out again")
+
+    monkeypatch.setattr("analytics.watchlist.follow_up", refuse)
+    cache._cached_followed.clear()
+    again = new_app()
+    again.run()
+    again.switch_page("pages/watchlist.py").run()
+    assert not again.exception and not again.error
+    assert [m.value for m in again.metric] == shown
+    assert list((store_dir / "follow-up").glob("*.parquet")) == kept

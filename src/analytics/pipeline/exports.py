@@ -110,10 +110,9 @@ def _relations(store: Store, options: ExportOptions) -> pd.DataFrame:
 
 
 def _watchlist(store: Store, options: ExportOptions) -> pd.DataFrame:
-    from analytics.watchlist import follow_up
+    from analytics.pipeline.follow_ups import follow_up_of
 
-    artefacts = store.artefacts()
-    return follow_up(artefacts.watchlist, artefacts.briefings, artefacts.mentions)
+    return follow_up_of(store.path, store.artefacts())
 
 
 EXPORTS: dict[str, tuple[Callable[[Store, ExportOptions], pd.DataFrame], str]] = {

@@ -21,6 +21,7 @@ from deltalake import DeltaTable
 from analytics import settings
 from analytics.errors import InputError, StoreError
 from analytics.pipeline.deltatables import roll_back, table_dir
+from analytics.pipeline.follow_ups import remove_follow_ups
 from analytics.pipeline.layout import (
     PART_NAME,
     PARTS_DIR,
@@ -171,6 +172,8 @@ def vacuum_store(
                 full=True,
             )
             removed_files += before - _count_data_files(table_dir(root, table))
+        fingerprints = [(read_meta(root / name) or {}).get("fingerprint", "") for name in kept]
+        remove_follow_ups(root, [fingerprint for fingerprint in fingerprints if fingerprint])
     return VacuumResult(removed, removed_files, tuple(generation_number(n) for n in kept))
 
 

@@ -330,6 +330,16 @@ class Stopper:
         return self._event.wait(max(seconds, 0.0))
 
 
+def _kept_follow_up(root: Path) -> str:
+    """``keep_follow_up``'s line, or one line saying why it could not be kept."""
+    from analytics.pipeline.follow_ups import keep_follow_up
+
+    try:
+        return keep_follow_up(root)
+    except AnalyticsError as error:
+        return f"follow-up: not kept ({error})"
+
+
 def watch(
     urls: Sequence[str],
     store_dir: str | Path,
@@ -340,6 +350,7 @@ def watch(
     stopper: Stopper | None = None,
     wait: float | None = None,
     clock: Callable[[], float] = time.monotonic,
+    follow_up: bool = False,
 ) -> list[PollResult]:
     """Poll the feeds every ``every`` seconds (or once) and log each feed's outcome.
 
@@ -354,6 +365,8 @@ def watch(
         stopper: ends the loop between polls when stopped (the CLI stops it on Ctrl-C).
         wait: see ``poll_feeds``.
         clock: monotonic seconds (tests may pass their own).
+        follow_up: after a poll that appends items, work out and keep the follow-up of the
+            new generation (``analytics.pipeline.follow_ups``) and log one line.
 
     Returns:
         The result of every poll made.
@@ -385,6 +398,8 @@ def watch(
                 log(feed.describe())
             if result.summary is not None:
                 log(f"store: {result.summary.describe()}")
+                if follow_up:
+                    log(_kept_follow_up(root))
             if once or stopper.stopped or stopper.wait(every - (clock() - started)):
                 return results
     finally:

@@ -181,15 +181,23 @@ FOLLOWING_UP = "Following up every expected event in the later briefings (once p
 
 
 @st.cache_resource(show_spinner=FOLLOWING_UP, max_entries=8)
-def _cached_followed(fingerprint: str, _artefacts: Artefacts) -> pd.DataFrame:
-    return followed_events(_artefacts)
+def _cached_followed(
+    fingerprint: str, store_dir: str | None, _artefacts: Artefacts
+) -> pd.DataFrame:
+    if store_dir is None:
+        return followed_events(_artefacts)
+    from analytics.pipeline.follow_ups import follow_up_of
+
+    # Kept in the store by the first reader (or by `watch --follow-up`): read, not redone.
+    return follow_up_of(Path(store_dir), _artefacts)
 
 
 def watchlist_followed(artefacts: Artefacts) -> pd.DataFrame:
     """Every expected event of a corpus with its follow-up, worked out once per corpus.
 
     The follow-up reads the whole corpus whatever the filters, so it is kept per corpus
-    fingerprint; an upload's stays in its own session.
+    fingerprint; a store's is also kept in the store (``pipeline.follow_ups``), so other
+    server processes and restarts read it; an upload's stays in its own session.
     """
     if artefacts is uploaded_artefacts():
         memo = st.session_state.get(UPLOAD_FOLLOWED_KEY)
@@ -198,7 +206,9 @@ def watchlist_followed(artefacts: Artefacts) -> pd.DataFrame:
                 memo = (artefacts.fingerprint, followed_events(artefacts))
             st.session_state[UPLOAD_FOLLOWED_KEY] = memo
         return memo[1]
-    return _cached_followed(artefacts.fingerprint, artefacts)
+    from_store = corpus_source(artefacts) is not None
+    store_dir = str(corpus_config().store_dir) if from_store else None
+    return _cached_followed(artefacts.fingerprint, store_dir, artefacts)
 
 
 class CallKey(NamedTuple):
