@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import views
+from analytics import settings, views
 from analytics.ui import cache, state
 from analytics.ui import components as ui
 from analytics.views import charts as charts
@@ -14,8 +14,12 @@ filters = view.filters
 
 st.title("Watchlist")
 followed = cache.watchlist_followed(view.corpus)
-events = views.selected_events(
-    followed, view.filtered.headers, filters.countries, filters.country_match
+events = (
+    followed  # every briefing and no country chosen: every event, no lookup
+    if view.filtered.everything and not filters.countries
+    else views.selected_events(
+        followed, view.filtered.headers, filters.countries, filters.country_match
+    )
 )
 as_of = views.latest_day(view.corpus.briefings)
 if as_of is None:
@@ -38,18 +42,23 @@ horizon = st.radio(
 )
 upcoming = views.upcoming_events(events, as_of, horizon)
 timeline = views.timeline_rows(upcoming, view.names)
-ui.chart_with_data(
-    charts.watchlist_timeline_chart(
-        timeline,
-        f"Expected events by country ({horizon})",
-        views.timeline_focus(as_of, horizon, upcoming),
-    ),
-    timeline,
-    f"Expected events {horizon}",
-    view,
-    key="watch-timeline",
-)
-upcoming_rows = views.event_table(upcoming, view.names)
+focus = views.timeline_focus(as_of, horizon, upcoming)
+if len(timeline) <= int(settings.value("timeline_bars")):
+    figure = charts.watchlist_timeline_chart(
+        timeline, f"Expected events by country ({horizon})", focus
+    )
+    shown = timeline
+else:
+    # Too many windows to draw one by one: how many are due per country and day or week.
+    shown = views.timeline_load(timeline, focus)
+    figure = charts.watchlist_load_chart(
+        shown, f"Expected events due per country ({horizon}; {len(upcoming):,} events)"
+    )
+ui.chart_with_data(figure, shown, f"Expected events {horizon}", view, key="watch-timeline")
+listed = int(settings.value("listed_events"))  # the CSV download has every event
+upcoming_rows = views.event_table(upcoming.head(listed), view.names)
+if len(upcoming) > listed:
+    st.caption(f"The soonest {listed:,} of {len(upcoming):,} upcoming events are listed.")
 picked_upcoming = ui.table(
     upcoming_rows,
     "Upcoming events",
@@ -62,7 +71,9 @@ picked_upcoming = ui.table(
 
 st.subheader("Overdue: did it happen?")
 overdue = views.overdue_events(events, as_of)
-overdue_rows = views.event_table(overdue, view.names)
+overdue_rows = views.event_table(overdue.head(listed), view.names)
+if len(overdue) > listed:
+    st.caption(f"The latest {listed:,} of {len(overdue):,} overdue events are listed.")
 picked_overdue = ui.table(
     overdue_rows,
     "Overdue events",

@@ -392,6 +392,18 @@ SETTINGS: tuple[Setting, ...] = (
         "newest matching briefings listed in the Briefings table (the CSV has every match)",
     ),
     Setting(
+        "timeline_bars",
+        400,
+        "expected events (one per acting country) the Watchlist timeline draws one by one; "
+        "above, it shows how many are due per country and day or week",
+    ),
+    Setting(
+        "listed_events",
+        1_000,
+        "expected events listed in each Watchlist table, soonest or latest first (the CSV has "
+        "every one)",
+    ),
+    Setting(
         "eager_csv_rows",
         200,
         "tables up to this many rows have their CSV built with the page; longer ones on click",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,39 @@ def test_watchlist_selected_row_opens_its_sentence_and_evidence(app):
 
 def test_watchlist_without_a_selection_says_how_to_open_an_event(app):
     assert any("Select a row" in info.value for info in app.info)
+
+
+def test_watchlist_lists_the_first_events_and_downloads_them_all(monkeypatch):
+    from analytics import settings
+
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts")
+    with settings.override(listed_events=1):
+        app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        app.run()
+        app.switch_page(PAGE).run()
+        app.radio(key="watch_horizon").set_value("all upcoming").run()
+    assert not app.exception and not app.error
+    assert tables(app) == {"upcoming": ["b18"], "overdue": ["b10"]}
+    captions = [c.value for c in app.caption]
+    assert "The soonest 1 of 2 upcoming events are listed." in captions
+    assert "The latest 1 of 2 overdue events are listed." in captions
+    labels = [b.label for b in app.get("download_button")]
+    assert labels.count("Download CSV (2 rows)") == 2
+
+
+def test_watchlist_shows_the_load_per_country_when_too_many_to_draw(monkeypatch):
+    from analytics import settings
+
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts")
+    with settings.override(timeline_bars=1):
+        app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        app.run()
+        app.switch_page(PAGE).run()
+        app.radio(key="watch_horizon").set_value("all upcoming").run()
+    assert not app.exception and not app.error
+    (chart,) = list(app.get("plotly_chart"))
+    figure = json.loads(chart.proto.spec)
+    assert [trace["type"] for trace in figure["data"]] == ["heatmap"]
+    assert figure["layout"]["title"]["text"].startswith("Expected events due per country")
+    labels = [b.label for b in app.get("download_button")]
+    assert any(label.startswith("Download CSV (") for label in labels)

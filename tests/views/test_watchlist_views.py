@@ -63,3 +63,102 @@ def test_the_timeline_chart_sets_its_axis_to_the_focus_days():
     # The one-day window is drawn a day wide; the long one keeps its whole width.
     widths = {trace.name: list(trace.x) for trace in whole.data}
     assert widths == {"firm": [3653 * 86_400_000], "likely": [86_400_000]}
+
+
+def test_selected_events_keep_the_selected_briefings_where_the_countries_act() -> None:
+    from analytics.views import selected_events
+
+    events = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["b1", "b1", "b2", "b3", "b4"],
+            S.COUNTRIES: ["USA|GBR", "GBR", "FRA|USA|DEU", "", None],
+            "n": [1, 2, 3, 4, 5],
+        }
+    )
+    briefings = pd.DataFrame({S.BRIEFING_ID: ["b1", "b2", "b3", "b4", "b9"]})
+    assert selected_events(events, briefings)["n"].tolist() == [1, 2, 3, 4, 5]
+    assert selected_events(events, briefings.iloc[[1, 4]])["n"].tolist() == [3]
+    assert selected_events(events, briefings, ["USA"])["n"].tolist() == [1, 3]
+    assert selected_events(events, briefings, ["USA", "GBR"])["n"].tolist() == [1, 2, 3]
+    assert selected_events(events, briefings, ["USA", "GBR"], "all")["n"].tolist() == [1]
+    # A code is a whole entry of the list, never a part of one.
+    assert selected_events(events, briefings, ["US"])["n"].tolist() == []
+    assert selected_events(events, briefings, ["SA|G"])["n"].tolist() == []
+    assert selected_events(events, briefings, ["DEU"], "all")["n"].tolist() == [3]
+    with pytest.raises(InputError, match="country_match must be 'any' or 'all'; got 'some'"):
+        selected_events(events, briefings, ["USA"], "some")
+
+
+def _windows(*rows: tuple[str, str, str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            S.COUNTRY: [country for country, _, _ in rows],
+            S.WINDOW_START: pd.to_datetime([start for _, start, _ in rows]),
+            S.WINDOW_END: pd.to_datetime([end for _, _, end in rows]),
+        }
+    )
+
+
+def test_timeline_load_counts_the_events_due_per_country_and_day() -> None:
+    from analytics.views import timeline_load
+
+    rows = _windows(
+        ("France", "2026-06-01", "2026-06-03"),
+        ("France", "2026-06-02", "2026-06-02"),
+        ("Germany", "2026-06-02", "2026-06-02"),
+        ("Germany", "2026-05-01", "2026-05-31"),  # over before the first day shown
+        ("Italy", "2026-06-04", "2026-09-30"),  # runs past the last day shown
+    )
+    load = timeline_load(rows, (pd.Timestamp("2026-06-01"), pd.Timestamp("2026-06-04")))
+    days = [d.strftime("%m-%d") for d in load["period"][:4]]
+    assert days == ["06-01", "06-02", "06-03", "06-04"]
+    assert {c: list(g["events"]) for c, g in load.groupby(S.COUNTRY, sort=False)} == {
+        "France": [1, 2, 1, 0],
+        "Germany": [0, 1, 0, 0],
+        "Italy": [0, 0, 0, 1],
+    }
+    assert list(dict.fromkeys(load[S.COUNTRY])) == ["France", "Germany", "Italy"]
+    only_two = timeline_load(
+        rows, (pd.Timestamp("2026-06-01"), pd.Timestamp("2026-06-04")), countries=2
+    )
+    assert list(dict.fromkeys(only_two[S.COUNTRY])) == ["France", "Germany"]
+
+
+def test_timeline_load_counts_per_week_over_a_long_span() -> None:
+    from analytics.views import LOAD_DAILY_DAYS, timeline_load
+
+    rows = _windows(
+        ("Chile", "2026-06-03", "2026-06-09"),  # Wednesday to the next Tuesday: two weeks
+        ("Chile", "2026-08-20", "2026-08-20"),
+    )
+    focus = (
+        pd.Timestamp("2026-06-03"),
+        pd.Timestamp("2026-06-03") + pd.Timedelta(days=LOAD_DAILY_DAYS),
+    )
+    load = timeline_load(rows, focus)
+    weeks = pd.to_datetime(load["period"])
+    assert weeks.iloc[0] == pd.Timestamp("2026-06-01")  # the Monday of the first day's week
+    assert set(weeks.dt.day_of_week) == {0}
+    due = dict(zip(weeks.dt.strftime("%m-%d"), load["events"], strict=True))
+    assert due["06-01"] == 1 and due["06-08"] == 1 and due["06-15"] == 0
+    # The last week shown is that of 4 August; the event of 20 August is after it.
+    assert list(due)[-1] == "08-03"
+    assert sum(due.values()) == 2
+    assert timeline_load(rows.iloc[:0], focus).empty
+
+
+def test_watchlist_load_chart_is_a_heatmap_of_countries_by_day() -> None:
+    from analytics.views import timeline_load
+    from analytics.views.charts import watchlist_load_chart
+
+    rows = _windows(("France", "2026-06-01", "2026-06-02"), ("Peru", "2026-06-02", "2026-06-02"))
+    load = timeline_load(rows, (pd.Timestamp("2026-06-01"), pd.Timestamp("2026-06-02")))
+    figure = watchlist_load_chart(load, "Due")
+    (trace,) = figure.data
+    assert trace.type == "heatmap"
+    assert list(trace.y) == ["Peru", "France"]  # the busiest country on top
+    assert [list(row) for row in trace.z] == [[0, 1], [1, 1]]
+    assert list(trace.x) == ["2026-06-01", "2026-06-02"]
+    assert "day %{x}" in trace.hovertemplate
+    empty = watchlist_load_chart(load.iloc[:0], "Due")
+    assert empty.layout.annotations[0].text == "No expected events for the current filters."

@@ -107,6 +107,7 @@ from analytics.views.topics import (
 from analytics.views.watchlist import (
     ALL_UPCOMING,
     HORIZONS,
+    LOAD_DAILY_DAYS,
     THIS_MONTH,
     THIS_WEEK,
     event_evidence,
@@ -119,6 +120,7 @@ from analytics.views.watchlist import (
     overdue_events,
     selected_events,
     timeline_focus,
+    timeline_load,
     timeline_rows,
     upcoming_events,
 )
@@ -129,6 +131,7 @@ __all__ = [
     "TableFiles",
     "ALL_UPCOMING",
     "HORIZONS",
+    "LOAD_DAILY_DAYS",
     "THIS_MONTH",
     "THIS_WEEK",
     "event_evidence",
@@ -141,6 +144,7 @@ __all__ = [
     "overdue_events",
     "selected_events",
     "timeline_focus",
+    "timeline_load",
     "timeline_rows",
     "upcoming_events",
     "ROLLUP_VIEWS",

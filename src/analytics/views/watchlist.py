@@ -7,6 +7,7 @@ then keeps the events of the selected briefings in which the chosen countries ac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -70,12 +71,19 @@ def selected_events(
     """
     if country_match not in ("any", "all"):
         raise InputError(f"country_match must be 'any' or 'all'; got {country_match!r}")
-    keep = events[S.BRIEFING_ID].isin(pd.Index(briefings[S.BRIEFING_ID])).to_numpy(dtype=bool)
+    # A hash lookup of the ids and a regular expression per country (both run in C): the
+    # page reruns this on every filter change, over every event of the corpus.
+    selected = pd.Index(briefings[S.BRIEFING_ID].to_numpy(dtype=object))
+    keep = selected.get_indexer(events[S.BRIEFING_ID].to_numpy(dtype=object)) >= 0
     if countries:
-        acting = events[S.COUNTRIES].str.split("|")
-        wanted = set(countries)
-        test = wanted.issubset if country_match == "all" else wanted.intersection
-        keep = keep & np.fromiter((bool(test(set(c))) for c in acting), bool, len(events))
+        listed = events[S.COUNTRIES].fillna("")
+        found = [
+            listed.str.contains(rf"(?:^|\|){re.escape(code)}(?:\||$)", regex=True).to_numpy(
+                dtype=bool
+            )
+            for code in dict.fromkeys(countries)
+        ]
+        keep = keep & (np.logical_and if country_match == "all" else np.logical_or).reduce(found)
     return events[keep].reset_index(drop=True)
 
 
@@ -155,6 +163,61 @@ def timeline_focus(
         latest = pd.to_datetime(events[S.WINDOW_END]).max() if len(events) else as_of
         end = min(pd.Timestamp(latest), cap) if pd.notna(latest) else as_of
     return as_of, max(end, as_of)
+
+
+# Above this many days the load is counted per week (Monday to Sunday), not per day.
+LOAD_DAILY_DAYS = 62
+
+
+def timeline_load(
+    rows: pd.DataFrame, focus: tuple[pd.Timestamp, pd.Timestamp], *, countries: int = 30
+) -> pd.DataFrame:
+    """How many expected events each country has due on each day (or week) of ``focus``:
+    the timeline when it holds too many windows to draw one by one.
+
+    An event counts on every day its window covers inside ``focus`` (first and last day
+    included); over more than ``LOAD_DAILY_DAYS`` days, on every week it touches, each week
+    named by its Monday. Only the ``countries`` countries with the most events are kept.
+
+    Parameters:
+        rows: ``timeline_rows`` (one row per event and acting country).
+        focus: the first and last day shown (``timeline_focus``).
+
+    Returns:
+        Columns ``country``, ``period`` (the day, or the week's Monday) and ``events``, one
+        row per kept country and period (zeros included), countries with the most events
+        first, then periods in order.
+    """
+    columns = [S.COUNTRY, "period", "events"]
+    first, last = (pd.Timestamp(day).normalize() for day in focus)
+    if rows.empty or last < first:
+        return pd.DataFrame(columns=columns)
+    weekly = (last - first).days + 1 > LOAD_DAILY_DAYS
+    origin = first - pd.Timedelta(days=first.weekday()) if weekly else first
+    step = 7 if weekly else 1
+    days = pd.to_datetime(rows[S.WINDOW_START]).dt.normalize()
+    ends = pd.to_datetime(rows[S.WINDOW_END]).dt.normalize()
+    start_day = (days.clip(lower=first) - origin).dt.days.to_numpy()
+    end_day = (ends.clip(upper=last) - origin).dt.days.to_numpy()
+    inside = (days <= last).to_numpy() & (ends >= first).to_numpy() & (start_day <= end_day)
+    codes, names = pd.factorize(rows[S.COUNTRY].to_numpy()[inside])
+    periods = ((last - origin).days // step) + 1
+    # Each window adds one from its first period to its last: a difference per country,
+    # summed along the periods.
+    change = np.zeros((len(names), periods + 1), dtype=np.int64)
+    np.add.at(change, (codes, start_day[inside] // step), 1)
+    np.add.at(change, (codes, end_day[inside] // step + 1), -1)
+    load = np.cumsum(change[:, :periods], axis=1)
+    totals = np.bincount(codes, minlength=len(names))
+    keep = sorted(range(len(names)), key=lambda i: (-totals[i], str(names[i])))[:countries]
+    starts = [origin + pd.Timedelta(days=step * k) for k in range(periods)]
+    return pd.DataFrame(
+        {
+            S.COUNTRY: np.repeat(np.asarray(names, dtype=object)[keep], periods),
+            "period": np.tile(np.array(starts, dtype="datetime64[ns]"), len(keep)),
+            "events": load[keep].ravel(),
+        }
+    )
 
 
 def timeline_rows(events: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:

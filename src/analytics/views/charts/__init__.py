@@ -19,7 +19,7 @@ from analytics.views.charts.countries import (
 from analytics.views.charts.relations import pair_matrix_chart, relation_chart
 from analytics.views.charts.style import empty_figure, net_limit
 from analytics.views.charts.topics import heatmap_chart, topic_shares_chart
-from analytics.views.charts.watchlist import watchlist_timeline_chart
+from analytics.views.charts.watchlist import watchlist_load_chart, watchlist_timeline_chart
 
 __all__ = [
     "volume_chart",
@@ -33,5 +33,6 @@ __all__ = [
     "pair_matrix_chart",
     "empty_figure",
     "net_limit",
+    "watchlist_load_chart",
     "watchlist_timeline_chart",
 ]

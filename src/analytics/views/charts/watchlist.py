@@ -1,4 +1,5 @@
-"""The Watchlist page's figure: expected events on a timeline, one row per country."""
+"""The Watchlist page's figures: expected events on a timeline, one row per country, or,
+when there are too many to draw one by one, how many are due per country and day or week."""
 
 from __future__ import annotations
 
@@ -74,3 +75,43 @@ def watchlist_timeline_chart(
         },
     )
     return new_figure(traces, layout)
+
+
+def watchlist_load_chart(load: pd.DataFrame, title: str) -> go.Figure:
+    """How many expected events each country has due in each period, as a heatmap.
+
+    Parameters:
+        load: ``views.timeline_load`` (country, period, events), countries in the order
+            shown from the top.
+        title: the figure's title.
+    """
+    if load.empty:
+        return empty_figure(title, "No expected events for the current filters.")
+    countries = list(dict.fromkeys(load[S.COUNTRY]))
+    periods = list(dict.fromkeys(pd.to_datetime(load["period"])))
+    grid = load.pivot(index=S.COUNTRY, columns="period", values="events")
+    grid = grid.reindex(index=countries[::-1], columns=periods)
+    weekly = len(periods) > 1 and (periods[1] - periods[0]).days == 7
+    unit = "week of" if weekly else "day"
+    trace = {
+        "type": "heatmap",
+        "z": grid.to_numpy().tolist(),
+        "x": [period.strftime("%Y-%m-%d") for period in periods],
+        "y": countries[::-1],
+        # Light for few, dark for many (plotly's own "Blues" runs the other way).
+        "colorscale": [[0.0, "#f4f8fc"], [1.0, "#0b3d7a"]],
+        "zmin": 0,
+        "colorbar": {"title": {"text": "events"}},
+        "hovertemplate": f"<b>%{{y}}</b>, {unit} %{{x}}: %{{z}} expected events<extra></extra>",
+    }
+    layout = house_layout(
+        title,
+        height=max(300, 120 + 22 * len(countries)),
+        # Days as labels, not a time axis: one day alone would get sub-second ticks.
+        xaxis={
+            "type": "category",
+            "title": {"text": "Week (from its Monday)" if weekly else "Day"},
+        },
+        yaxis={"title": {"text": "Country"}},
+    )
+    return new_figure([trace], layout)
