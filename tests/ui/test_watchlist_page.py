@@ -90,16 +90,22 @@ def test_watchlist_without_a_selection_says_how_to_open_an_event(app):
     assert any("Select a row" in info.value for info in app.info)
 
 
-def test_watchlist_lists_the_first_events_and_downloads_them_all(monkeypatch):
+def _all_upcoming(monkeypatch, **overrides) -> AppTest:
+    """The page on every upcoming event, run with ``overrides`` of the settings."""
     from analytics import settings
 
     monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts")
-    with settings.override(listed_events=1):
+    with settings.override(**overrides):
         app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
         app.run()
         app.switch_page(PAGE).run()
         app.radio(key="watch_horizon").set_value("all upcoming").run()
     assert not app.exception and not app.error
+    return app
+
+
+def test_watchlist_lists_the_first_events_and_downloads_them_all(monkeypatch):
+    app = _all_upcoming(monkeypatch, listed_events=1)
     assert tables(app) == {"upcoming": ["b18"], "overdue": ["b10"]}
     captions = [c.value for c in app.caption]
     assert "The soonest 1 of 2 upcoming events are listed." in captions
@@ -109,15 +115,7 @@ def test_watchlist_lists_the_first_events_and_downloads_them_all(monkeypatch):
 
 
 def test_watchlist_shows_the_load_per_country_when_too_many_to_draw(monkeypatch):
-    from analytics import settings
-
-    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts")
-    with settings.override(timeline_bars=1):
-        app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-        app.run()
-        app.switch_page(PAGE).run()
-        app.radio(key="watch_horizon").set_value("all upcoming").run()
-    assert not app.exception and not app.error
+    app = _all_upcoming(monkeypatch, timeline_bars=1)
     (chart,) = list(app.get("plotly_chart"))
     figure = json.loads(chart.proto.spec)
     assert [trace["type"] for trace in figure["data"]] == ["heatmap"]
