@@ -137,13 +137,19 @@ def score(
     match = _SCORE_PATTERN.search(printed)
     if match is None:
         raise SystemExit(f"unexpected scorer output:\n{printed}")
-    values = match.groups()
+    (texts, c_precision, c_recall, c_f1, claims, relations, precision, recall, sign) = (
+        match.groups()
+    )
     return Scores(
-        int(values[0]),
-        *map(float, values[1:4]),
-        int(values[4]),
-        int(values[5]),
-        *map(float, values[6:]),
+        int(texts),
+        float(c_precision),
+        float(c_recall),
+        float(c_f1),
+        int(claims),
+        int(relations),
+        float(precision),
+        float(recall),
+        float(sign),
     )
 
 
