@@ -162,3 +162,35 @@ def test_watchlist_load_chart_is_a_heatmap_of_countries_by_day() -> None:
     assert "day %{x}" in trace.hovertemplate
     empty = watchlist_load_chart(load.iloc[:0], "Due")
     assert empty.layout.annotations[0].text == "No expected events for the current filters."
+
+
+def test_selected_events_through_a_corpus_lookup_and_a_mask_are_the_same() -> None:
+    import numpy as np
+
+    from analytics.views import event_lookup, selected_events
+
+    events = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["b1", "b1", "b2", "b3", "b4", "b7"],
+            S.COUNTRIES: ["USA|GBR", "GBR", "FRA|USA|DEU", "", None, "USA"],
+            "n": [1, 2, 3, 4, 5, 6],
+        }
+    )
+    corpus_ids = pd.Series(["b4", "b3", "b2", "b1", "b9"])  # b7 is not in the corpus
+    lookup = event_lookup(events, corpus_ids)
+    assert lookup.positions.tolist() == [3, 3, 2, 1, 0, -1]
+    assert list(lookup.countries) == ["USA", "GBR", "FRA", "DEU", ""]
+    selected = np.array([True, False, True, True, False])  # b4, b2, b1
+    briefings = pd.DataFrame({S.BRIEFING_ID: ["b4", "b2", "b1"]})
+    for countries, match, expected in [
+        ((), "any", [1, 2, 3, 5]),
+        (("USA",), "any", [1, 3]),
+        (("GBR", "DEU"), "any", [1, 2, 3]),
+        (("USA", "GBR"), "all", [1]),
+        (("USA", "USA"), "all", [1, 3]),
+        (("USA", "ZZZ"), "all", []),
+    ]:
+        fast = selected_events(events, briefings, countries, match, lookup=lookup, keep=selected)
+        plain = selected_events(events, briefings, countries, match)
+        assert fast["n"].tolist() == expected
+        assert fast.equals(plain)

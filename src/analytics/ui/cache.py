@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from analytics import schema as S
 from analytics import settings
 from analytics.artefacts import Artefacts
 from analytics.errors import AnalyticsError, InputError, StoreError
@@ -36,6 +37,7 @@ from analytics.ui.state import View
 from analytics.views import (
     CorpusFigures,
     CorpusIndex,
+    EventLookup,
     FilterOptions,
     StoreRows,
     TableCodes,
@@ -43,6 +45,7 @@ from analytics.views import (
     briefing_positions,
     corpus_figures,
     country_names,
+    event_lookup,
     filter_options,
     followed_events,
     index_corpus,
@@ -209,6 +212,19 @@ def watchlist_followed(artefacts: Artefacts) -> pd.DataFrame:
     from_store = corpus_source(artefacts) is not None
     store_dir = str(corpus_config().store_dir) if from_store else None
     return _cached_followed(artefacts.fingerprint, store_dir, artefacts)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _cached_lookup(fingerprint: str, _events: pd.DataFrame, _ids: pd.Series) -> EventLookup:
+    return event_lookup(_events, _ids)
+
+
+def watchlist_lookup(artefacts: Artefacts, followed: pd.DataFrame) -> EventLookup:
+    """Where each followed event of a corpus stands (``views.event_lookup`` over the
+    corpus' briefings), built once per corpus: a filter change is then array indexing."""
+    if artefacts is uploaded_artefacts():
+        return event_lookup(followed, artefacts.briefings[S.BRIEFING_ID])
+    return _cached_lookup(artefacts.fingerprint, followed, artefacts.briefings[S.BRIEFING_ID])
 
 
 class CallKey(NamedTuple):

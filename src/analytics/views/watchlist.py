@@ -7,8 +7,8 @@ then keeps the events of the selected briefings in which the chosen countries ac
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -51,11 +51,49 @@ def latest_day(briefings: pd.DataFrame) -> pd.Timestamp | None:
     return pd.Timestamp(briefings[S.DATE].max()).tz_localize(None).normalize()
 
 
+@dataclass(frozen=True)
+class EventLookup:
+    """Where each event stands, as integers, so that a selection is array indexing.
+
+    Attributes:
+        positions: each event's briefing position in the table the lookup was built on
+            (-1 when its briefing is not there).
+        event_of, country_of: one entry per event and listed country: the event's row and
+            the country's number in ``countries``.
+        countries: the codes behind those numbers.
+    """
+
+    positions: np.ndarray
+    event_of: np.ndarray
+    country_of: np.ndarray
+    countries: pd.Index
+
+
+def event_lookup(events: pd.DataFrame, briefing_ids: pd.Series) -> EventLookup:
+    """The ``EventLookup`` of ``events`` (followed events) over the briefings
+    ``briefing_ids``, in their order: built once per corpus, used on every rerun."""
+    ids = pd.Index(briefing_ids.to_numpy(dtype=object))
+    positions = ids.get_indexer(events[S.BRIEFING_ID].to_numpy(dtype=object))
+    listed = events[S.COUNTRIES].fillna("").astype(str).str.split("|").to_numpy()
+    counts = np.fromiter((len(codes) for codes in listed), dtype=np.int64, count=len(listed))
+    flat = [code for codes in listed for code in codes]
+    numbers, countries = pd.factorize(np.asarray(flat, dtype=object))
+    return EventLookup(
+        positions=positions.astype(np.int64),
+        event_of=np.repeat(np.arange(len(events), dtype=np.int64), counts),
+        country_of=numbers.astype(np.int64),
+        countries=pd.Index(countries),
+    )
+
+
 def selected_events(
     events: pd.DataFrame,
     briefings: pd.DataFrame,
     countries: Sequence[str] = (),
     country_match: str = "any",
+    *,
+    lookup: EventLookup | None = None,
+    keep: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The events of the selected briefings in which the chosen countries act.
 
@@ -65,26 +103,31 @@ def selected_events(
         countries: ISO codes; empty keeps every event.
         country_match: ``any`` keeps events where one of ``countries`` acts, ``all`` those
             where every one does.
+        lookup, keep: instead of ``briefings``, the ``event_lookup`` of ``events`` over the
+            whole corpus and a boolean per corpus briefing (is it selected?): the page's
+            way, which looks nothing up on a rerun.
 
     Raises:
         InputError: when ``country_match`` is neither ``any`` nor ``all``.
     """
     if country_match not in ("any", "all"):
         raise InputError(f"country_match must be 'any' or 'all'; got {country_match!r}")
-    # A hash lookup of the ids and a regular expression per country (both run in C): the
-    # page reruns this on every filter change, over every event of the corpus.
-    selected = pd.Index(briefings[S.BRIEFING_ID].to_numpy(dtype=object))
-    keep = selected.get_indexer(events[S.BRIEFING_ID].to_numpy(dtype=object)) >= 0
+    if lookup is None or keep is None:
+        lookup = event_lookup(events, briefings[S.BRIEFING_ID])
+        keep = np.ones(len(briefings), dtype=bool)
+    found = lookup.positions >= 0
+    rows = np.zeros(len(events), dtype=bool)
+    rows[found] = keep[lookup.positions[found]]
     if countries:
-        listed = events[S.COUNTRIES].fillna("")
-        found = [
-            listed.str.contains(rf"(?:^|\|){re.escape(code)}(?:\||$)", regex=True).to_numpy(
-                dtype=bool
-            )
-            for code in dict.fromkeys(countries)
-        ]
-        keep = keep & (np.logical_and if country_match == "all" else np.logical_or).reduce(found)
-    return events[keep].reset_index(drop=True)
+        wanted = lookup.countries.get_indexer(list(dict.fromkeys(countries)))
+        hit = np.isin(lookup.country_of, wanted[wanted >= 0])
+        # Each event once per distinct country chosen ("USA|USA" names one country).
+        pairs = np.unique(
+            lookup.event_of[hit] * (len(lookup.countries) + 1) + lookup.country_of[hit]
+        )
+        named = np.bincount(pairs // (len(lookup.countries) + 1), minlength=len(events))
+        rows &= named == len(wanted) if country_match == "all" else named > 0
+    return events[rows].reset_index(drop=True)
 
 
 def horizon_end(as_of: pd.Timestamp, horizon: str) -> pd.Timestamp | None:
