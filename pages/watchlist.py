@@ -14,17 +14,13 @@ filters = view.filters
 
 st.title("Watchlist")
 followed = cache.watchlist_followed(view.corpus)
-events = (
-    followed  # every briefing and no country chosen: every event, no lookup
-    if view.filtered.everything and not filters.countries
-    else views.selected_events(
-        followed,
-        view.filtered.headers,
-        filters.countries,
-        filters.country_match,
-        lookup=cache.watchlist_lookup(view.corpus, followed),
-        keep=view.filtered.keep,
-    )
+events = views.selected_events(
+    followed,
+    view.filtered.headers,
+    filters.countries,
+    filters.country_match,
+    lookup=cache.watchlist_lookup(view.corpus, followed),
+    keep=view.filtered.keep,
 )
 as_of = views.latest_day(view.corpus.briefings)
 if as_of is None:
