@@ -110,6 +110,29 @@ def select_extra(shared: Path, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     return rows[columns].rename(columns={"briefing_id": "id"}), rows
 
 
+def select_briefings(n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``n`` more sample briefings, half for ``tune-briefings``, half for ``test-briefings``.
+
+    Drawn (seeded) from the bundled sample's briefings not in ``selection.csv``: briefings are
+    the product's own format, where a summary relates countries across its sentences, and the
+    first draw held only 20 of them in each half.
+    """
+    rng = np.random.default_rng(SEED + 2)
+    taken = set(pd.read_csv(HERE / "selection.csv", dtype=str)["id"])
+    sample = load_corpus_with_report([sample_corpus_dir()]).briefings
+    sample = sample[~sample["briefing_id"].isin(taken)].reset_index(drop=True)
+    sample["n_countries"] = _countries(sample)
+    rows = sample.loc[rng.choice(sample.index, n, replace=False)].assign(corpus="sample")
+    rows["date"] = pd.to_datetime(rows["date"], utc=True).dt.strftime("%Y-%m-%d")
+    order = rng.permutation(len(rows))
+    split = np.empty(len(rows), dtype=object)
+    split[order[: n // 2]] = "tune-briefings"
+    split[order[n // 2 :]] = "test-briefings"
+    rows["split"] = split
+    columns = ["briefing_id", "corpus", "date", "n_countries", "split"]
+    return rows[columns].rename(columns={"briefing_id": "id"}), rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=HERE.parents[2] / "shared")
@@ -117,8 +140,17 @@ def main() -> None:
     parser.add_argument(
         "--extra", type=int, help="draw this many more texts for tune (selection-extra.csv)"
     )
+    parser.add_argument(
+        "--briefings",
+        type=int,
+        help="draw this many more sample briefings, half each for tune-briefings and "
+        "test-briefings (selection-briefings.csv)",
+    )
     args = parser.parse_args()
-    if args.extra:
+    if args.briefings:
+        selection, rows = select_briefings(args.briefings)
+        selection.to_csv(HERE / "selection-briefings.csv", index=False)
+    elif args.extra:
         selection, rows = select_extra(args.shared, args.extra)
         selection.to_csv(HERE / "selection-extra.csv", index=False)
     else:
