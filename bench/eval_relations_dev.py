@@ -38,7 +38,7 @@ from analytics.relations import relations_over_time
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEV_SET = PROJECT_ROOT / "bench" / "relations_dev"
-SPLITS = ("tune", "tune-extra", "test")
+SPLITS = ("tune", "tune-extra", "tune-briefings", "test", "test-briefings")
 WCE = Path("corpora/wikipedia-current-events/wce-dev.jsonl")
 REUTERS = Path("corpora/reuters21578/reuters.jsonl")
 

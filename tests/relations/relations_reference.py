@@ -15,6 +15,7 @@ from analytics.relations.grammar import (
     _ANTI,
     _ATTACH_WORDS,
     _BETWEEN,
+    _PASSIVE_AFTER,
     _REACH_WORDS,
     _clause_ids,
     _clause_of,
@@ -68,7 +69,8 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
         return True
     if kind == "capital" and _VENUE.match(text[end:]):
         return True
-    located = kind == "capital" and bool(_LOCATIVE.search(text[max(0, start - 12) : start]))
+    before = text[max(0, start - 12) : start]
+    located = kind in ("capital", "anaphor") and bool(_LOCATIVE.search(before))
     return located and not _POST.search(text[max(0, start - 24) : start])
 
 
@@ -253,7 +255,12 @@ def _score_clause(
             if right is not None and _topic_of(text, left, match, right):
                 continue
             object_list = _OBJECT_BEFORE.search(text[max(0, left.start - 14) : left.start])
-            inner = [] if object_list else _inner_pairs(left)
+            passive = (
+                match.cue.pos == "verb"
+                and not re.match(r"[a-z]+ing\b", text[match.start :], re.IGNORECASE)
+                and _PASSIVE_AFTER.fullmatch(text[left.end : match.start])
+            )
+            inner = [] if object_list or passive else _inner_pairs(left)
             reciprocal = _RECIPROCAL_AFTER.match(text[match.end :]) is not None
             if right is not None and _word_count(text[match.end : right.start]) <= _REACH_WORDS:
                 cross = _reversed(effect) if against_right else effect

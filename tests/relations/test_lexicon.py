@@ -302,6 +302,13 @@ def bundled() -> Lexicon:
         ("the threat of the use of force", [("threat", -6.0), ("use of force", -8.0)]),
         ("repeated ceasefire violations", [("ceasefire violations", -5.0)]),
         ("the diplomats voiced deep concern", [("voiced deep concern", -2.0)]),
+        ("both sides wanted to stabilise relations", [("stabilise relations", 4.0)]),
+        ("an effort to mend ties", [("mend ties", 4.0)]),
+        ("the bid remains blocked by two members", [("blocked", -4.0)]),
+        ("the permanent member vetoed the draft", [("vetoed", -4.0)]),
+        ("the president hosted the leaders", [("hosted", 2.8)]),
+        ("he continued his trip to the region", [("trip to", 1.9)]),
+        ("joining the military campaign", [("military campaign", -10.0)]),
     ],
 )
 def test_bundled_lexicon_matches_relation_phrases(

@@ -58,6 +58,8 @@ GAZETTEER = {
     "Somali": ("SOM", "demonym"),
     "Pakistani": ("PAK", "demonym"),
     "Sudanese": ("SDN", "demonym"),
+    "Seoul": ("KOR", "capital"),
+    "Washington": ("USA", "capital"),
 }
 _PATTERN = re.compile(
     "|".join(rf"\b{re.escape(s)}(?![\w])" for s in sorted(GAZETTEER, key=len, reverse=True))
@@ -119,6 +121,11 @@ def roles_by_country(text: str) -> dict[str, str]:
         # A diplomatic post names the state it is accredited to.
         ("France closed its embassy in Moscow.", {"FRA": ACTOR, "RUS": ACTOR}),
         ("The ambassador to Moscow was recalled.", {"RUS": ACTOR}),
+        # A reaction felt in a capital is its government's ...
+        ("The launch raised concern in Seoul.", {"KOR": ACTOR}),
+        ("It fuelled suspicion in Washington that Iran cheated.", {"USA": ACTOR, "IRN": ACTOR}),
+        # ... not other things that happen there.
+        ("Crowds gathered in Seoul.", {"KOR": LOCATION}),
         (
             "France accepted an invitation for an official visit to Moscow.",
             {"FRA": ACTOR, "RUS": ACTOR},

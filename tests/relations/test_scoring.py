@@ -946,6 +946,35 @@ BUNDLED_CASES = [
         "Russian troops and Ukrainian soldiers clashed near the border.",
         [("RUS", "UKR", -10.0, "material_conflict", "clashed", False)],
     ),
+    # a list that undergoes the act in the passive does not act together; its agents do
+    (
+        "Kenya, Egypt and Peru have been invited by Brazil.",
+        [
+            ("BRA", "EGY", 4.0, "verbal_cooperation", "invited", False),
+            ("BRA", "KEN", 4.0, "verbal_cooperation", "invited", False),
+            ("BRA", "PER", 4.0, "verbal_cooperation", "invited", False),
+        ],
+    ),
+    (
+        "Kenya and Egypt invited Brazil.",
+        [
+            ("BRA", "EGY", 4.0, "verbal_cooperation", "invited", False),
+            ("BRA", "KEN", 4.0, "verbal_cooperation", "invited", False),
+            ("EGY", "KEN", 1.0, "neutral", "invited", False),
+        ],
+    ),
+    (
+        "Finland's bid remains blocked by Japan and Kazakhstan.",
+        [
+            ("FIN", "JPN", -4.0, "verbal_conflict", "blocked", False),
+            ("FIN", "KAZ", -4.0, "verbal_conflict", "blocked", False),
+            ("JPN", "KAZ", 1.0, "neutral", "blocked", False),
+        ],
+    ),
+    (
+        "Finland applied together with Denmark.",
+        [("DNK", "FIN", 1.0, "verbal_cooperation", "together with", False)],
+    ),
     # not acts: a place near a border, a call for a ceasefire, troops as a noun, a denial
     ("Kenya built a new airport close to the border with Somalia.", []),
     ("Egypt called for a ceasefire between Israel and the militants.", []),

@@ -20,9 +20,10 @@ from analytics import schema as S
 from analytics import settings
 from analytics.errors import InputError
 from analytics.parallel import collection_paused, fork_workers, map_forked
+from analytics.relations.anaphora import anaphor_mentions
 from analytics.relations.grammar import ACTOR_KINDS, _actors, _cues_between, topic_label_end
 from analytics.relations.lexicon import CueMatch, Lexicon, TextBatch
-from analytics.relations.roles import Role, describe_roles, sentence_roles
+from analytics.relations.roles import ANAPHOR, Role, describe_roles, sentence_roles
 from analytics.relations.scoring import PairScore, _as_lexicon, _score_found
 from analytics.text import (
     IS_SPACE,
@@ -87,6 +88,9 @@ def score_interactions(
     _check_columns(mentions, S.MENTION_COLUMNS, "mentions")
     lexicon = _as_lexicon(lexicon)
     with collection_paused():
+        referred = anaphor_mentions(briefings, mentions)
+        if len(referred):
+            mentions = pd.concat([mentions[list(S.MENTION_COLUMNS)], referred], ignore_index=True)
         return _score_corpus(briefings, mentions, lexicon, coaction_weight)
 
 
@@ -102,7 +106,7 @@ def _score_corpus(
     kind_code, kind_values = _codes(mentions[S.KIND])
     sentence = mentions[S.SENTENCE_INDEX].to_numpy(dtype=np.int64)
     position = mentions[S.START].to_numpy(dtype=np.int64)
-    actor = pd.Index(ACTOR_KINDS).get_indexer(kind_values) >= 0
+    actor = pd.Index([*ACTOR_KINDS, ANAPHOR]).get_indexer(kind_values) >= 0
     rows = np.flatnonzero(
         actor[kind_code] & (kind_code >= 0) & (id_code >= 0) & (section_code >= 0)
     )

@@ -71,6 +71,15 @@ _OBJECT_BEFORE = re.compile(
 # The words between a cue and the list that did it, in the passive ("mediated by A and B",
 # "an attack yesterday in Tehran by A and B").
 _AGENT_BETWEEN = re.compile(r"\s+(?:[\w'\u2019-]+\s+){0,4}?by\s+(?:the\s+)?", re.IGNORECASE)
+# Between a subject and its participle, the passive's auxiliaries ("A and B have been
+# invited", "... were not consulted", "... could be widely seen").
+_PASSIVE_AFTER = re.compile(
+    r"\s+(?:(?:have|has|had|will|would|may|might|could|can|should|must)\s+)?"
+    r"(?:(?:not|never|also|already)\s+)?(?:is|are|was|were|be|been|being)\s+"
+    r"(?:(?:not|never|also|already|\w+ly)\s+)?",
+    re.IGNORECASE,
+)
+_PROGRESSIVE = re.compile(r"[a-z]+ing\b", re.IGNORECASE)
 # "A and B accuse each other": a directed cue done by each to the other.
 _RECIPROCAL = re.compile(r"\s+(?:each\s+other|one\s+another)\b", re.IGNORECASE)
 # A topic label opening a summary ("Israeli-Palestinian Conflict: ...", "War in Afghanistan:"):
@@ -196,6 +205,15 @@ def _inner_pairs(group: _Group) -> list[tuple[str, str]]:
 def is_object_group(text: str, group: _Group) -> bool:
     """Whether a group follows a preposition that makes it acted on ("sanctions on A and B")."""
     return bool(_OBJECT_BEFORE.search(text, max(0, group.start - 14), group.start))
+
+
+def is_passive_subject(text: str, group: _Group, cue_start: int) -> bool:
+    """Whether a group is the subject of the cue in the passive: it undergoes the act
+    ("A, B and C have been invited", "A and B were not consulted"), so does not do it together.
+    """
+    if _PROGRESSIVE.match(text, cue_start):  # "A and B are agreeing to meet"
+        return False
+    return _PASSIVE_AFTER.fullmatch(text, group.end, cue_start) is not None
 
 
 def topic_label_end(text: str) -> int:

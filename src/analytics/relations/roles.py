@@ -60,6 +60,12 @@ import pandas as pd
 from analytics.errors import InputError
 from analytics.paths import data_dir
 
+# The kind of a mention made by a phrase that refers back to countries named before
+# ("the two countries"; ``analytics.relations.anaphora``).
+ANAPHOR = "anaphor"
+# Kinds a locative word before makes a place ("talks in Moscow", "in both countries").
+_LOCATIVE_KINDS = frozenset({"capital", ANAPHOR})
+
 ACTOR = "actor"
 LOCATION = "location"
 NATIONALITY = "nationality"
@@ -79,7 +85,11 @@ _LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|via|outside|inside)\s+$", re.IG
 # and a visit the state it is paid to ("an official visit to Tehran").
 _POST = re.compile(
     r"\b(?:embassy|embassies|consulate|consulates|ambassador|ambassadors|envoy|envoys|"
-    r"visit|visits|trip|trips)\s+(?:in|to)\s+$",
+    r"visit|visits|trip|trips)\s+(?:in|to)\s+$|"
+    # A reaction felt "in" a capital is its government's ("concern in Seoul and Tokyo",
+    # "fuelling suspicion in Washington").
+    r"\b(?:concerns?|alarm|anger|fears?|suspicions?|unease|worry|worries|dismay|outrage|"
+    r"irritation|frustration|criticism|condemnation|protests?)\s+in\s+$",
     re.IGNORECASE,
 )
 # A capital naming where an event was held ("the Vilnius summit", "the Minsk agreements").
@@ -225,8 +235,9 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
     A dateline opening the sentence in capitals ("WASHINGTON, March 31 -"), a capital
     naming an event's venue ("the Vilnius summit", "the Minsk agreements"), or a capital
     after "in/at/from/to/near/via/outside/inside" ("talks in Moscow") but not after a
-    diplomatic post or a visit ("its embassy in Damascus", "a visit to Tehran" name the
-    state).
+    diplomatic post, a visit or a reaction ("its embassy in Damascus", "a visit to Tehran",
+    "concern in Seoul" name the state). A phrase referring back to countries ("in both
+    countries") is read as a capital is.
     """
     surface = text[start:end]
     # Only space before the mention: it opens the sentence (found without a slice).
@@ -235,7 +246,7 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
         return True
     if kind == "capital" and _VENUE_AFTER.match(text, end):
         return True
-    if kind != "capital" or not _LOCATIVE.search(text[max(0, start - 12) : start]):
+    if kind not in _LOCATIVE_KINDS or not _LOCATIVE.search(text[max(0, start - 12) : start]):
         return False
     return not _POST.search(text[max(0, start - 24) : start])
 
@@ -539,9 +550,12 @@ def _sentence_roles(
     """``sentence_roles`` with its table."""
     chosen: list[tuple[int, int, str, str]] = []
     for mention in sorted(mentions):
-        if chosen and mention[0] < chosen[-1][1]:
-            continue
         kind = mention[3] if len(mention) > 3 else "name"  # type: ignore[misc]
+        # A phrase referring back to several countries ("the two countries") is one
+        # mention of each at the same span (``analytics.relations.anaphora``).
+        same_phrase = kind == ANAPHOR and chosen and chosen[-1][:2] == mention[:2]
+        if chosen and mention[0] < chosen[-1][1] and not same_phrase:
+            continue
         chosen.append((mention[0], mention[1], mention[2], kind))
     spans = [(start, end) for start, end, _, _ in chosen]
     roles: list[Role] = []

@@ -106,6 +106,7 @@ from analytics.relations.grammar import (
     _owning_group,
     _pairs,
     is_object_group,
+    is_passive_subject,
     topic_label_end,
 )
 from analytics.relations.lexicon import CueMatch, Lexicon, word_positions
@@ -458,8 +459,12 @@ def _score_clause(
                 add(_inner_pairs(right), effect if mutual and positive else _neutral(effect))
             if left is None or _more_words_than(text, left.end, match.start, _REACH_WORDS):
                 continue
-            # A list acted on ("tariffs on A, B and C") does nothing together.
-            inner = [] if is_object_group(text, left) else _inner_pairs(left)
+            # A list acted on ("tariffs on A, B and C", "A and B were invited") does
+            # nothing together.
+            acted_on = is_object_group(text, left) or (
+                match.cue.pos == "verb" and is_passive_subject(text, left, match.start)
+            )
+            inner = [] if acted_on else _inner_pairs(left)
             reciprocal = _RECIPROCAL.match(text, match.end) is not None
             if right is not None and _suffered_in(text, left, match, right):
                 continue

@@ -1,0 +1,146 @@
+"""Phrases that refer back to countries ("the two countries", "both sides"): hand-worked cases."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analytics import schema as S
+from analytics.countries import extract_mentions
+from analytics.relations import score_interactions
+from analytics.relations.anaphora import anaphor_mentions
+from analytics.relations.roles import ANAPHOR, sentence_roles
+
+
+def _briefing(text: str, **sections: str) -> pd.DataFrame:
+    record = dict.fromkeys(S.BRIEFING_COLUMNS, "")
+    record.update({S.BRIEFING_ID: "b1", S.DATE: pd.Timestamp("2024-01-28", tz="UTC")})
+    record[S.DUPLICATE_OF] = pd.NA
+    record[S.TEXT] = text
+    record.update(sections)
+    return pd.DataFrame([record])
+
+
+def _referred(briefings: pd.DataFrame) -> list[tuple[str, int, str, str]]:
+    found = anaphor_mentions(briefings, extract_mentions(briefings))
+    return list(
+        found[[S.SECTION, S.SENTENCE_INDEX, S.SURFACE, S.ISO3]].itertuples(index=False, name=None)
+    )
+
+
+def _pairs(briefings: pd.DataFrame) -> dict[tuple[str, str], float]:
+    rows = score_interactions(briefings, extract_mentions(briefings))
+    return rows.groupby([S.COUNTRY_A, S.COUNTRY_B])[S.SCORE].sum().to_dict()
+
+
+def test_a_numbered_phrase_refers_to_the_list_before_it() -> None:
+    briefings = _briefing(
+        "Mali, Burkina Faso and Niger announced their exit from the bloc. "
+        "The three countries accused France of interference."
+    )
+    assert _referred(briefings) == [
+        ("body", 1, "The three countries", "MLI"),
+        ("body", 1, "The three countries", "BFA"),
+        ("body", 1, "The three countries", "NER"),
+    ]
+    pairs = _pairs(briefings)
+    # Each of the three accuses France (-2 each); they act together in each sentence (+1
+    # a sentence).
+    assert pairs[("BFA", "FRA")] == pairs[("FRA", "MLI")] == pairs[("FRA", "NER")] == -2.0
+    assert pairs[("BFA", "MLI")] == pairs[("BFA", "NER")] == pairs[("MLI", "NER")] == 2.0
+
+
+def test_without_the_phrase_the_second_sentence_relates_no_one() -> None:
+    briefings = _briefing(
+        "Mali, Burkina Faso and Niger announced their exit from the bloc. "
+        "They accused France of interference."
+    )
+    assert _referred(briefings) == []
+    assert not any("FRA" in pair for pair in _pairs(briefings))
+
+
+def test_the_nearest_set_of_that_many_wins() -> None:
+    briefings = _briefing(
+        "Japan and South Korea held talks. China and the United States signed a deal. "
+        "The two countries criticised Russia."
+    )
+    # The nearest pair (CHN, USA), not Japan and South Korea.
+    assert _referred(briefings) == [
+        ("body", 2, "The two countries", "CHN"),
+        ("body", 2, "The two countries", "USA"),
+    ]
+    pairs = _pairs(briefings)
+    assert pairs[("CHN", "RUS")] == pairs[("RUS", "USA")] == -2.0
+    assert ("JPN", "RUS") not in pairs
+
+
+def test_the_number_must_match() -> None:
+    briefings = _briefing("China and the United States signed a deal. The three countries met.")
+    assert _referred(briefings) == []
+
+
+def test_a_set_referred_to_is_a_set_again() -> None:
+    briefings = _briefing(
+        "Chad and Niger closed the border. The two countries then criticised Russia. "
+        "The three countries met in Paris."
+    )
+    # The second sentence's acting countries are Chad and Niger (referred to) and Russia.
+    referred = _referred(briefings)
+    assert {row[3] for row in referred if row[1] == 1} == {"TCD", "NER"}
+    assert sorted(row[3] for row in referred if row[1] == 2) == ["NER", "RUS", "TCD"]
+
+
+def test_a_sentence_of_two_acting_countries_is_a_set_and_sections_follow_each_other() -> None:
+    briefings = _briefing(
+        "",
+        happening="President Biden met Prime Minister Kishida in Tokyo.",
+        importance="Both leaders condemned North Korea's missile launches.",
+    )
+    assert _referred(briefings) == [
+        ("importance", 0, "Both leaders", "USA"),
+        ("importance", 0, "Both leaders", "JPN"),
+    ]
+    pairs = _pairs(briefings)
+    assert pairs[("JPN", "PRK")] == pairs[("PRK", "USA")] == -2.0
+
+
+def test_a_place_referred_back_to_is_a_place() -> None:
+    text = "Protests against Russia spread in both countries."
+    mentions = [(17, 23, "RUS", "name"), (34, 48, "GEO", ANAPHOR), (34, 48, "ARM", ANAPHOR)]
+    roles = sentence_roles(text, mentions)
+    assert [(role.iso3, role.role, role.evidence) for role in roles] == [
+        ("RUS", "actor", "Russia"),
+        ("ARM", "location", "in both countries"),
+        ("GEO", "location", "in both countries"),
+    ]
+
+
+def test_the_evidence_shows_the_phrase() -> None:
+    briefings = _briefing(
+        "Israel and Bahrain announced talks. The two governments agreed to restore relations."
+    )
+    rows = score_interactions(briefings, extract_mentions(briefings))
+    referred = rows[rows[S.SENTENCE_INDEX] == 1]
+    assert referred[[S.COUNTRY_A, S.COUNTRY_B]].values.tolist() == [["BHR", "ISR"]]
+    assert referred[S.ROLES].iloc[0] == (
+        "BHR actor (The two governments); ISR actor (The two governments)"
+    )
+
+
+def test_the_country_mentions_are_not_changed() -> None:
+    briefings = _briefing("Chad and Sudan signed a pact. Both sides welcomed it.")
+    mentions = extract_mentions(briefings)
+    assert set(mentions[S.KIND]) <= set(S.MENTION_KINDS)
+    assert len(anaphor_mentions(briefings, mentions)) == 2
+    assert len(extract_mentions(briefings)) == len(mentions)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["No country is named here. The two sides met.", "The two countries met.", ""],
+)
+def test_no_set_named_before_gives_an_empty_typed_table(text: str) -> None:
+    found = anaphor_mentions(_briefing(text), extract_mentions(_briefing(text)))
+    assert found.empty
+    assert list(found.columns) == list(S.MENTION_COLUMNS)
+    assert found[S.START].dtype == "int64" and found[S.CONFIDENCE].dtype == "float64"
