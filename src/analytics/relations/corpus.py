@@ -88,7 +88,7 @@ def score_interactions(
     _check_columns(mentions, S.MENTION_COLUMNS, "mentions")
     lexicon = _as_lexicon(lexicon)
     with collection_paused():
-        referred = anaphor_mentions(briefings, mentions)
+        referred = anaphor_mentions(briefings, mentions, lexicon)
         if len(referred):
             mentions = pd.concat([mentions[list(S.MENTION_COLUMNS)], referred], ignore_index=True)
         return _score_corpus(briefings, mentions, lexicon, coaction_weight)
