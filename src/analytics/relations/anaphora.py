@@ -58,6 +58,23 @@ _REACTION = re.compile(
     r"measures?|step|announcement|expulsion|assault|bombardment|bombing|shelling|coup))\b",
     re.IGNORECASE,
 )
+_PHRASE_WORDS = ("both ", " two ", " three ", " four ", " five ", " six ")
+_REACTION_WORDS = (
+    "condemn",
+    "denounc",
+    "criticis",
+    "criticiz",
+    "welcom",
+    "prais",
+    "reject",
+    "protest",
+    "hail",
+    "decr",
+    "deplor",
+    "applaud",
+    "back",
+    "support",
+)
 _SUBJECT_WORDS = 6  # words allowed between a lead's subject and its act
 _PHRASE = re.compile(
     r"\b(?:(?P<both>[Bb]oth)\s+(?:the\s+)?|(?:[Tt]he|[Tt]heir|[Aa]ll)\s+(?P<number>two|three|four|"
@@ -81,16 +98,7 @@ def anaphor_mentions(
         country it refers to (in the order they were named), ``confidence`` 1.
     """
     ids, sections, texts = segment_columns(briefings)
-    hit = np.fromiter(
-        (
-            _PHRASE.search(text) is not None
-            or _RELATIVE.search(text) is not None
-            or _REACTION.search(text) is not None
-            for text in texts
-        ),
-        bool,
-        len(texts),
-    )
+    hit = np.fromiter((_may_refer(text) for text in texts), bool, len(texts))
     if not hit.any():
         return _empty()
     wanted = pd.unique(ids[hit])
@@ -120,6 +128,18 @@ def anaphor_mentions(
     frame[S.KIND] = ANAPHOR
     frame[S.CONFIDENCE] = 1.0
     return frame[list(S.MENTION_COLUMNS)]
+
+
+def _may_refer(text: str) -> bool:
+    """Whether a text may hold a phrase read here: plain substring tests first (the
+    patterns' alternations are slow to try at every position of every text)."""
+    lower = text.lower()
+    if any(word in lower for word in _PHRASE_WORDS) and _PHRASE.search(text):
+        return True
+    if " of wh" in lower or " of them" in lower:
+        if _RELATIVE.search(text):
+            return True
+    return any(word in lower for word in _REACTION_WORDS) and _REACTION.search(text) is not None
 
 
 def _resolve(
