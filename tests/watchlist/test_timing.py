@@ -16,6 +16,48 @@ WEDNESDAY = date(2024, 2, 14)
 
 CASES = [
     # (sentence, reference, start, end, kind, text)
+    # A season or a day with its year named is that year's.
+    (
+        "Elections are due in spring 2025.",
+        WEDNESDAY,
+        "2025-03-01",
+        "2025-05-31",
+        S.RELATIVE,
+        "in spring 2025",
+    ),
+    (
+        "The plan takes effect January 1st next year.",
+        WEDNESDAY,
+        "2025-01-01",
+        "2025-01-01",
+        S.EXPLICIT,
+        "January 1st next year",
+    ),
+    # An abbreviated month's full stop and a day's ordinal suffix keep the day.
+    (
+        "The vote will be held on Mar. 12.",
+        WEDNESDAY,
+        "2024-03-12",
+        "2024-03-12",
+        S.EXPLICIT,
+        "Mar. 12",
+    ),
+    (
+        "The vote will be held on March 12th.",
+        WEDNESDAY,
+        "2024-03-12",
+        "2024-03-12",
+        S.EXPLICIT,
+        "March 12th",
+    ),
+    (
+        "The rule takes effect on Jan. 1, 2025.",
+        WEDNESDAY,
+        "2025-01-01",
+        "2025-01-01",
+        S.EXPLICIT,
+        "Jan. 1, 2025",
+    ),
     (
         "The leaders will meet on March 3.",
         WEDNESDAY,
