@@ -159,7 +159,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "span",
-        r"\b(?P<lead>within|in|over\s+the\s+next|in\s+the\s+next|inside|over|"
+        r"\b(?P<lead>within\s+the\s+next|within|in|over\s+the\s+next|in\s+the\s+next|inside|over|"
         rf"for(?:\s+about|\s+around)?)\s+{_COUNT}"
         r"\s+(?P<unit>day|week|month|year)s?\b(?!\s+(?:ago|earlier|before|after|since))",
     ),
@@ -176,6 +176,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "season",
         r"\b(?:in|by|until|before|during|expected|ahead\s+of|the)\s+(?:the\s+)?"
+        r"(?:(?P<part>early|mid|late)[\s-]+)?"
         rf"(?P<season>spring|summer|autumn|winter)\b(?:\s+(?:of\s+)?(?P<year>{_YEAR}))?",
     ),
     (
@@ -690,7 +691,7 @@ def _resolve(
         if groups.get("year"):
             # "spring 2025": that year's (a winter is named by the year it begins in)
             start = date(int(groups["year"]), month, 1)
-            return start, _add_months(start, 3) - timedelta(days=1)
+            return _part_of(start, _add_months(start, 3) - timedelta(days=1), groups.get("part"))
         start = date(reference.year - (1 if month == 12 and reference.month < 3 else 0), month, 1)
         end = _add_months(start, 3) - timedelta(days=1)
         if end < reference:
@@ -698,12 +699,15 @@ def _resolve(
                 date(start.year + 1, month, 1),
                 _add_months(date(start.year + 1, month, 1), 3) - timedelta(days=1),
             )
-        return start, end
+        return _part_of(start, end, groups.get("part"))  # "in late summer": its last month
     if rule == "weekday":
         weekday = _WEEKDAYS[groups["weekday"].lower()]
-        # The next such day after the briefing's ("next Monday" included: news means the
-        # coming one, not the one a week later).
-        ahead = (weekday - reference.weekday()) % 7 or 7
+        # The coming such day ("next Monday" included: news means the coming one, not the
+        # one a week later); the briefing's own weekday is its own day ("the vote is on
+        # Wednesday" written on a Wednesday), unless it is "next".
+        ahead = (weekday - reference.weekday()) % 7
+        if ahead == 0 and (groups.get("which") or "").lower() == "next":
+            ahead = 7
         day = reference + timedelta(days=ahead)
         return day, day
     if rule == "weekday_range":
