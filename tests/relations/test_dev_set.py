@@ -59,7 +59,9 @@ def test_briefing_halves_are_new_sample_briefings_split_as_drawn():
     assert not set(drawn) & set(_selection())
 
 
-@pytest.mark.parametrize("split", ["tune", "tune-extra", "tune-briefings", "test", "test-briefings"])
+@pytest.mark.parametrize(
+    "split", ["tune", "tune-extra", "tune-briefings", "test", "test-briefings"]
+)
 def test_dev_set_labels_follow_the_annotation_format(split: str):
     for row in _labels(split):
         assert set(row) == {"id", "date", "countries", "pairs"}, row["id"]
