@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sentence_cases import BOUNDARY_TEXTS
 
 from analytics import schema as S
@@ -232,3 +236,42 @@ def test_segment_columns_are_the_columns_of_segment_table():
     table = segment_table(briefings)
     assert table[S.TEXT].tolist() == texts
     assert table[S.SECTION].tolist() == sections.tolist()
+
+
+_PROBES = [
+    re.compile(r"\b(?:the|both)\s+two\s+(?P<noun>sides|countries)\b"),
+    re.compile(r"\bcondemn[a-z]*\s+the\s+attack\b", re.IGNORECASE),
+    re.compile(r",\s+both\s+of\s+which\b"),
+]
+
+
+@given(
+    st.lists(
+        st.text(alphabet="the twoboh sidcunr,é\u00e9TBCAk\n", max_size=40)
+        | st.sampled_from(
+            [
+                "The two sides met.",
+                "both two countries",
+                "Qatar CONDEMNED the attack",
+                "A, both of which",
+            ]
+        ),
+        max_size=30,
+    )
+)
+def test_may_match_keeps_every_text_a_pattern_matches(texts: list[str]) -> None:
+    from analytics.text import may_match
+
+    kept = may_match(texts, *_PROBES)
+    assert kept.dtype == bool and len(kept) == len(texts)
+    for text, keep in zip(texts, kept.tolist(), strict=True):
+        if any(pattern.search(text) for pattern in _PROBES):
+            assert keep, text
+
+
+def test_may_match_drops_texts_no_pattern_can_match() -> None:
+    from analytics.text import may_match
+
+    texts = ["The two sides met.", "Nothing to see.", "They condemned the attack.", ""]
+    assert may_match(texts, *_PROBES).tolist() == [True, False, True, False]
+    assert may_match([], *_PROBES).tolist() == []

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics import schema as S
 
@@ -568,3 +570,20 @@ def factorize_segments(
         np.asarray(id_values, dtype=object)[pairs // width],
         np.asarray(section_values, dtype=object)[pairs % width],
     )
+
+
+def may_match(texts: list[str] | pa.Array, *patterns: re.Pattern[str]) -> np.ndarray:
+    """Which texts a pattern may match: one vectorised scan of them all (Arrow's RE2
+    engine, in C++), where trying Python's ``re`` on every text would loop in Python.
+
+    The answer is a superset of the texts any of ``patterns`` matches with ``search``
+    (RE2 ignores case here and counts more word boundaries, never fewer); read the texts
+    it keeps with the patterns themselves. Patterns must use only what RE2 knows (no
+    look-around, no back-references); group names are dropped.
+    """
+    if len(texts) == 0:
+        return np.zeros(0, dtype=bool)
+    array = texts if isinstance(texts, pa.Array) else pa.array(texts, pa.large_string())
+    union = "|".join(re.sub(r"\(\?P<\w+>", "(", pattern.pattern) for pattern in patterns)
+    found = pc.match_substring_regex(array, union, ignore_case=True)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)

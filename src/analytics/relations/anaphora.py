@@ -33,7 +33,7 @@ from analytics.relations.grammar import (
 )
 from analytics.relations.lexicon import Lexicon
 from analytics.relations.roles import ACTOR, ANAPHOR, sentence_roles
-from analytics.text import segment_columns, split_sentences
+from analytics.text import may_match, segment_columns, split_sentences
 
 _NUMBERS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 # The nouns a set of states is referred back to by.
@@ -58,23 +58,6 @@ _REACTION = re.compile(
     r"measures?|step|announcement|expulsion|assault|bombardment|bombing|shelling|coup))\b",
     re.IGNORECASE,
 )
-_PHRASE_WORDS = ("both ", " two ", " three ", " four ", " five ", " six ")
-_REACTION_WORDS = (
-    "condemn",
-    "denounc",
-    "criticis",
-    "criticiz",
-    "welcom",
-    "prais",
-    "reject",
-    "protest",
-    "hail",
-    "decr",
-    "deplor",
-    "applaud",
-    "back",
-    "support",
-)
 _SUBJECT_WORDS = 6  # words allowed between a lead's subject and its act
 _PHRASE = re.compile(
     r"\b(?:(?P<both>[Bb]oth)\s+(?:the\s+)?|(?:[Tt]he|[Tt]heir|[Aa]ll)\s+(?P<number>two|three|four|"
@@ -98,7 +81,7 @@ def anaphor_mentions(
         country it refers to (in the order they were named), ``confidence`` 1.
     """
     ids, sections, texts = segment_columns(briefings)
-    hit = np.fromiter((_may_refer(text) for text in texts), bool, len(texts))
+    hit = may_match(texts, _PHRASE, _RELATIVE, _REACTION)
     if not hit.any():
         return _empty()
     wanted = pd.unique(ids[hit])
@@ -128,18 +111,6 @@ def anaphor_mentions(
     frame[S.KIND] = ANAPHOR
     frame[S.CONFIDENCE] = 1.0
     return frame[list(S.MENTION_COLUMNS)]
-
-
-def _may_refer(text: str) -> bool:
-    """Whether a text may hold a phrase read here: plain substring tests first (the
-    patterns' alternations are slow to try at every position of every text)."""
-    lower = text.lower()
-    if any(word in lower for word in _PHRASE_WORDS) and _PHRASE.search(text):
-        return True
-    if " of wh" in lower or " of them" in lower:
-        if _RELATIVE.search(text):
-            return True
-    return any(word in lower for word in _REACTION_WORDS) and _REACTION.search(text) is not None
 
 
 def _resolve(

@@ -20,11 +20,12 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analytics import schema as S
 from analytics.relations.grammar import ACTOR_KINDS, _group_mentions, _more_words_than
 from analytics.relations.roles import ACTOR, ANAPHOR, sentence_roles
-from analytics.text import segment_columns, split_sentences
+from analytics.text import may_match, segment_columns, split_sentences
 
 PARTICIPANT_WEIGHT = 1.0  # CAMEO 04 (consult), the weight of a meeting
 PARTICIPANT_CUE = "took part in one meeting"
@@ -34,7 +35,6 @@ _MEETING = re.compile(
     re.IGNORECASE,
 )
 _LEAD_WORDS = 12  # a meeting named this early is what the first sentence reports
-_MEETING_WORDS = ("summit", "meet", "talks", "conference", "forum", "gathering", "met", "host")
 _LEAD_CHARS = 400  # twelve words of news text end well before this
 _TAKES_PART = re.compile(
     r"\b(?:attend(?:s|ed|ing)?|t(?:ake|akes|ook|aking)\s+part|participat(?:e|es|ed|ing)|"
@@ -72,7 +72,13 @@ def meeting_interactions(
         Rows with ``schema.INTERACTION_COLUMNS`` (``date`` taken from the briefing).
     """
     ids, sections, texts = segment_columns(briefings)
-    opens = _opening_segments(ids, sections, texts)
+    # Which segments may name a meeting or a way of taking part: one vectorised scan each.
+    array = pa.array(texts, pa.large_string())
+    meeting_hit, takes_hit = may_match(array, _MEETING), may_match(array, _TAKES_PART)
+    opens = _opening_segments(ids, sections, texts, meeting_hit)
+    telling = takes_hit & ~np.isin(sections, [S.SECTION_TITLE, S.NEXT])
+    told = set(ids[telling].tolist())
+    opens = {briefing: [] for briefing in opens if briefing in told}
     if not opens:
         return scored.iloc[:0]
     wanted = mentions[S.BRIEFING_ID].isin(opens) & mentions[S.KIND].isin(_KINDS)
@@ -91,6 +97,8 @@ def meeting_interactions(
         if section in (S.SECTION_TITLE, S.NEXT):
             continue
         briefing, text = ids[row], texts[row]
+        if not takes_hit[row]:
+            continue  # no sentence of it says who takes part
         for index, (lo, hi) in enumerate(split_sentences(text)):
             sentence = text[lo:hi]
             if not _TAKES_PART.search(sentence):
@@ -130,24 +138,27 @@ def meeting_interactions(
 
 
 def _opening_segments(
-    ids: np.ndarray, sections: np.ndarray, texts: list[str]
+    ids: np.ndarray, sections: np.ndarray, texts: list[str], meeting_hit: np.ndarray
 ) -> dict[str, list[tuple[str, str, str, int, str]]]:
-    """The briefings whose title or first sentence names a meeting (id -> empty list)."""
+    """The briefings whose title or first sentence names a meeting (id -> empty list);
+    ``meeting_hit`` says which segments may name one at all (``may_match``)."""
     opens: dict[str, list[tuple[str, str, str, int, str]]] = {}
     seen: set[str] = set()
-    for briefing, section, text in zip(ids.tolist(), sections.tolist(), texts, strict=True):
+    for row, (briefing, section) in enumerate(zip(ids.tolist(), sections.tolist(), strict=True)):
         if briefing in seen:
             continue
+        text = texts[row]
         if section == S.SECTION_TITLE:
-            if _MEETING.search(text):
+            if meeting_hit[row] and _MEETING.search(text):
                 opens[briefing] = []
                 seen.add(briefing)
             continue
         seen.add(briefing)  # the first sentence of the first section after the title
-        lead = text[:_LEAD_CHARS].lower()
-        if not any(word in lead for word in _MEETING_WORDS):
-            continue  # no meeting word early on (plain substring tests, fast)
-        spans = split_sentences(text)
+        if not meeting_hit[row]:
+            continue
+        # The first sentence of the lead's first characters is the lead's first sentence
+        # wherever it ends within them, and holds them all otherwise: the same decision.
+        spans = split_sentences(text[:_LEAD_CHARS])
         meeting = _MEETING.search(text, spans[0][0], spans[0][1]) if spans else None
         if meeting is not None and not _more_words_than(
             text, spans[0][0], meeting.start(), _LEAD_WORDS
