@@ -12,7 +12,7 @@ view = state.current_view()
 listed = settings.value("listed_briefings")  # the CSV download has every match
 
 st.title("Briefings")
-listing = views.selected_rows(view.listing, view.listing_positions, view.filtered.keep)
+listing = views.selected_rows(view.listing.table, view.listing.positions, view.filtered.keep)
 st.caption(
     f"{len(listing):,} briefings match the filters"
     + (f" (the newest {listed:,} are listed)" if len(listing) > listed else "")

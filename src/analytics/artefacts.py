@@ -25,13 +25,24 @@ A corpus read from a store also carries the store's text index (``text_index``),
 search uses instead of scanning every text, and its rollups (``rollups``: kind -> period
 kind -> table, see ``analytics.pipeline.rollups``), which the unfiltered views read instead
 of counting; a corpus processed in memory has neither.
+
+A large store is read *lean* (``analytics.pipeline.lean``): its tables hold only the
+columns the views filter and count on, and ``reader`` reads the rest (the briefings' texts,
+the interactions' sentences, cues and roles, every mention column, ...) by row when a view
+shows them (``table_rows``, ``with_read_columns``); ``lookups`` then holds the briefing
+positions, country codes and sections of the mentions (a table of which no column is
+kept) as integers, worked out from the store's files. Tables whose rows are
+shown with read columns (``ROW_CARRYING``) carry each row's position in its table in
+``schema.TABLE_ROW``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Protocol
 
+import numpy as np
 import pandas as pd
 
 from analytics import schema as S
@@ -46,6 +57,85 @@ def empty_watchlist() -> pd.DataFrame:
     frame[S.WINDOW_START] = pd.Series(dtype="datetime64[ns]")
     frame[S.WINDOW_END] = pd.Series(dtype="datetime64[ns]")
     return frame
+
+
+# Lean tables that carry each row's table position (``schema.TABLE_ROW``): their rows reach
+# views that show read columns after filtering and sorting (the Relations page's evidence).
+ROW_CARRYING: tuple[str, ...] = ("interactions",)
+
+
+class TableReader(Protocol):
+    """Reads the columns a lean corpus left in its store, by row."""
+
+    def columns(self, name: str) -> tuple[str, ...]:
+        """Every column of table ``name``, in the table's order."""
+        ...
+
+    def rows_at(
+        self, name: str, positions: np.ndarray, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """The rows of table ``name`` at ``positions`` (its order), every column unless named."""
+        ...
+
+    def table(self, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """The whole table ``name``, every column unless named."""
+        ...
+
+    def chunks(
+        self, name: str, columns: Sequence[str]
+    ) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
+        """The table ``name`` a file at a time: each piece's row positions and its columns."""
+        ...
+
+
+class LazyLookups(Mapping[str, np.ndarray]):
+    """A read-only mapping of per-table arrays, each built on first use and kept.
+
+    The mention table of a large corpus has millions of rows, and its lookups are
+    needed only for a section filter or the reader: building them when the
+    dashboard opens would make the analyst wait for nothing.
+
+    Parameters:
+        builders: name -> function building that array.
+    """
+
+    def __init__(self, builders: Mapping[str, Callable[[], np.ndarray]]) -> None:
+        self._builders = dict(builders)
+        self._built: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._built:
+            self._built[name] = self._builders[name]()
+        return self._built[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._builders
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._builders)
+
+    def __len__(self) -> int:
+        return len(self._builders)
+
+
+@dataclass(frozen=True)
+class TableLookups:
+    """The rows of the tables a lean corpus holds no columns of, as integers.
+
+    Attributes:
+        positions: per such table, each row's briefing position (-1: unknown).
+        codes: per such table, each row's country as a position in ``iso3s`` (-1: none).
+        sections: per such table, each row's section as a position in
+            ``schema.SEGMENT_SECTIONS`` (-1: another section).
+        iso3s: the sorted country codes of every table of the corpus.
+        named_sections: the sections the rows of these tables are in.
+    """
+
+    positions: Mapping[str, np.ndarray]
+    codes: Mapping[str, np.ndarray]
+    sections: Mapping[str, np.ndarray]
+    iso3s: pd.Index
+    named_sections: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -66,3 +156,45 @@ class Artefacts:
     rollups: Mapping[str, Mapping[str, pd.DataFrame]] | None = field(
         default=None, compare=False, repr=False
     )
+    reader: TableReader | None = field(default=None, compare=False, repr=False)
+    lookups: TableLookups | None = field(default=None, compare=False, repr=False)
+
+
+def whole_tables(artefacts: Artefacts) -> Artefacts:
+    """``artefacts`` with every column of every table (a lean corpus reads them all).
+
+    For work on the whole corpus that the views do not do on every rerun (working out
+    the follow-up of a store that keeps none); it holds the full tables while it runs.
+    """
+    reader = artefacts.reader
+    if reader is None:
+        return artefacts
+    tables = {name: reader.table(name) for name in ("briefings", "mentions", "watchlist")}
+    return replace(artefacts, **tables, reader=None, lookups=None)
+
+
+def table_rows(artefacts: Artefacts, name: str, positions: np.ndarray) -> pd.DataFrame:
+    """The rows of table ``name`` at ``positions`` with every column, on a fresh index.
+
+    A lean corpus reads them from its store; one in memory takes them from the table.
+    """
+    if artefacts.reader is None:
+        return getattr(artefacts, name).iloc[positions].reset_index(drop=True)
+    return artefacts.reader.rows_at(name, np.asarray(positions, dtype=np.int64))
+
+
+def with_read_columns(artefacts: Artefacts, name: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` of table ``name`` (cut, filtered or sorted from it) with every column.
+
+    Rows of a lean table carry their table position (``schema.TABLE_ROW``); the columns
+    left in the store are read for those rows, and the table's column order restored.
+    Rows of a table in memory already have every column and are returned as they are.
+    """
+    if artefacts.reader is None or S.TABLE_ROW not in rows.columns:
+        return rows
+    all_columns = artefacts.reader.columns(name)
+    missing = [c for c in all_columns if c not in rows.columns]
+    read = artefacts.reader.rows_at(name, rows[S.TABLE_ROW].to_numpy(dtype=np.int64), missing)
+    held = rows.drop(columns=[S.TABLE_ROW]).reset_index(drop=True)
+    whole = pd.concat([held, read.reset_index(drop=True)], axis=1)
+    return whole[[c for c in all_columns if c in whole.columns]]

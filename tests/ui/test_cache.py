@@ -39,7 +39,6 @@ def make_view(corpus, filters: Filters | None = None) -> View:
         options=extras.options,
         names=extras.names,
         listing=extras.listing,
-        listing_positions=extras.listing_positions,
         whole=extras.whole,
     )
 

@@ -556,14 +556,42 @@ def read_rows_at(
     return frame
 
 
-def _read_part(root: Path, data: DataFile, names: Sequence[str]) -> pa.Table:
+def read_file_columns(
+    root: Path,
+    data: DataFile,
+    schema: pa.Schema,
+    columns: Sequence[str],
+    dictionaries: Sequence[str] = (),
+) -> tuple[np.ndarray, pa.Table]:
+    """One data file's row orders and its ``columns`` with the types of ``schema``.
+
+    Parameters:
+        dictionaries: string columns read dictionary-encoded (each distinct value once,
+            rows as integers into them), as Parquet stores them: no string per row.
+
+    Raises:
+        StoreError: naming the file when it cannot be read.
+    """
+    piece = _read_part(root, data, columns, dictionaries)
+    orders = piece.column(ROW_ORDER_COLUMN).to_numpy().astype(np.int64, copy=False)
+    plain = [c for c in columns if c not in dictionaries]
+    typed = _from_delta(piece.select(plain), schema)
+    return orders, pa.table(
+        {c: typed.column(c) if c in plain else piece.column(c) for c in columns}
+    )
+
+
+def _read_part(
+    root: Path, data: DataFile, names: Sequence[str], dictionaries: Sequence[str] = ()
+) -> pa.Table:
     """The columns ``names`` and the row order of one data file of a table.
 
     Raises:
         StoreError: naming the file when it cannot be read.
     """
     try:
-        return pq.ParquetFile(root / data.file).read(columns=[*names, ROW_ORDER_COLUMN])
+        file = pq.ParquetFile(root / data.file, read_dictionary=list(dictionaries) or None)
+        return file.read(columns=[*names, ROW_ORDER_COLUMN])
     except (OSError, pa.ArrowException, ValueError, KeyError) as error:
         raise StoreError(damaged_message(root, f"{data.file} cannot be read: {error}")) from error
 

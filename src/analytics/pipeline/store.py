@@ -35,7 +35,7 @@ checksums in ``integrity``, the writer lock in ``lock``, writing a generation in
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,7 @@ from analytics.pipeline.deltatables import (
     DataFile,
     data_files,
     decode_schema,
+    read_file_columns,
     read_files,
     read_rows_at,
 )
@@ -207,6 +208,39 @@ class Store:
         entry = table_entry(self.generation, name, self.meta)
         files = self._verified_files(name)
         return read_rows_at(self.path, files, decode_schema(entry["schema"]), positions, columns)
+
+    def schema(self, name: str) -> pa.Schema:
+        """The Arrow schema table ``name`` records (format 3; older formats: its first part's).
+
+        Raises:
+            StoreError: when the table is unknown or missing.
+        """
+        if self.format in PARTS_FORMATS:
+            return pa.Schema.from_pandas(self.table(name).head(0), preserve_index=False)
+        return decode_schema(table_entry(self.generation, name, self.meta)["schema"])
+
+    def table_pieces(
+        self, name: str, columns: Sequence[str], dictionaries: Sequence[str] = ()
+    ) -> Iterator[tuple[np.ndarray, pa.Table]]:
+        """Table ``name`` one data file at a time: each file's row positions and ``columns``.
+
+        Memory stays at one file's columns, however large the table; a store of Parquet
+        parts gives its whole table as one piece. ``dictionaries`` names string columns
+        read dictionary-encoded (format 3 only).
+
+        Raises:
+            StoreError: when the table is unknown, missing or damaged.
+        """
+        if self.format in PARTS_FORMATS:
+            frame = self.table(name, columns)
+            yield (
+                np.arange(len(frame), dtype=np.int64),
+                pa.Table.from_pandas(frame, preserve_index=False),
+            )
+            return
+        schema = self.schema(name)
+        for data in self._verified_files(name):
+            yield read_file_columns(self.path, data, schema, list(columns), dictionaries)
 
     def _data_files(self, name: str) -> list[DataFile]:
         if name not in self._files:

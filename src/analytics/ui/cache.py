@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -34,15 +34,17 @@ from analytics import settings
 from analytics.artefacts import Artefacts
 from analytics.errors import AnalyticsError, InputError, StoreError
 from analytics.ui.state import View
+
+if TYPE_CHECKING:
+    from analytics.pipeline import Store
 from analytics.views import (
+    BriefingListing,
     CorpusFigures,
     CorpusIndex,
     EventLookup,
     FilterOptions,
     StoreRows,
     TableCodes,
-    briefing_list,
-    briefing_positions,
     corpus_figures,
     country_names,
     event_lookup,
@@ -94,14 +96,17 @@ def corpus_config(argv: list[str] | None = None) -> CorpusConfig:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _store_artefacts(store_dir: str, fingerprint: str) -> Artefacts:
+def _store_artefacts(store_dir: str, fingerprint: str, lean: bool) -> Artefacts:
     from analytics.pipeline import open_store, open_text_index, read_rollups
+    from analytics.pipeline.lean import read_lean
 
     store = open_store(store_dir)
     # Search reads the store's text index when it holds this generation, else scans; the
     # unfiltered views read its rollups when it has them, else count.
     return dataclasses.replace(
-        store.artefacts(), text_index=open_text_index(store), rollups=read_rollups(store)
+        read_lean(store) if lean else store.artefacts(),
+        text_index=open_text_index(store),
+        rollups=read_rollups(store),
     )
 
 
@@ -143,26 +148,22 @@ class CorpusExtras:
     options: FilterOptions
     names: dict[str, str]
     index: CorpusIndex
-    listing: pd.DataFrame  # views.briefing_list of the whole corpus
-    listing_positions: np.ndarray  # each listing row's briefing position in the corpus
+    listing: BriefingListing  # views.briefing_list of the whole corpus, built on first use
     whole: CorpusFigures  # headline figures of the unfiltered corpus
 
 
 def _extras(artefacts: Artefacts) -> CorpusExtras:
-    index = index_corpus(artefacts)
-    listing = briefing_list(artefacts)
     return CorpusExtras(
         options=filter_options(artefacts),
         names=country_names(artefacts),
-        index=index,
-        listing=listing,
-        listing_positions=briefing_positions(artefacts, listing),
+        index=index_corpus(artefacts),
+        listing=BriefingListing(artefacts),
         whole=corpus_figures(artefacts),
     )
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _cached_extras(fingerprint: str, _artefacts: Artefacts) -> CorpusExtras:
+def _cached_extras(fingerprint: str, lean: bool, _artefacts: Artefacts) -> CorpusExtras:
     return _extras(_artefacts)
 
 
@@ -175,7 +176,8 @@ def corpus_extras(artefacts: Artefacts) -> CorpusExtras:
             memo = _extras(artefacts)
             st.session_state[UPLOAD_OPTIONS_KEY] = memo
         return memo
-    return _cached_extras(artefacts.fingerprint, artefacts)
+    # The lookups of a lean corpus are not those of the same corpus held whole.
+    return _cached_extras(artefacts.fingerprint, artefacts.reader is not None, artefacts)
 
 
 # The follow-up reads every report sentence of the corpus: seconds per ten thousand
@@ -355,7 +357,16 @@ def store_artefacts(config: CorpusConfig | None = None) -> Artefacts:
     else:
         store = status.store
     st.session_state[GENERATION_KEY] = store.generation.name
-    return _store_artefacts(str(config.store_dir), store.fingerprint)
+    return _store_artefacts(str(config.store_dir), store.fingerprint, read_lean(store))
+
+
+def read_lean(store: Store) -> bool:
+    """Whether the dashboard reads ``store`` lean: texts and sentences stay in the store
+    until a view shows them (``pipeline.lean``), from ``lean_from_briefings`` briefings on."""
+    from analytics.pipeline.lean import can_read_lean
+
+    threshold = int(settings.value("lean_from_briefings"))
+    return can_read_lean(store) and store.table_rows("briefings") >= threshold
 
 
 def corpus_source(artefacts: Artefacts) -> str | None:

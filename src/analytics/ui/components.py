@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import settings
+from analytics.artefacts import with_read_columns
 from analytics.errors import AnalyticsError
 from analytics.ui.state import SECTION_NAMES, View
 from analytics.views import day_text, event_evidence, export_name, provenance_lines, to_csv
@@ -277,7 +278,9 @@ def evidence_panel(view: View, selection: dict | None, rows: pd.DataFrame, thing
     if pair is None:
         st.caption(f"Select a {thing} to read the sentences behind it.")
         return
-    evidence = views.evidence_for(rows, pair=pair, period=chosen_period, freq=period)
+    chosen = views.evidence_for(rows, pair=pair, period=chosen_period, freq=period)
+    # A lean corpus holds no sentences: they are read from the store for these rows only.
+    evidence = with_read_columns(view.corpus, "interactions", chosen)
     label = views.pair_label(*pair, view.names)
     when = f", {period} of {chosen_period.date()}" if chosen_period is not None else ""
     expected = views.count_expected(evidence)

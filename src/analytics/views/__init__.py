@@ -21,6 +21,7 @@ from analytics.tallies import (
     topic_shares,
 )
 from analytics.views.briefings import (
+    BriefingListing,
     PagePart,
     ReaderPages,
     ReaderSection,
@@ -128,6 +129,7 @@ from analytics.views.watchlist import (
 )
 
 __all__ = [
+    "BriefingListing",
     "Selection",
     "StoreRows",
     "TableFiles",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
@@ -9,9 +10,9 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics import settings
-from analytics.artefacts import Artefacts
+from analytics.artefacts import Artefacts, table_rows
 from analytics.errors import InputError
-from analytics.views.common import cue_spans, merge_marks, split_marked
+from analytics.views.common import briefing_positions, cue_spans, merge_marks, split_marked
 
 
 def briefing_list(artefacts: Artefacts) -> pd.DataFrame:
@@ -38,6 +39,28 @@ def briefing_list(artefacts: Artefacts) -> pd.DataFrame:
     return table.sort_values([S.DATE, S.BRIEFING_ID], ascending=[False, True]).reset_index(
         drop=True
     )
+
+
+class BriefingListing:
+    """The whole corpus' ``briefing_list`` and each row's briefing position, built on first
+    use: a corpus is opened without listing every briefing, the Briefings page lists them.
+
+    Parameters:
+        artefacts: the unfiltered corpus.
+    """
+
+    def __init__(self, artefacts: Artefacts) -> None:
+        self._artefacts = artefacts
+
+    @functools.cached_property
+    def table(self) -> pd.DataFrame:
+        """``briefing_list`` of the corpus."""
+        return briefing_list(self._artefacts)
+
+    @functools.cached_property
+    def positions(self) -> np.ndarray:
+        """Each row of ``table``'s briefing position in the corpus (``briefing_positions``)."""
+        return briefing_positions(self._artefacts, self.table)
 
 
 def briefing_sections(artefacts: Artefacts, briefing_id: str) -> pd.DataFrame:
@@ -98,10 +121,10 @@ def section_marks(
 
 def briefing_record(artefacts: Artefacts, briefing_id: str) -> dict[str, object]:
     """Date, title, source, url and origin of one briefing (empty dict when absent)."""
-    rows = artefacts.briefings[artefacts.briefings[S.BRIEFING_ID] == briefing_id]
-    if rows.empty:
+    found = np.flatnonzero((artefacts.briefings[S.BRIEFING_ID] == briefing_id).to_numpy(bool))
+    if not len(found):
         return {}
-    row = rows.iloc[0]
+    row = table_rows(artefacts, "briefings", found[:1]).iloc[0]
     return {
         c: row[c] for c in (S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE, S.URL, S.ORIGIN) if c in row
     }

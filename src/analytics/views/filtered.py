@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import schema as S
-from analytics.artefacts import Artefacts
+from analytics.artefacts import Artefacts, table_rows
 from analytics.errors import InputError
 from analytics.tallies import TableCodes
 from analytics.views.filters import (
@@ -145,7 +145,7 @@ class FilteredCorpus:
         if section is None:
             return rows
         if name in ("mentions", "interactions"):
-            return rows & (getattr(self.corpus, name)[S.SECTION] == section).to_numpy(dtype=bool)
+            return rows & self.index.in_section(name, section)
         if name == "countries":
             index = self.index
             width = np.int64(len(index.iso3s) + 1)
@@ -271,26 +271,26 @@ class FilteredCorpus:
     def only_briefing(self, briefing_id: str) -> Artefacts:
         """One briefing's selected rows (briefings, mentions, interactions), found by position.
 
-        Cheaper than ``artefacts()`` when a reader shows a single briefing.
+        Cheaper than ``artefacts()`` when a reader shows a single briefing; the rows have
+        every column (a lean corpus reads them from its store).
         """
         chosen = (self.corpus.briefings[S.BRIEFING_ID] == briefing_id).to_numpy(dtype=bool)
-        chosen = chosen & self.keep
-        wanted = np.flatnonzero(chosen)
+        wanted = np.flatnonzero(chosen & self.keep)
 
         def rows(name: str) -> pd.DataFrame:
-            table = getattr(self.corpus, name)
             found = np.flatnonzero(np.isin(self.index.positions[name], wanted))
-            picked = table.iloc[found]
             if self.filters.section is not None:
-                picked = picked[(picked[S.SECTION] == self.filters.section).to_numpy(dtype=bool)]
-            return picked.reset_index(drop=True)
+                found = found[self.index.in_section(name, self.filters.section)[found]]
+            return table_rows(self.corpus, name, found)
 
         return dataclasses.replace(
             self.corpus,
-            briefings=self.corpus.briefings[chosen].reset_index(drop=True),
+            briefings=table_rows(self.corpus, "briefings", wanted),
             mentions=rows("mentions"),
             interactions=rows("interactions"),
             rollups=None,  # they count the whole corpus, not this briefing
+            reader=None,  # every column is held
+            lookups=None,
         )
 
 

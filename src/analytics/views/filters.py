@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import schema as S
-from analytics.artefacts import Artefacts
+from analytics.artefacts import Artefacts, LazyLookups, TableReader
 from analytics.errors import InputError
 from analytics.search import TextSearch, indexable_word, search_words, searchable_texts
 
@@ -119,9 +119,9 @@ def filter_options(artefacts: Artefacts) -> FilterOptions:
         else {}
     )
     sources = pd.Series(artefacts.briefings[S.SOURCE].dropna().unique()).astype(str)
-    present = set(artefacts.mentions[S.SECTION].unique()) | set(
-        artefacts.interactions[S.SECTION].unique()
-    )
+    held = artefacts.lookups
+    said = held.named_sections if held is not None else artefacts.mentions[S.SECTION].unique()
+    present = set(said) | set(artefacts.interactions[S.SECTION].unique())
     return FilterOptions(
         first_day=dates.min() if len(dates) else None,
         last_day=dates.max() if len(dates) else None,
@@ -241,11 +241,16 @@ class CorpusIndex:
         codes: per table with an ``iso3`` column, each row's country as an integer
             (for ``interactions`` its ``country_a``; ``partners``: its ``country_b``).
         iso3s: the country codes behind those integers (``iso3s[code]``).
+        sections: for ``mentions`` and ``interactions``, each row's section as a position
+            in ``FILTER_SECTIONS`` (-1: another section).
         titles, texts: the briefings' titles and texts; ``haystack`` is built from
-            them on the first scan only, since lower-casing every text is slow.
+            them on the first scan only, since lower-casing every text is slow. A lean
+            corpus holds no texts (``None``): a scan reads them from ``reader`` a file
+            at a time.
         ids: the briefing ids (corpus order), to place the text index's hits.
         text_index: the store's text index, which answers the search words it can
             without a scan; ``None`` for a corpus without a store.
+        reader: the lean corpus' store reader (``Artefacts.reader``); ``None`` in memory.
     """
 
     positions: Mapping[str, np.ndarray]
@@ -253,14 +258,41 @@ class CorpusIndex:
     codes: Mapping[str, np.ndarray]
     iso3s: pd.Index
     titles: pd.Series = dataclasses.field(repr=False)
-    texts: pd.Series = dataclasses.field(repr=False)
+    texts: pd.Series | None = dataclasses.field(repr=False)
     ids: pd.Index = dataclasses.field(repr=False)
     text_index: TextSearch | None = dataclasses.field(repr=False)
+    sections: Mapping[str, np.ndarray] = dataclasses.field(default_factory=dict, repr=False)
+    reader: TableReader | None = dataclasses.field(default=None, repr=False)
 
     @functools.cached_property
     def haystack(self) -> pd.Series:
         """Each briefing's searchable text (``analytics.search.searchable_texts``), for a scan."""
+        if self.texts is None:
+            raise InputError("a lean corpus holds no texts to scan; its reader reads them")
         return searchable_texts(self.titles, self.texts)
+
+    def in_section(self, name: str, section: str) -> np.ndarray:
+        """A boolean per row of ``mentions`` or ``interactions``: is it in ``section``?"""
+        return self.sections[name] == FILTER_SECTIONS.index(section)
+
+    def scan(self, words: Sequence[str]) -> np.ndarray:
+        """A boolean per briefing: does its title or text hold every one of ``words``?
+
+        In memory the lower-cased texts are kept after the first scan; a lean corpus
+        reads its titles and texts a store file at a time, so memory holds one file's.
+        """
+        keep = np.ones(len(self.titles), dtype=bool)
+        if self.reader is None:
+            for word in words:
+                keep &= self.haystack.str.contains(word, regex=False).to_numpy(dtype=bool)
+            return keep
+        for orders, piece in self.reader.chunks("briefings", [S.TITLE, S.TEXT]):
+            texts = searchable_texts(piece[S.TITLE], piece[S.TEXT])
+            found = np.ones(len(piece), dtype=bool)
+            for word in words:
+                found &= texts.str.contains(word, regex=False).to_numpy(dtype=bool)
+            keep[orders] = found
+        return keep
 
     @functools.cached_property
     def _index_positions(self) -> np.ndarray:
@@ -284,9 +316,9 @@ class CorpusIndex:
             found = np.zeros(len(keep), dtype=bool)
             found[positions[positions >= 0]] = True
             keep &= found
-        for word in words:
-            if word not in indexed:
-                keep &= self.haystack.str.contains(word, regex=False).to_numpy(dtype=bool)
+        scanned = [word for word in words if word not in indexed]
+        if scanned:
+            keep &= self.scan(scanned)
         return keep
 
 
@@ -296,81 +328,67 @@ VIEW_TABLES: tuple[str, ...] = (*_ID_TABLES, "headers", "topic_summary")
 HEADER_COLUMNS: tuple[str, ...] = (S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE)
 
 
-class LazyLookups(Mapping[str, np.ndarray]):
-    """A read-only mapping of per-table arrays, each built on first use and kept.
-
-    The mention table of a large corpus has millions of rows, and its lookups are
-    needed only for a section filter or the reader: building them when the
-    dashboard opens would make the analyst wait for nothing.
-
-    Parameters:
-        builders: name -> function building that array.
-    """
-
-    def __init__(self, builders: Mapping[str, Callable[[], np.ndarray]]) -> None:
-        self._builders = dict(builders)
-        self._built: dict[str, np.ndarray] = {}
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        if name not in self._built:
-            self._built[name] = self._builders[name]()
-        return self._built[name]
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._builders
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._builders)
-
-    def __len__(self) -> int:
-        return len(self._builders)
-
-
 def index_corpus(artefacts: Artefacts) -> CorpusIndex:
     """Build the lookups ``apply_filters`` uses; cache the result with the corpus.
 
-    The lookups of each table are built on first use (see ``LazyLookups``).
+    The lookups of each table are built on first use (see ``LazyLookups``); a lean
+    corpus brings those of the tables it holds no columns of (``Artefacts.lookups``).
     """
     briefings = artefacts.briefings
     ids = pd.Index(briefings[S.BRIEFING_ID])
+    held = artefacts.lookups
 
     def positions_of(name: str) -> Callable[[], np.ndarray]:
         return lambda: ids.get_indexer(getattr(artefacts, name)[S.BRIEFING_ID]).astype(np.int64)
 
-    positions = LazyLookups({name: positions_of(name) for name in _ID_TABLES})
     stamps = pd.to_datetime(briefings[S.DATE], utc=True)
     days = stamps.dt.tz_convert(None).to_numpy().astype("datetime64[D]")
     interactions = artefacts.interactions
-    # Distinct values first: building a set from millions of Arrow strings is slow.
-    known = pd.Index(
-        sorted(
-            set(artefacts.countries[S.ISO3].dropna().unique())
-            | set(artefacts.mentions[S.ISO3].dropna().unique())
-            | set(interactions[S.COUNTRY_A].dropna().unique())
-            | set(interactions[S.COUNTRY_B].dropna().unique())
+    if held is not None:
+        known = held.iso3s
+    else:
+        # Distinct values first: building a set from millions of Arrow strings is slow.
+        known = pd.Index(
+            sorted(
+                set(artefacts.countries[S.ISO3].dropna().unique())
+                | set(artefacts.mentions[S.ISO3].dropna().unique())
+                | set(interactions[S.COUNTRY_A].dropna().unique())
+                | set(interactions[S.COUNTRY_B].dropna().unique())
+            )
         )
-    )
 
-    def codes_of(column: pd.Series) -> Callable[[], np.ndarray]:
-        return lambda: known.get_indexer(column).astype(np.int64)
+    def codes_of(name: str, column: str) -> Callable[[], np.ndarray]:
+        return lambda: known.get_indexer(getattr(artefacts, name)[column]).astype(np.int64)
 
-    codes = LazyLookups(
-        {
-            "mentions": codes_of(artefacts.mentions[S.ISO3]),
-            "countries": codes_of(artefacts.countries[S.ISO3]),
-            "interactions": codes_of(interactions[S.COUNTRY_A]),
-            "partners": codes_of(interactions[S.COUNTRY_B]),
-        }
-    )
+    def sections_of(name: str) -> Callable[[], np.ndarray]:
+        numbers = pd.Index(FILTER_SECTIONS)
+        return lambda: numbers.get_indexer(getattr(artefacts, name)[S.SECTION]).astype(np.int8)
+
+    positions = {name: positions_of(name) for name in _ID_TABLES}
+    codes = {
+        "mentions": codes_of("mentions", S.ISO3),
+        "countries": codes_of("countries", S.ISO3),
+        "interactions": codes_of("interactions", S.COUNTRY_A),
+        "partners": codes_of("interactions", S.COUNTRY_B),
+    }
+    sections = {name: sections_of(name) for name in ("mentions", "interactions")}
+    if held is not None:
+        for built, lookups in ((positions, held.positions), (codes, held.codes)):
+            built.update({name: functools.partial(lookups.__getitem__, name) for name in lookups})
+        sections.update(
+            {name: functools.partial(held.sections.__getitem__, name) for name in held.sections}
+        )
     return CorpusIndex(
-        positions=positions,
+        positions=LazyLookups(positions),
         days=days,
-        codes=codes,
+        codes=LazyLookups(codes),
         iso3s=known,
         titles=briefings[S.TITLE],
-        texts=briefings[S.TEXT],
+        texts=None if artefacts.reader is not None else briefings[S.TEXT],
         ids=ids,
         text_index=artefacts.text_index,
+        sections=LazyLookups(sections),
+        reader=artefacts.reader,
     )
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import schema as S
-from analytics.artefacts import Artefacts
+from analytics.artefacts import Artefacts, whole_tables
 from analytics.errors import InputError
 
 THIS_WEEK = "this week"
@@ -41,7 +41,8 @@ def followed_events(artefacts: Artefacts) -> pd.DataFrame:
     """Every expected event of the corpus with its follow-up (``schema.FOLLOW_UP_COLUMNS``)."""
     from analytics.watchlist import follow_up
 
-    return follow_up(artefacts.watchlist, artefacts.briefings, artefacts.mentions)
+    whole = whole_tables(artefacts)
+    return follow_up(whole.watchlist, whole.briefings, whole.mentions)
 
 
 def latest_day(briefings: pd.DataFrame) -> pd.Timestamp | None:
