@@ -12,13 +12,13 @@ view = state.current_view()
 listed = settings.value("listed_briefings")  # the CSV download has every match
 
 st.title("Briefings")
-listing = views.selected_rows(view.listing.table, view.listing.positions, view.filtered.keep)
+matches = view.listing.selected(view.filtered.keep)  # the matches' positions, newest first
 st.caption(
-    f"{len(listing):,} briefings match the filters"
-    + (f" (the newest {listed:,} are listed)" if len(listing) > listed else "")
+    f"{len(matches):,} briefings match the filters"
+    + (f" (the newest {listed:,} are listed)" if len(matches) > listed else "")
     + ". Use the sidebar search to narrow them; select a row to read it."
 )
-shown = listing.head(listed)
+shown = view.listing.rows(matches[:listed])
 picked = ui.table(
     shown,
     "Briefings",
@@ -26,14 +26,14 @@ picked = ui.table(
     key="briefing-table",
     select=True,
     height=360,
-    all_rows=listing,
+    all_rows=view.listing.later(matches),
     column_config={
         "date": st.column_config.DatetimeColumn("Date", format="YYYY-MM-DD"),
         "title": st.column_config.TextColumn("Title", width="large"),
     },
 )
 
-if not listing.empty:
+if len(matches):
     chosen = views.row_id(shown, list(picked.rows) if picked else [])
     ids = views.briefing_ids(shown, limit=settings.value("reader_choices"), keep=chosen)
     labels = views.briefing_labels(views.restrict_to_ids(shown, ids))

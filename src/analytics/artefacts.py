@@ -40,10 +40,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Protocol
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics import schema as S
 from analytics.search import TextSearch
@@ -120,22 +123,36 @@ class LazyLookups(Mapping[str, np.ndarray]):
 
 @dataclass(frozen=True)
 class TableLookups:
-    """The rows of the tables a lean corpus holds no columns of, as integers.
+    """Each table's rows as integers, so that filtering and counting is array indexing.
 
     Attributes:
-        positions: per such table, each row's briefing position (-1: unknown).
-        codes: per such table, each row's country as a position in ``iso3s`` (-1: none).
-        sections: per such table, each row's section as a position in
+        positions: per table with a ``briefing_id`` (``ID_TABLES``), each row's briefing
+            position (-1: an id the briefings do not hold).
+        codes: per ``COUNTRY_CODES`` key, each row's country as a position in ``iso3s``
+            (-1: none).
+        sections: for ``SECTIONED`` tables, each row's section as a position in
             ``schema.SEGMENT_SECTIONS`` (-1: another section).
         iso3s: the sorted country codes of every table of the corpus.
-        named_sections: the sections the rows of these tables are in.
+        named_sections: the sections the mentions are in (``None``: read from the table).
     """
 
     positions: Mapping[str, np.ndarray]
     codes: Mapping[str, np.ndarray]
     sections: Mapping[str, np.ndarray]
     iso3s: pd.Index
-    named_sections: frozenset[str] = frozenset()
+    named_sections: frozenset[str] | None = None
+
+
+# The tables with a row per briefing, or per mention of one.
+ID_TABLES: tuple[str, ...] = ("briefings", "mentions", "countries", "topics", "interactions")
+# Each kind of country code: the table and the column it numbers.
+COUNTRY_CODES: Mapping[str, tuple[str, str]] = {
+    "mentions": ("mentions", S.ISO3),
+    "countries": ("countries", S.ISO3),
+    "interactions": ("interactions", S.COUNTRY_A),
+    "partners": ("interactions", S.COUNTRY_B),
+}
+SECTIONED: tuple[str, ...] = ("mentions", "interactions")
 
 
 @dataclass(frozen=True)
@@ -158,6 +175,73 @@ class Artefacts:
     )
     reader: TableReader | None = field(default=None, compare=False, repr=False)
     lookups: TableLookups | None = field(default=None, compare=False, repr=False)
+
+
+def positions_in(values: pd.Series, known: pd.Index) -> np.ndarray:
+    """Each value's position in ``known`` (distinct values), -1 where it is not there.
+
+    ``pandas.Index.get_indexer``'s answer, found by Arrow's hash lookup, which is several
+    times faster on millions of strings; values Arrow cannot compare fall back to pandas.
+    """
+    try:
+        found = pc.index_in(
+            pa.array(values, from_pandas=True), value_set=pa.array(known, from_pandas=True)
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return known.get_indexer(values).astype(np.int64)
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+
+
+def table_lookups(artefacts: Artefacts) -> TableLookups:
+    """The ``TableLookups`` of a corpus: those it holds (``Artefacts.lookups``, a lean
+    corpus'), the others built from its tables on first use (``LazyLookups``)."""
+    held = artefacts.lookups
+    ids = pd.Index(artefacts.briefings[S.BRIEFING_ID])
+    if held is not None:
+        iso3s = held.iso3s
+    else:
+        interactions = artefacts.interactions
+        # Distinct values first: building a set from millions of Arrow strings is slow.
+        iso3s = pd.Index(
+            sorted(
+                set(artefacts.countries[S.ISO3].dropna().unique())
+                | set(artefacts.mentions[S.ISO3].dropna().unique())
+                | set(interactions[S.COUNTRY_A].dropna().unique())
+                | set(interactions[S.COUNTRY_B].dropna().unique())
+            )
+        )
+
+    def positions_of(name: str) -> Callable[[], np.ndarray]:
+        return lambda: positions_in(getattr(artefacts, name)[S.BRIEFING_ID], ids)
+
+    def codes_of(name: str, column: str) -> Callable[[], np.ndarray]:
+        return lambda: positions_in(getattr(artefacts, name)[column], iso3s)
+
+    def sections_of(name: str) -> Callable[[], np.ndarray]:
+        known = pd.Index(S.SEGMENT_SECTIONS)
+        return lambda: known.get_indexer(getattr(artefacts, name)[S.SECTION]).astype(np.int8)
+
+    def kept(
+        builders: dict[str, Callable[[], np.ndarray]], lookups: Mapping[str, np.ndarray]
+    ) -> LazyLookups:
+        for name in lookups:
+            builders[name] = partial(lookups.__getitem__, name)
+        return LazyLookups(builders)
+
+    return TableLookups(
+        positions=kept(
+            {name: positions_of(name) for name in ID_TABLES}, held.positions if held else {}
+        ),
+        codes=kept(
+            {key: codes_of(*table) for key, table in COUNTRY_CODES.items()},
+            held.codes if held else {},
+        ),
+        sections=kept(
+            {name: sections_of(name) for name in SECTIONED}, held.sections if held else {}
+        ),
+        iso3s=iso3s,
+        named_sections=held.named_sections if held else None,
+    )
 
 
 def whole_tables(artefacts: Artefacts) -> Artefacts:

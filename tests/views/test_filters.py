@@ -16,12 +16,12 @@ import pytest
 from ui_data import build_artefacts
 
 from analytics import schema as S
+from analytics.artefacts import LazyLookups
 from analytics.errors import InputError
 from analytics.views.filtered import FilteredCorpus, apply_filters
 from analytics.views.filters import (
     FilterOptions,
     Filters,
-    LazyLookups,
     carry_selection,
     filter_options,
     follow_dates,

@@ -19,9 +19,16 @@ from legacy_stores import write_legacy_store
 from analytics import schema as S
 from analytics.artefacts import table_rows, whole_tables, with_read_columns
 from analytics.errors import InputError, StoreError
-from analytics.pipeline import Store, ensure_store, open_store, open_text_index
+from analytics.pipeline import Store, ensure_store, open_store, open_text_index, vacuum_store
 from analytics.pipeline.follow_ups import follow_up_of
-from analytics.pipeline.lean import LEAN_COLUMNS, can_read_lean, read_lean
+from analytics.pipeline.lean import (
+    LEAN_COLUMNS,
+    LEAN_DIR,
+    can_read_lean,
+    lean_key,
+    read_kept,
+    read_lean,
+)
 from analytics.views import (
     BriefingListing,
     FilteredCorpus,
@@ -178,8 +185,8 @@ def test_the_corpus_extras_are_the_same(both: tuple) -> None:
     assert country_names(lean) == country_names(whole)
     assert corpus_figures(lean) == corpus_figures(whole)
     listed, expected = BriefingListing(lean), BriefingListing(whole)
-    pd.testing.assert_frame_equal(listed.table, expected.table)
-    np.testing.assert_array_equal(listed.positions, expected.positions)
+    np.testing.assert_array_equal(listed.order, expected.order)
+    pd.testing.assert_frame_equal(listed.rows(listed.order), expected.rows(expected.order))
 
 
 @pytest.mark.parametrize("section", [None, "happening"], ids=["all-sections", "one-section"])
@@ -237,3 +244,76 @@ def test_a_store_of_parquet_parts_is_not_read_lean(store: Store, tmp_path: Path)
     assert not can_read_lean(legacy)
     with pytest.raises(StoreError, match="read lean from Delta tables.*got format 2"):
         read_lean(legacy)
+
+
+def test_the_first_reader_keeps_the_lean_tables_and_later_ones_map_them(
+    store: Store, tmp_path: Path
+) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(store.path, copy)
+    shutil.rmtree(copy / LEAN_DIR, ignore_errors=True)
+    opened = open_store(copy)
+    first = read_lean(opened)
+    folder = copy / LEAN_DIR / lean_key(opened.meta)
+    assert sorted(p.name for p in folder.iterdir())[:3] == [
+        "briefings.arrow",
+        "countries.arrow",
+        "interactions.arrow",
+    ]
+    assert read_kept(opened) is not None
+    again = read_lean(open_store(copy))
+    for name in ("briefings", "report", "countries", "topics", "topic_summary", "interactions"):
+        pd.testing.assert_frame_equal(getattr(again, name), getattr(first, name))
+    assert again.lookups is not None and first.lookups is not None
+    for name in ("mentions", "countries", "interactions"):
+        np.testing.assert_array_equal(again.lookups.positions[name], first.lookups.positions[name])
+    np.testing.assert_array_equal(
+        again.lookups.sections["mentions"], first.lookups.sections["mentions"]
+    )
+    assert list(again.lookups.iso3s) == list(first.lookups.iso3s)
+
+
+def test_a_damaged_kept_folder_is_read_from_the_store_again(store: Store, tmp_path: Path) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(store.path, copy)
+    opened = open_store(copy)
+    read_lean(opened)
+    folder = copy / LEAN_DIR / lean_key(opened.meta)
+    (folder / "countries.arrow").write_bytes(b"not arrow")
+    assert read_kept(opened) is None
+    again = read_lean(open_store(copy))  # read from the store and kept again
+    pd.testing.assert_frame_equal(again.countries, store.artefacts().countries[HELD["countries"]])
+    assert read_kept(opened) is not None
+
+
+def test_a_store_that_cannot_be_written_to_is_read_lean_all_the_same(
+    store: Store, tmp_path: Path, monkeypatch
+) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(store.path, copy)
+    shutil.rmtree(copy / LEAN_DIR, ignore_errors=True)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr("analytics.pipeline.lean._write_arrow", refuse)
+    artefacts = read_lean(open_store(copy))
+    assert not (copy / LEAN_DIR).exists() or not any((copy / LEAN_DIR).iterdir())
+    whole = store.artefacts()
+    pd.testing.assert_frame_equal(artefacts.briefings, whole.briefings[HELD["briefings"]])
+    index = index_corpus(artefacts)
+    expected = index_corpus(whole)
+    np.testing.assert_array_equal(index.positions["mentions"], expected.positions["mentions"])
+
+
+def test_vacuum_keeps_the_lean_tables_of_kept_generations_only(
+    store: Store, tmp_path: Path
+) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(store.path, copy)
+    # As if kept for a generation an earlier vacuum removed.
+    (copy / LEAN_DIR / "0123456789abcdef01234567").mkdir(parents=True)
+    current = open_store(copy)
+    read_lean(current)
+    vacuum_store(copy, keep=2)
+    assert [p.name for p in (copy / LEAN_DIR).iterdir()] == [lean_key(current.meta)]

@@ -15,7 +15,13 @@ count and list read the same columns with the same types, so they draw the same 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,11 +29,23 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics import schema as S
-from analytics.artefacts import ROW_CARRYING, Artefacts, LazyLookups, TableLookups
+from analytics.artefacts import (
+    COUNTRY_CODES,
+    ID_TABLES,
+    ROW_CARRYING,
+    SECTIONED,
+    Artefacts,
+    LazyLookups,
+    TableLookups,
+    table_lookups,
+)
 from analytics.errors import StoreError
 from analytics.pipeline.layout import PARTS_FORMATS, TABLES
 from analytics.pipeline.store import Store
 
+LEAN_DIR = "lean"
+# Raised when what a kept lean folder holds changes: older folders are then read again.
+LEAN_FORMAT = 1
 # The columns held in memory per table; ``None``: every column. The briefings keep what
 # the listing, the counts over time and the filters read (not the texts, url, origin);
 # the mentions and the watchlist nothing (their lookups stand in for them, the follow-up
@@ -97,6 +115,10 @@ def can_read_lean(store: Store) -> bool:
 def read_lean(store: Store) -> Artefacts:
     """The generation's tables with only ``LEAN_COLUMNS`` in memory (see the module docstring).
 
+    The first reader of a generation reads them from the store's files and keeps them with
+    every table's lookups in ``lean/<key>/`` (``keep_lean``); every later reader maps that
+    folder's files into memory, which costs no reading or conversion at open.
+
     Raises:
         StoreError: for a store of an older format or without every table (``can_read_lean``),
             or when a table is missing or damaged.
@@ -106,14 +128,147 @@ def read_lean(store: Store) -> Artefacts:
             f"a store is read lean from Delta tables (format 3) holding {', '.join(TABLES)}; "
             f"got format {store.format} at {store.path}"
         )
+    kept = read_kept(store)
+    if kept is not None:
+        return kept
     tables = {name: _lean_table(store, name) for name in TABLES}
-    return Artefacts(
+    artefacts = Artefacts(
         **tables,
         fingerprint=store.fingerprint,
         versions=dict(store.meta.get("versions", {})),
         reader=StoreReader(store),
         lookups=mention_lookups(store, tables),
     )
+    if keep_lean(store, artefacts):
+        return read_kept(store) or artefacts
+    return artefacts
+
+
+def lean_key(meta: Mapping[str, Any]) -> str:
+    """The name of the kept lean tables of the generation whose manifest is ``meta``: a
+    hash of its fingerprint, its tables' versions and rows, and ``LEAN_FORMAT``."""
+    recorded = meta.get("tables", {})
+    tables = {
+        name: [recorded.get(name, {}).get(key) for key in ("version", "rows")] for name in TABLES
+    }
+    state = {"format": LEAN_FORMAT, "fingerprint": meta.get("fingerprint"), "tables": tables}
+    return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def remove_lean(root: Path, kept: Iterable[Mapping[str, Any]]) -> list[Path]:
+    """Remove the kept lean tables of every generation but those whose manifests are
+    ``kept`` (``vacuum``), and folders left half-written; the paths removed."""
+    folder = root / LEAN_DIR
+    if not folder.is_dir():
+        return []
+    wanted = {lean_key(meta) for meta in kept}
+    removed = []
+    for path in sorted(folder.iterdir()):
+        if path.name not in wanted:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def keep_lean(store: Store, artefacts: Artefacts) -> bool:
+    """Keep a lean read's tables and lookups as Arrow files in ``lean/<key>/`` of the store.
+
+    Written beside the final name and renamed into place, so a reader sees a whole folder or
+    none. Best effort, as the follow-up: a store folder that cannot be written to only costs
+    the next reader the same reading. Returns whether it was kept.
+    """
+    lookups = table_lookups(artefacts)
+    final = store.path / LEAN_DIR / lean_key(store.meta)
+    temporary = final.parent / f".{final.name}.{os.getpid()}.tmp"
+    meta = {
+        "format": LEAN_FORMAT,
+        "rows": {name: len(getattr(artefacts, name)) for name in TABLES},
+        "iso3s": [str(code) for code in lookups.iso3s],
+        "named_sections": sorted(lookups.named_sections or ()),
+    }
+    try:
+        temporary.mkdir(parents=True, exist_ok=True)
+        for name in TABLES:
+            if LEAN_COLUMNS[name] != ():
+                frame = getattr(artefacts, name)
+                _write_arrow(
+                    temporary / f"{name}.arrow", pa.Table.from_pandas(frame, preserve_index=False)
+                )
+        for name, arrays in _lookup_arrays(lookups).items():
+            _write_arrow(temporary / f"lookups-{name}.arrow", pa.table(arrays))
+        (temporary / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        if final.exists():
+            # A damaged folder of the same key: readers that mapped its files keep them.
+            shutil.rmtree(final, ignore_errors=True)
+        os.replace(temporary, final)
+    except OSError:
+        shutil.rmtree(temporary, ignore_errors=True)
+        return False
+    return True
+
+
+def _lookup_arrays(lookups: TableLookups) -> dict[str, dict[str, np.ndarray]]:
+    """Every lookup array, grouped by the table whose rows it numbers."""
+    grouped: dict[str, dict[str, np.ndarray]] = {name: {} for name in ID_TABLES}
+    for name in ID_TABLES:
+        grouped[name]["positions"] = lookups.positions[name]
+    for key, (name, _) in COUNTRY_CODES.items():
+        grouped[name][f"codes-{key}"] = lookups.codes[key]
+    for name in SECTIONED:
+        grouped[name]["sections"] = lookups.sections[name]
+    return grouped
+
+
+def read_kept(store: Store) -> Artefacts | None:
+    """The kept lean tables of ``store``'s generation, mapped into memory from their files;
+    ``None`` when there are none or they are not whole (they are then read and kept again)."""
+    folder = store.path / LEAN_DIR / lean_key(store.meta)
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("format") != LEAN_FORMAT:
+            return None
+        tables: dict[str, pd.DataFrame] = {}
+        for name in TABLES:
+            rows = int(meta["rows"][name])
+            if rows != store.table_rows(name):
+                return None
+            if LEAN_COLUMNS[name] == ():
+                tables[name] = pd.DataFrame(index=pd.RangeIndex(rows))
+            else:
+                tables[name] = _read_arrow(folder / f"{name}.arrow").to_pandas()
+            if len(tables[name]) != rows:
+                return None
+        arrays = {name: _read_arrow(folder / f"lookups-{name}.arrow") for name in ID_TABLES}
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+        return None
+
+    def array(name: str, column: str) -> np.ndarray:
+        return arrays[name].column(column).to_numpy()
+
+    lookups = TableLookups(
+        positions={name: array(name, "positions") for name in ID_TABLES},
+        codes={key: array(name, f"codes-{key}") for key, (name, _) in COUNTRY_CODES.items()},
+        sections={name: array(name, "sections") for name in SECTIONED},
+        iso3s=pd.Index(meta["iso3s"], dtype=object),
+        named_sections=frozenset(meta["named_sections"]),
+    )
+    return Artefacts(
+        **tables,
+        fingerprint=store.fingerprint,
+        versions=dict(store.meta.get("versions", {})),
+        reader=StoreReader(store),
+        lookups=lookups,
+    )
+
+
+def _write_arrow(path: Path, table: pa.Table) -> None:
+    # Uncompressed, so that a reader maps the file and converts nothing.
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+
+
+def _read_arrow(path: Path) -> pa.Table:
+    return pa.ipc.open_file(pa.memory_map(str(path))).read_all()
 
 
 def _lean_table(store: Store, name: str) -> pd.DataFrame:

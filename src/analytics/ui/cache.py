@@ -153,11 +153,12 @@ class CorpusExtras:
 
 
 def _extras(artefacts: Artefacts) -> CorpusExtras:
+    index = index_corpus(artefacts)
     return CorpusExtras(
-        options=filter_options(artefacts),
+        options=filter_options(artefacts, index),
         names=country_names(artefacts),
-        index=index_corpus(artefacts),
-        listing=BriefingListing(artefacts),
+        index=index,
+        listing=BriefingListing(artefacts, index.positions),
         whole=corpus_figures(artefacts),
     )
 

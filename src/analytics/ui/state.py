@@ -67,7 +67,7 @@ class View:
     ``filtered`` cuts each table on first use, so a page pays only for the tables it
     reads. ``listing`` is the whole corpus' briefing list with each row's briefing
     position in the corpus, built once on first use; pages restrict it with
-    ``views.selected_rows``. ``whole`` holds the unfiltered corpus'
+    ``BriefingListing.selected``. ``whole`` holds the unfiltered corpus'
     headline figures.
     """
 

@@ -22,6 +22,7 @@ from analytics.tallies import (
 )
 from analytics.views.briefings import (
     BriefingListing,
+    LaterRows,
     PagePart,
     ReaderPages,
     ReaderSection,
@@ -42,7 +43,6 @@ from analytics.views.common import (
     COUNT,
     PAIR,
     CorpusFigures,
-    briefing_positions,
     corpus_figures,
     country_names,
     cue_spans,
@@ -50,7 +50,6 @@ from analytics.views.common import (
     merge_marks,
     pair_codes,
     restrict_to_ids,
-    selected_rows,
     skipped_inputs,
     split_marked,
 )
@@ -130,6 +129,7 @@ from analytics.views.watchlist import (
 
 __all__ = [
     "BriefingListing",
+    "LaterRows",
     "Selection",
     "StoreRows",
     "TableFiles",
@@ -176,7 +176,6 @@ __all__ = [
     "briefing_ids",
     "briefing_labels",
     "briefing_list",
-    "briefing_positions",
     "briefing_record",
     "briefing_sections",
     "briefing_volume",
@@ -223,7 +222,6 @@ __all__ = [
     "row_id",
     "row_periods",
     "section_marks",
-    "selected_rows",
     "selection_target",
     "sentence_marks",
     "skipped_inputs",

@@ -86,29 +86,6 @@ def country_names(artefacts: Artefacts) -> dict[str, str]:
     return dict(zip(rows[S.ISO3], rows[S.COUNTRY], strict=True))
 
 
-def briefing_positions(artefacts: Artefacts, table: pd.DataFrame) -> np.ndarray:
-    """Each row's briefing position in ``artefacts.briefings`` (-1 when unknown).
-
-    Computed once for a per-briefing table such as ``briefing_list``, it lets
-    ``selected_rows`` restrict the table by array indexing on every filter change.
-    """
-    ids = pd.Index(artefacts.briefings[S.BRIEFING_ID])
-    return ids.get_indexer(table[S.BRIEFING_ID]).astype(np.int64)
-
-
-def selected_rows(table: pd.DataFrame, positions: np.ndarray, keep: np.ndarray) -> pd.DataFrame:
-    """The rows of ``table`` whose briefing is selected, order kept.
-
-    Parameters:
-        positions: ``briefing_positions(corpus, table)``.
-        keep: a boolean per corpus briefing, e.g. ``FilteredCorpus.keep``.
-    """
-    rows = (positions >= 0) & np.asarray(keep, dtype=bool)[np.maximum(positions, 0)]
-    if rows.all():
-        return table
-    return table[rows].reset_index(drop=True)
-
-
 def restrict_to_ids(table: pd.DataFrame, ids: Sequence[str] | pd.Series) -> pd.DataFrame:
     """The rows of ``table`` whose ``briefing_id`` is one of ``ids`` (order kept)."""
     if len(ids) == 0:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 
 from analytics import schema as S
-from analytics.artefacts import Artefacts, LazyLookups, TableReader
+from analytics.artefacts import ID_TABLES, Artefacts, TableReader, table_lookups
 from analytics.errors import InputError
 from analytics.search import TextSearch, indexable_word, search_words, searchable_texts
+from analytics.tallies import distinct_counts
 
 MATCH_MODES: tuple[str, ...] = ("any", "all")
 PERIODS: tuple[str, ...] = ("week", "month", "quarter")
@@ -98,19 +99,33 @@ class FilterOptions:
     sections: tuple[str, ...]
 
 
-def filter_options(artefacts: Artefacts) -> FilterOptions:
-    """List the dates, countries, topics, sources and sections a corpus offers."""
-    dates = _utc_days(artefacts.briefings[S.DATE]).dropna()
+def filter_options(artefacts: Artefacts, index: CorpusIndex | None = None) -> FilterOptions:
+    """List the dates, countries, topics, sources and sections a corpus offers.
+
+    Countries are ranked by the briefings naming them (ties: by name, then first seen),
+    counted on the lookups of ``index`` (``index_corpus(artefacts)`` when not given).
+    """
+    stamps = pd.to_datetime(artefacts.briefings[S.DATE], utc=True).dropna()
+    index = index or index_corpus(artefacts)
     country_rows = artefacts.countries
     if country_rows.empty:
         countries: dict[str, str] = {}
     else:
-        ranked = (
-            country_rows.groupby([S.ISO3, S.COUNTRY], sort=False)[S.BRIEFING_ID]
-            .nunique()
-            .reset_index(name="n")
-            .sort_values(["n", S.COUNTRY], ascending=[False, True], kind="stable")
-        )
+        iso3 = np.asarray(index.codes["countries"], dtype=np.int64)
+        names, labels = pd.factorize(country_rows[S.COUNTRY])
+        # Each (code, name) pair as one number, numbered in the order first seen.
+        pairs = np.where((iso3 >= 0) & (names >= 0), iso3 * len(labels) + names, -1)
+        numbers, seen = pd.factorize(pairs[pairs >= 0])
+        group = np.full(len(pairs), -1, dtype=np.int64)
+        group[pairs >= 0] = numbers
+        briefings = np.asarray(index.positions["countries"], dtype=np.int64)
+        ranked = pd.DataFrame(
+            {
+                S.ISO3: index.iso3s[seen // len(labels)],
+                S.COUNTRY: np.asarray(labels, dtype=object)[seen % len(labels)],
+                "n": distinct_counts(group, briefings, len(seen)),
+            }
+        ).sort_values(["n", S.COUNTRY], ascending=[False, True], kind="stable")
         countries = dict(zip(ranked[S.ISO3], ranked[S.COUNTRY], strict=True))
     summary = artefacts.topic_summary
     topics = (
@@ -120,11 +135,15 @@ def filter_options(artefacts: Artefacts) -> FilterOptions:
     )
     sources = pd.Series(artefacts.briefings[S.SOURCE].dropna().unique()).astype(str)
     held = artefacts.lookups
-    said = held.named_sections if held is not None else artefacts.mentions[S.SECTION].unique()
+    said = (
+        held.named_sections
+        if held is not None and held.named_sections is not None
+        else artefacts.mentions[S.SECTION].unique()
+    )
     present = set(said) | set(artefacts.interactions[S.SECTION].unique())
     return FilterOptions(
-        first_day=dates.min() if len(dates) else None,
-        last_day=dates.max() if len(dates) else None,
+        first_day=stamps.min().date() if len(stamps) else None,
+        last_day=stamps.max().date() if len(stamps) else None,
         countries=countries,
         topics=topics,
         sources=tuple(sorted(set(sources[sources != ""]))),
@@ -226,11 +245,6 @@ def follow_dates(
     return (start, end) if start <= end else (first, last)
 
 
-def _utc_days(dates: pd.Series) -> pd.Series:
-    stamps = pd.to_datetime(dates, utc=True)
-    return stamps.dt.date
-
-
 @dataclass(frozen=True)
 class CorpusIndex:
     """Lookups computed once per corpus so that filtering is array indexing.
@@ -322,72 +336,30 @@ class CorpusIndex:
         return keep
 
 
-_ID_TABLES = ("briefings", "mentions", "countries", "topics", "interactions")
 # The tables a FilteredCorpus offers as attributes.
-VIEW_TABLES: tuple[str, ...] = (*_ID_TABLES, "headers", "topic_summary")
+VIEW_TABLES: tuple[str, ...] = (*ID_TABLES, "headers", "topic_summary")
 HEADER_COLUMNS: tuple[str, ...] = (S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE)
 
 
 def index_corpus(artefacts: Artefacts) -> CorpusIndex:
     """Build the lookups ``apply_filters`` uses; cache the result with the corpus.
 
-    The lookups of each table are built on first use (see ``LazyLookups``); a lean
-    corpus brings those of the tables it holds no columns of (``Artefacts.lookups``).
+    The lookups of each table are built on first use (``artefacts.table_lookups``); a
+    lean corpus brings its own (``Artefacts.lookups``).
     """
     briefings = artefacts.briefings
-    ids = pd.Index(briefings[S.BRIEFING_ID])
-    held = artefacts.lookups
-
-    def positions_of(name: str) -> Callable[[], np.ndarray]:
-        return lambda: ids.get_indexer(getattr(artefacts, name)[S.BRIEFING_ID]).astype(np.int64)
-
+    lookups = table_lookups(artefacts)
     stamps = pd.to_datetime(briefings[S.DATE], utc=True)
-    days = stamps.dt.tz_convert(None).to_numpy().astype("datetime64[D]")
-    interactions = artefacts.interactions
-    if held is not None:
-        known = held.iso3s
-    else:
-        # Distinct values first: building a set from millions of Arrow strings is slow.
-        known = pd.Index(
-            sorted(
-                set(artefacts.countries[S.ISO3].dropna().unique())
-                | set(artefacts.mentions[S.ISO3].dropna().unique())
-                | set(interactions[S.COUNTRY_A].dropna().unique())
-                | set(interactions[S.COUNTRY_B].dropna().unique())
-            )
-        )
-
-    def codes_of(name: str, column: str) -> Callable[[], np.ndarray]:
-        return lambda: known.get_indexer(getattr(artefacts, name)[column]).astype(np.int64)
-
-    def sections_of(name: str) -> Callable[[], np.ndarray]:
-        numbers = pd.Index(FILTER_SECTIONS)
-        return lambda: numbers.get_indexer(getattr(artefacts, name)[S.SECTION]).astype(np.int8)
-
-    positions = {name: positions_of(name) for name in _ID_TABLES}
-    codes = {
-        "mentions": codes_of("mentions", S.ISO3),
-        "countries": codes_of("countries", S.ISO3),
-        "interactions": codes_of("interactions", S.COUNTRY_A),
-        "partners": codes_of("interactions", S.COUNTRY_B),
-    }
-    sections = {name: sections_of(name) for name in ("mentions", "interactions")}
-    if held is not None:
-        for built, lookups in ((positions, held.positions), (codes, held.codes)):
-            built.update({name: functools.partial(lookups.__getitem__, name) for name in lookups})
-        sections.update(
-            {name: functools.partial(held.sections.__getitem__, name) for name in held.sections}
-        )
     return CorpusIndex(
-        positions=LazyLookups(positions),
-        days=days,
-        codes=LazyLookups(codes),
-        iso3s=known,
+        positions=lookups.positions,
+        days=stamps.dt.tz_convert(None).to_numpy().astype("datetime64[D]"),
+        codes=lookups.codes,
+        iso3s=lookups.iso3s,
         titles=briefings[S.TITLE],
         texts=None if artefacts.reader is not None else briefings[S.TEXT],
-        ids=ids,
+        ids=pd.Index(briefings[S.BRIEFING_ID]),
         text_index=artefacts.text_index,
-        sections=LazyLookups(sections),
+        sections=lookups.sections,
         reader=artefacts.reader,
     )
 
