@@ -133,7 +133,8 @@ class TableLookups:
         sections: for ``SECTIONED`` tables, each row's section as a position in
             ``schema.SEGMENT_SECTIONS`` (-1: another section).
         iso3s: the sorted country codes of every table of the corpus.
-        named_sections: the sections the mentions are in (``None``: read from the table).
+        named_sections: the sections the mentions and interactions are in (``None``: read
+            from the tables).
     """
 
     positions: Mapping[str, np.ndarray]

@@ -49,7 +49,8 @@ LEAN_FORMAT = 1
 # The columns held in memory per table; ``None``: every column. The briefings keep what
 # the listing, the counts over time and the filters read (not the texts, url, origin);
 # the mentions and the watchlist nothing (their lookups stand in for them, the follow-up
-# is read from its own file); the interactions all but the sentence, cues and roles.
+# is read from its own file); the interactions what the charts count (the evidence reads
+# the rest); the report only its rows of inputs that were not loaded (all that is shown).
 LEAN_COLUMNS: Mapping[str, tuple[str, ...] | None] = {
     "briefings": (S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE),
     "report": None,
@@ -57,17 +58,7 @@ LEAN_COLUMNS: Mapping[str, tuple[str, ...] | None] = {
     "countries": (S.BRIEFING_ID, S.DATE, S.ISO3, S.COUNTRY),
     "topics": None,
     "topic_summary": None,
-    "interactions": (
-        S.BRIEFING_ID,
-        S.DATE,
-        S.SECTION,
-        S.SENTENCE_INDEX,
-        S.COUNTRY_A,
-        S.COUNTRY_B,
-        S.SCORE,
-        S.CLASS,
-        S.FORWARD_LOOKING,
-    ),
+    "interactions": (S.BRIEFING_ID, S.DATE, S.COUNTRY_A, S.COUNTRY_B, S.SCORE, S.FORWARD_LOOKING),
     "watchlist": (),
 }
 
@@ -137,7 +128,7 @@ def read_lean(store: Store) -> Artefacts:
         fingerprint=store.fingerprint,
         versions=dict(store.meta.get("versions", {})),
         reader=StoreReader(store),
-        lookups=mention_lookups(store, tables),
+        lookups=file_lookups(store, tables),
     )
     if keep_lean(store, artefacts):
         return read_kept(store) or artefacts
@@ -230,7 +221,7 @@ def read_kept(store: Store) -> Artefacts | None:
         tables: dict[str, pd.DataFrame] = {}
         for name in TABLES:
             rows = int(meta["rows"][name])
-            if rows != store.table_rows(name):
+            if name != "report" and rows != store.table_rows(name):
                 return None
             if LEAN_COLUMNS[name] == ():
                 tables[name] = pd.DataFrame(index=pd.RangeIndex(rows))
@@ -273,11 +264,13 @@ def _read_arrow(path: Path) -> pa.Table:
 
 def _lean_table(store: Store, name: str) -> pd.DataFrame:
     kept = LEAN_COLUMNS[name]
-    if kept is None:
-        return store.table(name)
-    if not kept:
+    if not kept and kept is not None:
         return pd.DataFrame(index=pd.RangeIndex(store.table_rows(name)))
-    frame = store.table(name, kept)
+    frame = store.table(name, kept)  # every column when None
+    if name == "report":
+        # The views show and count only the inputs that were not loaded.
+        shown = frame[S.STATUS].astype(str) != S.LOADED
+        return frame[shown.to_numpy(dtype=bool)].reset_index(drop=True)
     if name in ROW_CARRYING:
         frame[S.TABLE_ROW] = np.arange(len(frame), dtype=np.int64)
     return frame
@@ -298,15 +291,15 @@ def _distinct(column: pd.Series) -> set[str]:
     return set(column.dropna().unique())
 
 
-def mention_lookups(store: Store, tables: Mapping[str, pd.DataFrame]) -> TableLookups:
-    """The mentions' briefing positions, countries and sections, and every table's countries.
+def file_lookups(store: Store, tables: Mapping[str, pd.DataFrame]) -> TableLookups:
+    """The lookups a lean read cannot take from its tables: those of the mentions, the
+    interactions' sections, every table's countries and the sections named.
 
     The country codes are the sorted codes of the countries, interactions and mentions
-    tables, as ``views.index_corpus`` numbers them; the mentions' own, and their sections,
-    are read from the distinct values Parquet stores (no string per row). The mentions'
-    arrays (32-bit: tens of millions of rows in a large corpus) are built on first use, a
-    data file at a time, so that a view that never filters by section or opens the reader
-    never pays for them.
+    tables, as ``artefacts.table_lookups`` numbers them; the mentions' own, and the sections
+    of both tables, are read from the distinct values Parquet stores (no string per row).
+    The arrays (the mentions': 32-bit, tens of millions of rows in a large corpus) are built
+    on first use, a data file at a time.
 
     Parameters:
         tables: the lean tables (the briefings' ids, the countries' and interactions' codes).
@@ -315,41 +308,62 @@ def mention_lookups(store: Store, tables: Mapping[str, pd.DataFrame]) -> TableLo
     named |= _distinct(tables["interactions"][S.COUNTRY_A])
     named |= _distinct(tables["interactions"][S.COUNTRY_B])
     said: set[str] = set()
-    seen = [S.ISO3, S.SECTION]
-    for _, piece in store.table_pieces("mentions", seen, dictionaries=seen):
-        for column, values in ((S.ISO3, named), (S.SECTION, said)):
-            dictionary = piece.column(column).combine_chunks().dictionary
-            values |= {v for v in dictionary.to_pylist() if v is not None}
+    for name, columns in (("mentions", [S.ISO3, S.SECTION]), ("interactions", [S.SECTION])):
+        for _, piece in store.table_pieces(name, columns, dictionaries=columns):
+            for column in columns:
+                dictionary = piece.column(column).combine_chunks().dictionary
+                (named if column == S.ISO3 else said).update(
+                    v for v in dictionary.to_pylist() if v is not None
+                )
     iso3s = pd.Index(sorted(named))
     briefings = tables["briefings"][S.BRIEFING_ID]
-    built: dict[str, np.ndarray] = {}
+    sections = S.SEGMENT_SECTIONS
 
-    def build() -> dict[str, np.ndarray]:
-        if built:
-            return built
+    def section_numbers(values: list[str]) -> np.ndarray:
+        return np.array([sections.index(v) if v in sections else -1 for v in values])
+
+    def mention_arrays() -> dict[str, np.ndarray]:
         # Plain objects: the index's hash table is then built once, not at every file.
         ids = pd.Index(briefings.to_numpy(dtype=object), dtype=object)
         size = store.table_rows("mentions")
-        built["positions"] = np.full(size, -1, dtype=np.int32)
-        built["codes"] = np.full(size, -1, dtype=np.int32)
-        built["sections"] = np.full(size, -1, dtype=np.int8)
-        sections = S.SEGMENT_SECTIONS
+        built: dict[str, np.ndarray] = {
+            "positions": np.full(size, -1, dtype=np.int32),
+            "codes": np.full(size, -1, dtype=np.int32),
+            "sections": np.full(size, -1, dtype=np.int8),
+        }
         columns = [S.BRIEFING_ID, S.ISO3, S.SECTION]
         for orders, piece in store.table_pieces("mentions", columns, dictionaries=columns):
             built["positions"][orders] = _numbered(
                 piece.column(S.BRIEFING_ID), lambda v: ids.get_indexer(pd.Index(v, dtype=object))
             )
             built["codes"][orders] = _numbered(piece.column(S.ISO3), iso3s.get_indexer)
-            built["sections"][orders] = _numbered(
-                piece.column(S.SECTION),
-                lambda v: np.array([sections.index(s) if s in sections else -1 for s in v]),
-            )
+            built["sections"][orders] = _numbered(piece.column(S.SECTION), section_numbers)
         return built
 
+    def interaction_sections() -> np.ndarray:
+        said = np.full(store.table_rows("interactions"), -1, dtype=np.int8)
+        for orders, piece in store.table_pieces(
+            "interactions", [S.SECTION], dictionaries=[S.SECTION]
+        ):
+            said[orders] = _numbered(piece.column(S.SECTION), section_numbers)
+        return said
+
+    kept: dict[str, dict[str, np.ndarray]] = {}
+
+    def mention(kind: str) -> Callable[[], np.ndarray]:
+        def build() -> np.ndarray:
+            if "mentions" not in kept:
+                kept["mentions"] = mention_arrays()
+            return kept["mentions"][kind]
+
+        return build
+
     return TableLookups(
-        positions=LazyLookups({"mentions": lambda: build()["positions"]}),
-        codes=LazyLookups({"mentions": lambda: build()["codes"]}),
-        sections=LazyLookups({"mentions": lambda: build()["sections"]}),
+        positions=LazyLookups({"mentions": mention("positions")}),
+        codes=LazyLookups({"mentions": mention("codes")}),
+        sections=LazyLookups(
+            {"mentions": mention("sections"), "interactions": interaction_sections}
+        ),
         iso3s=iso3s,
         named_sections=frozenset(said),
     )

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from analytics import schema as S
@@ -318,6 +319,15 @@ def unfiltered(view: View, function: Callable[..., T], /, *args: Any, **kwargs: 
     if stored is not None:
         return stored
     return _unfiltered_result(view.corpus.fingerprint, key, lambda: function(*args, **kwargs))
+
+
+def release_freed_memory() -> None:
+    """Hand the memory Arrow freed during this run back to the system.
+
+    Arrow's allocator keeps freed blocks for reuse: the tables a filter change cuts from a
+    large corpus (hundreds of megabytes) would otherwise keep the process at its peak.
+    """
+    pa.default_memory_pool().release_unused()
 
 
 def progress_reporter(bar: st.delta_generator.DeltaGenerator):  # type: ignore[name-defined]

@@ -358,6 +358,8 @@ def publish_view(
         store_rows: select the rows with DuckDB over the store (``cache.row_selection``);
             ``None`` selects them in memory.
     """
+    # The previous run's cut tables go first: on a large corpus they are hundreds of MB.
+    st.session_state.pop(VIEW_KEY, None)
     view = View(
         corpus=corpus,
         filtered=FilteredCorpus(corpus, filters, extras.index, store_rows),

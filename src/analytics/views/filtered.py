@@ -13,6 +13,7 @@ import functools
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analytics import schema as S
 from analytics.artefacts import Artefacts, table_rows
@@ -28,6 +29,39 @@ from analytics.views.filters import (
     selects_briefings,
 )
 from analytics.views.store_rows import Selection, StoreRows
+
+
+def cut_rows(table: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """``table[rows].reset_index(drop=True)``: the rows a boolean per row keeps, in order.
+
+    A table whose every column Arrow gives back as pandas holds it (Arrow-backed strings,
+    numbers, booleans, times; not Python objects) is filtered by Arrow, several times faster
+    than pandas on the millions of rows of a large corpus; any other the pandas way.
+    """
+    if (
+        len(table.columns)
+        and table.columns.is_unique
+        and all(_round_trips(t) for t in table.dtypes)
+    ):
+        whole = pa.Table.from_pandas(table, preserve_index=False)
+        cut: pd.DataFrame = whole.filter(pa.array(rows, pa.bool_())).to_pandas()
+        return cut
+    return table[rows].reset_index(drop=True)
+
+
+def _round_trips(dtype: object) -> bool:
+    if isinstance(dtype, pd.StringDtype):
+        return dtype.storage == "pyarrow"
+    if isinstance(dtype, pd.ArrowDtype | pd.DatetimeTZDtype):
+        return True
+    if isinstance(dtype, np.dtype):
+        return dtype.kind in "biufM"
+    return isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.name in (
+        "Int64",
+        "Int32",
+        "Float64",
+        "boolean",
+    )
 
 
 class FilteredCorpus:
@@ -162,7 +196,7 @@ class FilteredCorpus:
         rows = self.rows(name)
         if self.untouched or rows.all():
             return table
-        return table[rows].reset_index(drop=True)
+        return cut_rows(table, rows)
 
     def name_of(self, value: object) -> str | None:
         """Which table (or table codes) of this view ``value`` is, e.g. ``"countries"``.

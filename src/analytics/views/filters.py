@@ -135,12 +135,11 @@ def filter_options(artefacts: Artefacts, index: CorpusIndex | None = None) -> Fi
     )
     sources = pd.Series(artefacts.briefings[S.SOURCE].dropna().unique()).astype(str)
     held = artefacts.lookups
-    said = (
-        held.named_sections
-        if held is not None and held.named_sections is not None
-        else artefacts.mentions[S.SECTION].unique()
-    )
-    present = set(said) | set(artefacts.interactions[S.SECTION].unique())
+    if held is not None and held.named_sections is not None:
+        present = set(held.named_sections)
+    else:
+        present = set(artefacts.mentions[S.SECTION].unique())
+        present |= set(artefacts.interactions[S.SECTION].unique())
     return FilterOptions(
         first_day=stamps.min().date() if len(stamps) else None,
         last_day=stamps.max().date() if len(stamps) else None,
@@ -398,9 +397,15 @@ def briefing_mask(artefacts: Artefacts, filters: Filters, index: CorpusIndex) ->
         wanted = index.iso3s.get_indexer(list(dict.fromkeys(filters.countries)))
         codes = index.codes["countries"]
         rows = np.isin(codes, wanted[wanted >= 0]) & (index.positions["countries"] >= 0)
-        # Count each (briefing, country) once, however many rows name it.
-        width = np.int64(len(index.iso3s) + 1)
-        cells = np.unique(index.positions["countries"][rows] * width + codes[rows])
-        hits = np.bincount(cells // width, minlength=count)
-        keep &= hits >= (len(set(filters.countries)) if filters.country_match == "all" else 1)
+        needed = len(set(filters.countries)) if filters.country_match == "all" else 1
+        if needed == 1:
+            # One country named is enough: no need to count them.
+            named = np.zeros(count, dtype=bool)
+            named[index.positions["countries"][rows]] = True
+            keep &= named
+        else:
+            # Count each (briefing, country) once, however many rows name it.
+            width = np.int64(len(index.iso3s) + 1)
+            cells = np.unique(index.positions["countries"][rows] * width + codes[rows])
+            keep &= np.bincount(cells // width, minlength=count) >= needed
     return keep
