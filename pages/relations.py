@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from analytics import settings, views
@@ -31,7 +33,8 @@ pairs = st.multiselect(
     "Country pairs",
     choices,
     default=views.default_pairs(choices, view.filters.countries),
-    format_func=lambda pair: views.pair_label(*pair, view.names),
+    # Functions of the names alone: a lambda would tie this run's tables to the widget.
+    format_func=functools.partial(views.pair_choice_label, names=view.names),
     key="relation_pairs",
 )
 timeline = views.relation_timeline(interactions, view.filtered.headers, pairs, period, codes=codes)
@@ -51,7 +54,7 @@ periods = views.period_choices(interactions, period, periods=dated)
 matrix_period = st.selectbox(
     f"{period.capitalize()}",
     [None, *periods],
-    format_func=lambda p: "All periods" if p is None else p.strftime("%b %Y"),
+    format_func=views.period_choice_label,
     index=len(periods) if periods else 0,
     key="matrix_period",
 )

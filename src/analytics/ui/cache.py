@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import importlib
 import inspect
 import os
@@ -104,11 +105,15 @@ def _store_artefacts(store_dir: str, fingerprint: str, lean: bool) -> Artefacts:
     store = open_store(store_dir)
     # Search reads the store's text index when it holds this generation, else scans; the
     # unfiltered views read its rollups when it has them, else count.
-    return dataclasses.replace(
+    artefacts = dataclasses.replace(
         read_lean(store) if lean else store.artefacts(),
         text_index=open_text_index(store),
         rollups=read_rollups(store),
     )
+    # What is loaded now lives as long as the server: the collector need not scan it again
+    # (``release_freed_memory`` collects after every run, which then costs milliseconds).
+    gc.freeze()
+    return artefacts
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -322,11 +327,14 @@ def unfiltered(view: View, function: Callable[..., T], /, *args: Any, **kwargs: 
 
 
 def release_freed_memory() -> None:
-    """Hand the memory Arrow freed during this run back to the system.
+    """Free what this run left and hand Arrow's freed memory back to the system.
 
-    Arrow's allocator keeps freed blocks for reuse: the tables a filter change cuts from a
-    large corpus (hundreds of megabytes) would otherwise keep the process at its peak.
+    A run's page objects form reference cycles (Streamlit's messages, pandas' blocks) that
+    hold the tables a filter change cut from a large corpus (hundreds of megabytes) until
+    the collector's next full pass; and Arrow's allocator keeps freed blocks for reuse.
+    Either would keep the process near its peak.
     """
+    gc.collect()
     pa.default_memory_pool().release_unused()
 
 

@@ -86,6 +86,11 @@ def country_names(artefacts: Artefacts) -> dict[str, str]:
     return dict(zip(rows[S.ISO3], rows[S.COUNTRY], strict=True))
 
 
+def country_label(code: str, names: dict[str, str]) -> str:
+    """A country's name for a picker, its code when the corpus names it nowhere."""
+    return names.get(code, code)
+
+
 def restrict_to_ids(table: pd.DataFrame, ids: Sequence[str] | pd.Series) -> pd.DataFrame:
     """The rows of ``table`` whose ``briefing_id`` is one of ``ids`` (order kept)."""
     if len(ids) == 0:

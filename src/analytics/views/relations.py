@@ -27,6 +27,16 @@ def pair_label(a: str, b: str, names: dict[str, str]) -> str:
     return f"{names.get(a, a)} – {names.get(b, b)}"
 
 
+def pair_choice_label(pair: tuple[str, str], names: dict[str, str]) -> str:
+    """``pair_label`` of a ``(country_a, country_b)`` choice, for a picker."""
+    return pair_label(pair[0], pair[1], names)
+
+
+def period_choice_label(period: pd.Timestamp | None) -> str:
+    """A period picker's label: ``"Mar 2024"``, or ``"All periods"`` for ``None``."""
+    return "All periods" if period is None else period.strftime("%b %Y")
+
+
 def with_pair_labels(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """Add a ``pair`` column with the readable pair name."""
     labels = [
