@@ -513,6 +513,19 @@ def read_files(
     return frame
 
 
+def files_holding(files: Sequence[DataFile], positions: np.ndarray) -> list[DataFile]:
+    """The files whose recorded row-order range holds one of ``positions`` (and every file
+    that records no range)."""
+    ordered = np.unique(np.asarray(positions, dtype=np.int64))
+    return [
+        data
+        for data in files
+        if data.first_row < 0
+        or data.last_row < 0
+        or np.any((ordered >= data.first_row) & (ordered <= data.last_row))
+    ]
+
+
 def read_rows_at(
     root: Path,
     files: Sequence[DataFile],
@@ -532,13 +545,7 @@ def read_rows_at(
     """
     wanted = np.asarray(positions, dtype=np.int64)
     ordered = np.unique(wanted)
-    chosen = [
-        data
-        for data in files
-        if data.first_row < 0
-        or data.last_row < 0
-        or np.any((ordered >= data.first_row) & (ordered <= data.last_row))
-    ]
+    chosen = files_holding(files, wanted)
     names = list(columns) if columns else list(schema.names)
     wanted_rows = pa.array(ordered, pa.int64())
     pieces = []

@@ -52,6 +52,7 @@ from analytics.pipeline.deltatables import (
     DataFile,
     data_files,
     decode_schema,
+    files_holding,
     read_file_columns,
     read_files,
     read_rows_at,
@@ -193,8 +194,9 @@ class Store:
     ) -> pd.DataFrame:
         """The rows of table ``name`` at ``positions`` (0-based, in the table's order).
 
-        A Delta table reads only the files holding them; a store of Parquet parts reads
-        the table.
+        A Delta table reads only the files holding them, and checks only those against the
+        manifest (a few rows of a large table cost a few files, not hashing the table); a
+        store of Parquet parts reads the table.
 
         Returns:
             One row per position, in the order of ``positions``, on a fresh index.
@@ -206,7 +208,8 @@ class Store:
         if self.format in PARTS_FORMATS or name not in STORED_TABLES:
             return self.table(name, columns).iloc[positions].reset_index(drop=True)
         entry = table_entry(self.generation, name, self.meta)
-        files = self._verified_files(name)
+        files = files_holding(self._data_files(name), positions)
+        self._verify(name, files)
         return read_rows_at(self.path, files, decode_schema(entry["schema"]), positions, columns)
 
     def schema(self, name: str) -> pa.Schema:
@@ -250,9 +253,15 @@ class Store:
 
     def _verified_files(self, name: str) -> list[DataFile]:
         """The data files of table ``name``, each checked against the manifest."""
+        files = self._data_files(name)
+        self._verify(name, files)
+        return files
+
+    def _verify(self, name: str, files: Sequence[DataFile]) -> None:
+        """Check ``files`` of table ``name`` against the manifest (each one's size and
+        checksum), and that the table's files hold the rows it records."""
         entry = table_entry(self.generation, name, self.meta)
         recorded: dict[str, Any] = entry.get("files", {})
-        files = self._data_files(name)
         for data in files:
             if data.file not in recorded:
                 raise StoreError(
@@ -263,15 +272,15 @@ class Store:
                     )
                 )
             verify_file(self.path, self.path / data.file, recorded[data.file])
-        if sum(data.rows for data in files) != int(entry["rows"]):
+        everything = self._data_files(name)
+        if sum(data.rows for data in everything) != int(entry["rows"]):
             raise StoreError(
                 damaged_message(
                     self.path,
                     f"table {name} version {entry['version']} holds "
-                    f"{sum(data.rows for data in files)} rows, expected {entry['rows']}",
+                    f"{sum(data.rows for data in everything)} rows, expected {entry['rows']}",
                 )
             )
-        return files
 
     def artefacts(self) -> Artefacts:
         """Every table of this generation as an ``Artefacts`` (read once, then reused)."""

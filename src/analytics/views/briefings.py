@@ -15,6 +15,7 @@ from analytics import schema as S
 from analytics import settings
 from analytics.artefacts import Artefacts, table_lookups, table_rows
 from analytics.errors import InputError
+from analytics.tallies import sorted_distinct
 from analytics.views.common import cue_spans, merge_marks, split_marked
 
 
@@ -82,8 +83,8 @@ class BriefingListing:
         kept = (positions >= 0) & (codes >= 0)
         width = np.int64(max(len(names), 1))
         # One cell per (briefing, name), in briefing order and then name order.
-        cells = np.unique(positions[kept] * width + codes[kept])
-        values = pa.array(np.asarray(names, dtype=object)[cells % width], pa.string())
+        cells = sorted_distinct(positions[kept] * width + codes[kept])
+        values = pa.array(np.asarray(names, dtype=object), pa.string()).take(cells % width)
         counts = np.bincount(cells // width, minlength=size)
         offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]), pa.int64())
         return pc.binary_join(pa.LargeListArray.from_arrays(offsets, values), ", ")

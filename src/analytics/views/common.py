@@ -14,9 +14,7 @@ from analytics import schema as S
 from analytics.artefacts import Artefacts
 from analytics.relations import PairCodes
 from analytics.relations import pair_codes as relations_pair_codes
-from analytics.tallies import (
-    TableCodes,
-)
+from analytics.tallies import TableCodes, sorted_distinct
 from analytics.views.filtered import FilteredCorpus
 
 PAIR = "pair"
@@ -43,7 +41,7 @@ def corpus_figures(artefacts: Artefacts | FilteredCorpus) -> CorpusFigures:
     if isinstance(artefacts, FilteredCorpus):
         briefings = artefacts.headers
         named = artefacts.codes("countries").country
-        n_countries = len(np.unique(named[named >= 0])) if named is not None else 0
+        n_countries = len(sorted_distinct(named[named >= 0])) if named is not None else 0
     else:
         briefings = artefacts.briefings
         n_countries = int(artefacts.countries[S.ISO3].nunique())

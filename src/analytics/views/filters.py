@@ -23,7 +23,7 @@ from analytics import schema as S
 from analytics.artefacts import ID_TABLES, Artefacts, TableReader, table_lookups
 from analytics.errors import InputError
 from analytics.search import TextSearch, indexable_word, search_words, searchable_texts
-from analytics.tallies import distinct_counts
+from analytics.tallies import distinct_counts, sorted_distinct
 
 MATCH_MODES: tuple[str, ...] = ("any", "all")
 PERIODS: tuple[str, ...] = ("week", "month", "quarter")
@@ -406,6 +406,6 @@ def briefing_mask(artefacts: Artefacts, filters: Filters, index: CorpusIndex) ->
         else:
             # Count each (briefing, country) once, however many rows name it.
             width = np.int64(len(index.iso3s) + 1)
-            cells = np.unique(index.positions["countries"][rows] * width + codes[rows])
+            cells = sorted_distinct(index.positions["countries"][rows] * width + codes[rows])
             keep &= np.bincount(cells // width, minlength=count) >= needed
     return keep
