@@ -290,6 +290,12 @@ SETTINGS: tuple[Setting, ...] = (
         "corpus has no common words)",
     ),
     Setting(
+        "watchlist_follow_up_briefings",
+        50_000,
+        "briefings whose report sentences a follow-up reads at a time (consecutive days; the "
+        "result is the same for any size, memory grows with it)",
+    ),
+    Setting(
         "watchlist_evidence",
         5,
         "reporting sentences kept as evidence of each followed-up event (earliest first)",

@@ -112,7 +112,7 @@ def test_a_store_written_before_the_watchlist_lists_it_from_what_it_holds(
     stored = store.table("watchlist")
     added = stored[stored[S.SENTENCE].str.startswith("France will host")]
     assert added[[S.COUNTRIES, S.CUES, S.WHEN]].values.tolist() == [
-        ["FRA|DEU", "summit", "March 3"]
+        ["FRA|DEU", "host|summit", "March 3"]
     ]
     meta_path = store.generation / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))

@@ -245,7 +245,18 @@ def _score_clause(
             elif mutual and right is not None:
                 if _owning_group(text, match, None, right, by_gap[gap]) is right:
                     add(_inner_pairs(right), effect)
-            if right is not None and _AGENT_BY.fullmatch(text[match.end : right.start]):
+            agents = right is not None and (
+                _AGENT_BY.fullmatch(text[match.end : right.start])
+                or (
+                    re.fullmatch(r"\s+of\s+(?:the\s+)?", text[match.end : right.start], re.I)
+                    and re.search(
+                        r"\bwith\s+(?:the\s+)?(?:[a-z]+\s+)?$",
+                        text[max(0, match.start - 24) : match.start],
+                        re.I,
+                    )
+                )
+            )
+            if agents:
                 positive = effect.weight is not None and effect.weight > 0
                 add(_inner_pairs(right), effect if mutual and positive else _neutral(effect))
             if left is None or _word_count(text[left.end : match.start]) > _REACH_WORDS:

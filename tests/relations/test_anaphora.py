@@ -144,3 +144,53 @@ def test_no_set_named_before_gives_an_empty_typed_table(text: str) -> None:
     assert found.empty
     assert list(found.columns) == list(S.MENTION_COLUMNS)
     assert found[S.START].dtype == "int64" and found[S.CONFIDENCE].dtype == "float64"
+
+
+def test_both_of_which_refers_to_the_list_just_before() -> None:
+    briefings = _briefing(
+        "The coup follows takeovers in Mali and Burkina Faso, both of which turned away "
+        "from France."
+    )
+    assert _referred(briefings) == [
+        ("body", 0, "both of which", "MLI"),
+        ("body", 0, "both of which", "BFA"),
+    ]
+    pairs = _pairs(briefings)
+    assert pairs[("BFA", "FRA")] == pairs[("FRA", "MLI")] == -4.0
+    assert pairs[("BFA", "MLI")] == 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "both" needs two countries; a list of three is "all of which".
+        "Mali, Chad and Niger, both of which turned away from France.",
+        # the phrase must follow the list.
+        "Mali and Chad met. Officials, both of which turned away from France, left.",
+    ],
+)
+def test_both_of_which_without_its_list_refers_to_no_one(text: str) -> None:
+    assert _referred(_briefing(text)) == []
+
+
+def test_a_reaction_to_the_lead_act_relates_to_whoever_did_it() -> None:
+    briefings = _briefing(
+        "",
+        happening="Israel carried out an airstrike in Doha on 9 September. "
+        "Qatar condemned the attack as a violation of its sovereignty.",
+    )
+    assert _referred(briefings) == [("happening", 1, "the attack", "ISR")]
+    assert _pairs(briefings)[("ISR", "QAT")] == -2.0
+
+
+@pytest.mark.parametrize(
+    "happening",
+    [
+        # the lead's act is done by no country: nothing to refer to
+        "Militants attacked a base near Doha. Qatar condemned the attack.",
+        # the reaction names the doer already: it is scored as it stands
+        "Israel struck a site near Doha. Qatar condemned the attack by Israel.",
+    ],
+)
+def test_a_reaction_refers_to_the_lead_only_when_it_needs_to(happening: str) -> None:
+    assert _referred(_briefing("", happening=happening)) == []

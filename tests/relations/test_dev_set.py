@@ -49,7 +49,19 @@ def test_extra_tune_texts_are_new_current_events_texts_labelled_in_draw_order():
     assert not set(extra) & set(_selection())
 
 
-@pytest.mark.parametrize("split", ["tune", "tune-extra", "test"])
+def test_briefing_halves_are_new_sample_briefings_split_as_drawn():
+    drawn = _selection("selection-briefings.csv")
+    for split in ("tune-briefings", "test-briefings"):
+        ids = [row["id"] for row in _labels(split)]
+        assert ids == [key for key, row in drawn.items() if row["split"] == split]
+        assert len(ids) == 30
+    assert all(row["corpus"] == "sample" for row in drawn.values())
+    assert not set(drawn) & set(_selection())
+
+
+@pytest.mark.parametrize(
+    "split", ["tune", "tune-extra", "tune-briefings", "test", "test-briefings"]
+)
 def test_dev_set_labels_follow_the_annotation_format(split: str):
     for row in _labels(split):
         assert set(row) == {"id", "date", "countries", "pairs"}, row["id"]
@@ -81,24 +93,32 @@ def dev_scores(shared_dir: Path) -> dict:
     return {split: evaluation.score(shared_dir, labels[split], briefings) for split in labels}
 
 
-# (half, measure, floor): measured 2026-12-05 after joint acts, mediators, named armed groups
-# and the other rules of that day chosen on the tune halves
-# (tune P 0.783 R 0.597 sign 0.931; tune-extra 0.816 / 0.667 / 0.943; test 0.664 /
-# 0.491 / 0.900) less about 0.02; country F1 as measured (tune 0.984, tune-extra 0.976, test
-# 0.960) less about 0.02.
+# (half, measure, floor): measured 2026-12-06 after phrases referring back, meetings'
+# participants and the other rules of that day chosen on the tune halves (tune P 0.796 R 0.646
+# sign 0.929; tune-extra 0.817 / 0.671 / 0.943; tune-briefings 0.810 / 0.566 / 0.964; test
+# 0.659 / 0.491 / 0.900; test-briefings 0.675 / 0.400 / 0.881) less about 0.02; country F1 as
+# measured (0.984, 0.976, 0.997, 0.960, 0.979) less about 0.02.
 FLOORS = [
     ("tune", "country_f1", 0.96),
-    ("tune", "pair_precision", 0.76),
-    ("tune", "pair_recall", 0.57),
+    ("tune", "pair_precision", 0.77),
+    ("tune", "pair_recall", 0.62),
     ("tune", "sign_accuracy", 0.91),
     ("tune-extra", "country_f1", 0.95),
     ("tune-extra", "pair_precision", 0.79),
-    ("tune-extra", "pair_recall", 0.64),
-    ("tune-extra", "sign_accuracy", 0.91),
+    ("tune-extra", "pair_recall", 0.65),
+    ("tune-extra", "sign_accuracy", 0.92),
+    ("tune-briefings", "country_f1", 0.97),
+    ("tune-briefings", "pair_precision", 0.78),
+    ("tune-briefings", "pair_recall", 0.54),
+    ("tune-briefings", "sign_accuracy", 0.94),
     ("test", "country_f1", 0.94),
-    ("test", "pair_precision", 0.64),
+    ("test", "pair_precision", 0.63),
     ("test", "pair_recall", 0.47),
     ("test", "sign_accuracy", 0.88),
+    ("test-briefings", "country_f1", 0.95),
+    ("test-briefings", "pair_precision", 0.65),
+    ("test-briefings", "pair_recall", 0.38),
+    ("test-briefings", "sign_accuracy", 0.86),
 ]
 
 

@@ -309,6 +309,7 @@ def bundled() -> Lexicon:
         ("the president hosted the leaders", [("hosted", 2.8)]),
         ("he continued his trip to the region", [("trip to", 1.9)]),
         ("joining the military campaign", [("military campaign", -10.0)]),
+        ("the ministry urged its neighbour to halt the tests", [("urged", -5.0)]),
     ],
 )
 def test_bundled_lexicon_matches_relation_phrases(

@@ -339,12 +339,16 @@ def test_score_interactions_parallel_equals_serial(
 
 
 def test_score_interactions_scores_each_sentence_as_score_sentence_does(
-    lexicon: Lexicon,
+    lexicon: Lexicon, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The corpus path finds every sentence's cues and modifiers in batches; each sentence
     # must still score exactly as on its own, here for every hand-worked case plus
     # sentences without cues, with only a stop phrase, with curly apostrophes and with
-    # letters that grow when lower-cased.
+    # letters that grow when lower-cased. The cases are joined into one text, so phrases
+    # referring back across sentences (``test_anaphora.py``) are left out here.
+    monkeypatch.setattr(
+        corpus_module, "anaphor_mentions", lambda briefings, mentions, lexicon: mentions[:0]
+    )
     texts = [case[0] for case in SENTENCE_CASES] + [
         "Japan and China met.",
         "Japan didn\u2019t condemn China.",
@@ -974,6 +978,30 @@ BUNDLED_CASES = [
     (
         "Finland applied together with Denmark.",
         [("DNK", "FIN", 1.0, "verbal_cooperation", "together with", False)],
+    ),
+    # "with the help of" a list: the list does the act together
+    (
+        "Israel said that, with the help of Japan, Kenya and Egypt, it stopped the drones.",
+        [
+            ("EGY", "ISR", 4.0, "material_cooperation", "help", False),
+            ("EGY", "JPN", 1.0, "neutral", "help", False),
+            ("EGY", "KEN", 1.0, "neutral", "help", False),
+            ("ISR", "JPN", 4.0, "material_cooperation", "help", False),
+            ("ISR", "KEN", 4.0, "material_cooperation", "help", False),
+            ("JPN", "KEN", 1.0, "neutral", "help", False),
+        ],
+    ),
+    (
+        "Kenya may side with Somalia.",
+        [("KEN", "SOM", 3.5, "verbal_cooperation", "side with", True)],
+    ),
+    (
+        "Chile and Peru have insisted on new quotas.",
+        [("CHL", "PER", 1.0, "neutral", "insisted", False)],
+    ),
+    (
+        "Kenya turned against Somalia.",
+        [("KEN", "SOM", -4.0, "verbal_conflict", "turned against", False)],
     ),
     # not acts: a place near a border, a call for a ceasefire, troops as a noun, a denial
     ("Kenya built a new airport close to the border with Somalia.", []),

@@ -97,7 +97,7 @@ def test_forward_sentences_keep_next_section_sentences_without_a_cue(events):
     # sentence and w2 are not forward at all.
     found = sentences[[S.SECTION, S.SENTENCE_INDEX, S.CUES]]
     assert list(found.itertuples(index=False, name=None)) == [
-        (S.HAPPENING, 1, "summit"),
+        (S.HAPPENING, 1, "host|summit"),
         (S.NEXT, 0, "impose sanctions"),
         (S.NEXT, 1, ""),
     ]

@@ -406,3 +406,50 @@ def test_pairs_naming_every_country_equal_counting_every_country(data) -> None:
         counted = found.drop_duplicates().groupby(["_event", "report"]).size()
         expected = {(event, report) for (event, report), n in counted.items() if n == needed[event]}
     assert pairs == expected
+
+
+def _spread_corpus() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """An event of 14 February 2024 expecting talks on March 3, its report on March 4, and
+    40 briefings about markets spread over the days its window and grace cover."""
+    event = "France will hold talks on farm markets and fishing quotas on March 3."
+    rows = [
+        ("e1", "2024-02-14", "", event),
+        ("r1", "2024-03-04", "France held talks on markets and quotas in Paris.", ""),
+    ]
+    rows += [
+        (f"f{i}", f"2024-03-{3 + i % 8:02d}", f"Italy said markets were calm on day {i}.", "")
+        for i in range(40)
+    ]
+    briefings = _briefings(rows)
+    mentions = extract_mentions(briefings)
+    return expected_events(briefings, mentions), briefings, mentions
+
+
+@pytest.mark.parametrize("stretch", [1, 6, 25])
+def test_follow_up_read_a_stretch_of_days_at_a_time_gives_the_same_evidence(stretch):
+    events, briefings, mentions = _spread_corpus()
+    whole = follow_up(events, briefings, mentions)
+    with settings.override(watchlist_follow_up_briefings=stretch):
+        sliced = follow_up(events, briefings, mentions)
+    pd.testing.assert_frame_equal(sliced, whole)
+    # "markets" is common over the 41 sentences read (no stretch holds 30 of them alone),
+    # so the report no longer names what the event is about ...
+    assert whole[S.EVIDENCE_IDS].tolist() == [""]
+    # ... and with a higher bar for common words it does, in stretches too.
+    with settings.override(watchlist_common_min=50, watchlist_follow_up_briefings=stretch):
+        assert follow_up(events, briefings, mentions)[S.EVIDENCE_IDS].tolist() == ["r1"]
+
+
+def test_follow_up_of_a_synthetic_corpus_is_the_same_read_in_stretches(tmp_path):
+    from analytics.ingest import load_corpus_with_report
+    from analytics.synth import generate_corpus
+
+    generate_corpus(1500, seed=1).to_parquet(tmp_path / "briefings.parquet")
+    briefings = load_corpus_with_report([tmp_path / "briefings.parquet"]).briefings
+    mentions = extract_mentions(briefings)
+    events = expected_events(briefings, mentions)
+    whole = follow_up(events, briefings, mentions)
+    assert (whole[S.FOLLOW_UP] == S.REPORTED).sum() >= 20
+    for stretch in (40, 300):
+        with settings.override(watchlist_follow_up_briefings=stretch):
+            pd.testing.assert_frame_equal(follow_up(events, briefings, mentions), whole)

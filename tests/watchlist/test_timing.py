@@ -16,6 +16,74 @@ WEDNESDAY = date(2024, 2, 14)
 
 CASES = [
     # (sentence, reference, start, end, kind, text)
+    # "next" on the briefing's own weekday is a week on (WEDNESDAY is a Wednesday).
+    (
+        "The vote is next Wednesday.",
+        WEDNESDAY,
+        "2024-02-21",
+        "2024-02-21",
+        S.RELATIVE,
+        "next Wednesday",
+    ),
+    # "within the next N units" runs from the briefing's date; a part of a season is its third.
+    (
+        "Talks resume within the next 12 months.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2025-02-14",
+        S.RELATIVE,
+        "within the next 12 months",
+    ),
+    (
+        "Talks resume in late summer.",
+        WEDNESDAY,
+        "2024-08-01",
+        "2024-08-31",
+        S.RELATIVE,
+        "in late summer",
+    ),
+    # A season or a day with its year named is that year's.
+    (
+        "Elections are due in spring 2025.",
+        WEDNESDAY,
+        "2025-03-01",
+        "2025-05-31",
+        S.RELATIVE,
+        "in spring 2025",
+    ),
+    (
+        "The plan takes effect January 1st next year.",
+        WEDNESDAY,
+        "2025-01-01",
+        "2025-01-01",
+        S.EXPLICIT,
+        "January 1st next year",
+    ),
+    # An abbreviated month's full stop and a day's ordinal suffix keep the day.
+    (
+        "The vote will be held on Mar. 12.",
+        WEDNESDAY,
+        "2024-03-12",
+        "2024-03-12",
+        S.EXPLICIT,
+        "Mar. 12",
+    ),
+    (
+        "The vote will be held on March 12th.",
+        WEDNESDAY,
+        "2024-03-12",
+        "2024-03-12",
+        S.EXPLICIT,
+        "March 12th",
+    ),
+    (
+        "The rule takes effect on Jan. 1, 2025.",
+        WEDNESDAY,
+        "2025-01-01",
+        "2025-01-01",
+        S.EXPLICIT,
+        "Jan. 1, 2025",
+    ),
     (
         "The leaders will meet on March 3.",
         WEDNESDAY,
@@ -90,11 +158,12 @@ CASES = [
         "12 May",
     ),
     ("They will meet on Thursday.", WEDNESDAY, "2024-02-15", "2024-02-15", S.RELATIVE, "Thursday"),
+    # The briefing's own weekday is its own day (the set's convention): "next" moves it on.
     (
         "They will meet on Wednesday.",
         WEDNESDAY,
-        "2024-02-21",
-        "2024-02-21",
+        "2024-02-14",
+        "2024-02-14",
         S.RELATIVE,
         "Wednesday",
     ),

@@ -72,15 +72,15 @@ def dev_scores(shared_dir: Path) -> dict:
     return {split: scores for split, (scores, _, _) in _evaluation().evaluate(shared_dir).items()}
 
 
-# (half, measure, floor): measured 2026-12-06 after the sixth round of rules (tune 1.00 /
-# 0.94 / 0.862, test 0.93 / 0.90 / 0.974, tune-extra 1.00 / 1.00 / 0.885, test-extra 0.93 /
-# 0.82 / 0.815, tune-extra2 0.98 / 0.95 / 0.731, test-extra2 0.94 / 0.67 / 0.760) less
-# about 0.02.
+# (half, measure, floor): measured 2026-12-06 after the seventh round (tune 1.00 / 0.94 /
+# 0.862, test 1.00 / 0.90 / 0.974, tune-extra 1.00 / 1.00 / 0.885, test-extra 0.93 / 0.82 /
+# 0.815, tune-extra2 0.98 / 0.95 / 0.731, test-extra2 0.94 / 0.72 / 0.760) less about 0.02
+# (a half of 14-41 dates moves by 0.02-0.07 a date).
 FLOORS = [
     ("tune", "explicit_accuracy", 0.98),
     ("tune", "relative_accuracy", 0.92),
     ("tune", "country_f1", 0.84),
-    ("test", "explicit_accuracy", 0.90),
+    ("test", "explicit_accuracy", 0.98),
     ("test", "relative_accuracy", 0.87),
     ("test", "country_f1", 0.95),
     ("tune-extra", "explicit_accuracy", 0.98),
@@ -93,7 +93,7 @@ FLOORS = [
     ("tune-extra2", "relative_accuracy", 0.92),
     ("tune-extra2", "country_f1", 0.71),
     ("test-extra2", "explicit_accuracy", 0.92),
-    ("test-extra2", "relative_accuracy", 0.64),
+    ("test-extra2", "relative_accuracy", 0.70),
     ("test-extra2", "country_f1", 0.74),
 ]
 

@@ -24,8 +24,15 @@ import numpy as np
 import pandas as pd
 
 from analytics import schema as S
-from analytics.relations.grammar import ACTOR_KINDS, _actors, _group_mentions
-from analytics.relations.roles import ANAPHOR
+from analytics.relations.grammar import (
+    ACTOR_KINDS,
+    _actors,
+    _group_mentions,
+    _more_words_than,
+    is_object_group,
+)
+from analytics.relations.lexicon import Lexicon
+from analytics.relations.roles import ACTOR, ANAPHOR, sentence_roles
 from analytics.text import segment_columns, split_sentences
 
 _NUMBERS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
@@ -35,25 +42,63 @@ _NOUNS = (
     r"prime\s+ministers|foreign\s+ministers|ministers|allies|powers|rivals|delegations|"
     r"juntas|economies|militaries|armies|navies"
 )
+# "Mali and Burkina Faso, both of which turned away from France": the list just before.
+_RELATIVE = re.compile(
+    r"\s*,\s+(?P<quantity>both|all|each|all\s+(?:two|three|four|five|six))\s+of\s+"
+    r"(?:which|whom|them)\b",
+    re.IGNORECASE,
+)
+# "Qatar condemned the attack": a reaction to an act named by a definite noun, which
+# refers to the act the briefing opens with (its lead).
+_REACTION = re.compile(
+    r"\b(?:condemn|denounc|criticis|criticiz|welcom|prais|reject|protest|hail|decr|"
+    r"deplor|applaud|back|support)[a-z]*\s+(?P<act>(?:the|this|that)\s+(?:[a-z]+\s+){0,2}?"
+    r"(?:attacks?|strikes?|air\s*strikes?|drills|exercises|seizure|raid|invasion|offensive|"
+    r"incursion|annexation|blockade|launch|test|tariffs?|sanctions|ban|move|decision|"
+    r"measures?|step|announcement|expulsion|assault|bombardment|bombing|shelling|coup))\b",
+    re.IGNORECASE,
+)
+_PHRASE_WORDS = ("both ", " two ", " three ", " four ", " five ", " six ")
+_REACTION_WORDS = (
+    "condemn",
+    "denounc",
+    "criticis",
+    "criticiz",
+    "welcom",
+    "prais",
+    "reject",
+    "protest",
+    "hail",
+    "decr",
+    "deplor",
+    "applaud",
+    "back",
+    "support",
+)
+_SUBJECT_WORDS = 6  # words allowed between a lead's subject and its act
 _PHRASE = re.compile(
     r"\b(?:(?P<both>[Bb]oth)\s+(?:the\s+)?|(?:[Tt]he|[Tt]heir|[Aa]ll)\s+(?P<number>two|three|four|"
     r"five|six)\s+)(?:(?P<noun>" + _NOUNS + r"))\b"
 )
 
 
-def anaphor_mentions(briefings: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+def anaphor_mentions(
+    briefings: pd.DataFrame, mentions: pd.DataFrame, lexicon: Lexicon | None = None
+) -> pd.DataFrame:
     """One mention per country a back-referring phrase stands for, kind ``anaphor``.
 
     Parameters:
         briefings: the briefing table (``briefing_id`` and its sections or text).
         mentions: the corpus' country mentions (``schema.MENTION_COLUMNS``).
+        lexicon: the cue lexicon that finds the act a briefing opens with (default: the
+            bundled one).
 
     Returns:
         Rows with ``schema.MENTION_COLUMNS``: span and sentence of the phrase, one row per
         country it refers to (in the order they were named), ``confidence`` 1.
     """
     ids, sections, texts = segment_columns(briefings)
-    hit = np.fromiter((_PHRASE.search(text) is not None for text in texts), bool, len(texts))
+    hit = np.fromiter((_may_refer(text) for text in texts), bool, len(texts))
     if not hit.any():
         return _empty()
     wanted = pd.unique(ids[hit])
@@ -75,7 +120,7 @@ def anaphor_mentions(briefings: pd.DataFrame, mentions: pd.DataFrame) -> pd.Data
     starts = np.flatnonzero(np.append(True, briefing_of[1:] != briefing_of[:-1]))
     for first, last in zip(starts, np.append(starts[1:], len(segment_rows)), strict=True):
         segments = [(sections[row], texts[row]) for row in segment_rows[first:last].tolist()]
-        rows += _resolve(str(briefing_of[first]), segments, by_sentence)
+        rows += _resolve(str(briefing_of[first]), segments, by_sentence, lexicon)
     if not rows:
         return _empty()
     columns = [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX, S.START, S.END, S.SURFACE, S.ISO3]
@@ -85,16 +130,30 @@ def anaphor_mentions(briefings: pd.DataFrame, mentions: pd.DataFrame) -> pd.Data
     return frame[list(S.MENTION_COLUMNS)]
 
 
+def _may_refer(text: str) -> bool:
+    """Whether a text may hold a phrase read here: plain substring tests first (the
+    patterns' alternations are slow to try at every position of every text)."""
+    lower = text.lower()
+    if any(word in lower for word in _PHRASE_WORDS) and _PHRASE.search(text):
+        return True
+    if " of wh" in lower or " of them" in lower:
+        if _RELATIVE.search(text):
+            return True
+    return any(word in lower for word in _REACTION_WORDS) and _REACTION.search(text) is not None
+
+
 def _resolve(
     briefing: str,
     segments: list[tuple[str, str]],
     by_sentence: dict[tuple[str, str, int], list[tuple[int, int, str, str]]],
+    lexicon: Lexicon | None,
 ) -> list[tuple[str, str, int, int, int, str, str]]:
     """The anaphor rows of one briefing, its segments read in order."""
     # Sets of countries named so far, nearest last: lists acting together and each
     # sentence's acting countries.
     named: list[tuple[str, ...]] = []
     rows: list[tuple[str, str, int, int, int, str, str]] = []
+    lead: tuple[str, ...] | None = None  # who does the act the briefing opens with
     for section, text in segments:
         for index, (lo, hi) in enumerate(split_sentences(text)):
             sentence = text[lo:hi]
@@ -103,6 +162,18 @@ def _resolve(
                 for start, end, iso3, kind in by_sentence.get((briefing, section, index), [])
             ]
             added: list[tuple[int, int, str, str]] = []
+            if lead is None and section != S.SECTION_TITLE:
+                lead = _agent(sentence, own, lexicon)
+            elif lead:
+                for act in _REACTION.finditer(sentence):
+                    if any(m[2] in lead for m in own) or not own:
+                        break
+                    start, end = act.start("act"), act.end("act")
+                    for iso3 in lead:
+                        added.append((start, end, iso3, ANAPHOR))
+                        rows.append(
+                            (briefing, section, index, lo + start, lo + end, act["act"], iso3)
+                        )
             for phrase in _PHRASE.finditer(sentence):
                 n = _NUMBERS[(phrase.group("both") or phrase.group("number")).lower()]
                 # Sets of this sentence before the phrase come first, then earlier ones.
@@ -125,8 +196,60 @@ def _resolve(
                             iso3,
                         )
                     )
+            for phrase in _RELATIVE.finditer(sentence):
+                countries = _list_before(sentence, own, phrase)
+                for iso3 in countries:
+                    start, end = phrase.start("quantity"), phrase.end()
+                    added.append((start, end, iso3, ANAPHOR))
+                    rows.append(
+                        (briefing, section, index, lo + start, lo + end, sentence[start:end], iso3)
+                    )
             named += _sets(sentence, sorted(own + added))
     return rows
+
+
+def _agent(
+    sentence: str, own: list[tuple[int, int, str, str]], lexicon: Lexicon | None
+) -> tuple[str, ...]:
+    """The acting countries before the first act of a briefing's first sentence: its
+    subject ("Israel carried out an airstrike in Doha"); none when no country does it.
+    """
+    if lexicon is None:
+        from analytics.relations.scoring import default_lexicon
+
+        lexicon = default_lexicon()
+    acts = [m for m in lexicon.find_cues(sentence) if not m.cue.is_stop and not m.cue.is_joint]
+    if not acts or not own:
+        return ()
+    actors = [
+        (role.start, role.end, role.iso3)
+        for role in sentence_roles(sentence, own)
+        if role.role == ACTOR and role.end <= acts[0].start
+    ]
+    if not actors:
+        return ()
+    subject = _group_mentions(sentence, actors)[-1]
+    if is_object_group(sentence, subject) or _more_words_than(
+        sentence, subject.end, acts[0].start, _SUBJECT_WORDS
+    ):
+        return ()
+    return subject.countries
+
+
+def _list_before(
+    sentence: str, own: list[tuple[int, int, str, str]], phrase: re.Match[str]
+) -> tuple[str, ...]:
+    """The countries of the list right before ", both of which" (two for "both"), or none."""
+    before = [m for m in own if m[1] <= phrase.start()]
+    kept = _actors(sentence, before) if before else None
+    if kept is None:
+        return ()
+    last = _group_mentions(sentence, kept)[-1]
+    if last.end != phrase.start() or len(last.countries) < 2:
+        return ()
+    if phrase.group("quantity").lower() == "both" and len(last.countries) != 2:
+        return ()
+    return last.countries
 
 
 def _sets(sentence: str, mentions: list[tuple[int, int, str, str]]) -> list[tuple[str, ...]]:

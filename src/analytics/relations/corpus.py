@@ -23,6 +23,7 @@ from analytics.parallel import collection_paused, fork_workers, map_forked
 from analytics.relations.anaphora import anaphor_mentions
 from analytics.relations.grammar import ACTOR_KINDS, _actors, _cues_between, topic_label_end
 from analytics.relations.lexicon import CueMatch, Lexicon, TextBatch
+from analytics.relations.meetings import meeting_interactions
 from analytics.relations.roles import ANAPHOR, Role, describe_roles, sentence_roles
 from analytics.relations.scoring import PairScore, _as_lexicon, _score_found
 from analytics.text import (
@@ -88,10 +89,11 @@ def score_interactions(
     _check_columns(mentions, S.MENTION_COLUMNS, "mentions")
     lexicon = _as_lexicon(lexicon)
     with collection_paused():
-        referred = anaphor_mentions(briefings, mentions)
+        referred = anaphor_mentions(briefings, mentions, lexicon)
         if len(referred):
             mentions = pd.concat([mentions[list(S.MENTION_COLUMNS)], referred], ignore_index=True)
-        return _score_corpus(briefings, mentions, lexicon, coaction_weight)
+        scored = _score_corpus(briefings, mentions, lexicon, coaction_weight)
+        return _with_meetings(briefings, mentions, scored)
 
 
 def _score_corpus(
@@ -168,11 +170,7 @@ def _score_corpus(
     # Rows come out in briefing (input order), section and sentence order; within a
     # sentence ``score_sentence`` already orders the pairs.
     task_rows = first_rows[scored]
-    all_ids = briefings[S.BRIEFING_ID].to_numpy(dtype=object)
-    reverse = pd.Index(all_ids[::-1])
-    # The last row of a repeated briefing id gives its rank, as a dict built in order would.
-    last_rank = len(all_ids) - 1 - np.flatnonzero(~reverse.duplicated())
-    briefing_rank = last_rank[reverse.drop_duplicates().get_indexer(ids[task_rows])]
+    briefing_rank = _briefing_rank(briefings, ids[task_rows])
     section_rank = pd.Index(list(S.SEGMENT_SECTIONS)).get_indexer(sections[task_rows])
     order = np.lexsort((indexes[task_rows], section_rank, briefing_rank))
     n_found = np.fromiter((len(found) for found in results), np.int64, len(results))
@@ -215,6 +213,36 @@ def _score_corpus(
         }
     )
     return interactions[list(S.INTERACTION_COLUMNS)]
+
+
+def _briefing_rank(briefings: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
+    """Each id's position among the briefings; a repeated id ranks at its last row, as a
+    dict built in order would place it."""
+    all_ids = briefings[S.BRIEFING_ID].to_numpy(dtype=object)
+    reverse = pd.Index(all_ids[::-1])
+    last_rank = len(all_ids) - 1 - np.flatnonzero(~reverse.duplicated())
+    return last_rank[reverse.drop_duplicates().get_indexer(ids)]
+
+
+def _with_meetings(
+    briefings: pd.DataFrame, mentions: pd.DataFrame, scored: pd.DataFrame
+) -> pd.DataFrame:
+    """``scored`` with the rows relating the participants of one meeting
+    (``analytics.relations.meetings``), each after its sentence's own rows."""
+    extra = meeting_interactions(briefings, mentions, scored)
+    if extra.empty:
+        return scored
+    rows = pd.concat([scored, extra], ignore_index=True)
+    section_rank = pd.Index(list(S.SEGMENT_SECTIONS)).get_indexer(rows[S.SECTION])
+    order = np.lexsort(
+        (
+            np.arange(len(rows)),
+            rows[S.SENTENCE_INDEX].to_numpy(),
+            section_rank,
+            _briefing_rank(briefings, rows[S.BRIEFING_ID].to_numpy(dtype=object)),
+        )
+    )
+    return rows.iloc[order].reset_index(drop=True)
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:

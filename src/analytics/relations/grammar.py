@@ -71,6 +71,10 @@ _OBJECT_BEFORE = re.compile(
 # The words between a cue and the list that did it, in the passive ("mediated by A and B",
 # "an attack yesterday in Tehran by A and B").
 _AGENT_BETWEEN = re.compile(r"\s+(?:[\w'\u2019-]+\s+){0,4}?by\s+(?:the\s+)?", re.IGNORECASE)
+# "with the help of A, B and C", "with the backing of A and B": the list after "of" does
+# the act the noun names.
+_WITH_BEFORE = re.compile(r"\bwith\s+(?:the\s+)?(?:[a-z]+\s+)?$", re.IGNORECASE)
+_OF_AFTER = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
 # Between a subject and its participle, the passive's auxiliaries ("A and B have been
 # invited", "... were not consulted", "... could be widely seen").
 _PASSIVE_AFTER = re.compile(
@@ -205,6 +209,18 @@ def _inner_pairs(group: _Group) -> list[tuple[str, str]]:
 def is_object_group(text: str, group: _Group) -> bool:
     """Whether a group follows a preposition that makes it acted on ("sanctions on A and B")."""
     return bool(_OBJECT_BEFORE.search(text, max(0, group.start - 14), group.start))
+
+
+def is_agent_group(text: str, cue_start: int, cue_end: int, group: _Group) -> bool:
+    """Whether a group right after a cue does it: the agents of a passive ("a truce mediated
+    by A and B") or of a noun after "with" ("with the help of A, B and C").
+    """
+    if _AGENT_BETWEEN.fullmatch(text, cue_end, group.start):
+        return True
+    return bool(
+        _OF_AFTER.fullmatch(text, cue_end, group.start)
+        and _WITH_BEFORE.search(text, max(0, cue_start - 24), cue_start)
+    )
 
 
 def is_passive_subject(text: str, group: _Group, cue_start: int) -> bool:

@@ -105,6 +105,7 @@ from analytics.relations.grammar import (
     _more_words_than,
     _owning_group,
     _pairs,
+    is_agent_group,
     is_object_group,
     is_passive_subject,
     topic_label_end,
@@ -453,8 +454,9 @@ def _score_clause(
                 # "efforts to normalise relations between Israel and Saudi Arabia": the
                 # list after "between" does the mutual act too.
                 add(_inner_pairs(right), effect)
-            if right is not None and _AGENT_BETWEEN.fullmatch(text, match.end, right.start):
-                # "a truce mediated by Qatar, Egypt and the U.S.": the agents act together.
+            if right is not None and is_agent_group(text, match.start, match.end, right):
+                # "a truce mediated by Qatar, Egypt and the U.S.", "with the help of A and
+                # B": the agents act together.
                 positive = effect.weight is not None and effect.weight > 0
                 add(_inner_pairs(right), effect if mutual and positive else _neutral(effect))
             if left is None or _more_words_than(text, left.end, match.start, _REACH_WORDS):

@@ -72,45 +72,132 @@ def _covered(days: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarr
     return (last >= 0) & (days <= ends[np.maximum(last, 0)])
 
 
-def _reports(
+def _evidence(
+    events: pd.DataFrame,
     briefings: pd.DataFrame,
     mentions: pd.DataFrame,
     windows: tuple[np.ndarray, np.ndarray],
     lexicon: Lexicon,
     words: CertaintyWords,
+    grace: pd.Timedelta,
+) -> pd.DataFrame:
+    """The report sentences of each event (``_matches``), read from the briefings dated
+    inside some event's window, a stretch of consecutive days at a time.
+
+    A stretch holds at most ``watchlist_follow_up_briefings`` briefings (a day is never
+    cut), so memory holds one stretch's sentences, not the corpus'. The common words
+    (``_common_stems``) are those of all the sentences read: with several stretches their
+    document frequencies are counted stretch by stretch and summed before any event is
+    matched, then each stretch's sentences are cut again and matched with the events whose
+    window meets it. The evidence is the same for any stretch size.
+    """
+    dates = briefings[[S.BRIEFING_ID, S.DATE]].drop_duplicates(S.BRIEFING_ID, keep="last")
+    days = dates[S.DATE].dt.tz_localize(None).dt.normalize().to_numpy()
+    inside = _covered(days, *windows)
+    dates, days = dates.loc[inside], days[inside]
+    usable = mentions[
+        mentions[S.KIND].isin(ACTOR_KINDS)
+        & mentions[S.ISO3].notna()
+        & (mentions[S.SECTION] != S.NEXT)
+        & mentions[S.BRIEFING_ID].isin(dates[S.BRIEFING_ID])
+    ]
+    stretch_of_day, bounds = _stretches(days, int(settings.value("watchlist_follow_up_briefings")))
+    if len(bounds) <= 1:
+        reports = _reports(briefings, usable, dates, lexicon, words)
+        return _matches(events, reports._replace(common=_common_stems(reports.texts)), grace)
+    stretch_of_row = stretch_of_day[
+        pd.Index(dates[S.BRIEFING_ID]).get_indexer(usable[S.BRIEFING_ID])
+    ]
+    parts: list[_Reports] = []
+    frequencies: list[pd.Series] = []
+    n_texts = 0
+    for stretch in range(len(bounds)):
+        part = _reports(
+            briefings,
+            usable[stretch_of_row == stretch],
+            dates[stretch_of_day == stretch],
+            lexicon,
+            words,
+        )
+        frequencies.append(_stem_frequencies(part.texts))
+        n_texts += len(part.texts)
+        parts.append(part._replace(texts=[]))  # cut again when matched: memory for one
+    total = pd.concat(frequencies).groupby(level=0).sum() if frequencies else pd.Series()
+    common = _common_of(total, n_texts)
+    starts, ends = windows
+    found = []
+    for (low, high), part in zip(bounds, parts, strict=True):
+        if part.keys.empty:
+            continue
+        meets = (starts <= high) & (ends >= low)
+        texts = _report_texts(briefings, part.keys)
+        found.append(_matches(events[meets], part._replace(texts=texts, common=common), grace))
+    found = [table for table in found if not table.empty]
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame()
+
+
+def _stretches(
+    days: np.ndarray, size: int
+) -> tuple[np.ndarray, list[tuple[np.datetime64, np.datetime64]]]:
+    """Each briefing's stretch of consecutive days holding at most ``size`` briefings
+    (more when one day holds more), and each stretch's first and last day."""
+    if len(days) == 0:
+        return np.zeros(0, dtype=np.int64), []
+    unique, per_day = np.unique(days, return_counts=True)
+    stretch = np.zeros(len(unique), dtype=np.int64)
+    held = 0
+    for i, count in enumerate(per_day.tolist()):
+        if held and held + count > size:
+            stretch[i] = stretch[i - 1] + 1
+            held = 0
+        elif i:
+            stretch[i] = stretch[i - 1]
+        held += count
+    first = np.flatnonzero(np.append(True, stretch[1:] != stretch[:-1]))
+    last = np.append(first[1:] - 1, len(unique) - 1)
+    bounds = list(zip(unique[first].tolist(), unique[last].tolist(), strict=True))
+    bounds = [(np.datetime64(low, "ns"), np.datetime64(high, "ns")) for low, high in bounds]
+    return stretch[np.searchsorted(unique, days)], bounds
+
+
+def _report_texts(briefings: pd.DataFrame, keys: pd.DataFrame) -> list[str]:
+    """The text of each report sentence named by ``keys`` (briefing id, section, index)."""
+    spans = sentence_spans(
+        briefings,
+        keys[S.BRIEFING_ID].to_numpy(dtype=object),
+        keys[S.SECTION].to_numpy(dtype=object),
+        keys[S.SENTENCE_INDEX].to_numpy(dtype=np.int64),
+    )
+    if spans is None:
+        return []
+    joined, _, starts, ends = spans
+    return [joined[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+
+
+def _reports(
+    briefings: pd.DataFrame,
+    usable: pd.DataFrame,
+    dates: pd.DataFrame,
+    lexicon: Lexicon,
+    words: CertaintyWords,
 ) -> _Reports:
-    """The report sentences of the briefings dated inside some event's window.
+    """The report sentences among the sentences ``usable`` mentions name (acting
+    countries outside "What's Next?"), of the briefings in ``dates``.
 
     Forward-looking sentences ("What's Next?", a certainty word, a time still to come such
     as "tomorrow" or "next month") and headlines in capitals report nothing; only the
     others are scanned for cues, their condition clauses blanked ("if Washington imposes
     the tariffs" reports no tariffs).
     """
-    dates = briefings[[S.BRIEFING_ID, S.DATE]].drop_duplicates(S.BRIEFING_ID, keep="last")
-    days = dates[S.DATE].dt.tz_localize(None).dt.normalize().to_numpy()
-    inside = dates.loc[_covered(days, *windows), S.BRIEFING_ID]
-    usable = mentions[
-        mentions[S.KIND].isin(ACTOR_KINDS)
-        & mentions[S.ISO3].notna()
-        & (mentions[S.SECTION] != S.NEXT)
-        & mentions[S.BRIEFING_ID].isin(inside)
-    ]
     keys = [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX]
     countries = usable[[*keys, S.ISO3]].drop_duplicates()
     heads = countries[keys].drop_duplicates().reset_index(drop=True)
-    spans = sentence_spans(
-        briefings,
-        heads[S.BRIEFING_ID].to_numpy(dtype=object),
-        heads[S.SECTION].to_numpy(dtype=object),
-        heads[S.SENTENCE_INDEX].to_numpy(dtype=np.int64),
-    )
     columns = ["report", S.ISO3, S.CUE_FAMILY, "briefing", "day"]
-    if heads.empty or spans is None:
+    texts = _report_texts(briefings, heads) if not heads.empty else []
+    if not texts:
         return _Reports(
             pd.DataFrame(columns=columns), heads.assign(**{S.DATE: []}), [], frozenset()
         )
-    joined, _, starts, ends = spans
-    texts = [joined[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
     report_of, families = [], []
     # Read in slices: the certainty words, conditions and cue matches of a slice are
     # dropped once its families are listed, so memory holds one slice's, not the corpus'.
@@ -139,7 +226,7 @@ def _reports(
     table["day"] = (
         heads[S.DATE].dt.tz_localize(None).dt.normalize().to_numpy()[table["report"].to_numpy()]
     )
-    return _Reports(table[columns], heads[[*keys, S.DATE]], texts, _common_stems(texts))
+    return _Reports(table[columns], heads[[*keys, S.DATE]], texts, frozenset())
 
 
 # Report sentences read at a time (certainty, conditions, cues).
@@ -189,17 +276,21 @@ def _common_stems(texts: list[str]) -> frozenset[str]:
     Document frequencies are counted once over all the texts (a sparse word matrix, words
     folded onto their stems by a second sparse product).
     """
-    share = float(settings.value("watchlist_common_share"))
-    least = int(settings.value("watchlist_common_min"))
-    if len(texts) < least:
-        return frozenset()
+    return _common_of(_stem_frequencies(texts), len(texts))
+
+
+def _stem_frequencies(texts: list[str]) -> pd.Series:
+    """How many of ``texts`` hold each content word's stem (stem -> count): counts of
+    separate sets of texts add up."""
+    if not texts:
+        return pd.Series(dtype=np.int64)
     vectorizer = CountVectorizer(
         token_pattern=_CONTENT_WORD.pattern, lowercase=True, binary=True, dtype=np.int32
     )
     try:
         counts = vectorizer.fit_transform(texts)
     except ValueError:  # no content word in any text
-        return frozenset()
+        return pd.Series(dtype=np.int64)
     words = vectorizer.get_feature_names_out()
     stems, stem_of = np.unique([_SUFFIX.sub("", word) for word in words], return_inverse=True)
     fold = sparse.csr_matrix(
@@ -207,8 +298,18 @@ def _common_stems(texts: list[str]) -> frozenset[str]:
         shape=(len(words), len(stems)),
     )
     frequency = np.asarray(((counts @ fold) > 0).sum(axis=0)).ravel()
-    common = (frequency > share * len(texts)) & (frequency >= least)
-    return frozenset(stems[common].tolist())
+    return pd.Series(frequency.astype(np.int64), index=stems)
+
+
+def _common_of(frequency: pd.Series, n_texts: int) -> frozenset[str]:
+    """The stems in more than ``watchlist_common_share`` of ``n_texts`` texts (and in
+    ``watchlist_common_min`` of them at least)."""
+    share = float(settings.value("watchlist_common_share"))
+    least = int(settings.value("watchlist_common_min"))
+    if n_texts < least or frequency.empty:
+        return frozenset()
+    common = (frequency > share * n_texts) & (frequency >= least)
+    return frozenset(frequency.index[common.to_numpy()].tolist())
 
 
 # A cue the sentence then calls off reports nothing: "the meeting ... is cancelled",
@@ -365,14 +466,15 @@ def follow_up(
             events[S.WINDOW_START].to_numpy(dtype="datetime64[ns]"),
             (events[S.WINDOW_END] + grace).to_numpy(dtype="datetime64[ns]"),
         )
-        reports = _reports(
+        evidence = _evidence(
+            events,
             briefings,
             mentions,
             windows,
             lexicon or default_lexicon(),
             certainty_words,
+            grace,
         )
-        evidence = _matches(events, reports, grace)
     limit = int(settings.value("watchlist_evidence"))
     if not evidence.empty:
         evidence = evidence.sort_values(

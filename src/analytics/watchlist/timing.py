@@ -65,7 +65,7 @@ _COMING_DAYS = {"day": 10, "week": 42, "month": 183, "year": 3 * 365}
 # Capitalised names only: "may", "march" and "sun" are ordinary words in lower case.
 _MONTH = (
     r"(?-i:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?+"
 )
 _WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 # Wire copy writes small days as words ("the meeting on May Five").
@@ -78,6 +78,8 @@ _NUMBER = (
 )
 # "two to five years" counts to its far end.
 _COUNT = rf"(?:{_NUMBER}\s*(?:-|\u2013|to|or)\s*)?(?P<count>{_NUMBER})"
+# "January 1 next year": the day in the year named.
+_WHICH_YEAR = r"\s+(?P<which>next|this)\s+year\b"
 _DASH = r"\s*(?:-|\u2013|\u2014|to|through|and|until)\s*"
 _PART = (
     r"(?P<part>early|mid|late|the\s+end\s+of|end\s+of|the\s+start\s+of|the\s+beginning\s+of|"
@@ -126,11 +128,11 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "month_day",
         rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY})(?!\s*[-\u2013:]?\s*\d{{3}})"
-        rf"(?:,?\s+(?P<year>{_YEAR}))?",
+        rf"(?:,?\s+(?P<year>{_YEAR})|{_WHICH_YEAR})?",
     ),
     (
         "day_month",
-        rf"(?P<day>{_DAY})\s+(?:of\s+)?(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?",
+        rf"(?P<day>{_DAY})\s+(?:of\s+)?(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR})|{_WHICH_YEAR})?",
     ),
     (
         "half",
@@ -157,7 +159,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "span",
-        r"\b(?P<lead>within|in|over\s+the\s+next|in\s+the\s+next|inside|over|"
+        r"\b(?P<lead>within\s+the\s+next|within|in|over\s+the\s+next|in\s+the\s+next|inside|over|"
         rf"for(?:\s+about|\s+around)?)\s+{_COUNT}"
         r"\s+(?P<unit>day|week|month|year)s?\b(?!\s+(?:ago|earlier|before|after|since))",
     ),
@@ -174,7 +176,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "season",
         r"\b(?:in|by|until|before|during|expected|ahead\s+of|the)\s+(?:the\s+)?"
-        r"(?P<season>spring|summer|autumn|winter)\b",
+        r"(?:(?P<part>early|mid|late)[\s-]+)?"
+        rf"(?P<season>spring|summer|autumn|winter)\b(?:\s+(?:of\s+)?(?P<year>{_YEAR}))?",
     ),
     (
         # "from Friday to Monday": the days from the coming Friday to the Monday after it
@@ -191,13 +194,13 @@ _RULES: tuple[tuple[str, str], ...] = (
         # "between June and July this year", "from March to May 2025"
         "month_range",
         rf"\b(?:between|from)\s+(?P<month>{_MONTH})\s+(?:and|to|until|till|through)\s+"
-        rf"(?P<month2>{_MONTH})(?!\s*(?:\d{{1,2}}|{_DAY_WORDS})\b)"
+        rf"(?P<month2>{_MONTH})(?!\s*{_DAY})"
         rf"(?:,?\s+(?P<year>{_YEAR})|\s+(?P<which>this|next)\s+year)?",
     ),
     (
         "month",
         rf"\b(?:{_PART}|(?P<prep>in|by|until|till|before|after|from|since|of|during|through|"
-        rf"next|this|last|on)\s+)(?P<month>{_MONTH})(?!\s*(?:\d{{1,2}}|{_DAY_WORDS})\b)"
+        rf"next|this|last|on)\s+)(?P<month>{_MONTH})(?!\s*{_DAY})"
         rf"(?:,?\s+(?P<year>{_YEAR})|\s+(?P<which>this|next|last)\s+year\b)?",
     ),
     ("month_year", rf"(?P<month>{_MONTH})\s+(?P<year>{_YEAR})"),
@@ -488,8 +491,8 @@ def _dates(
     )
     day = _day_number(groups["day"])
     day2 = _day_number(groups["day2"]) if groups.get("day2") else day
-    if groups.get("year"):
-        year = int(groups["year"])
+    if groups.get("year") or groups.get("which"):
+        year = _year_of(groups, reference)
     else:
         found_year = _day_year(reference, month, day, coming=coming)
         if found_year is None:
@@ -685,6 +688,10 @@ def _resolve(
     if rule == "season":
         # The season under way, or the next one.
         month = _SEASON_MONTHS[groups["season"].lower()]
+        if groups.get("year"):
+            # "spring 2025": that year's (a winter is named by the year it begins in)
+            start = date(int(groups["year"]), month, 1)
+            return _part_of(start, _add_months(start, 3) - timedelta(days=1), groups.get("part"))
         start = date(reference.year - (1 if month == 12 and reference.month < 3 else 0), month, 1)
         end = _add_months(start, 3) - timedelta(days=1)
         if end < reference:
@@ -692,12 +699,15 @@ def _resolve(
                 date(start.year + 1, month, 1),
                 _add_months(date(start.year + 1, month, 1), 3) - timedelta(days=1),
             )
-        return start, end
+        return _part_of(start, end, groups.get("part"))  # "in late summer": its last month
     if rule == "weekday":
         weekday = _WEEKDAYS[groups["weekday"].lower()]
-        # The next such day after the briefing's ("next Monday" included: news means the
-        # coming one, not the one a week later).
-        ahead = (weekday - reference.weekday()) % 7 or 7
+        # The coming such day ("next Monday" included: news means the coming one, not the
+        # one a week later); the briefing's own weekday is its own day ("the vote is on
+        # Wednesday" written on a Wednesday), unless it is "next".
+        ahead = (weekday - reference.weekday()) % 7
+        if ahead == 0 and (groups.get("which") or "").lower() == "next":
+            ahead = 7
         day = reference + timedelta(days=ahead)
         return day, day
     if rule == "weekday_range":

@@ -1,0 +1,243 @@
+"""Countries that take part in one meeting relate to each other.
+
+A briefing about a summit names who took part sentence by sentence ("... a summit hosted by
+President Lula. President Xi did not attend, sending Premier Li Qiang instead, and President
+Putin joined by video. ... Indonesia attending as a full member"). No sentence relates two of
+them, yet by the annotation rules the host relates to each participant and the participants
+act together: each pair cooperates.
+
+The rule: when a briefing opens with a meeting (its title or first sentence names a summit,
+meeting, talks, a conference or a forum), every acting country of a sentence that says who
+hosts, attends, takes part, joins or sends someone (outside "What's Next?") is a participant;
+each pair of participants that no sentence of the briefing relates gets one row of weight 1
+(CAMEO 04, consult), at the sentence that names the later of the two, with both countries'
+words as its evidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from analytics import schema as S
+from analytics.relations.grammar import ACTOR_KINDS, _group_mentions, _more_words_than
+from analytics.relations.roles import ACTOR, ANAPHOR, sentence_roles
+from analytics.text import segment_columns, split_sentences
+
+PARTICIPANT_WEIGHT = 1.0  # CAMEO 04 (consult), the weight of a meeting
+PARTICIPANT_CUE = "took part in one meeting"
+_MEETING = re.compile(
+    r"\b(?:summit|summits|meeting|meetings|talks|conference|forum|gathering|meet|meets|met|"
+    r"host|hosts|hosted)\b",
+    re.IGNORECASE,
+)
+_LEAD_WORDS = 12  # a meeting named this early is what the first sentence reports
+_MEETING_WORDS = ("summit", "meet", "talks", "conference", "forum", "gathering", "met", "host")
+_LEAD_CHARS = 400  # twelve words of news text end well before this
+_TAKES_PART = re.compile(
+    r"\b(?:attend(?:s|ed|ing)?|t(?:ake|akes|ook|aking)\s+part|participat(?:e|es|ed|ing)|"
+    r"host(?:s|ed|ing)?|join(?:s|ed|ing)?\s+(?:by\s+video|virtually|online|remotely|"
+    r"(?:the|this)\s+(?:summit|meeting|talks|conference))|"
+    r"sen(?:d|ds|t|ding)\s+(?:(?:its|his|her|their|a|an)\s+)?(?:premier|prime\s+minister|"
+    r"foreign\s+minister|vice[-\s]president|delegation|envoy|deputy))\b",
+    re.IGNORECASE,
+)
+_KINDS = frozenset((*ACTOR_KINDS, ANAPHOR))
+_NEGATED = re.compile(
+    r"\b(?:not|n't|never|declined\s+to|refused\s+to|failed\s+to)\s+(?:\w+\s+)?$", re.IGNORECASE
+)
+_STATIONED = re.compile(
+    r"\s+(?:\S+\s+){0,3}?(?:troops|forces|soldiers|bases?|military|refugees|missiles)\b",
+    re.IGNORECASE,
+)
+_BY = re.compile(r"\s+by\s+(?:the\s+)?", re.IGNORECASE)
+_WITHOUT = re.compile(r"\bwithout\s+(?:the\s+)?$", re.IGNORECASE)
+_NEAR_WORDS = 8
+
+
+def meeting_interactions(
+    briefings: pd.DataFrame, mentions: pd.DataFrame, scored: pd.DataFrame
+) -> pd.DataFrame:
+    """Rows relating the participants of the meeting a briefing opens with.
+
+    Parameters:
+        briefings: the briefing table.
+        mentions: country mentions (``schema.MENTION_COLUMNS``), anaphors included.
+        scored: the interactions the sentences give; a pair they relate in a briefing gets
+            no participant row there.
+
+    Returns:
+        Rows with ``schema.INTERACTION_COLUMNS`` (``date`` taken from the briefing).
+    """
+    ids, sections, texts = segment_columns(briefings)
+    opens = _opening_segments(ids, sections, texts)
+    if not opens:
+        return scored.iloc[:0]
+    wanted = mentions[S.BRIEFING_ID].isin(opens) & mentions[S.KIND].isin(_KINDS)
+    table = mentions.loc[wanted.to_numpy()]
+    by_sentence: dict[tuple[str, str, int], list[tuple[int, int, str, str]]] = {}
+    for key, span in zip(
+        table[[S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX]].itertuples(index=False, name=None),
+        table[[S.START, S.END, S.ISO3, S.KIND]].itertuples(index=False, name=None),
+        strict=True,
+    ):
+        by_sentence.setdefault(key, []).append(span)  # type: ignore[arg-type]
+    related = _related_pairs(scored, opens)
+    rows: list[tuple] = []
+    for row in np.flatnonzero(pd.Index(list(opens)).get_indexer(ids) >= 0).tolist():
+        section = sections[row]
+        if section in (S.SECTION_TITLE, S.NEXT):
+            continue
+        briefing, text = ids[row], texts[row]
+        for index, (lo, hi) in enumerate(split_sentences(text)):
+            sentence = text[lo:hi]
+            if not _TAKES_PART.search(sentence):
+                continue
+            own = [
+                (start - lo, end - lo, iso3, kind)
+                for start, end, iso3, kind in by_sentence.get((briefing, section, index), [])
+            ]
+            opens[briefing] += [
+                (iso3, evidence, section, index, sentence)
+                for iso3, evidence in _participants(sentence, own)
+            ]
+    for briefing, found in opens.items():
+        rows += _pair_rows(briefing, found, related.get(briefing, set()))
+    if not rows:
+        return scored.iloc[:0]
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            S.BRIEFING_ID,
+            S.SECTION,
+            S.SENTENCE_INDEX,
+            S.SENTENCE,
+            S.COUNTRY_A,
+            S.COUNTRY_B,
+            S.ROLES,
+        ],
+    )
+    frame[S.SCORE] = PARTICIPANT_WEIGHT
+    frame[S.CLASS] = "verbal_cooperation"
+    frame[S.CUES] = PARTICIPANT_CUE
+    frame[S.FORWARD_LOOKING] = False
+    dates = briefings.drop_duplicates(S.BRIEFING_ID).set_index(S.BRIEFING_ID)[S.DATE]
+    frame[S.DATE] = dates.reindex(frame[S.BRIEFING_ID]).array
+    frame[S.SENTENCE_INDEX] = frame[S.SENTENCE_INDEX].astype("int64")
+    return frame[list(S.INTERACTION_COLUMNS)]
+
+
+def _opening_segments(
+    ids: np.ndarray, sections: np.ndarray, texts: list[str]
+) -> dict[str, list[tuple[str, str, str, int, str]]]:
+    """The briefings whose title or first sentence names a meeting (id -> empty list)."""
+    opens: dict[str, list[tuple[str, str, str, int, str]]] = {}
+    seen: set[str] = set()
+    for briefing, section, text in zip(ids.tolist(), sections.tolist(), texts, strict=True):
+        if briefing in seen:
+            continue
+        if section == S.SECTION_TITLE:
+            if _MEETING.search(text):
+                opens[briefing] = []
+                seen.add(briefing)
+            continue
+        seen.add(briefing)  # the first sentence of the first section after the title
+        lead = text[:_LEAD_CHARS].lower()
+        if not any(word in lead for word in _MEETING_WORDS):
+            continue  # no meeting word early on (plain substring tests, fast)
+        spans = split_sentences(text)
+        meeting = _MEETING.search(text, spans[0][0], spans[0][1]) if spans else None
+        if meeting is not None and not _more_words_than(
+            text, spans[0][0], meeting.start(), _LEAD_WORDS
+        ):
+            opens[briefing] = []
+    return opens
+
+
+def _participants(sentence: str, own: list[tuple[int, int, str, str]]) -> list[tuple[str, str]]:
+    """The countries a sentence says take part, with their words.
+
+    Each act of taking part that is not negated ("did not attend") names its doer: the
+    acting countries just before it ("Indonesia attending", "Putin joined by video"), or
+    after "by" ("hosted by President Lula"); a host also names its guests ("hosted the
+    leaders of A, B and C"). Hosting troops or a base is no meeting.
+    """
+    actors = [
+        (role.start, role.end, role.iso3, role.evidence)
+        for role in sentence_roles(sentence, own)
+        if role.role == ACTOR
+    ]
+    found: list[tuple[str, str]] = []
+    for act in _TAKES_PART.finditer(sentence):
+        if _NEGATED.search(sentence, max(0, act.start() - 16), act.start()):
+            continue
+        word = act.group().lower()
+        if word.startswith("host") and _STATIONED.match(sentence, act.end()):
+            continue
+        by = _BY.match(sentence, act.end())
+        if by is not None:
+            found += _group_at(sentence, actors, by.end(), after=True)
+        else:
+            found += _group_at(sentence, actors, act.start(), after=False)
+        if word.startswith("host") and by is None:
+            found += _group_at(sentence, actors, act.end(), after=True)
+    return found
+
+
+def _group_at(
+    sentence: str, actors: list[tuple[int, int, str, str]], position: int, *, after: bool
+) -> list[tuple[str, str]]:
+    """The acting countries of the list nearest ``position`` on one side, within
+    ``_NEAR_WORDS`` words and not behind "without"."""
+    spans = [(start, end, iso3) for start, end, iso3, _ in actors]
+    if not spans:
+        return []
+    groups = _group_mentions(sentence, spans)
+    if after:
+        near = [g for g in groups if g.start >= position]
+        group = near[0] if near else None
+        if group is not None and _more_words_than(sentence, position, group.start, _NEAR_WORDS):
+            group = None
+    else:
+        near = [g for g in groups if g.end <= position]
+        group = near[-1] if near else None
+        if group is not None and _more_words_than(sentence, group.end, position, _NEAR_WORDS):
+            group = None
+    if group is None or _WITHOUT.search(sentence, max(0, group.start - 10), group.start):
+        return []
+    evidence = {iso3: words for start, _, iso3, words in actors if group.start <= start}
+    return [(iso3, evidence[iso3]) for iso3 in group.countries]
+
+
+def _related_pairs(scored: pd.DataFrame, opens: dict) -> dict[str, set[tuple[str, str]]]:
+    rows = scored[scored[S.BRIEFING_ID].isin(opens)]
+    related: dict[str, set[tuple[str, str]]] = {}
+    for briefing, a, b in rows[[S.BRIEFING_ID, S.COUNTRY_A, S.COUNTRY_B]].itertuples(
+        index=False, name=None
+    ):
+        related.setdefault(briefing, set()).add((a, b))
+    return related
+
+
+def _pair_rows(
+    briefing: str,
+    found: list[tuple[str, str, str, int, str]],
+    related: set[tuple[str, str]],
+) -> list[tuple]:
+    """One row per pair of participants no sentence relates, at the later one's sentence."""
+    first: dict[str, tuple[str, str, int, str]] = {}
+    for iso3, evidence, section, index, sentence in found:
+        first.setdefault(iso3, (evidence, section, index, sentence))
+    order = list(first)
+    rows: list[tuple] = []
+    for j, later in enumerate(order):
+        evidence, section, index, sentence = first[later]
+        for earlier in order[:j]:
+            pair = (min(earlier, later), max(earlier, later))
+            if pair in related:
+                continue
+            roles = f"{earlier} participant ({first[earlier][0]}); {later} participant ({evidence})"
+            rows.append((briefing, section, index, sentence, *pair, roles))
+    return rows
