@@ -15,11 +15,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from legacy_stores import write_legacy_store
+from sample_selections import filter_choices, store_in_two_ingests
 
 from analytics import schema as S
 from analytics.artefacts import table_rows, whole_tables, with_read_columns
 from analytics.errors import InputError, StoreError
-from analytics.pipeline import Store, ensure_store, open_store, open_text_index, vacuum_store
+from analytics.pipeline import Store, open_store, open_text_index, vacuum_store
 from analytics.pipeline.follow_ups import follow_up_of
 from analytics.pipeline.lean import (
     LEAN_COLUMNS,
@@ -56,20 +57,8 @@ HELD = {
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, project_root: Path) -> Store:
-    """The sample corpus stored in two ingests, so every table has files of both."""
-    folder = tmp_path_factory.mktemp("lean")
-    files = sorted((project_root / "data" / "sample").glob("*.txt"))
-    first, second = folder / "first", folder / "second"
-    manifest = pd.read_csv(project_root / "data" / "sample" / "manifest.csv")
-    for target, chosen in ((first, files[1::2]), (second, files[::2])):
-        target.mkdir()
-        for path in chosen:
-            shutil.copy(path, target / path.name)
-        names = {path.name for path in chosen}
-        manifest[manifest["file"].isin(names)].to_csv(target / "manifest.csv", index=False)
-    ensure_store([first], folder / "store")
-    stored, _ = ensure_store([second], folder / "store", add=True)
-    return stored
+    """The sample corpus stored in two ingests, so every table was appended to once."""
+    return store_in_two_ingests(tmp_path_factory.mktemp("lean"), project_root)
 
 
 @pytest.fixture(scope="module")
@@ -128,32 +117,12 @@ DAYS = [None, date(2023, 1, 1), date(2024, 1, 1), date(2024, 7, 15), date(2030, 
 WORDS = ["", "china", "TRADE talks", "a", "zz", "sanction a"]
 
 
-@st.composite
-def filter_choices(draw: st.DrawFn, artefacts) -> Filters:
-    countries = list(artefacts.countries[S.ISO3].value_counts().index[:6]) + ["ATA"]
-    topics = [int(t) for t in artefacts.topic_summary[S.TOPIC_ID]] + [999]
-    sources = sorted(artefacts.briefings[S.SOURCE].dropna().unique())[:4]
-    first, last = draw(st.sampled_from(DAYS)), draw(st.sampled_from(DAYS))
-    if first is not None and last is not None and first > last:
-        first, last = last, first
-    return Filters(
-        start=first,
-        end=last,
-        countries=tuple(draw(st.lists(st.sampled_from(countries), max_size=3))),
-        country_match=draw(st.sampled_from(["any", "all"])),
-        topics=tuple(draw(st.lists(st.sampled_from(topics), max_size=2))),
-        sources=tuple(draw(st.lists(st.sampled_from(sources), max_size=2))),
-        search=draw(st.sampled_from(WORDS)),
-        section=draw(st.sampled_from([None, *S.SEGMENT_SECTIONS])),
-    )
-
-
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
 def test_lean_and_whole_give_the_same_views(both: tuple, data: st.DataObject) -> None:
-    assert_same_views(both, data.draw(filter_choices(both[0])))
+    assert_same_views(both, data.draw(filter_choices(both[0], DAYS, WORDS)))
 
 
 @pytest.mark.parametrize(

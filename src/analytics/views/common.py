@@ -39,21 +39,25 @@ class CorpusFigures:
 def corpus_figures(artefacts: Artefacts | FilteredCorpus) -> CorpusFigures:
     """Count briefings, countries, topics and skipped or duplicate inputs."""
     if isinstance(artefacts, FilteredCorpus):
-        briefings = artefacts.headers
+        # Counted on the selection's masks and codes: no table of the selection is cut.
+        keep = artefacts.keep
+        n_briefings = int(keep.sum())
+        dates = pd.to_datetime(artefacts.corpus.briefings[S.DATE], utc=True)[keep].dropna()
         named = artefacts.codes("countries").country
         n_countries = len(sorted_distinct(named[named >= 0])) if named is not None else 0
+        topic_ids = artefacts.corpus.topics[S.TOPIC_ID][artefacts.rows("topics")]
     else:
-        briefings = artefacts.briefings
+        n_briefings = len(artefacts.briefings)
+        dates = pd.to_datetime(artefacts.briefings[S.DATE], utc=True).dropna()
         n_countries = int(artefacts.countries[S.ISO3].nunique())
-    dates = pd.to_datetime(briefings[S.DATE], utc=True).dropna()
+        topic_ids = artefacts.topics[S.TOPIC_ID]
     status = artefacts.report.get(S.STATUS, pd.Series(dtype=str)).astype(str)
-    topics = artefacts.topics
     return CorpusFigures(
-        n_briefings=len(briefings),
+        n_briefings=n_briefings,
         first_day=dates.min() if len(dates) else None,
         last_day=dates.max() if len(dates) else None,
         n_countries=n_countries,
-        n_topics=int(topics[S.TOPIC_ID].nunique()) if not topics.empty else 0,
+        n_topics=int(topic_ids.nunique()) if len(topic_ids) else 0,
         n_skipped=int((status == S.SKIPPED).sum()),
         n_duplicates=int(status.isin([S.DUPLICATE, S.NEAR_DUPLICATE]).sum()),
     )
