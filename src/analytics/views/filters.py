@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import schema as S
-from analytics.artefacts import ID_TABLES, Artefacts, TableReader, table_lookups
+from analytics.artefacts import ID_TABLES, Artefacts, TableReader, positions_in, table_lookups
 from analytics.errors import InputError
 from analytics.search import TextSearch, indexable_word, search_words, searchable_texts
 from analytics.tallies import distinct_counts, sorted_distinct
@@ -313,7 +313,7 @@ class CorpusIndex:
         looked up once: a search then places its hits by array indexing."""
         if self.text_index is None:
             return np.zeros(0, dtype=np.int64)
-        return self.ids.get_indexer(self.text_index.row_ids()).astype(np.int64)
+        return positions_in(pd.Series(self.text_index.row_ids(), dtype=object), self.ids)
 
     def search_mask(self, query: str) -> np.ndarray:
         """A boolean per briefing (corpus order): does its title or text hold every word?
