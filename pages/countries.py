@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import streamlit as st
 
 from analytics import settings, views
@@ -40,8 +38,7 @@ with left:
         "Countries to compare",
         list(view.options.countries),
         default=[c for c in default if c in view.options.countries],
-        # A function of the names alone: a lambda would tie this run's tables to the widget.
-        format_func=functools.partial(views.country_label, names=view.names),
+        format_func=views.country_labeller(view.names),
         key="compare_countries",
     )
     measure = st.segmented_control(

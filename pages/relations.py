@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import streamlit as st
 
 from analytics import settings, views
@@ -33,8 +31,7 @@ pairs = st.multiselect(
     "Country pairs",
     choices,
     default=views.default_pairs(choices, view.filters.countries),
-    # Functions of the names alone: a lambda would tie this run's tables to the widget.
-    format_func=functools.partial(views.pair_choice_label, names=view.names),
+    format_func=views.pair_labeller(view.names),
     key="relation_pairs",
 )
 timeline = views.relation_timeline(interactions, view.filtered.headers, pairs, period, codes=codes)

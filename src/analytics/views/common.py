@@ -4,7 +4,8 @@ tables, and marking cue words in text (the counting rules are in ``analytics.tal
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,6 +92,15 @@ def country_names(artefacts: Artefacts) -> dict[str, str]:
 def country_label(code: str, names: dict[str, str]) -> str:
     """A country's name for a picker, its code when the corpus names it nowhere."""
     return names.get(code, code)
+
+
+def country_labeller(names: dict[str, str]) -> Callable[[str], str]:
+    """``country_label`` over ``names`` as a picker's ``format_func``.
+
+    A function of the names alone: a lambda in a page would hold that run's tables
+    (through the page's globals) until the collector's next full pass.
+    """
+    return functools.partial(country_label, names=names)
 
 
 def restrict_to_ids(table: pd.DataFrame, ids: Sequence[str] | pd.Series) -> pd.DataFrame:

@@ -4,6 +4,9 @@ matrix, spike alerts and the evidence sentences behind a point.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -27,8 +30,16 @@ def pair_label(a: str, b: str, names: dict[str, str]) -> str:
     return f"{names.get(a, a)} – {names.get(b, b)}"
 
 
-def pair_choice_label(pair: tuple[str, str], names: dict[str, str]) -> str:
-    """``pair_label`` of a ``(country_a, country_b)`` choice, for a picker."""
+def pair_labeller(names: dict[str, str]) -> Callable[[tuple[str, str]], str]:
+    """``pair_label`` of a ``(country_a, country_b)`` choice, as a picker's ``format_func``.
+
+    A function of the names alone: a lambda in a page would hold that run's tables
+    (through the page's globals) until the collector's next full pass.
+    """
+    return functools.partial(_pair_choice_label, names=names)
+
+
+def _pair_choice_label(pair: tuple[str, str], *, names: dict[str, str]) -> str:
     return pair_label(pair[0], pair[1], names)
 
 
