@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics import settings, views
+from analytics.ui import cache, state
 from analytics.ui import components as ui
-from analytics.ui import state
 
 view = state.current_view()
 listed = settings.value("listed_briefings")  # the CSV download has every match
@@ -44,7 +44,8 @@ if len(matches):
         format_func=labels.get,
         key="reader_id",
     )
-    record = views.briefing_record(view.corpus, briefing_id)
+    one_briefing = cache.reader_rows(view, briefing_id)  # every column, read once
+    record = views.briefing_record(one_briefing, briefing_id)
     st.divider()
     # Titles and metadata are shown as literal text: briefing content is never markup.
     ui.plain_heading(str(record.get("title") or "(untitled)"))
@@ -55,7 +56,6 @@ if len(matches):
     if record.get("url"):
         st.text(f"Link: {record.get('url')}")
     ui.legend_for_marks()
-    one_briefing = view.filtered.only_briefing(briefing_id)
     layout = views.reader_pages(one_briefing, briefing_id)
     page = 1
     if len(layout.pages) > 1:

@@ -326,6 +326,29 @@ def unfiltered(view: View, function: Callable[..., T], /, *args: Any, **kwargs: 
     return _unfiltered_result(view.corpus.fingerprint, key, lambda: function(*args, **kwargs))
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _reader_rows(
+    fingerprint: str, lean: bool, briefing_id: str, section: str | None, _view: View
+) -> Artefacts:
+    return _view.filtered.only_briefing(briefing_id)
+
+
+def reader_rows(view: View, briefing_id: str) -> Artefacts:
+    """The reader's rows of one selected briefing (``FilteredCorpus.only_briefing``), kept
+    for later runs: a lean corpus reads them from its store's files, and the briefing read
+    stays the same while the filters change around it.
+
+    The rows depend on the briefing and the section only, as long as the briefing is
+    selected (the reader offers only selected ones); an upload's stay uncached.
+    """
+    corpus = view.corpus
+    at = int(view.filtered.index.ids.get_indexer([briefing_id])[0])
+    if corpus is uploaded_artefacts() or at < 0 or not view.filtered.keep[at]:
+        return view.filtered.only_briefing(briefing_id)
+    lean = corpus.reader is not None
+    return _reader_rows(corpus.fingerprint, lean, briefing_id, view.filters.section, view)
+
+
 def release_freed_memory() -> None:
     """Free what this run left and hand Arrow's freed memory back to the system.
 
