@@ -34,7 +34,9 @@ pairs = st.multiselect(
     format_func=views.pair_labeller(view.names),
     key="relation_pairs",
 )
-timeline = views.relation_timeline(interactions, view.filtered.headers, pairs, period, codes=codes)
+timeline = cache.unfiltered(
+    view, views.relation_timeline, interactions, view.filtered.headers, pairs, period, codes=codes
+)
 selected = ui.chart_with_data(
     charts.relation_chart(timeline, view.names, period),
     views.with_pair_labels(timeline, view.names),
