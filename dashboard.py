@@ -77,3 +77,4 @@ with corpus_area:
 state.publish_view(corpus, filters, extras, cache.row_selection(corpus))
 with components.one_line_errors(pages.title):
     pages.run()
+cache.release_freed_memory()

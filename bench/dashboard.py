@@ -1,6 +1,7 @@
 """Dashboard rerun benchmark: server time of a filter change on every page.
 
-    python bench/dashboard.py --store DIR [--reruns 15] [--duckdb-from N]
+    python bench/dashboard.py --store DIR [--reruns 15] [--duckdb-from N] [--lean-from N]
+        [--pages overview,countries,...]
 
 Opens the app headless with Streamlit's AppTest on a ready store, then on each page
 changes a shared filter (a country, then back, then the period) and times each
@@ -10,7 +11,9 @@ first visit (the Watchlist's works out the follow-up unless the store keeps it),
 the median CPU time of the process per rerun: on a shared machine wall time
 depends on the other jobs, CPU time much less. ``--duckdb-from`` sets the setting
 ``duckdb_from_briefings`` (0: rows selected by DuckDB over the store; a number above
-the store's briefings: in memory). Ends with the process' memory (resident now and
+the store's briefings: in memory); ``--lean-from`` sets ``lean_from_briefings`` (0: the store
+read lean, texts and sentences read by row when shown; above its briefings: every table
+read whole). Ends with the process' memory (resident now and
 its peak): AppTest runs the app in this process, as the server would.
 """
 
@@ -49,10 +52,19 @@ def main() -> int:
     parser.add_argument("--store", required=True)
     parser.add_argument("--reruns", type=int, default=15)
     parser.add_argument("--duckdb-from", type=int, default=None)
+    parser.add_argument("--lean-from", type=int, default=None)
+    parser.add_argument(
+        "--pages",
+        default=",".join(PAGES),
+        help="the pages to visit, comma-separated (default: all); the Watchlist's first "
+        "visit works out the follow-up when the store keeps none",
+    )
     args = parser.parse_args()
     os.environ["BRIEFING_ATLAS_STORE"] = args.store
     if args.duckdb_from is not None:
         os.environ["BRIEFING_ATLAS_DUCKDB_FROM_BRIEFINGS"] = str(args.duckdb_from)
+    if args.lean_from is not None:
+        os.environ["BRIEFING_ATLAS_LEAN_FROM_BRIEFINGS"] = str(args.lean_from)
     app_test.PagesManager = _NavigationPagesManager
     sys.path.insert(0, str(ROOT))
 
@@ -74,7 +86,7 @@ def main() -> int:
     )
     print("| page | first visit s | median s | p95 s | median CPU s | reruns |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for page in PAGES:
+    for page in args.pages.split(","):
         tick = time.perf_counter()
         app.switch_page(f"pages/{page}.py").run()
         first = time.perf_counter() - tick
@@ -98,6 +110,8 @@ def main() -> int:
         )
     selection = app.session_state["_atlas_view"].filtered.store_rows
     print(f"rows selected {'in memory' if selection is None else 'by DuckDB over the store'}")
+    lean = app.session_state["_atlas_view"].corpus.reader is not None
+    print(f"store read {'lean' if lean else 'whole'}")
     print(f"process memory: {_resident_mb():.0f} MB resident, {_peak_mb():.0f} MB peak")
     return 0
 

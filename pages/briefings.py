@@ -5,20 +5,20 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics import settings, views
+from analytics.ui import cache, state
 from analytics.ui import components as ui
-from analytics.ui import state
 
 view = state.current_view()
 listed = settings.value("listed_briefings")  # the CSV download has every match
 
 st.title("Briefings")
-listing = views.selected_rows(view.listing, view.listing_positions, view.filtered.keep)
+matches = view.listing.selected(view.filtered.keep)  # the matches' positions, newest first
 st.caption(
-    f"{len(listing):,} briefings match the filters"
-    + (f" (the newest {listed:,} are listed)" if len(listing) > listed else "")
+    f"{len(matches):,} briefings match the filters"
+    + (f" (the newest {listed:,} are listed)" if len(matches) > listed else "")
     + ". Use the sidebar search to narrow them; select a row to read it."
 )
-shown = listing.head(listed)
+shown = view.listing.rows(matches[:listed])
 picked = ui.table(
     shown,
     "Briefings",
@@ -26,14 +26,14 @@ picked = ui.table(
     key="briefing-table",
     select=True,
     height=360,
-    all_rows=listing,
+    all_rows=view.listing.later(matches),
     column_config={
         "date": st.column_config.DatetimeColumn("Date", format="YYYY-MM-DD"),
         "title": st.column_config.TextColumn("Title", width="large"),
     },
 )
 
-if not listing.empty:
+if len(matches):
     chosen = views.row_id(shown, list(picked.rows) if picked else [])
     ids = views.briefing_ids(shown, limit=settings.value("reader_choices"), keep=chosen)
     labels = views.briefing_labels(views.restrict_to_ids(shown, ids))
@@ -44,7 +44,8 @@ if not listing.empty:
         format_func=labels.get,
         key="reader_id",
     )
-    record = views.briefing_record(view.corpus, briefing_id)
+    one_briefing = cache.reader_rows(view, briefing_id)  # every column, read once
+    record = views.briefing_record(one_briefing, briefing_id)
     st.divider()
     # Titles and metadata are shown as literal text: briefing content is never markup.
     ui.plain_heading(str(record.get("title") or "(untitled)"))
@@ -55,7 +56,6 @@ if not listing.empty:
     if record.get("url"):
         st.text(f"Link: {record.get('url')}")
     ui.legend_for_marks()
-    one_briefing = view.filtered.only_briefing(briefing_id)
     layout = views.reader_pages(one_briefing, briefing_id)
     page = 1
     if len(layout.pages) > 1:

@@ -38,7 +38,7 @@ with left:
         "Countries to compare",
         list(view.options.countries),
         default=[c for c in default if c in view.options.countries],
-        format_func=lambda code: view.names.get(code, code),
+        format_func=views.country_labeller(view.names),
         key="compare_countries",
     )
     measure = st.segmented_control(

@@ -31,10 +31,12 @@ pairs = st.multiselect(
     "Country pairs",
     choices,
     default=views.default_pairs(choices, view.filters.countries),
-    format_func=lambda pair: views.pair_label(*pair, view.names),
+    format_func=views.pair_labeller(view.names),
     key="relation_pairs",
 )
-timeline = views.relation_timeline(interactions, view.filtered.headers, pairs, period, codes=codes)
+timeline = cache.unfiltered(
+    view, views.relation_timeline, interactions, view.filtered.headers, pairs, period, codes=codes
+)
 selected = ui.chart_with_data(
     charts.relation_chart(timeline, view.names, period),
     views.with_pair_labels(timeline, view.names),
@@ -51,7 +53,7 @@ periods = views.period_choices(interactions, period, periods=dated)
 matrix_period = st.selectbox(
     f"{period.capitalize()}",
     [None, *periods],
-    format_func=lambda p: "All periods" if p is None else p.strftime("%b %Y"),
+    format_func=views.period_choice_label,
     index=len(periods) if periods else 0,
     key="matrix_period",
 )

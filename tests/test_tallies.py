@@ -3,10 +3,12 @@ partial counts gives exactly what the rule gives on the whole tables (``analytic
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from analytics import schema as S
+from analytics import tallies
 from analytics.errors import InputError
 from analytics.tallies import (
     attention_counts,
@@ -199,3 +201,13 @@ def test_merging_is_associative_and_keeps_the_first_name() -> None:
 def test_merging_no_counts_is_refused() -> None:
     with pytest.raises(InputError, match="merging counts needs at least one part; got none"):
         merge_partial_counts([], [S.PERIOD], [S.N_BRIEFINGS])
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [([5, 1, 5, 3, 1], [1, 3, 5]), ([], []), ([-1, 7, -1], [-1, 7])],
+    ids=["repeats", "empty", "negative"],
+)
+def test_sorted_distinct_is_numpys_unique(values: list[int], expected: list[int]) -> None:
+    found = tallies.sorted_distinct(np.array(values, dtype=np.int64))
+    assert found.tolist() == expected == np.unique(np.array(values, dtype=np.int64)).tolist()

@@ -25,14 +25,28 @@ A corpus read from a store also carries the store's text index (``text_index``),
 search uses instead of scanning every text, and its rollups (``rollups``: kind -> period
 kind -> table, see ``analytics.pipeline.rollups``), which the unfiltered views read instead
 of counting; a corpus processed in memory has neither.
+
+A large store is read *lean* (``analytics.pipeline.lean``): its tables hold only the
+columns the views filter and count on, and ``reader`` reads the rest (the briefings' texts,
+the interactions' sentences, cues and roles, every mention column, ...) by row when a view
+shows them (``table_rows``, ``with_read_columns``); ``lookups`` then holds the briefing
+positions, country codes and sections of the mentions (a table of which no column is
+kept) as integers, worked out from the store's files. Tables whose rows are
+shown with read columns (``ROW_CARRYING``) carry each row's position in its table in
+``schema.TABLE_ROW``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import Protocol
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics import schema as S
 from analytics.search import TextSearch
@@ -46,6 +60,100 @@ def empty_watchlist() -> pd.DataFrame:
     frame[S.WINDOW_START] = pd.Series(dtype="datetime64[ns]")
     frame[S.WINDOW_END] = pd.Series(dtype="datetime64[ns]")
     return frame
+
+
+# Lean tables that carry each row's table position (``schema.TABLE_ROW``): their rows reach
+# views that show read columns after filtering and sorting (the Relations page's evidence).
+ROW_CARRYING: tuple[str, ...] = ("interactions",)
+
+
+class TableReader(Protocol):
+    """Reads the columns a lean corpus left in its store, by row."""
+
+    def columns(self, name: str) -> tuple[str, ...]:
+        """Every column of table ``name``, in the table's order."""
+        ...
+
+    def rows_at(
+        self, name: str, positions: np.ndarray, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """The rows of table ``name`` at ``positions`` (its order), every column unless named."""
+        ...
+
+    def table(self, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """The whole table ``name``, every column unless named."""
+        ...
+
+    def chunks(
+        self, name: str, columns: Sequence[str]
+    ) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
+        """The table ``name`` a file at a time: each piece's row positions and its columns."""
+        ...
+
+
+class LazyLookups(Mapping[str, np.ndarray]):
+    """A read-only mapping of per-table arrays, each built on first use and kept.
+
+    The mention table of a large corpus has millions of rows, and its lookups are
+    needed only for a section filter or the reader: building them when the
+    dashboard opens would make the analyst wait for nothing.
+
+    Parameters:
+        builders: name -> function building that array.
+    """
+
+    def __init__(self, builders: Mapping[str, Callable[[], np.ndarray]]) -> None:
+        self._builders = dict(builders)
+        self._built: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._built:
+            self._built[name] = self._builders[name]()
+        return self._built[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._builders
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._builders)
+
+    def __len__(self) -> int:
+        return len(self._builders)
+
+
+@dataclass(frozen=True)
+class TableLookups:
+    """Each table's rows as integers, so that filtering and counting is array indexing.
+
+    Attributes:
+        positions: per table with a ``briefing_id`` (``ID_TABLES``), each row's briefing
+            position (-1: an id the briefings do not hold).
+        codes: per ``COUNTRY_CODES`` key, each row's country as a position in ``iso3s``
+            (-1: none).
+        sections: for ``SECTIONED`` tables, each row's section as a position in
+            ``schema.SEGMENT_SECTIONS`` (-1: another section).
+        iso3s: the sorted country codes of every table of the corpus.
+        named_sections: the sections the mentions and interactions are in (``None``: read
+            from the tables).
+    """
+
+    positions: Mapping[str, np.ndarray]
+    codes: Mapping[str, np.ndarray]
+    sections: Mapping[str, np.ndarray]
+    iso3s: pd.Index
+    named_sections: frozenset[str] | None = None
+
+
+# The tables with a row per briefing, or per mention of one.
+ID_TABLES: tuple[str, ...] = ("briefings", "mentions", "countries", "topics", "interactions")
+# Each kind of country code: the table and the column it numbers.
+COUNTRY_CODES: Mapping[str, tuple[str, str]] = {
+    "mentions": ("mentions", S.ISO3),
+    "countries": ("countries", S.ISO3),
+    "interactions": ("interactions", S.COUNTRY_A),
+    "partners": ("interactions", S.COUNTRY_B),
+}
+SECTIONED: tuple[str, ...] = ("mentions", "interactions")
 
 
 @dataclass(frozen=True)
@@ -66,3 +174,112 @@ class Artefacts:
     rollups: Mapping[str, Mapping[str, pd.DataFrame]] | None = field(
         default=None, compare=False, repr=False
     )
+    reader: TableReader | None = field(default=None, compare=False, repr=False)
+    lookups: TableLookups | None = field(default=None, compare=False, repr=False)
+
+
+def positions_in(values: pd.Series, known: pd.Index) -> np.ndarray:
+    """Each value's position in ``known`` (distinct values), -1 where it is not there.
+
+    ``pandas.Index.get_indexer``'s answer, found by Arrow's hash lookup, which is several
+    times faster on millions of strings; values Arrow cannot compare fall back to pandas.
+    """
+    try:
+        found = pc.index_in(
+            pa.array(values, from_pandas=True), value_set=pa.array(known, from_pandas=True)
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return known.get_indexer(values).astype(np.int64)
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+
+
+def table_lookups(artefacts: Artefacts) -> TableLookups:
+    """The ``TableLookups`` of a corpus: those it holds (``Artefacts.lookups``, a lean
+    corpus'), the others built from its tables on first use (``LazyLookups``)."""
+    held = artefacts.lookups
+    ids = pd.Index(artefacts.briefings[S.BRIEFING_ID])
+    if held is not None:
+        iso3s = held.iso3s
+    else:
+        interactions = artefacts.interactions
+        # Distinct values first: building a set from millions of Arrow strings is slow.
+        iso3s = pd.Index(
+            sorted(
+                set(artefacts.countries[S.ISO3].dropna().unique())
+                | set(artefacts.mentions[S.ISO3].dropna().unique())
+                | set(interactions[S.COUNTRY_A].dropna().unique())
+                | set(interactions[S.COUNTRY_B].dropna().unique())
+            )
+        )
+
+    def positions_of(name: str) -> Callable[[], np.ndarray]:
+        return lambda: positions_in(getattr(artefacts, name)[S.BRIEFING_ID], ids)
+
+    def codes_of(name: str, column: str) -> Callable[[], np.ndarray]:
+        return lambda: positions_in(getattr(artefacts, name)[column], iso3s)
+
+    def sections_of(name: str) -> Callable[[], np.ndarray]:
+        known = pd.Index(S.SEGMENT_SECTIONS)
+        return lambda: known.get_indexer(getattr(artefacts, name)[S.SECTION]).astype(np.int8)
+
+    def kept(
+        builders: dict[str, Callable[[], np.ndarray]], lookups: Mapping[str, np.ndarray]
+    ) -> LazyLookups:
+        for name in lookups:
+            builders[name] = partial(lookups.__getitem__, name)
+        return LazyLookups(builders)
+
+    return TableLookups(
+        positions=kept(
+            {name: positions_of(name) for name in ID_TABLES}, held.positions if held else {}
+        ),
+        codes=kept(
+            {key: codes_of(*table) for key, table in COUNTRY_CODES.items()},
+            held.codes if held else {},
+        ),
+        sections=kept(
+            {name: sections_of(name) for name in SECTIONED}, held.sections if held else {}
+        ),
+        iso3s=iso3s,
+        named_sections=held.named_sections if held else None,
+    )
+
+
+def whole_tables(artefacts: Artefacts) -> Artefacts:
+    """``artefacts`` with every column of every table (a lean corpus reads them all).
+
+    For work on the whole corpus that the views do not do on every rerun (working out
+    the follow-up of a store that keeps none); it holds the full tables while it runs.
+    """
+    reader = artefacts.reader
+    if reader is None:
+        return artefacts
+    tables = {name: reader.table(name) for name in ("briefings", "mentions", "watchlist")}
+    return replace(artefacts, **tables, reader=None, lookups=None)
+
+
+def table_rows(artefacts: Artefacts, name: str, positions: np.ndarray) -> pd.DataFrame:
+    """The rows of table ``name`` at ``positions`` with every column, on a fresh index.
+
+    A lean corpus reads them from its store; one in memory takes them from the table.
+    """
+    if artefacts.reader is None:
+        return getattr(artefacts, name).iloc[positions].reset_index(drop=True)
+    return artefacts.reader.rows_at(name, np.asarray(positions, dtype=np.int64))
+
+
+def with_read_columns(artefacts: Artefacts, name: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` of table ``name`` (cut, filtered or sorted from it) with every column.
+
+    Rows of a lean table carry their table position (``schema.TABLE_ROW``); the columns
+    left in the store are read for those rows, and the table's column order restored.
+    Rows of a table in memory already have every column and are returned as they are.
+    """
+    if artefacts.reader is None or S.TABLE_ROW not in rows.columns:
+        return rows
+    all_columns = artefacts.reader.columns(name)
+    missing = [c for c in all_columns if c not in rows.columns]
+    read = artefacts.reader.rows_at(name, rows[S.TABLE_ROW].to_numpy(dtype=np.int64), missing)
+    held = rows.drop(columns=[S.TABLE_ROW]).reset_index(drop=True)
+    whole = pd.concat([held, read.reset_index(drop=True)], axis=1)
+    return whole[[c for c in all_columns if c in whole.columns]]

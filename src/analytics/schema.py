@@ -42,6 +42,9 @@ DATE_SOURCES: tuple[str, ...] = ("record", "front matter", "manifest", "file nam
 # -- load report: one row per input file (or table row) -----------------------
 FILE = "file"  # the input file, relative to the input folder
 ROW = "row"  # the table row or line (NA for a whole file)
+# A row's position in its corpus table, carried by the lean tables whose other columns are
+# read from the store when shown (``artefacts.ROW_CARRYING``).
+TABLE_ROW = "table_row"
 STATUS = "status"
 REASON = "reason"
 REPORT_COLUMNS: tuple[str, ...] = (FILE, ROW, STATUS, REASON, BRIEFING_ID)

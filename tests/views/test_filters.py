@@ -16,12 +16,12 @@ import pytest
 from ui_data import build_artefacts
 
 from analytics import schema as S
+from analytics.artefacts import LazyLookups
 from analytics.errors import InputError
-from analytics.views.filtered import FilteredCorpus, apply_filters
+from analytics.views.filtered import FilteredCorpus, apply_filters, cut_rows
 from analytics.views.filters import (
     FilterOptions,
     Filters,
-    LazyLookups,
     carry_selection,
     filter_options,
     follow_dates,
@@ -329,3 +329,28 @@ def test_follow_dates_keeps_days_inside_a_shrunken_range():
     )
     undated = dataclasses.replace(NEW_CORPUS, first_day=None, last_day=None)
     assert follow_dates((date(2025, 1, 20), date(2025, 2, 5)), BEFORE, undated) is None
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pd.DataFrame(
+            {
+                "id": pd.array(["a", "b", None, "d"], dtype="str"),
+                "day": pd.to_datetime(["2024-01-01", None, "2024-01-03", "2024-01-04"], utc=True),
+                "n": [1, 2, 3, 4],
+                "x": [0.5, np.nan, 1.5, 2.5],
+                "ok": [True, False, True, False],
+                "row": pd.array([1, None, 3, 4], dtype="Int64"),
+            }
+        ),
+        pd.DataFrame({"cues": [["a"], [], ["b", "c"], None], "n": [1, 2, 3, 4]}),
+        pd.DataFrame(index=pd.RangeIndex(4)),
+    ],
+    ids=["arrow-round-trip", "python-objects", "no-columns"],
+)
+def test_cut_rows_keeps_what_a_boolean_mask_keeps(frame: pd.DataFrame) -> None:
+    rows = np.array([True, False, True, True])
+    cut = cut_rows(frame, rows)
+    pd.testing.assert_frame_equal(cut, frame[rows].reset_index(drop=True))
+    assert len(cut_rows(frame, np.zeros(4, dtype=bool))) == 0

@@ -3,7 +3,6 @@ selection keeps: same tables, row order and dtypes, for many filter combinations
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -13,10 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from legacy_stores import write_legacy_store
+from sample_selections import filter_choices, store_in_two_ingests
 
 from analytics import schema as S
 from analytics.errors import InputError, StoreError
-from analytics.pipeline import Store, ensure_store, open_store
+from analytics.pipeline import Store, open_store
 from analytics.views import (
     FilteredCorpus,
     Filters,
@@ -31,20 +31,7 @@ TABLES = ("briefings", "headers", "mentions", "countries", "topics", "interactio
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, project_root: Path) -> Store:
     """The sample corpus stored in two ingests, so every table was appended to once."""
-    folder = tmp_path_factory.mktemp("store-rows")
-    files = sorted((project_root / "data" / "sample").glob("*.txt"))
-    first, second = folder / "first", folder / "second"
-    manifest = pd.read_csv(project_root / "data" / "sample" / "manifest.csv")
-    for target, chosen in ((first, files[::2]), (second, files[1::2])):
-        target.mkdir()
-        for path in chosen:
-            shutil.copy(path, target / path.name)
-        # Each half with its own lines of the manifest (dates, titles, sources).
-        names = {path.name for path in chosen}
-        manifest[manifest["file"].isin(names)].to_csv(target / "manifest.csv", index=False)
-    ensure_store([first], folder / "store")
-    stored, _ = ensure_store([second], folder / "store", add=True)
-    return stored
+    return store_in_two_ingests(tmp_path_factory.mktemp("store-rows"), project_root)
 
 
 @pytest.fixture(scope="module")
@@ -85,32 +72,12 @@ DAYS = [
 WORDS = ["", "china", "TRADE talks", "zz-never-written", "a"]
 
 
-@st.composite
-def filter_choices(draw: st.DrawFn, artefacts) -> Filters:
-    countries = list(artefacts.countries[S.ISO3].value_counts().index[:6]) + ["ATA"]
-    topics = [int(t) for t in artefacts.topic_summary[S.TOPIC_ID]] + [999]
-    sources = sorted(artefacts.briefings[S.SOURCE].dropna().unique())[:4] + ["Nobody's desk"]
-    first, last = draw(st.sampled_from(DAYS)), draw(st.sampled_from(DAYS))
-    if first is not None and last is not None and first > last:
-        first, last = last, first
-    return Filters(
-        start=first,
-        end=last,
-        countries=tuple(draw(st.lists(st.sampled_from(countries), max_size=3))),
-        country_match=draw(st.sampled_from(["any", "all"])),
-        topics=tuple(draw(st.lists(st.sampled_from(topics), max_size=2))),
-        sources=tuple(draw(st.lists(st.sampled_from(sources), max_size=2))),
-        search=draw(st.sampled_from(WORDS)),
-        section=draw(st.sampled_from([None, *S.SEGMENT_SECTIONS])),
-    )
-
-
 @settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
 def test_both_selections_give_the_same_tables(selections: tuple, data: st.DataObject) -> None:
-    assert_same_selection(selections, data.draw(filter_choices(selections[0])))
+    assert_same_selection(selections, data.draw(filter_choices(selections[0], DAYS, WORDS)))
 
 
 @pytest.mark.parametrize(

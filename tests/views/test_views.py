@@ -280,15 +280,26 @@ def test_distinct_counts_counts_each_briefing_once(groups, briefings, n_groups, 
     assert counts.tolist() == expected
 
 
-def test_selected_rows_follows_briefing_positions(corpus):
-    table = pd.DataFrame({S.BRIEFING_ID: ["b02", "b00", "zz"], "n": [1, 2, 3]})
-    positions = views.briefing_positions(corpus, table)
-    assert positions.tolist() == [2, 0, -1]
+def test_listing_selects_the_kept_briefings_in_its_order(corpus):
+    listing = views.BriefingListing(corpus)
     keep = np.zeros(len(corpus.briefings), dtype=bool)
-    keep[[0, 2]] = True
-    assert views.selected_rows(table, positions, keep)["n"].tolist() == [1, 2]
-    keep[:] = False
-    assert views.selected_rows(table, positions, keep).empty
+    keep[[0, 2, 19]] = True
+    # Newest first: b19, then b02, then b00.
+    assert listing.selected(keep).tolist() == [19, 2, 0]
+    rows = listing.rows(listing.selected(keep))
+    assert rows[S.BRIEFING_ID].tolist() == ["b19", "b02", "b00"]
+    later = listing.later(listing.selected(keep))
+    assert later.n_rows == 3
+    pd.testing.assert_frame_equal(later.build(), rows)
+    assert listing.rows(listing.selected(np.zeros(len(keep), dtype=bool))).empty
+
+
+def test_listing_and_options_agree_with_the_group_by_reference(corpus):
+    pd.testing.assert_frame_equal(
+        views.briefing_list(corpus), views_reference.briefing_list(corpus)
+    )
+    ranked = views.filter_options(corpus).countries
+    assert list(ranked.items()) == list(views_reference.ranked_countries(corpus.countries).items())
 
 
 def test_pair_matrix_mirrors_one_sided_pairs():

@@ -123,3 +123,31 @@ def topic_country_matrix(
         ],
         columns=[S.TOPIC_LABEL, S.ISO3, S.COUNTRY, N],
     )
+
+
+def ranked_countries(countries: pd.DataFrame) -> dict[str, str]:
+    """The sidebar's countries: iso3 -> name, most briefings first, then by name."""
+    ranked = (
+        countries.groupby([S.ISO3, S.COUNTRY], sort=False)[S.BRIEFING_ID]
+        .nunique()
+        .reset_index(name="n")
+        .sort_values(["n", S.COUNTRY], ascending=[False, True], kind="stable")
+    )
+    return dict(zip(ranked[S.ISO3], ranked[S.COUNTRY], strict=True))
+
+
+def briefing_list(artefacts) -> pd.DataFrame:
+    """The briefing list built with a group-by and a map: newest first, ties by id."""
+    named = artefacts.countries[[S.BRIEFING_ID, S.COUNTRY]].drop_duplicates()
+    names = (
+        named.sort_values([S.BRIEFING_ID, S.COUNTRY], kind="stable")
+        .groupby(S.BRIEFING_ID, sort=False)[S.COUNTRY]
+        .agg(", ".join)
+    )
+    topic = artefacts.topics.set_index(S.BRIEFING_ID)[S.TOPIC_LABEL]
+    table = artefacts.briefings[[S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE]].copy()
+    table["countries"] = table[S.BRIEFING_ID].map(names).fillna("")
+    table["topic"] = table[S.BRIEFING_ID].map(topic).fillna("")
+    return table.sort_values([S.DATE, S.BRIEFING_ID], ascending=[False, True]).reset_index(
+        drop=True
+    )

@@ -26,7 +26,6 @@ import pandas as pd
 from analytics import schema as S
 from analytics.errors import InputError
 from analytics.ingest import text_fingerprints
-from analytics.topics import briefing_text_for_topics
 
 
 def file_batches(files: Sequence[Path], batch_mb: float) -> list[list[Path]]:
@@ -113,6 +112,10 @@ class TopicSample:
             backwards = chosen[::-1]
             _, first = np.unique(slots[backwards], return_index=True)
             winners = np.sort(backwards[first])
+            # Imported here: the topic model's libraries (scikit-learn, SciPy) cost a reader
+            # of the store, such as the dashboard, a second at start-up.
+            from analytics.topics import briefing_text_for_topics
+
             texts = briefing_text_for_topics(briefings.iloc[kept[winners]])
             self._positions[slots[winners]] = positions[winners]
             self._texts[slots[winners]] = np.array(texts, dtype=object)

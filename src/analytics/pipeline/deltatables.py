@@ -513,6 +513,19 @@ def read_files(
     return frame
 
 
+def files_holding(files: Sequence[DataFile], positions: np.ndarray) -> list[DataFile]:
+    """The files whose recorded row-order range holds one of ``positions`` (and every file
+    that records no range)."""
+    ordered = np.unique(np.asarray(positions, dtype=np.int64))
+    return [
+        data
+        for data in files
+        if data.first_row < 0
+        or data.last_row < 0
+        or np.any((ordered >= data.first_row) & (ordered <= data.last_row))
+    ]
+
+
 def read_rows_at(
     root: Path,
     files: Sequence[DataFile],
@@ -532,13 +545,7 @@ def read_rows_at(
     """
     wanted = np.asarray(positions, dtype=np.int64)
     ordered = np.unique(wanted)
-    chosen = [
-        data
-        for data in files
-        if data.first_row < 0
-        or data.last_row < 0
-        or np.any((ordered >= data.first_row) & (ordered <= data.last_row))
-    ]
+    chosen = files_holding(files, wanted)
     names = list(columns) if columns else list(schema.names)
     wanted_rows = pa.array(ordered, pa.int64())
     pieces = []
@@ -556,14 +563,42 @@ def read_rows_at(
     return frame
 
 
-def _read_part(root: Path, data: DataFile, names: Sequence[str]) -> pa.Table:
+def read_file_columns(
+    root: Path,
+    data: DataFile,
+    schema: pa.Schema,
+    columns: Sequence[str],
+    dictionaries: Sequence[str] = (),
+) -> tuple[np.ndarray, pa.Table]:
+    """One data file's row orders and its ``columns`` with the types of ``schema``.
+
+    Parameters:
+        dictionaries: string columns read dictionary-encoded (each distinct value once,
+            rows as integers into them), as Parquet stores them: no string per row.
+
+    Raises:
+        StoreError: naming the file when it cannot be read.
+    """
+    piece = _read_part(root, data, columns, dictionaries)
+    orders = piece.column(ROW_ORDER_COLUMN).to_numpy().astype(np.int64, copy=False)
+    plain = [c for c in columns if c not in dictionaries]
+    typed = _from_delta(piece.select(plain), schema)
+    return orders, pa.table(
+        {c: typed.column(c) if c in plain else piece.column(c) for c in columns}
+    )
+
+
+def _read_part(
+    root: Path, data: DataFile, names: Sequence[str], dictionaries: Sequence[str] = ()
+) -> pa.Table:
     """The columns ``names`` and the row order of one data file of a table.
 
     Raises:
         StoreError: naming the file when it cannot be read.
     """
     try:
-        return pq.ParquetFile(root / data.file).read(columns=[*names, ROW_ORDER_COLUMN])
+        file = pq.ParquetFile(root / data.file, read_dictionary=list(dictionaries) or None)
+        return file.read(columns=[*names, ROW_ORDER_COLUMN])
     except (OSError, pa.ArrowException, ValueError, KeyError) as error:
         raise StoreError(damaged_message(root, f"{data.file} cannot be read: {error}")) from error
 

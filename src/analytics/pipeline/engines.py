@@ -32,7 +32,6 @@ from analytics.pipeline.process import (
     process_tables,
 )
 from analytics.pipeline.rollups import RollupInputs, count_rollups
-from analytics.topics import combine_document_frequencies
 
 LOCAL = "local"
 DASK = "dask"
@@ -142,6 +141,9 @@ class LocalEngine:
 
         ``compute_document_frequencies`` of each table in turn, summed as they come.
         """
+        # Imported here, as in ``batches``: a reader of the store never needs it.
+        from analytics.topics import combine_document_frequencies
+
         total = combine_document_frequencies([])
         for briefings in batches:
             total = combine_document_frequencies([total, compute_document_frequencies(briefings)])

@@ -29,11 +29,12 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analytics import schema as S
 from analytics import settings
-from analytics.artefacts import Artefacts
+from analytics.artefacts import Artefacts, whole_tables
 
 FOLLOW_UP_DIR = "follow-up"
 # The settings the follow-up reads (``analytics.watchlist.follow_up``).
@@ -72,18 +73,26 @@ def stored_follow_up(root: Path, artefacts: Artefacts) -> pd.DataFrame | None:
         table = pd.read_parquet(path)
     except (OSError, ValueError):
         return None
-    if not _fits(table, artefacts.watchlist):
+    events = [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX]
+    watchlist = artefacts.watchlist
+    if artefacts.reader is not None:
+        # A lean corpus holds no watchlist column: its events' keys are read, and the
+        # column types taken from none of its rows.
+        watchlist = artefacts.reader.table("watchlist", events)
+        types = artefacts.reader.rows_at("watchlist", np.zeros(0, dtype=np.int64)).dtypes
+    else:
+        types = watchlist.dtypes
+    if not _fits(table, watchlist, events):
         return None
     # The watchlist's own columns, as the watchlist holds them: Parquet keeps times in
     # milliseconds at the finest where the table may hold seconds.
-    shared = [c for c in table.columns if c in artefacts.watchlist.columns]
-    return table.astype({c: artefacts.watchlist[c].dtype for c in shared})
+    shared = [c for c in table.columns if c in types.index]
+    return table.astype({c: types[c] for c in shared})
 
 
-def _fits(table: pd.DataFrame, watchlist: pd.DataFrame) -> bool:
+def _fits(table: pd.DataFrame, watchlist: pd.DataFrame, events: list[str]) -> bool:
     if list(table.columns) != list(S.FOLLOW_UP_COLUMNS) or len(table) != len(watchlist):
         return False
-    events = [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX]
     return bool(
         (table[events].reset_index(drop=True) == watchlist[events].reset_index(drop=True))
         .all()
@@ -128,7 +137,8 @@ def _work_out(root: Path, artefacts: Artefacts) -> tuple[pd.DataFrame, bool]:
     """The follow-up of ``artefacts`` worked out, and whether it could be kept."""
     from analytics.watchlist import follow_up
 
-    table = follow_up(artefacts.watchlist, artefacts.briefings, artefacts.mentions)
+    whole = whole_tables(artefacts)
+    table = follow_up(whole.watchlist, whole.briefings, whole.mentions)
     return table, save_follow_up(root, artefacts.fingerprint, table)
 
 

@@ -32,6 +32,7 @@ from analytics.pipeline.layout import (
     read_meta,
     store_location,
 )
+from analytics.pipeline.lean import remove_lean
 from analytics.pipeline.lock import write_errors, writer_lock
 from analytics.pipeline.store import open_store
 
@@ -172,8 +173,10 @@ def vacuum_store(
                 full=True,
             )
             removed_files += before - _count_data_files(table_dir(root, table))
-        fingerprints = [(read_meta(root / name) or {}).get("fingerprint", "") for name in kept]
+        metas = [read_meta(root / name) or {} for name in kept]
+        fingerprints = [meta.get("fingerprint", "") for meta in metas]
         remove_follow_ups(root, [fingerprint for fingerprint in fingerprints if fingerprint])
+        remove_lean(root, metas)
     return VacuumResult(removed, removed_files, tuple(generation_number(n) for n in kept))
 
 

@@ -35,7 +35,7 @@ checksums in ``integrity``, the writer lock in ``lock``, writing a generation in
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,8 @@ from analytics.pipeline.deltatables import (
     DataFile,
     data_files,
     decode_schema,
+    files_holding,
+    read_file_columns,
     read_files,
     read_rows_at,
 )
@@ -192,8 +194,9 @@ class Store:
     ) -> pd.DataFrame:
         """The rows of table ``name`` at ``positions`` (0-based, in the table's order).
 
-        A Delta table reads only the files holding them; a store of Parquet parts reads
-        the table.
+        A Delta table reads only the files holding them, and checks only those against the
+        manifest (a few rows of a large table cost a few files, not hashing the table); a
+        store of Parquet parts reads the table.
 
         Returns:
             One row per position, in the order of ``positions``, on a fresh index.
@@ -205,8 +208,42 @@ class Store:
         if self.format in PARTS_FORMATS or name not in STORED_TABLES:
             return self.table(name, columns).iloc[positions].reset_index(drop=True)
         entry = table_entry(self.generation, name, self.meta)
-        files = self._verified_files(name)
+        files = files_holding(self._data_files(name), positions)
+        self._verify(name, files)
         return read_rows_at(self.path, files, decode_schema(entry["schema"]), positions, columns)
+
+    def schema(self, name: str) -> pa.Schema:
+        """The Arrow schema table ``name`` records (format 3; older formats: its first part's).
+
+        Raises:
+            StoreError: when the table is unknown or missing.
+        """
+        if self.format in PARTS_FORMATS:
+            return pa.Schema.from_pandas(self.table(name).head(0), preserve_index=False)
+        return decode_schema(table_entry(self.generation, name, self.meta)["schema"])
+
+    def table_pieces(
+        self, name: str, columns: Sequence[str], dictionaries: Sequence[str] = ()
+    ) -> Iterator[tuple[np.ndarray, pa.Table]]:
+        """Table ``name`` one data file at a time: each file's row positions and ``columns``.
+
+        Memory stays at one file's columns, however large the table; a store of Parquet
+        parts gives its whole table as one piece. ``dictionaries`` names string columns
+        read dictionary-encoded (format 3 only).
+
+        Raises:
+            StoreError: when the table is unknown, missing or damaged.
+        """
+        if self.format in PARTS_FORMATS:
+            frame = self.table(name, columns)
+            yield (
+                np.arange(len(frame), dtype=np.int64),
+                pa.Table.from_pandas(frame, preserve_index=False),
+            )
+            return
+        schema = self.schema(name)
+        for data in self._verified_files(name):
+            yield read_file_columns(self.path, data, schema, list(columns), dictionaries)
 
     def _data_files(self, name: str) -> list[DataFile]:
         if name not in self._files:
@@ -216,9 +253,15 @@ class Store:
 
     def _verified_files(self, name: str) -> list[DataFile]:
         """The data files of table ``name``, each checked against the manifest."""
+        files = self._data_files(name)
+        self._verify(name, files)
+        return files
+
+    def _verify(self, name: str, files: Sequence[DataFile]) -> None:
+        """Check ``files`` of table ``name`` against the manifest (each one's size and
+        checksum), and that the table's files hold the rows it records."""
         entry = table_entry(self.generation, name, self.meta)
         recorded: dict[str, Any] = entry.get("files", {})
-        files = self._data_files(name)
         for data in files:
             if data.file not in recorded:
                 raise StoreError(
@@ -229,15 +272,15 @@ class Store:
                     )
                 )
             verify_file(self.path, self.path / data.file, recorded[data.file])
-        if sum(data.rows for data in files) != int(entry["rows"]):
+        everything = self._data_files(name)
+        if sum(data.rows for data in everything) != int(entry["rows"]):
             raise StoreError(
                 damaged_message(
                     self.path,
                     f"table {name} version {entry['version']} holds "
-                    f"{sum(data.rows for data in files)} rows, expected {entry['rows']}",
+                    f"{sum(data.rows for data in everything)} rows, expected {entry['rows']}",
                 )
             )
-        return files
 
     def artefacts(self) -> Artefacts:
         """Every table of this generation as an ``Artefacts`` (read once, then reused)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import importlib
 import inspect
 import os
@@ -23,10 +24,11 @@ import tempfile
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from analytics import schema as S
@@ -34,15 +36,17 @@ from analytics import settings
 from analytics.artefacts import Artefacts
 from analytics.errors import AnalyticsError, InputError, StoreError
 from analytics.ui.state import View
+
+if TYPE_CHECKING:
+    from analytics.pipeline import Store
 from analytics.views import (
+    BriefingListing,
     CorpusFigures,
     CorpusIndex,
     EventLookup,
     FilterOptions,
     StoreRows,
     TableCodes,
-    briefing_list,
-    briefing_positions,
     corpus_figures,
     country_names,
     event_lookup,
@@ -94,15 +98,22 @@ def corpus_config(argv: list[str] | None = None) -> CorpusConfig:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _store_artefacts(store_dir: str, fingerprint: str) -> Artefacts:
+def _store_artefacts(store_dir: str, fingerprint: str, lean: bool) -> Artefacts:
     from analytics.pipeline import open_store, open_text_index, read_rollups
+    from analytics.pipeline.lean import read_lean
 
     store = open_store(store_dir)
     # Search reads the store's text index when it holds this generation, else scans; the
     # unfiltered views read its rollups when it has them, else count.
-    return dataclasses.replace(
-        store.artefacts(), text_index=open_text_index(store), rollups=read_rollups(store)
+    artefacts = dataclasses.replace(
+        read_lean(store) if lean else store.artefacts(),
+        text_index=open_text_index(store),
+        rollups=read_rollups(store),
     )
+    # What is loaded now lives as long as the server: the collector need not scan it again
+    # (``release_freed_memory`` collects after every run, which then costs milliseconds).
+    gc.freeze()
+    return artefacts
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -143,26 +154,23 @@ class CorpusExtras:
     options: FilterOptions
     names: dict[str, str]
     index: CorpusIndex
-    listing: pd.DataFrame  # views.briefing_list of the whole corpus
-    listing_positions: np.ndarray  # each listing row's briefing position in the corpus
+    listing: BriefingListing  # views.briefing_list of the whole corpus, built on first use
     whole: CorpusFigures  # headline figures of the unfiltered corpus
 
 
 def _extras(artefacts: Artefacts) -> CorpusExtras:
     index = index_corpus(artefacts)
-    listing = briefing_list(artefacts)
     return CorpusExtras(
-        options=filter_options(artefacts),
+        options=filter_options(artefacts, index),
         names=country_names(artefacts),
         index=index,
-        listing=listing,
-        listing_positions=briefing_positions(artefacts, listing),
+        listing=BriefingListing(artefacts, index.positions),
         whole=corpus_figures(artefacts),
     )
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _cached_extras(fingerprint: str, _artefacts: Artefacts) -> CorpusExtras:
+def _cached_extras(fingerprint: str, lean: bool, _artefacts: Artefacts) -> CorpusExtras:
     return _extras(_artefacts)
 
 
@@ -175,7 +183,8 @@ def corpus_extras(artefacts: Artefacts) -> CorpusExtras:
             memo = _extras(artefacts)
             st.session_state[UPLOAD_OPTIONS_KEY] = memo
         return memo
-    return _cached_extras(artefacts.fingerprint, artefacts)
+    # The lookups of a lean corpus are not those of the same corpus held whole.
+    return _cached_extras(artefacts.fingerprint, artefacts.reader is not None, artefacts)
 
 
 # The follow-up reads every report sentence of the corpus: seconds per ten thousand
@@ -317,6 +326,41 @@ def unfiltered(view: View, function: Callable[..., T], /, *args: Any, **kwargs: 
     return _unfiltered_result(view.corpus.fingerprint, key, lambda: function(*args, **kwargs))
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _reader_rows(
+    fingerprint: str, lean: bool, briefing_id: str, section: str | None, _view: View
+) -> Artefacts:
+    return _view.filtered.only_briefing(briefing_id)
+
+
+def reader_rows(view: View, briefing_id: str) -> Artefacts:
+    """The reader's rows of one selected briefing (``FilteredCorpus.only_briefing``), kept
+    for later runs: a lean corpus reads them from its store's files, and the briefing read
+    stays the same while the filters change around it.
+
+    The rows depend on the briefing and the section only, as long as the briefing is
+    selected (the reader offers only selected ones); an upload's stay uncached.
+    """
+    corpus = view.corpus
+    at = int(view.filtered.index.ids.get_indexer([briefing_id])[0])
+    if corpus is uploaded_artefacts() or at < 0 or not view.filtered.keep[at]:
+        return view.filtered.only_briefing(briefing_id)
+    lean = corpus.reader is not None
+    return _reader_rows(corpus.fingerprint, lean, briefing_id, view.filters.section, view)
+
+
+def release_freed_memory() -> None:
+    """Free what this run left and hand Arrow's freed memory back to the system.
+
+    A run's page objects form reference cycles (Streamlit's messages, pandas' blocks) that
+    hold the tables a filter change cut from a large corpus (hundreds of megabytes) until
+    the collector's next full pass; and Arrow's allocator keeps freed blocks for reuse.
+    Either would keep the process near its peak.
+    """
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+
+
 def progress_reporter(bar: st.delta_generator.DeltaGenerator):  # type: ignore[name-defined]
     """A ``(fraction, message)`` callback that moves a Streamlit progress bar."""
 
@@ -355,7 +399,16 @@ def store_artefacts(config: CorpusConfig | None = None) -> Artefacts:
     else:
         store = status.store
     st.session_state[GENERATION_KEY] = store.generation.name
-    return _store_artefacts(str(config.store_dir), store.fingerprint)
+    return _store_artefacts(str(config.store_dir), store.fingerprint, read_lean(store))
+
+
+def read_lean(store: Store) -> bool:
+    """Whether the dashboard reads ``store`` lean: texts and sentences stay in the store
+    until a view shows them (``pipeline.lean``), from ``lean_from_briefings`` briefings on."""
+    from analytics.pipeline.lean import can_read_lean
+
+    threshold = int(settings.value("lean_from_briefings"))
+    return can_read_lean(store) and store.table_rows("briefings") >= threshold
 
 
 def corpus_source(artefacts: Artefacts) -> str | None:

@@ -18,9 +18,17 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics import settings
+from analytics.artefacts import with_read_columns
 from analytics.errors import AnalyticsError
 from analytics.ui.state import SECTION_NAMES, View
-from analytics.views import day_text, event_evidence, export_name, provenance_lines, to_csv
+from analytics.views import (
+    LaterRows,
+    day_text,
+    event_evidence,
+    export_name,
+    provenance_lines,
+    to_csv,
+)
 
 _LOG = logging.getLogger(__name__)
 
@@ -130,8 +138,11 @@ def provenance_toggle() -> None:
     )
 
 
-def download(frame: pd.DataFrame, title: str, view: View, *, key: str) -> None:
-    """A CSV download of exactly ``frame`` (all rows), formula-safe, with provenance."""
+def download(frame: pd.DataFrame | LaterRows, title: str, view: View, *, key: str) -> None:
+    """A CSV download of exactly ``frame`` (all rows), formula-safe, with provenance.
+
+    ``LaterRows`` are built only when they are written, as the CSV of a long table.
+    """
     provenance = (
         provenance_lines(
             filters=view.filters.describe(),
@@ -142,17 +153,21 @@ def download(frame: pd.DataFrame, title: str, view: View, *, key: str) -> None:
         if st.session_state.get(PROVENANCE_KEY, True)
         else None
     )
-    # pandas copies on write, so a shallow copy is enough to freeze what is downloaded.
-    exact = frame.copy(deep=False)
-
-    def build() -> bytes:
-        return to_csv(exact, provenance=provenance)
-
+    if isinstance(frame, LaterRows):
+        count, rows = frame.n_rows, frame.build
+    else:
+        # pandas copies on write, so a shallow copy is enough to freeze what is downloaded.
+        exact = frame.copy(deep=False)
+        count, rows = len(exact), lambda: exact
     # A long table's CSV is built only when the button is clicked: building it on every
     # rerun would cost more than drawing the page.
-    eager = len(frame) <= settings.value("eager_csv_rows")
+    eager = count <= settings.value("eager_csv_rows")
+
+    def build() -> bytes:
+        return to_csv(rows(), provenance=provenance)
+
     st.download_button(
-        f"Download CSV ({len(frame):,} rows)",
+        f"Download CSV ({count:,} rows)",
         data=build() if eager else build,
         file_name=export_name(title, view.corpus.fingerprint),
         mime="text/csv",
@@ -186,13 +201,14 @@ def table(
     column_config: dict | None = None,
     select: bool = False,
     height: int | Literal["auto"] = "auto",
-    all_rows: pd.DataFrame | None = None,
+    all_rows: pd.DataFrame | LaterRows | None = None,
 ) -> Any:
     """An interactive table with its CSV download; with ``select`` returns the row selection.
 
     Parameters:
         all_rows: the rows the CSV holds when ``frame`` shows only some of them
-            (e.g. the first thousand of a long list); by default ``frame`` itself.
+            (e.g. the first thousand of a long list, or ``LaterRows`` built when the
+            button is pressed); by default ``frame`` itself.
     """
     if frame.empty:
         st.info(f"{title}: nothing matches the current filters.")
@@ -277,7 +293,9 @@ def evidence_panel(view: View, selection: dict | None, rows: pd.DataFrame, thing
     if pair is None:
         st.caption(f"Select a {thing} to read the sentences behind it.")
         return
-    evidence = views.evidence_for(rows, pair=pair, period=chosen_period, freq=period)
+    chosen = views.evidence_for(rows, pair=pair, period=chosen_period, freq=period)
+    # A lean corpus holds no sentences: they are read from the store for these rows only.
+    evidence = with_read_columns(view.corpus, "interactions", chosen)
     label = views.pair_label(*pair, view.names)
     when = f", {period} of {chosen_period.date()}" if chosen_period is not None else ""
     expected = views.count_expected(evidence)

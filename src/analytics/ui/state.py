@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 
 from analytics import schema as S
 from analytics.artefacts import Artefacts
 from analytics.views import (
     PERIODS,
+    BriefingListing,
     CorpusFigures,
     FilteredCorpus,
     FilterOptions,
@@ -66,9 +65,9 @@ class View:
     """What a page draws: the unfiltered and filtered corpus and the selection.
 
     ``filtered`` cuts each table on first use, so a page pays only for the tables it
-    reads. ``listing`` is the whole corpus' briefing list, computed once, and
-    ``listing_positions`` each listing row's briefing position in the corpus; pages
-    restrict it with ``views.selected_rows``. ``whole`` holds the unfiltered corpus'
+    reads. ``listing`` is the whole corpus' briefing list with each row's briefing
+    position in the corpus, built once on first use; pages restrict it with
+    ``BriefingListing.selected``. ``whole`` holds the unfiltered corpus'
     headline figures.
     """
 
@@ -77,8 +76,7 @@ class View:
     filters: Filters
     options: FilterOptions
     names: dict[str, str]
-    listing: pd.DataFrame
-    listing_positions: np.ndarray
+    listing: BriefingListing
     whole: CorpusFigures
 
 
@@ -360,6 +358,8 @@ def publish_view(
         store_rows: select the rows with DuckDB over the store (``cache.row_selection``);
             ``None`` selects them in memory.
     """
+    # The previous run's cut tables go first: on a large corpus they are hundreds of MB.
+    st.session_state.pop(VIEW_KEY, None)
     view = View(
         corpus=corpus,
         filtered=FilteredCorpus(corpus, filters, extras.index, store_rows),
@@ -367,7 +367,6 @@ def publish_view(
         options=extras.options,
         names=extras.names,
         listing=extras.listing,
-        listing_positions=extras.listing_positions,
         whole=extras.whole,
     )
     st.session_state[VIEW_KEY] = view

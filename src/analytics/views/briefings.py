@@ -2,42 +2,123 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics import schema as S
 from analytics import settings
-from analytics.artefacts import Artefacts
+from analytics.artefacts import Artefacts, table_lookups, table_rows
 from analytics.errors import InputError
+from analytics.tallies import sorted_distinct
 from analytics.views.common import cue_spans, merge_marks, split_marked
 
 
 def briefing_list(artefacts: Artefacts) -> pd.DataFrame:
-    """One row per briefing for the searchable table: date, title, source, countries, topic."""
-    briefings = artefacts.briefings
-    named = artefacts.countries[[S.BRIEFING_ID, S.COUNTRY]].drop_duplicates()
-    named = named.sort_values([S.BRIEFING_ID, S.COUNTRY], kind="stable")
-    # Join each briefing's run of sorted names on plain arrays: a groupby with a
-    # Python join per group walks Arrow strings one by one (seconds on 100k briefings).
-    ids = named[S.BRIEFING_ID].to_numpy(dtype=object)
-    countries = named[S.COUNTRY].to_numpy(dtype=object)
-    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
-    ends = np.r_[starts[1:], len(ids)]
-    names = pd.Series(
-        [", ".join(countries[start:end]) for start, end in zip(starts, ends, strict=True)],
-        index=pd.Index(ids[starts], name=S.BRIEFING_ID),
-        name="countries",
-        dtype=object,
-    )
-    topic = artefacts.topics.set_index(S.BRIEFING_ID)[S.TOPIC_LABEL]
-    table = briefings[[S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE]].copy()
-    table["countries"] = table[S.BRIEFING_ID].map(names).fillna("")
-    table["topic"] = table[S.BRIEFING_ID].map(topic).fillna("")
-    return table.sort_values([S.DATE, S.BRIEFING_ID], ascending=[False, True]).reset_index(
-        drop=True
-    )
+    """One row per briefing for the searchable table: date, title, source, countries, topic.
+
+    Newest first (ties: by id); ``countries`` holds the briefing's distinct country names,
+    sorted and joined by ", ", ``topic`` its topic label ("" for none).
+    """
+    listing = BriefingListing(artefacts)
+    return listing.rows(listing.order)
+
+
+class LaterRows(NamedTuple):
+    """Rows built only when needed (a CSV download's button pressed), and how many there are."""
+
+    n_rows: int
+    build: Callable[[], pd.DataFrame]
+
+
+class BriefingListing:
+    """The whole corpus' ``briefing_list``, kept as the briefings' order and each one's
+    countries and topic, so that a page builds only the rows it shows.
+
+    A large corpus lists a million briefings: building every row of the list on each filter
+    change (and holding another copy of every title) would cost more than the page.
+
+    Parameters:
+        artefacts: the unfiltered corpus.
+        positions: each table's briefing positions (``index_corpus(artefacts).positions``);
+            built when not given.
+    """
+
+    def __init__(
+        self, artefacts: Artefacts, positions: Mapping[str, np.ndarray] | None = None
+    ) -> None:
+        self._artefacts = artefacts
+        self._positions = positions
+
+    @functools.cached_property
+    def positions(self) -> Mapping[str, np.ndarray]:
+        """Each table's briefing positions."""
+        return self._positions or table_lookups(self._artefacts).positions
+
+    @functools.cached_property
+    def order(self) -> np.ndarray:
+        """The briefings' positions, newest first, ties by id (undated ones last)."""
+        briefings = self._artefacts.briefings
+        keys = pa.table(
+            {
+                S.DATE: pa.array(briefings[S.DATE], from_pandas=True),
+                S.BRIEFING_ID: pa.array(briefings[S.BRIEFING_ID], from_pandas=True),
+            }
+        )
+        order = pc.sort_indices(keys, [(S.DATE, "descending"), (S.BRIEFING_ID, "ascending")])
+        return order.to_numpy().astype(np.int64)
+
+    @functools.cached_property
+    def countries(self) -> pa.Array:
+        """Each briefing's distinct country names, sorted and joined by ", " ("" for none)."""
+        table = self._artefacts.countries
+        size = len(self._artefacts.briefings)
+        positions = np.asarray(self.positions["countries"], dtype=np.int64)
+        codes, names = pd.factorize(table[S.COUNTRY], sort=True)
+        kept = (positions >= 0) & (codes >= 0)
+        width = np.int64(max(len(names), 1))
+        # One cell per (briefing, name), in briefing order and then name order.
+        cells = sorted_distinct(positions[kept] * width + codes[kept])
+        values = pa.array(np.asarray(names, dtype=object), pa.string()).take(cells % width)
+        counts = np.bincount(cells // width, minlength=size)
+        offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]), pa.int64())
+        return pc.binary_join(pa.LargeListArray.from_arrays(offsets, values), ", ")
+
+    @functools.cached_property
+    def topics(self) -> pa.Array:
+        """Each briefing's topic label ("" for none)."""
+        labels = pa.array(self._artefacts.topics[S.TOPIC_LABEL], pa.string(), from_pandas=True)
+        positions = np.asarray(self.positions["topics"], dtype=np.int64)
+        row_of = np.full(len(self._artefacts.briefings), -1, dtype=np.int64)
+        known = positions >= 0
+        row_of[positions[known]] = np.flatnonzero(known)
+        taken = labels.take(pa.array(row_of, mask=row_of < 0))
+        return pc.fill_null(taken, "")
+
+    def selected(self, keep: np.ndarray) -> np.ndarray:
+        """The positions of the selected briefings (``keep``: a boolean per briefing), in
+        the list's order."""
+        order = self.order
+        return order[np.asarray(keep, dtype=bool)[order]]
+
+    def rows(self, positions: np.ndarray) -> pd.DataFrame:
+        """The list's rows of the briefings at ``positions``, in that order."""
+        positions = np.asarray(positions, dtype=np.int64)
+        taken = pa.array(positions, pa.int64())
+        table = self._artefacts.briefings[[S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE]]
+        rows = table.iloc[positions].reset_index(drop=True)
+        rows["countries"] = self.countries.take(taken).to_pandas()
+        rows["topic"] = self.topics.take(taken).to_pandas()
+        return rows
+
+    def later(self, positions: np.ndarray) -> LaterRows:
+        """``rows(positions)``, built when asked (a CSV of every match)."""
+        return LaterRows(len(positions), functools.partial(self.rows, positions))
 
 
 def briefing_sections(artefacts: Artefacts, briefing_id: str) -> pd.DataFrame:
@@ -98,10 +179,10 @@ def section_marks(
 
 def briefing_record(artefacts: Artefacts, briefing_id: str) -> dict[str, object]:
     """Date, title, source, url and origin of one briefing (empty dict when absent)."""
-    rows = artefacts.briefings[artefacts.briefings[S.BRIEFING_ID] == briefing_id]
-    if rows.empty:
+    found = np.flatnonzero((artefacts.briefings[S.BRIEFING_ID] == briefing_id).to_numpy(bool))
+    if not len(found):
         return {}
-    row = rows.iloc[0]
+    row = table_rows(artefacts, "briefings", found[:1]).iloc[0]
     return {
         c: row[c] for c in (S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE, S.URL, S.ORIGIN) if c in row
     }

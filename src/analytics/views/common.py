@@ -4,7 +4,8 @@ tables, and marking cue words in text (the counting rules are in ``analytics.tal
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,9 +15,7 @@ from analytics import schema as S
 from analytics.artefacts import Artefacts
 from analytics.relations import PairCodes
 from analytics.relations import pair_codes as relations_pair_codes
-from analytics.tallies import (
-    TableCodes,
-)
+from analytics.tallies import TableCodes, sorted_distinct
 from analytics.views.filtered import FilteredCorpus
 
 PAIR = "pair"
@@ -41,21 +40,25 @@ class CorpusFigures:
 def corpus_figures(artefacts: Artefacts | FilteredCorpus) -> CorpusFigures:
     """Count briefings, countries, topics and skipped or duplicate inputs."""
     if isinstance(artefacts, FilteredCorpus):
-        briefings = artefacts.headers
+        # Counted on the selection's masks and codes: no table of the selection is cut.
+        keep = artefacts.keep
+        n_briefings = int(keep.sum())
+        dates = pd.to_datetime(artefacts.corpus.briefings[S.DATE], utc=True)[keep].dropna()
         named = artefacts.codes("countries").country
-        n_countries = len(np.unique(named[named >= 0])) if named is not None else 0
+        n_countries = len(sorted_distinct(named[named >= 0])) if named is not None else 0
+        topic_ids = artefacts.corpus.topics[S.TOPIC_ID][artefacts.rows("topics")]
     else:
-        briefings = artefacts.briefings
+        n_briefings = len(artefacts.briefings)
+        dates = pd.to_datetime(artefacts.briefings[S.DATE], utc=True).dropna()
         n_countries = int(artefacts.countries[S.ISO3].nunique())
-    dates = pd.to_datetime(briefings[S.DATE], utc=True).dropna()
+        topic_ids = artefacts.topics[S.TOPIC_ID]
     status = artefacts.report.get(S.STATUS, pd.Series(dtype=str)).astype(str)
-    topics = artefacts.topics
     return CorpusFigures(
-        n_briefings=len(briefings),
+        n_briefings=n_briefings,
         first_day=dates.min() if len(dates) else None,
         last_day=dates.max() if len(dates) else None,
         n_countries=n_countries,
-        n_topics=int(topics[S.TOPIC_ID].nunique()) if not topics.empty else 0,
+        n_topics=int(topic_ids.nunique()) if len(topic_ids) else 0,
         n_skipped=int((status == S.SKIPPED).sum()),
         n_duplicates=int(status.isin([S.DUPLICATE, S.NEAR_DUPLICATE]).sum()),
     )
@@ -86,27 +89,18 @@ def country_names(artefacts: Artefacts) -> dict[str, str]:
     return dict(zip(rows[S.ISO3], rows[S.COUNTRY], strict=True))
 
 
-def briefing_positions(artefacts: Artefacts, table: pd.DataFrame) -> np.ndarray:
-    """Each row's briefing position in ``artefacts.briefings`` (-1 when unknown).
+def country_label(code: str, names: dict[str, str]) -> str:
+    """A country's name for a picker, its code when the corpus names it nowhere."""
+    return names.get(code, code)
 
-    Computed once for a per-briefing table such as ``briefing_list``, it lets
-    ``selected_rows`` restrict the table by array indexing on every filter change.
+
+def country_labeller(names: dict[str, str]) -> Callable[[str], str]:
+    """``country_label`` over ``names`` as a picker's ``format_func``.
+
+    A function of the names alone: a lambda in a page would hold that run's tables
+    (through the page's globals) until the collector's next full pass.
     """
-    ids = pd.Index(artefacts.briefings[S.BRIEFING_ID])
-    return ids.get_indexer(table[S.BRIEFING_ID]).astype(np.int64)
-
-
-def selected_rows(table: pd.DataFrame, positions: np.ndarray, keep: np.ndarray) -> pd.DataFrame:
-    """The rows of ``table`` whose briefing is selected, order kept.
-
-    Parameters:
-        positions: ``briefing_positions(corpus, table)``.
-        keep: a boolean per corpus briefing, e.g. ``FilteredCorpus.keep``.
-    """
-    rows = (positions >= 0) & np.asarray(keep, dtype=bool)[np.maximum(positions, 0)]
-    if rows.all():
-        return table
-    return table[rows].reset_index(drop=True)
+    return functools.partial(country_label, names=names)
 
 
 def restrict_to_ids(table: pd.DataFrame, ids: Sequence[str] | pd.Series) -> pd.DataFrame:

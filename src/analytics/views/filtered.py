@@ -13,9 +13,10 @@ import functools
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analytics import schema as S
-from analytics.artefacts import Artefacts
+from analytics.artefacts import Artefacts, table_rows
 from analytics.errors import InputError
 from analytics.tallies import TableCodes
 from analytics.views.filters import (
@@ -28,6 +29,39 @@ from analytics.views.filters import (
     selects_briefings,
 )
 from analytics.views.store_rows import Selection, StoreRows
+
+
+def cut_rows(table: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """``table[rows].reset_index(drop=True)``: the rows a boolean per row keeps, in order.
+
+    A table whose every column Arrow gives back as pandas holds it (Arrow-backed strings,
+    numbers, booleans, times; not Python objects) is filtered by Arrow, several times faster
+    than pandas on the millions of rows of a large corpus; any other the pandas way.
+    """
+    if (
+        len(table.columns)
+        and table.columns.is_unique
+        and all(_round_trips(t) for t in table.dtypes)
+    ):
+        whole = pa.Table.from_pandas(table, preserve_index=False)
+        cut: pd.DataFrame = whole.filter(pa.array(rows, pa.bool_())).to_pandas()
+        return cut
+    return table[rows].reset_index(drop=True)
+
+
+def _round_trips(dtype: object) -> bool:
+    if isinstance(dtype, pd.StringDtype):
+        return dtype.storage == "pyarrow"
+    if isinstance(dtype, pd.ArrowDtype | pd.DatetimeTZDtype):
+        return True
+    if isinstance(dtype, np.dtype):
+        return dtype.kind in "biufM"
+    return isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.name in (
+        "Int64",
+        "Int32",
+        "Float64",
+        "boolean",
+    )
 
 
 class FilteredCorpus:
@@ -145,7 +179,7 @@ class FilteredCorpus:
         if section is None:
             return rows
         if name in ("mentions", "interactions"):
-            return rows & (getattr(self.corpus, name)[S.SECTION] == section).to_numpy(dtype=bool)
+            return rows & self.index.in_section(name, section)
         if name == "countries":
             index = self.index
             width = np.int64(len(index.iso3s) + 1)
@@ -162,7 +196,7 @@ class FilteredCorpus:
         rows = self.rows(name)
         if self.untouched or rows.all():
             return table
-        return table[rows].reset_index(drop=True)
+        return cut_rows(table, rows)
 
     def name_of(self, value: object) -> str | None:
         """Which table (or table codes) of this view ``value`` is, e.g. ``"countries"``.
@@ -271,26 +305,26 @@ class FilteredCorpus:
     def only_briefing(self, briefing_id: str) -> Artefacts:
         """One briefing's selected rows (briefings, mentions, interactions), found by position.
 
-        Cheaper than ``artefacts()`` when a reader shows a single briefing.
+        Cheaper than ``artefacts()`` when a reader shows a single briefing; the rows have
+        every column (a lean corpus reads them from its store).
         """
         chosen = (self.corpus.briefings[S.BRIEFING_ID] == briefing_id).to_numpy(dtype=bool)
-        chosen = chosen & self.keep
-        wanted = np.flatnonzero(chosen)
+        wanted = np.flatnonzero(chosen & self.keep)
 
         def rows(name: str) -> pd.DataFrame:
-            table = getattr(self.corpus, name)
             found = np.flatnonzero(np.isin(self.index.positions[name], wanted))
-            picked = table.iloc[found]
             if self.filters.section is not None:
-                picked = picked[(picked[S.SECTION] == self.filters.section).to_numpy(dtype=bool)]
-            return picked.reset_index(drop=True)
+                found = found[self.index.in_section(name, self.filters.section)[found]]
+            return table_rows(self.corpus, name, found)
 
         return dataclasses.replace(
             self.corpus,
-            briefings=self.corpus.briefings[chosen].reset_index(drop=True),
+            briefings=table_rows(self.corpus, "briefings", wanted),
             mentions=rows("mentions"),
             interactions=rows("interactions"),
             rollups=None,  # they count the whole corpus, not this briefing
+            reader=None,  # every column is held
+            lookups=None,
         )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 
 from analytics import schema as S
-from analytics.artefacts import Artefacts
+from analytics.artefacts import ID_TABLES, Artefacts, TableReader, positions_in, table_lookups
 from analytics.errors import InputError
 from analytics.search import TextSearch, indexable_word, search_words, searchable_texts
+from analytics.tallies import distinct_counts, sorted_distinct
 
 MATCH_MODES: tuple[str, ...] = ("any", "all")
 PERIODS: tuple[str, ...] = ("week", "month", "quarter")
@@ -98,19 +99,33 @@ class FilterOptions:
     sections: tuple[str, ...]
 
 
-def filter_options(artefacts: Artefacts) -> FilterOptions:
-    """List the dates, countries, topics, sources and sections a corpus offers."""
-    dates = _utc_days(artefacts.briefings[S.DATE]).dropna()
+def filter_options(artefacts: Artefacts, index: CorpusIndex | None = None) -> FilterOptions:
+    """List the dates, countries, topics, sources and sections a corpus offers.
+
+    Countries are ranked by the briefings naming them (ties: by name, then first seen),
+    counted on the lookups of ``index`` (``index_corpus(artefacts)`` when not given).
+    """
+    stamps = pd.to_datetime(artefacts.briefings[S.DATE], utc=True).dropna()
+    index = index or index_corpus(artefacts)
     country_rows = artefacts.countries
     if country_rows.empty:
         countries: dict[str, str] = {}
     else:
-        ranked = (
-            country_rows.groupby([S.ISO3, S.COUNTRY], sort=False)[S.BRIEFING_ID]
-            .nunique()
-            .reset_index(name="n")
-            .sort_values(["n", S.COUNTRY], ascending=[False, True], kind="stable")
-        )
+        iso3 = np.asarray(index.codes["countries"], dtype=np.int64)
+        names, labels = pd.factorize(country_rows[S.COUNTRY])
+        # Each (code, name) pair as one number, numbered in the order first seen.
+        pairs = np.where((iso3 >= 0) & (names >= 0), iso3 * len(labels) + names, -1)
+        numbers, seen = pd.factorize(pairs[pairs >= 0])
+        group = np.full(len(pairs), -1, dtype=np.int64)
+        group[pairs >= 0] = numbers
+        briefings = np.asarray(index.positions["countries"], dtype=np.int64)
+        ranked = pd.DataFrame(
+            {
+                S.ISO3: index.iso3s[seen // len(labels)],
+                S.COUNTRY: np.asarray(labels, dtype=object)[seen % len(labels)],
+                "n": distinct_counts(group, briefings, len(seen)),
+            }
+        ).sort_values(["n", S.COUNTRY], ascending=[False, True], kind="stable")
         countries = dict(zip(ranked[S.ISO3], ranked[S.COUNTRY], strict=True))
     summary = artefacts.topic_summary
     topics = (
@@ -119,12 +134,15 @@ def filter_options(artefacts: Artefacts) -> FilterOptions:
         else {}
     )
     sources = pd.Series(artefacts.briefings[S.SOURCE].dropna().unique()).astype(str)
-    present = set(artefacts.mentions[S.SECTION].unique()) | set(
-        artefacts.interactions[S.SECTION].unique()
-    )
+    held = artefacts.lookups
+    if held is not None and held.named_sections is not None:
+        present = set(held.named_sections)
+    else:
+        present = set(artefacts.mentions[S.SECTION].unique())
+        present |= set(artefacts.interactions[S.SECTION].unique())
     return FilterOptions(
-        first_day=dates.min() if len(dates) else None,
-        last_day=dates.max() if len(dates) else None,
+        first_day=stamps.min().date() if len(stamps) else None,
+        last_day=stamps.max().date() if len(stamps) else None,
         countries=countries,
         topics=topics,
         sources=tuple(sorted(set(sources[sources != ""]))),
@@ -226,11 +244,6 @@ def follow_dates(
     return (start, end) if start <= end else (first, last)
 
 
-def _utc_days(dates: pd.Series) -> pd.Series:
-    stamps = pd.to_datetime(dates, utc=True)
-    return stamps.dt.date
-
-
 @dataclass(frozen=True)
 class CorpusIndex:
     """Lookups computed once per corpus so that filtering is array indexing.
@@ -241,11 +254,16 @@ class CorpusIndex:
         codes: per table with an ``iso3`` column, each row's country as an integer
             (for ``interactions`` its ``country_a``; ``partners``: its ``country_b``).
         iso3s: the country codes behind those integers (``iso3s[code]``).
+        sections: for ``mentions`` and ``interactions``, each row's section as a position
+            in ``FILTER_SECTIONS`` (-1: another section).
         titles, texts: the briefings' titles and texts; ``haystack`` is built from
-            them on the first scan only, since lower-casing every text is slow.
+            them on the first scan only, since lower-casing every text is slow. A lean
+            corpus holds no texts (``None``): a scan reads them from ``reader`` a file
+            at a time.
         ids: the briefing ids (corpus order), to place the text index's hits.
         text_index: the store's text index, which answers the search words it can
             without a scan; ``None`` for a corpus without a store.
+        reader: the lean corpus' store reader (``Artefacts.reader``); ``None`` in memory.
     """
 
     positions: Mapping[str, np.ndarray]
@@ -253,14 +271,41 @@ class CorpusIndex:
     codes: Mapping[str, np.ndarray]
     iso3s: pd.Index
     titles: pd.Series = dataclasses.field(repr=False)
-    texts: pd.Series = dataclasses.field(repr=False)
+    texts: pd.Series | None = dataclasses.field(repr=False)
     ids: pd.Index = dataclasses.field(repr=False)
     text_index: TextSearch | None = dataclasses.field(repr=False)
+    sections: Mapping[str, np.ndarray] = dataclasses.field(default_factory=dict, repr=False)
+    reader: TableReader | None = dataclasses.field(default=None, repr=False)
 
     @functools.cached_property
     def haystack(self) -> pd.Series:
         """Each briefing's searchable text (``analytics.search.searchable_texts``), for a scan."""
+        if self.texts is None:
+            raise InputError("a lean corpus holds no texts to scan; its reader reads them")
         return searchable_texts(self.titles, self.texts)
+
+    def in_section(self, name: str, section: str) -> np.ndarray:
+        """A boolean per row of ``mentions`` or ``interactions``: is it in ``section``?"""
+        return self.sections[name] == FILTER_SECTIONS.index(section)
+
+    def scan(self, words: Sequence[str]) -> np.ndarray:
+        """A boolean per briefing: does its title or text hold every one of ``words``?
+
+        In memory the lower-cased texts are kept after the first scan; a lean corpus
+        reads its titles and texts a store file at a time, so memory holds one file's.
+        """
+        keep = np.ones(len(self.titles), dtype=bool)
+        if self.reader is None:
+            for word in words:
+                keep &= self.haystack.str.contains(word, regex=False).to_numpy(dtype=bool)
+            return keep
+        for orders, piece in self.reader.chunks("briefings", [S.TITLE, S.TEXT]):
+            texts = searchable_texts(piece[S.TITLE], piece[S.TEXT])
+            found = np.ones(len(piece), dtype=bool)
+            for word in words:
+                found &= texts.str.contains(word, regex=False).to_numpy(dtype=bool)
+            keep[orders] = found
+        return keep
 
     @functools.cached_property
     def _index_positions(self) -> np.ndarray:
@@ -268,7 +313,7 @@ class CorpusIndex:
         looked up once: a search then places its hits by array indexing."""
         if self.text_index is None:
             return np.zeros(0, dtype=np.int64)
-        return self.ids.get_indexer(self.text_index.row_ids()).astype(np.int64)
+        return positions_in(pd.Series(self.text_index.row_ids(), dtype=object), self.ids)
 
     def search_mask(self, query: str) -> np.ndarray:
         """A boolean per briefing (corpus order): does its title or text hold every word?
@@ -284,93 +329,37 @@ class CorpusIndex:
             found = np.zeros(len(keep), dtype=bool)
             found[positions[positions >= 0]] = True
             keep &= found
-        for word in words:
-            if word not in indexed:
-                keep &= self.haystack.str.contains(word, regex=False).to_numpy(dtype=bool)
+        scanned = [word for word in words if word not in indexed]
+        if scanned:
+            keep &= self.scan(scanned)
         return keep
 
 
-_ID_TABLES = ("briefings", "mentions", "countries", "topics", "interactions")
 # The tables a FilteredCorpus offers as attributes.
-VIEW_TABLES: tuple[str, ...] = (*_ID_TABLES, "headers", "topic_summary")
+VIEW_TABLES: tuple[str, ...] = (*ID_TABLES, "headers", "topic_summary")
 HEADER_COLUMNS: tuple[str, ...] = (S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE)
-
-
-class LazyLookups(Mapping[str, np.ndarray]):
-    """A read-only mapping of per-table arrays, each built on first use and kept.
-
-    The mention table of a large corpus has millions of rows, and its lookups are
-    needed only for a section filter or the reader: building them when the
-    dashboard opens would make the analyst wait for nothing.
-
-    Parameters:
-        builders: name -> function building that array.
-    """
-
-    def __init__(self, builders: Mapping[str, Callable[[], np.ndarray]]) -> None:
-        self._builders = dict(builders)
-        self._built: dict[str, np.ndarray] = {}
-
-    def __getitem__(self, name: str) -> np.ndarray:
-        if name not in self._built:
-            self._built[name] = self._builders[name]()
-        return self._built[name]
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._builders
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._builders)
-
-    def __len__(self) -> int:
-        return len(self._builders)
 
 
 def index_corpus(artefacts: Artefacts) -> CorpusIndex:
     """Build the lookups ``apply_filters`` uses; cache the result with the corpus.
 
-    The lookups of each table are built on first use (see ``LazyLookups``).
+    The lookups of each table are built on first use (``artefacts.table_lookups``); a
+    lean corpus brings its own (``Artefacts.lookups``).
     """
     briefings = artefacts.briefings
-    ids = pd.Index(briefings[S.BRIEFING_ID])
-
-    def positions_of(name: str) -> Callable[[], np.ndarray]:
-        return lambda: ids.get_indexer(getattr(artefacts, name)[S.BRIEFING_ID]).astype(np.int64)
-
-    positions = LazyLookups({name: positions_of(name) for name in _ID_TABLES})
+    lookups = table_lookups(artefacts)
     stamps = pd.to_datetime(briefings[S.DATE], utc=True)
-    days = stamps.dt.tz_convert(None).to_numpy().astype("datetime64[D]")
-    interactions = artefacts.interactions
-    # Distinct values first: building a set from millions of Arrow strings is slow.
-    known = pd.Index(
-        sorted(
-            set(artefacts.countries[S.ISO3].dropna().unique())
-            | set(artefacts.mentions[S.ISO3].dropna().unique())
-            | set(interactions[S.COUNTRY_A].dropna().unique())
-            | set(interactions[S.COUNTRY_B].dropna().unique())
-        )
-    )
-
-    def codes_of(column: pd.Series) -> Callable[[], np.ndarray]:
-        return lambda: known.get_indexer(column).astype(np.int64)
-
-    codes = LazyLookups(
-        {
-            "mentions": codes_of(artefacts.mentions[S.ISO3]),
-            "countries": codes_of(artefacts.countries[S.ISO3]),
-            "interactions": codes_of(interactions[S.COUNTRY_A]),
-            "partners": codes_of(interactions[S.COUNTRY_B]),
-        }
-    )
     return CorpusIndex(
-        positions=positions,
-        days=days,
-        codes=codes,
-        iso3s=known,
+        positions=lookups.positions,
+        days=stamps.dt.tz_convert(None).to_numpy().astype("datetime64[D]"),
+        codes=lookups.codes,
+        iso3s=lookups.iso3s,
         titles=briefings[S.TITLE],
-        texts=briefings[S.TEXT],
-        ids=ids,
+        texts=None if artefacts.reader is not None else briefings[S.TEXT],
+        ids=pd.Index(briefings[S.BRIEFING_ID]),
         text_index=artefacts.text_index,
+        sections=lookups.sections,
+        reader=artefacts.reader,
     )
 
 
@@ -408,9 +397,15 @@ def briefing_mask(artefacts: Artefacts, filters: Filters, index: CorpusIndex) ->
         wanted = index.iso3s.get_indexer(list(dict.fromkeys(filters.countries)))
         codes = index.codes["countries"]
         rows = np.isin(codes, wanted[wanted >= 0]) & (index.positions["countries"] >= 0)
-        # Count each (briefing, country) once, however many rows name it.
-        width = np.int64(len(index.iso3s) + 1)
-        cells = np.unique(index.positions["countries"][rows] * width + codes[rows])
-        hits = np.bincount(cells // width, minlength=count)
-        keep &= hits >= (len(set(filters.countries)) if filters.country_match == "all" else 1)
+        needed = len(set(filters.countries)) if filters.country_match == "all" else 1
+        if needed == 1:
+            # One country named is enough: no need to count them.
+            named = np.zeros(count, dtype=bool)
+            named[index.positions["countries"][rows]] = True
+            keep &= named
+        else:
+            # Count each (briefing, country) once, however many rows name it.
+            width = np.int64(len(index.iso3s) + 1)
+            cells = sorted_distinct(index.positions["countries"][rows] * width + codes[rows])
+            keep &= np.bincount(cells // width, minlength=count) >= needed
     return keep

@@ -20,11 +20,19 @@ def rising_countries(
     columns = [S.ISO3, S.COUNTRY, SHARE, "previous", "change"]
     if briefings.empty or countries.empty:
         return pd.DataFrame({c: [] for c in columns})
-    briefing_periods = period_start(briefings[S.DATE], freq)
-    last = briefing_periods.max()
-    if pd.isna(last):
+    briefing_dates = pd.to_datetime(briefings[S.DATE], utc=True)
+    newest = briefing_dates.max()
+    if pd.isna(newest):
         return pd.DataFrame({c: [] for c in columns})
+    # Periods start in date order, so the latest period is that of the newest briefing, and
+    # only rows from the period before it on are mapped to their periods.
+    last = pd.Timestamp(period_start(pd.Series([newest]), freq).iloc[0])
     previous = pd.Timestamp(period_before(last, freq))
+    since = previous.tz_localize("UTC")
+    recent = (briefing_dates >= since).to_numpy(dtype=bool)
+    briefing_periods = period_start(briefing_dates[recent], freq)
+    recent_rows = (pd.to_datetime(countries[S.DATE], utc=True) >= since).to_numpy(dtype=bool)
+    countries = countries[recent_rows]
     country_periods = period_start(countries[S.DATE], freq)
 
     def shares(period: pd.Timestamp) -> pd.Series:

@@ -4,6 +4,9 @@ matrix, spike alerts and the evidence sentences behind a point.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -25,6 +28,24 @@ from analytics.views.filtered import TableCodes
 def pair_label(a: str, b: str, names: dict[str, str]) -> str:
     """``"China – Japan"``: a readable name for a country pair."""
     return f"{names.get(a, a)} – {names.get(b, b)}"
+
+
+def pair_labeller(names: dict[str, str]) -> Callable[[tuple[str, str]], str]:
+    """``pair_label`` of a ``(country_a, country_b)`` choice, as a picker's ``format_func``.
+
+    A function of the names alone: a lambda in a page would hold that run's tables
+    (through the page's globals) until the collector's next full pass.
+    """
+    return functools.partial(_pair_choice_label, names=names)
+
+
+def _pair_choice_label(pair: tuple[str, str], *, names: dict[str, str]) -> str:
+    return pair_label(pair[0], pair[1], names)
+
+
+def period_choice_label(period: pd.Timestamp | None) -> str:
+    """A period picker's label: ``"Mar 2024"``, or ``"All periods"`` for ``None``."""
+    return "All periods" if period is None else period.strftime("%b %Y")
 
 
 def with_pair_labels(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from analytics import schema as S
-from analytics.artefacts import Artefacts
+from analytics.artefacts import Artefacts, whole_tables
 from analytics.errors import InputError
+from analytics.tallies import sorted_distinct
 
 THIS_WEEK = "this week"
 THIS_MONTH = "this month"
@@ -41,7 +42,8 @@ def followed_events(artefacts: Artefacts) -> pd.DataFrame:
     """Every expected event of the corpus with its follow-up (``schema.FOLLOW_UP_COLUMNS``)."""
     from analytics.watchlist import follow_up
 
-    return follow_up(artefacts.watchlist, artefacts.briefings, artefacts.mentions)
+    whole = whole_tables(artefacts)
+    return follow_up(whole.watchlist, whole.briefings, whole.mentions)
 
 
 def latest_day(briefings: pd.DataFrame) -> pd.Timestamp | None:
@@ -122,7 +124,7 @@ def selected_events(
         wanted = lookup.countries.get_indexer(list(dict.fromkeys(countries)))
         hit = np.isin(lookup.country_of, wanted[wanted >= 0])
         # Each event once per distinct country chosen ("USA|USA" names one country).
-        pairs = np.unique(
+        pairs = sorted_distinct(
             lookup.event_of[hit] * (len(lookup.countries) + 1) + lookup.country_of[hit]
         )
         named = np.bincount(pairs // (len(lookup.countries) + 1), minlength=len(events))

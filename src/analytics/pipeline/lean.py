@@ -1,0 +1,369 @@
+"""A store generation read lean: what the views filter and count on in memory, the rest by row.
+
+Enters: an open store of format 3. Leaves: an ``Artefacts`` whose tables hold only the
+columns of ``LEAN_COLUMNS`` (``None``: every column), a ``StoreReader`` that reads any
+column of any row from the store's files when a view shows it (the reader, the Relations
+page's evidence, a search scan), and the mentions' ``TableLookups``: each mention's
+briefing position, country code and section as integers, worked out one data file at a
+time, so that no column of millions of strings is held for them and the process' memory
+stays near the lean tables' own.
+
+A table read lean has the rows and row order of the whole table; views that filter,
+count and list read the same columns with the same types, so they draw the same tables
+(``tests/views/test_lean.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analytics import schema as S
+from analytics.artefacts import (
+    COUNTRY_CODES,
+    ID_TABLES,
+    ROW_CARRYING,
+    SECTIONED,
+    Artefacts,
+    LazyLookups,
+    TableLookups,
+    table_lookups,
+)
+from analytics.errors import StoreError
+from analytics.pipeline.layout import PARTS_FORMATS, TABLES
+from analytics.pipeline.store import Store
+
+LEAN_DIR = "lean"
+# Raised when what a kept lean folder holds changes: older folders are then read again.
+LEAN_FORMAT = 1
+# The columns held in memory per table; ``None``: every column. The briefings keep what
+# the listing, the counts over time and the filters read (not the texts, url, origin);
+# the mentions and the watchlist nothing (their lookups stand in for them, the follow-up
+# is read from its own file); the interactions what the charts count (the evidence reads
+# the rest); the report only its rows of inputs that were not loaded (all that is shown).
+LEAN_COLUMNS: Mapping[str, tuple[str, ...] | None] = {
+    "briefings": (S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE),
+    "report": None,
+    "mentions": (),
+    "countries": (S.BRIEFING_ID, S.DATE, S.ISO3, S.COUNTRY),
+    "topics": None,
+    "topic_summary": None,
+    "interactions": (S.BRIEFING_ID, S.DATE, S.COUNTRY_A, S.COUNTRY_B, S.SCORE, S.FORWARD_LOOKING),
+    "watchlist": (),
+}
+
+
+class StoreReader:
+    """Reads any column of any row of one store generation (``artefacts.TableReader``).
+
+    Parameters:
+        store: the open generation the lean tables were read from.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._columns: dict[str, tuple[str, ...]] = {}
+
+    def columns(self, name: str) -> tuple[str, ...]:
+        """Every column of table ``name``, in the table's order."""
+        if name not in self._columns:
+            self._columns[name] = tuple(self.store.schema(name).names)
+        return self._columns[name]
+
+    def rows_at(
+        self, name: str, positions: np.ndarray, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """The rows of table ``name`` at ``positions``, every column unless ``columns``."""
+        return self.store.rows_at(name, positions, list(columns) if columns else None)
+
+    def table(self, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """The whole table ``name``, every column unless ``columns``."""
+        return self.store.table(name, columns)
+
+    def chunks(
+        self, name: str, columns: Sequence[str]
+    ) -> Iterator[tuple[np.ndarray, pd.DataFrame]]:
+        """Table ``name`` a data file at a time: each file's row positions and ``columns``."""
+        for orders, piece in self.store.table_pieces(name, columns):
+            yield orders, piece.to_pandas()
+
+
+def can_read_lean(store: Store) -> bool:
+    """Whether ``store`` can be read lean: Delta tables (format 3) holding every table."""
+    return store.format not in PARTS_FORMATS and all(store.has_table(n) for n in TABLES)
+
+
+def read_lean(store: Store) -> Artefacts:
+    """The generation's tables with only ``LEAN_COLUMNS`` in memory (see the module docstring).
+
+    The first reader of a generation reads them from the store's files and keeps them with
+    every table's lookups in ``lean/<key>/`` (``keep_lean``); every later reader maps that
+    folder's files into memory, which costs no reading or conversion at open.
+
+    Raises:
+        StoreError: for a store of an older format or without every table (``can_read_lean``),
+            or when a table is missing or damaged.
+    """
+    if not can_read_lean(store):
+        raise StoreError(
+            f"a store is read lean from Delta tables (format 3) holding {', '.join(TABLES)}; "
+            f"got format {store.format} at {store.path}"
+        )
+    kept = read_kept(store)
+    if kept is not None:
+        return kept
+    tables = {name: _lean_table(store, name) for name in TABLES}
+    artefacts = Artefacts(
+        **tables,
+        fingerprint=store.fingerprint,
+        versions=dict(store.meta.get("versions", {})),
+        reader=StoreReader(store),
+        lookups=file_lookups(store, tables),
+    )
+    if keep_lean(store, artefacts):
+        return read_kept(store) or artefacts
+    return artefacts
+
+
+def lean_key(meta: Mapping[str, Any]) -> str:
+    """The name of the kept lean tables of the generation whose manifest is ``meta``: a
+    hash of its fingerprint, its tables' versions and rows, and ``LEAN_FORMAT``."""
+    recorded = meta.get("tables", {})
+    tables = {
+        name: [recorded.get(name, {}).get(key) for key in ("version", "rows")] for name in TABLES
+    }
+    state = {"format": LEAN_FORMAT, "fingerprint": meta.get("fingerprint"), "tables": tables}
+    return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def remove_lean(root: Path, kept: Iterable[Mapping[str, Any]]) -> list[Path]:
+    """Remove the kept lean tables of every generation but those whose manifests are
+    ``kept`` (``vacuum``), and folders left half-written; the paths removed."""
+    folder = root / LEAN_DIR
+    if not folder.is_dir():
+        return []
+    wanted = {lean_key(meta) for meta in kept}
+    removed = []
+    for path in sorted(folder.iterdir()):
+        if path.name not in wanted:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def keep_lean(store: Store, artefacts: Artefacts) -> bool:
+    """Keep a lean read's tables and lookups as Arrow files in ``lean/<key>/`` of the store.
+
+    Written beside the final name and renamed into place, so a reader sees a whole folder or
+    none. Best effort, as the follow-up: a store folder that cannot be written to only costs
+    the next reader the same reading. Returns whether it was kept.
+    """
+    lookups = table_lookups(artefacts)
+    final = store.path / LEAN_DIR / lean_key(store.meta)
+    temporary = final.parent / f".{final.name}.{os.getpid()}.tmp"
+    meta = {
+        "format": LEAN_FORMAT,
+        "rows": {name: len(getattr(artefacts, name)) for name in TABLES},
+        "iso3s": [str(code) for code in lookups.iso3s],
+        "named_sections": sorted(lookups.named_sections or ()),
+    }
+    try:
+        temporary.mkdir(parents=True, exist_ok=True)
+        for name in TABLES:
+            if LEAN_COLUMNS[name] != ():
+                frame = getattr(artefacts, name)
+                _write_arrow(
+                    temporary / f"{name}.arrow", pa.Table.from_pandas(frame, preserve_index=False)
+                )
+        for name, arrays in _lookup_arrays(lookups).items():
+            _write_arrow(temporary / f"lookups-{name}.arrow", pa.table(arrays))
+        (temporary / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        if final.exists():
+            # A damaged folder of the same key: readers that mapped its files keep them.
+            shutil.rmtree(final, ignore_errors=True)
+        os.replace(temporary, final)
+    except OSError:
+        shutil.rmtree(temporary, ignore_errors=True)
+        return False
+    return True
+
+
+def _lookup_arrays(lookups: TableLookups) -> dict[str, dict[str, np.ndarray]]:
+    """Every lookup array, grouped by the table whose rows it numbers."""
+    grouped: dict[str, dict[str, np.ndarray]] = {name: {} for name in ID_TABLES}
+    for name in ID_TABLES:
+        grouped[name]["positions"] = lookups.positions[name]
+    for key, (name, _) in COUNTRY_CODES.items():
+        grouped[name][f"codes-{key}"] = lookups.codes[key]
+    for name in SECTIONED:
+        grouped[name]["sections"] = lookups.sections[name]
+    return grouped
+
+
+def read_kept(store: Store) -> Artefacts | None:
+    """The kept lean tables of ``store``'s generation, mapped into memory from their files;
+    ``None`` when there are none or they are not whole (they are then read and kept again)."""
+    folder = store.path / LEAN_DIR / lean_key(store.meta)
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("format") != LEAN_FORMAT:
+            return None
+        tables: dict[str, pd.DataFrame] = {}
+        for name in TABLES:
+            rows = int(meta["rows"][name])
+            if name != "report" and rows != store.table_rows(name):
+                return None
+            if LEAN_COLUMNS[name] == ():
+                tables[name] = pd.DataFrame(index=pd.RangeIndex(rows))
+            else:
+                tables[name] = _read_arrow(folder / f"{name}.arrow").to_pandas()
+            if len(tables[name]) != rows:
+                return None
+        arrays = {name: _read_arrow(folder / f"lookups-{name}.arrow") for name in ID_TABLES}
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+        return None
+
+    def array(name: str, column: str) -> np.ndarray:
+        return arrays[name].column(column).to_numpy()
+
+    lookups = TableLookups(
+        positions={name: array(name, "positions") for name in ID_TABLES},
+        codes={key: array(name, f"codes-{key}") for key, (name, _) in COUNTRY_CODES.items()},
+        sections={name: array(name, "sections") for name in SECTIONED},
+        iso3s=pd.Index(meta["iso3s"], dtype=object),
+        named_sections=frozenset(meta["named_sections"]),
+    )
+    return Artefacts(
+        **tables,
+        fingerprint=store.fingerprint,
+        versions=dict(store.meta.get("versions", {})),
+        reader=StoreReader(store),
+        lookups=lookups,
+    )
+
+
+def _write_arrow(path: Path, table: pa.Table) -> None:
+    # Uncompressed, so that a reader maps the file and converts nothing.
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+
+
+def _read_arrow(path: Path) -> pa.Table:
+    return pa.ipc.open_file(pa.memory_map(str(path))).read_all()
+
+
+def _lean_table(store: Store, name: str) -> pd.DataFrame:
+    kept = LEAN_COLUMNS[name]
+    if not kept and kept is not None:
+        return pd.DataFrame(index=pd.RangeIndex(store.table_rows(name)))
+    frame = store.table(name, kept)  # every column when None
+    if name == "report":
+        # The views show and count only the inputs that were not loaded.
+        shown = frame[S.STATUS].astype(str) != S.LOADED
+        return frame[shown.to_numpy(dtype=bool)].reset_index(drop=True)
+    if name in ROW_CARRYING:
+        frame[S.TABLE_ROW] = np.arange(len(frame), dtype=np.int64)
+    return frame
+
+
+def _numbered(column: pa.ChunkedArray, number: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+    """Each row's number: ``number`` maps the column's distinct values to theirs (a missing
+    value is -1), so each distinct value is looked up once however many rows hold it."""
+    encoded = column.combine_chunks()
+    if not pa.types.is_dictionary(encoded.type):
+        encoded = pc.dictionary_encode(encoded)
+    values = encoded.dictionary.to_pylist()
+    numbers = np.append(np.asarray(number(values), dtype=np.int64), -1)
+    return numbers[pc.fill_null(encoded.indices, len(values)).to_numpy(zero_copy_only=False)]
+
+
+def _distinct(column: pd.Series) -> set[str]:
+    return set(column.dropna().unique())
+
+
+def file_lookups(store: Store, tables: Mapping[str, pd.DataFrame]) -> TableLookups:
+    """The lookups a lean read cannot take from its tables: those of the mentions, the
+    interactions' sections, every table's countries and the sections named.
+
+    The country codes are the sorted codes of the countries, interactions and mentions
+    tables, as ``artefacts.table_lookups`` numbers them; the mentions' own, and the sections
+    of both tables, are read from the distinct values Parquet stores (no string per row).
+    The arrays (the mentions': 32-bit, tens of millions of rows in a large corpus) are built
+    on first use, a data file at a time.
+
+    Parameters:
+        tables: the lean tables (the briefings' ids, the countries' and interactions' codes).
+    """
+    named = _distinct(tables["countries"][S.ISO3])
+    named |= _distinct(tables["interactions"][S.COUNTRY_A])
+    named |= _distinct(tables["interactions"][S.COUNTRY_B])
+    said: set[str] = set()
+    for name, columns in (("mentions", [S.ISO3, S.SECTION]), ("interactions", [S.SECTION])):
+        for _, piece in store.table_pieces(name, columns, dictionaries=columns):
+            for column in columns:
+                dictionary = piece.column(column).combine_chunks().dictionary
+                (named if column == S.ISO3 else said).update(
+                    v for v in dictionary.to_pylist() if v is not None
+                )
+    iso3s = pd.Index(sorted(named))
+    briefings = tables["briefings"][S.BRIEFING_ID]
+    sections = S.SEGMENT_SECTIONS
+
+    def section_numbers(values: list[str]) -> np.ndarray:
+        return np.array([sections.index(v) if v in sections else -1 for v in values])
+
+    def mention_arrays() -> dict[str, np.ndarray]:
+        # Plain objects: the index's hash table is then built once, not at every file.
+        ids = pd.Index(briefings.to_numpy(dtype=object), dtype=object)
+        size = store.table_rows("mentions")
+        built: dict[str, np.ndarray] = {
+            "positions": np.full(size, -1, dtype=np.int32),
+            "codes": np.full(size, -1, dtype=np.int32),
+            "sections": np.full(size, -1, dtype=np.int8),
+        }
+        columns = [S.BRIEFING_ID, S.ISO3, S.SECTION]
+        for orders, piece in store.table_pieces("mentions", columns, dictionaries=columns):
+            built["positions"][orders] = _numbered(
+                piece.column(S.BRIEFING_ID), lambda v: ids.get_indexer(pd.Index(v, dtype=object))
+            )
+            built["codes"][orders] = _numbered(piece.column(S.ISO3), iso3s.get_indexer)
+            built["sections"][orders] = _numbered(piece.column(S.SECTION), section_numbers)
+        return built
+
+    def interaction_sections() -> np.ndarray:
+        said = np.full(store.table_rows("interactions"), -1, dtype=np.int8)
+        for orders, piece in store.table_pieces(
+            "interactions", [S.SECTION], dictionaries=[S.SECTION]
+        ):
+            said[orders] = _numbered(piece.column(S.SECTION), section_numbers)
+        return said
+
+    kept: dict[str, dict[str, np.ndarray]] = {}
+
+    def mention(kind: str) -> Callable[[], np.ndarray]:
+        def build() -> np.ndarray:
+            if "mentions" not in kept:
+                kept["mentions"] = mention_arrays()
+            return kept["mentions"][kind]
+
+        return build
+
+    return TableLookups(
+        positions=LazyLookups({"mentions": mention("positions")}),
+        codes=LazyLookups({"mentions": mention("codes")}),
+        sections=LazyLookups(
+            {"mentions": mention("sections"), "interactions": interaction_sections}
+        ),
+        iso3s=iso3s,
+        named_sections=frozenset(said),
+    )

@@ -1,0 +1,290 @@
+"""A store read lean (``pipeline.lean``) gives the views exactly what the store read whole
+gives them: the same selections, tables, codes, reader rows, search hits and follow-up,
+for many filter combinations."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from legacy_stores import write_legacy_store
+from sample_selections import filter_choices, store_in_two_ingests
+
+from analytics import schema as S
+from analytics.artefacts import table_rows, whole_tables, with_read_columns
+from analytics.errors import InputError, StoreError
+from analytics.pipeline import Store, open_store, open_text_index, vacuum_store
+from analytics.pipeline.follow_ups import follow_up_of
+from analytics.pipeline.lean import (
+    LEAN_COLUMNS,
+    LEAN_DIR,
+    can_read_lean,
+    lean_key,
+    read_kept,
+    read_lean,
+)
+from analytics.views import (
+    BriefingListing,
+    FilteredCorpus,
+    Filters,
+    briefing_record,
+    corpus_figures,
+    country_names,
+    evidence_for,
+    filter_options,
+    followed_events,
+    index_corpus,
+    reader_page,
+    reader_pages,
+)
+
+# The tables a view reads with the columns a lean corpus holds of them.
+HELD = {
+    "briefings": list(LEAN_COLUMNS["briefings"] or ()),
+    "headers": None,
+    "countries": list(LEAN_COLUMNS["countries"] or ()),
+    "topics": None,
+    "topic_summary": None,
+}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory, project_root: Path) -> Store:
+    """The sample corpus stored in two ingests, so every table was appended to once."""
+    return store_in_two_ingests(tmp_path_factory.mktemp("lean"), project_root)
+
+
+@pytest.fixture(scope="module")
+def both(store: Store) -> tuple:
+    """The store read whole and read lean, each with its index and the store's text index."""
+    text_index = open_text_index(store)
+    whole = dataclasses.replace(store.artefacts(), text_index=text_index)
+    lean = dataclasses.replace(read_lean(open_store(store.path)), text_index=text_index)
+    return whole, index_corpus(whole), lean, index_corpus(lean)
+
+
+def assert_same_views(both: tuple, filters: Filters) -> None:
+    whole, whole_index, lean, lean_index = both
+    in_memory = FilteredCorpus(whole, filters, whole_index)
+    read_lean_ = FilteredCorpus(lean, filters, lean_index)
+    np.testing.assert_array_equal(read_lean_.keep, in_memory.keep)
+    for name, columns in HELD.items():
+        expected = getattr(in_memory, name)
+        pd.testing.assert_frame_equal(
+            getattr(read_lean_, name), expected if columns is None else expected[columns]
+        )
+    # The interactions' other columns are read for exactly the rows the view holds.
+    pd.testing.assert_frame_equal(
+        with_read_columns(lean, "interactions", read_lean_.interactions),
+        in_memory.interactions,
+    )
+    for name in ("briefings", "mentions", "countries", "topics", "interactions"):
+        np.testing.assert_array_equal(read_lean_.rows(name), in_memory.rows(name))
+    for name in ("mentions", "countries", "topics", "interactions"):
+        lean_codes, memory_codes = read_lean_.codes(name), in_memory.codes(name)
+        np.testing.assert_array_equal(lean_codes.briefing, memory_codes.briefing)
+        for part in ("country", "partner"):
+            left, right = getattr(lean_codes, part), getattr(memory_codes, part)
+            assert (left is None) == (right is None)
+            if left is not None:
+                np.testing.assert_array_equal(left, right)
+        assert list(lean_codes.iso3s) == list(memory_codes.iso3s)
+
+
+def test_the_lean_tables_hold_only_their_columns(both: tuple, store: Store) -> None:
+    whole, _, lean, _ = both
+    assert list(lean.briefings.columns) == [S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE]
+    assert list(lean.mentions.columns) == [] and len(lean.mentions) == len(whole.mentions)
+    assert list(lean.watchlist.columns) == [] and len(lean.watchlist) == len(whole.watchlist)
+    assert S.SENTENCE not in lean.interactions.columns
+    # Each interaction carries its table position, to read its sentence when shown.
+    assert lean.interactions[S.TABLE_ROW].tolist() == list(range(len(whole.interactions)))
+    # The report holds the inputs that were not loaded: what the views show and count.
+    not_loaded = whole.report[whole.report[S.STATUS] != S.LOADED].reset_index(drop=True)
+    pd.testing.assert_frame_equal(lean.report, not_loaded)
+    assert can_read_lean(store)
+
+
+DAYS = [None, date(2023, 1, 1), date(2024, 1, 1), date(2024, 7, 15), date(2030, 1, 1)]
+# "a" and "zz" are scanned for (too short for the text index); the others are looked up.
+WORDS = ["", "china", "TRADE talks", "a", "zz", "sanction a"]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_lean_and_whole_give_the_same_views(both: tuple, data: st.DataObject) -> None:
+    assert_same_views(both, data.draw(filter_choices(both[0], DAYS, WORDS)))
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(section="title"),
+        Filters(countries=("CHN", "USA"), country_match="all", section="happening"),
+        Filters(search="a", end=date(2024, 6, 1)),
+        Filters(start=date(2030, 1, 1)),
+    ],
+    ids=["nothing", "a-section", "two-countries-all-section", "scanned-word", "no-briefing"],
+)
+def test_chosen_filters_agree(both: tuple, filters: Filters) -> None:
+    assert_same_views(both, filters)
+
+
+def test_a_scan_reads_the_texts_from_the_store(both: tuple) -> None:
+    whole, whole_index, _, lean_index = both
+    # "q" is no indexed word: both scan, one the texts in memory, one the store's files.
+    expected = whole_index.haystack.str.contains("q", regex=False).to_numpy(dtype=bool)
+    assert 0 < expected.sum() < len(whole.briefings)
+    np.testing.assert_array_equal(lean_index.scan(["q"]), expected)
+    with pytest.raises(InputError, match="a lean corpus holds no texts to scan"):
+        _ = lean_index.haystack
+
+
+def test_the_corpus_extras_are_the_same(both: tuple) -> None:
+    whole, _, lean, _ = both
+    assert filter_options(lean) == filter_options(whole)
+    assert country_names(lean) == country_names(whole)
+    assert corpus_figures(lean) == corpus_figures(whole)
+    listed, expected = BriefingListing(lean), BriefingListing(whole)
+    np.testing.assert_array_equal(listed.order, expected.order)
+    pd.testing.assert_frame_equal(listed.rows(listed.order), expected.rows(expected.order))
+
+
+@pytest.mark.parametrize("section", [None, "happening"], ids=["all-sections", "one-section"])
+def test_the_reader_shows_the_same_briefing(both: tuple, section: str | None) -> None:
+    whole, whole_index, lean, lean_index = both
+    filters = Filters(section=section)
+    for position in (0, 57, len(whole.briefings) - 1):
+        briefing_id = str(whole.briefings[S.BRIEFING_ID].iloc[position])
+        assert briefing_record(lean, briefing_id) == briefing_record(whole, briefing_id)
+        one = FilteredCorpus(lean, filters, lean_index).only_briefing(briefing_id)
+        expected = FilteredCorpus(whole, filters, whole_index).only_briefing(briefing_id)
+        for name in ("briefings", "mentions", "interactions"):
+            pd.testing.assert_frame_equal(getattr(one, name), getattr(expected, name))
+        layout = reader_pages(one, briefing_id)
+        assert layout == reader_pages(expected, briefing_id)
+        assert reader_page(one, briefing_id, layout, 1) == reader_page(
+            expected, briefing_id, layout, 1
+        )
+    assert briefing_record(lean, "no-such-briefing") == {}
+
+
+def test_evidence_rows_get_their_sentences(both: tuple) -> None:
+    whole, _, lean, _ = both
+    first = whole.interactions.iloc[0]
+    pair = (str(first[S.COUNTRY_A]), str(first[S.COUNTRY_B]))
+    chosen = evidence_for(lean.interactions, pair=pair)
+    expected = evidence_for(whole.interactions, pair=pair)
+    assert len(expected) > 0
+    pd.testing.assert_frame_equal(with_read_columns(lean, "interactions", chosen), expected)
+    # Rows of a table in memory have every column already.
+    assert with_read_columns(whole, "interactions", expected) is expected
+
+
+def test_table_rows_read_every_column_in_the_asked_order(both: tuple) -> None:
+    whole, _, lean, _ = both
+    positions = np.array([5, 0, 3])
+    for name in ("briefings", "mentions", "watchlist"):
+        expected = getattr(whole, name).iloc[positions].reset_index(drop=True)
+        pd.testing.assert_frame_equal(table_rows(lean, name, positions), expected)
+        pd.testing.assert_frame_equal(table_rows(whole, name, positions), expected)
+
+
+def test_the_follow_up_is_the_same(both: tuple, store: Store) -> None:
+    whole, _, lean, _ = both
+    expected = followed_events(whole)
+    # Worked out from the whole tables (and kept), then read back for the lean corpus.
+    pd.testing.assert_frame_equal(follow_up_of(store.path, lean), expected)
+    pd.testing.assert_frame_equal(follow_up_of(store.path, lean), expected)
+    pd.testing.assert_frame_equal(followed_events(lean), expected)
+    assert whole_tables(whole) is whole
+
+
+def test_a_store_of_parquet_parts_is_not_read_lean(store: Store, tmp_path: Path) -> None:
+    legacy = open_store(write_legacy_store(store, tmp_path / "legacy", store_format=2))
+    assert not can_read_lean(legacy)
+    with pytest.raises(StoreError, match="read lean from Delta tables.*got format 2"):
+        read_lean(legacy)
+
+
+def test_the_first_reader_keeps_the_lean_tables_and_later_ones_map_them(
+    store: Store, tmp_path: Path
+) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(store.path, copy)
+    shutil.rmtree(copy / LEAN_DIR, ignore_errors=True)
+    opened = open_store(copy)
+    first = read_lean(opened)
+    folder = copy / LEAN_DIR / lean_key(opened.meta)
+    assert sorted(p.name for p in folder.iterdir())[:3] == [
+        "briefings.arrow",
+        "countries.arrow",
+        "interactions.arrow",
+    ]
+    assert read_kept(opened) is not None
+    again = read_lean(open_store(copy))
+    for name in ("briefings", "report", "countries", "topics", "topic_summary", "interactions"):
+        pd.testing.assert_frame_equal(getattr(again, name), getattr(first, name))
+    assert again.lookups is not None and first.lookups is not None
+    for name in ("mentions", "countries", "interactions"):
+        np.testing.assert_array_equal(again.lookups.positions[name], first.lookups.positions[name])
+    np.testing.assert_array_equal(
+        again.lookups.sections["mentions"], first.lookups.sections["mentions"]
+    )
+    assert list(again.lookups.iso3s) == list(first.lookups.iso3s)
+
+
+def test_a_damaged_kept_folder_is_read_from_the_store_again(store: Store, tmp_path: Path) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(store.path, copy)
+    opened = open_store(copy)
+    read_lean(opened)
+    folder = copy / LEAN_DIR / lean_key(opened.meta)
+    (folder / "countries.arrow").write_bytes(b"not arrow")
+    assert read_kept(opened) is None
+    again = read_lean(open_store(copy))  # read from the store and kept again
+    pd.testing.assert_frame_equal(again.countries, store.artefacts().countries[HELD["countries"]])
+    assert read_kept(opened) is not None
+
+
+def test_a_store_that_cannot_be_written_to_is_read_lean_all_the_same(
+    store: Store, tmp_path: Path, monkeypatch
+) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(store.path, copy)
+    shutil.rmtree(copy / LEAN_DIR, ignore_errors=True)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr("analytics.pipeline.lean._write_arrow", refuse)
+    artefacts = read_lean(open_store(copy))
+    assert not (copy / LEAN_DIR).exists() or not any((copy / LEAN_DIR).iterdir())
+    whole = store.artefacts()
+    pd.testing.assert_frame_equal(artefacts.briefings, whole.briefings[HELD["briefings"]])
+    index = index_corpus(artefacts)
+    expected = index_corpus(whole)
+    np.testing.assert_array_equal(index.positions["mentions"], expected.positions["mentions"])
+
+
+def test_vacuum_keeps_the_lean_tables_of_kept_generations_only(
+    store: Store, tmp_path: Path
+) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(store.path, copy)
+    # As if kept for a generation an earlier vacuum removed.
+    (copy / LEAN_DIR / "0123456789abcdef01234567").mkdir(parents=True)
+    current = open_store(copy)
+    read_lean(current)
+    vacuum_store(copy, keep=2)
+    assert [p.name for p in (copy / LEAN_DIR).iterdir()] == [lean_key(current.meta)]
