@@ -18,7 +18,7 @@ from ui_data import build_artefacts
 from analytics import schema as S
 from analytics.artefacts import LazyLookups
 from analytics.errors import InputError
-from analytics.views.filtered import FilteredCorpus, apply_filters, cut_rows
+from analytics.views.filtered import FilteredCorpus, apply_filters, cut_rows, take_rows
 from analytics.views.filters import (
     FilterOptions,
     Filters,
@@ -354,3 +354,21 @@ def test_cut_rows_keeps_what_a_boolean_mask_keeps(frame: pd.DataFrame) -> None:
     cut = cut_rows(frame, rows)
     pd.testing.assert_frame_equal(cut, frame[rows].reset_index(drop=True))
     assert len(cut_rows(frame, np.zeros(4, dtype=bool))) == 0
+
+
+def test_take_rows_takes_what_iloc_takes() -> None:
+    frame = pd.DataFrame(
+        {
+            "id": pd.array(["a", "b", None, "d"], dtype="str"),
+            "n": [1, 2, 3, 4],
+            "day": pd.to_datetime(["2024-01-01", None, "2024-01-03", "2024-01-04"]),
+        }
+    )
+    positions = np.array([3, 0, 2])
+    pd.testing.assert_frame_equal(
+        take_rows(frame, positions), frame.iloc[positions].reset_index(drop=True)
+    )
+    objects = pd.DataFrame({"cues": [["a"], [], ["b"]]})
+    pd.testing.assert_frame_equal(
+        take_rows(objects, np.array([2, 0])), objects.iloc[[2, 0]].reset_index(drop=True)
+    )

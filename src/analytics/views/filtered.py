@@ -38,15 +38,28 @@ def cut_rows(table: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     numbers, booleans, times; not Python objects) is filtered by Arrow, several times faster
     than pandas on the millions of rows of a large corpus; any other the pandas way.
     """
-    if (
-        len(table.columns)
-        and table.columns.is_unique
-        and all(_round_trips(t) for t in table.dtypes)
-    ):
+    if _arrow_cuts(table):
         whole = pa.Table.from_pandas(table, preserve_index=False)
         cut: pd.DataFrame = whole.filter(pa.array(rows, pa.bool_())).to_pandas()
         return cut
     return table[rows].reset_index(drop=True)
+
+
+def take_rows(table: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
+    """``table.iloc[positions].reset_index(drop=True)``, taken by Arrow as ``cut_rows`` cuts."""
+    if _arrow_cuts(table):
+        whole = pa.Table.from_pandas(table, preserve_index=False)
+        taken: pd.DataFrame = whole.take(pa.array(positions, pa.int64())).to_pandas()
+        return taken
+    return table.iloc[positions].reset_index(drop=True)
+
+
+def _arrow_cuts(table: pd.DataFrame) -> bool:
+    return bool(
+        len(table.columns)
+        and table.columns.is_unique
+        and all(_round_trips(dtype) for dtype in table.dtypes)
+    )
 
 
 def _round_trips(dtype: object) -> bool:

@@ -17,6 +17,7 @@ from analytics import schema as S
 from analytics.artefacts import Artefacts, whole_tables
 from analytics.errors import InputError
 from analytics.tallies import sorted_distinct
+from analytics.views.filtered import cut_rows, take_rows
 
 THIS_WEEK = "this week"
 THIS_MONTH = "this month"
@@ -129,7 +130,9 @@ def selected_events(
         )
         named = np.bincount(pairs // (len(lookup.countries) + 1), minlength=len(events))
         rows &= named == len(wanted) if country_match == "all" else named > 0
-    return events[rows].reset_index(drop=True)
+    if rows.all():
+        return events.reset_index(drop=True)
+    return cut_rows(events, rows)
 
 
 def horizon_end(as_of: pd.Timestamp, horizon: str) -> pd.Timestamp | None:
@@ -158,19 +161,23 @@ def upcoming_events(events: pd.DataFrame, as_of: pd.Timestamp, horizon: str) -> 
     keep = events[S.WINDOW_END] >= as_of
     if last is not None:
         keep &= events[S.WINDOW_START] <= last
-    return (
-        events[keep]
-        .sort_values([S.WINDOW_START, S.WINDOW_END], kind="stable")
-        .reset_index(drop=True)
-    )
+    return _sorted_rows(events, keep.to_numpy(dtype=bool), ascending=True)
 
 
 def overdue_events(events: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Events whose window ended before ``as_of``, latest window first, with follow-up."""
-    past = events[events[S.WINDOW_END] < as_of]
-    return past.sort_values(
-        [S.WINDOW_END, S.WINDOW_START], ascending=False, kind="stable"
-    ).reset_index(drop=True)
+    past = (events[S.WINDOW_END] < as_of).to_numpy(dtype=bool)
+    return _sorted_rows(events, past, ascending=False)
+
+
+def _sorted_rows(events: pd.DataFrame, keep: np.ndarray, *, ascending: bool) -> pd.DataFrame:
+    """The kept events by window (start then end; end then start, latest first, when
+    descending), stably: the order is found on the two window columns alone, and the rows
+    taken once (a million events hold long texts)."""
+    keys = [S.WINDOW_START, S.WINDOW_END] if ascending else [S.WINDOW_END, S.WINDOW_START]
+    windows = events[keys].reset_index(drop=True)[keep]
+    order = windows.sort_values(keys, ascending=ascending, kind="stable").index
+    return take_rows(events, order.to_numpy(dtype=np.int64))
 
 
 def event_record(events: pd.DataFrame, row: int | None) -> dict[str, object] | None:
