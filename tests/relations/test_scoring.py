@@ -347,7 +347,7 @@ def test_score_interactions_scores_each_sentence_as_score_sentence_does(
     # letters that grow when lower-cased. The cases are joined into one text, so phrases
     # referring back across sentences (``test_anaphora.py``) are left out here.
     monkeypatch.setattr(
-        corpus_module, "anaphor_mentions", lambda briefings, mentions, lexicon: mentions[:0]
+        corpus_module, "anaphor_mentions", lambda briefings, mentions, *_: mentions[:0]
     )
     texts = [case[0] for case in SENTENCE_CASES] + [
         "Japan and China met.",

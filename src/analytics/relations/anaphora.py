@@ -19,6 +19,7 @@ members, which no sentence lists.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -66,7 +67,10 @@ _PHRASE = re.compile(
 
 
 def anaphor_mentions(
-    briefings: pd.DataFrame, mentions: pd.DataFrame, lexicon: Lexicon | None = None
+    briefings: pd.DataFrame,
+    mentions: pd.DataFrame,
+    lexicon: Lexicon | None = None,
+    segments: tuple[np.ndarray, np.ndarray, list[str]] | None = None,
 ) -> pd.DataFrame:
     """One mention per country a back-referring phrase stands for, kind ``anaphor``.
 
@@ -75,35 +79,27 @@ def anaphor_mentions(
         mentions: the corpus' country mentions (``schema.MENTION_COLUMNS``).
         lexicon: the cue lexicon that finds the act a briefing opens with (default: the
             bundled one).
+        segments: ``segment_columns(briefings)`` when the caller has them already.
 
     Returns:
         Rows with ``schema.MENTION_COLUMNS``: span and sentence of the phrase, one row per
         country it refers to (in the order they were named), ``confidence`` 1.
     """
-    ids, sections, texts = segment_columns(briefings)
+    ids, sections, texts = segments if segments is not None else segment_columns(briefings)
     hit = may_match(texts, _PHRASE, _RELATIVE, _REACTION)
     if not hit.any():
         return _empty()
     wanted = pd.unique(ids[hit])
     in_wanted = pd.Index(wanted).get_indexer(ids) >= 0
-    actor = mentions[S.KIND].isin(ACTOR_KINDS) & mentions[S.BRIEFING_ID].isin(wanted)
-    found = mentions.loc[actor.to_numpy(), [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX]]
-    spans = mentions.loc[actor.to_numpy(), [S.START, S.END, S.ISO3, S.KIND]]
-    by_sentence: dict[tuple[str, str, int], list[tuple[int, int, str, str]]] = {}
-    for key, span in zip(
-        found.itertuples(index=False, name=None),
-        spans.itertuples(index=False, name=None),
-        strict=True,
-    ):
-        by_sentence.setdefault(key, []).append(span)  # type: ignore[arg-type]
+    by_sentence = mentions_by_sentence(mentions, wanted, ACTOR_KINDS)
     rows: list[tuple[str, str, int, int, int, str, str]] = []
     segment_rows = np.flatnonzero(in_wanted)
     # Segments come in briefing then section order (``segment_columns``).
     briefing_of = ids[segment_rows]
     starts = np.flatnonzero(np.append(True, briefing_of[1:] != briefing_of[:-1]))
     for first, last in zip(starts, np.append(starts[1:], len(segment_rows)), strict=True):
-        segments = [(sections[row], texts[row]) for row in segment_rows[first:last].tolist()]
-        rows += _resolve(str(briefing_of[first]), segments, by_sentence, lexicon)
+        parts = [(sections[row], texts[row]) for row in segment_rows[first:last].tolist()]
+        rows += _resolve(str(briefing_of[first]), parts, by_sentence, lexicon)
     if not rows:
         return _empty()
     columns = [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX, S.START, S.END, S.SURFACE, S.ISO3]
@@ -111,6 +107,38 @@ def anaphor_mentions(
     frame[S.KIND] = ANAPHOR
     frame[S.CONFIDENCE] = 1.0
     return frame[list(S.MENTION_COLUMNS)]
+
+
+def mentions_by_sentence(
+    mentions: pd.DataFrame, briefings: Iterable[str], kinds: Iterable[str]
+) -> dict[tuple[str, str, int], list[tuple[int, int, str, str]]]:
+    """The mentions of ``kinds`` in ``briefings``, as (start, end, iso3, kind) per
+    (briefing id, section, sentence index), in table order."""
+    wanted = mentions[S.BRIEFING_ID].isin(list(briefings)) & mentions[S.KIND].isin(list(kinds))
+    table = mentions.loc[wanted.to_numpy()]
+    grouped: dict[tuple[str, str, int], list[tuple[int, int, str, str]]] = {}
+    for key, span in zip(
+        table[[S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX]].itertuples(index=False, name=None),
+        table[[S.START, S.END, S.ISO3, S.KIND]].itertuples(index=False, name=None),
+        strict=True,
+    ):
+        grouped.setdefault(key, []).append(span)  # type: ignore[arg-type]
+    return grouped
+
+
+def sentence_mentions(
+    grouped: dict[tuple[str, str, int], list[tuple[int, int, str, str]]],
+    briefing: str,
+    section: str,
+    index: int,
+    offset: int,
+) -> list[tuple[int, int, str, str]]:
+    """One sentence's mentions from ``mentions_by_sentence``, relative to the sentence
+    (which starts at ``offset`` in its section)."""
+    return [
+        (start - offset, end - offset, iso3, kind)
+        for start, end, iso3, kind in grouped.get((briefing, section, index), [])
+    ]
 
 
 def _resolve(
@@ -128,10 +156,7 @@ def _resolve(
     for section, text in segments:
         for index, (lo, hi) in enumerate(split_sentences(text)):
             sentence = text[lo:hi]
-            own = [
-                (start - lo, end - lo, iso3, kind)
-                for start, end, iso3, kind in by_sentence.get((briefing, section, index), [])
-            ]
+            own = sentence_mentions(by_sentence, briefing, section, index, lo)
             added: list[tuple[int, int, str, str]] = []
             if lead is None and section != S.SECTION_TITLE:
                 lead = _agent(sentence, own, lexicon)

@@ -33,6 +33,7 @@ from analytics.text import (
     factorize_segments,
     join_segments,
     retreat,
+    segment_columns,
     segment_texts,
     sentence_starts,
     sorted_distinct,
@@ -89,11 +90,13 @@ def score_interactions(
     _check_columns(mentions, S.MENTION_COLUMNS, "mentions")
     lexicon = _as_lexicon(lexicon)
     with collection_paused():
-        referred = anaphor_mentions(briefings, mentions, lexicon)
+        # Both passes across sentences read the same segments: cut them once.
+        segments = segment_columns(briefings)
+        referred = anaphor_mentions(briefings, mentions, lexicon, segments)
         if len(referred):
             mentions = pd.concat([mentions[list(S.MENTION_COLUMNS)], referred], ignore_index=True)
         scored = _score_corpus(briefings, mentions, lexicon, coaction_weight)
-        return _with_meetings(briefings, mentions, scored)
+        return _with_meetings(briefings, mentions, scored, segments)
 
 
 def _score_corpus(
@@ -225,11 +228,14 @@ def _briefing_rank(briefings: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
 
 
 def _with_meetings(
-    briefings: pd.DataFrame, mentions: pd.DataFrame, scored: pd.DataFrame
+    briefings: pd.DataFrame,
+    mentions: pd.DataFrame,
+    scored: pd.DataFrame,
+    segments: tuple[np.ndarray, np.ndarray, list[str]],
 ) -> pd.DataFrame:
     """``scored`` with the rows relating the participants of one meeting
     (``analytics.relations.meetings``), each after its sentence's own rows."""
-    extra = meeting_interactions(briefings, mentions, scored)
+    extra = meeting_interactions(briefings, mentions, scored, segments)
     if extra.empty:
         return scored
     rows = pd.concat([scored, extra], ignore_index=True)

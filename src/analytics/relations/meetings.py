@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics import schema as S
+from analytics.relations.anaphora import mentions_by_sentence, sentence_mentions
 from analytics.relations.grammar import ACTOR_KINDS, _group_mentions, _more_words_than
 from analytics.relations.roles import ACTOR, ANAPHOR, sentence_roles
 from analytics.text import may_match, segment_columns, split_sentences
@@ -58,7 +59,10 @@ _NEAR_WORDS = 8
 
 
 def meeting_interactions(
-    briefings: pd.DataFrame, mentions: pd.DataFrame, scored: pd.DataFrame
+    briefings: pd.DataFrame,
+    mentions: pd.DataFrame,
+    scored: pd.DataFrame,
+    segments: tuple[np.ndarray, np.ndarray, list[str]] | None = None,
 ) -> pd.DataFrame:
     """Rows relating the participants of the meeting a briefing opens with.
 
@@ -67,11 +71,12 @@ def meeting_interactions(
         mentions: country mentions (``schema.MENTION_COLUMNS``), anaphors included.
         scored: the interactions the sentences give; a pair they relate in a briefing gets
             no participant row there.
+        segments: ``segment_columns(briefings)`` when the caller has them already.
 
     Returns:
         Rows with ``schema.INTERACTION_COLUMNS`` (``date`` taken from the briefing).
     """
-    ids, sections, texts = segment_columns(briefings)
+    ids, sections, texts = segments if segments is not None else segment_columns(briefings)
     # Which segments may name a meeting or a way of taking part: one vectorised scan each.
     array = pa.array(texts, pa.large_string())
     meeting_hit, takes_hit = may_match(array, _MEETING), may_match(array, _TAKES_PART)
@@ -81,15 +86,7 @@ def meeting_interactions(
     opens = {briefing: [] for briefing in opens if briefing in told}
     if not opens:
         return scored.iloc[:0]
-    wanted = mentions[S.BRIEFING_ID].isin(opens) & mentions[S.KIND].isin(_KINDS)
-    table = mentions.loc[wanted.to_numpy()]
-    by_sentence: dict[tuple[str, str, int], list[tuple[int, int, str, str]]] = {}
-    for key, span in zip(
-        table[[S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX]].itertuples(index=False, name=None),
-        table[[S.START, S.END, S.ISO3, S.KIND]].itertuples(index=False, name=None),
-        strict=True,
-    ):
-        by_sentence.setdefault(key, []).append(span)  # type: ignore[arg-type]
+    by_sentence = mentions_by_sentence(mentions, opens, _KINDS)
     related = _related_pairs(scored, opens)
     rows: list[tuple] = []
     for row in np.flatnonzero(pd.Index(list(opens)).get_indexer(ids) >= 0).tolist():
@@ -103,10 +100,7 @@ def meeting_interactions(
             sentence = text[lo:hi]
             if not _TAKES_PART.search(sentence):
                 continue
-            own = [
-                (start - lo, end - lo, iso3, kind)
-                for start, end, iso3, kind in by_sentence.get((briefing, section, index), [])
-            ]
+            own = sentence_mentions(by_sentence, briefing, section, index, lo)
             opens[briefing] += [
                 (iso3, evidence, section, index, sentence)
                 for iso3, evidence in _participants(sentence, own)
