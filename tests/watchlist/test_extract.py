@@ -251,6 +251,9 @@ def _acting(text: str) -> list[str]:
         ("The president of Poland will sign the Lisbon treaty on Sunday.", ["POL"]),
         ("Ireland will hold a referendum on the Treaty of Lisbon.", ["IRL"]),
         ("The Liberal Party of Canada will choose a leader; Peru will vote.", ["PER"]),
+        ("England will play Belgium in a friendly; Peru will vote.", ["PER"]),
+        ("Brazil plays against Italy on Sunday, and Peru will vote.", ["PER"]),
+        ("France will play a key role in the talks with Spain.", ["FRA", "ESP"]),
     ],
     ids=[
         "visit-to-a-party",
@@ -280,6 +283,9 @@ def _acting(text: str) -> list[str]:
         "treaty-named-for-a-city",
         "treaty-of-a-city",
         "party-of-a-country",
+        "teams-that-play",
+        "teams-that-play-against",
+        "a-state-that-plays-a-role",
     ],
 )
 def test_acting_countries_leaves_out_places_parts_and_names(text, acting):

@@ -452,6 +452,11 @@ _DOCUMENT_AFTER = re.compile(rf"\s+{_DOCUMENT_WORDS}")
 _PARTY_OF_BEFORE = re.compile(
     r"\b[A-Z][\w'\u2019-]*\s+(?:Party|Front|Movement|Congress|League)\s+of\s+(?:the\s+)?$"
 )
+# Countries that play each other are national teams, not states ("England play Belgium in a
+# friendly", "Brazil will play Italy"): a match is not an act of state.
+_PLAY = r"(?:will\s+|to\s+)?play(?:s|ed|ing)?\s+(?:against\s+)?(?:the\s+)?"
+_PLAYS_AFTER = re.compile(rf"\s+{_PLAY}[A-Z]")
+_PLAYS_BEFORE = re.compile(rf"\b[A-Z][\w.'\u2019-]*\s+{_PLAY}$")
 _LIST_LINK = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)(?:the\s+)?")
 _FORMER_BEFORE = re.compile(
     r"(?:\b(?i:former|ex-)\s+(?:[\w'\u2019-]+\s+){0,3}|\bthen[\s-]+(?:[A-Z][\w'-]*\s+){1,4}"
@@ -498,6 +503,8 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             or _FIRM_AFTER.match(text, role.end)
             or _BODY_NAME_AFTER.match(text, role.end)
             or _PARTY_OF_BEFORE.search(before)
+            or _PLAYS_AFTER.match(text, role.end)
+            or _PLAYS_BEFORE.search(before)
             or (
                 kind == "capital"
                 and (_DOCUMENT_BEFORE.search(before) or _DOCUMENT_AFTER.match(text, role.end))
