@@ -254,6 +254,9 @@ def _acting(text: str) -> list[str]:
         ("England will play Belgium in a friendly; Peru will vote.", ["PER"]),
         ("Brazil plays against Italy on Sunday, and Peru will vote.", ["PER"]),
         ("France will play a key role in the talks with Spain.", ["FRA", "ESP"]),
+        ("Chinese pressure on Peru may continue next year.", ["CHN", "PER"]),
+        ("Nepalese politicians will try again to elect a prime minister.", ["NPL"]),
+        ("Argentine farmers will sell wheat to Peru next year.", ["PER"]),
     ],
     ids=[
         "visit-to-a-party",
@@ -286,6 +289,9 @@ def _acting(text: str) -> list[str]:
         "teams-that-play",
         "teams-that-play-against",
         "a-state-that-plays-a-role",
+        "demonym-before-an-act",
+        "demonym-before-politicians",
+        "demonym-before-people",
     ],
 )
 def test_acting_countries_leaves_out_places_parts_and_names(text, acting):

@@ -410,6 +410,15 @@ _PART_AFTER = re.compile(
     r"\s+(?:state|province|region|territory|prefecture|county|district)\s+of\s+[A-Z]"
 )
 _LOWER_NOUN_AFTER = re.compile(r"\s+[a-z]")
+# A demonym before a noun of a state's act names who acts, not a nationality ("Chinese
+# pressure on Taiwan", "Russian support", "Israeli air strikes"), as does one before people
+# who hold or seek public office ("Nepalese politicians will try again to elect a prime
+# minister"): a nationality is one of people, firms and goods ("Argentine farmers").
+_STATE_ACT_AFTER = re.compile(
+    r"\s+(?:pressure|support|aid|assistance|sanctions|intervention|retaliation|mediation|"
+    r"threats?|demands?|crackdown|offensive|incursions?|(?:air\s*)?strikes|airstrikes|"
+    r"politicians|legislators|parliamentarians|senators|deputies)\b"
+)
 # A demonym no state word follows, after "of" and before a capitalised word, is inside a
 # name ("the Organization of American States", "a meeting of the Korean Workers' Party").
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
@@ -515,7 +524,10 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             kind == "demonym"
             and role.evidence == text[role.start : role.end]
             and (
-                _LOWER_NOUN_AFTER.match(text, role.end)
+                (
+                    _LOWER_NOUN_AFTER.match(text, role.end)
+                    and not _STATE_ACT_AFTER.match(text, role.end)
+                )
                 or (_OF_BEFORE.search(before) and _NAME_AFTER.match(text, role.end))
             )
         ):
