@@ -257,6 +257,9 @@ def _acting(text: str) -> list[str]:
         ("Chinese pressure on Peru may continue next year.", ["CHN", "PER"]),
         ("Nepalese politicians will try again to elect a prime minister.", ["NPL"]),
         ("Argentine farmers will sell wheat to Peru next year.", ["PER"]),
+        ("France will end the no-fly zone over Libya on Monday.", ["FRA"]),
+        ("Peru will ban flights over Chile next week.", ["PER"]),
+        ("Peru will argue over Chile's claims next week.", ["PER", "CHL"]),
     ],
     ids=[
         "visit-to-a-party",
@@ -292,6 +295,9 @@ def _acting(text: str) -> list[str]:
         "demonym-before-an-act",
         "demonym-before-politicians",
         "demonym-before-people",
+        "zone-over-a-country",
+        "flights-over-a-country",
+        "argued-over-a-party",
     ],
 )
 def test_acting_countries_leaves_out_places_parts_and_names(text, acting):

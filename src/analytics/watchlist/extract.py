@@ -400,6 +400,12 @@ _MOVED_BEFORE = re.compile(
     r"\s+(?:[\w'\u2019,-]+\s+){0,5}?(?i:to|from|into)|(?i:pull\w*\s+out\s+(?:of|from)))"
     r"\s+(?:the\s+)?$"
 )
+# What is flown over or zoned over is a place ("the no-fly zone over Libya", "flights over
+# Syria"), as where someone flies to is.
+_FLOWN_OVER_BEFORE = re.compile(
+    r"\b(?i:zones?|airspace|skies|flights?|fl(?:y|ies|ew|own|ying)|overflights?)"
+    r"\s+(?i:over)\s+(?:the\s+)?$"
+)
 # A region of a country, named by a lowercase word of direction or land before it, is a
 # place ("restricted to the continental United States", "strikes on northern Syria").
 _REGION_BEFORE = re.compile(
@@ -497,6 +503,7 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
         if kind != "demonym" and (
             _PLACE_BEFORE.search(before)
             or _MOVED_BEFORE.search(before)
+            or _FLOWN_OVER_BEFORE.search(before)
             or _REGION_BEFORE.search(before)
             or (place_until >= 0 and _LIST_LINK.fullmatch(text, place_until, role.start))
         ):
