@@ -260,6 +260,9 @@ def _acting(text: str) -> list[str]:
         ("France will end the no-fly zone over Libya on Monday.", ["FRA"]),
         ("Peru will ban flights over Chile next week.", ["PER"]),
         ("Peru will argue over Chile's claims next week.", ["PER", "CHL"]),
+        ("Tokyo share prices will weaken next week, and Peru will vote.", ["PER"]),
+        ("London dealers expect Peru to sell bonds next week.", ["PER"]),
+        ("Beijing will cut fuel prices next month.", ["CHN"]),
     ],
     ids=[
         "visit-to-a-party",
@@ -298,6 +301,9 @@ def _acting(text: str) -> list[str]:
         "zone-over-a-country",
         "flights-over-a-country",
         "argued-over-a-party",
+        "capital-naming-a-market",
+        "capital-naming-its-dealers",
+        "capital-standing-for-a-state",
     ],
 )
 def test_acting_countries_leaves_out_places_parts_and_names(text, acting):

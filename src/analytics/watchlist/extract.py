@@ -406,6 +406,12 @@ _FLOWN_OVER_BEFORE = re.compile(
     r"\b(?i:zones?|airspace|skies|flights?|fl(?:y|ies|ew|own|ying)|overflights?)"
     r"\s+(?i:over)\s+(?:the\s+)?$"
 )
+# A capital naming a market is the city where it trades, not the state ("Tokyo share
+# prices are expected to weaken", "London dealers").
+_MARKET_AFTER = re.compile(
+    r"(?:['\u2019]s)?\s+(?:(?:stock|share|bond|money|currency|gold|metal|futures|commodity)\s+)?"
+    r"(?:markets?|prices|exchange|bourse|stocks|shares|traders|dealers|brokers|trading)\b"
+)
 # A region of a country, named by a lowercase word of direction or land before it, is a
 # place ("restricted to the continental United States", "strikes on northern Syria").
 _REGION_BEFORE = re.compile(
@@ -523,7 +529,11 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             or _PLAYS_BEFORE.search(before)
             or (
                 kind == "capital"
-                and (_DOCUMENT_BEFORE.search(before) or _DOCUMENT_AFTER.match(text, role.end))
+                and (
+                    _DOCUMENT_BEFORE.search(before)
+                    or _DOCUMENT_AFTER.match(text, role.end)
+                    or _MARKET_AFTER.match(text, role.end)
+                )
             )
         ):
             continue
