@@ -263,6 +263,8 @@ def _acting(text: str) -> list[str]:
         ("Tokyo share prices will weaken next week, and Peru will vote.", ["PER"]),
         ("London dealers expect Peru to sell bonds next week.", ["PER"]),
         ("Beijing will cut fuel prices next month.", ["CHN"]),
+        ("The province's Albanian leadership will declare independence.", []),
+        ("The Albanian leadership will declare independence.", ["ALB"]),
     ],
     ids=[
         "visit-to-a-party",
@@ -304,6 +306,8 @@ def _acting(text: str) -> list[str]:
         "capital-naming-a-market",
         "capital-naming-its-dealers",
         "capital-standing-for-a-state",
+        "demonym-of-a-people-of-a-place",
+        "demonym-of-a-state",
     ],
 )
 def test_acting_countries_leaves_out_places_parts_and_names(text, acting):

@@ -412,6 +412,9 @@ _MARKET_AFTER = re.compile(
     r"(?:['\u2019]s)?\s+(?:(?:stock|share|bond|money|currency|gold|metal|futures|commodity)\s+)?"
     r"(?:markets?|prices|exchange|bourse|stocks|shares|traders|dealers|brokers|trading)\b"
 )
+# A demonym after the possessive of a common noun names a people of that place, not the
+# state ("the province's Albanian leadership", "the city's Chinese community").
+_COMMON_POSSESSIVE_BEFORE = re.compile(r"\b[a-z][\w-]*['\u2019]s?\s+$")
 # A region of a country, named by a lowercase word of direction or land before it, is a
 # place ("restricted to the continental United States", "strikes on northern Syria").
 _REGION_BEFORE = re.compile(
@@ -537,6 +540,8 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             )
         ):
             continue
+        if kind == "demonym" and _COMMON_POSSESSIVE_BEFORE.search(before):
+            continue  # "the province's Albanian leadership": a people of the province
         if (
             kind == "demonym"
             and role.evidence == text[role.start : role.end]
