@@ -425,16 +425,22 @@ def test_indexed_search_equals_the_scan_on_any_text(way, case) -> None:
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(texts, min_size=1, max_size=6))
-def test_the_listed_terms_are_the_tokenizers_own(bodies) -> None:
-    # The word table must list exactly the terms SQLite's tokenizer put in the index: a
-    # term missing from it would lose the briefings holding it.
-    briefings = pd.DataFrame(
-        {S.BRIEFING_ID: [f"b{n}" for n in range(len(bodies))], S.TITLE: "", S.TEXT: bodies}
-    )
+@given(st.lists(texts, min_size=1, max_size=6), st.lists(texts, max_size=4))
+def test_the_listed_terms_are_the_tokenizers_own(bodies, added) -> None:
+    # The word table must list exactly the terms SQLite's tokenizer put in the index, with
+    # the briefings holding each, after a build and after an append: a term missing from
+    # it would lose the briefings holding it.
+    def table(texts: list[str], first: int) -> pd.DataFrame:
+        ids = [f"b{n}" for n in range(first, first + len(texts))]
+        return pd.DataFrame({S.BRIEFING_ID: ids, S.TITLE: "", S.TEXT: texts})
+
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        text_index_module.write_text_index(root, briefings, "f" * 16)
+        text_index_module.write_text_index(root, table(bodies, 0), "f" * 16)
+        if added:
+            text_index_module.append_text_index(
+                root, table(added, len(bodies)), len(bodies), "e" * 16
+            )
         connection = sqlite3.connect(root / TEXT_INDEX)
         try:
             connection.execute(

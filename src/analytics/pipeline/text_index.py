@@ -50,7 +50,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from sklearn.feature_extraction.text import CountVectorizer
 
 from analytics import schema as S
 from analytics.errors import StoreError
@@ -74,10 +73,9 @@ _SCHEMA = (
     "CREATE VIRTUAL TABLE word_index USING fts5(body, content='', detail=none, tokenize='ascii')",
     "CREATE TABLE word (term TEXT PRIMARY KEY, briefings INTEGER NOT NULL) WITHOUT ROWID",
 )
-# The terms of the ``ascii`` tokenizer: runs of ASCII letters and digits and of every
-# character beyond ASCII (the texts are lower-cased already; it folds nothing else).
-TERM = re.compile("[0-9A-Za-z\u0080-\ud7ff\ue000-\U0010ffff]+")
-# A search word made only of term characters occurs inside one term.
+# The terms of the ``ascii`` tokenizer are runs of ASCII letters and digits and of every
+# character beyond ASCII (the texts are lower-cased already; it folds nothing else), so a
+# search word made only of such characters occurs inside one term.
 _WITHIN_A_TERM = re.compile("[0-9a-z\u0080-\ud7ff\ue000-\U0010ffff]+")
 # The word index answers a word when its terms hold at most this many postings per
 # briefing of the generation and are at most ``_MOST_TERMS``; else the trigrams do (the
@@ -498,6 +496,9 @@ def _insert(connection: sqlite3.Connection, briefings: pd.DataFrame, after_rows:
     words = connection.execute(
         "SELECT count(*) FROM sqlite_master WHERE name IN ('word_index', 'word')"
     ).fetchone()[0]
+    # A new index counts its terms once at the end, from SQLite's own vocabulary; an
+    # append counts those of each batch in a scratch index in memory and adds them.
+    fresh = words and connection.execute("SELECT count(*) FROM word").fetchone()[0] == 0
     row = after_rows
     for ids, texts in batches():
         numbers = range(row + 1, row + 1 + len(ids))
@@ -514,26 +515,37 @@ def _insert(connection: sqlite3.Connection, briefings: pd.DataFrame, after_rows:
                 "INSERT INTO word_index (rowid, body) VALUES (?, ?)",
                 zip(numbers, bodies, strict=True),
             )
-            connection.executemany(
-                "INSERT INTO word (term, briefings) VALUES (?, ?) ON CONFLICT (term) "
-                "DO UPDATE SET briefings = briefings + excluded.briefings",
-                _term_counts(bodies),
-            )
+            if not fresh:
+                _add_term_counts(connection, bodies)
         row += len(ids)
+    if fresh:
+        connection.execute(
+            "CREATE VIRTUAL TABLE temp.word_vocabulary USING fts5vocab(main, word_index, 'row')"
+        )
+        connection.execute("INSERT INTO word SELECT term, doc FROM temp.word_vocabulary")
+        connection.execute("DROP TABLE temp.word_vocabulary")
     return row
 
 
-def _term_counts(bodies: list[str]) -> Iterator[tuple[str, int]]:
-    """Each term of ``bodies`` (``TERM``) and how many of them hold it."""
-    vectorizer = CountVectorizer(
-        token_pattern=TERM.pattern, lowercase=False, binary=True, dtype=np.int32
+def _add_term_counts(connection: sqlite3.Connection, bodies: list[str]) -> None:
+    """Add to ``word`` the terms of ``bodies`` and how many of them hold each, counted by
+    the same tokenizer in a scratch index of the connection's temporary database."""
+    connection.execute(
+        "CREATE VIRTUAL TABLE temp.added USING fts5("
+        "body, content='', detail=none, tokenize='ascii')"
     )
     try:
-        held = vectorizer.fit_transform(bodies)
-    except ValueError:  # no term in any body
-        return iter(())
-    counts = np.asarray(held.sum(axis=0)).ravel().tolist()
-    return zip(vectorizer.get_feature_names_out().tolist(), counts, strict=True)
+        connection.executemany("INSERT INTO temp.added (body) VALUES (?)", zip(bodies))
+        connection.execute(
+            "CREATE VIRTUAL TABLE temp.added_vocabulary USING fts5vocab(temp, added, 'row')"
+        )
+        connection.execute(
+            "INSERT INTO word (term, briefings) SELECT term, doc FROM temp.added_vocabulary "
+            "WHERE true ON CONFLICT (term) DO UPDATE SET briefings = briefings + excluded.briefings"
+        )
+    finally:
+        connection.execute("DROP TABLE IF EXISTS temp.added_vocabulary")
+        connection.execute("DROP TABLE temp.added")
 
 
 def _stored_texts(store: Store) -> pd.DataFrame:
