@@ -310,6 +310,8 @@ def bundled() -> Lexicon:
         ("he continued his trip to the region", [("trip to", 1.9)]),
         ("joining the military campaign", [("military campaign", -10.0)]),
         ("the ministry urged its neighbour to halt the tests", [("urged", -5.0)]),
+        ("the air force intercepted two missiles", [("intercepted", -9.0)]),
+        ("more military funding for the army", [("funding", 7.0)]),
     ],
 )
 def test_bundled_lexicon_matches_relation_phrases(

@@ -41,6 +41,9 @@ GAZETTEER = {
     "Israel": ("ISR", "name"),
     "Israeli": ("ISR", "demonym"),
     "Palestinians": ("PSE", "demonym"),
+    "Palestinian": ("PSE", "demonym"),
+    "Iranian": ("IRN", "demonym"),
+    "Australian": ("AUS", "demonym"),
     "British": ("GBR", "demonym"),
     "Britain": ("GBR", "name"),
     "German": ("DEU", "demonym"),
@@ -142,6 +145,21 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("British and French tourists were freed.", {"GBR": NATIONALITY, "FRA": NATIONALITY}),
         ("A Qatar-based firm bought the port.", {"QAT": NATIONALITY}),
         ("Clashes between Serbs and Albanians go on.", {"SRB": NATIONALITY}),
+        # One person named by a singular demonym: after an article (and an age) and before
+        # no noun ...
+        (
+            "Israel detained a 15-year-old Palestinian at a checkpoint.",
+            {"ISR": ACTOR, "PSE": NATIONALITY},
+        ),
+        ("Police questioned an American who had fled.", {"USA": NATIONALITY}),
+        ("France freed an Iranian, and Iran thanked it.", {"IRN": NATIONALITY}),
+        # ... not a demonym before a noun, nor one without an article.
+        ("An Iranian drone struck the base.", {"IRN": ACTOR}),
+        ("A Palestinian state was proclaimed.", {"PSE": ACTOR}),
+        ("Iranian and Israeli officials met.", {"IRN": ACTOR}),
+        # People by their trade or situation.
+        ("Israel held the Australian owner of a newspaper.", {"AUS": NATIONALITY}),
+        ("An American fugitive was caught in Spain.", {"USA": NATIONALITY}),
         ("Journalists from Britain and France met.", {"GBR": NATIONALITY, "FRA": NATIONALITY}),
         ("Former Liberian President Charles Taylor was held.", {"LBR": NATIONALITY}),
         ("Troops deploy along the border (Reuters UK).", {"GBR": NATIONALITY}),

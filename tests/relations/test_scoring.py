@@ -1003,6 +1003,14 @@ BUNDLED_CASES = [
         "Kenya turned against Somalia.",
         [("KEN", "SOM", -4.0, "verbal_conflict", "turned against", False)],
     ),
+    (
+        "Kenya intercepts missiles launched from Somalia.",
+        [("KEN", "SOM", -9.0, "material_conflict", "intercepts", False)],
+    ),
+    (
+        "Kenya announced new funding for Somalia.",
+        [("KEN", "SOM", 7.0, "material_cooperation", "funding", False)],
+    ),
     # not acts: a place near a border, a call for a ceasefire, troops as a noun, a denial
     ("Kenya built a new airport close to the border with Somalia.", []),
     ("Egypt called for a ceasefire between Israel and the militants.", []),

@@ -34,7 +34,11 @@ A mention is a nationality, in this order:
    France"); a list shares the frame of its first member ("journalists from Britain and
    France");
 6. a plural demonym used as a noun ("Serbs and Albanians clash"), unless it is listed
-   with a country or follows "the" ("Israel and Palestinians agreed", "the Soviets").
+   with a country or follows "the" ("Israel and Palestinians agreed", "the Soviets");
+7. a singular demonym used as a noun for one person: after "a", "an" or "one" (an age
+   between them: "a 15-year-old Palestinian") and before no noun, only punctuation, a
+   preposition, a conjunction or a verb of being ("arrests a Palestinian at a checkpoint",
+   "an American who"; not "an Iranian drone").
 
 A country after "in" is a ``location`` when an ``armed_group`` word is named between the
 last acting mention and it ("missile attacks kill 57 militants in northwest Pakistan",
@@ -114,6 +118,16 @@ _FUNCTION_WORDS = frozenset(
 _CONJUNCTIONS = frozenset({"and", "or", "&"})
 _GOVERNOR = re.compile(r"\b([a-z]+)(?:\s+([a-z]+))?\s+(?:of|from)\s+(?:the\s+)?$", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+$")
+# One person: an article or "one", perhaps an age, right before a singular demonym...
+_ONE_PERSON_BEFORE = re.compile(
+    r"\b(?:an?|one)\s+(?:(?:\d+|[a-z]+)-year-old\s+|young\s+|elderly\s+)?$", re.IGNORECASE
+)
+# ... and no noun after it.
+_NO_NOUN_AFTER = re.compile(
+    r"\s*(?:[,.;:!?)\u2013\u2014]|$|(?:at|in|on|near|who|whom|whose|was|is|has|had|and|or|"
+    r"with|from|after|before|for|of|to|by|during|while)\b)",
+    re.IGNORECASE,
+)
 _PLAIN_BEFORE = 40  # characters looked at before a mention for its frame
 _FORMER = re.compile(r"\b(?:former|ex-)\s*$", re.IGNORECASE)
 _LIST_MEMBER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:the\s+)?", re.IGNORECASE)
@@ -346,6 +360,10 @@ def _nationality(
         )
         if not listed and (before is None or before.group(1).lower() != "the"):
             return NATIONALITY, surface
+    if kind == "demonym":
+        one = _ONE_PERSON_BEFORE.search(text, max(0, start - 24), start)
+        if one is not None and _NO_NOUN_AFTER.match(text, end):
+            return NATIONALITY, _excerpt(text, one.start(), end)
     return None
 
 
