@@ -55,7 +55,7 @@ if len(matches):
     )
     if record.get("url"):
         st.text(f"Link: {record.get('url')}")
-    ui.legend_for_marks()
+    ui.legend_for_marks(search=bool(view.filters.search.strip()))
     layout = views.reader_pages(one_briefing, briefing_id)
     page = 1
     if len(layout.pages) > 1:
@@ -68,7 +68,10 @@ if len(matches):
             step=1,
             key=f"reader_page-{briefing_id}",
         )
-    for part in views.reader_page(one_briefing, briefing_id, layout, int(page)):
+    shown_parts = views.reader_page(
+        one_briefing, briefing_id, layout, int(page), search=view.filters.search
+    )
+    for part in shown_parts:
         name = state.SECTION_NAMES.get(part.section, part.section)
         st.markdown(f"**{name}**" + (" (continued)" if part.continued else ""))
         ui.highlighted_text(part.pieces)

@@ -196,6 +196,18 @@ def test_reader_shows_markup_as_literal_text(app):
     assert "<script>" not in html_bodies
     assert "**not bold** # not a heading" in html_bodies  # st.html: no Markdown
     assert "=HYPERLINK(&quot;http://x&quot;) &lt;b&gt;bold&lt;/b&gt;" in html_bodies
+    assert "atlas-search" not in html_bodies  # no search, no search marks
+
+
+def test_reader_marks_the_search_words(app):
+    app.query_params["q"] = "WATCHED"
+    run_page(app, "pages/briefings.py")
+    assert_clean(app)
+    html_bodies = " ".join(h.proto.body for h in app.get("html"))
+    # Every briefing says "Markets in X watched closely.": the word is marked in the reader,
+    # and the key to the colours names it.
+    assert re.search(r'<mark class="atlas-search"[^>]*>watched</mark>', html_bodies)
+    assert ">search word</mark>" in html_bodies
 
 
 def test_reader_pages_a_long_briefing(monkeypatch):

@@ -233,6 +233,37 @@ def test_reader_page_marks_countries_and_cues(corpus):
     ]
 
 
+def test_reader_page_marks_the_search_words_where_nothing_else_is(corpus):
+    layout = views.reader_pages(corpus, "b19")
+    shown = views.reader_page(corpus, "b19", layout, 1, search="POSED  chin on")
+    happening = {part.section: part.pieces for part in shown}[S.HAPPENING]
+    # 'posed' inside 'imposed' and 'on' are marked; 'chin' lies in the country 'China',
+    # which keeps its own mark.
+    assert happening == [
+        ("United States", "country"),
+        (" im", None),
+        ("posed", "search"),
+        (" ", None),
+        ("sanctions", "cue"),
+        (" ", None),
+        ("on", "search"),
+        (" ", None),
+        ("China", "country"),
+        (".", None),
+    ]
+
+
+def test_search_spans_follow_the_search_rule() -> None:
+    assert views.search_spans("Tariffs, TARIFF and a tariff-free zone", "tariff") == [
+        (0, 6, "search"),
+        (9, 15, "search"),
+        (22, 28, "search"),
+    ]
+    # A word with regex characters is plain text; an empty query marks nothing.
+    assert views.search_spans("a (b) c", "(b)") == [(2, 5, "search")]
+    assert views.search_spans("anything", "   ") == []
+
+
 def test_briefing_list_newest_first_with_countries(corpus):
     listing = views.briefing_list(corpus)
     first = listing.iloc[0]

@@ -86,6 +86,7 @@ COLUMN_LABELS: dict[str, Any] = {
 MARK_STYLES = {
     "country": "background:#dbe9f6;border-radius:3px;padding:0 2px;",
     "cue": "background:#fde2c8;border-bottom:2px solid #c0392b;border-radius:3px;padding:0 2px;",
+    "search": "background:#fff3a3;outline:1px solid #c9a800;border-radius:3px;padding:0 2px;",
 }
 
 
@@ -261,13 +262,17 @@ def highlighted_text(pieces: Sequence[tuple[str, str | None]]) -> None:
     st.html(marked_html(pieces))
 
 
-def legend_for_marks() -> None:
-    """A one-line key to the highlight colours."""
-    st.html(
-        marked_html(
-            [("Highlights: ", None), ("country", "country"), ("  ", None), ("cue word", "cue")]
-        )
-    )
+def legend_for_marks(search: bool = False) -> None:
+    """A one-line key to the highlight colours (with the search words' when ``search``)."""
+    pieces: list[tuple[str, str | None]] = [
+        ("Highlights: ", None),
+        ("country", "country"),
+        ("  ", None),
+        ("cue word", "cue"),
+    ]
+    if search:
+        pieces += [("  ", None), ("search word", "search")]
+    st.html(marked_html(pieces))
 
 
 def plain_caption(text: str) -> None:

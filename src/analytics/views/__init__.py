@@ -37,6 +37,7 @@ from analytics.views.briefings import (
     reader_page,
     reader_pages,
     row_id,
+    search_spans,
     section_marks,
 )
 from analytics.views.common import (
@@ -221,6 +222,7 @@ __all__ = [
     "provenance_lines",
     "reader_page",
     "reader_pages",
+    "search_spans",
     "relation_timeline",
     "representative_briefings",
     "restrict_to_ids",

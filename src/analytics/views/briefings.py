@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
@@ -15,6 +16,7 @@ from analytics import schema as S
 from analytics import settings
 from analytics.artefacts import Artefacts, table_lookups, table_rows
 from analytics.errors import InputError
+from analytics.search import search_words
 from analytics.tallies import sorted_distinct
 from analytics.views.common import cue_spans, merge_marks, split_marked
 
@@ -272,9 +274,10 @@ def reader_pages(
 
 
 def reader_page(
-    artefacts: Artefacts, briefing_id: str, layout: ReaderPages, page: int
+    artefacts: Artefacts, briefing_id: str, layout: ReaderPages, page: int, search: str = ""
 ) -> list[ReaderSection]:
-    """The sections' parts on page ``page`` (1-based) of ``layout``, countries and cues marked.
+    """The sections' parts on page ``page`` (1-based) of ``layout``, countries and cues marked,
+    and the words of the ``search`` query (kind ``search``, where no country or cue is).
 
     Highlights are found for this page only.
 
@@ -289,8 +292,29 @@ def reader_page(
         text = layout.sections[part.section]
         marks = section_marks(artefacts, briefing_id, part.section, text, part.start, part.end)
         piece = text[part.start : part.end]
+        # A search word inside a country or a cue leaves that mark as it is.
+        marks += [
+            span
+            for span in search_spans(piece, search)
+            if not any(span[0] < end and start < span[1] for start, end, _ in marks)
+        ]
         shown.append(ReaderSection(part.section, split_marked(piece, marks), part.start > 0))
     return shown
+
+
+def search_spans(text: str, query: str) -> list[tuple[int, int, str]]:
+    """Where the words of a search query occur in ``text``, as ``(start, end, "search")``.
+
+    The search's own rule (``analytics.search``: any case, anywhere, also inside longer
+    words); overlapping occurrences of several words are left to ``merge_marks``.
+    """
+    spans = []
+    for word in dict.fromkeys(search_words(query)):
+        spans += [
+            (found.start(), found.end(), "search")
+            for found in re.finditer(re.escape(word), text, re.IGNORECASE)
+        ]
+    return spans
 
 
 def only_briefing(artefacts: Artefacts, briefing_id: str) -> Artefacts:
