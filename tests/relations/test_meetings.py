@@ -57,6 +57,29 @@ def test_a_host_names_its_guests_and_attendees_are_named_later() -> None:
     ]
 
 
+def test_a_meeting_named_late_in_the_first_sentence_is_what_it_reports() -> None:
+    # The meeting comes at the 21st word of the first sentence; its attendees, named in the
+    # next sentence, take part in it with the host (the two attendees act together in that
+    # sentence already, so they get no participant row).
+    briefings = _briefing(
+        "Ceasefire agreed",
+        "The leaders of the two neighbours agreed on Monday to an immediate and unconditional "
+        "ceasefire after five days of fighting at talks hosted by Malaysia. Representatives of "
+        "the United States and China attended the meeting.",
+    )
+    assert sorted(row[2:4] for row in _meeting_rows(briefings)) == [
+        ("CHN", "MYS"),
+        ("MYS", "USA"),
+    ]
+    # After the first sentence it is no longer the briefing's opening.
+    later = _briefing(
+        "Ceasefire agreed",
+        "The leaders of the two neighbours agreed on Monday to a ceasefire. Talks were hosted "
+        "by Malaysia. Representatives of the United States and China attended the meeting.",
+    )
+    assert _meeting_rows(later) == []
+
+
 @pytest.mark.parametrize(
     ("title", "happening", "next_"),
     [

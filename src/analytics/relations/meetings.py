@@ -35,8 +35,8 @@ _MEETING = re.compile(
     r"host|hosts|hosted)\b",
     re.IGNORECASE,
 )
-_LEAD_WORDS = 12  # a meeting named this early is what the first sentence reports
-_LEAD_CHARS = 400  # twelve words of news text end well before this
+_LEAD_WORDS = 40  # a meeting named in the first sentence is what it reports
+_LEAD_CHARS = 1000  # forty words of news text end well before this
 _TAKES_PART = re.compile(
     r"\b(?:attend(?:s|ed|ing)?|t(?:ake|akes|ook|aking)\s+part|participat(?:e|es|ed|ing)|"
     r"host(?:s|ed|ing)?|join(?:s|ed|ing)?\s+(?:by\s+video|virtually|online|remotely|"
