@@ -42,6 +42,40 @@ CASES = [
         S.RELATIVE,
         "in late summer",
     ),
+    # "over", "through" or "throughout" a season is during it, as "in" and "during" are.
+    (
+        "Talks will continue over the summer.",
+        WEDNESDAY,
+        "2024-06-01",
+        "2024-08-31",
+        S.RELATIVE,
+        "over the summer",
+    ),
+    (
+        "Fighting is expected to go on through the winter.",
+        date(2024, 3, 20),  # the winter under way has ended: the next one
+        "2024-12-01",
+        "2025-02-28",
+        S.RELATIVE,
+        "through the winter",
+    ),
+    # "in a few weeks" is "in the coming weeks" (six weeks from the briefing's date).
+    (
+        "The talks will resume in a few weeks.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-03-27",
+        S.RELATIVE,
+        "in a few weeks",
+    ),
+    (
+        "A decision may come in a few days.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-02-24",
+        S.RELATIVE,
+        "in a few days",
+    ),
     # "by" a season is a deadline, from the briefing's date to the season's end; "no later
     # than X" is "by X"; a thing held in a season after "before" runs to its end.
     (

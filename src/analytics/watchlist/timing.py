@@ -155,7 +155,8 @@ _RULES: tuple[tuple[str, str], ...] = (
         r"\b(?:in|over|during|within)\s+the\s+(?:coming|next|following)\s+(?:(?:few|several|"
         r"couple\s+of)\s+)?(?P<unit>day|week|month|year)(?P<plural>s)?\b|\b(?:in|over)\s+"
         r"the\s+(?P<unit2>day|week|month|year)(?P<plural2>s)\s+(?:ahead|to\s+come)\b|"
-        r"\bwithin\s+(?:a\s+few\s+)?(?P<unit3>day|week|month|year)(?P<plural3>s)\b",
+        r"\b(?:within|in)\s+(?:a\s+few\s+)(?P<unit4>day|week|month|year)(?P<plural4>s)\b|"
+        r"\bwithin\s+(?P<unit3>day|week|month|year)(?P<plural3>s)\b",
     ),
     (
         "span",
@@ -175,7 +176,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("year_end", r"\b(?:year[\s-]end|end[\s-]year|end\s+of\s+year)\b"),
     (
         "season",
-        r"\b(?P<prep>in|by|until|before|during|expected|ahead\s+of|the|no\s+later\s+than)"
+        r"\b(?P<prep>in|by|until|before|during|over|through|throughout|expected|ahead\s+of|"
+        r"the|no\s+later\s+than)"
         r"\s+(?:the\s+)?(?:(?P<part>early|mid|late)[\s-]+)?"
         rf"(?P<season>spring|summer|autumn|winter)\b(?:\s+(?:of\s+)?(?P<year>{_YEAR}))?",
     ),
@@ -655,8 +657,11 @@ def _resolve(
         day = reference + timedelta(days=offset)
         return day, day
     if rule == "coming":
-        unit = (groups.get("unit") or groups.get("unit2") or groups["unit3"]).lower()
-        if not (groups.get("plural") or groups.get("plural2") or groups.get("plural3")):
+        unit = (
+            groups.get("unit") or groups.get("unit2") or groups.get("unit4") or groups["unit3"]
+        ).lower()
+        plural = ("plural", "plural2", "plural3", "plural4")
+        if not any(groups.get(name) for name in plural):
             # "over the coming year": one of them, not a vague few.
             return reference, _add_months(reference, {"year": 12, "month": 1}.get(unit, 0)) + (
                 timedelta(days={"week": 7, "day": 1}.get(unit, 0))
