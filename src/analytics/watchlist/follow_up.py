@@ -95,11 +95,14 @@ def _evidence(
     days = dates[S.DATE].dt.tz_localize(None).dt.normalize().to_numpy()
     inside = _covered(days, *windows)
     dates, days = dates.loc[inside], days[inside]
-    usable = mentions[
+    # Only the columns the reports are cut by: a copy of every column of a million
+    # briefings' mentions would hold gigabytes of surfaces the follow-up never reads.
+    usable = mentions.loc[
         mentions[S.KIND].isin(ACTOR_KINDS)
         & mentions[S.ISO3].notna()
         & (mentions[S.SECTION] != S.NEXT)
-        & mentions[S.BRIEFING_ID].isin(dates[S.BRIEFING_ID])
+        & mentions[S.BRIEFING_ID].isin(dates[S.BRIEFING_ID]),
+        [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX, S.ISO3],
     ]
     stretch_of_day, bounds = _stretches(days, int(settings.value("watchlist_follow_up_briefings")))
     if len(bounds) <= 1:
