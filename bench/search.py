@@ -165,11 +165,14 @@ def _trigrams_only(corpus: CorpusIndex, query: str) -> np.ndarray:
     """The search with every word answered by the trigrams (as the first index format)."""
     limits = ("_MOST_TERMS", "_MOST_POSTINGS_PER_BRIEFING")
     kept = [getattr(text_index, name) for name in limits]
+    everywhere = text_index.TextIndex._in_every_briefing
     try:
         text_index._MOST_TERMS, text_index._MOST_POSTINGS_PER_BRIEFING = -1, -1.0
+        text_index.TextIndex._in_every_briefing = lambda self, word: False  # type: ignore[method-assign]
         return corpus.search_mask(query)
     finally:
         text_index._MOST_TERMS, text_index._MOST_POSTINGS_PER_BRIEFING = kept
+        text_index.TextIndex._in_every_briefing = everywhere  # type: ignore[method-assign]
 
 
 if __name__ == "__main__":

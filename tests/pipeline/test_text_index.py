@@ -486,6 +486,29 @@ def test_words_in_terms_holding_more_postings_than_briefings_go_to_the_trigrams(
         index._connection.close()
 
 
+def test_a_word_inside_a_term_every_briefing_holds_needs_no_query(tmp_path: Path) -> None:
+    rows = [
+        {"id": f"r{n}", "title": "", "text": text}
+        for n, text in enumerate(["The cat.", "Then the dog.", "At the end."])
+    ]
+    index = _index_of(tmp_path, rows)
+    try:
+        asked: list[str] = []
+        looked_up = index._rows
+        index._rows = lambda statement, query: asked.append(query) or looked_up(statement, query)
+        # 'the' is a term of all three briefings: 'th' and 'the' keep every one unasked.
+        assert index.rows(["th"]).tolist() == [0, 1, 2]
+        assert index.rows(["the", "th"]).tolist() == [0, 1, 2]
+        assert asked == []
+        # With another word, only that one is looked up.
+        assert index.rows(["the", "dog"]).tolist() == [1]
+        assert asked == ['("dog")']
+        # 'then' is in one briefing only: looked up.
+        assert index.rows(["then"]).tolist() == [1]
+    finally:
+        index._connection.close()
+
+
 def test_terms_are_counted_across_the_batches_of_an_append(stored, feed) -> None:
     store_dir, _ = stored
     _add(feed, store_dir)

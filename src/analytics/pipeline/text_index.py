@@ -143,6 +143,8 @@ class TextIndex:
         by_terms: list[list[str]] = []
         by_trigrams: list[str] = []
         for word in words:
+            if self._in_every_briefing(word):
+                continue  # it keeps every briefing: nothing to look up
             terms = self._terms_holding(word)
             if terms is None:
                 by_trigrams.append(word)
@@ -150,7 +152,7 @@ class TextIndex:
                 return np.zeros(0, dtype=np.int64)  # no briefing holds the word
             else:
                 by_terms.append(terms)
-        found = []
+        found = [] if by_terms or by_trigrams else [np.arange(self.rows_held, dtype=np.int64)]
         if by_terms:
             query = " AND ".join("(" + " OR ".join(map(_quoted, terms)) + ")" for terms in by_terms)
             found.append(self._rows(_WORDS, query))
@@ -173,6 +175,25 @@ class TextIndex:
         if many and indexable_word(word):
             return None
         return [str(term) for term in terms.filter(pa.array(holding)).to_pylist()]
+
+    def _in_every_briefing(self, word: str) -> bool:
+        """Whether a term every indexed briefing holds contains ``word`` ("the"), so that the
+        word keeps every briefing of the generation without a query (a term's count covers
+        all the rows the file holds, this generation's and any later one's)."""
+        if not self.has_words or _WITHIN_A_TERM.fullmatch(word) is None:
+            return False
+        terms, briefings = self._vocabulary()
+        everywhere = briefings == self._indexed_rows
+        if not everywhere.any():
+            return False
+        return bool(pc.any(pc.match_substring(terms.filter(pa.array(everywhere)), word)).as_py())
+
+    @functools.cached_property
+    def _indexed_rows(self) -> int:
+        """How many rows the file holds (all generations'), read once: read after the term
+        counts or before them, a row appended meanwhile makes no count equal to it."""
+        found = self._read("SELECT max(row) FROM briefing", ())
+        return int(found[0][0] or 0)
 
     def _vocabulary(self) -> tuple[pa.Array, np.ndarray]:
         """Every term of the word index and how many briefings hold it, read once."""
