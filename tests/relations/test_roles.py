@@ -44,6 +44,7 @@ GAZETTEER = {
     "Palestinian": ("PSE", "demonym"),
     "Iranian": ("IRN", "demonym"),
     "Australian": ("AUS", "demonym"),
+    "Malaysia": ("MYS", "name"),
     "British": ("GBR", "demonym"),
     "Britain": ("GBR", "name"),
     "German": ("DEU", "demonym"),
@@ -157,6 +158,11 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("An Iranian drone struck the base.", {"IRN": ACTOR}),
         ("A Palestinian state was proclaimed.", {"PSE": ACTOR}),
         ("Iranian and Israeli officials met.", {"IRN": ACTOR}),
+        # A country's name inside a firm's or a newspaper's.
+        ("Russia shot down a Malaysia Airlines jet.", {"RUS": ACTOR, "MYS": NATIONALITY}),
+        ("Air France resumed flights to Iran.", {"FRA": NATIONALITY, "IRN": ACTOR}),
+        ("The Washington Post reported that Iran had agreed.", {"USA": NATIONALITY}),
+        ("France said Malaysia would sign.", {"FRA": ACTOR, "MYS": ACTOR}),
         # People by their trade or situation.
         ("Israel held the Australian owner of a newspaper.", {"AUS": NATIONALITY}),
         ("An American fugitive was caught in Spain.", {"USA": NATIONALITY}),

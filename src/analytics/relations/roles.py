@@ -35,7 +35,9 @@ A mention is a nationality, in this order:
    France");
 6. a plural demonym used as a noun ("Serbs and Albanians clash"), unless it is listed
    with a country or follows "the" ("Israel and Palestinians agreed", "the Soviets");
-7. a singular demonym used as a noun for one person: after "a", "an" or "one" (an age
+7. a country's name inside a firm's or a newspaper's name ("Malaysia Airlines", "the Japan
+   Times", "Air France");
+8. a singular demonym used as a noun for one person: after "a", "an" or "one" (an age
    between them: "a 15-year-old Palestinian") and before no noun, only punctuation, a
    preposition, a conjunction or a verb of being ("arrests a Palestinian at a checkpoint",
    "an American who"; not "an Iranian drone").
@@ -118,6 +120,14 @@ _FUNCTION_WORDS = frozenset(
 _CONJUNCTIONS = frozenset({"and", "or", "&"})
 _GOVERNOR = re.compile(r"\b([a-z]+)(?:\s+([a-z]+))?\s+(?:of|from)\s+(?:the\s+)?$", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+$")
+# A country's name inside a firm's or a newspaper's ("Malaysia Airlines", "Japan Times",
+# "Air France"): the firm, not the state.
+_FIRM_AFTER = re.compile(
+    r"\s+(?:Airlines|Airways|Air\s+Lines|Telecom|Times|Post|Herald|Tribune|Petroleum|Steel|"
+    r"Motors|Railways|Shipping|Broadcasting|Television|Holdings|Corporation|Corp\.?|Inc\.?|"
+    r"Ltd\.?)\b"
+)
+_FIRM_BEFORE = re.compile(r"\bAir\s+$")
 # One person: an article or "one", perhaps an age, right before a singular demonym...
 _ONE_PERSON_BEFORE = re.compile(
     r"\b(?:an?|one)\s+(?:(?:\d+|[a-z]+)-year-old\s+|young\s+|elderly\s+)?$", re.IGNORECASE
@@ -333,6 +343,11 @@ def _nationality(
     suffix = _SUFFIX.match(text, end)
     if suffix is not None and suffix.group(1).lower() in table.suffixes:
         return _role_of(table.suffixes[suffix.group(1).lower()], text[start : suffix.end()])
+    firm = _FIRM_AFTER.match(text, end)
+    if firm is not None:
+        return NATIONALITY, text[start : firm.end()]
+    if kind == "name" and _FIRM_BEFORE.search(text, max(0, start - 4), start):
+        return NATIONALITY, text[max(0, start - 4) : end]
     # A name modifies at most the next word ("U.S. forces"); a demonym or a possessive
     # reaches over a few ("Israeli riot police", "Syria's new government").
     modifier = kind == "demonym" or _POSSESSIVE.match(text, end) is not None
