@@ -245,16 +245,28 @@ def table_lookups(artefacts: Artefacts) -> TableLookups:
     )
 
 
-def whole_tables(artefacts: Artefacts) -> Artefacts:
-    """``artefacts`` with every column of every table (a lean corpus reads them all).
+# The columns the follow-up reads (``analytics.watchlist.follow_up``): the briefings' ids,
+# dates and texts (title, sections, body: report sentences are cut from them), the acting
+# mentions' places and countries, and every column of the events.
+FOLLOW_UP_READS: dict[str, tuple[str, ...] | None] = {
+    "briefings": (S.BRIEFING_ID, S.DATE, S.TITLE, *S.SECTIONS, S.TEXT),
+    "mentions": (S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX, S.ISO3, S.KIND),
+    "watchlist": None,
+}
 
-    For work on the whole corpus that the views do not do on every rerun (working out
-    the follow-up of a store that keeps none); it holds the full tables while it runs.
+
+def follow_up_tables(artefacts: Artefacts) -> Artefacts:
+    """``artefacts`` with the briefings, mentions and events the follow-up reads, whole.
+
+    For work on the whole corpus that the views do not do on every rerun (working out the
+    follow-up of a store that keeps none). A lean corpus reads the columns of
+    ``FOLLOW_UP_READS`` from its store (not the mentions' surfaces, the briefings' sources
+    or any other table), and holds them while the work runs; one in memory has them.
     """
     reader = artefacts.reader
     if reader is None:
         return artefacts
-    tables = {name: reader.table(name) for name in ("briefings", "mentions", "watchlist")}
+    tables = {name: reader.table(name, columns) for name, columns in FOLLOW_UP_READS.items()}
     return replace(artefacts, **tables, reader=None, lookups=None)
 
 

@@ -18,7 +18,7 @@ from legacy_stores import write_legacy_store
 from sample_selections import filter_choices, store_in_two_ingests
 
 from analytics import schema as S
-from analytics.artefacts import table_rows, whole_tables, with_read_columns
+from analytics.artefacts import FOLLOW_UP_READS, follow_up_tables, table_rows, with_read_columns
 from analytics.errors import InputError, StoreError
 from analytics.pipeline import Store, open_store, open_text_index, vacuum_store
 from analytics.pipeline.follow_ups import follow_up_of
@@ -207,7 +207,13 @@ def test_the_follow_up_is_the_same(both: tuple, store: Store) -> None:
     pd.testing.assert_frame_equal(follow_up_of(store.path, lean), expected)
     pd.testing.assert_frame_equal(follow_up_of(store.path, lean), expected)
     pd.testing.assert_frame_equal(followed_events(lean), expected)
-    assert whole_tables(whole) is whole
+    assert follow_up_tables(whole) is whole
+    # Read lean, only the columns the follow-up reads come from the store.
+    read = follow_up_tables(lean)
+    for name, columns in FOLLOW_UP_READS.items():
+        table = getattr(read, name)
+        assert list(table.columns) == list(columns or getattr(whole, name).columns), name
+        assert len(table) == len(getattr(whole, name)), name
 
 
 def test_a_store_of_parquet_parts_is_not_read_lean(store: Store, tmp_path: Path) -> None:

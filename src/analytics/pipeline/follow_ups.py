@@ -34,7 +34,7 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics import settings
-from analytics.artefacts import Artefacts, whole_tables
+from analytics.artefacts import Artefacts, follow_up_tables
 
 FOLLOW_UP_DIR = "follow-up"
 # The settings the follow-up reads (``analytics.watchlist.follow_up``).
@@ -137,7 +137,7 @@ def _work_out(root: Path, artefacts: Artefacts) -> tuple[pd.DataFrame, bool]:
     """The follow-up of ``artefacts`` worked out, and whether it could be kept."""
     from analytics.watchlist import follow_up
 
-    whole = whole_tables(artefacts)
+    whole = follow_up_tables(artefacts)
     table = follow_up(whole.watchlist, whole.briefings, whole.mentions)
     return table, save_follow_up(root, artefacts.fingerprint, table)
 
@@ -166,11 +166,14 @@ def keep_follow_up(root: Path) -> str:
     Raises:
         StoreError: when the store cannot be opened.
     """
+    from analytics.pipeline.lean import can_read_lean, read_lean
     from analytics.pipeline.store import open_store
 
     started = time.perf_counter()
     store = open_store(root)
-    artefacts = store.artefacts()
+    # Read lean: the follow-up then reads only the columns it needs (``follow_up_tables``),
+    # not every table of the generation (at a million briefings, gigabytes less).
+    artefacts = read_lean(store) if can_read_lean(store) else store.artefacts()
     if stored_follow_up(root, artefacts) is not None:
         return f"follow-up: already kept for generation {store.generation.name}"
     table, saved = _work_out(root, artefacts)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import schema as S
-from analytics.artefacts import Artefacts, whole_tables
+from analytics.artefacts import Artefacts, follow_up_tables
 from analytics.errors import InputError
 from analytics.tallies import sorted_distinct
 from analytics.views.filtered import cut_rows, take_rows
@@ -43,7 +43,7 @@ def followed_events(artefacts: Artefacts) -> pd.DataFrame:
     """Every expected event of the corpus with its follow-up (``schema.FOLLOW_UP_COLUMNS``)."""
     from analytics.watchlist import follow_up
 
-    whole = whole_tables(artefacts)
+    whole = follow_up_tables(artefacts)
     return follow_up(whole.watchlist, whole.briefings, whole.mentions)
 
 
