@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,28 +22,42 @@ from analytics import schema as S
 from analytics.artefacts import table_rows, whole_tables, with_read_columns
 from analytics.errors import InputError, StoreError
 from analytics.pipeline import Store, ensure_store, open_store, open_text_index, vacuum_store
-from analytics.pipeline.follow_ups import follow_up_of
+from analytics.pipeline.follow_ups import follow_up_key, follow_up_of
 from analytics.pipeline.lean import (
+    FOLLOW_UP_FILE,
     LEAN_COLUMNS,
     LEAN_DIR,
     can_read_lean,
     lean_key,
+    mapped_follow_up,
     read_kept,
     read_lean,
 )
 from analytics.views import (
+    HELD_EVENT_COLUMNS,
+    HORIZONS,
     BriefingListing,
     FilteredCorpus,
     Filters,
     briefing_record,
     corpus_figures,
     country_names,
+    event_record,
     evidence_for,
     filter_options,
+    follow_up_counts,
     followed_events,
+    held_events,
     index_corpus,
+    later_events,
+    latest_day,
+    overdue_events,
     reader_page,
     reader_pages,
+    selected_events,
+    timeline_rows,
+    upcoming_events,
+    with_event_texts,
 )
 
 # The tables a view reads with the columns a lean corpus holds of them.
@@ -418,3 +433,84 @@ def test_an_ingest_into_a_read_only_folder_says_the_lean_tables_were_not_kept(
     _, summary = ensure_store([project_root / "tests" / "fixtures" / "store"], tmp_path / "s")
     assert "lean tables were not kept" in summary.describe()
     assert "lean" in summary.stage_seconds
+
+
+def test_the_follow_up_is_mapped_from_the_kept_folder(
+    both: tuple, store: Store, tmp_path: Path, monkeypatch
+) -> None:
+    whole = both[0]
+    copy = tmp_path / "store"
+    shutil.copytree(store.path, copy)
+    opened = open_store(copy)
+    texts = mapped_follow_up(read_lean(opened))
+    pd.testing.assert_frame_equal(texts.to_pandas(), followed_events(whole))
+    folder = copy / LEAN_DIR / lean_key(opened.meta)
+    name = FOLLOW_UP_FILE.format(key=follow_up_key(opened.fingerprint))
+    assert (folder / name).is_file()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the follow-up was read from the store again")
+
+    monkeypatch.setattr("analytics.pipeline.follow_ups.follow_up_of", refuse)
+    assert mapped_follow_up(read_lean(open_store(copy))).equals(texts)
+    # A file cut short is not trusted: the follow-up is read again and the file rewritten.
+    # (Another file renamed over it: a process that maps the old one keeps reading that.)
+    (folder / "cut").write_bytes((folder / name).read_bytes()[:100])
+    (folder / "cut").replace(folder / name)
+    monkeypatch.undo()
+    assert mapped_follow_up(read_lean(open_store(copy))).equals(texts)
+
+
+def test_only_a_lean_corpus_of_a_store_maps_its_follow_up(both: tuple) -> None:
+    with pytest.raises(StoreError, match="mapped from the lean folder.*got a corpus held whole"):
+        mapped_follow_up(both[0])
+
+
+def test_held_events_take_their_texts_by_row() -> None:
+    # Three events, by hand; a view cut and sorted two of them (the third, then the first).
+    followed = pd.DataFrame(
+        {column: [f"{column}-{i}" for i in range(3)] for column in S.FOLLOW_UP_COLUMNS}
+    )
+    texts = pa.Table.from_pandas(followed, preserve_index=False)
+    held = held_events(texts)
+    assert list(held.columns) == [*HELD_EVENT_COLUMNS, S.TABLE_ROW]
+    assert held[S.TABLE_ROW].tolist() == [0, 1, 2]
+    shown = held.iloc[[2, 0]]
+    whole = with_event_texts(shown, texts)
+    assert list(whole.columns) == list(S.FOLLOW_UP_COLUMNS)
+    assert whole[S.SENTENCE].tolist() == ["sentence-2", "sentence-0"]
+    assert whole[S.EVIDENCE].tolist() == ["evidence-2", "evidence-0"]
+    assert later_events(shown, texts).n_rows == 2
+    pd.testing.assert_frame_equal(later_events(shown, texts).build(), whole)
+    assert event_record(held, 1, texts)[S.CUES] == "cues-1"
+    # Events held whole are what they are.
+    assert with_event_texts(followed, None) is followed
+
+
+@pytest.mark.parametrize("countries", [(), ("USA",), ("USA", "CHN")], ids=["all", "one", "two"])
+def test_events_held_lean_give_the_whole_tables(both: tuple, countries: tuple) -> None:
+    whole = both[0]
+    followed = followed_events(whole)
+    texts = pa.Table.from_pandas(followed, preserve_index=False)
+    held = held_events(texts)
+    names = country_names(whole)
+    as_of = latest_day(whole.briefings)
+    kept = selected_events(followed, whole.briefings, countries, "any")
+    lean = selected_events(held, whole.briefings, countries, "any")
+    assert len(kept) > 0
+    pd.testing.assert_frame_equal(with_event_texts(lean, texts), kept)
+    for horizon in HORIZONS:
+        upcoming = upcoming_events(lean, as_of, horizon)
+        expected = upcoming_events(kept, as_of, horizon)
+        pd.testing.assert_frame_equal(later_events(upcoming, texts).build(), expected)
+        pd.testing.assert_frame_equal(
+            timeline_rows(upcoming, names),
+            timeline_rows(expected, names).drop(columns=[S.SENTENCE]),
+        )
+        pd.testing.assert_frame_equal(
+            timeline_rows(with_event_texts(upcoming, texts), names), timeline_rows(expected, names)
+        )
+    overdue, expected = overdue_events(lean, as_of), overdue_events(kept, as_of)
+    assert follow_up_counts(overdue) == follow_up_counts(expected)
+    for row in range(min(3, len(expected))):
+        assert event_record(overdue, row, texts) == event_record(expected, row)

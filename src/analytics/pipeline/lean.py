@@ -518,3 +518,75 @@ def file_lookups(store: Store, tables: Mapping[str, pd.DataFrame]) -> TableLooku
         iso3s=iso3s,
         named_sections=frozenset(said),
     )
+
+
+# The kept follow-up of a generation (``pipeline.follow_ups``), as an uncompressed Arrow file
+# in its lean folder, named by the follow-up's own key (the reference tables and settings).
+FOLLOW_UP_FILE = "follow-up-{key}.arrow"
+
+
+def mapped_follow_up(artefacts: Artefacts) -> pa.Table:
+    """The follow-up of a lean corpus' generation (``schema.FOLLOW_UP_COLUMNS``, the
+    watchlist's rows in its order), mapped into memory from its kept lean folder: only the
+    pages of the rows and columns a view reads are ever loaded.
+
+    The first reader that finds no file there writes it from the follow-up the store
+    keeps (or works it out: ``follow_ups.follow_up_of``), as ``keep_follow_up`` does; a
+    folder that cannot be written to leaves the table in memory.
+
+    Raises:
+        StoreError: when ``artefacts`` is not a lean corpus of a store, or a table of its
+            generation is missing or damaged.
+    """
+    from analytics.pipeline.follow_ups import follow_up_key, follow_up_of
+
+    reader = artefacts.reader
+    if not isinstance(reader, StoreReader):
+        raise StoreError(
+            "the follow-up is mapped from the lean folder of a store's generation; got a "
+            f"corpus {'held whole' if reader is None else 'read by ' + type(reader).__name__}"
+        )
+    store = reader.store
+    path = _follow_up_path(store, follow_up_key(artefacts.fingerprint))
+    mapped = _mapped_follow_up(path, len(artefacts.watchlist))
+    if mapped is not None:
+        return mapped
+    table = pa.Table.from_pandas(follow_up_of(store.path, artefacts), preserve_index=False)
+    if keep_follow_up_file(store, artefacts.fingerprint, table):
+        return _mapped_follow_up(path, table.num_rows) or table
+    return table
+
+
+def keep_follow_up_file(store: Store, fingerprint: str, table: pa.Table) -> bool:
+    """Keep ``table`` (the follow-up of the corpus ``fingerprint``) in the lean folder of
+    ``store``'s generation, written beside its name and renamed into place; whether it was
+    kept (not when the generation has no whole lean folder, or it cannot be written to)."""
+    from analytics.pipeline.follow_ups import follow_up_key
+
+    if read_kept(store) is None:
+        return False
+    final = _follow_up_path(store, follow_up_key(fingerprint))
+    temporary = final.parent / f".{final.name}.{os.getpid()}.tmp"
+    try:
+        _write_arrow(temporary, table)
+        os.replace(temporary, final)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def _follow_up_path(store: Store, key: str) -> Path:
+    return store.path / LEAN_DIR / lean_key(store.meta) / FOLLOW_UP_FILE.format(key=key)
+
+
+def _mapped_follow_up(path: Path, rows: int) -> pa.Table | None:
+    """The follow-up file at ``path`` mapped, or ``None`` when it is missing, not whole or
+    not ``rows`` events of the follow-up's columns."""
+    try:
+        table = _read_arrow(path)
+    except (OSError, pa.ArrowException):
+        return None
+    if table.column_names != list(S.FOLLOW_UP_COLUMNS) or table.num_rows != rows:
+        return None
+    return table

@@ -109,6 +109,7 @@ from analytics.views.topics import (
 )
 from analytics.views.watchlist import (
     ALL_UPCOMING,
+    HELD_EVENT_COLUMNS,
     HORIZONS,
     LOAD_DAILY_DAYS,
     THIS_MONTH,
@@ -120,7 +121,9 @@ from analytics.views.watchlist import (
     event_table,
     follow_up_counts,
     followed_events,
+    held_events,
     horizon_end,
+    later_events,
     latest_day,
     overdue_events,
     selected_events,
@@ -128,6 +131,7 @@ from analytics.views.watchlist import (
     timeline_load,
     timeline_rows,
     upcoming_events,
+    with_event_texts,
 )
 
 __all__ = [
@@ -142,13 +146,16 @@ __all__ = [
     "THIS_MONTH",
     "THIS_WEEK",
     "EventLookup",
+    "HELD_EVENT_COLUMNS",
     "event_evidence",
     "event_lookup",
     "event_record",
     "event_table",
     "follow_up_counts",
     "followed_events",
+    "held_events",
     "horizon_end",
+    "later_events",
     "latest_day",
     "overdue_events",
     "selected_events",
@@ -156,6 +163,7 @@ __all__ = [
     "timeline_load",
     "timeline_rows",
     "upcoming_events",
+    "with_event_texts",
     "ROLLUP_VIEWS",
     "rolled_up",
     "COUNT",

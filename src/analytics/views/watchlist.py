@@ -3,6 +3,12 @@ month (from the corpus' latest date), what is overdue with its follow-up, and th
 
 The follow-up is worked out once on the whole corpus (``followed_events``); the selection
 then keeps the events of the selected briefings in which the chosen countries act.
+
+A lean corpus holds its events lean (``held_events``): only the columns the page selects,
+sorts, counts and draws the timeline on, each row with its position in the whole follow-up
+(``schema.TABLE_ROW``), which stays mapped from the store (``texts``); the sentences, cues
+and evidence are taken from it for the rows a table lists, a CSV holds or an event shows
+(``with_event_texts``). Held whole, the events have every column and ``texts`` is ``None``.
 """
 
 from __future__ import annotations
@@ -12,11 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analytics import schema as S
 from analytics.artefacts import Artefacts, whole_tables
 from analytics.errors import InputError
 from analytics.tallies import sorted_distinct
+from analytics.views.briefings import LaterRows
 from analytics.views.filtered import cut_rows, take_rows
 
 THIS_WEEK = "this week"
@@ -37,6 +45,52 @@ EVENT_COLUMNS: tuple[str, ...] = (
     S.DATE,
     S.BRIEFING_ID,
 )
+
+
+# The columns of the followed events a lean corpus holds: what the page selects (ids,
+# countries), sorts (windows), counts (follow-up) and draws the timeline of many events on.
+HELD_EVENT_COLUMNS: tuple[str, ...] = (
+    S.BRIEFING_ID,
+    S.DATE,
+    S.COUNTRIES,
+    S.EVENT_TYPE,
+    S.CERTAINTY,
+    S.WHEN,
+    S.WINDOW_START,
+    S.WINDOW_END,
+    S.FOLLOW_UP,
+)
+
+
+def held_events(texts: pa.Table) -> pd.DataFrame:
+    """The followed events ``texts`` (``schema.FOLLOW_UP_COLUMNS``, mapped from the store)
+    with only ``HELD_EVENT_COLUMNS``, each row with its position in ``texts``
+    (``schema.TABLE_ROW``)."""
+    held: pd.DataFrame = texts.select(list(HELD_EVENT_COLUMNS)).to_pandas()
+    held[S.TABLE_ROW] = np.arange(len(held), dtype=np.int64)
+    return held
+
+
+def with_event_texts(rows: pd.DataFrame, texts: pa.Table | None) -> pd.DataFrame:
+    """``rows`` of the followed events (selected, sorted, cut) with every column.
+
+    Rows held lean carry their position in ``texts`` (``held_events``): the columns they
+    lack are taken from it for those rows only, in the follow-up's column order. Rows held
+    whole (``texts`` is ``None``) are returned as they are.
+    """
+    if texts is None or S.TABLE_ROW not in rows.columns:
+        return rows
+    missing = [c for c in texts.column_names if c not in rows.columns]
+    at = pa.array(rows[S.TABLE_ROW].to_numpy(dtype=np.int64), pa.int64())
+    read: pd.DataFrame = texts.select(missing).take(at).to_pandas()
+    held = rows.drop(columns=[S.TABLE_ROW]).reset_index(drop=True)
+    whole = pd.concat([held, read], axis=1)
+    return whole[[c for c in texts.column_names if c in whole.columns]]
+
+
+def later_events(rows: pd.DataFrame, texts: pa.Table | None) -> LaterRows:
+    """``rows`` with every column (``with_event_texts``), built when asked (a CSV)."""
+    return LaterRows(len(rows), lambda: with_event_texts(rows, texts))
 
 
 def followed_events(artefacts: Artefacts) -> pd.DataFrame:
@@ -180,11 +234,14 @@ def _sorted_rows(events: pd.DataFrame, keep: np.ndarray, *, ascending: bool) -> 
     return take_rows(events, order.to_numpy(dtype=np.int64))
 
 
-def event_record(events: pd.DataFrame, row: int | None) -> dict[str, object] | None:
-    """Row ``row`` of ``events`` as a dict (``None`` when no row is chosen or it is gone)."""
+def event_record(
+    events: pd.DataFrame, row: int | None, texts: pa.Table | None = None
+) -> dict[str, object] | None:
+    """Row ``row`` of ``events`` as a dict, every column (those held lean taken from
+    ``texts``); ``None`` when no row is chosen or it is gone."""
     if row is None or not 0 <= row < len(events):
         return None
-    return dict(events.iloc[row])
+    return dict(with_event_texts(events.iloc[[row]], texts).iloc[0])
 
 
 def follow_up_counts(events: pd.DataFrame) -> dict[str, int]:
@@ -276,7 +333,8 @@ def timeline_rows(events: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFram
     """One row per event and acting country for the timeline: country name, window, what.
 
     Columns: ``country`` (name), ``iso3``, ``window_start``, ``window_end`` (a one-day
-    window drawn a day wide), ``event_type``, ``certainty``, ``when``, ``sentence``,
+    window drawn a day wide), ``event_type``, ``certainty``, ``when``, ``sentence`` (when
+    ``events`` hold it: not lean ones, whose timeline of many events draws no sentence),
     ``briefing_id``.
     """
     columns = [
@@ -290,6 +348,8 @@ def timeline_rows(events: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFram
         S.SENTENCE,
         S.BRIEFING_ID,
     ]
+    if S.SENTENCE not in events.columns:
+        columns.remove(S.SENTENCE)
     if events.empty:
         return pd.DataFrame(columns=columns)
     rows = events.assign(**{S.ISO3: events[S.COUNTRIES].str.split("|")}).explode(S.ISO3)
