@@ -73,7 +73,7 @@ picked_upcoming = ui.table(
 )
 
 st.subheader("Overdue: did it happen?")
-overdue = views.overdue_events(events, as_of)
+overdue = views.overdue_list(events, as_of)
 overdue_rows = views.event_table(views.with_event_texts(overdue.head(listed), texts), view.names)
 if len(overdue) > listed:
     st.caption(f"The latest {listed:,} of {len(overdue):,} overdue events are listed.")

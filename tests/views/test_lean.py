@@ -52,6 +52,7 @@ from analytics.views import (
     later_events,
     latest_day,
     overdue_events,
+    overdue_list,
     reader_page,
     reader_pages,
     selected_events,
@@ -510,7 +511,11 @@ def test_events_held_lean_give_the_whole_tables(both: tuple, countries: tuple) -
         pd.testing.assert_frame_equal(
             timeline_rows(with_event_texts(upcoming, texts), names), timeline_rows(expected, names)
         )
-    overdue, expected = overdue_events(lean, as_of), overdue_events(kept, as_of)
-    assert follow_up_counts(overdue) == follow_up_counts(expected)
+    overdue, expected = overdue_list(lean, as_of), overdue_events(kept, as_of)
+    assert len(overdue) == len(expected) > 0
+    assert follow_up_counts(overdue.rows()) == follow_up_counts(expected)
+    pd.testing.assert_frame_equal(later_events(overdue, texts).build(), expected)
+    pd.testing.assert_frame_equal(with_event_texts(overdue.head(2), texts), expected.head(2))
     for row in range(min(3, len(expected))):
         assert event_record(overdue, row, texts) == event_record(expected, row)
+    assert event_record(overdue, len(expected), texts) is None
