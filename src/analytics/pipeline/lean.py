@@ -227,7 +227,13 @@ def appended_lean(store: Store, previous: Store) -> Artefacts | None:
         store, "mentions", int(starts["mentions"] or 0), [S.BRIEFING_ID, S.ISO3, S.SECTION]
     )
     said = _rows_from(store, "interactions", int(starts["interactions"] or 0), [S.SECTION])
-    lookups = _appended_lookups(old.lookups, tables, {**added, "mentions": mentions}, said)
+    lookups = _appended_lookups(
+        old.lookups,
+        tables,
+        {**added, "mentions": mentions},
+        said,
+        first_added=int(starts["briefings"] or 0),
+    )
     return _lean_artefacts(store, tables, lookups)
 
 
@@ -242,31 +248,46 @@ def _appended_lookups(
     tables: Mapping[str, pd.DataFrame],
     added: Mapping[str, pd.DataFrame],
     interaction_sections: pd.DataFrame,
+    first_added: int,
 ) -> TableLookups:
     """``old`` (the lookups of the rows before) followed by those of the ``added`` rows of
     every ``ID_TABLES`` table; the mentions' added rows carry their id, code and section,
-    ``interaction_sections`` the added interactions' sections."""
+    ``interaction_sections`` the added interactions' sections, and the briefings from
+    position ``first_added`` on are the added ones."""
     named = set(old.iso3s)
     for name, column in COUNTRY_CODES.values():
         named |= _distinct(added[name][column])
     iso3s = pd.Index(sorted(named))
-    # Each old code's code among the new countries (-1 stays -1: the appended -1).
-    renumbered = np.append(iso3s.get_indexer(old.iso3s), -1)
-    ids = pd.Index(tables["briefings"][S.BRIEFING_ID])
+    ids = tables["briefings"][S.BRIEFING_ID]
+    added_ids = pd.Index(ids.iloc[first_added:])
     known = pd.Index(S.SEGMENT_SECTIONS)
 
     def joined(before: np.ndarray, after: np.ndarray) -> np.ndarray:
         return np.concatenate([before, after.astype(before.dtype, copy=False)])
 
+    def positions_of(values: pd.Series) -> np.ndarray:
+        # Added rows belong to added briefings: looked up among those (not a hash of a
+        # million ids per table), and among every briefing only if one is not there.
+        found = positions_in(values, added_ids)
+        found[found >= 0] += first_added
+        missing = found < 0
+        if missing.any():
+            found[missing] = positions_in(values[missing], pd.Index(ids))
+        return found
+
+    def renumbered(codes: np.ndarray) -> np.ndarray:
+        if iso3s.equals(old.iso3s):
+            return codes
+        # Each old code's code among the new countries (-1 stays -1: the appended -1).
+        new_codes = np.append(iso3s.get_indexer(old.iso3s), -1)
+        return new_codes[codes].astype(codes.dtype, copy=False)
+
     positions = {
-        name: joined(old.positions[name], positions_in(added[name][S.BRIEFING_ID], ids))
+        name: joined(old.positions[name], positions_of(added[name][S.BRIEFING_ID]))
         for name in ID_TABLES
     }
     codes = {
-        key: joined(
-            renumbered[old.codes[key]].astype(old.codes[key].dtype, copy=False),
-            positions_in(added[name][column], iso3s),
-        )
+        key: joined(renumbered(old.codes[key]), positions_in(added[name][column], iso3s))
         for key, (name, column) in COUNTRY_CODES.items()
     }
     new_sections = {"mentions": added["mentions"], "interactions": interaction_sections}
