@@ -156,17 +156,9 @@ def briefing_list(artefacts) -> pd.DataFrame:
 def timeline_rows(events: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """``views.timeline_rows`` as it was written first: each event's countries split and
     exploded by pandas, each row's country named on its own."""
-    columns = [
-        S.COUNTRY,
-        S.ISO3,
-        S.WINDOW_START,
-        S.WINDOW_END,
-        S.EVENT_TYPE,
-        S.CERTAINTY,
-        S.WHEN,
-        S.SENTENCE,
-        S.BRIEFING_ID,
-    ]
+    from analytics.views.watchlist import TIMELINE_COLUMNS
+
+    columns = list(TIMELINE_COLUMNS)
     if events.empty:
         return pd.DataFrame(columns=columns)
     rows = events.assign(**{S.ISO3: events[S.COUNTRIES].str.split("|")}).explode(S.ISO3)

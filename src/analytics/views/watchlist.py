@@ -372,6 +372,18 @@ def timeline_load(
     )
 
 
+# The columns of ``timeline_rows``.
+TIMELINE_COLUMNS: tuple[str, ...] = (
+    S.COUNTRY,
+    S.ISO3,
+    S.WINDOW_START,
+    S.WINDOW_END,
+    S.EVENT_TYPE,
+    S.CERTAINTY,
+    S.WHEN,
+    S.SENTENCE,
+    S.BRIEFING_ID,
+)
 # Stands for a missing list of countries while they are split (no code holds it).
 _NO_COUNTRIES = "\ufffe"
 
@@ -384,19 +396,7 @@ def timeline_rows(events: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFram
     ``events`` hold it: not lean ones, whose timeline of many events draws no sentence),
     ``briefing_id``.
     """
-    columns = [
-        S.COUNTRY,
-        S.ISO3,
-        S.WINDOW_START,
-        S.WINDOW_END,
-        S.EVENT_TYPE,
-        S.CERTAINTY,
-        S.WHEN,
-        S.SENTENCE,
-        S.BRIEFING_ID,
-    ]
-    if S.SENTENCE not in events.columns:
-        columns.remove(S.SENTENCE)
+    columns = [c for c in TIMELINE_COLUMNS if c != S.SENTENCE or S.SENTENCE in events.columns]
     if events.empty:
         return pd.DataFrame(columns=columns)
     # Split by Arrow and each distinct code named once: a million upcoming events split
