@@ -239,8 +239,10 @@ class FilteredCorpus:
         table = getattr(self.corpus, name)
         if columns is not None:
             table = table[columns]
+        if self.untouched:
+            return table
         rows = self.rows(name)
-        if self.untouched or rows.all():
+        if rows.all():
             return table
         return cut_rows(table, rows)
 
@@ -268,14 +270,17 @@ class FilteredCorpus:
     def codes(self, name: str) -> TableCodes:
         """Integer codes aligned with the rows of the filtered table ``name``."""
         if name not in self._codes:
-            rows = self.rows(name)
             country = self.index.codes.get(name)
             partner = self.index.codes.get("partners") if name == "interactions" else None
+            briefing = self.index.positions[name]
+            if not self.untouched:
+                # Unfiltered, the corpus' own codes (views never write into them).
+                rows = self.rows(name)
+                briefing = briefing[rows]
+                country = None if country is None else country[rows]
+                partner = None if partner is None else partner[rows]
             self._codes[name] = TableCodes(
-                briefing=self.index.positions[name][rows],
-                country=None if country is None else country[rows],
-                partner=None if partner is None else partner[rows],
-                iso3s=self.index.iso3s,
+                briefing=briefing, country=country, partner=partner, iso3s=self.index.iso3s
             )
         return self._codes[name]
 
