@@ -3,8 +3,8 @@
 A query is split into words at whitespace; a briefing matches when every word, lower-cased,
 occurs in its lower-cased title or text as a plain substring (no regex, no word boundaries).
 ``searchable_texts`` gives the text each briefing is searched in. A store's text index
-(``analytics.pipeline.text_index``) indexes exactly these texts with SQLite FTS5 trigrams and
-answers the words ``indexable_word`` accepts; the other words are scanned.
+(``analytics.pipeline.text_index``) indexes exactly these texts with SQLite FTS5 (trigrams,
+and terms) and answers the words its ``answers`` accepts; the other words are scanned.
 """
 
 from __future__ import annotations
@@ -68,9 +68,13 @@ class TextSearch(Protocol):
     table once (one lookup of every id) instead of looking up every hit's id.
     """
 
+    def answers(self, word: str) -> bool:
+        """Whether the index answers the lower-cased ``word`` exactly (else it is scanned)."""
+        ...
+
     def rows(self, words: Sequence[str]) -> np.ndarray:
         """Row numbers (ascending ``int64``) of the briefings containing every word of
-        ``words`` (all ``indexable_word``)."""
+        ``words`` (each one it ``answers``)."""
         ...
 
     def row_ids(self) -> np.ndarray:

@@ -177,6 +177,9 @@ def test_extract_mentions_splits_compounds_and_possessives(text: str, expected: 
             "2008-03-02",
             [("Belgrade", "SRB"), ("Zagreb", "HRV")],
         ),
+        ("The Kremlin decided.", "1987-10-19", [("Kremlin", "SUN")]),
+        ("The Kremlin decided.", "2008-03-02", [("Kremlin", "RUS")]),
+        ("Samoa and Tokelau move.", "2011-12-29", [("Samoa", "WSM"), ("Tokelau", "NZL")]),
     ],
     ids=[
         "us-territories",
@@ -186,6 +189,9 @@ def test_extract_mentions_splits_compounds_and_possessives(text: str, expected: 
         "hong-kong-2005",
         "yugoslav-capitals",
         "successor-capitals",
+        "soviet-kremlin",
+        "russian-kremlin",
+        "new-zealand-territory",
     ],
 )
 def test_extract_mentions_codes_territories_and_capitals_to_their_state(
@@ -342,6 +348,14 @@ def test_extract_mentions_says_ambiguity_in_confidence(text: str, surface: str, 
             [("Reagan", "USA", "leader", 1.0), ("Nakasone", "JPN", "leader", 1.0)],
         ),
         ("Georgia voted.", "1987-05-01", [("Georgia", "USA", "place", 0.5)]),
+        ("Berlusconi will stand trial.", "2009-10-26", [("Berlusconi", "ITA", "leader", 1.0)]),
+        ("Berlusconi will stand trial.", "2007-10-26", []),
+        ("Kabila spoke.", "2013-01-03", [("Kabila", "COD", "leader", 1.0)]),
+        (
+            "Bakiyev and Kulov stay.",
+            "2006-11-09",
+            [("Bakiyev", "KGZ", "leader", 1.0), ("Kulov", "KGZ", "leader", 1.0)],
+        ),
     ],
     ids=[
         "takaichi-in-office",
@@ -352,6 +366,10 @@ def test_extract_mentions_says_ambiguity_in_confidence(text: str, surface: str, 
         "undated-briefing-lower-confidence",
         "reuters-1987-leaders",
         "georgia-before-independence-is-the-state",
+        "berlusconi-second-government",
+        "berlusconi-between-governments",
+        "kabila-the-son",
+        "bakiyev-and-kulov",
     ],
 )
 def test_extract_mentions_dates_office_holders(text: str, date: str | None, expected: list):

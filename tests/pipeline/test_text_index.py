@@ -105,6 +105,13 @@ def _add(feed: Path, store_dir: Path) -> tuple[Store, object]:
         (['"quoted"'], []),
         (["ike on mon"], ["a1"]),
         (["rike"], ["a1"]),  # inside a word
+        (["on"], ["a1", "a2"]),  # short: 'on Monday' (and 'Monday'), 'on grain'
+        (["ik"], ["a1"]),  # 'strike'
+        (["s", "ty"], ["a3"]),  # 'ninety days'
+        (["ty", "ni"], ["a3"]),
+        (["nine"], ["a3"]),  # the start of 'ninety'
+        (["fs"], ["a2", "a3"]),  # 'tariffs', 'TARIFFS'
+        (["on", "rotterdam"], ["a1"]),  # a word by its terms, with a long one
     ],
     ids=[
         "in-text-and-title",
@@ -115,6 +122,13 @@ def _add(feed: Path, store_dir: Path) -> tuple[Store, object]:
         "quotes",
         "spaces-never-match",
         "inside-a-word",
+        "short",
+        "short-inside",
+        "one-letter",
+        "two-short",
+        "start-of-a-word",
+        "end-of-a-word",
+        "short-and-long",
     ],
 )
 def test_ingest_builds_an_index_answering_like_the_scan(stored, words, expected) -> None:
@@ -257,7 +271,9 @@ def test_an_index_failing_sqlites_check_is_rebuilt(stored, feed) -> None:
 
 
 @pytest.mark.parametrize(
-    "words", [[], ["ab"], ["tariff", "on"], ["ta\x00riff"]], ids=["none", "short", "mixed", "nul"]
+    "words",
+    [[], ["d."], ["tariff", "o-"], ["ta\x00riff"], ["a\ud800"]],
+    ids=["none", "short-with-a-stop", "mixed", "nul", "surrogate"],
 )
 def test_briefing_ids_refuses_words_the_index_cannot_answer(stored, words) -> None:
     _, store = stored
@@ -334,7 +350,9 @@ def test_a_forked_build_that_fails_is_a_store_error(tmp_path: Path) -> None:
 
 # Cases, quotes, FTS5 query syntax, letters whose lower case differs in length ('İ'), NUL
 # and line breaks: everything a search must treat as plain characters.
-ALPHABET = list("abcAB xyz\n\t\"'*^():-.") + ["\x00", "İ", "i", "ß", "ẞ", "Σ", "σ", "ς", "ǅ", "é"]
+ALPHABET = list("abcAB xyz1_\n\t\"'*^():-.") + [
+    *("\x00", "İ", "i", "ß", "ẞ", "Σ", "σ", "ς", "ǅ", "é", "ſ", "\u212a", "\U0001d538"),
+]
 texts = st.text(alphabet=st.sampled_from(ALPHABET), max_size=40)
 
 
@@ -373,11 +391,23 @@ def _scan(briefings: pd.DataFrame, query: str) -> list[str]:
     ]
 
 
+# Each way through the index, forced: the terms wherever they can answer, the trigrams
+# wherever they can, and the choice by postings that searches make.
+WAYS = {
+    "terms": {"_MOST_TERMS": 10**9, "_MOST_POSTINGS_PER_BRIEFING": 10.0**9},
+    "trigrams": {"_MOST_TERMS": -1, "_MOST_POSTINGS_PER_BRIEFING": -1.0},
+    "chosen": {},
+}
+
+
+@pytest.mark.parametrize("way", list(WAYS))
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(corpora_and_queries())
-def test_indexed_search_equals_the_scan_on_any_text(case) -> None:
+@given(case=corpora_and_queries())
+def test_indexed_search_equals_the_scan_on_any_text(way, case) -> None:
     briefings, query = case
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        for name, value in WAYS[way].items():
+            patch.setattr(text_index_module, name, value)
         root = Path(folder)
         text_index_module.write_text_index(root, briefings, "f" * 16)
         store = Store(
@@ -392,6 +422,103 @@ def test_indexed_search_equals_the_scan_on_any_text(case) -> None:
             assert list(found) == _scan(briefings, query)
         finally:
             index._connection.close()
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(texts, min_size=1, max_size=6))
+def test_the_listed_terms_are_the_tokenizers_own(bodies) -> None:
+    # The word table must list exactly the terms SQLite's tokenizer put in the index: a
+    # term missing from it would lose the briefings holding it.
+    briefings = pd.DataFrame(
+        {S.BRIEFING_ID: [f"b{n}" for n in range(len(bodies))], S.TITLE: "", S.TEXT: bodies}
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        text_index_module.write_text_index(root, briefings, "f" * 16)
+        connection = sqlite3.connect(root / TEXT_INDEX)
+        try:
+            connection.execute(
+                "CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, word_index, 'row')"
+            )
+            own = dict(connection.execute("SELECT term, doc FROM temp.vocab").fetchall())
+            listed = dict(connection.execute("SELECT term, briefings FROM word").fetchall())
+        finally:
+            connection.close()
+    assert listed == own
+
+
+def _index_of(root: Path, rows: list[dict[str, str]]):
+    text_index_module.write_text_index(root, _briefing_table(rows), "f" * 16)
+    store = Store(root, root / "gen-000001", {"fingerprint": "f" * 16, "n_briefings": len(rows)})
+    index = open_text_index(store)
+    assert index is not None
+    return index
+
+
+def test_words_in_terms_holding_more_postings_than_briefings_go_to_the_trigrams(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        {"id": f"r{n}", "title": "", "text": text}
+        for n, text in enumerate(["The other one.", "Where there is smoke.", "Bother the moth."])
+    ]
+    index = _index_of(tmp_path, rows)
+    try:
+        # 'the': in the terms the (2), other (1), there (1), bother (1): 5 postings > 3
+        # briefings, so the trigrams answer; 'ther': other, there, bother: 3, the terms.
+        assert index._terms_holding("the") is None
+        assert index._terms_holding("ther") == ["bother", "other", "there"]
+        # Too short for the trigrams: the terms answer whatever they hold.
+        assert index._terms_holding("he") == ["bother", "other", "the", "there", "where"]
+        assert index._terms_holding("zzq") == []
+        assert index._terms_holding("o.") is None  # a full stop is no term character
+        assert index.rows(["the"]).tolist() == [0, 1, 2]
+        assert index.rows(["ther", "moth"]).tolist() == [2]
+        assert index.rows(["he", "smoke"]).tolist() == [1]
+        assert index.rows(["zzq", "the"]).tolist() == []
+    finally:
+        index._connection.close()
+
+
+def test_terms_are_counted_across_the_batches_of_an_append(stored, feed) -> None:
+    store_dir, _ = stored
+    _add(feed, store_dir)
+
+    def count(term: str) -> int:
+        connection = sqlite3.connect(store_dir / TEXT_INDEX)
+        try:
+            return connection.execute(
+                "SELECT briefings FROM word WHERE term = ?", (term,)
+            ).fetchone()[0]
+        finally:
+            connection.close()
+
+    # 'tariff': a3's title and a4 (added); 'tariffs': a2 and a3's text.
+    assert (count("tariff"), count("tariffs"), count("steel")) == (2, 2, 1)
+
+
+def test_an_index_of_the_first_format_is_read_and_the_next_ingest_rebuilds_it(stored, feed) -> None:
+    store_dir, store = stored
+    connection = sqlite3.connect(store_dir / TEXT_INDEX)
+    with connection:
+        connection.execute("DROP TABLE word_index")
+        connection.execute("DROP TABLE word")
+        connection.execute("UPDATE info SET value = '1' WHERE key = 'format'")
+    connection.close()
+    index = open_text_index(store)
+    assert index is not None
+    try:
+        # Trigrams only: a short word is scanned, a longer one still looked up.
+        assert (index.answers("on"), index.answers("tariff")) == (False, True)
+        assert sorted(index.briefing_ids(["tariff"])) == ["a2", "a3"]
+        indexed = dataclasses.replace(store.artefacts(), text_index=index)
+        found = apply_filters(indexed, Filters(search="on tariff")).briefings[S.BRIEFING_ID]
+        assert list(found) == ["a2"]
+    finally:
+        index._connection.close()
+    _, summary = _add(feed, store_dir)
+    assert any("its format is '1', not '2'" in notice for notice in summary.notices)
+    assert sorted(_search(open_store(store_dir), "on")) == ["a1", "a2", "a4"]  # "tariff on"
 
 
 def _artefacts(briefings: pd.DataFrame):
@@ -417,6 +544,9 @@ def test_words_reach_the_index_only_when_it_can_answer_them() -> None:
     asked: list[list[str]] = []
 
     class Recording:
+        def answers(self, word):
+            return len(word) >= 3 and word.isalpha()
+
         def rows(self, words):
             asked.append(list(words))
             return np.array([0], dtype=np.int64)
@@ -472,7 +602,8 @@ def test_index_rows_are_placed_by_id_whatever_the_corpus_order() -> None:
             found = apply_filters(corpus, Filters(search="tariff"))
             # "w" holds the word but is not in the index: the index answers for the corpus.
             assert list(found.briefings[S.BRIEFING_ID]) == ["z", "x"]
+            assert index.rows(["ff"]).tolist() == [0, 2]  # short: by the terms
             with pytest.raises(ValueError, match="at least 3 characters"):
-                index.rows(["ab"])
+                index.rows(["a."])
         finally:
             index._connection.close()

@@ -44,10 +44,11 @@ TUNING = Judged(
     confirmed=12,
     dated=(35, 9),
     first_five=10,
-    still_reported=(4, 5, 9, 10, 12, 13, 17, 18, 21, 23, 24, 25)
+    # 6 (judged reported) came back when "by the autumn" became a deadline (eighth round).
+    still_reported=(4, 5, 6, 9, 10, 12, 13, 17, 18, 21, 23, 24, 25)
     + (28, 29, 30, 31, 33, 35, 38, 39, 44, 45, 48),
     same_evidence=False,
-    precision=(9, 23),
+    precision=(10, 24),
 )
 HELD_OUT = Judged(
     "follow_up_reuters_2.csv",

@@ -42,6 +42,56 @@ CASES = [
         S.RELATIVE,
         "in late summer",
     ),
+    # "by" a season is a deadline, from the briefing's date to the season's end; "no later
+    # than X" is "by X"; a thing held in a season after "before" runs to its end.
+    (
+        "The deal will be signed by the autumn.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-11-30",
+        S.RELATIVE,
+        "by the autumn",
+    ),
+    (
+        "Talks resume by spring.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-05-31",
+        S.RELATIVE,
+        "by spring",
+    ),
+    (
+        "The law takes effect no later than June.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-06-30",
+        S.RELATIVE,
+        "no later than June",
+    ),
+    (
+        "Troops leave no later than 2026.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2026-12-31",
+        S.RELATIVE,
+        "no later than 2026",
+    ),
+    (
+        "The deal will be signed before the summit in spring.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-05-31",
+        S.RELATIVE,
+        "in spring",
+    ),
+    (
+        "The summit will be held in spring.",
+        WEDNESDAY,
+        "2024-03-01",
+        "2024-05-31",
+        S.RELATIVE,
+        "in spring",
+    ),
     # A season or a day with its year named is that year's.
     (
         "Elections are due in spring 2025.",

@@ -1,11 +1,20 @@
-"""The store's text index: SQLite FTS5 trigrams over every briefing's searchable text.
+"""The store's text index: SQLite FTS5 over every briefing's searchable text.
 
-One file in the store folder, ``text-index.sqlite``, holds three tables:
+One file in the store folder, ``text-index.sqlite``, holds these tables:
 
 - ``text_index``: a contentless FTS5 table with the ``trigram`` tokenizer over
   ``analytics.search.searchable_texts`` (already lower-cased, so the tokenizer is told to
   keep case): a quoted word of three or more characters matches exactly the texts that
   hold it as a substring, the scan's own rule;
+- ``word_index``: a contentless FTS5 table of the same texts with the ``ascii`` tokenizer
+  and no positions (``detail=none``): its terms are the runs of letters, digits and
+  non-ASCII characters; ``word`` lists every term with the number of briefings holding it.
+  A search word made only of such characters occurs only inside one term, so the briefings
+  holding it are those holding one of the terms it is a substring of: the terms are found
+  in the list, and one query over their postings answers, with no positions to compare.
+  That is several times faster than the trigrams for an ordinary word, and answers words
+  of one or two characters, which trigrams cannot. A word in terms that together hold far
+  more postings than there are briefings ("the", "an") is cheaper through the trigrams;
 - ``briefing``: the briefing id of each indexed row; rows are numbered 1, 2, ... in the
   order they were indexed;
 - ``checkpoint``: ``(rows, fingerprint)`` for every generation the index holds: rows 1 to
@@ -19,11 +28,13 @@ index only when it lists the reader's generation, and only its rows up to that
 generation's checkpoint: it never gets a hit for a briefing its generation does not hold.
 The file changes in place, so it carries no SHA-256 entry; SQLite's own ``quick_check`` and
 the checkpoints are its check, and an index that fails them is rebuilt from the store with
-a notice.
+a notice. An index of the first format (trigrams only) is still read, and rebuilt by the
+next ingest.
 """
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import re
@@ -37,6 +48,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from sklearn.feature_extraction.text import CountVectorizer
 
 from analytics import schema as S
 from analytics.errors import StoreError
@@ -45,7 +59,7 @@ from analytics.pipeline.store import Store
 from analytics.search import indexable_text, indexable_word, searchable_texts
 
 TEXT_INDEX = "text-index.sqlite"
-_FORMAT = "1"
+_FORMAT = "2"
 # Files an ingest fills before renaming them into place; any left over is of a dead ingest.
 _TEMPORARY = re.compile(rf"\.{re.escape(TEXT_INDEX)}\.\d+\.tmp(?:-journal)?")
 # Briefings lower-cased and inserted per batch: bounds the memory of the copies.
@@ -57,7 +71,20 @@ _SCHEMA = (
     "PRIMARY KEY (rows, fingerprint))",
     "CREATE VIRTUAL TABLE text_index USING fts5("
     "body, content='', tokenize='trigram case_sensitive 1')",
+    "CREATE VIRTUAL TABLE word_index USING fts5(body, content='', detail=none, tokenize='ascii')",
+    "CREATE TABLE word (term TEXT PRIMARY KEY, briefings INTEGER NOT NULL) WITHOUT ROWID",
 )
+# The terms of the ``ascii`` tokenizer: runs of ASCII letters and digits and of every
+# character beyond ASCII (the texts are lower-cased already; it folds nothing else).
+TERM = re.compile("[0-9A-Za-z\u0080-\ud7ff\ue000-\U0010ffff]+")
+# A search word made only of term characters occurs inside one term.
+_WITHIN_A_TERM = re.compile("[0-9a-z\u0080-\ud7ff\ue000-\U0010ffff]+")
+# The word index answers a word when its terms hold at most this many postings per
+# briefing of the generation and are at most ``_MOST_TERMS``; else the trigrams do (the
+# word index still answers words too short for them: far faster than a scan).
+_MOST_POSTINGS_PER_BRIEFING = 1.0
+_MOST_TERMS = 1_000
+_WORDS = "SELECT group_concat(rowid) FROM word_index WHERE word_index MATCH ? AND rowid <= ?"
 # Row numbers of the hits, joined by SQLite into one string: parsing it is several times
 # faster than fetching a Python tuple per hit (a word in most briefings has a million).
 _SEARCH = "SELECT group_concat(rowid) FROM text_index WHERE text_index MATCH ? AND rowid <= ?"
@@ -80,29 +107,92 @@ class TextIndex:
         self.path = path
         self._connection = connection
         self._lock = threading.Lock()
+        self._words: tuple[pa.Array, np.ndarray] | None = None
+
+    @functools.cached_property
+    def has_words(self) -> bool:
+        """Whether the file holds the word index (an index of the first format does not)."""
+        found = self._read(
+            "SELECT count(*) FROM sqlite_master WHERE name IN ('word_index', 'word')", ()
+        )
+        return bool(found[0][0] == 2)
+
+    def answers(self, word: str) -> bool:
+        """Whether the index answers ``word`` (lower-cased) exactly: by its trigrams (three
+        characters or more) or by its terms (a word of term characters); else the texts are
+        scanned for it."""
+        return indexable_word(word) or (
+            self.has_words and _WITHIN_A_TERM.fullmatch(word) is not None
+        )
 
     def rows(self, words: Sequence[str]) -> np.ndarray:
         """Row numbers (0-based, ascending) of this generation's briefings whose searchable
         text holds every word; ``row_ids()[rows]`` are their ids.
 
         Parameters:
-            words: lower-cased search words, each accepted by ``indexable_word``.
+            words: lower-cased search words, each accepted by ``answers``.
 
         Raises:
             ValueError: when ``words`` is empty or holds a word the index cannot answer.
             StoreError: when the index file cannot be read.
         """
-        if not words or not all(indexable_word(word) for word in words):
+        if not words or not all(self.answers(word) for word in words):
             raise ValueError(
-                "a text index answers one or more words of at least 3 characters without "
-                f"NUL or lone surrogates; got {list(words)!r}"
+                "a text index answers one or more words of at least 3 characters (or of "
+                "letters and digits only) without NUL or lone surrogates; got "
+                f"{list(words)!r}"
             )
-        query = " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
-        ((joined,),) = self._read(_SEARCH, (query, self.rows_held))
+        by_terms: list[list[str]] = []
+        by_trigrams: list[str] = []
+        for word in words:
+            terms = self._terms_holding(word)
+            if terms is None:
+                by_trigrams.append(word)
+            elif not terms:
+                return np.zeros(0, dtype=np.int64)  # no briefing holds the word
+            else:
+                by_terms.append(terms)
+        found = []
+        if by_terms:
+            query = " AND ".join("(" + " OR ".join(map(_quoted, terms)) + ")" for terms in by_terms)
+            found.append(self._rows(_WORDS, query))
+        if by_trigrams:
+            found.append(self._rows(_SEARCH, " AND ".join(map(_quoted, by_trigrams))))
+        return functools.reduce(np.intersect1d, found) if len(found) > 1 else found[0]
+
+    def _terms_holding(self, word: str) -> list[str] | None:
+        """The terms holding ``word``, when the word index is the one to answer it; ``None``
+        when the trigrams are (the word is not made of term characters, or its terms hold
+        too many postings to merge and the word is long enough for trigrams)."""
+        if not self.has_words or _WITHIN_A_TERM.fullmatch(word) is None:
+            return None
+        terms, briefings = self._vocabulary()
+        holding = pc.match_substring(terms, word).to_numpy(zero_copy_only=False)
+        postings = int(briefings[holding].sum())
+        many = int(holding.sum()) > _MOST_TERMS or postings > (
+            _MOST_POSTINGS_PER_BRIEFING * self.rows_held
+        )
+        if many and indexable_word(word):
+            return None
+        return [str(term) for term in terms.filter(pa.array(holding)).to_pylist()]
+
+    def _vocabulary(self) -> tuple[pa.Array, np.ndarray]:
+        """Every term of the word index and how many briefings hold it, read once."""
+        if self._words is None:
+            found = self._read("SELECT term, briefings FROM word", ())
+            self._words = (
+                pa.array([row[0] for row in found], type=pa.string()),
+                np.array([row[1] for row in found], dtype=np.int64),
+            )
+        return self._words
+
+    def _rows(self, statement: str, query: str) -> np.ndarray:
+        ((joined,),) = self._read(statement, (query, self.rows_held))
         if not joined:
             return np.zeros(0, dtype=np.int64)
-        # SQLite numbers rows from 1; FTS5 answers them in ascending order.
-        return np.array(joined.split(","), dtype=np.int64) - 1
+        # SQLite numbers rows from 1; FTS5 answers them in ascending order, joined by
+        # commas (parsed by numpy's text reader: no Python string per hit).
+        return np.fromstring(joined, dtype=np.int64, sep=",") - 1
 
     def row_ids(self) -> np.ndarray:
         """The briefing id of each row number of this generation, in order."""
@@ -125,6 +215,11 @@ class TextIndex:
                 f"the store's text index {self.path.name} cannot be read ({error}); the next "
                 "ingest into the store rebuilds it"
             ) from error
+
+
+def _quoted(word: str) -> str:
+    """``word`` as an FTS5 string: one token sequence, no query syntax."""
+    return '"' + word.replace('"', '""') + '"'
 
 
 def open_text_index(store: Store) -> TextIndex | None:
@@ -400,18 +495,45 @@ def _insert(connection: sqlite3.Connection, briefings: pd.DataFrame, after_rows:
             chunk = briefings.iloc[start : start + _BATCH]
             yield chunk[S.BRIEFING_ID].astype(str), searchable_texts(chunk[S.TITLE], chunk[S.TEXT])
 
+    words = connection.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name IN ('word_index', 'word')"
+    ).fetchone()[0]
     row = after_rows
     for ids, texts in batches():
         numbers = range(row + 1, row + 1 + len(ids))
+        bodies = [indexable_text(text) for text in texts]
         connection.executemany(
             "INSERT INTO briefing (row, briefing_id) VALUES (?, ?)", zip(numbers, ids, strict=True)
         )
         connection.executemany(
             "INSERT INTO text_index (rowid, body) VALUES (?, ?)",
-            zip(numbers, map(indexable_text, texts), strict=True),
+            zip(numbers, bodies, strict=True),
         )
+        if words:
+            connection.executemany(
+                "INSERT INTO word_index (rowid, body) VALUES (?, ?)",
+                zip(numbers, bodies, strict=True),
+            )
+            connection.executemany(
+                "INSERT INTO word (term, briefings) VALUES (?, ?) ON CONFLICT (term) "
+                "DO UPDATE SET briefings = briefings + excluded.briefings",
+                _term_counts(bodies),
+            )
         row += len(ids)
     return row
+
+
+def _term_counts(bodies: list[str]) -> Iterator[tuple[str, int]]:
+    """Each term of ``bodies`` (``TERM``) and how many of them hold it."""
+    vectorizer = CountVectorizer(
+        token_pattern=TERM.pattern, lowercase=False, binary=True, dtype=np.int32
+    )
+    try:
+        held = vectorizer.fit_transform(bodies)
+    except ValueError:  # no term in any body
+        return iter(())
+    counts = np.asarray(held.sum(axis=0)).ravel().tolist()
+    return zip(vectorizer.get_feature_names_out().tolist(), counts, strict=True)
 
 
 def _stored_texts(store: Store) -> pd.DataFrame:

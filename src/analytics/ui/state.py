@@ -37,9 +37,10 @@ PARAMS: dict[str, str] = {
     "source": "Keep briefings from these sources.",
     "q": (
         "Words that must all appear in the title or text, in any case and anywhere, also "
-        "inside longer words ('sanction' finds 'sanctions'). On a stored corpus, words of 3 or "
-        "more characters are looked up in the store's text index; shorter words are searched "
-        "for by reading every text, which takes longer on a large corpus."
+        "inside longer words ('sanction' finds 'sanctions'). On a stored corpus every word is "
+        "looked up in the store's text index; only a word holding punctuation and shorter "
+        "than 3 characters ('u.') is searched for by reading every text, which takes longer "
+        "on a large corpus."
     ),
     "section": "Count mentions and relations only in this section of each briefing.",
     "period": "Time bucket of every over-time chart.",

@@ -22,7 +22,7 @@ import pandas as pd
 from analytics import schema as S
 from analytics.artefacts import ID_TABLES, Artefacts, TableReader, positions_in, table_lookups
 from analytics.errors import InputError
-from analytics.search import TextSearch, indexable_word, search_words, searchable_texts
+from analytics.search import TextSearch, search_words, searchable_texts
 from analytics.tallies import distinct_counts, sorted_distinct
 
 MATCH_MODES: tuple[str, ...] = ("any", "all")
@@ -318,14 +318,15 @@ class CorpusIndex:
     def search_mask(self, query: str) -> np.ndarray:
         """A boolean per briefing (corpus order): does its title or text hold every word?
 
-        Words the text index can answer (three characters or more) are looked up there;
-        the others, and every word of a corpus without an index, are scanned for.
+        Words the text index can answer (``TextSearch.answers``) are looked up there; the
+        others, and every word of a corpus without an index, are scanned for.
         """
         words = search_words(query)
         keep = np.ones(len(self.titles), dtype=bool)
-        indexed = [w for w in words if indexable_word(w)] if self.text_index is not None else []
-        if indexed and self.text_index is not None:
-            positions = self._index_positions[self.text_index.rows(indexed)]
+        index = self.text_index
+        indexed = [w for w in words if index.answers(w)] if index is not None else []
+        if indexed and index is not None:
+            positions = self._index_positions[index.rows(indexed)]
             found = np.zeros(len(keep), dtype=bool)
             found[positions[positions >= 0]] = True
             keep &= found

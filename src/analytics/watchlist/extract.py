@@ -400,6 +400,21 @@ _MOVED_BEFORE = re.compile(
     r"\s+(?:[\w'\u2019,-]+\s+){0,5}?(?i:to|from|into)|(?i:pull\w*\s+out\s+(?:of|from)))"
     r"\s+(?:the\s+)?$"
 )
+# What is flown over or zoned over is a place ("the no-fly zone over Libya", "flights over
+# Syria"), as where someone flies to is.
+_FLOWN_OVER_BEFORE = re.compile(
+    r"\b(?i:zones?|airspace|skies|flights?|fl(?:y|ies|ew|own|ying)|overflights?)"
+    r"\s+(?i:over)\s+(?:the\s+)?$"
+)
+# A capital naming a market is the city where it trades, not the state ("Tokyo share
+# prices are expected to weaken", "London dealers").
+_MARKET_AFTER = re.compile(
+    r"(?:['\u2019]s)?\s+(?:(?:stock|share|bond|money|currency|gold|metal|futures|commodity)\s+)?"
+    r"(?:markets?|prices|exchange|bourse|stocks|shares|traders|dealers|brokers|trading)\b"
+)
+# A demonym after the possessive of a common noun names a people of that place, not the
+# state ("the province's Albanian leadership", "the city's Chinese community").
+_COMMON_POSSESSIVE_BEFORE = re.compile(r"\b[a-z][\w-]*['\u2019]s?\s+$")
 # A region of a country, named by a lowercase word of direction or land before it, is a
 # place ("restricted to the continental United States", "strikes on northern Syria").
 _REGION_BEFORE = re.compile(
@@ -410,6 +425,15 @@ _PART_AFTER = re.compile(
     r"\s+(?:state|province|region|territory|prefecture|county|district)\s+of\s+[A-Z]"
 )
 _LOWER_NOUN_AFTER = re.compile(r"\s+[a-z]")
+# A demonym before a noun of a state's act names who acts, not a nationality ("Chinese
+# pressure on Taiwan", "Russian support", "Israeli air strikes"), as does one before people
+# who hold or seek public office ("Nepalese politicians will try again to elect a prime
+# minister"): a nationality is one of people, firms and goods ("Argentine farmers").
+_STATE_ACT_AFTER = re.compile(
+    r"\s+(?:pressure|support|aid|assistance|sanctions|intervention|retaliation|mediation|"
+    r"threats?|demands?|crackdown|offensive|incursions?|(?:air\s*)?strikes|airstrikes|"
+    r"politicians|legislators|parliamentarians|senators|deputies)\b"
+)
 # A demonym no state word follows, after "of" and before a capitalised word, is inside a
 # name ("the Organization of American States", "a meeting of the Korean Workers' Party").
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
@@ -452,6 +476,11 @@ _DOCUMENT_AFTER = re.compile(rf"\s+{_DOCUMENT_WORDS}")
 _PARTY_OF_BEFORE = re.compile(
     r"\b[A-Z][\w'\u2019-]*\s+(?:Party|Front|Movement|Congress|League)\s+of\s+(?:the\s+)?$"
 )
+# Countries that play each other are national teams, not states ("England play Belgium in a
+# friendly", "Brazil will play Italy"): a match is not an act of state.
+_PLAY = r"(?:will\s+|to\s+)?play(?:s|ed|ing)?\s+(?:against\s+)?(?:the\s+)?"
+_PLAYS_AFTER = re.compile(rf"\s+{_PLAY}[A-Z]")
+_PLAYS_BEFORE = re.compile(rf"\b[A-Z][\w.'\u2019-]*\s+{_PLAY}$")
 _LIST_LINK = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|or\s+)(?:the\s+)?")
 _FORMER_BEFORE = re.compile(
     r"(?:\b(?i:former|ex-)\s+(?:[\w'\u2019-]+\s+){0,3}|\bthen[\s-]+(?:[A-Z][\w'-]*\s+){1,4}"
@@ -483,6 +512,7 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
         if kind != "demonym" and (
             _PLACE_BEFORE.search(before)
             or _MOVED_BEFORE.search(before)
+            or _FLOWN_OVER_BEFORE.search(before)
             or _REGION_BEFORE.search(before)
             or (place_until >= 0 and _LIST_LINK.fullmatch(text, place_until, role.start))
         ):
@@ -498,17 +528,28 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             or _FIRM_AFTER.match(text, role.end)
             or _BODY_NAME_AFTER.match(text, role.end)
             or _PARTY_OF_BEFORE.search(before)
+            or _PLAYS_AFTER.match(text, role.end)
+            or _PLAYS_BEFORE.search(before)
             or (
                 kind == "capital"
-                and (_DOCUMENT_BEFORE.search(before) or _DOCUMENT_AFTER.match(text, role.end))
+                and (
+                    _DOCUMENT_BEFORE.search(before)
+                    or _DOCUMENT_AFTER.match(text, role.end)
+                    or _MARKET_AFTER.match(text, role.end)
+                )
             )
         ):
             continue
+        if kind == "demonym" and _COMMON_POSSESSIVE_BEFORE.search(before):
+            continue  # "the province's Albanian leadership": a people of the province
         if (
             kind == "demonym"
             and role.evidence == text[role.start : role.end]
             and (
-                _LOWER_NOUN_AFTER.match(text, role.end)
+                (
+                    _LOWER_NOUN_AFTER.match(text, role.end)
+                    and not _STATE_ACT_AFTER.match(text, role.end)
+                )
                 or (_OF_BEFORE.search(before) and _NAME_AFTER.match(text, role.end))
             )
         ):

@@ -761,8 +761,7 @@ def _share_what(
 ) -> np.ndarray:
     """Whether each report sentence (``texts[report_of]``, of the events ``event_of``) names
     its event's act and says what the event is about, on content words in common (compared
-    on their stems: "hosted", "host"). Each report sentence's words are read once, however
-    many events it is compared with.
+    on their stems: "hosted", "host").
 
     The act: a word of the report begins as one of the event's cue words does ("offer",
     "offered", "offering"; "meet", "meeting"); a cue of the same family alone ("held talks"
@@ -772,6 +771,10 @@ def _share_what(
     besides its cue words (one country and a kind of event match far too much). An undated
     event's window is only the default horizon, so it needs two more: three (four for a
     single country) besides its cue words.
+
+    Each event's and each report sentence's words are read once, into sparse rows over the
+    stems (and the act prefixes) the events hold; the pairs are compared by multiplying
+    those rows, ``_PAIRS_AT_ONCE`` at a time.
     """
     if len(event_of) == 0:
         return np.zeros(0, dtype=bool)
@@ -779,49 +782,84 @@ def _share_what(
     by_event = events.set_index(_EVENT)
     alone = needed.reindex(event_of).to_numpy() == 1
     undated = (by_event[S.WHEN_KIND] == S.UNDATED).reindex(event_of).to_numpy(dtype=bool)
-    event_words: dict[int, set[str]] = {}
-    event_acts: dict[int, tuple[str, ...]] = {}
-    # Each column read once as a dict: a pandas lookup per report sentence costs more than
-    # the words it compares.
-    wanted = by_event.loc[by_event.index.intersection(pd.unique(event_of))]
-    cue_text = dict(zip(wanted.index.tolist(), wanted[S.CUES].tolist(), strict=True))
-    what_text = dict(zip(wanted.index.tolist(), wanted[_WHAT].tolist(), strict=True))
-    sentences = dict(zip(wanted.index.tolist(), wanted[S.SENTENCE].tolist(), strict=True))
-    for event, beyond_cue in zip(event_of.tolist(), (alone | undated).tolist(), strict=True):
-        if event not in event_words:
-            cues = _stems(str(cue_text.get(event, "")), stop)
-            words = _stems(str(what_text.get(event, "")), stop) - common
-            if beyond_cue:
-                words -= cues
-            event_words[event] = words
-            event_acts[event] = tuple(sorted({cue[:_ACT_PREFIX] for cue in cues}))
+    # Each event: its words beyond the common ones (and beyond its cue words when it is of
+    # one country or undated) and its act prefixes, as positions in two vocabularies.
+    event_ids, event_row = np.unique(event_of, return_inverse=True)
+    report_ids, report_row = np.unique(report_of, return_inverse=True)
+    beyond = pd.Series(alone | undated).groupby(event_row).first().to_numpy()
+    wanted = by_event.loc[event_ids]
+    stems: dict[str, int] = {}
+    prefixes: dict[str, int] = {}
+    word_rows: list[list[int]] = []
+    act_rows: list[list[int]] = []
+    for cue_text, what_text, beyond_cue in zip(
+        wanted[S.CUES].astype(str).tolist(),
+        wanted[_WHAT].astype(str).tolist(),
+        beyond.tolist(),
+        strict=True,
+    ):
+        cues = _stems(cue_text, stop)
+        words = _stems(what_text, stop) - common
+        if beyond_cue:
+            words -= cues
+        word_rows.append([stems.setdefault(word, len(stems)) for word in words])
+        acts = {cue[:_ACT_PREFIX] for cue in cues}
+        act_rows.append([prefixes.setdefault(act, len(prefixes)) for act in acts])
+    lengths = sorted({len(act) for act in prefixes})
+    # Each report sentence: the events' stems it holds, and the act prefixes its words
+    # begin with.
+    held_rows: list[list[int]] = []
+    begun_rows: list[list[int]] = []
+    for report in report_ids.tolist():
+        found = _CONTENT_WORD.findall(texts[report].lower())
+        held = {stems.get(_SUFFIX.sub("", word), -1) for word in found}
+        held_rows.append([stem for stem in held if stem >= 0])
+        begun = {prefixes.get(word[:length], -1) for word in found for length in lengths}
+        begun_rows.append([act for act in begun if act >= 0])
+    event_words = _binary_rows(word_rows, len(stems))
+    event_acts = _binary_rows(act_rows, len(prefixes))
+    report_words = _binary_rows(held_rows, len(stems))
+    report_acts = _binary_rows(begun_rows, len(prefixes))
+    no_act = np.diff(event_acts.indptr) == 0
     shared = np.zeros(len(event_of), dtype=np.int64)
     acted = np.zeros(len(event_of), dtype=bool)
-    # In the order of the reports, so that each one's words are read once and dropped.
-    order = np.argsort(report_of, kind="stable")
-    last, found, stems = -1, [], set()
-    for row, event, report in zip(
-        order.tolist(), event_of[order].tolist(), report_of[order].tolist(), strict=True
-    ):
-        if report != last:
-            last = report
-            found = _CONTENT_WORD.findall(texts[report].lower())
-            stems = {_SUFFIX.sub("", word) for word in found}
-        shared[row] = len(event_words[event] & stems)
-        acts = event_acts[event]
-        acted[row] = not acts or any(word.startswith(acts) for word in found)
+    for first in range(0, len(event_of), _PAIRS_AT_ONCE):
+        part = slice(first, first + _PAIRS_AT_ONCE)
+        events_part, reports_part = event_row[part], report_row[part]
+        shared[part] = _row_sums(event_words[events_part].multiply(report_words[reports_part]))
+        acted[part] = no_act[events_part] | (
+            _row_sums(event_acts[events_part].multiply(report_acts[reports_part])) > 0
+        )
     # Whether each event's sentence holds a condition, worked out once per event.
-    holds_condition = {
-        event: without_conditions(str(sentence)) != str(sentence)
-        for event, sentence in sentences.items()
-    }
-    conditional = np.fromiter(
-        (holds_condition.get(event, False) for event in event_of.tolist()),
+    holds_condition = np.array(
+        [
+            without_conditions(str(sentence)) != str(sentence)
+            for sentence in wanted[S.SENTENCE].tolist()
+        ],
         dtype=bool,
-        count=len(event_of),
     )
+    conditional = holds_condition[event_row]
     needed_words = np.where(alone, 2, 1) + np.where(undated, 2, 0) + np.where(conditional, 1, 0)
     return acted & (shared >= needed_words)
+
+
+# Event and report pairs compared at a time: bounds the memory of their sparse rows.
+_PAIRS_AT_ONCE = 1_000_000
+
+
+def _binary_rows(rows: list[list[int]], width: int) -> sparse.csr_matrix:
+    """A 0/1 matrix with a row per list, holding 1 at each of the list's columns."""
+    lengths = np.fromiter((len(row) for row in rows), dtype=np.int64, count=len(rows))
+    columns = np.fromiter(
+        (column for row in rows for column in row), dtype=np.int64, count=int(lengths.sum())
+    )
+    pointers = np.concatenate([[0], np.cumsum(lengths)])
+    data = np.ones(len(columns), dtype=np.int32)
+    return sparse.csr_matrix((data, columns, pointers), shape=(len(rows), max(width, 1)))
+
+
+def _row_sums(matrix: sparse.spmatrix) -> np.ndarray:
+    return np.asarray(matrix.sum(axis=1)).ravel().astype(np.int64)
 
 
 # How much of a cue word's stem a report's word must begin with to name the same act:

@@ -175,8 +175,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("year_end", r"\b(?:year[\s-]end|end[\s-]year|end\s+of\s+year)\b"),
     (
         "season",
-        r"\b(?:in|by|until|before|during|expected|ahead\s+of|the)\s+(?:the\s+)?"
-        r"(?:(?P<part>early|mid|late)[\s-]+)?"
+        r"\b(?P<prep>in|by|until|before|during|expected|ahead\s+of|the|no\s+later\s+than)"
+        r"\s+(?:the\s+)?(?:(?P<part>early|mid|late)[\s-]+)?"
         rf"(?P<season>spring|summer|autumn|winter)\b(?:\s+(?:of\s+)?(?P<year>{_YEAR}))?",
     ),
     (
@@ -200,7 +200,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "month",
         rf"\b(?:{_PART}|(?P<prep>in|by|until|till|before|after|from|since|of|during|through|"
-        rf"next|this|last|on)\s+)(?P<month>{_MONTH})(?!\s*{_DAY})"
+        rf"next|this|last|on|no\s+later\s+than)\s+)(?P<month>{_MONTH})(?!\s*{_DAY})"
         rf"(?:,?\s+(?P<year>{_YEAR})|\s+(?P<which>this|next|last)\s+year\b)?",
     ),
     ("month_year", rf"(?P<month>{_MONTH})\s+(?P<year>{_YEAR})"),
@@ -213,7 +213,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "year",
-        rf"\b(?:{_PART}|(?P<prep>in|by|until|till|before|after|from|during|through|for)"
+        rf"\b(?:{_PART}|(?P<prep>in|by|until|till|before|after|from|during|through|for|"
+        r"no\s+later\s+than)"
         rf"\s+(?:the\s+year\s+)?)(?P<year>{_YEAR})(?![-/]\d)",
     ),
 )
@@ -356,7 +357,7 @@ _NAME_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
 
 
-_DEADLINE_WORDS = frozenset(("by", "before", "until", "till"))
+_DEADLINE_WORDS = frozenset(("by", "before", "until", "till", "no later than"))
 _DEFERRED = re.compile(
     r"\b(?:deferred|postponed|delayed|adjourned|put\s+off|pushed\s+back)\s*$", re.IGNORECASE
 )
