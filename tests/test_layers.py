@@ -57,6 +57,20 @@ def test_importing_the_core_loads_no_streamlit():
     assert result.stdout.strip().splitlines()[-1] == "False"
 
 
+def test_the_dashboard_loads_no_topic_model_library():
+    # scikit-learn takes about a second to import: the modules a dashboard process imports
+    # to read a store leave it to the ingest and topic code that fit or count with it.
+    code = (
+        "import sys\n"
+        "import analytics.pipeline, analytics.views, analytics.ui.cache\n"
+        "print('sklearn' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
 # The import direction, bottom to top: a part may import its own modules, the parts of its
 # layer and those of every layer below it, never one above.
 BUILDING_BLOCKS = frozenset(

@@ -50,7 +50,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from sklearn.feature_extraction.text import CountVectorizer
 
 from analytics import schema as S
 from analytics.errors import StoreError
@@ -525,6 +524,10 @@ def _insert(connection: sqlite3.Connection, briefings: pd.DataFrame, after_rows:
 
 def _term_counts(bodies: list[str]) -> Iterator[tuple[str, int]]:
     """Each term of ``bodies`` (``TERM``) and how many of them hold it."""
+    # Imported where an ingest counts terms: the dashboard imports this module to read the
+    # index, and scikit-learn would add about a second to every dashboard process' start.
+    from sklearn.feature_extraction.text import CountVectorizer
+
     vectorizer = CountVectorizer(
         token_pattern=TERM.pattern, lowercase=False, binary=True, dtype=np.int32
     )
