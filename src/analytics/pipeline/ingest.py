@@ -302,13 +302,13 @@ def ensure_store(
 def _with_lean_kept(store: Store, previous: Store | None, summary: IngestSummary) -> IngestSummary:
     """Keep the new generation's lean tables for the dashboard (``keep_written_lean``)
     and add the time it took to ``summary``: no reader of the generation reads them."""
-    from analytics.pipeline.lean import keep_written_lean
+    from analytics.pipeline.lean import can_read_lean, keep_written_lean
 
     tick = time.perf_counter()
     kept = keep_written_lean(store, previous)
     spent = time.perf_counter() - tick
     notices = summary.notices
-    if not kept and store.format not in PARTS_FORMATS:
+    if not kept and can_read_lean(store):
         notices = (
             *notices,
             "the dashboard's lean tables were not kept: the store folder cannot be written to",
