@@ -14,6 +14,7 @@ filters = view.filters
 
 st.title("Watchlist")
 followed = cache.watchlist_followed(view.corpus)
+texts = cache.watchlist_texts(view.corpus)  # a lean corpus' sentences and evidence, by row
 events = views.selected_events(
     followed,
     view.filtered.headers,
@@ -45,6 +46,7 @@ upcoming = views.upcoming_events(events, as_of, horizon)
 timeline = views.timeline_rows(upcoming, view.names)
 focus = views.timeline_focus(as_of, horizon, upcoming)
 if len(timeline) <= int(settings.value("timeline_bars")):
+    timeline = views.timeline_rows(views.with_event_texts(upcoming, texts), view.names)
     figure = charts.watchlist_timeline_chart(
         timeline, f"Expected events by country ({horizon})", focus
     )
@@ -57,7 +59,7 @@ else:
     )
 ui.chart_with_data(figure, shown, f"Expected events {horizon}", view, key="watch-timeline")
 listed = int(settings.value("listed_events"))  # the CSV download has every event
-upcoming_rows = views.event_table(upcoming.head(listed), view.names)
+upcoming_rows = views.event_table(views.with_event_texts(upcoming.head(listed), texts), view.names)
 if len(upcoming) > listed:
     st.caption(f"The soonest {listed:,} of {len(upcoming):,} upcoming events are listed.")
 picked_upcoming = ui.table(
@@ -67,12 +69,12 @@ picked_upcoming = ui.table(
     key="watch-upcoming",
     select=True,
     height=300,
-    all_rows=upcoming,
+    all_rows=views.later_events(upcoming, texts),
 )
 
 st.subheader("Overdue: did it happen?")
-overdue = views.overdue_events(events, as_of)
-overdue_rows = views.event_table(overdue.head(listed), view.names)
+overdue = views.overdue_list(events, as_of)
+overdue_rows = views.event_table(views.with_event_texts(overdue.head(listed), texts), view.names)
 if len(overdue) > listed:
     st.caption(f"The latest {listed:,} of {len(overdue):,} overdue events are listed.")
 picked_overdue = ui.table(
@@ -82,12 +84,12 @@ picked_overdue = ui.table(
     key="watch-overdue",
     select=True,
     height=300,
-    all_rows=overdue,
+    all_rows=views.later_events(overdue, texts),
 )
 
-chosen = views.event_record(overdue, ui.selected_row(picked_overdue))
+chosen = views.event_record(overdue, ui.selected_row(picked_overdue), texts)
 if chosen is None:
-    chosen = views.event_record(upcoming, ui.selected_row(picked_upcoming))
+    chosen = views.event_record(upcoming, ui.selected_row(picked_upcoming), texts)
 st.subheader("Event")
 if chosen is None:
     st.info("Select a row of either table to read its sentence and the follow-up evidence.")

@@ -34,6 +34,15 @@ def test_core_module_does_not_import_streamlit(path: Path):
     assert "streamlit" not in imported_roots(path)
 
 
+def loads_in_a_fresh_interpreter(code: str, module: str) -> bool:
+    """Whether running ``code`` in a fresh interpreter leaves ``module`` imported."""
+    check = f"{code}\nimport sys\nprint({module!r} in sys.modules)\n"
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return result.stdout.strip().splitlines()[-1] == "True"
+
+
 def test_importing_the_core_loads_no_streamlit():
     # Transitive check: import every core module in a fresh interpreter.
     names = [
@@ -42,19 +51,23 @@ def test_importing_the_core_loads_no_streamlit():
         if p.name not in {"__init__.py", "__main__.py"}
     ]
     code = (
-        "import importlib, sys\n"
+        "import importlib\n"
         f"for name in {names!r}:\n"
         "    try:\n"
         "        importlib.import_module(name)\n"
         "    except ImportError as error:\n"
         "        if 'streamlit' in str(error):\n"
-        "            raise\n"
-        "print('streamlit' in sys.modules)\n"
+        "            raise"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert result.stdout.strip().splitlines()[-1] == "False"
+    assert not loads_in_a_fresh_interpreter(code, "streamlit")
+
+
+def test_the_dashboard_loads_no_topic_model_library():
+    # scikit-learn takes about a second to import: the modules a dashboard process imports
+    # to read a store leave it to the ingest and topic code that fit or count with it.
+    imports = "import analytics.pipeline, analytics.views, analytics.ui.cache"
+    assert not loads_in_a_fresh_interpreter(imports, "sklearn")
+    assert loads_in_a_fresh_interpreter("import analytics.topics", "sklearn")
 
 
 # The import direction, bottom to top: a part may import its own modules, the parts of its

@@ -88,3 +88,39 @@ def test_an_upload_is_selected_in_memory_whatever_its_size(monkeypatch) -> None:
     app.run()
     assert not app.exception
     assert app.session_state[state.VIEW_KEY].filtered.store_rows is None
+
+
+def _watchlist_shown(monkeypatch, folder: Path, *, lean_from: int, table: str) -> list:
+    """What the Watchlist page shows with every upcoming event and the first row of
+    ``table`` opened, read lean or whole (from ``lean_from`` briefings on)."""
+    monkeypatch.delenv(cache.HOOK_ENV, raising=False)
+    monkeypatch.setenv("BRIEFING_ATLAS_STORE", str(folder / "store"))
+    monkeypatch.setenv("BRIEFING_ATLAS_CORPUS", str(folder / "corpus"))
+    monkeypatch.setenv("BRIEFING_ATLAS_LEAN_FROM_BRIEFINGS", str(lean_from))
+    app = new_app()
+    app.run()
+    app.switch_page("pages/watchlist.py").run()
+    app.radio(key="watch_horizon").set_value("all upcoming").run()
+    app.session_state[table] = {"selection": {"rows": [0], "columns": []}}
+    app.run()
+    assert not app.exception and not app.error
+    view = app.session_state[state.VIEW_KEY]
+    assert (view.corpus.reader is not None) == (lean_from <= 160)
+    return [
+        *(metric.value for metric in app.metric),
+        *(frame.value.to_csv() for frame in app.dataframe),
+        *(text.value for text in app.text),
+        *(element.value for element in (*app.success, *app.warning, *app.info)),
+        *(chart.proto.spec for chart in app.get("plotly_chart")),
+        *(button.label for button in app.get("download_button")),
+    ]
+
+
+@pytest.mark.parametrize("table", ["watch-overdue", "watch-upcoming"])
+def test_the_watchlist_shows_the_same_read_lean_or_whole(monkeypatch, sample_store, table) -> None:
+    lean = _watchlist_shown(monkeypatch, sample_store, lean_from=160, table=table)
+    whole = _watchlist_shown(monkeypatch, sample_store, lean_from=161, table=table)
+    assert lean == whole
+    # The opened event's sentence, window and status are shown, and three tables listed.
+    assert sum(text.startswith("Expected: ") for text in whole if isinstance(text, str)) == 1
+    assert len([v for v in whole if isinstance(v, str) and v.startswith(",window_start")]) == 2

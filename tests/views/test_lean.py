@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,29 +21,44 @@ from sample_selections import filter_choices, store_in_two_ingests
 from analytics import schema as S
 from analytics.artefacts import FOLLOW_UP_READS, follow_up_tables, table_rows, with_read_columns
 from analytics.errors import InputError, StoreError
-from analytics.pipeline import Store, open_store, open_text_index, vacuum_store
-from analytics.pipeline.follow_ups import follow_up_of
+from analytics.pipeline import Store, ensure_store, open_store, open_text_index, vacuum_store
+from analytics.pipeline.follow_ups import follow_up_key, follow_up_of
 from analytics.pipeline.lean import (
+    FOLLOW_UP_FILE,
     LEAN_COLUMNS,
     LEAN_DIR,
     can_read_lean,
     lean_key,
+    mapped_follow_up,
     read_kept,
     read_lean,
 )
 from analytics.views import (
+    HELD_EVENT_COLUMNS,
+    HORIZONS,
     BriefingListing,
     FilteredCorpus,
     Filters,
     briefing_record,
     corpus_figures,
     country_names,
+    event_record,
     evidence_for,
     filter_options,
+    follow_up_counts,
     followed_events,
+    held_events,
     index_corpus,
+    later_events,
+    latest_day,
+    overdue_events,
+    overdue_list,
     reader_page,
     reader_pages,
+    selected_events,
+    timeline_rows,
+    upcoming_events,
+    with_event_texts,
 )
 
 # The tables a view reads with the columns a lean corpus holds of them.
@@ -293,4 +309,219 @@ def test_vacuum_keeps_the_lean_tables_of_kept_generations_only(
     current = open_store(copy)
     read_lean(current)
     vacuum_store(copy, keep=2)
-    assert [p.name for p in (copy / LEAN_DIR).iterdir()] == [lean_key(current.meta)]
+    # Both generations' (each ingest kept its own), not the removed one's.
+    kept = {lean_key(read_generation_meta(current, 1)), lean_key(current.meta)}
+    assert {p.name for p in (copy / LEAN_DIR).iterdir()} == kept
+
+
+def assert_same_kept(left, right) -> None:
+    """Two kept lean folders' tables and lookups hold the same values."""
+    for name in ("briefings", "report", "countries", "topics", "topic_summary", "interactions"):
+        pd.testing.assert_frame_equal(getattr(left, name), getattr(right, name))
+    for kind in ("positions", "codes", "sections"):
+        held, expected = getattr(left.lookups, kind), getattr(right.lookups, kind)
+        assert sorted(held) == sorted(expected)
+        for name in expected:
+            assert held[name].dtype == expected[name].dtype, (kind, name)
+            np.testing.assert_array_equal(held[name], expected[name])
+    assert list(left.lookups.iso3s) == list(right.lookups.iso3s)
+    assert left.lookups.named_sections == right.lookups.named_sections
+
+
+def refuse_to_build(monkeypatch) -> None:
+    """Make reading the lean columns from the store fail: a reader must map a kept folder."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the lean tables were read from the store again")
+
+    monkeypatch.setattr("analytics.pipeline.lean._lean_table", refuse)
+    monkeypatch.setattr("analytics.pipeline.lean.file_lookups", refuse)
+
+
+def test_an_ingest_keeps_the_lean_tables_of_its_generation(
+    tmp_path: Path, project_root: Path, monkeypatch
+) -> None:
+    stored = store_in_two_ingests(tmp_path, project_root)
+    # Each ingest kept its own generation's folder: the first read whole, the second appended.
+    keys = {lean_key(meta) for meta in (read_generation_meta(stored, 1), stored.meta)}
+    assert {p.name for p in (stored.path / LEAN_DIR).iterdir()} == keys
+    refuse_to_build(monkeypatch)
+    mapped = read_lean(open_store(stored.path))  # no reading, no building: mapped
+    assert len(mapped.briefings) == stored.table_rows("briefings") == 160  # sample files
+
+
+def read_generation_meta(store: Store, number: int) -> dict:
+    import json
+
+    return json.loads((store.path / f"gen-{number:06d}" / "meta.json").read_text())
+
+
+def test_the_appended_lean_tables_are_those_a_reader_builds(store: Store, tmp_path: Path) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(store.path, copy)
+    opened = open_store(copy)
+    appended = read_kept(opened)  # kept by the second ingest from the first one's folder
+    assert appended is not None
+    shutil.rmtree(copy / LEAN_DIR)
+    assert_same_kept(appended, read_lean(open_store(copy)))
+
+
+def test_a_new_country_renumbers_the_kept_codes(tmp_path: Path, project_root: Path) -> None:
+    # The second ingest brings a country the first did not name (Iceland, in no sample file).
+    first = tmp_path / "first"
+    first.mkdir()
+    for name in ("a1.txt", "a2.txt"):
+        shutil.copy(project_root / "tests" / "fixtures" / "store" / name, first / name)
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "iceland.txt").write_text(
+        "Date: 2024-05-02\n\nWhat's Happening?\nIceland and Albania signed a fisheries pact.\n\n"
+        "Why It's Important?\nIceland seeks partners.\n\nWhat's Next?\nTalks will follow.\n",
+        encoding="utf-8",
+    )
+    ensure_store([first], tmp_path / "store")
+    before = read_kept(open_store(tmp_path / "store"))
+    stored, _ = ensure_store([second], tmp_path / "store", add=True)
+    after = read_kept(stored)
+    assert before is not None and after is not None
+    assert "ISL" not in set(before.lookups.iso3s) and "ISL" in set(after.lookups.iso3s)
+    shutil.rmtree(stored.path / LEAN_DIR)
+    assert_same_kept(after, read_lean(open_store(stored.path)))
+
+
+def test_a_partial_kept_folder_is_rebuilt_by_the_reader(store: Store, tmp_path: Path) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(store.path, copy)
+    opened = open_store(copy)
+    folder = copy / LEAN_DIR / lean_key(opened.meta)
+    expected = read_kept(opened)
+    # As if the writer died before the last file: the folder is not trusted but rebuilt.
+    (folder / "lookups-mentions.arrow").unlink()
+    assert read_kept(opened) is None
+    assert_same_kept(read_lean(open_store(copy)), expected)
+    assert (folder / "lookups-mentions.arrow").is_file()
+    # A half-written temporary folder beside it is never read, and vacuum removes it.
+    (copy / LEAN_DIR / f".{folder.name}.999999.tmp").mkdir()
+    assert_same_kept(read_lean(open_store(copy)), expected)
+    vacuum_store(copy, keep=2)
+    assert folder.name in {p.name for p in (copy / LEAN_DIR).iterdir()}
+    assert not (copy / LEAN_DIR / f".{folder.name}.999999.tmp").exists()
+
+
+def test_a_killed_keep_leaves_the_store_readable(
+    tmp_path: Path, project_root: Path, monkeypatch
+) -> None:
+    # The ingest's generation is current before its lean tables are kept: a write that dies
+    # there leaves no folder, and the first reader reads and keeps it as before.
+    def die(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("analytics.pipeline.lean._write_arrow", die)
+    with pytest.raises(KeyboardInterrupt):
+        ensure_store([project_root / "tests" / "fixtures" / "store"], tmp_path / "store")
+    monkeypatch.undo()
+    opened = open_store(tmp_path / "store")
+    assert opened.table_rows("briefings") == 4
+    # Only the half-written temporary folder, which no reader trusts (vacuum removes it).
+    folder = tmp_path / "store" / LEAN_DIR / lean_key(opened.meta)
+    assert [p.name.startswith(f".{folder.name}.") for p in folder.parent.iterdir()] == [True]
+    assert read_kept(opened) is None
+    assert len(read_lean(opened).briefings) == 4
+    assert read_kept(opened) is not None
+
+
+def test_an_ingest_into_a_read_only_folder_says_the_lean_tables_were_not_kept(
+    tmp_path: Path, project_root: Path, monkeypatch
+) -> None:
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr("analytics.pipeline.lean._write_arrow", refuse)
+    _, summary = ensure_store([project_root / "tests" / "fixtures" / "store"], tmp_path / "s")
+    assert "lean tables were not kept" in summary.describe()
+    assert "lean" in summary.stage_seconds
+
+
+def test_the_follow_up_is_mapped_from_the_kept_folder(
+    both: tuple, store: Store, tmp_path: Path, monkeypatch
+) -> None:
+    whole = both[0]
+    copy = tmp_path / "store"
+    shutil.copytree(store.path, copy)
+    opened = open_store(copy)
+    texts = mapped_follow_up(read_lean(opened))
+    pd.testing.assert_frame_equal(texts.to_pandas(), followed_events(whole))
+    folder = copy / LEAN_DIR / lean_key(opened.meta)
+    name = FOLLOW_UP_FILE.format(key=follow_up_key(opened.fingerprint))
+    assert (folder / name).is_file()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the follow-up was read from the store again")
+
+    monkeypatch.setattr("analytics.pipeline.follow_ups.follow_up_of", refuse)
+    assert mapped_follow_up(read_lean(open_store(copy))).equals(texts)
+    # A file cut short is not trusted: the follow-up is read again and the file rewritten.
+    # (Another file renamed over it: a process that maps the old one keeps reading that.)
+    (folder / "cut").write_bytes((folder / name).read_bytes()[:100])
+    (folder / "cut").replace(folder / name)
+    monkeypatch.undo()
+    assert mapped_follow_up(read_lean(open_store(copy))).equals(texts)
+
+
+def test_only_a_lean_corpus_of_a_store_maps_its_follow_up(both: tuple) -> None:
+    with pytest.raises(StoreError, match="mapped from the lean folder.*got a corpus held whole"):
+        mapped_follow_up(both[0])
+
+
+def test_held_events_take_their_texts_by_row() -> None:
+    # Three events, by hand; a view cut and sorted two of them (the third, then the first).
+    followed = pd.DataFrame(
+        {column: [f"{column}-{i}" for i in range(3)] for column in S.FOLLOW_UP_COLUMNS}
+    )
+    texts = pa.Table.from_pandas(followed, preserve_index=False)
+    held = held_events(texts)
+    assert list(held.columns) == [*HELD_EVENT_COLUMNS, S.TABLE_ROW]
+    assert held[S.TABLE_ROW].tolist() == [0, 1, 2]
+    shown = held.iloc[[2, 0]]
+    whole = with_event_texts(shown, texts)
+    assert list(whole.columns) == list(S.FOLLOW_UP_COLUMNS)
+    assert whole[S.SENTENCE].tolist() == ["sentence-2", "sentence-0"]
+    assert whole[S.EVIDENCE].tolist() == ["evidence-2", "evidence-0"]
+    assert later_events(shown, texts).n_rows == 2
+    pd.testing.assert_frame_equal(later_events(shown, texts).build(), whole)
+    assert event_record(held, 1, texts)[S.CUES] == "cues-1"
+    # Events held whole are what they are.
+    assert with_event_texts(followed, None) is followed
+
+
+@pytest.mark.parametrize("countries", [(), ("USA",), ("USA", "CHN")], ids=["all", "one", "two"])
+def test_events_held_lean_give_the_whole_tables(both: tuple, countries: tuple) -> None:
+    whole = both[0]
+    followed = followed_events(whole)
+    texts = pa.Table.from_pandas(followed, preserve_index=False)
+    held = held_events(texts)
+    names = country_names(whole)
+    as_of = latest_day(whole.briefings)
+    kept = selected_events(followed, whole.briefings, countries, "any")
+    lean = selected_events(held, whole.briefings, countries, "any")
+    assert len(kept) > 0
+    pd.testing.assert_frame_equal(with_event_texts(lean, texts), kept)
+    for horizon in HORIZONS:
+        upcoming = upcoming_events(lean, as_of, horizon)
+        expected = upcoming_events(kept, as_of, horizon)
+        pd.testing.assert_frame_equal(later_events(upcoming, texts).build(), expected)
+        pd.testing.assert_frame_equal(
+            timeline_rows(upcoming, names),
+            timeline_rows(expected, names).drop(columns=[S.SENTENCE]),
+        )
+        pd.testing.assert_frame_equal(
+            timeline_rows(with_event_texts(upcoming, texts), names), timeline_rows(expected, names)
+        )
+    overdue, expected = overdue_list(lean, as_of), overdue_events(kept, as_of)
+    assert len(overdue) == len(expected) > 0
+    assert follow_up_counts(overdue.rows()) == follow_up_counts(expected)
+    pd.testing.assert_frame_equal(later_events(overdue, texts).build(), expected)
+    pd.testing.assert_frame_equal(with_event_texts(overdue.head(2), texts), expected.head(2))
+    for row in range(min(3, len(expected))):
+        assert event_record(overdue, row, texts) == event_record(expected, row)
+    assert event_record(overdue, len(expected), texts) is None

@@ -42,6 +42,17 @@ def test_corpus_figures_and_skipped_inputs(corpus):
     assert "unsupported" in skipped["reason"].iloc[0]
 
 
+def test_corpus_figures_of_a_selection(corpus):
+    # Korea acts in plan rows 4 (with Japan) and 6 (with the US), topic 1 both: briefings
+    # 4, 6, 14 and 16, one every 9 days from 5 January 2026.
+    figures = views.corpus_figures(views.FilteredCorpus(corpus, views.Filters(countries=("KOR",))))
+    assert (figures.n_briefings, figures.n_countries, figures.n_topics) == (4, 3, 1)
+    assert figures.first_day == pd.Timestamp("2026-02-10", tz="UTC")
+    assert figures.last_day == pd.Timestamp("2026-05-29", tz="UTC")
+    none = views.corpus_figures(views.FilteredCorpus(corpus, views.Filters(countries=("ATA",))))
+    assert (none.n_briefings, none.first_day, none.last_day, none.n_countries) == (0, None, None, 0)
+
+
 def test_country_attention_counts_and_shares(corpus):
     attention = views.country_attention(corpus.countries, corpus.briefings, ["USA"], "month")
     assert list(attention[S.N_BRIEFINGS]) == [1, 2, 1, 1, 2, 1]

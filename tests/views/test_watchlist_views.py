@@ -194,3 +194,63 @@ def test_selected_events_through_a_corpus_lookup_and_a_mask_are_the_same() -> No
         plain = selected_events(events, briefings, countries, match)
         assert fast["n"].tolist() == expected
         assert fast.equals(plain)
+
+
+def test_timeline_rows_give_a_row_per_event_and_country() -> None:
+    import views_reference as reference
+
+    from analytics.views import timeline_rows
+
+    events = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["b1", "b2", "b3", "b4"],
+            S.COUNTRIES: ["USA|GBR", "FRA", "", None],
+            S.WINDOW_START: pd.to_datetime(["2026-06-01"] * 4),
+            S.WINDOW_END: pd.to_datetime(["2026-06-02"] * 4),
+            S.EVENT_TYPE: ["talks", "vote", "visit", "talks"],
+            S.CERTAINTY: ["firm", "likely", "possible", "firm"],
+            S.WHEN: ["next week", "", "June", "soon"],
+            S.SENTENCE: ["s1", "s2", "s3", "s4"],
+        }
+    ).astype({S.COUNTRIES: "string[pyarrow]", S.BRIEFING_ID: "string[pyarrow]"})
+    names = {"USA": "United States", "GBR": "United Kingdom"}
+    rows = timeline_rows(events, names)
+    # Unnamed codes stay codes; no countries: one row with none, an empty list one row of "".
+    assert rows[S.COUNTRY].tolist()[:4] == ["United States", "United Kingdom", "FRA", ""]
+    assert pd.isna(rows[S.COUNTRY].iloc[4]) and pd.isna(rows[S.ISO3].iloc[4])
+    assert rows[S.BRIEFING_ID].tolist() == ["b1", "b1", "b2", "b3", "b4"]
+    assert rows[S.SENTENCE].tolist() == ["s1", "s1", "s2", "s3", "s4"]
+    pd.testing.assert_frame_equal(rows, reference.timeline_rows(events, names))
+    lean = timeline_rows(events.drop(columns=[S.SENTENCE]), names)
+    pd.testing.assert_frame_equal(lean, rows.drop(columns=[S.SENTENCE]))
+    assert timeline_rows(events.iloc[:0], names).empty
+
+
+def test_upcoming_and_overdue_events_are_ordered_by_window_stably() -> None:
+    from analytics.views import overdue_events, upcoming_events
+
+    as_of = pd.Timestamp("2026-06-10")
+    events = pd.DataFrame(
+        {
+            "n": [1, 2, 3, 4, 5, 6, 7],
+            S.WINDOW_START: pd.to_datetime(
+                ["2026-06-12", "2026-06-11", "2026-06-11", None, "2026-06-01", "2026-05-01", None]
+            ),
+            S.WINDOW_END: pd.to_datetime(
+                [
+                    "2026-06-12",
+                    "2026-06-30",
+                    "2026-06-30",
+                    "2026-06-20",
+                    "2026-06-05",
+                    "2026-06-05",
+                    "2026-06-01",
+                ]
+            ),
+        }
+    )
+    # Soonest start first, then end; ties keep their order; a window without start last.
+    assert upcoming_events(events, as_of, "all upcoming")["n"].tolist() == [2, 3, 1, 4]
+    # Latest end first, then start (latest first); without start last among equal ends.
+    assert overdue_events(events, as_of)["n"].tolist() == [5, 6, 7]
+    assert overdue_events(events.iloc[:0], as_of).empty

@@ -151,3 +151,16 @@ def briefing_list(artefacts) -> pd.DataFrame:
     return table.sort_values([S.DATE, S.BRIEFING_ID], ascending=[False, True]).reset_index(
         drop=True
     )
+
+
+def timeline_rows(events: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """``views.timeline_rows`` as it was written first: each event's countries split and
+    exploded by pandas, each row's country named on its own."""
+    from analytics.views.watchlist import TIMELINE_COLUMNS
+
+    columns = list(TIMELINE_COLUMNS)
+    if events.empty:
+        return pd.DataFrame(columns=columns)
+    rows = events.assign(**{S.ISO3: events[S.COUNTRIES].str.split("|")}).explode(S.ISO3)
+    rows[S.COUNTRY] = rows[S.ISO3].map(lambda code: names.get(code, code))
+    return rows[columns].reset_index(drop=True)

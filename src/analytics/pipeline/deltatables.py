@@ -45,6 +45,7 @@ from analytics.pipeline.layout import (
     TABLES_DIR,
     damaged_message,
 )
+from analytics.tallies import sorted_distinct
 
 # The folder name Delta gives rows whose partition value is null.
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
@@ -516,13 +517,16 @@ def read_files(
 def files_holding(files: Sequence[DataFile], positions: np.ndarray) -> list[DataFile]:
     """The files whose recorded row-order range holds one of ``positions`` (and every file
     that records no range)."""
-    ordered = np.unique(np.asarray(positions, dtype=np.int64))
+    # Sorted: each file's range is then two binary searches (a large contiguous range of
+    # rows, as a lean read of appended rows asks for, is not scanned once per file).
+    ordered = sorted_distinct(np.asarray(positions, dtype=np.int64))
     return [
         data
         for data in files
         if data.first_row < 0
         or data.last_row < 0
-        or np.any((ordered >= data.first_row) & (ordered <= data.last_row))
+        or np.searchsorted(ordered, data.last_row, side="right")
+        > np.searchsorted(ordered, data.first_row, side="left")
     ]
 
 
@@ -544,7 +548,7 @@ def read_rows_at(
             table.
     """
     wanted = np.asarray(positions, dtype=np.int64)
-    ordered = np.unique(wanted)
+    ordered = sorted_distinct(wanted)
     chosen = files_holding(files, wanted)
     names = list(columns) if columns else list(schema.names)
     wanted_rows = pa.array(ordered, pa.int64())

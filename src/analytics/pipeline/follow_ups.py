@@ -7,7 +7,9 @@ follow-ups of batches the way rollups are, and an ingest of 1,000 briefings has 
 redo it. It is kept instead: the first reader of a generation that needs it (the Watchlist
 page, ``export watchlist``), or ``watch`` and ``ingest --follow-up`` right after they write
 a generation, works it out and saves it as ``follow-up/<key>.parquet`` in the store folder;
-every later reader of that generation reads the file.
+every later reader of that generation reads the file. The dashboard maps an uncompressed
+copy from the generation's lean folder (``lean.mapped_follow_up``: only the rows and
+columns a view reads are loaded), which ``--follow-up`` keeps as well.
 
 The key is a hash of what the follow-up depends on: the generation's corpus fingerprint,
 the product version, the reference tables (cues, modifiers, certainty words, ...) and the
@@ -28,6 +30,7 @@ import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -35,6 +38,9 @@ import pandas as pd
 from analytics import schema as S
 from analytics import settings
 from analytics.artefacts import Artefacts, follow_up_tables
+
+if TYPE_CHECKING:
+    from analytics.pipeline.store import Store
 
 FOLLOW_UP_DIR = "follow-up"
 # The settings the follow-up reads (``analytics.watchlist.follow_up``).
@@ -175,8 +181,11 @@ def keep_follow_up(root: Path) -> str:
     # not every table of the generation (at a million briefings, gigabytes less).
     artefacts = read_lean(store) if can_read_lean(store) else store.artefacts()
     if stored_follow_up(root, artefacts) is not None:
+        _keep_mapped(store)
         return f"follow-up: already kept for generation {store.generation.name}"
     table, saved = _work_out(root, artefacts)
+    if saved:
+        _keep_mapped(store)
     reported = int((table[S.FOLLOW_UP] == S.REPORTED).sum())
     where = (
         "kept for the dashboard and exports"
@@ -187,3 +196,13 @@ def keep_follow_up(root: Path) -> str:
         f"follow-up: {len(table):,} expected events, {reported:,} reported; {where} "
         f"({time.perf_counter() - started:.1f} s)"
     )
+
+
+def _keep_mapped(store: Store) -> None:
+    """Keep the follow-up just kept in the generation's lean folder too, as the dashboard
+    maps it (``lean.mapped_follow_up``), when the generation has one."""
+    from analytics.pipeline.lean import can_read_lean, mapped_follow_up, read_kept
+
+    lean = read_kept(store) if can_read_lean(store) else None
+    if lean is not None:
+        mapped_follow_up(lean)

@@ -293,7 +293,32 @@ def ensure_store(
         previous = status.store
         if previous is not None and previous.format in PARTS_FORMATS and not replace:
             previous = migrate_locked(previous, on_notice or (lambda message: None))
-        return _ingest_locked(root, previous, request, report_progress)
+        store, summary = _ingest_locked(root, previous, request, report_progress)
+        if previous is not None and store.generation == previous.generation:
+            return store, summary
+        return store, _with_lean_kept(store, previous, summary)
+
+
+def _with_lean_kept(store: Store, previous: Store | None, summary: IngestSummary) -> IngestSummary:
+    """Keep the new generation's lean tables for the dashboard (``keep_written_lean``)
+    and add the time it took to ``summary``: no reader of the generation reads them."""
+    from analytics.pipeline.lean import can_read_lean, keep_written_lean
+
+    tick = time.perf_counter()
+    kept = keep_written_lean(store, previous)
+    spent = time.perf_counter() - tick
+    notices = summary.notices
+    if not kept and can_read_lean(store):
+        notices = (
+            *notices,
+            "the dashboard's lean tables were not kept: the store folder cannot be written to",
+        )
+    return replace(
+        summary,
+        seconds=summary.seconds + spent,
+        stage_seconds={**summary.stage_seconds, "lean": spent},
+        notices=notices,
+    )
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from analytics.artefacts import (
     Artefacts,
     LazyLookups,
     TableLookups,
+    positions_in,
     table_lookups,
 )
 from analytics.errors import StoreError
@@ -122,17 +123,188 @@ def read_lean(store: Store) -> Artefacts:
     kept = read_kept(store)
     if kept is not None:
         return kept
+    artefacts = build_lean(store)
+    if keep_lean(store, artefacts):
+        return read_kept(store) or artefacts
+    return artefacts
+
+
+def build_lean(store: Store) -> Artefacts:
+    """The generation's lean tables and lookups, read from the store's files (what a reader
+    of a generation without kept lean tables does before keeping them).
+
+    Raises:
+        StoreError: when a table is missing or damaged.
+    """
     tables = {name: _lean_table(store, name) for name in TABLES}
-    artefacts = Artefacts(
+    return _lean_artefacts(store, tables, file_lookups(store, tables))
+
+
+def _lean_artefacts(
+    store: Store, tables: Mapping[str, pd.DataFrame], lookups: TableLookups
+) -> Artefacts:
+    return Artefacts(
         **tables,
         fingerprint=store.fingerprint,
         versions=dict(store.meta.get("versions", {})),
         reader=StoreReader(store),
-        lookups=file_lookups(store, tables),
+        lookups=lookups,
     )
-    if keep_lean(store, artefacts):
-        return read_kept(store) or artefacts
-    return artefacts
+
+
+def keep_written_lean(store: Store, previous: Store | None = None) -> bool:
+    """Keep the lean tables of a generation its writer just made current (``ingest``,
+    ``migrate``), so that no dashboard reader has to read and keep them; whether they are
+    kept (``keep_lean``: best effort).
+
+    When ``previous`` (the generation the write started from) has its lean tables kept and
+    the new generation only appended rows to its tables (an incremental ingest, ``watch``),
+    only the appended rows are read, from the files that hold them, and put after the kept
+    ones (``appended_lean``); otherwise every lean column is read from the store
+    (``build_lean``). Either way the folder holds what a reader would have kept.
+
+    Raises:
+        StoreError: when a table is missing or damaged.
+    """
+    if not can_read_lean(store):
+        return False
+    if read_kept(store) is not None:
+        return True
+    artefacts = appended_lean(store, previous) if previous is not None else None
+    return keep_lean(store, artefacts if artefacts is not None else build_lean(store))
+
+
+def _appended_from(store: Store, previous: Store, name: str) -> int | None:
+    """Where the rows ``store``'s table ``name`` appended to ``previous``' start (its
+    number of rows), or ``None`` when the table was rewritten, its schema changed, or
+    either generation lacks it."""
+    before = previous.meta.get("tables", {}).get(name)
+    after = store.meta.get("tables", {}).get(name)
+    if before is None or after is None or before.get("schema") != after.get("schema"):
+        return None
+    if not set(before.get("files", {})) <= set(after.get("files", {})):
+        return None
+    start = int(before["rows"])
+    return start if int(after["rows"]) >= start else None
+
+
+def appended_lean(store: Store, previous: Store) -> Artefacts | None:
+    """The lean tables and lookups of ``store``'s generation from ``previous``' kept ones
+    and the rows appended since (read from their own files); ``None`` when ``previous``
+    has none kept, or a table with a briefing id was rewritten rather than appended to.
+
+    The tables rewritten whole (the topic summary) and those with no column held (the
+    watchlist) are read as a first reader reads them; country codes are renumbered when
+    the appended rows name a country the previous generation did not.
+
+    Raises:
+        StoreError: when a table is missing or damaged.
+    """
+    if not can_read_lean(previous):
+        return None
+    old = read_kept(previous)
+    if old is None or old.lookups is None:
+        return None
+    starts = {name: _appended_from(store, previous, name) for name in TABLES}
+    if any(starts[name] is None for name in (*ID_TABLES, "report")):
+        return None
+    tables: dict[str, pd.DataFrame] = {}
+    added: dict[str, pd.DataFrame] = {}
+    for name in TABLES:
+        start = starts[name]
+        if start is None or LEAN_COLUMNS[name] == ():
+            tables[name] = _lean_table(store, name)
+            continue
+        held = getattr(old, name)
+        rows = _rows_from(store, name, start, LEAN_COLUMNS[name])
+        if name == "report":
+            rows = rows[(rows[S.STATUS].astype(str) != S.LOADED).to_numpy(dtype=bool)]
+        if name in ROW_CARRYING:
+            rows[S.TABLE_ROW] = np.arange(start, start + len(rows), dtype=np.int64)
+        added[name] = rows
+        tables[name] = pd.concat([held, rows], ignore_index=True) if len(rows) else held
+    mentions = _rows_from(
+        store, "mentions", int(starts["mentions"] or 0), [S.BRIEFING_ID, S.ISO3, S.SECTION]
+    )
+    said = _rows_from(store, "interactions", int(starts["interactions"] or 0), [S.SECTION])
+    lookups = _appended_lookups(
+        old.lookups,
+        tables,
+        {**added, "mentions": mentions},
+        said,
+        first_added=int(starts["briefings"] or 0),
+    )
+    return _lean_artefacts(store, tables, lookups)
+
+
+def _rows_from(store: Store, name: str, start: int, columns: Sequence[str] | None) -> pd.DataFrame:
+    """The rows of table ``name`` from position ``start`` on (only the files holding them)."""
+    rows = np.arange(start, store.table_rows(name), dtype=np.int64)
+    return store.rows_at(name, rows, list(columns) if columns else None)
+
+
+def _appended_lookups(
+    old: TableLookups,
+    tables: Mapping[str, pd.DataFrame],
+    added: Mapping[str, pd.DataFrame],
+    interaction_sections: pd.DataFrame,
+    first_added: int,
+) -> TableLookups:
+    """``old`` (the lookups of the rows before) followed by those of the ``added`` rows of
+    every ``ID_TABLES`` table; the mentions' added rows carry their id, code and section,
+    ``interaction_sections`` the added interactions' sections, and the briefings from
+    position ``first_added`` on are the added ones."""
+    named = set(old.iso3s)
+    for name, column in COUNTRY_CODES.values():
+        named |= _distinct(added[name][column])
+    iso3s = pd.Index(sorted(named))
+    ids = tables["briefings"][S.BRIEFING_ID]
+    added_ids = pd.Index(ids.iloc[first_added:])
+    known = pd.Index(S.SEGMENT_SECTIONS)
+
+    def joined(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+        return np.concatenate([before, after.astype(before.dtype, copy=False)])
+
+    def positions_of(values: pd.Series) -> np.ndarray:
+        # Added rows belong to added briefings: looked up among those (not a hash of a
+        # million ids per table), and among every briefing only if one is not there.
+        found = positions_in(values, added_ids)
+        found[found >= 0] += first_added
+        missing = found < 0
+        if missing.any():
+            found[missing] = positions_in(values[missing], pd.Index(ids))
+        return found
+
+    def renumbered(codes: np.ndarray) -> np.ndarray:
+        if iso3s.equals(old.iso3s):
+            return codes
+        # Each old code's code among the new countries (-1 stays -1: the appended -1).
+        new_codes = np.append(iso3s.get_indexer(old.iso3s), -1)
+        return new_codes[codes].astype(codes.dtype, copy=False)
+
+    positions = {
+        name: joined(old.positions[name], positions_of(added[name][S.BRIEFING_ID]))
+        for name in ID_TABLES
+    }
+    codes = {
+        key: joined(renumbered(old.codes[key]), positions_in(added[name][column], iso3s))
+        for key, (name, column) in COUNTRY_CODES.items()
+    }
+    new_sections = {"mentions": added["mentions"], "interactions": interaction_sections}
+    sections = {
+        name: joined(old.sections[name], known.get_indexer(new_sections[name][S.SECTION]))
+        for name in SECTIONED
+    }
+    said = set(old.named_sections or ())
+    for rows in new_sections.values():
+        said |= _distinct(rows[S.SECTION])
+    return TableLookups(
+        positions=positions,
+        codes=codes,
+        sections=sections,
+        iso3s=iso3s,
+        named_sections=frozenset(said),
+    )
 
 
 def lean_key(meta: Mapping[str, Any]) -> str:
@@ -367,3 +539,75 @@ def file_lookups(store: Store, tables: Mapping[str, pd.DataFrame]) -> TableLooku
         iso3s=iso3s,
         named_sections=frozenset(said),
     )
+
+
+# The kept follow-up of a generation (``pipeline.follow_ups``), as an uncompressed Arrow file
+# in its lean folder, named by the follow-up's own key (the reference tables and settings).
+FOLLOW_UP_FILE = "follow-up-{key}.arrow"
+
+
+def mapped_follow_up(artefacts: Artefacts) -> pa.Table:
+    """The follow-up of a lean corpus' generation (``schema.FOLLOW_UP_COLUMNS``, the
+    watchlist's rows in its order), mapped into memory from its kept lean folder: only the
+    pages of the rows and columns a view reads are ever loaded.
+
+    The first reader that finds no file there writes it from the follow-up the store
+    keeps (or works it out: ``follow_ups.follow_up_of``), as ``keep_follow_up`` does; a
+    folder that cannot be written to leaves the table in memory.
+
+    Raises:
+        StoreError: when ``artefacts`` is not a lean corpus of a store, or a table of its
+            generation is missing or damaged.
+    """
+    from analytics.pipeline.follow_ups import follow_up_key, follow_up_of
+
+    reader = artefacts.reader
+    if not isinstance(reader, StoreReader):
+        raise StoreError(
+            "the follow-up is mapped from the lean folder of a store's generation; got a "
+            f"corpus {'held whole' if reader is None else 'read by ' + type(reader).__name__}"
+        )
+    store = reader.store
+    path = _follow_up_path(store, follow_up_key(artefacts.fingerprint))
+    mapped = _mapped_follow_up(path, len(artefacts.watchlist))
+    if mapped is not None:
+        return mapped
+    table = pa.Table.from_pandas(follow_up_of(store.path, artefacts), preserve_index=False)
+    if keep_follow_up_file(store, artefacts.fingerprint, table):
+        return _mapped_follow_up(path, table.num_rows) or table
+    return table
+
+
+def keep_follow_up_file(store: Store, fingerprint: str, table: pa.Table) -> bool:
+    """Keep ``table`` (the follow-up of the corpus ``fingerprint``) in the lean folder of
+    ``store``'s generation, written beside its name and renamed into place; whether it was
+    kept (not when the generation has no whole lean folder, or it cannot be written to)."""
+    from analytics.pipeline.follow_ups import follow_up_key
+
+    if read_kept(store) is None:
+        return False
+    final = _follow_up_path(store, follow_up_key(fingerprint))
+    temporary = final.parent / f".{final.name}.{os.getpid()}.tmp"
+    try:
+        _write_arrow(temporary, table)
+        os.replace(temporary, final)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def _follow_up_path(store: Store, key: str) -> Path:
+    return store.path / LEAN_DIR / lean_key(store.meta) / FOLLOW_UP_FILE.format(key=key)
+
+
+def _mapped_follow_up(path: Path, rows: int) -> pa.Table | None:
+    """The follow-up file at ``path`` mapped, or ``None`` when it is missing, not whole or
+    not ``rows`` events of the follow-up's columns."""
+    try:
+        table = _read_arrow(path)
+    except (OSError, pa.ArrowException):
+        return None
+    if table.column_names != list(S.FOLLOW_UP_COLUMNS) or table.num_rows != rows:
+        return None
+    return table

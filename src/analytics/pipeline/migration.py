@@ -110,4 +110,10 @@ def migrate_store(
             raise StoreError(status.problem)
         if status.store.format not in PARTS_FORMATS:
             return status.store, False
-        return migrate_locked(status.store, notify or (lambda message: None)), True
+        migrated = migrate_locked(status.store, notify or (lambda message: None))
+        # The dashboard's lean tables of the new generation, kept now rather than by its
+        # first reader (best effort, as the reader's own).
+        from analytics.pipeline.lean import keep_written_lean
+
+        keep_written_lean(migrated)
+        return migrated, True

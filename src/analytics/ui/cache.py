@@ -52,6 +52,7 @@ from analytics.views import (
     event_lookup,
     filter_options,
     followed_events,
+    held_events,
     index_corpus,
     rolled_up,
 )
@@ -192,16 +193,49 @@ def corpus_extras(artefacts: Artefacts) -> CorpusExtras:
 FOLLOWING_UP = "Following up every expected event in the later briefings (once per corpus)…"
 
 
+class FollowedEvents(NamedTuple):
+    """A corpus' followed events as the Watchlist page holds them.
+
+    Attributes:
+        events: every expected event with its follow-up; of a lean corpus, only the
+            columns the page selects and counts on (``views.held_events``).
+        texts: a lean corpus' whole follow-up, mapped from its store, which the other
+            columns are taken from by row (``views.with_event_texts``); ``None``: held whole.
+    """
+
+    events: pd.DataFrame
+    texts: pa.Table | None
+
+
 @st.cache_resource(show_spinner=FOLLOWING_UP, max_entries=8)
 def _cached_followed(
-    fingerprint: str, store_dir: str | None, _artefacts: Artefacts
-) -> pd.DataFrame:
+    fingerprint: str, store_dir: str | None, lean: bool, _artefacts: Artefacts
+) -> FollowedEvents:
     if store_dir is None:
-        return followed_events(_artefacts)
+        return FollowedEvents(followed_events(_artefacts), None)
+    if lean:
+        from analytics.pipeline.lean import mapped_follow_up
+
+        texts = mapped_follow_up(_artefacts)
+        return FollowedEvents(held_events(texts), texts)
     from analytics.pipeline.follow_ups import follow_up_of
 
     # Kept in the store by the first reader (or by `watch --follow-up`): read, not redone.
-    return follow_up_of(Path(store_dir), _artefacts)
+    return FollowedEvents(follow_up_of(Path(store_dir), _artefacts), None)
+
+
+def _followed(artefacts: Artefacts) -> FollowedEvents:
+    if artefacts is uploaded_artefacts():
+        memo = st.session_state.get(UPLOAD_FOLLOWED_KEY)
+        if memo is None or memo[0] != artefacts.fingerprint:
+            with st.spinner(FOLLOWING_UP):
+                memo = (artefacts.fingerprint, followed_events(artefacts))
+            st.session_state[UPLOAD_FOLLOWED_KEY] = memo
+        return FollowedEvents(memo[1], None)
+    from_store = corpus_source(artefacts) is not None
+    store_dir = str(corpus_config().store_dir) if from_store else None
+    lean = from_store and artefacts.reader is not None
+    return _cached_followed(artefacts.fingerprint, store_dir, lean, artefacts)
 
 
 def watchlist_followed(artefacts: Artefacts) -> pd.DataFrame:
@@ -209,18 +243,17 @@ def watchlist_followed(artefacts: Artefacts) -> pd.DataFrame:
 
     The follow-up reads the whole corpus whatever the filters, so it is kept per corpus
     fingerprint; a store's is also kept in the store (``pipeline.follow_ups``), so other
-    server processes and restarts read it; an upload's stays in its own session.
+    server processes and restarts read it; an upload's stays in its own session. A lean
+    corpus' events hold only the columns the page selects and counts on
+    (``views.held_events``): ``watchlist_texts`` gives the rest.
     """
-    if artefacts is uploaded_artefacts():
-        memo = st.session_state.get(UPLOAD_FOLLOWED_KEY)
-        if memo is None or memo[0] != artefacts.fingerprint:
-            with st.spinner(FOLLOWING_UP):
-                memo = (artefacts.fingerprint, followed_events(artefacts))
-            st.session_state[UPLOAD_FOLLOWED_KEY] = memo
-        return memo[1]
-    from_store = corpus_source(artefacts) is not None
-    store_dir = str(corpus_config().store_dir) if from_store else None
-    return _cached_followed(artefacts.fingerprint, store_dir, artefacts)
+    return _followed(artefacts).events
+
+
+def watchlist_texts(artefacts: Artefacts) -> pa.Table | None:
+    """A lean corpus' whole follow-up, mapped from its store: the sentences and evidence
+    of the events a view shows (``views.with_event_texts``); ``None`` when held whole."""
+    return _followed(artefacts).texts
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -15,7 +15,7 @@ from analytics import schema as S
 from analytics.artefacts import Artefacts
 from analytics.relations import PairCodes
 from analytics.relations import pair_codes as relations_pair_codes
-from analytics.tallies import TableCodes, sorted_distinct
+from analytics.tallies import TableCodes
 from analytics.views.filtered import FilteredCorpus
 
 PAIR = "pair"
@@ -40,28 +40,45 @@ class CorpusFigures:
 def corpus_figures(artefacts: Artefacts | FilteredCorpus) -> CorpusFigures:
     """Count briefings, countries, topics and skipped or duplicate inputs."""
     if isinstance(artefacts, FilteredCorpus):
-        # Counted on the selection's masks and codes: no table of the selection is cut.
+        # Counted on the selection's masks and codes: no table of the selection is cut,
+        # and codes are counted, not sorted (millions of country rows in a large corpus).
         keep = artefacts.keep
         n_briefings = int(keep.sum())
-        dates = pd.to_datetime(artefacts.corpus.briefings[S.DATE], utc=True)[keep].dropna()
-        named = artefacts.codes("countries").country
-        n_countries = len(sorted_distinct(named[named >= 0])) if named is not None else 0
+        first_day, last_day = _day_range(artefacts.corpus.briefings[S.DATE], keep)
+        named = artefacts.index.codes.get("countries")
+        n_countries = 0
+        if named is not None:
+            chosen = named[artefacts.rows("countries")]
+            n_countries = int(np.count_nonzero(np.bincount(chosen[chosen >= 0])))
         topic_ids = artefacts.corpus.topics[S.TOPIC_ID][artefacts.rows("topics")]
     else:
         n_briefings = len(artefacts.briefings)
-        dates = pd.to_datetime(artefacts.briefings[S.DATE], utc=True).dropna()
+        first_day, last_day = _day_range(artefacts.briefings[S.DATE])
         n_countries = int(artefacts.countries[S.ISO3].nunique())
         topic_ids = artefacts.topics[S.TOPIC_ID]
     status = artefacts.report.get(S.STATUS, pd.Series(dtype=str)).astype(str)
     return CorpusFigures(
         n_briefings=n_briefings,
-        first_day=dates.min() if len(dates) else None,
-        last_day=dates.max() if len(dates) else None,
+        first_day=first_day,
+        last_day=last_day,
         n_countries=n_countries,
         n_topics=int(topic_ids.nunique()) if len(topic_ids) else 0,
         n_skipped=int((status == S.SKIPPED).sum()),
         n_duplicates=int(status.isin([S.DUPLICATE, S.NEAR_DUPLICATE]).sum()),
     )
+
+
+def _day_range(
+    dates: pd.Series, keep: np.ndarray | None = None
+) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The first and last of the (kept) dates, in UTC; ``None`` when there are none."""
+    stamps = pd.to_datetime(dates, utc=True).dt.tz_localize(None).to_numpy()
+    if keep is not None:
+        stamps = stamps[keep]
+    stamps = stamps[~np.isnat(stamps)]
+    if not len(stamps):
+        return None, None
+    return pd.Timestamp(stamps.min(), tz="UTC"), pd.Timestamp(stamps.max(), tz="UTC")
 
 
 def skipped_inputs(report: pd.DataFrame) -> pd.DataFrame:

@@ -49,9 +49,42 @@ def take_rows(table: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
     """``table.iloc[positions].reset_index(drop=True)``, taken by Arrow as ``cut_rows`` cuts."""
     if _arrow_cuts(table):
         whole = pa.Table.from_pandas(table, preserve_index=False)
-        taken: pd.DataFrame = whole.take(pa.array(positions, pa.int64())).to_pandas()
+        taken: pd.DataFrame = take_table_rows(whole, positions).to_pandas()
         return taken
     return table.iloc[positions].reset_index(drop=True)
+
+
+def take_table_rows(table: pa.Table, positions: np.ndarray) -> pa.Table:
+    """``table.take(positions)``, one chunk of the table at a time.
+
+    Arrow's take joins a column's chunks first (a copy of the whole column, 33 ms for the
+    texts of a million followed events to take 1,000 rows, against 0.3 ms from one chunk);
+    tables mapped from kept files, or read a file at a time, come in many chunks.
+    """
+    wanted = np.asarray(positions, dtype=np.int64)
+    if len(wanted) and (wanted.min() < 0 or wanted.max() >= table.num_rows):
+        raise IndexError(
+            f"row positions must be from 0 to {table.num_rows - 1}; "
+            f"got {wanted.min() if wanted.min() < 0 else wanted.max()}"
+        )
+    batches = table.to_batches()
+    # Taking a good share of the rows copies about as much as joining the chunks does.
+    if len(batches) <= 1 or not len(wanted) or len(wanted) * 4 >= table.num_rows:
+        return table.take(pa.array(wanted, pa.int64()))
+    starts = np.cumsum([0] + [batch.num_rows for batch in batches])
+    chunk = np.searchsorted(starts, wanted, side="right") - 1
+    by_chunk = np.argsort(chunk, kind="stable")
+    bounds = np.searchsorted(chunk[by_chunk], np.arange(len(batches) + 1))
+    pieces = [
+        batches[number].take(pa.array(wanted[inside] - starts[number]))
+        for number, inside in enumerate(np.split(by_chunk, bounds[1:-1]))
+        if len(inside)
+    ]
+    gathered = pa.Table.from_batches(pieces, schema=table.schema).combine_chunks()
+    # Back from chunk order to the order asked for.
+    back = np.empty(len(wanted), dtype=np.int64)
+    back[by_chunk] = np.arange(len(wanted), dtype=np.int64)
+    return gathered.take(pa.array(back))
 
 
 def _arrow_cuts(table: pd.DataFrame) -> bool:
@@ -206,8 +239,10 @@ class FilteredCorpus:
         table = getattr(self.corpus, name)
         if columns is not None:
             table = table[columns]
+        if self.untouched:
+            return table
         rows = self.rows(name)
-        if self.untouched or rows.all():
+        if rows.all():
             return table
         return cut_rows(table, rows)
 
@@ -235,14 +270,17 @@ class FilteredCorpus:
     def codes(self, name: str) -> TableCodes:
         """Integer codes aligned with the rows of the filtered table ``name``."""
         if name not in self._codes:
-            rows = self.rows(name)
             country = self.index.codes.get(name)
             partner = self.index.codes.get("partners") if name == "interactions" else None
+            briefing = self.index.positions[name]
+            if not self.untouched:
+                # Unfiltered, the corpus' own codes (views never write into them).
+                rows = self.rows(name)
+                briefing = briefing[rows]
+                country = None if country is None else country[rows]
+                partner = None if partner is None else partner[rows]
             self._codes[name] = TableCodes(
-                briefing=self.index.positions[name][rows],
-                country=None if country is None else country[rows],
-                partner=None if partner is None else partner[rows],
-                iso3s=self.index.iso3s,
+                briefing=briefing, country=country, partner=partner, iso3s=self.index.iso3s
             )
         return self._codes[name]
 

@@ -3,6 +3,12 @@ month (from the corpus' latest date), what is overdue with its follow-up, and th
 
 The follow-up is worked out once on the whole corpus (``followed_events``); the selection
 then keeps the events of the selected briefings in which the chosen countries act.
+
+A lean corpus holds its events lean (``held_events``): only the columns the page selects,
+sorts, counts and draws the timeline on, each row with its position in the whole follow-up
+(``schema.TABLE_ROW``), which stays mapped from the store (``texts``); the sentences, cues
+and evidence are taken from it for the rows a table lists, a CSV holds or an event shows
+(``with_event_texts``). Held whole, the events have every column and ``texts`` is ``None``.
 """
 
 from __future__ import annotations
@@ -12,12 +18,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics import schema as S
 from analytics.artefacts import Artefacts, follow_up_tables
 from analytics.errors import InputError
 from analytics.tallies import sorted_distinct
-from analytics.views.filtered import cut_rows, take_rows
+from analytics.views.briefings import LaterRows
+from analytics.views.filtered import cut_rows, take_rows, take_table_rows
 
 THIS_WEEK = "this week"
 THIS_MONTH = "this month"
@@ -37,6 +46,56 @@ EVENT_COLUMNS: tuple[str, ...] = (
     S.DATE,
     S.BRIEFING_ID,
 )
+
+
+# The columns of the followed events a lean corpus holds: what the page selects (ids,
+# countries), sorts (windows), counts (follow-up) and draws the timeline of many events on.
+HELD_EVENT_COLUMNS: tuple[str, ...] = (
+    S.BRIEFING_ID,
+    S.DATE,
+    S.COUNTRIES,
+    S.EVENT_TYPE,
+    S.CERTAINTY,
+    S.WHEN,
+    S.WINDOW_START,
+    S.WINDOW_END,
+    S.FOLLOW_UP,
+)
+
+
+def held_events(texts: pa.Table) -> pd.DataFrame:
+    """The followed events ``texts`` (``schema.FOLLOW_UP_COLUMNS``, mapped from the store)
+    with only ``HELD_EVENT_COLUMNS``, each row with its position in ``texts``
+    (``schema.TABLE_ROW``)."""
+    held: pd.DataFrame = texts.select(list(HELD_EVENT_COLUMNS)).to_pandas()
+    held[S.TABLE_ROW] = np.arange(len(held), dtype=np.int64)
+    return held
+
+
+def with_event_texts(rows: pd.DataFrame, texts: pa.Table | None) -> pd.DataFrame:
+    """``rows`` of the followed events (selected, sorted, cut) with every column.
+
+    Rows held lean carry their position in ``texts`` (``held_events``): the columns they
+    lack are taken from it for those rows only, in the follow-up's column order. Rows held
+    whole (``texts`` is ``None``) are returned as they are.
+    """
+    if texts is None or S.TABLE_ROW not in rows.columns:
+        return rows
+    missing = [c for c in texts.column_names if c not in rows.columns]
+    at = rows[S.TABLE_ROW].to_numpy(dtype=np.int64)
+    read: pd.DataFrame = take_table_rows(texts.select(missing), at).to_pandas()
+    held = rows.drop(columns=[S.TABLE_ROW]).reset_index(drop=True)
+    whole = pd.concat([held, read], axis=1)
+    return whole[[c for c in texts.column_names if c in whole.columns]]
+
+
+def later_events(rows: pd.DataFrame | OrderedEvents, texts: pa.Table | None) -> LaterRows:
+    """``rows`` with every column (``with_event_texts``), built when asked (a CSV)."""
+
+    def build() -> pd.DataFrame:
+        return with_event_texts(rows if isinstance(rows, pd.DataFrame) else rows.rows(), texts)
+
+    return LaterRows(len(rows), build)
 
 
 def followed_events(artefacts: Artefacts) -> pd.DataFrame:
@@ -161,30 +220,71 @@ def upcoming_events(events: pd.DataFrame, as_of: pd.Timestamp, horizon: str) -> 
     keep = events[S.WINDOW_END] >= as_of
     if last is not None:
         keep &= events[S.WINDOW_START] <= last
-    return _sorted_rows(events, keep.to_numpy(dtype=bool), ascending=True)
+    return take_rows(events, _window_order(events, keep.to_numpy(dtype=bool), ascending=True))
+
+
+@dataclass(frozen=True)
+class OrderedEvents:
+    """Events in a list's order, taken from ``events`` only as far as they are listed.
+
+    Most of a large corpus' events are overdue: a page lists the first thousand and its
+    CSV, built when asked, all of them, so taking every one on each filter change (a
+    million rows in a new order) would cost more than the rest of the page.
+
+    Attributes:
+        events: the events the list is drawn from (``selected_events``).
+        order: the positions in ``events`` of the listed ones, in the list's order.
+    """
+
+    events: pd.DataFrame
+    order: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def head(self, n: int) -> pd.DataFrame:
+        """The first ``n`` events of the list."""
+        return take_rows(self.events, self.order[:n])
+
+    def rows(self) -> pd.DataFrame:
+        """Every event of the list, in its order."""
+        return take_rows(self.events, self.order)
+
+
+def overdue_list(events: pd.DataFrame, as_of: pd.Timestamp) -> OrderedEvents:
+    """Events whose window ended before ``as_of``, latest window first, with follow-up."""
+    past = (events[S.WINDOW_END] < as_of).to_numpy(dtype=bool)
+    return OrderedEvents(events, _window_order(events, past, ascending=False))
 
 
 def overdue_events(events: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Events whose window ended before ``as_of``, latest window first, with follow-up."""
-    past = (events[S.WINDOW_END] < as_of).to_numpy(dtype=bool)
-    return _sorted_rows(events, past, ascending=False)
+    """``overdue_list``'s events, every one taken."""
+    return overdue_list(events, as_of).rows()
 
 
-def _sorted_rows(events: pd.DataFrame, keep: np.ndarray, *, ascending: bool) -> pd.DataFrame:
-    """The kept events by window (start then end; end then start, latest first, when
-    descending), stably: the order is found on the two window columns alone, and the rows
-    taken once (a million events hold long texts)."""
+def _window_order(events: pd.DataFrame, keep: np.ndarray, *, ascending: bool) -> np.ndarray:
+    """The positions of the kept events by window (start then end; end then start, latest
+    first, when descending), stably: found on the two window columns alone."""
     keys = [S.WINDOW_START, S.WINDOW_END] if ascending else [S.WINDOW_END, S.WINDOW_START]
-    windows = events[keys].reset_index(drop=True)[keep]
-    order = windows.sort_values(keys, ascending=ascending, kind="stable").index
-    return take_rows(events, order.to_numpy(dtype=np.int64))
+    kept = np.flatnonzero(keep)
+    windows = pa.table(
+        {key: pa.array(events[key].to_numpy()[kept], from_pandas=True) for key in keys}
+    )
+    # Arrow's sort is stable, and puts missing windows last either way, as pandas does.
+    direction = "ascending" if ascending else "descending"
+    order = pc.sort_indices(windows, sort_keys=[(key, direction, "at_end") for key in keys])
+    return kept[order.to_numpy()]
 
 
-def event_record(events: pd.DataFrame, row: int | None) -> dict[str, object] | None:
-    """Row ``row`` of ``events`` as a dict (``None`` when no row is chosen or it is gone)."""
+def event_record(
+    events: pd.DataFrame | OrderedEvents, row: int | None, texts: pa.Table | None = None
+) -> dict[str, object] | None:
+    """Row ``row`` of ``events`` as a dict, every column (those held lean taken from
+    ``texts``); ``None`` when no row is chosen or it is gone."""
     if row is None or not 0 <= row < len(events):
         return None
-    return dict(events.iloc[row])
+    picked = events.head(row + 1).iloc[[row]]
+    return dict(with_event_texts(picked, texts).iloc[0])
 
 
 def follow_up_counts(events: pd.DataFrame) -> dict[str, int]:
@@ -272,29 +372,48 @@ def timeline_load(
     )
 
 
+# The columns of ``timeline_rows``.
+TIMELINE_COLUMNS: tuple[str, ...] = (
+    S.COUNTRY,
+    S.ISO3,
+    S.WINDOW_START,
+    S.WINDOW_END,
+    S.EVENT_TYPE,
+    S.CERTAINTY,
+    S.WHEN,
+    S.SENTENCE,
+    S.BRIEFING_ID,
+)
+# Stands for a missing list of countries while they are split (no code holds it).
+_NO_COUNTRIES = "\ufffe"
+
+
 def timeline_rows(events: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
     """One row per event and acting country for the timeline: country name, window, what.
 
     Columns: ``country`` (name), ``iso3``, ``window_start``, ``window_end`` (a one-day
-    window drawn a day wide), ``event_type``, ``certainty``, ``when``, ``sentence``,
+    window drawn a day wide), ``event_type``, ``certainty``, ``when``, ``sentence`` (when
+    ``events`` hold it: not lean ones, whose timeline of many events draws no sentence),
     ``briefing_id``.
     """
-    columns = [
-        S.COUNTRY,
-        S.ISO3,
-        S.WINDOW_START,
-        S.WINDOW_END,
-        S.EVENT_TYPE,
-        S.CERTAINTY,
-        S.WHEN,
-        S.SENTENCE,
-        S.BRIEFING_ID,
-    ]
+    columns = [c for c in TIMELINE_COLUMNS if c != S.SENTENCE or S.SENTENCE in events.columns]
     if events.empty:
         return pd.DataFrame(columns=columns)
-    rows = events.assign(**{S.ISO3: events[S.COUNTRIES].str.split("|")}).explode(S.ISO3)
-    rows[S.COUNTRY] = rows[S.ISO3].map(lambda code: names.get(code, code))
-    return rows[columns].reset_index(drop=True)
+    # Split by Arrow and each distinct code named once: a million upcoming events split
+    # and named row by row in Python took half a second of every filter change. An event
+    # without countries keeps one row with none, as ``DataFrame.explode`` gives it.
+    listed = pa.array(events[S.COUNTRIES], type=pa.string(), from_pandas=True)
+    split = pc.split_pattern(pc.fill_null(listed, _NO_COUNTRIES), "|")
+    flat = pc.list_flatten(split)
+    codes = flat.to_numpy(zero_copy_only=False)
+    codes[pc.equal(flat, _NO_COUNTRIES).to_numpy(zero_copy_only=False)] = np.nan
+    numbers, distinct = pd.factorize(codes)
+    named = np.array([names.get(code, code) for code in distinct] + [np.nan], dtype=object)
+    other = [c for c in columns if c not in (S.COUNTRY, S.ISO3)]
+    rows = take_rows(events[other], pc.list_parent_indices(split).to_numpy())
+    rows.insert(0, S.ISO3, codes)
+    rows.insert(0, S.COUNTRY, named[numbers])
+    return rows
 
 
 def event_table(events: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
