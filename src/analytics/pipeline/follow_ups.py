@@ -30,7 +30,6 @@ import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -38,9 +37,6 @@ import pandas as pd
 from analytics import schema as S
 from analytics import settings
 from analytics.artefacts import Artefacts, follow_up_tables
-
-if TYPE_CHECKING:
-    from analytics.pipeline.store import Store
 
 FOLLOW_UP_DIR = "follow-up"
 # The settings the follow-up reads (``analytics.watchlist.follow_up``).
@@ -181,11 +177,11 @@ def keep_follow_up(root: Path) -> str:
     # not every table of the generation (at a million briefings, gigabytes less).
     artefacts = read_lean(store) if can_read_lean(store) else store.artefacts()
     if stored_follow_up(root, artefacts) is not None:
-        _keep_mapped(store)
+        _keep_mapped(artefacts)
         return f"follow-up: already kept for generation {store.generation.name}"
     table, saved = _work_out(root, artefacts)
     if saved:
-        _keep_mapped(store)
+        _keep_mapped(artefacts)
     reported = int((table[S.FOLLOW_UP] == S.REPORTED).sum())
     where = (
         "kept for the dashboard and exports"
@@ -198,11 +194,11 @@ def keep_follow_up(root: Path) -> str:
     )
 
 
-def _keep_mapped(store: Store) -> None:
+def _keep_mapped(artefacts: Artefacts) -> None:
     """Keep the follow-up just kept in the generation's lean folder too, as the dashboard
-    maps it (``lean.mapped_follow_up``), when the generation has one."""
-    from analytics.pipeline.lean import can_read_lean, mapped_follow_up, read_kept
+    maps it (``lean.mapped_follow_up``), when the corpus was read lean (a generation
+    without a whole lean folder keeps nothing there: ``lean.keep_follow_up_file``)."""
+    from analytics.pipeline.lean import mapped_follow_up
 
-    lean = read_kept(store) if can_read_lean(store) else None
-    if lean is not None:
-        mapped_follow_up(lean)
+    if artefacts.reader is not None:
+        mapped_follow_up(artefacts)

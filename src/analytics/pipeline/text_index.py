@@ -13,8 +13,9 @@ One file in the store folder, ``text-index.sqlite``, holds these tables:
   holding it are those holding one of the terms it is a substring of: the terms are found
   in the list, and one query over their postings answers, with no positions to compare.
   That is several times faster than the trigrams for an ordinary word, and answers words
-  of one or two characters, which trigrams cannot. A word in terms that together hold far
-  more postings than there are briefings ("the", "an") is cheaper through the trigrams;
+  of one or two characters, which trigrams cannot. A word in terms that together hold more
+  postings than there are briefings is cheaper through the trigrams, and a word inside a
+  term every briefing holds ("the") needs no query at all;
 - ``briefing``: the briefing id of each indexed row; rows are numbered 1, 2, ... in the
   order they were indexed;
 - ``checkpoint``: ``(rows, fingerprint)`` for every generation the index holds: rows 1 to
@@ -83,6 +84,8 @@ _WITHIN_A_TERM = re.compile("[0-9a-z\u0080-\ud7ff\ue000-\U0010ffff]+")
 _MOST_POSTINGS_PER_BRIEFING = 1.0
 _MOST_TERMS = 1_000
 _WORDS = "SELECT group_concat(rowid) FROM word_index WHERE word_index MATCH ? AND rowid <= ?"
+# Whether a file holds the word index and its term table (2: format 2; 0: format 1).
+_WORD_TABLES = "SELECT count(*) FROM sqlite_master WHERE name IN ('word_index', 'word')"
 # Row numbers of the hits, joined by SQLite into one string: parsing it is several times
 # faster than fetching a Python tuple per hit (a word in most briefings has a million).
 _SEARCH = "SELECT group_concat(rowid) FROM text_index WHERE text_index MATCH ? AND rowid <= ?"
@@ -110,18 +113,18 @@ class TextIndex:
     @functools.cached_property
     def has_words(self) -> bool:
         """Whether the file holds the word index (an index of the first format does not)."""
-        found = self._read(
-            "SELECT count(*) FROM sqlite_master WHERE name IN ('word_index', 'word')", ()
-        )
-        return bool(found[0][0] == 2)
+        return bool(self._read(_WORD_TABLES, ())[0][0] == 2)
+
+    def _by_terms(self, word: str) -> bool:
+        """Whether the terms can answer ``word``: the file has them and the word is made of
+        term characters only."""
+        return self.has_words and _WITHIN_A_TERM.fullmatch(word) is not None
 
     def answers(self, word: str) -> bool:
         """Whether the index answers ``word`` (lower-cased) exactly: by its trigrams (three
         characters or more) or by its terms (a word of term characters); else the texts are
         scanned for it."""
-        return indexable_word(word) or (
-            self.has_words and _WITHIN_A_TERM.fullmatch(word) is not None
-        )
+        return indexable_word(word) or self._by_terms(word)
 
     def rows(self, words: Sequence[str]) -> np.ndarray:
         """Row numbers (0-based, ascending) of this generation's briefings whose searchable
@@ -164,7 +167,7 @@ class TextIndex:
         """The terms holding ``word``, when the word index is the one to answer it; ``None``
         when the trigrams are (the word is not made of term characters, or its terms hold
         too many postings to merge and the word is long enough for trigrams)."""
-        if not self.has_words or _WITHIN_A_TERM.fullmatch(word) is None:
+        if not self._by_terms(word):
             return None
         terms, briefings = self._vocabulary()
         holding = pc.match_substring(terms, word).to_numpy(zero_copy_only=False)
@@ -180,7 +183,7 @@ class TextIndex:
         """Whether a term every indexed briefing holds contains ``word`` ("the"), so that the
         word keeps every briefing of the generation without a query (a term's count covers
         all the rows the file holds, this generation's and any later one's)."""
-        if not self.has_words or _WITHIN_A_TERM.fullmatch(word) is None:
+        if not self._by_terms(word):
             return False
         terms, briefings = self._vocabulary()
         everywhere = briefings == self._indexed_rows
@@ -514,9 +517,7 @@ def _insert(connection: sqlite3.Connection, briefings: pd.DataFrame, after_rows:
             chunk = briefings.iloc[start : start + _BATCH]
             yield chunk[S.BRIEFING_ID].astype(str), searchable_texts(chunk[S.TITLE], chunk[S.TEXT])
 
-    words = connection.execute(
-        "SELECT count(*) FROM sqlite_master WHERE name IN ('word_index', 'word')"
-    ).fetchone()[0]
+    words = connection.execute(_WORD_TABLES).fetchone()[0] == 2
     # A new index counts its terms once at the end, from SQLite's own vocabulary; an
     # append counts those of each batch in a scratch index in memory and adds them.
     fresh = words and connection.execute("SELECT count(*) FROM word").fetchone()[0] == 0
