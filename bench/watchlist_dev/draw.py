@@ -1,6 +1,6 @@
 """Draw the sentences of the watchlist development set (seeded, reproducible).
 
-    python bench/watchlist_dev/draw.py [--shared ../shared] [--texts-out FILE] [--extra2]
+    python bench/watchlist_dev/draw.py [--shared ../shared] [--texts-out FILE] [--extra2] [--extra3]
 
 Writes ``bench/watchlist_dev/selection.csv`` (corpus, id, date, section, sentence index,
 half) and, with ``--texts-out``, the drawn sentences as JSONL to read while labelling (kept
@@ -26,8 +26,13 @@ its own seed, none of the sentences already drawn) makes the ``tune-extra2`` and
 23 naming a month or a weekday only. The sample gives what it has (one and five); Wikipedia
 gives 60 and 10, Reuters 56 and 8. Wikipedia's are taken across its years: each year's pool
 is shuffled and the years are taken in turn, so every year gives as many as it can. One
-seeded permutation splits the 140 into two halves of 70. Without ``--extra2`` the draw is
-the first four only, as it was written.
+seeded permutation splits the 140 into two halves of 70. A sixth draw (``--extra3``, which
+implies the fifth; its own seed, none of the sentences already drawn) makes the
+``tune-extra3`` and ``test-extra3`` halves with the same 70 / 64 / 6 from the three corpora,
+weighted toward sentences holding a time: Wikipedia 40 naming a calendar day, 10 a month or a
+weekday only and 20 a relative time only ("next week", "in the coming months", "by the end of
+the year", "by 2010"), Reuters 36, 8 and 20, the sample 6 relative ones (it has no calendar
+day left). Without ``--extra2`` the draw is the first four only, as it was written.
 Sentences are those of ``analytics.text.split_sentences`` in each section, as the product
 numbers them. Each corpus is split in half into ``tune`` and ``test`` by one seeded draw.
 """
@@ -85,6 +90,23 @@ TIME = re.compile(
 # The fifth draw: (sentences naming a calendar day, sentences naming a month or weekday only).
 EXTRA2 = {"wce": (60, 10), "reuters": (56, 8), "sample": (1, 5)}
 EXTRA2_HALVES = ("tune-extra2", "test-extra2")
+# The sixth draw (the ninth round of rules): (sentences naming a calendar day, naming a month
+# or weekday only, naming a relative time and neither), the same 70 / 64 / 6 from the three
+# corpora as the fifth draw.
+EXTRA3 = {"wce": (40, 10, 20), "reuters": (36, 8, 20), "sample": (0, 0, 6)}
+EXTRA3_HALVES = ("tune-extra3", "test-extra3")
+RELATIVE_TIME = re.compile(
+    r"\b(?:(?:next|this|coming|following)\s+(?:few\s+)?(?:days?|weeks?|weekend|months?|"
+    r"years?|quarter|spring|summer|autumn|fall|winter|Monday|Tuesday|Wednesday|Thursday|"
+    r"Friday|Saturday|Sunday)|later\s+(?:this|in\s+the|next)|tomorrow|tonight|"
+    r"(?:within|in|over|after)\s+(?:the\s+next\s+)?(?:a|two|three|four|five|six|\d+|"
+    r"several|a\s+few)\s+(?:days?|weeks?|months?|years?)|within\s+(?:days|weeks|months)|"
+    r"(?:the\s+)?end\s+of\s+(?:the\s+|this\s+|next\s+)?(?:week|month|year|decade)|"
+    r"(?:early|mid|late)[-\s](?:next|this)?\s*(?:week|month|year)|"
+    r"by\s+(?:the\s+)?(?:end|spring|summer|autumn|fall|winter)|"
+    r"(?:early|mid|late)[-\s](?:19|20)\d\d|(?:in|by|before|until)\s+(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
 
 
 def sentences(briefings: pd.DataFrame) -> pd.DataFrame:
@@ -160,7 +182,36 @@ def draw_extra2(tables: dict[str, pd.DataFrame], taken_rows: pd.DataFrame) -> pd
     return rows
 
 
-def draw(shared: Path, extra2: bool = False) -> pd.DataFrame:
+def draw_extra3(tables: dict[str, pd.DataFrame], taken_rows: pd.DataFrame) -> pd.DataFrame:
+    """The sixth draw (see the module docstring), none of ``taken_rows``."""
+    rng = np.random.default_rng(SEED + 5)
+    taken = pd.MultiIndex.from_frame(taken_rows[["id", "section", "sentence_index"]])
+    picked = []
+    for corpus, (n_dated, n_named, n_relative) in EXTRA3.items():
+        table = tables[corpus]
+        table = table[table["sentence"].str.split().str.len().between(6, 70)]
+        keys = pd.MultiIndex.from_frame(table[["id", "section", "sentence_index"]])
+        body = table["sentence"].str.replace(DATELINE, "", regex=True)
+        forward = table["sentence"].str.contains(FORWARD) & ~keys.isin(taken)
+        dated = body.str.contains(DAY) | body.str.contains(NUMERIC_DATE)
+        named = ~dated & body.str.contains(MONTH_OR_WEEKDAY)
+        relative = ~dated & ~named & body.str.contains(RELATIVE_TIME)
+        for mask, n in (
+            (forward & dated, n_dated),
+            (forward & named, n_named),
+            (forward & relative, n_relative),
+        ):
+            if n:
+                picked.append(_across_years(table[mask], n, rng).assign(corpus=corpus))
+    rows = pd.concat(picked)
+    n = len(rows)
+    rows["split"] = rng.permutation(
+        np.array([EXTRA3_HALVES[0]] * (n // 2) + [EXTRA3_HALVES[1]] * (n - n // 2))
+    )
+    return rows
+
+
+def draw(shared: Path, extra2: bool = False, extra3: bool = False) -> pd.DataFrame:
     rng = np.random.default_rng(SEED)
     chosen = []
     tables = {corpus: sentences(briefings) for corpus, briefings in corpora(shared).items()}
@@ -235,8 +286,10 @@ def draw(shared: Path, extra2: bool = False) -> pd.DataFrame:
             np.array(["tune-extra"] * (n // 2) + ["test-extra"] * (n - n // 2))
         )
         chosen.append(rows)
-    if extra2:
+    if extra2 or extra3:
         chosen.append(draw_extra2(tables, pd.concat(chosen)))
+    if extra3:
+        chosen.append(draw_extra3(tables, pd.concat(chosen)))
     selection = pd.concat(chosen, ignore_index=True)
     return selection[["corpus", "id", "date", "section", "sentence_index", "split", "sentence"]]
 
@@ -248,8 +301,13 @@ def main() -> None:
     parser.add_argument(
         "--extra2", action="store_true", help="add the fifth draw (tune-extra2, test-extra2)"
     )
+    parser.add_argument(
+        "--extra3",
+        action="store_true",
+        help="add the fifth and sixth draws (tune-extra3, test-extra3)",
+    )
     args = parser.parse_args()
-    selection = draw(args.shared, extra2=args.extra2)
+    selection = draw(args.shared, extra2=args.extra2, extra3=args.extra3)
     selection.drop(columns="sentence").to_csv(HERE / "selection.csv", index=False)
     if args.texts_out:
         with open(args.texts_out, "w", encoding="utf-8") as handle:
