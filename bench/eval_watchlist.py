@@ -3,8 +3,8 @@
     python bench/eval_watchlist.py [--shared ../shared] [--errors] [--halves HALF ...]
 
 The set (``bench/watchlist_dev/``: ``tune.jsonl``, ``test.jsonl``, the later
-``tune-extra.jsonl`` and ``test-extra.jsonl``, and the fifth draw's ``tune-extra2.jsonl`` and
-``test-extra2.jsonl``) names forward-looking
+``tune-extra.jsonl`` and ``test-extra.jsonl``, the fifth draw's ``tune-extra2.jsonl`` and ``test-extra2.jsonl``, and
+the sixth draw's ``tune-extra3.jsonl`` and ``test-extra3.jsonl``) names forward-looking
 sentences by corpus, id, section and sentence index; their text is read from the shared
 corpora (Wikipedia current events, Reuters-21578) and the bundled sample, and each is read
 as the product reads it: its expected window from ``analytics.watchlist.expected_window``
@@ -44,9 +44,18 @@ from analytics.watchlist import acting_countries, expected_window
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEV_SET = PROJECT_ROOT / "bench" / "watchlist_dev"
-SPLITS = ("tune", "test", "tune-extra", "test-extra", "tune-extra2", "test-extra2")
-TUNING = ("tune", "tune-extra", "tune-extra2")
-HELD_OUT = ("test", "test-extra", "test-extra2")
+SPLITS = (
+    "tune",
+    "test",
+    "tune-extra",
+    "test-extra",
+    "tune-extra2",
+    "test-extra2",
+    "tune-extra3",
+    "test-extra3",
+)
+TUNING = ("tune", "tune-extra", "tune-extra2", "tune-extra3")
+HELD_OUT = ("test", "test-extra", "test-extra2", "test-extra3")
 WCE = Path("corpora/wikipedia-current-events/wce-dev.jsonl")
 REUTERS = Path("corpora/reuters21578/reuters.jsonl")
 
@@ -208,7 +217,11 @@ def main() -> int:
                     print(f"  [{split}] {row['id']} {row['date']}: {text}")
                     print(f"      window {span} ({when!r}), want {want} ({row['when']})")
                     print(f"      countries {acting}, want {row['countries']}")
-    for name, halves in (("pooled tuning", TUNING), ("pooled held-out", HELD_OUT)):
+    for name, halves in (
+        ("pooled tuning", TUNING),
+        ("pooled held-out", HELD_OUT),
+        ("pooled held-out, the first three", HELD_OUT[:3]),
+    ):
         if all(split in results for split in halves):
             rows = [row for split in halves for row in results[split][1]]
             found = [one for split in halves for one in results[split][2]]

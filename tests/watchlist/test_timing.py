@@ -16,6 +16,32 @@ WEDNESDAY = date(2024, 2, 14)
 
 CASES = [
     # (sentence, reference, start, end, kind, text)
+    # "later in the day" is the briefing's own day, as "later today" is.
+    (
+        "Parliament is set to reconvene later in the day, before its return on March 4.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-02-14",
+        S.RELATIVE,
+        "later in the day",
+    ),
+    # Two days joined by a slash ("the night of December 20/21") are both days.
+    (
+        "A total eclipse will take place on December 20/21, 2024.",
+        WEDNESDAY,
+        "2024-12-20",
+        "2024-12-21",
+        S.EXPLICIT,
+        "December 20/21, 2024",
+    ),
+    (
+        "The fair will run on 20/21 June.",
+        WEDNESDAY,
+        "2024-06-20",
+        "2024-06-21",
+        S.EXPLICIT,
+        "20/21 June",
+    ),
     # "next" on the briefing's own weekday is a week on (WEDNESDAY is a Wednesday).
     (
         "The vote is next Wednesday.",

@@ -80,7 +80,8 @@ _NUMBER = (
 _COUNT = rf"(?:{_NUMBER}\s*(?:-|\u2013|to|or)\s*)?(?P<count>{_NUMBER})"
 # "January 1 next year": the day in the year named.
 _WHICH_YEAR = r"\s+(?P<which>next|this)\s+year\b"
-_DASH = r"\s*(?:-|\u2013|\u2014|to|through|and|until)\s*"
+# "December 20/21": a night across two days, or either of them.
+_DASH = r"\s*(?:-|\u2013|\u2014|/|to|through|and|until)\s*"
 _PART = (
     r"(?P<part>early|mid|late|the\s+end\s+of|end\s+of|the\s+start\s+of|the\s+beginning\s+of|"
     r"the\s+middle\s+of|the\s+turn\s+of|later\s+in|later|end)[\s-]*"
@@ -147,7 +148,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("quarter_code", rf"\bQ(?P<number>[1-4])\s+(?P<year>{_YEAR})"),
     (
         "day_word",
-        r"\b(?P<word>the\s+day\s+after\s+tomorrow|tomorrow|later\s+today|today|tonight|"
+        r"\b(?P<word>the\s+day\s+after\s+tomorrow|tomorrow|later\s+today|later\s+in\s+the\s+day|"
+        r"today|tonight|"
         r"within\s+(?:the|an)\s+hour)\b",
     ),
     (
