@@ -25,6 +25,23 @@ CASES = [
         S.RELATIVE,
         "later in the day",
     ),
+    # A year's possessive before a quarter or a half names that quarter or half.
+    (
+        "Unit Two will not start commercial operation until 1988's first quarter.",
+        date(1987, 3, 6),
+        "1988-01-01",
+        "1988-03-31",
+        S.RELATIVE,
+        "1988's first quarter",
+    ),
+    (
+        "Profits will recover in 2025's second half.",
+        WEDNESDAY,
+        "2025-07-01",
+        "2025-12-31",
+        S.RELATIVE,
+        "2025's second half",
+    ),
     # Two days joined by a slash ("the night of December 20/21") are both days.
     (
         "A total eclipse will take place on December 20/21, 2024.",

@@ -138,11 +138,14 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "half",
         r"(?:the\s+)?(?P<ordinal>first|second)\s+half\s+of\s+"
-        rf"(?:(?P<which>next|this|the\s+coming|the)\s+year|(?P<year>{_YEAR}))",
+        rf"(?:(?P<which>next|this|the\s+coming|the)\s+year|(?P<year>{_YEAR}))|"
+        rf"(?P<owner>{_YEAR})['\u2019]s\s+(?P<ordinal2>first|second)\s+half\b",
     ),
     (
+        # "the third quarter of next year"; "1988's first quarter": the year's possessive
         "quarter",
-        r"(?:the\s+)?(?P<ordinal>first|second|third|fourth)\s+quarter"
+        rf"(?:the\s+|(?P<owner>{_YEAR})['\u2019]s\s+)?(?P<ordinal>first|second|third|fourth)\s+"
+        r"quarter"
         rf"(?:\s+of\s+(?:(?P<which>next|this|the\s+coming|the)\s+year|(?P<year>{_YEAR})))?",
     ),
     ("quarter_code", rf"\bQ(?P<number>[1-4])\s+(?P<year>{_YEAR})"),
@@ -219,7 +222,9 @@ _RULES: tuple[tuple[str, str], ...] = (
         "year",
         rf"\b(?:{_PART}|(?P<prep>in|by|until|till|before|after|from|during|through|for|"
         r"no\s+later\s+than)"
-        rf"\s+(?:the\s+year\s+)?)(?P<year>{_YEAR})(?![-/]\d)",
+        rf"\s+(?:the\s+year\s+)?)(?P<year>{_YEAR})(?![-/]\d)"
+        # "until 1988's first quarter": the quarter, not the year
+        r"(?!['\u2019]s\s+(?:first|second|third|fourth)\s+(?:half|quarter)\b)",
     ),
 )
 
@@ -634,8 +639,8 @@ def _resolve(
         year2 = year + (1 if month2 < month else 0)
         return date(year, month, 1), _month_end(year2, month2)
     if rule == "half":
-        year = _year_of(groups, reference)
-        first = groups["ordinal"].lower() == "first"
+        year = int(groups["owner"]) if groups.get("owner") else _year_of(groups, reference)
+        first = (groups.get("ordinal") or groups["ordinal2"]).lower() == "first"
         return (
             (date(year, 1, 1), date(year, 6, 30))
             if first
@@ -648,7 +653,9 @@ def _resolve(
         number = (
             int(groups["number"]) if groups.get("number") else _ORDINALS[groups["ordinal"].lower()]
         )
-        if groups.get("year") or groups.get("which"):
+        if groups.get("owner"):
+            year = int(groups["owner"])
+        elif groups.get("year") or groups.get("which"):
             year = _year_of(groups, reference)
         else:
             year = _upcoming_year(reference, 3 * number)
