@@ -42,6 +42,32 @@ CASES = [
         S.RELATIVE,
         "2025's second half",
     ),
+    # "ahead of" a thing held on a day, after a present act: the thing is the event
+    # expected, on its own time; after a future, the days up to it.
+    (
+        "Trial runs begin for the railway, ahead of its official opening on 20 June 2024.",
+        WEDNESDAY,
+        "2024-06-20",
+        "2024-06-20",
+        S.EXPLICIT,
+        "20 June 2024",
+    ),
+    (
+        "The railway will be tested ahead of its official opening on 20 June 2024.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-06-20",
+        S.RELATIVE,
+        "20 June 2024",
+    ),
+    (
+        "The junta's leaders resign ahead of general elections in November.",
+        date(2024, 8, 27),
+        "2024-11-01",
+        "2024-11-30",
+        S.RELATIVE,
+        "in November",
+    ),
     # Two days joined by a slash ("the night of December 20/21") are both days.
     (
         "A total eclipse will take place on December 20/21, 2024.",

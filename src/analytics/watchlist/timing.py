@@ -847,6 +847,14 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
             after = _AFTER_BEFORE.search(before + prep + " " if prep in ("in", "on") else before)
         if after is not None and _AFTER_HOUR_BEFORE.search(before):
             after = None  # "after 1530 EST on March 20": that day
+        if (
+            after is not None
+            and " ".join(after.group("word").lower().split()) == "ahead of"
+            and not _FUTURE_BEFORE.search(sentence, 0, match.start() - len(before) + after.start())
+        ):
+            # "trial runs begin ahead of the railway's opening on 20 June": a present act
+            # before the event, which is the one expected, on its own time
+            after = None
         text = match.group().strip().rstrip(".,")
         if deadline is not None:
             start, kind = reference, S.RELATIVE
