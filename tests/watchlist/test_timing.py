@@ -68,6 +68,23 @@ CASES = [
         S.RELATIVE,
         "in November",
     ),
+    # What is extended to a day lasts until it: the days up to it.
+    (
+        "The regulator would extend the short-sale ban to as long as October 17.",
+        date(2024, 10, 2),
+        "2024-10-02",
+        "2024-10-17",
+        S.RELATIVE,
+        "to as long as October 17",
+    ),
+    (
+        "The council will extend the curfew to the end of March.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-03-31",
+        S.RELATIVE,
+        "to the end of March",
+    ),
     # Two days joined by a slash ("the night of December 20/21") are both days.
     (
         "A total eclipse will take place on December 20/21, 2024.",

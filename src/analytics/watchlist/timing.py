@@ -330,6 +330,14 @@ _SPAN_TO_BEFORE = re.compile(
     r"(?P<word>to|until|till|through)\s+$",
     re.IGNORECASE,
 )
+# "will extend the ban to October 17", "an extension of the talks to as late as May 3": what
+# is extended to a day lasts until it, the days up to it.
+_EXTENDED_TO_BEFORE = re.compile(
+    r"\b(?:extend(?:s|ed|ing)?|extension|prolong(?:s|ed|ing)?)\b(?:\s+[\w'\u2019-]+){0,8}?"
+    r"\s+(?P<word>to)\s+(?:as\s+(?:long|late|far)\s+as\s+)?(?:the\s+end\s+of\s+)?"
+    rf"{_WEEKDAY_FIRST}$",
+    re.IGNORECASE,
+)
 # "an October 10 deadline": a deadline, the days up to it.
 _DEADLINE_AFTER = re.compile(r"\s+deadline\b", re.IGNORECASE)
 # "originally planned for 22 March 2015": a date given up, not the one expected.
@@ -823,7 +831,7 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
         prep = " ".join((groups.get("prep") or "").lower().split())
         deadline = _BY_BEFORE.search(
             before + prep + " " if prep in _DEADLINE_WORDS else before
-        ) or _SPAN_TO_BEFORE.search(before)
+        ) or (_SPAN_TO_BEFORE.search(before) or _EXTENDED_TO_BEFORE.search(before))
         on_the_day = False
         if deadline is not None and (
             _DEFERRED.search(before, 0, max(0, deadline.start()))
@@ -859,7 +867,9 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
         if deadline is not None:
             start, kind = reference, S.RELATIVE
             if not prep and deadline.start() < match.start():
-                text = deadline.group().strip() + " " + text
+                # "extend the ban to October 17" is written "to October 17"
+                opening = deadline.start("word" if deadline.re is _EXTENDED_TO_BEFORE else 0)
+                text = deadline.string[opening : deadline.end()].strip() + " " + text
         elif after is not None or prep == "after":
             word = "after" if after is None else " ".join(after.group("word").lower().split())
             if word in ("ahead of", "before"):
