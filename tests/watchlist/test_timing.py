@@ -85,6 +85,15 @@ CASES = [
         S.RELATIVE,
         "to the end of March",
     ),
+    # A season named as a season, whatever words stand before it.
+    (
+        "Rates will not decline even in the usually sluggish summer season.",
+        date(2024, 3, 30),
+        "2024-06-01",
+        "2024-08-31",
+        S.RELATIVE,
+        "summer season",
+    ),
     # Two days joined by a slash ("the night of December 20/21") are both days.
     (
         "A total eclipse will take place on December 20/21, 2024.",

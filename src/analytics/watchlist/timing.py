@@ -186,6 +186,12 @@ _RULES: tuple[tuple[str, str], ...] = (
         r"\s+(?:the\s+)?(?:(?P<part>early|mid|late)[\s-]+)?"
         rf"(?P<season>spring|summer|autumn|winter)\b(?:\s+(?:of\s+)?(?P<year>{_YEAR}))?",
     ),
+    # "even in the usually sluggish summer season": a season named as one, whatever words
+    # stand before it
+    (
+        "season_noun",
+        r"\b(?:(?P<part>early|mid|late)[\s-]+)?(?P<season>spring|summer|autumn|winter)\s+season\b",
+    ),
     (
         # "from Friday to Monday": the days from the coming Friday to the Monday after it
         "weekday_range",
@@ -708,7 +714,7 @@ def _resolve(
         return _unit(groups, reference)
     if rule == "year_end":
         return date(reference.year, 10, 1), date(reference.year, 12, 31)
-    if rule == "season":
+    if rule in ("season", "season_noun"):
         # The season under way, or the next one.
         month = _SEASON_MONTHS[groups["season"].lower()]
         if groups.get("year"):
