@@ -3,8 +3,9 @@
     python bench/eval_watchlist.py [--shared ../shared] [--errors] [--halves HALF ...]
 
 The set (``bench/watchlist_dev/``: ``tune.jsonl``, ``test.jsonl``, the later
-``tune-extra.jsonl`` and ``test-extra.jsonl``, the fifth draw's ``tune-extra2.jsonl`` and ``test-extra2.jsonl``, and
-the sixth draw's ``tune-extra3.jsonl`` and ``test-extra3.jsonl``) names forward-looking
+``tune-extra.jsonl`` and ``test-extra.jsonl``, the fifth draw's ``tune-extra2.jsonl`` and
+``test-extra2.jsonl``, and the sixth draw's ``tune-extra3.jsonl`` and ``test-extra3.jsonl``)
+names forward-looking
 sentences by corpus, id, section and sentence index; their text is read from the shared
 corpora (Wikipedia current events, Reuters-21578) and the bundled sample, and each is read
 as the product reads it: its expected window from ``analytics.watchlist.expected_window``

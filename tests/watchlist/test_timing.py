@@ -94,6 +94,15 @@ CASES = [
         S.RELATIVE,
         "summer season",
     ),
+    # A reason given after "citing", to the next comma: its time is the reason's.
+    (
+        "The army, citing concerns for the election on March 3, will send troops next week.",
+        WEDNESDAY,
+        "2024-02-19",
+        "2024-02-25",
+        S.RELATIVE,
+        "next week",
+    ),
     # Two days joined by a slash ("the night of December 20/21") are both days.
     (
         "A total eclipse will take place on December 20/21, 2024.",
@@ -733,6 +742,8 @@ def test_expected_window_resolves_the_expression(sentence, reference, start, end
         "It will match the profit of the year ended February 2.",
         # a date set off after a thing describes it
         "The notes will yield 9 pct on the first coupon, payable April 1, 2025, at par.",
+        # a reason's time
+        "The army, citing concerns for the election scheduled for March 3, announces a deployment.",
     ],
 )
 def test_expected_window_is_none_without_a_coming_time(sentence):

@@ -375,6 +375,9 @@ _AFTER_HOUR_BEFORE = re.compile(
 _PERIOD_BOUND_BEFORE = re.compile(
     r"\bperiod\s+(?:to|ending|ended|through|until|till)\s+(?:on\s+)?$", re.IGNORECASE
 )
+# "citing security concerns for the election scheduled for January 30, announces ...": a
+# reason given, to the next comma, with its time the reason's, like a condition's.
+_REASON = re.compile(r"\bciting\b[^,;:\u2013\u2014]*", re.IGNORECASE)
 # "the March 23 Movement": a date in a name.
 _NAME_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
@@ -802,9 +805,12 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
     windows = []
     matches = _matches(sentence)
     starts = {match.start() for match in matches}
+    reasons = [found.span() for found in _REASON.finditer(sentence)] if matches else []
     for match in matches:
         if _in_dateline(sentence, match):
             continue
+        if any(start <= match.start() < end for start, end in reasons):
+            continue  # "citing concerns for the election on January 30": the reason's time
         index = int(match.lastgroup.rsplit("_", 1)[1])  # type: ignore[union-attr]
         rule = _RULES[index][0]
         groups = _rule_groups(match, index)
