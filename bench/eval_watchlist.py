@@ -5,12 +5,11 @@
 The set (``bench/watchlist_dev/``: ``tune.jsonl``, ``test.jsonl``, the later
 ``tune-extra.jsonl`` and ``test-extra.jsonl``, the fifth draw's ``tune-extra2.jsonl`` and
 ``test-extra2.jsonl``, and the sixth draw's ``tune-extra3.jsonl`` and ``test-extra3.jsonl``)
-names forward-looking
-sentences by corpus, id, section and sentence index; their text is read from the shared
-corpora (Wikipedia current events, Reuters-21578) and the bundled sample, and each is read
-as the product reads it: its expected window from ``analytics.watchlist.expected_window``
-against the text's date, its acting countries from the country mentions and the roles of
-``analytics.relations``. Scores, for each half:
+names forward-looking sentences by corpus, id, section and sentence index; their text is
+read from the shared corpora (Wikipedia current events, Reuters-21578) and the bundled
+sample, and each is read as the product reads it: its expected window from
+``analytics.watchlist.expected_window`` against the text's date, its acting countries from
+the country mentions and the roles of ``analytics.relations``. Scores, for each half:
 
 - explicit dates (a calendar day or days named): the window is exactly the labelled one;
 - relative expressions ("next week", "in the coming months", "by 2013"): the window is
