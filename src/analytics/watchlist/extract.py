@@ -472,9 +472,11 @@ _SOUGHT_BEFORE = re.compile(
 _DOCUMENT_WORDS = r"(?i:treaty|treaties|protocol|accords?|convention|charter|declaration)\b"
 _DOCUMENT_BEFORE = re.compile(rf"\b{_DOCUMENT_WORDS}\s+of\s+$")
 _DOCUMENT_AFTER = re.compile(rf"\s+{_DOCUMENT_WORDS}")
-# A country after "<Name> Party of" is in the party's name ("the Liberal Party of Canada").
+# A country after "<Name> Party of" is in the party's or body's name ("the Liberal Party of
+# Canada", "the Writers Guild of America").
 _PARTY_OF_BEFORE = re.compile(
-    r"\b[A-Z][\w'\u2019-]*\s+(?:Party|Front|Movement|Congress|League)\s+of\s+(?:the\s+)?$"
+    r"\b[A-Z][\w'\u2019-]*\s+(?:Party|Front|Movement|Congress|League|Guild|Association|"
+    r"Federation|Society|Institute|Church)\s+of\s+(?:the\s+)?$"
 )
 # Countries that play each other are national teams, not states ("England play Belgium in a
 # friendly", "Brazil will play Italy"): a match is not an act of state.
