@@ -441,7 +441,7 @@ _OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$")
 # A country in a firm's name ("Mitsui and Co USA Inc"); a demonym or a country's possessive
 # heading a name that ends in a word for a party, firm or body ("the Brazilian Democratic
 # Movement Party", "American President Lines", "the United Kingdom's Public and Commercial
-# Services Union"), whatever title word the name holds; a name begins with a capitalised
+# Services Union", "the Iraq Study Group"), whatever title word the name holds; a name begins with a capitalised
 # word of its own ("Sudan and Sudan People's Liberation Movement" names two parties, "the
 # Soviet Union" a state).
 _FIRM_AFTER = re.compile(
@@ -451,7 +451,7 @@ _BODY_NAME_AFTER = re.compile(
     r"(?:['\u2019]s)?\s+[A-Z][\w'\u2019-]*(?:\s+(?:[A-Z][\w'\u2019-]*|and|of|&)){0,3}"
     r"\s+(?:Party|Conference|"
     r"Movement|Union|Association|League|Front|Lines|Airlines|Airways|Company|Corporation|"
-    r"Institute|Society|Church|Foundation)\b"
+    r"Institute|Society|Church|Foundation|Group|Guild)\b"
 )
 # The country an envoy is sent to ("Indonesia's ambassador to Malaysia"), the capital a
 # mayor governs ("the mayor of Berlin") or a minister's charge ("the Serbian minister for
