@@ -391,12 +391,13 @@ _PLACE_BEFORE = re.compile(
     r"(?i:the\s+)?(?:[A-Z][\w.-]*['\u2019]s\s+)?"
     r"(?:(?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019.-]*,\s+)?$"
 )
-# Where forces withdraw or pull out from, or someone flies or returns to, is a place too
-# ("withdraw some of its troops from Afghanistan", "begin pulling out of Afghanistan"); a
+# Where forces are deployed to, withdraw or pull out from, or someone flies or returns to, is
+# a place too ("withdraw some of its troops from Afghanistan", "begin pulling out of
+# Afghanistan", "the deployment of 1,500 additional troops to Iraq"); a
 # state visited, or sent or delivered something, is a party ("a visit to Japan", "send
 # tanks to Ukraine", "send buying missions to America").
 _MOVED_BEFORE = re.compile(
-    r"\b(?:(?i:withdr[ae]w\w*|fl(?:y|ies|ew|own|ying)|return\w*)"
+    r"\b(?:(?i:withdr[ae]w\w*|deploy\w*|fl(?:y|ies|ew|own|ying)|return\w*)"
     r"\s+(?:[\w'\u2019,-]+\s+){0,5}?(?i:to|from|into)|(?i:pull\w*\s+out\s+(?:of|from)))"
     r"\s+(?:the\s+)?$"
 )
