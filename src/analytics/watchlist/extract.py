@@ -442,9 +442,9 @@ _OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$")
 # A country in a firm's name ("Mitsui and Co USA Inc"); a demonym or a country's possessive
 # heading a name that ends in a word for a party, firm or body ("the Brazilian Democratic
 # Movement Party", "American President Lines", "the United Kingdom's Public and Commercial
-# Services Union", "the Iraq Study Group"), whatever title word the name holds; a name begins with a capitalised
-# word of its own ("Sudan and Sudan People's Liberation Movement" names two parties, "the
-# Soviet Union" a state).
+# Services Union", "the Iraq Study Group"), whatever title word the name holds; a name begins
+# with a capitalised word of its own ("Sudan and Sudan People's Liberation Movement" names two
+# parties, "the Soviet Union" a state).
 _FIRM_AFTER = re.compile(
     r"\s+(?:Inc|Corp|Corporation|Co|Cos|Ltd|Plc|PLC|LLC|AG|SA|NV|BV|GmbH|Holdings)\b"
 )
@@ -479,6 +479,11 @@ _PARTY_OF_BEFORE = re.compile(
     r"\b[A-Z][\w'\u2019-]*\s+(?:Party|Front|Movement|Congress|League|Guild|Association|"
     r"Federation|Society|Institute|Church)\s+of\s+(?:the\s+)?$"
 )
+# A capital joined by a dash to a place that names no country is an end of a route ("the
+# Beijing\u2013Shanghai High-Speed Railway", "the Paris-Dakar rally"): a place; two countries or
+# capitals so joined are parties ("Washington-Moscow talks").
+_ROUTE_AFTER = re.compile(r"\s*[-\u2013\u2014]\s*(?=[A-Z])")
+_ROUTE_BEFORE = re.compile(r"(?<![\w.'\u2019-])[A-Z][\w'\u2019.]*\s*[-\u2013\u2014]\s*$")
 # Countries that play each other are national teams, not states ("England play Belgium in a
 # friendly", "Brazil will play Italy"): a match is not an act of state.
 _PLAY = r"(?:will\s+|to\s+)?play(?:s|ed|ing)?\s+(?:against\s+)?(?:the\s+)?"
@@ -539,6 +544,7 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
                     _DOCUMENT_BEFORE.search(before)
                     or _DOCUMENT_AFTER.match(text, role.end)
                     or _MARKET_AFTER.match(text, role.end)
+                    or _route_end(text, role.start, role.end, kinds)
                 )
             )
         ):
@@ -559,6 +565,16 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             continue  # "Argentine farmers": no state word decided it, a nationality
         kept.append(role.iso3)
     return list(dict.fromkeys(kept))
+
+
+def _route_end(text: str, start: int, end: int, mention_starts: dict[int, str]) -> bool:
+    """Whether the mention at ``start:end`` is joined by a dash to a place that names no
+    country (no mention, or a city's): an end of a route, not a party."""
+    after = _ROUTE_AFTER.match(text, end)
+    if after is not None and mention_starts.get(after.end(), "place") == "place":
+        return True
+    before = _ROUTE_BEFORE.search(text, max(0, start - 40), start)
+    return before is not None and mention_starts.get(before.start(), "place") == "place"
 
 
 def _cue_columns(
