@@ -103,6 +103,76 @@ CASES = [
         S.RELATIVE,
         "next week",
     ),
+    # A weekday "next week" is that day of next week, not the coming one.
+    (
+        "Ministers will meet on Friday next week.",
+        WEDNESDAY,
+        "2024-02-23",
+        "2024-02-23",
+        S.RELATIVE,
+        "Friday next week",
+    ),
+    # "the week after next", "the month after next": the second such unit on.
+    (
+        "Ministers will meet the week after next.",
+        WEDNESDAY,
+        "2024-02-26",
+        "2024-03-03",
+        S.RELATIVE,
+        "the week after next",
+    ),
+    (
+        "Ministers will meet the month after next.",
+        WEDNESDAY,
+        "2024-04-01",
+        "2024-04-30",
+        S.RELATIVE,
+        "the month after next",
+    ),
+    # The Nth week of a month is its Nth seven days; the last week its last seven.
+    (
+        "Ministers will meet in the second week of March.",
+        WEDNESDAY,
+        "2024-03-08",
+        "2024-03-14",
+        S.RELATIVE,
+        "the second week of March",
+    ),
+    (
+        "Ministers will meet in the last week of June.",
+        WEDNESDAY,
+        "2024-06-24",
+        "2024-06-30",
+        S.RELATIVE,
+        "the last week of June",
+    ),
+    # "the week of March 6" is the week (Monday to Sunday) that holds it; "the week
+    # beginning March 6" the seven days from it.
+    (
+        "Ministers will meet in the week of March 6.",
+        WEDNESDAY,
+        "2024-03-04",
+        "2024-03-10",
+        S.RELATIVE,
+        "the week of March 6",
+    ),
+    (
+        "Rates will be unchanged for the week starting 6 March.",
+        WEDNESDAY,
+        "2024-03-06",
+        "2024-03-12",
+        S.RELATIVE,
+        "the week starting 6 March",
+    ),
+    # "ten flights a week from May 31": a rate, then the day
+    (
+        "It will operate ten flights a week from May 31.",
+        WEDNESDAY,
+        "2024-05-31",
+        "2024-05-31",
+        S.EXPLICIT,
+        "May 31",
+    ),
     # Two days joined by a slash ("the night of December 20/21") are both days.
     (
         "A total eclipse will take place on December 20/21, 2024.",

@@ -173,6 +173,22 @@ _RULES: tuple[tuple[str, str], ...] = (
         "weekend",
         r"\b(?:(?P<which>this|next|the\s+coming)\s+)weekend\b",
     ),
+    # "the week after next": the second such unit on
+    ("after_next", r"\bthe\s+(?P<unit>week|month|year)\s+after\s+next\b"),
+    # "in the second week of March": its second seven days; "the last week of June" its last
+    (
+        "week_of_month",
+        r"\b(?:the\s+)?(?P<nth>first|second|third|fourth|last|final)\s+week\s+(?:of|in)\s+"
+        rf"(?P<month>{_MONTH})(?!\s*{_DAY})(?:,?\s+(?P<year>{_YEAR}))?",
+    ),
+    # "the week of March 4": the week (Monday to Sunday) that holds the day; "the week
+    # beginning March 4": the seven days from it
+    (
+        "week_of",
+        r"\b(?:the\s+)?week\s+(?P<bound>of|beginning|starting|commencing)\s+"
+        rf"(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?:(?P<month>{_MONTH})\s+(?P<day>{_DAY})|"
+        rf"(?P<day2>{_DAY})\s+(?:of\s+)?(?P<month2>{_MONTH}))(?:,?\s+(?P<year>{_YEAR}))?",
+    ),
     (
         "unit",
         rf"\b(?:{_PART})?(?P<which>next|this|the\s+coming|the\s+following|the\s+current|the)"
@@ -199,9 +215,11 @@ _RULES: tuple[tuple[str, str], ...] = (
         rf"(?P<weekday2>{_WEEKDAY})",
     ),
     (
+        # "on Friday next week": the Friday of next week, not the coming Friday
         "weekday",
         rf"\b(?:(?P<which>next|this|coming)\s+)?(?P<weekday>{_WEEKDAY})"
-        rf"(?!,?\s+(?:the\s+)?(?:\d|{_MONTH}))",
+        rf"(?!,?\s+(?:the\s+)?(?:\d|{_MONTH}))"
+        r"(?:\s+(?:of\s+)?(?P<week>next|this)\s+week\b)?",
     ),
     (
         # "between June and July this year", "from March to May 2025"
@@ -732,8 +750,45 @@ def _resolve(
                 _add_months(date(start.year + 1, month, 1), 3) - timedelta(days=1),
             )
         return _part_of(start, end, groups.get("part"))  # "in late summer": its last month
+    if rule == "after_next":
+        unit = groups["unit"].lower()
+        if unit == "week":
+            monday = reference - timedelta(days=reference.weekday()) + timedelta(days=14)
+            return monday, monday + timedelta(days=6)
+        if unit == "month":
+            first = _add_months(date(reference.year, reference.month, 1), 2)
+            return first, _month_end(first.year, first.month)
+        return date(reference.year + 2, 1, 1), date(reference.year + 2, 12, 31)
+    if rule == "week_of_month":
+        month = _month_number(groups["month"])
+        year = int(groups["year"]) if groups.get("year") else _month_year(reference, month)
+        last = _month_end(year, month)
+        nth = groups["nth"].lower()
+        if nth in ("last", "final"):
+            return last - timedelta(days=6), last
+        first = date(year, month, 1) + timedelta(days=7 * (_ORDINALS[nth] - 1))
+        return first, first + timedelta(days=6)
+    if rule == "week_of":
+        named = {
+            "month": groups.get("month") or groups["month2"],
+            "day": groups.get("day") or groups["day2"],
+            **({"year": groups["year"]} if groups.get("year") else {}),
+        }
+        days = _dates(named, reference, coming=coming)
+        if days is None:
+            return None
+        start = days[0]
+        if groups["bound"].lower() == "of":
+            start -= timedelta(days=start.weekday())
+        return start, start + timedelta(days=6)
     if rule == "weekday":
         weekday = _WEEKDAYS[groups["weekday"].lower()]
+        if groups.get("week"):
+            monday = reference - timedelta(days=reference.weekday())
+            if groups["week"].lower() == "next":
+                monday += timedelta(days=7)
+            day = monday + timedelta(days=weekday)
+            return day, day
         # The coming such day ("next Monday" included: news means the coming one, not the
         # one a week later); the briefing's own weekday is its own day ("the vote is on
         # Wednesday" written on a Wednesday), unless it is "next".
