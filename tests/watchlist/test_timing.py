@@ -61,7 +61,7 @@ CASES = [
         "20 June 2024",
     ),
     (
-        "The junta's leaders resign ahead of general elections in November.",
+        "The minister resigns ahead of the party congress in November.",
         date(2024, 8, 27),
         "2024-11-01",
         "2024-11-30",
