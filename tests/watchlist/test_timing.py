@@ -173,6 +173,82 @@ CASES = [
         S.EXPLICIT,
         "May 31",
     ),
+    # "N units from now" and "hence" are "in N units"; a fortnight is two weeks.
+    (
+        "Ministers will meet two weeks from now.",
+        WEDNESDAY,
+        "2024-02-22",
+        "2024-02-28",
+        S.RELATIVE,
+        "two weeks from now",
+    ),
+    (
+        "Ministers will meet within a fortnight.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-02-28",
+        S.RELATIVE,
+        "within a fortnight",
+    ),
+    (
+        "Ministers will meet in a fortnight.",
+        WEDNESDAY,
+        "2024-02-22",
+        "2024-02-28",
+        S.RELATIVE,
+        "in a fortnight",
+    ),
+    (
+        "Ministers will meet over the next fortnight.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-02-28",
+        S.RELATIVE,
+        "over the next fortnight",
+    ),
+    # Days the calendar fixes are the coming ones; "before" one runs up to it.
+    (
+        "Ministers will meet before Christmas.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-12-25",
+        S.RELATIVE,
+        "before Christmas",
+    ),
+    (
+        "Ministers will meet on New Year's Eve.",
+        WEDNESDAY,
+        "2024-12-31",
+        "2024-12-31",
+        S.RELATIVE,
+        "New Year's Eve",
+    ),
+    # "by month-end" is "by the end of the month"; "this evening" the briefing's day.
+    (
+        "Ministers will meet by month-end.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-02-29",
+        S.RELATIVE,
+        "by month-end",
+    ),
+    (
+        "Ministers will meet later this afternoon.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-02-14",
+        S.RELATIVE,
+        "later this afternoon",
+    ),
+    # A day written as an ordinal word ("the twenty-third of March").
+    (
+        "Ministers will meet on the twenty-third of March.",
+        WEDNESDAY,
+        "2024-03-23",
+        "2024-03-23",
+        S.EXPLICIT,
+        "the twenty-third of March",
+    ),
     # Two days joined by a slash ("the night of December 20/21") are both days.
     (
         "A total eclipse will take place on December 20/21, 2024.",
@@ -812,6 +888,9 @@ def test_expected_window_resolves_the_expression(sentence, reference, start, end
         "It will match the profit of the year ended February 2.",
         # a date set off after a thing describes it
         "The notes will yield 9 pct on the first coupon, payable April 1, 2025, at par.",
+        # a holiday's name as a name or a noun's modifier
+        "Christmas Island will vote.",
+        "Christmas sales will rise.",
         # a reason's time
         "The army, citing concerns for the election scheduled for March 3, announces a deployment.",
     ],

@@ -19,7 +19,8 @@ from analytics.watchlist.certainty import _ATTRIBUTE_BEFORE
 
 TRIGGER = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
-    r"week|month|year|day|quarter|tomorrow|today|tonight|hour|spring|summer|autumn|fall|winter)",
+    r"week|month|year|day|quarter|tomorrow|today|tonight|hour|spring|summer|autumn|fall|winter|"
+    r"fortnight|morning|afternoon|evening|christmas|new\s+year)",
     re.IGNORECASE,
 )
 

@@ -64,7 +64,8 @@ _TIME_WORDS = (
     "sept",
     *(name.lower() for name in calendar.day_name),
     *"day days week weeks weekend month months year years quarter tomorrow today".split(),
-    *"tonight spring summer autumn fall winter year-end end-year".split(),
+    *"tonight spring summer autumn fall winter year-end end-year month-end end-month".split(),
+    *"fortnight morning afternoon evening christmas year's".split(),
 )
 _DIGIT = re.compile(r"\d")
 

@@ -58,9 +58,29 @@ _NUMBER_WORDS = {
     "couple of": 2,
 }
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+# "the first of March", "the twenty-third of May": days written as ordinal words.
+_ORDINAL_UNITS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
+).split()
+_ORDINAL_DAYS = {
+    **{word: number for number, word in enumerate(_ORDINAL_UNITS, start=1)},
+    "twentieth": 20,
+    "thirtieth": 30,
+    **{f"twenty-{word}": 20 + number for number, word in enumerate(_ORDINAL_UNITS[:9], start=1)},
+    "thirty-first": 31,
+}
+# Days fixed by the calendar: the coming one is meant ("before Christmas", "on New Year's Eve").
+_HOLIDAYS = {
+    "christmas": (12, 25),
+    "christmas day": (12, 25),
+    "christmas eve": (12, 24),
+    "new year's day": (1, 1),
+    "new year's eve": (12, 31),
+}
 _SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 # How far the vague spans reach from the briefing's date, in days.
-_COMING_DAYS = {"day": 10, "week": 42, "month": 183, "year": 3 * 365}
+_COMING_DAYS = {"day": 10, "week": 42, "fortnight": 42, "month": 183, "year": 3 * 365}
 
 # Capitalised names only: "may", "march" and "sun" are ordinary words in lower case.
 _MONTH = (
@@ -136,6 +156,13 @@ _RULES: tuple[tuple[str, str], ...] = (
         rf"(?P<day>{_DAY})\s+(?:of\s+)?(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR})|{_WHICH_YEAR})?",
     ),
     (
+        "ordinal_day_month",
+        r"\bthe\s+(?P<day>(?:twenty-|thirty-)?(?:first|second|third|fourth|fifth|sixth|seventh|"
+        r"eighth|ninth)|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|"
+        r"seventeenth|eighteenth|nineteenth|twentieth|thirtieth)\s+of\s+"
+        rf"(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR})|{_WHICH_YEAR})?",
+    ),
+    (
         "half",
         r"(?:the\s+)?(?P<ordinal>first|second)\s+half\s+of\s+"
         rf"(?:(?P<which>next|this|the\s+coming|the)\s+year|(?P<year>{_YEAR}))|"
@@ -152,13 +179,13 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "day_word",
         r"\b(?P<word>the\s+day\s+after\s+tomorrow|tomorrow|later\s+today|later\s+in\s+the\s+day|"
-        r"today|tonight|"
+        r"(?:later\s+)?this\s+(?:morning|afternoon|evening)|today|tonight|"
         r"within\s+(?:the|an)\s+hour)\b",
     ),
     (
         "coming",
         r"\b(?:in|over|during|within)\s+the\s+(?:coming|next|following)\s+(?:(?:few|several|"
-        r"couple\s+of)\s+)?(?P<unit>day|week|month|year)(?P<plural>s)?\b|\b(?:in|over)\s+"
+        r"couple\s+of)\s+)?(?P<unit>day|week|fortnight|month|year)(?P<plural>s)?\b|\b(?:in|over)\s+"
         r"the\s+(?P<unit2>day|week|month|year)(?P<plural2>s)\s+(?:ahead|to\s+come)\b|"
         r"\b(?:within|in)\s+(?:a\s+few\s+)(?P<unit4>day|week|month|year)(?P<plural4>s)\b|"
         r"\bwithin\s+(?P<unit3>day|week|month|year)(?P<plural3>s)\b",
@@ -167,7 +194,13 @@ _RULES: tuple[tuple[str, str], ...] = (
         "span",
         r"\b(?P<lead>within\s+the\s+next|within|in|over\s+the\s+next|in\s+the\s+next|inside|over|"
         rf"for(?:\s+about|\s+around)?)\s+{_COUNT}"
-        r"\s+(?P<unit>day|week|month|year)s?\b(?!\s+(?:ago|earlier|before|after|since))",
+        r"\s+(?P<unit>day|week|fortnight|month|year)s?\b"
+        r"(?!\s+(?:ago|earlier|before|after|since))",
+    ),
+    # "two weeks from now", "a month hence": as "in two weeks", "in a month"
+    (
+        "from_now",
+        rf"\b{_COUNT}\s+(?P<unit>day|week|fortnight|month|year)s?\s+(?:from\s+(?:now|today)|hence)\b",
     ),
     (
         "weekend",
@@ -195,6 +228,15 @@ _RULES: tuple[tuple[str, str], ...] = (
         r"\s+(?P<unit>week|month|year|spring|summer|autumn|fall|winter)\b",
     ),
     ("year_end", r"\b(?:year[\s-]end|end[\s-]year|end\s+of\s+year)\b"),
+    # "by month-end": the end of the month under way, as "by the end of the month"
+    ("month_end", r"\b(?:month[\s-]end|end[\s-]month|end\s+of\s+month)\b"),
+    (
+        "holiday",
+        r"\b(?-i:(?P<holiday>Christmas(?:\s+(?:Day|Eve))?|New\s+Year['\u2019]s\s+(?:Day|Eve)))"
+        # not a name ("Christmas Island") nor a noun's modifier ("Christmas sales")
+        r"(?!\s+(?-i:[A-Z]|(?!(?:this|next|and|or|in|at|on|to|when|as|but|so|with|for|"
+        r"after|before)\b)[a-z]))",
+    ),
     (
         "season",
         r"\b(?P<prep>in|by|until|before|during|over|through|throughout|expected|ahead\s+of|"
@@ -278,9 +320,9 @@ _RULE_GROUPS = [
 # leading class holds the first character of every alternative: it turns away the other
 # positions before the alternatives are tried there.
 _TRIGGER = re.compile(
-    r"(?=[\dadfhjmnoqstwy])(?:\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|"
+    r"(?=[\dacdefhjmnoqstwy])(?:\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|"
     r"tue|wed|thu|fri|sat|sun|week|month|year|day|quarter|tomorrow|today|tonight|hour|spring|"
-    r"summer|autumn|fall|winter))",
+    r"summer|autumn|fall|winter|fortnight|morning|afternoon|evening|christmas|new\s+year))",
     re.IGNORECASE,
 )
 _WORD_START = re.compile(r"\b\w")
@@ -452,7 +494,10 @@ def _number(text: str) -> int:
 
 def _day_number(text: str) -> int:
     digits = re.sub(r"\D", "", text)
-    return int(digits) if digits else _NUMBER_WORDS[text.lower()]
+    if digits:
+        return int(digits)
+    word = text.lower()
+    return _ORDINAL_DAYS[word] if word in _ORDINAL_DAYS else _NUMBER_WORDS[word]
 
 
 def _month_number(text: str) -> int:
@@ -708,12 +753,14 @@ def _resolve(
         if not any(groups.get(name) for name in plural):
             # "over the coming year": one of them, not a vague few.
             return reference, _add_months(reference, {"year": 12, "month": 1}.get(unit, 0)) + (
-                timedelta(days={"week": 7, "day": 1}.get(unit, 0))
+                timedelta(days={"fortnight": 14, "week": 7, "day": 1}.get(unit, 0))
             )
         return reference, reference + timedelta(days=_COMING_DAYS[unit])
-    if rule == "span":
+    if rule in ("span", "from_now"):
         count = _number(groups["count"])
         unit = groups["unit"].lower()
+        if unit == "fortnight":
+            count, unit = 2 * count, "week"
         if unit in ("month", "year"):
             far = _add_months(reference, count * (12 if unit == "year" else 1))
             near = _add_months(reference, (count - 1) * (12 if unit == "year" else 1))
@@ -721,7 +768,7 @@ def _resolve(
             days = count * (7 if unit == "week" else 1)
             far = reference + timedelta(days=days)
             near = reference + timedelta(days=days - (7 if unit == "week" else 1))
-        lead = " ".join(groups["lead"].lower().split())
+        lead = " ".join((groups.get("lead") or "in").lower().split())
         if lead == "in":
             return near + timedelta(days=1), far
         return reference, far
@@ -735,6 +782,13 @@ def _resolve(
         return _unit(groups, reference)
     if rule == "year_end":
         return date(reference.year, 10, 1), date(reference.year, 12, 31)
+    if rule == "month_end":
+        first = date(reference.year, reference.month, 1)
+        return _part_of(first, _month_end(first.year, first.month), "end")
+    if rule == "holiday":
+        month, day = _HOLIDAYS[" ".join(groups["holiday"].lower().replace("\u2019", "'").split())]
+        year = _day_year(reference, month, day, coming=True)
+        return (date(year, month, day),) * 2 if year is not None else None
     if rule in ("season", "season_noun"):
         # The season under way, or the next one.
         month = _SEASON_MONTHS[groups["season"].lower()]
@@ -825,6 +879,10 @@ def _resolve(
     return None
 
 
+# Rules whose windows never start before the briefing's date ("this week" said on Wednesday).
+_FROM_TODAY_RULES = frozenset(
+    ("unit", "weekend", "coming", "span", "from_now", "day_word", "year_end", "month_end")
+)
 _EXPLICIT_RULES = frozenset(
     (
         "iso",
@@ -834,6 +892,7 @@ _EXPLICIT_RULES = frozenset(
         "day_month_range",
         "month_day",
         "day_month",
+        "ordinal_day_month",
     )
 )
 
@@ -946,7 +1005,7 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
             kind = S.RELATIVE
         if _EARLIER_BEFORE.search(before) and start < reference:
             end = reference - timedelta(days=1)  # only what has passed of the period
-        elif rule in ("unit", "weekend", "coming", "span", "day_word", "year_end"):
+        elif rule in _FROM_TODAY_RULES:
             start = max(start, reference) if end >= reference else start
         backdated = (
             rule in _EXPLICIT_RULES
