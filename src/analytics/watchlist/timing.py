@@ -783,12 +783,19 @@ def _resolve(
     if rule == "year_end":
         return date(reference.year, 10, 1), date(reference.year, 12, 31)
     if rule == "month_end":
-        first = date(reference.year, reference.month, 1)
-        return _part_of(first, _month_end(first.year, first.month), "end")
+        return _part_of(
+            date(reference.year, reference.month, 1),
+            _month_end(reference.year, reference.month),
+            "end",
+        )
     if rule == "holiday":
-        month, day = _HOLIDAYS[" ".join(groups["holiday"].lower().replace("\u2019", "'").split())]
-        year = _day_year(reference, month, day, coming=True)
-        return (date(year, month, day),) * 2 if year is not None else None
+        name = " ".join(groups["holiday"].lower().replace("\u2019", "'").split())
+        fixed_month, fixed_day = _HOLIDAYS[name]
+        found_year = _day_year(reference, fixed_month, fixed_day, coming=True)
+        if found_year is None:
+            return None
+        holiday = date(found_year, fixed_month, fixed_day)
+        return holiday, holiday
     if rule in ("season", "season_noun"):
         # The season under way, or the next one.
         month = _SEASON_MONTHS[groups["season"].lower()]
@@ -810,8 +817,8 @@ def _resolve(
             monday = reference - timedelta(days=reference.weekday()) + timedelta(days=14)
             return monday, monday + timedelta(days=6)
         if unit == "month":
-            first = _add_months(date(reference.year, reference.month, 1), 2)
-            return first, _month_end(first.year, first.month)
+            month_start = _add_months(date(reference.year, reference.month, 1), 2)
+            return month_start, _month_end(month_start.year, month_start.month)
         return date(reference.year + 2, 1, 1), date(reference.year + 2, 12, 31)
     if rule == "week_of_month":
         month = _month_number(groups["month"])
@@ -820,21 +827,21 @@ def _resolve(
         nth = groups["nth"].lower()
         if nth in ("last", "final"):
             return last - timedelta(days=6), last
-        first = date(year, month, 1) + timedelta(days=7 * (_ORDINALS[nth] - 1))
-        return first, first + timedelta(days=6)
+        week_start = date(year, month, 1) + timedelta(days=7 * (_ORDINALS[nth] - 1))
+        return week_start, week_start + timedelta(days=6)
     if rule == "week_of":
         named = {
             "month": groups.get("month") or groups["month2"],
             "day": groups.get("day") or groups["day2"],
             **({"year": groups["year"]} if groups.get("year") else {}),
         }
-        days = _dates(named, reference, coming=coming)
-        if days is None:
+        named_days = _dates(named, reference, coming=coming)
+        if named_days is None:
             return None
-        start = days[0]
+        week_start = named_days[0]
         if groups["bound"].lower() == "of":
-            start -= timedelta(days=start.weekday())
-        return start, start + timedelta(days=6)
+            week_start -= timedelta(days=week_start.weekday())
+        return week_start, week_start + timedelta(days=6)
     if rule == "weekday":
         weekday = _WEEKDAYS[groups["weekday"].lower()]
         if groups.get("week"):
