@@ -249,6 +249,58 @@ CASES = [
         S.EXPLICIT,
         "the twenty-third of March",
     ),
+    # "the spring of next year" is next year's spring.
+    (
+        "Ministers will meet in the spring of next year.",
+        WEDNESDAY,
+        "2025-03-01",
+        "2025-05-31",
+        S.RELATIVE,
+        "in the spring of next year",
+    ),
+    # "between now and X" is "by X".
+    (
+        "Ministers will meet between now and June.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-06-30",
+        S.RELATIVE,
+        "between now and June",
+    ),
+    (
+        "Ministers will meet between now and the end of the year.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-12-31",
+        S.RELATIVE,
+        "between now and the end of the year",
+    ),
+    # "no earlier than X" is "not before X": X itself.
+    (
+        "Ministers will meet no earlier than May.",
+        WEDNESDAY,
+        "2024-05-01",
+        "2024-05-31",
+        S.RELATIVE,
+        "no earlier than May",
+    ),
+    # "the last days of March" are its late third; "the final days of the year" its last ten.
+    (
+        "Ministers will meet in the last days of March.",
+        WEDNESDAY,
+        "2024-03-21",
+        "2024-03-31",
+        S.RELATIVE,
+        "the last days of March",
+    ),
+    (
+        "Ministers will meet in the final days of the year.",
+        WEDNESDAY,
+        "2024-12-22",
+        "2024-12-31",
+        S.RELATIVE,
+        "the final days of the year",
+    ),
     # Two days joined by a slash ("the night of December 20/21") are both days.
     (
         "A total eclipse will take place on December 20/21, 2024.",

@@ -104,6 +104,7 @@ _WHICH_YEAR = r"\s+(?P<which>next|this)\s+year\b"
 _DASH = r"\s*(?:-|\u2013|\u2014|/|to|through|and|until)\s*"
 _PART = (
     r"(?P<part>early|mid|late|the\s+end\s+of|end\s+of|the\s+start\s+of|the\s+beginning\s+of|"
+    r"the\s+(?:first|opening|last|final|closing)\s+days\s+of|"
     r"the\s+middle\s+of|the\s+turn\s+of|later\s+in|later|end)[\s-]*"
 )
 
@@ -242,7 +243,8 @@ _RULES: tuple[tuple[str, str], ...] = (
         r"\b(?P<prep>in|by|until|before|during|over|through|throughout|expected|ahead\s+of|"
         r"the|no\s+later\s+than)"
         r"\s+(?:the\s+)?(?:(?P<part>early|mid|late)[\s-]+)?"
-        rf"(?P<season>spring|summer|autumn|winter)\b(?:\s+(?:of\s+)?(?P<year>{_YEAR}))?",
+        rf"(?P<season>spring|summer|autumn|winter)\b(?:\s+(?:of\s+)?(?P<year>{_YEAR})|"
+        r"\s+of\s+(?P<which>next|this)\s+year\b)?",
     ),
     # "even in the usually sluggish summer season": a season named as one, whatever words
     # stand before it
@@ -273,7 +275,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "month",
         rf"\b(?:{_PART}|(?P<prep>in|by|until|till|before|after|from|since|of|during|through|"
-        rf"next|this|last|on|no\s+later\s+than)\s+)(?P<month>{_MONTH})(?!\s*{_DAY})"
+        r"next|this|last|on|no\s+later\s+than|no\s+earlier\s+than|between\s+now\s+and)\s+)"
+        rf"(?P<month>{_MONTH})(?!\s*{_DAY})"
         rf"(?:,?\s+(?P<year>{_YEAR})|\s+(?P<which>this|next|last)\s+year\b)?",
     ),
     ("month_year", rf"(?P<month>{_MONTH})\s+(?P<year>{_YEAR})"),
@@ -287,7 +290,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "year",
         rf"\b(?:{_PART}|(?P<prep>in|by|until|till|before|after|from|during|through|for|"
-        r"no\s+later\s+than)"
+        r"no\s+later\s+than|no\s+earlier\s+than|between\s+now\s+and)"
         rf"\s+(?:the\s+year\s+)?)(?P<year>{_YEAR})(?![-/]\d)"
         # "until 1988's first quarter": the quarter, not the year
         r"(?!['\u2019]s\s+(?:first|second|third|fourth)\s+(?:half|quarter)\b)",
@@ -360,7 +363,7 @@ def _matches(sentence: str) -> list[re.Match[str]]:
 _WEEKDAY_FIRST = rf"(?:{_WEEKDAY},?\s+)?"
 _BY_BEFORE = re.compile(
     r"\b(?P<word>by|before|until|till|ahead\s+of|no\s+later\s+than|prior\s+to|in\s+time\s+for|"
-    r"on\s*,?\s+or\s+before)\s*,?"
+    r"on\s*,?\s+or\s+before|between\s+now\s+and)\s*,?"
     rf"\s+(?:the\s+)?(?:end\s+of\s+)?{_WEEKDAY_FIRST}$",
     re.IGNORECASE,
 )
@@ -443,7 +446,7 @@ _NAME_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
 
 
-_DEADLINE_WORDS = frozenset(("by", "before", "until", "till", "no later than"))
+_DEADLINE_WORDS = frozenset(("by", "before", "until", "till", "no later than", "between now and"))
 _DEFERRED = re.compile(
     r"\b(?:deferred|postponed|delayed|adjourned|put\s+off|pushed\s+back)\s*$", re.IGNORECASE
 )
@@ -531,11 +534,17 @@ def _part_of(start: date, end: date, part: str | None) -> tuple[date, date]:
 
     A span of whole months (a season, a quarter, a year) is cut in thirds of months, and
     its "end" is the last quarter of them (the end of a year is October to December); a
-    month is cut at the 10th and the 20th; a shorter span in thirds of days.
+    month is cut at the 10th and the 20th; a shorter span in thirds of days. "The first /
+    last days of" a month are its early / late third, of a longer span its first / last ten.
     """
     if not part:
         return start, end
     part = " ".join(part.lower().split())
+    if part.endswith(" days of") and (end - start).days > 31:
+        # "the last days of the year": its last ten days, not its last third
+        if part.split()[1] in ("first", "opening"):
+            return start, start + timedelta(days=9)
+        return end - timedelta(days=9), end
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     whole_months = start.day == 1 and end == _month_end(end.year, end.month) and months >= 3
     if whole_months:
@@ -558,6 +567,11 @@ def _part_of(start: date, end: date, part: str | None) -> tuple[date, date]:
     group = {
         "the start of": "early",
         "the beginning of": "early",
+        "the first days of": "early",
+        "the opening days of": "early",
+        "the last days of": "late",
+        "the final days of": "late",
+        "the closing days of": "late",
         "the middle of": "mid",
         "later": "late",
         "the end of": "end",
@@ -799,9 +813,10 @@ def _resolve(
     if rule in ("season", "season_noun"):
         # The season under way, or the next one.
         month = _SEASON_MONTHS[groups["season"].lower()]
-        if groups.get("year"):
-            # "spring 2025": that year's (a winter is named by the year it begins in)
-            start = date(int(groups["year"]), month, 1)
+        if groups.get("year") or groups.get("which"):
+            # "spring 2025", "the spring of next year": that year's (a winter is named by
+            # the year it begins in)
+            start = date(_year_of(groups, reference), month, 1)
             return _part_of(start, _add_months(start, 3) - timedelta(days=1), groups.get("part"))
         start = date(reference.year - (1 if month == 12 and reference.month < 3 else 0), month, 1)
         end = _add_months(start, 3) - timedelta(days=1)
