@@ -228,7 +228,7 @@ def pair_counts(
     n_periods = np.int64(max(len(periods), 1))
     # The pairs met, then their cells: each numbered densely, the cells by pair, then period.
     pair_ids, pair_index = dense_codes(row_keys[rows], len(iso3s) ** 2)
-    cells, cell_index = dense_codes(pair_index * n_periods + slots, len(pair_ids) * n_periods)
+    cells, cell_index = dense_codes(pair_index * n_periods + slots, len(pair_ids) * int(n_periods))
 
     def total(weights: np.ndarray) -> np.ndarray:
         return whole_sums(cell_index, weights, len(cells))
