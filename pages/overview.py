@@ -56,7 +56,7 @@ with left:
 with right:
     st.markdown(f"**Rising attention** (latest {period} vs. the one before)")
     rising = cache.unfiltered(
-        view, views.rising_countries, view.filtered.countries, view.filtered.headers, period
+        view, views.rising_countries, view.filtered.recent_countries, view.filtered.headers, period
     )
     ui.table(
         rising,

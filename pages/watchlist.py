@@ -13,6 +13,10 @@ view = state.current_view()
 filters = view.filters
 
 st.title("Watchlist")
+pending = cache.follow_up_pending(view.corpus)
+if pending is not None:
+    st.warning(pending, icon=":material/hourglass_top:")
+    st.stop()
 followed = cache.watchlist_followed(view.corpus)
 texts = cache.watchlist_texts(view.corpus)  # a lean corpus' sentences and evidence, by row
 events = views.selected_events(

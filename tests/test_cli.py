@@ -555,6 +555,27 @@ def test_ingest_follow_up_keeps_it_and_exports_read_it_unchanged(
     assert len(list((store / "follow-up").glob("*.parquet"))) == 1
 
 
+def test_follow_up_command_keeps_it_once_and_names_a_missing_store(
+    tmp_path: Path, fixtures_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "store"
+    assert main(["ingest", str(fixtures_dir / "store"), "--store", str(store), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["follow-up", "--store", str(store)]) == 0
+    assert re.fullmatch(
+        r"follow-up: 1 expected events, 0 reported; kept for the dashboard and exports "
+        r"\(\d+\.\d s\)\n",
+        capsys.readouterr().out,
+    )
+    assert len(list((store / "follow-up").glob("*.parquet"))) == 1
+    assert main(["follow-up", "--store", f"file://{store}"]) == 0
+    assert capsys.readouterr().out == "follow-up: already kept for generation gen-000001\n"
+    assert main(["follow-up", "--store", str(tmp_path / "none")]) == 2
+    printed = capsys.readouterr()
+    assert printed.out == ""
+    assert printed.err.startswith(f"error: no store at {tmp_path / 'none'} (no CURRENT file)")
+
+
 def test_ingest_refuses_dask_options_with_the_local_engine(
     tmp_path: Path, fixtures_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

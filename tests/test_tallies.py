@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from analytics import schema as S
 from analytics import tallies
@@ -15,6 +17,7 @@ from analytics.tallies import (
     attention_from_counts,
     briefing_volume,
     country_attention,
+    dense_codes,
     merge_attention_counts,
     merge_partial_counts,
     merge_topic_counts,
@@ -211,3 +214,25 @@ def test_merging_no_counts_is_refused() -> None:
 def test_sorted_distinct_is_numpys_unique(values: list[int], expected: list[int]) -> None:
     found = tallies.sorted_distinct(np.array(values, dtype=np.int64))
     assert found.tolist() == expected == np.unique(np.array(values, dtype=np.int64)).tolist()
+
+
+def test_dense_codes_number_keys_as_a_sort_would() -> None:
+    keys = np.array([7, 2, 7, 0, 2])
+    distinct, codes = dense_codes(keys, 8)  # a small space: marked in a table
+    assert distinct.tolist() == [0, 2, 7]
+    assert codes.tolist() == [2, 1, 2, 0, 1]
+    distinct, codes = dense_codes(keys, 10**9)  # a vast space: sorted
+    assert distinct.tolist() == [0, 2, 7]
+    assert codes.tolist() == [2, 1, 2, 0, 1]
+    distinct, codes = dense_codes(np.zeros(0, dtype=np.int64), 5)
+    assert distinct.tolist() == [] and codes.tolist() == []
+
+
+@given(st.lists(st.integers(0, 300), max_size=60), st.integers(0, 2))
+def test_dense_codes_agree_with_numpy_unique(values: list[int], wider: int) -> None:
+    keys = np.array(values, dtype=np.int64)
+    space = 301 * 10 ** (wider * 4)  # from a table of the space to a sort
+    expected, inverse = np.unique(keys, return_inverse=True)
+    distinct, codes = dense_codes(keys, space)
+    assert distinct.tolist() == expected.tolist()
+    assert codes.tolist() == inverse.reshape(-1).tolist()

@@ -246,6 +246,13 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_follow_up(args: argparse.Namespace) -> int:
+    from analytics.pipeline.follow_ups import keep_follow_up
+
+    print(keep_follow_up(store_location(args.store)))
+    return 0
+
+
 def _cmd_migrate(args: argparse.Namespace) -> int:
     store, migrated = migrate_store(args.store, wait=args.wait, on_wait=_say, notify=_say)
     if not migrated:
@@ -494,6 +501,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     info.add_argument("--store", required=True, help=_STORE_HELP)
     info.set_defaults(handler=_cmd_info)
+
+    following = commands.add_parser(
+        "follow-up",
+        help="work out the follow-up of every expected event of a store and keep it there",
+        description="The Watchlist page and `export watchlist` then read it instead of "
+        "working it out (ingest and watch do the same with --follow-up). Nothing is done "
+        "when the store keeps it already.",
+    )
+    following.add_argument("--store", required=True, help=_STORE_HELP)
+    following.set_defaults(handler=_cmd_follow_up)
 
     migrate = commands.add_parser(
         "migrate",

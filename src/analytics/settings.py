@@ -414,6 +414,16 @@ SETTINGS: tuple[Setting, ...] = (
         "above, it shows how many are due per country and day or week",
     ),
     Setting(
+        "dashboard_follow_up_briefings",
+        200_000,
+        "largest corpus whose follow-up the Watchlist page works out itself when the store "
+        "keeps none (about a minute per 100,000 briefings); above it, the page says how to "
+        "keep it (`python -m analytics follow-up --store DIR`)",
+        env="BRIEFING_ATLAS_DASHBOARD_FOLLOW_UP",
+        parse=int,
+        accepts="a whole number of briefings",
+    ),
+    Setting(
         "listed_events",
         1_000,
         "expected events listed in each Watchlist table, soonest or latest first (the CSV has "

@@ -129,6 +129,24 @@ def _with_undated(codes: np.ndarray, periods: np.ndarray) -> tuple[np.ndarray, n
     return codes, np.append(periods, np.datetime64("NaT", "ns"))
 
 
+def dense_codes(keys: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_inverse=True)`` of whole-number keys in ``0 .. space - 1``.
+
+    When the space is not much larger than the keys, the keys are marked in a table of the
+    whole space instead of sorted: the same answer in a fraction of the time.
+
+    Returns:
+        ``(distinct, codes)``: the distinct keys ascending, and each key's position there.
+    """
+    if space > max(4 * len(keys), 1 << 16):
+        distinct, codes = np.unique(keys, return_inverse=True)
+        return distinct, codes.reshape(-1).astype(np.int64, copy=False)
+    seen = np.zeros(space, dtype=bool)
+    seen[keys] = True
+    position = np.cumsum(seen, dtype=np.int64) - 1
+    return np.flatnonzero(seen), position[keys]
+
+
 def whole_sums(index: np.ndarray, values: np.ndarray | pd.Series, size: int) -> np.ndarray:
     """Whole-number ``values`` summed per ``index`` (``0 .. size - 1``), as int64.
 

@@ -128,3 +128,23 @@ def test_vacuum_removes_the_follow_ups_of_the_generations_it_removes(
     assert {path.name for path in (store / FOLLOW_UP_DIR).iterdir()} == {
         f"{follow_up_key(f)}.parquet" for f in fingerprints[-2:]
     }
+
+
+def test_follow_up_is_kept_in_the_store_folder_or_in_the_lean_folder(store_dir: Path) -> None:
+    import shutil
+
+    from analytics.pipeline.follow_ups import follow_up_is_kept
+    from analytics.pipeline.lean import read_lean
+
+    store = open_store(store_dir)
+    lean = read_lean(store)
+    assert not follow_up_is_kept(store_dir, lean)
+    assert not follow_up_is_kept(store_dir, store.artefacts())
+    keep_follow_up(store_dir)
+    assert follow_up_is_kept(store_dir, lean)
+    assert follow_up_is_kept(store_dir, store.artefacts())
+    shutil.rmtree(store_dir / FOLLOW_UP_DIR)
+    # The lean folder's copy, which the dashboard maps, is there still; a corpus held
+    # whole reads only the store folder's.
+    assert follow_up_is_kept(store_dir, lean)
+    assert not follow_up_is_kept(store_dir, store.artefacts())

@@ -473,10 +473,14 @@ def test_words_in_terms_holding_more_postings_than_briefings_go_to_the_trigrams(
         # 'the': in the terms the (2), other (1), there (1), bother (1): 5 postings > 3
         # briefings, so the trigrams answer; 'ther': other, there, bother: 3, the terms.
         assert index._terms_holding("the") is None
-        assert index._terms_holding("ther") == ["bother", "other", "there"]
-        # Too short for the trigrams: the terms answer whatever they hold.
-        assert index._terms_holding("he") == ["bother", "other", "the", "there", "where"]
-        assert index._terms_holding("zzq") == []
+        assert index._terms_holding("ther") == (["bother", "other", "there"], False)
+        # Too short for the trigrams: the terms answer whatever they hold, the most held
+        # first ('the' is in two briefings), and say they are many (6 postings > 3).
+        assert index._terms_holding("he") == (
+            ["the", "bother", "other", "there", "where"],
+            True,
+        )
+        assert index._terms_holding("zzq") == ([], False)
         assert index._terms_holding("o.") is None  # a full stop is no term character
         assert index.rows(["the"]).tolist() == [0, 1, 2]
         assert index.rows(["ther", "moth"]).tolist() == [2]
@@ -505,6 +509,41 @@ def test_a_word_inside_a_term_every_briefing_holds_needs_no_query(tmp_path: Path
         assert asked == ['("dog")']
         # 'then' is in one briefing only: looked up.
         assert index.rows(["then"]).tolist() == [1]
+    finally:
+        index._connection.close()
+
+
+def test_a_short_word_in_many_terms_is_taken_out_of_the_narrower_words_rows(
+    tmp_path: Path,
+) -> None:
+    texts = ["Talks on trade.", "Talks stalled.", "Long talks went on.", "Done, gone.", "Quiet."]
+    rows = [{"id": f"r{n}", "title": "", "text": text} for n, text in enumerate(texts)]
+    index = _index_of(tmp_path, rows)
+    try:
+        asked: list[str] = []
+        looked_up = index._rows
+        index._rows = lambda statement, query: asked.append(query) or looked_up(statement, query)
+        # 'on' is in the terms on (r0, r2), done, gone and long: 5 postings, not more than
+        # the 5 briefings; the most held term first, then in order.
+        assert index._terms_holding("on") == (["on", "done", "gone", "long"], False)
+        # 'n' is in on, long, went, done and gone: 6 postings, more than the briefings.
+        assert index._terms_holding("n") == (["on", "done", "gone", "long", "went"], True)
+        # 'talks' (r0, r1, r2) is narrower: those of its rows holding none of n's terms
+        # (r1, 'Talks stalled.') are taken out by a chain of NOTs from its rows.
+        assert index.rows(["talks", "n"]).tolist() == [0, 2]
+        assert asked == [
+            '("talks")',
+            '(("talks")) NOT "on" NOT "done" NOT "gone" NOT "long" NOT "went"',
+        ]
+        assert index.rows(["quiet", "n"]).tolist() == []
+        # 'k' is in talks only (3 postings): the narrower word again.
+        assert index.rows(["n", "k"]).tolist() == [0, 2]
+        # Two words, neither in many terms: one query, as before ('g': long, gone).
+        asked.clear()
+        assert index.rows(["talks", "g"]).tolist() == [2]
+        assert asked == ['("talks") AND ("gone" OR "long")']
+        # Only a word in many terms: the union of its terms (every briefing with an 'n').
+        assert index.rows(["n"]).tolist() == [0, 2, 3]
     finally:
         index._connection.close()
 

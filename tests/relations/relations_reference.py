@@ -36,6 +36,7 @@ from analytics.relations.scoring import (
     _Effect,
     _govern,
     _neutral,
+    _reacted_to,
     _reversed,
     _sign,
     _suffered_in,
@@ -245,6 +246,8 @@ def _score_clause(
             elif mutual and right is not None:
                 if _owning_group(text, match, None, right, by_gap[gap]) is right:
                     add(_inner_pairs(right), effect)
+            if right is not None and _reacted_to(text, groups, gap, match, effect, contributions):
+                continue
             agents = right is not None and (
                 _AGENT_BY.fullmatch(text[match.end : right.start])
                 or (

@@ -93,11 +93,11 @@ def dev_scores(shared_dir: Path) -> dict:
     return {split: evaluation.score(shared_dir, labels[split], briefings) for split in labels}
 
 
-# (half, measure, floor): measured 2026-12-06 after phrases referring back, meetings'
-# participants and the other rules of that day chosen on the tune halves (tune P 0.796 R 0.646
-# sign 0.929; tune-extra 0.817 / 0.671 / 0.943; tune-briefings 0.810 / 0.566 / 0.964; test
-# 0.659 / 0.491 / 0.900; test-briefings 0.675 / 0.400 / 0.881) less about 0.02; country F1 as
-# measured (0.984, 0.976, 0.997, 0.960, 0.979) less about 0.02.
+# (half, measure, floor): measured 2026-12-06 after the fifth round (what a reaction is about),
+# chosen on the tune halves (tune P 0.796 R 0.646 sign 0.929; tune-extra 0.822 / 0.675 / 0.943;
+# tune-briefings 0.838 / 0.615 / 0.967; test 0.643 / 0.491 / 0.900, its precision 0.659 before
+# that round; test-briefings 0.679 / 0.408 / 0.883) less about 0.02; country F1 as measured
+# (0.984, 0.976, 0.997, 0.960, 0.979) less about 0.02.
 FLOORS = [
     ("tune", "country_f1", 0.96),
     ("tune", "pair_precision", 0.77),
@@ -108,11 +108,11 @@ FLOORS = [
     ("tune-extra", "pair_recall", 0.65),
     ("tune-extra", "sign_accuracy", 0.92),
     ("tune-briefings", "country_f1", 0.97),
-    ("tune-briefings", "pair_precision", 0.78),
-    ("tune-briefings", "pair_recall", 0.54),
+    ("tune-briefings", "pair_precision", 0.81),
+    ("tune-briefings", "pair_recall", 0.59),
     ("tune-briefings", "sign_accuracy", 0.94),
     ("test", "country_f1", 0.94),
-    ("test", "pair_precision", 0.63),
+    ("test", "pair_precision", 0.62),
     ("test", "pair_recall", 0.47),
     ("test", "sign_accuracy", 0.88),
     ("test-briefings", "country_f1", 0.95),

@@ -230,6 +230,10 @@ VERB_FORMS = [
     ("push", ["push", "pushes", "pushed", "pushing"], ["pushs"]),
     ("fix", ["fix", "fixes", "fixed", "fixing"], ["fixxed", "fixxing"]),
     ("veto", ["veto", "vetoes", "vetoed", "vetoing"], []),
+    # A final l after a vowel: both the American and the British spelling.
+    ("fuel", ["fuel", "fuels", "fueled", "fueling", "fuelled", "fuelling"], []),
+    ("signal", ["signal", "signals", "signaled", "signalled", "signalling"], []),
+    ("kill", ["kill", "kills", "killed", "killing"], ["killled"]),
 ]
 
 

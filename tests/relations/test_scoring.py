@@ -14,6 +14,7 @@ from analytics import schema as S
 from analytics.errors import InputError
 from analytics.relations import (
     Lexicon,
+    default_lexicon,
     pair_net,
     pair_summary,
     relations_over_time,
@@ -1153,3 +1154,61 @@ def test_score_interactions_of_copies_repeats_the_paragraphs_rows(lexicon: Lexic
     tiled = pd.concat([single] * copies, ignore_index=True)
     columns = [S.SENTENCE, S.COUNTRY_A, S.COUNTRY_B, S.SCORE, S.CLASS, S.CUES]
     pd.testing.assert_frame_equal(repeated[columns], tiled[columns])
+
+
+def _gazetteer_pairs(text: str, lexicon: Lexicon) -> list[tuple[str, str, float, str]]:
+    """The pairs of one sentence whose countries the gazetteer finds (capitals too)."""
+    from analytics.countries import extract_mentions
+
+    briefing = pd.DataFrame(
+        [
+            {
+                S.BRIEFING_ID: "x",
+                S.DATE: pd.Timestamp("2024-01-01", tz="UTC"),
+                S.TITLE: "",
+                S.HAPPENING: "",
+                S.IMPORTANCE: "",
+                S.NEXT: "",
+                S.TEXT: text,
+            }
+        ]
+    )
+    found = extract_mentions(briefing)
+    mentions = [
+        (int(row[S.START]), int(row[S.END]), row[S.ISO3], row[S.KIND])
+        for _, row in found.iterrows()
+    ]
+    return [
+        (pair.country_a, pair.country_b, pair.score, pair.cues)
+        for pair in score_sentence(text, mentions, lexicon)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The governments that react relate to what they react to, and share the reaction.
+        (
+            "The launch raised concerns in Seoul and Tokyo that Russia had armed Pyongyang.",
+            [
+                ("JPN", "KOR", 1.0, "raised concerns"),
+                ("JPN", "RUS", -2.0, "raised concerns"),
+                ("KOR", "RUS", -2.0, "raised concerns"),
+            ],
+        ),
+        # British spelling of the causing verb; "about" names what they react to.
+        (
+            "The exercises fuelled suspicion in Manila about China.",
+            [("CHN", "PHL", -2.0, "fuelled suspicion")],
+        ),
+        # Nothing named to react to: the reaction is to the country that raised it ...
+        ("China's drills raised concern in Tokyo.", [("CHN", "JPN", -2.0, "raised concern")]),
+        # ... but not to a country that was only what the cause was about.
+        ("Her views on Taiwan raised concern in Beijing.", []),
+    ],
+)
+def test_a_reaction_felt_in_capitals_relates_them_to_what_they_react_to(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    # The shipped lexicon: its "raise * concern" family holds the causing verbs.
+    assert _gazetteer_pairs(text, default_lexicon()) == expected

@@ -203,3 +203,49 @@ def test_watchlist_page_keeps_the_follow_up_in_the_store_and_reads_it_next_time(
     assert not again.exception and not again.error
     assert [m.value for m in again.metric] == shown
     assert list((store_dir / "follow-up").glob("*.parquet")) == kept
+
+
+def test_watchlist_page_leaves_a_large_corpus_follow_up_to_the_command_line(
+    configured, monkeypatch
+) -> None:
+    import analytics.watchlist
+    from analytics import settings
+    from analytics.pipeline.follow_ups import follow_up_is_kept, keep_follow_up
+
+    corpus, store_dir = configured
+    store, _ = ensure_store([corpus], store_dir, n_topics=2)
+    worked_out = analytics.watchlist.follow_up
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the page worked the follow-up out")
+
+    # The fixture's 4 briefings are above a limit of 3: the page works nothing out and
+    # says how to keep the follow-up; nothing is written to the store.
+    with settings.override(dashboard_follow_up_briefings=3):
+        monkeypatch.setattr("analytics.watchlist.follow_up", refuse)
+        cache._cached_followed.clear()
+        app = new_app()
+        app.run()
+        app.switch_page("pages/watchlist.py").run()
+        assert not app.exception and not app.error
+        assert [w.value for w in app.warning] == [
+            "The follow-up of these 4 briefings is not kept in the store yet. Working it out "
+            "reads every later report of every expected event, which takes many minutes at "
+            "this size (about 40 at a million briefings on two cores), too long for the page "
+            f"to do while you wait. Keep it once with `python -m analytics follow-up --store "
+            f"{store_dir}` (ingest and watch do it with `--follow-up`), then reload."
+        ]
+        assert not app.metric and not app.dataframe
+        assert not (store_dir / "follow-up").exists()
+        assert not follow_up_is_kept(store_dir, store.artefacts())
+
+        # Kept by the command: the page reads it.
+        monkeypatch.setattr("analytics.watchlist.follow_up", worked_out)
+        assert keep_follow_up(store_dir).startswith("follow-up: ")
+        assert follow_up_is_kept(store_dir, store.artefacts())
+        monkeypatch.setattr("analytics.watchlist.follow_up", refuse)
+        again = new_app()
+        again.run()
+        again.switch_page("pages/watchlist.py").run()
+        assert not again.exception and not again.error and not again.warning
+        assert [m.label for m in again.metric] == ["Reported", "Not seen", "Open"]

@@ -3,6 +3,7 @@ selection keeps: same tables, row order and dtypes, for many filter combinations
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from legacy_stores import write_legacy_store
 from sample_selections import filter_choices, store_in_two_ingests
 
 from analytics import schema as S
+from analytics import views
 from analytics.errors import InputError, StoreError
 from analytics.pipeline import Store, open_store
 from analytics.views import (
@@ -25,7 +27,15 @@ from analytics.views import (
     index_corpus,
 )
 
-TABLES = ("briefings", "headers", "mentions", "countries", "topics", "interactions")
+TABLES = (
+    "briefings",
+    "headers",
+    "mentions",
+    "countries",
+    "recent_countries",
+    "topics",
+    "interactions",
+)
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +88,40 @@ WORDS = ["", "china", "TRADE talks", "zz-never-written", "a"]
 @given(data=st.data())
 def test_both_selections_give_the_same_tables(selections: tuple, data: st.DataObject) -> None:
     assert_same_selection(selections, data.draw(filter_choices(selections[0], DAYS, WORDS)))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data(), period=st.sampled_from(["week", "month", "quarter"]))
+def test_rising_countries_read_from_the_recent_rows_only_are_the_same(
+    selections: tuple, data: st.DataObject, period: str
+) -> None:
+    artefacts, index, _ = selections
+    filters = data.draw(filter_choices(artefacts, DAYS, WORDS))
+    view = FilteredCorpus(artefacts, dataclasses.replace(filters, period=period), index)
+    recent, every = view.recent_countries, view.countries
+    # Rows of the selection's countries (none before the period before the last, unless
+    # nothing is filtered: then the corpus' own table).
+    assert set(recent[S.BRIEFING_ID] + recent[S.ISO3]) <= set(every[S.BRIEFING_ID] + every[S.ISO3])
+    if not view.untouched and len(recent):
+        since = views.rising_start(view.headers, period)
+        assert (pd.to_datetime(recent[S.DATE], utc=True) >= since).all()
+    pd.testing.assert_frame_equal(
+        views.rising_countries(recent, view.headers, period),
+        views.rising_countries(every, view.headers, period),
+    )
+
+
+def test_recent_countries_start_at_the_period_before_the_newest_briefings() -> None:
+    briefings = pd.DataFrame(
+        {S.DATE: pd.to_datetime(["2024-03-20", "2024-05-02", "2024-04-11"], utc=True)}
+    )
+    assert views.rising_start(briefings, "month") == pd.Timestamp("2024-04-01", tz="UTC")
+    assert views.rising_start(briefings, "quarter") == pd.Timestamp("2024-01-01", tz="UTC")
+    # 2024-05-02 is a Thursday: its week starts Monday 29 April, the one before on the 22nd.
+    assert views.rising_start(briefings, "week") == pd.Timestamp("2024-04-22", tz="UTC")
+    assert views.rising_start(briefings.iloc[0:0], "month") is None
 
 
 @pytest.mark.parametrize(

@@ -275,6 +275,20 @@ def test_search_spans_follow_the_search_rule() -> None:
     assert views.search_spans("anything", "   ") == []
 
 
+def test_search_spans_mark_a_short_word_where_it_stands_alone_when_it_does() -> None:
+    text = "Talks on months of plutonium; EU-led talks"
+    # 'on' alone at 6; not inside 'months' (10) or 'plutonium' (23).
+    assert views.search_spans(text, "talks on") == [
+        (0, 5, "search"),
+        (37, 42, "search"),
+        (6, 8, "search"),
+    ]
+    # 'eu' stands alone before a hyphen; 'lut' (3 letters) nowhere alone: inside 'plutonium'.
+    assert views.search_spans(text, "eu lut") == [(30, 32, "search"), (20, 23, "search")]
+    # A longer word is marked wherever it occurs, inside words too.
+    assert views.search_spans(text, "onth") == [(10, 14, "search")]
+
+
 def test_briefing_list_newest_first_with_countries(corpus):
     listing = views.briefing_list(corpus)
     first = listing.iloc[0]

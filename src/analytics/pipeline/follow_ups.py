@@ -202,3 +202,16 @@ def _keep_mapped(artefacts: Artefacts) -> None:
 
     if artefacts.reader is not None:
         mapped_follow_up(artefacts)
+
+
+def follow_up_is_kept(root: Path, artefacts: Artefacts) -> bool:
+    """Whether the store at ``root`` keeps a follow-up file for the generation of
+    ``artefacts`` (in the store folder, or in the generation's lean folder as the dashboard
+    maps it); only the files' presence is looked at, not their rows."""
+    key = follow_up_key(artefacts.fingerprint)
+    if _path(root, key).is_file():
+        return True
+    from analytics.pipeline.lean import StoreReader, kept_follow_up_path
+
+    reader = artefacts.reader
+    return isinstance(reader, StoreReader) and kept_follow_up_path(reader.store, key).is_file()

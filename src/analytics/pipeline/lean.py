@@ -568,7 +568,7 @@ def mapped_follow_up(artefacts: Artefacts) -> pa.Table:
             f"corpus {'held whole' if reader is None else 'read by ' + type(reader).__name__}"
         )
     store = reader.store
-    path = _follow_up_path(store, follow_up_key(artefacts.fingerprint))
+    path = kept_follow_up_path(store, follow_up_key(artefacts.fingerprint))
     mapped = _mapped_follow_up(path, len(artefacts.watchlist))
     if mapped is not None:
         return mapped
@@ -586,7 +586,7 @@ def keep_follow_up_file(store: Store, fingerprint: str, table: pa.Table) -> bool
 
     if read_kept(store) is None:
         return False
-    final = _follow_up_path(store, follow_up_key(fingerprint))
+    final = kept_follow_up_path(store, follow_up_key(fingerprint))
     temporary = final.parent / f".{final.name}.{os.getpid()}.tmp"
     try:
         _write_arrow(temporary, table)
@@ -597,7 +597,8 @@ def keep_follow_up_file(store: Store, fingerprint: str, table: pa.Table) -> bool
     return True
 
 
-def _follow_up_path(store: Store, key: str) -> Path:
+def kept_follow_up_path(store: Store, key: str) -> Path:
+    """Where the lean folder of ``store``'s generation keeps the follow-up named ``key``."""
     return store.path / LEAN_DIR / lean_key(store.meta) / FOLLOW_UP_FILE.format(key=key)
 
 

@@ -144,29 +144,41 @@ class TextIndex:
                 f"{list(words)!r}"
             )
         by_terms: list[list[str]] = []
+        broad: list[list[str]] = []
         by_trigrams: list[str] = []
         for word in words:
             if self._in_every_briefing(word):
                 continue  # it keeps every briefing: nothing to look up
-            terms = self._terms_holding(word)
-            if terms is None:
+            holding = self._terms_holding(word)
+            if holding is None:
                 by_trigrams.append(word)
-            elif not terms:
+            elif not holding[0]:
                 return np.zeros(0, dtype=np.int64)  # no briefing holds the word
             else:
-                by_terms.append(terms)
+                (broad if holding[1] else by_terms).append(holding[0])
+        if broad and not by_terms:
+            by_terms, broad = broad, []  # nothing narrower to take them from: their union
         found = [] if by_terms or by_trigrams else [np.arange(self.rows_held, dtype=np.int64)]
         if by_terms:
             query = " AND ".join("(" + " OR ".join(map(_quoted, terms)) + ")" for terms in by_terms)
             found.append(self._rows(_WORDS, query))
+            # A short word in many terms (``on``) is answered the other way round: the rows
+            # of the narrower words that hold none of its terms are taken out. FTS5 steps
+            # through a chain of NOTs from the narrower rows, where a union would read
+            # every posting of every term.
+            for terms in broad:
+                chain = "".join(" NOT " + _quoted(term) for term in terms)
+                lacking = self._rows(_WORDS, "(" + query + ")" + chain)
+                found[-1] = np.setdiff1d(found[-1], lacking, assume_unique=True)
         if by_trigrams:
             found.append(self._rows(_SEARCH, " AND ".join(map(_quoted, by_trigrams))))
         return functools.reduce(np.intersect1d, found) if len(found) > 1 else found[0]
 
-    def _terms_holding(self, word: str) -> list[str] | None:
-        """The terms holding ``word``, when the word index is the one to answer it; ``None``
-        when the trigrams are (the word is not made of term characters, or its terms hold
-        too many postings to merge and the word is long enough for trigrams)."""
+    def _terms_holding(self, word: str) -> tuple[list[str], bool] | None:
+        """The terms holding ``word`` (those most briefings hold first), when the word index
+        is the one to answer it, and whether they are too many (or hold too many postings)
+        to merge quickly; ``None`` when the trigrams answer (the word is not made of term
+        characters, or it is long enough for trigrams and its terms are too many)."""
         if not self._by_terms(word):
             return None
         terms, briefings = self._vocabulary()
@@ -177,7 +189,10 @@ class TextIndex:
         )
         if many and indexable_word(word):
             return None
-        return [str(term) for term in terms.filter(pa.array(holding)).to_pylist()]
+        # Most-held first: a chain of NOTs (``rows``) drops most rows at its first link.
+        found = np.flatnonzero(holding)
+        found = found[np.argsort(-briefings[found], kind="stable")]
+        return [str(term) for term in terms.take(pa.array(found)).to_pylist()], many
 
     def _in_every_briefing(self, word: str) -> bool:
         """Whether a term every indexed briefing holds contains ``word`` ("the"), so that the

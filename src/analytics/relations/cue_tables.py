@@ -230,7 +230,8 @@ def word_inflections(word: str, pos: str) -> list[str]:
     """Every inflected form of ``word`` for its part of speech, the word itself first.
 
     Verbs get third person, past and -ing forms (both with and without a doubled
-    final consonant: over-generating is harmless, a non-word never matches); nouns
+    final consonant, and a final l doubled after a vowel as British spelling does:
+    over-generating is harmless, a non-word never matches); nouns
     get their plural; adjectives stay as they are.
     """
     word = word.lower()
@@ -245,7 +246,9 @@ def word_inflections(word: str, pos: str) -> list[str]:
         forms += [word[:-1] + "ied", word + "ing"]
     else:
         forms += [word + "ed", word + "ing"]
-        if _ends_cvc(word):
+        if _ends_cvc(word) or (word.endswith("l") and word[-2:-1] in _VOWELS):
+            # British spelling doubles a final l after a vowel whatever the stress
+            # ("fuelled", "cancelling", "signalled").
             forms += [word + word[-1] + "ed", word + word[-1] + "ing"]
     return list(dict.fromkeys(forms))
 

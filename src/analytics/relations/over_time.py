@@ -27,6 +27,7 @@ from analytics import settings
 from analytics.errors import InputError
 from analytics.relations.corpus import _check_columns
 from analytics.tallies import (
+    dense_codes,
     merge_partial_counts,
     period_codes,
     volume_counts,
@@ -225,12 +226,14 @@ def pair_counts(
     units = score_units(scores)
     conflict = scores < 0
     n_periods = np.int64(max(len(periods), 1))
-    cells, cell_index = np.unique(row_keys[rows] * n_periods + slots, return_inverse=True)
+    # The pairs met, then their cells: each numbered densely, the cells by pair, then period.
+    pair_ids, pair_index = dense_codes(row_keys[rows], len(iso3s) ** 2)
+    cells, cell_index = dense_codes(pair_index * n_periods + slots, len(pair_ids) * int(n_periods))
 
     def total(weights: np.ndarray) -> np.ndarray:
         return whole_sums(cell_index, weights, len(cells))
 
-    pair_keys = cells // n_periods
+    pair_keys = pair_ids[cells // n_periods]
     return pd.DataFrame(
         {
             S.COUNTRY_A: iso3s[pair_keys // len(iso3s)],

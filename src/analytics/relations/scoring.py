@@ -142,6 +142,20 @@ _MEDIATOR_WORDS = 4
 _INTRODUCED = re.compile(r"\s*,?\s+(?:including|such\s+as|like|led\s+by)\s+(?:the\s+)?", re.I)
 
 
+# A reaction felt somewhere: "raised concern in Seoul and Tokyo", "fuelling suspicion in
+# Washington". Capitals and countries after it are the governments that react, and what
+# they react to is said after "that", "about" or "over" ("... that Russia could help").
+_REACTION = re.compile(
+    r"(?:concerns?|fears?|suspicions?|alarm|worries|unease|anger|outrage)$", re.IGNORECASE
+)
+_REACTION_IN = re.compile(r"\s+(?:in|among)\s+(?:the\s+)?", re.IGNORECASE)
+_REACTED_TO = re.compile(
+    r",?\s+(?:that|about|over)\s+(?:(?!that\b|about\b|over\b)[\w'\u2019-]+\s+){0,5}?"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 # Named tuples rather than frozen dataclasses: hundreds of thousands are made per corpus,
 # and forked scoring processes send them back pickled.
 class PairScore(NamedTuple):
@@ -454,6 +468,8 @@ def _score_clause(
                 # "efforts to normalise relations between Israel and Saudi Arabia": the
                 # list after "between" does the mutual act too.
                 add(_inner_pairs(right), effect)
+            if right is not None and _reacted_to(text, groups, gap, match, effect, contributions):
+                continue
             if right is not None and is_agent_group(text, match.start, match.end, right):
                 # "a truce mediated by Qatar, Egypt and the U.S.", "with the help of A and
                 # B": the agents act together.
@@ -485,6 +501,41 @@ def _score_clause(
                 # "reached agreement with commercial banks": the partner is not a country.
                 jointly = (mutual and not _OBJECT_AFTER_AT.match(text, match.end)) or reciprocal
                 add(inner, effect if jointly else _neutral(effect))
+
+
+def _reacted_to(
+    text: str,
+    groups: list[_Group],
+    gap: int,
+    match: CueMatch,
+    effect: _Effect,
+    contributions: dict[tuple[str, str], list[_Effect]],
+) -> bool:
+    """A reaction felt by the group right after the cue, towards the group it is about:
+    "raises concern in Seoul, Tokyo and Washington that Russia could help ...". The
+    reacting governments relate to what they react to (not to whoever raised it: "views on
+    Taiwan raised concern in Beijing" is not about Taiwan's acts), and share the reaction.
+
+    Returns:
+        Whether the cue was read so (its pairs, if any, are added).
+    """
+    right = groups[gap]
+    if _REACTION.search(text, match.start, match.end) is None:
+        return False
+    felt = _REACTION_IN.match(text, match.end)
+    if felt is None or felt.end() != right.start:
+        return False
+    target = groups[gap + 1] if gap + 1 < len(groups) else None
+    if target is None or _REACTED_TO.fullmatch(text, right.end, target.start) is None:
+        # Nothing named to react to: the reaction is to whoever raised it, unless the
+        # country before the cue is only what that was about ("views on Taiwan").
+        left = groups[gap - 1] if gap > 0 else None
+        return left is None or is_object_group(text, left)
+    for pair in _pairs(right.countries, target.countries):
+        contributions.setdefault(pair, []).append(effect)
+    for pair in _inner_pairs(right):
+        contributions.setdefault(pair, []).append(_neutral(effect))
+    return True
 
 
 def _topic_of(text: str, left: _Group, match: CueMatch, right: _Group) -> bool:

@@ -238,6 +238,30 @@ def _followed(artefacts: Artefacts) -> FollowedEvents:
     return _cached_followed(artefacts.fingerprint, store_dir, lean, artefacts)
 
 
+def follow_up_pending(artefacts: Artefacts) -> str | None:
+    """Why the Watchlist page does not work out the follow-up of a store's corpus itself,
+    or ``None`` when it does or need not: a corpus of more briefings than the setting
+    ``dashboard_follow_up_briefings`` whose store keeps no follow-up would hold the page
+    (and the server's memory) for many minutes; the message says how to keep it."""
+    if artefacts is uploaded_artefacts() or corpus_source(artefacts) is None:
+        return None
+    briefings = len(artefacts.briefings)
+    if briefings <= int(settings.value("dashboard_follow_up_briefings")):
+        return None
+    from analytics.pipeline.follow_ups import follow_up_is_kept
+
+    store_dir = corpus_config().store_dir
+    if follow_up_is_kept(Path(store_dir), artefacts):
+        return None
+    return (
+        f"The follow-up of these {briefings:,} briefings is not kept in the store yet. "
+        "Working it out reads every later report of every expected event, which takes many "
+        "minutes at this size (about 40 at a million briefings on two cores), too long for "
+        f"the page to do while you wait. Keep it once with `python -m analytics follow-up "
+        f"--store {store_dir}` (ingest and watch do it with `--follow-up`), then reload."
+    )
+
+
 def watchlist_followed(artefacts: Artefacts) -> pd.DataFrame:
     """Every expected event of a corpus with its follow-up, worked out once per corpus.
 

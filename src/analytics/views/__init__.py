@@ -74,8 +74,10 @@ from analytics.views.filters import (
     split_known,
 )
 from analytics.views.overview import (
+    period_after,
     period_before,
     rising_countries,
+    rising_start,
 )
 from analytics.views.relations import (
     among_leading_countries,
@@ -228,6 +230,7 @@ __all__ = [
     "pair_mask",
     "pair_matrix",
     "pairs_of",
+    "period_after",
     "period_before",
     "period_choice_label",
     "period_choices",
@@ -239,6 +242,7 @@ __all__ = [
     "representative_briefings",
     "restrict_to_ids",
     "rising_countries",
+    "rising_start",
     "row_id",
     "row_periods",
     "section_marks",

@@ -306,15 +306,31 @@ def search_spans(text: str, query: str) -> list[tuple[int, int, str]]:
     """Where the words of a search query occur in ``text``, as ``(start, end, "search")``.
 
     The search's own rule (``analytics.search``: any case, anywhere, also inside longer
-    words); overlapping occurrences of several words are left to ``merge_marks``.
+    words); overlapping occurrences of several words are left to ``merge_marks``. A word
+    of three characters or fewer is marked only where it stands alone when it does
+    somewhere in the text ("on", not the "on" of "months" and "plutonium"), since inside
+    words it is everywhere; else wherever it occurs.
     """
     spans = []
     for word in dict.fromkeys(search_words(query)):
-        spans += [
-            (found.start(), found.end(), "search")
-            for found in re.finditer(re.escape(word), text, re.IGNORECASE)
-        ]
+        pattern = re.escape(word)
+        found = list(re.finditer(pattern, text, re.IGNORECASE))
+        if len(word) <= _SHORT_SEARCH_WORD:
+            alone = [match for match in found if _alone(text, match.start(), match.end())]
+            found = alone or found
+        spans += [(match.start(), match.end(), "search") for match in found]
     return spans
+
+
+# Search words this short are marked where they stand alone, when they do.
+_SHORT_SEARCH_WORD = 3
+
+
+def _alone(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` has no letter or digit right before or after it."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not before.isalnum() and not after.isalnum()
 
 
 def only_briefing(artefacts: Artefacts, briefing_id: str) -> Artefacts:

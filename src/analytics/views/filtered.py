@@ -317,6 +317,25 @@ class FilteredCorpus:
         return self._take("countries")
 
     @functools.cached_property
+    def recent_countries(self) -> pd.DataFrame:
+        """The rows of ``countries`` dated from the start of the period (``filters.period``)
+        before that of the newest selected briefing: all ``views.rising_countries`` reads,
+        a small share of the table, cut without cutting the rest. With nothing filtered,
+        the corpus' own table (which holds them, and costs nothing to hand out)."""
+        from analytics.views.overview import rising_start
+
+        if self.untouched:
+            return self.corpus.countries
+        since = rising_start(self.headers, self.filters.period)
+        table = self.corpus.countries
+        if since is None:
+            return table.iloc[0:0].reset_index(drop=True)
+        dates = pd.DatetimeIndex(table[S.DATE])
+        dated = dates.tz_convert("UTC") if dates.tz is not None else dates.tz_localize("UTC")
+        rows = np.asarray(dated >= since, dtype=bool) & self.rows("countries")
+        return cut_rows(table, rows)
+
+    @functools.cached_property
     def topics(self) -> pd.DataFrame:
         """The topic rows of the selected briefings."""
         return self._take("topics")

@@ -337,7 +337,7 @@ class CorpusIndex:
 
 
 # The tables a FilteredCorpus offers as attributes.
-VIEW_TABLES: tuple[str, ...] = (*ID_TABLES, "headers", "topic_summary")
+VIEW_TABLES: tuple[str, ...] = (*ID_TABLES, "headers", "topic_summary", "recent_countries")
 HEADER_COLUMNS: tuple[str, ...] = (S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE)
 
 

@@ -18,17 +18,14 @@ def rising_countries(
         Columns ``iso3``, ``country``, ``share`` (latest), ``previous``, ``change``.
     """
     columns = [S.ISO3, S.COUNTRY, SHARE, "previous", "change"]
-    if briefings.empty or countries.empty:
-        return pd.DataFrame({c: [] for c in columns})
-    briefing_dates = pd.to_datetime(briefings[S.DATE], utc=True)
-    newest = briefing_dates.max()
-    if pd.isna(newest):
+    since = rising_start(briefings, freq)
+    if since is None or countries.empty:
         return pd.DataFrame({c: [] for c in columns})
     # Periods start in date order, so the latest period is that of the newest briefing, and
     # only rows from the period before it on are mapped to their periods.
-    last = pd.Timestamp(period_start(pd.Series([newest]), freq).iloc[0])
-    previous = pd.Timestamp(period_before(last, freq))
-    since = previous.tz_localize("UTC")
+    previous = since.tz_localize(None)
+    last = pd.Timestamp(period_after(previous, freq))
+    briefing_dates = pd.to_datetime(briefings[S.DATE], utc=True)
     recent = (briefing_dates >= since).to_numpy(dtype=bool)
     briefing_periods = period_start(briefing_dates[recent], freq)
     recent_rows = (pd.to_datetime(countries[S.DATE], utc=True) >= since).to_numpy(dtype=bool)
@@ -50,12 +47,30 @@ def rising_countries(
     return table.head(limit).reset_index(drop=True)[columns]
 
 
-def period_before(period: pd.Timestamp, freq: str) -> pd.Timestamp:
-    """The start of the period before ``period``."""
-    step = {
+def rising_start(briefings: pd.DataFrame, freq: str) -> pd.Timestamp | None:
+    """The first moment ``rising_countries`` reads (UTC): the start of the period before
+    that of the newest briefing; ``None`` when no briefing is dated."""
+    newest = pd.to_datetime(briefings[S.DATE], utc=True).max() if len(briefings) else pd.NaT
+    if pd.isna(newest):
+        return None
+    last = pd.Timestamp(period_start(pd.Series([newest]), freq).iloc[0])
+    return pd.Timestamp(period_before(last, freq)).tz_localize("UTC")
+
+
+def _step(freq: str) -> pd.DateOffset:
+    return {
         "day": pd.DateOffset(days=1),
         "week": pd.DateOffset(weeks=1),
         "month": pd.DateOffset(months=1),
         "quarter": pd.DateOffset(months=3),
     }[check_freq(freq)]
-    return pd.Timestamp(period) - step
+
+
+def period_before(period: pd.Timestamp, freq: str) -> pd.Timestamp:
+    """The start of the period before ``period``."""
+    return pd.Timestamp(period) - _step(freq)
+
+
+def period_after(period: pd.Timestamp, freq: str) -> pd.Timestamp:
+    """The start of the period after ``period``."""
+    return pd.Timestamp(period) + _step(freq)
