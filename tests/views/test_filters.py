@@ -20,6 +20,8 @@ from analytics.artefacts import LazyLookups
 from analytics.errors import InputError
 from analytics.views.filtered import FilteredCorpus, apply_filters, cut_rows, take_rows
 from analytics.views.filters import (
+    SEARCHES_KEPT,
+    CorpusIndex,
     FilterOptions,
     Filters,
     carry_selection,
@@ -396,3 +398,26 @@ def test_take_table_rows_takes_across_chunks_in_the_order_asked() -> None:
         take_table_rows(table, np.array([1, 30]))
     with pytest.raises(IndexError, match="row positions must be from 0 to 29; got -1"):
         take_table_rows(table, np.array([-1, 2]))
+
+
+def test_search_masks_are_kept_by_their_words_read_only_and_the_oldest_let_go(corpus, monkeypatch):
+    index = index_corpus(corpus)
+    scanned: list[list[str]] = []
+    scan = CorpusIndex.scan
+    monkeypatch.setattr(
+        CorpusIndex, "scan", lambda self, words: scanned.append(list(words)) or scan(self, words)
+    )
+    first = index.search_mask("Tariffs  china")
+    # b03 and b13 hold both words (b01, b07, b09, ... only 'china').
+    assert list(corpus.briefings[S.BRIEFING_ID][first]) == ["b03", "b13"]
+    # The same words in another order and case: the kept mask, no second scan.
+    assert index.search_mask("CHINA tariffs") is first
+    assert scanned == [["china", "tariffs"]]
+    with pytest.raises(ValueError, match="read-only"):
+        first[0] = True
+    # Once SEARCHES_KEPT other searches have run, it is let go and worked out again.
+    for number in range(SEARCHES_KEPT):
+        index.search_mask(f"word{number}")
+    again = index.search_mask("tariffs china")
+    assert scanned[-1] == ["china", "tariffs"] and len(scanned) == SEARCHES_KEPT + 2
+    assert again.tolist() == first.tolist()

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -276,6 +278,14 @@ class CorpusIndex:
     text_index: TextSearch | None = dataclasses.field(repr=False)
     sections: Mapping[str, np.ndarray] = dataclasses.field(default_factory=dict, repr=False)
     reader: TableReader | None = dataclasses.field(default=None, repr=False)
+    # The masks of the last searches, by their words: a rerun with the search box unchanged
+    # (any other filter changed) reads the mask instead of asking the index or scanning again.
+    _searches: OrderedDict[tuple[str, ...], np.ndarray] = dataclasses.field(
+        default_factory=OrderedDict, repr=False, compare=False
+    )
+    _searches_lock: threading.Lock = dataclasses.field(
+        default_factory=threading.Lock, repr=False, compare=False
+    )
 
     @functools.cached_property
     def haystack(self) -> pd.Series:
@@ -319,9 +329,25 @@ class CorpusIndex:
         """A boolean per briefing (corpus order): does its title or text hold every word?
 
         Words the text index can answer (``TextSearch.answers``) are looked up there; the
-        others, and every word of a corpus without an index, are scanned for.
+        others, and every word of a corpus without an index, are scanned for. The masks of
+        the last ``SEARCHES_KEPT`` searches are kept (read-only), keyed by their words in
+        any order, so a rerun with the same search costs nothing.
         """
-        words = search_words(query)
+        key = tuple(sorted(set(search_words(query))))
+        with self._searches_lock:
+            kept = self._searches.get(key)
+            if kept is not None:
+                self._searches.move_to_end(key)
+                return kept
+        mask = self._search_mask(list(key))
+        mask.flags.writeable = False
+        with self._searches_lock:
+            self._searches[key] = mask
+            while len(self._searches) > SEARCHES_KEPT:
+                self._searches.popitem(last=False)
+        return mask
+
+    def _search_mask(self, words: list[str]) -> np.ndarray:
         keep = np.ones(len(self.titles), dtype=bool)
         index = self.text_index
         indexed = [w for w in words if index.answers(w)] if index is not None else []
@@ -335,6 +361,9 @@ class CorpusIndex:
             keep &= self.scan(scanned)
         return keep
 
+
+# Searches whose masks a CorpusIndex keeps (a boolean per briefing each: 1 MB at a million).
+SEARCHES_KEPT = 8
 
 # The tables a FilteredCorpus offers as attributes.
 VIEW_TABLES: tuple[str, ...] = (*ID_TABLES, "headers", "topic_summary", "recent_countries")
