@@ -49,9 +49,7 @@ with left:
         "Tension spikes",
         view,
         key="spikes",
-        column_config={
-            "period": st.column_config.DateColumn("Period", format="MMM YYYY"),
-        },
+        column_config={"period": ui.period_column(period)},
     )
 with right:
     st.markdown(f"**Rising attention** (latest {period} vs. the one before)")

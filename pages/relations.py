@@ -53,7 +53,7 @@ periods = views.period_choices(interactions, period, periods=dated)
 matrix_period = st.selectbox(
     f"{period.capitalize()}",
     [None, *periods],
-    format_func=views.period_choice_label,
+    format_func=views.period_labeller(period),
     index=len(periods) if periods else 0,
     key="matrix_period",
 )
@@ -91,4 +91,10 @@ alerts = cache.unfiltered(
     view, views.spike_alerts, interactions, view.filtered.headers, period, codes=codes
 )
 spikes = views.with_pair_labels(alerts, view.names)
-ui.table(spikes, "Spike alerts", view, key="spike-table")
+ui.table(
+    spikes,
+    "Spike alerts",
+    view,
+    key="spike-table",
+    column_config={"period": ui.period_column(period)},
+)

@@ -7,6 +7,7 @@ session upload), so no store or sample corpus is needed.
 from __future__ import annotations
 
 import io
+import json
 import re
 import tomllib
 import zipfile
@@ -455,3 +456,52 @@ def test_upload_drops_filter_values_it_does_not_have_with_a_notice(app):
     notice = " ".join(i.value for i in app.info)
     assert "Dropped filter values it does not have: countries 'TWN'; topics (1 chosen" in notice
     assert metric(app, "Briefings") == "1"  # the upload's one briefing naming Japan
+
+
+def test_relations_pairs_offered_when_only_expected_developments_are_selected(app):
+    # In "What's next" every sentence of the corpus is an expected development: the
+    # timeline draws them as dotted lines, so its picker must offer their pairs.
+    app.query_params["section"] = "What's next"
+    run_page(app, "pages/relations.py")
+    assert_clean(app)
+    picker = app.multiselect(key="relation_pairs")
+    # Each briefing's "What's next" sentence names its plan's pair: USA–CHN in 4
+    # briefings, eight other pairs in 2 each, ties in pair order (CHN–JPN first).
+    assert picker.options[:2] == ["China – United States", "China – Japan"]
+    assert len(picker.value) == 3
+    timeline = json.loads(app.get("plotly_chart")[0].proto.spec)
+    names = {trace.get("name") for trace in timeline["data"]}
+    assert "China – United States (expected)" in names
+
+
+@pytest.mark.parametrize(
+    ("period", "labels"),
+    [
+        ("week", ["All periods", "week of 22 Jun 2026", "week of 15 Jun 2026"]),
+        ("month", ["All periods", "Jun 2026", "May 2026"]),
+        ("quarter", ["All periods", "Q2 2026", "Q1 2026"]),
+    ],
+    ids=["week", "month", "quarter"],
+)
+def test_relations_matrix_period_picker_names_the_period_kind(app, period, labels):
+    # Briefings every 9 days from Mon 5 Jan 2026 to Thu 25 Jun 2026 (Tue 16 Jun before).
+    app.query_params["period"] = period
+    run_page(app, "pages/relations.py")
+    assert_clean(app)
+    picker = app.selectbox(key="matrix_period")
+    shown = picker.options  # the labels as listed on screen
+    assert [shown[0], shown[-1], shown[-2]] == labels
+    assert len(set(shown)) == len(shown)
+
+
+@pytest.mark.parametrize(
+    ("period", "shown"),
+    [("week", "[week of] D MMM YYYY"), ("month", "MMM YYYY"), ("quarter", "[Q]Q YYYY")],
+    ids=["week", "month", "quarter"],
+)
+def test_spike_tables_name_periods_by_their_kind(period, shown):
+    # The tension spike tables (Overview, Relations) show each period as
+    # views.period_label names it ("week of 4 Mar 2024", "Mar 2024", "Q1 2024").
+    from analytics.ui import components
+
+    assert components.period_column(period)["type_config"]["format"] == shown

@@ -43,9 +43,29 @@ def _pair_choice_label(pair: tuple[str, str], *, names: dict[str, str]) -> str:
     return pair_label(pair[0], pair[1], names)
 
 
-def period_choice_label(period: pd.Timestamp | None) -> str:
-    """A period picker's label: ``"Mar 2024"``, or ``"All periods"`` for ``None``."""
-    return "All periods" if period is None else period.strftime("%b %Y")
+def period_label(period: pd.Timestamp, freq: str = "month") -> str:
+    """A period's name by its kind: ``"week of 4 Mar 2024"``, ``"Mar 2024"``, ``"Q1 2024"``.
+
+    Parameters:
+        period: the period's first day (``period_start``).
+        freq: ``week``, ``month`` or ``quarter``; a week or quarter named as its first
+            month would read as that month, and a month's weeks would share one name.
+    """
+    if freq == "week":
+        return f"week of {period.day} {period:%b %Y}"
+    if freq == "quarter":
+        return f"Q{period.quarter} {period.year}"
+    return period.strftime("%b %Y")
+
+
+def period_choice_label(period: pd.Timestamp | None, freq: str = "month") -> str:
+    """A period picker's label: ``period_label``, or ``"All periods"`` for ``None``."""
+    return "All periods" if period is None else period_label(period, freq)
+
+
+def period_labeller(freq: str) -> Callable[[pd.Timestamp | None], str]:
+    """``period_choice_label`` for periods of kind ``freq``, as a picker's ``format_func``."""
+    return functools.partial(period_choice_label, freq=freq)
 
 
 def with_pair_labels(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
