@@ -26,7 +26,7 @@ st.caption(
 ranked = cache.unfiltered(
     view, views.top_pairs, interactions, limit=settings.value("ranked_pairs"), codes=codes
 )
-choices = views.pairs_of(ranked, limit=settings.value("pair_choices"))
+choices = views.picker_pairs(interactions, ranked, settings.value("pair_choices"), codes=codes)
 pairs = st.multiselect(
     "Country pairs",
     choices,

@@ -676,3 +676,25 @@ def test_period_label_names_the_period_kind(freq, start, label):
     assert views.period_label(pd.Timestamp(start), freq) == label
     assert views.period_labeller(freq)(pd.Timestamp(start)) == label
     assert views.period_labeller(freq)(None) == "All periods"
+
+
+def test_picker_pairs_fall_back_to_expected_developments():
+    interactions = build_artefacts().interactions
+    reported = interactions[~interactions[S.FORWARD_LOOKING]]
+    expected = interactions[interactions[S.FORWARD_LOOKING]]
+    # Reported sentences rank the pairs as top_pairs does: USA–CHN in 4 briefings,
+    # the eight other pairs in 2 each, in pair order.
+    ranked = views.top_pairs(reported)
+    assert views.picker_pairs(reported, ranked, 3) == [
+        ("CHN", "USA"),
+        ("CHN", "JPN"),
+        ("CHN", "TWN"),
+    ]
+    # Only expected developments (the "What's next" section): the same pairs from those.
+    assert views.top_pairs(expected).empty
+    assert views.picker_pairs(expected, views.top_pairs(expected), 3) == [
+        ("CHN", "USA"),
+        ("CHN", "JPN"),
+        ("CHN", "TWN"),
+    ]
+    assert views.picker_pairs(expected.head(0), views.top_pairs(expected.head(0))) == []

@@ -319,6 +319,32 @@ def pairs_of(ranked: pd.DataFrame, limit: int | None = None) -> list[tuple[str, 
     return list(zip(head[S.COUNTRY_A], head[S.COUNTRY_B], strict=True))
 
 
+def picker_pairs(
+    interactions: pd.DataFrame,
+    ranked: pd.DataFrame,
+    limit: int | None = None,
+    *,
+    codes: TableCodes | None = None,
+) -> list[tuple[str, str]]:
+    """The pairs the timeline's picker offers, most discussed first.
+
+    These are ``ranked``'s (``top_pairs``: reported sentences). When the selection holds
+    only expected developments (the "What's next" section), the pairs most discussed in
+    those instead: the timeline draws them as dotted lines, and an empty picker would
+    leave it blank.
+
+    Parameters:
+        interactions: the selection's interactions, ``ranked`` worked out from them.
+        codes: integer codes of the rows (``FilteredCorpus.codes("interactions")``).
+    """
+    if len(ranked) or interactions.empty:
+        return pairs_of(ranked, limit)
+    expected = pair_summary(
+        interactions, include_forward=True, limit=limit, codes=pair_codes(interactions, codes)
+    )
+    return pairs_of(expected, limit)
+
+
 def default_pairs(
     options: list[tuple[str, str]], countries: tuple[str, ...], limit: int = 3
 ) -> list[tuple[str, str]]:
