@@ -64,7 +64,12 @@ with right:
         column_config={
             "share": st.column_config.NumberColumn("Share now", format="percent"),
             "previous": st.column_config.NumberColumn("Before", format="percent"),
-            "change": st.column_config.NumberColumn("Change", format="percent"),
+            "change": st.column_config.NumberColumn(
+                "Change (points)",
+                format="percent",
+                help="Share now minus share before, in percentage points: from 5.5% to "
+                "6.55% is 1.05 points (a rise of a fifth), shown as 1.05%.",
+            ),
         },
     )
 

@@ -505,3 +505,16 @@ def test_spike_tables_name_periods_by_their_kind(period, shown):
     from analytics.ui import components
 
     assert components.period_column(period)["type_config"]["format"] == shown
+
+
+def test_rising_attention_change_is_labelled_in_points(app):
+    # "change" is share now minus share before: a difference of two percentages,
+    # which a bare "Change" header reads as a relative rise.
+    app.run()
+    assert_clean(app)
+    rising = next(d for d in app.dataframe if "change" in d.value.columns)
+    row = rising.value.iloc[0]
+    assert row["change"] == pytest.approx(row["share"] - row["previous"])
+    change = json.loads(rising.proto.columns)["change"]
+    assert change["label"] == "Change (points)"
+    assert "percentage points" in change["help"]
