@@ -77,6 +77,7 @@ edge = ui.chart_with_data(
         weight="n_interactions",
         colour="net",
         title="Countries linked by what the briefings say (edge colour: mean net score)",
+        empty_message=views.reported_note(interactions),
     ),
     views.with_pair_labels(edges, view.names),
     "Relations network",

@@ -518,3 +518,16 @@ def test_rising_attention_change_is_labelled_in_points(app):
     change = json.loads(rising.proto.columns)["change"]
     assert change["label"] == "Change (points)"
     assert "percentage points" in change["help"]
+
+
+def test_relations_network_says_why_it_is_empty_with_only_expected_developments(app):
+    app.query_params["section"] = "What's next"
+    run_page(app, "pages/relations.py")
+    assert_clean(app)
+    network = json.loads(app.get("plotly_chart")[2].proto.spec)["layout"]
+    assert "network links countries by reported sentences" in network["annotations"][0]["text"]
+    # Reported sentences selected: the network is drawn, without the note.
+    app.selectbox(key="section").set_value("happening").run()
+    network = json.loads(app.get("plotly_chart")[2].proto.spec)
+    assert network["data"]
+    assert "reported sentences" not in json.dumps(network["layout"])

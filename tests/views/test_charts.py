@@ -194,3 +194,11 @@ def test_net_scale_runs_from_red_tension_to_blue_alliance(corpus, names):
     scale = [list(step) for step in network.data[-2].marker.colorscale]
     assert scale[0] == [0.0, "rgb(103,0,31)"]
     assert scale[-1] == [1.0, "rgb(5,48,97)"]
+
+
+def test_network_chart_empty_says_the_given_message():
+    empty = pd.DataFrame({S.COUNTRY_A: [], S.COUNTRY_B: [], S.N_BRIEFINGS: []})
+    default = charts.network_chart(empty).layout.annotations[0].text
+    assert default == "No data for the current filters."
+    told = charts.network_chart(empty, empty_message="Only expected developments.")
+    assert told.layout.annotations[0].text == "Only expected developments."

@@ -345,6 +345,19 @@ def picker_pairs(
     return pairs_of(expected, limit)
 
 
+def reported_note(interactions: pd.DataFrame) -> str | None:
+    """Why a view of reported sentences (``top_pairs``: the network) is empty when the
+    selection holds only expected developments (the "What's next" section); ``None``
+    when it holds reported ones, or nothing."""
+    forward = interactions[S.FORWARD_LOOKING].astype(bool).to_numpy()
+    if len(forward) == 0 or not forward.all():
+        return None
+    return (
+        "Only expected developments are selected; "
+        "the network links countries by reported sentences."
+    )
+
+
 def default_pairs(
     options: list[tuple[str, str]], countries: tuple[str, ...], limit: int = 3
 ) -> list[tuple[str, str]]:

@@ -190,6 +190,7 @@ def network_chart(
     weight: str = S.N_BRIEFINGS,
     colour: str | None = None,
     title: str = "Countries named together",
+    empty_message: str | None = None,
 ) -> go.Figure:
     """Countries on a circle joined by edges whose width is ``weight``.
 
@@ -198,12 +199,14 @@ def network_chart(
         names: ISO3 -> name for labels and hover text.
         colour: a column between -1 and 1 (net score) colouring edges red (tension)
             to blue (alliance); ``None`` draws grey edges.
+        empty_message: what the figure says without edges (``empty_figure``'s default
+            when ``None``).
 
     Edge midpoints carry ``customdata = [country_a, country_b]`` so a click on an
     edge can be resolved to its pair.
     """
     if edges.empty:
-        return empty_figure(title)
+        return empty_figure(title) if empty_message is None else empty_figure(title, empty_message)
     nodes = sorted(
         set(edges[S.COUNTRY_A]) | set(edges[S.COUNTRY_B]), key=lambda c: display_name(c, names)
     )
