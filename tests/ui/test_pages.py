@@ -531,3 +531,24 @@ def test_relations_network_says_why_it_is_empty_with_only_expected_developments(
     network = json.loads(app.get("plotly_chart")[2].proto.spec)
     assert network["data"]
     assert "reported sentences" not in json.dumps(network["layout"])
+
+
+@pytest.mark.parametrize(
+    ("period", "point", "heading"),
+    [
+        ("week", "2026-01-05", "Evidence: China – United States, week of 5 Jan 2026"),
+        ("month", "2026-01-01", "Evidence: China – United States, Jan 2026"),
+        ("quarter", "2026-01-01", "Evidence: China – United States, Q1 2026"),
+    ],
+    ids=["week", "month", "quarter"],
+)
+def test_relations_evidence_names_the_selected_period(app, period, point, heading):
+    app.query_params["period"] = period
+    run_page(app, "pages/relations.py")
+    app.session_state["timeline"] = {
+        "selection": {"points": [{"customdata": ["CHN", "USA", point]}], "point_indices": [0]}
+    }
+    app.run()
+    assert_clean(app)
+    headings = [h.proto.body for h in app.get("html")]
+    assert any(heading in body for body in headings), headings

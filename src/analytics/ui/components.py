@@ -314,7 +314,7 @@ def evidence_panel(view: View, selection: dict | None, rows: pd.DataFrame, thing
     # A lean corpus holds no sentences: they are read from the store for these rows only.
     evidence = with_read_columns(view.corpus, "interactions", chosen)
     label = views.pair_label(*pair, view.names)
-    when = f", {period} of {chosen_period.date()}" if chosen_period is not None else ""
+    when = f", {views.period_label(chosen_period, period)}" if chosen_period is not None else ""
     expected = views.count_expected(evidence)
     shown = int(settings.value("evidence_sentences"))
     plain_heading(f"Evidence: {label}{when}")
