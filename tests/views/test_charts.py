@@ -202,3 +202,14 @@ def test_network_chart_empty_says_the_given_message():
     assert default == "No data for the current filters."
     told = charts.network_chart(empty, empty_message="Only expected developments.")
     assert told.layout.annotations[0].text == "Only expected developments."
+
+
+def test_attention_legend_sits_below_the_plot_not_over_the_title(corpus):
+    # Five countries in the page's half-width column wrap the legend to two rows; above
+    # the plot (the house place) the second row covered the chart's title.
+    countries = ["USA", "JPN", "CHN", "RUS", "UKR"]
+    attention = views.country_attention(corpus.countries, corpus.briefings, countries, "month")
+    legend = charts.attention_chart(attention, "count").layout.legend
+    assert legend.orientation == "h"
+    assert legend.yanchor == "top"
+    assert legend.y < 0  # below the plot area and its axis title

@@ -94,6 +94,11 @@ def attention_chart(
             title,
             xaxis=axis_title(period.capitalize()),
             yaxis=axis_title(y_title) | {"rangemode": "tozero"},
+            # Below the plot: several countries wrap the legend to more rows in the
+            # page's half-width column, and above the plot they covered the title.
+            legend={"yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
+            height=460,
+            margin={"t": 50},
         ),
     )
 
