@@ -552,3 +552,25 @@ def test_relations_evidence_names_the_selected_period(app, period, point, headin
     assert_clean(app)
     headings = [h.proto.body for h in app.get("html")]
     assert any(heading in body for body in headings), headings
+
+
+def shown_choice(box) -> str | None:
+    """The option a selectbox shows in the browser: the value the script set, else its
+    default; ``None`` for an empty box ("Choose an option")."""
+    proto = box.proto
+    if proto.set_value:
+        return proto.raw_value if proto.HasField("raw_value") else None
+    return proto.options[proto.default] if proto.HasField("default") else None
+
+
+def test_upload_keeps_all_sections_chosen_in_the_section_box(app):
+    # Assigning None to the box's state showed it empty ("Choose an option"), though
+    # None is its "All sections" choice.
+    app.run()
+    assert shown_choice(app.selectbox(key="section")) == "All sections"
+    files = {path.name: path.read_bytes() for path in sorted(UPLOADS.glob("*.txt"))}
+    app.get("file_uploader")[0].set_value(("b.zip", zipped(files), "application/zip")).run()
+    app.button[0].click().run()
+    assert_clean(app)
+    assert shown_choice(app.selectbox(key="section")) == "All sections"
+    assert app.selectbox(key="section").value is None  # all sections

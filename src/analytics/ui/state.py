@@ -190,7 +190,11 @@ def follow_corpus(
     st.session_state["country"] = list(carried.countries)
     st.session_state["topic"] = []
     st.session_state["source"] = list(carried.sources)
-    st.session_state["section"] = carried.section
+    if carried.section is None:
+        # None is the "All sections" choice, but assigned it leaves the box without one.
+        st.session_state.pop("section", None)
+    else:
+        st.session_state["section"] = carried.section
     if carried.dropped:
         notice += " Dropped filter values it does not have: " + "; ".join(carried.dropped) + "."
     st.info(notice, icon=":material/filter_alt:")
