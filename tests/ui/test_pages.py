@@ -574,3 +574,20 @@ def test_upload_keeps_all_sections_chosen_in_the_section_box(app):
     assert_clean(app)
     assert shown_choice(app.selectbox(key="section")) == "All sections"
     assert app.selectbox(key="section").value is None  # all sections
+
+
+def test_upload_from_a_filtered_link_gives_one_notice_not_a_wrong_link_warning(app):
+    # The link named Taiwan, which the bundled corpus has: after the upload (without
+    # Taiwan) the filter is dropped with a notice; the link was not wrong.
+    app.query_params["country"] = ["Taiwan"]
+    app.run()
+    assert_clean(app)
+    assert not app.warning
+    files = {path.name: path.read_bytes() for path in sorted(UPLOADS.glob("*.txt"))}
+    app.get("file_uploader")[0].set_value(("b.zip", zipped(files), "application/zip")).run()
+    app.button[0].click().run()
+    assert_clean(app)
+    assert "Dropped filter values it does not have: countries 'TWN'" in " ".join(
+        i.value for i in app.info
+    )
+    assert not [w.value for w in app.warning]
