@@ -664,13 +664,14 @@ def test_evidence_table_shows_the_roles_that_decided_the_pair():
 @pytest.mark.parametrize(
     ("freq", "start", "label"),
     [
+        ("day", "2024-03-04", "4 Mar 2024"),
         ("week", "2024-03-04", "week of 4 Mar 2024"),  # a Monday
         ("week", "2024-03-11", "week of 11 Mar 2024"),  # the next week: its own name
         ("month", "2024-03-01", "Mar 2024"),
         ("quarter", "2024-01-01", "Q1 2024"),
         ("quarter", "2024-10-01", "Q4 2024"),
     ],
-    ids=["week", "next-week", "month", "first-quarter", "last-quarter"],
+    ids=["day", "week", "next-week", "month", "first-quarter", "last-quarter"],
 )
 def test_period_label_names_the_period_kind(freq, start, label):
     assert views.period_label(pd.Timestamp(start), freq) == label

@@ -13,7 +13,7 @@ import pandas as pd
 from analytics import relations
 from analytics import schema as S
 from analytics.relations import pair_periods, pair_summary
-from analytics.timeseries import period_start
+from analytics.timeseries import period_label, period_start
 from analytics.views.common import (
     PAIR,
     cue_spans,
@@ -41,21 +41,6 @@ def pair_labeller(names: dict[str, str]) -> Callable[[tuple[str, str]], str]:
 
 def _pair_choice_label(pair: tuple[str, str], *, names: dict[str, str]) -> str:
     return pair_label(pair[0], pair[1], names)
-
-
-def period_label(period: pd.Timestamp, freq: str = "month") -> str:
-    """A period's name by its kind: ``"week of 4 Mar 2024"``, ``"Mar 2024"``, ``"Q1 2024"``.
-
-    Parameters:
-        period: the period's first day (``period_start``).
-        freq: ``week``, ``month`` or ``quarter``; a week or quarter named as its first
-            month would read as that month, and a month's weeks would share one name.
-    """
-    if freq == "week":
-        return f"week of {period.day} {period:%b %Y}"
-    if freq == "quarter":
-        return f"Q{period.quarter} {period.year}"
-    return period.strftime("%b %Y")
 
 
 def period_choice_label(period: pd.Timestamp | None, freq: str = "month") -> str:

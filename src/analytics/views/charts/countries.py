@@ -22,6 +22,7 @@ from analytics.views.charts.style import (
     WIDTH_STEPS,
     as_values,
     axis_title,
+    bar_width,
     colour_scale,
     display_name,
     empty_figure,
@@ -30,6 +31,7 @@ from analytics.views.charts.style import (
     net_colour,
     net_limit,
     new_figure,
+    period_axis,
 )
 
 
@@ -44,13 +46,13 @@ def volume_chart(volume: pd.DataFrame, period: str = "month") -> go.Figure:
         "y": as_values(volume[S.N_BRIEFINGS]),
         "marker": {"color": VOLUME_COLOUR},
         "hovertemplate": f"%{{x|{PERIOD_FORMAT[period]}}}<br>%{{y}} briefings<extra></extra>",
-    }
+    } | bar_width(period, volume[S.PERIOD])
     return new_figure(
         [bars],
         house_layout(
             title,
             height=360,
-            xaxis=axis_title(period.capitalize()),
+            xaxis=period_axis(period, volume[S.PERIOD]),
             yaxis=axis_title("Briefings (count)") | {"rangemode": "tozero"},
         ),
     )
@@ -92,7 +94,7 @@ def attention_chart(
         traces,
         house_layout(
             title,
-            xaxis=axis_title(period.capitalize()),
+            xaxis=period_axis(period, attention[S.PERIOD]),
             yaxis=axis_title(y_title) | {"rangemode": "tozero"},
             # Below the plot: several countries wrap the legend to more rows in the
             # page's half-width column, and above the plot they covered the title.

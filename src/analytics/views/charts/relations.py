@@ -17,6 +17,7 @@ from analytics.views.charts.style import (
     TENSION_COLOUR,
     as_values,
     axis_title,
+    bar_width,
     colour_scale,
     display_name,
     empty_figure,
@@ -24,6 +25,7 @@ from analytics.views.charts.style import (
     net_colorbar,
     net_limit,
     new_figure,
+    period_axis,
 )
 
 
@@ -122,6 +124,7 @@ def relation_chart(
             "hovertemplate": f"%{{x|{fmt}}}<br>tension %{{y:.2f}}<extra></extra>",
             "yaxis": "y2",
         }
+        | bar_width(period, timeline[S.PERIOD])
     )
     traces.append(
         {
@@ -133,6 +136,7 @@ def relation_chart(
             "hovertemplate": f"%{{x|{fmt}}}<br>alliance %{{y:.2f}}<extra></extra>",
             "yaxis": "y2",
         }
+        | bar_width(period, timeline[S.PERIOD])
     )
     zero_line = {
         "type": "line",
@@ -147,7 +151,7 @@ def relation_chart(
     layout = house_layout(
         title,
         height=640,
-        xaxis={"anchor": "y2", "domain": [0, 1]} | axis_title(period.capitalize()),
+        xaxis={"anchor": "y2", "domain": [0, 1]} | period_axis(period, timeline[S.PERIOD]),
         yaxis={"domain": [0.46, 1.0], "anchor": "x", "range": [-1.05 * limit, 1.05 * limit]}
         | axis_title("Net score"),
         yaxis2={"domain": [0.0, 0.30], "anchor": "x"} | axis_title("Strength (sum)"),
