@@ -591,3 +591,13 @@ def test_upload_from_a_filtered_link_gives_one_notice_not_a_wrong_link_warning(a
         i.value for i in app.info
     )
     assert not [w.value for w in app.warning]
+
+
+def test_representative_briefings_say_they_are_three_per_topic(app):
+    # With a date filter a topic can keep briefings while none of its three
+    # representative ones: the empty table must not read as "the topic has none".
+    app.query_params["dates"] = ["2026-03-01", "2026-03-31"]
+    run_page(app, "pages/topics.py")
+    assert_clean(app)
+    captions = " ".join(c.value for c in app.caption)
+    assert "three briefings closest to its centre" in captions
