@@ -269,3 +269,18 @@ def test_topic_shares_of_one_period_are_one_stacked_bar():
     assert list(fig.layout.xaxis.ticktext) == ["Mar 2026"]
     several = shares.assign(**{S.PERIOD: [ONE_MONTH, ONE_MONTH + pd.offsets.MonthBegin()]})
     assert {trace.type for trace in charts.topic_shares_chart(several, "month").data} == {"scatter"}
+
+
+def test_relation_chart_says_why_strength_is_empty_with_only_expected_sentences(corpus, names):
+    expected = corpus.interactions[corpus.interactions[S.FORWARD_LOOKING]]
+    timeline = views.relation_timeline(expected, corpus.briefings, [("CHN", "USA")], "month")
+    fig = charts.relation_chart(timeline, names)
+    bars = [t for t in fig.data if isinstance(t, go.Bar)]
+    assert all(not any(t.y) for t in bars)  # strength sums reported sentences only
+    notes = [a.text for a in fig.layout.annotations]
+    assert any("only expected ones are selected" in note for note in notes)
+    # With reported sentences the panel is drawn and carries no such note.
+    both = views.relation_timeline(corpus.interactions, corpus.briefings, [("CHN", "USA")], "month")
+    assert not any(
+        "only expected" in a.text for a in charts.relation_chart(both, names).layout.annotations
+    )

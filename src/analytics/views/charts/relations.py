@@ -12,6 +12,7 @@ from analytics import schema as S
 from analytics.views.charts.style import (
     ALLIANCE_COLOUR,
     NET_SCALE,
+    NEUTRAL_COLOUR,
     PERIOD_FORMAT,
     SERIES_COLOURS,
     TENSION_COLOUR,
@@ -114,6 +115,20 @@ def relation_chart(
             )
     reported = timeline[~timeline[S.FORWARD_LOOKING].astype(bool)]
     totals = reported.groupby(S.PERIOD)[[S.TENSION, S.ALLIANCE]].sum().reset_index()
+    if not reported[S.N_INTERACTIONS].sum():
+        # Only expected developments chosen (the "What's next" section): say why the
+        # strength panel stays empty instead of drawing bare axes.
+        annotations.append(
+            {
+                "text": "Strength sums reported sentences; only expected ones are selected.",
+                "x": 0.5,
+                "y": 0.15,
+                "xref": "paper",
+                "yref": "paper",
+                "showarrow": False,
+                "font": {"size": 13, "color": NEUTRAL_COLOUR},
+            }
+        )
     traces.append(
         {
             "type": "bar",
