@@ -601,3 +601,10 @@ def test_representative_briefings_say_they_are_three_per_topic(app):
     assert_clean(app)
     captions = " ".join(c.value for c in app.caption)
     assert "three briefings closest to its centre" in captions
+
+
+def test_relations_invites_a_selection_in_good_english(app):
+    run_page(app, "pages/relations.py")
+    captions = [c.value for c in app.caption]
+    for invitation in ("Select a point", "Select a cell", "Select an edge"):
+        assert any(c.startswith(invitation) for c in captions), captions

@@ -308,7 +308,8 @@ def evidence_panel(view: View, selection: dict | None, rows: pd.DataFrame, thing
     period = view.filters.period
     pair, chosen_period = views.selection_target(selection)
     if pair is None:
-        st.caption(f"Select a {thing} to read the sentences behind it.")
+        article = "an" if thing[:1] in "aeiou" else "a"
+        st.caption(f"Select {article} {thing} to read the sentences behind it.")
         return
     chosen = views.evidence_for(rows, pair=pair, period=chosen_period, freq=period)
     # A lean corpus holds no sentences: they are read from the store for these rows only.
