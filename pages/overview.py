@@ -49,9 +49,7 @@ with left:
         "Tension spikes",
         view,
         key="spikes",
-        column_config={
-            "period": st.column_config.DateColumn("Period", format="MMM YYYY"),
-        },
+        column_config={"period": ui.period_column(period)},
     )
 with right:
     st.markdown(f"**Rising attention** (latest {period} vs. the one before)")
@@ -66,7 +64,12 @@ with right:
         column_config={
             "share": st.column_config.NumberColumn("Share now", format="percent"),
             "previous": st.column_config.NumberColumn("Before", format="percent"),
-            "change": st.column_config.NumberColumn("Change", format="percent"),
+            "change": st.column_config.NumberColumn(
+                "Change (points)",
+                format="percent",
+                help="Share now minus share before, in percentage points: from 5.5% to "
+                "6.55% is 1.05 points (a rise of a fifth), shown as 1.05%.",
+            ),
         },
     )
 

@@ -26,7 +26,7 @@ st.caption(
 ranked = cache.unfiltered(
     view, views.top_pairs, interactions, limit=settings.value("ranked_pairs"), codes=codes
 )
-choices = views.pairs_of(ranked, limit=settings.value("pair_choices"))
+choices = views.picker_pairs(interactions, ranked, settings.value("pair_choices"), codes=codes)
 pairs = st.multiselect(
     "Country pairs",
     choices,
@@ -53,7 +53,7 @@ periods = views.period_choices(interactions, period, periods=dated)
 matrix_period = st.selectbox(
     f"{period.capitalize()}",
     [None, *periods],
-    format_func=views.period_choice_label,
+    format_func=views.period_labeller(period),
     index=len(periods) if periods else 0,
     key="matrix_period",
 )
@@ -77,6 +77,7 @@ edge = ui.chart_with_data(
         weight="n_interactions",
         colour="net",
         title="Countries linked by what the briefings say (edge colour: mean net score)",
+        empty_message=views.reported_note(interactions),
     ),
     views.with_pair_labels(edges, view.names),
     "Relations network",
@@ -91,4 +92,10 @@ alerts = cache.unfiltered(
     view, views.spike_alerts, interactions, view.filtered.headers, period, codes=codes
 )
 spikes = views.with_pair_labels(alerts, view.names)
-ui.table(spikes, "Spike alerts", view, key="spike-table")
+ui.table(
+    spikes,
+    "Spike alerts",
+    view,
+    key="spike-table",
+    column_config={"period": ui.period_column(period)},
+)

@@ -76,6 +76,10 @@ if view.options.topics:
         key="representative_topic",
     )
     examples = views.representative_briefings(filtered.topic_summary, filtered.headers, topic_id)
+    st.caption(
+        "The topic's three briefings closest to its centre, as far as the filters keep them; "
+        "the Briefings page lists all of its briefings under the Topics filter."
+    )
     ui.table(examples, "Representative briefings", view, key="examples")
 else:
     st.info("This corpus has no topics.")

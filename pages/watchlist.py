@@ -44,7 +44,14 @@ for column, (status, count) in zip(st.columns(len(counts)), counts.items(), stri
 
 st.subheader("Coming up")
 horizon = st.radio(
-    "Window begins", list(views.HORIZONS), horizontal=True, key="watch_horizon", index=1
+    "Window open by the end of",
+    list(views.HORIZONS),
+    horizontal=True,
+    key="watch_horizon",
+    index=1,
+    help="Events whose window has not ended and is open by the end of this week or this "
+    "month (counted from the corpus' latest briefing day), also those whose window opened "
+    "earlier and still runs; 'all upcoming': every event whose window has not ended.",
 )
 upcoming = views.upcoming_events(events, as_of, horizon)
 timeline = views.timeline_rows(upcoming, view.names)

@@ -27,6 +27,24 @@ def check_freq(freq: str) -> str:
     return freq
 
 
+def period_label(period: pd.Timestamp, freq: str = "month") -> str:
+    """A period's name by its kind: ``"week of 4 Mar 2024"``, ``"Mar 2024"``, ``"Q1 2024"``.
+
+    Parameters:
+        period: the period's first day (``period_start``).
+        freq: ``week``, ``month`` or ``quarter``; a week or quarter named as its first
+            month would read as that month, and a month's weeks would share one name;
+            a day is named as its date.
+    """
+    if freq == "day":
+        return f"{period.day} {period:%b %Y}"
+    if freq == "week":
+        return f"week of {period.day} {period:%b %Y}"
+    if freq == "quarter":
+        return f"Q{period.quarter} {period.year}"
+    return period.strftime("%b %Y")
+
+
 def _naive_utc(dates: pd.Series) -> pd.Series:
     dates = pd.to_datetime(dates)
     if getattr(dates.dt, "tz", None) is not None:

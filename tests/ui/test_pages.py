@@ -7,6 +7,7 @@ session upload), so no store or sample corpus is needed.
 from __future__ import annotations
 
 import io
+import json
 import re
 import tomllib
 import zipfile
@@ -455,3 +456,155 @@ def test_upload_drops_filter_values_it_does_not_have_with_a_notice(app):
     notice = " ".join(i.value for i in app.info)
     assert "Dropped filter values it does not have: countries 'TWN'; topics (1 chosen" in notice
     assert metric(app, "Briefings") == "1"  # the upload's one briefing naming Japan
+
+
+def test_relations_pairs_offered_when_only_expected_developments_are_selected(app):
+    # In "What's next" every sentence of the corpus is an expected development: the
+    # timeline draws them as dotted lines, so its picker must offer their pairs.
+    app.query_params["section"] = "What's next"
+    run_page(app, "pages/relations.py")
+    assert_clean(app)
+    picker = app.multiselect(key="relation_pairs")
+    # Each briefing's "What's next" sentence names its plan's pair: USA–CHN in 4
+    # briefings, eight other pairs in 2 each, ties in pair order (CHN–JPN first).
+    assert picker.options[:2] == ["China – United States", "China – Japan"]
+    assert len(picker.value) == 3
+    timeline = json.loads(app.get("plotly_chart")[0].proto.spec)
+    names = {trace.get("name") for trace in timeline["data"]}
+    assert "China – United States (expected)" in names
+
+
+@pytest.mark.parametrize(
+    ("period", "labels"),
+    [
+        ("week", ["All periods", "week of 22 Jun 2026", "week of 15 Jun 2026"]),
+        ("month", ["All periods", "Jun 2026", "May 2026"]),
+        ("quarter", ["All periods", "Q2 2026", "Q1 2026"]),
+    ],
+    ids=["week", "month", "quarter"],
+)
+def test_relations_matrix_period_picker_names_the_period_kind(app, period, labels):
+    # Briefings every 9 days from Mon 5 Jan 2026 to Thu 25 Jun 2026 (Tue 16 Jun before).
+    app.query_params["period"] = period
+    run_page(app, "pages/relations.py")
+    assert_clean(app)
+    picker = app.selectbox(key="matrix_period")
+    shown = picker.options  # the labels as listed on screen
+    assert [shown[0], shown[-1], shown[-2]] == labels
+    assert len(set(shown)) == len(shown)
+
+
+@pytest.mark.parametrize(
+    ("period", "shown"),
+    [("week", "[week of] D MMM YYYY"), ("month", "MMM YYYY"), ("quarter", "[Q]Q YYYY")],
+    ids=["week", "month", "quarter"],
+)
+def test_spike_tables_name_periods_by_their_kind(period, shown):
+    # The tension spike tables (Overview, Relations) show each period as
+    # views.period_label names it ("week of 4 Mar 2024", "Mar 2024", "Q1 2024").
+    from analytics.ui import components
+
+    assert components.period_column(period)["type_config"]["format"] == shown
+
+
+def test_rising_attention_change_is_labelled_in_points(app):
+    # "change" is share now minus share before: a difference of two percentages,
+    # which a bare "Change" header reads as a relative rise.
+    app.run()
+    assert_clean(app)
+    rising = next(d for d in app.dataframe if "change" in d.value.columns)
+    row = rising.value.iloc[0]
+    assert row["change"] == pytest.approx(row["share"] - row["previous"])
+    change = json.loads(rising.proto.columns)["change"]
+    assert change["label"] == "Change (points)"
+    assert "percentage points" in change["help"]
+
+
+def test_relations_network_says_why_it_is_empty_with_only_expected_developments(app):
+    app.query_params["section"] = "What's next"
+    run_page(app, "pages/relations.py")
+    assert_clean(app)
+    network = json.loads(app.get("plotly_chart")[2].proto.spec)["layout"]
+    assert "network links countries by reported sentences" in network["annotations"][0]["text"]
+    # Reported sentences selected: the network is drawn, without the note.
+    app.selectbox(key="section").set_value("happening").run()
+    network = json.loads(app.get("plotly_chart")[2].proto.spec)
+    assert network["data"]
+    assert "reported sentences" not in json.dumps(network["layout"])
+
+
+@pytest.mark.parametrize(
+    ("period", "point", "heading"),
+    [
+        ("week", "2026-01-05", "Evidence: China – United States, week of 5 Jan 2026"),
+        ("month", "2026-01-01", "Evidence: China – United States, Jan 2026"),
+        ("quarter", "2026-01-01", "Evidence: China – United States, Q1 2026"),
+    ],
+    ids=["week", "month", "quarter"],
+)
+def test_relations_evidence_names_the_selected_period(app, period, point, heading):
+    app.query_params["period"] = period
+    run_page(app, "pages/relations.py")
+    app.session_state["timeline"] = {
+        "selection": {"points": [{"customdata": ["CHN", "USA", point]}], "point_indices": [0]}
+    }
+    app.run()
+    assert_clean(app)
+    headings = [h.proto.body for h in app.get("html")]
+    assert any(heading in body for body in headings), headings
+
+
+def shown_choice(box) -> str | None:
+    """The option a selectbox shows in the browser: the value the script set, else its
+    default; ``None`` for an empty box ("Choose an option")."""
+    proto = box.proto
+    if proto.set_value:
+        return proto.raw_value if proto.HasField("raw_value") else None
+    return proto.options[proto.default] if proto.HasField("default") else None
+
+
+def test_upload_keeps_all_sections_chosen_in_the_section_box(app):
+    # Assigning None to the box's state showed it empty ("Choose an option"), though
+    # None is its "All sections" choice.
+    app.run()
+    assert shown_choice(app.selectbox(key="section")) == "All sections"
+    files = {path.name: path.read_bytes() for path in sorted(UPLOADS.glob("*.txt"))}
+    app.get("file_uploader")[0].set_value(("b.zip", zipped(files), "application/zip")).run()
+    app.button[0].click().run()
+    assert_clean(app)
+    assert shown_choice(app.selectbox(key="section")) == "All sections"
+    assert app.selectbox(key="section").value is None  # all sections
+
+
+def test_upload_from_a_filtered_link_gives_one_notice_not_a_wrong_link_warning(app):
+    # The link named Taiwan, which the bundled corpus has: after the upload (without
+    # Taiwan) the filter is dropped with a notice; the link was not wrong.
+    app.query_params["country"] = ["Taiwan"]
+    app.run()
+    assert_clean(app)
+    assert not app.warning
+    files = {path.name: path.read_bytes() for path in sorted(UPLOADS.glob("*.txt"))}
+    app.get("file_uploader")[0].set_value(("b.zip", zipped(files), "application/zip")).run()
+    app.button[0].click().run()
+    assert_clean(app)
+    assert "Dropped filter values it does not have: countries 'TWN'" in " ".join(
+        i.value for i in app.info
+    )
+    assert not [w.value for w in app.warning]
+
+
+def test_representative_briefings_say_they_are_three_per_topic(app):
+    # With a date filter a topic can keep briefings while none of its three
+    # representative ones: the empty table must not read as "the topic has none".
+    app.query_params["dates"] = ["2026-03-01", "2026-03-31"]
+    run_page(app, "pages/topics.py")
+    assert_clean(app)
+    captions = " ".join(c.value for c in app.caption)
+    assert "three briefings closest to its centre" in captions
+
+
+def test_relations_invites_a_selection_in_good_english(app):
+    run_page(app, "pages/relations.py")
+    captions = [c.value for c in app.caption]
+    for invitation in ("Select a point", "Select a cell", "Select an edge"):
+        assert any(c.startswith(invitation) for c in captions), captions

@@ -122,3 +122,12 @@ def test_watchlist_shows_the_load_per_country_when_too_many_to_draw(monkeypatch)
     assert figure["layout"]["title"]["text"].startswith("Expected events due per country")
     labels = [b.label for b in app.get("download_button")]
     assert any(label.startswith("Download CSV (") for label in labels)
+
+
+def test_watchlist_horizon_says_running_windows_count(app):
+    # upcoming_events keeps an event whose window opened long before and still runs
+    # (on the sample, "by 2027" from January 2023 under "this month"): a label
+    # "Window begins" said its window began this month.
+    horizon = app.radio(key="watch_horizon")
+    assert horizon.label == "Window open by the end of"
+    assert "opened earlier and still runs" in horizon.help

@@ -194,3 +194,93 @@ def test_net_scale_runs_from_red_tension_to_blue_alliance(corpus, names):
     scale = [list(step) for step in network.data[-2].marker.colorscale]
     assert scale[0] == [0.0, "rgb(103,0,31)"]
     assert scale[-1] == [1.0, "rgb(5,48,97)"]
+
+
+def test_network_chart_empty_says_the_given_message():
+    empty = pd.DataFrame({S.COUNTRY_A: [], S.COUNTRY_B: [], S.N_BRIEFINGS: []})
+    default = charts.network_chart(empty).layout.annotations[0].text
+    assert default == "No data for the current filters."
+    told = charts.network_chart(empty, empty_message="Only expected developments.")
+    assert told.layout.annotations[0].text == "Only expected developments."
+
+
+def test_attention_legend_sits_below_the_plot_not_over_the_title(corpus):
+    # Five countries in the page's half-width column wrap the legend to two rows; above
+    # the plot (the house place) the second row covered the chart's title.
+    countries = ["USA", "JPN", "CHN", "RUS", "UKR"]
+    attention = views.country_attention(corpus.countries, corpus.briefings, countries, "month")
+    legend = charts.attention_chart(attention, "count").layout.legend
+    assert legend.orientation == "h"
+    assert legend.yanchor == "top"
+    assert legend.y < 0  # below the plot area and its axis title
+
+
+ONE_MONTH = pd.Timestamp("2026-03-01")  # one month of data, e.g. a date filter on March
+
+
+@pytest.mark.parametrize(
+    ("period", "start", "tick"),
+    [
+        ("week", "2026-03-02", "week of 2 Mar 2026"),
+        ("month", "2026-03-01", "Mar 2026"),
+        ("quarter", "2026-01-01", "Q1 2026"),
+    ],
+    ids=["week", "month", "quarter"],
+)
+def test_one_period_gets_a_readable_axis_and_a_visible_bar(period, start, tick):
+    start = pd.Timestamp(start)
+    volume = pd.DataFrame({S.PERIOD: [start], S.N_BRIEFINGS: [4]})
+    fig = charts.volume_chart(volume, period)
+    axis = fig.layout.xaxis
+    # Plotly alone zoomed the lone date to milliseconds ("23:59:59.9996").
+    assert list(axis.ticktext) == [tick]
+    assert pd.Timestamp(axis.tickvals[0]) == start
+    days = {"week": 7, "month": 30.44, "quarter": 91.31}[period]
+    low, high = (pd.Timestamp(end) for end in axis.range)
+    assert (high - low) / pd.Timedelta(days=1) == pytest.approx(1.2 * days)
+    assert low < start < high
+    assert fig.data[0].width == pytest.approx(0.8 * days * 86_400_000)
+
+
+def test_several_periods_keep_plotly_s_own_axis():
+    volume = pd.DataFrame(
+        {S.PERIOD: [ONE_MONTH, ONE_MONTH + pd.offsets.MonthBegin()], S.N_BRIEFINGS: [4, 2]}
+    )
+    fig = charts.volume_chart(volume, "month")
+    assert fig.layout.xaxis.range is None and fig.layout.xaxis.tickvals is None
+    assert fig.data[0].width is None
+
+
+def test_topic_shares_of_one_period_are_one_stacked_bar():
+    # A stacked area of one date draws nothing: one month's shares become a stacked bar.
+    shares = pd.DataFrame(
+        {
+            S.PERIOD: [ONE_MONTH, ONE_MONTH],
+            S.TOPIC_ID: [0, -1],
+            S.TOPIC_LABEL: ["trade", "other topics"],
+            S.N_BRIEFINGS: [1, 3],
+            "share": [0.25, 0.75],
+        }
+    )
+    fig = charts.topic_shares_chart(shares, "month")
+    assert [trace.type for trace in fig.data] == ["bar", "bar"]
+    assert fig.layout.barmode == "stack"
+    assert [trace.y[0] for trace in fig.data] == [25.0, 75.0]
+    assert list(fig.layout.xaxis.ticktext) == ["Mar 2026"]
+    several = shares.assign(**{S.PERIOD: [ONE_MONTH, ONE_MONTH + pd.offsets.MonthBegin()]})
+    assert {trace.type for trace in charts.topic_shares_chart(several, "month").data} == {"scatter"}
+
+
+def test_relation_chart_says_why_strength_is_empty_with_only_expected_sentences(corpus, names):
+    expected = corpus.interactions[corpus.interactions[S.FORWARD_LOOKING]]
+    timeline = views.relation_timeline(expected, corpus.briefings, [("CHN", "USA")], "month")
+    fig = charts.relation_chart(timeline, names)
+    bars = [t for t in fig.data if isinstance(t, go.Bar)]
+    assert all(not any(t.y) for t in bars)  # strength sums reported sentences only
+    notes = [a.text for a in fig.layout.annotations]
+    assert any("only expected ones are selected" in note for note in notes)
+    # With reported sentences the panel is drawn and carries no such note.
+    both = views.relation_timeline(corpus.interactions, corpus.briefings, [("CHN", "USA")], "month")
+    assert not any(
+        "only expected" in a.text for a in charts.relation_chart(both, names).layout.annotations
+    )

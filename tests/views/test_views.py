@@ -659,3 +659,43 @@ def test_evidence_table_shows_the_roles_that_decided_the_pair():
     assert list(table.columns)[-2:] == [S.ROLES, S.SENTENCE]
     assert table[S.ROLES].tolist() == ["FRA actor (France demands); IRN actor (Iran)"]
     assert S.ROLES not in views.evidence_table(interactions.drop(columns=[S.ROLES]), {}).columns
+
+
+@pytest.mark.parametrize(
+    ("freq", "start", "label"),
+    [
+        ("day", "2024-03-04", "4 Mar 2024"),
+        ("week", "2024-03-04", "week of 4 Mar 2024"),  # a Monday
+        ("week", "2024-03-11", "week of 11 Mar 2024"),  # the next week: its own name
+        ("month", "2024-03-01", "Mar 2024"),
+        ("quarter", "2024-01-01", "Q1 2024"),
+        ("quarter", "2024-10-01", "Q4 2024"),
+    ],
+    ids=["day", "week", "next-week", "month", "first-quarter", "last-quarter"],
+)
+def test_period_label_names_the_period_kind(freq, start, label):
+    assert views.period_label(pd.Timestamp(start), freq) == label
+    assert views.period_labeller(freq)(pd.Timestamp(start)) == label
+    assert views.period_labeller(freq)(None) == "All periods"
+
+
+def test_picker_pairs_fall_back_to_expected_developments():
+    interactions = build_artefacts().interactions
+    reported = interactions[~interactions[S.FORWARD_LOOKING]]
+    expected = interactions[interactions[S.FORWARD_LOOKING]]
+    # Reported sentences rank the pairs as top_pairs does: USA–CHN in 4 briefings,
+    # the eight other pairs in 2 each, in pair order.
+    ranked = views.top_pairs(reported)
+    assert views.picker_pairs(reported, ranked, 3) == [
+        ("CHN", "USA"),
+        ("CHN", "JPN"),
+        ("CHN", "TWN"),
+    ]
+    # Only expected developments (the "What's next" section): the same pairs from those.
+    assert views.top_pairs(expected).empty
+    assert views.picker_pairs(expected, views.top_pairs(expected), 3) == [
+        ("CHN", "USA"),
+        ("CHN", "JPN"),
+        ("CHN", "TWN"),
+    ]
+    assert views.picker_pairs(expected.head(0), views.top_pairs(expected.head(0))) == []

@@ -83,6 +83,12 @@ COLUMN_LABELS: dict[str, Any] = {
     "status": st.column_config.TextColumn("Status"),
     "reason": st.column_config.TextColumn("Reason", width="large"),
 }
+# A period column's dates named as ``views.period_label`` names them (moment.js formats).
+PERIOD_FORMATS: dict[str, str] = {
+    "week": "[week of] D MMM YYYY",
+    "month": "MMM YYYY",
+    "quarter": "[Q]Q YYYY",
+}
 MARK_STYLES = {
     "country": "background:#dbe9f6;border-radius:3px;padding:0 2px;",
     "cue": "background:#fde2c8;border-bottom:2px solid #c0392b;border-radius:3px;padding:0 2px;",
@@ -176,6 +182,12 @@ def download(frame: pd.DataFrame | LaterRows, title: str, view: View, *, key: st
         icon=":material/download:",
         on_click="ignore",
     )
+
+
+def period_column(freq: str) -> Any:
+    """A table's ``period`` column for periods of kind ``freq`` (``PERIOD_FORMATS``):
+    a week's or quarter's first day shown as a month would name the wrong period."""
+    return st.column_config.DateColumn("Period", format=PERIOD_FORMATS[freq])
 
 
 def chart_with_data(
@@ -296,13 +308,14 @@ def evidence_panel(view: View, selection: dict | None, rows: pd.DataFrame, thing
     period = view.filters.period
     pair, chosen_period = views.selection_target(selection)
     if pair is None:
-        st.caption(f"Select a {thing} to read the sentences behind it.")
+        article = "an" if thing[:1] in "aeiou" else "a"
+        st.caption(f"Select {article} {thing} to read the sentences behind it.")
         return
     chosen = views.evidence_for(rows, pair=pair, period=chosen_period, freq=period)
     # A lean corpus holds no sentences: they are read from the store for these rows only.
     evidence = with_read_columns(view.corpus, "interactions", chosen)
     label = views.pair_label(*pair, view.names)
-    when = f", {period} of {chosen_period.date()}" if chosen_period is not None else ""
+    when = f", {views.period_label(chosen_period, period)}" if chosen_period is not None else ""
     expected = views.count_expected(evidence)
     shown = int(settings.value("evidence_sentences"))
     plain_heading(f"Evidence: {label}{when}")

@@ -59,6 +59,9 @@ FILTERS_CORPUS_KEY = "_atlas_filters_corpus"
 # Where that corpus came from and its range, to tell an update in place from a switch.
 FILTERS_SPAN_KEY = "_atlas_filters_span"
 _REROUTED_KEY = "_atlas_rerouted"
+# Set on the run that fitted the filters to another corpus: the URL still holds the
+# previous corpus' values (the widgets rewrite it below), so they are not checked.
+_URL_STALE_KEY = "_atlas_url_stale"
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,7 @@ def follow_corpus(
     )
     if previous is None or previous == fingerprint:
         return
+    st.session_state[_URL_STALE_KEY] = True
     if source is not None and isinstance(span, _Span) and span.source == source:
         keep_filters(options, span, corpus_name, n_briefings)
         return
@@ -190,7 +194,11 @@ def follow_corpus(
     st.session_state["country"] = list(carried.countries)
     st.session_state["topic"] = []
     st.session_state["source"] = list(carried.sources)
-    st.session_state["section"] = carried.section
+    if carried.section is None:
+        # None is the "All sections" choice, but assigned it leaves the box without one.
+        st.session_state.pop("section", None)
+    else:
+        st.session_state["section"] = carried.section
     if carried.dropped:
         notice += " Dropped filter values it does not have: " + "; ".join(carried.dropped) + "."
     st.info(notice, icon=":material/filter_alt:")
@@ -250,17 +258,19 @@ def sidebar_filters(options: FilterOptions, area: Any = None) -> Filters:
     country_labels = _unique_labels(options.countries, "")
     topic_labels = _unique_labels(options.topics, "#")
     section_labels = {None: ALL_SECTIONS} | {s: SECTION_NAMES[s] for s in options.sections}
-    notices = _check_url(
-        options,
-        {
-            "country": list(country_labels.values()),
-            "topic": list(topic_labels.values()),
-            "source": list(options.sources),
-            "section": list(section_labels.values()),
-            "period": list(PERIODS),
-            "match": ["any", "all"],
-        },
-    )
+    notices: list[str] = []
+    if not st.session_state.pop(_URL_STALE_KEY, False):
+        notices = _check_url(
+            options,
+            {
+                "country": list(country_labels.values()),
+                "topic": list(topic_labels.values()),
+                "source": list(options.sources),
+                "section": list(section_labels.values()),
+                "period": list(PERIODS),
+                "match": ["any", "all"],
+            },
+        )
     sidebar = area if area is not None else st.sidebar
     sidebar.header("Filters")
     start, end = options.first_day, options.last_day

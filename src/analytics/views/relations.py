@@ -13,7 +13,7 @@ import pandas as pd
 from analytics import relations
 from analytics import schema as S
 from analytics.relations import pair_periods, pair_summary
-from analytics.timeseries import period_start
+from analytics.timeseries import period_label, period_start
 from analytics.views.common import (
     PAIR,
     cue_spans,
@@ -43,9 +43,14 @@ def _pair_choice_label(pair: tuple[str, str], *, names: dict[str, str]) -> str:
     return pair_label(pair[0], pair[1], names)
 
 
-def period_choice_label(period: pd.Timestamp | None) -> str:
-    """A period picker's label: ``"Mar 2024"``, or ``"All periods"`` for ``None``."""
-    return "All periods" if period is None else period.strftime("%b %Y")
+def period_choice_label(period: pd.Timestamp | None, freq: str = "month") -> str:
+    """A period picker's label: ``period_label``, or ``"All periods"`` for ``None``."""
+    return "All periods" if period is None else period_label(period, freq)
+
+
+def period_labeller(freq: str) -> Callable[[pd.Timestamp | None], str]:
+    """``period_choice_label`` for periods of kind ``freq``, as a picker's ``format_func``."""
+    return functools.partial(period_choice_label, freq=freq)
 
 
 def with_pair_labels(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
@@ -297,6 +302,45 @@ def pairs_of(ranked: pd.DataFrame, limit: int | None = None) -> list[tuple[str, 
     """The first ``limit`` pairs of a ``top_pairs`` table as ``(country_a, country_b)`` tuples."""
     head = ranked.head(limit) if limit is not None else ranked
     return list(zip(head[S.COUNTRY_A], head[S.COUNTRY_B], strict=True))
+
+
+def picker_pairs(
+    interactions: pd.DataFrame,
+    ranked: pd.DataFrame,
+    limit: int | None = None,
+    *,
+    codes: TableCodes | None = None,
+) -> list[tuple[str, str]]:
+    """The pairs the timeline's picker offers, most discussed first.
+
+    These are ``ranked``'s (``top_pairs``: reported sentences). When the selection holds
+    only expected developments (the "What's next" section), the pairs most discussed in
+    those instead: the timeline draws them as dotted lines, and an empty picker would
+    leave it blank.
+
+    Parameters:
+        interactions: the selection's interactions, ``ranked`` worked out from them.
+        codes: integer codes of the rows (``FilteredCorpus.codes("interactions")``).
+    """
+    if len(ranked) or interactions.empty:
+        return pairs_of(ranked, limit)
+    expected = pair_summary(
+        interactions, include_forward=True, limit=limit, codes=pair_codes(interactions, codes)
+    )
+    return pairs_of(expected, limit)
+
+
+def reported_note(interactions: pd.DataFrame) -> str | None:
+    """Why a view of reported sentences (``top_pairs``: the network) is empty when the
+    selection holds only expected developments (the "What's next" section); ``None``
+    when it holds reported ones, or nothing."""
+    forward = interactions[S.FORWARD_LOOKING].astype(bool).to_numpy()
+    if len(forward) == 0 or not forward.all():
+        return None
+    return (
+        "Only expected developments are selected; "
+        "the network links countries by reported sentences."
+    )
 
 
 def default_pairs(

@@ -22,6 +22,7 @@ from analytics.views.charts.style import (
     WIDTH_STEPS,
     as_values,
     axis_title,
+    bar_width,
     colour_scale,
     display_name,
     empty_figure,
@@ -30,6 +31,7 @@ from analytics.views.charts.style import (
     net_colour,
     net_limit,
     new_figure,
+    period_axis,
 )
 
 
@@ -44,13 +46,13 @@ def volume_chart(volume: pd.DataFrame, period: str = "month") -> go.Figure:
         "y": as_values(volume[S.N_BRIEFINGS]),
         "marker": {"color": VOLUME_COLOUR},
         "hovertemplate": f"%{{x|{PERIOD_FORMAT[period]}}}<br>%{{y}} briefings<extra></extra>",
-    }
+    } | bar_width(period, volume[S.PERIOD])
     return new_figure(
         [bars],
         house_layout(
             title,
             height=360,
-            xaxis=axis_title(period.capitalize()),
+            xaxis=period_axis(period, volume[S.PERIOD]),
             yaxis=axis_title("Briefings (count)") | {"rangemode": "tozero"},
         ),
     )
@@ -92,8 +94,13 @@ def attention_chart(
         traces,
         house_layout(
             title,
-            xaxis=axis_title(period.capitalize()),
+            xaxis=period_axis(period, attention[S.PERIOD]),
             yaxis=axis_title(y_title) | {"rangemode": "tozero"},
+            # Below the plot: several countries wrap the legend to more rows in the
+            # page's half-width column, and above the plot they covered the title.
+            legend={"yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
+            height=460,
+            margin={"t": 50},
         ),
     )
 
@@ -190,6 +197,7 @@ def network_chart(
     weight: str = S.N_BRIEFINGS,
     colour: str | None = None,
     title: str = "Countries named together",
+    empty_message: str | None = None,
 ) -> go.Figure:
     """Countries on a circle joined by edges whose width is ``weight``.
 
@@ -198,12 +206,14 @@ def network_chart(
         names: ISO3 -> name for labels and hover text.
         colour: a column between -1 and 1 (net score) colouring edges red (tension)
             to blue (alliance); ``None`` draws grey edges.
+        empty_message: what the figure says without edges (``empty_figure``'s default
+            when ``None``).
 
     Edge midpoints carry ``customdata = [country_a, country_b]`` so a click on an
     edge can be resolved to its pair.
     """
     if edges.empty:
-        return empty_figure(title)
+        return empty_figure(title) if empty_message is None else empty_figure(title, empty_message)
     nodes = sorted(
         set(edges[S.COUNTRY_A]) | set(edges[S.COUNTRY_B]), key=lambda c: display_name(c, names)
     )

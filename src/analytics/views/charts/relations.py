@@ -12,11 +12,13 @@ from analytics import schema as S
 from analytics.views.charts.style import (
     ALLIANCE_COLOUR,
     NET_SCALE,
+    NEUTRAL_COLOUR,
     PERIOD_FORMAT,
     SERIES_COLOURS,
     TENSION_COLOUR,
     as_values,
     axis_title,
+    bar_width,
     colour_scale,
     display_name,
     empty_figure,
@@ -24,6 +26,7 @@ from analytics.views.charts.style import (
     net_colorbar,
     net_limit,
     new_figure,
+    period_axis,
 )
 
 
@@ -112,6 +115,20 @@ def relation_chart(
             )
     reported = timeline[~timeline[S.FORWARD_LOOKING].astype(bool)]
     totals = reported.groupby(S.PERIOD)[[S.TENSION, S.ALLIANCE]].sum().reset_index()
+    if not reported[S.N_INTERACTIONS].sum():
+        # Only expected developments chosen (the "What's next" section): say why the
+        # strength panel stays empty instead of drawing bare axes.
+        annotations.append(
+            {
+                "text": "Strength sums reported sentences; only expected ones are selected.",
+                "x": 0.5,
+                "y": 0.15,
+                "xref": "paper",
+                "yref": "paper",
+                "showarrow": False,
+                "font": {"size": 13, "color": NEUTRAL_COLOUR},
+            }
+        )
     traces.append(
         {
             "type": "bar",
@@ -122,6 +139,7 @@ def relation_chart(
             "hovertemplate": f"%{{x|{fmt}}}<br>tension %{{y:.2f}}<extra></extra>",
             "yaxis": "y2",
         }
+        | bar_width(period, timeline[S.PERIOD])
     )
     traces.append(
         {
@@ -133,6 +151,7 @@ def relation_chart(
             "hovertemplate": f"%{{x|{fmt}}}<br>alliance %{{y:.2f}}<extra></extra>",
             "yaxis": "y2",
         }
+        | bar_width(period, timeline[S.PERIOD])
     )
     zero_line = {
         "type": "line",
@@ -147,7 +166,7 @@ def relation_chart(
     layout = house_layout(
         title,
         height=640,
-        xaxis={"anchor": "y2", "domain": [0, 1]} | axis_title(period.capitalize()),
+        xaxis={"anchor": "y2", "domain": [0, 1]} | period_axis(period, timeline[S.PERIOD]),
         yaxis={"domain": [0.46, 1.0], "anchor": "x", "range": [-1.05 * limit, 1.05 * limit]}
         | axis_title("Net score"),
         yaxis2={"domain": [0.0, 0.30], "anchor": "x"} | axis_title("Strength (sum)"),

@@ -15,6 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import get_colorscale
 
+from analytics.timeseries import period_label
+
 TENSION_COLOUR = "#c0392b"
 ALLIANCE_COLOUR = "#2166ac"
 NEUTRAL_COLOUR = "#7f7f7f"
@@ -131,6 +133,44 @@ def _named_scale(name: str) -> tuple[tuple[float, str], ...]:
 
 def axis_title(text: str | None) -> dict:
     return {"title": {"text": text}} if text is not None else {}
+
+
+# About how long each period is, to give a single period room on a time axis.
+PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "quarter": 91.31}
+
+
+def _single_period(periods: object) -> pd.Timestamp | None:
+    distinct = pd.unique(pd.to_datetime(pd.Series(np.asarray(periods))).dropna())
+    return pd.Timestamp(distinct[0]) if len(distinct) == 1 else None
+
+
+def period_axis(period: str, periods: object) -> dict:
+    """A time axis titled by ``period``; over one period alone, a period wide either side
+    of it with the period's name as its one tick (plotly zooms a lone date to
+    milliseconds, and a stacked area of one date draws nothing).
+
+    Parameters:
+        period: ``week``, ``month``, ``quarter`` (or ``day``).
+        periods: the period starts drawn on the axis.
+    """
+    axis = axis_title(period.capitalize())
+    single = _single_period(periods)
+    if single is None:
+        return axis
+    half = pd.Timedelta(days=0.6 * PERIOD_DAYS[period])
+    return axis | {
+        "range": [(single - half).isoformat(), (single + half).isoformat()],
+        "tickvals": [single.isoformat()],
+        "ticktext": [period_label(single, period)],
+    }
+
+
+def bar_width(period: str, periods: object) -> dict:
+    """A bar trace's ``width`` when it has one period alone (plotly, with no neighbour to
+    measure a bar against, draws it a millisecond or the whole axis wide); else nothing."""
+    if _single_period(periods) is None:
+        return {}
+    return {"width": 0.8 * PERIOD_DAYS[period] * 24 * 3600 * 1000}
 
 
 def empty_figure(title: str, message: str = "No data for the current filters.") -> go.Figure:

@@ -15,11 +15,13 @@ from analytics.views.charts.style import (
     TOPIC_COLOURS,
     as_values,
     axis_title,
+    bar_width,
     colour_scale,
     empty_figure,
     house_layout,
     net_limit,
     new_figure,
+    period_axis,
 )
 
 
@@ -28,23 +30,28 @@ def topic_shares_chart(shares: pd.DataFrame, period: str = "month") -> go.Figure
     title = f"Share of each {period}'s briefings by topic (largest topics)"
     if shares.empty:
         return empty_figure(title)
+    # One period alone is drawn as one stacked bar: an area of one date draws nothing.
+    width = bar_width(period, shares[S.PERIOD])
     traces = []
     groups = shares.groupby([S.TOPIC_ID, S.TOPIC_LABEL], sort=False)
     for index, ((topic_id, label), rows) in enumerate(groups):
-        traces.append(
-            {
+        colour = NEUTRAL_COLOUR if topic_id == -1 else TOPIC_COLOURS[index % len(TOPIC_COLOURS)]
+        shape = (
+            {"type": "bar", "marker": {"color": colour}} | width
+            if width
+            else {
                 "type": "scatter",
+                "mode": "lines",
+                "stackgroup": "topics",
+                "line": {"width": 0.5, "color": colour},
+            }
+        )
+        traces.append(
+            shape
+            | {
                 "x": as_values(rows[S.PERIOD]),
                 "y": as_values(rows["share"] * 100),
                 "name": str(label),
-                "mode": "lines",
-                "stackgroup": "topics",
-                "line": {
-                    "width": 0.5,
-                    "color": NEUTRAL_COLOUR
-                    if topic_id == -1
-                    else TOPIC_COLOURS[index % len(TOPIC_COLOURS)],
-                },
                 "customdata": as_values(rows[S.N_BRIEFINGS]),
                 "hovertemplate": (
                     f"{label}<br>%{{x|{PERIOD_FORMAT[period]}}}<br>"
@@ -57,9 +64,10 @@ def topic_shares_chart(shares: pd.DataFrame, period: str = "month") -> go.Figure
         house_layout(
             title,
             height=440,
-            xaxis=axis_title(period.capitalize()),
+            xaxis=period_axis(period, shares[S.PERIOD]),
             yaxis=axis_title("Share of briefings (%)") | {"range": [0, 100]},
             legend={"orientation": "v", "y": 1, "x": 1.02, "xanchor": "left"},
+            barmode="stack",
         ),
     )
 
