@@ -571,19 +571,31 @@ def _day_numbers(values: pd.Series, *, up: bool) -> tuple[np.ndarray, np.ndarray
     return np.where(known, days, 0), known
 
 
-def _in_window(per_country: pd.DataFrame, table: pd.DataFrame, grace: pd.Timedelta) -> pd.DataFrame:
-    """Each (event, report sentence, country) where the report names the country with a
-    cue of the event's family, comes from another briefing, and is dated after the event
-    and inside its window (plus ``grace``).
+class _Runs(NamedTuple):
+    """Where each event row's candidate reports lie (``_window_runs``): the reports of
+    its country and family dated inside its window are ``order[begin[i]:end[i]]``, for
+    the event row ``rows[i]``; ``first`` is each run's place among all the candidates."""
 
-    A range join: the reports are sorted by (country and family, day), and each event row
-    takes the run of its group whose days fall in its window (two binary searches), so
-    the work is that of the pairs kept, not of every event against every report of its
-    country and family.
-    """
-    columns = [_EVENT, "report", S.ISO3]
+    rows: np.ndarray
+    begin: np.ndarray
+    end: np.ndarray
+    order: np.ndarray
+    first: np.ndarray
+
+    @property
+    def total(self) -> int:
+        """How many (event row, report) candidates the runs hold."""
+        return int(self.first[-1]) if len(self.first) else 0
+
+
+def _window_runs(per_country: pd.DataFrame, table: pd.DataFrame, grace: pd.Timedelta) -> _Runs:
+    """The run of reports of each event row's country and family whose day falls inside
+    its window (plus ``grace``) and after the event's own day: the reports sorted by
+    (country and family, day), two binary searches per event row. Nothing is paired yet,
+    so the memory is that of the events and reports, however many candidates they make."""
+    none = np.zeros(0, dtype=np.int64)
     if per_country.empty or table.empty:
-        return pd.DataFrame(columns=columns)
+        return _Runs(none, none, none, none, np.zeros(1, dtype=np.int64))
     groups = pd.Index(pd.unique(table[S.ISO3] + "\x1f" + table[S.CUE_FAMILY]))
     report_group = groups.get_indexer(table[S.ISO3] + "\x1f" + table[S.CUE_FAMILY])
     event_group = groups.get_indexer(per_country[S.ISO3] + "\x1f" + per_country[S.CUE_FAMILY])
@@ -604,12 +616,28 @@ def _in_window(per_country: pd.DataFrame, table: pd.DataFrame, grace: pd.Timedel
     group = event_group[rows].astype(np.int64) << 32
     begin = np.searchsorted(sorted_key, group | (low[rows] - base), side="left")
     end = np.searchsorted(sorted_key, group | (last_day[rows] - base), side="right")
-    counts = end - begin
-    taken = np.repeat(rows, counts)
-    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    picked = order[np.repeat(begin, counts) + offsets]
-    own = per_country["own"].to_numpy()[taken]
-    other = table["briefing"].to_numpy()[picked] != own
+    first = np.concatenate(([0], np.cumsum(end - begin)))
+    return _Runs(rows, begin, end, order, first)
+
+
+def _candidates(runs: _Runs, low: int, high: int) -> tuple[np.ndarray, np.ndarray]:
+    """The candidates ``low`` to ``high`` (their places among all of ``runs``) as (event
+    row, report row) positions, in the order of the event rows and, within a run, of
+    the reports' days."""
+    place = np.arange(low, high, dtype=np.int64)
+    run = np.searchsorted(runs.first, place, side="right") - 1
+    picked = runs.order[runs.begin[run] + (place - runs.first[run])]
+    return runs.rows[run], picked
+
+
+def _in_window(per_country: pd.DataFrame, table: pd.DataFrame, grace: pd.Timedelta) -> pd.DataFrame:
+    """Each (event, report sentence, country) where the report names the country with a
+    cue of the event's family, comes from another briefing, and is dated after the event
+    and inside its window (plus ``grace``): every candidate of ``_window_runs`` at once
+    (``_naming_all`` takes them a budget at a time)."""
+    runs = _window_runs(per_country, table, grace)
+    taken, picked = _candidates(runs, 0, runs.total)
+    other = table["briefing"].to_numpy()[picked] != per_country["own"].to_numpy()[taken]
     return pd.DataFrame(
         {
             _EVENT: per_country[_EVENT].to_numpy()[taken][other],
@@ -623,14 +651,18 @@ def _naming_all(
     per_country: pd.DataFrame, table: pd.DataFrame, grace: pd.Timedelta, needed: pd.Series
 ) -> pd.DataFrame:
     """The (event, report) pairs in which the report is inside the event's window (see
-    ``_in_window``) and names every country of the event with a cue of its family, in no
-    particular order.
+    ``_window_runs``) and names every country of the event with a cue of its family, in
+    no particular order.
 
     The window is the event's, whichever of its countries is looked up: each event is
-    joined on the country of its family with the fewest reports, and the pairs found keep
-    those whose report names the event's other countries too (looked up as whole-number
-    keys). An event naming a country twice asks for more countries than it has and is
-    never reported (``needed`` counts its countries as listed).
+    joined on the country of its family with the fewest reports, and the candidates found
+    keep those whose report names the event's other countries too (looked up as
+    whole-number keys). An event naming a country twice asks for more countries than it
+    has and is never reported (``needed`` counts its countries as listed).
+
+    The candidates are made ``watchlist_follow_up_pairs`` at a time and only those kept
+    are held: at a million briefings a stretch's events meet tens of millions of report
+    sentences of their countries and family, of which a tenth name every country.
     """
     columns = [_EVENT, "report"]
     distinct = per_country.drop_duplicates([_EVENT, S.ISO3])
@@ -647,44 +679,59 @@ def _naming_all(
     )
     rarest = distinct.sort_values([_EVENT, "_reports", S.ISO3], kind="stable")
     rarest = rarest.drop_duplicates(_EVENT)
-    found = _in_window(rarest, table, grace)
-    event = found[_EVENT].to_numpy(dtype=np.int64)
-    report = found["report"].to_numpy(dtype=np.int64)
+    runs = _window_runs(rarest, table, grace)
     others = distinct.merge(rarest[[_EVENT, S.ISO3]], on=_EVENT, suffixes=("", "_looked_up"))
     others = others[others[S.ISO3] != others[f"{S.ISO3}_looked_up"]]
-    if others.empty or found.empty:
-        return pd.DataFrame({_EVENT: event, "report": report})
-    # Every (report, country, family) the reports hold, as one whole number each.
+    others = others.sort_values(_EVENT, kind="stable")
+    # Every (report, country, family) the reports hold, and each other country (and
+    # family) of an event, as whole numbers: report * width + code, code -1 if unheld.
     countries = pd.Index(pd.unique(table[S.ISO3]))
     families = pd.Index(pd.unique(table[S.CUE_FAMILY]))
     width = len(countries) * len(families)
 
-    def keys(reports: np.ndarray, iso3: pd.Series, family: pd.Series) -> np.ndarray:
-        code = countries.get_indexer(iso3) * len(families) + families.get_indexer(family)
-        known = (countries.get_indexer(iso3) >= 0) & (families.get_indexer(family) >= 0)
-        return np.where(known, reports * width + code, -1)
+    def codes(iso3: pd.Series, family: pd.Series) -> np.ndarray:
+        country, kind = countries.get_indexer(iso3), families.get_indexer(family)
+        return np.where((country >= 0) & (kind >= 0), country * len(families) + kind, -1)
 
+    held_code = codes(table[S.ISO3], table[S.CUE_FAMILY])
     held = np.sort(
-        keys(table["report"].to_numpy(dtype=np.int64), table[S.ISO3], table[S.CUE_FAMILY])
+        np.where(held_code >= 0, table["report"].to_numpy(dtype=np.int64) * width + held_code, -1)
     )
-    # Each pair found, once per other country of its event.
-    others = others.sort_values(_EVENT, kind="stable")
-    first = np.searchsorted(others[_EVENT].to_numpy(), event, side="left")
-    count = np.searchsorted(others[_EVENT].to_numpy(), event, side="right") - first
-    pair = np.repeat(np.arange(len(event)), count)
-    row = np.repeat(first, count) + (
-        np.arange(len(pair)) - np.repeat(np.cumsum(count) - count, count)
+    other_event = others[_EVENT].to_numpy(dtype=np.int64)
+    other_code = codes(others[S.ISO3], others[S.CUE_FAMILY])
+    event_of_row = rarest[_EVENT].to_numpy(dtype=np.int64)
+    own_of_row = rarest["own"].to_numpy(dtype=np.int64)
+    report_of_row = table["report"].to_numpy(dtype=np.int64)
+    briefing_of_row = table["briefing"].to_numpy(dtype=np.int64)
+    budget = max(int(settings.value("watchlist_follow_up_pairs")), 1)
+    kept_events: list[np.ndarray] = []
+    kept_reports: list[np.ndarray] = []
+    for low in range(0, runs.total, budget):
+        taken, picked = _candidates(runs, low, min(low + budget, runs.total))
+        other = briefing_of_row[picked] != own_of_row[taken]
+        event, report = event_of_row[taken[other]], report_of_row[picked[other]]
+        del taken, picked, other
+        if len(other_event):
+            # Each candidate, once per other country of its event.
+            first = np.searchsorted(other_event, event, side="left")
+            count = np.searchsorted(other_event, event, side="right") - first
+            pair = np.repeat(np.arange(len(event)), count)
+            row = np.repeat(first, count) + (
+                np.arange(len(pair)) - np.repeat(np.cumsum(count) - count, count)
+            )
+            code = other_code[row]
+            wanted = np.where(code >= 0, report[pair] * width + code, -1)
+            at = np.minimum(np.searchsorted(held, wanted), len(held) - 1)
+            present = (wanted >= 0) & (held[at] == wanted)
+            missing = np.bincount(pair[~present], minlength=len(event)) > 0
+            event, report = event[~missing], report[~missing]
+        kept_events.append(event)
+        kept_reports.append(report)
+    if not kept_events:
+        return pd.DataFrame({_EVENT: np.zeros(0, np.int64), "report": np.zeros(0, np.int64)})
+    return pd.DataFrame(
+        {_EVENT: np.concatenate(kept_events), "report": np.concatenate(kept_reports)}
     )
-    wanted = keys(
-        report[pair],
-        others[S.ISO3].iloc[row].reset_index(drop=True),
-        others[S.CUE_FAMILY].iloc[row].reset_index(drop=True),
-    )
-    at = np.minimum(np.searchsorted(held, wanted), len(held) - 1)
-    present = (wanted >= 0) & (held[at] == wanted)
-    missing = np.zeros(len(event), dtype=bool)
-    np.logical_or.at(missing, pair[~present], True)
-    return pd.DataFrame({_EVENT: event[~missing], "report": report[~missing]})
 
 
 # A time a report names that ended before the expectation was written: "last year",
@@ -777,7 +824,7 @@ def _share_what(
 
     Each event's and each report sentence's words are read once, into sparse rows over the
     stems (and the act prefixes) the events hold; the pairs are compared by multiplying
-    those rows, ``_PAIRS_AT_ONCE`` at a time.
+    those rows, ``watchlist_follow_up_pairs`` at a time.
     """
     if len(event_of) == 0:
         return np.zeros(0, dtype=bool)
@@ -826,8 +873,9 @@ def _share_what(
     no_act = np.diff(event_acts.indptr) == 0
     shared = np.zeros(len(event_of), dtype=np.int64)
     acted = np.zeros(len(event_of), dtype=bool)
-    for first in range(0, len(event_of), _PAIRS_AT_ONCE):
-        part = slice(first, first + _PAIRS_AT_ONCE)
+    at_once = max(int(settings.value("watchlist_follow_up_pairs")), 1)
+    for first in range(0, len(event_of), at_once):
+        part = slice(first, first + at_once)
         events_part, reports_part = event_row[part], report_row[part]
         shared[part] = _row_sums(event_words[events_part].multiply(report_words[reports_part]))
         acted[part] = no_act[events_part] | (
@@ -844,10 +892,6 @@ def _share_what(
     conditional = holds_condition[event_row]
     needed_words = np.where(alone, 2, 1) + np.where(undated, 2, 0) + np.where(conditional, 1, 0)
     return acted & (shared >= needed_words)
-
-
-# Event and report pairs compared at a time: bounds the memory of their sparse rows.
-_PAIRS_AT_ONCE = 1_000_000
 
 
 def _binary_rows(rows: list[list[int]], width: int) -> sparse.csr_matrix:
