@@ -262,12 +262,74 @@ def follow_up_tables(artefacts: Artefacts) -> Artefacts:
     follow-up of a store that keeps none). A lean corpus reads the columns of
     ``FOLLOW_UP_READS`` from its store (not the mentions' surfaces, the briefings' sources
     or any other table), and holds them while the work runs; one in memory has them.
+    Read from a store, only the texts a report can come from are held
+    (``_follow_up_briefings``) and only the mentions that can place one
+    (``watchlist.report_mentions``), read a file at a time: the follow-up is the same.
     """
     reader = artefacts.reader
     if reader is None:
         return artefacts
-    tables = {name: reader.table(name, columns) for name, columns in FOLLOW_UP_READS.items()}
-    return replace(artefacts, **tables, reader=None, lookups=None)
+    return replace(
+        artefacts,
+        briefings=_follow_up_briefings(reader),
+        mentions=_follow_up_mentions(reader),
+        watchlist=reader.table("watchlist", FOLLOW_UP_READS["watchlist"]),
+        reader=None,
+        lookups=None,
+    )
+
+
+def _follow_up_briefings(reader: TableReader) -> pd.DataFrame:
+    """The briefings' columns of ``FOLLOW_UP_READS``, with only the texts the follow-up
+    reads: the body (``text``) of a briefing that holds none of the three sections (the
+    body is a sentence's place only then: ``text.segment_texts``), and "What's Next?" of one
+    that holds no other section (no report comes from it; whether it holds text is what
+    decides whether the body is read). The others are empty, never read from the store.
+    """
+    columns = FOLLOW_UP_READS["briefings"] or ()
+    briefings = reader.table("briefings", [c for c in columns if c != S.TEXT])
+
+    def holds(name: str) -> np.ndarray:
+        return briefings[name].fillna("").astype(str).str.len().to_numpy(dtype=np.int64) > 0
+
+    earlier = np.zeros(len(briefings), dtype=bool)
+    for section in S.SECTIONS:
+        if section != S.NEXT:
+            earlier |= holds(section)
+    bare = np.flatnonzero(~(earlier | holds(S.NEXT)))
+    texts = np.full(len(briefings), "", dtype=object)
+    if len(bare):
+        texts[bare] = reader.rows_at("briefings", bare, [S.TEXT])[S.TEXT].to_numpy(dtype=object)
+    strings = briefings[S.NEXT].dtype
+    briefings = briefings.assign(
+        **{
+            S.NEXT: briefings[S.NEXT].mask(earlier, ""),
+            S.TEXT: pd.Series(texts, index=briefings.index, dtype=strings),
+        }
+    )
+    return briefings[list(columns)]
+
+
+def _follow_up_mentions(reader: TableReader) -> pd.DataFrame:
+    """The mentions a follow-up reads (``watchlist.report_mentions``), in the table's order,
+    filtered a data file at a time: the whole table's columns are never held at once."""
+    from analytics.watchlist import report_mentions
+
+    columns = list(FOLLOW_UP_READS["mentions"] or ())
+    pieces: list[tuple[np.ndarray, pd.DataFrame]] = []
+    for rows, piece in reader.chunks("mentions", columns):
+        whole = piece.reset_index(drop=True)
+        kept = report_mentions(whole)
+        pieces.append((np.asarray(rows)[kept.index.to_numpy()], kept.reset_index(drop=True)))
+    if not pieces:
+        return report_mentions(reader.table("mentions", columns))
+    # The files in the table's order, then the rows, if a file's rows are not in order.
+    pieces.sort(key=lambda piece: int(piece[0][0]) if len(piece[0]) else -1)
+    positions = np.concatenate([rows for rows, _ in pieces])
+    mentions = pd.concat([kept for _, kept in pieces], ignore_index=True)
+    if np.all(positions[1:] > positions[:-1]):
+        return mentions
+    return mentions.iloc[np.argsort(positions, kind="stable")].reset_index(drop=True)
 
 
 def table_rows(artefacts: Artefacts, name: str, positions: np.ndarray) -> pd.DataFrame:

@@ -128,3 +128,46 @@ def test_vacuum_removes_the_follow_ups_of_the_generations_it_removes(
     assert {path.name for path in (store / FOLLOW_UP_DIR).iterdir()} == {
         f"{follow_up_key(f)}.parquet" for f in fingerprints[-2:]
     }
+
+
+def test_read_lean_the_follow_up_holds_only_the_texts_a_report_can_come_from(
+    tmp_path: Path,
+) -> None:
+    from analytics.artefacts import follow_up_tables
+    from analytics.pipeline.lean import read_lean
+
+    # e1 and r1 are bare texts (the body is read); r2 has the three sections (its body
+    # and "What's Next?" are never read); r3 has only "What's Next?" (no report comes
+    # from it, but its body is not read either).
+    files = {
+        "e1.txt": "France will host a summit with Germany on March 3.\n",
+        "r1.txt": "France hosted a summit with Germany in Paris.\n",
+        "r2.txt": (
+            "What's Happening?\nGermany hosted a summit with France in Berlin.\n"
+            "Why It's Important?\nThe summit eased a quarrel over farm subsidies.\n"
+            "What's Next?\nFrance and Germany will meet again in May.\n"
+        ),
+        "r3.txt": "What's Next?\nFrance hosted a summit with Germany in Lyon.\n",
+    }
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    dates = {"e1": "2024-02-14", "r1": "2024-03-04", "r2": "2024-03-05", "r3": "2024-03-06"}
+    (corpus / "manifest.csv").write_text(
+        "file,date,title,source\n"
+        + "".join(f"{name}.txt,{day},{name},desk\n" for name, day in dates.items()),
+        encoding="utf-8",
+    )
+    ensure_store([corpus], tmp_path / "store", n_topics=2)
+    whole = open_store(tmp_path / "store").artefacts()
+    read = follow_up_tables(read_lean(open_store(tmp_path / "store")))
+    texts = read.briefings.set_index(S.TITLE)
+    assert texts.loc["r1", S.TEXT] == "France hosted a summit with Germany in Paris."
+    assert (texts.loc["r2", S.TEXT], texts.loc["r2", S.NEXT]) == ("", "")
+    assert texts.loc["r3", S.NEXT] == "France hosted a summit with Germany in Lyon."
+    followed = follow_up(read.watchlist, read.briefings, read.mentions)
+    pd.testing.assert_frame_equal(followed, _worked_out(whole))
+    ids = dict(zip(whole.briefings[S.TITLE], whole.briefings[S.BRIEFING_ID], strict=True))
+    summit = followed.loc[followed[S.BRIEFING_ID] == ids["e1"]]
+    assert summit[S.EVIDENCE_IDS].tolist() == [f"{ids['r1']}|{ids['r2']}"]

@@ -60,6 +60,7 @@ from analytics.views import (
     upcoming_events,
     with_event_texts,
 )
+from analytics.watchlist import follow_up, report_mentions
 
 # The tables a view reads with the columns a lean corpus holds of them.
 HELD = {
@@ -224,12 +225,22 @@ def test_the_follow_up_is_the_same(both: tuple, store: Store) -> None:
     pd.testing.assert_frame_equal(follow_up_of(store.path, lean), expected)
     pd.testing.assert_frame_equal(followed_events(lean), expected)
     assert follow_up_tables(whole) is whole
-    # Read lean, only the columns the follow-up reads come from the store.
+    # Read lean, only the columns the follow-up reads come from the store ...
     read = follow_up_tables(lean)
     for name, columns in FOLLOW_UP_READS.items():
         table = getattr(read, name)
         assert list(table.columns) == list(columns or getattr(whole, name).columns), name
-        assert len(table) == len(getattr(whole, name)), name
+    # ... every briefing, with the texts a report can come from; the mentions that can
+    # place a report, in order; every event.
+    assert len(read.briefings) == len(whole.briefings)
+    columns = list(FOLLOW_UP_READS["mentions"] or ())
+    expected_mentions = report_mentions(whole.mentions)[columns].reset_index(drop=True)
+    assert 0 < len(read.mentions) < len(whole.mentions)
+    pd.testing.assert_frame_equal(read.mentions, expected_mentions)
+    assert len(read.watchlist) == len(whole.watchlist)
+    pd.testing.assert_frame_equal(
+        follow_up(read.watchlist, read.briefings, read.mentions), expected
+    )
 
 
 def test_a_store_of_parquet_parts_is_not_read_lean(store: Store, tmp_path: Path) -> None:

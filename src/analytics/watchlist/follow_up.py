@@ -97,13 +97,11 @@ def _evidence(
     dates, days = dates.loc[inside], days[inside]
     # Only the columns the reports are cut by: a copy of every column of a million
     # briefings' mentions would hold gigabytes of surfaces the follow-up never reads.
-    usable = mentions.loc[
-        mentions[S.KIND].isin(ACTOR_KINDS)
-        & mentions[S.ISO3].notna()
-        & (mentions[S.SECTION] != S.NEXT)
-        & mentions[S.BRIEFING_ID].isin(dates[S.BRIEFING_ID]),
+    usable = _rows_where(
+        mentions,
+        _reporting(mentions) & mentions[S.BRIEFING_ID].isin(dates[S.BRIEFING_ID]),
         [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX, S.ISO3],
-    ]
+    )
     stretch_of_day, bounds = _stretches(days, int(settings.value("watchlist_follow_up_briefings")))
     if len(bounds) <= 1:
         reports = _reports(briefings, usable, dates, lexicon, words)
@@ -137,6 +135,31 @@ def _evidence(
         found.append(_matches(events[meets], part._replace(texts=texts, common=common), grace))
     found = [table for table in found if not table.empty]
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame()
+
+
+def _reporting(mentions: pd.DataFrame) -> pd.Series:
+    """Whether each mention can place a report: an acting country (``ACTOR_KINDS``, an
+    ISO code) outside "What's Next?", which looks forward."""
+    return (
+        mentions[S.KIND].isin(ACTOR_KINDS)
+        & mentions[S.ISO3].notna()
+        & (mentions[S.SECTION] != S.NEXT)
+    )
+
+
+def _rows_where(
+    table: pd.DataFrame, keep: pd.Series, columns: list[str] | None = None
+) -> pd.DataFrame:
+    """The rows ``keep`` marks (of ``columns``, default all); no copy of the columns when
+    it marks every row."""
+    chosen = list(table.columns) if columns is None else columns
+    return table[chosen] if bool(keep.all()) else table.loc[keep, chosen]
+
+
+def report_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
+    """The mentions by which the follow-up can place a report sentence, in their order:
+    passed to ``follow_up`` instead of every mention, they give the same follow-up."""
+    return _rows_where(mentions, _reporting(mentions))
 
 
 def _stretches(
