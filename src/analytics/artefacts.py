@@ -245,14 +245,16 @@ def table_lookups(artefacts: Artefacts) -> TableLookups:
     )
 
 
-# The columns the follow-up reads (``analytics.watchlist.follow_up``): the briefings' ids,
-# dates and texts (title, sections, body: report sentences are cut from them), the acting
-# mentions' places and countries, and every column of the events.
+# The columns the follow-up reads (``analytics.watchlist.follow_up``): the briefings' ids
+# and dates, the acting mentions' places and countries, and every column of the events,
+# held while it runs; and the briefings' texts (title, sections, body: report sentences are
+# cut from them), which a lean corpus reads a stretch of days at a time (``follow_up_texts``).
 FOLLOW_UP_READS: dict[str, tuple[str, ...] | None] = {
-    "briefings": (S.BRIEFING_ID, S.DATE, S.TITLE, *S.SECTIONS, S.TEXT),
+    "briefings": (S.BRIEFING_ID, S.DATE),
     "mentions": (S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX, S.ISO3, S.KIND),
     "watchlist": None,
 }
+FOLLOW_UP_TEXTS: tuple[str, ...] = (S.BRIEFING_ID, S.TITLE, *S.SECTIONS, S.TEXT)
 
 
 def follow_up_tables(artefacts: Artefacts) -> Artefacts:
@@ -260,18 +262,18 @@ def follow_up_tables(artefacts: Artefacts) -> Artefacts:
 
     For work on the whole corpus that the views do not do on every rerun (working out the
     follow-up of a store that keeps none). A lean corpus reads the columns of
-    ``FOLLOW_UP_READS`` from its store (not the mentions' surfaces, the briefings' sources
-    or any other table), and holds them while the work runs; one in memory has them.
-    Read from a store, only the texts a report can come from are held
-    (``_follow_up_briefings``) and only the mentions that can place one
-    (``watchlist.report_mentions``), read a file at a time: the follow-up is the same.
+    ``FOLLOW_UP_READS`` from its store (not the briefings' texts, the mentions' surfaces or
+    any other table) and only the mentions that can place a report
+    (``watchlist.report_mentions``), a data file at a time, and holds them while the work
+    runs; the follow-up reads the texts by row (``follow_up_texts``). One in memory has
+    them all.
     """
     reader = artefacts.reader
     if reader is None:
         return artefacts
     return replace(
         artefacts,
-        briefings=_follow_up_briefings(reader),
+        briefings=reader.table("briefings", FOLLOW_UP_READS["briefings"]),
         mentions=_follow_up_mentions(reader),
         watchlist=reader.table("watchlist", FOLLOW_UP_READS["watchlist"]),
         reader=None,
@@ -279,35 +281,14 @@ def follow_up_tables(artefacts: Artefacts) -> Artefacts:
     )
 
 
-def _follow_up_briefings(reader: TableReader) -> pd.DataFrame:
-    """The briefings' columns of ``FOLLOW_UP_READS``, with only the texts the follow-up
-    reads: the body (``text``) of a briefing that holds none of the three sections (the
-    body is a sentence's place only then: ``text.segment_texts``), and "What's Next?" of one
-    that holds no other section (no report comes from it; whether it holds text is what
-    decides whether the body is read). The others are empty, never read from the store.
-    """
-    columns = FOLLOW_UP_READS["briefings"] or ()
-    briefings = reader.table("briefings", [c for c in columns if c != S.TEXT])
-
-    def holds(name: str) -> np.ndarray:
-        return briefings[name].fillna("").astype(str).str.len().to_numpy(dtype=np.int64) > 0
-
-    earlier = np.zeros(len(briefings), dtype=bool)
-    for section in S.SECTIONS:
-        if section != S.NEXT:
-            earlier |= holds(section)
-    bare = np.flatnonzero(~(earlier | holds(S.NEXT)))
-    texts = np.full(len(briefings), "", dtype=object)
-    if len(bare):
-        texts[bare] = reader.rows_at("briefings", bare, [S.TEXT])[S.TEXT].to_numpy(dtype=object)
-    strings = briefings[S.NEXT].dtype
-    briefings = briefings.assign(
-        **{
-            S.NEXT: briefings[S.NEXT].mask(earlier, ""),
-            S.TEXT: pd.Series(texts, index=briefings.index, dtype=strings),
-        }
-    )
-    return briefings[list(columns)]
+def follow_up_texts(artefacts: Artefacts) -> Callable[[np.ndarray], pd.DataFrame] | None:
+    """How the follow-up reads the texts of the briefings of ``follow_up_tables(artefacts)``
+    at some positions (its ``texts_at``): from the store for a lean corpus, ``None`` (the
+    table holds them) for one in memory."""
+    reader = artefacts.reader
+    if reader is None:
+        return None
+    return partial(reader.rows_at, "briefings", columns=FOLLOW_UP_TEXTS)
 
 
 def _follow_up_mentions(reader: TableReader) -> pd.DataFrame:

@@ -130,15 +130,12 @@ def test_vacuum_removes_the_follow_ups_of_the_generations_it_removes(
     }
 
 
-def test_read_lean_the_follow_up_holds_only_the_texts_a_report_can_come_from(
-    tmp_path: Path,
-) -> None:
-    from analytics.artefacts import follow_up_tables
+def test_read_lean_the_follow_up_reads_the_texts_a_stretch_at_a_time(tmp_path: Path) -> None:
+    from analytics.artefacts import follow_up_tables, follow_up_texts
     from analytics.pipeline.lean import read_lean
 
-    # e1 and r1 are bare texts (the body is read); r2 has the three sections (its body
-    # and "What's Next?" are never read); r3 has only "What's Next?" (no report comes
-    # from it, but its body is not read either).
+    # e1 and r1 are bare texts (their body is read), r2 has the three sections and r3
+    # only "What's Next?" (no report comes from it).
     files = {
         "e1.txt": "France will host a summit with Germany on March 3.\n",
         "r1.txt": "France hosted a summit with Germany in Paris.\n",
@@ -161,13 +158,24 @@ def test_read_lean_the_follow_up_holds_only_the_texts_a_report_can_come_from(
     )
     ensure_store([corpus], tmp_path / "store", n_topics=2)
     whole = open_store(tmp_path / "store").artefacts()
-    read = follow_up_tables(read_lean(open_store(tmp_path / "store")))
-    texts = read.briefings.set_index(S.TITLE)
-    assert texts.loc["r1", S.TEXT] == "France hosted a summit with Germany in Paris."
-    assert (texts.loc["r2", S.TEXT], texts.loc["r2", S.NEXT]) == ("", "")
-    assert texts.loc["r3", S.NEXT] == "France hosted a summit with Germany in Lyon."
-    followed = follow_up(read.watchlist, read.briefings, read.mentions)
-    pd.testing.assert_frame_equal(followed, _worked_out(whole))
+    lean = read_lean(open_store(tmp_path / "store"))
+    read = follow_up_tables(lean)
+    assert list(read.briefings.columns) == [S.BRIEFING_ID, S.DATE]
     ids = dict(zip(whole.briefings[S.TITLE], whole.briefings[S.BRIEFING_ID], strict=True))
+    reads: list[list[int]] = []
+    texts_at = follow_up_texts(lean)
+    assert texts_at is not None
+
+    def counted(positions):
+        reads.append(sorted(positions.tolist()))
+        return texts_at(positions)
+
+    with settings.override(watchlist_follow_up_briefings=1):  # a briefing a stretch
+        followed = follow_up(read.watchlist, read.briefings, read.mentions, texts_at=counted)
+    pd.testing.assert_frame_equal(followed, _worked_out(whole))
     summit = followed.loc[followed[S.BRIEFING_ID] == ids["e1"]]
     assert summit[S.EVIDENCE_IDS].tolist() == [f"{ids['r1']}|{ids['r2']}"]
+    # r1 and r2 hold report sentences (r3 none: "What's Next?" reports nothing): each is
+    # read for the common words, then again for its events.
+    position = {title: i for i, title in enumerate(whole.briefings[S.TITLE])}
+    assert sorted(reads) == sorted([[position["r1"]], [position["r2"]]] * 2)

@@ -36,7 +36,7 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics import settings
-from analytics.artefacts import Artefacts, follow_up_tables
+from analytics.artefacts import Artefacts, follow_up_tables, follow_up_texts
 
 FOLLOW_UP_DIR = "follow-up"
 # The settings the follow-up reads (``analytics.watchlist.follow_up``).
@@ -140,7 +140,12 @@ def _work_out(root: Path, artefacts: Artefacts) -> tuple[pd.DataFrame, bool]:
     from analytics.watchlist import follow_up
 
     whole = follow_up_tables(artefacts)
-    table = follow_up(whole.watchlist, whole.briefings, whole.mentions)
+    table = follow_up(
+        whole.watchlist,
+        whole.briefings,
+        whole.mentions,
+        texts_at=follow_up_texts(artefacts),
+    )
     return table, save_follow_up(root, artefacts.fingerprint, table)
 
 

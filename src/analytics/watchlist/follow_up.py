@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -42,6 +43,10 @@ from analytics.watchlist.certainty import (
     without_conditions_batch,
 )
 from analytics.watchlist.families import cue_family
+
+# Reads the briefings at some positions of the briefing table with their texts (title,
+# sections, body): the rows of ``follow_up``'s ``texts_at``.
+TextsAt = Callable[[np.ndarray], pd.DataFrame]
 
 _EVENT = "_event"
 _WHAT = "_what"  # the part of an event's sentence that says what is expected
@@ -80,6 +85,7 @@ def _evidence(
     lexicon: Lexicon,
     words: CertaintyWords,
     grace: pd.Timedelta,
+    texts_at: TextsAt | None = None,
 ) -> pd.DataFrame:
     """The report sentences of each event (``_matches``), read from the briefings dated
     inside some event's window, a stretch of consecutive days at a time.
@@ -89,8 +95,16 @@ def _evidence(
     (``_common_stems``) are those of all the sentences read: with several stretches their
     document frequencies are counted stretch by stretch and summed before any event is
     matched, then each stretch's sentences are cut again and matched with the events whose
-    window meets it. The evidence is the same for any stretch size.
+    window meets it. The evidence is the same for any stretch size. With ``texts_at``, the
+    texts of a stretch's briefings are read when it is (twice), not held for the corpus.
     """
+
+    def with_texts(ids: pd.Series) -> pd.DataFrame:
+        if texts_at is None:
+            return briefings
+        rows = np.flatnonzero(briefings[S.BRIEFING_ID].isin(ids).to_numpy())
+        return texts_at(rows) if len(rows) else briefings.iloc[:0]
+
     dates = briefings[[S.BRIEFING_ID, S.DATE]].drop_duplicates(S.BRIEFING_ID, keep="last")
     days = dates[S.DATE].dt.tz_localize(None).dt.normalize().to_numpy()
     inside = _covered(days, *windows)
@@ -104,7 +118,7 @@ def _evidence(
     )
     stretch_of_day, bounds = _stretches(days, int(settings.value("watchlist_follow_up_briefings")))
     if len(bounds) <= 1:
-        reports = _reports(briefings, usable, dates, lexicon, words)
+        reports = _reports(with_texts(usable[S.BRIEFING_ID]), usable, dates, lexicon, words)
         return _matches(events, reports._replace(common=_common_stems(reports.texts)), grace)
     stretch_of_row = stretch_of_day[
         pd.Index(dates[S.BRIEFING_ID]).get_indexer(usable[S.BRIEFING_ID])
@@ -113,9 +127,10 @@ def _evidence(
     frequencies: list[pd.Series] = []
     n_texts = 0
     for stretch in range(len(bounds)):
+        stretch_usable = usable[stretch_of_row == stretch]
         part = _reports(
-            briefings,
-            usable[stretch_of_row == stretch],
+            with_texts(stretch_usable[S.BRIEFING_ID]),
+            stretch_usable,
             dates[stretch_of_day == stretch],
             lexicon,
             words,
@@ -131,7 +146,7 @@ def _evidence(
         if part.keys.empty:
             continue
         meets = (starts <= high) & (ends >= low)
-        texts = _report_texts(briefings, part.keys)
+        texts = _report_texts(with_texts(part.keys[S.BRIEFING_ID]), part.keys)
         found.append(_matches(events[meets], part._replace(texts=texts, common=common), grace))
     found = [table for table in found if not table.empty]
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame()
@@ -422,16 +437,22 @@ def follow_up(
     as_of: pd.Timestamp | None = None,
     lexicon: Lexicon | None = None,
     certainty_words: CertaintyWords | None = None,
+    texts_at: TextsAt | None = None,
 ) -> pd.DataFrame:
     """Each expected event with its follow-up status and the evidence behind it.
 
     Parameters:
         watchlist: expected events (``schema.WATCHLIST_COLUMNS``).
-        briefings: the briefing table the events and their reports come from.
+        briefings: the briefing table the events and their reports come from (only its
+            ids and dates are read when ``texts_at`` is given).
         mentions: its country mentions (``schema.MENTION_COLUMNS``).
         as_of: the day the follow-up is made on; default the corpus' latest date.
         lexicon: the cue lexicon (default ``data/cues.csv``).
         certainty_words: the certainty table compiled (default ``data/certainty.csv``).
+        texts_at: reads the rows of ``briefings`` at the positions given with their
+            texts (title, the three sections and ``text``), as a store reads a few rows:
+            the texts are then read a stretch of days at a time (``_evidence``), never
+            held for the whole corpus. Default: ``briefings`` holds them.
 
     Returns:
         ``schema.FOLLOW_UP_COLUMNS``, the watchlist's rows in its order: ``follow_up`` is
@@ -447,7 +468,9 @@ def follow_up(
         raise InputError(
             f"watchlist must have columns {', '.join(S.WATCHLIST_COLUMNS)}; missing {missing!r}"
         )
-    table = watchlist.reset_index(drop=True).copy()
+    # A new frame: the columns added below never reach ``watchlist``, and no copy of a
+    # million events' sentences is made.
+    table = watchlist.reset_index(drop=True)
     table[S.FOLLOW_UP] = pd.Series(dtype=object)
     table[S.EVIDENCE_IDS] = ""
     table[S.EVIDENCE] = ""
@@ -500,6 +523,7 @@ def follow_up(
             lexicon or default_lexicon(),
             certainty_words,
             grace,
+            texts_at,
         )
     limit = int(settings.value("watchlist_evidence"))
     if not evidence.empty:
