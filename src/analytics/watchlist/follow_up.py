@@ -102,7 +102,7 @@ def _evidence(
     def with_texts(ids: pd.Series) -> pd.DataFrame:
         if texts_at is None:
             return briefings
-        rows = np.flatnonzero(briefings[S.BRIEFING_ID].isin(ids).to_numpy())
+        rows = np.flatnonzero(briefings[S.BRIEFING_ID].isin(pd.unique(ids)).to_numpy())
         return texts_at(rows) if len(rows) else briefings.iloc[:0]
 
     dates = briefings[[S.BRIEFING_ID, S.DATE]].drop_duplicates(S.BRIEFING_ID, keep="last")
