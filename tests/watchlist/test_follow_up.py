@@ -492,3 +492,20 @@ def test_follow_up_made_a_few_candidates_at_a_time_gives_the_same_evidence(pairs
     )
     with settings.override(watchlist_follow_up_pairs=1_000_000):
         pd.testing.assert_frame_equal(followed, follow_up(events, briefings, mentions))
+
+
+@pytest.mark.parametrize("stretch", [1, 3, 1_000], ids=lambda n: f"{n}-a-stretch")
+def test_follow_up_shows_the_first_evidence_of_every_stretch_and_names_every_briefing(stretch):
+    briefings = _briefings(_TWO_SUMMITS)
+    mentions = extract_mentions(briefings)
+    events = expected_events(briefings, mentions)
+    # One sentence shown an event: the earliest of all the stretches'; every reporting
+    # briefing still named.
+    with settings.override(watchlist_evidence=1, watchlist_follow_up_briefings=stretch):
+        followed = follow_up(events, briefings, mentions).set_index(S.BRIEFING_ID)
+    assert followed.loc["e1", S.EVIDENCE_IDS] == "r1|r4"
+    assert followed.loc["e1", S.EVIDENCE] == (
+        "2024-03-04: France hosted a summit with Germany in Paris."
+    )
+    assert followed.loc["e2", S.EVIDENCE_IDS] == "r3|r5"
+    assert followed.loc["e2", S.EVIDENCE] == "2024-03-05: Italy hosted a summit with Spain in Rome."

@@ -119,7 +119,8 @@ def _evidence(
     stretch_of_day, bounds = _stretches(days, int(settings.value("watchlist_follow_up_briefings")))
     if len(bounds) <= 1:
         reports = _reports(with_texts(usable[S.BRIEFING_ID]), usable, dates, lexicon, words)
-        return _matches(events, reports._replace(common=_common_stems(reports.texts)), grace)
+        common = _common_stems(reports.texts)
+        return _what_is_shown(_matches(events, reports._replace(common=common), grace))
     stretch_of_row = stretch_of_day[
         pd.Index(dates[S.BRIEFING_ID]).get_indexer(usable[S.BRIEFING_ID])
     ]
@@ -147,9 +148,33 @@ def _evidence(
             continue
         meets = (starts <= high) & (ends >= low)
         texts = _report_texts(with_texts(part.keys[S.BRIEFING_ID]), part.keys)
-        found.append(_matches(events[meets], part._replace(texts=texts, common=common), grace))
+        matched = _matches(events[meets], part._replace(texts=texts, common=common), grace)
+        found.append(_what_is_shown(matched))
     found = [table for table in found if not table.empty]
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame()
+
+
+# The order in which an event's evidence is shown: by date, briefing and place.
+_EVIDENCE_ORDER = [_EVENT, S.DATE, S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX]
+
+
+def _what_is_shown(found: pd.DataFrame) -> pd.DataFrame:
+    """The evidence rows of one stretch (``_matches``) cut to what ``follow_up`` shows of
+    them: each event's first ``watchlist_evidence`` sentences in ``_EVIDENCE_ORDER`` and,
+    of its later rows, the first of each briefing without its sentence (the briefing is
+    named among the evidence ids). A report sentence is of one stretch, so the sentences
+    an event shows are among those each stretch keeps; a million briefings' evidence
+    sentences are never held at once.
+    """
+    if found.empty:
+        return found
+    limit = int(settings.value("watchlist_evidence"))
+    found = found.sort_values(_EVIDENCE_ORDER, kind="stable")
+    found = found.drop_duplicates([_EVENT, S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX])
+    shown = found.groupby(_EVENT, sort=False).cumcount().to_numpy() < limit
+    first_of_briefing = ~found.duplicated([_EVENT, S.BRIEFING_ID]).to_numpy()
+    kept = found[shown | first_of_briefing]
+    return kept.assign(**{S.SENTENCE: kept[S.SENTENCE].where(shown[shown | first_of_briefing], "")})
 
 
 def _reporting(mentions: pd.DataFrame) -> pd.Series:
@@ -527,9 +552,7 @@ def follow_up(
         )
     limit = int(settings.value("watchlist_evidence"))
     if not evidence.empty:
-        evidence = evidence.sort_values(
-            [_EVENT, S.DATE, S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX], kind="stable"
-        )
+        evidence = evidence.sort_values(_EVIDENCE_ORDER, kind="stable")
         evidence = evidence.drop_duplicates([_EVENT, S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX])
         shown = evidence.groupby(_EVENT, sort=True).head(limit)
         ids = evidence.drop_duplicates([_EVENT, S.BRIEFING_ID]).groupby(_EVENT)[S.BRIEFING_ID]
