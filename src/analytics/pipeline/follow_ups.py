@@ -185,16 +185,19 @@ def keep_follow_up(root: Path) -> str:
         _keep_mapped(artefacts)
         return f"follow-up: already kept for generation {store.generation.name}"
     table, saved = _work_out(root, artefacts)
+    events, reported = len(table), int((table[S.FOLLOW_UP] == S.REPORTED).sum())
+    # The mapped copy is made from the kept file: one follow-up table in memory, not two
+    # (a million events' sentences and evidence).
+    del table
     if saved:
         _keep_mapped(artefacts)
-    reported = int((table[S.FOLLOW_UP] == S.REPORTED).sum())
     where = (
         "kept for the dashboard and exports"
         if saved
         else "not kept: the store folder cannot be written to"
     )
     return (
-        f"follow-up: {len(table):,} expected events, {reported:,} reported; {where} "
+        f"follow-up: {events:,} expected events, {reported:,} reported; {where} "
         f"({time.perf_counter() - started:.1f} s)"
     )
 
