@@ -245,14 +245,16 @@ def table_lookups(artefacts: Artefacts) -> TableLookups:
     )
 
 
-# The columns the follow-up reads (``analytics.watchlist.follow_up``): the briefings' ids,
-# dates and texts (title, sections, body: report sentences are cut from them), the acting
-# mentions' places and countries, and every column of the events.
+# The columns the follow-up reads (``analytics.watchlist.follow_up``): the briefings' ids
+# and dates, the acting mentions' places and countries, and every column of the events,
+# held while it runs; and the briefings' texts (title, sections, body: report sentences are
+# cut from them), which a lean corpus reads a stretch of days at a time (``follow_up_texts``).
 FOLLOW_UP_READS: dict[str, tuple[str, ...] | None] = {
-    "briefings": (S.BRIEFING_ID, S.DATE, S.TITLE, *S.SECTIONS, S.TEXT),
+    "briefings": (S.BRIEFING_ID, S.DATE),
     "mentions": (S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX, S.ISO3, S.KIND),
     "watchlist": None,
 }
+FOLLOW_UP_TEXTS: tuple[str, ...] = (S.BRIEFING_ID, S.TITLE, *S.SECTIONS, S.TEXT)
 
 
 def follow_up_tables(artefacts: Artefacts) -> Artefacts:
@@ -260,14 +262,55 @@ def follow_up_tables(artefacts: Artefacts) -> Artefacts:
 
     For work on the whole corpus that the views do not do on every rerun (working out the
     follow-up of a store that keeps none). A lean corpus reads the columns of
-    ``FOLLOW_UP_READS`` from its store (not the mentions' surfaces, the briefings' sources
-    or any other table), and holds them while the work runs; one in memory has them.
+    ``FOLLOW_UP_READS`` from its store (not the briefings' texts, the mentions' surfaces or
+    any other table) and only the mentions that can place a report
+    (``watchlist.report_mentions``), a data file at a time, and holds them while the work
+    runs; the follow-up reads the texts by row (``follow_up_texts``). One in memory has
+    them all.
     """
     reader = artefacts.reader
     if reader is None:
         return artefacts
-    tables = {name: reader.table(name, columns) for name, columns in FOLLOW_UP_READS.items()}
-    return replace(artefacts, **tables, reader=None, lookups=None)
+    return replace(
+        artefacts,
+        briefings=reader.table("briefings", FOLLOW_UP_READS["briefings"]),
+        mentions=_follow_up_mentions(reader),
+        watchlist=reader.table("watchlist", FOLLOW_UP_READS["watchlist"]),
+        reader=None,
+        lookups=None,
+    )
+
+
+def follow_up_texts(artefacts: Artefacts) -> Callable[[np.ndarray], pd.DataFrame] | None:
+    """How the follow-up reads the texts of the briefings of ``follow_up_tables(artefacts)``
+    at some positions (its ``texts_at``): from the store for a lean corpus, ``None`` (the
+    table holds them) for one in memory."""
+    reader = artefacts.reader
+    if reader is None:
+        return None
+    return partial(reader.rows_at, "briefings", columns=FOLLOW_UP_TEXTS)
+
+
+def _follow_up_mentions(reader: TableReader) -> pd.DataFrame:
+    """The mentions a follow-up reads (``watchlist.report_mentions``), in the table's order,
+    filtered a data file at a time: the whole table's columns are never held at once."""
+    from analytics.watchlist import report_mentions
+
+    columns = list(FOLLOW_UP_READS["mentions"] or ())
+    pieces: list[tuple[np.ndarray, pd.DataFrame]] = []
+    for rows, piece in reader.chunks("mentions", columns):
+        whole = piece.reset_index(drop=True)
+        kept = report_mentions(whole)
+        pieces.append((np.asarray(rows)[kept.index.to_numpy()], kept.reset_index(drop=True)))
+    if not pieces:
+        return report_mentions(reader.table("mentions", columns))
+    # The files in the table's order, then the rows, if a file's rows are not in order.
+    pieces.sort(key=lambda piece: int(piece[0][0]) if len(piece[0]) else -1)
+    positions = np.concatenate([rows for rows, _ in pieces])
+    mentions = pd.concat([kept for _, kept in pieces], ignore_index=True)
+    if np.all(positions[1:] > positions[:-1]):
+        return mentions
+    return mentions.iloc[np.argsort(positions, kind="stable")].reset_index(drop=True)
 
 
 def table_rows(artefacts: Artefacts, name: str, positions: np.ndarray) -> pd.DataFrame:

@@ -296,6 +296,12 @@ SETTINGS: tuple[Setting, ...] = (
         "result is the same for any size, memory grows with it)",
     ),
     Setting(
+        "watchlist_follow_up_pairs",
+        1_000_000,
+        "(event, report sentence) candidates a follow-up pairs and compares at a time (the "
+        "result is the same for any number, memory grows with it)",
+    ),
+    Setting(
         "watchlist_evidence",
         5,
         "reporting sentences kept as evidence of each followed-up event (earliest first)",

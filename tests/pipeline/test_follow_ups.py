@@ -148,3 +148,54 @@ def test_follow_up_is_kept_in_the_store_folder_or_in_the_lean_folder(store_dir: 
     # whole reads only the store folder's.
     assert follow_up_is_kept(store_dir, lean)
     assert not follow_up_is_kept(store_dir, store.artefacts())
+
+
+def test_read_lean_the_follow_up_reads_the_texts_a_stretch_at_a_time(tmp_path: Path) -> None:
+    from analytics.artefacts import follow_up_tables, follow_up_texts
+    from analytics.pipeline.lean import read_lean
+
+    # e1 and r1 are bare texts (their body is read), r2 has the three sections and r3
+    # only "What's Next?" (no report comes from it).
+    files = {
+        "e1.txt": "France will host a summit with Germany on March 3.\n",
+        "r1.txt": "France hosted a summit with Germany in Paris.\n",
+        "r2.txt": (
+            "What's Happening?\nGermany hosted a summit with France in Berlin.\n"
+            "Why It's Important?\nThe summit eased a quarrel over farm subsidies.\n"
+            "What's Next?\nFrance and Germany will meet again in May.\n"
+        ),
+        "r3.txt": "What's Next?\nFrance hosted a summit with Germany in Lyon.\n",
+    }
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    dates = {"e1": "2024-02-14", "r1": "2024-03-04", "r2": "2024-03-05", "r3": "2024-03-06"}
+    (corpus / "manifest.csv").write_text(
+        "file,date,title,source\n"
+        + "".join(f"{name}.txt,{day},{name},desk\n" for name, day in dates.items()),
+        encoding="utf-8",
+    )
+    ensure_store([corpus], tmp_path / "store", n_topics=2)
+    whole = open_store(tmp_path / "store").artefacts()
+    lean = read_lean(open_store(tmp_path / "store"))
+    read = follow_up_tables(lean)
+    assert list(read.briefings.columns) == [S.BRIEFING_ID, S.DATE]
+    ids = dict(zip(whole.briefings[S.TITLE], whole.briefings[S.BRIEFING_ID], strict=True))
+    reads: list[list[int]] = []
+    texts_at = follow_up_texts(lean)
+    assert texts_at is not None
+
+    def counted(positions):
+        reads.append(sorted(positions.tolist()))
+        return texts_at(positions)
+
+    with settings.override(watchlist_follow_up_briefings=1):  # a briefing a stretch
+        followed = follow_up(read.watchlist, read.briefings, read.mentions, texts_at=counted)
+    pd.testing.assert_frame_equal(followed, _worked_out(whole))
+    summit = followed.loc[followed[S.BRIEFING_ID] == ids["e1"]]
+    assert summit[S.EVIDENCE_IDS].tolist() == [f"{ids['r1']}|{ids['r2']}"]
+    # r1 and r2 hold report sentences (r3 none: "What's Next?" reports nothing): each is
+    # read for the common words, then again for its events.
+    position = {title: i for i, title in enumerate(whole.briefings[S.TITLE])}
+    assert sorted(reads) == sorted([[position["r1"]], [position["r2"]]] * 2)

@@ -19,7 +19,15 @@ from legacy_stores import write_legacy_store
 from sample_selections import filter_choices, store_in_two_ingests
 
 from analytics import schema as S
-from analytics.artefacts import FOLLOW_UP_READS, follow_up_tables, table_rows, with_read_columns
+from analytics import settings as analytics_settings
+from analytics.artefacts import (
+    FOLLOW_UP_READS,
+    FOLLOW_UP_TEXTS,
+    follow_up_tables,
+    follow_up_texts,
+    table_rows,
+    with_read_columns,
+)
 from analytics.errors import InputError, StoreError
 from analytics.pipeline import Store, ensure_store, open_store, open_text_index, vacuum_store
 from analytics.pipeline.follow_ups import follow_up_key, follow_up_of
@@ -60,6 +68,7 @@ from analytics.views import (
     upcoming_events,
     with_event_texts,
 )
+from analytics.watchlist import follow_up, report_mentions
 
 # The tables a view reads with the columns a lean corpus holds of them.
 HELD = {
@@ -224,12 +233,32 @@ def test_the_follow_up_is_the_same(both: tuple, store: Store) -> None:
     pd.testing.assert_frame_equal(follow_up_of(store.path, lean), expected)
     pd.testing.assert_frame_equal(followed_events(lean), expected)
     assert follow_up_tables(whole) is whole
-    # Read lean, only the columns the follow-up reads come from the store.
+    # Read lean, only the columns the follow-up reads come from the store ...
     read = follow_up_tables(lean)
     for name, columns in FOLLOW_UP_READS.items():
         table = getattr(read, name)
         assert list(table.columns) == list(columns or getattr(whole, name).columns), name
-        assert len(table) == len(getattr(whole, name)), name
+    # ... every briefing (its texts are read by row), the mentions that can place a
+    # report in their order, every event.
+    assert len(read.briefings) == len(whole.briefings)
+    columns = list(FOLLOW_UP_READS["mentions"] or ())
+    expected_mentions = report_mentions(whole.mentions)[columns].reset_index(drop=True)
+    assert 0 < len(read.mentions) < len(whole.mentions)
+    pd.testing.assert_frame_equal(read.mentions, expected_mentions)
+    assert len(read.watchlist) == len(whole.watchlist)
+    assert follow_up_texts(whole) is None
+    texts_at = follow_up_texts(lean)
+    assert texts_at is not None
+    pd.testing.assert_frame_equal(
+        texts_at(np.array([4, 1])),
+        whole.briefings.iloc[[4, 1]][list(FOLLOW_UP_TEXTS)].reset_index(drop=True),
+    )
+    for stretch in (40, 1_000):
+        with analytics_settings.override(watchlist_follow_up_briefings=stretch):
+            pd.testing.assert_frame_equal(
+                follow_up(read.watchlist, read.briefings, read.mentions, texts_at=texts_at),
+                expected,
+            )
 
 
 def test_a_store_of_parquet_parts_is_not_read_lean(store: Store, tmp_path: Path) -> None:

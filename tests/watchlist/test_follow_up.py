@@ -397,7 +397,10 @@ def test_pairs_naming_every_country_equal_counting_every_country(data) -> None:
     table = pd.DataFrame(table_rows, columns=["report", S.ISO3, S.CUE_FAMILY, "briefing", "day"])
     grace = pd.Timedelta(days=2)
     needed = per_country.groupby("_event").size()
-    kept = _naming_all(per_country, table, grace, needed)
+    # Candidates made a few at a time (one run cut anywhere) keep the same pairs.
+    budget = data.draw(st.sampled_from([1, 2, 3, 7, 1_000_000]))
+    with settings.override(watchlist_follow_up_pairs=budget):
+        kept = _naming_all(per_country, table, grace, needed)
     pairs = set(zip(kept["_event"].tolist(), kept["report"].tolist(), strict=True))
     assert len(pairs) == len(kept)
     expected: set = set()
@@ -453,3 +456,56 @@ def test_follow_up_of_a_synthetic_corpus_is_the_same_read_in_stretches(tmp_path)
     for stretch in (40, 300):
         with settings.override(watchlist_follow_up_briefings=stretch):
             pd.testing.assert_frame_equal(follow_up(events, briefings, mentions), whole)
+
+
+# Two summits expected on March 3, each of two countries, and seven later reports: r1 and
+# r4 name France and Germany, r3 and r5 Italy and Spain. Each event is looked up on the
+# country of its two that the fewest reports name, the first code on a tie (Germany and
+# France three each; Spain and Italy three each), so each has three candidates, one of
+# which misses its other country (r2 names Germany and Italy; r6 Spain and Portugal).
+_TWO_SUMMITS = [
+    ("e1", "2024-02-14", "", "France will host a summit with Germany on March 3."),
+    ("e2", "2024-02-15", "", "Italy will host a summit with Spain on March 3."),
+    ("r1", "2024-03-04", "France hosted a summit with Germany in Paris.", ""),
+    ("r2", "2024-03-05", "Germany hosted a summit with Italy in Rome.", ""),
+    ("r3", "2024-03-05", "Italy hosted a summit with Spain in Rome.", ""),
+    ("r4", "2024-03-06", "Germany hosted a summit with France in Berlin.", ""),
+    ("r5", "2024-03-06", "Spain hosted a summit with Italy in Madrid.", ""),
+    ("r6", "2024-03-07", "Spain hosted a summit with Portugal in Lisbon.", ""),
+    ("r7", "2024-03-07", "France hosted a summit with Belgium in Brussels.", ""),
+]
+
+
+@pytest.mark.parametrize("pairs", [1, 2, 4, 5, 6], ids=lambda n: f"{n}-at-a-time")
+def test_follow_up_made_a_few_candidates_at_a_time_gives_the_same_evidence(pairs):
+    briefings = _briefings(_TWO_SUMMITS)
+    mentions = extract_mentions(briefings)
+    events = expected_events(briefings, mentions)
+    with settings.override(watchlist_follow_up_pairs=pairs):
+        followed = follow_up(events, briefings, mentions)
+    by_event = followed.set_index(S.BRIEFING_ID)
+    assert by_event.loc["e1", S.EVIDENCE_IDS] == "r1|r4"
+    assert by_event.loc["e2", S.EVIDENCE_IDS] == "r3|r5"
+    assert by_event.loc["e2", S.EVIDENCE] == (
+        "2024-03-05: Italy hosted a summit with Spain in Rome. || "
+        "2024-03-06: Spain hosted a summit with Italy in Madrid."
+    )
+    with settings.override(watchlist_follow_up_pairs=1_000_000):
+        pd.testing.assert_frame_equal(followed, follow_up(events, briefings, mentions))
+
+
+@pytest.mark.parametrize("stretch", [1, 3, 1_000], ids=lambda n: f"{n}-a-stretch")
+def test_follow_up_shows_the_first_evidence_of_every_stretch_and_names_every_briefing(stretch):
+    briefings = _briefings(_TWO_SUMMITS)
+    mentions = extract_mentions(briefings)
+    events = expected_events(briefings, mentions)
+    # One sentence shown an event: the earliest of all the stretches'; every reporting
+    # briefing still named.
+    with settings.override(watchlist_evidence=1, watchlist_follow_up_briefings=stretch):
+        followed = follow_up(events, briefings, mentions).set_index(S.BRIEFING_ID)
+    assert followed.loc["e1", S.EVIDENCE_IDS] == "r1|r4"
+    assert followed.loc["e1", S.EVIDENCE] == (
+        "2024-03-04: France hosted a summit with Germany in Paris."
+    )
+    assert followed.loc["e2", S.EVIDENCE_IDS] == "r3|r5"
+    assert followed.loc["e2", S.EVIDENCE] == "2024-03-05: Italy hosted a summit with Spain in Rome."

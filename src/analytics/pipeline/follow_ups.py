@@ -36,7 +36,7 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics import settings
-from analytics.artefacts import Artefacts, follow_up_tables
+from analytics.artefacts import Artefacts, follow_up_tables, follow_up_texts
 
 FOLLOW_UP_DIR = "follow-up"
 # The settings the follow-up reads (``analytics.watchlist.follow_up``).
@@ -140,7 +140,12 @@ def _work_out(root: Path, artefacts: Artefacts) -> tuple[pd.DataFrame, bool]:
     from analytics.watchlist import follow_up
 
     whole = follow_up_tables(artefacts)
-    table = follow_up(whole.watchlist, whole.briefings, whole.mentions)
+    table = follow_up(
+        whole.watchlist,
+        whole.briefings,
+        whole.mentions,
+        texts_at=follow_up_texts(artefacts),
+    )
     return table, save_follow_up(root, artefacts.fingerprint, table)
 
 
@@ -180,16 +185,19 @@ def keep_follow_up(root: Path) -> str:
         _keep_mapped(artefacts)
         return f"follow-up: already kept for generation {store.generation.name}"
     table, saved = _work_out(root, artefacts)
+    events, reported = len(table), int((table[S.FOLLOW_UP] == S.REPORTED).sum())
+    # The mapped copy is made from the kept file: one follow-up table in memory, not two
+    # (a million events' sentences and evidence).
+    del table
     if saved:
         _keep_mapped(artefacts)
-    reported = int((table[S.FOLLOW_UP] == S.REPORTED).sum())
     where = (
         "kept for the dashboard and exports"
         if saved
         else "not kept: the store folder cannot be written to"
     )
     return (
-        f"follow-up: {len(table):,} expected events, {reported:,} reported; {where} "
+        f"follow-up: {events:,} expected events, {reported:,} reported; {where} "
         f"({time.perf_counter() - started:.1f} s)"
     )
 

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics import schema as S
-from analytics.artefacts import Artefacts, follow_up_tables
+from analytics.artefacts import Artefacts, follow_up_tables, follow_up_texts
 from analytics.errors import InputError
 from analytics.tallies import sorted_distinct
 from analytics.views.briefings import LaterRows
@@ -103,7 +103,12 @@ def followed_events(artefacts: Artefacts) -> pd.DataFrame:
     from analytics.watchlist import follow_up
 
     whole = follow_up_tables(artefacts)
-    return follow_up(whole.watchlist, whole.briefings, whole.mentions)
+    return follow_up(
+        whole.watchlist,
+        whole.briefings,
+        whole.mentions,
+        texts_at=follow_up_texts(artefacts),
+    )
 
 
 def latest_day(briefings: pd.DataFrame) -> pd.Timestamp | None:

@@ -31,7 +31,7 @@ from analytics.watchlist.families import (
     default_cue_families,
     load_cue_families,
 )
-from analytics.watchlist.follow_up import follow_up
+from analytics.watchlist.follow_up import follow_up, report_mentions
 from analytics.watchlist.timing import Window, expected_window, expected_windows, find_windows
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "forward_sentences",
     "load_certainty",
     "load_cue_families",
+    "report_mentions",
     "without_conditions",
     "without_conditions_batch",
 ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -42,6 +43,10 @@ from analytics.watchlist.certainty import (
     without_conditions_batch,
 )
 from analytics.watchlist.families import cue_family
+
+# Reads the briefings at some positions of the briefing table with their texts (title,
+# sections, body): the rows of ``follow_up``'s ``texts_at``.
+TextsAt = Callable[[np.ndarray], pd.DataFrame]
 
 _EVENT = "_event"
 _WHAT = "_what"  # the part of an event's sentence that says what is expected
@@ -80,6 +85,7 @@ def _evidence(
     lexicon: Lexicon,
     words: CertaintyWords,
     grace: pd.Timedelta,
+    texts_at: TextsAt | None = None,
 ) -> pd.DataFrame:
     """The report sentences of each event (``_matches``), read from the briefings dated
     inside some event's window, a stretch of consecutive days at a time.
@@ -89,25 +95,32 @@ def _evidence(
     (``_common_stems``) are those of all the sentences read: with several stretches their
     document frequencies are counted stretch by stretch and summed before any event is
     matched, then each stretch's sentences are cut again and matched with the events whose
-    window meets it. The evidence is the same for any stretch size.
+    window meets it. The evidence is the same for any stretch size. With ``texts_at``, the
+    texts of a stretch's briefings are read when it is (twice), not held for the corpus.
     """
+
+    def with_texts(ids: pd.Series) -> pd.DataFrame:
+        if texts_at is None:
+            return briefings
+        rows = np.flatnonzero(briefings[S.BRIEFING_ID].isin(pd.unique(ids)).to_numpy())
+        return texts_at(rows) if len(rows) else briefings.iloc[:0]
+
     dates = briefings[[S.BRIEFING_ID, S.DATE]].drop_duplicates(S.BRIEFING_ID, keep="last")
     days = dates[S.DATE].dt.tz_localize(None).dt.normalize().to_numpy()
     inside = _covered(days, *windows)
     dates, days = dates.loc[inside], days[inside]
     # Only the columns the reports are cut by: a copy of every column of a million
     # briefings' mentions would hold gigabytes of surfaces the follow-up never reads.
-    usable = mentions.loc[
-        mentions[S.KIND].isin(ACTOR_KINDS)
-        & mentions[S.ISO3].notna()
-        & (mentions[S.SECTION] != S.NEXT)
-        & mentions[S.BRIEFING_ID].isin(dates[S.BRIEFING_ID]),
+    usable = _rows_where(
+        mentions,
+        _reporting(mentions) & mentions[S.BRIEFING_ID].isin(dates[S.BRIEFING_ID]),
         [S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX, S.ISO3],
-    ]
+    )
     stretch_of_day, bounds = _stretches(days, int(settings.value("watchlist_follow_up_briefings")))
     if len(bounds) <= 1:
-        reports = _reports(briefings, usable, dates, lexicon, words)
-        return _matches(events, reports._replace(common=_common_stems(reports.texts)), grace)
+        reports = _reports(with_texts(usable[S.BRIEFING_ID]), usable, dates, lexicon, words)
+        common = _common_stems(reports.texts)
+        return _what_is_shown(_matches(events, reports._replace(common=common), grace))
     stretch_of_row = stretch_of_day[
         pd.Index(dates[S.BRIEFING_ID]).get_indexer(usable[S.BRIEFING_ID])
     ]
@@ -115,9 +128,10 @@ def _evidence(
     frequencies: list[pd.Series] = []
     n_texts = 0
     for stretch in range(len(bounds)):
+        stretch_usable = usable[stretch_of_row == stretch]
         part = _reports(
-            briefings,
-            usable[stretch_of_row == stretch],
+            with_texts(stretch_usable[S.BRIEFING_ID]),
+            stretch_usable,
             dates[stretch_of_day == stretch],
             lexicon,
             words,
@@ -133,10 +147,59 @@ def _evidence(
         if part.keys.empty:
             continue
         meets = (starts <= high) & (ends >= low)
-        texts = _report_texts(briefings, part.keys)
-        found.append(_matches(events[meets], part._replace(texts=texts, common=common), grace))
+        texts = _report_texts(with_texts(part.keys[S.BRIEFING_ID]), part.keys)
+        matched = _matches(events[meets], part._replace(texts=texts, common=common), grace)
+        found.append(_what_is_shown(matched))
     found = [table for table in found if not table.empty]
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame()
+
+
+# The order in which an event's evidence is shown: by date, briefing and place.
+_EVIDENCE_ORDER = [_EVENT, S.DATE, S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX]
+
+
+def _what_is_shown(found: pd.DataFrame) -> pd.DataFrame:
+    """The evidence rows of one stretch (``_matches``) cut to what ``follow_up`` shows of
+    them: each event's first ``watchlist_evidence`` sentences in ``_EVIDENCE_ORDER`` and,
+    of its later rows, the first of each briefing without its sentence (the briefing is
+    named among the evidence ids). A report sentence is of one stretch, so the sentences
+    an event shows are among those each stretch keeps; a million briefings' evidence
+    sentences are never held at once.
+    """
+    if found.empty:
+        return found
+    limit = int(settings.value("watchlist_evidence"))
+    found = found.sort_values(_EVIDENCE_ORDER, kind="stable")
+    found = found.drop_duplicates([_EVENT, S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX])
+    shown = found.groupby(_EVENT, sort=False).cumcount().to_numpy() < limit
+    first_of_briefing = ~found.duplicated([_EVENT, S.BRIEFING_ID]).to_numpy()
+    kept = found[shown | first_of_briefing]
+    return kept.assign(**{S.SENTENCE: kept[S.SENTENCE].where(shown[shown | first_of_briefing], "")})
+
+
+def _reporting(mentions: pd.DataFrame) -> pd.Series:
+    """Whether each mention can place a report: an acting country (``ACTOR_KINDS``, an
+    ISO code) outside "What's Next?", which looks forward."""
+    return (
+        mentions[S.KIND].isin(ACTOR_KINDS)
+        & mentions[S.ISO3].notna()
+        & (mentions[S.SECTION] != S.NEXT)
+    )
+
+
+def _rows_where(
+    table: pd.DataFrame, keep: pd.Series, columns: list[str] | None = None
+) -> pd.DataFrame:
+    """The rows ``keep`` marks (of ``columns``, default all); no copy of the columns when
+    it marks every row."""
+    chosen = list(table.columns) if columns is None else columns
+    return table[chosen] if bool(keep.all()) else table.loc[keep, chosen]
+
+
+def report_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
+    """The mentions by which the follow-up can place a report sentence, in their order:
+    passed to ``follow_up`` instead of every mention, they give the same follow-up."""
+    return _rows_where(mentions, _reporting(mentions))
 
 
 def _stretches(
@@ -399,16 +462,22 @@ def follow_up(
     as_of: pd.Timestamp | None = None,
     lexicon: Lexicon | None = None,
     certainty_words: CertaintyWords | None = None,
+    texts_at: TextsAt | None = None,
 ) -> pd.DataFrame:
     """Each expected event with its follow-up status and the evidence behind it.
 
     Parameters:
         watchlist: expected events (``schema.WATCHLIST_COLUMNS``).
-        briefings: the briefing table the events and their reports come from.
+        briefings: the briefing table the events and their reports come from (only its
+            ids and dates are read when ``texts_at`` is given).
         mentions: its country mentions (``schema.MENTION_COLUMNS``).
         as_of: the day the follow-up is made on; default the corpus' latest date.
         lexicon: the cue lexicon (default ``data/cues.csv``).
         certainty_words: the certainty table compiled (default ``data/certainty.csv``).
+        texts_at: reads the rows of ``briefings`` at the positions given with their
+            texts (title, the three sections and ``text``), as a store reads a few rows:
+            the texts are then read a stretch of days at a time (``_evidence``), never
+            held for the whole corpus. Default: ``briefings`` holds them.
 
     Returns:
         ``schema.FOLLOW_UP_COLUMNS``, the watchlist's rows in its order: ``follow_up`` is
@@ -424,7 +493,9 @@ def follow_up(
         raise InputError(
             f"watchlist must have columns {', '.join(S.WATCHLIST_COLUMNS)}; missing {missing!r}"
         )
-    table = watchlist.reset_index(drop=True).copy()
+    # A new frame: the columns added below never reach ``watchlist``, and no copy of a
+    # million events' sentences is made.
+    table = watchlist.reset_index(drop=True)
     table[S.FOLLOW_UP] = pd.Series(dtype=object)
     table[S.EVIDENCE_IDS] = ""
     table[S.EVIDENCE] = ""
@@ -477,12 +548,11 @@ def follow_up(
             lexicon or default_lexicon(),
             certainty_words,
             grace,
+            texts_at,
         )
     limit = int(settings.value("watchlist_evidence"))
     if not evidence.empty:
-        evidence = evidence.sort_values(
-            [_EVENT, S.DATE, S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX], kind="stable"
-        )
+        evidence = evidence.sort_values(_EVIDENCE_ORDER, kind="stable")
         evidence = evidence.drop_duplicates([_EVENT, S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX])
         shown = evidence.groupby(_EVENT, sort=True).head(limit)
         ids = evidence.drop_duplicates([_EVENT, S.BRIEFING_ID]).groupby(_EVENT)[S.BRIEFING_ID]
@@ -571,19 +641,31 @@ def _day_numbers(values: pd.Series, *, up: bool) -> tuple[np.ndarray, np.ndarray
     return np.where(known, days, 0), known
 
 
-def _in_window(per_country: pd.DataFrame, table: pd.DataFrame, grace: pd.Timedelta) -> pd.DataFrame:
-    """Each (event, report sentence, country) where the report names the country with a
-    cue of the event's family, comes from another briefing, and is dated after the event
-    and inside its window (plus ``grace``).
+class _Runs(NamedTuple):
+    """Where each event row's candidate reports lie (``_window_runs``): the reports of
+    its country and family dated inside its window are ``order[begin[i]:end[i]]``, for
+    the event row ``rows[i]``; ``first`` is each run's place among all the candidates."""
 
-    A range join: the reports are sorted by (country and family, day), and each event row
-    takes the run of its group whose days fall in its window (two binary searches), so
-    the work is that of the pairs kept, not of every event against every report of its
-    country and family.
-    """
-    columns = [_EVENT, "report", S.ISO3]
+    rows: np.ndarray
+    begin: np.ndarray
+    end: np.ndarray
+    order: np.ndarray
+    first: np.ndarray
+
+    @property
+    def total(self) -> int:
+        """How many (event row, report) candidates the runs hold."""
+        return int(self.first[-1]) if len(self.first) else 0
+
+
+def _window_runs(per_country: pd.DataFrame, table: pd.DataFrame, grace: pd.Timedelta) -> _Runs:
+    """The run of reports of each event row's country and family whose day falls inside
+    its window (plus ``grace``) and after the event's own day: the reports sorted by
+    (country and family, day), two binary searches per event row. Nothing is paired yet,
+    so the memory is that of the events and reports, however many candidates they make."""
+    none = np.zeros(0, dtype=np.int64)
     if per_country.empty or table.empty:
-        return pd.DataFrame(columns=columns)
+        return _Runs(none, none, none, none, np.zeros(1, dtype=np.int64))
     groups = pd.Index(pd.unique(table[S.ISO3] + "\x1f" + table[S.CUE_FAMILY]))
     report_group = groups.get_indexer(table[S.ISO3] + "\x1f" + table[S.CUE_FAMILY])
     event_group = groups.get_indexer(per_country[S.ISO3] + "\x1f" + per_country[S.CUE_FAMILY])
@@ -604,12 +686,28 @@ def _in_window(per_country: pd.DataFrame, table: pd.DataFrame, grace: pd.Timedel
     group = event_group[rows].astype(np.int64) << 32
     begin = np.searchsorted(sorted_key, group | (low[rows] - base), side="left")
     end = np.searchsorted(sorted_key, group | (last_day[rows] - base), side="right")
-    counts = end - begin
-    taken = np.repeat(rows, counts)
-    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    picked = order[np.repeat(begin, counts) + offsets]
-    own = per_country["own"].to_numpy()[taken]
-    other = table["briefing"].to_numpy()[picked] != own
+    first = np.concatenate(([0], np.cumsum(end - begin)))
+    return _Runs(rows, begin, end, order, first)
+
+
+def _candidates(runs: _Runs, low: int, high: int) -> tuple[np.ndarray, np.ndarray]:
+    """The candidates ``low`` to ``high`` (their places among all of ``runs``) as (event
+    row, report row) positions, in the order of the event rows and, within a run, of
+    the reports' days."""
+    place = np.arange(low, high, dtype=np.int64)
+    run = np.searchsorted(runs.first, place, side="right") - 1
+    picked = runs.order[runs.begin[run] + (place - runs.first[run])]
+    return runs.rows[run], picked
+
+
+def _in_window(per_country: pd.DataFrame, table: pd.DataFrame, grace: pd.Timedelta) -> pd.DataFrame:
+    """Each (event, report sentence, country) where the report names the country with a
+    cue of the event's family, comes from another briefing, and is dated after the event
+    and inside its window (plus ``grace``): every candidate of ``_window_runs`` at once
+    (``_naming_all`` takes them a budget at a time)."""
+    runs = _window_runs(per_country, table, grace)
+    taken, picked = _candidates(runs, 0, runs.total)
+    other = table["briefing"].to_numpy()[picked] != per_country["own"].to_numpy()[taken]
     return pd.DataFrame(
         {
             _EVENT: per_country[_EVENT].to_numpy()[taken][other],
@@ -623,14 +721,18 @@ def _naming_all(
     per_country: pd.DataFrame, table: pd.DataFrame, grace: pd.Timedelta, needed: pd.Series
 ) -> pd.DataFrame:
     """The (event, report) pairs in which the report is inside the event's window (see
-    ``_in_window``) and names every country of the event with a cue of its family, in no
-    particular order.
+    ``_window_runs``) and names every country of the event with a cue of its family, in
+    no particular order.
 
     The window is the event's, whichever of its countries is looked up: each event is
-    joined on the country of its family with the fewest reports, and the pairs found keep
-    those whose report names the event's other countries too (looked up as whole-number
-    keys). An event naming a country twice asks for more countries than it has and is
-    never reported (``needed`` counts its countries as listed).
+    joined on the country of its family with the fewest reports, and the candidates found
+    keep those whose report names the event's other countries too (looked up as
+    whole-number keys). An event naming a country twice asks for more countries than it
+    has and is never reported (``needed`` counts its countries as listed).
+
+    The candidates are made ``watchlist_follow_up_pairs`` at a time and only those kept
+    are held: at a million briefings a stretch's events meet tens of millions of report
+    sentences of their countries and family, of which a tenth name every country.
     """
     columns = [_EVENT, "report"]
     distinct = per_country.drop_duplicates([_EVENT, S.ISO3])
@@ -647,44 +749,59 @@ def _naming_all(
     )
     rarest = distinct.sort_values([_EVENT, "_reports", S.ISO3], kind="stable")
     rarest = rarest.drop_duplicates(_EVENT)
-    found = _in_window(rarest, table, grace)
-    event = found[_EVENT].to_numpy(dtype=np.int64)
-    report = found["report"].to_numpy(dtype=np.int64)
+    runs = _window_runs(rarest, table, grace)
     others = distinct.merge(rarest[[_EVENT, S.ISO3]], on=_EVENT, suffixes=("", "_looked_up"))
     others = others[others[S.ISO3] != others[f"{S.ISO3}_looked_up"]]
-    if others.empty or found.empty:
-        return pd.DataFrame({_EVENT: event, "report": report})
-    # Every (report, country, family) the reports hold, as one whole number each.
+    others = others.sort_values(_EVENT, kind="stable")
+    # Every (report, country, family) the reports hold, and each other country (and
+    # family) of an event, as whole numbers: report * width + code, code -1 if unheld.
     countries = pd.Index(pd.unique(table[S.ISO3]))
     families = pd.Index(pd.unique(table[S.CUE_FAMILY]))
     width = len(countries) * len(families)
 
-    def keys(reports: np.ndarray, iso3: pd.Series, family: pd.Series) -> np.ndarray:
-        code = countries.get_indexer(iso3) * len(families) + families.get_indexer(family)
-        known = (countries.get_indexer(iso3) >= 0) & (families.get_indexer(family) >= 0)
-        return np.where(known, reports * width + code, -1)
+    def codes(iso3: pd.Series, family: pd.Series) -> np.ndarray:
+        country, kind = countries.get_indexer(iso3), families.get_indexer(family)
+        return np.where((country >= 0) & (kind >= 0), country * len(families) + kind, -1)
 
+    held_code = codes(table[S.ISO3], table[S.CUE_FAMILY])
     held = np.sort(
-        keys(table["report"].to_numpy(dtype=np.int64), table[S.ISO3], table[S.CUE_FAMILY])
+        np.where(held_code >= 0, table["report"].to_numpy(dtype=np.int64) * width + held_code, -1)
     )
-    # Each pair found, once per other country of its event.
-    others = others.sort_values(_EVENT, kind="stable")
-    first = np.searchsorted(others[_EVENT].to_numpy(), event, side="left")
-    count = np.searchsorted(others[_EVENT].to_numpy(), event, side="right") - first
-    pair = np.repeat(np.arange(len(event)), count)
-    row = np.repeat(first, count) + (
-        np.arange(len(pair)) - np.repeat(np.cumsum(count) - count, count)
+    other_event = others[_EVENT].to_numpy(dtype=np.int64)
+    other_code = codes(others[S.ISO3], others[S.CUE_FAMILY])
+    event_of_row = rarest[_EVENT].to_numpy(dtype=np.int64)
+    own_of_row = rarest["own"].to_numpy(dtype=np.int64)
+    report_of_row = table["report"].to_numpy(dtype=np.int64)
+    briefing_of_row = table["briefing"].to_numpy(dtype=np.int64)
+    budget = max(int(settings.value("watchlist_follow_up_pairs")), 1)
+    kept_events: list[np.ndarray] = []
+    kept_reports: list[np.ndarray] = []
+    for low in range(0, runs.total, budget):
+        taken, picked = _candidates(runs, low, min(low + budget, runs.total))
+        other = briefing_of_row[picked] != own_of_row[taken]
+        event, report = event_of_row[taken[other]], report_of_row[picked[other]]
+        del taken, picked, other
+        if len(other_event):
+            # Each candidate, once per other country of its event.
+            first = np.searchsorted(other_event, event, side="left")
+            count = np.searchsorted(other_event, event, side="right") - first
+            pair = np.repeat(np.arange(len(event)), count)
+            row = np.repeat(first, count) + (
+                np.arange(len(pair)) - np.repeat(np.cumsum(count) - count, count)
+            )
+            code = other_code[row]
+            wanted = np.where(code >= 0, report[pair] * width + code, -1)
+            at = np.minimum(np.searchsorted(held, wanted), len(held) - 1)
+            present = (wanted >= 0) & (held[at] == wanted)
+            missing = np.bincount(pair[~present], minlength=len(event)) > 0
+            event, report = event[~missing], report[~missing]
+        kept_events.append(event)
+        kept_reports.append(report)
+    if not kept_events:
+        return pd.DataFrame({_EVENT: np.zeros(0, np.int64), "report": np.zeros(0, np.int64)})
+    return pd.DataFrame(
+        {_EVENT: np.concatenate(kept_events), "report": np.concatenate(kept_reports)}
     )
-    wanted = keys(
-        report[pair],
-        others[S.ISO3].iloc[row].reset_index(drop=True),
-        others[S.CUE_FAMILY].iloc[row].reset_index(drop=True),
-    )
-    at = np.minimum(np.searchsorted(held, wanted), len(held) - 1)
-    present = (wanted >= 0) & (held[at] == wanted)
-    missing = np.zeros(len(event), dtype=bool)
-    np.logical_or.at(missing, pair[~present], True)
-    return pd.DataFrame({_EVENT: event[~missing], "report": report[~missing]})
 
 
 # A time a report names that ended before the expectation was written: "last year",
@@ -777,7 +894,7 @@ def _share_what(
 
     Each event's and each report sentence's words are read once, into sparse rows over the
     stems (and the act prefixes) the events hold; the pairs are compared by multiplying
-    those rows, ``_PAIRS_AT_ONCE`` at a time.
+    those rows, ``watchlist_follow_up_pairs`` at a time.
     """
     if len(event_of) == 0:
         return np.zeros(0, dtype=bool)
@@ -826,8 +943,9 @@ def _share_what(
     no_act = np.diff(event_acts.indptr) == 0
     shared = np.zeros(len(event_of), dtype=np.int64)
     acted = np.zeros(len(event_of), dtype=bool)
-    for first in range(0, len(event_of), _PAIRS_AT_ONCE):
-        part = slice(first, first + _PAIRS_AT_ONCE)
+    at_once = max(int(settings.value("watchlist_follow_up_pairs")), 1)
+    for first in range(0, len(event_of), at_once):
+        part = slice(first, first + at_once)
         events_part, reports_part = event_row[part], report_row[part]
         shared[part] = _row_sums(event_words[events_part].multiply(report_words[reports_part]))
         acted[part] = no_act[events_part] | (
@@ -844,10 +962,6 @@ def _share_what(
     conditional = holds_condition[event_row]
     needed_words = np.where(alone, 2, 1) + np.where(undated, 2, 0) + np.where(conditional, 1, 0)
     return acted & (shared >= needed_words)
-
-
-# Event and report pairs compared at a time: bounds the memory of their sparse rows.
-_PAIRS_AT_ONCE = 1_000_000
 
 
 def _binary_rows(rows: list[list[int]], width: int) -> sparse.csr_matrix:
