@@ -257,16 +257,18 @@ FOLLOW_UP_READS: dict[str, tuple[str, ...] | None] = {
 FOLLOW_UP_TEXTS: tuple[str, ...] = (S.BRIEFING_ID, S.TITLE, *S.SECTIONS, S.TEXT)
 
 
-def follow_up_tables(artefacts: Artefacts) -> Artefacts:
+def follow_up_tables(
+    artefacts: Artefacts, keep_mentions: Callable[[pd.DataFrame], pd.DataFrame]
+) -> Artefacts:
     """``artefacts`` with the briefings, mentions and events the follow-up reads, whole.
 
     For work on the whole corpus that the views do not do on every rerun (working out the
     follow-up of a store that keeps none). A lean corpus reads the columns of
     ``FOLLOW_UP_READS`` from its store (not the briefings' texts, the mentions' surfaces or
-    any other table) and only the mentions that can place a report
-    (``watchlist.report_mentions``), a data file at a time, and holds them while the work
-    runs; the follow-up reads the texts by row (``follow_up_texts``). One in memory has
-    them all.
+    any other table) and only the mentions ``keep_mentions`` keeps of them (the follow-up
+    passes ``watchlist.report_mentions``: those that can place a report), a data file at a
+    time, and holds them while the work runs; the follow-up reads the texts by row
+    (``follow_up_texts``). One in memory has them all.
     """
     reader = artefacts.reader
     if reader is None:
@@ -274,7 +276,7 @@ def follow_up_tables(artefacts: Artefacts) -> Artefacts:
     return replace(
         artefacts,
         briefings=reader.table("briefings", FOLLOW_UP_READS["briefings"]),
-        mentions=_follow_up_mentions(reader),
+        mentions=_follow_up_mentions(reader, keep_mentions),
         watchlist=reader.table("watchlist", FOLLOW_UP_READS["watchlist"]),
         reader=None,
         lookups=None,
@@ -291,19 +293,19 @@ def follow_up_texts(artefacts: Artefacts) -> Callable[[np.ndarray], pd.DataFrame
     return partial(reader.rows_at, "briefings", columns=FOLLOW_UP_TEXTS)
 
 
-def _follow_up_mentions(reader: TableReader) -> pd.DataFrame:
-    """The mentions a follow-up reads (``watchlist.report_mentions``), in the table's order,
+def _follow_up_mentions(
+    reader: TableReader, keep_mentions: Callable[[pd.DataFrame], pd.DataFrame]
+) -> pd.DataFrame:
+    """The mentions a follow-up reads (those ``keep_mentions`` keeps), in the table's order,
     filtered a data file at a time: the whole table's columns are never held at once."""
-    from analytics.watchlist import report_mentions
-
     columns = list(FOLLOW_UP_READS["mentions"] or ())
     pieces: list[tuple[np.ndarray, pd.DataFrame]] = []
     for rows, piece in reader.chunks("mentions", columns):
         whole = piece.reset_index(drop=True)
-        kept = report_mentions(whole)
+        kept = keep_mentions(whole)
         pieces.append((np.asarray(rows)[kept.index.to_numpy()], kept.reset_index(drop=True)))
     if not pieces:
-        return report_mentions(reader.table("mentions", columns))
+        return keep_mentions(reader.table("mentions", columns))
     # The files in the table's order, then the rows, if a file's rows are not in order.
     pieces.sort(key=lambda piece: int(piece[0][0]) if len(piece[0]) else -1)
     positions = np.concatenate([rows for rows, _ in pieces])

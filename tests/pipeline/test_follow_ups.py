@@ -18,7 +18,7 @@ from analytics.pipeline.follow_ups import (
     save_follow_up,
     stored_follow_up,
 )
-from analytics.watchlist import follow_up
+from analytics.watchlist import follow_up, report_mentions
 
 
 @pytest.fixture()
@@ -179,7 +179,7 @@ def test_read_lean_the_follow_up_reads_the_texts_a_stretch_at_a_time(tmp_path: P
     ensure_store([corpus], tmp_path / "store", n_topics=2)
     whole = open_store(tmp_path / "store").artefacts()
     lean = read_lean(open_store(tmp_path / "store"))
-    read = follow_up_tables(lean)
+    read = follow_up_tables(lean, report_mentions)
     assert list(read.briefings.columns) == [S.BRIEFING_ID, S.DATE]
     ids = dict(zip(whole.briefings[S.TITLE], whole.briefings[S.BRIEFING_ID], strict=True))
     reads: list[list[int]] = []

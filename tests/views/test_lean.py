@@ -232,9 +232,9 @@ def test_the_follow_up_is_the_same(both: tuple, store: Store) -> None:
     pd.testing.assert_frame_equal(follow_up_of(store.path, lean), expected)
     pd.testing.assert_frame_equal(follow_up_of(store.path, lean), expected)
     pd.testing.assert_frame_equal(followed_events(lean), expected)
-    assert follow_up_tables(whole) is whole
+    assert follow_up_tables(whole, report_mentions) is whole
     # Read lean, only the columns the follow-up reads come from the store ...
-    read = follow_up_tables(lean)
+    read = follow_up_tables(lean, report_mentions)
     for name, columns in FOLLOW_UP_READS.items():
         table = getattr(read, name)
         assert list(table.columns) == list(columns or getattr(whole, name).columns), name

@@ -137,9 +137,9 @@ def follow_up_of(root: Path, artefacts: Artefacts) -> pd.DataFrame:
 
 def _work_out(root: Path, artefacts: Artefacts) -> tuple[pd.DataFrame, bool]:
     """The follow-up of ``artefacts`` worked out, and whether it could be kept."""
-    from analytics.watchlist import follow_up
+    from analytics.watchlist import follow_up, report_mentions
 
-    whole = follow_up_tables(artefacts)
+    whole = follow_up_tables(artefacts, report_mentions)
     table = follow_up(
         whole.watchlist,
         whole.briefings,

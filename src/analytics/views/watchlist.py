@@ -100,9 +100,9 @@ def later_events(rows: pd.DataFrame | OrderedEvents, texts: pa.Table | None) -> 
 
 def followed_events(artefacts: Artefacts) -> pd.DataFrame:
     """Every expected event of the corpus with its follow-up (``schema.FOLLOW_UP_COLUMNS``)."""
-    from analytics.watchlist import follow_up
+    from analytics.watchlist import follow_up, report_mentions
 
-    whole = follow_up_tables(artefacts)
+    whole = follow_up_tables(artefacts, report_mentions)
     return follow_up(
         whole.watchlist,
         whole.briefings,
