@@ -387,6 +387,10 @@ def test_bundled_lexicon_finds_joint_acts(bundled: Lexicon, text: str, expected:
         ("it withdraws from the treaty", "reversal", ["withdraws from"]),
         ("she breaks the truce", "reversal", ["breaks"]),
         ("they tore up the accord", "reversal", ["tore up"]),
+        # Calling off or putting off a planned act undoes it, as cancelling does.
+        ("she calls off the visit", "reversal", ["calls off"]),
+        ("talks were postponed", "reversal", ["postponed"]),
+        ("the postponement of the summit", "reversal", ["postponement of"]),
         ("the army denies the attack", "negation", ["denies"]),
         ("she encourages both sides to talk", "hedge", ["encourages"]),
     ],
