@@ -25,7 +25,7 @@ from analytics.relations.grammar import (
     _pairs,
     _word_count,
 )
-from analytics.relations.roles import _LOCATIVE, _POST
+from analytics.relations.roles import _LOCATIVE, _POST, default_roles
 from analytics.relations.scoring import (
     _INTRODUCED,
     _JOINT_WORDS,
@@ -53,6 +53,22 @@ _OBJECT_AFTER = re.compile(r"^\s+(?:with|against)\b", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(
     r"\b(?:on|against|to|into|over|upon|toward|towards)\s+(?:the\s+)?$", re.IGNORECASE
 )
+_PLACES_BEFORE = re.compile(
+    r"(?:\b([\w'\u2019-]+)\s+)?\b(?:in|at|across|throughout|within|inside)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _place_list(text: str, group: _Group) -> bool:
+    """A list of two countries or more after "in/at/across/...", not after a state head."""
+    found = _PLACES_BEFORE.search(text[max(0, group.start - 40) : group.start])
+    if len(group.countries) < 2 or found is None:
+        return False
+    head = (found.group(1) or "").lower()
+    heads = default_roles().heads
+    return heads.get(head) != "state" and heads.get(head.removesuffix("s")) != "state"
+
+
 _AGENT_BY = re.compile(r"\s+(?:[\w'\u2019-]+\s+){0,4}?by\s+(?:the\s+)?", re.IGNORECASE)
 _RECIPROCAL_AFTER = re.compile(r"^\s+(?:each\s+other|one\s+another)\b", re.IGNORECASE)
 
@@ -176,6 +192,7 @@ def _score_clause(
             acting = (
                 left is not None
                 and not _OBJECT_BEFORE.search(text[max(0, left.start - 14) : left.start])
+                and not _place_list(text, left)
                 and _word_count(text[left.end : match.start]) <= _JOINT_WORDS
                 and _modifier_before(text, modifiers["negation"], floor, match.start, window)
                 is None
@@ -268,7 +285,9 @@ def _score_clause(
                 continue
             if right is not None and _topic_of(text, left, match, right):
                 continue
-            object_list = _OBJECT_BEFORE.search(text[max(0, left.start - 14) : left.start])
+            object_list = _OBJECT_BEFORE.search(
+                text[max(0, left.start - 14) : left.start]
+            ) or _place_list(text, left)
             passive = (
                 match.cue.pos == "verb"
                 and not re.match(r"[a-z]+ing\b", text[match.start :], re.IGNORECASE)

@@ -1212,3 +1212,47 @@ def test_a_reaction_felt_in_capitals_relates_them_to_what_they_react_to(
 ) -> None:
     # The shipped lexicon: its "raise * concern" family holds the causing verbs.
     assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A visit (CAMEO 042, +1.9) called off is undone: -1.9 / 2.
+        ("India calls off a visit to Australia.", [("AUS", "IND", -0.95, "calls off a visit")]),
+        # Talks (+1) put off: -1 / 2.
+        (
+            "India postponed the talks with Australia.",
+            [("AUS", "IND", -0.5, "postponed the talks")],
+        ),
+    ],
+    ids=["call-off", "postpone"],
+)
+def test_calling_off_or_putting_off_a_planned_act_reverses_it(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A list of places does nothing together: no +1 among them.
+        ("Rebels based in Bangladesh, Myanmar and Bhutan are planning attacks.", []),
+        ("Protests across France, Italy and Spain threaten the reform.", []),
+        # After a state head the list is those states: they side with Niger together
+        # (co-action, +1) and each sides with it (+3.5).
+        (
+            "The juntas in Mali and Burkina Faso may side with Niger.",
+            [
+                ("BFA", "MLI", 1.0, "side with"),
+                ("BFA", "NER", 3.5, "side with"),
+                ("MLI", "NER", 3.5, "side with"),
+            ],
+        ),
+    ],
+    ids=["based-in", "protests-across", "juntas-in"],
+)
+def test_a_list_of_places_does_nothing_together(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected

@@ -36,7 +36,9 @@ method needs no model: regular expressions over the sentence and a few rules.
    own, the shared cue as evidence, and a small positive score (``coaction_weight``,
    default 1, CAMEO's weight for consultation) because acting in concert is weak
    alignment, never conflict. A list after "on/against/to/into/over" is acted on and
-   does nothing together ("tariffs on A, B and C"); "A and B accuse each other" is the
+   does nothing together ("tariffs on A, B and C"), nor does a list of places after
+   "in/at/across/throughout/within/inside" ("rebels based in A, B and C"; "the juntas in
+   A and B" are states); "A and B accuse each other" is the
    cue done by each to the other; the agents of a passive act together ("a truce
    mediated by A, B and C"); a list right before a joint act (class ``joint``:
    "A, B and C announced ...", "... all call for a ceasefire") acts together and
@@ -108,6 +110,7 @@ from analytics.relations.grammar import (
     is_agent_group,
     is_object_group,
     is_passive_subject,
+    is_place_list,
     topic_label_end,
 )
 from analytics.relations.lexicon import CueMatch, Lexicon, word_positions
@@ -477,10 +480,12 @@ def _score_clause(
                 add(_inner_pairs(right), effect if mutual and positive else _neutral(effect))
             if left is None or _more_words_than(text, left.end, match.start, _REACH_WORDS):
                 continue
-            # A list acted on ("tariffs on A, B and C", "A and B were invited") does
-            # nothing together.
-            acted_on = is_object_group(text, left) or (
-                match.cue.pos == "verb" and is_passive_subject(text, left, match.start)
+            # A list acted on ("tariffs on A, B and C", "A and B were invited") or a list of
+            # places ("based in A, B and C") does nothing together.
+            acted_on = (
+                is_object_group(text, left)
+                or is_place_list(text, left)
+                or (match.cue.pos == "verb" and is_passive_subject(text, left, match.start))
             )
             inner = [] if acted_on else _inner_pairs(left)
             reciprocal = _RECIPROCAL.match(text, match.end) is not None
@@ -637,7 +642,7 @@ def _add_joint(
     join C and D in allowing ...") makes the joined act with the joiners: every pair of
     both lists acts together.
     """
-    if left is None or is_object_group(text, left):
+    if left is None or is_object_group(text, left) or is_place_list(text, left):
         return
     if _more_words_than(text, left.end, match.start, _JOINT_WORDS):
         return
