@@ -316,6 +316,10 @@ def bundled() -> Lexicon:
         ("the ministry urged its neighbour to halt the tests", [("urged", -5.0)]),
         ("the air force intercepted two missiles", [("intercepted", -9.0)]),
         ("more military funding for the army", [("funding", 7.0)]),
+        # fighting beside someone is fighting with them, not against them (CAMEO 062)
+        ("troops fought alongside the army", [("fought alongside", 6.0)]),
+        ("units are fighting side by side with the navy", [("fighting side by side with", 6.0)]),
+        ("soldiers serve alongside the guards", [("serve alongside", 6.0)]),
     ],
 )
 def test_bundled_lexicon_matches_relation_phrases(

@@ -1256,3 +1256,29 @@ def test_a_list_of_places_does_nothing_together(
     text: str, expected: list[tuple[str, str, float, str]]
 ) -> None:
     assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "fought alongside" (CAMEO 062, +6) is cooperation, not the fighting (-10).
+        (
+            "Russian troops fought alongside Syrian soldiers.",
+            [("RUS", "SYR", 6.0, "fought alongside")],
+        ),
+        # A list that fights alongside a third acts together (+1) and each cooperates (+6).
+        (
+            "France and Britain fight alongside the United States.",
+            [
+                ("FRA", "GBR", 1.0, "fight alongside"),
+                ("FRA", "USA", 6.0, "fight alongside"),
+                ("GBR", "USA", 6.0, "fight alongside"),
+            ],
+        ),
+    ],
+    ids=["fought-alongside", "list-alongside"],
+)
+def test_fighting_alongside_a_country_is_cooperating_with_it(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
