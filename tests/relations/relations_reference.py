@@ -60,9 +60,12 @@ _PLACES_BEFORE = re.compile(
 
 
 def _place_list(text: str, group: _Group) -> bool:
-    """A list of two countries or more after "in/at/across/...", not after a state head."""
+    """A list of two countries or more after "in/at/across/...", not after a state head
+    nor referred back to ("A and B, both of which")."""
     found = _PLACES_BEFORE.search(text[max(0, group.start - 40) : group.start])
     if len(group.countries) < 2 or found is None:
+        return False
+    if re.search(r"\b(?:which|who|whom)\b", text[group.start : group.end], re.IGNORECASE):
         return False
     head = (found.group(1) or "").lower()
     heads = default_roles().heads
@@ -281,9 +284,14 @@ def _score_clause(
                 add(_inner_pairs(right), effect if mutual and positive else _neutral(effect))
             if left is None or _word_count(text[left.end : match.start]) > _REACH_WORDS:
                 continue
-            if right is not None and _suffered_in(text, left, match, right):
+            # A list does not act on one of its own members: that one is the place.
+            target = right
+            if right is not None and len(left.countries) > 1:
+                if all(country in left.countries for country in right.countries):
+                    target = None
+            if target is not None and _suffered_in(text, left, match, target):
                 continue
-            if right is not None and _topic_of(text, left, match, right):
+            if target is not None and _topic_of(text, left, match, target):
                 continue
             object_list = _OBJECT_BEFORE.search(
                 text[max(0, left.start - 14) : left.start]
@@ -295,14 +303,14 @@ def _score_clause(
             )
             inner = [] if object_list or passive else _inner_pairs(left)
             reciprocal = _RECIPROCAL_AFTER.match(text[match.end :]) is not None
-            if right is not None and _word_count(text[match.end : right.start]) <= _REACH_WORDS:
+            if target is not None and _word_count(text[match.end : target.start]) <= _REACH_WORDS:
                 cross = _reversed(effect) if against_right else effect
-                add(_pairs(left.countries, right.countries), cross)
+                add(_pairs(left.countries, target.countries), cross)
                 if (mutual and effect.weight is not None and effect.weight > 0) or reciprocal:
                     add(inner, effect)
                 else:
                     add(inner, _neutral(effect))
-            elif right is None:
+            elif target is None:
                 # "reached agreement with commercial banks": the partner is not a country.
                 jointly = (mutual and not _OBJECT_AFTER.match(text[match.end :])) or reciprocal
                 add(inner, effect if jointly else _neutral(effect))

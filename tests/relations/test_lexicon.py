@@ -320,6 +320,9 @@ def bundled() -> Lexicon:
         ("troops fought alongside the army", [("fought alongside", 6.0)]),
         ("units are fighting side by side with the navy", [("fighting side by side with", 6.0)]),
         ("soldiers serve alongside the guards", [("serve alongside", 6.0)]),
+        # trading accusations is done by each side to the other (CAMEO 112)
+        ("the neighbours traded accusations", [("traded accusations", -2.0)]),
+        ("both sides exchange insults", [("exchange insults", -2.0)]),
     ],
 )
 def test_bundled_lexicon_matches_relation_phrases(

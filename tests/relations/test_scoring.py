@@ -1282,3 +1282,37 @@ def test_fighting_alongside_a_country_is_cooperating_with_it(
     text: str, expected: list[tuple[str, str, float, str]]
 ) -> None:
     assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # War games (CAMEO 15, -7.2, directed) held in a member's territory: the list acts
+        # together (+1; "conduct" is a joint act), Russia is not the target of China's.
+        (
+            "Russia and China conduct war games in Russia.",
+            [("CHN", "RUS", 1.0, "conduct|war games")],
+        ),
+        # A mutual cue (trading accusations, -2) relates the list's members, whatever
+        # country of the list is named after it.
+        (
+            "Vietnam and China trade accusations over the sinking of a Vietnamese boat.",
+            [("CHN", "VNM", -2.0, "trade accusations")],
+        ),
+        # A country after the cue that is not in the list is its object, as before; the
+        # list acts together.
+        (
+            "Russia and China conduct war games near Japan.",
+            [
+                ("CHN", "JPN", -7.2, "war games"),
+                ("CHN", "RUS", 1.0, "conduct|war games"),
+                ("JPN", "RUS", -7.2, "war games"),
+            ],
+        ),
+    ],
+    ids=["own-member-is-the-place", "mutual-cue-own-member", "other-country-is-object"],
+)
+def test_a_list_does_not_act_on_its_own_member(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected

@@ -76,6 +76,8 @@ _PLACES_BEFORE = re.compile(
     r"(?:\b([\w'\u2019-]+)\s+)?\b(?:in|at|across|throughout|within|inside)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# A phrase referring back to a list, taken into its group ("A and B, both of which").
+_REFERRED = re.compile(r"\b(?:which|who|whom)\b", re.IGNORECASE)
 # The words between a cue and the list that did it, in the passive ("mediated by A and B",
 # "an attack yesterday in Tehran by A and B").
 _AGENT_BETWEEN = re.compile(r"\s+(?:[\w'\u2019-]+\s+){0,4}?by\s+(?:the\s+)?", re.IGNORECASE)
@@ -225,9 +227,11 @@ def is_place_list(text: str, group: _Group) -> bool:
     Its members are where something is or happens, not a list that acts together; a single
     country after "in" may still be the target ("strikes in Syria"), so only lists count.
     After a state head the list names that head's states ("the juntas in A and B", "the
-    governments in A and B"): they may act together.
+    governments in A and B"), and a relative pronoun referring back to it makes it the
+    subject of its clause ("takeovers in A and B, both of which turned away from C"): they
+    may act together.
     """
-    if len(group.countries) < 2:
+    if len(group.countries) < 2 or _REFERRED.search(text, group.start, group.end):
         return False
     found = _PLACES_BEFORE.search(text, max(0, group.start - 40), group.start)
     if found is None:

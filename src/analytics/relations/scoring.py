@@ -50,7 +50,9 @@ method needs no model: regular expressions over the sentence and a few rules.
    after a form of "be" or right after the group, then "in/near/at") does not relate
    the sufferer's state to the place. A mutual noun right after one country ("a Gaza
    ceasefire", "the Ukraine peace talks") names its topic and relates no one across,
-   unless "with/against/between/and/to" ties the next country to it.
+   unless "with/against/between/and/to" ties the next country to it. A list does not act
+   on one of its own members: "Russia and China hold war games in Russia" names where the
+   list acts, and relates its members as acting together (or by a mutual cue).
 8. **Nouns are not acts.** When a gap holds a verb cue, the verbs speak for the
    gap and its noun cues are their objects ("violated the agreement" is conflict,
    "trade talks collapsed" is conflict); when verb and nouns disagree in sign the
@@ -489,23 +491,31 @@ def _score_clause(
             )
             inner = [] if acted_on else _inner_pairs(left)
             reciprocal = _RECIPROCAL.match(text, match.end) is not None
-            if right is not None and _suffered_in(text, left, match, right):
+            # "Russia and China hold war games in Russia": a list does not act on one of
+            # its own members; the country after the cue is where the list acts.
+            target = None if right is None or _within(right, left) else right
+            if target is not None and _suffered_in(text, left, match, target):
                 continue
-            if right is not None and _topic_of(text, left, match, right):
+            if target is not None and _topic_of(text, left, match, target):
                 continue
-            if right is not None and not _more_words_than(
-                text, match.end, right.start, _REACH_WORDS
+            if target is not None and not _more_words_than(
+                text, match.end, target.start, _REACH_WORDS
             ):
                 cross = _reversed(effect) if against_right else effect
-                add(_pairs(left.countries, right.countries), cross)
+                add(_pairs(left.countries, target.countries), cross)
                 if (mutual and effect.weight is not None and effect.weight > 0) or reciprocal:
                     add(inner, effect)
                 else:
                     add(inner, _neutral(effect))
-            elif right is None:
+            elif target is None:
                 # "reached agreement with commercial banks": the partner is not a country.
                 jointly = (mutual and not _OBJECT_AFTER_AT.match(text, match.end)) or reciprocal
                 add(inner, effect if jointly else _neutral(effect))
+
+
+def _within(right: _Group, left: _Group) -> bool:
+    """Whether every country of ``right`` is in ``left``, which names two or more."""
+    return len(left.countries) > 1 and set(right.countries) <= set(left.countries)
 
 
 def _reacted_to(
