@@ -345,6 +345,11 @@ def _is_act(match: CueMatch) -> bool:
         "the two states said they had new quotas",  # "states" is no verb; "said" a joint act
         "a proposal for a lasting truce",
         "combat troops left the country",  # a kind of soldier, not fighting
+        # a crime, a court or a remembrance named after a war is no fighting
+        "involvement in war crimes committed there",
+        "the war crimes tribunal opened",
+        "the shrine honours war dead and convicted war criminals",
+        "war veterans laid wreaths at the war memorial",
         # a capitalised cue between capitalised words is inside a name
         "the loan pays half a point over the London Interbank Offered Rate",
         "the ministers of the Shanghai Cooperation Organisation Secretariat arrived",
