@@ -200,7 +200,30 @@ def _score_clause(
                 and _modifier_before(text, modifiers["negation"], floor, match.start, window)
                 is None
             )
-            if acting:
+            negated = (
+                _modifier_before(text, modifiers["negation"], floor, match.start, window)
+                is not None
+            )
+            # "a statement is jointly issued by A, B and C": the agents act together.
+            agents = (
+                right is not None
+                and not negated
+                and (
+                    _AGENT_BY.fullmatch(text[match.end : right.start])
+                    or (
+                        re.fullmatch(r"\s+of\s+(?:the\s+)?", text[match.end : right.start], re.I)
+                        and re.search(
+                            r"\bwith\s+(?:the\s+)?(?:[a-z]+\s+)?$",
+                            text[max(0, match.start - 24) : match.start],
+                            re.I,
+                        )
+                    )
+                )
+            )
+            together: list[str] = []
+            if agents and right is not None:
+                together = list(right.countries)
+            elif acting and left is not None:
                 together = list(left.countries)
                 # "A joins B in doing ...": the joined act with the joiners.
                 if (
@@ -210,11 +233,11 @@ def _score_clause(
                     and re.match(r"\s+in\s+[a-z]+ing\b", text[right.end :], re.IGNORECASE)
                 ):
                     together += [c for c in right.countries if c not in together]
-                surface = text[match.start : match.end]
-                joint = _Effect(None, "neutral", surface, match.start, forward)
-                for i, a in enumerate(together):
-                    for b in together[i + 1 :]:
-                        contributions.setdefault((min(a, b), max(a, b)), []).append(joint)
+            surface = text[match.start : match.end]
+            joint = _Effect(None, "neutral", surface, match.start, forward)
+            for i, a in enumerate(together):
+                for b in together[i + 1 :]:
+                    contributions.setdefault((min(a, b), max(a, b)), []).append(joint)
             continue
         weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
         if weight is None:

@@ -386,6 +386,7 @@ def test_bundled_lexicon_capitalised_cues_outside_names(
         ("leaders called for an immediate ceasefire", ["called for an immediate ceasefire"]),
         ("the ministers announced new quotas and said more would follow", ["announced", "said"]),
         ("the navies conducted drills and joined the patrol", ["navies", "conducted", "joined"]),
+        ("a statement was jointly issued", ["jointly"]),
     ],
 )
 def test_bundled_lexicon_finds_joint_acts(bundled: Lexicon, text: str, expected: list[str]) -> None:

@@ -1316,3 +1316,36 @@ def test_a_list_does_not_act_on_its_own_member(
     text: str, expected: list[tuple[str, str, float, str]]
 ) -> None:
     assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The agents of a passive joint act act together (co-action, +1 each pair).
+        (
+            "A statement is jointly issued by Britain, France and Germany.",
+            [
+                ("DEU", "FRA", 1.0, "jointly"),
+                ("DEU", "GBR", 1.0, "jointly"),
+                ("FRA", "GBR", 1.0, "jointly"),
+            ],
+        ),
+        # Negated, they do nothing together.
+        ("A statement is not jointly issued by Britain and France.", []),
+        # Before a directed cue "jointly" is a joint act of the list before it, as before:
+        # co-action (+1) between them, the cue (condemn, -2) towards the object.
+        (
+            "Britain and France jointly condemned Russia.",
+            [
+                ("FRA", "GBR", 1.0, "jointly|condemned"),
+                ("FRA", "RUS", -2.0, "condemned"),
+                ("GBR", "RUS", -2.0, "condemned"),
+            ],
+        ),
+    ],
+    ids=["jointly-issued-by", "not-jointly", "jointly-condemned"],
+)
+def test_the_agents_of_a_joint_act_in_the_passive_act_together(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected

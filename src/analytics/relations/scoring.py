@@ -644,23 +644,30 @@ def _add_joint(
     forward: bool,
     contributions: dict[tuple[str, str], list[_Effect]],
 ) -> None:
-    """A joint act ("A, B and C announce ..."): the list just before it acts together.
+    """A joint act ("A, B and C announce ..."): the list that does it acts together.
 
     Only a list that does the act counts: one right before the cue (a few words such as
-    "all" or "jointly" between), not acted on ("sanctions on A and B ... announce"), and
-    not negated ("A and B did not join"). Joining someone in doing something ("A and B
-    join C and D in allowing ...") makes the joined act with the joiners: every pair of
-    both lists acts together.
+    "all" or "jointly" between), not acted on ("sanctions on A and B ... announce"), or the
+    agents of a passive ("a statement is jointly issued by A, B and C"); and not negated
+    ("A and B did not join"). Joining someone in doing something ("A and B join C and D in
+    allowing ...") makes the joined act with the joiners: every pair of both lists acts
+    together.
     """
-    if left is None or is_object_group(text, left) or is_place_list(text, left):
-        return
-    if _more_words_than(text, left.end, match.start, _JOINT_WORDS):
-        return
     if _modifier_before(text, modifiers["negation"], floor, match.start, window) is not None:
         return
-    together = left
+    if right is not None and is_agent_group(text, match.start, match.end, right):
+        # "a statement is jointly issued by A, B and C": the agents of the passive.
+        together = right
+    elif left is None or is_object_group(text, left) or is_place_list(text, left):
+        return
+    elif _more_words_than(text, left.end, match.start, _JOINT_WORDS):
+        return
+    else:
+        together = left
     if (
-        right is not None
+        left is not None
+        and together is left
+        and right is not None
         and _JOIN.match(match.surface)
         and not _more_words_than(text, match.end, right.start, _JOINT_WORDS)
         and _IN_DOING.match(text, right.end)
