@@ -350,6 +350,9 @@ def _is_act(match: CueMatch) -> bool:
         "the war crimes tribunal opened",
         "the shrine honours war dead and convicted war criminals",
         "war veterans laid wreaths at the war memorial",
+        # troops leaving a country make it a place (the development set's convention)
+        "the government will withdraw its troops",
+        "after the withdrawal of troops",
         # a capitalised cue between capitalised words is inside a name
         "the loan pays half a point over the London Interbank Offered Rate",
         "the ministers of the Shanghai Cooperation Organisation Secretariat arrived",
