@@ -3,7 +3,7 @@
     python bench/eval_relations_dev.py [--shared ../shared] [--errors DIR] [--no-events]
                                        [--method rules|NAME]
 
-The development set (``bench/relations_dev/``: ``tune.jsonl`` and ``test.jsonl``, labelled
+The development set (``bench/relations_dev/``: the ``tune*`` and ``test*`` halves, labelled
 by ``../shared/eval/RELATIONS-ANNOTATION.md``) names texts by id; their text is read from
 the shared corpora (Wikipedia current events, Reuters-21578) and the bundled sample. The
 country mentions and interactions of exactly those texts are scored with the shared
@@ -38,7 +38,15 @@ from analytics.relations import relations_over_time
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEV_SET = PROJECT_ROOT / "bench" / "relations_dev"
-SPLITS = ("tune", "tune-extra", "tune-briefings", "test", "test-briefings")
+SPLITS = (
+    "tune",
+    "tune-extra",
+    "tune-extra2",
+    "tune-briefings",
+    "test",
+    "test-briefings",
+    "test-extra",
+)
 WCE = Path("corpora/wikipedia-current-events/wce-dev.jsonl")
 REUTERS = Path("corpora/reuters21578/reuters.jsonl")
 

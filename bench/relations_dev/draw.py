@@ -1,6 +1,7 @@
 """Draw the texts of the relations development set (seeded, reproducible).
 
     python bench/relations_dev/draw.py [--shared ../shared] [--texts-out DIR]
+                                       [--extra N | --briefings N | --extra2 N]
 
 Writes ``bench/relations_dev/selection.csv`` (id, corpus, date, countries found, split)
 and, with ``--texts-out``, the drawn texts as JSONL batches to read while labelling (kept
@@ -133,6 +134,32 @@ def select_briefings(n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     return rows[columns].rename(columns={"briefing_id": "id"}), rows
 
 
+def select_extra2(shared: Path, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``n`` more current-events texts naming two countries or more, half to tune, half to test.
+
+    Drawn (seeded) across years from the texts of no earlier selection file, then split by one
+    seeded permutation into ``tune-extra2`` (for tuning) and ``test-extra`` (only measured): a
+    held-out check of rules tuned on the earlier halves, and more texts to tune on.
+    """
+    rng = np.random.default_rng(SEED + 3)
+    taken: set[str] = set()
+    for name in ("selection.csv", "selection-extra.csv", "selection-briefings.csv"):
+        taken |= set(pd.read_csv(HERE / name, dtype=str)["id"])
+    wce = pd.read_json(shared / "corpora/wikipedia-current-events/wce-dev.jsonl", lines=True)
+    wce = wce.rename(columns={"id": "briefing_id"})
+    wce = wce[~wce["briefing_id"].isin(taken)].reset_index(drop=True)
+    wce["n_countries"] = _countries(wce[["briefing_id", "text"]].assign(date=pd.NaT))
+    rows = _spread_over_years(wce[wce["n_countries"] >= 2], n, rng).assign(corpus="wce")
+    rows["date"] = pd.to_datetime(rows["date"], utc=True).dt.strftime("%Y-%m-%d")
+    order = rng.permutation(len(rows))
+    split = np.empty(len(rows), dtype=object)
+    split[order[: n // 2]] = "tune-extra2"
+    split[order[n // 2 :]] = "test-extra"
+    rows["split"] = split
+    columns = ["briefing_id", "corpus", "date", "n_countries", "split"]
+    return rows[columns].rename(columns={"briefing_id": "id"}), rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=HERE.parents[2] / "shared")
@@ -146,8 +173,17 @@ def main() -> None:
         help="draw this many more sample briefings, half each for tune-briefings and "
         "test-briefings (selection-briefings.csv)",
     )
+    parser.add_argument(
+        "--extra2",
+        type=int,
+        help="draw this many more texts, half each for tune-extra2 and test-extra "
+        "(selection-extra2.csv)",
+    )
     args = parser.parse_args()
-    if args.briefings:
+    if args.extra2:
+        selection, rows = select_extra2(args.shared, args.extra2)
+        selection.to_csv(HERE / "selection-extra2.csv", index=False)
+    elif args.briefings:
         selection, rows = select_briefings(args.briefings)
         selection.to_csv(HERE / "selection-briefings.csv", index=False)
     elif args.extra:

@@ -25,7 +25,7 @@ from analytics.relations.grammar import (
     _pairs,
     _word_count,
 )
-from analytics.relations.roles import _LOCATIVE, _POST
+from analytics.relations.roles import _LOCATIVE, _POST, default_roles
 from analytics.relations.scoring import (
     _INTRODUCED,
     _JOINT_WORDS,
@@ -53,6 +53,25 @@ _OBJECT_AFTER = re.compile(r"^\s+(?:with|against)\b", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(
     r"\b(?:on|against|to|into|over|upon|toward|towards)\s+(?:the\s+)?$", re.IGNORECASE
 )
+_PLACES_BEFORE = re.compile(
+    r"(?:\b([\w'\u2019-]+)\s+)?\b(?:in|at|across|throughout|within|inside)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _place_list(text: str, group: _Group) -> bool:
+    """A list of two countries or more after "in/at/across/...", not after a state head
+    nor referred back to ("A and B, both of which")."""
+    found = _PLACES_BEFORE.search(text[max(0, group.start - 40) : group.start])
+    if len(group.countries) < 2 or found is None:
+        return False
+    if re.search(r"\b(?:which|who|whom)\b", text[group.start : group.end], re.IGNORECASE):
+        return False
+    head = (found.group(1) or "").lower()
+    heads = default_roles().heads
+    return heads.get(head) != "state" and heads.get(head.removesuffix("s")) != "state"
+
+
 _AGENT_BY = re.compile(r"\s+(?:[\w'\u2019-]+\s+){0,4}?by\s+(?:the\s+)?", re.IGNORECASE)
 _RECIPROCAL_AFTER = re.compile(r"^\s+(?:each\s+other|one\s+another)\b", re.IGNORECASE)
 
@@ -176,11 +195,35 @@ def _score_clause(
             acting = (
                 left is not None
                 and not _OBJECT_BEFORE.search(text[max(0, left.start - 14) : left.start])
+                and not _place_list(text, left)
                 and _word_count(text[left.end : match.start]) <= _JOINT_WORDS
                 and _modifier_before(text, modifiers["negation"], floor, match.start, window)
                 is None
             )
-            if acting:
+            negated = (
+                _modifier_before(text, modifiers["negation"], floor, match.start, window)
+                is not None
+            )
+            # "a statement is jointly issued by A, B and C": the agents act together.
+            agents = (
+                right is not None
+                and not negated
+                and (
+                    _AGENT_BY.fullmatch(text[match.end : right.start])
+                    or (
+                        re.fullmatch(r"\s+of\s+(?:the\s+)?", text[match.end : right.start], re.I)
+                        and re.search(
+                            r"\bwith\s+(?:the\s+)?(?:[a-z]+\s+)?$",
+                            text[max(0, match.start - 24) : match.start],
+                            re.I,
+                        )
+                    )
+                )
+            )
+            together: list[str] = []
+            if agents and right is not None:
+                together = list(right.countries)
+            elif acting and left is not None:
                 together = list(left.countries)
                 # "A joins B in doing ...": the joined act with the joiners.
                 if (
@@ -190,11 +233,11 @@ def _score_clause(
                     and re.match(r"\s+in\s+[a-z]+ing\b", text[right.end :], re.IGNORECASE)
                 ):
                     together += [c for c in right.countries if c not in together]
-                surface = text[match.start : match.end]
-                joint = _Effect(None, "neutral", surface, match.start, forward)
-                for i, a in enumerate(together):
-                    for b in together[i + 1 :]:
-                        contributions.setdefault((min(a, b), max(a, b)), []).append(joint)
+            surface = text[match.start : match.end]
+            joint = _Effect(None, "neutral", surface, match.start, forward)
+            for i, a in enumerate(together):
+                for b in together[i + 1 :]:
+                    contributions.setdefault((min(a, b), max(a, b)), []).append(joint)
             continue
         weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
         if weight is None:
@@ -264,11 +307,18 @@ def _score_clause(
                 add(_inner_pairs(right), effect if mutual and positive else _neutral(effect))
             if left is None or _word_count(text[left.end : match.start]) > _REACH_WORDS:
                 continue
-            if right is not None and _suffered_in(text, left, match, right):
+            # A list does not act on one of its own members: that one is the place.
+            target = right
+            if right is not None and len(left.countries) > 1:
+                if all(country in left.countries for country in right.countries):
+                    target = None
+            if target is not None and _suffered_in(text, left, match, target):
                 continue
-            if right is not None and _topic_of(text, left, match, right):
+            if target is not None and _topic_of(text, left, match, target):
                 continue
-            object_list = _OBJECT_BEFORE.search(text[max(0, left.start - 14) : left.start])
+            object_list = _OBJECT_BEFORE.search(
+                text[max(0, left.start - 14) : left.start]
+            ) or _place_list(text, left)
             passive = (
                 match.cue.pos == "verb"
                 and not re.match(r"[a-z]+ing\b", text[match.start :], re.IGNORECASE)
@@ -276,14 +326,14 @@ def _score_clause(
             )
             inner = [] if object_list or passive else _inner_pairs(left)
             reciprocal = _RECIPROCAL_AFTER.match(text[match.end :]) is not None
-            if right is not None and _word_count(text[match.end : right.start]) <= _REACH_WORDS:
+            if target is not None and _word_count(text[match.end : target.start]) <= _REACH_WORDS:
                 cross = _reversed(effect) if against_right else effect
-                add(_pairs(left.countries, right.countries), cross)
+                add(_pairs(left.countries, target.countries), cross)
                 if (mutual and effect.weight is not None and effect.weight > 0) or reciprocal:
                     add(inner, effect)
                 else:
                     add(inner, _neutral(effect))
-            elif right is None:
+            elif target is None:
                 # "reached agreement with commercial banks": the partner is not a country.
                 jointly = (mutual and not _OBJECT_AFTER.match(text[match.end :])) or reciprocal
                 add(inner, effect if jointly else _neutral(effect))

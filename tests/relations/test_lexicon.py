@@ -316,6 +316,13 @@ def bundled() -> Lexicon:
         ("the ministry urged its neighbour to halt the tests", [("urged", -5.0)]),
         ("the air force intercepted two missiles", [("intercepted", -9.0)]),
         ("more military funding for the army", [("funding", 7.0)]),
+        # fighting beside someone is fighting with them, not against them (CAMEO 062)
+        ("troops fought alongside the army", [("fought alongside", 6.0)]),
+        ("units are fighting side by side with the navy", [("fighting side by side with", 6.0)]),
+        ("soldiers serve alongside the guards", [("serve alongside", 6.0)]),
+        # trading accusations is done by each side to the other (CAMEO 112)
+        ("the neighbours traded accusations", [("traded accusations", -2.0)]),
+        ("both sides exchange insults", [("exchange insults", -2.0)]),
     ],
 )
 def test_bundled_lexicon_matches_relation_phrases(
@@ -338,6 +345,14 @@ def _is_act(match: CueMatch) -> bool:
         "the two states said they had new quotas",  # "states" is no verb; "said" a joint act
         "a proposal for a lasting truce",
         "combat troops left the country",  # a kind of soldier, not fighting
+        # a crime, a court or a remembrance named after a war is no fighting
+        "involvement in war crimes committed there",
+        "the war crimes tribunal opened",
+        "the shrine honours war dead and convicted war criminals",
+        "war veterans laid wreaths at the war memorial",
+        # troops leaving a country make it a place (the development set's convention)
+        "the government will withdraw its troops",
+        "after the withdrawal of troops",
         # a capitalised cue between capitalised words is inside a name
         "the loan pays half a point over the London Interbank Offered Rate",
         "the ministers of the Shanghai Cooperation Organisation Secretariat arrived",
@@ -374,6 +389,7 @@ def test_bundled_lexicon_capitalised_cues_outside_names(
         ("leaders called for an immediate ceasefire", ["called for an immediate ceasefire"]),
         ("the ministers announced new quotas and said more would follow", ["announced", "said"]),
         ("the navies conducted drills and joined the patrol", ["navies", "conducted", "joined"]),
+        ("a statement was jointly issued", ["jointly"]),
     ],
 )
 def test_bundled_lexicon_finds_joint_acts(bundled: Lexicon, text: str, expected: list[str]) -> None:
@@ -387,6 +403,10 @@ def test_bundled_lexicon_finds_joint_acts(bundled: Lexicon, text: str, expected:
         ("it withdraws from the treaty", "reversal", ["withdraws from"]),
         ("she breaks the truce", "reversal", ["breaks"]),
         ("they tore up the accord", "reversal", ["tore up"]),
+        # Calling off or putting off a planned act undoes it, as cancelling does.
+        ("she calls off the visit", "reversal", ["calls off"]),
+        ("talks were postponed", "reversal", ["postponed"]),
+        ("the postponement of the summit", "reversal", ["postponement of"]),
         ("the army denies the attack", "negation", ["denies"]),
         ("she encourages both sides to talk", "hedge", ["encourages"]),
     ],

@@ -1212,3 +1212,140 @@ def test_a_reaction_felt_in_capitals_relates_them_to_what_they_react_to(
 ) -> None:
     # The shipped lexicon: its "raise * concern" family holds the causing verbs.
     assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A visit (CAMEO 042, +1.9) called off is undone: -1.9 / 2.
+        ("India calls off a visit to Australia.", [("AUS", "IND", -0.95, "calls off a visit")]),
+        # Talks (+1) put off: -1 / 2.
+        (
+            "India postponed the talks with Australia.",
+            [("AUS", "IND", -0.5, "postponed the talks")],
+        ),
+    ],
+    ids=["call-off", "postpone"],
+)
+def test_calling_off_or_putting_off_a_planned_act_reverses_it(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A list of places does nothing together: no +1 among them.
+        ("Rebels based in Bangladesh, Myanmar and Bhutan are planning attacks.", []),
+        ("Protests across France, Italy and Spain threaten the reform.", []),
+        # After a state head the list is those states: they side with Niger together
+        # (co-action, +1) and each sides with it (+3.5).
+        (
+            "The juntas in Mali and Burkina Faso may side with Niger.",
+            [
+                ("BFA", "MLI", 1.0, "side with"),
+                ("BFA", "NER", 3.5, "side with"),
+                ("MLI", "NER", 3.5, "side with"),
+            ],
+        ),
+    ],
+    ids=["based-in", "protests-across", "juntas-in"],
+)
+def test_a_list_of_places_does_nothing_together(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "fought alongside" (CAMEO 062, +6) is cooperation, not the fighting (-10).
+        (
+            "Russian troops fought alongside Syrian soldiers.",
+            [("RUS", "SYR", 6.0, "fought alongside")],
+        ),
+        # A list that fights alongside a third acts together (+1) and each cooperates (+6).
+        (
+            "France and Britain fight alongside the United States.",
+            [
+                ("FRA", "GBR", 1.0, "fight alongside"),
+                ("FRA", "USA", 6.0, "fight alongside"),
+                ("GBR", "USA", 6.0, "fight alongside"),
+            ],
+        ),
+    ],
+    ids=["fought-alongside", "list-alongside"],
+)
+def test_fighting_alongside_a_country_is_cooperating_with_it(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # War games (CAMEO 15, -7.2, directed) held in a member's territory: the list acts
+        # together (+1; "conduct" is a joint act), Russia is not the target of China's.
+        (
+            "Russia and China conduct war games in Russia.",
+            [("CHN", "RUS", 1.0, "conduct|war games")],
+        ),
+        # A mutual cue (trading accusations, -2) relates the list's members, whatever
+        # country of the list is named after it.
+        (
+            "Vietnam and China trade accusations over the sinking of a Vietnamese boat.",
+            [("CHN", "VNM", -2.0, "trade accusations")],
+        ),
+        # A country after the cue that is not in the list is its object, as before; the
+        # list acts together.
+        (
+            "Russia and China conduct war games near Japan.",
+            [
+                ("CHN", "JPN", -7.2, "war games"),
+                ("CHN", "RUS", 1.0, "conduct|war games"),
+                ("JPN", "RUS", -7.2, "war games"),
+            ],
+        ),
+    ],
+    ids=["own-member-is-the-place", "mutual-cue-own-member", "other-country-is-object"],
+)
+def test_a_list_does_not_act_on_its_own_member(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The agents of a passive joint act act together (co-action, +1 each pair).
+        (
+            "A statement is jointly issued by Britain, France and Germany.",
+            [
+                ("DEU", "FRA", 1.0, "jointly"),
+                ("DEU", "GBR", 1.0, "jointly"),
+                ("FRA", "GBR", 1.0, "jointly"),
+            ],
+        ),
+        # Negated, they do nothing together.
+        ("A statement is not jointly issued by Britain and France.", []),
+        # Before a directed cue "jointly" is a joint act of the list before it, as before:
+        # co-action (+1) between them, the cue (condemn, -2) towards the object.
+        (
+            "Britain and France jointly condemned Russia.",
+            [
+                ("FRA", "GBR", 1.0, "jointly|condemned"),
+                ("FRA", "RUS", -2.0, "condemned"),
+                ("GBR", "RUS", -2.0, "condemned"),
+            ],
+        ),
+    ],
+    ids=["jointly-issued-by", "not-jointly", "jointly-condemned"],
+)
+def test_the_agents_of_a_joint_act_in_the_passive_act_together(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected

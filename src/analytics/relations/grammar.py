@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from analytics.relations.lexicon import CueMatch
-from analytics.relations.roles import ACTOR, sentence_roles
+from analytics.relations.roles import ACTOR, STATE, default_roles, sentence_roles
 
 ACTOR_KINDS: tuple[str, ...] = ("name", "alias", "demonym", "capital", "leader")
 
@@ -68,6 +68,16 @@ _OBJECT_AFTER_AT = re.compile(r"\s+(?:with|against)\b", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(
     r"\b(?:on|against|to|into|over|upon|toward|towards)\s+(?:the\s+)?$", re.IGNORECASE
 )
+# A list right after one of these names places, which do nothing together ("rebels based
+# in A, B and C", "bird deaths in A, B and C"); a capital after them is a location already.
+# The word before the preposition is kept: a state head there makes the list its states
+# ("the juntas in A and B").
+_PLACES_BEFORE = re.compile(
+    r"(?:\b([\w'\u2019-]+)\s+)?\b(?:in|at|across|throughout|within|inside)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# A phrase referring back to a list, taken into its group ("A and B, both of which").
+_REFERRED = re.compile(r"\b(?:which|who|whom)\b", re.IGNORECASE)
 # The words between a cue and the list that did it, in the passive ("mediated by A and B",
 # "an attack yesterday in Tehran by A and B").
 _AGENT_BETWEEN = re.compile(r"\s+(?:[\w'\u2019-]+\s+){0,4}?by\s+(?:the\s+)?", re.IGNORECASE)
@@ -209,6 +219,26 @@ def _inner_pairs(group: _Group) -> list[tuple[str, str]]:
 def is_object_group(text: str, group: _Group) -> bool:
     """Whether a group follows a preposition that makes it acted on ("sanctions on A and B")."""
     return bool(_OBJECT_BEFORE.search(text, max(0, group.start - 14), group.start))
+
+
+def is_place_list(text: str, group: _Group) -> bool:
+    """Whether a group of two countries or more is a list of places ("based in A, B and C").
+
+    Its members are where something is or happens, not a list that acts together; a single
+    country after "in" may still be the target ("strikes in Syria"), so only lists count.
+    After a state head the list names that head's states ("the juntas in A and B", "the
+    governments in A and B"), and a relative pronoun referring back to it makes it the
+    subject of its clause ("takeovers in A and B, both of which turned away from C"): they
+    may act together.
+    """
+    if len(group.countries) < 2 or _REFERRED.search(text, group.start, group.end):
+        return False
+    found = _PLACES_BEFORE.search(text, max(0, group.start - 40), group.start)
+    if found is None:
+        return False
+    head = (found.group(1) or "").lower()
+    heads = default_roles().heads
+    return STATE not in (heads.get(head), heads.get(head[:-1]) if head.endswith("s") else None)
 
 
 def is_agent_group(text: str, cue_start: int, cue_end: int, group: _Group) -> bool:

@@ -36,7 +36,9 @@ method needs no model: regular expressions over the sentence and a few rules.
    own, the shared cue as evidence, and a small positive score (``coaction_weight``,
    default 1, CAMEO's weight for consultation) because acting in concert is weak
    alignment, never conflict. A list after "on/against/to/into/over" is acted on and
-   does nothing together ("tariffs on A, B and C"); "A and B accuse each other" is the
+   does nothing together ("tariffs on A, B and C"), nor does a list of places after
+   "in/at/across/throughout/within/inside" ("rebels based in A, B and C"; "the juntas in
+   A and B" are states); "A and B accuse each other" is the
    cue done by each to the other; the agents of a passive act together ("a truce
    mediated by A, B and C"); a list right before a joint act (class ``joint``:
    "A, B and C announced ...", "... all call for a ceasefire") acts together and
@@ -48,7 +50,9 @@ method needs no model: regular expressions over the sentence and a few rules.
    after a form of "be" or right after the group, then "in/near/at") does not relate
    the sufferer's state to the place. A mutual noun right after one country ("a Gaza
    ceasefire", "the Ukraine peace talks") names its topic and relates no one across,
-   unless "with/against/between/and/to" ties the next country to it.
+   unless "with/against/between/and/to" ties the next country to it. A list does not act
+   on one of its own members: "Russia and China hold war games in Russia" names where the
+   list acts, and relates its members as acting together (or by a mutual cue).
 8. **Nouns are not acts.** When a gap holds a verb cue, the verbs speak for the
    gap and its noun cues are their objects ("violated the agreement" is conflict,
    "trade talks collapsed" is conflict); when verb and nouns disagree in sign the
@@ -108,6 +112,7 @@ from analytics.relations.grammar import (
     is_agent_group,
     is_object_group,
     is_passive_subject,
+    is_place_list,
     topic_label_end,
 )
 from analytics.relations.lexicon import CueMatch, Lexicon, word_positions
@@ -477,30 +482,40 @@ def _score_clause(
                 add(_inner_pairs(right), effect if mutual and positive else _neutral(effect))
             if left is None or _more_words_than(text, left.end, match.start, _REACH_WORDS):
                 continue
-            # A list acted on ("tariffs on A, B and C", "A and B were invited") does
-            # nothing together.
-            acted_on = is_object_group(text, left) or (
-                match.cue.pos == "verb" and is_passive_subject(text, left, match.start)
+            # A list acted on ("tariffs on A, B and C", "A and B were invited") or a list of
+            # places ("based in A, B and C") does nothing together.
+            acted_on = (
+                is_object_group(text, left)
+                or is_place_list(text, left)
+                or (match.cue.pos == "verb" and is_passive_subject(text, left, match.start))
             )
             inner = [] if acted_on else _inner_pairs(left)
             reciprocal = _RECIPROCAL.match(text, match.end) is not None
-            if right is not None and _suffered_in(text, left, match, right):
+            # "Russia and China hold war games in Russia": a list does not act on one of
+            # its own members; the country after the cue is where the list acts.
+            target = None if right is None or _within(right, left) else right
+            if target is not None and _suffered_in(text, left, match, target):
                 continue
-            if right is not None and _topic_of(text, left, match, right):
+            if target is not None and _topic_of(text, left, match, target):
                 continue
-            if right is not None and not _more_words_than(
-                text, match.end, right.start, _REACH_WORDS
+            if target is not None and not _more_words_than(
+                text, match.end, target.start, _REACH_WORDS
             ):
                 cross = _reversed(effect) if against_right else effect
-                add(_pairs(left.countries, right.countries), cross)
+                add(_pairs(left.countries, target.countries), cross)
                 if (mutual and effect.weight is not None and effect.weight > 0) or reciprocal:
                     add(inner, effect)
                 else:
                     add(inner, _neutral(effect))
-            elif right is None:
+            elif target is None:
                 # "reached agreement with commercial banks": the partner is not a country.
                 jointly = (mutual and not _OBJECT_AFTER_AT.match(text, match.end)) or reciprocal
                 add(inner, effect if jointly else _neutral(effect))
+
+
+def _within(right: _Group, left: _Group) -> bool:
+    """Whether every country of ``right`` is in ``left``, which names two or more."""
+    return len(left.countries) > 1 and set(right.countries) <= set(left.countries)
 
 
 def _reacted_to(
@@ -629,23 +644,30 @@ def _add_joint(
     forward: bool,
     contributions: dict[tuple[str, str], list[_Effect]],
 ) -> None:
-    """A joint act ("A, B and C announce ..."): the list just before it acts together.
+    """A joint act ("A, B and C announce ..."): the list that does it acts together.
 
     Only a list that does the act counts: one right before the cue (a few words such as
-    "all" or "jointly" between), not acted on ("sanctions on A and B ... announce"), and
-    not negated ("A and B did not join"). Joining someone in doing something ("A and B
-    join C and D in allowing ...") makes the joined act with the joiners: every pair of
-    both lists acts together.
+    "all" or "jointly" between), not acted on ("sanctions on A and B ... announce"), or the
+    agents of a passive ("a statement is jointly issued by A, B and C"); and not negated
+    ("A and B did not join"). Joining someone in doing something ("A and B join C and D in
+    allowing ...") makes the joined act with the joiners: every pair of both lists acts
+    together.
     """
-    if left is None or is_object_group(text, left):
-        return
-    if _more_words_than(text, left.end, match.start, _JOINT_WORDS):
-        return
     if _modifier_before(text, modifiers["negation"], floor, match.start, window) is not None:
         return
-    together = left
+    if right is not None and is_agent_group(text, match.start, match.end, right):
+        # "a statement is jointly issued by A, B and C": the agents of the passive.
+        together = right
+    elif left is None or is_object_group(text, left) or is_place_list(text, left):
+        return
+    elif _more_words_than(text, left.end, match.start, _JOINT_WORDS):
+        return
+    else:
+        together = left
     if (
-        right is not None
+        left is not None
+        and together is left
+        and right is not None
         and _JOIN.match(match.surface)
         and not _more_words_than(text, match.end, right.start, _JOINT_WORDS)
         and _IN_DOING.match(text, right.end)
