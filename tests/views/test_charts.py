@@ -284,3 +284,25 @@ def test_relation_chart_says_why_strength_is_empty_with_only_expected_sentences(
     assert not any(
         "only expected" in a.text for a in charts.relation_chart(both, names).layout.annotations
     )
+
+
+def test_topic_shares_leave_a_period_without_briefings_blank():
+    # Weeks of 8, 15 and 22 Jan 2024; nothing was briefed in the week of the 15th. Drawn
+    # as stacked areas, both topics fell to 0% there, which reads as "no topic".
+    weeks = pd.to_datetime(["2024-01-08", "2024-01-15", "2024-01-22"] * 2)
+    shares = pd.DataFrame(
+        {
+            S.PERIOD: weeks,
+            S.TOPIC_ID: [0, 0, 0, -1, -1, -1],
+            S.TOPIC_LABEL: ["trade"] * 3 + ["other topics"] * 3,
+            S.N_BRIEFINGS: [1, 0, 3, 3, 0, 1],
+            "share": [0.25, 0.0, 0.75, 0.75, 0.0, 0.25],
+        }
+    )
+    fig = charts.topic_shares_chart(shares, "week")
+    assert [trace.type for trace in fig.data] == ["bar", "bar"]
+    drawn = [pd.to_datetime(list(trace.x)).strftime("%d").tolist() for trace in fig.data]
+    assert drawn == [["08", "22"], ["08", "22"]]
+    assert [list(trace.y) for trace in fig.data] == [[25.0, 75.0], [75.0, 25.0]]
+    notes = [a.text for a in fig.layout.annotations]
+    assert notes == ["Blank: 1 of 3 weeks with no briefings"]

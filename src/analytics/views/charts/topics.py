@@ -26,19 +26,28 @@ from analytics.views.charts.style import (
 
 
 def topic_shares_chart(shares: pd.DataFrame, period: str = "month") -> go.Figure:
-    """Stacked areas of each topic's share of briefings per period."""
+    """Stacked areas of each topic's share of briefings per period.
+
+    A period with no briefings has no shares: were it drawn, every topic would fall to
+    0% and read as "no topic" rather than "no data". When there are such periods the
+    shares are drawn as stacked bars, the empty periods left blank and counted in a note.
+    """
     title = f"Share of each {period}'s briefings by topic (largest topics)"
     if shares.empty:
         return empty_figure(title)
+    totals = shares.groupby(S.PERIOD)[S.N_BRIEFINGS].sum()
+    empty_periods = int((totals == 0).sum())
+    drawn = shares[shares[S.PERIOD].isin(totals.index[totals > 0])]
     # One period alone is drawn as one stacked bar: an area of one date draws nothing.
-    width = bar_width(period, shares[S.PERIOD])
+    width = bar_width(period, drawn[S.PERIOD])
+    as_bars = bool(width) or empty_periods > 0
     traces = []
-    groups = shares.groupby([S.TOPIC_ID, S.TOPIC_LABEL], sort=False)
+    groups = drawn.groupby([S.TOPIC_ID, S.TOPIC_LABEL], sort=False)
     for index, ((topic_id, label), rows) in enumerate(groups):
         colour = NEUTRAL_COLOUR if topic_id == -1 else TOPIC_COLOURS[index % len(TOPIC_COLOURS)]
         shape = (
             {"type": "bar", "marker": {"color": colour}} | width
-            if width
+            if as_bars
             else {
                 "type": "scatter",
                 "mode": "lines",
@@ -59,15 +68,31 @@ def topic_shares_chart(shares: pd.DataFrame, period: str = "month") -> go.Figure
                 ),
             }
         )
+    notes = []
+    if empty_periods:
+        notes.append(
+            {
+                "text": f"Blank: {empty_periods} of {len(totals)} {period}s with no briefings",
+                "x": 0,
+                "y": 1.0,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 12, "color": NEUTRAL_COLOUR},
+            }
+        )
     return new_figure(
         traces,
         house_layout(
             title,
             height=440,
-            xaxis=period_axis(period, shares[S.PERIOD]),
+            xaxis=period_axis(period, drawn[S.PERIOD]),
             yaxis=axis_title("Share of briefings (%)") | {"range": [0, 100]},
             legend={"orientation": "v", "y": 1, "x": 1.02, "xanchor": "left"},
             barmode="stack",
+            **({"annotations": notes} if notes else {}),
         ),
     )
 
