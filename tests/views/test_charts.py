@@ -306,3 +306,56 @@ def test_topic_shares_leave_a_period_without_briefings_blank():
     assert [list(trace.y) for trace in fig.data] == [[25.0, 75.0], [75.0, 25.0]]
     notes = [a.text for a in fig.layout.annotations]
     assert notes == ["Blank: 1 of 3 weeks with no briefings"]
+
+
+QUARTERS = pd.to_datetime(["2024-01-01", "2024-04-01"])
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: charts.volume_chart(
+            pd.DataFrame({S.PERIOD: QUARTERS, S.N_BRIEFINGS: [4, 2]}), "quarter"
+        ),
+        lambda: charts.attention_chart(
+            pd.DataFrame(
+                {
+                    S.PERIOD: QUARTERS,
+                    S.ISO3: "JPN",
+                    S.COUNTRY: "Japan",
+                    S.N_BRIEFINGS: [1, 2],
+                    "share": [0.25, 1.0],
+                }
+            ),
+            period="quarter",
+        ),
+        lambda: charts.topic_shares_chart(
+            pd.DataFrame(
+                {
+                    S.PERIOD: QUARTERS,
+                    S.TOPIC_ID: 0,
+                    S.TOPIC_LABEL: "trade",
+                    S.N_BRIEFINGS: [4, 2],
+                    "share": [1.0, 1.0],
+                }
+            ),
+            "quarter",
+        ),
+    ],
+    ids=["volume", "attention", "topic shares"],
+)
+def test_hover_names_a_quarter_as_the_quarter(build):
+    # plotly's date formats have no quarter: these read "Jan 2024" and "Apr 2024".
+    trace = build().data[0]
+    assert list(trace.hovertext) == ["Q1 2024", "Q2 2024"]
+    assert "%{hovertext}" in trace.hovertemplate and "%{x|" not in trace.hovertemplate
+
+
+def test_relation_hover_names_quarters(corpus, names):
+    timeline = views.relation_timeline(
+        corpus.interactions, corpus.briefings, [("CHN", "USA")], "quarter"
+    )
+    fig = charts.relation_chart(timeline, names, period="quarter")
+    for trace in fig.data:
+        expected = [f"Q{p.quarter} {p.year}" for p in pd.to_datetime(list(trace.x))]
+        assert list(trace.hovertext) == expected, trace.name

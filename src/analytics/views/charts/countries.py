@@ -15,7 +15,6 @@ from analytics import schema as S
 from analytics.views.charts.style import (
     NET_SCALE,
     NET_STEPS,
-    PERIOD_FORMAT,
     SEQUENTIAL_SCALE,
     SERIES_COLOURS,
     VOLUME_COLOUR,
@@ -32,6 +31,7 @@ from analytics.views.charts.style import (
     net_limit,
     new_figure,
     period_axis,
+    period_names,
 )
 
 
@@ -45,7 +45,8 @@ def volume_chart(volume: pd.DataFrame, period: str = "month") -> go.Figure:
         "x": as_values(volume[S.PERIOD]),
         "y": as_values(volume[S.N_BRIEFINGS]),
         "marker": {"color": VOLUME_COLOUR},
-        "hovertemplate": f"%{{x|{PERIOD_FORMAT[period]}}}<br>%{{y}} briefings<extra></extra>",
+        "hovertext": period_names(volume[S.PERIOD], period),
+        "hovertemplate": "%{hovertext}<br>%{y} briefings<extra></extra>",
     } | bar_width(period, volume[S.PERIOD])
     return new_figure(
         [bars],
@@ -84,9 +85,8 @@ def attention_chart(
                 "name": country,
                 "line": {"color": SERIES_COLOURS[index % len(SERIES_COLOURS)], "width": 2},
                 "customdata": np.full(len(rows), iso3, dtype=object),
-                "hovertemplate": (
-                    f"{country}<br>%{{x|{PERIOD_FORMAT[period]}}}<br>{unit}<extra></extra>"
-                ),
+                "hovertext": period_names(rows[S.PERIOD], period),
+                "hovertemplate": f"{country}<br>%{{hovertext}}<br>{unit}<extra></extra>",
             }
         )
     y_title = "Share of briefings (%)" if measure == "share" else "Briefings (count)"

@@ -13,7 +13,6 @@ from analytics.views.charts.style import (
     ALLIANCE_COLOUR,
     NET_SCALE,
     NEUTRAL_COLOUR,
-    PERIOD_FORMAT,
     SERIES_COLOURS,
     TENSION_COLOUR,
     as_values,
@@ -27,6 +26,7 @@ from analytics.views.charts.style import (
     net_limit,
     new_figure,
     period_axis,
+    period_names,
 )
 
 
@@ -78,7 +78,7 @@ def relation_chart(
     counts = timeline[S.N_INTERACTIONS].to_numpy(dtype=object)
     days = pd.DatetimeIndex(timeline[S.PERIOD]).strftime("%Y-%m-%d").to_numpy(dtype=object)
     pair_keys = list(dict.fromkeys(zip(firsts, seconds, strict=True)))
-    fmt = PERIOD_FORMAT[period]
+    named = period_names(periods, period)
     limit = net_limit(nets)
     traces = []
     for index, (a, b) in enumerate(pair_keys):
@@ -106,8 +106,9 @@ def relation_chart(
                             counts[rows],
                         ]
                     ),
+                    "hovertext": named[rows],
                     "hovertemplate": (
-                        f"{label}{suffix}<br>%{{x|{fmt}}}<br>net %{{y:+.2f}} "
+                        f"{label}{suffix}<br>%{{hovertext}}<br>net %{{y:+.2f}} "
                         "over %{customdata[3]} sentences<extra></extra>"
                     ),
                     "yaxis": "y",
@@ -136,7 +137,8 @@ def relation_chart(
             "y": as_values(-totals[S.TENSION]),
             "name": "tension (all chosen pairs)",
             "marker": {"color": TENSION_COLOUR},
-            "hovertemplate": f"%{{x|{fmt}}}<br>tension %{{y:.2f}}<extra></extra>",
+            "hovertext": period_names(totals[S.PERIOD], period),
+            "hovertemplate": "%{hovertext}<br>tension %{y:.2f}<extra></extra>",
             "yaxis": "y2",
         }
         | bar_width(period, timeline[S.PERIOD])
@@ -148,7 +150,8 @@ def relation_chart(
             "y": as_values(totals[S.ALLIANCE]),
             "name": "alliance (all chosen pairs)",
             "marker": {"color": ALLIANCE_COLOUR},
-            "hovertemplate": f"%{{x|{fmt}}}<br>alliance %{{y:.2f}}<extra></extra>",
+            "hovertext": period_names(totals[S.PERIOD], period),
+            "hovertemplate": "%{hovertext}<br>alliance %{y:.2f}<extra></extra>",
             "yaxis": "y2",
         }
         | bar_width(period, timeline[S.PERIOD])

@@ -64,7 +64,6 @@ NET_STEPS = 11  # colour steps of network edges between -1 and +1
 WIDTH_STEPS = 4  # width steps of network edges
 SEQUENTIAL_SCALE = "Blues"
 FONT = {"family": "Inter, Segoe UI, Helvetica, Arial, sans-serif", "size": 13}
-PERIOD_FORMAT = {"week": "week of %d %b %Y", "month": "%b %Y", "quarter": "%b %Y"}
 
 
 TRACE_TYPES = ("bar", "choropleth", "heatmap", "scatter")  # every trace type drawn here
@@ -163,6 +162,17 @@ def period_axis(period: str, periods: object) -> dict:
         "tickvals": [single.isoformat()],
         "ticktext": [period_label(single, period)],
     }
+
+
+def period_names(periods: object, period: str) -> np.ndarray:
+    """Each period start named as ``period_label`` names it, for hover text.
+
+    plotly's date formats have no quarter: ``%b %Y`` showed a quarter as its first month.
+    """
+    starts = pd.to_datetime(pd.Series(np.asarray(periods)))
+    distinct = starts.drop_duplicates()
+    names = {start: period_label(start, period) for start in distinct.dropna()}
+    return np.array([names.get(start, "") for start in starts], dtype=object)
 
 
 def bar_width(period: str, periods: object) -> dict:

@@ -10,7 +10,6 @@ from analytics import schema as S
 from analytics.views.charts.style import (
     NET_SCALE,
     NEUTRAL_COLOUR,
-    PERIOD_FORMAT,
     SEQUENTIAL_SCALE,
     TOPIC_COLOURS,
     as_values,
@@ -22,6 +21,7 @@ from analytics.views.charts.style import (
     net_limit,
     new_figure,
     period_axis,
+    period_names,
 )
 
 
@@ -62,8 +62,9 @@ def topic_shares_chart(shares: pd.DataFrame, period: str = "month") -> go.Figure
                 "y": as_values(rows["share"] * 100),
                 "name": str(label),
                 "customdata": as_values(rows[S.N_BRIEFINGS]),
+                "hovertext": period_names(rows[S.PERIOD], period),
                 "hovertemplate": (
-                    f"{label}<br>%{{x|{PERIOD_FORMAT[period]}}}<br>"
+                    f"{label}<br>%{{hovertext}}<br>"
                     "%{y:.1f}% of briefings (%{customdata})<extra></extra>"
                 ),
             }
