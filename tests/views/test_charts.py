@@ -14,6 +14,7 @@ from ui_data import build_artefacts
 from analytics import schema as S
 from analytics import views
 from analytics.views import charts as charts
+from analytics.views.charts.style import SERIES_COLOURS
 
 
 @pytest.fixture(scope="module")
@@ -359,3 +360,23 @@ def test_relation_hover_names_quarters(corpus, names):
     for trace in fig.data:
         expected = [f"Q{p.quarter} {p.year}" for p in pd.to_datetime(list(trace.x))]
         assert list(trace.hovertext) == expected, trace.name
+
+
+def _contrast_on_white(colour: str) -> float:
+    """WCAG contrast ratio of a ``#RRGGBB`` colour against white."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+def test_contrast_on_white_by_hand():
+    assert _contrast_on_white("#000000") == pytest.approx(21.0)
+    assert _contrast_on_white("#FFFFFF") == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("colour", SERIES_COLOURS)
+def test_series_colours_read_as_lines_on_white(colour):
+    # Lines, markers and bars of countries, pairs and certainties: Okabe-Ito's yellow
+    # (#F0E442) is 1.3:1 on white and vanished; its orange, the palest kept, is 2.25:1.
+    assert _contrast_on_white(colour) >= 2.0

@@ -22,7 +22,8 @@ ALLIANCE_COLOUR = "#2166ac"
 NEUTRAL_COLOUR = "#7f7f7f"
 VOLUME_COLOUR = "#3b6e8f"
 NET_SCALE = "RdBu"  # red = tension (negative), blue = alliance (positive)
-# Distinct, colour-blind-safe series colours (Okabe-Ito order, black last).
+# Distinct, colour-blind-safe series colours for lines and markers (Okabe-Ito order, black
+# last), its yellow (#F0E442, 1.3:1 on white) swapped for Paul Tol's wine: unreadable as a line.
 SERIES_COLOURS = [
     "#0072B2",
     "#E69F00",
@@ -30,7 +31,7 @@ SERIES_COLOURS = [
     "#D55E00",
     "#CC79A7",
     "#56B4E9",
-    "#F0E442",
+    "#882255",
     "#000000",
 ]
 # Many topics: a long qualitative palette (plotly's Alphabet + Dark24 are too loud).
