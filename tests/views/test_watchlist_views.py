@@ -254,3 +254,26 @@ def test_upcoming_and_overdue_events_are_ordered_by_window_stably() -> None:
     # Latest end first, then start (latest first); without start last among equal ends.
     assert overdue_events(events, as_of)["n"].tolist() == [5, 6, 7]
     assert overdue_events(events.iloc[:0], as_of).empty
+
+
+def test_the_timeline_bars_are_nearly_opaque_and_outlined() -> None:
+    # At 0.55 opacity the bars faded into the plot's grey-blue background.
+    rows = pd.DataFrame(
+        {
+            S.COUNTRY: ["India", "India"],
+            S.ISO3: ["IND", "IND"],
+            S.WINDOW_START: ["2025-11-27", "2025-11-28"],
+            S.WINDOW_END: ["2025-11-29", "2025-11-28"],
+            S.EVENT_TYPE: ["consult", "visit"],
+            S.CERTAINTY: ["firm", "possible"],
+            S.WHEN: ["this week", "on Friday"],
+            S.SENTENCE: ["India will consult.", "India may visit."],
+            S.BRIEFING_ID: ["b1", "b2"],
+        }
+    )
+    figure = watchlist_timeline_chart(rows, "t")
+    markers = {trace.name: trace.marker for trace in figure.data}
+    assert set(markers) == {"firm", "possible"}
+    for marker in markers.values():
+        assert marker.opacity == 0.9
+        assert (marker.line.color, marker.line.width) == ("white", 1)

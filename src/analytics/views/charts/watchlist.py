@@ -47,7 +47,13 @@ def watchlist_timeline_chart(
                 "y": part[S.COUNTRY].to_numpy(),
                 "base": start.dt.strftime("%Y-%m-%d").to_numpy(),
                 "x": (width * _DAY_MS).tolist(),
-                "marker": {"color": _CERTAINTY_COLOURS[certainty], "opacity": 0.55},
+                # Nearly opaque, read against the plot's background; the white outline
+                # keeps overlapping windows of one country apart.
+                "marker": {
+                    "color": _CERTAINTY_COLOURS[certainty],
+                    "opacity": 0.9,
+                    "line": {"color": "white", "width": 1},
+                },
                 "customdata": part[[S.EVENT_TYPE, S.WHEN, S.BRIEFING_ID]].to_numpy(),
                 "hovertext": part[S.SENTENCE].str.slice(0, 160).to_numpy(),
                 "hovertemplate": "<b>%{y}</b>: %{customdata[0]}<br>when: %{customdata[1]}"
