@@ -380,3 +380,11 @@ def test_series_colours_read_as_lines_on_white(colour):
     # Lines, markers and bars of countries, pairs and certainties: Okabe-Ito's yellow
     # (#F0E442) is 1.3:1 on white and vanished; its orange, the palest kept, is 2.25:1.
     assert _contrast_on_white(colour) >= 2.0
+
+
+@pytest.mark.parametrize("name", ["shares", "relations"])
+def test_a_side_legend_hangs_from_the_plot_s_top(corpus, names, name):
+    # Anchored at its bottom, the column of entries rose above the plot and plotly
+    # squeezed the plot into a strip beneath it.
+    legend = build_all(corpus, names)[name].layout.legend
+    assert (legend.orientation, legend.yanchor, legend.y, legend.xanchor) == ("v", "top", 1, "left")

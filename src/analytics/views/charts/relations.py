@@ -14,6 +14,7 @@ from analytics.views.charts.style import (
     NET_SCALE,
     NEUTRAL_COLOUR,
     SERIES_COLOURS,
+    SIDE_LEGEND,
     TENSION_COLOUR,
     as_values,
     axis_title,
@@ -176,7 +177,7 @@ def relation_chart(
         annotations=annotations,
         shapes=[zero_line],
         barmode="relative",
-        legend={"orientation": "v", "y": 1, "x": 1.02, "xanchor": "left"},
+        legend=SIDE_LEGEND,
         margin={"t": 90},
     )
     return new_figure(traces, layout)

@@ -61,6 +61,10 @@ TOPIC_COLOURS = [
     "#E377C2",
     "#F7B6D2",
 ]
+# A legend of many entries beside the plot, from its top down. Anchored at its bottom (the
+# house legend's anchor, for a row above the plot) a column of entries rose above the plot
+# and plotly squeezed the plot to a strip beneath it.
+SIDE_LEGEND = {"orientation": "v", "yanchor": "top", "y": 1, "x": 1.02, "xanchor": "left"}
 NET_STEPS = 11  # colour steps of network edges between -1 and +1
 WIDTH_STEPS = 4  # width steps of network edges
 SEQUENTIAL_SCALE = "Blues"
