@@ -277,3 +277,23 @@ def test_the_timeline_bars_are_nearly_opaque_and_outlined() -> None:
     for marker in markers.values():
         assert marker.opacity == 0.9
         assert (marker.line.color, marker.line.width) == ("white", 1)
+
+
+def test_the_firmest_events_are_drawn_on_top_and_listed_first() -> None:
+    # Both India windows cover 28 November; the firm one must not hide under the possible.
+    rows = pd.DataFrame(
+        {
+            S.COUNTRY: ["India", "India", "India"],
+            S.ISO3: ["IND", "IND", "IND"],
+            S.WINDOW_START: ["2025-11-27", "2025-11-28", "2025-11-26"],
+            S.WINDOW_END: ["2025-11-29", "2025-11-28", "2025-11-30"],
+            S.EVENT_TYPE: ["consult", "visit", "threaten"],
+            S.CERTAINTY: ["possible", "firm", "likely"],
+            S.WHEN: ["this week", "on Friday", "soon"],
+            S.SENTENCE: ["India may consult.", "India will visit.", "India is likely to."],
+            S.BRIEFING_ID: ["b1", "b2", "b3"],
+        }
+    )
+    figure = watchlist_timeline_chart(rows, "t")
+    assert [trace.name for trace in figure.data] == ["possible", "likely", "firm"]
+    assert figure.layout.legend.traceorder == "reversed"

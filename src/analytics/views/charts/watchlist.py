@@ -32,7 +32,9 @@ def watchlist_timeline_chart(
         return empty_figure(title, "No expected events for the current filters.")
     countries = sorted(rows[S.COUNTRY].unique())
     traces = []
-    for certainty in S.CERTAINTIES:
+    # Overlaid bars: a later trace covers an earlier one, so the firmest is drawn last
+    # and stays visible where windows of one country overlap; the legend lists it first.
+    for certainty in reversed(S.CERTAINTIES):
         part = rows[rows[S.CERTAINTY] == certainty]
         if part.empty:
             continue
@@ -73,6 +75,7 @@ def watchlist_timeline_chart(
         title,
         height=height,
         barmode="overlay",
+        legend={"traceorder": "reversed"},
         xaxis=xaxis,
         yaxis={
             "title": {"text": "Country"},
