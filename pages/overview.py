@@ -24,12 +24,15 @@ cols[2].metric("To", str(last))
 cols[3].metric("Countries", f"{figures.n_countries:,}")
 cols[4].metric("Topics", f"{figures.n_topics:,}", help="Topics with at least one filtered briefing")
 
-skipped = views.skipped_inputs(view.corpus.report)
-with st.expander(
-    f"Inputs not loaded: {whole.n_skipped:,} skipped, {whole.n_duplicates:,} duplicates",
-    icon=":material/report:",
-):
-    ui.table(skipped, "Inputs not loaded", view, key="skipped")
+if whole.n_skipped or whole.n_duplicates:
+    skipped = views.skipped_inputs(view.corpus.report)
+    with st.expander(
+        f"Inputs not loaded: {whole.n_skipped:,} skipped, {whole.n_duplicates:,} duplicates",
+        icon=":material/report:",
+    ):
+        ui.table(skipped, "Inputs not loaded", view, key="skipped")
+else:
+    st.caption("Every input was loaded: none skipped, no duplicates.")
 
 st.subheader("Biggest movers")
 left, right = st.columns(2)

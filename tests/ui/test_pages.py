@@ -608,3 +608,19 @@ def test_relations_invites_a_selection_in_good_english(app):
     captions = [c.value for c in app.caption]
     for invitation in ("Select a point", "Select a cell", "Select an edge"):
         assert any(c.startswith(invitation) for c in captions), captions
+
+
+def test_overview_says_every_input_was_loaded_when_none_was_skipped(app, monkeypatch):
+    # "Inputs not loaded: 0 skipped, 0 duplicates" read as a problem, and its table said
+    # "nothing matches the current filters", which the filters had nothing to do with.
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts_all_loaded")
+    app.run()
+    assert_clean(app)
+    assert not [e.label for e in app.expander if e.label.startswith("Inputs")]
+    assert "Every input was loaded: none skipped, no duplicates." in [c.value for c in app.caption]
+
+
+def test_overview_lists_the_inputs_not_loaded(app):
+    app.run()
+    labels = [e.label for e in app.expander if e.label.startswith("Inputs")]
+    assert labels == ["Inputs not loaded: 1 skipped, 0 duplicates"]
