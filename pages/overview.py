@@ -52,6 +52,7 @@ with left:
         "Tension spikes",
         view,
         key="spikes",
+        empty=views.no_spikes_note(period),
         column_config={"period": ui.period_column(period)},
     )
 with right:
@@ -64,6 +65,7 @@ with right:
         "Rising attention",
         view,
         key="rising",
+        empty=views.no_rise_note(period),
         column_config={
             "share": st.column_config.NumberColumn("Share now", format="percent"),
             "previous": st.column_config.NumberColumn("Before", format="percent"),

@@ -624,3 +624,27 @@ def test_overview_lists_the_inputs_not_loaded(app):
     app.run()
     labels = [e.label for e in app.expander if e.label.startswith("Inputs")]
     assert labels == ["Inputs not loaded: 1 skipped, 0 duplicates"]
+
+
+def test_overview_empty_movers_say_what_is_missing_not_that_filters_hide_it(app):
+    # With no filter set, a quarter of this corpus has no spike and no rising country;
+    # "nothing matches the current filters" sent the analyst looking for a filter.
+    app.query_params["period"] = "quarter"
+    app.run()
+    assert_clean(app)
+    notes = [info.value for info in app.info]
+    assert notes == [
+        "No pair's tension jumped above its own recent level in any quarter.",
+        "No country was named in a larger share of briefings in the latest quarter "
+        "than in the quarter before.",
+    ]
+    assert not any("current filters" in note for note in notes)
+
+
+def test_relations_empty_spike_alerts_say_there_is_no_spike(app):
+    app.query_params["period"] = "quarter"
+    run_page(app, "pages/relations.py")
+    assert_clean(app)
+    assert "No pair's tension jumped above its own recent level in any quarter." in [
+        info.value for info in app.info
+    ]

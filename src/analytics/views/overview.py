@@ -9,6 +9,15 @@ from analytics.tallies import SHARE
 from analytics.timeseries import check_freq, period_start
 
 
+def no_rise_note(freq: str) -> str:
+    """What an empty ``rising_countries`` means, for the page to say instead of blaming the
+    filters (with none set, a quarter's table is often empty)."""
+    return (
+        f"No country was named in a larger share of briefings in the latest {freq} "
+        f"than in the {freq} before."
+    )
+
+
 def rising_countries(
     countries: pd.DataFrame, briefings: pd.DataFrame, freq: str, limit: int = 5
 ) -> pd.DataFrame:
