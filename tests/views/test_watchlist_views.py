@@ -297,3 +297,22 @@ def test_the_firmest_events_are_drawn_on_top_and_listed_first() -> None:
     figure = watchlist_timeline_chart(rows, "t")
     assert [trace.name for trace in figure.data] == ["possible", "likely", "firm"]
     assert figure.layout.legend.traceorder == "reversed"
+
+
+def test_watchlist_load_of_one_day_is_bars_of_events_per_country() -> None:
+    # On a month's last day the load was a heatmap of one column: counts only as shades.
+    from analytics.views import timeline_load
+    from analytics.views.charts import watchlist_load_chart
+
+    rows = _windows(
+        ("France", "2026-06-01", "2026-06-30"),
+        ("Peru", "2026-06-20", "2026-06-30"),
+        ("Peru", "2026-06-30", "2026-07-02"),
+    )
+    day = pd.Timestamp("2026-06-30")
+    figure = watchlist_load_chart(timeline_load(rows, (day, day)), "Due")
+    (trace,) = figure.data
+    assert (trace.type, trace.orientation) == ("bar", "h")
+    assert list(trace.y) == ["France", "Peru"]  # the busiest country on top
+    assert list(trace.x) == [1, 2]
+    assert figure.layout.xaxis.title.text == "Expected events due on 30 Jun 2026"

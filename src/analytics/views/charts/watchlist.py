@@ -7,7 +7,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import schema as S
-from analytics.views.charts.style import SERIES_COLOURS, empty_figure, house_layout, new_figure
+from analytics.views.charts.style import (
+    SERIES_COLOURS,
+    VOLUME_COLOUR,
+    empty_figure,
+    house_layout,
+    new_figure,
+)
 
 _CERTAINTY_COLOURS = dict(zip(S.CERTAINTIES, SERIES_COLOURS, strict=False))
 _DAY_MS = 24 * 3600 * 1000
@@ -98,6 +104,8 @@ def watchlist_load_chart(load: pd.DataFrame, title: str) -> go.Figure:
         return empty_figure(title, "No expected events for the current filters.")
     countries = list(dict.fromkeys(load[S.COUNTRY]))
     periods = list(dict.fromkeys(pd.to_datetime(load["period"])))
+    if len(periods) == 1:
+        return _one_day_load_chart(load, countries, periods[0], title)
     grid = load.pivot(index=S.COUNTRY, columns="period", values="events")
     grid = grid.reindex(index=countries[::-1], columns=periods)
     weekly = len(periods) > 1 and (periods[1] - periods[0]).days == 7
@@ -121,6 +129,29 @@ def watchlist_load_chart(load: pd.DataFrame, title: str) -> go.Figure:
             "type": "category",
             "title": {"text": "Week (from its Monday)" if weekly else "Day"},
         },
+        yaxis={"title": {"text": "Country"}},
+    )
+    return new_figure([trace], layout)
+
+
+def _one_day_load_chart(
+    load: pd.DataFrame, countries: list[str], day: pd.Timestamp, title: str
+) -> go.Figure:
+    """One day's load (the last of a month or week) as bars of events per country: a
+    heatmap of one column showed the counts only as shades."""
+    events = load.set_index(S.COUNTRY)["events"].reindex(countries[::-1])
+    trace = {
+        "type": "bar",
+        "orientation": "h",
+        "x": events.to_numpy().tolist(),
+        "y": countries[::-1],
+        "marker": {"color": VOLUME_COLOUR},  # every certainty counted: no certainty colour
+        "hovertemplate": "<b>%{y}</b>: %{x} expected events<extra></extra>",
+    }
+    layout = house_layout(
+        title,
+        height=max(300, 120 + 22 * len(countries)),
+        xaxis={"title": {"text": f"Expected events due on {day.day} {day:%b %Y}"}},
         yaxis={"title": {"text": "Country"}},
     )
     return new_figure([trace], layout)
