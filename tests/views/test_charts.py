@@ -388,3 +388,12 @@ def test_a_side_legend_hangs_from_the_plot_s_top(corpus, names, name):
     # squeezed the plot into a strip beneath it.
     legend = build_all(corpus, names)[name].layout.legend
     assert (legend.orientation, legend.yanchor, legend.y, legend.xanchor) == ("v", "top", 1, "left")
+
+
+@pytest.mark.parametrize("name", ["matrix", "network"])
+def test_net_colour_bar_title_stands_beside_the_bar(corpus, names, name):
+    # Above the bar, "Net score" ran into the top tick label "+6 alliance".
+    traces = build_all(corpus, names)[name].to_dict()["data"]
+    bars = [t.get("colorbar") or t.get("marker", {}).get("colorbar") for t in traces]
+    titles = [bar["title"] for bar in bars if bar]
+    assert titles and all(title == {"text": "Net score", "side": "right"} for title in titles)

@@ -241,8 +241,9 @@ def _scale_colour(scale: str, position: float) -> str:
 
 
 def net_colorbar(limit: float) -> dict:
+    # The title beside the bar: above it, it ran into the top tick, "+6 alliance".
     return {
-        "title": {"text": "Net score"},
+        "title": {"text": "Net score", "side": "right"},
         "tickvals": [-limit, 0, limit],
         "ticktext": [f"{-limit:g} tension", "0", f"+{limit:g} alliance"],
     }
