@@ -397,3 +397,25 @@ def test_net_colour_bar_title_stands_beside_the_bar(corpus, names, name):
     bars = [t.get("colorbar") or t.get("marker", {}).get("colorbar") for t in traces]
     titles = [bar["title"] for bar in bars if bar]
     assert titles and all(title == {"text": "Net score", "side": "right"} for title in titles)
+
+
+@pytest.mark.parametrize("measure", ["count", "share"])
+def test_attention_leaves_a_period_without_briefings_blank(measure):
+    # March 2024 had no briefings: its share is NaN, and the line breaks there instead
+    # of falling to zero (the country was not "not named": nothing was published).
+    attention = pd.DataFrame(
+        {
+            S.PERIOD: pd.to_datetime(["2024-02-01", "2024-03-01", "2024-04-01"]),
+            S.ISO3: "JPN",
+            S.COUNTRY: "Japan",
+            S.N_BRIEFINGS: [1, 0, 3],
+            "share": [0.5, float("nan"), 0.75],
+        }
+    )
+    fig = charts.attention_chart(attention, measure, "month")
+    y = list(fig.data[0].y)
+    assert y[0] == (50.0 if measure == "share" else 1) and y[2] == (
+        75.0 if measure == "share" else 3
+    )
+    assert pd.isna(y[1])
+    assert [a.text for a in fig.layout.annotations] == ["Blank: 1 of 3 months with no briefings"]

@@ -25,6 +25,7 @@ from analytics.views.charts.style import (
     colour_scale,
     display_name,
     empty_figure,
+    empty_periods_note,
     house_layout,
     net_colorbar,
     net_colour,
@@ -74,7 +75,11 @@ def attention_chart(
     traces = []
     groups = attention.groupby([S.ISO3, S.COUNTRY], sort=False)
     for index, ((iso3, country), rows) in enumerate(groups):
-        values = rows["share"] * 100 if measure == "share" else rows[S.N_BRIEFINGS]
+        # A period without briefings has no share (NaN): a gap in the line, in both
+        # measures, rather than a fall to zero.
+        values = (rows["share"] * 100 if measure == "share" else rows[S.N_BRIEFINGS]).where(
+            rows["share"].notna()
+        )
         unit = "%{y:.1f}% of briefings" if measure == "share" else "%{y} briefings"
         traces.append(
             {
@@ -90,6 +95,8 @@ def attention_chart(
             }
         )
     y_title = "Share of briefings (%)" if measure == "share" else "Briefings (count)"
+    blank = attention["share"].isna().groupby(attention[S.PERIOD]).all()
+    notes = empty_periods_note(int(blank.sum()), len(blank), period)
     return new_figure(
         traces,
         house_layout(
@@ -101,6 +108,7 @@ def attention_chart(
             legend={"yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
             height=460,
             margin={"t": 50},
+            **({"annotations": notes} if notes else {}),
         ),
     )
 

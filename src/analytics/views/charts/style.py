@@ -180,6 +180,26 @@ def period_names(periods: object, period: str) -> np.ndarray:
     return np.array([names.get(start, "") for start in starts], dtype=object)
 
 
+def empty_periods_note(n_empty: int, n_periods: int, period: str) -> list[dict]:
+    """The annotation that counts the periods left blank for having no briefings (above
+    the plot, left), or none when there are none."""
+    if not n_empty:
+        return []
+    return [
+        {
+            "text": f"Blank: {n_empty} of {n_periods} {period}s with no briefings",
+            "x": 0,
+            "y": 1.0,
+            "xref": "paper",
+            "yref": "paper",
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "font": {"size": 12, "color": NEUTRAL_COLOUR},
+        }
+    ]
+
+
 def bar_width(period: str, periods: object) -> dict:
     """A bar trace's ``width`` when it has one period alone (plotly, with no neighbour to
     measure a bar against, draws it a millisecond or the whole axis wide); else nothing."""

@@ -18,6 +18,7 @@ from analytics.views.charts.style import (
     bar_width,
     colour_scale,
     empty_figure,
+    empty_periods_note,
     house_layout,
     net_limit,
     new_figure,
@@ -70,21 +71,7 @@ def topic_shares_chart(shares: pd.DataFrame, period: str = "month") -> go.Figure
                 ),
             }
         )
-    notes = []
-    if empty_periods:
-        notes.append(
-            {
-                "text": f"Blank: {empty_periods} of {len(totals)} {period}s with no briefings",
-                "x": 0,
-                "y": 1.0,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"size": 12, "color": NEUTRAL_COLOUR},
-            }
-        )
+    notes = empty_periods_note(empty_periods, len(totals), period)
     return new_figure(
         traces,
         house_layout(
