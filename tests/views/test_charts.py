@@ -419,3 +419,18 @@ def test_attention_leaves_a_period_without_briefings_blank(measure):
     )
     assert pd.isna(y[1])
     assert [a.text for a in fig.layout.annotations] == ["Blank: 1 of 3 months with no briefings"]
+
+
+def test_small_counts_tick_whole_numbers_only():
+    # Briefings per week of 1 and 2 were ticked 0, 0.5, 1, 1.5, 2: half a briefing.
+    weeks = pd.to_datetime(["2025-03-03", "2025-03-10"])
+    few = charts.volume_chart(pd.DataFrame({S.PERIOD: weeks, S.N_BRIEFINGS: [1, 2]}), "week")
+    assert (few.layout.yaxis.dtick, few.layout.yaxis.tickformat) == (1, ",d")
+    many = charts.volume_chart(pd.DataFrame({S.PERIOD: weeks, S.N_BRIEFINGS: [400, 7]}), "week")
+    assert (many.layout.yaxis.dtick, many.layout.yaxis.tickformat) == (None, ",d")
+    totals = pd.DataFrame(
+        {S.ISO3: ["USA", "ISR"], S.COUNTRY: ["United States", "Israel"], S.N_BRIEFINGS: [4, 1]}
+    )
+    colorbar = charts.country_map(totals).data[0].colorbar
+    assert (colorbar.dtick, colorbar.tickformat) == (1, ",d")
+    assert charts.top_countries_chart(totals).layout.xaxis.dtick == 1

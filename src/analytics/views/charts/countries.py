@@ -23,6 +23,7 @@ from analytics.views.charts.style import (
     axis_title,
     bar_width,
     colour_scale,
+    count_ticks,
     display_name,
     empty_figure,
     empty_periods_note,
@@ -55,7 +56,9 @@ def volume_chart(volume: pd.DataFrame, period: str = "month") -> go.Figure:
             title,
             height=360,
             xaxis=period_axis(period, volume[S.PERIOD]),
-            yaxis=axis_title("Briefings (count)") | {"rangemode": "tozero"},
+            yaxis=axis_title("Briefings (count)")
+            | {"rangemode": "tozero"}
+            | count_ticks(volume[S.N_BRIEFINGS]),
         ),
     )
 
@@ -102,7 +105,9 @@ def attention_chart(
         house_layout(
             title,
             xaxis=period_axis(period, attention[S.PERIOD]),
-            yaxis=axis_title(y_title) | {"rangemode": "tozero"},
+            yaxis=axis_title(y_title)
+            | {"rangemode": "tozero"}
+            | ({} if measure == "share" else count_ticks(attention[S.N_BRIEFINGS])),
             # Below the plot: several countries wrap the legend to more rows in the
             # page's half-width column, and above the plot they covered the title.
             legend={"yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
@@ -130,7 +135,7 @@ def country_map(totals: pd.DataFrame) -> go.Figure:
         "text": as_values(totals[S.COUNTRY]).astype(object),
         "colorscale": colour_scale(SEQUENTIAL_SCALE),
         "marker": {"line": {"color": "white", "width": 0.5}},
-        "colorbar": {"title": {"text": "Briefings"}},
+        "colorbar": {"title": {"text": "Briefings"}} | count_ticks(totals[S.N_BRIEFINGS]),
         "hovertemplate": "%{text}<br>%{z} briefings<extra></extra>",
     }
     geo = {
@@ -172,7 +177,7 @@ def top_countries_chart(totals: pd.DataFrame, limit: int = 15) -> go.Figure:
         house_layout(
             title,
             height=max(300, 28 * len(top) + 120),
-            xaxis=axis_title("Briefings mentioning (count)"),
+            xaxis=axis_title("Briefings mentioning (count)") | count_ticks(top[S.N_BRIEFINGS]),
             yaxis=axis_title(None) | {"automargin": True},
         ),
     )

@@ -135,6 +135,23 @@ def _named_scale(name: str) -> tuple[tuple[float, str], ...]:
     return tuple((float(at), str(colour)) for at, colour in get_colorscale(name))
 
 
+# Up to this many, a count axis or colour bar ticks every whole number: plotly's own
+# ticks for a largest count of 2 are 0, 0.5, 1, 1.5 and 2 briefings.
+WHOLE_TICKS_UP_TO = 6
+
+
+def count_ticks(counts: object) -> dict:
+    """Ticks for an axis or colour bar of counts: whole numbers only.
+
+    Parameters:
+        counts: the counts drawn on it (any missing ones ignored).
+    """
+    values = np.asarray(counts, dtype=float)
+    values = values[np.isfinite(values)]
+    largest = float(values.max()) if values.size else 0.0
+    return {"tickformat": ",d"} | ({"dtick": 1} if largest <= WHOLE_TICKS_UP_TO else {})
+
+
 def axis_title(text: str | None) -> dict:
     return {"title": {"text": text}} if text is not None else {}
 
