@@ -434,3 +434,19 @@ def test_small_counts_tick_whole_numbers_only():
     colorbar = charts.country_map(totals).data[0].colorbar
     assert (colorbar.dtick, colorbar.tickformat) == (1, ",d")
     assert charts.top_countries_chart(totals).layout.xaxis.dtick == 1
+
+
+def test_a_heatmap_of_counts_ticks_whole_numbers_and_one_of_scores_does_not():
+    matrix = pd.DataFrame(
+        {
+            S.TOPIC_LABEL: ["trade", "trade", "war"],
+            S.COUNTRY: ["Japan", "Israel", "Israel"],
+            S.N_BRIEFINGS: [2, 1, 0],
+        }
+    )
+    kwargs = {"x": S.COUNTRY, "y": S.TOPIC_LABEL, "title": "t", "x_title": "Country"}
+    kwargs |= {"y_title": "Topic", "z_title": "Briefings"}
+    counted = charts.heatmap_chart(matrix, z=S.N_BRIEFINGS, **kwargs).data[0].colorbar
+    assert (counted.dtick, counted.tickformat) == (1, ",d")
+    scored = charts.heatmap_chart(matrix.assign(net=[0.5, -1.0, 0.25]), z="net", **kwargs)
+    assert scored.data[0].colorbar.dtick is None

@@ -17,6 +17,7 @@ from analytics.views.charts.style import (
     axis_title,
     bar_width,
     colour_scale,
+    count_ticks,
     empty_figure,
     empty_periods_note,
     house_layout,
@@ -121,6 +122,9 @@ def heatmap_chart(
                 for c in customdata
             ]
         )
+    values = matrix[z].to_numpy(dtype=float)
+    counts = not diverging and bool(np.all(np.mod(values[np.isfinite(values)], 1) == 0))
+    whole = count_ticks(values) if counts else {}  # counts tick whole numbers
     trace = {
         "type": "heatmap",
         "z": grid.to_numpy(dtype=float),
@@ -128,7 +132,7 @@ def heatmap_chart(
         "y": list(y_order),
         "colorscale": colour_scale(NET_SCALE if diverging else SEQUENTIAL_SCALE),
         "zmin": -net_limit(matrix[z]) if diverging else 0,
-        "colorbar": {"title": {"text": z_title}},
+        "colorbar": {"title": {"text": z_title}} | whole,
         "hoverongaps": False,
         "hovertemplate": (
             f"{y_title}: %{{y}}<br>{x_title}: %{{x}}<br>{z_title}: %{{z:.2f}}<extra></extra>"
