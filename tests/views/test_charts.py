@@ -450,3 +450,30 @@ def test_a_heatmap_of_counts_ticks_whole_numbers_and_one_of_scores_does_not():
     assert (counted.dtick, counted.tickformat) == (1, ",d")
     scored = charts.heatmap_chart(matrix.assign(net=[0.5, -1.0, 0.25]), z="net", **kwargs)
     assert scored.data[0].colorbar.dtick is None
+
+
+def test_a_lone_topic_or_country_is_named_in_the_legend():
+    # plotly hides the legend of a single trace: under a topics filter the shares were
+    # one nameless block at 100%.
+    months = pd.to_datetime(["2024-01-01", "2024-02-01"])
+    shares = pd.DataFrame(
+        {
+            S.PERIOD: months,
+            S.TOPIC_ID: 0,
+            S.TOPIC_LABEL: "trade",
+            S.N_BRIEFINGS: [4, 2],
+            "share": [1.0, 1.0],
+        }
+    )
+    attention = pd.DataFrame(
+        {
+            S.PERIOD: months,
+            S.ISO3: "JPN",
+            S.COUNTRY: "Japan",
+            S.N_BRIEFINGS: [1, 2],
+            "share": [0.25, 1.0],
+        }
+    )
+    for fig in (charts.topic_shares_chart(shares), charts.attention_chart(attention)):
+        assert fig.layout.showlegend is True
+        assert [trace.name for trace in fig.data] in (["trade"], ["Japan"])

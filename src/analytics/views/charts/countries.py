@@ -111,6 +111,7 @@ def attention_chart(
             # Below the plot: several countries wrap the legend to more rows in the
             # page's half-width column, and above the plot they covered the title.
             legend={"yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
+            showlegend=True,  # one country's line is named too (plotly hides a lone legend)
             height=460,
             margin={"t": 50},
             **({"annotations": notes} if notes else {}),

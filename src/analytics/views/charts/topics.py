@@ -81,6 +81,9 @@ def topic_shares_chart(shares: pd.DataFrame, period: str = "month") -> go.Figure
             xaxis=period_axis(period, drawn[S.PERIOD]),
             yaxis=axis_title("Share of briefings (%)") | {"range": [0, 100]},
             legend=SIDE_LEGEND,
+            # plotly hides the legend of a single trace: a topics filter left one
+            # nameless block at 100%.
+            showlegend=True,
             barmode="stack",
             **({"annotations": notes} if notes else {}),
         ),
