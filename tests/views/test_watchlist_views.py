@@ -316,3 +316,26 @@ def test_watchlist_load_of_one_day_is_bars_of_events_per_country() -> None:
     assert list(trace.y) == ["France", "Peru"]  # the busiest country on top
     assert list(trace.x) == [1, 2]
     assert figure.layout.xaxis.title.text == "Expected events due on 30 Jun 2026"
+
+
+def test_a_focus_of_a_few_days_ticks_each_day_not_hours() -> None:
+    # The month's last day alone was ticked "12:00", "18:00", "00:00", "06:00".
+    rows = pd.DataFrame(
+        {
+            S.COUNTRY: ["India"],
+            S.ISO3: ["IND"],
+            S.WINDOW_START: ["2025-12-01"],
+            S.WINDOW_END: ["2025-12-31"],
+            S.EVENT_TYPE: ["consult"],
+            S.CERTAINTY: ["likely"],
+            S.WHEN: ["this month"],
+            S.SENTENCE: ["India is expected to consult."],
+            S.BRIEFING_ID: ["b1"],
+        }
+    )
+    last_day = pd.Timestamp("2025-12-31")
+    axis = watchlist_timeline_chart(rows, "t", (last_day, last_day)).layout.xaxis
+    assert (axis.dtick, axis.tickformat, axis.ticklabelmode) == (86_400_000, "%-d %b", "period")
+    # Over months plotly's own ticks stay.
+    months = watchlist_timeline_chart(rows, "t", (pd.Timestamp("2025-10-01"), last_day))
+    assert months.layout.xaxis.dtick is None

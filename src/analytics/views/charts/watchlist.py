@@ -17,6 +17,7 @@ from analytics.views.charts.style import (
 
 _CERTAINTY_COLOURS = dict(zip(S.CERTAINTIES, SERIES_COLOURS, strict=False))
 _DAY_MS = 24 * 3600 * 1000
+DAY_TICKS_UP_TO = 15  # days of focus up to which the timeline ticks every day
 
 
 def watchlist_timeline_chart(
@@ -77,6 +78,10 @@ def watchlist_timeline_chart(
             (first - pd.Timedelta(hours=12)).isoformat(),
             (last + pd.Timedelta(hours=36)).isoformat(),
         ]
+        if (last - first).days < DAY_TICKS_UP_TO:
+            # Over a few days plotly ticks hours ("12:00", "18:00"), which windows of whole
+            # days do not have: one tick a day, its date in the middle of the day.
+            xaxis |= {"dtick": _DAY_MS, "tickformat": "%-d %b", "ticklabelmode": "period"}
     layout = house_layout(
         title,
         height=height,
