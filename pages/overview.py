@@ -80,5 +80,9 @@ with right:
 
 volume = cache.unfiltered(view, views.briefing_volume, view.filtered.headers, period)
 ui.chart_with_data(
-    charts.volume_chart(volume, period), volume, f"Briefings per {period}", view, key="volume"
+    charts.volume_chart(volume, period, (view.filters.start, view.filters.end)),
+    volume,
+    f"Briefings per {period}",
+    view,
+    key="volume",
 )

@@ -648,3 +648,13 @@ def test_relations_empty_spike_alerts_say_there_is_no_spike(app):
     assert "No pair's tension jumped above its own recent level in any quarter." in [
         info.value for info in app.info
     ]
+
+
+def test_overview_volume_marks_the_month_the_date_filter_cuts(app):
+    # From 5 January: January shows 27 of its 31 days.
+    app.query_params["dates"] = ["2026-01-05", "2026-03-31"]
+    app.run()
+    assert_clean(app)
+    volume = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert volume["layout"]["title"]["text"] == "Briefings per month"
+    assert volume["data"][0]["hovertext"][0] == "Jan 2026 (27 of 31 days shown)"

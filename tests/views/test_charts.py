@@ -4,6 +4,7 @@ text, empty states."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,7 +15,7 @@ from ui_data import build_artefacts
 from analytics import schema as S
 from analytics import views
 from analytics.views import charts as charts
-from analytics.views.charts.style import SERIES_COLOURS
+from analytics.views.charts.style import PARTIAL_COLOUR, SERIES_COLOURS, VOLUME_COLOUR
 
 
 @pytest.fixture(scope="module")
@@ -477,3 +478,25 @@ def test_a_lone_topic_or_country_is_named_in_the_legend():
     for fig in (charts.topic_shares_chart(shares), charts.attention_chart(attention)):
         assert fig.layout.showlegend is True
         assert [trace.name for trace in fig.data] in (["trade"], ["Japan"])
+
+
+def test_volume_marks_the_periods_the_dates_cut_short():
+    # Dates 1 to 21 March 2025 by week: the week of 24 February shows its Saturday and
+    # Sunday only and the week of 17 March five days; their bars looked like quiet weeks.
+    weeks = pd.to_datetime(["2025-02-24", "2025-03-03", "2025-03-10", "2025-03-17"])
+    volume = pd.DataFrame({S.PERIOD: weeks, S.N_BRIEFINGS: [10, 150, 145, 108]})
+    fig = charts.volume_chart(volume, "week", (date(2025, 3, 1), date(2025, 3, 21)))
+    bars = fig.data[0]
+    light, full = PARTIAL_COLOUR, VOLUME_COLOUR
+    assert list(bars.marker.color) == [light, full, full, light]
+    assert list(bars.hovertext) == [
+        "week of 24 Feb 2025 (2 of 7 days shown)",
+        "week of 3 Mar 2025",
+        "week of 10 Mar 2025",
+        "week of 17 Mar 2025 (5 of 7 days shown)",
+    ]
+    assert [a.text for a in fig.layout.annotations] == [
+        "Lighter: weeks only partly inside the dates shown (fewer days)"
+    ]
+    whole = charts.volume_chart(volume, "week", (date(2025, 2, 24), date(2025, 3, 23)))
+    assert whole.data[0].marker.color == full and not whole.layout.annotations

@@ -6,7 +6,7 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.tallies import SHARE
-from analytics.timeseries import check_freq, period_start
+from analytics.timeseries import period_start, period_step
 
 
 def no_rise_note(freq: str) -> str:
@@ -66,20 +66,11 @@ def rising_start(briefings: pd.DataFrame, freq: str) -> pd.Timestamp | None:
     return pd.Timestamp(period_before(last, freq)).tz_localize("UTC")
 
 
-def _step(freq: str) -> pd.DateOffset:
-    return {
-        "day": pd.DateOffset(days=1),
-        "week": pd.DateOffset(weeks=1),
-        "month": pd.DateOffset(months=1),
-        "quarter": pd.DateOffset(months=3),
-    }[check_freq(freq)]
-
-
 def period_before(period: pd.Timestamp, freq: str) -> pd.Timestamp:
     """The start of the period before ``period``."""
-    return pd.Timestamp(period) - _step(freq)
+    return pd.Timestamp(period) - period_step(freq)
 
 
 def period_after(period: pd.Timestamp, freq: str) -> pd.Timestamp:
     """The start of the period after ``period``."""
-    return pd.Timestamp(period) + _step(freq)
+    return pd.Timestamp(period) + period_step(freq)

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import schema as S
+from analytics.timeseries import days_inside
 from analytics.views.charts.style import (
     NET_SCALE,
     NET_STEPS,
+    PARTIAL_COLOUR,
     SEQUENTIAL_SCALE,
     SERIES_COLOURS,
     VOLUME_COLOUR,
@@ -32,22 +35,53 @@ from analytics.views.charts.style import (
     net_colour,
     net_limit,
     new_figure,
+    note_above_plot,
     period_axis,
     period_names,
 )
 
 
-def volume_chart(volume: pd.DataFrame, period: str = "month") -> go.Figure:
-    """Bars of briefings per period (columns ``period``, ``n_briefings``)."""
+def volume_chart(
+    volume: pd.DataFrame,
+    period: str = "month",
+    dates: tuple[date | None, date | None] | None = None,
+) -> go.Figure:
+    """Bars of briefings per period (columns ``period``, ``n_briefings``).
+
+    Parameters:
+        dates: the first and last day shown (the date filter, or the corpus' own); a
+            period they cut (the first and last, mostly) is drawn lighter and its hover
+            says how many of its days are shown: it has fewer briefings for fewer days.
+    """
     title = f"Briefings per {period}"
     if volume.empty or volume[S.N_BRIEFINGS].sum() == 0:
         return empty_figure(title)
+    names = period_names(volume[S.PERIOD], period)
+    colours: object = VOLUME_COLOUR
+    notes: list[dict] = []
+    if dates is not None and dates[0] is not None and dates[1] is not None:
+        days = days_inside(volume[S.PERIOD], period, pd.Timestamp(dates[0]), pd.Timestamp(dates[1]))
+        cut = (days["days_inside"] < days["days"]).to_numpy()
+        if cut.any():
+            colours = np.where(cut, PARTIAL_COLOUR, VOLUME_COLOUR).astype(object)
+            shown = [
+                f"{name} ({inside} of {whole} days shown)" if partial else name
+                for name, inside, whole, partial in zip(
+                    names, days["days_inside"], days["days"], cut, strict=True
+                )
+            ]
+            names = np.array(shown, dtype=object)
+            notes = [
+                note_above_plot(
+                    f"Lighter: {period}s only partly inside the dates shown (fewer days)"
+                )
+            ]
     bars = {
         "type": "bar",
         "x": as_values(volume[S.PERIOD]),
         "y": as_values(volume[S.N_BRIEFINGS]),
-        "marker": {"color": VOLUME_COLOUR},
-        "hovertext": period_names(volume[S.PERIOD], period),
+        "marker": {"color": colours},
+        "hovertext": names,
         "hovertemplate": "%{hovertext}<br>%{y} briefings<extra></extra>",
     } | bar_width(period, volume[S.PERIOD])
     return new_figure(
@@ -59,6 +93,7 @@ def volume_chart(volume: pd.DataFrame, period: str = "month") -> go.Figure:
             yaxis=axis_title("Briefings (count)")
             | {"rangemode": "tozero"}
             | count_ticks(volume[S.N_BRIEFINGS]),
+            **({"annotations": notes} if notes else {}),
         ),
     )
 

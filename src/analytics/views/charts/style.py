@@ -21,6 +21,7 @@ TENSION_COLOUR = "#c0392b"
 ALLIANCE_COLOUR = "#2166ac"
 NEUTRAL_COLOUR = "#7f7f7f"
 VOLUME_COLOUR = "#3b6e8f"
+PARTIAL_COLOUR = "#a7c0d2"  # VOLUME_COLOUR lightened: a period the dates shown cut short
 NET_SCALE = "RdBu"  # red = tension (negative), blue = alliance (positive)
 # Distinct, colour-blind-safe series colours for lines and markers (Okabe-Ito order, black
 # last), its yellow (#F0E442, 1.3:1 on white) swapped for Paul Tol's wine: unreadable as a line.
@@ -197,24 +198,27 @@ def period_names(periods: object, period: str) -> np.ndarray:
     return np.array([names.get(start, "") for start in starts], dtype=object)
 
 
+def note_above_plot(text: str) -> dict:
+    """A short note in small grey type above the plot's top left, under the title."""
+    return {
+        "text": text,
+        "x": 0,
+        "y": 1.0,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 12, "color": NEUTRAL_COLOUR},
+    }
+
+
 def empty_periods_note(n_empty: int, n_periods: int, period: str) -> list[dict]:
-    """The annotation that counts the periods left blank for having no briefings (above
-    the plot, left), or none when there are none."""
+    """The annotation that counts the periods left blank for having no briefings, or
+    none when there are none."""
     if not n_empty:
         return []
-    return [
-        {
-            "text": f"Blank: {n_empty} of {n_periods} {period}s with no briefings",
-            "x": 0,
-            "y": 1.0,
-            "xref": "paper",
-            "yref": "paper",
-            "xanchor": "left",
-            "yanchor": "bottom",
-            "showarrow": False,
-            "font": {"size": 12, "color": NEUTRAL_COLOUR},
-        }
-    ]
+    return [note_above_plot(f"Blank: {n_empty} of {n_periods} {period}s with no briefings")]
 
 
 def bar_width(period: str, periods: object) -> dict:
