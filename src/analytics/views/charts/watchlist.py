@@ -24,6 +24,7 @@ def watchlist_timeline_chart(
     rows: pd.DataFrame,
     title: str,
     focus: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+    empty: str = "No expected events for the current filters.",
 ) -> go.Figure:
     """Each expected event as a bar over its window on its countries' rows, coloured by
     certainty (firm, likely, possible).
@@ -34,9 +35,10 @@ def watchlist_timeline_chart(
         focus: the days the x axis shows (first, last), so a window of years does not
             squeeze this week's events into a sliver; bars run off its edges. ``None``:
             every window whole.
+        empty: what to say when there is no event.
     """
     if rows.empty:
-        return empty_figure(title, "No expected events for the current filters.")
+        return empty_figure(title, empty)
     countries = sorted(rows[S.COUNTRY].unique())
     traces = []
     # Overlaid bars: a later trace covers an earlier one, so the firmest is drawn last
