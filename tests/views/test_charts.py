@@ -500,3 +500,17 @@ def test_volume_marks_the_periods_the_dates_cut_short():
     ]
     whole = charts.volume_chart(volume, "week", (date(2025, 2, 24), date(2025, 3, 23)))
     assert whole.data[0].marker.color == full and not whole.layout.annotations
+
+
+def test_relation_strength_hover_gives_tension_as_a_positive_strength(corpus, names):
+    # Tension is drawn below zero; its hover read "tension -19.50" where the spike
+    # tables say 19.50.
+    timeline = views.relation_timeline(
+        corpus.interactions, corpus.briefings, [("CHN", "USA")], "month"
+    )
+    (tension,) = [
+        t for t in charts.relation_chart(timeline, names).data if t.name.startswith("tension")
+    ]
+    assert "%{customdata:.2f}" in tension.hovertemplate and "%{y" not in tension.hovertemplate
+    assert list(tension.customdata) == [-y for y in tension.y]
+    assert all(value >= 0 for value in tension.customdata) and any(tension.customdata)

@@ -138,8 +138,10 @@ def relation_chart(
             "y": as_values(-totals[S.TENSION]),
             "name": "tension (all chosen pairs)",
             "marker": {"color": TENSION_COLOUR},
+            # Drawn below zero, but a strength: the hover says it as the tables do (+19.5).
+            "customdata": as_values(totals[S.TENSION]),
             "hovertext": period_names(totals[S.PERIOD], period),
-            "hovertemplate": "%{hovertext}<br>tension %{y:.2f}<extra></extra>",
+            "hovertemplate": "%{hovertext}<br>tension %{customdata:.2f}<extra></extra>",
             "yaxis": "y2",
         }
         | bar_width(period, timeline[S.PERIOD])
