@@ -514,3 +514,25 @@ def test_relation_strength_hover_gives_tension_as_a_positive_strength(corpus, na
     assert "%{customdata:.2f}" in tension.hovertemplate and "%{y" not in tension.hovertemplate
     assert list(tension.customdata) == [-y for y in tension.y]
     assert all(value >= 0 for value in tension.customdata) and any(tension.customdata)
+
+
+def test_a_quarter_axis_names_quarters():
+    # Plotly ticked quarters as months ("Jan 2024", "Jul 2024"), half of them mid-quarter.
+    few = pd.date_range("2024-01-01", periods=3, freq="QS")
+    fig = charts.volume_chart(pd.DataFrame({S.PERIOD: few, S.N_BRIEFINGS: [3, 4, 5]}), "quarter")
+    assert list(fig.layout.xaxis.ticktext) == ["Q1 2024", "Q2 2024", "Q3 2024"]
+    assert list(fig.layout.xaxis.tickvals) == [d.isoformat() for d in few]
+    # Thirteen quarters: every second one named, so that at most eight are.
+    many = pd.date_range("2023-01-01", periods=13, freq="QS")
+    axis = charts.volume_chart(
+        pd.DataFrame({S.PERIOD: many, S.N_BRIEFINGS: 1}), "quarter"
+    ).layout.xaxis
+    assert list(axis.ticktext) == [
+        "Q1 2023",
+        "Q3 2023",
+        "Q1 2024",
+        "Q3 2024",
+        "Q1 2025",
+        "Q3 2025",
+        "Q1 2026",
+    ]

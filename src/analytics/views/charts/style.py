@@ -178,7 +178,7 @@ def period_axis(period: str, periods: object) -> dict:
     axis = axis_title(period.capitalize())
     single = _single_period(periods)
     if single is None:
-        return axis
+        return axis | (_quarter_ticks(periods) if period == "quarter" else {})
     half = pd.Timedelta(days=0.6 * PERIOD_DAYS[period])
     return axis | {
         "range": [(single - half).isoformat(), (single + half).isoformat()],
@@ -219,6 +219,22 @@ def empty_periods_note(n_empty: int, n_periods: int, period: str) -> list[dict]:
     if not n_empty:
         return []
     return [note_above_plot(f"Blank: {n_empty} of {n_periods} {period}s with no briefings")]
+
+
+QUARTER_TICKS = 8  # at most this many quarters named on an axis (half-width charts too)
+
+
+def _quarter_ticks(periods: object) -> dict:
+    """Quarters ticked at their starts and named by ``period_label`` ("Q1 2024"): plotly
+    named them by months ("Jan 2024", "Jul 2024"), and every other tick fell mid-quarter."""
+    starts = pd.DatetimeIndex(pd.unique(pd.to_datetime(pd.Series(np.asarray(periods))).dropna()))
+    starts = starts.sort_values()
+    every = max(1, -(-len(starts) // QUARTER_TICKS))  # ceiling: whole years when many
+    shown = starts[::every]
+    return {
+        "tickvals": [start.isoformat() for start in shown],
+        "ticktext": [period_label(start, "quarter") for start in shown],
+    }
 
 
 def bar_width(period: str, periods: object) -> dict:
