@@ -24,12 +24,15 @@ cols[2].metric("To", str(last))
 cols[3].metric("Countries", f"{figures.n_countries:,}")
 cols[4].metric("Topics", f"{figures.n_topics:,}", help="Topics with at least one filtered briefing")
 
-skipped = views.skipped_inputs(view.corpus.report)
-with st.expander(
-    f"Inputs not loaded: {whole.n_skipped:,} skipped, {whole.n_duplicates:,} duplicates",
-    icon=":material/report:",
-):
-    ui.table(skipped, "Inputs not loaded", view, key="skipped")
+if whole.n_skipped or whole.n_duplicates:
+    skipped = views.skipped_inputs(view.corpus.report)
+    with st.expander(
+        f"Inputs not loaded: {whole.n_skipped:,} skipped, {whole.n_duplicates:,} duplicates",
+        icon=":material/report:",
+    ):
+        ui.table(skipped, "Inputs not loaded", view, key="skipped")
+else:
+    st.caption("Every input was loaded: none skipped, no duplicates.")
 
 st.subheader("Biggest movers")
 left, right = st.columns(2)
@@ -49,6 +52,7 @@ with left:
         "Tension spikes",
         view,
         key="spikes",
+        empty=views.no_spikes_note(period),
         column_config={"period": ui.period_column(period)},
     )
 with right:
@@ -61,6 +65,7 @@ with right:
         "Rising attention",
         view,
         key="rising",
+        empty=views.no_rise_note(period),
         column_config={
             "share": st.column_config.NumberColumn("Share now", format="percent"),
             "previous": st.column_config.NumberColumn("Before", format="percent"),
@@ -75,5 +80,9 @@ with right:
 
 volume = cache.unfiltered(view, views.briefing_volume, view.filtered.headers, period)
 ui.chart_with_data(
-    charts.volume_chart(volume, period), volume, f"Briefings per {period}", view, key="volume"
+    charts.volume_chart(volume, period, (view.filters.start, view.filters.end)),
+    volume,
+    f"Briefings per {period}",
+    view,
+    key="volume",
 )

@@ -97,5 +97,6 @@ ui.table(
     "Spike alerts",
     view,
     key="spike-table",
+    empty=views.no_spikes_note(period),
     column_config={"period": ui.period_column(period)},
 )

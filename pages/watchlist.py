@@ -59,7 +59,10 @@ focus = views.timeline_focus(as_of, horizon, upcoming)
 if len(timeline) <= int(settings.value("timeline_bars")):
     timeline = views.timeline_rows(views.with_event_texts(upcoming, texts), view.names)
     figure = charts.watchlist_timeline_chart(
-        timeline, f"Expected events by country ({horizon})", focus
+        timeline,
+        f"Expected events by country ({horizon})",
+        focus,
+        empty=views.no_upcoming_note(horizon, as_of),
     )
     shown = timeline
 else:
@@ -78,6 +81,7 @@ picked_upcoming = ui.table(
     "Upcoming events",
     view,
     key="watch-upcoming",
+    empty=views.no_upcoming_note(horizon, as_of),
     select=True,
     height=300,
     all_rows=views.later_events(upcoming, texts),

@@ -236,3 +236,20 @@ def test_dense_codes_agree_with_numpy_unique(values: list[int], wider: int) -> N
     distinct, codes = dense_codes(keys, space)
     assert distinct.tolist() == expected.tolist()
     assert codes.tolist() == inverse.reshape(-1).tolist()
+
+
+def test_country_attention_has_no_share_in_a_month_without_briefings() -> None:
+    # b1 (January) and b8, b9 (April) only: February and March have no briefing to take
+    # a share of. The United States is named in b1 and b9.
+    kept = ["b1", "b8", "b9"]
+    table = country_attention(
+        COUNTRIES[COUNTRIES[S.BRIEFING_ID].isin(kept)],
+        BRIEFINGS[BRIEFINGS[S.BRIEFING_ID].isin(kept)],
+        ["USA"],
+        "month",
+    )
+    assert table[S.PERIOD].dt.month.tolist() == [1, 2, 3, 4]
+    assert table[S.N_BRIEFINGS].tolist() == [1, 0, 0, 1]
+    shares = table["share"].tolist()
+    assert shares[0] == 1.0 and shares[3] == 0.5
+    assert table["share"].isna().tolist() == [False, True, True, False]

@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 
 from analytics.errors import InputError
-from analytics.timeseries import complete_periods, period_range, period_start, trailing_stats
+from analytics.timeseries import (
+    complete_periods,
+    days_inside,
+    period_range,
+    period_start,
+    trailing_stats,
+)
 
 
 @pytest.mark.parametrize(
@@ -120,3 +126,28 @@ def test_trailing_stats_matches_pandas_rolling():
     window = pd.DataFrame(values.T).shift(1).rolling(6, min_periods=2)
     np.testing.assert_allclose(mean, window.mean().to_numpy().T, equal_nan=True)
     np.testing.assert_allclose(std, window.std(ddof=1).to_numpy().T, equal_nan=True)
+
+
+@pytest.mark.parametrize(
+    ("freq", "starts", "first", "last", "days", "inside"),
+    [
+        # 1 March 2025 is a Saturday: its week (from Monday 24 February) shows 2 days.
+        (
+            "week",
+            ["2025-02-24", "2025-03-03", "2025-03-17"],
+            "2025-03-01",
+            "2025-03-21",
+            [7, 7, 7],
+            [2, 7, 5],
+        ),
+        ("month", ["2025-01-01", "2025-02-01"], "2025-01-08", "2025-02-25", [31, 28], [24, 25]),
+        ("quarter", ["2024-01-01"], "2023-12-01", "2024-12-31", [91], [91]),
+    ],
+    ids=["week", "month", "leap-quarter"],
+)
+def test_days_inside_counts_the_days_of_each_period_shown(freq, starts, first, last, days, inside):
+    table = days_inside(
+        pd.Series(pd.to_datetime(starts)), freq, pd.Timestamp(first), pd.Timestamp(last)
+    )
+    assert table["days"].tolist() == days
+    assert table["days_inside"].tolist() == inside

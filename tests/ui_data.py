@@ -360,3 +360,10 @@ def build_long_artefacts() -> Artefacts:
         mentions=pd.concat([base.mentions, mentions], ignore_index=True),
         fingerprint="ui-long-0001",
     )
+
+
+def build_artefacts_all_loaded() -> Artefacts:
+    """``build_artefacts`` without its skipped input: every input loaded."""
+    artefacts = build_artefacts()
+    report = artefacts.report[artefacts.report["status"] == "loaded"].reset_index(drop=True)
+    return dataclasses.replace(artefacts, report=report, fingerprint="ui-all-loaded-0001")

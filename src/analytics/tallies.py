@@ -388,7 +388,8 @@ def attention_from_counts(
     )
     totals = np.tile(per_period[N_BRIEFINGS].to_numpy(dtype=float), len(present))
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(totals > 0, n_briefings / np.where(totals > 0, totals, 1), 0.0)
+        # No briefings, no share: 0% would read as "not named" where there was nothing to read.
+        share = np.where(totals > 0, n_briefings / np.where(totals > 0, totals, 1), np.nan)
     return pd.DataFrame(
         {
             S.PERIOD: np.tile(grid.to_numpy(), len(present)),
@@ -418,8 +419,8 @@ def country_attention(
             computed when not given.
 
     Returns:
-        Columns ``period``, ``iso3``, ``country``, ``n_briefings``, ``share`` (0-1);
-        countries by code, every period of ``briefings`` for each.
+        Columns ``period``, ``iso3``, ``country``, ``n_briefings``, ``share`` (0-1; NaN in
+        a period without briefings); countries by code, every period of ``briefings`` for each.
     """
     if countries.empty or briefings.empty or not iso3s:
         return pd.DataFrame({c: [] for c in ATTENTION_COLUMNS})

@@ -45,6 +45,50 @@ def period_label(period: pd.Timestamp, freq: str = "month") -> str:
     return period.strftime("%b %Y")
 
 
+def period_step(freq: str) -> pd.DateOffset:
+    """The length of one period of kind ``freq``, to step from a period's start to the next.
+
+    Raises:
+        InputError: when ``freq`` is not a supported period name.
+    """
+    return {
+        "day": pd.DateOffset(days=1),
+        "week": pd.DateOffset(weeks=1),
+        "month": pd.DateOffset(months=1),
+        "quarter": pd.DateOffset(months=3),
+    }[check_freq(freq)]
+
+
+def days_inside(
+    periods: pd.Series, freq: str, first_day: pd.Timestamp, last_day: pd.Timestamp
+) -> pd.DataFrame:
+    """How many days each period has and how many of them lie from ``first_day`` to
+    ``last_day`` (both included): a period cut by the dates shown counts fewer briefings
+    for having fewer days, not for a quieter time.
+
+    Parameters:
+        periods: period starts (``period_start``).
+        freq: their kind.
+        first_day, last_day: the dates shown (naive days).
+
+    Returns:
+        Columns ``days`` and ``days_inside``, aligned with ``periods``.
+    """
+    starts = pd.DatetimeIndex(pd.to_datetime(np.asarray(periods)))
+    ends = starts + period_step(freq)  # the day after each period's last
+    first = pd.Timestamp(first_day).normalize()
+    after_last = pd.Timestamp(last_day).normalize() + pd.Timedelta(days=1)
+    inside_from = np.maximum(starts.to_numpy(), first.to_datetime64())
+    inside_to = np.minimum(ends.to_numpy(), after_last.to_datetime64())
+    day = np.timedelta64(1, "D")
+    return pd.DataFrame(
+        {
+            "days": ((ends - starts).to_numpy() // day).astype(np.int64),
+            "days_inside": np.maximum((inside_to - inside_from) // day, 0).astype(np.int64),
+        }
+    )
+
+
 def _naive_utc(dates: pd.Series) -> pd.Series:
     dates = pd.to_datetime(dates)
     if getattr(dates.dt, "tz", None) is not None:

@@ -608,3 +608,53 @@ def test_relations_invites_a_selection_in_good_english(app):
     captions = [c.value for c in app.caption]
     for invitation in ("Select a point", "Select a cell", "Select an edge"):
         assert any(c.startswith(invitation) for c in captions), captions
+
+
+def test_overview_says_every_input_was_loaded_when_none_was_skipped(app, monkeypatch):
+    # "Inputs not loaded: 0 skipped, 0 duplicates" read as a problem, and its table said
+    # "nothing matches the current filters", which the filters had nothing to do with.
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts_all_loaded")
+    app.run()
+    assert_clean(app)
+    assert not [e.label for e in app.expander if e.label.startswith("Inputs")]
+    assert "Every input was loaded: none skipped, no duplicates." in [c.value for c in app.caption]
+
+
+def test_overview_lists_the_inputs_not_loaded(app):
+    app.run()
+    labels = [e.label for e in app.expander if e.label.startswith("Inputs")]
+    assert labels == ["Inputs not loaded: 1 skipped, 0 duplicates"]
+
+
+def test_overview_empty_movers_say_what_is_missing_not_that_filters_hide_it(app):
+    # With no filter set, a quarter of this corpus has no spike and no rising country;
+    # "nothing matches the current filters" sent the analyst looking for a filter.
+    app.query_params["period"] = "quarter"
+    app.run()
+    assert_clean(app)
+    notes = [info.value for info in app.info]
+    assert notes == [
+        "No pair's tension jumped above its own recent level in any quarter.",
+        "No country was named in a larger share of briefings in the latest quarter "
+        "than in the quarter before.",
+    ]
+    assert not any("current filters" in note for note in notes)
+
+
+def test_relations_empty_spike_alerts_say_there_is_no_spike(app):
+    app.query_params["period"] = "quarter"
+    run_page(app, "pages/relations.py")
+    assert_clean(app)
+    assert "No pair's tension jumped above its own recent level in any quarter." in [
+        info.value for info in app.info
+    ]
+
+
+def test_overview_volume_marks_the_month_the_date_filter_cuts(app):
+    # From 5 January: January shows 27 of its 31 days.
+    app.query_params["dates"] = ["2026-01-05", "2026-03-31"]
+    app.run()
+    assert_clean(app)
+    volume = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert volume["layout"]["title"]["text"] == "Briefings per month"
+    assert volume["data"][0]["hovertext"][0] == "Jan 2026 (27 of 31 days shown)"

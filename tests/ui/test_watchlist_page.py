@@ -131,3 +131,22 @@ def test_watchlist_horizon_says_running_windows_count(app):
     horizon = app.radio(key="watch_horizon")
     assert horizon.label == "Window open by the end of"
     assert "opened earlier and still runs" in horizon.help
+
+
+def test_watchlist_says_why_nothing_is_upcoming_for_earlier_briefings(monkeypatch):
+    # Briefings of January to March expect nothing still open on 25 June, the corpus'
+    # latest day; "nothing matches the current filters" did not say that "upcoming"
+    # counts from that day.
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts")
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.query_params["dates"] = ["2026-01-05", "2026-03-31"]
+    app.run()
+    app.switch_page(PAGE).run()
+    assert not app.exception and not app.error
+    note = (
+        "No expected event of the selected briefings is open by the end of this month, "
+        "counted from 25 June 2026, the corpus' latest briefing day."
+    )
+    assert note in [info.value for info in app.info]
+    timeline = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert timeline["layout"]["annotations"][0]["text"] == note

@@ -4,6 +4,7 @@ text, empty states."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,6 +15,7 @@ from ui_data import build_artefacts
 from analytics import schema as S
 from analytics import views
 from analytics.views import charts as charts
+from analytics.views.charts.style import PARTIAL_COLOUR, SERIES_COLOURS, VOLUME_COLOUR
 
 
 @pytest.fixture(scope="module")
@@ -284,3 +286,253 @@ def test_relation_chart_says_why_strength_is_empty_with_only_expected_sentences(
     assert not any(
         "only expected" in a.text for a in charts.relation_chart(both, names).layout.annotations
     )
+
+
+def test_topic_shares_leave_a_period_without_briefings_blank():
+    # Weeks of 8, 15 and 22 Jan 2024; nothing was briefed in the week of the 15th. Drawn
+    # as stacked areas, both topics fell to 0% there, which reads as "no topic".
+    weeks = pd.to_datetime(["2024-01-08", "2024-01-15", "2024-01-22"] * 2)
+    shares = pd.DataFrame(
+        {
+            S.PERIOD: weeks,
+            S.TOPIC_ID: [0, 0, 0, -1, -1, -1],
+            S.TOPIC_LABEL: ["trade"] * 3 + ["other topics"] * 3,
+            S.N_BRIEFINGS: [1, 0, 3, 3, 0, 1],
+            "share": [0.25, 0.0, 0.75, 0.75, 0.0, 0.25],
+        }
+    )
+    fig = charts.topic_shares_chart(shares, "week")
+    assert [trace.type for trace in fig.data] == ["bar", "bar"]
+    drawn = [pd.to_datetime(list(trace.x)).strftime("%d").tolist() for trace in fig.data]
+    assert drawn == [["08", "22"], ["08", "22"]]
+    assert [list(trace.y) for trace in fig.data] == [[25.0, 75.0], [75.0, 25.0]]
+    notes = [a.text for a in fig.layout.annotations]
+    assert notes == ["Blank: 1 of 3 weeks with no briefings"]
+
+
+QUARTERS = pd.to_datetime(["2024-01-01", "2024-04-01"])
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: charts.volume_chart(
+            pd.DataFrame({S.PERIOD: QUARTERS, S.N_BRIEFINGS: [4, 2]}), "quarter"
+        ),
+        lambda: charts.attention_chart(
+            pd.DataFrame(
+                {
+                    S.PERIOD: QUARTERS,
+                    S.ISO3: "JPN",
+                    S.COUNTRY: "Japan",
+                    S.N_BRIEFINGS: [1, 2],
+                    "share": [0.25, 1.0],
+                }
+            ),
+            period="quarter",
+        ),
+        lambda: charts.topic_shares_chart(
+            pd.DataFrame(
+                {
+                    S.PERIOD: QUARTERS,
+                    S.TOPIC_ID: 0,
+                    S.TOPIC_LABEL: "trade",
+                    S.N_BRIEFINGS: [4, 2],
+                    "share": [1.0, 1.0],
+                }
+            ),
+            "quarter",
+        ),
+    ],
+    ids=["volume", "attention", "topic shares"],
+)
+def test_hover_names_a_quarter_as_the_quarter(build):
+    # plotly's date formats have no quarter: these read "Jan 2024" and "Apr 2024".
+    trace = build().data[0]
+    assert list(trace.hovertext) == ["Q1 2024", "Q2 2024"]
+    assert "%{hovertext}" in trace.hovertemplate and "%{x|" not in trace.hovertemplate
+
+
+def test_relation_hover_names_quarters(corpus, names):
+    timeline = views.relation_timeline(
+        corpus.interactions, corpus.briefings, [("CHN", "USA")], "quarter"
+    )
+    fig = charts.relation_chart(timeline, names, period="quarter")
+    for trace in fig.data:
+        expected = [f"Q{p.quarter} {p.year}" for p in pd.to_datetime(list(trace.x))]
+        assert list(trace.hovertext) == expected, trace.name
+
+
+def _contrast_on_white(colour: str) -> float:
+    """WCAG contrast ratio of a ``#RRGGBB`` colour against white."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+def test_contrast_on_white_by_hand():
+    assert _contrast_on_white("#000000") == pytest.approx(21.0)
+    assert _contrast_on_white("#FFFFFF") == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("colour", SERIES_COLOURS)
+def test_series_colours_read_as_lines_on_white(colour):
+    # Lines, markers and bars of countries, pairs and certainties: Okabe-Ito's yellow
+    # (#F0E442) is 1.3:1 on white and vanished; its orange, the palest kept, is 2.25:1.
+    assert _contrast_on_white(colour) >= 2.0
+
+
+@pytest.mark.parametrize("name", ["shares", "relations"])
+def test_a_side_legend_hangs_from_the_plot_s_top(corpus, names, name):
+    # Anchored at its bottom, the column of entries rose above the plot and plotly
+    # squeezed the plot into a strip beneath it.
+    legend = build_all(corpus, names)[name].layout.legend
+    assert (legend.orientation, legend.yanchor, legend.y, legend.xanchor) == ("v", "top", 1, "left")
+
+
+@pytest.mark.parametrize("name", ["matrix", "network"])
+def test_net_colour_bar_title_stands_beside_the_bar(corpus, names, name):
+    # Above the bar, "Net score" ran into the top tick label "+6 alliance".
+    traces = build_all(corpus, names)[name].to_dict()["data"]
+    bars = [t.get("colorbar") or t.get("marker", {}).get("colorbar") for t in traces]
+    titles = [bar["title"] for bar in bars if bar]
+    assert titles and all(title == {"text": "Net score", "side": "right"} for title in titles)
+
+
+@pytest.mark.parametrize("measure", ["count", "share"])
+def test_attention_leaves_a_period_without_briefings_blank(measure):
+    # March 2024 had no briefings: its share is NaN, and the line breaks there instead
+    # of falling to zero (the country was not "not named": nothing was published).
+    attention = pd.DataFrame(
+        {
+            S.PERIOD: pd.to_datetime(["2024-02-01", "2024-03-01", "2024-04-01"]),
+            S.ISO3: "JPN",
+            S.COUNTRY: "Japan",
+            S.N_BRIEFINGS: [1, 0, 3],
+            "share": [0.5, float("nan"), 0.75],
+        }
+    )
+    fig = charts.attention_chart(attention, measure, "month")
+    y = list(fig.data[0].y)
+    assert y[0] == (50.0 if measure == "share" else 1) and y[2] == (
+        75.0 if measure == "share" else 3
+    )
+    assert pd.isna(y[1])
+    assert [a.text for a in fig.layout.annotations] == ["Blank: 1 of 3 months with no briefings"]
+
+
+def test_small_counts_tick_whole_numbers_only():
+    # Briefings per week of 1 and 2 were ticked 0, 0.5, 1, 1.5, 2: half a briefing.
+    weeks = pd.to_datetime(["2025-03-03", "2025-03-10"])
+    few = charts.volume_chart(pd.DataFrame({S.PERIOD: weeks, S.N_BRIEFINGS: [1, 2]}), "week")
+    assert (few.layout.yaxis.dtick, few.layout.yaxis.tickformat) == (1, ",d")
+    many = charts.volume_chart(pd.DataFrame({S.PERIOD: weeks, S.N_BRIEFINGS: [400, 7]}), "week")
+    assert (many.layout.yaxis.dtick, many.layout.yaxis.tickformat) == (None, ",d")
+    totals = pd.DataFrame(
+        {S.ISO3: ["USA", "ISR"], S.COUNTRY: ["United States", "Israel"], S.N_BRIEFINGS: [4, 1]}
+    )
+    colorbar = charts.country_map(totals).data[0].colorbar
+    assert (colorbar.dtick, colorbar.tickformat) == (1, ",d")
+    assert charts.top_countries_chart(totals).layout.xaxis.dtick == 1
+
+
+def test_a_heatmap_of_counts_ticks_whole_numbers_and_one_of_scores_does_not():
+    matrix = pd.DataFrame(
+        {
+            S.TOPIC_LABEL: ["trade", "trade", "war"],
+            S.COUNTRY: ["Japan", "Israel", "Israel"],
+            S.N_BRIEFINGS: [2, 1, 0],
+        }
+    )
+    kwargs = {"x": S.COUNTRY, "y": S.TOPIC_LABEL, "title": "t", "x_title": "Country"}
+    kwargs |= {"y_title": "Topic", "z_title": "Briefings"}
+    counted = charts.heatmap_chart(matrix, z=S.N_BRIEFINGS, **kwargs).data[0].colorbar
+    assert (counted.dtick, counted.tickformat) == (1, ",d")
+    scored = charts.heatmap_chart(matrix.assign(net=[0.5, -1.0, 0.25]), z="net", **kwargs)
+    assert scored.data[0].colorbar.dtick is None
+
+
+def test_a_lone_topic_or_country_is_named_in_the_legend():
+    # plotly hides the legend of a single trace: under a topics filter the shares were
+    # one nameless block at 100%.
+    months = pd.to_datetime(["2024-01-01", "2024-02-01"])
+    shares = pd.DataFrame(
+        {
+            S.PERIOD: months,
+            S.TOPIC_ID: 0,
+            S.TOPIC_LABEL: "trade",
+            S.N_BRIEFINGS: [4, 2],
+            "share": [1.0, 1.0],
+        }
+    )
+    attention = pd.DataFrame(
+        {
+            S.PERIOD: months,
+            S.ISO3: "JPN",
+            S.COUNTRY: "Japan",
+            S.N_BRIEFINGS: [1, 2],
+            "share": [0.25, 1.0],
+        }
+    )
+    for fig in (charts.topic_shares_chart(shares), charts.attention_chart(attention)):
+        assert fig.layout.showlegend is True
+        assert [trace.name for trace in fig.data] in (["trade"], ["Japan"])
+
+
+def test_volume_marks_the_periods_the_dates_cut_short():
+    # Dates 1 to 21 March 2025 by week: the week of 24 February shows its Saturday and
+    # Sunday only and the week of 17 March five days; their bars looked like quiet weeks.
+    weeks = pd.to_datetime(["2025-02-24", "2025-03-03", "2025-03-10", "2025-03-17"])
+    volume = pd.DataFrame({S.PERIOD: weeks, S.N_BRIEFINGS: [10, 150, 145, 108]})
+    fig = charts.volume_chart(volume, "week", (date(2025, 3, 1), date(2025, 3, 21)))
+    bars = fig.data[0]
+    light, full = PARTIAL_COLOUR, VOLUME_COLOUR
+    assert list(bars.marker.color) == [light, full, full, light]
+    assert list(bars.hovertext) == [
+        "week of 24 Feb 2025 (2 of 7 days shown)",
+        "week of 3 Mar 2025",
+        "week of 10 Mar 2025",
+        "week of 17 Mar 2025 (5 of 7 days shown)",
+    ]
+    assert [a.text for a in fig.layout.annotations] == [
+        "Lighter: weeks only partly inside the dates shown (fewer days)"
+    ]
+    whole = charts.volume_chart(volume, "week", (date(2025, 2, 24), date(2025, 3, 23)))
+    assert whole.data[0].marker.color == full and not whole.layout.annotations
+
+
+def test_relation_strength_hover_gives_tension_as_a_positive_strength(corpus, names):
+    # Tension is drawn below zero; its hover read "tension -19.50" where the spike
+    # tables say 19.50.
+    timeline = views.relation_timeline(
+        corpus.interactions, corpus.briefings, [("CHN", "USA")], "month"
+    )
+    (tension,) = [
+        t for t in charts.relation_chart(timeline, names).data if t.name.startswith("tension")
+    ]
+    assert "%{customdata:.2f}" in tension.hovertemplate and "%{y" not in tension.hovertemplate
+    assert list(tension.customdata) == [-y for y in tension.y]
+    assert all(value >= 0 for value in tension.customdata) and any(tension.customdata)
+
+
+def test_a_quarter_axis_names_quarters():
+    # Plotly ticked quarters as months ("Jan 2024", "Jul 2024"), half of them mid-quarter.
+    few = pd.date_range("2024-01-01", periods=3, freq="QS")
+    fig = charts.volume_chart(pd.DataFrame({S.PERIOD: few, S.N_BRIEFINGS: [3, 4, 5]}), "quarter")
+    assert list(fig.layout.xaxis.ticktext) == ["Q1 2024", "Q2 2024", "Q3 2024"]
+    assert list(fig.layout.xaxis.tickvals) == [d.isoformat() for d in few]
+    # Thirteen quarters: every second one named, so that at most eight are.
+    many = pd.date_range("2023-01-01", periods=13, freq="QS")
+    axis = charts.volume_chart(
+        pd.DataFrame({S.PERIOD: many, S.N_BRIEFINGS: 1}), "quarter"
+    ).layout.xaxis
+    assert list(axis.ticktext) == [
+        "Q1 2023",
+        "Q3 2023",
+        "Q1 2024",
+        "Q3 2024",
+        "Q1 2025",
+        "Q3 2025",
+        "Q1 2026",
+    ]

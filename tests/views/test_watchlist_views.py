@@ -254,3 +254,88 @@ def test_upcoming_and_overdue_events_are_ordered_by_window_stably() -> None:
     # Latest end first, then start (latest first); without start last among equal ends.
     assert overdue_events(events, as_of)["n"].tolist() == [5, 6, 7]
     assert overdue_events(events.iloc[:0], as_of).empty
+
+
+def test_the_timeline_bars_are_nearly_opaque_and_outlined() -> None:
+    # At 0.55 opacity the bars faded into the plot's grey-blue background.
+    rows = pd.DataFrame(
+        {
+            S.COUNTRY: ["India", "India"],
+            S.ISO3: ["IND", "IND"],
+            S.WINDOW_START: ["2025-11-27", "2025-11-28"],
+            S.WINDOW_END: ["2025-11-29", "2025-11-28"],
+            S.EVENT_TYPE: ["consult", "visit"],
+            S.CERTAINTY: ["firm", "possible"],
+            S.WHEN: ["this week", "on Friday"],
+            S.SENTENCE: ["India will consult.", "India may visit."],
+            S.BRIEFING_ID: ["b1", "b2"],
+        }
+    )
+    figure = watchlist_timeline_chart(rows, "t")
+    markers = {trace.name: trace.marker for trace in figure.data}
+    assert set(markers) == {"firm", "possible"}
+    for marker in markers.values():
+        assert marker.opacity == 0.9
+        assert (marker.line.color, marker.line.width) == ("white", 1)
+
+
+def test_the_firmest_events_are_drawn_on_top_and_listed_first() -> None:
+    # Both India windows cover 28 November; the firm one must not hide under the possible.
+    rows = pd.DataFrame(
+        {
+            S.COUNTRY: ["India", "India", "India"],
+            S.ISO3: ["IND", "IND", "IND"],
+            S.WINDOW_START: ["2025-11-27", "2025-11-28", "2025-11-26"],
+            S.WINDOW_END: ["2025-11-29", "2025-11-28", "2025-11-30"],
+            S.EVENT_TYPE: ["consult", "visit", "threaten"],
+            S.CERTAINTY: ["possible", "firm", "likely"],
+            S.WHEN: ["this week", "on Friday", "soon"],
+            S.SENTENCE: ["India may consult.", "India will visit.", "India is likely to."],
+            S.BRIEFING_ID: ["b1", "b2", "b3"],
+        }
+    )
+    figure = watchlist_timeline_chart(rows, "t")
+    assert [trace.name for trace in figure.data] == ["possible", "likely", "firm"]
+    assert figure.layout.legend.traceorder == "reversed"
+
+
+def test_watchlist_load_of_one_day_is_bars_of_events_per_country() -> None:
+    # On a month's last day the load was a heatmap of one column: counts only as shades.
+    from analytics.views import timeline_load
+    from analytics.views.charts import watchlist_load_chart
+
+    rows = _windows(
+        ("France", "2026-06-01", "2026-06-30"),
+        ("Peru", "2026-06-20", "2026-06-30"),
+        ("Peru", "2026-06-30", "2026-07-02"),
+    )
+    day = pd.Timestamp("2026-06-30")
+    figure = watchlist_load_chart(timeline_load(rows, (day, day)), "Due")
+    (trace,) = figure.data
+    assert (trace.type, trace.orientation) == ("bar", "h")
+    assert list(trace.y) == ["France", "Peru"]  # the busiest country on top
+    assert list(trace.x) == [1, 2]
+    assert figure.layout.xaxis.title.text == "Expected events due on 30 Jun 2026"
+
+
+def test_a_focus_of_a_few_days_ticks_each_day_not_hours() -> None:
+    # The month's last day alone was ticked "12:00", "18:00", "00:00", "06:00".
+    rows = pd.DataFrame(
+        {
+            S.COUNTRY: ["India"],
+            S.ISO3: ["IND"],
+            S.WINDOW_START: ["2025-12-01"],
+            S.WINDOW_END: ["2025-12-31"],
+            S.EVENT_TYPE: ["consult"],
+            S.CERTAINTY: ["likely"],
+            S.WHEN: ["this month"],
+            S.SENTENCE: ["India is expected to consult."],
+            S.BRIEFING_ID: ["b1"],
+        }
+    )
+    last_day = pd.Timestamp("2025-12-31")
+    axis = watchlist_timeline_chart(rows, "t", (last_day, last_day)).layout.xaxis
+    assert (axis.dtick, axis.tickformat, axis.ticklabelmode) == (86_400_000, "%-d %b", "period")
+    # Over months plotly's own ticks stay.
+    months = watchlist_timeline_chart(rows, "t", (pd.Timestamp("2025-10-01"), last_day))
+    assert months.layout.xaxis.dtick is None

@@ -63,7 +63,7 @@ def country_attention(
         for period in grid:
             n = int(counts.get(period, 0))
             total = int(volume[period])
-            share = n / total if total else 0.0
+            share = n / total if total else float("nan")
             rows.append((period, iso3, mine[S.COUNTRY].iloc[0], n, share))
     return pd.DataFrame(rows, columns=[S.PERIOD, S.ISO3, S.COUNTRY, N, "share"])
 

@@ -215,16 +215,18 @@ def table(
     select: bool = False,
     height: int | Literal["auto"] = "auto",
     all_rows: pd.DataFrame | LaterRows | None = None,
+    empty: str | None = None,
 ) -> Any:
     """An interactive table with its CSV download; with ``select`` returns the row selection.
 
     Parameters:
+        empty: what an empty ``frame`` means; by default that nothing matches the filters.
         all_rows: the rows the CSV holds when ``frame`` shows only some of them
             (e.g. the first thousand of a long list, or ``LaterRows`` built when the
             button is pressed); by default ``frame`` itself.
     """
     if frame.empty:
-        st.info(f"{title}: nothing matches the current filters.")
+        st.info(empty or f"{title}: nothing matches the current filters.")
         return None
     labels = {k: v for k, v in COLUMN_LABELS.items() if k in frame.columns}
     config = labels | (column_config or {})

@@ -74,6 +74,7 @@ from analytics.views.filters import (
     split_known,
 )
 from analytics.views.overview import (
+    no_rise_note,
     period_after,
     period_before,
     rising_countries,
@@ -88,6 +89,7 @@ from analytics.views.relations import (
     evidence_table,
     in_period,
     named_matrix,
+    no_spikes_note,
     pair_label,
     pair_labeller,
     pair_mask,
@@ -133,6 +135,7 @@ from analytics.views.watchlist import (
     horizon_end,
     later_events,
     latest_day,
+    no_upcoming_note,
     overdue_events,
     overdue_list,
     selected_events,
@@ -249,6 +252,9 @@ __all__ = [
     "reported_note",
     "representative_briefings",
     "restrict_to_ids",
+    "no_rise_note",
+    "no_spikes_note",
+    "no_upcoming_note",
     "rising_countries",
     "rising_start",
     "row_id",

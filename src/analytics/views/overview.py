@@ -6,7 +6,16 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.tallies import SHARE
-from analytics.timeseries import check_freq, period_start
+from analytics.timeseries import period_start, period_step
+
+
+def no_rise_note(freq: str) -> str:
+    """What an empty ``rising_countries`` means, for the page to say instead of blaming the
+    filters (with none set, a quarter's table is often empty)."""
+    return (
+        f"No country was named in a larger share of briefings in the latest {freq} "
+        f"than in the {freq} before."
+    )
 
 
 def rising_countries(
@@ -57,20 +66,11 @@ def rising_start(briefings: pd.DataFrame, freq: str) -> pd.Timestamp | None:
     return pd.Timestamp(period_before(last, freq)).tz_localize("UTC")
 
 
-def _step(freq: str) -> pd.DateOffset:
-    return {
-        "day": pd.DateOffset(days=1),
-        "week": pd.DateOffset(weeks=1),
-        "month": pd.DateOffset(months=1),
-        "quarter": pd.DateOffset(months=3),
-    }[check_freq(freq)]
-
-
 def period_before(period: pd.Timestamp, freq: str) -> pd.Timestamp:
     """The start of the period before ``period``."""
-    return pd.Timestamp(period) - _step(freq)
+    return pd.Timestamp(period) - period_step(freq)
 
 
 def period_after(period: pd.Timestamp, freq: str) -> pd.Timestamp:
     """The start of the period after ``period``."""
-    return pd.Timestamp(period) + _step(freq)
+    return pd.Timestamp(period) + period_step(freq)

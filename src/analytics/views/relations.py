@@ -251,6 +251,12 @@ def pair_matrix(interactions: pd.DataFrame, limit: int = 12) -> pd.DataFrame:
     )[columns]
 
 
+def no_spikes_note(freq: str) -> str:
+    """What an empty ``spike_alerts`` means, for the page to say instead of blaming the
+    filters."""
+    return f"No pair's tension jumped above its own recent level in any {freq}."
+
+
 def spike_alerts(
     interactions: pd.DataFrame,
     briefings: pd.DataFrame,

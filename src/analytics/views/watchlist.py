@@ -32,6 +32,21 @@ THIS_WEEK = "this week"
 THIS_MONTH = "this month"
 ALL_UPCOMING = "all upcoming"
 HORIZONS: tuple[str, ...] = (THIS_WEEK, THIS_MONTH, ALL_UPCOMING)
+
+
+def no_upcoming_note(horizon: str, as_of: pd.Timestamp) -> str:
+    """What an empty list of upcoming events means. "Upcoming" counts from the corpus'
+    latest briefing day, not from the dates chosen: briefings of an earlier stretch often
+    expect nothing still open then, and "nothing matches the filters" hid why."""
+    today = f"{as_of.day} {as_of:%B %Y}, the corpus' latest briefing day"
+    if horizon == ALL_UPCOMING:
+        return f"No expected event of the selected briefings is still open after {today}."
+    return (
+        f"No expected event of the selected briefings is open by the end of {horizon}, "
+        f"counted from {today}."
+    )
+
+
 # How far ahead the timeline of all upcoming events reaches; longer windows run off its edge.
 TIMELINE_YEARS = 2
 # What the event tables show, in order (the CSV downloads carry every column).

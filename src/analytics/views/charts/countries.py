@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import schema as S
+from analytics.timeseries import days_inside
 from analytics.views.charts.style import (
     NET_SCALE,
     NET_STEPS,
-    PERIOD_FORMAT,
+    PARTIAL_COLOUR,
     SEQUENTIAL_SCALE,
     SERIES_COLOURS,
     VOLUME_COLOUR,
@@ -24,28 +26,63 @@ from analytics.views.charts.style import (
     axis_title,
     bar_width,
     colour_scale,
+    count_ticks,
     display_name,
     empty_figure,
+    empty_periods_note,
     house_layout,
     net_colorbar,
     net_colour,
     net_limit,
     new_figure,
+    note_above_plot,
     period_axis,
+    period_names,
 )
 
 
-def volume_chart(volume: pd.DataFrame, period: str = "month") -> go.Figure:
-    """Bars of briefings per period (columns ``period``, ``n_briefings``)."""
+def volume_chart(
+    volume: pd.DataFrame,
+    period: str = "month",
+    dates: tuple[date | None, date | None] | None = None,
+) -> go.Figure:
+    """Bars of briefings per period (columns ``period``, ``n_briefings``).
+
+    Parameters:
+        dates: the first and last day shown (the date filter, or the corpus' own); a
+            period they cut (the first and last, mostly) is drawn lighter and its hover
+            says how many of its days are shown: it has fewer briefings for fewer days.
+    """
     title = f"Briefings per {period}"
     if volume.empty or volume[S.N_BRIEFINGS].sum() == 0:
         return empty_figure(title)
+    names = period_names(volume[S.PERIOD], period)
+    colours: object = VOLUME_COLOUR
+    notes: list[dict] = []
+    if dates is not None and dates[0] is not None and dates[1] is not None:
+        days = days_inside(volume[S.PERIOD], period, pd.Timestamp(dates[0]), pd.Timestamp(dates[1]))
+        cut = (days["days_inside"] < days["days"]).to_numpy()
+        if cut.any():
+            colours = np.where(cut, PARTIAL_COLOUR, VOLUME_COLOUR).astype(object)
+            shown = [
+                f"{name} ({inside} of {whole} days shown)" if partial else name
+                for name, inside, whole, partial in zip(
+                    names, days["days_inside"], days["days"], cut, strict=True
+                )
+            ]
+            names = np.array(shown, dtype=object)
+            notes = [
+                note_above_plot(
+                    f"Lighter: {period}s only partly inside the dates shown (fewer days)"
+                )
+            ]
     bars = {
         "type": "bar",
         "x": as_values(volume[S.PERIOD]),
         "y": as_values(volume[S.N_BRIEFINGS]),
-        "marker": {"color": VOLUME_COLOUR},
-        "hovertemplate": f"%{{x|{PERIOD_FORMAT[period]}}}<br>%{{y}} briefings<extra></extra>",
+        "marker": {"color": colours},
+        "hovertext": names,
+        "hovertemplate": "%{hovertext}<br>%{y} briefings<extra></extra>",
     } | bar_width(period, volume[S.PERIOD])
     return new_figure(
         [bars],
@@ -53,7 +90,10 @@ def volume_chart(volume: pd.DataFrame, period: str = "month") -> go.Figure:
             title,
             height=360,
             xaxis=period_axis(period, volume[S.PERIOD]),
-            yaxis=axis_title("Briefings (count)") | {"rangemode": "tozero"},
+            yaxis=axis_title("Briefings (count)")
+            | {"rangemode": "tozero"}
+            | count_ticks(volume[S.N_BRIEFINGS]),
+            **({"annotations": notes} if notes else {}),
         ),
     )
 
@@ -73,7 +113,11 @@ def attention_chart(
     traces = []
     groups = attention.groupby([S.ISO3, S.COUNTRY], sort=False)
     for index, ((iso3, country), rows) in enumerate(groups):
-        values = rows["share"] * 100 if measure == "share" else rows[S.N_BRIEFINGS]
+        # A period without briefings has no share (NaN): a gap in the line, in both
+        # measures, rather than a fall to zero.
+        values = (rows["share"] * 100 if measure == "share" else rows[S.N_BRIEFINGS]).where(
+            rows["share"].notna()
+        )
         unit = "%{y:.1f}% of briefings" if measure == "share" else "%{y} briefings"
         traces.append(
             {
@@ -84,23 +128,28 @@ def attention_chart(
                 "name": country,
                 "line": {"color": SERIES_COLOURS[index % len(SERIES_COLOURS)], "width": 2},
                 "customdata": np.full(len(rows), iso3, dtype=object),
-                "hovertemplate": (
-                    f"{country}<br>%{{x|{PERIOD_FORMAT[period]}}}<br>{unit}<extra></extra>"
-                ),
+                "hovertext": period_names(rows[S.PERIOD], period),
+                "hovertemplate": f"{country}<br>%{{hovertext}}<br>{unit}<extra></extra>",
             }
         )
     y_title = "Share of briefings (%)" if measure == "share" else "Briefings (count)"
+    blank = attention["share"].isna().groupby(attention[S.PERIOD]).all()
+    notes = empty_periods_note(int(blank.sum()), len(blank), period)
     return new_figure(
         traces,
         house_layout(
             title,
             xaxis=period_axis(period, attention[S.PERIOD]),
-            yaxis=axis_title(y_title) | {"rangemode": "tozero"},
+            yaxis=axis_title(y_title)
+            | {"rangemode": "tozero"}
+            | ({} if measure == "share" else count_ticks(attention[S.N_BRIEFINGS])),
             # Below the plot: several countries wrap the legend to more rows in the
             # page's half-width column, and above the plot they covered the title.
             legend={"yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
+            showlegend=True,  # one country's line is named too (plotly hides a lone legend)
             height=460,
             margin={"t": 50},
+            **({"annotations": notes} if notes else {}),
         ),
     )
 
@@ -122,7 +171,7 @@ def country_map(totals: pd.DataFrame) -> go.Figure:
         "text": as_values(totals[S.COUNTRY]).astype(object),
         "colorscale": colour_scale(SEQUENTIAL_SCALE),
         "marker": {"line": {"color": "white", "width": 0.5}},
-        "colorbar": {"title": {"text": "Briefings"}},
+        "colorbar": {"title": {"text": "Briefings"}} | count_ticks(totals[S.N_BRIEFINGS]),
         "hovertemplate": "%{text}<br>%{z} briefings<extra></extra>",
     }
     geo = {
@@ -164,7 +213,7 @@ def top_countries_chart(totals: pd.DataFrame, limit: int = 15) -> go.Figure:
         house_layout(
             title,
             height=max(300, 28 * len(top) + 120),
-            xaxis=axis_title("Briefings mentioning (count)"),
+            xaxis=axis_title("Briefings mentioning (count)") | count_ticks(top[S.N_BRIEFINGS]),
             yaxis=axis_title(None) | {"automargin": True},
         ),
     )

@@ -13,8 +13,8 @@ from analytics.views.charts.style import (
     ALLIANCE_COLOUR,
     NET_SCALE,
     NEUTRAL_COLOUR,
-    PERIOD_FORMAT,
     SERIES_COLOURS,
+    SIDE_LEGEND,
     TENSION_COLOUR,
     as_values,
     axis_title,
@@ -27,6 +27,7 @@ from analytics.views.charts.style import (
     net_limit,
     new_figure,
     period_axis,
+    period_names,
 )
 
 
@@ -78,7 +79,7 @@ def relation_chart(
     counts = timeline[S.N_INTERACTIONS].to_numpy(dtype=object)
     days = pd.DatetimeIndex(timeline[S.PERIOD]).strftime("%Y-%m-%d").to_numpy(dtype=object)
     pair_keys = list(dict.fromkeys(zip(firsts, seconds, strict=True)))
-    fmt = PERIOD_FORMAT[period]
+    named = period_names(periods, period)
     limit = net_limit(nets)
     traces = []
     for index, (a, b) in enumerate(pair_keys):
@@ -106,8 +107,9 @@ def relation_chart(
                             counts[rows],
                         ]
                     ),
+                    "hovertext": named[rows],
                     "hovertemplate": (
-                        f"{label}{suffix}<br>%{{x|{fmt}}}<br>net %{{y:+.2f}} "
+                        f"{label}{suffix}<br>%{{hovertext}}<br>net %{{y:+.2f}} "
                         "over %{customdata[3]} sentences<extra></extra>"
                     ),
                     "yaxis": "y",
@@ -136,7 +138,10 @@ def relation_chart(
             "y": as_values(-totals[S.TENSION]),
             "name": "tension (all chosen pairs)",
             "marker": {"color": TENSION_COLOUR},
-            "hovertemplate": f"%{{x|{fmt}}}<br>tension %{{y:.2f}}<extra></extra>",
+            # Drawn below zero, but a strength: the hover says it as the tables do (+19.5).
+            "customdata": as_values(totals[S.TENSION]),
+            "hovertext": period_names(totals[S.PERIOD], period),
+            "hovertemplate": "%{hovertext}<br>tension %{customdata:.2f}<extra></extra>",
             "yaxis": "y2",
         }
         | bar_width(period, timeline[S.PERIOD])
@@ -148,7 +153,8 @@ def relation_chart(
             "y": as_values(totals[S.ALLIANCE]),
             "name": "alliance (all chosen pairs)",
             "marker": {"color": ALLIANCE_COLOUR},
-            "hovertemplate": f"%{{x|{fmt}}}<br>alliance %{{y:.2f}}<extra></extra>",
+            "hovertext": period_names(totals[S.PERIOD], period),
+            "hovertemplate": "%{hovertext}<br>alliance %{y:.2f}<extra></extra>",
             "yaxis": "y2",
         }
         | bar_width(period, timeline[S.PERIOD])
@@ -173,7 +179,7 @@ def relation_chart(
         annotations=annotations,
         shapes=[zero_line],
         barmode="relative",
-        legend={"orientation": "v", "y": 1, "x": 1.02, "xanchor": "left"},
+        legend=SIDE_LEGEND,
         margin={"t": 90},
     )
     return new_figure(traces, layout)

@@ -21,8 +21,10 @@ TENSION_COLOUR = "#c0392b"
 ALLIANCE_COLOUR = "#2166ac"
 NEUTRAL_COLOUR = "#7f7f7f"
 VOLUME_COLOUR = "#3b6e8f"
+PARTIAL_COLOUR = "#a7c0d2"  # VOLUME_COLOUR lightened: a period the dates shown cut short
 NET_SCALE = "RdBu"  # red = tension (negative), blue = alliance (positive)
-# Distinct, colour-blind-safe series colours (Okabe-Ito order, black last).
+# Distinct, colour-blind-safe series colours for lines and markers (Okabe-Ito order, black
+# last), its yellow (#F0E442, 1.3:1 on white) swapped for Paul Tol's wine: unreadable as a line.
 SERIES_COLOURS = [
     "#0072B2",
     "#E69F00",
@@ -30,7 +32,7 @@ SERIES_COLOURS = [
     "#D55E00",
     "#CC79A7",
     "#56B4E9",
-    "#F0E442",
+    "#882255",
     "#000000",
 ]
 # Many topics: a long qualitative palette (plotly's Alphabet + Dark24 are too loud).
@@ -60,11 +62,14 @@ TOPIC_COLOURS = [
     "#E377C2",
     "#F7B6D2",
 ]
+# A legend of many entries beside the plot, from its top down. Anchored at its bottom (the
+# house legend's anchor, for a row above the plot) a column of entries rose above the plot
+# and plotly squeezed the plot to a strip beneath it.
+SIDE_LEGEND = {"orientation": "v", "yanchor": "top", "y": 1, "x": 1.02, "xanchor": "left"}
 NET_STEPS = 11  # colour steps of network edges between -1 and +1
 WIDTH_STEPS = 4  # width steps of network edges
 SEQUENTIAL_SCALE = "Blues"
 FONT = {"family": "Inter, Segoe UI, Helvetica, Arial, sans-serif", "size": 13}
-PERIOD_FORMAT = {"week": "week of %d %b %Y", "month": "%b %Y", "quarter": "%b %Y"}
 
 
 TRACE_TYPES = ("bar", "choropleth", "heatmap", "scatter")  # every trace type drawn here
@@ -131,6 +136,23 @@ def _named_scale(name: str) -> tuple[tuple[float, str], ...]:
     return tuple((float(at), str(colour)) for at, colour in get_colorscale(name))
 
 
+# Up to this many, a count axis or colour bar ticks every whole number: plotly's own
+# ticks for a largest count of 2 are 0, 0.5, 1, 1.5 and 2 briefings.
+WHOLE_TICKS_UP_TO = 6
+
+
+def count_ticks(counts: object) -> dict:
+    """Ticks for an axis or colour bar of counts: whole numbers only.
+
+    Parameters:
+        counts: the counts drawn on it (any missing ones ignored).
+    """
+    values = np.asarray(counts, dtype=float)
+    values = values[np.isfinite(values)]
+    largest = float(values.max()) if values.size else 0.0
+    return {"tickformat": ",d"} | ({"dtick": 1} if largest <= WHOLE_TICKS_UP_TO else {})
+
+
 def axis_title(text: str | None) -> dict:
     return {"title": {"text": text}} if text is not None else {}
 
@@ -156,12 +178,62 @@ def period_axis(period: str, periods: object) -> dict:
     axis = axis_title(period.capitalize())
     single = _single_period(periods)
     if single is None:
-        return axis
+        return axis | (_quarter_ticks(periods) if period == "quarter" else {})
     half = pd.Timedelta(days=0.6 * PERIOD_DAYS[period])
     return axis | {
         "range": [(single - half).isoformat(), (single + half).isoformat()],
         "tickvals": [single.isoformat()],
         "ticktext": [period_label(single, period)],
+    }
+
+
+def period_names(periods: object, period: str) -> np.ndarray:
+    """Each period start named as ``period_label`` names it, for hover text.
+
+    plotly's date formats have no quarter: ``%b %Y`` showed a quarter as its first month.
+    """
+    starts = pd.to_datetime(pd.Series(np.asarray(periods)))
+    distinct = starts.drop_duplicates()
+    names = {start: period_label(start, period) for start in distinct.dropna()}
+    return np.array([names.get(start, "") for start in starts], dtype=object)
+
+
+def note_above_plot(text: str) -> dict:
+    """A short note in small grey type above the plot's top left, under the title."""
+    return {
+        "text": text,
+        "x": 0,
+        "y": 1.0,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 12, "color": NEUTRAL_COLOUR},
+    }
+
+
+def empty_periods_note(n_empty: int, n_periods: int, period: str) -> list[dict]:
+    """The annotation that counts the periods left blank for having no briefings, or
+    none when there are none."""
+    if not n_empty:
+        return []
+    return [note_above_plot(f"Blank: {n_empty} of {n_periods} {period}s with no briefings")]
+
+
+QUARTER_TICKS = 8  # at most this many quarters named on an axis (half-width charts too)
+
+
+def _quarter_ticks(periods: object) -> dict:
+    """Quarters ticked at their starts and named by ``period_label`` ("Q1 2024"): plotly
+    named them by months ("Jan 2024", "Jul 2024"), and every other tick fell mid-quarter."""
+    starts = pd.DatetimeIndex(pd.unique(pd.to_datetime(pd.Series(np.asarray(periods))).dropna()))
+    starts = starts.sort_values()
+    every = max(1, -(-len(starts) // QUARTER_TICKS))  # ceiling: whole years when many
+    shown = starts[::every]
+    return {
+        "tickvals": [start.isoformat() for start in shown],
+        "ticktext": [period_label(start, "quarter") for start in shown],
     }
 
 
@@ -226,8 +298,9 @@ def _scale_colour(scale: str, position: float) -> str:
 
 
 def net_colorbar(limit: float) -> dict:
+    # The title beside the bar: above it, it ran into the top tick, "+6 alliance".
     return {
-        "title": {"text": "Net score"},
+        "title": {"text": "Net score", "side": "right"},
         "tickvals": [-limit, 0, limit],
         "ticktext": [f"{-limit:g} tension", "0", f"+{limit:g} alliance"],
     }

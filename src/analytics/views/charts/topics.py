@@ -10,35 +10,47 @@ from analytics import schema as S
 from analytics.views.charts.style import (
     NET_SCALE,
     NEUTRAL_COLOUR,
-    PERIOD_FORMAT,
     SEQUENTIAL_SCALE,
+    SIDE_LEGEND,
     TOPIC_COLOURS,
     as_values,
     axis_title,
     bar_width,
     colour_scale,
+    count_ticks,
     empty_figure,
+    empty_periods_note,
     house_layout,
     net_limit,
     new_figure,
     period_axis,
+    period_names,
 )
 
 
 def topic_shares_chart(shares: pd.DataFrame, period: str = "month") -> go.Figure:
-    """Stacked areas of each topic's share of briefings per period."""
+    """Stacked areas of each topic's share of briefings per period.
+
+    A period with no briefings has no shares: were it drawn, every topic would fall to
+    0% and read as "no topic" rather than "no data". When there are such periods the
+    shares are drawn as stacked bars, the empty periods left blank and counted in a note.
+    """
     title = f"Share of each {period}'s briefings by topic (largest topics)"
     if shares.empty:
         return empty_figure(title)
+    totals = shares.groupby(S.PERIOD)[S.N_BRIEFINGS].sum()
+    empty_periods = int((totals == 0).sum())
+    drawn = shares[shares[S.PERIOD].isin(totals.index[totals > 0])]
     # One period alone is drawn as one stacked bar: an area of one date draws nothing.
-    width = bar_width(period, shares[S.PERIOD])
+    width = bar_width(period, drawn[S.PERIOD])
+    as_bars = bool(width) or empty_periods > 0
     traces = []
-    groups = shares.groupby([S.TOPIC_ID, S.TOPIC_LABEL], sort=False)
+    groups = drawn.groupby([S.TOPIC_ID, S.TOPIC_LABEL], sort=False)
     for index, ((topic_id, label), rows) in enumerate(groups):
         colour = NEUTRAL_COLOUR if topic_id == -1 else TOPIC_COLOURS[index % len(TOPIC_COLOURS)]
         shape = (
             {"type": "bar", "marker": {"color": colour}} | width
-            if width
+            if as_bars
             else {
                 "type": "scatter",
                 "mode": "lines",
@@ -53,21 +65,27 @@ def topic_shares_chart(shares: pd.DataFrame, period: str = "month") -> go.Figure
                 "y": as_values(rows["share"] * 100),
                 "name": str(label),
                 "customdata": as_values(rows[S.N_BRIEFINGS]),
+                "hovertext": period_names(rows[S.PERIOD], period),
                 "hovertemplate": (
-                    f"{label}<br>%{{x|{PERIOD_FORMAT[period]}}}<br>"
+                    f"{label}<br>%{{hovertext}}<br>"
                     "%{y:.1f}% of briefings (%{customdata})<extra></extra>"
                 ),
             }
         )
+    notes = empty_periods_note(empty_periods, len(totals), period)
     return new_figure(
         traces,
         house_layout(
             title,
             height=440,
-            xaxis=period_axis(period, shares[S.PERIOD]),
+            xaxis=period_axis(period, drawn[S.PERIOD]),
             yaxis=axis_title("Share of briefings (%)") | {"range": [0, 100]},
-            legend={"orientation": "v", "y": 1, "x": 1.02, "xanchor": "left"},
+            legend=SIDE_LEGEND,
+            # plotly hides the legend of a single trace: a topics filter left one
+            # nameless block at 100%.
+            showlegend=True,
             barmode="stack",
+            **({"annotations": notes} if notes else {}),
         ),
     )
 
@@ -107,6 +125,9 @@ def heatmap_chart(
                 for c in customdata
             ]
         )
+    values = matrix[z].to_numpy(dtype=float)
+    counts = not diverging and bool(np.all(np.mod(values[np.isfinite(values)], 1) == 0))
+    whole = count_ticks(values) if counts else {}  # counts tick whole numbers
     trace = {
         "type": "heatmap",
         "z": grid.to_numpy(dtype=float),
@@ -114,7 +135,7 @@ def heatmap_chart(
         "y": list(y_order),
         "colorscale": colour_scale(NET_SCALE if diverging else SEQUENTIAL_SCALE),
         "zmin": -net_limit(matrix[z]) if diverging else 0,
-        "colorbar": {"title": {"text": z_title}},
+        "colorbar": {"title": {"text": z_title}} | whole,
         "hoverongaps": False,
         "hovertemplate": (
             f"{y_title}: %{{y}}<br>{x_title}: %{{x}}<br>{z_title}: %{{z:.2f}}<extra></extra>"

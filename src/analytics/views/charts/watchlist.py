@@ -7,16 +7,24 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import schema as S
-from analytics.views.charts.style import SERIES_COLOURS, empty_figure, house_layout, new_figure
+from analytics.views.charts.style import (
+    SERIES_COLOURS,
+    VOLUME_COLOUR,
+    empty_figure,
+    house_layout,
+    new_figure,
+)
 
 _CERTAINTY_COLOURS = dict(zip(S.CERTAINTIES, SERIES_COLOURS, strict=False))
 _DAY_MS = 24 * 3600 * 1000
+DAY_TICKS_UP_TO = 15  # days of focus up to which the timeline ticks every day
 
 
 def watchlist_timeline_chart(
     rows: pd.DataFrame,
     title: str,
     focus: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+    empty: str = "No expected events for the current filters.",
 ) -> go.Figure:
     """Each expected event as a bar over its window on its countries' rows, coloured by
     certainty (firm, likely, possible).
@@ -27,12 +35,15 @@ def watchlist_timeline_chart(
         focus: the days the x axis shows (first, last), so a window of years does not
             squeeze this week's events into a sliver; bars run off its edges. ``None``:
             every window whole.
+        empty: what to say when there is no event.
     """
     if rows.empty:
-        return empty_figure(title, "No expected events for the current filters.")
+        return empty_figure(title, empty)
     countries = sorted(rows[S.COUNTRY].unique())
     traces = []
-    for certainty in S.CERTAINTIES:
+    # Overlaid bars: a later trace covers an earlier one, so the firmest is drawn last
+    # and stays visible where windows of one country overlap; the legend lists it first.
+    for certainty in reversed(S.CERTAINTIES):
         part = rows[rows[S.CERTAINTY] == certainty]
         if part.empty:
             continue
@@ -47,7 +58,13 @@ def watchlist_timeline_chart(
                 "y": part[S.COUNTRY].to_numpy(),
                 "base": start.dt.strftime("%Y-%m-%d").to_numpy(),
                 "x": (width * _DAY_MS).tolist(),
-                "marker": {"color": _CERTAINTY_COLOURS[certainty], "opacity": 0.55},
+                # Nearly opaque, read against the plot's background; the white outline
+                # keeps overlapping windows of one country apart.
+                "marker": {
+                    "color": _CERTAINTY_COLOURS[certainty],
+                    "opacity": 0.9,
+                    "line": {"color": "white", "width": 1},
+                },
                 "customdata": part[[S.EVENT_TYPE, S.WHEN, S.BRIEFING_ID]].to_numpy(),
                 "hovertext": part[S.SENTENCE].str.slice(0, 160).to_numpy(),
                 "hovertemplate": "<b>%{y}</b>: %{customdata[0]}<br>when: %{customdata[1]}"
@@ -63,10 +80,15 @@ def watchlist_timeline_chart(
             (first - pd.Timedelta(hours=12)).isoformat(),
             (last + pd.Timedelta(hours=36)).isoformat(),
         ]
+        if (last - first).days < DAY_TICKS_UP_TO:
+            # Over a few days plotly ticks hours ("12:00", "18:00"), which windows of whole
+            # days do not have: one tick a day, its date in the middle of the day.
+            xaxis |= {"dtick": _DAY_MS, "tickformat": "%-d %b", "ticklabelmode": "period"}
     layout = house_layout(
         title,
         height=height,
         barmode="overlay",
+        legend={"traceorder": "reversed"},
         xaxis=xaxis,
         yaxis={
             "title": {"text": "Country"},
@@ -89,6 +111,8 @@ def watchlist_load_chart(load: pd.DataFrame, title: str) -> go.Figure:
         return empty_figure(title, "No expected events for the current filters.")
     countries = list(dict.fromkeys(load[S.COUNTRY]))
     periods = list(dict.fromkeys(pd.to_datetime(load["period"])))
+    if len(periods) == 1:
+        return _one_day_load_chart(load, countries, periods[0], title)
     grid = load.pivot(index=S.COUNTRY, columns="period", values="events")
     grid = grid.reindex(index=countries[::-1], columns=periods)
     weekly = len(periods) > 1 and (periods[1] - periods[0]).days == 7
@@ -112,6 +136,29 @@ def watchlist_load_chart(load: pd.DataFrame, title: str) -> go.Figure:
             "type": "category",
             "title": {"text": "Week (from its Monday)" if weekly else "Day"},
         },
+        yaxis={"title": {"text": "Country"}},
+    )
+    return new_figure([trace], layout)
+
+
+def _one_day_load_chart(
+    load: pd.DataFrame, countries: list[str], day: pd.Timestamp, title: str
+) -> go.Figure:
+    """One day's load (the last of a month or week) as bars of events per country: a
+    heatmap of one column showed the counts only as shades."""
+    events = load.set_index(S.COUNTRY)["events"].reindex(countries[::-1])
+    trace = {
+        "type": "bar",
+        "orientation": "h",
+        "x": events.to_numpy().tolist(),
+        "y": countries[::-1],
+        "marker": {"color": VOLUME_COLOUR},  # every certainty counted: no certainty colour
+        "hovertemplate": "<b>%{y}</b>: %{x} expected events<extra></extra>",
+    }
+    layout = house_layout(
+        title,
+        height=max(300, 120 + 22 * len(countries)),
+        xaxis={"title": {"text": f"Expected events due on {day.day} {day:%b %Y}"}},
         yaxis={"title": {"text": "Country"}},
     )
     return new_figure([trace], layout)
