@@ -635,6 +635,8 @@ def test_load_files_decodes_cp1252_csv(tmp_path):
         ("header.csv", b"id,text\n", "no rows"),
         ("columns.csv", b"id,score\n1,2\n", "no text column"),
         ("odd.utf16.txt", b"\xff\xfeA\x00B", "undecodable utf-16 text"),
+        ("README.txt", b"About this corpus: 40 briefings.\n", "a folder's read-me"),
+        ("License.md", b"Licensed to readers.\n", "a folder's read-me, licence"),
     ],
     ids=[
         "binary",
@@ -647,6 +649,8 @@ def test_load_files_decodes_cp1252_csv(tmp_path):
         "header-only-csv",
         "no-text-column",
         "truncated-utf16",
+        "read-me",
+        "licence",
     ],
 )
 def test_load_files_skips_bad_file_and_loads_the_rest(tmp_path, name, payload, reason):

@@ -526,3 +526,20 @@ def test_generate_corpus_does_not_touch_numpy_global_state() -> None:
     np.random.seed(123)
     synth.generate_corpus(50, seed=0)
     assert np.random.random() == expected
+
+
+def test_a_generated_folder_loads_its_briefings_and_reports_the_other_files(
+    tmp_path: Path,
+) -> None:
+    from analytics.ingest import load_corpus_with_report
+
+    synth.write_corpus(synth.generate_corpus(30, seed=3), tmp_path / "corpus", "jsonl")
+    loaded = load_corpus_with_report([tmp_path / "corpus"])
+    # The read-me beside the briefings was read as a 31st briefing dated by its file's time.
+    assert len(loaded.briefings) == 30
+    assert loaded.briefings[S.TITLE].str.startswith("[synthetic] ").all()
+    skipped = loaded.report[loaded.report[S.STATUS] == S.SKIPPED]
+    reasons = dict(zip(skipped[S.FILE], skipped[S.REASON], strict=True))
+    assert sorted(reasons) == sorted([synth.README_FILE, synth.LABELS_FILE, synth.TRUTH_FILE])
+    assert reasons[synth.README_FILE].startswith("a folder's read-me, licence or change log")
+    assert reasons[synth.LABELS_FILE].startswith("no text column")

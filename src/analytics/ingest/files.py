@@ -58,6 +58,17 @@ def leaves_folder(path: Path, folder: Path) -> bool:
 
 LINK_OUT = "symbolic link leading outside the input folder; not followed"
 
+# A corpus folder's read-me, licence or change log (README.txt, LICENSE.md, ...: the name
+# before its extension, any case) describes the files beside it and is no briefing; the
+# load report lists it with this reason. A briefing so named loads once renamed.
+DOCUMENTATION_STEMS = frozenset({"readme", "license", "licence", "copying", "changelog"})
+DOCUMENTATION = "a folder's read-me, licence or change log, not a briefing (rename it to load it)"
+
+
+def is_documentation(path: Path) -> bool:
+    """Whether ``path`` is named as a folder's documentation (``DOCUMENTATION_STEMS``)."""
+    return path.name.split(".", 1)[0].lower() in DOCUMENTATION_STEMS
+
 
 def input_folder(paths: Sequence[Path]) -> Path | None:
     """The deepest folder holding every path (a folder counts as holding itself)."""

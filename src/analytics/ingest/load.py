@@ -56,10 +56,12 @@ from analytics.ingest.duplicates import (
     normalise_text,
 )
 from analytics.ingest.files import (
+    DOCUMENTATION,
     LINK_OUT,
     MANIFEST_NAMES,
     discover_files,
     input_folder,
+    is_documentation,
     leaves_folder,
     shown_name,
 )
@@ -205,6 +207,8 @@ def _load_one(
             raise SkippedFile(LINK_OUT)
         if path.name.lower() in MANIFEST_NAMES:
             raise SkippedFile("manifest, not a briefing")
+        if is_documentation(path):
+            raise SkippedFile(DOCUMENTATION)
         if reader is None:
             accepted = ", ".join(SUPPORTED_EXTENSIONS)
             raise SkippedFile(
