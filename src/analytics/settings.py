@@ -277,6 +277,12 @@ SETTINGS: tuple[Setting, ...] = (
         "sentences naming a country from which the watchlist is read on every core",
     ),
     Setting(
+        "watchlist_read_at_once",
+        20_000,
+        "sentences naming a country the watchlist reads at a time (in each process): the "
+        "same rows, with the working memory of that many",
+    ),
+    Setting(
         "watchlist_common_share",
         0.03,
         "a word in more than this share of the sentences a follow-up reads (and in "

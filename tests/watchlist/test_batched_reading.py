@@ -180,6 +180,30 @@ def test_forward_sentences_on_two_processes_equal_one(
     pd.testing.assert_frame_equal(shared, alone)
 
 
+@pytest.mark.parametrize("at_once", [1, 2, 7])
+def test_forward_sentences_read_a_few_at_a_time_equal_all_at_once(
+    invented, monkeypatch: pytest.MonkeyPatch, at_once: int
+) -> None:
+    briefings, mentions = invented
+    with settings.override(watchlist_read_at_once=10**9):
+        alone = forward_sentences(briefings, mentions)
+    slices: list[tuple[int, int]] = []
+    original = extract_module._Plan._read_slice
+
+    def counted(plan, lo: int, hi: int) -> list[tuple]:
+        slices.append((lo, hi))
+        return original(plan, lo, hi)
+
+    monkeypatch.setattr(extract_module._Plan, "_read_slice", counted)
+    with settings.override(watchlist_read_at_once=at_once):
+        sliced = forward_sentences(briefings, mentions)
+    pd.testing.assert_frame_equal(sliced, alone)
+    # Every sentence read once, in slices of at most at_once.
+    assert all(hi - lo <= at_once for lo, hi in slices)
+    assert [lo for lo, _ in slices][1:] == [hi for _, hi in slices][:-1]
+    assert len(slices) > 1
+
+
 def test_sentence_tables_equal_each_stage_on_its_own(invented) -> None:
     briefings, mentions = invented
     interactions, watchlist = compute_sentence_tables(briefings, mentions)

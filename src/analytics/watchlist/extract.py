@@ -285,6 +285,19 @@ class _Plan:
     def read(self, lo: int, hi: int) -> list[tuple]:
         """The forward-looking sentences among ``lo`` to ``hi``, as ``_ROW_FIELDS`` rows.
 
+        Read ``watchlist_read_at_once`` sentences at a time: each sentence is read on its
+        own, so the rows are the same, and the scans' working sets stay those of a slice
+        (reading a 100,000-briefing corpus's 600,000 sentences at once held 1.2 GB more).
+        """
+        step = max(1, int(settings.value("watchlist_read_at_once")))
+        rows: list[tuple] = []
+        for start in range(lo, hi, step):
+            rows += self._read_slice(start, min(start + step, hi))
+        return rows
+
+    def _read_slice(self, lo: int, hi: int) -> list[tuple]:
+        """``read`` of sentences ``lo`` to ``hi`` at once.
+
         Phrase scans over all of them at once first (certainty and coming words in one
         index); cues, time expressions and roles are read on the candidates only.
         """
