@@ -170,6 +170,25 @@ def test_sentence_starts_splits_joined_segments_like_each_alone():
         assert spans == split_sentences(text)
 
 
+@pytest.mark.parametrize("step", [1, 3, 64])
+def test_sentence_starts_look_up_classes_a_slice_at_a_time_as_at_once(
+    monkeypatch: pytest.MonkeyPatch, step: int
+) -> None:
+    from analytics import text as text_module
+    from analytics.text import positions_in_class
+
+    joined, offsets, _ = join_segments(BOUNDARY_TEXTS)
+    points = code_points(joined)
+    whole = sentence_starts(joined, points, offsets)
+    stop_table = np.zeros(0x110000, dtype=bool)
+    stop_table[[ord("."), ord("!"), ord("?")]] = True
+    expected_stops = np.flatnonzero(np.isin(points, [46, 33, 63]))
+    monkeypatch.setattr(text_module, "_CLASS_STEP", step)
+    assert positions_in_class(points, stop_table).tolist() == expected_stops.tolist()
+    assert positions_in_class(points[:0], stop_table).tolist() == []
+    np.testing.assert_array_equal(sentence_starts(joined, points, offsets), whole)
+
+
 def test_join_segments_offsets_point_at_each_text():
     joined, offsets, lengths = join_segments(["ab", "", "cde"])
     assert joined == "ab" + SEGMENT_SEPARATOR + SEGMENT_SEPARATOR + "cde"
