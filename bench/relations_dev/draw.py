@@ -125,10 +125,18 @@ def select_briefings(n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     sample["n_countries"] = _countries(sample)
     rows = sample.loc[rng.choice(sample.index, n, replace=False)].assign(corpus="sample")
     rows["date"] = pd.to_datetime(rows["date"], utc=True).dt.strftime("%Y-%m-%d")
+    return _halves(rows, rng, "tune-briefings", "test-briefings")
+
+
+def _halves(
+    rows: pd.DataFrame, rng: np.random.Generator, tune: str, test: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``rows`` split in two by one seeded permutation (the first half, rounded down, to
+    ``tune``), as the selection file's columns and as drawn."""
     order = rng.permutation(len(rows))
     split = np.empty(len(rows), dtype=object)
-    split[order[: n // 2]] = "tune-briefings"
-    split[order[n // 2 :]] = "test-briefings"
+    split[order[: len(rows) // 2]] = tune
+    split[order[len(rows) // 2 :]] = test
     rows["split"] = split
     columns = ["briefing_id", "corpus", "date", "n_countries", "split"]
     return rows[columns].rename(columns={"briefing_id": "id"}), rows
@@ -151,13 +159,7 @@ def select_extra2(shared: Path, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     wce["n_countries"] = _countries(wce[["briefing_id", "text"]].assign(date=pd.NaT))
     rows = _spread_over_years(wce[wce["n_countries"] >= 2], n, rng).assign(corpus="wce")
     rows["date"] = pd.to_datetime(rows["date"], utc=True).dt.strftime("%Y-%m-%d")
-    order = rng.permutation(len(rows))
-    split = np.empty(len(rows), dtype=object)
-    split[order[: n // 2]] = "tune-extra2"
-    split[order[n // 2 :]] = "test-extra"
-    rows["split"] = split
-    columns = ["briefing_id", "corpus", "date", "n_countries", "split"]
-    return rows[columns].rename(columns={"briefing_id": "id"}), rows
+    return _halves(rows, rng, "tune-extra2", "test-extra")
 
 
 def main() -> None:

@@ -70,18 +70,7 @@ def test_second_extra_draw_is_new_current_events_texts_split_in_halves_as_drawn(
     assert not set(drawn) & set(earlier | _selection("selection-briefings.csv"))
 
 
-@pytest.mark.parametrize(
-    "split",
-    [
-        "tune",
-        "tune-extra",
-        "tune-extra2",
-        "tune-briefings",
-        "test",
-        "test-briefings",
-        "test-extra",
-    ],
-)
+@pytest.mark.parametrize("split", load_bench("eval_relations_dev").SPLITS)
 def test_dev_set_labels_follow_the_annotation_format(split: str):
     for row in _labels(split):
         assert set(row) == {"id", "date", "countries", "pairs"}, row["id"]
