@@ -8,8 +8,9 @@ the search box makes (``CorpusIndex.search_mask``) twice: scanning every text, a
 corpus without a store does, and through the text index. The scan's first query also
 lower-cases every text once (kept for the next queries); that first time is printed
 apart. Each timing is of a search not made before: the masks the corpus keeps of its last
-searches (a rerun with the search box unchanged) are not read. Checks that both give the same briefings. Then rebuilds the index from the store
-into a scratch folder to time a full build and report its size.
+searches (a rerun with the search box unchanged) are not read. Checks that both give the
+same briefings. Then rebuilds the index from the store into a scratch folder to time a full
+build and report its size.
 
 With ``--index`` (a text index file, e.g. one ``write_text_index`` built from a million
 synthetic briefings without a store) and ``--ids`` (the Parquet files of the briefings it
