@@ -1,7 +1,8 @@
-"""Rollups written at ingest: each equals its rule on the store's full tables, for every period
-kind, after a full, an incremental and a batched ingest; served only while the settings they
-used hold. The stored counts they are finished from equal the counts of the full tables, and
-an ingest that adds briefings merges them with the counts of the added ones only."""
+"""Rollups written at ingest: each equals its rule on the store's full tables, for every
+period kind, after a full, an incremental and a batched ingest; served as stored only while
+the settings and finishing rules they used hold, else finished again from the stored counts.
+The stored counts they are finished from equal the counts of the full tables, and an ingest
+that adds briefings merges them with the counts of the added ones only."""
 
 from __future__ import annotations
 
@@ -121,11 +122,66 @@ def test_the_added_briefing_is_counted_in_its_month(built, corpus, fixtures_dir)
     assert rollups["volume"]["month"][S.N_BRIEFINGS].tolist() == [2, 2, 1]
 
 
-def test_rollups_are_not_served_under_other_spike_settings(built) -> None:
+def _tables_asked(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the tables ``store`` is asked for from now on."""
+    asked: list[str] = []
+    original = store.table
+
+    def table(name: str, *args, **kwargs):
+        asked.append(name)
+        return original(name, *args, **kwargs)
+
+    monkeypatch.setattr(store, "table", table)
+    return asked
+
+
+def test_under_other_spike_settings_rollups_are_finished_again_from_the_counts(
+    built, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _, store = built
-    assert read_rollups(store) is not None
-    with settings.override(spike_k=settings.value("spike_k") + 1.0):
-        assert read_rollups(store) is None
+    asked = _tables_asked(store, monkeypatch)
+    default = read_rollups(store)
+    assert default is not None
+    assert sorted(asked) == sorted(f"rollup_{kind}" for kind in ROLLUPS)
+    asked.clear()
+    with settings.override(spike_min_conflicts=1, spike_baseline_periods=1, spike_k=0.0):
+        rollups = read_rollups(store)
+        assert rollups is not None
+        assert sorted(asked) == sorted(f"rollup_counts_{kind}" for kind in ROLLUPS)
+        monkeypatch.undo()
+        for kind, freq in CASES:
+            pd.testing.assert_frame_equal(rollups[kind][freq], _computed(store, kind, freq))
+        # A baseline of one period: the pairs' rollup differs from the stored one.
+        assert not rollups["pairs"]["week"].equals(default["pairs"]["week"])
+
+
+def test_rollups_finished_by_older_rules_are_finished_again_from_the_counts(
+    built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store_dir, store = built
+    meta = json.loads((store.generation / "meta.json").read_text())
+    # A generation written before a period without briefings had no attention share: its
+    # meta records no finishing rules, and its attention rollup holds 0 in empty weeks.
+    del meta["rollups"]["finish"]
+    older = Store(store_dir, store.generation, meta)
+    original = older.table
+
+    def table(name: str, *args, **kwargs):
+        read = original(name, *args, **kwargs)
+        return read.fillna({"share": 0.0}) if name == "rollup_countries" else read
+
+    monkeypatch.setattr(older, "table", table)
+    assert (older.table("rollup_countries")["share"].notna()).all()
+    rollups = read_rollups(older)
+    assert rollups is not None
+    volume = rollups["volume"]["week"]
+    empty_weeks = volume.loc[volume[S.N_BRIEFINGS] == 0, S.PERIOD]
+    assert len(empty_weeks) == 3
+    weekly = rollups["countries"]["week"]
+    assert weekly.loc[weekly[S.PERIOD].isin(empty_weeks), "share"].isna().all()
+    monkeypatch.undo()
+    for kind, freq in CASES:
+        pd.testing.assert_frame_equal(rollups[kind][freq], _computed(older, kind, freq))
 
 
 def test_a_store_written_before_rollups_has_none(built) -> None:

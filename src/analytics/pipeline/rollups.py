@@ -19,9 +19,10 @@ merges counts in table order, and ``stored_rollups`` finishes the rollups from c
 Each rollup is stored as one table of the generation (``rollup_<kind>``, with a ``freq``
 column) and so are the merged counts of the whole corpus (``rollup_counts_<kind>``), both
 rewritten whole by every ingest: an ingest that adds briefings counts only those and
-merges them with the stored counts. The spike settings the rollups were finished with are
-recorded in the generation's meta; ``read_rollups`` serves them only while the same
-settings are in force. The counts do not depend on any setting.
+merges them with the stored counts. The spike settings and the version of the finishing
+rules (``FINISH_FORMAT``) the rollups were finished with are recorded in the generation's
+meta; ``read_rollups`` serves them as stored while both are those in force, and else
+finishes them again from the stored counts, which do not depend on any setting.
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ _SETTINGS = ("spike_min_conflicts", "spike_baseline_periods", "spike_k")
 # The layout of the stored counts: a store whose meta records another (or none) has its
 # counts worked out again from its tables, once.
 COUNTS_FORMAT = 1
+# The version of the rules that finish rollups from counts: raised when one of them gives
+# another output for the same counts (2: a period without briefings has no attention share,
+# was 0), so that the rollups a store keeps are finished again from its counts when read.
+FINISH_FORMAT = 2
 
 
 # The columns of each whole-corpus table the rules read: an ingest that reads stored
@@ -222,26 +227,42 @@ def rollup_tables(tables: RollupInputs) -> dict[str, pd.DataFrame]:
 
 def rollup_meta() -> dict[str, Any]:
     """What the generation's meta records about its rollups (the settings in force)."""
-    return {"freqs": list(ROLLUP_FREQS), "settings": _settings_in_force(), "counts": COUNTS_FORMAT}
+    return {
+        "freqs": list(ROLLUP_FREQS),
+        "settings": _settings_in_force(),
+        "counts": COUNTS_FORMAT,
+        "finish": FINISH_FORMAT,
+    }
 
 
 def read_rollups(store: Store) -> dict[str, dict[str, pd.DataFrame]] | None:
     """The rollups of ``store``'s generation: kind -> period kind -> table.
 
+    Rollups finished under other spike settings than those in force, or by other finishing
+    rules (``FINISH_FORMAT``), are finished again from the stored counts, as an ingest
+    would finish them now.
+
     Returns:
-        ``None`` when the generation has none (a store written before them) or they were
-        computed under other spike settings than those in force: the views then count.
+        ``None`` when the generation has neither usable rollups nor counts (a store written
+        before them): the views then count.
     """
     recorded: Mapping[str, Any] = store.meta.get("rollups") or {}
-    if recorded.get("settings") != _settings_in_force():
-        return None
-    if not all(store.has_table(name) for name in ROLLUP_TABLES):
-        return None
-    rollups: dict[str, dict[str, pd.DataFrame]] = {}
-    for kind in ROLLUPS:
-        table = store.table(rollup_table_name(kind))
-        rollups[kind] = {freq: _of_freq(table, freq) for freq in recorded.get("freqs", [])}
-    return rollups
+    current = (
+        recorded.get("settings") == _settings_in_force()
+        and recorded.get("finish") == FINISH_FORMAT
+        and all(store.has_table(name) for name in ROLLUP_TABLES)
+    )
+    if current:
+        tables = {kind: store.table(rollup_table_name(kind)) for kind in ROLLUPS}
+        freqs = list(recorded.get("freqs", []))
+    else:
+        counts = read_rollup_counts(store)
+        if counts is None:
+            return None
+        finished = stored_rollups(counts)
+        tables = {kind: finished[rollup_table_name(kind)] for kind in ROLLUPS}
+        freqs = list(ROLLUP_FREQS)
+    return {kind: {freq: _of_freq(tables[kind], freq) for freq in freqs} for kind in ROLLUPS}
 
 
 def read_rollup_counts(store: Store) -> RollupCounts | None:
