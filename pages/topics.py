@@ -75,11 +75,17 @@ if view.options.topics:
         format_func=view.options.topics.get,
         key="representative_topic",
     )
-    examples = views.representative_briefings(filtered.topic_summary, filtered.headers, topic_id)
+    examples = views.representative_briefings(filtered.topics, filtered.headers, topic_id)
     st.caption(
-        "The topic's three briefings closest to its centre, as far as the filters keep them; "
+        "The topic's briefings closest to its centre among those the filters keep; "
         "the Briefings page lists all of its briefings under the Topics filter."
     )
-    ui.table(examples, "Representative briefings", view, key="examples")
+    ui.table(
+        examples,
+        "Representative briefings",
+        view,
+        key="examples",
+        empty=views.no_representatives_note(view.corpus.topic_summary, topic_id, view.filters),
+    )
 else:
     st.info("This corpus has no topics.")

@@ -593,14 +593,29 @@ def test_upload_from_a_filtered_link_gives_one_notice_not_a_wrong_link_warning(a
     assert not [w.value for w in app.warning]
 
 
-def test_representative_briefings_say_they_are_three_per_topic(app):
-    # With a date filter a topic can keep briefings while none of its three
-    # representative ones: the empty table must not read as "the topic has none".
+def test_representative_briefings_are_the_topics_closest_within_the_dates(app):
+    # March keeps b07 of 'security & defence', whose corpus-wide representatives
+    # (b01, b02, b04) all fall before it: the table showed none of them and said
+    # "nothing matches the current filters" beside a topic with a briefing in range.
     app.query_params["dates"] = ["2026-03-01", "2026-03-31"]
     run_page(app, "pages/topics.py")
+    app.selectbox(key="representative_topic").set_value(1).run()
     assert_clean(app)
-    captions = " ".join(c.value for c in app.caption)
-    assert "three briefings closest to its centre" in captions
+    examples = next(d.value for d in app.dataframe if "briefing_id" in d.value.columns)
+    assert list(examples["briefing_id"]) == ["b07"]
+    assert not [i.value for i in app.info if "Representative" in i.value]
+
+
+def test_representative_briefings_say_why_a_topic_has_none(app):
+    # 1-10 March keeps only b07 ('security & defence'); 'trade & tariffs' has none there.
+    app.query_params["dates"] = ["2026-03-01", "2026-03-10"]
+    run_page(app, "pages/topics.py")
+    app.selectbox(key="representative_topic").set_value(0).run()
+    assert_clean(app)
+    assert (
+        "None of the 6 briefings of 'trade & tariffs' falls within the current filters "
+        "(dates 2026-03-01 to 2026-03-10)."
+    ) in [i.value for i in app.info]
 
 
 def test_relations_invites_a_selection_in_good_english(app):

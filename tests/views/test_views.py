@@ -699,3 +699,65 @@ def test_picker_pairs_fall_back_to_expected_developments():
         ("CHN", "TWN"),
     ]
     assert views.picker_pairs(expected.head(0), views.top_pairs(expected.head(0))) == []
+
+
+def test_representative_briefings_rank_the_selection_by_weight():
+    # Topic 0 holds b1 (0.9, dated in the window), b2 (0.5), b3 (0.7) and b4 (0.95, outside
+    # the window). Within the window the closest are b1 then b3, then b2.
+    topics = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["b1", "b2", "b3", "b5"],
+            S.TOPIC_ID: [0, 0, 0, 1],
+            S.WEIGHT: [0.9, 0.5, 0.7, 0.99],
+        }
+    )
+    headers = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["b1", "b2", "b3", "b5"],
+            S.DATE: pd.to_datetime(["2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05"]),
+            S.TITLE: ["one", "two", "three", "five"],
+            S.SOURCE: ["Wire"] * 4,
+        }
+    )
+    chosen = views.representative_briefings(topics, headers, 0, limit=2)
+    assert list(chosen[S.BRIEFING_ID]) == ["b1", "b3"]
+    assert list(chosen.columns) == [S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE]
+    assert list(views.representative_briefings(topics, headers, 2)[S.BRIEFING_ID]) == []
+
+
+def test_representative_briefings_come_from_the_date_window(corpus):
+    # March keeps b07 (topic 1), b08 (topic 2), b09 (topic 0); topic 1's corpus-wide
+    # representatives b01, b02, b04 all fall outside it, b07 is its briefing inside.
+    filtered = FilteredCorpus(
+        corpus,
+        Filters(start=pd.Timestamp("2026-03-01").date(), end=pd.Timestamp("2026-03-31").date()),
+    )
+    chosen = views.representative_briefings(filtered.topics, filtered.headers, 1)
+    assert list(chosen[S.BRIEFING_ID]) == ["b07"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "topic_id", "note"),
+    [
+        (
+            Filters(start=pd.Timestamp("2026-03-01").date(), end=pd.Timestamp("2026-03-10").date()),
+            0,
+            "None of the 6 briefings of 'trade & tariffs' falls within the current filters "
+            "(dates 2026-03-01 to 2026-03-10).",
+        ),
+        (
+            Filters(topics=(1,)),
+            2,
+            "The Topics filter leaves out 'energy' (4 briefings in the whole corpus).",
+        ),
+        (
+            Filters(countries=("TWN",), search="drills"),
+            2,
+            "None of the 4 briefings of 'energy' falls within the current filters "
+            "(countries TWN; search 'drills').",
+        ),
+    ],
+    ids=["dates", "topic-filter", "country-and-search"],
+)
+def test_no_representatives_note_names_the_filters(corpus, filters, topic_id, note):
+    assert views.no_representatives_note(corpus.topic_summary, topic_id, filters) == note

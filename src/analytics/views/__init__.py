@@ -112,6 +112,7 @@ from analytics.views.relations import (
 from analytics.views.rollups import ROLLUP_VIEWS, rolled_up
 from analytics.views.store_rows import Selection, StoreRows, TableFiles
 from analytics.views.topics import (
+    no_representatives_note,
     representative_briefings,
     topic_country_matrix,
     topic_table,
@@ -251,6 +252,7 @@ __all__ = [
     "relation_timeline",
     "reported_note",
     "representative_briefings",
+    "no_representatives_note",
     "restrict_to_ids",
     "no_rise_note",
     "no_spikes_note",
