@@ -507,6 +507,30 @@ def test_spike_tables_name_periods_by_their_kind(period, shown):
     assert components.period_column(period)["type_config"]["format"] == shown
 
 
+def test_overview_spike_table_fits_its_half_width_column(app, monkeypatch, downloads):
+    # Eight columns (pair, period, both codes, sentences, tension, tension per briefing,
+    # usual level) ran off the right of the half-width column; the CSV keeps them all.
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts_with_spike")
+    app.run()
+    assert_clean(app)
+    spikes = next(d for d in app.dataframe if "baseline" in d.value.columns)
+    assert list(spikes.value.columns) == [
+        "pair",
+        "period",
+        "n_interactions",
+        "tension_share",
+        "baseline",
+    ]
+    row = spikes.value.iloc[0]
+    assert row["pair"] == "China – United States"
+    assert row["tension_share"] == pytest.approx((0.8 + 3 * 0.9) / 3)
+    labels = {k: v["label"] for k, v in json.loads(spikes.proto.columns).items() if "label" in v}
+    assert (labels["tension_share"], labels["baseline"]) == ("Tension", "Usual")
+    csv = downloads[next(n for n in downloads if n.startswith("tension-spikes"))].decode()
+    header = next(line for line in csv.splitlines() if not line.startswith("#"))
+    assert "country_a" in header and "tension" in header.split(",")
+
+
 def test_rising_attention_change_is_labelled_in_points(app):
     # "change" is share now minus share before: a difference of two percentages,
     # which a bare "Change" header reads as a relative rise.

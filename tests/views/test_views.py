@@ -761,3 +761,17 @@ def test_representative_briefings_come_from_the_date_window(corpus):
 )
 def test_no_representatives_note_names_the_filters(corpus, filters, topic_id, note):
     assert views.no_representatives_note(corpus.topic_summary, topic_id, filters) == note
+
+
+def test_spike_table_keeps_the_columns_a_half_width_table_reads():
+    # The Overview's spike table sits in half the page: the pair's codes repeat its
+    # label and the total tension repeats the tension per briefing.
+    interactions, briefings = _jump_data()
+    spikes = views.spike_alerts(interactions, briefings, "month")
+    table = views.spike_table(spikes, {"AAA": "Aland", "BBB": "Bland"})
+    assert list(table.columns) == ["pair", S.PERIOD, S.N_INTERACTIONS, S.TENSION_SHARE, S.BASELINE]
+    row = table.iloc[0]
+    assert row["pair"] == "Aland – Bland"
+    assert row[S.N_INTERACTIONS] == 3
+    assert row[S.TENSION_SHARE] == pytest.approx(2.7)  # three sentences at -0.9, one briefing
+    assert row[S.BASELINE] == pytest.approx(0.15)

@@ -106,6 +106,7 @@ from analytics.views.relations import (
     selection_target,
     sentence_marks,
     spike_alerts,
+    spike_table,
     top_pairs,
     with_pair_labels,
 )
@@ -275,4 +276,5 @@ __all__ = [
     "topic_shares",
     "topic_table",
     "with_pair_labels",
+    "spike_table",
 ]
