@@ -536,3 +536,55 @@ def test_a_quarter_axis_names_quarters():
         "Q3 2025",
         "Q1 2026",
     ]
+
+
+def test_a_week_axis_ticks_the_mondays_weeks_start_on():
+    # plotly ticked weeks on Sundays, the day before the product's weeks (Monday) start.
+    # Five weeks from Monday 2 Mar 2026: each Monday named.
+    few = pd.date_range("2026-03-02", periods=5, freq="7D")
+    axis = charts.volume_chart(
+        pd.DataFrame({S.PERIOD: few, S.N_BRIEFINGS: [1, 2, 3, 2, 1]}), "week"
+    ).layout.xaxis
+    assert list(axis.tickvals) == [d.isoformat() for d in few]
+    assert list(axis.ticktext) == [
+        "2 Mar 2026",
+        "9 Mar 2026",
+        "16 Mar 2026",
+        "23 Mar 2026",
+        "30 Mar 2026",
+    ]
+    # Twenty weeks (a gap in the data too): every fourth Monday, at most eight named.
+    many = pd.date_range("2026-01-05", periods=20, freq="7D").delete(3)
+    axis = charts.volume_chart(
+        pd.DataFrame({S.PERIOD: many, S.N_BRIEFINGS: 1}), "week"
+    ).layout.xaxis
+    assert list(axis.ticktext) == [
+        "5 Jan 2026",
+        "2 Feb 2026",
+        "2 Mar 2026",
+        "30 Mar 2026",
+        "27 Apr 2026",
+    ]
+    assert all(pd.Timestamp(day).day_of_week == 0 for day in axis.tickvals)
+
+
+@pytest.mark.parametrize("build", ["attention", "shares", "timeline"])
+def test_every_weekly_chart_ticks_mondays(corpus, names, build):
+    figures = {
+        "attention": lambda: charts.attention_chart(
+            views.country_attention(corpus.countries, corpus.briefings, ["USA", "JPN"], "week"),
+            period="week",
+        ),
+        "shares": lambda: charts.topic_shares_chart(
+            views.topic_shares(corpus.topics, "week"), "week"
+        ),
+        "timeline": lambda: charts.relation_chart(
+            views.relation_timeline(
+                corpus.interactions, corpus.briefings, [("CHN", "USA")], "week"
+            ),
+            names,
+            "week",
+        ),
+    }
+    axis = figures[build]().layout.xaxis
+    assert axis.tickvals and all(pd.Timestamp(day).day_of_week == 0 for day in axis.tickvals)

@@ -178,7 +178,7 @@ def period_axis(period: str, periods: object) -> dict:
     axis = axis_title(period.capitalize())
     single = _single_period(periods)
     if single is None:
-        return axis | (_quarter_ticks(periods) if period == "quarter" else {})
+        return axis | _PERIOD_TICKS.get(period, lambda _: {})(periods)
     half = pd.Timedelta(days=0.6 * PERIOD_DAYS[period])
     return axis | {
         "range": [(single - half).isoformat(), (single + half).isoformat()],
@@ -235,6 +235,31 @@ def _quarter_ticks(periods: object) -> dict:
         "tickvals": [start.isoformat() for start in shown],
         "ticktext": [period_label(start, "quarter") for start in shown],
     }
+
+
+# Steps between named weeks, in weeks: the fewest that keep at most WEEK_TICKS names.
+WEEK_TICKS = 8
+WEEK_TICK_STEPS = (1, 2, 4, 8, 13, 26, 52)
+
+
+def _week_ticks(periods: object) -> dict:
+    """Weeks ticked on the Mondays they start on (``period_start``), each named by its
+    day ("4 Mar 2024"): plotly's own weekly ticks fell on Sundays, a day before the
+    product's weeks begin, so each tick sat inside a week rather than at its start."""
+    starts = pd.DatetimeIndex(pd.unique(pd.to_datetime(pd.Series(np.asarray(periods))).dropna()))
+    if starts.empty:
+        return {}
+    first, last = starts.min(), starts.max()
+    n_weeks = (last - first).days // 7 + 1
+    step = next((s for s in WEEK_TICK_STEPS if -(-n_weeks // s) <= WEEK_TICKS), WEEK_TICK_STEPS[-1])
+    shown = pd.date_range(first, last, freq=f"{7 * step}D")
+    return {
+        "tickvals": [day.isoformat() for day in shown],
+        "ticktext": [f"{day.day} {day:%b %Y}" for day in shown],
+    }
+
+
+_PERIOD_TICKS = {"week": _week_ticks, "quarter": _quarter_ticks}
 
 
 def bar_width(period: str, periods: object) -> dict:
