@@ -25,6 +25,7 @@ from analytics.views.charts.style import (
     new_figure,
     period_axis,
     period_names,
+    period_placement,
 )
 
 
@@ -71,6 +72,7 @@ def topic_shares_chart(shares: pd.DataFrame, period: str = "month") -> go.Figure
                     "%{y:.1f}% of briefings (%{customdata})<extra></extra>"
                 ),
             }
+            | period_placement(period)
         )
     notes = empty_periods_note(empty_periods, len(totals), period)
     return new_figure(
