@@ -30,11 +30,20 @@ ui.table(
     },
 )
 
-shares = cache.unfiltered(
-    view, views.topic_shares, filtered.topics, period, codes=filtered.codes("topics")
-)
+chosen = bool(view.filters.topics)
+if chosen:
+    # Within the Topics filter the chosen topics are 100% of every period by construction.
+    shares = views.chosen_topic_shares(filtered, period)
+    st.caption(
+        "Shares of all the briefings the other filters keep, whatever their topic: within "
+        "the Topics filter the chosen topics would be 100% of every period."
+    )
+else:
+    shares = cache.unfiltered(
+        view, views.topic_shares, filtered.topics, period, codes=filtered.codes("topics")
+    )
 ui.chart_with_data(
-    charts.topic_shares_chart(shares, period),
+    charts.topic_shares_chart(shares, period, chosen=chosen),
     shares,
     f"Topic shares per {period}",
     view,

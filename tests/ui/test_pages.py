@@ -6,6 +6,7 @@ session upload), so no store or sample corpus is needed.
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit import config
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
@@ -640,6 +642,27 @@ def test_representative_briefings_say_why_a_topic_has_none(app):
         "None of the 6 briefings of 'trade & tariffs' falls within the current filters "
         "(dates 2026-03-01 to 2026-03-10)."
     ) in [i.value for i in app.info]
+
+
+def test_topic_shares_under_a_topic_filter_are_shares_of_all_briefings(app):
+    # Within the Topics filter the chosen topic was 100% of every month, saying nothing;
+    # of all briefings, 'security & defence' holds 2/3, 2/4, 1/3, 2/3, 2/4, 1/3.
+    app.query_params["topic"] = ["security & defence"]
+    run_page(app, "pages/topics.py")
+    assert_clean(app)
+    spec = next(
+        json.loads(chart.proto.spec)
+        for chart in app.get("plotly_chart")
+        if "by topic" in json.loads(chart.proto.spec)["layout"]["title"]["text"]
+    )
+    assert "chosen topics" in spec["layout"]["title"]["text"]
+    traces = {trace["name"]: trace for trace in spec["data"]}
+    assert set(traces) == {"security & defence", "other topics"}
+    # plotly writes arrays as base64 ("bdata"): read them back as numbers.
+    packed = traces["security & defence"]["y"]
+    chosen = np.frombuffer(base64.b64decode(packed["bdata"]), dtype=packed["dtype"])
+    assert list(chosen) == pytest.approx([200 / 3, 50, 100 / 3, 200 / 3, 50, 100 / 3])
+    assert any("would be 100%" in c.value for c in app.caption)
 
 
 def test_relations_invites_a_selection_in_good_english(app):

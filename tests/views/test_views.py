@@ -775,3 +775,28 @@ def test_spike_table_keeps_the_columns_a_half_width_table_reads():
     assert row[S.N_INTERACTIONS] == 3
     assert row[S.TENSION_SHARE] == pytest.approx(2.7)  # three sentences at -0.9, one briefing
     assert row[S.BASELINE] == pytest.approx(0.15)
+
+
+def test_chosen_topic_shares_are_shares_of_every_topic_s_briefings(corpus):
+    # Under the Topics filter on 'security & defence' (1) the filtered briefings are all
+    # of topic 1: 100% by construction. Of all briefings, topic 1 holds Jan 2 of 3
+    # (b01, b02), Feb 2 of 4 (b04, b06), Mar 1 of 3 (b07), Apr 2 of 3, May 2 of 4, Jun 1 of 3.
+    filtered = FilteredCorpus(corpus, Filters(topics=(1,)))
+    shares = views.chosen_topic_shares(filtered, "month")
+    chosen = shares[shares[S.TOPIC_ID] == 1]
+    assert list(chosen[S.N_BRIEFINGS]) == [2, 2, 1, 2, 2, 1]
+    assert list(chosen["share"]) == pytest.approx([2 / 3, 2 / 4, 1 / 3, 2 / 3, 2 / 4, 1 / 3])
+    other = shares[shares[S.TOPIC_ID] == -1]
+    assert list(other[S.N_BRIEFINGS]) == [1, 2, 2, 1, 2, 2]
+    assert set(shares[S.TOPIC_ID]) == {1, -1}
+    # The other filters still hold: in March (b07-b09) topic 1 is 1 of 3.
+    march = FilteredCorpus(
+        corpus,
+        Filters(
+            topics=(1,),
+            start=pd.Timestamp("2026-03-01").date(),
+            end=pd.Timestamp("2026-03-31").date(),
+        ),
+    )
+    in_march = views.chosen_topic_shares(march, "month")
+    assert list(in_march[in_march[S.TOPIC_ID] == 1]["share"]) == pytest.approx([1 / 3])

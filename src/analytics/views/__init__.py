@@ -113,6 +113,7 @@ from analytics.views.relations import (
 from analytics.views.rollups import ROLLUP_VIEWS, rolled_up
 from analytics.views.store_rows import Selection, StoreRows, TableFiles
 from analytics.views.topics import (
+    chosen_topic_shares,
     no_representatives_note,
     representative_briefings,
     topic_country_matrix,
@@ -253,6 +254,7 @@ __all__ = [
     "relation_timeline",
     "reported_note",
     "representative_briefings",
+    "chosen_topic_shares",
     "no_representatives_note",
     "restrict_to_ids",
     "no_rise_note",

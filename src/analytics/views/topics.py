@@ -14,8 +14,10 @@ from analytics.tallies import (
     distinct_counts,
     largest_topics,
     table_codes,
+    topic_shares,
 )
 from analytics.views.countries import country_totals
+from analytics.views.filtered import FilteredCorpus
 from analytics.views.filters import Filters
 
 
@@ -157,3 +159,16 @@ def no_representatives_note(topic_summary: pd.DataFrame, topic_id: int, filters:
         f"None of the {n_in_corpus:,} briefings of '{label}' falls within the "
         f"current filters{which}."
     )
+
+
+def chosen_topic_shares(filtered: FilteredCorpus, freq: str) -> pd.DataFrame:
+    """Under a topic filter, each chosen topic's share of the briefings the other filters
+    keep, every other topic summed as ``other topics``: within the filter the chosen
+    topics are 100% of the briefings by construction.
+
+    Returns:
+        As ``topic_shares``; with no topic filter, ``topic_shares`` of the selection.
+    """
+    whole = filtered.without_topics
+    chosen = filtered.filters.topics or None
+    return topic_shares(whole.topics, freq, codes=whole.codes("topics"), keep=chosen)

@@ -29,14 +29,21 @@ from analytics.views.charts.style import (
 )
 
 
-def topic_shares_chart(shares: pd.DataFrame, period: str = "month") -> go.Figure:
+def topic_shares_chart(
+    shares: pd.DataFrame, period: str = "month", *, chosen: bool = False
+) -> go.Figure:
     """Stacked areas of each topic's share of briefings per period.
 
     A period with no briefings has no shares: were it drawn, every topic would fall to
     0% and read as "no topic" rather than "no data". When there are such periods the
     shares are drawn as stacked bars, the empty periods left blank and counted in a note.
+
+    Parameters:
+        chosen: the topics are those an analyst chose (``views.chosen_topic_shares``),
+            not the largest; the title says so.
     """
-    title = f"Share of each {period}'s briefings by topic (largest topics)"
+    which = "chosen topics, the rest as other topics" if chosen else "largest topics"
+    title = f"Share of each {period}'s briefings by topic ({which})"
     if shares.empty:
         return empty_figure(title)
     totals = shares.groupby(S.PERIOD)[S.N_BRIEFINGS].sum()
