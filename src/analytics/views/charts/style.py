@@ -178,7 +178,7 @@ def period_axis(period: str, periods: object) -> dict:
     axis = axis_title(period.capitalize())
     single = _single_period(periods)
     if single is None:
-        return axis | _PERIOD_TICKS.get(period, lambda _: {})(periods)
+        return axis | _span(period, periods) | _PERIOD_TICKS.get(period, lambda _: {})(periods)
     half = pd.Timedelta(days=0.6 * PERIOD_DAYS[period])
     middle = period_middle(single, period)
     return axis | {
@@ -186,6 +186,17 @@ def period_axis(period: str, periods: object) -> dict:
         "tickvals": [middle.isoformat()],
         "ticktext": [period_label(single, period)],
     }
+
+
+def _span(period: str, periods: object) -> dict:
+    """The axis range from the first period's first day to the last period's end: each
+    period is drawn over its whole span (``period_placement``), and plotly's own range,
+    padded from the first bar's middle, left out the first period's tick."""
+    starts = pd.to_datetime(pd.Series(np.asarray(periods))).dropna()
+    if starts.empty:
+        return {}
+    first, last = starts.min(), starts.max()
+    return {"range": [first.isoformat(), (last + period_step(period)).isoformat()]}
 
 
 def period_middle(start: pd.Timestamp, period: str) -> pd.Timestamp:
