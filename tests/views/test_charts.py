@@ -286,8 +286,6 @@ def test_topic_shares_of_one_period_are_one_stacked_bar():
     assert fig.layout.barmode == "stack"
     assert [trace.y[0] for trace in fig.data] == [25.0, 75.0]
     assert list(fig.layout.xaxis.ticktext) == ["Mar 2026"]
-    several = shares.assign(**{S.PERIOD: [ONE_MONTH, ONE_MONTH + pd.offsets.MonthBegin()]})
-    assert {trace.type for trace in charts.topic_shares_chart(several, "month").data} == {"scatter"}
 
 
 def test_relation_chart_says_why_strength_is_empty_with_only_expected_sentences(corpus, names):
@@ -639,3 +637,26 @@ def test_every_period_chart_draws_a_period_over_its_own_span(corpus, names, peri
             assert trace.xperiodalignment == "middle", name
             assert (trace.xperiod, trace.xperiod0) == (span, first), name
     assert pd.Timestamp("2000-01-03").day_of_week == 0
+
+
+def test_topic_shares_of_a_few_periods_are_stacked_bars_of_many_areas():
+    # June and July alone: an area from mid-June to mid-July sloped across both months
+    # as if the shares changed day by day. Eight months or more read as areas.
+    def shares_over(months: int) -> pd.DataFrame:
+        periods = pd.date_range("2025-06-01", periods=months, freq="MS")
+        return pd.DataFrame(
+            {
+                S.PERIOD: [p for p in periods for _ in range(2)],
+                S.TOPIC_ID: [0, 1] * months,
+                S.TOPIC_LABEL: ["war", "trade"] * months,
+                S.N_BRIEFINGS: [1, 3] * months,
+                "share": [0.25, 0.75] * months,
+            }
+        )
+
+    few = charts.topic_shares_chart(shares_over(2), "month")
+    assert [trace.type for trace in few.data] == ["bar", "bar"]
+    assert few.layout.barmode == "stack"
+    many = charts.topic_shares_chart(shares_over(8), "month")
+    assert [trace.type for trace in many.data] == ["scatter", "scatter"]
+    assert all(trace.stackgroup == "topics" for trace in many.data)

@@ -28,6 +28,8 @@ from analytics.views.charts.style import (
     period_placement,
 )
 
+AREAS_FROM_PERIODS = 8  # topic shares over fewer periods are drawn as stacked bars
+
 
 def topic_shares_chart(
     shares: pd.DataFrame, period: str = "month", *, chosen: bool = False
@@ -49,9 +51,11 @@ def topic_shares_chart(
     totals = shares.groupby(S.PERIOD)[S.N_BRIEFINGS].sum()
     empty_periods = int((totals == 0).sum())
     drawn = shares[shares[S.PERIOD].isin(totals.index[totals > 0])]
-    # One period alone is drawn as one stacked bar: an area of one date draws nothing.
+    # One period alone is drawn as one stacked bar: an area of one date draws nothing. A
+    # few periods are bars too: an area between two or three period middles slopes
+    # across whole periods as if shares changed day by day.
     width = bar_width(period, drawn[S.PERIOD])
-    as_bars = bool(width) or empty_periods > 0
+    as_bars = bool(width) or empty_periods > 0 or len(totals) < AREAS_FROM_PERIODS
     traces = []
     groups = drawn.groupby([S.TOPIC_ID, S.TOPIC_LABEL], sort=False)
     for index, ((topic_id, label), rows) in enumerate(groups):
