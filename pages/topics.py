@@ -78,10 +78,17 @@ ui.chart_with_data(
 
 st.subheader("Representative briefings")
 if view.options.topics:
+    topic_ids = list(view.options.topics)
+    choices = views.topic_choices(filtered.topic_summary, view.options.topics)
+    busiest = views.busiest_topic(filtered.topic_summary)
     topic_id = st.selectbox(
         "Topic",
-        list(view.options.topics),
-        format_func=view.options.topics.get,
+        topic_ids,
+        # The busiest topic of the selection when the picker first shows, not the
+        # first topic, which the filters may leave without a briefing.
+        index=topic_ids.index(busiest) if busiest in topic_ids else 0,
+        format_func=choices.get,
+        help="Each topic with its briefings under the current filters.",
         key="representative_topic",
     )
     examples = views.representative_briefings(filtered.topics, filtered.headers, topic_id)

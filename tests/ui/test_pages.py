@@ -665,6 +665,24 @@ def test_topic_shares_under_a_topic_filter_are_shares_of_all_briefings(app):
     assert any("would be 100%" in c.value for c in app.caption)
 
 
+def test_representative_topic_starts_on_the_selection_s_busiest_topic(app):
+    # Under a Germany filter the picker opened on 'trade & tariffs', which has no
+    # briefing naming Germany; it opens on 'energy' (b05, b08, b15, b18), and each
+    # choice says how many briefings the filters keep.
+    app.query_params["country"] = ["Germany"]
+    run_page(app, "pages/topics.py")
+    assert_clean(app)
+    picker = app.selectbox(key="representative_topic")
+    assert picker.value == 2
+    assert list(picker.options) == [
+        "trade & tariffs (0 briefings)",
+        "security & defence (0 briefings)",
+        "energy (4 briefings)",
+    ]
+    examples = next(d.value for d in app.dataframe if "briefing_id" in d.value.columns)
+    assert set(examples["briefing_id"]) <= {"b05", "b08", "b15", "b18"} and len(examples) == 3
+
+
 def test_relations_invites_a_selection_in_good_english(app):
     run_page(app, "pages/relations.py")
     captions = [c.value for c in app.caption]

@@ -800,3 +800,49 @@ def test_chosen_topic_shares_are_shares_of_every_topic_s_briefings(corpus):
     )
     in_march = views.chosen_topic_shares(march, "month")
     assert list(in_march[in_march[S.TOPIC_ID] == 1]["share"]) == pytest.approx([1 / 3])
+
+
+@pytest.mark.parametrize(
+    ("filters", "labels", "busiest"),
+    [
+        (
+            Filters(),
+            [
+                "trade & tariffs (6 briefings)",
+                "security & defence (10 briefings)",
+                "energy (4 briefings)",
+            ],
+            1,
+        ),
+        # Germany is named in b05, b08, b15, b18: all four of topic 2.
+        (
+            Filters(countries=("DEU",)),
+            [
+                "trade & tariffs (0 briefings)",
+                "security & defence (0 briefings)",
+                "energy (4 briefings)",
+            ],
+            2,
+        ),
+        # 1-10 March keeps b07 alone (topic 1).
+        (
+            Filters(start=pd.Timestamp("2026-03-01").date(), end=pd.Timestamp("2026-03-10").date()),
+            [
+                "trade & tariffs (0 briefings)",
+                "security & defence (1 briefing)",
+                "energy (0 briefings)",
+            ],
+            1,
+        ),
+        (Filters(search="no such words anywhere"), None, None),
+    ],
+    ids=["all", "germany", "ten-days", "nothing"],
+)
+def test_topic_choices_count_the_selection_and_busiest_topic_leads(
+    corpus, filters, labels, busiest
+):
+    summary = FilteredCorpus(corpus, filters).topic_summary
+    names = {0: "trade & tariffs", 1: "security & defence", 2: "energy"}
+    if labels is not None:
+        assert list(views.topic_choices(summary, names).values()) == labels
+    assert views.busiest_topic(summary) == busiest

@@ -113,9 +113,11 @@ from analytics.views.relations import (
 from analytics.views.rollups import ROLLUP_VIEWS, rolled_up
 from analytics.views.store_rows import Selection, StoreRows, TableFiles
 from analytics.views.topics import (
+    busiest_topic,
     chosen_topic_shares,
     no_representatives_note,
     representative_briefings,
+    topic_choices,
     topic_country_matrix,
     topic_table,
 )
@@ -254,6 +256,8 @@ __all__ = [
     "relation_timeline",
     "reported_note",
     "representative_briefings",
+    "topic_choices",
+    "busiest_topic",
     "chosen_topic_shares",
     "no_representatives_note",
     "restrict_to_ids",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -172,3 +174,41 @@ def chosen_topic_shares(filtered: FilteredCorpus, freq: str) -> pd.DataFrame:
     whole = filtered.without_topics
     chosen = filtered.filters.topics or None
     return topic_shares(whole.topics, freq, codes=whole.codes("topics"), keep=chosen)
+
+
+def topic_choices(topic_summary: pd.DataFrame, labels: Mapping[int, str]) -> dict[int, str]:
+    """Each topic's name in a topic picker with its briefings in the selection
+    ("attack · war (4 briefings)"), in ``labels`` order: a topic the filters leave
+    empty shows as such before it is picked.
+
+    Parameters:
+        topic_summary: the selection's summary (``FilteredCorpus.topic_summary``).
+        labels: topic id -> unique label (``FilterOptions.topics``).
+    """
+    sizes = _topic_sizes(topic_summary)
+    return {
+        topic_id: f"{label} ({_briefings(sizes.get(topic_id, 0))})"
+        for topic_id, label in labels.items()
+    }
+
+
+def busiest_topic(topic_summary: pd.DataFrame) -> int | None:
+    """The topic with most briefings in the selection (ties: lowest id); ``None`` when
+    the selection holds no briefing with a topic."""
+    sizes = _topic_sizes(topic_summary)
+    busiest = max(sorted(sizes), key=lambda topic_id: sizes[topic_id], default=None)
+    return busiest if busiest is not None and sizes[busiest] > 0 else None
+
+
+def _topic_sizes(topic_summary: pd.DataFrame) -> dict[int, int]:
+    return dict(
+        zip(
+            topic_summary[S.TOPIC_ID].astype(int),
+            topic_summary[N_BRIEFINGS].astype(int),
+            strict=True,
+        )
+    )
+
+
+def _briefings(count: int) -> str:
+    return f"{count:,} briefing" + ("" if count == 1 else "s")
