@@ -35,48 +35,63 @@ else:
     st.caption("Every input was loaded: none skipped, no duplicates.")
 
 st.subheader("Biggest movers")
-left, right = st.columns(2)
-with left:
-    st.markdown(f"**Tension spikes** (latest {period}s first)")
-    alerts = cache.unfiltered(
-        view,
-        views.spike_alerts,
-        view.filtered.interactions,
-        view.filtered.headers,
-        period,
-        codes=view.filtered.codes("interactions"),
-    )
-    spikes = views.with_pair_labels(alerts, view.names)
-    ui.table(
-        spikes,
-        "Tension spikes",
-        view,
-        key="spikes",
-        empty=views.no_spikes_note(period),
-        column_config={"period": ui.period_column(period)},
-    )
-with right:
-    st.markdown(f"**Rising attention** (latest {period} vs. the one before)")
-    rising = cache.unfiltered(
-        view, views.rising_countries, view.filtered.recent_countries, view.filtered.headers, period
-    )
-    ui.table(
-        rising,
-        "Rising attention",
-        view,
-        key="rising",
-        empty=views.no_rise_note(period),
-        column_config={
-            "share": st.column_config.NumberColumn("Share now", format="percent"),
-            "previous": st.column_config.NumberColumn("Before", format="percent"),
-            "change": st.column_config.NumberColumn(
-                "Change (points)",
-                format="percent",
-                help="Share now minus share before, in percentage points: from 5.5% to "
-                "6.55% is 1.05 points (a rise of a fifth), shown as 1.05%.",
-            ),
-        },
-    )
+# One above the other: side by side, a week's spike table ran off its half of the page.
+st.markdown(f"**Tension spikes** (latest {period}s first)")
+alerts = cache.unfiltered(
+    view,
+    views.spike_alerts,
+    view.filtered.interactions,
+    view.filtered.headers,
+    period,
+    codes=view.filtered.codes("interactions"),
+)
+ui.table(
+    views.spike_table(alerts, view.names),
+    "Tension spikes",
+    view,
+    key="spikes",
+    empty=views.no_spikes_note(period),
+    all_rows=views.with_pair_labels(alerts, view.names),
+    column_config={
+        "period": ui.period_column(period),
+        "n_interactions": st.column_config.NumberColumn(
+            "Sentences", width="small", help="Reported sentences naming the pair in the period"
+        ),
+        "tension_share": st.column_config.NumberColumn(
+            "Tension",
+            format="%.2f",
+            width="small",
+            help="The pair's tension per briefing in the period",
+        ),
+        "baseline": st.column_config.NumberColumn(
+            "Usual",
+            format="%.2f",
+            width="small",
+            help="The pair's usual tension per briefing over its recent periods",
+        ),
+    },
+)
+st.markdown(f"**Rising attention** (latest {period} vs. the one before)")
+rising = cache.unfiltered(
+    view, views.rising_countries, view.filtered.recent_countries, view.filtered.headers, period
+)
+ui.table(
+    rising,
+    "Rising attention",
+    view,
+    key="rising",
+    empty=views.no_rise_note(period),
+    column_config={
+        "share": st.column_config.NumberColumn("Share now", format="percent"),
+        "previous": st.column_config.NumberColumn("Before", format="percent"),
+        "change": st.column_config.NumberColumn(
+            "Change (points)",
+            format="percent",
+            help="Share now minus share before, in percentage points: from 5.5% to "
+            "6.55% is 1.05 points (a rise of a fifth), shown as 1.05%.",
+        ),
+    },
+)
 
 volume = cache.unfiltered(view, views.briefing_volume, view.filtered.headers, period)
 ui.chart_with_data(

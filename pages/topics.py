@@ -30,11 +30,20 @@ ui.table(
     },
 )
 
-shares = cache.unfiltered(
-    view, views.topic_shares, filtered.topics, period, codes=filtered.codes("topics")
-)
+chosen = bool(view.filters.topics)
+if chosen:
+    # Within the Topics filter the chosen topics are 100% of every period by construction.
+    shares = views.chosen_topic_shares(filtered, period)
+    st.caption(
+        "Shares of all the briefings the other filters keep, whatever their topic: within "
+        "the Topics filter the chosen topics would be 100% of every period."
+    )
+else:
+    shares = cache.unfiltered(
+        view, views.topic_shares, filtered.topics, period, codes=filtered.codes("topics")
+    )
 ui.chart_with_data(
-    charts.topic_shares_chart(shares, period),
+    charts.topic_shares_chart(shares, period, chosen=chosen),
     shares,
     f"Topic shares per {period}",
     view,
@@ -69,17 +78,30 @@ ui.chart_with_data(
 
 st.subheader("Representative briefings")
 if view.options.topics:
+    topic_ids = list(view.options.topics)
+    choices = views.topic_choices(filtered.topic_summary, view.options.topics)
+    busiest = views.busiest_topic(filtered.topic_summary)
     topic_id = st.selectbox(
         "Topic",
-        list(view.options.topics),
-        format_func=view.options.topics.get,
+        topic_ids,
+        # The busiest topic of the selection when the picker first shows, not the
+        # first topic, which the filters may leave without a briefing.
+        index=topic_ids.index(busiest) if busiest in topic_ids else 0,
+        format_func=choices.get,
+        help="Each topic with its briefings under the current filters.",
         key="representative_topic",
     )
-    examples = views.representative_briefings(filtered.topic_summary, filtered.headers, topic_id)
+    examples = views.representative_briefings(filtered.topics, filtered.headers, topic_id)
     st.caption(
-        "The topic's three briefings closest to its centre, as far as the filters keep them; "
+        "The topic's briefings closest to its centre among those the filters keep; "
         "the Briefings page lists all of its briefings under the Topics filter."
     )
-    ui.table(examples, "Representative briefings", view, key="examples")
+    ui.table(
+        examples,
+        "Representative briefings",
+        view,
+        key="examples",
+        empty=views.no_representatives_note(view.corpus.topic_summary, topic_id, view.filters),
+    )
 else:
     st.info("This corpus has no topics.")

@@ -367,3 +367,17 @@ def build_artefacts_all_loaded() -> Artefacts:
     artefacts = build_artefacts()
     report = artefacts.report[artefacts.report["status"] == "loaded"].reset_index(drop=True)
     return dataclasses.replace(artefacts, report=report, fingerprint="ui-all-loaded-0001")
+
+
+def build_artefacts_with_spike() -> Artefacts:
+    """``build_artefacts`` with three more sharp China–United States sentences in b19
+    (2026-06-25, -0.9 each): June's tension per briefing for the pair jumps to
+    (0.8 + 3 × 0.9) / 3 = 1.17 over its usual 0.11, a spike in the week and month views."""
+    artefacts = build_artefacts()
+    rows = artefacts.interactions
+    said = rows[(rows[S.BRIEFING_ID] == "b19") & (rows[S.SECTION] == S.HAPPENING)]
+    sharp = pd.concat([said] * 3, ignore_index=True).assign(
+        **{S.SENTENCE_INDEX: [1, 2, 3], S.SCORE: -0.9}
+    )
+    interactions = pd.concat([rows, sharp], ignore_index=True)
+    return dataclasses.replace(artefacts, interactions=interactions, fingerprint="ui-spike-0001")

@@ -511,12 +511,18 @@ def merge_topic_counts(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
     )
 
 
-def topic_shares_from_counts(counts: pd.DataFrame, freq: str, limit: int = 8) -> pd.DataFrame:
+def topic_shares_from_counts(
+    counts: pd.DataFrame, freq: str, limit: int = 8, *, keep: Sequence[int] | None = None
+) -> pd.DataFrame:
     """``topic_shares`` from its counts (``topic_counts``, merged or not).
 
     A topic's size is its briefings in every period, undated ones included; the
     ``other topics`` of a period are the sum of the other topics' briefings, which
     counts each briefing once because the topics table gives every briefing one topic.
+
+    Parameters:
+        keep: the topics shown on their own (largest first), instead of the ``limit``
+            largest; every other topic is summed as ``other topics``.
 
     Returns:
         As ``topic_shares``.
@@ -527,7 +533,12 @@ def topic_shares_from_counts(counts: pd.DataFrame, freq: str, limit: int = 8) ->
     topic_codes, topic_ids = pd.factorize(counts[S.TOPIC_ID].to_numpy(dtype=np.int64), sort=True)
     topic_ids = np.asarray(topic_ids, dtype=np.int64)
     n_briefings = counts[N_BRIEFINGS].to_numpy(dtype=np.int64)
-    kept = _largest(topic_ids, whole_sums(topic_codes, n_briefings, len(topic_ids)), limit)
+    sizes = whole_sums(topic_codes, n_briefings, len(topic_ids))
+    if keep is None:
+        kept = _largest(topic_ids, sizes, limit)
+    else:
+        chosen = np.isin(topic_ids, np.asarray(list(keep), dtype=np.int64))
+        kept = _largest(topic_ids[chosen], sizes[chosen], int(chosen.sum()))
     rank = pd.Index(kept).get_indexer(topic_ids)[topic_codes]
     other = len(kept)
     rank[rank < 0] = other
@@ -564,7 +575,12 @@ def topic_shares_from_counts(counts: pd.DataFrame, freq: str, limit: int = 8) ->
 
 
 def topic_shares(
-    topics: pd.DataFrame, freq: str, limit: int = 8, *, codes: TableCodes | None = None
+    topics: pd.DataFrame,
+    freq: str,
+    limit: int = 8,
+    *,
+    codes: TableCodes | None = None,
+    keep: Sequence[int] | None = None,
 ) -> pd.DataFrame:
     """Share of each period's briefings in each of the ``limit`` largest topics.
 
@@ -575,8 +591,10 @@ def topic_shares(
     Parameters:
         codes: integer codes of the rows (``FilteredCorpus.codes("topics")``);
             computed when not given.
+        keep: the topics shown on their own instead of the largest (e.g. those an
+            analyst chose), every other one summed as ``other topics``.
 
     Returns:
         Columns ``period``, ``topic_id``, ``topic_label``, ``n_briefings``, ``share`` (0-1).
     """
-    return topic_shares_from_counts(topic_counts(topics, freq, codes=codes), freq, limit)
+    return topic_shares_from_counts(topic_counts(topics, freq, codes=codes), freq, limit, keep=keep)

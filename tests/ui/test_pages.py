@@ -6,6 +6,7 @@ session upload), so no store or sample corpus is needed.
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit import config
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
@@ -507,6 +509,30 @@ def test_spike_tables_name_periods_by_their_kind(period, shown):
     assert components.period_column(period)["type_config"]["format"] == shown
 
 
+def test_overview_spike_table_fits_its_half_width_column(app, monkeypatch, downloads):
+    # Eight columns (pair, period, both codes, sentences, tension, tension per briefing,
+    # usual level) ran off the right of the half-width column; the CSV keeps them all.
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts_with_spike")
+    app.run()
+    assert_clean(app)
+    spikes = next(d for d in app.dataframe if "baseline" in d.value.columns)
+    assert list(spikes.value.columns) == [
+        "pair",
+        "period",
+        "n_interactions",
+        "tension_share",
+        "baseline",
+    ]
+    row = spikes.value.iloc[0]
+    assert row["pair"] == "China – United States"
+    assert row["tension_share"] == pytest.approx((0.8 + 3 * 0.9) / 3)
+    labels = {k: v["label"] for k, v in json.loads(spikes.proto.columns).items() if "label" in v}
+    assert (labels["tension_share"], labels["baseline"]) == ("Tension", "Usual")
+    csv = downloads[next(n for n in downloads if n.startswith("tension-spikes"))].decode()
+    header = next(line for line in csv.splitlines() if not line.startswith("#"))
+    assert "country_a" in header and "tension" in header.split(",")
+
+
 def test_rising_attention_change_is_labelled_in_points(app):
     # "change" is share now minus share before: a difference of two percentages,
     # which a bare "Change" header reads as a relative rise.
@@ -593,14 +619,68 @@ def test_upload_from_a_filtered_link_gives_one_notice_not_a_wrong_link_warning(a
     assert not [w.value for w in app.warning]
 
 
-def test_representative_briefings_say_they_are_three_per_topic(app):
-    # With a date filter a topic can keep briefings while none of its three
-    # representative ones: the empty table must not read as "the topic has none".
+def test_representative_briefings_are_the_topics_closest_within_the_dates(app):
+    # March keeps b07 of 'security & defence', whose corpus-wide representatives
+    # (b01, b02, b04) all fall before it: the table showed none of them and said
+    # "nothing matches the current filters" beside a topic with a briefing in range.
     app.query_params["dates"] = ["2026-03-01", "2026-03-31"]
     run_page(app, "pages/topics.py")
+    app.selectbox(key="representative_topic").set_value(1).run()
     assert_clean(app)
-    captions = " ".join(c.value for c in app.caption)
-    assert "three briefings closest to its centre" in captions
+    examples = next(d.value for d in app.dataframe if "briefing_id" in d.value.columns)
+    assert list(examples["briefing_id"]) == ["b07"]
+    assert not [i.value for i in app.info if "Representative" in i.value]
+
+
+def test_representative_briefings_say_why_a_topic_has_none(app):
+    # 1-10 March keeps only b07 ('security & defence'); 'trade & tariffs' has none there.
+    app.query_params["dates"] = ["2026-03-01", "2026-03-10"]
+    run_page(app, "pages/topics.py")
+    app.selectbox(key="representative_topic").set_value(0).run()
+    assert_clean(app)
+    assert (
+        "None of the 6 briefings of 'trade & tariffs' falls within the current filters "
+        "(dates 2026-03-01 to 2026-03-10)."
+    ) in [i.value for i in app.info]
+
+
+def test_topic_shares_under_a_topic_filter_are_shares_of_all_briefings(app):
+    # Within the Topics filter the chosen topic was 100% of every month, saying nothing;
+    # of all briefings, 'security & defence' holds 2/3, 2/4, 1/3, 2/3, 2/4, 1/3.
+    app.query_params["topic"] = ["security & defence"]
+    run_page(app, "pages/topics.py")
+    assert_clean(app)
+    spec = next(
+        json.loads(chart.proto.spec)
+        for chart in app.get("plotly_chart")
+        if "by topic" in json.loads(chart.proto.spec)["layout"]["title"]["text"]
+    )
+    assert "chosen topics" in spec["layout"]["title"]["text"]
+    traces = {trace["name"]: trace for trace in spec["data"]}
+    assert set(traces) == {"security & defence", "other topics"}
+    # plotly writes arrays as base64 ("bdata"): read them back as numbers.
+    packed = traces["security & defence"]["y"]
+    chosen = np.frombuffer(base64.b64decode(packed["bdata"]), dtype=packed["dtype"])
+    assert list(chosen) == pytest.approx([200 / 3, 50, 100 / 3, 200 / 3, 50, 100 / 3])
+    assert any("would be 100%" in c.value for c in app.caption)
+
+
+def test_representative_topic_starts_on_the_selection_s_busiest_topic(app):
+    # Under a Germany filter the picker opened on 'trade & tariffs', which has no
+    # briefing naming Germany; it opens on 'energy' (b05, b08, b15, b18), and each
+    # choice says how many briefings the filters keep.
+    app.query_params["country"] = ["Germany"]
+    run_page(app, "pages/topics.py")
+    assert_clean(app)
+    picker = app.selectbox(key="representative_topic")
+    assert picker.value == 2
+    assert list(picker.options) == [
+        "trade & tariffs (0 briefings)",
+        "security & defence (0 briefings)",
+        "energy (4 briefings)",
+    ]
+    examples = next(d.value for d in app.dataframe if "briefing_id" in d.value.columns)
+    assert set(examples["briefing_id"]) <= {"b05", "b08", "b15", "b18"} and len(examples) == 3
 
 
 def test_relations_invites_a_selection_in_good_english(app):

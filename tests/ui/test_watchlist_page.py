@@ -150,3 +150,27 @@ def test_watchlist_says_why_nothing_is_upcoming_for_earlier_briefings(monkeypatc
     assert note in [info.value for info in app.info]
     timeline = json.loads(app.get("plotly_chart")[0].proto.spec)
     assert timeline["layout"]["annotations"][0]["text"] == note
+
+
+def test_short_event_tables_are_not_padded_with_empty_rows(monkeypatch):
+    # Two fixed 300-pixel tables: this month's one upcoming event (b18) sat above seven
+    # empty rows. A table is its header and rows tall (35 pixels each, 3 of border),
+    # at most 300.
+    from analytics.ui import components
+
+    heights: dict[str, object] = {}
+    original = components.st.dataframe
+
+    def record(frame, *args, **kwargs):
+        heights[kwargs.get("key")] = kwargs.get("height")
+        return original(frame, *args, **kwargs)
+
+    monkeypatch.setattr(components.st, "dataframe", record)
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts")
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.run()
+    app.switch_page(PAGE).run()
+    assert not app.exception
+    assert heights["watch-upcoming"] == 2 * 35 + 3  # header and b18
+    assert heights["watch-overdue"] == 3 * 35 + 3  # header, b10 and b00
+    assert components.fitted_height(40, 300) == 300

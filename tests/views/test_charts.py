@@ -221,36 +221,53 @@ ONE_MONTH = pd.Timestamp("2026-03-01")  # one month of data, e.g. a date filter 
 
 
 @pytest.mark.parametrize(
-    ("period", "start", "tick"),
+    ("period", "start", "tick", "middle"),
     [
-        ("week", "2026-03-02", "week of 2 Mar 2026"),
-        ("month", "2026-03-01", "Mar 2026"),
-        ("quarter", "2026-01-01", "Q1 2026"),
+        # Mon 2 Mar to Mon 9 Mar: the middle is Thursday noon.
+        ("week", "2026-03-02", "week of 2 Mar 2026", "2026-03-05 12:00"),
+        # 31 days of March: 15.5 days in.
+        ("month", "2026-03-01", "Mar 2026", "2026-03-16 12:00"),
+        # 1 Jan to 1 Apr 2026 is 90 days: 45 days in.
+        ("quarter", "2026-01-01", "Q1 2026", "2026-02-15"),
     ],
     ids=["week", "month", "quarter"],
 )
-def test_one_period_gets_a_readable_axis_and_a_visible_bar(period, start, tick):
-    start = pd.Timestamp(start)
+def test_one_period_gets_a_readable_axis_and_a_visible_bar(period, start, tick, middle):
+    start, middle = pd.Timestamp(start), pd.Timestamp(middle)
     volume = pd.DataFrame({S.PERIOD: [start], S.N_BRIEFINGS: [4]})
     fig = charts.volume_chart(volume, period)
     axis = fig.layout.xaxis
     # Plotly alone zoomed the lone date to milliseconds ("23:59:59.9996").
     assert list(axis.ticktext) == [tick]
-    assert pd.Timestamp(axis.tickvals[0]) == start
+    # The bar stands over the period's middle (period_placement): so do the tick and range.
+    assert pd.Timestamp(axis.tickvals[0]) == middle
     days = {"week": 7, "month": 30.44, "quarter": 91.31}[period]
     low, high = (pd.Timestamp(end) for end in axis.range)
     assert (high - low) / pd.Timedelta(days=1) == pytest.approx(1.2 * days)
-    assert low < start < high
+    assert low + (high - low) / 2 == middle
+    assert low < start < middle < high
     assert fig.data[0].width == pytest.approx(0.8 * days * 86_400_000)
 
 
-def test_several_periods_keep_plotly_s_own_axis():
+def test_a_month_axis_ticks_month_starts():
+    # A month's bar spans its month; plotly's own ticks over two months fell fortnightly
+    # ("Mar 15", "Mar 29"), across the bars.
     volume = pd.DataFrame(
         {S.PERIOD: [ONE_MONTH, ONE_MONTH + pd.offsets.MonthBegin()], S.N_BRIEFINGS: [4, 2]}
     )
     fig = charts.volume_chart(volume, "month")
-    assert fig.layout.xaxis.range is None and fig.layout.xaxis.tickvals is None
+    # The axis spans the two months whole: plotly padded its range from the first bar's
+    # middle and left out the first month's tick.
+    assert list(fig.layout.xaxis.range) == ["2026-03-01T00:00:00", "2026-05-01T00:00:00"]
+    assert list(fig.layout.xaxis.tickvals) == ["2026-03-01T00:00:00", "2026-04-01T00:00:00"]
+    assert list(fig.layout.xaxis.ticktext) == ["Mar 2026", "Apr 2026"]
     assert fig.data[0].width is None
+    # Feb 2023 to Dec 2025, 35 months: every sixth, counted from January, names five.
+    many = pd.date_range("2023-02-01", "2025-12-01", freq="MS")
+    axis = charts.volume_chart(
+        pd.DataFrame({S.PERIOD: many, S.N_BRIEFINGS: 1}), "month"
+    ).layout.xaxis
+    assert list(axis.ticktext) == ["Jul 2023", "Jan 2024", "Jul 2024", "Jan 2025", "Jul 2025"]
 
 
 def test_topic_shares_of_one_period_are_one_stacked_bar():
@@ -269,8 +286,6 @@ def test_topic_shares_of_one_period_are_one_stacked_bar():
     assert fig.layout.barmode == "stack"
     assert [trace.y[0] for trace in fig.data] == [25.0, 75.0]
     assert list(fig.layout.xaxis.ticktext) == ["Mar 2026"]
-    several = shares.assign(**{S.PERIOD: [ONE_MONTH, ONE_MONTH + pd.offsets.MonthBegin()]})
-    assert {trace.type for trace in charts.topic_shares_chart(several, "month").data} == {"scatter"}
 
 
 def test_relation_chart_says_why_strength_is_empty_with_only_expected_sentences(corpus, names):
@@ -536,3 +551,112 @@ def test_a_quarter_axis_names_quarters():
         "Q3 2025",
         "Q1 2026",
     ]
+
+
+def test_a_week_axis_ticks_the_mondays_weeks_start_on():
+    # plotly ticked weeks on Sundays, the day before the product's weeks (Monday) start.
+    # Five weeks from Monday 2 Mar 2026: each Monday named.
+    few = pd.date_range("2026-03-02", periods=5, freq="7D")
+    axis = charts.volume_chart(
+        pd.DataFrame({S.PERIOD: few, S.N_BRIEFINGS: [1, 2, 3, 2, 1]}), "week"
+    ).layout.xaxis
+    assert list(axis.tickvals) == [d.isoformat() for d in few]
+    assert list(axis.ticktext) == [
+        "2 Mar 2026",
+        "9 Mar 2026",
+        "16 Mar 2026",
+        "23 Mar 2026",
+        "30 Mar 2026",
+    ]
+    # Twenty weeks (a gap in the data too): every fourth Monday, at most eight named.
+    many = pd.date_range("2026-01-05", periods=20, freq="7D").delete(3)
+    axis = charts.volume_chart(
+        pd.DataFrame({S.PERIOD: many, S.N_BRIEFINGS: 1}), "week"
+    ).layout.xaxis
+    assert list(axis.ticktext) == [
+        "5 Jan 2026",
+        "2 Feb 2026",
+        "2 Mar 2026",
+        "30 Mar 2026",
+        "27 Apr 2026",
+    ]
+    assert all(pd.Timestamp(day).day_of_week == 0 for day in axis.tickvals)
+
+
+@pytest.mark.parametrize("build", ["attention", "shares", "timeline"])
+def test_every_weekly_chart_ticks_mondays(corpus, names, build):
+    figures = {
+        "attention": lambda: charts.attention_chart(
+            views.country_attention(corpus.countries, corpus.briefings, ["USA", "JPN"], "week"),
+            period="week",
+        ),
+        "shares": lambda: charts.topic_shares_chart(
+            views.topic_shares(corpus.topics, "week"), "week"
+        ),
+        "timeline": lambda: charts.relation_chart(
+            views.relation_timeline(
+                corpus.interactions, corpus.briefings, [("CHN", "USA")], "week"
+            ),
+            names,
+            "week",
+        ),
+    }
+    axis = figures[build]().layout.xaxis
+    assert axis.tickvals and all(pd.Timestamp(day).day_of_week == 0 for day in axis.tickvals)
+
+
+PLOTLY_PERIODS = {
+    "week": (7 * 86_400_000, "2000-01-03"),  # 3 Jan 2000 was a Monday
+    "month": ("M1", "2000-01-01"),
+    "quarter": ("M3", "2000-01-01"),
+}
+
+
+@pytest.mark.parametrize("period", ["week", "month", "quarter"])
+def test_every_period_chart_draws_a_period_over_its_own_span(corpus, names, period):
+    # Centred on its first day, a month's bar covered the second half of the month before.
+    figures = {
+        "volume": charts.volume_chart(views.briefing_volume(corpus.briefings, period), period),
+        "attention": charts.attention_chart(
+            views.country_attention(corpus.countries, corpus.briefings, ["USA", "JPN"], period),
+            period=period,
+        ),
+        "shares": charts.topic_shares_chart(views.topic_shares(corpus.topics, period), period),
+        "relations": charts.relation_chart(
+            views.relation_timeline(
+                corpus.interactions, corpus.briefings, [("CHN", "USA")], period
+            ),
+            names,
+            period,
+        ),
+    }
+    span, first = PLOTLY_PERIODS[period]
+    for name, fig in figures.items():
+        assert fig.data, name
+        for trace in fig.data:
+            assert trace.xperiodalignment == "middle", name
+            assert (trace.xperiod, trace.xperiod0) == (span, first), name
+    assert pd.Timestamp("2000-01-03").day_of_week == 0
+
+
+def test_topic_shares_of_a_few_periods_are_stacked_bars_of_many_areas():
+    # June and July alone: an area from mid-June to mid-July sloped across both months
+    # as if the shares changed day by day. Eight months or more read as areas.
+    def shares_over(months: int) -> pd.DataFrame:
+        periods = pd.date_range("2025-06-01", periods=months, freq="MS")
+        return pd.DataFrame(
+            {
+                S.PERIOD: [p for p in periods for _ in range(2)],
+                S.TOPIC_ID: [0, 1] * months,
+                S.TOPIC_LABEL: ["war", "trade"] * months,
+                S.N_BRIEFINGS: [1, 3] * months,
+                "share": [0.25, 0.75] * months,
+            }
+        )
+
+    few = charts.topic_shares_chart(shares_over(2), "month")
+    assert [trace.type for trace in few.data] == ["bar", "bar"]
+    assert few.layout.barmode == "stack"
+    many = charts.topic_shares_chart(shares_over(8), "month")
+    assert [trace.type for trace in many.data] == ["scatter", "scatter"]
+    assert all(trace.stackgroup == "topics" for trace in many.data)

@@ -699,3 +699,150 @@ def test_picker_pairs_fall_back_to_expected_developments():
         ("CHN", "TWN"),
     ]
     assert views.picker_pairs(expected.head(0), views.top_pairs(expected.head(0))) == []
+
+
+def test_representative_briefings_rank_the_selection_by_weight():
+    # Topic 0 holds b1 (0.9, dated in the window), b2 (0.5), b3 (0.7) and b4 (0.95, outside
+    # the window). Within the window the closest are b1 then b3, then b2.
+    topics = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["b1", "b2", "b3", "b5"],
+            S.TOPIC_ID: [0, 0, 0, 1],
+            S.WEIGHT: [0.9, 0.5, 0.7, 0.99],
+        }
+    )
+    headers = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["b1", "b2", "b3", "b5"],
+            S.DATE: pd.to_datetime(["2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05"]),
+            S.TITLE: ["one", "two", "three", "five"],
+            S.SOURCE: ["Wire"] * 4,
+        }
+    )
+    chosen = views.representative_briefings(topics, headers, 0, limit=2)
+    assert list(chosen[S.BRIEFING_ID]) == ["b1", "b3"]
+    assert list(chosen.columns) == [S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE]
+    assert list(views.representative_briefings(topics, headers, 2)[S.BRIEFING_ID]) == []
+
+
+def test_representative_briefings_come_from_the_date_window(corpus):
+    # March keeps b07 (topic 1), b08 (topic 2), b09 (topic 0); topic 1's corpus-wide
+    # representatives b01, b02, b04 all fall outside it, b07 is its briefing inside.
+    filtered = FilteredCorpus(
+        corpus,
+        Filters(start=pd.Timestamp("2026-03-01").date(), end=pd.Timestamp("2026-03-31").date()),
+    )
+    chosen = views.representative_briefings(filtered.topics, filtered.headers, 1)
+    assert list(chosen[S.BRIEFING_ID]) == ["b07"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "topic_id", "note"),
+    [
+        (
+            Filters(start=pd.Timestamp("2026-03-01").date(), end=pd.Timestamp("2026-03-10").date()),
+            0,
+            "None of the 6 briefings of 'trade & tariffs' falls within the current filters "
+            "(dates 2026-03-01 to 2026-03-10).",
+        ),
+        (
+            Filters(topics=(1,)),
+            2,
+            "The Topics filter leaves out 'energy' (4 briefings in the whole corpus).",
+        ),
+        (
+            Filters(countries=("TWN",), search="drills"),
+            2,
+            "None of the 4 briefings of 'energy' falls within the current filters "
+            "(countries TWN; search 'drills').",
+        ),
+    ],
+    ids=["dates", "topic-filter", "country-and-search"],
+)
+def test_no_representatives_note_names_the_filters(corpus, filters, topic_id, note):
+    assert views.no_representatives_note(corpus.topic_summary, topic_id, filters) == note
+
+
+def test_spike_table_keeps_the_columns_a_half_width_table_reads():
+    # The Overview's spike table sits in half the page: the pair's codes repeat its
+    # label and the total tension repeats the tension per briefing.
+    interactions, briefings = _jump_data()
+    spikes = views.spike_alerts(interactions, briefings, "month")
+    table = views.spike_table(spikes, {"AAA": "Aland", "BBB": "Bland"})
+    assert list(table.columns) == ["pair", S.PERIOD, S.N_INTERACTIONS, S.TENSION_SHARE, S.BASELINE]
+    row = table.iloc[0]
+    assert row["pair"] == "Aland – Bland"
+    assert row[S.N_INTERACTIONS] == 3
+    assert row[S.TENSION_SHARE] == pytest.approx(2.7)  # three sentences at -0.9, one briefing
+    assert row[S.BASELINE] == pytest.approx(0.15)
+
+
+def test_chosen_topic_shares_are_shares_of_every_topic_s_briefings(corpus):
+    # Under the Topics filter on 'security & defence' (1) the filtered briefings are all
+    # of topic 1: 100% by construction. Of all briefings, topic 1 holds Jan 2 of 3
+    # (b01, b02), Feb 2 of 4 (b04, b06), Mar 1 of 3 (b07), Apr 2 of 3, May 2 of 4, Jun 1 of 3.
+    filtered = FilteredCorpus(corpus, Filters(topics=(1,)))
+    shares = views.chosen_topic_shares(filtered, "month")
+    chosen = shares[shares[S.TOPIC_ID] == 1]
+    assert list(chosen[S.N_BRIEFINGS]) == [2, 2, 1, 2, 2, 1]
+    assert list(chosen["share"]) == pytest.approx([2 / 3, 2 / 4, 1 / 3, 2 / 3, 2 / 4, 1 / 3])
+    other = shares[shares[S.TOPIC_ID] == -1]
+    assert list(other[S.N_BRIEFINGS]) == [1, 2, 2, 1, 2, 2]
+    assert set(shares[S.TOPIC_ID]) == {1, -1}
+    # The other filters still hold: in March (b07-b09) topic 1 is 1 of 3.
+    march = FilteredCorpus(
+        corpus,
+        Filters(
+            topics=(1,),
+            start=pd.Timestamp("2026-03-01").date(),
+            end=pd.Timestamp("2026-03-31").date(),
+        ),
+    )
+    in_march = views.chosen_topic_shares(march, "month")
+    assert list(in_march[in_march[S.TOPIC_ID] == 1]["share"]) == pytest.approx([1 / 3])
+
+
+@pytest.mark.parametrize(
+    ("filters", "labels", "busiest"),
+    [
+        (
+            Filters(),
+            [
+                "trade & tariffs (6 briefings)",
+                "security & defence (10 briefings)",
+                "energy (4 briefings)",
+            ],
+            1,
+        ),
+        # Germany is named in b05, b08, b15, b18: all four of topic 2.
+        (
+            Filters(countries=("DEU",)),
+            [
+                "trade & tariffs (0 briefings)",
+                "security & defence (0 briefings)",
+                "energy (4 briefings)",
+            ],
+            2,
+        ),
+        # 1-10 March keeps b07 alone (topic 1).
+        (
+            Filters(start=pd.Timestamp("2026-03-01").date(), end=pd.Timestamp("2026-03-10").date()),
+            [
+                "trade & tariffs (0 briefings)",
+                "security & defence (1 briefing)",
+                "energy (0 briefings)",
+            ],
+            1,
+        ),
+        (Filters(search="no such words anywhere"), None, None),
+    ],
+    ids=["all", "germany", "ten-days", "nothing"],
+)
+def test_topic_choices_count_the_selection_and_busiest_topic_leads(
+    corpus, filters, labels, busiest
+):
+    summary = FilteredCorpus(corpus, filters).topic_summary
+    names = {0: "trade & tariffs", 1: "security & defence", 2: "energy"}
+    if labels is not None:
+        assert list(views.topic_choices(summary, names).values()) == labels
+    assert views.busiest_topic(summary) == busiest

@@ -205,6 +205,15 @@ def chart_with_data(
     return selection
 
 
+ROW_PIXELS = 35  # st.dataframe's row (and header) height
+
+
+def fitted_height(n_rows: int, most: int) -> int:
+    """A table's height in pixels: its header and rows, at most ``most``. A fixed height
+    padded a one-row table with empty rows down to it."""
+    return min(most, (n_rows + 1) * ROW_PIXELS + 3)
+
+
 def table(
     frame: pd.DataFrame,
     title: str,
@@ -221,6 +230,7 @@ def table(
 
     Parameters:
         empty: what an empty ``frame`` means; by default that nothing matches the filters.
+        height: ``"auto"``, or the most pixels the table takes (fewer for a few rows).
         all_rows: the rows the CSV holds when ``frame`` shows only some of them
             (e.g. the first thousand of a long list, or ``LaterRows`` built when the
             button is pressed); by default ``frame`` itself.
@@ -230,6 +240,8 @@ def table(
         return None
     labels = {k: v for k, v in COLUMN_LABELS.items() if k in frame.columns}
     config = labels | (column_config or {})
+    if isinstance(height, int):
+        height = fitted_height(len(frame), height)
     if select:
         event = st.dataframe(
             frame,

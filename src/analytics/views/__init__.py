@@ -106,13 +106,18 @@ from analytics.views.relations import (
     selection_target,
     sentence_marks,
     spike_alerts,
+    spike_table,
     top_pairs,
     with_pair_labels,
 )
 from analytics.views.rollups import ROLLUP_VIEWS, rolled_up
 from analytics.views.store_rows import Selection, StoreRows, TableFiles
 from analytics.views.topics import (
+    busiest_topic,
+    chosen_topic_shares,
+    no_representatives_note,
     representative_briefings,
+    topic_choices,
     topic_country_matrix,
     topic_table,
 )
@@ -251,6 +256,10 @@ __all__ = [
     "relation_timeline",
     "reported_note",
     "representative_briefings",
+    "topic_choices",
+    "busiest_topic",
+    "chosen_topic_shares",
+    "no_representatives_note",
     "restrict_to_ids",
     "no_rise_note",
     "no_spikes_note",
@@ -273,4 +282,5 @@ __all__ = [
     "topic_shares",
     "topic_table",
     "with_pair_labels",
+    "spike_table",
 ]

@@ -341,6 +341,15 @@ class FilteredCorpus:
         return self._take("topics")
 
     @functools.cached_property
+    def without_topics(self) -> FilteredCorpus:
+        """The same selection with no topic condition (itself when there is none): what
+        the chosen topics are a share of."""
+        if not self.filters.topics:
+            return self
+        filters = dataclasses.replace(self.filters, topics=())
+        return FilteredCorpus(self.corpus, filters, self.index, self.store_rows)
+
+    @functools.cached_property
     def topic_summary(self) -> pd.DataFrame:
         """Every topic, ``n_briefings`` recounted on the selection."""
         summary = self.corpus.topic_summary

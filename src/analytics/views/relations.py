@@ -257,6 +257,22 @@ def no_spikes_note(freq: str) -> str:
     return f"No pair's tension jumped above its own recent level in any {freq}."
 
 
+SPIKE_TABLE_COLUMNS: tuple[str, ...] = (
+    PAIR,
+    S.PERIOD,
+    S.N_INTERACTIONS,
+    S.TENSION_SHARE,
+    S.BASELINE,
+)
+
+
+def spike_table(spikes: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The columns of ``spike_alerts`` a half-width table has room for: the readable pair,
+    the period, its sentences, its tension per briefing and the pair's usual level (the
+    CSV keeps every column; the codes and total tension repeat the pair and the share)."""
+    return with_pair_labels(spikes, names)[list(SPIKE_TABLE_COLUMNS)]
+
+
 def spike_alerts(
     interactions: pd.DataFrame,
     briefings: pd.DataFrame,

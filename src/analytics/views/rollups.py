@@ -64,7 +64,11 @@ _SHARES_LIMIT = inspect.signature(topic_shares).parameters["limit"].default
 
 
 def _shares(filtered: FilteredCorpus, rollups: Rollups, call: Mapping[str, Any]) -> Any:
-    if not _whole(filtered, call["topics"], "topics") or call["limit"] != _SHARES_LIMIT:
+    if (
+        not _whole(filtered, call["topics"], "topics")
+        or call["limit"] != _SHARES_LIMIT
+        or call["keep"] is not None
+    ):
         return None
     return _stored(rollups, "topics", call["freq"])
 

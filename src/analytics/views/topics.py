@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
 from analytics import schema as S
+from analytics import settings
 from analytics.tallies import (
     N_BRIEFINGS,
     TableCodes,
@@ -13,8 +16,11 @@ from analytics.tallies import (
     distinct_counts,
     largest_topics,
     table_codes,
+    topic_shares,
 )
 from analytics.views.countries import country_totals
+from analytics.views.filtered import FilteredCorpus
+from analytics.views.filters import Filters
 
 
 def topic_table(topic_summary: pd.DataFrame) -> pd.DataFrame:
@@ -94,10 +100,115 @@ def topic_country_matrix(
 
 
 def representative_briefings(
-    topic_summary: pd.DataFrame, briefings: pd.DataFrame, topic_id: int
+    topics: pd.DataFrame, briefings: pd.DataFrame, topic_id: int, limit: int | None = None
 ) -> pd.DataFrame:
-    """The topic's representative briefings still in ``briefings``: id, date, title, source."""
+    """The topic's briefings closest to its centre among ``briefings``.
+
+    The corpus-wide representatives (``topic_summary``) can all fall outside a date
+    filter while the topic keeps briefings inside it, so they are ranked again on the
+    selection: highest ``weight`` on the topic first, ties by briefing id.
+
+    Parameters:
+        topics: topic rows of the selection (``briefing_id``, ``topic_id``, ``weight``).
+        briefings: the selected briefings (``briefing_id``, ``date``, ``title``, ``source``).
+        topic_id: the topic.
+        limit: how many; the ``topic_representatives`` setting by default.
+
+    Returns:
+        ``briefing_id``, ``date``, ``title``, ``source``, closest first; empty when the
+        selection holds no briefing of the topic.
+    """
+    columns = [S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE]
+    count = settings.value("topic_representatives") if limit is None else limit
+    members = topics.loc[topics[S.TOPIC_ID] == topic_id, [S.BRIEFING_ID, S.WEIGHT]]
+    members = members.assign(**{S.BRIEFING_ID: members[S.BRIEFING_ID].astype(str)})
+    ranked = members.sort_values(
+        [S.WEIGHT, S.BRIEFING_ID], ascending=[False, True], kind="stable"
+    ).drop_duplicates(S.BRIEFING_ID)
+    chosen = ranked[S.BRIEFING_ID].head(count).tolist()
+    rows = briefings[columns].assign(**{S.BRIEFING_ID: briefings[S.BRIEFING_ID].astype(str)})
+    rows = rows[rows[S.BRIEFING_ID].isin(chosen)].set_index(S.BRIEFING_ID)
+    return rows.reindex([c for c in chosen if c in rows.index]).reset_index()[columns]
+
+
+def no_representatives_note(topic_summary: pd.DataFrame, topic_id: int, filters: Filters) -> str:
+    """Why ``representative_briefings`` is empty for a topic, naming the filters that are set.
+
+    Parameters:
+        topic_summary: the whole corpus' summary (``topic_id``, ``label``, ``n_briefings``).
+    """
     row = topic_summary[topic_summary[S.TOPIC_ID] == topic_id]
-    ids = str(row["representative_ids"].iloc[0]).split("|") if not row.empty else []
-    chosen = briefings[briefings[S.BRIEFING_ID].isin(ids)]
-    return chosen[[S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE]].reset_index(drop=True)
+    label = str(row["label"].iloc[0]) if not row.empty else f"#{topic_id}"
+    n_in_corpus = int(row[N_BRIEFINGS].iloc[0]) if not row.empty else 0
+    if n_in_corpus == 0:
+        return f"The topic '{label}' has no briefings in this corpus."
+    if filters.topics and topic_id not in filters.topics:
+        return (
+            f"The Topics filter leaves out '{label}' "
+            f"({n_in_corpus:,} briefings in the whole corpus)."
+        )
+    conditions = []
+    if filters.start is not None or filters.end is not None:
+        conditions.append(f"dates {filters.start or '…'} to {filters.end or '…'}")
+    if filters.countries:
+        conditions.append("countries " + ", ".join(filters.countries))
+    if filters.sources:
+        conditions.append("sources " + ", ".join(filters.sources))
+    if filters.search.strip():
+        conditions.append(f"search {filters.search.strip()!r}")
+    which = f" ({'; '.join(conditions)})" if conditions else ""
+    return (
+        f"None of the {n_in_corpus:,} briefings of '{label}' falls within the "
+        f"current filters{which}."
+    )
+
+
+def chosen_topic_shares(filtered: FilteredCorpus, freq: str) -> pd.DataFrame:
+    """Under a topic filter, each chosen topic's share of the briefings the other filters
+    keep, every other topic summed as ``other topics``: within the filter the chosen
+    topics are 100% of the briefings by construction.
+
+    Returns:
+        As ``topic_shares``; with no topic filter, ``topic_shares`` of the selection.
+    """
+    whole = filtered.without_topics
+    chosen = filtered.filters.topics or None
+    return topic_shares(whole.topics, freq, codes=whole.codes("topics"), keep=chosen)
+
+
+def topic_choices(topic_summary: pd.DataFrame, labels: Mapping[int, str]) -> dict[int, str]:
+    """Each topic's name in a topic picker with its briefings in the selection
+    ("attack · war (4 briefings)"), in ``labels`` order: a topic the filters leave
+    empty shows as such before it is picked.
+
+    Parameters:
+        topic_summary: the selection's summary (``FilteredCorpus.topic_summary``).
+        labels: topic id -> unique label (``FilterOptions.topics``).
+    """
+    sizes = _topic_sizes(topic_summary)
+    return {
+        topic_id: f"{label} ({_briefings(sizes.get(topic_id, 0))})"
+        for topic_id, label in labels.items()
+    }
+
+
+def busiest_topic(topic_summary: pd.DataFrame) -> int | None:
+    """The topic with most briefings in the selection (ties: lowest id); ``None`` when
+    the selection holds no briefing with a topic."""
+    sizes = _topic_sizes(topic_summary)
+    busiest = max(sorted(sizes), key=lambda topic_id: sizes[topic_id], default=None)
+    return busiest if busiest is not None and sizes[busiest] > 0 else None
+
+
+def _topic_sizes(topic_summary: pd.DataFrame) -> dict[int, int]:
+    return dict(
+        zip(
+            topic_summary[S.TOPIC_ID].astype(int),
+            topic_summary[N_BRIEFINGS].astype(int),
+            strict=True,
+        )
+    )
+
+
+def _briefings(count: int) -> str:
+    return f"{count:,} briefing" + ("" if count == 1 else "s")

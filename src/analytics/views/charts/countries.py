@@ -38,6 +38,7 @@ from analytics.views.charts.style import (
     note_above_plot,
     period_axis,
     period_names,
+    period_placement,
 )
 
 
@@ -76,14 +77,18 @@ def volume_chart(
                     f"Lighter: {period}s only partly inside the dates shown (fewer days)"
                 )
             ]
-    bars = {
-        "type": "bar",
-        "x": as_values(volume[S.PERIOD]),
-        "y": as_values(volume[S.N_BRIEFINGS]),
-        "marker": {"color": colours},
-        "hovertext": names,
-        "hovertemplate": "%{hovertext}<br>%{y} briefings<extra></extra>",
-    } | bar_width(period, volume[S.PERIOD])
+    bars = (
+        {
+            "type": "bar",
+            "x": as_values(volume[S.PERIOD]),
+            "y": as_values(volume[S.N_BRIEFINGS]),
+            "marker": {"color": colours},
+            "hovertext": names,
+            "hovertemplate": "%{hovertext}<br>%{y} briefings<extra></extra>",
+        }
+        | bar_width(period, volume[S.PERIOD])
+        | period_placement(period)
+    )
     return new_figure(
         [bars],
         house_layout(
@@ -131,6 +136,7 @@ def attention_chart(
                 "hovertext": period_names(rows[S.PERIOD], period),
                 "hovertemplate": f"{country}<br>%{{hovertext}}<br>{unit}<extra></extra>",
             }
+            | period_placement(period)
         )
     y_title = "Share of briefings (%)" if measure == "share" else "Briefings (count)"
     blank = attention["share"].isna().groupby(attention[S.PERIOD]).all()

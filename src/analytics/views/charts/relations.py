@@ -28,6 +28,7 @@ from analytics.views.charts.style import (
     new_figure,
     period_axis,
     period_names,
+    period_placement,
 )
 
 
@@ -114,6 +115,7 @@ def relation_chart(
                     ),
                     "yaxis": "y",
                 }
+                | period_placement(period)
             )
     reported = timeline[~timeline[S.FORWARD_LOOKING].astype(bool)]
     totals = reported.groupby(S.PERIOD)[[S.TENSION, S.ALLIANCE]].sum().reset_index()
@@ -145,6 +147,7 @@ def relation_chart(
             "yaxis": "y2",
         }
         | bar_width(period, timeline[S.PERIOD])
+        | period_placement(period)
     )
     traces.append(
         {
@@ -158,6 +161,7 @@ def relation_chart(
             "yaxis": "y2",
         }
         | bar_width(period, timeline[S.PERIOD])
+        | period_placement(period)
     )
     zero_line = {
         "type": "line",

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import get_colorscale
 
-from analytics.timeseries import period_label
+from analytics.timeseries import period_label, period_step
 
 TENSION_COLOUR = "#c0392b"
 ALLIANCE_COLOUR = "#2166ac"
@@ -178,13 +178,50 @@ def period_axis(period: str, periods: object) -> dict:
     axis = axis_title(period.capitalize())
     single = _single_period(periods)
     if single is None:
-        return axis | (_quarter_ticks(periods) if period == "quarter" else {})
+        return axis | _span(period, periods) | _PERIOD_TICKS.get(period, lambda _: {})(periods)
     half = pd.Timedelta(days=0.6 * PERIOD_DAYS[period])
+    middle = period_middle(single, period)
     return axis | {
-        "range": [(single - half).isoformat(), (single + half).isoformat()],
-        "tickvals": [single.isoformat()],
+        "range": [(middle - half).isoformat(), (middle + half).isoformat()],
+        "tickvals": [middle.isoformat()],
         "ticktext": [period_label(single, period)],
     }
+
+
+def _span(period: str, periods: object) -> dict:
+    """The axis range from the first period's first day to the last period's end: each
+    period is drawn over its whole span (``period_placement``), and plotly's own range,
+    padded from the first bar's middle, left out the first period's tick."""
+    starts = pd.to_datetime(pd.Series(np.asarray(periods))).dropna()
+    if starts.empty:
+        return {}
+    first, last = starts.min(), starts.max()
+    return {"range": [first.isoformat(), (last + period_step(period)).isoformat()]}
+
+
+def period_middle(start: pd.Timestamp, period: str) -> pd.Timestamp:
+    """The middle of the period that begins on ``start``, where ``period_placement`` draws it."""
+    return start + (start + period_step(period) - start) / 2
+
+
+# How plotly counts periods of each kind (``xperiod``) and a day one of them starts on
+# (``xperiod0``): weeks start on Mondays (2000-01-03 was one), as ``period_start``'s do.
+_PLOTLY_PERIODS = {
+    "day": (24 * 3600 * 1000, "2000-01-01"),
+    "week": (7 * 24 * 3600 * 1000, "2000-01-03"),
+    "month": ("M1", "2000-01-01"),
+    "quarter": ("M3", "2000-01-01"),
+}
+
+
+def period_placement(period: str) -> dict:
+    """Trace settings that draw a value of a period (x = the period's first day) over the
+    middle of the period, so a bar covers its own week, month or quarter; centred on the
+    first day, a month's bar straddled the month before. Lines use it too, so their points
+    stand over the bars of the same period.
+    """
+    span, first = _PLOTLY_PERIODS[period]
+    return {"xperiod": span, "xperiod0": first, "xperiodalignment": "middle"}
 
 
 def period_names(periods: object, period: str) -> np.ndarray:
@@ -235,6 +272,62 @@ def _quarter_ticks(periods: object) -> dict:
         "tickvals": [start.isoformat() for start in shown],
         "ticktext": [period_label(start, "quarter") for start in shown],
     }
+
+
+# Steps between named weeks, in weeks: the fewest that keep at most WEEK_TICKS names.
+WEEK_TICKS = 8
+WEEK_TICK_STEPS = (1, 2, 4, 8, 13, 26, 52)
+
+
+def _week_ticks(periods: object) -> dict:
+    """Weeks ticked on the Mondays they start on (``period_start``), each named by its
+    day ("4 Mar 2024"): plotly's own weekly ticks fell on Sundays, a day before the
+    product's weeks begin, so each tick sat inside a week rather than at its start."""
+    starts = pd.DatetimeIndex(pd.unique(pd.to_datetime(pd.Series(np.asarray(periods))).dropna()))
+    if starts.empty:
+        return {}
+    first, last = starts.min(), starts.max()
+    n_weeks = (last - first).days // 7 + 1
+    step = next((s for s in WEEK_TICK_STEPS if -(-n_weeks // s) <= WEEK_TICKS), WEEK_TICK_STEPS[-1])
+    shown = pd.date_range(first, last, freq=f"{7 * step}D")
+    return {
+        "tickvals": [day.isoformat() for day in shown],
+        "ticktext": [f"{day.day} {day:%b %Y}" for day in shown],
+    }
+
+
+MONTH_TICK_STEPS = (1, 2, 3, 6, 12, 24)
+
+
+def _month_ticks(periods: object) -> dict:
+    """Months ticked at their first days, every 1, 2, 3, 6, 12 or 24 months counted from
+    January so that at most ``WEEK_TICKS`` are named ("Jun 2025"): a month's bar spans
+    its month (``period_placement``), and plotly's own ticks of a few months fell
+    fortnightly, across the bars ("Jun 15", "Jun 29")."""
+    starts = pd.DatetimeIndex(pd.unique(pd.to_datetime(pd.Series(np.asarray(periods))).dropna()))
+    if starts.empty:
+        return {}
+    first, last = starts.min(), starts.max()
+    first_index, last_index = first.year * 12 + first.month - 1, last.year * 12 + last.month - 1
+    step = next(
+        (
+            s
+            for s in MONTH_TICK_STEPS
+            if len(range(-(-first_index // s) * s, last_index + 1, s)) <= WEEK_TICKS
+        ),
+        MONTH_TICK_STEPS[-1],
+    )
+    shown = [
+        pd.Timestamp(year=index // 12, month=index % 12 + 1, day=1)
+        for index in range(-(-first_index // step) * step, last_index + 1, step)
+    ]
+    return {
+        "tickvals": [day.isoformat() for day in shown],
+        "ticktext": [f"{day:%b %Y}" for day in shown],
+    }
+
+
+_PERIOD_TICKS = {"week": _week_ticks, "month": _month_ticks, "quarter": _quarter_ticks}
 
 
 def bar_width(period: str, periods: object) -> dict:

@@ -25,25 +25,37 @@ from analytics.views.charts.style import (
     new_figure,
     period_axis,
     period_names,
+    period_placement,
 )
 
+AREAS_FROM_PERIODS = 8  # topic shares over fewer periods are drawn as stacked bars
 
-def topic_shares_chart(shares: pd.DataFrame, period: str = "month") -> go.Figure:
+
+def topic_shares_chart(
+    shares: pd.DataFrame, period: str = "month", *, chosen: bool = False
+) -> go.Figure:
     """Stacked areas of each topic's share of briefings per period.
 
     A period with no briefings has no shares: were it drawn, every topic would fall to
     0% and read as "no topic" rather than "no data". When there are such periods the
     shares are drawn as stacked bars, the empty periods left blank and counted in a note.
+
+    Parameters:
+        chosen: the topics are those an analyst chose (``views.chosen_topic_shares``),
+            not the largest; the title says so.
     """
-    title = f"Share of each {period}'s briefings by topic (largest topics)"
+    which = "chosen topics, the rest as other topics" if chosen else "largest topics"
+    title = f"Share of each {period}'s briefings by topic ({which})"
     if shares.empty:
         return empty_figure(title)
     totals = shares.groupby(S.PERIOD)[S.N_BRIEFINGS].sum()
     empty_periods = int((totals == 0).sum())
     drawn = shares[shares[S.PERIOD].isin(totals.index[totals > 0])]
-    # One period alone is drawn as one stacked bar: an area of one date draws nothing.
+    # One period alone is drawn as one stacked bar: an area of one date draws nothing. A
+    # few periods are bars too: an area between two or three period middles slopes
+    # across whole periods as if shares changed day by day.
     width = bar_width(period, drawn[S.PERIOD])
-    as_bars = bool(width) or empty_periods > 0
+    as_bars = bool(width) or empty_periods > 0 or len(totals) < AREAS_FROM_PERIODS
     traces = []
     groups = drawn.groupby([S.TOPIC_ID, S.TOPIC_LABEL], sort=False)
     for index, ((topic_id, label), rows) in enumerate(groups):
@@ -71,6 +83,7 @@ def topic_shares_chart(shares: pd.DataFrame, period: str = "month") -> go.Figure
                     "%{y:.1f}% of briefings (%{customdata})<extra></extra>"
                 ),
             }
+            | period_placement(period)
         )
     notes = empty_periods_note(empty_periods, len(totals), period)
     return new_figure(
