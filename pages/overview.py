@@ -50,7 +50,7 @@ ui.table(
     "Tension spikes",
     view,
     key="spikes",
-    empty=views.no_spikes_note(period),
+    empty=views.no_spikes_note(period, (view.filters.start, view.filters.end)),
     all_rows=views.with_pair_labels(alerts, view.names),
     column_config={
         "period": ui.period_column(period),

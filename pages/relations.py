@@ -97,6 +97,6 @@ ui.table(
     "Spike alerts",
     view,
     key="spike-table",
-    empty=views.no_spikes_note(period),
+    empty=views.no_spikes_note(period, (view.filters.start, view.filters.end)),
     column_config={"period": ui.period_column(period)},
 )

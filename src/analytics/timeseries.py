@@ -182,8 +182,12 @@ def complete_periods(
     return merged.sort_values([*keys, period_col], kind="stable").reset_index(drop=True)
 
 
+# The fewest observed earlier periods a baseline is measured on (a spike's, by default).
+MIN_EARLIER_PERIODS = 2
+
+
 def trailing_stats(
-    values: np.ndarray, window: int, min_count: int = 2
+    values: np.ndarray, window: int, min_count: int = MIN_EARLIER_PERIODS
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mean and sample standard deviation of the ``window`` values before each column.
 

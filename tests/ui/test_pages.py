@@ -707,14 +707,16 @@ def test_overview_lists_the_inputs_not_loaded(app):
 
 
 def test_overview_empty_movers_say_what_is_missing_not_that_filters_hide_it(app):
-    # With no filter set, a quarter of this corpus has no spike and no rising country;
-    # "nothing matches the current filters" sent the analyst looking for a filter.
+    # With no filter set, this corpus (5 January to 25 June 2026) spans two quarters: too
+    # few for any spike, and no country rises in the latest; "nothing matches the current
+    # filters" sent the analyst looking for a filter.
     app.query_params["period"] = "quarter"
     app.run()
     assert_clean(app)
     notes = [info.value for info in app.info]
     assert notes == [
-        "No pair's tension jumped above its own recent level in any quarter.",
+        "No spike can show in 2 quarters: a pair's tension is measured against at least 2 "
+        "earlier quarters. Widen the dates or choose a shorter period.",
         "No country was named in a larger share of briefings in the latest quarter "
         "than in the quarter before.",
     ]
@@ -722,12 +724,23 @@ def test_overview_empty_movers_say_what_is_missing_not_that_filters_hide_it(app)
 
 
 def test_relations_empty_spike_alerts_say_there_is_no_spike(app):
-    app.query_params["period"] = "quarter"
+    # Five months: enough earlier months for a baseline, and no pair jumps above it.
+    app.query_params["dates"] = ["2026-02-01", "2026-06-25"]
     run_page(app, "pages/relations.py")
     assert_clean(app)
-    assert "No pair's tension jumped above its own recent level in any quarter." in [
+    assert "No pair's tension jumped above its own recent level in any month." in [
         info.value for info in app.info
     ]
+
+
+def test_relations_spike_alerts_under_two_months_say_no_spike_can_show(app):
+    app.query_params["dates"] = ["2026-05-01", "2026-06-25"]
+    run_page(app, "pages/relations.py")
+    assert_clean(app)
+    assert (
+        "No spike can show in 2 months: a pair's tension is measured against at least 2 "
+        "earlier months. Widen the dates or choose a shorter period."
+    ) in [info.value for info in app.info]
 
 
 def test_overview_volume_marks_the_month_the_date_filter_cuts(app):

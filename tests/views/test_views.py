@@ -846,3 +846,29 @@ def test_topic_choices_count_the_selection_and_busiest_topic_leads(
     if labels is not None:
         assert list(views.topic_choices(summary, names).values()) == labels
     assert views.busiest_topic(summary) == busiest
+
+
+@pytest.mark.parametrize(
+    ("freq", "dates", "expected"),
+    [
+        # 1 March to 30 April: two months, neither with two earlier months before it.
+        ("month", ("2025-03-01", "2025-04-30"), "No spike can show in 2 months"),
+        # Three months: the third has two earlier ones.
+        ("month", ("2025-03-01", "2025-05-01"), "No pair's tension jumped"),
+        # Monday 3 to Sunday 9 March 2025 is one week; to Monday 10 two.
+        ("week", ("2025-03-03", "2025-03-09"), "No spike can show in 1 week:"),
+        ("week", ("2025-03-03", "2025-03-10"), "No spike can show in 2 weeks:"),
+        ("quarter", ("2024-11-15", "2025-05-01"), "No pair's tension jumped"),
+        ("month", (None, "2025-03-01"), "No pair's tension jumped"),
+    ],
+)
+def test_no_spikes_note_says_when_the_dates_hold_too_few_periods(
+    freq: str, dates: tuple[str | None, str | None], expected: str
+) -> None:
+    from datetime import date
+
+    start, end = (None if day is None else date.fromisoformat(day) for day in dates)
+    assert views.no_spikes_note(freq, (start, end)).startswith(expected)
+    assert views.no_spikes_note(freq) == (
+        f"No pair's tension jumped above its own recent level in any {freq}."
+    )

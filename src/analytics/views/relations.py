@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ import pandas as pd
 from analytics import relations
 from analytics import schema as S
 from analytics.relations import pair_periods, pair_summary
-from analytics.timeseries import period_label, period_start
+from analytics.timeseries import MIN_EARLIER_PERIODS, period_label, period_range, period_start
 from analytics.views.common import (
     PAIR,
     cue_spans,
@@ -251,9 +252,20 @@ def pair_matrix(interactions: pd.DataFrame, limit: int = 12) -> pd.DataFrame:
     )[columns]
 
 
-def no_spikes_note(freq: str) -> str:
+def no_spikes_note(freq: str, dates: tuple[date | None, date | None] = (None, None)) -> str:
     """What an empty ``spike_alerts`` means, for the page to say instead of blaming the
-    filters."""
+    filters: with the dates shown (``dates``, first and last day) spanning too few periods
+    for any baseline, that no spike can be seen in them."""
+    start, end = dates
+    if start is not None and end is not None and start <= end:
+        n_periods = len(period_range(pd.Timestamp(start), pd.Timestamp(end), freq))
+        if n_periods <= MIN_EARLIER_PERIODS:
+            shown = f"{n_periods} {freq}" + ("s" if n_periods != 1 else "")
+            return (
+                f"No spike can show in {shown}: a pair's tension is measured against at "
+                f"least {MIN_EARLIER_PERIODS} earlier {freq}s. Widen the dates or choose "
+                "a shorter period."
+            )
     return f"No pair's tension jumped above its own recent level in any {freq}."
 
 
