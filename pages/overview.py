@@ -76,19 +76,21 @@ rising = cache.unfiltered(
     view, views.rising_countries, view.filtered.recent_countries, view.filtered.headers, period
 )
 ui.table(
-    rising,
+    views.rising_table(rising),
     "Rising attention",
     view,
     key="rising",
     empty=views.no_rise_note(period),
+    all_rows=rising,
     column_config={
-        "share": st.column_config.NumberColumn("Share now", format="percent"),
-        "previous": st.column_config.NumberColumn("Before", format="percent"),
+        "share": st.column_config.NumberColumn("Share now", format="%.1f%%"),
+        "previous": st.column_config.NumberColumn("Before", format="%.1f%%"),
         "change": st.column_config.NumberColumn(
-            "Change (points)",
-            format="percent",
+            "Change",
+            format="%+.1f pts",
             help="Share now minus share before, in percentage points: from 5.5% to "
-            "6.55% is 1.05 points (a rise of a fifth), shown as 1.05%.",
+            "6.55% is +1.05 points (a rise of a fifth). The CSV holds the shares and "
+            "the change as fractions.",
         ),
     },
 )

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit import config
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
@@ -533,17 +534,27 @@ def test_overview_spike_table_fits_its_half_width_column(app, monkeypatch, downl
     assert "country_a" in header and "tension" in header.split(",")
 
 
-def test_rising_attention_change_is_labelled_in_points(app):
-    # "change" is share now minus share before: a difference of two percentages,
-    # which a bare "Change" header reads as a relative rise.
+def test_rising_attention_change_is_shown_in_points(app, downloads):
+    # "change" is share now minus share before: a difference of two percentages. Shown
+    # as a percentage (31.43% for 28.57% -> 60%) it read as a relative rise.
     app.run()
     assert_clean(app)
     rising = next(d for d in app.dataframe if "change" in d.value.columns)
     row = rising.value.iloc[0]
     assert row["change"] == pytest.approx(row["share"] - row["previous"])
-    change = json.loads(rising.proto.columns)["change"]
-    assert change["label"] == "Change (points)"
+    columns = json.loads(rising.proto.columns)
+    change = columns["change"]
+    assert change["label"] == "Change"
+    assert change["type_config"]["format"] == "%+.1f pts"
+    assert columns["share"]["type_config"]["format"] == "%.1f%%"
     assert "percentage points" in change["help"]
+    # The table shows percent and points; the CSV keeps the fractions.
+    csv = downloads[next(n for n in downloads if n.startswith("rising-attention"))].decode()
+    lines = [line for line in csv.splitlines() if not line.startswith("#")]
+    shared = pd.read_csv(io.StringIO("\n".join(lines)))
+    assert shared["share"].tolist() == pytest.approx((rising.value["share"] / 100).tolist())
+    assert shared["change"].tolist() == pytest.approx((rising.value["change"] / 100).tolist())
+    assert 0 < shared["change"].max() <= 1
 
 
 def test_relations_network_says_why_it_is_empty_with_only_expected_developments(app):

@@ -872,3 +872,21 @@ def test_no_spikes_note_says_when_the_dates_hold_too_few_periods(
     assert views.no_spikes_note(freq) == (
         f"No pair's tension jumped above its own recent level in any {freq}."
     )
+
+
+def test_rising_table_shows_shares_in_percent_and_the_change_in_points() -> None:
+    # Taiwan named in 3 of 5 briefings now and 2 of 7 before: 60% from 28.57%, +31.43 points.
+    rising = pd.DataFrame(
+        {
+            "iso3": ["TWN"],
+            "country": ["Taiwan"],
+            "share": [3 / 5],
+            "previous": [2 / 7],
+            "change": [3 / 5 - 2 / 7],
+        }
+    )
+    shown = views.rising_table(rising)
+    assert shown["share"].tolist() == pytest.approx([60.0])
+    assert shown["previous"].tolist() == pytest.approx([28.571428])
+    assert shown["change"].tolist() == pytest.approx([31.428571])
+    assert rising["change"].tolist() == pytest.approx([0.3142857])  # not changed in place

@@ -79,6 +79,7 @@ from analytics.views.overview import (
     period_before,
     rising_countries,
     rising_start,
+    rising_table,
 )
 from analytics.views.relations import (
     among_leading_countries,
@@ -265,6 +266,7 @@ __all__ = [
     "no_spikes_note",
     "no_upcoming_note",
     "rising_countries",
+    "rising_table",
     "rising_start",
     "row_id",
     "row_periods",

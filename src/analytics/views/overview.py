@@ -56,6 +56,16 @@ def rising_countries(
     return table.head(limit).reset_index(drop=True)[columns]
 
 
+def rising_table(rising: pd.DataFrame) -> pd.DataFrame:
+    """``rising_countries`` as the page shows it: the shares in percent and their change in
+    percentage points (0.055 -> 0.0655 is 5.5% -> 6.55%, +1.05 points; the CSV keeps the
+    fractions)."""
+    shown = rising.copy()
+    for column in (SHARE, "previous", "change"):
+        shown[column] = shown[column].astype(float) * 100
+    return shown
+
+
 def rising_start(briefings: pd.DataFrame, freq: str) -> pd.Timestamp | None:
     """The first moment ``rising_countries`` reads (UTC): the start of the period before
     that of the newest briefing; ``None`` when no briefing is dated."""
