@@ -27,9 +27,15 @@ picked = ui.table(
     select=True,
     height=360,
     all_rows=view.listing.later(matches),
+    # Sized to fit the page: the id shortened (whole in the CSV and the reader), so that
+    # the countries are not pushed off the right.
     column_config={
+        "briefing_id": st.column_config.TextColumn(
+            "Briefing", width="small", help="The briefing's id (whole in the CSV and below)"
+        ),
         "date": st.column_config.DatetimeColumn("Date", format="YYYY-MM-DD"),
         "title": st.column_config.TextColumn("Title", width="large"),
+        "countries": st.column_config.TextColumn("Countries", width="medium"),
     },
 )
 

@@ -191,6 +191,16 @@ def test_download_without_provenance_and_neutralised(app, downloads):
     assert len(data.strip().splitlines()) == 21  # header + every briefing
 
 
+def test_briefing_list_columns_are_sized_to_fit_the_page(app):
+    # The full id, a large title and the source pushed the countries off the right.
+    run_page(app, "pages/briefings.py")
+    assert_clean(app)
+    listing = next(d for d in app.dataframe if "title" in d.value.columns)
+    columns = json.loads(listing.proto.columns)
+    widths = {name: columns[name].get("width") for name in ("briefing_id", "title", "countries")}
+    assert widths == {"briefing_id": "small", "title": "large", "countries": "medium"}
+
+
 def test_reader_shows_markup_as_literal_text(app):
     run_page(app, "pages/briefings.py")
     app.selectbox(key="reader_id").set_value("b07").run()
