@@ -249,7 +249,7 @@ def test_one_period_gets_a_readable_axis_and_a_visible_bar(period, start, tick, 
     assert fig.data[0].width == pytest.approx(0.8 * days * 86_400_000)
 
 
-def test_a_month_axis_ticks_month_starts():
+def test_a_month_axis_names_months_under_their_bars():
     # A month's bar spans its month; plotly's own ticks over two months fell fortnightly
     # ("Mar 15", "Mar 29"), across the bars.
     volume = pd.DataFrame(
@@ -259,7 +259,8 @@ def test_a_month_axis_ticks_month_starts():
     # The axis spans the two months whole: plotly padded its range from the first bar's
     # middle and left out the first month's tick.
     assert list(fig.layout.xaxis.range) == ["2026-03-01T00:00:00", "2026-05-01T00:00:00"]
-    assert list(fig.layout.xaxis.tickvals) == ["2026-03-01T00:00:00", "2026-04-01T00:00:00"]
+    # Each month named under the middle of its bar: 31 days from 1 March, 30 from 1 April.
+    assert list(fig.layout.xaxis.tickvals) == ["2026-03-16T12:00:00", "2026-04-16T00:00:00"]
     assert list(fig.layout.xaxis.ticktext) == ["Mar 2026", "Apr 2026"]
     assert fig.data[0].width is None
     # Feb 2023 to Dec 2025, 35 months: every sixth, counted from January, names five.
@@ -536,7 +537,12 @@ def test_a_quarter_axis_names_quarters():
     few = pd.date_range("2024-01-01", periods=3, freq="QS")
     fig = charts.volume_chart(pd.DataFrame({S.PERIOD: few, S.N_BRIEFINGS: [3, 4, 5]}), "quarter")
     assert list(fig.layout.xaxis.ticktext) == ["Q1 2024", "Q2 2024", "Q3 2024"]
-    assert list(fig.layout.xaxis.tickvals) == [d.isoformat() for d in few]
+    # Under the middle of each quarter's bar: 91, 91 and 92 days in 2024's first three.
+    assert list(fig.layout.xaxis.tickvals) == [
+        "2024-02-15T12:00:00",
+        "2024-05-16T12:00:00",
+        "2024-08-16T00:00:00",
+    ]
     # Thirteen quarters: every second one named, so that at most eight are.
     many = pd.date_range("2023-01-01", periods=13, freq="QS")
     axis = charts.volume_chart(

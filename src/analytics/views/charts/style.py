@@ -262,14 +262,15 @@ QUARTER_TICKS = 8  # at most this many quarters named on an axis (half-width cha
 
 
 def _quarter_ticks(periods: object) -> dict:
-    """Quarters ticked at their starts and named by ``period_label`` ("Q1 2024"): plotly
-    named them by months ("Jan 2024", "Jul 2024"), and every other tick fell mid-quarter."""
+    """Quarters named by ``period_label`` ("Q1 2024") under the middle of their bars (a
+    name of a span, not of a day): plotly named them by months ("Jan 2024", "Jul 2024"),
+    and every other tick fell mid-quarter."""
     starts = pd.DatetimeIndex(pd.unique(pd.to_datetime(pd.Series(np.asarray(periods))).dropna()))
     starts = starts.sort_values()
     every = max(1, -(-len(starts) // QUARTER_TICKS))  # ceiling: whole years when many
     shown = starts[::every]
     return {
-        "tickvals": [start.isoformat() for start in shown],
+        "tickvals": [period_middle(start, "quarter").isoformat() for start in shown],
         "ticktext": [period_label(start, "quarter") for start in shown],
     }
 
@@ -300,9 +301,9 @@ MONTH_TICK_STEPS = (1, 2, 3, 6, 12, 24)
 
 
 def _month_ticks(periods: object) -> dict:
-    """Months ticked at their first days, every 1, 2, 3, 6, 12 or 24 months counted from
-    January so that at most ``WEEK_TICKS`` are named ("Jun 2025"): a month's bar spans
-    its month (``period_placement``), and plotly's own ticks of a few months fell
+    """Months named under the middle of their bars ("Jun 2025"), every 1, 2, 3, 6, 12 or
+    24 months counted from January so that at most ``WEEK_TICKS`` are named: a month's bar
+    spans its month (``period_placement``), and plotly's own ticks of a few months fell
     fortnightly, across the bars ("Jun 15", "Jun 29")."""
     starts = pd.DatetimeIndex(pd.unique(pd.to_datetime(pd.Series(np.asarray(periods))).dropna()))
     if starts.empty:
@@ -322,7 +323,7 @@ def _month_ticks(periods: object) -> dict:
         for index in range(-(-first_index // step) * step, last_index + 1, step)
     ]
     return {
-        "tickvals": [day.isoformat() for day in shown],
+        "tickvals": [period_middle(day, "month").isoformat() for day in shown],
         "ticktext": [f"{day:%b %Y}" for day in shown],
     }
 
