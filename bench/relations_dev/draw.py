@@ -100,12 +100,7 @@ def select_extra(shared: Path, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     rng = np.random.default_rng(SEED + 1)
     taken = set(pd.read_csv(HERE / "selection.csv", dtype=str)["id"])
-    wce = pd.read_json(shared / "corpora/wikipedia-current-events/wce-dev.jsonl", lines=True)
-    wce = wce.rename(columns={"id": "briefing_id"})
-    wce = wce[~wce["briefing_id"].isin(taken)].reset_index(drop=True)
-    wce["n_countries"] = _countries(wce[["briefing_id", "text"]].assign(date=pd.NaT))
-    rows = _spread_over_years(wce[wce["n_countries"] >= 2], n, rng).assign(corpus="wce")
-    rows["date"] = pd.to_datetime(rows["date"], utc=True).dt.strftime("%Y-%m-%d")
+    rows = _wce_naming_two(shared, taken, n, rng)
     rows["split"] = "tune"
     columns = ["briefing_id", "corpus", "date", "n_countries", "split"]
     return rows[columns].rename(columns={"briefing_id": "id"}), rows
@@ -126,6 +121,20 @@ def select_briefings(n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = sample.loc[rng.choice(sample.index, n, replace=False)].assign(corpus="sample")
     rows["date"] = pd.to_datetime(rows["date"], utc=True).dt.strftime("%Y-%m-%d")
     return _halves(rows, rng, "tune-briefings", "test-briefings")
+
+
+def _wce_naming_two(
+    shared: Path, taken: set[str], n: int, rng: np.random.Generator
+) -> pd.DataFrame:
+    """``n`` current-events texts naming two countries or more, none of ``taken``, drawn
+    (seeded) across years, with their dates as days."""
+    wce = pd.read_json(shared / "corpora/wikipedia-current-events/wce-dev.jsonl", lines=True)
+    wce = wce.rename(columns={"id": "briefing_id"})
+    wce = wce[~wce["briefing_id"].isin(taken)].reset_index(drop=True)
+    wce["n_countries"] = _countries(wce[["briefing_id", "text"]].assign(date=pd.NaT))
+    rows = _spread_over_years(wce[wce["n_countries"] >= 2], n, rng).assign(corpus="wce")
+    rows["date"] = pd.to_datetime(rows["date"], utc=True).dt.strftime("%Y-%m-%d")
+    return rows
 
 
 def _halves(
@@ -153,12 +162,7 @@ def select_extra2(shared: Path, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     taken: set[str] = set()
     for name in ("selection.csv", "selection-extra.csv", "selection-briefings.csv"):
         taken |= set(pd.read_csv(HERE / name, dtype=str)["id"])
-    wce = pd.read_json(shared / "corpora/wikipedia-current-events/wce-dev.jsonl", lines=True)
-    wce = wce.rename(columns={"id": "briefing_id"})
-    wce = wce[~wce["briefing_id"].isin(taken)].reset_index(drop=True)
-    wce["n_countries"] = _countries(wce[["briefing_id", "text"]].assign(date=pd.NaT))
-    rows = _spread_over_years(wce[wce["n_countries"] >= 2], n, rng).assign(corpus="wce")
-    rows["date"] = pd.to_datetime(rows["date"], utc=True).dt.strftime("%Y-%m-%d")
+    rows = _wce_naming_two(shared, taken, n, rng)
     return _halves(rows, rng, "tune-extra2", "test-extra")
 
 

@@ -205,21 +205,7 @@ def _score_clause(
                 is not None
             )
             # "a statement is jointly issued by A, B and C": the agents act together.
-            agents = (
-                right is not None
-                and not negated
-                and (
-                    _AGENT_BY.fullmatch(text[match.end : right.start])
-                    or (
-                        re.fullmatch(r"\s+of\s+(?:the\s+)?", text[match.end : right.start], re.I)
-                        and re.search(
-                            r"\bwith\s+(?:the\s+)?(?:[a-z]+\s+)?$",
-                            text[max(0, match.start - 24) : match.start],
-                            re.I,
-                        )
-                    )
-                )
-            )
+            agents = right is not None and not negated and _agents_of(text, match, right)
             together: list[str] = []
             if agents and right is not None:
                 together = list(right.countries)
@@ -291,17 +277,7 @@ def _score_clause(
                     add(_inner_pairs(right), effect)
             if right is not None and _reacted_to(text, groups, gap, match, effect, contributions):
                 continue
-            agents = right is not None and (
-                _AGENT_BY.fullmatch(text[match.end : right.start])
-                or (
-                    re.fullmatch(r"\s+of\s+(?:the\s+)?", text[match.end : right.start], re.I)
-                    and re.search(
-                        r"\bwith\s+(?:the\s+)?(?:[a-z]+\s+)?$",
-                        text[max(0, match.start - 24) : match.start],
-                        re.I,
-                    )
-                )
-            )
+            agents = right is not None and _agents_of(text, match, right)
             if agents:
                 positive = effect.weight is not None and effect.weight > 0
                 add(_inner_pairs(right), effect if mutual and positive else _neutral(effect))
@@ -360,3 +336,20 @@ def _owning_group(
         if not closer and _BETWEEN.search(between) and _word_count(between) <= _ATTACH_WORDS:
             return right
     return None
+
+
+def _agents_of(text: str, match, right) -> bool:
+    """Whether the group right after a cue names its agents ("... issued by A and B", "a
+    meeting with the leaders of A and B")."""
+    gap = text[match.end : right.start]
+    return bool(
+        _AGENT_BY.fullmatch(gap)
+        or (
+            re.fullmatch(r"\s+of\s+(?:the\s+)?", gap, re.I)
+            and re.search(
+                r"\bwith\s+(?:the\s+)?(?:[a-z]+\s+)?$",
+                text[max(0, match.start - 24) : match.start],
+                re.I,
+            )
+        )
+    )
