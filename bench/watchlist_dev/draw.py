@@ -161,33 +161,29 @@ def _across_years(pool: pd.DataFrame, n: int, rng: np.random.Generator) -> pd.Da
 
 def draw_extra2(tables: dict[str, pd.DataFrame], taken_rows: pd.DataFrame) -> pd.DataFrame:
     """The fifth draw (see the module docstring), none of ``taken_rows``."""
-    rng = np.random.default_rng(SEED + 4)
-    taken = pd.MultiIndex.from_frame(taken_rows[["id", "section", "sentence_index"]])
-    picked = []
-    for corpus, (n_dated, n_named) in EXTRA2.items():
-        table = tables[corpus]
-        table = table[table["sentence"].str.split().str.len().between(6, 70)]
-        keys = pd.MultiIndex.from_frame(table[["id", "section", "sentence_index"]])
-        body = table["sentence"].str.replace(DATELINE, "", regex=True)
-        forward = table["sentence"].str.contains(FORWARD) & ~keys.isin(taken)
-        dated = body.str.contains(DAY) | body.str.contains(NUMERIC_DATE)
-        named = ~dated & body.str.contains(MONTH_OR_WEEKDAY)
-        for mask, n in ((forward & dated, n_dated), (forward & named, n_named)):
-            picked.append(_across_years(table[mask], n, rng).assign(corpus=corpus))
-    rows = pd.concat(picked)
-    n = len(rows)
-    rows["split"] = rng.permutation(
-        np.array([EXTRA2_HALVES[0]] * (n // 2) + [EXTRA2_HALVES[1]] * (n - n // 2))
-    )
-    return rows
+    return _draw_by_time_kind(tables, taken_rows, EXTRA2, EXTRA2_HALVES, SEED + 4)
 
 
 def draw_extra3(tables: dict[str, pd.DataFrame], taken_rows: pd.DataFrame) -> pd.DataFrame:
     """The sixth draw (see the module docstring), none of ``taken_rows``."""
-    rng = np.random.default_rng(SEED + 5)
+    return _draw_by_time_kind(tables, taken_rows, EXTRA3, EXTRA3_HALVES, SEED + 5)
+
+
+def _draw_by_time_kind(
+    tables: dict[str, pd.DataFrame],
+    taken_rows: pd.DataFrame,
+    counts: dict[str, tuple[int, ...]],
+    halves: tuple[str, str],
+    seed: int,
+) -> pd.DataFrame:
+    """Forward-looking sentences of each corpus, none of ``taken_rows``, drawn across years:
+    ``counts[corpus]`` of those naming a calendar day, then a month or weekday only, then
+    (a third count, when given) a relative time only; split in two halves by one seeded
+    permutation."""
+    rng = np.random.default_rng(seed)
     taken = pd.MultiIndex.from_frame(taken_rows[["id", "section", "sentence_index"]])
     picked = []
-    for corpus, (n_dated, n_named, n_relative) in EXTRA3.items():
+    for corpus, wanted in counts.items():
         table = tables[corpus]
         table = table[table["sentence"].str.split().str.len().between(6, 70)]
         keys = pd.MultiIndex.from_frame(table[["id", "section", "sentence_index"]])
@@ -196,18 +192,13 @@ def draw_extra3(tables: dict[str, pd.DataFrame], taken_rows: pd.DataFrame) -> pd
         dated = body.str.contains(DAY) | body.str.contains(NUMERIC_DATE)
         named = ~dated & body.str.contains(MONTH_OR_WEEKDAY)
         relative = ~dated & ~named & body.str.contains(RELATIVE_TIME)
-        for mask, n in (
-            (forward & dated, n_dated),
-            (forward & named, n_named),
-            (forward & relative, n_relative),
-        ):
+        kinds = (forward & dated, forward & named, forward & relative)
+        for mask, n in zip(kinds[: len(wanted)], wanted, strict=True):
             if n:
                 picked.append(_across_years(table[mask], n, rng).assign(corpus=corpus))
     rows = pd.concat(picked)
     n = len(rows)
-    rows["split"] = rng.permutation(
-        np.array([EXTRA3_HALVES[0]] * (n // 2) + [EXTRA3_HALVES[1]] * (n - n // 2))
-    )
+    rows["split"] = rng.permutation(np.array([halves[0]] * (n // 2) + [halves[1]] * (n - n // 2)))
     return rows
 
 

@@ -18,16 +18,7 @@ from bench_modules import load_bench
 ROOT = Path(__file__).resolve().parents[2]
 DEV_SET = ROOT / "bench" / "watchlist_dev"
 WHEN = ("explicit", "relative", "undated")
-SPLITS = (
-    "tune",
-    "test",
-    "tune-extra",
-    "test-extra",
-    "tune-extra2",
-    "test-extra2",
-    "tune-extra3",
-    "test-extra3",
-)
+SPLITS = load_bench("eval_watchlist").SPLITS
 
 
 def _labels(split: str) -> list[dict]:

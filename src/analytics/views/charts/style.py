@@ -161,9 +161,15 @@ def axis_title(text: str | None) -> dict:
 PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "quarter": 91.31}
 
 
+def _distinct_starts(periods: object) -> pd.DatetimeIndex:
+    """The distinct period starts of ``periods``, sorted (missing ones left out)."""
+    starts = pd.DatetimeIndex(pd.unique(pd.to_datetime(pd.Series(np.asarray(periods))).dropna()))
+    return starts.sort_values()
+
+
 def _single_period(periods: object) -> pd.Timestamp | None:
-    distinct = pd.unique(pd.to_datetime(pd.Series(np.asarray(periods))).dropna())
-    return pd.Timestamp(distinct[0]) if len(distinct) == 1 else None
+    distinct = _distinct_starts(periods)
+    return distinct[0] if len(distinct) == 1 else None
 
 
 def period_axis(period: str, periods: object) -> dict:
@@ -176,9 +182,11 @@ def period_axis(period: str, periods: object) -> dict:
         periods: the period starts drawn on the axis.
     """
     axis = axis_title(period.capitalize())
-    single = _single_period(periods)
-    if single is None:
-        return axis | _span(period, periods) | _PERIOD_TICKS.get(period, lambda _: {})(periods)
+    starts = _distinct_starts(periods)
+    if len(starts) != 1:
+        ticks = _PERIOD_TICKS.get(period, lambda _: {})(starts)
+        return axis | _span(period, starts) | ticks
+    single = starts[0]
     half = pd.Timedelta(days=0.6 * PERIOD_DAYS[period])
     middle = period_middle(single, period)
     return axis | {
@@ -188,11 +196,10 @@ def period_axis(period: str, periods: object) -> dict:
     }
 
 
-def _span(period: str, periods: object) -> dict:
+def _span(period: str, starts: pd.DatetimeIndex) -> dict:
     """The axis range from the first period's first day to the last period's end: each
     period is drawn over its whole span (``period_placement``), and plotly's own range,
     padded from the first bar's middle, left out the first period's tick."""
-    starts = pd.to_datetime(pd.Series(np.asarray(periods))).dropna()
     if starts.empty:
         return {}
     first, last = starts.min(), starts.max()
@@ -261,12 +268,10 @@ def empty_periods_note(n_empty: int, n_periods: int, period: str) -> list[dict]:
 QUARTER_TICKS = 8  # at most this many quarters named on an axis (half-width charts too)
 
 
-def _quarter_ticks(periods: object) -> dict:
+def _quarter_ticks(starts: pd.DatetimeIndex) -> dict:
     """Quarters named by ``period_label`` ("Q1 2024") under the middle of their bars (a
     name of a span, not of a day): plotly named them by months ("Jan 2024", "Jul 2024"),
     and every other tick fell mid-quarter."""
-    starts = pd.DatetimeIndex(pd.unique(pd.to_datetime(pd.Series(np.asarray(periods))).dropna()))
-    starts = starts.sort_values()
     every = max(1, -(-len(starts) // QUARTER_TICKS))  # ceiling: whole years when many
     shown = starts[::every]
     return {
@@ -280,11 +285,10 @@ WEEK_TICKS = 8
 WEEK_TICK_STEPS = (1, 2, 4, 8, 13, 26, 52)
 
 
-def _week_ticks(periods: object) -> dict:
+def _week_ticks(starts: pd.DatetimeIndex) -> dict:
     """Weeks ticked on the Mondays they start on (``period_start``), each named by its
     day ("4 Mar 2024"): plotly's own weekly ticks fell on Sundays, a day before the
     product's weeks begin, so each tick sat inside a week rather than at its start."""
-    starts = pd.DatetimeIndex(pd.unique(pd.to_datetime(pd.Series(np.asarray(periods))).dropna()))
     if starts.empty:
         return {}
     first, last = starts.min(), starts.max()
@@ -300,12 +304,11 @@ def _week_ticks(periods: object) -> dict:
 MONTH_TICK_STEPS = (1, 2, 3, 6, 12, 24)
 
 
-def _month_ticks(periods: object) -> dict:
+def _month_ticks(starts: pd.DatetimeIndex) -> dict:
     """Months named under the middle of their bars ("Jun 2025"), every 1, 2, 3, 6, 12 or
     24 months counted from January so that at most ``WEEK_TICKS`` are named: a month's bar
     spans its month (``period_placement``), and plotly's own ticks of a few months fell
     fortnightly, across the bars ("Jun 15", "Jun 29")."""
-    starts = pd.DatetimeIndex(pd.unique(pd.to_datetime(pd.Series(np.asarray(periods))).dropna()))
     if starts.empty:
         return {}
     first, last = starts.min(), starts.max()
