@@ -24,13 +24,11 @@ cols[2].metric("To", str(last))
 cols[3].metric("Countries", f"{figures.n_countries:,}")
 cols[4].metric("Topics", f"{figures.n_topics:,}", help="Topics with at least one filtered briefing")
 
-if whole.n_skipped or whole.n_duplicates:
+note = views.inputs_note(whole)
+if note:
     skipped = views.skipped_inputs(view.corpus.report)
-    with st.expander(
-        f"Inputs not loaded: {whole.n_skipped:,} skipped, {whole.n_duplicates:,} duplicates",
-        icon=":material/report:",
-    ):
-        ui.table(skipped, "Inputs not loaded", view, key="skipped")
+    with st.expander(f"Inputs: {note}", icon=":material/report:"):
+        ui.table(skipped, "Inputs skipped, merged or flagged", view, key="skipped")
 else:
     st.caption("Every input was loaded: none skipped, no duplicates.")
 

@@ -74,7 +74,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def one_shot(corpus: Path, tmp_path_factory: pytest.TempPathFactory):
     store, summary = ensure_store([corpus], tmp_path_factory.mktemp("one") / "store")
-    assert summary.n_duplicates == 3  # two exact (collapsed), one near (flagged)
+    # two exact (merged), one near (kept and flagged)
+    assert (summary.n_duplicates, summary.n_near_duplicates) == (2, 1)
     return store
 
 
@@ -187,7 +188,8 @@ def test_topic_sample_rejects_a_size_that_is_not_positive() -> None:
 def test_a_batched_build_equals_the_one_shot_build(corpus: Path, one_shot, tmp_path: Path) -> None:
     store, summary = ensure_store([corpus], tmp_path / "store", batch_mb=ONE_FILE_A_BATCH)
     assert summary.mode == "full"
-    assert (summary.n_briefings, summary.n_loaded, summary.n_duplicates) == (117, 116, 3)
+    assert (summary.n_briefings, summary.n_loaded) == (117, 116)
+    assert (summary.n_duplicates, summary.n_near_duplicates) == (2, 1)
     assert summary.notices[0].startswith("built in 4 batches of at most 0.01 MB of input")
     assert "topics fitted on 117 of 117 briefings" in summary.notices[0]
     _same_store(store, one_shot)
@@ -319,7 +321,8 @@ def test_a_batched_add_equals_adding_in_one_go(corpus: Path, tmp_path: Path) -> 
         stores.append(ensure_store([rest], store_dir, add=True, batch_mb=batch_mb))
     (whole, _), (batched, summary) = stores
     assert summary.mode == "incremental"
-    assert (summary.n_new_files, summary.n_loaded, summary.n_duplicates) == (3, 86, 3)
+    assert (summary.n_new_files, summary.n_loaded) == (3, 86)
+    assert (summary.n_duplicates, summary.n_near_duplicates) == (2, 1)
     assert len(list((tmp_path / "batched").glob("gen-*"))) == 4
     assert len(list((tmp_path / "whole").glob("gen-*"))) == 2
     _same_store(batched, whole)

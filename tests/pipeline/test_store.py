@@ -320,7 +320,11 @@ def test_ensure_store_appends_added_briefings_without_rewriting_stored_parts(
     _write_jsonl(folder / "part2.jsonl", added)
     updated, summary = ensure_store([folder], store_dir, n_topics=2)
     assert summary.mode == "incremental"
-    assert (summary.n_loaded, summary.n_duplicates) == (1, 2)
+    # b3 differs from a stored text only in case (merged); b2 in its last word (kept, flagged)
+    assert (summary.n_loaded, summary.n_duplicates, summary.n_near_duplicates) == (1, 1, 1)
+    assert "1 loaded, 1 near-duplicates kept and flagged, 1 exact duplicates merged" in (
+        summary.describe()
+    )
     for name, files in old_parts.items():
         # Appended: every stored file is kept as it is, and new ones hold the added rows.
         assert set(files) < set(updated.table_files(name))

@@ -8,6 +8,8 @@ expected "respond" sentence at -0.2).
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -40,6 +42,35 @@ def test_corpus_figures_and_skipped_inputs(corpus):
     skipped = views.skipped_inputs(corpus.report)
     assert list(skipped["file"]) == ["sample/notes.pdf"]
     assert "unsupported" in skipped["reason"].iloc[0]
+
+
+def test_inputs_note_tells_merged_duplicates_from_kept_near_duplicates(corpus):
+    # Near-duplicates are in the corpus (flagged), exact duplicates are not: one count of
+    # both read as if the near ones had been dropped too.
+    figures = views.corpus_figures(corpus)
+    assert views.inputs_note(figures) == "1 skipped"
+    report = pd.DataFrame(
+        {
+            "file": ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt", "f.txt"],
+            "row": [0] * 6,
+            "status": ["loaded", "duplicate", "duplicate", "near-duplicate", "loaded", "skipped"],
+            "reason": ["", "duplicate of a", "duplicate of a", "near-duplicate of e", "", "empty"],
+            "briefing_id": ["a", "a", "a", "d", "e", None],
+        }
+    )
+    mixed = views.corpus_figures(dataclasses.replace(corpus, report=report))
+    assert (mixed.n_skipped, mixed.n_duplicates, mixed.n_near_duplicates) == (1, 2, 1)
+    assert views.inputs_note(mixed) == (
+        "1 skipped, 2 exact duplicates merged, 1 near-duplicate kept and flagged"
+    )
+    assert list(views.skipped_inputs(report)["status"]) == [
+        "duplicate",
+        "duplicate",
+        "near-duplicate",
+        "skipped",
+    ]
+    clean = views.corpus_figures(dataclasses.replace(corpus, report=report.iloc[[0, 4]]))
+    assert views.inputs_note(clean) == ""
 
 
 def test_corpus_figures_of_a_selection(corpus):

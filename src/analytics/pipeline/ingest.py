@@ -91,22 +91,29 @@ class IngestSummary:
     mode: str
     n_briefings: int
     n_new_files: int
-    n_loaded: int
-    n_duplicates: int
+    n_loaded: int  # loaded as they are (near-duplicates not counted)
+    n_duplicates: int  # exact duplicates, merged into their first copy
     n_skipped: int
     seconds: float
     stage_seconds: dict[str, float] = field(default_factory=dict)
     notices: tuple[str, ...] = ()  # e.g. that the text index was rebuilt, and why
+    n_near_duplicates: int = 0  # kept, flagged with the briefing they resemble
 
     def describe(self) -> str:
         """One line for the terminal."""
         notes = "".join(f"; {notice}" for notice in self.notices)
         if self.mode == "unchanged":
             return f"store is up to date: {self.n_briefings} briefings, nothing to do{notes}"
+        near = (
+            f", {self.n_near_duplicates} near-duplicates kept and flagged"
+            if self.n_near_duplicates
+            else ""
+        )
+        files = "input file" if self.n_new_files == 1 else "input files"
         return (
             f"{self.mode} ingest: {self.n_briefings} briefings in store "
-            f"({self.n_new_files} input files read, {self.n_loaded} loaded, "
-            f"{self.n_duplicates} duplicates, {self.n_skipped} skipped) "
+            f"({self.n_new_files} {files} read, {self.n_loaded} loaded{near}, "
+            f"{self.n_duplicates} exact duplicates merged, {self.n_skipped} skipped) "
             f"in {self.seconds:.1f} s{notes}"
         )
 
@@ -965,6 +972,7 @@ def _batched_summary(
         n_new_files=sum(summary.n_new_files for summary in summaries),
         n_loaded=sum(summary.n_loaded for summary in summaries),
         n_duplicates=sum(summary.n_duplicates for summary in summaries),
+        n_near_duplicates=sum(summary.n_near_duplicates for summary in summaries),
         n_skipped=sum(summary.n_skipped for summary in summaries),
         seconds=time.perf_counter() - request.started,
         stage_seconds=stages,
@@ -979,7 +987,8 @@ def _ingest_record(mode: str, rows: pd.DataFrame, n_files: int) -> dict[str, Any
         "mode": mode,
         "files_read": n_files,
         "loaded": int((status == S.LOADED).sum()),
-        "duplicates": int(status.isin([S.DUPLICATE, S.NEAR_DUPLICATE]).sum()),
+        "duplicates": int((status == S.DUPLICATE).sum()),
+        "near_duplicates": int((status == S.NEAR_DUPLICATE).sum()),
         "skipped": int((status == S.SKIPPED).sum()),
     }
 
@@ -999,6 +1008,7 @@ def _summary(
         n_new_files=n_files,
         n_loaded=done["loaded"],
         n_duplicates=done["duplicates"],
+        n_near_duplicates=done["near_duplicates"],
         n_skipped=done["skipped"],
         seconds=time.perf_counter() - started,
         stage_seconds=stages,

@@ -587,14 +587,12 @@ def process_upload(files: list) -> Artefacts | None:
 
 
 def show_load_report(artefacts: Artefacts) -> None:
-    """Say how many briefings were loaded and list every input that was not."""
-    from analytics.views import skipped_inputs
+    """Say how many briefings were loaded and list every input skipped, merged or flagged."""
+    from analytics.views import inputs_note, skipped_inputs
 
     figures = corpus_figures(artefacts)
-    st.success(
-        f"Loaded {figures.n_briefings:,} briefings "
-        f"({figures.n_skipped:,} inputs skipped, {figures.n_duplicates:,} duplicates)."
-    )
+    note = inputs_note(figures)
+    st.success(f"Loaded {figures.n_briefings:,} briefings" + (f" ({note})." if note else "."))
     skipped = skipped_inputs(artefacts.report)
     if not skipped.empty:
         st.dataframe(skipped, hide_index=True, width="stretch")

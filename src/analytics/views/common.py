@@ -34,7 +34,8 @@ class CorpusFigures:
     n_countries: int
     n_topics: int
     n_skipped: int
-    n_duplicates: int
+    n_duplicates: int  # exact duplicates: merged into their first copy, not in the corpus
+    n_near_duplicates: int  # kept in the corpus, flagged with the briefing they resemble
 
 
 def corpus_figures(artefacts: Artefacts | FilteredCorpus) -> CorpusFigures:
@@ -64,8 +65,32 @@ def corpus_figures(artefacts: Artefacts | FilteredCorpus) -> CorpusFigures:
         n_countries=n_countries,
         n_topics=int(topic_ids.nunique()) if len(topic_ids) else 0,
         n_skipped=int((status == S.SKIPPED).sum()),
-        n_duplicates=int(status.isin([S.DUPLICATE, S.NEAR_DUPLICATE]).sum()),
+        n_duplicates=int((status == S.DUPLICATE).sum()),
+        n_near_duplicates=int((status == S.NEAR_DUPLICATE).sum()),
     )
+
+
+def inputs_note(figures: CorpusFigures) -> str:
+    """What became of the inputs that are not plain loaded briefings, in one phrase:
+    ``"2 skipped, 46 exact duplicates merged, 5 near-duplicates kept and flagged"``;
+    empty when every input was loaded as it is."""
+    parts = []
+    if figures.n_skipped:
+        parts.append(f"{figures.n_skipped:,} skipped")
+    if figures.n_duplicates:
+        parts.append(
+            f"{figures.n_duplicates:,} exact {_plural(figures.n_duplicates, 'duplicate')} merged"
+        )
+    if figures.n_near_duplicates:
+        parts.append(
+            f"{figures.n_near_duplicates:,} {_plural(figures.n_near_duplicates, 'near-duplicate')} "
+            "kept and flagged"
+        )
+    return ", ".join(parts)
+
+
+def _plural(count: int, noun: str) -> str:
+    return noun if count == 1 else f"{noun}s"
 
 
 def _day_range(
@@ -82,7 +107,8 @@ def _day_range(
 
 
 def skipped_inputs(report: pd.DataFrame) -> pd.DataFrame:
-    """The report rows of inputs that were skipped or dropped as duplicates, with reasons."""
+    """The report rows of inputs that were skipped, merged as exact duplicates or kept and
+    flagged as near-duplicates, with their status and reason."""
     shown = (S.FILE, S.ROW, S.STATUS, S.REASON)
     if report.empty or S.STATUS not in report:
         return pd.DataFrame(columns=list(shown))
