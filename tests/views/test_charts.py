@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -145,6 +146,18 @@ def test_relation_chart_separates_expected_sentences(corpus, names):
     assert [t.name for t in lines] == ["China – United States", "China – United States (expected)"]
     assert lines[1].line.dash == "dot"
     assert list(lines[0].customdata[0][:2]) == ["CHN", "USA"]
+
+
+def test_relation_lines_break_where_a_pair_has_no_sentence(corpus, names):
+    # China and the United States meet in February, March, May and June (net -0.6, -0.8,
+    # -0.6, -0.8); the line had run straight from March to May as if April had a score.
+    timeline = views.relation_timeline(
+        corpus.interactions, corpus.briefings, [("CHN", "USA")], "month"
+    )
+    line = charts.relation_chart(timeline, names).data[0]
+    assert [pd.Timestamp(x).month for x in line.x] == [1, 2, 3, 4, 5, 6]
+    assert np.allclose(list(line.y), [np.nan, -0.6, -0.8, np.nan, -0.6, -0.8], equal_nan=True)
+    assert not line.connectgaps
 
 
 def test_pair_matrix_chart_cells_carry_pairs(corpus, names):

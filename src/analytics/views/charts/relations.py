@@ -86,16 +86,18 @@ def relation_chart(
     for index, (a, b) in enumerate(pair_keys):
         label = f"{display_name(a, names)} – {display_name(b, names)}"
         colour = palette[index % len(palette)]
-        of_pair = (firsts == a) & (seconds == b) & drawn
+        of_pair = (firsts == a) & (seconds == b)
         for forward, dash, suffix in ((False, "solid", ""), (True, "dot", " (expected)")):
             rows = np.flatnonzero(of_pair & (forwards == forward))
-            if len(rows) == 0:
+            if not drawn[rows].any():
                 continue
             traces.append(
                 {
                     "type": "scatter",
                     "x": periods[rows],
-                    "y": nets[rows],
+                    # A period without a sentence of the pair has no net score: a gap in
+                    # the line, not a straight run across months (or years) of silence.
+                    "y": np.where(drawn[rows], nets[rows], np.nan),
                     "mode": "lines+markers",
                     "name": label + suffix,
                     "line": {"color": colour, "dash": dash},
