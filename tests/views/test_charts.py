@@ -466,6 +466,27 @@ def test_small_counts_tick_whole_numbers_only():
     assert charts.top_countries_chart(totals).layout.xaxis.dtick == 1
 
 
+def test_country_map_colours_a_wide_spread_of_counts_on_a_log_scale():
+    # 10,000 / 100 / 3 briefings: on a linear scale the last two were the same pale shade.
+    totals = pd.DataFrame(
+        {
+            S.ISO3: ["USA", "ISR", "NPL"],
+            S.COUNTRY: ["United States", "Israel", "Nepal"],
+            S.N_BRIEFINGS: [10_000, 100, 3],
+        }
+    )
+    shown = charts.country_map(totals).data[0]
+    assert np.allclose(list(shown.z), [4.0, 2.0, np.log10(3)])
+    assert (shown.zmin, shown.zmax) == (0.0, 4.0)
+    assert list(shown.colorbar.tickvals) == [0, 1, 2, 3, 4]
+    assert list(shown.colorbar.ticktext) == ["1", "10", "100", "1,000", "10,000"]
+    assert shown.colorbar.title.text == "Briefings<br>(log scale)"
+    assert list(shown.customdata) == [10_000, 100, 3]  # the hover says the counts
+    # Counts within a factor of 30 stay linear.
+    close = charts.country_map(totals.assign(n_briefings=[60, 20, 3])).data[0]
+    assert list(close.z) == [60, 20, 3] and close.colorbar.title.text == "Briefings"
+
+
 def test_a_heatmap_of_counts_ticks_whole_numbers_and_one_of_scores_does_not():
     matrix = pd.DataFrame(
         {

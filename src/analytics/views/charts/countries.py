@@ -169,17 +169,17 @@ def country_map(totals: pd.DataFrame) -> go.Figure:
     title = "Where the briefings look: briefings mentioning each country"
     if totals.empty:
         return empty_figure(title)
+    counts = as_values(totals[S.N_BRIEFINGS])
     choropleth = {
         "type": "choropleth",
         "locations": as_values(totals[S.ISO3]).astype(object),
         "locationmode": "ISO-3",
-        "z": as_values(totals[S.N_BRIEFINGS]),
         "text": as_values(totals[S.COUNTRY]).astype(object),
+        "customdata": counts,
         "colorscale": colour_scale(SEQUENTIAL_SCALE),
         "marker": {"line": {"color": "white", "width": 0.5}},
-        "colorbar": {"title": {"text": "Briefings"}} | count_ticks(totals[S.N_BRIEFINGS]),
-        "hovertemplate": "%{text}<br>%{z} briefings<extra></extra>",
-    }
+        "hovertemplate": "%{text}<br>%{customdata:,} briefings<extra></extra>",
+    } | _map_colours(np.asarray(counts, dtype=float))
     geo = {
         "showcountries": True,
         "countrycolor": "#d0d0d0",
@@ -197,6 +197,34 @@ def country_map(totals: pd.DataFrame) -> go.Figure:
         [choropleth],
         house_layout(title, height=460, geo=geo, margin={"l": 10, "r": 10, "t": 60, "b": 10}),
     )
+
+
+# Counts spanning this factor or more are coloured on a log scale: on a linear one the
+# most named country is dark and nearly every other one the palest shade.
+LOG_MAP_SPREAD = 30.0
+
+
+def _map_colours(counts: np.ndarray) -> dict:
+    """The map's ``z`` and colour bar: the counts themselves, or their base-10 logarithm
+    with the bar ticked at 1, 10, 100, ... in counts when they span ``LOG_MAP_SPREAD``."""
+    positive = counts[np.isfinite(counts) & (counts > 0)]
+    if positive.size == 0 or positive.max() < LOG_MAP_SPREAD * positive.min():
+        return {
+            "z": counts,
+            "colorbar": {"title": {"text": "Briefings"}} | count_ticks(counts),
+        }
+    top = int(np.ceil(np.log10(positive.max())))
+    powers = np.arange(int(np.floor(np.log10(positive.min()))), top + 1)
+    return {
+        "z": np.log10(np.where(counts > 0, counts, np.nan)),
+        "zmin": float(powers[0]),
+        "zmax": float(np.log10(positive.max())),
+        "colorbar": {
+            "title": {"text": "Briefings<br>(log scale)"},
+            "tickvals": powers.astype(float),
+            "ticktext": [f"{10 ** int(p):,}" for p in powers],
+        },
+    }
 
 
 def top_countries_chart(totals: pd.DataFrame, limit: int = 15) -> go.Figure:
