@@ -49,6 +49,24 @@ _BOUNDARY = re.compile(
 )
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
 
+# A source citation: up to eight words in brackets, not ending a sentence of its own.
+_CITATION = r"\((?=[^()\x00]{1,100}\))(?:[^()\x00.!?\s]++[.!?]?\s*){1,8}(?<![a-z]{2}[.!?])\)"
+# Citations after a sentence's end ("." "!" "?", maybe a closing quote), chained by spaces or
+# commas, that end the text or are followed by a new sentence: the outlets closing a news
+# summary ("... a coup. (The Australian) (AP via New York Times)"). Group 1 is the chain.
+SOURCE_CITATIONS = re.compile(
+    r"(?<=[.!?\"\u201d'])[ \t]*(" + _CITATION + r"(?:[ \t]*,?[ \t]*" + _CITATION + r")*)"
+    r"(?=\s*(?:$|\x00|[A-Z\"\u201c]))"
+)
+
+
+def strip_source_citations(text: str) -> str:
+    """``text`` without the source citations after its sentences (``SOURCE_CITATIONS``):
+    they say where the news came from, not what it is about."""
+    if "(" not in text:
+        return text
+    return SOURCE_CITATIONS.sub("", text)
+
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentence spans ``(start, end)``.

@@ -21,7 +21,7 @@ from analytics.topics import (
     count_vectorizer,
     document_frequencies,
     inverse_document_frequency,
-    strip_datelines,
+    strip_sources,
     tfidf,
     topic_stop_words,
 )
@@ -162,7 +162,7 @@ def test_document_frequencies_of_no_texts_are_empty() -> None:
 def test_document_frequencies_are_the_fit_counter_s() -> None:
     # The frequencies a fit's own counter sees on the same texts, term for term.
     texts = TRICKY_TEXTS * 2 + THREE_TEXTS
-    counts, terms = count_terms([strip_datelines(t) for t in texts], topic_stop_words())
+    counts, terms = count_terms([strip_sources(t) for t in texts], topic_stop_words())
     frequencies = document_frequencies(texts)
     expected = np.bincount(counts.indices, minlength=len(terms))
     assert frequencies.counts.index.tolist() == terms.tolist()

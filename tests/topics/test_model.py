@@ -37,6 +37,7 @@ from analytics.topics import (
     label_stop_words,
     news_stop_words,
     strip_datelines,
+    strip_sources,
     tokens,
     topic_similarity,
     topic_stop_words,
@@ -340,6 +341,38 @@ def test_topic_model_fit_invalid_document_frequencies_raise(
 )
 def test_strip_datelines_removes_only_datelines(text: str, expected: str) -> None:
     assert strip_datelines(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Floods hit the coast. (BBC) (AP via The Daily Star)", "Floods hit the coast."),
+        ("A vote is held. (Reuters) The count begins.", "A vote is held. The count begins."),
+        ("LONDON, March 2 - Prices fell. (Wire)", "Prices fell."),
+        # Brackets inside a sentence, or a sentence of their own, are its content.
+        ("The agency (IAEA) met. (It said so.)", "The agency (IAEA) met. (It said so.)"),
+        ("Oil rose (a record) today", "Oil rose (a record) today"),
+    ],
+    ids=["closing-outlets", "between-sentences", "with-dateline", "content-kept", "mid-sentence"],
+)
+def test_strip_sources_removes_datelines_and_cited_outlets(text: str, expected: str) -> None:
+    assert strip_sources(text) == expected
+
+
+def test_a_topic_fit_does_not_cluster_by_cited_outlet() -> None:
+    # Two subjects, each reported by two outlets crosswise: with the citations read as
+    # words, "bbc"/"herald" weighed as much as the subject; without them, the subjects part.
+    texts = [
+        "Floods swamp river towns after heavy rain. (BBC)",
+        "Heavy rain floods river valleys again. (Sydney Morning Herald)",
+        "Striking teachers march over pay cuts. (BBC)",
+        "Teachers strike again over pay. (Sydney Morning Herald)",
+    ] * 3
+    model = TopicModel(n_topics=2, random_state=0).fit(texts)
+    vocabulary = set(model.vocabulary_)
+    assert not vocabulary & {"bbc", "sydney", "morning", "herald"}
+    topics = model.predict(texts)
+    assert topics[0] == topics[1] != topics[2] == topics[3]
 
 
 def test_news_stop_words_reads_scopes(tmp_path: Path) -> None:

@@ -42,6 +42,7 @@ from analytics.countries.gazetteer import (
 from analytics.errors import InputError
 from analytics.text import (
     IS_SPACE,
+    SOURCE_CITATIONS,
     advance,
     char_class,
     code_points,
@@ -56,14 +57,6 @@ _SHORT_ALIAS = 3  # "US", "UK": also words once a text is written in capitals
 _WORDLIKE_KINDS = ("name", "alias", "demonym")
 # "TOKYO, March 3 -", "GREENWICH, Conn., March 2 -", "LONDON (Reuters) -"
 _DATELINE_PARTS = re.compile(r"\s*([A-Z][A-Z.'&/ -]*[A-Z.])(?=,| \()[^\n]{0,60}? - ")
-# A citation group: up to eight words in brackets, not ending a sentence of its own.
-_GROUP = r"\((?=[^()\x00]{1,100}\))(?:[^()\x00.!?\s]++[.!?]?\s*){1,8}(?<![a-z]{2}[.!?])\)"
-# Groups after a sentence end ("." "!" "?", maybe a closing quote), chained by spaces or
-# commas, that end the text or are followed by a new sentence.
-_CITATIONS = re.compile(
-    r"(?<=[.!?\"\u201d'])[ \t]*(" + _GROUP + r"(?:[ \t]*,?[ \t]*" + _GROUP + r")*)"
-    r"(?=\s*(?:$|\x00|[A-Z\"\u201c]))"
-)
 _OPENERS = " \t\r\n\"'(\u201c\u2018["
 _EMPTY_COLUMNS = {
     S.BRIEFING_ID: pd.Series(dtype=object),
@@ -130,7 +123,7 @@ def _in_citation(joined: str, starts: np.ndarray) -> np.ndarray:
     """Which matches start inside a source citation ("(Reuters via The Sydney Morning
     Herald)" after a sentence's end)."""
     spans = np.array(
-        [match.span(1) for match in _CITATIONS.finditer(joined)], dtype=np.int64
+        [match.span(1) for match in SOURCE_CITATIONS.finditer(joined)], dtype=np.int64
     ).reshape(-1, 2)
     if spans.size == 0:
         return np.zeros(len(starts), dtype=bool)

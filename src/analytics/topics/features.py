@@ -33,6 +33,7 @@ from analytics.countries import load_gazetteer
 from analytics.errors import InputError
 from analytics.parallel import fork_workers, map_forked
 from analytics.paths import data_dir
+from analytics.text import strip_source_citations
 
 STOPWORDS_FILE = "topic_stopwords.csv"
 SCOPES: tuple[str, ...] = ("features", "labels", "keep")
@@ -66,6 +67,14 @@ _DATELINE = re.compile(
 def strip_datelines(text: str) -> str:
     """Remove newswire datelines ("CITY, Mon DD - ") from the start of lines of ``text``."""
     return _DATELINE.sub("", text)
+
+
+def strip_sources(text: str) -> str:
+    """``text`` without what says where it came from rather than what it is about: newswire
+    datelines (``strip_datelines``) and the outlets cited after its sentences ("(BBC)",
+    "(AP via The New York Times)": ``analytics.text.strip_source_citations``). Left in, a
+    corpus of summaries that close on their sources clusters by outlet."""
+    return strip_source_citations(strip_datelines(text))
 
 
 def tokens(text: str) -> list[str]:
@@ -342,7 +351,7 @@ def document_frequencies(
 ) -> DocumentFrequencies:
     """The document frequency of every topic term of ``texts``, as a topic model counts it.
 
-    Same datelines stripped (``strip_datelines``), stop words (``topic_stop_words``) and
+    Same sources stripped (``strip_sources``), stop words (``topic_stop_words``) and
     tokens as ``TopicModel.fit`` (``count_terms``), so the counts of a whole corpus give
     the vocabulary and IDF its fit would learn from those texts.
 
@@ -353,7 +362,7 @@ def document_frequencies(
     Returns:
         The ``DocumentFrequencies`` of ``texts`` (no terms for no texts).
     """
-    stripped = [strip_datelines(text) for text in texts]
+    stripped = [strip_sources(text) for text in texts]
     stop = frozenset(topic_stop_words(extra_stop_words))
     # Each batch's counts hold a row per text and no zero cell: its column's entries are
     # the texts holding that term.

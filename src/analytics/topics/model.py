@@ -55,7 +55,7 @@ from analytics.topics.features import (
     count_vectorizer,
     inverse_document_frequency,
     label_stop_words,
-    strip_datelines,
+    strip_sources,
     tfidf,
     topic_stop_words,
 )
@@ -210,7 +210,7 @@ class TopicModel(BaseEstimator):
         hashes = content_hashes(texts)
         # Canonical order: the fit sees the same sequence whatever the input order.
         order = np.argsort(hashes, kind="stable")
-        sorted_texts = [strip_datelines(texts[i]) for i in order]
+        sorted_texts = [strip_sources(texts[i]) for i in order]
         sorted_hashes = hashes[order]
         n_distinct = len(np.unique(sorted_hashes))
 
@@ -432,7 +432,7 @@ class TopicModel(BaseEstimator):
         texts = _check_texts(X, allow_empty=True)
         if not texts:
             return np.zeros((0, self.components_.shape[0]))
-        stripped = [strip_datelines(t) for t in texts]
+        stripped = [strip_sources(t) for t in texts]
         if self._ngrams() == (1, 1):
             counts, _ = count_terms(stripped, self.stop_words_, vocabulary=list(self.vocabulary_))
         else:
