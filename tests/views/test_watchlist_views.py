@@ -7,7 +7,14 @@ import pytest
 
 from analytics import schema as S
 from analytics.errors import InputError
-from analytics.views import ALL_UPCOMING, THIS_MONTH, THIS_WEEK, horizon_end, timeline_focus
+from analytics.views import (
+    ALL_UPCOMING,
+    THIS_MONTH,
+    THIS_WEEK,
+    event_table,
+    horizon_end,
+    timeline_focus,
+)
 from analytics.views.charts import watchlist_timeline_chart
 
 # A Tuesday.
@@ -339,3 +346,28 @@ def test_a_focus_of_a_few_days_ticks_each_day_not_hours() -> None:
     # Over months plotly's own ticks stay.
     months = watchlist_timeline_chart(rows, "t", (pd.Timestamp("2025-10-01"), last_day))
     assert months.layout.xaxis.dtick is None
+
+
+def test_event_table_says_when_a_sentence_named_no_time():
+    # An undated expectation gets a window from its briefing's date; the "When" column had
+    # been blank beside that window, as if the text had named it.
+    events = pd.DataFrame(
+        {
+            S.WINDOW_START: pd.to_datetime(["2026-03-01", "2026-03-05", "2026-03-07"]),
+            S.WINDOW_END: pd.to_datetime(["2026-03-31", "2026-03-05", "2026-03-13"]),
+            S.COUNTRIES: ["USA|IRN", "FRA", "JPN"],
+            S.EVENT_TYPE: ["consult", "consult", "threaten"],
+            S.CERTAINTY: ["firm", "possible", "firm"],
+            S.WHEN: ["", "on March 5", None],
+            S.SENTENCE: ["Talks will follow.", "They may meet on March 5.", "It will respond."],
+            S.DATE: pd.to_datetime(["2026-03-01", "2026-03-02", "2026-03-07"]),
+            S.BRIEFING_ID: ["a", "b", "c"],
+        }
+    )
+    table = event_table(events, {"USA": "United States", "IRN": "Iran"})
+    assert list(table[S.WHEN]) == [
+        "none named: 30 days from the briefing",
+        "on March 5",
+        "none named: 6 days from the briefing",
+    ]
+    assert list(table[S.COUNTRIES]) == ["United States, Iran", "FRA", "JPN"]

@@ -446,4 +446,16 @@ def event_table(events: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
     table[S.COUNTRIES] = table[S.COUNTRIES].map(
         lambda codes: ", ".join(names.get(code, code) for code in str(codes).split("|"))
     )
+    table[S.WHEN] = _when_named(table)
     return table
+
+
+def _when_named(table: pd.DataFrame) -> pd.Series:
+    """The time as the sentence names it; for a sentence naming none, the window the
+    watchlist gave it ("none named: 30 days from the briefing"), where the column had been
+    blank beside a window that looked as if the text had named it."""
+    when = table[S.WHEN].fillna("").astype(str)
+    days = (pd.to_datetime(table[S.WINDOW_END]) - pd.to_datetime(table[S.WINDOW_START])).dt.days
+    unnamed = when.str.strip() == ""
+    assumed = "none named: " + days.astype("Int64").astype(str) + " days from the briefing"
+    return when.where(~unnamed, assumed.where(days.notna(), "none named"))
