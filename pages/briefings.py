@@ -18,7 +18,7 @@ st.caption(
     + (f" (the newest {listed:,} are listed)" if len(matches) > listed else "")
     + ". Use the sidebar search to narrow them; select a row to read it."
 )
-shown = view.listing.rows(matches[:listed])
+shown = view.listing.rows(matches[:listed], openings=True)  # untitled: its opening words
 picked = ui.table(
     shown,
     "Briefings",

@@ -91,7 +91,9 @@ if view.options.topics:
         help="Each topic with its briefings under the current filters.",
         key="representative_topic",
     )
-    examples = views.representative_briefings(filtered.topics, filtered.headers, topic_id)
+    examples = views.titled(  # an untitled briefing is named by its opening words
+        view.corpus, views.representative_briefings(filtered.topics, filtered.headers, topic_id)
+    )
     st.caption(
         "The topic's briefings closest to its centre among those the filters keep; "
         "the Briefings page lists all of its briefings under the Topics filter."

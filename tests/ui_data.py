@@ -381,3 +381,10 @@ def build_artefacts_with_spike() -> Artefacts:
     )
     interactions = pd.concat([rows, sharp], ignore_index=True)
     return dataclasses.replace(artefacts, interactions=interactions, fingerprint="ui-spike-0001")
+
+
+def build_artefacts_untitled() -> Artefacts:
+    """``build_artefacts`` with no titles, as summaries of current events come."""
+    artefacts = build_artefacts()
+    briefings = artefacts.briefings.assign(**{S.TITLE: ""})
+    return dataclasses.replace(artefacts, briefings=briefings, fingerprint="ui-untitled-0001")

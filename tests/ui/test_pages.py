@@ -772,3 +772,25 @@ def test_overview_volume_marks_the_month_the_date_filter_cuts(app):
     volume = json.loads(app.get("plotly_chart")[0].proto.spec)
     assert volume["layout"]["title"]["text"] == "Briefings per month"
     assert volume["data"][0]["hovertext"][0] == "Jan 2026 (27 of 31 days shown)"
+
+
+def test_untitled_briefings_are_named_by_their_opening_words(monkeypatch):
+    # Summaries of current events have no titles: the list, the reader's picker and a
+    # topic's representative briefings showed blanks ("2026-06-25 · ").
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts_untitled")
+    app = run_page(new_app(), "pages/briefings.py")
+    assert_clean(app)
+    listed = next(d.value for d in app.dataframe if "briefing_id" in d.value.columns)
+    assert listed["title"].str.startswith("\u201c").all(), listed["title"].head()
+    assert (
+        listed["title"].iloc[0]
+        == views.opening_words(
+            build_artefacts().briefings.set_index("briefing_id").loc[["b19"]]
+        ).iloc[0]
+    )
+    picker = app.selectbox(key="reader_id")
+    assert picker.format_func(picker.value).startswith("2026-06-25 · \u201c")
+    app.switch_page("pages/topics.py").run()
+    assert_clean(app)
+    examples = next(d.value for d in app.dataframe if "briefing_id" in d.value.columns)
+    assert len(examples) and examples["title"].str.startswith("\u201c").all()

@@ -921,3 +921,39 @@ def test_rising_table_shows_shares_in_percent_and_the_change_in_points() -> None
     assert shown["previous"].tolist() == pytest.approx([28.571428])
     assert shown["change"].tolist() == pytest.approx([31.428571])
     assert rising["change"].tolist() == pytest.approx([0.3142857])  # not changed in place
+
+
+def test_opening_words_stand_for_a_missing_title():
+    briefings = pd.DataFrame(
+        {
+            S.HAPPENING: ["A fire destroys a home.  More\ntext follows here", "", None, ""],
+            S.TEXT: ["ignored", "Floods in the north.", "", ""],
+        }
+    )
+    assert views.opening_words(briefings, limit=20).tolist() == [
+        "\u201cA fire destroys a \u2026\u201d",  # cut at a word, whitespace folded
+        "\u201cFloods in the north.\u201d",  # no sections: the text
+        "",
+        "",
+    ]
+
+
+def test_titled_fills_only_missing_titles_from_the_text(corpus):
+    briefings = corpus.briefings.copy()
+    briefings.loc[1, S.TITLE] = "  "
+    untitled = dataclasses.replace(corpus, briefings=briefings)
+    rows = briefings.loc[[0, 1, 2], [S.BRIEFING_ID, S.TITLE]].reset_index(drop=True)
+    filled = views.titled(untitled, rows)
+    first_words = views.opening_words(briefings.loc[[1]]).iloc[0]
+    assert filled[S.TITLE].tolist() == [
+        briefings.loc[0, S.TITLE],
+        first_words,
+        briefings.loc[2, S.TITLE],
+    ]
+    assert first_words.startswith("\u201c") and briefings.loc[1, S.HAPPENING][:10] in first_words
+    assert rows.loc[1, S.TITLE] == "  "  # the caller's rows are not changed
+    # The list on screen shows the opening words; its CSV rows keep the title as it is.
+    listing = views.BriefingListing(untitled)
+    where = int(np.flatnonzero(listing.order == 1)[0])
+    assert listing.rows(listing.order, openings=True)[S.TITLE].iloc[where] == first_words
+    assert listing.rows(listing.order)[S.TITLE].iloc[where] == "  "

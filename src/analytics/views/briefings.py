@@ -108,12 +108,20 @@ class BriefingListing:
         order = self.order
         return order[np.asarray(keep, dtype=bool)[order]]
 
-    def rows(self, positions: np.ndarray) -> pd.DataFrame:
-        """The list's rows of the briefings at ``positions``, in that order."""
+    def rows(self, positions: np.ndarray, *, openings: bool = False) -> pd.DataFrame:
+        """The list's rows of the briefings at ``positions``, in that order.
+
+        Parameters:
+            openings: a briefing without a title shows its opening words in quotes
+                instead (``opening_words``), as a list on screen needs; the CSV keeps
+                titles as they are.
+        """
         positions = np.asarray(positions, dtype=np.int64)
         taken = pa.array(positions, pa.int64())
         table = self._artefacts.briefings[[S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE]]
         rows = table.iloc[positions].reset_index(drop=True)
+        if openings:
+            rows = titled(self._artefacts, rows, positions)
         rows["countries"] = self.countries.take(taken).to_pandas()
         rows["topic"] = self.topics.take(taken).to_pandas()
         return rows
@@ -121,6 +129,53 @@ class BriefingListing:
     def later(self, positions: np.ndarray) -> LaterRows:
         """``rows(positions)``, built when asked (a CSV of every match)."""
         return LaterRows(len(positions), functools.partial(self.rows, positions))
+
+
+# How much of an untitled briefing's text stands in for its title.
+OPENING_CHARS = 90
+
+
+def opening_words(briefings: pd.DataFrame, limit: int = OPENING_CHARS) -> pd.Series:
+    """The first words of each briefing's first section (its text when it has none), in
+    quotes, cut at a word within ``limit`` characters with "…": what names an untitled
+    briefing in a list ("“A fire destroys a home on …”"); "" for a briefing without text.
+    """
+    columns = [c for c in (*S.SECTIONS, S.TEXT) if c in briefings]
+    first = pd.Series("", index=briefings.index, dtype=object)
+    for column in reversed(columns):  # the first non-empty one wins
+        values = briefings[column].fillna("").astype(str).str.strip()
+        first = first.where(values == "", values)
+    flat = first.str.replace(r"\s+", " ", regex=True)
+    cut = flat.str.slice(0, limit + 1).str.replace(r"\s+\S*$", "", regex=True)
+    cut = cut.where(flat.str.len() > limit, flat)
+    quoted = "\u201c" + cut.where(flat.str.len() <= limit, cut + " \u2026") + "\u201d"
+    return quoted.where(flat != "", "")
+
+
+def titled(
+    artefacts: Artefacts, rows: pd.DataFrame, positions: np.ndarray | None = None
+) -> pd.DataFrame:
+    """``rows`` of briefings (``briefing_id``, ``title``, ...) with each missing title
+    replaced by the briefing's ``opening_words``, read for those rows only.
+
+    Parameters:
+        positions: the rows' positions in ``artefacts.briefings``; found by id if not given.
+    """
+    untitled = np.flatnonzero(rows[S.TITLE].fillna("").astype(str).str.strip() == "")
+    if not len(untitled):
+        return rows
+    if positions is None:
+        ids = artefacts.briefings[S.BRIEFING_ID].astype(str)
+        where = pd.Series(np.arange(len(ids)), index=ids.to_numpy())
+        where = where[~where.index.duplicated()]
+        positions = where.reindex(rows[S.BRIEFING_ID].astype(str)).to_numpy()
+    found = untitled[~pd.isna(np.asarray(positions, dtype=float)[untitled])]
+    if not len(found):
+        return rows
+    texts = table_rows(artefacts, "briefings", np.asarray(positions)[found].astype(np.int64))
+    rows = rows.copy()
+    rows.iloc[found, rows.columns.get_loc(S.TITLE)] = opening_words(texts).to_numpy(object)
+    return rows
 
 
 def briefing_sections(artefacts: Artefacts, briefing_id: str) -> pd.DataFrame:
