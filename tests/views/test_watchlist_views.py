@@ -286,6 +286,42 @@ def test_the_timeline_bars_are_nearly_opaque_and_outlined() -> None:
         assert (marker.line.color, marker.line.width) == ("white", 1)
 
 
+def test_windows_no_sentence_named_are_hatched_and_said_so() -> None:
+    # An undated expectation's window (30 days from its briefing) was drawn like a named
+    # one: on the current-events corpus "this month" was a wall of identical bars.
+    rows = pd.DataFrame(
+        {
+            S.COUNTRY: ["India", "Japan", "Japan"],
+            S.ISO3: ["IND", "JPN", "JPN"],
+            S.WINDOW_START: ["2025-11-01", "2025-11-28", "2025-11-20"],
+            S.WINDOW_END: ["2025-11-30", "2025-11-28", "2025-12-19"],
+            S.EVENT_TYPE: ["consult", "visit", "threaten"],
+            S.CERTAINTY: ["firm", "firm", "possible"],
+            S.WHEN: ["", "on Friday", None],
+            S.SENTENCE: ["India will consult.", "Japan will visit.", "Japan may warn."],
+            S.BRIEFING_ID: ["b1", "b2", "b3"],
+        }
+    )
+    figure = watchlist_timeline_chart(rows, "t")
+    drawn = [(t.name, t.marker.pattern.shape, list(t.y), t.showlegend) for t in figure.data]
+    assert drawn == [
+        ("possible", "/", ["Japan"], True),
+        ("firm", "/", ["India"], False),  # firm's assumed windows first, its named on top
+        ("firm", None, ["Japan"], True),
+    ]
+    # Overlaid on the certainty's colour: a pattern replacing the fill left white stripes
+    # on nothing, and the hatched bars vanished from the page.
+    pattern = figure.data[0].marker.pattern
+    assert (pattern.fillmode, pattern.fgcolor) == ("overlay", "white")
+    whens = [row[1] for trace in figure.data[1:] for row in trace.customdata]
+    assert whens == ["no time named (window assumed from the briefing's date)", "on Friday"]
+    assert [a.text for a in figure.layout.annotations] == [
+        "Hatched: no time named (window assumed from the briefing's date)"
+    ]
+    named = watchlist_timeline_chart(rows.iloc[[1]], "t")
+    assert not named.layout.annotations and named.data[0].marker.pattern.shape is None
+
+
 def test_the_firmest_events_are_drawn_on_top_and_listed_first() -> None:
     # Both India windows cover 28 November; the firm one must not hide under the possible.
     rows = pd.DataFrame(

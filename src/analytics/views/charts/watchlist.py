@@ -3,11 +3,13 @@ when there are too many to draw one by one, how many are due per country and day
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import schema as S
 from analytics.views.charts.style import (
+    NEUTRAL_COLOUR,
     SERIES_COLOURS,
     VOLUME_COLOUR,
     empty_figure,
@@ -18,6 +20,11 @@ from analytics.views.charts.style import (
 _CERTAINTY_COLOURS = dict(zip(S.CERTAINTIES, SERIES_COLOURS, strict=False))
 _DAY_MS = 24 * 3600 * 1000
 DAY_TICKS_UP_TO = 15  # days of focus up to which the timeline ticks every day
+
+
+# How a window the sentence did not name is drawn and said.
+_UNNAMED_PATTERN = "/"
+_UNNAMED_WHEN = "no time named (window assumed from the briefing's date)"
 
 
 def watchlist_timeline_chart(
@@ -45,30 +52,25 @@ def watchlist_timeline_chart(
     # and stays visible where windows of one country overlap; the legend lists it first.
     for certainty in reversed(S.CERTAINTIES):
         part = rows[rows[S.CERTAINTY] == certainty]
-        if part.empty:
-            continue
-        start = pd.to_datetime(part[S.WINDOW_START])
-        # A window includes its last day: a one-day window is drawn a day wide.
-        width = (pd.to_datetime(part[S.WINDOW_END]) - start).dt.days.to_numpy() + 1
-        traces.append(
+        unnamed = (part[S.WHEN].fillna("").astype(str).str.strip() == "").to_numpy()
+        # A certainty's windows the sentences did not name are drawn first, hatched, and
+        # its named ones over them; the legend names the certainty once.
+        kinds = [flag for flag in (True, False) if (unnamed == flag).any()]
+        for flag in kinds:
+            traces.append(_window_bars(part[unnamed == flag], certainty, flag, flag == kinds[-1]))
+    notes = []
+    if (rows[S.WHEN].fillna("").astype(str).str.strip() == "").any():
+        notes.append(
             {
-                "type": "bar",
-                "orientation": "h",
-                "name": certainty,
-                "y": part[S.COUNTRY].to_numpy(),
-                "base": start.dt.strftime("%Y-%m-%d").to_numpy(),
-                "x": (width * _DAY_MS).tolist(),
-                # Nearly opaque, read against the plot's background; the white outline
-                # keeps overlapping windows of one country apart.
-                "marker": {
-                    "color": _CERTAINTY_COLOURS[certainty],
-                    "opacity": 0.9,
-                    "line": {"color": "white", "width": 1},
-                },
-                "customdata": part[[S.EVENT_TYPE, S.WHEN, S.BRIEFING_ID]].to_numpy(),
-                "hovertext": part[S.SENTENCE].str.slice(0, 160).to_numpy(),
-                "hovertemplate": "<b>%{y}</b>: %{customdata[0]}<br>when: %{customdata[1]}"
-                "<br>%{hovertext}<br>briefing %{customdata[2]}<extra>%{fullData.name}</extra>",
+                "text": f"Hatched: {_UNNAMED_WHEN}",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 1.0,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 12, "color": NEUTRAL_COLOUR},
             }
         )
     height = max(300, 120 + 28 * len(countries))
@@ -90,6 +92,7 @@ def watchlist_timeline_chart(
         barmode="overlay",
         legend={"traceorder": "reversed"},
         xaxis=xaxis,
+        **({"annotations": notes} if notes else {}),
         yaxis={
             "title": {"text": "Country"},
             "categoryorder": "array",
@@ -97,6 +100,46 @@ def watchlist_timeline_chart(
         },
     )
     return new_figure(traces, layout)
+
+
+def _window_bars(part: pd.DataFrame, certainty: str, unnamed: bool, legend: bool) -> dict:
+    """One bar per event of ``part`` over its window, on its country's row."""
+    start = pd.to_datetime(part[S.WINDOW_START])
+    # A window includes its last day: a one-day window is drawn a day wide.
+    width = (pd.to_datetime(part[S.WINDOW_END]) - start).dt.days.to_numpy() + 1
+    when = part[S.WHEN].fillna("").astype(str).to_numpy(dtype=object)
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "name": certainty,
+        "legendgroup": certainty,
+        "showlegend": legend,
+        "y": part[S.COUNTRY].to_numpy(),
+        "base": start.dt.strftime("%Y-%m-%d").to_numpy(),
+        "x": (width * _DAY_MS).tolist(),
+        # Nearly opaque, read against the plot's background; the white outline keeps
+        # overlapping windows of one country apart; hatched where the window is assumed.
+        "marker": {
+            "color": _CERTAINTY_COLOURS[certainty],
+            "opacity": 0.9,
+            "line": {"color": "white", "width": 1},
+        }
+        | (
+            {"pattern": {"shape": _UNNAMED_PATTERN, "fgcolor": "white", "fillmode": "overlay"}}
+            if unnamed
+            else {}
+        ),
+        "customdata": np.column_stack(
+            [
+                part[S.EVENT_TYPE].to_numpy(dtype=object),
+                np.full(len(part), _UNNAMED_WHEN, dtype=object) if unnamed else when,
+                part[S.BRIEFING_ID].to_numpy(dtype=object),
+            ]
+        ),
+        "hovertext": part[S.SENTENCE].str.slice(0, 160).to_numpy(),
+        "hovertemplate": "<b>%{y}</b>: %{customdata[0]}<br>when: %{customdata[1]}"
+        "<br>%{hovertext}<br>briefing %{customdata[2]}<extra>%{fullData.name}</extra>",
+    }
 
 
 def watchlist_load_chart(load: pd.DataFrame, title: str) -> go.Figure:
