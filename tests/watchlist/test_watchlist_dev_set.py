@@ -43,6 +43,8 @@ def test_dev_set_holds_the_drawn_sentences_in_their_halves():
         ("test-extra2", 30),
         ("tune-extra3", 20),
         ("test-extra3", 10),
+        ("tune-extra4", 15),
+        ("test-extra4", 20),
     ):
         explicit = [row for row in _labels(split) if row["forward"] and row["when"] == "explicit"]
         assert len(explicit) >= least, split
