@@ -374,6 +374,10 @@ def test_expected_events_words_that_only_tie_a_list_together_are_not_the_event()
         # a country alone in brackets is an aside qualifying a name
         ("The (U.S.) National Football League will close its arm; Peru will vote.", ["PER"]),
         ("The Democratic Republic of the Congo (DRC) will hold elections next year.", ["COD"]),
+        # a possessive before an event the state holds, after "around" or "in": not a place
+        ("Tensions could return around Peru's presidential election in January.", ["PER"]),
+        ("Russia will interfere in Peru's referendum next week.", ["RUS", "PER"]),
+        ("Fighting may flare around Peru's border next week.", []),
     ],
     ids=[
         "territory-administered-by",
@@ -387,6 +391,9 @@ def test_expected_events_words_that_only_tie_a_list_together_are_not_the_event()
         "governor-of-a-capital",
         "country-in-brackets-before-a-name",
         "initials-in-brackets-after-the-state",
+        "around-a-state-s-election",
+        "in-a-state-s-referendum",
+        "around-a-state-s-border",
     ],
 )
 def test_acting_countries_leaves_out_held_territories_measures_and_asides(text, acting):

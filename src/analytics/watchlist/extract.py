@@ -405,6 +405,13 @@ _PLACE_BEFORE = re.compile(
     r"(?i:the\s+)?(?:[A-Z][\w.-]*['\u2019]s\s+)?"
     r"(?:(?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019.-]*,\s+)?$"
 )
+# A country's possessive before an event it holds, after "around", "in" or "at", names a time
+# or the event, not a place ("tensions could return around Taiwan's presidential election",
+# "interference in Peru's referendum"): the state holding it is a party.
+_EVENT_AFTER = re.compile(
+    r"['\u2019]s\s+(?:[\w-]+\s+){0,2}?(?:elections?|votes?|referendum|polls|summit|"
+    r"inauguration|independence\s+day|national\s+day)\b"
+)
 # Where forces are deployed to, withdraw or pull out from, or someone flies or returns to, is
 # a place too ("withdraw some of its troops from Afghanistan", "begin pulling out of
 # Afghanistan", "the deployment of 1,500 additional troops to Iraq"); a
@@ -559,7 +566,7 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
         if _HELD_AFTER.match(text, role.end):
             continue  # "Indian-administered Kashmir": a territory, where something happens
         if kind != "demonym" and (
-            _PLACE_BEFORE.search(before)
+            (_PLACE_BEFORE.search(before) and not _EVENT_AFTER.match(text, role.end))
             or _MOVED_BEFORE.search(before)
             or _FLOWN_OVER_BEFORE.search(before)
             or _REGION_BEFORE.search(before)
