@@ -1,6 +1,7 @@
 """Draw the sentences of the watchlist development set (seeded, reproducible).
 
     python bench/watchlist_dev/draw.py [--shared ../shared] [--texts-out FILE] [--extra2] [--extra3]
+        [--extra4]
 
 Writes ``bench/watchlist_dev/selection.csv`` (corpus, id, date, section, sentence index,
 half) and, with ``--texts-out``, the drawn sentences as JSONL to read while labelling (kept
@@ -32,7 +33,12 @@ implies the fifth; its own seed, none of the sentences already drawn) makes the
 weighted toward sentences holding a time: Wikipedia 40 naming a calendar day, 10 a month or a
 weekday only and 20 a relative time only ("next week", "in the coming months", "by the end of
 the year", "by 2010"), Reuters 36, 8 and 20, the sample 6 relative ones (it has no calendar
-day left). Without ``--extra2`` the draw is the first four only, as it was written.
+day left). A seventh draw (``--extra4``, which implies the fifth and sixth; its own seed, none
+of the sentences already drawn) makes the ``tune-extra4`` and ``test-extra4`` halves: 120
+sentences from Wikipedia and Reuters only (the sample has few forward sentences left), weighted
+as the sixth: Wikipedia 30 naming a calendar day, 10 a month or a weekday only and 20 a
+relative time only, Reuters 30, 8 and 22. Without ``--extra2`` the draw is the first four only,
+as it was written.
 Sentences are those of ``analytics.text.split_sentences`` in each section, as the product
 numbers them. Each corpus is split in half into ``tune`` and ``test`` by one seeded draw.
 """
@@ -95,6 +101,10 @@ EXTRA2_HALVES = ("tune-extra2", "test-extra2")
 # corpora as the fifth draw.
 EXTRA3 = {"wce": (40, 10, 20), "reuters": (36, 8, 20), "sample": (0, 0, 6)}
 EXTRA3_HALVES = ("tune-extra3", "test-extra3")
+# The seventh draw (the tenth round of rules): the same three kinds, 60 and 60 from Wikipedia
+# and Reuters.
+EXTRA4 = {"wce": (30, 10, 20), "reuters": (30, 8, 22)}
+EXTRA4_HALVES = ("tune-extra4", "test-extra4")
 RELATIVE_TIME = re.compile(
     r"\b(?:(?:next|this|coming|following)\s+(?:few\s+)?(?:days?|weeks?|weekend|months?|"
     r"years?|quarter|spring|summer|autumn|fall|winter|Monday|Tuesday|Wednesday|Thursday|"
@@ -169,6 +179,11 @@ def draw_extra3(tables: dict[str, pd.DataFrame], taken_rows: pd.DataFrame) -> pd
     return _draw_by_time_kind(tables, taken_rows, EXTRA3, EXTRA3_HALVES, SEED + 5)
 
 
+def draw_extra4(tables: dict[str, pd.DataFrame], taken_rows: pd.DataFrame) -> pd.DataFrame:
+    """The seventh draw (see the module docstring), none of ``taken_rows``."""
+    return _draw_by_time_kind(tables, taken_rows, EXTRA4, EXTRA4_HALVES, SEED + 6)
+
+
 def _draw_by_time_kind(
     tables: dict[str, pd.DataFrame],
     taken_rows: pd.DataFrame,
@@ -202,7 +217,9 @@ def _draw_by_time_kind(
     return rows
 
 
-def draw(shared: Path, extra2: bool = False, extra3: bool = False) -> pd.DataFrame:
+def draw(
+    shared: Path, extra2: bool = False, extra3: bool = False, extra4: bool = False
+) -> pd.DataFrame:
     rng = np.random.default_rng(SEED)
     chosen = []
     tables = {corpus: sentences(briefings) for corpus, briefings in corpora(shared).items()}
@@ -277,10 +294,12 @@ def draw(shared: Path, extra2: bool = False, extra3: bool = False) -> pd.DataFra
             np.array(["tune-extra"] * (n // 2) + ["test-extra"] * (n - n // 2))
         )
         chosen.append(rows)
-    if extra2 or extra3:
+    if extra2 or extra3 or extra4:
         chosen.append(draw_extra2(tables, pd.concat(chosen)))
-    if extra3:
+    if extra3 or extra4:
         chosen.append(draw_extra3(tables, pd.concat(chosen)))
+    if extra4:
+        chosen.append(draw_extra4(tables, pd.concat(chosen)))
     selection = pd.concat(chosen, ignore_index=True)
     return selection[["corpus", "id", "date", "section", "sentence_index", "split", "sentence"]]
 
@@ -297,8 +316,13 @@ def main() -> None:
         action="store_true",
         help="add the fifth and sixth draws (tune-extra3, test-extra3)",
     )
+    parser.add_argument(
+        "--extra4",
+        action="store_true",
+        help="add the fifth, sixth and seventh draws (tune-extra4, test-extra4)",
+    )
     args = parser.parse_args()
-    selection = draw(args.shared, extra2=args.extra2, extra3=args.extra3)
+    selection = draw(args.shared, extra2=args.extra2, extra3=args.extra3, extra4=args.extra4)
     selection.drop(columns="sentence").to_csv(HERE / "selection.csv", index=False)
     if args.texts_out:
         with open(args.texts_out, "w", encoding="utf-8") as handle:

@@ -347,3 +347,54 @@ def test_expected_events_words_that_only_tie_a_list_together_are_not_the_event()
     assert list(zip(events[S.BRIEFING_ID], events[S.CUES], strict=True)) == [
         ("j3", "trade agreement")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "acting"),
+    [
+        # a territory named by who holds it is a place
+        (
+            "A strike in Indian-administered Kashmir will protest the verdict; Peru will vote.",
+            ["PER"],
+        ),
+        ("Peru will send aid to the Chilean-held islands next year.", ["PER"]),
+        # a country's measure of its economy is a thing, not an actor
+        ("France's growth rate is expected to strengthen next year.", []),
+        ("Turkey's economy will slow next year, and Peru will vote.", ["PER"]),
+        (
+            "The revision to U.S. gross national product will come next week; Peru will vote.",
+            ["PER"],
+        ),
+        # an office, a policy or a target of one is the state's
+        ("Japan's economy minister will visit Peru next week.", ["JPN", "PER"]),
+        ("China's growth target will be cut next year.", ["CHN"]),
+        # a governor of a central bank heads a state's body; of a capital, holds a title
+        ("The Governor of the Bank of England will announce a new note next week.", ["GBR"]),
+        ("The governor of Tokyo will visit Peru next week.", ["PER"]),
+        # a country alone in brackets is an aside qualifying a name
+        ("The (U.S.) National Football League will close its arm; Peru will vote.", ["PER"]),
+        ("The Democratic Republic of the Congo (DRC) will hold elections next year.", ["COD"]),
+        # a possessive before an event the state holds, after "around" or "in": not a place
+        ("Tensions could return around Peru's presidential election in January.", ["PER"]),
+        ("Russia will interfere in Peru's referendum next week.", ["RUS", "PER"]),
+        ("Fighting may flare around Peru's border next week.", []),
+    ],
+    ids=[
+        "territory-administered-by",
+        "territory-held-by",
+        "possessive-before-a-growth-rate",
+        "possessive-before-an-economy",
+        "name-before-gross-national-product",
+        "possessive-before-an-office",
+        "possessive-before-a-target",
+        "governor-of-a-central-bank",
+        "governor-of-a-capital",
+        "country-in-brackets-before-a-name",
+        "initials-in-brackets-after-the-state",
+        "around-a-state-s-election",
+        "in-a-state-s-referendum",
+        "around-a-state-s-border",
+    ],
+)
+def test_acting_countries_leaves_out_held_territories_measures_and_asides(text, acting):
+    assert _acting(text) == acting

@@ -906,6 +906,75 @@ CASES = [
         S.RELATIVE,
         "February 27",
     ),
+    # A small day written as a lower-case word after a month, where no noun can follow it.
+    (
+        "The bonds will be redeemed June one, with the rest repaid later.",
+        WEDNESDAY,
+        "2024-06-01",
+        "2024-06-01",
+        S.EXPLICIT,
+        "June one",
+    ),
+    (
+        "The firm will redeem on April eight all its preferred shares.",
+        WEDNESDAY,
+        "2024-04-08",
+        "2024-04-08",
+        S.EXPLICIT,
+        "on April eight",
+    ),
+    # After "in" the word starts what follows: the month.
+    (
+        "Prices will rise in May one analyst said.",
+        WEDNESDAY,
+        "2024-05-01",
+        "2024-05-31",
+        S.RELATIVE,
+        "in May",
+    ),
+    # The year of the days named, after them.
+    (
+        "The synod will be held from October 5 to 19 in 2025.",
+        WEDNESDAY,
+        "2025-10-05",
+        "2025-10-19",
+        S.EXPLICIT,
+        "October 5 to 19 in 2025",
+    ),
+    # "with immediate effect", "effective immediately": the briefing's day.
+    (
+        "The league will close its European arm with immediate effect.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-02-14",
+        S.RELATIVE,
+        "with immediate effect",
+    ),
+    (
+        "The new rate is effective immediately, the bank said.",
+        WEDNESDAY,
+        "2024-02-14",
+        "2024-02-14",
+        S.RELATIVE,
+        "effective immediately",
+    ),
+    # "until X at the earliest": X itself, the end of next week (Friday to Sunday).
+    (
+        "The board is unlikely to decide until the end of next week at the earliest.",
+        WEDNESDAY,
+        "2024-02-23",
+        "2024-02-25",
+        S.RELATIVE,
+        "the end of next week",
+    ),
+    (
+        "The plant will reopen by June at the earliest.",
+        WEDNESDAY,
+        "2024-06-01",
+        "2024-06-30",
+        S.RELATIVE,
+        "by June",
+    ),
 ]
 
 
@@ -945,6 +1014,9 @@ def test_expected_window_resolves_the_expression(sentence, reference, start, end
         "Christmas sales will rise.",
         # a reason's time
         "The army, citing concerns for the election scheduled for March 3, announces a deployment.",
+        # the day a debt falls due names the debt
+        "The company will offer notes due March 1, 2030 and debentures due March 1, 2040.",
+        "It will sell 50 mln dlrs of bonds maturing April 15, 2031.",
     ],
 )
 def test_expected_window_is_none_without_a_coming_time(sentence):

@@ -43,6 +43,8 @@ def test_dev_set_holds_the_drawn_sentences_in_their_halves():
         ("test-extra2", 30),
         ("tune-extra3", 20),
         ("test-extra3", 10),
+        ("tune-extra4", 15),
+        ("test-extra4", 20),
     ):
         explicit = [row for row in _labels(split) if row["forward"] and row["when"] == "explicit"]
         assert len(explicit) >= least, split
@@ -74,11 +76,11 @@ def dev_scores(shared_dir: Path) -> dict:
     return {split: scores for split, (scores, _, _) in _evaluation().evaluate(shared_dir).items()}
 
 
-# (half, measure, floor): measured after the ninth round (tune 1.00 / 0.94 / 0.917, test
-# 1.00 / 0.90 / 0.974, tune-extra 1.00 / 1.00 / 0.918, test-extra 0.93 / 0.82 / 0.830,
-# tune-extra2 0.98 / 0.95 / 0.868, test-extra2 0.94 / 0.72 / 0.816, tune-extra3 0.96 / 1.00 /
-# 0.932, test-extra3 0.69 / 0.81 / 0.857) less about 0.02 (a half of 13-46 dates moves by
-# 0.02-0.08 a date).
+# (half, measure, floor): measured after the tenth round (tune 1.00 / 0.94 / 0.917, test
+# 1.00 / 0.90 / 0.974, tune-extra 1.00 / 1.00 / 0.918, test-extra 0.95 / 0.82 / 0.830,
+# tune-extra2 0.98 / 0.95 / 0.889, test-extra2 0.94 / 0.72 / 0.816, tune-extra3 1.00 / 1.00 /
+# 0.932, test-extra3 0.69 / 0.81 / 0.873, tune-extra4 1.00 / 0.93 / 0.865, test-extra4 0.96 /
+# 0.76 / 0.756) less about 0.02 (a half of 13-46 dates moves by 0.02-0.08 a date).
 FLOORS = [
     ("tune", "explicit_accuracy", 0.98),
     ("tune", "relative_accuracy", 0.92),
@@ -89,21 +91,27 @@ FLOORS = [
     ("tune-extra", "explicit_accuracy", 0.98),
     ("tune-extra", "relative_accuracy", 0.98),
     ("tune-extra", "country_f1", 0.89),
-    ("test-extra", "explicit_accuracy", 0.90),
+    ("test-extra", "explicit_accuracy", 0.93),
     ("test-extra", "relative_accuracy", 0.80),
     ("test-extra", "country_f1", 0.81),
     ("tune-extra2", "explicit_accuracy", 0.95),
     ("tune-extra2", "relative_accuracy", 0.92),
-    ("tune-extra2", "country_f1", 0.84),
+    ("tune-extra2", "country_f1", 0.87),
     ("test-extra2", "explicit_accuracy", 0.92),
     ("test-extra2", "relative_accuracy", 0.70),
     ("test-extra2", "country_f1", 0.79),
-    ("tune-extra3", "explicit_accuracy", 0.93),
+    ("tune-extra3", "explicit_accuracy", 0.98),
     ("tune-extra3", "relative_accuracy", 0.98),
     ("tune-extra3", "country_f1", 0.91),
     ("test-extra3", "explicit_accuracy", 0.67),
     ("test-extra3", "relative_accuracy", 0.78),
-    ("test-extra3", "country_f1", 0.83),
+    ("test-extra3", "country_f1", 0.85),
+    ("tune-extra4", "explicit_accuracy", 0.98),
+    ("tune-extra4", "relative_accuracy", 0.90),
+    ("tune-extra4", "country_f1", 0.84),
+    ("test-extra4", "explicit_accuracy", 0.94),
+    ("test-extra4", "relative_accuracy", 0.74),
+    ("test-extra4", "country_f1", 0.73),
 ]
 
 

@@ -405,6 +405,13 @@ _PLACE_BEFORE = re.compile(
     r"(?i:the\s+)?(?:[A-Z][\w.-]*['\u2019]s\s+)?"
     r"(?:(?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019.-]*,\s+)?$"
 )
+# A country's possessive before an event it holds, after "around", "in" or "at", names a time
+# or the event, not a place ("tensions could return around Taiwan's presidential election",
+# "interference in Peru's referendum"): the state holding it is a party.
+_EVENT_AFTER = re.compile(
+    r"['\u2019]s\s+(?:[\w-]+\s+){0,2}?(?:elections?|votes?|referendum|polls|summit|"
+    r"inauguration|independence\s+day|national\s+day)\b"
+)
 # Where forces are deployed to, withdraw or pull out from, or someone flies or returns to, is
 # a place too ("withdraw some of its troops from Afghanistan", "begin pulling out of
 # Afghanistan", "the deployment of 1,500 additional troops to Iraq"); a
@@ -439,6 +446,24 @@ _REGION_BEFORE = re.compile(
 _PART_AFTER = re.compile(
     r"\s+(?:state|province|region|territory|prefecture|county|district)\s+of\s+[A-Z]"
 )
+# A country (or its possessive) before a measure of its economy names whose measure it is, a
+# thing, not an actor, as "Argentine wheat" names whose wheat ("France's growth rate is
+# expected to strengthen", "Turkey's economy will slow", "U.S. gross national product");
+# a demonym before one is already a nationality ("the Turkish economy"). An office, policy
+# or target of one is the state's ("Japan's economy minister", "China's growth target").
+_MEASURE_AFTER = re.compile(
+    r"(?:['\u2019]s)?\s+(?i:(?:economic\s+|real\s+)?growth(?:\s+rate)?|economy|"
+    r"gross\s+(?:domestic|national)\s+product|GDP|GNP|inflation(?:\s+rate)?|"
+    r"unemployment(?:\s+rate)?|jobless\s+rate|money\s+supply|current\s+account|"
+    r"balance\s+of\s+payments|trade\s+(?:balance|surplus|deficit)|"
+    r"industrial\s+(?:output|production))\b"
+    r"(?!\s+(?i:ministers?|ministry|secretary|officials?|agency|department|policy|policies|"
+    r"plans?|package|strategy|targets?|forecasts?)\b)"
+)
+# A demonym or country joined by a hyphen to "administered", "occupied", "controlled",
+# "held" or "ruled" names a territory by who holds it, a place ("a strike in
+# Indian-administered Kashmir", "the Israeli-occupied West Bank", "Russian-held towns").
+_HELD_AFTER = re.compile(r"\s*[-\u2010\u2011]\s*(?i:administered|occupied|controlled|held|ruled)\b")
 _LOWER_NOUN_AFTER = re.compile(r"\s+[a-z]")
 # A demonym before a noun of a state's act names who acts, not a nationality ("Chinese
 # pressure on Taiwan", "Russian support", "Israeli air strikes"), as does one before people
@@ -475,6 +500,9 @@ _TITLE_BEFORE = re.compile(
     r"\b(?:(?i:ambassador|envoy|embassy|consul|mayor|governor)\s+(?:to|in|of)|"
     r"(?i:minister|secretary|commissioner|envoy)\s+for)\s+(?:the\s+)?$"
 )
+# A governor of a central bank heads it, and it is a state's body ("the Governor of the Bank of
+# England will announce"), unlike a governor of a province or a capital.
+_BANK = re.compile(r"\b(?:Bank|Bundesbank|Reserve)\b")
 # The country of an office sought is in its title: no one holds it yet ("seeking the
 # nomination for President of the United States", "his campaign to be president of Mexico").
 _SOUGHT_BEFORE = re.compile(
@@ -531,8 +559,14 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
     for role in sentence_roles(text, mentions):
         kind = kinds.get(role.start, "name")
         before = text[max(0, role.start - 60) : role.start]
+        if kind != "demonym" and _MEASURE_AFTER.match(text, role.end):
+            continue  # "France's growth rate will strengthen": a measure of a country
+        if text[role.start - 1 : role.start] == "(" and text[role.end : role.end + 1] == ")":
+            continue  # "the (U.S.) National Football League": an aside qualifying a name
+        if _HELD_AFTER.match(text, role.end):
+            continue  # "Indian-administered Kashmir": a territory, where something happens
         if kind != "demonym" and (
-            _PLACE_BEFORE.search(before)
+            (_PLACE_BEFORE.search(before) and not _EVENT_AFTER.match(text, role.end))
             or _MOVED_BEFORE.search(before)
             or _FLOWN_OVER_BEFORE.search(before)
             or _REGION_BEFORE.search(before)
@@ -545,7 +579,7 @@ def acting_countries(text: str, mentions: list[tuple[int, int, str, str]]) -> li
             role.role != ACTOR
             or _FORMER_BEFORE.search(before)
             or _PART_AFTER.match(text, role.end)
-            or _TITLE_BEFORE.search(before)
+            or (_TITLE_BEFORE.search(before) and not _BANK.search(text, role.start, role.end))
             or _SOUGHT_BEFORE.search(before)
             or _FIRM_AFTER.match(text, role.end)
             or _BODY_NAME_AFTER.match(text, role.end)

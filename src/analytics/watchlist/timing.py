@@ -91,6 +91,14 @@ _WEEKDAY = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 # Wire copy writes small days as words ("the meeting on May Five").
 _DAY_WORDS = r"(?-i:One|Two|Three|Four|Five|Six|Seven|Eight|Nine)"
 _DAY = rf"(?:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|{_DAY_WORDS})\b"
+# and in lower case ("redeemed June one"), read as a day after a month only where no noun
+# can follow ("on April eight", not "in May one analyst said"; see "month_day_word")
+_DAY_WORDS_LOWER = r"(?-i:one|two|three|four|five|six|seven|eight|nine)"
+# The words before a month that make a small number word after it its day ("on April eight
+# all shares", "by June one").
+_DAY_WORD_PREPS = frozenset(
+    ("on", "by", "until", "till", "before", "after", "from", "no later than", "no earlier than")
+)
 _YEAR = r"(?:1[89]\d\d|20\d\d)\b"
 _NUMBER = (
     r"(?:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -98,6 +106,8 @@ _NUMBER = (
 )
 # "two to five years" counts to its far end.
 _COUNT = rf"(?:{_NUMBER}\s*(?:-|\u2013|to|or)\s*)?(?P<count>{_NUMBER})"
+# "October 5 to 19 in 2014": the year of the days named, after them.
+_IN_YEAR = rf"(?:in\s+)?(?P<year>{_YEAR})"
 # "January 1 next year": the day in the year named.
 _WHICH_YEAR = r"\s+(?P<which>next|this)\s+year\b"
 # "December 20/21": a night across two days, or either of them.
@@ -130,31 +140,40 @@ _RULES: tuple[tuple[str, str], ...] = (
     (
         "month_day_to_month_day",
         rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY}){_DASH}(?P<month2>{_MONTH})\s+(?P<day2>{_DAY})"
-        rf"(?:,?\s+(?P<year>{_YEAR}))?",
+        rf"(?:,?\s+{_IN_YEAR})?",
     ),
     (
         "day_month_to_day_month",
         rf"(?P<day>{_DAY})\s+(?P<month>{_MONTH}){_DASH}(?P<day2>{_DAY})\s+(?P<month2>{_MONTH})"
-        rf"(?:,?\s+(?P<year>{_YEAR}))?",
+        rf"(?:,?\s+{_IN_YEAR})?",
     ),
     (
         "month_day_range",
         rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY}){_DASH}(?P<day2>{_DAY})(?!\s*{_MONTH})"
-        rf"(?:,?\s+(?P<year>{_YEAR}))?",
+        rf"(?:,?\s+{_IN_YEAR})?",
     ),
     (
         "day_month_range",
         rf"(?P<day>{_DAY}){_DASH}(?P<day2>{_DAY})\s+(?:of\s+)?(?P<month>{_MONTH})"
-        rf"(?:,?\s+(?P<year>{_YEAR}))?",
+        rf"(?:,?\s+{_IN_YEAR})?",
     ),
     (
         "month_day",
         rf"(?P<month>{_MONTH})\s+(?P<day>{_DAY})(?!\s*[-\u2013:]?\s*\d{{3}})"
-        rf"(?:,?\s+(?P<year>{_YEAR})|{_WHICH_YEAR})?",
+        rf"(?:,?\s+{_IN_YEAR}|{_WHICH_YEAR})?",
     ),
     (
         "day_month",
-        rf"(?P<day>{_DAY})\s+(?:of\s+)?(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR})|{_WHICH_YEAR})?",
+        rf"(?P<day>{_DAY})\s+(?:of\s+)?(?P<month>{_MONTH})(?:,?\s+{_IN_YEAR}|{_WHICH_YEAR})?",
+    ),
+    # "will be redeemed June one", "beginning May one": a small day written as a lower-case
+    # word after a month, but not after "in" or "of", where the word starts what follows ("in
+    # May one analyst said")
+    (
+        "month_day_word",
+        rf"(?<!\bin\s)(?<!\bof\s)(?P<month>{_MONTH})\s+"
+        rf"(?P<day>{_DAY_WORDS_LOWER})\b"
+        rf"(?:,?\s+{_IN_YEAR})?",
     ),
     (
         "ordinal_day_month",
@@ -181,7 +200,7 @@ _RULES: tuple[tuple[str, str], ...] = (
         "day_word",
         r"\b(?P<word>the\s+day\s+after\s+tomorrow|tomorrow|later\s+today|later\s+in\s+the\s+day|"
         r"(?:later\s+)?this\s+(?:morning|afternoon|evening)|today|tonight|"
-        r"within\s+(?:the|an)\s+hour)\b",
+        r"within\s+(?:the|an)\s+hour|with\s+immediate\s+effect|effective\s+immediately)\b",
     ),
     (
         "coming",
@@ -276,7 +295,7 @@ _RULES: tuple[tuple[str, str], ...] = (
         "month",
         rf"\b(?:{_PART}|(?P<prep>in|by|until|till|before|after|from|since|of|during|through|"
         r"next|this|last|on|no\s+later\s+than|no\s+earlier\s+than|between\s+now\s+and)\s+)"
-        rf"(?P<month>{_MONTH})(?!\s*{_DAY})"
+        rf"(?P<month>{_MONTH})(?:\s+(?P<dayword>{_DAY_WORDS_LOWER})\b)?(?!\s*{_DAY})"
         rf"(?:,?\s+(?P<year>{_YEAR})|\s+(?P<which>this|next|last)\s+year\b)?",
     ),
     ("month_year", rf"(?P<month>{_MONTH})\s+(?P<year>{_YEAR})"),
@@ -323,9 +342,10 @@ _RULE_GROUPS = [
 # leading class holds the first character of every alternative: it turns away the other
 # positions before the alternatives are tried there.
 _TRIGGER = re.compile(
-    r"(?=[\dacdefhjmnoqstwy])(?:\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|"
+    r"(?=[\dacdefhijmnoqstwy])(?:\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|"
     r"tue|wed|thu|fri|sat|sun|week|month|year|day|quarter|tomorrow|today|tonight|hour|spring|"
-    r"summer|autumn|fall|winter|fortnight|morning|afternoon|evening|christmas|new\s+year))",
+    r"summer|autumn|fall|winter|fortnight|morning|afternoon|evening|christmas|new\s+year|"
+    r"immediate))",
     re.IGNORECASE,
 )
 _WORD_START = re.compile(r"\b\w")
@@ -377,6 +397,9 @@ _AFTER_BEFORE = re.compile(
 _NOT_BEFORE = re.compile(
     r"(?:\bnot\b|n['\u2019]t\b|\bnever\b)(?:\s+[\w'\u2019-]+){0,8}\s*$", re.IGNORECASE
 )
+# "until the end of next week at the earliest": the time named is the earliest the event
+# may come, so it is that time, as after "not until".
+_AT_THE_EARLIEST_AFTER = re.compile(r"\s*,?\s+at\s+the\s+earliest\b", re.IGNORECASE)
 # "begins his campaign ahead of the April 14 election", "the aim is to help ahead of
 # expected spring fighting": a present act before the event, so the event named after
 # "ahead of" is the one expected, on its own time; after a future ("will be finished ahead
@@ -419,6 +442,14 @@ _SUPERSEDED_BEFORE = re.compile(
 # describes it, not the event expected.
 _APPOSITIVE_BEFORE = re.compile(
     r"[A-Za-z]\s*,\s+(?:payable|due|maturing|expiring)\s+(?:on\s+)?$", re.IGNORECASE
+)
+# "75 mln dlrs of notes due March 1, 1997", "a bond maturing April 15": the day a debt falls
+# due names the debt, not the event expected (its offer, its sale), as after a comma.
+_INSTRUMENT_DUE_BEFORE = re.compile(
+    r"\b(?:notes|bonds?|debentures|securities|loans?|debt|bills|paper|certificates|"
+    r"obligations|eurobonds|warrants|issues?|stock|shares|preferred)\s+"
+    r"(?:due|maturing|expiring|redeemable)\s+(?:on\s+|in\s+)?$",
+    re.IGNORECASE,
 )
 # "has scheduled the vote for a new leader for December 3": what is scheduled for a day is
 # still to come, however long ago the last such day was.
@@ -914,6 +945,7 @@ _EXPLICIT_RULES = frozenset(
         "day_month_range",
         "month_day",
         "day_month",
+        "month_day_word",
         "ordinal_day_month",
     )
 )
@@ -950,6 +982,12 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
         index = int(match.lastgroup.rsplit("_", 1)[1])  # type: ignore[union-attr]
         rule = _RULES[index][0]
         groups = _rule_groups(match, index)
+        if (
+            rule == "month"
+            and groups.get("dayword")
+            and " ".join((groups.get("prep") or "").lower().split()) in _DAY_WORD_PREPS
+        ):
+            rule, groups = "month_day_word", {**groups, "day": groups["dayword"]}
         if rule == "span":
             bound = _SPAN_TO_AFTER.match(sentence, match.end())
             if bound is not None and bound.end() in starts:
@@ -961,6 +999,8 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
             continue  # "originally planned for 22 March": given up
         if rule in _EXPLICIT_RULES and _APPOSITIVE_BEFORE.search(before):
             continue  # "the first coupon, payable April 1": the coupon's date
+        if rule in _EXPLICIT_RULES and _INSTRUMENT_DUE_BEFORE.search(before):
+            continue  # "notes due March 1, 1997": the notes' date
         if rule in _EXPLICIT_RULES and _PERIOD_BOUND_BEFORE.search(before):
             continue  # "figures for the period to February 28": what they cover
         if (
@@ -984,6 +1024,7 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
         if deadline is not None and (
             _DEFERRED.search(before, 0, max(0, deadline.start()))
             or _NOT_BEFORE.search(before, 0, max(0, deadline.start()))
+            or _AT_THE_EARLIEST_AFTER.match(sentence, match.end())
             or (
                 " ".join(deadline.group("word").lower().split()) == "ahead of"
                 and not _FUTURE_BEFORE.search(
@@ -1012,6 +1053,9 @@ def find_windows(sentence: str, reference: date) -> list[Window]:
             # before the event, which is the one expected, on its own time
             after = None
         text = match.group().strip().rstrip(".,")
+        if rule == "month" and groups.get("dayword"):
+            # "in May one analyst said": the word after the month is not the window's
+            text = text[: text.rindex(groups["dayword"])].rstrip()
         if deadline is not None:
             start, kind = reference, S.RELATIVE
             if not prep and deadline.start() < match.start():
