@@ -59,15 +59,16 @@ ui.table(
         ),
         "tension_share": st.column_config.NumberColumn(
             "Tension",
-            format="%.2f",
+            format=ui.PER_BRIEFING_FORMAT,
             width="small",
             help="The pair's tension per briefing in the period",
         ),
         "baseline": st.column_config.NumberColumn(
             "Usual",
-            format="%.2f",
+            format=ui.PER_BRIEFING_FORMAT,
             width="small",
-            help="The pair's usual tension per briefing over its recent periods",
+            help="The pair's usual tension per briefing over its recent periods "
+            "(0: no tension then)",
         ),
     },
 )

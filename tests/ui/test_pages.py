@@ -544,6 +544,37 @@ def test_overview_spike_table_fits_its_half_width_column(app, monkeypatch, downl
     assert "country_a" in header and "tension" in header.split(",")
 
 
+@pytest.mark.parametrize(
+    ("page", "prefix"),
+    [("pages/overview.py", "tension-spikes"), ("pages/relations.py", "spike-alerts")],
+    ids=["overview", "relations"],
+)
+def test_spike_tables_show_a_small_usual_level_as_a_level(
+    app, monkeypatch, downloads, page, prefix
+):
+    # A pair's usual tension is often a few thousandths per briefing: "%.2f" showed
+    # 0.004 as 0.00, the same as none. Both per-briefing columns keep three significant
+    # digits (sprintf's %g, as Python's); the CSV keeps the full numbers.
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts_with_spike")
+    run_page(app, page)
+    assert_clean(app)
+    spikes = next(d for d in app.dataframe if "baseline" in d.value.columns)
+    columns = json.loads(spikes.proto.columns)
+    for column in ("tension_share", "baseline"):
+        shown = columns[column]["type_config"]["format"]
+        assert [shown % value for value in (0.004, 0.0, 0.11, (0.8 + 3 * 0.9) / 3)] == [
+            "0.004",
+            "0",
+            "0.11",
+            "1.17",
+        ]
+    csv = downloads[next(n for n in downloads if n.startswith(prefix))].decode()
+    lines = [line for line in csv.splitlines() if not line.startswith("#")]
+    shared = pd.read_csv(io.StringIO("\n".join(lines)))
+    assert shared["baseline"].tolist() == pytest.approx(spikes.value["baseline"].tolist())
+    assert shared["tension_share"].iloc[0] == pytest.approx((0.8 + 3 * 0.9) / 3, abs=1e-12)
+
+
 def test_rising_attention_change_is_shown_in_points(app, downloads):
     # "change" is share now minus share before: a difference of two percentages. Shown
     # as a percentage (31.43% for 28.57% -> 60%) it read as a relative rise.
