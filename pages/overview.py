@@ -73,9 +73,20 @@ ui.table(
     },
 )
 st.markdown(f"**Rising attention** (latest {period} vs. the one before)")
+# Under a country filter the shares are of the briefings without it: of the selection
+# itself the filtered country's share is always 100%, and it never showed as rising.
 rising = cache.unfiltered(
-    view, views.rising_countries, view.filtered.recent_countries, view.filtered.headers, period
+    view,
+    views.rising_countries,
+    view.filtered.recent_countries,
+    view.filtered.attention_headers,
+    period,
 )
+note = views.rising_note(
+    [view.names.get(code, code) for code in view.filters.countries], view.filters.country_match
+)
+if note:
+    st.caption(note)
 ui.table(
     views.rising_table(rising),
     "Rising attention",

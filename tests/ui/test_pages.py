@@ -610,6 +610,27 @@ def test_rising_attention_change_is_shown_in_points(app, downloads):
     assert 0 < shared["change"].max() <= 1
 
 
+def test_rising_attention_under_a_country_filter_shows_the_country(app, downloads):
+    # Filtered on Japan, every selected briefing names Japan: its share of them was 100%
+    # in both months, and it never showed as rising. Shares are now of every briefing the
+    # other filters keep. June holds b17 b18 b19, May b13 .. b16; Japan is named in b17
+    # (with China) and b14 (with South Korea): Japan 1/3 now, 1/4 before (+1/12); China
+    # named with Japan in 1/3 now, none before (+1/3); South Korea falls.
+    app.query_params["country"] = "Japan"
+    app.run()
+    assert_clean(app)
+    csv = downloads[next(n for n in downloads if n.startswith("rising-attention"))].decode()
+    lines = [line for line in csv.splitlines() if not line.startswith("#")]
+    rising = pd.read_csv(io.StringIO("\n".join(lines)))
+    assert rising["iso3"].tolist() == ["CHN", "JPN"]
+    assert rising["share"].tolist() == pytest.approx([1 / 3, 1 / 3])
+    assert rising["previous"].tolist() == pytest.approx([0, 1 / 4])
+    assert rising["change"].tolist() == pytest.approx([1 / 3, 1 / 12])
+    captions = " ".join(c.value for c in app.caption)
+    assert "Shares are of every briefing the other filters keep" in captions
+    assert "together with Japan" in captions
+
+
 def test_relations_network_says_why_it_is_empty_with_only_expected_developments(app):
     app.query_params["section"] = "What's next"
     run_page(app, "pages/relations.py")

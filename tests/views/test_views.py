@@ -890,3 +890,60 @@ def test_rising_table_shows_shares_in_percent_and_the_change_in_points() -> None
     assert shown["previous"].tolist() == pytest.approx([28.571428])
     assert shown["change"].tolist() == pytest.approx([31.428571])
     assert rising["change"].tolist() == pytest.approx([0.3142857])  # not changed in place
+
+
+@pytest.mark.parametrize(
+    ("countries", "match", "expected"),
+    [
+        ((), "any", None),
+        (
+            ("Japan",),
+            "any",
+            "Shares are of every briefing the other filters keep, the country filter aside: "
+            "Japan's share is the briefings naming it; another country's, the briefings "
+            "naming it together with Japan.",
+        ),
+        (
+            ("Japan", "China", "Taiwan"),
+            "any",
+            "Shares are of every briefing the other filters keep, the country filter aside: "
+            "a filtered country's share is the briefings naming it; another country's, the "
+            "briefings naming it together with Japan, China or Taiwan.",
+        ),
+        (
+            ("Japan", "China"),
+            "all",
+            "Shares are of every briefing the other filters keep, the country filter aside: "
+            "a filtered country's share is the briefings naming all of them; another "
+            "country's, the briefings naming it together with Japan and China.",
+        ),
+    ],
+    ids=["none", "one", "any-of-three", "all-of-two"],
+)
+def test_rising_note_says_what_the_country_filter_does(countries, match, expected) -> None:
+    assert views.rising_note(countries, match) == expected
+
+
+def test_rising_countries_of_a_country_filter_measure_it_against_all_briefings() -> None:
+    # Four briefings in May (b1..b4), two in June (b5, b6). Japan is named in b1 and b5
+    # (with China); the selection "names Japan" is b1 and b5. Against the selection Japan
+    # holds 100% in both months and does not rise; against every briefing it goes from
+    # 1/4 to 1/2 (+0.25), and China, named with Japan, from 0 to 1/2.
+    dates = pd.to_datetime(
+        ["2024-05-02", "2024-05-09", "2024-05-16", "2024-05-23", "2024-06-03", "2024-06-10"],
+        utc=True,
+    )
+    briefings = pd.DataFrame({S.BRIEFING_ID: [f"b{i}" for i in range(1, 7)], S.DATE: dates})
+    rows = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["b1", "b5", "b5"],
+            S.ISO3: ["JPN", "JPN", "CHN"],
+            S.COUNTRY: ["Japan", "Japan", "China"],
+            S.DATE: dates[[0, 4, 4]],
+        }
+    )
+    selected = briefings[briefings[S.BRIEFING_ID].isin(["b1", "b5"])]
+    assert views.rising_countries(rows, selected, "month")[S.ISO3].tolist() == ["CHN"]
+    rising = views.rising_countries(rows, briefings, "month")
+    assert rising[S.ISO3].tolist() == ["CHN", "JPN"]
+    assert rising["change"].tolist() == pytest.approx([0.5, 0.25])

@@ -78,6 +78,7 @@ from analytics.views.overview import (
     period_after,
     period_before,
     rising_countries,
+    rising_note,
     rising_start,
     rising_table,
 )
@@ -263,6 +264,7 @@ __all__ = [
     "no_representatives_note",
     "restrict_to_ids",
     "no_rise_note",
+    "rising_note",
     "no_spikes_note",
     "no_upcoming_note",
     "rising_countries",
