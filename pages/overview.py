@@ -24,6 +24,10 @@ cols[2].metric("To", str(last))
 cols[3].metric("Countries", f"{figures.n_countries:,}")
 cols[4].metric("Topics", f"{figures.n_topics:,}", help="Topics with at least one filtered briefing")
 
+# A folder's read-me or licence is set aside as documentation: named, never counted as a
+# problem of the input (a synthetic corpus' README.txt, a corpus' LICENSE).
+documentation = views.documentation_files(view.corpus.report)
+set_aside = f" Set aside as documentation: {', '.join(documentation)}." if documentation else ""
 if whole.n_skipped or whole.n_duplicates:
     skipped = views.skipped_inputs(view.corpus.report)
     with st.expander(
@@ -31,8 +35,10 @@ if whole.n_skipped or whole.n_duplicates:
         icon=":material/report:",
     ):
         ui.table(skipped, "Inputs not loaded", view, key="skipped")
+    if documentation:
+        st.caption(set_aside.strip())
 else:
-    st.caption("Every input was loaded: none skipped, no duplicates.")
+    st.caption("Every input was loaded: none skipped, no duplicates." + set_aside)
 
 st.subheader("Biggest movers")
 # One above the other: side by side, a week's spike table ran off its half of the page.

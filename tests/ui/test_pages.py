@@ -785,6 +785,19 @@ def test_overview_says_every_input_was_loaded_when_none_was_skipped(app, monkeyp
     assert "Every input was loaded: none skipped, no duplicates." in [c.value for c in app.caption]
 
 
+def test_overview_names_a_read_me_apart_from_problems(app, monkeypatch):
+    # A synthetic corpus' README.txt opened "Inputs not loaded: 1 skipped" as if an input
+    # had failed: a read-me is documentation, named in the caption, never a problem.
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts_with_read_me")
+    app.run()
+    assert_clean(app)
+    assert not [e.label for e in app.expander if e.label.startswith("Inputs")]
+    assert (
+        "Every input was loaded: none skipped, no duplicates. "
+        "Set aside as documentation: sample/README.txt."
+    ) in [c.value for c in app.caption]
+
+
 def test_overview_lists_the_inputs_not_loaded(app):
     app.run()
     labels = [e.label for e in app.expander if e.label.startswith("Inputs")]

@@ -8,6 +8,8 @@ expected "respond" sentence at -0.2).
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -40,6 +42,28 @@ def test_corpus_figures_and_skipped_inputs(corpus):
     skipped = views.skipped_inputs(corpus.report)
     assert list(skipped["file"]) == ["sample/notes.pdf"]
     assert "unsupported" in skipped["reason"].iloc[0]
+
+
+def test_a_read_me_set_aside_is_named_apart_from_the_inputs_not_loaded(corpus):
+    # A corpus folder's README.txt (the synthetic generator writes one) was counted and
+    # listed as a skipped input beside the unreadable ones: it is documentation, named
+    # apart, while the .pdf stays a skipped input.
+    from analytics.ingest.files import DOCUMENTATION
+
+    read_me = {
+        "file": "sample/README.txt",
+        "row": pd.NA,
+        "status": "skipped",
+        "reason": DOCUMENTATION,
+        S.BRIEFING_ID: pd.NA,
+    }
+    report = pd.concat([corpus.report, pd.DataFrame([read_me])], ignore_index=True)
+    with_read_me = dataclasses.replace(corpus, report=report)
+    figures = views.corpus_figures(with_read_me)
+    assert (figures.n_skipped, figures.n_duplicates, figures.n_documentation) == (1, 0, 1)
+    assert list(views.skipped_inputs(report)["file"]) == ["sample/notes.pdf"]
+    assert views.documentation_files(report) == ["sample/README.txt"]
+    assert views.documentation_files(corpus.report) == []
 
 
 def test_corpus_figures_of_a_selection(corpus):

@@ -588,12 +588,17 @@ def process_upload(files: list) -> Artefacts | None:
 
 def show_load_report(artefacts: Artefacts) -> None:
     """Say how many briefings were loaded and list every input that was not."""
-    from analytics.views import skipped_inputs
+    from analytics.views import documentation_files, skipped_inputs
 
     figures = corpus_figures(artefacts)
     st.success(
         f"Loaded {figures.n_briefings:,} briefings "
-        f"({figures.n_skipped:,} inputs skipped, {figures.n_duplicates:,} duplicates)."
+        f"({figures.n_skipped:,} inputs skipped, {figures.n_duplicates:,} duplicates"
+        + (
+            f"; set aside as documentation: {', '.join(documentation_files(artefacts.report))})."
+            if figures.n_documentation
+            else ")."
+        )
     )
     skipped = skipped_inputs(artefacts.report)
     if not skipped.empty:
