@@ -11,7 +11,7 @@ fit's embedding) and the peak resident memory. ``--compare`` also runs the simpl
 methods listed in docs/eval-topics.md on the same features.
 
 ``--synthetic DIR`` evaluates on a corpus written by ``python -m analytics.synth`` instead
-(``DIR/briefings.jsonl`` and its gold themes ``DIR/labels.csv``): NMI and ARI against the
+(``DIR/briefings.jsonl`` and its gold themes ``DIR/.truth/labels.csv``): NMI and ARI against the
 planted themes, and how many themes are recovered (themes whose largest share of
 briefings falls in a topic of its own).
 """
@@ -32,6 +32,7 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from analytics import schema as S
+from analytics import synth
 from analytics.ingest import load_files
 from analytics.topics import (
     TopicModel,
@@ -168,7 +169,7 @@ def main() -> None:
     cpu_seconds = time.process_time() - cpu_started
     if args.synthetic is not None:
         metrics = score_synthetic(
-            args.synthetic / "labels.csv", briefings[S.BRIEFING_ID], model.labels_
+            args.synthetic / synth.LABELS_FILE, briefings[S.BRIEFING_ID], model.labels_
         )
         print(f"briefings fitted: {len(texts)}  topics: {model.n_topics_}")
         print(

@@ -27,15 +27,20 @@ picked = ui.table(
     select=True,
     height=360,
     all_rows=view.listing.later(matches),
-    # Sized to fit the page: the id shortened (whole in the CSV and the reader), so that
-    # the countries are not pushed off the right.
+    # Every column sized in pixels to fit the page at 1280 px (820 px of table beside the
+    # sidebar): the id, the title, the countries and the topic shortened on screen (whole
+    # in the CSV, the reader and a cell's tooltip); a wider page shares out the rest.
     column_config={
         "briefing_id": st.column_config.TextColumn(
-            "Briefing", width="small", help="The briefing's id (whole in the CSV and below)"
+            "Briefing", width=70, help="The briefing's id (whole in the CSV and below)"
         ),
-        "date": st.column_config.DatetimeColumn("Date", format="YYYY-MM-DD"),
-        "title": st.column_config.TextColumn("Title", width="large"),
-        "countries": st.column_config.TextColumn("Countries", width="medium"),
+        "date": st.column_config.DatetimeColumn("Date", format="YYYY-MM-DD", width=85),
+        "title": st.column_config.TextColumn("Title", width=275),
+        "source": st.column_config.TextColumn("Source", width=100),
+        "countries": st.column_config.TextColumn("Countries", width=130),
+        "topic": st.column_config.TextColumn(
+            "Topic", width=120, help="The topic's label: its leading words"
+        ),
     },
 )
 

@@ -24,13 +24,19 @@ cols[2].metric("To", str(last))
 cols[3].metric("Countries", f"{figures.n_countries:,}")
 cols[4].metric("Topics", f"{figures.n_topics:,}", help="Topics with at least one filtered briefing")
 
+# A folder's read-me or licence is set aside as documentation: named, never counted as a
+# problem of the input (a synthetic corpus' README.txt, a corpus' LICENSE).
+documentation = views.documentation_files(view.corpus.report)
+set_aside = f" Set aside as documentation: {', '.join(documentation)}." if documentation else ""
 note = views.inputs_note(whole)
 if note:
     skipped = views.skipped_inputs(view.corpus.report)
     with st.expander(f"Inputs: {note}", icon=":material/report:"):
         ui.table(skipped, "Inputs skipped, merged or flagged", view, key="skipped")
+    if documentation:
+        st.caption(set_aside.strip())
 else:
-    st.caption("Every input was loaded: none skipped, no duplicates.")
+    st.caption("Every input was loaded: none skipped, no duplicates." + set_aside)
 
 st.subheader("Biggest movers")
 # One above the other: side by side, a week's spike table ran off its half of the page.
@@ -57,22 +63,34 @@ ui.table(
         ),
         "tension_share": st.column_config.NumberColumn(
             "Tension",
-            format="%.2f",
+            format=ui.PER_BRIEFING_FORMAT,
             width="small",
             help="The pair's tension per briefing in the period",
         ),
         "baseline": st.column_config.NumberColumn(
             "Usual",
-            format="%.2f",
+            format=ui.PER_BRIEFING_FORMAT,
             width="small",
-            help="The pair's usual tension per briefing over its recent periods",
+            help="The pair's usual tension per briefing over its recent periods "
+            "(0: no tension then)",
         ),
     },
 )
 st.markdown(f"**Rising attention** (latest {period} vs. the one before)")
+# Under a country filter the shares are of the briefings without it: of the selection
+# itself the filtered country's share is always 100%, and it never showed as rising.
 rising = cache.unfiltered(
-    view, views.rising_countries, view.filtered.recent_countries, view.filtered.headers, period
+    view,
+    views.rising_countries,
+    view.filtered.recent_countries,
+    view.filtered.attention_headers,
+    period,
 )
+note = views.rising_note(
+    [view.names.get(code, code) for code in view.filters.countries], view.filters.country_match
+)
+if note:
+    st.caption(note)
 ui.table(
     views.rising_table(rising),
     "Rising attention",

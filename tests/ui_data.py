@@ -388,3 +388,20 @@ def build_artefacts_untitled() -> Artefacts:
     artefacts = build_artefacts()
     briefings = artefacts.briefings.assign(**{S.TITLE: ""})
     return dataclasses.replace(artefacts, briefings=briefings, fingerprint="ui-untitled-0001")
+
+
+def build_artefacts_with_read_me() -> Artefacts:
+    """``build_artefacts_all_loaded`` and the corpus folder's README.txt, set aside as
+    documentation: every briefing input loaded."""
+    from analytics.ingest.files import DOCUMENTATION
+
+    artefacts = build_artefacts_all_loaded()
+    read_me = {
+        "file": "sample/README.txt",
+        "row": pd.NA,
+        "status": "skipped",
+        "reason": DOCUMENTATION,
+        S.BRIEFING_ID: pd.NA,
+    }
+    report = pd.concat([artefacts.report, pd.DataFrame([read_me])], ignore_index=True)
+    return dataclasses.replace(artefacts, report=report, fingerprint="ui-read-me-0001")

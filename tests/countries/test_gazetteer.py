@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from analytics import schema as S
-from analytics.countries import Gazetteer, country_stop_words, load_gazetteer
+from analytics.countries import Gazetteer, country_stop_words, extract_mentions, load_gazetteer
 from analytics.errors import InputError
 
 
@@ -241,3 +241,53 @@ def test_pycountry_is_no_dependency(project_root: Path):
         for requirement in extra
     ]
     assert not [r for r in requirements if r.lower().startswith("pycountry")]
+
+
+# -- person-names.csv ---------------------------------------------------------------
+def _georgia_smith(folder: Path) -> list[str]:
+    briefings = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["b1"],
+            S.DATE: pd.to_datetime(["2025-01-10"], utc=True),
+            S.TITLE: [""],
+            S.TEXT: ["Officials said Georgia Smith had resigned."],
+        }
+    )
+    return extract_mentions(briefings, load_gazetteer(folder))[S.ISO3].tolist()
+
+
+def test_person_names_come_from_the_folder_s_table(small_dir: Path):
+    # Without person-names.csv the rule is off: "Georgia" is the country (the toy
+    # gazetteer's US state needs a city before it). Listed as a given name, it begins a
+    # person's name before the surname "Smith".
+    assert _georgia_smith(small_dir) == ["GEO"]
+    named = shutil.copytree(small_dir, small_dir.parent / "with-person-names")  # own cache
+    (named / "person-names.csv").write_text(
+        "word,kind\nGeorgia,given_name\nTech,body\n", encoding="utf-8"
+    )
+    assert _georgia_smith(named) == []
+
+
+def test_the_shipped_person_names_are_country_names(gazetteer: Gazetteer):
+    assert {"Chad", "Israel", "Jordan"} <= gazetteer.person_names.given_names
+    assert {"defense", "valley", "river", "army", "government", "forces", "embassy"} <= (
+        gazetteer.person_names.not_surnames
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("word,type\nGeorgia,given_name\n", r"person-names.csv must have columns word, kind"),
+        ("word,kind\nGeorgia,first_name\n", r"kind must be one of .*got 'first_name'"),
+        ("word,kind\nNew York,place\n", r"one capitalised word .*got 'New York'"),
+        ("word,kind\nvalley,place\n", r"one capitalised word .*got 'valley'"),
+        ("word,kind\nTech,body\nTech,place\n", r"each word is listed once; got 'Tech' twice"),
+        ("word,kind\nTokyo,given_name\n", r"given_name must be a country's name .*got 'Tokyo'"),
+    ],
+    ids=["missing-column", "unknown-kind", "two-words", "lower-case", "repeated", "no-country"],
+)
+def test_load_gazetteer_rejects_bad_person_names(small_dir: Path, table: str, message: str):
+    (small_dir / "person-names.csv").write_text(table, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        load_gazetteer(small_dir)

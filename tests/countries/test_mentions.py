@@ -717,3 +717,54 @@ def test_extract_mentions_of_copies_shifts_spans_and_sentences():
     assert many[S.START].tolist() == expected_start
     assert many[S.SENTENCE_INDEX].tolist() == expected_index
     assert many[S.ISO3].tolist() == one[S.ISO3].tolist() * copies
+
+
+# -- person names that begin with a country's name -------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Israel Keyes was arrested in the morning.", []),
+        ("Chad Johnson scored twice.", []),
+        ("Officials said Jordan Peterson had left.", []),
+        ("The book by Jordan Peterson, the author, sold.", []),
+        ("Reporters asked Chad McKenzie's coach.", []),
+        ("The Israel Defense Forces said it struck.", [("Israel", "ISR", "name")]),
+        ("Troops reached the Jordan Valley before dawn.", [("Jordan", "JOR", "name")]),
+        ("India Pakistan talks resumed.", [("India", "IND", "name"), ("Pakistan", "PAK", "name")]),
+        ("Israel Monday said it would talk.", [("Israel", "ISR", "name")]),
+        ("Israel Strikes Back", [("Israel", "ISR", "name")]),
+        ("Israel Aerospace Industries said it grew.", [("Israel", "ISR", "name")]),
+        ("CHAD JOHNSON SCORED", [("CHAD", "TCD", "name")]),
+        ("Chad and Jordan signed a deal.", [("Chad", "TCD", "name"), ("Jordan", "JOR", "name")]),
+        ("Aid reached Chad. Johnson said so.", [("Chad", "TCD", "name")]),
+        ("The sale of Israel Electric shares went ahead.", [("Israel", "ISR", "name")]),
+        (
+            "A seminar of the Canada-Israel Kessler fund began.",
+            [("Canada", "CAN", "name"), ("Israel", "ISR", "name")],
+        ),
+        ("Talks with Israel Public Broadcasting resumed.", [("Israel", "ISR", "name")]),
+    ],
+    ids=[
+        "given-name-and-surname",
+        "sentence-start-surname-then-verb",
+        "after-a-lower-case-word",
+        "surname-then-comma",
+        "possessive-surname",
+        "institution-head-word",
+        "place-head-word",
+        "another-country",
+        "weekday",
+        "title-case-headline",
+        "multiword-organisation",
+        "all-capitals",
+        "no-surname-follows",
+        "sentence-ends-between",
+        "company-head-word",
+        "hyphenated-compound",
+        "longer-proper-name",
+    ],
+)
+def test_extract_mentions_reads_a_given_name_country_before_a_surname_as_a_person(
+    text: str, expected: list[tuple]
+):
+    assert _found(text) == expected

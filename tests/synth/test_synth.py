@@ -456,13 +456,14 @@ def test_write_corpus_writes_records_truth_and_readme(tmp_path: Path) -> None:
     records = pd.read_parquet(path)
     assert list(records.columns) == list(synth.RECORD_COLUMNS)
     assert records["synthetic"].dtype == bool and records["synthetic"].all()
-    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    truth = json.loads((tmp_path / ".truth" / "truth.json").read_text(encoding="utf-8"))
     assert (truth["n"], truth["seed"], truth["synthetic"]) == (120, 4, True)
     assert truth["spikes"][0]["n_briefings"] == 3
     readme = (tmp_path / "README.txt").read_text(encoding="utf-8")
     assert "SYNTHETIC CORPUS" in readme
     assert "--plant-spike FRA:DEU:2024-02:3" in readme
-    labels = pd.read_csv(tmp_path / "labels.csv")
+    assert ".truth/labels.csv" in readme and ".truth/truth.json" in readme
+    labels = pd.read_csv(tmp_path / ".truth" / "labels.csv")
     assert list(labels.columns) == list(synth.LABEL_COLUMNS)
     assert labels["id"].tolist() == records["id"].tolist()
 
@@ -498,7 +499,7 @@ def test_main_writes_small_corpus(tmp_path: Path) -> None:
     record = json.loads(lines[0])
     assert list(record) == list(synth.RECORD_COLUMNS)
     assert record["synthetic"] is True
-    truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
+    truth = json.loads((out / synth.TRUTH_FILE).read_text(encoding="utf-8"))
     assert truth["emerging_topics"][0]["first_month"] == "2025-02"
     assert (out / "README.txt").is_file()
 
@@ -528,7 +529,7 @@ def test_generate_corpus_does_not_touch_numpy_global_state() -> None:
     assert np.random.random() == expected
 
 
-def test_a_generated_folder_loads_its_briefings_and_reports_the_other_files(
+def test_a_generated_folder_loads_its_briefings_and_only_names_its_read_me(
     tmp_path: Path,
 ) -> None:
     from analytics.ingest import load_corpus_with_report
@@ -538,8 +539,11 @@ def test_a_generated_folder_loads_its_briefings_and_reports_the_other_files(
     # The read-me beside the briefings was read as a 31st briefing dated by its file's time.
     assert len(loaded.briefings) == 30
     assert loaded.briefings[S.TITLE].str.startswith("[synthetic] ").all()
+    # The gold labels and the truth were named as skipped ("no text column", a malformed
+    # table): the generator's own files are no problem of the input. Only the read-me is
+    # named, as documentation.
     skipped = loaded.report[loaded.report[S.STATUS] == S.SKIPPED]
     reasons = dict(zip(skipped[S.FILE], skipped[S.REASON], strict=True))
-    assert sorted(reasons) == sorted([synth.README_FILE, synth.LABELS_FILE, synth.TRUTH_FILE])
+    assert list(reasons) == [synth.README_FILE]
     assert reasons[synth.README_FILE].startswith("a folder's read-me, licence or change log")
-    assert reasons[synth.LABELS_FILE].startswith("no text column")
+    assert set(loaded.report[S.FILE]) == {"briefings.jsonl", synth.README_FILE}

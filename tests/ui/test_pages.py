@@ -191,14 +191,26 @@ def test_download_without_provenance_and_neutralised(app, downloads):
     assert len(data.strip().splitlines()) == 21  # header + every briefing
 
 
+# The Briefings table's width in a 1280 px window beside the open sidebar (measured in
+# Chromium), and the row-selection column's.
+TABLE_WIDTH_AT_1280 = 820
+SELECT_COLUMN = 36
+
+
 def test_briefing_list_columns_are_sized_to_fit_the_page(app):
-    # The full id, a large title and the source pushed the countries off the right.
+    # A large title, a medium countries column and unsized date, source and topic columns
+    # made the table scroll sideways at 1280 px, the topic out of sight. Every column now
+    # has a width in pixels, and they fit together.
     run_page(app, "pages/briefings.py")
     assert_clean(app)
     listing = next(d for d in app.dataframe if "title" in d.value.columns)
     columns = json.loads(listing.proto.columns)
-    widths = {name: columns[name].get("width") for name in ("briefing_id", "title", "countries")}
-    assert widths == {"briefing_id": "small", "title": "large", "countries": "medium"}
+    shown = [name for name in listing.value.columns if name != "_index"]
+    assert {"briefing_id", "date", "title", "source", "countries", "topic"} <= set(shown)
+    widths = {name: columns.get(name, {}).get("width") for name in shown}
+    assert all(isinstance(width, int) for width in widths.values()), widths
+    assert SELECT_COLUMN + sum(widths.values()) <= TABLE_WIDTH_AT_1280
+    assert widths["title"] == max(widths.values())
 
 
 def test_reader_shows_markup_as_literal_text(app):
@@ -544,6 +556,37 @@ def test_overview_spike_table_fits_its_half_width_column(app, monkeypatch, downl
     assert "country_a" in header and "tension" in header.split(",")
 
 
+@pytest.mark.parametrize(
+    ("page", "prefix"),
+    [("pages/overview.py", "tension-spikes"), ("pages/relations.py", "spike-alerts")],
+    ids=["overview", "relations"],
+)
+def test_spike_tables_show_a_small_usual_level_as_a_level(
+    app, monkeypatch, downloads, page, prefix
+):
+    # A pair's usual tension is often a few thousandths per briefing: "%.2f" showed
+    # 0.004 as 0.00, the same as none. Both per-briefing columns keep three significant
+    # digits (sprintf's %g, as Python's); the CSV keeps the full numbers.
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts_with_spike")
+    run_page(app, page)
+    assert_clean(app)
+    spikes = next(d for d in app.dataframe if "baseline" in d.value.columns)
+    columns = json.loads(spikes.proto.columns)
+    for column in ("tension_share", "baseline"):
+        shown = columns[column]["type_config"]["format"]
+        assert [shown % value for value in (0.004, 0.0, 0.11, (0.8 + 3 * 0.9) / 3)] == [
+            "0.004",
+            "0",
+            "0.11",
+            "1.17",
+        ]
+    csv = downloads[next(n for n in downloads if n.startswith(prefix))].decode()
+    lines = [line for line in csv.splitlines() if not line.startswith("#")]
+    shared = pd.read_csv(io.StringIO("\n".join(lines)))
+    assert shared["baseline"].tolist() == pytest.approx(spikes.value["baseline"].tolist())
+    assert shared["tension_share"].iloc[0] == pytest.approx((0.8 + 3 * 0.9) / 3, abs=1e-12)
+
+
 def test_rising_attention_change_is_shown_in_points(app, downloads):
     # "change" is share now minus share before: a difference of two percentages. Shown
     # as a percentage (31.43% for 28.57% -> 60%) it read as a relative rise.
@@ -565,6 +608,27 @@ def test_rising_attention_change_is_shown_in_points(app, downloads):
     assert shared["share"].tolist() == pytest.approx((rising.value["share"] / 100).tolist())
     assert shared["change"].tolist() == pytest.approx((rising.value["change"] / 100).tolist())
     assert 0 < shared["change"].max() <= 1
+
+
+def test_rising_attention_under_a_country_filter_shows_the_country(app, downloads):
+    # Filtered on Japan, every selected briefing names Japan: its share of them was 100%
+    # in both months, and it never showed as rising. Shares are now of every briefing the
+    # other filters keep. June holds b17 b18 b19, May b13 .. b16; Japan is named in b17
+    # (with China) and b14 (with South Korea): Japan 1/3 now, 1/4 before (+1/12); China
+    # named with Japan in 1/3 now, none before (+1/3); South Korea falls.
+    app.query_params["country"] = "Japan"
+    app.run()
+    assert_clean(app)
+    csv = downloads[next(n for n in downloads if n.startswith("rising-attention"))].decode()
+    lines = [line for line in csv.splitlines() if not line.startswith("#")]
+    rising = pd.read_csv(io.StringIO("\n".join(lines)))
+    assert rising["iso3"].tolist() == ["CHN", "JPN"]
+    assert rising["share"].tolist() == pytest.approx([1 / 3, 1 / 3])
+    assert rising["previous"].tolist() == pytest.approx([0, 1 / 4])
+    assert rising["change"].tolist() == pytest.approx([1 / 3, 1 / 12])
+    captions = " ".join(c.value for c in app.caption)
+    assert "Shares are of every briefing the other filters keep" in captions
+    assert "together with Japan" in captions
 
 
 def test_relations_network_says_why_it_is_empty_with_only_expected_developments(app):
@@ -719,6 +783,19 @@ def test_overview_says_every_input_was_loaded_when_none_was_skipped(app, monkeyp
     assert_clean(app)
     assert not [e.label for e in app.expander if e.label.startswith("Inputs")]
     assert "Every input was loaded: none skipped, no duplicates." in [c.value for c in app.caption]
+
+
+def test_overview_names_a_read_me_apart_from_problems(app, monkeypatch):
+    # A synthetic corpus' README.txt opened "Inputs not loaded: 1 skipped" as if an input
+    # had failed: a read-me is documentation, named in the caption, never a problem.
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts_with_read_me")
+    app.run()
+    assert_clean(app)
+    assert not [e.label for e in app.expander if e.label.startswith("Inputs")]
+    assert (
+        "Every input was loaded: none skipped, no duplicates. "
+        "Set aside as documentation: sample/README.txt."
+    ) in [c.value for c in app.caption]
 
 
 def test_overview_lists_the_inputs_not_loaded(app):

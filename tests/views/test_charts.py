@@ -16,7 +16,12 @@ from ui_data import build_artefacts
 from analytics import schema as S
 from analytics import views
 from analytics.views import charts as charts
-from analytics.views.charts.style import PARTIAL_COLOUR, SERIES_COLOURS, VOLUME_COLOUR
+from analytics.views.charts.style import (
+    PARTIAL_COLOUR,
+    SERIES_COLOURS,
+    VOLUME_COLOUR,
+    covering_range,
+)
 
 
 @pytest.fixture(scope="module")
@@ -700,3 +705,50 @@ def test_topic_shares_of_a_few_periods_are_stacked_bars_of_many_areas():
     many = charts.topic_shares_chart(shares_over(8), "month")
     assert [trace.type for trace in many.data] == ["scatter", "scatter"]
     assert all(trace.stackgroup == "topics" for trace in many.data)
+
+
+@pytest.mark.parametrize(
+    ("lows", "highs", "expected"),
+    [
+        ([2.0, 5.0, 3.0], None, [-0.25, 5.25]),
+        ([-2.0, -4.0], None, [-4.2, 0.2]),
+        ([-6.0], [4.0], [-6.5, 4.5]),
+        ([-0.0, -0.0], [4.0, 10.0], [-0.5, 10.5]),
+        ([float("nan"), 0.2], None, [-0.05, 1.05]),
+        ([], None, [-0.05, 1.05]),
+    ],
+    ids=["positive-only", "negative-only", "both-sides", "bars-above-only", "small", "empty"],
+)
+def test_covering_range_covers_the_data_and_zero_only(lows, highs, expected):
+    assert covering_range(lows, highs) == pytest.approx(expected)
+
+
+def _one_sided_timeline(sign: int) -> pd.DataFrame:
+    # Three months of one pair only in accord (sign +1) or only at odds (-1):
+    # nets 2, 5, 3 (or their negatives) over two sentences, strength twice as much.
+    nets = [2.0, 5.0, 3.0]
+    return pd.DataFrame(
+        {
+            S.PERIOD: pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
+            S.COUNTRY_A: "JPN",
+            S.COUNTRY_B: "USA",
+            S.FORWARD_LOOKING: False,
+            S.N_INTERACTIONS: 2,
+            S.NET: [sign * n for n in nets],
+            S.TENSION: [2 * n if sign < 0 else 0.0 for n in nets],
+            S.ALLIANCE: [2 * n if sign > 0 else 0.0 for n in nets],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("sign", "net_range", "strength_range"),
+    [(1, [-0.25, 5.25], [-0.5, 10.5]), (-1, [-5.25, 0.25], [-10.5, 0.5])],
+    ids=["only-alliance", "only-tension"],
+)
+def test_relation_chart_draws_no_empty_half_for_one_sided_pairs(sign, net_range, strength_range):
+    # Net scores 2..5 were drawn on -5..+5 and the strength bars on an autorange: an empty
+    # half of each panel. Each scale now spans the data and zero, 5% to spare.
+    layout = charts.relation_chart(_one_sided_timeline(sign), None).layout
+    assert list(layout.yaxis.range) == pytest.approx(net_range)
+    assert list(layout.yaxis2.range) == pytest.approx(strength_range)

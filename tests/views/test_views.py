@@ -73,6 +73,28 @@ def test_inputs_note_tells_merged_duplicates_from_kept_near_duplicates(corpus):
     assert views.inputs_note(clean) == ""
 
 
+def test_a_read_me_set_aside_is_named_apart_from_the_inputs_not_loaded(corpus):
+    # A corpus folder's README.txt (the synthetic generator writes one) was counted and
+    # listed as a skipped input beside the unreadable ones: it is documentation, named
+    # apart, while the .pdf stays a skipped input.
+    from analytics.ingest.files import DOCUMENTATION
+
+    read_me = {
+        "file": "sample/README.txt",
+        "row": pd.NA,
+        "status": "skipped",
+        "reason": DOCUMENTATION,
+        S.BRIEFING_ID: pd.NA,
+    }
+    report = pd.concat([corpus.report, pd.DataFrame([read_me])], ignore_index=True)
+    with_read_me = dataclasses.replace(corpus, report=report)
+    figures = views.corpus_figures(with_read_me)
+    assert (figures.n_skipped, figures.n_duplicates, figures.n_documentation) == (1, 0, 1)
+    assert list(views.skipped_inputs(report)["file"]) == ["sample/notes.pdf"]
+    assert views.documentation_files(report) == ["sample/README.txt"]
+    assert views.documentation_files(corpus.report) == []
+
+
 def test_corpus_figures_of_a_selection(corpus):
     # Korea acts in plan rows 4 (with Japan) and 6 (with the US), topic 1 both: briefings
     # 4, 6, 14 and 16, one every 9 days from 5 January 2026.
@@ -957,3 +979,60 @@ def test_titled_fills_only_missing_titles_from_the_text(corpus):
     where = int(np.flatnonzero(listing.order == 1)[0])
     assert listing.rows(listing.order, openings=True)[S.TITLE].iloc[where] == first_words
     assert listing.rows(listing.order)[S.TITLE].iloc[where] == "  "
+
+
+@pytest.mark.parametrize(
+    ("countries", "match", "expected"),
+    [
+        ((), "any", None),
+        (
+            ("Japan",),
+            "any",
+            "Shares are of every briefing the other filters keep, the country filter aside: "
+            "Japan's share is the briefings naming it; another country's, the briefings "
+            "naming it together with Japan.",
+        ),
+        (
+            ("Japan", "China", "Taiwan"),
+            "any",
+            "Shares are of every briefing the other filters keep, the country filter aside: "
+            "a filtered country's share is the briefings naming it; another country's, the "
+            "briefings naming it together with Japan, China or Taiwan.",
+        ),
+        (
+            ("Japan", "China"),
+            "all",
+            "Shares are of every briefing the other filters keep, the country filter aside: "
+            "a filtered country's share is the briefings naming all of them; another "
+            "country's, the briefings naming it together with Japan and China.",
+        ),
+    ],
+    ids=["none", "one", "any-of-three", "all-of-two"],
+)
+def test_rising_note_says_what_the_country_filter_does(countries, match, expected) -> None:
+    assert views.rising_note(countries, match) == expected
+
+
+def test_rising_countries_of_a_country_filter_measure_it_against_all_briefings() -> None:
+    # Four briefings in May (b1..b4), two in June (b5, b6). Japan is named in b1 and b5
+    # (with China); the selection "names Japan" is b1 and b5. Against the selection Japan
+    # holds 100% in both months and does not rise; against every briefing it goes from
+    # 1/4 to 1/2 (+0.25), and China, named with Japan, from 0 to 1/2.
+    dates = pd.to_datetime(
+        ["2024-05-02", "2024-05-09", "2024-05-16", "2024-05-23", "2024-06-03", "2024-06-10"],
+        utc=True,
+    )
+    briefings = pd.DataFrame({S.BRIEFING_ID: [f"b{i}" for i in range(1, 7)], S.DATE: dates})
+    rows = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["b1", "b5", "b5"],
+            S.ISO3: ["JPN", "JPN", "CHN"],
+            S.COUNTRY: ["Japan", "Japan", "China"],
+            S.DATE: dates[[0, 4, 4]],
+        }
+    )
+    selected = briefings[briefings[S.BRIEFING_ID].isin(["b1", "b5"])]
+    assert views.rising_countries(rows, selected, "month")[S.ISO3].tolist() == ["CHN"]
+    rising = views.rising_countries(rows, briefings, "month")
+    assert rising[S.ISO3].tolist() == ["CHN", "JPN"]
+    assert rising["change"].tolist() == pytest.approx([0.5, 0.25])

@@ -10,7 +10,9 @@ The reference data lives in four CSV files under ``data/`` (see
   an empty ``iso3`` marks a phrase that is never a country ("Indo-Pacific");
 - ``actors.csv``: office holders (``surface``, ``iso3``, ``role``, ``start``, ``end``,
   ``confidence``), counted for their country only while in office;
-- ``places.csv``: cities (``surface``, ``iso3``, ``population``, ``confidence``).
+- ``places.csv``: cities (``surface``, ``iso3``, ``population``, ``confidence``);
+- ``person-names.csv``: country names that are also given names and the words that are no
+  surname after them (``word``, ``kind``; see ``analytics.countries.person_names``).
 
 A :class:`Gazetteer` joins them into one *candidate* table (a surface may have
 several candidates, e.g. "Georgia" the country or the US state) and compiles one
@@ -30,6 +32,12 @@ import pandas as pd
 
 from analytics import paths, settings
 from analytics import schema as S
+from analytics.countries.person_names import (
+    NO_PERSON_NAMES,
+    PERSON_NAMES_FILE,
+    PersonNames,
+    read_person_names,
+)
 from analytics.errors import InputError
 
 COUNTRIES_FILE = "countries.csv"
@@ -102,9 +110,12 @@ class Gazetteer:
         actors: office holders (``surface``, ``iso3``, ``role``, ``start``, ``end``,
             ``confidence``).
         places: cities (``surface``, ``iso3``, ``population``, ``confidence``).
+        person_names: country names that begin person names ("Chad Johnson") and the
+            words that are no surname after them; default none (the rule off).
 
     Raises:
-        InputError: on an unknown kind, a code missing from ``countries`` or a bad number.
+        InputError: on an unknown kind, a code missing from ``countries``, a bad number
+            or a given name that is no country name or alias of ``entries``.
     """
 
     def __init__(
@@ -113,15 +124,18 @@ class Gazetteer:
         entries: pd.DataFrame,
         actors: pd.DataFrame | None = None,
         places: pd.DataFrame | None = None,
+        person_names: PersonNames = NO_PERSON_NAMES,
     ) -> None:
         self._countries = countries.reset_index(drop=True).copy()
         self._names = dict(zip(self._countries[S.ISO3], self._countries["name"], strict=True))
         self.entries = entries.reset_index(drop=True).copy()
         self.actors = (actors if actors is not None else _empty_actors()).reset_index(drop=True)
         self.places = (places if places is not None else _empty_places()).reset_index(drop=True)
+        self.person_names = person_names
         self.candidates = self._candidates()
         self._compile()
         self._index_candidates()
+        self._index_person_names()
 
     # -- public -------------------------------------------------------------
     @property
@@ -277,6 +291,25 @@ class Gazetteer:
             "rank": table["rank"].to_numpy(dtype=np.int64),
         }
 
+    def _index_person_names(self) -> None:
+        """The keys of the given-name countries and, per key, whether it may be a country's
+        name, alias, demonym or capital (a word that is no surname after one)."""
+        entries = self.entries
+        country_names = set(entries.loc[entries[S.KIND].isin(["name", "alias"]), S.SURFACE])
+        strangers = sorted(self.person_names.given_names - country_names)
+        if strangers:
+            raise InputError(
+                f"{PERSON_NAMES_FILE}: a given_name must be a country's name or alias in "
+                f"{GAZETTEER_FILE}; got {strangers[0]!r}"
+            )
+        self.given_name_keys = np.flatnonzero(self.keys.isin(sorted(self.person_names.given_names)))
+        country_word = np.isin(self.arrays[S.KIND], ["name", "alias", "demonym", "capital"])
+        self.key_is_country_word = (
+            np.add.reduceat(country_word.astype(np.int64), self.key_first) > 0
+            if len(self.keys)
+            else np.zeros(0, dtype=bool)
+        )
+
 
 def _empty_actors() -> pd.DataFrame:
     columns = [S.SURFACE, S.ISO3, "role", "start", "end", S.CONFIDENCE]
@@ -305,7 +338,7 @@ def _load(directory: Path) -> Gazetteer:
         if places_path.exists()
         else None
     )
-    return Gazetteer(countries, entries, actors, places)
+    return Gazetteer(countries, entries, actors, places, read_person_names(directory))
 
 
 def load_gazetteer(directory: Path | None = None) -> Gazetteer:

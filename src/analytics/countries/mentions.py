@@ -6,6 +6,8 @@ into one string and scanned once with the gazetteer's Aho-Corasick automaton
 per-character Python; the rules that follow are applied to whole arrays of matches:
 
 - word boundaries ("Oman" in "woman", "Chad" in "Chadwick" are no mentions);
+- person names: a country name that is also a given name, followed by a surname in a
+  sentence-case sentence, is a person ("Chad Johnson scored", ``person_names``);
 - case: surfaces match as written or in upper case ("US" never matches "us");
   a small city only counts as the place of a news dateline ("HAUPPAUGE, N.Y., March 2 -");
 - required context (``before``/``after`` in the gazetteer: "Atlanta, Georgia");
@@ -39,6 +41,7 @@ from analytics.countries.gazetteer import (
     Gazetteer,
     load_gazetteer,
 )
+from analytics.countries.person_names import reads_as_person
 from analytics.errors import InputError
 from analytics.text import (
     IS_SPACE,
@@ -117,6 +120,30 @@ def _word_bounded(
     ok_start = ~(gaz.key_word_start[keys] & before_alnum)
     ok_end = ~(gaz.key_word_end[keys] & after_alnum)
     return ok_start & ok_end
+
+
+def _person_first_names(
+    joined: str,
+    starts: np.ndarray,
+    stops: np.ndarray,
+    keys: np.ndarray,
+    upper: np.ndarray,
+    keep: np.ndarray,
+    gaz: Gazetteer,
+) -> np.ndarray:
+    """Which matches are a given-name country beginning a person's name ("Chad Johnson
+    scored"; ``analytics.countries.person_names``). Only names as written are looked at,
+    never their upper-case form ("CHAD JOHNSON" in a capitals headline says nothing)."""
+    person = np.zeros(len(starts), dtype=bool)
+    maybe = np.flatnonzero(np.isin(keys, gaz.given_name_keys) & ~upper & keep)
+    if maybe.size == 0:
+        return person
+    country_words = np.sort(starts[keep & gaz.key_is_country_word[keys]])
+    for i in maybe.tolist():
+        person[i] = reads_as_person(
+            joined, int(starts[i]), int(stops[i]), gaz.person_names, country_words
+        )
+    return person
 
 
 def _in_citation(joined: str, starts: np.ndarray) -> np.ndarray:
@@ -216,6 +243,7 @@ def extract_mentions(briefings: pd.DataFrame, gazetteer: Gazetteer | None = None
     keys, upper = codes // 2, (codes % 2).astype(bool)
     keep = _word_bounded(points, starts, stops, keys, gaz)
     keep &= ~_in_citation(joined, starts)
+    keep &= ~_person_first_names(joined, starts, stops, keys, upper, keep, gaz)
     starts, stops, keys, upper = starts[keep], stops[keep], keys[keep], upper[keep]
     datelines = _datelines(texts, segments[S.SECTION].to_numpy(), points, offsets)
     starts, stops, keys, upper = _add_dateline_places(

@@ -65,6 +65,7 @@ def reference_versions() -> dict[str, str]:
         "gazetteer.csv",
         "actors.csv",
         "places.csv",
+        "person-names.csv",
         "cues.csv",
         "modifiers.csv",
         "certainty.csv",

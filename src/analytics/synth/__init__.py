@@ -21,6 +21,7 @@ from analytics.synth.layout import (
     README_FILE,
     RECORD_COLUMNS,
     TRUTH_ATTR,
+    TRUTH_DIR,
     TRUTH_FILE,
 )
 from analytics.synth.output import write_corpus
@@ -49,6 +50,7 @@ __all__ = [
     "SPIKE_DEFAULT_SHARE",
     "SPIKE_SENTENCES",
     "TRUTH_ATTR",
+    "TRUTH_DIR",
     "TRUTH_FILE",
     "CorpusPlan",
     "EmergingTopic",

@@ -22,8 +22,12 @@ SOURCE_NAME = "synthetic"
 ID_PREFIX = "syn-"
 FORMATS: tuple[str, ...] = ("jsonl", "parquet")
 BRIEFINGS_STEM = "briefings"
-TRUTH_FILE = "truth.json"
-LABELS_FILE = "labels.csv"
+# The gold labels and the planted truth go in a hidden folder beside the briefings (paths
+# relative to the output folder): the loader leaves hidden files out, so ingesting the
+# folder loads the briefings without naming the generator's own files as skipped inputs.
+TRUTH_DIR = ".truth"
+TRUTH_FILE = f"{TRUTH_DIR}/truth.json"
+LABELS_FILE = f"{TRUTH_DIR}/labels.csv"
 README_FILE = "README.txt"
 TRUTH_ATTR = "synth_truth"  # key of the planted structure in ``DataFrame.attrs``
 

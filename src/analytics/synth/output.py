@@ -32,10 +32,15 @@ statements are invented; nothing here reports anything that happened. Titles sta
 "[synthetic] ", the source is "synthetic" and the "synthetic" field is true.
 
 Files
-  {briefings}   the briefings (id, date, title, source, synthetic, text)
-  {labels}     gold labels per briefing: theme and countries (ISO3, ';'-separated)
-  {truth}     planted structure (relation spikes, emerging topics), baseline
-                 relations per country pair, monthly volume and the settings used
+  {briefings}
+      the briefings (id, date, title, source, synthetic, text)
+  {labels}
+      gold labels per briefing: theme and countries (ISO3, ';'-separated)
+  {truth}
+      planted structure (relation spikes, emerging topics), baseline relations per
+      country pair, monthly volume and the settings used
+The gold labels and the truth are in a hidden folder, which loading this folder leaves
+out: it loads the briefings, and names only this read-me as not loaded (documentation).
 
 Reproduce
   python -m analytics.synth --n {n} --seed {seed} --start {start} --end {end} \\
@@ -52,8 +57,9 @@ def write_corpus(frame: pd.DataFrame, out_dir: str | Path, fmt: str = "jsonl") -
         fmt: ``"jsonl"`` or ``"parquet"``.
 
     Returns:
-        The path of the briefings file. ``truth.json``, ``labels.csv`` and
-        ``README.txt`` are written beside it.
+        The path of the briefings file. ``README.txt`` is written beside it, the gold
+        labels and the truth (``LABELS_FILE``, ``TRUTH_FILE``) in the hidden folder
+        ``TRUTH_DIR`` beside it, which a loader leaves out.
 
     Raises:
         InputError: unknown format, missing columns, or a frame without its truth.
@@ -77,6 +83,7 @@ def write_corpus(frame: pd.DataFrame, out_dir: str | Path, fmt: str = "jsonl") -
         records.to_json(path, orient="records", lines=True, force_ascii=False)
     else:
         records.to_parquet(path, index=False)
+    (folder / LABELS_FILE).parent.mkdir(exist_ok=True)
     frame.loc[:, list(LABEL_COLUMNS)].to_csv(folder / LABELS_FILE, index=False, lineterminator="\n")
     (folder / TRUTH_FILE).write_text(json.dumps(truth, indent=2) + "\n", encoding="utf-8")
     planted = "".join(

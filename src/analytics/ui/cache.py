@@ -588,11 +588,16 @@ def process_upload(files: list) -> Artefacts | None:
 
 def show_load_report(artefacts: Artefacts) -> None:
     """Say how many briefings were loaded and list every input skipped, merged or flagged."""
-    from analytics.views import inputs_note, skipped_inputs
+    from analytics.views import documentation_files, inputs_note, skipped_inputs
 
     figures = corpus_figures(artefacts)
-    note = inputs_note(figures)
-    st.success(f"Loaded {figures.n_briefings:,} briefings" + (f" ({note})." if note else "."))
+    notes = [inputs_note(figures)]
+    if figures.n_documentation:
+        notes.append(
+            f"set aside as documentation: {', '.join(documentation_files(artefacts.report))}"
+        )
+    said = "; ".join(note for note in notes if note)
+    st.success(f"Loaded {figures.n_briefings:,} briefings" + (f" ({said})." if said else "."))
     skipped = skipped_inputs(artefacts.report)
     if not skipped.empty:
         st.dataframe(skipped, hide_index=True, width="stretch")

@@ -41,6 +41,10 @@ PLOTLY_CONFIG: dict[str, Any] = {
     "modeBarButtonsToRemove": ["lasso2d"],
 }
 PROVENANCE_KEY = "csv_provenance"
+# Tension per briefing, in three significant digits: a pair's usual level is often a few
+# thousandths (0.004 per briefing), which two decimals showed as 0.00, the same as none.
+# A level and its spike share the format; the CSV keeps the full numbers.
+PER_BRIEFING_FORMAT = "%.3g"
 # Readable headers for the columns views share; a table's own column_config wins.
 COLUMN_LABELS: dict[str, Any] = {
     "briefing_id": st.column_config.TextColumn("Briefing"),
@@ -61,8 +65,14 @@ COLUMN_LABELS: dict[str, Any] = {
     "tension": st.column_config.NumberColumn("Tension", format="%.2f"),
     "alliance": st.column_config.NumberColumn("Alliance", format="%.2f"),
     "net": st.column_config.NumberColumn("Net score", format="%+.2f"),
-    "baseline": st.column_config.NumberColumn("Usual tension per briefing", format="%.2f"),
-    "tension_share": st.column_config.NumberColumn("Tension per briefing", format="%.2f"),
+    "baseline": st.column_config.NumberColumn(
+        "Usual tension per briefing",
+        format=PER_BRIEFING_FORMAT,
+        help="The pair's mean tension per briefing over its recent periods (0: none then)",
+    ),
+    "tension_share": st.column_config.NumberColumn(
+        "Tension per briefing", format=PER_BRIEFING_FORMAT
+    ),
     "score": st.column_config.NumberColumn("Score", format="%+.1f"),
     "class": st.column_config.TextColumn("Class"),
     "cues": st.column_config.TextColumn("Cues"),

@@ -13,6 +13,7 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.artefacts import Artefacts
+from analytics.ingest.files import DOCUMENTATION
 from analytics.relations import PairCodes
 from analytics.relations import pair_codes as relations_pair_codes
 from analytics.tallies import TableCodes
@@ -36,10 +37,12 @@ class CorpusFigures:
     n_skipped: int
     n_duplicates: int  # exact duplicates: merged into their first copy, not in the corpus
     n_near_duplicates: int  # kept in the corpus, flagged with the briefing they resemble
+    n_documentation: int = 0  # a folder's read-me or licence, set aside (not a problem)
 
 
 def corpus_figures(artefacts: Artefacts | FilteredCorpus) -> CorpusFigures:
-    """Count briefings, countries, topics and skipped or duplicate inputs."""
+    """Count briefings, countries, topics and skipped or duplicate inputs (``n_skipped``
+    leaves out the read-mes and licences set aside as documentation: ``n_documentation``)."""
     if isinstance(artefacts, FilteredCorpus):
         # Counted on the selection's masks and codes: no table of the selection is cut,
         # and codes are counted, not sorted (millions of country rows in a large corpus).
@@ -58,22 +61,25 @@ def corpus_figures(artefacts: Artefacts | FilteredCorpus) -> CorpusFigures:
         n_countries = int(artefacts.countries[S.ISO3].nunique())
         topic_ids = artefacts.topics[S.TOPIC_ID]
     status = artefacts.report.get(S.STATUS, pd.Series(dtype=str)).astype(str)
+    documentation = status.eq(S.SKIPPED) & _is_documentation(artefacts.report)
     return CorpusFigures(
         n_briefings=n_briefings,
         first_day=first_day,
         last_day=last_day,
         n_countries=n_countries,
         n_topics=int(topic_ids.nunique()) if len(topic_ids) else 0,
-        n_skipped=int((status == S.SKIPPED).sum()),
+        n_skipped=int((status.eq(S.SKIPPED) & ~documentation).sum()),
         n_duplicates=int((status == S.DUPLICATE).sum()),
         n_near_duplicates=int((status == S.NEAR_DUPLICATE).sum()),
+        n_documentation=int(documentation.sum()),
     )
 
 
 def inputs_note(figures: CorpusFigures) -> str:
     """What became of the inputs that are not plain loaded briefings, in one phrase:
     ``"2 skipped, 46 exact duplicates merged, 5 near-duplicates kept and flagged"``;
-    empty when every input was loaded as it is."""
+    empty when every input was loaded as it is (a read-me set aside is not counted:
+    ``documentation_files`` names it)."""
     parts = []
     if figures.n_skipped:
         parts.append(f"{figures.n_skipped:,} skipped")
@@ -93,6 +99,21 @@ def _plural(count: int, noun: str) -> str:
     return noun if count == 1 else f"{noun}s"
 
 
+def _is_documentation(report: pd.DataFrame) -> pd.Series:
+    """Which report rows are a folder's read-me, licence or change log, set aside as
+    documentation: no problem of the input, unlike a file that could not be read."""
+    reasons = report.get(S.REASON, pd.Series("", index=report.index, dtype=str))
+    return reasons.astype(str).eq(DOCUMENTATION)
+
+
+def documentation_files(report: pd.DataFrame) -> list[str]:
+    """The files of the load report set aside as documentation (``README.txt``), in order."""
+    if report.empty or S.STATUS not in report or S.FILE not in report:
+        return []
+    chosen = report[S.STATUS].astype(str).eq(S.SKIPPED) & _is_documentation(report)
+    return [str(name) for name in report.loc[chosen, S.FILE]]
+
+
 def _day_range(
     dates: pd.Series, keep: np.ndarray | None = None
 ) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
@@ -108,11 +129,12 @@ def _day_range(
 
 def skipped_inputs(report: pd.DataFrame) -> pd.DataFrame:
     """The report rows of inputs that were skipped, merged as exact duplicates or kept and
-    flagged as near-duplicates, with their status and reason."""
+    flagged as near-duplicates, with their status and reason; a read-me or licence set
+    aside as documentation is no problem and is left to ``documentation_files``."""
     shown = (S.FILE, S.ROW, S.STATUS, S.REASON)
     if report.empty or S.STATUS not in report:
         return pd.DataFrame(columns=list(shown))
-    keep = report[S.STATUS].astype(str) != S.LOADED
+    keep = (report[S.STATUS].astype(str) != S.LOADED) & ~_is_documentation(report)
     columns = [c for c in shown if c in report]
     return report.loc[keep, columns].reset_index(drop=True)
 

@@ -319,14 +319,15 @@ class FilteredCorpus:
     @functools.cached_property
     def recent_countries(self) -> pd.DataFrame:
         """The rows of ``countries`` dated from the start of the period (``filters.period``)
-        before that of the newest selected briefing: all ``views.rising_countries`` reads,
-        a small share of the table, cut without cutting the rest. With nothing filtered,
-        the corpus' own table (which holds them, and costs nothing to hand out)."""
+        before that of the newest briefing of ``without_countries`` (what the rising
+        countries' shares are of): all ``views.rising_countries`` reads, a small share of
+        the table, cut without cutting the rest. With nothing filtered, the corpus' own
+        table (which holds them, and costs nothing to hand out)."""
         from analytics.views.overview import rising_start
 
         if self.untouched:
             return self.corpus.countries
-        since = rising_start(self.headers, self.filters.period)
+        since = rising_start(self.attention_headers, self.filters.period)
         table = self.corpus.countries
         if since is None:
             return table.iloc[0:0].reset_index(drop=True)
@@ -348,6 +349,22 @@ class FilteredCorpus:
             return self
         filters = dataclasses.replace(self.filters, topics=())
         return FilteredCorpus(self.corpus, filters, self.index, self.store_rows)
+
+    @functools.cached_property
+    def without_countries(self) -> FilteredCorpus:
+        """The same selection with no country condition (itself when there is none): what
+        the attention a country gets is a share of. Filtered on Japan, every selected
+        briefing names Japan; its share of them says nothing."""
+        if not self.filters.countries:
+            return self
+        filters = dataclasses.replace(self.filters, countries=())
+        return FilteredCorpus(self.corpus, filters, self.index, self.store_rows)
+
+    @functools.cached_property
+    def attention_headers(self) -> pd.DataFrame:
+        """The headers of ``without_countries``: the briefings a country's share of the
+        attention (``views.rising_countries``) is of."""
+        return self.without_countries.headers
 
     @functools.cached_property
     def topic_summary(self) -> pd.DataFrame:

@@ -366,7 +366,13 @@ class CorpusIndex:
 SEARCHES_KEPT = 8
 
 # The tables a FilteredCorpus offers as attributes.
-VIEW_TABLES: tuple[str, ...] = (*ID_TABLES, "headers", "topic_summary", "recent_countries")
+VIEW_TABLES: tuple[str, ...] = (
+    *ID_TABLES,
+    "headers",
+    "topic_summary",
+    "recent_countries",
+    "attention_headers",
+)
 HEADER_COLUMNS: tuple[str, ...] = (S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from analytics import schema as S
@@ -18,10 +20,47 @@ def no_rise_note(freq: str) -> str:
     )
 
 
+def rising_note(countries: Sequence[str], match: str = "any") -> str | None:
+    """What a country filter does to ``rising_countries`` on the page, for its caption;
+    ``None`` without one.
+
+    Parameters:
+        countries: the filtered countries' names, in the filter's order.
+        match: the filter's ``country_match`` (``any`` or ``all``).
+    """
+    if not countries:
+        return None
+    joiner = " and " if match == "all" else " or "
+    named = (
+        ", ".join(countries[:-1]) + joiner + countries[-1] if len(countries) > 1 else countries[0]
+    )
+    own = (
+        f"{named}'s share is the briefings naming it"
+        if len(countries) == 1
+        else (
+            "a filtered country's share is the briefings naming all of them"
+            if match == "all"
+            else "a filtered country's share is the briefings naming it"
+        )
+    )
+    return (
+        "Shares are of every briefing the other filters keep, the country filter aside: "
+        f"{own}; another country's, the briefings naming it together with {named}."
+    )
+
+
 def rising_countries(
     countries: pd.DataFrame, briefings: pd.DataFrame, freq: str, limit: int = 5
 ) -> pd.DataFrame:
     """Countries whose share of briefings rose most in the latest period vs. the one before.
+
+    Parameters:
+        countries: the per-briefing country rows counted (the numerators).
+        briefings: the briefings the shares are of (the denominators), the newest of which
+            names the latest period. Under a country filter the page passes the selection
+            without it (``FilteredCorpus.attention_headers``) with the selection's rows, so
+            the filtered country is measured against all the news, not against the
+            briefings that all name it.
 
     Returns:
         Columns ``iso3``, ``country``, ``share`` (latest), ``previous``, ``change``.
@@ -52,6 +91,8 @@ def rising_countries(
     table = pd.DataFrame({SHARE: latest, "previous": before.reindex(latest.index).fillna(0)})
     table["change"] = table[SHARE] - table["previous"]
     table = table[table["change"] > 0].reset_index()
+    if table.empty:  # one empty table whichever way nothing rose
+        return pd.DataFrame({c: [] for c in columns})
     table = table.sort_values(["change", S.ISO3], ascending=[False, True], kind="stable")
     return table.head(limit).reset_index(drop=True)[columns]
 

@@ -20,6 +20,7 @@ from analytics.views.charts.style import (
     axis_title,
     bar_width,
     colour_scale,
+    covering_range,
     display_name,
     empty_figure,
     house_layout,
@@ -81,7 +82,6 @@ def relation_chart(
     days = pd.DatetimeIndex(timeline[S.PERIOD]).strftime("%Y-%m-%d").to_numpy(dtype=object)
     pair_keys = list(dict.fromkeys(zip(firsts, seconds, strict=True)))
     named = period_names(periods, period)
-    limit = net_limit(nets)
     traces = []
     for index, (a, b) in enumerate(pair_keys):
         label = f"{display_name(a, names)} – {display_name(b, names)}"
@@ -179,9 +179,16 @@ def relation_chart(
         title,
         height=640,
         xaxis={"anchor": "y2", "domain": [0, 1]} | period_axis(period, timeline[S.PERIOD]),
-        yaxis={"domain": [0.46, 1.0], "anchor": "x", "range": [-1.05 * limit, 1.05 * limit]}
+        # Each scale covers its data and zero: pairs only at odds (or only in accord)
+        # are not drawn with an empty half above (or below) the zero line.
+        yaxis={"domain": [0.46, 1.0], "anchor": "x", "range": covering_range(nets[drawn])}
         | axis_title("Net score"),
-        yaxis2={"domain": [0.0, 0.30], "anchor": "x"} | axis_title("Strength (sum)"),
+        yaxis2={
+            "domain": [0.0, 0.30],
+            "anchor": "x",
+            "range": covering_range(-totals[S.TENSION], totals[S.ALLIANCE]),
+        }
+        | axis_title("Strength (sum)"),
         annotations=annotations,
         shapes=[zero_line],
         barmode="relative",

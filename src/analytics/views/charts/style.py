@@ -380,6 +380,38 @@ def net_limit(values: object) -> float:
     return float(max(1.0, np.ceil(finite.max()))) if finite.size else 1.0
 
 
+def covering_range(
+    lows: object, highs: object | None = None, *, pad: float = 0.05, min_span: float = 1.0
+) -> list[float]:
+    """An axis range covering every finite value and zero, with a margin of ``pad`` of its
+    span at both ends: data on one side of zero shows that side (and zero), never an empty
+    mirror half.
+
+    Parameters:
+        lows, highs: the values to cover (``highs`` adds more: the bottoms and the tops of
+            bars drawn below and above zero).
+        min_span: the least span before the margins (no data or all zeros: ``[0, min_span]``
+            around zero's side), so a flat series does not draw a hair-thin scale.
+
+    Returns:
+        ``[bottom, top]``.
+    """
+    values = np.concatenate(
+        [np.asarray(v, dtype=float).reshape(-1) for v in (lows, highs) if v is not None]
+    )
+    values = values[np.isfinite(values)]
+    low = min(0.0, float(values.min())) if values.size else 0.0
+    high = max(0.0, float(values.max())) if values.size else 0.0
+    if high - low < min_span:
+        # Widen away from zero on the data's side (upwards when there is none).
+        if low < 0 and high == 0:
+            low = high - min_span
+        else:
+            high = low + min_span
+    margin = pad * (high - low)
+    return [low - margin, high + margin]
+
+
 def net_colour(value: float, limit: float = 1.0) -> str:
     # Interpolate the diverging scale by hand: a line trace needs one plain colour.
     position = (max(-limit, min(limit, float(value))) / limit + 1) / 2
