@@ -70,6 +70,23 @@ def test_second_extra_draw_is_new_current_events_texts_split_in_halves_as_drawn(
     assert not set(drawn) & set(earlier | _selection("selection-briefings.csv"))
 
 
+def test_third_extra_draw_is_new_current_events_texts_split_in_halves_as_drawn():
+    drawn = _selection("selection-extra3.csv")
+    for split in ("tune-extra3", "test-extra3"):
+        ids = [row["id"] for row in _labels(split)]
+        assert ids == [key for key, row in drawn.items() if row["split"] == split]
+        assert len(ids) == 60
+    assert all(row["corpus"] == "wce" and int(row["n_countries"]) >= 2 for row in drawn.values())
+    earlier = _selection() | _selection("selection-extra.csv") | _selection("selection-extra2.csv")
+    assert not set(drawn) & set(earlier | _selection("selection-briefings.csv"))
+
+
+def test_every_held_out_half_is_scored():
+    evaluation = load_bench("eval_relations_dev")
+    assert evaluation.HELD_OUT == ("test", "test-briefings", "test-extra", "test-extra3")
+    assert set(evaluation.HELD_OUT) < set(evaluation.SPLITS)
+
+
 @pytest.mark.parametrize("split", load_bench("eval_relations_dev").SPLITS)
 def test_dev_set_labels_follow_the_annotation_format(split: str):
     for row in _labels(split):
