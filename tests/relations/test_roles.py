@@ -163,6 +163,19 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("Air France resumed flights to Iran.", {"FRA": NATIONALITY, "IRN": ACTOR}),
         ("The Washington Post reported that Iran had agreed.", {"USA": NATIONALITY}),
         ("France said Malaysia would sign.", {"FRA": ACTOR, "MYS": ACTOR}),
+        # ... or a sports body's, and a country's fans.
+        (
+            "The Syrian Football Federation protests a loss to Iraq.",
+            {"SYR": NATIONALITY, "IRQ": ACTOR},
+        ),
+        ("Rugby Spain and the Netherlands Hockey Board met.", {"ESP": NATIONALITY}),
+        ("Rugby Spain and the Netherlands Hockey Board met.", {"NLD": NATIONALITY}),
+        ("Qatar fans invaded the pitch in a game against Spain.", {"QAT": NATIONALITY}),
+        ("British supporters and Syria's Olympic Committee met.", {"GBR": NATIONALITY}),
+        ("British supporters and Syria's Olympic Committee met.", {"SYR": NATIONALITY}),
+        # ... not the state's own sports minister, nor a lower-case sport after a name.
+        ("The Turkish sports minister met Syrian officials.", {"TUR": ACTOR}),
+        ("Britain hosted football talks with Iran.", {"GBR": ACTOR, "IRN": ACTOR}),
         # People by their trade or situation.
         ("Israel held the Australian owner of a newspaper.", {"AUS": NATIONALITY}),
         ("An American fugitive was caught in Spain.", {"USA": NATIONALITY}),

@@ -35,8 +35,9 @@ A mention is a nationality, in this order:
    France");
 6. a plural demonym used as a noun ("Serbs and Albanians clash"), unless it is listed
    with a country or follows "the" ("Israel and Palestinians agreed", "the Soviets");
-7. a country's name inside a firm's or a newspaper's name ("Malaysia Airlines", "the Japan
-   Times", "Air France");
+7. a country's name inside a firm's, a newspaper's or a sports body's name ("Malaysia
+   Airlines", "the Japan Times", "Air France", "the Pakistan Cricket Board", "Cricket
+   Australia");
 8. a singular demonym used as a noun for one person: after "a", "an" or "one" (an age
    between them: "a 15-year-old Palestinian") and before no noun, only punctuation, a
    preposition, a conjunction or a verb of being ("arrests a Palestinian at a checkpoint",
@@ -128,6 +129,14 @@ _FIRM_AFTER = re.compile(
     r"Ltd\.?)\b"
 )
 _FIRM_BEFORE = re.compile(r"\bAir\s+$")
+# A country's name or demonym inside a sports body's ("the Pakistan Cricket Board", "the
+# Costa Rican Football Federation", "Cricket Australia"): sport, not the state.
+_SPORT = (
+    r"(?:Football|Soccer|Cricket|Rugby|Olympic|Paralympic|Hockey|Ice\s+Hockey|Tennis|"
+    r"Basketball|Volleyball|Handball|Athletics|Chess|Golf|Cycling|Swimming|Boxing)"
+)
+_SPORT_AFTER = re.compile(r"(?:['\u2019]s)?\s+" + _SPORT + r"\b")
+_SPORT_BEFORE = re.compile(r"\b" + _SPORT + r"\s+$")
 # One person: an article or "one", perhaps an age, right before a singular demonym...
 _ONE_PERSON_BEFORE = re.compile(
     r"\b(?:an?|one)\s+(?:(?:\d+|[a-z]+)-year-old\s+|young\s+|elderly\s+)?$", re.IGNORECASE
@@ -348,6 +357,13 @@ def _nationality(
         return NATIONALITY, text[start : firm.end()]
     if kind == "name" and _FIRM_BEFORE.search(text, max(0, start - 4), start):
         return NATIONALITY, text[max(0, start - 4) : end]
+    sport = _SPORT_AFTER.match(text, end)
+    if sport is not None:
+        return NATIONALITY, text[start : sport.end()]
+    if kind == "name":
+        sport = _SPORT_BEFORE.search(text, max(0, start - 16), start)
+        if sport is not None:
+            return NATIONALITY, _excerpt(text, sport.start(), end)
     # A name modifies at most the next word ("U.S. forces"); a demonym or a possessive
     # reaches over a few ("Israeli riot police", "Syria's new government").
     modifier = kind == "demonym" or _POSSESSIVE.match(text, end) is not None
