@@ -1258,6 +1258,16 @@ def test_a_list_of_places_does_nothing_together(
     assert _gazetteer_pairs(text, default_lexicon()) == expected
 
 
+def test_a_ship_sunk_by_a_state_relates_the_two() -> None:
+    # "sunk" (CAMEO 190, -10) between the ship's state and the agent of the passive.
+    assert _gazetteer_pairs("An Iranian frigate is sunk by U.S. forces.", default_lexicon()) == [
+        ("IRN", "USA", -10.0, "sunk")
+    ]
+    # A currency sinking before any country is named relates no one: the treaty (+8) does.
+    text = "The rouble sinks as Russia and Iran sign a treaty."
+    assert _gazetteer_pairs(text, default_lexicon()) == [("IRN", "RUS", 8.0, "sign a treaty")]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
