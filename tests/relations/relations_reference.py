@@ -25,7 +25,7 @@ from analytics.relations.grammar import (
     _pairs,
     _word_count,
 )
-from analytics.relations.roles import _LOCATIVE, _POST, default_roles
+from analytics.relations.roles import _BORDER_BEFORE, _LOCATIVE, _POST, default_roles
 from analytics.relations.scoring import (
     _INTRODUCED,
     _JOINT_WORDS,
@@ -88,6 +88,8 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
     if not text[:start].strip() and surface.isupper() and _DATELINE_AFTER.match(text[end:]):
         return True
     if kind == "capital" and _VENUE.match(text[end:]):
+        return True
+    if _BORDER_BEFORE.search(text[max(0, start - 60) : start]):
         return True
     before = text[max(0, start - 12) : start]
     located = kind in ("capital", "anaphor") and bool(_LOCATIVE.search(before))

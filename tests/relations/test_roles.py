@@ -134,6 +134,14 @@ def roles_by_country(text: str) -> dict[str, str]:
             "France accepted an invitation for an official visit to Moscow.",
             {"FRA": ACTOR, "RUS": ACTOR},
         ),
+        # A country whose border something is near or on is where it is; closing the
+        # border with it is an act on it.
+        (
+            "Pakistani troops hunt fighters near the border with Afghanistan.",
+            {"PAK": ACTOR, "AFG": LOCATION},
+        ),
+        ("Russia deploys missiles close to its southern border with Iran.", {"IRN": LOCATION}),
+        ("Syria closes its border with Iraq.", {"SYR": ACTOR, "IRQ": ACTOR}),
         # A country named as a place still acts: measured, this keeps recall.
         ("Talks were held in Syria.", {"SYR": ACTOR}),
         ("Fighting goes on in northern Iraq.", {"IRQ": ACTOR}),

@@ -1258,6 +1258,16 @@ def test_a_list_of_places_does_nothing_together(
     assert _gazetteer_pairs(text, default_lexicon()) == expected
 
 
+def test_a_country_whose_border_an_act_is_near_is_its_place() -> None:
+    # "offensive" (-10) near the border with Afghanistan: Afghanistan is where it happens.
+    text = "Pakistani troops launch an offensive near the border with Afghanistan."
+    assert _gazetteer_pairs(text, default_lexicon()) == []
+    # Closing the border with a country is an act on it (-4).
+    assert _gazetteer_pairs("Syria closes its border with Iraq.", default_lexicon()) == [
+        ("IRQ", "SYR", -4.0, "closes its border")
+    ]
+
+
 def test_a_ship_sunk_by_a_state_relates_the_two() -> None:
     # "sunk" (CAMEO 190, -10) between the ship's state and the agent of the passive.
     assert _gazetteer_pairs("An Iranian frigate is sunk by U.S. forces.", default_lexicon()) == [

@@ -2,8 +2,9 @@
 
 Only an acting state relates to another country (``RELATIONS-ANNOTATION.md`` rules 2-4):
 
-- ``location``: the mention is a dateline opening the sentence ("WASHINGTON, March 31 -")
-  or a capital after "in/at/from/to/near/via/outside/inside" ("talks in Moscow")
+- ``location``: the mention is a dateline opening the sentence ("WASHINGTON, March 31 -"),
+  a capital after "in/at/from/to/near/via/outside/inside" ("talks in Moscow") or a country
+  whose border something is near or on ("near the border with Afghanistan")
   (``is_location``), or a country after "in" where an act on an armed group happened
   ("strikes kill militants in northern Syria", rule 3);
 - ``nationality``: the country of a non-state entity ("a British tourist", "American
@@ -105,6 +106,15 @@ _VENUE_AFTER = re.compile(
     r"format|protocol|negotiations|forum)\b",
     re.IGNORECASE,
 )
+# A country whose border something is near or on is where it is ("fighters near the border
+# with Afghanistan", "close to its border with North Korea"); closing or crossing the border
+# with it is a cue, not this.
+_BORDER_BEFORE = re.compile(
+    r"\b(?:near|close\s+to|on|along|at)\s+(?:the|its|their|his|her)\s+"
+    r"(?:(?-i:[a-z])[a-z-]*\s+)?borders?\s+(?:with|of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_BORDER_REACH = 60  # characters looked at before a mention for the border phrase
 # The patterns read after a position are matched there (``match(text, pos)``), never on
 # a slice: a slice per mention would copy the rest of a long sentence each time.
 _DATELINE_AFTER_AT = re.compile(r"\s*,|\s+[-\u2013]\s|\s*\(")  # not "U.S.-Japan"
@@ -266,7 +276,9 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
     """Whether the mention ``text[start:end]`` names where, not who: the one location rule.
 
     A dateline opening the sentence in capitals ("WASHINGTON, March 31 -"), a capital
-    naming an event's venue ("the Vilnius summit", "the Minsk agreements"), or a capital
+    naming an event's venue ("the Vilnius summit", "the Minsk agreements"), a country
+    whose border something is near or on ("near the border with Afghanistan", "close to
+    its border with North Korea"; not "closes its border with"), or a capital
     after "in/at/from/to/near/via/outside/inside" ("talks in Moscow") but not after a
     diplomatic post, a visit or a reaction ("its embassy in Damascus", "a visit to Tehran",
     "concern in Seoul" name the state). A phrase referring back to countries ("in both
@@ -279,6 +291,8 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
         return True
     if kind == "capital" and _VENUE_AFTER.match(text, end):
         return True
+    if _BORDER_BEFORE.search(text, max(0, start - _BORDER_REACH), start):
+        return True
     if kind not in _LOCATIVE_KINDS or not _LOCATIVE.search(text[max(0, start - 12) : start]):
         return False
     return not _POST.search(text[max(0, start - 24) : start])
@@ -289,6 +303,9 @@ def _location_words(text: str, start: int, end: int) -> str:
     venue = _VENUE_AFTER.match(text, end)
     if venue is not None:
         return text[start : venue.end()]
+    border = _BORDER_BEFORE.search(text, max(0, start - _BORDER_REACH), start)
+    if border is not None:
+        return _excerpt(text, border.start(), end)
     before = text[max(0, start - 12) : start]
     locative = _LOCATIVE.search(before)
     if locative is None:
