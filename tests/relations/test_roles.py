@@ -181,6 +181,11 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("Qatar fans invaded the pitch in a game against Spain.", {"QAT": NATIONALITY}),
         ("British supporters and Syria's Olympic Committee met.", {"GBR": NATIONALITY}),
         ("British supporters and Syria's Olympic Committee met.", {"SYR": NATIONALITY}),
+        # ... or a historical event's (capitalised), not a war named in lower case.
+        ("Russia recalled the Syrian Civil War with Iran.", {"RUS": ACTOR, "SYR": NATIONALITY}),
+        ("Britain debated the Iraq War with France.", {"IRQ": NATIONALITY, "FRA": ACTOR}),
+        ("The French Revolution shaped Spain.", {"FRA": NATIONALITY}),
+        ("Russia's Syrian war goes on.", {"SYR": ACTOR}),
         # ... not the state's own sports minister, nor a lower-case sport after a name.
         ("The Turkish sports minister met Syrian officials.", {"TUR": ACTOR}),
         ("Britain hosted football talks with Iran.", {"GBR": ACTOR, "IRN": ACTOR}),

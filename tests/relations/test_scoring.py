@@ -1268,6 +1268,22 @@ def test_a_country_whose_border_an_act_is_near_is_its_place() -> None:
     ]
 
 
+def test_a_country_inside_a_historical_events_name_is_not_a_party() -> None:
+    # "the Armenian Genocide" names an event: only the recall (-4) relates Turkey and the
+    # United States; "recognizing" (+4.5) relates no one to Armenia.
+    text = (
+        "Turkey recalls its ambassador to the United States over a vote on the Armenian Genocide."
+    )
+    assert _gazetteer_pairs(text, default_lexicon()) == [
+        ("TUR", "USA", -4.0, "recalls its ambassador")
+    ]
+    # A war named in lower case is still one between its parties.
+    text = "Chinese soldiers who fought in the Korean war are returned to China."
+    assert _gazetteer_pairs(text, default_lexicon()) == [("CHN", "KOR", -10.0, "fought|war")]
+    text = "Chinese soldiers who fought in the Korean War are returned to China."
+    assert _gazetteer_pairs(text, default_lexicon()) == []
+
+
 def test_a_ship_sunk_by_a_state_relates_the_two() -> None:
     # "sunk" (CAMEO 190, -10) between the ship's state and the agent of the passive.
     assert _gazetteer_pairs("An Iranian frigate is sunk by U.S. forces.", default_lexicon()) == [

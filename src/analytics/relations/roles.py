@@ -36,9 +36,9 @@ A mention is a nationality, in this order:
    France");
 6. a plural demonym used as a noun ("Serbs and Albanians clash"), unless it is listed
    with a country or follows "the" ("Israel and Palestinians agreed", "the Soviets");
-7. a country's name inside a firm's, a newspaper's or a sports body's name ("Malaysia
-   Airlines", "the Japan Times", "Air France", "the Pakistan Cricket Board", "Cricket
-   Australia");
+7. a country's name inside a firm's, a newspaper's, a sports body's or a historical event's
+   name ("Malaysia Airlines", "the Japan Times", "Air France", "the Pakistan Cricket Board",
+   "Cricket Australia", "the Korean War", "the Armenian Genocide");
 8. a singular demonym used as a noun for one person: after "a", "an" or "one" (an age
    between them: "a 15-year-old Palestinian") and before no noun, only punctuation, a
    preposition, a conjunction or a verb of being ("arrests a Palestinian at a checkpoint",
@@ -144,6 +144,12 @@ _FIRM_BEFORE = re.compile(r"\bAir\s+$")
 _SPORT = (
     r"(?:Football|Soccer|Cricket|Rugby|Olympic|Paralympic|Hockey|Ice\s+Hockey|Tennis|"
     r"Basketball|Volleyball|Handball|Athletics|Chess|Golf|Cycling|Swimming|Boxing)"
+)
+# A country's name or demonym inside a historical event's name ("the Korean War", "the
+# Armenian Genocide", "the Iranian Revolution", "the Iraq War"): the event, not the state.
+_EVENT_AFTER = re.compile(
+    r"(?:['\u2019]s)?\s+(?:Civil\s+|Independence\s+)?"
+    r"(?:War|Wars|Genocide|Revolution|Holocaust|Spring|Uprising|Intifada)\b"
 )
 _SPORT_AFTER = re.compile(r"(?:['\u2019]s)?\s+" + _SPORT + r"\b")
 _SPORT_BEFORE = re.compile(r"\b" + _SPORT + r"\s+$")
@@ -374,6 +380,9 @@ def _nationality(
         return NATIONALITY, text[start : firm.end()]
     if kind == "name" and _FIRM_BEFORE.search(text, max(0, start - 4), start):
         return NATIONALITY, text[max(0, start - 4) : end]
+    event = _EVENT_AFTER.match(text, end)
+    if event is not None:
+        return NATIONALITY, text[start : event.end()]
     sport = _SPORT_AFTER.match(text, end)
     if sport is not None:
         return NATIONALITY, text[start : sport.end()]
