@@ -354,6 +354,10 @@ def _is_act(match: CueMatch) -> bool:
         "the war crimes tribunal opened",
         "the shrine honours war dead and convicted war criminals",
         "war veterans laid wreaths at the war memorial",
+        # a strike by workers, students or women is no attack
+        "women in both countries go on sex strike",
+        "a nationwide strike closes the ports",
+        "the teachers' strike enters its second week",
         # a price, a hope or a feeling that sinks is no attack
         "shares sink on the news",
         "hopes of a quick recovery sink",
