@@ -35,6 +35,7 @@ from analytics.relations.scoring import (
     _combine,
     _Effect,
     _govern,
+    _is_topic,
     _neutral,
     _reacted_to,
     _reversed,
@@ -226,6 +227,8 @@ def _score_clause(
             for i, a in enumerate(together):
                 for b in together[i + 1 :]:
                     contributions.setdefault((min(a, b), max(a, b)), []).append(joint)
+            continue
+        if _is_topic(text, match):
             continue
         weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
         if weight is None:

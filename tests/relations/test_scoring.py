@@ -1284,6 +1284,40 @@ def test_a_country_inside_a_historical_events_name_is_not_a_party() -> None:
     assert _gazetteer_pairs(text, default_lexicon()) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The meeting (+1) relates the two; the tensions they discuss (-3) do not.
+        (
+            "Iran meets France to discuss the tensions between Iran and France.",
+            [("FRA", "IRN", 1.0, "meets")],
+        ),
+        (
+            "The French president meets the Iranian president to talk about the strained "
+            "relations of France and Iran.",
+            [("FRA", "IRN", 1.0, "meets")],
+        ),
+        # A war talked about is not fought by the talkers (was FRA-SYR -10).
+        ("Iran meets France to discuss the war in Syria.", [("FRA", "IRN", 1.0, "meets")]),
+        # A directed conflict noun is still an act ("sanctions against", -4), and a cue
+        # before "discuss" is not a topic.
+        (
+            "France and Britain discuss sanctions against Iran.",
+            [
+                ("FRA", "GBR", 1.0, "sanctions"),
+                ("FRA", "IRN", -4.0, "sanctions"),
+                ("GBR", "IRN", -4.0, "sanctions"),
+            ],
+        ),
+    ],
+    ids=["tensions", "strained-relations", "war-in", "directed-noun"],
+)
+def test_a_conflict_that_talks_are_about_is_their_topic(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
 def test_a_ship_sunk_by_a_state_relates_the_two() -> None:
     # "sunk" (CAMEO 190, -10) between the ship's state and the agent of the passive.
     assert _gazetteer_pairs("An Iranian frigate is sunk by U.S. forces.", default_lexicon()) == [
