@@ -181,6 +181,9 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("Qatar fans invaded the pitch in a game against Spain.", {"QAT": NATIONALITY}),
         ("British supporters and Syria's Olympic Committee met.", {"GBR": NATIONALITY}),
         ("British supporters and Syria's Olympic Committee met.", {"SYR": NATIONALITY}),
+        # ... or a sports event's,
+        ("Australian lawmakers back a silence at the Moscow Olympics.", {"RUS": NATIONALITY}),
+        ("The French Open began as Spain protested.", {"FRA": NATIONALITY, "ESP": ACTOR}),
         # ... or a historical event's (capitalised), not a war named in lower case.
         ("Russia recalled the Syrian Civil War with Iran.", {"RUS": ACTOR, "SYR": NATIONALITY}),
         ("Britain debated the Iraq War with France.", {"IRQ": NATIONALITY, "FRA": ACTOR}),

@@ -36,9 +36,10 @@ A mention is a nationality, in this order:
    France");
 6. a plural demonym used as a noun ("Serbs and Albanians clash"), unless it is listed
    with a country or follows "the" ("Israel and Palestinians agreed", "the Soviets");
-7. a country's name inside a firm's, a newspaper's, a sports body's or a historical event's
-   name ("Malaysia Airlines", "the Japan Times", "Air France", "the Pakistan Cricket Board",
-   "Cricket Australia", "the Korean War", "the Armenian Genocide");
+7. a country's name inside a firm's, a newspaper's, a sports body's or event's, or a
+   historical event's name ("Malaysia Airlines", "the Japan Times", "Air France", "the
+   Pakistan Cricket Board", "Cricket Australia", "the London Olympics", "the Korean War",
+   "the Armenian Genocide");
 8. a singular demonym used as a noun for one person: after "a", "an" or "one" (an age
    between them: "a 15-year-old Palestinian") and before no noun, only punctuation, a
    preposition, a conjunction or a verb of being ("arrests a Palestinian at a checkpoint",
@@ -139,11 +140,13 @@ _FIRM_AFTER = re.compile(
     r"Ltd\.?)\b"
 )
 _FIRM_BEFORE = re.compile(r"\bAir\s+$")
-# A country's name or demonym inside a sports body's ("the Pakistan Cricket Board", "the
-# Costa Rican Football Federation", "Cricket Australia"): sport, not the state.
+# A country's name or demonym inside a sports body's or a sports event's ("the Pakistan
+# Cricket Board", "the Costa Rican Football Federation", "Cricket Australia", "the London
+# Olympics", "the Australian Open"): sport, not the state.
 _SPORT = (
-    r"(?:Football|Soccer|Cricket|Rugby|Olympic|Paralympic|Hockey|Ice\s+Hockey|Tennis|"
-    r"Basketball|Volleyball|Handball|Athletics|Chess|Golf|Cycling|Swimming|Boxing)"
+    r"(?:Football|Soccer|Cricket|Rugby|Olympics?|Paralympics?|Hockey|Ice\s+Hockey|Tennis|"
+    r"Basketball|Volleyball|Handball|Athletics|Chess|Golf|Cycling|Swimming|Boxing|Games|"
+    r"Open|Grand\s+Prix|World\s+Cup|Marathon)"
 )
 # A country's name or demonym inside a historical event's name ("the Korean War", "the
 # Armenian Genocide", "the Iranian Revolution", "the Iraq War"): the event, not the state.
