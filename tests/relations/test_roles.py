@@ -181,6 +181,10 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("Qatar fans invaded the pitch in a game against Spain.", {"QAT": NATIONALITY}),
         ("British supporters and Syria's Olympic Committee met.", {"GBR": NATIONALITY}),
         ("British supporters and Syria's Olympic Committee met.", {"SYR": NATIONALITY}),
+        # A demonym before an international body's staff is the person's.
+        ("A Turkish UNESCO official tried to hijack a plane to Syria.", {"TUR": NATIONALITY}),
+        ("Two British Red Cross workers were freed by Syria.", {"GBR": NATIONALITY}),
+        ("A Russian UN envoy met Iran.", {"RUS": ACTOR}),
         # ... or a sports event's,
         ("Australian lawmakers back a silence at the Moscow Olympics.", {"RUS": NATIONALITY}),
         ("The French Open began as Spain protested.", {"FRA": NATIONALITY, "ESP": ACTOR}),

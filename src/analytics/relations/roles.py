@@ -39,7 +39,8 @@ A mention is a nationality, in this order:
 7. a country's name inside a firm's, a newspaper's, a sports body's or event's, or a
    historical event's name ("Malaysia Airlines", "the Japan Times", "Air France", "the
    Pakistan Cricket Board", "Cricket Australia", "the London Olympics", "the Korean War",
-   "the Armenian Genocide");
+   "the Armenian Genocide"), or a demonym before an international body's staff ("a
+   Kazakh UNESCO official");
 8. a singular demonym used as a noun for one person: after "a", "an" or "one" (an age
    between them: "a 15-year-old Palestinian") and before no noun, only punctuation, a
    preposition, a conjunction or a verb of being ("arrests a Palestinian at a checkpoint",
@@ -153,6 +154,14 @@ _SPORT = (
 _EVENT_AFTER = re.compile(
     r"(?:['\u2019]s)?\s+(?:Civil\s+|Independence\s+)?"
     r"(?:War|Wars|Genocide|Revolution|Holocaust|Spring|Uprising|Intifada)\b"
+)
+# A demonym before an international body's staff ("a Kazakh UNESCO official", "two British
+# Red Cross workers"): the person's nationality, not the state's agent.
+_BODY_STAFF_AFTER = re.compile(
+    r"\s+(?:UN|U\.N\.|United\s+Nations|UNESCO|UNICEF|UNHCR|UNRWA|WHO|IAEA|OSCE|IMF|"
+    r"World\s+Bank|Red\s+Cross|Red\s+Crescent|ICRC)\s+"
+    r"(?:officials?|workers?|employees?|staff|staffers?|inspectors?|observers?|monitors?|"
+    r"experts?|volunteers?)\b"
 )
 _SPORT_AFTER = re.compile(r"(?:['\u2019]s)?\s+" + _SPORT + r"\b")
 _SPORT_BEFORE = re.compile(r"\b" + _SPORT + r"\s+$")
@@ -383,6 +392,10 @@ def _nationality(
         return NATIONALITY, text[start : firm.end()]
     if kind == "name" and _FIRM_BEFORE.search(text, max(0, start - 4), start):
         return NATIONALITY, text[max(0, start - 4) : end]
+    if kind == "demonym":
+        staff = _BODY_STAFF_AFTER.match(text, end)
+        if staff is not None:
+            return NATIONALITY, text[start : staff.end()]
     event = _EVENT_AFTER.match(text, end)
     if event is not None:
         return NATIONALITY, text[start : event.end()]
