@@ -320,6 +320,10 @@ def bundled() -> Lexicon:
         ("troops fought alongside the army", [("fought alongside", 6.0)]),
         ("units are fighting side by side with the navy", [("fighting side by side with", 6.0)]),
         ("soldiers serve alongside the guards", [("serve alongside", 6.0)]),
+        # suspending flights to a country reduces relations with it (CAMEO 16)
+        ("the government suspends flights to the capital", [("suspends flights", -4.0)]),
+        ("the ministry halted all flights", [("halted all flights", -4.0)]),
+        ("the state bans direct flights", [("bans direct flights", -4.0)]),
         # sinking a ship is military force (CAMEO 190), in the past, passive and headline tense
         ("the frigate was sunk by a submarine", [("sunk", -10.0)]),
         ("the navy sinks a patrol boat", [("sinks", -10.0)]),

@@ -1318,6 +1318,11 @@ def test_a_conflict_that_talks_are_about_is_their_topic(
     assert _gazetteer_pairs(text, default_lexicon()) == expected
 
 
+def test_suspending_flights_to_a_country_is_conflict_with_it() -> None:
+    text = "Nigeria suspends flights to Saudi Arabia after pilgrims are deported."
+    assert _gazetteer_pairs(text, default_lexicon()) == [("NGA", "SAU", -4.0, "suspends flights")]
+
+
 def test_a_ship_sunk_by_a_state_relates_the_two() -> None:
     # "sunk" (CAMEO 190, -10) between the ship's state and the agent of the passive.
     assert _gazetteer_pairs("An Iranian frigate is sunk by U.S. forces.", default_lexicon()) == [
