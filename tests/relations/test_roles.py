@@ -181,6 +181,9 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("Qatar fans invaded the pitch in a game against Spain.", {"QAT": NATIONALITY}),
         ("British supporters and Syria's Olympic Committee met.", {"GBR": NATIONALITY}),
         ("British supporters and Syria's Olympic Committee met.", {"SYR": NATIONALITY}),
+        # A fund that invests is a firm.
+        ("A French pensions funder ends its ventures with Qatar.", {"FRA": NATIONALITY}),
+        ("The Turkish pension fund sued Iraq.", {"TUR": NATIONALITY, "IRQ": ACTOR}),
         # A demonym before an international body's staff is the person's.
         ("A Turkish UNESCO official tried to hijack a plane to Syria.", {"TUR": NATIONALITY}),
         ("Two British Red Cross workers were freed by Syria.", {"GBR": NATIONALITY}),
