@@ -188,6 +188,7 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("A Turkish UNESCO official tried to hijack a plane to Syria.", {"TUR": NATIONALITY}),
         ("Two British Red Cross workers were freed by Syria.", {"GBR": NATIONALITY}),
         ("A Russian UN envoy met Iran.", {"RUS": ACTOR}),
+        ("The Syrian United Nations observer spoke against Israel.", {"SYR": ACTOR}),
         # ... or a sports event's,
         ("Australian lawmakers back a silence at the Moscow Olympics.", {"RUS": NATIONALITY}),
         ("The French Open began as Spain protested.", {"FRA": NATIONALITY, "ESP": ACTOR}),

@@ -156,11 +156,12 @@ _EVENT_AFTER = re.compile(
     r"(?:War|Wars|Genocide|Revolution|Holocaust|Spring|Uprising|Intifada)\b"
 )
 # A demonym before an international body's staff ("a Kazakh UNESCO official", "two British
-# Red Cross workers"): the person's nationality, not the state's agent.
+# Red Cross workers"): the person's nationality, not the state's agent. Not an observer: "the
+# Palestinian United Nations observer" is the state's post at the UN.
 _BODY_STAFF_AFTER = re.compile(
     r"\s+(?:UN|U\.N\.|United\s+Nations|UNESCO|UNICEF|UNHCR|UNRWA|WHO|IAEA|OSCE|IMF|"
     r"World\s+Bank|Red\s+Cross|Red\s+Crescent|ICRC)\s+"
-    r"(?:officials?|workers?|employees?|staff|staffers?|inspectors?|observers?|monitors?|"
+    r"(?:officials?|workers?|employees?|staff|staffers?|inspectors?|monitors?|"
     r"experts?|volunteers?)\b"
 )
 _SPORT_AFTER = re.compile(r"(?:['\u2019]s)?\s+" + _SPORT + r"\b")
