@@ -10,7 +10,8 @@ country mentions and interactions of exactly those texts are scored with the sha
 scorer, for each half. The events check computes monthly relations over the whole
 ``wce-dev.jsonl`` and runs the shared ``check_events.py`` on them. ``--method`` names a
 pair model of ``bench/train_pair_model.py`` (its ``FINAL`` candidates, fitted on the tuning
-texts) applied to the rules' interactions instead of the rules alone.
+texts) applied to the rules' interactions instead of the rules alone. ``--errors`` writes
+the errors of the tuning halves only: the held-out (``test*``) halves are measured, never read.
 
 Skips cleanly (exit 0) when ``../shared`` is absent.
 """
@@ -42,11 +43,14 @@ SPLITS = (
     "tune",
     "tune-extra",
     "tune-extra2",
+    "tune-extra3",
     "tune-briefings",
     "test",
     "test-briefings",
     "test-extra",
+    "test-extra3",
 )
+HELD_OUT = tuple(split for split in SPLITS if split.startswith("test"))
 WCE = Path("corpora/wikipedia-current-events/wce-dev.jsonl")
 REUTERS = Path("corpora/reuters21578/reuters.jsonl")
 
@@ -201,7 +205,9 @@ def check_events(shared: Path, method: str = "rules") -> tuple[int, int, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=PROJECT_ROOT.parent / "shared")
-    parser.add_argument("--errors", type=Path, help="write each half's errors here")
+    parser.add_argument(
+        "--errors", type=Path, help="write each tuning half's errors here (never a test half's)"
+    )
     parser.add_argument("--no-events", action="store_true", help="skip the events check")
     parser.add_argument(
         "--method",
@@ -225,7 +231,7 @@ def main() -> int:
     print("| --- | --- | --- | --- | --- | --- |")
     for split in args.splits.split(","):
         errors = None
-        if args.errors:
+        if args.errors and split not in HELD_OUT:
             args.errors.mkdir(parents=True, exist_ok=True)
             errors = args.errors / f"errors-{split}.csv"
         result = score(args.shared, labels[split], briefings, errors, args.method)

@@ -1,7 +1,7 @@
 """Draw the texts of the relations development set (seeded, reproducible).
 
     python bench/relations_dev/draw.py [--shared ../shared] [--texts-out DIR]
-                                       [--extra N | --briefings N | --extra2 N]
+                                       [--extra N | --briefings N | --extra2 N | --extra3 N]
 
 Writes ``bench/relations_dev/selection.csv`` (id, corpus, date, countries found, split)
 and, with ``--texts-out``, the drawn texts as JSONL batches to read while labelling (kept
@@ -166,6 +166,26 @@ def select_extra2(shared: Path, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _halves(rows, rng, "tune-extra2", "test-extra")
 
 
+def select_extra3(shared: Path, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``n`` more current-events texts naming two countries or more, half to tune, half to test.
+
+    Drawn (seeded) across years from the texts of no earlier selection file, then split by one
+    seeded permutation into ``tune-extra3`` (for tuning) and ``test-extra3`` (only measured):
+    a fresh held-out check of the rules tuned on every earlier half.
+    """
+    rng = np.random.default_rng(SEED + 4)
+    taken: set[str] = set()
+    for name in (
+        "selection.csv",
+        "selection-extra.csv",
+        "selection-briefings.csv",
+        "selection-extra2.csv",
+    ):
+        taken |= set(pd.read_csv(HERE / name, dtype=str)["id"])
+    rows = _wce_naming_two(shared, taken, n, rng)
+    return _halves(rows, rng, "tune-extra3", "test-extra3")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=HERE.parents[2] / "shared")
@@ -185,8 +205,17 @@ def main() -> None:
         help="draw this many more texts, half each for tune-extra2 and test-extra "
         "(selection-extra2.csv)",
     )
+    parser.add_argument(
+        "--extra3",
+        type=int,
+        help="draw this many more texts, half each for tune-extra3 and test-extra3 "
+        "(selection-extra3.csv)",
+    )
     args = parser.parse_args()
-    if args.extra2:
+    if args.extra3:
+        selection, rows = select_extra3(args.shared, args.extra3)
+        selection.to_csv(HERE / "selection-extra3.csv", index=False)
+    elif args.extra2:
         selection, rows = select_extra2(args.shared, args.extra2)
         selection.to_csv(HERE / "selection-extra2.csv", index=False)
     elif args.briefings:

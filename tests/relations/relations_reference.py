@@ -25,7 +25,7 @@ from analytics.relations.grammar import (
     _pairs,
     _word_count,
 )
-from analytics.relations.roles import _LOCATIVE, _POST, default_roles
+from analytics.relations.roles import _BORDER_BEFORE, _LOCATIVE, _POST, default_roles
 from analytics.relations.scoring import (
     _INTRODUCED,
     _JOINT_WORDS,
@@ -35,6 +35,7 @@ from analytics.relations.scoring import (
     _combine,
     _Effect,
     _govern,
+    _is_topic,
     _neutral,
     _reacted_to,
     _reversed,
@@ -88,6 +89,8 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
     if not text[:start].strip() and surface.isupper() and _DATELINE_AFTER.match(text[end:]):
         return True
     if kind == "capital" and _VENUE.match(text[end:]):
+        return True
+    if _BORDER_BEFORE.search(text[max(0, start - 60) : start]):
         return True
     before = text[max(0, start - 12) : start]
     located = kind in ("capital", "anaphor") and bool(_LOCATIVE.search(before))
@@ -224,6 +227,8 @@ def _score_clause(
             for i, a in enumerate(together):
                 for b in together[i + 1 :]:
                     contributions.setdefault((min(a, b), max(a, b)), []).append(joint)
+            continue
+        if _is_topic(text, match):
             continue
         weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
         if weight is None:

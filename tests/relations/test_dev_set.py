@@ -70,6 +70,23 @@ def test_second_extra_draw_is_new_current_events_texts_split_in_halves_as_drawn(
     assert not set(drawn) & set(earlier | _selection("selection-briefings.csv"))
 
 
+def test_third_extra_draw_is_new_current_events_texts_split_in_halves_as_drawn():
+    drawn = _selection("selection-extra3.csv")
+    for split in ("tune-extra3", "test-extra3"):
+        ids = [row["id"] for row in _labels(split)]
+        assert ids == [key for key, row in drawn.items() if row["split"] == split]
+        assert len(ids) == 60
+    assert all(row["corpus"] == "wce" and int(row["n_countries"]) >= 2 for row in drawn.values())
+    earlier = _selection() | _selection("selection-extra.csv") | _selection("selection-extra2.csv")
+    assert not set(drawn) & set(earlier | _selection("selection-briefings.csv"))
+
+
+def test_every_held_out_half_is_scored():
+    evaluation = load_bench("eval_relations_dev")
+    assert evaluation.HELD_OUT == ("test", "test-briefings", "test-extra", "test-extra3")
+    assert set(evaluation.HELD_OUT) < set(evaluation.SPLITS)
+
+
 @pytest.mark.parametrize("split", load_bench("eval_relations_dev").SPLITS)
 def test_dev_set_labels_follow_the_annotation_format(split: str):
     for row in _labels(split):
@@ -102,13 +119,14 @@ def dev_scores(shared_dir: Path) -> dict:
     return {split: evaluation.score(shared_dir, labels[split], briefings) for split in labels}
 
 
-# (half, measure, floor): measured 2026-12-06 after the sixth round (places, own members,
-# joint acts in the passive, six cue families), chosen on the tune halves: tune P 0.812
-# R 0.646 sign 0.929; tune-extra 0.836 / 0.683 / 0.955; tune-extra2 0.667 / 0.596 / 0.966
-# (0.459 / 0.362 / 0.850 when drawn); tune-briefings 0.838 / 0.615 / 0.967; test 0.635 /
-# 0.485 / 0.889 (0.643 / 0.491 / 0.900 before that round); test-briefings 0.679 / 0.408 /
-# 0.883; test-extra 0.696 / 0.593 / 1.000 (0.667 / 0.593 / 1.000 when drawn), less about
-# 0.02; country F1 as measured (0.984, 0.976, 0.976, 0.997, 0.960, 0.979, 0.953) less about
+# (half, measure, floor): measured 2026-12-06 after the seventh round (sports bodies and
+# events, borders, named events, topics of talks, three cue families), chosen on the tune
+# halves: tune P 0.812 R 0.646 sign 0.929; tune-extra 0.853 / 0.683 / 0.955; tune-extra2
+# 0.750 / 0.638 / 1.000; tune-extra3 0.714 / 0.526 / 0.909 (0.533 / 0.421 / 0.800 when
+# drawn); tune-briefings 0.838 / 0.615 / 0.967; test 0.640 / 0.485 / 0.889; test-briefings
+# 0.679 / 0.408 / 0.883; test-extra 0.727 / 0.593 / 1.000 (0.667 / 0.593 / 1.000 when
+# drawn); test-extra3 0.500 / 0.448 / 0.867 (the same when drawn), less about 0.02; country
+# F1 as measured (0.984, 0.976, 0.976, 0.911, 0.997, 0.960, 0.979, 0.953, 0.958) less about
 # 0.02.
 FLOORS = [
     ("tune", "country_f1", 0.96),
@@ -116,7 +134,7 @@ FLOORS = [
     ("tune", "pair_recall", 0.62),
     ("tune", "sign_accuracy", 0.91),
     ("tune-extra", "country_f1", 0.95),
-    ("tune-extra", "pair_precision", 0.81),
+    ("tune-extra", "pair_precision", 0.83),
     ("tune-extra", "pair_recall", 0.66),
     ("tune-extra", "sign_accuracy", 0.93),
     ("tune-briefings", "country_f1", 0.97),
@@ -124,7 +142,7 @@ FLOORS = [
     ("tune-briefings", "pair_recall", 0.59),
     ("tune-briefings", "sign_accuracy", 0.94),
     ("test", "country_f1", 0.94),
-    ("test", "pair_precision", 0.61),
+    ("test", "pair_precision", 0.62),
     ("test", "pair_recall", 0.46),
     ("test", "sign_accuracy", 0.87),
     ("test-briefings", "country_f1", 0.95),
@@ -133,13 +151,22 @@ FLOORS = [
     ("test-briefings", "sign_accuracy", 0.86),
     # The second extra draw (2026-12-06).
     ("tune-extra2", "country_f1", 0.95),
-    ("tune-extra2", "pair_precision", 0.64),
-    ("tune-extra2", "pair_recall", 0.57),
-    ("tune-extra2", "sign_accuracy", 0.94),
+    ("tune-extra2", "pair_precision", 0.73),
+    ("tune-extra2", "pair_recall", 0.61),
+    ("tune-extra2", "sign_accuracy", 0.98),
     ("test-extra", "country_f1", 0.93),
-    ("test-extra", "pair_precision", 0.67),
+    ("test-extra", "pair_precision", 0.70),
     ("test-extra", "pair_recall", 0.57),
     ("test-extra", "sign_accuracy", 0.98),
+    # The third extra draw (2026-12-06, seventh round).
+    ("tune-extra3", "country_f1", 0.89),
+    ("tune-extra3", "pair_precision", 0.69),
+    ("tune-extra3", "pair_recall", 0.50),
+    ("tune-extra3", "sign_accuracy", 0.89),
+    ("test-extra3", "country_f1", 0.94),
+    ("test-extra3", "pair_precision", 0.48),
+    ("test-extra3", "pair_recall", 0.42),
+    ("test-extra3", "sign_accuracy", 0.84),
 ]
 
 

@@ -320,6 +320,14 @@ def bundled() -> Lexicon:
         ("troops fought alongside the army", [("fought alongside", 6.0)]),
         ("units are fighting side by side with the navy", [("fighting side by side with", 6.0)]),
         ("soldiers serve alongside the guards", [("serve alongside", 6.0)]),
+        # suspending flights to a country reduces relations with it (CAMEO 16)
+        ("the government suspends flights to the capital", [("suspends flights", -4.0)]),
+        ("the ministry halted all flights", [("halted all flights", -4.0)]),
+        ("the state bans direct flights", [("bans direct flights", -4.0)]),
+        # sinking a ship is military force (CAMEO 190), in the past, passive and headline tense
+        ("the frigate was sunk by a submarine", [("sunk", -10.0)]),
+        ("the navy sinks a patrol boat", [("sinks", -10.0)]),
+        ("after the sinking of the corvette", [("sinking of", -10.0)]),
         # trading accusations is done by each side to the other (CAMEO 112)
         ("the neighbours traded accusations", [("traded accusations", -2.0)]),
         ("both sides exchange insults", [("exchange insults", -2.0)]),
@@ -350,6 +358,14 @@ def _is_act(match: CueMatch) -> bool:
         "the war crimes tribunal opened",
         "the shrine honours war dead and convicted war criminals",
         "war veterans laid wreaths at the war memorial",
+        # a strike by workers, students or women is no attack
+        "women in both countries go on sex strike",
+        "a nationwide strike closes the ports",
+        "the teachers' strike enters its second week",
+        # a price, a hope or a feeling that sinks is no attack
+        "shares sink on the news",
+        "hopes of a quick recovery sink",
+        "a sinking feeling",
         # troops leaving a country make it a place (the development set's convention)
         "the government will withdraw its troops",
         "after the withdrawal of troops",

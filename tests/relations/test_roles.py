@@ -134,6 +134,14 @@ def roles_by_country(text: str) -> dict[str, str]:
             "France accepted an invitation for an official visit to Moscow.",
             {"FRA": ACTOR, "RUS": ACTOR},
         ),
+        # A country whose border something is near or on is where it is; closing the
+        # border with it is an act on it.
+        (
+            "Pakistani troops hunt fighters near the border with Afghanistan.",
+            {"PAK": ACTOR, "AFG": LOCATION},
+        ),
+        ("Russia deploys missiles close to its southern border with Iran.", {"IRN": LOCATION}),
+        ("Syria closes its border with Iraq.", {"SYR": ACTOR, "IRQ": ACTOR}),
         # A country named as a place still acts: measured, this keeps recall.
         ("Talks were held in Syria.", {"SYR": ACTOR}),
         ("Fighting goes on in northern Iraq.", {"IRQ": ACTOR}),
@@ -163,6 +171,35 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("Air France resumed flights to Iran.", {"FRA": NATIONALITY, "IRN": ACTOR}),
         ("The Washington Post reported that Iran had agreed.", {"USA": NATIONALITY}),
         ("France said Malaysia would sign.", {"FRA": ACTOR, "MYS": ACTOR}),
+        # ... or a sports body's, and a country's fans.
+        (
+            "The Syrian Football Federation protests a loss to Iraq.",
+            {"SYR": NATIONALITY, "IRQ": ACTOR},
+        ),
+        ("Rugby Spain and the Netherlands Hockey Board met.", {"ESP": NATIONALITY}),
+        ("Rugby Spain and the Netherlands Hockey Board met.", {"NLD": NATIONALITY}),
+        ("Qatar fans invaded the pitch in a game against Spain.", {"QAT": NATIONALITY}),
+        ("British supporters and Syria's Olympic Committee met.", {"GBR": NATIONALITY}),
+        ("British supporters and Syria's Olympic Committee met.", {"SYR": NATIONALITY}),
+        # A fund that invests is a firm.
+        ("A French pensions funder ends its ventures with Qatar.", {"FRA": NATIONALITY}),
+        ("The Turkish pension fund sued Iraq.", {"TUR": NATIONALITY, "IRQ": ACTOR}),
+        # A demonym before an international body's staff is the person's.
+        ("A Turkish UNESCO official tried to hijack a plane to Syria.", {"TUR": NATIONALITY}),
+        ("Two British Red Cross workers were freed by Syria.", {"GBR": NATIONALITY}),
+        ("A Russian UN envoy met Iran.", {"RUS": ACTOR}),
+        ("The Syrian United Nations observer spoke against Israel.", {"SYR": ACTOR}),
+        # ... or a sports event's,
+        ("Australian lawmakers back a silence at the Moscow Olympics.", {"RUS": NATIONALITY}),
+        ("The French Open began as Spain protested.", {"FRA": NATIONALITY, "ESP": ACTOR}),
+        # ... or a historical event's (capitalised), not a war named in lower case.
+        ("Russia recalled the Syrian Civil War with Iran.", {"RUS": ACTOR, "SYR": NATIONALITY}),
+        ("Britain debated the Iraq War with France.", {"IRQ": NATIONALITY, "FRA": ACTOR}),
+        ("The French Revolution shaped Spain.", {"FRA": NATIONALITY}),
+        ("Russia's Syrian war goes on.", {"SYR": ACTOR}),
+        # ... not the state's own sports minister, nor a lower-case sport after a name.
+        ("The Turkish sports minister met Syrian officials.", {"TUR": ACTOR}),
+        ("Britain hosted football talks with Iran.", {"GBR": ACTOR, "IRN": ACTOR}),
         # People by their trade or situation.
         ("Israel held the Australian owner of a newspaper.", {"AUS": NATIONALITY}),
         ("An American fugitive was caught in Spain.", {"USA": NATIONALITY}),

@@ -1258,6 +1258,81 @@ def test_a_list_of_places_does_nothing_together(
     assert _gazetteer_pairs(text, default_lexicon()) == expected
 
 
+def test_a_country_whose_border_an_act_is_near_is_its_place() -> None:
+    # "offensive" (-10) near the border with Afghanistan: Afghanistan is where it happens.
+    text = "Pakistani troops launch an offensive near the border with Afghanistan."
+    assert _gazetteer_pairs(text, default_lexicon()) == []
+    # Closing the border with a country is an act on it (-4).
+    assert _gazetteer_pairs("Syria closes its border with Iraq.", default_lexicon()) == [
+        ("IRQ", "SYR", -4.0, "closes its border")
+    ]
+
+
+def test_a_country_inside_a_historical_events_name_is_not_a_party() -> None:
+    # "the Armenian Genocide" names an event: only the recall (-4) relates Turkey and the
+    # United States; "recognizing" (+4.5) relates no one to Armenia.
+    text = (
+        "Turkey recalls its ambassador to the United States over a vote on the Armenian Genocide."
+    )
+    assert _gazetteer_pairs(text, default_lexicon()) == [
+        ("TUR", "USA", -4.0, "recalls its ambassador")
+    ]
+    # A war named in lower case is still one between its parties.
+    text = "Chinese soldiers who fought in the Korean war are returned to China."
+    assert _gazetteer_pairs(text, default_lexicon()) == [("CHN", "KOR", -10.0, "fought|war")]
+    text = "Chinese soldiers who fought in the Korean War are returned to China."
+    assert _gazetteer_pairs(text, default_lexicon()) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The meeting (+1) relates the two; the tensions they discuss (-3) do not.
+        (
+            "Iran meets France to discuss the tensions between Iran and France.",
+            [("FRA", "IRN", 1.0, "meets")],
+        ),
+        (
+            "The French president meets the Iranian president to talk about the strained "
+            "relations of France and Iran.",
+            [("FRA", "IRN", 1.0, "meets")],
+        ),
+        # A war talked about is not fought by the talkers (was FRA-SYR -10).
+        ("Iran meets France to discuss the war in Syria.", [("FRA", "IRN", 1.0, "meets")]),
+        # A directed conflict noun is still an act ("sanctions against", -4), and a cue
+        # before "discuss" is not a topic.
+        (
+            "France and Britain discuss sanctions against Iran.",
+            [
+                ("FRA", "GBR", 1.0, "sanctions"),
+                ("FRA", "IRN", -4.0, "sanctions"),
+                ("GBR", "IRN", -4.0, "sanctions"),
+            ],
+        ),
+    ],
+    ids=["tensions", "strained-relations", "war-in", "directed-noun"],
+)
+def test_a_conflict_that_talks_are_about_is_their_topic(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+def test_suspending_flights_to_a_country_is_conflict_with_it() -> None:
+    text = "Nigeria suspends flights to Saudi Arabia after pilgrims are deported."
+    assert _gazetteer_pairs(text, default_lexicon()) == [("NGA", "SAU", -4.0, "suspends flights")]
+
+
+def test_a_ship_sunk_by_a_state_relates_the_two() -> None:
+    # "sunk" (CAMEO 190, -10) between the ship's state and the agent of the passive.
+    assert _gazetteer_pairs("An Iranian frigate is sunk by U.S. forces.", default_lexicon()) == [
+        ("IRN", "USA", -10.0, "sunk")
+    ]
+    # A currency sinking before any country is named relates no one: the treaty (+8) does.
+    text = "The rouble sinks as Russia and Iran sign a treaty."
+    assert _gazetteer_pairs(text, default_lexicon()) == [("IRN", "RUS", 8.0, "sign a treaty")]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -2,8 +2,9 @@
 
 Only an acting state relates to another country (``RELATIONS-ANNOTATION.md`` rules 2-4):
 
-- ``location``: the mention is a dateline opening the sentence ("WASHINGTON, March 31 -")
-  or a capital after "in/at/from/to/near/via/outside/inside" ("talks in Moscow")
+- ``location``: the mention is a dateline opening the sentence ("WASHINGTON, March 31 -"),
+  a capital after "in/at/from/to/near/via/outside/inside" ("talks in Moscow") or a country
+  whose border something is near or on ("near the border with Afghanistan")
   (``is_location``), or a country after "in" where an act on an armed group happened
   ("strikes kill militants in northern Syria", rule 3);
 - ``nationality``: the country of a non-state entity ("a British tourist", "American
@@ -35,8 +36,11 @@ A mention is a nationality, in this order:
    France");
 6. a plural demonym used as a noun ("Serbs and Albanians clash"), unless it is listed
    with a country or follows "the" ("Israel and Palestinians agreed", "the Soviets");
-7. a country's name inside a firm's or a newspaper's name ("Malaysia Airlines", "the Japan
-   Times", "Air France");
+7. a country's name inside a firm's, a newspaper's, a sports body's or event's, or a
+   historical event's name ("Malaysia Airlines", "the Japan Times", "Air France", "the
+   Pakistan Cricket Board", "Cricket Australia", "the London Olympics", "the Korean War",
+   "the Armenian Genocide"), or a demonym before an international body's staff ("a
+   Kazakh UNESCO official");
 8. a singular demonym used as a noun for one person: after "a", "an" or "one" (an age
    between them: "a 15-year-old Palestinian") and before no noun, only punctuation, a
    preposition, a conjunction or a verb of being ("arrests a Palestinian at a checkpoint",
@@ -104,6 +108,15 @@ _VENUE_AFTER = re.compile(
     r"format|protocol|negotiations|forum)\b",
     re.IGNORECASE,
 )
+# A country whose border something is near or on is where it is ("fighters near the border
+# with Afghanistan", "close to its border with North Korea"); closing or crossing the border
+# with it is a cue, not this.
+_BORDER_BEFORE = re.compile(
+    r"\b(?:near|close\s+to|on|along|at)\s+(?:the|its|their|his|her)\s+"
+    r"(?:(?-i:[a-z])[a-z-]*\s+)?borders?\s+(?:with|of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_BORDER_REACH = 60  # characters looked at before a mention for the border phrase
 # The patterns read after a position are matched there (``match(text, pos)``), never on
 # a slice: a slice per mention would copy the rest of a long sentence each time.
 _DATELINE_AFTER_AT = re.compile(r"\s*,|\s+[-\u2013]\s|\s*\(")  # not "U.S.-Japan"
@@ -128,6 +141,31 @@ _FIRM_AFTER = re.compile(
     r"Ltd\.?)\b"
 )
 _FIRM_BEFORE = re.compile(r"\bAir\s+$")
+# A country's name or demonym inside a sports body's or a sports event's ("the Pakistan
+# Cricket Board", "the Costa Rican Football Federation", "Cricket Australia", "the London
+# Olympics", "the Australian Open"): sport, not the state.
+_SPORT = (
+    r"(?:Football|Soccer|Cricket|Rugby|Olympics?|Paralympics?|Hockey|Ice\s+Hockey|Tennis|"
+    r"Basketball|Volleyball|Handball|Athletics|Chess|Golf|Cycling|Swimming|Boxing|Games|"
+    r"Open|Grand\s+Prix|World\s+Cup|Marathon)"
+)
+# A country's name or demonym inside a historical event's name ("the Korean War", "the
+# Armenian Genocide", "the Iranian Revolution", "the Iraq War"): the event, not the state.
+_EVENT_AFTER = re.compile(
+    r"(?:['\u2019]s)?\s+(?:Civil\s+|Independence\s+)?"
+    r"(?:War|Wars|Genocide|Revolution|Holocaust|Spring|Uprising|Intifada)\b"
+)
+# A demonym before an international body's staff ("a Kazakh UNESCO official", "two British
+# Red Cross workers"): the person's nationality, not the state's agent. Not an observer: "the
+# Palestinian United Nations observer" is the state's post at the UN.
+_BODY_STAFF_AFTER = re.compile(
+    r"\s+(?:UN|U\.N\.|United\s+Nations|UNESCO|UNICEF|UNHCR|UNRWA|WHO|IAEA|OSCE|IMF|"
+    r"World\s+Bank|Red\s+Cross|Red\s+Crescent|ICRC)\s+"
+    r"(?:officials?|workers?|employees?|staff|staffers?|inspectors?|monitors?|"
+    r"experts?|volunteers?)\b"
+)
+_SPORT_AFTER = re.compile(r"(?:['\u2019]s)?\s+" + _SPORT + r"\b")
+_SPORT_BEFORE = re.compile(r"\b" + _SPORT + r"\s+$")
 # One person: an article or "one", perhaps an age, right before a singular demonym...
 _ONE_PERSON_BEFORE = re.compile(
     r"\b(?:an?|one)\s+(?:(?:\d+|[a-z]+)-year-old\s+|young\s+|elderly\s+)?$", re.IGNORECASE
@@ -257,7 +295,9 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
     """Whether the mention ``text[start:end]`` names where, not who: the one location rule.
 
     A dateline opening the sentence in capitals ("WASHINGTON, March 31 -"), a capital
-    naming an event's venue ("the Vilnius summit", "the Minsk agreements"), or a capital
+    naming an event's venue ("the Vilnius summit", "the Minsk agreements"), a country
+    whose border something is near or on ("near the border with Afghanistan", "close to
+    its border with North Korea"; not "closes its border with"), or a capital
     after "in/at/from/to/near/via/outside/inside" ("talks in Moscow") but not after a
     diplomatic post, a visit or a reaction ("its embassy in Damascus", "a visit to Tehran",
     "concern in Seoul" name the state). A phrase referring back to countries ("in both
@@ -270,6 +310,8 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
         return True
     if kind == "capital" and _VENUE_AFTER.match(text, end):
         return True
+    if _BORDER_BEFORE.search(text, max(0, start - _BORDER_REACH), start):
+        return True
     if kind not in _LOCATIVE_KINDS or not _LOCATIVE.search(text[max(0, start - 12) : start]):
         return False
     return not _POST.search(text[max(0, start - 24) : start])
@@ -280,6 +322,9 @@ def _location_words(text: str, start: int, end: int) -> str:
     venue = _VENUE_AFTER.match(text, end)
     if venue is not None:
         return text[start : venue.end()]
+    border = _BORDER_BEFORE.search(text, max(0, start - _BORDER_REACH), start)
+    if border is not None:
+        return _excerpt(text, border.start(), end)
     before = text[max(0, start - 12) : start]
     locative = _LOCATIVE.search(before)
     if locative is None:
@@ -348,6 +393,20 @@ def _nationality(
         return NATIONALITY, text[start : firm.end()]
     if kind == "name" and _FIRM_BEFORE.search(text, max(0, start - 4), start):
         return NATIONALITY, text[max(0, start - 4) : end]
+    if kind == "demonym":
+        staff = _BODY_STAFF_AFTER.match(text, end)
+        if staff is not None:
+            return NATIONALITY, text[start : staff.end()]
+    event = _EVENT_AFTER.match(text, end)
+    if event is not None:
+        return NATIONALITY, text[start : event.end()]
+    sport = _SPORT_AFTER.match(text, end)
+    if sport is not None:
+        return NATIONALITY, text[start : sport.end()]
+    if kind == "name":
+        sport = _SPORT_BEFORE.search(text, max(0, start - 16), start)
+        if sport is not None:
+            return NATIONALITY, _excerpt(text, sport.start(), end)
     # A name modifies at most the next word ("U.S. forces"); a demonym or a possessive
     # reaches over a few ("Israeli riot police", "Syria's new government").
     modifier = kind == "demonym" or _POSSESSIVE.match(text, end) is not None

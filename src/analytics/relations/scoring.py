@@ -53,8 +53,10 @@ method needs no model: regular expressions over the sentence and a few rules.
    unless "with/against/between/and/to" ties the next country to it. A list does not act
    on one of its own members: "Russia and China hold war games in Russia" names where the
    list acts, and relates its members as acting together (or by a mutual cue).
-8. **Nouns are not acts.** When a gap holds a verb cue, the verbs speak for the
-   gap and its noun cues are their objects ("violated the agreement" is conflict,
+8. **Nouns are not acts.** A mutual conflict noun that talks are about ("met to talk about
+   their strained relations", "to discuss the war") is their topic and relates no one.
+   When a gap holds a verb cue, the verbs speak for the gap and its noun cues are their
+   objects ("violated the agreement" is conflict,
    "trade talks collapsed" is conflict); when verb and nouns disagree in sign the
    conflicting cues win ("supported sanctions against Iran" is conflict). A verb
    just before a group also overrules the noun the group modifies ("violating the
@@ -159,6 +161,17 @@ _REACTED_TO = re.compile(
     r"(?:the\s+)?$",
     re.IGNORECASE,
 )
+
+
+# What talks are about: a conflict noun a few words after "discuss" or "talk about" ("meets
+# him to talk about the two countries' strained relations", "to discuss the war") is the
+# topic of the talks, not an act of the talkers.
+_TOPIC_BEFORE = re.compile(
+    r"\b(?:discuss(?:es|ed|ing)?|talk(?:s|ed|ing)?\s+(?:about|over)|talks\s+on)\s+"
+    r"(?:[^\s,;:.()]+\s+){0,5}$",
+    re.IGNORECASE,
+)
+_TOPIC_REACH = 60  # characters looked at before a cue for the words that make it a topic
 
 
 # Named tuples rather than frozen dataclasses: hundreds of thousands are made per corpus,
@@ -428,6 +441,8 @@ def _score_clause(
                 contributions,
             )
             continue
+        if _is_topic(text, match):
+            continue
         weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
         if weight is None:
             continue
@@ -511,6 +526,18 @@ def _score_clause(
                 # "reached agreement with commercial banks": the partner is not a country.
                 jointly = (mutual and not _OBJECT_AFTER_AT.match(text, match.end)) or reciprocal
                 add(inner, effect if jointly else _neutral(effect))
+
+
+def _is_topic(text: str, match: CueMatch) -> bool:
+    """Whether a conflict noun is what talks are about ("to talk about the two countries'
+    strained relations", "met to discuss the war"): a mutual conflict cue that is no verb,
+    at most five words after "discuss", "talk about/over" or "talks on" with no punctuation
+    between. The talks relate the talkers (their own cue); the topic relates no one.
+    """
+    cue = match.cue
+    if cue.pos == "verb" or cue.direction != "mutual" or cue.weight >= 0:
+        return False
+    return _TOPIC_BEFORE.search(text, max(0, match.start - _TOPIC_REACH), match.start) is not None
 
 
 def _within(right: _Group, left: _Group) -> bool:
