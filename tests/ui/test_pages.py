@@ -138,6 +138,17 @@ def test_url_parameters_seed_filters(app):
     assert not app.warning
 
 
+def test_url_countries_may_be_iso_codes(app):
+    # A link written by a script names countries by code; it was ignored as unknown.
+    app.query_params["country"] = ["jpn", "Atlantis", "TWN"]
+    app.run()
+    assert_clean(app)
+    assert app.multiselect(key="country").value == ["JPN", "TWN"]
+    assert [w.value for w in app.warning] == [
+        "Ignored unknown country value(s) in the link: 'Atlantis'."
+    ]
+
+
 def test_unknown_url_values_are_ignored_with_a_notice(app):
     app.query_params["country"] = ["Atlantis", "Japan"]
     app.query_params["topic"] = ["astrology"]

@@ -98,6 +98,23 @@ def _url_values(key: str) -> list[str]:
     return [v for v in st.query_params.get_all(key) if v != ""]
 
 
+def _name_coded_countries(country_labels: dict[str, str]) -> None:
+    """A link may name countries by ISO 3166 code (``?country=RUS&country=UKR``), as a
+    script writing links would: the codes are put in the URL as the names the picker
+    shows. A value that is a name already, or neither, is left as it is."""
+    values = st.query_params.get_all("country")
+    names = set(country_labels.values())
+    named = [
+        country_labels[value.upper()]
+        if value not in names and value.upper() in country_labels
+        else value
+        for value in values
+    ]
+    if named != values:
+        st.query_params["country"] = named
+        st.rerun()  # the picker reads the link when it is first drawn: drawn on the names
+
+
 def _check_url(options: FilterOptions, labels: dict[str, list[str]]) -> list[str]:
     """Describe every URL value that no widget option matches."""
     notices = []
@@ -258,6 +275,7 @@ def sidebar_filters(options: FilterOptions, area: Any = None) -> Filters:
     country_labels = _unique_labels(options.countries, "")
     topic_labels = _unique_labels(options.topics, "#")
     section_labels = {None: ALL_SECTIONS} | {s: SECTION_NAMES[s] for s in options.sections}
+    _name_coded_countries(country_labels)
     notices: list[str] = []
     if not st.session_state.pop(_URL_STALE_KEY, False):
         notices = _check_url(
