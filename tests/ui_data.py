@@ -390,12 +390,10 @@ def build_artefacts_untitled() -> Artefacts:
     return dataclasses.replace(artefacts, briefings=briefings, fingerprint="ui-untitled-0001")
 
 
-def build_artefacts_with_read_me() -> Artefacts:
-    """``build_artefacts_all_loaded`` and the corpus folder's README.txt, set aside as
-    documentation: every briefing input loaded."""
+def with_read_me(report: pd.DataFrame) -> pd.DataFrame:
+    """``report`` and a row for the corpus folder's README.txt, set aside as documentation."""
     from analytics.ingest.files import DOCUMENTATION
 
-    artefacts = build_artefacts_all_loaded()
     read_me = {
         "file": "sample/README.txt",
         "row": pd.NA,
@@ -403,5 +401,12 @@ def build_artefacts_with_read_me() -> Artefacts:
         "reason": DOCUMENTATION,
         S.BRIEFING_ID: pd.NA,
     }
-    report = pd.concat([artefacts.report, pd.DataFrame([read_me])], ignore_index=True)
+    return pd.concat([report, pd.DataFrame([read_me])], ignore_index=True)
+
+
+def build_artefacts_with_read_me() -> Artefacts:
+    """``build_artefacts_all_loaded`` and the corpus folder's README.txt, set aside as
+    documentation: every briefing input loaded."""
+    artefacts = build_artefacts_all_loaded()
+    report = with_read_me(artefacts.report)
     return dataclasses.replace(artefacts, report=report, fingerprint="ui-read-me-0001")

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import views_reference
-from ui_data import build_artefacts
+from ui_data import build_artefacts, with_read_me
 
 from analytics import schema as S
 from analytics import views
@@ -77,18 +77,8 @@ def test_a_read_me_set_aside_is_named_apart_from_the_inputs_not_loaded(corpus):
     # A corpus folder's README.txt (the synthetic generator writes one) was counted and
     # listed as a skipped input beside the unreadable ones: it is documentation, named
     # apart, while the .pdf stays a skipped input.
-    from analytics.ingest.files import DOCUMENTATION
-
-    read_me = {
-        "file": "sample/README.txt",
-        "row": pd.NA,
-        "status": "skipped",
-        "reason": DOCUMENTATION,
-        S.BRIEFING_ID: pd.NA,
-    }
-    report = pd.concat([corpus.report, pd.DataFrame([read_me])], ignore_index=True)
-    with_read_me = dataclasses.replace(corpus, report=report)
-    figures = views.corpus_figures(with_read_me)
+    report = with_read_me(corpus.report)
+    figures = views.corpus_figures(dataclasses.replace(corpus, report=report))
     assert (figures.n_skipped, figures.n_duplicates, figures.n_documentation) == (1, 0, 1)
     assert list(views.skipped_inputs(report)["file"]) == ["sample/notes.pdf"]
     assert views.documentation_files(report) == ["sample/README.txt"]
