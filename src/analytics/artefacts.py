@@ -315,14 +315,23 @@ def _follow_up_mentions(
     return mentions.iloc[np.argsort(positions, kind="stable")].reset_index(drop=True)
 
 
-def table_rows(artefacts: Artefacts, name: str, positions: np.ndarray) -> pd.DataFrame:
-    """The rows of table ``name`` at ``positions`` with every column, on a fresh index.
+def table_rows(
+    artefacts: Artefacts, name: str, positions: np.ndarray, columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The rows of table ``name`` at ``positions`` on a fresh index: every column, or the
+    ``columns`` the table has.
 
     A lean corpus reads them from its store; one in memory takes them from the table.
     """
     if artefacts.reader is None:
-        return getattr(artefacts, name).iloc[positions].reset_index(drop=True)
-    return artefacts.reader.rows_at(name, np.asarray(positions, dtype=np.int64))
+        table = getattr(artefacts, name)
+        if columns is not None:
+            table = table[[c for c in columns if c in table.columns]]
+        return table.iloc[positions].reset_index(drop=True)
+    if columns is not None:
+        stored = artefacts.reader.columns(name)
+        columns = [c for c in columns if c in stored]
+    return artefacts.reader.rows_at(name, np.asarray(positions, dtype=np.int64), columns)
 
 
 def with_read_columns(artefacts: Artefacts, name: str, rows: pd.DataFrame) -> pd.DataFrame:

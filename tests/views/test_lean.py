@@ -225,6 +225,15 @@ def test_table_rows_read_every_column_in_the_asked_order(both: tuple) -> None:
         pd.testing.assert_frame_equal(table_rows(whole, name, positions), expected)
 
 
+def test_table_rows_read_only_the_columns_asked_that_the_table_has(both: tuple) -> None:
+    whole, _, lean, _ = both
+    positions = np.array([5, 0, 3])
+    expected = whole.briefings[[S.TEXT, S.HAPPENING]].iloc[positions].reset_index(drop=True)
+    for corpus in (lean, whole):
+        got = table_rows(corpus, "briefings", positions, [S.TEXT, "no such column", S.HAPPENING])
+        pd.testing.assert_frame_equal(got, expected)
+
+
 def test_the_follow_up_is_the_same(both: tuple, store: Store) -> None:
     whole, _, lean, _ = both
     expected = followed_events(whole)

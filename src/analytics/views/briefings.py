@@ -172,7 +172,8 @@ def titled(
     found = untitled[~pd.isna(np.asarray(positions, dtype=float)[untitled])]
     if not len(found):
         return rows
-    texts = table_rows(artefacts, "briefings", np.asarray(positions)[found].astype(np.int64))
+    at = np.asarray(positions)[found].astype(np.int64)
+    texts = table_rows(artefacts, "briefings", at, [*S.SECTIONS, S.TEXT])  # only what is read
     rows = rows.copy()
     rows.iloc[found, rows.columns.get_loc(S.TITLE)] = opening_words(texts).to_numpy(object)
     return rows
