@@ -752,3 +752,24 @@ def test_relation_chart_draws_no_empty_half_for_one_sided_pairs(sign, net_range,
     layout = charts.relation_chart(_one_sided_timeline(sign), None).layout
     assert list(layout.yaxis.range) == pytest.approx(net_range)
     assert list(layout.yaxis2.range) == pytest.approx(strength_range)
+
+
+def test_network_chart_sizes_countries_by_weight_not_by_edge_count():
+    # One briefing lists Austria with five countries (five edges of weight 1); Russia and
+    # Ukraine are named together in 100 briefings. Austria must not look like the hub.
+    listed = ["DEU", "FRA", "ITA", "ESP", "RUS"]
+    edges = pd.DataFrame(
+        {
+            S.COUNTRY_A: ["RUS", *["AUT"] * len(listed)],
+            S.COUNTRY_B: ["UKR", *listed],
+            S.N_BRIEFINGS: [100, *[1] * len(listed)],
+        }
+    )
+    names = {"RUS": "Russia", "UKR": "Ukraine", "AUT": "Austria"}
+    nodes = charts.network_chart(edges, names).data[-1]
+    size = dict(zip(nodes.customdata, nodes.marker.size, strict=True))
+    assert size["RUS"] > size["UKR"] > size["AUT"]
+    assert size["RUS"] == 48.0  # the largest marker: 101 briefings
+    assert size["AUT"] == pytest.approx(48.0 * (5 / 101) ** 0.5)  # area ∝ 5 briefings
+    assert size["DEU"] == 10.0  # the smallest marker
+    assert "Russia (RUS)<br>briefings with the countries shown: 101" in nodes.hovertext

@@ -273,6 +273,36 @@ def _circle_layout(nodes: list[str]) -> dict[str, tuple[float, float]]:
     }
 
 
+# How hover text names an edge weight ("n_briefings" read as "n briefings" before).
+WEIGHT_LABELS = {S.N_BRIEFINGS: "briefings", S.N_INTERACTIONS: "sentences"}
+NODE_SIZES = (10.0, 48.0)  # marker diameters (px) of the least and the most involved country
+
+
+def node_weights(edges: pd.DataFrame, weight: str) -> pd.Series:
+    """Each country's sum of ``weight`` over the edges it is on (ISO3 -> total)."""
+    ends = pd.concat(
+        [
+            edges[[S.COUNTRY_A, weight]].set_axis([S.ISO3, weight], axis=1),
+            edges[[S.COUNTRY_B, weight]].set_axis([S.ISO3, weight], axis=1),
+        ]
+    )
+    return ends.groupby(S.ISO3)[weight].sum().astype(float)
+
+
+def node_sizes(totals: np.ndarray) -> np.ndarray:
+    """Marker diameters with *area* proportional to ``totals`` (``NODE_SIZES`` at most).
+
+    A node sized by its number of edges made a country named once in a long list of
+    countries (each pair an edge of one briefing) as big as the country of the news; the
+    area follows the briefings or sentences instead.
+    """
+    smallest, largest = NODE_SIZES
+    top = float(totals.max()) if len(totals) else 0.0
+    if top <= 0:
+        return np.full(len(totals), smallest)
+    return np.maximum(smallest, largest * np.sqrt(np.clip(totals, 0, None) / top))
+
+
 def network_chart(
     edges: pd.DataFrame,
     names: Mapping[str, str] | None = None,
@@ -282,7 +312,8 @@ def network_chart(
     title: str = "Countries named together",
     empty_message: str | None = None,
 ) -> go.Figure:
-    """Countries on a circle joined by edges whose width is ``weight``.
+    """Countries on a circle joined by edges whose width is ``weight``; a country's
+    marker area is its total ``weight`` over the edges shown (``node_sizes``).
 
     Parameters:
         edges: columns ``country_a``, ``country_b``, ``weight`` and optionally ``colour``.
@@ -337,7 +368,7 @@ def network_chart(
                 "showlegend": False,
             }
         )
-    label_weight = weight.replace("_", " ")
+    label_weight = WEIGHT_LABELS.get(weight, weight.replace("_", " "))
     mid_text = [
         f"{display_name(a, names)} – {display_name(b, names)}<br>{label_weight}: {size:g}"
         + (f"<br>net score: {net:+.2f}" if colour else "")
@@ -372,7 +403,7 @@ def network_chart(
             "showlegend": False,
         }
     )
-    degree = pd.concat([edges[S.COUNTRY_A], edges[S.COUNTRY_B]]).value_counts()
+    involvement = node_weights(edges, weight).reindex(nodes, fill_value=0.0)
     traces.append(
         {
             "type": "scatter",
@@ -382,12 +413,18 @@ def network_chart(
             "text": [display_name(n, names) for n in nodes],
             "textposition": [_label_side(*position[n]) for n in nodes],
             "marker": {
-                "size": [10 + 3 * int(degree.get(n, 0)) for n in nodes],
+                "size": node_sizes(involvement.to_numpy(dtype=float)).tolist(),
                 "color": "#34495e",
                 "line": {"width": 1, "color": "white"},
             },
+            # Codes alone: a selected node must never read as a pair (``selection_target``).
             "customdata": list(nodes),
-            "hovertemplate": "%{text} (%{customdata})<extra></extra>",
+            "hovertext": [
+                f"{display_name(n, names)} ({n})<br>{label_weight} with the countries shown: "
+                f"{total:,.0f}"
+                for n, total in zip(nodes, involvement.to_numpy(dtype=float), strict=True)
+            ],
+            "hovertemplate": "%{hovertext}<extra></extra>",
             "showlegend": False,
         }
     )
