@@ -561,10 +561,37 @@ def test_overview_spike_table_fits_its_half_width_column(app, monkeypatch, downl
     assert row["pair"] == "China – United States"
     assert row["tension_share"] == pytest.approx((0.8 + 3 * 0.9) / 3)
     labels = {k: v["label"] for k, v in json.loads(spikes.proto.columns).items() if "label" in v}
-    assert (labels["tension_share"], labels["baseline"]) == ("Tension", "Usual")
+    assert (labels["tension_share"], labels["baseline"]) == (
+        "Tension per briefing",
+        "Usual per briefing",
+    )
     csv = downloads[next(n for n in downloads if n.startswith("tension-spikes"))].decode()
     header = next(line for line in csv.splitlines() if not line.startswith("#"))
     assert "country_a" in header and "tension" in header.split(",")
+
+
+def test_spike_tables_label_the_same_numbers_alike_on_both_pages(app, monkeypatch):
+    # The Relations page showed the pair's summed scores as "Tension" (15.55) beside the
+    # per-briefing level, while the Overview's "Tension" was the per-briefing level (0.676),
+    # with the pair's ISO codes repeated as "A" and "B". Both now show the same columns
+    # under the same labels, each with a help text saying what it holds.
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts_with_spike")
+    shown = {}
+    for page in ("pages/overview.py", "pages/relations.py"):
+        run_page(app, page)
+        assert_clean(app)
+        spikes = next(d for d in app.dataframe if "baseline" in d.value.columns)
+        columns = json.loads(spikes.proto.columns)
+        shown[page] = (
+            list(spikes.value.columns),
+            {k: (v.get("label"), bool(v.get("help"))) for k, v in columns.items()},
+        )
+    assert shown["pages/overview.py"] == shown["pages/relations.py"]
+    names, labels = shown["pages/relations.py"]
+    assert names == ["pair", "period", "n_interactions", "tension_share", "baseline"]
+    assert labels["tension_share"] == ("Tension per briefing", True)
+    assert labels["baseline"] == ("Usual per briefing", True)
+    assert labels["n_interactions"] == ("Sentences", True)
 
 
 @pytest.mark.parametrize(
