@@ -78,7 +78,7 @@ ui.table(
     "Rising attention",
     view,
     key="rising",
-    empty=views.no_rise_note(period),
+    empty=views.no_rise_note(period, view.filtered.attention_headers),
     all_rows=rising,
     column_config={
         "share": st.column_config.NumberColumn("Share now", format="%.1f%%"),
