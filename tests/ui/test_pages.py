@@ -164,11 +164,29 @@ def test_unknown_url_values_are_ignored_with_a_notice(app):
 
 
 def test_url_date_outside_the_corpus_is_ignored_with_a_notice(app):
-    app.query_params["dates"] = ["2020-01-01", "2026-03-31"]
+    # A range that misses the corpus (5 Jan to 25 Jun 2026) entirely is ignored.
+    app.query_params["dates"] = ["2020-01-01", "2020-03-31"]
     app.run()
     assert_clean(app)
     assert any("outside the corpus" in w.value and "'2020-01-01'" in w.value for w in app.warning)
     assert metric(app, "Briefings") == "20"
+
+
+def test_url_dates_reaching_past_the_corpus_are_fitted_to_it(app):
+    # A link's range reaching past the corpus' last day (25 Jun 2026) had been dropped
+    # whole, its valid first day with it: all 20 briefings showed. The day outside now
+    # moves to the corpus' edge: 1 Mar to 25 Jun holds b07 (9 Mar) .. b19 (25 Jun).
+    app.query_params["dates"] = ["2026-03-01", "2026-07-31"]
+    app.run()
+    assert_clean(app)
+    assert [w.value for w in app.warning] == [
+        "Dates in the link reach outside the corpus (2026-01-05 to 2026-06-25): "
+        "'2026-07-31' read as 2026-06-25."
+    ]
+    assert app.date_input(key="dates").value == (date(2026, 3, 1), date(2026, 6, 25))
+    assert metric(app, "Briefings") == "13"
+    app.run()  # said once: the link now holds the fitted days
+    assert not app.warning
 
 
 def test_download_carries_the_filtered_csv(app, downloads):
