@@ -773,3 +773,17 @@ def test_network_chart_sizes_countries_by_weight_not_by_edge_count():
     assert size["AUT"] == pytest.approx(48.0 * (5 / 101) ** 0.5)  # area ∝ 5 briefings
     assert size["DEU"] == 10.0  # the smallest marker
     assert "Russia (RUS)<br>briefings with the countries shown: 101" in nodes.hovertext
+
+
+def test_volume_chart_spans_the_dates_shown_not_only_the_busy_periods():
+    # Dates from Saturday 1 Aug to Tuesday 20 Oct 1987 whose briefings all fall in the
+    # week of 19 Oct: the axis was that one week alone, hiding twelve empty weeks. It now
+    # runs from the week of 27 Jul (holding 1 Aug) to the end of the week of 19 Oct.
+    volume = pd.DataFrame({S.PERIOD: pd.to_datetime(["1987-10-19"]), S.N_BRIEFINGS: [54]})
+    fig = charts.volume_chart(volume, "week", (date(1987, 8, 1), date(1987, 10, 20)))
+    start, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    assert (start, end) == (pd.Timestamp("1987-07-27"), pd.Timestamp("1987-10-26"))
+    assert list(fig.data[0].y) == [54]
+    # Without dates the axis stays around the one week drawn.
+    alone = charts.volume_chart(volume, "week")
+    assert list(alone.layout.xaxis.ticktext) == ["week of 19 Oct 1987"]

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import schema as S
-from analytics.timeseries import days_inside
+from analytics.timeseries import days_inside, period_range
 from analytics.views.charts.style import (
     NET_SCALE,
     NET_STEPS,
@@ -50,9 +50,10 @@ def volume_chart(
     """Bars of briefings per period (columns ``period``, ``n_briefings``).
 
     Parameters:
-        dates: the first and last day shown (the date filter, or the corpus' own); a
-            period they cut (the first and last, mostly) is drawn lighter and its hover
-            says how many of its days are shown: it has fewer briefings for fewer days.
+        dates: the first and last day shown (the date filter, or the corpus' own); the
+            time axis spans their periods, and a period they cut (the first and last,
+            mostly) is drawn lighter and its hover says how many of its days are shown:
+            it has fewer briefings for fewer days.
     """
     title = f"Briefings per {period}"
     if volume.empty or volume[S.N_BRIEFINGS].sum() == 0:
@@ -60,7 +61,14 @@ def volume_chart(
     names = period_names(volume[S.PERIOD], period)
     colours: object = VOLUME_COLOUR
     notes: list[dict] = []
+    axis_periods = pd.Series(volume[S.PERIOD])
     if dates is not None and dates[0] is not None and dates[1] is not None:
+        # The axis spans the dates shown, not only the periods with briefings: a range
+        # whose briefings all fall in its last week was drawn as that one week alone.
+        shown_periods = period_range(pd.Timestamp(dates[0]), pd.Timestamp(dates[1]), period)
+        axis_periods = pd.Series(
+            pd.DatetimeIndex(volume[S.PERIOD]).union(shown_periods), dtype="datetime64[ns]"
+        )
         days = days_inside(volume[S.PERIOD], period, pd.Timestamp(dates[0]), pd.Timestamp(dates[1]))
         cut = (days["days_inside"] < days["days"]).to_numpy()
         if cut.any():
@@ -94,7 +102,7 @@ def volume_chart(
         house_layout(
             title,
             height=360,
-            xaxis=period_axis(period, volume[S.PERIOD]),
+            xaxis=period_axis(period, axis_periods),
             yaxis=axis_title("Briefings (count)")
             | {"rangemode": "tozero"}
             | count_ticks(volume[S.N_BRIEFINGS]),
