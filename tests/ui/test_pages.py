@@ -189,6 +189,19 @@ def test_url_dates_reaching_past_the_corpus_are_fitted_to_it(app):
     assert not app.warning
 
 
+def test_download_button_counts_one_row_as_a_row(app):
+    # February 2026 holds b03 .. b05: one month of briefing volume, one CSV row.
+    app.query_params["dates"] = ["2026-02-01", "2026-02-28"]
+    app.run()
+    assert_clean(app)
+    labels = [b.label for b in app.get("download_button")]
+    assert "Download CSV (1 row)" in labels
+    assert "Download CSV (1 rows)" not in labels
+    whole = new_app()  # January to June: six months, six rows
+    whole.run()
+    assert "Download CSV (6 rows)" in [b.label for b in whole.get("download_button")]
+
+
 def test_download_carries_the_filtered_csv(app, downloads):
     app.query_params["country"] = ["Japan"]
     app.run()

@@ -184,7 +184,7 @@ def download(frame: pd.DataFrame | LaterRows, title: str, view: View, *, key: st
         return to_csv(rows(), provenance=provenance)
 
     st.download_button(
-        f"Download CSV ({count:,} rows)",
+        f"Download CSV ({count:,} row{'' if count == 1 else 's'})",
         data=build() if eager else build,
         file_name=export_name(title, view.corpus.fingerprint),
         mime="text/csv",
