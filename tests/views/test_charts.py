@@ -787,3 +787,33 @@ def test_volume_chart_spans_the_dates_shown_not_only_the_busy_periods():
     # Without dates the axis stays around the one week drawn.
     alone = charts.volume_chart(volume, "week")
     assert list(alone.layout.xaxis.ticktext) == ["week of 19 Oct 1987"]
+
+
+def test_attention_chart_opens_the_points_of_periods_cut_by_the_dates():
+    # 1 to 31 March 2014 by week: the week of 24 Feb holds 2 of its days (1-2 Mar) and the
+    # week of 31 Mar 1 day; their counts fell for fewer days, not for less attention.
+    weeks = pd.to_datetime(["2014-02-24", "2014-03-03", "2014-03-31"])
+    attention = pd.DataFrame(
+        {
+            S.PERIOD: weeks,
+            S.ISO3: ["RUS"] * 3,
+            S.COUNTRY: ["Russia"] * 3,
+            S.N_BRIEFINGS: [6, 13, 5],
+            "share": [0.5, 0.6, 0.5],
+        }
+    )
+    fig = charts.attention_chart(attention, "count", "week", (date(2014, 3, 1), date(2014, 3, 31)))
+    line = fig.data[0]
+    assert list(line.marker.symbol) == ["circle-open", "circle", "circle-open"]
+    assert list(line.hovertext) == [
+        "week of 24 Feb 2014 (2 of 7 days shown)",
+        "week of 3 Mar 2014",
+        "week of 31 Mar 2014 (1 of 7 days shown)",
+    ]
+    assert "Open points: weeks only partly inside" in fig.layout.annotations[0].text
+    # A share is of the same days' briefings: drawn as any other point.
+    share = charts.attention_chart(
+        attention, "share", "week", (date(2014, 3, 1), date(2014, 3, 31))
+    )
+    assert "circle-open" not in list(share.data[0].marker.symbol)
+    assert not share.layout.annotations

@@ -112,17 +112,32 @@ def volume_chart(
 
 
 def attention_chart(
-    attention: pd.DataFrame, measure: str = "count", period: str = "month"
+    attention: pd.DataFrame,
+    measure: str = "count",
+    period: str = "month",
+    dates: tuple[date | None, date | None] | None = None,
 ) -> go.Figure:
     """Lines of country attention over time.
 
     Parameters:
         attention: columns ``period``, ``iso3``, ``country``, ``n_briefings``, ``share``.
         measure: ``count`` (briefings mentioning) or ``share`` (percent of all briefings).
+        dates: the first and last day shown; counted in briefings, a period they cut
+            (the first and last, mostly) is an open point whose hover says how many of
+            its days are shown: fewer days, fewer briefings, not less attention. A share
+            is of the same days' briefings and is drawn as any other.
     """
     title = "Briefings mentioning each country" + (" (share)" if measure == "share" else "")
     if attention.empty:
         return empty_figure(title, "Choose one or more countries to compare their attention.")
+    attention = attention.reset_index(drop=True)  # rows found by position below
+    cut = np.zeros(len(attention), dtype=bool)
+    days = pd.DataFrame({"days": np.zeros(len(attention)), "days_inside": np.zeros(len(attention))})
+    if measure != "share" and dates is not None and dates[0] is not None and dates[1] is not None:
+        days = days_inside(
+            attention[S.PERIOD], period, pd.Timestamp(dates[0]), pd.Timestamp(dates[1])
+        )
+        cut = (days["days_inside"] < days["days"]).to_numpy()
     traces = []
     groups = attention.groupby([S.ISO3, S.COUNTRY], sort=False)
     for index, ((iso3, country), rows) in enumerate(groups):
@@ -132,6 +147,13 @@ def attention_chart(
             rows["share"].notna()
         )
         unit = "%{y:.1f}% of briefings" if measure == "share" else "%{y} briefings"
+        at = attention.index.get_indexer(rows.index)
+        names = [
+            f"{name} ({int(days['days_inside'].iloc[i])} of {int(days['days'].iloc[i])} days shown)"
+            if cut[i]
+            else name
+            for name, i in zip(period_names(rows[S.PERIOD], period), at, strict=True)
+        ]
         traces.append(
             {
                 "type": "scatter",
@@ -140,15 +162,22 @@ def attention_chart(
                 "mode": "lines+markers",
                 "name": country,
                 "line": {"color": SERIES_COLOURS[index % len(SERIES_COLOURS)], "width": 2},
+                "marker": {
+                    "symbol": np.where(cut[at], "circle-open", "circle").astype(object),
+                    "size": np.where(cut[at], 9, 6),
+                },
                 "customdata": np.full(len(rows), iso3, dtype=object),
-                "hovertext": period_names(rows[S.PERIOD], period),
+                "hovertext": names,
                 "hovertemplate": f"{country}<br>%{{hovertext}}<br>{unit}<extra></extra>",
             }
             | period_placement(period)
         )
     y_title = "Share of briefings (%)" if measure == "share" else "Briefings (count)"
     blank = attention["share"].isna().groupby(attention[S.PERIOD]).all()
-    notes = empty_periods_note(int(blank.sum()), len(blank), period)
+    said = [note["text"] for note in empty_periods_note(int(blank.sum()), len(blank), period)]
+    if cut.any():
+        said.append(f"Open points: {period}s only partly inside the dates shown (fewer days)")
+    notes = [note_above_plot("; ".join(said))] if said else []
     return new_figure(
         traces,
         house_layout(
