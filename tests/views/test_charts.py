@@ -817,3 +817,22 @@ def test_attention_chart_opens_the_points_of_periods_cut_by_the_dates():
     )
     assert "circle-open" not in list(share.data[0].marker.symbol)
     assert not share.layout.annotations
+
+
+@pytest.mark.parametrize(
+    ("n_countries", "title"),
+    [(20, "Top 15 countries"), (15, "Top 15 countries"), (12, "All 12 countries named")],
+    ids=["more", "as-many", "fewer"],
+)
+def test_top_countries_title_counts_the_bars_drawn(n_countries, title):
+    # Under a country filter twelve countries were drawn under "Top 15 countries".
+    totals = pd.DataFrame(
+        {
+            S.ISO3: [f"C{i:02d}" for i in range(n_countries)],
+            S.COUNTRY: [f"Country {i}" for i in range(n_countries)],
+            S.N_BRIEFINGS: list(range(n_countries, 0, -1)),
+        }
+    )
+    fig = charts.top_countries_chart(totals, limit=15)
+    assert fig.layout.title.text == title
+    assert len(fig.data[0].y) == min(15, n_countries)

@@ -265,10 +265,12 @@ def _map_colours(counts: np.ndarray) -> dict:
 
 
 def top_countries_chart(totals: pd.DataFrame, limit: int = 15) -> go.Figure:
-    """Horizontal bars of the most mentioned countries."""
-    title = f"Top {limit} countries"
+    """Horizontal bars of the most mentioned countries (the ``limit`` first, or every
+    one when fewer: the title counts the bars drawn, not the most there could be)."""
     if totals.empty:
-        return empty_figure(title)
+        return empty_figure(f"Top {limit} countries")
+    shown = min(limit, len(totals))
+    title = f"Top {shown} countries" if shown == limit else f"All {shown} countries named"
     top = totals.head(limit).iloc[::-1]
     bars = {
         "type": "bar",
