@@ -836,3 +836,26 @@ def test_top_countries_title_counts_the_bars_drawn(n_countries, title):
     fig = charts.top_countries_chart(totals, limit=15)
     assert fig.layout.title.text == title
     assert len(fig.data[0].y) == min(15, n_countries)
+
+
+def test_topic_shares_of_chosen_topics_fit_the_axis_to_them():
+    # A chosen topic holding 3% and 4% of two months' briefings was a sliver under 97% of
+    # "other topics" on a 0-100% axis; alone, the axis runs to its top share and a tenth.
+    months = pd.to_datetime(["2024-01-01", "2024-01-01", "2024-02-01", "2024-02-01"])
+    shares = pd.DataFrame(
+        {
+            S.PERIOD: months,
+            S.TOPIC_ID: [7, -1, 7, -1],
+            S.TOPIC_LABEL: ["oil · gas", "other topics"] * 2,
+            S.N_BRIEFINGS: [3, 97, 4, 96],
+            "share": [0.03, 0.97, 0.04, 0.96],
+        }
+    )
+    chosen = charts.topic_shares_chart(shares, "month", chosen=True)
+    assert [trace.name for trace in chosen.data] == ["oil · gas"]
+    assert list(chosen.layout.yaxis.range) == pytest.approx([0, 4.4])
+    assert "chosen topics" in chosen.layout.title.text
+    # The largest topics with the rest stay stacked to 100%.
+    largest = charts.topic_shares_chart(shares, "month")
+    assert [trace.name for trace in largest.data] == ["oil · gas", "other topics"]
+    assert list(largest.layout.yaxis.range) == [0, 100]
