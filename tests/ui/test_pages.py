@@ -822,6 +822,25 @@ def test_topic_shares_under_a_topic_filter_are_shares_of_all_briefings(app):
     assert any("would be 100%" in c.value for c in app.caption)
 
 
+def test_topics_table_leaves_out_topics_without_briefings(app, downloads):
+    # Under the Topics filter the table listed every topic, all but the chosen one at 0
+    # briefings (79 of 80 rows on a real corpus); they are left out and counted, and the
+    # CSV still lists every topic.
+    app.query_params["topic"] = ["security & defence"]
+    run_page(app, "pages/topics.py")
+    assert_clean(app)
+    table = next(d.value for d in app.dataframe if "top_terms" in d.value.columns)
+    assert list(table["label"]) == ["security & defence"]
+    assert list(table["n_briefings"]) == [10]  # five of the ten plans, twice over
+    assert (
+        "2 of 3 topics have no briefing under the filters: left out of the table, "
+        "listed in its CSV."
+    ) in [c.value for c in app.caption]
+    csv = downloads[next(n for n in downloads if n.startswith("topics"))].decode()
+    header, *rows = [line for line in csv.splitlines() if not line.startswith("#")]
+    assert len(rows) == 3
+
+
 def test_representative_topic_starts_on_the_selection_s_busiest_topic(app):
     # Under a Germany filter the picker opened on 'trade & tariffs', which has no
     # briefing naming Germany; it opens on 'energy' (b05, b08, b15, b18), and each

@@ -122,11 +122,13 @@ from analytics.views.store_rows import Selection, StoreRows, TableFiles
 from analytics.views.topics import (
     busiest_topic,
     chosen_topic_shares,
+    empty_topics_note,
     no_representatives_note,
     representative_briefings,
     topic_choices,
     topic_country_matrix,
     topic_table,
+    topics_with_briefings,
 )
 from analytics.views.watchlist import (
     ALL_UPCOMING,
@@ -268,6 +270,7 @@ __all__ = [
     "representative_briefings",
     "topic_choices",
     "busiest_topic",
+    "empty_topics_note",
     "chosen_topic_shares",
     "no_representatives_note",
     "restrict_to_ids",
@@ -295,6 +298,7 @@ __all__ = [
     "topic_country_matrix",
     "topic_shares",
     "topic_table",
+    "topics_with_briefings",
     "with_pair_labels",
     "spike_table",
 ]
