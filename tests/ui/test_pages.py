@@ -255,6 +255,21 @@ def test_briefing_list_columns_are_sized_to_fit_the_page(app):
     assert widths["title"] == max(widths.values())
 
 
+def test_briefing_list_gives_a_corpus_without_sources_room_for_titles(monkeypatch):
+    # Summaries of current events have no source: an empty 100 px Source column stood
+    # beside cut titles. It is hidden and its width goes to the title.
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts_unsourced")
+    app = run_page(new_app(), "pages/briefings.py")
+    assert_clean(app)
+    listing = next(d for d in app.dataframe if "title" in d.value.columns)
+    columns = json.loads(listing.proto.columns)
+    assert columns["source"].get("hidden") is True
+    assert columns["title"]["width"] == 375
+    shown = [n for n in listing.value.columns if n not in ("_index", "source")]
+    widths = [columns.get(name, {}).get("width") for name in shown]
+    assert SELECT_COLUMN + sum(widths) <= TABLE_WIDTH_AT_1280
+
+
 def test_reader_shows_markup_as_literal_text(app):
     run_page(app, "pages/briefings.py")
     app.selectbox(key="reader_id").set_value("b07").run()
