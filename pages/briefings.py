@@ -19,6 +19,9 @@ st.caption(
     + ". Use the sidebar search to narrow them; select a row to read it."
 )
 shown = view.listing.rows(matches[:listed], openings=True)  # untitled: its opening words
+# One source or none is the same cell on every row: its width goes to the title (the
+# reader still names the source).
+sourced = len(view.options.sources) > 1
 picked = ui.table(
     shown,
     "Briefings",
@@ -35,8 +38,8 @@ picked = ui.table(
             "Briefing", width=70, help="The briefing's id (whole in the CSV and below)"
         ),
         "date": st.column_config.DatetimeColumn("Date", format="YYYY-MM-DD", width=85),
-        "title": st.column_config.TextColumn("Title", width=275),
-        "source": st.column_config.TextColumn("Source", width=100),
+        "title": st.column_config.TextColumn("Title", width=275 if sourced else 375),
+        "source": st.column_config.TextColumn("Source", width=100) if sourced else None,
         "countries": st.column_config.TextColumn("Countries", width=130),
         "topic": st.column_config.TextColumn(
             "Topic", width=120, help="The topic's label: its leading words"

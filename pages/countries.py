@@ -52,7 +52,9 @@ with left:
         view, views.country_attention, countries, view.filtered.headers, chosen, period, codes=codes
     )
     ui.chart_with_data(
-        charts.attention_chart(attention, measure or "count", period),
+        charts.attention_chart(
+            attention, measure or "count", period, (view.filters.start, view.filters.end)
+        ),
         attention,
         "Attention over time",
         view,

@@ -56,25 +56,7 @@ ui.table(
     key="spikes",
     empty=views.no_spikes_note(period, (view.filters.start, view.filters.end)),
     all_rows=views.with_pair_labels(alerts, view.names),
-    column_config={
-        "period": ui.period_column(period),
-        "n_interactions": st.column_config.NumberColumn(
-            "Sentences", width="small", help="Reported sentences naming the pair in the period"
-        ),
-        "tension_share": st.column_config.NumberColumn(
-            "Tension",
-            format=ui.PER_BRIEFING_FORMAT,
-            width="small",
-            help="The pair's tension per briefing in the period",
-        ),
-        "baseline": st.column_config.NumberColumn(
-            "Usual",
-            format=ui.PER_BRIEFING_FORMAT,
-            width="small",
-            help="The pair's usual tension per briefing over its recent periods "
-            "(0: no tension then)",
-        ),
-    },
+    column_config=ui.spike_columns(period),
 )
 st.markdown(f"**Rising attention** (latest {period} vs. the one before)")
 # Under a country filter the shares are of the briefings without it: of the selection
@@ -96,7 +78,7 @@ ui.table(
     "Rising attention",
     view,
     key="rising",
-    empty=views.no_rise_note(period),
+    empty=views.no_rise_note(period, view.filtered.attention_headers),
     all_rows=rising,
     column_config={
         "share": st.column_config.NumberColumn("Share now", format="%.1f%%"),

@@ -14,12 +14,17 @@ period = view.filters.period
 filtered = view.filtered
 
 st.title("Topics")
-topic_rows = views.topic_table(filtered.topic_summary)
+every_topic = views.topic_table(filtered.topic_summary)
+topic_rows = views.topics_with_briefings(every_topic)
+note = views.empty_topics_note(len(every_topic) - len(topic_rows), len(every_topic))
+if note:
+    st.caption(note)
 ui.table(
     topic_rows,
     "Topics",
     view,
     key="topics",
+    all_rows=every_topic,
     column_config={
         "topic_id": st.column_config.NumberColumn("Id", width="small"),
         "label": st.column_config.TextColumn("Topic"),

@@ -56,7 +56,11 @@ horizon = st.radio(
 upcoming = views.upcoming_events(events, as_of, horizon)
 timeline = views.timeline_rows(upcoming, view.names)
 focus = views.timeline_focus(as_of, horizon, upcoming)
-if len(timeline) <= int(settings.value("timeline_bars")):
+if upcoming.empty:
+    # Said once, by the table below: an empty timeline repeated it on one line that ran
+    # off the chart.
+    figure, shown = None, timeline
+elif len(timeline) <= int(settings.value("timeline_bars")):
     timeline = views.timeline_rows(views.with_event_texts(upcoming, texts), view.names)
     figure = charts.watchlist_timeline_chart(
         timeline,
@@ -71,7 +75,8 @@ else:
     figure = charts.watchlist_load_chart(
         shown, f"Expected events due per country ({horizon}; {len(upcoming):,} events)"
     )
-ui.chart_with_data(figure, shown, f"Expected events {horizon}", view, key="watch-timeline")
+if figure is not None:
+    ui.chart_with_data(figure, shown, f"Expected events {horizon}", view, key="watch-timeline")
 listed = int(settings.value("listed_events"))  # the CSV download has every event
 upcoming_rows = views.event_table(views.with_event_texts(upcoming.head(listed), texts), view.names)
 if len(upcoming) > listed:

@@ -390,6 +390,13 @@ def build_artefacts_untitled() -> Artefacts:
     return dataclasses.replace(artefacts, briefings=briefings, fingerprint="ui-untitled-0001")
 
 
+def build_artefacts_unsourced() -> Artefacts:
+    """``build_artefacts`` with no sources, as summaries of current events come."""
+    artefacts = build_artefacts()
+    briefings = artefacts.briefings.assign(**{S.SOURCE: ""})
+    return dataclasses.replace(artefacts, briefings=briefings, fingerprint="ui-unsourced-0001")
+
+
 def with_read_me(report: pd.DataFrame) -> pd.DataFrame:
     """``report`` and a row for the corpus folder's README.txt, set aside as documentation."""
     from analytics.ingest.files import DOCUMENTATION

@@ -164,11 +164,42 @@ def test_unknown_url_values_are_ignored_with_a_notice(app):
 
 
 def test_url_date_outside_the_corpus_is_ignored_with_a_notice(app):
-    app.query_params["dates"] = ["2020-01-01", "2026-03-31"]
+    # A range that misses the corpus (5 Jan to 25 Jun 2026) entirely is ignored.
+    app.query_params["dates"] = ["2020-01-01", "2020-03-31"]
     app.run()
     assert_clean(app)
     assert any("outside the corpus" in w.value and "'2020-01-01'" in w.value for w in app.warning)
     assert metric(app, "Briefings") == "20"
+
+
+def test_url_dates_reaching_past_the_corpus_are_fitted_to_it(app):
+    # A link's range reaching past the corpus' last day (25 Jun 2026) had been dropped
+    # whole, its valid first day with it: all 20 briefings showed. The day outside now
+    # moves to the corpus' edge: 1 Mar to 25 Jun holds b07 (9 Mar) .. b19 (25 Jun).
+    app.query_params["dates"] = ["2026-03-01", "2026-07-31"]
+    app.run()
+    assert_clean(app)
+    assert [w.value for w in app.warning] == [
+        "Dates in the link reach outside the corpus (2026-01-05 to 2026-06-25): "
+        "'2026-07-31' read as 2026-06-25."
+    ]
+    assert app.date_input(key="dates").value == (date(2026, 3, 1), date(2026, 6, 25))
+    assert metric(app, "Briefings") == "13"
+    app.run()  # said once: the link now holds the fitted days
+    assert not app.warning
+
+
+def test_download_button_counts_one_row_as_a_row(app):
+    # February 2026 holds b03 .. b05: one month of briefing volume, one CSV row.
+    app.query_params["dates"] = ["2026-02-01", "2026-02-28"]
+    app.run()
+    assert_clean(app)
+    labels = [b.label for b in app.get("download_button")]
+    assert "Download CSV (1 row)" in labels
+    assert "Download CSV (1 rows)" not in labels
+    whole = new_app()  # January to June: six months, six rows
+    whole.run()
+    assert "Download CSV (6 rows)" in [b.label for b in whole.get("download_button")]
 
 
 def test_download_carries_the_filtered_csv(app, downloads):
@@ -222,6 +253,21 @@ def test_briefing_list_columns_are_sized_to_fit_the_page(app):
     assert all(isinstance(width, int) for width in widths.values()), widths
     assert SELECT_COLUMN + sum(widths.values()) <= TABLE_WIDTH_AT_1280
     assert widths["title"] == max(widths.values())
+
+
+def test_briefing_list_gives_a_corpus_without_sources_room_for_titles(monkeypatch):
+    # Summaries of current events have no source: an empty 100 px Source column stood
+    # beside cut titles. It is hidden and its width goes to the title.
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts_unsourced")
+    app = run_page(new_app(), "pages/briefings.py")
+    assert_clean(app)
+    listing = next(d for d in app.dataframe if "title" in d.value.columns)
+    columns = json.loads(listing.proto.columns)
+    assert columns["source"].get("hidden") is True
+    assert columns["title"]["width"] == 375
+    shown = [n for n in listing.value.columns if n not in ("_index", "source")]
+    widths = [columns.get(name, {}).get("width") for name in shown]
+    assert SELECT_COLUMN + sum(widths) <= TABLE_WIDTH_AT_1280
 
 
 def test_reader_shows_markup_as_literal_text(app):
@@ -561,10 +607,37 @@ def test_overview_spike_table_fits_its_half_width_column(app, monkeypatch, downl
     assert row["pair"] == "China – United States"
     assert row["tension_share"] == pytest.approx((0.8 + 3 * 0.9) / 3)
     labels = {k: v["label"] for k, v in json.loads(spikes.proto.columns).items() if "label" in v}
-    assert (labels["tension_share"], labels["baseline"]) == ("Tension", "Usual")
+    assert (labels["tension_share"], labels["baseline"]) == (
+        "Tension per briefing",
+        "Usual per briefing",
+    )
     csv = downloads[next(n for n in downloads if n.startswith("tension-spikes"))].decode()
     header = next(line for line in csv.splitlines() if not line.startswith("#"))
     assert "country_a" in header and "tension" in header.split(",")
+
+
+def test_spike_tables_label_the_same_numbers_alike_on_both_pages(app, monkeypatch):
+    # The Relations page showed the pair's summed scores as "Tension" (15.55) beside the
+    # per-briefing level, while the Overview's "Tension" was the per-briefing level (0.676),
+    # with the pair's ISO codes repeated as "A" and "B". Both now show the same columns
+    # under the same labels, each with a help text saying what it holds.
+    monkeypatch.setenv(cache.HOOK_ENV, "ui_data:build_artefacts_with_spike")
+    shown = {}
+    for page in ("pages/overview.py", "pages/relations.py"):
+        run_page(app, page)
+        assert_clean(app)
+        spikes = next(d for d in app.dataframe if "baseline" in d.value.columns)
+        columns = json.loads(spikes.proto.columns)
+        shown[page] = (
+            list(spikes.value.columns),
+            {k: (v.get("label"), bool(v.get("help"))) for k, v in columns.items()},
+        )
+    assert shown["pages/overview.py"] == shown["pages/relations.py"]
+    names, labels = shown["pages/relations.py"]
+    assert names == ["pair", "period", "n_interactions", "tension_share", "baseline"]
+    assert labels["tension_share"] == ("Tension per briefing", True)
+    assert labels["baseline"] == ("Usual per briefing", True)
+    assert labels["n_interactions"] == ("Sentences", True)
 
 
 @pytest.mark.parametrize(
@@ -753,12 +826,34 @@ def test_topic_shares_under_a_topic_filter_are_shares_of_all_briefings(app):
     )
     assert "chosen topics" in spec["layout"]["title"]["text"]
     traces = {trace["name"]: trace for trace in spec["data"]}
-    assert set(traces) == {"security & defence", "other topics"}
+    # Only the chosen topic is drawn, on an axis fitted to it (its top share and a
+    # tenth): stacked under the other topics, a small share was a sliver of the chart.
+    assert set(traces) == {"security & defence"}
+    assert spec["layout"]["yaxis"]["range"] == pytest.approx([0, 200 / 3 * 1.1])
     # plotly writes arrays as base64 ("bdata"): read them back as numbers.
     packed = traces["security & defence"]["y"]
     chosen = np.frombuffer(base64.b64decode(packed["bdata"]), dtype=packed["dtype"])
     assert list(chosen) == pytest.approx([200 / 3, 50, 100 / 3, 200 / 3, 50, 100 / 3])
     assert any("would be 100%" in c.value for c in app.caption)
+
+
+def test_topics_table_leaves_out_topics_without_briefings(app, downloads):
+    # Under the Topics filter the table listed every topic, all but the chosen one at 0
+    # briefings (79 of 80 rows on a real corpus); they are left out and counted, and the
+    # CSV still lists every topic.
+    app.query_params["topic"] = ["security & defence"]
+    run_page(app, "pages/topics.py")
+    assert_clean(app)
+    table = next(d.value for d in app.dataframe if "top_terms" in d.value.columns)
+    assert list(table["label"]) == ["security & defence"]
+    assert list(table["n_briefings"]) == [10]  # five of the ten plans, twice over
+    assert (
+        "2 of 3 topics have no briefing under the filters: left out of the table, "
+        "listed in its CSV."
+    ) in [c.value for c in app.caption]
+    csv = downloads[next(n for n in downloads if n.startswith("topics"))].decode()
+    header, *rows = [line for line in csv.splitlines() if not line.startswith("#")]
+    assert len(rows) == 3
 
 
 def test_representative_topic_starts_on_the_selection_s_busiest_topic(app):

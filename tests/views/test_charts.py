@@ -752,3 +752,110 @@ def test_relation_chart_draws_no_empty_half_for_one_sided_pairs(sign, net_range,
     layout = charts.relation_chart(_one_sided_timeline(sign), None).layout
     assert list(layout.yaxis.range) == pytest.approx(net_range)
     assert list(layout.yaxis2.range) == pytest.approx(strength_range)
+
+
+def test_network_chart_sizes_countries_by_weight_not_by_edge_count():
+    # One briefing lists Austria with five countries (five edges of weight 1); Russia and
+    # Ukraine are named together in 100 briefings. Austria must not look like the hub.
+    listed = ["DEU", "FRA", "ITA", "ESP", "RUS"]
+    edges = pd.DataFrame(
+        {
+            S.COUNTRY_A: ["RUS", *["AUT"] * len(listed)],
+            S.COUNTRY_B: ["UKR", *listed],
+            S.N_BRIEFINGS: [100, *[1] * len(listed)],
+        }
+    )
+    names = {"RUS": "Russia", "UKR": "Ukraine", "AUT": "Austria"}
+    nodes = charts.network_chart(edges, names).data[-1]
+    size = dict(zip(nodes.customdata, nodes.marker.size, strict=True))
+    assert size["RUS"] > size["UKR"] > size["AUT"]
+    assert size["RUS"] == 48.0  # the largest marker: 101 briefings
+    assert size["AUT"] == pytest.approx(48.0 * (5 / 101) ** 0.5)  # area ∝ 5 briefings
+    assert size["DEU"] == 10.0  # the smallest marker
+    assert "Russia (RUS)<br>briefings with the countries shown: 101" in nodes.hovertext
+
+
+def test_volume_chart_spans_the_dates_shown_not_only_the_busy_periods():
+    # Dates from Saturday 1 Aug to Tuesday 20 Oct 1987 whose briefings all fall in the
+    # week of 19 Oct: the axis was that one week alone, hiding twelve empty weeks. It now
+    # runs from the week of 27 Jul (holding 1 Aug) to the end of the week of 19 Oct.
+    volume = pd.DataFrame({S.PERIOD: pd.to_datetime(["1987-10-19"]), S.N_BRIEFINGS: [54]})
+    fig = charts.volume_chart(volume, "week", (date(1987, 8, 1), date(1987, 10, 20)))
+    start, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    assert (start, end) == (pd.Timestamp("1987-07-27"), pd.Timestamp("1987-10-26"))
+    assert list(fig.data[0].y) == [54]
+    # Without dates the axis stays around the one week drawn.
+    alone = charts.volume_chart(volume, "week")
+    assert list(alone.layout.xaxis.ticktext) == ["week of 19 Oct 1987"]
+
+
+def test_attention_chart_opens_the_points_of_periods_cut_by_the_dates():
+    # 1 to 31 March 2014 by week: the week of 24 Feb holds 2 of its days (1-2 Mar) and the
+    # week of 31 Mar 1 day; their counts fell for fewer days, not for less attention.
+    weeks = pd.to_datetime(["2014-02-24", "2014-03-03", "2014-03-31"])
+    attention = pd.DataFrame(
+        {
+            S.PERIOD: weeks,
+            S.ISO3: ["RUS"] * 3,
+            S.COUNTRY: ["Russia"] * 3,
+            S.N_BRIEFINGS: [6, 13, 5],
+            "share": [0.5, 0.6, 0.5],
+        }
+    )
+    fig = charts.attention_chart(attention, "count", "week", (date(2014, 3, 1), date(2014, 3, 31)))
+    line = fig.data[0]
+    assert list(line.marker.symbol) == ["circle-open", "circle", "circle-open"]
+    assert list(line.hovertext) == [
+        "week of 24 Feb 2014 (2 of 7 days shown)",
+        "week of 3 Mar 2014",
+        "week of 31 Mar 2014 (1 of 7 days shown)",
+    ]
+    assert "Open points: weeks only partly inside" in fig.layout.annotations[0].text
+    # A share is of the same days' briefings: drawn as any other point.
+    share = charts.attention_chart(
+        attention, "share", "week", (date(2014, 3, 1), date(2014, 3, 31))
+    )
+    assert "circle-open" not in list(share.data[0].marker.symbol)
+    assert not share.layout.annotations
+
+
+@pytest.mark.parametrize(
+    ("n_countries", "title"),
+    [(20, "Top 15 countries"), (15, "Top 15 countries"), (12, "All 12 countries named")],
+    ids=["more", "as-many", "fewer"],
+)
+def test_top_countries_title_counts_the_bars_drawn(n_countries, title):
+    # Under a country filter twelve countries were drawn under "Top 15 countries".
+    totals = pd.DataFrame(
+        {
+            S.ISO3: [f"C{i:02d}" for i in range(n_countries)],
+            S.COUNTRY: [f"Country {i}" for i in range(n_countries)],
+            S.N_BRIEFINGS: list(range(n_countries, 0, -1)),
+        }
+    )
+    fig = charts.top_countries_chart(totals, limit=15)
+    assert fig.layout.title.text == title
+    assert len(fig.data[0].y) == min(15, n_countries)
+
+
+def test_topic_shares_of_chosen_topics_fit_the_axis_to_them():
+    # A chosen topic holding 3% and 4% of two months' briefings was a sliver under 97% of
+    # "other topics" on a 0-100% axis; alone, the axis runs to its top share and a tenth.
+    months = pd.to_datetime(["2024-01-01", "2024-01-01", "2024-02-01", "2024-02-01"])
+    shares = pd.DataFrame(
+        {
+            S.PERIOD: months,
+            S.TOPIC_ID: [7, -1, 7, -1],
+            S.TOPIC_LABEL: ["oil · gas", "other topics"] * 2,
+            S.N_BRIEFINGS: [3, 97, 4, 96],
+            "share": [0.03, 0.97, 0.04, 0.96],
+        }
+    )
+    chosen = charts.topic_shares_chart(shares, "month", chosen=True)
+    assert [trace.name for trace in chosen.data] == ["oil · gas"]
+    assert list(chosen.layout.yaxis.range) == pytest.approx([0, 4.4])
+    assert "chosen topics" in chosen.layout.title.text
+    # The largest topics with the rest stay stacked to 100%.
+    largest = charts.topic_shares_chart(shares, "month")
+    assert [trace.name for trace in largest.data] == ["oil · gas", "other topics"]
+    assert list(largest.layout.yaxis.range) == [0, 100]

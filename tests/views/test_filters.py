@@ -16,6 +16,7 @@ import pytest
 from ui_data import build_artefacts
 
 from analytics import schema as S
+from analytics import views
 from analytics.artefacts import LazyLookups
 from analytics.errors import InputError
 from analytics.views.filtered import FilteredCorpus, apply_filters, cut_rows, take_rows
@@ -421,3 +422,34 @@ def test_search_masks_are_kept_by_their_words_read_only_and_the_oldest_let_go(co
     again = index.search_mask("tariffs china")
     assert scanned[-1] == ["china", "tariffs"] and len(scanned) == SEARCHES_KEPT + 2
     assert again.tolist() == first.tolist()
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (
+            ["1987-08-01", "1987-10-31"],
+            ((date(1987, 8, 1), date(1987, 10, 20)), (("1987-10-31", date(1987, 10, 20)),)),
+        ),
+        (
+            ["1987-01-01", "1987-03-31"],
+            ((date(1987, 2, 26), date(1987, 3, 31)), (("1987-01-01", date(1987, 2, 26)),)),
+        ),
+        (
+            ["1987-12-31", "1986-01-01"],  # either order, both ends outside
+            (
+                (date(1987, 2, 26), date(1987, 10, 20)),
+                (("1986-01-01", date(1987, 2, 26)), ("1987-12-31", date(1987, 10, 20))),
+            ),
+        ),
+        (["1987-03-01", "1987-04-30"], None),  # inside: nothing to fit
+        (["1986-01-01", "1986-12-31"], None),  # misses the corpus: ignored, not fitted
+        (["1988-01-01", "1988-02-01"], None),
+        (["1987-13-01", "1987-10-31"], None),  # not a date
+        (["1987-10-31"], None),  # one value
+    ],
+    ids=["end-after", "start-before", "both-outside", "inside", "before", "after", "bad", "one"],
+)
+def test_fit_link_dates_moves_a_day_outside_the_corpus_to_its_edge(values, expected):
+    fitted = views.fit_link_dates(values, date(1987, 2, 26), date(1987, 10, 20))
+    assert (None if fitted is None else (fitted.days, fitted.moved)) == expected

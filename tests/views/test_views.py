@@ -1026,3 +1026,24 @@ def test_rising_countries_of_a_country_filter_measure_it_against_all_briefings()
     rising = views.rising_countries(rows, briefings, "month")
     assert rising[S.ISO3].tolist() == ["CHN", "JPN"]
     assert rising["change"].tolist() == pytest.approx([0.5, 0.25])
+
+
+def test_rising_countries_need_briefings_in_the_period_before() -> None:
+    # Two briefings in March 2024, none in April, one in May naming Japan: against April's
+    # nothing Japan "rose" from 0% to 100%. April's share is unknown, not 0%, so nothing
+    # rose, and the note says why the table is empty.
+    dates = pd.to_datetime(["2024-03-04", "2024-03-11", "2024-05-06"], utc=True)
+    briefings = pd.DataFrame({S.BRIEFING_ID: ["b1", "b2", "b3"], S.DATE: dates})
+    rows = pd.DataFrame(
+        {S.BRIEFING_ID: ["b3"], S.ISO3: ["JPN"], S.COUNTRY: ["Japan"], S.DATE: dates[[2]]}
+    )
+    assert views.rising_countries(rows, briefings, "month").empty
+    assert views.no_rise_note("month", briefings) == (
+        "Nothing to compare the latest month (May 2024) with: the month before it, "
+        "Apr 2024, has no briefings."
+    )
+    # With a briefing in April the comparison is made: Japan from 0 of 1 to 1 of 1.
+    april = pd.DataFrame({S.BRIEFING_ID: ["b4"], S.DATE: pd.to_datetime(["2024-04-08"], utc=True)})
+    with_april = pd.concat([briefings, april], ignore_index=True)
+    assert views.rising_countries(rows, with_april, "month")["change"].tolist() == [1.0]
+    assert views.no_rise_note("month", with_april) == views.no_rise_note("month")

@@ -184,7 +184,7 @@ def download(frame: pd.DataFrame | LaterRows, title: str, view: View, *, key: st
         return to_csv(rows(), provenance=provenance)
 
     st.download_button(
-        f"Download CSV ({count:,} rows)",
+        f"Download CSV ({count:,} row{'' if count == 1 else 's'})",
         data=build() if eager else build,
         file_name=export_name(title, view.corpus.fingerprint),
         mime="text/csv",
@@ -198,6 +198,30 @@ def period_column(freq: str) -> Any:
     """A table's ``period`` column for periods of kind ``freq`` (``PERIOD_FORMATS``):
     a week's or quarter's first day shown as a month would name the wrong period."""
     return st.column_config.DateColumn("Period", format=PERIOD_FORMATS[freq])
+
+
+def spike_columns(freq: str) -> dict[str, Any]:
+    """The columns of a tension spike table (``views.spike_table``) on every page that
+    shows one, periods of kind ``freq``: the Relations page had labelled the pair's summed
+    scores "Tension" beside a per-briefing level, the Overview the per-briefing level."""
+    return {
+        "period": period_column(freq),
+        "n_interactions": st.column_config.NumberColumn(
+            "Sentences", width="small", help=f"Reported sentences naming the pair in the {freq}"
+        ),
+        "tension_share": st.column_config.NumberColumn(
+            "Tension per briefing",
+            format=PER_BRIEFING_FORMAT,
+            help=f"The pair's tension in the {freq} (its tension sentences' scores, summed "
+            f"as positive numbers) divided by the {freq}'s briefings under the filters",
+        ),
+        "baseline": st.column_config.NumberColumn(
+            "Usual per briefing",
+            format=PER_BRIEFING_FORMAT,
+            help=f"The pair's mean tension per briefing over its recent {freq}s "
+            "(0: no tension then)",
+        ),
+    }
 
 
 def chart_with_data(

@@ -24,6 +24,7 @@ from analytics.views import (
     Filters,
     StoreRows,
     carry_selection,
+    fit_link_dates,
     follow_dates,
     split_known,
 )
@@ -59,6 +60,8 @@ FILTERS_CORPUS_KEY = "_atlas_filters_corpus"
 # Where that corpus came from and its range, to tell an update in place from a switch.
 FILTERS_SPAN_KEY = "_atlas_filters_span"
 _REROUTED_KEY = "_atlas_rerouted"
+# What the link's dates were fitted to, said on the run after the fitting.
+_FITTED_DATES_KEY = "_atlas_fitted_dates"
 # Set on the run that fitted the filters to another corpus: the URL still holds the
 # previous corpus' values (the widgets rewrite it below), so they are not checked.
 _URL_STALE_KEY = "_atlas_url_stale"
@@ -113,6 +116,22 @@ def _name_coded_countries(country_labels: dict[str, str]) -> None:
     if named != values:
         st.query_params["country"] = named
         st.rerun()  # the picker reads the link when it is first drawn: drawn on the names
+
+
+def _fit_link_dates(options: FilterOptions) -> None:
+    """Move a link's date reaching past the corpus to its edge (``views.fit_link_dates``):
+    the date picker drops a range with a day outside its bounds, and the link's other,
+    valid, day with it."""
+    fitted = fit_link_dates(_url_values("dates"), options.first_day, options.last_day)
+    if fitted is None:
+        return
+    moved = ", ".join(f"{value!r} read as {day}" for value, day in fitted.moved)
+    st.session_state[_FITTED_DATES_KEY] = (
+        f"Dates in the link reach outside the corpus ({options.first_day} to "
+        f"{options.last_day}): {moved}."
+    )
+    st.query_params["dates"] = [day.isoformat() for day in fitted.days]
+    st.rerun()  # the picker reads the link when it is first drawn: drawn on the fitted days
 
 
 def _check_url(options: FilterOptions, labels: dict[str, list[str]]) -> list[str]:
@@ -276,9 +295,12 @@ def sidebar_filters(options: FilterOptions, area: Any = None) -> Filters:
     topic_labels = _unique_labels(options.topics, "#")
     section_labels = {None: ALL_SECTIONS} | {s: SECTION_NAMES[s] for s in options.sections}
     _name_coded_countries(country_labels)
-    notices: list[str] = []
+    if not st.session_state.get(_URL_STALE_KEY):
+        _fit_link_dates(options)
+    fitted = st.session_state.pop(_FITTED_DATES_KEY, None)
+    notices: list[str] = [fitted] if fitted else []
     if not st.session_state.pop(_URL_STALE_KEY, False):
-        notices = _check_url(
+        notices += _check_url(
             options,
             {
                 "country": list(country_labels.values()),

@@ -73,6 +73,7 @@ from analytics.views.filters import (
     Filters,
     carry_selection,
     filter_options,
+    fit_link_dates,
     follow_dates,
     index_corpus,
     split_known,
@@ -121,11 +122,13 @@ from analytics.views.store_rows import Selection, StoreRows, TableFiles
 from analytics.views.topics import (
     busiest_topic,
     chosen_topic_shares,
+    empty_topics_note,
     no_representatives_note,
     representative_briefings,
     topic_choices,
     topic_country_matrix,
     topic_table,
+    topics_with_briefings,
 )
 from analytics.views.watchlist import (
     ALL_UPCOMING,
@@ -216,6 +219,7 @@ __all__ = [
     "briefing_sections",
     "briefing_volume",
     "carry_selection",
+    "fit_link_dates",
     "follow_dates",
     "comention_edges",
     "corpus_figures",
@@ -266,6 +270,7 @@ __all__ = [
     "representative_briefings",
     "topic_choices",
     "busiest_topic",
+    "empty_topics_note",
     "chosen_topic_shares",
     "no_representatives_note",
     "restrict_to_ids",
@@ -293,6 +298,7 @@ __all__ = [
     "topic_country_matrix",
     "topic_shares",
     "topic_table",
+    "topics_with_briefings",
     "with_pair_labels",
     "spike_table",
 ]

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -244,6 +244,46 @@ def follow_dates(
     end = last if old_last is None or end >= old_last else end
     start, end = min(max(start, first), last), max(min(end, last), first)
     return (start, end) if start <= end else (first, last)
+
+
+class LinkDates(NamedTuple):
+    """A link's date range fitted into the corpus (``fit_link_dates``)."""
+
+    days: tuple[date, date]  # the first and last day to select
+    moved: tuple[tuple[str, date], ...]  # each value of the link moved, and where to
+
+
+def fit_link_dates(
+    values: Sequence[str], first: date | None, last: date | None
+) -> LinkDates | None:
+    """A link's two dates fitted into the corpus' range, when one of them falls outside it.
+
+    A link reaching past the corpus (``dates=1987-08-01&dates=1987-10-31`` over a corpus
+    ending on 20 October) had its whole range ignored; the day outside now moves to the
+    corpus' nearer edge and the other is kept.
+
+    Parameters:
+        values: the link's ``dates`` values (two ``YYYY-MM-DD`` strings to be fitted).
+        first, last: the corpus' first and last day.
+
+    Returns:
+        The range to select and the values moved; ``None`` when there is nothing to fit:
+        not two valid dates, both inside the corpus, or a range that misses it entirely.
+    """
+    if first is None or last is None or len(values) != 2:
+        return None
+    try:
+        days = sorted(date.fromisoformat(value) for value in values)
+    except ValueError:
+        return None
+    start, end = days
+    if end < first or start > last or (first <= start and end <= last):
+        return None
+    fitted = (max(start, first), min(end, last))
+    moved = tuple(
+        (day.isoformat(), edge) for day, edge in zip(days, fitted, strict=True) if day != edge
+    )
+    return LinkDates(fitted, moved)
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,27 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.tallies import SHARE
-from analytics.timeseries import period_start, period_step
+from analytics.timeseries import period_label, period_start, period_step
 
 
-def no_rise_note(freq: str) -> str:
+def no_rise_note(freq: str, briefings: pd.DataFrame | None = None) -> str:
     """What an empty ``rising_countries`` means, for the page to say instead of blaming the
-    filters (with none set, a quarter's table is often empty)."""
+    filters (with none set, a quarter's table is often empty).
+
+    Parameters:
+        briefings: the briefings the shares are of (as ``rising_countries`` reads them);
+            when the period before the latest holds none of them, the note says so.
+    """
+    since = rising_start(briefings, freq) if briefings is not None else None
+    if since is not None and briefings is not None:
+        dates = pd.to_datetime(briefings[S.DATE], utc=True)
+        before = int(((dates >= since) & (dates < period_after(since, freq))).sum())
+        if before == 0:
+            latest = period_label(period_after(since.tz_localize(None), freq), freq)
+            return (
+                f"Nothing to compare the latest {freq} ({latest}) with: the {freq} before it, "
+                f"{period_label(since.tz_localize(None), freq)}, has no briefings."
+            )
     return (
         f"No country was named in a larger share of briefings in the latest {freq} "
         f"than in the {freq} before."
@@ -52,7 +67,8 @@ def rising_note(countries: Sequence[str], match: str = "any") -> str | None:
 def rising_countries(
     countries: pd.DataFrame, briefings: pd.DataFrame, freq: str, limit: int = 5
 ) -> pd.DataFrame:
-    """Countries whose share of briefings rose most in the latest period vs. the one before.
+    """Countries whose share of briefings rose most in the latest period vs. the one before;
+    none when the period before holds no briefing (its shares are unknown, not zero).
 
     Parameters:
         countries: the per-briefing country rows counted (the numerators).
@@ -86,6 +102,10 @@ def rising_countries(
         counts = rows.groupby([S.ISO3, S.COUNTRY])[S.BRIEFING_ID].nunique()
         return counts / total if total else counts * 0.0
 
+    if not (briefing_periods == previous).any():
+        # No briefing at all in the period before: its shares are unknown, not 0%, and
+        # every country of the latest period would have "risen" from nothing.
+        return pd.DataFrame({c: [] for c in columns})
     latest = shares(last)
     before = shares(previous)
     table = pd.DataFrame({SHARE: latest, "previous": before.reindex(latest.index).fillna(0)})

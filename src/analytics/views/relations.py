@@ -279,9 +279,10 @@ SPIKE_TABLE_COLUMNS: tuple[str, ...] = (
 
 
 def spike_table(spikes: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """The columns of ``spike_alerts`` a half-width table has room for: the readable pair,
-    the period, its sentences, its tension per briefing and the pair's usual level (the
-    CSV keeps every column; the codes and total tension repeat the pair and the share)."""
+    """The columns of ``spike_alerts`` a spike table shows, on the Overview and the Relations
+    page alike: the readable pair, the period, its sentences, its tension per briefing and
+    the pair's usual level (the CSV keeps every column; the codes and total tension repeat
+    the pair and the share)."""
     return with_pair_labels(spikes, names)[list(SPIKE_TABLE_COLUMNS)]
 
 

@@ -34,6 +34,24 @@ def topic_table(topic_summary: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def topics_with_briefings(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a ``topic_table`` with at least one briefing under the filters: under a
+    Topics filter (or a narrow selection) the table was mostly topics of 0 briefings."""
+    return table[(table[N_BRIEFINGS] > 0).to_numpy(dtype=bool)].reset_index(drop=True)
+
+
+def empty_topics_note(n_empty: int, n_topics: int) -> str | None:
+    """What the page says of the topics ``topics_with_briefings`` leaves out; ``None``
+    when none is."""
+    if not n_empty:
+        return None
+    many = "topic has" if n_empty == 1 else "topics have"
+    return (
+        f"{n_empty:,} of {n_topics:,} {many} no briefing under the filters: left out of the "
+        "table, listed in its CSV."
+    )
+
+
 def _as_text(value: object) -> str:
     if isinstance(value, str):
         return value.replace("|", ", ")

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import schema as S
-from analytics.timeseries import days_inside
+from analytics.timeseries import days_inside, period_range
 from analytics.views.charts.style import (
     NET_SCALE,
     NET_STEPS,
@@ -50,9 +50,10 @@ def volume_chart(
     """Bars of briefings per period (columns ``period``, ``n_briefings``).
 
     Parameters:
-        dates: the first and last day shown (the date filter, or the corpus' own); a
-            period they cut (the first and last, mostly) is drawn lighter and its hover
-            says how many of its days are shown: it has fewer briefings for fewer days.
+        dates: the first and last day shown (the date filter, or the corpus' own); the
+            time axis spans their periods, and a period they cut (the first and last,
+            mostly) is drawn lighter and its hover says how many of its days are shown:
+            it has fewer briefings for fewer days.
     """
     title = f"Briefings per {period}"
     if volume.empty or volume[S.N_BRIEFINGS].sum() == 0:
@@ -60,7 +61,14 @@ def volume_chart(
     names = period_names(volume[S.PERIOD], period)
     colours: object = VOLUME_COLOUR
     notes: list[dict] = []
+    axis_periods = pd.Series(volume[S.PERIOD])
     if dates is not None and dates[0] is not None and dates[1] is not None:
+        # The axis spans the dates shown, not only the periods with briefings: a range
+        # whose briefings all fall in its last week was drawn as that one week alone.
+        shown_periods = period_range(pd.Timestamp(dates[0]), pd.Timestamp(dates[1]), period)
+        axis_periods = pd.Series(
+            pd.DatetimeIndex(volume[S.PERIOD]).union(shown_periods), dtype="datetime64[ns]"
+        )
         days = days_inside(volume[S.PERIOD], period, pd.Timestamp(dates[0]), pd.Timestamp(dates[1]))
         cut = (days["days_inside"] < days["days"]).to_numpy()
         if cut.any():
@@ -94,7 +102,7 @@ def volume_chart(
         house_layout(
             title,
             height=360,
-            xaxis=period_axis(period, volume[S.PERIOD]),
+            xaxis=period_axis(period, axis_periods),
             yaxis=axis_title("Briefings (count)")
             | {"rangemode": "tozero"}
             | count_ticks(volume[S.N_BRIEFINGS]),
@@ -104,17 +112,32 @@ def volume_chart(
 
 
 def attention_chart(
-    attention: pd.DataFrame, measure: str = "count", period: str = "month"
+    attention: pd.DataFrame,
+    measure: str = "count",
+    period: str = "month",
+    dates: tuple[date | None, date | None] | None = None,
 ) -> go.Figure:
     """Lines of country attention over time.
 
     Parameters:
         attention: columns ``period``, ``iso3``, ``country``, ``n_briefings``, ``share``.
         measure: ``count`` (briefings mentioning) or ``share`` (percent of all briefings).
+        dates: the first and last day shown; counted in briefings, a period they cut
+            (the first and last, mostly) is an open point whose hover says how many of
+            its days are shown: fewer days, fewer briefings, not less attention. A share
+            is of the same days' briefings and is drawn as any other.
     """
     title = "Briefings mentioning each country" + (" (share)" if measure == "share" else "")
     if attention.empty:
         return empty_figure(title, "Choose one or more countries to compare their attention.")
+    attention = attention.reset_index(drop=True)  # rows found by position below
+    cut = np.zeros(len(attention), dtype=bool)
+    days = pd.DataFrame({"days": np.zeros(len(attention)), "days_inside": np.zeros(len(attention))})
+    if measure != "share" and dates is not None and dates[0] is not None and dates[1] is not None:
+        days = days_inside(
+            attention[S.PERIOD], period, pd.Timestamp(dates[0]), pd.Timestamp(dates[1])
+        )
+        cut = (days["days_inside"] < days["days"]).to_numpy()
     traces = []
     groups = attention.groupby([S.ISO3, S.COUNTRY], sort=False)
     for index, ((iso3, country), rows) in enumerate(groups):
@@ -124,6 +147,13 @@ def attention_chart(
             rows["share"].notna()
         )
         unit = "%{y:.1f}% of briefings" if measure == "share" else "%{y} briefings"
+        at = attention.index.get_indexer(rows.index)
+        names = [
+            f"{name} ({int(days['days_inside'].iloc[i])} of {int(days['days'].iloc[i])} days shown)"
+            if cut[i]
+            else name
+            for name, i in zip(period_names(rows[S.PERIOD], period), at, strict=True)
+        ]
         traces.append(
             {
                 "type": "scatter",
@@ -132,15 +162,22 @@ def attention_chart(
                 "mode": "lines+markers",
                 "name": country,
                 "line": {"color": SERIES_COLOURS[index % len(SERIES_COLOURS)], "width": 2},
+                "marker": {
+                    "symbol": np.where(cut[at], "circle-open", "circle").astype(object),
+                    "size": np.where(cut[at], 9, 6),
+                },
                 "customdata": np.full(len(rows), iso3, dtype=object),
-                "hovertext": period_names(rows[S.PERIOD], period),
+                "hovertext": names,
                 "hovertemplate": f"{country}<br>%{{hovertext}}<br>{unit}<extra></extra>",
             }
             | period_placement(period)
         )
     y_title = "Share of briefings (%)" if measure == "share" else "Briefings (count)"
     blank = attention["share"].isna().groupby(attention[S.PERIOD]).all()
-    notes = empty_periods_note(int(blank.sum()), len(blank), period)
+    said = [note["text"] for note in empty_periods_note(int(blank.sum()), len(blank), period)]
+    if cut.any():
+        said.append(f"Open points: {period}s only partly inside the dates shown (fewer days)")
+    notes = [note_above_plot("; ".join(said))] if said else []
     return new_figure(
         traces,
         house_layout(
@@ -228,10 +265,12 @@ def _map_colours(counts: np.ndarray) -> dict:
 
 
 def top_countries_chart(totals: pd.DataFrame, limit: int = 15) -> go.Figure:
-    """Horizontal bars of the most mentioned countries."""
-    title = f"Top {limit} countries"
+    """Horizontal bars of the most mentioned countries (the ``limit`` first, or every
+    one when fewer: the title counts the bars drawn, not the most there could be)."""
     if totals.empty:
-        return empty_figure(title)
+        return empty_figure(f"Top {limit} countries")
+    shown = min(limit, len(totals))
+    title = f"Top {shown} countries" if shown == limit else f"All {shown} countries named"
     top = totals.head(limit).iloc[::-1]
     bars = {
         "type": "bar",
@@ -273,6 +312,36 @@ def _circle_layout(nodes: list[str]) -> dict[str, tuple[float, float]]:
     }
 
 
+# How hover text names an edge weight ("n_briefings" read as "n briefings" before).
+WEIGHT_LABELS = {S.N_BRIEFINGS: "briefings", S.N_INTERACTIONS: "sentences"}
+NODE_SIZES = (10.0, 48.0)  # marker diameters (px) of the least and the most involved country
+
+
+def node_weights(edges: pd.DataFrame, weight: str) -> pd.Series:
+    """Each country's sum of ``weight`` over the edges it is on (ISO3 -> total)."""
+    ends = pd.concat(
+        [
+            edges[[S.COUNTRY_A, weight]].set_axis([S.ISO3, weight], axis=1),
+            edges[[S.COUNTRY_B, weight]].set_axis([S.ISO3, weight], axis=1),
+        ]
+    )
+    return ends.groupby(S.ISO3)[weight].sum().astype(float)
+
+
+def node_sizes(totals: np.ndarray) -> np.ndarray:
+    """Marker diameters with *area* proportional to ``totals`` (``NODE_SIZES`` at most).
+
+    A node sized by its number of edges made a country named once in a long list of
+    countries (each pair an edge of one briefing) as big as the country of the news; the
+    area follows the briefings or sentences instead.
+    """
+    smallest, largest = NODE_SIZES
+    top = float(totals.max()) if len(totals) else 0.0
+    if top <= 0:
+        return np.full(len(totals), smallest)
+    return np.maximum(smallest, largest * np.sqrt(np.clip(totals, 0, None) / top))
+
+
 def network_chart(
     edges: pd.DataFrame,
     names: Mapping[str, str] | None = None,
@@ -282,7 +351,8 @@ def network_chart(
     title: str = "Countries named together",
     empty_message: str | None = None,
 ) -> go.Figure:
-    """Countries on a circle joined by edges whose width is ``weight``.
+    """Countries on a circle joined by edges whose width is ``weight``; a country's
+    marker area is its total ``weight`` over the edges shown (``node_sizes``).
 
     Parameters:
         edges: columns ``country_a``, ``country_b``, ``weight`` and optionally ``colour``.
@@ -337,7 +407,7 @@ def network_chart(
                 "showlegend": False,
             }
         )
-    label_weight = weight.replace("_", " ")
+    label_weight = WEIGHT_LABELS.get(weight, weight.replace("_", " "))
     mid_text = [
         f"{display_name(a, names)} – {display_name(b, names)}<br>{label_weight}: {size:g}"
         + (f"<br>net score: {net:+.2f}" if colour else "")
@@ -372,7 +442,7 @@ def network_chart(
             "showlegend": False,
         }
     )
-    degree = pd.concat([edges[S.COUNTRY_A], edges[S.COUNTRY_B]]).value_counts()
+    involvement = node_weights(edges, weight).reindex(nodes, fill_value=0.0)
     traces.append(
         {
             "type": "scatter",
@@ -382,12 +452,18 @@ def network_chart(
             "text": [display_name(n, names) for n in nodes],
             "textposition": [_label_side(*position[n]) for n in nodes],
             "marker": {
-                "size": [10 + 3 * int(degree.get(n, 0)) for n in nodes],
+                "size": node_sizes(involvement.to_numpy(dtype=float)).tolist(),
                 "color": "#34495e",
                 "line": {"width": 1, "color": "white"},
             },
+            # Codes alone: a selected node must never read as a pair (``selection_target``).
             "customdata": list(nodes),
-            "hovertemplate": "%{text} (%{customdata})<extra></extra>",
+            "hovertext": [
+                f"{display_name(n, names)} ({n})<br>{label_weight} with the countries shown: "
+                f"{total:,.0f}"
+                for n, total in zip(nodes, involvement.to_numpy(dtype=float), strict=True)
+            ],
+            "hovertemplate": "%{hovertext}<extra></extra>",
             "showlegend": False,
         }
     )

@@ -42,15 +42,22 @@ def topic_shares_chart(
 
     Parameters:
         chosen: the topics are those an analyst chose (``views.chosen_topic_shares``),
-            not the largest; the title says so.
+            not the largest: only they are drawn, on an axis fitted to their shares
+            (stacked over the rest, a topic of 3% was a sliver under 97% of grey); the
+            title says so.
     """
-    which = "chosen topics, the rest as other topics" if chosen else "largest topics"
+    which = "chosen topics, on a scale fitted to them" if chosen else "largest topics"
     title = f"Share of each {period}'s briefings by topic ({which})"
     if shares.empty:
         return empty_figure(title)
     totals = shares.groupby(S.PERIOD)[S.N_BRIEFINGS].sum()
     empty_periods = int((totals == 0).sum())
     drawn = shares[shares[S.PERIOD].isin(totals.index[totals > 0])]
+    top = 100.0
+    if chosen:
+        drawn = drawn[(drawn[S.TOPIC_ID] != -1).to_numpy()]
+        stacked = (drawn["share"] * 100).groupby(drawn[S.PERIOD]).sum()
+        top = min(100.0, max(1.0, float(stacked.max()) * 1.1)) if len(stacked) else 100.0
     # One period alone is drawn as one stacked bar: an area of one date draws nothing. A
     # few periods are bars too: an area between two or three period middles slopes
     # across whole periods as if shares changed day by day.
@@ -92,7 +99,7 @@ def topic_shares_chart(
             title,
             height=440,
             xaxis=period_axis(period, drawn[S.PERIOD]),
-            yaxis=axis_title("Share of briefings (%)") | {"range": [0, 100]},
+            yaxis=axis_title("Share of briefings (%)") | {"range": [0, top]},
             legend=SIDE_LEGEND,
             # plotly hides the legend of a single trace: a topics filter left one
             # nameless block at 100%.
