@@ -318,6 +318,9 @@ def test_windows_no_sentence_named_are_hatched_and_said_so() -> None:
     assert [a.text for a in figure.layout.annotations] == [
         "Hatched: no time named (window assumed from the briefing's date)"
     ]
+    # Japan's two windows overlap on its row: its label counts them.
+    assert list(figure.layout.yaxis.ticktext) == ["India (1)", "Japan (2)"]
+    assert list(figure.layout.yaxis.tickvals) == ["India", "Japan"]
     named = watchlist_timeline_chart(rows.iloc[[1]], "t")
     assert not named.layout.annotations and named.data[0].marker.pattern.shape is None
 

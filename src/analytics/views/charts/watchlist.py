@@ -47,6 +47,7 @@ def watchlist_timeline_chart(
     if rows.empty:
         return empty_figure(title, empty)
     countries = sorted(rows[S.COUNTRY].unique())
+    counts = rows.groupby(S.COUNTRY).size()
     traces = []
     # Overlaid bars: a later trace covers an earlier one, so the firmest is drawn last
     # and stays visible where windows of one country overlap; the legend lists it first.
@@ -94,9 +95,12 @@ def watchlist_timeline_chart(
         xaxis=xaxis,
         **({"annotations": notes} if notes else {}),
         yaxis={
-            "title": {"text": "Country"},
+            "title": {"text": "Country (events)"},
             "categoryorder": "array",
             "categoryarray": countries[::-1],
+            # Windows of one country overlap on its row: the label says how many there are.
+            "tickvals": countries,
+            "ticktext": [f"{country} ({counts[country]:,})" for country in countries],
         },
     )
     return new_figure(traces, layout)
