@@ -320,6 +320,38 @@ def test_export_to_an_unwritable_out_fails_in_one_line(
     _one_clear_line(done, 2, pattern)
 
 
+@pytest.mark.parametrize(
+    "name", ["CURRENT", "ATLAS-STORE", "text-index.sqlite", "new.csv"], ids=str
+)
+def test_export_refuses_an_out_inside_the_store(own_store: Path, name: str) -> None:
+    store = open_store(own_store)
+    done = _run(["export", "report", "--store", str(own_store), "--out", str(own_store / name)])
+    _one_clear_line(
+        done, 2, r"^error: an export must be written outside the store folder .*; got '.*"
+    )
+    assert open_store(own_store).fingerprint == store.fingerprint
+    assert not (own_store / "new.csv").exists()
+
+
+def test_export_that_fails_midway_keeps_the_earlier_file_whole(
+    own_store: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "briefings.csv"
+    out.write_text("the export of last week\n", encoding="utf-8")
+    # The disk fills after the first 100 bytes of whatever is written.
+    prelude = (
+        "import errno, pathlib\nreal = pathlib.Path.write_bytes\n"
+        "def filling(self, data):\n"
+        "    real(self, data[:100])\n"
+        "    raise OSError(errno.ENOSPC, 'No space left on device', str(self))\n"
+        "pathlib.Path.write_bytes = filling\n"
+    )
+    done = _run(["export", "briefings", "--store", str(own_store), "--out", str(out)], prelude)
+    _one_clear_line(done, 2, r"--out cannot be written \(no space left on device\)")
+    assert out.read_text(encoding="utf-8") == "the export of last week\n"
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
+
+
 @pytest.mark.parametrize("command", ["ingest", "export", "info"])
 def test_a_store_path_that_is_a_file_fails_in_one_line(
     tmp_path: Path, fixtures_dir: Path, command: str

@@ -44,7 +44,13 @@ from analytics.pipeline import (
     vacuum_store,
     watch,
 )
-from analytics.pipeline.exports import EXPORTS, ExportOptions, export_table, parse_kinds
+from analytics.pipeline.exports import (
+    EXPORTS,
+    ExportOptions,
+    export_table,
+    parse_kinds,
+    write_export,
+)
 
 # Exit code of a command stopped with Ctrl-C (128 + SIGINT), as shells report it.
 EXIT_INTERRUPTED = 130
@@ -202,7 +208,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         )
     data = to_csv(table, provenance=provenance)
     try:
-        Path(args.out).write_bytes(data)
+        write_export(data, args.out, store.path)
     except OSError as error:
         reason = _os_reason(error, with_file=False)
         raise InputError(f"--out cannot be written ({reason}); got {str(args.out)!r}") from error
