@@ -327,7 +327,46 @@ def _load_parquet(path: Path, columns: Mapping[str, str] | None) -> Batch:
         problem = str(error).replace(str(path), path.name)  # no server path in the reason
         raise SkippedFile(f"unreadable Parquet ({type(error).__name__}: {problem})") from None
     frame = frame.reset_index(drop=True)
-    return _table_batch(path, frame, list(range(1, len(frame) + 1)), "row", columns, Batch())
+    batch = Batch()
+    frame, numbers = _bytes_decoded(frame, batch)
+    return _table_batch(path, frame, numbers, "row", columns, batch)
+
+
+_NOT_UTF8 = "a cell holds bytes that are not UTF-8 text (damaged data)"
+
+
+def _bytes_decoded(frame: pd.DataFrame, batch: Batch) -> tuple[pd.DataFrame, list[int]]:
+    """``frame`` with cells of bytes (Parquet binary columns) read as UTF-8 text; a row with
+    a cell that is not UTF-8 is left out and named in ``batch.skipped``.
+
+    Returns:
+        The decoded rows and their row numbers (from 1).
+    """
+    damaged = pd.Series(False, index=frame.index)
+    decoded = frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype != object:
+            continue
+        is_bytes = values.map(lambda value: isinstance(value, bytes | bytearray))
+        if not bool(is_bytes.any()):
+            continue
+
+        def as_text(value: object) -> object:
+            if not isinstance(value, bytes | bytearray):
+                return value
+            try:
+                return bytes(value).decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+
+        texts = values.map(as_text)
+        damaged |= is_bytes & texts.isna()
+        decoded[column] = texts
+    for number in damaged[damaged].index + 1:
+        batch.skipped.append((int(number), _NOT_UTF8))
+    kept = decoded[~damaged].reset_index(drop=True)
+    return kept, [int(number) for number in damaged[~damaged].index + 1]
 
 
 def load_feed_file(path: Path, columns: Mapping[str, str] | None) -> Batch:
