@@ -323,3 +323,25 @@ def test_load_files_reads_a_parquet_text_column_of_bytes_and_skips_undecodable_r
     assert result.briefings.loc[result.briefings[S.BRIEFING_ID] == "p-1", "note"].tolist() == [
         "first"
     ]
+
+
+def test_load_files_names_a_csv_row_whose_quote_is_never_closed(tmp_path: Path) -> None:
+    # The quote opened in row 2 runs to the end of the file, taking rows 3 and 4 into it:
+    # the row is skipped with that reason instead of loading them as one briefing.
+    (tmp_path / "desk.csv").write_text(
+        'id,text\nc-1,Talks in Oslo.\nc-2,"Talks in Bern\nc-3,Talks in Rome.\nc-4,Talks in Nice.\n',
+        encoding="utf-8",
+    )
+    result = load_files([tmp_path / "desk.csv"])
+    assert result.briefings[S.BRIEFING_ID].tolist() == ["c-1"]
+    assert _reasons(result)[("desk.csv", 2)] == (
+        "a quote opened in this row is never closed: it takes in the rest of the file (lines 3-5)"
+    )
+
+
+def test_load_files_keeps_a_last_csv_row_with_a_closed_multiline_quote(tmp_path: Path) -> None:
+    (tmp_path / "desk.csv").write_text(
+        'id,text\nc-1,Talks in Oslo.\nc-2,"Talks in Bern\nwent on."\n', encoding="utf-8"
+    )
+    result = load_files([tmp_path / "desk.csv"])
+    assert result.briefings[S.TEXT].tolist() == ["Talks in Oslo.", "Talks in Bern\nwent on."]

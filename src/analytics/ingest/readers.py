@@ -97,8 +97,15 @@ def _load_delimited(path: Path, columns: Mapping[str, str] | None, delimiter: st
         delimiter = max(counts, key=lambda sep: (counts[sep], sep == ","))
     previous_limit = csv.field_size_limit()
     csv.field_size_limit(sys.maxsize)  # briefings can be longer than the 128 kB default
+    body = text.lstrip("\ufeff")
     try:
-        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter))
+        reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+        rows: list[list[str]] = []
+        lines_read = last_start = 0  # last_start: the line the last row starts on
+        for row in reader:
+            rows.append(row)
+            last_start, lines_read = lines_read + 1, reader.line_num
+        runaway = _quote_never_closed(rows, body, last_start, lines_read, delimiter)
     except csv.Error as error:
         raise SkippedFile(f"malformed delimited text: {error}") from None
     finally:
@@ -113,6 +120,9 @@ def _load_delimited(path: Path, columns: Mapping[str, str] | None, delimiter: st
     for number, row in enumerate(rows[1:], start=1):
         if not row:
             continue  # a blank line is not a row
+        if runaway and number == len(rows) - 1:
+            batch.skipped.append((number, runaway))
+            continue
         if len(row) != len(header):
             batch.skipped.append((number, f"has {len(row)} fields, header has {len(header)}"))
             continue
@@ -123,6 +133,31 @@ def _load_delimited(path: Path, columns: Mapping[str, str] | None, delimiter: st
         numbers.append(number)
     frame = pd.DataFrame(good, columns=header, dtype="str")
     return _table_batch(path, frame, numbers, "row", columns, batch)
+
+
+def _quote_never_closed(
+    rows: list[list[str]], body: str, start: int, end: int, delimiter: str
+) -> str:
+    """The reason to skip the last row when a quote opened in it is never closed, else "".
+
+    The lenient reader ends such a field at the end of the file, so the rows after it
+    would load as that one cell. Only a last row holding a line break can be one; the
+    strict reader, run from its first line, tells whether the file ends inside quotes.
+    """
+    if len(rows) < 2 or not any("\n" in cell or "\r" in cell for cell in rows[-1]):
+        return ""
+    tail = "".join(body.splitlines(keepends=True)[start - 1 :])
+    try:
+        for _row in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as error:
+        if "unexpected end of data" not in str(error):
+            return ""
+        return (
+            "a quote opened in this row is never closed: it takes in the rest of the file "
+            f"(lines {start}-{end})"
+        )
+    return ""
 
 
 def _unique_names(names: list[str]) -> list[str]:
