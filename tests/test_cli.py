@@ -352,6 +352,12 @@ def test_export_that_fails_midway_keeps_the_earlier_file_whole(
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
 
 
+def test_export_to_dev_stdout_writes_the_csv_there(own_store: Path) -> None:
+    done = _run(["export", "topics", "--store", str(own_store), "--out", "/dev/stdout"])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("briefing_id,topic_id,")
+
+
 @pytest.mark.parametrize("command", ["ingest", "export", "info"])
 def test_a_store_path_that_is_a_file_fails_in_one_line(
     tmp_path: Path, fixtures_dir: Path, command: str

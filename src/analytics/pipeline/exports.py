@@ -151,7 +151,7 @@ def write_export(data: bytes, out: str | Path, store_dir: str | Path) -> None:
 
     The bytes go to a hidden file beside ``out`` that is renamed onto it once whole, so an
     export that fails (a full disk) or is stopped leaves an earlier file of that name as it
-    was. A device or pipe (``/dev/stdout``) is written directly.
+    was. A device, a pipe or a device path (``/dev/stdout``) is written directly.
 
     Parameters:
         data: the CSV bytes (``analytics.views.to_csv``).
@@ -175,8 +175,9 @@ def write_export(data: bytes, out: str | Path, store_dir: str | Path) -> None:
         mode = None
     if mode is not None and stat.S_ISDIR(mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(out))
-    if mode is not None and not stat.S_ISREG(mode):
-        Path(out).write_bytes(data)  # /dev/stdout, a pipe: nothing to rename onto
+    if (mode is not None and not stat.S_ISREG(mode)) or _names_a_device(out):
+        # /dev/stdout, a pipe: written in place; what it leads to is not ours to replace.
+        Path(out).write_bytes(data)
         return
     staging = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
@@ -185,3 +186,9 @@ def write_export(data: bytes, out: str | Path, store_dir: str | Path) -> None:
     except BaseException:
         staging.unlink(missing_ok=True)
         raise
+
+
+def _names_a_device(out: str | Path) -> bool:
+    """``out`` is given as a device path (``/dev/stdout``, ``/proc/self/fd/1``), which may lead
+    to a shell's redirected output file: writing there must not swap that file for another."""
+    return Path(os.path.abspath(out)).parts[1:2] in (("dev",), ("proc",))
