@@ -766,3 +766,15 @@ def test_a_store_that_recorded_no_type_for_appended_values_still_reads_them(
     )
     (generation / META).write_text(json.dumps(meta), encoding="utf-8")
     assert _event_columns(store_dir) == expected
+
+
+def test_ensure_store_loads_a_folder_holding_a_link_to_nothing(
+    corpus: Path, tmp_path: Path
+) -> None:
+    (corpus / "gone.txt").symlink_to(tmp_path / "deleted.txt")
+    store, summary = ensure_store([corpus], tmp_path / "store", n_topics=2)
+    report = store.table("report")
+    assert report.loc[report["file"] == "gone.txt", "reason"].tolist() == [
+        "symbolic link leading outside the input folder; not followed"
+    ]
+    assert summary.n_briefings == 4

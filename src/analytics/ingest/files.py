@@ -56,6 +56,15 @@ def leaves_folder(path: Path, folder: Path) -> bool:
         return True
 
 
+def input_stat(path: Path) -> os.stat_result:
+    """An input file's size and times; a link to nothing gives the link's own (loading
+    reports it), so it never stops an ingest."""
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        return path.lstat()
+
+
 LINK_OUT = "symbolic link leading outside the input folder; not followed"
 
 # A corpus folder's read-me, licence or change log (README.txt, LICENSE.md, ...: the name

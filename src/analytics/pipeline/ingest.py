@@ -27,6 +27,7 @@ from analytics.ingest import (
     StoredCorpus,
     discover_files,
     input_folder,
+    input_stat,
     load_corpus_with_report,
     load_files,
     mark_added,
@@ -130,7 +131,7 @@ def _input_keys(
         tracked.append(manifest)
     keys: dict[str, list[int]] = {}
     for file in tracked:
-        stat = file.stat()
+        stat = input_stat(file)
         keys[str(file.resolve())] = [stat.st_size, stat.st_mtime_ns]
     return keys
 
