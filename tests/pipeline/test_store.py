@@ -778,3 +778,11 @@ def test_ensure_store_loads_a_folder_holding_a_link_to_nothing(
         "symbolic link leading outside the input folder; not followed"
     ]
     assert summary.n_briefings == 4
+
+
+def test_ensure_store_inside_its_input_folder_never_reads_its_own_files(corpus: Path) -> None:
+    store_dir = corpus / "atlas"
+    store, _ = ensure_store([corpus], store_dir, n_topics=2)
+    assert not store.table("report")["file"].str.startswith("atlas/").any()
+    again, summary = ensure_store([corpus], store_dir, n_topics=2)
+    assert summary.mode == "unchanged" and again.generation == store.generation

@@ -280,7 +280,7 @@ def ensure_store(
         raise StoreError(status.problem)
     paths = [Path(p) for p in corpus_paths]
     manifest_path = Path(manifest) if manifest else None
-    files = discover_files(paths)
+    files = discover_files(paths, leave_out=root)
     keys = _input_keys(paths, files, manifest_path)
     request = _Request(
         paths,
@@ -414,6 +414,7 @@ def _ingest_locked(
         manifest=request.manifest,
         columns=request.columns,
         finder=request.engine.find_duplicates,
+        leave_out=root,
     )
     stages["load"] = time.perf_counter() - tick
     previous_model = _stored_model(previous)
