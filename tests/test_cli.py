@@ -358,6 +358,27 @@ def test_export_to_dev_stdout_writes_the_csv_there(own_store: Path) -> None:
     assert done.stdout.startswith("briefing_id,topic_id,")
 
 
+def test_export_to_dev_stdout_redirected_to_a_file_holds_the_csv_alone(
+    own_store: Path, tmp_path: Path
+) -> None:
+    # The count goes to stderr: on stdout it would end the CSV with a row that is no data.
+    redirected = tmp_path / "out.csv"
+    with redirected.open("wb") as sink:
+        done = subprocess.run(
+            [sys.executable, "-m", "analytics", "export", "topics", "--store", str(own_store)]
+            + ["--out", "/dev/stdout"],
+            stdout=sink,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+        )
+    assert done.returncode == 0, done.stderr
+    exported = pd.read_csv(redirected)
+    assert list(exported.columns[:2]) == ["briefing_id", "topic_id"]
+    assert len(exported) == len(open_store(own_store).table("topics"))
+    assert re.fullmatch(r"wrote \d+ rows to /dev/stdout\n", done.stderr)
+
+
 @pytest.mark.parametrize("command", ["ingest", "export", "info"])
 def test_a_store_path_that_is_a_file_fails_in_one_line(
     tmp_path: Path, fixtures_dir: Path, command: str
