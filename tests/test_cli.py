@@ -320,6 +320,65 @@ def test_export_to_an_unwritable_out_fails_in_one_line(
     _one_clear_line(done, 2, pattern)
 
 
+@pytest.mark.parametrize(
+    "name", ["CURRENT", "ATLAS-STORE", "text-index.sqlite", "new.csv"], ids=str
+)
+def test_export_refuses_an_out_inside_the_store(own_store: Path, name: str) -> None:
+    store = open_store(own_store)
+    done = _run(["export", "report", "--store", str(own_store), "--out", str(own_store / name)])
+    _one_clear_line(
+        done, 2, r"^error: an export must be written outside the store folder .*; got '.*"
+    )
+    assert open_store(own_store).fingerprint == store.fingerprint
+    assert not (own_store / "new.csv").exists()
+
+
+def test_export_that_fails_midway_keeps_the_earlier_file_whole(
+    own_store: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "briefings.csv"
+    out.write_text("the export of last week\n", encoding="utf-8")
+    # The disk fills after the first 100 bytes of whatever is written.
+    prelude = (
+        "import errno, pathlib\nreal = pathlib.Path.write_bytes\n"
+        "def filling(self, data):\n"
+        "    real(self, data[:100])\n"
+        "    raise OSError(errno.ENOSPC, 'No space left on device', str(self))\n"
+        "pathlib.Path.write_bytes = filling\n"
+    )
+    done = _run(["export", "briefings", "--store", str(own_store), "--out", str(out)], prelude)
+    _one_clear_line(done, 2, r"--out cannot be written \(no space left on device\)")
+    assert out.read_text(encoding="utf-8") == "the export of last week\n"
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
+
+
+def test_export_to_dev_stdout_writes_the_csv_there(own_store: Path) -> None:
+    done = _run(["export", "topics", "--store", str(own_store), "--out", "/dev/stdout"])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("briefing_id,topic_id,")
+
+
+def test_export_to_dev_stdout_redirected_to_a_file_holds_the_csv_alone(
+    own_store: Path, tmp_path: Path
+) -> None:
+    # The count goes to stderr: on stdout it would end the CSV with a row that is no data.
+    redirected = tmp_path / "out.csv"
+    with redirected.open("wb") as sink:
+        done = subprocess.run(
+            [sys.executable, "-m", "analytics", "export", "topics", "--store", str(own_store)]
+            + ["--out", "/dev/stdout"],
+            stdout=sink,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+        )
+    assert done.returncode == 0, done.stderr
+    exported = pd.read_csv(redirected)
+    assert list(exported.columns[:2]) == ["briefing_id", "topic_id"]
+    assert len(exported) == len(open_store(own_store).table("topics"))
+    assert re.fullmatch(r"wrote \d+ rows to /dev/stdout\n", done.stderr)
+
+
 @pytest.mark.parametrize("command", ["ingest", "export", "info"])
 def test_a_store_path_that_is_a_file_fails_in_one_line(
     tmp_path: Path, fixtures_dir: Path, command: str

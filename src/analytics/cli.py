@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import errno
+import io
+import os
 import signal
 import sys
 import threading
@@ -44,7 +46,13 @@ from analytics.pipeline import (
     vacuum_store,
     watch,
 )
-from analytics.pipeline.exports import EXPORTS, ExportOptions, export_table, parse_kinds
+from analytics.pipeline.exports import (
+    EXPORTS,
+    ExportOptions,
+    export_table,
+    parse_kinds,
+    write_export,
+)
 
 # Exit code of a command stopped with Ctrl-C (128 + SIGINT), as shells report it.
 EXIT_INTERRUPTED = 130
@@ -201,13 +209,30 @@ def _cmd_export(args: argparse.Namespace) -> int:
             title=f"{args.what}: {description}",
         )
     data = to_csv(table, provenance=provenance)
+    to_stdout = _is_standard_output(args.out)
     try:
-        Path(args.out).write_bytes(data)
+        if to_stdout:
+            # Through this process's own stream: reopening it would write over what the
+            # stream writes next, and the count below would become a last CSV row.
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            write_export(data, args.out, store.path)
     except OSError as error:
         reason = _os_reason(error, with_file=False)
         raise InputError(f"--out cannot be written ({reason}); got {str(args.out)!r}") from error
-    print(f"wrote {len(table)} rows to {args.out}")
+    print(f"wrote {len(table)} rows to {args.out}", file=sys.stderr if to_stdout else sys.stdout)
     return 0
+
+
+def _is_standard_output(out: Path) -> bool:
+    """Whether ``out`` is where this process's standard output goes (``/dev/stdout``)."""
+    try:
+        there, here = os.stat(out), os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False  # no such file, or an output stream without a file (tests)
+    return (there.st_dev, there.st_ino) == (here.st_dev, here.st_ino)
 
 
 def _cmd_info(args: argparse.Namespace) -> int:

@@ -204,3 +204,33 @@ def test_check_dates_refuses_implausible_dates_saying_why(values, expected_dates
         None if e is None else utc(e) for e in expected_dates
     ]
     assert checked.notes.tolist() == expected_notes
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # "25/04/2024" shows the column writes the day first: "03/04/2024" is 3 April.
+        (["03/04/2024", "25/04/2024"], ["2024-04-03", "2024-04-25"]),
+        (["03.04.2024", "25.04.2024"], ["2024-04-03", "2024-04-25"]),
+        # "04/25/2024" shows the month comes first: "03/04/2024" is 4 March.
+        (["03/04/2024", "04/25/2024"], ["2024-03-04", "2024-04-25"]),
+        # Nothing tells: month first, as before.
+        (["03/04/2024", "05/06/2024"], ["2024-03-04", "2024-05-06"]),
+    ],
+    ids=["day-first-slashes", "day-first-dots", "month-first", "undecided"],
+)
+def test_parse_dates_reads_a_column_in_the_day_order_its_dates_show(values, expected):
+    parsed = parse_dates(pd.Series(values))
+    assert parsed.dt.strftime("%Y-%m-%d").tolist() == expected
+
+
+def test_check_dates_decides_the_day_order_per_file():
+    # uk.csv shows the day first; us.csv shows nothing, so its day stays month first.
+    values = pd.Series(["03/04/2024", "25/04/2024", "03/04/2024"], index=[7, 7, 8])
+    files = pd.Series(["uk.csv", "uk.csv", "us.csv"], index=[7, 7, 8])
+    checked = check_dates(values, files, today=utc("2025-01-01"))
+    assert checked.dates.dt.strftime("%Y-%m-%d").tolist() == [
+        "2024-04-03",
+        "2024-04-25",
+        "2024-03-04",
+    ]

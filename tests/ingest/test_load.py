@@ -993,3 +993,21 @@ def test_load_files_reads_a_column_of_epoch_numbers_with_a_note(tmp_path):
         f"date '-1' is not a plausible epoch time (accepted: 1980-01-01..{NEXT_YEAR}); "
         "dated by the file's modification time",
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "El presidente de España se reunió con el líder de Portugal. Año difícil, señaló.",
+        "Café crème à Genève.",
+        "Zürich Größe.",
+    ],
+    ids=["spanish", "french-short", "german-short"],
+)
+def test_load_files_reads_western_latin1_text_as_windows_1252(tmp_path, sentence):
+    # Detection scores Central European or Urdu readings of these bytes as high as the
+    # Western one; a tie is read as Windows-1252, so no letter changes.
+    path = write(tmp_path / "news_2025-03-04.txt", sentence.encode("latin-1"))
+    result = load_files([path])
+    assert result.briefings[S.TEXT].tolist() == [sentence]
+    assert result.report["reason"].tolist() == ["decoded as cp1252"]

@@ -291,3 +291,57 @@ def test_load_files_refuses_a_bad_size_cap(
     monkeypatch.setenv("BRIEFING_ATLAS_MAX_BRIEFING_MB", value)
     with pytest.raises(InputError, match=rf"must be a positive number of MB; got '{value}'"):
         load_files([])
+
+
+def test_load_files_reads_a_parquet_text_column_of_bytes_and_skips_undecodable_rows(
+    tmp_path: Path,
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "id": ["p-1", "p-2", "p-3"],
+            "text": [b"Talks in Oslo.", b"\xff\xfe damaged", "Caf\u00e9 in Bern.".encode()],
+            "note": [b"first", b"second", b"\x80"],
+        }
+    )
+    pq.write_table(table, tmp_path / "bytes.parquet")
+    (tmp_path / "other.txt").write_text("What's Happening?\nTalks in Rome.\n", encoding="utf-8")
+    result = load_files([tmp_path / "bytes.parquet", tmp_path / "other.txt"])
+    texts = dict(zip(result.briefings[S.BRIEFING_ID], result.briefings[S.TEXT], strict=True))
+    assert texts["p-1"] == "Talks in Oslo."
+    assert "p-2" not in texts and "p-3" not in texts
+    assert "Talks in Rome." in texts.values()
+    reasons = _reasons(result)
+    assert (
+        reasons[("bytes.parquet", 2)] == "a cell holds bytes that are not UTF-8 text (damaged data)"
+    )
+    assert (
+        reasons[("bytes.parquet", 3)] == "a cell holds bytes that are not UTF-8 text (damaged data)"
+    )
+    assert result.briefings.loc[result.briefings[S.BRIEFING_ID] == "p-1", "note"].tolist() == [
+        "first"
+    ]
+
+
+def test_load_files_names_a_csv_row_whose_quote_is_never_closed(tmp_path: Path) -> None:
+    # The quote opened in row 2 runs to the end of the file, taking rows 3 and 4 into it:
+    # the row is skipped with that reason instead of loading them as one briefing.
+    (tmp_path / "desk.csv").write_text(
+        'id,text\nc-1,Talks in Oslo.\nc-2,"Talks in Bern\nc-3,Talks in Rome.\nc-4,Talks in Nice.\n',
+        encoding="utf-8",
+    )
+    result = load_files([tmp_path / "desk.csv"])
+    assert result.briefings[S.BRIEFING_ID].tolist() == ["c-1"]
+    assert _reasons(result)[("desk.csv", 2)] == (
+        "a quote opened in this row is never closed: it takes in the rest of the file (lines 3-5)"
+    )
+
+
+def test_load_files_keeps_a_last_csv_row_with_a_closed_multiline_quote(tmp_path: Path) -> None:
+    (tmp_path / "desk.csv").write_text(
+        'id,text\nc-1,Talks in Oslo.\nc-2,"Talks in Bern\nwent on."\n', encoding="utf-8"
+    )
+    result = load_files([tmp_path / "desk.csv"])
+    assert result.briefings[S.TEXT].tolist() == ["Talks in Oslo.", "Talks in Bern\nwent on."]

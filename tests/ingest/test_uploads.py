@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from analytics.errors import InputError
-from analytics.ingest import check_upload, safe_unzip, stage_upload
+from analytics.ingest import check_upload, load_corpus_with_report, safe_unzip, stage_upload
 from analytics.ingest.uploads import safe_member_path
 
 
@@ -32,7 +32,12 @@ def test_safe_unzip_writes_briefings_inside_destination(tmp_path: Path):
         }
     )
     written = safe_unzip(data, tmp_path)
-    assert [p.relative_to(tmp_path).as_posix() for p in written] == ["a.txt", "sub/b.md"]
+    # The pdf is staged so the load report names it (unsupported); metadata is not.
+    assert [p.relative_to(tmp_path).as_posix() for p in written] == [
+        "a.txt",
+        "sub/b.md",
+        "notes.pdf",
+    ]
     assert (tmp_path / "a.txt").read_bytes().startswith(b"What's Happening?")
 
 
@@ -104,3 +109,54 @@ def test_stage_upload_writes_plain_file_by_base_name(tmp_path: Path):
     written = stage_upload("briefing.txt", b"hello", tmp_path)
     assert written == [tmp_path / "briefing.txt"]
     assert written[0].read_bytes() == b"hello"
+
+
+def test_safe_unzip_keeps_both_entries_of_a_repeated_name(tmp_path: Path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive, pytest.warns(UserWarning, match="Duplicate"):
+        archive.writestr("news/a.txt", b"What's Happening?\nCanada meets Mexico.")
+        archive.writestr("news/a.txt", b"What's Happening?\nCanada meets Cuba.")
+    written = safe_unzip(buffer.getvalue(), tmp_path)
+    assert [p.relative_to(tmp_path).as_posix() for p in written] == [
+        "news/a.txt",
+        "news/a (2).txt",
+    ]
+    assert [p.read_bytes() for p in written] == [
+        b"What's Happening?\nCanada meets Mexico.",
+        b"What's Happening?\nCanada meets Cuba.",
+    ]
+
+
+def test_stage_upload_keeps_uploads_of_the_same_name(tmp_path: Path):
+    first = stage_upload("brief.txt", b"one", tmp_path)
+    second = stage_upload("brief.txt", b"two", tmp_path)
+    third = stage_upload("more.zip", make_zip({"brief.txt": b"three"}), tmp_path)
+    assert [p.name for p in first + second + third] == [
+        "brief.txt",
+        "brief (2).txt",
+        "brief (3).txt",
+    ]
+    assert [p.read_bytes() for p in first + second + third] == [b"one", b"two", b"three"]
+
+
+def test_safe_unzip_stages_entries_it_cannot_read_so_the_load_report_names_them(tmp_path: Path):
+    data = make_zip(
+        {
+            "a.txt": b"What's Happening?\nPeru and Chile sign a deal.",
+            "feeds/world.rss": b"<rss version='2.0'><channel></channel></rss>",
+            "table.tsv": b"id\ttext\nt-1\tKenya meets Uganda.\n",
+            "inner.zip": make_zip({"b.txt": b"What's Happening?\nEgypt meets Jordan."}),
+        }
+    )
+    written = safe_unzip(data, tmp_path)
+    assert [p.relative_to(tmp_path).as_posix() for p in written] == [
+        "a.txt",
+        "feeds/world.rss",
+        "table.tsv",
+        "inner.zip",
+    ]
+    report = load_corpus_with_report(written).report
+    assert report.loc[report["file"] == "inner.zip", "reason"].str.startswith(
+        "unsupported extension '.zip'"
+    ).tolist() == [True]
+    assert report.loc[report["file"] == "table.tsv", "status"].tolist() == ["loaded"]

@@ -16,6 +16,7 @@ from analytics import schema as S
 from analytics import settings
 from analytics.errors import InputError, StoreError
 from analytics.pipeline import LocalEngine, TopicSample, ensure_store, file_batches, open_store
+from analytics.pipeline.batches import input_mb
 from analytics.pipeline.exports import EXPORTS, export_table
 from analytics.pipeline.layout import ROLLUP_COUNT_TABLES, ROLLUP_TABLES
 from analytics.synth import generate_corpus
@@ -380,3 +381,12 @@ def test_rows_at_reads_only_the_files_holding_the_rows(one_shot, monkeypatch) ->
 def test_rows_at_names_a_position_not_in_the_table(one_shot) -> None:
     with pytest.raises(StoreError, match=r"rows \[500\] are not in the table"):
         one_shot.rows_at("briefings", np.array([2, 500]), columns=[S.TEXT])
+
+
+def test_file_batches_count_a_link_to_nothing_as_its_own_size(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"x" * 600)
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "deleted.txt")
+    files = [tmp_path / "a.txt", tmp_path / "gone.txt"]
+    link_size = (tmp_path / "gone.txt").lstat().st_size
+    assert file_batches(files, 1000 / (1024 * 1024)) == [files]
+    assert input_mb(files) == (600 + link_size) / (1024 * 1024)

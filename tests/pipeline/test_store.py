@@ -485,6 +485,21 @@ def test_ensure_store_add_keeps_stored_briefings_and_records_the_union(
     assert summary.mode == "unchanged" and both.generation == updated.generation
 
 
+def test_ensure_store_refusal_counts_briefings_of_inputs_added_from_another_folder(
+    built, added: Path, tmp_path: Path
+) -> None:
+    # After the --add the inputs' common folder is tmp_path, while the first ingest named its
+    # files relative to the corpus folder ("a1.txt"); both are counted all the same.
+    _, _, store_dir = built
+    ensure_store([added], store_dir, add=True)
+    with pytest.raises(InputError, match=r"would drop 4 of the store's 5 briefings: 5 stored"):
+        ensure_store([added], store_dir, n_topics=2)
+    other = tmp_path / "other.txt"
+    other.write_text("What's Happening?\nNorway and Sweden meet.\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"would drop 5 of the store's 5 briefings: 6 stored"):
+        ensure_store([other], store_dir, n_topics=2)
+
+
 def test_ensure_store_add_refuses_a_changed_stored_input(built, corpus: Path) -> None:
     _, _, store_dir = built
     (corpus / "a1.txt").write_text("Japan and China talk trade.\n", encoding="utf-8")
@@ -751,3 +766,23 @@ def test_a_store_that_recorded_no_type_for_appended_values_still_reads_them(
     )
     (generation / META).write_text(json.dumps(meta), encoding="utf-8")
     assert _event_columns(store_dir) == expected
+
+
+def test_ensure_store_loads_a_folder_holding_a_link_to_nothing(
+    corpus: Path, tmp_path: Path
+) -> None:
+    (corpus / "gone.txt").symlink_to(tmp_path / "deleted.txt")
+    store, summary = ensure_store([corpus], tmp_path / "store", n_topics=2)
+    report = store.table("report")
+    assert report.loc[report["file"] == "gone.txt", "reason"].tolist() == [
+        "symbolic link leading outside the input folder; not followed"
+    ]
+    assert summary.n_briefings == 4
+
+
+def test_ensure_store_inside_its_input_folder_never_reads_its_own_files(corpus: Path) -> None:
+    store_dir = corpus / "atlas"
+    store, _ = ensure_store([corpus], store_dir, n_topics=2)
+    assert not store.table("report")["file"].str.startswith("atlas/").any()
+    again, summary = ensure_store([corpus], store_dir, n_topics=2)
+    assert summary.mode == "unchanged" and again.generation == store.generation

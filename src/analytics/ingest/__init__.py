@@ -47,7 +47,7 @@ from analytics.ingest.feeds import (
     html_to_text,
     parse_feed,
 )
-from analytics.ingest.files import MANIFEST_NAMES, discover_files, input_folder
+from analytics.ingest.files import MANIFEST_NAMES, discover_files, input_folder, input_stat
 from analytics.ingest.load import load_corpus, load_corpus_with_report, load_files
 from analytics.ingest.marking import StoredCorpus, mark_added, mark_duplicates
 from analytics.ingest.report import LoadResult, ReportRow, SkippedFile
@@ -69,6 +69,7 @@ __all__ = [
     "discover_files",
     "find_duplicates",
     "input_folder",
+    "input_stat",
     "load_corpus",
     "load_corpus_with_report",
     "load_files",

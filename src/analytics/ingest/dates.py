@@ -50,11 +50,13 @@ _COMPACT_DAY = re.compile(r"(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|
 _DASHED_DAY = re.compile(
     r"(?<!\d)((?:19|20)\d\d)[-_.](0[1-9]|1[0-2])[-_.](0[1-9]|[12]\d|3[01])(?!\d)"
 )
+# A day written with numbers only, day and month in either order ("03/04/2024").
+_NUMBERED_DAY = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](?:\d{4}|\d{2})(?!\d)")
 # Free-form strings longer than this are not dates (and would be slow to try).
 _MAX_DATE_CHARS = 80
 
 
-def parse_date(value: object) -> pd.Timestamp | None:
+def parse_date(value: object, *, day_first: bool = False) -> pd.Timestamp | None:
     """Parse one date as news sources write it.
 
     Accepts ISO 8601 ("2025-11-25T14:03:00+09:00"), compact days ("20251125"),
@@ -64,6 +66,8 @@ def parse_date(value: object) -> pd.Timestamp | None:
 
     Parameters:
         value: the raw value.
+        day_first: read "03/04/2024" as 3 April (else 4 March, unless the first
+            number cannot be a month).
 
     Returns:
         A tz-aware UTC timestamp, or None when the value is empty or not a date.
@@ -86,10 +90,10 @@ def parse_date(value: object) -> pd.Timestamp | None:
         return _epoch(float(text))
     if not _YEAR.search(text):
         return None  # "Nov 25" or "5" would silently get today's year
-    return _parse_text(text)
+    return _parse_text(text, day_first)
 
 
-def _parse_text(text: str) -> pd.Timestamp | None:
+def _parse_text(text: str, day_first: bool = False) -> pd.Timestamp | None:
     try:
         if text[:4].isdigit():
             return _to_utc(pd.Timestamp(text))
@@ -99,7 +103,8 @@ def _parse_text(text: str) -> pd.Timestamp | None:
         with warnings.catch_warnings():
             # An unknown zone name is read as UTC rather than rejecting the date.
             warnings.simplefilter("ignore")
-            return _to_utc(pd.Timestamp(dateutil_parser.parse(text, tzinfos=_ZONE_OFFSETS)))
+            stamp = dateutil_parser.parse(text, dayfirst=day_first, tzinfos=_ZONE_OFFSETS)
+            return _to_utc(pd.Timestamp(stamp))
     except (ValueError, OverflowError, TypeError):
         pass
     try:
@@ -140,12 +145,16 @@ def _to_utc(stamp: pd.Timestamp) -> pd.Timestamp | None:
         return None  # outside the nanosecond range (years 1677-2262)
 
 
-def parse_dates(values: pd.Series) -> pd.Series:
+def parse_dates(values: pd.Series, groups: pd.Series | None = None) -> pd.Series:
     """Parse a column of dates, vectorised.
+
+    Days written with numbers only ("03/04/2024") are read day first when other days of
+    their group show that order ("25/04/2024") and none shows the month first.
 
     Parameters:
         values: datetimes (naive or aware), epoch numbers, or strings in any format
             ``parse_date`` accepts; mixed types are fine.
+        groups: a group key per value (the file it came from); default one group.
 
     Returns:
         A ``datetime64[ns, UTC]`` series on the same index; NaT where a value is
@@ -158,6 +167,8 @@ def parse_dates(values: pd.Series) -> pd.Series:
         return _epochs(values.astype("float64").reset_index(drop=True)).set_axis(values.index)
     index = values.index
     values = values.reset_index(drop=True)  # positional labels: the input index may repeat
+    if groups is not None:
+        groups = groups.reset_index(drop=True)
     parsed = pd.Series(pd.NaT, index=values.index, dtype=DATE_DTYPE)
     present = values.notna()
     if not present.any():
@@ -176,11 +187,50 @@ def parse_dates(values: pd.Series) -> pd.Series:
         parsed[iso.index] = _as_date_dtype(iso_dates)
     remaining = strings[parsed[strings.index].isna() & ~epochs]
     if len(remaining):
-        distinct = pd.unique(remaining.to_numpy(dtype=object))
-        lookup = {text: parse_date(text) for text in distinct}
-        mapped = remaining.map(lookup)
-        parsed[remaining.index] = pd.to_datetime(mapped, utc=True).astype(DATE_DTYPE)
+        day_first = _day_first_rows(remaining, groups)
+        for order in (False, True):
+            part = remaining[day_first == order]
+            if len(part):
+                distinct = pd.unique(part.to_numpy(dtype=object))
+                lookup = {text: parse_date(text, day_first=order) for text in distinct}
+                parsed[part.index] = pd.to_datetime(part.map(lookup), utc=True).astype(DATE_DTYPE)
     return parsed.set_axis(index)
+
+
+def _day_first_rows(strings: pd.Series, groups: pd.Series | None) -> pd.Series:
+    """Per string, whether its group (else the whole column) writes the day first.
+
+    ``groups`` is positional like ``strings``' index (a file's rows are one group).
+    """
+    distinct = pd.unique(strings.to_numpy(dtype=object))
+    if groups is None:
+        return pd.Series(_writes_day_first(distinct), index=strings.index)
+    if not any(_day_first_evidence(text) for text in distinct):
+        return pd.Series(False, index=strings.index)  # the usual case, decided at once
+    keys = groups.iloc[strings.index].set_axis(strings.index)
+    by_group = strings.groupby(keys, sort=False).agg(
+        lambda texts: _writes_day_first(pd.unique(texts.to_numpy(dtype=object)))
+    )
+    return keys.map(by_group).astype(bool)
+
+
+def _day_first_evidence(text: object) -> bool:
+    match = _NUMBERED_DAY.match(str(text))
+    return match is not None and int(match[1]) > 12 >= int(match[2])
+
+
+def _writes_day_first(texts: np.ndarray) -> bool:
+    """Whether a column's numbered days put the day first: some start with a number that
+    cannot be a month ("25/04/2024") and none has such a number second ("04/25/2024").
+    Its ambiguous days ("03/04/2024") are then read in the same order."""
+    day_first = month_first = False
+    for text in texts:
+        match = _NUMBERED_DAY.match(str(text))
+        if match is not None:
+            first, second = int(match[1]), int(match[2])
+            day_first |= first > 12 >= second
+            month_first |= second > 12 >= first
+    return day_first and not month_first
 
 
 def _epochs(numbers: pd.Series) -> pd.Series:
@@ -294,7 +344,7 @@ def check_dates(
     numbers = _is_number(values)
     group_keys = pd.Series(0, index=values.index) if groups is None else groups
     all_numbers = numbers.groupby(group_keys, sort=False).transform("all").astype(bool)
-    dates = parse_dates(values)
+    dates = parse_dates(values, groups)
     notes = pd.Series("", index=values.index, dtype=object)
 
     def shown(mask: pd.Series) -> pd.Series:

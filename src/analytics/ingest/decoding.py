@@ -93,17 +93,27 @@ def _decode_utf16_without_bom(data: bytes) -> Decoded | None:
 
 
 def _decode_detected(data: bytes) -> Decoded | None:
-    """charset-normalizer's guess; Windows-1252 when that reads the bytes the same way."""
-    best = charset_normalizer.from_bytes(data).best()
+    """charset-normalizer's guess, or Windows-1252 when a reading that scores as well as the
+    guess reads the bytes as Windows-1252 does."""
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
     if best is None:
         return None
-    text = str(best)
     try:
-        if data.decode("cp1252") == text:
-            return Decoded(text, "cp1252")  # the Western default, named as such
+        western = data.decode("cp1252")
     except UnicodeDecodeError:
-        pass
-    return Decoded(text, codecs.lookup(best.encoding).name)
+        western = None
+    # Detection cannot tell Western text from a Central European (or Urdu) reading of the
+    # same bytes when both score alike ("España" read as cp1250 is "Espańa"); a tie is
+    # read as Windows-1252, the Western default, and named as such.
+    for match in matches:
+        tied = (
+            match.percent_chaos <= best.percent_chaos
+            and match.percent_coherence >= best.percent_coherence
+        )
+        if tied and western is not None and str(match) == western:
+            return Decoded(western, "cp1252")
+    return Decoded(str(best), codecs.lookup(best.encoding).name)
 
 
 def _decode_fallback(data: bytes) -> Decoded:

@@ -12,11 +12,14 @@ from analytics.errors import InputError
 MANIFEST_NAMES: tuple[str, ...] = ("manifest.csv", "manifest.json")
 
 
-def discover_files(paths: Sequence[str | Path]) -> list[Path]:
+def discover_files(paths: Sequence[str | Path], *, leave_out: Path | None = None) -> list[Path]:
     """Every file under ``paths``, recursively, sorted; hidden files and manifests excluded.
 
     Parameters:
         paths: files and folders.
+        leave_out: a folder whose files are no inputs when met inside a folder of
+            ``paths`` (the store being written, kept inside its corpus folder); a
+            path named inside it is read.
 
     Returns:
         Unique file paths, sorted. Files of any extension are listed so that the
@@ -29,12 +32,19 @@ def discover_files(paths: Sequence[str | Path]) -> list[Path]:
     if isinstance(paths, str | Path):
         paths = [paths]
     found: set[Path] = set()
+    left_out = leave_out.resolve() if leave_out is not None else None
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            folder = path.resolve()
+            # Only a folder holding the left-out one meets its files (no per-file lookups).
+            holds_left_out = left_out is not None and left_out.is_relative_to(folder)
+            skipped = left_out if holds_left_out and left_out != folder else None
             for candidate in path.rglob("*"):
                 relative = candidate.relative_to(path).parts
                 if any(part.startswith(".") for part in relative):
+                    continue
+                if skipped is not None and folder.joinpath(*relative).is_relative_to(skipped):
                     continue
                 if candidate.is_file() and candidate.name.lower() not in MANIFEST_NAMES:
                     found.add(candidate)
@@ -54,6 +64,15 @@ def leaves_folder(path: Path, folder: Path) -> bool:
         return not path.resolve().is_relative_to(folder.resolve())
     except (OSError, RuntimeError):  # a link loop or an unreadable link
         return True
+
+
+def input_stat(path: Path) -> os.stat_result:
+    """An input file's size and times; a link to nothing gives the link's own (loading
+    reports it), so it never stops an ingest."""
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        return path.lstat()
 
 
 LINK_OUT = "symbolic link leading outside the input folder; not followed"

@@ -419,6 +419,7 @@ def load_corpus_with_report(
     progress: Callable[[int, int], None] | None = None,
     max_briefing_mb: float | None = None,
     finder: DuplicateFinder = find_duplicates,
+    leave_out: Path | None = None,
 ) -> LoadResult:
     """Discover, load and de-duplicate a corpus of briefings.
 
@@ -430,6 +431,7 @@ def load_corpus_with_report(
         max_briefing_mb: see ``load_files``.
         finder: what finds duplicates (see ``mark_duplicates``); an ingest's engine
             passes its own.
+        leave_out: a folder whose files are no inputs (see ``discover_files``).
 
     Returns:
         The briefings (``schema.BRIEFING_COLUMNS`` then extra input columns, sorted
@@ -445,7 +447,7 @@ def load_corpus_with_report(
         paths = [paths]
     # Input names only: an upload's inputs sit in a server folder users must not see.
     shown = [Path(path).name or str(path) for path in paths]
-    files = discover_files(paths)
+    files = discover_files(paths, leave_out=leave_out)
     if not files:
         raise EmptyCorpusError(f"no briefing could be loaded: no files found; got {shown!r}")
     loaded = load_files(

@@ -97,8 +97,15 @@ def _load_delimited(path: Path, columns: Mapping[str, str] | None, delimiter: st
         delimiter = max(counts, key=lambda sep: (counts[sep], sep == ","))
     previous_limit = csv.field_size_limit()
     csv.field_size_limit(sys.maxsize)  # briefings can be longer than the 128 kB default
+    body = text.lstrip("\ufeff")
     try:
-        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter))
+        reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+        rows: list[list[str]] = []
+        lines_read = last_start = 0  # last_start: the line the last row starts on
+        for row in reader:
+            rows.append(row)
+            last_start, lines_read = lines_read + 1, reader.line_num
+        runaway = _quote_never_closed(rows, body, last_start, lines_read, delimiter)
     except csv.Error as error:
         raise SkippedFile(f"malformed delimited text: {error}") from None
     finally:
@@ -113,6 +120,9 @@ def _load_delimited(path: Path, columns: Mapping[str, str] | None, delimiter: st
     for number, row in enumerate(rows[1:], start=1):
         if not row:
             continue  # a blank line is not a row
+        if runaway and number == len(rows) - 1:
+            batch.skipped.append((number, runaway))
+            continue
         if len(row) != len(header):
             batch.skipped.append((number, f"has {len(row)} fields, header has {len(header)}"))
             continue
@@ -123,6 +133,31 @@ def _load_delimited(path: Path, columns: Mapping[str, str] | None, delimiter: st
         numbers.append(number)
     frame = pd.DataFrame(good, columns=header, dtype="str")
     return _table_batch(path, frame, numbers, "row", columns, batch)
+
+
+def _quote_never_closed(
+    rows: list[list[str]], body: str, start: int, end: int, delimiter: str
+) -> str:
+    """The reason to skip the last row when a quote opened in it is never closed, else "".
+
+    The lenient reader ends such a field at the end of the file, so the rows after it
+    would load as that one cell. Only a last row holding a line break can be one; the
+    strict reader, run from its first line, tells whether the file ends inside quotes.
+    """
+    if len(rows) < 2 or not any("\n" in cell or "\r" in cell for cell in rows[-1]):
+        return ""
+    tail = "".join(body.splitlines(keepends=True)[start - 1 :])
+    try:
+        for _row in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as error:
+        if "unexpected end of data" not in str(error):
+            return ""
+        return (
+            "a quote opened in this row is never closed: it takes in the rest of the file "
+            f"(lines {start}-{end})"
+        )
+    return ""
 
 
 def _unique_names(names: list[str]) -> list[str]:
@@ -327,7 +362,46 @@ def _load_parquet(path: Path, columns: Mapping[str, str] | None) -> Batch:
         problem = str(error).replace(str(path), path.name)  # no server path in the reason
         raise SkippedFile(f"unreadable Parquet ({type(error).__name__}: {problem})") from None
     frame = frame.reset_index(drop=True)
-    return _table_batch(path, frame, list(range(1, len(frame) + 1)), "row", columns, Batch())
+    batch = Batch()
+    frame, numbers = _bytes_decoded(frame, batch)
+    return _table_batch(path, frame, numbers, "row", columns, batch)
+
+
+_NOT_UTF8 = "a cell holds bytes that are not UTF-8 text (damaged data)"
+
+
+def _bytes_decoded(frame: pd.DataFrame, batch: Batch) -> tuple[pd.DataFrame, list[int]]:
+    """``frame`` with cells of bytes (Parquet binary columns) read as UTF-8 text; a row with
+    a cell that is not UTF-8 is left out and named in ``batch.skipped``.
+
+    Returns:
+        The decoded rows and their row numbers (from 1).
+    """
+    damaged = pd.Series(False, index=frame.index)
+    decoded = frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype != object:
+            continue
+        is_bytes = values.map(lambda value: isinstance(value, bytes | bytearray))
+        if not bool(is_bytes.any()):
+            continue
+
+        def as_text(value: object) -> object:
+            if not isinstance(value, bytes | bytearray):
+                return value
+            try:
+                return bytes(value).decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+
+        texts = values.map(as_text)
+        damaged |= is_bytes & texts.isna()
+        decoded[column] = texts
+    for number in damaged[damaged].index + 1:
+        batch.skipped.append((int(number), _NOT_UTF8))
+    kept = decoded[~damaged].reset_index(drop=True)
+    return kept, [int(number) for number in damaged[~damaged].index + 1]
 
 
 def load_feed_file(path: Path, columns: Mapping[str, str] | None) -> Batch:

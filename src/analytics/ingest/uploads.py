@@ -3,8 +3,11 @@
 A zip is unpacked only into its own folder: entries with absolute paths, drive
 letters or ``..`` parts are refused, and the total uncompressed size, the number
 of entries and the compression ratio are capped (counted on the bytes actually
-read, not on what the archive claims) so a zip bomb stops early. Processing the
-staged files is the pipeline's work (``analytics.pipeline.worker``).
+read, not on what the archive claims) so a zip bomb stops early. Every file is
+kept: one whose name is already staged (a name repeated in an archive, two uploads
+of one name) is staged as ``name (2).txt``, and entries of a type the loader cannot
+read (a zip inside the zip) are staged too, so the load report names them.
+Processing the staged files is the pipeline's work (``analytics.pipeline.worker``).
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from pathlib import Path, PurePosixPath
 
 from analytics import settings
 from analytics.errors import InputError
+from analytics.ingest.readers import SUPPORTED_EXTENSIONS
 
-BRIEFING_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".csv", ".jsonl", ".json", ".parquet")
+BRIEFING_SUFFIXES: tuple[str, ...] = SUPPORTED_EXTENSIONS
 UPLOAD_SUFFIXES: tuple[str, ...] = (*BRIEFING_SUFFIXES, ".zip")
 _CHUNK = 1 << 16
 
@@ -71,8 +75,9 @@ def safe_unzip(
 ) -> list[Path]:
     """Unpack a zip archive's briefing files into ``destination``.
 
-    Directories, hidden files (``__MACOSX``, dot files) and files of other types
-    are skipped; nested archives are not opened.
+    Directories and hidden files (``__MACOSX``, dot files) are skipped. Files of
+    other types, nested archives among them, are written unopened so the load report
+    names them; an entry whose name is already written is written as ``name (2).ext``.
 
     Parameters:
         data: the archive's bytes.
@@ -113,12 +118,11 @@ def safe_unzip(
             relative = safe_member_path(member.filename)
             if member.is_dir() or any(p.startswith((".", "__MACOSX")) for p in relative.parts):
                 continue
-            if relative.suffix.lower() not in BRIEFING_SUFFIXES:
-                continue
             target = (root / Path(*relative.parts)).resolve()
             if not target.is_relative_to(root):
                 raise InputError(f"zip entry must stay inside its folder; got {member.filename!r}")
             target.parent.mkdir(parents=True, exist_ok=True)
+            target = _unused_path(target)
             with archive.open(member) as source, target.open("wb") as sink:
                 while chunk := source.read(_CHUNK):
                     total += len(chunk)
@@ -136,6 +140,16 @@ def safe_unzip(
     return written
 
 
+def _unused_path(path: Path) -> Path:
+    """``path``, or ``name (2).ext``, ``name (3).ext``… when a file is already there:
+    a second file of one name is a second briefing, not a replacement."""
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem} ({number}){path.suffix}")
+    return candidate
+
+
 def stage_upload(name: str, data: bytes, destination: Path) -> list[Path]:
     """Write one uploaded file (unpacking zips) into ``destination``; return the files.
 
@@ -145,6 +159,6 @@ def stage_upload(name: str, data: bytes, destination: Path) -> list[Path]:
     suffix = check_upload(name, len(data))
     if suffix == ".zip":
         return safe_unzip(data, destination)
-    target = destination / safe_member_path(PurePosixPath(name).name).name
+    target = _unused_path(destination / safe_member_path(PurePosixPath(name).name).name)
     target.write_bytes(data)
     return [target]

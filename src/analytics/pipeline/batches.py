@@ -25,7 +25,7 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.errors import InputError
-from analytics.ingest import text_fingerprints
+from analytics.ingest import input_stat, text_fingerprints
 
 
 def file_batches(files: Sequence[Path], batch_mb: float) -> list[list[Path]]:
@@ -49,7 +49,7 @@ def file_batches(files: Sequence[Path], batch_mb: float) -> list[list[Path]]:
     batches: list[list[Path]] = []
     size = 0
     for file in files:
-        file_size = file.stat().st_size
+        file_size = input_stat(file).st_size
         if not batches or size + file_size > limit:
             batches.append([])
             size = 0
@@ -60,7 +60,7 @@ def file_batches(files: Sequence[Path], batch_mb: float) -> list[list[Path]]:
 
 def input_mb(files: Sequence[Path]) -> float:
     """The size of ``files`` together, in MB."""
-    return sum(file.stat().st_size for file in files) / (1024 * 1024)
+    return sum(input_stat(file).st_size for file in files) / (1024 * 1024)
 
 
 class TopicSample:

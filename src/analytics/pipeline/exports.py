@@ -2,13 +2,17 @@
 
 ``export_table(store, "relations", ExportOptions(freq="week"))`` gives exactly the table
 ``python -m analytics export relations --freq week`` writes; ``EXPORTS`` names each table
-with one line saying what it holds.
+with one line saying what it holds; ``write_export`` puts the CSV on disk.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -140,3 +144,51 @@ def export_table(store: Store, name: str, options: ExportOptions | None = None) 
         raise InputError(f"unknown export; expected one of {', '.join(EXPORTS)}, got {name!r}")
     build, _ = EXPORTS[name]
     return build(store, options or ExportOptions())
+
+
+def write_export(data: bytes, out: str | Path, store_dir: str | Path) -> None:
+    """Write an export's bytes to ``out``: never among the store's files, never half a file.
+
+    The bytes go to a hidden file beside ``out`` that is renamed onto it once whole, so an
+    export that fails (a full disk) or is stopped leaves an earlier file of that name as it
+    was. A device, a pipe or a device path (``/dev/stdout``) is written directly.
+
+    Parameters:
+        data: the CSV bytes (``analytics.views.to_csv``).
+        out: the file to write.
+        store_dir: the folder of the store exported.
+
+    Raises:
+        InputError: when ``out`` lies inside the store folder, where it would replace (or
+            sit among) the store's own files.
+        OSError: when ``out`` cannot be written; ``out`` is then unchanged.
+    """
+    target = Path(out).resolve()
+    if target.is_relative_to(Path(store_dir).resolve()):
+        raise InputError(
+            f"an export must be written outside the store folder {str(store_dir)!r} (it would "
+            f"replace or sit among the store's own files); got {str(out)!r}"
+        )
+    try:
+        mode: int | None = Path(out).stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(out))
+    if (mode is not None and not stat.S_ISREG(mode)) or _names_a_device(out):
+        # /dev/stdout, a pipe: written in place; what it leads to is not ours to replace.
+        Path(out).write_bytes(data)
+        return
+    staging = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        staging.write_bytes(data)
+        os.replace(staging, target)
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+
+
+def _names_a_device(out: str | Path) -> bool:
+    """``out`` is given as a device path (``/dev/stdout``, ``/proc/self/fd/1``), which may lead
+    to a shell's redirected output file: writing there must not swap that file for another."""
+    return Path(os.path.abspath(out)).parts[1:2] in (("dev",), ("proc",))

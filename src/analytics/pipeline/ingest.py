@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -27,6 +27,7 @@ from analytics.ingest import (
     StoredCorpus,
     discover_files,
     input_folder,
+    input_stat,
     load_corpus_with_report,
     load_files,
     mark_added,
@@ -130,7 +131,7 @@ def _input_keys(
         tracked.append(manifest)
     keys: dict[str, list[int]] = {}
     for file in tracked:
-        stat = file.stat()
+        stat = input_stat(file)
         keys[str(file.resolve())] = [stat.st_size, stat.st_mtime_ns]
     return keys
 
@@ -155,12 +156,19 @@ def _briefings_from(previous: Store, inputs: Collection[str]) -> int:
     report = previous.table("report", columns=["file", "status"])
     kept = report[report[S.STATUS].isin([S.LOADED, S.NEAR_DUPLICATE])]
     wanted = set(inputs)
+    stored = set(previous.meta.get("inputs", {}))
     # The report names files relative to the stored inputs' folder (older stores: as given).
     base = input_folder([Path(path) for path in previous.meta.get("paths", [])])
     folders = [base, Path.cwd()] if base is not None else [Path.cwd()]
 
     def attributed(name: str) -> bool:
-        return any(str((folder / name).resolve()) in wanted for folder in folders)
+        resolved = [str((folder / name).resolve()) for folder in folders]
+        if any(path in stored for path in resolved):
+            return any(path in wanted for path in resolved)
+        # Rows of an earlier ingest keep names relative to that ingest's inputs' folder,
+        # which an --add from elsewhere moved: those end the same way as their input's path.
+        tail = "/" + PurePosixPath(name).as_posix()
+        return any(Path(path).as_posix().endswith(tail) for path in wanted)
 
     files = {name: attributed(name) for name in kept["file"].unique()}
     return int(kept["file"].map(files).sum())
@@ -272,7 +280,7 @@ def ensure_store(
         raise StoreError(status.problem)
     paths = [Path(p) for p in corpus_paths]
     manifest_path = Path(manifest) if manifest else None
-    files = discover_files(paths)
+    files = discover_files(paths, leave_out=root)
     keys = _input_keys(paths, files, manifest_path)
     request = _Request(
         paths,
@@ -406,6 +414,7 @@ def _ingest_locked(
         manifest=request.manifest,
         columns=request.columns,
         finder=request.engine.find_duplicates,
+        leave_out=root,
     )
     stages["load"] = time.perf_counter() - tick
     previous_model = _stored_model(previous)
