@@ -39,8 +39,8 @@ with corpus_area:
     st.subheader("Corpus")
     with st.expander("Use your own briefings", icon=":material/upload_file:"):
         uploads = st.file_uploader(
-            "Briefing files (txt, md, csv, jsonl, parquet, or a zip of them)",
-            type=["txt", "md", "csv", "jsonl", "json", "parquet", "zip"],
+            "Briefing files (text, tables, saved feeds, or a zip of them)",
+            type=cache.upload_types(),  # the loader's own list
             accept_multiple_files=True,
             help="Processed in this browser session only; nothing is shared or kept. "
             "Up to 200 MB per file.",

@@ -358,6 +358,17 @@ def zipped(entries: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def test_the_file_picker_takes_every_kind_the_loader_reads(app):
+    # The picker had its own shorter list: a .tsv table or a saved .rss feed, which the
+    # loader reads, could not be chosen.
+    app.run()
+    accepted = list(app.get("file_uploader")[0].proto.type)
+    assert accepted == [
+        ".txt", ".text", ".md", ".markdown", ".csv", ".tsv", ".tab", ".jsonl", ".ndjson",
+        ".json", ".parquet", ".pq", ".rss", ".atom", ".xml", ".zip",
+    ]  # fmt: skip
+
+
 def test_upload_zip_is_processed_for_this_session(app):
     files = {path.name: path.read_bytes() for path in sorted(UPLOADS.glob("*.txt"))}
     app.run()

@@ -60,6 +60,16 @@ from analytics.views import (
 T = TypeVar("T")
 UPLOAD_KEY = "_atlas_upload"
 UPLOAD_NAME_KEY = "_atlas_upload_name"
+
+
+def upload_types() -> list[str]:
+    """What the file picker accepts: every suffix the loader reads, and zip files, each
+    with its dot (without it, "text" would be taken for every text type)."""
+    from analytics.ingest.uploads import UPLOAD_SUFFIXES
+
+    return list(UPLOAD_SUFFIXES)
+
+
 UPLOAD_OPTIONS_KEY = "_atlas_upload_options"
 UPLOAD_FOLLOWED_KEY = "_atlas_upload_followed"
 SOURCE_KEY = "corpus_source"
