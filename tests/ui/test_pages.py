@@ -7,6 +7,7 @@ session upload), so no store or sample corpus is needed.
 from __future__ import annotations
 
 import base64
+import html
 import io
 import json
 import re
@@ -984,6 +985,9 @@ def test_untitled_briefings_are_named_by_their_opening_words(monkeypatch):
     )
     picker = app.selectbox(key="reader_id")
     assert picker.format_func(picker.value).startswith("2026-06-25 · \u201c")
+    # The reader is headed by the same words (it had said "(untitled)").
+    heading = next(h.proto.body for h in app.get("html") if h.proto.body.startswith("<h3"))
+    assert html.escape(listed["title"].iloc[0]) in heading
     app.switch_page("pages/topics.py").run()
     assert_clean(app)
     examples = next(d.value for d in app.dataframe if "briefing_id" in d.value.columns)
