@@ -62,9 +62,7 @@ if len(matches):
     record = views.briefing_record(one_briefing, briefing_id)
     st.divider()
     # Titles and metadata are shown as literal text: briefing content is never markup.
-    # An untitled briefing is headed by its opening words, as the list names it.
-    opening = views.opening_words(one_briefing.briefings).iloc[0] if not record.get("title") else ""
-    ui.plain_heading(str(record.get("title") or opening or "(untitled)"))
+    ui.plain_heading(views.reader_heading(one_briefing, record))
     st.text(
         f"{views.day_text(record.get('date'))} · {record.get('source') or 'unknown source'} · "
         f"briefing {record.get('briefing_id')}"

@@ -1047,3 +1047,12 @@ def test_rising_countries_need_briefings_in_the_period_before() -> None:
     with_april = pd.concat([briefings, april], ignore_index=True)
     assert views.rising_countries(rows, with_april, "month")["change"].tolist() == [1.0]
     assert views.no_rise_note("month", with_april) == views.no_rise_note("month")
+
+
+def test_reader_heading_is_the_title_else_the_opening_words(corpus):
+    one = dataclasses.replace(corpus, briefings=corpus.briefings.iloc[[0]])
+    title = corpus.briefings[S.TITLE].iloc[0]
+    assert views.reader_heading(one, {S.TITLE: title}) == title
+    assert views.reader_heading(one, {S.TITLE: " "}) == views.opening_words(one.briefings).iloc[0]
+    empty = one.briefings.assign(**{S.TEXT: "", **dict.fromkeys(S.SECTIONS, "")})
+    assert views.reader_heading(dataclasses.replace(one, briefings=empty), {}) == "(untitled)"

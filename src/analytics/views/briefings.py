@@ -152,6 +152,17 @@ def opening_words(briefings: pd.DataFrame, limit: int = OPENING_CHARS) -> pd.Ser
     return quoted.where(flat != "", "")
 
 
+def reader_heading(briefing: Artefacts, record: Mapping[str, object]) -> str:
+    """The reader's heading of one briefing (``briefing``: its rows, ``record``: its
+    ``briefing_record``): its title, else its opening words as the list names it, else
+    "(untitled)" for a briefing without text."""
+    title = str(record.get(S.TITLE) or "").strip()
+    if title:
+        return title
+    opening = opening_words(briefing.briefings)
+    return str(opening.iloc[0]) if len(opening) and opening.iloc[0] else "(untitled)"
+
+
 def titled(
     artefacts: Artefacts, rows: pd.DataFrame, positions: np.ndarray | None = None
 ) -> pd.DataFrame:
