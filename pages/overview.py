@@ -49,15 +49,7 @@ alerts = cache.unfiltered(
     period,
     codes=view.filtered.codes("interactions"),
 )
-ui.table(
-    views.spike_table(alerts, view.names),
-    "Tension spikes",
-    view,
-    key="spikes",
-    empty=views.no_spikes_note(period, (view.filters.start, view.filters.end)),
-    all_rows=views.with_pair_labels(alerts, view.names),
-    column_config=ui.spike_columns(period),
-)
+ui.spike_table(alerts, "Tension spikes", view, key="spikes")
 st.markdown(f"**Rising attention** (latest {period} vs. the one before)")
 # Under a country filter the shares are of the briefings without it: of the selection
 # itself the filtered country's share is always 100%, and it never showed as rising.

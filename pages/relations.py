@@ -91,12 +91,4 @@ st.subheader("Spike alerts")
 alerts = cache.unfiltered(
     view, views.spike_alerts, interactions, view.filtered.headers, period, codes=codes
 )
-ui.table(
-    views.spike_table(alerts, view.names),
-    "Spike alerts",
-    view,
-    key="spike-table",
-    empty=views.no_spikes_note(period, (view.filters.start, view.filters.end)),
-    all_rows=views.with_pair_labels(alerts, view.names),
-    column_config=ui.spike_columns(period),
-)
+ui.spike_table(alerts, "Spike alerts", view, key="spike-table")

@@ -26,9 +26,12 @@ from analytics.views import (
     day_text,
     event_evidence,
     export_name,
+    no_spikes_note,
     provenance_lines,
     to_csv,
+    with_pair_labels,
 )
+from analytics.views import spike_table as spike_table_rows
 
 _LOG = logging.getLogger(__name__)
 
@@ -200,10 +203,25 @@ def period_column(freq: str) -> Any:
     return st.column_config.DateColumn("Period", format=PERIOD_FORMATS[freq])
 
 
-def spike_columns(freq: str) -> dict[str, Any]:
-    """The columns of a tension spike table (``views.spike_table``) on every page that
-    shows one, periods of kind ``freq``: the Relations page had labelled the pair's summed
-    scores "Tension" beside a per-briefing level, the Overview the per-briefing level."""
+def spike_table(alerts: pd.DataFrame, title: str, view: View, *, key: str) -> None:
+    """The tension spike table of ``views.spike_alerts`` (periods of the view's kind), the
+    same on every page that shows one, with its CSV of every column."""
+    period = view.filters.period
+    table(
+        spike_table_rows(alerts, view.names),
+        title,
+        view,
+        key=key,
+        empty=no_spikes_note(period, (view.filters.start, view.filters.end)),
+        all_rows=with_pair_labels(alerts, view.names),
+        column_config=_spike_columns(period),
+    )
+
+
+def _spike_columns(freq: str) -> dict[str, Any]:
+    """The columns of a tension spike table (``views.spike_table``), periods of kind
+    ``freq``: the Relations page had labelled the pair's summed scores "Tension" beside a
+    per-briefing level, the Overview the per-briefing level."""
     return {
         "period": period_column(freq),
         "n_interactions": st.column_config.NumberColumn(
