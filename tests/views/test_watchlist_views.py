@@ -263,20 +263,35 @@ def test_upcoming_and_overdue_events_are_ordered_by_window_stably() -> None:
     assert overdue_events(events.iloc[:0], as_of).empty
 
 
+def _timeline(
+    countries: list[str], windows: list[tuple[str, str]], certainties: list[str], whens: list
+) -> pd.DataFrame:
+    """``views.timeline_rows`` of invented events: one per country, window, certainty and
+    time as written, with ISO codes, event types, sentences and briefing ids made up."""
+    codes = {"India": "IND", "Japan": "JPN"}
+    n = len(countries)
+    return pd.DataFrame(
+        {
+            S.COUNTRY: countries,
+            S.ISO3: [codes[c] for c in countries],
+            S.WINDOW_START: [start for start, _ in windows],
+            S.WINDOW_END: [end for _, end in windows],
+            S.EVENT_TYPE: ["consult", "visit", "threaten"][:n],
+            S.CERTAINTY: certainties,
+            S.WHEN: whens,
+            S.SENTENCE: [f"{c} will act." for c in countries],
+            S.BRIEFING_ID: [f"b{i + 1}" for i in range(n)],
+        }
+    )
+
+
 def test_the_timeline_bars_are_nearly_opaque_and_outlined() -> None:
     # At 0.55 opacity the bars faded into the plot's grey-blue background.
-    rows = pd.DataFrame(
-        {
-            S.COUNTRY: ["India", "India"],
-            S.ISO3: ["IND", "IND"],
-            S.WINDOW_START: ["2025-11-27", "2025-11-28"],
-            S.WINDOW_END: ["2025-11-29", "2025-11-28"],
-            S.EVENT_TYPE: ["consult", "visit"],
-            S.CERTAINTY: ["firm", "possible"],
-            S.WHEN: ["this week", "on Friday"],
-            S.SENTENCE: ["India will consult.", "India may visit."],
-            S.BRIEFING_ID: ["b1", "b2"],
-        }
+    rows = _timeline(
+        ["India", "India"],
+        [("2025-11-27", "2025-11-29"), ("2025-11-28", "2025-11-28")],
+        ["firm", "possible"],
+        ["this week", "on Friday"],
     )
     figure = watchlist_timeline_chart(rows, "t")
     markers = {trace.name: trace.marker for trace in figure.data}
@@ -289,18 +304,11 @@ def test_the_timeline_bars_are_nearly_opaque_and_outlined() -> None:
 def test_windows_no_sentence_named_are_hatched_and_said_so() -> None:
     # An undated expectation's window (30 days from its briefing) was drawn like a named
     # one: on the current-events corpus "this month" was a wall of identical bars.
-    rows = pd.DataFrame(
-        {
-            S.COUNTRY: ["India", "Japan", "Japan"],
-            S.ISO3: ["IND", "JPN", "JPN"],
-            S.WINDOW_START: ["2025-11-01", "2025-11-28", "2025-11-20"],
-            S.WINDOW_END: ["2025-11-30", "2025-11-28", "2025-12-19"],
-            S.EVENT_TYPE: ["consult", "visit", "threaten"],
-            S.CERTAINTY: ["firm", "firm", "possible"],
-            S.WHEN: ["", "on Friday", None],
-            S.SENTENCE: ["India will consult.", "Japan will visit.", "Japan may warn."],
-            S.BRIEFING_ID: ["b1", "b2", "b3"],
-        }
+    rows = _timeline(
+        ["India", "Japan", "Japan"],
+        [("2025-11-01", "2025-11-30"), ("2025-11-28", "2025-11-28"), ("2025-11-20", "2025-12-19")],
+        ["firm", "firm", "possible"],
+        ["", "on Friday", None],
     )
     figure = watchlist_timeline_chart(rows, "t")
     drawn = [(t.name, t.marker.pattern.shape, list(t.y), t.showlegend) for t in figure.data]
@@ -327,18 +335,11 @@ def test_windows_no_sentence_named_are_hatched_and_said_so() -> None:
 
 def test_the_firmest_events_are_drawn_on_top_and_listed_first() -> None:
     # Both India windows cover 28 November; the firm one must not hide under the possible.
-    rows = pd.DataFrame(
-        {
-            S.COUNTRY: ["India", "India", "India"],
-            S.ISO3: ["IND", "IND", "IND"],
-            S.WINDOW_START: ["2025-11-27", "2025-11-28", "2025-11-26"],
-            S.WINDOW_END: ["2025-11-29", "2025-11-28", "2025-11-30"],
-            S.EVENT_TYPE: ["consult", "visit", "threaten"],
-            S.CERTAINTY: ["possible", "firm", "likely"],
-            S.WHEN: ["this week", "on Friday", "soon"],
-            S.SENTENCE: ["India may consult.", "India will visit.", "India is likely to."],
-            S.BRIEFING_ID: ["b1", "b2", "b3"],
-        }
+    rows = _timeline(
+        ["India", "India", "India"],
+        [("2025-11-27", "2025-11-29"), ("2025-11-28", "2025-11-28"), ("2025-11-26", "2025-11-30")],
+        ["possible", "firm", "likely"],
+        ["this week", "on Friday", "soon"],
     )
     figure = watchlist_timeline_chart(rows, "t")
     assert [trace.name for trace in figure.data] == ["possible", "likely", "firm"]
