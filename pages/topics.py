@@ -97,7 +97,9 @@ if view.options.topics:
         key="representative_topic",
     )
     examples = views.titled(  # an untitled briefing is named by its opening words
-        view.corpus, views.representative_briefings(filtered.topics, filtered.headers, topic_id)
+        view.corpus,
+        views.representative_briefings(filtered.topics, filtered.headers, topic_id),
+        filtered.index.ids,
     )
     st.caption(
         "The topic's briefings closest to its centre among those the filters keep; "

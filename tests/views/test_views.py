@@ -955,7 +955,7 @@ def test_titled_fills_only_missing_titles_from_the_text(corpus):
     briefings.loc[1, S.TITLE] = "  "
     untitled = dataclasses.replace(corpus, briefings=briefings)
     rows = briefings.loc[[0, 1, 2], [S.BRIEFING_ID, S.TITLE]].reset_index(drop=True)
-    filled = views.titled(untitled, rows)
+    filled = views.titled(untitled, rows, pd.Index(briefings[S.BRIEFING_ID]))
     first_words = views.opening_words(briefings.loc[[1]]).iloc[0]
     assert filled[S.TITLE].tolist() == [
         briefings.loc[0, S.TITLE],

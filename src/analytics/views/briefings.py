@@ -163,27 +163,25 @@ def reader_heading(briefing: Artefacts, record: Mapping[str, object]) -> str:
     return str(opening.iloc[0]) if len(opening) and opening.iloc[0] else "(untitled)"
 
 
-def titled(
-    artefacts: Artefacts, rows: pd.DataFrame, positions: np.ndarray | None = None
-) -> pd.DataFrame:
+def titled(artefacts: Artefacts, rows: pd.DataFrame, where: np.ndarray | pd.Index) -> pd.DataFrame:
     """``rows`` of briefings (``briefing_id``, ``title``, ...) with each missing title
     replaced by the briefing's ``opening_words``, read for those rows only.
 
     Parameters:
-        positions: the rows' positions in ``artefacts.briefings``; found by id if not given.
+        where: the rows' positions in ``artefacts.briefings``, or the corpus' briefing ids
+            (``CorpusIndex.ids``) to find them by.
     """
     untitled = np.flatnonzero(rows[S.TITLE].fillna("").astype(str).str.strip() == "")
     if not len(untitled):
         return rows
-    if positions is None:
-        ids = artefacts.briefings[S.BRIEFING_ID].astype(str)
-        where = pd.Series(np.arange(len(ids)), index=ids.to_numpy())
-        where = where[~where.index.duplicated()]
-        positions = where.reindex(rows[S.BRIEFING_ID].astype(str)).to_numpy()
-    found = untitled[~pd.isna(np.asarray(positions, dtype=float)[untitled])]
+    if isinstance(where, pd.Index):
+        positions = where.get_indexer(rows[S.BRIEFING_ID].iloc[untitled])
+    else:
+        positions = np.asarray(where, dtype=np.int64)[untitled]
+    found = untitled[positions >= 0]
     if not len(found):
         return rows
-    at = np.asarray(positions)[found].astype(np.int64)
+    at = positions[positions >= 0]
     texts = table_rows(artefacts, "briefings", at, [*S.SECTIONS, S.TEXT])  # only what is read
     rows = rows.copy()
     rows.iloc[found, rows.columns.get_loc(S.TITLE)] = opening_words(texts).to_numpy(object)
