@@ -48,19 +48,20 @@ def watchlist_timeline_chart(
         return empty_figure(title, empty)
     countries = sorted(rows[S.COUNTRY].unique())
     counts = rows.groupby(S.COUNTRY).size()
+    assumed = (rows[S.WHEN].fillna("").astype(str).str.strip() == "").to_numpy()
     traces = []
     # Overlaid bars: a later trace covers an earlier one, so the firmest is drawn last
     # and stays visible where windows of one country overlap; the legend lists it first.
     for certainty in reversed(S.CERTAINTIES):
-        part = rows[rows[S.CERTAINTY] == certainty]
-        unnamed = (part[S.WHEN].fillna("").astype(str).str.strip() == "").to_numpy()
+        of_certainty = (rows[S.CERTAINTY] == certainty).to_numpy()
+        part, unnamed = rows[of_certainty], assumed[of_certainty]
         # A certainty's windows the sentences did not name are drawn first, hatched, and
         # its named ones over them; the legend names the certainty once.
         kinds = [flag for flag in (True, False) if (unnamed == flag).any()]
         for flag in kinds:
             traces.append(_window_bars(part[unnamed == flag], certainty, flag, flag == kinds[-1]))
     notes = []
-    if (rows[S.WHEN].fillna("").astype(str).str.strip() == "").any():
+    if assumed.any():
         notes.append(
             {
                 "text": f"Hatched: {_UNNAMED_WHEN}",
