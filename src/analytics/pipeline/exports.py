@@ -18,6 +18,7 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.errors import InputError
+from analytics.pipeline.layout import write_whole
 from analytics.pipeline.store import Store
 
 
@@ -179,13 +180,7 @@ def write_export(data: bytes, out: str | Path, store_dir: str | Path) -> None:
         # /dev/stdout, a pipe: written in place; what it leads to is not ours to replace.
         Path(out).write_bytes(data)
         return
-    staging = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    try:
-        staging.write_bytes(data)
-        os.replace(staging, target)
-    except BaseException:
-        staging.unlink(missing_ok=True)
-        raise
+    write_whole(target, data)
 
 
 def _names_a_device(out: str | Path) -> bool:

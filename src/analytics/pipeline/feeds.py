@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import time
 import urllib.error
@@ -30,7 +29,7 @@ import pandas as pd
 
 from analytics import settings
 from analytics.errors import FeedError, InputError, StoreError
-from analytics.pipeline.layout import NEW
+from analytics.pipeline.layout import NEW, write_whole
 from analytics.pipeline.lock import mark_store, write_errors, writer_lock
 from analytics.pipeline.store import inspect_store
 from analytics.version import VERSION
@@ -274,6 +273,4 @@ def write_states(store_dir: str | Path, states: Mapping[str, FeedState]) -> None
     document: dict[str, Any] = {
         "feeds": {url: asdict(state) for url, state in sorted(states.items())}
     }
-    staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    staging.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(staging, path)
+    write_whole(path, json.dumps(document, indent=1, ensure_ascii=False).encode("utf-8"))

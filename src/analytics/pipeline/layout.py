@@ -12,6 +12,7 @@ the small pieces of metadata every other store module needs; it writes nothing.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -104,6 +105,19 @@ def store_location(value: str | Path) -> Path:
         "CURRENT pointer and writer lock in a local folder (they need atomic renames and file "
         f"locks); expected a folder or a file:// URL; got {value!r}"
     )
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all: to a hidden file beside it, renamed
+    onto it once written, so a reader never sees half of it and a failure (a full disk)
+    leaves an earlier file of that name as it was."""
+    staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        staging.write_bytes(data)
+        os.replace(staging, path)
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
 
 
 def generation_number(name: str) -> int:
