@@ -234,3 +234,23 @@ def test_check_dates_decides_the_day_order_per_file():
         "2024-04-25",
         "2024-03-04",
     ]
+
+
+def test_check_dates_notes_a_day_order_read_on_a_guess():
+    # uk.csv shows the day first (25/04); us.csv shows nothing: its 03/04 is read month
+    # first on a guess and says so; 05/05 reads the same either way and 2024-03-04 is ISO.
+    values = pd.Series(
+        ["03/04/2024", "25/04/2024", "03/04/2024", "05/05/2024", "2024-03-04"],
+        index=[7, 7, 8, 8, 9],
+    )
+    files = pd.Series(["uk.csv", "uk.csv", "us.csv", "us.csv", "us.csv"], index=[7, 7, 8, 8, 9])
+    checked = check_dates(values, files, today=utc("2025-01-01"))
+    assert checked.notes.tolist() == [
+        "",
+        "",
+        "date '03/04/2024' read month first as 2024-03-04: no date of its file shows "
+        "whether the day or the month comes first",
+        "",
+        "",
+    ]
+    assert checked.dates.dt.strftime("%Y-%m-%d").tolist()[2] == "2024-03-04"

@@ -883,7 +883,7 @@ def test_load_files_tolerates_odd_json_value_types(tmp_path):
     briefings = by_id(result)
     assert briefings.loc["1", [S.TEXT, S.TITLE, S.DATE_SOURCE]].tolist() == [
         "12345",
-        "{'a': 1}",
+        '{"a": 1}',  # JSON, never Python's own notation
         "file time",
     ]
     # -5 is no plausible epoch time: refused, said so, and the file's time used instead.
@@ -1011,3 +1011,71 @@ def test_load_files_reads_western_latin1_text_as_windows_1252(tmp_path, sentence
     result = load_files([path])
     assert result.briefings[S.TEXT].tolist() == [sentence]
     assert result.report["reason"].tolist() == ["decoded as cp1252"]
+
+
+# -- columns a table repeats, and JSON cells that are not text ---------------------------
+
+
+def test_load_files_notes_a_repeated_text_column_and_keeps_the_other(tmp_path):
+    path = write(
+        tmp_path / "two.csv",
+        "id,Text,date,text\n1,Oslo hosts fisheries talks.,2024-01-02,A second text.\n",
+    )
+    result = load_files([path])
+    briefing = by_id(result).loc["1"]
+    # The first is the text; the second is kept under a name that cannot clash.
+    assert (briefing[S.TEXT], briefing["text_input"]) == (
+        "Oslo hosts fisheries talks.",
+        "A second text.",
+    )
+    assert report_of(result, "two.csv")["reason"].tolist() == [
+        "the header names the text column twice: the first is read, the other is kept as "
+        "an extra column"
+    ]
+
+
+def test_load_files_notes_other_columns_that_could_hold_the_text(tmp_path):
+    path = write(
+        tmp_path / "feed.csv",
+        "id,summary,date,content,description\n1,Short.,2024-01-02,Oslo hosts talks.,Teaser.\n",
+    )
+    result = load_files([path])
+    briefing = by_id(result).loc["1"]
+    assert (briefing[S.TEXT], briefing["summary"], briefing["description"]) == (
+        "Oslo hosts talks.",
+        "Short.",
+        "Teaser.",
+    )
+    assert report_of(result, "feed.csv")["reason"].tolist() == [
+        "the text is read from the content column; summary, description could hold it too "
+        "and are kept as extra"
+    ]
+
+
+def test_load_files_reads_json_lists_as_text_and_skips_objects(tmp_path):
+    lines = [
+        {
+            "id": "a",
+            "text": ["Oslo hosts talks.", "", "Quotas are set."],
+            "date": "2024-01-02",
+            "source": ["Harbour Wire", "Fjord Post"],
+            "title": {"en": "Talks"},
+        },
+        {"id": "b", "text": {"body": "Nested."}, "date": "2024-01-03"},
+        {"id": "c", "text": [["deep"]], "date": "2024-01-04"},
+        {"id": "d", "text": "Plain text.", "date": "2024-01-05"},
+    ]
+    path = write(tmp_path / "cells.jsonl", "\n".join(json.dumps(line) for line in lines))
+    result = load_files([path])
+    briefings = by_id(result)
+    assert briefings.index.tolist() == ["a", "d"]
+    assert briefings.loc["a", S.TEXT] == "Oslo hosts talks.\n\nQuotas are set."
+    assert briefings.loc["a", S.SOURCE] == "Harbour Wire; Fjord Post"
+    assert briefings.loc["a", S.TITLE] == '{"en": "Talks"}'
+    report = report_of(result, "cells.jsonl")
+    assert report[["row", "status", "reason"]].values.tolist() == [
+        [1, "loaded", ""],
+        [2, "skipped", "the text is an object, not text"],
+        [3, "skipped", "the text is a list of non-text values, not text"],
+        [4, "loaded", ""],
+    ]

@@ -786,3 +786,20 @@ def test_ensure_store_inside_its_input_folder_never_reads_its_own_files(corpus: 
     assert not store.table("report")["file"].str.startswith("atlas/").any()
     again, summary = ensure_store([corpus], store_dir, n_topics=2)
     assert summary.mode == "unchanged" and again.generation == store.generation
+
+
+def test_ingest_summary_counts_rows_loaded_with_a_note(tmp_path: Path):
+    # Two days that read either way in a file that never shows the order: loaded month
+    # first, each with a note, and the summary line points to the load report.
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "days.csv").write_text(
+        "id,text,date\n"
+        "a,France and Spain sign a fisheries pact.,03/04/2024\n"
+        "b,Italy and Greece open a ferry line.,2024-05-06\n",
+        encoding="utf-8",
+    )
+    store, summary = ensure_store([tmp_path / "in"], tmp_path / "store", n_topics=2)
+    assert (summary.n_loaded, summary.n_noted) == (2, 1)
+    assert "2 loaded (1 with a note in the load report: `export report`)" in summary.describe()
+    report = store.artefacts().report.set_index(S.BRIEFING_ID)
+    assert report.loc["a", "reason"].startswith("date '03/04/2024' read month first")

@@ -214,6 +214,22 @@ def _day_first_rows(strings: pd.Series, groups: pd.Series | None) -> pd.Series:
     return keys.map(by_group).astype(bool)
 
 
+def _order_guessed(values: pd.Series, groups: pd.Series) -> pd.Series:
+    """Per value, whether it is a numbered day that reads as two different days
+    ("03/04/2024") in a group where no numbered day settles the order (none has a first
+    or second number above 12): such a day is read month first on a guess."""
+    parts = values.astype(str).reset_index(drop=True).str.extract("^" + _NUMBERED_DAY.pattern)
+    if parts[0].isna().all():
+        return pd.Series(False, index=values.index)
+    first = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[1], errors="coerce")
+    either = (first <= 12) & (second <= 12) & (first != second)
+    settles = (first > 12) | (second > 12)
+    keys = groups.reset_index(drop=True)
+    settled = settles.groupby(keys, sort=False).transform("any").astype(bool)
+    return pd.Series((either & ~settled).to_numpy(), index=values.index)
+
+
 def _day_first_evidence(text: object) -> bool:
     match = _NUMBERED_DAY.match(str(text))
     return match is not None and int(match[1]) > 12 >= int(match[2])
@@ -382,6 +398,15 @@ def check_dates(
             f"date {day} is outside {accepted.describe()}"
             if day is not None
             else f"date {_shown(values[index])} not understood"
+        )
+    guessed = _order_guessed(values, group_keys) & dates.notna() & ~outside
+    if guessed.any():
+        notes[guessed] = (
+            "date "
+            + shown(guessed)
+            + " read month first as "
+            + dates[guessed].dt.strftime("%Y-%m-%d")
+            + ": no date of its file shows whether the day or the month comes first"
         )
     refused = refused_epochs | lone | outside
     return CheckedDates(dates.where(~refused).astype(DATE_DTYPE), notes.astype("str"))

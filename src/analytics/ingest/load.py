@@ -154,7 +154,7 @@ def load_files(
     text_records: list[dict[str, object]] = []
     tables: list[pd.DataFrame] = []
     file_of: list[Path] = []
-    encodings: list[str] = []
+    file_notes: list[str] = []
     for done, path in enumerate(files, start=1):
         batch = _load_one(path, columns, report_rows, shown[path], base, limit_mb)
         if batch is not None:
@@ -166,7 +166,7 @@ def load_files(
             for row, reason in batch.skipped:
                 report_rows.append(ReportRow(shown[path], row, S.SKIPPED, reason, None))
         file_of.append(path)
-        encodings.append(batch.encoding if batch is not None else "utf-8")
+        file_notes.append(_file_note(batch))
         if progress is not None:
             progress(done, len(files))
     frames = ([pd.DataFrame.from_records(text_records)] if text_records else []) + tables
@@ -178,7 +178,7 @@ def load_files(
     records = pd.concat(frames, ignore_index=True, sort=False)
     names = [shown[path] for path in file_of]
     briefings, loaded_rows = _finish(
-        records, _Files(file_of, names, encodings), explicit, folder_manifests, limit_mb
+        records, _Files(file_of, names, file_notes), explicit, folder_manifests, limit_mb
     )
     report = report_frame(report_rows + loaded_rows)
     briefings, report = resolve_id_collisions(briefings, report)
@@ -186,11 +186,21 @@ def load_files(
 
 
 class _Files(NamedTuple):
-    """The loaded files by index: their paths, shown names and text encodings."""
+    """The loaded files by index: their paths, shown names and what is noted on every
+    row of each (its text encoding, a repeated column...; "" when nothing)."""
 
     paths: list[Path]
     names: list[str]
-    encodings: list[str]
+    notes: list[str]
+
+
+def _file_note(batch: Batch | None) -> str:
+    """What the load report notes on every row of a file: an encoding other than UTF-8
+    and the reader's notes about the whole file."""
+    if batch is None:
+        return ""
+    said = [] if batch.encoding in PLAIN_ENCODINGS else [f"decoded as {batch.encoding}"]
+    return "; ".join([*said, *batch.notes])
 
 
 def _load_one(
@@ -266,13 +276,9 @@ def _finish(
     no_date = records[S.DATE].isna()
     notes[no_date] = notes[no_date].where(notes[no_date] == "", notes[no_date] + "; ") + "no date"
     notes = _note_fallback_dates(notes, records[S.DATE_SOURCE], problem & ~no_date)
-    encoding_notes = {
-        index: f"decoded as {encoding}"
-        for index, encoding in enumerate(files.encodings)
-        if encoding not in PLAIN_ENCODINGS
-    }
-    if encoding_notes:
-        noted = records[WORK_FILE].map(encoding_notes).fillna("").astype("str")
+    file_notes = {index: note for index, note in enumerate(files.notes) if note}
+    if file_notes:
+        noted = records[WORK_FILE].map(file_notes).fillna("").astype("str")
         notes = _join_notes(notes, noted)
     empty = records[S.TEXT].str.strip() == ""
     sizes = pc.binary_length(pc.cast(arrow_strings(records[S.TEXT]), "binary"))

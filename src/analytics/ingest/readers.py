@@ -35,6 +35,7 @@ from analytics.ingest.columns import (
     WORK_ROW,
     resolve_columns,
     role_of,
+    snake,
 )
 from analytics.ingest.decoding import read_text
 from analytics.ingest.feeds import FEED_EXTENSIONS, FeedItems, parse_feed
@@ -55,6 +56,7 @@ class Batch:
     table: pd.DataFrame | None = None
     skipped: list[tuple[int | None, str]] = field(default_factory=list)
     encoding: str = "utf-8"
+    notes: list[str] = field(default_factory=list)  # about the whole file, on each row
 
 
 def load_briefing_file(path: Path, columns: Mapping[str, str] | None) -> Batch:
@@ -470,7 +472,11 @@ def _table_batch(
             f"no text column (looked for {', '.join(COLUMN_NAMES[ROLE_TEXT])}; "
             f"found {len(frame.columns)} other columns)"
         )
+    batch.notes += _repeated_columns(list(frame.columns), chosen)
     frame = frame.reset_index(drop=True)
+    frame, numbers = _structured_text_skipped(frame, chosen[ROLE_TEXT], numbers, batch)
+    if not len(frame):
+        return batch  # every row was skipped, each with its reason
     table = pd.DataFrame(index=frame.index)
     table[S.TEXT] = _as_text(frame[chosen[ROLE_TEXT]])
     for role, column in ((ROLE_TITLE, S.TITLE), (ROLE_SOURCE, S.SOURCE), (ROLE_URL, S.URL)):
@@ -493,13 +499,93 @@ def _table_batch(
     return batch
 
 
+def _repeated_columns(columns: list[object], chosen: Mapping[str, object]) -> list[str]:
+    """Notes for roles whose column name the header repeats ("text" twice, or "Text" and
+    "text"): the first is read, the others are kept as extra columns, and the load report
+    says so rather than choosing silently."""
+    notes = []
+    for role, column in chosen.items():
+        name = snake(str(column))
+        # A CSV header's repeats arrive numbered ("text.1"), others differ in case only.
+        repeated = re.compile(rf"{re.escape(name)}(?:\.\d+)?")
+        repeats = [
+            other for other in columns if other != column and repeated.fullmatch(snake(str(other)))
+        ]
+        if repeats:
+            others = (
+                "twice: the first is read, the other is kept as an extra column"
+                if len(repeats) == 1
+                else f"{len(repeats) + 1} times: the first is read, the others are kept as "
+                "extra columns"
+            )
+            notes.append(f"the header names the {role} column {others}")
+    text = snake(str(chosen[ROLE_TEXT]))
+    also = [
+        name
+        for name in COLUMN_NAMES[ROLE_TEXT]
+        if name != text and name in {snake(str(column)) for column in columns}
+    ]
+    if also and text in COLUMN_NAMES[ROLE_TEXT]:
+        notes.append(
+            f"the text is read from the {text} column; {', '.join(also)} could hold it too "
+            + ("and is kept as an extra column" if len(also) == 1 else "and are kept as extra")
+        )
+    return notes
+
+
+def _structured_text_skipped(
+    frame: pd.DataFrame, column: object, numbers: list[int], batch: Batch
+) -> tuple[pd.DataFrame, list[int]]:
+    """Rows whose text cell is a JSON list or object: a list of strings is joined into
+    paragraphs; anything else nested is left out and named in ``batch.skipped``."""
+    values = frame[column]
+    if values.dtype != object:
+        return frame, numbers
+    nested = values.map(lambda value: isinstance(value, list | tuple | dict))
+    if not bool(nested.any()):
+        return frame, numbers
+    paragraphs = values[nested].map(_paragraphs)
+    refused = nested & values.index.isin(paragraphs[paragraphs.isna()].index)
+    frame = frame.copy()
+    frame.loc[paragraphs.dropna().index, column] = paragraphs.dropna()
+    for position in refused[refused].index:
+        kind = "an object" if isinstance(values[position], dict) else "a list of non-text values"
+        batch.skipped.append((numbers[position], f"the text is {kind}, not text"))
+    kept = ~refused.to_numpy()
+    return (
+        frame[kept].reset_index(drop=True),
+        [number for number, keep in zip(numbers, kept, strict=True) if keep],
+    )
+
+
+def _paragraphs(value: object) -> str | None:
+    """A list of strings as paragraphs ("" items left out); None for anything else."""
+    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+        return "\n\n".join(item.strip() for item in value if item.strip())
+    return None
+
+
 def _as_text(values: pd.Series) -> pd.Series:
+    if values.dtype == object:
+        values = values.map(_json_as_text)
     if pd.api.types.is_float_dtype(values.dtype):
         values = values.astype("Float64")  # 1.0 -> "1", not "1.0"
         integral = values.dropna() == values.dropna().round()
         if bool(integral.all()):
             values = values.astype("Int64")
     return values.astype("str")
+
+
+def _json_as_text(value: object) -> object:
+    """A JSON list or object in a cell as text: "a; b" for a list of plain values, JSON
+    for anything nested (never Python's own notation)."""
+    if isinstance(value, list | tuple):
+        if all(isinstance(item, str | int | float | bool) for item in value):
+            return "; ".join(str(item) for item in value)
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
 
 
 def _as_ids(values: pd.Series) -> pd.Series:

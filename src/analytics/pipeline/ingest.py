@@ -99,6 +99,7 @@ class IngestSummary:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     notices: tuple[str, ...] = ()  # e.g. that the text index was rebuilt, and why
     n_near_duplicates: int = 0  # kept, flagged with the briefing they resemble
+    n_noted: int = 0  # loaded with a note in the load report (a date read on a guess...)
 
     def describe(self) -> str:
         """One line for the terminal."""
@@ -111,9 +112,14 @@ class IngestSummary:
             else ""
         )
         files = "input file" if self.n_new_files == 1 else "input files"
+        noted = (
+            f" ({self.n_noted} with a note in the load report: `export report`)"
+            if self.n_noted
+            else ""
+        )
         return (
             f"{self.mode} ingest: {self.n_briefings} briefings in store "
-            f"({self.n_new_files} {files} read, {self.n_loaded} loaded{near}, "
+            f"({self.n_new_files} {files} read, {self.n_loaded} loaded{noted}{near}, "
             f"{self.n_duplicates} exact duplicates merged, {self.n_skipped} skipped) "
             f"in {self.seconds:.1f} s{notes}"
         )
@@ -983,10 +989,18 @@ def _batched_summary(
         n_duplicates=sum(summary.n_duplicates for summary in summaries),
         n_near_duplicates=sum(summary.n_near_duplicates for summary in summaries),
         n_skipped=sum(summary.n_skipped for summary in summaries),
+        n_noted=sum(summary.n_noted for summary in summaries),
         seconds=time.perf_counter() - request.started,
         stage_seconds=stages,
         notices=notices + tuple(note for summary in summaries for note in summary.notices),
     )
+
+
+def _noted(rows: pd.DataFrame) -> int:
+    """How many loaded rows of a load report carry a note (their reason)."""
+    if "status" not in rows or S.REASON not in rows:
+        return 0
+    return int(((rows["status"] == S.LOADED) & (rows[S.REASON].fillna("") != "")).sum())
 
 
 def _ingest_record(mode: str, rows: pd.DataFrame, n_files: int) -> dict[str, Any]:
@@ -1019,6 +1033,7 @@ def _summary(
         n_duplicates=done["duplicates"],
         n_near_duplicates=done["near_duplicates"],
         n_skipped=done["skipped"],
+        n_noted=_noted(rows),
         seconds=time.perf_counter() - started,
         stage_seconds=stages,
     )
