@@ -48,15 +48,36 @@ def test_safe_unzip_writes_briefings_inside_destination(tmp_path: Path):
         ("a/../../evil.txt", r"must not contain '\.\.'"),
         ("/etc/evil.txt", r"relative path inside the archive; got '/etc/evil\.txt'"),
         ("C:/evil.txt", r"relative path inside the archive; got 'C:/evil\.txt'"),
-        ("a\\..\\evil.txt", r"relative path inside the archive"),
+        ("a\\..\\..\\evil.txt", r"must not contain '\.\.'"),
+        ("\\evil.txt", r"relative path inside the archive"),
+        ("C:\\evil.txt", r"relative path inside the archive"),
     ],
-    ids=["parent", "nested-parent", "absolute", "drive-letter", "backslash"],
+    ids=[
+        "parent",
+        "nested-parent",
+        "absolute",
+        "drive-letter",
+        "backslash-parent",
+        "backslash-absolute",
+        "backslash-drive",
+    ],
 )
 def test_safe_unzip_rejects_escaping_entries(tmp_path: Path, name: str, message: str):
     data = make_zip({name: b"x"})
     with pytest.raises(InputError, match=message):
         safe_unzip(data, tmp_path / "out")
     assert not (tmp_path / "evil.txt").exists()
+
+
+def test_safe_unzip_reads_backslashes_as_folder_separators(tmp_path: Path):
+    # Zip tools of old Windows wrote "folder\\file"; the entry lands in its folder.
+    data = make_zip({"week 1\\a.txt": b"one", "week 1\\notes\\b.md": b"two"})
+    written = safe_unzip(data, tmp_path)
+    assert [p.relative_to(tmp_path).as_posix() for p in written] == [
+        "week 1/a.txt",
+        "week 1/notes/b.md",
+    ]
+    assert (tmp_path / "week 1" / "notes" / "b.md").read_bytes() == b"two"
 
 
 def test_safe_unzip_stops_a_zip_bomb_by_ratio(tmp_path: Path):

@@ -49,17 +49,14 @@ def check_upload(name: str, size: int, *, max_bytes: int | None = None) -> str:
 def safe_member_path(name: str) -> PurePosixPath:
     """The relative path of a zip entry, refusing anything that leaves its folder.
 
+    Backslashes separate folders as slashes do (zip tools of old Windows wrote them so).
+
     Raises:
-        InputError: for an absolute path, a drive letter, a backslash path or ``..``.
+        InputError: for an absolute path, a drive letter or ``..``.
     """
-    if (
-        not name
-        or name.startswith(("/", "\\"))
-        or "\\" in name
-        or (len(name) > 1 and name[1] == ":")
-    ):
+    if not name or name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
         raise InputError(f"zip entry must be a relative path inside the archive; got {name!r}")
-    path = PurePosixPath(name)
+    path = PurePosixPath(name.replace("\\", "/"))
     if any(part == ".." for part in path.parts):
         raise InputError(f"zip entry must not contain '..'; got {name!r}")
     return path
