@@ -32,7 +32,7 @@ note = views.inputs_note(whole)
 if note:
     skipped = views.skipped_inputs(view.corpus.report)
     with st.expander(f"Inputs: {note}", icon=":material/report:"):
-        ui.table(skipped, "Inputs skipped, merged or flagged", view, key="skipped")
+        ui.table(skipped, "Inputs skipped, merged, flagged or noted", view, key="skipped")
     if documentation:
         st.caption(set_aside.strip())
 else:

@@ -69,6 +69,21 @@ def test_inputs_note_tells_merged_duplicates_from_kept_near_duplicates(corpus):
         "near-duplicate",
         "skipped",
     ]
+    # A briefing loaded with a note (its day read month first on a guess) is counted and
+    # listed with its reason; plain loaded rows are not.
+    noted = report.assign(reason=report["reason"].where(report.index != 4, "date read month first"))
+    figures = views.corpus_figures(dataclasses.replace(corpus, report=noted))
+    assert views.inputs_note(figures) == (
+        "1 skipped, 2 exact duplicates merged, 1 near-duplicate kept and flagged, "
+        "1 loaded with a note"
+    )
+    assert views.skipped_inputs(noted)[["file", "status"]].values.tolist() == [
+        ["b.txt", "duplicate"],
+        ["c.txt", "duplicate"],
+        ["d.txt", "near-duplicate"],
+        ["e.txt", "loaded"],
+        ["f.txt", "skipped"],
+    ]
     clean = views.corpus_figures(dataclasses.replace(corpus, report=report.iloc[[0, 4]]))
     assert views.inputs_note(clean) == ""
 

@@ -597,7 +597,7 @@ def process_upload(files: list) -> Artefacts | None:
 
 
 def show_load_report(artefacts: Artefacts) -> None:
-    """Say how many briefings were loaded and list every input skipped, merged or flagged."""
+    """Say how many briefings were loaded and list every input skipped, merged, flagged or noted."""
     from analytics.views import documentation_files, inputs_note, skipped_inputs
 
     figures = corpus_figures(artefacts)

@@ -38,6 +38,7 @@ class CorpusFigures:
     n_duplicates: int  # exact duplicates: merged into their first copy, not in the corpus
     n_near_duplicates: int  # kept in the corpus, flagged with the briefing they resemble
     n_documentation: int = 0  # a folder's read-me or licence, set aside (not a problem)
+    n_noted: int = 0  # loaded with a note (a date read on a guess, an encoding...)
 
 
 def corpus_figures(artefacts: Artefacts | FilteredCorpus) -> CorpusFigures:
@@ -72,6 +73,7 @@ def corpus_figures(artefacts: Artefacts | FilteredCorpus) -> CorpusFigures:
         n_duplicates=int((status == S.DUPLICATE).sum()),
         n_near_duplicates=int((status == S.NEAR_DUPLICATE).sum()),
         n_documentation=int(documentation.sum()),
+        n_noted=int(_is_noted(artefacts.report).sum()),
     )
 
 
@@ -92,6 +94,8 @@ def inputs_note(figures: CorpusFigures) -> str:
             f"{figures.n_near_duplicates:,} {_plural(figures.n_near_duplicates, 'near-duplicate')} "
             "kept and flagged"
         )
+    if figures.n_noted:
+        parts.append(f"{figures.n_noted:,} loaded with a note")
     return ", ".join(parts)
 
 
@@ -104,6 +108,14 @@ def _is_documentation(report: pd.DataFrame) -> pd.Series:
     documentation: no problem of the input, unlike a file that could not be read."""
     reasons = report.get(S.REASON, pd.Series("", index=report.index, dtype=str))
     return reasons.astype(str).eq(DOCUMENTATION)
+
+
+def _is_noted(report: pd.DataFrame) -> pd.Series:
+    """Which report rows are briefings loaded with a note (their reason: a day read month
+    first on a guess, an epoch time, a fallback date, an encoding, a repeated column)."""
+    if S.STATUS not in report or S.REASON not in report:
+        return pd.Series(False, index=report.index)
+    return report[S.STATUS].astype(str).eq(S.LOADED) & report[S.REASON].fillna("").ne("")
 
 
 def documentation_files(report: pd.DataFrame) -> list[str]:
@@ -128,13 +140,15 @@ def _day_range(
 
 
 def skipped_inputs(report: pd.DataFrame) -> pd.DataFrame:
-    """The report rows of inputs that were skipped, merged as exact duplicates or kept and
-    flagged as near-duplicates, with their status and reason; a read-me or licence set
-    aside as documentation is no problem and is left to ``documentation_files``."""
+    """The report rows of inputs that were skipped, merged as exact duplicates, kept and
+    flagged as near-duplicates, or loaded with a note, with their status and reason; a
+    read-me or licence set aside as documentation is no problem and is left to
+    ``documentation_files``."""
     shown = (S.FILE, S.ROW, S.STATUS, S.REASON)
     if report.empty or S.STATUS not in report:
         return pd.DataFrame(columns=list(shown))
-    keep = (report[S.STATUS].astype(str) != S.LOADED) & ~_is_documentation(report)
+    loaded = report[S.STATUS].astype(str) == S.LOADED
+    keep = (~loaded | _is_noted(report)) & ~_is_documentation(report)
     columns = [c for c in shown if c in report]
     return report.loc[keep, columns].reset_index(drop=True)
 
