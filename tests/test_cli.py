@@ -358,6 +358,26 @@ def test_export_to_dev_stdout_writes_the_csv_there(own_store: Path) -> None:
     assert done.stdout.startswith("briefing_id,topic_id,")
 
 
+def test_export_to_a_dash_writes_standard_output_and_no_file(
+    own_store: Path, tmp_path: Path
+) -> None:
+    # "-" is standard output on a command line; it had been written as a file named "-".
+    here = tmp_path / "here"
+    here.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "analytics", "export", "topics", "--store", str(own_store)]
+        + ["--out", "-"],
+        capture_output=True,
+        text=True,
+        cwd=here,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("briefing_id,topic_id,")
+    assert re.fullmatch(r"wrote \d+ rows to -\n", done.stderr)
+    assert list(here.iterdir()) == []
+
+
 def test_export_to_dev_stdout_redirected_to_a_file_holds_the_csv_alone(
     own_store: Path, tmp_path: Path
 ) -> None:

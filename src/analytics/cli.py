@@ -227,7 +227,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _is_standard_output(out: Path) -> bool:
-    """Whether ``out`` is where this process's standard output goes (``/dev/stdout``)."""
+    """Whether ``out`` is where this process's standard output goes: ``-`` (the usual
+    name of standard output on a command line) or a path to it (``/dev/stdout``)."""
+    if str(out) == "-":
+        return True
     try:
         there, here = os.stat(out), os.fstat(sys.stdout.fileno())
     except (OSError, ValueError, io.UnsupportedOperation):
@@ -506,7 +509,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="GENERATION",
         help="export from this older generation (numbers as `info` lists them)",
     )
-    export.add_argument("--out", required=True, type=Path, help="CSV file to write")
+    export.add_argument(
+        "--out", required=True, type=Path, help="CSV file to write (- for standard output)"
+    )
     export.add_argument("--freq", default="month", choices=S.FREQUENCIES, help="period (relations)")
     export.add_argument(
         "--include-forward",

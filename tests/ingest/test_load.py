@@ -224,6 +224,14 @@ def test_discover_files_missing_path_raises(tmp_path):
         discover_files([tmp_path / "nowhere"])
 
 
+def test_discover_files_names_a_path_that_is_neither_file_nor_folder(tmp_path):
+    # A named pipe exists but holds no briefings to list; it was called missing.
+    pipe = tmp_path / "incoming"
+    os.mkfifo(pipe)
+    with pytest.raises(InputError, match=r"not a file or folder \(a device, pipe or socket\)"):
+        discover_files([pipe])
+
+
 # -- the seed-like fixture: our own briefing with all the seed's quirks ----------
 
 

@@ -53,6 +53,11 @@ def discover_files(paths: Sequence[str | Path], *, leave_out: Path | None = None
         elif path.is_file():
             if path.name.lower() not in MANIFEST_NAMES:
                 found.add(path)
+        elif path.exists():
+            raise InputError(
+                "input path is not a file or folder (a device, pipe or socket): save what it "
+                f"gives to a file first; got {str(raw)!r}"
+            )
         else:
             raise InputError(f"input path does not exist: got {str(raw)!r}")
     return sorted(found, key=lambda p: p.as_posix())
