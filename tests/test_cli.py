@@ -203,6 +203,18 @@ def test_export_rejects_zero_topics(
     assert "--topics must be a positive number of topics; got 0" in capsys.readouterr().err
 
 
+def test_ingest_rejects_zero_topics_before_reading_anything(
+    tmp_path: Path, fixtures_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "store"
+    code = main(["ingest", str(fixtures_dir / "store"), "--store", str(store), "--topics", "0"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "--topics must be a positive number of topics; got 0" in err
+    assert "Reading" not in err  # refused before the inputs were read
+    assert not store.exists()
+
+
 # -- one clear line, never a traceback ---------------------------------------------------
 # Permission cases: the tests run as root, which ignores file modes, so a read-only folder
 # is simulated by making os.open refuse writes under it (what the kernel does for a user).

@@ -60,6 +60,9 @@ EXIT_INTERRUPTED = 130
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     columns = dict(args.column or [])
+    if args.topics is not None and args.topics < 1:
+        # Said before any input is read: the topic stage would find it minutes later.
+        raise InputError(f"--topics must be a positive number of topics; got {args.topics!r}")
 
     def show(fraction: float, message: str) -> None:
         if not args.quiet:
