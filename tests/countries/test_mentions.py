@@ -281,6 +281,11 @@ def test_extract_mentions_ignores_regions_and_organisations(text: str):
             [("Congo-Brazzaville", "COG", "alias"), ("Kinshasa", "COD", "capital")],
         ),
         ("North Korea fired.", [("North Korea", "PRK", "name")]),
+        (
+            # One state's name, not Yugoslavia's adjective beside Macedonia's.
+            "Greece and the former Yugoslav Republic of Macedonia met.",
+            [("Greece", "GRC", "name"), ("former Yugoslav Republic of Macedonia", "MKD", "alias")],
+        ),
     ],
     ids=[
         "georgia-after-a-us-city",
@@ -294,6 +299,7 @@ def test_extract_mentions_ignores_regions_and_organisations(text: str):
         "two-congos",
         "congo-brazzaville-and-kinshasa",
         "north-korea",
+        "fyr-macedonia",
     ],
 )
 def test_extract_mentions_resolves_ambiguity_by_context(text: str, expected: list[tuple]):
