@@ -137,6 +137,27 @@ def test_the_lean_tables_hold_only_their_columns(both: tuple, store: Store) -> N
     assert can_read_lean(store)
 
 
+def test_the_lean_report_keeps_the_briefings_loaded_with_a_note(tmp_path: Path) -> None:
+    # A day that reads either way is loaded with a note; read lean, the report kept only
+    # the inputs not loaded, and the Overview neither counted nor listed the note.
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "days.csv").write_text(
+        "id,text,date\n"
+        "a,France and Spain sign a fisheries pact.,03/04/2024\n"
+        "b,Italy and Greece open a ferry line.,2024-05-06\n"
+        "c,,2024-05-07\n",
+        encoding="utf-8",
+    )
+    stored, _ = ensure_store([tmp_path / "in"], tmp_path / "store", n_topics=1)
+    whole, lean = stored.artefacts(), read_lean(open_store(stored.path))
+    assert lean.report[[S.BRIEFING_ID, S.STATUS]].fillna("-").values.tolist() == [
+        ["a", S.LOADED],
+        ["-", S.SKIPPED],
+    ]
+    assert (corpus_figures(lean).n_noted, corpus_figures(lean).n_skipped) == (1, 1)
+    assert corpus_figures(lean) == corpus_figures(whole)
+
+
 DAYS = [None, date(2023, 1, 1), date(2024, 1, 1), date(2024, 7, 15), date(2030, 1, 1)]
 # "a" and "zz" are scanned for (too short for the text index); the others are looked up.
 WORDS = ["", "china", "TRADE talks", "a", "zz", "sanction a"]

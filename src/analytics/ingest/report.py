@@ -30,6 +30,24 @@ class ReportRow(NamedTuple):
     briefing_id: str | None
 
 
+def noted_rows(report: pd.DataFrame) -> pd.Series:
+    """Which rows of a load report are briefings loaded with a note: their reason says
+    what the loader chose on a guess or fell back to (a day read month first, an epoch
+    time, a file's date, an encoding, a repeated column)."""
+    if S.STATUS not in report or S.REASON not in report:
+        return pd.Series(False, index=report.index)
+    return report[S.STATUS].astype(str).eq(S.LOADED) & report[S.REASON].fillna("").ne("")
+
+
+def listed_rows(report: pd.DataFrame) -> pd.Series:
+    """Which rows of a load report a reader is shown: inputs not loaded as they are
+    (skipped, merged, flagged) and briefings loaded with a note; plain loaded rows say
+    nothing the briefing itself does not."""
+    if S.STATUS not in report:
+        return pd.Series(False, index=report.index)
+    return report[S.STATUS].astype(str).ne(S.LOADED) | noted_rows(report)
+
+
 @dataclass(frozen=True)
 class LoadResult:
     """Loaded briefings and the report accounting for every input file and row.

@@ -32,6 +32,7 @@ from analytics.ingest import (
     load_files,
     mark_added,
     mark_duplicates,
+    noted_rows,
     strings_in,
 )
 from analytics.parallel import release_freed_memory
@@ -996,13 +997,6 @@ def _batched_summary(
     )
 
 
-def _noted(rows: pd.DataFrame) -> int:
-    """How many loaded rows of a load report carry a note (their reason)."""
-    if "status" not in rows or S.REASON not in rows:
-        return 0
-    return int(((rows["status"] == S.LOADED) & (rows[S.REASON].fillna("") != "")).sum())
-
-
 def _ingest_record(mode: str, rows: pd.DataFrame, n_files: int) -> dict[str, Any]:
     """What an ingest did, as its generation records it."""
     status = rows["status"] if "status" in rows else pd.Series(dtype=str)
@@ -1033,7 +1027,7 @@ def _summary(
         n_duplicates=done["duplicates"],
         n_near_duplicates=done["near_duplicates"],
         n_skipped=done["skipped"],
-        n_noted=_noted(rows),
+        n_noted=int(noted_rows(rows).sum()),
         seconds=time.perf_counter() - started,
         stage_seconds=stages,
     )

@@ -41,17 +41,19 @@ from analytics.artefacts import (
     table_lookups,
 )
 from analytics.errors import StoreError
+from analytics.ingest.report import listed_rows
 from analytics.pipeline.layout import PARTS_FORMATS, TABLES
 from analytics.pipeline.store import Store
 
 LEAN_DIR = "lean"
 # Raised when what a kept lean folder holds changes: older folders are then read again.
-LEAN_FORMAT = 1
+LEAN_FORMAT = 2
 # The columns held in memory per table; ``None``: every column. The briefings keep what
 # the listing, the counts over time and the filters read (not the texts, url, origin);
 # the mentions and the watchlist nothing (their lookups stand in for them, the follow-up
 # is read from its own file); the interactions what the charts count (the evidence reads
-# the rest); the report only its rows of inputs that were not loaded (all that is shown).
+# the rest); the report only the rows that are shown: inputs not loaded as they are and
+# briefings loaded with a note (``listed_rows``).
 LEAN_COLUMNS: Mapping[str, tuple[str, ...] | None] = {
     "briefings": (S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE),
     "report": None,
@@ -218,7 +220,7 @@ def appended_lean(store: Store, previous: Store) -> Artefacts | None:
         held = getattr(old, name)
         rows = _rows_from(store, name, start, LEAN_COLUMNS[name])
         if name == "report":
-            rows = rows[(rows[S.STATUS].astype(str) != S.LOADED).to_numpy(dtype=bool)]
+            rows = rows[listed_rows(rows).to_numpy(dtype=bool)]
         if name in ROW_CARRYING:
             rows[S.TABLE_ROW] = np.arange(start, start + len(rows), dtype=np.int64)
         added[name] = rows
@@ -440,9 +442,9 @@ def _lean_table(store: Store, name: str) -> pd.DataFrame:
         return pd.DataFrame(index=pd.RangeIndex(store.table_rows(name)))
     frame = store.table(name, kept)  # every column when None
     if name == "report":
-        # The views show and count only the inputs that were not loaded.
-        shown = frame[S.STATUS].astype(str) != S.LOADED
-        return frame[shown.to_numpy(dtype=bool)].reset_index(drop=True)
+        # The views show and count only the inputs not loaded as they are and the
+        # briefings loaded with a note.
+        return frame[listed_rows(frame).to_numpy(dtype=bool)].reset_index(drop=True)
     if name in ROW_CARRYING:
         frame[S.TABLE_ROW] = np.arange(len(frame), dtype=np.int64)
     return frame

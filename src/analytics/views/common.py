@@ -14,6 +14,7 @@ import pandas as pd
 from analytics import schema as S
 from analytics.artefacts import Artefacts
 from analytics.ingest.files import DOCUMENTATION
+from analytics.ingest.report import listed_rows, noted_rows
 from analytics.relations import PairCodes
 from analytics.relations import pair_codes as relations_pair_codes
 from analytics.tallies import TableCodes
@@ -73,7 +74,7 @@ def corpus_figures(artefacts: Artefacts | FilteredCorpus) -> CorpusFigures:
         n_duplicates=int((status == S.DUPLICATE).sum()),
         n_near_duplicates=int((status == S.NEAR_DUPLICATE).sum()),
         n_documentation=int(documentation.sum()),
-        n_noted=int(_is_noted(artefacts.report).sum()),
+        n_noted=int(noted_rows(artefacts.report).sum()),
     )
 
 
@@ -110,14 +111,6 @@ def _is_documentation(report: pd.DataFrame) -> pd.Series:
     return reasons.astype(str).eq(DOCUMENTATION)
 
 
-def _is_noted(report: pd.DataFrame) -> pd.Series:
-    """Which report rows are briefings loaded with a note (their reason: a day read month
-    first on a guess, an epoch time, a fallback date, an encoding, a repeated column)."""
-    if S.STATUS not in report or S.REASON not in report:
-        return pd.Series(False, index=report.index)
-    return report[S.STATUS].astype(str).eq(S.LOADED) & report[S.REASON].fillna("").ne("")
-
-
 def documentation_files(report: pd.DataFrame) -> list[str]:
     """The files of the load report set aside as documentation (``README.txt``), in order."""
     if report.empty or S.STATUS not in report or S.FILE not in report:
@@ -147,8 +140,7 @@ def skipped_inputs(report: pd.DataFrame) -> pd.DataFrame:
     shown = (S.FILE, S.ROW, S.STATUS, S.REASON)
     if report.empty or S.STATUS not in report:
         return pd.DataFrame(columns=list(shown))
-    loaded = report[S.STATUS].astype(str) == S.LOADED
-    keep = (~loaded | _is_noted(report)) & ~_is_documentation(report)
+    keep = listed_rows(report) & ~_is_documentation(report)
     columns = [c for c in shown if c in report]
     return report.loc[keep, columns].reset_index(drop=True)
 
