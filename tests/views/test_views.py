@@ -63,11 +63,12 @@ def test_inputs_note_tells_merged_duplicates_from_kept_near_duplicates(corpus):
     assert views.inputs_note(mixed) == (
         "1 skipped, 2 exact duplicates merged, 1 near-duplicate kept and flagged"
     )
+    # What was lost first, then what was merged, then what was flagged.
     assert list(views.skipped_inputs(report)["status"]) == [
+        "skipped",
         "duplicate",
         "duplicate",
         "near-duplicate",
-        "skipped",
     ]
     # A briefing loaded with a note (its day read month first on a guess) is counted and
     # listed with its reason; plain loaded rows are not.
@@ -78,11 +79,11 @@ def test_inputs_note_tells_merged_duplicates_from_kept_near_duplicates(corpus):
         "1 loaded with a note"
     )
     assert views.skipped_inputs(noted)[["file", "status"]].values.tolist() == [
+        ["f.txt", "skipped"],
         ["b.txt", "duplicate"],
         ["c.txt", "duplicate"],
         ["d.txt", "near-duplicate"],
         ["e.txt", "loaded"],
-        ["f.txt", "skipped"],
     ]
     clean = views.corpus_figures(dataclasses.replace(corpus, report=report.iloc[[0, 4]]))
     assert views.inputs_note(clean) == ""

@@ -134,15 +134,23 @@ def _day_range(
 
 def skipped_inputs(report: pd.DataFrame) -> pd.DataFrame:
     """The report rows of inputs that were skipped, merged as exact duplicates, kept and
-    flagged as near-duplicates, or loaded with a note, with their status and reason; a
-    read-me or licence set aside as documentation is no problem and is left to
-    ``documentation_files``."""
+    flagged as near-duplicates, or loaded with a note, in that order, with their status
+    and reason; a read-me or licence set aside as documentation is no problem and is left
+    to ``documentation_files``."""
     shown = (S.FILE, S.ROW, S.STATUS, S.REASON)
     if report.empty or S.STATUS not in report:
         return pd.DataFrame(columns=list(shown))
     keep = listed_rows(report) & ~_is_documentation(report)
     columns = [c for c in shown if c in report]
-    return report.loc[keep, columns].reset_index(drop=True)
+    listed = report.loc[keep, columns]
+    # What was lost first, what was merged or flagged next, the notes last (file order
+    # within each): a corpus dated by its files' times has a note on every briefing.
+    rank = listed[S.STATUS].astype(str).map(_LISTED_ORDER).fillna(len(_LISTED_ORDER))
+    order = np.argsort(rank.to_numpy(dtype=np.int64), kind="stable")
+    return listed.iloc[order].reset_index(drop=True)
+
+
+_LISTED_ORDER = {S.SKIPPED: 0, S.DUPLICATE: 1, S.NEAR_DUPLICATE: 2, S.LOADED: 3}
 
 
 def pair_codes(interactions: pd.DataFrame, codes: TableCodes | None) -> PairCodes:
