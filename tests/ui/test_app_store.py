@@ -94,15 +94,14 @@ def test_store_messages_name_folders_not_server_paths(tmp_path: Path) -> None:
 
 
 def test_app_names_a_store_url_it_cannot_use(configured, monkeypatch) -> None:
-    monkeypatch.setenv("BRIEFING_ATLAS_STORE", "s3://bucket/atlas")
+    monkeypatch.setenv("BRIEFING_ATLAS_STORE", "ftp://host/atlas")
     app = new_app()
     app.run()
     assert not app.exception
     assert [e.value for e in app.error] == [
-        "The corpus could not be loaded: stores on object stores are not supported: a store "
-        "keeps its generation manifests, CURRENT pointer and writer lock in a local folder "
-        "(they need atomic renames and file locks); expected a folder or a file:// URL; "
-        "got 's3://bucket/atlas'"
+        "The corpus could not be loaded: a store is a folder, a file:///absolute/path URL or "
+        "a URL of an object store (s3://BUCKET/PATH, gs://BUCKET/PATH, "
+        "az://ACCOUNT/CONTAINER/PATH); got 'ftp://host/atlas'"
     ]
 
 
