@@ -125,9 +125,10 @@ class RemoteStore:
                 "permission denied: check the credentials in the environment "
                 "(AWS_*, GOOGLE_* or AZURE_* variables)"
             )
-        if isinstance(error, FileNotFoundError) and "bucket" in str(error).lower():
+        text = str(error)
+        if "NoSuchBucket" in text or (isinstance(error, FileNotFoundError) and "bucket" in text):
             return "the bucket does not exist"
-        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
         first = lines[0] if lines else type(error).__name__
         return first if len(first) <= 300 else first[:297] + "..."
 
@@ -162,7 +163,6 @@ def open_remote(url: str, *, create: bool = False) -> RemoteStore:
     copy = working_copy(url)
     parsed = urlparse(url)
     retry = {"max_retries": 3, "retry_timeout": timedelta(seconds=30)}
-    client = {"connect_timeout": timedelta(seconds=10), "timeout": timedelta(seconds=120)}
     try:
         if parsed.scheme.lower() == SYNCED_FILE_SCHEME:
             folder = unquote(parsed.path)
@@ -170,7 +170,8 @@ def open_remote(url: str, *, create: bool = False) -> RemoteStore:
                 raise StoreError(f"there is no store at {url}: {folder} is not a folder")
             objects = from_url(f"file://{folder}", mkdir=create)
         else:
-            objects = from_url(url, client_options=client, retry_config=retry)  # type: ignore[call-overload]
+            # The client's options (endpoint, AWS_ALLOW_HTTP...) come from the environment.
+            objects = from_url(url, retry_config=retry)  # type: ignore[call-overload]
     except (BaseError, OSError, ValueError) as error:
         lines = [line for line in str(error).splitlines() if line.strip()]
         raise StoreError(
@@ -236,7 +237,7 @@ def remote_lock(remote: RemoteStore, wait: float, on_wait: Callable[[str], None]
     while True:
         with remote.requests("lock"):
             try:
-                obstore.put(remote.objects, REMOTE_LOCK, body, mode="create")
+                _put(remote, REMOTE_LOCK, body, create=True)
                 break
             except (AlreadyExistsError, PreconditionError):
                 pass
