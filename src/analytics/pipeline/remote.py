@@ -410,12 +410,12 @@ class SyncResult:
 def sync_copy(remote: RemoteStore, *, writer: bool = False) -> SyncResult:
     """Bring the working copy in step with the remote (the caller holds the copy's sync lock).
 
-    Objects the copy lacks, or holds in another version, are downloaded; local files the
-    remote does not hold are removed (a write that never published, objects a vacuum
-    removed); ``CURRENT`` is written last, as read first, so the copy is whole at every
-    moment. Generation folders numbered after the remote's ``CURRENT`` belong to a write
-    that stopped before publishing: they are not fetched, and a ``writer`` (holding the
-    remote lock) deletes them from the remote too.
+    Objects the copy lacks, or holds in another version, are downloaded; ``CURRENT`` is
+    written as read first; then local files the remote does not hold are removed (a write
+    that never published, objects a vacuum removed): the copy is whole at every moment.
+    Generation folders numbered after the remote's ``CURRENT`` belong to a write that
+    stopped before publishing: they are not fetched, and a ``writer`` (holding the remote
+    lock) deletes them from the remote too.
 
     Raises:
         StoreError: when the object store cannot be read (or written, for a writer).
@@ -452,6 +452,11 @@ def sync_copy(remote: RemoteStore, *, writer: bool = False) -> SyncResult:
         e_tags = pool.map(lambda key: _download(remote, key), fetch)
         for key, e_tag in zip(fetch, e_tags, strict=True):
             record.note(remote.copy, key, e_tag)
+    if current is not None:
+        write_whole(remote.copy / CURRENT, current)
+        record.note(remote.copy, CURRENT, objects.get(CURRENT, {}).get("e_tag"))
+    # Only then what the remote no longer holds goes (a reader of the copy's previous
+    # generation is in the same position as a reader of a local store being vacuumed).
     removed = 0
     for key in _local_files(remote.copy):
         if key not in objects:
@@ -461,9 +466,6 @@ def sync_copy(remote: RemoteStore, *, writer: bool = False) -> SyncResult:
     _remove_empty_folders(remote.copy)
     for key in [key for key in record.entries if key not in objects]:
         del record.entries[key]
-    if current is not None:
-        write_whole(remote.copy / CURRENT, current)
-        record.note(remote.copy, CURRENT, objects.get(CURRENT, {}).get("e_tag"))
     record.save(remote.copy)
     return SyncResult(current_name, len(fetch), removed)
 
