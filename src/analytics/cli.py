@@ -421,7 +421,7 @@ def _column_pair(value: str) -> tuple[str, str]:
 
 _STORE_HELP = (
     "store folder, a file:///absolute/path URL, or a store on an object store "
-    "(s3://BUCKET/PATH, gs://BUCKET/PATH, az://ACCOUNT/CONTAINER/PATH; worked on in a local "
+    "(s3://BUCKET/PATH, gs://BUCKET/PATH, az://CONTAINER/PATH; worked on in a local "
     "copy, see README)"
 )
 

@@ -134,7 +134,7 @@ def reference(corpus: Path, added: Path, tmp_path: Path) -> Path:
     [
         ("s3://bucket/atlas", True),
         ("gs://bucket/atlas", True),
-        ("az://account/container/atlas", True),
+        ("az://container/atlas", True),
         ("objstore+file:///srv/atlas", True),
         ("file:///srv/atlas", False),
         ("/srv/atlas", False),
@@ -149,7 +149,7 @@ def test_is_remote_names_object_store_urls(value: str, remote: bool) -> None:
 def test_working_copy_lies_under_the_store_cache(machine, tmp_path: Path) -> None:
     cache = machine("one")
     assert working_copy("s3://bucket/a/b") == cache / "s3" / "bucket" / "a" / "b"
-    assert working_copy("az://account/container/x") == cache / "az/account/container/x"
+    assert working_copy("az://container/x") == cache / "az/container/x"
     with pytest.raises(StoreError, match=r"expected objstore\+file:///absolute/path; got"):
         working_copy("objstore+file://host/x")
 
@@ -215,6 +215,26 @@ def test_vacuum_deletes_the_remote_objects_it_removed(
     machine("two")
     _exports(url, tmp_path / "after-vacuum")
     assert len(pd.read_csv(tmp_path / "after-vacuum" / "briefings.csv")) == 6
+
+
+def test_migrate_rewrites_an_older_remote_store_and_the_next_write_removes_its_parts(
+    corpus: Path, added: Path, url: str, machine, tmp_path: Path
+) -> None:
+    from legacy_stores import write_legacy_store
+
+    local = tmp_path / "local-store"
+    assert _ingest([corpus], str(local)) == 0
+    root = Path(url.removeprefix("objstore+file://"))
+    write_legacy_store(open_store(local), root, store_format=2)
+    assert main(["migrate", "--store", url]) == 0
+    assert _current(url) == "gen-000002"
+    machine("two")
+    migrated = open_store(reading_store(url))
+    assert migrated.format == 3
+    pd.testing.assert_frame_equal(migrated.table("briefings"), open_store(local).table("briefings"))
+    assert _ingest([added], url, "--add") == 0
+    files = _remote_files(url)
+    assert not any(f.startswith(("parts/", "gen-000001/")) for f in files)
 
 
 # -- the remote writer lock --------------------------------------------------------------------

@@ -101,7 +101,7 @@ def test_app_names_a_store_url_it_cannot_use(configured, monkeypatch) -> None:
     assert [e.value for e in app.error] == [
         "The corpus could not be loaded: a store is a folder, a file:///absolute/path URL or "
         "a URL of an object store (s3://BUCKET/PATH, gs://BUCKET/PATH, "
-        "az://ACCOUNT/CONTAINER/PATH); got 'ftp://host/atlas'"
+        "az://CONTAINER/PATH); got 'ftp://host/atlas'"
     ]
 
 

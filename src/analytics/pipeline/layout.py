@@ -107,7 +107,7 @@ def store_location(value: str | Path) -> Path:
         return working_copy(value)
     raise StoreError(
         "a store is a folder, a file:///absolute/path URL or a URL of an object store "
-        f"(s3://BUCKET/PATH, gs://BUCKET/PATH, az://ACCOUNT/CONTAINER/PATH); got {value!r}"
+        f"(s3://BUCKET/PATH, gs://BUCKET/PATH, az://CONTAINER/PATH); got {value!r}"
     )
 
 
