@@ -21,7 +21,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +32,9 @@ from analytics import settings
 from analytics.errors import AnalyticsError, InputError
 from analytics.pipeline import (
     ENGINE_NAMES,
+    IngestSummary,
     Stopper,
+    Store,
     current_generation,
     ensure_store,
     is_feed_url,
@@ -53,13 +56,21 @@ from analytics.pipeline.exports import (
     parse_kinds,
     write_export,
 )
+from analytics.pipeline.remote import (
+    WorkingStore,
+    is_remote,
+    lock_holder,
+    open_remote,
+    reading_store,
+    unlock,
+    writing_store,
+)
 
 # Exit code of a command stopped with Ctrl-C (128 + SIGINT), as shells report it.
 EXIT_INTERRUPTED = 130
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    columns = dict(args.column or [])
     if args.topics is not None and args.topics < 1:
         # Said before any input is read: the topic stage would find it minutes later.
         raise InputError(f"--topics must be a positive number of topics; got {args.topics!r}")
@@ -68,8 +79,42 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
 
-    store_dir = store_location(args.store)
-    before = current_generation(store_dir)
+    working: WorkingStore | None = None
+    try:
+        with writing_store(args.store, wait=args.wait, on_wait=_say) as opened:
+            working = opened
+            store, summary = _ingest_into(opened.path, args, show)
+    except KeyboardInterrupt:
+        print(_interrupted(args.store, working), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    assert working is not None
+    if working.published is not None and not args.quiet:
+        _say(
+            f"published to {working.url}: {working.published.uploaded} objects uploaded"
+            + (f", {working.published.deleted} removed" if working.published.deleted else "")
+        )
+    print(summary.describe())
+    if args.follow_up:
+        from analytics.pipeline.follow_ups import keep_follow_up
+
+        print(keep_follow_up(working.path))
+    if summary.stage_seconds:
+        stages = ", ".join(f"{k} {v:.1f} s" for k, v in summary.stage_seconds.items())
+        print(f"stages: {stages}")
+    skipped = store.table("report")
+    skipped = skipped[skipped[S.STATUS] == S.SKIPPED]
+    for row in skipped.head(20).itertuples(index=False):
+        where = f"{row.file}" + (f" row {row.row}" if pd.notna(row.row) else "")
+        print(f"skipped {where}: {row.reason}")
+    if len(skipped) > 20:
+        print(f"... and {len(skipped) - 20} more skipped; see `export report`")
+    return 0
+
+
+def _ingest_into(
+    store_dir: Path, args: argparse.Namespace, show: Callable[[float, str], None]
+) -> tuple[Store, IngestSummary]:
+    """Run the ingest ``args`` ask for into the store folder ``store_dir``."""
     # A feed URL is fetched once and kept in the store folder, then read as a saved feed.
     paths: list[Path] = []
     saved: list[Path] = []
@@ -82,56 +127,42 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         for kept in saved:  # a later feed failed: the ingest does not happen, keep nothing
             kept.unlink(missing_ok=True)
         raise
-    try:
-        with open_engine(
-            args.engine,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            partitions=args.partitions,
-            on_notice=None if args.quiet else _say,
-        ) as engine:
-            store, summary = ensure_store(
-                paths,
-                args.store,
-                manifest=args.manifest,
-                columns=columns,
-                n_topics=args.topics if args.topics is not None else "auto",
-                refit=args.refit or args.rebuild,
-                add=args.add,
-                replace=args.replace or args.rebuild,
-                wait=args.wait,
-                on_wait=_say,
-                on_notice=_say,
-                progress=show,
-                engine=engine,
-                batch_mb=args.batch_mb,
-            )
-    except KeyboardInterrupt:
-        if current_generation(args.store) == before:
-            print(f"interrupted: the store at {args.store} is unchanged", file=sys.stderr)
-        else:
-            print(
-                f"interrupted after the new generation of {args.store} was made current: "
-                "the store holds this ingest's result",
-                file=sys.stderr,
-            )
-        return EXIT_INTERRUPTED
-    print(summary.describe())
-    if args.follow_up:
-        from analytics.pipeline.follow_ups import keep_follow_up
+    with open_engine(
+        args.engine,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        partitions=args.partitions,
+        on_notice=None if args.quiet else _say,
+    ) as engine:
+        return ensure_store(
+            paths,
+            store_dir,
+            manifest=args.manifest,
+            columns=dict(args.column or []),
+            n_topics=args.topics if args.topics is not None else "auto",
+            refit=args.refit or args.rebuild,
+            add=args.add,
+            replace=args.replace or args.rebuild,
+            wait=args.wait,
+            on_wait=_say,
+            on_notice=_say,
+            progress=show,
+            engine=engine,
+            batch_mb=args.batch_mb,
+        )
 
-        print(keep_follow_up(store_location(args.store)))
-    if summary.stage_seconds:
-        stages = ", ".join(f"{k} {v:.1f} s" for k, v in summary.stage_seconds.items())
-        print(f"stages: {stages}")
-    skipped = store.table("report")
-    skipped = skipped[skipped[S.STATUS] == S.SKIPPED]
-    for row in skipped.head(20).itertuples(index=False):
-        where = f"{row.file}" + (f" row {row.row}" if pd.notna(row.row) else "")
-        print(f"skipped {where}: {row.reason}")
-    if len(skipped) > 20:
-        print(f"... and {len(skipped) - 20} more skipped; see `export report`")
-    return 0
+
+def _interrupted(value: str, working: WorkingStore | None) -> str:
+    """What an interrupted write left: the store unchanged, or holding its result."""
+    if working is not None and working.url is not None:
+        if working.published is None or working.published.current is None:
+            return f"interrupted: the store at {value} is unchanged (nothing was published)"
+    elif working is None or current_generation(working.path) == working.before:
+        return f"interrupted: the store at {value} is unchanged"
+    return (
+        f"interrupted after the new generation of {value} was made current: "
+        "the store holds this ingest's result"
+    )
 
 
 def _say(message: str) -> None:
@@ -159,13 +190,14 @@ def _cmd_watch(args: argparse.Namespace) -> int:
     try:
         results = watch(
             urls,
-            store_location(args.store),
+            _watched_copy(args.store, args.wait),
             every=every,
             once=args.once,
             log=log,
             stopper=stopper,
             wait=args.wait,
             follow_up=args.follow_up,
+            around_poll=_poll_context(args.store, args.wait),
         )
     finally:
         if in_main:
@@ -181,10 +213,25 @@ def _cmd_watch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _watched_copy(value: str, wait: float) -> Path:
+    """The folder a watch keeps: the store, or a remote store's working copy, synced."""
+    if not is_remote(value):
+        return store_location(value)
+    with writing_store(value, wait=wait, on_wait=_say) as working:
+        return working.path
+
+
+def _poll_context(value: str, wait: float) -> Callable[[], AbstractContextManager[object]] | None:
+    """For a remote store: each poll syncs under the remote writer lock and publishes."""
+    if not is_remote(value):
+        return None
+    return lambda: writing_store(value, wait=wait, on_wait=_say)
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from analytics.views import provenance_lines, to_csv
 
-    store = open_store(args.store, as_of=args.as_of)
+    store = open_store(reading_store(args.store, on_notice=_say), as_of=args.as_of)
     options = ExportOptions(
         freq=args.freq,
         include_forward=args.include_forward,
@@ -195,7 +242,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     description = EXPORTS[args.what][1]
     provenance = None
     if args.provenance:
-        asked = {"store": str(store.path.resolve())}
+        asked = {"store": args.store if is_remote(args.store) else str(store.path.resolve())}
         if args.as_of is not None:
             asked["generation"] = str(args.as_of)
         if args.what == "relations":
@@ -242,9 +289,15 @@ def _is_standard_output(out: Path) -> bool:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    store = open_store(args.store)
+    store = open_store(reading_store(args.store, on_notice=_say))
     meta = store.meta
-    print(f"store: {store.path} (format {store.format})")
+    if is_remote(args.store):
+        print(f"store: {args.store} (format {store.format}; local copy {store.path})")
+        holder = lock_holder(open_remote(args.store))
+        if holder is not None:
+            print(f"writer lock: held by {holder.describe()}")
+    else:
+        print(f"store: {store.path} (format {store.format})")
     print(f"generation: {store.generation.name} created {meta.get('created')}")
     print(f"corpus fingerprint: {store.fingerprint}")
     n_files = store.verify()
@@ -280,12 +333,13 @@ def _cmd_info(args: argparse.Namespace) -> int:
 def _cmd_follow_up(args: argparse.Namespace) -> int:
     from analytics.pipeline.follow_ups import keep_follow_up
 
-    print(keep_follow_up(store_location(args.store)))
+    print(keep_follow_up(reading_store(args.store, on_notice=_say)))
     return 0
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
-    store, migrated = migrate_store(args.store, wait=args.wait, on_wait=_say, notify=_say)
+    with writing_store(args.store, wait=args.wait, on_wait=_say) as working:
+        store, migrated = migrate_store(working.path, wait=args.wait, on_wait=_say, notify=_say)
     if not migrated:
         print(f"the store at {store.path} is already of format {store.format}: nothing to do")
     else:
@@ -294,8 +348,20 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def _cmd_vacuum(args: argparse.Namespace) -> int:
-    result = vacuum_store(args.store, keep=args.keep, wait=args.wait, on_wait=_say)
+    with writing_store(args.store, wait=args.wait, on_wait=_say) as working:
+        result = vacuum_store(working.path, keep=args.keep, wait=args.wait, on_wait=_say)
     print(result.describe())
+    if working.published is not None and working.published.deleted:
+        print(f"removed {working.published.deleted} objects from {working.url}")
+    return 0
+
+
+def _cmd_unlock(args: argparse.Namespace) -> int:
+    holder = unlock(args.store)
+    if holder is None:
+        print(f"the store at {args.store} has no writer lock: nothing to remove")
+    else:
+        print(f"removed the writer lock of {args.store} ({holder.describe()})")
     return 0
 
 
@@ -360,7 +426,11 @@ def _column_pair(value: str) -> tuple[str, str]:
     return role, name
 
 
-_STORE_HELP = "store folder (or a file:///absolute/path URL)"
+_STORE_HELP = (
+    "store folder, a file:///absolute/path URL, or a store on an object store "
+    "(s3://BUCKET/PATH, gs://BUCKET/PATH, az://CONTAINER/PATH; worked on in a local "
+    "copy, see README)"
+)
 
 
 def _wait_argument(parser: argparse.ArgumentParser) -> None:
@@ -571,6 +641,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _wait_argument(vacuum)
     vacuum.set_defaults(handler=_cmd_vacuum)
+
+    unlocking = commands.add_parser(
+        "unlock",
+        help="remove the writer lock of a store on an object store whose writer is gone",
+        description="A writer into a store on an object store holds a lock object there "
+        "while it writes; a writer killed without releasing it leaves it, and later writers "
+        "wait for it. Remove it only when that writer (named by `info` and by the waiting "
+        "writer's message) is no longer running.",
+    )
+    unlocking.add_argument("--store", required=True, help="the store's object-store URL")
+    unlocking.set_defaults(handler=_cmd_unlock)
 
     listing = commands.add_parser(
         "settings", help="list every setting with its environment variable and default"

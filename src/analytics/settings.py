@@ -55,6 +55,14 @@ SETTINGS: tuple[Setting, ...] = (
         env="BRIEFING_ATLAS_STORE",
     ),
     Setting(
+        "store_cache",
+        None,
+        "folder of the local working copies of stores on object stores (--store s3://..., "
+        "gs://..., az://...), one per store under <scheme>/<bucket>/<path> "
+        "(default: ~/.cache/briefing-atlas/stores)",
+        env="BRIEFING_ATLAS_STORE_CACHE",
+    ),
+    Setting(
         "corpus",
         "",
         "corpus paths (separated like PATH) the dashboard uses when started without --corpus",
@@ -361,6 +369,12 @@ SETTINGS: tuple[Setting, ...] = (
         "store_wait_seconds",
         600.0,
         "seconds an ingest waits for another ingest into the same store (CLI --wait)",
+    ),
+    Setting(
+        "store_sync_wait_seconds",
+        30.0,
+        "seconds a reader of a store on an object store waits for another process on this "
+        "machine that is updating the store's local working copy; then it reads the copy as it is",
     ),
     Setting(
         "feed_timeout_seconds",

@@ -263,12 +263,21 @@ def test_an_exception_between_tables_leaves_the_previous_generation_and_the_next
 # -- store locations ---------------------------------------------------------------------------
 
 
-def test_store_location_reads_file_urls_and_refuses_object_stores(tmp_path: Path) -> None:
+def test_store_location_reads_file_urls_and_object_stores_working_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert store_location(tmp_path.as_uri()) == tmp_path
     assert store_location("file://localhost/srv/atlas%20store") == Path("/srv/atlas store")
     assert store_location("relative/store") == Path("relative/store")
-    for url in ("s3://bucket/atlas", "gs://bucket/atlas", "az://container/atlas"):
-        with pytest.raises(StoreError, match=rf"object stores are not supported: .*got '{url}'"):
+    monkeypatch.setenv("BRIEFING_ATLAS_STORE_CACHE", str(tmp_path / "cache"))
+    assert store_location("s3://bucket/atlas/2024") == tmp_path / "cache/s3/bucket/atlas/2024"
+    assert store_location("gs://bucket/atlas") == tmp_path / "cache/gs/bucket/atlas"
+    assert store_location("objstore+file:///srv/atlas") == tmp_path / "cache/file/srv/atlas"
+    for url in ("ftp://host/atlas", "http://host/atlas"):
+        with pytest.raises(StoreError, match=rf"a store is a folder, .*; got '{url}'$"):
+            store_location(url)
+    for url in ("s3://bucket/../atlas", "s3:///atlas"):
+        with pytest.raises(StoreError, match=rf"expected s3://BUCKET/PATH; got '{url}'$"):
             store_location(url)
     with pytest.raises(StoreError, match=r"expected file:///absolute/path; got 'file://host/x'"):
         store_location("file://host/x")

@@ -470,3 +470,32 @@ def test_cli_ingest_keeps_no_feed_when_a_later_one_fails(server: FeedServer, tmp
     )
     assert not list(store.rglob("*.xml"))
     assert current_generation(store) is None
+
+
+def test_cli_watch_keeps_a_store_on_an_object_store_current(
+    server: FeedServer, tmp_path: Path, fixtures_dir: Path, monkeypatch, capsys
+) -> None:
+    url = f"objstore+file://{tmp_path / 'bucket' / 'atlas'}"
+    remote = tmp_path / "bucket" / "atlas"
+    monkeypatch.setenv("BRIEFING_ATLAS_STORE_CACHE", str(tmp_path / "cache-one"))
+    shutil.copytree(fixtures_dir / "store", tmp_path / "corpus")
+    assert main(["ingest", str(tmp_path / "corpus"), "--store", url, "--topics", "2"]) == 0
+    server.routes["/world.rss"] = Route(rss("World Desk", [item(11), item(12)]), etag='"v1"')
+    listing = tmp_path / "feeds.txt"
+    listing.write_text(f"{server.url('/world.rss')}\n", "utf-8")
+    capsys.readouterr()
+    assert main(["watch", str(listing), "--store", url, "--once"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split(" ", 1)[1] == f"{server.url('/world.rss')}: 2 new items (2 in the feed)"
+    assert out[1].split(" ", 1)[1].startswith("store: incremental ingest: 6 briefings in store")
+    # The poll's generation, its saved items and the feed state were published.
+    assert (remote / "CURRENT").read_text() == "gen-000002"
+    assert (remote / FEEDS_DIR / "state.json").is_file()
+    assert len(list((remote / FEEDS_DIR).rglob("*.jsonl"))) == 1
+    # Another machine's watch starts from the published state: the feed's ETag is sent.
+    monkeypatch.setenv("BRIEFING_ATLAS_STORE_CACHE", str(tmp_path / "cache-two"))
+    server.routes["/world.rss"].status = 304
+    assert main(["watch", str(listing), "--store", url, "--once"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(" ", 1)[1] for line in out] == [f"{server.url('/world.rss')}: not modified"]
+    assert server.requests_to("/world.rss")[-1].headers.get("If-None-Match") == '"v1"'

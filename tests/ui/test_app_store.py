@@ -94,15 +94,14 @@ def test_store_messages_name_folders_not_server_paths(tmp_path: Path) -> None:
 
 
 def test_app_names_a_store_url_it_cannot_use(configured, monkeypatch) -> None:
-    monkeypatch.setenv("BRIEFING_ATLAS_STORE", "s3://bucket/atlas")
+    monkeypatch.setenv("BRIEFING_ATLAS_STORE", "ftp://host/atlas")
     app = new_app()
     app.run()
     assert not app.exception
     assert [e.value for e in app.error] == [
-        "The corpus could not be loaded: stores on object stores are not supported: a store "
-        "keeps its generation manifests, CURRENT pointer and writer lock in a local folder "
-        "(they need atomic renames and file locks); expected a folder or a file:// URL; "
-        "got 's3://bucket/atlas'"
+        "The corpus could not be loaded: a store is a folder, a file:///absolute/path URL or "
+        "a URL of an object store (s3://BUCKET/PATH, gs://BUCKET/PATH, "
+        "az://CONTAINER/PATH); got 'ftp://host/atlas'"
     ]
 
 
@@ -176,6 +175,62 @@ def test_store_check_reruns_the_app_only_for_another_generation(configured, monk
     shown[cache.GENERATION_KEY] = "gen-000000"
     cache._reload_when_store_changes(str(store_dir))
     assert reruns == ["app"]
+
+
+def test_app_reads_a_store_on_an_object_store_and_notices_its_new_generation(
+    configured, tmp_path, monkeypatch
+) -> None:
+    from analytics import settings
+    from analytics.pipeline.remote import writing_store
+
+    corpus, _ = configured
+    url = f"objstore+file://{tmp_path / 'bucket' / 'atlas'}"
+
+    def write_elsewhere(paths: list[Path], **options) -> None:
+        # Another machine: a working copy of its own.
+        monkeypatch.setenv("BRIEFING_ATLAS_STORE_CACHE", str(tmp_path / "writer-cache"))
+        with writing_store(url, wait=0, on_wait=print) as working:
+            ensure_store(paths, working.path, **options)
+        monkeypatch.setenv("BRIEFING_ATLAS_STORE_CACHE", str(tmp_path / "app-cache"))
+
+    write_elsewhere([corpus], n_topics=2)
+    monkeypatch.setenv("BRIEFING_ATLAS_STORE", url)
+    with settings.override(store_check_seconds=0.0):
+        app = new_app()
+        app.run()
+        assert not app.exception and not app.error
+        config = cache.corpus_config([])
+        assert (config.store_url, config.store_dir) == (
+            url,
+            tmp_path / "app-cache" / "file" / str(tmp_path / "bucket" / "atlas").lstrip("/"),
+        )
+        assert [m.value for m in app.metric if m.label == "Briefings"] == ["4"]
+
+        added = tmp_path / "added"
+        added.mkdir()
+        (added / "b1.txt").write_text(ADDED, encoding="utf-8")
+        write_elsewhere([added], add=True)
+        app.run()
+        assert not app.exception and not app.error
+        assert updates(app) == [
+            "Data updated: the bundled corpus now holds 5 briefings (+1 since this page last "
+            "loaded); your filters are kept. The dates now run to 2025-03-03."
+        ]
+
+
+def test_app_names_a_missing_store_on_an_object_store(configured, tmp_path, monkeypatch) -> None:
+    (tmp_path / "bucket").mkdir()
+    monkeypatch.setenv("BRIEFING_ATLAS_STORE", f"objstore+file://{tmp_path / 'bucket'}")
+    monkeypatch.setenv("BRIEFING_ATLAS_STORE_CACHE", str(tmp_path / "app-cache"))
+    app = new_app()
+    app.run()
+    assert not app.exception
+    assert [e.value for e in app.error] == [
+        "The corpus could not be loaded: there is no store at "
+        f"objstore+file://{tmp_path / 'bucket'}: it holds no CURRENT generation"
+    ]
+    # Never built nor rebuilt from the dashboard.
+    assert not [b for b in app.button if b.label.startswith("Rebuild")]
 
 
 def test_watchlist_page_keeps_the_follow_up_in_the_store_and_reads_it_next_time(

@@ -81,12 +81,13 @@ URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def store_location(value: str | Path) -> Path:
-    """The local folder of a store given as a path or a ``file://`` URL.
+    """The local folder of a store given as a path, a ``file://`` URL, or the URL of a
+    store on an object store (``s3://``, ``gs://``, ``az://``...), whose local folder is
+    its working copy (``pipeline.remote``: synced by ``reading_store``/``writing_store``,
+    not here).
 
     Raises:
-        StoreError: for other URLs (``s3://``, ``gs://``, ``az://``...): the generation
-            manifests, the ``CURRENT`` pointer and the writer lock need a local file
-            system's atomic rename and file locks, which object stores do not offer.
+        StoreError: for a ``file://`` URL of another machine, and URLs of other schemes.
     """
     if isinstance(value, Path):
         return value
@@ -100,10 +101,13 @@ def store_location(value: str | Path) -> Path:
                 f"file:///absolute/path; got {value!r}"
             )
         return Path(unquote(url.path))
+    from analytics.pipeline.remote import is_remote, working_copy
+
+    if is_remote(value):
+        return working_copy(value)
     raise StoreError(
-        f"stores on object stores are not supported: a store keeps its generation manifests, "
-        "CURRENT pointer and writer lock in a local folder (they need atomic renames and file "
-        f"locks); expected a folder or a file:// URL; got {value!r}"
+        "a store is a folder, a file:///absolute/path URL or a URL of an object store "
+        f"(s3://BUCKET/PATH, gs://BUCKET/PATH, az://CONTAINER/PATH); got {value!r}"
     )
 
 

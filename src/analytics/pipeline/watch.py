@@ -19,6 +19,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -351,6 +352,7 @@ def watch(
     wait: float | None = None,
     clock: Callable[[], float] = time.monotonic,
     follow_up: bool = False,
+    around_poll: Callable[[], AbstractContextManager[object]] | None = None,
 ) -> list[PollResult]:
     """Poll the feeds every ``every`` seconds (or once) and log each feed's outcome.
 
@@ -367,6 +369,8 @@ def watch(
         clock: monotonic seconds (tests may pass their own).
         follow_up: after a poll that appends items, work out and keep the follow-up of the
             new generation (``analytics.pipeline.follow_ups``) and log one line.
+        around_poll: a context each poll runs in (a store on an object store: its remote
+            writer lock, the sync of its working copy before and the upload after).
 
     Returns:
         The result of every poll made.
@@ -392,7 +396,18 @@ def watch(
     try:
         while True:
             started = clock()
-            result = poll_feeds(urls, root, wait=wait)
+            try:
+                with around_poll() if around_poll is not None else nullcontext():
+                    result = poll_feeds(urls, root, wait=wait)
+            except StoreError as error:
+                if around_poll is None or once:
+                    raise
+                # The object store could not be reached or locked: the feeds are polled
+                # again next time (nothing of this poll was published).
+                log(f"store: error: {error}; retry next poll")
+                if stopper.stopped or stopper.wait(every - (clock() - started)):
+                    return results
+                continue
             results.append(result)
             for feed in result.feeds:
                 log(feed.describe())

@@ -87,16 +87,19 @@ class CorpusConfig:
 
     corpus_paths: tuple[Path, ...]
     store_dir: Path
+    # A store on an object store: its URL (``store_dir`` is then its local working copy).
+    store_url: str | None = None
 
 
 def corpus_config(argv: list[str] | None = None) -> CorpusConfig:
     """Read ``--corpus``/``--store`` from the script arguments, else the environment.
 
     Raises:
-        StoreError: when the store is given as a URL of an object store.
+        StoreError: when the store is given as a URL of another scheme.
     """
     from analytics.paths import sample_corpus_dir
     from analytics.pipeline import default_store_dir, store_location
+    from analytics.pipeline.remote import is_remote
 
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--corpus", action="append", default=None)
@@ -105,7 +108,9 @@ def corpus_config(argv: list[str] | None = None) -> CorpusConfig:
     corpus = known.corpus or [p for p in str(settings.value("corpus")).split(os.pathsep) if p]
     paths = tuple(Path(p) for p in corpus) or (sample_corpus_dir(),)
     store = store_location(known.store) if known.store else default_store_dir()
-    return CorpusConfig(corpus_paths=paths, store_dir=store)
+    given = known.store or settings.value("store_dir")
+    url = str(given) if given and is_remote(str(given)) else None
+    return CorpusConfig(corpus_paths=paths, store_dir=store, store_url=url)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -447,12 +452,18 @@ def store_artefacts(config: CorpusConfig | None = None) -> Artefacts:
         AnalyticsError: when the store cannot be opened or built.
     """
     from analytics.pipeline import NEW, ensure_store, inspect_store
+    from analytics.pipeline.remote import fresh_copy
 
     hook = settings.value("artefacts_hook")
     if hook:
         return _hook_artefacts(hook)
     config = config or corpus_config()
+    if config.store_url is not None:
+        # Read from its working copy, synced when the remote CURRENT moved (never built here).
+        fresh_copy(config.store_url, every=float(settings.value("store_check_seconds")))
     status = inspect_store(config.store_dir)
+    if status.kind == NEW and config.store_url is not None:
+        raise StoreError(f"there is no store at {config.store_url}")
     if status.kind == NEW:
         bar = st.progress(0.0, text="Processing the corpus for the first time…")
         try:
@@ -489,13 +500,21 @@ def corpus_source(artefacts: Artefacts) -> str | None:
     return f"store:{corpus_config().store_dir.resolve()}"
 
 
-def _reload_when_store_changes(store_dir: str) -> None:
+def _reload_when_store_changes(store_dir: str, store_url: str | None = None) -> None:
     """Rerun the whole app when the store's current generation is not the one shown.
 
-    Reading the store's ``CURRENT`` pointer is the whole check: a few bytes, no tables.
+    Reading the store's ``CURRENT`` pointer is the whole check: a few bytes, no tables. A
+    store on an object store has its remote ``CURRENT`` read (one small request, at most
+    every ``store_check_seconds``) and its working copy synced first when it moved.
     """
     from analytics.pipeline import current_generation
+    from analytics.pipeline.remote import fresh_copy
 
+    if store_url is not None:
+        try:
+            fresh_copy(store_url, every=float(settings.value("store_check_seconds")))
+        except AnalyticsError:
+            return  # unreachable for now: the shown generation stays, checked again later
     shown = st.session_state.get(GENERATION_KEY)
     if shown is not None and current_generation(store_dir) not in (None, shown):
         st.rerun(scope="app")
@@ -513,7 +532,9 @@ def follow_store(artefacts: Artefacts) -> None:
     if source is None:
         return
     seconds = float(settings.value("store_check_seconds"))
-    st.fragment(run_every=seconds)(_reload_when_store_changes)(source.removeprefix("store:"))
+    st.fragment(run_every=seconds)(_reload_when_store_changes)(
+        source.removeprefix("store:"), corpus_config().store_url
+    )
 
 
 def without_server_paths(message: str, config: CorpusConfig) -> str:
@@ -533,8 +554,8 @@ def offer_rebuild(config: CorpusConfig) -> None:
     """A button that rebuilds a damaged store; nothing is written until it is clicked."""
     from analytics.pipeline import DAMAGED, ensure_store, inspect_store, rebuild_plan
 
-    if inspect_store(config.store_dir).kind != DAMAGED:
-        return
+    if config.store_url is not None or inspect_store(config.store_dir).kind != DAMAGED:
+        return  # a store on an object store is rebuilt by `ingest --replace`, not from here
     plan = rebuild_plan(config.store_dir, config.corpus_paths)
     if not st.button(f"Rebuild the store from {plan.describe()}", icon=":material/build:"):
         return
