@@ -303,19 +303,6 @@ def test_reading_a_missing_or_empty_remote_store_fails_in_one_line(tmp_path: Pat
         reading_store(empty)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-def test_a_read_only_remote_fails_the_write_in_one_line(corpus: Path, url: str) -> None:
-    root = Path(url.removeprefix("objstore+file://"))
-    root.mkdir(parents=True)
-    root.chmod(0o555)
-    try:
-        with pytest.raises(StoreError, match=r"cannot lock the store at .*: permission denied"):
-            with writing_store(url, wait=0, on_wait=print):
-                pass
-    finally:
-        root.chmod(0o755)
-
-
 def test_credentials_without_permission_fail_the_write_in_one_line(
     corpus: Path, url: str, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
