@@ -35,13 +35,6 @@ from analytics.tallies import briefing_volume, country_attention, topic_shares
 
 
 @pytest.fixture()
-def corpus(tmp_path: Path, fixtures_dir: Path) -> Path:
-    folder = tmp_path / "corpus"
-    shutil.copytree(fixtures_dir / "store", folder)
-    return folder
-
-
-@pytest.fixture()
 def built(corpus: Path, tmp_path: Path) -> tuple[Path, Store]:
     store_dir = tmp_path / "store"
     store, _ = ensure_store([corpus], store_dir, n_topics=2)

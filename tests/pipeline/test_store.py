@@ -35,13 +35,6 @@ from analytics.pipeline.deltatables import latest_version
 
 
 @pytest.fixture()
-def corpus(tmp_path: Path, fixtures_dir: Path) -> Path:
-    folder = tmp_path / "corpus"
-    shutil.copytree(fixtures_dir / "store", folder)
-    return folder
-
-
-@pytest.fixture()
 def built(corpus: Path, tmp_path: Path):
     store_dir = tmp_path / "store"
     store, summary = ensure_store([corpus], store_dir, n_topics=2)
@@ -443,13 +436,6 @@ def test_ensure_store_refit_is_explicit_and_keeps_topic_ids(
 
 
 # -- adding, replacing, and folders that are not ours --------------------------------------
-
-
-@pytest.fixture()
-def added(tmp_path: Path, fixtures_dir: Path) -> Path:
-    folder = tmp_path / "added"
-    shutil.copytree(fixtures_dir / "store_added", folder)
-    return folder
 
 
 def _ids(store) -> list[str]:

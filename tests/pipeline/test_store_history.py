@@ -3,7 +3,6 @@ interrupted writes, reading older generations, and store locations given as URLs
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -31,20 +30,6 @@ from analytics.pipeline.deltatables import (
     roll_back,
     write_table,
 )
-
-
-@pytest.fixture()
-def corpus(tmp_path: Path, fixtures_dir: Path) -> Path:
-    folder = tmp_path / "corpus"
-    shutil.copytree(fixtures_dir / "store", folder)
-    return folder
-
-
-@pytest.fixture()
-def added(tmp_path: Path, fixtures_dir: Path) -> Path:
-    folder = tmp_path / "added"
-    shutil.copytree(fixtures_dir / "store_added", folder)
-    return folder
 
 
 @pytest.fixture()
