@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import views_reference
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ui_data import build_artefacts, with_read_me
 
 from analytics import schema as S
@@ -385,14 +387,32 @@ def test_pairs_of_takes_the_first_pairs_in_rank_order() -> None:
         ([0, 0, 1, 1, 1, -1], [5, 5, 2, 3, 2, 7], 3, [1, 2, 0]),
         ([2, 2, 2], [0, 1, -1], 3, [0, 0, 2]),
         ([], [], 2, [0, 0]),
+        # In briefing order, a group repeated apart inside one briefing's rows.
+        ([1, 0, 1, 2, 0], [0, 0, 0, 1, 1], 3, [2, 1, 1]),
     ],
-    ids=["repeats-count-once", "negative-briefing-left-out", "empty"],
+    ids=["repeats-count-once", "negative-briefing-left-out", "empty", "repeat-apart-in-order"],
 )
 def test_distinct_counts_counts_each_briefing_once(groups, briefings, n_groups, expected):
     counts = views.distinct_counts(
         np.array(groups, dtype=int), np.array(briefings, dtype=int), n_groups
     )
     assert counts.tolist() == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(-1, 6), st.integers(-1, 30)), max_size=60),
+    st.booleans(),
+)
+def test_distinct_counts_match_a_set_of_pairs(rows, in_order):
+    # Sorted by briefing (as the tables are) or not: the same distinct pairs.
+    if in_order:
+        rows = sorted(rows, key=lambda row: row[1])
+    groups = np.array([group for group, _ in rows], dtype=np.int64)
+    briefings = np.array([briefing for _, briefing in rows], dtype=np.int64)
+    pairs = {(group, briefing) for group, briefing in rows if group >= 0 and briefing >= 0}
+    expected = [sum(1 for group, _ in pairs if group == g) for g in range(7)]
+    assert views.distinct_counts(groups, briefings, 7).tolist() == expected
 
 
 def test_listing_selects_the_kept_briefings_in_its_order(corpus):

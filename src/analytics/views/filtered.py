@@ -18,7 +18,7 @@ import pyarrow as pa
 from analytics import schema as S
 from analytics.artefacts import Artefacts, table_rows
 from analytics.errors import InputError
-from analytics.tallies import TableCodes
+from analytics.tallies import TableCodes, distinct_counts
 from analytics.views.filters import (
     HEADER_COLUMNS,
     VIEW_TABLES,
@@ -377,9 +377,11 @@ class FilteredCorpus:
             rows = self.rows("topics")
             topic_ids = self.corpus.topics[S.TOPIC_ID].to_numpy(dtype=np.int64)[rows]
             briefings = self.index.positions["topics"][rows]
-            # Distinct (topic, briefing) pairs on integers, then briefings per topic.
-            pairs = pd.DataFrame({"topic": topic_ids, "briefing": briefings}).drop_duplicates()
-            sizes = pairs["topic"].value_counts()
+            # Distinct briefings per topic (topic ids are small integers, -1 among them).
+            lowest = int(topic_ids.min()) if len(topic_ids) else 0
+            span = int(topic_ids.max()) - lowest + 1 if len(topic_ids) else 0
+            counts = distinct_counts(topic_ids - lowest, briefings, span)
+            sizes = pd.Series(counts, index=np.arange(lowest, lowest + span))
             summary[S.N_BRIEFINGS] = summary[S.TOPIC_ID].map(sizes).fillna(0).astype(int)
         return summary
 
