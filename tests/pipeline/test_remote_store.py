@@ -532,3 +532,26 @@ def test_ingest_into_s3_reads_back_and_delta_opens_the_tables_there(
     meta = open_store(reading_store(url)).meta["tables"]["briefings"]
     assert table.version() == meta["version"]
     assert table.to_pyarrow_table().num_rows == 5
+
+
+# -- a damaged remote --------------------------------------------------------------------------
+
+
+def test_a_writer_never_deletes_generations_of_a_remote_whose_current_is_garbage(
+    corpus: Path, added: Path, more: Path, url: str, machine, capsys
+) -> None:
+    assert _ingest([corpus], url) == 0
+    assert _ingest([added], url, "--add") == 0
+    before = _remote_files(url)
+    Path(url.removeprefix("objstore+file://"), "CURRENT").write_text("garbage")
+    machine("two")
+    capsys.readouterr()
+    assert _ingest([more], url, "--add") == 2
+    # Named by its URL: the command it suggests must rebuild the store, not the copy.
+    assert capsys.readouterr().err == (
+        f"error: the store at {url} is damaged (CURRENT names 'garbage', not a generation); "
+        f"rebuild it with `python -m analytics ingest PATH... --store {url} --rebuild`\n"
+    )
+    assert _remote_files(url) == before  # nothing deleted: rebuilt only when told
+    assert _ingest([corpus, added, more], url, "--rebuild") == 0
+    assert _current(url) == "gen-000003"

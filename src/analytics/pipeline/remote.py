@@ -429,9 +429,13 @@ def sync_copy(remote: RemoteStore, *, writer: bool = False) -> SyncResult:
         objects = _remote_objects(remote)
     current_name = current.decode("utf-8", "replace").strip() if current is not None else None
     match = GENERATION_NAME.fullmatch(current_name or "")
-    newest = int(match.group(1)) if match else 0
+    # A CURRENT that names no generation is damage, not a write stopped before it: every
+    # generation is kept (the copy's store then names the damage; --rebuild is the way on).
+    newest = int(match.group(1)) if match else 0 if current is None else None
     unpublished = [
-        key for key in objects if (number := _generation_of(key)) is not None and number > newest
+        key
+        for key in objects
+        if newest is not None and (number := _generation_of(key)) is not None and number > newest
     ]
     if writer and unpublished:
         with remote.requests("clean up"):
