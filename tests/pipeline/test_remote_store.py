@@ -555,3 +555,30 @@ def test_a_writer_never_deletes_generations_of_a_remote_whose_current_is_garbage
     assert _remote_files(url) == before  # nothing deleted: rebuilt only when told
     assert _ingest([corpus, added, more], url, "--rebuild") == 0
     assert _current(url) == "gen-000003"
+
+
+def test_a_reader_syncing_while_a_vacuum_deletes_what_it_listed_reads_the_store(
+    corpus: Path, added: Path, more: Path, url: str, machine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _ingest([corpus], url) == 0
+    assert _ingest([added], url, "--add") == 0
+    assert _ingest([more], url, "--add") == 0
+    listed = remote_module._remote_objects
+    root = Path(url.removeprefix("objstore+file://"))
+    deleted: list[str] = []
+
+    def vacuumed_after_listing(remote) -> dict:
+        found = listed(remote)
+        if not deleted:  # a vacuum's deletions land between the listing and the downloads
+            for path in sorted((root / "gen-000001").rglob("*")):
+                if path.is_file():
+                    deleted.append(path.relative_to(root).as_posix())
+                    path.unlink()
+        return found
+
+    monkeypatch.setattr(remote_module, "_remote_objects", vacuumed_after_listing)
+    machine("reader")
+    store = open_store(reading_store(url))
+    assert deleted and store.generation.name == "gen-000003"
+    assert len(store.table("briefings")) == 6
+    assert not (store.path / "gen-000001").exists()

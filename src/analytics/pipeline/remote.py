@@ -378,7 +378,10 @@ def _download(remote: RemoteStore, key: str) -> str | None:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
     try:
-        result = obstore.get(remote.objects, key)
+        try:
+            result = obstore.get(remote.objects, key)
+        except FileNotFoundError:
+            raise _Vanished(key) from None
         with open(staging, "wb") as out:
             for chunk in result.stream():
                 out.write(chunk)
@@ -398,6 +401,15 @@ def _current_of(remote: RemoteStore) -> bytes | None:
         return None
 
 
+class _Vanished(Exception):
+    """An object listed by a sync was deleted before it was fetched (a vacuum, or a writer
+    removing an unpublished generation, ran meanwhile): the sync starts again."""
+
+
+# Syncs started again when listed objects vanish before they are fetched.
+_SYNC_ATTEMPTS = 5
+
+
 @dataclass(frozen=True)
 class SyncResult:
     """What a sync did: the generation now current in the copy, objects fetched and removed."""
@@ -409,6 +421,29 @@ class SyncResult:
 
 def sync_copy(remote: RemoteStore, *, writer: bool = False) -> SyncResult:
     """Bring the working copy in step with the remote (the caller holds the copy's sync lock).
+
+    A sync whose listed objects are deleted before they are fetched (a vacuum publishing
+    meanwhile) reads ``CURRENT`` and lists again: a reader is never failed by a vacuum.
+
+    Raises:
+        StoreError: when the object store cannot be read (or written, for a writer), or
+            objects keep vanishing.
+    """
+    for attempt in range(_SYNC_ATTEMPTS):
+        try:
+            return _sync_once(remote, writer=writer)
+        except _Vanished as vanished:
+            if attempt == _SYNC_ATTEMPTS - 1:
+                raise StoreError(
+                    f"cannot read the store at {remote.url}: its objects changed under "
+                    f"{_SYNC_ATTEMPTS} syncs in a row ({vanished} was deleted while it was "
+                    "read); try again"
+                ) from None
+    raise AssertionError("unreachable")
+
+
+def _sync_once(remote: RemoteStore, *, writer: bool) -> SyncResult:
+    """One sync of the working copy (``sync_copy``).
 
     Objects the copy lacks, or holds in another version, are downloaded; ``CURRENT`` is
     written as read first; then local files the remote does not hold are removed (a write
