@@ -582,3 +582,47 @@ def test_a_reader_syncing_while_a_vacuum_deletes_what_it_listed_reads_the_store(
     assert deleted and store.generation.name == "gen-000003"
     assert len(store.table("briefings")) == 6
     assert not (store.path / "gen-000001").exists()
+
+
+@pytest.mark.parametrize("sent_first", [False, True], ids=["before-manifest", "after-manifest"])
+def test_a_writer_whose_lock_was_removed_while_it_published_fails_and_the_other_write_stays(
+    sent_first: bool,
+    corpus: Path,
+    added: Path,
+    more: Path,
+    url: str,
+    machine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys,
+) -> None:
+    assert _ingest([corpus], url) == 0
+    put = remote_module._put
+    other: list[int] = []
+
+    def unlocked_meanwhile(remote, key: str, body: bytes, *, create: bool) -> str | None:
+        if key != "gen-000002/meta.json" or other:
+            return put(remote, key, body, create=create)
+        e_tag = put(remote, key, body, create=create) if sent_first else None
+        if not other:
+            other.append(-1)
+            # `unlock` run by mistake, and another machine's whole ingest, land here.
+            assert main(["unlock", "--store", url]) == 0
+            machine("two")
+            other[0] = _ingest([more], url, "--add", "--wait", "0")
+            machine("one")
+        return e_tag if sent_first else put(remote, key, body, create=create)
+
+    monkeypatch.setattr(remote_module, "_put", unlocked_meanwhile)
+    capsys.readouterr()
+    assert _ingest([added], url, "--add") == 2
+    assert other == [0]
+    assert "was not published" in capsys.readouterr().err
+    monkeypatch.setattr(remote_module, "_put", put)
+    machine("checker")
+    store = open_store(reading_store(url))
+    store.verify()
+    # The other machine's briefing is there: the stopped writer replaced nothing.
+    assert store.generation.name == "gen-000002"
+    assert store.table("report")["file"].str.endswith("c1.txt").sum() == 1
+    assert len(store.table("briefings")) == 5

@@ -215,8 +215,11 @@ def lock_holder(remote: RemoteStore) -> LockHolder | None:
 
 
 @contextmanager
-def remote_lock(remote: RemoteStore, wait: float, on_wait: Callable[[str], None]) -> Iterator[None]:
-    """Hold ``remote``'s writer lock; wait up to ``wait`` seconds for another writer's.
+def remote_lock(
+    remote: RemoteStore, wait: float, on_wait: Callable[[str], None]
+) -> Iterator[LockHolder]:
+    """Hold ``remote``'s writer lock (yielded: its token tells it from a later writer's);
+    wait up to ``wait`` seconds for another writer's.
 
     Raises:
         StoreError: when another writer still holds it after ``wait`` seconds, naming the
@@ -257,7 +260,7 @@ def remote_lock(remote: RemoteStore, wait: float, on_wait: Callable[[str], None]
             said = True
         time.sleep(min(_LOCK_POLL_SECONDS, left))
     try:
-        yield
+        yield holder
     finally:
         # Only our own lock: one removed by `unlock` may have been taken by another writer.
         try:
@@ -555,15 +558,17 @@ def _upload(remote: RemoteStore, key: str) -> str | None:
 
     body = (remote.copy / key).read_bytes()
     commit = DELTA_LOG in key.split("/") and _is_commit(key.rsplit("/", 1)[-1])
+    # A generation's files are never rewritten either: two writers numbering theirs alike
+    # (the lock removed while one ran) cannot mix or replace each other's.
     try:
-        return _put(remote, key, body, create=commit)
+        return _put(remote, key, body, create=commit or _generation_of(key) is not None)
     except (AlreadyExistsError, PreconditionError):
         # Ours, sent by a publish stopped after it, or another writer's: never overwritten.
         if bytes(obstore.get(remote.objects, key).bytes()) != body:
             raise StoreError(
                 f"cannot publish to the store at {remote.url}: {key} was written by another "
-                "writer meanwhile (was its lock removed while this write ran?); the store "
-                "keeps its previous generation"
+                "writer meanwhile (was its lock removed while this write ran?); this write was "
+                "not published"
             ) from None
         return str(obstore.head(remote.objects, key)["e_tag"])
 
@@ -577,9 +582,13 @@ class PublishResult:
     current: str | None
 
 
-def publish_copy(remote: RemoteStore) -> PublishResult:
+def publish_copy(remote: RemoteStore, lock: LockHolder | None = None) -> PublishResult:
     """Upload what changed in the working copy since the last sync, ``CURRENT`` last, then
     delete the objects the copy no longer holds (the caller holds both locks).
+
+    ``CURRENT`` is sent only while the remote writer lock is still ``lock``'s: a writer
+    whose lock was removed (``unlock``) and maybe taken by another never replaces what that
+    other one published.
 
     Raises:
         StoreError: when an upload fails (the remote keeps its previous generation), or a
@@ -608,6 +617,12 @@ def publish_copy(remote: RemoteStore) -> PublishResult:
             for key in ordered:  # one at a time: a log is never published with a gap
                 record.note(remote.copy, key, _upload(remote, key))
             if (remote.copy / CURRENT).is_file() and not record.in_step(remote.copy, CURRENT):
+                if lock is not None and _lock_token(remote) != lock.token:
+                    raise StoreError(
+                        f"cannot publish to the store at {remote.url}: its writer lock was "
+                        "removed while this write ran (`unlock`), so another writer may have "
+                        "written meanwhile; this write was not published: run it again"
+                    )
                 record.note(remote.copy, CURRENT, _upload(remote, CURRENT))
                 current = (remote.copy / CURRENT).read_text(encoding="utf-8").strip()
         if gone:
@@ -618,6 +633,11 @@ def publish_copy(remote: RemoteStore) -> PublishResult:
     finally:
         record.save(remote.copy)
     return PublishResult(len(changed) + (current is not None), len(gone), current)
+
+
+def _lock_token(remote: RemoteStore) -> str | None:
+    holder = lock_holder(remote)
+    return holder.token if holder is not None else None
 
 
 @contextmanager
@@ -709,7 +729,7 @@ def writing_store(
         return
     url = str(value)
     remote = open_remote(url, create=True)
-    with remote_lock(remote, wait, on_wait), copy_lock(remote, wait) as held:
+    with remote_lock(remote, wait, on_wait) as lock, copy_lock(remote, wait) as held:
         if not held:
             raise StoreError(
                 f"the local copy of {url} at {remote.copy} is held by another process on this "
@@ -718,7 +738,7 @@ def writing_store(
         synced = sync_copy(remote, writer=True)
         working = WorkingStore(remote.copy, synced.current, url)
         yield working
-        working.published = publish_copy(remote)
+        working.published = publish_copy(remote, lock)
 
 
 # URL -> when this process last checked its remote CURRENT (``fresh_copy``).
