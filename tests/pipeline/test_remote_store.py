@@ -626,3 +626,95 @@ def test_a_writer_whose_lock_was_removed_while_it_published_fails_and_the_other_
     assert store.generation.name == "gen-000002"
     assert store.table("report")["file"].str.endswith("c1.txt").sum() == 1
     assert len(store.table("briefings")) == 5
+
+
+# -- network failures at each step -------------------------------------------------------------
+
+
+def _network_error(*args, **kwargs):
+    from obstore.exceptions import GenericError
+
+    raise GenericError("Generic S3 error: error sending request\n\nCaused by: connection reset")
+
+
+@pytest.mark.parametrize(
+    ("function", "fails_on", "doing"),
+    [
+        ("_download", lambda key: "_delta_log" in key, "download"),
+        ("_put", lambda key: key == REMOTE_LOCK, "lock"),
+        ("_put", lambda key: "_delta_log" not in key and key.startswith("tables/"), "upload to"),
+        ("_put", lambda key: key.endswith("00000000000000000001.json"), "upload to"),
+        ("_put", lambda key: key == "gen-000002/meta.json", "upload to"),
+        ("_put", lambda key: key == "CURRENT", "upload to"),
+    ],
+    ids=["sync", "lock", "data-files", "table-commits", "manifest", "current"],
+)
+def test_a_network_error_at_any_step_fails_in_one_line_and_leaves_the_previous_generation(
+    function: str,
+    fails_on: Callable[[str], bool],
+    doing: str,
+    corpus: Path,
+    added: Path,
+    url: str,
+    reference: Path,
+    machine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys,
+) -> None:
+    assert _ingest([corpus], url) == 0
+    first = _exports(url, tmp_path / "first")
+    real = getattr(remote_module, function)
+
+    def failing(remote, key: str, *args, **kwargs):
+        if fails_on(key):
+            _network_error()
+        return real(remote, key, *args, **kwargs)
+
+    machine("two")  # a copy that must download the tables
+    monkeypatch.setattr(remote_module, function, failing)
+    capsys.readouterr()
+    assert _ingest([added], url, "--add") == 2
+    assert capsys.readouterr().err == (
+        f"error: cannot {doing} the store at {url}: Generic S3 error: error sending request\n"
+    )
+    monkeypatch.setattr(remote_module, function, real)
+    assert _current(url) == "gen-000001"
+    assert REMOTE_LOCK not in _remote_files(url)  # released on the way out
+    machine("reader")
+    assert _exports(url, tmp_path / "while-failed") == first
+    machine("two")
+    assert _ingest([added], url, "--add") == 0
+    assert _exports(url, tmp_path / "recovered") == _exports(str(reference), tmp_path / "local")
+
+
+def test_a_network_error_deleting_what_a_vacuum_removed_is_one_line_and_a_vacuum_again_ends_it(
+    corpus: Path, added: Path, more: Path, url: str, machine, monkeypatch, capsys
+) -> None:
+    import obstore
+
+    assert _ingest([corpus], url) == 0
+    assert _ingest([added], url, "--add") == 0
+    assert _ingest([more], url, "--add") == 0
+    real = obstore.delete
+
+    def failing(store, paths):
+        if isinstance(paths, list):  # the removed objects (the lock is one path)
+            _network_error()
+        return real(store, paths)
+
+    monkeypatch.setattr(obstore, "delete", failing)
+    capsys.readouterr()
+    assert main(["vacuum", "--store", url]) == 2
+    assert capsys.readouterr().err == (
+        f"error: cannot remove old objects of the store at {url}: Generic S3 error: error "
+        "sending request\n"
+    )
+    monkeypatch.setattr(obstore, "delete", real)
+    machine("reader")
+    store = open_store(reading_store(url))
+    store.verify()
+    assert len(store.table("briefings")) == 6
+    machine("one")
+    assert main(["vacuum", "--store", url]) == 0
+    assert not any(f.startswith("gen-000001/") for f in _remote_files(url))
