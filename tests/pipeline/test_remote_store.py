@@ -718,3 +718,18 @@ def test_a_network_error_deleting_what_a_vacuum_removed_is_one_line_and_a_vacuum
     machine("one")
     assert main(["vacuum", "--store", url]) == 0
     assert not any(f.startswith("gen-000001/") for f in _remote_files(url))
+
+
+def test_a_copy_file_changed_in_place_with_its_size_and_time_kept_is_fetched_again(
+    corpus: Path, url: str, machine
+) -> None:
+    assert _ingest([corpus], url) == 0
+    copy = working_copy(url)
+    data = next((copy / "tables" / "briefings").rglob("*.parquet"))
+    stat = data.stat()
+    with open(data, "r+b") as handle:  # bit rot, or a tool that keeps file times
+        handle.seek(100)
+        handle.write(b"XXXX")
+    os.utime(data, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    store = open_store(reading_store(url))
+    assert store.verify() > 0  # the remote was intact: the copy is whole again

@@ -57,8 +57,8 @@ SYNCED_FILE_SCHEME = "objstore+file"
 # The remote writer lock: an object created only when absent (``put`` mode "create").
 REMOTE_LOCK = ".atlas-writer-lock"
 # Beside the working copy (inside, the store would not be a store's folder alone): what was
-# last synced (each object's size and e_tag, and the local file's size and modification time
-# then), and the lock held while the copy changes.
+# last synced (each object's size and e_tag, and the local file's size, modification and
+# change times then), and the lock held while the copy changes.
 SYNC_RECORD = ".{name}.atlas-sync.json"
 SYNC_LOCK = ".{name}.atlas-sync-lock"
 # Derived from the tables and kept by each copy on its own: never uploaded nor removed.
@@ -298,7 +298,7 @@ def unlock(url: str) -> LockHolder | None:
 @dataclass
 class _Record:
     """What the working copy last had in step with the remote, per key: the object's
-    size and e_tag, and the local file's modification time then."""
+    size and e_tag, and the local file's times then."""
 
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -315,10 +315,17 @@ class _Record:
 
     def note(self, copy: Path, key: str, e_tag: str | None) -> None:
         stat = (copy / key).stat()
-        self.entries[key] = {"size": stat.st_size, "e_tag": e_tag, "mtime_ns": stat.st_mtime_ns}
+        self.entries[key] = {
+            "size": stat.st_size,
+            "e_tag": e_tag,
+            "mtime_ns": stat.st_mtime_ns,
+            "ctime_ns": stat.st_ctime_ns,
+        }
 
     def in_step(self, copy: Path, key: str) -> bool:
-        """Whether the local file of ``key`` is the one last synced (unchanged since)."""
+        """Whether the local file of ``key`` is the one last synced (unchanged since): its
+        size and times as noted; the change time too, which no tool can set back after
+        writing into the file (as one that keeps the modification time may)."""
         entry = self.entries.get(key)
         try:
             stat = (copy / key).stat()
@@ -328,6 +335,7 @@ class _Record:
             entry is not None
             and entry["size"] == stat.st_size
             and entry["mtime_ns"] == stat.st_mtime_ns
+            and entry.get("ctime_ns", stat.st_ctime_ns) == stat.st_ctime_ns
         )
 
 
