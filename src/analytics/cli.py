@@ -63,6 +63,7 @@ from analytics.pipeline.remote import (
     open_remote,
     reading_store,
     unlock,
+    working_copy,
     writing_store,
 )
 
@@ -660,6 +661,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _named_by_url(message: str, store: str | None) -> str:
+    """``message`` naming a store on an object store by its URL rather than its working copy:
+    a command the message suggests (``--rebuild``) must reach the store, not the copy."""
+    if store is None or not is_remote(store):
+        return message
+    try:
+        copy = str(working_copy(store))
+    except AnalyticsError:
+        return message
+    return message.replace(copy, store)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     parser = build_parser()
@@ -667,7 +680,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except AnalyticsError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {_named_by_url(str(error), getattr(args, 'store', None))}", file=sys.stderr)
         return 2
     except OSError as error:
         print(f"error: {_os_reason(error)}", file=sys.stderr)

@@ -532,3 +532,204 @@ def test_ingest_into_s3_reads_back_and_delta_opens_the_tables_there(
     meta = open_store(reading_store(url)).meta["tables"]["briefings"]
     assert table.version() == meta["version"]
     assert table.to_pyarrow_table().num_rows == 5
+
+
+# -- a damaged remote --------------------------------------------------------------------------
+
+
+def test_a_writer_never_deletes_generations_of_a_remote_whose_current_is_garbage(
+    corpus: Path, added: Path, more: Path, url: str, machine, capsys
+) -> None:
+    assert _ingest([corpus], url) == 0
+    assert _ingest([added], url, "--add") == 0
+    before = _remote_files(url)
+    Path(url.removeprefix("objstore+file://"), "CURRENT").write_text("garbage")
+    machine("two")
+    capsys.readouterr()
+    assert _ingest([more], url, "--add") == 2
+    # Named by its URL: the command it suggests must rebuild the store, not the copy.
+    assert capsys.readouterr().err == (
+        f"error: the store at {url} is damaged (CURRENT names 'garbage', not a generation); "
+        f"rebuild it with `python -m analytics ingest PATH... --store {url} --rebuild`\n"
+    )
+    assert _remote_files(url) == before  # nothing deleted: rebuilt only when told
+    assert _ingest([corpus, added, more], url, "--rebuild") == 0
+    assert _current(url) == "gen-000003"
+
+
+def test_a_reader_syncing_while_a_vacuum_deletes_what_it_listed_reads_the_store(
+    corpus: Path, added: Path, more: Path, url: str, machine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _ingest([corpus], url) == 0
+    assert _ingest([added], url, "--add") == 0
+    assert _ingest([more], url, "--add") == 0
+    listed = remote_module._remote_objects
+    root = Path(url.removeprefix("objstore+file://"))
+    deleted: list[str] = []
+
+    def vacuumed_after_listing(remote) -> dict:
+        found = listed(remote)
+        if not deleted:  # a vacuum's deletions land between the listing and the downloads
+            for path in sorted((root / "gen-000001").rglob("*")):
+                if path.is_file():
+                    deleted.append(path.relative_to(root).as_posix())
+                    path.unlink()
+        return found
+
+    monkeypatch.setattr(remote_module, "_remote_objects", vacuumed_after_listing)
+    machine("reader")
+    store = open_store(reading_store(url))
+    assert deleted and store.generation.name == "gen-000003"
+    assert len(store.table("briefings")) == 6
+    assert not (store.path / "gen-000001").exists()
+
+
+@pytest.mark.parametrize("sent_first", [False, True], ids=["before-manifest", "after-manifest"])
+def test_a_writer_whose_lock_was_removed_while_it_published_fails_and_the_other_write_stays(
+    sent_first: bool,
+    corpus: Path,
+    added: Path,
+    more: Path,
+    url: str,
+    machine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys,
+) -> None:
+    assert _ingest([corpus], url) == 0
+    put = remote_module._put
+    other: list[int] = []
+
+    def unlocked_meanwhile(remote, key: str, body: bytes, *, create: bool) -> str | None:
+        if key != "gen-000002/meta.json" or other:
+            return put(remote, key, body, create=create)
+        e_tag = put(remote, key, body, create=create) if sent_first else None
+        if not other:
+            other.append(-1)
+            # `unlock` run by mistake, and another machine's whole ingest, land here.
+            assert main(["unlock", "--store", url]) == 0
+            machine("two")
+            other[0] = _ingest([more], url, "--add", "--wait", "0")
+            machine("one")
+        return e_tag if sent_first else put(remote, key, body, create=create)
+
+    monkeypatch.setattr(remote_module, "_put", unlocked_meanwhile)
+    capsys.readouterr()
+    assert _ingest([added], url, "--add") == 2
+    assert other == [0]
+    assert "was not published" in capsys.readouterr().err
+    monkeypatch.setattr(remote_module, "_put", put)
+    machine("checker")
+    store = open_store(reading_store(url))
+    store.verify()
+    # The other machine's briefing is there: the stopped writer replaced nothing.
+    assert store.generation.name == "gen-000002"
+    assert store.table("report")["file"].str.endswith("c1.txt").sum() == 1
+    assert len(store.table("briefings")) == 5
+
+
+# -- network failures at each step -------------------------------------------------------------
+
+
+def _network_error(*args, **kwargs):
+    from obstore.exceptions import GenericError
+
+    raise GenericError("Generic S3 error: error sending request\n\nCaused by: connection reset")
+
+
+@pytest.mark.parametrize(
+    ("function", "fails_on", "doing"),
+    [
+        ("_download", lambda key: "_delta_log" in key, "download"),
+        ("_put", lambda key: key == REMOTE_LOCK, "lock"),
+        ("_put", lambda key: "_delta_log" not in key and key.startswith("tables/"), "upload to"),
+        ("_put", lambda key: key.endswith("00000000000000000001.json"), "upload to"),
+        ("_put", lambda key: key == "gen-000002/meta.json", "upload to"),
+        ("_put", lambda key: key == "CURRENT", "upload to"),
+    ],
+    ids=["sync", "lock", "data-files", "table-commits", "manifest", "current"],
+)
+def test_a_network_error_at_any_step_fails_in_one_line_and_leaves_the_previous_generation(
+    function: str,
+    fails_on: Callable[[str], bool],
+    doing: str,
+    corpus: Path,
+    added: Path,
+    url: str,
+    reference: Path,
+    machine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys,
+) -> None:
+    assert _ingest([corpus], url) == 0
+    first = _exports(url, tmp_path / "first")
+    real = getattr(remote_module, function)
+
+    def failing(remote, key: str, *args, **kwargs):
+        if fails_on(key):
+            _network_error()
+        return real(remote, key, *args, **kwargs)
+
+    machine("two")  # a copy that must download the tables
+    monkeypatch.setattr(remote_module, function, failing)
+    capsys.readouterr()
+    assert _ingest([added], url, "--add") == 2
+    assert capsys.readouterr().err == (
+        f"error: cannot {doing} the store at {url}: Generic S3 error: error sending request\n"
+    )
+    monkeypatch.setattr(remote_module, function, real)
+    assert _current(url) == "gen-000001"
+    assert REMOTE_LOCK not in _remote_files(url)  # released on the way out
+    machine("reader")
+    assert _exports(url, tmp_path / "while-failed") == first
+    machine("two")
+    assert _ingest([added], url, "--add") == 0
+    assert _exports(url, tmp_path / "recovered") == _exports(str(reference), tmp_path / "local")
+
+
+def test_a_network_error_deleting_what_a_vacuum_removed_is_one_line_and_a_vacuum_again_ends_it(
+    corpus: Path, added: Path, more: Path, url: str, machine, monkeypatch, capsys
+) -> None:
+    import obstore
+
+    assert _ingest([corpus], url) == 0
+    assert _ingest([added], url, "--add") == 0
+    assert _ingest([more], url, "--add") == 0
+    real = obstore.delete
+
+    def failing(store, paths):
+        if isinstance(paths, list):  # the removed objects (the lock is one path)
+            _network_error()
+        return real(store, paths)
+
+    monkeypatch.setattr(obstore, "delete", failing)
+    capsys.readouterr()
+    assert main(["vacuum", "--store", url]) == 2
+    assert capsys.readouterr().err == (
+        f"error: cannot remove old objects of the store at {url}: Generic S3 error: error "
+        "sending request\n"
+    )
+    monkeypatch.setattr(obstore, "delete", real)
+    machine("reader")
+    store = open_store(reading_store(url))
+    store.verify()
+    assert len(store.table("briefings")) == 6
+    machine("one")
+    assert main(["vacuum", "--store", url]) == 0
+    assert not any(f.startswith("gen-000001/") for f in _remote_files(url))
+
+
+def test_a_copy_file_changed_in_place_with_its_size_and_time_kept_is_fetched_again(
+    corpus: Path, url: str, machine
+) -> None:
+    assert _ingest([corpus], url) == 0
+    copy = working_copy(url)
+    data = next((copy / "tables" / "briefings").rglob("*.parquet"))
+    stat = data.stat()
+    with open(data, "r+b") as handle:  # bit rot, or a tool that keeps file times
+        handle.seek(100)
+        handle.write(b"XXXX")
+    os.utime(data, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    store = open_store(reading_store(url))
+    assert store.verify() > 0  # the remote was intact: the copy is whole again

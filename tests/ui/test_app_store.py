@@ -304,3 +304,27 @@ def test_watchlist_page_leaves_a_large_corpus_follow_up_to_the_command_line(
         again.switch_page("pages/watchlist.py").run()
         assert not again.exception and not again.error and not again.warning
         assert [m.label for m in again.metric] == ["Reported", "Not seen", "Open"]
+
+
+def test_app_names_an_unreachable_object_store_in_one_message(configured, tmp_path, monkeypatch):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    for name, value in {
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "AWS_ALLOW_HTTP": "true",
+        "AWS_ACCESS_KEY_ID": "key",
+        "AWS_SECRET_ACCESS_KEY": "secret",
+        "AWS_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("BRIEFING_ATLAS_STORE", "s3://bucket/atlas")
+    monkeypatch.setenv("BRIEFING_ATLAS_STORE_CACHE", str(tmp_path / "app-cache"))
+    app = new_app()
+    app.run(timeout=120)
+    assert not app.exception
+    [error] = [e.value for e in app.error]
+    assert error.startswith("The corpus could not be loaded: cannot read the store at s3://")
+    assert "\n" not in error

@@ -57,8 +57,8 @@ SYNCED_FILE_SCHEME = "objstore+file"
 # The remote writer lock: an object created only when absent (``put`` mode "create").
 REMOTE_LOCK = ".atlas-writer-lock"
 # Beside the working copy (inside, the store would not be a store's folder alone): what was
-# last synced (each object's size and e_tag, and the local file's size and modification time
-# then), and the lock held while the copy changes.
+# last synced (each object's size and e_tag, and the local file's size, modification and
+# change times then), and the lock held while the copy changes.
 SYNC_RECORD = ".{name}.atlas-sync.json"
 SYNC_LOCK = ".{name}.atlas-sync-lock"
 # Derived from the tables and kept by each copy on its own: never uploaded nor removed.
@@ -215,8 +215,11 @@ def lock_holder(remote: RemoteStore) -> LockHolder | None:
 
 
 @contextmanager
-def remote_lock(remote: RemoteStore, wait: float, on_wait: Callable[[str], None]) -> Iterator[None]:
-    """Hold ``remote``'s writer lock; wait up to ``wait`` seconds for another writer's.
+def remote_lock(
+    remote: RemoteStore, wait: float, on_wait: Callable[[str], None]
+) -> Iterator[LockHolder]:
+    """Hold ``remote``'s writer lock (yielded: its token tells it from a later writer's);
+    wait up to ``wait`` seconds for another writer's.
 
     Raises:
         StoreError: when another writer still holds it after ``wait`` seconds, naming the
@@ -257,7 +260,7 @@ def remote_lock(remote: RemoteStore, wait: float, on_wait: Callable[[str], None]
             said = True
         time.sleep(min(_LOCK_POLL_SECONDS, left))
     try:
-        yield
+        yield holder
     finally:
         # Only our own lock: one removed by `unlock` may have been taken by another writer.
         try:
@@ -295,7 +298,7 @@ def unlock(url: str) -> LockHolder | None:
 @dataclass
 class _Record:
     """What the working copy last had in step with the remote, per key: the object's
-    size and e_tag, and the local file's modification time then."""
+    size and e_tag, and the local file's times then."""
 
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -312,10 +315,17 @@ class _Record:
 
     def note(self, copy: Path, key: str, e_tag: str | None) -> None:
         stat = (copy / key).stat()
-        self.entries[key] = {"size": stat.st_size, "e_tag": e_tag, "mtime_ns": stat.st_mtime_ns}
+        self.entries[key] = {
+            "size": stat.st_size,
+            "e_tag": e_tag,
+            "mtime_ns": stat.st_mtime_ns,
+            "ctime_ns": stat.st_ctime_ns,
+        }
 
     def in_step(self, copy: Path, key: str) -> bool:
-        """Whether the local file of ``key`` is the one last synced (unchanged since)."""
+        """Whether the local file of ``key`` is the one last synced (unchanged since): its
+        size and times as noted; the change time too, which no tool can set back after
+        writing into the file (as one that keeps the modification time may)."""
         entry = self.entries.get(key)
         try:
             stat = (copy / key).stat()
@@ -325,6 +335,7 @@ class _Record:
             entry is not None
             and entry["size"] == stat.st_size
             and entry["mtime_ns"] == stat.st_mtime_ns
+            and entry.get("ctime_ns", stat.st_ctime_ns) == stat.st_ctime_ns
         )
 
 
@@ -378,7 +389,10 @@ def _download(remote: RemoteStore, key: str) -> str | None:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
     try:
-        result = obstore.get(remote.objects, key)
+        try:
+            result = obstore.get(remote.objects, key)
+        except FileNotFoundError:
+            raise _Vanished(key) from None
         with open(staging, "wb") as out:
             for chunk in result.stream():
                 out.write(chunk)
@@ -398,6 +412,15 @@ def _current_of(remote: RemoteStore) -> bytes | None:
         return None
 
 
+class _Vanished(Exception):
+    """An object listed by a sync was deleted before it was fetched (a vacuum, or a writer
+    removing an unpublished generation, ran meanwhile): the sync starts again."""
+
+
+# Syncs started again when listed objects vanish before they are fetched.
+_SYNC_ATTEMPTS = 5
+
+
 @dataclass(frozen=True)
 class SyncResult:
     """What a sync did: the generation now current in the copy, objects fetched and removed."""
@@ -409,6 +432,29 @@ class SyncResult:
 
 def sync_copy(remote: RemoteStore, *, writer: bool = False) -> SyncResult:
     """Bring the working copy in step with the remote (the caller holds the copy's sync lock).
+
+    A sync whose listed objects are deleted before they are fetched (a vacuum publishing
+    meanwhile) reads ``CURRENT`` and lists again: a reader is never failed by a vacuum.
+
+    Raises:
+        StoreError: when the object store cannot be read (or written, for a writer), or
+            objects keep vanishing.
+    """
+    for attempt in range(_SYNC_ATTEMPTS):
+        try:
+            return _sync_once(remote, writer=writer)
+        except _Vanished as vanished:
+            if attempt == _SYNC_ATTEMPTS - 1:
+                raise StoreError(
+                    f"cannot read the store at {remote.url}: its objects changed under "
+                    f"{_SYNC_ATTEMPTS} syncs in a row ({vanished} was deleted while it was "
+                    "read); try again"
+                ) from None
+    raise AssertionError("unreachable")
+
+
+def _sync_once(remote: RemoteStore, *, writer: bool) -> SyncResult:
+    """One sync of the working copy (``sync_copy``).
 
     Objects the copy lacks, or holds in another version, are downloaded; ``CURRENT`` is
     written as read first; then local files the remote does not hold are removed (a write
@@ -429,9 +475,13 @@ def sync_copy(remote: RemoteStore, *, writer: bool = False) -> SyncResult:
         objects = _remote_objects(remote)
     current_name = current.decode("utf-8", "replace").strip() if current is not None else None
     match = GENERATION_NAME.fullmatch(current_name or "")
-    newest = int(match.group(1)) if match else 0
+    # A CURRENT that names no generation is damage, not a write stopped before it: every
+    # generation is kept (the copy's store then names the damage; --rebuild is the way on).
+    newest = int(match.group(1)) if match else 0 if current is None else None
     unpublished = [
-        key for key in objects if (number := _generation_of(key)) is not None and number > newest
+        key
+        for key in objects
+        if newest is not None and (number := _generation_of(key)) is not None and number > newest
     ]
     if writer and unpublished:
         with remote.requests("clean up"):
@@ -516,15 +566,17 @@ def _upload(remote: RemoteStore, key: str) -> str | None:
 
     body = (remote.copy / key).read_bytes()
     commit = DELTA_LOG in key.split("/") and _is_commit(key.rsplit("/", 1)[-1])
+    # A generation's files are never rewritten either: two writers numbering theirs alike
+    # (the lock removed while one ran) cannot mix or replace each other's.
     try:
-        return _put(remote, key, body, create=commit)
+        return _put(remote, key, body, create=commit or _generation_of(key) is not None)
     except (AlreadyExistsError, PreconditionError):
         # Ours, sent by a publish stopped after it, or another writer's: never overwritten.
         if bytes(obstore.get(remote.objects, key).bytes()) != body:
             raise StoreError(
                 f"cannot publish to the store at {remote.url}: {key} was written by another "
-                "writer meanwhile (was its lock removed while this write ran?); the store "
-                "keeps its previous generation"
+                "writer meanwhile (was its lock removed while this write ran?); this write was "
+                "not published"
             ) from None
         return str(obstore.head(remote.objects, key)["e_tag"])
 
@@ -538,9 +590,13 @@ class PublishResult:
     current: str | None
 
 
-def publish_copy(remote: RemoteStore) -> PublishResult:
+def publish_copy(remote: RemoteStore, lock: LockHolder | None = None) -> PublishResult:
     """Upload what changed in the working copy since the last sync, ``CURRENT`` last, then
     delete the objects the copy no longer holds (the caller holds both locks).
+
+    ``CURRENT`` is sent only while the remote writer lock is still ``lock``'s: a writer
+    whose lock was removed (``unlock``) and maybe taken by another never replaces what that
+    other one published.
 
     Raises:
         StoreError: when an upload fails (the remote keeps its previous generation), or a
@@ -569,6 +625,12 @@ def publish_copy(remote: RemoteStore) -> PublishResult:
             for key in ordered:  # one at a time: a log is never published with a gap
                 record.note(remote.copy, key, _upload(remote, key))
             if (remote.copy / CURRENT).is_file() and not record.in_step(remote.copy, CURRENT):
+                if lock is not None and _lock_token(remote) != lock.token:
+                    raise StoreError(
+                        f"cannot publish to the store at {remote.url}: its writer lock was "
+                        "removed while this write ran (`unlock`), so another writer may have "
+                        "written meanwhile; this write was not published: run it again"
+                    )
                 record.note(remote.copy, CURRENT, _upload(remote, CURRENT))
                 current = (remote.copy / CURRENT).read_text(encoding="utf-8").strip()
         if gone:
@@ -579,6 +641,11 @@ def publish_copy(remote: RemoteStore) -> PublishResult:
     finally:
         record.save(remote.copy)
     return PublishResult(len(changed) + (current is not None), len(gone), current)
+
+
+def _lock_token(remote: RemoteStore) -> str | None:
+    holder = lock_holder(remote)
+    return holder.token if holder is not None else None
 
 
 @contextmanager
@@ -670,7 +737,7 @@ def writing_store(
         return
     url = str(value)
     remote = open_remote(url, create=True)
-    with remote_lock(remote, wait, on_wait), copy_lock(remote, wait) as held:
+    with remote_lock(remote, wait, on_wait) as lock, copy_lock(remote, wait) as held:
         if not held:
             raise StoreError(
                 f"the local copy of {url} at {remote.copy} is held by another process on this "
@@ -679,7 +746,7 @@ def writing_store(
         synced = sync_copy(remote, writer=True)
         working = WorkingStore(remote.copy, synced.current, url)
         yield working
-        working.published = publish_copy(remote)
+        working.published = publish_copy(remote, lock)
 
 
 # URL -> when this process last checked its remote CURRENT (``fresh_copy``).
