@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -48,20 +47,6 @@ EXPORTED = (
     "report",
 )
 SRC = Path(__file__).resolve().parents[2] / "src"
-
-
-@pytest.fixture()
-def corpus(tmp_path: Path, fixtures_dir: Path) -> Path:
-    folder = tmp_path / "corpus"
-    shutil.copytree(fixtures_dir / "store", folder)
-    return folder
-
-
-@pytest.fixture()
-def added(tmp_path: Path, fixtures_dir: Path) -> Path:
-    folder = tmp_path / "added"
-    shutil.copytree(fixtures_dir / "store_added", folder)
-    return folder
 
 
 @pytest.fixture()
