@@ -26,12 +26,13 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from local_s3 import start_s3_server
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "store"
@@ -67,37 +68,8 @@ def _export(url: str, cache: Path, out: Path, env: dict[str, str]) -> bytes | No
 
 
 def _s3_server(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    import boto3
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    env.update(
-        AWS_ENDPOINT_URL=endpoint,
-        AWS_ALLOW_HTTP="true",
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_REGION="us-east-1",
-    )
-    client = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    for _ in range(100):
-        try:
-            client.create_bucket(Bucket="atlas-bench")
-            break
-        except Exception:  # noqa: BLE001 - the server is still starting
-            time.sleep(0.1)
+    server, settings = start_s3_server("atlas-bench")
+    env.update(settings)
     return server
 
 

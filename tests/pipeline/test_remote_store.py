@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from bench_modules import load_bench
 
 from analytics import schema as S
 from analytics.cli import main
@@ -305,16 +305,7 @@ def test_credentials_without_permission_fail_the_write_in_one_line(
 
 
 def test_an_unreachable_endpoint_fails_in_one_line(monkeypatch: pytest.MonkeyPatch, machine):
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    for name, value in {
-        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-        "AWS_ALLOW_HTTP": "true",
-        "AWS_ACCESS_KEY_ID": "key",
-        "AWS_SECRET_ACCESS_KEY": "secret",
-        "AWS_REGION": "us-east-1",
-    }.items():
+    for name, value in load_bench("local_s3").unreachable_s3_settings().items():
         monkeypatch.setenv(name, value)
     with pytest.raises(StoreError, match=r"^cannot read the store at s3://bucket/atlas: [^\n]+$"):
         reading_store("s3://bucket/atlas")
@@ -453,34 +444,11 @@ def test_search_on_a_synced_copy_reads_texts_until_an_ingest_there_rebuilds_the_
 def s3_endpoint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A moto S3 server on a free port, with bucket ``atlas-test``; its endpoint URL."""
     pytest.importorskip("moto.server", reason="moto[server] is not installed")
-    boto3 = pytest.importorskip("boto3")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    settings = {
-        "AWS_ENDPOINT_URL": endpoint,
-        "AWS_ALLOW_HTTP": "true",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": "us-east-1",
-    }
+    server, settings = load_bench("local_s3").start_s3_server("atlas-test")
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
     try:
-        client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
-        for _ in range(100):
-            try:
-                client.create_bucket(Bucket="atlas-test")
-                break
-            except Exception:  # noqa: BLE001 - the server is still starting
-                time.sleep(0.1)
-        yield endpoint
+        yield settings["AWS_ENDPOINT_URL"]
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from bench_modules import load_bench
 from test_pages import navigation_pages, new_app  # noqa: F401  (autouse fixture)
 
 from analytics.pipeline import ensure_store, open_store
@@ -307,18 +308,7 @@ def test_watchlist_page_leaves_a_large_corpus_follow_up_to_the_command_line(
 
 
 def test_app_names_an_unreachable_object_store_in_one_message(configured, tmp_path, monkeypatch):
-    import socket
-
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    for name, value in {
-        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-        "AWS_ALLOW_HTTP": "true",
-        "AWS_ACCESS_KEY_ID": "key",
-        "AWS_SECRET_ACCESS_KEY": "secret",
-        "AWS_REGION": "us-east-1",
-    }.items():
+    for name, value in load_bench("local_s3").unreachable_s3_settings().items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("BRIEFING_ATLAS_STORE", "s3://bucket/atlas")
     monkeypatch.setenv("BRIEFING_ATLAS_STORE_CACHE", str(tmp_path / "app-cache"))
