@@ -304,6 +304,28 @@ def test_credentials_without_permission_fail_the_write_in_one_line(
     )
 
 
+@pytest.mark.parametrize(
+    ("url", "variables"),
+    [
+        ("s3://bucket/atlas", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"),
+        ("gs://bucket/atlas", "GOOGLE_SERVICE_ACCOUNT or GOOGLE_APPLICATION_CREDENTIALS"),
+    ],
+    ids=["s3", "gcs"],
+)
+def test_no_credentials_are_named_as_such(url: str, variables: str, machine) -> None:
+    # Without credentials the clients ask a cloud machine's metadata service; off one, the
+    # answer named that service's address and said nothing of credentials.
+    remote = open_remote(url)
+    refused = RuntimeError(
+        "Generic S3 error: Error performing PUT http://169.254.169.254/latest/api/token in "
+        "1.4ms - Server returned non-2xx status code: 403 Forbidden"
+    )
+    assert remote.reason(refused) == (
+        f"no credentials found: set {variables} in the environment, or run where the "
+        "machine's role gives them"
+    )
+
+
 def test_an_unreachable_endpoint_fails_in_one_line(monkeypatch: pytest.MonkeyPatch, machine):
     for name, value in load_bench("local_s3").unreachable_s3_settings().items():
         monkeypatch.setenv(name, value)

@@ -66,6 +66,14 @@ SYNC_LOCK = ".{name}.atlas-sync-lock"
 LOCAL_ONLY = ("text-index.sqlite", "lean", "follow-up")
 DELTA_LOG = "_delta_log"
 LAST_CHECKPOINT = "_last_checkpoint"
+# The cloud machines' metadata service, asked for a role's credentials when none are set.
+_METADATA_ENDPOINT = "169.254.169.254"
+_CREDENTIAL_VARIABLES = {
+    "s3": "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+    "s3a": "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+    "gs": "GOOGLE_SERVICE_ACCOUNT or GOOGLE_APPLICATION_CREDENTIALS",
+    "az": "AZURE_STORAGE_ACCOUNT_NAME with AZURE_STORAGE_ACCOUNT_KEY or AZURE_STORAGE_SAS_KEY",
+}
 # Objects fetched or sent at once: the requests wait on the network, not on Python.
 _CONCURRENT_REQUESTS = 8
 _LOCK_POLL_SECONDS = 1.0
@@ -128,6 +136,15 @@ class RemoteStore:
         text = str(error)
         if "NoSuchBucket" in text or (isinstance(error, FileNotFoundError) and "bucket" in text):
             return "the bucket does not exist"
+        if _METADATA_ENDPOINT in text:
+            # With no credentials in the environment the clients ask the cloud machine's
+            # metadata service for a role's; off such a machine that fails obscurely.
+            scheme = urlparse(self.url).scheme.lower()
+            wanted = _CREDENTIAL_VARIABLES.get(scheme, _CREDENTIAL_VARIABLES["az"])
+            return (
+                f"no credentials found: set {wanted} in the environment, or run where the "
+                "machine's role gives them"
+            )
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         first = lines[0] if lines else type(error).__name__
         return first if len(first) <= 300 else first[:297] + "..."
