@@ -160,19 +160,30 @@ def parse_dates(values: pd.Series, groups: pd.Series | None = None) -> pd.Series
         A ``datetime64[ns, UTC]`` series on the same index; NaT where a value is
         empty or not a date.
     """
+    return _parse_noting_guesses(values, groups)[0]
+
+
+def _parse_noting_guesses(
+    values: pd.Series, groups: pd.Series | None
+) -> tuple[pd.Series, pd.Series]:
+    """``parse_dates``, and per value whether it is a numbered day read month first on a
+    guess (``_numbered_day_orders``), both on ``values``' index."""
+    nothing_guessed = pd.Series(False, index=values.index)
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         dates = values if values.dt.tz is not None else values.dt.tz_localize("UTC")
-        return _as_date_dtype(dates.dt.tz_convert("UTC"))
+        return _as_date_dtype(dates.dt.tz_convert("UTC")), nothing_guessed
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values):
-        return _epochs(values.astype("float64").reset_index(drop=True)).set_axis(values.index)
+        dates = _epochs(values.astype("float64").reset_index(drop=True)).set_axis(values.index)
+        return dates, nothing_guessed
     index = values.index
     values = values.reset_index(drop=True)  # positional labels: the input index may repeat
     if groups is not None:
         groups = groups.reset_index(drop=True)
     parsed = pd.Series(pd.NaT, index=values.index, dtype=DATE_DTYPE)
+    guessed = pd.Series(False, index=values.index)
     present = values.notna()
     if not present.any():
-        return parsed.set_axis(index)
+        return parsed.set_axis(index), guessed.set_axis(index)
     strings = values[present].astype(str).str.strip()
     numeric = strings.str.fullmatch(_DIGITS.pattern)
     compact = strings.str.fullmatch(_COMPACT_DAY.pattern)
@@ -187,66 +198,44 @@ def parse_dates(values: pd.Series, groups: pd.Series | None = None) -> pd.Series
         parsed[iso.index] = _as_date_dtype(iso_dates)
     remaining = strings[parsed[strings.index].isna() & ~epochs]
     if len(remaining):
-        day_first = _day_first_rows(remaining, groups)
+        keys = (
+            groups.iloc[remaining.index].set_axis(remaining.index)
+            if groups is not None
+            else pd.Series(0, index=remaining.index)
+        )
+        day_first, guessed[remaining.index] = _numbered_day_orders(remaining, keys)
         for order in (False, True):
             part = remaining[day_first == order]
             if len(part):
                 distinct = pd.unique(part.to_numpy(dtype=object))
                 lookup = {text: parse_date(text, day_first=order) for text in distinct}
                 parsed[part.index] = pd.to_datetime(part.map(lookup), utc=True).astype(DATE_DTYPE)
-    return parsed.set_axis(index)
+    return parsed.set_axis(index), guessed.set_axis(index)
 
 
-def _day_first_rows(strings: pd.Series, groups: pd.Series | None) -> pd.Series:
-    """Per string, whether its group (else the whole column) writes the day first.
+def _numbered_day_orders(strings: pd.Series, keys: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The one rule for the order of days written with numbers only ("03/04/2024"), per
+    string of ``strings`` (grouped by ``keys``, a file's rows one group):
 
-    ``groups`` is positional like ``strings``' index (a file's rows are one group).
+    - whether to read it day first: some day of its group starts with a number that
+      cannot be a month ("25/04/2024") and none has such a number second ("04/25/2024");
+    - whether it is read month first on a guess: it reads as two different days and no
+      day of its group has a number above 12 to settle the order.
     """
-    distinct = pd.unique(strings.to_numpy(dtype=object))
-    if groups is None:
-        return pd.Series(_writes_day_first(distinct), index=strings.index)
-    if not any(_day_first_evidence(text) for text in distinct):
-        return pd.Series(False, index=strings.index)  # the usual case, decided at once
-    keys = groups.iloc[strings.index].set_axis(strings.index)
-    by_group = strings.groupby(keys, sort=False).agg(
-        lambda texts: _writes_day_first(pd.unique(texts.to_numpy(dtype=object)))
-    )
-    return keys.map(by_group).astype(bool)
-
-
-def _order_guessed(values: pd.Series, groups: pd.Series) -> pd.Series:
-    """Per value, whether it is a numbered day that reads as two different days
-    ("03/04/2024") in a group where no numbered day settles the order (none has a first
-    or second number above 12): such a day is read month first on a guess."""
-    parts = values.astype(str).reset_index(drop=True).str.extract("^" + _NUMBERED_DAY.pattern)
-    if parts[0].isna().all():
-        return pd.Series(False, index=values.index)
+    parts = strings.str.extract("^" + _NUMBERED_DAY.pattern)
     first = pd.to_numeric(parts[0], errors="coerce")
     second = pd.to_numeric(parts[1], errors="coerce")
-    either = (first <= 12) & (second <= 12) & (first != second)
-    settles = (first > 12) | (second > 12)
-    keys = groups.reset_index(drop=True)
-    settled = settles.groupby(keys, sort=False).transform("any").astype(bool)
-    return pd.Series((either & ~settled).to_numpy(), index=values.index)
+    if first.isna().all():
+        nothing = pd.Series(False, index=strings.index)
+        return nothing, nothing
 
+    def in_group(mask: pd.Series) -> pd.Series:
+        return mask.groupby(keys, sort=False).transform("any").astype(bool)
 
-def _day_first_evidence(text: object) -> bool:
-    match = _NUMBERED_DAY.match(str(text))
-    return match is not None and int(match[1]) > 12 >= int(match[2])
-
-
-def _writes_day_first(texts: np.ndarray) -> bool:
-    """Whether a column's numbered days put the day first: some start with a number that
-    cannot be a month ("25/04/2024") and none has such a number second ("04/25/2024").
-    Its ambiguous days ("03/04/2024") are then read in the same order."""
-    day_first = month_first = False
-    for text in texts:
-        match = _NUMBERED_DAY.match(str(text))
-        if match is not None:
-            first, second = int(match[1]), int(match[2])
-            day_first |= first > 12 >= second
-            month_first |= second > 12 >= first
-    return day_first and not month_first
+    day_first = in_group((first > 12) & (second <= 12)) & ~in_group((second > 12) & (first <= 12))
+    settled = in_group((first > 12) | (second > 12))
+    guessed = (first <= 12) & (second <= 12) & (first != second) & ~settled
+    return day_first, guessed
 
 
 def _epochs(numbers: pd.Series) -> pd.Series:
@@ -360,7 +349,7 @@ def check_dates(
     numbers = _is_number(values)
     group_keys = pd.Series(0, index=values.index) if groups is None else groups
     all_numbers = numbers.groupby(group_keys, sort=False).transform("all").astype(bool)
-    dates = parse_dates(values, groups)
+    dates, guessed = _parse_noting_guesses(values, groups)
     notes = pd.Series("", index=values.index, dtype=object)
 
     def shown(mask: pd.Series) -> pd.Series:
@@ -399,7 +388,7 @@ def check_dates(
             if day is not None
             else f"date {_shown(values[index])} not understood"
         )
-    guessed = _order_guessed(values, group_keys) & dates.notna() & ~outside
+    guessed &= dates.notna() & ~outside
     if guessed.any():
         notes[guessed] = (
             "date "

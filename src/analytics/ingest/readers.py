@@ -380,7 +380,7 @@ def _bytes_decoded(frame: pd.DataFrame, batch: Batch) -> tuple[pd.DataFrame, lis
         The decoded rows and their row numbers (from 1).
     """
     damaged = pd.Series(False, index=frame.index)
-    decoded = frame.copy()
+    texts_of: dict[object, pd.Series] = {}  # the columns that held bytes, read as text
     for column in frame.columns:
         values = frame[column]
         if values.dtype != object:
@@ -399,11 +399,16 @@ def _bytes_decoded(frame: pd.DataFrame, batch: Batch) -> tuple[pd.DataFrame, lis
 
         texts = values.map(as_text)
         damaged |= is_bytes & texts.isna()
+        texts_of[column] = texts
+    numbers = [int(number) for number in damaged[~damaged].index + 1]
+    if not texts_of:
+        return frame, numbers  # no bytes anywhere: the usual case, nothing copied
+    decoded = frame.copy()
+    for column, texts in texts_of.items():
         decoded[column] = texts
     for number in damaged[damaged].index + 1:
         batch.skipped.append((int(number), _NOT_UTF8))
-    kept = decoded[~damaged].reset_index(drop=True)
-    return kept, [int(number) for number in damaged[~damaged].index + 1]
+    return decoded[~damaged].reset_index(drop=True), numbers
 
 
 def load_feed_file(path: Path, columns: Mapping[str, str] | None) -> Batch:
