@@ -85,6 +85,7 @@ BUILDING_BLOCKS = frozenset(
         "version",
         "search",
         "tallies",
+        "frames",
     }
 )
 LAYERS: tuple[frozenset[str], ...] = (

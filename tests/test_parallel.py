@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import threading
 import weakref
 
@@ -81,6 +82,25 @@ def test_release_freed_memory_collects_garbage_and_trims_the_c_heap(monkeypatch)
     monkeypatch.setattr(parallel.ctypes, "CDLL", lambda name: FakeLibc())
     assert _cycle_freed_by(parallel.release_freed_memory)
     assert calls == [0]
+
+
+def test_release_freed_memory_hands_back_arrows_free_pages(monkeypatch):
+    import pyarrow as pa
+
+    released: list[str] = []
+
+    class FakePool:
+        def release_unused(self) -> None:
+            released.append("released")
+
+    monkeypatch.setattr(pa, "default_memory_pool", lambda: FakePool())
+    parallel.release_freed_memory()
+    assert released == ["released"]
+    # A process that never imported Arrow does not import it to release nothing.
+    monkeypatch.delitem(sys.modules, "pyarrow")
+    parallel.release_freed_memory()
+    assert released == ["released"]
+    assert "pyarrow" not in sys.modules
 
 
 def test_release_freed_memory_still_collects_without_glibc(monkeypatch):

@@ -13,6 +13,7 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -76,13 +77,19 @@ def map_forked(work: Callable[[Share], list[Result]], shares: Sequence[Share]) -
 
 
 def release_freed_memory() -> None:
-    """Collect garbage and hand the C heap's free pages back to the system (glibc only).
+    """Collect garbage and hand the free pages of the C heap (glibc only) and of Arrow's
+    memory pool back to the system.
 
-    A long ingest frees each batch's tables, but the allocator keeps the freed pages
+    A long ingest frees each batch's tables, but the allocators keep the freed pages
     for reuse; between batches that idle memory would count against the run's budget.
-    Elsewhere (another C library, another system) only the collection runs.
+    Arrow's pool (mimalloc by default) keeps the buffers of the tables read and dropped
+    the same way. Elsewhere (another C library, another system) only the collection and
+    Arrow's release run.
     """
     gc.collect()
+    arrow = sys.modules.get("pyarrow")  # a process that never read a table has no pool
+    if arrow is not None:
+        arrow.default_memory_pool().release_unused()
     try:
         libc = ctypes.CDLL("libc.so.6")
         trim = libc.malloc_trim

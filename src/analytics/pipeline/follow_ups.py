@@ -37,6 +37,7 @@ import pandas as pd
 from analytics import schema as S
 from analytics import settings
 from analytics.artefacts import Artefacts, follow_up_tables, follow_up_texts
+from analytics.parallel import release_freed_memory
 
 FOLLOW_UP_DIR = "follow-up"
 # The settings the follow-up reads (``analytics.watchlist.follow_up``).
@@ -140,6 +141,7 @@ def _work_out(root: Path, artefacts: Artefacts) -> tuple[pd.DataFrame, bool]:
     from analytics.watchlist import follow_up, report_mentions
 
     whole = follow_up_tables(artefacts, report_mentions)
+    release_freed_memory()  # the data files read, a piece at a time, for the tables held
     table = follow_up(
         whole.watchlist,
         whole.briefings,

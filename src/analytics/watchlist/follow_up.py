@@ -22,12 +22,16 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
 from analytics import schema as S
 from analytics import settings
 from analytics.errors import InputError
+from analytics.frames import compact, expanded
+from analytics.parallel import release_freed_memory
 from analytics.relations import (
     ACTOR_KINDS,
     CueMatch,
@@ -85,10 +89,12 @@ def _evidence(
     lexicon: Lexicon,
     words: CertaintyWords,
     grace: pd.Timedelta,
+    shown: _Shown,
     texts_at: TextsAt | None = None,
-) -> pd.DataFrame:
-    """The report sentences of each event (``_matches``), read from the briefings dated
-    inside some event's window, a stretch of consecutive days at a time.
+) -> None:
+    """Gather each event's evidence into ``shown`` from its report sentences
+    (``_matches``), read from the briefings dated inside some event's window, a stretch of
+    consecutive days at a time.
 
     A stretch holds at most ``watchlist_follow_up_briefings`` briefings (a day is never
     cut), so memory holds one stretch's sentences, not the corpus'. The common words
@@ -97,6 +103,7 @@ def _evidence(
     matched, then each stretch's sentences are cut again and matched with the events whose
     window meets it. The evidence is the same for any stretch size. With ``texts_at``, the
     texts of a stretch's briefings are read when it is (twice), not held for the corpus.
+    Mentions and each stretch's reports are held compact between uses (``frames``).
     """
 
     def with_texts(ids: pd.Series) -> pd.DataFrame:
@@ -118,17 +125,19 @@ def _evidence(
     )
     stretch_of_day, bounds = _stretches(days, int(settings.value("watchlist_follow_up_briefings")))
     if len(bounds) <= 1:
+        usable = expanded(usable)
         reports = _reports(with_texts(usable[S.BRIEFING_ID]), usable, dates, lexicon, words)
         common = _common_stems(reports.texts)
-        return _what_is_shown(_matches(events, reports._replace(common=common), grace))
+        shown.add(_matches(events, reports._replace(common=common), grace))
+        return
     stretch_of_row = stretch_of_day[
-        pd.Index(dates[S.BRIEFING_ID]).get_indexer(usable[S.BRIEFING_ID])
+        _positions(pd.Index(dates[S.BRIEFING_ID]), usable[S.BRIEFING_ID])
     ]
     parts: list[_Reports] = []
     frequencies: list[pd.Series] = []
     n_texts = 0
     for stretch in range(len(bounds)):
-        stretch_usable = usable[stretch_of_row == stretch]
+        stretch_usable = expanded(usable[stretch_of_row == stretch])
         part = _reports(
             with_texts(stretch_usable[S.BRIEFING_ID]),
             stretch_usable,
@@ -138,43 +147,118 @@ def _evidence(
         )
         frequencies.append(_stem_frequencies(part.texts))
         n_texts += len(part.texts)
-        parts.append(part._replace(texts=[]))  # cut again when matched: memory for one
+        # Cut again when matched, and held compact until then: memory for one stretch's
+        # sentences, and small integers for the others' keys.
+        parts.append(part._replace(texts=[], table=compact(part.table), keys=compact(part.keys)))
     total = pd.concat(frequencies).groupby(level=0).sum() if frequencies else pd.Series()
     common = _common_of(total, n_texts)
+    del frequencies, stretch_usable, part
+    release_freed_memory()  # the first pass' sentences and cue matches
     starts, ends = windows
-    found = []
-    for (low, high), part in zip(bounds, parts, strict=True):
+    for stretch, ((low, high), part) in enumerate(zip(bounds, parts, strict=True)):
         if part.keys.empty:
             continue
+        keys, table = expanded(part.keys), expanded(part.table)
+        parts[stretch] = part._replace(table=table.iloc[:0], keys=keys.iloc[:0])
         meets = (starts <= high) & (ends >= low)
-        texts = _report_texts(with_texts(part.keys[S.BRIEFING_ID]), part.keys)
-        matched = _matches(events[meets], part._replace(texts=texts, common=common), grace)
-        found.append(_what_is_shown(matched))
-    found = [table for table in found if not table.empty]
-    return pd.concat(found, ignore_index=True) if found else pd.DataFrame()
+        texts = _report_texts(with_texts(keys[S.BRIEFING_ID]), keys)
+        shown.add(_matches(events[meets], _Reports(table, keys, texts, common), grace))
+
+
+def _positions(index: pd.Index, values: pd.Series) -> np.ndarray:
+    """Each value's position in ``index`` (-1 when absent); a column of categories is looked
+    up by its categories, not value by value."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        at = index.get_indexer(values.cat.categories)
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes >= 0, at[codes], -1)
+    return index.get_indexer(values)
 
 
 # The order in which an event's evidence is shown: by date, briefing and place.
 _EVIDENCE_ORDER = [_EVENT, S.DATE, S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX]
 
 
-def _what_is_shown(found: pd.DataFrame) -> pd.DataFrame:
-    """The evidence rows of one stretch (``_matches``) cut to what ``follow_up`` shows of
-    them: each event's first ``watchlist_evidence`` sentences in ``_EVIDENCE_ORDER`` and,
-    of its later rows, the first of each briefing without its sentence (the briefing is
-    named among the evidence ids). A report sentence is of one stretch, so the sentences
-    an event shows are among those each stretch keeps; a million briefings' evidence
-    sentences are never held at once.
+class _Shown:
+    """The evidence of ``n_events`` events (numbered by ``_EVENT``), gathered a stretch at
+    a time (``add``, stretches in the order of their days) and kept as it is shown
+    (``columns``).
+
+    An event shows the ids of its reporting briefings, earliest first, and its first
+    ``watchlist_evidence`` report sentences (in ``_EVIDENCE_ORDER``), each after its day. A
+    report sentence is of one stretch and the stretches follow the days, so each event's
+    briefings in stretch order are its briefings in order, and a stretch adds sentences
+    only to the events that still show fewer than the limit: a million briefings'
+    evidence is held as an event number and a briefing number per row, and the sentences
+    shown, never every sentence found.
     """
-    if found.empty:
-        return found
-    limit = int(settings.value("watchlist_evidence"))
-    found = found.sort_values(_EVIDENCE_ORDER, kind="stable")
-    found = found.drop_duplicates([_EVENT, S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX])
-    shown = found.groupby(_EVENT, sort=False).cumcount().to_numpy() < limit
-    first_of_briefing = ~found.duplicated([_EVENT, S.BRIEFING_ID]).to_numpy()
-    kept = found[shown | first_of_briefing]
-    return kept.assign(**{S.SENTENCE: kept[S.SENTENCE].where(shown[shown | first_of_briefing], "")})
+
+    def __init__(self, n_events: int) -> None:
+        self.n_events = n_events
+        self.limit = int(settings.value("watchlist_evidence"))
+        self.lines_of = np.zeros(n_events, dtype=np.int64)  # sentences each event shows
+        self.events: list[np.ndarray] = []
+        self.briefings: list[np.ndarray] = []
+        self.ids: list[pa.Array] = []  # the briefing ids of each stretch, by number
+        self.line_events: list[np.ndarray] = []
+        self.lines: list[pa.Array] = []
+        self.numbered = 0
+
+    def add(self, found: pd.DataFrame) -> None:
+        """Take a stretch's report sentences (``_matches``: one row per event and report)."""
+        if found.empty:
+            return
+        found = found.sort_values(_EVIDENCE_ORDER, kind="stable")
+        found = found.drop_duplicates([_EVENT, S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX])
+        event = found[_EVENT].to_numpy(dtype=np.int64)
+        first = ~found.duplicated([_EVENT, S.BRIEFING_ID]).to_numpy()
+        number, ids = pd.factorize(found[S.BRIEFING_ID].to_numpy(dtype=object)[first])
+        self.events.append(event[first])
+        self.briefings.append(number.astype(np.int64) + self.numbered)
+        self.ids.append(pa.array(np.asarray(ids, dtype=object), pa.large_string()))
+        self.numbered += len(ids)
+        place = found.groupby(_EVENT, sort=False).cumcount().to_numpy()
+        wanted = place + self.lines_of[event] < self.limit
+        if not wanted.any():
+            return
+        chosen = found[wanted]
+        days = chosen[S.DATE].dt.strftime("%Y-%m-%d")
+        lines = (days + ": " + chosen[S.SENTENCE]).to_numpy(dtype=object)
+        self.lines.append(pa.array(lines, pa.large_string()))
+        self.line_events.append(event[wanted])
+        np.add.at(self.lines_of, event[wanted], 1)
+
+    def columns(self) -> tuple[pd.Series, pd.Series]:
+        """Each event's ``EVIDENCE_IDS`` and ``EVIDENCE`` ("" without evidence), made in
+        Arrow: no Python string per briefing named."""
+        if not self.events:
+            empty = pd.Series([""] * self.n_events, dtype="str")
+            return empty, empty.copy()
+        events = np.concatenate(self.events)
+        order = np.argsort(events, kind="stable")  # stretch order kept: days kept
+        ids = pa.concat_arrays(self.ids)
+        briefings = ids.take(np.concatenate(self.briefings)[order])
+        evidence_ids = _joined(events[order], briefings, "|", self.n_events)
+        del events, ids, briefings
+        line_events = np.concatenate(self.line_events)
+        order = np.argsort(line_events, kind="stable")
+        lines = pa.chunked_array(self.lines, pa.large_string()).combine_chunks().take(order)
+        evidence = _joined(line_events[order], lines, _SEPARATOR, self.n_events)
+        return evidence_ids, evidence
+
+
+def _joined(groups: np.ndarray, values: pa.Array, separator: str, size: int) -> pd.Series:
+    """Each of ``size`` groups' values joined by ``separator`` ("" for a group without
+    any): ``groups`` sorted, one per value."""
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    offsets = pa.array(np.r_[starts, len(groups)].astype(np.int64), pa.int64())
+    lists = pa.LargeListArray.from_arrays(offsets, values)
+    joined = pc.binary_join(lists, pa.scalar(separator, pa.large_string()))
+    # "" first, then the joined strings: each group takes its own, the others "".
+    at = np.zeros(size, dtype=np.int64)
+    at[groups[starts]] = np.arange(1, len(starts) + 1)
+    whole = pa.concat_arrays([pa.array([""], pa.large_string()), joined]).take(at)
+    return pd.Series(whole.to_pandas(), dtype="str")
 
 
 def _reporting(mentions: pd.DataFrame) -> pd.Series:
@@ -534,13 +618,13 @@ def follow_up(
     # say it happened.
     events = events.assign(**{_WHAT: [part or "" for part in expected]})
     events = events[[part is not None for part in expected]]
-    evidence = pd.DataFrame()
+    shown = _Shown(len(table))
     if not events.empty:
         windows = (
             events[S.WINDOW_START].to_numpy(dtype="datetime64[ns]"),
             (events[S.WINDOW_END] + grace).to_numpy(dtype="datetime64[ns]"),
         )
-        evidence = _evidence(
+        _evidence(
             events,
             briefings,
             mentions,
@@ -548,19 +632,10 @@ def follow_up(
             lexicon or default_lexicon(),
             certainty_words,
             grace,
+            shown,
             texts_at,
         )
-    limit = int(settings.value("watchlist_evidence"))
-    if not evidence.empty:
-        evidence = evidence.sort_values(_EVIDENCE_ORDER, kind="stable")
-        evidence = evidence.drop_duplicates([_EVENT, S.BRIEFING_ID, S.SECTION, S.SENTENCE_INDEX])
-        shown = evidence.groupby(_EVENT, sort=True).head(limit)
-        ids = evidence.drop_duplicates([_EVENT, S.BRIEFING_ID]).groupby(_EVENT)[S.BRIEFING_ID]
-        days = shown[S.DATE].dt.strftime("%Y-%m-%d")
-        lines = (days + ": " + shown[S.SENTENCE]).groupby(shown[_EVENT]).agg(_SEPARATOR.join)
-        joined_ids = ids.agg("|".join)
-        table.loc[joined_ids.index, S.EVIDENCE_IDS] = joined_ids.to_numpy()
-        table.loc[lines.index, S.EVIDENCE] = lines.to_numpy()
+    table[S.EVIDENCE_IDS], table[S.EVIDENCE] = shown.columns()
     over = (table[S.WINDOW_END] + grace) < as_of_day
     table[S.FOLLOW_UP] = np.where(
         table[S.EVIDENCE_IDS] != "", S.REPORTED, np.where(over, S.NOT_SEEN, S.OPEN)
