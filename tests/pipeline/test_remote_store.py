@@ -222,6 +222,65 @@ def test_migrate_rewrites_an_older_remote_store_and_the_next_write_removes_its_p
     assert not any(f.startswith(("parts/", "gen-000001/")) for f in files)
 
 
+def _stop(paths: object) -> None:
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("stopped_by", ["ctrl-c", "network"])
+def test_a_write_stopped_deleting_what_it_replaced_says_it_was_published(
+    stopped_by: str,
+    corpus: Path,
+    added: Path,
+    more: Path,
+    url: str,
+    machine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys,
+) -> None:
+    import obstore
+    from legacy_stores import write_legacy_store
+
+    # A migrated store: the next write publishes its generation, then deletes the older
+    # format's parts and generation.
+    local = tmp_path / "local-store"
+    assert _ingest([corpus], str(local)) == 0
+    write_legacy_store(
+        open_store(local), Path(url.removeprefix("objstore+file://")), store_format=2
+    )
+    assert main(["migrate", "--store", url]) == 0
+    real = obstore.delete
+
+    def stopped(store, paths):
+        if isinstance(paths, list):  # the replaced objects (the lock is one path)
+            _stop(paths) if stopped_by == "ctrl-c" else _network_error()
+        return real(store, paths)
+
+    monkeypatch.setattr(obstore, "delete", stopped)
+    capsys.readouterr()
+    if stopped_by == "ctrl-c":
+        assert _ingest([added], url, "--add") == 130
+        assert capsys.readouterr().err.endswith(
+            f"interrupted after the new generation of {url} was made current: the store "
+            "holds this ingest's result\n"
+        )
+    else:
+        assert _ingest([added], url, "--add") == 2
+        error = capsys.readouterr().err
+        assert error.startswith(f"error: cannot remove old objects of the store at {url}: ")
+        assert "; the write was published (generation gen-000003 is current), but " in error
+        assert error.endswith("are still there: the next write or vacuum removes them\n")
+    monkeypatch.setattr(obstore, "delete", real)
+    assert _current(url) == "gen-000003"
+    assert any(f.startswith(("parts/", "gen-000001/")) for f in _remote_files(url))
+    machine("reader")
+    _exports(url, tmp_path / "published")
+    assert len(pd.read_csv(tmp_path / "published" / "briefings.csv")) == 5
+    machine("two")
+    assert _ingest([more], url, "--add") == 0
+    assert not any(f.startswith(("parts/", "gen-000001/")) for f in _remote_files(url))
+
+
 # -- the remote writer lock --------------------------------------------------------------------
 
 

@@ -607,18 +607,25 @@ class PublishResult:
     current: str | None
 
 
-def publish_copy(remote: RemoteStore, lock: LockHolder | None = None) -> PublishResult:
+def publish_copy(
+    remote: RemoteStore,
+    lock: LockHolder | None = None,
+    on_current: Callable[[str], None] | None = None,
+) -> PublishResult:
     """Upload what changed in the working copy since the last sync, ``CURRENT`` last, then
     delete the objects the copy no longer holds (the caller holds both locks).
 
     ``CURRENT`` is sent only while the remote writer lock is still ``lock``'s: a writer
     whose lock was removed (``unlock``) and maybe taken by another never replaces what that
-    other one published.
+    other one published. ``on_current`` is told the generation as soon as ``CURRENT`` is
+    sent, so that a command stopped during the deletions after it says the write landed.
 
     Raises:
         StoreError: when an upload fails (the remote keeps its previous generation), or a
             table commit of that number was published meanwhile by another writer (the lock
-            was removed while this one wrote).
+            was removed while this one wrote), or old objects could not be deleted after
+            ``CURRENT`` was sent (the message says the write was published; the next write
+            deletes them).
     """
     import obstore
 
@@ -650,9 +657,21 @@ def publish_copy(remote: RemoteStore, lock: LockHolder | None = None) -> Publish
                     )
                 record.note(remote.copy, CURRENT, _upload(remote, CURRENT))
                 current = (remote.copy / CURRENT).read_text(encoding="utf-8").strip()
+                if on_current is not None:
+                    on_current(current)
         if gone:
-            with remote.requests("remove old objects of"):
-                obstore.delete(remote.objects, gone)
+            try:
+                with remote.requests("remove old objects of"):
+                    obstore.delete(remote.objects, gone)
+            except StoreError as error:
+                if current is None:
+                    raise
+                # Still listed in the record: the next write deletes them.
+                raise StoreError(
+                    f"{error}; the write was published (generation {current} is current), "
+                    f"but {len(gone)} objects it replaced are still there: the next write "
+                    "or vacuum removes them"
+                ) from error
             for key in gone:
                 record.entries.pop(key, None)
     finally:
@@ -763,7 +782,11 @@ def writing_store(
         synced = sync_copy(remote, writer=True)
         working = WorkingStore(remote.copy, synced.current, url)
         yield working
-        working.published = publish_copy(remote, lock)
+
+        def sent(current: str) -> None:
+            working.published = PublishResult(0, 0, current)
+
+        working.published = publish_copy(remote, lock, sent)
 
 
 # URL -> when this process last checked its remote CURRENT (``fresh_copy``).
