@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -509,3 +510,27 @@ def test_follow_up_shows_the_first_evidence_of_every_stretch_and_names_every_bri
     )
     assert followed.loc["e2", S.EVIDENCE_IDS] == "r3|r5"
     assert followed.loc["e2", S.EVIDENCE] == "2024-03-05: Italy hosted a summit with Spain in Rome."
+
+
+@pytest.mark.parametrize("at_once", [1, 2, 100_000])
+def test_evidence_is_joined_per_event_in_the_order_found_a_few_events_at_a_time(
+    at_once: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    import pyarrow as pa
+
+    module = sys.modules["analytics.watchlist.follow_up"]
+
+    monkeypatch.setattr(module, "_JOINED_AT_ONCE", at_once)
+    values = pa.array(["a", "b", "c", "d", "e"], pa.large_string())
+    joined = module._joined(np.array([2, 0, 2, 0, 2]), values.take, "|", 4)
+    assert joined.tolist() == ["b|d", "", "a|c|e", ""]
+    assert str(joined.dtype) == "str"
+    # Through a whole follow-up: the same table joined one event at a time.
+    briefings = _briefings(_TWO_SUMMITS)
+    mentions = extract_mentions(briefings)
+    events = expected_events(briefings, mentions)
+    followed = follow_up(events, briefings, mentions).set_index(S.BRIEFING_ID)
+    assert followed.loc["e1", S.EVIDENCE_IDS] == "r1|r4"
+    assert followed.loc["e2", S.EVIDENCE_IDS] == "r3|r5"

@@ -163,6 +163,8 @@ def _evidence(
         meets = (starts <= high) & (ends >= low)
         texts = _report_texts(with_texts(keys[S.BRIEFING_ID]), keys)
         shown.add(_matches(events[meets], _Reports(table, keys, texts, common), grace))
+        del keys, table, texts
+        release_freed_memory()  # the stretch's sentences and candidates
 
 
 def _positions(index: pd.Index, values: pd.Series) -> np.ndarray:
@@ -234,30 +236,48 @@ class _Shown:
         if not self.events:
             empty = pd.Series([""] * self.n_events, dtype="str")
             return empty, empty.copy()
-        events = np.concatenate(self.events)
-        order = np.argsort(events, kind="stable")  # stretch order kept: days kept
         ids = pa.concat_arrays(self.ids)
-        briefings = ids.take(np.concatenate(self.briefings)[order])
-        evidence_ids = _joined(events[order], briefings, "|", self.n_events)
-        del events, ids, briefings
-        line_events = np.concatenate(self.line_events)
-        order = np.argsort(line_events, kind="stable")
-        lines = pa.chunked_array(self.lines, pa.large_string()).combine_chunks().take(order)
-        evidence = _joined(line_events[order], lines, _SEPARATOR, self.n_events)
+        numbers = np.concatenate(self.briefings)
+        evidence_ids = _joined(
+            np.concatenate(self.events), lambda rows: ids.take(numbers[rows]), "|", self.n_events
+        )
+        lines = pa.chunked_array(self.lines, pa.large_string())
+        evidence = _joined(np.concatenate(self.line_events), lines.take, _SEPARATOR, self.n_events)
         return evidence_ids, evidence
 
 
-def _joined(groups: np.ndarray, values: pa.Array, separator: str, size: int) -> pd.Series:
+# Groups whose values ``_joined`` joins at a time.
+_JOINED_AT_ONCE = 100_000
+
+
+def _joined(
+    groups: np.ndarray,
+    values_at: Callable[[np.ndarray], pa.Array | pa.ChunkedArray],
+    separator: str,
+    size: int,
+) -> pd.Series:
     """Each of ``size`` groups' values joined by ``separator`` ("" for a group without
-    any): ``groups`` sorted, one per value."""
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-    offsets = pa.array(np.r_[starts, len(groups)].astype(np.int64), pa.int64())
-    lists = pa.LargeListArray.from_arrays(offsets, values)
-    joined = pc.binary_join(lists, pa.scalar(separator, pa.large_string()))
+    any), in the order of the values within a group: ``groups`` gives each value's group,
+    ``values_at`` the values at some positions. Joined ``_JOINED_AT_ONCE`` groups at a
+    time, so that only the joined strings are held whole."""
+    order = np.argsort(groups, kind="stable")
+    sorted_groups = groups[order]
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+    ends = np.r_[starts[1:], len(order)]
+    separated = pa.scalar(separator, pa.large_string())
+    pieces: list[pa.Array] = [pa.array([""], pa.large_string())]
+    for first in range(0, len(starts), _JOINED_AT_ONCE):
+        low, high = starts[first], ends[min(first + _JOINED_AT_ONCE, len(starts)) - 1]
+        chunk = starts[first : first + _JOINED_AT_ONCE] - low
+        values = values_at(order[low:high])
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        offsets = pa.array(np.r_[chunk, high - low].astype(np.int64), pa.int64())
+        pieces.append(pc.binary_join(pa.LargeListArray.from_arrays(offsets, values), separated))
     # "" first, then the joined strings: each group takes its own, the others "".
     at = np.zeros(size, dtype=np.int64)
-    at[groups[starts]] = np.arange(1, len(starts) + 1)
-    whole = pa.concat_arrays([pa.array([""], pa.large_string()), joined]).take(at)
+    at[sorted_groups[starts]] = np.arange(1, len(starts) + 1)
+    whole = pa.chunked_array(pieces, pa.large_string()).take(at)
     return pd.Series(whole.to_pandas(), dtype="str")
 
 
