@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 
 def _is_strings(column: pd.Series) -> bool:
@@ -42,20 +43,15 @@ def expanded(frame: pd.DataFrame) -> pd.DataFrame:
 
 def concat_compact(pieces: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """Compact pieces (``compact``) with the same columns as one compact frame on a fresh
-    index: each categorical column's categories are the sorted union of the pieces'."""
+    index: each categorical column's categories are the sorted union of the pieces'
+    (``union_categoricals``)."""
     if not pieces:
         raise ValueError("concat_compact needs at least one piece")
+    columns = list(pieces[0].columns)
     categorical = [
-        name for name in pieces[0].columns if isinstance(pieces[0][name].dtype, pd.CategoricalDtype)
+        name for name in columns if isinstance(pieces[0][name].dtype, pd.CategoricalDtype)
     ]
-    unions = {
-        name: pd.Index(
-            pd.unique(pd.concat([pd.Series(piece[name].cat.categories) for piece in pieces]))
-        ).sort_values()
-        for name in categorical
-    }
-    aligned = [
-        piece.assign(**{name: piece[name].cat.set_categories(unions[name]) for name in categorical})
-        for piece in pieces
-    ]
-    return pd.concat(aligned, ignore_index=True)
+    whole = pd.concat([piece.drop(columns=categorical) for piece in pieces], ignore_index=True)
+    for name in categorical:
+        whole[name] = union_categoricals([piece[name] for piece in pieces], sort_categories=True)
+    return whole[columns]

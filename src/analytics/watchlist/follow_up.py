@@ -29,6 +29,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from analytics import schema as S
 from analytics import settings
+from analytics.artefacts import positions_in
 from analytics.errors import InputError
 from analytics.frames import compact, expanded
 from analytics.parallel import release_freed_memory
@@ -155,11 +156,12 @@ def _evidence(
     del frequencies, stretch_usable, part
     release_freed_memory()  # the first pass' sentences and cue matches
     starts, ends = windows
-    for stretch, ((low, high), part) in enumerate(zip(bounds, parts, strict=True)):
+    for low, high in bounds:
+        part = parts.pop(0)  # dropped once matched
         if part.keys.empty:
             continue
         keys, table = expanded(part.keys), expanded(part.table)
-        parts[stretch] = part._replace(table=table.iloc[:0], keys=keys.iloc[:0])
+        del part
         meets = (starts <= high) & (ends >= low)
         texts = _report_texts(with_texts(keys[S.BRIEFING_ID]), keys)
         shown.add(_matches(events[meets], _Reports(table, keys, texts, common), grace))
@@ -168,13 +170,13 @@ def _evidence(
 
 
 def _positions(index: pd.Index, values: pd.Series) -> np.ndarray:
-    """Each value's position in ``index`` (-1 when absent); a column of categories is looked
-    up by its categories, not value by value."""
+    """Each value's position in ``index`` (-1 when absent, ``artefacts.positions_in``); a
+    column of categories is looked up by its categories, not value by value."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        at = index.get_indexer(values.cat.categories)
+        at = positions_in(pd.Series(values.cat.categories), index)
         codes = values.cat.codes.to_numpy()
         return np.where(codes >= 0, at[codes], -1)
-    return index.get_indexer(values)
+    return positions_in(values, index)
 
 
 # The order in which an event's evidence is shown: by date, briefing and place.
