@@ -354,24 +354,41 @@ def test_the_cli_refuses_a_negative_batch_size_in_one_line(corpus: Path, tmp_pat
 # -- reading a few rows of a large table ---------------------------------------------------------
 
 
-def test_rows_at_reads_the_rows_asked_for_in_that_order(one_shot) -> None:
-    whole = one_shot.table("briefings", columns=[S.BRIEFING_ID, S.TEXT])
-    positions = np.array([116, 0, 45, 45, 3])
+@pytest.mark.parametrize("whole_up_to", [8 * 1024 * 1024, 0], ids=["read-whole", "duckdb"])
+def test_rows_at_reads_the_rows_asked_for_in_that_order(one_shot, monkeypatch, whole_up_to) -> None:
+    # Small files are read whole and filtered; large ones by DuckDB: the same rows.
+    from analytics.pipeline import deltatables
+
+    monkeypatch.setattr(deltatables, "WHOLE_FILE_BYTES", whole_up_to)
+    import duckdb
+
+    by_duckdb: list[int] = []
+    connect = duckdb.connect
+    monkeypatch.setattr(duckdb, "connect", lambda *a, **k: by_duckdb.append(1) or connect(*a, **k))
+    whole = one_shot.table("briefings")
+    positions = np.array([116, 0, 45, 45, 3, 4, 2])
     rows = one_shot.rows_at("briefings", positions, columns=[S.BRIEFING_ID, S.TEXT])
-    pd.testing.assert_frame_equal(rows, whole.iloc[positions].reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        rows, whole[[S.BRIEFING_ID, S.TEXT]].iloc[positions].reset_index(drop=True)
+    )
+    # Every column, with the types the table records (times in UTC, to the nanosecond).
+    every = one_shot.rows_at("briefings", positions)
+    pd.testing.assert_frame_equal(every, whole.iloc[positions].reset_index(drop=True))
+    # Rows 45 and 116 are one of their months' rows: DuckDB reads them when files are large.
+    assert (len(by_duckdb) >= 2) == (whole_up_to == 0)
 
 
 def test_rows_at_reads_only_the_files_holding_the_rows(one_shot, monkeypatch) -> None:
-    import pyarrow.parquet as pq
+    from analytics.pipeline import deltatables
 
     opened: list[str] = []
-    real = pq.ParquetFile
+    real = deltatables._rows_of_part
 
-    def counting(path, *args, **kwargs):
-        opened.append(str(path))
-        return real(path, *args, **kwargs)
+    def counting(root, data, *args, **kwargs):
+        opened.append(str(data.file))
+        return real(root, data, *args, **kwargs)
 
-    monkeypatch.setattr(pq, "ParquetFile", counting)
+    monkeypatch.setattr(deltatables, "_rows_of_part", counting)
     one_shot.rows_at("briefings", np.array([0]), columns=[S.TEXT])
     # The briefings table has one file per month (six months); row 0 is in January's.
     assert len(opened) == 1

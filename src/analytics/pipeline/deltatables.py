@@ -551,11 +551,13 @@ def read_rows_at(
     ordered = sorted_distinct(wanted)
     chosen = files_holding(files, wanted)
     names = list(columns) if columns else list(schema.names)
-    wanted_rows = pa.array(ordered, pa.int64())
     pieces = []
     for data in chosen:
-        piece = _read_part(root, data, names)
-        pieces.append(piece.filter(pc.is_in(piece.column(ROW_ORDER_COLUMN), wanted_rows)))
+        inside = ordered
+        if data.first_row >= 0 and data.last_row >= 0:  # only the rows the file can hold
+            low, high = np.searchsorted(ordered, [data.first_row, data.last_row + 1])
+            inside = ordered[low:high]
+        pieces.append(_rows_of_part(root, data, names, inside))
     table = _concat_ordered(pieces, schema, names)
     order = table.column(ROW_ORDER_COLUMN).to_numpy()
     at = pd.Index(order).get_indexer(wanted)
@@ -605,6 +607,60 @@ def _read_part(
         return file.read(columns=[*names, ROW_ORDER_COLUMN])
     except (OSError, pa.ArrowException, ValueError, KeyError) as error:
         raise StoreError(damaged_message(root, f"{data.file} cannot be read: {error}")) from error
+
+
+# A data file at most this large (or with a quarter of its rows wanted) is read whole and
+# filtered: fast, and its decoded columns are small. A larger one is read by DuckDB.
+WHOLE_FILE_BYTES = 8 * 1024 * 1024
+
+
+def _rows_of_part(root: Path, data: DataFile, names: Sequence[str], wanted: np.ndarray) -> pa.Table:
+    """The columns ``names`` and the row order of the rows of one data file whose row
+    order is in ``wanted``.
+
+    A large file is read by DuckDB, which decodes it a few thousand rows at a time and
+    keeps only the rows asked for: reading its columns whole held all of them at once (a
+    month of a million briefings is one row group of some 28,000 texts: three briefings
+    opened in the reader took the process up by 250 MB that way, by 40 MB this way, in
+    about the same time).
+
+    Raises:
+        StoreError: naming the file when it cannot be read.
+    """
+    if data.bytes <= WHOLE_FILE_BYTES or len(wanted) * 4 >= max(data.rows, 1):
+        piece = _read_part(root, data, names)
+        kept = pc.is_in(piece.column(ROW_ORDER_COLUMN), pa.array(wanted, pa.int64()))
+        return piece.filter(kept)
+    import duckdb
+
+    columns = ", ".join(_quoted(c) for c in [*names, ROW_ORDER_COLUMN])
+    query = (
+        f"SELECT {columns} FROM read_parquet($path) "
+        f"WHERE {_quoted(ROW_ORDER_COLUMN)} IN (SELECT unnest($wanted::BIGINT[]))"
+    )
+    try:
+        stored = pq.read_schema(root / data.file)
+        with duckdb.connect(":memory:", config=_POINT_READS) as connection:
+            found = connection.sql(
+                query, params={"path": str(root / data.file), "wanted": wanted.tolist()}
+            ).to_arrow_table()
+        # DuckDB names its own types (microseconds in its session's time zone, plain
+        # strings): back to the file's, as a whole read gives them.
+        return found.cast(pa.schema([stored.field(c) for c in found.column_names]))
+    except (duckdb.Error, OSError, pa.ArrowException) as error:
+        raise StoreError(damaged_message(root, f"{data.file} cannot be read: {error}")) from error
+
+
+# One thread, and no cache of files' bytes: a connection of its own for each read, closed
+# after it, hands its memory back (one kept open held 50-70 MB between reads).
+_POINT_READS: dict[str, str | bool | int | float | list[str]] = {
+    "threads": 1,
+    "enable_external_file_cache": False,
+}
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _concat_ordered(pieces: list[pa.Table], schema: pa.Schema, names: Sequence[str]) -> pa.Table:
