@@ -136,6 +136,9 @@ class TableLookups:
         iso3s: the sorted country codes of every table of the corpus.
         named_sections: the sections the mentions and interactions are in (``None``: read
             from the tables).
+        in_order: the tables whose ``positions`` never fall from one row to the next (rows
+            follow their briefings), so that a briefing's rows are found by bisection
+            (``rows_of_briefings``); ``None``: not known (looked at when needed).
     """
 
     positions: Mapping[str, np.ndarray]
@@ -143,6 +146,31 @@ class TableLookups:
     sections: Mapping[str, np.ndarray]
     iso3s: pd.Index
     named_sections: frozenset[str] | None = None
+    in_order: frozenset[str] | None = None
+
+
+def in_briefing_order(positions: np.ndarray) -> bool:
+    """Whether ``positions`` (rows' briefing positions) never fall from one row to the next."""
+    return bool((positions[1:] >= positions[:-1]).all()) if len(positions) > 1 else True
+
+
+def rows_of_briefings(
+    positions: np.ndarray, wanted: np.ndarray, in_order: bool | None = None
+) -> np.ndarray:
+    """The rows (ascending) whose briefing position (``positions``) is one of ``wanted``.
+
+    Rows in briefing order (``in_order``; ``None``: looked at) are found by bisection,
+    which reads a few of ``positions`` however long it is (a lean corpus maps it from a
+    file: a million briefings' mentions are 60 MB of it); others by a scan.
+    """
+    wanted = np.unique(np.asarray(wanted, dtype=np.int64))
+    if not (in_briefing_order(positions) if in_order is None else in_order):
+        return np.flatnonzero(np.isin(positions, wanted))
+    starts = np.searchsorted(positions, wanted, side="left")
+    lengths = np.searchsorted(positions, wanted, side="right") - starts
+    ends = np.cumsum(lengths)
+    rows = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+    return rows + np.repeat(starts - (ends - lengths), lengths)
 
 
 # The tables with a row per briefing, or per mention of one.
@@ -243,6 +271,7 @@ def table_lookups(artefacts: Artefacts) -> TableLookups:
         ),
         iso3s=iso3s,
         named_sections=held.named_sections if held else None,
+        in_order=held.in_order if held else None,
     )
 
 

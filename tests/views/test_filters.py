@@ -83,6 +83,13 @@ def test_filters_keep_the_expected_briefings(corpus, filters, expected):
     assert list(FilteredCorpus(corpus, filters).briefings[S.BRIEFING_ID]) == expected
 
 
+def test_the_index_finds_a_briefing_by_its_id(corpus):
+    index = views.index_corpus(corpus)
+    ids = corpus.briefings[S.BRIEFING_ID].tolist()
+    assert [index.position_of(i) for i in (ids[3], ids[0], ids[-1])] == [3, 0, len(ids) - 1]
+    assert index.position_of("no-such-briefing") == -1
+
+
 def test_apply_filters_restricts_every_table_by_id(corpus):
     view = apply_filters(corpus, Filters(countries=("USA", "CHN"), country_match="all"))
     expected = set(ids(3, 9, 13, 19))

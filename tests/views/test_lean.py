@@ -5,6 +5,7 @@ for many filter combinations."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,8 @@ from analytics.artefacts import (
     FOLLOW_UP_TEXTS,
     follow_up_tables,
     follow_up_texts,
+    in_briefing_order,
+    rows_of_briefings,
     table_rows,
     with_read_columns,
 )
@@ -41,6 +44,7 @@ from analytics.pipeline.lean import (
     mapped_follow_up,
     read_kept,
     read_lean,
+    with_dictionaries,
 )
 from analytics.views import (
     HELD_EVENT_COLUMNS,
@@ -51,7 +55,9 @@ from analytics.views import (
     briefing_record,
     corpus_figures,
     country_names,
+    event_lookup,
     event_record,
+    event_table,
     evidence_for,
     filter_options,
     follow_up_counts,
@@ -512,7 +518,15 @@ def test_the_follow_up_is_mapped_from_the_kept_folder(
     shutil.copytree(store.path, copy)
     opened = open_store(copy)
     texts = mapped_follow_up(read_lean(opened))
-    pd.testing.assert_frame_equal(texts.to_pandas(), followed_events(whole))
+    # The columns of few values are kept as dictionaries: the same values.
+    assert [n for n in texts.column_names if pa.types.is_dictionary(texts[n].type)] == [
+        S.COUNTRIES,
+        S.EVENT_TYPE,
+        S.CERTAINTY,
+        S.WHEN,
+        S.FOLLOW_UP,
+    ]
+    pd.testing.assert_frame_equal(expanded(texts.to_pandas()), followed_events(whole))
     folder = copy / LEAN_DIR / lean_key(opened.meta)
     name = FOLLOW_UP_FILE.format(key=follow_up_key(opened.fingerprint))
     assert (folder / name).is_file()
@@ -528,6 +542,87 @@ def test_the_follow_up_is_mapped_from_the_kept_folder(
     (folder / "cut").replace(folder / name)
     monkeypatch.undo()
     assert mapped_follow_up(read_lean(open_store(copy))).equals(texts)
+    # A file written before the dictionaries (every column strings) is written again.
+    plain = texts.cast(
+        pa.schema(
+            [
+                pa.field(f.name, pa.large_string()) if pa.types.is_dictionary(f.type) else f
+                for f in texts.schema
+            ]
+        )
+    )
+    with (
+        pa.OSFile(str(folder / "plain"), "wb") as sink,
+        pa.ipc.new_file(sink, plain.schema) as writer,
+    ):
+        writer.write_table(plain)
+    (folder / "plain").replace(folder / name)
+    again = mapped_follow_up(read_lean(open_store(copy)))
+    assert again.equals(texts)
+    assert pa.types.is_dictionary(
+        pa.ipc.open_file(str(folder / name)).schema.field(S.FOLLOW_UP).type
+    )
+
+
+def test_the_kept_follow_up_holds_its_columns_of_few_values_in_narrow_dictionaries() -> None:
+    # 3 event types (a byte a row), 200 lists of countries (two bytes), a missing value kept.
+    rows = 400
+    followed = pd.DataFrame(
+        {column: [f"{column}-{i}" for i in range(rows)] for column in S.FOLLOW_UP_COLUMNS}
+    )
+    followed[S.EVENT_TYPE] = ["visit", "talks", None, "vote"] * (rows // 4)
+    followed[S.COUNTRIES] = [f"USA|C{i % 200:03d}" for i in range(rows)]
+    table = pa.Table.from_pandas(followed, preserve_index=False)
+    kept = with_dictionaries(table)
+    assert kept[S.EVENT_TYPE].type == pa.dictionary(pa.int8(), pa.large_string())
+    assert kept[S.COUNTRIES].type == pa.dictionary(pa.int16(), pa.large_string())
+    assert kept[S.EVENT_TYPE].null_count == rows // 4
+    assert kept[S.SENTENCE].type == table[S.SENTENCE].type
+    pd.testing.assert_frame_equal(expanded(kept.to_pandas()), followed)
+    assert with_dictionaries(kept).equals(kept)
+
+
+@pytest.mark.parametrize("told", [None, True], ids=["looked-at", "told"])
+def test_rows_of_briefings_bisect_rows_in_briefing_order(told) -> None:
+    # Rows of briefings -1 (unknown id), 0, 0, 2, 2, 2, 5; asked for 2, 0, 2 and 3 (none).
+    positions = np.array([-1, 0, 0, 2, 2, 2, 5])
+    assert in_briefing_order(positions)
+    assert rows_of_briefings(positions, np.array([2, 0, 2, 3]), told).tolist() == [1, 2, 3, 4, 5]
+    assert rows_of_briefings(positions, np.array([5]), told).tolist() == [6]
+    assert rows_of_briefings(positions, np.array([], dtype=np.int64), told).tolist() == []
+    assert rows_of_briefings(positions[:0], np.array([1]), told).tolist() == []
+
+
+def test_rows_of_briefings_scan_rows_out_of_order() -> None:
+    positions = np.array([2, 0, 5, 0, 2])
+    assert not in_briefing_order(positions)
+    assert rows_of_briefings(positions, np.array([0, 2])).tolist() == [0, 1, 3, 4]
+    assert rows_of_briefings(positions, np.array([0, 2]), False).tolist() == [0, 1, 3, 4]
+
+
+def test_the_kept_folder_records_which_tables_follow_their_briefings(
+    store: Store, tmp_path: Path
+) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(store.path, copy)
+    opened = open_store(copy)
+    kept = read_kept(opened)
+    assert kept is not None and kept.lookups is not None
+    expected = {
+        name
+        for name in ("briefings", "mentions", "countries", "topics", "interactions")
+        if in_briefing_order(kept.lookups.positions[name])
+    }
+    assert kept.lookups.in_order == frozenset(expected)
+    assert {"briefings", "mentions"} <= expected
+    assert index_corpus(kept).in_order == kept.lookups.in_order
+    # A folder kept before it was recorded: not known, looked at when needed.
+    meta_path = copy / LEAN_DIR / lean_key(opened.meta) / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    del meta["in_order"]
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    older = read_kept(open_store(copy))
+    assert older is not None and older.lookups is not None and older.lookups.in_order is None
 
 
 def test_only_a_lean_corpus_of_a_store_maps_its_follow_up(both: tuple) -> None:
@@ -535,17 +630,38 @@ def test_only_a_lean_corpus_of_a_store_maps_its_follow_up(both: tuple) -> None:
         mapped_follow_up(both[0])
 
 
-def test_held_events_take_their_texts_by_row() -> None:
+@pytest.mark.parametrize("dictionaries", [False, True], ids=["strings", "dictionaries"])
+def test_held_events_take_their_texts_by_row(dictionaries: bool) -> None:
     # Three events, by hand; a view cut and sorted two of them (the third, then the first).
     followed = pd.DataFrame(
         {column: [f"{column}-{i}" for i in range(3)] for column in S.FOLLOW_UP_COLUMNS}
     )
+    followed[S.COUNTRIES] = ["USA|CHN", None, "USA|CHN"]
+    followed[S.WINDOW_START] = pd.to_datetime(["2026-03-02"] * 3)
+    followed[S.WINDOW_END] = pd.to_datetime(["2026-03-08"] * 3)
     texts = pa.Table.from_pandas(followed, preserve_index=False)
+    if dictionaries:  # as the kept file holds them
+        for name in (S.COUNTRIES, S.EVENT_TYPE, S.FOLLOW_UP):
+            at = texts.schema.get_field_index(name)
+            texts = texts.set_column(at, name, texts[name].combine_chunks().dictionary_encode())
     held = held_events(texts)
     assert list(held.columns) == [*HELD_EVENT_COLUMNS, S.TABLE_ROW]
     assert held[S.TABLE_ROW].tolist() == [0, 1, 2]
+    assert isinstance(held[S.EVENT_TYPE].dtype, pd.CategoricalDtype) == dictionaries
+    # The countries split once per distinct list: a missing one is one empty code.
+    lookup = event_lookup(held, pd.Series(["briefing_id-0", "briefing_id-2"]))
+    assert lookup.positions.tolist() == [0, -1, 1]
+    assert lookup.event_of.tolist() == [0, 0, 1, 2, 2]
+    assert lookup.countries[lookup.country_of].tolist() == ["USA", "CHN", "", "USA", "CHN"]
+    # What the page shows has strings, as events held whole do.
+    timeline = timeline_rows(held, {"USA": "United States"})
+    assert timeline[S.COUNTRY].tolist()[:2] == ["United States", "CHN"]
+    assert timeline[S.EVENT_TYPE].dtype == followed[S.EVENT_TYPE].dtype
+    listed = event_table(with_event_texts(held.iloc[[2]], texts), {})
+    assert listed[S.FOLLOW_UP].tolist() == ["follow_up-2"]
     shown = held.iloc[[2, 0]]
     whole = with_event_texts(shown, texts)
+    pd.testing.assert_frame_equal(whole, followed.iloc[[2, 0]].reset_index(drop=True))
     assert list(whole.columns) == list(S.FOLLOW_UP_COLUMNS)
     assert whole[S.SENTENCE].tolist() == ["sentence-2", "sentence-0"]
     assert whole[S.EVIDENCE].tolist() == ["evidence-2", "evidence-0"]

@@ -437,6 +437,26 @@ def test_listing_and_options_agree_with_the_group_by_reference(corpus):
     assert list(ranked.items()) == list(views_reference.ranked_countries(corpus.countries).items())
 
 
+def test_listing_rows_work_out_countries_for_the_rows_asked_in_any_table_order(corpus):
+    # The countries table in reverse, one row with no country name and one of a briefing
+    # the corpus does not hold: the rows asked for still list each briefing's distinct
+    # names, sorted, and the same as the reference's.
+    countries = corpus.countries.iloc[::-1].reset_index(drop=True)
+    countries.loc[0, S.COUNTRY] = None
+    stray = countries.iloc[[1]].assign(**{S.BRIEFING_ID: "not-a-briefing"})
+    shuffled = dataclasses.replace(corpus, countries=pd.concat([countries, stray]))
+    named = dataclasses.replace(corpus, countries=pd.concat([countries.iloc[1:], stray]))
+    expected = views_reference.briefing_list(named).set_index(S.BRIEFING_ID)["countries"]
+    listing = views.BriefingListing(shuffled)
+    asked = listing.order[[5, 0, 5, 3]]
+    rows = listing.rows(asked)
+    ids = corpus.briefings[S.BRIEFING_ID].to_numpy()[asked]
+    assert rows[S.BRIEFING_ID].tolist() == ids.tolist()
+    assert rows["countries"].tolist() == expected.loc[ids].tolist()
+    assert all(rows["countries"]) and len(set(rows["countries"])) > 1
+    assert listing.rows(asked[:0])["countries"].tolist() == []
+
+
 def test_pair_matrix_mirrors_one_sided_pairs():
     interactions = pd.DataFrame(
         {

@@ -37,6 +37,7 @@ from analytics.artefacts import (
     Artefacts,
     LazyLookups,
     TableLookups,
+    in_briefing_order,
     positions_in,
     table_lookups,
 )
@@ -350,6 +351,9 @@ def keep_lean(store: Store, artefacts: Artefacts) -> bool:
         "rows": {name: len(getattr(artefacts, name)) for name in TABLES},
         "iso3s": [str(code) for code in lookups.iso3s],
         "named_sections": sorted(lookups.named_sections or ()),
+        "in_order": [
+            name for name in ID_TABLES if in_briefing_order(np.asarray(lookups.positions[name]))
+        ],
     }
     try:
         temporary.mkdir(parents=True, exist_ok=True)
@@ -416,6 +420,8 @@ def read_kept(store: Store) -> Artefacts | None:
         sections={name: array(name, "sections") for name in SECTIONED},
         iso3s=pd.Index(meta["iso3s"], dtype=object),
         named_sections=frozenset(meta["named_sections"]),
+        # Folders kept before it was recorded: looked at when needed.
+        in_order=frozenset(meta["in_order"]) if "in_order" in meta else None,
     )
     return Artefacts(
         **tables,
@@ -546,6 +552,17 @@ def file_lookups(store: Store, tables: Mapping[str, pd.DataFrame]) -> TableLooku
 # The kept follow-up of a generation (``pipeline.follow_ups``), as an uncompressed Arrow file
 # in its lean folder, named by the follow-up's own key (the reference tables and settings).
 FOLLOW_UP_FILE = "follow-up-{key}.arrow"
+# The follow-up's columns of few distinct values that the Watchlist holds for every event
+# (``views.watchlist.HELD_EVENT_COLUMNS``): kept as Arrow dictionaries, a small number a row
+# instead of the string, so that holding them maps a few megabytes of the file, not a
+# hundred (a million briefings' events).
+FOLLOW_UP_DICTIONARIES: tuple[str, ...] = (
+    S.COUNTRIES,
+    S.EVENT_TYPE,
+    S.CERTAINTY,
+    S.WHEN,
+    S.FOLLOW_UP,
+)
 
 
 def mapped_follow_up(artefacts: Artefacts) -> pa.Table:
@@ -591,7 +608,7 @@ def keep_follow_up_file(store: Store, fingerprint: str, table: pa.Table) -> bool
     final = kept_follow_up_path(store, follow_up_key(fingerprint))
     temporary = final.parent / f".{final.name}.{os.getpid()}.tmp"
     try:
-        _write_arrow(temporary, table)
+        _write_arrow(temporary, with_dictionaries(table))
         os.replace(temporary, final)
     except OSError:
         temporary.unlink(missing_ok=True)
@@ -613,4 +630,24 @@ def _mapped_follow_up(path: Path, rows: int) -> pa.Table | None:
         return None
     if table.column_names != list(S.FOLLOW_UP_COLUMNS) or table.num_rows != rows:
         return None
+    if not all(pa.types.is_dictionary(table[name].type) for name in FOLLOW_UP_DICTIONARIES):
+        return None  # written before they were kept as dictionaries: written again
+    return table
+
+
+def with_dictionaries(table: pa.Table) -> pa.Table:
+    """``table`` (a follow-up) with ``FOLLOW_UP_DICTIONARIES`` as dictionaries, their
+    numbers as narrow as the distinct values allow (a byte a row for up to 127 of them)."""
+    for name in FOLLOW_UP_DICTIONARIES:
+        at = table.schema.get_field_index(name)
+        column = table.column(at)
+        if not pa.types.is_dictionary(column.type):
+            # One dictionary for the whole column: an Arrow file cannot change it midway.
+            encoded = pc.dictionary_encode(column.combine_chunks())
+            narrow = pa.int8() if len(encoded.dictionary) <= 127 else pa.int16()
+            if len(encoded.dictionary) <= 32767:
+                encoded = pa.DictionaryArray.from_arrays(
+                    encoded.indices.cast(narrow), encoded.dictionary
+                )
+            table = table.set_column(at, name, encoded)
     return table

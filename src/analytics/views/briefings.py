@@ -14,11 +14,12 @@ import pyarrow.compute as pc
 
 from analytics import schema as S
 from analytics import settings
-from analytics.artefacts import Artefacts, table_lookups, table_rows
+from analytics.artefacts import Artefacts, positions_in, table_lookups, table_rows
 from analytics.errors import InputError
 from analytics.search import search_words
 from analytics.tallies import sorted_distinct
 from analytics.views.common import cue_spans, merge_marks, split_marked
+from analytics.views.filtered import take_rows
 
 
 def briefing_list(artefacts: Artefacts) -> pd.DataFrame:
@@ -76,31 +77,50 @@ class BriefingListing:
         return order.to_numpy().astype(np.int64)
 
     @functools.cached_property
-    def countries(self) -> pa.Array:
-        """Each briefing's distinct country names, sorted and joined by ", " ("" for none)."""
-        table = self._artefacts.countries
-        size = len(self._artefacts.briefings)
+    def _country_rows(self) -> tuple[np.ndarray | None, np.ndarray]:
+        """The countries table's rows in briefing order (``None``: they are in it already)
+        and each of those rows' briefing position, ascending (-1, no briefing, first)."""
         positions = np.asarray(self.positions["countries"], dtype=np.int64)
-        codes, names = pd.factorize(table[S.COUNTRY], sort=True)
-        kept = (positions >= 0) & (codes >= 0)
+        if len(positions) < 2 or bool((positions[1:] >= positions[:-1]).all()):
+            return None, positions
+        order = np.argsort(positions, kind="stable")
+        return order, positions[order]
+
+    def countries_at(self, positions: np.ndarray) -> pa.Array:
+        """The distinct country names of the briefings at ``positions``, sorted and joined
+        by ", " ("" for none), worked out for those briefings only: a million briefings'
+        lists would be held for the few a page shows."""
+        positions = np.asarray(positions, dtype=np.int64)
+        order, owners = self._country_rows
+        starts = np.searchsorted(owners, positions, side="left")
+        lengths = np.searchsorted(owners, positions, side="right") - starts
+        ends = np.cumsum(lengths)
+        at = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+        at += np.repeat(starts - (ends - lengths), lengths)
+        rows = at if order is None else order[at]
+        named = take_rows(self._artefacts.countries[[S.COUNTRY]], rows)[S.COUNTRY]
+        codes, names = pd.factorize(named, sort=True)
+        owner = np.repeat(np.arange(len(positions), dtype=np.int64), lengths)
+        kept = codes >= 0
         width = np.int64(max(len(names), 1))
-        # One cell per (briefing, name), in briefing order and then name order.
-        cells = sorted_distinct(positions[kept] * width + codes[kept])
+        # One cell per (briefing asked for, name), in that order and then name order.
+        cells = sorted_distinct(owner[kept] * width + codes[kept])
         values = pa.array(np.asarray(names, dtype=object), pa.string()).take(cells % width)
-        counts = np.bincount(cells // width, minlength=size)
+        counts = np.bincount(cells // width, minlength=len(positions))
         offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]), pa.int64())
         return pc.binary_join(pa.LargeListArray.from_arrays(offsets, values), ", ")
 
     @functools.cached_property
-    def topics(self) -> pa.Array:
-        """Each briefing's topic label ("" for none)."""
-        labels = pa.array(self._artefacts.topics[S.TOPIC_LABEL], pa.string(), from_pandas=True)
+    def topics(self) -> pa.DictionaryArray:
+        """Each briefing's topic label ("" for none), as numbers into the distinct labels."""
+        codes, labels = pd.factorize(self._artefacts.topics[S.TOPIC_LABEL])
         positions = np.asarray(self.positions["topics"], dtype=np.int64)
-        row_of = np.full(len(self._artefacts.briefings), -1, dtype=np.int64)
-        known = positions >= 0
-        row_of[positions[known]] = np.flatnonzero(known)
-        taken = labels.take(pa.array(row_of, mask=row_of < 0))
-        return pc.fill_null(taken, "")
+        known = (positions >= 0) & (codes >= 0)
+        # The last number is "" (no topic, or no label).
+        of_briefing = np.full(len(self._artefacts.briefings), len(labels), dtype=np.int32)
+        of_briefing[positions[known]] = codes[known]
+        dictionary = pa.array([*np.asarray(labels, dtype=object), ""], pa.string())
+        return pa.DictionaryArray.from_arrays(pa.array(of_briefing), dictionary)
 
     def selected(self, keep: np.ndarray) -> np.ndarray:
         """The positions of the selected briefings (``keep``: a boolean per briefing), in
@@ -119,11 +139,11 @@ class BriefingListing:
         positions = np.asarray(positions, dtype=np.int64)
         taken = pa.array(positions, pa.int64())
         table = self._artefacts.briefings[[S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE]]
-        rows = table.iloc[positions].reset_index(drop=True)
+        rows = take_rows(table, positions)  # from each chunk of a lean table, not joined
         if openings:
             rows = titled(self._artefacts, rows, positions)
-        rows["countries"] = self.countries.take(taken).to_pandas()
-        rows["topic"] = self.topics.take(taken).to_pandas()
+        rows["countries"] = self.countries_at(positions).to_pandas()
+        rows["topic"] = self.topics.take(taken).dictionary_decode().to_pandas()
         return rows
 
     def later(self, positions: np.ndarray) -> LaterRows:
@@ -175,7 +195,7 @@ def titled(artefacts: Artefacts, rows: pd.DataFrame, where: np.ndarray | pd.Inde
     if not len(untitled):
         return rows
     if isinstance(where, pd.Index):
-        positions = where.get_indexer(rows[S.BRIEFING_ID].iloc[untitled])
+        positions = positions_in(rows[S.BRIEFING_ID].iloc[untitled], where)
     else:
         positions = np.asarray(where, dtype=np.int64)[untitled]
     found = untitled[positions >= 0]

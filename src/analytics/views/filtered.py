@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics import schema as S
-from analytics.artefacts import Artefacts, table_rows
+from analytics.artefacts import Artefacts, rows_of_briefings, table_rows
 from analytics.errors import InputError
 from analytics.tallies import TableCodes, distinct_counts
 from analytics.views.filters import (
@@ -409,8 +409,11 @@ class FilteredCorpus:
         chosen = (self.corpus.briefings[S.BRIEFING_ID] == briefing_id).to_numpy(dtype=bool)
         wanted = np.flatnonzero(chosen & self.keep)
 
+        known = self.index.in_order
+
         def rows(name: str) -> pd.DataFrame:
-            found = np.flatnonzero(np.isin(self.index.positions[name], wanted))
+            in_order = None if known is None else name in known
+            found = rows_of_briefings(self.index.positions[name], wanted, in_order)
             if self.filters.section is not None:
                 found = found[self.index.in_section(name, self.filters.section)[found]]
             return table_rows(self.corpus, name, found)

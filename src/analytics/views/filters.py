@@ -306,6 +306,8 @@ class CorpusIndex:
         text_index: the store's text index, which answers the search words it can
             without a scan; ``None`` for a corpus without a store.
         reader: the lean corpus' store reader (``Artefacts.reader``); ``None`` in memory.
+        in_order: the tables whose rows follow their briefings
+            (``TableLookups.in_order``; ``None``: not known).
     """
 
     positions: Mapping[str, np.ndarray]
@@ -318,6 +320,7 @@ class CorpusIndex:
     text_index: TextSearch | None = dataclasses.field(repr=False)
     sections: Mapping[str, np.ndarray] = dataclasses.field(default_factory=dict, repr=False)
     reader: TableReader | None = dataclasses.field(default=None, repr=False)
+    in_order: frozenset[str] | None = dataclasses.field(default=None, repr=False)
     # The masks of the last searches, by their words: a rerun with the search box unchanged
     # (any other filter changed) reads the mask instead of asking the index or scanning again.
     _searches: OrderedDict[tuple[str, ...], np.ndarray] = dataclasses.field(
@@ -333,6 +336,16 @@ class CorpusIndex:
         if self.texts is None:
             raise InputError("a lean corpus holds no texts to scan; its reader reads them")
         return searchable_texts(self.titles, self.texts)
+
+    def position_of(self, briefing_id: str) -> int:
+        """The position of the briefing ``briefing_id`` in the corpus (-1: not there).
+
+        Found by one comparison of the ids: ``ids.get_indexer`` would build and keep a
+        hash table of every id as a Python string (about 100 MB at a million briefings)
+        for the one id the reader asks about on each rerun.
+        """
+        found = np.flatnonzero(self.ids == briefing_id)
+        return int(found[0]) if len(found) else -1
 
     def in_section(self, name: str, section: str) -> np.ndarray:
         """A boolean per row of ``mentions`` or ``interactions``: is it in ``section``?"""
@@ -436,6 +449,7 @@ def index_corpus(artefacts: Artefacts) -> CorpusIndex:
         text_index=artefacts.text_index,
         sections=lookups.sections,
         reader=artefacts.reader,
+        in_order=lookups.in_order,
     )
 
 

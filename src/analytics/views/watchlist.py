@@ -22,8 +22,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics import schema as S
-from analytics.artefacts import Artefacts, follow_up_tables, follow_up_texts
+from analytics.artefacts import Artefacts, follow_up_tables, follow_up_texts, positions_in
 from analytics.errors import InputError
+from analytics.frames import expanded
 from analytics.tallies import sorted_distinct
 from analytics.views.briefings import LaterRows
 from analytics.views.filtered import cut_rows, take_rows, take_table_rows
@@ -81,7 +82,9 @@ HELD_EVENT_COLUMNS: tuple[str, ...] = (
 def held_events(texts: pa.Table) -> pd.DataFrame:
     """The followed events ``texts`` (``schema.FOLLOW_UP_COLUMNS``, mapped from the store)
     with only ``HELD_EVENT_COLUMNS``, each row with its position in ``texts``
-    (``schema.TABLE_ROW``)."""
+    (``schema.TABLE_ROW``). Columns the file keeps as dictionaries (countries, event type,
+    certainty, time, follow-up) are held as categories; the tables the page shows have
+    them as strings again (``with_event_texts``, ``event_table``, ``timeline_rows``)."""
     held: pd.DataFrame = texts.select(list(HELD_EVENT_COLUMNS)).to_pandas()
     held[S.TABLE_ROW] = np.arange(len(held), dtype=np.int64)
     return held
@@ -99,7 +102,7 @@ def with_event_texts(rows: pd.DataFrame, texts: pa.Table | None) -> pd.DataFrame
     missing = [c for c in texts.column_names if c not in rows.columns]
     at = rows[S.TABLE_ROW].to_numpy(dtype=np.int64)
     read: pd.DataFrame = take_table_rows(texts.select(missing), at).to_pandas()
-    held = rows.drop(columns=[S.TABLE_ROW]).reset_index(drop=True)
+    held = expanded(rows.drop(columns=[S.TABLE_ROW]).reset_index(drop=True))
     whole = pd.concat([held, read], axis=1)
     return whole[[c for c in texts.column_names if c in whole.columns]]
 
@@ -154,16 +157,29 @@ class EventLookup:
 def event_lookup(events: pd.DataFrame, briefing_ids: pd.Series) -> EventLookup:
     """The ``EventLookup`` of ``events`` (followed events) over the briefings
     ``briefing_ids``, in their order: built once per corpus, used on every rerun."""
-    ids = pd.Index(briefing_ids.to_numpy(dtype=object))
-    positions = ids.get_indexer(events[S.BRIEFING_ID].to_numpy(dtype=object))
-    listed = events[S.COUNTRIES].fillna("").astype(str).str.split("|").to_numpy()
-    counts = np.fromiter((len(codes) for codes in listed), dtype=np.int64, count=len(listed))
-    flat = [code for codes in listed for code in codes]
-    numbers, countries = pd.factorize(np.asarray(flat, dtype=object))
+    # Arrow's hash lookup: no Python string per briefing (a million of them, held at once).
+    positions = positions_in(events[S.BRIEFING_ID], pd.Index(briefing_ids))
+    # Each distinct list of countries is split once (a lean corpus holds them as
+    # categories already); a missing list is one empty code, as an empty string splits.
+    column = events[S.COUNTRIES]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        which = column.cat.codes.to_numpy(dtype=np.int64)
+        distinct = column.cat.categories.to_numpy(dtype=object)
+    else:
+        which, distinct = pd.factorize(column)
+        which = np.asarray(which, dtype=np.int64)
+    lists = [str(value).split("|") for value in distinct] + [[""]]
+    which = np.where(which < 0, len(lists) - 1, which)
+    sizes = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    numbers, countries = pd.factorize(np.asarray([c for codes in lists for c in codes], object))
+    counts = sizes[which]
+    ends = np.cumsum(counts)
+    at = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+    at += np.repeat((np.cumsum(sizes) - sizes)[which] - (ends - counts), counts)
     return EventLookup(
-        positions=positions.astype(np.int64),
+        positions=positions,
         event_of=np.repeat(np.arange(len(events), dtype=np.int64), counts),
-        country_of=numbers.astype(np.int64),
+        country_of=numbers[at].astype(np.int64),
         countries=pd.Index(countries),
     )
 
@@ -422,15 +438,17 @@ def timeline_rows(events: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFram
     # Split by Arrow and each distinct code named once: a million upcoming events split
     # and named row by row in Python took half a second of every filter change. An event
     # without countries keeps one row with none, as ``DataFrame.explode`` gives it.
-    listed = pa.array(events[S.COUNTRIES], type=pa.string(), from_pandas=True)
-    split = pc.split_pattern(pc.fill_null(listed, _NO_COUNTRIES), "|")
+    listed = pa.array(events[S.COUNTRIES], from_pandas=True)
+    if pa.types.is_dictionary(listed.type):
+        listed = listed.dictionary_decode()  # held lean as categories
+    split = pc.split_pattern(pc.fill_null(listed.cast(pa.string()), _NO_COUNTRIES), "|")
     flat = pc.list_flatten(split)
     codes = flat.to_numpy(zero_copy_only=False)
     codes[pc.equal(flat, _NO_COUNTRIES).to_numpy(zero_copy_only=False)] = np.nan
     numbers, distinct = pd.factorize(codes)
     named = np.array([names.get(code, code) for code in distinct] + [np.nan], dtype=object)
     other = [c for c in columns if c not in (S.COUNTRY, S.ISO3)]
-    rows = take_rows(events[other], pc.list_parent_indices(split).to_numpy())
+    rows = expanded(take_rows(events[other], pc.list_parent_indices(split).to_numpy()))
     rows.insert(0, S.ISO3, codes)
     rows.insert(0, S.COUNTRY, named[numbers])
     return rows
@@ -442,7 +460,7 @@ def event_table(events: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
     columns = [*EVENT_COLUMNS]
     if S.FOLLOW_UP in events.columns:
         columns.insert(5, S.FOLLOW_UP)
-    table = events[columns].copy()
+    table = expanded(events[columns]).copy()
     table[S.COUNTRIES] = table[S.COUNTRIES].map(
         lambda codes: ", ".join(names.get(code, code) for code in str(codes).split("|"))
     )
