@@ -13,6 +13,7 @@ import streamlit as st
 
 from analytics.ui import cache, components, state
 
+cache.share_heaps()  # before the corpus is read: reruns' memory shares two heaps
 st.set_page_config(
     page_title="Briefing Atlas",
     page_icon=str(Path(__file__).parent / "static" / "favicon.png"),

@@ -109,3 +109,34 @@ def test_release_freed_memory_still_collects_without_glibc(monkeypatch):
 
     monkeypatch.setattr(parallel.ctypes, "CDLL", no_libc)
     assert _cycle_freed_by(parallel.release_freed_memory)
+
+
+def test_limit_heap_arenas_asks_glibc_for_that_many_shared_heaps(monkeypatch):
+    asked: list[tuple[int, int]] = []
+
+    class FakeLibc:
+        def mallopt(self, parameter: int, value: int) -> int:
+            asked.append((parameter, value))
+            return 1  # glibc: 1 when the value was taken
+
+    monkeypatch.setattr(parallel.ctypes, "CDLL", lambda name: FakeLibc())
+    assert parallel.limit_heap_arenas(2) is True
+    # M_ARENA_MAX is -8 in glibc's malloc.h.
+    assert asked == [(-8, 2)]
+
+
+def test_limit_heap_arenas_does_nothing_without_glibc(monkeypatch):
+    def no_libc(name: str) -> None:
+        raise OSError(f"{name}: cannot open shared object file")
+
+    monkeypatch.setattr(parallel.ctypes, "CDLL", no_libc)
+    assert parallel.limit_heap_arenas(2) is False
+
+
+def test_limit_heap_arenas_is_taken_by_this_systems_allocator():
+    # On this machine (glibc), a real call: the value is accepted.
+    import platform
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("the heap limit is glibc's")
+    assert parallel.limit_heap_arenas(8) is True

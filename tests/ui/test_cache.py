@@ -171,3 +171,15 @@ def test_each_run_ends_handing_the_freed_c_heap_back(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(cache, "collect_and_trim", lambda: calls.append("trimmed"))
     cache.release_freed_memory()
     assert calls == ["trimmed"]
+
+
+def test_share_heaps_limits_the_c_heaps_to_two_once(monkeypatch):
+    asked: list[int] = []
+    monkeypatch.setattr(cache, "limit_heap_arenas", lambda count: asked.append(count) or True)
+    cache.share_heaps.cache_clear()
+    try:
+        assert cache.share_heaps() is True
+        assert cache.share_heaps() is True
+        assert asked == [2]
+    finally:
+        cache.share_heaps.cache_clear()

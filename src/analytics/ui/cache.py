@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import gc
 import importlib
 import inspect
@@ -35,6 +36,7 @@ from analytics import schema as S
 from analytics import settings
 from analytics.artefacts import Artefacts
 from analytics.errors import AnalyticsError, InputError, StoreError
+from analytics.parallel import limit_heap_arenas
 from analytics.parallel import release_freed_memory as collect_and_trim
 from analytics.ui.state import View
 
@@ -415,11 +417,19 @@ def reader_rows(view: View, briefing_id: str) -> Artefacts:
     selected (the reader offers only selected ones); an upload's stay uncached.
     """
     corpus = view.corpus
-    at = int(view.filtered.index.ids.get_indexer([briefing_id])[0])
+    at = view.filtered.index.position_of(briefing_id)
     if corpus is uploaded_artefacts() or at < 0 or not view.filtered.keep[at]:
         return view.filtered.only_briefing(briefing_id)
     lean = corpus.reader is not None
     return _reader_rows(corpus.fingerprint, lean, briefing_id, view.filters.section, view)
+
+
+@functools.cache
+def share_heaps() -> bool:
+    """Have this process' threads share two C heaps (``parallel.limit_heap_arenas``), once:
+    every rerun runs on a thread of its own, and with a heap each the freed memory of past
+    reruns stayed spread over many heaps."""
+    return limit_heap_arenas(2)
 
 
 def release_freed_memory() -> None:
