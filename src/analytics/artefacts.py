@@ -166,6 +166,11 @@ def rows_of_briefings(
     wanted = np.unique(np.asarray(wanted, dtype=np.int64))
     if not (in_briefing_order(positions) if in_order is None else in_order):
         return np.flatnonzero(np.isin(positions, wanted))
+    # Searched in the positions' own type: numpy would otherwise widen the whole array
+    # (a million briefings' mentions: 130 MB for a 32-bit array) to search it.
+    limits = np.iinfo(positions.dtype) if positions.dtype.kind in "iu" else None
+    if limits is not None:
+        wanted = wanted[(wanted >= limits.min) & (wanted <= limits.max)].astype(positions.dtype)
     starts = np.searchsorted(positions, wanted, side="left")
     lengths = np.searchsorted(positions, wanted, side="right") - starts
     ends = np.cumsum(lengths)

@@ -591,6 +591,11 @@ def test_rows_of_briefings_bisect_rows_in_briefing_order(told) -> None:
     assert rows_of_briefings(positions, np.array([5]), told).tolist() == [6]
     assert rows_of_briefings(positions, np.array([], dtype=np.int64), told).tolist() == []
     assert rows_of_briefings(positions[:0], np.array([1]), told).tolist() == []
+    # Positions kept in 32 bits (a lean folder's mentions) give the same rows; a position
+    # beyond them is no row.
+    narrow = positions.astype(np.int32)
+    asked = np.array([2, 0, 2, 3, 2**40])
+    assert rows_of_briefings(narrow, asked, told).tolist() == [1, 2, 3, 4, 5]
 
 
 def test_rows_of_briefings_scan_rows_out_of_order() -> None:

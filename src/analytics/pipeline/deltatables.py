@@ -609,9 +609,10 @@ def _read_part(
         raise StoreError(damaged_message(root, f"{data.file} cannot be read: {error}")) from error
 
 
-# A data file at most this large (or with a quarter of its rows wanted) is read whole and
-# filtered: fast, and its decoded columns are small. A larger one is read by DuckDB.
-WHOLE_FILE_BYTES = 8 * 1024 * 1024
+# A data file of at most this many rows (or with a quarter of its rows wanted) is read whole
+# and filtered: fast, and its decoded columns are small. A larger one is read by DuckDB (a
+# month of a million briefings' mentions, 416,000 rows in 4.3 MB, decodes to some 70 MB).
+WHOLE_FILE_ROWS = 10_000
 
 
 def _rows_of_part(root: Path, data: DataFile, names: Sequence[str], wanted: np.ndarray) -> pa.Table:
@@ -627,7 +628,7 @@ def _rows_of_part(root: Path, data: DataFile, names: Sequence[str], wanted: np.n
     Raises:
         StoreError: naming the file when it cannot be read.
     """
-    if data.bytes <= WHOLE_FILE_BYTES or len(wanted) * 4 >= max(data.rows, 1):
+    if data.rows <= WHOLE_FILE_ROWS or len(wanted) * 4 >= data.rows:
         piece = _read_part(root, data, names)
         kept = pc.is_in(piece.column(ROW_ORDER_COLUMN), pa.array(wanted, pa.int64()))
         return piece.filter(kept)
