@@ -44,6 +44,25 @@ def test_corpus_figures_and_skipped_inputs(corpus):
     skipped = views.skipped_inputs(corpus.report)
     assert list(skipped["file"]) == ["sample/notes.pdf"]
     assert "unsupported" in skipped["reason"].iloc[0]
+    # A whole file has no row: blank, not a missing value a table shows as "None".
+    assert skipped["row"].tolist() == [""]
+
+
+def test_skipped_inputs_show_a_rows_number_and_a_whole_file_blank():
+    report = pd.DataFrame(
+        {
+            "file": ["t.csv", "a.txt", "t.csv"],
+            "row": pd.array([4, None, 12], dtype="Int64"),
+            "status": ["skipped", "skipped", "skipped"],
+            "reason": ["no text", "empty", "no date"],
+            "briefing_id": [None, None, None],
+        }
+    )
+    assert views.skipped_inputs(report)[["file", "row"]].values.tolist() == [
+        ["t.csv", "4"],
+        ["a.txt", ""],
+        ["t.csv", "12"],
+    ]
 
 
 def test_inputs_note_tells_merged_duplicates_from_kept_near_duplicates(corpus):

@@ -136,7 +136,7 @@ def skipped_inputs(report: pd.DataFrame) -> pd.DataFrame:
     """The report rows of inputs that were skipped, merged as exact duplicates, kept and
     flagged as near-duplicates, or loaded with a note, in that order, with their status
     and reason; a read-me or licence set aside as documentation is no problem and is left
-    to ``documentation_files``."""
+    to ``documentation_files``. ``row`` is the row number as text, blank for a whole file."""
     shown = (S.FILE, S.ROW, S.STATUS, S.REASON)
     if report.empty or S.STATUS not in report:
         return pd.DataFrame(columns=list(shown))
@@ -147,7 +147,13 @@ def skipped_inputs(report: pd.DataFrame) -> pd.DataFrame:
     # within each): a corpus dated by its files' times has a note on every briefing.
     rank = listed[S.STATUS].astype(str).map(_LISTED_ORDER).fillna(len(_LISTED_ORDER))
     order = np.argsort(rank.to_numpy(dtype=np.int64), kind="stable")
-    return listed.iloc[order].reset_index(drop=True)
+    listed = listed.iloc[order].reset_index(drop=True)
+    if S.ROW in listed:
+        # A whole file (a text briefing, an unreadable file) has no row: shown blank, where a
+        # missing number read "None".
+        rows = pd.array(listed[S.ROW], dtype="Int64")
+        listed[S.ROW] = pd.Series(rows).astype(str).where(pd.Series(rows).notna(), "")
+    return listed
 
 
 _LISTED_ORDER = {S.SKIPPED: 0, S.DUPLICATE: 1, S.NEAR_DUPLICATE: 2, S.LOADED: 3}
