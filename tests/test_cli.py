@@ -646,12 +646,28 @@ def test_ingest_follow_up_keeps_it_and_exports_read_it_unchanged(
     assert len(list((store / "follow-up").glob("*.parquet"))) == 1
 
 
-def test_follow_up_command_keeps_it_once_and_names_a_missing_store(
-    tmp_path: Path, fixtures_dir: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _ingested(tmp_path: Path, fixtures_dir: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A store of the fixture corpus, its ingest's output read away."""
     store = tmp_path / "store"
     assert main(["ingest", str(fixtures_dir / "store"), "--store", str(store), "--quiet"]) == 0
     capsys.readouterr()
+    return store
+
+
+@pytest.mark.parametrize("command", ["follow-up", "index"])
+def test_store_commands_name_a_missing_store_in_one_line(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([command, "--store", str(tmp_path / "none")]) == 2
+    printed = capsys.readouterr()
+    assert printed.out == ""
+    assert printed.err.startswith(f"error: no store at {tmp_path / 'none'} (no CURRENT file)")
+
+
+def test_follow_up_command_keeps_it_once(
+    tmp_path: Path, fixtures_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = _ingested(tmp_path, fixtures_dir, capsys)
     assert main(["follow-up", "--store", str(store)]) == 0
     assert re.fullmatch(
         r"follow-up: 1 expected events, 0 reported; kept for the dashboard and exports "
@@ -661,10 +677,39 @@ def test_follow_up_command_keeps_it_once_and_names_a_missing_store(
     assert len(list((store / "follow-up").glob("*.parquet"))) == 1
     assert main(["follow-up", "--store", f"file://{store}"]) == 0
     assert capsys.readouterr().out == "follow-up: already kept for generation gen-000001\n"
-    assert main(["follow-up", "--store", str(tmp_path / "none")]) == 2
-    printed = capsys.readouterr()
-    assert printed.out == ""
-    assert printed.err.startswith(f"error: no store at {tmp_path / 'none'} (no CURRENT file)")
+
+
+def test_index_command_rebuilds_a_missing_index_once(
+    tmp_path: Path, fixtures_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from analytics.pipeline import open_text_index
+
+    store = _ingested(tmp_path, fixtures_dir, capsys)
+    (store / "text-index.sqlite").unlink()
+    assert open_text_index(open_store(store)) is None
+    assert main(["index", "--store", str(store)]) == 0
+    assert re.fullmatch(
+        rf"{re.escape(str(store))}: the text index did not match the store \(there is none\); "
+        r"rebuilt it from 4 briefings \(\d+\.\d s\)\n",
+        capsys.readouterr().out,
+    )
+    assert open_text_index(open_store(store)) is not None
+    assert main(["index", "--store", str(store)]) == 0
+    assert re.fullmatch(
+        rf"{re.escape(str(store))}: the text index holds generation gen-000001 \(4 briefings\): "
+        r"nothing to do \(\d+\.\d s\)\n",
+        capsys.readouterr().out,
+    )
+
+
+def test_index_command_waits_for_an_ingest_then_fails_in_one_line(own_store: Path) -> None:
+    with FileLock(own_store / LOCK):
+        done = _run(["index", "--store", str(own_store), "--wait", "0.5"])
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stdout == ""
+    assert done.stderr.splitlines()[-1].startswith(
+        f"error: another ingest into {own_store} is still running after 0.5 s"
+    )
 
 
 def test_ingest_refuses_dask_options_with_the_local_engine(

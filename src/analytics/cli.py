@@ -338,6 +338,16 @@ def _cmd_follow_up(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_index(args: argparse.Namespace) -> int:
+    from analytics.pipeline.text_index import index_store
+
+    root = reading_store(args.store, on_notice=_say)
+    notice, seconds = index_store(root, wait=args.wait, on_wait=_say)
+    where = f"{args.store} (local copy {root})" if is_remote(args.store) else str(root)
+    print(f"{where}: {notice} ({seconds:.1f} s)")
+    return 0
+
+
 def _cmd_migrate(args: argparse.Namespace) -> int:
     with writing_store(args.store, wait=args.wait, on_wait=_say) as working:
         store, migrated = migrate_store(working.path, wait=args.wait, on_wait=_say, notify=_say)
@@ -615,6 +625,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     following.add_argument("--store", required=True, help=_STORE_HELP)
     following.set_defaults(handler=_cmd_follow_up)
+
+    indexing = commands.add_parser(
+        "index",
+        help="build a store's text index where it lacks one or it is out of date",
+        description="An ingest builds the index of the store it writes. A copy of a store on "
+        "an object store (another machine's dashboard) has none until this builds it there "
+        "(the index is never uploaded); until then its searches read every text, with the "
+        "same results. Nothing is done when the index holds the store's generation.",
+    )
+    indexing.add_argument("--store", required=True, help=_STORE_HELP)
+    _wait_argument(indexing)
+    indexing.set_defaults(handler=_cmd_index)
 
     migrate = commands.add_parser(
         "migrate",

@@ -507,6 +507,36 @@ def test_search_on_a_synced_copy_reads_texts_until_an_ingest_there_rebuilds_the_
     assert sorted(index.briefing_ids(["talks"])) == sorted(holding)
 
 
+def test_the_index_command_builds_a_synced_copys_index_there_and_uploads_nothing(
+    corpus: Path, url: str, machine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _ingest([corpus], url) == 0
+    machine("two")
+    remote_before = _remote_files(url)
+    capsys.readouterr()
+    assert main(["index", "--store", url]) == 0
+    copy = working_copy(url)
+    assert re.fullmatch(
+        rf"{re.escape(url)} \(local copy {re.escape(str(copy))}\): the text index did not "
+        r"match the store \(there is none\); rebuilt it from 4 briefings \(\d+\.\d s\)\n",
+        capsys.readouterr().out,
+    )
+    store = open_store(reading_store(url))
+    index = open_text_index(store)
+    assert index is not None
+    briefings = store.table("briefings")
+    holding = briefings[briefings[S.TEXT].str.contains("talks", case=False)][S.BRIEFING_ID]
+    assert sorted(index.briefing_ids(["talks"])) == sorted(holding) and len(holding)
+    # Built in the copy only: the remote holds the same objects.
+    assert _remote_files(url) == remote_before
+    assert main(["index", "--store", url]) == 0
+    assert re.search(
+        r": the text index holds generation gen-000001 \(4 briefings\): nothing to do "
+        r"\(\d+\.\d s\)\n$",
+        capsys.readouterr().out,
+    )
+
+
 # -- a local S3 endpoint -----------------------------------------------------------------------
 
 

@@ -41,7 +41,8 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
@@ -515,6 +516,33 @@ def ensure_text_index(store: Store) -> str | None:
         return None
     write_text_index(store.path, _stored_texts(store), store.fingerprint)
     return _rebuilt(problem, rows)
+
+
+def index_store(root: Path, *, wait: float, on_wait: Callable[[str], None]) -> tuple[str, float]:
+    """Build the text index of the store at ``root`` when it does not hold the store's
+    generation, under the store's writer lock (an ingest into it waits, and it waits for
+    an ingest): what was done, in words, and the seconds it took.
+
+    A copy of a store on an object store has no index until it is built there (the index is
+    never uploaded): until then its searches read every text.
+
+    Raises:
+        StoreError: when there is no store at ``root``, the lock is held past ``wait``, or
+            the index cannot be written.
+    """
+    from analytics.pipeline.lock import writer_lock
+    from analytics.pipeline.store import open_store
+
+    started = time.perf_counter()
+    with writer_lock(root, wait, on_wait):
+        store = open_store(root)
+        notice = ensure_text_index(store)
+    if notice is None:
+        notice = (
+            f"the text index holds generation {store.generation.name} "
+            f"({int(store.meta['n_briefings']):,} briefings): nothing to do"
+        )
+    return notice, time.perf_counter() - started
 
 
 def _holds(connection: sqlite3.Connection, rows: int, fingerprint: str) -> bool:
