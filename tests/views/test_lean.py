@@ -27,6 +27,7 @@ from analytics.artefacts import (
     follow_up_tables,
     follow_up_texts,
     in_briefing_order,
+    positions_in,
     rows_of_briefings,
     table_rows,
     with_read_columns,
@@ -40,6 +41,7 @@ from analytics.pipeline.lean import (
     LEAN_COLUMNS,
     LEAN_DIR,
     can_read_lean,
+    follow_up_positions,
     lean_key,
     mapped_follow_up,
     read_kept,
@@ -628,6 +630,57 @@ def test_the_kept_folder_records_which_tables_follow_their_briefings(
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
     older = read_kept(open_store(copy))
     assert older is not None and older.lookups is not None and older.lookups.in_order is None
+
+
+def test_the_events_briefing_positions_are_kept_beside_the_mapped_follow_up(
+    both: tuple, store: Store, tmp_path: Path, monkeypatch
+) -> None:
+    whole = both[0]
+    copy = tmp_path / "store"
+    shutil.copytree(store.path, copy)
+    lean = read_lean(open_store(copy))
+    events = held_events(mapped_follow_up(lean))
+    expected = positions_in(events[S.BRIEFING_ID], pd.Index(lean.briefings[S.BRIEFING_ID]))
+    assert (expected >= 0).all() and len(expected) == len(followed_events(whole))
+    positions = follow_up_positions(lean, events)
+    assert positions.tolist() == expected.tolist()
+    folder = copy / LEAN_DIR / lean_key(lean.reader.store.meta)
+    kept = folder / FOLLOW_UP_FILE.format(key=follow_up_key(lean.fingerprint)).replace(
+        ".arrow", "-positions.arrow"
+    )
+    assert kept.is_file()
+
+    # A later reader maps them: nothing is looked up.
+    def refuse(*args, **kwargs):
+        raise AssertionError("the positions were looked up again")
+
+    monkeypatch.setattr("analytics.pipeline.lean.positions_in", refuse)
+    again = read_lean(open_store(copy))
+    assert follow_up_positions(again, events).tolist() == expected.tolist()
+    # The lookup built from them is the one built by looking the ids up.
+    looked_up = event_lookup(events, lean.briefings[S.BRIEFING_ID])
+    given = event_lookup(events, lean.briefings[S.BRIEFING_ID], follow_up_positions(again, events))
+    assert given.positions.tolist() == looked_up.positions.tolist()
+    assert given.event_of.tolist() == looked_up.event_of.tolist()
+    monkeypatch.undo()
+    # A file of other events (another length) is not trusted: looked up and kept again.
+    pa.ipc.new_file(str(kept), pa.schema([("positions", pa.int64())])).close()
+    assert follow_up_positions(read_lean(open_store(copy)), events).tolist() == expected.tolist()
+    assert pa.ipc.open_file(str(kept)).read_all().num_rows == len(events)
+
+
+def test_the_follow_up_command_keeps_the_events_positions_for_the_dashboard(
+    store: Store, tmp_path: Path
+) -> None:
+    from analytics.cli import main
+
+    copy = tmp_path / "store"
+    shutil.copytree(store.path, copy)
+    for kept in (copy / LEAN_DIR).rglob("follow-up-*"):
+        kept.unlink()
+    shutil.rmtree(copy / "follow-up", ignore_errors=True)
+    assert main(["follow-up", "--store", str(copy)]) == 0
+    assert len(list((copy / LEAN_DIR).rglob("follow-up-*-positions.arrow"))) == 1
 
 
 def test_only_a_lean_corpus_of_a_store_maps_its_follow_up(both: tuple) -> None:

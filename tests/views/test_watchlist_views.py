@@ -411,3 +411,24 @@ def test_event_table_says_when_a_sentence_named_no_time():
         "none named: 6 days from the briefing",
     ]
     assert list(table[S.COUNTRIES]) == ["United States, Iran", "FRA", "JPN"]
+
+
+def test_a_country_filter_counts_events_numbered_past_32_bits_of_pairs() -> None:
+    # A million and a half events and 2,000 countries: an event's number times the
+    # countries' is past 2**31, where the lookup's 32-bit numbers would wrap.
+    import numpy as np
+
+    from analytics.views.watchlist import EventLookup, selected_events
+
+    events = pd.DataFrame({"n": np.arange(1_500_001)})
+    lookup = EventLookup(
+        positions=np.zeros(len(events), dtype=np.int64),
+        event_of=np.array([1_500_000, 3, 3], dtype=np.int32),
+        country_of=np.array([1_999, 1_999, 7], dtype=np.int32),
+        countries=pd.Index([f"C{i}" for i in range(2_000)]),
+    )
+    keep = np.array([True])
+    chosen = selected_events(events, events, ["C1999"], lookup=lookup, keep=keep)
+    assert chosen["n"].tolist() == [3, 1_500_000]
+    both = selected_events(events, events, ["C1999", "C7"], "all", lookup=lookup, keep=keep)
+    assert both["n"].tolist() == [3]

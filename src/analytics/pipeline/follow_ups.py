@@ -206,12 +206,16 @@ def keep_follow_up(root: Path) -> str:
 
 def _keep_mapped(artefacts: Artefacts) -> None:
     """Keep the follow-up just kept in the generation's lean folder too, as the dashboard
-    maps it (``lean.mapped_follow_up``), when the corpus was read lean (a generation
-    without a whole lean folder keeps nothing there: ``lean.keep_follow_up_file``)."""
-    from analytics.pipeline.lean import mapped_follow_up
+    maps it (``lean.mapped_follow_up``), with its events' briefing positions
+    (``lean.follow_up_positions``), when the corpus was read lean (a generation without a
+    whole lean folder keeps nothing there: ``lean.keep_follow_up_file``)."""
+    from analytics.pipeline.lean import follow_up_positions, mapped_follow_up
 
     if artefacts.reader is not None:
-        mapped_follow_up(artefacts)
+        mapped = mapped_follow_up(artefacts)
+        # And the events' briefing positions beside it, which the page would look up.
+        ids = mapped.column(S.BRIEFING_ID).to_pandas()
+        follow_up_positions(artefacts, pd.DataFrame({S.BRIEFING_ID: ids}))
 
 
 def follow_up_is_kept(root: Path, artefacts: Artefacts) -> bool:

@@ -597,6 +597,43 @@ def mapped_follow_up(artefacts: Artefacts) -> pa.Table:
     return table
 
 
+def follow_up_positions(artefacts: Artefacts, events: pd.DataFrame) -> np.ndarray:
+    """Each followed event's briefing position in the corpus (-1: none), for ``events``
+    (the follow-up of a lean corpus, in its order: ``mapped_follow_up``).
+
+    Kept beside the mapped follow-up (``follow-up-<key>-positions.arrow``) by the first
+    reader, so that later dashboard processes map a number per event instead of looking up
+    a million briefing ids (a hash of every id, some 60 MB for a moment).
+    """
+    from analytics.pipeline.follow_ups import follow_up_key
+
+    reader = artefacts.reader
+    path = None
+    if isinstance(reader, StoreReader):
+        path = _positions_path(
+            kept_follow_up_path(reader.store, follow_up_key(artefacts.fingerprint))
+        )
+        try:
+            kept = _read_arrow(path)
+            if kept.num_rows == len(events) and kept.column_names == ["positions"]:
+                return kept.column("positions").to_numpy()
+        except (OSError, pa.ArrowException):
+            pass
+    positions = positions_in(events[S.BRIEFING_ID], pd.Index(artefacts.briefings[S.BRIEFING_ID]))
+    if path is not None and path.parent.is_dir():
+        temporary = path.parent / f".{path.name}.{os.getpid()}.tmp"
+        try:
+            _write_arrow(temporary, pa.table({"positions": positions}))
+            os.replace(temporary, path)
+        except OSError:
+            temporary.unlink(missing_ok=True)  # best effort: the next reader looks them up
+    return positions
+
+
+def _positions_path(follow_up_file: Path) -> Path:
+    return follow_up_file.with_name(follow_up_file.stem + "-positions.arrow")
+
+
 def keep_follow_up_file(store: Store, fingerprint: str, table: pa.Table) -> bool:
     """Keep ``table`` (the follow-up of the corpus ``fingerprint``) in the lean folder of
     ``store``'s generation, written beside its name and renamed into place; whether it was

@@ -299,8 +299,13 @@ def watchlist_texts(artefacts: Artefacts) -> pa.Table | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _cached_lookup(fingerprint: str, _events: pd.DataFrame, _ids: pd.Series) -> EventLookup:
-    return event_lookup(_events, _ids)
+def _cached_lookup(fingerprint: str, _artefacts: Artefacts, _events: pd.DataFrame) -> EventLookup:
+    positions = None
+    if _artefacts.reader is not None:  # lean: the events' positions kept beside them
+        from analytics.pipeline.lean import follow_up_positions
+
+        positions = follow_up_positions(_artefacts, _events)
+    return event_lookup(_events, _artefacts.briefings[S.BRIEFING_ID], positions)
 
 
 def watchlist_lookup(artefacts: Artefacts, followed: pd.DataFrame) -> EventLookup:
@@ -308,7 +313,7 @@ def watchlist_lookup(artefacts: Artefacts, followed: pd.DataFrame) -> EventLooku
     corpus' briefings), built once per corpus: a filter change is then array indexing."""
     if artefacts is uploaded_artefacts():
         return event_lookup(followed, artefacts.briefings[S.BRIEFING_ID])
-    return _cached_lookup(artefacts.fingerprint, followed, artefacts.briefings[S.BRIEFING_ID])
+    return _cached_lookup(artefacts.fingerprint, artefacts, followed)
 
 
 class CallKey(NamedTuple):

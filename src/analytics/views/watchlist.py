@@ -144,7 +144,7 @@ class EventLookup:
         positions: each event's briefing position in the table the lookup was built on
             (-1 when its briefing is not there).
         event_of, country_of: one entry per event and listed country: the event's row and
-            the country's number in ``countries``.
+            the country's number in ``countries`` (32-bit integers below two billion).
         countries: the codes behind those numbers.
     """
 
@@ -154,11 +154,16 @@ class EventLookup:
     countries: pd.Index
 
 
-def event_lookup(events: pd.DataFrame, briefing_ids: pd.Series) -> EventLookup:
+def event_lookup(
+    events: pd.DataFrame, briefing_ids: pd.Series, positions: np.ndarray | None = None
+) -> EventLookup:
     """The ``EventLookup`` of ``events`` (followed events) over the briefings
-    ``briefing_ids``, in their order: built once per corpus, used on every rerun."""
-    # Arrow's hash lookup: no Python string per briefing (a million of them, held at once).
-    positions = positions_in(events[S.BRIEFING_ID], pd.Index(briefing_ids))
+    ``briefing_ids``, in their order: built once per corpus, used on every rerun.
+    ``positions``: each event's briefing position, when known (a lean corpus keeps them:
+    ``lean.follow_up_positions``); else looked up."""
+    if positions is None:
+        # Arrow's hash lookup: no Python string per briefing (a million of them at once).
+        positions = positions_in(events[S.BRIEFING_ID], pd.Index(briefing_ids))
     # Each distinct list of countries is split once (a lean corpus holds them as
     # categories already); a missing list is one empty code, as an empty string splits.
     column = events[S.COUNTRIES]
@@ -174,12 +179,16 @@ def event_lookup(events: pd.DataFrame, briefing_ids: pd.Series) -> EventLookup:
     numbers, countries = pd.factorize(np.asarray([c for codes in lists for c in codes], object))
     counts = sizes[which]
     ends = np.cumsum(counts)
-    at = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
-    at += np.repeat((np.cumsum(sizes) - sizes)[which] - (ends - counts), counts)
+    total = int(ends[-1]) if len(ends) else 0
+    # 32-bit where the numbers fit (they do below two billion entries): a million events
+    # list two million countries, and each array of them is half the size.
+    index = np.int32 if max(total, len(numbers), len(events)) < 2**31 else np.int64
+    starts = ((np.cumsum(sizes) - sizes)[which] - (ends - counts)).astype(index)
+    at = np.arange(total, dtype=index) + np.repeat(starts, counts)
     return EventLookup(
-        positions=positions,
-        event_of=np.repeat(np.arange(len(events), dtype=np.int64), counts),
-        country_of=numbers[at].astype(np.int64),
+        positions=np.asarray(positions, dtype=np.int64),
+        event_of=np.repeat(np.arange(len(events), dtype=index), counts),
+        country_of=numbers.astype(index)[at],
         countries=pd.Index(countries),
     )
 
@@ -220,8 +229,10 @@ def selected_events(
         wanted = lookup.countries.get_indexer(list(dict.fromkeys(countries)))
         hit = np.isin(lookup.country_of, wanted[wanted >= 0])
         # Each event once per distinct country chosen ("USA|USA" names one country).
+        # In 64 bits: an event's number times the countries' overflows 32.
+        width = np.int64(len(lookup.countries) + 1)
         pairs = sorted_distinct(
-            lookup.event_of[hit] * (len(lookup.countries) + 1) + lookup.country_of[hit]
+            lookup.event_of[hit].astype(np.int64) * width + lookup.country_of[hit]
         )
         named = np.bincount(pairs // (len(lookup.countries) + 1), minlength=len(events))
         rows &= named == len(wanted) if country_match == "all" else named > 0
