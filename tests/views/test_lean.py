@@ -312,8 +312,7 @@ def test_a_store_of_parquet_parts_is_not_read_lean(store: Store, tmp_path: Path)
 def test_the_first_reader_keeps_the_lean_tables_and_later_ones_map_them(
     store: Store, tmp_path: Path
 ) -> None:
-    copy = tmp_path / "store"
-    shutil.copytree(store.path, copy)
+    copy = _copied(store, tmp_path)
     shutil.rmtree(copy / LEAN_DIR, ignore_errors=True)
     opened = open_store(copy)
     first = read_lean(opened)
@@ -337,8 +336,7 @@ def test_the_first_reader_keeps_the_lean_tables_and_later_ones_map_them(
 
 
 def test_a_damaged_kept_folder_is_read_from_the_store_again(store: Store, tmp_path: Path) -> None:
-    copy = tmp_path / "store"
-    shutil.copytree(store.path, copy)
+    copy = _copied(store, tmp_path)
     opened = open_store(copy)
     read_lean(opened)
     folder = copy / LEAN_DIR / lean_key(opened.meta)
@@ -352,8 +350,7 @@ def test_a_damaged_kept_folder_is_read_from_the_store_again(store: Store, tmp_pa
 def test_a_store_that_cannot_be_written_to_is_read_lean_all_the_same(
     store: Store, tmp_path: Path, monkeypatch
 ) -> None:
-    copy = tmp_path / "store"
-    shutil.copytree(store.path, copy)
+    copy = _copied(store, tmp_path)
     shutil.rmtree(copy / LEAN_DIR, ignore_errors=True)
 
     def refuse(*args, **kwargs):
@@ -372,8 +369,7 @@ def test_a_store_that_cannot_be_written_to_is_read_lean_all_the_same(
 def test_vacuum_keeps_the_lean_tables_of_kept_generations_only(
     store: Store, tmp_path: Path
 ) -> None:
-    copy = tmp_path / "store"
-    shutil.copytree(store.path, copy)
+    copy = _copied(store, tmp_path)
     # As if kept for a generation an earlier vacuum removed.
     (copy / LEAN_DIR / "0123456789abcdef01234567").mkdir(parents=True)
     current = open_store(copy)
@@ -427,8 +423,7 @@ def read_generation_meta(store: Store, number: int) -> dict:
 
 
 def test_the_appended_lean_tables_are_those_a_reader_builds(store: Store, tmp_path: Path) -> None:
-    copy = tmp_path / "store"
-    shutil.copytree(store.path, copy)
+    copy = _copied(store, tmp_path)
     opened = open_store(copy)
     appended = read_kept(opened)  # kept by the second ingest from the first one's folder
     assert appended is not None
@@ -460,8 +455,7 @@ def test_a_new_country_renumbers_the_kept_codes(tmp_path: Path, project_root: Pa
 
 
 def test_a_partial_kept_folder_is_rebuilt_by_the_reader(store: Store, tmp_path: Path) -> None:
-    copy = tmp_path / "store"
-    shutil.copytree(store.path, copy)
+    copy = _copied(store, tmp_path)
     opened = open_store(copy)
     folder = copy / LEAN_DIR / lean_key(opened.meta)
     expected = read_kept(opened)
@@ -512,12 +506,18 @@ def test_an_ingest_into_a_read_only_folder_says_the_lean_tables_were_not_kept(
     assert "lean" in summary.stage_seconds
 
 
+def _copied(store: Store, tmp_path: Path) -> Path:
+    """A copy of the fixture store that a test may change."""
+    copy = tmp_path / "store"
+    shutil.copytree(store.path, copy)
+    return copy
+
+
 def test_the_follow_up_is_mapped_from_the_kept_folder(
     both: tuple, store: Store, tmp_path: Path, monkeypatch
 ) -> None:
     whole = both[0]
-    copy = tmp_path / "store"
-    shutil.copytree(store.path, copy)
+    copy = _copied(store, tmp_path)
     opened = open_store(copy)
     texts = mapped_follow_up(read_lean(opened))
     # The columns of few values are kept as dictionaries: the same values.
@@ -610,8 +610,7 @@ def test_rows_of_briefings_scan_rows_out_of_order() -> None:
 def test_the_kept_folder_records_which_tables_follow_their_briefings(
     store: Store, tmp_path: Path
 ) -> None:
-    copy = tmp_path / "store"
-    shutil.copytree(store.path, copy)
+    copy = _copied(store, tmp_path)
     opened = open_store(copy)
     kept = read_kept(opened)
     assert kept is not None and kept.lookups is not None
@@ -636,8 +635,7 @@ def test_the_events_briefing_positions_are_kept_beside_the_mapped_follow_up(
     both: tuple, store: Store, tmp_path: Path, monkeypatch
 ) -> None:
     whole = both[0]
-    copy = tmp_path / "store"
-    shutil.copytree(store.path, copy)
+    copy = _copied(store, tmp_path)
     lean = read_lean(open_store(copy))
     events = held_events(mapped_follow_up(lean))
     expected = positions_in(events[S.BRIEFING_ID], pd.Index(lean.briefings[S.BRIEFING_ID]))
@@ -674,8 +672,7 @@ def test_the_follow_up_command_keeps_the_events_positions_for_the_dashboard(
 ) -> None:
     from analytics.cli import main
 
-    copy = tmp_path / "store"
-    shutil.copytree(store.path, copy)
+    copy = _copied(store, tmp_path)
     for kept in (copy / LEAN_DIR).rglob("follow-up-*"):
         kept.unlink()
     shutil.rmtree(copy / "follow-up", ignore_errors=True)
