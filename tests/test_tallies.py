@@ -22,6 +22,7 @@ from analytics.tallies import (
     merge_partial_counts,
     merge_topic_counts,
     merge_volume_counts,
+    spans,
     topic_counts,
     topic_shares,
     topic_shares_from_counts,
@@ -253,3 +254,12 @@ def test_country_attention_has_no_share_in_a_month_without_briefings() -> None:
     shares = table["share"].tolist()
     assert shares[0] == 1.0 and shares[3] == 0.5
     assert table["share"].isna().tolist() == [False, True, True, False]
+
+
+def test_spans_gathers_each_run_in_order():
+    # Runs 5..6, none at 2, 0..2: seven, two lengths of them empty.
+    got = spans(np.array([5, 2, 0, 9]), np.array([2, 0, 3, 0]))
+    assert got.tolist() == [5, 6, 0, 1, 2]
+    assert got.dtype == np.int64
+    assert spans(np.array([3]), np.array([2]), np.int32).dtype == np.int32
+    assert spans(np.array([], dtype=np.int64), np.array([], dtype=np.int64)).tolist() == []

@@ -51,6 +51,7 @@ import pyarrow.compute as pc
 from analytics import schema as S
 from analytics.frames import compact, concat_compact
 from analytics.search import TextSearch
+from analytics.tallies import spans
 
 
 def empty_watchlist() -> pd.DataFrame:
@@ -172,10 +173,7 @@ def rows_of_briefings(
     if limits is not None:
         wanted = wanted[(wanted >= limits.min) & (wanted <= limits.max)].astype(positions.dtype)
     starts = np.searchsorted(positions, wanted, side="left")
-    lengths = np.searchsorted(positions, wanted, side="right") - starts
-    ends = np.cumsum(lengths)
-    rows = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
-    return rows + np.repeat(starts - (ends - lengths), lengths)
+    return spans(starts, np.searchsorted(positions, wanted, side="right") - starts)
 
 
 # The tables with a row per briefing, or per mention of one.

@@ -72,6 +72,15 @@ def sorted_distinct(values: np.ndarray) -> np.ndarray:
     return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
+def spans(starts: np.ndarray, lengths: np.ndarray, dtype: type = np.int64) -> np.ndarray:
+    """The positions ``starts[i]`` to ``starts[i] + lengths[i] - 1`` of every span, one after
+    the other in span order: the rows of many runs gathered without a Python loop."""
+    lengths = np.asarray(lengths)
+    ends = np.cumsum(lengths)
+    offsets = (np.asarray(starts) - (ends - lengths)).astype(dtype)
+    return np.arange(int(ends[-1]) if len(ends) else 0, dtype=dtype) + np.repeat(offsets, lengths)
+
+
 def table_codes(*tables: pd.DataFrame) -> tuple[TableCodes, ...]:
     """Integer codes for tables that do not come from a ``FilteredCorpus``, one per table.
 

@@ -640,7 +640,7 @@ def test_the_events_briefing_positions_are_kept_beside_the_mapped_follow_up(
     events = held_events(mapped_follow_up(lean))
     expected = positions_in(events[S.BRIEFING_ID], pd.Index(lean.briefings[S.BRIEFING_ID]))
     assert (expected >= 0).all() and len(expected) == len(followed_events(whole))
-    positions = follow_up_positions(lean, events)
+    positions = follow_up_positions(lean, events[S.BRIEFING_ID])
     assert positions.tolist() == expected.tolist()
     folder = copy / LEAN_DIR / lean_key(lean.reader.store.meta)
     kept = folder / FOLLOW_UP_FILE.format(key=follow_up_key(lean.fingerprint)).replace(
@@ -654,16 +654,21 @@ def test_the_events_briefing_positions_are_kept_beside_the_mapped_follow_up(
 
     monkeypatch.setattr("analytics.pipeline.lean.positions_in", refuse)
     again = read_lean(open_store(copy))
-    assert follow_up_positions(again, events).tolist() == expected.tolist()
+    assert follow_up_positions(again, events[S.BRIEFING_ID]).tolist() == expected.tolist()
     # The lookup built from them is the one built by looking the ids up.
     looked_up = event_lookup(events, lean.briefings[S.BRIEFING_ID])
-    given = event_lookup(events, lean.briefings[S.BRIEFING_ID], follow_up_positions(again, events))
+    given = event_lookup(
+        events, lean.briefings[S.BRIEFING_ID], follow_up_positions(again, events[S.BRIEFING_ID])
+    )
     assert given.positions.tolist() == looked_up.positions.tolist()
     assert given.event_of.tolist() == looked_up.event_of.tolist()
     monkeypatch.undo()
     # A file of other events (another length) is not trusted: looked up and kept again.
     pa.ipc.new_file(str(kept), pa.schema([("positions", pa.int64())])).close()
-    assert follow_up_positions(read_lean(open_store(copy)), events).tolist() == expected.tolist()
+    assert (
+        follow_up_positions(read_lean(open_store(copy)), events[S.BRIEFING_ID]).tolist()
+        == expected.tolist()
+    )
     assert pa.ipc.open_file(str(kept)).read_all().num_rows == len(events)
 
 

@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 
 from analytics import settings
 from analytics.errors import InputError
+from analytics.tallies import spans
 
 EXACT_OF = "exact_of"
 NEAR_OF = "near_of"
@@ -394,7 +395,7 @@ def shingle_sets(keys: TextKeys, positions: np.ndarray) -> ShingleSets:
     starts = np.searchsorted(key_docs, local)
     stops = np.searchsorted(key_docs, local + 1)
     lengths = stops - starts
-    taken = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+    taken = spans(starts, lengths)
     renumbered = np.repeat(np.arange(len(local), dtype=np.uint64), lengths) << _DOC_SHIFT
     return ShingleSets(inside.astype(np.int64), renumbered | (keys.shingles[taken] & _SET_MASK))
 
@@ -819,8 +820,7 @@ def _overlap(
     tagged: list[np.ndarray] = []
     for side in (left, right):
         lengths = bounds[side + 1] - bounds[side]
-        positions = np.repeat(bounds[side] - np.cumsum(lengths) + lengths, lengths)
-        positions += np.arange(int(lengths.sum()))
+        positions = spans(bounds[side], lengths)
         # pair | shingle: sorted already, since pairs ascend and each set is sorted.
         tagged.append((np.repeat(pair_ids, lengths) << _DOC_SHIFT) | (keys[positions] & _SET_MASK))
     probes, table = tagged

@@ -214,8 +214,7 @@ def _keep_mapped(artefacts: Artefacts) -> None:
     if artefacts.reader is not None:
         mapped = mapped_follow_up(artefacts)
         # And the events' briefing positions beside it, which the page would look up.
-        ids = mapped.column(S.BRIEFING_ID).to_pandas()
-        follow_up_positions(artefacts, pd.DataFrame({S.BRIEFING_ID: ids}))
+        follow_up_positions(artefacts, mapped.column(S.BRIEFING_ID).to_pandas())
 
 
 def follow_up_is_kept(root: Path, artefacts: Artefacts) -> bool:

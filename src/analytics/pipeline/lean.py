@@ -597,9 +597,9 @@ def mapped_follow_up(artefacts: Artefacts) -> pa.Table:
     return table
 
 
-def follow_up_positions(artefacts: Artefacts, events: pd.DataFrame) -> np.ndarray:
-    """Each followed event's briefing position in the corpus (-1: none), for ``events``
-    (the follow-up of a lean corpus, in its order: ``mapped_follow_up``).
+def follow_up_positions(artefacts: Artefacts, briefing_ids: pd.Series) -> np.ndarray:
+    """Each followed event's briefing position in the corpus (-1: none), for the events'
+    ``briefing_ids`` (the follow-up of a lean corpus, in its order: ``mapped_follow_up``).
 
     Kept beside the mapped follow-up (``follow-up-<key>-positions.arrow``) by the first
     reader, so that later dashboard processes map a number per event instead of looking up
@@ -615,18 +615,13 @@ def follow_up_positions(artefacts: Artefacts, events: pd.DataFrame) -> np.ndarra
         )
         try:
             kept = _read_arrow(path)
-            if kept.num_rows == len(events) and kept.column_names == ["positions"]:
+            if kept.num_rows == len(briefing_ids) and kept.column_names == ["positions"]:
                 return kept.column("positions").to_numpy()
         except (OSError, pa.ArrowException):
             pass
-    positions = positions_in(events[S.BRIEFING_ID], pd.Index(artefacts.briefings[S.BRIEFING_ID]))
+    positions = positions_in(briefing_ids, pd.Index(artefacts.briefings[S.BRIEFING_ID]))
     if path is not None and path.parent.is_dir():
-        temporary = path.parent / f".{path.name}.{os.getpid()}.tmp"
-        try:
-            _write_arrow(temporary, pa.table({"positions": positions}))
-            os.replace(temporary, path)
-        except OSError:
-            temporary.unlink(missing_ok=True)  # best effort: the next reader looks them up
+        _keep_arrow(path, pa.table({"positions": positions}))  # else the next reader looks
     return positions
 
 
@@ -642,11 +637,18 @@ def keep_follow_up_file(store: Store, fingerprint: str, table: pa.Table) -> bool
 
     if read_kept(store) is None:
         return False
-    final = kept_follow_up_path(store, follow_up_key(fingerprint))
-    temporary = final.parent / f".{final.name}.{os.getpid()}.tmp"
+    return _keep_arrow(
+        kept_follow_up_path(store, follow_up_key(fingerprint)), with_dictionaries(table)
+    )
+
+
+def _keep_arrow(path: Path, table: pa.Table) -> bool:
+    """Write ``table`` beside ``path`` and rename it into place; whether it was kept (a
+    folder that cannot be written to keeps nothing)."""
+    temporary = path.parent / f".{path.name}.{os.getpid()}.tmp"
     try:
-        _write_arrow(temporary, with_dictionaries(table))
-        os.replace(temporary, final)
+        _write_arrow(temporary, table)
+        os.replace(temporary, path)
     except OSError:
         temporary.unlink(missing_ok=True)
         return False

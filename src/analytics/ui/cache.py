@@ -304,7 +304,7 @@ def _cached_lookup(fingerprint: str, _artefacts: Artefacts, _events: pd.DataFram
     if _artefacts.reader is not None:  # lean: the events' positions kept beside them
         from analytics.pipeline.lean import follow_up_positions
 
-        positions = follow_up_positions(_artefacts, _events)
+        positions = follow_up_positions(_artefacts, _events[S.BRIEFING_ID])
     return event_lookup(_events, _artefacts.briefings[S.BRIEFING_ID], positions)
 
 

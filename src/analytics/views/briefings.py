@@ -14,10 +14,16 @@ import pyarrow.compute as pc
 
 from analytics import schema as S
 from analytics import settings
-from analytics.artefacts import Artefacts, positions_in, table_lookups, table_rows
+from analytics.artefacts import (
+    Artefacts,
+    in_briefing_order,
+    positions_in,
+    table_lookups,
+    table_rows,
+)
 from analytics.errors import InputError
 from analytics.search import search_words
-from analytics.tallies import sorted_distinct
+from analytics.tallies import sorted_distinct, spans
 from analytics.views.common import cue_spans, merge_marks, split_marked
 from analytics.views.filtered import take_rows
 
@@ -81,7 +87,7 @@ class BriefingListing:
         """The countries table's rows in briefing order (``None``: they are in it already)
         and each of those rows' briefing position, ascending (-1, no briefing, first)."""
         positions = np.asarray(self.positions["countries"], dtype=np.int64)
-        if len(positions) < 2 or bool((positions[1:] >= positions[:-1]).all()):
+        if in_briefing_order(positions):
             return None, positions
         order = np.argsort(positions, kind="stable")
         return order, positions[order]
@@ -94,9 +100,7 @@ class BriefingListing:
         order, owners = self._country_rows
         starts = np.searchsorted(owners, positions, side="left")
         lengths = np.searchsorted(owners, positions, side="right") - starts
-        ends = np.cumsum(lengths)
-        at = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
-        at += np.repeat(starts - (ends - lengths), lengths)
+        at = spans(starts, lengths)
         rows = at if order is None else order[at]
         named = take_rows(self._artefacts.countries[[S.COUNTRY]], rows)[S.COUNTRY]
         codes, names = pd.factorize(named, sort=True)

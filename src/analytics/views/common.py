@@ -151,8 +151,8 @@ def skipped_inputs(report: pd.DataFrame) -> pd.DataFrame:
     if S.ROW in listed:
         # A whole file (a text briefing, an unreadable file) has no row: shown blank, where a
         # missing number read "None".
-        rows = pd.array(listed[S.ROW], dtype="Int64")
-        listed[S.ROW] = pd.Series(rows).astype(str).where(pd.Series(rows).notna(), "")
+        rows = pd.Series(pd.array(listed[S.ROW], dtype="Int64"))
+        listed[S.ROW] = rows.astype(str).where(rows.notna(), "")
     return listed
 
 

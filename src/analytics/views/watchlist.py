@@ -25,7 +25,7 @@ from analytics import schema as S
 from analytics.artefacts import Artefacts, follow_up_tables, follow_up_texts, positions_in
 from analytics.errors import InputError
 from analytics.frames import expanded
-from analytics.tallies import sorted_distinct
+from analytics.tallies import sorted_distinct, spans
 from analytics.views.briefings import LaterRows
 from analytics.views.filtered import cut_rows, take_rows, take_table_rows
 
@@ -178,13 +178,10 @@ def event_lookup(
     sizes = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     numbers, countries = pd.factorize(np.asarray([c for codes in lists for c in codes], object))
     counts = sizes[which]
-    ends = np.cumsum(counts)
-    total = int(ends[-1]) if len(ends) else 0
     # 32-bit where the numbers fit (they do below two billion entries): a million events
     # list two million countries, and each array of them is half the size.
-    index = np.int32 if max(total, len(numbers), len(events)) < 2**31 else np.int64
-    starts = ((np.cumsum(sizes) - sizes)[which] - (ends - counts)).astype(index)
-    at = np.arange(total, dtype=index) + np.repeat(starts, counts)
+    index = np.int32 if max(int(counts.sum()), len(numbers), len(events)) < 2**31 else np.int64
+    at = spans((np.cumsum(sizes) - sizes)[which], counts, index)
     return EventLookup(
         positions=np.asarray(positions, dtype=np.int64),
         event_of=np.repeat(np.arange(len(events), dtype=index), counts),
