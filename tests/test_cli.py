@@ -662,6 +662,12 @@ def test_store_commands_name_a_missing_store_in_one_line(
     printed = capsys.readouterr()
     assert printed.out == ""
     assert printed.err.startswith(f"error: no store at {tmp_path / 'none'} (no CURRENT file)")
+    assert not (tmp_path / "none").exists()  # nothing made where there is no store
+    (tmp_path / "a.txt").write_text("not a store", encoding="utf-8")
+    assert main([command, "--store", str(tmp_path / "a.txt")]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"error: the store path {tmp_path / 'a.txt'} is a file; a store is a folder"
+    )
 
 
 def test_follow_up_command_keeps_it_once(
