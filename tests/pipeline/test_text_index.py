@@ -23,7 +23,7 @@ from analytics.parallel import fork_workers
 from analytics.pipeline import TEXT_INDEX, Store, ensure_store, open_store, open_text_index
 from analytics.pipeline import ingest as ingest_module
 from analytics.pipeline import text_index as text_index_module
-from analytics.views import Filters, apply_filters
+from analytics.views import Filters, apply_filters, index_corpus
 
 # Invented briefings: what each one says is worked out by hand in the tests below.
 BASE = [
@@ -455,10 +455,101 @@ def test_the_listed_terms_are_the_tokenizers_own(bodies, added) -> None:
 
 def _index_of(root: Path, rows: list[dict[str, str]]):
     text_index_module.write_text_index(root, _briefing_table(rows), "f" * 16)
-    store = Store(root, root / "gen-000001", {"fingerprint": "f" * 16, "n_briefings": len(rows)})
+    return _index_of_file(root, len(rows))
+
+
+def _index_of_file(root: Path, rows: int):
+    store = Store(root, root / "gen-000001", {"fingerprint": "f" * 16, "n_briefings": rows})
     index = open_text_index(store)
     assert index is not None
     return index
+
+
+def test_the_grams_of_a_text_are_the_runs_of_one_and_two_term_characters() -> None:
+    def grams(text: str) -> list[str]:
+        return sorted(text_index_module._grams_of_text(text).split())
+
+    every = text_index_module._EVERY_ROW  # a term of every row, longer than any gram
+    assert grams("talks on") == sorted([every, *"t a l k s ta al lk ks o n on".split()])
+    # Runs end at characters that are no term characters ('.', '-'); repeats count once.
+    assert grams("u.s. co-op") == sorted([every, *"u s c o p co op".split()])
+    assert grams("é2 aa") == sorted([every, *"é 2 é2 a aa".split()])
+    assert grams("... --") == [every]
+
+
+def test_a_short_word_is_one_posting_list_of_the_gram_index(tmp_path: Path) -> None:
+    texts = ["Talks on trade.", "Talks stalled.", "Long talks went on.", "Done, gone.", "Quiet."]
+    rows = [{"id": f"r{n}", "title": "", "text": text} for n, text in enumerate(texts)]
+    index = _index_of(tmp_path, rows)
+    try:
+        asked: list[tuple[str, str]] = []
+        looked_up = index._rows
+        index._rows = lambda statement, query: (
+            asked.append((statement, query)) or looked_up(statement, query)
+        )
+        grams = text_index_module._GRAMS
+        assert index.has_grams
+        # 'g' is in 'long' and 'gone' (r2, r3): 2 of 5 rows, the rows holding it are listed.
+        assert not index._held_by_most("g")
+        assert index.rows(["g"]).tolist() == [2, 3]
+        assert asked == [(grams, '"g"')]
+        # 'n' is inside on, long, went, done and gone (r0, r2, r3): 3 of 5 rows, more than
+        # half, so the rows lacking it are listed (r1, r4) and the others kept.
+        asked.clear()
+        assert index._held_by_most("n")
+        assert index.rows(["n"]).tolist() == [0, 2, 3]
+        assert asked == [(grams, '"everyrow" NOT "n"')]
+        # Short words listed together are one query; each common one is a query of its own.
+        asked.clear()
+        assert index.rows(["g", "lo", "n"]).tolist() == [2]
+        assert asked == [(grams, '"everyrow" NOT "n"'), (grams, '"g" AND "lo"')]
+        # With a longer word, that one goes to the terms.
+        asked.clear()
+        assert index.rows(["talks", "on"]).tolist() == [0, 2]
+        assert [query for _, query in asked] == ['("talks")', '"everyrow" NOT "on"']
+        # 'ui' (quiet) nowhere else; 'zq' in none; a gram asked for is never the sentinel.
+        assert index.rows(["ui"]).tolist() == [4]
+        assert index.rows(["zq"]).tolist() == []
+    finally:
+        index._connection.close()
+
+
+def test_an_index_of_the_second_format_is_read_and_the_next_ingest_rebuilds_it(
+    stored, feed
+) -> None:
+    store_dir, store = stored
+    _as_second_format(store_dir)
+    index = open_text_index(store)
+    assert index is not None
+    try:
+        # No grams: a short word is answered by its terms ('on' and 'tariffs'), as before.
+        assert not index.has_grams and index.answers("on")
+        assert sorted(index.briefing_ids(["on"])) == ["a1", "a2"]
+    finally:
+        index._connection.close()
+    _, summary = _add(feed, store_dir)
+    assert any("its format is '2', not '3'" in notice for notice in summary.notices)
+    rebuilt = open_text_index(open_store(store_dir))
+    assert rebuilt is not None
+    try:
+        assert rebuilt.has_grams
+        assert sorted(rebuilt.briefing_ids(["on"])) == ["a1", "a2", "a4"]
+    finally:
+        rebuilt._connection.close()
+
+
+def test_an_append_adds_the_grams_of_the_added_briefings(stored, feed) -> None:
+    store_dir, _ = stored
+    new_store, summary = _add(feed, store_dir)
+    assert not any("rebuilt" in notice for notice in summary.notices)
+    index = open_text_index(new_store)
+    assert index is not None
+    try:
+        # a4 (added): "A new tariff on steel worries carmakers."; 'ew' is in 'new' only.
+        assert index.briefing_ids(["ew"]).tolist() == ["a4"]
+        assert sorted(index.briefing_ids(["on"])) == ["a1", "a2", "a4"]
+    finally:
+        index._connection.close()
 
 
 def test_words_in_terms_holding_more_postings_than_briefings_go_to_the_trigrams(
@@ -513,12 +604,24 @@ def test_a_word_inside_a_term_every_briefing_holds_needs_no_query(tmp_path: Path
         index._connection.close()
 
 
-def test_a_short_word_in_many_terms_is_taken_out_of_the_narrower_words_rows(
+def _as_second_format(root: Path) -> None:
+    """Make the index at ``root`` one of the second format: no gram index."""
+    connection = sqlite3.connect(root / TEXT_INDEX)
+    with connection:
+        connection.execute("DROP TABLE gram_index")
+        connection.execute("UPDATE info SET value = '2' WHERE key = 'format'")
+    connection.close()
+
+
+def test_second_format_a_short_word_in_many_terms_is_taken_out_of_the_narrower_rows(
     tmp_path: Path,
 ) -> None:
     texts = ["Talks on trade.", "Talks stalled.", "Long talks went on.", "Done, gone.", "Quiet."]
     rows = [{"id": f"r{n}", "title": "", "text": text} for n, text in enumerate(texts)]
-    index = _index_of(tmp_path, rows)
+    _index_of(tmp_path, rows)._connection.close()
+    _as_second_format(tmp_path)
+    index = _index_of_file(tmp_path, len(rows))
+    assert not index.has_grams
     try:
         asked: list[str] = []
         looked_up = index._rows
@@ -571,6 +674,7 @@ def test_an_index_of_the_first_format_is_read_and_the_next_ingest_rebuilds_it(st
     with connection:
         connection.execute("DROP TABLE word_index")
         connection.execute("DROP TABLE word")
+        connection.execute("DROP TABLE gram_index")
         connection.execute("UPDATE info SET value = '1' WHERE key = 'format'")
     connection.close()
     index = open_text_index(store)
@@ -585,7 +689,7 @@ def test_an_index_of_the_first_format_is_read_and_the_next_ingest_rebuilds_it(st
     finally:
         index._connection.close()
     _, summary = _add(feed, store_dir)
-    assert any("its format is '1', not '2'" in notice for notice in summary.notices)
+    assert any("its format is '1', not '3'" in notice for notice in summary.notices)
     assert sorted(_search(open_store(store_dir), "on")) == ["a1", "a2", "a4"]  # "tariff on"
 
 
@@ -675,3 +779,40 @@ def test_index_rows_are_placed_by_id_whatever_the_corpus_order() -> None:
                 index.rows(["a."])
         finally:
             index._connection.close()
+
+
+def test_a_watched_index_is_picked_up_once_built_for_the_generation(stored, monkeypatch) -> None:
+    store_dir, store = stored
+    (store_dir / TEXT_INDEX).unlink()
+    opened: list[int] = []
+    real_open = text_index_module.open_text_index
+    monkeypatch.setattr(
+        text_index_module,
+        "open_text_index",
+        lambda store: opened.append(1) or real_open(store),
+    )
+    watched = text_index_module.WatchedTextIndex(store)
+    indexed = dataclasses.replace(store.artefacts(), text_index=watched)
+    corpus = index_corpus(indexed)
+    # No file: nothing answered (every word scanned), and nothing opened.
+    assert watched.current() is None and not watched.answers("tariff")
+    with pytest.raises(ValueError, match="no text index serves this generation yet"):
+        watched.rows(["tariff"])
+    assert list(corpus.ids[corpus.search_mask("tariff")]) == ["a2", "a3"]
+    assert opened == []
+    # A file that does not hold the generation is opened once, then not again unchanged.
+    text_index_module.write_text_index(store_dir, _briefing_table(BASE[:1]), "e" * 16)
+    assert watched.current() is None and watched.current() is None
+    assert opened == [1]
+    # Built for the generation (as `python -m analytics index` does): the next search uses it.
+    assert text_index_module.ensure_text_index(store) is not None
+    assert watched.answers("tariff") and watched.current() is not None
+    assert opened == [1, 1]
+    asked: list[list[str]] = []
+    index = watched.current()
+    looked_up = index.rows
+    index.rows = lambda words: asked.append(list(words)) or looked_up(words)
+    assert list(corpus.ids[corpus.search_mask("grain")]) == ["a2"]
+    assert asked == [["grain"]]
+    assert watched.current() is index and opened == [1, 1]
+    index._connection.close()

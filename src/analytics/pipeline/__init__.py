@@ -104,7 +104,12 @@ from analytics.pipeline.store import (
     open_store,
     rebuild_plan,
 )
-from analytics.pipeline.text_index import TEXT_INDEX, TextIndex, open_text_index
+from analytics.pipeline.text_index import (
+    TEXT_INDEX,
+    TextIndex,
+    WatchedTextIndex,
+    open_text_index,
+)
 from analytics.pipeline.watch import (
     FeedPoll,
     PollResult,
@@ -192,6 +197,7 @@ __all__ = [
     # the text index
     "TextIndex",
     "open_text_index",
+    "WatchedTextIndex",
     "TEXT_INDEX",
     # store folder states, tables and files
     "NEW",

@@ -16,6 +16,12 @@ One file in the store folder, ``text-index.sqlite``, holds these tables:
   of one or two characters, which trigrams cannot. A word in terms that together hold more
   postings than there are briefings is cheaper through the trigrams, and a word inside a
   term every briefing holds ("the") needs no query at all;
+- ``gram_index``: a contentless FTS5 table like ``word_index`` whose terms are the distinct
+  runs of one and two term characters inside each briefing's terms ("on" holds the grams
+  ``o``, ``n`` and ``on``): a word of one or two term characters is one term there, so the
+  briefings holding it are one posting list, where its terms in ``word_index`` can be
+  thousands ("un" is inside *united*, *under*, *fund*, ...) and their union takes seconds at
+  a million briefings;
 - ``briefing``: the briefing id of each indexed row; rows are numbered 1, 2, ... in the
   order they were indexed;
 - ``checkpoint``: ``(rows, fingerprint)`` for every generation the index holds: rows 1 to
@@ -30,7 +36,8 @@ generation's checkpoint: it never gets a hit for a briefing its generation does 
 The file changes in place, so it carries no SHA-256 entry; SQLite's own ``quick_check`` and
 the checkpoints are its check, and an index that fails them is rebuilt from the store with
 a notice. An index of the first format (trigrams only) is still read, and rebuilt by the
-next ingest.
+next ingest; one of the second format (no ``gram_index``) is read, its short words answered
+by the union of their terms, and rebuilt by the next ingest or ``python -m analytics index``.
 """
 
 from __future__ import annotations
@@ -60,9 +67,11 @@ from analytics.pipeline.store import Store
 from analytics.search import indexable_text, indexable_word, searchable_texts
 
 TEXT_INDEX = "text-index.sqlite"
-_FORMAT = "2"
+_FORMAT = "3"
 # Files an ingest fills before renaming them into place; any left over is of a dead ingest.
 _TEMPORARY = re.compile(rf"\.{re.escape(TEXT_INDEX)}\.\d+\.tmp(?:-journal)?")
+# How much lower the priority of an index filled beside the pipeline is than the ingest's.
+_BESIDE_NICENESS = 10
 # Briefings lower-cased and inserted per batch: bounds the memory of the copies.
 _BATCH = 5_000
 _SCHEMA = (
@@ -74,6 +83,7 @@ _SCHEMA = (
     "body, content='', tokenize='trigram case_sensitive 1')",
     "CREATE VIRTUAL TABLE word_index USING fts5(body, content='', detail=none, tokenize='ascii')",
     "CREATE TABLE word (term TEXT PRIMARY KEY, briefings INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE VIRTUAL TABLE gram_index USING fts5(body, content='', detail=none, tokenize='ascii')",
 )
 # The terms of the ``ascii`` tokenizer are runs of ASCII letters and digits and of every
 # character beyond ASCII (the texts are lower-cased already; it folds nothing else), so a
@@ -87,6 +97,21 @@ _MOST_TERMS = 1_000
 _WORDS = "SELECT group_concat(rowid) FROM word_index WHERE word_index MATCH ? AND rowid <= ?"
 # Whether a file holds the word index and its term table (2: format 2; 0: format 1).
 _WORD_TABLES = "SELECT count(*) FROM sqlite_master WHERE name IN ('word_index', 'word')"
+# Whether a file holds the gram index (format 3).
+_GRAM_TABLE = "SELECT count(*) FROM sqlite_master WHERE name = 'gram_index'"
+_GRAMS = "SELECT group_concat(rowid) FROM gram_index WHERE gram_index MATCH ? AND rowid <= ?"
+# The longest word the gram index answers.
+_GRAM_LENGTH = 2
+# A term of the gram index that every row holds and no search asks for (it is longer than
+# any gram): a chain of NOTs from it finds the rows lacking a gram most rows hold, which is
+# cheaper than listing the rows that hold it.
+_EVERY_ROW = "everyrow"
+# How many rows of the file hold a gram (all generations'), from SQLite's own vocabulary.
+_GRAM_ROWS = "SELECT doc FROM temp.gram_vocabulary WHERE term = ?"
+_GRAM_VOCABULARY = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.gram_vocabulary "
+    "USING fts5vocab(main, gram_index, 'row')"
+)
 # Row numbers of the hits, joined by SQLite into one string: parsing it is several times
 # faster than fetching a Python tuple per hit (a word in most briefings has a million).
 _SEARCH = "SELECT group_concat(rowid) FROM text_index WHERE text_index MATCH ? AND rowid <= ?"
@@ -110,11 +135,21 @@ class TextIndex:
         self._connection = connection
         self._lock = threading.Lock()
         self._words: tuple[pa.Array, np.ndarray] | None = None
+        self._gram_vocabulary = False  # its temporary table made on the connection
 
     @functools.cached_property
     def has_words(self) -> bool:
         """Whether the file holds the word index (an index of the first format does not)."""
         return bool(self._read(_WORD_TABLES, ())[0][0] == 2)
+
+    @functools.cached_property
+    def has_grams(self) -> bool:
+        """Whether the file holds the gram index (one of an earlier format does not)."""
+        return bool(self._read(_GRAM_TABLE, ())[0][0] == 1)
+
+    def _by_grams(self, word: str) -> bool:
+        """Whether the gram index answers ``word``: one or two term characters."""
+        return len(word) <= _GRAM_LENGTH and self.has_grams and self._by_terms(word)
 
     def _by_terms(self, word: str) -> bool:
         """Whether the terms can answer ``word``: the file has them and the word is made of
@@ -147,9 +182,13 @@ class TextIndex:
         by_terms: list[list[str]] = []
         broad: list[list[str]] = []
         by_trigrams: list[str] = []
+        by_grams: list[str] = []
         for word in words:
             if self._in_every_briefing(word):
                 continue  # it keeps every briefing: nothing to look up
+            if self._by_grams(word):
+                by_grams.append(word)
+                continue
             holding = self._terms_holding(word)
             if holding is None:
                 by_trigrams.append(word)
@@ -159,7 +198,7 @@ class TextIndex:
                 (broad if holding[1] else by_terms).append(holding[0])
         if broad and not by_terms:
             by_terms, broad = broad, []  # nothing narrower to take them from: their union
-        found = [] if by_terms or by_trigrams else [np.arange(self.rows_held, dtype=np.int64)]
+        found: list[np.ndarray] = []
         if by_terms:
             query = " AND ".join("(" + " OR ".join(map(_quoted, terms)) + ")" for terms in by_terms)
             found.append(self._rows(_WORDS, query))
@@ -173,7 +212,25 @@ class TextIndex:
                 found[-1] = np.setdiff1d(found[-1], lacking, assume_unique=True)
         if by_trigrams:
             found.append(self._rows(_SEARCH, " AND ".join(map(_quoted, by_trigrams))))
-        return functools.reduce(np.intersect1d, found) if len(found) > 1 else found[0]
+        missing: list[np.ndarray] = []  # rows lacking a gram most rows hold
+        if by_grams:
+            # A gram most rows hold is answered by the rows lacking it (few), the others
+            # together by the rows holding them all.
+            common = [word for word in by_grams if self._held_by_most(word)]
+            missing = [
+                self._rows(_GRAMS, _quoted(_EVERY_ROW) + " NOT " + _quoted(word)) for word in common
+            ]
+            if rare := [word for word in by_grams if word not in common]:
+                found.append(self._rows(_GRAMS, " AND ".join(map(_quoted, rare))))
+        return _all_of(found, missing, self.rows_held)
+
+    def _held_by_most(self, word: str) -> bool:
+        """Whether more than half the file's rows hold the gram ``word``."""
+        if not self._gram_vocabulary:
+            self._read(_GRAM_VOCABULARY, ())  # a table of this connection only
+            self._gram_vocabulary = True
+        found = self._read(_GRAM_ROWS, (word,))
+        return bool(found) and 2 * int(found[0][0]) > self._indexed_rows
 
     def _terms_holding(self, word: str) -> tuple[list[str], bool] | None:
         """The terms holding ``word`` (those most briefings hold first), when the word index
@@ -255,6 +312,25 @@ class TextIndex:
             ) from error
 
 
+def _all_of(found: list[np.ndarray], lacking: list[np.ndarray], rows: int) -> np.ndarray:
+    """The row numbers (ascending) in every array of ``found`` (every row of ``rows`` when
+    there is none) and in no array of ``lacking``, marked in one boolean per row: sorting
+    the arrays together, as ``np.intersect1d`` does, costs far more at a million rows."""
+    if len(found) == 1 and not lacking:
+        return found[0]
+    keep = np.ones(rows, dtype=bool)
+    if found:
+        keep[:] = False
+        keep[found[0]] = True
+        for rows_found in found[1:]:
+            held = np.zeros(rows, dtype=bool)
+            held[rows_found] = True
+            keep &= held
+    for rows_lacking in lacking:
+        keep[rows_lacking] = False
+    return np.flatnonzero(keep).astype(np.int64, copy=False)
+
+
 def _quoted(word: str) -> str:
     """``word`` as an FTS5 string: one token sequence, no query syntax."""
     return '"' + word.replace('"', '""') + '"'
@@ -285,6 +361,62 @@ def open_text_index(store: Store) -> TextIndex | None:
         pass
     connection.close()
     return None
+
+
+class WatchedTextIndex:
+    """The text index of one store generation, opened as soon as one can serve it.
+
+    A dashboard keeps its corpus for as long as the generation is current; an index built
+    for that generation after the corpus was read (``python -m analytics index``, on a copy
+    of a store on an object store) is picked up at the next search: while none serves, each
+    search looks at the file (one ``stat``) and opens it when it changed. Once one is open
+    it is kept (its connection keeps the file readable if a later build replaces it).
+    Implements ``analytics.search.TextSearch``; until an index serves, it answers no word,
+    so every word is scanned for.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._lock = threading.Lock()
+        self._seen: tuple[int, int, int] | None = None
+        self._index: TextIndex | None = None
+        self.current()
+
+    def current(self) -> TextIndex | None:
+        """The index serving the generation, or ``None`` while there is none."""
+        if self._index is not None:
+            return self._index
+        with self._lock:
+            if self._index is None:
+                try:
+                    found = (self._store.path / TEXT_INDEX).stat()
+                    stamp: tuple[int, int, int] | None = (
+                        found.st_ino,
+                        found.st_mtime_ns,
+                        found.st_size,
+                    )
+                except OSError:
+                    stamp = None
+                if stamp is not None and stamp != self._seen:
+                    self._index = open_text_index(self._store)
+                self._seen = stamp
+            return self._index
+
+    def answers(self, word: str) -> bool:
+        index = self.current()
+        return index is not None and index.answers(word)
+
+    def rows(self, words: Sequence[str]) -> np.ndarray:
+        return self._serving().rows(words)
+
+    def row_ids(self) -> np.ndarray:
+        return self._serving().row_ids()
+
+    def _serving(self) -> TextIndex:
+        index = self.current()
+        if index is None:
+            raise ValueError("no text index serves this generation yet: scan every word")
+        return index
 
 
 def index_problem(
@@ -448,9 +580,14 @@ def _fill(temporary: Path, briefings: pd.DataFrame) -> None:
 
 
 def _fill_in_child(temporary: Path, briefings: pd.DataFrame, sender: Connection) -> None:
-    """``_fill`` in the forked process; what went wrong is sent back as one line."""
+    """``_fill`` in the forked process; what went wrong is sent back as one line.
+
+    The process yields the processor to the pipeline's own stages (``nice``): they are what
+    the ingest waits for, and the index is filled in the time they leave free.
+    """
     problem = ""
     try:
+        os.nice(_BESIDE_NICENESS)
         _fill(temporary, briefings)
     except BaseException as error:  # reported to the parent, which raises it
         problem = str(error) or type(error).__name__
@@ -562,6 +699,7 @@ def _insert(connection: sqlite3.Connection, briefings: pd.DataFrame, after_rows:
             yield chunk[S.BRIEFING_ID].astype(str), searchable_texts(chunk[S.TITLE], chunk[S.TEXT])
 
     words = connection.execute(_WORD_TABLES).fetchone()[0] == 2
+    grams = connection.execute(_GRAM_TABLE).fetchone()[0] == 1
     # A new index counts its terms once at the end, from SQLite's own vocabulary; an
     # append counts those of each batch in a scratch index in memory and adds them.
     fresh = words and connection.execute("SELECT count(*) FROM word").fetchone()[0] == 0
@@ -583,6 +721,11 @@ def _insert(connection: sqlite3.Connection, briefings: pd.DataFrame, after_rows:
             )
             if not fresh:
                 _add_term_counts(connection, bodies)
+        if grams:
+            connection.executemany(
+                "INSERT INTO gram_index (rowid, body) VALUES (?, ?)",
+                zip(numbers, map(_grams_of_text, bodies), strict=True),
+            )
         row += len(ids)
     if fresh:
         connection.execute(
@@ -591,6 +734,24 @@ def _insert(connection: sqlite3.Connection, briefings: pd.DataFrame, after_rows:
         connection.execute("INSERT INTO word SELECT term, doc FROM temp.word_vocabulary")
         connection.execute("DROP TABLE temp.word_vocabulary")
     return row
+
+
+def _grams_of_text(body: str) -> str:
+    """The distinct grams of one and two term characters inside ``body``'s terms, and the
+    term every row holds, as the text the gram index is given (``"talks on"`` →
+    ``everyrow t a l k s ta al lk ks o n on``, the grams in any order)."""
+    return " ".join([_EVERY_ROW, *frozenset().union(*map(_grams_of_token, body.split()))])
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _grams_of_token(token: str) -> frozenset[str]:
+    """The grams of the terms inside one run of non-space characters (cached: news repeats
+    its words, so most runs were seen before)."""
+    grams: set[str] = set()
+    for term in _WITHIN_A_TERM.findall(token):
+        grams.update(term)
+        grams.update(term[start : start + 2] for start in range(len(term) - 1))
+    return frozenset(grams)
 
 
 def _add_term_counts(connection: sqlite3.Connection, bodies: list[str]) -> None:

@@ -118,15 +118,16 @@ def corpus_config(argv: list[str] | None = None) -> CorpusConfig:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _store_artefacts(store_dir: str, fingerprint: str, lean: bool) -> Artefacts:
-    from analytics.pipeline import open_store, open_text_index, read_rollups
+    from analytics.pipeline import WatchedTextIndex, open_store, read_rollups
     from analytics.pipeline.lean import read_lean
 
     store = open_store(store_dir)
-    # Search reads the store's text index when it holds this generation, else scans; the
-    # unfiltered views read its rollups when it has them, else count.
+    # Search reads the store's text index when it holds this generation (also one built
+    # after this was read), else scans; the unfiltered views read its rollups when it has
+    # them, else count.
     artefacts = dataclasses.replace(
         read_lean(store) if lean else store.artefacts(),
-        text_index=open_text_index(store),
+        text_index=WatchedTextIndex(store),
         rollups=read_rollups(store),
     )
     # What is loaded now lives as long as the server: the collector need not scan it again
