@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analytics import schema as S
 from analytics.artefacts import Artefacts
 from analytics.pipeline import ROLLUP_FREQS, ensure_store, read_rollups
 from analytics.views import (
@@ -18,6 +19,7 @@ from analytics.views import (
     apply_filters,
     briefing_volume,
     country_attention,
+    country_totals,
     only_briefing,
     rolled_up,
     spike_alerts,
@@ -51,12 +53,14 @@ def _calls(view: FilteredCorpus, freq: str) -> dict[str, tuple]:
             (view.interactions, view.headers, freq),
             {"codes": view.codes("interactions")},
         ),
+        "totals": (country_totals, (view.countries,), {"codes": view.codes("countries")}),
+        "leading-totals": (country_totals, (view.countries, 5), {}),
     }
 
 
 CASES = [
     (name, freq)
-    for name in ("volume", "attention", "topic-shares", "spikes")
+    for name in ("volume", "attention", "topic-shares", "spikes", "totals", "leading-totals")
     for freq in ROLLUP_FREQS
 ]
 
@@ -72,7 +76,13 @@ def test_a_rollup_gives_what_the_view_computes_from_the_full_tables(corpus, name
 
 
 def test_every_registered_view_is_tested() -> None:
-    assert set(ROLLUP_VIEWS) == {briefing_volume, country_attention, topic_shares, spike_alerts}
+    assert set(ROLLUP_VIEWS) == {
+        briefing_volume,
+        country_attention,
+        topic_shares,
+        spike_alerts,
+        country_totals,
+    }
 
 
 def test_the_sample_has_tension_spikes_to_compare(corpus) -> None:
@@ -133,3 +143,22 @@ def test_a_cut_of_the_corpus_carries_no_rollups(corpus) -> None:
     assert whole.only_briefing(first).rollups is None
     # Nothing selected away: the corpus itself, rollups and all.
     assert apply_filters(corpus, Filters()).rollups is corpus.rollups
+
+
+def test_country_totals_are_computed_where_a_rollup_cannot_count_or_order_them(corpus) -> None:
+    def totals_read(rollups) -> object:
+        view = FilteredCorpus(dataclasses.replace(corpus, rollups=rollups), Filters())
+        return rolled_up(view, country_totals, view.countries)
+
+    assert totals_read(corpus.rollups) is not None
+    # A period's volume left out: some briefing would be in no period (an undated one).
+    short = {f: table.iloc[1:] for f, table in corpus.rollups["volume"].items()}
+    assert totals_read({**corpus.rollups, "volume": short}) is None
+    # Two countries of one name: the view orders them by its rows, which a rollup lacks.
+    renamed = {
+        f: table.assign(
+            **{S.COUNTRY: table[S.COUNTRY].where(~table[S.ISO3].isin(["CHN", "USA"]), "Same")}
+        )
+        for f, table in corpus.rollups["countries"].items()
+    }
+    assert totals_read({**corpus.rollups, "countries": renamed}) is None

@@ -13,11 +13,13 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analytics import schema as S
 from analytics.relations import spike_rows
 from analytics.tallies import briefing_volume, country_attention, topic_shares
+from analytics.views.countries import country_totals
 from analytics.views.filtered import FilteredCorpus
 from analytics.views.relations import spike_alerts
 
@@ -83,6 +85,33 @@ def _spikes(filtered: FilteredCorpus, rollups: Rollups, call: Mapping[str, Any])
     return None if table is None else spike_rows(table)
 
 
+def _totals(filtered: FilteredCorpus, rollups: Rollups, call: Mapping[str, Any]) -> Any:
+    """``country_totals`` of the whole corpus: each country's briefings summed over the
+    periods of a country rollup, which count every dated briefing in exactly one period."""
+    if not _whole(filtered, call["countries"], "countries") or not rollups.get("countries"):
+        return None
+    freq, table = next(iter(rollups["countries"].items()))
+    volume = _stored(rollups, "volume", freq)
+    if volume is None or int(volume[S.N_BRIEFINGS].sum()) != len(filtered.corpus.briefings):
+        return None  # a briefing in no period (no date) would be missed
+    summed = table.groupby([S.ISO3, S.COUNTRY], sort=False, observed=True)[S.N_BRIEFINGS].sum()
+    summed = summed[summed > 0].reset_index()
+    if summed[S.COUNTRY].duplicated().any():
+        return None  # equal names: the view orders them by its rows, which a rollup lacks
+    # Most mentioned first, then by name, as the view orders them (its last key, the first
+    # row naming each country, only separates countries of one name).
+    summed = summed.sort_values([S.N_BRIEFINGS, S.COUNTRY], ascending=[False, True], kind="stable")
+    totals = pd.DataFrame(
+        {
+            S.ISO3: summed[S.ISO3].to_numpy(dtype=object),
+            S.COUNTRY: summed[S.COUNTRY].to_numpy(dtype=object),
+            S.N_BRIEFINGS: summed[S.N_BRIEFINGS].to_numpy(dtype=np.int64),
+        }
+    )
+    limit = call["limit"]
+    return totals.head(limit) if limit is not None else totals
+
+
 # View function -> how the rollups answer it (``None``: they cannot).
 ROLLUP_VIEWS: dict[
     Callable[..., Any], Callable[[FilteredCorpus, Rollups, Mapping[str, Any]], Any]
@@ -91,6 +120,7 @@ ROLLUP_VIEWS: dict[
     country_attention: _attention,
     topic_shares: _shares,
     spike_alerts: _spikes,
+    country_totals: _totals,
 }
 
 
