@@ -151,3 +151,15 @@ def test_days_inside_counts_the_days_of_each_period_shown(freq, starts, first, l
     )
     assert table["days"].tolist() == days
     assert table["days_inside"].tolist() == inside
+
+
+@pytest.mark.parametrize("freq", ["month", "quarter"])
+def test_period_start_of_no_date_or_no_dates_at_all(freq):
+    none = pd.Series([pd.NaT, pd.NaT], dtype="datetime64[ns, UTC]", index=[4, 7])
+    starts = period_start(none, freq)
+    assert starts.isna().all() and list(starts.index) == [4, 7]
+    assert str(starts.dtype) == "datetime64[ns]"
+    assert period_start(pd.Series([], dtype="datetime64[ns, UTC]"), freq).empty
+    # Dates centuries apart: each day of the span is looked up once.
+    far = pd.Series(pd.to_datetime(["1900-02-11", "2099-11-30"], utc=True))
+    assert period_start(far, freq).tolist() == list(_pandas_period_start(far, freq))

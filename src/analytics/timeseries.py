@@ -124,10 +124,19 @@ def period_start(dates: pd.Series, freq: str) -> pd.Series:
         since_monday = (days.astype(np.int64) + 3) % 7
         starts = days - since_monday.astype("timedelta64[D]")
     else:
-        months = naive.astype("datetime64[M]").astype(np.int64)
+        # Calendar months from numpy's datetime units cost about 60 ns a date each way; the
+        # dates of a corpus span a few thousand days, so each day's period start is worked
+        # out once and looked up (a million interactions: 0.12 -> 0.02 s).
+        days = naive.astype("datetime64[D]").astype(np.int64)
+        if missing.all():
+            return pd.Series(naive.astype("datetime64[ns]"), index=dates.index, name=S.PERIOD)
+        first, last = days[~missing].min(), days[~missing].max()
+        months = np.arange(first, last + 1).astype("datetime64[D]").astype("datetime64[M]")
+        months = months.astype(np.int64)
         if freq == "quarter":
             months = months - months % 3
-        starts = months.astype("datetime64[M]")
+        of_day = months.astype("datetime64[M]").astype("datetime64[ns]")
+        starts = of_day[np.where(missing, first, days) - first]
     starts = starts.astype("datetime64[ns]")
     starts[missing] = np.datetime64("NaT")
     return pd.Series(starts, index=dates.index, name=S.PERIOD)
