@@ -151,6 +151,21 @@ def test_comention_edges_strongest_first(corpus):
     assert edges.iloc[0].to_dict() == {S.COUNTRY_A: "CHN", S.COUNTRY_B: "USA", S.N_BRIEFINGS: 4}
 
 
+def test_comention_edges_of_rows_in_any_order_or_repeated(corpus):
+    # The corpus' rows follow their briefings (the matrix is built from them as they
+    # stand); shuffled, or with a row repeated, the count is the same as the reference's.
+    countries = corpus.countries
+    expected = views_reference.comention_edges(countries, limit=500)
+    shuffled = countries.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    repeated = pd.concat([countries, countries.iloc[[0, 5]]]).sort_values(
+        S.BRIEFING_ID, kind="stable"
+    )
+    for table in (countries, shuffled, repeated.reset_index(drop=True)):
+        pd.testing.assert_frame_equal(
+            views.comention_edges(table, limit=500), expected, check_dtype=False
+        )
+
+
 def test_among_leading_countries_drops_peripheral_edges():
     edges = pd.DataFrame(
         {

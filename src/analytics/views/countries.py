@@ -72,13 +72,19 @@ def comention_edges(
     # Country codes point into sorted ISO3 codes, so a < b holds for the upper triangle.
     country, country_ids = coded_countries(codes)
     known = (briefing_of_row >= 0) & (country >= 0)
-    incidence = sp.csr_matrix(
-        (
-            np.ones(int(known.sum()), dtype=np.int64),
-            (briefing_of_row[known], country[known]),
-        ),
-        shape=(int(briefing_of_row.max(initial=-1)) + 1, len(country_ids)),
-    )
+    briefings, named = briefing_of_row[known], country[known]
+    shape = (int(briefing_of_row.max(initial=-1)) + 1, len(country_ids))
+    if bool((briefings[1:] >= briefings[:-1]).all()):
+        # Rows in briefing order (a corpus' own tables): the rows are the matrix' rows as
+        # they stand, where building it from coordinates sorted 3 M of them (0.7 s).
+        starts = np.zeros(shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(briefings, minlength=shape[0]), out=starts[1:])
+        ones = np.ones(len(named), dtype=np.int64)
+        incidence = sp.csr_matrix((ones, named, starts), shape=shape)
+        incidence.sum_duplicates()
+    else:
+        ones = np.ones(len(named), dtype=np.int64)
+        incidence = sp.csr_matrix((ones, (briefings, named)), shape=shape)
     incidence.data[:] = 1  # a briefing naming a country twice still counts once
     together = sp.triu(incidence.T @ incidence, k=1).tocoo()
     edges = pd.DataFrame(
