@@ -318,9 +318,8 @@ def _all_of(found: list[np.ndarray], lacking: list[np.ndarray], rows: int) -> np
     the arrays together, as ``np.intersect1d`` does, costs far more at a million rows."""
     if len(found) == 1 and not lacking:
         return found[0]
-    keep = np.ones(rows, dtype=bool)
+    keep = np.zeros(rows, dtype=bool) if found else np.ones(rows, dtype=bool)
     if found:
-        keep[:] = False
         keep[found[0]] = True
         for rows_found in found[1:]:
             held = np.zeros(rows, dtype=bool)

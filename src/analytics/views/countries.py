@@ -7,6 +7,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analytics import schema as S
+from analytics.artefacts import in_briefing_order
 from analytics.tallies import (
     N_BRIEFINGS,
     TableCodes,
@@ -74,16 +75,15 @@ def comention_edges(
     known = (briefing_of_row >= 0) & (country >= 0)
     briefings, named = briefing_of_row[known], country[known]
     shape = (int(briefing_of_row.max(initial=-1)) + 1, len(country_ids))
-    if bool((briefings[1:] >= briefings[:-1]).all()):
+    ones = np.ones(len(named), dtype=np.int64)
+    if in_briefing_order(briefings):
         # Rows in briefing order (a corpus' own tables): the rows are the matrix' rows as
         # they stand, where building it from coordinates sorted 3 M of them (0.7 s).
         starts = np.zeros(shape[0] + 1, dtype=np.int64)
         np.cumsum(np.bincount(briefings, minlength=shape[0]), out=starts[1:])
-        ones = np.ones(len(named), dtype=np.int64)
         incidence = sp.csr_matrix((ones, named, starts), shape=shape)
         incidence.sum_duplicates()
     else:
-        ones = np.ones(len(named), dtype=np.int64)
         incidence = sp.csr_matrix((ones, (briefings, named)), shape=shape)
     incidence.data[:] = 1  # a briefing naming a country twice still counts once
     together = sp.triu(incidence.T @ incidence, k=1).tocoo()
