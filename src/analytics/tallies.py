@@ -277,20 +277,31 @@ def distinct_counts(groups: np.ndarray, briefings: np.ndarray, n_groups: int) ->
     """
     groups = np.asarray(groups, dtype=np.int64)
     briefings = np.asarray(briefings, dtype=np.int64)
-    valid = (groups >= 0) & (briefings >= 0)
-    if not valid.any():
-        return np.zeros(n_groups, dtype=np.int64)
-    groups, briefings = groups[valid], briefings[valid]
+    # Every temporary below is the length of the rows (3 M at a million briefings), and
+    # fresh memory is what a rerun pays for most: arrays are reused in place, and the rows
+    # are copied only when some are left out.
+    valid = groups >= 0
+    valid &= briefings >= 0
+    if not valid.all():
+        if not valid.any():
+            return np.zeros(n_groups, dtype=np.int64)
+        groups, briefings = groups[valid], briefings[valid]
+    del valid
+    width = np.int64(max(n_groups, 1))
     # Distinct (briefing, group) pairs by sorting their keys: the tables list each
     # briefing's rows together in briefing order, so the keys come in short unsorted runs
     # that a stable sort (timsort) puts in order in one pass; 6x faster than hashing them
     # at a million briefings (0.05 s against 0.33 s for 3,000,000 rows).
-    keys = briefings * np.int64(max(n_groups, 1)) + groups
     in_order = bool((briefings[1:] >= briefings[:-1]).all())
-    keys = np.sort(keys, kind="stable" if in_order else "quicksort")
+    keys = briefings * width
+    keys += groups
+    keys.sort(kind="stable" if in_order else "quicksort")
     first = np.ones(len(keys), dtype=bool)
     np.not_equal(keys[1:], keys[:-1], out=first[1:])
-    return np.bincount(keys[first] % max(n_groups, 1), minlength=n_groups).astype(np.int64)
+    distinct = keys[first]
+    del keys, first
+    distinct %= width
+    return np.bincount(distinct, minlength=n_groups).astype(np.int64)
 
 
 # What ``country_attention`` gives.
