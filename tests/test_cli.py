@@ -472,9 +472,9 @@ def test_ingest_wait_times_out_with_one_clear_error(own_store: Path, fixtures_di
         waited = time.perf_counter() - started
     assert done.returncode == 2 and "Traceback" not in done.stderr
     lines = done.stderr.splitlines()
-    assert lines[0] == f"waiting for another ingest into {own_store} to finish…"
+    assert lines[0] == f"waiting for the store at {own_store}: it is held by another writer…"
     assert re.fullmatch(
-        r"error: another ingest into .* is still running after 1.5 s; the store "
+        r"error: the store at .* is still held by another writer after 1.5 s; it "
         r"was not changed: .*--wait SECONDS",
         lines[1],
     )
@@ -487,8 +487,8 @@ def test_ingest_help_documents_add_replace_and_wait() -> None:
     text = " ".join(text.split())
     assert "--add " in text and "--replace " in text
     assert (
-        "--wait SECONDS how long to wait for another ingest into the same store to finish "
-        "(default: 600)" in text
+        "--wait SECONDS how long to wait for another writer of the same store (an ingest, a "
+        "vacuum, an index build) to finish (default: 600)" in text
     )
 
 
@@ -714,7 +714,7 @@ def test_index_command_waits_for_an_ingest_then_fails_in_one_line(own_store: Pat
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stdout == ""
     assert done.stderr.splitlines()[-1].startswith(
-        f"error: another ingest into {own_store} is still running after 0.5 s"
+        f"error: the store at {own_store} is still held by another writer after 0.5 s"
     )
 
 

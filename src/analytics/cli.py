@@ -450,7 +450,8 @@ def _wait_argument(parser: argparse.ArgumentParser) -> None:
         type=_seconds,
         default=settings.value("store_wait_seconds"),
         metavar="SECONDS",
-        help="how long to wait for another ingest into the same store to finish "
+        help="how long to wait for another writer of the same store (an ingest, a vacuum, "
+        "an index build) to finish "
         f"(default: {settings.value('store_wait_seconds'):g}); on timeout the store is "
         "unchanged and the exit code is 2",
     )

@@ -368,7 +368,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "store_wait_seconds",
         600.0,
-        "seconds an ingest waits for another ingest into the same store (CLI --wait)",
+        "seconds a writer of a store (ingest, vacuum, index, migrate) waits for another one "
+        "to finish (CLI --wait)",
     ),
     Setting(
         "store_sync_wait_seconds",

@@ -234,7 +234,7 @@ def test_store_that_cannot_be_written_keeps_nothing_and_the_next_poll_adds(
     finally:
         other_writer.release()
     assert lines(result)[0].startswith(
-        f"{url}: error: the store was not updated (another ingest into {store_dir} is still"
+        f"{url}: error: the store was not updated (the store at {store_dir} is still held by"
     )
     assert lines(result)[0].endswith("; retry next poll")
     assert result.n_new == 0

@@ -195,7 +195,10 @@ def prepare_store_folder(store_dir: Path, wait: float | None = None) -> None:
     status = inspect_store(store_dir)
     if status.kind == NEW:
         wait = float(settings.value("store_wait_seconds") if wait is None else wait)
-        with writer_lock(Path(store_dir), wait, lambda message: None), write_errors(store_dir):
+        with (
+            writer_lock(Path(store_dir), wait, lambda message: None, "a saved feed"),
+            write_errors(store_dir),
+        ):
             mark_store(Path(store_dir))
     elif status.store is None:
         raise StoreError(status.problem)

@@ -133,7 +133,7 @@ def vacuum_store(
     open_store(root)
     if wait is None:
         wait = float(settings.value("store_wait_seconds"))
-    with writer_lock(root, wait, on_wait or (lambda message: None)), write_errors(root):
+    with writer_lock(root, wait, on_wait or (lambda message: None), "a vacuum"), write_errors(root):
         store = open_store(root)
         if store.format in PARTS_FORMATS:
             raise StoreError(

@@ -247,7 +247,7 @@ def ensure_store(
             become the union); inputs not named this time are kept.
         replace: rebuild from exactly these inputs, dropping stored briefings whose
             inputs are not named; also the explicit way to rebuild a damaged store.
-        wait: seconds to wait for another ingest into the same store to finish
+        wait: seconds to wait for another writer of the same store to finish
             (default: the ``store_wait_seconds`` setting).
         on_wait: called with one message when this ingest has to wait.
         on_notice: called with one message when the store is migrated to the

@@ -63,6 +63,8 @@ ROW_ORDER_COLUMN = "row_order"
 MARKER = "ATLAS-STORE"
 MARKER_TEXT = "This folder is a Briefing Atlas store; its files are managed by `analytics`.\n"
 LOCK = ".atlas-lock"
+# What the lock's holder does (``lock.Writer``), written while it holds the lock.
+LOCK_HOLDER = ".atlas-lock-holder"
 # Only names of exactly these patterns are ours to number, keep or delete.
 GENERATION_NAME = re.compile(r"gen-(\d{6,})")
 STAGING_NAME = re.compile(r"\.tmp-gen-\d{6,}-(\d+)(?:-[0-9a-f]+)?")

@@ -104,7 +104,7 @@ def migrate_store(
         raise StoreError(status.problem)
     if wait is None:
         wait = float(settings.value("store_wait_seconds"))
-    with writer_lock(root, wait, on_wait or (lambda message: None)):
+    with writer_lock(root, wait, on_wait or (lambda message: None), "a store migration"):
         status = inspect_store(root)
         if status.kind == DAMAGED or status.store is None:
             raise StoreError(status.problem)

@@ -64,6 +64,7 @@ from analytics.pipeline.layout import (
     FOREIGN,
     GENERATION_NAME,
     LOCK,
+    LOCK_HOLDER,
     MARKER,
     META,
     MODEL_DIR,
@@ -415,7 +416,10 @@ def inspect_store(path: str | Path) -> StoreStatus:
         return StoreStatus(NEW)
     if not root.is_dir():
         return StoreStatus(NOT_A_FOLDER, problem=not_a_folder_message(root))
-    names = sorted(p.name for p in root.iterdir() if p.name != LOCK)
+    # The writer lock and what its holder says it does: a store being created holds them.
+    names = sorted(
+        p.name for p in root.iterdir() if p.name != LOCK and not p.name.startswith(LOCK_HOLDER)
+    )
     if not names:
         return StoreStatus(NEW)
     generations = generation_names(root)

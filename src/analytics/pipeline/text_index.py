@@ -671,7 +671,7 @@ def index_store(root: Path, *, wait: float, on_wait: Callable[[str], None]) -> t
 
     started = time.perf_counter()
     open_store(root)  # a folder that is no store is named as such, before any lock is made
-    with writer_lock(root, wait, on_wait):
+    with writer_lock(root, wait, on_wait, "a text index build"):
         store = open_store(root)  # again: an ingest waited for may have made a generation
         notice = ensure_text_index(store)
     if notice is None:

@@ -163,7 +163,7 @@ def poll_feeds(
     Parameters:
         urls: feed URLs (see ``read_feed_list``).
         store_dir: the store (created when new).
-        wait: seconds to wait for another ingest into the store (default: the setting
+        wait: seconds to wait for another writer of the store (default: the setting
             ``store_wait_seconds``).
 
     Returns:
