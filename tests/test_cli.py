@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -17,7 +18,7 @@ from filelock import FileLock
 from legacy_stores import write_legacy_store
 
 from analytics import schema as S
-from analytics.cli import build_parser, main
+from analytics.cli import _generation, build_parser, main
 from analytics.pipeline import LOCK, open_store
 
 EXPECTED_COLUMNS = {
@@ -542,6 +543,16 @@ def test_info_lists_generations_and_export_reads_an_older_one(
     assert len(pd.read_csv(old)) == 4 and len(pd.read_csv(new)) == 5
     done = _run(["export", "briefings", *store, "--as-of", "7", "--out", str(old)])
     _one_clear_line(done, 2, r"holds no generation 7; it holds generations 1, 2 \(see `python")
+    # The name `info` shows on its generation line reads the same generation.
+    named = tmp_path / "named.csv"
+    assert main(["export", "briefings", *store, "--as-of", "gen-000001", "--out", str(named)]) == 0
+    assert named.read_bytes() == old.read_bytes()
+
+
+@pytest.mark.parametrize("given", ["banana", "0", "gen-1", "-3", "gen-000000"])
+def test_export_as_of_names_what_a_generation_looks_like(given: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError, match=r"a number such as 3 or a name such as "):
+        _generation(given)
 
 
 def test_migrate_rewrites_an_older_store_once(

@@ -399,6 +399,20 @@ def _seconds(value: str) -> float:
     return seconds
 
 
+def _generation(value: str) -> int:
+    """A generation as ``info`` shows it: its number (``3``) or its name (``gen-000003``)."""
+    from analytics.pipeline.layout import GENERATION_NAME
+
+    named = GENERATION_NAME.fullmatch(value.strip())
+    text = named.group(1) if named else value.strip()
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a generation as `info` lists it, a number such as 3 or a name such as "
+            f"gen-000003; got {value!r}"
+        )
+    return int(text)
+
+
 def _cmd_settings(args: argparse.Namespace) -> int:
     from analytics.settings import describe
 
@@ -590,9 +604,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--store", required=True, help=_STORE_HELP)
     export.add_argument(
         "--as-of",
-        type=int,
+        type=_generation,
         metavar="GENERATION",
-        help="export from this older generation (numbers as `info` lists them)",
+        help="export from this older generation (as `info` lists them: 3 or gen-000003)",
     )
     export.add_argument(
         "--out", required=True, type=Path, help="CSV file to write (- for standard output)"
