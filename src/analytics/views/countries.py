@@ -35,10 +35,13 @@ def country_totals(
     codes = codes if codes is not None else table_codes(countries)[0]
     country, iso3s = coded_countries(codes)
     counts = distinct_counts(country, codes.briefing, len(iso3s))
-    # The first row naming each country gives its name and its place among equals.
+    # The first row naming each country gives its name and its place among equals; first
+    # occurrences found by hashing (``np.minimum.at`` took 0.15-0.3 s over 3 M rows, this
+    # 0.025 s), each country at one of them, so the assignment below sets each cell once.
     first = np.full(len(iso3s), len(countries), dtype=np.int64)
-    named = country >= 0
-    np.minimum.at(first, country[named], np.flatnonzero(named))
+    at = np.flatnonzero(~pd.Series(country, copy=False).duplicated().to_numpy())
+    at = at[country[at] >= 0]
+    first[country[at]] = at
     present = np.flatnonzero(first < len(countries))
     names = countries[S.COUNTRY].iloc[first[present]].to_numpy(dtype=object)
     order = np.lexsort((first[present], names, -counts[present]))
