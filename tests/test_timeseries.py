@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from analytics.errors import InputError
@@ -163,3 +164,18 @@ def test_period_start_of_no_date_or_no_dates_at_all(freq):
     # Dates centuries apart: each day of the span is looked up once.
     far = pd.Series(pd.to_datetime(["1900-02-11", "2099-11-30"], utc=True))
     assert period_start(far, freq).tolist() == list(_pandas_period_start(far, freq))
+
+
+@pytest.mark.parametrize("freq", ["day", "week", "month", "quarter"])
+def test_period_start_reads_dates_of_any_unit_and_arrow_timestamps(freq: str) -> None:
+    text = ["2026-01-01T23:30:00Z", None, "1969-12-31T10:00:00Z", "2024-02-29T05:00:00Z"]
+    nanoseconds = pd.Series(pd.to_datetime(text, utc=True).as_unit("ns"))
+    expected = period_start(nanoseconds, freq).tolist()
+    assert expected[1] is pd.NaT and expected[0] == _pandas_period_start(nanoseconds, freq)[0]
+    seconds = pd.Series(pd.to_datetime(text, utc=True).as_unit("s"))
+    naive = pd.Series(pd.to_datetime(text, utc=True).tz_convert(None).as_unit("ms"))
+    arrow = nanoseconds.astype(pd.ArrowDtype(pa.timestamp("us", tz="UTC")))
+    for dates in (seconds, naive, arrow):
+        starts = period_start(dates, freq)
+        assert starts.dtype == "datetime64[ns]" and starts.name == "period"
+        assert starts.tolist() == expected

@@ -114,32 +114,51 @@ def period_start(dates: pd.Series, freq: str) -> pd.Series:
         InputError: when ``freq`` is not a supported period name.
     """
     check_freq(freq)
-    naive = pd.to_datetime(dates, utc=True).dt.tz_convert(None).to_numpy()
-    missing = np.isnat(naive)
-    if freq == "day":
-        starts = naive.astype("datetime64[D]")
-    elif freq == "week":
-        days = naive.astype("datetime64[D]")
-        # 1970-01-01 was a Thursday: (days + 3) % 7 counts days since Monday.
-        since_monday = (days.astype(np.int64) + 3) % 7
-        starts = days - since_monday.astype("timedelta64[D]")
+    days, missing = _utc_days(dates)
+    if freq in ("day", "week"):
+        if freq == "week":
+            # 1970-01-01 was a Thursday: (days + 3) % 7 counts days since Monday.
+            days -= (days + 3) % 7
+        starts = days
+    elif missing.all():
+        starts = days
     else:
         # Calendar months from numpy's datetime units cost about 60 ns a date each way; the
         # dates of a corpus span a few thousand days, so each day's period start is worked
         # out once and looked up (a million interactions: 0.12 -> 0.02 s).
-        days = naive.astype("datetime64[D]").astype(np.int64)
-        if missing.all():
-            return pd.Series(naive.astype("datetime64[ns]"), index=dates.index, name=S.PERIOD)
-        first, last = days[~missing].min(), days[~missing].max()
+        first = int(np.min(days, where=~missing, initial=np.iinfo(np.int64).max))
+        last = int(np.max(days, where=~missing, initial=np.iinfo(np.int64).min))
         months = np.arange(first, last + 1).astype("datetime64[D]").astype("datetime64[M]")
         months = months.astype(np.int64)
         if freq == "quarter":
-            months = months - months % 3
-        of_day = months.astype("datetime64[M]").astype("datetime64[ns]")
-        starts = of_day[np.where(missing, first, days) - first]
-    starts = starts.astype("datetime64[ns]")
-    starts[missing] = np.datetime64("NaT")
-    return pd.Series(starts, index=dates.index, name=S.PERIOD)
+            months -= months % 3
+        of_day = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+        days -= first
+        days[missing] = 0
+        starts = of_day[days]
+    # Every array above is as long as the dates (millions of rows on a filter change of a
+    # large corpus): worked in place, from days to nanoseconds, into the series' own array.
+    starts *= _DAY_NS
+    starts[missing] = np.iinfo(np.int64).min  # NaT
+    return pd.Series(starts.view("datetime64[ns]"), index=dates.index, name=S.PERIOD)
+
+
+_DAY_NS = 86_400 * 10**9
+_TICKS_PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
+
+
+def _utc_days(dates: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each date's day in UTC as days since 1970-01-01 (a new int64 array) and whether it is
+    missing; naive dates are taken as UTC, as ``pd.to_datetime(..., utc=True)`` takes them."""
+    dtype = dates.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype) or (isinstance(dtype, np.dtype) and dtype.kind == "M"):
+        array = dates.array  # its ticks are the UTC instants, in the array's own unit
+    else:
+        array = pd.to_datetime(dates, utc=True).array
+    ticks = np.asarray(array.asi8)
+    missing = ticks == np.iinfo(np.int64).min
+    days = ticks // (86_400 * _TICKS_PER_SECOND[array.unit])
+    return days, missing
 
 
 def period_range(start: pd.Timestamp, end: pd.Timestamp, freq: str) -> pd.DatetimeIndex:
