@@ -48,7 +48,8 @@ selected = ui.chart_with_data(
 ui.evidence_panel(view, selected, interactions, "point")
 
 st.subheader("Pair matrix")
-dated = views.row_periods(interactions, period)  # shared by the period picker and the matrix
+# Shared by the period picker and the matrix (kept while nothing is filtered).
+dated = cache.unfiltered(view, views.row_periods, interactions, period)
 periods = views.period_choices(interactions, period, periods=dated)
 matrix_period = st.selectbox(
     f"{period.capitalize()}",
