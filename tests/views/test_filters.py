@@ -99,6 +99,19 @@ def test_apply_filters_restricts_every_table_by_id(corpus):
     assert view.report.equals(corpus.report)
 
 
+def test_a_row_of_an_unknown_briefing_is_never_selected(corpus):
+    # A mention whose briefing id is in no briefing (position -1) is dropped by any
+    # selection, whichever briefing the first position belongs to.
+    stray = corpus.mentions.iloc[:1].assign(**{S.BRIEFING_ID: "no-such-briefing"})
+    mentions = pd.concat([stray, corpus.mentions], ignore_index=True)
+    odd = dataclasses.replace(corpus, mentions=mentions)
+    for filters in (Filters(countries=("USA",)), Filters(end=date(2026, 1, 14))):
+        kept = FilteredCorpus(odd, filters).mentions
+        assert "no-such-briefing" not in set(kept[S.BRIEFING_ID])
+        expected = FilteredCorpus(corpus, filters).mentions
+        assert kept[S.BRIEFING_ID].tolist() == expected[S.BRIEFING_ID].tolist()
+
+
 def test_apply_filters_without_selection_returns_the_corpus(corpus):
     assert apply_filters(corpus, Filters(period="week")) is corpus
 

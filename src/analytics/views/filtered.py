@@ -220,7 +220,11 @@ class FilteredCorpus:
         if self.store_rows is not None and selecting:
             return self.store_rows.rows(name, self.filters, self.store_selection)
         positions = self.index.positions[name]
-        rows = (positions >= 0) & self.keep[np.maximum(positions, 0)]
+        # ``take`` with clipping reads each row's briefing without an index array the length
+        # of the table (3 M rows at a million briefings); a row of no briefing is dropped.
+        rows = np.take(self.keep, positions, mode="clip")
+        if len(positions) and positions.min() < 0:
+            rows &= positions >= 0
         section = self.filters.section
         if section is None:
             return rows
