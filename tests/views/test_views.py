@@ -211,6 +211,21 @@ def test_topic_country_matrix_keeps_largest_topics_first(corpus):
     assert cell[S.N_BRIEFINGS].iloc[0] == 6
 
 
+def test_topic_country_matrix_counts_no_row_of_an_unknown_country(corpus):
+    # Two country rows lose their code (b00's USA, b02's UKR): no cell counts them (Ukraine is
+    # not among the four shown, so the cells lose b00's USA only), as the reference has it.
+    countries = corpus.countries.copy()
+    countries.loc[[0, 5], S.ISO3] = None
+    matrix = views.topic_country_matrix(corpus.topics, countries, limit=4)
+    pd.testing.assert_frame_equal(
+        matrix,
+        views_reference.topic_country_matrix(corpus.topics, countries, limit=4),
+        check_dtype=False,
+    )
+    whole = views.topic_country_matrix(corpus.topics, corpus.countries, limit=4)
+    assert matrix[S.N_BRIEFINGS].sum() == whole[S.N_BRIEFINGS].sum() - 1
+
+
 def test_relation_timeline_hand_worked(corpus):
     timeline = views.relation_timeline(
         corpus.interactions, corpus.briefings, [("CHN", "USA")], "month"

@@ -101,11 +101,17 @@ def topic_country_matrix(
     label_of_briefing = np.full(width, -1, dtype=np.int64)
     label_of_briefing[topic_briefing] = label_rank
     country, iso3s = coded_countries(country_codes)
-    country_rank = np.full(len(iso3s), -1, dtype=np.int64)
+    # One more rank, -1, at the end: an unknown country (-1) indexes it. Each array below is
+    # as long as the country rows (3 M at a million briefings), so they are made once each.
+    country_rank = np.full(len(iso3s) + 1, -1, dtype=np.int64)
     country_rank[pd.Index(iso3s).get_indexer(top[S.ISO3])] = np.arange(len(top))
-    row_country = np.where(country >= 0, country_rank[np.maximum(country, 0)], -1)
-    row_label = label_of_briefing[country_briefing]
-    cell = np.where((row_country >= 0) & (row_label >= 0), row_label * len(top) + row_country, -1)
+    row_country = country_rank[country]
+    cell = label_of_briefing[country_briefing]
+    outside = cell < 0
+    outside |= row_country < 0
+    cell *= len(top)
+    cell += row_country
+    cell[outside] = -1
     counts = distinct_counts(cell, country_briefing, len(label_order) * len(top))
     return pd.DataFrame(
         {
