@@ -56,6 +56,7 @@ from analytics.pipeline.exports import (
     parse_kinds,
     write_export,
 )
+from analytics.pipeline.lock import current_writer
 from analytics.pipeline.remote import (
     WorkingStore,
     is_remote,
@@ -299,6 +300,9 @@ def _cmd_info(args: argparse.Namespace) -> int:
             print(f"writer lock: held by {holder.describe()}")
     else:
         print(f"store: {store.path} (format {store.format})")
+        writer = current_writer(store.path)
+        if writer is not None:
+            print(f"writer lock: held by {writer.work} ({writer.describe()})")
     print(f"generation: {store.generation.name} created {meta.get('created')}")
     print(f"corpus fingerprint: {store.fingerprint}")
     n_files = store.verify()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -12,10 +13,11 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from analytics.cli import main
 from analytics.errors import StoreError
 from analytics.pipeline import LOCK, ensure_store, inspect_store, vacuum_store
 from analytics.pipeline.layout import LOCK_HOLDER, NEW
-from analytics.pipeline.lock import Writer, lock_writer, writer_lock
+from analytics.pipeline.lock import Writer, current_writer, lock_writer, writer_lock
 
 
 def test_a_writer_names_what_holds_the_lock_while_it_waits_and_when_it_gives_up(
@@ -102,3 +104,29 @@ def test_an_ingest_waiting_for_a_vacuum_in_another_process_says_so(
     assert last.startswith(f"error: the store at {store} is still held by a vacuum (process ")
     # The vacuum it waited for can run, and says nothing held it.
     assert vacuum_store(store, keep=2, wait=0) is not None
+
+
+def test_info_names_the_writer_holding_the_store_and_not_one_that_ended(
+    tmp_path: Path, fixtures_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "store"
+    ensure_store([fixtures_dir / "store"], store, n_topics=2)
+    capsys.readouterr()
+    with writer_lock(store, 0, lambda message: None, "a vacuum"):
+        assert main(["info", "--store", str(store)]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert re.fullmatch(
+            rf"writer lock: held by a vacuum \(process {os.getpid()}, started .+\)", lines[1]
+        )
+    assert main(["info", "--store", str(store)]) == 0
+    assert "writer lock" not in capsys.readouterr().out
+    # A note left by a writer that was killed (its process has ended) names no writer.
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    left = Writer("an ingest", int(ended.stdout), socket.gethostname(), "2026-12-07 10:00:00")
+    (store / LOCK_HOLDER).write_text(json.dumps(left.__dict__), encoding="utf-8")
+    assert lock_writer(store) == left and current_writer(store) is None

@@ -68,6 +68,22 @@ def lock_writer(root: Path) -> Writer | None:
         return None
 
 
+def current_writer(root: Path) -> Writer | None:
+    """What holds the writer lock of the store at ``root`` now, as it said; ``None`` when no
+    writer says so, or the one that did has ended (a writer killed before it could remove
+    its note). A writer on another host is taken at its word."""
+    writer = lock_writer(root)
+    if writer is None or writer.host != socket.gethostname():
+        return writer
+    try:
+        os.kill(writer.pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass  # alive, another user's
+    return writer
+
+
 @contextmanager
 def writer_lock(
     root: Path, wait: float, on_wait: Callable[[str], None], work: str = "an ingest"
