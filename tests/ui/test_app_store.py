@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -162,6 +163,26 @@ def test_app_notices_a_new_store_generation_and_keeps_the_filters(configured, tm
 
     app.run()  # the notice is said once
     assert not updates(app)
+
+
+def test_app_says_while_a_writer_holds_the_store(configured) -> None:
+    corpus, store_dir = configured
+    ensure_store([corpus], store_dir, n_topics=2)
+    app = new_app()
+    app.run()
+    assert not [c for c in app.caption if "is writing to the store" in c.value]
+    with lock_module.writer_lock(store_dir, 0, print, "an ingest"):
+        app.run()
+        said = [c.value for c in app.caption if "is writing to the store" in c.value]
+        assert not app.exception and len(said) == 1
+        assert re.fullmatch(
+            r":material/sync: An ingest is writing to the store \(started \d{4}-\d\d-\d\d "
+            r"\d\d:\d\d:\d\d\); new data it makes is shown here when it is done, with your "
+            r"filters kept\.",
+            said[0],
+        )
+    app.run()
+    assert not [c for c in app.caption if "is writing to the store" in c.value]
 
 
 def test_store_check_reruns_the_app_only_for_another_generation(configured, monkeypatch):

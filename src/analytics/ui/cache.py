@@ -537,6 +537,22 @@ def _reload_when_store_changes(store_dir: str, store_url: str | None = None) -> 
     shown = st.session_state.get(GENERATION_KEY)
     if shown is not None and current_generation(store_dir) not in (None, shown):
         st.rerun(scope="app")
+    if store_url is None:
+        _say_who_writes(Path(store_dir))
+
+
+def _say_who_writes(store_dir: Path) -> None:
+    """A line while a writer holds the store (an ingest, a vacuum...): what the analyst sees
+    may change when it ends. A local store only: its writer notes what it does."""
+    from analytics.pipeline.lock import current_writer
+
+    writer = current_writer(store_dir)
+    if writer is not None:
+        st.caption(
+            f":material/sync: {writer.work[:1].upper()}{writer.work[1:]} is writing to the "
+            f"store (started {writer.since}); new data it makes is shown here when it is done, "
+            "with your filters kept."
+        )
 
 
 def follow_store(artefacts: Artefacts) -> None:
