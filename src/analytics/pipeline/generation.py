@@ -59,6 +59,7 @@ from analytics.pipeline.layout import (
     read_meta,
     table_parts,
 )
+from analytics.pipeline.lock import process_alive
 from analytics.pipeline.store import Store, open_store
 
 
@@ -215,13 +216,7 @@ def _remove_stale_staging(root: Path) -> None:
 def _process_alive(pid: int) -> bool:
     if pid == os.getpid():
         return False  # our own earlier attempt, which failed
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # alive, owned by another user
-    return True
+    return process_alive(pid)
 
 
 def _remove_unused(root: Path, keep: Sequence[str]) -> None:

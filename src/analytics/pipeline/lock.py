@@ -73,15 +73,20 @@ def current_writer(root: Path) -> Writer | None:
     writer says so, or the one that did has ended (a writer killed before it could remove
     its note). A writer on another host is taken at its word."""
     writer = lock_writer(root)
-    if writer is None or writer.host != socket.gethostname():
+    if writer is None or writer.host != socket.gethostname() or process_alive(writer.pid):
         return writer
+    return None
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process of this machine with the id ``pid`` is running (any user's)."""
     try:
-        os.kill(writer.pid, 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
-        return None
+        return False
     except PermissionError:
-        pass  # alive, another user's
-    return writer
+        return True  # alive, owned by another user
+    return True
 
 
 @contextmanager
