@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -324,6 +325,25 @@ def test_a_full_build_runs_in_a_forked_process_and_lands_on_finish(tmp_path: Pat
     build = text_index_module.TextIndexBuild(tmp_path, _briefing_table(BASE))
     assert build._process is not None
     assert not (tmp_path / TEXT_INDEX).exists()
+    build.finish("f" * 16)
+    assert [p.name for p in tmp_path.iterdir()] == [TEXT_INDEX]
+    store = Store(tmp_path, tmp_path / "gen-000001", {"fingerprint": "f" * 16, "n_briefings": 3})
+    assert _search(store, "tariff") == ["a2", "a3"]
+
+
+@needs_fork
+def test_a_forked_build_that_dies_without_a_word_is_done_here_instead(
+    tmp_path: Path, monkeypatch
+) -> None:
+    # The forked process is killed half-way (it leaves a partial file and says nothing):
+    # finish fills the index in this process from nothing, and it answers as always.
+    def killed(temporary: Path, briefings, sender) -> None:
+        (temporary).write_bytes(b"half a file")
+        os._exit(9)
+
+    monkeypatch.setattr(text_index_module, "_fill_in_child", killed)
+    build = text_index_module.TextIndexBuild(tmp_path, _briefing_table(BASE))
+    assert build._process is not None
     build.finish("f" * 16)
     assert [p.name for p in tmp_path.iterdir()] == [TEXT_INDEX]
     store = Store(tmp_path, tmp_path / "gen-000001", {"fingerprint": "f" * 16, "n_briefings": 3})

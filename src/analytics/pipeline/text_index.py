@@ -518,8 +518,13 @@ class TextIndexBuild:
                 _fill(self._temporary, self._briefings)
             else:
                 self._process.join()
-                problem = self._receiver.recv() if self._receiver and self._receiver.poll() else ""
-                if problem or self._process.exitcode != 0:
+                problem = self._received()
+                if problem is None:
+                    # It ended without a word (killed, or it crashed): the rows are filled
+                    # here instead, from nothing.
+                    self._remove_unfinished()
+                    _fill(self._temporary, self._briefings)
+                elif problem or self._process.exitcode != 0:
                     raise StoreError(
                         _write_failed(self.root, problem or f"exit code {self._process.exitcode}")
                     )
@@ -549,6 +554,17 @@ class TextIndexBuild:
         if self._receiver is not None:
             self._receiver.close()
             self._receiver = None
+        self._remove_unfinished()
+
+    def _received(self) -> str | None:
+        """What the forked build said when it ended ("" when all went well); ``None`` when
+        it ended without a word."""
+        try:
+            return str(self._receiver.recv()) if self._receiver is not None else None
+        except (EOFError, OSError):
+            return None
+
+    def _remove_unfinished(self) -> None:
         # A build stopped mid-transaction also leaves its journal; the file is never reopened.
         for path in (self._temporary, self._temporary.with_name(self._temporary.name + "-journal")):
             path.unlink(missing_ok=True)
