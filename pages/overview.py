@@ -13,8 +13,8 @@ view = state.current_view()
 period = view.filters.period
 
 st.title("Overview")
-figures = views.corpus_figures(view.filtered)
 whole = view.whole
+figures = views.selection_figures(view.filtered, whole)
 first = figures.first_day.date() if figures.first_day is not None else "–"
 last = figures.last_day.date() if figures.last_day is not None else "–"
 cols = st.columns(5)

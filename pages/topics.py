@@ -98,7 +98,9 @@ if view.options.topics:
     )
     examples = views.titled(  # an untitled briefing is named by its opening words
         view.corpus,
-        views.representative_briefings(filtered.topics, filtered.headers, topic_id),
+        cache.unfiltered(
+            view, views.representative_briefings, filtered.topics, filtered.headers, topic_id
+        ),
         filtered.index.ids,
     )
     st.caption(

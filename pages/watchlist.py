@@ -54,12 +54,13 @@ horizon = st.radio(
     "earlier and still runs; 'all upcoming': every event whose window has not ended.",
 )
 upcoming = views.upcoming_events(events, as_of, horizon)
-timeline = views.timeline_rows(upcoming, view.names)
+# The windows alone first: enough to count them, and to draw their load when too many.
+timeline = views.timeline_rows(upcoming, view.names, columns=views.LOAD_COLUMNS)
 focus = views.timeline_focus(as_of, horizon, upcoming)
 if upcoming.empty:
     # Said once, by the table below: an empty timeline repeated it on one line that ran
     # off the chart.
-    figure, shown = None, timeline
+    figure, shown = None, views.timeline_rows(upcoming, view.names)
 elif len(timeline) <= int(settings.value("timeline_bars")):
     timeline = views.timeline_rows(views.with_event_texts(upcoming, texts), view.names)
     figure = charts.watchlist_timeline_chart(

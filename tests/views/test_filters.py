@@ -105,11 +105,29 @@ def test_a_row_of_an_unknown_briefing_is_never_selected(corpus):
     stray = corpus.mentions.iloc[:1].assign(**{S.BRIEFING_ID: "no-such-briefing"})
     mentions = pd.concat([stray, corpus.mentions], ignore_index=True)
     odd = dataclasses.replace(corpus, mentions=mentions)
-    for filters in (Filters(countries=("USA",)), Filters(end=date(2026, 1, 14))):
-        kept = FilteredCorpus(odd, filters).mentions
+    # The last: dates spanning the corpus keep every briefing, and still not the stray row.
+    spanning = Filters(start=date(2000, 1, 1), end=date(2100, 1, 1))
+    for filters in (Filters(countries=("USA",)), Filters(end=date(2026, 1, 14)), spanning):
+        selection = FilteredCorpus(odd, filters)
+        kept = selection.mentions
         assert "no-such-briefing" not in set(kept[S.BRIEFING_ID])
         expected = FilteredCorpus(corpus, filters).mentions
         assert kept[S.BRIEFING_ID].tolist() == expected[S.BRIEFING_ID].tolist()
+        assert len(selection.codes("mentions").briefing) == len(kept)
+        assert (selection.codes("mentions").briefing >= 0).all()
+
+
+def test_dates_spanning_the_corpus_hand_out_its_own_tables_and_codes(corpus):
+    # Nothing to cut or copy: every row of every table is kept.
+    index = index_corpus(corpus)
+    selection = FilteredCorpus(corpus, Filters(start=date(2000, 1, 1)), index)
+    assert selection.everything and not selection.untouched
+    for name in ("mentions", "countries", "topics", "interactions"):
+        assert getattr(selection, name) is getattr(corpus, name), name
+        assert selection.codes(name).briefing is index.positions[name], name
+    narrower = FilteredCorpus(corpus, Filters(start=date(2026, 1, 14)), index)
+    assert len(narrower.countries) < len(corpus.countries)
+    assert narrower.codes("countries").briefing is not index.positions["countries"]
 
 
 def test_apply_filters_without_selection_returns_the_corpus(corpus):

@@ -9,6 +9,7 @@ expected "respond" sentence at -0.2).
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -131,6 +132,20 @@ def test_corpus_figures_of_a_selection(corpus):
     assert figures.last_day == pd.Timestamp("2026-05-29", tz="UTC")
     none = views.corpus_figures(views.FilteredCorpus(corpus, views.Filters(countries=("ATA",))))
     assert (none.n_briefings, none.first_day, none.last_day, none.n_countries) == (0, None, None, 0)
+
+
+def test_selection_figures_reuse_the_whole_corpus_figures_only_when_all_is_kept(corpus):
+    whole = views.corpus_figures(corpus)
+    spanning = views.FilteredCorpus(corpus, views.Filters(start=date(2000, 1, 1)))
+    assert views.selection_figures(spanning, whole) is whole
+    assert views.corpus_figures(spanning) == whole  # what would have been counted
+    korea = views.FilteredCorpus(corpus, views.Filters(countries=("KOR",)))
+    figures = views.selection_figures(korea, whole)
+    assert (figures.n_briefings, figures.n_countries, figures.n_topics) == (4, 3, 1)
+    # A section keeps every briefing but not every country named: counted again.
+    section = views.FilteredCorpus(corpus, views.Filters(section=S.IMPORTANCE))
+    assert views.selection_figures(section, whole) == views.corpus_figures(section)
+    assert views.selection_figures(section, whole).n_countries < whole.n_countries
 
 
 def test_country_attention_counts_and_shares(corpus):
@@ -871,6 +886,60 @@ def test_representative_briefings_rank_the_selection_by_weight():
     assert list(chosen[S.BRIEFING_ID]) == ["b1", "b3"]
     assert list(chosen.columns) == [S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE]
     assert list(views.representative_briefings(topics, headers, 2)[S.BRIEFING_ID]) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    weights=st.lists(
+        st.sampled_from([0.1, 0.2, 0.5, 0.5, 0.9, 0.9, float("nan")]), min_size=1, max_size=60
+    ),
+    ids=st.lists(st.integers(0, 25), min_size=60, max_size=60),
+    limit=st.integers(1, 6),
+)
+def test_representative_briefings_are_the_heaviest_distinct_briefings(weights, ids, limit):
+    # Against every row sorted: heaviest first, ties by id, each briefing once (its
+    # heaviest row), missing weights last; many rows, repeated briefings, tied weights.
+    topics = pd.DataFrame(
+        {
+            S.BRIEFING_ID: [f"b{i:02d}" for i in ids[: len(weights)]],
+            S.TOPIC_ID: 0,
+            S.WEIGHT: weights,
+        }
+    )
+    headers = pd.DataFrame(
+        {
+            S.BRIEFING_ID: [f"b{i:02d}" for i in range(26)],
+            S.DATE: pd.Timestamp("2026-03-02"),
+            S.TITLE: "t",
+            S.SOURCE: "Wire",
+        }
+    )
+    ranked = topics.sort_values(
+        [S.WEIGHT, S.BRIEFING_ID], ascending=[False, True], kind="stable"
+    ).drop_duplicates(S.BRIEFING_ID)
+    chosen = views.representative_briefings(topics, headers, 0, limit=limit)
+    assert chosen[S.BRIEFING_ID].tolist() == ranked[S.BRIEFING_ID].head(limit).tolist()
+
+
+def test_representative_briefings_look_past_a_briefing_holding_the_heaviest_rows():
+    # b00's six rows outweigh every other row; it is listed once, then the next heaviest.
+    topics = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["b00"] * 6 + [f"b{i:02d}" for i in range(1, 15)],
+            S.TOPIC_ID: 0,
+            S.WEIGHT: [0.9] * 6 + [0.5 - i / 100 for i in range(1, 15)],
+        }
+    )
+    headers = pd.DataFrame(
+        {
+            S.BRIEFING_ID: [f"b{i:02d}" for i in range(15)],
+            S.DATE: pd.Timestamp("2026-03-02"),
+            S.TITLE: "t",
+            S.SOURCE: "Wire",
+        }
+    )
+    chosen = views.representative_briefings(topics, headers, 0, limit=3)
+    assert chosen[S.BRIEFING_ID].tolist() == ["b00", "b01", "b02"]
 
 
 def test_representative_briefings_come_from_the_date_window(corpus):

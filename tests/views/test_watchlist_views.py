@@ -231,6 +231,17 @@ def test_timeline_rows_give_a_row_per_event_and_country() -> None:
     lean = timeline_rows(events.drop(columns=[S.SENTENCE]), names)
     pd.testing.assert_frame_equal(lean, rows.drop(columns=[S.SENTENCE]))
     assert timeline_rows(events.iloc[:0], names).empty
+    # Only what a count of the windows needs, in the timeline's order whatever was asked.
+    light = timeline_rows(events, names, columns=[S.WINDOW_END, S.COUNTRY, S.WINDOW_START])
+    pd.testing.assert_frame_equal(light, rows[[S.COUNTRY, S.WINDOW_START, S.WINDOW_END]])
+    from analytics.views import LOAD_COLUMNS
+
+    pd.testing.assert_frame_equal(
+        timeline_rows(events, names, columns=LOAD_COLUMNS), rows[list(LOAD_COLUMNS)]
+    )
+    assert list(timeline_rows(events.iloc[:0], names, columns=LOAD_COLUMNS)) == list(LOAD_COLUMNS)
+    with pytest.raises(InputError, match="timeline columns are country, iso3, .*; got score"):
+        timeline_rows(events, names, columns=[S.COUNTRY, "score"])
 
 
 def test_upcoming_and_overdue_events_are_ordered_by_window_stably() -> None:

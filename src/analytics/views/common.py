@@ -78,6 +78,15 @@ def corpus_figures(artefacts: Artefacts | FilteredCorpus) -> CorpusFigures:
     )
 
 
+def selection_figures(filtered: FilteredCorpus, whole: CorpusFigures) -> CorpusFigures:
+    """``corpus_figures(filtered)``, given ``whole``, the unfiltered corpus' figures: those
+    when the selection keeps every briefing and names no section (the sidebar's first view),
+    which counts nothing again (every country row of a large corpus on each rerun)."""
+    if filtered.filters.section is None and filtered.everything:
+        return whole
+    return corpus_figures(filtered)
+
+
 def inputs_note(figures: CorpusFigures) -> str:
     """What became of the inputs that are not plain loaded briefings, in one phrase:
     ``"2 skipped, 46 exact duplicates merged, 5 near-duplicates kept and flagged"``;

@@ -239,16 +239,26 @@ class FilteredCorpus:
             return rows & np.isin(keys, named)
         return rows
 
+    def _keeps_every_row(self, name: str) -> bool:
+        """Does the selection keep every row of the corpus table ``name``?
+
+        Keeping every briefing and naming no section (the sidebar's first view: dates
+        spanning the corpus), it keeps every row of a briefing, answered without a verdict
+        per row (millions of rows at a million briefings).
+        """
+        if self.untouched:
+            return True
+        if self.filters.section is None and self.everything and name != "briefings":
+            return bool(self.index.positions[name].min(initial=0) >= 0)
+        return bool(self.rows(name).all())
+
     def _take(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
         table = getattr(self.corpus, name)
         if columns is not None:
             table = table[columns]
-        if self.untouched:
+        if self._keeps_every_row(name):
             return table
-        rows = self.rows(name)
-        if rows.all():
-            return table
-        return cut_rows(table, rows)
+        return cut_rows(table, self.rows(name))
 
     def name_of(self, value: object) -> str | None:
         """Which table (or table codes) of this view ``value`` is, e.g. ``"countries"``.
@@ -277,7 +287,7 @@ class FilteredCorpus:
             country = self.index.codes.get(name)
             partner = self.index.codes.get("partners") if name == "interactions" else None
             briefing = self.index.positions[name]
-            if not self.untouched:
+            if not self._keeps_every_row(name):
                 # Unfiltered, the corpus' own codes (views never write into them).
                 rows = self.rows(name)
                 briefing = briefing[rows]

@@ -432,15 +432,34 @@ TIMELINE_COLUMNS: tuple[str, ...] = (
 _NO_COUNTRIES = "\ufffe"
 
 
-def timeline_rows(events: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+# The columns ``timeline_load`` counts from: ``timeline_rows(..., columns=LOAD_COLUMNS)``.
+LOAD_COLUMNS: tuple[str, ...] = (S.COUNTRY, S.ISO3, S.WINDOW_START, S.WINDOW_END)
+
+
+def timeline_rows(
+    events: pd.DataFrame,
+    names: Mapping[str, str],
+    *,
+    columns: Sequence[str] = TIMELINE_COLUMNS,
+) -> pd.DataFrame:
     """One row per event and acting country for the timeline: country name, window, what.
 
     Columns: ``country`` (name), ``iso3``, ``window_start``, ``window_end`` (a one-day
     window drawn a day wide), ``event_type``, ``certainty``, ``when``, ``sentence`` (when
     ``events`` hold it: not lean ones, whose timeline of many events draws no sentence),
-    ``briefing_id``.
+    ``briefing_id``; or only those of ``columns`` (``LOAD_COLUMNS``: what a count of the
+    windows needs, without taking the texts of every upcoming event of a large corpus).
+
+    Raises:
+        InputError: when ``columns`` names one that is not a timeline column.
     """
-    columns = [c for c in TIMELINE_COLUMNS if c != S.SENTENCE or S.SENTENCE in events.columns]
+    unknown = [c for c in columns if c not in TIMELINE_COLUMNS]
+    if unknown:
+        raise InputError(
+            f"timeline columns are {', '.join(TIMELINE_COLUMNS)}; got {', '.join(unknown)}"
+        )
+    wanted = set(columns) - ({S.SENTENCE} - set(events.columns))
+    columns = [c for c in TIMELINE_COLUMNS if c in wanted]  # in the timeline's order
     if events.empty:
         return pd.DataFrame(columns=columns)
     # Split by Arrow and each distinct code named once: a million upcoming events split
@@ -457,8 +476,10 @@ def timeline_rows(events: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFram
     named = np.array([names.get(code, code) for code in distinct] + [np.nan], dtype=object)
     other = [c for c in columns if c not in (S.COUNTRY, S.ISO3)]
     rows = expanded(take_rows(events[other], pc.list_parent_indices(split).to_numpy()))
-    rows.insert(0, S.ISO3, codes)
-    rows.insert(0, S.COUNTRY, named[numbers])
+    if S.ISO3 in columns:
+        rows.insert(0, S.ISO3, codes)
+    if S.COUNTRY in columns:
+        rows.insert(0, S.COUNTRY, named[numbers])
     return rows
 
 
