@@ -49,7 +49,7 @@ with left:
         key="attention_measure",
     )
     attention = cache.unfiltered(
-        view, views.country_attention, countries, view.filtered.headers, chosen, period, codes=codes
+        view, views.country_attention, countries, view.filtered.dates, chosen, period, codes=codes
     )
     ui.chart_with_data(
         charts.attention_chart(

@@ -45,7 +45,7 @@ alerts = cache.unfiltered(
     view,
     views.spike_alerts,
     view.filtered.interactions,
-    view.filtered.headers,
+    view.filtered.dates,
     period,
     codes=view.filtered.codes("interactions"),
 )
@@ -57,7 +57,7 @@ rising = cache.unfiltered(
     view,
     views.rising_countries,
     view.filtered.recent_countries,
-    view.filtered.attention_headers,
+    view.filtered.attention_dates,
     period,
 )
 note = views.rising_note(
@@ -70,7 +70,7 @@ ui.table(
     "Rising attention",
     view,
     key="rising",
-    empty=views.no_rise_note(period, view.filtered.attention_headers),
+    empty=views.no_rise_note(period, view.filtered.attention_dates),
     all_rows=rising,
     column_config={
         "share": st.column_config.NumberColumn("Share now", format="%.1f%%"),
@@ -85,7 +85,7 @@ ui.table(
     },
 )
 
-volume = cache.unfiltered(view, views.briefing_volume, view.filtered.headers, period)
+volume = cache.unfiltered(view, views.briefing_volume, view.filtered.dates, period)
 ui.chart_with_data(
     charts.volume_chart(volume, period, (view.filters.start, view.filters.end)),
     volume,

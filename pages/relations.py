@@ -35,7 +35,7 @@ pairs = st.multiselect(
     key="relation_pairs",
 )
 timeline = cache.unfiltered(
-    view, views.relation_timeline, interactions, view.filtered.headers, pairs, period, codes=codes
+    view, views.relation_timeline, interactions, view.filtered.dates, pairs, period, codes=codes
 )
 selected = ui.chart_with_data(
     charts.relation_chart(timeline, view.names, period),
@@ -90,6 +90,6 @@ ui.evidence_panel(view, edge, interactions, "edge")
 
 st.subheader("Spike alerts")
 alerts = cache.unfiltered(
-    view, views.spike_alerts, interactions, view.filtered.headers, period, codes=codes
+    view, views.spike_alerts, interactions, view.filtered.dates, period, codes=codes
 )
 ui.spike_table(alerts, "Spike alerts", view, key="spike-table")

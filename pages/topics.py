@@ -30,7 +30,7 @@ ui.table(
         "label": st.column_config.TextColumn("Topic"),
         "top_terms": st.column_config.TextColumn("Top terms", width="large"),
         "n_briefings": st.column_config.ProgressColumn(
-            "Briefings", format="%d", min_value=0, max_value=max(1, len(filtered.headers))
+            "Briefings", format="%d", min_value=0, max_value=max(1, int(filtered.keep.sum()))
         ),
     },
 )
@@ -99,7 +99,12 @@ if view.options.topics:
     examples = views.titled(  # an untitled briefing is named by its opening words
         view.corpus,
         cache.unfiltered(
-            view, views.representative_briefings, filtered.topics, filtered.headers, topic_id
+            view,
+            views.representative_briefings,
+            filtered.topics,
+            view.corpus.briefings,  # the chosen are taken at their rows' positions
+            topic_id,
+            codes=filtered.codes("topics"),
         ),
         filtered.index.ids,
     )

@@ -21,7 +21,7 @@ followed = cache.watchlist_followed(view.corpus)
 texts = cache.watchlist_texts(view.corpus)  # a lean corpus' sentences and evidence, by row
 events = views.selected_events(
     followed,
-    view.filtered.headers,
+    None,  # the briefings: chosen by ``keep`` over the corpus' lookup
     filters.countries,
     filters.country_match,
     lookup=cache.watchlist_lookup(view.corpus, followed),

@@ -12,6 +12,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from ui_data import build_artefacts
 
@@ -115,6 +116,20 @@ def test_a_row_of_an_unknown_briefing_is_never_selected(corpus):
         assert kept[S.BRIEFING_ID].tolist() == expected[S.BRIEFING_ID].tolist()
         assert len(selection.codes("mentions").briefing) == len(kept)
         assert (selection.codes("mentions").briefing >= 0).all()
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(), Filters(countries=("KOR",)), Filters(end=date(2026, 1, 14), section=S.NEXT)],
+)
+def test_dates_are_the_selected_briefings_dates_alone(corpus, filters):
+    selection = FilteredCorpus(corpus, filters)
+    dates = selection.dates
+    assert list(dates.columns) == [S.DATE]
+    assert selection.name_of(dates) == "dates"
+    fresh = FilteredCorpus(corpus, filters)
+    pd.testing.assert_frame_equal(dates, fresh.headers[[S.DATE]])
+    assert fresh.dates[S.DATE].tolist() == dates[S.DATE].tolist()  # cut from the headers
 
 
 def test_dates_spanning_the_corpus_hand_out_its_own_tables_and_codes(corpus):
@@ -385,16 +400,34 @@ def test_follow_dates_keeps_days_inside_a_shrunken_range():
                 "row": pd.array([1, None, 3, 4], dtype="Int64"),
             }
         ),
+        pd.DataFrame(
+            {
+                # Arrow columns of several chunks (as tables mapped from a store's files).
+                "id": pd.Series(
+                    pa.chunked_array([["a", "b"], [None, "d"]]), dtype=pd.StringDtype("pyarrow")
+                ),
+                "cues": pd.Series(
+                    pa.chunked_array([[["a"], []], [["b", "c"], None]]),
+                    dtype=pd.ArrowDtype(pa.list_(pa.string())),
+                ),
+                "t": pd.Series([1, None, 3, 4], dtype=pd.ArrowDtype(pa.timestamp("s"))),
+                "day": pd.to_datetime(["2024-01-01", None, "2024-01-03", "2024-01-04"]),
+                "ok": pd.array([True, None, False, True], dtype="boolean"),
+                "f": pd.array([0.5, None, 1.5, 2.5], dtype="Float64"),
+                "code": np.array([7, 8, 9, 10], dtype=np.int32),
+            }
+        ),
         pd.DataFrame({"cues": [["a"], [], ["b", "c"], None], "n": [1, 2, 3, 4]}),
         pd.DataFrame(index=pd.RangeIndex(4)),
     ],
-    ids=["arrow-round-trip", "python-objects", "no-columns"],
+    ids=["arrow-round-trip", "chunked-and-arrow-dtypes", "python-objects", "no-columns"],
 )
 def test_cut_rows_keeps_what_a_boolean_mask_keeps(frame: pd.DataFrame) -> None:
     rows = np.array([True, False, True, True])
     cut = cut_rows(frame, rows)
     pd.testing.assert_frame_equal(cut, frame[rows].reset_index(drop=True))
     assert len(cut_rows(frame, np.zeros(4, dtype=bool))) == 0
+    pd.testing.assert_frame_equal(cut_rows(frame, np.ones(4, dtype=bool)), frame)
 
 
 def test_take_rows_takes_what_iloc_takes() -> None:

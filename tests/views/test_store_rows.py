@@ -33,7 +33,7 @@ TABLES = (
     "mentions",
     "countries",
     "recent_countries",
-    "attention_headers",
+    "attention_dates",
     "topics",
     "interactions",
 )
@@ -106,7 +106,7 @@ def test_rising_countries_read_from_the_recent_rows_only_are_the_same(
     # nothing is filtered: then the corpus' own table).
     assert set(recent[S.BRIEFING_ID] + recent[S.ISO3]) <= set(every[S.BRIEFING_ID] + every[S.ISO3])
     # The shares are of the selection without its country condition (what the page passes).
-    base = view.attention_headers
+    base = view.attention_dates
     if not view.untouched and len(recent):
         since = views.rising_start(base, period)
         assert (pd.to_datetime(recent[S.DATE], utc=True) >= since).all()

@@ -9,6 +9,7 @@ expected "respond" sentence at -0.2).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from datetime import date
 
 import numpy as np
@@ -951,6 +952,19 @@ def test_representative_briefings_come_from_the_date_window(corpus):
     )
     chosen = views.representative_briefings(filtered.topics, filtered.headers, 1)
     assert list(chosen[S.BRIEFING_ID]) == ["b07"]
+    # Taken from the corpus' own table at the rows' positions: the same briefings.
+    usa = FilteredCorpus(corpus, Filters(countries=("USA",)))
+    for selection, topic_id, limit in itertools.product(
+        (filtered, usa, FilteredCorpus(corpus, Filters())), (0, 1, 2), (1, 3, 10)
+    ):
+        at_positions = views.representative_briefings(
+            selection.topics, corpus.briefings, topic_id, limit, codes=selection.codes("topics")
+        )
+        expected = views.representative_briefings(
+            selection.topics, selection.headers, topic_id, limit
+        )
+        pd.testing.assert_frame_equal(at_positions, expected)
+    assert len(expected) == 4  # the last: the corpus' four briefings of topic 2, all listed
 
 
 @pytest.mark.parametrize(

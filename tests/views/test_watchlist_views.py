@@ -197,10 +197,12 @@ def test_selected_events_through_a_corpus_lookup_and_a_mask_are_the_same() -> No
         (("USA", "USA"), "all", [1, 3]),
         (("USA", "ZZZ"), "all", []),
     ]:
-        fast = selected_events(events, briefings, countries, match, lookup=lookup, keep=selected)
+        fast = selected_events(events, None, countries, match, lookup=lookup, keep=selected)
         plain = selected_events(events, briefings, countries, match)
         assert fast["n"].tolist() == expected
         assert fast.equals(plain)
+    with pytest.raises(InputError, match="the selected briefings are needed, or an event"):
+        selected_events(events, None, lookup=lookup)
 
 
 def test_timeline_rows_give_a_row_per_event_and_country() -> None:

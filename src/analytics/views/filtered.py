@@ -35,14 +35,25 @@ def cut_rows(table: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     """``table[rows].reset_index(drop=True)``: the rows a boolean per row keeps, in order.
 
     A table whose every column Arrow gives back as pandas holds it (Arrow-backed strings,
-    numbers, booleans, times; not Python objects) is filtered by Arrow, several times faster
-    than pandas on the millions of rows of a large corpus; any other the pandas way.
+    numbers, booleans, times; not Python objects) is cut a column at a time: Arrow's columns
+    filtered chunk by chunk, numpy's taken at the kept positions (found once), several times
+    faster than pandas on the millions of rows of a large corpus, and a quarter faster than
+    one conversion of the whole table to Arrow and back; any other table the pandas way.
     """
-    if _arrow_cuts(table):
-        whole = pa.Table.from_pandas(table, preserve_index=False)
-        cut: pd.DataFrame = whole.filter(pa.array(rows, pa.bool_())).to_pandas()
-        return cut
-    return table[rows].reset_index(drop=True)
+    if not _arrow_cuts(table):
+        return table[rows].reset_index(drop=True)
+    kept = np.asarray(rows, dtype=bool)
+    positions = np.flatnonzero(kept)
+    columns: dict[object, object] = {}
+    for name, column in table.items():
+        values = column.array
+        if isinstance(values, pd.arrays.ArrowExtensionArray | pd.arrays.ArrowStringArray):
+            columns[name] = values[kept]
+        elif isinstance(column.dtype, np.dtype):
+            columns[name] = column.to_numpy().take(positions)
+        else:
+            columns[name] = values.take(positions)
+    return pd.DataFrame(columns, columns=table.columns, copy=False)
 
 
 def take_rows(table: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
@@ -316,6 +327,15 @@ class FilteredCorpus:
         return self._take("briefings", columns)
 
     @functools.cached_property
+    def dates(self) -> pd.DataFrame:
+        """The selected briefings' dates alone (one column, ``date``): all a count over time
+        reads of them (volumes, the briefings a share is of), without cutting the ids,
+        titles and sources of a large selection as ``headers`` does."""
+        if "headers" in self.__dict__:
+            return self.headers[[S.DATE]]
+        return self._take("briefings", [S.DATE])
+
+    @functools.cached_property
     def mentions(self) -> pd.DataFrame:
         """The mentions in the selected briefings (and section)."""
         return self._take("mentions")
@@ -341,7 +361,7 @@ class FilteredCorpus:
 
         if self.untouched:
             return self.corpus.countries
-        since = rising_start(self.attention_headers, self.filters.period)
+        since = rising_start(self.attention_dates, self.filters.period)
         table = self.corpus.countries
         if since is None:
             return table.iloc[0:0].reset_index(drop=True)
@@ -375,10 +395,10 @@ class FilteredCorpus:
         return FilteredCorpus(self.corpus, filters, self.index, self.store_rows)
 
     @functools.cached_property
-    def attention_headers(self) -> pd.DataFrame:
-        """The headers of ``without_countries``: the briefings a country's share of the
-        attention (``views.rising_countries``) is of."""
-        return self.without_countries.headers
+    def attention_dates(self) -> pd.DataFrame:
+        """The dates of ``without_countries`` (its ``dates``): the briefings a country's share
+        of the attention (``views.rising_countries``) is of."""
+        return self.without_countries.dates
 
     @functools.cached_property
     def topic_summary(self) -> pd.DataFrame:

@@ -422,9 +422,10 @@ SEARCHES_KEPT = 8
 VIEW_TABLES: tuple[str, ...] = (
     *ID_TABLES,
     "headers",
+    "dates",
     "topic_summary",
     "recent_countries",
-    "attention_headers",
+    "attention_dates",
 )
 HEADER_COLUMNS: tuple[str, ...] = (S.BRIEFING_ID, S.DATE, S.TITLE, S.SOURCE)
 

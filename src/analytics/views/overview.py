@@ -74,7 +74,7 @@ def rising_countries(
         countries: the per-briefing country rows counted (the numerators).
         briefings: the briefings the shares are of (the denominators), the newest of which
             names the latest period. Under a country filter the page passes the selection
-            without it (``FilteredCorpus.attention_headers``) with the selection's rows, so
+            without it (``FilteredCorpus.attention_dates``) with the selection's rows, so
             the filtered country is measured against all the news, not against the
             briefings that all name it.
 

@@ -26,7 +26,7 @@ from analytics.views.relations import spike_alerts
 Rollups = Mapping[str, Mapping[str, pd.DataFrame]]
 # What a table argument must be for a rollup of the whole corpus to answer the call.
 _WHOLE = {
-    "briefings": {"briefings", "headers", "corpus:briefings"},
+    "briefings": {"briefings", "headers", "dates", "corpus:briefings"},
     "countries": {"countries", "corpus:countries"},
     "topics": {"topics", "corpus:topics"},
     "interactions": {"interactions", "corpus:interactions"},

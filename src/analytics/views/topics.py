@@ -124,7 +124,12 @@ def topic_country_matrix(
 
 
 def representative_briefings(
-    topics: pd.DataFrame, briefings: pd.DataFrame, topic_id: int, limit: int | None = None
+    topics: pd.DataFrame,
+    briefings: pd.DataFrame,
+    topic_id: int,
+    limit: int | None = None,
+    *,
+    codes: TableCodes | None = None,
 ) -> pd.DataFrame:
     """The topic's briefings closest to its centre among ``briefings``.
 
@@ -137,6 +142,10 @@ def representative_briefings(
         briefings: the selected briefings (``briefing_id``, ``date``, ``title``, ``source``).
         topic_id: the topic.
         limit: how many; the ``topic_representatives`` setting by default.
+        codes: integer codes of the rows of ``topics`` (``FilteredCorpus.codes("topics")``),
+            whose briefing positions are rows of ``briefings``: then ``briefings`` may be the
+            corpus' own table (every briefing, the selection's among them), and the chosen
+            are taken at their positions, not looked up by id among a million.
 
     Returns:
         ``briefing_id``, ``date``, ``title``, ``source``, closest first; empty when the
@@ -154,7 +163,11 @@ def representative_briefings(
         [S.WEIGHT, S.BRIEFING_ID], ascending=[False, True], kind="stable"
     ).drop_duplicates(S.BRIEFING_ID)
     chosen = ranked[S.BRIEFING_ID].head(count).tolist()
-    found = np.flatnonzero(briefings[S.BRIEFING_ID].isin(chosen).to_numpy(dtype=bool))
+    if codes is not None:
+        at = np.asarray(codes.briefing, dtype=np.int64)[of_topic[ranked.index[: len(chosen)]]]
+        found = at[at >= 0]
+    else:
+        found = np.flatnonzero(briefings[S.BRIEFING_ID].isin(chosen).to_numpy(dtype=bool))
     rows = take_rows(briefings[columns], found)
     rows = rows.assign(**{S.BRIEFING_ID: rows[S.BRIEFING_ID].astype(str)})
     rows = rows.set_index(S.BRIEFING_ID)

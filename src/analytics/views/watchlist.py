@@ -192,7 +192,7 @@ def event_lookup(
 
 def selected_events(
     events: pd.DataFrame,
-    briefings: pd.DataFrame,
+    briefings: pd.DataFrame | None,
     countries: Sequence[str] = (),
     country_match: str = "any",
     *,
@@ -203,7 +203,8 @@ def selected_events(
 
     Parameters:
         events: followed events (``followed_events``).
-        briefings: the selected briefings (their ``briefing_id``).
+        briefings: the selected briefings (their ``briefing_id``); ``None`` with ``lookup``
+            and ``keep``.
         countries: ISO codes; empty keeps every event.
         country_match: ``any`` keeps events where one of ``countries`` acts, ``all`` those
             where every one does.
@@ -212,11 +213,17 @@ def selected_events(
             way, which looks nothing up on a rerun.
 
     Raises:
-        InputError: when ``country_match`` is neither ``any`` nor ``all``.
+        InputError: when ``country_match`` is neither ``any`` nor ``all``, or neither the
+            briefings nor a lookup and a selection are given.
     """
     if country_match not in ("any", "all"):
         raise InputError(f"country_match must be 'any' or 'all'; got {country_match!r}")
     if lookup is None or keep is None:
+        if briefings is None:
+            raise InputError(
+                "the selected briefings are needed, or an event lookup and a selection of "
+                "the corpus' briefings (lookup and keep)"
+            )
         lookup = event_lookup(events, briefings[S.BRIEFING_ID])
         keep = np.ones(len(briefings), dtype=bool)
     found = lookup.positions >= 0
