@@ -53,26 +53,27 @@ horizon = st.radio(
     "month (counted from the corpus' latest briefing day), also those whose window opened "
     "earlier and still runs; 'all upcoming': every event whose window has not ended.",
 )
-upcoming = views.upcoming_events(events, as_of, horizon)
-# The windows alone first: enough to count them, and to draw their load when too many.
-timeline = views.timeline_rows(upcoming, view.names, columns=views.LOAD_COLUMNS)
-focus = views.timeline_focus(as_of, horizon, upcoming)
+# Kept while nothing is filtered: the upcoming and overdue events of every event.
+outlook = cache.watchlist_outlook(
+    view, events, as_of, horizon, int(settings.value("timeline_bars"))
+)
+upcoming = outlook.upcoming
 if upcoming.empty:
     # Said once, by the table below: an empty timeline repeated it on one line that ran
     # off the chart.
     figure, shown = None, views.timeline_rows(upcoming, view.names)
-elif len(timeline) <= int(settings.value("timeline_bars")):
+elif outlook.load is None:
     timeline = views.timeline_rows(views.with_event_texts(upcoming, texts), view.names)
     figure = charts.watchlist_timeline_chart(
         timeline,
         f"Expected events by country ({horizon})",
-        focus,
+        outlook.focus,
         empty=views.no_upcoming_note(horizon, as_of),
     )
     shown = timeline
 else:
     # Too many windows to draw one by one: how many are due per country and day or week.
-    shown = views.timeline_load(timeline, focus)
+    shown = outlook.load
     figure = charts.watchlist_load_chart(
         shown, f"Expected events due per country ({horizon}; {len(upcoming):,} events)"
     )
@@ -94,7 +95,7 @@ picked_upcoming = ui.table(
 )
 
 st.subheader("Overdue: did it happen?")
-overdue = views.overdue_list(events, as_of)
+overdue = outlook.overdue
 overdue_rows = views.event_table(views.with_event_texts(overdue.head(listed), texts), view.names)
 if len(overdue) > listed:
     st.caption(f"The latest {listed:,} of {len(overdue):,} overdue events are listed.")

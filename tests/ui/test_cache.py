@@ -183,3 +183,34 @@ def test_share_heaps_limits_the_c_heaps_to_two_once(monkeypatch):
         assert asked == [2]
     finally:
         cache.share_heaps.cache_clear()
+
+
+def test_the_watchlist_outlook_is_kept_only_for_every_followed_event(corpus, monkeypatch):
+    # The unfiltered outlook is worked out once per corpus and horizon; a selection's
+    # events (a country chosen) on every call.
+    cache._whole_outlook.clear()
+    runs: list[int] = []
+
+    def counted(events, *args):
+        runs.append(len(events))
+        return views.outlook(events, *args)
+
+    monkeypatch.setattr(cache, "outlook", counted)
+    view = make_view(corpus)
+    followed = cache.watchlist_followed(corpus)
+    assert len(followed) > 2
+    as_of = views.latest_day(corpus.briefings)
+    events = views.selected_events(followed, view.filtered.headers)
+    assert events is followed
+    first = cache.watchlist_outlook(view, events, as_of, "all upcoming", 50)
+    again = cache.watchlist_outlook(view, events, as_of, "all upcoming", 50)
+    assert again is first and runs == [len(followed)]
+    cache.watchlist_outlook(view, events, as_of, "this week", 50)
+    assert runs == [len(followed)] * 2
+    chosen = views.selected_events(followed, view.filtered.headers, ("USA",))
+    assert 0 < len(chosen) < len(followed)
+    for _ in range(2):
+        result = cache.watchlist_outlook(view, chosen, as_of, "all upcoming", 50)
+    assert runs == [len(followed)] * 2 + [len(chosen)] * 2
+    expected = views.outlook(chosen, as_of, "all upcoming", view.names, 50)
+    pd.testing.assert_frame_equal(result.upcoming, expected.upcoming)

@@ -276,6 +276,62 @@ def test_upcoming_and_overdue_events_are_ordered_by_window_stably() -> None:
     assert overdue_events(events.iloc[:0], as_of).empty
 
 
+def test_outlook_is_the_page_s_calls_in_one() -> None:
+    from analytics.views import (
+        LOAD_COLUMNS,
+        outlook,
+        overdue_events,
+        timeline_focus,
+        timeline_load,
+        timeline_rows,
+        upcoming_events,
+    )
+
+    as_of = pd.Timestamp("2026-06-10")
+    events = pd.DataFrame(
+        {
+            S.BRIEFING_ID: ["b1", "b2", "b3", "b4", "b5"],
+            S.COUNTRIES: ["USA|GBR", "FRA", "USA", "JPN", "IND|JPN"],
+            S.WINDOW_START: pd.to_datetime(
+                ["2026-06-12", "2026-06-11", "2026-06-01", "2026-06-15", "2026-05-01"]
+            ),
+            S.WINDOW_END: pd.to_datetime(
+                ["2026-06-12", "2026-06-30", "2026-06-05", "2026-06-16", "2026-06-02"]
+            ),
+        }
+    )
+    names = {"USA": "United States", "JPN": "Japan"}
+    upcoming = upcoming_events(events, as_of, "this month")
+    assert upcoming[S.BRIEFING_ID].tolist() == ["b2", "b1", "b4"]
+    windows = timeline_rows(upcoming, names, columns=LOAD_COLUMNS)
+    focus = timeline_focus(as_of, "this month", upcoming)
+    # Four windows (b1 names two countries): drawn one by one up to four bars, else counted.
+    drawn = outlook(events, as_of, "this month", names, 4)
+    counted = outlook(events, as_of, "this month", names, 3)
+    for result in (drawn, counted):
+        pd.testing.assert_frame_equal(result.upcoming, upcoming)
+        pd.testing.assert_frame_equal(result.windows, windows)
+        assert result.focus == focus == (as_of, pd.Timestamp("2026-06-30"))
+        assert result.overdue.rows()[S.BRIEFING_ID].tolist() == ["b3", "b5"]
+        pd.testing.assert_frame_equal(result.overdue.rows(), overdue_events(events, as_of))
+    assert drawn.load is None
+    pd.testing.assert_frame_equal(counted.load, timeline_load(windows, focus))
+    with pytest.raises(InputError, match="horizon must be one of"):
+        outlook(events, as_of, "next year", names, 4)
+
+
+def test_selected_events_hand_out_the_events_themselves_when_all_are_kept() -> None:
+    from analytics.views import selected_events
+
+    events = pd.DataFrame({S.BRIEFING_ID: ["b1", "b2"], S.COUNTRIES: ["USA", "FRA"]})
+    briefings = pd.DataFrame({S.BRIEFING_ID: ["b1", "b2"]})
+    assert selected_events(events, briefings) is events
+    renumbered = events.set_axis([5, 9])
+    kept = selected_events(renumbered, briefings)
+    assert kept is not renumbered and list(kept.index) == [0, 1]
+    assert selected_events(events, briefings, ("USA",))[S.BRIEFING_ID].tolist() == ["b1"]
+
+
 def _timeline(
     countries: list[str], windows: list[tuple[str, str]], certainties: list[str], whens: list
 ) -> pd.DataFrame:

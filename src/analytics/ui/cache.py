@@ -48,6 +48,7 @@ from analytics.views import (
     CorpusIndex,
     EventLookup,
     FilterOptions,
+    Outlook,
     StoreRows,
     TableCodes,
     corpus_figures,
@@ -57,6 +58,7 @@ from analytics.views import (
     followed_events,
     held_events,
     index_corpus,
+    outlook,
     rolled_up,
 )
 
@@ -291,6 +293,34 @@ def watchlist_followed(artefacts: Artefacts) -> pd.DataFrame:
     (``views.held_events``): ``watchlist_texts`` gives the rest.
     """
     return _followed(artefacts).events
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _whole_outlook(
+    fingerprint: str,
+    lean: bool,
+    as_of: pd.Timestamp,
+    horizon: str,
+    bars: int,
+    _events: pd.DataFrame,
+    _names: dict[str, str],
+) -> Outlook:
+    return outlook(_events, as_of, horizon, _names, bars)
+
+
+def watchlist_outlook(
+    view: View, events: pd.DataFrame, as_of: pd.Timestamp, horizon: str, bars: int
+) -> Outlook:
+    """``views.outlook`` of ``events`` (``views.selected_events``), kept per corpus while
+    they are every followed event of it (nothing filtered): the upcoming and overdue
+    events of a large corpus are sorted and counted once, not on every rerun. An upload's
+    is worked out each time, as its other views are. A corpus read lean holds fewer
+    columns of its events than the same corpus held whole: each has its own."""
+    corpus = view.corpus
+    if corpus is not uploaded_artefacts() and events is watchlist_followed(corpus):
+        lean = corpus.reader is not None
+        return _whole_outlook(corpus.fingerprint, lean, as_of, horizon, bars, events, view.names)
+    return outlook(events, as_of, horizon, view.names, bars)
 
 
 def watchlist_texts(artefacts: Artefacts) -> pa.Table | None:

@@ -241,7 +241,12 @@ def selected_events(
         named = np.bincount(pairs // (len(lookup.countries) + 1), minlength=len(events))
         rows &= named == len(wanted) if country_match == "all" else named > 0
     if rows.all():
-        return events.reset_index(drop=True)
+        # The events themselves when they are numbered from 0, as the corpus' are: a cache
+        # of what the page draws of every event knows them (``ui.cache.unfiltered``).
+        default = isinstance(events.index, pd.RangeIndex) and events.index.equals(
+            pd.RangeIndex(len(events))
+        )
+        return events if default else events.reset_index(drop=True)
     return cut_rows(events, rows)
 
 
@@ -300,6 +305,47 @@ class OrderedEvents:
     def rows(self) -> pd.DataFrame:
         """Every event of the list, in its order."""
         return take_rows(self.events, self.order)
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """What the Watchlist draws of a selection's events, in one call a cache can keep.
+
+    Attributes:
+        upcoming: ``upcoming_events`` within the horizon.
+        windows: ``timeline_rows`` of ``upcoming`` with ``LOAD_COLUMNS`` only (one row per
+            event and acting country).
+        focus: ``timeline_focus``, the days the timeline shows.
+        load: ``timeline_load`` of ``windows`` over ``focus`` when they are more than the
+            bars the timeline draws one by one; ``None`` when they are drawn one by one.
+        overdue: ``overdue_list``.
+    """
+
+    upcoming: pd.DataFrame
+    windows: pd.DataFrame
+    focus: tuple[pd.Timestamp, pd.Timestamp]
+    load: pd.DataFrame | None
+    overdue: OrderedEvents
+
+
+def outlook(
+    events: pd.DataFrame,
+    as_of: pd.Timestamp,
+    horizon: str,
+    names: Mapping[str, str],
+    bars: int,
+) -> Outlook:
+    """The upcoming events within ``horizon``, their windows and load, and the overdue
+    events of ``events`` (``selected_events``) as of ``as_of``: see ``Outlook``.
+
+    Raises:
+        InputError: when ``horizon`` is not one of ``HORIZONS``.
+    """
+    upcoming = upcoming_events(events, as_of, horizon)
+    windows = timeline_rows(upcoming, names, columns=LOAD_COLUMNS)
+    focus = timeline_focus(as_of, horizon, upcoming)
+    load = timeline_load(windows, focus) if len(windows) > bars else None
+    return Outlook(upcoming, windows, focus, load, overdue_list(events, as_of))
 
 
 def overdue_list(events: pd.DataFrame, as_of: pd.Timestamp) -> OrderedEvents:
