@@ -516,7 +516,8 @@ def topic_counts(
     topic_codes, topic_ids = pd.factorize(topics[S.TOPIC_ID].to_numpy(dtype=np.int64), sort=True)
     slots, periods = _with_undated(*period_codes(period_start(topics[S.DATE], freq)))
     first_rows = np.unique(topic_codes, return_index=True)[1]
-    labels = topics[S.TOPIC_LABEL].to_numpy(dtype=object)[first_rows]
+    # The first rows' labels only: every row's as a Python string cost most of the view.
+    labels = topics[S.TOPIC_LABEL].iloc[first_rows].to_numpy(dtype=object)
     n_periods = len(periods)
     cell = topic_codes * n_periods + slots
     n_cells = len(topic_ids) * n_periods

@@ -10,6 +10,7 @@ import pytest
 
 from analytics import schema as S
 from analytics import settings
+from analytics.errors import InputError
 from analytics.relations import (
     merge_pair_counts,
     pair_counts,
@@ -220,3 +221,36 @@ def test_sums_of_scores_are_the_same_in_any_order(groups: list[list[int]]) -> No
     assert cells.net().tolist() == [[0.6 / 3]]
     one_go = relations_over_time(rows.iloc[[2, 0, 1]], briefings, "month")
     assert one_go[S.ALLIANCE].tolist() == [0.6]
+
+
+def test_cells_of_counts_order_their_pairs_by_code_whatever_their_order_there() -> None:
+    # Pairs met in any order come out sorted by (country_a, country_b), wanted pairs
+    # without interactions included, as the single sorted vocabulary orders them.
+    rows = _interactions(
+        [
+            ("b1", "2025-01-06", "USA", "ZAF", -2.0, False),
+            ("b2", "2025-01-07", "CHN", "USA", 1.0, False),
+            ("b3", "2025-02-08", "BRA", "CHN", 3.0, False),
+            ("b4", "2025-02-09", "CHN", "USA", -1.0, False),
+        ]
+    )
+    briefings = rows[[S.BRIEFING_ID, S.DATE]]
+    counts = pair_counts(rows, "month").iloc[::-1].reset_index(drop=True)
+    volume = volume_counts(briefings, "month")
+    cells = pair_periods_from_counts(counts, volume, "month")
+    assert cells is not None
+    pairs = list(zip(cells.country_a, cells.country_b, strict=True))
+    assert pairs == [("BRA", "CHN"), ("CHN", "USA"), ("USA", "ZAF")]
+    assert cells.n_interactions.tolist() == [[0, 1], [1, 1], [1, 0]]
+    assert cells.tension.tolist() == [[0, 0], [0, 1.0], [2.0, 0]]
+    wanted = pair_periods_from_counts(
+        counts, volume, "month", pairs=[("ZAF", "AFG"), ("USA", "CHN")]
+    )
+    assert wanted is not None
+    pairs = list(zip(wanted.country_a, wanted.country_b, strict=True))
+    assert pairs == [("AFG", "ZAF"), ("CHN", "USA")]
+    assert wanted.n_interactions.tolist() == [[0, 0], [1, 1]]
+    broken = counts.astype({S.COUNTRY_B: object})
+    broken.loc[0, S.COUNTRY_B] = None
+    with pytest.raises(InputError, match="every pair must name two countries"):
+        pair_periods_from_counts(broken, volume, "month")

@@ -355,11 +355,12 @@ class FilteredCorpus:
         """The rows of ``countries`` dated from the start of the period (``filters.period``)
         before that of the newest briefing of ``without_countries`` (what the rising
         countries' shares are of): all ``views.rising_countries`` reads, a small share of
-        the table, cut without cutting the rest. With nothing filtered, the corpus' own
-        table (which holds them, and costs nothing to hand out)."""
+        the table, cut without cutting the rest. With nothing filtered, or when every row
+        is kept (dates spanning the corpus), the corpus' own table (which holds them, and
+        costs nothing to hand out)."""
         from analytics.views.overview import rising_start
 
-        if self.untouched:
+        if self._keeps_every_row("countries"):
             return self.corpus.countries
         since = rising_start(self.attention_dates, self.filters.period)
         table = self.corpus.countries
