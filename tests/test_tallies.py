@@ -263,3 +263,27 @@ def test_spans_gathers_each_run_in_order():
     assert got.dtype == np.int64
     assert spans(np.array([3]), np.array([2]), np.int32).dtype == np.int32
     assert spans(np.array([], dtype=np.int64), np.array([], dtype=np.int64)).tolist() == []
+
+
+def test_topics_of_one_label_are_one_row_of_the_matrix() -> None:
+    # Topics 4 and 9 share the label "trade": their briefings are added; labels keep the
+    # order of their first topic, countries the order given.
+    from analytics.tallies import matrix_from_cells, topic_country_cells
+
+    counts = pd.DataFrame(
+        {
+            S.TOPIC_ID: [4, 4, 7, 9, 9, 2],
+            S.ISO3: ["USA", "CHN", "USA", "USA", "JPN", "USA"],
+            "n_briefings": [3, 1, 5, 2, 4, 8],
+        }
+    )
+    top = pd.DataFrame({S.ISO3: ["USA", "CHN"], S.COUNTRY: ["United States", "China"]})
+    labels = {4: "trade", 7: "war", 9: "trade", 2: "sport"}
+    cells = topic_country_cells(counts, top, [7, 4, 9], labels)
+    assert cells[S.TOPIC_ID].tolist() == [7, 7, 4, 4, 9, 9]
+    assert cells["n_briefings"].tolist() == [5, 0, 3, 1, 2, 0]  # JPN and topic 2 not shown
+    matrix = matrix_from_cells(cells)
+    assert matrix[S.TOPIC_LABEL].tolist() == ["war", "war", "trade", "trade"]
+    assert matrix[S.ISO3].tolist() == ["USA", "CHN", "USA", "CHN"]
+    assert matrix["n_briefings"].tolist() == [5, 0, 5, 1]
+    assert matrix_from_cells(cells.iloc[:0]).empty

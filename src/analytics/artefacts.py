@@ -51,7 +51,7 @@ import pyarrow.compute as pc
 from analytics import schema as S
 from analytics.frames import compact, concat_compact
 from analytics.search import TextSearch
-from analytics.tallies import spans
+from analytics.tallies import in_briefing_order, spans
 
 
 def empty_watchlist() -> pd.DataFrame:
@@ -148,11 +148,6 @@ class TableLookups:
     iso3s: pd.Index
     named_sections: frozenset[str] | None = None
     in_order: frozenset[str] | None = None
-
-
-def in_briefing_order(positions: np.ndarray) -> bool:
-    """Whether ``positions`` (rows' briefing positions) never fall from one row to the next."""
-    return bool((positions[1:] >= positions[:-1]).all()) if len(positions) > 1 else True
 
 
 def rows_of_briefings(

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from analytics import schema as S
 from analytics.errors import InputError
@@ -163,6 +164,11 @@ def whole_sums(index: np.ndarray, values: np.ndarray | pd.Series, size: int) -> 
     """
     weights = np.asarray(values, dtype=float)
     return np.bincount(index, weights=weights, minlength=size).astype(np.int64)
+
+
+def in_briefing_order(positions: np.ndarray) -> bool:
+    """Whether ``positions`` (rows' briefing positions) never fall from one row to the next."""
+    return bool((positions[1:] >= positions[:-1]).all()) if len(positions) > 1 else True
 
 
 def merge_partial_counts(
@@ -460,16 +466,271 @@ def country_attention(
     )
 
 
-def _largest(topic_ids: np.ndarray, sizes: np.ndarray, limit: int) -> list[int]:
+COMENTION_COLUMNS: tuple[str, ...] = (S.COUNTRY_A, S.COUNTRY_B, N_BRIEFINGS)
+
+
+def comention_counts(countries: pd.DataFrame, *, codes: TableCodes | None = None) -> pd.DataFrame:
+    """The partial counts of ``views.comention_edges``: distinct briefings naming each pair
+    of countries together.
+
+    Every pair named together at least once, ``country_a`` before ``country_b`` (ISO3
+    order), by pair. Partitions and batches hold disjoint briefings, so the counts of two
+    sets of rows add up (``merge_comention_counts``).
+
+    Parameters:
+        codes: integer codes of the rows (``FilteredCorpus.codes("countries")``);
+            computed when not given.
+
+    Returns:
+        Columns ``country_a``, ``country_b``, ``n_briefings``.
+    """
+    if countries.empty:
+        return pd.DataFrame(
+            {
+                S.COUNTRY_A: pd.Series(dtype=object),
+                S.COUNTRY_B: pd.Series(dtype=object),
+                N_BRIEFINGS: pd.Series(dtype=np.int64),
+            }
+        )
+    codes = codes if codes is not None else table_codes(countries)[0]
+    briefing_of_row = np.asarray(codes.briefing, dtype=np.int64)
+    # Country codes point into sorted ISO3 codes, so a < b holds for the upper triangle.
+    country, country_ids = coded_countries(codes)
+    known = (briefing_of_row >= 0) & (country >= 0)
+    briefings, named = briefing_of_row[known], country[known]
+    shape = (int(briefing_of_row.max(initial=-1)) + 1, len(country_ids))
+    ones = np.ones(len(named), dtype=np.int64)
+    if in_briefing_order(briefings):
+        # Rows in briefing order (a corpus' own tables): the rows are the matrix' rows as
+        # they stand, where building it from coordinates sorted 3 M of them (0.7 s).
+        starts = np.zeros(shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(briefings, minlength=shape[0]), out=starts[1:])
+        incidence = sp.csr_matrix((ones, named, starts), shape=shape)
+        incidence.sum_duplicates()
+    else:
+        incidence = sp.csr_matrix((ones, (briefings, named)), shape=shape)
+    incidence.data[:] = 1  # a briefing naming a country twice still counts once
+    together = sp.triu(incidence.T @ incidence, k=1).tocoo()
+    order = np.lexsort((together.col, together.row))
+    return pd.DataFrame(
+        {
+            S.COUNTRY_A: country_ids[together.row[order]],
+            S.COUNTRY_B: country_ids[together.col[order]],
+            N_BRIEFINGS: together.data[order].astype(np.int64),
+        }
+    )
+
+
+def merge_comention_counts(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """``comention_counts`` of disjoint sets of briefings, merged (``merge_partial_counts``)."""
+    return merge_partial_counts(parts, [S.COUNTRY_A, S.COUNTRY_B], [N_BRIEFINGS])
+
+
+def comention_edges_from_counts(counts: pd.DataFrame, limit: int | None = 40) -> pd.DataFrame:
+    """``views.comention_edges`` from its counts (``comention_counts``, merged or not): the
+    ``limit`` pairs named together in most briefings (``None``: every pair), ties by codes.
+
+    Returns:
+        Columns ``country_a``, ``country_b`` (ISO3, a < b), ``n_briefings``.
+    """
+    columns = list(COMENTION_COLUMNS)
+    if counts.empty:
+        return pd.DataFrame({c: [] for c in columns})
+    edges = pd.DataFrame(
+        {
+            S.COUNTRY_A: counts[S.COUNTRY_A].to_numpy(dtype=object),
+            S.COUNTRY_B: counts[S.COUNTRY_B].to_numpy(dtype=object),
+            N_BRIEFINGS: counts[N_BRIEFINGS].to_numpy(dtype=np.int64),
+        }
+    ).sort_values([N_BRIEFINGS, S.COUNTRY_A, S.COUNTRY_B], ascending=[False, True, True])
+    edges = edges if limit is None else edges.head(limit)
+    return edges.reset_index(drop=True)[columns]
+
+
+TOPIC_COUNTRY_COLUMNS: tuple[str, ...] = (S.TOPIC_LABEL, S.ISO3, S.COUNTRY, N_BRIEFINGS)
+
+
+def topic_country_counts(
+    topics: pd.DataFrame,
+    countries: pd.DataFrame,
+    *,
+    topic_codes: TableCodes | None = None,
+    country_codes: TableCodes | None = None,
+) -> pd.DataFrame:
+    """The partial counts of ``views.topic_country_matrix``: distinct briefings of each
+    topic naming each country (a briefing's topic is its topic row's; the topics table
+    gives every briefing one).
+
+    Every (topic, country) cell holding a briefing, by topic, then country. Partitions and
+    batches hold disjoint briefings, so the counts of two sets of rows add up
+    (``merge_topic_country_counts``).
+
+    Parameters:
+        topic_codes, country_codes: integer codes of the rows of ``topics`` and
+            ``countries`` whose briefing integers agree (``FilteredCorpus.codes``); both or
+            neither (computed together when either is missing).
+
+    Returns:
+        Columns ``topic_id``, ``iso3``, ``n_briefings``.
+    """
+    if topics.empty or countries.empty:
+        return pd.DataFrame(
+            {
+                S.TOPIC_ID: pd.Series(dtype=np.int64),
+                S.ISO3: pd.Series(dtype=object),
+                N_BRIEFINGS: pd.Series(dtype=np.int64),
+            }
+        )
+    if topic_codes is None or country_codes is None:
+        topic_codes, country_codes = table_codes(topics, countries)
+    topic_briefing = np.asarray(topic_codes.briefing, dtype=np.int64)
+    country_briefing = np.asarray(country_codes.briefing, dtype=np.int64)
+    numbers, topic_ids = pd.factorize(topics[S.TOPIC_ID].to_numpy(dtype=np.int64), sort=True)
+    width = int(max(topic_briefing.max(initial=-1), country_briefing.max(initial=-1))) + 2
+    # Each briefing's topic (-1: none); the last slot, -1, is that of a row of no briefing.
+    topic_of_briefing = np.full(width, -1, dtype=np.int64)
+    placed = topic_briefing >= 0
+    topic_of_briefing[topic_briefing[placed]] = numbers[placed]
+    country, iso3s = coded_countries(country_codes)
+    cell = topic_of_briefing[country_briefing]  # a briefing of -1 reads the last slot
+    outside = (cell < 0) | (country < 0)
+    cell *= len(iso3s)
+    cell += country
+    cell[outside] = -1
+    counts = distinct_counts(cell, country_briefing, len(topic_ids) * len(iso3s))
+    seen = np.flatnonzero(counts)
+    return pd.DataFrame(
+        {
+            S.TOPIC_ID: np.asarray(topic_ids, dtype=np.int64)[seen // len(iso3s)],
+            S.ISO3: iso3s[seen % len(iso3s)],
+            N_BRIEFINGS: counts[seen].astype(np.int64),
+        }
+    )
+
+
+def merge_topic_country_counts(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """``topic_country_counts`` of disjoint sets of briefings, merged
+    (``merge_partial_counts``)."""
+    return merge_partial_counts(parts, [S.TOPIC_ID, S.ISO3], [N_BRIEFINGS])
+
+
+TOPIC_CELL_COLUMNS: tuple[str, ...] = (S.TOPIC_ID, S.TOPIC_LABEL, S.ISO3, S.COUNTRY, N_BRIEFINGS)
+
+
+def topic_country_cells(
+    counts: pd.DataFrame,
+    top: pd.DataFrame,
+    kept: Sequence[int],
+    labels: Mapping[int, str],
+) -> pd.DataFrame:
+    """The cells of ``views.topic_country_matrix`` per topic, from its counts
+    (``topic_country_counts``, merged or not): the briefings of each kept topic naming each
+    top country, zeros included.
+
+    Parameters:
+        top: the countries shown, in order (``views.country_totals``: ``iso3``, ``country``).
+        kept: the topics shown, largest first; ``labels`` names each.
+
+    Returns:
+        Columns ``topic_id``, ``topic_label``, ``iso3``, ``country``, ``n_briefings``: each
+        kept topic in order with every top country in order.
+    """
+    kept_ids = np.asarray(kept, dtype=np.int64)
+    topic_rank = pd.Index(kept_ids).get_indexer(counts[S.TOPIC_ID].to_numpy(dtype=np.int64))
+    country_rank = pd.Index(top[S.ISO3].to_numpy(dtype=object)).get_indexer(
+        counts[S.ISO3].to_numpy(dtype=object)
+    )
+    inside = (topic_rank >= 0) & (country_rank >= 0)
+    cells = np.zeros(len(kept_ids) * len(top), dtype=np.int64)
+    cells[topic_rank[inside] * len(top) + country_rank[inside]] = counts[N_BRIEFINGS].to_numpy(
+        dtype=np.int64
+    )[inside]
+    return pd.DataFrame(
+        {
+            S.TOPIC_ID: np.repeat(kept_ids, len(top)),
+            S.TOPIC_LABEL: np.repeat(
+                np.array([labels[int(t)] for t in kept_ids], dtype=object), len(top)
+            ),
+            S.ISO3: np.tile(top[S.ISO3].to_numpy(dtype=object), len(kept_ids)),
+            S.COUNTRY: np.tile(top[S.COUNTRY].to_numpy(dtype=object), len(kept_ids)),
+            N_BRIEFINGS: cells,
+        }
+    )
+
+
+def topic_cells_from_counts(
+    counts: pd.DataFrame, attention: pd.DataFrame, topics: pd.DataFrame
+) -> pd.DataFrame:
+    """``topic_country_cells`` of every topic and every country named, from the counts of
+    a whole corpus: ``counts`` (``topic_country_counts``), ``attention``
+    (``attention_counts``: each country's briefings and name) and ``topics``
+    (``topic_counts``: each topic's briefings and label), each summed over its periods.
+
+    Countries come most mentioned first, then by name and code (``views.country_totals``
+    orders countries of one name by their first row, which counts do not keep); topics
+    largest first, ties by lower id (``largest_topics``).
+    """
+    named = attention.drop_duplicates(S.ISO3)
+    briefings = attention.groupby(S.ISO3, sort=False)[N_BRIEFINGS].sum()
+    top = pd.DataFrame(
+        {
+            S.ISO3: named[S.ISO3].to_numpy(dtype=object),
+            S.COUNTRY: named[S.COUNTRY].to_numpy(dtype=object),
+            N_BRIEFINGS: briefings.reindex(named[S.ISO3]).to_numpy(dtype=np.int64),
+        }
+    )
+    top = top[top[N_BRIEFINGS] > 0].sort_values(
+        [N_BRIEFINGS, S.COUNTRY, S.ISO3], ascending=[False, True, True], kind="stable"
+    )
+    labelled = topics.drop_duplicates(S.TOPIC_ID)
+    topic_ids = labelled[S.TOPIC_ID].to_numpy(dtype=np.int64)
+    sizes = topics.groupby(S.TOPIC_ID, sort=False)[N_BRIEFINGS].sum().reindex(topic_ids)
+    kept = [] if top.empty else _largest(topic_ids, sizes.to_numpy(dtype=np.int64), None)
+    names = labelled[S.TOPIC_LABEL].to_numpy(dtype=object)
+    labels = dict(zip(topic_ids.tolist(), names, strict=True))
+    return topic_country_cells(counts, top, kept, labels)
+
+
+def matrix_from_cells(cells: pd.DataFrame) -> pd.DataFrame:
+    """``views.topic_country_matrix`` from its cells per topic (``topic_country_cells``):
+    topics of one label are one row of the matrix, their briefings added (a briefing has
+    one topic), labels in the order of their first topic.
+
+    Returns:
+        Long table: ``topic_label``, ``iso3``, ``country``, ``n_briefings``.
+    """
+    columns = list(TOPIC_COUNTRY_COLUMNS)
+    if cells.empty:
+        return pd.DataFrame({c: [] for c in columns})
+    topics = pd.unique(cells[S.TOPIC_ID].to_numpy(dtype=np.int64))
+    width = len(cells) // len(topics)  # every topic holds the same countries in order
+    labels = cells[S.TOPIC_LABEL].to_numpy(dtype=object)[::width]
+    label_order = list(dict.fromkeys(labels))
+    label_rank = np.array([label_order.index(label) for label in labels], dtype=np.int64)
+    counts = cells[N_BRIEFINGS].to_numpy(dtype=np.int64).reshape(len(topics), width)
+    merged = np.zeros((len(label_order), width), dtype=np.int64)
+    np.add.at(merged, label_rank, counts)
+    return pd.DataFrame(
+        {
+            S.TOPIC_LABEL: np.repeat(np.array(label_order, dtype=object), width),
+            S.ISO3: np.tile(cells[S.ISO3].to_numpy(dtype=object)[:width], len(label_order)),
+            S.COUNTRY: np.tile(cells[S.COUNTRY].to_numpy(dtype=object)[:width], len(label_order)),
+            N_BRIEFINGS: merged.reshape(-1),
+        }
+    )[columns]
+
+
+def _largest(topic_ids: np.ndarray, sizes: np.ndarray, limit: int | None) -> list[int]:
     """The ``limit`` ids with the largest ``sizes`` (ties: lower id first)."""
     order = np.lexsort((topic_ids, -sizes))
     return [int(t) for t in topic_ids[order][:limit]]
 
 
 def largest_topics(
-    topics: pd.DataFrame, limit: int, *, codes: TableCodes | None = None
+    topics: pd.DataFrame, limit: int | None, *, codes: TableCodes | None = None
 ) -> list[int]:
-    """Ids of the ``limit`` topics with most briefings (ties: lower id first).
+    """Ids of the ``limit`` topics with most briefings (ties: lower id first; ``None``:
+    every topic).
 
     Parameters:
         codes: integer codes of the rows (``FilteredCorpus.codes("topics")``);

@@ -32,6 +32,7 @@ from analytics.pipeline.layout import ROLLUP_COUNT_TABLES
 from analytics.relations import relations_over_time
 from analytics.synth import generate_corpus, write_corpus
 from analytics.tallies import briefing_volume, country_attention, topic_shares
+from analytics.views import comention_edges, topic_cells
 
 
 @pytest.fixture()
@@ -52,6 +53,10 @@ def _computed(store: Store, kind: str, freq: str) -> pd.DataFrame:
         return country_attention(countries, briefings, named, freq)
     if kind == "topics":
         return topic_shares(store.table("topics"), freq)
+    if kind == "comentions":
+        return comention_edges(countries, limit=None)
+    if kind == "matrix":
+        return topic_cells(store.table("topics"), countries)
     return relations_over_time(store.table("interactions"), briefings, freq)
 
 
@@ -69,7 +74,7 @@ def test_each_rollup_equals_its_rule_on_the_full_tables(built, kind: str, freq: 
 
 
 def test_the_rules_cover_every_kind_the_store_holds() -> None:
-    assert set(ROLLUPS) == {"volume", "countries", "topics", "pairs"}
+    assert set(ROLLUPS) == {"volume", "countries", "topics", "pairs", "comentions", "matrix"}
     assert ROLLUP_FREQS == ("week", "month", "quarter")
 
 
@@ -274,6 +279,32 @@ def test_a_store_written_before_the_counts_is_served_and_gets_them_at_its_next_i
     monkeypatch.undo()
     _assert_rollups_of_the_whole_corpus(updated)
     assert updated.meta["rollups"]["counts"] == 1
+
+
+def test_a_store_written_before_the_comentions_is_served_the_rest_and_counts_them_once(
+    built, corpus: Path, fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The co-mentions and the topic-by-country cells came after the first four kinds.
+    store_dir, store = built
+    meta_path = store.generation / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    for kind in ("comentions", "matrix"):
+        del meta["tables"][f"rollup_{kind}"], meta["tables"][f"rollup_counts_{kind}"]
+    meta_path.write_text(json.dumps(meta))
+    older = open_store(store_dir)
+    rollups = read_rollups(older)
+    assert rollups is not None and set(rollups) == {"volume", "countries", "topics", "pairs"}
+    assert read_rollup_counts(older) is None  # an ingest counts every kind again, once
+    with settings.override(spike_k=0.0):  # finished again from the counts it holds
+        again = read_rollups(older)
+        assert again is not None and set(again) == set(rollups)
+    shutil.copy(fixtures_dir / "store_added" / "b1.txt", corpus / "b1.txt")
+    calls = _reads(monkeypatch)
+    updated, summary = ensure_store([corpus], store_dir, n_topics=2)
+    assert summary.mode == "incremental"
+    assert ("countries", tuple(ROLLUP_COLUMNS["countries"])) in calls
+    monkeypatch.undo()
+    _assert_rollups_of_the_whole_corpus(updated)
 
 
 # Each input file below is about 10-20 KB: at this size every file is a batch.

@@ -43,14 +43,23 @@ TABLES = (
 # Duplicate-detection keys of the stored briefings (not part of the artefacts).
 KEYS_TABLE = "duplicate_keys"
 # Per-period counts of the whole corpus, rewritten by every ingest (``rollups``).
-ROLLUP_TABLES = ("rollup_volume", "rollup_countries", "rollup_topics", "rollup_pairs")
+# Those of the first version come first: every store written since holds them; the
+# co-mentions and the topic-by-country cells came later (a store without them is served
+# the others, and an ingest into it counts them from its tables once).
+FIRST_ROLLUP_TABLES = ("rollup_volume", "rollup_countries", "rollup_topics", "rollup_pairs")
+ROLLUP_TABLES = (*FIRST_ROLLUP_TABLES, "rollup_comentions", "rollup_matrix")
 # The mergeable counts the rollups are finished from, rewritten with them: an ingest that
 # adds briefings merges these with the counts of the added ones.
-ROLLUP_COUNT_TABLES = (
+FIRST_ROLLUP_COUNT_TABLES = (
     "rollup_counts_volume",
     "rollup_counts_countries",
     "rollup_counts_topics",
     "rollup_counts_pairs",
+)
+ROLLUP_COUNT_TABLES = (
+    *FIRST_ROLLUP_COUNT_TABLES,
+    "rollup_counts_comentions",
+    "rollup_counts_matrix",
 )
 STORED_TABLES = (*TABLES, KEYS_TABLE, *ROLLUP_TABLES, *ROLLUP_COUNT_TABLES)
 # Tables with rows per briefing (or per mention of one), partitioned by the briefing's month.

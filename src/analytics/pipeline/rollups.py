@@ -8,7 +8,11 @@ draws, computed on every briefing of the generation:
   per period, and their share);
 - ``topics``: ``tallies.topic_shares`` (its default number of topics apart, the rest summed);
 - ``pairs``: ``relations.relations_over_time`` of reported interactions (tension, alliance,
-  net, their shares, baseline and spike per pair and period).
+  net, their shares, baseline and spike per pair and period);
+- ``comentions``: ``views.comention_edges`` of every pair named together (no period: the
+  same table under each period kind, counted once);
+- ``matrix``: ``views.topic_cells`` of every topic and country, the cells of the
+  topic-by-country matrix (no period either).
 
 Each rule is split in three (``RollupRule``): partial counts of some briefings' rows, a
 merge of the counts of disjoint sets of briefings, and the rule's output from counts, the
@@ -34,7 +38,11 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics import settings
-from analytics.pipeline.layout import ROLLUP_COUNT_TABLES, ROLLUP_TABLES
+from analytics.pipeline.layout import (
+    FIRST_ROLLUP_COUNT_TABLES,
+    FIRST_ROLLUP_TABLES,
+    ROLLUP_COUNT_TABLES,
+)
 from analytics.pipeline.store import Store
 from analytics.relations import (
     merge_pair_counts,
@@ -45,9 +53,15 @@ from analytics.relations import (
 from analytics.tallies import (
     attention_counts,
     attention_from_counts,
+    comention_counts,
+    comention_edges_from_counts,
     merge_attention_counts,
+    merge_comention_counts,
+    merge_topic_country_counts,
     merge_topic_counts,
     merge_volume_counts,
+    topic_cells_from_counts,
+    topic_country_counts,
     topic_counts,
     topic_shares_from_counts,
     volume_counts,
@@ -108,6 +122,8 @@ class RollupRule(NamedTuple):
     partial: Callable[[RollupInputs, str], pd.DataFrame]
     merge: Callable[[Sequence[pd.DataFrame]], pd.DataFrame]
     finish: Callable[[Mapping[str, pd.DataFrame], str], pd.DataFrame]
+    # Counted without periods (the same counts under each period kind): counted once.
+    timeless: bool = False
 
 
 def _attention(counts: Mapping[str, pd.DataFrame], freq: str) -> pd.DataFrame:
@@ -141,6 +157,20 @@ ROLLUPS: dict[str, RollupRule] = {
         lambda tables, freq: pair_counts(tables.interactions, freq),
         merge_pair_counts,
         _pairs,
+    ),
+    "comentions": RollupRule(
+        lambda tables, freq: comention_counts(tables.countries),
+        merge_comention_counts,
+        lambda counts, freq: comention_edges_from_counts(counts["comentions"], None),
+        timeless=True,
+    ),
+    "matrix": RollupRule(
+        lambda tables, freq: topic_country_counts(tables.topics, tables.countries),
+        merge_topic_country_counts,
+        lambda counts, freq: topic_cells_from_counts(
+            counts["matrix"], counts["countries"], counts["topics"]
+        ),
+        timeless=True,
     ),
 }
 
@@ -195,10 +225,16 @@ def count_rollups(tables: RollupInputs) -> RollupCounts:
     Returns:
         Kind -> counts with a ``freq`` column, in the form ``merge_rollup_counts`` gives.
     """
-    return {
-        kind: _stacked({freq: rule.merge([rule.partial(tables, freq)]) for freq in ROLLUP_FREQS})
-        for kind, rule in ROLLUPS.items()
-    }
+    counted: RollupCounts = {}
+    for kind, rule in ROLLUPS.items():
+        if rule.timeless:
+            once = rule.merge([rule.partial(tables, ROLLUP_FREQS[0])])
+            counted[kind] = _stacked(dict.fromkeys(ROLLUP_FREQS, once))
+        else:
+            counted[kind] = _stacked(
+                {freq: rule.merge([rule.partial(tables, freq)]) for freq in ROLLUP_FREQS}
+            )
+    return counted
 
 
 def stored_rollups(counts: RollupCounts) -> dict[str, pd.DataFrame]:
@@ -207,17 +243,19 @@ def stored_rollups(counts: RollupCounts) -> dict[str, pd.DataFrame]:
 
     Returns:
         ``rollup_<kind>`` -> the rule's output for each period kind, with a ``freq``
-        column; ``rollup_counts_<kind>`` -> the counts.
+        column; ``rollup_counts_<kind>`` -> the counts. Of the kinds ``counts`` holds
+        (a store written before a kind was added holds the first ones only).
     """
+    kinds = [kind for kind in ROLLUPS if kind in counts]
     finished: dict[str, pd.DataFrame] = {}
     by_freq = {
-        freq: {kind: _of_freq(counts[kind], freq) for kind in ROLLUPS} for freq in ROLLUP_FREQS
+        freq: {kind: _of_freq(counts[kind], freq) for kind in kinds} for freq in ROLLUP_FREQS
     }
-    for kind, rule in ROLLUPS.items():
+    for kind in kinds:
         finished[rollup_table_name(kind)] = _stacked(
-            {freq: rule.finish(by_freq[freq], freq) for freq in ROLLUP_FREQS}
+            {freq: ROLLUPS[kind].finish(by_freq[freq], freq) for freq in ROLLUP_FREQS}
         )
-    return {**finished, **{counts_table_name(kind): counts[kind] for kind in ROLLUPS}}
+    return {**finished, **{counts_table_name(kind): counts[kind] for kind in kinds}}
 
 
 def rollup_tables(tables: RollupInputs) -> dict[str, pd.DataFrame]:
@@ -244,40 +282,53 @@ def read_rollups(store: Store) -> dict[str, dict[str, pd.DataFrame]] | None:
 
     Returns:
         ``None`` when the generation has neither usable rollups nor counts (a store written
-        before them): the views then count.
+        before them): the views then count. A kind the generation was written without (a
+        store written before it was added) is left out: its view counts.
     """
     recorded: Mapping[str, Any] = store.meta.get("rollups") or {}
     current = (
         recorded.get("settings") == _settings_in_force()
         and recorded.get("finish") == FINISH_FORMAT
-        and all(store.has_table(name) for name in ROLLUP_TABLES)
+        and all(store.has_table(name) for name in FIRST_ROLLUP_TABLES)
     )
     if current:
-        tables = {kind: store.table(rollup_table_name(kind)) for kind in ROLLUPS}
+        kinds = [kind for kind in ROLLUPS if store.has_table(rollup_table_name(kind))]
+        tables = {kind: store.table(rollup_table_name(kind)) for kind in kinds}
         freqs = list(recorded.get("freqs", []))
     else:
-        counts = read_rollup_counts(store)
+        counts = _stored_counts(store, FIRST_ROLLUP_COUNT_TABLES)
         if counts is None:
             return None
         finished = stored_rollups(counts)
-        tables = {kind: finished[rollup_table_name(kind)] for kind in ROLLUPS}
+        tables = {kind: finished[rollup_table_name(kind)] for kind in counts}
         freqs = list(ROLLUP_FREQS)
-    return {kind: {freq: _of_freq(tables[kind], freq) for freq in freqs} for kind in ROLLUPS}
+    return {kind: {freq: _of_freq(table, freq) for freq in freqs} for kind, table in tables.items()}
 
 
 def read_rollup_counts(store: Store) -> RollupCounts | None:
-    """The merged counts of every briefing of ``store``'s generation.
+    """The merged counts of every briefing of ``store``'s generation, of every kind.
 
     Returns:
         ``None`` for a store written before the counts (or with counts of another
-        layout or other period kinds): its counts are then worked out from its tables.
+        layout or other period kinds, or without a kind added since): its counts are
+        then worked out from its tables.
     """
+    return _stored_counts(store, ROLLUP_COUNT_TABLES)
+
+
+def _stored_counts(store: Store, required: Sequence[str]) -> RollupCounts | None:
+    """The stored counts of each kind the generation holds, ``None`` unless it holds the
+    ``required`` tables in the layout in force (``COUNTS_FORMAT``, the period kinds)."""
     recorded: Mapping[str, Any] = store.meta.get("rollups") or {}
     if recorded.get("counts") != COUNTS_FORMAT or recorded.get("freqs") != list(ROLLUP_FREQS):
         return None
-    if not all(store.has_table(name) for name in ROLLUP_COUNT_TABLES):
+    if not all(store.has_table(name) for name in required):
         return None
-    return {kind: store.table(counts_table_name(kind)) for kind in ROLLUPS}
+    return {
+        kind: store.table(counts_table_name(kind))
+        for kind in ROLLUPS
+        if store.has_table(counts_table_name(kind))
+    }
 
 
 def _settings_in_force() -> dict[str, Any]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from analytics import schema as S
-from analytics.artefacts import in_briefing_order
 from analytics.tallies import (
     N_BRIEFINGS,
     TableCodes,
     coded_countries,
+    comention_counts,
+    comention_edges_from_counts,
     distinct_counts,
     table_codes,
 )
@@ -57,47 +57,22 @@ def country_totals(
 
 
 def comention_edges(
-    countries: pd.DataFrame, limit: int = 40, *, codes: TableCodes | None = None
+    countries: pd.DataFrame, limit: int | None = 40, *, codes: TableCodes | None = None
 ) -> pd.DataFrame:
     """Pairs of countries named in the same briefing, strongest first.
+
+    ``tallies.comention_edges_from_counts`` of ``tallies.comention_counts``, as the store's
+    rollups are worked out.
 
     Parameters:
         codes: integer codes of the rows (``FilteredCorpus.codes("countries")``);
             computed when not given.
 
     Returns:
-        Columns ``country_a``, ``country_b`` (ISO3, a < b), ``n_briefings``.
+        Columns ``country_a``, ``country_b`` (ISO3, a < b), ``n_briefings``; the ``limit``
+        strongest pairs (``None``: every pair).
     """
-    columns = [S.COUNTRY_A, S.COUNTRY_B, N_BRIEFINGS]
-    if countries.empty:
-        return pd.DataFrame({c: [] for c in columns})
-    codes = codes if codes is not None else table_codes(countries)[0]
-    briefing_of_row = np.asarray(codes.briefing, dtype=np.int64)
-    # Country codes point into sorted ISO3 codes, so a < b holds for the upper triangle.
-    country, country_ids = coded_countries(codes)
-    known = (briefing_of_row >= 0) & (country >= 0)
-    briefings, named = briefing_of_row[known], country[known]
-    shape = (int(briefing_of_row.max(initial=-1)) + 1, len(country_ids))
-    ones = np.ones(len(named), dtype=np.int64)
-    if in_briefing_order(briefings):
-        # Rows in briefing order (a corpus' own tables): the rows are the matrix' rows as
-        # they stand, where building it from coordinates sorted 3 M of them (0.7 s).
-        starts = np.zeros(shape[0] + 1, dtype=np.int64)
-        np.cumsum(np.bincount(briefings, minlength=shape[0]), out=starts[1:])
-        incidence = sp.csr_matrix((ones, named, starts), shape=shape)
-        incidence.sum_duplicates()
-    else:
-        incidence = sp.csr_matrix((ones, (briefings, named)), shape=shape)
-    incidence.data[:] = 1  # a briefing naming a country twice still counts once
-    together = sp.triu(incidence.T @ incidence, k=1).tocoo()
-    edges = pd.DataFrame(
-        {
-            S.COUNTRY_A: country_ids[together.row],
-            S.COUNTRY_B: country_ids[together.col],
-            N_BRIEFINGS: together.data.astype(int),
-        }
-    ).sort_values([N_BRIEFINGS, S.COUNTRY_A, S.COUNTRY_B], ascending=[False, True, True])
-    return edges.head(limit).reset_index(drop=True)[columns]
+    return comention_edges_from_counts(comention_counts(countries, codes=codes), limit)
 
 
 def leading_codes(totals: pd.DataFrame, limit: int = 5) -> list[str]:

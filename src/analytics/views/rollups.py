@@ -2,9 +2,11 @@
 
 The rollups written at ingest (``analytics.pipeline.rollups``) hold, per period kind, the
 output of ``briefing_volume``, ``country_attention`` (of every country), ``topic_shares``
-and ``relations_over_time`` on the whole corpus. ``rolled_up`` answers a view call from
-them when the selection is the whole corpus and the call's tables are the view's own; the
-registry ``ROLLUP_VIEWS`` says which rollup answers which view function, and how.
+and ``relations_over_time`` on the whole corpus, ``comention_edges`` of every pair and
+``topic_cells`` of every topic and country (the topic-by-country matrix).
+``rolled_up`` answers a view call from them when the selection is the whole corpus and the
+call's tables are the view's own; the registry ``ROLLUP_VIEWS`` says which rollup answers
+which view function, and how.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.relations import spike_rows
-from analytics.tallies import briefing_volume, country_attention, topic_shares
-from analytics.views.countries import country_totals
+from analytics.tallies import briefing_volume, country_attention, matrix_from_cells, topic_shares
+from analytics.views.countries import comention_edges, country_totals
 from analytics.views.filtered import FilteredCorpus
 from analytics.views.relations import spike_alerts
+from analytics.views.topics import topic_country_matrix
 
 Rollups = Mapping[str, Mapping[str, pd.DataFrame]]
 # What a table argument must be for a rollup of the whole corpus to answer the call.
@@ -112,6 +115,46 @@ def _totals(filtered: FilteredCorpus, rollups: Rollups, call: Mapping[str, Any])
     return totals.head(limit) if limit is not None else totals
 
 
+def _comentions(filtered: FilteredCorpus, rollups: Rollups, call: Mapping[str, Any]) -> Any:
+    """``comention_edges`` of the whole corpus: the first ``limit`` of every pair, stored
+    in the view's order (the same table under each period kind)."""
+    if not _whole(filtered, call["countries"], "countries") or not rollups.get("comentions"):
+        return None
+    table = next(iter(rollups["comentions"].values()))
+    limit = call["limit"]
+    edges = table if limit is None else table.head(limit)
+    return pd.DataFrame(
+        {
+            S.COUNTRY_A: edges[S.COUNTRY_A].to_numpy(dtype=object),
+            S.COUNTRY_B: edges[S.COUNTRY_B].to_numpy(dtype=object),
+            S.N_BRIEFINGS: edges[S.N_BRIEFINGS].to_numpy(dtype=np.int64),
+        }
+    )
+
+
+def _matrix(filtered: FilteredCorpus, rollups: Rollups, call: Mapping[str, Any]) -> Any:
+    """``topic_country_matrix`` of the whole corpus: the cells of every topic and country,
+    stored in the view's order (topics largest first, countries most mentioned first), cut
+    to the call's largest topics and countries and finished as the view finishes them."""
+    if not (
+        _whole(filtered, call["topics"], "topics")
+        and _whole(filtered, call["countries"], "countries")
+        and rollups.get("matrix")
+    ):
+        return None
+    cells = next(iter(rollups["matrix"].values()))
+    if cells.empty:
+        return matrix_from_cells(cells)
+    topics = pd.unique(cells[S.TOPIC_ID].to_numpy(dtype=np.int64))
+    width = len(cells) // len(topics)
+    if cells[S.COUNTRY].iloc[:width].duplicated().any():
+        return None  # equal names: the view orders them by its rows, which a rollup lacks
+    shown_topics = len(topics[: call["topic_limit"]])
+    shown = width if call["limit"] is None else min(int(call["limit"]), width)
+    rows = (np.arange(shown_topics)[:, None] * width + np.arange(shown)[None, :]).reshape(-1)
+    return matrix_from_cells(cells.iloc[rows].reset_index(drop=True))
+
+
 # View function -> how the rollups answer it (``None``: they cannot).
 ROLLUP_VIEWS: dict[
     Callable[..., Any], Callable[[FilteredCorpus, Rollups, Mapping[str, Any]], Any]
@@ -121,6 +164,8 @@ ROLLUP_VIEWS: dict[
     topic_shares: _shares,
     spike_alerts: _spikes,
     country_totals: _totals,
+    comention_edges: _comentions,
+    topic_country_matrix: _matrix,
 }
 
 

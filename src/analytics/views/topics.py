@@ -12,10 +12,11 @@ from analytics import settings
 from analytics.tallies import (
     N_BRIEFINGS,
     TableCodes,
-    coded_countries,
-    distinct_counts,
     largest_topics,
+    matrix_from_cells,
     table_codes,
+    topic_country_cells,
+    topic_country_counts,
     topic_shares,
 )
 from analytics.views.countries import country_totals
@@ -63,14 +64,16 @@ def _as_text(value: object) -> str:
 def topic_country_matrix(
     topics: pd.DataFrame,
     countries: pd.DataFrame,
-    limit: int = 15,
-    topic_limit: int = 15,
+    limit: int | None = 15,
+    topic_limit: int | None = 15,
     *,
     topic_codes: TableCodes | None = None,
     country_codes: TableCodes | None = None,
 ) -> pd.DataFrame:
     """Briefings per topic and country: the ``limit`` most mentioned countries and
-    the ``topic_limit`` largest topics, largest first.
+    the ``topic_limit`` largest topics, largest first (``None``: every one).
+
+    ``tallies.matrix_from_cells`` of ``topic_cells``, as the store's rollups are read.
 
     Parameters:
         topic_codes, country_codes: integer codes of the rows of ``topics`` and
@@ -80,47 +83,47 @@ def topic_country_matrix(
     Returns:
         Long table: ``topic_label``, ``iso3``, ``country``, ``n_briefings`` (zeros included).
     """
-    columns = [S.TOPIC_LABEL, S.ISO3, S.COUNTRY, N_BRIEFINGS]
+    cells = topic_cells(
+        topics,
+        countries,
+        limit,
+        topic_limit,
+        topic_codes=topic_codes,
+        country_codes=country_codes,
+    )
+    return matrix_from_cells(cells)
+
+
+def topic_cells(
+    topics: pd.DataFrame,
+    countries: pd.DataFrame,
+    limit: int | None = None,
+    topic_limit: int | None = None,
+    *,
+    topic_codes: TableCodes | None = None,
+    country_codes: TableCodes | None = None,
+) -> pd.DataFrame:
+    """The cells of ``topic_country_matrix`` per topic (``tallies.topic_country_cells`` of
+    ``tallies.topic_country_counts``): each of the ``topic_limit`` largest topics with each
+    of the ``limit`` most mentioned countries (``None``: every one), zeros included.
+
+    Returns:
+        Columns ``topic_id``, ``topic_label`` (as on the topic's first row), ``iso3``,
+        ``country``, ``n_briefings``; empty when no topic or no country is named.
+    """
     if topic_codes is None or country_codes is None:
         topic_codes, country_codes = table_codes(topics, countries)
     top = country_totals(countries, limit, codes=country_codes)
-    if top.empty or topics.empty:
-        return pd.DataFrame({c: [] for c in columns})
-    kept = largest_topics(topics, topic_limit, codes=topic_codes)
-    topic_briefing = np.asarray(topic_codes.briefing, dtype=np.int64)
-    country_briefing = np.asarray(country_codes.briefing, dtype=np.int64)
+    kept = [] if top.empty else largest_topics(topics, topic_limit, codes=topic_codes)
     topic_ids = topics[S.TOPIC_ID].to_numpy(dtype=np.int64)
     first_rows = [int(np.argmax(topic_ids == topic_id)) for topic_id in kept]
-    kept_labels = topics[S.TOPIC_LABEL].iloc[first_rows].to_numpy(dtype=object)
-    label_order = list(dict.fromkeys(kept_labels))
-    # Each row's topic label (as a position in label_order), -1 outside kept topics.
-    kept_rank = pd.Index(kept).get_indexer(topic_ids)
-    label_of_kept = pd.Index(label_order).get_indexer(kept_labels)
-    label_rank = np.where(kept_rank >= 0, label_of_kept[np.maximum(kept_rank, 0)], -1)
-    width = int(max(topic_briefing.max(initial=-1), country_briefing.max(initial=-1))) + 1
-    label_of_briefing = np.full(width, -1, dtype=np.int64)
-    label_of_briefing[topic_briefing] = label_rank
-    country, iso3s = coded_countries(country_codes)
-    # One more rank, -1, at the end: an unknown country (-1) indexes it. Each array below is
-    # as long as the country rows (3 M at a million briefings), so they are made once each.
-    country_rank = np.full(len(iso3s) + 1, -1, dtype=np.int64)
-    country_rank[pd.Index(iso3s).get_indexer(top[S.ISO3])] = np.arange(len(top))
-    row_country = country_rank[country]
-    cell = label_of_briefing[country_briefing]
-    outside = cell < 0
-    outside |= row_country < 0
-    cell *= len(top)
-    cell += row_country
-    cell[outside] = -1
-    counts = distinct_counts(cell, country_briefing, len(label_order) * len(top))
-    return pd.DataFrame(
-        {
-            S.TOPIC_LABEL: np.repeat(np.array(label_order, dtype=object), len(top)),
-            S.ISO3: np.tile(top[S.ISO3].to_numpy(dtype=object), len(label_order)),
-            S.COUNTRY: np.tile(top[S.COUNTRY].to_numpy(dtype=object), len(label_order)),
-            N_BRIEFINGS: counts.astype(np.int64),
-        }
-    )[columns]
+    labels = dict(
+        zip(kept, topics[S.TOPIC_LABEL].iloc[first_rows].to_numpy(dtype=object), strict=True)
+    )
+    counts = topic_country_counts(
+        topics, countries, topic_codes=topic_codes, country_codes=country_codes
+    )
+    return topic_country_cells(counts, top, kept, labels)
 
 
 def representative_briefings(
