@@ -348,16 +348,66 @@ def test_ensure_store_reprocesses_when_an_added_briefing_predates_its_stored_dup
     _same_as_full_build(folder, updated, tmp_path)
 
 
+@pytest.mark.parametrize("date", ["2025-07-01", "2025-01-01"], ids=["later", "earlier"])
 def test_ensure_store_renames_an_added_briefing_reusing_a_stored_id(
-    jsonl_store, tmp_path: Path, fixtures_dir: Path
+    jsonl_store, tmp_path: Path, fixtures_dir: Path, date: str
 ) -> None:
-    folder, store_dir, _, _ = jsonl_store
+    # Dated after or before the stored a1, the added one is renamed: the stored one keeps
+    # its id. Appended: the stored parts stay (a million stored briefings were all read
+    # and merged again, past the memory of the machine), and the report says so.
+    folder, store_dir, store, _ = jsonl_store
     text = (fixtures_dir / "store_added" / "b1.txt").read_text()
-    _write_jsonl(folder / "part2.jsonl", [{"id": "a1", "date": "2025-07-01", "text": text}])
+    _write_jsonl(folder / "part2.jsonl", [{"id": "a1", "date": date, "text": text}])
     updated, _ = ensure_store([folder], store_dir, n_topics=2)
     ids = set(updated.artefacts().briefings[S.BRIEFING_ID])
     assert ids == {"a1", "a1#2", "a2", "a3", "a4"}
+    assert set(updated.table_files("briefings")) & set(store.table_files("briefings"))
+    report = updated.artefacts().report.set_index(S.BRIEFING_ID)
+    assert report.loc["a1#2", S.REASON] == "id 'a1' is used by another text; renamed"
     _same_as_full_build(folder, updated, tmp_path)
+
+
+def test_ensure_store_numbers_an_added_id_past_those_taken(
+    jsonl_store, tmp_path: Path, fixtures_dir: Path
+) -> None:
+    # a1#2 is a stored id already: the added a1 becomes a1#3.
+    folder, store_dir, _, base = jsonl_store
+    text = (fixtures_dir / "store_added" / "b1.txt").read_text()
+    taken = {"id": "a1#2", "date": "2025-06-01", "text": _last_word_changed(base[3]["text"])}
+    _write_jsonl(folder / "part2.jsonl", [taken])
+    ensure_store([folder], store_dir, n_topics=2)
+    _write_jsonl(folder / "part3.jsonl", [{"id": "a1", "date": "2025-07-01", "text": text}])
+    updated, _ = ensure_store([folder], store_dir, n_topics=2)
+    assert "a1#3" in set(updated.artefacts().briefings[S.BRIEFING_ID])
+    _same_as_full_build(folder, updated, tmp_path)
+
+
+def test_renaming_an_added_id_appended_is_what_merging_everything_gives(
+    jsonl_store, tmp_path: Path, fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two added a1 of different texts (the second named a1#2 as they are read): appended,
+    # the first becomes a1#3, as when every stored table is merged with them again.
+    import analytics.pipeline.ingest as ingest
+
+    folder, store_dir, _, base = jsonl_store
+    text = (fixtures_dir / "store_added" / "b1.txt").read_text()
+    rows = [
+        {"id": "a1", "date": "2025-07-01", "text": text},
+        {"id": "a1", "date": "2025-07-02", "text": _last_word_changed(base[2]["text"])},
+    ]
+    _write_jsonl(folder / "part2.jsonl", rows)
+    merged_dir = tmp_path / "merged"
+    shutil.copytree(store_dir, merged_dir)
+    appended, _ = ensure_store([folder], store_dir, n_topics=2)
+    monkeypatch.setattr(ingest, "mark_added", lambda *args, **kwargs: None)
+    merged, _ = ensure_store([folder], merged_dir, n_topics=2)
+    assert _dedup_view(appended) == _dedup_view(merged)
+    briefings = appended.artefacts().briefings.set_index(S.BRIEFING_ID)
+    assert briefings.loc["a1#2", S.DUPLICATE_OF] == "a3"  # the second text
+    assert (
+        briefings.loc["a1#3", S.TEXT]
+        == merged.artefacts().briefings.set_index(S.BRIEFING_ID).loc["a1#3", S.TEXT]
+    )
 
 
 def test_open_store_reads_a_format_1_store(jsonl_store, tmp_path: Path) -> None:

@@ -218,6 +218,62 @@ def _order_keys(dates: pd.Series, ids: pd.Series) -> tuple[np.ndarray, np.ndarra
     return nanos, ids.astype("str").to_numpy(dtype=object)
 
 
+# How many numbered ids (``id#2``, ``id#3``...) are tried for an added briefing whose id
+# a stored one holds; past them the added briefings are processed with the stored ones.
+_RENAME_TRIES = 16
+
+
+def _renamed_clashes(
+    own: LoadResult, rows: list[int], stored_ids: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, np.ndarray] | None:
+    """The added briefings at ``rows``, whose ids stored briefings hold for other texts,
+    renamed as ``resolve_id_collisions`` renames them when every briefing is processed
+    together: the stored one comes first and keeps its id, the added one becomes
+    ``id#N``, the first N from 2 that no briefing holds, and its report row says so. The
+    added briefings are put back in their order (date, then id).
+
+    Returns:
+        The briefings, report and keys, and each briefing's new position by its old one;
+        ``None`` when no free number is found among the first ``_RENAME_TRIES``.
+    """
+    briefings, report, keys = own.briefings, own.report.copy(), own.keys
+    assert keys is not None
+    ids = briefings[S.BRIEFING_ID].to_numpy(dtype=object)
+    clashing = ids[rows]
+    numbers = np.arange(2, 2 + _RENAME_TRIES)
+    tried = np.array([f"{old}#{n}" for old in clashing for n in numbers], dtype=object)
+    taken = strings_in(pd.Series(tried), stored_ids) | np.isin(tried, ids)
+    free = ~taken.reshape(len(rows), _RENAME_TRIES)
+    if not free.any(axis=1).all():
+        return None
+    new_ids = ids.copy()
+    new_ids[rows] = tried.reshape(len(rows), _RENAME_TRIES)[
+        np.arange(len(rows)), free.argmax(axis=1)
+    ]
+    positions = report_positions(report, briefings)
+    targets = positions[rows]
+    targets, renamed = targets[targets >= 0], np.asarray(rows)[targets >= 0]
+    reason = report[S.REASON].fillna("").to_numpy(dtype=object).copy()
+    report_ids = report[S.BRIEFING_ID].to_numpy(dtype=object).copy()
+    for target, row in zip(targets, renamed, strict=True):
+        note = f"id {ids[row]!r} is used by another text; renamed"
+        reason[target] = note if reason[target] == "" else f"{reason[target]}; {note}"
+        report_ids[target] = new_ids[row]
+    report[S.REASON] = pd.Series(reason, index=report.index, dtype="str")
+    report[S.BRIEFING_ID] = pd.Series(report_ids, index=report.index, dtype="str")
+    named = briefings.assign(**{S.BRIEFING_ID: pd.Series(new_ids, dtype="str")})
+    order = sort_briefings(named.assign(_at=np.arange(len(named))))["_at"].to_numpy()
+    moved = np.empty(len(order), dtype=np.int64)
+    moved[order] = np.arange(len(order))
+    keys = keys.assign(**{S.BRIEFING_ID: pd.Series(new_ids, dtype="str")})
+    return (
+        named.iloc[order].reset_index(drop=True),
+        report,
+        keys.iloc[order].reset_index(drop=True),
+        moved,
+    )
+
+
 def mark_added(
     stored: StoredCorpus,
     added: LoadResult,
@@ -230,10 +286,11 @@ def mark_added(
 
     The result is what ``mark_duplicates`` over stored and added briefings together
     would give for the added ones, while the stored briefings stay as they are.
-    When the added briefings would change a stored one (an added briefing dated
-    before a stored one it duplicates, or reusing a stored id for another text),
-    or an added briefing that duplicates a stored one is itself the original of
-    another added briefing, ``None`` is returned: process everything together.
+    An added briefing reusing a stored id for another text is renamed (``id#2``), as
+    processing them together would rename it. When the added briefings would change a
+    stored one (an added briefing dated before a stored one it duplicates), or an added
+    briefing that duplicates a stored one is itself the original of another added
+    briefing, ``None`` is returned: process everything together.
 
     Parameters:
         stored: the stored briefings' ids, dates, duplicate keys and texts.
@@ -274,10 +331,15 @@ def mark_added(
             == briefings[S.BRIEFING_ID].to_numpy(dtype=object)[exact_pairs[NEW_POSITION]]
         ]
     )
-    if any(position not in same_text for position in clashing):
-        return None
+    other_text = [int(position) for position in clashing if position not in same_text]
+    if other_text:
+        renamed = _renamed_clashes(LoadResult(briefings, report, keys), other_text, stored.ids)
+        if renamed is None:
+            return None
+        briefings, report, keys, order = renamed
+        pairs = pairs.assign(**{NEW_POSITION: order[pairs[NEW_POSITION].to_numpy()]})
     if pairs.empty:
-        return own
+        return LoadResult(briefings, report, keys)
     new_nanos, new_ids = _order_keys(briefings[S.DATE], briefings[S.BRIEFING_ID])
     old_nanos, old_ids = _order_keys(stored.dates, stored.ids)
     new_at, old_at = pairs[NEW_POSITION].to_numpy(), pairs[OLD_POSITION].to_numpy()

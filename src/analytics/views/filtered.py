@@ -163,6 +163,7 @@ class FilteredCorpus:
         self.untouched = not selects_briefings(filters) and filters.section is None
         self._rows: dict[str, np.ndarray] = {}
         self._codes: dict[str, TableCodes] = {}
+        self._every: dict[str, bool] = {}
 
     @functools.cached_property
     def everything(self) -> bool:
@@ -257,11 +258,15 @@ class FilteredCorpus:
         spanning the corpus), it keeps every row of a briefing, answered without a verdict
         per row (millions of rows at a million briefings).
         """
-        if self.untouched:
-            return True
-        if self.filters.section is None and self.everything and name != "briefings":
-            return bool(self.index.positions[name].min(initial=0) >= 0)
-        return bool(self.rows(name).all())
+        if name not in self._every:
+            if self.untouched:
+                every = True
+            elif self.filters.section is None and self.everything and name != "briefings":
+                every = bool(self.index.positions[name].min(initial=0) >= 0)
+            else:
+                every = bool(self.rows(name).all())
+            self._every[name] = every
+        return self._every[name]
 
     def _take(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
         table = getattr(self.corpus, name)

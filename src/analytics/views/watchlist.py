@@ -242,7 +242,7 @@ def selected_events(
         rows &= named == len(wanted) if country_match == "all" else named > 0
     if rows.all():
         # The events themselves when they are numbered from 0, as the corpus' are: a cache
-        # of what the page draws of every event knows them (``ui.cache.unfiltered``).
+        # of what the page draws of every event knows them (``ui.cache.watchlist_outlook``).
         default = isinstance(events.index, pd.RangeIndex) and events.index.equals(
             pd.RangeIndex(len(events))
         )
