@@ -501,9 +501,9 @@ def test_info_names_the_generation_and_verifies_checksums(
     assert "(format 3)" in out
     assert "generation: gen-000001 created " in out
     # Briefings dated 2025-01 and 2025-02: five month-partitioned tables of two files each;
-    # report, topic summary, watchlist, duplicate keys, 4 rollups and their 4 counts of one
+    # report, topic summary, watchlist, duplicate keys, 6 rollups and their 6 counts of one
     # file each; and two topic-model files.
-    assert re.search(r"checksums: verified \(24 files: every data file and the topic model\)", out)
+    assert re.search(r"checksums: verified \(28 files: every data file and the topic model\)", out)
     assert "  briefings: 4 rows, Delta version 0, 2 files" in out
     assert re.search(r"\n  \* 1  \S+  4 briefings  full  inputs: corpus\n", out)
 
@@ -522,7 +522,7 @@ def test_info_on_a_store_written_before_checksums(
     assert main(["info", "--store", str(legacy)]) == 0
     out = capsys.readouterr().out
     assert "(format 2)" in out
-    assert "checksums: not recorded (store written before checksums; 17 files checked" in out
+    assert "checksums: not recorded (store written before checksums; 21 files checked" in out
     assert "  briefings: 4 rows in 1 part\n" in out
 
 
