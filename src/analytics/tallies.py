@@ -658,6 +658,30 @@ def topic_country_cells(
     )
 
 
+def totals_from_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """``views.country_totals`` from per-period counts of countries (``attention_counts``, or
+    the country rollup finished from them): each country's briefings summed over the
+    periods, named as on its first row, most mentioned first, then by name and code (the
+    view orders countries of one name by their first row, which counts do not keep).
+
+    Returns:
+        Columns ``iso3``, ``country``, ``n_briefings``; countries with briefings only.
+    """
+    named = counts.drop_duplicates(S.ISO3)
+    briefings = counts.groupby(S.ISO3, sort=False)[N_BRIEFINGS].sum()
+    totals = pd.DataFrame(
+        {
+            S.ISO3: named[S.ISO3].to_numpy(dtype=object),
+            S.COUNTRY: named[S.COUNTRY].to_numpy(dtype=object),
+            N_BRIEFINGS: briefings.reindex(named[S.ISO3]).to_numpy(dtype=np.int64),
+        }
+    )
+    totals = totals[totals[N_BRIEFINGS] > 0].sort_values(
+        [N_BRIEFINGS, S.COUNTRY, S.ISO3], ascending=[False, True, True], kind="stable"
+    )
+    return totals.reset_index(drop=True)
+
+
 def topic_cells_from_counts(
     counts: pd.DataFrame, attention: pd.DataFrame, topics: pd.DataFrame
 ) -> pd.DataFrame:
@@ -670,18 +694,7 @@ def topic_cells_from_counts(
     orders countries of one name by their first row, which counts do not keep); topics
     largest first, ties by lower id (``largest_topics``).
     """
-    named = attention.drop_duplicates(S.ISO3)
-    briefings = attention.groupby(S.ISO3, sort=False)[N_BRIEFINGS].sum()
-    top = pd.DataFrame(
-        {
-            S.ISO3: named[S.ISO3].to_numpy(dtype=object),
-            S.COUNTRY: named[S.COUNTRY].to_numpy(dtype=object),
-            N_BRIEFINGS: briefings.reindex(named[S.ISO3]).to_numpy(dtype=np.int64),
-        }
-    )
-    top = top[top[N_BRIEFINGS] > 0].sort_values(
-        [N_BRIEFINGS, S.COUNTRY, S.ISO3], ascending=[False, True, True], kind="stable"
-    )
+    top = totals_from_counts(attention)
     labelled = topics.drop_duplicates(S.TOPIC_ID)
     topic_ids = labelled[S.TOPIC_ID].to_numpy(dtype=np.int64)
     sizes = topics.groupby(S.TOPIC_ID, sort=False)[N_BRIEFINGS].sum().reindex(topic_ids)

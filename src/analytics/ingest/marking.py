@@ -75,7 +75,7 @@ def resolve_id_collisions(
     targets = positions[renamed]
     report.iloc[targets, report.columns.get_loc(S.BRIEFING_ID)] = new_ids[renamed].to_numpy()
     old_reason = report[S.REASON].iloc[targets].fillna("")
-    note = "id " + ids[renamed].map(repr) + " is used by another text; renamed"
+    note = ids[renamed].map(_renamed_note)
     note = note.to_numpy()
     report.iloc[targets, report.columns.get_loc(S.REASON)] = np.where(
         old_reason.to_numpy() == "", note, old_reason.to_numpy() + "; " + note
@@ -185,6 +185,11 @@ def _near_note(original: str, jaccard: float) -> str:
     return f"near-duplicate of {original} (Jaccard {jaccard:.2f})"
 
 
+def _renamed_note(old_id: object) -> str:
+    """What the report says of a briefing renamed because its id is another text's."""
+    return f"id {old_id!r} is used by another text; renamed"
+
+
 def _noted(note: str, reason: str) -> str:
     """``note`` put before an existing reason."""
     return f"{note}; {reason}" if reason else note
@@ -256,7 +261,7 @@ def _renamed_clashes(
     reason = report[S.REASON].fillna("").to_numpy(dtype=object).copy()
     report_ids = report[S.BRIEFING_ID].to_numpy(dtype=object).copy()
     for target, row in zip(targets, renamed, strict=True):
-        note = f"id {ids[row]!r} is used by another text; renamed"
+        note = _renamed_note(ids[row])
         reason[target] = note if reason[target] == "" else f"{reason[target]}; {note}"
         report_ids[target] = new_ids[row]
     report[S.REASON] = pd.Series(reason, index=report.index, dtype="str")

@@ -32,6 +32,7 @@ finishes them again from the stored counts, which do not depend on any setting.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any, NamedTuple
 
 import pandas as pd
@@ -196,6 +197,28 @@ def _stacked(by_freq: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     )
 
 
+def _each_freq(rule: RollupRule, work: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+    """``work(freq)`` for every period kind, stacked with a ``freq`` column; for a timeless
+    rule done once and stacked under each kind."""
+    if rule.timeless:
+        return _stacked(dict.fromkeys(ROLLUP_FREQS, work(ROLLUP_FREQS[0])))
+    return _stacked({freq: work(freq) for freq in ROLLUP_FREQS})
+
+
+def _merged(rule: RollupRule, kind: str, parts: Sequence[RollupCounts], freq: str) -> pd.DataFrame:
+    return rule.merge([_of_freq(part[kind], freq) for part in parts])
+
+
+def _counted(rule: RollupRule, tables: RollupInputs, freq: str) -> pd.DataFrame:
+    return rule.merge([rule.partial(tables, freq)])
+
+
+def _finished(
+    rule: RollupRule, by_freq: Mapping[str, Mapping[str, pd.DataFrame]], freq: str
+) -> pd.DataFrame:
+    return rule.finish(by_freq[freq], freq)
+
+
 def merge_rollup_counts(parts: Sequence[RollupCounts]) -> RollupCounts:
     """The counts of disjoint sets of briefings as the counts of them all.
 
@@ -209,12 +232,7 @@ def merge_rollup_counts(parts: Sequence[RollupCounts]) -> RollupCounts:
         The merged counts, the same whatever the split (sums of whole numbers).
     """
     return {
-        kind: _stacked(
-            {
-                freq: rule.merge([_of_freq(part[kind], freq) for part in parts])
-                for freq in ROLLUP_FREQS
-            }
-        )
+        kind: _each_freq(rule, partial(_merged, rule, kind, parts))
         for kind, rule in ROLLUPS.items()
     }
 
@@ -225,16 +243,9 @@ def count_rollups(tables: RollupInputs) -> RollupCounts:
     Returns:
         Kind -> counts with a ``freq`` column, in the form ``merge_rollup_counts`` gives.
     """
-    counted: RollupCounts = {}
-    for kind, rule in ROLLUPS.items():
-        if rule.timeless:
-            once = rule.merge([rule.partial(tables, ROLLUP_FREQS[0])])
-            counted[kind] = _stacked(dict.fromkeys(ROLLUP_FREQS, once))
-        else:
-            counted[kind] = _stacked(
-                {freq: rule.merge([rule.partial(tables, freq)]) for freq in ROLLUP_FREQS}
-            )
-    return counted
+    return {
+        kind: _each_freq(rule, partial(_counted, rule, tables)) for kind, rule in ROLLUPS.items()
+    }
 
 
 def stored_rollups(counts: RollupCounts) -> dict[str, pd.DataFrame]:
@@ -247,14 +258,15 @@ def stored_rollups(counts: RollupCounts) -> dict[str, pd.DataFrame]:
         (a store written before a kind was added holds the first ones only).
     """
     kinds = [kind for kind in ROLLUPS if kind in counts]
-    finished: dict[str, pd.DataFrame] = {}
     by_freq = {
         freq: {kind: _of_freq(counts[kind], freq) for kind in kinds} for freq in ROLLUP_FREQS
     }
-    for kind in kinds:
-        finished[rollup_table_name(kind)] = _stacked(
-            {freq: ROLLUPS[kind].finish(by_freq[freq], freq) for freq in ROLLUP_FREQS}
+    finished = {
+        rollup_table_name(kind): _each_freq(
+            ROLLUPS[kind], partial(_finished, ROLLUPS[kind], by_freq)
         )
+        for kind in kinds
+    }
     return {**finished, **{counts_table_name(kind): counts[kind] for kind in kinds}}
 
 

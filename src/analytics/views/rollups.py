@@ -20,7 +20,13 @@ import pandas as pd
 
 from analytics import schema as S
 from analytics.relations import spike_rows
-from analytics.tallies import briefing_volume, country_attention, matrix_from_cells, topic_shares
+from analytics.tallies import (
+    briefing_volume,
+    country_attention,
+    matrix_from_cells,
+    topic_shares,
+    totals_from_counts,
+)
 from analytics.views.countries import comention_edges, country_totals
 from analytics.views.filtered import FilteredCorpus
 from analytics.views.relations import spike_alerts
@@ -97,20 +103,9 @@ def _totals(filtered: FilteredCorpus, rollups: Rollups, call: Mapping[str, Any])
     volume = _stored(rollups, "volume", freq)
     if volume is None or int(volume[S.N_BRIEFINGS].sum()) != len(filtered.corpus.briefings):
         return None  # a briefing in no period (no date) would be missed
-    summed = table.groupby([S.ISO3, S.COUNTRY], sort=False, observed=True)[S.N_BRIEFINGS].sum()
-    summed = summed[summed > 0].reset_index()
-    if summed[S.COUNTRY].duplicated().any():
+    totals = totals_from_counts(table)
+    if totals[S.COUNTRY].duplicated().any():
         return None  # equal names: the view orders them by its rows, which a rollup lacks
-    # Most mentioned first, then by name, as the view orders them (its last key, the first
-    # row naming each country, only separates countries of one name).
-    summed = summed.sort_values([S.N_BRIEFINGS, S.COUNTRY], ascending=[False, True], kind="stable")
-    totals = pd.DataFrame(
-        {
-            S.ISO3: summed[S.ISO3].to_numpy(dtype=object),
-            S.COUNTRY: summed[S.COUNTRY].to_numpy(dtype=object),
-            S.N_BRIEFINGS: summed[S.N_BRIEFINGS].to_numpy(dtype=np.int64),
-        }
-    )
     limit = call["limit"]
     return totals.head(limit) if limit is not None else totals
 
