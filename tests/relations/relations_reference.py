@@ -25,7 +25,15 @@ from analytics.relations.grammar import (
     _pairs,
     _word_count,
 )
-from analytics.relations.roles import _BORDER_BEFORE, _LOCATIVE, _POST, default_roles
+from analytics.relations.roles import (
+    _BORDER_ADJECTIVE_BEFORE,
+    _BORDER_AFTER,
+    _BORDER_BEFORE,
+    _LOCATIVE,
+    _POST,
+    _VENUE_BEFORE,
+    default_roles,
+)
 from analytics.relations.scoring import (
     _INTRODUCED,
     _JOINT_WORDS,
@@ -35,6 +43,7 @@ from analytics.relations.scoring import (
     _combine,
     _Effect,
     _govern,
+    _happens_in,
     _is_topic,
     _neutral,
     _reacted_to,
@@ -88,9 +97,17 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
     surface = text[start:end]
     if not text[:start].strip() and surface.isupper() and _DATELINE_AFTER.match(text[end:]):
         return True
-    if kind == "capital" and _VENUE.match(text[end:]):
+    if kind == "capital" and (
+        _VENUE.match(text[end:]) or _VENUE_BEFORE.search(text[max(0, start - 16) : start])
+    ):
         return True
     if _BORDER_BEFORE.search(text[max(0, start - 60) : start]):
+        return True
+    if (
+        kind == "demonym"
+        and _BORDER_AFTER.match(text[end:])
+        and _BORDER_ADJECTIVE_BEFORE.search(text[max(0, start - 24) : start])
+    ):
         return True
     before = text[max(0, start - 12) : start]
     located = kind in ("capital", "anaphor") and bool(_LOCATIVE.search(before))
@@ -294,6 +311,8 @@ def _score_clause(
                 if all(country in left.countries for country in right.countries):
                     target = None
             if target is not None and _suffered_in(text, left, match, target):
+                continue
+            if target is not None and _happens_in(text, match, target):
                 continue
             if target is not None and _topic_of(text, left, match, target):
                 continue

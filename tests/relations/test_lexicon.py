@@ -372,6 +372,11 @@ def _is_act(match: CueMatch) -> bool:
         # a capitalised cue between capitalised words is inside a name
         "the loan pays half a point over the London Interbank Offered Rate",
         "the ministers of the Shanghai Cooperation Organisation Secretariat arrived",
+        # a cue written into a hyphenated compound describes, it does not act
+        "five states were elected as non-veto-holding members",
+        "anti-war rallies spread",
+        "post-war reconstruction began",
+        "the war-torn region was quiet",
     ],
 )
 def test_bundled_lexicon_scores_no_act_in_non_acts(bundled: Lexicon, text: str) -> None:
@@ -386,6 +391,9 @@ def test_bundled_lexicon_scores_no_act_in_non_acts(bundled: Lexicon, text: str) 
         ("Talks Resume between the two states", ["Talks"]),
         # a headline in title case capitalises every word and keeps its cues
         ("Japan Imposes Sanctions On Russia", ["Imposes Sanctions"]),
+        # a hyphen inside the cue's own words, or another prefix, keeps it
+        ("the two sides agreed a cease-fire", ["cease-fire"]),
+        ("they signed a non-aggression pact", ["signed a non-aggression pact"]),
     ],
 )
 def test_bundled_lexicon_capitalised_cues_outside_names(

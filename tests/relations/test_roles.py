@@ -64,6 +64,15 @@ GAZETTEER = {
     "Sudanese": ("SDN", "demonym"),
     "Seoul": ("KOR", "capital"),
     "Washington": ("USA", "capital"),
+    "London": ("GBR", "capital"),
+    "Lisbon": ("PRT", "capital"),
+    "Nepal": ("NPL", "name"),
+    "Turkey": ("TUR", "name"),
+    "Egyptian": ("EGY", "demonym"),
+    "Lebanese": ("LBN", "demonym"),
+    "Irish": ("IRL", "demonym"),
+    "US": ("USA", "alias"),
+    "Tokyo": ("JPN", "capital"),
 }
 _PATTERN = re.compile(
     "|".join(rf"\b{re.escape(s)}(?![\w])" for s in sorted(GAZETTEER, key=len, reverse=True))
@@ -215,6 +224,42 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("Members of the American Bar Association met.", {"USA": NATIONALITY}),
         # ... but not a new subject after a comma.
         ("Under a deal mediated by the U.S., Hamas frees hostages.", {"USA": ACTOR}),
+        # A border named by its country's adjective is a place; a border town is the
+        # country's, and its border guards are its forces.
+        ("Police shot a man outside the Israeli border.", {"ISR": LOCATION}),
+        ("Troops raid a town near the Syrian border.", {"SYR": LOCATION}),
+        ("Shells hit near the Lebanese border town of Arsal.", {"LBN": ACTOR}),
+        ("Iranian border guards fired on a boat.", {"IRN": ACTOR}),
+        ("A bomb went off near the Turkish border with Syria.", {"SYR": LOCATION}),
+        # A capital naming a treaty or a congress is its venue; a stock exchange or a
+        # university named after a city is no state.
+        ("France ratifies the Treaty of Lisbon.", {"FRA": ACTOR, "PRT": LOCATION}),
+        ("The London Stock Exchange warned Russia.", {"GBR": NATIONALITY, "RUS": ACTOR}),
+        # The staff of an international body from a country are people of it.
+        ("Riots over United Nations peacekeepers from Nepal.", {"NPL": NATIONALITY}),
+        ("African Union troops from Turkey were hit.", {"TUR": NATIONALITY}),
+        # A list after "from such countries as" shares the frame of "from".
+        (
+            "Journalists from such countries as Turkey, Spain and Britain sue Israel.",
+            {"TUR": NATIONALITY, "ESP": NATIONALITY, "GBR": NATIONALITY, "ISR": ACTOR},
+        ),
+        # A country inside an insurgent group's name; not a state's national army.
+        ("The Free Syrian Army accuses Iraq.", {"SYR": NATIONALITY, "IRQ": ACTOR}),
+        ("The Real Irish Republican Army threatens Britain.", {"IRL": NATIONALITY}),
+        ("The Syrian Democratic Forces took the town.", {"SYR": NATIONALITY}),
+        ("The Syrian National Army took the town.", {"SYR": ACTOR}),
+        # Harm suffered with no agent named: the country after "in" is the place.
+        (
+            "An Australian soldier is killed in a blast in Afghanistan.",
+            {"AUS": ACTOR, "AFG": LOCATION},
+        ),
+        ("Five U.S. Marines die from a bomb in Afghanistan.", {"AFG": LOCATION}),
+        # ... not when an agent is named, or when the acting country did the harm.
+        ("Two U.S. soldiers are killed by Iraq in Afghanistan.", {"AFG": ACTOR}),
+        ("Palestinians wounded by Israeli fire die in Afghanistan.", {"AFG": ACTOR}),
+        ("An Australian soldier kills a man in Afghanistan.", {"AFG": ACTOR}),
+        # ... nor a country qualifying the act ("the US bombing").
+        ("Koreans who died in the US bombing of Tokyo.", {"USA": ACTOR}),
     ],
     ids=lambda value: value if isinstance(value, str) else "",
 )

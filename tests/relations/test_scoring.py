@@ -676,6 +676,12 @@ BUNDLED_ACTORS = {
     "Venezuelan": ("VEN", "demonym"),
     "Guyanese": ("GUY", "demonym"),
     "Kenyan": ("KEN", "demonym"),
+    "Sudan": ("SDN", "name"),
+    "Australian": ("AUS", "demonym"),
+    "Egyptian": ("EGY", "demonym"),
+    "Israeli": ("ISR", "demonym"),
+    "Sweden": ("SWE", "name"),
+    "Lisbon": ("PRT", "capital"),
     "Somali": ("SOM", "demonym"),
     "Ukrainian": ("UKR", "demonym"),
     "Argentine": ("ARG", "demonym"),
@@ -771,6 +777,20 @@ BUNDLED_CASES = [
         "Kenyan forces killed civilians in Somalia.",
         [("KEN", "SOM", -9.0, "material_conflict", "killed", False)],
     ),
+    # a conflict noun before a list of places names where it happens, not whom it is with
+    ("Norway asks for funds to end the wars in Somalia and Sudan.", []),
+    # ... while one country after it may be its party
+    (
+        "Norway condemned the war in Somalia.",
+        [("NOR", "SOM", -2.0, "verbal_conflict", "condemned", False)],
+    ),
+    # harm suffered with no agent named: the victims' state and the place are no parties
+    ("An Australian soldier is killed in fighting in Afghanistan.", []),
+    ("Two Kenyan soldiers die from a roadside bomb in Somalia.", []),
+    # a border named by its country's adjective is where something is
+    ("Egyptian police kill a migrant outside the Israeli border.", []),
+    # a capital naming a treaty is no party to what is done with it
+    ("Sweden ratifies the Treaty of Lisbon.", []),
     # a topic label opening a summary relates no one
     ("Russia-Ukraine conflict: the talks in Geneva continue.", []),
     # a list that agrees to act together

@@ -526,11 +526,13 @@ class Lexicon:
         ]
 
     def _cue_matches(self, text: str, spans: Sequence[tuple[int, int]]) -> list[CueMatch]:
-        """The cues at ``spans`` of ``text``, less those inside a name (``_inside_name``)."""
+        """The cues at ``spans`` of ``text``, less those inside a name (``_inside_name``)
+        or a hyphenated compound (``_in_compound``)."""
         return [
             CueMatch(start, end, text[start:end], self._lookup(text[start:end]))
             for start, end in spans
             if not (text[start].isupper() and _inside_name(text, start, end))
+            and not _in_compound(text, start, end)
         ]
 
     def find_modifiers_batch(self, batch: TextBatch, kind: str) -> list[list[tuple[int, int]]]:
@@ -568,6 +570,19 @@ def _inside_name(text: str, start: int, end: int) -> bool:
         and _CAPITALISED_AFTER.match(text, end)
         and _LOWER_CASE_WORD.search(text)
     )
+
+
+# A cue written into a hyphenated compound describes, it does not act: "a non-veto-holding
+# member", "anti-war protests", "post-war reconstruction", "war-torn", "sanctions-hit".
+_COMPOUND_PREFIX = re.compile(r"\b(?:non|anti|pro|post|pre)-$", re.IGNORECASE)
+_COMPOUND_SUFFIX = re.compile(r"-[a-z]")
+
+
+def _in_compound(text: str, start: int, end: int) -> bool:
+    """Whether the cue ``text[start:end]`` is part of a hyphenated compound word."""
+    if start and text[start - 1] == "-" and _COMPOUND_PREFIX.search(text, max(0, start - 6), start):
+        return True
+    return end < len(text) and text[end] == "-" and _COMPOUND_SUFFIX.match(text, end) is not None
 
 
 _MONTH_BEFORE = re.compile(

@@ -113,10 +113,29 @@ _VENUE_AFTER = re.compile(
 # with it is a cue, not this.
 _BORDER_BEFORE = re.compile(
     r"\b(?:near|close\s+to|on|along|at)\s+(?:the|its|their|his|her)\s+"
-    r"(?:(?-i:[a-z])[a-z-]*\s+)?borders?\s+(?:with|of)\s+(?:the\s+)?$",
+    r"(?:[A-Za-z][a-z-]*\s+)?borders?\s+(?:with|of)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _BORDER_REACH = 60  # characters looked at before a mention for the border phrase
+# ... and a border named by its country's adjective ("outside the Israeli border", "along the
+# Afghan border"): the same place, written the other way round.
+_BORDER_ADJECTIVE_BEFORE = re.compile(
+    r"\b(?:near|close\s+to|on|along|at|outside|across|over)\s+(?:the|its|their)\s+$",
+    re.IGNORECASE,
+)
+# Not "the Lebanese border town of Arsal" (a town of that country) or "Iranian border
+# guards" (its forces).
+_BORDER_AFTER = re.compile(
+    r"\s+borders?\b(?!\s+(?:towns?|villages?|city|cities|posts?|guards?|police|forces|troops|"
+    r"areas?|regions?|provinces?|districts?|crossings?)\b)",
+    re.IGNORECASE,
+)
+# A capital naming where a treaty was signed or a congress met ("the Treaty of Lisbon",
+# "the Congress of Vienna"): the document or the meeting, not the state.
+_VENUE_BEFORE = re.compile(
+    r"\b(?-i:Treaty|Treaties|Convention|Protocol|Statute|Congress|Peace|Declaration|"
+    r"Conference|Accords?)\s+of\s+$"
+)
 # The patterns read after a position are matched there (``match(text, pos)``), never on
 # a slice: a slice per mention would copy the rest of a long sentence each time.
 _DATELINE_AFTER_AT = re.compile(r"\s*,|\s+[-\u2013]\s|\s*\(")  # not "U.S.-Japan"
@@ -138,7 +157,7 @@ _WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+$")
 _FIRM_AFTER = re.compile(
     r"\s+(?:Airlines|Airways|Air\s+Lines|Telecom|Times|Post|Herald|Tribune|Petroleum|Steel|"
     r"Motors|Railways|Shipping|Broadcasting|Television|Holdings|Corporation|Corp\.?|Inc\.?|"
-    r"Ltd\.?)\b"
+    r"Ltd\.?|Stock\s+Exchange|University|School\s+of)\b"
 )
 _FIRM_BEFORE = re.compile(r"\bAir\s+$")
 # A country's name or demonym inside a sports body's or a sports event's ("the Pakistan
@@ -164,6 +183,33 @@ _BODY_STAFF_AFTER = re.compile(
     r"(?:officials?|workers?|employees?|staff|staffers?|inspectors?|monitors?|"
     r"experts?|volunteers?)\b"
 )
+# ... and after such staff ("United Nations peacekeepers from Nepal", "NATO troops from
+# Germany"): the body's people, of that nationality.
+_BODY_STAFF_FROM_BEFORE = re.compile(
+    r"\b(?:UN|U\.N\.|United\s+Nations|NATO|African\s+Union|AU|EU|European\s+Union)\s+"
+    r"(?:peacekeepers|peacekeeping\s+troops|troops|forces|soldiers|officials|workers|"
+    r"staff|observers|monitors|experts|inspectors|police)\s+from\s+(?:the\s+)?$"
+)
+# A non-state noun governing a list through "from such countries as" ("journalists from
+# such countries as Turkey, Spain and ..."), as "journalists from Turkey" does.
+_GOVERNOR_EXAMPLES = re.compile(
+    r"\b([a-z]+)\s+from\s+(?:such\s+countries\s+as|countries\s+(?:such\s+as|including|"
+    r"like))\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# A country's name or demonym inside a non-state armed group's or movement's name: a
+# capitalised name holding a word of insurgency and ending in a force's noun ("the Free
+# Syrian Army", "the Syrian Democratic Forces", "the Irish Republican Army"). Not "the
+# Afghan National Army" or "the Revolutionary Guards", which are a state's, nor a
+# "Liberation Army" (the Sudan People's Liberation Army became South Sudan's army).
+_GROUP_WORDS = r"(?:Free|Republican|Democratic|Resistance|Rebel)"
+_NAMED_GROUP = re.compile(
+    r"\b(?:[A-Z][\w'\u2019.-]*\s+){0,3}"
+    rf"{_GROUP_WORDS}\s+"
+    r"(?:[A-Z][\w'\u2019.-]*\s+){0,2}(?:Army|Forces|Front|Movement|Militia|Brigades?)\b"
+)
+_GROUP_QUALIFIER = re.compile(_GROUP_WORDS + r"\s")
+_NAMED_GROUP_REACH = 60  # characters looked at on each side of a mention for that name
 _SPORT_AFTER = re.compile(r"(?:['\u2019]s)?\s+" + _SPORT + r"\b")
 _SPORT_BEFORE = re.compile(r"\b" + _SPORT + r"\s+$")
 # One person: an article or "one", perhaps an age, right before a singular demonym...
@@ -308,9 +354,17 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
     opens = _NON_SPACE.search(text, 0, start) is None
     if opens and surface.isupper() and _DATELINE_AFTER_AT.match(text, end):
         return True
-    if kind == "capital" and _VENUE_AFTER.match(text, end):
+    if kind == "capital" and (
+        _VENUE_AFTER.match(text, end) or _VENUE_BEFORE.search(text, max(0, start - 16), start)
+    ):
         return True
     if _BORDER_BEFORE.search(text, max(0, start - _BORDER_REACH), start):
+        return True
+    if (
+        kind == "demonym"
+        and _BORDER_AFTER.match(text, end)
+        and _BORDER_ADJECTIVE_BEFORE.search(text, max(0, start - 24), start)
+    ):
         return True
     if kind not in _LOCATIVE_KINDS or not _LOCATIVE.search(text[max(0, start - 12) : start]):
         return False
@@ -322,9 +376,16 @@ def _location_words(text: str, start: int, end: int) -> str:
     venue = _VENUE_AFTER.match(text, end)
     if venue is not None:
         return text[start : venue.end()]
+    named = _VENUE_BEFORE.search(text, max(0, start - 16), start)
+    if named is not None:
+        return _excerpt(text, named.start(), end)
     border = _BORDER_BEFORE.search(text, max(0, start - _BORDER_REACH), start)
     if border is not None:
         return _excerpt(text, border.start(), end)
+    adjective = _BORDER_ADJECTIVE_BEFORE.search(text, max(0, start - 24), start)
+    after = _BORDER_AFTER.match(text, end)
+    if adjective is not None and after is not None:
+        return _excerpt(text, adjective.start(), after.end())
     before = text[max(0, start - 12) : start]
     locative = _LOCATIVE.search(before)
     if locative is None:
@@ -397,6 +458,13 @@ def _nationality(
         staff = _BODY_STAFF_AFTER.match(text, end)
         if staff is not None:
             return NATIONALITY, text[start : staff.end()]
+    if " from " in before_text:
+        staff_from = _BODY_STAFF_FROM_BEFORE.search(text, window_start, start)
+        if staff_from is not None:
+            return NATIONALITY, _excerpt(text, staff_from.start(), end)
+    group = _named_group(text, start, end)
+    if group is not None:
+        return NATIONALITY, group
     event = _EVENT_AFTER.match(text, end)
     if event is not None:
         return NATIONALITY, text[start : event.end()]
@@ -419,6 +487,13 @@ def _nationality(
         return _role_of(head_kind, _excerpt(text, start, head_end))
     governed = " of " in before_text or " from " in before_text
     governor = _GOVERNOR.search(text, window_start, start) if governed else None
+    if governor is None and " from " in text[max(0, start - 2 * _PLAIN_BEFORE) : start]:
+        examples = _GOVERNOR_EXAMPLES.search(text, max(0, start - 2 * _PLAIN_BEFORE), start)
+        if examples is not None and table.heads.get(examples.group(1).lower()) in (
+            NON_STATE,
+            ARMED_GROUP,
+        ):
+            return NATIONALITY, _excerpt(text, examples.start(), end)
     if governor is not None:
         first, second = (word.lower() if word else None for word in governor.group(1, 2))
         for phrase in filter(None, (_joined((first, second)), second)):
@@ -438,6 +513,18 @@ def _nationality(
         one = _ONE_PERSON_BEFORE.search(text, max(0, start - 24), start)
         if one is not None and _NO_NOUN_AFTER.match(text, end):
             return NATIONALITY, _excerpt(text, one.start(), end)
+    return None
+
+
+def _named_group(text: str, start: int, end: int) -> str | None:
+    """The name of a non-state armed group or movement the mention is inside, if any."""
+    low = max(0, start - _NAMED_GROUP_REACH)
+    high = min(len(text), end + _NAMED_GROUP_REACH)
+    if _GROUP_QUALIFIER.search(text, low, high) is None:
+        return None  # most sentences: no word of such a name near
+    for match in _NAMED_GROUP.finditer(text, low, high):
+        if match.start() <= start and end <= match.end():
+            return _excerpt(text, match.start(), match.end())
     return None
 
 
@@ -561,19 +648,48 @@ _IN_PLACE = re.compile(
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
+# A harm suffered with no one named as its agent ("five U.S. Marines die from a roadside
+# bomb in Ramadi, Iraq", "an Australian soldier is killed ... in Afghanistan"): the acting
+# mention before it is the victim, and the country after "in" is where it happened.
+_SUFFERED = re.compile(
+    r"\b(?:(?:is|are|was|were|been|being)\s+(?:\w+\s+)?(?:killed|wounded|injured|kidnapped|"
+    r"abducted)|die|dies|died)\b",
+    re.IGNORECASE,
+)
+_BY = re.compile(r"\bby\b", re.IGNORECASE)
+_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+# "in the US bombing", "in the UK operation": the country before a common noun qualifies it.
+_ATTRIBUTIVE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_LOWER_WORD_AFTER = re.compile(r"\s+([a-z][a-z-]*)\b")
+_NOT_NOUNS = _FUNCTION_WORDS | {"as", "amid", "earlier", "later", "last", "when", "where", "or"}
+
+
 def _acted_on_before(
     text: str, start: int, end: int, roles: Sequence[Role], table: RoleTable
 ) -> str | None:
-    """The words making a country after "in" a place: an armed group named before it.
+    """The words making a country after "in" a place: an armed group named before it, or
+    a harm the last acting mention suffered from no named agent.
 
     Only between the last acting mention before it and it, so the group is what that
     act landed on; ``None`` when the country is not after "in" or no such group is named.
     """
     if not _IN_PLACE.search(text, max(0, start - 60), start):
         return None
+    if _ATTRIBUTIVE.search(text, max(0, start - 5), start):
+        noun = _LOWER_WORD_AFTER.match(text, end)
+        if noun is not None and noun.group(1) not in _NOT_NOUNS:
+            return None  # "died in the US bombing of Tokyo": the country qualifies the act
     actors = [role for role in roles if role.role == ACTOR]
     if not actors:
         return None
+    suffered = _SUFFERED.search(text, actors[-1].end, start)
+    if (
+        suffered is not None
+        and _BY.search(text, suffered.end(), start) is None
+        # "wounded by Israeli tank fire ... dies in Gaza": the acting mention did the harm.
+        and _BY_BEFORE.search(text, max(0, actors[-1].start - 8), actors[-1].start) is None
+    ):
+        return _excerpt(text, suffered.start(), end)
     previous = ""
     for word in _WORD.finditer(text, actors[-1].end, start):
         lower = word.group().lower().replace("-", " ")

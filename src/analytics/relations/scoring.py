@@ -511,6 +511,8 @@ def _score_clause(
             target = None if right is None or _within(right, left) else right
             if target is not None and _suffered_in(text, left, match, target):
                 continue
+            if target is not None and _happens_in(text, match, target):
+                continue
             if target is not None and _topic_of(text, left, match, target):
                 continue
             if target is not None and not _more_words_than(
@@ -538,6 +540,25 @@ def _is_topic(text: str, match: CueMatch) -> bool:
     if cue.pos == "verb" or cue.direction != "mutual" or cue.weight >= 0:
         return False
     return _TOPIC_BEFORE.search(text, max(0, match.start - _TOPIC_REACH), match.start) is not None
+
+
+_IN_RIGHT_AFTER = re.compile(r"\s+(?:in|across|throughout)\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def _happens_in(text: str, match: CueMatch, right: _Group) -> bool:
+    """Whether a conflict noun names where it happens, not whom it is with: "in response
+    to conflicts in Iraq and Syria", "violence across A and B". A mutual conflict noun
+    right before a list of places (``is_place_list``) has its parties unnamed, so the
+    list is not its target. One country after it may still be ("the war in Ukraine").
+    """
+    cue = match.cue
+    return (
+        cue.pos != "verb"
+        and cue.direction == "mutual"
+        and cue.weight < 0
+        and _IN_RIGHT_AFTER.fullmatch(text, match.end, right.start) is not None
+        and is_place_list(text, right)
+    )
 
 
 def _within(right: _Group, left: _Group) -> bool:
