@@ -29,6 +29,7 @@ import argparse
 import json
 import sys
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -111,29 +112,60 @@ def show(shared: Path, half: str) -> None:
         print()
 
 
-def score(shared: Path) -> None:
+@dataclass(frozen=True)
+class AuditScore:
+    """One half of the audit, scored against the product's claims now."""
+
+    judged: int  # claims judged at the draw
+    right_at_draw: int
+    claimed: int  # judged claims the product still makes
+    right: int  # ... of which the verdict says right (sign as judged)
+    in_texts: int  # every claim the product makes in the half's texts now
+    in_texts_at_draw: int
+
+    @property
+    def precision(self) -> float:
+        return self.right / max(self.claimed, 1)
+
+
+def audit_scores(shared: Path) -> dict[str, AuditScore]:
+    """Each judged half's precision now: of the judged claims the product still makes,
+    the share judged right (a claim whose sign flipped counts as right when judged
+    ``sign``)."""
     audit, briefings = _audited(shared)
     claims, _ = claims_of(briefings)
     now = claims.assign(sign=np.sign(claims[S.SCORE]))
     judged = audit[audit["verdict"] != ""]
     if judged.empty:
         raise SystemExit("no verdicts yet in audit.csv")
+    scores: dict[str, AuditScore] = {}
     for half, rows in judged.groupby("half"):
         merged = rows.merge(now, on=["id", "a", "b"], how="left")
         kept = merged[merged["sign"].notna()]
-        same = kept[np.sign(kept["score_x"].astype(float)) == kept["sign"]]
-        right = int((same["verdict"] == "right").sum())
-        flipped = kept[np.sign(kept["score_x"].astype(float)) != kept["sign"]]
-        right += int((flipped["verdict"] == "sign").sum())
-        in_texts = int(now["id"].isin(set(rows["id"])).sum())
-        judged_right = rows["verdict"] == "right"
-        print(
-            f"{half}: judged {len(rows)}, right at the draw {int(judged_right.sum())}"
-            f" ({judged_right.mean():.2f}); claimed now {len(kept)}, right "
-            f"{right} ({right / max(len(kept), 1):.2f}); all claims in these texts: {in_texts} "
-            f"(at the draw {rows['text_claims'].astype(int).sum()})"
+        same_sign = np.sign(kept["score_x"].astype(float)) == kept["sign"]
+        right = int((kept["verdict"][same_sign] == "right").sum())
+        right += int((kept["verdict"][~same_sign] == "sign").sum())
+        scores[str(half)] = AuditScore(
+            judged=len(rows),
+            right_at_draw=int((rows["verdict"] == "right").sum()),
+            claimed=len(kept),
+            right=right,
+            in_texts=int(now["id"].isin(set(rows["id"])).sum()),
+            in_texts_at_draw=int(rows["text_claims"].astype(int).sum()),
         )
-        errors = rows[rows["verdict"] != "right"]
+    return scores
+
+
+def score(shared: Path) -> None:
+    audit = pd.read_csv(AUDIT, dtype=str, keep_default_na=False)
+    for half, found in audit_scores(shared).items():
+        print(
+            f"{half}: judged {found.judged}, right at the draw {found.right_at_draw} "
+            f"({found.right_at_draw / found.judged:.2f}); claimed now {found.claimed}, right "
+            f"{found.right} ({found.precision:.2f}); all claims in these texts: "
+            f"{found.in_texts} (at the draw {found.in_texts_at_draw})"
+        )
+        errors = audit[(audit["half"] == half) & (audit["verdict"] != "right")]
         for kind, count in errors["kind"].value_counts().items():
             print(f"    {count:3d} {kind}")
 
