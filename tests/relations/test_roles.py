@@ -73,6 +73,7 @@ GAZETTEER = {
     "Irish": ("IRL", "demonym"),
     "US": ("USA", "alias"),
     "Tokyo": ("JPN", "capital"),
+    "Georgia": ("GEO", "name"),
 }
 _PATTERN = re.compile(
     "|".join(rf"\b{re.escape(s)}(?![\w])" for s in sorted(GAZETTEER, key=len, reverse=True))
@@ -258,6 +259,15 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("Two U.S. soldiers are killed by Iraq in Afghanistan.", {"AFG": ACTOR}),
         ("Palestinians wounded by Israeli fire die in Afghanistan.", {"AFG": ACTOR}),
         ("An Australian soldier kills a man in Afghanistan.", {"AFG": ACTOR}),
+        # The table's words in both numbers, and words that are adjectives too left out.
+        ("An Israeli settler attacked a farmer.", {"ISR": NATIONALITY}),
+        ("Navy ships fire at a patrol boat from Iran.", {"IRN": ACTOR}),
+        ("Navy ships fire at a fishing boat from Iran.", {"IRN": NATIONALITY}),
+        ("Syrian fighter aircraft violated the airspace.", {"SYR": ACTOR}),
+        ("Georgia accuses Russia and separatist rebels.", {"RUS": ACTOR}),
+        ("Troops raid a Palestinian refugee camp.", {"PSE": ACTOR}),
+        ("A German-mediated prisoner swap with Iran.", {"DEU": ACTOR}),
+        ("The Australian film was banned by Iran.", {"AUS": NATIONALITY}),
         # ... nor a country qualifying the act ("the US bombing").
         ("Koreans who died in the US bombing of Tokyo.", {"USA": ACTOR}),
     ],
