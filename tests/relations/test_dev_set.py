@@ -127,7 +127,9 @@ def dev_scores(shared_dir: Path) -> dict:
 # 0.679 / 0.408 / 0.883; test-extra 0.727 / 0.593 / 1.000 (0.667 / 0.593 / 1.000 when
 # drawn); test-extra3 0.500 / 0.448 / 0.867 (the same when drawn), less about 0.02; country
 # F1 as measured (0.984, 0.976, 0.976, 0.911, 0.997, 0.960, 0.979, 0.953, 0.958) less about
-# 0.02.
+# 0.02. The eighth round (2026-12-07, rules from the judged audit) moved tune-extra P to
+# 0.862, test to 0.637 / 0.479 / 0.888, test-briefings sign to 0.869 and test-extra3 P to
+# 0.520; the floors below hold for both.
 FLOORS = [
     ("tune", "country_f1", 0.96),
     ("tune", "pair_precision", 0.79),
