@@ -385,8 +385,10 @@ def test_ensure_store_numbers_an_added_id_past_those_taken(
 def test_renaming_an_added_id_appended_is_what_merging_everything_gives(
     jsonl_store, tmp_path: Path, fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Two added a1 of different texts (the second named a1#2 as they are read): appended,
-    # the first becomes a1#3, as when every stored table is merged with them again.
+    # Two added a1 of different texts (the second named a1#2 as they are read alone): the
+    # stored a1 is the first read, so the added ones become a1#2 and a1#3 in reading order,
+    # appended as when every stored table is merged with them again, and as one build of
+    # every input numbers them.
     import analytics.pipeline.ingest as ingest
 
     folder, store_dir, _, base = jsonl_store
@@ -403,11 +405,38 @@ def test_renaming_an_added_id_appended_is_what_merging_everything_gives(
     merged, _ = ensure_store([folder], merged_dir, n_topics=2)
     assert _dedup_view(appended) == _dedup_view(merged)
     briefings = appended.artefacts().briefings.set_index(S.BRIEFING_ID)
-    assert briefings.loc["a1#2", S.DUPLICATE_OF] == "a3"  # the second text
+    assert pd.isna(briefings.loc["a1#2", S.DUPLICATE_OF])  # the first added text read
+    assert briefings.loc["a1#3", S.DUPLICATE_OF] == "a3"  # the second
     assert (
         briefings.loc["a1#3", S.TEXT]
         == merged.artefacts().briefings.set_index(S.BRIEFING_ID).loc["a1#3", S.TEXT]
     )
+    _same_as_full_build(folder, appended, tmp_path)
+
+
+def test_an_added_repeat_of_the_stored_text_keeps_the_id_as_one_build_does(
+    jsonl_store, tmp_path: Path, fixtures_dir: Path
+) -> None:
+    # Added: a1 of a new text, then a1 of the stored a1's text (named a1#2 when the added
+    # file is read alone). One build keeps a1 for the stored text, numbers the new text
+    # a1#2 and collapses the repeat into the stored a1 as an exact duplicate.
+    folder, store_dir, _, base = jsonl_store
+    text = (fixtures_dir / "store_added" / "b1.txt").read_text()
+    stored_a1 = next(row for row in base if row["id"] == "a1")
+    rows = [
+        {"id": "a1", "date": "2025-07-01", "text": text},
+        {"id": "a1", "date": "2025-07-02", "text": stored_a1["text"]},
+    ]
+    _write_jsonl(folder / "part2.jsonl", rows)
+    updated, _ = ensure_store([folder], store_dir, n_topics=2)
+    briefings = updated.artefacts().briefings.set_index(S.BRIEFING_ID)
+    assert set(briefings.index) == {"a1", "a1#2", "a2", "a3", "a4"}
+    assert briefings.loc["a1#2", S.TEXT].startswith(text.split("\n")[1][:40])
+    report = updated.artefacts().report
+    repeat = report[(report["file"].map(lambda f: Path(f).name) == "part2.jsonl")]
+    assert list(repeat["status"]) == [S.LOADED, S.DUPLICATE]
+    assert "renamed" not in repeat["reason"].fillna("").iloc[1]
+    _same_as_full_build(folder, updated, tmp_path)
 
 
 def test_open_store_reads_a_format_1_store(jsonl_store, tmp_path: Path) -> None:

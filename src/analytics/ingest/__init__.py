@@ -49,7 +49,7 @@ from analytics.ingest.feeds import (
 )
 from analytics.ingest.files import MANIFEST_NAMES, discover_files, input_folder, input_stat
 from analytics.ingest.load import load_corpus, load_corpus_with_report, load_files
-from analytics.ingest.marking import StoredCorpus, mark_added, mark_duplicates
+from analytics.ingest.marking import StoredCorpus, mark_added, mark_duplicates, number_after_stored
 from analytics.ingest.report import LoadResult, ReportRow, SkippedFile, listed_rows, noted_rows
 from analytics.ingest.textformat import parse_briefing
 from analytics.ingest.uploads import check_upload, safe_unzip, stage_upload
@@ -76,6 +76,7 @@ __all__ = [
     "load_corpus_with_report",
     "load_files",
     "mark_added",
+    "number_after_stored",
     "mark_duplicates",
     "match_added",
     "normalise_text",

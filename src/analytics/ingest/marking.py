@@ -7,6 +7,8 @@ added to a stored corpus are checked against it without reading it again.
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -277,6 +279,129 @@ def _renamed_clashes(
         keys.iloc[order].reset_index(drop=True),
         moved,
     )
+
+
+def number_after_stored(loaded: LoadResult, stored: StoredCorpus) -> LoadResult:
+    """Number added briefings reusing stored ids for other texts as one build would.
+
+    A build reading every input at once keeps an id for the first text read and numbers
+    the other texts holding it in reading order (``id#2``, ``id#3``...,
+    ``resolve_id_collisions``). Reading the added inputs alone already numbered repeats
+    among them (the second added ``x`` became ``x#2``); when the store holds ``x`` for
+    another text, the stored one is the first read, so the added ``x`` and the added texts
+    numbered after it are numbered again, in the order they were read, from the first
+    numbers no other briefing holds. An added text equal to the stored one keeps the id
+    (an exact duplicate, collapsed later), as in one build. Both the appending and the
+    merging ingest start from the result, so both store what one build would.
+    """
+    briefings, report = loaded.briefings, loaded.report
+    if briefings.empty or stored.ids.empty:
+        return loaded
+    ids = briefings[S.BRIEFING_ID].astype("str").to_numpy(dtype=object)
+    held = np.flatnonzero(strings_in(briefings[S.BRIEFING_ID], stored.ids))
+    if not len(held):
+        return loaded
+    at_store = np.flatnonzero(strings_in(stored.ids, pd.Series(ids[held], dtype="str")))
+    stored_text = dict(
+        zip(
+            stored.ids.to_numpy(dtype=object)[at_store],
+            stored.texts(at_store).map(normalise_text),
+            strict=True,
+        )
+    )
+    texts = briefings[S.TEXT].to_numpy(dtype=object)
+    positions = report_positions(report, briefings)
+    reasons = report[S.REASON].fillna("").to_numpy(dtype=object).copy()
+    siblings_of = _renamed_siblings(ids, positions, reasons)
+    new_ids = ids.copy()
+    family_of: dict[int, str] = {}
+    for root in held.tolist():
+        original = str(ids[root])
+        if normalise_text(texts[root]) == stored_text[original]:
+            continue  # the stored text again: an exact duplicate, not a new text
+        family_of[root] = original
+        for member in siblings_of.get(original, []):
+            if normalise_text(texts[member]) == stored_text[original]:
+                new_ids[member] = original  # the stored text: one build leaves its id alone
+                at = positions[member]
+                reasons[at] = _without_note(reasons[at], _renamed_note(original))
+            else:
+                family_of[member] = original
+    if not family_of:
+        return loaded
+    outside = {new_ids[at] for at in range(len(ids)) if at not in family_of}
+    by_original: dict[str, list[int]] = {}
+    for at, original in family_of.items():
+        by_original.setdefault(original, []).append(at)
+    for original, family in by_original.items():
+        family.sort(key=lambda at: 0 if ids[at] == original else _number_of(ids[at], original))
+        tried = [f"{original}#{n}" for n in range(2, 2 + len(family) + _RENAME_TRIES)]
+        taken = strings_in(pd.Series(tried, dtype="str"), stored.ids) | np.isin(
+            np.array(tried, dtype=object), list(outside)
+        )
+        free = [name for name, used in zip(tried, taken, strict=True) if not used]
+        for at, name in zip(family, free, strict=False):
+            new_ids[at] = name
+            if positions[at] >= 0:
+                note = _renamed_note(original)
+                if note not in reasons[positions[at]]:
+                    reasons[positions[at]] = _noted(note, reasons[positions[at]])
+    report = report.copy()
+    live = positions >= 0
+    report_ids = report[S.BRIEFING_ID].to_numpy(dtype=object).copy()
+    report_ids[positions[live]] = new_ids[live]
+    report[S.BRIEFING_ID] = pd.Series(report_ids, index=report.index, dtype="str")
+    report[S.REASON] = pd.Series(reasons, index=report.index, dtype="str")
+    renamed = briefings.assign(
+        **{S.BRIEFING_ID: pd.Series(new_ids, index=briefings.index, dtype="str")}
+    )
+    keys = loaded.keys
+    if keys is not None:
+        keys = keys.assign(**{S.BRIEFING_ID: pd.Series(new_ids, index=keys.index, dtype="str")})
+    order = sort_briefings(renamed.assign(_at=np.arange(len(renamed))))["_at"].to_numpy()
+    return LoadResult(
+        renamed.iloc[order].reset_index(drop=True),
+        report,
+        None if keys is None else keys.iloc[order].reset_index(drop=True),
+    )
+
+
+_RENAMED = re.compile(
+    r"id ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\") is used by another text; renamed"
+)
+
+
+def _renamed_siblings(
+    ids: np.ndarray, positions: np.ndarray, reasons: np.ndarray
+) -> dict[str, list[int]]:
+    """The briefings reading renamed because an earlier one held their id: by that id,
+    their positions in reading order (``x#2`` before ``x#3``)."""
+    found: dict[str, list[int]] = {}
+    for member in np.flatnonzero(positions >= 0).tolist():
+        match = _RENAMED.search(str(reasons[positions[member]]))
+        if match is None:
+            continue
+        original = str(ast.literal_eval(match.group(1)))
+        if str(ids[member]).startswith(f"{original}#"):
+            found.setdefault(original, []).append(member)
+    for original, members in found.items():
+        members.sort(key=lambda member: _number_of(ids[member], original))
+    return found
+
+
+def _number_of(name: object, original: str) -> int:
+    """The number of ``original#N`` (large when the rest is not a number)."""
+    rest = str(name)[len(original) + 1 :]
+    return int(rest) if rest.isdigit() else 1 << 30
+
+
+def _without_note(reason: str, note: str) -> str:
+    """``reason`` less ``note`` and the separator that joined it."""
+    text = str(reason)
+    for joined in (f"{note}; ", f"; {note}", note):
+        if joined in text:
+            return text.replace(joined, "", 1)
+    return text
 
 
 def mark_added(

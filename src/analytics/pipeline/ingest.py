@@ -33,6 +33,7 @@ from analytics.ingest import (
     mark_added,
     mark_duplicates,
     noted_rows,
+    number_after_stored,
     strings_in,
 )
 from analytics.parallel import release_freed_memory
@@ -619,7 +620,9 @@ def _ingest_added(
     stored_state: dict[str, int] | None = previous.meta.get("fingerprint_state")
     marked = None
     if previous.has_table(KEYS_TABLE) and stored_state is not None:
-        marked = mark_added(_stored_corpus(previous), loaded, finder=request.engine.find_duplicates)
+        stored = _stored_corpus(previous)
+        loaded = number_after_stored(loaded, stored)
+        marked = mark_added(stored, loaded, finder=request.engine.find_duplicates)
     if marked is None or stored_state is None or not previous.has_table("watchlist"):
         return _merge_added(previous, added, loaded, progress, request)
     new_briefings = marked.briefings
