@@ -1,6 +1,6 @@
 """Precision of the relation claims on news no labelled set holds: a judged audit.
 
-    python bench/relations_audit.py draw  [--shared ../shared] [--n 100]
+    python bench/relations_audit.py draw  [--shared ../shared] [--n 100] [--name audit2]
     python bench/relations_audit.py show  HALF [--shared ../shared]
     python bench/relations_audit.py score [--shared ../shared]
 
@@ -11,6 +11,8 @@ countries relate in a current-events summary, is it right? ``draw`` scores every
 and pair as the shared scorer does, and draws ``--n`` of them (seeded, at most one per text)
 into ``relations_dev/audit.csv``, split by one seeded permutation into ``audit-tune`` (read
 to choose rules) and ``audit-test`` (judged before any rule was chosen, then only measured).
+A later draw (``--name audit2``) leaves out the texts of the earlier ones and makes halves
+``audit2-tune`` and ``audit2-test`` the same way.
 ``show`` prints a half's texts and claims for judging (the text is read from the shared
 corpus, never kept here). A reader fills ``verdict`` by the annotation rules:
 ``right`` (the text relates the two as actors with that sign), ``sign`` (related, other
@@ -41,9 +43,10 @@ from analytics.pipeline import compute_interactions, compute_mentions
 
 HERE = Path(__file__).resolve().parent
 DEV_SET = HERE / "relations_dev"
-AUDIT = DEV_SET / "audit.csv"
 WCE = Path("corpora/wikipedia-current-events/wce-dev.jsonl")
-SEED = 20261207
+# Each draw: its file ``relations_dev/<name>.csv`` and its seed. A later draw leaves out the
+# texts of the earlier ones.
+DRAWS = {"audit": 20261207, "audit2": 20261208}
 AUDIT_COLUMNS = ("id", "a", "b", "score", "text_claims", "half", "verdict", "kind")
 
 
@@ -70,26 +73,44 @@ def claims_of(briefings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return claims.reset_index(drop=True), rows
 
 
-def draw(shared: Path, n: int) -> None:
+def _audit_files() -> list[Path]:
+    return [DEV_SET / f"{name}.csv" for name in DRAWS if (DEV_SET / f"{name}.csv").exists()]
+
+
+def draw(shared: Path, n: int, name: str = "audit") -> None:
     wce = load_files([shared / WCE]).briefings
-    fresh = wce[~wce[S.BRIEFING_ID].isin(_labelled_ids())].reset_index(drop=True)
+    earlier = {
+        text_id
+        for path in _audit_files()
+        if path.stem != name
+        for text_id in pd.read_csv(path, dtype=str)["id"]
+    }
+    fresh = wce[~wce[S.BRIEFING_ID].isin(_labelled_ids() | earlier)].reset_index(drop=True)
     claims, _ = claims_of(fresh)
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(DRAWS[name])
     one_per_text = claims.loc[rng.permutation(len(claims))].drop_duplicates("id")
     picked = one_per_text.head(n).reset_index(drop=True)
     picked["text_claims"] = picked["id"].map(claims["id"].value_counts())
-    halves = np.where(rng.permutation(len(picked)) < len(picked) // 2, "audit-test", "audit-tune")
+    halves = np.where(
+        rng.permutation(len(picked)) < len(picked) // 2, f"{name}-test", f"{name}-tune"
+    )
     table = picked.assign(score=picked[S.SCORE].round(2), half=halves, verdict="", kind="")
     table = table[list(AUDIT_COLUMNS)].sort_values(["half", "id"])
-    table.to_csv(AUDIT, index=False)
+    table.to_csv(DEV_SET / f"{name}.csv", index=False)
     print(
         f"{len(claims):,} claims in {claims['id'].nunique():,} of {len(fresh):,} fresh texts; "
-        f"drew {len(table)} into {AUDIT.name}"
+        f"drew {len(table)} into {name}.csv"
     )
 
 
+def _audits() -> pd.DataFrame:
+    """Every draw's rows, one table (the halves are named by their draw)."""
+    tables = [pd.read_csv(path, dtype=str, keep_default_na=False) for path in _audit_files()]
+    return pd.concat(tables, ignore_index=True)
+
+
 def _audited(shared: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    audit = pd.read_csv(AUDIT, dtype=str, keep_default_na=False)
+    audit = _audits()
     wce = load_files([shared / WCE]).briefings
     return audit, wce[wce[S.BRIEFING_ID].isin(set(audit["id"]))].reset_index(drop=True)
 
@@ -137,7 +158,7 @@ def audit_scores(shared: Path) -> dict[str, AuditScore]:
     now = claims.assign(sign=np.sign(claims[S.SCORE]))
     judged = audit[audit["verdict"] != ""]
     if judged.empty:
-        raise SystemExit("no verdicts yet in audit.csv")
+        raise SystemExit("no verdicts yet in the audit files")
     scores: dict[str, AuditScore] = {}
     for half, rows in judged.groupby("half"):
         merged = rows.merge(now, on=["id", "a", "b"], how="left")
@@ -157,7 +178,7 @@ def audit_scores(shared: Path) -> dict[str, AuditScore]:
 
 
 def score(shared: Path) -> None:
-    audit = pd.read_csv(AUDIT, dtype=str, keep_default_na=False)
+    audit = _audits()
     for half, found in audit_scores(shared).items():
         print(
             f"{half}: judged {found.judged}, right at the draw {found.right_at_draw} "
@@ -176,12 +197,13 @@ def main() -> int:
     parser.add_argument("half", nargs="?", default="audit-test")
     parser.add_argument("--shared", type=Path, default=HERE.parents[1] / "shared")
     parser.add_argument("--n", type=int, default=100)
+    parser.add_argument("--name", choices=list(DRAWS), default="audit", help="the draw to make")
     args = parser.parse_args()
     if not (args.shared / WCE).exists():
         print(f"skipped: {args.shared / WCE} not found")
         return 0
     if args.command == "draw":
-        draw(args.shared, args.n)
+        draw(args.shared, args.n, args.name)
     elif args.command == "show":
         show(args.shared, args.half)
     else:
