@@ -50,6 +50,7 @@ from analytics.relations.scoring import (
     _reversed,
     _sign,
     _suffered_in,
+    _talked_about,
     _topic_of,
 )
 
@@ -314,6 +315,8 @@ def _score_clause(
                 continue
             if target is not None and _happens_in(text, match, target):
                 continue
+            if target is not None and _talked_about(text, match, target):
+                target = None
             if target is not None and _topic_of(text, left, match, target):
                 continue
             object_list = _OBJECT_BEFORE.search(

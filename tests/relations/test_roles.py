@@ -268,6 +268,11 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("Troops raid a Palestinian refugee camp.", {"PSE": ACTOR}),
         ("A German-mediated prisoner swap with Iran.", {"DEU": ACTOR}),
         ("The Australian film was banned by Iran.", {"AUS": NATIONALITY}),
+        # An accident: the country after "in" is where it happened.
+        ("A U.S. helicopter crashes in Afghanistan, killing three.", {"AFG": LOCATION}),
+        # Casualties and private agents are people.
+        ("Syria counts Palestinian casualties.", {"PSE": NATIONALITY}),
+        ("Two British private security agents were hit.", {"GBR": NATIONALITY}),
         # ... nor a country qualifying the act ("the US bombing").
         ("Koreans who died in the US bombing of Tokyo.", {"USA": ACTOR}),
     ],
@@ -291,6 +296,22 @@ def test_a_mention_is_a_location_exactly_when_is_location_says_so(text: str) -> 
     for role in sentence_roles(text, mentions_of(text)):
         kind = GAZETTEER[text[role.start : role.end]][1]
         assert (role.role == LOCATION) == is_location(text, role.start, role.end, kind), role
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        # A gathering's place named with its country ("meet in Moscow, Russia") is that
+        # place; not a strike there, not a host that acts, not a subject that follows.
+        ("Iran and Syria meet in Moscow, Russia, to talk.", LOCATION),
+        ("Israeli jets strike buildings in Moscow, Russia.", ACTOR),
+        ("Iran, Russia and Syria meet in Moscow, Russia.", ACTOR),
+        ("In talks in Moscow, Russia and Iran agree.", ACTOR),
+    ],
+)
+def test_a_country_named_after_a_gatherings_place_is_that_place(text: str, role: str) -> None:
+    last = sentence_roles(text, mentions_of(text))
+    assert [found.role for found in last if text[found.start : found.end] == "Russia"][-1] == role
 
 
 def test_only_actors_pair() -> None:

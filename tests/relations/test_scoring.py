@@ -784,6 +784,16 @@ BUNDLED_CASES = [
         "Norway condemned the war in Somalia.",
         [("NOR", "SOM", -2.0, "verbal_conflict", "condemned", False)],
     ),
+    # ... as does a harm suffered before a list of places
+    ("Norway mourns soldiers killed in Somalia and Sudan.", []),
+    # what talks are about is no party to them; whose programme is talked about is, and
+    # so is a place where they are held
+    ("Norway releases the minutes of discussions regarding Somalia.", []),
+    ("Norway holds talks about Somalia.", []),
+    (
+        "Norway holds talks on Somalia's debt.",
+        [("NOR", "SOM", 1.0, "verbal_cooperation", "holds talks", False)],
+    ),
     # harm suffered with no agent named: the victims' state and the place are no parties
     ("An Australian soldier is killed in fighting in Afghanistan.", []),
     ("Two Kenyan soldiers die from a roadside bomb in Somalia.", []),

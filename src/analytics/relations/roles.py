@@ -649,17 +649,27 @@ _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
 # A harm suffered with no one named as its agent ("five U.S. Marines die from a roadside
-# bomb in Ramadi, Iraq", "an Australian soldier is killed ... in Afghanistan"): the acting
-# mention before it is the victim, and the country after "in" is where it happened.
+# bomb in Ramadi, Iraq", "an Australian soldier is killed ... in Afghanistan") or an
+# accident ("a U.S. Army helicopter crashes in southern Iraq"): the acting mention before
+# it is the victim, and the country after "in" is where it happened.
 _SUFFERED = re.compile(
     r"\b(?:(?:is|are|was|were|been|being)\s+(?:\w+\s+)?(?:killed|wounded|injured|kidnapped|"
-    r"abducted)|die|dies|died)\b",
+    r"abducted)|die|dies|died|crash|crashes|crashed|capsizes|capsized|sinks|sank)\b",
     re.IGNORECASE,
 )
 _BY = re.compile(r"\bby\b", re.IGNORECASE)
 _BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 # "in the US bombing", "in the UK operation": the country before a common noun qualifies it.
 _ATTRIBUTIVE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_APPOSED = re.compile(r"\s*,\s*(?:the\s+)?")
+_CLOSED_AFTER = re.compile(r"\s*(?:[,.;:)]|$)")
+# A gathering held in the place ("meet in London, United Kingdom", "peace talks ... in Oslo,
+# Norway"); not a strike on it ("strikes buildings in Tehran, Iran") nor a visit to it.
+_GATHERING_BEFORE = re.compile(
+    r"\b(?:meets?|meeting|met|talks|summit|conference|forum|negotiations|held|holds?|"
+    r"gather(?:s|ed|ing)?|convene[sd]?|sign(?:s|ed)?|session)\b[^.;:]{0,50}$",
+    re.IGNORECASE,
+)
 _LOWER_WORD_AFTER = re.compile(r"\s+([a-z][a-z-]*)\b")
 _NOT_NOUNS = _FUNCTION_WORDS | {"as", "amid", "earlier", "later", "last", "when", "where", "or"}
 
@@ -783,6 +793,15 @@ def _sentence_roles(
             name = _NAME_AFTER.match(text, end) if of is not None else None
             if of is not None and name is not None:
                 role, evidence = NATIONALITY, _excerpt(text, of.start(), name.end())
+        if role == ACTOR and roles and roles[-1].role == LOCATION and roles[-1].iso3 == iso3:
+            # "talks in Oslo, Norway": the country named after a gathering's place of its
+            # own is that place, unless it acts in the sentence too ("China, India and
+            # Russia meet in New Delhi, India": the host).
+            acts = any(other.iso3 == iso3 and other.role == ACTOR for other in roles)
+            gathered = _GATHERING_BEFORE.search(text, max(0, roles[-1].start - 60), roles[-1].start)
+            closes = _CLOSED_AFTER.match(text, end) is not None  # not "..., A and B agree"
+            if not acts and gathered and closes and _APPOSED.fullmatch(text, roles[-1].end, start):
+                role, evidence = LOCATION, _excerpt(text, roles[-1].start, end)
         if role == ACTOR and kind in _PLACE_KINDS:
             # "missile attacks kill 57 militants in northwest Pakistan": an act on a
             # non-state group makes the country after "in" where it happened (rule 3).

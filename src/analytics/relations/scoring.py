@@ -513,6 +513,8 @@ def _score_clause(
                 continue
             if target is not None and _happens_in(text, match, target):
                 continue
+            if target is not None and _talked_about(text, match, target):
+                target = None
             if target is not None and _topic_of(text, left, match, target):
                 continue
             if target is not None and not _more_words_than(
@@ -546,18 +548,43 @@ _IN_RIGHT_AFTER = re.compile(r"\s+(?:in|across|throughout)\s+(?:the\s+)?", re.IG
 
 
 def _happens_in(text: str, match: CueMatch, right: _Group) -> bool:
-    """Whether a conflict noun names where it happens, not whom it is with: "in response
-    to conflicts in Iraq and Syria", "violence across A and B". A mutual conflict noun
-    right before a list of places (``is_place_list``) has its parties unnamed, so the
-    list is not its target. One country after it may still be ("the war in Ukraine").
+    """Whether a conflict cue names where it happens, not whom it is with: "in response
+    to conflicts in Iraq and Syria", "violence across A and B", "soldiers killed in Iraq
+    and Afghanistan". A conflict cue right before a list of places (``is_place_list``)
+    has its parties elsewhere or unnamed, so the list is not its target. One country
+    after it may still be ("the war in Ukraine", "strikes in Syria").
     """
-    cue = match.cue
     return (
-        cue.pos != "verb"
-        and cue.direction == "mutual"
-        and cue.weight < 0
+        match.cue.weight < 0
         and _IN_RIGHT_AFTER.fullmatch(text, match.end, right.start) is not None
         and is_place_list(text, right)
+    )
+
+
+# What talks are about is their topic ("Cabinet discussions regarding the invasion of Iraq",
+# "talks on Iran's nuclear programme"), unless a partner follows ("talks on Monday with Iran").
+_ABOUT_AFTER = re.compile(r"\s+(?:about|regarding|concerning|over|on)\b", re.IGNORECASE)
+_POSSESSIVE_AT = re.compile(r"['\u2019]s?\b")
+_VENUE_BEFORE_GROUP = re.compile(r"\b(?:in|at|hosted\s+by)\s+(?:the\s+)?$", re.IGNORECASE)
+_PARTNER_WORD = re.compile(r"\b(?:with|between|among|to)\b", re.IGNORECASE)
+
+
+def _talked_about(text: str, match: CueMatch, right: _Group) -> bool:
+    """Whether the group after a mutual talks cue (CAMEO 04, consult) is what the talks
+    are about: "about", "regarding", "concerning", "over" or "on" right after the cue, no
+    word naming a partner ("with", "between") before the group, and the group not the
+    owner of the topic ("talks on Iran's nuclear programme" are with Iran)."""
+    cue = match.cue
+    return (
+        cue.direction == "mutual"
+        and cue.weight > 0
+        and cue.cameo.startswith("04")
+        and _ABOUT_AFTER.match(text, match.end) is not None
+        and _PARTNER_WORD.search(text, match.end, right.start) is None
+        # "a summit on nuclear weapons in the United States": where it is held, not its topic.
+        and _VENUE_BEFORE_GROUP.search(text, match.end, right.start) is None
+        # "talks on Iran's nuclear programme": whose programme is talked about is a party.
+        and _POSSESSIVE_AT.match(text, right.end) is None
     )
 
 
