@@ -190,12 +190,17 @@ def test_dev_corpus_shows_the_known_events(shared_dir: Path):
 AUDIT_VERDICTS = ("right", "sign", "none")
 
 
-def test_audit_draw_is_judged_in_two_halves_of_fresh_texts():
-    with open(DEV_SET / "audit.csv", encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+def _audit_rows(name: str) -> list[dict[str, str]]:
+    with open(DEV_SET / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("name", ["audit", "audit2"])
+def test_audit_draw_is_judged_in_two_halves_of_fresh_texts(name: str):
+    rows = _audit_rows(name)
     assert len(rows) == 100 and len({row["id"] for row in rows}) == 100
-    assert sorted({row["half"] for row in rows}) == ["audit-test", "audit-tune"]
-    assert sum(row["half"] == "audit-test" for row in rows) == 50
+    assert sorted({row["half"] for row in rows}) == [f"{name}-test", f"{name}-tune"]
+    assert sum(row["half"] == f"{name}-test" for row in rows) == 50
     assert all(row["verdict"] in AUDIT_VERDICTS for row in rows)
     assert all((row["kind"] == "") == (row["verdict"] == "right") for row in rows)
     assert all(row["a"] < row["b"] and int(row["text_claims"]) >= 1 for row in rows)
@@ -203,10 +208,22 @@ def test_audit_draw_is_judged_in_two_halves_of_fresh_texts():
     assert not labelled & {row["id"] for row in rows}
 
 
+def test_the_second_audit_draw_holds_none_of_the_firsts_texts():
+    first = {row["id"] for row in _audit_rows("audit")}
+    assert not first & {row["id"] for row in _audit_rows("audit2")}
+
+
 # (half, floor): measured 2026-12-07 after the eighth round, chosen on audit-tune only:
 # audit-tune 34 of 44 claims kept right (0.77; 34 of 50 at the draw), audit-test 22 of 49
 # (0.45; 22 of 50 at the draw), less about 0.02.
-AUDIT_FLOORS = [("audit-tune", 0.75), ("audit-test", 0.43)]
+AUDIT_FLOORS = [
+    ("audit-tune", 0.75),
+    ("audit-test", 0.43),
+    # The second draw (2026-12-07, ninth round): audit2-tune 34 of 44 (0.77; 34 of 50 at the
+    # draw), audit2-test 30 of 50 (0.60, as drawn), less about 0.02.
+    ("audit2-tune", 0.75),
+    ("audit2-test", 0.58),
+]
 
 
 @pytest.mark.eval
