@@ -333,13 +333,17 @@ def number_after_stored(loaded: LoadResult, stored: StoredCorpus) -> LoadResult:
     by_original: dict[str, list[int]] = {}
     for at, original in family_of.items():
         by_original.setdefault(original, []).append(at)
+    # Every family's candidate names, looked up among the stored ids in one pass.
+    tried = {
+        original: [f"{original}#{n}" for n in range(2, 2 + len(family) + _RENAME_TRIES)]
+        for original, family in by_original.items()
+    }
+    names = [name for candidates in tried.values() for name in candidates]
+    stored_taken = strings_in(pd.Series(names, dtype="str"), stored.ids)
+    taken = {name for name, used in zip(names, stored_taken, strict=True) if used} | outside
     for original, family in by_original.items():
         family.sort(key=lambda at: 0 if ids[at] == original else _number_of(ids[at], original))
-        tried = [f"{original}#{n}" for n in range(2, 2 + len(family) + _RENAME_TRIES)]
-        taken = strings_in(pd.Series(tried, dtype="str"), stored.ids) | np.isin(
-            np.array(tried, dtype=object), list(outside)
-        )
-        free = [name for name, used in zip(tried, taken, strict=True) if not used]
+        free = [name for name in tried[original] if name not in taken]
         for at, name in zip(family, free, strict=False):
             new_ids[at] = name
             if positions[at] >= 0:
