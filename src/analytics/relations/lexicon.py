@@ -526,14 +526,19 @@ class Lexicon:
         ]
 
     def _cue_matches(self, text: str, spans: Sequence[tuple[int, int]]) -> list[CueMatch]:
-        """The cues at ``spans`` of ``text``, less those inside a name (``_inside_name``)
-        or a hyphenated compound (``_in_compound``)."""
-        return [
-            CueMatch(start, end, text[start:end], self._lookup(text[start:end]))
-            for start, end in spans
-            if not (text[start].isupper() and _inside_name(text, start, end))
-            and not _in_compound(text, start, end)
-        ]
+        """The cues at ``spans`` of ``text``, less those inside a name (``_inside_name``,
+        ``_ends_event_name``) or a hyphenated compound (``_in_compound``)."""
+        found = []
+        for start, end in spans:
+            cue = self._lookup(text[start:end])
+            if text[start].isupper() and (
+                _inside_name(text, start, end) or _ends_event_name(text, start, cue)
+            ):
+                continue
+            if _in_compound(text, start, end):
+                continue
+            found.append(CueMatch(start, end, text[start:end], cue))
+        return found
 
     def find_modifiers_batch(self, batch: TextBatch, kind: str) -> list[list[tuple[int, int]]]:
         """``find_modifiers`` for every text of ``batch``, in one scan of them all."""
@@ -569,6 +574,25 @@ def _inside_name(text: str, start: int, end: int) -> bool:
         _CAPITALISED_BEFORE.search(text, max(0, start - 40), start)
         and _CAPITALISED_AFTER.match(text, end)
         and _LOWER_CASE_WORD.search(text)
+    )
+
+
+_EVENT_NOUN = re.compile(
+    r"(?:Wars?|Genocide|Revolution|Intifada|Uprising|Crisis|Conflict|Massacre)\b"
+)
+
+
+def _ends_event_name(text: str, start: int, cue: Cue) -> bool:
+    """Whether the capitalised conflict noun at ``start`` ends a named event: a capitalised
+    word right before it, in a sentence not written in title case ("since the Korean War",
+    "the 2006 Lebanon War", "the Iran-Iraq War", "Somali Civil War: ..."). History named,
+    not an act of the sentence."""
+    return (
+        cue.pos == "noun"
+        and cue.weight < 0
+        and _EVENT_NOUN.match(text, start) is not None
+        and _CAPITALISED_BEFORE.search(text, max(0, start - 40), start) is not None
+        and _LOWER_CASE_WORD.search(text) is not None
     )
 
 
