@@ -1087,3 +1087,12 @@ def test_load_files_reads_json_lists_as_text_and_skips_objects(tmp_path):
         [3, "skipped", "the text is a list of non-text values, not text"],
         [4, "loaded", ""],
     ]
+
+
+def test_free_names_pass_the_numbers_stored_briefings_hold() -> None:
+    from analytics.ingest.marking import _free_names
+
+    # a#2 to a#20 are stored and a#21 is another added briefing's: the next free ones.
+    stored = pd.Series([f"a#{n}" for n in range(2, 21)] + ["b", "b#3"], dtype="str")
+    free = _free_names({"a": 2, "b": 2}, stored, {"a#21"})
+    assert free == {"a": ["a#22", "a#23"], "b": ["b#2", "b#4"]}

@@ -797,10 +797,12 @@ def _sentence_roles(
             # "talks in Oslo, Norway": the country named after a gathering's place of its
             # own is that place, unless it acts in the sentence too ("China, India and
             # Russia meet in New Delhi, India": the host).
-            acts = any(other.iso3 == iso3 and other.role == ACTOR for other in roles)
-            gathered = _GATHERING_BEFORE.search(text, max(0, roles[-1].start - 60), roles[-1].start)
-            closes = _CLOSED_AFTER.match(text, end) is not None  # not "..., A and B agree"
-            if not acts and gathered and closes and _APPOSED.fullmatch(text, roles[-1].end, start):
+            if (
+                _APPOSED.fullmatch(text, roles[-1].end, start)
+                and _CLOSED_AFTER.match(text, end)  # not "..., A and B agree"
+                and _GATHERING_BEFORE.search(text, max(0, roles[-1].start - 60), roles[-1].start)
+                and not any(other.iso3 == iso3 and other.role == ACTOR for other in roles)
+            ):
                 role, evidence = LOCATION, _excerpt(text, roles[-1].start, end)
         if role == ACTOR and kind in _PLACE_KINDS:
             # "missile attacks kill 57 militants in northwest Pakistan": an act on a

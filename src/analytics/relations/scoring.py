@@ -118,6 +118,7 @@ from analytics.relations.grammar import (
     topic_label_end,
 )
 from analytics.relations.lexicon import CueMatch, Lexicon, word_positions
+from analytics.relations.roles import _POSSESSIVE
 
 # Words allowed between a list and the act it does together ("A and B all/jointly call").
 _JOINT_WORDS = 3
@@ -564,7 +565,6 @@ def _happens_in(text: str, match: CueMatch, right: _Group) -> bool:
 # What talks are about is their topic ("Cabinet discussions regarding the invasion of Iraq",
 # "talks on Iran's nuclear programme"), unless a partner follows ("talks on Monday with Iran").
 _ABOUT_AFTER = re.compile(r"\s+(?:about|regarding|concerning|over|on)\b", re.IGNORECASE)
-_POSSESSIVE_AT = re.compile(r"['\u2019]s?\b")
 _VENUE_BEFORE_GROUP = re.compile(r"\b(?:in|at|hosted\s+by)\s+(?:the\s+)?$", re.IGNORECASE)
 _PARTNER_WORD = re.compile(r"\b(?:with|between|among|to)\b", re.IGNORECASE)
 
@@ -584,7 +584,7 @@ def _talked_about(text: str, match: CueMatch, right: _Group) -> bool:
         # "a summit on nuclear weapons in the United States": where it is held, not its topic.
         and _VENUE_BEFORE_GROUP.search(text, match.end, right.start) is None
         # "talks on Iran's nuclear programme": whose programme is talked about is a party.
-        and _POSSESSIVE_AT.match(text, right.end) is None
+        and _POSSESSIVE.match(text, right.end) is None
     )
 
 
