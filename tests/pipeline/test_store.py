@@ -868,3 +868,21 @@ def test_ingest_summary_counts_rows_loaded_with_a_note(tmp_path: Path):
     assert "2 loaded (1 with a note in the load report: `export report`)" in summary.describe()
     report = store.artefacts().report.set_index(S.BRIEFING_ID)
     assert report.loc["a", "reason"].startswith("date '03/04/2024' read month first")
+
+
+def test_an_added_input_with_a_column_of_its_own_keeps_every_briefing(
+    jsonl_store, tmp_path: Path, fixtures_dir: Path
+) -> None:
+    # The stored briefings lack the added file's own field: the briefing table cannot be
+    # appended to, so the ingest merges it and the new column is kept (empty for the rest).
+    folder, store_dir, _, _ = jsonl_store
+    text = (fixtures_dir / "store_added" / "b1.txt").read_text()
+    _write_jsonl(
+        folder / "part2.jsonl", [{"id": "b1", "date": "2025-07-01", "text": text, "desk": "Asia"}]
+    )
+    updated, summary = ensure_store([folder], store_dir, n_topics=2)
+    assert summary.mode == "incremental"
+    briefings = updated.artefacts().briefings.set_index(S.BRIEFING_ID)
+    assert set(briefings.index) == {"a1", "a2", "a3", "a4", "b1"}
+    assert briefings.loc["b1", "desk"] == "Asia" and pd.isna(briefings.loc["a1", "desk"])
+    _same_as_full_build(folder, updated, tmp_path)

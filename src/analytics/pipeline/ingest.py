@@ -619,7 +619,14 @@ def _ingest_added(
     )
     stored_state: dict[str, int] | None = previous.meta.get("fingerprint_state")
     marked = None
-    if previous.has_table(KEYS_TABLE) and stored_state is not None:
+    # A column the stored briefings lack (an input with a field of its own) cannot be
+    # appended to their table: the merge rewrites it with every column.
+    known = set(previous.schema("briefings").names)
+    if (
+        previous.has_table(KEYS_TABLE)
+        and stored_state is not None
+        and known.issuperset(loaded.briefings.columns)
+    ):
         stored = _stored_corpus(previous)
         loaded = number_after_stored(loaded, stored)
         marked = mark_added(stored, loaded, finder=request.engine.find_duplicates)
