@@ -137,6 +137,7 @@ def _score_found(
     window: int,
     forward_section: bool,
     coaction_weight: float,
+    bystanders: list[tuple[int, str]] | tuple[()] = (),
 ) -> list[tuple[str, str, float, str, str, bool]]:
     """``score_sentence`` once its actors, cues and modifiers are found."""
     clause_starts, clause_ids = _clause_ids(text)
@@ -153,6 +154,7 @@ def _score_found(
             window,
             forward_section,
             contributions,
+            bystanders,
         )
         return [
             _combine(pair, effects, coaction_weight)
@@ -179,6 +181,7 @@ def _score_found(
             window,
             forward_section,
             contributions,
+            bystanders,
         )
     return [
         _combine(pair, effects, coaction_weight) for pair, effects in sorted(contributions.items())
@@ -194,6 +197,7 @@ def _score_clause(
     window: int,
     forward_section: bool,
     contributions: dict[tuple[str, str], list[_Effect]],
+    bystanders: list[tuple[int, str]] | tuple[()] = (),
 ) -> None:
     group_starts = [group.start for group in groups]
     hedge_gaps = [(bisect.bisect_left(group_starts, start), end) for start, end in hedges]
@@ -311,14 +315,7 @@ def _score_clause(
             if right is not None and len(left.countries) > 1:
                 if all(country in left.countries for country in right.countries):
                     target = None
-            if target is not None and _suffered_in(text, left, match, target):
-                continue
-            if target is not None and _happens_in(text, match, target):
-                continue
-            if target is not None and _talked_about(text, match, target):
-                target = None
-            if target is not None and _topic_of(text, left, match, target):
-                continue
+            reciprocal = _RECIPROCAL_AFTER.match(text[match.end :]) is not None
             object_list = _OBJECT_BEFORE.search(
                 text[max(0, left.start - 14) : left.start]
             ) or _place_list(text, left)
@@ -328,7 +325,31 @@ def _score_clause(
                 and _PASSIVE_AFTER.fullmatch(text[left.end : match.start])
             )
             inner = [] if object_list or passive else _inner_pairs(left)
-            reciprocal = _RECIPROCAL_AFTER.match(text[match.end :]) is not None
+            # A mention of another country that does not act, between the cue and the
+            # target, is what the cue is about; unless the act goes on to/from/by the target
+            # with no clause of its own between.
+            if (
+                target is not None
+                and any(
+                    match.end <= start < target.start and iso3 not in target.countries
+                    for start, iso3 in bystanders
+                )
+                and not (
+                    re.search(r"\b(?:to|from|by)\s+(?:the\s+)?$", text[: target.start], re.I)
+                    and not re.search(r"\b[a-z]{2,}ing\b", text[match.end : target.start])
+                )
+            ):
+                if (mutual and not _OBJECT_AFTER.match(text[match.end :])) or reciprocal:
+                    add(inner, effect)
+                continue
+            if target is not None and _suffered_in(text, left, match, target):
+                continue
+            if target is not None and _happens_in(text, match, target):
+                continue
+            if target is not None and _talked_about(text, match, target):
+                target = None
+            if target is not None and _topic_of(text, left, match, target):
+                continue
             if target is not None and _word_count(text[match.end : target.start]) <= _REACH_WORDS:
                 cross = _reversed(effect) if against_right else effect
                 add(_pairs(left.countries, target.countries), cross)

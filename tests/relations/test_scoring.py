@@ -1454,3 +1454,52 @@ def test_the_agents_of_a_joint_act_in_the_passive_act_together(
     text: str, expected: list[tuple[str, str, float, str]]
 ) -> None:
     assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The treaty's city is what is signed; the country named after it is not signed with.
+        (
+            "The Polish president signs the Treaty of Lisbon, leaving the Czech Republic as "
+            "the last holdout.",
+            [],
+        ),
+        # The strike is on the militants (a nationality); the country beyond is no target.
+        ("A U.S. drone strike kills two Pakistani militants operating close to Afghanistan.", []),
+        # A mutual act still joins the list that does it; the debt's country is no party.
+        (
+            "Leaders of Germany, France and Spain hold a meeting at the Seoul summit on Irish "
+            "debt.",
+            [
+                ("DEU", "ESP", 1.0, "meeting"),
+                ("DEU", "FRA", 1.0, "meeting"),
+                ("ESP", "FRA", 1.0, "meeting"),
+            ],
+        ),
+        # Envoys summoned to hear a protest about another country's ship do not act together.
+        (
+            "Israel summons the envoys of Sweden and Turkey to protest a Greek ship sailing for "
+            "Gaza.",
+            [("ISR", "SWE", -3.0, "summons"), ("ISR", "TUR", -3.0, "summons")],
+        ),
+        # A place of the target's own country does not stand between.
+        (
+            "The Israeli prime minister arrives in Washington for talks with the U.S. president.",
+            [("ISR", "USA", 1.9, "arrives in")],
+        ),
+        # The act goes on to, or is done by, the country past the person or place.
+        (
+            "Poland extradites an Israeli citizen to Germany to face trial.",
+            [("DEU", "POL", 5.0, "extradites")],
+        ),
+        (
+            "Iran confirms the death of a general in an attack in Tehran by Israel.",
+            [("IRN", "ISR", -9.0, "attack")],
+        ),
+    ],
+)
+def test_a_cue_on_someone_of_another_country_reaches_no_country_beyond(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected

@@ -21,7 +21,7 @@ from analytics import settings
 from analytics.errors import InputError
 from analytics.parallel import collection_paused, fork_workers, map_forked
 from analytics.relations.anaphora import anaphor_mentions
-from analytics.relations.grammar import ACTOR_KINDS, _actors, _cues_between, topic_label_end
+from analytics.relations.grammar import ACTOR_KINDS, _cast, _cues_between, topic_label_end
 from analytics.relations.lexicon import CueMatch, Lexicon, TextBatch
 from analytics.relations.meetings import meeting_interactions
 from analytics.relations.roles import ANAPHOR, Role, describe_roles, sentence_roles
@@ -377,7 +377,9 @@ class _Plan:
             )
         )
         # A sentence without a cue relates no pair: its actors are not even looked at.
-        cued: list[tuple[int, list[tuple[int, int, str]], list[CueMatch]]] = []
+        cued: list[
+            tuple[int, list[tuple[int, int, str]], list[tuple[int, str]], list[CueMatch]]
+        ] = []
         for i, cues in enumerate(lexicon.find_cues_batch(TextBatch(texts))):
             if not cues or all(match.cue.is_stop for match in cues):
                 continue
@@ -386,18 +388,18 @@ class _Plan:
             if label_end:
                 sentence_mentions = [m for m in sentence_mentions if m[0] >= label_end]
                 cues = [m for m in cues if m.start >= label_end]
-            kept = _actors(texts[i], sentence_mentions)
-            if kept is not None:
-                matches = _cues_between(cues, kept)
+            cast = _cast(texts[i], sentence_mentions)
+            if cast is not None:
+                matches = _cues_between(cues, cast[0])
                 if matches:
-                    cued.append((i, kept, matches))
-        batch = TextBatch([texts[i] for i, _, _ in cued])
+                    cued.append((i, cast[0], cast[1], matches))
+        batch = TextBatch([texts[i] for i, _, _, _ in cued])
         negations = lexicon.find_modifiers_batch(batch, "negation")
         reversals = lexicon.find_modifiers_batch(batch, "reversal")
         hedges = lexicon.find_modifiers_batch(batch, "hedge")
         results: list[list[PairScore]] = [[] for _ in texts]
         forward = self.forward[lo:hi]
-        for j, (i, kept, matches) in enumerate(cued):
+        for j, (i, kept, bystanders, matches) in enumerate(cued):
             results[i] = _score_found(
                 texts[i],
                 kept,
@@ -407,6 +409,7 @@ class _Plan:
                 lexicon.window,
                 forward[i],
                 coaction_weight,
+                bystanders,
             )
         return results
 

@@ -16,7 +16,14 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from analytics.relations.lexicon import CueMatch
-from analytics.relations.roles import ACTOR, STATE, default_roles, sentence_roles
+from analytics.relations.roles import (
+    ACTOR,
+    LOCATION,
+    NATIONALITY,
+    STATE,
+    default_roles,
+    sentence_roles,
+)
 
 ACTOR_KINDS: tuple[str, ...] = ("name", "alias", "demonym", "capital", "leader")
 
@@ -285,11 +292,23 @@ def _actors(
     Roles before pairing (``analytics.relations.roles``): locations and the nationalities
     of non-state entities relate to no one.
     """
+    cast = _cast(text, mentions)
+    return None if cast is None else cast[0]
+
+
+def _cast(
+    text: str, mentions: Sequence[tuple[int, int, str] | tuple[int, int, str, str]]
+) -> tuple[list[tuple[int, int, str]], list[tuple[int, str]]] | None:
+    """The mentions that act, and those that do not (places, nationalities): start, iso3.
+
+    ``None`` unless two countries or more act.
+    """
     roles = sentence_roles(text, mentions)
     kept = [(role.start, role.end, role.iso3) for role in roles if role.role == ACTOR]
     if len({iso3 for _, _, iso3 in kept}) < 2:
         return None
-    return kept
+    bystanders = [(role.start, role.iso3) for role in roles if role.role in (LOCATION, NATIONALITY)]
+    return kept, sorted(bystanders)
 
 
 def _cues_between(found: list[CueMatch], kept: list[tuple[int, int, str]]) -> list[CueMatch]:
@@ -332,6 +351,24 @@ def _owning_group(
         ):
             return right
     return None
+
+
+def _stands_between(
+    bystanders: Sequence[tuple[int, str]], low: int, high: int, parties: Sequence[str]
+) -> bool:
+    """Whether a mention that does not act, of none of the ``parties``' countries, lies in
+    ``[low, high)``: "signs the Treaty of Lisbon, leaving the Czech Republic ..."; the cue
+    is about that place or person, and reaches no country beyond it. A place of the
+    target's own country does not stand between ("arrives in Washington for talks with the
+    U.S. president"); one of the actor's own does ("meet in Washington to discuss North
+    Korea").
+    """
+    index = bisect.bisect_left(bystanders, (low, ""))
+    while index < len(bystanders) and bystanders[index][0] < high:
+        if bystanders[index][1] not in parties:
+            return True
+        index += 1
+    return False
 
 
 def _any_start_in(starts: list[int], low: int, high: int) -> bool:

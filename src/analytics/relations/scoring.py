@@ -101,7 +101,7 @@ from analytics.relations.grammar import (
     _OBJECT_AFTER_AT,
     _REACH_WORDS,
     _RECIPROCAL,
-    _actors,
+    _cast,
     _clause_ids,
     _clause_of,
     _cues_between,
@@ -111,6 +111,7 @@ from analytics.relations.grammar import (
     _more_words_than,
     _owning_group,
     _pairs,
+    _stands_between,
     is_agent_group,
     is_object_group,
     is_passive_subject,
@@ -120,6 +121,10 @@ from analytics.relations.grammar import (
 from analytics.relations.lexicon import CueMatch, Lexicon, word_positions
 from analytics.relations.roles import _POSSESSIVE
 
+# The destination or source of an act right before a country ("... to France").
+_TO_OR_FROM = re.compile(r"\b(?:to|from|by)\s+(?:the\s+)?$", re.IGNORECASE)
+# A word of the form of a present participle: the start of a clause of its own.
+_GERUND = re.compile(r"\b[a-z]{2,}ing\b")
 # Words allowed between a list and the act it does together ("A and B all/jointly call").
 _JOINT_WORDS = 3
 # "A joins B in condemning ...": whoever is joined does the act with the joiner.
@@ -323,9 +328,10 @@ def score_sentence(
         per related pair, ``country_a < country_b``, in pair order.
     """
     label_end = topic_label_end(text)
-    kept = _actors(text, [m for m in mentions if m[0] >= label_end])
-    if kept is None:
+    cast = _cast(text, [m for m in mentions if m[0] >= label_end])
+    if cast is None:
         return []
+    kept, bystanders = cast
     words = word_positions(text)
     found = [m for m in lexicon.find_cues(text, words) if m.start >= label_end]
     matches = _cues_between(found, kept)
@@ -336,7 +342,15 @@ def score_sentence(
     }
     hedges = lexicon.find_modifiers(text, "hedge", words)
     return _score_found(
-        text, kept, matches, modifiers, hedges, lexicon.window, forward_section, coaction_weight
+        text,
+        kept,
+        matches,
+        modifiers,
+        hedges,
+        lexicon.window,
+        forward_section,
+        coaction_weight,
+        bystanders,
     )
 
 
@@ -349,8 +363,12 @@ def _score_found(
     window: int,
     forward_section: bool,
     coaction_weight: float,
+    bystanders: Sequence[tuple[int, str]] = (),
 ) -> list[PairScore]:
-    """``score_sentence`` once its actors, cues and modifiers are found."""
+    """``score_sentence`` once its actors, cues and modifiers are found.
+
+    ``bystanders`` are the mentions that do not act, sorted: start, iso3 (``_cast``).
+    """
     clause_starts, clause_ids = _clause_ids(text)
     contributions: dict[tuple[str, str], list[_Effect]] = {}
     if len(clause_starts) == 1:
@@ -365,6 +383,7 @@ def _score_found(
             window,
             forward_section,
             contributions,
+            bystanders,
         )
         return [
             _combine(pair, effects, coaction_weight)
@@ -397,6 +416,7 @@ def _score_found(
             window,
             forward_section,
             contributions,
+            bystanders,
         )
     return [
         _combine(pair, effects, coaction_weight) for pair, effects in sorted(contributions.items())
@@ -412,6 +432,7 @@ def _score_clause(
     window: int,
     forward_section: bool,
     contributions: dict[tuple[str, str], list[_Effect]],
+    bystanders: Sequence[tuple[int, str]] = (),
 ) -> None:
     group_starts = [group.start for group in groups]
     # Per gap: the earliest end of a hedge in it; a hedge governs what follows it, later
@@ -510,6 +531,19 @@ def _score_clause(
             # "Russia and China hold war games in Russia": a list does not act on one of
             # its own members; the country after the cue is where the list acts.
             target = None if right is None or _within(right, left) else right
+            if (
+                target is not None
+                and _stands_between(bystanders, match.end, target.start, target.countries)
+                and not _sent_on(text, match, target)
+            ):
+                # The act is on someone or somewhere of another country ("signs the Treaty
+                # of Lisbon, leaving the Czech Republic ..."): no country beyond is its
+                # target, and a list before it does it together only when the act is
+                # mutual ("A, B and C hold a meeting at the Seoul summit"), not when it is
+                # merely named in one breath ("summons the envoys of A, B and C to protest").
+                if (mutual and not _OBJECT_AFTER_AT.match(text, match.end)) or reciprocal:
+                    add(inner, effect)
+                continue
             if target is not None and _suffered_in(text, left, match, target):
                 continue
             if target is not None and _happens_in(text, match, target):
@@ -531,6 +565,18 @@ def _score_clause(
                 # "reached agreement with commercial banks": the partner is not a country.
                 jointly = (mutual and not _OBJECT_AFTER_AT.match(text, match.end)) or reciprocal
                 add(inner, effect if jointly else _neutral(effect))
+
+
+def _sent_on(text: str, match: CueMatch, target: _Group) -> bool:
+    """Whether the cue's act goes on "to" or comes "from" the target past someone else of
+    another country: "extradites a Panamanian general to France", "the extradition of an
+    Italian businessman from Argentina". A clause of that person's own in between ("a ship
+    travelling to Gaza", "militants operating close to the border") makes it their act.
+    """
+    return (
+        _TO_OR_FROM.search(text, max(0, target.start - 10), target.start) is not None
+        and _GERUND.search(text, match.end, target.start) is None
+    )
 
 
 def _is_topic(text: str, match: CueMatch) -> bool:
