@@ -282,7 +282,7 @@ def bundled() -> Lexicon:
         ("seven states agreed to form a rapid reaction force", [("agreed to form", 4.0)]),
         ("the siege of the port city", [("siege", -7.0)]),
         ("troops besieged the town", [("besieged", -7.0)]),
-        ("the two sides completed a swap of prisoners", [("swap", 5.0)]),
+        ("the two sides completed a swap of prisoners", [("swap of prisoners", 5.0)]),
         ("the envoy arrives in the capital", [("arrives in", 1.9)]),
         ("the minister contacted his counterpart", [("contacted", 1.0)]),
         ("flights were coordinated with the neighbours", [("coordinated with", 3.5)]),
@@ -548,6 +548,8 @@ def test_find_cues_batch_of_no_texts(small_lexicon: Lexicon) -> None:
         ("a dispute", [("dispute", "dispute")]),
         ("signed a new trade agreement", [("signed a new trade agreement", "sign * agreement")]),
         ("signed the agreement", [("signed the agreement", "sign * agreement")]),
+        ("signed a 10 year agreement", [("signed a 10 year agreement", "sign * agreement")]),
+        ("signed a 1,200 page agreement", [("signed a 1,200 page agreement", "sign * agreement")]),
         ("actions against", [("actions against", "action against")]),
         ("since World War Two", [("World War", "world war")]),
         ("they fought", [("fought", "fight")]),
@@ -564,6 +566,8 @@ def test_find_cues_batch_of_no_texts(small_lexicon: Lexicon) -> None:
         "single-word",
         "gap-three-words",
         "gap-one-word",
+        "gap-a-number",
+        "gap-a-number-with-a-comma",
         "preposition-phrase",
         "stop-phrase-shadows-war",
         "irregular-form",
@@ -582,6 +586,8 @@ def test_find_cues_matches_inflections(
 
 def test_find_cues_gap_does_not_swallow_capitalised_words(small_lexicon: Lexicon) -> None:
     assert small_lexicon.find_cues("sign Japan agreement") == []
+    # Nor a comma closing a clause after a number.
+    assert small_lexicon.find_cues("sign a 3, agreement") == []
 
 
 def test_find_cues_reports_spans(small_lexicon: Lexicon) -> None:

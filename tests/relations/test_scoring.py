@@ -1503,3 +1503,28 @@ def test_a_cue_on_someone_of_another_country_reaches_no_country_beyond(
     text: str, expected: list[tuple[str, str, float, str]]
 ) -> None:
     assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Prisoners of war name people, not a war; exchanging them is mutual cooperation.
+        (
+            "Russia and Ukraine exchange prisoners of war, with 200 soldiers returned to each "
+            "side.",
+            [("RUS", "UKR", 5.0, "exchange prisoners of war")],
+        ),
+        (
+            "India and Pakistan agree to swap 400 prisoners.",
+            [("IND", "PAK", 5.0, "swap 400 prisoners")],
+        ),
+        (
+            "Russia agrees a prisoner exchange with Ukraine.",
+            [("RUS", "UKR", 5.0, "prisoner exchange")],
+        ),
+    ],
+)
+def test_prisoners_of_war_are_no_war_and_their_exchange_is_mutual(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected

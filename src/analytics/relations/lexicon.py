@@ -34,8 +34,11 @@ from analytics.relations.cue_tables import (
 from analytics.text import char_class, code_points
 
 _GAP_WORDS = 3
-# A gap word must start in lower case so a gap never swallows a country name.
-_GAP_PATTERN = r"\s+(?:(?-i:[a-z])[\w'\u2019-]*\s+){0,N}".replace("N", str(_GAP_WORDS))
+# A gap word must start in lower case so a gap never swallows a country name; a number
+# is a gap word too ("release 200 prisoners", "sign 3 accords", "kill 1,200 soldiers").
+_GAP_PATTERN = r"\s+(?:(?:(?-i:[a-z])[\w'\u2019-]*|\d(?:[\d,.]*\d)?)\s+){0,N}".replace(
+    "N", str(_GAP_WORDS)
+)
 
 
 @dataclass(frozen=True)
