@@ -314,6 +314,40 @@ def test_a_country_named_after_a_gatherings_place_is_that_place(text: str, role:
     assert [found.role for found in last if text[found.start : found.end] == "Russia"][-1] == role
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Two nations' words in a row name one people: a community, neither state.
+        (
+            "Israeli Palestinians protest in Haifa.",
+            [
+                ("ISR", NATIONALITY, "Israeli Palestinians"),
+                ("PSE", NATIONALITY, "Israeli Palestinians"),
+            ],
+        ),
+        (
+            "Turkish Serbs meet Albanians.",
+            [
+                ("TUR", NATIONALITY, "Turkish Serbs"),
+                ("SRB", NATIONALITY, "Turkish Serbs"),
+                ("ALB", NATIONALITY, "Albanians"),
+            ],
+        ),
+        # Not a list, not a name before a demonym with other words between.
+        ("Israel, Palestinians and Egypt meet.", [("ISR", ACTOR), ("PSE", ACTOR)]),
+        ("Turkey and Serbs talk.", [("TUR", ACTOR)]),
+    ],
+)
+def test_two_nations_words_in_a_row_name_one_people(
+    text: str, expected: list[tuple[str, ...]]
+) -> None:
+    found = [
+        (role.iso3, role.role, role.evidence)[: len(expected[0])]
+        for role in sentence_roles(text, mentions_of(text))
+    ]
+    assert found[: len(expected)] == expected
+
+
 def test_only_actors_pair() -> None:
     text = "A British tourist was hurt as U.S. forces struck Syria."
     kept = _actors(text, mentions_of(text))

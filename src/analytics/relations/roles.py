@@ -777,8 +777,15 @@ def _sentence_roles(
         chosen.append((mention[0], mention[1], mention[2], kind))
     spans = [(start, end) for start, end, _, _ in chosen]
     roles: list[Role] = []
-    for start, end, iso3, kind in chosen:
+    for index, (start, end, iso3, kind) in enumerate(chosen):
         role, evidence = assign_role(text, start, end, kind, others=spans, table=table)
+        if _one_people(text, chosen, index):
+            # "Bosnian Serb leader", "Kosovo Serbs", "talks with Greek Cypriots": a people
+            # named by two nations' words is a community, neither nation's state.
+            people = _excerpt(text, chosen[index - 1][0], end)
+            roles[-1] = roles[-1]._replace(role=NATIONALITY, evidence=people)
+            roles.append(Role(iso3, NATIONALITY, people, start, end))
+            continue
         if role == ACTOR and kind != "leader" and roles and roles[-1].role == NATIONALITY:
             # "journalists from South Africa and the United Kingdom": a list shares the
             # frame of its first member.
@@ -812,6 +819,19 @@ def _sentence_roles(
                 role, evidence = LOCATION, acted_on
         roles.append(Role(iso3, role, evidence, start, end))
     return roles
+
+
+def _one_people(text: str, chosen: Sequence[tuple[int, int, str, str]], index: int) -> bool:
+    """Whether mention ``index`` is a demonym right after another nation's demonym or name,
+    one space between: the two words name one people ("Bosnian Serb", "Kosovo Albanians")."""
+    if index == 0 or chosen[index][3] != "demonym":
+        return False
+    before_start, before_end, before_iso3, before_kind = chosen[index - 1]
+    return (
+        before_kind in ("demonym", "name")
+        and before_iso3 != chosen[index][2]
+        and text[before_end : chosen[index][0]] == " "
+    )
 
 
 def describe_roles(roles: Sequence[Role], first: Sequence[str] = ()) -> str:
