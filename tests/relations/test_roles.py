@@ -348,6 +348,28 @@ def test_two_nations_words_in_a_row_name_one_people(
     assert found[: len(expected)] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A country joined to "-bound" is where a ship or plane goes, no party.
+        (
+            "Israel raids a Qatar-bound flotilla.",
+            [("ISR", ACTOR, "Israel"), ("QAT", LOCATION, "Qatar-bound")],
+        ),
+        # Asylum seekers are people.
+        (
+            "Britain turns back Iranian asylum seekers.",
+            [("GBR", ACTOR, "Britain"), ("IRN", NATIONALITY, "Iranian asylum seekers")],
+        ),
+    ],
+)
+def test_destinations_and_asylum_seekers_are_no_parties(
+    text: str, expected: list[tuple[str, str, str]]
+) -> None:
+    roles = sentence_roles(text, mentions_of(text))
+    assert [(role.iso3, role.role, role.evidence) for role in roles] == expected
+
+
 def test_only_actors_pair() -> None:
     text = "A British tourist was hurt as U.S. forces struck Syria."
     kept = _actors(text, mentions_of(text))

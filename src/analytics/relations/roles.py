@@ -90,6 +90,8 @@ HEAD_WORDS = 3  # words looked at after a mention for the noun it modifies
 
 # -- grammar (the vocabulary is in data/roles.csv) --------------------------------
 # The location rule (``is_location``): a capital after one of these words, a dateline.
+# A country joined to one of these names where something goes ("a Gaza-bound flotilla").
+_DESTINATION_SUFFIXES = frozenset({"bound"})
 _LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|via|outside|inside)\s+$", re.IGNORECASE)
 # A diplomatic post names the state it is accredited to ("closes its embassy in Damascus"),
 # and a visit the state it is paid to ("an official visit to Tehran").
@@ -447,6 +449,8 @@ def _nationality(
     if kind == "leader":
         return (NATIONALITY, _excerpt(text, former.start(), end)) if former else None
     suffix = _SUFFIX.match(text, end)
+    if suffix is not None and suffix.group(1).lower() in _DESTINATION_SUFFIXES:
+        return LOCATION, text[start : suffix.end()]  # "an Australia-bound boat"
     if suffix is not None and suffix.group(1).lower() in table.suffixes:
         return _role_of(table.suffixes[suffix.group(1).lower()], text[start : suffix.end()])
     firm = _FIRM_AFTER.match(text, end)
