@@ -1528,3 +1528,33 @@ def test_prisoners_of_war_are_no_war_and_their_exchange_is_mutual(
     text: str, expected: list[tuple[str, str, float, str]]
 ) -> None:
     assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A natural hazard named before a conflict cue does the harm, no state.
+        ("Typhoon Koppu hits Japan after killing 11 people in the Philippines.", []),
+        ("Floods in Poland kill five; the rains also flood parts of Hungary.", []),
+        ("Honduras issues a hurricane warning up to the border with Nicaragua.", []),
+        ("Mexico warns of flooding as the storm moves towards Belize.", []),
+        # A hazard that only dates the act leaves the act to its state.
+        (
+            "After the earthquake, Russia strikes Georgia.",
+            [("GEO", "RUS", -9.0, "strikes")],
+        ),
+        # An aircraft named after a hazard is no hazard; "storm" as a verb is an act.
+        (
+            "Britain sends Typhoon fighter jets to guard against retaliation by Syria.",
+            [("GBR", "SYR", -6.0, "retaliation")],
+        ),
+        (
+            "Protesters storm the Syrian embassy as Turkey condemns Syria.",
+            [("SYR", "TUR", -2.0, "condemns")],
+        ),
+    ],
+)
+def test_a_natural_hazard_does_no_states_act(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected

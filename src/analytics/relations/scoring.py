@@ -121,6 +121,25 @@ from analytics.relations.grammar import (
 from analytics.relations.lexicon import CueMatch, Lexicon, word_positions
 from analytics.relations.roles import _POSSESSIVE
 
+# Natural hazards: the agent of harm when named before a conflict cue (``_by_nature``).
+# A storm only as a weather word: "protesters storm the embassy" is an act.
+_HAZARD = re.compile(
+    r"\b(?:hurricanes?|typhoons?|cyclones?|earthquakes?|quakes?|tsunamis?|"
+    r"(?:tropical|winter|ice|dust|sand)\s+storms?|(?-i:Storm\s+[A-Z])|"
+    r"(?:snow|rain|hail|thunder)storms?|floods?|flooding|floodwaters|tornado(?:es)?|"
+    r"volcan\w*|eruptions?|landslides?|mudslides?|avalanches?|wildfires?|bushfires?|"
+    r"forest\s+fires?|heat\s*waves?|droughts?|blizzards?|downpours?|torrential\s+rains?)\b"
+    # Not an aircraft named after one ("Typhoon fighter jets").
+    r"(?!\s+(?:fighter|jet|aircraft|plane|warplane|bomber|helicopter)s?\b)",
+    re.IGNORECASE,
+)
+_HAZARD_REACH = 120
+# A hazard named as a time ("after the earthquake, ..."): what follows is someone's act.
+_MERE_TIME = re.compile(
+    r"\b(?:after|following|since|amid|despite|before|during)\s+(?:the\s+)?$", re.I
+)
+_WARNING = re.compile(r"warn|threat", re.IGNORECASE)
+_WARNING_OF = re.compile(r"\s+(?:of|about|for)\s+(?:an?\s+|the\s+|possible\s+|more\s+)*", re.I)
 # The destination or source of an act right before a country ("... to France").
 _TO_OR_FROM = re.compile(r"\b(?:to|from|by)\s+(?:the\s+)?$", re.IGNORECASE)
 # A word of the form of a present participle: the start of a clause of its own.
@@ -463,7 +482,7 @@ def _score_clause(
                 contributions,
             )
             continue
-        if _is_topic(text, match):
+        if _is_topic(text, match) or _by_nature(text, match):
             continue
         weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
         if weight is None:
@@ -589,6 +608,26 @@ def _is_topic(text: str, match: CueMatch) -> bool:
     if cue.pos == "verb" or cue.direction != "mutual" or cue.weight >= 0:
         return False
     return _TOPIC_BEFORE.search(text, max(0, match.start - _TOPIC_REACH), match.start) is not None
+
+
+def _by_nature(text: str, match: CueMatch) -> bool:
+    """Whether a conflict cue is the act of a natural hazard, no state's: the hazard named
+    before it in the sentence ("Floods in Poland kill five", "Typhoon Nanmadol hits Taiwan
+    after killing 11 people in the Philippines", "an earthquake near the border between A
+    and B, killing 60") or a warning of one ("a hurricane warning", "warns of flooding").
+    Not when the hazard is only when something else happens ("after the earthquake, A
+    strikes B").
+    """
+    if match.cue.weight >= 0:
+        return False
+    start = text.rfind(";", 0, match.start) + 1
+    for hazard in _HAZARD.finditer(text, max(start, match.start - _HAZARD_REACH), match.start):
+        if not _MERE_TIME.search(text, max(0, hazard.start() - 12), hazard.start()):
+            return True
+    if not _WARNING.match(match.surface):
+        return False
+    of = _WARNING_OF.match(text, match.end)
+    return of is not None and _HAZARD.match(text, of.end()) is not None
 
 
 _IN_RIGHT_AFTER = re.compile(r"\s+(?:in|across|throughout)\s+(?:the\s+)?", re.IGNORECASE)
