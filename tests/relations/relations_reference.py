@@ -40,7 +40,7 @@ from analytics.relations.scoring import (
     _MEDIATOR_WORDS,
     MEDIATE_CAMEO,
     _apply_modifiers,
-    _by_nature,
+    _by_mishap,
     _combine,
     _Effect,
     _govern,
@@ -251,7 +251,7 @@ def _score_clause(
                 for b in together[i + 1 :]:
                     contributions.setdefault((min(a, b), max(a, b)), []).append(joint)
             continue
-        if _is_topic(text, match) or _by_nature(text, match):
+        if _is_topic(text, match) or _by_mishap(text, match):
             continue
         weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
         if weight is None:

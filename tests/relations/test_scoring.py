@@ -1538,6 +1538,10 @@ def test_prisoners_of_war_are_no_war_and_their_exchange_is_mutual(
         ("Floods in Poland kill five; the rains also flood parts of Hungary.", []),
         ("Honduras issues a hurricane warning up to the border with Nicaragua.", []),
         ("Mexico warns of flooding as the storm moves towards Belize.", []),
+        # So does an accident, and a ship that sinks with no object.
+        ("Two helicopters crash near Herat, Afghanistan, killing Spanish troops.", []),
+        ("A Panama registered cargo ship sinks off Japan's southern islands.", []),
+        ("North Korea sinks a South Korean warship.", [("KOR", "PRK", -10.0, "sinks")]),
         # A hazard that only dates the act leaves the act to its state.
         (
             "After the earthquake, Russia strikes Georgia.",
@@ -1554,7 +1558,7 @@ def test_prisoners_of_war_are_no_war_and_their_exchange_is_mutual(
         ),
     ],
 )
-def test_a_natural_hazard_does_no_states_act(
+def test_a_natural_hazard_or_an_accident_does_no_states_act(
     text: str, expected: list[tuple[str, str, float, str]]
 ) -> None:
     assert _gazetteer_pairs(text, default_lexicon()) == expected

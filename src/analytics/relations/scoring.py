@@ -121,19 +121,29 @@ from analytics.relations.grammar import (
 from analytics.relations.lexicon import CueMatch, Lexicon, word_positions
 from analytics.relations.roles import _POSSESSIVE
 
-# Natural hazards: the agent of harm when named before a conflict cue (``_by_nature``).
+# Natural hazards and accidents: the agent of harm when named before a conflict cue
+# (``_by_mishap``).
 # A storm only as a weather word: "protesters storm the embassy" is an act.
 _HAZARD = re.compile(
     r"\b(?:hurricanes?|typhoons?|cyclones?|earthquakes?|quakes?|tsunamis?|"
     r"(?:tropical|winter|ice|dust|sand)\s+storms?|(?-i:Storm\s+[A-Z])|"
     r"(?:snow|rain|hail|thunder)storms?|floods?|flooding|floodwaters|tornado(?:es)?|"
     r"volcan\w*|eruptions?|landslides?|mudslides?|avalanches?|wildfires?|bushfires?|"
-    r"forest\s+fires?|heat\s*waves?|droughts?|blizzards?|downpours?|torrential\s+rains?)\b"
+    r"forest\s+fires?|heat\s*waves?|droughts?|blizzards?|downpours?|torrential\s+rains?|"
+    # Accidents.
+    r"crash|crashes|crashed|capsiz\w+|derail\w*|accidents?)\b"
     # Not an aircraft named after one ("Typhoon fighter jets").
     r"(?!\s+(?:fighter|jet|aircraft|plane|warplane|bomber|helicopter)s?\b)",
     re.IGNORECASE,
 )
 _HAZARD_REACH = 120
+_SINKS = re.compile(r"sinks?|sank|sunk", re.IGNORECASE)
+# What follows a verb with no object: a place, a time, a clause or the end.
+_NO_OBJECT = re.compile(
+    r"\s*(?:[,.;:)]|$|(?:off|in|near|at|after|while|during|to|on|with|within|into|"
+    r"and|but|as|when|because)\b)",
+    re.IGNORECASE,
+)
 # A hazard named as a time ("after the earthquake, ..."): what follows is someone's act.
 _MERE_TIME = re.compile(
     r"\b(?:after|following|since|amid|despite|before|during)\s+(?:the\s+)?$", re.I
@@ -482,7 +492,7 @@ def _score_clause(
                 contributions,
             )
             continue
-        if _is_topic(text, match) or _by_nature(text, match):
+        if _is_topic(text, match) or _by_mishap(text, match):
             continue
         weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
         if weight is None:
@@ -610,16 +620,19 @@ def _is_topic(text: str, match: CueMatch) -> bool:
     return _TOPIC_BEFORE.search(text, max(0, match.start - _TOPIC_REACH), match.start) is not None
 
 
-def _by_nature(text: str, match: CueMatch) -> bool:
-    """Whether a conflict cue is the act of a natural hazard, no state's: the hazard named
-    before it in the sentence ("Floods in Poland kill five", "Typhoon Nanmadol hits Taiwan
-    after killing 11 people in the Philippines", "an earthquake near the border between A
-    and B, killing 60") or a warning of one ("a hurricane warning", "warns of flooding").
-    Not when the hazard is only when something else happens ("after the earthquake, A
-    strikes B").
+def _by_mishap(text: str, match: CueMatch) -> bool:
+    """Whether a conflict cue is the act of a natural hazard or an accident, no state's: the
+    hazard or accident named before it in the sentence ("Floods in Poland kill five",
+    "Typhoon Nanmadol hits Taiwan after killing 11 people in the Philippines", "two
+    helicopters crash near Herat, killing Spanish troops"), a warning of one ("a hurricane
+    warning", "warns of flooding"), or a ship that sinks with no object ("a cargo ship sinks
+    off Japan"; not "sinks a warship"). Not when the hazard is only when something else
+    happens ("after the earthquake, A strikes B").
     """
     if match.cue.weight >= 0:
         return False
+    if _SINKS.fullmatch(match.surface) and _NO_OBJECT.match(text, match.end):
+        return True
     start = text.rfind(";", 0, match.start) + 1
     for hazard in _HAZARD.finditer(text, max(start, match.start - _HAZARD_REACH), match.start):
         if not _MERE_TIME.search(text, max(0, hazard.start() - 12), hazard.start()):
