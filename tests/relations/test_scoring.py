@@ -803,6 +803,12 @@ BUNDLED_CASES = [
     ("Sweden ratifies the Treaty of Lisbon.", []),
     # a topic label opening a summary relates no one
     ("Russia-Ukraine conflict: the talks in Geneva continue.", []),
+    # also one led by its year
+    ("2008 Russia-Ukraine conflict: the talks in Geneva continue.", []),
+    (
+        "2008 Russia-Ukraine stand-off: Russia and Ukraine agree to hold talks.",
+        [("RUS", "UKR", 4.0, "verbal_cooperation", "agree to hold", False)],
+    ),
     # a list that agrees to act together
     (
         "Armenia, Kazakhstan and Russia agree to form a rapid reaction force.",
