@@ -106,9 +106,9 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
     if _BORDER_BEFORE.search(text[max(0, start - 60) : start]):
         return True
     if (
-        kind == "demonym"
+        kind in ("demonym", "name")
         and _BORDER_AFTER.match(text[end:])
-        and _BORDER_ADJECTIVE_BEFORE.search(text[max(0, start - 24) : start])
+        and _BORDER_ADJECTIVE_BEFORE.search(text[max(0, start - 48) : start])
     ):
         return True
     before = text[max(0, start - 12) : start]

@@ -1298,6 +1298,13 @@ def test_a_country_whose_border_an_act_is_near_is_its_place() -> None:
     # "offensive" (-10) near the border with Afghanistan: Afghanistan is where it happens.
     text = "Pakistani troops launch an offensive near the border with Afghanistan."
     assert _gazetteer_pairs(text, default_lexicon()) == []
+    # Two countries joined before "border" are both the place, names or adjectives.
+    text = "Pakistani forces attack militants near the Afghan-Pakistan border."
+    assert _gazetteer_pairs(text, default_lexicon()) == []
+    text = "Turkey strikes Syria near the Syria-Turkey border."
+    assert _gazetteer_pairs(text, default_lexicon()) == [("SYR", "TUR", -9.0, "strikes")]
+    text = "Israel and Egypt reject NATO forces along the Lebanese/Israeli border."
+    assert _gazetteer_pairs(text, default_lexicon()) == [("EGY", "ISR", 1.0, "reject|forces")]
     # Closing the border with a country is an act on it (-4).
     assert _gazetteer_pairs("Syria closes its border with Iraq.", default_lexicon()) == [
         ("IRQ", "SYR", -4.0, "closes its border")

@@ -119,16 +119,19 @@ _BORDER_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _BORDER_REACH = 60  # characters looked at before a mention for the border phrase
+_ADJECTIVE_REACH = 48  # ... for "along the" (and a first country joined to it)
 # ... and a border named by its country's adjective ("outside the Israeli border", "along the
 # Afghan border"): the same place, written the other way round.
 _BORDER_ADJECTIVE_BEFORE = re.compile(
-    r"\b(?:near|close\s+to|on|along|at|outside|across|over)\s+(?:the|its|their)\s+$",
+    r"\b(?:near|close\s+to|on|along|at|outside|across|over)\s+(?:the|its|their)\s+"
+    # The second of two joined ("along the Lebanese/Israeli border", "the Syria-Turkey border").
+    r"(?:(?-i:[A-Z])[\w'.\u2019]*(?:\s+(?-i:[A-Z])[\w'.\u2019]*)?[-/\u2013])?$",
     re.IGNORECASE,
 )
 # Not "the Lebanese border town of Arsal" (a town of that country) or "Iranian border
 # guards" (its forces).
 _BORDER_AFTER = re.compile(
-    r"\s+borders?\b(?!\s+(?:towns?|villages?|city|cities|posts?|guards?|police|forces|troops|"
+    r"(?:[-/\u2013](?-i:[A-Z])[\w'.\u2019]*(?:\s+(?-i:[A-Z])[\w'.\u2019]*)?)?\s+borders?\b(?!\s+(?:towns?|villages?|city|cities|posts?|guards?|police|forces|troops|"
     r"areas?|regions?|provinces?|districts?|crossings?)\b)",
     re.IGNORECASE,
 )
@@ -363,9 +366,9 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
     if _BORDER_BEFORE.search(text, max(0, start - _BORDER_REACH), start):
         return True
     if (
-        kind == "demonym"
+        kind in ("demonym", "name")
         and _BORDER_AFTER.match(text, end)
-        and _BORDER_ADJECTIVE_BEFORE.search(text, max(0, start - 24), start)
+        and _BORDER_ADJECTIVE_BEFORE.search(text, max(0, start - _ADJECTIVE_REACH), start)
     ):
         return True
     if kind not in _LOCATIVE_KINDS or not _LOCATIVE.search(text[max(0, start - 12) : start]):
@@ -384,7 +387,7 @@ def _location_words(text: str, start: int, end: int) -> str:
     border = _BORDER_BEFORE.search(text, max(0, start - _BORDER_REACH), start)
     if border is not None:
         return _excerpt(text, border.start(), end)
-    adjective = _BORDER_ADJECTIVE_BEFORE.search(text, max(0, start - 24), start)
+    adjective = _BORDER_ADJECTIVE_BEFORE.search(text, max(0, start - _ADJECTIVE_REACH), start)
     after = _BORDER_AFTER.match(text, end)
     if adjective is not None and after is not None:
         return _excerpt(text, adjective.start(), after.end())
