@@ -248,8 +248,9 @@ def test_extract_mentions_skips_source_citations(text: str, expected: list[tuple
         "The European Union, the EU, NATO and the United Nations.",
         "The West, the Gulf, the Balkans, the Caucasus and the Sahel.",
         "Ships in the South China Sea and the Sea of Japan.",
+        "The Inter-American Development Bank and the Pan American Health Organization.",
     ],
-    ids=["indo-pacific", "continents", "organisations", "regions", "seas"],
+    ids=["indo-pacific", "continents", "organisations", "regions", "seas", "of-the-americas"],
 )
 def test_extract_mentions_ignores_regions_and_organisations(text: str):
     assert _found(text) == []

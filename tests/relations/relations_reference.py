@@ -45,6 +45,7 @@ from analytics.relations.scoring import (
     _Effect,
     _govern,
     _happens_in,
+    _in_sport,
     _is_topic,
     _neutral,
     _reacted_to,
@@ -251,7 +252,7 @@ def _score_clause(
                 for b in together[i + 1 :]:
                     contributions.setdefault((min(a, b), max(a, b)), []).append(joint)
             continue
-        if _is_topic(text, match) or _by_mishap(text, match):
+        if _is_topic(text, match) or _by_mishap(text, match) or _in_sport(text, match):
             continue
         weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
         if weight is None:

@@ -74,6 +74,7 @@ GAZETTEER = {
     "US": ("USA", "alias"),
     "Tokyo": ("JPN", "capital"),
     "Georgia": ("GEO", "name"),
+    "Gaza Strip": ("PSE", "name"),
 }
 _PATTERN = re.compile(
     "|".join(rf"\b{re.escape(s)}(?![\w])" for s in sorted(GAZETTEER, key=len, reverse=True))
@@ -368,6 +369,13 @@ def test_destinations_and_asylum_seekers_are_no_parties(
 ) -> None:
     roles = sentence_roles(text, mentions_of(text))
     assert [(role.iso3, role.role, role.evidence) for role in roles] == expected
+
+
+def test_a_country_on_which_an_act_on_an_armed_group_lands_is_its_place() -> None:
+    # "on the" as "in": militants killed on a territory; not a blockade on it.
+    text = "Israeli commandos kill four militants on the Gaza Strip."
+    assert roles_by_country(text)["PSE"] == LOCATION
+    assert roles_by_country("Israel tightens its blockade on the Gaza Strip.")["PSE"] == ACTOR
 
 
 def test_only_actors_pair() -> None:

@@ -1575,3 +1575,24 @@ def test_a_natural_hazard_or_an_accident_does_no_states_act(
     text: str, expected: list[tuple[str, str, float, str]]
 ) -> None:
     assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Where only sport uses a word, the countries a shared cue joins are teams.
+        ("Mali eliminates hosts South Africa on penalties to reach the semi-finals.", []),
+        ("Iran and Russia meet in the final of the Wrestling World Championships.", []),
+        ("In tennis, China beats Italy and Taiwan slams France.", []),
+        # Not other cues of the sentence, nor the shared cues elsewhere.
+        (
+            "Egypt recalls its ambassador to Algeria after violence at a World Cup match.",
+            [("DZA", "EGY", -4.0, "recalls its ambassador")],
+        ),
+        ("Iran and Russia meet in Minsk.", [("IRN", "RUS", 1.0, "meet")]),
+    ],
+)
+def test_cues_sport_shares_are_sports_in_a_sports_sentence(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected

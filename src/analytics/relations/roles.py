@@ -648,7 +648,7 @@ _NAME_AFTER = re.compile(r"\s+(?-i:[A-Z])[a-z][\w'\u2019-]*")
 # Head kinds that may be written capitalised: a state organ's title, an armed group's name.
 _NAMED_KINDS = frozenset({STATE, ARMED_GROUP})
 _IN_PLACE = re.compile(
-    r"\bin\s+(?:the\s+)?(?:(?:north|south|east|west|central)\w*\s+)?"
+    r"(?:\bin\s+(?:the\s+)?|\bon\s+the\s+)(?:(?:north|south|east|west|central)\w*\s+)?"
     r"(?:(?-i:[A-Z])[\w'.\u2019-]*(?:\s+(?-i:[A-Z])[\w'.\u2019-]*){0,3},\s*)?$",
     re.IGNORECASE,
 )

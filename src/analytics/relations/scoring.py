@@ -150,6 +150,19 @@ _MERE_TIME = re.compile(
 )
 _WARNING = re.compile(r"warn|threat", re.IGNORECASE)
 _WARNING_OF = re.compile(r"\s+(?:of|about|for)\s+(?:an?\s+|the\s+|possible\s+|more\s+)*", re.I)
+# Cues sport shares with diplomacy and war, and the words only sport uses (``_in_sport``).
+_SPORT_CUES = frozenset(
+    {"host", "meet", "meet with", "fight", "clash", "fighting", "slam", "tie-up"}
+)
+_SPORT_WORDS = re.compile(
+    r"\b(?:semi-?finals?|quarter-?finals?|Grand\s+Slam|World\s+Cup|Championships|"
+    r"tournament|penalties|on\s+penalties|Cup\s+of\s+Nations|Six\s+Nations|Champions\s+League|"
+    r"Premier\s+League|Olympic\s+champions|Euro\s+\d{4}|futsal|wickets?|"
+    r"(?:football|soccer|tennis|cricket|rugby|hockey|basketball|volleyball|handball|"
+    r"wrestling|boxing|chess)\s+(?:match|team|final|title|championship|tournament|game)s?|"
+    r"[Ii]n\s+(?:association\s+)?(?:football|soccer|tennis|cricket|rugby|ice\s+hockey|"
+    r"hockey|basketball|volleyball|handball|wrestling|athletics|boxing|chess),)"
+)
 # The destination or source of an act right before a country ("... to France").
 _TO_OR_FROM = re.compile(r"\b(?:to|from|by)\s+(?:the\s+)?$", re.IGNORECASE)
 # A word of the form of a present participle: the start of a clause of its own.
@@ -492,7 +505,7 @@ def _score_clause(
                 contributions,
             )
             continue
-        if _is_topic(text, match) or _by_mishap(text, match):
+        if _is_topic(text, match) or _by_mishap(text, match) or _in_sport(text, match):
             continue
         weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
         if weight is None:
@@ -641,6 +654,17 @@ def _by_mishap(text: str, match: CueMatch) -> bool:
         return False
     of = _WARNING_OF.match(text, match.end)
     return of is not None and _HAZARD.match(text, of.end()) is not None
+
+
+def _in_sport(text: str, match: CueMatch) -> bool:
+    """Whether a cue that sport shares with diplomacy and war ("host", "meet", "fight",
+    "clash", "slam", "tie-up") is sport's in this sentence: a word only sport uses is in it
+    ("Mali eliminates hosts South Africa on penalties to reach the semi-finals", "Iran and
+    Russia meet in the final of the Wrestling World Championships"). The countries are
+    teams there; other cues in the sentence still count ("Egypt recalls its ambassador to
+    Algeria after violence towards its football fans").
+    """
+    return match.cue.phrase in _SPORT_CUES and _SPORT_WORDS.search(text) is not None
 
 
 _IN_RIGHT_AFTER = re.compile(r"\s+(?:in|across|throughout)\s+(?:the\s+)?", re.IGNORECASE)
