@@ -137,6 +137,9 @@ _HAZARD = re.compile(
     re.IGNORECASE,
 )
 _HAZARD_REACH = 120
+# The cues a hazard or an accident can do: threats and warnings, assaults, fighting, mass
+# violence (CAMEO 13, 18, 19, 20); no hazard criticises or sanctions.
+_HARM_CAMEO = ("13", "18", "19", "20")
 _SINKS = re.compile(r"sinks?|sank|sunk", re.IGNORECASE)
 # What follows a verb with no object: a place, a time, a clause or the end.
 _NO_OBJECT = re.compile(
@@ -642,7 +645,7 @@ def _by_mishap(text: str, match: CueMatch) -> bool:
     off Japan"; not "sinks a warship"). Not when the hazard is only when something else
     happens ("after the earthquake, A strikes B").
     """
-    if match.cue.weight >= 0:
+    if match.cue.weight >= 0 or not match.cue.cameo.startswith(_HARM_CAMEO):
         return False
     if _SINKS.fullmatch(match.surface) and _NO_OBJECT.match(text, match.end):
         return True
