@@ -357,6 +357,15 @@ def test_two_nations_words_in_a_row_name_one_people(
             "Israel raids a Qatar-bound flotilla.",
             [("ISR", ACTOR, "Israel"), ("QAT", LOCATION, "Qatar-bound")],
         ),
+        # Peacekeepers serve an international body: their nationality, not their state.
+        (
+            "Irish peacekeepers leave as Britain thanks Turkey.",
+            [
+                ("IRL", NATIONALITY, "Irish peacekeepers"),
+                ("GBR", ACTOR, "Britain"),
+                ("TUR", ACTOR, "Turkey"),
+            ],
+        ),
         # Asylum seekers are people.
         (
             "Britain turns back Iranian asylum seekers.",
