@@ -366,6 +366,23 @@ def test_two_nations_words_in_a_row_name_one_people(
                 ("TUR", ACTOR, "Turkey"),
             ],
         ),
+        # So are hackers, political parties and firefighters; a suicide bomber is an
+        # armed group's.
+        (
+            "Iranian hackers and Turkish political parties attack Britain.",
+            [
+                ("IRN", NATIONALITY, "Iranian hackers"),
+                ("TUR", NATIONALITY, "Turkish political parties"),
+                ("GBR", ACTOR, "Britain"),
+            ],
+        ),
+        (
+            "A German suicide bomber and Lebanese firefighters.",
+            [
+                ("DEU", NATIONALITY, "German suicide bomber"),
+                ("LBN", NATIONALITY, "Lebanese firefighters"),
+            ],
+        ),
         # Asylum seekers are people.
         (
             "Britain turns back Iranian asylum seekers.",
