@@ -404,6 +404,26 @@ def test_a_country_on_which_an_act_on_an_armed_group_lands_is_its_place() -> Non
     assert roles_by_country("Israel tightens its blockade on the Gaza Strip.")["PSE"] == ACTOR
 
 
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        # A part of the country named first, the group before or after it.
+        ("A U.S. strike kills seven militants in the Spin area of Khyber, Afghanistan.", LOCATION),
+        ("A U.S. drone attack in the Pakistani province of Kurram kills four militants.", LOCATION),
+        ("A U.S. drone attack near Miran Shah, Afghanistan, kills two militants.", LOCATION),
+        # Not a strike on the state, nor its embassy, nor a phrase that is no place.
+        ("U.S. jets strike Afghanistan, killing ten civilians.", ACTOR),
+        ("The U.S. reopens its embassy in Afghanistan after strikes on militants.", ACTOR),
+        ("A U.S. soldier is killed in an exchange of fire with the Afghanistan army.", ACTOR),
+    ],
+)
+def test_a_part_of_a_country_where_a_strike_on_an_armed_group_lands_is_a_place(
+    text: str, role: str
+) -> None:
+    found = roles_by_country(text)
+    assert found.get("AFG", found.get("PAK")) == role
+
+
 def test_only_actors_pair() -> None:
     text = "A British tourist was hurt as U.S. forces struck Syria."
     kept = _actors(text, mentions_of(text))

@@ -653,6 +653,28 @@ _IN_PLACE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+# A place phrase naming a part of the country first: "in the Spin Drand area of Khyber, ",
+# "in the South Waziristan region of ", "near Miran Shah, ".
+_PART_NOUNS = (
+    r"(?:area|region|province|provinces|district|county|town|city|village|valley|"
+    r"governorate|state|territory|mountains|part|parts)"
+)
+_IN_PLACE_LOOSE = re.compile(
+    r"\b(?:in|near)\s+(?:the\s+)?(?:(?:[\w'.\u2019-]+\s+){0,5}"
+    + _PART_NOUNS
+    + r"\s+of\s+(?:the\s+)?)?(?:(?-i:[A-Z])[\w'.\u2019-]*(?:\s+(?-i:[A-Z])[\w'.\u2019-]*){0,3}"
+    r",\s*)?$",
+    re.IGNORECASE,
+)
+# A demonym naming a place of its country: "the Pakistani province of", "the Iraqi city of".
+_PLACE_NOUN_OF = re.compile(r"\s+" + _PART_NOUNS + r"\s+of\b", re.IGNORECASE)
+# A harm done right after the place: its object is what it landed on.
+_HARM_VERB = re.compile(
+    r"\b(?:kills?|killed|killing|targets?|targeted|targeting|hits?|hitting|strikes|struck)\b",
+    re.IGNORECASE,
+)
+_HARM_REACH = 60  # characters after the country looked at for the harm verb
+_GROUP_WORDS_AFTER = 6  # words after the verb looked at for the group's head
 
 
 # A harm suffered with no one named as its agent ("five U.S. Marines die from a roadside
@@ -690,7 +712,10 @@ def _acted_on_before(
     Only between the last acting mention before it and it, so the group is what that
     act landed on; ``None`` when the country is not after "in" or no such group is named.
     """
-    if not _IN_PLACE.search(text, max(0, start - 60), start):
+    if not (
+        _IN_PLACE.search(text, max(0, start - 60), start)
+        or _IN_PLACE_LOOSE.search(text, max(0, start - 80), start)
+    ):
         return None
     if _ATTRIBUTIVE.search(text, max(0, start - 5), start):
         noun = _LOWER_WORD_AFTER.match(text, end)
@@ -712,6 +737,33 @@ def _acted_on_before(
         lower = word.group().lower().replace("-", " ")
         if ARMED_GROUP in (table.heads.get(lower), table.heads.get(f"{previous} {lower}")):
             return _excerpt(text, word.start(), end)
+        previous = lower
+    return None
+
+
+def _harm_on_group_after(text: str, start: int, end: int, table: RoleTable) -> str | None:
+    """The words making a country in a place phrase where a harm landed on an armed group
+    named after it: "in the South Waziristan region of Pakistan, kills six militants",
+    "in the Pakistani town of Miran Shah ... kills two alleged militants". ``None`` unless
+    the country is in a place phrase ("in ..." or "the Pakistani town of") and a harm verb
+    after it takes an armed group's head within a few words.
+    """
+    if _POST.search(text, max(0, start - 24), start):
+        return None  # "reopens its embassy in Yemen after strikes on al-Qaeda": the state
+    if not (
+        _IN_PLACE_LOOSE.search(text, max(0, start - 80), start) or _PLACE_NOUN_OF.match(text, end)
+    ):
+        return None
+    harm = _HARM_VERB.search(text, end, min(len(text), end + _HARM_REACH))
+    if harm is None:
+        return None
+    previous = ""
+    for count, word in enumerate(_WORD.finditer(text, harm.end())):
+        if count > _GROUP_WORDS_AFTER:
+            return None
+        lower = word.group().lower().replace("-", " ")
+        if ARMED_GROUP in (table.heads.get(lower), table.heads.get(f"{previous} {lower}")):
+            return _excerpt(text, start, word.end())
         previous = lower
     return None
 
@@ -818,10 +870,14 @@ def _sentence_roles(
                 and not any(other.iso3 == iso3 and other.role == ACTOR for other in roles)
             ):
                 role, evidence = LOCATION, _excerpt(text, roles[-1].start, end)
-        if role == ACTOR and kind in _PLACE_KINDS:
+        if role == ACTOR and (kind in _PLACE_KINDS or _PLACE_NOUN_OF.match(text, end)):
             # "missile attacks kill 57 militants in northwest Pakistan": an act on a
-            # non-state group makes the country after "in" where it happened (rule 3).
-            acted_on = _acted_on_before(text, start, end, roles, table)
+            # non-state group makes the country after "in" where it happened (rule 3),
+            # also when the group is named after the place ("a drone attack in the
+            # Pakistani province of North Waziristan kills four militants").
+            acted_on = _acted_on_before(text, start, end, roles, table) or (
+                _harm_on_group_after(text, start, end, table)
+            )
             if acted_on is not None:
                 role, evidence = LOCATION, acted_on
         roles.append(Role(iso3, role, evidence, start, end))
