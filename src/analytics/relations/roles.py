@@ -732,11 +732,22 @@ def _acted_on_before(
         and _BY_BEFORE.search(text, max(0, actors[-1].start - 8), actors[-1].start) is None
     ):
         return _excerpt(text, suffered.start(), end)
+    group = _armed_group_word(text, actors[-1].end, start, table)
+    return None if group is None else _excerpt(text, group.start(), end)
+
+
+def _armed_group_word(
+    text: str, low: int, high: int, table: RoleTable, most_words: int | None = None
+) -> re.Match[str] | None:
+    """The first word in ``[low, high)`` (within ``most_words`` words, if given) that ends
+    an armed group's head in the role table, alone or with the word before it."""
     previous = ""
-    for word in _WORD.finditer(text, actors[-1].end, start):
+    for count, word in enumerate(_WORD.finditer(text, low, high)):
+        if most_words is not None and count > most_words:
+            return None
         lower = word.group().lower().replace("-", " ")
         if ARMED_GROUP in (table.heads.get(lower), table.heads.get(f"{previous} {lower}")):
-            return _excerpt(text, word.start(), end)
+            return word
         previous = lower
     return None
 
@@ -748,24 +759,18 @@ def _harm_on_group_after(text: str, start: int, end: int, table: RoleTable) -> s
     the country is in a place phrase ("in ..." or "the Pakistani town of") and a harm verb
     after it takes an armed group's head within a few words.
     """
+    # The harm verb first: the cheapest test, and the one that fails for most mentions.
+    harm = _HARM_VERB.search(text, end, min(len(text), end + _HARM_REACH))
+    if harm is None:
+        return None
     if _POST.search(text, max(0, start - 24), start):
         return None  # "reopens its embassy in Yemen after strikes on al-Qaeda": the state
     if not (
         _IN_PLACE_LOOSE.search(text, max(0, start - 80), start) or _PLACE_NOUN_OF.match(text, end)
     ):
         return None
-    harm = _HARM_VERB.search(text, end, min(len(text), end + _HARM_REACH))
-    if harm is None:
-        return None
-    previous = ""
-    for count, word in enumerate(_WORD.finditer(text, harm.end())):
-        if count > _GROUP_WORDS_AFTER:
-            return None
-        lower = word.group().lower().replace("-", " ")
-        if ARMED_GROUP in (table.heads.get(lower), table.heads.get(f"{previous} {lower}")):
-            return _excerpt(text, start, word.end())
-        previous = lower
-    return None
+    group = _armed_group_word(text, harm.end(), len(text), table, _GROUP_WORDS_AFTER)
+    return None if group is None else _excerpt(text, start, group.end())
 
 
 # While ``shared_roles`` is open: the roles worked out, by sentence, mentions and table.
