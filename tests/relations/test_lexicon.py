@@ -550,6 +550,8 @@ def test_find_cues_batch_of_no_texts(small_lexicon: Lexicon) -> None:
         ("signed the agreement", [("signed the agreement", "sign * agreement")]),
         ("signed a 10 year agreement", [("signed a 10 year agreement", "sign * agreement")]),
         ("signed a 1,200 page agreement", [("signed a 1,200 page agreement", "sign * agreement")]),
+        ("signed a US$3 agreement", [("signed a US$3 agreement", "sign * agreement")]),
+        ("signed a \u20ac500,000 agreement", [("signed a \u20ac500,000 agreement", "sign * agreement")]),
         ("actions against", [("actions against", "action against")]),
         ("since World War Two", [("World War", "world war")]),
         ("they fought", [("fought", "fight")]),
@@ -568,6 +570,8 @@ def test_find_cues_batch_of_no_texts(small_lexicon: Lexicon) -> None:
         "gap-one-word",
         "gap-a-number",
         "gap-a-number-with-a-comma",
+        "gap-an-amount-of-dollars",
+        "gap-an-amount-of-euros",
         "preposition-phrase",
         "stop-phrase-shadows-war",
         "irregular-form",
@@ -588,6 +592,9 @@ def test_find_cues_gap_does_not_swallow_capitalised_words(small_lexicon: Lexicon
     assert small_lexicon.find_cues("sign Japan agreement") == []
     # Nor a comma closing a clause after a number.
     assert small_lexicon.find_cues("sign a 3, agreement") == []
+    # A currency sign is no word of its own, nor a capitalised word before an amount.
+    assert small_lexicon.find_cues("sign a $ agreement") == []
+    assert small_lexicon.find_cues("sign Japan$3 agreement") == []
 
 
 def test_find_cues_reports_spans(small_lexicon: Lexicon) -> None:

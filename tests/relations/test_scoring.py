@@ -1546,6 +1546,58 @@ def test_prisoners_of_war_are_no_war_and_their_exchange_is_mutual(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # Espionage for a state is that state's act against the one that catches the spy.
+        (
+            "Lebanon arrests a man it suspects has spied for Israel.",
+            [("ISR", "LBN", -2.0, "spied for")],
+        ),
+        (
+            "China confirms that two officials were jailed for spying for the United Kingdom.",
+            [("CHN", "GBR", -2.0, "spying for")],
+        ),
+        (
+            "The U.S. spied on Germany's chancellor, Berlin says.",
+            [("DEU", "USA", -2.0, "spied on")],
+        ),
+        # A spy agency is no act.
+        ("Russia's foreign spy agency says the U.S. plots against Iran.", []),
+    ],
+)
+def test_spying_for_a_state_is_its_act_against_the_catcher(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An amount of money fills a cue's gap as a number does: a pledge of it is aid.
+        (
+            "Saudi Arabia pledges US$3 billion to Lebanon to help strengthen its military.",
+            [("LBN", "SAU", 5.2, "pledges US$3 billion")],
+        ),
+        (
+            "Germany pledges 100 million euros to Greece.",
+            [("DEU", "GRC", 5.2, "pledges 100 million")],
+        ),
+        (
+            "Japan pledged \u00a32 million in aid to Haiti.",
+            [("HTI", "JPN", 5.2, "pledged \u00a32 million")],
+        ),
+        # A pledge with no amount names no aid ("pledges to" is an intent to act).
+        ("Iran pledges to respond to Israel's threats.", []),
+    ],
+)
+def test_a_pledge_of_money_is_aid(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # A natural hazard named before a conflict cue does the harm, no state.
         ("Typhoon Koppu hits Japan after killing 11 people in the Philippines.", []),
         ("Floods in Poland kill five; the rains also flood parts of Hungary.", []),

@@ -35,10 +35,12 @@ from analytics.text import char_class, code_points
 
 _GAP_WORDS = 3
 # A gap word must start in lower case so a gap never swallows a country name; a number
-# is a gap word too ("release 200 prisoners", "sign 3 accords", "kill 1,200 soldiers").
-_GAP_PATTERN = r"\s+(?:(?:(?-i:[a-z])[\w'\u2019-]*|\d(?:[\d,.]*\d)?)\s+){0,N}".replace(
-    "N", str(_GAP_WORDS)
-)
+# is a gap word too ("release 200 prisoners", "sign 3 accords", "kill 1,200 soldiers"),
+# and so is an amount of money ("pledges US$3 billion", "$350,000", "€500,000").
+_GAP_PATTERN = (
+    r"\s+(?:(?:(?-i:[a-z])[\w'\u2019-]*|(?:(?-i:[A-Z]{0,2})[$\u20ac\u00a3\u00a5])?\d(?:[\d,.]*\d)?)"
+    r"\s+){0,N}"
+).replace("N", str(_GAP_WORDS))
 
 
 @dataclass(frozen=True)
