@@ -1589,9 +1589,7 @@ def test_spying_for_a_state_is_its_act_against_the_catcher(
         ("Iran pledges to respond to Israel's threats.", []),
     ],
 )
-def test_a_pledge_of_money_is_aid(
-    text: str, expected: list[tuple[str, str, float, str]]
-) -> None:
+def test_a_pledge_of_money_is_aid(text: str, expected: list[tuple[str, str, float, str]]) -> None:
     assert _gazetteer_pairs(text, default_lexicon()) == expected
 
 
