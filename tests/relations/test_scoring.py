@@ -1546,6 +1546,31 @@ def test_prisoners_of_war_are_no_war_and_their_exchange_is_mutual(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # A leader's office and name after the demonym are one person: the list goes on.
+        (
+            "Russian President Vladimir Putin and Chinese President Xi Jinping sign a deal.",
+            [("CHN", "RUS", 8.0, "sign a deal")],
+        ),
+        (
+            "French President Emmanuel Macron and German Chancellor Olaf Scholz hold talks.",
+            [("DEU", "FRA", 1.0, "hold talks")],
+        ),
+        # ... and a comma before the person joins no list the person does not go on to.
+        (
+            "During a visit to India, British Prime Minister Rishi Sunak warns Pakistan.",
+            [("GBR", "PAK", -3.0, "warns")],
+        ),
+    ],
+)
+def test_a_leaders_office_and_name_keep_a_list_together(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # Espionage for a state is that state's act against the one that catches the spy.
         (
             "Lebanon arrests a man it suspects has spied for Israel.",

@@ -53,6 +53,13 @@ _STRONG_LINK = re.compile(
     r"(?:relations|relationship|ties)\s+(?:with|to)\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
+# Between two mentions of one country: the office and given names of its leader, whose
+# name is the second ("Russian President Vladimir Putin", "the U.S. Secretary of State
+# Hillary Clinton"): one person, so the list they open goes on past the name.
+_TITLE_LINK = re.compile(
+    r"^(?:['\u2019]s)?\s+(?:(?:(?-i:[A-Z])[\w.'\u2019-]*|of|the|for|" + _OFFICES + r")\s+){0,6}$",
+    re.IGNORECASE,
+)
 # A list comma, with perhaps a member that is no country between ("the United States,
 # the European Union, Russia and China").
 _COMMA_LINK = re.compile(
@@ -160,9 +167,11 @@ def _group_mentions(text: str, mentions: list[tuple[int, int, str]]) -> list[_Gr
     if not mentions:
         return []
     links: list[str | None] = []
-    for (_, end, _), (start, _, _) in zip(mentions, mentions[1:], strict=False):
+    for (_, end, first), (start, _, second) in zip(mentions, mentions[1:], strict=False):
         between = text[end:start]
-        if _STRONG_LINK.match(between) or not between.strip():
+        if first == second and _TITLE_LINK.match(between):
+            links.append("title")
+        elif _STRONG_LINK.match(between) or not between.strip():
             links.append("strong")
         elif _COMMA_LINK.match(between):
             links.append("comma")
@@ -173,7 +182,10 @@ def _group_mentions(text: str, mentions: list[tuple[int, int, str]]) -> list[_Gr
     joined = [False] * len(links)
     carry = _LIST_GOES_ON.match(text, mentions[-1][1]) is not None
     for index in range(len(links) - 1, -1, -1):
-        if links[index] == "strong":
+        if links[index] == "title":
+            # One person: joined, and the list goes on (or not) as it does after the name.
+            joined[index] = True
+        elif links[index] == "strong":
             joined[index], carry = True, True
         elif links[index] == "comma":
             joined[index] = carry
