@@ -850,6 +850,11 @@ BUNDLED_CASES = [
         [("ARG", "BRA", 1.0, "verbal_cooperation", "spoke by telephone", False)],
     ),
     # borders, trade and supplies
+    # "re-open" is "reopen" spelt with a hyphen.
+    (
+        "Georgia re-opens its border with Russia.",
+        [("GEO", "RUS", 4.0, "material_cooperation", "re-opens its border", False)],
+    ),
     (
         "Kenya closed its border with Somalia.",
         [("KEN", "SOM", -4.0, "material_conflict", "closed its border", False)],
