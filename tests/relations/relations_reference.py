@@ -112,7 +112,7 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
         and _BORDER_ADJECTIVE_BEFORE.search(text[max(0, start - 48) : start])
     ):
         return True
-    before = text[max(0, start - 12) : start]
+    before = text[max(0, start - 16) : start]
     located = kind in ("capital", "anaphor") and bool(_LOCATIVE.search(before))
     return located and not _POST.search(text[max(0, start - 24) : start])
 

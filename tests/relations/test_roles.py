@@ -302,6 +302,24 @@ def test_a_mention_is_a_location_exactly_when_is_location_says_so(text: str) -> 
 @pytest.mark.parametrize(
     ("text", "role"),
     [
+        # A capital a point of the compass is taken from is where, not who.
+        ("Planes bomb a town north of London.", LOCATION),
+        ("A bomb goes off 40 km south-west of London.", LOCATION),
+        ("Troops fight gunmen northeast of London.", LOCATION),
+        ("Police raid a compound west of London.", LOCATION),
+        # Not the compass point of something else, nor the capital's own acts.
+        ("The north of Spain rejects London's demands.", ACTOR),
+        ("In the south, London sends troops.", ACTOR),
+    ],
+)
+def test_a_capital_a_point_of_the_compass_is_taken_from_is_a_place(text: str, role: str) -> None:
+    [found] = [r for r in sentence_roles(text, mentions_of(text)) if r.iso3 == "GBR"]
+    assert found.role == role
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
         # A gathering's place named with its country ("meet in Moscow, Russia") is that
         # place; not a strike there, not a host that acts, not a subject that follows.
         ("Iran and Syria meet in Moscow, Russia, to talk.", LOCATION),

@@ -92,7 +92,13 @@ HEAD_WORDS = 3  # words looked at after a mention for the noun it modifies
 # The location rule (``is_location``): a capital after one of these words, a dateline.
 # A country joined to one of these names where something goes ("a Gaza-bound flotilla").
 _DESTINATION_SUFFIXES = frozenset({"bound"})
-_LOCATIVE = re.compile(r"\b(?:in|at|from|to|near|via|outside|inside)\s+$", re.IGNORECASE)
+# "talks in Moscow", and a point of the compass from it ("a factory south of Khartoum").
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|from|to|near|via|outside|inside|"
+    r"(?:north|south)(?:[\s-]?(?:east|west))?\s+of|(?:east|west)\s+of)\s+$",
+    re.IGNORECASE,
+)
+_LOCATIVE_REACH = 16  # characters: "southwest of " and "outside " fit
 # A diplomatic post names the state it is accredited to ("closes its embassy in Damascus"),
 # and a visit the state it is paid to ("an official visit to Tehran").
 _POST = re.compile(
@@ -349,7 +355,8 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
     naming an event's venue ("the Vilnius summit", "the Minsk agreements"), a country
     whose border something is near or on ("near the border with Afghanistan", "close to
     its border with North Korea"; not "closes its border with"), or a capital
-    after "in/at/from/to/near/via/outside/inside" ("talks in Moscow") but not after a
+    after "in/at/from/to/near/via/outside/inside" or a point of the compass ("talks in
+    Moscow", "a town north of Baghdad") but not after a
     diplomatic post, a visit or a reaction ("its embassy in Damascus", "a visit to Tehran",
     "concern in Seoul" name the state). A phrase referring back to countries ("in both
     countries") is read as a capital is.
@@ -371,7 +378,9 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
         and _BORDER_ADJECTIVE_BEFORE.search(text, max(0, start - _ADJECTIVE_REACH), start)
     ):
         return True
-    if kind not in _LOCATIVE_KINDS or not _LOCATIVE.search(text[max(0, start - 12) : start]):
+    if kind not in _LOCATIVE_KINDS or not _LOCATIVE.search(
+        text[max(0, start - _LOCATIVE_REACH) : start]
+    ):
         return False
     return not _POST.search(text[max(0, start - 24) : start])
 
@@ -391,7 +400,7 @@ def _location_words(text: str, start: int, end: int) -> str:
     after = _BORDER_AFTER.match(text, end)
     if adjective is not None and after is not None:
         return _excerpt(text, adjective.start(), after.end())
-    before = text[max(0, start - 12) : start]
+    before = text[max(0, start - _LOCATIVE_REACH) : start]
     locative = _LOCATIVE.search(before)
     if locative is None:
         return f"{text[start:end]} dateline"
