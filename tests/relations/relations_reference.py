@@ -15,6 +15,7 @@ from analytics.relations.grammar import (
     _ANTI,
     _ATTACH_WORDS,
     _BETWEEN,
+    _BETWEEN_LAST,
     _PASSIVE_AFTER,
     _REACH_WORDS,
     _clause_ids,
@@ -383,7 +384,8 @@ def _owning_group(
     if right is not None and len(right.countries) > 1:
         between = text[match.end : right.start]
         closer = any(match.end <= other.start < right.start for other, _ in others)
-        if not closer and _BETWEEN.search(between) and _word_count(between) <= _ATTACH_WORDS:
+        owned = _BETWEEN.search(between) or _BETWEEN_LAST.search(match.surface)
+        if not closer and owned and _word_count(between) <= _ATTACH_WORDS:
             return right
     return None
 

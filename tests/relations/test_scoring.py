@@ -1560,6 +1560,15 @@ def test_prisoners_of_war_are_no_war_and_their_exchange_is_mutual(
             "French President Emmanuel Macron and German Chancellor Olaf Scholz hold talks.",
             [("DEU", "FRA", 1.0, "hold talks")],
         ),
+        # A mutual noun whose last word is "between" owns the list after it.
+        (
+            "A meeting between the U.S. president and the Iraqi prime minister takes place.",
+            [("IRQ", "USA", 1.0, "meeting between")],
+        ),
+        (
+            "A hearing into the territorial row between Thailand and Cambodia begins.",
+            [("KHM", "THA", -3.0, "row between")],
+        ),
         # ... and a comma before the person joins no list the person does not go on to.
         (
             "During a visit to India, British Prime Minister Rishi Sunak warns Pakistan.",

@@ -71,6 +71,7 @@ _COMMA_LINK = re.compile(
 # Caribbean states").
 _LIST_GOES_ON = re.compile(r"\s*,?\s+(?:and|&)\s", re.IGNORECASE)
 _BETWEEN = re.compile(r"\b(?:between|among|amongst|involving|of)\b", re.IGNORECASE)
+_BETWEEN_LAST = re.compile(r"\b(?:between|among|amongst)$", re.IGNORECASE)
 _WORDS = re.compile(r"[\w'\u2019-]+")
 _ATTACH_WORDS = 3  # words allowed between a group and the mutual noun it owns
 _REACH_WORDS = 15  # a cue further than this from a group is in another constituent
@@ -360,7 +361,11 @@ def _owning_group(
         if (
             not closer
             and not _more_words_than(text, match.end, right.start, _ATTACH_WORDS)
-            and _BETWEEN.search(text, match.end, right.start)
+            and (
+                _BETWEEN.search(text, match.end, right.start)
+                # The cue's own last word may be it ("a meeting between", "talks among").
+                or _BETWEEN_LAST.search(match.surface) is not None
+            )
         ):
             return right
     return None
