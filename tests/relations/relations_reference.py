@@ -25,6 +25,7 @@ from analytics.relations.grammar import (
     _inner_pairs,
     _pairs,
     _word_count,
+    relative_subjects,
 )
 from analytics.relations.roles import (
     _BORDER_ADJECTIVE_BEFORE,
@@ -166,6 +167,8 @@ def _score_found(
     by_clause: dict[int, list[tuple[int, int, str]]] = {}
     for mention in kept:
         by_clause.setdefault(_clause_of(clause_starts, clause_ids, mention[0]), []).append(mention)
+    for clause, subjects in relative_subjects(text, kept, clause_starts, clause_ids).items():
+        by_clause[clause] = subjects + by_clause.get(clause, [])
     for clause, clause_mentions in by_clause.items():
         if len({iso3 for _, _, iso3 in clause_mentions}) < 2:
             continue

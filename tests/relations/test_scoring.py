@@ -196,9 +196,13 @@ SENTENCE_CASES = [
             ("JPN", "RUS", -2.0, "verbal_conflict", "condemned", False),
         ],
     ),
+    # The relative clause is about Japan (it signed); China is not paired with Russia.
     (
         "Japan, which signed an agreement with China, condemned Russia.",
-        [("JPN", "RUS", -2.0, "verbal_conflict", "condemned", False)],
+        [
+            ("CHN", "JPN", 8.0, "verbal_cooperation", "signed an agreement", False),
+            ("JPN", "RUS", -2.0, "verbal_conflict", "condemned", False),
+        ],
     ),
     ("Japan condemned the strike.", []),
     ("Japan and China reported higher exports.", []),
@@ -1577,6 +1581,33 @@ def test_prisoners_of_war_are_no_war_and_their_exchange_is_mutual(
     ],
 )
 def test_a_leaders_office_and_name_keep_a_list_together(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A relative clause right after acting countries is about them: they act in it.
+        (
+            "Russia, which has accused Ukraine of shelling, sends troops.",
+            [("RUS", "UKR", -2.0, "accused")],
+        ),
+        (
+            "Vladimir Putin, who met Xi Jinping in Beijing, returns home.",
+            [("CHN", "RUS", 1.0, "met")],
+        ),
+        # ... also in the passive, where the list is acted on together ...
+        (
+            "Iran and Saudi Arabia, which have been criticized by Canada, join the council.",
+            [("CAN", "IRN", -2.0, "criticized"), ("CAN", "SAU", -2.0, "criticized")],
+        ),
+        # ... but "where" names a place, not who acts there.
+        ("Kerry arrives in Turkey, where he is to hold talks on relations with Israel.", []),
+    ],
+)
+def test_a_relative_clause_is_about_the_countries_before_it(
     text: str, expected: list[tuple[str, str, float, str]]
 ) -> None:
     assert _gazetteer_pairs(text, default_lexicon()) == expected

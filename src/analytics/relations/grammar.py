@@ -32,7 +32,7 @@ _CLAUSE_BREAK = re.compile(
     r";|\s--\s|\s\u2014\s|,\s*(?=(?:while|whereas|but|although|though|however|saying|"
     r"adding|according\s+to)\b)"
 )
-_RELATIVE = re.compile(r",\s*(?=(?:which|who|whose|where)\b)")
+_RELATIVE = re.compile(r",\s*(?=(?P<pronoun>which|who|whose|where)\b)")
 # Offices written in lower case between a demonym and the next country ("the French
 # president and the German chancellor").
 _OFFICES = (
@@ -103,6 +103,7 @@ _OF_AFTER = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
 # Between a subject and its participle, the passive's auxiliaries ("A and B have been
 # invited", "... were not consulted", "... could be widely seen").
 _PASSIVE_AFTER = re.compile(
+    r"(?:\s*,\s*(?:which|who))?"  # the subject of a relative clause ("A, which was hit")
     r"\s+(?:(?:have|has|had|will|would|may|might|could|can|should|must)\s+)?"
     r"(?:(?:not|never|also|already)\s+)?(?:is|are|was|were|be|been|being)\s+"
     r"(?:(?:not|never|also|already|\w+ly)\s+)?",
@@ -202,6 +203,33 @@ def _group_mentions(text: str, mentions: list[tuple[int, int, str]]) -> list[_Gr
         members = [mention]
     groups.append(_make_group(members))
     return groups
+
+
+def relative_subjects(
+    text: str,
+    kept: list[tuple[int, int, str]],
+    clause_starts: list[int],
+    clause_ids: list[int],
+) -> dict[int, list[tuple[int, int, str]]]:
+    """The countries a relative clause is about, by clause id: the group just before it.
+
+    "Russia, which has accused Ukraine of shelling, ...": the clause's "which" is Russia,
+    so Russia acts in it. Only a group of acting countries right before the clause's
+    comma counts, and not before "where" (a place, not who acts there).
+    """
+    found: dict[int, list[tuple[int, int, str]]] = {}
+    for cut in _RELATIVE.finditer(text):
+        if cut.group("pronoun").lower() == "where":
+            continue  # "Turkey, where he holds talks": a place, not who acts there
+        position = cut.start()
+        before = [mention for mention in kept if mention[1] <= position]
+        if not before or text[before[-1][1] : position].strip():
+            continue
+        last = _group_mentions(text, before)[-1]
+        found[_clause_of(clause_starts, clause_ids, position)] = [
+            mention for mention in before if mention[0] >= last.start
+        ]
+    return found
 
 
 def _make_group(members: list[tuple[int, int, str]]) -> _Group:

@@ -116,6 +116,7 @@ from analytics.relations.grammar import (
     is_object_group,
     is_passive_subject,
     is_place_list,
+    relative_subjects,
     topic_label_end,
 )
 from analytics.relations.lexicon import CueMatch, Lexicon, word_positions
@@ -437,6 +438,8 @@ def _score_found(
     by_clause: dict[int, list[tuple[int, int, str]]] = {}
     for mention in kept:
         by_clause.setdefault(_clause_of(clause_starts, clause_ids, mention[0]), []).append(mention)
+    for clause, subjects in relative_subjects(text, kept, clause_starts, clause_ids).items():
+        by_clause[clause] = subjects + by_clause.get(clause, [])
     # Cues and hedges are sorted into their clauses once, in order, rather than the
     # whole sentence's cues being tested again for every clause.
     cues_in: dict[int, list[CueMatch]] = {}
