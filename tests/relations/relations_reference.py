@@ -37,9 +37,13 @@ from analytics.relations.roles import (
     default_roles,
 )
 from analytics.relations.scoring import (
+    _FRONTED,
+    _FRONTED_WORDS,
     _INTRODUCED,
     _JOINT_WORDS,
     _MEDIATOR_WORDS,
+    _MEETING_CAMEOS,
+    _PARTNER_BEFORE,
     MEDIATE_CAMEO,
     _apply_modifiers,
     _by_mishap,
@@ -314,6 +318,11 @@ def _score_clause(
             if agents:
                 positive = effect.weight is not None and effect.weight > 0
                 add(_inner_pairs(right), effect if mutual and positive else _neutral(effect))
+            if left is None and right is not None:
+                doer = _fronted_doer(text, groups, match, right)
+                if doer is not None:
+                    add(_pairs(doer.countries, right.countries), effect)
+                    continue
             if left is None or _word_count(text[left.end : match.start]) > _REACH_WORDS:
                 continue
             # A list does not act on one of its own members: that one is the place.
@@ -408,3 +417,22 @@ def _agents_of(text: str, match, right) -> bool:
             )
         )
     )
+
+
+def _fronted_doer(text: str, groups: list[_Group], match: CueMatch, right: _Group) -> _Group | None:
+    """The subject after a meeting or visit opening the sentence (by slices)."""
+    if match.cue.pos != "noun" or match.cue.cameo not in _MEETING_CAMEOS:
+        return None
+    if not _FRONTED.fullmatch(text[: match.start]):
+        return None
+    if not _PARTNER_BEFORE.search(text[match.start : right.start]):
+        return None
+    comma = text.find(",", right.end)
+    if comma == -1 or _word_count(text[match.end : right.start]) > _FRONTED_WORDS:
+        return None
+    if _word_count(text[right.end : comma]) > _FRONTED_WORDS:
+        return None
+    for group in groups:
+        if group.start > comma:
+            return group if _word_count(text[comma : group.start]) <= _FRONTED_WORDS else None
+    return None

@@ -1576,7 +1576,7 @@ def test_prisoners_of_war_are_no_war_and_their_exchange_is_mutual(
         # ... and a comma before the person joins no list the person does not go on to.
         (
             "During a visit to India, British Prime Minister Rishi Sunak warns Pakistan.",
-            [("GBR", "PAK", -3.0, "warns")],
+            [("GBR", "IND", 1.9, "visit"), ("GBR", "PAK", -3.0, "warns")],
         ),
     ],
 )
@@ -1608,6 +1608,31 @@ def test_a_leaders_office_and_name_keep_a_list_together(
     ],
 )
 def test_a_relative_clause_is_about_the_countries_before_it(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A meeting, call or visit opening the sentence is its subject's.
+        (
+            "After a call with the Egyptian president, Biden said aid would flow.",
+            [("EGY", "USA", 1.0, "call with")],
+        ),
+        (
+            "During a visit to India, British Prime Minister Rishi Sunak warns Pakistan.",
+            [("GBR", "IND", 1.9, "visit"), ("GBR", "PAK", -3.0, "warns")],
+        ),
+        # Not a place the meeting is held in, nor an act that is no meeting.
+        ("At a summit in Nice, France, the European Union and Russia agree.", []),
+        ("After the attack on Israel, Iran warned the U.S.", [("IRN", "USA", -3.0, "warned")]),
+        # A non-state group's word before a demonym names the group, not its state.
+        ("The opposition Syrian National Council meets Turkish officials.", []),
+    ],
+)
+def test_a_meeting_opening_the_sentence_is_its_subjects(
     text: str, expected: list[tuple[str, str, float, str]]
 ) -> None:
     assert _gazetteer_pairs(text, default_lexicon()) == expected

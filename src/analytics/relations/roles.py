@@ -481,6 +481,15 @@ def _nationality(
     group = _named_group(text, start, end)
     if group is not None:
         return NATIONALITY, group
+    if kind == "demonym":
+        # "the opposition Syrian National Council", "the rebel Libyan council": a word of
+        # a non-state group before the demonym names the group, not the state.
+        word = _WORD_BEFORE.search(text, max(0, start - 16), start)
+        if word is not None and table.heads.get(word.group(1).lower()) in (
+            NON_STATE,
+            ARMED_GROUP,
+        ):
+            return NATIONALITY, _excerpt(text, word.start(1), end)
     event = _EVENT_AFTER.match(text, end)
     if event is not None:
         return NATIONALITY, text[start : event.end()]

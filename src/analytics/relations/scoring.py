@@ -122,6 +122,17 @@ from analytics.relations.grammar import (
 from analytics.relations.lexicon import CueMatch, Lexicon, word_positions
 from analytics.relations.roles import _POSSESSIVE
 
+# A meeting, call or visit named by a phrase opening the sentence ("After talks with A,
+# B ...", "During a visit to A, ..."): the phrase's subject is the sentence's.
+_FRONTED = re.compile(
+    r"\s*(?:after|following|during|in|at|on|before|ahead\s+of)\s+"
+    r"(?:(?:a|an|the|his|her|its|their)\s+)?(?:[\w'\u2019-]+\s+){0,3}",
+    re.IGNORECASE,
+)
+_FRONTED_WORDS = 4  # words allowed around the partner and before the subject
+_PARTNER_BEFORE = re.compile(r"\b(?:with|to)\s+(?:[\w'\u2019.-]+\s+){0,3}$", re.IGNORECASE)
+_MEETING_CAMEOS = frozenset({"04", "042", "043", "044", "046"})
+
 # Natural hazards and accidents: the agent of harm when named before a conflict cue
 # (``_by_mishap``).
 # A storm only as a weather word: "protesters storm the embassy" is an act.
@@ -565,6 +576,13 @@ def _score_clause(
                 # B": the agents act together.
                 positive = effect.weight is not None and effect.weight > 0
                 add(_inner_pairs(right), effect if mutual and positive else _neutral(effect))
+            if left is None and right is not None:
+                doer = _fronted_doer(text, groups, match, right)
+                if doer is not None:
+                    # "After a call with the Egyptian president, Biden said ...": the
+                    # meeting that opens the sentence is its subject's.
+                    add(_pairs(doer.countries, right.countries), effect)
+                    continue
             if left is None or _more_words_than(text, left.end, match.start, _REACH_WORDS):
                 continue
             # A list acted on ("tariffs on A, B and C", "A and B were invited") or a list of
@@ -613,6 +631,30 @@ def _score_clause(
                 # "reached agreement with commercial banks": the partner is not a country.
                 jointly = (mutual and not _OBJECT_AFTER_AT.match(text, match.end)) or reciprocal
                 add(inner, effect if jointly else _neutral(effect))
+
+
+def _fronted_doer(text: str, groups: list[_Group], match: CueMatch, right: _Group) -> _Group | None:
+    """The subject after a meeting or visit that opens the sentence, or ``None``.
+
+    "After a call with A, B said ...", "During a visit to A, B's leader warns C": a
+    phrase naming a meeting, call or visit opens the sentence and ends at a comma; the
+    group right after the comma is its subject, and so the one who met or visited.
+    """
+    if match.cue.pos != "noun" or match.cue.cameo not in _MEETING_CAMEOS:
+        return None
+    if not _FRONTED.fullmatch(text, 0, match.start):
+        return None
+    if not _PARTNER_BEFORE.search(text, match.start, right.start):
+        return None  # "At a summit in Nice, France, ...": a place, not a partner
+    comma = text.find(",", right.end)
+    if comma == -1 or _more_words_than(text, match.end, right.start, _FRONTED_WORDS):
+        return None
+    if text[right.end : comma].strip() and _more_words_than(text, right.end, comma, _FRONTED_WORDS):
+        return None
+    after = next((group for group in groups if group.start > comma), None)
+    if after is None or _more_words_than(text, comma, after.start, _FRONTED_WORDS):
+        return None
+    return after
 
 
 def _sent_on(text: str, match: CueMatch, target: _Group) -> bool:
