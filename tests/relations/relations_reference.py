@@ -44,6 +44,7 @@ from analytics.relations.scoring import (
     _MEDIATOR_WORDS,
     _MEETING_CAMEOS,
     _PARTNER_BEFORE,
+    _POST_OF,
     MEDIATE_CAMEO,
     _apply_modifiers,
     _by_mishap,
@@ -339,6 +340,16 @@ def _score_clause(
                 and not re.match(r"[a-z]+ing\b", text[match.start :], re.IGNORECASE)
                 and _PASSIVE_AFTER.fullmatch(text[left.end : match.start])
             )
+            diplomatic = match.cue.cameo.startswith(("114", "16"))
+            if passive and diplomatic and gap >= 2:
+                holder = groups[gap - 2]
+                if _POST_OF.fullmatch(text[holder.end : left.start]):
+                    # The envoy posted to ``left`` is acted on, by it or by the agent.
+                    agents = right is not None and _agents_of(text, match, right)
+                    within = target is None
+                    actor = right if agents and right is not None and not within else left
+                    add(_pairs(holder.countries, actor.countries), effect)
+                    continue
             inner = [] if object_list or passive else _inner_pairs(left)
             # A mention of another country that does not act, between the cue and the
             # target, is what the cue is about; unless the act goes on to/from/by the target

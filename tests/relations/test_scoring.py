@@ -1641,6 +1641,36 @@ def test_a_meeting_opening_the_sentence_is_its_subjects(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # An envoy posted to a country is what a passive act is done to: by the host ...
+        (
+            "Japan's ambassador to China was summoned by the Chinese foreign ministry.",
+            [("CHN", "JPN", -3.0, "summoned")],
+        ),
+        ("The U.S. ambassador to Iceland is summoned.", [("ISL", "USA", -3.0, "summoned")]),
+        # ... or by the agent named.
+        (
+            "Iran's ambassador to the United Nations is summoned by Britain.",
+            [("GBR", "IRN", -3.0, "summoned")],
+        ),
+        # An active act keeps its target.
+        (
+            "Japan recalls its ambassador to China.",
+            [("CHN", "JPN", -4.0, "recalls its ambassador")],
+        ),
+        # Only acts on envoys as envoys: harm to one is no act of the host.
+        ("The Polish ambassador to Iraq is killed by a bomb in Baghdad.", []),
+        ("The Syrian ambassador to France resigns in protest at the violence.", []),
+    ],
+)
+def test_an_envoy_posted_to_a_country_is_acted_on_in_the_passive(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # Espionage for a state is that state's act against the one that catches the spy.
         (
             "Lebanon arrests a man it suspects has spied for Israel.",

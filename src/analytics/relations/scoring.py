@@ -132,6 +132,14 @@ _FRONTED = re.compile(
 _FRONTED_WORDS = 4  # words allowed around the partner and before the subject
 _PARTNER_BEFORE = re.compile(r"\b(?:with|to)\s+(?:[\w'\u2019.-]+\s+){0,3}$", re.IGNORECASE)
 _MEETING_CAMEOS = frozenset({"04", "042", "043", "044", "046"})
+# Acts on envoys: summoned (114), expelled, recalled, declared unwelcome (16).
+_DIPLOMATIC_CAMEOS = ("114", "16")
+# An envoy's post between two countries: the first country's envoy to the second.
+_POST_OF = re.compile(
+    r"(?:['\u2019]s)?\s+(?:ambassadors?|envoys?|diplomats?|charg[e\u00e9]s? d['\u2019]affaires)"
+    r"\s+(?:to|in)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
 
 # Natural hazards and accidents: the agent of harm when named before a conflict cue
 # (``_by_mishap``).
@@ -592,6 +600,16 @@ def _score_clause(
                 or is_place_list(text, left)
                 or (match.cue.pos == "verb" and is_passive_subject(text, left, match.start))
             )
+            passive = match.cue.pos == "verb" and is_passive_subject(text, left, match.start)
+            diplomatic = match.cue.cameo.startswith(_DIPLOMATIC_CAMEOS)
+            holder = _post_holder(text, groups, gap - 1) if passive and diplomatic else None
+            if holder is not None:
+                # "Japan's ambassador to China was summoned (by the Chinese ministry)": the
+                # envoy is acted on, by the host or by the agent named.
+                agent = right is not None and is_agent_group(text, match.start, match.end, right)
+                actor = right if agent and right is not None and not _within(right, left) else left
+                add(_pairs(holder.countries, actor.countries), effect)
+                continue
             inner = [] if acted_on else _inner_pairs(left)
             reciprocal = _RECIPROCAL.match(text, match.end) is not None
             # "Russia and China hold war games in Russia": a list does not act on one of
@@ -631,6 +649,18 @@ def _score_clause(
                 # "reached agreement with commercial banks": the partner is not a country.
                 jointly = (mutual and not _OBJECT_AFTER_AT.match(text, match.end)) or reciprocal
                 add(inner, effect if jointly else _neutral(effect))
+
+
+def _post_holder(text: str, groups: list[_Group], index: int) -> _Group | None:
+    """The group whose envoy is posted to group ``index`` ("Japan's ambassador to China").
+
+    ``None`` unless the text between the two is an envoy's post: the envoy, not the
+    country it is posted to, is what a passive cue acts on.
+    """
+    if index < 1:
+        return None
+    holder = groups[index - 1]
+    return holder if _POST_OF.fullmatch(text, holder.end, groups[index].start) else None
 
 
 def _fronted_doer(text: str, groups: list[_Group], match: CueMatch, right: _Group) -> _Group | None:
