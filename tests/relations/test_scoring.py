@@ -1573,6 +1573,21 @@ def test_prisoners_of_war_are_no_war_and_their_exchange_is_mutual(
             "A hearing into the territorial row between Thailand and Cambodia begins.",
             [("KHM", "THA", -3.0, "row between")],
         ),
+        # An office after a possessive, and "his" counterpart, keep the list together ...
+        (
+            "Japan's prime minister and his Chinese counterpart meet in Beijing.",
+            [("CHN", "JPN", 1.0, "meet")],
+        ),
+        (
+            "French President Emmanuel Macron and his German counterpart meet.",
+            [("DEU", "FRA", 1.0, "meet")],
+        ),
+        (
+            "Thailand's Army and Cambodia's Army exchange gunfire near the temple.",
+            [("KHM", "THA", -8.0, "exchange gunfire")],
+        ),
+        # ... but a name after a possessive (a firm, a person) does not.
+        ("Russia's Gazprom and Ukraine's Naftogaz agree to set up joint ventures.", []),
         # ... and a comma before the person joins no list the person does not go on to.
         (
             "During a visit to India, British Prime Minister Rishi Sunak warns Pakistan.",

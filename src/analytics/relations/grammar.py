@@ -42,13 +42,17 @@ _OFFICES = (
     r"plane|warplane|warship|jet)s?"
 )
 _STRONG_LINK = re.compile(
-    r"^\s*(?:(?:,\s*)?(?:and|&)\s+(?:the\s+|both\s+)?|[-\u2013/]\s*|"
+    r"^\s*(?:(?:,\s*)?(?:and|&)\s+(?:the\s+|both\s+|his\s+|her\s+|their\s+)?|[-\u2013/]\s*|"
     # "Xi Jinping and President of the United States Barack Obama": a title of the state.
     r"(?:,\s*)?and\s+(?:the\s+)?(?:(?-i:[A-Z])[\w-]*\s+){1,3}of\s+(?:the\s+)?|"
     # "Venezuelan President Nicolas Maduro and Guyanese President ...", "the French
     # president and the German chancellor": the office and name of the first country's
     # leader, then the next country.
-    r"\s+(?:(?:(?-i:[A-Z])[\w.'\u2019-]*|" + _OFFICES + r")\s+){1,5}(?:and|&)\s+(?:the\s+)?|"
+    r"\s+(?:(?:(?-i:[A-Z])[\w.'\u2019-]*|" + _OFFICES + r")\s+){1,5}(?:and|&)\s+"
+    r"(?:the\s+|his\s+|her\s+|their\s+)?|"
+    # "Japan's prime minister and his Chinese counterpart": an office after a possessive
+    # (not a name: "Russia's Gazprom and ..." is a firm).
+    r"['\u2019]s\s+(?:" + _OFFICES + r"\s+){1,3}(?:and|&)\s+(?:the\s+|his\s+|her\s+|their\s+)?|"
     r"(?:['\u2019]s\s+)?(?:(?:bilateral|diplomatic|trade|economic|security)\s+)?"
     r"(?:relations|relationship|ties)\s+(?:with|to)\s+(?:the\s+)?)$",
     re.IGNORECASE,
