@@ -43,6 +43,7 @@ from analytics.relations.scoring import (
     _JOINT_WORDS,
     _MEDIATOR_WORDS,
     _MEETING_CAMEOS,
+    _OBJECT_AFTER_AGENT,
     _PARTNER_BEFORE,
     _POST_OF,
     MEDIATE_CAMEO,
@@ -92,7 +93,11 @@ def _place_list(text: str, group: _Group) -> bool:
     return heads.get(head) != "state" and heads.get(head.removesuffix("s")) != "state"
 
 
-_AGENT_BY = re.compile(r"\s+(?:[\w'\u2019-]+\s+){0,4}?by\s+(?:the\s+)?", re.IGNORECASE)
+_AGENT_BY = re.compile(
+    # "by the U.S.", "by a South Korean leader", "by President Donald Trump"
+    r"\s+(?:[\w'\u2019-]+\s+){0,4}?by\s+(?:(?:the|a|an)\s+)?(?:(?-i:[A-Z])[a-z]+\s+){0,2}",
+    re.IGNORECASE,
+)
 _RECIPROCAL_AFTER = re.compile(r"^\s+(?:each\s+other|one\s+another)\b", re.IGNORECASE)
 
 
@@ -319,6 +324,13 @@ def _score_clause(
             if agents:
                 positive = effect.weight is not None and effect.weight > 0
                 add(_inner_pairs(right), effect if mutual and positive else _neutral(effect))
+                # "an attack by A on B": the agent acts on the group after it.
+                if match.cue.pos == "noun" and gap + 1 < len(groups):
+                    beyond = groups[gap + 1]
+                    own = all(country in right.countries for country in beyond.countries)
+                    if _OBJECT_AFTER_AGENT.fullmatch(text[right.end : beyond.start]) and not own:
+                        add(_pairs(right.countries, beyond.countries), effect)
+                        continue
             if left is None and right is not None:
                 doer = _fronted_doer(text, groups, match, right)
                 if doer is not None:

@@ -1686,6 +1686,30 @@ def test_an_envoy_posted_to_a_country_is_acted_on_in_the_passive(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # A noun's agent after "by" acts on the group after "on/against/to".
+        ("An attack by Russia on Ukraine killed ten.", [("RUS", "UKR", -9.0, "attack")]),
+        ("Sanctions by the U.S. against Iran took effect.", [("IRN", "USA", -4.0, "Sanctions")]),
+        (
+            "The first visit by a South Korean leader to Myanmar begins.",
+            [("KOR", "MMR", 1.9, "visit")],
+        ),
+        ("A visit by President Joe Biden to Israel begins.", [("ISR", "USA", 1.9, "visit")]),
+        # Not a place the agent acts in.
+        (
+            "Iran confirms the death of a general in an attack in Tehran by Israel.",
+            [("IRN", "ISR", -9.0, "attack")],
+        ),
+    ],
+)
+def test_a_nouns_agent_acts_on_the_group_after_it(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # Espionage for a state is that state's act against the one that catches the spy.
         (
             "Lebanon arrests a man it suspects has spied for Israel.",

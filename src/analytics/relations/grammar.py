@@ -99,7 +99,11 @@ _PLACES_BEFORE = re.compile(
 _REFERRED = re.compile(r"\b(?:which|who|whom)\b", re.IGNORECASE)
 # The words between a cue and the list that did it, in the passive ("mediated by A and B",
 # "an attack yesterday in Tehran by A and B").
-_AGENT_BETWEEN = re.compile(r"\s+(?:[\w'\u2019-]+\s+){0,4}?by\s+(?:the\s+)?", re.IGNORECASE)
+_AGENT_BETWEEN = re.compile(
+    # "by the U.S.", "by a South Korean leader", "by President Donald Trump"
+    r"\s+(?:[\w'\u2019-]+\s+){0,4}?by\s+(?:(?:the|a|an)\s+)?(?:(?-i:[A-Z])[a-z]+\s+){0,2}",
+    re.IGNORECASE,
+)
 # "with the help of A, B and C", "with the backing of A and B": the list after "of" does
 # the act the noun names.
 _WITH_BEFORE = re.compile(r"\bwith\s+(?:the\s+)?(?:[a-z]+\s+)?$", re.IGNORECASE)

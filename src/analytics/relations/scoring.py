@@ -132,6 +132,13 @@ _FRONTED = re.compile(
 _FRONTED_WORDS = 4  # words allowed around the partner and before the subject
 _PARTNER_BEFORE = re.compile(r"\b(?:with|to)\s+(?:[\w'\u2019.-]+\s+){0,3}$", re.IGNORECASE)
 _MEETING_CAMEOS = frozenset({"04", "042", "043", "044", "046"})
+# Between a noun's agent and the group it acts on ("an attack by A on B", "a visit by
+# A's leader to B"): a few words, then the preposition of the object.
+_OBJECT_AFTER_AGENT = re.compile(
+    r"(?:['\u2019]s)?\s+(?:[\w'\u2019.-]+\s+){0,3}?(?:on|against|to|into|toward|towards)\s+"
+    r"(?:the\s+)?",
+    re.IGNORECASE,
+)
 # Acts on envoys: summoned (114), expelled, recalled, declared unwelcome (16).
 _DIPLOMATIC_CAMEOS = ("114", "16")
 # An envoy's post between two countries: the first country's envoy to the second.
@@ -584,6 +591,12 @@ def _score_clause(
                 # B": the agents act together.
                 positive = effect.weight is not None and effect.weight > 0
                 add(_inner_pairs(right), effect if mutual and positive else _neutral(effect))
+                target_beyond = _target_after_agent(text, groups, gap, match)
+                if target_beyond is not None:
+                    # "an attack by Russia on Ukraine", "a visit by the Chinese president
+                    # to Moscow": the agent acts on the group after it.
+                    add(_pairs(right.countries, target_beyond.countries), effect)
+                    continue
             if left is None and right is not None:
                 doer = _fronted_doer(text, groups, match, right)
                 if doer is not None:
@@ -649,6 +662,22 @@ def _score_clause(
                 # "reached agreement with commercial banks": the partner is not a country.
                 jointly = (mutual and not _OBJECT_AFTER_AT.match(text, match.end)) or reciprocal
                 add(inner, effect if jointly else _neutral(effect))
+
+
+def _target_after_agent(
+    text: str, groups: list[_Group], gap: int, match: CueMatch
+) -> _Group | None:
+    """The group a noun's agent acts on: "an attack by A on B" (B), or ``None``.
+
+    ``groups[gap]`` is the agent right after the noun; the next group counts when a
+    preposition of the act's object comes between them, with a few words at most.
+    """
+    if match.cue.pos != "noun" or gap + 1 >= len(groups):
+        return None
+    agent, beyond = groups[gap], groups[gap + 1]
+    if not _OBJECT_AFTER_AGENT.fullmatch(text, agent.end, beyond.start):
+        return None
+    return None if set(beyond.countries) <= set(agent.countries) else beyond
 
 
 def _post_holder(text: str, groups: list[_Group], index: int) -> _Group | None:
