@@ -129,11 +129,14 @@ def dev_scores(shared_dir: Path) -> dict:
 # F1 as measured (0.984, 0.976, 0.976, 0.911, 0.997, 0.960, 0.979, 0.953, 0.958) less about
 # 0.02. The eighth round (2026-12-07, rules from the judged audit) moved tune-extra P to
 # 0.862, test to 0.637 / 0.479 / 0.888, test-briefings sign to 0.869 and test-extra3 P to
-# 0.520; the floors below hold for both.
+# 0.520; the floors below hold for both. The eleventh round (2026-12-07, grammar of lists,
+# relative clauses, openings and agents) moved tune to 0.808 / 0.652 / 0.929, tune-extra2 to
+# 0.767 / 0.702, test to 0.642 / 0.479 / 0.888, test-briefings to 0.705 / 0.477 / 0.886 and
+# test-extra3 to 0.538 / 0.483 / 0.875; the floors it raised are these less about 0.02.
 FLOORS = [
     ("tune", "country_f1", 0.96),
     ("tune", "pair_precision", 0.79),
-    ("tune", "pair_recall", 0.62),
+    ("tune", "pair_recall", 0.63),
     ("tune", "sign_accuracy", 0.91),
     ("tune-extra", "country_f1", 0.95),
     ("tune-extra", "pair_precision", 0.83),
@@ -148,13 +151,13 @@ FLOORS = [
     ("test", "pair_recall", 0.46),
     ("test", "sign_accuracy", 0.87),
     ("test-briefings", "country_f1", 0.95),
-    ("test-briefings", "pair_precision", 0.65),
-    ("test-briefings", "pair_recall", 0.38),
+    ("test-briefings", "pair_precision", 0.68),
+    ("test-briefings", "pair_recall", 0.45),
     ("test-briefings", "sign_accuracy", 0.86),
     # The second extra draw (2026-12-06).
     ("tune-extra2", "country_f1", 0.95),
     ("tune-extra2", "pair_precision", 0.73),
-    ("tune-extra2", "pair_recall", 0.61),
+    ("tune-extra2", "pair_recall", 0.68),
     ("tune-extra2", "sign_accuracy", 0.98),
     ("test-extra", "country_f1", 0.93),
     ("test-extra", "pair_precision", 0.70),
@@ -166,8 +169,8 @@ FLOORS = [
     ("tune-extra3", "pair_recall", 0.50),
     ("tune-extra3", "sign_accuracy", 0.89),
     ("test-extra3", "country_f1", 0.94),
-    ("test-extra3", "pair_precision", 0.48),
-    ("test-extra3", "pair_recall", 0.42),
+    ("test-extra3", "pair_precision", 0.51),
+    ("test-extra3", "pair_recall", 0.46),
     ("test-extra3", "sign_accuracy", 0.84),
 ]
 
