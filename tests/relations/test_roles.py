@@ -111,7 +111,9 @@ def roles_by_country(text: str) -> dict[str, str]:
         # Locations: the dateline and a capital after a locative word, nothing else.
         ("WASHINGTON, March 4 - Iran protested.", {"USA": LOCATION, "IRN": ACTOR}),
         ("Ministers met in Moscow.", {"RUS": LOCATION}),
-        ("Envoys flew to Moscow.", {"RUS": LOCATION}),
+        ("Envoys stayed in Moscow.", {"RUS": LOCATION}),
+        # ... but a journey to a capital names its state, as a visit to it does.
+        ("Envoys flew to Moscow.", {"RUS": ACTOR}),
         # A capital naming an event's venue ...
         ("The Moscow talks backed Ukraine.", {"RUS": LOCATION, "UKR": ACTOR}),
         ("France left the Moscow agreements.", {"FRA": ACTOR, "RUS": LOCATION}),

@@ -1710,6 +1710,35 @@ def test_a_nouns_agent_acts_on_the_group_after_it(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # A journey of a state's people to another state is a visit, and names the state
+        # by its capital too.
+        (
+            "The Palestinian President Mahmoud Abbas travels to Moscow seeking support.",
+            [("PSE", "RUS", 1.9, "travels to")],
+        ),
+        ("Xi Jinping heads to Russia on his first trip abroad.", [("CHN", "RUS", 1.9, "heads to")]),
+        # Not travel as a noun or an infinitive ("a ban on travel to", "to fly to").
+        (
+            "The United States lifts a ban on travel to Libya.",
+            [("LBY", "USA", 2.0, "lifts a ban on")],
+        ),
+        ("Forces are on standby to fly to Tonga from Australia.", []),
+        # Dismay at a country is disapproval of it.
+        (
+            "Romania expresses dismay at Russia after it expels a diplomat.",
+            [("ROU", "RUS", -2.0, "expresses dismay")],
+        ),
+    ],
+)
+def test_a_journey_to_a_state_is_a_visit(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # Espionage for a state is that state's act against the one that catches the spy.
         (
             "Lebanon arrests a man it suspects has spied for Israel.",

@@ -104,6 +104,8 @@ _LOCATIVE_REACH = 16  # characters: "southwest of " and "outside " fit
 _POST = re.compile(
     r"\b(?:embassy|embassies|consulate|consulates|ambassador|ambassadors|envoy|envoys|"
     r"visit|visits|trip|trips)\s+(?:in|to)\s+$|"
+    # ... and so does a journey to it ("travels to Moscow", "flies to Tripoli").
+    r"\b(?:travel|travels|travell?ed|fly|flies|flew|head|heads|headed)\s+to\s+$|"
     # A reaction felt "in" a capital is its government's ("concern in Seoul and Tokyo",
     # "fuelling suspicion in Washington").
     r"\b(?:concerns?|alarm|anger|fears?|suspicions?|unease|worry|worries|dismay|outrage|"
