@@ -1723,6 +1723,11 @@ def test_a_nouns_agent_acts_on_the_group_after_it(
             [("LBY", "USA", 2.0, "lifts a ban on")],
         ),
         ("Forces are on standby to fly to Tonga from Australia.", []),
+        # Worry about a country's acts is concern, and dismay at a country disapproval.
+        (
+            "Japan is worried about China's military build-up.",
+            [("CHN", "JPN", -2.0, "worried about")],
+        ),
         # Dismay at a country is disapproval of it.
         (
             "Romania expresses dismay at Russia after it expels a diplomat.",
