@@ -1744,6 +1744,25 @@ def test_a_journey_to_a_state_is_a_visit(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # Missiles launched at a state, or at its capital, attack it.
+        (
+            "Russia launched missiles at Kyiv overnight.",
+            [("RUS", "UKR", -9.5, "launched missiles at")],
+        ),
+        ("Iran launched drones into Israel.", [("IRN", "ISR", -9.5, "launched drones into")]),
+        # A launch at no one (a test) is no attack.
+        ("North Korea launches a ballistic missile over Japan.", []),
+    ],
+)
+def test_missiles_launched_at_a_state_attack_it(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # Espionage for a state is that state's act against the one that catches the spy.
         (
             "Lebanon arrests a man it suspects has spied for Israel.",

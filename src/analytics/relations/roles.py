@@ -106,6 +106,8 @@ _POST = re.compile(
     r"visit|visits|trip|trips)\s+(?:in|to)\s+$|"
     # ... and so does a journey to it ("travels to Moscow", "flies to Tripoli").
     r"\b(?:travel|travels|travell?ed|fly|flies|flew|head|heads|headed)\s+to\s+$|"
+    # Weapons fired at a capital are fired at its state ("missiles at Kyiv").
+    r"\b(?:missiles?|rockets?|drones?|shells?|mortars?|projectiles?)\s+(?:at|into|on)\s+$|"
     # A reaction felt "in" a capital is its government's ("concern in Seoul and Tokyo",
     # "fuelling suspicion in Washington").
     r"\b(?:concerns?|alarm|anger|fears?|suspicions?|unease|worry|worries|dismay|outrage|"
