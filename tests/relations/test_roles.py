@@ -114,7 +114,7 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("Envoys stayed in Moscow.", {"RUS": LOCATION}),
         # ... but a journey to a capital names its state, as a visit to it does.
         ("Envoys flew to Moscow.", {"RUS": ACTOR}),
-        ("Rockets were fired at Moscow.", {"RUS": ACTOR}),
+        ("The army fired rockets at Moscow.", {"RUS": ACTOR}),
         # A capital naming an event's venue ...
         ("The Moscow talks backed Ukraine.", {"RUS": LOCATION, "UKR": ACTOR}),
         ("France left the Moscow agreements.", {"FRA": ACTOR, "RUS": LOCATION}),
