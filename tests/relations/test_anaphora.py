@@ -194,3 +194,37 @@ def test_a_reaction_to_the_lead_act_relates_to_whoever_did_it() -> None:
 )
 def test_a_reaction_refers_to_the_lead_only_when_it_needs_to(happening: str) -> None:
     assert _referred(_briefing("", happening=happening)) == []
+
+
+def test_a_subject_pronoun_continues_the_previous_sentences_subject() -> None:
+    briefings = _briefing("China held drills near Taiwan. It also accused Japan of provocation.")
+    assert _referred(briefings) == [("body", 1, "It", "CHN")]
+    assert _pairs(briefings)[("CHN", "JPN")] == -2.0
+
+
+def test_he_or_she_continues_a_person_speaking_for_a_country() -> None:
+    briefings = _briefing(
+        "The Japanese prime minister met Biden in Washington. He later criticised China."
+    )
+    assert _referred(briefings) == [("body", 1, "He", "JPN")]
+    assert _pairs(briefings)[("CHN", "JPN")] == -2.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "It" before a copula names the event or nothing, not the subject.
+        "China held drills near Taiwan. It is the first such exercise near Japan.",
+        # "He" is a person: a country as such is no "he" ...
+        "China held drills near Taiwan. He accused Japan of provocation.",
+        # ... and "it" no person speaking for one.
+        "The Chinese president held talks. It accused Japan of provocation.",
+        # A subject that is no country, or a list of them.
+        "The deal was signed by India. It gives Japan access.",
+        "China and Russia held drills. It accused Japan of provocation.",
+        # Only the sentence right before, in the same section.
+        "China held drills near Taiwan. Talks stalled. It accused Japan of provocation.",
+    ],
+)
+def test_a_pronoun_refers_back_only_to_a_subject_of_its_kind(text: str) -> None:
+    assert _referred(_briefing(text)) == []

@@ -1,4 +1,5 @@
-"""Countries named again by a phrase: "the two countries", "both sides", "the three leaders".
+"""Countries named again by a phrase: "the two countries", "both sides", "the three leaders",
+and a subject pronoun opening a sentence ("It", "He", "She").
 
 A briefing names its parties once and then refers back to them ("Mali, Burkina Faso and
 Niger announced ... The three countries accused the regional bloc ..."). Read sentence by
@@ -14,6 +15,12 @@ Burkina Faso and Niger"), or the acting countries of one sentence ("Trump met Ta
 Tokyo. The two leaders signed ..."). A set found this way can itself be referred to again.
 Phrases without a number are left alone: "the leaders" or "the allies" may mean a bloc's
 members, which no sentence lists.
+
+A sentence opening with "It", "He" or "She" continues the subject of the sentence right
+before it in the same section, when that sentence opens with one acting country: "It" a
+state ("China held drills. It also accused Japan ..."), "He"/"She" a person speaking for
+one ("The Japanese prime minister met Biden. He later criticised China"). Not "It" before
+a copula ("It is the first attack ..."), which names the event or nothing.
 """
 
 from __future__ import annotations
@@ -60,6 +67,29 @@ _REACTION = re.compile(
     re.IGNORECASE,
 )
 _SUBJECT_WORDS = 6  # words allowed between a lead's subject and its act
+# "China held drills near Taiwan. It also accused Japan ...": a sentence opening with a
+# subject pronoun continues the previous sentence's subject ("It" a state, "He"/"She" a
+# person speaking for one). The first pattern only preselects briefings (no look-around).
+_PRONOUN_ANYWHERE = re.compile(
+    "[.!?][\"'\u2019\u201d)\\]]*\\s+(?:(?:But|And|However|Meanwhile|Later|Separately|Earlier),?\\s+)?"
+    r"(?:It|He|She)\s+[a-z]"
+)
+_PRONOUN_OPENS = re.compile(
+    r"\s*(?:(?:But|And|However|Meanwhile|Later|Separately|Earlier),?\s+)?"
+    r"(?P<pronoun>It|He|She)\s+(?-i:[a-z])"
+)
+# "It is the first attack ...", "It is believed ...": "it" before a copula names the
+# event or nothing, not the previous subject.
+_IT_COPULA = re.compile(
+    r"It\s+(?:is|was|has\s+been|had\s+been|will\s+be|would\s+be|remains|seems|appears)\b"
+)
+_OPENING_WORDS = 3  # words allowed before the country a sentence opens with
+_PERSON_AFTER = re.compile(
+    r"(?:['\u2019]s)?\s+(?:(?:new|former|acting|then|top|senior)\s+)?(?:president|prime\s+minister|"
+    r"premier|chancellor|foreign\s+minister|defen[cs]e\s+minister|minister|secretary|leader|"
+    r"king|queen|emir|ambassador|envoy|spokes(?:man|woman|person)|diplomat|official)\b",
+    re.IGNORECASE,
+)
 _PHRASE = re.compile(
     r"\b(?:(?P<both>[Bb]oth)\s+(?:the\s+)?|(?:[Tt]he|[Tt]heir|[Aa]ll)\s+(?P<number>two|three|four|"
     r"five|six)\s+)(?:(?P<noun>" + _NOUNS + r"))\b"
@@ -86,7 +116,7 @@ def anaphor_mentions(
         country it refers to (in the order they were named), ``confidence`` 1.
     """
     ids, sections, texts = segments if segments is not None else segment_columns(briefings)
-    hit = may_match(texts, _PHRASE, _RELATIVE, _REACTION)
+    hit = may_match(texts, _PHRASE, _RELATIVE, _REACTION, _PRONOUN_ANYWHERE)
     if not hit.any():
         return _empty()
     wanted = pd.unique(ids[hit])
@@ -148,20 +178,48 @@ def _resolve(
     lexicon: Lexicon | None,
 ) -> list[tuple[str, str, int, int, int, str, str]]:
     """The anaphor rows of one briefing, its segments read in order."""
-    # Sets of countries named so far, nearest last: lists acting together and each
-    # sentence's acting countries.
+    # The sentences read so far with their mentions; the sets of countries they name
+    # (lists acting together and each sentence's acting countries, nearest last) are
+    # worked out only when a phrase asks for them.
+    history: list[tuple[str, list[tuple[int, int, str, str]]]] = []
     named: list[tuple[str, ...]] = []
+    named_from: list[int] = []  # per sentence of ``history`` worked out: sets so far
     rows: list[tuple[str, str, int, int, int, str, str]] = []
-    lead: tuple[str, ...] | None = None  # who does the act the briefing opens with
+    # Who does the act the briefing opens with, worked out at the first reaction to it.
+    opening: tuple[str, list[tuple[int, int, str, str]]] | None = None
+    lead: tuple[str, ...] | None = None
     for section, text in segments:
+        previous: tuple[str, list[tuple[int, int, str, str]]] | None = None
         for index, (lo, hi) in enumerate(split_sentences(text)):
             sentence = text[lo:hi]
             own = sentence_mentions(by_sentence, briefing, section, index, lo)
             added: list[tuple[int, int, str, str]] = []
-            if lead is None and section != S.SECTION_TITLE:
-                lead = _agent(sentence, own, lexicon)
-            elif lead:
-                for act in _REACTION.finditer(sentence):
+            pronoun = _PRONOUN_OPENS.match(sentence) if previous is not None else None
+            if pronoun is not None and previous is not None:
+                subject = _opening_subject(*previous)
+                person = pronoun.group("pronoun") != "It"
+                copula = _IT_COPULA.match(sentence, pronoun.start("pronoun")) is not None
+                if subject is not None and subject[1] == person and not copula:
+                    start, end = pronoun.span("pronoun")
+                    added.append((start, end, subject[0], ANAPHOR))
+                    rows.append(
+                        (
+                            briefing,
+                            section,
+                            index,
+                            lo + start,
+                            lo + end,
+                            sentence[start:end],
+                            subject[0],
+                        )
+                    )
+            previous = (sentence, own)
+            if opening is None and section != S.SECTION_TITLE:
+                opening = (sentence, own)
+            elif opening is not None and _REACTION.search(sentence) is not None:
+                if lead is None:
+                    lead = _agent(*opening, lexicon)
+                for act in _REACTION.finditer(sentence) if lead else ():
                     if any(m[2] in lead for m in own) or not own:
                         break
                     start, end = act.start("act"), act.end("act")
@@ -176,6 +234,9 @@ def _resolve(
                 before = [m for m in own if m[1] <= phrase.start()] + [
                     m for m in added if m[1] <= phrase.start()
                 ]
+                while len(history) > len(named_from):
+                    named += _sets(*history[len(named_from)])
+                    named_from.append(len(named))
                 countries = _nearest(n, _sets(sentence, sorted(before)), named)
                 if countries is None:
                     continue
@@ -200,7 +261,7 @@ def _resolve(
                     rows.append(
                         (briefing, section, index, lo + start, lo + end, sentence[start:end], iso3)
                     )
-            named += _sets(sentence, sorted(own + added))
+            history.append((sentence, sorted(own + added)))
     return rows
 
 
@@ -230,6 +291,26 @@ def _agent(
     ):
         return ()
     return subject.countries
+
+
+def _opening_subject(
+    sentence: str, own: list[tuple[int, int, str, str]]
+) -> tuple[str, bool] | None:
+    """The one acting country a sentence opens with as its subject, and whether a person
+    speaks for it ("The Japanese prime minister met ...", "President Biden said ..."), or
+    ``None`` (no country in its first words, or a list of them)."""
+    if not own:
+        return None
+    actors = [role for role in sentence_roles(sentence, own) if role.role == ACTOR]
+    if not actors or _more_words_than(sentence, 0, actors[0].start, _OPENING_WORDS):
+        return None
+    first = actors[0]
+    spans = [(role.start, role.end, role.iso3) for role in actors]
+    if len(_group_mentions(sentence, spans)[0].countries) != 1:
+        return None
+    kind = next((m[3] for m in own if m[0] == first.start), "name")
+    person = kind == "leader" or _PERSON_AFTER.match(sentence, first.end) is not None
+    return first.iso3, person
 
 
 def _list_before(
