@@ -1752,6 +1752,12 @@ def test_a_journey_to_a_state_is_a_visit(
         ("Iran launched drones into Israel.", [("IRN", "ISR", -9.5, "launched drones into")]),
         # A launch at no one (a test) is no attack.
         ("North Korea launches a ballistic missile over Japan.", []),
+        # An ambush by a state's forces attacks; one by no state names only a place.
+        (
+            "Two U.S. officials are ambushed by Mexican Federal Police officers.",
+            [("MEX", "USA", -9.0, "ambushed")],
+        ),
+        ("Two British soldiers are killed in an ambush near Basra, Iraq.", []),
     ],
 )
 def test_missiles_launched_at_a_state_attack_it(
