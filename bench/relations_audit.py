@@ -11,9 +11,9 @@ countries relate in a current-events summary, is it right? ``draw`` scores every
 and pair as the shared scorer does, and draws ``--n`` of them (seeded, at most one per text)
 into ``relations_dev/audit.csv``, split by one seeded permutation into ``audit-tune`` (read
 to choose rules) and ``audit-test`` (judged before any rule was chosen, then only measured).
-A later draw (``--name audit2``, ``audit3``) leaves out the texts of the earlier ones (and
-of every ``selection*.csv``, the texts read to choose rules among them) and makes halves
-``audit2-tune`` and ``audit2-test`` the same way.
+A later draw (``--name audit2``, ``audit3``, ``audit4``) leaves out the texts of the
+earlier ones (and of every ``selection*.csv``, the texts read to choose rules among them)
+and makes halves ``audit2-tune`` and ``audit2-test`` the same way.
 ``show`` prints a half's texts and claims for judging (the text is read from the shared
 corpus, never kept here). A reader fills ``verdict`` by the annotation rules:
 ``right`` (the text relates the two as actors with that sign), ``sign`` (related, other
@@ -47,7 +47,7 @@ DEV_SET = HERE / "relations_dev"
 WCE = Path("corpora/wikipedia-current-events/wce-dev.jsonl")
 # Each draw: its file ``relations_dev/<name>.csv`` and its seed. A later draw leaves out the
 # texts of the earlier ones.
-DRAWS = {"audit": 20261207, "audit2": 20261208, "audit3": 20261212}
+DRAWS = {"audit": 20261207, "audit2": 20261208, "audit3": 20261212, "audit4": 20261213}
 AUDIT_COLUMNS = ("id", "a", "b", "score", "text_claims", "half", "verdict", "kind")
 
 

@@ -232,6 +232,20 @@ def test_the_third_audit_draw_is_judged_on_its_held_out_half_and_holds_no_text_r
     assert not (earlier | read | labelled) & {row["id"] for row in rows}
 
 
+def test_the_fourth_audit_draw_is_judged_and_holds_no_text_read_before():
+    rows = _audit_rows("audit4")
+    assert len(rows) == 100 and len({row["id"] for row in rows}) == 100
+    assert sum(row["half"] == "audit4-test" for row in rows) == 50
+    assert sorted({row["half"] for row in rows}) == ["audit4-test", "audit4-tune"]
+    assert all(row["verdict"] in AUDIT_VERDICTS for row in rows)
+    assert all((row["kind"] == "") == (row["verdict"] == "right") for row in rows)
+    earlier = {row["id"] for name in ("audit", "audit2", "audit3") for row in _audit_rows(name)}
+    with open(DEV_SET / "selection-readings.csv", encoding="utf-8", newline="") as handle:
+        read = {row["id"] for row in csv.DictReader(handle)}
+    labelled = {label["id"] for split in _evaluation().SPLITS for label in _labels(split)}
+    assert not (earlier | read | labelled) & {row["id"] for row in rows}
+
+
 # (half, floor): measured 2026-12-07 after the eighth round, chosen on audit-tune only:
 # audit-tune 34 of 44 claims kept right (0.77; 34 of 50 at the draw), audit-test 22 of 49
 # (0.45; 22 of 50 at the draw), less about 0.02.
@@ -247,6 +261,11 @@ AUDIT_FLOORS = [
     # moved to the tuning half), audit3-tune 39 of 50 (0.78), less about 0.02.
     ("audit3-tune", 0.76),
     ("audit3-test", 0.66),
+    # The fourth draw (2026-12-07, night, after the eleventh round; texts read for it left
+    # out): audit4-test 30 of 50 (0.60, judged first), audit4-tune 28 of 50 (0.56), less
+    # about 0.02.
+    ("audit4-tune", 0.54),
+    ("audit4-test", 0.58),
 ]
 
 
