@@ -305,6 +305,24 @@ def test_a_mention_is_a_location_exactly_when_is_location_says_so(text: str) -> 
 @pytest.mark.parametrize(
     ("text", "role"),
     [
+        # A country named after a place the gazetteer does not know is that place ...
+        ("Ministers sign an accord in Zurich, Spain.", LOCATION),
+        ("Two men are shot dead in Lahore, Nepal, police say.", LOCATION),
+        # ... unless the place is struck or visited (the country is acted on) ...
+        ("Drones strike a refinery in Volgograd Oblast, Turkey.", ACTOR),
+        ("The president arrives in Shanghai, Turkey, for talks.", ACTOR),
+        # ... or the country goes on to act.
+        ("Talks are held in Zurich, Spain and Turkey agree.", ACTOR),
+    ],
+)
+def test_a_country_after_an_unknown_place_of_it_is_that_place(text: str, role: str) -> None:
+    country = next(r for r in sentence_roles(text, mentions_of(text)) if r.iso3 != "GBR")
+    assert country.role == role
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
         # A capital a point of the compass is taken from is where, not who.
         ("Planes bomb a town north of London.", LOCATION),
         ("A bomb goes off 40 km south-west of London.", LOCATION),

@@ -713,6 +713,19 @@ _BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 # "in the US bombing", "in the UK operation": the country before a common noun qualifies it.
 _ATTRIBUTIVE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 _APPOSED = re.compile(r"\s*,\s*(?:the\s+)?")
+# A place the gazetteer does not know, then a comma, before its country ("in Zurich, ").
+_ADDRESS_BEFORE = re.compile(
+    r"\b(?:in|at|near|outside)\s+(?:the\s+)?(?:(?-i:[A-Z])[\w'\u2019.-]*\s+){0,3}"
+    r"(?-i:[A-Z])[\w'\u2019.-]*,\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_ADDRESS_REACH = 60  # characters before the country looked at
+_ACTED_REACH = 120  # characters before the place looked at for a strike or visit
+_ACTED_ON_THERE = re.compile(
+    r"\b(?:strikes?|struck|attack\w*|bomb\w*|shell\w*|drones?|missiles?|rockets?|artillery|"
+    r"raids?|air\s*strikes?|visit\w*|arriv\w+|consulates?|embass(?:y|ies)|trips?)\b",
+    re.IGNORECASE,
+)
 _CLOSED_AFTER = re.compile(r"\s*(?:[,.;:)]|$)")
 # A gathering held in the place ("meet in London, United Kingdom", "peace talks ... in Oslo,
 # Norway"); not a strike on it ("strikes buildings in Tehran, Iran") nor a visit to it.
@@ -897,6 +910,25 @@ def _sentence_roles(
                 and not any(other.iso3 == iso3 and other.role == ACTOR for other in roles)
             ):
                 role, evidence = LOCATION, _excerpt(text, roles[-1].start, end)
+        if (
+            role == ACTOR
+            and kind in _PLACE_KINDS
+            and _CLOSED_AFTER.match(text, end)
+            and not any(other.iso3 == iso3 and other.role == ACTOR for other in roles)
+        ):
+            # "sign an accord in Zurich, Switzerland", "shot dead in Lahore, Pakistan": a
+            # country named after a place of it that no gazetteer knows is that place.
+            address = _ADDRESS_BEFORE.search(text, max(0, start - _ADDRESS_REACH), start)
+            if (
+                address is not None
+                and not any(address.start() <= other_start < start for other_start, _ in spans)
+                # Not a strike on the place, nor a visit or a post there ("a drone strike
+                # on a train in Kharkiv Oblast, Ukraine", "arrives in Shanghai, China").
+                and not _ACTED_ON_THERE.search(
+                    text, max(0, address.start() - _ACTED_REACH), address.start()
+                )
+            ):
+                role, evidence = LOCATION, _excerpt(text, address.start(), end)
         if role == ACTOR and (kind in _PLACE_KINDS or _PLACE_NOUN_OF.match(text, end)):
             # "missile attacks kill 57 militants in northwest Pakistan": an act on a
             # non-state group makes the country after "in" where it happened (rule 3),
