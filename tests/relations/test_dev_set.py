@@ -132,7 +132,8 @@ def dev_scores(shared_dir: Path) -> dict:
 # 0.520; the floors below hold for both. The eleventh round (2026-12-07, grammar of lists,
 # relative clauses, openings and agents) moved tune to 0.808 / 0.652 / 0.929, tune-extra2 to
 # 0.767 / 0.702, test to 0.642 / 0.479 / 0.888, test-briefings to 0.705 / 0.477 / 0.886 and
-# test-extra3 to 0.538 / 0.483 / 0.875; the floors it raised are these less about 0.02.
+# test-extra3 to 0.538 / 0.483 / 0.875 (then test-briefings to 0.724 / 0.485 / 0.900); the
+# floors it raised are these less about 0.02.
 FLOORS = [
     ("tune", "country_f1", 0.96),
     ("tune", "pair_precision", 0.79),
@@ -143,7 +144,7 @@ FLOORS = [
     ("tune-extra", "pair_recall", 0.66),
     ("tune-extra", "sign_accuracy", 0.93),
     ("tune-briefings", "country_f1", 0.97),
-    ("tune-briefings", "pair_precision", 0.81),
+    ("tune-briefings", "pair_precision", 0.83),
     ("tune-briefings", "pair_recall", 0.59),
     ("tune-briefings", "sign_accuracy", 0.94),
     ("test", "country_f1", 0.94),
@@ -151,9 +152,9 @@ FLOORS = [
     ("test", "pair_recall", 0.46),
     ("test", "sign_accuracy", 0.87),
     ("test-briefings", "country_f1", 0.95),
-    ("test-briefings", "pair_precision", 0.68),
+    ("test-briefings", "pair_precision", 0.70),
     ("test-briefings", "pair_recall", 0.45),
-    ("test-briefings", "sign_accuracy", 0.86),
+    ("test-briefings", "sign_accuracy", 0.88),
     # The second extra draw (2026-12-06).
     ("tune-extra2", "country_f1", 0.95),
     ("tune-extra2", "pair_precision", 0.73),
