@@ -236,7 +236,8 @@ def test_the_third_audit_draw_is_judged_on_its_held_out_half_and_holds_no_text_r
 def test_the_fourth_audit_draw_is_judged_and_holds_no_text_read_before():
     rows = _audit_rows("audit4")
     assert len(rows) == 100 and len({row["id"] for row in rows}) == 100
-    assert sum(row["half"] == "audit4-test" for row in rows) == 50
+    # One held-out row was moved to the tuning half (relations_dev/README.md).
+    assert sum(row["half"] == "audit4-test" for row in rows) == 49
     assert sorted({row["half"] for row in rows}) == ["audit4-test", "audit4-tune"]
     assert all(row["verdict"] in AUDIT_VERDICTS for row in rows)
     assert all((row["kind"] == "") == (row["verdict"] == "right") for row in rows)
@@ -263,10 +264,11 @@ AUDIT_FLOORS = [
     ("audit3-tune", 0.76),
     ("audit3-test", 0.66),
     # The fourth draw (2026-12-07, night, after the eleventh round; texts read for it left
-    # out): audit4-test 30 of 50 (0.60, judged first), audit4-tune 28 of 50 (0.56), less
-    # about 0.02.
-    ("audit4-tune", 0.54),
-    ("audit4-test", 0.58),
+    # out): audit4-test 30 of 50 (0.60, judged first; 29 of 49 after one row read before the
+    # draw moved to the tuning half), audit4-tune 28 of 50 (0.56; 29 of 51 with the row, 0.60
+    # of the claims still made), less about 0.02.
+    ("audit4-tune", 0.55),
+    ("audit4-test", 0.57),
 ]
 
 
