@@ -278,7 +278,25 @@ def _score_clause(
         for pair in pairs:
             contributions.setdefault(pair, []).append(effect)
 
-    governed = {gap: _govern(effects) for gap, effects in by_gap.items()}
+    # A noun with its agent and target after it is its own act; the gap's verb does not
+    # speak for it.
+    for gap in list(by_gap):
+        effects = by_gap[gap]
+        if gap >= len(groups) or all(match.cue.pos != "verb" for match, _ in effects):
+            continue
+        kept = []
+        for match, effect in effects:
+            if match.cue.pos == "noun" and _agents_of(text, match, groups[gap]):
+                agent = groups[gap]
+                if gap + 1 < len(groups):
+                    beyond = groups[gap + 1]
+                    own = all(country in agent.countries for country in beyond.countries)
+                    if _OBJECT_AFTER_AGENT.fullmatch(text[agent.end : beyond.start]) and not own:
+                        add(_pairs(agent.countries, beyond.countries), effect)
+                        continue
+            kept.append((match, effect))
+        by_gap[gap] = kept
+    governed = {gap: _govern(effects) for gap, effects in by_gap.items() if effects}
     for gap, effects in sorted(governed.items()):
         left = groups[gap - 1] if gap > 0 else None
         right = groups[gap] if gap < len(groups) else None

@@ -1694,6 +1694,11 @@ def test_an_envoy_posted_to_a_country_is_acted_on_in_the_passive(
             [("KOR", "MMR", 1.9, "visit")],
         ),
         ("A visit by President Joe Biden to Israel begins.", [("ISR", "USA", 1.9, "visit")]),
+        # A verb before the noun does not speak for the noun's own act.
+        (
+            "Ukraine condemns an attack by Russia on Poland.",
+            [("POL", "RUS", -9.0, "attack"), ("RUS", "UKR", -2.0, "condemns")],
+        ),
         # Not a place the agent acts in.
         (
             "Iran confirms the death of a general in an attack in Tehran by Israel.",

@@ -549,7 +549,24 @@ def _score_clause(
         for pair in pairs:
             contributions.setdefault(pair, []).append(effect)
 
-    governed = {gap: _govern(effects) for gap, effects in by_gap.items()}
+    # "Ukraine condemns an attack by Russia on Poland": a noun whose agent and target follow
+    # it is an act of its own, which the verb of its gap does not speak for.
+    for gap, effects in by_gap.items():
+        if gap >= len(groups) or not any(match.cue.pos == "verb" for match, _ in effects):
+            continue
+        own_acts = []
+        for match, effect in effects:
+            if match.cue.pos != "noun" or not is_agent_group(
+                text, match.start, match.end, groups[gap]
+            ):
+                continue
+            beyond = _target_after_agent(text, groups, gap, match)
+            if beyond is not None:
+                add(_pairs(groups[gap].countries, beyond.countries), effect)
+                own_acts.append(match)
+        if own_acts:
+            by_gap[gap] = [(match, effect) for match, effect in effects if match not in own_acts]
+    governed = {gap: _govern(effects) for gap, effects in by_gap.items() if effects}
     # What the per-cue tests below ask of a whole gap, worked out once per gap.
     cue_starts = {gap: [match.start for match, _ in effects] for gap, effects in by_gap.items()}
     verb_signs = {
