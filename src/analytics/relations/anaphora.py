@@ -70,14 +70,11 @@ _SUBJECT_WORDS = 6  # words allowed between a lead's subject and its act
 # "China held drills near Taiwan. It also accused Japan ...": a sentence opening with a
 # subject pronoun continues the previous sentence's subject ("It" a state, "He"/"She" a
 # person speaking for one). The first pattern only preselects briefings (no look-around).
+_CONNECTIVE = r"(?:(?:But|And|However|Meanwhile|Later|Separately|Earlier),?\s+)?"
 _PRONOUN_ANYWHERE = re.compile(
-    "[.!?][\"'\u2019\u201d)\\]]*\\s+(?:(?:But|And|However|Meanwhile|Later|Separately|Earlier),?\\s+)?"
-    r"(?:It|He|She)\s+[a-z]"
+    "[.!?][\"'\u2019\u201d)\\]]*\\s+" + _CONNECTIVE + r"(?:It|He|She)\s+[a-z]"
 )
-_PRONOUN_OPENS = re.compile(
-    r"\s*(?:(?:But|And|However|Meanwhile|Later|Separately|Earlier),?\s+)?"
-    r"(?P<pronoun>It|He|She)\s+(?-i:[a-z])"
-)
+_PRONOUN_OPENS = re.compile(r"\s*" + _CONNECTIVE + r"(?P<pronoun>It|He|She)\s+(?-i:[a-z])")
 # "It is the first attack ...", "It is believed ...": "it" before a copula names the
 # event or nothing, not the previous subject.
 _IT_COPULA = re.compile(
@@ -183,7 +180,7 @@ def _resolve(
     # worked out only when a phrase asks for them.
     history: list[tuple[str, list[tuple[int, int, str, str]]]] = []
     named: list[tuple[str, ...]] = []
-    named_from: list[int] = []  # per sentence of ``history`` worked out: sets so far
+    sets_read = 0  # sentences of ``history`` whose sets are in ``named``
     rows: list[tuple[str, str, int, int, int, str, str]] = []
     # Who does the act the briefing opens with, worked out at the first reaction to it.
     opening: tuple[str, list[tuple[int, int, str, str]]] | None = None
@@ -234,9 +231,9 @@ def _resolve(
                 before = [m for m in own if m[1] <= phrase.start()] + [
                     m for m in added if m[1] <= phrase.start()
                 ]
-                while len(history) > len(named_from):
-                    named += _sets(*history[len(named_from)])
-                    named_from.append(len(named))
+                for earlier in history[sets_read:]:
+                    named += _sets(*earlier)
+                sets_read = len(history)
                 countries = _nearest(n, _sets(sentence, sorted(before)), named)
                 if countries is None:
                     continue

@@ -907,14 +907,14 @@ def _sentence_roles(
                 _APPOSED.fullmatch(text, roles[-1].end, start)
                 and _CLOSED_AFTER.match(text, end)  # not "..., A and B agree"
                 and _GATHERING_BEFORE.search(text, max(0, roles[-1].start - 60), roles[-1].start)
-                and not any(other.iso3 == iso3 and other.role == ACTOR for other in roles)
+                and not _acts(roles, iso3)
             ):
                 role, evidence = LOCATION, _excerpt(text, roles[-1].start, end)
         if (
             role == ACTOR
             and kind in _PLACE_KINDS
             and _CLOSED_AFTER.match(text, end)
-            and not any(other.iso3 == iso3 and other.role == ACTOR for other in roles)
+            and not _acts(roles, iso3)
         ):
             # "sign an accord in Zurich, Switzerland", "shot dead in Lahore, Pakistan": a
             # country named after a place of it that no gazetteer knows is that place.
@@ -941,6 +941,11 @@ def _sentence_roles(
                 role, evidence = LOCATION, acted_on
         roles.append(Role(iso3, role, evidence, start, end))
     return roles
+
+
+def _acts(roles: Sequence[Role], iso3: str) -> bool:
+    """Whether a mention of ``iso3`` among ``roles`` acts."""
+    return any(other.iso3 == iso3 and other.role == ACTOR for other in roles)
 
 
 def _one_people(text: str, chosen: Sequence[tuple[int, int, str, str]], index: int) -> bool:

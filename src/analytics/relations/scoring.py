@@ -625,19 +625,17 @@ def _score_clause(
                 continue
             # A list acted on ("tariffs on A, B and C", "A and B were invited") or a list of
             # places ("based in A, B and C") does nothing together.
-            acted_on = (
-                is_object_group(text, left)
-                or is_place_list(text, left)
-                or (match.cue.pos == "verb" and is_passive_subject(text, left, match.start))
-            )
             passive = match.cue.pos == "verb" and is_passive_subject(text, left, match.start)
+            acted_on = is_object_group(text, left) or is_place_list(text, left) or passive
             diplomatic = match.cue.cameo.startswith(_DIPLOMATIC_CAMEOS)
             holder = _post_holder(text, groups, gap - 1) if passive and diplomatic else None
             if holder is not None:
                 # "Japan's ambassador to China was summoned (by the Chinese ministry)": the
                 # envoy is acted on, by the host or by the agent named.
-                agent = right is not None and is_agent_group(text, match.start, match.end, right)
-                actor = right if agent and right is not None and not _within(right, left) else left
+                actor = left
+                if right is not None and not _within(right, left):
+                    if is_agent_group(text, match.start, match.end, right):
+                        actor = right
                 add(_pairs(holder.countries, actor.countries), effect)
                 continue
             inner = [] if acted_on else _inner_pairs(left)
@@ -725,7 +723,7 @@ def _fronted_doer(text: str, groups: list[_Group], match: CueMatch, right: _Grou
     comma = text.find(",", right.end)
     if comma == -1 or _more_words_than(text, match.end, right.start, _FRONTED_WORDS):
         return None
-    if text[right.end : comma].strip() and _more_words_than(text, right.end, comma, _FRONTED_WORDS):
+    if _more_words_than(text, right.end, comma, _FRONTED_WORDS):
         return None
     after = next((group for group in groups if group.start > comma), None)
     if after is None or _more_words_than(text, comma, after.start, _FRONTED_WORDS):
