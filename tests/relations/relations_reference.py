@@ -37,6 +37,7 @@ from analytics.relations.roles import (
     default_roles,
 )
 from analytics.relations.scoring import (
+    _CONDEMNED_ACT,
     _FRONTED,
     _FRONTED_WORDS,
     _INTRODUCED,
@@ -304,7 +305,25 @@ def _score_clause(
         against_right = right is not None and bool(
             _ANTI.search(text[max(0, right.start - 5) : right.start])
         )
+        # A criticism of an act of harm with no doer named: sympathy with where it fell.
+        condemned = None
+        if left is not None and right is not None:
+            for match, _ in effects:
+                gap_text = text[match.end : right.start]
+                if (
+                    match.cue.cameo == "111"
+                    and match.cue.weight < 0
+                    and _CONDEMNED_ACT.fullmatch(gap_text) is not None
+                ):
+                    condemned = match
+                    break
         for match, effect in effects:
+            if condemned is not None and left is not None and right is not None:
+                if match is condemned:
+                    add(_pairs(left.countries, right.countries), _reversed(effect))
+                    add(_inner_pairs(left), _neutral(effect))
+                if match.start >= condemned.start:
+                    continue
             mutual = match.cue.direction == "mutual"
             if match.cue.cameo == MEDIATE_CAMEO:
                 between = text[match.end : right.start] if right is not None else ""

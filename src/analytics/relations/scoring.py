@@ -275,6 +275,21 @@ class _Effect(NamedTuple):
     forward: bool
 
 
+# What a criticism condemns: an act of harm and where or on whom it fell, its doer unnamed
+# ("the bombing of a mosque in", "the deadly attacks on", "the killing of two soldiers
+# near"); a possessive or a country before the act names its doer and ends the match.
+_CRITICISE_CAMEO = "111"
+_CONDEMNED_ACT = re.compile(
+    r"\s+(?:the|a|an|this|that|these|those|last\s+\w+'s|\w+day's)\s+"
+    r"(?:(?-i:[a-z])[\w-]*\s+){0,3}?"
+    r"(?:attacks?|bombings?|(?:suicide\s+)?blasts?|explosions?|assaults?|(?:air\s*)?strikes?|"
+    r"airstrikes?|killings?|shootings?|massacres?|raids?|shelling|hijacking|kidnappings?|"
+    r"abductions?|murders?|assassinations?|atrocit(?:y|ies)|violence)"
+    r"\s+(?:on|against|in|at|of|near|inside)\s+(?:(?-i:[a-z])[\w-]*\s+){0,5}?(?:the\s+)?",
+    re.IGNORECASE,
+)
+
+
 @functools.lru_cache(maxsize=4)
 def _default_lexicon(cues_stamp: tuple[str, float], modifiers_stamp: tuple[str, float]) -> Lexicon:
     # The stamps (path, modification time) are only the cache key: an edited CSV
@@ -580,7 +595,16 @@ def _score_clause(
         against_right = right is not None and bool(
             _ANTI.search(text[max(0, right.start - 5) : right.start])
         )
+        condemned = _condemned_act(text, effects, left, right)
         for match, effect in effects:
+            if condemned is not None and left is not None and right is not None:
+                # "France condemned the bombing of a mosque in Pakistan": the act is no
+                # one's named; the country it fell on or in has the condemner's sympathy.
+                if match is condemned:
+                    add(_pairs(left.countries, right.countries), _reversed(effect))
+                    add(_inner_pairs(left), _neutral(effect))
+                if match.start >= condemned.start:
+                    continue
             mutual = match.cue.direction == "mutual"
             if match.cue.cameo == MEDIATE_CAMEO:
                 _add_mediation(text, groups, left, right, match, effect, contributions)
@@ -677,6 +701,26 @@ def _score_clause(
                 # "reached agreement with commercial banks": the partner is not a country.
                 jointly = (mutual and not _OBJECT_AFTER_AT.match(text, match.end)) or reciprocal
                 add(inner, effect if jointly else _neutral(effect))
+
+
+def _condemned_act(
+    text: str,
+    effects: list[tuple[CueMatch, _Effect]],
+    left: _Group | None,
+    right: _Group | None,
+) -> CueMatch | None:
+    """The criticism (CAMEO 111) whose object is an act of harm that fell on or in the
+    group after it, its doer unnamed: "condemned the bombing of a mosque in Pakistan",
+    "condemn the attack in southern Israel", "the terrorist attack on Pakistan's army".
+    Not when a country stands before the act ("the U.S. attack on Iraq": a group between
+    them) or the act is a seizure of power, whose doers then hold the state."""
+    if left is None or right is None:
+        return None
+    for match, _ in effects:
+        if match.cue.cameo == _CRITICISE_CAMEO and match.cue.weight < 0:
+            if _CONDEMNED_ACT.fullmatch(text, match.end, right.start) is not None:
+                return match
+    return None
 
 
 def _target_after_agent(
@@ -849,6 +893,8 @@ def _reacted_to(
     "raises concern in Seoul, Tokyo and Washington that Russia could help ...". The
     reacting governments relate to what they react to (not to whoever raised it: "views on
     Taiwan raised concern in Beijing" is not about Taiwan's acts), and share the reaction.
+    With nothing named after them, they react to the acting subject that raised it
+    ("Japan's moves raised concern in Beijing and Seoul"), within reach of the cue.
 
     Returns:
         Whether the cue was read so (its pairs, if any, are added).
@@ -864,7 +910,11 @@ def _reacted_to(
         # Nothing named to react to: the reaction is to whoever raised it, unless the
         # country before the cue is only what that was about ("views on Taiwan").
         left = groups[gap - 1] if gap > 0 else None
-        return left is None or is_object_group(text, left)
+        if left is None or is_object_group(text, left):
+            return True
+        if _more_words_than(text, left.end, match.start, _REACH_WORDS) or _within(right, left):
+            return False
+        target = left
     for pair in _pairs(right.countries, target.countries):
         contributions.setdefault(pair, []).append(effect)
     for pair in _inner_pairs(right):
