@@ -21,6 +21,11 @@ before it in the same section, when that sentence opens with one acting country:
 state ("China held drills. It also accused Japan ..."), "He"/"She" a person speaking for
 one ("The Japanese prime minister met Biden. He later criticised China"). Not "It" before
 a copula ("It is the first attack ..."), which names the event or nothing.
+
+The act the briefing leads with, named again by a definite noun, stands for its doers: as
+what a reaction is to ("Qatar condemned the attack") and as the subject a later sentence
+opens with ("The drills also added to tensions with Washington"), when that sentence names
+none of the doers itself.
 """
 
 from __future__ import annotations
@@ -58,15 +63,28 @@ _RELATIVE = re.compile(
 )
 # "Qatar condemned the attack": a reaction to an act named by a definite noun, which
 # refers to the act the briefing opens with (its lead).
+_ACTS = (
+    r"(?:attacks?|strikes?|air\s*strikes?|drills|exercises|seizure|raid|invasion|offensive|"
+    r"incursion|annexation|blockade|launch|test|tariffs?|sanctions|ban|move|decision|"
+    r"measures?|step|announcement|expulsion|assault|bombardment|bombing|shelling|coup)"
+)
 _REACTION = re.compile(
     r"\b(?:condemn|denounc|criticis|criticiz|welcom|prais|reject|protest|hail|decr|"
     r"deplor|applaud|back|support)[a-z]*\s+(?P<act>(?:the|this|that)\s+(?:[a-z]+\s+){0,2}?"
-    r"(?:attacks?|strikes?|air\s*strikes?|drills|exercises|seizure|raid|invasion|offensive|"
-    r"incursion|annexation|blockade|launch|test|tariffs?|sanctions|ban|move|decision|"
-    r"measures?|step|announcement|expulsion|assault|bombardment|bombing|shelling|coup))\b",
+    + _ACTS
+    + r")\b",
     re.IGNORECASE,
 )
 _SUBJECT_WORDS = 6  # words allowed between a lead's subject and its act
+# "The drills also added to tensions with Washington": a sentence whose subject is the
+# lead's act named by a definite noun goes on about the lead's doers. The first pattern
+# only preselects briefings (case-sensitive "The": a sentence's first word).
+_SUBJECT_ACT_ANYWHERE = re.compile(r"\b(?:The|This)\s+(?:[a-z]+\s+){0,2}?" + _ACTS + r"\b")
+_SUBJECT_ACT = re.compile(
+    r"\s*(?:(?:But|And|However|Meanwhile),?\s+)?(?P<act>(?:The|This)\s+(?:[a-z]+\s+){0,2}?"
+    + _ACTS
+    + r")\b(?!['\u2019])"
+)
 # "China held drills near Taiwan. It also accused Japan ...": a sentence opening with a
 # subject pronoun continues the previous sentence's subject ("It" a state, "He"/"She" a
 # person speaking for one). The first pattern only preselects briefings (no look-around).
@@ -113,7 +131,7 @@ def anaphor_mentions(
         country it refers to (in the order they were named), ``confidence`` 1.
     """
     ids, sections, texts = segments if segments is not None else segment_columns(briefings)
-    hit = may_match(texts, _PHRASE, _RELATIVE, _REACTION, _PRONOUN_ANYWHERE)
+    hit = may_match(texts, _PHRASE, _RELATIVE, _REACTION, _PRONOUN_ANYWHERE, _SUBJECT_ACT_ANYWHERE)
     if not hit.any():
         return _empty()
     wanted = pd.unique(ids[hit])
@@ -213,11 +231,15 @@ def _resolve(
             previous = (sentence, own)
             if opening is None and section != S.SECTION_TITLE:
                 opening = (sentence, own)
-            elif opening is not None and _REACTION.search(sentence) is not None:
-                if lead is None:
+            elif opening is not None and own:
+                acts = list(_REACTION.finditer(sentence))
+                fronted = _SUBJECT_ACT.match(sentence)
+                if fronted is not None and all(m[0] >= fronted.end() for m in own):
+                    acts.insert(0, fronted)
+                if acts and lead is None:
                     lead = _agent(*opening, lexicon)
-                for act in _REACTION.finditer(sentence) if lead else ():
-                    if any(m[2] in lead for m in own) or not own:
+                for act in acts:
+                    if not lead or any(m[2] in lead for m in own):
                         break
                     start, end = act.start("act"), act.end("act")
                     for iso3 in lead:
