@@ -106,3 +106,39 @@ def test_a_pair_a_sentence_relates_gets_no_participant_row() -> None:
     rows = score_interactions(briefings, extract_mentions(briefings))
     pair = rows[(rows[S.COUNTRY_A] == "BRA") & (rows[S.COUNTRY_B] == "CHN")]
     assert PARTICIPANT_CUE not in set(pair[S.CUES]) and len(pair) == 1
+
+
+def test_those_who_hold_the_opening_meeting_take_part_with_its_host() -> None:
+    # The lead's talks are held by the U.S. and Russia (related there by "held talks");
+    # the host named later relates to each of them as a participant.
+    briefings = _briefing(
+        "Talks in Riyadh",
+        "Secretary of State Marco Rubio and Russian Foreign Minister Sergei Lavrov held "
+        "talks in Riyadh. Saudi Arabia hosted the meeting.",
+    )
+    assert [row[:4] for row in _meeting_rows(briefings)] == [
+        ("happening", 1, "SAU", "USA"),
+        ("happening", 1, "RUS", "SAU"),
+    ]
+    # "met" names the one met as well; the lead itself relates those two already
+    met = _briefing(
+        "Leaders meet", "President Trump met Xi Jinping in Bali. Indonesia hosted the summit."
+    )
+    assert [row[2:4] for row in _meeting_rows(met)] == [("IDN", "USA"), ("CHN", "IDN")]
+
+
+@pytest.mark.parametrize(
+    "happening",
+    [
+        # a meeting that did not take place has no participants
+        "Russia did not hold talks with Ukraine. Turkey hosted the delegations.",
+        # hosting troops is no meeting, and names no participant
+        "Poland hosts U.S. troops. Germany attended the talks.",
+        # the meeting is not what the lead's countries do: too far from them
+        "Japan announced on Monday a large package of new measures for its farmers and "
+        "its fishing industry, and the government also said that officials would later "
+        "take part in talks. China attended the talks.",
+    ],
+)
+def test_the_opening_meeting_has_participants_only_when_held(happening: str) -> None:
+    assert _meeting_rows(_briefing("Talks", happening)) == []

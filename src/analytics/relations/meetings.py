@@ -8,7 +8,8 @@ act together: each pair cooperates.
 
 The rule: when a briefing opens with a meeting (its title or first sentence names a summit,
 meeting, talks, a conference or a forum), every acting country of a sentence that says who
-hosts, attends, takes part, joins or sends someone (outside "What's Next?") is a participant;
+hosts, attends, takes part, joins or sends someone (outside "What's Next?") is a participant,
+and so are those the lead says hold it ("A and B held talks", "A met B", "talks with B");
 each pair of participants that no sentence of the briefing relates gets one row of weight 1
 (CAMEO 04, consult), at the sentence that names the later of the two, with both countries'
 words as its evidence.
@@ -56,6 +57,7 @@ _STATIONED = re.compile(
 _BY = re.compile(r"\s+by\s+(?:the\s+)?", re.IGNORECASE)
 _WITHOUT = re.compile(r"\bwithout\s+(?:the\s+)?$", re.IGNORECASE)
 _NEAR_WORDS = 8
+_WITH = re.compile(r"\s+with\b", re.IGNORECASE)
 
 
 def meeting_interactions(
@@ -89,21 +91,27 @@ def meeting_interactions(
     by_sentence = mentions_by_sentence(mentions, opens, _KINDS)
     related = _related_pairs(scored, opens)
     rows: list[tuple] = []
+    led: set[str] = set()  # briefings whose lead sentence was read
     for row in np.flatnonzero(pd.Index(list(opens)).get_indexer(ids) >= 0).tolist():
         section = sections[row]
         if section in (S.SECTION_TITLE, S.NEXT):
             continue
         briefing, text = ids[row], texts[row]
-        if not takes_hit[row]:
+        lead = briefing not in led
+        led.add(briefing)
+        if not takes_hit[row] and not lead:
             continue  # no sentence of it says who takes part
         for index, (lo, hi) in enumerate(split_sentences(text)):
             sentence = text[lo:hi]
-            if not _TAKES_PART.search(sentence):
+            first, lead = lead, False
+            if not _TAKES_PART.search(sentence) and not first:
                 continue
             own = sentence_mentions(by_sentence, briefing, section, index, lo)
+            named = _participants(sentence, own)
+            if first:
+                named = _lead_participants(sentence, own) + named
             opens[briefing] += [
-                (iso3, evidence, section, index, sentence)
-                for iso3, evidence in _participants(sentence, own)
+                (iso3, evidence, section, index, sentence) for iso3, evidence in named
             ]
     for briefing, found in opens.items():
         rows += _pair_rows(briefing, found, related.get(briefing, set()))
@@ -188,6 +196,34 @@ def _participants(sentence: str, own: list[tuple[int, int, str, str]]) -> list[t
             found += _group_at(sentence, actors, act.start(), after=False)
         if word.startswith("host") and by is None:
             found += _group_at(sentence, actors, act.end(), after=True)
+    return found
+
+
+def _lead_participants(
+    sentence: str, own: list[tuple[int, int, str, str]]
+) -> list[tuple[str, str]]:
+    """Who holds the meeting the briefing opens with: the acting countries just before its
+    word ("Rubio and Russian Foreign Minister Lavrov held talks"), and those met after
+    "met" or "with" ("Trump met Prime Minister Takaichi", "talks with Iran"); none when
+    the meeting is negated or more than ``_LEAD_WORDS`` words in."""
+    # Hosting names its own participants (``_participants``), and may be of troops.
+    meeting = next(
+        (m for m in _MEETING.finditer(sentence) if not m.group().lower().startswith("host")),
+        None,
+    )
+    if meeting is None or _more_words_than(sentence, 0, meeting.start(), _LEAD_WORDS):
+        return []
+    if _NEGATED.search(sentence, max(0, meeting.start() - 16), meeting.start()):
+        return []
+    actors = [
+        (role.start, role.end, role.iso3, role.evidence)
+        for role in sentence_roles(sentence, own)
+        if role.role == ACTOR
+    ]
+    found = _group_at(sentence, actors, meeting.start(), after=False)
+    met = meeting.group().lower() in ("meet", "meets", "met")
+    if met or _WITH.match(sentence, meeting.end()):
+        found += _group_at(sentence, actors, meeting.end(), after=True)
     return found
 
 
