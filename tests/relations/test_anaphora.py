@@ -228,3 +228,32 @@ def test_he_or_she_continues_a_person_speaking_for_a_country() -> None:
 )
 def test_a_pronoun_refers_back_only_to_a_subject_of_its_kind(text: str) -> None:
     assert _referred(_briefing(text)) == []
+
+
+def test_the_lead_act_as_a_subject_goes_on_about_its_doers() -> None:
+    briefings = _briefing(
+        "",
+        happening="China's military launched large-scale exercises around Taiwan. "
+        "The drills also added to tensions with Washington.",
+    )
+    assert _referred(briefings) == [("happening", 1, "The drills", "CHN")]
+    # the exercises around Taiwan are a show of force (-7.2); tension with the U.S. (-3)
+    assert _pairs(briefings) == {("CHN", "TWN"): -7.2, ("CHN", "USA"): -3.0}
+
+
+@pytest.mark.parametrize(
+    "happening",
+    [
+        # a country before the act names its doer: nothing refers back
+        "China held drills around Taiwan. The U.S. drills added to tensions with Beijing.",
+        # the act is the lead's doer's again, named: nothing to add
+        "China held drills around Taiwan. The drills by China added to tensions with Japan.",
+        # the act noun is not the sentence's subject
+        "China held drills around Taiwan. Japan said the drills raised tensions.",
+        # a possessive act noun is a different phrase ("The move's backers ...")
+        "China held drills around Taiwan. The move's critics in Japan protested.",
+    ],
+)
+def test_the_lead_act_as_a_subject_refers_back_only_as_the_subject(happening: str) -> None:
+    referred = [row for row in _referred(_briefing("", happening=happening)) if row[1] == 1]
+    assert referred == []

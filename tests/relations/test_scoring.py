@@ -1248,6 +1248,15 @@ def _gazetteer_pairs(text: str, lexicon: Lexicon) -> list[tuple[str, str, float,
         ),
         # Nothing named to react to: the reaction is to the country that raised it ...
         ("China's drills raised concern in Tokyo.", [("CHN", "JPN", -2.0, "raised concern")]),
+        # ... also by a list of capitals, which is no list of places where it happens.
+        (
+            "Japan's moves raised concern in Beijing and Seoul.",
+            [
+                ("CHN", "JPN", -2.0, "raised concern"),
+                ("CHN", "KOR", 1.0, "raised concern"),
+                ("JPN", "KOR", -2.0, "raised concern"),
+            ],
+        ),
         # ... but not to a country that was only what the cause was about.
         ("Her views on Taiwan raised concern in Beijing.", []),
     ],
@@ -1871,6 +1880,70 @@ def test_a_natural_hazard_or_an_accident_does_no_states_act(
     ],
 )
 def test_cues_sport_shares_are_sports_in_a_sports_sentence(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The act condemned fell on a country and its doer is not named: the condemner's
+        # sympathy (-2 reversed: +1), and the act is no act of the condemner's.
+        (
+            "France condemned the bombing of a mosque in Pakistan.",
+            [("FRA", "PAK", 1.0, "condemned")],
+        ),
+        (
+            "India condemned the terrorist attack on Pakistan's army.",
+            [("IND", "PAK", 1.0, "condemned")],
+        ),
+        (
+            "The United States and Britain condemn the attack in southern Israel.",
+            [
+                ("GBR", "ISR", 1.0, "condemn"),
+                ("GBR", "USA", 1.0, "condemn"),
+                ("ISR", "USA", 1.0, "condemn"),
+            ],
+        ),
+        # A country before the act names its doer: the condemnation is of that country.
+        (
+            "China condemns the U.S. attack on Iraq.",
+            [("CHN", "USA", -2.0, "condemns"), ("IRQ", "USA", -9.0, "attack")],
+        ),
+        (
+            "Russia condemned Israel's attack on Syria.",
+            [("ISR", "RUS", -2.0, "condemned"), ("ISR", "SYR", -9.0, "attack")],
+        ),
+        # Not an act of harm: the country is what is condemned.
+        (
+            "France condemned the decision of Pakistan.",
+            [("FRA", "PAK", -2.0, "condemned")],
+        ),
+    ],
+)
+def test_a_condemned_act_with_no_doer_named_is_sympathy_with_where_it_fell(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "China's military held large-scale joint exercises around Taiwan.",
+            [("CHN", "TWN", -7.2, "joint exercises around")],
+        ),
+        ("Russia held drills near Finland.", [("FIN", "RUS", -7.2, "drills near")]),
+        # joint exercises with a partner are still cooperation
+        (
+            "India held joint exercises with Japan.",
+            [("IND", "JPN", 6.0, "joint exercises")],
+        ),
+    ],
+)
+def test_drills_around_a_country_are_a_show_of_force(
     text: str, expected: list[tuple[str, str, float, str]]
 ) -> None:
     assert _gazetteer_pairs(text, default_lexicon()) == expected
