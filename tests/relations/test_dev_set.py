@@ -133,12 +133,14 @@ def dev_scores(shared_dir: Path) -> dict:
 # relative clauses, openings and agents) moved tune to 0.808 / 0.652 / 0.929, tune-extra2 to
 # 0.767 / 0.702, test to 0.642 / 0.479 / 0.888, test-briefings to 0.705 / 0.477 / 0.886 and
 # test-extra3 to 0.538 / 0.483 / 0.875 (then test-briefings to 0.724 / 0.485 / 0.900); the
-# floors it raised are these less about 0.02.
+# floors it raised are these less about 0.02. The twelfth round (2026-12-07, briefings'
+# discourse: the lead's act as a subject, the opening meeting's holders, condemned acts)
+# moved tune to 0.824 / 0.674 / 0.946 and tune-briefings to 0.838 / 0.650 / 0.969.
 FLOORS = [
     ("tune", "country_f1", 0.96),
-    ("tune", "pair_precision", 0.79),
-    ("tune", "pair_recall", 0.63),
-    ("tune", "sign_accuracy", 0.91),
+    ("tune", "pair_precision", 0.80),
+    ("tune", "pair_recall", 0.65),
+    ("tune", "sign_accuracy", 0.92),
     ("tune-extra", "country_f1", 0.95),
     ("tune-extra", "pair_precision", 0.83),
     ("tune-extra", "pair_recall", 0.66),
