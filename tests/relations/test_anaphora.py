@@ -257,3 +257,20 @@ def test_the_lead_act_as_a_subject_goes_on_about_its_doers() -> None:
 def test_the_lead_act_as_a_subject_refers_back_only_as_the_subject(happening: str) -> None:
     referred = [row for row in _referred(_briefing("", happening=happening)) if row[1] == 1]
     assert referred == []
+
+
+def test_a_reaction_to_the_lead_acts_in_the_plural_and_opposition_refers_back() -> None:
+    briefings = _briefing(
+        "",
+        happening="Britain and Canada formally recognised the State of Palestine. "
+        "Israel condemned the decisions. The United States also opposed the step.",
+    )
+    assert _referred(briefings) == [
+        ("happening", 1, "the decisions", "GBR"),
+        ("happening", 1, "the decisions", "CAN"),
+        ("happening", 2, "the step", "GBR"),
+        ("happening", 2, "the step", "CAN"),
+    ]
+    pairs = _pairs(briefings)
+    assert pairs[("GBR", "ISR")] == pairs[("CAN", "ISR")] == -2.0
+    assert pairs[("GBR", "USA")] == pairs[("CAN", "USA")] == -2.0

@@ -65,12 +65,12 @@ _RELATIVE = re.compile(
 # refers to the act the briefing opens with (its lead).
 _ACTS = (
     r"(?:attacks?|strikes?|air\s*strikes?|drills|exercises|seizure|raid|invasion|offensive|"
-    r"incursion|annexation|blockade|launch|test|tariffs?|sanctions|ban|move|decision|"
-    r"measures?|step|announcement|expulsion|assault|bombardment|bombing|shelling|coup)"
+    r"incursion|annexation|blockade|launch|test|tariffs?|sanctions|ban|moves?|decisions?|"
+    r"measures?|steps?|announcements?|expulsion|assault|bombardment|bombing|shelling|coup)"
 )
 _REACTION = re.compile(
     r"\b(?:condemn|denounc|criticis|criticiz|welcom|prais|reject|protest|hail|decr|"
-    r"deplor|applaud|back|support)[a-z]*\s+(?P<act>(?:the|this|that)\s+(?:[a-z]+\s+){0,2}?"
+    r"deplor|applaud|back|support|oppos)[a-z]*\s+(?P<act>(?:the|this|that)\s+(?:[a-z]+\s+){0,2}?"
     + _ACTS
     + r")\b",
     re.IGNORECASE,
