@@ -1573,6 +1573,17 @@ def test_prisoners_of_war_are_no_war_and_their_exchange_is_mutual(
             "French President Emmanuel Macron and German Chancellor Olaf Scholz hold talks.",
             [("DEU", "FRA", 1.0, "hold talks")],
         ),
+        # A leader's title after "and" keeps the list together ...
+        (
+            "President Joe Biden and President Volodymyr Zelensky sign a security agreement.",
+            [("UKR", "USA", 8.0, "sign a security agreement")],
+        ),
+        # ... but not after a comma, where it opens a clause of its own.
+        (
+            "Allies tightened sanctions on Russia, and President Joe Biden backed a plan to "
+            "train Ukrainian pilots.",
+            [("UKR", "USA", 3.5, "backed")],
+        ),
         # A mutual noun whose last word is "between" owns the list after it.
         (
             "A meeting between the U.S. president and the Iraqi prime minister takes place.",

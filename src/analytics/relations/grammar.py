@@ -41,8 +41,17 @@ _OFFICES = (
     r"diplomat|negotiator|troop|force|soldier|army|navy|military|police|border\s+guard|"
     r"plane|warplane|warship|jet)s?"
 )
+# A leader's title before the name that follows "and" ("Biden and President Zelensky").
+_LEADER_TITLE = (
+    r"(?:(?:president|premier|chancellor|king|queen|emir|sheikh|sultan|crown\s+prince|"
+    r"(?:prime|foreign|defen[cs]e)\s+minister|secretary\s+of\s+state)\s+)"
+)
 _STRONG_LINK = re.compile(
-    r"^\s*(?:(?:,\s*)?(?:and|&)\s+(?:the\s+|both\s+|his\s+|her\s+|their\s+)?|[-\u2013/]\s*|"
+    r"^\s*(?:(?:,\s*)?(?:and|&)\s+(?:the\s+|both\s+|his\s+|her\s+|their\s+)?|"
+    # Not after a comma: ", and President Biden backed ..." opens a clause of its own.
+    r"(?:and|&)\s+"
+    + _LEADER_TITLE
+    + r"|[-\u2013/]\s*|"
     # "Xi Jinping and President of the United States Barack Obama": a title of the state.
     r"(?:,\s*)?and\s+(?:the\s+)?(?:(?-i:[A-Z])[\w-]*\s+){1,3}of\s+(?:the\s+)?|"
     # "Venezuelan President Nicolas Maduro and Guyanese President ...", "the French
