@@ -274,3 +274,18 @@ def test_a_reaction_to_the_lead_acts_in_the_plural_and_opposition_refers_back() 
     pairs = _pairs(briefings)
     assert pairs[("GBR", "ISR")] == pairs[("CAN", "ISR")] == -2.0
     assert pairs[("GBR", "USA")] == pairs[("CAN", "USA")] == -2.0
+
+
+def test_a_list_before_the_phrase_is_not_what_it_refers_to_earlier() -> None:
+    # The nearest earlier set of two is China and the U.S.; the mediators' list names the
+    # U.S., so "both sides" are the two before them.
+    briefings = _briefing(
+        "",
+        happening="India and Pakistan exchanged fire. China and the United States urged "
+        "restraint. Mediators, including the United States, Saudi Arabia and Iran, may "
+        "persuade both sides to de-escalate.",
+    )
+    assert [row for row in _referred(briefings) if row[1] == 2] == [
+        ("happening", 2, "both sides", "IND"),
+        ("happening", 2, "both sides", "PAK"),
+    ]

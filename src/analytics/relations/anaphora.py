@@ -256,7 +256,12 @@ def _resolve(
                 for earlier in history[sets_read:]:
                     named += _sets(*earlier)
                 sets_read = len(history)
-                countries = _nearest(n, _sets(sentence, sorted(before)), named)
+                current = _sets(sentence, sorted(before))
+                # "Mediators, including A, B and C, urged both sides": a list of this
+                # sentence before the phrase is not what it refers to earlier.
+                listed = {iso3 for group in current[1:] for iso3 in group}
+                earlier = [group for group in named if not listed.intersection(group)]
+                countries = _nearest(n, current, earlier)
                 if countries is None:
                     continue
                 for iso3 in countries:
