@@ -260,8 +260,8 @@ def _resolve(
                 # "Mediators, including A, B and C, urged both sides": a list of this
                 # sentence before the phrase is not what it refers to earlier.
                 listed = {iso3 for group in current[1:] for iso3 in group}
-                earlier = [group for group in named if not listed.intersection(group)]
-                countries = _nearest(n, current, earlier)
+                others = [group for group in named if not listed.intersection(group)]
+                countries = _nearest(n, current, others)
                 if countries is None:
                     continue
                 for iso3 in countries:
