@@ -1958,3 +1958,9 @@ def test_drills_around_a_country_are_a_show_of_force(
     text: str, expected: list[tuple[str, str, float, str]]
 ) -> None:
     assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+def test_a_danger_adjective_is_no_threat() -> None:
+    # "survival-threatening" describes a situation; only the blockade relates the two.
+    text = "Japan called a blockade of Taiwan a survival-threatening situation for Japan."
+    assert _gazetteer_pairs(text, default_lexicon()) == [("JPN", "TWN", -7.0, "blockade")]
