@@ -46,6 +46,7 @@ from analytics.relations.scoring import (
     _MEETING_CAMEOS,
     _OBJECT_AFTER_AGENT,
     _PARTNER_BEFORE,
+    _PASSIVE_ADJUNCT,
     _POST_OF,
     MEDIATE_CAMEO,
     _apply_modifiers,
@@ -417,6 +418,10 @@ def _score_clause(
                 if (mutual and not _OBJECT_AFTER.match(text[match.end :])) or reciprocal:
                     add(inner, effect)
                 continue
+            if passive and target is not None:
+                # A passive act's adjunct of time or cause names no object.
+                if _PASSIVE_ADJUNCT.fullmatch(text[match.end : target.start]) is not None:
+                    target = None
             if target is not None and _suffered_in(text, left, match, target):
                 continue
             if target is not None and _happens_in(text, match, target):
@@ -432,8 +437,10 @@ def _score_clause(
                     add(inner, effect)
                 else:
                     add(inner, _neutral(effect))
-            elif target is None:
-                # "reached agreement with commercial banks": the partner is not a country.
+            else:
+                # "reached agreement with commercial banks": the partner is not a country;
+                # nor is a country beyond the cue's reach ("A and B agreed to restore
+                # relations ..., in a deal announced after talks brokered by C").
                 jointly = (mutual and not _OBJECT_AFTER.match(text[match.end :])) or reciprocal
                 add(inner, effect if jointly else _neutral(effect))
 

@@ -1964,3 +1964,33 @@ def test_a_danger_adjective_is_no_threat() -> None:
     # "survival-threatening" describes a situation; only the blockade relates the two.
     text = "Japan called a blockade of Taiwan a survival-threatening situation for Japan."
     assert _gazetteer_pairs(text, default_lexicon()) == [("JPN", "TWN", -7.0, "blockade")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A list's joint act stands when the next country is beyond the cue's reach.
+        (
+            "Saudi Arabia and Iran agreed to restore diplomatic relations and reopen their "
+            "embassies within two months, in a deal announced in Beijing after talks brokered "
+            "by China.",
+            [("IRN", "SAU", 4.5, "restore diplomatic relations")],
+        ),
+        # A passive act has no object: the country after "following" names a time.
+        (
+            "Saudi diplomatic missions in Iran were attacked following Riyadh's execution of "
+            "a cleric.",
+            [],
+        ),
+        # ... but its agent after "by" and its origin after "from" still relate.
+        ("Israel was attacked from Lebanon.", [("ISR", "LBN", -9.0, "attacked")]),
+        (
+            "Iraq was invaded by the U.S. after Saddam's defiance.",
+            [("IRQ", "USA", -9.5, "invaded")],
+        ),
+    ],
+)
+def test_a_list_keeps_its_joint_act_and_a_passive_act_has_no_object(
+    text: str, expected: list[tuple[str, str, float, str]]
+) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected

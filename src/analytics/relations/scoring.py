@@ -275,6 +275,13 @@ class _Effect(NamedTuple):
     forward: bool
 
 
+# A passive act's adjunct of time or cause before the next country ("were attacked
+# following Riyadh's execution ..."): the country there is not what the act is on.
+_PASSIVE_ADJUNCT = re.compile(
+    r"\s+(?:[\w'\u2019-]+\s+){0,3}?(?:following|after|before|during|despite|amid|since)\s+"
+    r"(?:(?:the|a|an|its|their)\s+)?(?:[\w'\u2019-]+\s+){0,2}?",
+    re.IGNORECASE,
+)
 # What a criticism condemns: an act of harm and where or on whom it fell, its doer unnamed
 # ("the bombing of a mosque in", "the deadly attacks on", "the killing of two soldiers
 # near"); a possessive or a country before the act names its doer and ends the match.
@@ -680,6 +687,14 @@ def _score_clause(
                 if (mutual and not _OBJECT_AFTER_AT.match(text, match.end)) or reciprocal:
                     add(inner, effect)
                 continue
+            if (
+                passive
+                and target is not None
+                and _PASSIVE_ADJUNCT.fullmatch(text, match.end, target.start) is not None
+            ):
+                # "missions in Iran were attacked following Riyadh's execution of a
+                # cleric": a passive act has no object; what follows "after" is a time.
+                target = None
             if target is not None and _suffered_in(text, left, match, target):
                 continue
             if target is not None and _happens_in(text, match, target):
@@ -697,8 +712,10 @@ def _score_clause(
                     add(inner, effect)
                 else:
                     add(inner, _neutral(effect))
-            elif target is None:
-                # "reached agreement with commercial banks": the partner is not a country.
+            else:
+                # "reached agreement with commercial banks": the partner is not a country;
+                # nor is a country beyond the cue's reach ("A and B agreed to restore
+                # relations ..., in a deal announced after talks brokered by C").
                 jointly = (mutual and not _OBJECT_AFTER_AT.match(text, match.end)) or reciprocal
                 add(inner, effect if jointly else _neutral(effect))
 
