@@ -1994,3 +1994,13 @@ def test_a_list_keeps_its_joint_act_and_a_passive_act_has_no_object(
     text: str, expected: list[tuple[str, str, float, str]]
 ) -> None:
     assert _gazetteer_pairs(text, default_lexicon()) == expected
+
+
+def test_while_before_a_gerund_opens_a_clause_of_its_own() -> None:
+    # "press for calm" has no country object; Israel is what the second clause's act is for.
+    text = (
+        "Japan protested, and the United States pressed for calm while also sending ships "
+        "to protect Israel."
+    )
+    pairs = _gazetteer_pairs(text, default_lexicon())
+    assert [pair for pair in pairs if "ISR" in pair[:2]] == []

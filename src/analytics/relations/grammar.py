@@ -30,7 +30,10 @@ ACTOR_KINDS: tuple[str, ...] = ("name", "alias", "demonym", "capital", "leader")
 # -- sentence structure (grammar, not vocabulary, so it lives here) ---------------
 _CLAUSE_BREAK = re.compile(
     r";|\s--\s|\s\u2014\s|,\s*(?=(?:while|whereas|but|although|though|however|saying|"
-    r"adding|according\s+to)\b)"
+    r"adding|according\s+to)\b)|"
+    # "press for de-escalation while also bolstering its forces": "while" before a
+    # gerund opens a clause of its own, comma or not.
+    r"\s(?=while\s+(?:also\s+|still\s+)?[a-z]+ing\b)"
 )
 _RELATIVE = re.compile(r",\s*(?=(?P<pronoun>which|who|whose|where)\b)")
 # Offices written in lower case between a demonym and the next country ("the French
