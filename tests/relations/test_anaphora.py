@@ -289,3 +289,26 @@ def test_a_list_before_the_phrase_is_not_what_it_refers_to_earlier() -> None:
         ("happening", 2, "both sides", "IND"),
         ("happening", 2, "both sides", "PAK"),
     ]
+
+
+def test_the_pair_referred_to_goes_on_being_referred_to() -> None:
+    # India and Russia are named in one sentence after the governments were referred to,
+    # but as no list: "the two countries" still means India and the U.S.
+    briefings = _briefing(
+        "",
+        happening="Modi was received by Biden at the White House. The two governments "
+        "announced deals. For New Delhi, closer ties bring investment while it keeps its "
+        "relationship with Russia. The two countries may deepen cooperation with Japan.",
+    )
+    referred = [row for row in _referred(briefings) if row[2] == "The two countries"]
+    assert referred == [
+        ("happening", 3, "The two countries", "IND"),
+        ("happening", 3, "The two countries", "USA"),
+    ]
+    # An explicit list named since does displace it.
+    listed = _briefing(
+        "",
+        happening="Modi was received by Biden at the White House. The two governments "
+        "announced deals. India and Russia held talks. The two countries signed a pact.",
+    )
+    assert [row[3] for row in _referred(listed) if row[1] == 3] == ["IND", "RUS"]

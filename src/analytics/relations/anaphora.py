@@ -198,6 +198,8 @@ def _resolve(
     # worked out only when a phrase asks for them.
     history: list[tuple[str, list[tuple[int, int, str, str]]]] = []
     named: list[tuple[str, ...]] = []
+    lists: set[tuple[str, ...]] = set()  # sets of ``named`` that are explicit lists
+    referred: list[tuple[str, ...]] = []  # sets a phrase has referred to, in order
     sets_read = 0  # sentences of ``history`` whose sets are in ``named``
     rows: list[tuple[str, str, int, int, int, str, str]] = []
     # Who does the act the briefing opens with, worked out at the first reaction to it.
@@ -254,7 +256,9 @@ def _resolve(
                     m for m in added if m[1] <= phrase.start()
                 ]
                 for earlier in history[sets_read:]:
-                    named += _sets(*earlier)
+                    found = _sets(*earlier)
+                    named += found
+                    lists.update(found[1:])
                 sets_read = len(history)
                 current = _sets(sentence, sorted(before))
                 # "Mediators, including A, B and C, urged both sides": a list of this
@@ -264,6 +268,13 @@ def _resolve(
                 countries = _nearest(n, current, others)
                 if countries is None:
                     continue
+                if countries not in current and countries not in lists:
+                    # Two countries merely named in one sentence since ("... while it
+                    # keeps its ties with Russia") do not displace the pair the briefing
+                    # has already referred to: "the two countries" goes on meaning it.
+                    topic = _nearest(n, [], [group for group in referred if group in others])
+                    countries = topic if topic is not None else countries
+                referred.append(countries)
                 for iso3 in countries:
                     added.append((phrase.start(), phrase.end(), iso3, ANAPHOR))
                     rows.append(
