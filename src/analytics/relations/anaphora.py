@@ -12,7 +12,10 @@ The rule is one of English reference: a definite plural with a number ("the two
 countries", "the three governments", "both sides") refers to the nearest set of exactly
 that many countries named before it in the same briefing: a list acting together ("Mali,
 Burkina Faso and Niger"), or the acting countries of one sentence ("Trump met Takaichi in
-Tokyo. The two leaders signed ..."). A set found this way can itself be referred to again.
+Tokyo. The two leaders signed ..."). A set found this way can itself be referred to again,
+and goes on being the one meant while later sentences merely name two countries without
+listing them; a list named before the phrase in its own sentence ("Mediators, including A,
+B and C, urged both sides") is not what it refers to among earlier sets.
 Phrases without a number are left alone: "the leaders" or "the allies" may mean a bloc's
 members, which no sentence lists.
 
