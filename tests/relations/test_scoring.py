@@ -1974,7 +1974,11 @@ def test_a_danger_adjective_is_no_threat() -> None:
             "Saudi Arabia and Iran agreed to restore diplomatic relations and reopen their "
             "embassies within two months, in a deal announced in Beijing after talks brokered "
             "by China.",
-            [("IRN", "SAU", 4.5, "restore diplomatic relations")],
+            [
+                ("CHN", "IRN", 5.0, "brokered"),
+                ("CHN", "SAU", 5.0, "brokered"),
+                ("IRN", "SAU", 4.5, "restore diplomatic relations"),
+            ],
         ),
         # A passive act has no object: the country after "following" names a time.
         (
@@ -2004,3 +2008,21 @@ def test_while_before_a_gerund_opens_a_clause_of_its_own() -> None:
     )
     pairs = _gazetteer_pairs(text, default_lexicon())
     assert [pair for pair in pairs if "ISR" in pair[:2]] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # To broker is to mediate (CAMEO 045, +5): the broker relates to each party.
+        (
+            "Qatar brokered the deal between Israel and Iran.",
+            [("IRN", "QAT", 5.0, "brokered"), ("ISR", "QAT", 5.0, "brokered")],
+        ),
+        (
+            "A U.S.-brokered ceasefire between Israel and Lebanon took effect.",
+            [("ISR", "USA", 5.0, "brokered"), ("LBN", "USA", 5.0, "brokered")],
+        ),
+    ],
+)
+def test_a_broker_mediates(text: str, expected: list[tuple[str, str, float, str]]) -> None:
+    assert _gazetteer_pairs(text, default_lexicon()) == expected
