@@ -312,3 +312,40 @@ def test_the_pair_referred_to_goes_on_being_referred_to() -> None:
         "announced deals. India and Russia held talks. The two countries signed a pact.",
     )
     assert [row[3] for row in _referred(listed) if row[1] == 3] == ["IND", "RUS"]
+
+
+def test_a_reaction_to_the_opening_pact_is_about_its_parties() -> None:
+    briefings = _briefing(
+        "",
+        happening="A ceasefire between Israel and Iran took effect on 24 June. "
+        "Qatar helped broker the truce. Russia criticised the deal.",
+    )
+    assert _referred(briefings) == [
+        ("happening", 1, "the truce", "ISR"),
+        ("happening", 1, "the truce", "IRN"),
+        ("happening", 2, "the deal", "ISR"),
+        ("happening", 2, "the deal", "IRN"),
+    ]
+    pairs = _pairs(briefings)
+    assert pairs[("IRN", "QAT")] == pairs[("ISR", "QAT")] == 4.5  # helped (+4), broker (+5)
+    assert pairs[("IRN", "RUS")] == pairs[("ISR", "RUS")] == -2.0
+    # The pact's parties as a list before its act, too.
+    listed = _briefing(
+        "",
+        happening="The U.S. and the Philippines agreed to expand access to bases. "
+        "Beijing is expected to criticise the agreement.",
+    )
+    assert [row[3] for row in _referred(listed)] == ["USA", "PHL"]
+
+
+@pytest.mark.parametrize(
+    "happening",
+    [
+        # one party only (the other is no state): no pact of two to refer to
+        "A ceasefire between Israel and Hamas took effect. Qatar helped broker the truce.",
+        # the reaction names a party itself
+        "A ceasefire between Israel and Iran took effect. Qatar told Iran it backed the deal.",
+    ],
+)
+def test_a_reaction_refers_to_the_opening_pact_only_when_it_needs_to(happening: str) -> None:
+    assert [row for row in _referred(_briefing("", happening=happening)) if row[1] == 1] == []

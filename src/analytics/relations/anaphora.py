@@ -25,6 +25,10 @@ state ("China held drills. It also accused Japan ..."), "He"/"She" a person spea
 one ("The Japanese prime minister met Biden. He later criticised China"). Not "It" before
 a copula ("It is the first attack ..."), which names the event or nothing.
 
+The pact the briefing leads with ("A ceasefire between Israel and Iran took effect"),
+named again by a definite noun that is reacted to or mediated ("Qatar helped broker the
+truce"), stands for its parties, a list of two or more acting countries.
+
 The act the briefing leads with, named again by a definite noun, stands for its doers: as
 what a reaction is to ("Qatar condemned the attack") and as the subject a later sentence
 opens with ("The drills also added to tensions with Washington"), when that sentence names
@@ -79,6 +83,16 @@ _REACTION = re.compile(
     re.IGNORECASE,
 )
 _SUBJECT_WORDS = 6  # words allowed between a lead's subject and its act
+# "Qatar helped broker the truce": a reaction to, or the mediation of, the pact the
+# briefing opens with, named by a definite noun, is about the pact's parties.
+_PACTS = r"(?:truce|ceasefire|cease-fire|deal|agreement|accord|pact|treaty)"
+_PACT_REACTION = re.compile(
+    r"\b(?:condemn|denounc|criticis|criticiz|welcom|prais|reject|hail|decr|deplor|applaud|"
+    r"back|support|oppos|broker|mediat|facilitat)[a-z]*\s+(?P<act>(?:the|this|that)\s+"
+    r"(?:[a-z]+\s+){0,2}?" + _PACTS + r")\b",
+    re.IGNORECASE,
+)
+_PACT_BETWEEN = re.compile(r"\s+(?:between|among)\s+(?:the\s+)?", re.IGNORECASE)
 # "The drills also added to tensions with Washington": a sentence whose subject is the
 # lead's act named by a definite noun goes on about the lead's doers. The first pattern
 # only preselects briefings (case-sensitive "The": a sentence's first word).
@@ -134,7 +148,15 @@ def anaphor_mentions(
         country it refers to (in the order they were named), ``confidence`` 1.
     """
     ids, sections, texts = segments if segments is not None else segment_columns(briefings)
-    hit = may_match(texts, _PHRASE, _RELATIVE, _REACTION, _PRONOUN_ANYWHERE, _SUBJECT_ACT_ANYWHERE)
+    hit = may_match(
+        texts,
+        _PHRASE,
+        _RELATIVE,
+        _REACTION,
+        _PRONOUN_ANYWHERE,
+        _SUBJECT_ACT_ANYWHERE,
+        _PACT_REACTION,
+    )
     if not hit.any():
         return _empty()
     wanted = pd.unique(ids[hit])
@@ -208,6 +230,7 @@ def _resolve(
     # Who does the act the briefing opens with, worked out at the first reaction to it.
     opening: tuple[str, list[tuple[int, int, str, str]]] | None = None
     lead: tuple[str, ...] | None = None
+    parties: tuple[str, ...] | None = None  # of the pact the lead names, when asked for
     for section, text in segments:
         previous: tuple[str, list[tuple[int, int, str, str]]] | None = None
         for index, (lo, hi) in enumerate(split_sentences(text)):
@@ -248,6 +271,18 @@ def _resolve(
                         break
                     start, end = act.start("act"), act.end("act")
                     for iso3 in lead:
+                        added.append((start, end, iso3, ANAPHOR))
+                        rows.append(
+                            (briefing, section, index, lo + start, lo + end, act["act"], iso3)
+                        )
+                pacts = list(_PACT_REACTION.finditer(sentence))
+                if pacts and parties is None:
+                    parties = _pact_parties(*opening, lexicon)
+                for act in pacts:
+                    if not parties or any(m[2] in parties for m in own):
+                        break
+                    start, end = act.start("act"), act.end("act")
+                    for iso3 in parties:
                         added.append((start, end, iso3, ANAPHOR))
                         rows.append(
                             (briefing, section, index, lo + start, lo + end, act["act"], iso3)
@@ -329,6 +364,39 @@ def _agent(
     ):
         return ()
     return subject.countries
+
+
+def _pact_parties(
+    sentence: str, own: list[tuple[int, int, str, str]], lexicon: Lexicon | None
+) -> tuple[str, ...]:
+    """The parties of the first mutual act of a briefing's first sentence: the list of two
+    or more acting countries right before it ("Saudi Arabia and Iran agreed to restore
+    relations") or after its "between" ("A ceasefire between Israel and Iran took
+    effect"); none otherwise."""
+    if lexicon is None:
+        from analytics.relations.scoring import default_lexicon
+
+        lexicon = default_lexicon()
+    acts = [m for m in lexicon.find_cues(sentence) if not m.cue.is_stop]
+    mutual = next((m for m in acts if m.cue.is_joint or m.cue.direction == "mutual"), None)
+    if mutual is None or not own:
+        return ()
+    actors = [
+        (role.start, role.end, role.iso3)
+        for role in sentence_roles(sentence, own)
+        if role.role == ACTOR
+    ]
+    groups = _group_mentions(sentence, actors) if actors else []
+    for group in groups:
+        if len(group.countries) < 2:
+            continue
+        before = group.end <= mutual.start and not _more_words_than(
+            sentence, group.end, mutual.start, _SUBJECT_WORDS
+        )
+        between = _PACT_BETWEEN.fullmatch(sentence, mutual.end, group.start) is not None
+        if (before and not is_object_group(sentence, group)) or between:
+            return group.countries
+    return ()
 
 
 def _opening_subject(
