@@ -96,10 +96,21 @@ _PACT_BETWEEN = re.compile(r"\s+(?:between|among)\s+(?:the\s+)?", re.IGNORECASE)
 # "The drills also added to tensions with Washington": a sentence whose subject is the
 # lead's act named by a definite noun goes on about the lead's doers. The first pattern
 # only preselects briefings (case-sensitive "The": a sentence's first word).
-_SUBJECT_ACT_ANYWHERE = re.compile(r"\b(?:The|This)\s+(?:[a-z]+\s+){0,2}?" + _ACTS + r"\b")
+# Acts of force or pressure, and "the move": a generic noun opening a sentence ("The
+# announcement followed months of talks ...", "The decision came after ...") mostly names
+# when.
+_FORCE_ACTS = (
+    r"(?:attacks?|strikes?|air\s*strikes?|drills|exercises|seizure|raid|invasion|offensive|"
+    r"incursion|annexation|blockade|launch|test|tariffs?|sanctions|ban|expulsion|assault|"
+    r"bombardment|bombing|shelling|coup|move)"
+)
+_SUBJECT_ACT_ANYWHERE = re.compile(
+    "(?:^|[.!?][\"'\u2019\u201d)]*\\s+)(?:(?:But|And|However|Meanwhile),?\\s+)?(?:The|This)\\s+"
+    r"(?:[a-z]+\s+){0,2}?" + _FORCE_ACTS + r"\b"
+)
 _SUBJECT_ACT = re.compile(
     r"\s*(?:(?:But|And|However|Meanwhile),?\s+)?(?P<act>(?:The|This)\s+(?:[a-z]+\s+){0,2}?"
-    + _ACTS
+    + _FORCE_ACTS
     + r")\b(?!['\u2019])"
 )
 # "China held drills near Taiwan. It also accused Japan ...": a sentence opening with a
@@ -162,6 +173,11 @@ def anaphor_mentions(
     wanted = pd.unique(ids[hit])
     in_wanted = pd.Index(wanted).get_indexer(ids) >= 0
     by_sentence = mentions_by_sentence(mentions, wanted, ACTOR_KINDS)
+    if lexicon is None:
+        # Resolved once here: the per-briefing steps would look up the shipped files each time.
+        from analytics.relations.scoring import default_lexicon
+
+        lexicon = default_lexicon()
     rows: list[tuple[str, str, int, int, int, str, str]] = []
     segment_rows = np.flatnonzero(in_wanted)
     # Segments come in briefing then section order (``segment_columns``).
