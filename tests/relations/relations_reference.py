@@ -344,6 +344,20 @@ def _score_clause(
                     parties = [c for g in groups for c in g.countries if c not in skip]
                     for pair in _pairs(mediators.countries, list(dict.fromkeys(parties))):
                         contributions.setdefault(pair, []).append(effect)
+                # The pact a mediation verb brokers is its parties' own.
+                brokered = [
+                    (other, other_effect)
+                    for other, other_effect in by_gap.get(gap, [])
+                    if right is not None
+                    and other.start > match.end
+                    and other.cue.direction == "mutual"
+                    and other.cue.pos != "verb"
+                    and other_effect.weight is not None
+                    and other_effect.weight > 0
+                    and _owning_group(text, other, None, right, by_gap[gap]) is right
+                ]
+                if brokered and right is not None:
+                    add(_inner_pairs(right), brokered[0][1])
             if mutual and match.cue.pos != "verb":
                 owner = _owning_group(text, match, left, right, by_gap[gap])
                 if owner is not None:

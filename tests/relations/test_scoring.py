@@ -2014,13 +2014,22 @@ def test_while_before_a_gerund_opens_a_clause_of_its_own() -> None:
     ("text", "expected"),
     [
         # To broker is to mediate (CAMEO 045, +5): the broker relates to each party.
+        # ... and the parties of the deal it brokers make it together (rule 9).
         (
             "Qatar brokered the deal between Israel and Iran.",
-            [("IRN", "QAT", 5.0, "brokered"), ("ISR", "QAT", 5.0, "brokered")],
+            [
+                ("IRN", "ISR", 1.0, "deal"),
+                ("IRN", "QAT", 5.0, "brokered"),
+                ("ISR", "QAT", 5.0, "brokered"),
+            ],
         ),
         (
             "A U.S.-brokered ceasefire between Israel and Lebanon took effect.",
-            [("ISR", "USA", 5.0, "brokered"), ("LBN", "USA", 5.0, "brokered")],
+            [
+                ("ISR", "LBN", 8.0, "ceasefire"),
+                ("ISR", "USA", 5.0, "brokered"),
+                ("LBN", "USA", 5.0, "brokered"),
+            ],
         ),
     ],
 )

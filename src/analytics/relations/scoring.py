@@ -615,6 +615,20 @@ def _score_clause(
             mutual = match.cue.direction == "mutual"
             if match.cue.cameo == MEDIATE_CAMEO:
                 _add_mediation(text, groups, left, right, match, effect, contributions)
+                # "broker a deal between Israel and the Palestinians": the verb speaks
+                # for its gap, but the pact it brokers is the parties' own (rule 9).
+                for other, other_effect in by_gap.get(gap, []):
+                    if (
+                        right is not None
+                        and other.start > match.end
+                        and other.cue.direction == "mutual"
+                        and other.cue.pos != "verb"
+                        and other_effect.weight is not None
+                        and other_effect.weight > 0
+                        and _owning_group(text, other, None, right, cue_starts[gap]) is right
+                    ):
+                        add(_inner_pairs(right), other_effect)
+                        break
             if mutual and match.cue.pos != "verb":
                 owner = _owning_group(text, match, left, right, cue_starts[gap])
                 if owner is not None:
