@@ -135,7 +135,9 @@ def dev_scores(shared_dir: Path) -> dict:
 # test-extra3 to 0.538 / 0.483 / 0.875 (then test-briefings to 0.724 / 0.485 / 0.900); the
 # floors it raised are these less about 0.02. The twelfth round (2026-12-07, briefings'
 # discourse: the lead's act as a subject, the opening meeting's holders, condemned acts)
-# moved tune to 0.824 / 0.674 / 0.946 and tune-briefings to 0.838 / 0.650 / 0.969.
+# moved tune to 0.824 / 0.674 / 0.946, tune-briefings to 0.838 / 0.650 / 0.969,
+# test-briefings to 0.733 / 0.508 / 0.904 and test to 0.637 / 0.479 / 0.878 (the test floors
+# hold it).
 FLOORS = [
     ("tune", "country_f1", 0.96),
     ("tune", "pair_precision", 0.80),
@@ -154,8 +156,8 @@ FLOORS = [
     ("test", "pair_recall", 0.46),
     ("test", "sign_accuracy", 0.87),
     ("test-briefings", "country_f1", 0.95),
-    ("test-briefings", "pair_precision", 0.70),
-    ("test-briefings", "pair_recall", 0.45),
+    ("test-briefings", "pair_precision", 0.71),
+    ("test-briefings", "pair_recall", 0.48),
     ("test-briefings", "sign_accuracy", 0.88),
     # The second extra draw (2026-12-06).
     ("tune-extra2", "country_f1", 0.95),
