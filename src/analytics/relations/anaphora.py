@@ -282,26 +282,22 @@ def _resolve(
                     acts.insert(0, fronted)
                 if acts and lead is None:
                     lead = _agent(*opening, lexicon)
-                for act in acts:
-                    if not lead or any(m[2] in lead for m in own):
-                        break
-                    start, end = act.start("act"), act.end("act")
-                    for iso3 in lead:
-                        added.append((start, end, iso3, ANAPHOR))
-                        rows.append(
-                            (briefing, section, index, lo + start, lo + end, act["act"], iso3)
-                        )
                 pacts = list(_PACT_REACTION.finditer(sentence))
                 if pacts and parties is None:
                     parties = _pact_parties(*opening, lexicon)
-                for act in pacts:
-                    if not parties or any(m[2] in parties for m in own):
-                        break
-                    start, end = act.start("act"), act.end("act")
-                    for iso3 in parties:
+                for phrases, countries in ((acts, lead), (pacts, parties)):
+                    for start, end, iso3 in _acts_of(phrases, countries, own):
                         added.append((start, end, iso3, ANAPHOR))
                         rows.append(
-                            (briefing, section, index, lo + start, lo + end, act["act"], iso3)
+                            (
+                                briefing,
+                                section,
+                                index,
+                                lo + start,
+                                lo + end,
+                                sentence[start:end],
+                                iso3,
+                            )
                         )
             for phrase in _PHRASE.finditer(sentence):
                 n = _NUMBERS[(phrase.group("both") or phrase.group("number")).lower()]
@@ -380,6 +376,18 @@ def _agent(
     ):
         return ()
     return subject.countries
+
+
+def _acts_of(
+    acts: list[re.Match[str]],
+    countries: tuple[str, ...] | None,
+    own: list[tuple[int, int, str, str]],
+) -> list[tuple[int, int, str]]:
+    """(start, end, iso3) of each country an act phrase ("the attack", "the truce") stands
+    for, when the sentence names none of them itself."""
+    if not acts or not countries or any(m[2] in countries for m in own):
+        return []
+    return [(act.start("act"), act.end("act"), iso3) for act in acts for iso3 in countries]
 
 
 def _pact_parties(
