@@ -253,25 +253,15 @@ def _resolve(
             sentence = text[lo:hi]
             own = sentence_mentions(by_sentence, briefing, section, index, lo)
             added: list[tuple[int, int, str, str]] = []
+            where = (briefing, section, index, lo, sentence)
+
             pronoun = _PRONOUN_OPENS.match(sentence) if previous is not None else None
             if pronoun is not None and previous is not None:
                 subject = _opening_subject(*previous)
                 person = pronoun.group("pronoun") != "It"
                 copula = _IT_COPULA.match(sentence, pronoun.start("pronoun")) is not None
                 if subject is not None and subject[1] == person and not copula:
-                    start, end = pronoun.span("pronoun")
-                    added.append((start, end, subject[0], ANAPHOR))
-                    rows.append(
-                        (
-                            briefing,
-                            section,
-                            index,
-                            lo + start,
-                            lo + end,
-                            sentence[start:end],
-                            subject[0],
-                        )
-                    )
+                    _refer(rows, added, where, *pronoun.span("pronoun"), subject[0])
             previous = (sentence, own)
             if opening is None and section != S.SECTION_TITLE:
                 opening = (sentence, own)
@@ -287,18 +277,7 @@ def _resolve(
                     parties = _pact_parties(*opening, lexicon)
                 for phrases, countries in ((acts, lead), (pacts, parties)):
                     for start, end, iso3 in _acts_of(phrases, countries, own):
-                        added.append((start, end, iso3, ANAPHOR))
-                        rows.append(
-                            (
-                                briefing,
-                                section,
-                                index,
-                                lo + start,
-                                lo + end,
-                                sentence[start:end],
-                                iso3,
-                            )
-                        )
+                        _refer(rows, added, where, start, end, iso3)
             for phrase in _PHRASE.finditer(sentence):
                 n = _NUMBERS[(phrase.group("both") or phrase.group("number")).lower()]
                 # Sets of this sentence before the phrase come first, then earlier ones.
@@ -326,26 +305,11 @@ def _resolve(
                     countries = topic if topic is not None else countries
                 referred.append(countries)
                 for iso3 in countries:
-                    added.append((phrase.start(), phrase.end(), iso3, ANAPHOR))
-                    rows.append(
-                        (
-                            briefing,
-                            section,
-                            index,
-                            lo + phrase.start(),
-                            lo + phrase.end(),
-                            phrase.group(),
-                            iso3,
-                        )
-                    )
+                    _refer(rows, added, where, phrase.start(), phrase.end(), iso3)
             for phrase in _RELATIVE.finditer(sentence):
                 countries = _list_before(sentence, own, phrase)
                 for iso3 in countries:
-                    start, end = phrase.start("quantity"), phrase.end()
-                    added.append((start, end, iso3, ANAPHOR))
-                    rows.append(
-                        (briefing, section, index, lo + start, lo + end, sentence[start:end], iso3)
-                    )
+                    _refer(rows, added, where, phrase.start("quantity"), phrase.end(), iso3)
             history.append((sentence, sorted(own + added)))
     return rows
 
@@ -376,6 +340,21 @@ def _agent(
     ):
         return ()
     return subject.countries
+
+
+def _refer(
+    rows: list[tuple[str, str, int, int, int, str, str]],
+    added: list[tuple[int, int, str, str]],
+    where: tuple[str, str, int, int, str],
+    start: int,
+    end: int,
+    iso3: str,
+) -> None:
+    """Record a mention of ``iso3`` by the words at [start, end) of the sentence ``where``
+    names (briefing, section, sentence index, its offset in the section, its text)."""
+    briefing, section, index, lo, sentence = where
+    added.append((start, end, iso3, ANAPHOR))
+    rows.append((briefing, section, index, lo + start, lo + end, sentence[start:end], iso3))
 
 
 def _acts_of(
