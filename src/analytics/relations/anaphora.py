@@ -94,11 +94,11 @@ _PACT_REACTION = re.compile(
 )
 _PACT_BETWEEN = re.compile(r"\s+(?:between|among)\s+(?:the\s+)?", re.IGNORECASE)
 # "The drills also added to tensions with Washington": a sentence whose subject is the
-# lead's act named by a definite noun goes on about the lead's doers. The first pattern
-# only preselects briefings (case-sensitive "The": a sentence's first word).
-# Acts of force or pressure, and "the move": a generic noun opening a sentence ("The
-# announcement followed months of talks ...", "The decision came after ...") mostly names
-# when.
+# lead's act named by a definite noun goes on about the lead's doers. Only acts of force or
+# pressure, and "the move": a generic noun opening a sentence ("The announcement followed
+# months of talks ...", "The decision came after ...") mostly names when. The first
+# pattern only preselects briefings (an act noun after "The" or "This" at a sentence's
+# start, in any case).
 _FORCE_ACTS = (
     r"(?:attacks?|strikes?|air\s*strikes?|drills|exercises|seizure|raid|invasion|offensive|"
     r"incursion|annexation|blockade|launch|test|tariffs?|sanctions|ban|expulsion|assault|"
