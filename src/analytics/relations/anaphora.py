@@ -70,16 +70,21 @@ _RELATIVE = re.compile(
 )
 # "Qatar condemned the attack": a reaction to an act named by a definite noun, which
 # refers to the act the briefing opens with (its lead).
-_ACTS = (
-    r"(?:attacks?|strikes?|air\s*strikes?|drills|exercises|seizure|raid|invasion|offensive|"
-    r"incursion|annexation|blockade|launch|test|tariffs?|sanctions|ban|moves?|decisions?|"
-    r"measures?|steps?|announcements?|expulsion|assault|bombardment|bombing|shelling|coup)"
+# Acts of force or pressure; a reaction may also be to a generic act noun.
+_FORCE = (
+    r"attacks?|strikes?|air\s*strikes?|drills|exercises|seizure|raid|invasion|offensive|"
+    r"incursion|annexation|blockade|launch|test|tariffs?|sanctions|ban|expulsion|assault|"
+    r"bombardment|bombing|shelling|coup"
+)
+_ACTS = r"(?:" + _FORCE + r"|moves?|decisions?|measures?|steps?|announcements?)"
+# The verbs of a reaction to an act or a pact.
+_REACTING = (
+    r"condemn|denounc|criticis|criticiz|welcom|prais|reject|hail|decr|deplor|applaud|back|"
+    r"support|oppos"
 )
 _REACTION = re.compile(
-    r"\b(?:condemn|denounc|criticis|criticiz|welcom|prais|reject|protest|hail|decr|"
-    r"deplor|applaud|back|support|oppos)[a-z]*\s+(?P<act>(?:the|this|that)\s+(?:[a-z]+\s+){0,2}?"
-    + _ACTS
-    + r")\b",
+    r"\b(?:" + _REACTING + r"|protest)[a-z]*\s+(?P<act>(?:the|this|that)\s+"
+    r"(?:[a-z]+\s+){0,2}?" + _ACTS + r")\b",
     re.IGNORECASE,
 )
 _SUBJECT_WORDS = 6  # words allowed between a lead's subject and its act
@@ -87,8 +92,7 @@ _SUBJECT_WORDS = 6  # words allowed between a lead's subject and its act
 # briefing opens with, named by a definite noun, is about the pact's parties.
 _PACTS = r"(?:truce|ceasefire|cease-fire|deal|agreement|accord|pact|treaty)"
 _PACT_REACTION = re.compile(
-    r"\b(?:condemn|denounc|criticis|criticiz|welcom|prais|reject|hail|decr|deplor|applaud|"
-    r"back|support|oppos|broker|mediat|facilitat)[a-z]*\s+(?P<act>(?:the|this|that)\s+"
+    r"\b(?:" + _REACTING + r"|broker|mediat|facilitat)[a-z]*\s+(?P<act>(?:the|this|that)\s+"
     r"(?:[a-z]+\s+){0,2}?" + _PACTS + r")\b",
     re.IGNORECASE,
 )
@@ -99,11 +103,7 @@ _PACT_BETWEEN = re.compile(r"\s+(?:between|among)\s+(?:the\s+)?", re.IGNORECASE)
 # months of talks ...", "The decision came after ...") mostly names when. The first
 # pattern only preselects briefings (an act noun after "The" or "This" at a sentence's
 # start, in any case).
-_FORCE_ACTS = (
-    r"(?:attacks?|strikes?|air\s*strikes?|drills|exercises|seizure|raid|invasion|offensive|"
-    r"incursion|annexation|blockade|launch|test|tariffs?|sanctions|ban|expulsion|assault|"
-    r"bombardment|bombing|shelling|coup|move)"
-)
+_FORCE_ACTS = r"(?:" + _FORCE + r"|move)"
 _SUBJECT_ACT_ANYWHERE = re.compile(
     "(?:^|[.!?][\"'\u2019\u201d)]*\\s+)(?:(?:But|And|However|Meanwhile),?\\s+)?(?:The|This)\\s+"
     r"(?:[a-z]+\s+){0,2}?" + _FORCE_ACTS + r"\b"
@@ -231,7 +231,7 @@ def _resolve(
     briefing: str,
     segments: list[tuple[str, str]],
     by_sentence: dict[tuple[str, str, int], list[tuple[int, int, str, str]]],
-    lexicon: Lexicon | None,
+    lexicon: Lexicon,
 ) -> list[tuple[str, str, int, int, int, str, str]]:
     """The anaphor rows of one briefing, its segments read in order."""
     # The sentences read so far with their mentions; the sets of countries they name
@@ -315,15 +315,11 @@ def _resolve(
 
 
 def _agent(
-    sentence: str, own: list[tuple[int, int, str, str]], lexicon: Lexicon | None
+    sentence: str, own: list[tuple[int, int, str, str]], lexicon: Lexicon
 ) -> tuple[str, ...]:
     """The acting countries before the first act of a briefing's first sentence: its
     subject ("Israel carried out an airstrike in Doha"); none when no country does it.
     """
-    if lexicon is None:
-        from analytics.relations.scoring import default_lexicon
-
-        lexicon = default_lexicon()
     acts = [m for m in lexicon.find_cues(sentence) if not m.cue.is_stop and not m.cue.is_joint]
     if not acts or not own:
         return ()
@@ -370,16 +366,12 @@ def _acts_of(
 
 
 def _pact_parties(
-    sentence: str, own: list[tuple[int, int, str, str]], lexicon: Lexicon | None
+    sentence: str, own: list[tuple[int, int, str, str]], lexicon: Lexicon
 ) -> tuple[str, ...]:
     """The parties of the first mutual act of a briefing's first sentence: the list of two
     or more acting countries right before it ("Saudi Arabia and Iran agreed to restore
     relations") or after its "between" ("A ceasefire between Israel and Iran took
     effect"); none otherwise."""
-    if lexicon is None:
-        from analytics.relations.scoring import default_lexicon
-
-        lexicon = default_lexicon()
     acts = [m for m in lexicon.find_cues(sentence) if not m.cue.is_stop]
     mutual = next((m for m in acts if m.cue.is_joint or m.cue.direction == "mutual"), None)
     if mutual is None or not own:

@@ -177,11 +177,7 @@ def _participants(sentence: str, own: list[tuple[int, int, str, str]]) -> list[t
     after "by" ("hosted by President Lula"); a host also names its guests ("hosted the
     leaders of A, B and C"). Hosting troops or a base is no meeting.
     """
-    actors = [
-        (role.start, role.end, role.iso3, role.evidence)
-        for role in sentence_roles(sentence, own)
-        if role.role == ACTOR
-    ]
+    actors = _acting(sentence, own)
     found: list[tuple[str, str]] = []
     for act in _TAKES_PART.finditer(sentence):
         if _NEGATED.search(sentence, max(0, act.start() - 16), act.start()):
@@ -215,16 +211,21 @@ def _lead_participants(
         return []
     if _NEGATED.search(sentence, max(0, meeting.start() - 16), meeting.start()):
         return []
-    actors = [
-        (role.start, role.end, role.iso3, role.evidence)
-        for role in sentence_roles(sentence, own)
-        if role.role == ACTOR
-    ]
+    actors = _acting(sentence, own)
     found = _group_at(sentence, actors, meeting.start(), after=False)
     met = meeting.group().lower() in ("meet", "meets", "met")
     if met or _WITH.match(sentence, meeting.end()):
         found += _group_at(sentence, actors, meeting.end(), after=True)
     return found
+
+
+def _acting(sentence: str, own: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """The acting mentions of a sentence with the words that decided their role."""
+    return [
+        (role.start, role.end, role.iso3, role.evidence)
+        for role in sentence_roles(sentence, own)
+        if role.role == ACTOR
+    ]
 
 
 def _group_at(
