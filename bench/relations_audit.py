@@ -47,7 +47,13 @@ DEV_SET = HERE / "relations_dev"
 WCE = Path("corpora/wikipedia-current-events/wce-dev.jsonl")
 # Each draw: its file ``relations_dev/<name>.csv`` and its seed. A later draw leaves out the
 # texts of the earlier ones.
-DRAWS = {"audit": 20261207, "audit2": 20261208, "audit3": 20261212, "audit4": 20261213}
+DRAWS = {
+    "audit": 20261207,
+    "audit2": 20261208,
+    "audit3": 20261212,
+    "audit4": 20261213,
+    "audit5": 20261214,
+}
 AUDIT_COLUMNS = ("id", "a", "b", "score", "text_claims", "half", "verdict", "kind")
 
 

@@ -249,8 +249,17 @@ def test_extract_mentions_skips_source_citations(text: str, expected: list[tuple
         "The West, the Gulf, the Balkans, the Caucasus and the Sahel.",
         "Ships in the South China Sea and the Sea of Japan.",
         "The Inter-American Development Bank and the Pan American Health Organization.",
+        "Expeditions to the North Pole and the South Pole.",
     ],
-    ids=["indo-pacific", "continents", "organisations", "regions", "seas", "of-the-americas"],
+    ids=[
+        "indo-pacific",
+        "continents",
+        "organisations",
+        "regions",
+        "seas",
+        "of-the-americas",
+        "poles",
+    ],
 )
 def test_extract_mentions_ignores_regions_and_organisations(text: str):
     assert _found(text) == []

@@ -75,6 +75,16 @@ GAZETTEER = {
     "Tokyo": ("JPN", "capital"),
     "Georgia": ("GEO", "name"),
     "Gaza Strip": ("PSE", "name"),
+    "Tajikistan": ("TJK", "name"),
+    "Afghan": ("AFG", "demonym"),
+    "Ireland": ("IRL", "name"),
+    "Argentina": ("ARG", "name"),
+    "Paris": ("FRA", "capital"),
+    "Copenhagen": ("DNK", "capital"),
+    "India": ("IND", "name"),
+    "Canadian": ("CAN", "demonym"),
+    "Italian": ("ITA", "demonym"),
+    "Pakistan": ("PAK", "name"),
 }
 _PATTERN = re.compile(
     "|".join(rf"\b{re.escape(s)}(?![\w])" for s in sorted(GAZETTEER, key=len, reverse=True))
@@ -236,9 +246,16 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("Shells hit near the Lebanese border town of Arsal.", {"LBN": ACTOR}),
         ("Iranian border guards fired on a boat.", {"IRN": ACTOR}),
         ("A bomb went off near the Turkish border with Syria.", {"SYR": LOCATION}),
+        ("Afghan police are killed in Kunduz, by the Tajikistan border.", {"TJK": LOCATION}),
         # A capital naming a treaty or a congress is its venue; a stock exchange or a
         # university named after a city is no state.
         ("France ratifies the Treaty of Lisbon.", {"FRA": ACTOR, "PRT": LOCATION}),
+        # ... and so is one before the document's or the club's name, other words between.
+        ("Ireland ratifies the Lisbon Treaty.", {"IRL": ACTOR, "PRT": LOCATION}),
+        ("Argentina pays the Paris Club.", {"ARG": ACTOR, "FRA": LOCATION}),
+        ("India leaves the Copenhagen Climate Change Conference.", {"DNK": LOCATION}),
+        # ... but not a capital that acts on a treaty, nor one before a lower-case club.
+        ("Moscow ratified the treaty.", {"RUS": ACTOR}),
         ("The London Stock Exchange warned Russia.", {"GBR": NATIONALITY, "RUS": ACTOR}),
         # The staff of an international body from a country are people of it.
         ("Riots over United Nations peacekeepers from Nepal.", {"NPL": NATIONALITY}),
@@ -259,9 +276,20 @@ def roles_by_country(text: str) -> dict[str, str]:
             {"AUS": ACTOR, "AFG": LOCATION},
         ),
         ("Five U.S. Marines die from a bomb in Afghanistan.", {"AFG": LOCATION}),
+        # ... also as a participle with no auxiliary, or with only the means named ...
+        ("Two Australian soldiers killed in a blast in Afghanistan.", {"AFG": LOCATION}),
+        ("A Canadian diplomat is injured by a bomb in Afghanistan.", {"AFG": LOCATION}),
+        ("Two U.S. soldiers are killed by unknown attackers in Iraq.", {"IRQ": LOCATION}),
+        # ... and with the place named before its kind, then the country.
+        ("Four Italian soldiers die in the Farah area, Afghanistan.", {"AFG": LOCATION}),
         # ... not when an agent is named, or when the acting country did the harm.
         ("Two U.S. soldiers are killed by Iraq in Afghanistan.", {"AFG": ACTOR}),
         ("Palestinians wounded by Israeli fire die in Afghanistan.", {"AFG": ACTOR}),
+        # ... nor when the country after "in" did the harm ("killed in U.S. drone strike").
+        (
+            "The son of a man killed in U.S. drone strike in Pakistan sues.",
+            {"USA": ACTOR, "PAK": ACTOR},
+        ),
         ("An Australian soldier kills a man in Afghanistan.", {"AFG": ACTOR}),
         # The table's words in both numbers, and words that are adjectives too left out.
         ("An Israeli settler attacked a farmer.", {"ISR": NATIONALITY}),

@@ -114,17 +114,22 @@ _POST = re.compile(
     r"irritation|frustration|criticism|condemnation|protests?)\s+in\s+$",
     re.IGNORECASE,
 )
-# A capital naming where an event was held ("the Vilnius summit", "the Minsk agreements").
+# A capital naming where an event was held or a document was signed ("the Vilnius summit",
+# "the Minsk agreements", "the Lisbon Treaty"), also with a name's other words between ("the
+# Copenhagen Climate Change Conference"), or a club of states named after the city where it
+# meets ("the Paris Club").
 _VENUE_AFTER = re.compile(
+    r"(?:\s+(?-i:[A-Z])[a-z]+){0,3}"
     r"\s+(?:summit|talks|conference|meeting|accords?|agreements?|process|declaration|"
-    r"format|protocol|negotiations|forum)\b",
+    r"format|protocol|negotiations|forum|treaty|treaties|conventions?|charter|pact|"
+    r"(?-i:Club))\b",
     re.IGNORECASE,
 )
 # A country whose border something is near or on is where it is ("fighters near the border
 # with Afghanistan", "close to its border with North Korea"); closing or crossing the border
 # with it is a cue, not this.
 _BORDER_BEFORE = re.compile(
-    r"\b(?:near|close\s+to|on|along|at)\s+(?:the|its|their|his|her)\s+"
+    r"\b(?:near|close\s+to|on|along|at|by)\s+(?:the|its|their|his|her)\s+"
     r"(?:[A-Za-z][a-z-]*\s+)?borders?\s+(?:with|of)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -133,7 +138,7 @@ _ADJECTIVE_REACH = 48  # ... for "along the" (and a first country joined to it)
 # ... and a border named by its country's adjective ("outside the Israeli border", "along the
 # Afghan border"): the same place, written the other way round.
 _BORDER_ADJECTIVE_BEFORE = re.compile(
-    r"\b(?:near|close\s+to|on|along|at|outside|across|over)\s+(?:the|its|their)\s+"
+    r"\b(?:near|close\s+to|on|along|at|by|outside|across|over)\s+(?:the|its|their)\s+"
     # The second of two joined ("along the Lebanese/Israeli border", "the Syria-Turkey border").
     r"(?:(?-i:[A-Z])[\w'.\u2019]*(?:\s+(?-i:[A-Z])[\w'.\u2019]*)?[-/\u2013])?$",
     re.IGNORECASE,
@@ -685,7 +690,10 @@ _IN_PLACE_LOOSE = re.compile(
     r"\b(?:in|near)\s+(?:the\s+)?(?:(?:[\w'.\u2019-]+\s+){0,5}"
     + _PART_NOUNS
     + r"\s+of\s+(?:the\s+)?)?(?:(?-i:[A-Z])[\w'.\u2019-]*(?:\s+(?-i:[A-Z])[\w'.\u2019-]*){0,3}"
-    r",\s*)?$",
+    # ... or named before its kind, then the country: "in the Farah area, Afghanistan".
+    + r"(?:\s+"
+    + _PART_NOUNS
+    + r")?,\s*)?$",
     re.IGNORECASE,
 )
 # A demonym naming a place of its country: "the Pakistani province of", "the Iraqi city of".
@@ -703,15 +711,29 @@ _GROUP_WORDS_AFTER = 6  # words after the verb looked at for the group's head
 # bomb in Ramadi, Iraq", "an Australian soldier is killed ... in Afghanistan") or an
 # accident ("a U.S. Army helicopter crashes in southern Iraq"): the acting mention before
 # it is the victim, and the country after "in" is where it happened.
+# A participle with no auxiliary before "in/during/..." is passive too ("two Australian
+# soldiers killed in a bomb blast in Afghanistan"): the active verb takes an object first.
 _SUFFERED = re.compile(
     r"\b(?:(?:is|are|was|were|been|being)\s+(?:\w+\s+)?(?:killed|wounded|injured|kidnapped|"
-    r"abducted)|die|dies|died|crash|crashes|crashed|capsizes|capsized|sinks|sank)\b",
+    r"abducted)|(?:killed|wounded|injured|kidnapped|abducted)(?=\s+(?:in|by|during|when|while)\b)|"
+    r"die|dies|died|crash|crashes|crashed|capsizes|capsized|sinks|sank)\b",
     re.IGNORECASE,
 )
-_BY = re.compile(r"\bby\b", re.IGNORECASE)
+# An agent named after "by" ("wounded by Israeli fire"); not one left unnamed, which is only
+# the means ("injured by a bomb blast in Afghanistan", "killed by unidentified gunmen").
+_BY = re.compile(r"\bby\b(?!\s+(?:an?|unknown|unidentified)\s)", re.IGNORECASE)
 _BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 # "in the US bombing", "in the UK operation": the country before a common noun qualifies it.
 _ATTRIBUTIVE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+# ... and right after "in", before a word for a strike or a force ("killed in U.S. drone
+# strike in Pakistan", "wounded in Israeli air raids"): the country did the act.
+_IN_BEFORE = re.compile(r"\bin\s+$", re.IGNORECASE)
+_ACT_NOUN_AFTER = re.compile(
+    r"\s+(?:drones?|strikes?|air|airstrikes?|raids?|attacks?|bombings?|bombardments?|"
+    r"shelling|fire|missiles?|rockets?|artillery|tank|helicopter|warplanes?|jets?|military|"
+    r"army|navy|forces|troops|soldiers|police|operations?|offensive|assault|ambush)\b",
+    re.IGNORECASE,
+)
 _APPOSED = re.compile(r"\s*,\s*(?:the\s+)?")
 # A place the gazetteer does not know, then a comma, before its country ("in Zurich, ").
 _ADDRESS_BEFORE = re.compile(
@@ -756,6 +778,8 @@ def _acted_on_before(
         noun = _LOWER_WORD_AFTER.match(text, end)
         if noun is not None and noun.group(1) not in _NOT_NOUNS:
             return None  # "died in the US bombing of Tokyo": the country qualifies the act
+    if _IN_BEFORE.search(text, max(0, start - 4), start) and _ACT_NOUN_AFTER.match(text, end):
+        return None
     actors = [role for role in roles if role.role == ACTOR]
     if not actors:
         return None
