@@ -1606,6 +1606,15 @@ def test_prisoners_of_war_are_no_war_and_their_exchange_is_mutual(
             "Thailand's Army and Cambodia's Army exchange gunfire near the temple.",
             [("KHM", "THA", -8.0, "exchange gunfire")],
         ),
+        # ... and so does "its ally" or "their partners" between two countries.
+        (
+            "Iran and its ally Syria condemn Israel.",
+            [
+                ("IRN", "ISR", -2.0, "condemn"),
+                ("IRN", "SYR", 1.0, "condemn"),
+                ("ISR", "SYR", -2.0, "condemn"),
+            ],
+        ),
         # ... but a name after a possessive (a firm, a person) does not.
         ("Russia's Gazprom and Ukraine's Naftogaz agree to set up joint ventures.", []),
         # ... and a comma before the person joins no list the person does not go on to.

@@ -53,6 +53,9 @@ _STRONG_LINK = re.compile(
     r"^\s*(?:(?:,\s*)?(?:and|&)\s+(?:the\s+|both\s+|his\s+|her\s+|their\s+)?|"
     # Not after a comma: ", and President Biden backed ..." opens a clause of its own.
     r"(?:and|&)\s+" + _LEADER_TITLE + r"|[-\u2013/]\s*|"
+    # "Iran and its ally Syria", "Russia and its close partner Belarus": one list.
+    r"(?:,\s*)?(?:and|&)\s+(?:its|his|her|their)\s+(?:[a-z]+\s+)?"
+    r"(?:ally|allies|partners?|neighbou?rs?)\s+(?:the\s+)?|"
     # "Xi Jinping and President of the United States Barack Obama": a title of the state.
     r"(?:,\s*)?and\s+(?:the\s+)?(?:(?-i:[A-Z])[\w-]*\s+){1,3}of\s+(?:the\s+)?|"
     # "Venezuelan President Nicolas Maduro and Guyanese President ...", "the French
