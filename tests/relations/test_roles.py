@@ -300,6 +300,11 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("Troops raid a Palestinian refugee camp.", {"PSE": ACTOR}),
         ("A German-mediated prisoner swap with Iran.", {"DEU": ACTOR}),
         ("The Australian film was banned by Iran.", {"AUS": NATIONALITY}),
+        # Clergy, medics, scholars, politicians, factions and a population are people.
+        ("An Iranian cleric praised Israel.", {"IRN": NATIONALITY}),
+        ("Syrian politicians criticise Israel.", {"SYR": NATIONALITY}),
+        ("Palestinian factions agree to a truce with Israel.", {"PSE": NATIONALITY}),
+        ("Israel bars the Palestinian population from Jerusalem.", {"PSE": NATIONALITY}),
         # An accident: the country after "in" is where it happened.
         ("A U.S. helicopter crashes in Afghanistan, killing three.", {"AFG": LOCATION}),
         # Casualties and private agents are people.
