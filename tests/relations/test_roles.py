@@ -85,6 +85,7 @@ GAZETTEER = {
     "Canadian": ("CAN", "demonym"),
     "Italian": ("ITA", "demonym"),
     "Pakistan": ("PAK", "name"),
+    "United Kingdom": ("GBR", "name"),
 }
 _PATTERN = re.compile(
     "|".join(rf"\b{re.escape(s)}(?![\w])" for s in sorted(GAZETTEER, key=len, reverse=True))
@@ -300,6 +301,14 @@ def roles_by_country(text: str) -> dict[str, str]:
         ("Troops raid a Palestinian refugee camp.", {"PSE": ACTOR}),
         ("A German-mediated prisoner swap with Iran.", {"DEU": ACTOR}),
         ("The Australian film was banned by Iran.", {"AUS": NATIONALITY}),
+        # A country's full name before a demonym in a list is a noun of its own; before
+        # another name, or as an adjective, it shares the list's noun.
+        ("Israel and Palestinian militants agree to a truce.", {"ISR": ACTOR, "PSE": NATIONALITY}),
+        (
+            "Iran fines United States and United Kingdom companies.",
+            {"USA": NATIONALITY, "GBR": NATIONALITY},
+        ),
+        ("U.S. and British companies invest in Iraq.", {"USA": NATIONALITY}),
         # Clergy, medics, scholars, politicians, factions and a population are people.
         ("An Iranian cleric praised Israel.", {"IRN": NATIONALITY}),
         ("Syrian politicians criticise Israel.", {"SYR": NATIONALITY}),

@@ -134,10 +134,11 @@ _PROGRESSIVE = re.compile(r"[a-z]+ing\b", re.IGNORECASE)
 # "A and B accuse each other": a directed cue done by each to the other.
 _RECIPROCAL = re.compile(r"\s+(?:each\s+other|one\s+another)\b", re.IGNORECASE)
 # A topic label opening a summary ("Israeli-Palestinian Conflict: ...", "War in Afghanistan:"):
-# a few words, none a verb of saying or being, then a colon.
+# up to nine words ("International response to the 2011 Egyptian protests:"), none a verb of
+# saying or being, then a colon.
 # A year may lead the label ("2006 Israel-Lebanon crisis: ...").
 _TOPIC_LABEL = re.compile(r"\s*(?:\d{4}(?:[\u2013-]\d{2,4})?\s+)?(?-i:[A-Z])[^:;.!?]{0,60}?:\s")
-_LABEL_WORDS = 6
+_LABEL_WORDS = 9
 _NOT_LABEL = re.compile(
     r"\b(?:says?|said|tells?|told|states?|stated|adds?|added|announces?|announced|warns?|"
     r"warned|writes?|wrote|is|are|was|were|has|have|had)\b",

@@ -512,7 +512,12 @@ def _nationality(
     # A name modifies at most the next word ("U.S. forces"); a demonym or a possessive
     # reaches over a few ("Israeli riot police", "Syria's new government").
     modifier = kind == "demonym" or _POSSESSIVE.match(text, end) is not None
-    head = _head_after(text, end, others, table, HEAD_WORDS if modifier else 1)
+    # A country's full name is a noun of its own before a demonym in a list: "Israel and
+    # Palestinian militants agree" names the state and a group ("U.S. and British firms",
+    # "United States and United Kingdom companies" share the noun).
+    head = _head_after(
+        text, end, others, table, HEAD_WORDS if modifier else 1, kind != "name" or modifier
+    )
     if head is not None:
         head_kind, head_end = head
         if head_kind == STATE and former is not None:
@@ -593,10 +598,20 @@ def _excerpt(text: str, start: int, end: int) -> str:
     return " ".join(text[start:end].split())
 
 
+# The usual endings of a country's adjective ("Palestinian", "Chinese", "British", "Iraqi").
+_DEMONYM_LIKE = re.compile(r"(?-i:[A-Z])[a-z]+(?:an|ese|ish|i|ic|ch|ot)")
+
+
 def _head_after(
-    text: str, end: int, others: Sequence[tuple[int, int]], table: RoleTable, reach: int
+    text: str,
+    end: int,
+    others: Sequence[tuple[int, int]],
+    table: RoleTable,
+    reach: int,
+    across: bool = True,
 ) -> tuple[str, int] | None:
-    """The kind of the table's noun a mention modifies, and where that noun ends."""
+    """The kind of the table's noun a mention modifies, and where that noun ends; past a
+    demonym that is the next country of a list only when ``across``."""
     position = end
     possessive = _POSSESSIVE.match(text, position)
     if possessive is not None:
@@ -609,6 +624,10 @@ def _head_after(
         stripped = len(following) - len(following.lstrip())
         if position + stripped in other_starts:
             if not joined:
+                return None
+            if not across and _DEMONYM_LIKE.fullmatch(
+                text, position + stripped, other_starts[position + stripped]
+            ):
                 return None
             position = other_starts[position + stripped]
             possessive = _POSSESSIVE.match(text, position)
