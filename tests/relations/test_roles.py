@@ -309,6 +309,11 @@ def roles_by_country(text: str) -> dict[str, str]:
             {"USA": NATIONALITY, "GBR": NATIONALITY},
         ),
         ("U.S. and British companies invest in Iraq.", {"USA": NATIONALITY}),
+        # Riders and drivers are people, also "from" a country after a comma.
+        (
+            "Two riders, from Qatar and Israel, are killed.",
+            {"QAT": NATIONALITY, "ISR": NATIONALITY},
+        ),
         # Clergy, medics, scholars, politicians, factions and a population are people.
         ("An Iranian cleric praised Israel.", {"IRN": NATIONALITY}),
         ("Syrian politicians criticise Israel.", {"SYR": NATIONALITY}),

@@ -1897,6 +1897,9 @@ def test_a_natural_hazard_or_an_accident_does_no_states_act(
         ("Mali eliminates hosts South Africa on penalties to reach the semi-finals.", []),
         ("Iran and Russia meet in the final of the Wrestling World Championships.", []),
         ("In tennis, China beats Italy and Taiwan slams France.", []),
+        ("In golf, France is declared the host country, defeating Spain.", []),
+        # A banned substance is doping, not a ban.
+        ("A Czech defender fails a test for a banned substance after a match against Belarus.", []),
         # Not other cues of the sentence, nor the shared cues elsewhere.
         (
             "Egypt recalls its ambassador to Algeria after violence at a World Cup match.",

@@ -170,7 +170,7 @@ _FUNCTION_WORDS = frozenset(
     "its his her their our this these those".split()
 )
 _CONJUNCTIONS = frozenset({"and", "or", "&"})
-_GOVERNOR = re.compile(r"\b([a-z]+)(?:\s+([a-z]+))?\s+(?:of|from)\s+(?:the\s+)?$", re.IGNORECASE)
+_GOVERNOR = re.compile(r"\b([a-z]+)(?:\s+([a-z]+))?,?\s+(?:of|from)\s+(?:the\s+)?$", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+$")
 # A country's name inside a firm's or a newspaper's ("Malaysia Airlines", "Japan Times",
 # "Air France"): the firm, not the state.

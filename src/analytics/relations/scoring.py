@@ -191,7 +191,9 @@ _SPORT_WORDS = re.compile(
     r"(?:football|soccer|tennis|cricket|rugby|hockey|basketball|volleyball|handball|"
     r"wrestling|boxing|chess)\s+(?:match|team|final|title|championship|tournament|game)s?|"
     r"[Ii]n\s+(?:association\s+)?(?:football|soccer|tennis|cricket|rugby|ice\s+hockey|"
-    r"hockey|basketball|volleyball|handball|wrestling|athletics|boxing|chess),)"
+    r"hockey|basketball|volleyball|handball|wrestling|athletics|boxing|chess|golf|cycling|"
+    r"baseball|motor\s+racing|motorsport|Formula\s+One|sailing|skiing|swimming|rowing|"
+    r"badminton|table\s+tennis|snooker|darts|gymnastics|judo|taekwondo|fencing),)"
 )
 # The destination or source of an act right before a country ("... to France").
 _TO_OR_FROM = re.compile(r"\b(?:to|from|by)\s+(?:the\s+)?$", re.IGNORECASE)
