@@ -250,6 +250,7 @@ def test_extract_mentions_skips_source_citations(text: str, expected: list[tuple
         "Ships in the South China Sea and the Sea of Japan.",
         "The Inter-American Development Bank and the Pan American Health Organization.",
         "Expeditions to the North Pole and the South Pole.",
+        "An inquiry into the Gaza flotilla raid.",
     ],
     ids=[
         "indo-pacific",
@@ -259,6 +260,7 @@ def test_extract_mentions_skips_source_citations(text: str, expected: list[tuple
         "seas",
         "of-the-americas",
         "poles",
+        "an-event's-name",
     ],
 )
 def test_extract_mentions_ignores_regions_and_organisations(text: str):

@@ -67,8 +67,15 @@ from analytics.relations.scoring import (
 )
 
 _VENUE = re.compile(
+    r"(?:\s+(?-i:[A-Z])[a-z]+){0,3}"
     r"\s+(?:summit|talks|conference|meeting|accords?|agreements?|process|declaration|"
-    r"format|protocol|negotiations|forum)\b",
+    r"format|protocol|negotiations|forum|treaty|treaties|conventions?|charter|pact|"
+    r"(?-i:Club))\b",
+    re.IGNORECASE,
+)
+_GATHERED_IN = re.compile(
+    r"\b(?:meetings?|summits?|talks|conferences?|forums?|negotiations|gatherings?|sessions?)"
+    r"\s+(?:(?:held|hosted|taking\s+place|to\s+be\s+held)\s+)?in\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _DATELINE_AFTER = re.compile(r"^(?:\s*,|\s+[-\u2013]\s|\s*\()")
@@ -119,6 +126,8 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
     ):
         return True
     if _BORDER_BEFORE.search(text[max(0, start - 60) : start]):
+        return True
+    if kind in ("name", "alias") and _GATHERED_IN.search(text[max(0, start - 40) : start]):
         return True
     if (
         kind in ("demonym", "name")

@@ -309,6 +309,20 @@ def roles_by_country(text: str) -> dict[str, str]:
             {"USA": NATIONALITY, "GBR": NATIONALITY},
         ),
         ("U.S. and British companies invest in Iraq.", {"USA": NATIONALITY}),
+        # A leader no longer in office is a person: "former" or "ousted", before or after
+        # the country.
+        ("Ousted Iranian President Ahmadinejad flies to Syria.", {"IRN": NATIONALITY}),
+        ("Syria's ousted president flies to Russia.", {"SYR": NATIONALITY, "RUS": ACTOR}),
+        ("Syria's president flies to Russia.", {"SYR": ACTOR}),
+        # A gathering held in a country names its venue.
+        ("Ministers meet at a summit in Qatar.", {"QAT": LOCATION}),
+        ("Leaders attend talks held in the United States.", {"USA": LOCATION}),
+        # ... not a visit to it, nor a summit it holds.
+        ("Qatar hosts a summit.", {"QAT": ACTOR}),
+        # A holding company, a ratings agency and a linguist are no state.
+        ("Iran sues Qatar Holding.", {"QAT": NATIONALITY}),
+        ("American ratings agency Moody's downgrades Iran.", {"USA": NATIONALITY}),
+        ("The American linguist visits Israel.", {"USA": NATIONALITY}),
         # Riders and drivers are people, also "from" a country after a comma.
         (
             "Two riders, from Qatar and Israel, are killed.",

@@ -805,6 +805,8 @@ BUNDLED_CASES = [
     ("Egyptian police kill a migrant outside the Israeli border.", []),
     # a capital naming a treaty is no party to what is done with it
     ("Sweden ratifies the Treaty of Lisbon.", []),
+    # a war shrine is a place of remembrance, not a war
+    ("Japan's minister at the war shrine angers China.", []),
     # a topic label opening a summary relates no one
     ("Russia-Ukraine conflict: the talks in Geneva continue.", []),
     # also one led by its year

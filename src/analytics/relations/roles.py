@@ -134,6 +134,13 @@ _BORDER_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _BORDER_REACH = 60  # characters looked at before a mention for the border phrase
+# A gathering held in a country names its venue ("at a meeting in the United States", "the
+# Non-Aligned Movement summit in Iran"), as a capital after "in" does.
+_GATHERING_IN = re.compile(
+    r"\b(?:meetings?|summits?|talks|conferences?|forums?|negotiations|gatherings?|sessions?)"
+    r"\s+(?:(?:held|hosted|taking\s+place|to\s+be\s+held)\s+)?in\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _ADJECTIVE_REACH = 48  # ... for "along the" (and a first country joined to it)
 # ... and a border named by its country's adjective ("outside the Israeli border", "along the
 # Afghan border"): the same place, written the other way round.
@@ -177,7 +184,7 @@ _WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+$")
 _FIRM_AFTER = re.compile(
     r"\s+(?:Airlines|Airways|Air\s+Lines|Telecom|Times|Post|Herald|Tribune|Petroleum|Steel|"
     r"Motors|Railways|Shipping|Broadcasting|Television|Holdings|Corporation|Corp\.?|Inc\.?|"
-    r"Ltd\.?|Stock\s+Exchange|University|School\s+of)\b"
+    r"Ltd\.?|Holding|Stock\s+Exchange|University|School\s+of)\b"
 )
 _FIRM_BEFORE = re.compile(r"\bAir\s+$")
 # A country's name or demonym inside a sports body's or a sports event's ("the Pakistan
@@ -243,7 +250,10 @@ _NO_NOUN_AFTER = re.compile(
     re.IGNORECASE,
 )
 _PLAIN_BEFORE = 40  # characters looked at before a mention for its frame
-_FORMER = re.compile(r"\b(?:former|ex-)\s*$", re.IGNORECASE)
+# A leader or an office holder no longer in office is a person ("former", "ousted").
+_FORMER_WORDS = r"(?:former|ex-|ousted|deposed|exiled|toppled)"
+_FORMER = re.compile(r"\b" + _FORMER_WORDS + r"\s*$", re.IGNORECASE)
+_FORMER_WORD = re.compile(r"\b" + _FORMER_WORDS, re.IGNORECASE)
 _LIST_MEMBER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:the\s+)?", re.IGNORECASE)
 _LIST_JOIN = re.compile(r"\s*(?:,\s*)?(?:and|&|,)\s*", re.IGNORECASE)
 # A source cited in parentheses at the end ("... (Reuters UK)", "(BBC), (AP)").
@@ -381,6 +391,8 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
         return True
     if _BORDER_BEFORE.search(text, max(0, start - _BORDER_REACH), start):
         return True
+    if kind in _PLACE_KINDS and _GATHERING_IN.search(text, max(0, start - 40), start):
+        return True  # "a meeting in the United States": the venue (annotation rule 2)
     if (
         kind in ("demonym", "name")
         and _BORDER_AFTER.match(text, end)
@@ -464,7 +476,7 @@ def _nationality(
         return NATIONALITY, citation
     former = (
         _FORMER.search(text, max(0, start - 12), start)
-        if "former" in before_text or "ex-" in before_text
+        if _FORMER_WORD.search(before_text)
         else None
     )
     if kind == "leader":
@@ -523,6 +535,9 @@ def _nationality(
         if head_kind == STATE and former is not None:
             # "Former Liberian President Charles Taylor": a person, no longer the state.
             return NATIONALITY, _excerpt(text, former.start(), head_end)
+        if head_kind == STATE and _FORMER_WORD.search(text, end, head_end):
+            # "Thailand's ousted Prime Minister", "the country's former president".
+            return NATIONALITY, _excerpt(text, start, head_end)
         return _role_of(head_kind, _excerpt(text, start, head_end))
     governed = " of " in before_text or " from " in before_text
     governor = _GOVERNOR.search(text, window_start, start) if governed else None
