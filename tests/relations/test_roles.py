@@ -328,9 +328,11 @@ def roles_by_country(text: str) -> dict[str, str]:
             "Two riders, from Qatar and Israel, are killed.",
             {"QAT": NATIONALITY, "ISR": NATIONALITY},
         ),
-        # Clergy, medics, scholars, politicians, factions and a population are people.
+        # A resistance army is an armed group; resistance from a country is its own.
+        ("U.S. forces kill a Lord's Resistance Army commander in Syria.", {"SYR": LOCATION}),
+        ("The plan faces resistance from France.", {"FRA": ACTOR}),
+        # Clergy, medics, scholars, factions and a population are people.
         ("An Iranian cleric praised Israel.", {"IRN": NATIONALITY}),
-        ("Syrian politicians criticise Israel.", {"SYR": NATIONALITY}),
         ("Palestinian factions agree to a truce with Israel.", {"PSE": NATIONALITY}),
         ("Israel bars the Palestinian population from Jerusalem.", {"PSE": NATIONALITY}),
         # An accident: the country after "in" is where it happened.
