@@ -58,6 +58,7 @@ from analytics.relations.scoring import (
     _in_sport,
     _is_topic,
     _neutral,
+    _object_then_verb,
     _reacted_to,
     _reversed,
     _sign,
@@ -445,6 +446,8 @@ def _score_clause(
                 # A passive act's adjunct of time or cause names no object.
                 if _PASSIVE_ADJUNCT.fullmatch(text[match.end : target.start]) is not None:
                     target = None
+            if target is not None and _object_then_verb(text, left, match):
+                target = None
             if target is not None and _suffered_in(text, left, match, target):
                 continue
             if target is not None and _happens_in(text, match, target):

@@ -805,6 +805,9 @@ BUNDLED_CASES = [
     ("Egyptian police kill a migrant outside the Israeli border.", []),
     # a capital naming a treaty is no party to what is done with it
     ("Sweden ratifies the Treaty of Lisbon.", []),
+    # a group acted on does not do what the subject goes on to do
+    ("The EU imposes sanctions on Russia and expresses support for Ukraine.", []),
+    ("The EU imposed sanctions on Russia, voiced support for Ukraine.", []),
     # a war shrine is a place of remembrance, not a war
     ("Japan's minister at the war shrine angers China.", []),
     # a topic label opening a summary relates no one

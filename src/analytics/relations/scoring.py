@@ -711,6 +711,10 @@ def _score_clause(
                 # "missions in Iran were attacked following Riyadh's execution of a
                 # cleric": a passive act has no object; what follows "after" is a time.
                 target = None
+            if target is not None and _object_then_verb(text, left, match):
+                # "imposes sanctions on Iran and expresses support for Libya": a group
+                # acted on does not do what the sentence's subject goes on to do.
+                target = None
             if target is not None and _suffered_in(text, left, match, target):
                 continue
             if target is not None and _happens_in(text, match, target):
@@ -968,6 +972,26 @@ def _topic_of(text: str, left: _Group, match: CueMatch, right: _Group) -> bool:
     if not _ADJACENT.fullmatch(text, left.end, match.start):
         return False
     return _PARTNER.search(text, match.end, right.start) is None
+
+
+# A new verb of the sentence's subject after a group acted on: "and expresses", ", vows".
+_NEXT_PREDICATE = re.compile(
+    r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:also\s+)?"
+    r"(?!(?:its|his|this|has|was|armed|based|related|united|allied)\s)[a-z]{3,}(?:s|ed)\s"
+)
+
+
+def _object_then_verb(text: str, left: _Group, match: CueMatch) -> bool:
+    """Whether the group before a cue is acted on ("sanctions on A, B and C") and a new
+    predicate of the sentence's subject ("..., expresses support for D", "... and calls
+    for D") stands between it and the cue: the group does not do the cue's act."""
+    return is_object_group(text, left) and (
+        _NEXT_PREDICATE.match(text, left.end) is not None
+        and not _more_words_than(text, left.end, match.start, _NEXT_PREDICATE_WORDS)
+    )
+
+
+_NEXT_PREDICATE_WORDS = 4
 
 
 def _suffered_in(text: str, left: _Group, match: CueMatch, right: _Group) -> bool:
