@@ -137,10 +137,13 @@ def dev_scores(shared_dir: Path) -> dict:
 # discourse: the lead's act as a subject, the opening meeting's holders, condemned acts)
 # moved tune to 0.824 / 0.674 / 0.946, tune-briefings to 0.838 / 0.650 / 0.969,
 # test-briefings to 0.733 / 0.508 / 0.904 and test to 0.637 / 0.479 / 0.878 (the test floors
-# hold it).
+# hold it). The thirteenth round (2026-12-08, rules from the fifth audit's tuning half and a
+# reading of fresh claims: venues, unnamed means of harm, former leaders, long topic labels,
+# names of events) moved tune P to 0.830, tune-extra2 P to 0.892, tune-extra3 P to 0.769 and
+# test-briefings to 0.742 / 0.508 / 0.917; the floors it raised are these less about 0.02.
 FLOORS = [
     ("tune", "country_f1", 0.96),
-    ("tune", "pair_precision", 0.80),
+    ("tune", "pair_precision", 0.81),
     ("tune", "pair_recall", 0.65),
     ("tune", "sign_accuracy", 0.92),
     ("tune-extra", "country_f1", 0.95),
@@ -156,12 +159,12 @@ FLOORS = [
     ("test", "pair_recall", 0.46),
     ("test", "sign_accuracy", 0.87),
     ("test-briefings", "country_f1", 0.95),
-    ("test-briefings", "pair_precision", 0.71),
+    ("test-briefings", "pair_precision", 0.72),
     ("test-briefings", "pair_recall", 0.48),
-    ("test-briefings", "sign_accuracy", 0.88),
+    ("test-briefings", "sign_accuracy", 0.89),
     # The second extra draw (2026-12-06).
     ("tune-extra2", "country_f1", 0.95),
-    ("tune-extra2", "pair_precision", 0.73),
+    ("tune-extra2", "pair_precision", 0.87),
     ("tune-extra2", "pair_recall", 0.68),
     ("tune-extra2", "sign_accuracy", 0.98),
     ("test-extra", "country_f1", 0.93),
@@ -170,7 +173,7 @@ FLOORS = [
     ("test-extra", "sign_accuracy", 0.98),
     # The third extra draw (2026-12-06, seventh round).
     ("tune-extra3", "country_f1", 0.89),
-    ("tune-extra3", "pair_precision", 0.69),
+    ("tune-extra3", "pair_precision", 0.74),
     ("tune-extra3", "pair_recall", 0.50),
     ("tune-extra3", "sign_accuracy", 0.89),
     ("test-extra3", "country_f1", 0.94),
@@ -252,6 +255,22 @@ def test_the_fourth_audit_draw_is_judged_and_holds_no_text_read_before():
     assert not (earlier | read | labelled) & {row["id"] for row in rows}
 
 
+def test_the_fifth_audit_draw_is_judged_and_holds_no_text_read_before():
+    rows = _audit_rows("audit5")
+    assert len(rows) == 100 and len({row["id"] for row in rows}) == 100
+    assert sum(row["half"] == "audit5-test" for row in rows) == 50
+    assert sorted({row["half"] for row in rows}) == ["audit5-test", "audit5-tune"]
+    assert all(row["verdict"] in AUDIT_VERDICTS for row in rows)
+    assert all((row["kind"] == "") == (row["verdict"] == "right") for row in rows)
+    earlier = {
+        row["id"] for name in ("audit", "audit2", "audit3", "audit4") for row in _audit_rows(name)
+    }
+    with open(DEV_SET / "selection-readings.csv", encoding="utf-8", newline="") as handle:
+        read = {row["id"] for row in csv.DictReader(handle)}
+    labelled = {label["id"] for split in _evaluation().SPLITS for label in _labels(split)}
+    assert not (earlier | read | labelled) & {row["id"] for row in rows}
+
+
 # (half, floor): measured 2026-12-07 after the eighth round, chosen on audit-tune only:
 # audit-tune 34 of 44 claims kept right (0.77; 34 of 50 at the draw), audit-test 22 of 49
 # (0.45; 22 of 50 at the draw), less about 0.02.
@@ -273,6 +292,12 @@ AUDIT_FLOORS = [
     # of the claims still made), less about 0.02.
     ("audit4-tune", 0.55),
     ("audit4-test", 0.57),
+    # The fifth draw (2026-12-08, before the thirteenth round; its held-out half judged by a
+    # second reader before any rule was chosen): audit5-test 33 of 50 at the draw (0.66), 33
+    # of 45 still made after the round (0.73); audit5-tune 34 of 50 (0.68), 34 of 46 (0.74);
+    # less about 0.02.
+    ("audit5-tune", 0.72),
+    ("audit5-test", 0.71),
 ]
 
 
