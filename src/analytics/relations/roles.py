@@ -254,6 +254,7 @@ _PLAIN_BEFORE = 40  # characters looked at before a mention for its frame
 _FORMER_WORDS = r"(?:former|ex-|ousted|deposed|exiled|toppled)"
 _FORMER = re.compile(r"\b" + _FORMER_WORDS + r"\s*$", re.IGNORECASE)
 _FORMER_WORD = re.compile(r"\b" + _FORMER_WORDS, re.IGNORECASE)
+_FORMER_HINTS = ("former", "ex-", "ousted", "deposed", "exiled", "toppled")  # cheap tests first
 _LIST_MEMBER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:the\s+)?", re.IGNORECASE)
 _LIST_JOIN = re.compile(r"\s*(?:,\s*)?(?:and|&|,)\s*", re.IGNORECASE)
 # A source cited in parentheses at the end ("... (Reuters UK)", "(BBC), (AP)").
@@ -391,7 +392,11 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
         return True
     if _BORDER_BEFORE.search(text, max(0, start - _BORDER_REACH), start):
         return True
-    if kind in _PLACE_KINDS and _GATHERING_IN.search(text, max(0, start - 40), start):
+    if (
+        kind in _PLACE_KINDS
+        and "in " in text[max(0, start - 7) : start]
+        and _GATHERING_IN.search(text, max(0, start - 40), start)
+    ):
         return True  # "a meeting in the United States": the venue (annotation rule 2)
     if (
         kind in ("demonym", "name")
@@ -476,7 +481,7 @@ def _nationality(
         return NATIONALITY, citation
     former = (
         _FORMER.search(text, max(0, start - 12), start)
-        if _FORMER_WORD.search(before_text)
+        if any(word in before_text for word in _FORMER_HINTS)
         else None
     )
     if kind == "leader":
