@@ -38,6 +38,7 @@ from analytics.relations.roles import (
 )
 from analytics.relations.scoring import (
     _CONDEMNED_ACT,
+    _FIGHT_OBJECT,
     _FRONTED,
     _FRONTED_WORDS,
     _INTRODUCED,
@@ -279,6 +280,18 @@ def _score_clause(
                     contributions.setdefault((min(a, b), max(a, b)), []).append(joint)
             continue
         if _is_topic(text, match) or _by_mishap(text, match) or _in_sport(text, match):
+            continue
+        if match.cue.phrase in ("fight", "fighting") and _FIGHT_OBJECT.match(text[match.end :]):
+            fighters = groups[gap - 1] if gap > 0 else None
+            if (
+                fighters is not None
+                and not _OBJECT_BEFORE.search(text[max(0, fighters.start - 14) : fighters.start])
+                and not _place_list(text, fighters)
+                and _word_count(text[fighters.end : match.start]) <= _JOINT_WORDS
+            ):
+                together = _Effect(6.0, "material_cooperation", match.surface, match.start, forward)
+                for pair in _inner_pairs(fighters):
+                    contributions.setdefault(pair, []).append(together)
             continue
         weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
         if weight is None:

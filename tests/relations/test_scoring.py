@@ -808,6 +808,13 @@ BUNDLED_CASES = [
     # a group acted on does not do what the subject goes on to do
     ("The EU imposes sanctions on Russia and expresses support for Ukraine.", []),
     ("The EU imposed sanctions on Russia, voiced support for Ukraine.", []),
+    # fighting what no state is: a list does it together, no country is fought
+    (
+        "Russia and China fight terrorism together.",
+        [("CHN", "RUS", 6.0, "material_cooperation", "fight", False)],
+    ),
+    ("Ukraine's president is fighting cancer in Germany.", []),
+    ("Russia fights Ukraine.", [("RUS", "UKR", -10.0, "material_conflict", "fights", False)]),
     # a war shrine is a place of remembrance, not a war
     ("Japan's minister at the war shrine angers China.", []),
     # a topic label opening a summary relates no one

@@ -563,6 +563,11 @@ def _score_clause(
             continue
         if _is_topic(text, match) or _by_mishap(text, match) or _in_sport(text, match):
             continue
+        if _fights_non_state(text, match):
+            _add_fight_together(
+                text, groups[gap - 1] if gap > 0 else None, match, forward, contributions
+            )
+            continue
         weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
         if weight is None:
             continue
@@ -1056,6 +1061,47 @@ def _add_mediation(
         if iso3 not in reached and iso3 not in mediators.countries
     ]
     for pair in _pairs(mediators.countries, list(dict.fromkeys(parties))):
+        contributions.setdefault(pair, []).append(effect)
+
+
+# Fighting what no state is: a non-state group, a crime, an illness ("fight rebels", "keep
+# fighting Al-Qaeda", "fight terrorism", "fighting cancer").
+_FIGHT_CUES = frozenset({"fight", "fighting"})
+_FIGHT_OBJECT = re.compile(
+    r"\s+(?:against\s+)?(?:(?:the|a|an|all|its|their)\s+)?(?:[\w'-]+\s+){0,2}?"
+    r"(?:rebels?|militants?|militia(?:s|men)?|gunmen|insurgents?|insurgency|jihadists?|"
+    r"terrorists?|terrorism|extremists?|extremism|separatists?|guerrillas?|pirates?|piracy|"
+    r"smugglers?|traffickers?|trafficking|cartels?|gangs?|crime|drugs|corruption|poverty|"
+    r"cancer|illness|disease|epidemics?|pandemic|malaria|AIDS|HIV|Ebola|wildfires?|fires|"
+    r"floods|locusts|Al-Qaeda|al-Qaeda|al-Shabaab|Taliban|ISIS|ISIL|Islamic\s+State|Boko\s+Haram)\b"
+)
+_FIGHT_TOGETHER_WEIGHT = 6.0  # as "fight alongside" (CAMEO 062, cooperate militarily)
+
+
+def _fights_non_state(text: str, match: CueMatch) -> bool:
+    """Whether a fight cue has what no state is as its object ("U.S. and Iraqi forces fight
+    gunmen in Baghdad", "Chinese and Russian troops ... fight terrorism", "he is fighting
+    cancer in Cuba"): the act is on that, not between the countries around it."""
+    return match.cue.phrase in _FIGHT_CUES and _FIGHT_OBJECT.match(text, match.end) is not None
+
+
+def _add_fight_together(
+    text: str,
+    left: _Group | None,
+    match: CueMatch,
+    forward: bool,
+    contributions: dict[tuple[str, str], list[_Effect]],
+) -> None:
+    """A list right before the fight acts together against what it fights (annotation rule
+    5: cooperation among the list); no country is fought."""
+    if left is None or is_object_group(text, left) or is_place_list(text, left):
+        return
+    if _more_words_than(text, left.end, match.start, _JOINT_WORDS):
+        return
+    effect = _Effect(
+        _FIGHT_TOGETHER_WEIGHT, "material_cooperation", match.surface, match.start, forward
+    )
+    for pair in _inner_pairs(left):
         contributions.setdefault(pair, []).append(effect)
 
 
