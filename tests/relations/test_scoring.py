@@ -1910,6 +1910,7 @@ def test_a_natural_hazard_or_an_accident_does_no_states_act(
         ("Iran and Russia meet in the final of the Wrestling World Championships.", []),
         ("In tennis, China beats Italy and Taiwan slams France.", []),
         ("In golf, France is declared the host country, defeating Spain.", []),
+        ("Australia is chosen to host the Commonwealth Games ahead of India.", []),
         # A banned substance is doping, not a ban.
         ("A Czech defender fails a test for a banned substance after a match against Belarus.", []),
         # Not other cues of the sentence, nor the shared cues elsewhere.

@@ -188,6 +188,7 @@ _SPORT_WORDS = re.compile(
     r"\b(?:semi-?finals?|quarter-?finals?|Grand\s+Slam|World\s+Cup|Championships|"
     r"tournament|penalties|on\s+penalties|Cup\s+of\s+Nations|Six\s+Nations|Champions\s+League|"
     r"Premier\s+League|Olympic\s+champions|Euro\s+\d{4}|futsal|wickets?|"
+    r"(?:Commonwealth|Olympic|Asian|Pan\s+American|African|Mediterranean)\s+Games|"
     r"(?:football|soccer|tennis|cricket|rugby|hockey|basketball|volleyball|handball|"
     r"wrestling|boxing|chess)\s+(?:match|team|final|title|championship|tournament|game)s?|"
     r"[Ii]n\s+(?:association\s+)?(?:football|soccer|tennis|cricket|rugby|ice\s+hockey|"
