@@ -225,46 +225,21 @@ def test_the_second_audit_draw_holds_none_of_the_firsts_texts():
     assert not first & {row["id"] for row in _audit_rows("audit2")}
 
 
-def test_the_third_audit_draw_is_judged_on_its_held_out_half_and_holds_no_text_read_before():
-    rows = _audit_rows("audit3")
+# (draw, judged held-out rows): the third and fourth draws moved one held-out row each to
+# the tuning half (relations_dev/README.md); the fifth kept its halves as drawn.
+LATER_DRAWS = [("audit3", 49), ("audit4", 49), ("audit5", 50)]
+
+
+@pytest.mark.parametrize(("name", "held_out"), LATER_DRAWS)
+def test_a_later_audit_draw_is_judged_and_holds_no_text_read_before(name: str, held_out: int):
+    rows = _audit_rows(name)
     assert len(rows) == 100 and len({row["id"] for row in rows}) == 100
-    # One held-out row was moved to the tuning half (relations_dev/README.md).
-    assert sum(row["half"] == "audit3-test" for row in rows) == 49
-    assert sorted({row["half"] for row in rows}) == ["audit3-test", "audit3-tune"]
+    assert sum(row["half"] == f"{name}-test" for row in rows) == held_out
+    assert sorted({row["half"] for row in rows}) == [f"{name}-test", f"{name}-tune"]
     assert all(row["verdict"] in AUDIT_VERDICTS for row in rows)
     assert all((row["kind"] == "") == (row["verdict"] == "right") for row in rows)
-    earlier = {row["id"] for name in ("audit", "audit2") for row in _audit_rows(name)}
-    with open(DEV_SET / "selection-readings.csv", encoding="utf-8", newline="") as handle:
-        read = {row["id"] for row in csv.DictReader(handle)}
-    labelled = {label["id"] for split in _evaluation().SPLITS for label in _labels(split)}
-    assert not (earlier | read | labelled) & {row["id"] for row in rows}
-
-
-def test_the_fourth_audit_draw_is_judged_and_holds_no_text_read_before():
-    rows = _audit_rows("audit4")
-    assert len(rows) == 100 and len({row["id"] for row in rows}) == 100
-    # One held-out row was moved to the tuning half (relations_dev/README.md).
-    assert sum(row["half"] == "audit4-test" for row in rows) == 49
-    assert sorted({row["half"] for row in rows}) == ["audit4-test", "audit4-tune"]
-    assert all(row["verdict"] in AUDIT_VERDICTS for row in rows)
-    assert all((row["kind"] == "") == (row["verdict"] == "right") for row in rows)
-    earlier = {row["id"] for name in ("audit", "audit2", "audit3") for row in _audit_rows(name)}
-    with open(DEV_SET / "selection-readings.csv", encoding="utf-8", newline="") as handle:
-        read = {row["id"] for row in csv.DictReader(handle)}
-    labelled = {label["id"] for split in _evaluation().SPLITS for label in _labels(split)}
-    assert not (earlier | read | labelled) & {row["id"] for row in rows}
-
-
-def test_the_fifth_audit_draw_is_judged_and_holds_no_text_read_before():
-    rows = _audit_rows("audit5")
-    assert len(rows) == 100 and len({row["id"] for row in rows}) == 100
-    assert sum(row["half"] == "audit5-test" for row in rows) == 50
-    assert sorted({row["half"] for row in rows}) == ["audit5-test", "audit5-tune"]
-    assert all(row["verdict"] in AUDIT_VERDICTS for row in rows)
-    assert all((row["kind"] == "") == (row["verdict"] == "right") for row in rows)
-    earlier = {
-        row["id"] for name in ("audit", "audit2", "audit3", "audit4") for row in _audit_rows(name)
-    }
+    names = ["audit", "audit2", *(draw for draw, _ in LATER_DRAWS)]
+    earlier = {row["id"] for draw in names[: names.index(name)] for row in _audit_rows(draw)}
     with open(DEV_SET / "selection-readings.csv", encoding="utf-8", newline="") as handle:
         read = {row["id"] for row in csv.DictReader(handle)}
     labelled = {label["id"] for split in _evaluation().SPLITS for label in _labels(split)}
