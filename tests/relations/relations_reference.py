@@ -285,6 +285,8 @@ def _score_clause(
             fighters = groups[gap - 1] if gap > 0 else None
             if (
                 fighters is not None
+                and _modifier_before(text, modifiers["negation"], floor, match.start, window)
+                is None
                 and not _OBJECT_BEFORE.search(text[max(0, fighters.start - 14) : fighters.start])
                 and not _place_list(text, fighters)
                 and _word_count(text[fighters.end : match.start]) <= _JOINT_WORDS

@@ -814,6 +814,7 @@ BUNDLED_CASES = [
         [("CHN", "RUS", 6.0, "material_cooperation", "fight", False)],
     ),
     ("Ukraine's president is fighting cancer in Germany.", []),
+    ("Russia and China did not fight terrorism together.", []),
     ("Russia fights Ukraine.", [("RUS", "UKR", -10.0, "material_conflict", "fights", False)]),
     # a war shrine is a place of remembrance, not a war
     ("Japan's minister at the war shrine angers China.", []),

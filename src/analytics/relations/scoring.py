@@ -565,9 +565,10 @@ def _score_clause(
         if _is_topic(text, match) or _by_mishap(text, match) or _in_sport(text, match):
             continue
         if _fights_non_state(text, match):
-            _add_fight_together(
-                text, groups[gap - 1] if gap > 0 else None, match, forward, contributions
-            )
+            if _modifier_before(text, modifiers["negation"], floor, match.start, window) is None:
+                _add_fight_together(
+                    text, groups[gap - 1] if gap > 0 else None, match, forward, contributions
+                )
             continue
         weight, cue_class, evidence_start = _apply_modifiers(text, match, floor, modifiers, window)
         if weight is None:
@@ -1094,7 +1095,8 @@ def _add_fight_together(
     contributions: dict[tuple[str, str], list[_Effect]],
 ) -> None:
     """A list right before the fight acts together against what it fights (annotation rule
-    5: cooperation among the list); no country is fought."""
+    5: cooperation among the list); no country is fought. A negated fight ("did not fight
+    terrorism") is left out by the caller."""
     if left is None or is_object_group(text, left) or is_place_list(text, left):
         return
     if _more_words_than(text, left.end, match.start, _JOINT_WORDS):
