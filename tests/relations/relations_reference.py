@@ -31,14 +31,15 @@ from analytics.relations.roles import (
     _BORDER_ADJECTIVE_BEFORE,
     _BORDER_AFTER,
     _BORDER_BEFORE,
+    _GATHERING_IN,
     _LOCATIVE,
     _POST,
+    _VENUE_AFTER,
     _VENUE_BEFORE,
     default_roles,
 )
 from analytics.relations.scoring import (
     _CONDEMNED_ACT,
-    _FIGHT_OBJECT,
     _FRONTED,
     _FRONTED_WORDS,
     _INTRODUCED,
@@ -54,6 +55,7 @@ from analytics.relations.scoring import (
     _by_mishap,
     _combine,
     _Effect,
+    _fights_non_state,
     _govern,
     _happens_in,
     _in_sport,
@@ -68,18 +70,6 @@ from analytics.relations.scoring import (
     _topic_of,
 )
 
-_VENUE = re.compile(
-    r"(?:\s+(?-i:[A-Z])[a-z]+){0,3}"
-    r"\s+(?:summit|talks|conference|meeting|accords?|agreements?|process|declaration|"
-    r"format|protocol|negotiations|forum|treaty|treaties|conventions?|charter|pact|"
-    r"(?-i:Club))\b",
-    re.IGNORECASE,
-)
-_GATHERED_IN = re.compile(
-    r"\b(?:meetings?|summits?|talks|conferences?|forums?|negotiations|gatherings?|sessions?)"
-    r"\s+(?:(?:held|hosted|taking\s+place|to\s+be\s+held)\s+)?in\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
 _DATELINE_AFTER = re.compile(r"^(?:\s*,|\s+[-\u2013]\s|\s*\()")
 _OBJECT_AFTER = re.compile(r"^\s+(?:with|against)\b", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(
@@ -124,12 +114,12 @@ def is_location(text: str, start: int, end: int, kind: str) -> bool:
     if not text[:start].strip() and surface.isupper() and _DATELINE_AFTER.match(text[end:]):
         return True
     if kind == "capital" and (
-        _VENUE.match(text[end:]) or _VENUE_BEFORE.search(text[max(0, start - 16) : start])
+        _VENUE_AFTER.match(text[end:]) or _VENUE_BEFORE.search(text[max(0, start - 16) : start])
     ):
         return True
     if _BORDER_BEFORE.search(text[max(0, start - 60) : start]):
         return True
-    if kind in ("name", "alias") and _GATHERED_IN.search(text[max(0, start - 40) : start]):
+    if kind in ("name", "alias") and _GATHERING_IN.search(text[max(0, start - 40) : start]):
         return True
     if (
         kind in ("demonym", "name")
@@ -281,7 +271,7 @@ def _score_clause(
             continue
         if _is_topic(text, match) or _by_mishap(text, match) or _in_sport(text, match):
             continue
-        if match.cue.phrase in ("fight", "fighting") and _FIGHT_OBJECT.match(text[match.end :]):
+        if _fights_non_state(text, match):
             fighters = groups[gap - 1] if gap > 0 else None
             if (
                 fighters is not None

@@ -251,10 +251,11 @@ _NO_NOUN_AFTER = re.compile(
 )
 _PLAIN_BEFORE = 40  # characters looked at before a mention for its frame
 # A leader or an office holder no longer in office is a person ("former", "ousted").
-_FORMER_WORDS = r"(?:former|ex-|ousted|deposed|exiled|toppled)"
+# The words are tested as substrings first (cheap), then as patterns.
+_FORMER_HINTS = ("former", "ex-", "ousted", "deposed", "exiled", "toppled")
+_FORMER_WORDS = "(?:" + "|".join(_FORMER_HINTS) + ")"
 _FORMER = re.compile(r"\b" + _FORMER_WORDS + r"\s*$", re.IGNORECASE)
 _FORMER_WORD = re.compile(r"\b" + _FORMER_WORDS, re.IGNORECASE)
-_FORMER_HINTS = ("former", "ex-", "ousted", "deposed", "exiled", "toppled")  # cheap tests first
 _LIST_MEMBER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:the\s+)?", re.IGNORECASE)
 _LIST_JOIN = re.compile(r"\s*(?:,\s*)?(?:and|&|,)\s*", re.IGNORECASE)
 # A source cited in parentheses at the end ("... (Reuters UK)", "(BBC), (AP)").

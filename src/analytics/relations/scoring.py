@@ -981,7 +981,9 @@ def _topic_of(text: str, left: _Group, match: CueMatch, right: _Group) -> bool:
     return _PARTNER.search(text, match.end, right.start) is None
 
 
-# A new verb of the sentence's subject after a group acted on: "and expresses", ", vows".
+# A new verb of the sentence's subject after a group acted on: "and expresses", ", vows",
+# at most a few words before the cue.
+_NEXT_PREDICATE_WORDS = 4
 _NEXT_PREDICATE = re.compile(
     r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:also\s+)?"
     r"(?!(?:its|his|this|has|was|armed|based|related|united|allied)\s)[a-z]{3,}(?:s|ed)\s"
@@ -996,9 +998,6 @@ def _object_then_verb(text: str, left: _Group, match: CueMatch) -> bool:
         _NEXT_PREDICATE.match(text, left.end) is not None
         and not _more_words_than(text, left.end, match.start, _NEXT_PREDICATE_WORDS)
     )
-
-
-_NEXT_PREDICATE_WORDS = 4
 
 
 def _suffered_in(text: str, left: _Group, match: CueMatch, right: _Group) -> bool:
